@@ -1,0 +1,48 @@
+// Command vorgang is the vorgang service desk: it serves the desks described
+// in the definition folders and offers tools to validate them.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `vorgang — a low-code service desk
+
+Usage:
+  vorgang [serve] [flags]      run the service desk (default)
+  vorgang validate [DIR...]    check definitions (default: ./processes ./forms ./scripts)
+  vorgang help                 show this text
+
+Run "vorgang COMMAND -h" for the flags of a command.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run dispatches to a command and returns the process exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	cmd := "serve"
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, args, stdout, stderr)
+	case "validate":
+		return validate(args, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "vorgang: unknown command %q\n\n%s", cmd, usage)
+	return 2
+}

@@ -1,0 +1,182 @@
+package definition
+
+import (
+	"fmt"
+	"path"
+	"regexp"
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+	"github.com/yuin/gopher-lua/parse"
+)
+
+// builder accumulates decoded definitions and the ids declared per kind.
+type builder struct {
+	cat   *Catalog
+	known map[string]map[string]bool // kind → id → declared (valid or not)
+	first map[string]string          // "kind/id" → file:line of its first declaration
+	diags *Diagnostics
+	// reporters remembers the file of each decoded definition for checks.
+	order []decoded
+}
+
+type decoded struct {
+	kind string
+	def  any
+	r    reporter
+}
+
+func (b *builder) declare(doc *document, r reporter) {
+	if b.first == nil {
+		b.first = map[string]string{}
+	}
+	key := doc.kind + "/" + doc.id
+	if where, dup := b.first[key]; dup {
+		r.errorf(doc.pos, "duplicate_id", "duplicate %s id '%s' (first defined at %s)", doc.kind, doc.id, where)
+		doc.id = "" // keep the first one
+		return
+	}
+	b.first[key] = fmt.Sprintf("%s:%d", doc.file, doc.pos.Line)
+	if b.known[doc.kind] == nil {
+		b.known[doc.kind] = map[string]bool{}
+	}
+	b.known[doc.kind][doc.id] = true
+}
+
+// decode turns a schema-valid document into its typed definition.
+func (b *builder) decode(doc *document, r reporter) {
+	if doc.id == "" {
+		return // a duplicate: already reported
+	}
+	var def any
+	switch doc.kind {
+	case "Process":
+		def = &Process{}
+	case "Form":
+		def = &Form{}
+	case "SLA":
+		def = &SLA{}
+	case "Calendar":
+		def = &Calendar{}
+	case "AssetClass":
+		def = &AssetClass{}
+	case "Role":
+		def = &Role{}
+	case "Team":
+		def = &Team{}
+	case "Notification":
+		def = &Notification{}
+	}
+	if err := doc.node.Decode(def); err != nil {
+		// The schema accepted the document, so this is a mismatch between
+		// schema and Go types: report it rather than fail silently.
+		r.errorf(posOf(doc.node.Content[0]), "decode", "cannot read %s: %v", doc.kind, err)
+		return
+	}
+	switch d := def.(type) {
+	case *Process:
+		d.File = doc.file
+		b.cat.processes[doc.id] = d
+	case *Form:
+		d.File = doc.file
+		b.cat.forms[doc.id] = d
+	case *SLA:
+		d.File = doc.file
+		b.cat.slas[doc.id] = d
+	case *Calendar:
+		d.File = doc.file
+		b.cat.calendars[doc.id] = d
+	case *AssetClass:
+		d.File = doc.file
+		b.cat.assetClasses[doc.id] = d
+	case *Role:
+		d.File = doc.file
+		b.cat.roles[doc.id] = d
+	case *Team:
+		d.File = doc.file
+		b.cat.teams[doc.id] = d
+	case *Notification:
+		d.File = doc.file
+		b.cat.notifications[doc.id] = d
+	}
+	b.order = append(b.order, decoded{kind: doc.kind, def: def, r: r})
+}
+
+// addScript registers a Lua script and checks that it compiles. The compiled
+// prototype is kept so the script runtime never parses a script again.
+func (b *builder) addScript(f File, r reporter) {
+	name := strings.TrimSuffix(path.Base(f.Path), ".lua")
+	if b.cat.scripts[name] != nil {
+		r.errorf(Pos{1, 1}, "duplicate_id", "duplicate script name '%s' (also %s)", name, b.cat.scripts[name].File)
+		return
+	}
+	if !validScriptName(name) {
+		r.errorf(Pos{1, 1}, "invalid_format", "script file name '%s' is not a valid id: use lower case letters, digits, '-' and '_'", name)
+	}
+	s := &Script{Name: name, File: f.Path, Source: string(f.Data)}
+	b.cat.scripts[name] = s
+	chunk, err := parse.Parse(strings.NewReader(s.Source), f.Path)
+	if err != nil {
+		if pe, ok := err.(*parse.Error); ok {
+			line := pe.Pos.Line
+			if line == parse.EOF {
+				line = strings.Count(s.Source, "\n") + 1
+			}
+			near := ""
+			if pe.Token != "" {
+				near = fmt.Sprintf(" near '%s'", pe.Token)
+			}
+			r.errorf(Pos{Line: line, Col: max(pe.Pos.Column, 1)}, "lua_syntax", "Lua syntax error%s: %s", near, pe.Message)
+			return
+		}
+		r.errorf(Pos{1, 1}, "lua_syntax", "Lua syntax error: %v", err)
+		return
+	}
+	proto, err := lua.Compile(chunk, f.Path)
+	if err != nil {
+		if ce, ok := err.(*lua.CompileError); ok {
+			r.errorf(Pos{Line: max(ce.Line, 1), Col: 1}, "lua_compile", "Lua compile error: %s", ce.Message)
+			return
+		}
+		r.errorf(Pos{1, 1}, "lua_compile", "Lua compile error: %v", err)
+		return
+	}
+	s.Proto = proto
+}
+
+func validScriptName(name string) bool {
+	if name == "" || name[0] < 'a' || name[0] > 'z' {
+		return false
+	}
+	for _, c := range name {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+var (
+	documentSeparator = regexp.MustCompile(`(?m)^---`)
+	topLevelKind      = regexp.MustCompile(`(?m)^kind:[ \t]*["']?([A-Za-z]+)`)
+	topLevelID        = regexp.MustCompile(`(?m)^id:[ \t]*["']?([a-z][a-z0-9_-]*)`)
+)
+
+// declareFromText declares the ids of the documents of a file that failed to
+// parse, from its top-level "kind:" and "id:" lines, so that references to
+// them do not bury the one syntax error under follow-up errors.
+func (b *builder) declareFromText(f File, parsed int) {
+	for i, part := range documentSeparator.Split(string(f.Data), -1) {
+		if i < parsed {
+			continue
+		}
+		kind, id := topLevelKind.FindStringSubmatch(part), topLevelID.FindStringSubmatch(part)
+		if kind == nil || id == nil || kindSchemas[kind[1]] == "" {
+			continue
+		}
+		if b.known[kind[1]] == nil {
+			b.known[kind[1]] = map[string]bool{}
+		}
+		b.known[kind[1]][id[1]] = true
+	}
+}

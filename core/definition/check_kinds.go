@@ -1,0 +1,140 @@
+package definition
+
+import (
+	"strings"
+	"text/template"
+	"time"
+)
+
+func (b *builder) checkSLA(s *SLA, r reporter) {
+	b.ref(r, "Calendar", s.Calendar)
+	seen := map[string]bool{}
+	for _, t := range s.Targets {
+		if seen[t.Priority] {
+			r.errorf(s.ID.Pos, "duplicate_id", "SLA '%s': priority %s has two targets", s.ID.Value, t.Priority)
+		}
+		seen[t.Priority] = true
+		if t.FirstResponse == "" && t.Resolution == "" {
+			r.errorf(s.ID.Pos, "sla_target", "SLA '%s': the %s target needs first_response or resolution", s.ID.Value, t.Priority)
+		}
+	}
+	for _, e := range s.Escalations {
+		b.ref(r, "Notification", e.Notify)
+		b.ref(r, "Team", e.Team)
+	}
+}
+
+var weekdays = []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+
+func checkCalendar(c *Calendar, r reporter) {
+	if c.Timezone != "" {
+		if _, err := time.LoadLocation(c.Timezone); err != nil {
+			r.errorf(c.ID.Pos, "bad_timezone", "calendar '%s': unknown time zone '%s'", c.ID.Value, c.Timezone)
+		}
+	}
+	open := false
+	for _, day := range weekdays {
+		for _, span := range c.WorkingHours[day] {
+			from, to, _ := strings.Cut(span, "-")
+			if from >= to {
+				r.errorf(c.ID.Pos, "bad_range", "calendar '%s': %s: '%s' ends before it starts", c.ID.Value, day, span)
+			}
+			open = true
+		}
+	}
+	if !open {
+		r.errorf(c.ID.Pos, "no_working_hours", "calendar '%s' has no working hours on any day", c.ID.Value)
+	}
+	for _, d := range c.ClosedDays {
+		if _, err := time.Parse(time.DateOnly, d.Value); err != nil {
+			r.errorf(d.Pos, "bad_date", "'%s' is not a valid date (YYYY-MM-DD)", d.Value)
+		}
+	}
+}
+
+func (b *builder) checkAssetClass(a *AssetClass, r reporter) {
+	ids := make([]Ref, len(a.Statuses))
+	for i, s := range a.Statuses {
+		ids[i] = s.ID
+	}
+	uniqueRefs(r, "status", ids)
+	fields := fieldSet{}
+	fields.add(a.Fields)
+	b.checkFields(a.Fields, fields, r, false)
+	relIDs := make([]Ref, len(a.Relations))
+	for i, rel := range a.Relations {
+		relIDs[i] = rel.ID
+		switch {
+		case rel.Target == "asset":
+			b.ref(r, "AssetClass", rel.AssetClass)
+		case !rel.AssetClass.IsZero():
+			r.errorf(rel.AssetClass.Pos, "field_option", "relation '%s': asset_class only applies to target asset", rel.ID.Value)
+		}
+	}
+	uniqueRefs(r, "relation", relIDs)
+}
+
+func (b *builder) checkTeam(t *Team, r reporter) {
+	b.refs(r, "Role", t.Roles)
+	b.ref(r, "Calendar", t.Calendar)
+	b.ref(r, "Team", t.Parent)
+	// Follow the parent chain to find cycles.
+	seen := map[string]bool{t.ID.Value: true}
+	for cur := b.cat.teams[t.Parent.Value]; cur != nil; cur = b.cat.teams[cur.Parent.Value] {
+		if seen[cur.ID.Value] {
+			r.errorf(t.Parent.Pos, "cycle", "team '%s': parent teams form a cycle", t.ID.Value)
+			break
+		}
+		seen[cur.ID.Value] = true
+	}
+}
+
+func (b *builder) checkNotification(n *Notification, r reporter) {
+	b.refs(r, "Process", n.Processes)
+	if len(n.Transitions) > 0 && n.Event != "ticket.transitioned" {
+		r.errorf(n.Transitions[0].Pos, "notification", "'transitions' only applies to event ticket.transitioned")
+	}
+	for _, t := range n.Transitions {
+		if !b.transitionExists(n.Processes, t.Value) {
+			r.errorf(t.Pos, "unknown_reference", "unknown transition '%s' in the notification's processes", t.Value)
+		}
+	}
+	for _, rcpt := range n.Recipients {
+		kind, id, ok := strings.Cut(rcpt.Value, ":")
+		if !ok {
+			continue
+		}
+		ref := Ref{Value: id, Pos: rcpt.Pos}
+		switch kind {
+		case "role":
+			b.ref(r, "Role", ref)
+		case "team":
+			b.ref(r, "Team", ref)
+		}
+	}
+	for _, l := range []Label{n.Subject, n.Body} {
+		for lang, text := range map[string]string{"de": l.De, "en": l.En} {
+			if text == "" {
+				continue
+			}
+			if _, err := template.New(lang).Option("missingkey=error").Parse(text); err != nil {
+				r.errorf(l.Pos, "bad_template", "template (%s): %s", lang, strings.TrimPrefix(err.Error(), "template: "))
+			}
+		}
+	}
+}
+
+// transitionExists reports whether one of processes (all when empty) has a
+// transition with the id.
+func (b *builder) transitionExists(processes []Ref, id string) bool {
+	for pid, p := range b.cat.processes {
+		if len(processes) > 0 && !contains(Refs(processes), pid) {
+			continue
+		}
+		if p.Transition(id) != nil {
+			return true
+		}
+	}
+	// A broken process could hold it; its own errors are reported.
+	return len(b.known["Process"]) > len(b.cat.processes)
+}

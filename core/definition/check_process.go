@@ -1,0 +1,218 @@
+package definition
+
+import (
+	"github.com/robfig/cron/v3"
+)
+
+// cronParser accepts the five-field cron syntax administrators know, plus
+// descriptors such as @daily.
+var cronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
+
+// builtinRoles are relationships to a ticket usable wherever roles are.
+var builtinRoles = []string{"requester", "assignee"}
+
+func (b *builder) checkProcess(p *Process, r reporter) {
+	b.ref(r, "Form", p.Form)
+	b.ref(r, "SLA", p.SLA)
+	b.ref(r, "Team", p.Team)
+	for _, role := range p.Roles {
+		b.roleRef(r, role)
+	}
+
+	stateIDs := make([]Ref, len(p.States))
+	initial := 0
+	for i, s := range p.States {
+		stateIDs[i] = s.ID
+		if s.Initial {
+			initial++
+			if initial > 1 {
+				r.errorf(s.ID.Pos, "initial_state", "state '%s' is marked initial, but another state already is", s.ID.Value)
+			}
+		}
+	}
+	uniqueRefs(r, "state", stateIDs)
+	if start := p.InitialState(); start != nil && start.Category != CategoryOpen {
+		r.errorf(start.ID.Pos, "initial_state", "initial state '%s' must have category open, not %s", start.ID.Value, start.Category)
+	}
+
+	transitionIDs := make([]Ref, len(p.Transitions))
+	for i, t := range p.Transitions {
+		transitionIDs[i] = t.ID
+	}
+	uniqueRefs(r, "transition", transitionIDs)
+
+	data := b.processFields(p)
+	stateNames := Refs(stateIDs)
+	for i := range p.Transitions {
+		t := &p.Transitions[i]
+		for _, from := range t.From {
+			if from.Value != "*" && p.State(from.Value) == nil {
+				r.errorf(from.Pos, "unknown_state", "transition '%s' starts from unknown state '%s'%s", t.ID.Value, from.Value, suggest(from.Value, stateNames))
+			}
+		}
+		if p.State(t.To.Value) == nil {
+			r.errorf(t.To.Pos, "unknown_state", "transition '%s' leads to unknown state '%s'%s", t.ID.Value, t.To.Value, suggest(t.To.Value, stateNames))
+		}
+		for _, role := range t.Roles {
+			b.roleRef(r, role, builtinRoles...)
+		}
+		b.ref(r, "Form", t.Form)
+		b.script(r, t.GuardScript)
+		b.scripts(r, t.Hooks.Before)
+		b.scripts(r, t.Hooks.After)
+		checkCondition(r, t.Guard, data)
+		b.checkApproval(p, t, data, r)
+		for _, a := range t.Actions {
+			b.checkAction(a, data, r)
+		}
+	}
+
+	b.script(r, p.Hooks.OnCreate)
+	b.script(r, p.Hooks.Validate)
+	b.script(r, p.Hooks.Compute)
+	b.script(r, p.Hooks.OnSLAWarning)
+	b.script(r, p.Hooks.OnSLABreach)
+
+	jobIDs := make([]Ref, len(p.Jobs))
+	for i, j := range p.Jobs {
+		jobIDs[i] = j.ID
+		b.script(r, j.Script)
+		if _, err := cronParser.Parse(j.Schedule); err != nil {
+			r.errorf(j.ID.Pos, "invalid_schedule", "job '%s': invalid cron schedule '%s': %v", j.ID.Value, j.Schedule, err)
+		}
+	}
+	uniqueRefs(r, "job", jobIDs)
+
+	b.checkPriorityMatrix(p, r)
+	checkReachable(p, r)
+}
+
+// processFields is every data field a process's conditions may test: the
+// opening form's fields and the fields of every transition form.
+func (b *builder) processFields(p *Process) fieldSet {
+	fs := fieldSet{}
+	if f := b.cat.forms[p.Form.Value]; f != nil {
+		fs.add(f.AllFields())
+	} else if b.known["Form"][p.Form.Value] {
+		return nil // the form is broken; its own errors are reported
+	}
+	for _, t := range p.Transitions {
+		if t.Form.IsZero() {
+			continue
+		}
+		f := b.cat.forms[t.Form.Value]
+		if f == nil {
+			return nil
+		}
+		fs.add(f.AllFields())
+	}
+	return fs
+}
+
+func (b *builder) checkApproval(p *Process, t *Transition, data fieldSet, r reporter) {
+	a := t.Approval
+	if a == nil {
+		return
+	}
+	b.roleRef(r, a.Role, "manager")
+	if a.Role.IsZero() && len(a.Chain) == 0 {
+		r.errorf(t.ID.Pos, "approval", "transition '%s': approval needs 'role' or 'chain'", t.ID.Value)
+	}
+	if len(a.Chain) > 0 && a.AmountField.IsZero() {
+		r.errorf(a.Chain[0].Roles[0].Pos, "approval", "an approval chain needs 'amount_field'")
+	}
+	if !a.AmountField.IsZero() && data != nil {
+		if f := data[a.AmountField.Value]; f == nil {
+			r.errorf(a.AmountField.Pos, "unknown_field", "unknown field '%s'%s", a.AmountField.Value, suggest(a.AmountField.Value, data.names()))
+		} else if f.Type != "number" && f.Type != "computed" {
+			r.errorf(a.AmountField.Pos, "field_type", "amount field '%s' must be a number or computed field, not %s", a.AmountField.Value, f.Type)
+		}
+	}
+	var last *float64
+	for i, level := range a.Chain {
+		for _, role := range level.Roles {
+			b.roleRef(r, role, "manager")
+		}
+		switch {
+		case level.Below == nil && i != len(a.Chain)-1:
+			r.errorf(level.Roles[0].Pos, "approval", "only the last chain level may leave out 'below'")
+		case level.Below != nil && last != nil && *level.Below <= *last:
+			r.errorf(level.Roles[0].Pos, "approval", "chain levels must have increasing 'below' amounts")
+		}
+		last = level.Below
+	}
+	if !a.RejectTo.IsZero() && p.State(a.RejectTo.Value) == nil {
+		r.errorf(a.RejectTo.Pos, "unknown_state", "unknown state '%s'", a.RejectTo.Value)
+	}
+}
+
+func (b *builder) checkAction(a Action, data fieldSet, r reporter) {
+	b.ref(r, "Team", a.Team)
+	b.ref(r, "Notification", a.Notify)
+	b.script(r, a.Script)
+	if c := a.CreateChild; c != nil {
+		b.ref(r, "Process", c.Process)
+		b.ref(r, "Team", c.Team)
+	}
+}
+
+func (b *builder) checkPriorityMatrix(p *Process, r reporter) {
+	m := p.PriorityMatrix
+	if m == nil {
+		return
+	}
+	form := b.cat.forms[p.Form.Value]
+	if form == nil {
+		return
+	}
+	for _, axis := range []Ref{m.Rows, m.Columns} {
+		f := form.Field(axis.Value)
+		if f == nil {
+			r.errorf(axis.Pos, "unknown_field", "priority matrix: form '%s' has no field '%s'", form.ID.Value, axis.Value)
+		} else if f.Type != "select" {
+			r.errorf(axis.Pos, "field_type", "priority matrix: field '%s' must be a select field, not %s", axis.Value, f.Type)
+		}
+	}
+}
+
+// checkReachable reports states no path of transitions leads to from the
+// initial state, and open states a ticket can never leave.
+func checkReachable(p *Process, r reporter) {
+	start := p.InitialState()
+	if start == nil {
+		return
+	}
+	seen := map[string]bool{start.ID.Value: true}
+	queue := []string{start.ID.Value}
+	for len(queue) > 0 {
+		cur := queue[0]
+		queue = queue[1:]
+		for i := range p.Transitions {
+			t := &p.Transitions[i]
+			if !p.StartsFrom(t, cur) || seen[t.To.Value] || p.State(t.To.Value) == nil {
+				continue
+			}
+			seen[t.To.Value] = true
+			queue = append(queue, t.To.Value)
+		}
+	}
+	for _, s := range p.States {
+		if !seen[s.ID.Value] {
+			r.errorf(s.ID.Pos, "unreachable_state", "state '%s' cannot be reached from the initial state '%s'", s.ID.Value, start.ID.Value)
+			continue
+		}
+		if s.Category != CategoryOpen {
+			continue
+		}
+		leaves := false
+		for i := range p.Transitions {
+			if p.StartsFrom(&p.Transitions[i], s.ID.Value) && p.Transitions[i].To.Value != s.ID.Value {
+				leaves = true
+				break
+			}
+		}
+		if !leaves {
+			r.warnf(s.ID.Pos, "dead_end_state", "tickets in state '%s' (category %s) can never leave it", s.ID.Value, s.Category)
+		}
+	}
+}

@@ -1,0 +1,104 @@
+package definition
+
+import lua "github.com/yuin/gopher-lua"
+
+// SLA holds service-level targets in business time.
+type SLA struct {
+	Meta        `yaml:",inline"`
+	Calendar    Ref          `yaml:"calendar"`
+	WarnAt      int          `yaml:"warn_at"`
+	Targets     []SLATarget  `yaml:"targets"`
+	Escalations []Escalation `yaml:"escalations"`
+}
+
+// SLATarget gives the targets for one priority.
+type SLATarget struct {
+	Priority      string `yaml:"priority"`
+	FirstResponse string `yaml:"first_response"`
+	Resolution    string `yaml:"resolution"`
+}
+
+// Escalation is what happens on an SLA warning or breach.
+type Escalation struct {
+	On       string `yaml:"on"`
+	Target   string `yaml:"target"`
+	Notify   Ref    `yaml:"notify"`
+	Team     Ref    `yaml:"team"`
+	Priority string `yaml:"priority"`
+}
+
+// Calendar is a business calendar.
+type Calendar struct {
+	Meta         `yaml:",inline"`
+	Timezone     string              `yaml:"timezone"`
+	Holidays     *Holidays           `yaml:"holidays"`
+	WorkingHours map[string][]string `yaml:"working_hours"`
+	ClosedDays   []Ref               `yaml:"closed_days"`
+}
+
+// Holidays selects the public holidays of a German state.
+type Holidays struct {
+	Country string `yaml:"country"`
+	State   string `yaml:"state"`
+}
+
+// AssetClass is a class of configuration items.
+type AssetClass struct {
+	Meta            `yaml:",inline"`
+	InventoryNumber *Numbering      `yaml:"inventory_number"`
+	Statuses        []AssetStatus   `yaml:"statuses"`
+	Fields          []Field         `yaml:"fields"`
+	Relations       []AssetRelation `yaml:"relations"`
+}
+
+// AssetStatus is one life-cycle status of an asset.
+type AssetStatus struct {
+	ID    Ref   `yaml:"id"`
+	Title Label `yaml:"title"`
+}
+
+// AssetRelation links an asset to another asset, a user or a team.
+type AssetRelation struct {
+	ID         Ref    `yaml:"id"`
+	Title      Label  `yaml:"title"`
+	Target     string `yaml:"target"`
+	AssetClass Ref    `yaml:"asset_class"`
+	Many       bool   `yaml:"many"`
+}
+
+// Role is a named set of permissions.
+type Role struct {
+	Meta        `yaml:",inline"`
+	Permissions []string `yaml:"permissions"`
+}
+
+// Team is a queue and a group of members.
+type Team struct {
+	Meta     `yaml:",inline"`
+	Roles    []Ref  `yaml:"roles"`
+	Email    string `yaml:"email"`
+	Calendar Ref    `yaml:"calendar"`
+	Parent   Ref    `yaml:"parent"`
+}
+
+// Notification is an automatic message.
+type Notification struct {
+	Meta        `yaml:",inline"`
+	Event       string `yaml:"event"`
+	Processes   []Ref  `yaml:"processes"`
+	Transitions []Ref  `yaml:"transitions"`
+	Recipients  []Ref  `yaml:"recipients"`
+	PublicOnly  bool   `yaml:"public_only"`
+	Subject     Label  `yaml:"subject"`
+	Body        Label  `yaml:"body"`
+}
+
+// Script is a Lua script from the scripts folder.
+type Script struct {
+	Name   string
+	File   string
+	Source string
+	// Proto is the compiled chunk; the script runtime runs it without
+	// parsing the source again.
+	Proto *lua.FunctionProto
+}

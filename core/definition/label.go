@@ -1,0 +1,37 @@
+package definition
+
+import "gopkg.in/yaml.v3"
+
+// Label is a text shown to people, in German and optionally English.
+type Label struct {
+	De string `yaml:"de" json:"de"`
+	En string `yaml:"en,omitempty" json:"en,omitempty"`
+	// Pos is where the label was written.
+	Pos Pos `yaml:"-" json:"-"`
+}
+
+// UnmarshalYAML accepts a plain string (German) or a {de, en} mapping.
+func (l *Label) UnmarshalYAML(n *yaml.Node) error {
+	l.Pos = posOf(n)
+	if n.Kind == yaml.ScalarNode {
+		l.De = n.Value
+		return nil
+	}
+	type plain Label
+	if err := n.Decode((*plain)(l)); err != nil {
+		return err
+	}
+	l.Pos = posOf(n)
+	return nil
+}
+
+// In returns the text in lang ("de" or "en"), falling back to German.
+func (l Label) In(lang string) string {
+	if lang == "en" && l.En != "" {
+		return l.En
+	}
+	return l.De
+}
+
+// IsZero reports whether the label has no text.
+func (l Label) IsZero() bool { return l.De == "" && l.En == "" }

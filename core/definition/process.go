@@ -1,0 +1,184 @@
+package definition
+
+// Process is a ticket type and its workflow.
+type Process struct {
+	Meta            `yaml:",inline"`
+	Form            Ref             `yaml:"form"`
+	Audience        []string        `yaml:"audience"`
+	Roles           []Ref           `yaml:"roles"`
+	Team            Ref             `yaml:"team"`
+	SLA             Ref             `yaml:"sla"`
+	DefaultPriority string          `yaml:"default_priority"`
+	PriorityMatrix  *PriorityMatrix `yaml:"priority_matrix"`
+	Numbering       Numbering       `yaml:"numbering"`
+	States          []State         `yaml:"states"`
+	Transitions     []Transition    `yaml:"transitions"`
+	Hooks           ProcessHooks    `yaml:"hooks"`
+	Jobs            []Job           `yaml:"jobs"`
+}
+
+// PriorityMatrix derives the priority from two select fields.
+type PriorityMatrix struct {
+	Rows    Ref                          `yaml:"rows"`
+	Columns Ref                          `yaml:"columns"`
+	Values  map[string]map[string]string `yaml:"values"`
+}
+
+// Numbering describes human ticket numbers such as INC-2026-000123.
+type Numbering struct {
+	Prefix string `yaml:"prefix"`
+	Digits int    `yaml:"digits"`
+	Reset  string `yaml:"reset"`
+}
+
+// State category values.
+const (
+	CategoryOpen      = "open"
+	CategoryResolved  = "resolved"
+	CategoryClosed    = "closed"
+	CategoryCancelled = "cancelled"
+)
+
+// SLA clock behaviours of a state.
+const (
+	ClockRunning = "running"
+	ClockPaused  = "paused"
+	ClockStopped = "stopped"
+)
+
+// State is one state of a process.
+type State struct {
+	ID          Ref    `yaml:"id"`
+	Title       Label  `yaml:"title"`
+	PublicTitle Label  `yaml:"public_title"`
+	Category    string `yaml:"category"`
+	Clock       string `yaml:"sla"`
+	Initial     bool   `yaml:"initial"`
+}
+
+// Final reports whether no work happens in the state any more.
+func (s State) Final() bool {
+	return s.Category == CategoryClosed || s.Category == CategoryCancelled
+}
+
+// Transition is a permitted move between states.
+type Transition struct {
+	ID          Ref             `yaml:"id"`
+	Title       Label           `yaml:"title"`
+	From        []Ref           `yaml:"from"`
+	To          Ref             `yaml:"to"`
+	Roles       []Ref           `yaml:"roles"`
+	Guard       *Condition      `yaml:"guard"`
+	GuardScript Ref             `yaml:"guard_script"`
+	Form        Ref             `yaml:"form"`
+	Comment     string          `yaml:"comment"`
+	Approval    *Approval       `yaml:"approval"`
+	Actions     []Action        `yaml:"actions"`
+	Hooks       TransitionHooks `yaml:"hooks"`
+}
+
+// TransitionHooks are scripts run around a transition.
+type TransitionHooks struct {
+	Before []Ref `yaml:"before"`
+	After  []Ref `yaml:"after"`
+}
+
+// Approval says who must approve before a transition runs.
+type Approval struct {
+	Role        Ref             `yaml:"role"`
+	Count       int             `yaml:"count"`
+	AmountField Ref             `yaml:"amount_field"`
+	Chain       []ApprovalLevel `yaml:"chain"`
+	RejectTo    Ref             `yaml:"reject_to"`
+}
+
+// ApprovalLevel is one level of an amount-based approval chain.
+type ApprovalLevel struct {
+	Below *float64 `yaml:"below"`
+	Roles []Ref    `yaml:"roles"`
+}
+
+// Action is one step run after a transition; exactly one field is set.
+type Action struct {
+	Set           map[string]any `yaml:"set"`
+	Assign        string         `yaml:"assign"`
+	Priority      string         `yaml:"priority"`
+	Team          Ref            `yaml:"team"`
+	CreateChild   *ChildSpec     `yaml:"create_child"`
+	CloseChildren bool           `yaml:"close_children"`
+	Notify        Ref            `yaml:"notify"`
+	Script        Ref            `yaml:"script"`
+}
+
+// ChildSpec describes a child ticket created by an action.
+type ChildSpec struct {
+	Process Ref            `yaml:"process"`
+	Title   Label          `yaml:"title"`
+	Team    Ref            `yaml:"team"`
+	Data    map[string]any `yaml:"data"`
+}
+
+// ProcessHooks are scripts run at points of a ticket's life.
+type ProcessHooks struct {
+	OnCreate     Ref `yaml:"on_create"`
+	Validate     Ref `yaml:"validate"`
+	Compute      Ref `yaml:"compute"`
+	OnSLAWarning Ref `yaml:"on_sla_warning"`
+	OnSLABreach  Ref `yaml:"on_sla_breach"`
+}
+
+// Job is a scheduled script.
+type Job struct {
+	ID       Ref    `yaml:"id"`
+	Schedule string `yaml:"schedule"`
+	Script   Ref    `yaml:"script"`
+	Timeout  string `yaml:"timeout"`
+}
+
+// InitialState returns the state tickets start in.
+func (p *Process) InitialState() *State {
+	for i := range p.States {
+		if p.States[i].Initial {
+			return &p.States[i]
+		}
+	}
+	if len(p.States) == 0 {
+		return nil
+	}
+	return &p.States[0]
+}
+
+// State returns the state with the given id, or nil.
+func (p *Process) State(id string) *State {
+	for i := range p.States {
+		if p.States[i].ID.Value == id {
+			return &p.States[i]
+		}
+	}
+	return nil
+}
+
+// Transition returns the transition with the given id, or nil.
+func (p *Process) Transition(id string) *Transition {
+	for i := range p.Transitions {
+		if p.Transitions[i].ID.Value == id {
+			return &p.Transitions[i]
+		}
+	}
+	return nil
+}
+
+// StartsFrom reports whether t may run from state (honouring '*').
+func (p *Process) StartsFrom(t *Transition, state string) bool {
+	for _, f := range t.From {
+		if f.Value == state {
+			return true
+		}
+		if f.Value == "*" {
+			if s := p.State(state); s != nil && !s.Final() {
+				return true
+			}
+		}
+	}
+	return false
+}
