@@ -44,7 +44,7 @@ func (b *builder) declare(doc *document, r reporter) {
 }
 
 // decode turns a schema-valid document into its typed definition.
-func (b *builder) decode(doc *document, r reporter) {
+func (b *builder) decode(doc *document, r reporter, schemaValid bool) {
 	if doc.id == "" {
 		return // a duplicate: already reported
 	}
@@ -68,6 +68,9 @@ func (b *builder) decode(doc *document, r reporter) {
 		def = &Notification{}
 	}
 	if err := doc.node.Decode(def); err != nil {
+		if !schemaValid {
+			return // the schema errors already say what is wrong
+		}
 		// The schema accepted the document, so this is a mismatch between
 		// schema and Go types: report it rather than fail silently.
 		r.errorf(posOf(doc.node.Content[0]), "decode", "cannot read %s: %v", doc.kind, err)

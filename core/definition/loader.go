@@ -185,9 +185,9 @@ func (l *Loader) addDocument(b *builder, n *yaml.Node, r reporter) {
 		// "unknown" errors on top of the real one.
 		b.declare(doc, r)
 	}
-	if valid {
-		b.decode(doc, r)
-	}
+	// Invalid documents are decoded and checked too when their shape allows,
+	// so one run reports a typo and a dangling reference together.
+	b.decode(doc, r, valid)
 }
 
 // ReadFS reads every definition (*.yaml, *.yml) and script (*.lua) file in

@@ -116,7 +116,7 @@ func leaves(ve *jsonschema.ValidationError) []*jsonschema.ValidationError {
 }
 
 func (s *schemaSet) report(ve *jsonschema.ValidationError, doc *yaml.Node, value any, r reporter) {
-	node, keyNode := nodeAt(doc, ve.InstanceLocation)
+	node, _ := nodeAt(doc, ve.InstanceLocation)
 	instance := valueAt(value, ve.InstanceLocation)
 	keyword := ve.KeywordLocation[strings.LastIndex(ve.KeywordLocation, "/")+1:]
 	where := humanPath(ve.InstanceLocation)
@@ -142,10 +142,12 @@ func (s *schemaSet) report(ve *jsonschema.ValidationError, doc *yaml.Node, value
 		return
 	case "required":
 		obj, _ := instance.(map[string]any)
+		allowed := stringKeys(parent["properties"])
 		for _, name := range stringList(parent["required"]) {
-			if _, ok := obj[name]; !ok {
-				r.errorf(posOf(node), "missing_key", "%smissing required key '%s'", prefix, name)
+			if _, ok := obj[name]; ok || misspelled(obj, allowed, name) {
+				continue
 			}
+			r.errorf(posOf(node), "missing_key", "%smissing required key '%s'", prefix, name)
 		}
 		return
 	case "enum":
@@ -184,8 +186,19 @@ func (s *schemaSet) report(ve *jsonschema.ValidationError, doc *yaml.Node, value
 		r.errorf(posOf(node), "duplicate_item", "%slist has the same entry twice (%s)", prefix, ve.Message)
 		return
 	}
-	_ = keyNode
 	r.errorf(posOf(node), "schema_"+strings.ToLower(keyword), "%s%s", prefix, ve.Message)
+}
+
+// misspelled reports whether obj has an unknown key that is a likely typo of
+// name; its "unknown key ... did you mean" error already says what is
+// missing, so a second error would only repeat it.
+func misspelled(obj map[string]any, allowed []string, name string) bool {
+	for key := range obj {
+		if !contains(allowed, key) && suggest(key, allowed) == fmt.Sprintf(" (did you mean '%s'?)", name) {
+			return true
+		}
+	}
+	return false
 }
 
 // schemaAt resolves an absolute keyword location to the schema object there.

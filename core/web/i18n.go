@@ -1,0 +1,124 @@
+package web
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// lang is a user interface language. German is the default: vorgang serves
+// German public administration, and a citizen without a stated preference
+// gets German.
+type lang string
+
+const (
+	langDE lang = "de"
+	langEN lang = "en"
+)
+
+// messages holds the generic error messages by code. It is read-only.
+var messages = map[string]map[lang]string{
+	CodeBadRequest: {
+		langDE: "Die Anfrage ist ungültig.",
+		langEN: "The request is invalid.",
+	},
+	CodeUnauthorized: {
+		langDE: "Bitte melden Sie sich an.",
+		langEN: "Please sign in.",
+	},
+	CodeForbidden: {
+		langDE: "Dafür fehlt Ihnen die Berechtigung.",
+		langEN: "You are not allowed to do this.",
+	},
+	CodeNotFound: {
+		langDE: "Die angeforderte Adresse wurde nicht gefunden.",
+		langEN: "The requested address was not found.",
+	},
+	CodeMethodNotAllowed: {
+		langDE: "Diese Methode ist für die Adresse nicht erlaubt.",
+		langEN: "This method is not allowed for this address.",
+	},
+	CodeRequestTimeout: {
+		langDE: "Die Anfrage hat zu lange gedauert.",
+		langEN: "The request took too long.",
+	},
+	CodeConflict: {
+		langDE: "Die Daten wurden inzwischen geändert. Bitte laden Sie neu und versuchen Sie es noch einmal.",
+		langEN: "The data has changed in the meantime. Please reload and try again.",
+	},
+	CodeBodyTooLarge: {
+		langDE: "Die gesendeten Daten sind zu groß.",
+		langEN: "The submitted data is too large.",
+	},
+	CodeTooManyRequests: {
+		langDE: "Zu viele Anfragen. Bitte versuchen Sie es später noch einmal.",
+		langEN: "Too many requests. Please try again later.",
+	},
+	CodeHeadersTooLarge: {
+		langDE: "Die Kopfzeilen der Anfrage sind zu groß.",
+		langEN: "The request headers are too large.",
+	},
+	CodeInternal: {
+		langDE: "Ein interner Fehler ist aufgetreten. Bitte versuchen Sie es später noch einmal.",
+		langEN: "An internal error occurred. Please try again later.",
+	},
+	CodeUnavailable: {
+		langDE: "Der Dienst ist vorübergehend nicht verfügbar. Bitte versuchen Sie es später noch einmal.",
+		langEN: "The service is temporarily unavailable. Please try again later.",
+	},
+}
+
+// message returns the message for code in l. A code without an entry gets
+// the generic message of its status class, so a client never sees an empty
+// message.
+func message(l lang, code string, status int) string {
+	if m, ok := messages[code]; ok {
+		return m[l]
+	}
+	if status >= 500 {
+		return messages[CodeInternal][l]
+	}
+	return messages[CodeBadRequest][l]
+}
+
+// requestLang picks the language for the response from Accept-Language.
+func requestLang(c *fiber.Ctx) lang {
+	return negotiateLang(c.Get(fiber.HeaderAcceptLanguage))
+}
+
+// negotiateLang returns the supported language the Accept-Language header
+// ranks highest (quality first, then order), matching on the primary subtag
+// so "en-GB" counts as English. Anything else yields German.
+func negotiateLang(header string) lang {
+	best, bestQ := langDE, 0.0
+	for part := range strings.SplitSeq(header, ",") {
+		tag, params, _ := strings.Cut(part, ";")
+		primary, _, _ := strings.Cut(strings.TrimSpace(tag), "-")
+		var l lang
+		switch strings.ToLower(primary) {
+		case "de":
+			l = langDE
+		case "en":
+			l = langEN
+		default:
+			continue
+		}
+		q := 1.0
+		for p := range strings.SplitSeq(params, ";") {
+			name, value, ok := strings.Cut(strings.TrimSpace(p), "=")
+			if !ok || strings.TrimSpace(name) != "q" {
+				continue
+			}
+			v, err := strconv.ParseFloat(strings.TrimSpace(value), 64)
+			if err != nil || v < 0 || v > 1 {
+				v = 0
+			}
+			q = v
+		}
+		if q > bestQ {
+			best, bestQ = l, q
+		}
+	}
+	return best
+}

@@ -1,0 +1,80 @@
+// Package web is the HTTP face of vorgang: the JSON API, and later the staff
+// workspace, the citizen portal and the admin pages. It is the only package
+// that knows HTTP; everything it needs from the rest of the runtime comes in
+// through Deps as small interfaces declared here.
+package web
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// DefaultBodyLimit is the request body limit used when Deps.BodyLimit is zero.
+const DefaultBodyLimit = 4 << 20
+
+// Connection timeouts. Reads are generous because form submissions may carry
+// uploads over slow links; idle keep-alive connections are closed after a while
+// so a crowd of silent clients cannot pin the server.
+const (
+	readTimeout = 60 * time.Second
+	idleTimeout = 120 * time.Second
+)
+
+// Deps carries everything the web layer needs from the rest of vorgang.
+// The zero value of each optional field has a documented default.
+type Deps struct {
+	// Logger receives one INFO line per request and the causes of internal
+	// errors. Default: slog.Default().
+	Logger *slog.Logger
+
+	// Store is asked whether the database answers. If nil, /healthz reports
+	// the store as unreachable with reason "not_configured".
+	Store StorePinger
+
+	// Catalog reports the loaded definitions. If nil, /healthz omits the
+	// catalog section.
+	Catalog CatalogInfoFunc
+
+	// BodyLimit is the largest request body accepted, in bytes; larger bodies
+	// are answered with 413 body_too_large. Default: DefaultBodyLimit.
+	BodyLimit int
+}
+
+// withDefaults returns a copy of d with defaults filled in.
+func (d Deps) withDefaults() Deps {
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	if d.BodyLimit <= 0 {
+		d.BodyLimit = DefaultBodyLimit
+	}
+	return d
+}
+
+// New builds the Fiber app serving vorgang over HTTP. The caller listens
+// (app.Listen or app.Listener) and shuts it down (app.ShutdownWithContext).
+func New(deps Deps) *fiber.App {
+	deps = deps.withDefaults()
+
+	app := fiber.New(fiber.Config{
+		DisableStartupMessage: true,
+		BodyLimit:             deps.BodyLimit,
+		ReadTimeout:           readTimeout,
+		IdleTimeout:           idleTimeout,
+		ErrorHandler:          errorHandler(deps.Logger),
+	})
+
+	// Order matters: the request id exists before anything logs, the request
+	// log sees the final status because it settles errors itself, and the
+	// recover middleware sits inside it so a panic becomes an ordinary error.
+	app.Use(requestIDMiddleware)
+	app.Use(requestLogMiddleware(deps.Logger))
+	app.Use(recoverMiddleware())
+
+	h := &healthHandler{store: deps.Store, catalog: deps.Catalog, logger: deps.Logger}
+	app.Get("/healthz", h.serve)
+
+	return app
+}
