@@ -9,6 +9,9 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	// Calendars name IANA time zones; embedding the database keeps them
+	// valid on hosts and images without tzdata.
+	_ "time/tzdata"
 )
 
 const usage = `vorgang — a low-code service desk

@@ -2,9 +2,203 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
+	"fmt"
 	"io"
+	"log/slog"
+	"net"
+	"os"
+	"time"
+
+	"vorgang/core/definition"
+	"vorgang/core/store"
+	"vorgang/core/web"
 )
 
+// serveConfig is what `vorgang serve` is configured with; every flag has an
+// environment variable so containers need no command line.
+type serveConfig struct {
+	addr        string
+	dataDir     string
+	mongoURI    string
+	definitions string
+	watch       bool
+	watchEvery  time.Duration
+	logFormat   string
+	logLevel    string
+}
+
+func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
+	var c serveConfig
+	fl := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	fl.StringVar(&c.addr, "addr", envOr("VORGANG_ADDR", "127.0.0.1:8080"), "listen address (env VORGANG_ADDR)")
+	fl.StringVar(&c.dataDir, "data", envOr("VORGANG_DATA", "./data"), "data folder of the embedded database (env VORGANG_DATA)")
+	fl.StringVar(&c.mongoURI, "mongo-uri", os.Getenv("VORGANG_MONGO_URI"), "MongoDB connection string; empty starts the embedded database (env VORGANG_MONGO_URI)")
+	fl.StringVar(&c.definitions, "definitions", envOr("VORGANG_DEFINITIONS", "."), "folder holding processes/, forms/ and scripts/; the built-in desks are used when none exists (env VORGANG_DEFINITIONS)")
+	fl.BoolVar(&c.watch, "watch", os.Getenv("VORGANG_WATCH") == "true", "reload definitions when their files change (env VORGANG_WATCH=true)")
+	fl.DurationVar(&c.watchEvery, "watch-interval", time.Second, "how often --watch looks for changes")
+	fl.StringVar(&c.logFormat, "log-format", envOr("VORGANG_LOG_FORMAT", "text"), "log format: text or json (env VORGANG_LOG_FORMAT)")
+	fl.StringVar(&c.logLevel, "log-level", envOr("VORGANG_LOG_LEVEL", "info"), "log level: debug, info, warn, error (env VORGANG_LOG_LEVEL)")
+	if err := fl.Parse(args); err != nil {
+		return c, err
+	}
+	if fl.NArg() > 0 {
+		return c, fmt.Errorf("unexpected argument %q", fl.Arg(0))
+	}
+	return c, nil
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("log level %q: %w", level, err)
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("log format %q: want text or json", format)
+}
+
+// serve runs the service desk until ctx ends (SIGINT/SIGTERM), then shuts
+// down: HTTP first so no request is cut off mid-write, then the store.
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	cfg, err := parseServeFlags(args, stderr)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		fmt.Fprintf(stderr, "vorgang serve: %v\n", err)
+		return 2
+	}
+	log, err := newLogger(stderr, cfg.logFormat, cfg.logLevel)
+	if err != nil {
+		fmt.Fprintf(stderr, "vorgang serve: %v\n", err)
+		return 2
+	}
+	if err := runServer(ctx, cfg, log); err != nil {
+		var diags definition.Diagnostics
+		if errors.As(err, &diags) {
+			fmt.Fprintln(stderr, diags.Error())
+			fmt.Fprintf(stderr, "vorgang serve: refusing to start: %d definition errors\n", len(diags.Errors()))
+			return 1
+		}
+		log.Error("vorgang stopped", slog.String("error", err.Error()))
+		return 1
+	}
 	return 0
+}
+
+func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
+	src, err := resolveSource(cfg.definitions, nil)
+	if err != nil {
+		return err
+	}
+	loader, err := newLoader()
+	if err != nil {
+		return err
+	}
+	cat, diags, err := src.load(loader)
+	if err != nil {
+		return err
+	}
+	if cat == nil {
+		return diags
+	}
+	logDiagnostics(log, diags)
+	live := definition.NewLive(cat)
+	log.Info("definitions loaded", slog.String("source", src.String()), slog.Int("definitions", cat.Len()), slog.String("catalog", cat.Hash()[:12]))
+
+	st, err := store.Open(ctx, store.Config{MongoURI: cfg.mongoURI, DataDir: cfg.dataDir, Logger: log})
+	if err != nil {
+		return fmt.Errorf("open store: %w", err)
+	}
+	defer func() {
+		closeCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := st.Close(closeCtx); err != nil {
+			log.Error("close store", slog.String("error", err.Error()))
+		}
+	}()
+
+	app := web.New(web.Deps{
+		Logger: log,
+		Store:  st,
+		Catalog: func() web.CatalogInfo {
+			c := live.Catalog()
+			return web.CatalogInfo{Hash: c.Hash(), Definitions: c.Len(), LoadedAt: c.LoadedAt()}
+		},
+	})
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- app.Listener(ln) }()
+	log.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("store", st.Mode()))
+
+	if cfg.watch {
+		if src.embedded {
+			log.Warn("--watch ignored: serving the built-in desks, there are no files to watch")
+		} else {
+			go definition.Watch(ctx, src.dirs, cfg.watchEvery, func() { reload(src, loader, live, log) })
+			log.Info("watching definitions for changes", slog.Any("folders", src.dirs))
+		}
+	}
+
+	select {
+	case <-ctx.Done():
+		log.Info("shutting down")
+	case err := <-served:
+		return fmt.Errorf("http server: %w", err)
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := app.ShutdownWithContext(shutdownCtx); err != nil {
+		log.Error("http shutdown", slog.String("error", err.Error()))
+	}
+	return nil
+}
+
+// reload compiles the definitions again and swaps them in only when they are
+// valid; otherwise the running catalog keeps serving.
+func reload(src definitionSource, loader *definition.Loader, live *definition.Live, log *slog.Logger) {
+	cat, diags, err := src.load(loader)
+	if err != nil {
+		log.Error("definitions not reloaded", slog.String("error", err.Error()))
+		return
+	}
+	logDiagnostics(log, diags)
+	if cat == nil {
+		log.Error("definitions not reloaded: the change is invalid, the previous definitions stay in service",
+			slog.Int("errors", len(diags.Errors())), slog.String("catalog", live.Catalog().Hash()[:12]))
+		return
+	}
+	if cat.Hash() == live.Catalog().Hash() {
+		return
+	}
+	live.Swap(cat)
+	log.Info("definitions reloaded", slog.Int("definitions", cat.Len()), slog.String("catalog", cat.Hash()[:12]))
+}
+
+func logDiagnostics(log *slog.Logger, diags definition.Diagnostics) {
+	for _, d := range diags {
+		level := slog.LevelError
+		if d.Severity == definition.SeverityWarning {
+			level = slog.LevelWarn
+		}
+		log.Log(context.Background(), level, "definition problem", slog.String("at", fmt.Sprintf("%s:%d:%d", d.File, d.Line, d.Col)), slog.String("code", d.Code), slog.String("message", d.Message))
+	}
 }

@@ -1,0 +1,20 @@
+// Package store is vorgang's data layer on MongoDB.
+//
+// The same code runs on a real MongoDB (replica set or sharded cluster, with
+// any number of vorgang processes) and on an embedded FerretDB backed by
+// SQLite, which Open starts in-process when no MongoDB URI is configured.
+//
+// FerretDB v1 implements every read-modify-write (update, findAndModify) as
+// a read, a change in Go and a write, without a lock or transaction; only the
+// uniqueness of _id and of unique indexes is atomic there. The primitives in
+// this package therefore take their atomicity from one of two places:
+//
+//   - insert claims on a unique _id, which are atomic on every backend and
+//     across any number of processes (NextNumber, Insert, Idempotent, leases);
+//   - a compare-and-set on a version field (Update), which is a single
+//     filtered update on MongoDB and an in-process keyed lock around read and
+//     write on FerretDB, where one process owns the data directory.
+//
+// On the embedded store, look documents up only by a string _id: every other
+// filter makes FerretDB decode the whole collection.
+package store

@@ -1,0 +1,56 @@
+package store
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+)
+
+// quietHandler filters what embedded FerretDB logs. FerretDB dumps every
+// error reply (a duplicate key, an unsupported command) as two WARN records
+// of several hundred bytes each; vorgang produces such replies on purpose
+// (insert claims), so they would drown the log. Records below WARN are
+// dropped as well, which silences FerretDB's start-up and per-connection
+// chatter. Reply dumps of an InternalError are kept: they point at a
+// FerretDB bug or a broken database file.
+type quietHandler struct {
+	inner slog.Handler
+}
+
+// newQuietLogger returns the logger handed to FerretDB, derived from base.
+func newQuietLogger(base *slog.Logger) *slog.Logger {
+	return slog.New(quietHandler{inner: base.Handler()}).With(slog.String("component", "ferretdb"))
+}
+
+func (h quietHandler) Enabled(ctx context.Context, level slog.Level) bool {
+	return level >= slog.LevelWarn && h.inner.Enabled(ctx, level)
+}
+
+func (h quietHandler) Handle(ctx context.Context, r slog.Record) error {
+	if !keepFerretRecord(r.Level, r.Message) {
+		return nil
+	}
+	return h.inner.Handle(ctx, r)
+}
+
+func (h quietHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return quietHandler{inner: h.inner.WithAttrs(attrs)}
+}
+
+func (h quietHandler) WithGroup(name string) slog.Handler {
+	return quietHandler{inner: h.inner.WithGroup(name)}
+}
+
+// keepFerretRecord decides whether a FerretDB log record is passed on.
+func keepFerretRecord(level slog.Level, msg string) bool {
+	if level < slog.LevelWarn {
+		return false
+	}
+	if level >= slog.LevelError {
+		return true
+	}
+	if strings.HasPrefix(msg, "Response header: ") || strings.HasPrefix(msg, "Response message:") {
+		return strings.Contains(msg, `"codeName": "InternalError"`)
+	}
+	return true
+}

@@ -1,0 +1,225 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+)
+
+// Mode names returned by (*Store).Mode.
+const (
+	ModeEmbedded = "embedded"
+	ModeMongoDB  = "mongodb"
+)
+
+// Default values used by Open for zero Config fields.
+const (
+	DefaultDatabase       = "vorgang"
+	DefaultConnectTimeout = 15 * time.Second
+)
+
+// Config configures Open. The zero value of every field except DataDir (in
+// embedded mode) is usable.
+type Config struct {
+	// MongoURI is a MongoDB connection string. If empty, Open starts an
+	// embedded FerretDB that stores its data with SQLite under DataDir.
+	MongoURI string
+
+	// DataDir is the directory of the embedded store; it is required when
+	// MongoURI is empty and ignored otherwise. Open creates it (mode 0700) if
+	// it is missing. Only one Store at a time may use a data directory; Open
+	// fails if another one holds it.
+	DataDir string
+
+	// Database is the database name. Default: "vorgang".
+	Database string
+
+	// Logger receives the store's own records and, filtered to warnings that
+	// matter, those of the embedded FerretDB. Default: slog.Default().
+	Logger *slog.Logger
+
+	// ConnectTimeout bounds how long Open waits for the database to answer a
+	// ping (embedded: for FerretDB to come up). The context passed to Open
+	// can shorten it further. Default: 15 s.
+	ConnectTimeout time.Duration
+}
+
+// Store is an open connection to vorgang's database. It is safe for
+// concurrent use. Close it when done.
+type Store struct {
+	mode   string
+	log    *slog.Logger
+	client *mongo.Client
+	db     *mongo.Database
+
+	embedded *embedded // nil in MongoDB mode
+
+	// localLocks is true when compare-and-set is made atomic by locks in this
+	// process (FerretDB), false when the database does it (MongoDB).
+	localLocks bool
+	locks      *keyedMutex
+
+	instance InstanceInfo
+
+	counters counterCache
+	tuning   tuning
+
+	closeMu sync.Mutex
+	closed  bool
+}
+
+// Open connects to MongoDB, or starts an embedded FerretDB when
+// cfg.MongoURI is empty, waits until the database answers and makes sure
+// the instance document exists.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	if cfg.Database == "" {
+		cfg.Database = DefaultDatabase
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.ConnectTimeout <= 0 {
+		cfg.ConnectTimeout = DefaultConnectTimeout
+	}
+
+	s := &Store{
+		log:    cfg.Logger.With(slog.String("component", "store")),
+		locks:  newKeyedMutex(),
+		tuning: defaultTuning(),
+	}
+	s.counters.init()
+
+	var err error
+	if cfg.MongoURI == "" {
+		err = s.openEmbedded(ctx, cfg)
+	} else {
+		err = s.openMongoDB(ctx, cfg)
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.db = s.client.Database(cfg.Database)
+
+	if err := s.setup(ctx); err != nil {
+		closeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		_ = s.Close(closeCtx)
+		return nil, err
+	}
+
+	s.log.InfoContext(ctx, "store opened", slog.String("mode", s.mode), slog.String("database", cfg.Database),
+		slog.Time("instance_created_at", s.instance.CreatedAt))
+	return s, nil
+}
+
+// openMongoDB connects to the server named by cfg.MongoURI.
+func (s *Store) openMongoDB(ctx context.Context, cfg Config) error {
+	s.mode = ModeMongoDB
+
+	opts := options.Client().ApplyURI(cfg.MongoURI).SetAppName("vorgang")
+	if err := opts.Validate(); err != nil {
+		// The driver's message does not repeat the URI, which may hold a password.
+		return fmt.Errorf("store: invalid mongodb uri: %w", err)
+	}
+	hosts := strings.Join(opts.Hosts, ",")
+
+	client, err := mongo.Connect(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("store: connect to mongodb at %s: %w", hosts, err)
+	}
+
+	pingCtx, cancel := context.WithTimeout(ctx, cfg.ConnectTimeout)
+	defer cancel()
+	if err := client.Ping(pingCtx, nil); err != nil {
+		_ = client.Disconnect(context.WithoutCancel(ctx))
+		return fmt.Errorf("store: mongodb at %s is not reachable: %w", hosts, err)
+	}
+	s.client = client
+
+	// A FerretDB behind a URI behaves like the embedded one: filtered updates
+	// are not atomic, so compare-and-set must lock in this process, which is
+	// only correct while this process is the only writer.
+	ferret, err := isFerretDB(ctx, client)
+	if err != nil {
+		_ = client.Disconnect(context.WithoutCancel(ctx))
+		return fmt.Errorf("store: mongodb at %s: %w", hosts, err)
+	}
+	if ferret {
+		s.localLocks = true
+		s.log.WarnContext(ctx, "the mongodb uri points at FerretDB: compare-and-set is only atomic while this is the only vorgang process using it",
+			slog.String("hosts", hosts))
+	}
+	return nil
+}
+
+// isFerretDB reports whether the server is FerretDB, which adds
+// ferretdbVersion to its buildInfo reply.
+func isFerretDB(ctx context.Context, client *mongo.Client) (bool, error) {
+	var info bson.M
+	if err := client.Database("admin").RunCommand(ctx, bson.D{{Key: "buildInfo", Value: 1}}).Decode(&info); err != nil {
+		return false, fmt.Errorf("build info: %w", err)
+	}
+	_, ok := info["ferretdbVersion"]
+	return ok, nil
+}
+
+// setup prepares what the store itself relies on.
+func (s *Store) setup(ctx context.Context) error {
+	if err := s.loadInstance(ctx); err != nil {
+		return err
+	}
+	if err := s.ensureIndexes(ctx); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Close disconnects from the database and, in embedded mode, stops FerretDB
+// and releases the data directory. It may be called more than once; calls
+// after the first return nil.
+func (s *Store) Close(ctx context.Context) error {
+	s.closeMu.Lock()
+	defer s.closeMu.Unlock()
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+
+	var errs []error
+	// Disconnect first: FerretDB waits a fixed ~3 s for every connection that
+	// is still open when its context is cancelled.
+	if s.client != nil {
+		if err := s.client.Disconnect(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("store: disconnect: %w", err))
+		}
+	}
+	if s.embedded != nil {
+		if err := s.embedded.stop(ctx); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.client.Ping(ctx, nil); err != nil {
+		return fmt.Errorf("store: ping: %w", err)
+	}
+	return nil
+}
+
+// Mode returns ModeEmbedded or ModeMongoDB.
+func (s *Store) Mode() string { return s.mode }
+
+// DB returns the underlying database. Writes through it bypass the
+// guarantees of this package (Update's compare-and-set in particular).
+func (s *Store) DB() *mongo.Database { return s.db }
