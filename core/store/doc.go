@@ -10,11 +10,18 @@
 // this package therefore take their atomicity from one of two places:
 //
 //   - insert claims on a unique _id, which are atomic on every backend and
-//     across any number of processes (NextNumber, Insert, Idempotent, leases);
-//   - a compare-and-set on a version field (Update), which is a single
-//     filtered update on MongoDB and an in-process keyed lock around read and
-//     write on FerretDB, where one process owns the data directory.
+//     across any number of processes: Insert, NextNumber (one claim per
+//     number), leases (one claim per change of holder or expiry) and the
+//     first claim of an idempotency key;
+//   - a compare-and-set on a version field (Update), which is one filtered
+//     update on MongoDB, and a read and a write under an in-process keyed
+//     lock on FerretDB, where one process owns the data directory (Open
+//     locks it). Idempotent uses it to take over the claim of a dead caller.
 //
 // On the embedded store, look documents up only by a string _id: every other
-// filter makes FerretDB decode the whole collection.
+// filter makes FerretDB decode the whole collection in Go.
+//
+// Collections used by the package itself: meta (the instance document),
+// counters and counter_claims (NextNumber), idempotency (Idempotent) and
+// leases (AcquireLease and friends).
 package store
