@@ -30,6 +30,9 @@ type embedded struct {
 	done   chan struct{} // closed when Run has returned
 	unlock func() error  // releases the data directory
 	uri    string
+	// sqliteFile is the SQLite database FerretDB keeps the documents in;
+	// the query layer reads its indexes directly (see sqlindex.go).
+	sqliteFile string
 }
 
 // openEmbedded starts FerretDB on cfg.DataDir and connects s.client to it.
@@ -84,7 +87,8 @@ func (s *Store) openEmbedded(ctx context.Context, cfg Config) (err error) {
 	}
 
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	e := &embedded{cancel: cancel, done: make(chan struct{}), unlock: unlock}
+	e := &embedded{cancel: cancel, done: make(chan struct{}), unlock: unlock,
+		sqliteFile: filepath.Join(sqliteDir, cfg.Database+".sqlite")}
 	go func() {
 		defer close(e.done)
 		if err := fdb.Run(runCtx); err != nil {

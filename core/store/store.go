@@ -61,6 +61,8 @@ type Store struct {
 	db     *mongo.Database
 
 	embedded *embedded // nil in MongoDB mode
+	// sql answers indexed queries on the embedded store; nil on MongoDB.
+	sql *sqlIndex
 
 	// localLocks is true when compare-and-set is made atomic by locks in this
 	// process (FerretDB), false when the database does it (MongoDB).
@@ -179,7 +181,21 @@ func (s *Store) setup(ctx context.Context) error {
 	if err := s.ensureIndexes(ctx); err != nil {
 		return err
 	}
-	return nil
+	if err := s.ensureCollections(ctx); err != nil {
+		return err
+	}
+	if s.embedded == nil {
+		return nil
+	}
+	if err := addIDIndexes(ctx, s.embedded.sqliteFile, ownedCollections); err != nil {
+		return err
+	}
+	x, err := openSQLIndex(ctx, s.embedded.sqliteFile)
+	if err != nil {
+		return err
+	}
+	s.sql = x
+	return s.verifyPlans(ctx)
 }
 
 // Close disconnects from the database and, in embedded mode, stops FerretDB
@@ -194,6 +210,11 @@ func (s *Store) Close(ctx context.Context) error {
 	s.closed = true
 
 	var errs []error
+	if s.sql != nil {
+		if err := s.sql.close(); err != nil {
+			errs = append(errs, fmt.Errorf("store: close index reader: %w", err))
+		}
+	}
 	// Disconnect first: FerretDB waits a fixed ~3 s for every connection that
 	// is still open when its context is cancelled.
 	if s.client != nil {

@@ -1,0 +1,164 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+)
+
+// orphanAge is how old an uncommitted history entry must be before a writer
+// on MongoDB treats it as left by a crashed process. On the embedded store
+// the per-ticket lock makes any uncommitted entry a crash leftover at once.
+const orphanAge = time.Minute
+
+// CreateTicket stores a new ticket with version 1 and its first history
+// entry. The entry is written first: a crash in between leaves an entry no
+// reader sees (readers only show entries up to the ticket's version), never
+// a ticket without its history.
+func (s *Store) CreateTicket(ctx context.Context, t *Ticket, first *HistoryEntry) error {
+	if t.Number == "" {
+		return errors.New("store: create ticket: empty number")
+	}
+	if s.localLocks {
+		defer s.locks.lock(TicketsCollection, t.Number)()
+	}
+	t.Version = 1
+	if err := s.claimHistory(ctx, t.Number, 0, first); err != nil {
+		return fmt.Errorf("store: create ticket %s: %w", t.Number, err)
+	}
+	if err := s.Insert(ctx, TicketsCollection, t); err != nil {
+		return fmt.Errorf("store: create ticket %s: %w", t.Number, err)
+	}
+	return nil
+}
+
+// UpdateTicket replaces ticket t, whose Version must be the version the
+// caller read, and records entry as the change. Exactly one of several
+// concurrent writers of one version succeeds; the others get an error
+// wrapping ErrConflict and should reload and retry or report a conflict.
+// On success t.Version is the new version.
+//
+// The history entry's insert claims the next version: its _id is unique, and
+// inserts of a unique _id are atomic on MongoDB and FerretDB alike, across
+// any number of processes.
+func (s *Store) UpdateTicket(ctx context.Context, t *Ticket, entry *HistoryEntry) error {
+	if s.localLocks {
+		defer s.locks.lock(TicketsCollection, t.Number)()
+	}
+	expect := t.Version
+	cur, err := s.ticketVersion(ctx, t.Number)
+	if err != nil {
+		return fmt.Errorf("store: update ticket %s: %w", t.Number, err)
+	}
+	if cur != expect {
+		return fmt.Errorf("store: update ticket %s: %w: it changed (version %d, expected %d)", t.Number, ErrConflict, cur, expect)
+	}
+	if err := s.claimHistory(ctx, t.Number, expect, entry); err != nil {
+		return fmt.Errorf("store: update ticket %s: %w", t.Number, err)
+	}
+	t.Version = expect + 1
+	filter := bson.D{{Key: "_id", Value: t.Number}}
+	if !s.localLocks {
+		// Fences a writer that lost its claim to orphan clean-up.
+		filter = append(filter, bson.E{Key: VersionField, Value: expect})
+	}
+	res, err := s.db.Collection(TicketsCollection).ReplaceOne(ctx, filter, t)
+	if err != nil {
+		t.Version = expect
+		return fmt.Errorf("store: update ticket %s: %w", t.Number, writeError(err))
+	}
+	if res.MatchedCount == 0 {
+		t.Version = expect
+		return fmt.Errorf("store: update ticket %s: %w: it changed meanwhile", t.Number, ErrConflict)
+	}
+	return nil
+}
+
+// claimHistory inserts entry as change version+1 of ticket number,
+// clearing an entry a crashed writer left uncommitted.
+func (s *Store) claimHistory(ctx context.Context, number string, version int64, entry *HistoryEntry) error {
+	entry.Seq = version + 1
+	entry.Ticket = number
+	entry.ID = HistoryID(number, entry.Seq)
+	if entry.At.IsZero() {
+		entry.At = time.Now().UTC()
+	}
+	err := s.Insert(ctx, HistoryCollection, entry)
+	if !errors.Is(err, ErrDuplicate) {
+		return err
+	}
+	// The version is claimed. Either another writer is committing it (a
+	// conflict), or it is left over from a crash (the ticket never reached
+	// that version): remove it and claim again.
+	committed, err := s.ticketVersion(ctx, number)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	if committed > version {
+		return fmt.Errorf("%w: version %d is taken", ErrConflict, entry.Seq)
+	}
+	if !s.localLocks {
+		var orphan HistoryEntry
+		if err := s.Get(ctx, HistoryCollection, entry.ID, &orphan); err != nil {
+			return err
+		}
+		if time.Since(orphan.At) < orphanAge {
+			return fmt.Errorf("%w: version %d is being written", ErrConflict, entry.Seq)
+		}
+	}
+	if _, err := s.db.Collection(HistoryCollection).DeleteOne(ctx, byID(entry.ID)); err != nil {
+		return fmt.Errorf("remove uncommitted history entry %s: %w", entry.ID, err)
+	}
+	s.log.WarnContext(ctx, "removed an uncommitted history entry left by a crash", "entry", entry.ID)
+	if err := s.Insert(ctx, HistoryCollection, entry); err != nil {
+		if errors.Is(err, ErrDuplicate) {
+			return fmt.Errorf("%w: version %d is taken", ErrConflict, entry.Seq)
+		}
+		return err
+	}
+	return nil
+}
+
+// ticketVersion reads a ticket's committed version.
+func (s *Store) ticketVersion(ctx context.Context, number string) (int64, error) {
+	var v struct {
+		Version int64 `bson:"version"`
+	}
+	err := s.db.Collection(TicketsCollection).FindOne(ctx, byID(number),
+		options.FindOne().SetProjection(bson.D{{Key: VersionField, Value: 1}})).Decode(&v)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return 0, ErrNotFound
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read version of %s: %w", number, err)
+	}
+	return v.Version, nil
+}
+
+// Ticket reads ticket number. It returns an error wrapping ErrNotFound if
+// there is none.
+func (s *Store) Ticket(ctx context.Context, number string) (*Ticket, error) {
+	var t Ticket
+	if err := s.Get(ctx, TicketsCollection, number, &t); err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
+
+// History returns the committed history entries of t in order. Entries
+// have deterministic _ids, so each is one lookup by _id, the query the
+// embedded store answers from an index.
+func (s *Store) History(ctx context.Context, t *Ticket) ([]HistoryEntry, error) {
+	out := make([]HistoryEntry, t.Version)
+	for seq := int64(1); seq <= t.Version; seq++ {
+		if err := s.Get(ctx, HistoryCollection, HistoryID(t.Number, seq), &out[seq-1]); err != nil {
+			return nil, fmt.Errorf("store: history of %s: %w", t.Number, err)
+		}
+	}
+	return out, nil
+}
