@@ -63,6 +63,8 @@ type Store struct {
 	embedded *embedded // nil in MongoDB mode
 	// sql answers indexed queries on the embedded store; nil on MongoDB.
 	sql *sqlIndex
+	// counts caches the dashboard counts on the embedded store.
+	counts openCounts
 
 	// localLocks is true when compare-and-set is made atomic by locks in this
 	// process (FerretDB), false when the database does it (MongoDB).

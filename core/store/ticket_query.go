@@ -307,6 +307,11 @@ func (s *Store) Counts(ctx context.Context) ([]Count, error) {
 	if s.sql == nil {
 		return s.countsMongo(ctx)
 	}
+	return s.counts.read(ctx, s.countsFromIndex)
+}
+
+// countsFromIndex counts the open tickets with SQL over the index.
+func (s *Store) countsFromIndex(ctx context.Context) ([]Count, error) {
 	query, err := s.countsSQL(ctx)
 	if err != nil {
 		return nil, err

@@ -423,3 +423,50 @@ func TestEveryQueryShapeHasAnIndex(t *testing.T) {
 	}
 	_ = bson.D{}
 }
+
+// The embedded store's cached counts follow creates and updates exactly.
+func TestCountsFollowWrites(t *testing.T) {
+	s := openEmbedded(t, t.TempDir())
+	ctx := t.Context()
+	all := seedQueryTickets(t, s, 20)
+	if _, err := s.Counts(ctx); err != nil { // loads the cache
+		t.Fatal(err)
+	}
+	extra := newTicket("INC-2026-000500")
+	if err := s.CreateTicket(ctx, extra, &HistoryEntry{Type: "created"}); err != nil {
+		t.Fatal(err)
+	}
+	dup := newTicket("INC-2026-000501")
+	dup.Tracking = all[0].Tracking
+	if err := s.CreateTicket(ctx, dup, &HistoryEntry{Type: "created"}); !errors.Is(err, ErrDuplicate) {
+		t.Fatalf("duplicate tracking token: %v", err)
+	}
+	for i, tk := range all[:10] {
+		cur, _ := s.Ticket(ctx, tk.Number)
+		switch i % 3 {
+		case 0:
+			cur.Team = "it-2nd-level"
+		case 1:
+			cur.State, cur.Category, cur.Open = "closed", "closed", false
+		case 2:
+			cur.State, cur.Category, cur.Open, cur.Priority = "new", "open", true, "low"
+		}
+		if err := s.UpdateTicket(ctx, cur, &HistoryEntry{Type: "changed"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cached, err := s.Counts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := s.countsFromIndex(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Slice(fresh, func(i, j int) bool {
+		return fresh[i].Team+fresh[i].State+fresh[i].Priority < fresh[j].Team+fresh[j].State+fresh[j].Priority
+	})
+	if fmt.Sprint(cached) != fmt.Sprint(fresh) {
+		t.Fatalf("cached counts drifted\ncached %v\nstored %v", cached, fresh)
+	}
+}

@@ -31,7 +31,17 @@ func (s *Store) CreateTicket(ctx context.Context, t *Ticket, first *HistoryEntry
 	if err := s.claimHistory(ctx, t.Number, 0, first); err != nil {
 		return fmt.Errorf("store: create ticket %s: %w", t.Number, err)
 	}
-	if err := s.Insert(ctx, TicketsCollection, t); err != nil {
+	done := s.counts.write()
+	err := s.Insert(ctx, TicketsCollection, t)
+	switch after := headOf(t); {
+	case err == nil:
+		done(nil, &after, true)
+	case errors.Is(err, ErrDuplicate):
+		done(nil, nil, true) // certainly not stored
+	default:
+		done(nil, nil, false)
+	}
+	if err != nil {
 		return fmt.Errorf("store: create ticket %s: %w", t.Number, err)
 	}
 	return nil
@@ -51,7 +61,7 @@ func (s *Store) UpdateTicket(ctx context.Context, t *Ticket, entry *HistoryEntry
 		defer s.locks.lock(TicketsCollection, t.Number)()
 	}
 	expect := t.Version
-	cur, err := s.ticketVersion(ctx, t.Number)
+	cur, before, err := s.ticketHead(ctx, t.Number)
 	if err != nil {
 		return fmt.Errorf("store: update ticket %s: %w", t.Number, err)
 	}
@@ -67,7 +77,10 @@ func (s *Store) UpdateTicket(ctx context.Context, t *Ticket, entry *HistoryEntry
 		// Fences a writer that lost its claim to orphan clean-up.
 		filter = append(filter, bson.E{Key: VersionField, Value: expect})
 	}
+	done := s.counts.write()
 	res, err := s.db.Collection(TicketsCollection).ReplaceOne(ctx, filter, t)
+	after := headOf(t)
+	done(&before, &after, err == nil && res.MatchedCount == 1)
 	if err != nil {
 		t.Version = expect
 		return fmt.Errorf("store: update ticket %s: %w", t.Number, writeError(err))
@@ -95,7 +108,7 @@ func (s *Store) claimHistory(ctx context.Context, number string, version int64, 
 	// The version is claimed. Either another writer is committing it (a
 	// conflict), or it is left over from a crash (the ticket never reached
 	// that version): remove it and claim again.
-	committed, err := s.ticketVersion(ctx, number)
+	committed, _, err := s.ticketHead(ctx, number)
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return err
 	}
@@ -124,20 +137,25 @@ func (s *Store) claimHistory(ctx context.Context, number string, version int64, 
 	return nil
 }
 
-// ticketVersion reads a ticket's committed version.
-func (s *Store) ticketVersion(ctx context.Context, number string) (int64, error) {
+// ticketHead reads a ticket's committed version and counted fields.
+func (s *Store) ticketHead(ctx context.Context, number string) (int64, countedHead, error) {
 	var v struct {
-		Version int64 `bson:"version"`
+		Version  int64  `bson:"version"`
+		Open     bool   `bson:"open"`
+		Team     string `bson:"team"`
+		State    string `bson:"state"`
+		Priority string `bson:"priority"`
 	}
 	err := s.db.Collection(TicketsCollection).FindOne(ctx, byID(number),
-		options.FindOne().SetProjection(bson.D{{Key: VersionField, Value: 1}})).Decode(&v)
+		options.FindOne().SetProjection(bson.D{{Key: VersionField, Value: 1}, {Key: "open", Value: 1},
+			{Key: "team", Value: 1}, {Key: "state", Value: 1}, {Key: "priority", Value: 1}})).Decode(&v)
 	if errors.Is(err, mongo.ErrNoDocuments) {
-		return 0, ErrNotFound
+		return 0, countedHead{}, ErrNotFound
 	}
 	if err != nil {
-		return 0, fmt.Errorf("read version of %s: %w", number, err)
+		return 0, countedHead{}, fmt.Errorf("read version of %s: %w", number, err)
 	}
-	return v.Version, nil
+	return v.Version, countedHead{Open: v.Open, Team: v.Team, State: v.State, Priority: v.Priority}, nil
 }
 
 // Ticket reads ticket number. It returns an error wrapping ErrNotFound if
