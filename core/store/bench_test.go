@@ -184,6 +184,14 @@ func BenchmarkStore(b *testing.B) {
 			return err
 		}))
 	})
+	b.Run("counts-load", func(b *testing.B) {
+		// What the first dashboard read after start-up costs: counting the
+		// open tickets through the index.
+		report(b, measure(b, 5, func(int) error {
+			_, err := s.countsFromIndex(ctx)
+			return err
+		}))
+	})
 	b.Run("counts", func(b *testing.B) {
 		report(b, measure(b, min(ops, 100), func(int) error {
 			_, err := s.Counts(ctx)
