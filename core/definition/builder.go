@@ -18,7 +18,11 @@ type builder struct {
 	diags *Diagnostics
 	// reporters remembers the file of each decoded definition for checks.
 	order []decoded
+	// reporters finds the reporter of a decoded definition.
+	reporters map[any]reporter
 }
+
+func (b *builder) reporterFor(def any) reporter { return b.reporters[def] }
 
 type decoded struct {
 	kind string
@@ -102,7 +106,11 @@ func (b *builder) decode(doc *document, r reporter, schemaValid bool) {
 		d.File = doc.file
 		b.cat.notifications[doc.id] = d
 	}
+	if !schemaValid {
+		r.skip = followUpCodes
+	}
 	b.order = append(b.order, decoded{kind: doc.kind, def: def, r: r})
+	b.reporters[def] = r
 }
 
 // addScript registers a Lua script and checks that it compiles. The compiled
@@ -138,7 +146,15 @@ func (b *builder) addScript(f File, r reporter) {
 	proto, err := lua.Compile(chunk, f.Path)
 	if err != nil {
 		if ce, ok := err.(*lua.CompileError); ok {
-			r.errorf(Pos{Line: max(ce.Line, 1), Col: 1}, "lua_compile", "Lua compile error: %s", ce.Message)
+			line := max(ce.Line, 1)
+			// gopher-lua reports a goto without a label at the end of the
+			// block; the goto itself is what needs fixing.
+			if m := missingLabel.FindStringSubmatch(ce.Message); m != nil {
+				if l := lineOf(s.Source, regexp.MustCompile(`\bgoto\s+`+regexp.QuoteMeta(m[1])+`\b`)); l > 0 {
+					line = l
+				}
+			}
+			r.errorf(Pos{Line: line, Col: 1}, "lua_compile", "Lua compile error: %s", ce.Message)
 			return
 		}
 		r.errorf(Pos{1, 1}, "lua_compile", "Lua compile error: %v", err)
@@ -182,4 +198,15 @@ func (b *builder) declareFromText(f File, parsed int) {
 		}
 		b.known[kind[1]][id[1]] = true
 	}
+}
+
+var missingLabel = regexp.MustCompile(`label '?([A-Za-z_][A-Za-z0-9_]*)'?`)
+
+// lineOf returns the 1-based line of the first match of re in src, or 0.
+func lineOf(src string, re *regexp.Regexp) int {
+	loc := re.FindStringIndex(src)
+	if loc == nil {
+		return 0
+	}
+	return strings.Count(src[:loc[0]], "\n") + 1
 }

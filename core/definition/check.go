@@ -28,6 +28,7 @@ func (b *builder) check() {
 			b.checkNotification(def, d.r)
 		}
 	}
+	b.checkNumbering()
 }
 
 // kindNouns names kinds in messages the way administrators say them.

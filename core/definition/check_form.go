@@ -119,6 +119,16 @@ func (b *builder) checkField(f *Field, fields fieldSet, r reporter, inGroup bool
 	if f.Type == "user" {
 		b.ref(r, "Role", f.Role)
 		b.ref(r, "Team", f.Team)
+	} else {
+		if !f.Role.IsZero() {
+			misplaced("role", "user")
+		}
+		if !f.Team.IsZero() {
+			misplaced("team", "user")
+		}
+	}
+	if (f.MinDate != "" || f.MaxDate != "") && f.Type != "date" && f.Type != "datetime" {
+		misplaced("min_date/max_date", "date and datetime")
 	}
 	if !f.Pattern.IsZero() {
 		if !textual(f.Type) {

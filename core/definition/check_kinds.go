@@ -1,6 +1,8 @@
 package definition
 
 import (
+	"regexp"
+	"strconv"
 	"strings"
 	"text/template"
 	"time"
@@ -10,12 +12,12 @@ func (b *builder) checkSLA(s *SLA, r reporter) {
 	b.ref(r, "Calendar", s.Calendar)
 	seen := map[string]bool{}
 	for _, t := range s.Targets {
-		if seen[t.Priority] {
-			r.errorf(s.ID.Pos, "duplicate_id", "SLA '%s': priority %s has two targets", s.ID.Value, t.Priority)
+		if seen[t.Priority.Value] {
+			r.errorf(t.Priority.Pos, "duplicate_id", "SLA '%s': priority %s has two targets", s.ID.Value, t.Priority.Value)
 		}
-		seen[t.Priority] = true
+		seen[t.Priority.Value] = true
 		if t.FirstResponse == "" && t.Resolution == "" {
-			r.errorf(s.ID.Pos, "sla_target", "SLA '%s': the %s target needs first_response or resolution", s.ID.Value, t.Priority)
+			r.errorf(t.Priority.Pos, "sla_target", "SLA '%s': the %s target needs first_response or resolution", s.ID.Value, t.Priority.Value)
 		}
 	}
 	for _, e := range s.Escalations {
@@ -27,17 +29,19 @@ func (b *builder) checkSLA(s *SLA, r reporter) {
 var weekdays = []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 
 func checkCalendar(c *Calendar, r reporter) {
-	if c.Timezone != "" {
-		if _, err := time.LoadLocation(c.Timezone); err != nil {
-			r.errorf(c.ID.Pos, "bad_timezone", "calendar '%s': unknown time zone '%s'", c.ID.Value, c.Timezone)
+	if tz := c.Timezone; !tz.IsZero() {
+		// time.LoadLocation also accepts "Local", the server's own zone,
+		// which would make deadlines depend on where vorgang runs.
+		if _, err := time.LoadLocation(tz.Value); err != nil || tz.Value == "Local" {
+			r.errorf(tz.Pos, "bad_timezone", "calendar '%s': unknown time zone '%s' (use an IANA name such as Europe/Berlin)", c.ID.Value, tz.Value)
 		}
 	}
 	open := false
 	for _, day := range weekdays {
 		for _, span := range c.WorkingHours[day] {
-			from, to, _ := strings.Cut(span, "-")
+			from, to, _ := strings.Cut(span.Value, "-")
 			if from >= to {
-				r.errorf(c.ID.Pos, "bad_range", "calendar '%s': %s: '%s' ends before it starts", c.ID.Value, day, span)
+				r.errorf(span.Pos, "bad_range", "calendar '%s': %s: '%s' ends before it starts", c.ID.Value, day, span.Value)
 			}
 			open = true
 		}
@@ -113,15 +117,34 @@ func (b *builder) checkNotification(n *Notification, r reporter) {
 		}
 	}
 	for _, l := range []Label{n.Subject, n.Body} {
-		for lang, text := range map[string]string{"de": l.De, "en": l.En} {
-			if text == "" {
+		for _, text := range []struct {
+			lang, text string
+			pos        Pos
+		}{{"de", l.De, l.DePos}, {"en", l.En, l.EnPos}} {
+			if text.text == "" {
 				continue
 			}
-			if _, err := template.New(lang).Option("missingkey=error").Parse(text); err != nil {
-				r.errorf(l.Pos, "bad_template", "template (%s): %s", lang, strings.TrimPrefix(err.Error(), "template: "))
+			if _, err := template.New(text.lang).Option("missingkey=error").Parse(text.text); err != nil {
+				r.errorf(templateErrorPos(err, text.pos), "bad_template", "template (%s): %s", text.lang, strings.TrimPrefix(err.Error(), "template: "))
 			}
 		}
 	}
+}
+
+var templateErrorLine = regexp.MustCompile(`^template: [a-z]+:(\d+):`)
+
+// templateErrorPos maps the line text/template names in an error to the file
+// line, when the text starts at start.
+func templateErrorPos(err error, start Pos) Pos {
+	m := templateErrorLine.FindStringSubmatch(err.Error())
+	if m == nil {
+		return start
+	}
+	line, _ := strconv.Atoi(m[1])
+	if line <= 1 {
+		return start
+	}
+	return Pos{Line: start.Line + line - 1, Col: 1}
 }
 
 // transitionExists reports whether one of processes (all when empty) has a

@@ -1,6 +1,9 @@
 package definition
 
 import (
+	"errors"
+	"strings"
+
 	"github.com/robfig/cron/v3"
 )
 
@@ -77,8 +80,8 @@ func (b *builder) checkProcess(p *Process, r reporter) {
 	for i, j := range p.Jobs {
 		jobIDs[i] = j.ID
 		b.script(r, j.Script)
-		if _, err := cronParser.Parse(j.Schedule); err != nil {
-			r.errorf(j.ID.Pos, "invalid_schedule", "job '%s': invalid cron schedule '%s': %v", j.ID.Value, j.Schedule, err)
+		if err := checkSchedule(j.Schedule.Value); err != nil {
+			r.errorf(j.Schedule.Pos, "invalid_schedule", "job '%s': invalid cron schedule '%s': %v", j.ID.Value, j.Schedule.Value, err)
 		}
 	}
 	uniqueRefs(r, "job", jobIDs)
@@ -91,11 +94,11 @@ func (b *builder) checkProcess(p *Process, r reporter) {
 // opening form's fields and the fields of every transition form.
 func (b *builder) processFields(p *Process) fieldSet {
 	fs := fieldSet{}
-	if f := b.cat.forms[p.Form.Value]; f != nil {
-		fs.add(f.AllFields())
-	} else if b.known["Form"][p.Form.Value] {
-		return nil // the form is broken; its own errors are reported
+	f := b.cat.forms[p.Form.Value]
+	if f == nil {
+		return nil // unknown or broken: that error is reported on its own
 	}
+	fs.add(f.AllFields())
 	for _, t := range p.Transitions {
 		if t.Form.IsZero() {
 			continue
@@ -116,10 +119,10 @@ func (b *builder) checkApproval(p *Process, t *Transition, data fieldSet, r repo
 	}
 	b.roleRef(r, a.Role, "manager")
 	if a.Role.IsZero() && len(a.Chain) == 0 {
-		r.errorf(t.ID.Pos, "approval", "transition '%s': approval needs 'role' or 'chain'", t.ID.Value)
+		r.errorf(a.Pos, "approval", "transition '%s': approval needs 'role' or 'chain'", t.ID.Value)
 	}
 	if len(a.Chain) > 0 && a.AmountField.IsZero() {
-		r.errorf(a.Chain[0].Roles[0].Pos, "approval", "an approval chain needs 'amount_field'")
+		r.errorf(a.Chain[0].Pos, "approval", "an approval chain needs 'amount_field'")
 	}
 	if !a.AmountField.IsZero() && data != nil {
 		if f := data[a.AmountField.Value]; f == nil {
@@ -135,9 +138,9 @@ func (b *builder) checkApproval(p *Process, t *Transition, data fieldSet, r repo
 		}
 		switch {
 		case level.Below == nil && i != len(a.Chain)-1:
-			r.errorf(level.Roles[0].Pos, "approval", "only the last chain level may leave out 'below'")
+			r.errorf(level.Pos, "approval", "only the last chain level may leave out 'below'")
 		case level.Below != nil && last != nil && *level.Below <= *last:
-			r.errorf(level.Roles[0].Pos, "approval", "chain levels must have increasing 'below' amounts")
+			r.errorf(level.Pos, "approval", "chain levels must have increasing 'below' amounts")
 		}
 		last = level.Below
 	}
@@ -165,13 +168,51 @@ func (b *builder) checkPriorityMatrix(p *Process, r reporter) {
 	if form == nil {
 		return
 	}
+	options := map[string][]string{}
 	for _, axis := range []Ref{m.Rows, m.Columns} {
 		f := form.Field(axis.Value)
-		if f == nil {
+		switch {
+		case f == nil:
 			r.errorf(axis.Pos, "unknown_field", "priority matrix: form '%s' has no field '%s'", form.ID.Value, axis.Value)
-		} else if f.Type != "select" {
+		case f.Type != "select":
 			r.errorf(axis.Pos, "field_type", "priority matrix: field '%s' must be a select field, not %s", axis.Value, f.Type)
+		case f.Lookup == nil:
+			for _, o := range f.Options {
+				options[axis.Value] = append(options[axis.Value], toString(o.Value))
+			}
 		}
+	}
+	check := func(field string, key Ref) {
+		if opts, ok := options[field]; ok && !contains(opts, key.Value) {
+			r.errorf(key.Pos, "invalid_value", "priority matrix: '%s' is not an option of field '%s'%s", key.Value, field, suggest(key.Value, opts))
+		}
+	}
+	for _, row := range m.Values {
+		check(m.Rows.Value, row.Key)
+		for _, col := range row.Columns {
+			check(m.Columns.Value, col.Key)
+		}
+	}
+}
+
+// checkNumbering reports processes that share a numbering prefix: they would
+// hand out the same ticket numbers.
+func (b *builder) checkNumbering() {
+	first := map[string]*Process{}
+	for _, d := range b.order {
+		p, ok := d.def.(*Process)
+		if !ok {
+			continue
+		}
+		prefix := p.Numbering.Prefix
+		if prefix.IsZero() {
+			continue
+		}
+		if other := first[prefix.Value]; other != nil {
+			b.reporterFor(p).errorf(prefix.Pos, "duplicate_id", "numbering prefix '%s' is also used by process '%s'", prefix.Value, other.ID.Value)
+			continue
+		}
+		first[prefix.Value] = p
 	}
 }
 
@@ -189,11 +230,20 @@ func checkReachable(p *Process, r reporter) {
 		queue = queue[1:]
 		for i := range p.Transitions {
 			t := &p.Transitions[i]
-			if !p.StartsFrom(t, cur) || seen[t.To.Value] || p.State(t.To.Value) == nil {
+			if !p.StartsFrom(t, cur) {
 				continue
 			}
-			seen[t.To.Value] = true
-			queue = append(queue, t.To.Value)
+			targets := []string{t.To.Value}
+			if t.Approval != nil && !t.Approval.RejectTo.IsZero() {
+				targets = append(targets, t.Approval.RejectTo.Value)
+			}
+			for _, to := range targets {
+				if seen[to] || p.State(to) == nil {
+					continue
+				}
+				seen[to] = true
+				queue = append(queue, to)
+			}
 		}
 	}
 	for _, s := range p.States {
@@ -215,4 +265,15 @@ func checkReachable(p *Process, r reporter) {
 			r.warnf(s.ID.Pos, "dead_end_state", "tickets in state '%s' (category %s) can never leave it", s.ID.Value, s.Category)
 		}
 	}
+}
+
+// checkSchedule parses a cron schedule. Time zone prefixes are refused: a
+// job runs in its process's calendar time zone (and robfig/cron panics on
+// a bare "TZ=" prefix).
+func checkSchedule(schedule string) error {
+	if strings.HasPrefix(schedule, "TZ=") || strings.HasPrefix(schedule, "CRON_TZ=") {
+		return errors.New("no time zone prefix: jobs run in the calendar's time zone")
+	}
+	_, err := cronParser.Parse(schedule)
+	return err
 }

@@ -119,6 +119,16 @@ type Pos struct {
 type reporter struct {
 	file  string
 	diags *Diagnostics
+	// skip drops the diagnostics with these codes.
+	skip map[string]bool
+}
+
+// followUpCodes are the checks that mostly repeat a schema error's
+// consequences (a misspelt 'states' makes every transition's state
+// unknown); they are not reported for schema-invalid documents.
+var followUpCodes = map[string]bool{
+	"unknown_state": true, "initial_state": true, "unreachable_state": true, "dead_end_state": true,
+	"empty_form": true, "no_working_hours": true,
 }
 
 func (r reporter) errorf(p Pos, code, format string, args ...any) {
@@ -130,6 +140,9 @@ func (r reporter) warnf(p Pos, code, format string, args ...any) {
 }
 
 func (r reporter) add(p Pos, sev Severity, code, msg string) {
+	if r.skip[code] {
+		return
+	}
 	if p.Line == 0 {
 		p.Line = 1
 	}

@@ -13,7 +13,7 @@ type SLA struct {
 
 // SLATarget gives the targets for one priority.
 type SLATarget struct {
-	Priority      string `yaml:"priority"`
+	Priority      Ref    `yaml:"priority"`
 	FirstResponse string `yaml:"first_response"`
 	Resolution    string `yaml:"resolution"`
 }
@@ -30,10 +30,10 @@ type Escalation struct {
 // Calendar is a business calendar.
 type Calendar struct {
 	Meta         `yaml:",inline"`
-	Timezone     string              `yaml:"timezone"`
-	Holidays     *Holidays           `yaml:"holidays"`
-	WorkingHours map[string][]string `yaml:"working_hours"`
-	ClosedDays   []Ref               `yaml:"closed_days"`
+	Timezone     Ref              `yaml:"timezone"`
+	Holidays     *Holidays        `yaml:"holidays"`
+	WorkingHours map[string][]Ref `yaml:"working_hours"`
+	ClosedDays   []Ref            `yaml:"closed_days"`
 }
 
 // Holidays selects the public holidays of a German state.

@@ -58,12 +58,16 @@ func (l *Loader) Compile(files []File) (*Catalog, Diagnostics) {
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
 
 	var diags Diagnostics
-	b := &builder{cat: newCatalog(), known: map[string]map[string]bool{}, diags: &diags}
+	b := &builder{cat: newCatalog(), known: map[string]map[string]bool{}, diags: &diags, reporters: map[any]reporter{}}
 	hash := sha256.New()
 	for _, f := range files {
 		fmt.Fprintf(hash, "%s\x00%d\x00", f.Path, len(f.Data))
 		hash.Write(f.Data)
 		r := reporter{file: f.Path, diags: &diags}
+		if limit := maxFileSize(f.Path); len(f.Data) > limit {
+			r.errorf(Pos{1, 1}, "file_too_large", "file is %d KB; definition files may have at most %d KB", len(f.Data)>>10, limit>>10)
+			continue
+		}
 		switch {
 		case strings.HasSuffix(f.Path, ".lua"):
 			b.addScript(f, r)
@@ -86,6 +90,16 @@ func (l *Loader) Compile(files []File) (*Catalog, Diagnostics) {
 	b.cat.hash = hex.EncodeToString(hash.Sum(nil))
 	b.cat.loadedAt = time.Now().UTC()
 	return b.cat, diags
+}
+
+// maxFileSize bounds what one file may hold. Compiling Lua costs far more
+// than linear time in the nesting of a script, so scripts get a tighter
+// limit than YAML; real hooks are a few KB.
+func maxFileSize(p string) int {
+	if strings.HasSuffix(p, ".lua") {
+		return 128 << 10
+	}
+	return 1 << 20
 }
 
 func isYAML(p string) bool {
@@ -124,17 +138,29 @@ func parseDocuments(f File, r reporter) (docs []*yaml.Node, ok bool) {
 			if m := yamlErrorLine.FindStringSubmatch(err.Error()); m != nil {
 				line, _ = strconv.Atoi(m[1])
 				msg = m[2]
+				if parserProblems[msg] {
+					// yaml.v3 reports parser (not scanner) errors with a
+					// 0-based line number, and none for line 0.
+					line++
+				}
 			}
-			if parserProblems[msg] {
-				// yaml.v3 reports parser (not scanner) errors with a
-				// 0-based line number.
-				line++
-			}
+			// At the end of input the marks can point past the last line.
+			line = min(line, max(lineCount(f.Data), 1))
 			r.errorf(Pos{Line: line, Col: firstColumn(f.Data, line)}, "yaml_syntax", "YAML syntax error: %s", msg)
 			return docs, false
 		}
 		docs = append(docs, &n)
 	}
+}
+
+// lineCount counts lines the way editors do: a final line without a line
+// break counts, and \r\n, \n and \r all end a line.
+func lineCount(data []byte) int {
+	n := bytes.Count(data, []byte("\n")) + bytes.Count(data, []byte("\r")) - bytes.Count(data, []byte("\r\n"))
+	if len(data) > 0 && data[len(data)-1] != '\n' && data[len(data)-1] != '\r' {
+		n++
+	}
+	return n
 }
 
 // firstColumn returns the column of the first non-blank character of line,
@@ -170,21 +196,21 @@ func (l *Loader) addDocument(b *builder, n *yaml.Node, r reporter) {
 		r.errorf(posOf(kindNode), "unknown_kind", "unknown kind '%s'%s; known kinds: %s", kind, suggest(kind, Kinds()), strings.Join(Kinds(), ", "))
 		return
 	}
-	value, nerr := jsonValue(n)
-	if nerr != nil {
-		r.errorf(posOf(nerr.node), nerr.code, "%s", nerr.msg)
-		return
-	}
 	doc := &document{file: r.file, node: n, kind: kind}
 	if _, idNode := mappingEntry(root, "id"); idNode != nil && idNode.Kind == yaml.ScalarNode {
 		doc.id, doc.pos = idNode.Value, posOf(idNode)
 	}
-	valid := l.schemas.validate(kind, n, value, r)
 	if doc.id != "" {
 		// Register even invalid documents, so references to them do not add
 		// "unknown" errors on top of the real one.
 		b.declare(doc, r)
 	}
+	value, nerr := jsonValue(n)
+	if nerr != nil {
+		r.errorf(posOf(nerr.node), nerr.code, "%s", nerr.msg)
+		return
+	}
+	valid := l.schemas.validate(kind, n, value, r)
 	// Invalid documents are decoded and checked too when their shape allows,
 	// so one run reports a typo and a dangling reference together.
 	b.decode(doc, r, valid)

@@ -1,5 +1,7 @@
 package definition
 
+import "gopkg.in/yaml.v3"
+
 // Process is a ticket type and its workflow.
 type Process struct {
 	Meta            `yaml:",inline"`
@@ -19,14 +21,67 @@ type Process struct {
 
 // PriorityMatrix derives the priority from two select fields.
 type PriorityMatrix struct {
-	Rows    Ref                          `yaml:"rows"`
-	Columns Ref                          `yaml:"columns"`
-	Values  map[string]map[string]string `yaml:"values"`
+	Rows    Ref         `yaml:"rows"`
+	Columns Ref         `yaml:"columns"`
+	Values  MatrixTable `yaml:"values"`
+}
+
+// MatrixTable is the priority per row value and column value, in file
+// order.
+type MatrixTable []MatrixRow
+
+// MatrixRow is one row of a priority matrix.
+type MatrixRow struct {
+	Key     Ref
+	Columns []MatrixCell
+}
+
+// MatrixCell is the priority for one column value.
+type MatrixCell struct {
+	Key      Ref
+	Priority string
+}
+
+// UnmarshalYAML reads the nested mapping keeping the keys' positions.
+func (t *MatrixTable) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.MappingNode {
+		return &yaml.TypeError{Errors: []string{"priority matrix values must be a mapping"}}
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		row := MatrixRow{Key: Ref{Value: n.Content[i].Value, Pos: posOf(n.Content[i])}}
+		cols := n.Content[i+1]
+		if cols.Kind != yaml.MappingNode {
+			return &yaml.TypeError{Errors: []string{"priority matrix rows must be mappings"}}
+		}
+		for j := 0; j+1 < len(cols.Content); j += 2 {
+			row.Columns = append(row.Columns, MatrixCell{
+				Key:      Ref{Value: cols.Content[j].Value, Pos: posOf(cols.Content[j])},
+				Priority: cols.Content[j+1].Value,
+			})
+		}
+		*t = append(*t, row)
+	}
+	return nil
+}
+
+// Priority returns the priority for a row and column value, or "".
+func (m *PriorityMatrix) Priority(row, column string) string {
+	for _, r := range m.Values {
+		if r.Key.Value != row {
+			continue
+		}
+		for _, c := range r.Columns {
+			if c.Key.Value == column {
+				return c.Priority
+			}
+		}
+	}
+	return ""
 }
 
 // Numbering describes human ticket numbers such as INC-2026-000123.
 type Numbering struct {
-	Prefix string `yaml:"prefix"`
+	Prefix Ref    `yaml:"prefix"`
 	Digits int    `yaml:"digits"`
 	Reset  string `yaml:"reset"`
 }
@@ -90,12 +145,34 @@ type Approval struct {
 	AmountField Ref             `yaml:"amount_field"`
 	Chain       []ApprovalLevel `yaml:"chain"`
 	RejectTo    Ref             `yaml:"reject_to"`
+	Pos         Pos             `yaml:"-"`
+}
+
+// UnmarshalYAML decodes the approval and remembers where it was written.
+func (a *Approval) UnmarshalYAML(n *yaml.Node) error {
+	type plain Approval
+	if err := n.Decode((*plain)(a)); err != nil {
+		return err
+	}
+	a.Pos = posOf(n)
+	return nil
 }
 
 // ApprovalLevel is one level of an amount-based approval chain.
 type ApprovalLevel struct {
 	Below *float64 `yaml:"below"`
 	Roles []Ref    `yaml:"roles"`
+	Pos   Pos      `yaml:"-"`
+}
+
+// UnmarshalYAML decodes the level and remembers where it was written.
+func (l *ApprovalLevel) UnmarshalYAML(n *yaml.Node) error {
+	type plain ApprovalLevel
+	if err := n.Decode((*plain)(l)); err != nil {
+		return err
+	}
+	l.Pos = posOf(n)
+	return nil
 }
 
 // Action is one step run after a transition; exactly one field is set.
@@ -130,7 +207,7 @@ type ProcessHooks struct {
 // Job is a scheduled script.
 type Job struct {
 	ID       Ref    `yaml:"id"`
-	Schedule string `yaml:"schedule"`
+	Schedule Ref    `yaml:"schedule"`
 	Script   Ref    `yaml:"script"`
 	Timeout  string `yaml:"timeout"`
 }

@@ -125,6 +125,20 @@ func (s *schemaSet) report(ve *jsonschema.ValidationError, doc *yaml.Node, value
 		prefix = where + ": "
 	}
 	parent := s.schemaAt(strings.TrimSuffix(ve.AbsoluteKeywordLocation, "/"+keyword))
+	if strings.Contains(ve.KeywordLocation, "/propertyNames/") {
+		// The instance is a key, not its value: point at the key and name it.
+		name := ve.InstanceLocation[strings.LastIndex(ve.InstanceLocation, "/")+1:]
+		parentPath := ve.InstanceLocation[:strings.LastIndex(ve.InstanceLocation, "/")]
+		obj, _ := nodeAt(doc, parentPath)
+		if k, _ := mappingEntry(obj, name); k != nil {
+			node = k
+		}
+		prefix = ""
+		if where := humanPath(parentPath); where != "" {
+			prefix = where + ": "
+		}
+		instance = name
+	}
 	switch keyword {
 	case "additionalProperties":
 		obj, _ := instance.(map[string]any)
@@ -176,6 +190,9 @@ func (s *schemaSet) report(ve *jsonschema.ValidationError, doc *yaml.Node, value
 		return
 	case "propertyNames":
 		// The failing name is reported by the nested pattern/enum error.
+		return
+	case "minItems":
+		r.errorf(posOf(node), "too_few_items", "%s%s", prefix, strings.Replace(ve.Message, "minimum", "at least", 1))
 		return
 	case "minProperties", "maxProperties":
 		if parent["maxProperties"] == float64(1) && parent["minProperties"] == float64(1) {
@@ -241,6 +258,8 @@ func patternMeaning(pattern string) string {
 		return "is not a state id or '*'"
 	case "^[A-Z][A-Z0-9]{0,9}$":
 		return "is not a prefix: 1-10 upper case letters and digits, starting with a letter"
+	case "^([0-9]{4}-[0-9]{2}-[0-9]{2}|today([+-][0-9]+[dwmy])?)$":
+		return "is not a date bound: use an ISO date (2026-12-31) or today, today+7d, today-1y"
 	}
 	return "does not match the pattern " + pattern
 }

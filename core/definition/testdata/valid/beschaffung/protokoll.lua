@@ -1,0 +1,2 @@
+-- protokoll: records the step in the internal log.
+log.info("beschaffung", {ticket = ticket.number, state = ticket.state})
