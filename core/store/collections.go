@@ -62,7 +62,7 @@ func (s *Store) ensureCollections(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("store: list collections: %w", err)
 	}
-	for _, name := range ownedCollections {
+	for _, name := range s.collections {
 		if contains(existing, name) {
 			continue
 		}

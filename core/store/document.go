@@ -41,3 +41,12 @@ func (s *Store) Insert(ctx context.Context, coll string, doc any) error {
 func byID(id string) bson.D {
 	return bson.D{{Key: "_id", Value: id}}
 }
+
+// Delete removes the document with the given _id from coll. Deleting a
+// document that does not exist is not an error.
+func (s *Store) Delete(ctx context.Context, coll, id string) error {
+	if _, err := s.db.Collection(coll).DeleteOne(ctx, byID(id)); err != nil {
+		return fmt.Errorf("store: delete %s/%s: %w", coll, id, err)
+	}
+	return nil
+}

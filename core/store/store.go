@@ -50,6 +50,11 @@ type Config struct {
 	// ping (embedded: for FerretDB to come up). The context passed to Open
 	// can shorten it further. Default: 15 s.
 	ConnectTimeout time.Duration
+
+	// Collections names further collections whose documents are read and
+	// written by _id (users, sessions, ...). Open creates them and, on the
+	// embedded store, the index that makes those lookups fast.
+	Collections []string
 }
 
 // Store is an open connection to vorgang's database. It is safe for
@@ -63,6 +68,8 @@ type Store struct {
 	embedded *embedded // nil in MongoDB mode
 	// sql answers indexed queries on the embedded store; nil on MongoDB.
 	sql *sqlIndex
+	// collections are created at start-up and looked up by _id.
+	collections []string
 	// counts caches the dashboard counts on the embedded store.
 	counts openCounts
 
@@ -95,9 +102,10 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 
 	s := &Store{
-		log:    cfg.Logger.With(slog.String("component", "store")),
-		locks:  newKeyedMutex(),
-		tuning: defaultTuning(),
+		log:         cfg.Logger.With(slog.String("component", "store")),
+		locks:       newKeyedMutex(),
+		tuning:      defaultTuning(),
+		collections: append(append([]string(nil), ownedCollections...), cfg.Collections...),
 	}
 	s.counters.init()
 
@@ -189,7 +197,7 @@ func (s *Store) setup(ctx context.Context) error {
 	if s.embedded == nil {
 		return nil
 	}
-	if err := addIDIndexes(ctx, s.embedded.sqliteFile, ownedCollections); err != nil {
+	if err := addIDIndexes(ctx, s.embedded.sqliteFile, s.collections); err != nil {
 		return err
 	}
 	x, err := openSQLIndex(ctx, s.embedded.sqliteFile)
@@ -197,7 +205,13 @@ func (s *Store) setup(ctx context.Context) error {
 		return err
 	}
 	s.sql = x
-	return s.verifyPlans(ctx)
+	if err := s.verifyPlans(ctx); err != nil {
+		return err
+	}
+	// Load the dashboard counts now rather than on the first dashboard
+	// request (~0.5 s at 20k open tickets); writers wait for it once.
+	go func() { _, _ = s.Counts(context.WithoutCancel(ctx)) }()
+	return nil
 }
 
 // Close disconnects from the database and, in embedded mode, stops FerretDB

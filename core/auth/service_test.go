@@ -1,0 +1,40 @@
+package auth_test
+
+import (
+	"testing"
+
+	"vorgang/core/auth"
+)
+
+func TestNewConfig(t *testing.T) {
+	st := openStore(t)
+	cases := []struct {
+		name string
+		cfg  auth.Config
+		ok   bool
+	}{
+		{"defaults", auth.Config{Store: st}, true},
+		{"no store", auth.Config{}, false},
+		{"bad argon2id parameters", auth.Config{Store: st, Password: auth.Params{Time: 1}}, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if _, err := auth.New(c.cfg); (err == nil) != c.ok {
+				t.Errorf("New: %v, want ok %v", err, c.ok)
+			}
+		})
+	}
+}
+
+func TestCollections(t *testing.T) {
+	want := []string{"users", "sessions", "api_tokens", "token_index", "login_failures"}
+	got := auth.Collections()
+	if len(got) != len(want) {
+		t.Fatalf("Collections() = %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("Collections() = %v, want %v", got, want)
+		}
+	}
+}

@@ -1,0 +1,221 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+
+	"vorgang/core/store"
+)
+
+// sessionDoc is one login, in the sessions collection. Its _id is the
+// SHA-256 of the token the client holds; the token itself is never stored.
+type sessionDoc struct {
+	ID    string `bson:"_id"`
+	User  string `bson:"user"`
+	Epoch int64  `bson:"epoch"` // the user's session_epoch at login
+	// Created is the login time; Expires = Created + SessionLifetime.
+	Created time.Time `bson:"created"`
+	Expires time.Time `bson:"expires"`
+	// LastSeen is the last recorded use (written at most once per
+	// TouchInterval); ValidUntil = min(Expires, LastSeen + SessionIdle).
+	LastSeen   time.Time `bson:"last_seen"`
+	ValidUntil time.Time `bson:"valid_until"`
+	Version    int64     `bson:"version"`
+}
+
+// Session is a new login.
+type Session struct {
+	// Token is the secret the client presents to Authenticate (e.g. in a
+	// cookie): 32 random bytes in unpadded base64url. It is returned only
+	// here; the database keeps only its SHA-256.
+	Token string
+	User  string
+	// Created is the login time. Expires is the end of the session's
+	// absolute lifetime; it ends earlier when idle for SessionIdle.
+	Created time.Time
+	Expires time.Time
+}
+
+// Login checks name and password and starts a session.
+//
+// For an unknown user, a user without a password and a wrong password it
+// returns ErrInvalidCredentials, and does the same work (one argon2id
+// verification, one failure count) in each case, so neither the error nor
+// the time tells whether the user exists. A right password for a disabled
+// user gets ErrUserDisabled. After MaxFailures failures within
+// FailureWindow, logins for the name (existing or not) get a *LockedError
+// (ErrLocked) without a password check until LockDuration has passed.
+//
+// A successful login clears the failure count and, if the stored hash was
+// made with other argon2id parameters than the configured ones, stores a
+// new hash of the password.
+func (s *Service) Login(ctx context.Context, name, password string) (*Session, error) {
+	name = NormalizeName(name)
+	now := s.now()
+	if !ValidName(name) || len(password) > maxPasswordBytes {
+		// Not worth a counter document, but worth the same time.
+		if _, err := s.verify(ctx, "", password); err != nil {
+			return nil, fmt.Errorf("auth: login: %w", err)
+		}
+		return nil, ErrInvalidCredentials
+	}
+
+	failures, err := s.failures(ctx, name)
+	if err != nil {
+		return nil, fmt.Errorf("auth: login %s: %w", name, err)
+	}
+	if failures != nil && now.Before(failures.LockedUntil) {
+		return nil, &LockedError{Name: name, Until: failures.LockedUntil}
+	}
+
+	var u User
+	err = s.db.Get(ctx, UsersCollection, name, &u)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("auth: login %s: %w", name, err)
+	}
+	known := err == nil
+	ok, err := s.verify(ctx, u.PasswordHash, password) // "" for an unknown user
+	if err != nil {
+		return nil, fmt.Errorf("auth: login %s: %w", name, err)
+	}
+	if !ok || !known {
+		if err := s.recordFailure(ctx, name, now); err != nil {
+			// The login fails anyway; a lost count must not turn into a
+			// different answer.
+			s.log.WarnContext(ctx, "could not count a failed login", slog.String("user", name), slog.Any("error", err))
+		}
+		return nil, ErrInvalidCredentials
+	}
+	if u.Disabled {
+		return nil, fmt.Errorf("auth: login %s: %w", name, ErrUserDisabled)
+	}
+
+	if failures != nil {
+		if err := s.deleteByID(ctx, LoginFailuresCollection, name); err != nil {
+			s.log.WarnContext(ctx, "could not clear failed logins", slog.String("user", name), slog.Any("error", err))
+		}
+	}
+	if !s.cfg.Password.Matches(u.PasswordHash) {
+		s.rehash(ctx, &u, password)
+	}
+	return s.startSession(ctx, &u, now)
+}
+
+// rehash stores a hash of password made with the current parameters. It
+// gives up quietly if the user changed meanwhile: the next login tries
+// again.
+func (s *Service) rehash(ctx context.Context, u *User, password string) {
+	h, err := s.hash(ctx, password)
+	if err == nil {
+		_, err = s.db.Update(ctx, UsersCollection, u.Name, u.Version, bson.M{"$set": bson.M{"password_hash": h}})
+	}
+	switch {
+	case err == nil:
+		s.log.InfoContext(ctx, "password hash upgraded to the current parameters", slog.String("user", u.Name))
+	case errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrNotFound):
+	default:
+		s.log.WarnContext(ctx, "could not upgrade a password hash", slog.String("user", u.Name), slog.Any("error", err))
+	}
+}
+
+// startSession stores a new session for u.
+func (s *Service) startSession(ctx context.Context, u *User, now time.Time) (*Session, error) {
+	token, err := newSecret()
+	if err != nil {
+		return nil, err
+	}
+	d := sessionDoc{
+		ID:       secretID(token),
+		User:     u.Name,
+		Epoch:    u.SessionEpoch,
+		Created:  now,
+		Expires:  now.Add(s.cfg.SessionLifetime),
+		LastSeen: now,
+		Version:  1,
+	}
+	d.ValidUntil = s.validUntil(d.Expires, now)
+	if err := s.db.Insert(ctx, SessionsCollection, d); err != nil {
+		return nil, fmt.Errorf("auth: start session for %s: %w", u.Name, err)
+	}
+	return &Session{Token: token, User: u.Name, Created: now, Expires: d.Expires}, nil
+}
+
+func (s *Service) validUntil(expires, lastSeen time.Time) time.Time {
+	idle := lastSeen.Add(s.cfg.SessionIdle)
+	if idle.Before(expires) {
+		return idle
+	}
+	return expires
+}
+
+// Authenticate returns the principal of the session token. It returns an
+// error wrapping ErrUnauthenticated if the session is unknown, expired
+// (idle for SessionIdle, or older than SessionLifetime), revoked, or its
+// user is gone or disabled; such a session is deleted on the spot.
+//
+// The session's last use is written at most once per TouchInterval.
+func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, error) {
+	if !wellFormedSecret(token) {
+		return nil, fmt.Errorf("%w: malformed session token", ErrUnauthenticated)
+	}
+	id := secretID(token)
+	var d sessionDoc
+	if err := s.db.Get(ctx, SessionsCollection, id, &d); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, fmt.Errorf("%w: unknown session", ErrUnauthenticated)
+		}
+		return nil, fmt.Errorf("auth: authenticate: %w", err)
+	}
+	now := s.now()
+	if !now.Before(d.ValidUntil) {
+		return nil, s.endSession(ctx, id, "session expired")
+	}
+	var u User
+	if err := s.db.Get(ctx, UsersCollection, d.User, &u); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, s.endSession(ctx, id, "user no longer exists")
+		}
+		return nil, fmt.Errorf("auth: authenticate: %w", err)
+	}
+	switch {
+	case u.Disabled:
+		return nil, s.endSession(ctx, id, "user is disabled")
+	case u.SessionEpoch != d.Epoch:
+		return nil, s.endSession(ctx, id, "session revoked")
+	}
+	if now.Sub(d.LastSeen) >= s.cfg.TouchInterval {
+		_, err := s.db.Update(ctx, SessionsCollection, id, d.Version, bson.M{"$set": bson.M{
+			"last_seen": now, "valid_until": s.validUntil(d.Expires, now),
+		}})
+		if err != nil && !errors.Is(err, store.ErrConflict) && !errors.Is(err, store.ErrNotFound) {
+			// The session is valid; only its idle clock was not moved on.
+			s.log.WarnContext(ctx, "could not record session use", slog.String("user", u.Name), slog.Any("error", err))
+		}
+	}
+	return s.principal(ctx, &u), nil
+}
+
+// endSession deletes an invalid session and returns the error to report.
+func (s *Service) endSession(ctx context.Context, id, why string) error {
+	if err := s.deleteByID(ctx, SessionsCollection, id); err != nil {
+		s.log.WarnContext(ctx, "could not delete an invalid session", slog.Any("error", err))
+	}
+	return fmt.Errorf("%w: %s", ErrUnauthenticated, why)
+}
+
+// Logout ends the session of the token. An unknown or malformed token is
+// not an error: the session is gone either way.
+func (s *Service) Logout(ctx context.Context, token string) error {
+	if !wellFormedSecret(token) {
+		return nil
+	}
+	if err := s.deleteByID(ctx, SessionsCollection, secretID(token)); err != nil {
+		return fmt.Errorf("auth: logout: %w", err)
+	}
+	return nil
+}
