@@ -78,18 +78,24 @@ func (s definitionSource) read() ([]definition.File, error) {
 	return files, nil
 }
 
-// load reads and compiles the source. A nil catalog with diagnostics means
-// the definitions are invalid; an error means they could not be read.
-func (s definitionSource) load(l *definition.Loader) (*definition.Catalog, definition.Diagnostics, error) {
+// loaded is the outcome of reading and compiling a definition source.
+type loaded struct {
+	catalog *definition.Catalog // nil when the definitions are invalid
+	diags   definition.Diagnostics
+	files   []definition.File
+}
+
+// load reads and compiles the source; an error means it could not be read.
+func (s definitionSource) load(l *definition.Loader) (loaded, error) {
 	files, err := s.read()
 	if err != nil {
-		return nil, nil, err
+		return loaded{}, err
 	}
 	if len(files) == 0 {
-		return nil, nil, errors.New("no definition files (*.yaml, *.lua) found in " + s.String())
+		return loaded{}, errors.New("no definition files (*.yaml, *.lua) found in " + s.String())
 	}
 	cat, diags := l.Compile(files)
-	return cat, diags, nil
+	return loaded{catalog: cat, diags: diags, files: files}, nil
 }
 
 func newLoader() (*definition.Loader, error) {

@@ -110,14 +110,15 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	cat, diags, err := src.load(loader)
+	res, err := src.load(loader)
 	if err != nil {
 		return err
 	}
+	cat := res.catalog
 	if cat == nil {
-		return diags
+		return res.diags
 	}
-	logDiagnostics(log, diags)
+	logDiagnostics(log, res.diags)
 	live := definition.NewLive(cat)
 	log.Info("definitions loaded", slog.String("source", src.String()), slog.Int("definitions", cat.Len()), slog.String("catalog", cat.Hash()[:12]))
 
@@ -132,6 +133,9 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 			log.Error("close store", slog.String("error", err.Error()))
 		}
 	}()
+	if err := saveVersion(ctx, st, res); err != nil {
+		return err
+	}
 
 	app := web.New(web.Deps{
 		Logger: log,
@@ -153,7 +157,7 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 		if src.embedded {
 			log.Warn("--watch ignored: serving the built-in desks, there are no files to watch")
 		} else {
-			go definition.Watch(ctx, src.dirs, cfg.watchEvery, func() { reload(src, loader, live, log) })
+			go definition.Watch(ctx, src.dirs, cfg.watchEvery, func() { reload(ctx, src, loader, live, st, log) })
 			log.Info("watching definitions for changes", slog.Any("folders", src.dirs))
 		}
 	}
@@ -173,24 +177,42 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 }
 
 // reload compiles the definitions again and swaps them in only when they are
-// valid; otherwise the running catalog keeps serving.
-func reload(src definitionSource, loader *definition.Loader, live *definition.Live, log *slog.Logger) {
-	cat, diags, err := src.load(loader)
+// valid and recorded; otherwise the running catalog keeps serving.
+func reload(ctx context.Context, src definitionSource, loader *definition.Loader, live *definition.Live, st *store.Store, log *slog.Logger) {
+	res, err := src.load(loader)
 	if err != nil {
 		log.Error("definitions not reloaded", slog.String("error", err.Error()))
 		return
 	}
-	logDiagnostics(log, diags)
+	logDiagnostics(log, res.diags)
+	cat := res.catalog
 	if cat == nil {
 		log.Error("definitions not reloaded: the change is invalid, the previous definitions stay in service",
-			slog.Int("errors", len(diags.Errors())), slog.String("catalog", live.Catalog().Hash()[:12]))
+			slog.Int("errors", len(res.diags.Errors())), slog.String("catalog", live.Catalog().Hash()[:12]))
 		return
 	}
 	if cat.Hash() == live.Catalog().Hash() {
 		return
 	}
+	if err := saveVersion(ctx, st, res); err != nil {
+		log.Error("definitions not reloaded", slog.String("error", err.Error()))
+		return
+	}
 	live.Swap(cat)
 	log.Info("definitions reloaded", slog.Int("definitions", cat.Len()), slog.String("catalog", cat.Hash()[:12]))
+}
+
+// saveVersion records the definition files under the catalog hash before
+// the catalog serves, so tickets started on it can always be followed.
+func saveVersion(ctx context.Context, st *store.Store, res loaded) error {
+	v := &store.DefinitionVersion{Hash: res.catalog.Hash()}
+	for _, f := range res.files {
+		v.Files = append(v.Files, store.DefinitionFile{Path: f.Path, Data: f.Data})
+	}
+	if _, err := st.SaveDefinitionVersion(ctx, v); err != nil {
+		return fmt.Errorf("record definition version: %w", err)
+	}
+	return nil
 }
 
 func logDiagnostics(log *slog.Logger, diags definition.Diagnostics) {

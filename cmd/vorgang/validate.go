@@ -29,7 +29,8 @@ func validate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "vorgang validate: %v\n", err)
 		return 2
 	}
-	cat, diags, err := src.load(loader)
+	res, err := src.load(loader)
+	cat, diags := res.catalog, res.diags
 	if err != nil {
 		fmt.Fprintf(stderr, "vorgang validate: %v\n", err)
 		return 2

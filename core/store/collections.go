@@ -53,6 +53,7 @@ var indexes = []indexSpec{
 var ownedCollections = []string{
 	TicketsCollection, HistoryCollection,
 	metaCollection, countersCollection, counterClaimsCollection, idempotencyCollection, leasesCollection,
+	AttachmentsCollection, AttachmentChunksCollection, DefinitionVersionsCollection,
 }
 
 // ensureCollections creates the collections and indexes vorgang queries. It
