@@ -1,0 +1,215 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"vorgang/core/auth"
+	"vorgang/core/definition"
+	"vorgang/core/store"
+)
+
+// CreateRequest asks for a new ticket.
+type CreateRequest struct {
+	Process string
+	Data    map[string]any
+	// Title overrides the title taken from the data (summary or title).
+	Title string
+	// Lang selects the language of validation messages ("de" or "en").
+	Lang string
+	// IdempotencyKey, when set, makes a retried request return the ticket
+	// the first one created instead of creating a second.
+	IdempotencyKey string
+}
+
+// Create opens a ticket of a process for actor: checks that actor may open
+// it, validates the data against the process's form, takes the next number,
+// and stores the ticket with its first history entry.
+func (e *Engine) Create(ctx context.Context, actor *auth.Principal, req CreateRequest) (*store.Ticket, error) {
+	if req.IdempotencyKey == "" {
+		return e.create(ctx, actor, req)
+	}
+	var created *store.Ticket
+	key := "create/" + actorName(actor) + "/" + req.IdempotencyKey
+	number, _, err := e.store.Idempotent(ctx, key, func(ctx context.Context) (string, error) {
+		t, err := e.create(ctx, actor, req)
+		if err != nil {
+			return "", err
+		}
+		created = t
+		return t.Number, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if created != nil {
+		return created, nil
+	}
+	return e.Ticket(ctx, actor, number)
+}
+
+func (e *Engine) create(ctx context.Context, actor *auth.Principal, req CreateRequest) (*store.Ticket, error) {
+	cat := e.catalog()
+	p := cat.Process(req.Process)
+	if p == nil {
+		return nil, fmt.Errorf("process %q: %w", req.Process, ErrNotFound)
+	}
+	if !mayOpen(actor, p) {
+		return nil, fmt.Errorf("open a %s ticket: %w", p.ID.Value, ErrForbidden)
+	}
+	f, err := e.form(cat, p.Form.Value)
+	if err != nil {
+		return nil, err
+	}
+	data, ferrs := f.Validate(req.Data, req.Lang)
+	if len(ferrs) > 0 {
+		return nil, &ValidationError{Fields: ferrs}
+	}
+	now := e.stamp()
+	n, err := e.store.NextNumber(ctx, numberScope(p, now.Year()))
+	if err != nil {
+		return nil, fmt.Errorf("engine: number for %s: %w", p.ID.Value, err)
+	}
+	start := p.InitialState()
+	t := &store.Ticket{
+		Number:    formatNumber(p, now.Year(), n),
+		Process:   p.ID.Value,
+		Catalog:   cat.Hash(),
+		Title:     ticketTitle(req.Title, data, p),
+		State:     start.ID.Value,
+		Category:  start.Category,
+		Open:      start.Category == definition.CategoryOpen,
+		Priority:  initialPriority(p, data),
+		Team:      p.Team.Value,
+		Requester: actorName(actor),
+		Due:       store.NoDue,
+		Created:   now,
+		Updated:   now,
+		Data:      data,
+	}
+	entry := &store.HistoryEntry{At: now, Actor: actorName(actor), Type: EntryCreated,
+		Data: map[string]any{"state": t.State, "priority": t.Priority, "team": t.Team, "data": data}}
+	chain(t, entry)
+	if err := e.store.CreateTicket(ctx, t, entry); err != nil {
+		return nil, fmt.Errorf("engine: store ticket %s: %w", t.Number, err)
+	}
+	e.log.InfoContext(ctx, "ticket created", "ticket", t.Number, "process", t.Process, "actor", actorName(actor))
+	return t, nil
+}
+
+// mayOpen applies the process's audience and roles.
+func mayOpen(actor *auth.Principal, p *definition.Process) bool {
+	if actor == nil {
+		return contains(p.Audience, "citizen")
+	}
+	if !contains(p.Audience, "staff") && !actor.Admin {
+		return false
+	}
+	if len(p.Roles) == 0 || actor.Admin {
+		return true
+	}
+	for _, r := range p.Roles {
+		if actor.HasRole(r.Value) {
+			return true
+		}
+	}
+	return false
+}
+
+func numberScope(p *definition.Process, year int) string {
+	if p.Numbering.Reset == "never" {
+		return p.ID.Value
+	}
+	return fmt.Sprintf("%s/%d", p.ID.Value, year)
+}
+
+// formatNumber renders PREFIX-YYYY-NNNNNN (or PREFIX-NNNNNN when numbers
+// never reset). Without a numbering block the process id, upper-cased,
+// is the prefix.
+func formatNumber(p *definition.Process, year int, n int64) string {
+	prefix := p.Numbering.Prefix.Value
+	if prefix == "" {
+		prefix = strings.ToUpper(p.ID.Value)
+	}
+	digits := p.Numbering.Digits
+	if digits == 0 {
+		digits = 6
+	}
+	if p.Numbering.Reset == "never" {
+		return fmt.Sprintf("%s-%0*d", prefix, digits, n)
+	}
+	return fmt.Sprintf("%s-%d-%0*d", prefix, year, digits, n)
+}
+
+func ticketTitle(explicit string, data map[string]any, p *definition.Process) string {
+	if explicit != "" {
+		return explicit
+	}
+	for _, key := range []string{"summary", "title", "subject"} {
+		if s, ok := data[key].(string); ok && s != "" {
+			return s
+		}
+	}
+	return p.Title.De
+}
+
+// initialPriority uses the process's priority matrix when the data selects
+// a cell, else its default priority, else medium.
+func initialPriority(p *definition.Process, data map[string]any) string {
+	if m := p.PriorityMatrix; m != nil {
+		row, _ := data[m.Rows.Value].(string)
+		col, _ := data[m.Columns.Value].(string)
+		if prio := m.Priority(row, col); prio != "" {
+			return prio
+		}
+	}
+	if p.DefaultPriority != "" {
+		return p.DefaultPriority
+	}
+	return "medium"
+}
+
+// Ticket returns a ticket actor may see.
+func (e *Engine) Ticket(ctx context.Context, actor *auth.Principal, number string) (*store.Ticket, error) {
+	t, err := e.store.Ticket(ctx, number)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("ticket %s: %w", number, ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !maySee(actor, t) {
+		// Not 403: whether a ticket exists is not for everyone to learn.
+		return nil, fmt.Errorf("ticket %s: %w", number, ErrNotFound)
+	}
+	return t, nil
+}
+
+// maySee: the requester, the assignee, members of the ticket's team, and
+// holders of ticket.read_all.
+func maySee(actor *auth.Principal, t *store.Ticket) bool {
+	if actor == nil {
+		return false
+	}
+	return actor.User == t.Requester || actor.User == t.Assignee ||
+		actor.HasPermission("ticket.read_all") ||
+		(actor.InTeam(t.Team) && actor.HasPermission("ticket.read_team"))
+}
+
+func actorName(actor *auth.Principal) string {
+	if actor == nil {
+		return "citizen"
+	}
+	return actor.User
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

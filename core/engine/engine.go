@@ -1,0 +1,86 @@
+// Package engine runs tickets through the workflows the definitions
+// describe: create a ticket from a process's form, move it by permitted
+// transitions, comment, and record every change in a tamper-evident
+// history. It knows nothing of HTTP; core/web translates its errors.
+package engine
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"vorgang/core/definition"
+	"vorgang/core/form"
+	"vorgang/core/store"
+)
+
+// Store is what the engine needs from the data layer; *store.Store
+// implements it.
+type Store interface {
+	Ticket(ctx context.Context, number string) (*store.Ticket, error)
+	CreateTicket(ctx context.Context, t *store.Ticket, first *store.HistoryEntry) error
+	UpdateTicket(ctx context.Context, t *store.Ticket, entry *store.HistoryEntry) error
+	History(ctx context.Context, t *store.Ticket) ([]store.HistoryEntry, error)
+	NextNumber(ctx context.Context, scope string) (int64, error)
+	Idempotent(ctx context.Context, key string, create func(ctx context.Context) (string, error)) (string, bool, error)
+}
+
+// Deps configures an Engine. Store and Catalog are required.
+type Deps struct {
+	Store Store
+	// Catalog returns the definitions in service (re-read on every call,
+	// so a reload applies at once).
+	Catalog func() *definition.Catalog
+	// Logger defaults to slog.Default().
+	Logger *slog.Logger
+	// Now defaults to time.Now; tests fix the clock.
+	Now func() time.Time
+}
+
+// Engine is safe for concurrent use.
+type Engine struct {
+	store   Store
+	catalog func() *definition.Catalog
+	log     *slog.Logger
+	now     func() time.Time
+
+	forms sync.Map // catalog hash + "/" + form id → *form.Compiled
+}
+
+// New returns an engine.
+func New(d Deps) (*Engine, error) {
+	if d.Store == nil || d.Catalog == nil {
+		return nil, fmt.Errorf("engine: Store and Catalog are required")
+	}
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	return &Engine{store: d.Store, catalog: d.Catalog, log: d.Logger, now: d.Now}, nil
+}
+
+// form returns the compiled form, compiling it once per catalog version.
+func (e *Engine) form(cat *definition.Catalog, id string) (*form.Compiled, error) {
+	key := cat.Hash() + "/" + id
+	if c, ok := e.forms.Load(key); ok {
+		return c.(*form.Compiled), nil
+	}
+	def := cat.Form(id)
+	if def == nil {
+		return nil, fmt.Errorf("engine: form %s is not defined", id)
+	}
+	c, err := form.Compile(def, form.Config{Now: e.now})
+	if err != nil {
+		return nil, fmt.Errorf("engine: compile form %s: %w", id, err)
+	}
+	e.forms.Store(key, c)
+	return c, nil
+}
+
+// stamp is the time recorded for a change: UTC, in the millisecond
+// precision the database keeps, so history hashes survive a round trip.
+func (e *Engine) stamp() time.Time { return e.now().UTC().Truncate(time.Millisecond) }

@@ -1,0 +1,259 @@
+package engine_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+
+	"vorgang/core/auth"
+	"vorgang/core/definition"
+	"vorgang/core/engine"
+	"vorgang/core/store"
+)
+
+// fixture is an engine over the shipped IT desk and a fresh embedded store.
+type fixture struct {
+	eng   *engine.Engine
+	store *store.Store
+}
+
+var clock = time.Date(2026, 11, 27, 9, 30, 0, 0, time.UTC)
+
+func newFixture(t *testing.T) fixture {
+	t.Helper()
+	loader, err := definition.NewLoader(os.DirFS("../../schemas"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var files []definition.File
+	for _, d := range []string{"processes", "forms", "scripts"} {
+		fs, err := definition.ReadFS(os.DirFS("../../"+d), d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, fs...)
+	}
+	cat, diags := loader.Compile(files)
+	if cat == nil {
+		t.Fatalf("shipped desks: %v", diags)
+	}
+	st, err := store.Open(t.Context(), store.Config{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close(context.Background()) })
+	eng, err := engine.New(engine.Deps{Store: st, Catalog: func() *definition.Catalog { return cat }, Now: func() time.Time { return clock }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fixture{eng: eng, store: st}
+}
+
+var (
+	anna = &auth.Principal{User: "anna"} // a member of staff without roles
+	ben  = &auth.Principal{User: "ben", Roles: []string{"it-agent"}, Teams: []string{"it-1st-level"},
+		Permissions: map[string]bool{"ticket.read_team": true, "ticket.work": true, "ticket.comment_internal": true}}
+	carla = &auth.Principal{User: "carla", Roles: []string{"it-specialist"}, Teams: []string{"it-2nd-level"},
+		Permissions: map[string]bool{"ticket.read_team": true, "ticket.work": true}}
+)
+
+func incident(impact, urgency string) map[string]any {
+	return map[string]any{"summary": "Drucker im Raum 204 druckt nicht", "category": "printer",
+		"impact": impact, "urgency": urgency, "location": "rathaus"}
+}
+
+func TestCreate(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	tests := []struct {
+		name     string
+		actor    *auth.Principal
+		req      engine.CreateRequest
+		wantErr  error
+		number   string
+		priority string
+	}{
+		{"priority from the matrix", anna, engine.CreateRequest{Process: "it-incident", Data: incident("many", "high")}, nil, "INC-2026-000001", "critical"},
+		{"next number", anna, engine.CreateRequest{Process: "it-incident", Data: incident("single", "low")}, nil, "INC-2026-000002", "low"},
+		{"invalid data", anna, engine.CreateRequest{Process: "it-incident", Data: map[string]any{"summary": "kurz"}}, engine.ErrInvalid, "", ""},
+		{"citizen may not open a staff process", nil, engine.CreateRequest{Process: "it-incident", Data: incident("single", "low")}, engine.ErrForbidden, "", ""},
+		{"unknown process", anna, engine.CreateRequest{Process: "it-incidnet", Data: incident("single", "low")}, engine.ErrNotFound, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tk, err := f.eng.Create(ctx, tt.actor, tt.req)
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("err = %v, want %v", err, tt.wantErr)
+			}
+			if err != nil {
+				return
+			}
+			if tk.Number != tt.number || tk.Priority != tt.priority || tk.State != "new" || tk.Team != "it-1st-level" || tk.Requester != "anna" || !tk.Open {
+				t.Fatalf("ticket = %+v", tk)
+			}
+		})
+	}
+	var verr *engine.ValidationError
+	_, err := f.eng.Create(ctx, anna, engine.CreateRequest{Process: "it-incident", Data: map[string]any{"summary": "kurz"}, Lang: "en"})
+	if !errors.As(err, &verr) || len(verr.Fields) < 3 {
+		t.Fatalf("validation error = %v", err)
+	}
+}
+
+func TestCreateIsIdempotent(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	req := engine.CreateRequest{Process: "it-incident", Data: incident("some", "medium"), IdempotencyKey: "form-7f3a"}
+	first, err := f.eng.Create(ctx, anna, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := f.eng.Create(ctx, anna, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Number != first.Number {
+		t.Fatalf("retry created %s, first %s", again.Number, first.Number)
+	}
+	next, _ := f.eng.Create(ctx, anna, engine.CreateRequest{Process: "it-incident", Data: incident("some", "medium")})
+	if next.Number != "INC-2026-000002" {
+		t.Fatalf("the retry used up a number: next is %s", next.Number)
+	}
+}
+
+func TestTransitions(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	tk, err := f.eng.Create(ctx, anna, engine.CreateRequest{Process: "it-incident", Data: incident("single", "high")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		name    string
+		actor   *auth.Principal
+		req     engine.TransitionRequest
+		wantErr error
+		state   string
+	}{
+		{"requester may not start", anna, engine.TransitionRequest{Transition: "start"}, engine.ErrForbidden, "new"},
+		{"unknown transition", ben, engine.TransitionRequest{Transition: "explode"}, engine.ErrNotFound, "new"},
+		{"not from this state", ben, engine.TransitionRequest{Transition: "close"}, engine.ErrNotAllowedNow, "new"},
+		{"stale version", ben, engine.TransitionRequest{Transition: "start", Version: 7}, engine.ErrConflict, "new"},
+		{"agent starts", ben, engine.TransitionRequest{Transition: "start", Version: 1}, nil, "in_progress"},
+		{"escalate needs a comment", ben, engine.TransitionRequest{Transition: "escalate"}, engine.ErrInvalid, "in_progress"},
+		{"escalate", ben, engine.TransitionRequest{Transition: "escalate", Comment: "Treiberproblem, bitte 2nd Level"}, nil, "second_level"},
+		{"first level no longer sees it", ben, engine.TransitionRequest{Transition: "resolve"}, engine.ErrNotFound, "second_level"},
+		{"resolve needs its form", carla, engine.TransitionRequest{Transition: "resolve", Data: map[string]any{}}, engine.ErrInvalid, "second_level"},
+		{"specialist resolves", carla, engine.TransitionRequest{Transition: "resolve", Data: map[string]any{"solution": "Druckertreiber neu installiert", "cause": "software"}}, nil, "resolved"},
+		{"requester closes", anna, engine.TransitionRequest{Transition: "close"}, nil, "closed"},
+	}
+	for _, s := range steps {
+		t.Run(s.name, func(t *testing.T) {
+			got, err := f.eng.Transition(ctx, s.actor, tk.Number, s.req)
+			if !errors.Is(err, s.wantErr) {
+				t.Fatalf("err = %v, want %v", err, s.wantErr)
+			}
+			cur, _ := f.store.Ticket(ctx, tk.Number)
+			if cur.State != s.state {
+				t.Fatalf("state = %s, want %s", cur.State, s.state)
+			}
+			if err == nil && got.Version != cur.Version {
+				t.Fatalf("returned version %d, stored %d", got.Version, cur.Version)
+			}
+		})
+	}
+	final, _ := f.store.Ticket(ctx, tk.Number)
+	if final.Open || final.Team != "it-2nd-level" || final.Data["solution"] != "Druckertreiber neu installiert" {
+		t.Fatalf("final ticket = %+v", final)
+	}
+	_, hist, err := f.eng.History(ctx, anna, tk.Number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hist) != 5 {
+		t.Fatalf("history has %d entries, want 5 (created + 4 transitions)", len(hist))
+	}
+	if problems := engine.VerifyHistory(final, hist); len(problems) != 0 {
+		t.Fatalf("history chain broken: %v", problems)
+	}
+}
+
+// Two agents act on one ticket version at once: exactly one wins.
+func TestConcurrentTransitionsOneWinner(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	for round := 0; round < 5; round++ {
+		tk, err := f.eng.Create(ctx, anna, engine.CreateRequest{Process: "it-incident", Data: incident("single", "low")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		wins, conflicts := 0, 0
+		for i := 0; i < 8; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, err := f.eng.Transition(ctx, ben, tk.Number, engine.TransitionRequest{Transition: "start", Version: 1})
+				mu.Lock()
+				defer mu.Unlock()
+				switch {
+				case err == nil:
+					wins++
+				case errors.Is(err, engine.ErrConflict), errors.Is(err, engine.ErrNotAllowedNow):
+					conflicts++
+				default:
+					t.Errorf("unexpected error: %v", err)
+				}
+			}()
+		}
+		wg.Wait()
+		if wins != 1 || conflicts != 7 {
+			t.Fatalf("round %d: %d wins, %d conflicts", round, wins, conflicts)
+		}
+		cur, _ := f.store.Ticket(ctx, tk.Number)
+		if cur.Version != 2 {
+			t.Fatalf("version %d after one transition", cur.Version)
+		}
+	}
+}
+
+func TestInternalCommentsAndTamperEvidence(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	tk, _ := f.eng.Create(ctx, anna, engine.CreateRequest{Process: "it-incident", Data: incident("single", "low")})
+	if _, err := f.eng.Comment(ctx, ben, tk.Number, 0, "Gerät ist älter als 6 Jahre, Austausch prüfen", true, "de"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.eng.Comment(ctx, ben, tk.Number, 0, "Wir kümmern uns darum.", false, "de"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.eng.Comment(ctx, anna, tk.Number, 0, "intern?", true, "de"); !errors.Is(err, engine.ErrForbidden) {
+		t.Fatalf("requester wrote an internal comment: %v", err)
+	}
+	_, forRequester, _ := f.eng.History(ctx, anna, tk.Number)
+	_, forAgent, _ := f.eng.History(ctx, ben, tk.Number)
+	if len(forRequester) != 2 || len(forAgent) != 3 {
+		t.Fatalf("requester sees %d entries, agent %d; want 2 and 3", len(forRequester), len(forAgent))
+	}
+	cur, _ := f.store.Ticket(ctx, tk.Number)
+	if p := engine.VerifyHistory(cur, forAgent); len(p) != 0 {
+		t.Fatalf("fresh history does not verify: %v", p)
+	}
+	// Someone edits the stored comment behind vorgang's back.
+	_, err := f.store.DB().Collection(store.HistoryCollection).UpdateOne(ctx,
+		bson.D{{Key: "_id", Value: store.HistoryID(tk.Number, 2)}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "data.text", Value: "Alles in Ordnung."}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hist, _ := f.store.History(ctx, cur)
+	if p := engine.VerifyHistory(cur, hist); len(p) != 1 || p[0].Seq != 2 {
+		t.Fatalf("tampering not detected at entry 2: %v", p)
+	}
+}

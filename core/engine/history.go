@@ -1,0 +1,138 @@
+package engine
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/bson/primitive"
+
+	"vorgang/core/store"
+)
+
+// History entry types.
+const (
+	EntryCreated    = "created"
+	EntryTransition = "transition"
+	EntryComment    = "comment"
+	EntryAssigned   = "assigned"
+)
+
+// chain links entry to the ticket's previous entry: PrevHash is the
+// ticket's current head, Hash covers the entry's content and PrevHash. A
+// changed, removed or reordered entry breaks every hash after it.
+func chain(t *store.Ticket, entry *store.HistoryEntry) {
+	entry.Seq = t.Version + 1
+	entry.Ticket = t.Number
+	entry.PrevHash = t.HistoryHash
+	entry.Hash = entryHash(entry)
+	t.HistoryHash = entry.Hash
+}
+
+// entryHash is the SHA-256 of the entry's canonical JSON: sorted keys,
+// numbers and times in one form whatever the database decoded them to.
+func entryHash(e *store.HistoryEntry) string {
+	doc := map[string]any{
+		"ticket": e.Ticket, "seq": e.Seq, "at": e.At.UTC().Format(time.RFC3339Nano),
+		"actor": e.Actor, "type": e.Type, "data": canonical(e.Data), "prev": e.PrevHash,
+	}
+	b, err := json.Marshal(doc)
+	if err != nil {
+		// canonical leaves only JSON-encodable values.
+		panic(fmt.Sprintf("engine: hash history entry: %v", err))
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// canonical converts the value shapes the driver decodes into (bson.D,
+// bson.A, int32, DateTime ...) and the ones the engine writes into the same
+// plain JSON values.
+func canonical(v any) any {
+	switch x := v.(type) {
+	case nil:
+		return nil
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, val := range x {
+			out[k] = canonical(val)
+		}
+		return out
+	case bson.M:
+		return canonical(map[string]any(x))
+	case bson.D:
+		out := make(map[string]any, len(x))
+		for _, e := range x {
+			out[e.Key] = canonical(e.Value)
+		}
+		return out
+	case bson.A:
+		return canonical([]any(x))
+	case []any:
+		out := make([]any, len(x))
+		for i, val := range x {
+			out[i] = canonical(val)
+		}
+		return out
+	case []string:
+		out := make([]any, len(x))
+		for i, s := range x {
+			out[i] = s
+		}
+		return out
+	case int:
+		return json.Number(fmt.Sprint(x))
+	case int32:
+		return json.Number(fmt.Sprint(x))
+	case int64:
+		return json.Number(fmt.Sprint(x))
+	case float64:
+		if x == float64(int64(x)) {
+			return json.Number(fmt.Sprint(int64(x)))
+		}
+		return json.Number(fmt.Sprint(x))
+	case time.Time:
+		return x.UTC().Truncate(time.Millisecond).Format(time.RFC3339Nano)
+	case primitive.DateTime:
+		return x.Time().UTC().Format(time.RFC3339Nano)
+	case string, bool:
+		return x
+	}
+	return fmt.Sprint(v)
+}
+
+// VerifyProblem is one break in a ticket's history chain.
+type VerifyProblem struct {
+	Seq     int64
+	Problem string
+}
+
+// VerifyHistory checks a ticket's history chain: every entry's hash
+// matches its content, links to the one before, and the last one is the
+// ticket's head.
+func VerifyHistory(t *store.Ticket, entries []store.HistoryEntry) []VerifyProblem {
+	var out []VerifyProblem
+	prev := ""
+	sort.Slice(entries, func(i, j int) bool { return entries[i].Seq < entries[j].Seq })
+	for i := range entries {
+		e := &entries[i]
+		if e.Seq != int64(i+1) {
+			out = append(out, VerifyProblem{e.Seq, fmt.Sprintf("entry %d is missing", i+1)})
+		}
+		if e.PrevHash != prev {
+			out = append(out, VerifyProblem{e.Seq, "does not link to the entry before it"})
+		}
+		if got := entryHash(e); got != e.Hash {
+			out = append(out, VerifyProblem{e.Seq, "content does not match its hash (changed after it was written)"})
+		}
+		prev = e.Hash
+	}
+	if prev != t.HistoryHash {
+		out = append(out, VerifyProblem{int64(len(entries)), "the ticket's head hash does not match its last entry"})
+	}
+	return out
+}

@@ -1,0 +1,256 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"vorgang/core/auth"
+	"vorgang/core/definition"
+	"vorgang/core/form"
+	"vorgang/core/store"
+)
+
+// TransitionRequest asks to run a transition on a ticket.
+type TransitionRequest struct {
+	Transition string
+	// Version is the ticket version the caller saw; 0 means "whatever is
+	// current". With it, a change made meanwhile by someone else is a
+	// conflict instead of being overtaken.
+	Version int64
+	// Data is the transition form's data, if the transition has a form.
+	Data    map[string]any
+	Comment string
+	Lang    string
+}
+
+// Transition runs a transition: checks the actor's permission, the state
+// and the guard, validates the transition's form, applies its actions and
+// records the change. Of two concurrent transitions of one ticket version
+// exactly one succeeds; the other gets ErrConflict.
+func (e *Engine) Transition(ctx context.Context, actor *auth.Principal, number string, req TransitionRequest) (*store.Ticket, error) {
+	t, err := e.Ticket(ctx, actor, number)
+	if err != nil {
+		return nil, err
+	}
+	if req.Version != 0 && req.Version != t.Version {
+		return nil, fmt.Errorf("ticket %s is at version %d, not %d: %w", number, t.Version, req.Version, ErrConflict)
+	}
+	cat := e.catalog()
+	p := cat.Process(t.Process)
+	if p == nil {
+		return nil, fmt.Errorf("ticket %s: process %s is no longer defined: %w", number, t.Process, ErrNotAllowedNow)
+	}
+	tr := p.Transition(req.Transition)
+	if tr == nil {
+		return nil, fmt.Errorf("transition %q of %s: %w", req.Transition, p.ID.Value, ErrNotFound)
+	}
+	if !mayRun(actor, t, tr) {
+		return nil, fmt.Errorf("transition %s: %w", tr.ID.Value, ErrForbidden)
+	}
+	if !p.StartsFrom(tr, t.State) {
+		return nil, fmt.Errorf("transition %s from state %s: %w", tr.ID.Value, t.State, ErrNotAllowedNow)
+	}
+	to := p.State(tr.To.Value)
+	if to == nil {
+		return nil, fmt.Errorf("transition %s leads to unknown state %s: %w", tr.ID.Value, tr.To.Value, ErrNotAllowedNow)
+	}
+	comment := strings.TrimSpace(req.Comment)
+	if tr.Comment == "required" && comment == "" {
+		return nil, invalid("comment", "required", commentRequired(req.Lang))
+	}
+
+	var formData map[string]any
+	if !tr.Form.IsZero() {
+		f, err := e.form(cat, tr.Form.Value)
+		if err != nil {
+			return nil, err
+		}
+		var ferrs []form.FieldError
+		formData, ferrs = f.Validate(req.Data, req.Lang)
+		if len(ferrs) > 0 {
+			return nil, &ValidationError{Fields: ferrs}
+		}
+	}
+	merged := mergeData(t.Data, formData)
+	if tr.Guard != nil && !form.EvalCondition(tr.Guard, merged) {
+		return nil, fmt.Errorf("transition %s: its condition does not hold: %w", tr.ID.Value, ErrNotAllowedNow)
+	}
+
+	from := t.State
+	before := *t
+	t.Data = merged
+	t.State, t.Category = to.ID.Value, to.Category
+	t.Open = to.Category == definition.CategoryOpen
+	changes := map[string]any{}
+	for _, a := range tr.Actions {
+		e.applyAction(actor, t, a, changes)
+	}
+	now := e.stamp()
+	t.Updated = now
+	entryData := map[string]any{"transition": tr.ID.Value, "from": from, "to": t.State}
+	if comment != "" {
+		entryData["comment"] = comment
+	}
+	if len(formData) > 0 {
+		entryData["data"] = formData
+	}
+	if len(changes) > 0 {
+		entryData["changes"] = changes
+	}
+	entry := &store.HistoryEntry{At: now, Actor: actorName(actor), Type: EntryTransition, Data: entryData}
+	if err := e.commit(ctx, t, entry); err != nil {
+		*t = before
+		return nil, err
+	}
+	return t, nil
+}
+
+// commit chains entry to t and stores both.
+func (e *Engine) commit(ctx context.Context, t *store.Ticket, entry *store.HistoryEntry) error {
+	head := t.HistoryHash
+	chain(t, entry)
+	if err := e.store.UpdateTicket(ctx, t, entry); err != nil {
+		t.HistoryHash = head
+		if errors.Is(err, store.ErrConflict) {
+			return fmt.Errorf("ticket %s: %w", t.Number, ErrConflict)
+		}
+		return fmt.Errorf("engine: store ticket %s: %w", t.Number, err)
+	}
+	return nil
+}
+
+// mayRun: an admin, or a holder of one of the transition's roles (with
+// 'requester' and 'assignee' meaning the ticket's own); without roles,
+// members of the ticket's team who may work tickets.
+func mayRun(actor *auth.Principal, t *store.Ticket, tr *definition.Transition) bool {
+	if actor == nil {
+		return false
+	}
+	if actor.Admin {
+		return true
+	}
+	if len(tr.Roles) == 0 {
+		return actor.InTeam(t.Team) && actor.HasPermission("ticket.work")
+	}
+	for _, r := range tr.Roles {
+		switch r.Value {
+		case "requester":
+			if actor.User == t.Requester {
+				return true
+			}
+		case "assignee":
+			if actor.User == t.Assignee {
+				return true
+			}
+		default:
+			if actor.HasRole(r.Value) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// applyAction performs one of a transition's actions on t, noting what
+// changed. Actions that reach beyond the ticket (child tickets,
+// notifications, scripts) run in later steps of the workflow runtime.
+func (e *Engine) applyAction(actor *auth.Principal, t *store.Ticket, a definition.Action, changes map[string]any) {
+	switch {
+	case a.Assign != "":
+		who := a.Assign
+		switch who {
+		case "actor":
+			who = actorName(actor)
+		case "requester":
+			who = t.Requester
+		case "none":
+			who = ""
+		}
+		changes["assignee"] = map[string]any{"old": t.Assignee, "new": who}
+		t.Assignee = who
+	case a.Priority != "":
+		changes["priority"] = map[string]any{"old": t.Priority, "new": a.Priority}
+		t.Priority = a.Priority
+	case !a.Team.IsZero():
+		changes["team"] = map[string]any{"old": t.Team, "new": a.Team.Value}
+		t.Team = a.Team.Value
+	case len(a.Set) > 0:
+		if t.Data == nil {
+			t.Data = map[string]any{}
+		}
+		for k, v := range a.Set {
+			changes["data."+k] = map[string]any{"old": t.Data[k], "new": v}
+			t.Data[k] = v
+		}
+	}
+}
+
+func mergeData(base, add map[string]any) map[string]any {
+	out := make(map[string]any, len(base)+len(add))
+	for k, v := range base {
+		out[k] = v
+	}
+	for k, v := range add {
+		out[k] = v
+	}
+	return out
+}
+
+func commentRequired(lang string) string {
+	if lang == "en" {
+		return "Please enter a comment."
+	}
+	return "Bitte geben Sie einen Kommentar ein."
+}
+
+// Comment adds a comment to a ticket. Internal comments are for staff only.
+func (e *Engine) Comment(ctx context.Context, actor *auth.Principal, number string, version int64, text string, internal bool, lang string) (*store.Ticket, error) {
+	t, err := e.Ticket(ctx, actor, number)
+	if err != nil {
+		return nil, err
+	}
+	if version != 0 && version != t.Version {
+		return nil, fmt.Errorf("ticket %s is at version %d, not %d: %w", number, t.Version, version, ErrConflict)
+	}
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return nil, invalid("comment", "required", commentRequired(lang))
+	}
+	if internal && !actor.HasPermission("ticket.comment_internal") {
+		return nil, fmt.Errorf("internal comment: %w", ErrForbidden)
+	}
+	now := e.stamp()
+	t.Updated = now
+	entry := &store.HistoryEntry{At: now, Actor: actorName(actor), Type: EntryComment,
+		Data: map[string]any{"text": text, "internal": internal}}
+	if err := e.commit(ctx, t, entry); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// History returns the entries of a ticket actor may see; internal comments
+// only for holders of ticket.comment_internal.
+func (e *Engine) History(ctx context.Context, actor *auth.Principal, number string) (*store.Ticket, []store.HistoryEntry, error) {
+	t, err := e.Ticket(ctx, actor, number)
+	if err != nil {
+		return nil, nil, err
+	}
+	entries, err := e.store.History(ctx, t)
+	if err != nil {
+		return nil, nil, err
+	}
+	if actor.HasPermission("ticket.comment_internal") {
+		return t, entries, nil
+	}
+	visible := entries[:0]
+	for _, h := range entries {
+		if internal, _ := h.Data["internal"].(bool); h.Type == EntryComment && internal {
+			continue
+		}
+		visible = append(visible, h)
+	}
+	return t, visible, nil
+}
