@@ -19,6 +19,9 @@ const usage = `vorgang — a low-code service desk
 Usage:
   vorgang [serve] [flags]      run the service desk (default)
   vorgang validate [DIR...]    check definitions (default: ./processes ./forms ./scripts)
+  vorgang audit verify [N...]  check the tamper-evident ticket histories (all without N)
+  vorgang backup [-o FILE]     write every collection of the database to a tar.gz archive
+  vorgang restore FILE         restore an archive into an empty database (--replace: overwrite)
   vorgang help                 show this text
 
 Run "vorgang COMMAND -h" for the flags of a command.
@@ -42,6 +45,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return serve(ctx, args, stdout, stderr)
 	case "validate":
 		return validate(args, stdout, stderr)
+	case "audit":
+		return audit(ctx, args, stdout, stderr)
+	case "backup":
+		return backup(ctx, args, stdout, stderr)
+	case "restore":
+		return restore(ctx, args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -34,6 +34,10 @@ var queryShapes = []queryShape{
 		q, err := s.countsSQL(ctx)
 		return q, nil, err
 	}},
+	{name: "ticket.numbers", keys: []string{"_id"}, sql: func(ctx context.Context, s *Store) (string, []any, error) {
+		table, err := s.sql.table(ctx, TicketsCollection)
+		return fmt.Sprintf("SELECT %[1]s FROM %[2]q WHERE %[1]s > ? ORDER BY %[1]s LIMIT 10", field("_id"), table), []any{`"x"`}, err
+	}},
 	{name: "ticket.by_tracking", keys: []string{"tracking"}, sql: func(ctx context.Context, s *Store) (string, []any, error) {
 		return s.byTrackingSQL(ctx, "token")
 	}},

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+
+	"vorgang"
+	"vorgang/core/auth"
+	"vorgang/core/definition"
+	"vorgang/core/engine"
+	"vorgang/core/store"
+)
+
+// seedTickets stores n IT incidents in a fresh data folder and returns it.
+func seedTickets(t *testing.T, n int) string {
+	t.Helper()
+	dir := t.TempDir()
+	loader, err := definition.NewLoader(vorgang.Schemas())
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := (definitionSource{embedded: true}).read()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, diags := loader.Compile(files)
+	if cat == nil {
+		t.Fatal(diags)
+	}
+	st, err := store.Open(t.Context(), store.Config{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := engine.New(engine.Deps{Store: st, Catalog: func() *definition.Catalog { return cat }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < n; i++ {
+		_, err := eng.Create(t.Context(), &auth.Principal{User: "anna"}, engine.CreateRequest{Process: "it-incident",
+			Data: map[string]any{"summary": "Monitor flackert", "category": "workstation", "impact": "single", "urgency": "low", "location": "rathaus"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := st.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestAuditVerify(t *testing.T) {
+	dir := seedTickets(t, 3)
+	var out, errOut bytes.Buffer
+	if code := run(t.Context(), []string{"audit", "verify", "--data", dir}, &out, &errOut); code != 0 {
+		t.Fatalf("intact histories: exit %d\n%s%s", code, out.String(), errOut.String())
+	}
+	if !strings.Contains(out.String(), "ok: the history of 3 tickets is intact") {
+		t.Fatalf("output: %s", out.String())
+	}
+
+	st, err := store.Open(t.Context(), store.Config{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = st.DB().Collection(store.HistoryCollection).UpdateOne(t.Context(),
+		bson.D{{Key: "_id", Value: store.HistoryID("INC-2026-000002", 1)}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "actor", Value: "mallory"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := st.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if code := run(t.Context(), []string{"audit", "verify", "--data", dir}, &out, &errOut); code != 1 {
+		t.Fatalf("tampered history: exit %d, want 1\n%s", code, out.String())
+	}
+	if !strings.Contains(out.String(), "INC-2026-000002: entry 1:") || !strings.Contains(out.String(), "1 of 3 tickets") {
+		t.Fatalf("output: %s", out.String())
+	}
+	out.Reset()
+	if code := run(t.Context(), []string{"audit", "verify", "--data", dir, "INC-2026-000001"}, &out, &errOut); code != 0 {
+		t.Fatalf("one intact ticket: exit %d\n%s", code, out.String())
+	}
+}

@@ -1,0 +1,251 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"vorgang/core/store"
+)
+
+// storeTarget is the database a backup is taken from or restored into,
+// configured like `vorgang serve`.
+type storeTarget struct {
+	dataDir  string
+	mongoURI string
+}
+
+func (t *storeTarget) addFlags(fl *flag.FlagSet) {
+	fl.StringVar(&t.dataDir, "data", envOr("VORGANG_DATA", "./data"), "data folder of the embedded database (env VORGANG_DATA)")
+	fl.StringVar(&t.mongoURI, "mongo-uri", os.Getenv("VORGANG_MONGO_URI"), "MongoDB connection string; empty uses the embedded database (env VORGANG_MONGO_URI)")
+}
+
+// String names the target without the URI, which may hold a password.
+func (t *storeTarget) String() string {
+	if t.mongoURI != "" {
+		return "mongodb"
+	}
+	return "embedded store in " + t.dataDir
+}
+
+// open opens the store. An embedded store must not be in use: one process
+// owns its data, and that is what makes a backup of it consistent.
+func (t *storeTarget) open(ctx context.Context, cmd string, stderr io.Writer) (*store.Store, func(), error) {
+	log, err := newLogger(stderr, "text", "warn")
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := store.Open(ctx, store.Config{MongoURI: t.mongoURI, DataDir: t.dataDir, Logger: log})
+	if err != nil {
+		if t.mongoURI == "" && store.DataDirInUse(t.dataDir) {
+			return nil, nil, fmt.Errorf("the data folder %s is in use by a running vorgang: stop `vorgang serve` and run `vorgang %s` again (backups of a running server will be offered through the admin API)", t.dataDir, cmd)
+		}
+		return nil, nil, err
+	}
+	closeStore := func() {
+		closeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		if err := st.Close(closeCtx); err != nil {
+			fmt.Fprintf(stderr, "vorgang: close store: %v\n", err)
+		}
+	}
+	return st, closeStore, nil
+}
+
+// backup writes a backup archive of the store. Exit codes: 0 written,
+// 1 failed, 2 usage error.
+func backup(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	var target storeTarget
+	fl := flag.NewFlagSet("backup", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	target.addFlags(fl)
+	out := fl.String("o", "", "archive to write, - for standard output (default vorgang-backup-YYYYMMDD-HHMMSS.tar.gz, UTC)")
+	fl.Usage = func() {
+		fmt.Fprint(stderr, "Usage: vorgang backup [--data DIR | --mongo-uri URI] [-o FILE]\n\n"+
+			"Writes every collection of the database to a tar.gz archive. Stop `vorgang serve`\n"+
+			"first when it uses the same embedded data folder.\n\n")
+		fl.PrintDefaults()
+	}
+	if err := fl.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fl.NArg() > 0 {
+		fmt.Fprintf(stderr, "vorgang backup: unexpected argument %q (the archive is named with -o)\n", fl.Arg(0))
+		return 2
+	}
+	if err := runBackup(ctx, &target, *out, stdout, stderr); err != nil {
+		fmt.Fprintf(stderr, "vorgang backup: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+func runBackup(ctx context.Context, target *storeTarget, out string, stdout, stderr io.Writer) error {
+	if target.mongoURI == "" && !store.HasEmbeddedData(target.dataDir) {
+		return fmt.Errorf("no vorgang data in %s (set --data or VORGANG_DATA)", target.dataDir)
+	}
+	if out == "" {
+		out = "vorgang-backup-" + time.Now().UTC().Format("20060102-150405") + ".tar.gz"
+	}
+	st, closeStore, err := target.open(ctx, "backup", stderr)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
+
+	var info store.BackupInfo
+	report := stdout
+	if out == "-" {
+		report = stderr // stdout carries the archive
+		info, err = st.Backup(ctx, stdout)
+	} else {
+		err = writeFileAtomically(out, func(w io.Writer) error {
+			var err error
+			info, err = st.Backup(ctx, w)
+			return err
+		})
+	}
+	if err != nil {
+		return err
+	}
+	where := out
+	if out == "-" {
+		where = "standard output"
+	}
+	fmt.Fprintf(report, "backup of %s: %d collections, %d documents, %d bytes written to %s\n",
+		target, len(info.Manifest.Collections), info.Documents, info.Bytes, where)
+	return nil
+}
+
+// writeFileAtomically writes path through a temporary file in the same
+// folder, so path is either the complete archive or not there at all. The
+// file is readable by its owner only: a backup holds personal data.
+func writeFileAtomically(path string, write func(io.Writer) error) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.partial")
+	if err != nil {
+		return err
+	}
+	done := false
+	defer func() {
+		if !done {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	bw := bufio.NewWriterSize(f, 1<<20)
+	if err := write(bw); err != nil {
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	done = true
+	return nil
+}
+
+// restore writes a backup archive into the store. Exit codes: 0 restored,
+// 1 failed (nothing is written when the archive is invalid or the database
+// is not empty), 2 usage error.
+func restore(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	var target storeTarget
+	fl := flag.NewFlagSet("restore", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	target.addFlags(fl)
+	replace := fl.Bool("replace", false, "restore into a database that holds data: drop the collections in the archive first")
+	fl.Usage = func() {
+		fmt.Fprint(stderr, "Usage: vorgang restore [--data DIR | --mongo-uri URI] [--replace] FILE\n\n"+
+			"Restores a `vorgang backup` archive (FILE, or - for standard input). The archive is\n"+
+			"checked completely before anything is written. To move an embedded store to MongoDB,\n"+
+			"back it up and restore with --mongo-uri.\n\n")
+		fl.PrintDefaults()
+	}
+	files, err := parseInterspersed(fl, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if len(files) != 1 {
+		fmt.Fprintln(stderr, "vorgang restore: name one archive to restore")
+		fl.Usage()
+		return 2
+	}
+	if err := runRestore(ctx, &target, files[0], *replace, stdout, stderr); err != nil {
+		fmt.Fprintf(stderr, "vorgang restore: %v\n", err)
+		if errors.Is(err, store.ErrNotEmpty) {
+			fmt.Fprintln(stderr, "vorgang restore: to overwrite it, run again with --replace: the collections in the archive are dropped and restored")
+		}
+		return 1
+	}
+	return 0
+}
+
+func runRestore(ctx context.Context, target *storeTarget, file string, replace bool, stdout, stderr io.Writer) error {
+	var r io.Reader = os.Stdin
+	if file != "-" {
+		f, err := os.Open(file)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		r = f
+	}
+	st, closeStore, err := target.open(ctx, "restore", stderr)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
+
+	info, err := st.Restore(ctx, r, store.RestoreOptions{Replace: replace})
+	if err != nil {
+		return err
+	}
+	m := info.Manifest
+	fmt.Fprintf(stdout, "restored %s into %s: %d collections, %d documents, %d bytes (%s backup of %s)\n",
+		file, target, len(m.Collections), info.Documents, info.Bytes, m.Source.Mode, m.Created.Format(time.RFC3339))
+	return nil
+}
+
+// parseInterspersed parses flags that may follow the positional arguments
+// too (`vorgang restore FILE --replace`) and returns the positional ones.
+func parseInterspersed(fl *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fl.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fl.Args()
+		if len(args) == 0 {
+			return positional, nil
+		}
+		if args[0] == "-" || !strings.HasPrefix(args[0], "-") {
+			positional = append(positional, args[0])
+			args = args[1:]
+			continue
+		}
+		// Parse stopped at a flag-like argument only after "--", which
+		// ends the flags.
+		return append(positional, args...), nil
+	}
+}

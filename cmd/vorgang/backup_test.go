@@ -1,0 +1,238 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+
+	"vorgang/core/store"
+)
+
+// openTestStore opens the embedded store in dir; close it with the returned
+// function.
+func openTestStore(t *testing.T, dir string) (*store.Store, func()) {
+	t.Helper()
+	st, err := store.Open(t.Context(), store.Config{DataDir: dir, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatalf("open store in %s: %v", dir, err)
+	}
+	return st, func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := st.Close(ctx); err != nil {
+			t.Errorf("close store: %v", err)
+		}
+	}
+}
+
+// seedStore writes a few tickets into a new embedded store in dir.
+func seedStore(t *testing.T, dir string) {
+	t.Helper()
+	st, closeStore := openTestStore(t, dir)
+	defer closeStore()
+	ctx := t.Context()
+	now := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+	for i, team := range []string{"it-1st-level", "buergerbuero", "it-1st-level"} {
+		tk := &store.Ticket{Number: "INC-2026-00000" + string(rune('1'+i)), Process: "it-incident", Title: "Drucker",
+			State: "new", Category: "open", Open: true, Priority: "high", Team: team, Due: store.SortTime(now.Add(time.Hour)),
+			Created: now, Updated: now, Data: map[string]any{"room": int64(204 + i)}}
+		if err := st.CreateTicket(ctx, tk, &store.HistoryEntry{Actor: "anna", Type: "created"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := st.Insert(ctx, "notes", bson.D{{Key: "_id", Value: "n1"}, {Key: "at", Value: now}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// dumpStore returns every document of the embedded store in dir, by
+// collection, as extended JSON.
+func dumpStore(t *testing.T, dir string) map[string][]string {
+	t.Helper()
+	st, closeStore := openTestStore(t, dir)
+	defer closeStore()
+	ctx := t.Context()
+	names, err := st.DB().ListCollectionNames(ctx, bson.D{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]string{}
+	for _, name := range names {
+		cur, err := st.DB().Collection(name).Find(ctx, bson.D{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for cur.Next(ctx) {
+			out[name] = append(out[name], cur.Current.String())
+		}
+		if err := cur.Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
+}
+
+func sameDump(a, b map[string][]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for name, docs := range a {
+		if !slices.Equal(docs, b[name]) {
+			return false
+		}
+	}
+	return true
+}
+
+func TestBackupRestoreCommands(t *testing.T) {
+	t.Setenv("VORGANG_MONGO_URI", "")
+	t.Setenv("VORGANG_DATA", "")
+	src, dst := t.TempDir(), t.TempDir()
+	seedStore(t, src)
+	want := dumpStore(t, src)
+	archive := filepath.Join(t.TempDir(), "city.tar.gz")
+
+	corrupt := filepath.Join(t.TempDir(), "corrupt.tar.gz")
+	truncated := filepath.Join(t.TempDir(), "truncated.tar.gz")
+
+	steps := []struct {
+		name     string
+		args     []string
+		before   func(t *testing.T)
+		wantCode int
+		wantOut  []string
+	}{
+		{name: "backup", args: []string{"backup", "--data", src, "-o", archive}, wantCode: 0,
+			wantOut: []string{"backup of embedded store in " + src + ": ", " collections, ", " documents, ", " bytes written to " + archive}},
+		{name: "restore", args: []string{"restore", "--data", dst, archive}, wantCode: 0,
+			wantOut: []string{"restored " + archive + " into embedded store in " + dst + ": ", " documents, ", "(embedded backup of "}},
+		{name: "restore again", args: []string{"restore", "--data", dst, archive}, wantCode: 1,
+			wantOut: []string{"database not empty", "already has tickets", "--replace"}},
+		{name: "restore with replace after the file", args: []string{"restore", "--data", dst, archive, "--replace"}, wantCode: 0,
+			wantOut: []string{"restored "}},
+		{name: "corrupt archive", args: []string{"restore", "--data", t.TempDir(), corrupt}, wantCode: 1,
+			before: func(t *testing.T) {
+				b, err := os.ReadFile(archive)
+				if err != nil {
+					t.Fatal(err)
+				}
+				b[len(b)/2] ^= 0xff
+				writeFile(t, corrupt, string(b))
+			},
+			wantOut: []string{"invalid backup archive"}},
+		{name: "truncated archive", args: []string{"restore", "--replace", "--data", dst, truncated}, wantCode: 1,
+			before: func(t *testing.T) {
+				b, err := os.ReadFile(archive)
+				if err != nil {
+					t.Fatal(err)
+				}
+				writeFile(t, truncated, string(b[:len(b)-10]))
+			},
+			wantOut: []string{"invalid backup archive"}},
+		{name: "missing archive", args: []string{"restore", "--data", dst, filepath.Join(dst, "nope.tar.gz")}, wantCode: 1,
+			wantOut: []string{"no such file"}},
+		{name: "no archive named", args: []string{"restore", "--data", dst}, wantCode: 2,
+			wantOut: []string{"name one archive"}},
+		{name: "backup of a folder without data", args: []string{"backup", "--data", filepath.Join(dst, "nope")}, wantCode: 1,
+			wantOut: []string{"no vorgang data in"}},
+		{name: "backup with a stray argument", args: []string{"backup", "--data", src, "out.tar.gz"}, wantCode: 2,
+			wantOut: []string{"unexpected argument"}},
+	}
+	for _, step := range steps {
+		t.Run(step.name, func(t *testing.T) {
+			if step.before != nil {
+				step.before(t)
+			}
+			var stdout, stderr bytes.Buffer
+			code := run(t.Context(), step.args, &stdout, &stderr)
+			out := stdout.String() + stderr.String()
+			if code != step.wantCode {
+				t.Fatalf("exit code %d, want %d; output:\n%s", code, step.wantCode, out)
+			}
+			for _, w := range step.wantOut {
+				if !strings.Contains(out, w) {
+					t.Errorf("output lacks %q; got:\n%s", w, out)
+				}
+			}
+			if code == 0 && strings.Count(stdout.String(), "\n") != 1 {
+				t.Errorf("want a one-line summary on stdout; got:\n%s", stdout.String())
+			}
+		})
+	}
+
+	got := dumpStore(t, dst)
+	if !sameDump(got, want) {
+		t.Errorf("restored store differs from the source\n got %v\nwant %v", got, want)
+	}
+	if entries, _ := os.ReadDir(filepath.Dir(archive)); len(entries) != 1 {
+		t.Errorf("backup left more than the archive behind: %v", entries)
+	}
+}
+
+func TestBackupCommandToStdoutAndEnv(t *testing.T) {
+	src := t.TempDir()
+	seedStore(t, src)
+	t.Setenv("VORGANG_MONGO_URI", "")
+	t.Setenv("VORGANG_DATA", src)
+
+	var stdout, stderr bytes.Buffer
+	if code := run(t.Context(), []string{"backup", "-o", "-"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit code %d; stderr:\n%s", code, stderr.String())
+	}
+	if !bytes.HasPrefix(stdout.Bytes(), []byte{0x1f, 0x8b}) {
+		t.Errorf("stdout is not a gzip stream: % x", stdout.Bytes()[:min(8, stdout.Len())])
+	}
+	if !strings.Contains(stderr.String(), "written to standard output") {
+		t.Errorf("summary not on stderr: %q", stderr.String())
+	}
+
+	// The archive from stdout restores from stdin.
+	dst := t.TempDir()
+	stdin := filepath.Join(t.TempDir(), "archive")
+	writeFile(t, stdin, stdout.String())
+	f, err := os.Open(stdin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	saved := os.Stdin
+	os.Stdin = f
+	defer func() { os.Stdin = saved }()
+	var out2, err2 bytes.Buffer
+	if code := run(t.Context(), []string{"restore", "--data", dst, "-"}, &out2, &err2); code != 0 {
+		t.Fatalf("restore from stdin: exit code %d; stderr:\n%s", code, err2.String())
+	}
+	if !sameDump(dumpStore(t, dst), dumpStore(t, src)) {
+		t.Error("store restored from stdin differs from the source")
+	}
+}
+
+func TestBackupCommandRefusesDataInUse(t *testing.T) {
+	t.Setenv("VORGANG_MONGO_URI", "")
+	dir := t.TempDir()
+	seedStore(t, dir)
+	_, closeStore := openTestStore(t, dir) // stands in for a running vorgang serve
+	defer closeStore()
+
+	for _, args := range [][]string{
+		{"backup", "--data", dir, "-o", filepath.Join(t.TempDir(), "b.tar.gz")},
+		{"restore", "--data", dir, "--replace", filepath.Join(t.TempDir(), "b.tar.gz")},
+	} {
+		if args[0] == "restore" {
+			writeFile(t, args[len(args)-1], "")
+		}
+		var stdout, stderr bytes.Buffer
+		code := run(t.Context(), args, &stdout, &stderr)
+		if code != 1 || !strings.Contains(stderr.String(), "in use by a running vorgang") || !strings.Contains(stderr.String(), "stop `vorgang serve`") {
+			t.Errorf("%s while the store is open: exit code %d, stderr:\n%s", args[0], code, stderr.String())
+		}
+	}
+}

@@ -1,0 +1,57 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo/options"
+)
+
+// TicketNumbers returns up to limit ticket numbers after the given one, in
+// order, for jobs that visit every ticket (audits, exports). On the
+// embedded store it reads the _id index alone.
+func (s *Store) TicketNumbers(ctx context.Context, after string, limit int) ([]string, error) {
+	limit = max(1, min(limit, 1000))
+	if s.sql == nil {
+		cur, err := s.db.Collection(TicketsCollection).Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$gt", Value: after}}}},
+			options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)).SetProjection(bson.D{{Key: "_id", Value: 1}}))
+		if err != nil {
+			return nil, fmt.Errorf("store: list ticket numbers: %w", err)
+		}
+		var docs []struct {
+			ID string `bson:"_id"`
+		}
+		if err := cur.All(ctx, &docs); err != nil {
+			return nil, fmt.Errorf("store: list ticket numbers: %w", err)
+		}
+		out := make([]string, len(docs))
+		for i, d := range docs {
+			out[i] = d.ID
+		}
+		return out, nil
+	}
+	table, err := s.sql.table(ctx, TicketsCollection)
+	if err != nil {
+		return nil, err
+	}
+	ja, err := jsonValue(after)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.sql.db.QueryContext(ctx, fmt.Sprintf("SELECT %[1]s FROM %[2]q WHERE %[1]s > ? ORDER BY %[1]s LIMIT %[3]d", field("_id"), table, limit), ja)
+	if err != nil {
+		return nil, fmt.Errorf("store: list ticket numbers: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var raw sql.NullString
+		if err := rows.Scan(&raw); err != nil {
+			return nil, fmt.Errorf("store: list ticket numbers: %w", err)
+		}
+		out = append(out, unquote(raw))
+	}
+	return out, rows.Err()
+}
