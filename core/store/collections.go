@@ -44,6 +44,8 @@ var indexes = []indexSpec{
 		serves: []string{"counts"}},
 	{collection: TicketsCollection, keys: bson.D{{Key: "tracking", Value: 1}}, unique: true,
 		serves: []string{"ticket.by_tracking"}},
+	{collection: OutboxCollection, keys: bson.D{{Key: "state", Value: 1}, {Key: "next_at", Value: 1}},
+		serves: []string{"outbox.due"}},
 }
 
 // ownedCollections are created at start-up so their SQLite tables exist
@@ -53,7 +55,7 @@ var indexes = []indexSpec{
 var ownedCollections = []string{
 	TicketsCollection, HistoryCollection,
 	metaCollection, countersCollection, counterClaimsCollection, idempotencyCollection, leasesCollection,
-	AttachmentsCollection, AttachmentChunksCollection, DefinitionVersionsCollection,
+	AttachmentsCollection, AttachmentChunksCollection, DefinitionVersionsCollection, OutboxCollection,
 }
 
 // ensureCollections creates the collections and indexes vorgang queries. It

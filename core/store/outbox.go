@@ -1,0 +1,183 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo/options"
+)
+
+// OutboxCollection holds work that must happen after a change was stored
+// (e-mails, escalations, webhooks): written as documents first, so a crash
+// or an outage of the receiving side loses nothing.
+const OutboxCollection = "outbox"
+
+// Outbox item states.
+const (
+	OutboxPending = "pending"
+	OutboxClaimed = "claimed"
+	OutboxDone    = "done"
+	OutboxFailed  = "failed"
+)
+
+// OutboxItem is one piece of deferred work.
+type OutboxItem struct {
+	ID      string         `bson:"_id"`
+	Kind    string         `bson:"kind"`
+	Payload map[string]any `bson:"payload,omitempty"`
+	State   string         `bson:"state"`
+	// NextAt (SortTime text) is when a pending item is due, or when a
+	// claimed item's claim runs out and another worker may take it.
+	NextAt    string    `bson:"next_at"`
+	Attempts  int       `bson:"attempts"`
+	ClaimedBy string    `bson:"claimed_by,omitempty"`
+	LastError string    `bson:"last_error,omitempty"`
+	Created   time.Time `bson:"created"`
+	Version   int64     `bson:"version"`
+}
+
+// Enqueue stores a pending item, due at once. Enqueueing an id twice gives
+// ErrDuplicate, so a retried producer does not queue work twice.
+func (s *Store) Enqueue(ctx context.Context, item *OutboxItem, now time.Time) error {
+	item.State, item.NextAt, item.Attempts, item.Version = OutboxPending, SortTime(now), 0, 1
+	if item.Created.IsZero() {
+		item.Created = now.UTC()
+	}
+	if err := s.Insert(ctx, OutboxCollection, item); err != nil {
+		return fmt.Errorf("store: enqueue %s: %w", item.ID, err)
+	}
+	return nil
+}
+
+// ClaimOutbox claims up to limit due items for worker until now+lease:
+// pending items whose time has come, and claimed items whose worker let the
+// claim run out (it crashed or hangs). Each item is claimed by one worker
+// only, across processes: the claim is a compare-and-set on its version.
+func (s *Store) ClaimOutbox(ctx context.Context, worker string, now time.Time, lease time.Duration, limit int) ([]OutboxItem, error) {
+	limit = max(1, min(limit, MaxPage))
+	ids, err := s.dueOutbox(ctx, SortTime(now), limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: claim outbox: %w", err)
+	}
+	var claimed []OutboxItem
+	for _, id := range ids {
+		var item OutboxItem
+		if err := s.Get(ctx, OutboxCollection, id, &item); err != nil {
+			continue // gone meanwhile
+		}
+		if (item.State != OutboxPending && item.State != OutboxClaimed) || item.NextAt > SortTime(now) {
+			continue // taken meanwhile
+		}
+		v, err := s.Update(ctx, OutboxCollection, id, item.Version, bson.M{"$set": bson.M{
+			"state": OutboxClaimed, "claimed_by": worker, "next_at": SortTime(now.Add(lease)), "attempts": item.Attempts + 1,
+		}})
+		if errors.Is(err, ErrConflict) {
+			continue // another worker was faster
+		}
+		if err != nil {
+			return claimed, fmt.Errorf("store: claim outbox item %s: %w", id, err)
+		}
+		item.State, item.ClaimedBy, item.NextAt, item.Attempts, item.Version = OutboxClaimed, worker, SortTime(now.Add(lease)), item.Attempts+1, v
+		claimed = append(claimed, item)
+	}
+	return claimed, nil
+}
+
+// CompleteOutbox marks a claimed item done. It fails with ErrConflict when
+// the claim was lost (ran out and another worker took the item).
+func (s *Store) CompleteOutbox(ctx context.Context, item *OutboxItem) error {
+	v, err := s.Update(ctx, OutboxCollection, item.ID, item.Version, bson.M{"$set": bson.M{"state": OutboxDone, "next_at": NoDue}})
+	if err != nil {
+		return fmt.Errorf("store: complete outbox item %s: %w", item.ID, err)
+	}
+	item.State, item.Version = OutboxDone, v
+	return nil
+}
+
+// FailOutbox records a failed attempt: the item is due again after retryIn,
+// or failed for good once it has had maxAttempts attempts.
+func (s *Store) FailOutbox(ctx context.Context, item *OutboxItem, cause error, now time.Time, retryIn time.Duration, maxAttempts int) error {
+	state, next := OutboxPending, SortTime(now.Add(retryIn))
+	if item.Attempts >= maxAttempts {
+		state, next = OutboxFailed, NoDue
+	}
+	v, err := s.Update(ctx, OutboxCollection, item.ID, item.Version, bson.M{"$set": bson.M{
+		"state": state, "next_at": next, "last_error": cause.Error(),
+	}})
+	if err != nil {
+		return fmt.Errorf("store: record failure of outbox item %s: %w", item.ID, err)
+	}
+	item.State, item.NextAt, item.LastError, item.Version = state, next, cause.Error(), v
+	return nil
+}
+
+// Backoff is the usual retry delay after attempt n (1-based): 30 s, 1 min,
+// 2 min ... doubling up to 1 hour.
+func Backoff(attempt int) time.Duration {
+	d := 30 * time.Second
+	for i := 1; i < attempt && d < time.Hour; i++ {
+		d *= 2
+	}
+	return min(d, time.Hour)
+}
+
+// dueOutbox lists the ids of due items through the (state, next_at) index.
+func (s *Store) dueOutbox(ctx context.Context, now string, limit int) ([]string, error) {
+	if s.sql == nil {
+		cur, err := s.db.Collection(OutboxCollection).Find(ctx, bson.D{
+			{Key: "state", Value: bson.D{{Key: "$in", Value: bson.A{OutboxPending, OutboxClaimed}}}},
+			{Key: "next_at", Value: bson.D{{Key: "$lte", Value: now}}},
+		}, options.Find().SetSort(bson.D{{Key: "next_at", Value: 1}}).SetLimit(int64(limit)).SetProjection(bson.D{{Key: "_id", Value: 1}}))
+		if err != nil {
+			return nil, err
+		}
+		var docs []struct {
+			ID string `bson:"_id"`
+		}
+		if err := cur.All(ctx, &docs); err != nil {
+			return nil, err
+		}
+		ids := make([]string, len(docs))
+		for i, d := range docs {
+			ids[i] = d.ID
+		}
+		return ids, nil
+	}
+	q, args, err := s.dueOutboxSQL(ctx, now, limit)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.sql.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id sql.NullString
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id.String)
+	}
+	return ids, rows.Err()
+}
+
+func (s *Store) dueOutboxSQL(ctx context.Context, now string, limit int) (string, []any, error) {
+	table, err := s.sql.table(ctx, OutboxCollection)
+	if err != nil {
+		return "", nil, err
+	}
+	pending, _ := jsonValue(OutboxPending)
+	claimed, _ := jsonValue(OutboxClaimed)
+	jn, err := jsonValue(now)
+	if err != nil {
+		return "", nil, err
+	}
+	return fmt.Sprintf("SELECT %s FROM %q WHERE %s IN (?, ?) AND %s <= ? ORDER BY %s LIMIT %d",
+		text("_id"), table, field("state"), field("next_at"), field("next_at"), limit), []any{pending, claimed, jn}, nil
+}
