@@ -20,6 +20,7 @@ Usage:
   vorgang [serve] [flags]      run the service desk (default)
   vorgang validate [DIR...]    check definitions (default: ./processes ./forms ./scripts)
   vorgang audit verify [N...]  check the tamper-evident ticket histories (all without N)
+  vorgang user create NAME     create a user (--role admin --token for the first administrator)
   vorgang backup [-o FILE]     write every collection of the database to a tar.gz archive
   vorgang restore FILE         restore an archive into an empty database (--replace: overwrite)
   vorgang help                 show this text
@@ -47,6 +48,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return validate(args, stdout, stderr)
 	case "audit":
 		return audit(ctx, args, stdout, stderr)
+	case "user":
+		return userCommand(ctx, args, os.Stdin, stdout, stderr)
 	case "backup":
 		return backup(ctx, args, stdout, stderr)
 	case "restore":

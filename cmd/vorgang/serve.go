@@ -11,7 +11,9 @@ import (
 	"os"
 	"time"
 
+	"vorgang/core/auth"
 	"vorgang/core/definition"
+	"vorgang/core/engine"
 	"vorgang/core/store"
 	"vorgang/core/web"
 )
@@ -122,7 +124,7 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 	live := definition.NewLive(cat)
 	log.Info("definitions loaded", slog.String("source", src.String()), slog.Int("definitions", cat.Len()), slog.String("catalog", cat.Hash()[:12]))
 
-	st, err := store.Open(ctx, store.Config{MongoURI: cfg.mongoURI, DataDir: cfg.dataDir, Logger: log})
+	st, err := store.Open(ctx, store.Config{MongoURI: cfg.mongoURI, DataDir: cfg.dataDir, Logger: log, Collections: auth.Collections()})
 	if err != nil {
 		return fmt.Errorf("open store: %w", err)
 	}
@@ -137,6 +139,14 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 		return err
 	}
 
+	authn, err := auth.New(auth.Config{Store: st, Catalog: live.Catalog, Logger: log})
+	if err != nil {
+		return err
+	}
+	eng, err := engine.New(engine.Deps{Store: st, Catalog: live.Catalog, Logger: log})
+	if err != nil {
+		return err
+	}
 	app := web.New(web.Deps{
 		Logger: log,
 		Store:  st,
@@ -144,6 +154,7 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 			c := live.Catalog()
 			return web.CatalogInfo{Hash: c.Hash(), Definitions: c.Len(), LoadedAt: c.LoadedAt()}
 		},
+		API: &web.APIDeps{Engine: eng, Auth: authn, Catalog: live.Catalog},
 	})
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {

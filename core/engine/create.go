@@ -56,7 +56,7 @@ func (e *Engine) create(ctx context.Context, actor *auth.Principal, req CreateRe
 	if p == nil {
 		return nil, fmt.Errorf("process %q: %w", req.Process, ErrNotFound)
 	}
-	if !mayOpen(actor, p) {
+	if !MayOpen(actor, p) {
 		return nil, fmt.Errorf("open a %s ticket: %w", p.ID.Value, ErrForbidden)
 	}
 	f, err := e.form(cat, p.Form.Value)
@@ -99,8 +99,9 @@ func (e *Engine) create(ctx context.Context, actor *auth.Principal, req CreateRe
 	return t, nil
 }
 
-// mayOpen applies the process's audience and roles.
-func mayOpen(actor *auth.Principal, p *definition.Process) bool {
+// MayOpen reports whether actor (nil: an anonymous citizen) may open a
+// ticket of process p: its audience and roles.
+func MayOpen(actor *auth.Principal, p *definition.Process) bool {
 	if actor == nil {
 		return contains(p.Audience, "citizen")
 	}

@@ -84,3 +84,12 @@ func (e *Engine) form(cat *definition.Catalog, id string) (*form.Compiled, error
 // stamp is the time recorded for a change: UTC, in the millisecond
 // precision the database keeps, so history hashes survive a round trip.
 func (e *Engine) stamp() time.Time { return e.now().UTC().Truncate(time.Millisecond) }
+
+// FormSchema returns the JSON Schema of a form of the catalog.
+func (e *Engine) FormSchema(cat *definition.Catalog, id string) ([]byte, error) {
+	f, err := e.form(cat, id)
+	if err != nil {
+		return nil, err
+	}
+	return f.Schema(), nil
+}

@@ -40,6 +40,9 @@ type Deps struct {
 	// BodyLimit is the largest request body accepted, in bytes; larger bodies
 	// are answered with 413 body_too_large. Default: DefaultBodyLimit.
 	BodyLimit int
+
+	// API serves /api/v1 when set.
+	API *APIDeps
 }
 
 // withDefaults returns a copy of d with defaults filled in.
@@ -75,6 +78,9 @@ func New(deps Deps) *fiber.App {
 
 	h := &healthHandler{store: deps.Store, catalog: deps.Catalog, logger: deps.Logger}
 	app.Get("/healthz", h.serve)
+	if deps.API != nil {
+		registerAPI(app, *deps.API)
+	}
 
 	return app
 }

@@ -1,0 +1,103 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"vorgang/core/auth"
+	"vorgang/core/definition"
+	"vorgang/core/store"
+)
+
+// listFlag collects a repeatable flag.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+// userCommand runs "vorgang user create NAME [--role R]... [--team T]...
+// [--password-stdin] [--token]".
+func userCommand(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) < 2 || args[0] != "create" || strings.HasPrefix(args[1], "-") {
+		fmt.Fprintln(stderr, "Usage: vorgang user create NAME [--role ROLE]... [--team TEAM]... [--email E] [--password-stdin] [--token] [--data DIR | --mongo-uri URI]")
+		return 2
+	}
+	name := args[1]
+	fl := flag.NewFlagSet("user create", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	var roles, teams listFlag
+	fl.Var(&roles, "role", "role to give (repeatable); 'admin' is built in")
+	fl.Var(&teams, "team", "team to join (repeatable)")
+	email := fl.String("email", "", "e-mail address")
+	passwordStdin := fl.Bool("password-stdin", false, "read the password from the first line of standard input")
+	token := fl.Bool("token", false, "also create an API token and print it")
+	definitions := fl.String("definitions", envOr("VORGANG_DEFINITIONS", "."), "definition folder (roles and teams are checked against it)")
+	dataDir := fl.String("data", envOr("VORGANG_DATA", "./data"), "data folder of the embedded database (env VORGANG_DATA)")
+	mongoURI := fl.String("mongo-uri", os.Getenv("VORGANG_MONGO_URI"), "MongoDB connection string (env VORGANG_MONGO_URI)")
+	if err := fl.Parse(args[2:]); err != nil {
+		return 2
+	}
+	fail := func(err error) int {
+		fmt.Fprintf(stderr, "vorgang user create: %v\n", err)
+		return 1
+	}
+	password := ""
+	if *passwordStdin {
+		line, err := bufio.NewReader(stdin).ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return fail(err)
+		}
+		password = strings.TrimRight(line, "\r\n")
+	}
+	src, err := resolveSource(*definitions, nil)
+	if err != nil {
+		return fail(err)
+	}
+	loader, err := newLoader()
+	if err != nil {
+		return fail(err)
+	}
+	res, err := src.load(loader)
+	if err != nil {
+		return fail(err)
+	}
+	if res.catalog == nil {
+		return fail(fmt.Errorf("the definitions in %s are invalid; run vorgang validate", src))
+	}
+	quiet := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	st, err := store.Open(ctx, store.Config{MongoURI: *mongoURI, DataDir: *dataDir, Logger: quiet, Collections: auth.Collections()})
+	if err != nil {
+		return fail(err)
+	}
+	defer func() {
+		closeCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = st.Close(closeCtx)
+	}()
+	cat := res.catalog
+	svc, err := auth.New(auth.Config{Store: st, Catalog: func() *definition.Catalog { return cat }, Logger: quiet})
+	if err != nil {
+		return fail(err)
+	}
+	u, err := svc.CreateUser(ctx, auth.NewUser{Name: name, Email: *email, Roles: roles, Teams: teams, Password: password})
+	if err != nil {
+		return fail(err)
+	}
+	fmt.Fprintf(stdout, "created user %s (roles: %s; teams: %s)\n", u.Name, strings.Join(u.Roles, ", "), strings.Join(u.Teams, ", "))
+	if *token {
+		secret, _, err := svc.CreateToken(ctx, u.Name, "created with vorgang user create", time.Time{})
+		if err != nil {
+			return fail(err)
+		}
+		fmt.Fprintf(stdout, "API token (shown once): %s\n", secret)
+	}
+	return 0
+}

@@ -1,0 +1,33 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+func TestUserCreate(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name string
+		args []string
+		code int
+		out  string
+	}{
+		{"first administrator with a token", []string{"user", "create", "root", "--role", "admin", "--token", "--data", dir}, 0, "API token (shown once): vg_"},
+		{"agent in a team", []string{"user", "create", "ben", "--team", "it-1st-level", "--data", dir}, 0, "created user ben"},
+		{"same name again", []string{"user", "create", "root", "--data", dir}, 1, "root"},
+		{"unknown role", []string{"user", "create", "eve", "--role", "it-agnet", "--data", dir}, 1, "it-agnet"},
+		{"no name", []string{"user", "create", "--role", "admin"}, 2, "Usage"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			code := run(t.Context(), tt.args, &out, &errOut)
+			all := out.String() + errOut.String()
+			if code != tt.code || !strings.Contains(all, tt.out) {
+				t.Fatalf("exit %d (want %d), output:\n%s", code, tt.code, all)
+			}
+		})
+	}
+}

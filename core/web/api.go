@@ -1,0 +1,123 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"vorgang/core/auth"
+	"vorgang/core/definition"
+	"vorgang/core/engine"
+)
+
+// APIDeps is what the JSON API needs.
+type APIDeps struct {
+	Engine  *engine.Engine
+	Auth    *auth.Service
+	Catalog func() *definition.Catalog
+}
+
+// sessionCookie carries a browser's session token.
+const sessionCookie = "vorgang_session"
+
+type principalKey struct{}
+
+func registerAPI(app *fiber.App, d APIDeps) {
+	a := &api{d}
+	v1 := app.Group("/api/v1", a.authenticate)
+	v1.Post("/login", a.login)
+	v1.Post("/logout", a.logout)
+	v1.Get("/me", a.me)
+	v1.Get("/processes", a.processes)
+	v1.Post("/tickets", a.createTicket)
+	v1.Get("/tickets", a.listTickets)
+	v1.Get("/tickets/:number", a.getTicket)
+	v1.Post("/tickets/:number/transitions/:transition", a.transition)
+	v1.Post("/tickets/:number/comments", a.comment)
+	v1.Post("/tickets/:number/assign", a.assign)
+}
+
+type api struct{ APIDeps }
+
+// authenticate resolves the caller from an API token (Authorization:
+// Bearer vg_…) or a session (Bearer or cookie). Anonymous requests pass
+// with no principal; handlers decide what anonymous callers may do.
+func (a *api) authenticate(c *fiber.Ctx) error {
+	token := ""
+	if h := c.Get(fiber.HeaderAuthorization); strings.HasPrefix(h, "Bearer ") {
+		token = strings.TrimSpace(strings.TrimPrefix(h, "Bearer "))
+	} else {
+		token = c.Cookies(sessionCookie)
+	}
+	if token == "" {
+		return c.Next()
+	}
+	var p *auth.Principal
+	var err error
+	if strings.HasPrefix(token, auth.TokenPrefix) {
+		p, err = a.Auth.AuthenticateToken(c.UserContext(), token)
+	} else {
+		p, err = a.Auth.Authenticate(c.UserContext(), token)
+	}
+	if err != nil {
+		return &Error{Status: http.StatusUnauthorized, Code: CodeUnauthorized, Cause: err}
+	}
+	c.SetUserContext(context.WithValue(c.UserContext(), principalKey{}, p))
+	return c.Next()
+}
+
+func principal(c *fiber.Ctx) *auth.Principal {
+	p, _ := c.UserContext().Value(principalKey{}).(*auth.Principal)
+	return p
+}
+
+// staff returns the caller or a 401 when the request is anonymous.
+func staff(c *fiber.Ctx) (*auth.Principal, error) {
+	if p := principal(c); p != nil {
+		return p, nil
+	}
+	return nil, &Error{Status: http.StatusUnauthorized, Code: CodeUnauthorized}
+}
+
+func langOf(c *fiber.Ctx) string { return string(requestLang(c)) }
+
+// engineError maps the engine's errors to the API's statuses and codes.
+func engineError(err error) error {
+	var verr *engine.ValidationError
+	switch {
+	case errors.As(err, &verr):
+		out := &Error{Status: http.StatusUnprocessableEntity, Code: "validation_failed", Cause: err}
+		for _, f := range verr.Fields {
+			out.Fields = append(out.Fields, FieldError{Field: f.Field, Code: f.Code, Message: f.Message})
+		}
+		return out
+	case errors.Is(err, engine.ErrNotFound):
+		return &Error{Status: http.StatusNotFound, Code: CodeNotFound, Cause: err}
+	case errors.Is(err, engine.ErrForbidden):
+		return &Error{Status: http.StatusForbidden, Code: CodeForbidden, Cause: err}
+	case errors.Is(err, engine.ErrConflict):
+		return &Error{Status: http.StatusConflict, Code: CodeConflict, Cause: err}
+	case errors.Is(err, engine.ErrNotAllowedNow):
+		return &Error{Status: http.StatusUnprocessableEntity, Code: "not_allowed_now", Cause: err}
+	case errors.Is(err, engine.ErrInvalid):
+		return &Error{Status: http.StatusBadRequest, Code: CodeBadRequest, Cause: err}
+	}
+	return err
+}
+
+// bind decodes a JSON body, answering 400 with the reason when it is not.
+func bind(c *fiber.Ctx, out any) error {
+	if len(c.Body()) == 0 {
+		return nil
+	}
+	if !strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEApplicationJSON) {
+		return &Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type"}
+	}
+	if err := c.BodyParser(out); err != nil {
+		return &Error{Status: http.StatusBadRequest, Code: "invalid_json", Cause: err}
+	}
+	return nil
+}

@@ -1,0 +1,255 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"vorgang/core/auth"
+	"vorgang/core/engine"
+	"vorgang/core/store"
+)
+
+type loginRequest struct {
+	Name     string `json:"name"`
+	Password string `json:"password"`
+}
+
+func (a *api) login(c *fiber.Ctx) error {
+	var req loginRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	s, err := a.Auth.Login(c.UserContext(), req.Name, req.Password)
+	var locked *auth.LockedError
+	switch {
+	case errors.As(err, &locked):
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(time.Until(locked.Until).Seconds())+1))
+		return &Error{Status: http.StatusTooManyRequests, Code: CodeTooManyRequests, Cause: err}
+	case err != nil:
+		return &Error{Status: http.StatusUnauthorized, Code: "invalid_credentials", Cause: err}
+	}
+	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: s.Token, HTTPOnly: true, SameSite: "Lax", Secure: c.Protocol() == "https", Path: "/", Expires: s.Expires})
+	return c.JSON(fiber.Map{"token": s.Token, "expires": s.Expires})
+}
+
+func (a *api) logout(c *fiber.Ctx) error {
+	if token := c.Cookies(sessionCookie); token != "" {
+		_ = a.Auth.Logout(c.UserContext(), token)
+	}
+	c.ClearCookie(sessionCookie)
+	return c.SendStatus(http.StatusNoContent)
+}
+
+func (a *api) me(c *fiber.Ctx) error {
+	p, err := staff(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"user": p.User, "display": p.Display, "roles": p.Roles, "teams": p.Teams, "admin": p.Admin})
+}
+
+type processJSON struct {
+	ID       string          `json:"id"`
+	Title    string          `json:"title"`
+	Audience []string        `json:"audience"`
+	Form     string          `json:"form"`
+	Schema   json.RawMessage `json:"schema,omitempty"`
+}
+
+// processes lists the processes the caller may open, each with its form's
+// JSON Schema.
+func (a *api) processes(c *fiber.Ctx) error {
+	cat := a.Catalog()
+	p := principal(c)
+	var out []processJSON
+	for _, proc := range cat.Processes() {
+		if !engine.MayOpen(p, proc) {
+			continue
+		}
+		schema, err := a.Engine.FormSchema(cat, proc.Form.Value)
+		if err != nil {
+			return err
+		}
+		out = append(out, processJSON{ID: proc.ID.Value, Title: proc.Title.In(langOf(c)), Audience: proc.Audience, Form: proc.Form.Value, Schema: schema})
+	}
+	return c.JSON(fiber.Map{"processes": out})
+}
+
+type createRequest struct {
+	Process string         `json:"process"`
+	Title   string         `json:"title"`
+	Data    map[string]any `json:"data"`
+}
+
+func (a *api) createTicket(c *fiber.Ctx) error {
+	var req createRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	if req.Process == "" {
+		return &Error{Status: http.StatusBadRequest, Code: CodeBadRequest, Fields: []FieldError{{Field: "process", Code: "required"}}}
+	}
+	p := principal(c)
+	t, err := a.Engine.Create(c.UserContext(), p, engine.CreateRequest{Process: req.Process, Title: req.Title, Data: req.Data,
+		Lang: langOf(c), IdempotencyKey: c.Get("Idempotency-Key")})
+	if err != nil {
+		if p == nil && errors.Is(err, engine.ErrForbidden) {
+			return &Error{Status: http.StatusUnauthorized, Code: CodeUnauthorized, Cause: err}
+		}
+		return engineError(err)
+	}
+	c.Location("/api/v1/tickets/" + t.Number)
+	return c.Status(http.StatusCreated).JSON(ticketJSON(t, nil))
+}
+
+func (a *api) getTicket(c *fiber.Ctx) error {
+	p, err := staff(c)
+	if err != nil {
+		return err
+	}
+	t, hist, err := a.Engine.History(c.UserContext(), p, c.Params("number"))
+	if err != nil {
+		return engineError(err)
+	}
+	return c.JSON(ticketJSON(t, hist))
+}
+
+func (a *api) listTickets(c *fiber.Ctx) error {
+	p, err := staff(c)
+	if err != nil {
+		return err
+	}
+	q := store.InboxQuery{Team: c.Query("team"), Assignee: c.Query("assignee"), Requester: c.Query("requester"),
+		Process: c.Query("process"), After: c.Query("after"), Limit: c.QueryInt("limit", 50)}
+	if q.Assignee == "me" {
+		q.Assignee = p.User
+	}
+	if q.Requester == "me" || (q.Team == "" && q.Assignee == "" && q.Requester == "") {
+		q.Requester = p.User
+	}
+	if s := c.Query("state"); s != "" {
+		q.States = splitList(s)
+	}
+	if s := c.Query("priority"); s != "" {
+		q.Priorities = splitList(s)
+	}
+	rows, next, err := a.Engine.Inbox(c.UserContext(), p, q)
+	if err != nil {
+		return engineError(err)
+	}
+	items := make([]fiber.Map, len(rows))
+	for i, r := range rows {
+		items[i] = fiber.Map{"number": r.Number, "process": r.Process, "title": r.Title, "state": r.State, "priority": r.Priority,
+			"team": r.Team, "assignee": r.Assignee, "requester": r.Requester, "due": dueJSON(r.Due), "updated": r.Updated}
+	}
+	return c.JSON(fiber.Map{"tickets": items, "next": next})
+}
+
+type transitionRequest struct {
+	Version int64          `json:"version"`
+	Data    map[string]any `json:"data"`
+	Comment string         `json:"comment"`
+}
+
+func (a *api) transition(c *fiber.Ctx) error {
+	p, err := staff(c)
+	if err != nil {
+		return err
+	}
+	var req transitionRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	t, err := a.Engine.Transition(c.UserContext(), p, c.Params("number"), engine.TransitionRequest{
+		Transition: c.Params("transition"), Version: req.Version, Data: req.Data, Comment: req.Comment, Lang: langOf(c)})
+	if err != nil {
+		return engineError(err)
+	}
+	return c.JSON(ticketJSON(t, nil))
+}
+
+type commentRequest struct {
+	Version  int64  `json:"version"`
+	Text     string `json:"text"`
+	Internal bool   `json:"internal"`
+}
+
+func (a *api) comment(c *fiber.Ctx) error {
+	p, err := staff(c)
+	if err != nil {
+		return err
+	}
+	var req commentRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	t, err := a.Engine.Comment(c.UserContext(), p, c.Params("number"), req.Version, req.Text, req.Internal, langOf(c))
+	if err != nil {
+		return engineError(err)
+	}
+	return c.Status(http.StatusCreated).JSON(ticketJSON(t, nil))
+}
+
+type assignRequest struct {
+	Version int64  `json:"version"`
+	User    string `json:"user"`
+}
+
+func (a *api) assign(c *fiber.Ctx) error {
+	p, err := staff(c)
+	if err != nil {
+		return err
+	}
+	var req assignRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	t, err := a.Engine.Assign(c.UserContext(), p, c.Params("number"), req.Version, req.User)
+	if err != nil {
+		return engineError(err)
+	}
+	return c.JSON(ticketJSON(t, nil))
+}
+
+func ticketJSON(t *store.Ticket, hist []store.HistoryEntry) fiber.Map {
+	m := fiber.Map{
+		"number": t.Number, "process": t.Process, "version": t.Version, "title": t.Title,
+		"state": t.State, "category": t.Category, "priority": t.Priority,
+		"team": t.Team, "assignee": t.Assignee, "requester": t.Requester,
+		"due": dueJSON(t.Due), "created": t.Created, "updated": t.Updated, "data": t.Data,
+	}
+	if hist != nil {
+		entries := make([]fiber.Map, len(hist))
+		for i, h := range hist {
+			entries[i] = fiber.Map{"seq": h.Seq, "at": h.At, "actor": h.Actor, "type": h.Type, "data": h.Data}
+		}
+		m["history"] = entries
+	}
+	return m
+}
+
+func dueJSON(due string) any {
+	if due == "" || due == store.NoDue {
+		return nil
+	}
+	return due
+}
+
+func splitList(s string) []string {
+	var out []string
+	start := 0
+	for i := 0; i <= len(s); i++ {
+		if i == len(s) || s[i] == ',' {
+			if i > start {
+				out = append(out, s[start:i])
+			}
+			start = i + 1
+		}
+	}
+	return out
+}
