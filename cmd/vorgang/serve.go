@@ -124,7 +124,7 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 	live := definition.NewLive(cat)
 	log.Info("definitions loaded", slog.String("source", src.String()), slog.Int("definitions", cat.Len()), slog.String("catalog", cat.Hash()[:12]))
 
-	st, err := store.Open(ctx, store.Config{MongoURI: cfg.mongoURI, DataDir: cfg.dataDir, Logger: log, Collections: auth.Collections()})
+	st, err := store.Open(ctx, store.Config{MongoURI: cfg.mongoURI, DataDir: cfg.dataDir, Logger: log, Collections: append(auth.Collections(), engine.Collections()...)})
 	if err != nil {
 		return fmt.Errorf("open store: %w", err)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"vorgang/core/auth"
 	"vorgang/core/definition"
+	"vorgang/core/engine"
 	"vorgang/core/store"
 )
 
@@ -73,7 +74,7 @@ func userCommand(ctx context.Context, args []string, stdin io.Reader, stdout, st
 		return fail(fmt.Errorf("the definitions in %s are invalid; run vorgang validate", src))
 	}
 	quiet := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	st, err := store.Open(ctx, store.Config{MongoURI: *mongoURI, DataDir: *dataDir, Logger: quiet, Collections: auth.Collections()})
+	st, err := store.Open(ctx, store.Config{MongoURI: *mongoURI, DataDir: *dataDir, Logger: quiet, Collections: append(auth.Collections(), engine.Collections()...)})
 	if err != nil {
 		return fail(err)
 	}

@@ -28,53 +28,41 @@ type CreateRequest struct {
 // it, validates the data against the process's form, takes the next number,
 // and stores the ticket with its first history entry.
 func (e *Engine) Create(ctx context.Context, actor *auth.Principal, req CreateRequest) (*store.Ticket, error) {
-	if req.IdempotencyKey == "" {
-		return e.create(ctx, actor, req)
-	}
-	var created *store.Ticket
-	key := "create/" + actorName(actor) + "/" + req.IdempotencyKey
-	number, _, err := e.store.Idempotent(ctx, key, func(ctx context.Context) (string, error) {
-		t, err := e.create(ctx, actor, req)
-		if err != nil {
-			return "", err
-		}
-		created = t
-		return t.Number, nil
-	})
+	t, entry, err := e.prepare(actor, req)
 	if err != nil {
 		return nil, err
 	}
-	if created != nil {
-		return created, nil
+	if req.IdempotencyKey != "" {
+		return e.createOnce(ctx, actor, req.IdempotencyKey, t, entry)
 	}
-	return e.Ticket(ctx, actor, number)
+	if t.Number, err = e.nextNumber(ctx, t); err != nil {
+		return nil, err
+	}
+	return t, e.save(ctx, t, entry)
 }
 
-func (e *Engine) create(ctx context.Context, actor *auth.Principal, req CreateRequest) (*store.Ticket, error) {
+// prepare checks permission and data and builds the ticket, without its
+// number.
+func (e *Engine) prepare(actor *auth.Principal, req CreateRequest) (*store.Ticket, *store.HistoryEntry, error) {
 	cat := e.catalog()
 	p := cat.Process(req.Process)
 	if p == nil {
-		return nil, fmt.Errorf("process %q: %w", req.Process, ErrNotFound)
+		return nil, nil, fmt.Errorf("process %q: %w", req.Process, ErrNotFound)
 	}
 	if !MayOpen(actor, p) {
-		return nil, fmt.Errorf("open a %s ticket: %w", p.ID.Value, ErrForbidden)
+		return nil, nil, fmt.Errorf("open a %s ticket: %w", p.ID.Value, ErrForbidden)
 	}
 	f, err := e.form(cat, p.Form.Value)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	data, ferrs := f.Validate(req.Data, req.Lang)
 	if len(ferrs) > 0 {
-		return nil, &ValidationError{Fields: ferrs}
+		return nil, nil, &ValidationError{Fields: ferrs}
 	}
 	now := e.stamp()
-	n, err := e.store.NextNumber(ctx, numberScope(p, now.Year()))
-	if err != nil {
-		return nil, fmt.Errorf("engine: number for %s: %w", p.ID.Value, err)
-	}
 	start := p.InitialState()
 	t := &store.Ticket{
-		Number:    formatNumber(p, now.Year(), n),
 		Process:   p.ID.Value,
 		Catalog:   cat.Hash(),
 		Title:     ticketTitle(req.Title, data, p),
@@ -91,12 +79,27 @@ func (e *Engine) create(ctx context.Context, actor *auth.Principal, req CreateRe
 	}
 	entry := &store.HistoryEntry{At: now, Actor: actorName(actor), Type: EntryCreated,
 		Data: map[string]any{"state": t.State, "priority": t.Priority, "team": t.Team, "data": data}}
+	return t, entry, nil
+}
+
+func (e *Engine) nextNumber(ctx context.Context, t *store.Ticket) (string, error) {
+	p := e.catalog().Process(t.Process)
+	year := t.Created.Year()
+	n, err := e.store.NextNumber(ctx, numberScope(p, year))
+	if err != nil {
+		return "", fmt.Errorf("engine: number for %s: %w", t.Process, err)
+	}
+	return formatNumber(p, year, n), nil
+}
+
+// save chains the first history entry and stores the ticket.
+func (e *Engine) save(ctx context.Context, t *store.Ticket, entry *store.HistoryEntry) error {
 	chain(t, entry)
 	if err := e.store.CreateTicket(ctx, t, entry); err != nil {
-		return nil, fmt.Errorf("engine: store ticket %s: %w", t.Number, err)
+		return fmt.Errorf("engine: store ticket %s: %w", t.Number, err)
 	}
-	e.log.InfoContext(ctx, "ticket created", "ticket", t.Number, "process", t.Process, "actor", actorName(actor))
-	return t, nil
+	e.log.InfoContext(ctx, "ticket created", "ticket", t.Number, "process", t.Process, "actor", t.Requester)
+	return nil
 }
 
 // MayOpen reports whether actor (nil: an anonymous citizen) may open a

@@ -6,7 +6,9 @@ package engine
 
 import (
 	"context"
+
 	"fmt"
+	"go.mongodb.org/mongo-driver/bson"
 	"log/slog"
 	"sync"
 	"time"
@@ -24,8 +26,16 @@ type Store interface {
 	UpdateTicket(ctx context.Context, t *store.Ticket, entry *store.HistoryEntry) error
 	History(ctx context.Context, t *store.Ticket) ([]store.HistoryEntry, error)
 	NextNumber(ctx context.Context, scope string) (int64, error)
-	Idempotent(ctx context.Context, key string, create func(ctx context.Context) (string, error)) (string, bool, error)
+	Get(ctx context.Context, coll, id string, out any) error
+	Insert(ctx context.Context, coll string, doc any) error
+	Update(ctx context.Context, coll, id string, expectVersion int64, update bson.M) (int64, error)
+	Delete(ctx context.Context, coll, id string) error
+	Stale(startedAt time.Time) bool
 }
+
+// Collections names the collections the engine reads and writes by _id
+// beyond the store's own; pass them to store.Config.Collections.
+func Collections() []string { return []string{createsCollection} }
 
 // Deps configures an Engine. Store and Catalog are required.
 type Deps struct {

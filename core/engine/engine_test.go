@@ -42,7 +42,7 @@ func newFixture(t *testing.T) fixture {
 	if cat == nil {
 		t.Fatalf("shipped desks: %v", diags)
 	}
-	st, err := store.Open(t.Context(), store.Config{DataDir: t.TempDir()})
+	st, err := store.Open(t.Context(), store.Config{DataDir: t.TempDir(), Collections: engine.Collections()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -255,5 +255,74 @@ func TestInternalCommentsAndTamperEvidence(t *testing.T) {
 	hist, _ := f.store.History(ctx, cur)
 	if p := engine.VerifyHistory(cur, hist); len(p) != 1 || p[0].Seq != 2 {
 		t.Fatalf("tampering not detected at entry 2: %v", p)
+	}
+}
+
+// A create cut off by a crash after its number was noted is finished by
+// the retry: same number, one ticket, no gap. A create still running
+// makes the retry wait (ErrInProgress).
+func TestIdempotentCreateAfterCrash(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	if n, err := f.store.NextNumber(ctx, "it-incident/2026"); err != nil || n != 1 {
+		t.Fatalf("number %d, %v", n, err)
+	}
+	cutOff := bson.M{"_id": "create/anna/k-crash", "number": "INC-2026-000001", "done": false,
+		"started_at": time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC), "version": int64(2)}
+	if err := f.store.Insert(ctx, "create_requests", cutOff); err != nil {
+		t.Fatal(err)
+	}
+	tk, err := f.eng.Create(ctx, anna, engine.CreateRequest{Process: "it-incident", Data: incident("single", "low"), IdempotencyKey: "k-crash"})
+	if err != nil || tk.Number != "INC-2026-000001" {
+		t.Fatalf("retry after the crash: %v, %v", tk, err)
+	}
+	again, err := f.eng.Create(ctx, anna, engine.CreateRequest{Process: "it-incident", Data: incident("single", "low"), IdempotencyKey: "k-crash"})
+	if err != nil || again.Number != tk.Number {
+		t.Fatalf("second retry: %v, %v", again, err)
+	}
+	next, _ := f.eng.Create(ctx, anna, engine.CreateRequest{Process: "it-incident", Data: incident("single", "low")})
+	if next.Number != "INC-2026-000002" {
+		t.Fatalf("next number %s: a gap or a duplicate", next.Number)
+	}
+
+	running := bson.M{"_id": "create/anna/k-running", "done": false, "started_at": time.Now().UTC(), "version": int64(1)}
+	if err := f.store.Insert(ctx, "create_requests", running); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.eng.Create(ctx, anna, engine.CreateRequest{Process: "it-incident", Data: incident("single", "low"), IdempotencyKey: "k-running"}); !errors.Is(err, engine.ErrInProgress) {
+		t.Fatalf("retry of a running create: %v, want ErrInProgress", err)
+	}
+}
+
+// Eight clients send one request with one key at once: one ticket.
+func TestIdempotentCreateConcurrent(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	var wg sync.WaitGroup
+	numbers := make([]string, 8)
+	for i := range numbers {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			for try := 0; try < 50; try++ {
+				tk, err := f.eng.Create(ctx, anna, engine.CreateRequest{Process: "it-incident", Data: incident("single", "low"), IdempotencyKey: "same"})
+				if errors.Is(err, engine.ErrInProgress) {
+					time.Sleep(20 * time.Millisecond)
+					continue
+				}
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				numbers[i] = tk.Number
+				return
+			}
+		}(i)
+	}
+	wg.Wait()
+	for _, n := range numbers {
+		if n != "INC-2026-000001" {
+			t.Fatalf("numbers %v: want one ticket", numbers)
+		}
 	}
 }

@@ -18,6 +18,9 @@ var (
 	// ticket's current state or its guard does not hold.
 	ErrNotAllowedNow = errors.New("not possible in the ticket's current state")
 	ErrInvalid       = errors.New("invalid input")
+	// ErrInProgress: an identical request (same idempotency key) is still
+	// being processed; retry shortly.
+	ErrInProgress = errors.New("the same request is still being processed")
 )
 
 // ValidationError lists what is wrong with submitted data, per field.

@@ -70,6 +70,8 @@ type Store struct {
 	sql *sqlIndex
 	// collections are created at start-up and looked up by _id.
 	collections []string
+	// openedAt is when this process opened the store (see Stale).
+	openedAt time.Time
 	// counts caches the dashboard counts on the embedded store.
 	counts openCounts
 
@@ -106,6 +108,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		locks:       newKeyedMutex(),
 		tuning:      defaultTuning(),
 		collections: append(append([]string(nil), ownedCollections...), cfg.Collections...),
+		openedAt:    time.Now(),
 	}
 	s.counters.init()
 
@@ -260,3 +263,15 @@ func (s *Store) Mode() string { return s.mode }
 // DB returns the underlying database. Writes through it bypass the
 // guarantees of this package (Update's compare-and-set in particular).
 func (s *Store) DB() *mongo.Database { return s.db }
+
+// Stale reports whether a claim (a started create, a pending job) begun at
+// startedAt belongs to a writer that is gone, so another may take it over.
+// On the embedded store one process owns the data, so every claim older
+// than this process's opening of the store is a crash leftover; on MongoDB
+// other processes may be alive, so only claims older than a minute are.
+func (s *Store) Stale(startedAt time.Time) bool {
+	if s.embedded != nil {
+		return startedAt.Before(s.openedAt)
+	}
+	return time.Since(startedAt) > orphanAge
+}

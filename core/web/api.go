@@ -100,6 +100,8 @@ func engineError(err error) error {
 		return &Error{Status: http.StatusForbidden, Code: CodeForbidden, Cause: err}
 	case errors.Is(err, engine.ErrConflict):
 		return &Error{Status: http.StatusConflict, Code: CodeConflict, Cause: err}
+	case errors.Is(err, engine.ErrInProgress):
+		return &Error{Status: http.StatusConflict, Code: "in_progress", Cause: err, RetryAfter: 1}
 	case errors.Is(err, engine.ErrNotAllowedNow):
 		return &Error{Status: http.StatusUnprocessableEntity, Code: "not_allowed_now", Cause: err}
 	case errors.Is(err, engine.ErrInvalid):

@@ -49,7 +49,7 @@ func newAPIEnv(t *testing.T) *apiEnv {
 	}
 	catalog := func() *definition.Catalog { return cat }
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	st, err := store.Open(t.Context(), store.Config{DataDir: t.TempDir(), Logger: quiet, Collections: auth.Collections()})
+	st, err := store.Open(t.Context(), store.Config{DataDir: t.TempDir(), Logger: quiet, Collections: append(auth.Collections(), engine.Collections()...)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,6 +24,8 @@ type Error struct {
 	Message string       `json:"message"`
 	Fields  []FieldError `json:"fields,omitempty"`
 	Cause   error        `json:"-"`
+	// RetryAfter, in seconds, is sent as the Retry-After header when set.
+	RetryAfter int `json:"-"`
 }
 
 // FieldError names one offending input field, with its own stable code.
@@ -146,6 +148,9 @@ func errorHandler(logger *slog.Logger) fiber.ErrorHandler {
 			)
 		}
 
+		if apiErr.RetryAfter > 0 {
+			c.Set(fiber.HeaderRetryAfter, fmt.Sprint(apiErr.RetryAfter))
+		}
 		return c.Status(apiErr.Status).JSON(errorBody{Error: apiErr})
 	}
 }
