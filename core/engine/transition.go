@@ -52,9 +52,16 @@ func (e *Engine) Transition(ctx context.Context, actor *auth.Principal, number s
 	if !p.StartsFrom(tr, t.State) {
 		return nil, fmt.Errorf("transition %s from state %s: %w", tr.ID.Value, t.State, ErrNotAllowedNow)
 	}
-	to := p.State(tr.To.Value)
-	if to == nil {
+	if p.State(tr.To.Value) == nil {
 		return nil, fmt.Errorf("transition %s leads to unknown state %s: %w", tr.ID.Value, tr.To.Value, ErrNotAllowedNow)
+	}
+	if pendingOf(t) != nil {
+		// Waiting for approvers blocks the workflow, except for ending
+		// the ticket (a requester withdraws the request).
+		if !p.State(tr.To.Value).Final() {
+			return nil, fmt.Errorf("ticket %s waits for an approval: %w", number, ErrNotAllowedNow)
+		}
+		delete(t.Ext, "approval")
 	}
 	comment := strings.TrimSpace(req.Comment)
 	if tr.Comment == "required" && comment == "" {
@@ -77,10 +84,32 @@ func (e *Engine) Transition(ctx context.Context, actor *auth.Principal, number s
 	if tr.Guard != nil && !form.EvalCondition(tr.Guard, merged) {
 		return nil, fmt.Errorf("transition %s: its condition does not hold: %w", tr.ID.Value, ErrNotAllowedNow)
 	}
+	if tr.Approval != nil {
+		before := *t
+		t.Data = merged
+		out, err := e.requestApproval(ctx, actor, t, tr, comment)
+		if err != nil {
+			*t = before
+		}
+		return out, err
+	}
+	entryData := map[string]any{}
+	if len(formData) > 0 {
+		entryData["data"] = formData
+	}
+	return e.apply(ctx, actor, t, p, tr, merged, comment, EntryTransition, entryData)
+}
 
+// apply moves t along tr: new state, the transition's actions, one history
+// entry of type kind with entryData plus what changed.
+func (e *Engine) apply(ctx context.Context, actor *auth.Principal, t *store.Ticket, p *definition.Process, tr *definition.Transition,
+	data map[string]any, comment, kind string, entryData map[string]any) (*store.Ticket, error) {
+	to := p.State(tr.To.Value)
 	from := t.State
 	before := *t
-	t.Data = merged
+	if data != nil {
+		t.Data = data
+	}
 	t.State, t.Category = to.ID.Value, to.Category
 	t.Open = to.Category == definition.CategoryOpen
 	changes := map[string]any{}
@@ -89,17 +118,14 @@ func (e *Engine) Transition(ctx context.Context, actor *auth.Principal, number s
 	}
 	now := e.stamp()
 	t.Updated = now
-	entryData := map[string]any{"transition": tr.ID.Value, "from": from, "to": t.State}
+	entryData["transition"], entryData["from"], entryData["to"] = tr.ID.Value, from, t.State
 	if comment != "" {
 		entryData["comment"] = comment
-	}
-	if len(formData) > 0 {
-		entryData["data"] = formData
 	}
 	if len(changes) > 0 {
 		entryData["changes"] = changes
 	}
-	entry := &store.HistoryEntry{At: now, Actor: actorName(actor), Type: EntryTransition, Data: entryData}
+	entry := &store.HistoryEntry{At: now, Actor: actorName(actor), Type: kind, Data: entryData}
 	if err := e.commit(ctx, t, entry); err != nil {
 		*t = before
 		return nil, err

@@ -38,6 +38,8 @@ func registerAPI(app *fiber.App, d APIDeps) {
 	v1.Post("/tickets/:number/transitions/:transition", a.transition)
 	v1.Post("/tickets/:number/comments", a.comment)
 	v1.Post("/tickets/:number/assign", a.assign)
+	v1.Post("/tickets/:number/approve", a.approve)
+	v1.Post("/tickets/:number/reject", a.reject)
 }
 
 type api struct{ APIDeps }

@@ -223,6 +223,9 @@ func ticketJSON(t *store.Ticket, hist []store.HistoryEntry) fiber.Map {
 		"team": t.Team, "assignee": t.Assignee, "requester": t.Requester,
 		"due": dueJSON(t.Due), "created": t.Created, "updated": t.Updated, "data": t.Data,
 	}
+	if p := engine.PendingApproval(t); p != nil {
+		m["approval"] = fiber.Map{"transition": p.Transition, "steps": p.Steps, "approvers": p.Approvers}
+	}
 	if hist != nil {
 		entries := make([]fiber.Map, len(hist))
 		for i, h := range hist {

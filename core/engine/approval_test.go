@@ -1,0 +1,165 @@
+package engine_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"testing"
+	"time"
+
+	"vorgang/core/auth"
+	"vorgang/core/definition"
+	"vorgang/core/engine"
+	"vorgang/core/store"
+)
+
+const procurementDesk = `apiVersion: vorgang/v1
+kind: Process
+id: beschaffung
+title: Beschaffung
+form: bestellung
+audience: [staff]
+numbering: {prefix: BES}
+states:
+  - {id: beantragt, category: open}
+  - {id: genehmigt, category: open}
+  - {id: abgelehnt, category: cancelled}
+  - {id: zurueckgezogen, category: cancelled}
+transitions:
+  - id: genehmigen
+    from: [beantragt]
+    to: genehmigt
+    roles: [requester]
+    approval:
+      amount_field: betrag
+      chain:
+        - {below: 1000, roles: [teamleitung]}
+        - {below: 25000, roles: [teamleitung, amtsleitung]}
+        - {roles: [teamleitung, amtsleitung, kaemmerei]}
+      reject_to: abgelehnt
+    actions:
+      - priority: high
+  - {id: zurueckziehen, from: [beantragt], to: zurueckgezogen, roles: [requester]}
+---
+apiVersion: vorgang/v1
+kind: Form
+id: bestellung
+title: Bestellung
+fields:
+  - {id: gegenstand, type: text, label: Gegenstand, required: true}
+  - {id: betrag, type: number, label: Betrag, unit: EUR, required: true, min: 0}
+---
+{apiVersion: vorgang/v1, kind: Role, id: teamleitung, title: Teamleitung}
+---
+{apiVersion: vorgang/v1, kind: Role, id: amtsleitung, title: Amtsleitung}
+---
+{apiVersion: vorgang/v1, kind: Role, id: kaemmerei, title: Kämmerei}
+`
+
+func procurementFixture(t *testing.T) fixture {
+	t.Helper()
+	loader, err := definition.NewLoader(os.DirFS("../../schemas"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, diags := loader.Compile([]definition.File{{Path: "beschaffung.yaml", Data: []byte(procurementDesk)}})
+	if cat == nil {
+		t.Fatal(diags)
+	}
+	st, err := store.Open(t.Context(), store.Config{DataDir: t.TempDir(), Collections: engine.Collections()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close(context.Background()) })
+	eng, err := engine.New(engine.Deps{Store: st, Catalog: func() *definition.Catalog { return cat }, Now: func() time.Time { return clock }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fixture{eng: eng, store: st}
+}
+
+func TestApprovalChainByAmount(t *testing.T) {
+	f := procurementFixture(t)
+	ctx := t.Context()
+	all := map[string]bool{"ticket.read_all": true}
+	dora := &auth.Principal{User: "dora"}
+	lead := &auth.Principal{User: "lena", Roles: []string{"teamleitung"}, Permissions: all}
+	head := &auth.Principal{User: "hans", Roles: []string{"amtsleitung"}, Permissions: all}
+	treasury := &auth.Principal{User: "kai", Roles: []string{"kaemmerei"}, Permissions: all}
+
+	tests := []struct {
+		name      string
+		amount    float64
+		approvers []*auth.Principal
+	}{
+		{"below 1,000: team lead", 480, []*auth.Principal{lead}},
+		{"below 25,000: team lead, then department head", 12000, []*auth.Principal{lead, head}},
+		{"above: three levels", 80000, []*auth.Principal{lead, head, treasury}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tk, err := f.eng.Create(ctx, dora, engine.CreateRequest{Process: "beschaffung", Data: map[string]any{"gegenstand": "Dienstlaptops", "betrag": tt.amount}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			tk, err = f.eng.Transition(ctx, dora, tk.Number, engine.TransitionRequest{Transition: "genehmigen"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			pend := engine.PendingApproval(tk)
+			if tk.State != "beantragt" || pend == nil || len(pend.Steps) != len(tt.approvers) {
+				t.Fatalf("after the request: state %s, pending %+v", tk.State, pend)
+			}
+			// Out of order, and by the requester herself: refused.
+			if len(tt.approvers) > 1 {
+				if _, err := f.eng.Decide(ctx, tt.approvers[1], tk.Number, 0, true, "", "de"); !errors.Is(err, engine.ErrForbidden) {
+					t.Fatalf("second level approved first: %v", err)
+				}
+			}
+			if _, err := f.eng.Decide(ctx, dora, tk.Number, 0, true, "", "de"); !errors.Is(err, engine.ErrNotFound) && !errors.Is(err, engine.ErrForbidden) {
+				t.Fatalf("requester approved her own request: %v", err)
+			}
+			for i, a := range tt.approvers {
+				tk, err = f.eng.Decide(ctx, a, tk.Number, 0, true, "", "de")
+				if err != nil {
+					t.Fatalf("approval %d by %s: %v", i+1, a.User, err)
+				}
+			}
+			if tk.State != "genehmigt" || tk.Priority != "high" || engine.PendingApproval(tk) != nil {
+				t.Fatalf("after all approvals: state %s, priority %s", tk.State, tk.Priority)
+			}
+			_, hist, _ := f.eng.History(ctx, lead, tk.Number)
+			if p := engine.VerifyHistory(tk, hist); len(p) != 0 {
+				t.Fatal(p)
+			}
+		})
+	}
+}
+
+func TestApprovalRejectionAndWithdrawal(t *testing.T) {
+	f := procurementFixture(t)
+	ctx := t.Context()
+	dora := &auth.Principal{User: "dora"}
+	lead := &auth.Principal{User: "lena", Roles: []string{"teamleitung"}, Permissions: map[string]bool{"ticket.read_all": true}}
+	tk, _ := f.eng.Create(ctx, dora, engine.CreateRequest{Process: "beschaffung", Data: map[string]any{"gegenstand": "Drucker", "betrag": 300}})
+	if _, err := f.eng.Transition(ctx, dora, tk.Number, engine.TransitionRequest{Transition: "genehmigen"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.eng.Decide(ctx, lead, tk.Number, 0, false, "", "de"); !errors.Is(err, engine.ErrInvalid) {
+		t.Fatalf("rejection without a reason: %v", err)
+	}
+	tk, err := f.eng.Decide(ctx, lead, tk.Number, 0, false, "Im Rahmenvertrag enthalten", "de")
+	if err != nil || tk.State != "abgelehnt" || engine.PendingApproval(tk) != nil {
+		t.Fatalf("after rejection: %+v, %v", tk, err)
+	}
+
+	other, _ := f.eng.Create(ctx, dora, engine.CreateRequest{Process: "beschaffung", Data: map[string]any{"gegenstand": "Stühle", "betrag": 700}})
+	f.eng.Transition(ctx, dora, other.Number, engine.TransitionRequest{Transition: "genehmigen"})
+	if _, err := f.eng.Transition(ctx, dora, other.Number, engine.TransitionRequest{Transition: "genehmigen"}); !errors.Is(err, engine.ErrNotAllowedNow) {
+		t.Fatalf("second request while one is pending: %v", err)
+	}
+	other, err = f.eng.Transition(ctx, dora, other.Number, engine.TransitionRequest{Transition: "zurueckziehen"})
+	if err != nil || other.State != "zurueckgezogen" || engine.PendingApproval(other) != nil {
+		t.Fatalf("withdrawal while pending: %+v, %v", other, err)
+	}
+}

@@ -1,0 +1,37 @@
+package web
+
+import (
+	"github.com/gofiber/fiber/v2"
+)
+
+type decisionRequest struct {
+	Version int64  `json:"version"`
+	Comment string `json:"comment"`
+	Reason  string `json:"reason"`
+}
+
+// approve gives the caller's approval to the step the ticket waits for.
+func (a *api) approve(c *fiber.Ctx) error { return a.decide(c, true) }
+
+// reject turns the pending approval down; a reason is required.
+func (a *api) reject(c *fiber.Ctx) error { return a.decide(c, false) }
+
+func (a *api) decide(c *fiber.Ctx, approve bool) error {
+	p, err := staff(c)
+	if err != nil {
+		return err
+	}
+	var req decisionRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	text := req.Comment
+	if !approve {
+		text = req.Reason
+	}
+	t, err := a.Engine.Decide(c.UserContext(), p, c.Params("number"), req.Version, approve, text, langOf(c))
+	if err != nil {
+		return engineError(err)
+	}
+	return c.JSON(ticketJSON(t, nil))
+}
