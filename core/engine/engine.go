@@ -31,6 +31,7 @@ type Store interface {
 	Update(ctx context.Context, coll, id string, expectVersion int64, update bson.M) (int64, error)
 	Delete(ctx context.Context, coll, id string) error
 	Stale(startedAt time.Time) bool
+	Enqueue(ctx context.Context, item *store.OutboxItem, now time.Time) error
 }
 
 // Collections names the collections the engine reads and writes by _id

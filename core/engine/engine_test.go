@@ -326,3 +326,34 @@ func TestIdempotentCreateConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// The notify action of a transition queues its notification before the
+// change commits; a worker can tell committed changes from lost races.
+func TestNotifyActionQueuesCommittedEffect(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	tk, _ := f.eng.Create(ctx, anna, engine.CreateRequest{Process: "it-incident", Data: incident("single", "low")})
+	if _, err := f.eng.Transition(ctx, ben, tk.Number, engine.TransitionRequest{Transition: "start"}); err != nil {
+		t.Fatal(err)
+	}
+	resolved, err := f.eng.Transition(ctx, ben, tk.Number, engine.TransitionRequest{Transition: "resolve",
+		Data: map[string]any{"solution": "Papierstau beseitigt, Testdruck ok", "cause": "hardware"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, err := f.store.ClaimOutbox(ctx, "test", time.Now().Add(time.Minute), time.Minute, 10)
+	if err != nil || len(items) != 1 {
+		t.Fatalf("outbox: %+v, %v", items, err)
+	}
+	if items[0].Payload["target"] != "it-incident-resolved" {
+		t.Fatalf("queued %+v", items[0].Payload)
+	}
+	if ok, err := engine.EffectCommitted(ctx, f.store, &items[0]); err != nil || !ok {
+		t.Fatalf("committed change not recognised: %v, %v", ok, err)
+	}
+	lost := items[0]
+	lost.Payload = map[string]any{"ticket": resolved.Number, "seq": items[0].Payload["seq"], "hash": "0000", "target": "it-incident-resolved"}
+	if ok, _ := engine.EffectCommitted(ctx, f.store, &lost); ok {
+		t.Fatal("an effect of a change that lost its race was taken as committed")
+	}
+}

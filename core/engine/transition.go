@@ -113,8 +113,12 @@ func (e *Engine) apply(ctx context.Context, actor *auth.Principal, t *store.Tick
 	t.State, t.Category = to.ID.Value, to.Category
 	t.Open = to.Category == definition.CategoryOpen
 	changes := map[string]any{}
+	var effects []effect
 	for _, a := range tr.Actions {
 		e.applyAction(actor, t, a, changes)
+		if !a.Notify.IsZero() {
+			effects = append(effects, effect{kind: EffectNotify, target: a.Notify.Value})
+		}
 	}
 	now := e.stamp()
 	t.Updated = now
@@ -126,7 +130,7 @@ func (e *Engine) apply(ctx context.Context, actor *auth.Principal, t *store.Tick
 		entryData["changes"] = changes
 	}
 	entry := &store.HistoryEntry{At: now, Actor: actorName(actor), Type: kind, Data: entryData}
-	if err := e.commit(ctx, t, entry); err != nil {
+	if err := e.commit(ctx, t, entry, effects...); err != nil {
 		*t = before
 		return nil, err
 	}
@@ -134,9 +138,13 @@ func (e *Engine) apply(ctx context.Context, actor *auth.Principal, t *store.Tick
 }
 
 // commit chains entry to t and stores both.
-func (e *Engine) commit(ctx context.Context, t *store.Ticket, entry *store.HistoryEntry) error {
+func (e *Engine) commit(ctx context.Context, t *store.Ticket, entry *store.HistoryEntry, effects ...effect) error {
 	head := t.HistoryHash
 	chain(t, entry)
+	if err := e.enqueue(ctx, t, entry, effects); err != nil {
+		t.HistoryHash = head
+		return err
+	}
 	if err := e.store.UpdateTicket(ctx, t, entry); err != nil {
 		t.HistoryHash = head
 		if errors.Is(err, store.ErrConflict) {

@@ -1,0 +1,79 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"vorgang/core/store"
+)
+
+// Effect kinds: work a change causes beyond the ticket, done later by
+// workers from the outbox.
+const (
+	EffectNotify = "notify"
+)
+
+// effect is one piece of follow-up work of a change.
+type effect struct {
+	kind   string
+	target string // e.g. the Notification id
+}
+
+// enqueue writes a change's effects to the outbox before the change is
+// committed, so a crash in between loses none. An item whose change never
+// committed (a conflict, a crash before the ticket write) is recognised by
+// its worker and dropped: the item names the ticket, the change's sequence
+// number and its history hash, and only an entry with that hash at that
+// place in the ticket's committed history makes it real (see
+// EffectCommitted).
+func (e *Engine) enqueue(ctx context.Context, t *store.Ticket, entry *store.HistoryEntry, effects []effect) error {
+	for i, ef := range effects {
+		// The hash in the id keeps the items of competing attempts at one
+		// version apart: only the committed one's items are acted on.
+		item := &store.OutboxItem{
+			ID:   fmt.Sprintf("%s/%s/%d/%d/%s", ef.kind, t.Number, entry.Seq, i, entry.Hash[:16]),
+			Kind: ef.kind,
+			Payload: map[string]any{"ticket": t.Number, "seq": entry.Seq, "hash": entry.Hash,
+				"target": ef.target, "event": entry.Type},
+		}
+		if err := e.store.Enqueue(ctx, item, e.now()); err != nil {
+			return fmt.Errorf("engine: queue %s for %s: %w", ef.kind, t.Number, err)
+		}
+	}
+	return nil
+}
+
+// EffectCommitted reports whether an outbox item's change was committed:
+// the ticket has reached its sequence number and the history entry there
+// has its hash. Workers call it before acting and drop items for which it
+// is false.
+func EffectCommitted(ctx context.Context, st AuditStore, item *store.OutboxItem) (bool, error) {
+	number, _ := item.Payload["ticket"].(string)
+	hash, _ := item.Payload["hash"].(string)
+	seq, ok := numberOf(item.Payload["seq"])
+	if number == "" || hash == "" || !ok {
+		return false, fmt.Errorf("engine: outbox item %s names no change", item.ID)
+	}
+	t, err := st.Ticket(ctx, number)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if t.Version < int64(seq) {
+		return false, nil
+	}
+	var entry store.HistoryEntry
+	getter, ok := st.(interface {
+		Get(ctx context.Context, coll, id string, out any) error
+	})
+	if !ok {
+		return false, fmt.Errorf("engine: the store cannot read history entries")
+	}
+	if err := getter.Get(ctx, store.HistoryCollection, store.HistoryID(number, int64(seq)), &entry); err != nil {
+		return false, err
+	}
+	return entry.Hash == hash, nil
+}
