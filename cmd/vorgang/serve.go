@@ -164,6 +164,23 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 	go func() { served <- app.Listener(ln) }()
 	log.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("store", st.Mode()))
 
+	// Finish follow-up work (child tickets) that a crash or an error left
+	// queued.
+	go func() {
+		tick := time.NewTicker(5 * time.Second)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+				if _, err := eng.RunEffects(ctx); err != nil && ctx.Err() == nil {
+					log.Warn("follow-up work failed; it is retried", slog.String("error", err.Error()))
+				}
+			}
+		}
+	}()
+
 	if cfg.watch {
 		if src.embedded {
 			log.Warn("--watch ignored: serving the built-in desks, there are no files to watch")

@@ -11,13 +11,19 @@ import (
 // Effect kinds: work a change causes beyond the ticket, done later by
 // workers from the outbox.
 const (
-	EffectNotify = "notify"
+	EffectNotify        = "notify"
+	EffectCreateChild   = "create_child"
+	EffectCloseChildren = "close_children"
 )
+
+// engineEffects are the kinds the engine carries out itself (RunEffects).
+var engineEffects = []string{EffectCreateChild, EffectCloseChildren}
 
 // effect is one piece of follow-up work of a change.
 type effect struct {
 	kind   string
-	target string // e.g. the Notification id
+	target string         // e.g. the Notification id
+	spec   map[string]any // kind-specific details
 }
 
 // enqueue writes a change's effects to the outbox before the change is
@@ -36,6 +42,9 @@ func (e *Engine) enqueue(ctx context.Context, t *store.Ticket, entry *store.Hist
 			Kind: ef.kind,
 			Payload: map[string]any{"ticket": t.Number, "seq": entry.Seq, "hash": entry.Hash,
 				"target": ef.target, "event": entry.Type},
+		}
+		if ef.spec != nil {
+			item.Payload["spec"] = ef.spec
 		}
 		if err := e.store.Enqueue(ctx, item, e.now()); err != nil {
 			return fmt.Errorf("engine: queue %s for %s: %w", ef.kind, t.Number, err)

@@ -32,6 +32,9 @@ type Store interface {
 	Delete(ctx context.Context, coll, id string) error
 	Stale(startedAt time.Time) bool
 	Enqueue(ctx context.Context, item *store.OutboxItem, now time.Time) error
+	ClaimOutbox(ctx context.Context, worker string, now time.Time, lease time.Duration, limit int, kinds ...string) ([]store.OutboxItem, error)
+	CompleteOutbox(ctx context.Context, item *store.OutboxItem) error
+	FailOutbox(ctx context.Context, item *store.OutboxItem, cause error, now time.Time, retryIn time.Duration, maxAttempts int) error
 }
 
 // Collections names the collections the engine reads and writes by _id

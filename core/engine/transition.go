@@ -116,8 +116,13 @@ func (e *Engine) apply(ctx context.Context, actor *auth.Principal, t *store.Tick
 	var effects []effect
 	for _, a := range tr.Actions {
 		e.applyAction(actor, t, a, changes)
-		if !a.Notify.IsZero() {
+		switch {
+		case !a.Notify.IsZero():
 			effects = append(effects, effect{kind: EffectNotify, target: a.Notify.Value})
+		case a.CreateChild != nil:
+			effects = append(effects, effect{kind: EffectCreateChild, target: a.CreateChild.Process.Value, spec: childSpec(a.CreateChild, t.Data)})
+		case a.CloseChildren:
+			effects = append(effects, effect{kind: EffectCloseChildren})
 		}
 	}
 	now := e.stamp()
@@ -133,6 +138,16 @@ func (e *Engine) apply(ctx context.Context, actor *auth.Principal, t *store.Tick
 	if err := e.commit(ctx, t, entry, effects...); err != nil {
 		*t = before
 		return nil, err
+	}
+	if len(effects) > 0 {
+		// Child tickets are made at once; a crash leaves them queued for
+		// the next RunEffects.
+		if _, err := e.RunEffects(ctx); err != nil {
+			e.log.WarnContext(ctx, "follow-up work of a transition is queued for retry", "ticket", t.Number, "error", err)
+		}
+		if fresh, err := e.store.Ticket(ctx, t.Number); err == nil {
+			t = fresh
+		}
 	}
 	return t, nil
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -53,13 +54,14 @@ func (s *Store) Enqueue(ctx context.Context, item *OutboxItem, now time.Time) er
 	return nil
 }
 
-// ClaimOutbox claims up to limit due items for worker until now+lease:
-// pending items whose time has come, and claimed items whose worker let the
-// claim run out (it crashed or hangs). Each item is claimed by one worker
-// only, across processes: the claim is a compare-and-set on its version.
-func (s *Store) ClaimOutbox(ctx context.Context, worker string, now time.Time, lease time.Duration, limit int) ([]OutboxItem, error) {
+// ClaimOutbox claims up to limit due items of the given kinds (all kinds
+// when none are given) for worker until now+lease: pending items whose time
+// has come, and claimed items whose worker let the claim run out (it
+// crashed or hangs). Each item is claimed by one worker only, across
+// processes: the claim is a compare-and-set on its version.
+func (s *Store) ClaimOutbox(ctx context.Context, worker string, now time.Time, lease time.Duration, limit int, kinds ...string) ([]OutboxItem, error) {
 	limit = max(1, min(limit, MaxPage))
-	ids, err := s.dueOutbox(ctx, SortTime(now), limit)
+	ids, err := s.dueOutbox(ctx, SortTime(now), limit, kinds)
 	if err != nil {
 		return nil, fmt.Errorf("store: claim outbox: %w", err)
 	}
@@ -126,12 +128,16 @@ func Backoff(attempt int) time.Duration {
 }
 
 // dueOutbox lists the ids of due items through the (state, next_at) index.
-func (s *Store) dueOutbox(ctx context.Context, now string, limit int) ([]string, error) {
+func (s *Store) dueOutbox(ctx context.Context, now string, limit int, kinds []string) ([]string, error) {
 	if s.sql == nil {
-		cur, err := s.db.Collection(OutboxCollection).Find(ctx, bson.D{
+		filter := bson.D{
 			{Key: "state", Value: bson.D{{Key: "$in", Value: bson.A{OutboxPending, OutboxClaimed}}}},
 			{Key: "next_at", Value: bson.D{{Key: "$lte", Value: now}}},
-		}, options.Find().SetSort(bson.D{{Key: "next_at", Value: 1}}).SetLimit(int64(limit)).SetProjection(bson.D{{Key: "_id", Value: 1}}))
+		}
+		if len(kinds) > 0 {
+			filter = append(filter, bson.E{Key: "kind", Value: bson.D{{Key: "$in", Value: kinds}}})
+		}
+		cur, err := s.db.Collection(OutboxCollection).Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "next_at", Value: 1}}).SetLimit(int64(limit)).SetProjection(bson.D{{Key: "_id", Value: 1}}))
 		if err != nil {
 			return nil, err
 		}
@@ -147,7 +153,7 @@ func (s *Store) dueOutbox(ctx context.Context, now string, limit int) ([]string,
 		}
 		return ids, nil
 	}
-	q, args, err := s.dueOutboxSQL(ctx, now, limit)
+	q, args, err := s.dueOutboxSQL(ctx, now, limit, kinds)
 	if err != nil {
 		return nil, err
 	}
@@ -167,7 +173,7 @@ func (s *Store) dueOutbox(ctx context.Context, now string, limit int) ([]string,
 	return ids, rows.Err()
 }
 
-func (s *Store) dueOutboxSQL(ctx context.Context, now string, limit int) (string, []any, error) {
+func (s *Store) dueOutboxSQL(ctx context.Context, now string, limit int, kinds []string) (string, []any, error) {
 	table, err := s.sql.table(ctx, OutboxCollection)
 	if err != nil {
 		return "", nil, err
@@ -178,6 +184,19 @@ func (s *Store) dueOutboxSQL(ctx context.Context, now string, limit int) (string
 	if err != nil {
 		return "", nil, err
 	}
-	return fmt.Sprintf("SELECT %s FROM %q WHERE %s IN (?, ?) AND %s <= ? ORDER BY %s LIMIT %d",
-		text("_id"), table, field("state"), field("next_at"), field("next_at"), limit), []any{pending, claimed, jn}, nil
+	where := fmt.Sprintf("%s IN (?, ?) AND %s <= ?", field("state"), field("next_at"))
+	args := []any{pending, claimed, jn}
+	if len(kinds) > 0 {
+		marks := make([]string, len(kinds))
+		for i, k := range kinds {
+			jk, err := jsonValue(k)
+			if err != nil {
+				return "", nil, err
+			}
+			marks[i], args = "?", append(args, jk)
+		}
+		where += fmt.Sprintf(" AND %s IN (%s)", field("kind"), strings.Join(marks, ", "))
+	}
+	return fmt.Sprintf("SELECT %s FROM %q WHERE %s ORDER BY %s LIMIT %d",
+		text("_id"), table, where, field("next_at"), limit), args, nil
 }

@@ -39,7 +39,7 @@ var queryShapes = []queryShape{
 		return fmt.Sprintf("SELECT %[1]s FROM %[2]q WHERE %[1]s > ? ORDER BY %[1]s LIMIT 10", field("_id"), table), []any{`"x"`}, err
 	}},
 	{name: "outbox.due", keys: []string{"state", "next_at"}, sql: func(ctx context.Context, s *Store) (string, []any, error) {
-		return s.dueOutboxSQL(ctx, NoDue, 10)
+		return s.dueOutboxSQL(ctx, NoDue, 10, []string{"mail"})
 	}},
 	{name: "ticket.by_tracking", keys: []string{"tracking"}, sql: func(ctx context.Context, s *Store) (string, []any, error) {
 		return s.byTrackingSQL(ctx, "token")

@@ -1,0 +1,183 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"vorgang/core/auth"
+	"vorgang/core/definition"
+	"vorgang/core/store"
+)
+
+// EntryChildCreated and EntryClosedByParent record the work on child tickets.
+const (
+	EntryChildCreated   = "child_created"
+	EntryClosedByParent = "closed_by_parent"
+)
+
+// system acts for the workflow itself (child tickets, automatic closing).
+var system = &auth.Principal{User: "vorgang", Admin: true}
+
+// childSpec resolves a create_child action against the parent's data: a
+// string "{{field}}" copies the parent's field.
+func childSpec(c *definition.ChildSpec, parent map[string]any) map[string]any {
+	data := map[string]any{}
+	for k, v := range c.Data {
+		if s, ok := v.(string); ok && strings.HasPrefix(s, "{{") && strings.HasSuffix(s, "}}") {
+			if pv, ok := parent[strings.TrimSpace(s[2:len(s)-2])]; ok {
+				data[k] = pv
+			}
+			continue
+		}
+		data[k] = v
+	}
+	spec := map[string]any{"process": c.Process.Value, "data": data}
+	if c.Title.De != "" {
+		spec["title"] = c.Title.De
+	}
+	if !c.Team.IsZero() {
+		spec["team"] = c.Team.Value
+	}
+	return spec
+}
+
+// RunEffects carries out queued follow-up work the engine does itself:
+// creating child tickets and closing them. It is called after each
+// transition and, by the server, periodically, so work a crash interrupted
+// is finished. It returns how many items it handled.
+func (e *Engine) RunEffects(ctx context.Context) (int, error) {
+	auditor, ok := e.store.(AuditStore)
+	if !ok {
+		return 0, errors.New("engine: the store cannot read history")
+	}
+	now := e.now()
+	items, err := e.store.ClaimOutbox(ctx, "engine", now, time.Minute, 20, engineEffects...)
+	if err != nil {
+		return 0, err
+	}
+	var errs []error
+	for i := range items {
+		item := &items[i]
+		committed, err := EffectCommitted(ctx, auditor, item)
+		if err == nil && committed {
+			err = e.runEffect(ctx, item)
+		}
+		if err != nil {
+			errs = append(errs, err)
+			_ = e.store.FailOutbox(ctx, item, err, now, store.Backoff(item.Attempts), 10)
+			continue
+		}
+		if err := e.store.CompleteOutbox(ctx, item); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return len(items), errors.Join(errs...)
+}
+
+func (e *Engine) runEffect(ctx context.Context, item *store.OutboxItem) error {
+	number, _ := item.Payload["ticket"].(string)
+	parent, err := e.store.Ticket(ctx, number)
+	if err != nil {
+		return err
+	}
+	switch item.Kind {
+	case EffectCreateChild:
+		return e.createChild(ctx, item, parent)
+	case EffectCloseChildren:
+		return e.closeChildren(ctx, parent)
+	}
+	return fmt.Errorf("engine: unknown effect %s", item.Kind)
+}
+
+// createChild opens the child under the item's id as idempotency key, so
+// a repeated run finds the child instead of making a second, and links it
+// to the parent.
+func (e *Engine) createChild(ctx context.Context, item *store.OutboxItem, parent *store.Ticket) error {
+	spec, _ := canonical(item.Payload["spec"]).(map[string]any)
+	process, _ := spec["process"].(string)
+	data, _ := spec["data"].(map[string]any)
+	title, _ := spec["title"].(string)
+	t, entry, err := e.prepare(system, CreateRequest{Process: process, Data: data, Title: title})
+	if err != nil {
+		return fmt.Errorf("child %s of %s: %w", process, parent.Number, err)
+	}
+	t.Requester, t.Parent = parent.Requester, parent.Number
+	if team, _ := spec["team"].(string); team != "" {
+		t.Team = team
+	}
+	entry.Actor = system.User
+	entry.Data["parent"] = parent.Number
+	child, err := e.createOnce(ctx, system, item.ID, t, entry)
+	if err != nil {
+		return fmt.Errorf("child %s of %s: %w", process, parent.Number, err)
+	}
+	return e.retry(ctx, parent.Number, func(p *store.Ticket) *store.HistoryEntry {
+		if contains(p.Children, child.Number) {
+			return nil
+		}
+		p.Children = append(p.Children, child.Number)
+		return &store.HistoryEntry{Actor: system.User, Type: EntryChildCreated, Data: map[string]any{"child": child.Number, "process": process}}
+	})
+}
+
+// closeChildren ends every open child: it moves to the first cancelled (or
+// else closed) state of its process.
+func (e *Engine) closeChildren(ctx context.Context, parent *store.Ticket) error {
+	cat := e.catalog()
+	for _, number := range parent.Children {
+		err := e.retry(ctx, number, func(c *store.Ticket) *store.HistoryEntry {
+			p := cat.Process(c.Process)
+			if p == nil || p.State(c.State) == nil || p.State(c.State).Final() {
+				return nil
+			}
+			end := finalState(p)
+			if end == nil {
+				return nil
+			}
+			from := c.State
+			c.State, c.Category, c.Open = end.ID.Value, end.Category, false
+			return &store.HistoryEntry{Actor: system.User, Type: EntryClosedByParent,
+				Data: map[string]any{"parent": parent.Number, "from": from, "to": c.State}}
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func finalState(p *definition.Process) *definition.State {
+	for _, cat := range []string{definition.CategoryCancelled, definition.CategoryClosed} {
+		for i := range p.States {
+			if p.States[i].Category == cat {
+				return &p.States[i]
+			}
+		}
+	}
+	return nil
+}
+
+// retry applies change to the current ticket and commits it, reloading on
+// a conflict; change returns nil when there is nothing to do.
+func (e *Engine) retry(ctx context.Context, number string, change func(*store.Ticket) *store.HistoryEntry) error {
+	for attempt := 0; attempt < 10; attempt++ {
+		t, err := e.store.Ticket(ctx, number)
+		if err != nil {
+			return err
+		}
+		entry := change(t)
+		if entry == nil {
+			return nil
+		}
+		entry.At = e.stamp()
+		t.Updated = entry.At
+		err = e.commit(ctx, t, entry)
+		if !errors.Is(err, ErrConflict) {
+			return err
+		}
+	}
+	return fmt.Errorf("ticket %s: %w", number, ErrConflict)
+}

@@ -1,0 +1,144 @@
+package engine_test
+
+import (
+	"context"
+	"os"
+	"testing"
+	"time"
+
+	"vorgang/core/auth"
+	"vorgang/core/definition"
+	"vorgang/core/engine"
+	"vorgang/core/store"
+)
+
+const onboardingDesk = `apiVersion: vorgang/v1
+kind: Process
+id: onboarding
+title: Einstellung
+form: person
+audience: [staff]
+numbering: {prefix: ONB}
+states:
+  - {id: geplant, category: open}
+  - {id: laeuft, category: open}
+  - {id: storniert, category: cancelled}
+transitions:
+  - id: starten
+    from: [geplant]
+    to: laeuft
+    roles: [requester]
+    actions:
+      - create_child: {process: aufgabe, title: IT-Konto anlegen, data: {name: "{{name}}", art: konto}}
+      - create_child: {process: aufgabe, title: Schlüssel ausgeben, team: hausverwaltung, data: {name: "{{name}}", art: schluessel}}
+  - id: stornieren
+    from: [geplant, laeuft]
+    to: storniert
+    roles: [requester]
+    actions:
+      - close_children: true
+---
+apiVersion: vorgang/v1
+kind: Process
+id: aufgabe
+title: Aufgabe
+form: aufgabe
+audience: [staff]
+team: it
+numbering: {prefix: AUF}
+states:
+  - {id: offen, category: open}
+  - {id: erledigt, category: closed}
+  - {id: entfallen, category: cancelled}
+transitions:
+  - {id: erledigen, from: [offen], to: erledigt}
+  - {id: entfallen, from: [offen], to: entfallen}
+---
+apiVersion: vorgang/v1
+kind: Form
+id: person
+title: Person
+fields:
+  - {id: name, type: text, label: Name, required: true}
+---
+apiVersion: vorgang/v1
+kind: Form
+id: aufgabe
+title: Aufgabe
+fields:
+  - {id: name, type: text, label: Name}
+  - {id: art, type: text, label: Art}
+---
+{apiVersion: vorgang/v1, kind: Team, id: it, title: IT}
+---
+{apiVersion: vorgang/v1, kind: Team, id: hausverwaltung, title: Hausverwaltung}
+`
+
+func TestChildTicketsAreCreatedAndClosed(t *testing.T) {
+	loader, err := definition.NewLoader(os.DirFS("../../schemas"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, diags := loader.Compile([]definition.File{{Path: "onboarding.yaml", Data: []byte(onboardingDesk)}})
+	if cat == nil {
+		t.Fatal(diags)
+	}
+	st, err := store.Open(t.Context(), store.Config{DataDir: t.TempDir(), Collections: engine.Collections()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close(context.Background()) })
+	eng, err := engine.New(engine.Deps{Store: st, Catalog: func() *definition.Catalog { return cat }, Now: func() time.Time { return clock }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	hr := &auth.Principal{User: "petra"}
+	parent, err := eng.Create(ctx, hr, engine.CreateRequest{Process: "onboarding", Data: map[string]any{"name": "Max Muster"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	parent, err = eng.Transition(ctx, hr, parent.Number, engine.TransitionRequest{Transition: "starten"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(parent.Children) != 2 {
+		t.Fatalf("children = %v", parent.Children)
+	}
+	teams := map[string]bool{}
+	for _, n := range parent.Children {
+		c, err := st.Ticket(ctx, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Parent != parent.Number || c.Requester != "petra" || c.Data["name"] != "Max Muster" || !c.Open {
+			t.Fatalf("child %+v", c)
+		}
+		teams[c.Team] = true
+	}
+	if !teams["it"] || !teams["hausverwaltung"] {
+		t.Fatalf("child teams %v", teams)
+	}
+	if n, err := eng.RunEffects(ctx); n != 0 || err != nil {
+		t.Fatalf("work left after the transition: %d, %v", n, err)
+	}
+
+	parent, err = eng.Transition(ctx, hr, parent.Number, engine.TransitionRequest{Transition: "stornieren"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range parent.Children {
+		c, _ := st.Ticket(ctx, n)
+		if c.State != "entfallen" || c.Open {
+			t.Fatalf("child %s after the parent was cancelled: %s", n, c.State)
+		}
+		hist, _ := st.History(ctx, c)
+		if p := engine.VerifyHistory(c, hist); len(p) != 0 {
+			t.Fatal(p)
+		}
+	}
+	hist, _ := st.History(ctx, parent)
+	if p := engine.VerifyHistory(parent, hist); len(p) != 0 || len(hist) != 5 {
+		t.Fatalf("parent history (%d entries): %v", len(hist), p)
+	}
+}
