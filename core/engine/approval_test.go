@@ -1,16 +1,12 @@
 package engine_test
 
 import (
-	"context"
 	"errors"
-	"os"
 	"testing"
-	"time"
 
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
-	"vorgang/core/store"
 )
 
 const procurementDesk = `apiVersion: vorgang/v1
@@ -58,24 +54,7 @@ fields:
 
 func procurementFixture(t *testing.T) fixture {
 	t.Helper()
-	loader, err := definition.NewLoader(os.DirFS("../../schemas"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, diags := loader.Compile([]definition.File{{Path: "beschaffung.yaml", Data: []byte(procurementDesk)}})
-	if cat == nil {
-		t.Fatal(diags)
-	}
-	st, err := store.Open(t.Context(), store.Config{DataDir: t.TempDir(), Collections: engine.Collections()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close(context.Background()) })
-	eng, err := engine.New(engine.Deps{Store: st, Catalog: func() *definition.Catalog { return cat }, Now: func() time.Time { return clock }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fixture{eng: eng, store: st}
+	return fixtureFor(t, []definition.File{{Path: "beschaffung.yaml", Data: []byte(procurementDesk)}})
 }
 
 func TestApprovalChainByAmount(t *testing.T) {

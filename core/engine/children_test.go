@@ -1,15 +1,11 @@
 package engine_test
 
 import (
-	"context"
-	"os"
 	"testing"
-	"time"
 
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
-	"vorgang/core/store"
 )
 
 const onboardingDesk = `apiVersion: vorgang/v1
@@ -75,23 +71,8 @@ fields:
 `
 
 func TestChildTicketsAreCreatedAndClosed(t *testing.T) {
-	loader, err := definition.NewLoader(os.DirFS("../../schemas"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, diags := loader.Compile([]definition.File{{Path: "onboarding.yaml", Data: []byte(onboardingDesk)}})
-	if cat == nil {
-		t.Fatal(diags)
-	}
-	st, err := store.Open(t.Context(), store.Config{DataDir: t.TempDir(), Collections: engine.Collections()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close(context.Background()) })
-	eng, err := engine.New(engine.Deps{Store: st, Catalog: func() *definition.Catalog { return cat }, Now: func() time.Time { return clock }})
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := fixtureFor(t, []definition.File{{Path: "onboarding.yaml", Data: []byte(onboardingDesk)}})
+	eng, st := f.eng, f.store
 	ctx := t.Context()
 	hr := &auth.Principal{User: "petra"}
 	parent, err := eng.Create(ctx, hr, engine.CreateRequest{Process: "onboarding", Data: map[string]any{"name": "Max Muster"}})

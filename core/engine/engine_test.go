@@ -26,10 +26,6 @@ var clock = time.Date(2026, 11, 27, 9, 30, 0, 0, time.UTC)
 
 func newFixture(t *testing.T) fixture {
 	t.Helper()
-	loader, err := definition.NewLoader(os.DirFS("../../schemas"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var files []definition.File
 	for _, d := range []string{"processes", "forms", "scripts"} {
 		fs, err := definition.ReadFS(os.DirFS("../../"+d), d)
@@ -38,9 +34,20 @@ func newFixture(t *testing.T) fixture {
 		}
 		files = append(files, fs...)
 	}
+	return fixtureFor(t, files)
+}
+
+// fixtureFor is an engine over the given definitions and a fresh embedded
+// store, with the clock fixed.
+func fixtureFor(t *testing.T, files []definition.File) fixture {
+	t.Helper()
+	loader, err := definition.NewLoader(os.DirFS("../../schemas"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	cat, diags := loader.Compile(files)
 	if cat == nil {
-		t.Fatalf("shipped desks: %v", diags)
+		t.Fatalf("definitions: %v", diags)
 	}
 	st, err := store.Open(t.Context(), store.Config{DataDir: t.TempDir(), Collections: engine.Collections()})
 	if err != nil {

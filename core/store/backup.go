@@ -823,20 +823,11 @@ func (s *Store) createMissingIndexes(ctx context.Context, c BackupCollection) (i
 // again.
 func (s *Store) afterRestore(ctx context.Context) error {
 	s.resetCaches()
-	if err := s.loadInstance(ctx); err != nil {
-		return err
-	}
-	if err := s.ensureIndexes(ctx); err != nil {
-		return err
-	}
-	if err := s.ensureCollections(ctx); err != nil {
+	if err := s.prepareData(ctx); err != nil {
 		return err
 	}
 	if s.embedded == nil {
 		return nil
-	}
-	if err := addIDIndexes(ctx, s.embedded.sqliteFile, s.collections); err != nil {
-		return err
 	}
 	return s.verifyPlans(ctx)
 }

@@ -186,8 +186,9 @@ func isFerretDB(ctx context.Context, client *mongo.Client) (bool, error) {
 	return ok, nil
 }
 
-// setup prepares what the store itself relies on.
-func (s *Store) setup(ctx context.Context) error {
+// prepareData makes sure the instance document, collections and indexes
+// the store relies on exist; at Open and after a restore.
+func (s *Store) prepareData(ctx context.Context) error {
 	if err := s.loadInstance(ctx); err != nil {
 		return err
 	}
@@ -200,8 +201,16 @@ func (s *Store) setup(ctx context.Context) error {
 	if s.embedded == nil {
 		return nil
 	}
-	if err := addIDIndexes(ctx, s.embedded.sqliteFile, s.collections); err != nil {
+	return addIDIndexes(ctx, s.embedded.sqliteFile, s.collections)
+}
+
+// setup prepares what the store itself relies on.
+func (s *Store) setup(ctx context.Context) error {
+	if err := s.prepareData(ctx); err != nil {
 		return err
+	}
+	if s.embedded == nil {
+		return nil
 	}
 	x, err := openSQLIndex(ctx, s.embedded.sqliteFile)
 	if err != nil {
