@@ -32,6 +32,7 @@ func registerAPI(app *fiber.App, d APIDeps) {
 	v1.Post("/logout", a.logout)
 	v1.Get("/me", a.me)
 	v1.Get("/processes", a.processes)
+	v1.Get("/openapi.json", newOpenAPI(d).serve)
 	v1.Post("/tickets", a.createTicket)
 	v1.Get("/tickets", a.listTickets)
 	v1.Get("/tickets/:number", a.getTicket)
