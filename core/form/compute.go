@@ -69,21 +69,14 @@ func (c *Compiled) computeBuiltin(data map[string]any, hidden map[string]bool) {
 		if g.def.Type != "group" || hidden[g.path] {
 			continue
 		}
-		list, _ := data[g.id].([]any)
-		for i, e := range list {
-			entry, ok := e.(map[string]any)
-			if !ok {
-				continue
-			}
-			for _, s := range g.sub {
-				if !s.computed() || hidden[entryPath(g.id, i, s.id)] {
-					continue
-				}
+		g.eachSubField(data, func(_ int, entry map[string]any, s *field, p string) error {
+			if s.computed() && !hidden[p] {
 				if v, ok := c.computeValue(s, data, entry); ok {
 					entry[s.id] = v
 				}
 			}
-		}
+			return nil
+		})
 	}
 	for _, f := range c.fields {
 		if !f.computed() || hidden[f.path] {
@@ -93,4 +86,24 @@ func (c *Compiled) computeBuiltin(data map[string]any, hidden map[string]bool) {
 			data[f.id] = v
 		}
 	}
+}
+
+// eachSubField calls fn for every sub-field of every entry of group f in
+// data, with the entry's index, the entry and the sub-field's path; it
+// stops at the first error fn returns. Entries that are not objects are
+// skipped (validation reports them).
+func (f *field) eachSubField(data map[string]any, fn func(i int, entry map[string]any, s *field, path string) error) error {
+	list, _ := data[f.id].([]any)
+	for i, e := range list {
+		entry, ok := e.(map[string]any)
+		if !ok {
+			continue
+		}
+		for _, s := range f.sub {
+			if err := fn(i, entry, s, entryPath(f.id, i, s.id)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

@@ -161,18 +161,12 @@ func (c *Compiled) boundLists(work map[string]any, ps *problems) {
 			cut(f, work, f.path, -1)
 		case "group":
 			cut(f, work, f.path, -1)
-			list, _ := work[f.id].([]any)
-			for i, e := range list {
-				entry, ok := e.(map[string]any)
-				if !ok {
-					continue
+			f.eachSubField(work, func(i int, entry map[string]any, s *field, path string) error {
+				if s.def.Type == "multiselect" || s.def.Type == "file" {
+					cut(s, entry, path, i)
 				}
-				for _, s := range f.sub {
-					if s.def.Type == "multiselect" || s.def.Type == "file" {
-						cut(s, entry, entryPath(f.id, i, s.id), i)
-					}
-				}
-			}
+				return nil
+			})
 		}
 	}
 }
@@ -323,23 +317,13 @@ func (c *Compiled) applyVisibility(work map[string]any) map[string]bool {
 			if f.def.Type != "group" {
 				continue
 			}
-			list, _ := work[f.id].([]any)
-			for i, e := range list {
-				entry, ok := e.(map[string]any)
-				if !ok {
-					continue
+			f.eachSubField(work, func(i int, entry map[string]any, s *field, p string) error {
+				if !hidden[p] && s.def.VisibleIf != nil && !EvalConditionEntry(s.def.VisibleIf, work, f.id, i) {
+					hide(entry, s.id, p)
+					changed = true
 				}
-				for _, s := range f.sub {
-					p := entryPath(f.id, i, s.id)
-					if hidden[p] || s.def.VisibleIf == nil {
-						continue
-					}
-					if !EvalConditionEntry(s.def.VisibleIf, work, f.id, i) {
-						hide(entry, s.id, p)
-						changed = true
-					}
-				}
-			}
+				return nil
+			})
 		}
 		if !changed {
 			return hidden
@@ -359,21 +343,13 @@ func (c *Compiled) checkRequired(work map[string]any, hidden map[string]bool, ps
 		if f.def.Type != "group" {
 			continue
 		}
-		list, _ := work[f.id].([]any)
-		for i, e := range list {
-			entry, ok := e.(map[string]any)
-			if !ok {
-				continue
-			}
-			for _, s := range f.sub {
-				p := entryPath(f.id, i, s.id)
-				if hidden[p] || !s.input() {
-					continue
-				}
+		f.eachSubField(work, func(i int, entry map[string]any, s *field, p string) error {
+			if !hidden[p] && s.input() {
 				req := s.def.Required || (s.def.RequiredIf != nil && EvalConditionEntry(s.def.RequiredIf, work, f.id, i))
 				c.checkPresent(s, entry[s.id], req, p, i, ps)
 			}
-		}
+			return nil
+		})
 	}
 }
 
@@ -709,20 +685,14 @@ func (c *Compiled) runScripts(ctx context.Context, work map[string]any, hidden m
 			continue
 		}
 		if f.def.Type == "group" {
-			list, _ := work[f.id].([]any)
-			for i, e := range list {
-				entry, ok := e.(map[string]any)
-				if !ok {
-					continue
+			err := f.eachSubField(work, func(_ int, entry map[string]any, s *field, p string) error {
+				if isScript(s) && !hidden[p] {
+					return run(s, p, entry)
 				}
-				for _, s := range f.sub {
-					p := entryPath(f.id, i, s.id)
-					if isScript(s) && !hidden[p] {
-						if err := run(s, p, entry); err != nil {
-							return err
-						}
-					}
-				}
+				return nil
+			})
+			if err != nil {
+				return err
 			}
 		}
 	}
