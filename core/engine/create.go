@@ -35,7 +35,7 @@ func (e *Engine) Create(ctx context.Context, actor *auth.Principal, req CreateRe
 	if req.IdempotencyKey != "" {
 		return e.createOnce(ctx, actor, req.IdempotencyKey, t, entry)
 	}
-	if t.Number, err = e.nextNumber(ctx, t); err != nil {
+	if t.Number, err = e.nextNumber(ctx, t, ""); err != nil {
 		return nil, err
 	}
 	return t, e.save(ctx, t, entry)
@@ -82,10 +82,12 @@ func (e *Engine) prepare(actor *auth.Principal, req CreateRequest) (*store.Ticke
 	return t, entry, nil
 }
 
-func (e *Engine) nextNumber(ctx context.Context, t *store.Ticket) (string, error) {
+func (e *Engine) nextNumber(ctx context.Context, t *store.Ticket, owner string) (string, error) {
 	p := e.catalog().Process(t.Process)
 	year := t.Created.Year()
-	n, err := e.store.NextNumber(ctx, numberScope(p, year))
+	n, err := e.store.ClaimNumber(ctx, numberScope(p, year), owner, func(ctx context.Context, c store.NumberClaim) (bool, error) {
+		return e.numberUnused(ctx, formatNumber(p, year, c.N), c.Owner)
+	})
 	if err != nil {
 		return "", fmt.Errorf("engine: number for %s: %w", t.Process, err)
 	}

@@ -73,7 +73,7 @@ func (e *Engine) createOnce(ctx context.Context, actor *auth.Principal, key stri
 // ticket (unless the cut-off attempt did), mark the claim done.
 func (e *Engine) finishCreate(ctx context.Context, actor *auth.Principal, claim *createClaim, t *store.Ticket, entry *store.HistoryEntry) (*store.Ticket, error) {
 	if claim.Number == "" {
-		number, err := e.nextNumber(ctx, t)
+		number, err := e.nextNumber(ctx, t, claim.Key)
 		if err != nil {
 			return nil, err
 		}
@@ -99,4 +99,55 @@ func (e *Engine) finishCreate(ctx context.Context, actor *auth.Principal, claim 
 		return nil, fmt.Errorf("engine: complete idempotent create: %w", err)
 	}
 	return t, nil
+}
+
+// numberUnused answers the store's question whether a number handed out to
+// a writer that is gone will never reach a ticket, so it may be handed out
+// again (gap-free numbers across crashes). owner is the create claim the
+// number was taken for, if any.
+func (e *Engine) numberUnused(ctx context.Context, number, owner string) (bool, error) {
+	_, err := e.store.Ticket(ctx, number)
+	if err == nil {
+		return false, nil
+	}
+	if !errors.Is(err, store.ErrNotFound) {
+		return false, err
+	}
+	if owner == "" {
+		return true, nil // nobody can come back for it
+	}
+	var claim createClaim
+	err = e.store.Get(ctx, createsCollection, owner, &claim)
+	if errors.Is(err, store.ErrNotFound) {
+		return true, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if claim.Done {
+		return claim.Number != number, nil
+	}
+	stale := e.store.Stale(claim.StartedAt)
+	if claim.Number == number && !stale {
+		return false, nil // a retry is about to store it
+	}
+	if !stale {
+		// A retry took the claim over (which fenced the dead writer) and
+		// takes a number of its own.
+		return true, nil
+	}
+	// Fence the claim: a retry of the cut-off create then takes a new
+	// number, and a late writer's next compare-and-set on the claim fails.
+	fence := bson.M{"number": claim.Number}
+	if claim.Number == number {
+		fence["number"] = ""
+	}
+	_, err = e.store.Update(ctx, createsCollection, owner, claim.Version, bson.M{"$set": fence})
+	if errors.Is(err, store.ErrConflict) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return true, nil
 }

@@ -25,7 +25,7 @@ type Store interface {
 	CreateTicket(ctx context.Context, t *store.Ticket, first *store.HistoryEntry) error
 	UpdateTicket(ctx context.Context, t *store.Ticket, entry *store.HistoryEntry) error
 	History(ctx context.Context, t *store.Ticket) ([]store.HistoryEntry, error)
-	NextNumber(ctx context.Context, scope string) (int64, error)
+	ClaimNumber(ctx context.Context, scope, owner string, unused store.Unused) (int64, error)
 	Get(ctx context.Context, coll, id string, out any) error
 	Insert(ctx context.Context, coll string, doc any) error
 	Update(ctx context.Context, coll, id string, expectVersion int64, update bson.M) (int64, error)

@@ -838,7 +838,7 @@ func (s *Store) afterRestore(ctx context.Context) error {
 func (s *Store) resetCaches() {
 	s.counts.invalidate()
 	s.counters.mu.Lock()
-	s.counters.last = make(map[string]int64)
+	s.counters.scopes = make(map[string]*counterState)
 	s.counters.mu.Unlock()
 	if s.sql != nil {
 		s.sql.mu.Lock()

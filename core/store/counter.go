@@ -25,43 +25,92 @@ const (
 	countersCollection = "counters"
 )
 
-// counterCache remembers the last number this Store handed out per scope, so
+// hintEvery is how often the hint document is written: every hintEvery-th
+// number. The hint only says where to start looking; a lagging one costs a
+// restarted process at most hintEvery reads, while writing it each time
+// would cost every create one more serial write.
+const hintEvery = 16
+
+// orphanWindow is how many of a scope's latest claims are checked for
+// orphans: numbers claimed by a writer that died before its ticket was
+// stored. It bounds the work and covers as many creates in flight at a
+// crash.
+const orphanWindow = 64
+
+// orphanRescan is how long a scope's orphan check holds before it is
+// repeated. With one process on the embedded store the first check finds
+// every orphan; with several processes on MongoDB a writer may die at any
+// time.
+const orphanRescan = 5 * time.Minute
+
+// counterState is what this Store knows of a scope.
+type counterState struct {
+	last      int64     // the highest number known to be claimed
+	orphans   []int64   // claimed numbers found unused, smallest first
+	checkedAt time.Time // when the orphans were last looked for
+}
+
+// counterCache remembers the scopes this Store handed out numbers of, so
 // the common case is a single insert.
 type counterCache struct {
-	mu   sync.Mutex
-	last map[string]int64
+	mu     sync.Mutex
+	scopes map[string]*counterState
 }
 
-func (c *counterCache) init() { c.last = make(map[string]int64) }
+func (c *counterCache) init() { c.scopes = make(map[string]*counterState) }
 
-func (c *counterCache) get(scope string) (int64, bool) {
+// state returns the scope's state; callers hold the scope's lock.
+func (c *counterCache) state(scope string) (*counterState, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	n, ok := c.last[scope]
-	return n, ok
+	st, ok := c.scopes[scope]
+	if !ok {
+		st = &counterState{}
+		c.scopes[scope] = st
+	}
+	return st, ok
 }
 
-func (c *counterCache) set(scope string, n int64) {
+func (c *counterCache) forget(scope string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.last[scope] = n
+	delete(c.scopes, scope)
 }
 
-type counterClaim struct {
+// NumberClaim is the record of one number handed out.
+type NumberClaim struct {
 	ID        string    `bson:"_id"`
 	Scope     string    `bson:"scope"`
 	N         int64     `bson:"n"`
+	Owner     string    `bson:"owner,omitempty"`
 	ClaimedAt time.Time `bson:"claimed_at"`
+	Version   int64     `bson:"version,omitempty"`
 }
+
+// Unused reports whether a number claimed by a writer that is gone (the
+// claim is stale) never reached a ticket and never will, so it may be
+// handed out again. The caller that knows what numbers are for (the
+// engine) answers it; it may fence the claim's owner so that a late
+// writer cannot use the number after all.
+type Unused func(ctx context.Context, c NumberClaim) (bool, error)
 
 type counterHint struct {
 	Last int64 `bson:"last"`
 }
 
 // NextNumber hands out the next number of scope (for example
-// "it-incident/2026"), starting at 1. Numbers are neither repeated nor
-// skipped, also with several processes on one database. A number is used up
-// once NextNumber returns it, even if the caller then fails.
+// "it-incident/2026"), starting at 1, without an owner and without reusing
+// orphaned numbers. See ClaimNumber.
+func (s *Store) NextNumber(ctx context.Context, scope string) (int64, error) {
+	return s.ClaimNumber(ctx, scope, "", nil)
+}
+
+// ClaimNumber hands out a number of scope (for example "it-incident/2026"):
+// the next one, or, when unused is given, first a number whose writer died
+// before using it. Numbers are never handed out twice, also with several
+// processes on one database; with unused they are also gap-free across
+// crashes: every number ends up on a ticket. owner (optional) is recorded
+// with the claim for unused to consult.
 //
 // Each number is claimed by inserting the document "<scope>/<n>" into
 // counter_claims. A unique _id is the one thing that is atomic on FerretDB
@@ -73,48 +122,137 @@ type counterHint struct {
 // keeps goroutines of this process from racing for the same n; a per-scope
 // hint document spares a restarted process from probing from 1.
 //
-// If a claim's reply is lost (the connection breaks after the insert was
-// applied), that number is skipped by the next call: it is claimed, but no
-// caller got it.
-func (s *Store) NextNumber(ctx context.Context, scope string) (int64, error) {
+// An orphan is taken over by a compare-and-set on its claim, so of several
+// processes finding it only one reuses it. Numbers reused this way are
+// younger than their neighbours: numbers are gap-free, not in time order.
+func (s *Store) ClaimNumber(ctx context.Context, scope, owner string, unused Unused) (int64, error) {
 	if scope == "" {
 		return 0, errors.New("store: next number: empty scope")
 	}
 	defer s.locks.lock(countersCollection, scope)()
 
-	last, ok := s.counters.get(scope)
-	if !ok {
-		var h counterHint
-		err := s.db.Collection(countersCollection).FindOne(ctx, byID(scope)).Decode(&h)
-		if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
-			return 0, fmt.Errorf("store: next number of %s: read hint: %w", scope, err)
+	st, known := s.counters.state(scope)
+	if !known {
+		if err := s.loadCounter(ctx, scope, st); err != nil {
+			s.counters.forget(scope)
+			return 0, err
 		}
-		last = h.Last
+	}
+	if unused != nil {
+		n, err := s.reuseOrphan(ctx, scope, owner, st, unused)
+		if n > 0 || err != nil {
+			return n, err
+		}
 	}
 
 	claims := s.db.Collection(counterClaimsCollection)
-	n := last + 1
+	n := st.last + 1
 	for ; ; n++ {
-		claim := counterClaim{ID: scope + "/" + strconv.FormatInt(n, 10), Scope: scope, N: n, ClaimedAt: time.Now().UTC()}
+		claim := NumberClaim{ID: claimID(scope, n), Scope: scope, N: n, Owner: owner, ClaimedAt: time.Now().UTC()}
 		_, err := claims.InsertOne(ctx, claim)
 		if err == nil {
 			break
 		}
 		if !mongo.IsDuplicateKeyError(err) {
 			// n-1 is claimed, so the cache may move there.
-			s.counters.set(scope, n-1)
+			st.last = n - 1
 			return 0, fmt.Errorf("store: next number of %s: claim %d: %w", scope, n, err)
 		}
 		// Claimed by another process (or the hint lags): try the next one.
 	}
-	s.counters.set(scope, n)
+	st.last = n
 
-	// The number is ours whatever happens to the hint; a failed or
+	// The number is ours whatever happens to the hint; a failed, skipped or
 	// out-of-order hint write only costs a few duplicate inserts later.
-	if err := s.saveCounterHint(ctx, scope, n); err != nil {
-		s.log.WarnContext(ctx, "could not save counter hint", slog.String("scope", scope), slog.Int64("n", n), slog.Any("error", err))
+	if n%hintEvery == 0 {
+		if err := s.saveCounterHint(ctx, scope, n); err != nil {
+			s.log.WarnContext(ctx, "could not save counter hint", slog.String("scope", scope), slog.Int64("n", n), slog.Any("error", err))
+		}
 	}
 	return n, nil
+}
+
+func claimID(scope string, n int64) string { return scope + "/" + strconv.FormatInt(n, 10) }
+
+// loadCounter reads the scope's hint and moves past the claims made since
+// it was written.
+func (s *Store) loadCounter(ctx context.Context, scope string, st *counterState) error {
+	var h counterHint
+	err := s.db.Collection(countersCollection).FindOne(ctx, byID(scope)).Decode(&h)
+	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+		return fmt.Errorf("store: next number of %s: read hint: %w", scope, err)
+	}
+	st.last = h.Last
+	for {
+		var c NumberClaim
+		err := s.Get(ctx, counterClaimsCollection, claimID(scope, st.last+1), &c)
+		if errors.Is(err, ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("store: next number of %s: %w", scope, err)
+		}
+		st.last++
+	}
+}
+
+// reuseOrphan hands out an orphaned number of scope, looking for orphans
+// among the latest claims when the last look is old. It returns 0 when
+// there is none.
+func (s *Store) reuseOrphan(ctx context.Context, scope, owner string, st *counterState, unused Unused) (int64, error) {
+	if time.Since(st.checkedAt) > orphanRescan {
+		found, err := s.findOrphans(ctx, scope, st.last, unused)
+		if err != nil {
+			return 0, err
+		}
+		st.orphans, st.checkedAt = found, time.Now()
+	}
+	for len(st.orphans) > 0 {
+		n := st.orphans[0]
+		st.orphans = st.orphans[1:]
+		var c NumberClaim
+		if err := s.Get(ctx, counterClaimsCollection, claimID(scope, n), &c); err != nil {
+			return 0, fmt.Errorf("store: reuse number %d of %s: %w", n, scope, err)
+		}
+		_, err := s.Update(ctx, counterClaimsCollection, c.ID, c.Version,
+			bson.M{"$set": bson.M{"owner": owner, "claimed_at": time.Now().UTC()}})
+		if errors.Is(err, ErrConflict) {
+			continue // another process took it over
+		}
+		if err != nil {
+			return 0, fmt.Errorf("store: reuse number %d of %s: %w", n, scope, err)
+		}
+		s.log.InfoContext(ctx, "number reused after a crash", slog.String("scope", scope), slog.Int64("n", n))
+		return n, nil
+	}
+	return 0, nil
+}
+
+// findOrphans checks the latest orphanWindow claims up to last and
+// returns the stale ones unused declares unused.
+func (s *Store) findOrphans(ctx context.Context, scope string, last int64, unused Unused) ([]int64, error) {
+	var found []int64
+	for n := max(1, last-orphanWindow+1); n <= last; n++ {
+		var c NumberClaim
+		err := s.Get(ctx, counterClaimsCollection, claimID(scope, n), &c)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("store: look for unused numbers of %s: %w", scope, err)
+		}
+		if !s.Stale(c.ClaimedAt) {
+			continue
+		}
+		ok, err := unused(ctx, c)
+		if err != nil {
+			return nil, fmt.Errorf("store: look for unused numbers of %s: %w", scope, err)
+		}
+		if ok {
+			found = append(found, n)
+		}
+	}
+	return found, nil
 }
 
 // saveCounterHint records n as the last number of scope.

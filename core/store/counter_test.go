@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"testing"
 
@@ -142,4 +143,66 @@ func drawNumbers(t *testing.T, stores []*Store, scope string, goroutines, each i
 	}
 	wg.Wait()
 	return all
+}
+
+// TestClaimNumberReusesOrphans: numbers claimed by a process that died
+// before using them are handed out again after a restart, first, so no
+// number is lost; numbers the caller declares used are not.
+func TestClaimNumberReusesOrphans(t *testing.T) {
+	dir := lowerTempDir(t)
+	first, err := Open(t.Context(), Config{DataDir: dir, Logger: testLogger(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 5 {
+		if n, err := first.ClaimNumber(t.Context(), "s", string(rune('a'+i)), nil); err != nil || n != int64(i+1) {
+			t.Fatalf("claim %d = %d, %v", i+1, n, err)
+		}
+	}
+	closeStore(t, first)
+
+	s := openEmbedded(t, dir)
+	var asked []string
+	unused := func(_ context.Context, c NumberClaim) (bool, error) {
+		asked = append(asked, c.Owner)
+		return c.N == 2 || c.N == 4, nil
+	}
+	var got []int64
+	for range 4 {
+		n, err := s.ClaimNumber(t.Context(), "s", "new", unused)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, n)
+	}
+	if want := []int64{2, 4, 6, 7}; !slices.Equal(got, want) {
+		t.Errorf("numbers after the restart = %v, want %v", got, want)
+	}
+	if want := []string{"a", "b", "c", "d", "e"}; !slices.Equal(asked, want) {
+		t.Errorf("asked about the claims of %v, want the dead process's %v", asked, want)
+	}
+	var c NumberClaim
+	if err := s.Get(t.Context(), counterClaimsCollection, "s/2", &c); err != nil || c.Owner != "new" {
+		t.Errorf("reused claim = %+v, %v; want it to name its new owner", c, err)
+	}
+}
+
+// TestNextNumberAfterHintInterval: the hint is written only now and then;
+// a restart continues after the last claim, not after the hint.
+func TestNextNumberAfterHintInterval(t *testing.T) {
+	dir := lowerTempDir(t)
+	s, err := Open(t.Context(), Config{DataDir: dir, Logger: testLogger(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range hintEvery + 3 {
+		if _, err := s.NextNumber(t.Context(), "s"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	closeStore(t, s)
+	s = openEmbedded(t, dir)
+	if n, err := s.NextNumber(t.Context(), "s"); err != nil || n != hintEvery+4 {
+		t.Errorf("after a restart NextNumber = %d, %v; want %d", n, err, hintEvery+4)
+	}
 }
