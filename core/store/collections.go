@@ -33,7 +33,7 @@ type indexSpec struct {
 // here would scan a whole collection on MongoDB and on the embedded store.
 var indexes = []indexSpec{
 	{collection: TicketsCollection, keys: bson.D{{Key: "open", Value: 1}, {Key: "team", Value: 1}, {Key: "due", Value: 1}},
-		serves: []string{"inbox.team"}},
+		serves: []string{"inbox.team", "inbox.team.closed.text"}},
 	{collection: TicketsCollection, keys: bson.D{{Key: "open", Value: 1}, {Key: "assignee", Value: 1}, {Key: "due", Value: 1}},
 		serves: []string{"inbox.assignee"}},
 	{collection: TicketsCollection, keys: bson.D{{Key: "open", Value: 1}, {Key: "requester", Value: 1}, {Key: "due", Value: 1}},

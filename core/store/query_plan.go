@@ -21,6 +21,9 @@ var queryShapes = []queryShape{
 	{name: "inbox.team", keys: []string{"open", "team", "due"}, sql: func(ctx context.Context, s *Store) (string, []any, error) {
 		return s.inboxQuerySQL(ctx, "team", "t", InboxQuery{States: []string{"new"}, After: NoDue + "|X"}, 51)
 	}},
+	{name: "inbox.team.closed.text", keys: []string{"open", "team", "due"}, sql: func(ctx context.Context, s *Store) (string, []any, error) {
+		return s.inboxQuerySQL(ctx, "team", "t", InboxQuery{Closed: true, Text: "drucker"}, 51)
+	}},
 	{name: "inbox.assignee", keys: []string{"open", "assignee", "due"}, sql: func(ctx context.Context, s *Store) (string, []any, error) {
 		return s.inboxQuerySQL(ctx, "assignee", "u", InboxQuery{Priorities: []string{"high"}}, 51)
 	}},

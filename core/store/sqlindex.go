@@ -10,10 +10,26 @@ import (
 	"strings"
 	"sync"
 
+	"database/sql/driver"
+
 	// The SQLite driver FerretDB itself uses; imported here to read the
 	// same files.
-	_ "modernc.org/sqlite"
+	"modernc.org/sqlite"
 )
+
+// foldFunction is an SQL function that case-folds text the way Go does.
+// SQLite's own lower() folds ASCII letters only, and titles are German.
+const foldFunction = "vorgang_fold"
+
+var registerFold = sync.OnceValue(func() error {
+	return sqlite.RegisterDeterministicScalarFunction(foldFunction, 1, func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+		s, ok := args[0].(string)
+		if !ok {
+			return nil, nil
+		}
+		return strings.ToLower(s), nil
+	})
+})
 
 // sqlIndex answers the embedded store's list, count and lookup queries from
 // SQLite directly.
@@ -42,6 +58,9 @@ type sqlIndex struct {
 const sqlColumn = "_ferretdb_sjson"
 
 func openSQLIndex(ctx context.Context, file string) (*sqlIndex, error) {
+	if err := registerFold(); err != nil {
+		return nil, fmt.Errorf("store: register %s: %w", foldFunction, err)
+	}
 	ro := (&url.URL{Scheme: "file", Path: file, RawQuery: "mode=ro&_pragma=busy_timeout(10000)&_pragma=query_only(1)"}).String()
 	db, err := sql.Open("sqlite", ro)
 	if err != nil {

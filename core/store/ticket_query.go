@@ -5,9 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/bson/primitive"
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
 )
@@ -15,9 +17,10 @@ import (
 // MaxPage is the largest page Inbox and DueBefore return.
 const MaxPage = 200
 
-// InboxQuery selects open tickets of one team, assignee or requester.
-// Exactly one of Team, Assignee and Requester is set. Results are sorted by
-// due time, then number.
+// InboxQuery selects open (or, with Closed, finished) tickets of one team,
+// assignee or requester. Exactly one of Team, Assignee and Requester is
+// set. Results are sorted by due time, then number; finished tickets have
+// no due time, so they come in number order.
 type InboxQuery struct {
 	Team      string
 	Assignee  string
@@ -27,6 +30,11 @@ type InboxQuery struct {
 	States     []string
 	Priorities []string
 	Process    string
+	// Text is a piece of the title, matched case-insensitively.
+	Text string
+	// Closed selects tickets that are no longer open (resolved, closed or
+	// cancelled) instead of the open ones.
+	Closed bool
 
 	// After is the Cursor of the last row of the previous page.
 	After string
@@ -129,7 +137,11 @@ func (s *Store) inboxQuerySQL(ctx context.Context, owner, value string, q InboxQ
 	if err != nil {
 		return "", nil, err
 	}
-	where := []string{field("open") + " = 'true'", field(owner) + " = ?"}
+	open := "'true'"
+	if q.Closed {
+		open = "'false'"
+	}
+	where := []string{field("open") + " = " + open, field(owner) + " = ?"}
 	args := []any{v}
 	in := func(name string, values []string) error {
 		if len(values) == 0 {
@@ -157,6 +169,10 @@ func (s *Store) inboxQuerySQL(ctx context.Context, owner, value string, q InboxQ
 		if err := in("process", []string{q.Process}); err != nil {
 			return "", nil, err
 		}
+	}
+	if q.Text != "" {
+		where = append(where, fmt.Sprintf("instr(%s(%s), ?) > 0", foldFunction, text("title")))
+		args = append(args, strings.ToLower(q.Text))
 	}
 	if q.After != "" {
 		due, number, err := splitCursor(q.After)
@@ -186,7 +202,10 @@ func (s *Store) inboxSQL(ctx context.Context, owner, value string, q InboxQuery,
 }
 
 func (s *Store) inboxMongo(ctx context.Context, owner, value string, q InboxQuery, limit int) ([]TicketHead, error) {
-	filter := bson.D{{Key: "open", Value: true}, {Key: owner, Value: value}}
+	filter := bson.D{{Key: "open", Value: !q.Closed}, {Key: owner, Value: value}}
+	if q.Text != "" {
+		filter = append(filter, bson.E{Key: "title", Value: primitive.Regex{Pattern: regexp.QuoteMeta(q.Text), Options: "i"}})
+	}
 	if len(q.States) > 0 {
 		filter = append(filter, bson.E{Key: "state", Value: bson.D{{Key: "$in", Value: q.States}}})
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -175,6 +176,7 @@ func seedQueryTickets(t *testing.T, s *Store, n int) []*Ticket {
 			tk.Assignee = []string{"bernd", "carla"}[i/2%2]
 		}
 		tk.Requester = []string{"anna", "dora", "emil"}[i%3]
+		tk.Title = []string{"Drucker druckt nicht", "Ärger mit dem VPN", "Monitor flackert", "Zugang zum ÄRGER-Portal", "Maus 100% defekt"}[i%7%5]
 		if i%4 == 0 {
 			tk.Tracking = fmt.Sprintf("trk-%d", i)
 		}
@@ -186,11 +188,16 @@ func seedQueryTickets(t *testing.T, s *Store, n int) []*Ticket {
 	return out
 }
 
-// expectedInbox computes an inbox by brute force.
+// expectedInbox computes an inbox of open tickets by brute force.
 func expectedInbox(all []*Ticket, keep func(*Ticket) bool) []string {
+	return expectedList(all, false, keep)
+}
+
+// expectedList computes an inbox of open or closed tickets by brute force.
+func expectedList(all []*Ticket, closed bool, keep func(*Ticket) bool) []string {
 	var sel []*Ticket
 	for _, tk := range all {
-		if tk.Open && keep(tk) {
+		if tk.Open != closed && keep(tk) {
 			sel = append(sel, tk)
 		}
 	}
@@ -238,11 +245,23 @@ func TestInboxPagesMatchBruteForce(t *testing.T) {
 		{"team and priority", InboxQuery{Team: "buergerbuero", Priorities: []string{"critical"}},
 			func(tk *Ticket) bool { return tk.Team == "buergerbuero" && tk.Priority == "critical" }},
 		{"no match", InboxQuery{Team: "nobody"}, func(*Ticket) bool { return false }},
+		{"closed of a team", InboxQuery{Team: "it-1st-level", Closed: true}, func(tk *Ticket) bool { return tk.Team == "it-1st-level" }},
+		{"text folds umlauts", InboxQuery{Team: "it-2nd-level", Text: "ärger"},
+			func(tk *Ticket) bool {
+				return tk.Team == "it-2nd-level" && strings.Contains(strings.ToLower(tk.Title), "ärger")
+			}},
+		{"text is no pattern", InboxQuery{Assignee: "carla", Text: "100%"},
+			func(tk *Ticket) bool { return tk.Assignee == "carla" && strings.Contains(tk.Title, "100%") }},
+		{"closed with text", InboxQuery{Requester: "anna", Closed: true, Text: "DRUCKER"},
+			func(tk *Ticket) bool { return tk.Requester == "anna" && strings.Contains(tk.Title, "Drucker") }},
 	}
 	queryModes(t, s, func(t *testing.T) {
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				want := expectedInbox(all, tt.keep)
+				want := expectedList(all, tt.q.Closed, tt.keep)
+				if len(want) == 0 && tt.name != "no match" {
+					t.Fatal("the case selects nothing: it would not test the filter")
+				}
 				var got []string
 				q := tt.q
 				q.Limit = 4

@@ -125,7 +125,15 @@ func (a *api) listTickets(c *fiber.Ctx) error {
 		return err
 	}
 	q := store.InboxQuery{Team: c.Query("team"), Assignee: c.Query("assignee"), Requester: c.Query("requester"),
-		Process: c.Query("process"), After: c.Query("after"), Limit: c.QueryInt("limit", 50)}
+		Process: c.Query("process"), Text: c.Query("q"), After: c.Query("after"), Limit: c.QueryInt("limit", 50)}
+	switch c.Query("status", "open") {
+	case "open":
+	case "closed":
+		q.Closed = true
+	default:
+		return &Error{Status: http.StatusBadRequest, Code: CodeBadRequest, Fields: []FieldError{{Field: "status", Code: "invalid",
+			Message: "status must be open or closed"}}}
+	}
 	if q.Assignee == "me" {
 		q.Assignee = p.User
 	}

@@ -206,6 +206,27 @@ func TestAPIScenario(t *testing.T) {
 				t.Errorf("after resolve: %v", b)
 			}
 		}},
+		{"resolved ticket leaves the open inbox", "ben", "GET", "/api/v1/tickets?team=it-1st-level", nil, nil, 200, "", func(t *testing.T, b map[string]any) {
+			if len(b["tickets"].([]any)) != 0 {
+				t.Errorf("open inbox = %v", b)
+			}
+		}},
+		{"finished tickets by title", "ben", "GET", "/api/v1/tickets?team=it-1st-level&status=closed&q=DRUCKER", nil, nil, 200, "", func(t *testing.T, b map[string]any) {
+			list := b["tickets"].([]any)
+			if len(list) != 1 || list[0].(map[string]any)["number"] != "INC-2026-000001" {
+				t.Errorf("closed list = %v", b)
+			}
+		}},
+		{"title text that matches nothing", "ben", "GET", "/api/v1/tickets?team=it-1st-level&status=closed&q=Scanner", nil, nil, 200, "", func(t *testing.T, b map[string]any) {
+			if len(b["tickets"].([]any)) != 0 {
+				t.Errorf("closed list = %v", b)
+			}
+		}},
+		{"unknown status", "ben", "GET", "/api/v1/tickets?status=all", nil, nil, 400, "bad_request", func(t *testing.T, b map[string]any) {
+			if f := b["error"].(map[string]any)["fields"].([]any); f[0].(map[string]any)["field"] != "status" {
+				t.Errorf("fields = %v", f)
+			}
+		}},
 		{"admin assigns", "root", "POST", "/api/v1/tickets/INC-2026-000001/assign", map[string]any{"user": "carla"}, nil, 200, "", nil},
 		{"requester may not assign", "anna", "POST", "/api/v1/tickets/INC-2026-000001/assign", map[string]any{"user": "anna"}, nil, 403, "forbidden", nil},
 		{"first level agent may reassign", "ben", "POST", "/api/v1/tickets/INC-2026-000001/assign", map[string]any{"user": "ben"}, nil, 200, "", func(t *testing.T, b map[string]any) {

@@ -473,6 +473,8 @@ func oaPaths(createBody, transitionBody any, processIDs, transitionIDs []string)
 						commaList("state", "States, comma-separated.", oaObj{"type": "string"}),
 						commaList("priority", "Priorities, comma-separated.", oaRef("Priority")),
 						oaObj{"name": "process", "in": "query", "description": "Only tickets of this process.", "schema": processFilter},
+						oaObj{"name": "q", "in": "query", "description": "A piece of the title, matched case-insensitively.", "schema": oaObj{"type": "string"}},
+						oaObj{"name": "status", "in": "query", "description": "`open` (default; sorted by due time) or `closed` (resolved, closed and cancelled tickets, by number).", "schema": oaObj{"type": "string", "enum": []any{"open", "closed"}, "default": "open"}},
 						oaObj{"name": "limit", "in": "query", "description": "Page size; larger values are capped at 200.", "schema": oaObj{"type": "integer", "minimum": 1, "maximum": 200, "default": 50}},
 						oaObj{"name": "after", "in": "query", "description": "The previous page's `next`.", "schema": oaObj{"type": "string"}},
 					},
