@@ -29,7 +29,13 @@ type apiEnv struct {
 	tokens map[string]string // user → API token
 }
 
-func newAPIEnv(t *testing.T) *apiEnv {
+// extraUser adds a user with roles and teams to an apiEnv.
+type extraUser struct {
+	name         string
+	roles, teams []string
+}
+
+func newAPIEnv(t *testing.T, extra ...extraUser) *apiEnv {
 	t.Helper()
 	loader, err := definition.NewLoader(os.DirFS("../../schemas"))
 	if err != nil {
@@ -63,12 +69,16 @@ func newAPIEnv(t *testing.T) *apiEnv {
 		t.Fatal(err)
 	}
 	env := &apiEnv{tokens: map[string]string{}}
-	for _, u := range []auth.NewUser{
+	users := []auth.NewUser{
 		{Name: "anna", Password: "Sommerfest-2026"},
 		{Name: "ben", Teams: []string{"it-1st-level"}},
 		{Name: "carla", Teams: []string{"it-2nd-level"}},
 		{Name: "root", Roles: []string{"admin"}},
-	} {
+	}
+	for _, x := range extra {
+		users = append(users, auth.NewUser{Name: x.name, Roles: x.roles, Teams: x.teams})
+	}
+	for _, u := range users {
 		if _, err := authn.CreateUser(t.Context(), u); err != nil {
 			t.Fatal(err)
 		}
