@@ -143,7 +143,7 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	eng, err := engine.New(engine.Deps{Store: st, Catalog: live.Catalog, Logger: log})
+	eng, err := engine.New(engine.Deps{Store: st, Users: authn, Catalog: live.Catalog, Logger: log})
 	if err != nil {
 		return err
 	}

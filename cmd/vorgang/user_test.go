@@ -16,6 +16,8 @@ func TestUserCreate(t *testing.T) {
 	}{
 		{"first administrator with a token", []string{"user", "create", "root", "--role", "admin", "--token", "--data", dir}, 0, "API token (shown once): vg_"},
 		{"agent in a team", []string{"user", "create", "ben", "--team", "it-1st-level", "--data", dir}, 0, "created user ben"},
+		{"with a line manager", []string{"user", "create", "dora", "--manager", "ben", "--data", dir}, 0, "created user dora"},
+		{"unknown manager", []string{"user", "create", "emil", "--manager", "nobody", "--data", dir}, 1, "nobody"},
 		{"same name again", []string{"user", "create", "root", "--data", dir}, 1, "root"},
 		{"unknown role", []string{"user", "create", "eve", "--role", "it-agnet", "--data", dir}, 1, "it-agnet"},
 		{"no name", []string{"user", "create", "--role", "admin"}, 2, "Usage"},

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -24,7 +25,14 @@ type Pending struct {
 	Steps      []string `json:"steps"` // roles, one approval each, in order
 	Approvers  []string `json:"approvers"`
 	Comment    string   `json:"comment,omitempty"`
+	// Manager is the requester's line manager when the request was made:
+	// the one who decides "manager" steps (a later change of manager does
+	// not move a pending request).
+	Manager string `json:"manager,omitempty"`
 }
+
+// ManagerRole is the approval role of the requester's line manager.
+const ManagerRole = "manager"
 
 // approvalSteps lists the approvals a transition needs for the ticket's
 // data: count × role, or the roles of the chain level the amount selects.
@@ -59,10 +67,16 @@ func (e *Engine) requestApproval(ctx context.Context, actor *auth.Principal, t *
 	if err != nil {
 		return nil, err
 	}
+	pend := &Pending{Transition: tr.ID.Value, Steps: steps, Comment: comment}
+	if contains(steps, ManagerRole) {
+		if pend.Manager, err = e.managerOf(ctx, t.Requester); err != nil {
+			return nil, err
+		}
+	}
 	if t.Ext == nil {
 		t.Ext = map[string]any{}
 	}
-	t.Ext["approval"] = (&Pending{Transition: tr.ID.Value, Steps: steps, Comment: comment}).record(nil)
+	t.Ext["approval"] = pend.record(nil)
 	now := e.stamp()
 	t.Updated = now
 	entry := &store.HistoryEntry{At: now, Actor: actorName(actor), Type: EntryApprovalRequested,
@@ -78,6 +92,9 @@ func (p *Pending) record(approvers []string) map[string]any {
 	m := map[string]any{"transition": p.Transition, "steps": toAny(p.Steps), "approvers": toAny(approvers)}
 	if p.Comment != "" {
 		m["comment"] = p.Comment
+	}
+	if p.Manager != "" {
+		m["manager"] = p.Manager
 	}
 	return m
 }
@@ -97,6 +114,7 @@ func pendingOf(t *store.Ticket) *Pending {
 		p.Steps = append(p.Steps, s)
 	}
 	p.Approvers = anyStrings(raw["approvers"])
+	p.Manager, _ = raw["manager"].(string)
 	return p
 }
 
@@ -126,7 +144,7 @@ func (e *Engine) Decide(ctx context.Context, actor *auth.Principal, number strin
 		return nil, fmt.Errorf("ticket %s: transition %s no longer needs approval: %w", number, pend.Transition, ErrNotAllowedNow)
 	}
 	step := pend.Steps[len(pend.Approvers)]
-	if !mayApprove(actor, t, step) || contains(pend.Approvers, actor.User) {
+	if !mayApprove(actor, t, pend, step) || contains(pend.Approvers, actor.User) {
 		return nil, fmt.Errorf("approve %s as %s: %w", number, step, ErrForbidden)
 	}
 	reason = strings.TrimSpace(reason)
@@ -170,10 +188,9 @@ func (e *Engine) Decide(ctx context.Context, actor *auth.Principal, number strin
 	return e.apply(ctx, actor, t, p, tr, nil, pend.Comment, EntryApproved, data)
 }
 
-// mayApprove: a holder of the step's role; "manager" is the requester's
-// manager, which the principal does not carry yet, so only administrators
-// decide such steps for now.
-func mayApprove(actor *auth.Principal, t *store.Ticket, role string) bool {
+// mayApprove: a holder of the step's role; for a "manager" step the
+// requester's line manager recorded with the request.
+func mayApprove(actor *auth.Principal, t *store.Ticket, pend *Pending, role string) bool {
 	if actor == nil {
 		return false
 	}
@@ -183,7 +200,28 @@ func mayApprove(actor *auth.Principal, t *store.Ticket, role string) bool {
 	if actor.User == t.Requester {
 		return false // nobody approves their own request
 	}
-	return role != "manager" && actor.HasRole(role)
+	if role == ManagerRole {
+		return pend.Manager != "" && actor.User == pend.Manager
+	}
+	return actor.HasRole(role)
+}
+
+// managerOf returns the line manager of a user from the user directory.
+func (e *Engine) managerOf(ctx context.Context, user string) (string, error) {
+	if e.users == nil || user == "" {
+		return "", fmt.Errorf("the approval needs the requester's manager, and no user directory is configured: %w", ErrNotAllowedNow)
+	}
+	u, err := e.users.User(ctx, user)
+	if errors.Is(err, auth.ErrUserNotFound) {
+		return "", fmt.Errorf("the approval needs the manager of %s, who is no user: %w", user, ErrNotAllowedNow)
+	}
+	if err != nil {
+		return "", fmt.Errorf("engine: manager of %s: %w", user, err)
+	}
+	if u.Manager == "" {
+		return "", fmt.Errorf("the approval needs the manager of %s, and none is on record: %w", user, ErrNotAllowedNow)
+	}
+	return u.Manager, nil
 }
 
 // numberOf reads a number from form data as the store may return it.

@@ -1,7 +1,10 @@
 package engine_test
 
 import (
+	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 
 	"vorgang/core/auth"
@@ -140,5 +143,90 @@ func TestApprovalRejectionAndWithdrawal(t *testing.T) {
 	other, err = f.eng.Transition(ctx, dora, other.Number, engine.TransitionRequest{Transition: "zurueckziehen"})
 	if err != nil || other.State != "zurueckgezogen" || engine.PendingApproval(other) != nil {
 		t.Fatalf("withdrawal while pending: %+v, %v", other, err)
+	}
+}
+
+const managerDesk = `apiVersion: vorgang/v1
+kind: Process
+id: laptop
+title: Laptop
+form: wunsch
+audience: [staff]
+states:
+  - {id: beantragt, category: open}
+  - {id: genehmigt, category: open}
+  - {id: abgelehnt, category: cancelled}
+transitions:
+  - id: genehmigen
+    from: [beantragt]
+    to: genehmigt
+    roles: [requester]
+    approval: {role: manager, reject_to: abgelehnt}
+---
+apiVersion: vorgang/v1
+kind: Form
+id: wunsch
+title: Wunsch
+fields:
+  - {id: modell, type: text, label: Modell, required: true}
+`
+
+// directory is a user directory of the test: name → manager.
+type directory map[string]string
+
+func (d directory) User(_ context.Context, name string) (*auth.User, error) {
+	m, ok := d[name]
+	if !ok {
+		return nil, fmt.Errorf("user %s: %w", name, auth.ErrUserNotFound)
+	}
+	return &auth.User{Name: name, Manager: m}, nil
+}
+
+// TestApprovalByManager: a "manager" step is decided by the requester's
+// line manager as recorded when the approval was requested — who may see
+// the ticket for that — and by nobody else.
+func TestApprovalByManager(t *testing.T) {
+	f := fixtureWith(t, []definition.File{{Path: "laptop.yaml", Data: []byte(managerDesk)}},
+		directory{"dora": "hans", "emil": "", "hans": "", "lena": ""})
+	ctx := t.Context()
+	dora, hans, lena := &auth.Principal{User: "dora"}, &auth.Principal{User: "hans"}, &auth.Principal{User: "lena", Roles: []string{"manager"}}
+
+	tk, err := f.eng.Create(ctx, dora, engine.CreateRequest{Process: "laptop", Data: map[string]any{"modell": "T14"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.eng.Ticket(ctx, hans, tk.Number); !errors.Is(err, engine.ErrNotFound) {
+		t.Fatalf("the manager sees the ticket before an approval is asked: %v", err)
+	}
+	tk, err = f.eng.Transition(ctx, dora, tk.Number, engine.TransitionRequest{Transition: "genehmigen"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := engine.PendingApproval(tk); p == nil || p.Manager != "hans" {
+		t.Fatalf("pending approval = %+v, want one waiting for hans", p)
+	}
+	if _, err := f.eng.Decide(ctx, lena, tk.Number, 0, true, "", "de"); !errors.Is(err, engine.ErrNotFound) && !errors.Is(err, engine.ErrForbidden) {
+		t.Fatalf("someone else with a role named manager approved: %v", err)
+	}
+	if _, err := f.eng.Ticket(ctx, hans, tk.Number); err != nil {
+		t.Fatalf("the manager may not see the ticket to approve: %v", err)
+	}
+	tk, err = f.eng.Decide(ctx, hans, tk.Number, 0, true, "passt", "de")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tk.State != "genehmigt" {
+		t.Errorf("state after the manager's approval = %s", tk.State)
+	}
+
+	// Without a manager on record the request is refused with a reason.
+	emil := &auth.Principal{User: "emil"}
+	tk, err = f.eng.Create(ctx, emil, engine.CreateRequest{Process: "laptop", Data: map[string]any{"modell": "X1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.eng.Transition(ctx, emil, tk.Number, engine.TransitionRequest{Transition: "genehmigen"})
+	if !errors.Is(err, engine.ErrNotAllowedNow) || !strings.Contains(err.Error(), "manager of emil") {
+		t.Errorf("approval without a manager: %v", err)
 	}
 }

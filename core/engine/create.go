@@ -193,15 +193,19 @@ func (e *Engine) Ticket(ctx context.Context, actor *auth.Principal, number strin
 	return t, nil
 }
 
-// maySee: the requester, the assignee, members of the ticket's team, and
-// holders of ticket.read_all.
+// maySee: the requester, the assignee, members of the ticket's team,
+// holders of ticket.read_all, and the manager a pending approval waits for.
 func maySee(actor *auth.Principal, t *store.Ticket) bool {
 	if actor == nil {
 		return false
 	}
-	return actor.User == t.Requester || actor.User == t.Assignee ||
+	if actor.User == t.Requester || actor.User == t.Assignee ||
 		actor.HasPermission("ticket.read_all") ||
-		(actor.InTeam(t.Team) && actor.HasPermission("ticket.read_team"))
+		(actor.InTeam(t.Team) && actor.HasPermission("ticket.read_team")) {
+		return true
+	}
+	p := pendingOf(t)
+	return p != nil && p.Manager == actor.User
 }
 
 func actorName(actor *auth.Principal) string {

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/form"
 	"vorgang/core/store"
@@ -47,15 +48,24 @@ type Deps struct {
 	// Catalog returns the definitions in service (re-read on every call,
 	// so a reload applies at once).
 	Catalog func() *definition.Catalog
+	// Users looks up user records (the requester's manager for approvals).
+	// Optional: without it, approvals by the manager cannot be requested.
+	Users Directory
 	// Logger defaults to slog.Default().
 	Logger *slog.Logger
 	// Now defaults to time.Now; tests fix the clock.
 	Now func() time.Time
 }
 
+// Directory reads user records; *auth.Service implements it.
+type Directory interface {
+	User(ctx context.Context, name string) (*auth.User, error)
+}
+
 // Engine is safe for concurrent use.
 type Engine struct {
 	store   Store
+	users   Directory
 	catalog func() *definition.Catalog
 	log     *slog.Logger
 	now     func() time.Time
@@ -74,7 +84,7 @@ func New(d Deps) (*Engine, error) {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	return &Engine{store: d.Store, catalog: d.Catalog, log: d.Logger, now: d.Now}, nil
+	return &Engine{store: d.Store, users: d.Users, catalog: d.Catalog, log: d.Logger, now: d.Now}, nil
 }
 
 // form returns the compiled form, compiling it once per catalog version.

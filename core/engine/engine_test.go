@@ -41,6 +41,12 @@ func newFixture(t *testing.T) fixture {
 // store, with the clock fixed.
 func fixtureFor(t *testing.T, files []definition.File) fixture {
 	t.Helper()
+	return fixtureWith(t, files, nil)
+}
+
+// fixtureWith is fixtureFor with a user directory.
+func fixtureWith(t *testing.T, files []definition.File, users engine.Directory) fixture {
+	t.Helper()
 	loader, err := definition.NewLoader(os.DirFS("../../schemas"))
 	if err != nil {
 		t.Fatal(err)
@@ -54,7 +60,7 @@ func fixtureFor(t *testing.T, files []definition.File) fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = st.Close(context.Background()) })
-	eng, err := engine.New(engine.Deps{Store: st, Catalog: func() *definition.Catalog { return cat }, Now: func() time.Time { return clock }})
+	eng, err := engine.New(engine.Deps{Store: st, Users: users, Catalog: func() *definition.Catalog { return cat }, Now: func() time.Time { return clock }})
 	if err != nil {
 		t.Fatal(err)
 	}

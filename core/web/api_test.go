@@ -64,7 +64,7 @@ func newAPIEnv(t *testing.T, extra ...extraUser) *apiEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng, err := engine.New(engine.Deps{Store: st, Catalog: catalog, Logger: quiet})
+	eng, err := engine.New(engine.Deps{Store: st, Users: authn, Catalog: catalog, Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
