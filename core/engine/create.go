@@ -35,10 +35,16 @@ func (e *Engine) Create(ctx context.Context, actor *auth.Principal, req CreateRe
 	if req.IdempotencyKey != "" {
 		return e.createOnce(ctx, actor, req.IdempotencyKey, t, entry)
 	}
-	if t.Number, err = e.nextNumber(ctx, t, ""); err != nil {
+	number, release, err := e.nextNumber(ctx, t, "")
+	if err != nil {
 		return nil, err
 	}
-	return t, e.save(ctx, t, entry)
+	t.Number = number
+	if err := e.save(ctx, t, entry); err != nil {
+		release()
+		return nil, err
+	}
+	return t, nil
 }
 
 // prepare checks permission and data and builds the ticket, without its
@@ -82,16 +88,17 @@ func (e *Engine) prepare(actor *auth.Principal, req CreateRequest) (*store.Ticke
 	return t, entry, nil
 }
 
-func (e *Engine) nextNumber(ctx context.Context, t *store.Ticket, owner string) (string, error) {
+func (e *Engine) nextNumber(ctx context.Context, t *store.Ticket, owner string) (number string, release func(), err error) {
 	p := e.catalog().Process(t.Process)
 	year := t.Created.Year()
-	n, err := e.store.ClaimNumber(ctx, numberScope(p, year), owner, func(ctx context.Context, c store.NumberClaim) (bool, error) {
+	scope := numberScope(p, year)
+	n, err := e.store.ClaimNumber(ctx, scope, owner, func(ctx context.Context, c store.NumberClaim) (bool, error) {
 		return e.numberUnused(ctx, formatNumber(p, year, c.N), c.Owner)
 	})
 	if err != nil {
-		return "", fmt.Errorf("engine: number for %s: %w", t.Process, err)
+		return "", nil, fmt.Errorf("engine: number for %s: %w", t.Process, err)
 	}
-	return formatNumber(p, year, n), nil
+	return formatNumber(p, year, n), func() { e.store.ReleaseNumber(scope, n) }, nil
 }
 
 // save chains the first history entry and stores the ticket.

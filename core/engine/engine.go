@@ -27,6 +27,7 @@ type Store interface {
 	UpdateTicket(ctx context.Context, t *store.Ticket, entry *store.HistoryEntry) error
 	History(ctx context.Context, t *store.Ticket) ([]store.HistoryEntry, error)
 	ClaimNumber(ctx context.Context, scope, owner string, unused store.Unused) (int64, error)
+	ReleaseNumber(scope string, n int64)
 	Get(ctx context.Context, coll, id string, out any) error
 	Insert(ctx context.Context, coll string, doc any) error
 	Update(ctx context.Context, coll, id string, expectVersion int64, update bson.M) (int64, error)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -31,11 +32,17 @@ const (
 // would cost every create one more serial write.
 const hintEvery = 16
 
-// orphanWindow is how many of a scope's latest claims are checked for
-// orphans: numbers claimed by a writer that died before its ticket was
-// stored. It bounds the work and covers as many creates in flight at a
-// crash.
-const orphanWindow = 64
+// orphanWindow and orphanHorizon bound the look for orphans — numbers
+// claimed by a writer that died before its ticket was stored — among a
+// scope's latest claims: at most orphanWindow claims, and none claimed
+// more than orphanHorizon before the latest. A create in flight at a crash
+// may have taken its number well before the last one was handed out (a
+// slow request among fast ones), so the window is wide in count and
+// bounded in time.
+const (
+	orphanWindow  = 512
+	orphanHorizon = 2 * time.Minute
+)
 
 // orphanRescan is how long a scope's orphan check holds before it is
 // repeated. With one process on the embedded store the first check finds
@@ -161,6 +168,7 @@ func (s *Store) ClaimNumber(ctx context.Context, scope, owner string, unused Unu
 		// Claimed by another process (or the hint lags): try the next one.
 	}
 	st.last = n
+	s.log.DebugContext(ctx, "number claimed", slog.String("scope", scope), slog.Int64("n", n), slog.String("owner", owner))
 
 	// The number is ours whatever happens to the hint; a failed, skipped or
 	// out-of-order hint write only costs a few duplicate inserts later.
@@ -205,7 +213,8 @@ func (s *Store) reuseOrphan(ctx context.Context, scope, owner string, st *counte
 		if err != nil {
 			return 0, err
 		}
-		st.orphans, st.checkedAt = found, time.Now()
+		st.addOrphans(found...)
+		st.checkedAt = time.Now()
 	}
 	for len(st.orphans) > 0 {
 		n := st.orphans[0]
@@ -214,7 +223,16 @@ func (s *Store) reuseOrphan(ctx context.Context, scope, owner string, st *counte
 		if err := s.Get(ctx, counterClaimsCollection, claimID(scope, n), &c); err != nil {
 			return 0, fmt.Errorf("store: reuse number %d of %s: %w", n, scope, err)
 		}
-		_, err := s.Update(ctx, counterClaimsCollection, c.ID, c.Version,
+		// Ask again: a released number's ticket may have been stored after
+		// all (a lost reply), and time has passed since the look.
+		ok, err := unused(ctx, c)
+		if err != nil {
+			return 0, fmt.Errorf("store: reuse number %d of %s: %w", n, scope, err)
+		}
+		if !ok {
+			continue
+		}
+		_, err = s.Update(ctx, counterClaimsCollection, c.ID, c.Version,
 			bson.M{"$set": bson.M{"owner": owner, "claimed_at": time.Now().UTC()}})
 		if errors.Is(err, ErrConflict) {
 			continue // another process took it over
@@ -222,17 +240,18 @@ func (s *Store) reuseOrphan(ctx context.Context, scope, owner string, st *counte
 		if err != nil {
 			return 0, fmt.Errorf("store: reuse number %d of %s: %w", n, scope, err)
 		}
-		s.log.InfoContext(ctx, "number reused after a crash", slog.String("scope", scope), slog.Int64("n", n))
+		s.log.InfoContext(ctx, "number reused after a crash", slog.String("scope", scope), slog.Int64("n", n), slog.String("owner", owner))
 		return n, nil
 	}
 	return 0, nil
 }
 
-// findOrphans checks the latest orphanWindow claims up to last and
-// returns the stale ones unused declares unused.
+// findOrphans checks the latest claims up to last, newest first, and
+// returns the stale ones unused declares unused, smallest first.
 func (s *Store) findOrphans(ctx context.Context, scope string, last int64, unused Unused) ([]int64, error) {
 	var found []int64
-	for n := max(1, last-orphanWindow+1); n <= last; n++ {
+	var newest time.Time
+	for n := last; n >= 1 && n > last-orphanWindow; n-- {
 		var c NumberClaim
 		err := s.Get(ctx, counterClaimsCollection, claimID(scope, n), &c)
 		if errors.Is(err, ErrNotFound) {
@@ -241,6 +260,12 @@ func (s *Store) findOrphans(ctx context.Context, scope string, last int64, unuse
 		if err != nil {
 			return nil, fmt.Errorf("store: look for unused numbers of %s: %w", scope, err)
 		}
+		if newest.IsZero() {
+			newest = c.ClaimedAt
+		}
+		if c.ClaimedAt.Before(newest.Add(-orphanHorizon)) {
+			break
+		}
 		if !s.Stale(c.ClaimedAt) {
 			continue
 		}
@@ -248,11 +273,37 @@ func (s *Store) findOrphans(ctx context.Context, scope string, last int64, unuse
 		if err != nil {
 			return nil, fmt.Errorf("store: look for unused numbers of %s: %w", scope, err)
 		}
+		s.log.DebugContext(ctx, "stale number claim", slog.String("scope", scope), slog.Int64("n", n), slog.String("owner", c.Owner), slog.Bool("unused", ok))
 		if ok {
 			found = append(found, n)
 		}
 	}
+	slices.Reverse(found)
 	return found, nil
+}
+
+// ReleaseNumber gives back a number ClaimNumber handed out that will not be
+// used (its create failed), so the scope's next ClaimNumber with an unused
+// check hands it out again. A release lost in a crash is found as an
+// orphan after the restart.
+func (s *Store) ReleaseNumber(scope string, n int64) {
+	defer s.locks.lock(countersCollection, scope)()
+	s.counters.mu.Lock()
+	st, ok := s.counters.scopes[scope]
+	s.counters.mu.Unlock()
+	if ok {
+		st.addOrphans(n)
+	}
+}
+
+// addOrphans adds numbers to the sorted orphan list; callers hold the
+// scope's lock.
+func (st *counterState) addOrphans(ns ...int64) {
+	for _, n := range ns {
+		if i, found := slices.BinarySearch(st.orphans, n); !found {
+			st.orphans = slices.Insert(st.orphans, i, n)
+		}
+	}
 }
 
 // saveCounterHint records n as the last number of scope.
