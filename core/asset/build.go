@@ -37,10 +37,13 @@ type Input struct {
 // resolve assets created by earlier rows of the same file as well.
 type resolver func(ctx context.Context, number string) (class string, found bool, err error)
 
+// userCache remembers which user names exist, for the rows of one import.
+type userCache map[string]bool
+
 // build applies in to old (nil: a new asset of class c) and validates the
 // result. Field errors are returned as such; err means a check could not
 // be made.
-func (s *Service) build(ctx context.Context, cat *definition.Catalog, c *definition.AssetClass, old *Asset, in Input, resolve resolver) (*Asset, []form.FieldError, error) {
+func (s *Service) build(ctx context.Context, cat *definition.Catalog, c *definition.AssetClass, old *Asset, in Input, resolve resolver, users userCache) (*Asset, []form.FieldError, error) {
 	lang := in.Lang
 	next := &Asset{Class: c.ID.Value, Data: map[string]any{}, Relations: map[string][]string{}}
 	if old != nil {
@@ -116,7 +119,7 @@ func (s *Service) build(ctx context.Context, cat *definition.Catalog, c *definit
 			errs = append(errs, fieldError(field, form.CodeTooMany, lang))
 			continue
 		}
-		code, err := s.checkTargets(ctx, cat, rel, targets, resolve)
+		code, err := s.checkTargets(ctx, cat, rel, targets, resolve, users)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -136,7 +139,7 @@ func (s *Service) build(ctx context.Context, cat *definition.Catalog, c *definit
 
 // checkTargets returns the code of the first target that must be refused,
 // or "".
-func (s *Service) checkTargets(ctx context.Context, cat *definition.Catalog, rel *definition.AssetRelation, targets []string, resolve resolver) (string, error) {
+func (s *Service) checkTargets(ctx context.Context, cat *definition.Catalog, rel *definition.AssetRelation, targets []string, resolve resolver, users userCache) (string, error) {
 	for _, t := range targets {
 		switch rel.Target {
 		case "asset":
@@ -164,12 +167,22 @@ func (s *Service) checkTargets(ctx context.Context, cat *definition.Catalog, rel
 			if s.users == nil {
 				continue
 			}
-			_, err := s.users.User(ctx, t)
-			if errors.Is(err, auth.ErrUserNotFound) {
-				return form.CodeUnknownReference, nil
+			known, seen := users[t]
+			if !seen {
+				_, err := s.users.User(ctx, t)
+				switch {
+				case errors.Is(err, auth.ErrUserNotFound):
+				case err != nil:
+					return "", fmt.Errorf("asset: look up user %s: %w", t, err)
+				default:
+					known = true
+				}
+				if users != nil {
+					users[t] = known
+				}
 			}
-			if err != nil {
-				return "", fmt.Errorf("asset: look up user %s: %w", t, err)
+			if !known {
+				return form.CodeUnknownReference, nil
 			}
 		}
 	}

@@ -234,6 +234,7 @@ func (s *Service) planImport(ctx context.Context, cat *definition.Catalog, c *de
 		return s.resolveStored(ctx, number)
 	}
 
+	users := userCache{}
 	var rows []*importRow
 	for _, p := range records {
 		row := &importRow{line: p.line}
@@ -297,14 +298,16 @@ func (s *Service) planImport(ctx context.Context, cat *definition.Catalog, c *de
 		if bad {
 			continue
 		}
-		in.Data = f.DecodeForm(values, lang).Data
+		// Numbers are read in English notation, the one Export writes
+		// (1234.5); German notation (1.234,5) is unambiguous anyway.
+		in.Data = f.DecodeForm(values, "en").Data
 		for _, k := range empty {
 			in.Data[k] = nil
 		}
 		for _, k := range checks {
 			in.Data[k] = checkVals[k]
 		}
-		next, errs, err := s.build(ctx, cat, c, row.old, in, resolve)
+		next, errs, err := s.build(ctx, cat, c, row.old, in, resolve, users)
 		if err != nil {
 			return nil, err
 		}

@@ -25,7 +25,7 @@ func (s *Service) Create(ctx context.Context, actor *auth.Principal, in Input) (
 	if in.Number != "" && !ValidNumber(in.Number) {
 		return nil, invalid("number", CodeInvalidNumber, in.Lang)
 	}
-	a, errs, err := s.build(ctx, cat, c, nil, in, s.resolveStored)
+	a, errs, err := s.build(ctx, cat, c, nil, in, s.resolveStored, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -122,7 +122,7 @@ func (s *Service) change(ctx context.Context, actor *auth.Principal, number stri
 	if err != nil {
 		return nil, err
 	}
-	next, errs, err := s.build(ctx, cat, c, old, in, s.resolveStored)
+	next, errs, err := s.build(ctx, cat, c, old, in, s.resolveStored, nil)
 	if err != nil {
 		return nil, err
 	}
