@@ -11,6 +11,7 @@ import (
 	"os"
 	"time"
 
+	"vorgang/core/asset"
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
@@ -124,7 +125,8 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 	live := definition.NewLive(cat)
 	log.Info("definitions loaded", slog.String("source", src.String()), slog.Int("definitions", cat.Len()), slog.String("catalog", cat.Hash()[:12]))
 
-	st, err := store.Open(ctx, store.Config{MongoURI: cfg.mongoURI, DataDir: cfg.dataDir, Logger: log, Collections: append(auth.Collections(), engine.Collections()...)})
+	colls := append(append(auth.Collections(), engine.Collections()...), asset.Collections()...)
+	st, err := store.Open(ctx, store.Config{MongoURI: cfg.mongoURI, DataDir: cfg.dataDir, Logger: log, Collections: colls})
 	if err != nil {
 		return fmt.Errorf("open store: %w", err)
 	}
@@ -143,7 +145,19 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	eng, err := engine.New(engine.Deps{Store: st, Users: authn, Catalog: live.Catalog, Logger: log})
+	assets, err := asset.New(asset.Deps{Store: st, Catalog: live.Catalog, Users: authn, Logger: log})
+	if err != nil {
+		return err
+	}
+	if err := assets.EnsureIndexes(ctx); err != nil {
+		return err
+	}
+	go func() {
+		if err := assets.Warm(ctx); err != nil {
+			log.Warn("asset index not loaded; the first search loads it", slog.String("error", err.Error()))
+		}
+	}()
+	eng, err := engine.New(engine.Deps{Store: st, Users: authn, Catalog: live.Catalog, Logger: log, Refs: assets.RefChecker(), Assets: assets})
 	if err != nil {
 		return err
 	}
@@ -154,7 +168,7 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 			c := live.Catalog()
 			return web.CatalogInfo{Hash: c.Hash(), Definitions: c.Len(), LoadedAt: c.LoadedAt()}
 		},
-		API: &web.APIDeps{Engine: eng, Auth: authn, Catalog: live.Catalog},
+		API: &web.APIDeps{Engine: eng, Auth: authn, Catalog: live.Catalog, Assets: assets},
 	})
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {

@@ -82,6 +82,7 @@ func (e *Engine) prepare(actor *auth.Principal, req CreateRequest) (*store.Ticke
 		Created:   now,
 		Updated:   now,
 		Data:      data,
+		Links:     assetLinks(f.Form(), data),
 	}
 	entry := &store.HistoryEntry{At: now, Actor: actorName(actor), Type: EntryCreated,
 		Data: map[string]any{"state": t.State, "priority": t.Priority, "team": t.Team, "data": data}}
@@ -103,6 +104,7 @@ func (e *Engine) nextNumber(ctx context.Context, t *store.Ticket, owner string) 
 
 // save chains the first history entry and stores the ticket.
 func (e *Engine) save(ctx context.Context, t *store.Ticket, entry *store.HistoryEntry) error {
+	e.linkAssets(ctx, t)
 	chain(t, entry)
 	if err := e.store.CreateTicket(ctx, t, entry); err != nil {
 		return fmt.Errorf("engine: store ticket %s: %w", t.Number, err)

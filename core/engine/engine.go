@@ -56,6 +56,12 @@ type Deps struct {
 	Logger *slog.Logger
 	// Now defaults to time.Now; tests fix the clock.
 	Now func() time.Time
+	// Refs checks the references of form fields (asset fields); nil checks
+	// their shape only.
+	Refs form.RefChecker
+	// Assets, when set, is told about tickets created with an asset field,
+	// so the asset lists them (see linkAssets).
+	Assets AssetLinker
 }
 
 // Directory reads user records; *auth.Service implements it.
@@ -70,6 +76,8 @@ type Engine struct {
 	catalog func() *definition.Catalog
 	log     *slog.Logger
 	now     func() time.Time
+	refs    form.RefChecker
+	assets  AssetLinker
 
 	forms sync.Map // catalog hash + "/" + form id → *form.Compiled
 }
@@ -85,7 +93,7 @@ func New(d Deps) (*Engine, error) {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	return &Engine{store: d.Store, users: d.Users, catalog: d.Catalog, log: d.Logger, now: d.Now}, nil
+	return &Engine{store: d.Store, users: d.Users, catalog: d.Catalog, log: d.Logger, now: d.Now, refs: d.Refs, assets: d.Assets}, nil
 }
 
 // form returns the compiled form, compiling it once per catalog version.
@@ -98,7 +106,7 @@ func (e *Engine) form(cat *definition.Catalog, id string) (*form.Compiled, error
 	if def == nil {
 		return nil, fmt.Errorf("engine: form %s is not defined", id)
 	}
-	c, err := form.Compile(def, form.Config{Now: e.now})
+	c, err := form.Compile(def, form.Config{Now: e.now, Refs: e.refs})
 	if err != nil {
 		return nil, fmt.Errorf("engine: compile form %s: %w", id, err)
 	}

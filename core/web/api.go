@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"vorgang/core/asset"
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
@@ -18,6 +19,8 @@ type APIDeps struct {
 	Engine  *engine.Engine
 	Auth    *auth.Service
 	Catalog func() *definition.Catalog
+	// Assets serves /api/v1/assets when set.
+	Assets *asset.Service
 }
 
 // sessionCookie carries a browser's session token.
@@ -41,6 +44,9 @@ func registerAPI(app *fiber.App, d APIDeps) {
 	v1.Post("/tickets/:number/assign", a.assign)
 	v1.Post("/tickets/:number/approve", a.approve)
 	v1.Post("/tickets/:number/reject", a.reject)
+	if d.Assets != nil {
+		registerAssets(v1, a)
+	}
 }
 
 type api struct{ APIDeps }

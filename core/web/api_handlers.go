@@ -231,6 +231,13 @@ func ticketJSON(t *store.Ticket, hist []store.HistoryEntry) fiber.Map {
 		"team": t.Team, "assignee": t.Assignee, "requester": t.Requester,
 		"due": dueJSON(t.Due), "created": t.Created, "updated": t.Updated, "data": t.Data,
 	}
+	if len(t.Links) > 0 {
+		links := make([]fiber.Map, len(t.Links))
+		for i, l := range t.Links {
+			links[i] = fiber.Map{"kind": l.Kind, "target": l.Target}
+		}
+		m["links"] = links
+	}
 	if p := engine.PendingApproval(t); p != nil {
 		m["approval"] = fiber.Map{"transition": p.Transition, "steps": p.Steps, "approvers": p.Approvers}
 	}

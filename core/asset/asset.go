@@ -1,0 +1,111 @@
+package asset
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"vorgang/core/form"
+)
+
+// Collection names; docs/assets.md describes their fields.
+const (
+	AssetsCollection  = "assets"
+	TicketsCollection = "asset_tickets"
+)
+
+// Collections names the collections the package reads and writes by _id;
+// pass them to store.Config.Collections.
+func Collections() []string { return []string{AssetsCollection, TicketsCollection} }
+
+// Asset is the stored form of a configuration item.
+type Asset struct {
+	// Number is the inventory number, unique across all classes.
+	Number string `bson:"_id" json:"number"`
+	Class  string `bson:"class" json:"class"`
+	Name   string `bson:"name" json:"name"`
+	Status string `bson:"status" json:"status"`
+	// Data holds the class's field values, validated by its form.
+	Data map[string]any `bson:"data,omitempty" json:"data"`
+	// Relations maps a relation id of the class to its targets: inventory
+	// numbers, user names or team ids. A relation without "many" has at
+	// most one target.
+	Relations map[string][]string `bson:"relations,omitempty" json:"relations"`
+	// Targets repeats the relations as "target" and "relation:target" so
+	// that one multikey index answers "assets related to X".
+	Targets []string `bson:"targets,omitempty" json:"-"`
+
+	Version   int64     `bson:"version" json:"version"`
+	Created   time.Time `bson:"created" json:"created"`
+	CreatedBy string    `bson:"created_by" json:"created_by"`
+	Updated   time.Time `bson:"updated" json:"updated"`
+	UpdatedBy string    `bson:"updated_by" json:"updated_by"`
+
+	// History lists every change, oldest first; entry N made version N.
+	History []Change `bson:"history" json:"-"`
+}
+
+// Change is one entry of an asset's history.
+type Change struct {
+	At     time.Time     `bson:"at" json:"at"`
+	Actor  string        `bson:"actor" json:"actor"`
+	Type   string        `bson:"type" json:"type"`
+	Fields []FieldChange `bson:"fields,omitempty" json:"fields,omitempty"`
+}
+
+// History entry types.
+const (
+	ChangeCreated  = "created"
+	ChangeUpdated  = "updated"
+	ChangeRetired  = "retired"
+	ChangeImported = "imported"
+)
+
+// FieldChange is one changed value: "name", "status", "data.<field>" or
+// "relations.<relation>", with the value before and after (nil: absent).
+type FieldChange struct {
+	Field string `bson:"field" json:"field"`
+	Old   any    `bson:"old" json:"old"`
+	New   any    `bson:"new" json:"new"`
+}
+
+// Head is the part of an asset lists and searches return.
+type Head struct {
+	Number  string `json:"number"`
+	Class   string `json:"class"`
+	Name    string `json:"name"`
+	Status  string `json:"status"`
+	Version int64  `json:"version"`
+	// Targets as in Asset.
+	Targets []string `json:"-"`
+}
+
+func headOf(a *Asset) Head {
+	return Head{Number: a.Number, Class: a.Class, Name: a.Name, Status: a.Status, Version: a.Version, Targets: a.Targets}
+}
+
+// Errors the package returns; callers test them with errors.Is.
+var (
+	ErrNotFound  = errors.New("asset not found")
+	ErrForbidden = errors.New("not permitted")
+	// ErrConflict: the asset changed since the caller read it.
+	ErrConflict = errors.New("the asset was changed by someone else")
+	ErrInvalid  = errors.New("invalid input")
+)
+
+// ValidationError lists what is wrong with submitted values, per field.
+// Field is "name", "status", "number", a data field's path or
+// "relations.<id>".
+type ValidationError struct {
+	Fields []form.FieldError
+}
+
+func (e *ValidationError) Error() string {
+	if len(e.Fields) == 1 {
+		return fmt.Sprintf("invalid input: %s: %s", e.Fields[0].Field, e.Fields[0].Message)
+	}
+	return fmt.Sprintf("invalid input in %d fields", len(e.Fields))
+}
+
+// Is makes errors.Is(err, ErrInvalid) true.
+func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }

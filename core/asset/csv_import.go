@@ -1,0 +1,451 @@
+package asset
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"vorgang/core/auth"
+	"vorgang/core/definition"
+	"vorgang/core/form"
+)
+
+// MaxImportRows bounds the rows of one import file.
+const MaxImportRows = 100_000
+
+// ImportOptions configures Import.
+type ImportOptions struct {
+	// Class is the asset class of every row.
+	Class string
+	// DryRun checks the whole file and reports what an import would do,
+	// without writing anything.
+	DryRun bool
+	// Lang selects the language of messages ("de" or "en").
+	Lang string
+}
+
+// ImportReport is what an import did, or with DryRun would do. With
+// Errors nothing was written.
+type ImportReport struct {
+	Class     string     `json:"class"`
+	DryRun    bool       `json:"dry_run"`
+	Rows      int        `json:"rows"`
+	Created   int        `json:"created"`
+	Updated   int        `json:"updated"`
+	Unchanged int        `json:"unchanged"`
+	Errors    []RowError `json:"errors"`
+	// Numbers are the inventory numbers of the rows, in file order
+	// (empty for a new row in a dry run).
+	Numbers []string `json:"numbers,omitempty"`
+}
+
+// RowError is one problem of an import file: its line (1 is the header),
+// the column (empty for the row as a whole), a stable code and a message.
+type RowError struct {
+	Line    int    `json:"line"`
+	Column  string `json:"column,omitempty"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// importRow is one row on its way into the store.
+type importRow struct {
+	line   int
+	number string // given number, or "" for a new asset numbered on import
+	old    *Asset // the stored asset it changes, or nil
+	next   *Asset
+}
+
+// Import reads a CSV file of assets of one class (see csv_format.go and
+// docs/assets.md) for actor, who needs asset.write. It checks every row
+// first; if any is bad, it returns all problems with their lines and writes
+// nothing. Otherwise a row whose inventory number exists changes that asset
+// (unless nothing differs), and any other row creates one, with its given
+// number or the class's next. Importing the same file again changes
+// nothing. An error return means the import could not run or stopped
+// while writing; the rows before it are written, and importing the file
+// again completes it.
+func (s *Service) Import(ctx context.Context, actor *auth.Principal, r io.Reader, opts ImportOptions) (*ImportReport, error) {
+	if !MayWrite(actor) {
+		return nil, fmt.Errorf("import assets: %w", ErrForbidden)
+	}
+	cat := s.catalog()
+	c, err := s.class(cat, opts.Class, "class", opts.Lang)
+	if err != nil {
+		return nil, err
+	}
+	rep := &ImportReport{Class: c.ID.Value, DryRun: opts.DryRun, Errors: []RowError{}}
+	rows, err := s.planImport(ctx, cat, c, r, opts, rep)
+	if err != nil {
+		return nil, err
+	}
+	if len(rep.Errors) > 0 {
+		sort.SliceStable(rep.Errors, func(i, j int) bool { return rep.Errors[i].Line < rep.Errors[j].Line })
+		return rep, nil
+	}
+	for _, row := range rows {
+		switch {
+		case row.old == nil:
+			rep.Created++
+		case len(diff(row.old, row.next)) > 0:
+			rep.Updated++
+		default:
+			rep.Unchanged++
+		}
+	}
+	if !opts.DryRun {
+		if err := s.writeImport(ctx, actor, c, rows); err != nil {
+			return nil, err
+		}
+	}
+	for _, row := range rows {
+		rep.Numbers = append(rep.Numbers, row.next.Number)
+	}
+	return rep, nil
+}
+
+// planImport parses and checks every row.
+func (s *Service) planImport(ctx context.Context, cat *definition.Catalog, c *definition.AssetClass, r io.Reader, opts ImportOptions, rep *ImportReport) ([]*importRow, error) {
+	lang := opts.Lang
+	rowErr := func(line int, col, code string) {
+		rep.Errors = append(rep.Errors, RowError{Line: line, Column: col, Code: code, Message: message(code, lang)})
+	}
+	br := bufio.NewReader(r)
+	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte{0xEF, 0xBB, 0xBF}) {
+		_, _ = br.Discard(3)
+	}
+	first, _ := br.Peek(4096)
+	headerLine, _, _ := bytes.Cut(first, []byte("\n"))
+	cr := csv.NewReader(br)
+	if bytes.Count(headerLine, []byte(";")) > bytes.Count(headerLine, []byte(",")) {
+		cr.Comma = ';'
+	}
+	header, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		rowErr(1, "", form.CodeRequired)
+		return nil, nil
+	}
+	if err != nil {
+		rowErr(1, "", CodeCSVSyntax)
+		return nil, nil
+	}
+	all := csvColumns(c)
+	cols := make([]column, len(header))
+	seenCol := map[string]bool{}
+	for i, h := range header {
+		h = strings.TrimSpace(h)
+		col, ok := findColumn(all, h)
+		if !ok || seenCol[h] {
+			rowErr(1, h, CodeUnknownColumn)
+			continue
+		}
+		seenCol[h] = true
+		cols[i] = col
+	}
+	if len(rep.Errors) > 0 {
+		return nil, nil
+	}
+	cr.FieldsPerRecord = len(header)
+
+	f, err := s.form(cat, c)
+	if err != nil {
+		return nil, err
+	}
+	type parsed struct {
+		line  int
+		cells []string
+	}
+	var records []parsed
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		line, _ := cr.FieldPos(0)
+		var pe *csv.ParseError
+		switch {
+		case errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrFieldCount):
+			rowErr(pe.StartLine, "", CodeFieldCount)
+			continue
+		case errors.As(err, &pe):
+			rowErr(pe.StartLine, "", CodeCSVSyntax)
+			continue
+		case err != nil:
+			return nil, fmt.Errorf("asset: read the import file: %w", err)
+		}
+		if len(records) >= MaxImportRows {
+			rowErr(line, "", form.CodeTooMany)
+			break
+		}
+		records = append(records, parsed{line, rec})
+	}
+	rep.Rows = len(records) + countRowErrors(rep.Errors)
+
+	// Stored assets the file names, read in one go.
+	var given []string
+	numberCol := -1
+	for i, col := range cols {
+		if col.name == ColumnNumber {
+			numberCol = i
+		}
+	}
+	if numberCol >= 0 {
+		for _, p := range records {
+			if n := strings.TrimSpace(p.cells[numberCol]); ValidNumber(n) {
+				given = append(given, n)
+			}
+		}
+	}
+	stored, err := s.loadMany(ctx, given)
+	if err != nil {
+		return nil, err
+	}
+
+	inFile := map[string]string{} // number → class, for relations between rows
+	firstLine := map[string]int{}
+	for _, p := range records {
+		if numberCol < 0 {
+			break
+		}
+		n := strings.TrimSpace(p.cells[numberCol])
+		if _, dup := firstLine[n]; n != "" && !dup {
+			firstLine[n] = p.line
+			inFile[n] = c.ID.Value
+		}
+	}
+	resolve := func(ctx context.Context, number string) (string, bool, error) {
+		if a, ok := stored[number]; ok {
+			return a.Class, true, nil
+		}
+		if class, ok := inFile[number]; ok {
+			return class, true, nil
+		}
+		return s.resolveStored(ctx, number)
+	}
+
+	users := userCache{}
+	var rows []*importRow
+	for _, p := range records {
+		row := &importRow{line: p.line}
+		bad := false
+		in := Input{Class: c.ID.Value, Lang: lang, Relations: map[string][]string{}}
+		values := map[string][]string{}
+		var empty, checks []string
+		checkVals := map[string]bool{}
+		for i, col := range cols {
+			cell := p.cells[i]
+			if !utf8.ValidString(cell) {
+				rowErr(p.line, col.name, CodeInvalidEncoding)
+				bad = true
+				continue
+			}
+			cell = strings.TrimSpace(cell)
+			switch {
+			case col.name == ColumnNumber:
+				row.number = cell
+			case col.name == ColumnName:
+				in.Name = &cell
+			case col.name == ColumnStatus:
+				if cell != "" {
+					in.Status = &cell
+				}
+			case col.relation != nil:
+				in.Relations[col.name] = splitList(cell)
+			case col.field.Type == "checkbox":
+				v, ok := parseBool(cell)
+				if !ok {
+					rowErr(p.line, col.name, CodeNotABoolean)
+					bad = true
+				}
+				checks = append(checks, col.name)
+				checkVals[col.name] = v
+			case cell == "":
+				empty = append(empty, col.name)
+			case col.field.Type == "multiselect":
+				values[col.name] = splitList(cell)
+			default:
+				values[col.name] = []string{cell}
+			}
+		}
+		if row.number != "" {
+			switch {
+			case !ValidNumber(row.number):
+				rowErr(p.line, ColumnNumber, CodeInvalidNumber)
+				bad = true
+			case firstLine[row.number] != p.line:
+				rowErr(p.line, ColumnNumber, CodeDuplicateNumber)
+				bad = true
+			}
+			if old, ok := stored[row.number]; ok {
+				if old.Class != c.ID.Value {
+					rowErr(p.line, ColumnNumber, CodeOtherClass)
+					bad = true
+				}
+				row.old = old
+			}
+		}
+		if bad {
+			continue
+		}
+		// Numbers are read in English notation, the one Export writes
+		// (1234.5); German notation (1.234,5) is unambiguous anyway.
+		in.Data = f.DecodeForm(values, "en").Data
+		for _, k := range empty {
+			in.Data[k] = nil
+		}
+		for _, k := range checks {
+			in.Data[k] = checkVals[k]
+		}
+		next, errs, err := s.build(ctx, cat, c, row.old, in, resolve, users)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range errs {
+			rep.Errors = append(rep.Errors, RowError{Line: p.line, Column: columnOf(e.Field), Code: e.Code, Message: e.Message})
+		}
+		if len(errs) > 0 {
+			continue
+		}
+		next.Number = row.number
+		row.next = next
+		rows = append(rows, row)
+	}
+	return rows, nil
+}
+
+// columnOf maps a field error's path to its CSV column.
+func columnOf(field string) string {
+	field = strings.TrimPrefix(field, "data.")
+	field = strings.TrimPrefix(field, "relations.")
+	if i := strings.IndexAny(field, "[."); i >= 0 {
+		field = field[:i]
+	}
+	return field
+}
+
+// countRowErrors counts the distinct lines with errors so far (rows that
+// could not even be read).
+func countRowErrors(errs []RowError) int {
+	lines := map[int]bool{}
+	for _, e := range errs {
+		lines[e.Line] = true
+	}
+	return len(lines)
+}
+
+// loadMany reads the stored assets with the numbers; missing ones are
+// left out.
+func (s *Service) loadMany(ctx context.Context, numbers []string) (map[string]*Asset, error) {
+	out := map[string]*Asset{}
+	if s.mem != nil {
+		if err := s.Warm(ctx); err != nil {
+			return nil, err
+		}
+		for _, n := range numbers {
+			if _, ok := s.mem.get(n); !ok {
+				continue
+			}
+			a, err := s.load(ctx, n)
+			if isNotFound(err) {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			out[n] = a
+		}
+		return out, nil
+	}
+	coll := s.store.DB().Collection(AssetsCollection)
+	for start := 0; start < len(numbers); start += 500 {
+		batch := numbers[start:min(start+500, len(numbers))]
+		cur, err := coll.Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: batch}}}})
+		if err != nil {
+			return nil, fmt.Errorf("asset: read assets: %w", err)
+		}
+		var list []*Asset
+		if err := cur.All(ctx, &list); err != nil {
+			return nil, fmt.Errorf("asset: read assets: %w", err)
+		}
+		for _, a := range list {
+			a.normalize()
+			out[a.Number] = a
+		}
+	}
+	return out, nil
+}
+
+// importBatch is how many new assets one insert carries.
+const importBatch = 100
+
+// writeImport stores the planned rows: new assets with given numbers in
+// batches, new assets without numbers one by one (each takes the next
+// number), changed assets by compare-and-set.
+func (s *Service) writeImport(ctx context.Context, actor *auth.Principal, c *definition.AssetClass, rows []*importRow) error {
+	now := s.stamp()
+	who := actorName(actor)
+	var batch []*Asset
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		docs := make([]any, len(batch))
+		for i, a := range batch {
+			docs[i] = a
+		}
+		_, err := s.store.DB().Collection(AssetsCollection).InsertMany(ctx, docs, options.InsertMany().SetOrdered(true))
+		var bwe mongo.BulkWriteException
+		if errors.As(err, &bwe) && len(bwe.WriteErrors) > 0 {
+			// Rows before the failing one are stored.
+			for _, a := range batch[:bwe.WriteErrors[0].Index] {
+				s.indexed(a)
+			}
+			return fmt.Errorf("asset: import: %s was created meanwhile; import the file again: %w", batch[bwe.WriteErrors[0].Index].Number, ErrConflict)
+		}
+		if err != nil {
+			return fmt.Errorf("asset: import: store assets: %w", err)
+		}
+		for _, a := range batch {
+			s.indexed(a)
+		}
+		batch = batch[:0]
+		return nil
+	}
+	for _, row := range rows {
+		a := row.next
+		if row.old != nil {
+			if _, err := s.commit(ctx, actor, row.old, a, ChangeImported); err != nil {
+				return fmt.Errorf("line %d: %w", row.line, err)
+			}
+			continue
+		}
+		a.Version = 1
+		a.Created, a.Updated, a.CreatedBy, a.UpdatedBy = now, now, who, who
+		a.History = []Change{{At: now, Actor: who, Type: ChangeImported, Fields: diff(nil, a)}}
+		if row.number == "" {
+			if err := s.insertNew(ctx, c, a); err != nil {
+				return fmt.Errorf("line %d: %w", row.line, err)
+			}
+			s.indexed(a)
+			continue
+		}
+		batch = append(batch, a)
+		if len(batch) == importBatch {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return flush()
+}

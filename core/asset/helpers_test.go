@@ -1,0 +1,118 @@
+package asset_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"testing"
+	"time"
+
+	"vorgang/core/asset"
+	"vorgang/core/auth"
+	"vorgang/core/definition"
+	"vorgang/core/store"
+)
+
+var clock = time.Date(2026, 11, 27, 9, 30, 0, 0, time.UTC)
+
+// Principals: a writer, a reader and someone without asset permissions.
+var (
+	writer = &auth.Principal{User: "wanda", Permissions: map[string]bool{asset.PermWrite: true}}
+	reader = &auth.Principal{User: "rolf", Permissions: map[string]bool{asset.PermRead: true}}
+	nobody = &auth.Principal{User: "nina", Permissions: map[string]bool{}}
+)
+
+// fixture is a service over the shipped definitions and a fresh embedded
+// store, with users "keeper1" and "keeper2".
+type fixture struct {
+	svc   *asset.Service
+	store *store.Store
+	cat   *definition.Catalog
+	users *auth.Service
+}
+
+func shippedCatalog(t testing.TB) *definition.Catalog {
+	t.Helper()
+	loader, err := definition.NewLoader(os.DirFS("../../schemas"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var files []definition.File
+	for _, d := range []string{"processes", "forms", "scripts"} {
+		fs, err := definition.ReadFS(os.DirFS("../../"+d), d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, fs...)
+	}
+	cat, diags := loader.Compile(files)
+	if cat == nil {
+		t.Fatalf("definitions: %v", diags)
+	}
+	return cat
+}
+
+func newFixture(t testing.TB) *fixture {
+	t.Helper()
+	return fixtureOn(t, t.TempDir(), nil)
+}
+
+// fixtureOn opens dir; memory selects the search path (nil: the default).
+func fixtureOn(t testing.TB, dir string, memory *bool) *fixture {
+	t.Helper()
+	cat := shippedCatalog(t)
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	st, err := store.Open(t.Context(), store.Config{DataDir: dir, Logger: quiet,
+		Collections: append(auth.Collections(), asset.Collections()...)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close(context.Background()) })
+	catalog := func() *definition.Catalog { return cat }
+	users, err := auth.New(auth.Config{Store: st, Catalog: catalog, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"keeper1", "keeper2"} {
+		if _, err := users.User(t.Context(), name); err == nil {
+			continue
+		}
+		if _, err := users.CreateUser(t.Context(), auth.NewUser{Name: name}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	svc, err := asset.New(asset.Deps{Store: st, Catalog: catalog, Users: users, Logger: quiet, Now: func() time.Time { return clock }, MemoryIndex: memory})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.EnsureIndexes(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	return &fixture{svc: svc, store: st, cat: cat, users: users}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// mustCreate creates an asset as writer.
+func (f *fixture) mustCreate(t testing.TB, in asset.Input) *asset.Asset {
+	t.Helper()
+	a, err := f.svc.Create(t.Context(), writer, in)
+	if err != nil {
+		t.Fatalf("create %s %v: %v", in.Class, in.Name, err)
+	}
+	return a
+}
+
+// codes lists the field codes of a validation error as "field:code".
+func codes(err error) []string {
+	var verr *asset.ValidationError
+	if !asErr(err, &verr) {
+		return nil
+	}
+	var out []string
+	for _, f := range verr.Fields {
+		out = append(out, f.Field+":"+f.Code)
+	}
+	return out
+}

@@ -1,0 +1,69 @@
+package asset
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// Reader is the read-only view of the assets that trusted code (Lua
+// hooks) gets: no principal, no writes. *Service implements it.
+type Reader interface {
+	// Find returns the assets matching q, full records without their
+	// history, at most MaxPage, and the cursor of the next page.
+	Find(ctx context.Context, q Query) ([]*Asset, string, error)
+	// Asset returns one asset without its history, or an error wrapping
+	// ErrNotFound.
+	Asset(ctx context.Context, number string) (*Asset, error)
+	// LinkedTickets returns the numbers of the tickets linked to an asset
+	// (bookings of a vehicle, incidents of a printer), oldest first.
+	LinkedTickets(ctx context.Context, number string) ([]string, error)
+}
+
+var _ Reader = (*Service)(nil)
+
+// Find implements Reader.
+func (s *Service) Find(ctx context.Context, q Query) ([]*Asset, string, error) {
+	heads, next, err := s.search(ctx, q)
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]*Asset, 0, len(heads))
+	for _, h := range heads {
+		a, err := s.load(ctx, h.Number)
+		if isNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return nil, "", err
+		}
+		a.History = nil
+		out = append(out, a)
+	}
+	return out, next, nil
+}
+
+// Asset implements Reader.
+func (s *Service) Asset(ctx context.Context, number string) (*Asset, error) {
+	a, err := s.load(ctx, number)
+	if err != nil {
+		return nil, err
+	}
+	a.History = nil
+	return a, nil
+}
+
+// LinkedTickets implements Reader.
+func (s *Service) LinkedTickets(ctx context.Context, number string) ([]string, error) {
+	refs, err := s.linkedTickets(ctx, number)
+	if err != nil {
+		return nil, fmt.Errorf("asset: tickets of %s: %w", number, err)
+	}
+	out := make([]string, len(refs))
+	for i, r := range refs {
+		out[i] = r.Number
+	}
+	return out, nil
+}
+
+func isNotFound(err error) bool { return errors.Is(err, ErrNotFound) }

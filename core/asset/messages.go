@@ -1,0 +1,62 @@
+package asset
+
+import "vorgang/core/form"
+
+// Codes of the checks the package makes itself; the form's own codes
+// (form.CodeRequired and friends) are used where they fit.
+const (
+	CodeUnknownClass    = "unknown_class"    // no asset class with the id
+	CodeUnknownStatus   = "unknown_status"   // not a status of the class
+	CodeUnknownRelation = "unknown_relation" // not a relation of the class
+	CodeInvalidNumber   = "invalid_number"   // not a well-formed inventory number
+	CodeWrongClass      = "wrong_class"      // a relation target of another class than the relation allows
+	CodeOtherClass      = "other_class"      // the inventory number belongs to an asset of another class
+	CodeDuplicateNumber = "duplicate_number" // the same inventory number twice in one file
+	CodeNotABoolean     = "not_a_boolean"    // a checkbox cell that is not yes/no
+	CodeFieldCount      = "field_count"      // a CSV row with more or fewer cells than the header
+	CodeCSVSyntax       = "csv_syntax"       // a CSV row that cannot be read (quotes)
+	CodeInvalidEncoding = "invalid_encoding" // a CSV row that is not UTF-8
+	CodeUnknownColumn   = "unknown_column"   // a CSV header naming nothing of the class
+	CodeRetired         = "retired"          // a retired asset cannot be linked or retired again
+)
+
+var messages = map[string][2]string{
+	CodeUnknownClass:          {"Diese Anlagenklasse gibt es nicht.", "There is no such asset class."},
+	CodeUnknownStatus:         {"Diesen Status hat die Anlagenklasse nicht.", "The asset class has no such status."},
+	CodeUnknownRelation:       {"Diese Beziehung hat die Anlagenklasse nicht.", "The asset class has no such relation."},
+	CodeInvalidNumber:         {"Inventarnummern bestehen aus Buchstaben, Ziffern, '-', '_' und '.' (höchstens 40 Zeichen).", "Inventory numbers consist of letters, digits, '-', '_' and '.' (at most 40 characters)."},
+	CodeWrongClass:            {"Das Ziel gehört zu einer anderen Anlagenklasse.", "The target belongs to another asset class."},
+	CodeOtherClass:            {"Die Inventarnummer gehört zu einem Gerät einer anderen Klasse.", "The inventory number belongs to an asset of another class."},
+	CodeDuplicateNumber:       {"Die Inventarnummer steht mehrfach in der Datei.", "The inventory number appears more than once in the file."},
+	CodeNotABoolean:           {"Bitte ja oder nein angeben.", "Please give yes or no."},
+	CodeFieldCount:            {"Die Zeile hat nicht so viele Spalten wie die Kopfzeile.", "The row does not have as many columns as the header."},
+	CodeCSVSyntax:             {"Die Zeile ist kein gültiges CSV (Anführungszeichen prüfen).", "The row is not valid CSV (check the quotes)."},
+	CodeInvalidEncoding:       {"Die Zeile ist nicht in UTF-8 kodiert.", "The row is not encoded in UTF-8."},
+	CodeUnknownColumn:         {"Diese Spalte kennt die Anlagenklasse nicht.", "The asset class has no such column."},
+	CodeRetired:               {"Das Gerät ist ausgesondert.", "The asset is retired."},
+	form.CodeRequired:         {"Bitte ausfüllen.", "Please fill in."},
+	form.CodeTooLong:          {"Der Text ist zu lang.", "The text is too long."},
+	form.CodeTooMany:          {"Diese Beziehung erlaubt nur ein Ziel.", "This relation allows one target only."},
+	form.CodeUnknownReference: {"Das Ziel gibt es nicht.", "The target does not exist."},
+	form.CodeInvalidType:      {"Der Wert hat die falsche Art.", "The value has the wrong kind."},
+}
+
+// message returns the text of a code in lang ("en" or German).
+func message(code, lang string) string {
+	m, ok := messages[code]
+	if !ok {
+		return code
+	}
+	if lang == "en" {
+		return m[1]
+	}
+	return m[0]
+}
+
+func fieldError(field, code, lang string) form.FieldError {
+	return form.FieldError{Field: field, Code: code, Message: message(code, lang)}
+}
+
+func invalid(field, code, lang string) error {
+	return &ValidationError{Fields: []form.FieldError{fieldError(field, code, lang)}}
+}

@@ -1,0 +1,169 @@
+package asset
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"go.mongodb.org/mongo-driver/bson"
+
+	"vorgang/core/auth"
+	"vorgang/core/store"
+)
+
+// Create stores a new asset of in.Class for actor, who needs asset.write.
+// The number is in.Number when given, else the class's next one.
+func (s *Service) Create(ctx context.Context, actor *auth.Principal, in Input) (*Asset, error) {
+	if !MayWrite(actor) {
+		return nil, fmt.Errorf("create an asset: %w", ErrForbidden)
+	}
+	cat := s.catalog()
+	c, err := s.class(cat, in.Class, "class", in.Lang)
+	if err != nil {
+		return nil, err
+	}
+	if in.Number != "" && !ValidNumber(in.Number) {
+		return nil, invalid("number", CodeInvalidNumber, in.Lang)
+	}
+	a, errs, err := s.build(ctx, cat, c, nil, in, s.resolveStored, nil)
+	if err != nil {
+		return nil, err
+	}
+	if len(errs) > 0 {
+		return nil, &ValidationError{Fields: errs}
+	}
+	now := s.stamp()
+	a.Version = 1
+	a.Created, a.Updated = now, now
+	a.CreatedBy, a.UpdatedBy = actorName(actor), actorName(actor)
+	a.History = []Change{{At: now, Actor: actorName(actor), Type: ChangeCreated, Fields: diff(nil, a)}}
+	if in.Number != "" {
+		a.Number = in.Number
+		err = s.store.Insert(ctx, AssetsCollection, a)
+		if errors.Is(err, store.ErrDuplicate) {
+			return nil, &ValidationError{Fields: append(errs, fieldError("number", CodeDuplicateNumber, in.Lang))}
+		}
+		if err != nil {
+			return nil, fmt.Errorf("asset: store %s: %w", a.Number, err)
+		}
+	} else if err := s.insertNew(ctx, c, a); err != nil {
+		return nil, err
+	}
+	s.indexed(a)
+	s.log.InfoContext(ctx, "asset created", "asset", a.Number, "class", a.Class, "actor", actorName(actor))
+	return a, nil
+}
+
+// Get returns the asset with the number, history included.
+func (s *Service) Get(ctx context.Context, actor *auth.Principal, number string) (*Asset, error) {
+	if !MayRead(actor) {
+		return nil, fmt.Errorf("read asset %s: %w", number, ErrForbidden)
+	}
+	return s.load(ctx, number)
+}
+
+func (s *Service) load(ctx context.Context, number string) (*Asset, error) {
+	if !ValidNumber(number) {
+		return nil, fmt.Errorf("asset %q: %w", number, ErrNotFound)
+	}
+	var a Asset
+	err := s.store.Get(ctx, AssetsCollection, number, &a)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("asset %s: %w", number, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("asset: read %s: %w", number, err)
+	}
+	a.normalize()
+	return &a, nil
+}
+
+// Update changes an asset as in says (see Input). version is the version
+// the caller saw; 0 means "whatever is current". An edit that changes
+// nothing is not recorded.
+func (s *Service) Update(ctx context.Context, actor *auth.Principal, number string, version int64, in Input) (*Asset, error) {
+	return s.change(ctx, actor, number, version, in, ChangeUpdated)
+}
+
+// Retire moves an asset to its class's last status ("retired"). Retiring
+// a retired asset changes nothing.
+func (s *Service) Retire(ctx context.Context, actor *auth.Principal, number string, version int64, lang string) (*Asset, error) {
+	if !MayWrite(actor) {
+		return nil, fmt.Errorf("retire asset %s: %w", number, ErrForbidden)
+	}
+	old, err := s.load(ctx, number)
+	if err != nil {
+		return nil, err
+	}
+	c := s.catalog().AssetClass(old.Class)
+	if c == nil {
+		return nil, invalid("class", CodeUnknownClass, lang)
+	}
+	retired := RetiredStatus(c)
+	return s.change(ctx, actor, number, version, Input{Status: &retired, Lang: lang}, ChangeRetired)
+}
+
+func (s *Service) change(ctx context.Context, actor *auth.Principal, number string, version int64, in Input, kind string) (*Asset, error) {
+	if !MayWrite(actor) {
+		return nil, fmt.Errorf("change asset %s: %w", number, ErrForbidden)
+	}
+	old, err := s.load(ctx, number)
+	if err != nil {
+		return nil, err
+	}
+	if version != 0 && version != old.Version {
+		return nil, fmt.Errorf("asset %s is at version %d, not %d: %w", number, old.Version, version, ErrConflict)
+	}
+	if in.Class != "" && in.Class != old.Class {
+		return nil, invalid("class", CodeOtherClass, in.Lang)
+	}
+	cat := s.catalog()
+	c, err := s.class(cat, old.Class, "class", in.Lang)
+	if err != nil {
+		return nil, err
+	}
+	next, errs, err := s.build(ctx, cat, c, old, in, s.resolveStored, nil)
+	if err != nil {
+		return nil, err
+	}
+	if len(errs) > 0 {
+		return nil, &ValidationError{Fields: errs}
+	}
+	return s.commit(ctx, actor, old, next, kind)
+}
+
+// commit writes next over old with one history entry, unless nothing
+// changed.
+func (s *Service) commit(ctx context.Context, actor *auth.Principal, old, next *Asset, kind string) (*Asset, error) {
+	changes := diff(old, next)
+	if len(changes) == 0 {
+		return old, nil
+	}
+	now := s.stamp()
+	entry := Change{At: now, Actor: actorName(actor), Type: kind, Fields: changes}
+	set := bson.M{
+		"name": next.Name, "status": next.Status, "data": next.Data, "relations": next.Relations,
+		"targets": next.Targets, "updated": now, "updated_by": actorName(actor),
+	}
+	v, err := s.store.Update(ctx, AssetsCollection, old.Number, old.Version, bson.M{"$set": set, "$push": bson.M{"history": entry}})
+	switch {
+	case errors.Is(err, store.ErrConflict):
+		return nil, fmt.Errorf("asset %s: %w", old.Number, ErrConflict)
+	case errors.Is(err, store.ErrNotFound):
+		return nil, fmt.Errorf("asset %s: %w", old.Number, ErrNotFound)
+	case err != nil:
+		return nil, fmt.Errorf("asset: update %s: %w", old.Number, err)
+	}
+	next.Version = v
+	next.Updated, next.UpdatedBy = now, actorName(actor)
+	next.History = append(append([]Change(nil), old.History...), entry)
+	s.indexed(next)
+	return next, nil
+}
+
+// indexed records a written asset in the in-memory index.
+func (s *Service) indexed(a *Asset) {
+	if s.mem != nil {
+		s.mem.put(headOf(a))
+	}
+}

@@ -1,0 +1,99 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+
+	"vorgang/core/auth"
+	"vorgang/core/definition"
+	"vorgang/core/store"
+)
+
+// EntryLinked is the history entry of a link added to a ticket.
+const EntryLinked = "linked"
+
+// LinkAsset is the kind of a ticket's link to an asset.
+const LinkAsset = "asset"
+
+// AssetLinker records on an asset that a ticket concerns it;
+// *asset.Service implements it. actor nil is the system.
+type AssetLinker interface {
+	LinkTicket(ctx context.Context, actor *auth.Principal, asset, ticket string) error
+}
+
+// assetLinks are the links of a new ticket to the assets its form's
+// top-level asset fields name.
+func assetLinks(f *definition.Form, data map[string]any) []store.Link {
+	var out []store.Link
+	for _, fl := range f.AllFields() {
+		if id, ok := data[fl.ID.Value].(string); ok && fl.Type == "asset" && id != "" {
+			out = append(out, store.Link{Kind: LinkAsset, Target: id})
+		}
+	}
+	return out
+}
+
+// linkAssets tells the assets a new ticket links that it does, before the
+// ticket is stored: a crash in between leaves an asset naming a ticket
+// that does not link it back, which readers of the asset's tickets check
+// for, never a link the asset does not know. A failure is logged, not
+// fatal: the ticket itself holds the link.
+func (e *Engine) linkAssets(ctx context.Context, t *store.Ticket) {
+	if e.assets == nil {
+		return
+	}
+	for _, l := range t.Links {
+		if l.Kind != LinkAsset {
+			continue
+		}
+		if err := e.assets.LinkTicket(ctx, nil, l.Target, t.Number); err != nil {
+			e.log.WarnContext(ctx, "the asset does not list the new ticket", "ticket", t.Number, "asset", l.Target, "error", err)
+		}
+	}
+}
+
+// Link adds a link to a ticket (an asset, another ticket), recorded in its
+// history. Linking what is linked already changes nothing. The actor must
+// see the ticket and work tickets, or be its requester. version as in
+// Comment.
+func (e *Engine) Link(ctx context.Context, actor *auth.Principal, number string, version int64, link store.Link) (*store.Ticket, error) {
+	t, err := e.Ticket(ctx, actor, number)
+	if err != nil {
+		return nil, err
+	}
+	if version != 0 && version != t.Version {
+		return nil, fmt.Errorf("ticket %s is at version %d, not %d: %w", number, t.Version, version, ErrConflict)
+	}
+	if !actor.HasPermission("ticket.work") && actor.User != t.Requester {
+		return nil, fmt.Errorf("link ticket %s: %w", number, ErrForbidden)
+	}
+	if link.Kind == "" || link.Target == "" {
+		return nil, invalid("target", "required", "a link needs a kind and a target")
+	}
+	for _, l := range t.Links {
+		if l == link {
+			return t, nil
+		}
+	}
+	before := t.Links
+	t.Links = append(append([]store.Link(nil), t.Links...), link)
+	now := e.stamp()
+	t.Updated = now
+	entry := &store.HistoryEntry{At: now, Actor: actorName(actor), Type: EntryLinked,
+		Data: map[string]any{"kind": link.Kind, "target": link.Target}}
+	if err := e.commit(ctx, t, entry); err != nil {
+		t.Links = before
+		return nil, err
+	}
+	return t, nil
+}
+
+// Links reports whether t links the target with kind.
+func Links(t *store.Ticket, kind, target string) bool {
+	for _, l := range t.Links {
+		if l.Kind == kind && l.Target == target {
+			return true
+		}
+	}
+	return false
+}
