@@ -46,7 +46,7 @@ func (s *vm) openSandbox() *lua.LTable {
 	}
 
 	str := globals.RawGetString(lua.StringLibName).(*lua.LTable)
-	str.RawSetString("dump", lua.LNil)
+	str.RawSetString("dump", s.unavailable("string.dump"))
 	s.boundStrings(str)
 	// The string metatable's __index is the string table itself (for
 	// ("x"):upper()); hide it from getmetatable so it cannot be changed.
@@ -54,7 +54,7 @@ func (s *vm) openSandbox() *lua.LTable {
 		mt.RawSetString("__metatable", lua.LFalse)
 	}
 	math := globals.RawGetString(lua.MathLibName).(*lua.LTable)
-	math.RawSetString("randomseed", lua.LNil)
+	math.RawSetString("randomseed", s.unavailable("math.randomseed"))
 
 	base.RawSetString(lua.StringLibName, s.readOnly(str))
 	base.RawSetString(lua.TabLibName, s.readOnly(globals.RawGetString(lua.TabLibName).(*lua.LTable)))
@@ -66,8 +66,33 @@ func (s *vm) openSandbox() *lua.LTable {
 	}
 	for _, name := range unsafeGlobals {
 		globals.RawSetString(name, lua.LNil)
+		if base.RawGetString(name) == lua.LNil {
+			base.RawSetString(name, s.unavailable(name))
+		}
+	}
+	// Missing libraries explain themselves instead of "attempt to index a
+	// nil value".
+	for _, name := range []string{"os", "io", "debug", "package", "coroutine", "channel"} {
+		mt := L.NewTable()
+		mt.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
+			L.RaiseError("the %s library is not available in scripts (%s.%s)", name, name, L.ToString(2))
+			return 0
+		}))
+		mt.RawSetString("__newindex", mt.RawGetString("__index"))
+		mt.RawSetString("__metatable", lua.LFalse)
+		stub := L.NewTable()
+		L.SetMetatable(stub, mt)
+		base.RawSetString(name, stub)
 	}
 	return base
+}
+
+// unavailable is a function that explains that name is not offered.
+func (s *vm) unavailable(name string) *lua.LFunction {
+	return s.L.NewFunction(func(L *lua.LState) int {
+		L.RaiseError("%s is not available in scripts", name)
+		return 0
+	})
 }
 
 // readOnly returns a view of t that can be read but not changed, so one

@@ -155,29 +155,41 @@ func (s *vm) strMatch(L *lua.LState) int {
 func (s *vm) strGmatch(L *lua.LState) int {
 	str := L.CheckString(1)
 	pattern := L.CheckString(2)
-	mds := s.find(L, pattern, str, 0, -1)
-	next := 0
+	pos := 0
 	L.Push(L.NewFunction(func(L *lua.LState) int {
-		if next >= len(mds) {
+		if pos > len(str) {
 			return 0
 		}
-		md := mds[next]
-		next++
+		mds := s.find(L, pattern, str, pos, 1)
+		if len(mds) == 0 {
+			pos = len(str) + 1
+			return 0
+		}
+		md := mds[0]
+		pos = max(md.Capture(0)+1, md.Capture(1))
 		return pushCaptures(L, str, md, true)
 	}))
 	return 1
 }
 
+// strGsub finds one match at a time, so a replacement that makes the
+// result too large stops at once rather than after every match was found.
 func (s *vm) strGsub(L *lua.LState) int {
 	str := L.CheckString(1)
 	pattern := L.CheckString(2)
 	L.CheckTypes(3, lua.LTString, lua.LTNumber, lua.LTTable, lua.LTFunction)
 	repl := L.Get(3)
 	limit := L.OptInt(4, -1)
-	mds := s.find(L, pattern, str, 0, limit)
+	anchored := strings.HasPrefix(pattern, "^")
 	var out strings.Builder
-	last := 0
-	for _, md := range mds {
+	last, pos, n := 0, 0, 0
+	for pos <= len(str) && (limit < 0 || n < limit) {
+		mds := s.find(L, pattern, str, pos, 1)
+		if len(mds) == 0 {
+			break
+		}
+		md := mds[0]
+		n++
 		start, end := md.Capture(0), md.Capture(1)
 		var replacement string
 		keep := false
@@ -193,8 +205,7 @@ func (s *vm) strGsub(L *lua.LState) int {
 			}
 		case *lua.LFunction:
 			L.Push(r)
-			n := pushCaptures(L, str, md, true)
-			L.Call(n, 1)
+			L.Call(pushCaptures(L, str, md, true), 1)
 			v := L.Get(-1)
 			L.Pop(1)
 			if lua.LVIsFalse(v) {
@@ -213,10 +224,14 @@ func (s *vm) strGsub(L *lua.LState) int {
 		if out.Len() > s.rt.cfg.MaxString {
 			L.RaiseError("string.gsub: the result would have more than %d bytes", s.rt.cfg.MaxString)
 		}
+		if anchored {
+			break
+		}
+		pos = max(start+1, end)
 	}
 	out.WriteString(str[last:])
 	L.Push(lua.LString(out.String()))
-	L.Push(lua.LNumber(len(mds)))
+	L.Push(lua.LNumber(n))
 	return 2
 }
 
