@@ -32,13 +32,23 @@ func (e *Engine) Create(ctx context.Context, actor *auth.Principal, req CreateRe
 	if err != nil {
 		return nil, err
 	}
+	follow, err := e.createHooks(ctx, actor, t, entry, req.Lang)
+	if err != nil {
+		return nil, err
+	}
 	if req.IdempotencyKey != "" {
-		return e.createOnce(ctx, actor, req.IdempotencyKey, t, entry)
+		created, err := e.createOnce(ctx, actor, req.IdempotencyKey, t, entry)
+		e.afterCreate(ctx, created, entry, follow)
+		return created, err
 	}
 	if t.Number, err = e.nextNumber(ctx, t); err != nil {
 		return nil, err
 	}
-	return t, e.save(ctx, t, entry)
+	if err := e.save(ctx, t, entry); err != nil {
+		return nil, err
+	}
+	e.afterCreate(ctx, t, entry, follow)
+	return t, nil
 }
 
 // prepare checks permission and data and builds the ticket, without its

@@ -15,6 +15,7 @@ import (
 
 	"vorgang/core/definition"
 	"vorgang/core/form"
+	"vorgang/core/script"
 	"vorgang/core/store"
 )
 
@@ -39,7 +40,7 @@ type Store interface {
 
 // Collections names the collections the engine reads and writes by _id
 // beyond the store's own; pass them to store.Config.Collections.
-func Collections() []string { return []string{createsCollection} }
+func Collections() []string { return []string{createsCollection, jobRunsCollection} }
 
 // Deps configures an Engine. Store and Catalog are required.
 type Deps struct {
@@ -51,6 +52,11 @@ type Deps struct {
 	Logger *slog.Logger
 	// Now defaults to time.Now; tests fix the clock.
 	Now func() time.Time
+	// Scripts runs the processes' Lua hooks; nil: a runtime with the
+	// defaults of script.Config, closed by Close.
+	Scripts *script.Runtime
+	// Assets answers scripts' asset queries; nil: none.
+	Assets AssetFinder
 }
 
 // Engine is safe for concurrent use.
@@ -59,6 +65,10 @@ type Engine struct {
 	catalog func() *definition.Catalog
 	log     *slog.Logger
 	now     func() time.Time
+	scripts *script.Runtime
+	assets  AssetFinder
+	// ownScripts: the engine made scripts and closes it.
+	ownScripts bool
 
 	forms sync.Map // catalog hash + "/" + form id → *form.Compiled
 }
@@ -74,7 +84,11 @@ func New(d Deps) (*Engine, error) {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	return &Engine{store: d.Store, catalog: d.Catalog, log: d.Logger, now: d.Now}, nil
+	e := &Engine{store: d.Store, catalog: d.Catalog, log: d.Logger, now: d.Now, scripts: d.Scripts, assets: d.Assets}
+	if e.scripts == nil {
+		e.scripts, e.ownScripts = script.New(script.Config{Logger: d.Logger, Now: d.Now}), true
+	}
+	return e, nil
 }
 
 // form returns the compiled form, compiling it once per catalog version.
@@ -87,7 +101,8 @@ func (e *Engine) form(cat *definition.Catalog, id string) (*form.Compiled, error
 	if def == nil {
 		return nil, fmt.Errorf("engine: form %s is not defined", id)
 	}
-	c, err := form.Compile(def, form.Config{Now: e.now})
+	compute, validate := e.formScripts(cat)
+	c, err := form.Compile(def, form.Config{Now: e.now, ComputeScript: compute, ValidateScript: validate})
 	if err != nil {
 		return nil, fmt.Errorf("engine: compile form %s: %w", id, err)
 	}
