@@ -36,7 +36,8 @@ type followUp struct {
 	effects     []effect
 	comments    []script.Change
 	fieldErrors []form.FieldError
-	setFields   map[string]bool
+	// setFields maps each data field a script set to the script.
+	setFields map[string]string
 	// ran lists the hooks that asked for changes, for the history entry.
 	ran []string
 }
@@ -82,15 +83,21 @@ func (e *Engine) applyResult(cat *definition.Catalog, t *store.Ticket, name, hoo
 				if t.Data == nil {
 					t.Data = map[string]any{}
 				}
-				fu.setFields = map[string]bool{}
+				fu.setFields = map[string]string{}
 			}
-			changes["data."+c.Field] = map[string]any{"old": t.Data[c.Field], "new": c.Value}
+			// Field names go one level down: stored keys cannot hold dots.
+			data, _ := changes["data"].(map[string]any)
+			if data == nil {
+				data = map[string]any{}
+				changes["data"] = data
+			}
+			data[c.Field] = map[string]any{"old": t.Data[c.Field], "new": c.Value}
 			if c.Value == nil {
 				delete(t.Data, c.Field)
 			} else {
 				t.Data[c.Field] = c.Value
 			}
-			fu.setFields[c.Field] = true
+			fu.setFields[c.Field] = name
 		case script.ChangePriority:
 			changes["priority"] = map[string]any{"old": t.Priority, "new": c.Value}
 			t.Priority, _ = c.Value.(string)
@@ -149,7 +156,7 @@ func (e *Engine) checkScriptData(cat *definition.Catalog, p *definition.Process,
 		for k, v := range t.Data {
 			if def.Field(k) != nil {
 				sub[k] = v
-				if fu.setFields[k] {
+				if fu.setFields[k] != "" {
 					mine, checked[k] = true, true
 				}
 			}
@@ -163,14 +170,14 @@ func (e *Engine) checkScriptData(cat *definition.Catalog, p *definition.Process,
 		}
 		_, ferrs := f.Validate(sub, lang)
 		for _, fe := range ferrs {
-			if fu.setFields[fe.Field] {
-				return &script.Error{Script: "", Message: fmt.Sprintf("field %s set to an invalid value: %s", fe.Field, fe.Message)}
+			if name := fu.setFields[fe.Field]; name != "" {
+				return &script.Error{Script: name, Message: fmt.Sprintf("field %s set to an invalid value: %s", fe.Field, fe.Message)}
 			}
 		}
 	}
-	for k := range fu.setFields {
+	for k, name := range fu.setFields {
 		if !checked[k] {
-			return &script.Error{Message: fmt.Sprintf("field %s is not a field of the ticket's forms", k)}
+			return &script.Error{Script: name, Message: fmt.Sprintf("field %s is not a field of the ticket's forms", k)}
 		}
 	}
 	return nil
@@ -351,7 +358,10 @@ func (e *Engine) hookFailed(ctx context.Context, t *store.Ticket, name, hook str
 		return fmt.Errorf("engine: %s hook %s: %w", hook, name, err)
 	}
 	if serr.Script == "" {
-		serr.Script, serr.Hook = name, hook
+		serr.Script = name
+	}
+	if serr.Hook == "" {
+		serr.Hook = hook
 	}
 	attrs := []any{slog.String("script", serr.Script), slog.String("hook", serr.Hook), slog.Int("line", serr.Line), slog.String("error", serr.Error())}
 	if t != nil && t.Number != "" {
