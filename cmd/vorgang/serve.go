@@ -147,6 +147,8 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	defer eng.Close()
+	go eng.NewScheduler(st, "").Run(ctx)
 	app := web.New(web.Deps{
 		Logger: log,
 		Store:  st,

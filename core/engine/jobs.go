@@ -178,7 +178,7 @@ func (e *Engine) RunJob(ctx context.Context, leases LeaseStore, holder, process,
 	run := jobRun{ID: key, Last: at.UTC().Truncate(time.Millisecond), Holder: holder}
 	res, err := e.scripts.Run(ctx, script.Call{Catalog: cat, Script: j.Script.Value, Hook: script.HookJob,
 		Event: map[string]any{"job": j.ID.Value, "process": process, "scheduled": at.UTC()},
-		Host: engineHost{e}, Timeout: timeout, Now: e.now()})
+		Host:  engineHost{e}, Timeout: timeout, Now: e.now()})
 	var runErr error
 	if err != nil {
 		runErr = e.hookFailed(ctx, nil, j.Script.Value, script.HookJob, err)
