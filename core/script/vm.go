@@ -78,7 +78,7 @@ func (s *vm) run(ctx context.Context, call *Call, proto *lua.FunctionProto, time
 	defer cancel(nil)
 	defer s.rt.guard.watch(cancel)()
 
-	cs := &callState{ctx: cctx, call: call, budget: &luapat.Budget{Ctx: cctx, Steps: 1 << 40}}
+	cs := &callState{ctx: cctx, call: call, budget: newBudget(cctx)}
 	s.cur = cs
 	defer func() { s.cur = nil }()
 
@@ -244,4 +244,10 @@ func (s *vm) print(L *lua.LState) int {
 // catalog returns the running call's catalog.
 func (s *vm) catalog(L *lua.LState) *definition.Catalog {
 	return s.call(L).call.Catalog
+}
+
+// newBudget is the pattern-matching budget of a call: bounded by its
+// context, and by a step count as a backstop.
+func newBudget(ctx context.Context) *luapat.Budget {
+	return &luapat.Budget{Ctx: ctx, Steps: 1 << 40}
 }
