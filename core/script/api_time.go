@@ -2,7 +2,6 @@ package script
 
 import (
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
@@ -224,14 +223,4 @@ func (s *vm) addBusinessDays(L *lua.LState, t time.Time, n int, cal *definition.
 		}
 	}
 	return day.UTC()
-}
-
-// weekdayOf maps a weekday name to time.Weekday, for tests and docs.
-func weekdayOf(name string) (time.Weekday, bool) {
-	for i, n := range weekdayNames {
-		if n == strings.ToLower(name) {
-			return time.Weekday(i), true
-		}
-	}
-	return 0, false
 }
