@@ -39,7 +39,7 @@ func (s *vm) ticketSet(L *lua.LState) int {
 		L.ArgError(2, err.Error())
 	}
 	s.addChange(L, Change{Kind: ChangeField, Field: field, Value: v})
-	cs.data.RawSetString(field, toLua(L, v))
+	s.hookTicket(L, cs).RawGetString("data").(*lua.LTable).RawSetString(field, toLua(L, v))
 	return 0
 }
 
@@ -50,7 +50,7 @@ func (s *vm) ticketSetPriority(L *lua.LState) int {
 		L.ArgError(1, "unknown priority '"+p+"' (critical, high, medium or low)")
 	}
 	s.addChange(L, Change{Kind: ChangePriority, Value: p})
-	cs.ticket.RawSetString("priority", lua.LString(p))
+	s.hookTicket(L, cs).RawSetString("priority", lua.LString(p))
 	return 0
 }
 
@@ -61,7 +61,7 @@ func (s *vm) ticketSetTeam(L *lua.LState) int {
 		L.ArgError(1, "unknown team '"+team+"'")
 	}
 	s.addChange(L, Change{Kind: ChangeTeam, Value: team})
-	cs.ticket.RawSetString("team", lua.LString(team))
+	s.hookTicket(L, cs).RawSetString("team", lua.LString(team))
 	return 0
 }
 
@@ -70,9 +70,9 @@ func (s *vm) ticketAssign(L *lua.LState) int {
 	user := L.OptString(1, "")
 	s.addChange(L, Change{Kind: ChangeAssignee, Value: user})
 	if user == "" {
-		cs.ticket.RawSetString("assignee", lua.LNil)
+		s.hookTicket(L, cs).RawSetString("assignee", lua.LNil)
 	} else {
-		cs.ticket.RawSetString("assignee", lua.LString(user))
+		s.hookTicket(L, cs).RawSetString("assignee", lua.LString(user))
 	}
 	return 0
 }

@@ -22,19 +22,26 @@ type vm struct {
 	envMeta *lua.LTable
 	// fns holds the functions made from the catalog's prototypes.
 	fns map[*lua.FunctionProto]*lua.LFunction
-	// ticketFns are the write functions put into every ticket table.
+	// ticketFns are the write functions of the hook's ticket table.
 	ticketFns map[string]*lua.LFunction
-	cur       *callState
-	broken    bool
+	// ticketMeta and viewMeta are the metatables of the hook's ticket and
+	// of tickets read by queries: they supply the functions and convert
+	// data and children when a script first reads them.
+	ticketMeta *lua.LTable
+	viewMeta   *lua.LTable
+	cur        *callState
+	broken     bool
 }
 
 // callState is what the API functions of a running call work on.
 type callState struct {
-	ctx     context.Context
-	call    *Call
-	ticket  *lua.LTable // the ticket table; nil for jobs
-	data    *lua.LTable // ticket.data
-	env     *lua.LTable
+	ctx    context.Context
+	call   *Call
+	ticket *lua.LTable // the ticket table; nil for jobs
+	env    *lua.LTable
+	// lazy are the ticket tables whose data and children are converted
+	// on first use.
+	lazy    []lazyTicket
 	changes []Change
 	modules map[string]lua.LValue
 	loading map[string]bool
@@ -54,6 +61,8 @@ func newVM(r *Runtime, p *pool) *vm {
 	v.base = v.openSandbox()
 	v.envMeta = v.newEnvMeta(v.base)
 	v.ticketFns = v.ticketFunctions()
+	v.ticketMeta = v.newTicketMeta(true)
+	v.viewMeta = v.newTicketMeta(false)
 	return v
 }
 
@@ -87,7 +96,6 @@ func (s *vm) run(ctx context.Context, call *Call, proto *lua.FunctionProto, time
 	cs.env.RawSetString("_G", cs.env)
 	if call.Ticket != nil {
 		cs.ticket = s.ticketTable(cs, call.Ticket, true)
-		cs.data = cs.ticket.RawGetString("data").(*lua.LTable)
 		cs.env.RawSetString("ticket", cs.ticket)
 	}
 	cs.env.RawSetString("event", s.eventTable(call))
@@ -149,46 +157,107 @@ func (s *vm) eventTable(call *Call) *lua.LTable {
 }
 
 // ticketTable shows a ticket to a script; with write, the ticket's write
-// functions (set, set_team ...) are in it too.
+// functions (set, set_team ...) are in it too. Its fields are filled in
+// when the script first reads one: most hooks read a few fields or none,
+// and converting a ticket is most of the cost of a short call.
 func (s *vm) ticketTable(cs *callState, t *Ticket, write bool) *lua.LTable {
 	L := s.L
-	tbl := L.CreateTable(0, 24)
-	str := func(k, v string) {
-		if v != "" {
-			tbl.RawSetString(k, lua.LString(v))
-		}
-	}
-	str("number", t.Number)
-	str("process", t.Process)
-	str("title", t.Title)
-	str("state", t.State)
-	str("priority", t.Priority)
-	str("team", t.Team)
-	str("assignee", t.Assignee)
-	str("requester", t.Requester)
-	str("parent", t.Parent)
-	tbl.RawSetString("version", lua.LNumber(t.Version))
-	if !t.Created.IsZero() {
-		tbl.RawSetString("created", unixTime(t.Created))
-	}
-	if !t.Updated.IsZero() {
-		tbl.RawSetString("updated", unixTime(t.Updated))
-	}
-	if due, err := time.Parse(time.RFC3339, t.Due); err == nil && due.Year() < 9999 {
-		tbl.RawSetString("due", unixTime(due))
-	}
-	tbl.RawSetString("children", toLua(L, t.Children))
-	data := toLua(L, t.Data)
-	if _, ok := data.(*lua.LTable); !ok {
-		data = L.NewTable()
-	}
-	tbl.RawSetString("data", data)
+	tbl := L.CreateTable(0, 0)
 	if write {
-		for name, fn := range s.ticketFns {
-			tbl.RawSetString(name, fn)
-		}
+		L.SetMetatable(tbl, s.ticketMeta)
+	} else {
+		L.SetMetatable(tbl, s.viewMeta)
 	}
+	cs.lazy = append(cs.lazy, lazyTicket{tbl: tbl, src: t})
 	return tbl
+}
+
+// lazyTicket is a ticket table and the ticket it shows.
+type lazyTicket struct {
+	tbl    *lua.LTable
+	src    *Ticket
+	filled bool
+}
+
+func (s *vm) newTicketMeta(write bool) *lua.LTable {
+	L := s.L
+	mt := L.NewTable()
+	mt.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
+		tbl := L.CheckTable(1)
+		key, _ := L.Get(2).(lua.LString)
+		if write {
+			if fn, ok := s.ticketFns[string(key)]; ok {
+				L.Push(fn)
+				return 1
+			}
+		}
+		if s.fill(L, tbl) {
+			L.Push(tbl.RawGetString(string(key)))
+			return 1
+		}
+		L.Push(lua.LNil)
+		return 1
+	}))
+	mt.RawSetString("__metatable", lua.LFalse)
+	return mt
+}
+
+// fill puts a lazy ticket's fields into its table, once. It reports
+// whether it filled the table now.
+func (s *vm) fill(L *lua.LState, tbl *lua.LTable) bool {
+	cs := s.call(L)
+	for i := range cs.lazy {
+		lt := &cs.lazy[i]
+		if lt.tbl != tbl {
+			continue
+		}
+		if lt.filled {
+			return false
+		}
+		lt.filled = true
+		t := lt.src
+		str := func(k, v string) {
+			if v != "" {
+				tbl.RawSetString(k, lua.LString(v))
+			}
+		}
+		str("number", t.Number)
+		str("process", t.Process)
+		str("title", t.Title)
+		str("state", t.State)
+		str("priority", t.Priority)
+		str("team", t.Team)
+		str("assignee", t.Assignee)
+		str("requester", t.Requester)
+		str("parent", t.Parent)
+		tbl.RawSetString("version", lua.LNumber(t.Version))
+		if !t.Created.IsZero() {
+			tbl.RawSetString("created", unixTime(t.Created))
+		}
+		if !t.Updated.IsZero() {
+			tbl.RawSetString("updated", unixTime(t.Updated))
+		}
+		if t.Due != "" {
+			if due, err := time.Parse(time.RFC3339, t.Due); err == nil && due.Year() < 9999 {
+				tbl.RawSetString("due", unixTime(due))
+			}
+		}
+		tbl.RawSetString("children", toLua(L, t.Children))
+		data, ok := toLua(L, t.Data).(*lua.LTable)
+		if !ok {
+			data = L.CreateTable(0, 0)
+		}
+		tbl.RawSetString("data", data)
+		return true
+	}
+	return false
+}
+
+// hookTicket returns the hook's ticket table with its fields filled in,
+// before a write function changes one.
+func (s *vm) hookTicket(L *lua.LState, cs *callState) *lua.LTable {
+	s.fill(L, cs.ticket)
+	return cs.ticket
 }
 
 func unixTime(t time.Time) lua.LNumber {
