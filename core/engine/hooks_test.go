@@ -32,8 +32,10 @@ apiVersion: vorgang/v1
 kind: Form
 id: hk-close
 title: Close
+validate: hk-close-validate
 fields:
   - {id: note, type: text, label: Note}
+  - {id: note_length, type: computed, label: Length, compute: {script: hk-note-length}}
 ---
 apiVersion: vorgang/v1
 kind: Process
@@ -80,6 +82,8 @@ if not event.form.note then
   return false, "note needed"
 end
 return true`,
+	"scripts/test/hk-close-validate.lua": `if ticket.data.note == "nein" then ticket.error("note", "Nicht erlaubt") end`,
+	"scripts/test/hk-note-length.lua":    `return #(ticket.data.note or "")`,
 	"scripts/test/hk-boom.lua":      "local x = nil\nreturn x.y\n",
 	"scripts/test/hk-slow.lua":      `while true do end`,
 	"scripts/test/hk-bad-value.lua": `ticket.set("amount", "viel")`,
@@ -309,9 +313,19 @@ func TestTransitionHooks(t *testing.T) {
 		if !errors.Is(err, engine.ErrNotAllowedNow) || !strings.Contains(err.Error(), "note needed") {
 			t.Fatalf("guard let it pass: %v", err)
 		}
+		// The form's own validate script refuses a value.
+		_, err = f.eng.Transition(ctx, ben, n, engine.TransitionRequest{Transition: "finish", Data: map[string]any{"note": "nein"}})
+		var verr *engine.ValidationError
+		if !errors.As(err, &verr) || verr.Fields[0].Field != "note" || verr.Fields[0].Message != "Nicht erlaubt" {
+			t.Fatalf("form validate script: %v", err)
+		}
 		got, err := f.eng.Transition(ctx, ben, n, engine.TransitionRequest{Transition: "finish", Data: map[string]any{"note": "erledigt"}})
 		if err != nil || got.State != "done" {
 			t.Fatalf("guard refused: %v", err)
+		}
+		// The form's script-computed field was stored.
+		if got.Data["note_length"] != int64(8) && got.Data["note_length"] != float64(8) && got.Data["note_length"] != int32(8) {
+			t.Fatalf("computed field %v (%T)", got.Data["note_length"], got.Data["note_length"])
 		}
 	})
 }
