@@ -84,11 +84,11 @@ end
 return true`,
 	"scripts/test/hk-close-validate.lua": `if ticket.data.note == "nein" then ticket.error("note", "Nicht erlaubt") end`,
 	"scripts/test/hk-note-length.lua":    `return #(ticket.data.note or "")`,
-	"scripts/test/hk-boom.lua":      "local x = nil\nreturn x.y\n",
-	"scripts/test/hk-slow.lua":      `while true do end`,
-	"scripts/test/hk-bad-value.lua": `ticket.set("amount", "viel")`,
-	"scripts/test/hk-warning.lua":   `ticket.set_priority("high")`,
-	"scripts/test/hk-breach.lua":    `ticket.set_team("it-2nd-level") ticket.comment("SLA verletzt: " .. event.target, {internal = true})`,
+	"scripts/test/hk-boom.lua":           "local x = nil\nreturn x.y\n",
+	"scripts/test/hk-slow.lua":           `while true do end`,
+	"scripts/test/hk-bad-value.lua":      `ticket.set("amount", "viel")`,
+	"scripts/test/hk-warning.lua":        `ticket.set_priority("high")`,
+	"scripts/test/hk-breach.lua":         `ticket.set_team("it-2nd-level") ticket.comment("SLA verletzt: " .. event.target, {internal = true})`,
 	"scripts/test/hk-job.lua": `
 for _, t in ipairs(tickets.find({process = "hooked", state = "doing"})) do
   tickets.transition(t.number, "finish", {data = {note = "automatisch"}})
