@@ -19,6 +19,7 @@ const usage = `vorgang — a low-code service desk
 Usage:
   vorgang [serve] [flags]      run the service desk (default)
   vorgang validate [DIR...]    check definitions (default: ./processes ./forms ./scripts)
+  vorgang test [DIR...]        run the script tests (*_test.lua) against the definitions
   vorgang audit verify [N...]  check the tamper-evident ticket histories (all without N)
   vorgang user create NAME     create a user (--role admin --token for the first administrator)
   vorgang backup [-o FILE]     write every collection of the database to a tar.gz archive
@@ -46,6 +47,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return serve(ctx, args, stdout, stderr)
 	case "validate":
 		return validate(args, stdout, stderr)
+	case "test":
+		return test(ctx, args, stdout, stderr)
 	case "audit":
 		return audit(ctx, args, stdout, stderr)
 	case "user":

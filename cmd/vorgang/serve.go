@@ -157,10 +157,12 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 			log.Warn("asset index not loaded; the first search loads it", slog.String("error", err.Error()))
 		}
 	}()
-	eng, err := engine.New(engine.Deps{Store: st, Users: authn, Catalog: live.Catalog, Logger: log, Refs: assets.RefChecker(), Assets: assets})
+	eng, err := engine.New(engine.Deps{Store: st, Users: authn, Catalog: live.Catalog, Logger: log, Refs: assets.RefChecker(), Assets: assets, AssetQueries: assets})
 	if err != nil {
 		return err
 	}
+	defer eng.Close()
+	go eng.NewScheduler(st, "").Run(ctx)
 	app := web.New(web.Deps{
 		Logger: log,
 		Store:  st,

@@ -217,8 +217,9 @@ func (l *Loader) addDocument(b *builder, n *yaml.Node, r reporter) {
 }
 
 // ReadFS reads every definition (*.yaml, *.yml) and script (*.lua) file in
-// fsys, skipping hidden files and folders. File paths are shown as
-// prefix/path, so diagnostics name the folder the user gave.
+// fsys, skipping hidden files and folders and script tests (*_test.lua).
+// File paths are shown as prefix/path, so diagnostics name the folder the
+// user gave.
 func ReadFS(fsys fs.FS, prefix string) ([]File, error) {
 	var files []File
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
@@ -232,7 +233,9 @@ func ReadFS(fsys fs.FS, prefix string) ([]File, error) {
 			}
 			return nil
 		}
-		if d.IsDir() || !(isYAML(name) || path.Ext(name) == ".lua") {
+		// Script tests (*_test.lua) belong to vorgang test, not to the
+		// definitions.
+		if d.IsDir() || !(isYAML(name) || path.Ext(name) == ".lua") || strings.HasSuffix(name, "_test.lua") {
 			return nil
 		}
 		data, err := fs.ReadFile(fsys, p)

@@ -32,8 +32,14 @@ func (e *Engine) Create(ctx context.Context, actor *auth.Principal, req CreateRe
 	if err != nil {
 		return nil, err
 	}
+	follow, err := e.createHooks(ctx, actor, t, entry, req.Lang)
+	if err != nil {
+		return nil, err
+	}
 	if req.IdempotencyKey != "" {
-		return e.createOnce(ctx, actor, req.IdempotencyKey, t, entry)
+		created, err := e.createOnce(ctx, actor, req.IdempotencyKey, t, entry)
+		e.afterCreate(ctx, created, entry, follow)
+		return created, err
 	}
 	number, release, err := e.nextNumber(ctx, t, "")
 	if err != nil {
@@ -44,6 +50,7 @@ func (e *Engine) Create(ctx context.Context, actor *auth.Principal, req CreateRe
 		release()
 		return nil, err
 	}
+	e.afterCreate(ctx, t, entry, follow)
 	return t, nil
 }
 

@@ -16,6 +16,7 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/form"
+	"vorgang/core/script"
 	"vorgang/core/store"
 )
 
@@ -41,7 +42,7 @@ type Store interface {
 
 // Collections names the collections the engine reads and writes by _id
 // beyond the store's own; pass them to store.Config.Collections.
-func Collections() []string { return []string{createsCollection} }
+func Collections() []string { return []string{createsCollection, jobRunsCollection} }
 
 // Deps configures an Engine. Store and Catalog are required.
 type Deps struct {
@@ -62,6 +63,11 @@ type Deps struct {
 	// Assets, when set, is told about tickets created with an asset field,
 	// so the asset lists them (see linkAssets).
 	Assets AssetLinker
+	// AssetQueries answers scripts' asset queries; nil: none.
+	AssetQueries AssetFinder
+	// Scripts runs the processes' Lua hooks; nil: a runtime with the
+	// defaults of script.Config, closed by Close.
+	Scripts *script.Runtime
 }
 
 // Directory reads user records; *auth.Service implements it.
@@ -78,6 +84,10 @@ type Engine struct {
 	now     func() time.Time
 	refs    form.RefChecker
 	assets  AssetLinker
+	queries AssetFinder
+	scripts *script.Runtime
+	// ownScripts: the engine made scripts and closes it.
+	ownScripts bool
 
 	forms sync.Map // catalog hash + "/" + form id → *form.Compiled
 }
@@ -93,7 +103,12 @@ func New(d Deps) (*Engine, error) {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	return &Engine{store: d.Store, users: d.Users, catalog: d.Catalog, log: d.Logger, now: d.Now, refs: d.Refs, assets: d.Assets}, nil
+	e := &Engine{store: d.Store, users: d.Users, catalog: d.Catalog, log: d.Logger, now: d.Now,
+		refs: d.Refs, assets: d.Assets, queries: d.AssetQueries, scripts: d.Scripts}
+	if e.scripts == nil {
+		e.scripts, e.ownScripts = script.New(script.Config{Logger: d.Logger, Now: d.Now}), true
+	}
+	return e, nil
 }
 
 // form returns the compiled form, compiling it once per catalog version.
@@ -106,7 +121,8 @@ func (e *Engine) form(cat *definition.Catalog, id string) (*form.Compiled, error
 	if def == nil {
 		return nil, fmt.Errorf("engine: form %s is not defined", id)
 	}
-	c, err := form.Compile(def, form.Config{Now: e.now, Refs: e.refs})
+	compute, validate := e.formScripts(cat)
+	c, err := form.Compile(def, form.Config{Now: e.now, Refs: e.refs, ComputeScript: compute, ValidateScript: validate})
 	if err != nil {
 		return nil, fmt.Errorf("engine: compile form %s: %w", id, err)
 	}

@@ -84,6 +84,9 @@ func (e *Engine) Transition(ctx context.Context, actor *auth.Principal, number s
 	if tr.Guard != nil && !form.EvalCondition(tr.Guard, merged) {
 		return nil, fmt.Errorf("transition %s: its condition does not hold: %w", tr.ID.Value, ErrNotAllowedNow)
 	}
+	if err := e.guardScript(ctx, actor, cat, t, tr, formData, req.Lang); err != nil {
+		return nil, err
+	}
 	if tr.Approval != nil {
 		before := *t
 		t.Data = merged
@@ -110,9 +113,14 @@ func (e *Engine) apply(ctx context.Context, actor *auth.Principal, t *store.Tick
 	if data != nil {
 		t.Data = data
 	}
+	changes := map[string]any{}
+	hooks, err := e.transitionHooks(ctx, actor, t, p, tr, entryData["data"], changes)
+	if err != nil {
+		*t = before
+		return nil, err
+	}
 	t.State, t.Category = to.ID.Value, to.Category
 	t.Open = to.Category == definition.CategoryOpen
-	changes := map[string]any{}
 	var effects []effect
 	for _, a := range tr.Actions {
 		e.applyAction(actor, t, a, changes)
@@ -125,6 +133,11 @@ func (e *Engine) apply(ctx context.Context, actor *auth.Principal, t *store.Tick
 			effects = append(effects, effect{kind: EffectCloseChildren})
 		}
 	}
+	if err := e.afterTransitionHooks(ctx, actor, t, p, tr, from, changes, hooks); err != nil {
+		*t = before
+		return nil, err
+	}
+	effects = append(effects, hooks.effects...)
 	now := e.stamp()
 	t.Updated = now
 	entryData["transition"], entryData["from"], entryData["to"] = tr.ID.Value, from, t.State
@@ -138,6 +151,12 @@ func (e *Engine) apply(ctx context.Context, actor *auth.Principal, t *store.Tick
 	if err := e.commit(ctx, t, entry, effects...); err != nil {
 		*t = before
 		return nil, err
+	}
+	if len(hooks.comments) > 0 {
+		e.writeComments(ctx, t.Number, hooks)
+		if fresh, err := e.store.Ticket(ctx, t.Number); err == nil {
+			t = fresh
+		}
 	}
 	if len(effects) > 0 {
 		// Child tickets are made at once; a crash leaves them queued for
@@ -296,7 +315,7 @@ func (e *Engine) History(ctx context.Context, actor *auth.Principal, number stri
 	}
 	visible := entries[:0]
 	for _, h := range entries {
-		if internal, _ := h.Data["internal"].(bool); h.Type == EntryComment && internal {
+		if internal, _ := h.Data["internal"].(bool); h.Type == EntryComment && internal || h.Type == EntryScriptFailed {
 			continue
 		}
 		visible = append(visible, h)

@@ -1,0 +1,67 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestTestCommand(t *testing.T) {
+	desk := t.TempDir()
+	writeFile(t, filepath.Join(desk, "teams.yaml"), "apiVersion: vorgang/v1\nkind: Team\nid: office\ntitle: Bürgerbüro\n")
+	writeFile(t, filepath.Join(desk, "route.lua"), "if ticket.data.kind == 'x' then ticket.set_team('office') end\n")
+	writeFile(t, filepath.Join(desk, "route_test.lua"), `
+test("routes x to the office", function()
+  local r = run("route", {ticket = {data = {kind = "x"}}})
+  expect.eq(r.ticket.team, "office")
+end)
+test("a wrong expectation fails with its line", function()
+  local r = run("route", {ticket = {data = {kind = "y"}}})
+  expect.eq(r.ticket.team, "office", "team")
+end)
+test("a script error is reported", function()
+  local r = run("route", {ticket = {data = {kind = "x"}}, hook = "on_create"})
+  expect.ok(r.ok)
+  local bad = run("missing")
+  expect.ok(not bad.ok)
+  expect.contains(bad.error, "no such script")
+end)
+`)
+	noTests := t.TempDir()
+	writeFile(t, filepath.Join(noTests, "teams.yaml"), "apiVersion: vorgang/v1\nkind: Team\nid: office\ntitle: Bürgerbüro\n")
+	broken := t.TempDir()
+	writeFile(t, filepath.Join(broken, "x_test.lua"), "test('x', function() end\n")
+	writeFile(t, filepath.Join(broken, "teams.yaml"), "apiVersion: vorgang/v1\nkind: Team\nid: office\ntitle: Bürgerbüro\n")
+
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		wantOut  []string
+	}{
+		{"shipped desks", []string{"test", "../../processes", "../../forms", "../../scripts"}, 0, []string{"ok   ../../scripts/it/it-route_test.lua\t3 cases", "ok: 5 cases passed"}},
+		{"a failing case", []string{"test", desk}, 1, []string{
+			"--- FAIL: " + filepath.ToSlash(desk) + "/route_test.lua: a wrong expectation fails with its line",
+			filepath.ToSlash(desk) + `/route_test.lua:8: team: expected "office", got nil`,
+			"FAIL: 1 of 3 cases failed"}},
+		{"no tests", []string{"test", noTests}, 0, []string{"no tests in"}},
+		{"a test file that does not compile", []string{"test", broken}, 1, []string{"FAIL " + filepath.ToSlash(broken) + "/x_test.lua"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(context.Background(), tt.args, &stdout, &stderr)
+			out := stdout.String() + stderr.String()
+			if code != tt.wantCode {
+				t.Fatalf("exit code %d, want %d; output:\n%s", code, tt.wantCode, out)
+			}
+			for _, want := range tt.wantOut {
+				if !strings.Contains(out, want) {
+					t.Errorf("output lacks %q; got:\n%s", want, out)
+				}
+			}
+		})
+	}
+}

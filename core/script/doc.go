@@ -1,0 +1,24 @@
+// Package script runs the Lua hooks of the definitions in a sandbox.
+//
+// A script sees only the safe part of Lua's base library, the string, table
+// and math libraries (without string.dump, math.randomseed, load, dofile,
+// getfenv/setfenv, rawset and collectgarbage) and vorgang's own API:
+// ticket, event, tickets, assets, catalog, time, log, json and require (of
+// other scripts of the catalog only). docs/lua.md describes the API.
+//
+// Every call has a wall-clock limit (Config.Timeout, per hook
+// Config.HookTimeouts), a call-stack and a data-stack limit, and a memory
+// guard; pattern matching and string.rep are bounded too. A call that breaks
+// a limit is stopped and its state is thrown away, so the next call starts
+// clean.
+//
+// Scripts never write anything themselves: a call returns the changes the
+// script asked for (Result.Changes), and the engine applies them through its
+// normal paths, so permissions, validation and history apply, and a failing
+// script changes nothing. Reads go through the small Host interface the
+// engine implements.
+//
+// States are pooled: a Runtime keeps up to Config.PoolSize prepared states
+// per catalog version and runs the prototypes the definition loader compiled
+// (definition.Script.Proto); no script is parsed again per call.
+package script
