@@ -53,4 +53,3 @@ func TestFindAssetsForScripts(t *testing.T) {
 		})
 	}
 }
-
