@@ -110,9 +110,14 @@ func engineError(err error) error {
 	case errors.Is(err, engine.ErrConflict):
 		return &Error{Status: http.StatusConflict, Code: CodeConflict, Cause: err}
 	case errors.Is(err, engine.ErrInProgress):
-		return &Error{Status: http.StatusConflict, Code: "in_progress", Cause: err, RetryAfter: 1}
+		return &Error{Status: http.StatusConflict, Code: CodeInProgress, Cause: err, RetryAfter: 1}
 	case errors.Is(err, engine.ErrNotAllowedNow):
-		return &Error{Status: http.StatusUnprocessableEntity, Code: "not_allowed_now", Cause: err}
+		return &Error{Status: http.StatusUnprocessableEntity, Code: CodeNotAllowedNow, Cause: err}
+	case errors.Is(err, engine.ErrScript):
+		// The detail (script, line, message) is in the log and, for an
+		// existing ticket, in its internal history; the caller gets a
+		// clean message.
+		return &Error{Status: http.StatusInternalServerError, Code: CodeScriptFailed, Cause: err}
 	case errors.Is(err, engine.ErrInvalid):
 		return &Error{Status: http.StatusBadRequest, Code: CodeBadRequest, Cause: err}
 	}

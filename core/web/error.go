@@ -69,6 +69,9 @@ const (
 	CodeTooManyRequests  = "too_many_requests"
 	CodeHeadersTooLarge  = "headers_too_large"
 	CodeInternal         = "internal"
+	CodeNotAllowedNow    = "not_allowed_now"
+	CodeInProgress       = "in_progress"
+	CodeScriptFailed     = "script_failed"
 	CodeUnavailable      = "unavailable"
 )
 

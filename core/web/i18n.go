@@ -47,6 +47,18 @@ var messages = map[string]map[lang]string{
 		langDE: "Die Daten wurden inzwischen geändert. Bitte laden Sie neu und versuchen Sie es noch einmal.",
 		langEN: "The data has changed in the meantime. Please reload and try again.",
 	},
+	CodeNotAllowedNow: {
+		langDE: "Das ist im jetzigen Zustand des Vorgangs nicht möglich.",
+		langEN: "This is not possible in the ticket's current state.",
+	},
+	CodeInProgress: {
+		langDE: "Dieselbe Anfrage wird noch bearbeitet. Bitte versuchen Sie es gleich noch einmal.",
+		langEN: "The same request is still being processed. Please try again in a moment.",
+	},
+	CodeScriptFailed: {
+		langDE: "Eine Automatisierungsregel des Vorgangs ist fehlgeschlagen; es wurde nichts geändert. Die Administration ist informiert.",
+		langEN: "An automation rule of the process failed; nothing was changed. The administrators have been informed.",
+	},
 	CodeBodyTooLarge: {
 		langDE: "Die gesendeten Daten sind zu groß.",
 		langEN: "The submitted data is too large.",
