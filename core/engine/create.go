@@ -92,9 +92,14 @@ func (e *Engine) nextNumber(ctx context.Context, t *store.Ticket) (string, error
 	return formatNumber(p, year, n), nil
 }
 
-// save chains the first history entry and stores the ticket.
+// save starts the SLA clock, chains the first history entry, queues the
+// notifications of the create and stores the ticket.
 func (e *Engine) save(ctx context.Context, t *store.Ticket, entry *store.HistoryEntry) error {
+	e.slaOnCreate(t, entry.At)
 	chain(t, entry)
+	if err := e.enqueue(ctx, t, entry, e.eventNotifications(t, entry)); err != nil {
+		return err
+	}
 	if err := e.store.CreateTicket(ctx, t, entry); err != nil {
 		return fmt.Errorf("engine: store ticket %s: %w", t.Number, err)
 	}

@@ -60,7 +60,8 @@ type Engine struct {
 	log     *slog.Logger
 	now     func() time.Time
 
-	forms sync.Map // catalog hash + "/" + form id → *form.Compiled
+	forms     sync.Map // catalog hash + "/" + form id → *form.Compiled
+	calendars sync.Map // catalog hash + "/" + calendar id → *sla.Calendar
 }
 
 // New returns an engine.
