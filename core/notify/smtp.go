@@ -212,4 +212,3 @@ func (s *session) Close() error {
 	}
 	return nil
 }
-

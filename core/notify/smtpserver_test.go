@@ -47,7 +47,6 @@ type mailServer struct {
 	refuse  map[string]bool
 	srv     *smtp.Server
 	ln      net.Listener
-	stopped bool
 }
 
 func newMailServer(t *testing.T) *mailServer {
@@ -70,7 +69,7 @@ func (m *mailServer) start(addr string) {
 	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
 	srv.ErrorLog = quietLog{}
 	m.mu.Lock()
-	m.srv, m.ln, m.addr, m.stopped = srv, ln, ln.Addr().String(), false
+	m.srv, m.ln, m.addr = srv, ln, ln.Addr().String()
 	m.mu.Unlock()
 	go func() { _ = srv.Serve(ln) }()
 }
@@ -78,7 +77,6 @@ func (m *mailServer) start(addr string) {
 func (m *mailServer) stop() {
 	m.mu.Lock()
 	srv, ln := m.srv, m.ln
-	m.stopped = true
 	m.mu.Unlock()
 	// Close the listener too: Serve may not have registered it with the
 	// server yet.
