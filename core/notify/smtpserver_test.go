@@ -42,11 +42,11 @@ type mailServer struct {
 	user string
 	pass string
 
-	mu      sync.Mutex
-	mails   []received
-	refuse  map[string]bool
-	srv     *smtp.Server
-	ln      net.Listener
+	mu     sync.Mutex
+	mails  []received
+	refuse map[string]bool
+	srv    *smtp.Server
+	ln     net.Listener
 }
 
 func newMailServer(t *testing.T) *mailServer {

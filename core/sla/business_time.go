@@ -51,6 +51,35 @@ func (c *Calendar) Add(t time.Time, d time.Duration) time.Time {
 	return time.Time{}
 }
 
+// Sub returns the instant d of working time before t: the latest u with
+// Between(u, t) == d. For d <= 0 it returns t. A clock whose target was
+// shortened below the time already used dates its deadline back with it.
+func (c *Calendar) Sub(t time.Time, d time.Duration) time.Time {
+	if d <= 0 {
+		return t
+	}
+	day := dateOf(t.In(c.loc))
+	for i := 0; i < maxDays; i, day = i+1, day.prev() {
+		ivs := c.day(day)
+		for j := len(ivs) - 1; j >= 0; j-- {
+			iv := ivs[j]
+			end := iv.end
+			if t.Before(end) {
+				end = t
+			}
+			if !end.After(iv.start) {
+				continue
+			}
+			if avail := end.Sub(iv.start); d <= avail {
+				return end.Add(-d)
+			} else {
+				d -= avail
+			}
+		}
+	}
+	return time.Time{}
+}
+
 // Between returns the working time in [a, b); zero if b is not after a.
 func (c *Calendar) Between(a, b time.Time) time.Duration {
 	if !b.After(a) {

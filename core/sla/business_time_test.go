@@ -65,6 +65,33 @@ func TestAdd(t *testing.T) {
 			if back := tt.cal.Between(tt.start, got); back != tt.d {
 				t.Fatalf("Between(start, Add(start, %s)) = %s", tt.d, back)
 			}
+			// Sub goes back to the latest instant with that much working
+			// time before: the start itself when the start is a working time.
+			if from := tt.cal.Sub(got, tt.d); tt.d > 0 && tt.cal.Between(from, got) != tt.d {
+				t.Fatalf("Between(Sub(end, %s), end) = %s", tt.d, tt.cal.Between(from, got))
+			}
+		})
+	}
+}
+
+func TestSub(t *testing.T) {
+	sn := office(t, "SN")
+	tests := []struct {
+		name string
+		end  time.Time
+		d    time.Duration
+		want time.Time
+	}{
+		{"within one day", at(2026, 11, 16, 11, 0), 2 * time.Hour, at(2026, 11, 16, 9, 0)},
+		{"back over the weekend", at(2026, 11, 16, 10, 30), 4 * time.Hour, at(2026, 11, 13, 12, 0)},
+		{"back over Buß- und Bettag", at(2026, 11, 19, 8, 30), 2 * time.Hour, at(2026, 11, 17, 17, 0)},
+		{"from a closed time", at(2026, 11, 14, 12, 0), 30 * time.Minute, at(2026, 11, 13, 12, 30)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := sn.Sub(tt.end, tt.d); !got.Equal(tt.want) {
+				t.Fatalf("Sub = %s, want %s", got.In(berlin), tt.want)
+			}
 		})
 	}
 }

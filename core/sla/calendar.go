@@ -37,6 +37,11 @@ func (d date) next() date {
 	return dateOf(time.Date(d.y, d.m, d.d+1, 12, 0, 0, 0, time.UTC))
 }
 
+// prev returns the day before d.
+func (d date) prev() date {
+	return dateOf(time.Date(d.y, d.m, d.d-1, 12, 0, 0, 0, time.UTC))
+}
+
 func (d date) String() string { return fmt.Sprintf("%04d-%02d-%02d", d.y, d.m, d.d) }
 
 // span is a working interval of a day in minutes since midnight; to may be

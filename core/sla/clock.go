@@ -142,11 +142,18 @@ func (c *Clock) plan(cal *Calendar) {
 			g.Due, g.WarnAt = time.Time{}, time.Time{}
 			continue
 		}
-		left := time.Duration(g.Total-g.Elapsed) * time.Second
-		g.Due = cal.Add(c.Since, left).UTC()
-		warn := time.Duration(g.Total*int64(c.WarnAt)/100-g.Elapsed) * time.Second
-		g.WarnAt = cal.Add(c.Since, warn).UTC()
+		g.Due = shift(cal, c.Since, time.Duration(g.Total-g.Elapsed)*time.Second)
+		g.WarnAt = shift(cal, c.Since, time.Duration(g.Total*int64(c.WarnAt)/100-g.Elapsed)*time.Second)
 	}
+}
+
+// shift moves t by d of working time, backwards for a negative d (a target
+// already overrun when the priority changed).
+func shift(cal *Calendar, t time.Time, d time.Duration) time.Time {
+	if d < 0 {
+		return cal.Sub(t, -d).UTC()
+	}
+	return cal.Add(t, d).UTC()
 }
 
 // freeze adds the time used since Since to the open goals.
