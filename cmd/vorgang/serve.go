@@ -30,6 +30,9 @@ type serveConfig struct {
 	watchEvery  time.Duration
 	logFormat   string
 	logLevel    string
+	smtpURL     string
+	mailFrom    string
+	baseURL     string
 }
 
 func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
@@ -44,8 +47,14 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	fl.DurationVar(&c.watchEvery, "watch-interval", time.Second, "how often --watch looks for changes")
 	fl.StringVar(&c.logFormat, "log-format", envOr("VORGANG_LOG_FORMAT", "text"), "log format: text or json (env VORGANG_LOG_FORMAT)")
 	fl.StringVar(&c.logLevel, "log-level", envOr("VORGANG_LOG_LEVEL", "info"), "log level: debug, info, warn, error (env VORGANG_LOG_LEVEL)")
+	fl.StringVar(&c.smtpURL, "smtp-url", os.Getenv("VORGANG_SMTP_URL"), "mail server: smtp://user:pass@host:587 (STARTTLS), smtps://…:465 (TLS), smtp://host:25?tls=none; empty keeps mails in the outbox (env VORGANG_SMTP_URL)")
+	fl.StringVar(&c.mailFrom, "mail-from", os.Getenv("VORGANG_MAIL_FROM"), "sender of mails, e.g. \"IT-Servicedesk <servicedesk@example.org>\" (env VORGANG_MAIL_FROM)")
+	fl.StringVar(&c.baseURL, "base-url", envOr("VORGANG_BASE_URL", "http://localhost:8080"), "public address of vorgang, for links in mails (env VORGANG_BASE_URL)")
 	if err := fl.Parse(args); err != nil {
 		return c, err
+	}
+	if c.smtpURL != "" && c.mailFrom == "" {
+		return c, errors.New("--smtp-url needs --mail-from")
 	}
 	if fl.NArg() > 0 {
 		return c, fmt.Errorf("unexpected argument %q", fl.Arg(0))
@@ -196,6 +205,10 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 			}
 		}
 	}()
+
+	if err := startBackground(ctx, cfg, st, eng, authn, live, log); err != nil {
+		return err
+	}
 
 	if cfg.watch {
 		if src.embedded {

@@ -109,10 +109,15 @@ func (e *Engine) nextNumber(ctx context.Context, t *store.Ticket, owner string) 
 	return formatNumber(p, year, n), func() { e.store.ReleaseNumber(scope, n) }, nil
 }
 
-// save chains the first history entry and stores the ticket.
+// save starts the SLA clock, chains the first history entry, queues the
+// notifications of the create and stores the ticket.
 func (e *Engine) save(ctx context.Context, t *store.Ticket, entry *store.HistoryEntry) error {
 	e.linkAssets(ctx, t)
+	e.slaOnCreate(t, entry.At)
 	chain(t, entry)
+	if err := e.enqueue(ctx, t, entry, e.eventNotifications(t, entry)); err != nil {
+		return err
+	}
 	if err := e.store.CreateTicket(ctx, t, entry); err != nil {
 		return fmt.Errorf("engine: store ticket %s: %w", t.Number, err)
 	}

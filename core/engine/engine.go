@@ -89,7 +89,8 @@ type Engine struct {
 	// ownScripts: the engine made scripts and closes it.
 	ownScripts bool
 
-	forms sync.Map // catalog hash + "/" + form id → *form.Compiled
+	forms     sync.Map // catalog hash + "/" + form id → *form.Compiled
+	calendars sync.Map // catalog hash + "/" + calendar id → *sla.Calendar
 }
 
 // New returns an engine.

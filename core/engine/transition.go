@@ -171,10 +171,13 @@ func (e *Engine) apply(ctx context.Context, actor *auth.Principal, t *store.Tick
 	return t, nil
 }
 
-// commit chains entry to t and stores both.
+// commit brings t's SLA clock up to date, chains entry to t, queues the
+// change's effects and notifications, and stores both.
 func (e *Engine) commit(ctx context.Context, t *store.Ticket, entry *store.HistoryEntry, effects ...effect) error {
+	e.slaOnChange(t, entry)
 	head := t.HistoryHash
 	chain(t, entry)
+	effects = append(effects, e.eventNotifications(t, entry)...)
 	if err := e.enqueue(ctx, t, entry, effects); err != nil {
 		t.HistoryHash = head
 		return err

@@ -45,7 +45,7 @@ var indexes = []indexSpec{
 	{collection: TicketsCollection, keys: bson.D{{Key: "tracking", Value: 1}}, unique: true,
 		serves: []string{"ticket.by_tracking"}},
 	{collection: OutboxCollection, keys: bson.D{{Key: "state", Value: 1}, {Key: "next_at", Value: 1}},
-		serves: []string{"outbox.due"}},
+		serves: []string{"outbox.due", "outbox.list"}},
 }
 
 // ownedCollections are created at start-up so their SQLite tables exist

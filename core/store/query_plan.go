@@ -44,6 +44,9 @@ var queryShapes = []queryShape{
 	{name: "outbox.due", keys: []string{"state", "next_at"}, sql: func(ctx context.Context, s *Store) (string, []any, error) {
 		return s.dueOutboxSQL(ctx, NoDue, 10, []string{"mail"})
 	}},
+	{name: "outbox.list", keys: []string{"state", "next_at"}, sql: func(ctx context.Context, s *Store) (string, []any, error) {
+		return s.listOutboxQuerySQL(ctx, OutboxQuery{State: OutboxFailed, Kind: "mail", After: NoDue + "|X"}, 51)
+	}},
 	{name: "ticket.by_tracking", keys: []string{"tracking"}, sql: func(ctx context.Context, s *Store) (string, []any, error) {
 		return s.byTrackingSQL(ctx, "token")
 	}},

@@ -1,0 +1,113 @@
+package notify
+
+import (
+	"bytes"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"mime"
+	"mime/multipart"
+	"mime/quotedprintable"
+	"net/mail"
+	"net/textproto"
+	"strings"
+	"time"
+)
+
+// Mail is one message to one recipient, as queued in the outbox.
+type Mail struct {
+	// ID is the outbox id; the Message-ID is derived from it.
+	ID      string `bson:"id"`
+	From    string `bson:"from"`
+	To      string `bson:"to"`
+	ToName  string `bson:"to_name,omitempty"`
+	Lang    string `bson:"lang"`
+	Subject string `bson:"subject"`
+	Text    string `bson:"text"`
+	HTML    string `bson:"html"`
+	// Ticket and Notification say what the mail is about, for the admin
+	// lists.
+	Ticket       string `bson:"ticket"`
+	Notification string `bson:"notification"`
+}
+
+// messageID is stable per outbox item: a repeated delivery carries the
+// same Message-ID, so receivers can recognise it.
+func messageID(id, from string) string {
+	sum := sha256.Sum256([]byte(id))
+	domain := "vorgang.invalid"
+	if a, err := mail.ParseAddress(from); err == nil {
+		if _, d, ok := strings.Cut(a.Address, "@"); ok {
+			domain = d
+		}
+	}
+	return "<" + hex.EncodeToString(sum[:12]) + "@" + domain + ">"
+}
+
+// Compose renders m as an RFC 5322 message: plain text and HTML as
+// multipart/alternative, quoted-printable, UTF-8 headers encoded.
+func Compose(m *Mail, date time.Time) ([]byte, error) {
+	var b bytes.Buffer
+	to := (&mail.Address{Name: m.ToName, Address: m.To}).String()
+	from, err := mail.ParseAddress(m.From)
+	if err != nil {
+		return nil, fmt.Errorf("notify: sender %q: %w", m.From, err)
+	}
+	boundary, err := newBoundary()
+	if err != nil {
+		return nil, err
+	}
+	headers := []struct{ k, v string }{
+		{"From", from.String()},
+		{"To", to},
+		{"Subject", mime.QEncoding.Encode("utf-8", m.Subject)},
+		{"Date", date.Format(time.RFC1123Z)},
+		{"Message-ID", messageID(m.ID, m.From)},
+		{"MIME-Version", "1.0"},
+		{"Content-Language", m.Lang},
+		// RFC 3834: no vacation replies to automatic mail.
+		{"Auto-Submitted", "auto-generated"},
+		{"Content-Type", `multipart/alternative; boundary="` + boundary + `"`},
+	}
+	for _, h := range headers {
+		fmt.Fprintf(&b, "%s: %s\r\n", h.k, h.v)
+	}
+	b.WriteString("\r\n")
+	w := multipart.NewWriter(&b)
+	if err := w.SetBoundary(boundary); err != nil {
+		return nil, err
+	}
+	for _, part := range []struct{ ctype, body string }{{"text/plain; charset=utf-8", m.Text}, {"text/html; charset=utf-8", m.HTML}} {
+		pw, err := w.CreatePart(textproto.MIMEHeader{
+			"Content-Type":              {part.ctype},
+			"Content-Transfer-Encoding": {"quoted-printable"},
+		})
+		if err != nil {
+			return nil, err
+		}
+		qp := quotedprintable.NewWriter(pw)
+		if _, err := qp.Write([]byte(crlf(part.body))); err != nil {
+			return nil, err
+		}
+		if err := qp.Close(); err != nil {
+			return nil, err
+		}
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+func crlf(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\n", "\r\n")
+}
+
+func newBoundary() (string, error) {
+	var r [12]byte
+	if _, err := rand.Read(r[:]); err != nil {
+		return "", fmt.Errorf("notify: boundary: %w", err)
+	}
+	return "vorgang-" + hex.EncodeToString(r[:]), nil
+}
