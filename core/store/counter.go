@@ -52,6 +52,12 @@ const orphanRescan = 5 * time.Minute
 
 // counterState is what this Store knows of a scope.
 type counterState struct {
+	// mu serialises the scope's numbering in this process. It is a mutex
+	// of its own, not a stripe of the store's keyed locks: numbering calls
+	// Update and the caller's Unused check while holding it, and a caller
+	// must never hold two stripes.
+	mu        sync.Mutex
+	loaded    bool
 	last      int64     // the highest number known to be claimed
 	orphans   []int64   // claimed numbers found unused, smallest first
 	checkedAt time.Time // when the orphans were last looked for
@@ -66,8 +72,8 @@ type counterCache struct {
 
 func (c *counterCache) init() { c.scopes = make(map[string]*counterState) }
 
-// state returns the scope's state; callers hold the scope's lock.
-func (c *counterCache) state(scope string) (*counterState, bool) {
+// state returns the scope's state, made on first use.
+func (c *counterCache) state(scope string) *counterState {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	st, ok := c.scopes[scope]
@@ -75,13 +81,7 @@ func (c *counterCache) state(scope string) (*counterState, bool) {
 		st = &counterState{}
 		c.scopes[scope] = st
 	}
-	return st, ok
-}
-
-func (c *counterCache) forget(scope string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	delete(c.scopes, scope)
+	return st
 }
 
 // NumberClaim is the record of one number handed out.
@@ -125,7 +125,7 @@ func (s *Store) NextNumber(ctx context.Context, scope string) (int64, error) {
 // number of vorgang processes — unlike a counter document with $inc or a
 // compare-and-set, which FerretDB would hand out twice, and unlike an
 // in-process lock, which only covers one process. n is tried only after
-// n-1 is known to be claimed, so there are no gaps. The keyed lock below only
+// n-1 is known to be claimed, so there are no gaps. The scope's mutex only
 // keeps goroutines of this process from racing for the same n; a per-scope
 // hint document spares a restarted process from probing from 1.
 //
@@ -136,14 +136,14 @@ func (s *Store) ClaimNumber(ctx context.Context, scope, owner string, unused Unu
 	if scope == "" {
 		return 0, errors.New("store: next number: empty scope")
 	}
-	defer s.locks.lock(countersCollection, scope)()
-
-	st, known := s.counters.state(scope)
-	if !known {
+	st := s.counters.state(scope)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if !st.loaded {
 		if err := s.loadCounter(ctx, scope, st); err != nil {
-			s.counters.forget(scope)
 			return 0, err
 		}
+		st.loaded = true
 	}
 	if unused != nil {
 		n, err := s.reuseOrphan(ctx, scope, owner, st, unused)
@@ -287,17 +287,20 @@ func (s *Store) findOrphans(ctx context.Context, scope string, last int64, unuse
 // check hands it out again. A release lost in a crash is found as an
 // orphan after the restart.
 func (s *Store) ReleaseNumber(scope string, n int64) {
-	defer s.locks.lock(countersCollection, scope)()
 	s.counters.mu.Lock()
 	st, ok := s.counters.scopes[scope]
 	s.counters.mu.Unlock()
-	if ok {
+	if !ok {
+		return
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.loaded {
 		st.addOrphans(n)
 	}
 }
 
-// addOrphans adds numbers to the sorted orphan list; callers hold the
-// scope's lock.
+// addOrphans adds numbers to the sorted orphan list; callers hold st.mu.
 func (st *counterState) addOrphans(ns ...int64) {
 	for _, n := range ns {
 		if i, found := slices.BinarySearch(st.orphans, n); !found {
