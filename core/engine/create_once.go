@@ -49,6 +49,11 @@ func (e *Engine) createOnce(ctx context.Context, actor *auth.Principal, key stri
 			return nil, fmt.Errorf("engine: read idempotency key: %w", err)
 		}
 		if cur.Done {
+			if actor == nil {
+				// A citizen's retry: the key is the secret of the form
+				// that was filled, so its holder gets the request back.
+				return e.store.Ticket(ctx, cur.Number)
+			}
 			return e.Ticket(ctx, actor, cur.Number)
 		}
 		if !e.store.Stale(cur.StartedAt) {
