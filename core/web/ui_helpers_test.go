@@ -38,11 +38,11 @@ type uiEnv struct {
 // uiUsers are the users of every UI test; each has the password
 // "Sommerfest-2026".
 var uiUsers = []auth.NewUser{
-	{Name: "anna", DisplayName: "Anna Amsel"},                                 // staff without roles
-	{Name: "ben", DisplayName: "Ben Bauer", Teams: []string{"it-1st-level"}},   // IT first level
+	{Name: "anna", DisplayName: "Anna Amsel"},                                    // staff without roles
+	{Name: "ben", DisplayName: "Ben Bauer", Teams: []string{"it-1st-level"}},     // IT first level
 	{Name: "carla", DisplayName: "Carla Czech", Teams: []string{"it-2nd-level"}}, // IT second level
-	{Name: "dora", DisplayName: "Dora Diener", Teams: []string{"ordnungsamt"}}, // public order office
-	{Name: "lea", DisplayName: "Lea Leitung", Roles: []string{"it-lead"}},      // reads everything
+	{Name: "dora", DisplayName: "Dora Diener", Teams: []string{"ordnungsamt"}},   // public order office
+	{Name: "lea", DisplayName: "Lea Leitung", Roles: []string{"it-lead"}},        // reads everything
 	{Name: "root", DisplayName: "Rita Root", Roles: []string{"admin"}},
 }
 

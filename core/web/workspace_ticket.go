@@ -149,23 +149,23 @@ func (u *ui) timelineItem(cat *definition.Catalog, p *definition.Process, h stor
 
 // transitionView is the page of one transition's form.
 type transitionView struct {
-	T        *store.Ticket
-	Title    definition.Label
-	State    definition.Label
-	To       definition.Label
-	Form     *formView
-	FormID   string
-	Action   string
-	Token    string
-	Comment  string
-	AskComm  bool
-	CommReq  bool
-	CommErr  string
-	Back     string
-	Errors   []form.FieldError
-	Summary  bool
-	Version  int64
-	Submit   definition.Label
+	T       *store.Ticket
+	Title   definition.Label
+	State   definition.Label
+	To      definition.Label
+	Form    *formView
+	FormID  string
+	Action  string
+	Token   string
+	Comment string
+	AskComm bool
+	CommReq bool
+	CommErr string
+	Back    string
+	Errors  []form.FieldError
+	Summary bool
+	Version int64
+	Submit  definition.Label
 }
 
 // runnable returns the ticket and the transition when actor may run it now.
