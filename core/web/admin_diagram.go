@@ -21,8 +21,8 @@ type stateDiagram struct {
 func (d stateDiagram) SVG() template.HTML { return d.svg }
 
 const (
-	boxW, boxH = 160, 50
-	colGap     = 90
+	boxW, boxH = 180, 50
+	colGap     = 110
 	rowGap     = 40
 	margin     = 30
 )

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"html/template"
 	"io"
 	"io/fs"
@@ -339,8 +340,11 @@ func validAnon(v string) bool {
 // checkPost guards every state-changing request of the pages: same origin
 // and a CSRF token bound to this browser.
 func (u *ui) checkPost(c *fiber.Ctx, token string) error {
-	if !sameOrigin(c) || !u.sign.checkCSRF(u.binding(c, false), token) {
-		return &Error{Status: http.StatusForbidden, Code: "csrf_failed"}
+	if !sameOrigin(c) {
+		return &Error{Status: http.StatusForbidden, Code: "csrf_failed", Cause: fmt.Errorf("post from origin %q to host %q", c.Get(fiber.HeaderOrigin), c.Hostname())}
+	}
+	if !u.sign.checkCSRF(u.binding(c, false), token) {
+		return &Error{Status: http.StatusForbidden, Code: "csrf_failed", Cause: errors.New("CSRF token missing or not bound to this browser")}
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"html/template"
 	"mime"
 	"net/http"
@@ -225,8 +226,12 @@ func (u *ui) keptFiles(c *fiber.Ctx, def *definition.Form, sub *submission, name
 		}
 		kept := ids[:0]
 		for _, id := range ids {
+			if id == "" {
+				continue
+			}
 			a, err := u.Store.Attachment(c.UserContext(), id)
 			if err != nil || a.UploadedBy != uploader {
+				u.log.DebugContext(c.UserContext(), "refused a kept file", "id", id, "error", fmt.Sprint(err), "uploader", uploader, "by", fmt.Sprint(a))
 				errs = append(errs, form.FieldError{Field: path, Code: form.CodeUnknownReference, Message: fileMessage(l, "file_unknown", f, "")})
 				continue
 			}

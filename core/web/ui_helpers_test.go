@@ -114,7 +114,7 @@ func newUIEnv(t testing.TB, opts ...uiOptions) *uiEnv {
 		}
 	}
 	// Errors of the app are test failures' best clue: show them.
-	appLog := slog.New(slog.NewTextHandler(tbWriter{t}, &slog.HandlerOptions{Level: slog.LevelError}))
+	appLog := slog.New(slog.NewTextHandler(tbWriter{t}, &slog.HandlerOptions{Level: logLevel()}))
 	app := web.New(web.Deps{Logger: appLog, Store: st,
 		API: &web.APIDeps{Engine: eng, Auth: authn, Catalog: catalog},
 		UI:  &web.UIDeps{Engine: eng, Auth: authn, Catalog: catalog, Store: st, PortalRate: o.portalRate, LoginRate: 1000, Now: o.now}})
@@ -244,4 +244,13 @@ func serveTB(t testing.TB, app *fiber.App) string {
 		_ = app.ShutdownWithContext(ctx)
 	})
 	return "http://" + ln.Addr().String()
+}
+
+// logLevel is ERROR, or DEBUG with VORGANG_TEST_DEBUG=1 to see every
+// refused request's cause.
+func logLevel() slog.Level {
+	if os.Getenv("VORGANG_TEST_DEBUG") != "" {
+		return slog.LevelDebug
+	}
+	return slog.LevelError
 }

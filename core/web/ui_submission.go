@@ -131,7 +131,10 @@ func (s *submission) readMultipart(r *multipart.Reader, lim submissionLimits) er
 			return errTooManyValues
 		}
 		fileName := part.FileName()
-		isFile := fileName != "" || part.Header.Get("Content-Type") != "" && part.Header.Get("Content-Type") != "text/plain"
+		// A file input sends a filename parameter, empty when no file was
+		// chosen; text values never have one.
+		_, disposition, _ := mime.ParseMediaType(part.Header.Get("Content-Disposition"))
+		_, isFile := disposition["filename"]
 		if !isFile {
 			data, err := io.ReadAll(io.LimitReader(part, int64(lim.MaxValueSize)+1))
 			part.Close()
