@@ -254,3 +254,5 @@ func logLevel() slog.Level {
 	}
 	return slog.LevelError
 }
+
+func regexpMust(p string) *regexp.Regexp { return regexp.MustCompile(p) }
