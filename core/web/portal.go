@@ -168,7 +168,11 @@ func (u *ui) portalTrack(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return u.showTrack(c, http.StatusOK, pv, token, "", "", "")
+	notice := ""
+	if c.Query("sent") == "1" {
+		notice = text(pageLang(c), "notice_sent")
+	}
+	return u.showTrack(c, http.StatusOK, pv, token, "", "", notice)
 }
 
 func (u *ui) showTrack(c *fiber.Ctx, status int, pv *engine.PublicView, token, replyText, replyErr, notice string) error {

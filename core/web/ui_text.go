@@ -157,6 +157,7 @@ var pageTexts = map[string]map[lang]string{
 	"reply_submit":        {langDE: "Nachricht senden", langEN: "Send message"},
 	"reply_file_type":     {langDE: "Diese Datei ist kein PNG, JPEG oder PDF.", langEN: "This file is not a PNG, JPEG or PDF."},
 	"reply_file_large":    {langDE: "Die Datei ist größer als 10 MB.", langEN: "The file is larger than 10 MB."},
+	"notice_sent":         {langDE: "Ihre Nachricht wurde gesendet.", langEN: "Your message has been sent."},
 	"reply_conflict":      {langDE: "Ihr Anliegen wurde inzwischen bearbeitet, oder Ihre Nachricht ist schon angekommen. Bitte prüfen Sie den Verlauf und senden Sie die Nachricht bei Bedarf noch einmal.", langEN: "Your request was updated meanwhile, or your message has already arrived. Please check the history and send the message again if needed."},
 
 	"upload_too_large": {langDE: "„%s“: Die Datei %s ist größer als %s.", langEN: "“%s”: the file %s is larger than %s."},
