@@ -180,6 +180,9 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 			return web.CatalogInfo{Hash: c.Hash(), Definitions: c.Len(), LoadedAt: c.LoadedAt()}
 		},
 		API: &web.APIDeps{Engine: eng, Auth: authn, Catalog: live.Catalog, Assets: assets},
+		// VORGANG_SECRET keeps forms and CSRF tokens valid across restarts
+		// and instances; without it they are signed with a random key.
+		UI: &web.UIDeps{Engine: eng, Auth: authn, Catalog: live.Catalog, Store: st, Secret: []byte(os.Getenv("VORGANG_SECRET"))},
 	})
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {

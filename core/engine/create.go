@@ -91,6 +91,9 @@ func (e *Engine) prepare(actor *auth.Principal, req CreateRequest) (*store.Ticke
 		Data:      data,
 		Links:     assetLinks(f.Form(), data),
 	}
+	if actor == nil {
+		t.Tracking = newTrackingToken() // the citizen's only way back to the request
+	}
 	entry := &store.HistoryEntry{At: now, Actor: actorName(actor), Type: EntryCreated,
 		Data: map[string]any{"state": t.State, "priority": t.Priority, "team": t.Team, "data": data}}
 	return t, entry, nil

@@ -72,7 +72,7 @@ func TestNumbersOfCrashedCreatesAreReused(t *testing.T) {
 // their keys must be long enough not to be guessed; a retry with the key
 // gets the ticket back.
 func TestAnonymousIdempotencyKeys(t *testing.T) {
-	f := fixtureFor(t, citizenDesk(t))
+	f := fixtureFor(t, anliegenDesk(t))
 	ctx := t.Context()
 	req := engine.CreateRequest{Process: "anliegen", Data: map[string]any{"betreff": "Laterne defekt"}, IdempotencyKey: "short"}
 	var verr *engine.ValidationError
@@ -93,8 +93,8 @@ func TestAnonymousIdempotencyKeys(t *testing.T) {
 	}
 }
 
-// citizenDesk is a small process citizens may open.
-func citizenDesk(t *testing.T) []definition.File {
+// anliegenDesk is a small process citizens may open.
+func anliegenDesk(t *testing.T) []definition.File {
 	t.Helper()
 	return []definition.File{{Path: "anliegen.yaml", Data: []byte(`apiVersion: vorgang/v1
 kind: Process

@@ -5,6 +5,7 @@
 package web
 
 import (
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -43,6 +44,10 @@ type Deps struct {
 
 	// API serves /api/v1 when set.
 	API *APIDeps
+
+	// UI serves the HTML pages when set: the citizen portal (/portal), the
+	// staff workspace (/app) and the admin pages (/admin).
+	UI *UIDeps
 }
 
 // withDefaults returns a copy of d with defaults filled in.
@@ -52,12 +57,17 @@ func (d Deps) withDefaults() Deps {
 	}
 	if d.BodyLimit <= 0 {
 		d.BodyLimit = DefaultBodyLimit
+		if d.UI != nil {
+			d.BodyLimit = DefaultUIBodyLimit
+		}
 	}
 	return d
 }
 
 // New builds the Fiber app serving vorgang over HTTP. The caller listens
 // (app.Listen or app.Listener) and shuts it down (app.ShutdownWithContext).
+// It panics only when the embedded page templates do not parse, which the
+// package's tests rule out.
 func New(deps Deps) *fiber.App {
 	deps = deps.withDefaults()
 
@@ -75,11 +85,17 @@ func New(deps Deps) *fiber.App {
 	app.Use(requestIDMiddleware)
 	app.Use(requestLogMiddleware(deps.Logger))
 	app.Use(recoverMiddleware())
+	app.Use(securityHeaders)
 
 	h := &healthHandler{store: deps.Store, catalog: deps.Catalog, logger: deps.Logger}
 	app.Get("/healthz", h.serve)
 	if deps.API != nil {
 		registerAPI(app, *deps.API)
+	}
+	if deps.UI != nil {
+		if err := registerUI(app, *deps.UI, deps.Logger); err != nil {
+			panic(fmt.Sprintf("web: %v", err))
+		}
 	}
 
 	return app

@@ -1,0 +1,242 @@
+package engine
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"vorgang/core/definition"
+	"vorgang/core/store"
+)
+
+// EntryCitizenReply is the history type of a citizen's reply on the portal.
+const EntryCitizenReply = "citizen_reply"
+
+// TrackingStore finds a ticket by its citizen tracking token; *store.Store
+// has it.
+type TrackingStore interface {
+	TicketByTracking(ctx context.Context, token string) (string, error)
+}
+
+// newTrackingToken returns a citizen's secret tracking token: 128 random
+// bits in base32, 26 characters, safe in a URL path.
+func newTrackingToken() string { return rand.Text() }
+
+// wellFormedTracking rejects tokens that cannot be one of ours before any
+// database access.
+func wellFormedTracking(token string) bool {
+	if len(token) != 26 {
+		return false
+	}
+	for i := 0; i < len(token); i++ {
+		c := token[i]
+		if !(c >= 'A' && c <= 'Z' || c >= '2' && c <= '7') {
+			return false
+		}
+	}
+	return true
+}
+
+// PublicEntry is one entry of the timeline a citizen sees: what happened and
+// when, never who on the staff side did it, nor internal comments, nor
+// changes of team, assignee or priority.
+type PublicEntry struct {
+	At time.Time
+	// Kind is "created", "state" (the ticket moved to State), or "comment".
+	Kind string
+	// State is the state the ticket reached (created and state entries).
+	State string
+	// Text is a public comment, or the comment given with a transition.
+	Text string
+	// FromRequester is true for the citizen's own entries.
+	FromRequester bool
+	// Files are attachment ids the citizen sent with a reply.
+	Files []string
+}
+
+// PublicView is everything the portal shows about one request.
+type PublicView struct {
+	Ticket  *store.Ticket
+	Process *definition.Process
+	// Data holds the submitted fields that are public (fields without
+	// public: false), in the ticket's data shape.
+	Data     map[string]any
+	Timeline []PublicEntry
+}
+
+// Tracked returns the request with the citizen tracking token and its
+// public timeline. An unknown or malformed token is ErrNotFound; the token
+// is the only key, so no other request is ever reachable from it.
+func (e *Engine) Tracked(ctx context.Context, token string) (*PublicView, error) {
+	t, err := e.trackedTicket(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	entries, err := e.store.History(ctx, t)
+	if err != nil {
+		return nil, fmt.Errorf("engine: history of %s: %w", t.Number, err)
+	}
+	cat := e.catalog()
+	v := &PublicView{Ticket: t, Process: cat.Process(t.Process), Data: publicData(cat, t)}
+	for _, h := range entries {
+		if pe, ok := publicEntry(h); ok {
+			v.Timeline = append(v.Timeline, pe)
+		}
+	}
+	return v, nil
+}
+
+func (e *Engine) trackedTicket(ctx context.Context, token string) (*store.Ticket, error) {
+	if !wellFormedTracking(token) {
+		return nil, fmt.Errorf("tracking token: %w", ErrNotFound)
+	}
+	finder, ok := e.store.(TrackingStore)
+	if !ok {
+		return nil, errors.New("engine: the store cannot find tickets by tracking token")
+	}
+	number, err := finder.TicketByTracking(ctx, token)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("tracking token: %w", ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	t, err := e.store.Ticket(ctx, number)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("tracking token: %w", ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if t.Tracking != token {
+		// The index and the document disagree (a token was replaced):
+		// never show a request under a token it does not carry.
+		return nil, fmt.Errorf("tracking token: %w", ErrNotFound)
+	}
+	return t, nil
+}
+
+// publicEntry maps a history entry to what the citizen may see of it.
+func publicEntry(h store.HistoryEntry) (PublicEntry, bool) {
+	fromCitizen := h.Actor == actorName(nil)
+	switch h.Type {
+	case EntryCreated:
+		state, _ := h.Data["state"].(string)
+		return PublicEntry{At: h.At, Kind: "created", State: state, FromRequester: fromCitizen}, true
+	case EntryTransition:
+		to, _ := h.Data["to"].(string)
+		text, _ := h.Data["comment"].(string)
+		return PublicEntry{At: h.At, Kind: "state", State: to, Text: text, FromRequester: fromCitizen}, true
+	case EntryComment:
+		if internal, _ := h.Data["internal"].(bool); internal {
+			return PublicEntry{}, false
+		}
+		text, _ := h.Data["text"].(string)
+		return PublicEntry{At: h.At, Kind: "comment", Text: text, FromRequester: fromCitizen}, true
+	case EntryCitizenReply:
+		text, _ := h.Data["text"].(string)
+		return PublicEntry{At: h.At, Kind: "comment", Text: text, FromRequester: true, Files: stringList(h.Data["files"])}, true
+	}
+	return PublicEntry{}, false
+}
+
+// publicData keeps the submitted fields the citizen may see again: those
+// of the process's form not marked public: false.
+func publicData(cat *definition.Catalog, t *store.Ticket) map[string]any {
+	p := cat.Process(t.Process)
+	if p == nil {
+		return nil
+	}
+	f := cat.Form(p.Form.Value)
+	if f == nil {
+		return nil
+	}
+	out := map[string]any{}
+	for _, fd := range f.AllFields() {
+		if fd.Public != nil && !*fd.Public {
+			continue
+		}
+		if v, ok := t.Data[fd.ID.Value]; ok {
+			out[fd.ID.Value] = v
+		}
+	}
+	return out
+}
+
+// CitizenReply adds the citizen's reply (text and/or attachment ids) to the
+// request with the tracking token. Finished requests take no replies.
+func (e *Engine) CitizenReply(ctx context.Context, token string, version int64, text string, files []string, lang string) (*store.Ticket, error) {
+	t, err := e.trackedTicket(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	if version != 0 && version != t.Version {
+		return nil, fmt.Errorf("ticket %s is at version %d, not %d: %w", t.Number, t.Version, version, ErrConflict)
+	}
+	if p := e.catalog().Process(t.Process); p != nil {
+		if s := p.State(t.State); s != nil && s.Final() {
+			return nil, fmt.Errorf("reply to %s in state %s: %w", t.Number, t.State, ErrNotAllowedNow)
+		}
+	}
+	text = strings.TrimSpace(text)
+	if text == "" && len(files) == 0 {
+		return nil, invalid("text", "required", replyRequired(lang))
+	}
+	if len([]rune(text)) > maxReplyLength {
+		return nil, invalid("text", "too_long", replyTooLong(lang))
+	}
+	data := map[string]any{"text": text, "internal": false}
+	if len(files) > 0 {
+		list := make([]any, len(files))
+		for i, f := range files {
+			list[i] = f
+		}
+		data["files"] = list
+	}
+	now := e.stamp()
+	t.Updated = now
+	entry := &store.HistoryEntry{At: now, Actor: actorName(nil), Type: EntryCitizenReply, Data: data}
+	if err := e.commit(ctx, t, entry); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// maxReplyLength bounds a citizen's reply, like a textarea field's default.
+const maxReplyLength = 20000
+
+func replyRequired(lang string) string {
+	if lang == "en" {
+		return "Please enter a message or attach a file."
+	}
+	return "Bitte geben Sie eine Nachricht ein oder hängen Sie eine Datei an."
+}
+
+func replyTooLong(lang string) string {
+	if lang == "en" {
+		return "The message is too long (at most 20,000 characters)."
+	}
+	return "Die Nachricht ist zu lang (höchstens 20.000 Zeichen)."
+}
+
+func stringList(v any) []string {
+	var out []string
+	switch x := v.(type) {
+	case []any:
+		for _, e := range x {
+			if s, ok := e.(string); ok {
+				out = append(out, s)
+			}
+		}
+	case []string:
+		out = append(out, x...)
+	default:
+		if l, ok := canonical(v).([]any); ok {
+			return stringList(l)
+		}
+	}
+	return out
+}

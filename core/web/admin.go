@@ -1,0 +1,157 @@
+package web
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"vorgang/core/auth"
+	"vorgang/core/definition"
+	"vorgang/core/store"
+)
+
+// The admin pages: what definitions are loaded (each file with its content
+// hash), each process as a state diagram, and the users, teams and roles.
+// requireAdmin guards the whole group.
+
+type adminDefsView struct {
+	Hash     string
+	LoadedAt time.Time
+	Recorded bool
+	Defs     []defRow
+}
+
+type defRow struct {
+	Kind  string
+	ID    string
+	Title definition.Label
+	File  string
+	Hash  string
+	Link  string
+}
+
+func (u *ui) adminDefinitions(c *fiber.Ctx) error {
+	l := pageLang(c)
+	cat := u.Catalog()
+	d := adminDefsView{Hash: cat.Hash(), LoadedAt: cat.LoadedAt()}
+	hashes := map[string]string{}
+	v, err := u.Store.DefinitionVersion(c.UserContext(), cat.Hash())
+	switch {
+	case err == nil:
+		d.Recorded = true
+		for _, f := range v.Files {
+			sum := sha256.Sum256(f.Data)
+			hashes[f.Path] = hex.EncodeToString(sum[:])
+		}
+	case !errors.Is(err, store.ErrNotFound):
+		return err
+	}
+	add := func(kind string, m definition.Meta, link string) {
+		d.Defs = append(d.Defs, defRow{Kind: kind, ID: m.ID.Value, Title: m.Title, File: m.File, Hash: hashes[m.File], Link: link})
+	}
+	for _, p := range cat.Processes() {
+		add("Process", p.Meta, "/admin/processes/"+p.ID.Value)
+	}
+	for _, f := range cat.Forms() {
+		add("Form", f.Meta, "")
+	}
+	for _, x := range cat.SLAs() {
+		add("SLA", x.Meta, "")
+	}
+	for _, x := range cat.Calendars() {
+		add("Calendar", x.Meta, "")
+	}
+	for _, x := range cat.AssetClasses() {
+		add("AssetClass", x.Meta, "")
+	}
+	for _, x := range cat.Roles() {
+		add("Role", x.Meta, "")
+	}
+	for _, x := range cat.Teams() {
+		add("Team", x.Meta, "")
+	}
+	for _, x := range cat.Notifications() {
+		add("Notification", x.Meta, "")
+	}
+	for _, s := range cat.Scripts() {
+		d.Defs = append(d.Defs, defRow{Kind: "Script", ID: s.Name, File: s.File, Hash: hashes[s.File]})
+	}
+	return u.render(c, http.StatusOK, "admin_definitions", &view{Lang: l, Title: text(l, "admin_heading"), Area: "admin", Nav: "admin", Data: d})
+}
+
+type adminProcessView struct {
+	P           *definition.Process
+	Diagram     stateDiagram
+	Transitions []transitionRow
+}
+
+type transitionRow struct {
+	ID    string
+	Title definition.Label
+	From  []definition.Label
+	To    definition.Label
+	Roles string
+	Form  string
+}
+
+func (u *ui) adminProcess(c *fiber.Ctx) error {
+	l := pageLang(c)
+	p := u.Catalog().Process(c.Params("id"))
+	if p == nil {
+		return &Error{Status: http.StatusNotFound, Code: CodeNotFound}
+	}
+	d := adminProcessView{P: p, Diagram: newStateDiagram(p, l)}
+	for i := range p.Transitions {
+		tr := &p.Transitions[i]
+		row := transitionRow{ID: tr.ID.Value, Title: transitionTitle(tr), To: stateTitle(p, tr.To.Value, false), Form: tr.Form.Value}
+		for _, f := range tr.From {
+			if f.Value == "*" {
+				row.From = append(row.From, definition.Label{De: "jeder offene Zustand", En: "any open state"})
+				continue
+			}
+			row.From = append(row.From, stateTitle(p, f.Value, false))
+		}
+		for i, r := range tr.Roles {
+			if i > 0 {
+				row.Roles += ", "
+			}
+			row.Roles += r.Value
+		}
+		d.Transitions = append(d.Transitions, row)
+	}
+	return u.render(c, http.StatusOK, "admin_process", &view{Lang: l, Title: p.Title.In(string(l)), Area: "admin", Nav: "admin", Data: d})
+}
+
+type adminUsersView struct {
+	Users []auth.User
+	Teams []*definition.Team
+	Roles []*definition.Role
+}
+
+// maxListedUsers bounds the user list; an installation with more users
+// administers them with the command line.
+const maxListedUsers = 1000
+
+func (u *ui) adminUsers(c *fiber.Ctx) error {
+	l := pageLang(c)
+	cur, err := u.Store.DB().Collection(auth.UsersCollection).Find(c.UserContext(), bson.D{},
+		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(maxListedUsers).
+			SetProjection(bson.D{{Key: "password_hash", Value: 0}}))
+	if err != nil {
+		return fmt.Errorf("web: list users: %w", err)
+	}
+	var users []auth.User
+	if err := cur.All(c.UserContext(), &users); err != nil {
+		return fmt.Errorf("web: list users: %w", err)
+	}
+	cat := u.Catalog()
+	return u.render(c, http.StatusOK, "admin_users", &view{Lang: l, Title: text(l, "users_heading"), Area: "admin", Nav: "users",
+		Data: adminUsersView{Users: users, Teams: cat.Teams(), Roles: cat.Roles()}})
+}

@@ -1,0 +1,323 @@
+package web
+
+import (
+	"bytes"
+	"errors"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"vorgang/core/definition"
+	"vorgang/core/engine"
+	"vorgang/core/form"
+	"vorgang/core/store"
+)
+
+// The citizen portal: no login, a catalog of the processes open to
+// citizens, their forms, and a status page behind each request's secret
+// tracking link. Nothing here ever shows another request's data: the only
+// key to a request is its tracking token.
+
+type portalCatalogView struct {
+	Processes []*definition.Process
+}
+
+func (u *ui) portalCatalog(c *fiber.Ctx) error {
+	var list []*definition.Process
+	for _, p := range u.Catalog().Processes() {
+		if engine.MayOpen(nil, p) {
+			list = append(list, p)
+		}
+	}
+	l := pageLang(c)
+	return u.render(c, http.StatusOK, "portal_catalog", &view{Lang: l, Title: text(l, "portal_heading"), Area: "portal", Nav: "catalog",
+		Data: portalCatalogView{Processes: list}})
+}
+
+// formPageView is the page around a generated form.
+type formPageView struct {
+	Heading   definition.Label
+	Intro     definition.Label
+	Form      formView
+	Honeypot  bool
+	Privacy   bool
+	Back      string
+	BackLabel string
+}
+
+// citizenProcess returns the process a citizen may open, else not found.
+func (u *ui) citizenProcess(c *fiber.Ctx) (*definition.Process, formSpec, error) {
+	cat := u.Catalog()
+	p := cat.Process(c.Params("process"))
+	if p == nil || !engine.MayOpen(nil, p) {
+		return nil, formSpec{}, &Error{Status: http.StatusNotFound, Code: CodeNotFound}
+	}
+	compiled, err := u.Engine.Form(cat, p.Form.Value)
+	if err != nil {
+		return nil, formSpec{}, err
+	}
+	l := pageLang(c)
+	return p, formSpec{compiled: compiled, scope: "create:" + p.ID.Value + "|" + u.binding(c, true),
+		action: "/portal/new/" + p.ID.Value, submit: text(l, "portal_submit")}, nil
+}
+
+func (u *ui) portalForm(c *fiber.Ctx) error {
+	p, spec, err := u.citizenProcess(c)
+	if err != nil {
+		return err
+	}
+	token := u.sign.formToken(spec.scope, u.Now().Add(u.FormTTL))
+	return u.showForm(c, http.StatusOK, p, spec, nil, nil, "", token, nil, true)
+}
+
+// showForm renders the page of a create form.
+func (u *ui) showForm(c *fiber.Ctx, status int, p *definition.Process, spec formSpec, data map[string]any, errs []form.FieldError, add, token string, files map[string]string, portal bool) error {
+	fv, err := u.renderForm(c, spec, data, errs, add, token, files)
+	if err != nil {
+		return err
+	}
+	l := pageLang(c)
+	v := &view{Lang: l, Title: p.Title.In(string(l)), HasErrors: len(errs) > 0, Area: "app", Nav: "new",
+		Data: formPageView{Heading: p.Title, Intro: p.Description, Form: fv, Back: "/app/new", BackLabel: text(l, "back_to_new")}}
+	if portal {
+		v.Area, v.Nav = "portal", "catalog"
+		d := v.Data.(formPageView)
+		d.Honeypot, d.Privacy, d.Back, d.BackLabel = true, true, "/portal/", text(l, "back_to_services")
+		v.Data = d
+	}
+	return u.render(c, status, "form_page", v)
+}
+
+func (u *ui) portalSubmit(c *fiber.Ctx) error {
+	p, spec, err := u.citizenProcess(c)
+	if err != nil {
+		return err
+	}
+	post, err := u.readFormPost(c, spec)
+	if err != nil {
+		return err
+	}
+	if post.sub.first("_website") != "" {
+		// The honeypot: a field people never see, which form-filling
+		// robots fill.
+		return &Error{Status: http.StatusBadRequest, Code: "submission_refused"}
+	}
+	t, status, err := u.create(c, nil, p, spec, post)
+	if err != nil || t == nil {
+		if err == nil {
+			return u.showForm(c, status, p, spec, post.data, post.errs, post.add, post.token, post.files, true)
+		}
+		return err
+	}
+	return seeOther(c, "/portal/track/"+t.Tracking+"/confirmation")
+}
+
+// portalTrackView is the status page of a citizen's request.
+type portalTrackView struct {
+	Number       string
+	ProcessTitle definition.Label
+	State        definition.Label
+	Created      time.Time
+	Fields       []dataField
+	Timeline     []publicItem
+	CanReply     bool
+	ReplyAction  string
+	ReplyText    string
+	ReplyError   string
+	Version      int64
+}
+
+type publicItem struct {
+	engine.PublicEntry
+	StateTitle definition.Label
+	Files      []fileLink
+}
+
+// stateTitle is the title of a state: for citizens its public title when
+// it has one.
+func stateTitle(p *definition.Process, id string, public bool) definition.Label {
+	if p != nil {
+		if s := p.State(id); s != nil {
+			if public && !s.PublicTitle.IsZero() {
+				return s.PublicTitle
+			}
+			if !s.Title.IsZero() {
+				return s.Title
+			}
+		}
+	}
+	return definition.Label{De: id, En: id}
+}
+
+func (u *ui) tracked(c *fiber.Ctx) (*engine.PublicView, string, error) {
+	token := c.Params("token")
+	v, err := u.Engine.Tracked(c.UserContext(), token)
+	if err != nil {
+		return nil, "", engineFailure(err)
+	}
+	return v, token, nil
+}
+
+func (u *ui) portalTrack(c *fiber.Ctx) error {
+	pv, token, err := u.tracked(c)
+	if err != nil {
+		return err
+	}
+	notice := ""
+	if c.Query("sent") == "1" {
+		notice = text(pageLang(c), "notice_sent")
+	}
+	return u.showTrack(c, http.StatusOK, pv, token, "", "", notice)
+}
+
+func (u *ui) showTrack(c *fiber.Ctx, status int, pv *engine.PublicView, token, replyText, replyErr, notice string) error {
+	l := pageLang(c)
+	t := pv.Ticket
+	base := "/portal/track/" + token
+	names := u.attachmentNames(c.UserContext())
+	fileURL := func(id string) string { return base + "/files/" + url.PathEscape(id) }
+	d := portalTrackView{Number: t.Number, State: stateTitle(pv.Process, t.State, true), Created: t.Created,
+		ReplyAction: base + "/reply", ReplyText: replyText, ReplyError: replyErr, Version: t.Version}
+	if pv.Process != nil {
+		d.ProcessTitle = pv.Process.Title
+		if s := pv.Process.State(t.State); s != nil {
+			d.CanReply = !s.Final()
+		}
+		if f := u.Catalog().Form(pv.Process.Form.Value); f != nil {
+			d.Fields = dataDescriber{lang: l, fileURL: fileURL, names: names}.describe(f.AllFields(), plainMap(pv.Data))
+		}
+	}
+	for _, e := range pv.Timeline {
+		item := publicItem{PublicEntry: e}
+		if e.State != "" {
+			item.StateTitle = stateTitle(pv.Process, e.State, true)
+		}
+		for _, id := range e.Files {
+			item.Files = append(item.Files, fileLink{Name: names(id), URL: fileURL(id)})
+		}
+		d.Timeline = append(d.Timeline, item)
+	}
+	return u.render(c, status, "portal_track", &view{Lang: l, Title: text(l, "track_title"), Area: "portal",
+		HasErrors: replyErr != "", Notice: notice, Data: d})
+}
+
+type confirmationView struct {
+	Number   string
+	Link     string
+	FullLink string
+}
+
+func (u *ui) portalConfirmation(c *fiber.Ctx) error {
+	pv, token, err := u.tracked(c)
+	if err != nil {
+		return err
+	}
+	l := pageLang(c)
+	link := "/portal/track/" + token
+	return u.render(c, http.StatusOK, "portal_confirmation", &view{Lang: l, Title: text(l, "confirm_heading"), Area: "portal",
+		Data: confirmationView{Number: pv.Ticket.Number, Link: link, FullLink: c.BaseURL() + link}})
+}
+
+// replyAccept are the file types a citizen may attach to a reply.
+var replyAccept = &definition.Field{Accept: []string{"image/png", "image/jpeg", "application/pdf"}}
+
+func (u *ui) portalReply(c *fiber.Ctx) error {
+	token := c.Params("token")
+	sub, err := u.parseBody(c)
+	if err != nil {
+		return err
+	}
+	if err := u.checkPost(c, sub.first("_csrf")); err != nil {
+		return err
+	}
+	if sub.first("_website") != "" {
+		return &Error{Status: http.StatusBadRequest, Code: "submission_refused"}
+	}
+	l := pageLang(c)
+	textValue := sub.first("text")
+	version, _ := strconv.ParseInt(sub.first("_version"), 10, 64)
+	var ids []string
+	for _, up := range sub.Files {
+		if up.Field != "file" {
+			continue
+		}
+		media, _, _ := mime.ParseMediaType(http.DetectContentType(up.Data))
+		if !accepted(replyAccept, media) {
+			return u.replyFailed(c, token, textValue, text(l, "reply_file_type"))
+		}
+		a := &store.Attachment{ID: "att-" + strings.ToLower(randomText()), Name: up.Name, ContentType: media, UploadedBy: uploaderOf(c, u), Created: u.Now().UTC()}
+		if err := u.Store.PutAttachment(c.UserContext(), a, bytes.NewReader(up.Data), u.MaxFileSize); err != nil {
+			if errors.Is(err, store.ErrTooLarge) {
+				return u.replyFailed(c, token, textValue, text(l, "reply_file_large"))
+			}
+			return err
+		}
+		ids = append(ids, a.ID)
+	}
+	_, err = u.Engine.CitizenReply(c.UserContext(), token, version, textValue, ids, string(l))
+	var verr *engine.ValidationError
+	switch {
+	case errors.As(err, &verr):
+		return u.replyFailed(c, token, textValue, verr.Fields[0].Message)
+	case errors.Is(err, engine.ErrConflict):
+		pv, _, terr := u.tracked(c)
+		if terr != nil {
+			return terr
+		}
+		return u.showTrack(c, http.StatusConflict, pv, token, textValue, "", text(l, "reply_conflict"))
+	case err != nil:
+		return engineFailure(err)
+	}
+	return seeOther(c, "/portal/track/"+token+"?sent=1#timeline-title")
+}
+
+func (u *ui) replyFailed(c *fiber.Ctx, token, replyText, msg string) error {
+	pv, _, err := u.tracked(c)
+	if err != nil {
+		return err
+	}
+	return u.showTrack(c, http.StatusUnprocessableEntity, pv, token, replyText, msg, "")
+}
+
+func (u *ui) portalFile(c *fiber.Ctx) error {
+	pv, _, err := u.tracked(c)
+	if err != nil {
+		return err
+	}
+	id := c.Params("id")
+	ok := referencesFile(plainMap(pv.Data), id)
+	for _, e := range pv.Timeline {
+		for _, f := range e.Files {
+			ok = ok || f == id
+		}
+	}
+	if !ok {
+		return &Error{Status: http.StatusNotFound, Code: CodeNotFound}
+	}
+	return u.sendAttachment(c, id)
+}
+
+// sendAttachment streams a stored file as a download, with the content
+// type sniffed at upload.
+func (u *ui) sendAttachment(c *fiber.Ctx, id string) error {
+	a, err := u.Store.Attachment(c.UserContext(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		return &Error{Status: http.StatusNotFound, Code: CodeNotFound, Cause: err}
+	}
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := u.Store.WriteAttachment(c.UserContext(), a, &buf); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, a.ContentType)
+	c.Set(fiber.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": a.Name}))
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	return c.Send(buf.Bytes())
+}

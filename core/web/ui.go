@@ -1,0 +1,368 @@
+package web
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/filesystem"
+	"github.com/gofiber/fiber/v2/middleware/limiter"
+	"go.mongodb.org/mongo-driver/mongo"
+
+	"vorgang/core/auth"
+	"vorgang/core/definition"
+	"vorgang/core/engine"
+	"vorgang/core/store"
+)
+
+// UIStore is what the HTML pages need from the data layer beyond the
+// engine: attachments, the recorded definition files, and the users
+// collection for the admin list. *store.Store implements it.
+type UIStore interface {
+	PutAttachment(ctx context.Context, a *store.Attachment, r io.Reader, maxSize int64) error
+	Attachment(ctx context.Context, id string) (*store.Attachment, error)
+	WriteAttachment(ctx context.Context, a *store.Attachment, w io.Writer) error
+	DefinitionVersion(ctx context.Context, hash string) (*store.DefinitionVersion, error)
+	DB() *mongo.Database
+}
+
+// UIDeps is what the HTML interface needs: the citizen portal (/portal),
+// the staff workspace (/app) and the admin pages (/admin).
+type UIDeps struct {
+	Engine  *engine.Engine
+	Auth    *auth.Service
+	Catalog func() *definition.Catalog
+	Store   UIStore
+
+	// Secret signs CSRF and form tokens. Default: random at start, so
+	// forms open in browsers expire when the server restarts; set it to
+	// keep them valid across restarts and instances.
+	Secret []byte
+	// FormTTL is how long a form may be filled before it expires.
+	// Default: 4 hours.
+	FormTTL time.Duration
+	// PortalRate is the number of posts one client address may make to
+	// the portal per minute (submissions, replies). Default: 10.
+	PortalRate int
+	// LoginRate is the number of login attempts one client address may
+	// make per minute. Default: 10.
+	LoginRate int
+	// MaxFileSize bounds every uploaded file, whatever a form allows.
+	// Default: 10 MB.
+	MaxFileSize int64
+	// Now defaults to time.Now.
+	Now func() time.Time
+}
+
+func (d UIDeps) withDefaults() UIDeps {
+	if d.FormTTL <= 0 {
+		d.FormTTL = 4 * time.Hour
+	}
+	if d.PortalRate <= 0 {
+		d.PortalRate = 10
+	}
+	if d.LoginRate <= 0 {
+		d.LoginRate = 10
+	}
+	if d.MaxFileSize <= 0 {
+		d.MaxFileSize = 10 << 20
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	return d
+}
+
+// DefaultUIBodyLimit is the body limit when the HTML interface is served
+// and Deps.BodyLimit is zero: form posts carry uploads.
+const DefaultUIBodyLimit = 32 << 20
+
+// ui serves the HTML pages.
+type ui struct {
+	UIDeps
+	log          *slog.Logger
+	pages        map[string]*template.Template
+	sign         signer
+	limits       submissionLimits
+	assetVersion string
+}
+
+func registerUI(app *fiber.App, d UIDeps, logger *slog.Logger) error {
+	d = d.withDefaults()
+	pages, err := pageTemplates()
+	if err != nil {
+		return err
+	}
+	u := &ui{UIDeps: d, log: logger, pages: pages, sign: newSigner(d.Secret), limits: defaultSubmissionLimits}
+	u.limits.MaxFileSize = d.MaxFileSize
+	u.assetVersion = assetVersion()
+
+	static, err := fs.Sub(staticFiles, "static")
+	if err != nil {
+		return err
+	}
+	app.Use("/static", func(c *fiber.Ctx) error {
+		c.Set(fiber.HeaderCacheControl, "public, max-age=86400")
+		return c.Next()
+	}, filesystem.New(filesystem.Config{Root: http.FS(static)}))
+	app.Get("/", func(c *fiber.Ctx) error { return c.Redirect("/portal", http.StatusFound) })
+
+	portalLimit := u.rateLimit(d.PortalRate)
+	portal := app.Group("/portal", u.pageMiddleware, u.session)
+	portal.Get("/", u.portalCatalog)
+	portal.Get("/new/:process", u.portalForm)
+	portal.Post("/new/:process", portalLimit, u.portalSubmit)
+	portal.Get("/track/:token", u.portalTrack)
+	portal.Get("/track/:token/confirmation", u.portalConfirmation)
+	portal.Post("/track/:token/reply", portalLimit, u.portalReply)
+	portal.Get("/track/:token/files/:id", u.portalFile)
+
+	appGroup := app.Group("/app", u.pageMiddleware, u.session)
+	appGroup.Get("/login", u.loginPage)
+	appGroup.Post("/login", u.rateLimit(d.LoginRate), u.loginSubmit)
+	appGroup.Post("/logout", u.logout)
+	staffOnly := appGroup.Group("", u.requireStaff)
+	staffOnly.Get("/", u.inbox)
+	staffOnly.Get("/dashboard", u.dashboard)
+	staffOnly.Get("/new", u.newCatalog)
+	staffOnly.Get("/new/:process", u.staffForm)
+	staffOnly.Post("/new/:process", u.staffSubmit)
+	staffOnly.Get("/tickets/:number", u.ticketPage)
+	staffOnly.Get("/tickets/:number/transitions/:transition", u.transitionPage)
+	staffOnly.Post("/tickets/:number/transitions/:transition", u.transitionSubmit)
+	staffOnly.Post("/tickets/:number/comments", u.commentSubmit)
+	staffOnly.Post("/tickets/:number/assign", u.assignSubmit)
+	staffOnly.Get("/tickets/:number/files/:id", u.ticketFile)
+
+	admin := app.Group("/admin", u.pageMiddleware, u.session, u.requireStaff, u.requireAdmin)
+	admin.Get("/", u.adminDefinitions)
+	admin.Get("/processes/:id", u.adminProcess)
+	admin.Get("/users", u.adminUsers)
+	return nil
+}
+
+// assetVersion changes whenever a static file does, so browsers never use
+// a stale script or style sheet with a new page.
+func assetVersion() string {
+	h := sha256.New()
+	_ = fs.WalkDir(staticFiles, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := staticFiles.ReadFile(p)
+		if err == nil {
+			h.Write([]byte(p))
+			h.Write(b)
+		}
+		return err
+	})
+	return hex.EncodeToString(h.Sum(nil))[:12]
+}
+
+// rateLimit allows n posts per minute per client address and answers more
+// with the "too many requests" page.
+func (u *ui) rateLimit(n int) fiber.Handler {
+	return limiter.New(limiter.Config{
+		Max:        n,
+		Expiration: time.Minute,
+		LimitReached: func(c *fiber.Ctx) error {
+			c.Set(fiber.HeaderRetryAfter, "60")
+			return &Error{Status: http.StatusTooManyRequests, Code: CodeTooManyRequests}
+		},
+	})
+}
+
+// pageMiddleware serves errors of the HTML pages as HTML pages, and
+// handles the language switch (?lang=en sets a cookie).
+func (u *ui) pageMiddleware(c *fiber.Ctx) error {
+	if q := c.Query("lang"); q == "de" || q == "en" {
+		c.Cookie(&fiber.Cookie{Name: langCookie, Value: q, Path: "/", MaxAge: 365 * 24 * 3600,
+			HTTPOnly: true, SameSite: "Lax", Secure: c.Protocol() == "https"})
+		c.Locals(langKey, lang(q))
+	}
+	err := c.Next()
+	if err == nil {
+		return nil
+	}
+	return u.errorPage(c, err)
+}
+
+// errorPage renders err as an HTML page with the status and message of the
+// API's error shape; causes are logged, never shown.
+func (u *ui) errorPage(c *fiber.Ctx, err error) error {
+	apiErr, cause := toAPIError(err)
+	l := pageLang(c)
+	apiErr.localize(l)
+	if cause != nil {
+		level := slog.LevelDebug
+		if apiErr.Status >= 500 {
+			level = slog.LevelError
+		}
+		u.log.LogAttrs(c.UserContext(), level, "request failed",
+			slog.String("request_id", RequestID(c)), slog.String("method", c.Method()), slog.String("path", c.Path()),
+			slog.Int("status", apiErr.Status), slog.String("code", apiErr.Code), slog.String("error", cause.Error()))
+	}
+	if apiErr.RetryAfter > 0 {
+		c.Set(fiber.HeaderRetryAfter, itoa(apiErr.RetryAfter))
+	}
+	v := &view{Lang: l, Title: text(l, "error_title"), Area: areaOf(c.Path()), Data: errorView{
+		Status: apiErr.Status, Code: apiErr.Code, Message: apiErr.Message, RequestID: RequestID(c),
+		Back: backLink(c.Path()),
+	}}
+	return u.render(c, apiErr.Status, "error", v)
+}
+
+type errorView struct {
+	Status    int
+	Code      string
+	Message   string
+	RequestID string
+	Back      string
+}
+
+func areaOf(path string) string {
+	switch {
+	case strings.HasPrefix(path, "/app"):
+		return "app"
+	case strings.HasPrefix(path, "/admin"):
+		return "admin"
+	}
+	return "portal"
+}
+
+func backLink(path string) string {
+	switch areaOf(path) {
+	case "app":
+		return "/app/"
+	case "admin":
+		return "/admin/"
+	}
+	return "/portal/"
+}
+
+type uiPrincipalKey struct{}
+
+// session resolves the browser's session cookie. A cookie that no longer
+// names a valid session is removed and the request goes on anonymously.
+func (u *ui) session(c *fiber.Ctx) error {
+	token := c.Cookies(sessionCookie)
+	if token == "" || strings.HasPrefix(token, auth.TokenPrefix) {
+		return c.Next()
+	}
+	p, err := u.Auth.Authenticate(c.UserContext(), token)
+	if err != nil {
+		c.ClearCookie(sessionCookie)
+		return c.Next()
+	}
+	c.Locals(uiPrincipalKey{}, p)
+	c.Locals(sessionBindingKey, "s:"+sessionBinding(token))
+	return c.Next()
+}
+
+func uiPrincipal(c *fiber.Ctx) *auth.Principal {
+	p, _ := c.Locals(uiPrincipalKey{}).(*auth.Principal)
+	return p
+}
+
+func sessionBinding(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// requireStaff sends anonymous visitors to the login page (GET) or refuses
+// them (other methods).
+func (u *ui) requireStaff(c *fiber.Ctx) error {
+	if uiPrincipal(c) != nil {
+		return c.Next()
+	}
+	if c.Method() == http.MethodGet {
+		return c.Redirect("/app/login?next="+urlQueryEscape(c.OriginalURL()), http.StatusSeeOther)
+	}
+	return &Error{Status: http.StatusUnauthorized, Code: CodeUnauthorized}
+}
+
+func (u *ui) requireAdmin(c *fiber.Ctx) error {
+	if p := uiPrincipal(c); p != nil && p.Admin {
+		return c.Next()
+	}
+	return &Error{Status: http.StatusForbidden, Code: CodeForbidden}
+}
+
+const sessionBindingKey = "vorgang_binding"
+
+// csrfFor returns the CSRF token for forms on the page: bound to the
+// session for staff, to the anonymous cookie otherwise (set here when the
+// browser has none).
+func (u *ui) csrfFor(c *fiber.Ctx) string {
+	return u.sign.csrfToken(u.binding(c, true))
+}
+
+// binding is what the browser's CSRF tokens are bound to. With issue, an
+// anonymous browser without the cookie gets one.
+func (u *ui) binding(c *fiber.Ctx, issue bool) string {
+	if b, ok := c.Locals(sessionBindingKey).(string); ok && b != "" {
+		return b
+	}
+	v := c.Cookies(anonCookie)
+	if !validAnon(v) {
+		if !issue {
+			return ""
+		}
+		v = randomText()
+		c.Cookie(&fiber.Cookie{Name: anonCookie, Value: v, Path: "/", HTTPOnly: true, SameSite: "Lax", Secure: c.Protocol() == "https"})
+		c.Request().Header.SetCookie(anonCookie, v)
+	}
+	return "a:" + v
+}
+
+func validAnon(v string) bool {
+	if len(v) != 26 {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		if !(v[i] >= 'A' && v[i] <= 'Z' || v[i] >= '2' && v[i] <= '7') {
+			return false
+		}
+	}
+	return true
+}
+
+// checkPost guards every state-changing request of the pages: same origin
+// and a CSRF token bound to this browser.
+func (u *ui) checkPost(c *fiber.Ctx, token string) error {
+	if !sameOrigin(c) {
+		return &Error{Status: http.StatusForbidden, Code: "csrf_failed", Cause: fmt.Errorf("post from origin %q to host %q", c.Get(fiber.HeaderOrigin), c.Hostname())}
+	}
+	if !u.sign.checkCSRF(u.binding(c, false), token) {
+		return &Error{Status: http.StatusForbidden, Code: "csrf_failed", Cause: errors.New("CSRF token missing or not bound to this browser")}
+	}
+	return nil
+}
+
+// uploaderOf names who uploads files in this request, so a form may only
+// keep files its own browser sent: the user, or the anonymous cookie.
+func uploaderOf(c *fiber.Ctx, u *ui) string {
+	if p := uiPrincipal(c); p != nil {
+		return "user:" + p.User
+	}
+	return "portal:" + sessionBinding(u.binding(c, false))[:32]
+}
+
+// engineFailure maps an engine error for a page; ErrForbidden and
+// ErrNotFound both become "not found" for tickets, as the engine intends.
+func engineFailure(err error) error {
+	if errors.Is(err, engine.ErrForbidden) {
+		return &Error{Status: http.StatusForbidden, Code: CodeForbidden, Cause: err}
+	}
+	return engineError(err)
+}

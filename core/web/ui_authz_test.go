@@ -1,0 +1,165 @@
+package web_test
+
+import (
+	"bytes"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"vorgang/core/engine"
+	"vorgang/core/store"
+)
+
+// TestAuthorizationMatrix asks every page route as every kind of user,
+// for a ticket of their own and a foreign one, and checks the status: each
+// page asks the engine, never only hides a link. A refused page never shows
+// the ticket's title or data.
+func TestAuthorizationMatrix(t *testing.T) {
+	env := newUIEnv(t)
+	ctx := t.Context()
+	anna, _ := env.authn.Principal(ctx, "anna")
+	dora, _ := env.authn.Principal(ctx, "dora")
+
+	photo := &store.Attachment{ID: "att-matrixphoto", Name: "laterne.png", ContentType: "image/png", UploadedBy: "portal:x"}
+	if err := env.st.PutAttachment(ctx, photo, bytes.NewReader(pngBytes), 1<<20); err != nil {
+		t.Fatal(err)
+	}
+	stray := &store.Attachment{ID: "att-strayfile", Name: "fremd.png", ContentType: "image/png", UploadedBy: "user:carla"}
+	if err := env.st.PutAttachment(ctx, stray, bytes.NewReader(pngBytes), 1<<20); err != nil {
+		t.Fatal(err)
+	}
+	// it: an IT incident anna reported (team it-1st-level).
+	it, err := env.eng.Create(ctx, anna, engine.CreateRequest{Process: "it-incident", Data: map[string]any{
+		"summary": "Geheimnisvoller Monitor flackert", "category": "workstation", "impact": "single", "urgency": "low", "location": "rathaus"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// cz: a citizen's report with a photo (team ordnungsamt).
+	cz, err := env.eng.Create(ctx, nil, engine.CreateRequest{Process: "citizen-report", Data: map[string]any{
+		"category": "graffiti", "summary": "Vertrauliche Schmiererei am Rathaus", "photo": []any{photo.ID},
+		"spots": []any{map[string]any{"street": "Markt 1"}}, "email": "erika@example.org", "consent": true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.eng.Comment(ctx, dora, cz.Number, 0, "Interne Notiz zur Schmiererei", true, "de"); err != nil {
+		t.Fatal(err)
+	}
+	secrets := []string{"Geheimnisvoller Monitor", "Vertrauliche Schmiererei", "erika@example.org"}
+
+	users := []string{"", "anna", "ben", "carla", "dora", "lea", "root"}
+	const (
+		ok       = http.StatusOK
+		login    = http.StatusSeeOther // anonymous: sent to the login page
+		forbid   = http.StatusForbidden
+		notFound = http.StatusNotFound
+		notNow   = http.StatusConflict
+	)
+	// want lists the status per user, in the order of users.
+	type route struct {
+		path string
+		want []int
+	}
+	itT, czT := "/app/tickets/"+it.Number, "/app/tickets/"+cz.Number
+	routes := []route{
+		{"/app/", []int{login, ok, ok, ok, ok, ok, ok}},
+		{"/app/?view=team&team=it-1st-level", []int{login, forbid, ok, forbid, forbid, ok, ok}},
+		{"/app/?view=team&team=ordnungsamt", []int{login, forbid, forbid, forbid, ok, ok, ok}},
+		{"/app/?view=mine", []int{login, ok, ok, ok, ok, ok, ok}},
+		{"/app/dashboard", []int{login, ok, ok, ok, ok, ok, ok}},
+		{"/app/new", []int{login, ok, ok, ok, ok, ok, ok}},
+		{"/app/new/it-incident", []int{login, ok, ok, ok, ok, ok, ok}},
+		{"/app/new/citizen-report", []int{login, ok, ok, ok, ok, ok, ok}},
+		{itT, []int{login, ok, ok, notFound, notFound, ok, ok}},
+		{czT, []int{login, notFound, notFound, notFound, ok, ok, ok}},
+		{itT + "/transitions/start", []int{login, notNow, ok, notFound, notFound, notNow, ok}},
+		{itT + "/transitions/cancel", []int{login, ok, ok, notFound, notFound, notNow, ok}},
+		{itT + "/transitions/nonexistent", []int{login, notFound, notFound, notFound, notFound, notFound, notFound}},
+		{czT + "/transitions/review", []int{login, notFound, notFound, notFound, ok, notNow, ok}},
+		{czT + "/files/" + photo.ID, []int{login, notFound, notFound, notFound, ok, ok, ok}},
+		{itT + "/files/" + photo.ID, []int{login, notFound, notFound, notFound, notFound, notFound, notFound}},
+		{czT + "/files/" + stray.ID, []int{login, notFound, notFound, notFound, notFound, notFound, notFound}},
+		{"/admin/", []int{login, forbid, forbid, forbid, forbid, forbid, ok}},
+		{"/admin/users", []int{login, forbid, forbid, forbid, forbid, forbid, ok}},
+		{"/admin/processes/it-incident", []int{login, forbid, forbid, forbid, forbid, forbid, ok}},
+		{"/portal/track/" + cz.Tracking, []int{ok, ok, ok, ok, ok, ok, ok}},
+		{"/portal/track/" + cz.Tracking + "/files/" + photo.ID, []int{ok, ok, ok, ok, ok, ok, ok}},
+		{"/portal/track/" + cz.Tracking + "/files/" + stray.ID, []int{notFound, notFound, notFound, notFound, notFound, notFound, notFound}},
+		{"/portal/track/ABCDEFGHIJKLMNOPQRSTUVWXYZ", []int{notFound, notFound, notFound, notFound, notFound, notFound, notFound}},
+		{"/portal/track/" + strings.ToLower(cz.Tracking), []int{notFound, notFound, notFound, notFound, notFound, notFound, notFound}},
+		{"/portal/new/it-incident", []int{notFound, notFound, notFound, notFound, notFound, notFound, notFound}},
+	}
+	browsers := map[string]*browser{}
+	for _, u := range users {
+		b := env.browser(t)
+		if u != "" {
+			b.login(u)
+		}
+		browsers[u] = b
+	}
+	for _, r := range routes {
+		for i, u := range users {
+			name := u
+			if name == "" {
+				name = "anonymous"
+			}
+			p := browsers[u].get(r.path)
+			if p.status != r.want[i] {
+				t.Errorf("%s GET %s: status %d, want %d", name, r.path, p.status, r.want[i])
+			}
+			if p.status >= 300 {
+				for _, s := range secrets {
+					if strings.Contains(p.body, s) {
+						t.Errorf("%s GET %s (%d) shows %q", name, r.path, p.status, s)
+					}
+				}
+			}
+		}
+	}
+
+	// Internal comments: only for holders of ticket.comment_internal.
+	for u, want := range map[string]bool{"dora": true, "lea": true, "root": true} {
+		p := browsers[u].get(czT)
+		if got := strings.Contains(p.body, "Interne Notiz zur Schmiererei"); got != want {
+			t.Errorf("%s sees the internal note: %v, want %v", u, got, want)
+		}
+	}
+	if p := browsers[""].get("/portal/track/" + cz.Tracking); strings.Contains(p.body, "Interne Notiz") || strings.Contains(p.body, "dora") {
+		t.Errorf("the citizen's status page shows an internal note or a staff member's name")
+	}
+	// The dashboard counts only the teams a user may see.
+	if p := browsers["carla"].get("/app/dashboard"); strings.Contains(p.body, "Ordnungsamt") || strings.Contains(p.body, "IT-Servicedesk (1st Level)") {
+		t.Errorf("carla's dashboard shows other teams:\n%s", p.body)
+	}
+
+	// State-changing posts are refused alike.
+	posts := []struct {
+		user, path string
+		form       url.Values
+		want       int
+	}{
+		{"carla", itT + "/comments", url.Values{"text": {"Hallo"}}, notFound},
+		{"dora", itT + "/assign", url.Values{"user": {"dora"}}, notFound},
+		{"anna", itT + "/assign", url.Values{"user": {"ben"}}, forbid},
+		{"anna", itT + "/comments", url.Values{"text": {"intern?"}, "internal": {"on"}}, forbid},
+		{"carla", czT + "/transitions/review", url.Values{"assessment": {"urgent"}}, notFound},
+		{"ben", "/admin/", url.Values{}, forbid},
+	}
+	for _, p := range posts {
+		b := browsers[p.user]
+		p.form.Set("_csrf", hidden(t, b.get("/app/new").body, "_csrf"))
+		res := b.post(p.path, p.form)
+		if res.status != p.want {
+			t.Errorf("%s POST %s: status %d, want %d", p.user, p.path, res.status, p.want)
+		}
+	}
+	if p := browsers[""].post(itT+"/comments", url.Values{"text": {"anonym"}}); p.status != http.StatusUnauthorized {
+		t.Errorf("anonymous comment: status %d, want 401", p.status)
+	}
+	h, _ := env.st.History(ctx, it)
+	for _, e := range h {
+		if e.Type != engine.EntryCreated {
+			t.Errorf("a refused post changed %s: %+v", it.Number, e)
+		}
+	}
+}

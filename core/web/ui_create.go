@@ -1,0 +1,53 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"vorgang/core/auth"
+	"vorgang/core/definition"
+	"vorgang/core/engine"
+	"vorgang/core/store"
+)
+
+// create runs the post of a create form. It returns the ticket when one
+// was created (or an earlier post of the same form created it), or nil and
+// the status to show the form again with post.errs (an entry was added or
+// removed, or the data is not valid).
+func (u *ui) create(c *fiber.Ctx, actor *auth.Principal, p *definition.Process, spec formSpec, post *formPost) (*store.Ticket, int, error) {
+	if !post.save {
+		return nil, http.StatusOK, nil
+	}
+	l := string(pageLang(c))
+	if len(post.errs) > 0 {
+		_, verrs := spec.compiled.Validate(post.data, l)
+		post.errs = mergeErrors(post.errs, verrs)
+		return nil, http.StatusUnprocessableEntity, nil
+	}
+	req := engine.CreateRequest{Process: p.ID.Value, Data: post.data, Lang: l, IdempotencyKey: post.key}
+	for attempt := 0; ; attempt++ {
+		t, err := u.Engine.Create(c.UserContext(), actor, req)
+		if errors.Is(err, engine.ErrInProgress) && attempt < 40 {
+			// A double click: the first post is still being stored; its
+			// ticket is the answer to this one too.
+			select {
+			case <-time.After(250 * time.Millisecond):
+				continue
+			case <-c.UserContext().Done():
+				return nil, 0, c.UserContext().Err()
+			}
+		}
+		var verr *engine.ValidationError
+		if errors.As(err, &verr) {
+			post.errs = verr.Fields
+			return nil, http.StatusUnprocessableEntity, nil
+		}
+		if err != nil {
+			return nil, 0, engineFailure(err)
+		}
+		return t, 0, nil
+	}
+}

@@ -1,0 +1,252 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/bson/primitive"
+
+	"vorgang/core/definition"
+)
+
+// dataField is one answered field of a form, ready for a page.
+type dataField struct {
+	Label   definition.Label
+	Text    string
+	Files   []fileLink
+	Entries [][]dataField
+}
+
+type fileLink struct {
+	Name string
+	URL  string
+}
+
+type formArgs struct {
+	V    *view
+	Form formView
+}
+
+type dataListArgs struct {
+	V      *view
+	Fields []dataField
+}
+
+func init() {
+	templateFuncs["dataArgs"] = func(v *view, fields []dataField) dataListArgs { return dataListArgs{V: v, Fields: fields} }
+	templateFuncs["formArgs"] = func(v *view, f any) formArgs {
+		switch x := f.(type) {
+		case formView:
+			return formArgs{V: v, Form: x}
+		case *formView:
+			return formArgs{V: v, Form: *x}
+		}
+		return formArgs{V: v}
+	}
+}
+
+// dataDescriber turns stored form data into labelled values.
+type dataDescriber struct {
+	lang    lang
+	fileURL func(id string) string
+	// names maps attachment ids to file names.
+	names func(id string) string
+}
+
+func (d dataDescriber) describe(fields []definition.Field, data map[string]any) []dataField {
+	var out []dataField
+	for i := range fields {
+		f := &fields[i]
+		v, ok := data[f.ID.Value]
+		if !ok || v == nil {
+			continue
+		}
+		df := dataField{Label: f.Label}
+		switch f.Type {
+		case "group":
+			for _, e := range anyList(v) {
+				if m, ok := e.(map[string]any); ok {
+					df.Entries = append(df.Entries, d.describe(f.Fields, m))
+				}
+			}
+			if len(df.Entries) == 0 {
+				continue
+			}
+		case "file":
+			for _, id := range anyList(v) {
+				s, _ := id.(string)
+				if s == "" {
+					continue
+				}
+				df.Files = append(df.Files, fileLink{Name: d.names(s), URL: d.fileURL(s)})
+			}
+			if len(df.Files) == 0 {
+				continue
+			}
+		default:
+			df.Text = d.value(f, v)
+			if df.Text == "" {
+				continue
+			}
+		}
+		out = append(out, df)
+	}
+	return out
+}
+
+func (d dataDescriber) value(f *definition.Field, v any) string {
+	switch f.Type {
+	case "checkbox":
+		if b, _ := v.(bool); b {
+			return text(d.lang, "yes")
+		}
+		return text(d.lang, "no")
+	case "select", "multiselect":
+		var parts []string
+		for _, x := range anyList(v) {
+			parts = append(parts, d.option(f, x))
+		}
+		if len(parts) == 0 {
+			parts = append(parts, d.option(f, v))
+		}
+		return strings.Join(parts, ", ")
+	case "number", "computed":
+		if n, ok := v.(float64); ok {
+			s := strconv.FormatFloat(n, 'f', -1, 64)
+			if d.lang == langDE {
+				s = strings.Replace(s, ".", ",", 1)
+			}
+			if !f.Unit.IsZero() {
+				s += " " + f.Unit.In(string(d.lang))
+			}
+			return s
+		}
+	case "date":
+		if s, ok := v.(string); ok {
+			if t, err := time.Parse("2006-01-02", s); err == nil {
+				if d.lang == langEN {
+					return t.Format("2 Jan 2006")
+				}
+				return t.Format("02.01.2006")
+			}
+		}
+	}
+	return fmt.Sprint(v)
+}
+
+func (d dataDescriber) option(f *definition.Field, v any) string {
+	s := fmt.Sprint(v)
+	for _, o := range f.Options {
+		if fmt.Sprint(o.Value) == s {
+			return o.Label.In(string(d.lang))
+		}
+	}
+	return s
+}
+
+func anyList(v any) []any {
+	switch x := v.(type) {
+	case []any:
+		return x
+	case []string:
+		out := make([]any, len(x))
+		for i, s := range x {
+			out[i] = s
+		}
+		return out
+	case []map[string]any:
+		out := make([]any, len(x))
+		for i, m := range x {
+			out[i] = m
+		}
+		return out
+	}
+	return nil
+}
+
+// attachmentNames looks up file names for attachment ids, falling back to
+// the id.
+func (u *ui) attachmentNames(ctx context.Context) func(string) string {
+	cache := map[string]string{}
+	return func(id string) string {
+		if n, ok := cache[id]; ok {
+			return n
+		}
+		n := id
+		if a, err := u.Store.Attachment(ctx, id); err == nil {
+			n = a.Name
+		}
+		cache[id] = n
+		return n
+	}
+}
+
+// referencesFile reports whether the attachment id appears in v (ticket
+// data or a history entry's data): a file may only be downloaded through a
+// ticket that refers to it.
+func referencesFile(v any, id string) bool {
+	switch x := v.(type) {
+	case string:
+		return x == id
+	case map[string]any:
+		for _, e := range x {
+			if referencesFile(e, id) {
+				return true
+			}
+		}
+	default:
+		for _, e := range anyList(v) {
+			if referencesFile(e, id) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// plain converts data as the driver decodes it (bson.D documents, bson.A
+// arrays) into the JSON data model the form package works on.
+func plain(v any) any {
+	switch x := v.(type) {
+	case bson.D:
+		m := make(map[string]any, len(x))
+		for _, e := range x {
+			m[e.Key] = plain(e.Value)
+		}
+		return m
+	case bson.M:
+		return plain(map[string]any(x))
+	case map[string]any:
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[k] = plain(e)
+		}
+		return m
+	case bson.A:
+		return plain([]any(x))
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = plain(e)
+		}
+		return out
+	case int32:
+		return float64(x)
+	case int64:
+		return float64(x)
+	case int:
+		return float64(x)
+	case primitive.DateTime:
+		return x.Time().UTC().Format(time.RFC3339)
+	}
+	return v
+}
+
+func plainMap(m map[string]any) map[string]any {
+	out, _ := plain(m).(map[string]any)
+	return out
+}

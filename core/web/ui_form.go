@@ -1,0 +1,261 @@
+package web
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"html/template"
+	"mime"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"vorgang/core/definition"
+	"vorgang/core/form"
+	"vorgang/core/store"
+)
+
+// formSpec says which form a page shows and where it posts.
+type formSpec struct {
+	compiled *form.Compiled
+	// scope ties the form token to this form and this browser.
+	scope  string
+	action string
+	submit string
+}
+
+// formView is the data of a page around a generated form.
+type formView struct {
+	FormHTML template.HTML
+	FormID   string
+	// Steps lists the sections of a long form for a table of contents;
+	// StepByStep marks forms defined with layout: steps, which the browser
+	// script shows one section at a time.
+	Steps      []stepLink
+	StepByStep bool
+	Errors     int
+}
+
+type stepLink struct {
+	ID    string
+	Title definition.Label
+}
+
+// renderForm renders the form with the values, errors and tokens of this
+// filling.
+func (u *ui) renderForm(c *fiber.Ctx, spec formSpec, data map[string]any, errs []form.FieldError, add, token string, files map[string]string) (formView, error) {
+	def := spec.compiled.Form()
+	var buf bytes.Buffer
+	err := spec.compiled.Render(&buf, form.RenderOptions{
+		Lang: string(pageLang(c)), Values: data, Errors: errs, Action: spec.action,
+		CSRFToken: u.csrfFor(c), FormToken: token, SubmitLabel: spec.submit, Files: files, Add: add,
+	})
+	if err != nil {
+		return formView{}, err
+	}
+	fv := formView{FormHTML: template.HTML(buf.String()), FormID: "form-" + def.ID.Value, Errors: len(errs),
+		StepByStep: def.Layout == "steps"}
+	if len(def.Sections) >= 3 {
+		for _, s := range def.Sections {
+			fv.Steps = append(fv.Steps, stepLink{ID: "s-" + s.ID.Value, Title: s.Title})
+		}
+	}
+	return fv, nil
+}
+
+// formPost is a decoded post of a generated form.
+type formPost struct {
+	sub *submission
+	// key is the form token's random part: the idempotency key of the
+	// create the form leads to.
+	key   string
+	token string
+	data  map[string]any
+	// save is false when the post only adds or removes a group entry.
+	save  bool
+	add   string
+	errs  []form.FieldError
+	files map[string]string // attachment id → file name, for re-rendering
+}
+
+// readFormPost parses and checks a post of a generated form: CSRF, the form
+// token (expired or foreign tokens are refused with form_expired), uploads
+// (stored, with type and size checked), kept files (only this browser's),
+// and the values decoded as the form package does for every browser post.
+func (u *ui) readFormPost(c *fiber.Ctx, spec formSpec) (*formPost, error) {
+	sub, err := u.parseBody(c)
+	if err != nil {
+		return nil, err
+	}
+	if err := u.checkPost(c, sub.first("_csrf")); err != nil {
+		return nil, err
+	}
+	p := &formPost{sub: sub, token: sub.first("_token"), files: map[string]string{}}
+	p.key, err = u.sign.checkFormToken(p.token, spec.scope, u.Now())
+	if err != nil {
+		return nil, &Error{Status: http.StatusBadRequest, Code: "form_expired", Cause: err}
+	}
+	def := spec.compiled.Form()
+	l := pageLang(c)
+	p.errs = append(p.errs, u.keptFiles(c, def, sub, p.files, l)...)
+	p.errs = append(p.errs, u.storeUploads(c, def, sub, p.files, l)...)
+	decoded := spec.compiled.DecodeForm(sub.Values, string(l))
+	p.data, p.add, p.save = decoded.Data, decoded.Add, decoded.Save()
+	return p, nil
+}
+
+// parseBody decodes the request body of a page post.
+func (u *ui) parseBody(c *fiber.Ctx) (*submission, error) {
+	sub, err := parseSubmission(c.Get(fiber.HeaderContentType), c.Body(), u.limits)
+	switch {
+	case errors.Is(err, errFileTooLarge):
+		return nil, &Error{Status: http.StatusRequestEntityTooLarge, Code: CodeBodyTooLarge, Cause: err}
+	case errors.Is(err, errUnsupportedMedia):
+		return nil, &Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type", Cause: err}
+	case err != nil:
+		return nil, &Error{Status: http.StatusBadRequest, Code: CodeBadRequest, Cause: err}
+	}
+	return sub, nil
+}
+
+// groupControl matches a group sub-field's control name: items[0][price].
+var groupControl = regexp.MustCompile(`^([a-z][a-z0-9_]*)\[([0-9]{1,6})\]\[([a-z][a-z0-9_]*)\]$`)
+
+// fileField returns the file field a control name belongs to, and the path
+// errors about it use; nil when the name is no file field.
+func fileField(def *definition.Form, name string) (*definition.Field, string) {
+	if m := groupControl.FindStringSubmatch(name); m != nil {
+		g := def.Field(m[1])
+		if g == nil || g.Type != "group" {
+			return nil, ""
+		}
+		for i := range g.Fields {
+			if g.Fields[i].ID.Value == m[3] && g.Fields[i].Type == "file" {
+				return &g.Fields[i], m[1] + "[" + m[2] + "]." + m[3]
+			}
+		}
+		return nil, ""
+	}
+	if f := def.Field(name); f != nil && f.Type == "file" {
+		return f, name
+	}
+	return nil, ""
+}
+
+// maxSize reads a field's max_size (10MB, 500KB); 0 when not set.
+func maxSize(f *definition.Field) int64 {
+	s := f.MaxSize
+	unit := int64(1)
+	switch {
+	case strings.HasSuffix(s, "MB"):
+		unit, s = 1<<20, strings.TrimSuffix(s, "MB")
+	case strings.HasSuffix(s, "KB"):
+		unit, s = 1<<10, strings.TrimSuffix(s, "KB")
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 {
+		return 0
+	}
+	return n * unit
+}
+
+// accepted reports whether a sniffed media type is one the field accepts
+// (image/* matches any image type).
+func accepted(f *definition.Field, media string) bool {
+	if len(f.Accept) == 0 {
+		return true
+	}
+	for _, a := range f.Accept {
+		a = strings.ToLower(strings.TrimSpace(a))
+		if a == media || strings.HasSuffix(a, "/*") && strings.HasPrefix(media, strings.TrimSuffix(a, "*")) {
+			return true
+		}
+	}
+	return false
+}
+
+// storeUploads stores the uploaded files of file fields, after checking
+// their size and their content type as sniffed from the content (the
+// browser's claim is ignored), and adds their ids to the field's values.
+func (u *ui) storeUploads(c *fiber.Ctx, def *definition.Form, sub *submission, names map[string]string, l lang) []form.FieldError {
+	var errs []form.FieldError
+	uploader := uploaderOf(c, u)
+	for _, up := range sub.Files {
+		f, path := fileField(def, up.Field)
+		if f == nil {
+			continue
+		}
+		limit := u.MaxFileSize
+		if m := maxSize(f); m > 0 && m < limit {
+			limit = m
+		}
+		if int64(len(up.Data)) > limit {
+			errs = append(errs, form.FieldError{Field: path, Code: form.CodeFileTooLarge, Message: fileMessage(l, "file_too_large", f, up.Name)})
+			continue
+		}
+		media, _, _ := mime.ParseMediaType(http.DetectContentType(up.Data))
+		if !accepted(f, media) {
+			errs = append(errs, form.FieldError{Field: path, Code: form.CodeFileType, Message: fileMessage(l, "file_type", f, up.Name)})
+			continue
+		}
+		a := &store.Attachment{ID: "att-" + strings.ToLower(randomText()), Name: up.Name, ContentType: media, UploadedBy: uploader, Created: u.Now().UTC()}
+		if err := u.Store.PutAttachment(c.UserContext(), a, bytes.NewReader(up.Data), limit); err != nil {
+			u.log.ErrorContext(c.UserContext(), "storing an upload failed", "error", err.Error(), "request_id", RequestID(c))
+			errs = append(errs, form.FieldError{Field: path, Code: form.CodeCheckFailed, Message: fileMessage(l, "file_failed", f, up.Name)})
+			continue
+		}
+		sub.Values[up.Field] = append(sub.Values[up.Field], a.ID)
+		names[a.ID] = a.Name
+	}
+	return errs
+}
+
+// keptFiles checks the attachment ids a re-rendered form sends back (the
+// "keep" boxes): only files this browser uploaded may be kept, so no one
+// can attach someone else's file by its id.
+func (u *ui) keptFiles(c *fiber.Ctx, def *definition.Form, sub *submission, names map[string]string, l lang) []form.FieldError {
+	var errs []form.FieldError
+	uploader := uploaderOf(c, u)
+	for name, ids := range sub.Values {
+		f, path := fileField(def, name)
+		if f == nil {
+			continue
+		}
+		kept := ids[:0]
+		for _, id := range ids {
+			if id == "" {
+				continue
+			}
+			a, err := u.Store.Attachment(c.UserContext(), id)
+			if err != nil || a.UploadedBy != uploader {
+				u.log.DebugContext(c.UserContext(), "refused a kept file", "id", id, "error", fmt.Sprint(err), "uploader", uploader, "by", fmt.Sprint(a))
+				errs = append(errs, form.FieldError{Field: path, Code: form.CodeUnknownReference, Message: fileMessage(l, "file_unknown", f, "")})
+				continue
+			}
+			names[id] = a.Name
+			kept = append(kept, id)
+		}
+		sub.Values[name] = kept
+	}
+	return errs
+}
+
+// mergeErrors puts the upload errors before the validation errors, one
+// error per field.
+func mergeErrors(first, second []form.FieldError) []form.FieldError {
+	seen := map[string]bool{}
+	var out []form.FieldError
+	for _, list := range [][]form.FieldError{first, second} {
+		for _, e := range list {
+			if seen[e.Field] && e.Field != "" {
+				continue
+			}
+			seen[e.Field] = true
+			out = append(out, e)
+		}
+	}
+	return out
+}

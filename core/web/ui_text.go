@@ -1,0 +1,310 @@
+package web
+
+import (
+	"crypto/rand"
+	"fmt"
+	"net/url"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"vorgang/core/definition"
+)
+
+// langCookie keeps the language a visitor chose with ?lang=.
+const langCookie = "vorgang_lang"
+
+type langKeyType struct{}
+
+var langKey = langKeyType{}
+
+// pageLang is the language of a page: the one chosen with ?lang= on this
+// request, else the one kept in the cookie, else Accept-Language, else
+// German.
+func pageLang(c *fiber.Ctx) lang {
+	if l, ok := c.Locals(langKey).(lang); ok {
+		return l
+	}
+	switch c.Cookies(langCookie) {
+	case "de":
+		return langDE
+	case "en":
+		return langEN
+	}
+	return requestLang(c)
+}
+
+// text returns a page text. A key without an entry shows as the key, which
+// the tests catch (every key used by a template must exist in both
+// languages).
+func text(l lang, key string) string {
+	if m, ok := pageTexts[key]; ok {
+		if s := m[l]; s != "" {
+			return s
+		}
+		return m[langDE]
+	}
+	return key
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func randomText() string { return rand.Text() }
+
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }
+
+// fileMessage is the message of an upload problem, naming the field.
+func fileMessage(l lang, kind string, f *definition.Field, fileName string) string {
+	label := f.Label.In(string(l))
+	if fileName == "" {
+		fileName = "?"
+	}
+	switch kind {
+	case "file_too_large":
+		return fmt.Sprintf(text(l, "upload_too_large"), label, fileName, f.MaxSize)
+	case "file_type":
+		return fmt.Sprintf(text(l, "upload_type"), label, fileName, acceptText(f))
+	case "file_unknown":
+		return fmt.Sprintf(text(l, "upload_unknown"), label)
+	}
+	return fmt.Sprintf(text(l, "upload_failed"), label, fileName)
+}
+
+func acceptText(f *definition.Field) string {
+	out := ""
+	for i, a := range f.Accept {
+		if i > 0 {
+			out += ", "
+		}
+		switch a {
+		case "image/png":
+			a = "PNG"
+		case "image/jpeg":
+			a = "JPEG"
+		case "application/pdf":
+			a = "PDF"
+		}
+		out += a
+	}
+	return out
+}
+
+// pageTexts are the texts of the HTML pages, German and English.
+var pageTexts = map[string]map[lang]string{
+	"skip_to_content": {langDE: "Zum Inhalt springen", langEN: "Skip to content"},
+	"nav_label":       {langDE: "Hauptnavigation", langEN: "Main navigation"},
+	"nav_services":    {langDE: "Anliegen", langEN: "Services"},
+	"nav_inbox":       {langDE: "Eingang", langEN: "Inbox"},
+	"nav_new":         {langDE: "Neuer Vorgang", langEN: "New ticket"},
+	"nav_dashboard":   {langDE: "Übersicht", langEN: "Dashboard"},
+	"nav_admin":       {langDE: "Definitionen", langEN: "Definitions"},
+	"nav_users":       {langDE: "Benutzer", langEN: "Users"},
+	"nav_login":       {langDE: "Anmelden", langEN: "Sign in"},
+	"area_portal":     {langDE: "Bürgerservice", langEN: "Citizen services"},
+	"area_app":        {langDE: "Arbeitsplatz", langEN: "Workspace"},
+	"area_admin":      {langDE: "Verwaltung", langEN: "Administration"},
+	"signed_in_as":    {langDE: "Angemeldet als", langEN: "Signed in as"},
+	"logout":          {langDE: "Abmelden", langEN: "Sign out"},
+	"footer":          {langDE: "vorgang – Servicedesk der Verwaltung", langEN: "vorgang – public administration service desk"},
+	"error_prefix":    {langDE: "Fehler:", langEN: "Error:"},
+	"required_marker": {langDE: "(Pflichtfeld)", langEN: "(required)"},
+	"yes":             {langDE: "Ja", langEN: "Yes"},
+	"no":              {langDE: "Nein", langEN: "No"},
+	"nobody":          {langDE: "niemand", langEN: "nobody"},
+	"citizen":         {langDE: "Bürgerin / Bürger", langEN: "Citizen"},
+	"internal":        {langDE: "intern", langEN: "internal"},
+	"no_due":          {langDE: "keine Frist", langEN: "no deadline"},
+	"form_check":      {langDE: "Bitte prüfen Sie Ihre Angaben", langEN: "Please check your entries"},
+	"form_sections":   {langDE: "Abschnitte dieses Formulars", langEN: "Sections of this form"},
+	"honeypot_label":  {langDE: "Dieses Feld bitte leer lassen", langEN: "Please leave this field empty"},
+
+	"error_title":       {langDE: "Das hat nicht geklappt", langEN: "That did not work"},
+	"error_status":      {langDE: "Status %d (%s)", langEN: "Status %d (%s)"},
+	"error_request":     {langDE: "Anfrage-Kennung %s", langEN: "Request id %s"},
+	"error_back":        {langDE: "Zurück zur Startseite", langEN: "Back to the start page"},
+	"form_expired_help": {langDE: "Aus Sicherheitsgründen gilt ein Formular nur eine begrenzte Zeit und nur in dem Browser, in dem es geöffnet wurde. Bitte öffnen Sie das Formular neu und senden Sie es noch einmal ab.", langEN: "For your security a form is valid for a limited time and only in the browser it was opened in. Please open the form again and submit it once more."},
+
+	"portal_heading":       {langDE: "Was möchten Sie erledigen?", langEN: "What would you like to do?"},
+	"portal_intro":         {langDE: "Wählen Sie Ihr Anliegen. Sie brauchen kein Konto; nach dem Absenden erhalten Sie eine Vorgangsnummer und einen persönlichen Link, unter dem Sie den Stand jederzeit sehen.", langEN: "Choose your request. You need no account; after sending it you get a reference number and a personal link where you can follow it at any time."},
+	"portal_none":          {langDE: "Zurzeit können keine Anliegen online gestellt werden.", langEN: "No requests can be made online at the moment."},
+	"portal_submit":        {langDE: "Anliegen absenden", langEN: "Send request"},
+	"portal_privacy":       {langDE: "Ihre Angaben werden nur zur Bearbeitung Ihres Anliegens verwendet.", langEN: "Your details are used only to handle your request."},
+	"portal_track_heading": {langDE: "Stand eines Anliegens", langEN: "Status of a request"},
+	"portal_track_help":    {langDE: "Den Stand Ihres Anliegens sehen Sie über den persönlichen Link, den Sie nach dem Absenden erhalten haben.", langEN: "You can see the status of your request with the personal link you got after sending it."},
+	"back_to_services":     {langDE: "Zurück zur Übersicht der Anliegen", langEN: "Back to all services"},
+
+	"confirm_heading":      {langDE: "Vielen Dank, Ihr Anliegen ist eingegangen", langEN: "Thank you, your request has been received"},
+	"confirm_number":       {langDE: "Ihre Vorgangsnummer:", langEN: "Your reference number:"},
+	"confirm_link_heading": {langDE: "Ihr persönlicher Link", langEN: "Your personal link"},
+	"confirm_link_help":    {langDE: "Unter diesem Link sehen Sie den Stand und können antworten. Bitte speichern Sie ihn; wer den Link kennt, sieht Ihr Anliegen.", langEN: "With this link you can follow your request and reply. Please keep it; anyone who has the link can see your request."},
+	"confirm_to_status":    {langDE: "Zum Stand Ihres Anliegens", langEN: "Go to the status of your request"},
+
+	"track_title":         {langDE: "Stand Ihres Anliegens", langEN: "Status of your request"},
+	"track_heading":       {langDE: "Ihr Anliegen %s", langEN: "Your request %s"},
+	"track_service":       {langDE: "Anliegen", langEN: "Service"},
+	"track_state":         {langDE: "Stand", langEN: "Status"},
+	"track_received":      {langDE: "Eingegangen am", langEN: "Received"},
+	"track_your_data":     {langDE: "Ihre Angaben", langEN: "Your details"},
+	"track_timeline":      {langDE: "Verlauf", langEN: "History"},
+	"track_you":           {langDE: "Sie", langEN: "You"},
+	"track_office":        {langDE: "Verwaltung", langEN: "Administration"},
+	"track_created":       {langDE: "Ihr Anliegen ist eingegangen.", langEN: "Your request was received."},
+	"track_state_changed": {langDE: "Neuer Stand:", langEN: "New status:"},
+	"reply_heading":       {langDE: "Antworten oder Datei nachreichen", langEN: "Reply or add a file"},
+	"reply_text":          {langDE: "Ihre Nachricht", langEN: "Your message"},
+	"reply_file":          {langDE: "Datei (optional)", langEN: "File (optional)"},
+	"reply_file_help":     {langDE: "PNG, JPEG oder PDF, höchstens 10 MB.", langEN: "PNG, JPEG or PDF, at most 10 MB."},
+	"reply_submit":        {langDE: "Nachricht senden", langEN: "Send message"},
+	"reply_file_type":     {langDE: "Diese Datei ist kein PNG, JPEG oder PDF.", langEN: "This file is not a PNG, JPEG or PDF."},
+	"reply_file_large":    {langDE: "Die Datei ist größer als 10 MB.", langEN: "The file is larger than 10 MB."},
+	"notice_sent":         {langDE: "Ihre Nachricht wurde gesendet.", langEN: "Your message has been sent."},
+	"reply_conflict":      {langDE: "Ihr Anliegen wurde inzwischen bearbeitet, oder Ihre Nachricht ist schon angekommen. Bitte prüfen Sie den Verlauf und senden Sie die Nachricht bei Bedarf noch einmal.", langEN: "Your request was updated meanwhile, or your message has already arrived. Please check the history and send the message again if needed."},
+
+	"upload_too_large": {langDE: "„%s“: Die Datei %s ist größer als %s.", langEN: "“%s”: the file %s is larger than %s."},
+	"upload_type":      {langDE: "„%s“: Die Datei %s hat einen nicht erlaubten Typ. Erlaubt: %s.", langEN: "“%s”: the file %s is of a type that is not allowed. Allowed: %s."},
+	"upload_unknown":   {langDE: "„%s“: Eine Datei ist nicht mehr vorhanden. Bitte wählen Sie sie neu aus.", langEN: "“%s”: a file is no longer available. Please choose it again."},
+	"upload_failed":    {langDE: "„%s“: Die Datei %s konnte gerade nicht gespeichert werden. Bitte versuchen Sie es noch einmal.", langEN: "“%s”: the file %s could not be stored just now. Please try again."},
+
+	"login_heading":      {langDE: "Anmelden", langEN: "Sign in"},
+	"login_name":         {langDE: "Benutzername", langEN: "User name"},
+	"login_password":     {langDE: "Passwort", langEN: "Password"},
+	"login_submit":       {langDE: "Anmelden", langEN: "Sign in"},
+	"login_failed_title": {langDE: "Anmeldung fehlgeschlagen", langEN: "Sign-in failed"},
+	"login_failed":       {langDE: "Benutzername oder Passwort sind nicht richtig.", langEN: "The user name or password is not correct."},
+	"login_locked":       {langDE: "Zu viele Fehlversuche. Bitte warten Sie 15 Minuten.", langEN: "Too many failed attempts. Please wait 15 minutes."},
+
+	"inbox_heading":            {langDE: "Eingang", langEN: "Inbox"},
+	"inbox_views":              {langDE: "Listen", langEN: "Lists"},
+	"inbox_filter":             {langDE: "Liste filtern", langEN: "Filter the list"},
+	"inbox_caption_team":       {langDE: "Offene Vorgänge des Teams", langEN: "Open tickets of the team"},
+	"inbox_mine":               {langDE: "Mir zugewiesen", langEN: "Assigned to me"},
+	"inbox_requested":          {langDE: "Von mir gemeldet", langEN: "Requested by me"},
+	"inbox_empty":              {langDE: "keine offenen Vorgänge.", langEN: "no open tickets."},
+	"inbox_next":               {langDE: "Weitere Vorgänge", langEN: "More tickets"},
+	"inbox_scanned":            {langDE: "Die Suche hat einen Teil der Liste durchsucht; „Weitere Vorgänge“ sucht weiter.", langEN: "The search covered part of the list; “More tickets” searches on."},
+	"filter_text":              {langDE: "Suche (Nummer oder Titel)", langEN: "Search (number or title)"},
+	"filter_process":           {langDE: "Art", langEN: "Type"},
+	"filter_state":             {langDE: "Status", langEN: "Status"},
+	"filter_priority":          {langDE: "Priorität", langEN: "Priority"},
+	"filter_any":               {langDE: "alle", langEN: "any"},
+	"filter_apply":             {langDE: "Filtern", langEN: "Filter"},
+	"col_number":               {langDE: "Nummer", langEN: "Number"},
+	"col_title":                {langDE: "Titel", langEN: "Title"},
+	"col_process":              {langDE: "Art", langEN: "Type"},
+	"col_state":                {langDE: "Status", langEN: "Status"},
+	"col_priority":             {langDE: "Priorität", langEN: "Priority"},
+	"col_team":                 {langDE: "Team", langEN: "Team"},
+	"col_assignee":             {langDE: "Bearbeitung", langEN: "Assignee"},
+	"col_requester":            {langDE: "Gemeldet von", langEN: "Requester"},
+	"col_due":                  {langDE: "Frist", langEN: "Due"},
+	"col_created":              {langDE: "Erstellt", langEN: "Created"},
+	"prio_critical":            {langDE: "kritisch", langEN: "critical"},
+	"prio_high":                {langDE: "hoch", langEN: "high"},
+	"prio_medium":              {langDE: "mittel", langEN: "medium"},
+	"prio_low":                 {langDE: "niedrig", langEN: "low"},
+	"new_heading":              {langDE: "Neuen Vorgang anlegen", langEN: "Open a new ticket"},
+	"new_none":                 {langDE: "Sie können keine Vorgänge anlegen.", langEN: "You cannot open tickets."},
+	"new_submit":               {langDE: "Vorgang anlegen", langEN: "Open ticket"},
+	"back_to_new":              {langDE: "Zurück zur Auswahl", langEN: "Back to the list"},
+	"back_to_inbox":            {langDE: "Zurück zum Eingang", langEN: "Back to the inbox"},
+	"back_to_ticket":           {langDE: "Zurück zu %s", langEN: "Back to %s"},
+	"ticket_actions":           {langDE: "Nächste Schritte", langEN: "Next steps"},
+	"ticket_data":              {langDE: "Angaben", langEN: "Details"},
+	"ticket_no_data":           {langDE: "Keine Angaben.", langEN: "No details."},
+	"ticket_timeline":          {langDE: "Verlauf", langEN: "History"},
+	"pending_approval":         {langDE: "Wartet auf Genehmigung (%s).", langEN: "Waiting for approval (%s)."},
+	"comment_heading":          {langDE: "Kommentar", langEN: "Comment"},
+	"comment_text":             {langDE: "Kommentar", langEN: "Comment"},
+	"comment_internal":         {langDE: "Interner Vermerk (für Bürgerinnen, Bürger und Meldende nicht sichtbar)", langEN: "Internal note (not visible to citizens and requesters)"},
+	"comment_submit":           {langDE: "Kommentar speichern", langEN: "Save comment"},
+	"comment_conflict":         {langDE: "Der Vorgang wurde inzwischen geändert. Ihr Kommentar ist noch nicht gespeichert; bitte prüfen und erneut speichern.", langEN: "The ticket was changed meanwhile. Your comment is not saved yet; please check and save it again."},
+	"assign_heading":           {langDE: "Zuweisung", langEN: "Assignment"},
+	"assign_me":                {langDE: "Mir zuweisen", langEN: "Assign to me"},
+	"assign_user":              {langDE: "Benutzername", langEN: "User name"},
+	"assign_help":              {langDE: "Leer lassen, um die Zuweisung aufzuheben.", langEN: "Leave empty to unassign."},
+	"assign_submit":            {langDE: "Zuweisen", langEN: "Assign"},
+	"transition_from_to":       {langDE: "Status:", langEN: "Status:"},
+	"transition_comment":       {langDE: "Kommentar", langEN: "Comment"},
+	"entry_created":            {langDE: "Angelegt im Status", langEN: "Created in status"},
+	"entry_transition":         {langDE: "Status geändert:", langEN: "Status changed:"},
+	"entry_assigned":           {langDE: "Zugewiesen an", langEN: "Assigned to"},
+	"entry_comment":            {langDE: "Kommentar (öffentlich)", langEN: "Comment (public)"},
+	"entry_internal_comment":   {langDE: "Interner Vermerk", langEN: "Internal note"},
+	"entry_citizen_reply":      {langDE: "Antwort der meldenden Person", langEN: "Reply of the requester"},
+	"entry_approval_requested": {langDE: "Genehmigung angefordert", langEN: "Approval requested"},
+	"entry_approved":           {langDE: "Genehmigt", langEN: "Approved"},
+	"entry_rejected":           {langDE: "Abgelehnt", langEN: "Rejected"},
+	"notice_created":           {langDE: "Der Vorgang wurde angelegt.", langEN: "The ticket was created."},
+	"notice_done":              {langDE: "Der Schritt wurde ausgeführt.", langEN: "The step was done."},
+	"notice_commented":         {langDE: "Der Kommentar wurde gespeichert.", langEN: "The comment was saved."},
+	"notice_assigned":          {langDE: "Die Zuweisung wurde geändert.", langEN: "The assignment was changed."},
+	"notice_changed":           {langDE: "Der Vorgang wurde inzwischen geändert; bitte prüfen Sie den aktuellen Stand.", langEN: "The ticket was changed meanwhile; please check its current state."},
+
+	"dash_heading":     {langDE: "Übersicht", langEN: "Dashboard"},
+	"dash_total":       {langDE: "Offene Vorgänge, die Sie sehen dürfen: %d", langEN: "Open tickets you may see: %d"},
+	"dash_by_team":     {langDE: "Offene Vorgänge je Team", langEN: "Open tickets per team"},
+	"dash_by_state":    {langDE: "Offene Vorgänge je Status", langEN: "Open tickets per status"},
+	"dash_by_priority": {langDE: "Offene Vorgänge je Priorität", langEN: "Open tickets per priority"},
+	"dash_as_table":    {langDE: "Als Tabelle anzeigen", langEN: "Show as a table"},
+	"dash_group":       {langDE: "Gruppe", langEN: "Group"},
+	"dash_open":        {langDE: "Offen", langEN: "Open"},
+
+	"admin_heading":      {langDE: "Geladene Definitionen", langEN: "Loaded definitions"},
+	"admin_catalog_hash": {langDE: "Inhaltsprüfsumme (SHA-256)", langEN: "Content hash (SHA-256)"},
+	"admin_loaded_at":    {langDE: "Geladen am", langEN: "Loaded"},
+	"admin_not_recorded": {langDE: "Diese Definitionen sind nicht in der Datenbank verzeichnet; Prüfsummen je Datei fehlen.", langEN: "These definitions are not recorded in the database; hashes per file are missing."},
+	"admin_definitions":  {langDE: "Definitionen mit der Prüfsumme ihrer Datei", langEN: "Definitions with the hash of their file"},
+	"admin_kind":         {langDE: "Art", langEN: "Kind"},
+	"admin_id":           {langDE: "Kennung", langEN: "Id"},
+	"admin_file":         {langDE: "Datei", langEN: "File"},
+	"admin_file_hash":    {langDE: "SHA-256 der Datei", langEN: "SHA-256 of the file"},
+	"admin_transitions":  {langDE: "Übergänge", langEN: "Transitions"},
+	"admin_from":         {langDE: "Von", langEN: "From"},
+	"admin_to":           {langDE: "Nach", langEN: "To"},
+	"admin_roles":        {langDE: "Rollen", langEN: "Roles"},
+	"admin_form":         {langDE: "Formular", langEN: "Form"},
+	"admin_team_members": {langDE: "Teammitglieder", langEN: "team members"},
+	"back_to_admin":      {langDE: "Zurück zu den Definitionen", langEN: "Back to the definitions"},
+	"diagram_title":      {langDE: "Zustände und Übergänge von „%s“", langEN: "States and transitions of “%s”"},
+	"diagram_legend":     {langDE: "Pfeile zeigen Übergänge; gestrichelte Bögen führen zurück. Die Tabelle unten nennt jeden Übergang.", langEN: "Arrows show transitions; dashed arcs lead back. The table below lists every transition."},
+	"diagram_start":      {langDE: "Start", langEN: "start"},
+	"category_open":      {langDE: "offen", langEN: "open"},
+	"category_resolved":  {langDE: "gelöst", langEN: "resolved"},
+	"category_closed":    {langDE: "abgeschlossen", langEN: "closed"},
+	"category_cancelled": {langDE: "storniert", langEN: "cancelled"},
+	"users_heading":      {langDE: "Benutzer, Teams und Rollen", langEN: "Users, teams and roles"},
+	"users_users":        {langDE: "Benutzer", langEN: "Users"},
+	"users_name":         {langDE: "Benutzername", langEN: "User name"},
+	"users_display":      {langDE: "Anzeigename", langEN: "Display name"},
+	"users_teams":        {langDE: "Teams", langEN: "Teams"},
+	"users_status":       {langDE: "Status", langEN: "Status"},
+	"users_active":       {langDE: "aktiv", langEN: "active"},
+	"users_disabled":     {langDE: "gesperrt", langEN: "disabled"},
+	"users_parent":       {langDE: "Eskalation an", langEN: "Escalates to"},
+	"users_roles":        {langDE: "Rollen", langEN: "Roles"},
+	"users_permissions":  {langDE: "Berechtigungen", langEN: "Permissions"},
+}
+
+// Codes of the pages' own errors, with their messages.
+func init() {
+	messages["form_expired"] = map[lang]string{
+		langDE: "Das Formular ist abgelaufen oder gehört zu einer anderen Sitzung.",
+		langEN: "The form has expired or belongs to another session.",
+	}
+	messages["csrf_failed"] = map[lang]string{
+		langDE: "Die Anfrage konnte nicht bestätigt werden. Bitte laden Sie die Seite neu und versuchen Sie es noch einmal.",
+		langEN: "The request could not be verified. Please reload the page and try again.",
+	}
+	messages["submission_refused"] = map[lang]string{
+		langDE: "Die Eingabe wurde nicht angenommen.",
+		langEN: "The submission was not accepted.",
+	}
+	messages["not_allowed_now"] = map[lang]string{
+		langDE: "Das ist im aktuellen Status des Vorgangs nicht möglich.",
+		langEN: "This is not possible in the ticket's current status.",
+	}
+	messages["unsupported_media_type"] = map[lang]string{
+		langDE: "Das Format der gesendeten Daten wird nicht unterstützt.",
+		langEN: "The format of the submitted data is not supported.",
+	}
+}

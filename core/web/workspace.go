@@ -1,0 +1,338 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"vorgang/core/auth"
+	"vorgang/core/definition"
+	"vorgang/core/engine"
+	"vorgang/core/store"
+)
+
+// The staff workspace: login, inboxes, new tickets. Every list and every
+// ticket goes through the engine, which checks what the user may see.
+
+type loginView struct {
+	Name  string
+	Next  string
+	Error string
+}
+
+func (u *ui) loginPage(c *fiber.Ctx) error {
+	if uiPrincipal(c) != nil {
+		return seeOther(c, safeNext(c.Query("next")))
+	}
+	return u.showLogin(c, http.StatusOK, "", "")
+}
+
+func (u *ui) showLogin(c *fiber.Ctx, status int, name, msg string) error {
+	l := pageLang(c)
+	return u.render(c, status, "login", &view{Lang: l, Title: text(l, "login_heading"), Area: "app", Nav: "login", HasErrors: msg != "",
+		Data: loginView{Name: name, Next: safeNext(c.Query("next", c.FormValue("next"))), Error: msg}})
+}
+
+// safeNext keeps a redirect target on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.Contains(next, `\`) {
+		return "/app/"
+	}
+	return next
+}
+
+func (u *ui) loginSubmit(c *fiber.Ctx) error {
+	sub, err := u.parseBody(c)
+	if err != nil {
+		return err
+	}
+	if err := u.checkPost(c, sub.first("_csrf")); err != nil {
+		return err
+	}
+	l := pageLang(c)
+	name := sub.first("name")
+	s, err := u.Auth.Login(c.UserContext(), name, sub.first("password"))
+	var locked *auth.LockedError
+	switch {
+	case errors.As(err, &locked):
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(time.Until(locked.Until).Seconds())+1))
+		return u.showLogin(c, http.StatusTooManyRequests, name, text(l, "login_locked"))
+	case errors.Is(err, auth.ErrUserDisabled), errors.Is(err, auth.ErrInvalidCredentials):
+		return u.showLogin(c, http.StatusUnauthorized, name, text(l, "login_failed"))
+	case err != nil:
+		return err
+	}
+	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: s.Token, HTTPOnly: true, SameSite: "Lax",
+		Secure: c.Protocol() == "https", Path: "/", Expires: s.Expires})
+	return seeOther(c, safeNext(sub.first("next")))
+}
+
+func (u *ui) logout(c *fiber.Ctx) error {
+	sub, err := u.parseBody(c)
+	if err != nil {
+		return err
+	}
+	if err := u.checkPost(c, sub.first("_csrf")); err != nil {
+		return err
+	}
+	if token := c.Cookies(sessionCookie); token != "" {
+		_ = u.Auth.Logout(c.UserContext(), token)
+	}
+	c.ClearCookie(sessionCookie)
+	return seeOther(c, "/app/login")
+}
+
+// inboxView is the data of the inbox page.
+type inboxView struct {
+	Tabs       []inboxTab
+	Caption    string
+	Rows       []inboxRow
+	Next       string
+	Filter     inboxFilter
+	Processes  []option
+	States     []option
+	Priorities []option
+	Scanned    bool
+}
+
+type inboxTab struct {
+	Label   string
+	URL     string
+	Current bool
+}
+
+type inboxFilter struct {
+	View, Team, Process, State, Priority, Q string
+}
+
+type option struct {
+	Value    string
+	Label    definition.Label
+	Selected bool
+}
+
+type inboxRow struct {
+	Number   string
+	Title    string
+	Process  definition.Label
+	State    definition.Label
+	Priority string
+	PrioKey  string
+	Team     definition.Label
+	Assignee string
+	Due      string
+}
+
+// inboxScanPages bounds a text search: at most this many pages of MaxPage
+// rows are read looking for matches, then the next page continues.
+const inboxScanPages = 10
+
+func (u *ui) inbox(c *fiber.Ctx) error {
+	actor := uiPrincipal(c)
+	l := pageLang(c)
+	cat := u.Catalog()
+	f := inboxFilter{View: c.Query("view"), Team: c.Query("team"), Process: c.Query("process"),
+		State: c.Query("state"), Priority: c.Query("priority"), Q: strings.TrimSpace(c.Query("q"))}
+	teamView := actor.HasPermission("ticket.read_team") || actor.HasPermission("ticket.read_all")
+	if f.View == "" {
+		f.View = "mine"
+		if teamView && len(actor.Teams) > 0 {
+			f.View = "team"
+		}
+	}
+	if f.View == "team" && f.Team == "" && len(actor.Teams) > 0 {
+		f.Team = actor.Teams[0]
+	}
+	q := store.InboxQuery{Process: f.Process, After: c.Query("after"), Limit: 50}
+	if f.State != "" {
+		q.States = []string{f.State}
+	}
+	if f.Priority != "" {
+		q.Priorities = []string{f.Priority}
+	}
+	var d inboxView
+	if f.View == "team" && cat.Team(f.Team) == nil {
+		return &Error{Status: http.StatusNotFound, Code: CodeNotFound}
+	}
+	switch f.View {
+	case "team":
+		q.Team = f.Team
+		d.Caption = text(l, "inbox_caption_team") + " " + cat.Team(f.Team).Title.In(string(l))
+	case "requested":
+		q.Requester = actor.User
+		d.Caption = text(l, "inbox_requested")
+	default:
+		f.View = "mine"
+		q.Assignee = actor.User
+		d.Caption = text(l, "inbox_mine")
+	}
+	rows, next, scanned, err := u.inboxRows(c, actor, q, f.Q)
+	if err != nil {
+		return err
+	}
+	d.Filter, d.Next, d.Scanned = f, next, scanned
+	if next != "" {
+		vals := url.Values{"view": {f.View}, "after": {next}}
+		for k, v := range map[string]string{"team": f.Team, "process": f.Process, "state": f.State, "priority": f.Priority, "q": f.Q} {
+			if v != "" && (k != "team" || f.View == "team") {
+				vals.Set(k, v)
+			}
+		}
+		d.Next = "/app/?" + vals.Encode()
+	}
+	if teamView {
+		for _, team := range actor.Teams {
+			if tm := cat.Team(team); tm != nil {
+				d.Tabs = append(d.Tabs, inboxTab{Label: tm.Title.In(string(l)), URL: "/app/?view=team&team=" + url.QueryEscape(team),
+					Current: f.View == "team" && f.Team == team})
+			}
+		}
+	}
+	d.Tabs = append(d.Tabs,
+		inboxTab{Label: text(l, "inbox_mine"), URL: "/app/?view=mine", Current: f.View == "mine"},
+		inboxTab{Label: text(l, "inbox_requested"), URL: "/app/?view=requested", Current: f.View == "requested"})
+	for _, h := range rows {
+		p := cat.Process(h.Process)
+		row := inboxRow{Number: h.Number, Title: h.Title, State: stateTitle(p, h.State, false), Priority: text(l, "prio_"+h.Priority),
+			PrioKey: h.Priority, Assignee: h.Assignee, Due: h.Due, Team: definition.Label{De: h.Team, En: h.Team}}
+		if p != nil {
+			row.Process = p.Title
+		}
+		if tm := cat.Team(h.Team); tm != nil {
+			row.Team = tm.Title
+		}
+		d.Rows = append(d.Rows, row)
+	}
+	seenState := map[string]bool{}
+	for _, p := range cat.Processes() {
+		d.Processes = append(d.Processes, option{Value: p.ID.Value, Label: p.Title, Selected: p.ID.Value == f.Process})
+		if f.Process != "" && p.ID.Value != f.Process {
+			continue
+		}
+		for _, s := range p.States {
+			if s.Category != definition.CategoryOpen || seenState[s.ID.Value] {
+				continue
+			}
+			seenState[s.ID.Value] = true
+			d.States = append(d.States, option{Value: s.ID.Value, Label: stateTitle(p, s.ID.Value, false), Selected: s.ID.Value == f.State})
+		}
+	}
+	for _, prio := range []string{"critical", "high", "medium", "low"} {
+		d.Priorities = append(d.Priorities, option{Value: prio, Label: definition.Label{De: text(langDE, "prio_"+prio), En: text(langEN, "prio_"+prio)}, Selected: prio == f.Priority})
+	}
+	return u.render(c, http.StatusOK, "inbox", &view{Lang: l, Title: text(l, "inbox_heading"), Area: "app", Nav: "inbox", Data: d})
+}
+
+// inboxRows reads one page of the inbox. With a search text, pages are
+// read and filtered on number and title until a page is full or
+// inboxScanPages pages were read (scanned is then true, and the next link
+// continues the search).
+func (u *ui) inboxRows(c *fiber.Ctx, actor *auth.Principal, q store.InboxQuery, search string) ([]store.TicketHead, string, bool, error) {
+	if search == "" {
+		rows, next, err := u.Engine.Inbox(c.UserContext(), actor, q)
+		if err != nil {
+			return nil, "", false, engineFailure(err)
+		}
+		return rows, next, false, nil
+	}
+	want := q.Limit
+	q.Limit = store.MaxPage
+	needle := strings.ToLower(search)
+	var out []store.TicketHead
+	for page := 0; page < inboxScanPages; page++ {
+		rows, next, err := u.Engine.Inbox(c.UserContext(), actor, q)
+		if err != nil {
+			return nil, "", false, engineFailure(err)
+		}
+		for _, r := range rows {
+			if strings.Contains(strings.ToLower(r.Title), needle) || strings.Contains(strings.ToLower(r.Number), needle) {
+				out = append(out, r)
+				if len(out) == want {
+					return out, r.Cursor(), false, nil
+				}
+			}
+		}
+		if next == "" {
+			return out, "", false, nil
+		}
+		q.After = next
+	}
+	return out, q.After, true, nil
+}
+
+type newCatalogView struct {
+	Processes []*definition.Process
+}
+
+func (u *ui) newCatalog(c *fiber.Ctx) error {
+	actor := uiPrincipal(c)
+	var list []*definition.Process
+	for _, p := range u.Catalog().Processes() {
+		if engine.MayOpen(actor, p) {
+			list = append(list, p)
+		}
+	}
+	l := pageLang(c)
+	return u.render(c, http.StatusOK, "new", &view{Lang: l, Title: text(l, "new_heading"), Area: "app", Nav: "new", Data: newCatalogView{Processes: list}})
+}
+
+func (u *ui) staffProcess(c *fiber.Ctx) (*definition.Process, formSpec, error) {
+	cat := u.Catalog()
+	p := cat.Process(c.Params("process"))
+	if p == nil {
+		return nil, formSpec{}, &Error{Status: http.StatusNotFound, Code: CodeNotFound}
+	}
+	if !engine.MayOpen(uiPrincipal(c), p) {
+		return nil, formSpec{}, &Error{Status: http.StatusForbidden, Code: CodeForbidden}
+	}
+	compiled, err := u.Engine.Form(cat, p.Form.Value)
+	if err != nil {
+		return nil, formSpec{}, err
+	}
+	return p, formSpec{compiled: compiled, scope: "create:" + p.ID.Value + "|" + u.binding(c, true),
+		action: "/app/new/" + p.ID.Value, submit: text(pageLang(c), "new_submit")}, nil
+}
+
+func (u *ui) staffForm(c *fiber.Ctx) error {
+	p, spec, err := u.staffProcess(c)
+	if err != nil {
+		return err
+	}
+	token := u.sign.formToken(spec.scope, u.Now().Add(u.FormTTL))
+	return u.showForm(c, http.StatusOK, p, spec, nil, nil, "", token, nil, false)
+}
+
+func (u *ui) staffSubmit(c *fiber.Ctx) error {
+	p, spec, err := u.staffProcess(c)
+	if err != nil {
+		return err
+	}
+	post, err := u.readFormPost(c, spec)
+	if err != nil {
+		return err
+	}
+	t, status, err := u.create(c, uiPrincipal(c), p, spec, post)
+	if err != nil {
+		return err
+	}
+	if t == nil {
+		return u.showForm(c, status, p, spec, post.data, post.errs, post.add, post.token, post.files, false)
+	}
+	return seeOther(c, "/app/tickets/"+url.PathEscape(t.Number)+"?notice=created")
+}
+
+// teamTitle is a team's title, or its id when the catalog lacks it.
+func teamTitle(cat *definition.Catalog, id string) definition.Label {
+	if t := cat.Team(id); t != nil {
+		return t.Title
+	}
+	return definition.Label{De: id, En: id}
+}
+
+func containsString(list []string, s string) bool { return slices.Contains(list, s) }

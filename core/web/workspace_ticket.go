@@ -1,0 +1,362 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"vorgang/core/definition"
+	"vorgang/core/engine"
+	"vorgang/core/form"
+	"vorgang/core/store"
+)
+
+// ticketView is the data of a ticket page.
+type ticketView struct {
+	T           *store.Ticket
+	Process     definition.Label
+	State       definition.Label
+	Priority    string
+	Team        definition.Label
+	Due         string
+	Fields      []dataField
+	Timeline    []timelineItem
+	Transitions []transitionLink
+	Base        string
+	CanInternal bool
+	CanAssign   bool
+	CanTake     bool
+	Me          string
+	Comment     string
+	CommentErr  string
+	Pending     *engine.Pending
+}
+
+type transitionLink struct {
+	ID    string
+	Title definition.Label
+	URL   string
+}
+
+type timelineItem struct {
+	At       time.Time
+	Actor    string
+	Kind     string
+	From, To definition.Label
+	Text     string
+	Internal bool
+	Fields   []dataField
+	Files    []fileLink
+	Old, New string
+}
+
+func (u *ui) ticketPage(c *fiber.Ctx) error {
+	return u.showTicket(c, http.StatusOK, "", "", noticeText(pageLang(c), c.Query("notice")))
+}
+
+func noticeText(l lang, key string) string {
+	switch key {
+	case "created", "done", "commented", "assigned", "changed":
+		return text(l, "notice_"+key)
+	}
+	return ""
+}
+
+func (u *ui) showTicket(c *fiber.Ctx, status int, comment, commentErr, notice string) error {
+	actor := uiPrincipal(c)
+	l := pageLang(c)
+	t, hist, err := u.Engine.History(c.UserContext(), actor, c.Params("number"))
+	if err != nil {
+		return engineFailure(err)
+	}
+	cat := u.Catalog()
+	p := cat.Process(t.Process)
+	base := "/app/tickets/" + url.PathEscape(t.Number)
+	names := u.attachmentNames(c.UserContext())
+	describer := dataDescriber{lang: l, names: names, fileURL: func(id string) string { return base + "/files/" + url.PathEscape(id) }}
+	d := ticketView{T: t, State: stateTitle(p, t.State, false), Priority: text(l, "prio_"+t.Priority), Team: teamTitle(cat, t.Team),
+		Due: t.Due, Base: base, Comment: comment, CommentErr: commentErr, Me: actor.User, Pending: engine.PendingApproval(t),
+		CanInternal: actor.HasPermission("ticket.comment_internal"),
+		CanAssign:   actor.HasPermission("ticket.assign"),
+		CanTake:     t.Assignee != actor.User && (actor.HasPermission("ticket.assign") || t.Assignee == "" && actor.InTeam(t.Team) && actor.HasPermission("ticket.work")),
+	}
+	if p != nil {
+		d.Process = p.Title
+		if f := cat.Form(p.Form.Value); f != nil {
+			d.Fields = describer.describe(f.AllFields(), plainMap(t.Data))
+		}
+	}
+	for _, tr := range u.Engine.Transitions(actor, t) {
+		d.Transitions = append(d.Transitions, transitionLink{ID: tr.ID.Value, Title: transitionTitle(tr), URL: base + "/transitions/" + url.PathEscape(tr.ID.Value)})
+	}
+	for i := len(hist) - 1; i >= 0; i-- {
+		d.Timeline = append(d.Timeline, u.timelineItem(cat, p, hist[i], describer))
+	}
+	title := t.Number + " – " + t.Title
+	return u.render(c, status, "ticket", &view{Lang: l, Title: title, Area: "app", Nav: "inbox", Notice: notice, HasErrors: commentErr != "", Data: d})
+}
+
+func transitionTitle(tr *definition.Transition) definition.Label {
+	if !tr.Title.IsZero() {
+		return tr.Title
+	}
+	return definition.Label{De: tr.ID.Value, En: tr.ID.Value}
+}
+
+func (u *ui) timelineItem(cat *definition.Catalog, p *definition.Process, h store.HistoryEntry, d dataDescriber) timelineItem {
+	data := plainMap(h.Data)
+	str := func(k string) string { s, _ := data[k].(string); return s }
+	it := timelineItem{At: h.At, Actor: h.Actor, Kind: h.Type}
+	switch h.Type {
+	case engine.EntryCreated:
+		it.To = stateTitle(p, str("state"), false)
+	case engine.EntryTransition:
+		it.From, it.To, it.Text = stateTitle(p, str("from"), false), stateTitle(p, str("to"), false), str("comment")
+		if p != nil {
+			if tr := p.Transition(str("transition")); tr != nil && !tr.Form.IsZero() {
+				if f := cat.Form(tr.Form.Value); f != nil {
+					if m, ok := data["data"].(map[string]any); ok {
+						it.Fields = d.describe(f.AllFields(), m)
+					}
+				}
+			}
+		}
+	case engine.EntryComment:
+		it.Text = str("text")
+		it.Internal, _ = data["internal"].(bool)
+	case engine.EntryCitizenReply:
+		it.Text = str("text")
+		for _, id := range anyList(data["files"]) {
+			if s, ok := id.(string); ok {
+				it.Files = append(it.Files, fileLink{Name: d.names(s), URL: d.fileURL(s)})
+			}
+		}
+	case engine.EntryAssigned:
+		it.Old, it.New = str("old"), str("new")
+	default:
+		it.Text = str("comment")
+		if it.Text == "" {
+			it.Text = str("reason")
+		}
+	}
+	return it
+}
+
+// transitionView is the page of one transition's form.
+type transitionView struct {
+	T       *store.Ticket
+	Title   definition.Label
+	State   definition.Label
+	To      definition.Label
+	Form    *formView
+	FormID  string
+	Action  string
+	Token   string
+	Comment string
+	AskComm bool
+	CommReq bool
+	CommErr string
+	Back    string
+	Errors  []form.FieldError
+	Summary bool
+	Version int64
+	Submit  definition.Label
+}
+
+// runnable returns the ticket and the transition when actor may run it now.
+func (u *ui) runnable(c *fiber.Ctx) (*store.Ticket, *definition.Process, *definition.Transition, error) {
+	actor := uiPrincipal(c)
+	t, err := u.Engine.Ticket(c.UserContext(), actor, c.Params("number"))
+	if err != nil {
+		return nil, nil, nil, engineFailure(err)
+	}
+	p := u.Catalog().Process(t.Process)
+	id := c.Params("transition")
+	if p == nil || p.Transition(id) == nil {
+		return nil, nil, nil, &Error{Status: http.StatusNotFound, Code: CodeNotFound}
+	}
+	for _, tr := range u.Engine.Transitions(actor, t) {
+		if tr.ID.Value == id {
+			return t, p, tr, nil
+		}
+	}
+	return nil, nil, nil, &Error{Status: http.StatusConflict, Code: "not_allowed_now", Cause: engine.ErrNotAllowedNow}
+}
+
+func (u *ui) transitionSpec(c *fiber.Ctx, t *store.Ticket, tr *definition.Transition) (formSpec, error) {
+	spec := formSpec{scope: "transition:" + t.Number + ":" + tr.ID.Value + "|" + u.binding(c, true),
+		action: "/app/tickets/" + url.PathEscape(t.Number) + "/transitions/" + url.PathEscape(tr.ID.Value),
+		submit: transitionTitle(tr).In(string(pageLang(c)))}
+	if !tr.Form.IsZero() {
+		compiled, err := u.Engine.Form(u.Catalog(), tr.Form.Value)
+		if err != nil {
+			return spec, err
+		}
+		spec.compiled = compiled
+	}
+	return spec, nil
+}
+
+func (u *ui) transitionPage(c *fiber.Ctx) error {
+	t, p, tr, err := u.runnable(c)
+	if err != nil {
+		return err
+	}
+	spec, err := u.transitionSpec(c, t, tr)
+	if err != nil {
+		return err
+	}
+	token := u.sign.formToken(spec.scope, u.Now().Add(u.FormTTL))
+	return u.showTransition(c, http.StatusOK, t, p, tr, spec, nil, nil, "", token, nil, "", t.Version)
+}
+
+func (u *ui) showTransition(c *fiber.Ctx, status int, t *store.Ticket, p *definition.Process, tr *definition.Transition, spec formSpec,
+	data map[string]any, errs []form.FieldError, add, token string, files map[string]string, comment string, version int64) error {
+	l := pageLang(c)
+	d := transitionView{T: t, Title: transitionTitle(tr), State: stateTitle(p, t.State, false), To: stateTitle(p, tr.To.Value, false),
+		Action: spec.action, Token: token, Comment: comment, AskComm: tr.Comment == "required" || tr.Comment == "optional",
+		CommReq: tr.Comment == "required", Back: "/app/tickets/" + url.PathEscape(t.Number), Version: version, Submit: transitionTitle(tr)}
+	var formErrs []form.FieldError
+	for _, e := range errs {
+		if e.Field == "comment" {
+			d.CommErr = e.Message
+			continue
+		}
+		formErrs = append(formErrs, e)
+	}
+	if spec.compiled != nil {
+		fv, err := u.renderForm(c, spec, data, errs, add, token, files)
+		if err != nil {
+			return err
+		}
+		d.Form, d.FormID = &fv, fv.FormID
+	} else {
+		d.FormID = "transition-form"
+		d.Errors = formErrs
+	}
+	d.Summary = d.CommErr != "" && spec.compiled == nil
+	title := transitionTitle(tr).In(string(l)) + ": " + t.Number
+	return u.render(c, status, "transition", &view{Lang: l, Title: title, Area: "app", Nav: "inbox", HasErrors: len(errs) > 0, Data: d})
+}
+
+func (u *ui) transitionSubmit(c *fiber.Ctx) error {
+	t, p, tr, err := u.runnable(c)
+	if err != nil {
+		if apiErr := (*Error)(nil); errors.As(err, &apiErr) && apiErr.Code == "not_allowed_now" {
+			// Most often the second post of a double click: the first one
+			// already moved the ticket on.
+			return seeOther(c, "/app/tickets/"+url.PathEscape(c.Params("number"))+"?notice=changed")
+		}
+		return err
+	}
+	spec, err := u.transitionSpec(c, t, tr)
+	if err != nil {
+		return err
+	}
+	var post *formPost
+	if spec.compiled != nil {
+		post, err = u.readFormPost(c, spec)
+		if err != nil {
+			return err
+		}
+	} else {
+		sub, err := u.parseBody(c)
+		if err != nil {
+			return err
+		}
+		if err := u.checkPost(c, sub.first("_csrf")); err != nil {
+			return err
+		}
+		post = &formPost{sub: sub, token: sub.first("_token"), save: true}
+		if _, err := u.sign.checkFormToken(post.token, spec.scope, u.Now()); err != nil {
+			return &Error{Status: http.StatusBadRequest, Code: "form_expired", Cause: err}
+		}
+	}
+	comment := post.sub.first("_comment")
+	version, _ := strconv.ParseInt(post.sub.first("_version"), 10, 64)
+	if !post.save {
+		return u.showTransition(c, http.StatusOK, t, p, tr, spec, post.data, post.errs, post.add, post.token, post.files, comment, version)
+	}
+	l := string(pageLang(c))
+	if len(post.errs) > 0 {
+		_, verrs := spec.compiled.Validate(post.data, l)
+		return u.showTransition(c, http.StatusUnprocessableEntity, t, p, tr, spec, post.data, mergeErrors(post.errs, verrs), "", post.token, post.files, comment, version)
+	}
+	_, err = u.Engine.Transition(c.UserContext(), uiPrincipal(c), t.Number, engine.TransitionRequest{
+		Transition: tr.ID.Value, Version: version, Data: post.data, Comment: comment, Lang: l})
+	var verr *engine.ValidationError
+	switch {
+	case errors.As(err, &verr):
+		return u.showTransition(c, http.StatusUnprocessableEntity, t, p, tr, spec, post.data, verr.Fields, "", post.token, post.files, comment, version)
+	case errors.Is(err, engine.ErrConflict), errors.Is(err, engine.ErrNotAllowedNow):
+		return seeOther(c, "/app/tickets/"+url.PathEscape(t.Number)+"?notice=changed")
+	case err != nil:
+		return engineFailure(err)
+	}
+	return seeOther(c, "/app/tickets/"+url.PathEscape(t.Number)+"?notice=done")
+}
+
+func (u *ui) commentSubmit(c *fiber.Ctx) error {
+	sub, err := u.parseBody(c)
+	if err != nil {
+		return err
+	}
+	if err := u.checkPost(c, sub.first("_csrf")); err != nil {
+		return err
+	}
+	l := pageLang(c)
+	version, _ := strconv.ParseInt(sub.first("_version"), 10, 64)
+	textValue := sub.first("text")
+	_, err = u.Engine.Comment(c.UserContext(), uiPrincipal(c), c.Params("number"), version, textValue, sub.first("internal") != "", string(l))
+	var verr *engine.ValidationError
+	switch {
+	case errors.As(err, &verr):
+		return u.showTicket(c, http.StatusUnprocessableEntity, textValue, verr.Fields[0].Message, "")
+	case errors.Is(err, engine.ErrConflict):
+		// Keep the text: the ticket changed while it was written.
+		return u.showTicket(c, http.StatusConflict, textValue, "", text(l, "comment_conflict"))
+	case err != nil:
+		return engineFailure(err)
+	}
+	return seeOther(c, "/app/tickets/"+url.PathEscape(c.Params("number"))+"?notice=commented")
+}
+
+func (u *ui) assignSubmit(c *fiber.Ctx) error {
+	sub, err := u.parseBody(c)
+	if err != nil {
+		return err
+	}
+	if err := u.checkPost(c, sub.first("_csrf")); err != nil {
+		return err
+	}
+	version, _ := strconv.ParseInt(sub.first("_version"), 10, 64)
+	_, err = u.Engine.Assign(c.UserContext(), uiPrincipal(c), c.Params("number"), version, sub.first("user"))
+	switch {
+	case errors.Is(err, engine.ErrConflict):
+		return seeOther(c, "/app/tickets/"+url.PathEscape(c.Params("number"))+"?notice=changed")
+	case err != nil:
+		return engineFailure(err)
+	}
+	return seeOther(c, "/app/tickets/"+url.PathEscape(c.Params("number"))+"?notice=assigned")
+}
+
+func (u *ui) ticketFile(c *fiber.Ctx) error {
+	t, hist, err := u.Engine.History(c.UserContext(), uiPrincipal(c), c.Params("number"))
+	if err != nil {
+		return engineFailure(err)
+	}
+	id := c.Params("id")
+	ok := referencesFile(plainMap(t.Data), id)
+	for _, h := range hist {
+		ok = ok || referencesFile(plainMap(h.Data), id)
+	}
+	if !ok {
+		return &Error{Status: http.StatusNotFound, Code: CodeNotFound, Cause: fmt.Errorf("ticket %s does not refer to %s", t.Number, id)}
+	}
+	return u.sendAttachment(c, id)
+}
