@@ -47,7 +47,13 @@ type desk struct {
 
 func newDesk(t *testing.T) *desk {
 	t.Helper()
-	var files []definition.File
+	return newDeskWith(t, nil)
+}
+
+// newDeskWith is newDesk with more definitions.
+func newDeskWith(t *testing.T, extra []definition.File) *desk {
+	t.Helper()
+	files := extra
 	for _, d := range []string{"processes", "forms", "scripts"} {
 		fs, err := definition.ReadFS(os.DirFS("../../"+d), d)
 		if err != nil {
@@ -175,7 +181,7 @@ func TestMailsSurviveAnSMTPOutage(t *testing.T) {
 		t.Fatalf("acknowledgement: %+v", ack)
 	}
 	text, html := ack[0].parts(t)
-	link := "https://vorgang.example.org/tickets/" + tk.Number
+	link := "https://vorgang.example.org/app/tickets/" + tk.Number
 	if !strings.Contains(text, "Guten Tag Anna Schmidt") || !strings.Contains(text, link) ||
 		!strings.Contains(html, `<a href="`+link+`">`) {
 		t.Fatalf("acknowledgement text:\n%s\nHTML:\n%s", text, html)

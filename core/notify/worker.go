@@ -230,6 +230,11 @@ func (w *Worker) mailsFor(ctx context.Context, item *store.OutboxItem) ([]*Mail,
 	for _, p := range people {
 		d := base
 		d.Recipient = p
+		if t.Tracking != "" && p.User == "" && p.Email == base.Requester.Email {
+			// A citizen follows the request through its secret tracking
+			// link; nobody else's mail carries it.
+			d.Ticket.URL = w.BaseURL + "/portal/track/" + t.Tracking
+		}
 		lang := p.Lang
 		if lang == "" {
 			lang = w.lang
@@ -263,7 +268,7 @@ func specOf(item *store.OutboxItem) map[string]any {
 func (w *Worker) data(ctx context.Context, cat *definition.Catalog, t *store.Ticket, spec map[string]any) (Data, error) {
 	d := Data{
 		Ticket: TicketData{Number: t.Number, Title: t.Title, Process: t.Process, State: t.State, Priority: t.Priority, Team: t.Team,
-			URL: w.BaseURL + "/tickets/" + t.Number, Data: fieldsOf(cat, t)},
+			URL: w.BaseURL + "/app/tickets/" + t.Number, Data: fieldsOf(cat, t)},
 	}
 	d.Event, _ = spec["event"].(string)
 	d.Comment, _ = spec["comment"].(string)

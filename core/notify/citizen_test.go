@@ -1,0 +1,74 @@
+package notify_test
+
+import (
+	"strings"
+	"testing"
+
+	"vorgang/core/definition"
+	"vorgang/core/engine"
+	"vorgang/core/notify"
+)
+
+const streetDesk = `apiVersion: vorgang/v1
+kind: Process
+id: strasse
+title: Straßenschaden
+form: strasse
+audience: [citizen]
+team: it-1st-level
+states:
+  - {id: neu, category: open}
+  - {id: erledigt, category: closed}
+transitions:
+  - {id: erledigen, from: [neu], to: erledigt, roles: [it-agent]}
+---
+apiVersion: vorgang/v1
+kind: Form
+id: strasse
+title: Straßenschaden
+fields:
+  - {id: summary, type: text, label: "Was ist kaputt?", required: true}
+  - {id: email, type: email, label: E-Mail, required: true}
+---
+apiVersion: vorgang/v1
+kind: Notification
+id: strasse-eingang
+title: Eingangsbestätigung
+event: ticket.created
+processes: [strasse]
+recipients: [requester, team]
+subject: {de: "Ihr Anliegen {{.Ticket.Number}}", en: "Your request {{.Ticket.Number}}"}
+body: {de: "Verfolgen Sie es hier: {{.Ticket.URL}}", en: "Follow it here: {{.Ticket.URL}}"}
+`
+
+// A citizen's mail links the request's secret tracking page; the team's
+// mail about the same request links the staff page, never the secret.
+func TestCitizenMailCarriesTheTrackingLink(t *testing.T) {
+	d := newDeskWith(t, []definition.File{{Path: "processes/strasse.yaml", Data: []byte(streetDesk)}})
+	srv := newMailServer(t)
+	w := d.worker(t, notify.NewSMTPSender(notify.SMTPConfig{Addr: srv.addr, Security: notify.TLSNone}))
+	tk, err := d.eng.Create(t.Context(), nil, engine.CreateRequest{Process: "strasse",
+		Data: map[string]any{"summary": "Schlagloch vor Hausnummer 3", "email": "buerger@example.net"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tk.Tracking == "" {
+		t.Fatal("a citizen's request has no tracking token")
+	}
+	if err := drain(t, w); err != nil {
+		t.Fatal(err)
+	}
+	citizen := mailsTo(srv.received(), "buerger@example.net")
+	team := mailsTo(srv.received(), "servicedesk@example.org")
+	if len(citizen) != 1 || len(team) != 1 {
+		t.Fatalf("mails to the citizen %d, to the team %d; want one each", len(citizen), len(team))
+	}
+	text, _ := citizen[0].parts(t)
+	if !strings.Contains(text, "https://vorgang.example.org/portal/track/"+tk.Tracking) {
+		t.Errorf("citizen's mail without the tracking link:\n%s", text)
+	}
+	text, _ = team[0].parts(t)
+	if strings.Contains(text, tk.Tracking) || !strings.Contains(text, "https://vorgang.example.org/app/tickets/"+tk.Number) {
+		t.Errorf("team's mail:\n%s", text)
+	}
+}
