@@ -51,7 +51,7 @@ var roadAgent = &auth.Principal{User: "dora", Roles: []string{"road-agent"}, Tea
 func TestCitizenTracking(t *testing.T) {
 	f := fixtureFor(t, []definition.File{{Path: "processes/pothole.yaml", Data: []byte(citizenDesk)}})
 	ctx := t.Context()
-	req := engine.CreateRequest{Process: "pothole", Data: map[string]any{"street": "Markt 1", "email": "e@example.org"}, IdempotencyKey: "form-1"}
+	req := engine.CreateRequest{Process: "pothole", Data: map[string]any{"street": "Markt 1", "email": "e@example.org"}, IdempotencyKey: "form-1-0f3c9a7e5b"}
 	tk, err := f.eng.Create(ctx, nil, req)
 	if err != nil {
 		t.Fatal(err)
