@@ -26,12 +26,15 @@ func (s *Store) Get(ctx context.Context, coll, id string, out any) error {
 // ErrDuplicate if a document with the same _id (or unique index value)
 // exists. Inserting is atomic on every backend, so a unique _id is the way
 // to claim something.
+//
+// Concurrent inserts into one collection are sent together (see
+// insertBatcher); each still succeeds or fails on its own.
 func (s *Store) Insert(ctx context.Context, coll string, doc any) error {
-	if _, err := s.db.Collection(coll).InsertOne(ctx, doc); err != nil {
-		if mongo.IsDuplicateKeyError(err) {
+	if err := s.insert(ctx, coll, doc); err != nil {
+		if errors.Is(err, ErrDuplicate) {
 			return fmt.Errorf("store: insert into %s: %w", coll, ErrDuplicate)
 		}
-		return fmt.Errorf("store: insert into %s: %w", coll, err)
+		return fmt.Errorf("store: %w", err)
 	}
 	return nil
 }

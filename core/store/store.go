@@ -83,6 +83,7 @@ type Store struct {
 	instance InstanceInfo
 
 	counters counterCache
+	inserts  insertBatcher
 	tuning   tuning
 
 	closeMu sync.Mutex
