@@ -44,7 +44,7 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	fl.StringVar(&c.mongoURI, "mongo-uri", os.Getenv("VORGANG_MONGO_URI"), "MongoDB connection string; empty starts the embedded database (env VORGANG_MONGO_URI)")
 	fl.StringVar(&c.definitions, "definitions", envOr("VORGANG_DEFINITIONS", "."), "folder holding processes/, forms/ and scripts/; the built-in desks are used when none exists (env VORGANG_DEFINITIONS)")
 	fl.BoolVar(&c.watch, "watch", os.Getenv("VORGANG_WATCH") == "true", "reload definitions when their files change (env VORGANG_WATCH=true)")
-	fl.DurationVar(&c.watchEvery, "watch-interval", time.Second, "how often --watch looks for changes")
+	fl.DurationVar(&c.watchEvery, "watch-interval", envDuration("VORGANG_WATCH_INTERVAL", time.Second), "how often --watch looks for changes (env VORGANG_WATCH_INTERVAL)")
 	fl.StringVar(&c.logFormat, "log-format", envOr("VORGANG_LOG_FORMAT", "text"), "log format: text or json (env VORGANG_LOG_FORMAT)")
 	fl.StringVar(&c.logLevel, "log-level", envOr("VORGANG_LOG_LEVEL", "info"), "log level: debug, info, warn, error (env VORGANG_LOG_LEVEL)")
 	fl.StringVar(&c.smtpURL, "smtp-url", os.Getenv("VORGANG_SMTP_URL"), "mail server: smtp://user:pass@host:587 (STARTTLS), smtps://…:465 (TLS), smtp://host:25?tls=none; empty keeps mails in the outbox (env VORGANG_SMTP_URL)")
@@ -283,4 +283,13 @@ func logDiagnostics(log *slog.Logger, diags definition.Diagnostics) {
 		}
 		log.Log(context.Background(), level, "definition problem", slog.String("at", fmt.Sprintf("%s:%d:%d", d.File, d.Line, d.Col)), slog.String("code", d.Code), slog.String("message", d.Message))
 	}
+}
+
+// envDuration reads a duration from the environment, or returns def when
+// the variable is unset or not a duration.
+func envDuration(name string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(os.Getenv(name)); err == nil {
+		return d
+	}
+	return def
 }
