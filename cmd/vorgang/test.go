@@ -39,12 +39,14 @@ type caseResult struct {
 type suiteKind func(files []definition.File, env *testEnv) []testSuite
 
 // suiteKinds are the kinds of tests vorgang test knows: script tests
-// (*_test.lua next to the scripts).
-var suiteKinds = []suiteKind{luaSuites}
+// (*_test.lua next to the scripts) and scenario tests (*_test.yaml next to
+// the desks).
+var suiteKinds = []suiteKind{luaSuites, scenarioSuites}
 
-// testEnv is what suites share: the script runtime.
+// testEnv is what suites share: the script runtime and the log.
 type testEnv struct {
 	scripts *script.Runtime
+	log     *slog.Logger
 }
 
 // test runs the test files found in the definition folders. Exit codes: 0
@@ -55,7 +57,7 @@ func test(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fl.SetOutput(stderr)
 	verbose := fl.Bool("v", false, "list every case, and show the scripts' log lines")
 	fl.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: vorgang test [-v] [DIR...]\n\nRuns the script tests (*_test.lua) below the definition folders (default: ./processes ./forms ./scripts) against the definitions.")
+		fmt.Fprintln(stderr, "Usage: vorgang test [-v] [DIR...]\n\nRuns the script tests (*_test.lua) and scenario tests (*_test.yaml) below the definition folders (default: ./processes ./forms ./scripts) against the definitions.")
 		fl.PrintDefaults()
 	}
 	if err := fl.Parse(args); err != nil {
@@ -92,9 +94,10 @@ func test(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if *verbose {
 		level = slog.LevelDebug
 	}
-	rt := script.New(script.Config{PoolSize: 4, Logger: slog.New(slog.NewTextHandler(stdout, &slog.HandlerOptions{Level: level}))})
+	log := slog.New(slog.NewTextHandler(stdout, &slog.HandlerOptions{Level: level}))
+	rt := script.New(script.Config{PoolSize: 4, Logger: log})
 	defer rt.Close()
-	env := &testEnv{scripts: rt}
+	env := &testEnv{scripts: rt, log: log}
 	var suites []testSuite
 	for _, kind := range suiteKinds {
 		suites = append(suites, kind(files, env)...)
@@ -171,7 +174,7 @@ func (s definitionSource) testFiles() ([]definition.File, error) {
 				}
 				return nil
 			}
-			if d.IsDir() || !strings.HasSuffix(d.Name(), "_test.lua") {
+			if d.IsDir() || !definition.IsTestFile(d.Name()) {
 				return nil
 			}
 			data, err := fs.ReadFile(r.fsys, p)

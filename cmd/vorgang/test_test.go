@@ -35,13 +35,56 @@ end)
 	writeFile(t, filepath.Join(broken, "x_test.lua"), "test('x', function() end\n")
 	writeFile(t, filepath.Join(broken, "teams.yaml"), "apiVersion: vorgang/v1\nkind: Team\nid: office\ntitle: Bürgerbüro\n")
 
+	scenarioDesk := t.TempDir()
+	writeFile(t, filepath.Join(scenarioDesk, "desk.yaml"), `apiVersion: vorgang/v1
+kind: Team
+id: front
+title: Empfang
+---
+apiVersion: vorgang/v1
+kind: Form
+id: ask
+title: Frage
+fields: [{id: summary, type: text, label: Frage, required: true}]
+---
+apiVersion: vorgang/v1
+kind: Process
+id: ask
+title: Frage
+form: ask
+audience: [staff]
+team: front
+states: [{id: new, category: open}, {id: done, category: closed}]
+transitions: [{id: answer, from: [new], to: done, roles: [requester]}]
+`)
+	writeFile(t, filepath.Join(scenarioDesk, "desk_test.yaml"), `users: [{name: anna}]
+scenarios:
+  - name: answered
+    clock: 2026-11-23T08:00:00+01:00
+    steps:
+      - {as: anna, open: ask, data: {summary: "Wann?"}, expect: {state: new, team: front}}
+      - {as: anna, run: answer, expect: {state: done, open: false}}
+  - name: routing
+    clock: 2026-11-23T08:00:00+01:00
+    steps:
+      - {as: anna, open: ask, data: {summary: "Wann?"}, expect: {team: office}}
+`)
+	badScenario := t.TempDir()
+	writeFile(t, filepath.Join(badScenario, "teams.yaml"), "apiVersion: vorgang/v1\nkind: Team\nid: office\ntitle: Bürgerbüro\n")
+	writeFile(t, filepath.Join(badScenario, "x_test.yaml"), "scenario: x\n")
+
 	tests := []struct {
 		name     string
 		args     []string
 		wantCode int
 		wantOut  []string
 	}{
-		{"shipped desks", []string{"test", "../../processes", "../../forms", "../../scripts"}, 0, []string{"ok   ../../scripts/it/it-route_test.lua\t3 cases", "ok: 5 cases passed"}},
+		{"shipped desks", []string{"test", "../../processes", "../../forms", "../../scripts"}, 0, []string{"ok   ../../scripts/it/it-route_test.lua\t3 cases", "ok   ../../processes/it/scenarios/it-incident_test.yaml\t4 cases"}},
+		{"a failing scenario", []string{"test", scenarioDesk}, 1, []string{
+			"--- FAIL: " + filepath.ToSlash(scenarioDesk) + "/desk_test.yaml: routing",
+			filepath.ToSlash(scenarioDesk) + `/desk_test.yaml:11:72: step 1 (anna opens ask): team: want "office", got "front"`,
+			"FAIL: 1 of 2 cases failed"}},
+		{"a scenario file that does not parse", []string{"test", badScenario}, 1, []string{"FAIL " + filepath.ToSlash(badScenario) + "/x_test.yaml: " + filepath.ToSlash(badScenario) + "/x_test.yaml:1:1: unknown key 'scenario'"}},
 		{"a failing case", []string{"test", desk}, 1, []string{
 			"--- FAIL: " + filepath.ToSlash(desk) + "/route_test.lua: a wrong expectation fails with its line",
 			filepath.ToSlash(desk) + `/route_test.lua:8: team: expected "office", got nil`,

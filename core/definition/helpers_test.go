@@ -210,7 +210,7 @@ func yamlFiles(tb testing.TB, dir string) []string {
 		if err != nil {
 			return err
 		}
-		if !d.IsDir() && (strings.HasSuffix(p, ".yaml") || strings.HasSuffix(p, ".yml")) {
+		if !d.IsDir() && (strings.HasSuffix(p, ".yaml") || strings.HasSuffix(p, ".yml")) && !definition.IsTestFile(p) {
 			out = append(out, p)
 		}
 		return nil

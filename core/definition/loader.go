@@ -216,8 +216,21 @@ func (l *Loader) addDocument(b *builder, n *yaml.Node, r reporter) {
 	b.decode(doc, r, valid)
 }
 
+// IsTestFile reports whether a file name is a test file the definition
+// loader leaves out: *_test.lua, *_test.yaml or *_test.yml.
+func IsTestFile(name string) bool {
+	base := path.Base(name)
+	for _, ext := range []string{".lua", ".yaml", ".yml"} {
+		if strings.HasSuffix(base, "_test"+ext) {
+			return true
+		}
+	}
+	return false
+}
+
 // ReadFS reads every definition (*.yaml, *.yml) and script (*.lua) file in
-// fsys, skipping hidden files and folders and script tests (*_test.lua).
+// fsys, skipping hidden files and folders and test files: script tests
+// (*_test.lua) and scenario tests (*_test.yaml, *_test.yml).
 // File paths are shown as prefix/path, so diagnostics name the folder the
 // user gave.
 func ReadFS(fsys fs.FS, prefix string) ([]File, error) {
@@ -233,9 +246,8 @@ func ReadFS(fsys fs.FS, prefix string) ([]File, error) {
 			}
 			return nil
 		}
-		// Script tests (*_test.lua) belong to vorgang test, not to the
-		// definitions.
-		if d.IsDir() || !(isYAML(name) || path.Ext(name) == ".lua") || strings.HasSuffix(name, "_test.lua") {
+		// Test files belong to vorgang test, not to the definitions.
+		if d.IsDir() || !(isYAML(name) || path.Ext(name) == ".lua") || IsTestFile(name) {
 			return nil
 		}
 		data, err := fs.ReadFile(fsys, p)

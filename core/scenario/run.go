@@ -1,0 +1,283 @@
+package scenario
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"vorgang/core/auth"
+	"vorgang/core/definition"
+	"vorgang/core/engine"
+	"vorgang/core/store"
+)
+
+// Result is the outcome of one scenario. Failures is empty when it passed;
+// each failure is one line, path:line:col: message.
+type Result struct {
+	Name     string
+	Failures []string
+	Duration time.Duration
+}
+
+// Failed reports whether the scenario failed.
+func (r Result) Failed() bool { return len(r.Failures) > 0 }
+
+// Options configure a run.
+type Options struct {
+	// Logger receives the log of the services (default: nothing).
+	Logger *slog.Logger
+}
+
+// Run runs every scenario of the suite against the catalog, each on a
+// fresh store.
+func (s *Suite) Run(ctx context.Context, cat *definition.Catalog, opts Options) []Result {
+	out := make([]Result, 0, len(s.Scenarios))
+	for i := range s.Scenarios {
+		out = append(out, s.RunScenario(ctx, cat, i, opts))
+	}
+	return out
+}
+
+// RunScenario runs the suite's i-th scenario.
+func (s *Suite) RunScenario(ctx context.Context, cat *definition.Catalog, i int, opts Options) Result {
+	sc := &s.Scenarios[i]
+	start := time.Now()
+	res := Result{Name: sc.Name}
+	log := opts.Logger
+	if log == nil {
+		log = discard
+	}
+	fail := func(pos Pos, format string, args ...any) {
+		res.Failures = append(res.Failures, fmt.Sprintf("%s:%d:%d: %s", s.Path, pos.Line, pos.Col, fmt.Sprintf(format, args...)))
+	}
+	w, err := newWorld(ctx, cat, sc.Clock, log)
+	if err != nil {
+		fail(sc.Pos, "%v", err)
+		return res
+	}
+	defer w.close()
+	if err := w.populate(ctx, s); err != nil {
+		fail(sc.Pos, "%v", err)
+		return res
+	}
+	r := &runner{w: w, names: map[string]string{}}
+	for n := range sc.Steps {
+		st := &sc.Steps[n]
+		before := len(res.Failures)
+		r.step(ctx, st, func(pos Pos, format string, args ...any) {
+			fail(pos, "step %d (%s): %s", n+1, st.Action(), fmt.Sprintf(format, args...))
+		})
+		if len(res.Failures) > before {
+			// Later steps build on this one: their failures would only
+			// repeat it.
+			break
+		}
+	}
+	res.Duration = time.Since(start)
+	return res
+}
+
+// runner carries what steps share: the tickets named so far and the
+// ticket the last step touched.
+type runner struct {
+	w     *world
+	names map[string]string // name → ticket number
+	last  string
+}
+
+type failFunc func(pos Pos, format string, args ...any)
+
+func (r *runner) step(ctx context.Context, st *Step, fail failFunc) {
+	w := r.w
+	if st.Clock != nil {
+		w.clock.Set(*st.Clock)
+	}
+	if st.Advance != 0 {
+		w.clock.Set(w.clock.Now().Add(st.Advance))
+	}
+	number := r.last
+	if st.Ticket != "" {
+		number = r.resolve(st.Ticket)
+	}
+	// Notifications queued before this step are not its own.
+	if _, err := w.newNotifications(ctx); err != nil {
+		fail(st.Pos, "%v", err)
+		return
+	}
+	var actErr error
+	acted := true
+	switch {
+	case st.Open != "":
+		actErr = r.open(ctx, st, &number)
+	case st.Run != "":
+		actErr = r.act(ctx, st, number, func(p actor) error {
+			_, err := w.eng.Transition(ctx, p, number, engine.TransitionRequest{Transition: st.Run, Data: st.Data, Comment: st.Comment})
+			return err
+		})
+	case st.Decide != "":
+		actErr = r.act(ctx, st, number, func(p actor) error {
+			_, err := w.eng.Decide(ctx, p, number, 0, st.Decide == "approve", st.Reason, "de")
+			return err
+		})
+	case st.Comment != "":
+		actErr = r.act(ctx, st, number, func(p actor) error {
+			_, err := w.eng.Comment(ctx, p, number, 0, st.Comment, st.Internal, "de")
+			return err
+		})
+	case st.Assign != nil:
+		actErr = r.act(ctx, st, number, func(p actor) error {
+			_, err := w.eng.Assign(ctx, p, number, 0, *st.Assign)
+			return err
+		})
+	case st.Job != "":
+		process, job, _ := strings.Cut(st.Job, "/")
+		var ran bool
+		ran, actErr = w.eng.RunJob(ctx, w.store, "scenario", process, job, w.clock.Now())
+		if actErr == nil && !ran {
+			actErr = fmt.Errorf("the job did not run (it ran for %s already)", w.clock.Now().Format(time.RFC3339))
+		}
+	default:
+		acted = false
+	}
+	if acted {
+		if !r.checkError(st, actErr, fail) {
+			return
+		}
+	}
+	if st.Open == "" && number != "" {
+		r.last = number
+	}
+	if st.Expect == nil {
+		return
+	}
+	queued, err := w.newNotifications(ctx)
+	if err != nil {
+		fail(st.Pos, "%v", err)
+		return
+	}
+	if number == "" {
+		fail(st.Pos, "no ticket to check: open one first or name one with 'ticket'")
+		return
+	}
+	t, err := w.store.Ticket(ctx, number)
+	if err != nil {
+		fail(st.Pos, "ticket %s: %v", number, err)
+		return
+	}
+	r.check(ctx, st.Expect, t, queued, fail)
+}
+
+// actor is who acts; nil is a citizen without an account.
+type actor = *auth.Principal
+
+func (r *runner) act(ctx context.Context, st *Step, number string, do func(actor) error) error {
+	if number == "" {
+		return errNoTicket
+	}
+	p, err := r.w.principal(ctx, st.As)
+	if err != nil {
+		return errSetup{err}
+	}
+	return do(p)
+}
+
+var errNoTicket = errSetup{errors.New("no ticket to act on: open one first or name one with 'ticket'")}
+
+// errSetup is a mistake in the scenario itself, never an expected error.
+type errSetup struct{ err error }
+
+func (e errSetup) Error() string { return e.err.Error() }
+
+func (r *runner) open(ctx context.Context, st *Step, number *string) error {
+	p, err := r.w.principal(ctx, st.As)
+	if err != nil {
+		return errSetup{err}
+	}
+	t, err := r.w.eng.Create(ctx, p, engine.CreateRequest{Process: st.Open, Data: st.Data, Title: st.Title, Lang: "de"})
+	if err != nil {
+		return err
+	}
+	*number = t.Number
+	r.last = t.Number
+	if st.Name != "" {
+		r.names[st.Name] = t.Number
+	}
+	return nil
+}
+
+func (r *runner) resolve(ref string) string {
+	if n, ok := r.names[ref]; ok {
+		return n
+	}
+	return ref
+}
+
+// checkError compares the step's outcome with the error it expects; it
+// reports whether the step may go on to its expectations.
+func (r *runner) checkError(st *Step, err error, fail failFunc) bool {
+	var setup errSetup
+	if errors.As(err, &setup) {
+		fail(st.Pos, "%v", setup.err)
+		return false
+	}
+	want := st.Error
+	if want == nil {
+		if err != nil {
+			fail(st.Pos, "unexpected error: %v", describe(err))
+			return false
+		}
+		return true
+	}
+	if err == nil {
+		fail(st.Pos, "expected error %s, but the step succeeded", want.Code)
+		return false
+	}
+	got := errorCode(err)
+	if got != want.Code {
+		fail(st.Pos, "error: want %s, got %s: %v", want.Code, got, describe(err))
+		return false
+	}
+	if len(want.Fields) > 0 {
+		var verr *engine.ValidationError
+		errors.As(err, &verr)
+		var fields []string
+		for _, f := range verr.Fields {
+			fields = append(fields, f.Field)
+		}
+		if strings.Join(fields, ",") != strings.Join(want.Fields, ",") {
+			fail(st.Pos, "error fields: want [%s], got [%s]: %v", strings.Join(want.Fields, " "), strings.Join(fields, " "), describe(err))
+			return false
+		}
+	}
+	if want.Message != "" && !strings.Contains(describe(err).Error(), want.Message) {
+		fail(st.Pos, "error message: want it to contain %q, got %q", want.Message, describe(err).Error())
+		return false
+	}
+	return true
+}
+
+// errorCode names an engine error the way the API does.
+func errorCode(err error) string {
+	var verr *engine.ValidationError
+	switch {
+	case errors.As(err, &verr):
+		return "validation_failed"
+	case errors.Is(err, engine.ErrNotFound):
+		return "not_found"
+	case errors.Is(err, engine.ErrForbidden):
+		return "forbidden"
+	case errors.Is(err, engine.ErrConflict):
+		return "conflict"
+	case errors.Is(err, engine.ErrNotAllowedNow):
+		return "not_allowed_now"
+	}
+	return "error"
+}
+
+// storeTicket reads a ticket without permission checks.
+func (r *runner) storeTicket(ctx context.Context, number string) (*store.Ticket, error) {
+	return r.w.store.Ticket(ctx, number)
+}

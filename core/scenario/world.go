@@ -1,0 +1,210 @@
+package scenario
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sync"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+
+	"vorgang/core/asset"
+	"vorgang/core/auth"
+	"vorgang/core/definition"
+	"vorgang/core/engine"
+	"vorgang/core/store"
+)
+
+// clock is the scenario's time: it moves only when a step says so.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = t
+}
+
+// world is everything one scenario runs on: a fresh embedded store in a
+// temporary folder and the services the server would build on it.
+type world struct {
+	dir    string
+	store  *store.Store
+	users  *auth.Service
+	assets *asset.Service
+	eng    *engine.Engine
+	clock  *clock
+	// seen are the notification outbox items already reported.
+	seen map[string]bool
+}
+
+// system creates the scenario's users and assets.
+var system = &auth.Principal{User: "vorgang", Admin: true}
+
+func newWorld(ctx context.Context, cat *definition.Catalog, start time.Time, log *slog.Logger) (*world, error) {
+	dir, err := os.MkdirTemp("", "vorgang-scenario-")
+	if err != nil {
+		return nil, fmt.Errorf("scenario data folder: %w", err)
+	}
+	w := &world{dir: dir, clock: &clock{now: start}, seen: map[string]bool{}}
+	colls := append(append(auth.Collections(), engine.Collections()...), asset.Collections()...)
+	w.store, err = store.Open(ctx, store.Config{DataDir: dir, Logger: log, Collections: colls})
+	if err != nil {
+		_ = os.RemoveAll(dir)
+		return nil, fmt.Errorf("open scenario store: %w", err)
+	}
+	catalog := func() *definition.Catalog { return cat }
+	// Users get no passwords: scenarios act as them without logging in, so
+	// no password hash is computed.
+	w.users, err = auth.New(auth.Config{Store: w.store, Catalog: catalog, Logger: log, Now: w.clock.Now})
+	if err == nil {
+		w.assets, err = asset.New(asset.Deps{Store: w.store, Catalog: catalog, Users: w.users, Logger: log, Now: w.clock.Now})
+	}
+	if err == nil {
+		w.eng, err = engine.New(engine.Deps{Store: w.store, Users: w.users, Catalog: catalog, Logger: log, Now: w.clock.Now,
+			Refs: w.assets.RefChecker(), Assets: w.assets, AssetQueries: w.assets})
+	}
+	if err != nil {
+		w.close()
+		return nil, err
+	}
+	return w, nil
+}
+
+func (w *world) close() {
+	if w.eng != nil {
+		w.eng.Close()
+	}
+	if w.store != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_ = w.store.Close(ctx)
+	}
+	_ = os.RemoveAll(w.dir)
+}
+
+// populate creates the suite's users (managers before the people they
+// manage) and assets.
+func (w *world) populate(ctx context.Context, s *Suite) error {
+	made := map[string]bool{}
+	pending := append([]User(nil), s.Users...)
+	for len(pending) > 0 {
+		var rest []User
+		for _, u := range pending {
+			if u.Manager != "" && !made[u.Manager] {
+				rest = append(rest, u)
+				continue
+			}
+			_, err := w.users.CreateUser(ctx, auth.NewUser{Name: u.Name, DisplayName: u.Display, Email: u.Email,
+				Roles: u.Roles, Teams: u.Teams, Manager: u.Manager})
+			if err != nil {
+				return fmt.Errorf("user %s: %w", u.Name, err)
+			}
+			made[u.Name] = true
+		}
+		if len(rest) == len(pending) {
+			return fmt.Errorf("user %s: manager %s is not among the users", rest[0].Name, rest[0].Manager)
+		}
+		pending = rest
+	}
+	for _, a := range s.Assets {
+		in := asset.Input{Class: a.Class, Number: a.Number, Data: normalizeMap(a.Fields), Relations: a.Relations}
+		if a.Name != "" {
+			in.Name = &a.Name
+		}
+		if a.Status != "" {
+			in.Status = &a.Status
+		}
+		if _, err := w.assets.Create(ctx, system, in); err != nil {
+			return fmt.Errorf("asset %s: %w", a.Number, describe(err))
+		}
+	}
+	return nil
+}
+
+func normalizeMap(m map[string]any) map[string]any {
+	out, _ := normalize(m).(map[string]any)
+	return out
+}
+
+// principal is the user a step acts as; "citizen" is nobody logged in.
+func (w *world) principal(ctx context.Context, name string) (*auth.Principal, error) {
+	if name == "citizen" {
+		return nil, nil
+	}
+	p, err := w.users.Principal(ctx, name)
+	if errors.Is(err, auth.ErrUserNotFound) {
+		return nil, fmt.Errorf("'%s' is not among the file's users", name)
+	}
+	return p, err
+}
+
+// notification is one queued mail.
+type notification struct {
+	ID, Ticket, Notification string
+}
+
+// newNotifications returns the notifications queued since the last call.
+func (w *world) newNotifications(ctx context.Context) ([]notification, error) {
+	cur, err := w.store.DB().Collection(store.OutboxCollection).Find(ctx, bson.D{{Key: "kind", Value: engine.EffectNotify}})
+	if err != nil {
+		return nil, fmt.Errorf("read queued notifications: %w", err)
+	}
+	var items []store.OutboxItem
+	if err := cur.All(ctx, &items); err != nil {
+		return nil, fmt.Errorf("read queued notifications: %w", err)
+	}
+	var out []notification
+	for _, it := range items {
+		if w.seen[it.ID] {
+			continue
+		}
+		w.seen[it.ID] = true
+		ticket, _ := it.Payload["ticket"].(string)
+		target, _ := it.Payload["target"].(string)
+		out = append(out, notification{ID: it.ID, Ticket: ticket, Notification: target})
+	}
+	return out, nil
+}
+
+// describe makes a validation error name its fields.
+func describe(err error) error {
+	var verr *engine.ValidationError
+	if errors.As(err, &verr) {
+		msg := ""
+		for i, f := range verr.Fields {
+			if i > 0 {
+				msg += "; "
+			}
+			msg += fmt.Sprintf("%s: %s (%s)", f.Field, f.Message, f.Code)
+		}
+		return fmt.Errorf("invalid input: %s", msg)
+	}
+	var aerr *asset.ValidationError
+	if errors.As(err, &aerr) {
+		msg := ""
+		for i, f := range aerr.Fields {
+			if i > 0 {
+				msg += "; "
+			}
+			msg += fmt.Sprintf("%s: %s (%s)", f.Field, f.Message, f.Code)
+		}
+		return fmt.Errorf("invalid asset: %s", msg)
+	}
+	return err
+}
+
+// discard is the logger when none is given.
+var discard = slog.New(slog.NewTextHandler(io.Discard, nil))
