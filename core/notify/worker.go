@@ -199,7 +199,7 @@ func (w *Worker) mailsFor(ctx context.Context, item *store.OutboxItem) ([]*Mail,
 		return nil, fmt.Errorf("notify: %s: %w", item.ID, err)
 	}
 	if !ok {
-		w.log.Debug("notification of a change that was not committed dropped", "item", item.ID)
+		w.log.Debug("notification of a change that was not committed dropped", "outbox_item", item.ID)
 		return nil, nil
 	}
 	number, _ := item.Payload["ticket"].(string)
