@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
 	"vorgang/core/engine"
+	"vorgang/core/notify"
 	"vorgang/core/store"
 )
 
@@ -36,12 +38,18 @@ func (r *runner) check(ctx context.Context, e *Expect, t *store.Ticket, queued [
 		diff("open", *e.Open, t.Open)
 	}
 	if e.Due != nil {
+		// The deadline of the SLA goal that falls due first; the ticket's
+		// due field may hold the warning before it.
 		got := "none"
-		if t.Due != store.NoDue && t.Due != "" {
-			if d, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(t.Due)); err == nil {
-				got = d.Format(time.RFC3339)
-			} else {
-				got = t.Due
+		if c, err := engine.SLAClock(t); err == nil && c != nil {
+			var next time.Time
+			for _, g := range c.Targets {
+				if g.Open() && !g.Due.IsZero() && (next.IsZero() || g.Due.Before(next)) {
+					next = g.Due
+				}
+			}
+			if !next.IsZero() {
+				got = next.UTC().Format(time.RFC3339)
 			}
 		}
 		want := *e.Due
@@ -290,4 +298,42 @@ func show(v any) string {
 		return fmt.Sprint(v)
 	}
 	return string(b)
+}
+
+// checkMails matches each expected mail with a different mail of the step.
+func checkMails(e *Expect, mails []notify.Mail, fail failFunc) {
+	if e.Mails == nil {
+		return
+	}
+	left := append([]notify.Mail(nil), mails...)
+	for _, want := range e.Mails {
+		i := slices.IndexFunc(left, func(m notify.Mail) bool {
+			return strings.EqualFold(m.To, want.To) &&
+				(want.Notification == "" || m.Notification == want.Notification) &&
+				(want.Contains == "" || strings.Contains(m.Subject, want.Contains) || strings.Contains(m.Text, want.Contains))
+		})
+		if i < 0 {
+			got := make([]string, len(mails))
+			for j, m := range mails {
+				got[j] = fmt.Sprintf("%s (%s): %s", m.To, m.Notification, m.Subject)
+			}
+			fail(e.pos["mails"], "mails: want a mail to %s%s, got %s", want.To, mailDetail(want), show(got))
+			continue
+		}
+		left = slices.Delete(left, i, i+1)
+	}
+}
+
+func mailDetail(m MailExpect) string {
+	var d []string
+	if m.Notification != "" {
+		d = append(d, "of "+m.Notification)
+	}
+	if m.Contains != "" {
+		d = append(d, fmt.Sprintf("containing %q", m.Contains))
+	}
+	if len(d) == 0 {
+		return ""
+	}
+	return " " + strings.Join(d, ", ")
 }

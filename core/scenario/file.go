@@ -120,11 +120,21 @@ type Expect struct {
 	Children  []ChildExpect
 	Links     []string
 	Notify    []string
+	Mails     []MailExpect
 	WaitsFor  *string // the role the pending approval waits for, or "none"
 	Comments  []CommentExpect
 
 	// pos is where each key was written, for failure messages.
 	pos map[string]Pos
+}
+
+// MailExpect describes one mail the step caused: its recipient, and
+// optionally the notification it comes from and a text its subject or body
+// contains.
+type MailExpect struct {
+	To           string `yaml:"to"`
+	Notification string `yaml:"notification"`
+	Contains     string `yaml:"contains"`
 }
 
 // ChildExpect describes one child ticket; Name binds it for later steps.
@@ -419,7 +429,7 @@ func (p parser) duration(n *yaml.Node) (time.Duration, error) {
 }
 
 var expectKeys = []string{"state", "priority", "team", "assignee", "requester", "title", "open", "due",
-	"parent", "fields", "children", "links", "notify", "waits_for", "comments"}
+	"parent", "fields", "children", "links", "notify", "mails", "waits_for", "comments"}
 
 func (p parser) expect(n *yaml.Node) (*Expect, error) {
 	if err := p.keys(n, expectKeys...); err != nil {
@@ -485,6 +495,13 @@ func (p parser) expect(n *yaml.Node) (*Expect, error) {
 			err = p.decode(val, &e.Links)
 		case "notify":
 			err = p.decode(val, &e.Notify)
+		case "mails":
+			err = p.strictList(val, &e.Mails, "to", "notification", "contains")
+			for i, m := range e.Mails {
+				if m.To == "" {
+					err = p.errorf(val.Content[i], "a mail needs 'to'")
+				}
+			}
 		case "waits_for":
 			err = str(&e.WaitsFor)
 		case "comments":

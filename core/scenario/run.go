@@ -102,8 +102,12 @@ func (r *runner) step(ctx context.Context, st *Step, fail failFunc) {
 	if st.Ticket != "" {
 		number = r.resolve(st.Ticket)
 	}
-	// Notifications queued before this step are not its own.
+	// Notifications and mails queued before this step are not its own.
 	if _, err := w.newNotifications(ctx); err != nil {
+		fail(st.Pos, "%v", err)
+		return
+	}
+	if _, err := w.newMails(ctx); err != nil {
 		fail(st.Pos, "%v", err)
 		return
 	}
@@ -158,6 +162,11 @@ func (r *runner) step(ctx context.Context, st *Step, fail failFunc) {
 		fail(st.Pos, "%v", err)
 		return
 	}
+	mails, err := w.newMails(ctx)
+	if err != nil {
+		fail(st.Pos, "%v", err)
+		return
+	}
 	if number == "" {
 		fail(st.Pos, "no ticket to check: open one first or name one with 'ticket'")
 		return
@@ -168,6 +177,7 @@ func (r *runner) step(ctx context.Context, st *Step, fail failFunc) {
 		return
 	}
 	r.check(ctx, st.Expect, t, queued, fail)
+	checkMails(st.Expect, mails, fail)
 }
 
 // actor is who acts; nil is a citizen without an account.

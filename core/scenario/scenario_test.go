@@ -79,7 +79,7 @@ transitions:
 `)}}
 
 const miniUsers = `users:
-  - {name: anna, manager: lena}
+  - {name: anna, manager: lena, email: anna@example.org}
   - {name: lena}
   - {name: ben, teams: [mini-team]}
 `
@@ -120,6 +120,7 @@ func TestRunPassesAndFails(t *testing.T) {
           state: done
           open: false
           notify: [mini-done-mail]
+          mails: [{to: anna@example.org, notification: mini-done-mail, contains: Done MINI-2026-001}]
           children: [{process: mini, title: Nacharbeit, state: new, fields: {summary: Erster Fall, kind: b}, name: rework}]
       - ticket: rework
         expect: {parent: first, requester: anna}
@@ -153,6 +154,19 @@ func TestRunPassesAndFails(t *testing.T) {
 			"mini_test.yaml:14:26: step 1 (anna opens mini): fields.kind: want \"b\", got \"a\"",
 			"mini_test.yaml:15:19: step 1 (anna opens mini): notify: want a mail mini-done-mail queued by this step, got []",
 		}},
+		{"a mail that was not sent", miniUsers + `scenarios:
+  - name: mails
+    clock: 2026-11-23T08:00:00+01:00
+    steps:
+      - as: ben
+        open: mini
+        data: {summary: Erster Fall, kind: a}
+      - as: ben
+        run: finish
+        data: {note: x}
+        expect:
+          mails: [{to: anna@example.org, notification: mini-done-mail}]   # ben asked, and ben has no address
+`, []string{"mini_test.yaml:16:18: step 2 (ben runs finish): mails: want a mail to anna@example.org of mini-done-mail, got []"}},
 		{"an unexpected error stops the scenario", miniUsers + `scenarios:
   - name: error
     clock: 2026-11-23T08:00:00+01:00

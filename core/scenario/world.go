@@ -16,6 +16,7 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
+	"vorgang/core/notify"
 	"vorgang/core/store"
 )
 
@@ -48,6 +49,10 @@ type world struct {
 	clock  *clock
 	// seen are the notification outbox items already reported.
 	seen map[string]bool
+	// mailer renders notifications into mails as the server does; with no
+	// mail server, they stay in the outbox for the checks.
+	mailer    *notify.Worker
+	seenMails map[string]bool
 }
 
 // system creates the scenario's users and assets.
@@ -58,7 +63,7 @@ func newWorld(ctx context.Context, cat *definition.Catalog, start time.Time, log
 	if err != nil {
 		return nil, fmt.Errorf("scenario data folder: %w", err)
 	}
-	w := &world{dir: dir, clock: &clock{now: start}, seen: map[string]bool{}}
+	w := &world{dir: dir, clock: &clock{now: start}, seen: map[string]bool{}, seenMails: map[string]bool{}}
 	colls := append(append(auth.Collections(), engine.Collections()...), asset.Collections()...)
 	w.store, err = store.Open(ctx, store.Config{DataDir: dir, Logger: log, Collections: colls})
 	if err != nil {
@@ -75,6 +80,14 @@ func newWorld(ctx context.Context, cat *definition.Catalog, start time.Time, log
 	if err == nil {
 		w.eng, err = engine.New(engine.Deps{Store: w.store, Users: w.users, Catalog: catalog, Logger: log, Now: w.clock.Now,
 			Refs: w.assets.RefChecker(), Assets: w.assets, AssetQueries: w.assets})
+	}
+	if err == nil {
+		w.mailer, err = notify.NewWorker(notify.Config{Store: w.store, Catalog: catalog,
+			Directory: notify.AuthDirectory{Auth: w.users, DB: w.store.DB()},
+			Committed: func(ctx context.Context, item *store.OutboxItem) (bool, error) {
+				return engine.EffectCommitted(ctx, w.store, item)
+			},
+			From: "vorgang <vorgang@example.org>", BaseURL: MailBaseURL, Name: "scenario", Logger: log, Now: w.clock.Now})
 	}
 	if err != nil {
 		w.close()
@@ -177,6 +190,41 @@ func (w *world) newNotifications(ctx context.Context) ([]notification, error) {
 		out = append(out, notification{ID: it.ID, Ticket: ticket, Notification: target})
 	}
 	return out, nil
+}
+
+// MailBaseURL is the address of vorgang in the scenarios' mails.
+const MailBaseURL = "https://vorgang.example.org"
+
+// newMails renders the notifications queued so far into mails and returns
+// the mails not reported before.
+func (w *world) newMails(ctx context.Context) ([]notify.Mail, error) {
+	for range 20 {
+		n, err := w.mailer.Expand(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("render mails: %w", err)
+		}
+		if n == 0 {
+			break
+		}
+	}
+	var out []notify.Mail
+	after := ""
+	for {
+		page, next, err := notify.Queued(ctx, w.store, after, store.MaxPage)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range page {
+			if !w.seenMails[m.ID] {
+				w.seenMails[m.ID] = true
+				out = append(out, m.Mail)
+			}
+		}
+		if next == "" {
+			return out, nil
+		}
+		after = next
+	}
 }
 
 // describe makes a validation error name its fields.
