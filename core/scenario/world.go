@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
+	"vorgang/core/form"
 	"vorgang/core/notify"
 	"vorgang/core/store"
 )
@@ -231,27 +233,21 @@ func (w *world) newMails(ctx context.Context) ([]notify.Mail, error) {
 func describe(err error) error {
 	var verr *engine.ValidationError
 	if errors.As(err, &verr) {
-		msg := ""
-		for i, f := range verr.Fields {
-			if i > 0 {
-				msg += "; "
-			}
-			msg += fmt.Sprintf("%s: %s (%s)", f.Field, f.Message, f.Code)
-		}
-		return fmt.Errorf("invalid input: %s", msg)
+		return fmt.Errorf("invalid input: %s", fieldList(verr.Fields))
 	}
 	var aerr *asset.ValidationError
 	if errors.As(err, &aerr) {
-		msg := ""
-		for i, f := range aerr.Fields {
-			if i > 0 {
-				msg += "; "
-			}
-			msg += fmt.Sprintf("%s: %s (%s)", f.Field, f.Message, f.Code)
-		}
-		return fmt.Errorf("invalid asset: %s", msg)
+		return fmt.Errorf("invalid asset: %s", fieldList(aerr.Fields))
 	}
 	return err
+}
+
+func fieldList(fields []form.FieldError) string {
+	parts := make([]string, len(fields))
+	for i, f := range fields {
+		parts[i] = fmt.Sprintf("%s: %s (%s)", f.Field, f.Message, f.Code)
+	}
+	return strings.Join(parts, "; ")
 }
 
 // discard is the logger when none is given.

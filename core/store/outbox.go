@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -157,20 +156,7 @@ func (s *Store) dueOutbox(ctx context.Context, now string, limit int, kinds []st
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.sql.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id sql.NullString
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id.String)
-	}
-	return ids, rows.Err()
+	return s.sql.queryIDs(ctx, q, args...)
 }
 
 func (s *Store) dueOutboxSQL(ctx context.Context, now string, limit int, kinds []string) (string, []any, error) {

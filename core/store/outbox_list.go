@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -97,20 +96,7 @@ func (s *Store) listOutboxSQL(ctx context.Context, q OutboxQuery, limit int) ([]
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.sql.db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id sql.NullString
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id.String)
-	}
-	return ids, rows.Err()
+	return s.sql.queryIDs(ctx, query, args...)
 }
 
 func (s *Store) listOutboxQuerySQL(ctx context.Context, q OutboxQuery, limit int) (string, []any, error) {

@@ -76,6 +76,24 @@ func openSQLIndex(ctx context.Context, file string) (*sqlIndex, error) {
 
 func (x *sqlIndex) close() error { return x.db.Close() }
 
+// queryIDs runs a query whose one column is a document's _id.
+func (x *sqlIndex) queryIDs(ctx context.Context, query string, args ...any) ([]string, error) {
+	rows, err := x.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id sql.NullString
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id.String)
+	}
+	return ids, rows.Err()
+}
+
 // table returns the SQLite table of a collection.
 func (x *sqlIndex) table(ctx context.Context, coll string) (string, error) {
 	x.mu.Lock()
