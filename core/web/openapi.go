@@ -58,7 +58,7 @@ func (h *openapiHandler) document(cat *definition.Catalog) ([]byte, error) {
 	}
 	body, err := buildOpenAPI(cat, func(form string) ([]byte, error) {
 		return h.deps.Engine.FormSchema(cat, form)
-	})
+	}, h.deps.Assets != nil)
 	if err != nil {
 		return nil, fmt.Errorf("openapi: %w", err)
 	}
@@ -72,7 +72,7 @@ type oaObj = map[string]any
 
 // buildOpenAPI renders the document for cat; formSchema returns the JSON
 // Schema (draft 2020-12) of a form of cat.
-func buildOpenAPI(cat *definition.Catalog, formSchema func(form string) ([]byte, error)) ([]byte, error) {
+func buildOpenAPI(cat *definition.Catalog, formSchema func(form string) ([]byte, error), withAssets bool) ([]byte, error) {
 	schemas := oaStaticSchemas()
 	var creates, transitionBodies []any
 	mapping := oaObj{}
@@ -146,6 +146,23 @@ func buildOpenAPI(cat *definition.Catalog, formSchema func(form string) ([]byte,
 		transitionBody = oaObj{"anyOf": append(transitionBodies, oaRef("TransitionRequest"))}
 	}
 
+	paths := oaPaths(createBody, transitionBody, processIDs, transitionIDs)
+	tags := []any{
+		oaObj{"name": "system", "description": "Health and this document."},
+		oaObj{"name": "auth", "description": "Sessions and the caller."},
+		oaObj{"name": "processes", "description": "Processes and their forms."},
+		oaObj{"name": "tickets", "description": "Tickets: open, read, list, move, comment, approve, assign."},
+	}
+	if withAssets {
+		for k, v := range oaAssetPaths() {
+			paths[k] = v
+		}
+		for k, v := range oaAssetSchemas() {
+			schemas[k] = v
+		}
+		tags = append(tags, oaObj{"name": "assets", "description": "The asset register: classes, records, CSV import and export, linked tickets."})
+	}
+
 	doc := oaObj{
 		"openapi": "3.1.0",
 		"info": oaObj{
@@ -157,15 +174,10 @@ func buildOpenAPI(cat *definition.Catalog, formSchema func(form string) ([]byte,
 				"Messages follow `Accept-Language` (German by default, English with `en`).",
 			"x-vorgang-catalog": cat.Hash(),
 		},
-		"tags": []any{
-			oaObj{"name": "system", "description": "Health and this document."},
-			oaObj{"name": "auth", "description": "Sessions and the caller."},
-			oaObj{"name": "processes", "description": "Processes and their forms."},
-			oaObj{"name": "tickets", "description": "Tickets: open, read, list, move, comment, approve, assign."},
-		},
+		"tags":     tags,
 		"servers":  []any{oaObj{"url": "/"}},
 		"security": oaStaff,
-		"paths":    oaPaths(createBody, transitionBody, processIDs, transitionIDs),
+		"paths":    paths,
 		"components": oaObj{
 			"schemas":         schemas,
 			"securitySchemes": oaSecuritySchemes(),
@@ -324,6 +336,7 @@ var oaErrorCodes = map[string]string{
 	"in_progress":            "a request with the same `Idempotency-Key` is still running; retry after `Retry-After` seconds",
 	"unsupported_media_type": "the body is not JSON",
 	"validation_failed":      "data invalid; `fields` names each field with a stable code",
+	"import_failed":          "the file has bad rows; nothing was written; `fields` names each as `LINE:COLUMN` with a stable code",
 	"not_allowed_now":        "the transition cannot run in the ticket's state, or its guard does not hold",
 	CodeTooManyRequests:      "login locked; retry after `Retry-After` seconds",
 }

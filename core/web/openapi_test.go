@@ -90,13 +90,7 @@ func TestOpenAPIDocument(t *testing.T) {
 		t.Errorf("openapi = %v", doc["openapi"])
 	}
 
-	// Operations by normalised path and method.
-	ops := map[string]bool{}
-	for path, item := range doc["paths"].(map[string]any) {
-		for method := range item.(map[string]any) {
-			ops[strings.ToUpper(method)+" "+normPath(path)] = true
-		}
-	}
+	ops := documentedOps(doc)
 
 	t.Run("every endpoint of docs/api.md", func(t *testing.T) {
 		md, err := os.ReadFile("../../docs/api.md")
@@ -208,6 +202,59 @@ func TestOpenAPIDocument(t *testing.T) {
 			}
 		}
 	})
+}
+
+// documentedOps lists the document's operations as "METHOD /normalised/path".
+func documentedOps(doc map[string]any) map[string]bool {
+	ops := map[string]bool{}
+	for path, item := range doc["paths"].(map[string]any) {
+		for method := range item.(map[string]any) {
+			if method != "parameters" {
+				ops[strings.ToUpper(method)+" "+normPath(path)] = true
+			}
+		}
+	}
+	return ops
+}
+
+// With the asset register, its routes and those of docs/assets.md are in
+// the document, and its schemas compile.
+func TestOpenAPIDocumentWithAssets(t *testing.T) {
+	env := newAssetEnv(t)
+	body := getOpenAPI(t, env)
+	var doc map[string]any
+	if err := json.Unmarshal(body, &doc); err != nil {
+		t.Fatalf("not JSON: %v", err)
+	}
+	ops := documentedOps(doc)
+	for _, r := range env.app.GetRoutes(true) {
+		if r.Method != "HEAD" && !ops[r.Method+" "+normPath(r.Path)] {
+			t.Errorf("route %s %s is not in the document", r.Method, r.Path)
+		}
+	}
+	md, err := os.ReadFile("../../docs/assets.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := regexp.MustCompile("`(GET|POST|PUT|PATCH|DELETE) (/[^`?\\s]*)").FindAllStringSubmatch(string(md), -1)
+	if len(found) < 8 {
+		t.Fatalf("only %d endpoints found in docs/assets.md", len(found))
+	}
+	for _, m := range found {
+		path := m[2]
+		if !strings.HasPrefix(path, "/api/") {
+			path = "/api/v1" + path // the doc writes paths below /api/v1
+		}
+		if !ops[m[1]+" "+normPath(path)] {
+			t.Errorf("%s %s of docs/assets.md is not in the document", m[1], m[2])
+		}
+	}
+	c := compilerFor(t, body)
+	for _, name := range []string{"Asset", "AssetList", "AssetRequest", "ImportReport"} {
+		if _, err := c.Compile(openapiURL + "#/components/schemas/" + name); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
 }
 
 // compilerFor returns a draft 2020-12 compiler that knows the document.
