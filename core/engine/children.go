@@ -16,6 +16,10 @@ import (
 const (
 	EntryChildCreated   = "child_created"
 	EntryClosedByParent = "closed_by_parent"
+	// EntryChildFailed records on the parent that a child ticket could not
+	// be made and will not be tried again (its data is invalid for the
+	// child's process, or the process is gone); internal, for staff.
+	EntryChildFailed = "child_failed"
 )
 
 // system acts for the workflow itself (child tickets, automatic closing).
@@ -102,24 +106,48 @@ func (e *Engine) createChild(ctx context.Context, item *store.OutboxItem, parent
 	title, _ := spec["title"].(string)
 	t, entry, err := e.prepare(system, CreateRequest{Process: process, Data: data, Title: title})
 	if err != nil {
-		return fmt.Errorf("child %s of %s: %w", process, parent.Number, err)
+		return e.childFailed(ctx, parent, item, process, err)
 	}
 	t.Requester, t.Parent = parent.Requester, parent.Number
-	if team, _ := spec["team"].(string); team != "" {
-		t.Team = team
-	}
 	entry.Actor = system.User
 	entry.Data["parent"] = parent.Number
+	// The child's own process rules apply as to any new ticket (routing,
+	// computed fields); a team the action names wins over its routing.
+	follow, err := e.createHooks(ctx, system, t, entry, "de")
+	if err != nil {
+		return e.childFailed(ctx, parent, item, process, err)
+	}
+	if team, _ := spec["team"].(string); team != "" {
+		t.Team = team
+		entry.Data["team"] = team
+	}
 	child, err := e.createOnce(ctx, system, item.ID, t, entry)
 	if err != nil {
 		return fmt.Errorf("child %s of %s: %w", process, parent.Number, err)
 	}
+	e.afterCreate(ctx, child, entry, follow)
 	return e.retry(ctx, parent.Number, func(p *store.Ticket) *store.HistoryEntry {
 		if contains(p.Children, child.Number) {
 			return nil
 		}
 		p.Children = append(p.Children, child.Number)
 		return &store.HistoryEntry{Actor: system.User, Type: EntryChildCreated, Data: map[string]any{"child": child.Number, "process": process}}
+	})
+}
+
+// childFailed handles a child that cannot be made. Data the child's
+// process refuses, or a process that no longer exists, will not get better
+// by trying again: the parent's history says so (internal) and the item is
+// done. Anything else is returned to be retried.
+func (e *Engine) childFailed(ctx context.Context, parent *store.Ticket, item *store.OutboxItem, process string, cause error) error {
+	var verr *ValidationError
+	if !errors.As(cause, &verr) && !errors.Is(cause, ErrNotFound) && !errors.Is(cause, ErrScript) {
+		return fmt.Errorf("child %s of %s: %w", process, parent.Number, cause)
+	}
+	e.log.ErrorContext(ctx, "child ticket not created", "parent", parent.Number, "process", process, "error", cause)
+	return e.retry(ctx, parent.Number, func(p *store.Ticket) *store.HistoryEntry {
+		return &store.HistoryEntry{Actor: system.User, Type: EntryChildFailed,
+			Data: map[string]any{"process": process, "reason": cause.Error(), "effect": item.ID, "internal": true}}
 	})
 }
 

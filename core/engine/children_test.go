@@ -1,11 +1,14 @@
 package engine_test
 
 import (
+	"slices"
+	"strings"
 	"testing"
 
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
+	"vorgang/core/store"
 )
 
 const onboardingDesk = `apiVersion: vorgang/v1
@@ -121,5 +124,53 @@ func TestChildTicketsAreCreatedAndClosed(t *testing.T) {
 	hist, _ := st.History(ctx, parent)
 	if p := engine.VerifyHistory(parent, hist); len(p) != 0 || len(hist) != 5 {
 		t.Fatalf("parent history (%d entries): %v", len(hist), p)
+	}
+}
+
+// A child runs its own process's on_create hook (here: the priority from
+// the data); a child whose data its process refuses is recorded on the
+// parent, for staff only, and not tried again.
+func TestChildHooksAndRefusedChildren(t *testing.T) {
+	desk := strings.Replace(onboardingDesk, "team: it\nnumbering: {prefix: AUF}", "team: it\nnumbering: {prefix: AUF}\nhooks: {on_create: aufgabe-prio}", 1)
+	desk = strings.Replace(desk, "  - {id: art, type: text, label: Art}", "  - {id: art, type: text, label: Art, pattern: \"^(konto|schluessel)$\"}", 1)
+	desk = strings.Replace(desk, "art: schluessel}}", "art: parkplatz}}", 1) // the second child's data is refused
+	files := []definition.File{{Path: "onboarding.yaml", Data: []byte(desk)},
+		{Path: "scripts/aufgabe-prio.lua", Data: []byte(`if ticket.data.art == "konto" then ticket.set_priority("high") end
+return true
+`)}}
+	f := fixtureFor(t, files)
+	ctx := t.Context()
+	hr := &auth.Principal{User: "petra"}
+	parent, err := f.eng.Create(ctx, hr, engine.CreateRequest{Process: "onboarding", Data: map[string]any{"name": "Max Muster"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	parent, err = f.eng.Transition(ctx, hr, parent.Number, engine.TransitionRequest{Transition: "starten"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.eng.RunEffects(ctx); err != nil {
+		t.Fatalf("a refused child is retried: %v", err)
+	}
+	parent, _ = f.store.Ticket(ctx, parent.Number)
+	if len(parent.Children) != 1 {
+		t.Fatalf("children = %v, want the one with valid data", parent.Children)
+	}
+	child, _ := f.store.Ticket(ctx, parent.Children[0])
+	if child.Priority != "high" {
+		t.Errorf("child priority %s: its process's on_create hook did not run", child.Priority)
+	}
+	staff := &auth.Principal{User: "root", Admin: true}
+	_, hist, err := f.eng.History(ctx, staff, parent.Number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	failed := slices.IndexFunc(hist, func(h store.HistoryEntry) bool { return h.Type == engine.EntryChildFailed })
+	if failed < 0 || !strings.Contains(hist[failed].Data["reason"].(string), "art") {
+		t.Fatalf("no child_failed entry naming the field on the parent: %+v", hist)
+	}
+	_, own, _ := f.eng.History(ctx, hr, parent.Number)
+	if slices.ContainsFunc(own, func(h store.HistoryEntry) bool { return h.Type == engine.EntryChildFailed }) {
+		t.Error("the requester sees the internal child_failed entry")
 	}
 }

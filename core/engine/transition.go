@@ -318,7 +318,7 @@ func (e *Engine) History(ctx context.Context, actor *auth.Principal, number stri
 	}
 	visible := entries[:0]
 	for _, h := range entries {
-		if internal, _ := h.Data["internal"].(bool); h.Type == EntryComment && internal || h.Type == EntryScriptFailed {
+		if internal, _ := h.Data["internal"].(bool); h.Type == EntryComment && internal || h.Type == EntryScriptFailed || h.Type == EntryChildFailed {
 			continue
 		}
 		visible = append(visible, h)
