@@ -188,6 +188,16 @@ func (e *Engine) Decide(ctx context.Context, actor *auth.Principal, number strin
 	return e.apply(ctx, actor, t, p, tr, nil, pend.Comment, EntryApproved, data)
 }
 
+// MayDecide reports whether actor may approve or reject the step the
+// ticket's pending approval waits for now.
+func MayDecide(actor *auth.Principal, t *store.Ticket) bool {
+	pend := pendingOf(t)
+	if pend == nil || len(pend.Approvers) >= len(pend.Steps) || actor == nil {
+		return false
+	}
+	return mayApprove(actor, t, pend, pend.Steps[len(pend.Approvers)]) && !contains(pend.Approvers, actor.User)
+}
+
 // mayApprove: a holder of the step's role; for a "manager" step the
 // requester's line manager recorded with the request.
 func mayApprove(actor *auth.Principal, t *store.Ticket, pend *Pending, role string) bool {

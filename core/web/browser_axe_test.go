@@ -76,6 +76,17 @@ func TestAccessibility(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = root
+	// An order waiting for approval, for the decision form.
+	anna, _ := env.authn.Principal(ctx, "anna")
+	order, err := env.eng.Create(ctx, anna, engine.CreateRequest{Process: "procurement-order", Data: map[string]any{
+		"summary": "Headsets für das Bürgerbüro", "purpose": "Telefonberatung ohne Störgeräusche.", "cost_centre": "KST-4711",
+		"items": []any{map[string]any{"article": "Headset USB", "quantity": 6, "unit_price": 89.9}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.eng.Transition(ctx, anna, order.Number, engine.TransitionRequest{Transition: "submit"}); err != nil {
+		t.Fatal(err)
+	}
 	track := "/portal/track/" + citizenTicket.Tracking
 	tickets := "/app/tickets/"
 	pages := []axePage{
@@ -100,6 +111,8 @@ func TestAccessibility(t *testing.T) {
 		{"transition with comment", "ben", tickets + incident.Number + "/transitions/ask_requester", "", ""},
 		{"transition with comment, errors", "ben", tickets + incident.Number + "/transitions/ask_requester", "button.vg-submit", ""},
 		{"resolution form", "ben", tickets + incident.Number + "/transitions/resolve", "", "it-resolution-form"},
+		{"approval decision", "root", tickets + order.Number, "", "approval-decision"},
+		{"approval decision, errors", "root", tickets + order.Number, "button[value=reject]", ""},
 		{"dashboard", "lea", "/app/dashboard", "", "dashboard"},
 		{"admin definitions", "root", "/admin/", "", "admin-definitions"},
 		{"admin process diagram", "root", "/admin/processes/it-incident", "", "admin-process"},

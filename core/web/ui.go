@@ -142,6 +142,7 @@ func registerUI(app *fiber.App, d UIDeps, logger *slog.Logger) error {
 	staffOnly.Post("/tickets/:number/transitions/:transition", u.transitionSubmit)
 	staffOnly.Post("/tickets/:number/comments", u.commentSubmit)
 	staffOnly.Post("/tickets/:number/assign", u.assignSubmit)
+	staffOnly.Post("/tickets/:number/decision", u.decisionSubmit)
 	staffOnly.Get("/tickets/:number/files/:id", u.ticketFile)
 
 	admin := app.Group("/admin", u.pageMiddleware, u.session, u.requireStaff, u.requireAdmin)

@@ -144,6 +144,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"anna", itT + "/comments", url.Values{"text": {"intern?"}, "internal": {"on"}}, forbid},
 		{"carla", czT + "/transitions/review", url.Values{"assessment": {"urgent"}}, notFound},
 		{"ben", "/admin/", url.Values{}, forbid},
+		{"carla", itT + "/decision", url.Values{"decision": {"approve"}}, notFound},
+		{"ben", itT + "/decision", url.Values{"decision": {"approve"}}, http.StatusUnprocessableEntity}, // nothing waits for approval
 	}
 	for _, p := range posts {
 		b := browsers[p.user]

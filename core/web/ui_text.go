@@ -238,6 +238,12 @@ var pageTexts = map[string]map[lang]string{
 	"notice_done":              {langDE: "Der Schritt wurde ausgeführt.", langEN: "The step was done."},
 	"notice_commented":         {langDE: "Der Kommentar wurde gespeichert.", langEN: "The comment was saved."},
 	"notice_assigned":          {langDE: "Die Zuweisung wurde geändert.", langEN: "The assignment was changed."},
+	"notice_approved":          {langDE: "Ihre Genehmigung wurde vermerkt.", langEN: "Your approval was recorded."},
+	"notice_rejected":          {langDE: "Die Ablehnung wurde vermerkt.", langEN: "The rejection was recorded."},
+	"decision_heading":         {langDE: "Ihre Entscheidung", langEN: "Your decision"},
+	"decision_reason":          {langDE: "Begründung (für eine Ablehnung erforderlich)", langEN: "Reason (required for a rejection)"},
+	"decision_approve":         {langDE: "Genehmigen", langEN: "Approve"},
+	"decision_reject":          {langDE: "Ablehnen", langEN: "Reject"},
 	"notice_changed":           {langDE: "Der Vorgang wurde inzwischen geändert; bitte prüfen Sie den aktuellen Stand.", langEN: "The ticket was changed meanwhile; please check its current state."},
 
 	"dash_heading":     {langDE: "Übersicht", langEN: "Dashboard"},

@@ -35,6 +35,11 @@ type ticketView struct {
 	Comment     string
 	CommentErr  string
 	Pending     *engine.Pending
+	// CanDecide: the caller may approve or reject the step the pending
+	// approval waits for; DecisionErr says why a decision was refused.
+	CanDecide   bool
+	Reason      string
+	DecisionErr string
 }
 
 type transitionLink struct {
@@ -61,13 +66,19 @@ func (u *ui) ticketPage(c *fiber.Ctx) error {
 
 func noticeText(l lang, key string) string {
 	switch key {
-	case "created", "done", "commented", "assigned", "changed":
+	case "created", "done", "commented", "assigned", "changed", "approved", "rejected":
 		return text(l, "notice_"+key)
 	}
 	return ""
 }
 
 func (u *ui) showTicket(c *fiber.Ctx, status int, comment, commentErr, notice string) error {
+	return u.showTicketWith(c, status, notice, func(d *ticketView) { d.Comment, d.CommentErr = comment, commentErr })
+}
+
+// showTicketWith renders the ticket page; adjust fills in what a refused
+// form gives back.
+func (u *ui) showTicketWith(c *fiber.Ctx, status int, notice string, adjust func(*ticketView)) error {
 	actor := uiPrincipal(c)
 	l := pageLang(c)
 	t, hist, err := u.Engine.History(c.UserContext(), actor, c.Params("number"))
@@ -80,7 +91,7 @@ func (u *ui) showTicket(c *fiber.Ctx, status int, comment, commentErr, notice st
 	names := u.attachmentNames(c.UserContext())
 	describer := dataDescriber{lang: l, names: names, fileURL: func(id string) string { return base + "/files/" + url.PathEscape(id) }}
 	d := ticketView{T: t, State: stateTitle(p, t.State, false), Priority: text(l, "prio_"+t.Priority), Team: teamTitle(cat, t.Team),
-		Due: t.Due, Base: base, Comment: comment, CommentErr: commentErr, Me: actor.User, Pending: engine.PendingApproval(t),
+		Due: t.Due, Base: base, Me: actor.User, Pending: engine.PendingApproval(t), CanDecide: engine.MayDecide(actor, t),
 		CanInternal: actor.HasPermission("ticket.comment_internal"),
 		CanAssign:   actor.HasPermission("ticket.assign"),
 		CanTake:     t.Assignee != actor.User && (actor.HasPermission("ticket.assign") || t.Assignee == "" && actor.InTeam(t.Team) && actor.HasPermission("ticket.work")),
@@ -97,8 +108,10 @@ func (u *ui) showTicket(c *fiber.Ctx, status int, comment, commentErr, notice st
 	for i := len(hist) - 1; i >= 0; i-- {
 		d.Timeline = append(d.Timeline, u.timelineItem(cat, p, hist[i], describer))
 	}
+	adjust(&d)
 	title := t.Number + " – " + t.Title
-	return u.render(c, status, "ticket", &view{Lang: l, Title: title, Area: "app", Nav: "inbox", Notice: notice, HasErrors: commentErr != "", Data: d})
+	return u.render(c, status, "ticket", &view{Lang: l, Title: title, Area: "app", Nav: "inbox", Notice: notice,
+		HasErrors: d.CommentErr != "" || d.DecisionErr != "", Data: d})
 }
 
 func transitionTitle(tr *definition.Transition) definition.Label {
@@ -324,6 +337,39 @@ func (u *ui) commentSubmit(c *fiber.Ctx) error {
 		return engineFailure(err)
 	}
 	return seeOther(c, "/app/tickets/"+url.PathEscape(c.Params("number"))+"?notice=commented")
+}
+
+// decisionSubmit approves or rejects the step a pending approval waits
+// for; a rejection needs a reason.
+func (u *ui) decisionSubmit(c *fiber.Ctx) error {
+	sub, err := u.parseBody(c)
+	if err != nil {
+		return err
+	}
+	if err := u.checkPost(c, sub.first("_csrf")); err != nil {
+		return err
+	}
+	l := pageLang(c)
+	version, _ := strconv.ParseInt(sub.first("_version"), 10, 64)
+	approve := sub.first("decision") == "approve"
+	reason := sub.first("reason")
+	_, err = u.Engine.Decide(c.UserContext(), uiPrincipal(c), c.Params("number"), version, approve, reason, string(l))
+	var verr *engine.ValidationError
+	switch {
+	case errors.As(err, &verr):
+		return u.showTicketWith(c, http.StatusUnprocessableEntity, "", func(d *ticketView) {
+			d.Reason, d.DecisionErr = reason, verr.Fields[0].Message
+		})
+	case errors.Is(err, engine.ErrConflict):
+		return seeOther(c, "/app/tickets/"+url.PathEscape(c.Params("number"))+"?notice=changed")
+	case err != nil:
+		return engineFailure(err)
+	}
+	notice := "approved"
+	if !approve {
+		notice = "rejected"
+	}
+	return seeOther(c, "/app/tickets/"+url.PathEscape(c.Params("number"))+"?notice="+notice)
 }
 
 func (u *ui) assignSubmit(c *fiber.Ctx) error {

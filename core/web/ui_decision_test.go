@@ -1,0 +1,58 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"vorgang/core/engine"
+)
+
+// An approver decides on the ticket page: the form is offered to the one
+// who may decide the waiting step and to nobody else; a rejection without
+// a reason is refused with the field named; an approval runs the
+// transition.
+func TestApprovalDecisionOnTheTicketPage(t *testing.T) {
+	env := newUIEnv(t)
+	ctx := t.Context()
+	anna, _ := env.authn.Principal(ctx, "anna")
+	order, err := env.eng.Create(ctx, anna, engine.CreateRequest{Process: "procurement-order", Data: map[string]any{
+		"summary": "Headsets für das Bürgerbüro", "purpose": "Telefonberatung ohne Störgeräusche.", "cost_centre": "KST-4711",
+		"items": []any{map[string]any{"article": "Headset USB", "quantity": 6, "unit_price": 89.9}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.eng.Transition(ctx, anna, order.Number, engine.TransitionRequest{Transition: "submit"}); err != nil {
+		t.Fatal(err)
+	}
+	path := "/app/tickets/" + order.Number
+	requester, approver := env.browser(t), env.browser(t)
+	requester.login("anna")
+	approver.login("root")
+	if p := requester.get(path); p.status != http.StatusOK || strings.Contains(p.body, `action="`+path+`/decision"`) {
+		t.Fatalf("the requester is offered a decision on her own request (status %d)", p.status)
+	}
+	page := approver.get(path)
+	if !strings.Contains(page.body, `action="`+path+`/decision"`) {
+		t.Fatalf("the approver is not offered the decision:\n%s", page.body)
+	}
+	csrf, version := hidden(t, page.body, "_csrf"), hidden(t, page.body, "_version")
+
+	res := approver.post(path+"/decision", url.Values{"_csrf": {csrf}, "_version": {version}, "decision": {"reject"}})
+	if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, `href="#decision-reason"`) ||
+		!strings.Contains(res.body, `aria-invalid="true"`) {
+		t.Fatalf("a rejection without a reason: status %d\n%s", res.status, res.body)
+	}
+	if p := requester.post(path+"/decision", url.Values{"_csrf": {hidden(t, requester.get(path).body, "_csrf")}, "_version": {version}, "decision": {"approve"}}); p.status != http.StatusForbidden {
+		t.Errorf("the requester approves her own request: status %d", p.status)
+	}
+	res = approver.post(path+"/decision", url.Values{"_csrf": {csrf}, "_version": {version}, "decision": {"approve"}})
+	if res.status != http.StatusSeeOther || !strings.HasSuffix(res.location, "?notice=approved") {
+		t.Fatalf("approve: status %d, location %q", res.status, res.location)
+	}
+	after, err := env.st.Ticket(ctx, order.Number)
+	if err != nil || after.State != "approved" || engine.PendingApproval(after) != nil {
+		t.Fatalf("after the approval: %+v, %v", after, err)
+	}
+}
