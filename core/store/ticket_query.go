@@ -30,7 +30,8 @@ type InboxQuery struct {
 	States     []string
 	Priorities []string
 	Process    string
-	// Text is a piece of the title, matched case-insensitively.
+	// Text is a piece of the title or of the number, matched
+	// case-insensitively.
 	Text string
 	// Closed selects tickets that are no longer open (resolved, closed or
 	// cancelled) instead of the open ones.
@@ -171,8 +172,8 @@ func (s *Store) inboxQuerySQL(ctx context.Context, owner, value string, q InboxQ
 		}
 	}
 	if q.Text != "" {
-		where = append(where, fmt.Sprintf("instr(%s(%s), ?) > 0", foldFunction, text("title")))
-		args = append(args, strings.ToLower(q.Text))
+		where = append(where, fmt.Sprintf("(instr(%[1]s(%[2]s), ?) > 0 OR instr(%[1]s(%[3]s), ?) > 0)", foldFunction, text("title"), text("_id")))
+		args = append(args, strings.ToLower(q.Text), strings.ToLower(q.Text))
 	}
 	if q.After != "" {
 		due, number, err := splitCursor(q.After)
@@ -204,7 +205,10 @@ func (s *Store) inboxSQL(ctx context.Context, owner, value string, q InboxQuery,
 func (s *Store) inboxMongo(ctx context.Context, owner, value string, q InboxQuery, limit int) ([]TicketHead, error) {
 	filter := bson.D{{Key: "open", Value: !q.Closed}, {Key: owner, Value: value}}
 	if q.Text != "" {
-		filter = append(filter, bson.E{Key: "title", Value: primitive.Regex{Pattern: regexp.QuoteMeta(q.Text), Options: "i"}})
+		re := primitive.Regex{Pattern: regexp.QuoteMeta(q.Text), Options: "i"}
+		// In $and: the page cursor below is an $or of its own.
+		filter = append(filter, bson.E{Key: "$and", Value: bson.A{bson.D{{Key: "$or", Value: bson.A{
+			bson.D{{Key: "title", Value: re}}, bson.D{{Key: "_id", Value: re}}}}}}})
 	}
 	if len(q.States) > 0 {
 		filter = append(filter, bson.E{Key: "state", Value: bson.D{{Key: "$in", Value: q.States}}})

@@ -181,7 +181,6 @@ var pageTexts = map[string]map[lang]string{
 	"inbox_requested":          {langDE: "Von mir gemeldet", langEN: "Requested by me"},
 	"inbox_empty":              {langDE: "keine offenen Vorgänge.", langEN: "no open tickets."},
 	"inbox_next":               {langDE: "Weitere Vorgänge", langEN: "More tickets"},
-	"inbox_scanned":            {langDE: "Die Suche hat einen Teil der Liste durchsucht; „Weitere Vorgänge“ sucht weiter.", langEN: "The search covered part of the list; “More tickets” searches on."},
 	"filter_text":              {langDE: "Suche (Nummer oder Titel)", langEN: "Search (number or title)"},
 	"filter_process":           {langDE: "Art", langEN: "Type"},
 	"filter_state":             {langDE: "Status", langEN: "Status"},

@@ -98,7 +98,6 @@ type inboxView struct {
 	Processes  []option
 	States     []option
 	Priorities []option
-	Scanned    bool
 }
 
 type inboxTab struct {
@@ -128,10 +127,6 @@ type inboxRow struct {
 	Assignee string
 	Due      string
 }
-
-// inboxScanPages bounds a text search: at most this many pages of MaxPage
-// rows are read looking for matches, then the next page continues.
-const inboxScanPages = 10
 
 func (u *ui) inbox(c *fiber.Ctx) error {
 	actor := uiPrincipal(c)
@@ -172,11 +167,12 @@ func (u *ui) inbox(c *fiber.Ctx) error {
 		q.Assignee = actor.User
 		d.Caption = text(l, "inbox_mine")
 	}
-	rows, next, scanned, err := u.inboxRows(c, actor, q, f.Q)
+	q.Text = f.Q // a piece of the title or the number, matched by the store over the whole list
+	rows, next, err := u.Engine.Inbox(c.UserContext(), actor, q)
 	if err != nil {
-		return err
+		return engineFailure(err)
 	}
-	d.Filter, d.Next, d.Scanned = f, next, scanned
+	d.Filter, d.Next = f, next
 	if next != "" {
 		vals := url.Values{"view": {f.View}, "after": {next}}
 		for k, v := range map[string]string{"team": f.Team, "process": f.Process, "state": f.State, "priority": f.Priority, "q": f.Q} {
@@ -227,43 +223,6 @@ func (u *ui) inbox(c *fiber.Ctx) error {
 		d.Priorities = append(d.Priorities, option{Value: prio, Label: definition.Label{De: text(langDE, "prio_"+prio), En: text(langEN, "prio_"+prio)}, Selected: prio == f.Priority})
 	}
 	return u.render(c, http.StatusOK, "inbox", &view{Lang: l, Title: text(l, "inbox_heading"), Area: "app", Nav: "inbox", Data: d})
-}
-
-// inboxRows reads one page of the inbox. With a search text, pages are
-// read and filtered on number and title until a page is full or
-// inboxScanPages pages were read (scanned is then true, and the next link
-// continues the search).
-func (u *ui) inboxRows(c *fiber.Ctx, actor *auth.Principal, q store.InboxQuery, search string) ([]store.TicketHead, string, bool, error) {
-	if search == "" {
-		rows, next, err := u.Engine.Inbox(c.UserContext(), actor, q)
-		if err != nil {
-			return nil, "", false, engineFailure(err)
-		}
-		return rows, next, false, nil
-	}
-	want := q.Limit
-	q.Limit = store.MaxPage
-	needle := strings.ToLower(search)
-	var out []store.TicketHead
-	for page := 0; page < inboxScanPages; page++ {
-		rows, next, err := u.Engine.Inbox(c.UserContext(), actor, q)
-		if err != nil {
-			return nil, "", false, engineFailure(err)
-		}
-		for _, r := range rows {
-			if strings.Contains(strings.ToLower(r.Title), needle) || strings.Contains(strings.ToLower(r.Number), needle) {
-				out = append(out, r)
-				if len(out) == want {
-					return out, r.Cursor(), false, nil
-				}
-			}
-		}
-		if next == "" {
-			return out, "", false, nil
-		}
-		q.After = next
-	}
-	return out, q.After, true, nil
 }
 
 type newCatalogView struct {
