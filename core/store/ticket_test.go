@@ -255,7 +255,9 @@ func TestInboxPagesMatchBruteForce(t *testing.T) {
 		{"closed with text", InboxQuery{Requester: "anna", Closed: true, Text: "DRUCKER"},
 			func(tk *Ticket) bool { return tk.Requester == "anna" && strings.Contains(tk.Title, "Drucker") }},
 		{"text in the number", InboxQuery{Team: "it-1st-level", Text: "inc-2026-00011"},
-			func(tk *Ticket) bool { return tk.Team == "it-1st-level" && strings.HasPrefix(tk.Number, "INC-2026-00011") }},
+			func(tk *Ticket) bool {
+				return tk.Team == "it-1st-level" && strings.HasPrefix(tk.Number, "INC-2026-00011")
+			}},
 	}
 	queryModes(t, s, func(t *testing.T) {
 		for _, tt := range tests {
