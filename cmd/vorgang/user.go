@@ -28,7 +28,7 @@ func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 // [--password-stdin] [--token]".
 func userCommand(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) < 2 || args[0] != "create" || strings.HasPrefix(args[1], "-") {
-		fmt.Fprintln(stderr, "Usage: vorgang user create NAME [--role ROLE]... [--team TEAM]... [--email E] [--manager USER] [--password-stdin] [--token] [--data DIR | --mongo-uri URI]")
+		fmt.Fprintln(stderr, "Usage: vorgang user create NAME [--role ROLE]... [--team TEAM]... [--email E] [--manager USER] [--lang de|en] [--password-stdin] [--token] [--data DIR | --mongo-uri URI]")
 		return 2
 	}
 	name := args[1]
@@ -38,6 +38,7 @@ func userCommand(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	fl.Var(&roles, "role", "role to give (repeatable); 'admin' is built in")
 	fl.Var(&teams, "team", "team to join (repeatable)")
 	manager := fl.String("manager", "", "user name of the line manager (approvals by 'manager'); must exist")
+	userLang := fl.String("lang", "", "language of the user's mails: de (default) or en")
 	email := fl.String("email", "", "e-mail address")
 	passwordStdin := fl.Bool("password-stdin", false, "read the password from the first line of standard input")
 	token := fl.Bool("token", false, "also create an API token and print it")
@@ -89,7 +90,7 @@ func userCommand(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	if err != nil {
 		return fail(err)
 	}
-	u, err := svc.CreateUser(ctx, auth.NewUser{Name: name, Email: *email, Manager: *manager, Roles: roles, Teams: teams, Password: password})
+	u, err := svc.CreateUser(ctx, auth.NewUser{Name: name, Email: *email, Manager: *manager, Lang: *userLang, Roles: roles, Teams: teams, Password: password})
 	if err != nil {
 		return fail(err)
 	}

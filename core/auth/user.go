@@ -25,7 +25,10 @@ type User struct {
 	// user holds every role of each. Sorted, without duplicates.
 	Teams []string `bson:"teams" json:"teams"`
 	// Manager is the user name of the user's line manager (approvals).
-	Manager  string `bson:"manager,omitempty" json:"manager,omitempty"`
+	Manager string `bson:"manager,omitempty" json:"manager,omitempty"`
+	// Lang is the language of the user's mails: "de" (also when empty) or
+	// "en".
+	Lang     string `bson:"lang,omitempty" json:"lang,omitempty"`
 	Disabled bool   `bson:"disabled" json:"disabled"`
 	// PasswordHash is the argon2id hash in PHC format; empty when the user
 	// has no password (API tokens only).
@@ -46,6 +49,7 @@ type NewUser struct {
 	Roles       []string
 	Teams       []string
 	Manager     string
+	Lang        string // "de" (default) or "en"
 	// Password, if not empty, is hashed and stored; without one the user
 	// cannot log in with a password until SetPassword.
 	Password string
@@ -63,6 +67,7 @@ func (s *Service) CreateUser(ctx context.Context, nu NewUser) (*User, error) {
 		Roles:       normalizeRefs(nu.Roles),
 		Teams:       normalizeRefs(nu.Teams),
 		Manager:     NormalizeName(nu.Manager),
+		Lang:        nu.Lang,
 	}
 	if u.DisplayName == "" {
 		u.DisplayName = u.Name
@@ -103,7 +108,8 @@ const (
 	fieldRoles
 	fieldTeams
 	fieldManager
-	allProfileFields = fieldDisplayName | fieldEmail | fieldRoles | fieldTeams | fieldManager
+	fieldLang
+	allProfileFields = fieldDisplayName | fieldEmail | fieldRoles | fieldTeams | fieldManager | fieldLang
 )
 
 // checkProfile checks the profile fields of u selected by fields, adding
@@ -123,6 +129,9 @@ func (s *Service) checkProfile(ctx context.Context, fe *fieldErrors, u *User, fi
 	}
 	if fields&fieldTeams != 0 {
 		checkTeams(fe, u.Teams, cat)
+	}
+	if fields&fieldLang != 0 && u.Lang != "" && u.Lang != "de" && u.Lang != "en" {
+		fe.add("lang", CodeInvalidFormat, "language %q is not de or en", u.Lang)
 	}
 	if fields&fieldManager == 0 || u.Manager == "" {
 		return nil
@@ -168,6 +177,7 @@ type UserChange struct {
 	Roles       *[]string
 	Teams       *[]string
 	Manager     *string
+	Lang        *string
 	// Disabled, when it disables the user, also ends all of the user's
 	// sessions (enabling again does not bring them back). API tokens are
 	// refused while the user is disabled and work again after.
@@ -215,6 +225,11 @@ func (s *Service) UpdateUser(ctx context.Context, name string, version int64, ch
 		u.Manager = NormalizeName(*ch.Manager)
 		set["manager"] = u.Manager
 		changed |= fieldManager
+	}
+	if ch.Lang != nil {
+		u.Lang = *ch.Lang
+		set["lang"] = u.Lang
+		changed |= fieldLang
 	}
 	if ch.Disabled != nil {
 		if *ch.Disabled && !u.Disabled {

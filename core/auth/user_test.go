@@ -70,6 +70,13 @@ func TestCreateUser(t *testing.T) {
 				"roles:invalid_format", "roles:unknown_role", "teams:unknown_team", "manager:unknown_user", "password:too_short"}},
 		{name: "email without domain dot", in: auth.NewUser{Name: "x", Email: "x@localhost"}, wantErr: auth.ErrInvalid, codes: []string{"email:invalid_format"}},
 		{name: "own manager", in: auth.NewUser{Name: "selfish", Manager: "Selfish"}, wantErr: auth.ErrInvalid, codes: []string{"manager:self_reference"}},
+		{name: "mails in English", in: auth.NewUser{Name: "emma", Lang: "en"},
+			check: func(t *testing.T, u *auth.User) {
+				if u.Lang != "en" {
+					t.Errorf("lang %q, want en", u.Lang)
+				}
+			}},
+		{name: "a language vorgang does not speak", in: auth.NewUser{Name: "pierre", Lang: "fr"}, wantErr: auth.ErrInvalid, codes: []string{"lang:invalid_format"}},
 		{name: "password equal to name", in: auth.NewUser{Name: "longname1", Password: "LongName1"}, wantErr: auth.ErrInvalid, codes: []string{"password:invalid_format"}},
 	}
 	for _, c := range cases {

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
 	"vorgang/core/notify"
@@ -70,5 +71,29 @@ func TestCitizenMailCarriesTheTrackingLink(t *testing.T) {
 	text, _ = team[0].parts(t)
 	if strings.Contains(text, tk.Tracking) || !strings.Contains(text, "https://vorgang.example.org/app/tickets/"+tk.Number) {
 		t.Errorf("team's mail:\n%s", text)
+	}
+}
+
+// A user's mails come in the user's language.
+func TestMailInTheUsersLanguage(t *testing.T) {
+	d := newDesk(t)
+	if _, err := d.authn.CreateUser(t.Context(), auth.NewUser{Name: "emma", DisplayName: "Emma Evans", Email: "emma@example.org", Lang: "en"}); err != nil {
+		t.Fatal(err)
+	}
+	srv := newMailServer(t)
+	w := d.worker(t, notify.NewSMTPSender(notify.SMTPConfig{Addr: srv.addr, Security: notify.TLSNone}))
+	emma := d.create(t, "emma")
+	anna := d.create(t, "anna")
+	if err := drain(t, w); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ to, subject string }{
+		{"emma@example.org", "Your incident " + emma.Number + " has been received"},
+		{"anna@example.org", "Ihre Störungsmeldung " + anna.Number + " ist eingegangen"},
+	} {
+		got := mailsTo(srv.received(), tt.to)
+		if len(got) != 1 || got[0].Subject != tt.subject {
+			t.Errorf("mails to %s: %+v, want the subject %q", tt.to, got, tt.subject)
+		}
 	}
 }

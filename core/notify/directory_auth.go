@@ -60,7 +60,10 @@ func (d AuthDirectory) Members(ctx context.Context, kind, id string) ([]Person, 
 }
 
 func (d AuthDirectory) person(u *auth.User) Person {
-	lang := d.Lang
+	lang := u.Lang
+	if lang == "" {
+		lang = d.Lang
+	}
 	if lang == "" {
 		lang = "de"
 	}
