@@ -10,6 +10,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -56,11 +57,17 @@ func test(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("test", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	verbose := fl.Bool("v", false, "list every case, and show the scripts' log lines")
+	only := fl.String("run", "", "run only the test files whose path matches this regular expression (e.g. fleet)")
 	fl.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: vorgang test [-v] [DIR...]\n\nRuns the script tests (*_test.lua) and scenario tests (*_test.yaml) below the definition folders (default: ./processes ./forms ./scripts) against the definitions.")
+		fmt.Fprintln(stderr, "Usage: vorgang test [-v] [-run REGEXP] [DIR...]\n\nRuns the script tests (*_test.lua) and scenario tests (*_test.yaml) below the definition folders (default: ./processes ./forms ./scripts) against the definitions.")
 		fl.PrintDefaults()
 	}
 	if err := fl.Parse(args); err != nil {
+		return 2
+	}
+	match, err := regexp.Compile(*only)
+	if err != nil {
+		fmt.Fprintf(stderr, "vorgang test: -run: %v\n", err)
 		return 2
 	}
 	src, err := resolveSource(".", fl.Args())
@@ -100,7 +107,11 @@ func test(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	env := &testEnv{scripts: rt, log: log}
 	var suites []testSuite
 	for _, kind := range suiteKinds {
-		suites = append(suites, kind(files, env)...)
+		for _, s := range kind(files, env) {
+			if match.MatchString(s.Path()) {
+				suites = append(suites, s)
+			}
+		}
 	}
 	if len(suites) == 0 {
 		fmt.Fprintf(stdout, "no tests in %s\n", src)

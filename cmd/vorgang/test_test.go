@@ -90,6 +90,9 @@ scenarios:
 			filepath.ToSlash(desk) + `/route_test.lua:8: team: expected "office", got nil`,
 			"FAIL: 1 of 3 cases failed"}},
 		{"no tests", []string{"test", noTests}, 0, []string{"no tests in"}},
+		{"only the files -run names", []string{"test", "-run", "it-incident", "../../processes", "../../forms", "../../scripts"}, 0,
+			[]string{"ok   ../../processes/it/scenarios/it-incident_test.yaml\t4 cases", "ok: 4 cases passed"}},
+		{"a -run that is no regular expression", []string{"test", "-run", "(", "../../processes"}, 2, []string{"-run"}},
 		{"a test file that does not compile", []string{"test", broken}, 1, []string{"FAIL " + filepath.ToSlash(broken) + "/x_test.lua"}},
 	}
 	for _, tt := range tests {
