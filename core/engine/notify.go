@@ -76,7 +76,7 @@ func (e *Engine) eventNotifications(t *store.Ticket, entry *store.HistoryEntry) 
 		if tr, ok := entry.Data["transition"].(string); ok {
 			spec["transition"] = tr
 		}
-		if c, ok := entry.Data["comment"].(string); ok && entry.Type != EntryComment {
+		if c, ok := entry.Data["comment"].(string); ok && entry.Type != EntryComment && !commentIsInternal(*entry) {
 			spec["comment"] = c
 		}
 		if evs, ok := entry.Data["events"]; ok {

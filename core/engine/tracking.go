@@ -129,6 +129,9 @@ func publicEntry(h store.HistoryEntry) (PublicEntry, bool) {
 	case EntryTransition:
 		to, _ := h.Data["to"].(string)
 		text, _ := h.Data["comment"].(string)
+		if commentIsInternal(h) {
+			text = ""
+		}
 		return PublicEntry{At: h.At, Kind: "state", State: to, Text: text, FromRequester: fromCitizen}, true
 	case EntryComment:
 		if internal, _ := h.Data["internal"].(bool); internal {

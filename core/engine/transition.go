@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 
 	"vorgang/core/auth"
@@ -11,6 +12,17 @@ import (
 	"vorgang/core/form"
 	"vorgang/core/store"
 )
+
+// commentInternalKey marks a transition entry whose comment is for staff
+// only.
+const commentInternalKey = "comment_internal"
+
+// commentIsInternal reports whether h is a transition whose comment staff
+// kept among themselves.
+func commentIsInternal(h store.HistoryEntry) bool {
+	internal, _ := h.Data[commentInternalKey].(bool)
+	return internal
+}
 
 // TransitionRequest asks to run a transition on a ticket.
 type TransitionRequest struct {
@@ -22,7 +34,11 @@ type TransitionRequest struct {
 	// Data is the transition form's data, if the transition has a form.
 	Data    map[string]any
 	Comment string
-	Lang    string
+	// InternalComment keeps the comment among staff: requesters and
+	// citizens see the transition, not the comment. It needs
+	// ticket.comment_internal.
+	InternalComment bool
+	Lang            string
 }
 
 // Transition runs a transition: checks the actor's permission, the state
@@ -67,6 +83,9 @@ func (e *Engine) Transition(ctx context.Context, actor *auth.Principal, number s
 	if tr.Comment == "required" && comment == "" {
 		return nil, invalid("comment", "required", commentRequired(req.Lang))
 	}
+	if req.InternalComment && comment != "" && !actor.HasPermission("ticket.comment_internal") {
+		return nil, fmt.Errorf("internal comment on %s: %w", number, ErrForbidden)
+	}
 
 	var formData map[string]any
 	if !tr.Form.IsZero() {
@@ -99,6 +118,9 @@ func (e *Engine) Transition(ctx context.Context, actor *auth.Principal, number s
 	entryData := map[string]any{}
 	if len(formData) > 0 {
 		entryData["data"] = formData
+	}
+	if req.InternalComment && comment != "" {
+		entryData[commentInternalKey] = true
 	}
 	return e.apply(ctx, actor, t, p, tr, merged, comment, EntryTransition, entryData)
 }
@@ -320,6 +342,11 @@ func (e *Engine) History(ctx context.Context, actor *auth.Principal, number stri
 	for _, h := range entries {
 		if internal, _ := h.Data["internal"].(bool); h.Type == EntryComment && internal || h.Type == EntryScriptFailed || h.Type == EntryChildFailed {
 			continue
+		}
+		if commentIsInternal(h) {
+			// The transition is the requester's to see; its comment is not.
+			h.Data = maps.Clone(h.Data)
+			delete(h.Data, "comment")
 		}
 		visible = append(visible, h)
 	}

@@ -162,6 +162,8 @@ type transitionRequest struct {
 	Version int64          `json:"version"`
 	Data    map[string]any `json:"data"`
 	Comment string         `json:"comment"`
+	// Internal keeps the comment among staff (needs ticket.comment_internal).
+	Internal bool `json:"internal"`
 }
 
 func (a *api) transition(c *fiber.Ctx) error {
@@ -174,7 +176,7 @@ func (a *api) transition(c *fiber.Ctx) error {
 		return err
 	}
 	t, err := a.Engine.Transition(c.UserContext(), p, c.Params("number"), engine.TransitionRequest{
-		Transition: c.Params("transition"), Version: req.Version, Data: req.Data, Comment: req.Comment, Lang: langOf(c)})
+		Transition: c.Params("transition"), Version: req.Version, Data: req.Data, Comment: req.Comment, InternalComment: req.Internal, Lang: langOf(c)})
 	if err != nil {
 		return engineError(err)
 	}

@@ -56,3 +56,43 @@ func TestApprovalDecisionOnTheTicketPage(t *testing.T) {
 		t.Fatalf("after the approval: %+v, %v", after, err)
 	}
 }
+
+// A transition's comment marked internal on the page reaches staff, not
+// the requester, who still sees the step.
+func TestInternalTransitionCommentOnThePage(t *testing.T) {
+	env := newUIEnv(t)
+	ctx := t.Context()
+	anna, _ := env.authn.Principal(ctx, "anna")
+	ben, _ := env.authn.Principal(ctx, "ben")
+	tk, err := env.eng.Create(ctx, anna, engine.CreateRequest{Process: "it-incident", Data: map[string]any{
+		"summary": "Monitor flackert", "category": "workstation", "impact": "single", "urgency": "low", "location": "rathaus"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.eng.Transition(ctx, ben, tk.Number, engine.TransitionRequest{Transition: "start"}); err != nil {
+		t.Fatal(err)
+	}
+	agent, requester := env.browser(t), env.browser(t)
+	agent.login("ben")
+	requester.login("anna")
+	path := "/app/tickets/" + tk.Number
+	form := agent.get(path + "/transitions/ask_requester")
+	if !strings.Contains(form.body, `name="_comment_internal"`) {
+		t.Fatalf("no internal checkbox for staff:\n%s", form.body)
+	}
+	const note = "Grafikkarte vermutlich defekt, Tausch vorbereitet"
+	res := agent.post(path+"/transitions/ask_requester", url.Values{"_csrf": {hidden(t, form.body, "_csrf")}, "_token": {hidden(t, form.body, "_token")},
+		"_version": {hidden(t, form.body, "_version")}, "_comment": {note}, "_comment_internal": {"on"}})
+	if res.status != http.StatusSeeOther {
+		t.Fatalf("transition: status %d\n%s", res.status, res.body)
+	}
+	if p := agent.get(path); !strings.Contains(p.body, note) {
+		t.Error("staff do not see the internal comment")
+	}
+	if p := requester.get(path); p.status != http.StatusOK || strings.Contains(p.body, note) {
+		t.Errorf("the requester's page (status %d) shows the internal comment", p.status)
+	}
+	if p := requester.get(path + "/transitions/reply"); strings.Contains(p.body, `name="_comment_internal"`) {
+		t.Error("the requester is offered an internal comment")
+	}
+}

@@ -174,11 +174,13 @@ type transitionView struct {
 	AskComm bool
 	CommReq bool
 	CommErr string
-	Back    string
-	Errors  []form.FieldError
-	Summary bool
-	Version int64
-	Submit  definition.Label
+	// CanInternal offers to keep the comment among staff.
+	CanInternal bool
+	Back        string
+	Errors      []form.FieldError
+	Summary     bool
+	Version     int64
+	Submit      definition.Label
 }
 
 // runnable returns the ticket and the transition when actor may run it now.
@@ -233,7 +235,8 @@ func (u *ui) showTransition(c *fiber.Ctx, status int, t *store.Ticket, p *defini
 	l := pageLang(c)
 	d := transitionView{T: t, Title: transitionTitle(tr), State: stateTitle(p, t.State, false), To: stateTitle(p, tr.To.Value, false),
 		Action: spec.action, Token: token, Comment: comment, AskComm: tr.Comment == "required" || tr.Comment == "optional",
-		CommReq: tr.Comment == "required", Back: "/app/tickets/" + url.PathEscape(t.Number), Version: version, Submit: transitionTitle(tr)}
+		CommReq: tr.Comment == "required", Back: "/app/tickets/" + url.PathEscape(t.Number), Version: version, Submit: transitionTitle(tr),
+		CanInternal: uiPrincipal(c).HasPermission("ticket.comment_internal")}
 	var formErrs []form.FieldError
 	for _, e := range errs {
 		if e.Field == "comment" {
@@ -301,7 +304,8 @@ func (u *ui) transitionSubmit(c *fiber.Ctx) error {
 		return u.showTransition(c, http.StatusUnprocessableEntity, t, p, tr, spec, post.data, mergeErrors(post.errs, verrs), "", post.token, post.files, comment, version)
 	}
 	_, err = u.Engine.Transition(c.UserContext(), uiPrincipal(c), t.Number, engine.TransitionRequest{
-		Transition: tr.ID.Value, Version: version, Data: post.data, Comment: comment, Lang: l})
+		Transition: tr.ID.Value, Version: version, Data: post.data, Comment: comment,
+		InternalComment: post.sub.first("_comment_internal") != "", Lang: l})
 	var verr *engine.ValidationError
 	switch {
 	case errors.As(err, &verr):

@@ -1,0 +1,152 @@
+package engine_test
+
+import (
+	"errors"
+	"slices"
+	"testing"
+
+	"go.mongodb.org/mongo-driver/bson"
+
+	"vorgang/core/auth"
+	"vorgang/core/definition"
+	"vorgang/core/engine"
+	"vorgang/core/store"
+)
+
+// A transition's comment can be kept among staff: the requester sees the
+// transition without the comment, mails carry no comment, and only holders
+// of ticket.comment_internal may write one.
+func TestInternalTransitionComment(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	tk, err := f.eng.Create(ctx, anna, engine.CreateRequest{Process: "it-incident", Data: incident("single", "low")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.eng.Transition(ctx, ben, tk.Number, engine.TransitionRequest{Transition: "start"}); err != nil {
+		t.Fatal(err)
+	}
+	const note = "Vermutlich Kabelbruch, Ersatz ist bestellt"
+	if _, err := f.eng.Transition(ctx, ben, tk.Number, engine.TransitionRequest{Transition: "ask_requester", Comment: note, InternalComment: true}); err != nil {
+		t.Fatal(err)
+	}
+	commentOf := func(hist []store.HistoryEntry) (string, bool) {
+		for _, h := range hist {
+			if h.Type == engine.EntryTransition && h.Data["transition"] == "ask_requester" {
+				c, _ := h.Data["comment"].(string)
+				return c, true
+			}
+		}
+		return "", false
+	}
+	_, staffView, err := f.eng.History(ctx, ben, tk.Number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, ok := commentOf(staffView); !ok || c != note {
+		t.Errorf("staff see %q (%v), want the comment", c, ok)
+	}
+	_, own, err := f.eng.History(ctx, anna, tk.Number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, ok := commentOf(own); !ok || c != "" {
+		t.Errorf("the requester sees the transition %v with comment %q; want the transition without it", ok, c)
+	}
+	stored, _ := f.store.Ticket(ctx, tk.Number)
+	full, _ := f.store.History(ctx, stored)
+	if p := engine.VerifyHistory(stored, full); len(p) != 0 {
+		t.Errorf("history chain: %v", p)
+	}
+
+	_, err = f.eng.Transition(ctx, anna, tk.Number, engine.TransitionRequest{Transition: "reply", Comment: "geheim", InternalComment: true})
+	if !errors.Is(err, engine.ErrForbidden) {
+		t.Errorf("a requester's internal comment: %v, want forbidden", err)
+	}
+}
+
+const askDesk = `apiVersion: vorgang/v1
+kind: Process
+id: anfrage
+title: Anfrage
+form: anfrage
+audience: [staff]
+states:
+  - {id: neu, category: open}
+  - {id: rueckfrage, category: open}
+transitions:
+  - {id: nachfragen, from: [neu, rueckfrage], to: rueckfrage, roles: [sachbearbeitung]}
+---
+apiVersion: vorgang/v1
+kind: Form
+id: anfrage
+title: Anfrage
+fields:
+  - {id: summary, type: text, label: Betreff, required: true}
+---
+apiVersion: vorgang/v1
+kind: Role
+id: sachbearbeitung
+title: Sachbearbeitung
+permissions: [ticket.read_all, ticket.work, ticket.comment_internal]
+---
+apiVersion: vorgang/v1
+kind: Notification
+id: anfrage-rueckfrage
+title: Rückfrage
+event: ticket.transitioned
+recipients: [requester]
+subject: "Rückfrage zu {{.Ticket.Number}}"
+body: "{{.Comment}}"
+`
+
+// The mail about a transition carries a public comment, never an internal
+// one.
+func TestInternalTransitionCommentStaysOutOfMails(t *testing.T) {
+	f := fixtureFor(t, []definition.File{{Path: "anfrage.yaml", Data: []byte(askDesk)}})
+	ctx := t.Context()
+	clerk := &auth.Principal{User: "sina", Roles: []string{"sachbearbeitung"},
+		Permissions: map[string]bool{"ticket.read_all": true, "ticket.work": true, "ticket.comment_internal": true}}
+	tk, err := f.eng.Create(ctx, anna, engine.CreateRequest{Process: "anfrage", Data: map[string]any{"summary": "Frage"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		text     string
+		internal bool
+	}{{"Bitte Unterlagen nachreichen", false}, {"Akte liegt bei Herrn K.", true}} {
+		if _, err := f.eng.Transition(ctx, clerk, tk.Number, engine.TransitionRequest{Transition: "nachfragen", Comment: c.text, InternalComment: c.internal}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cur, err := f.store.DB().Collection(store.OutboxCollection).Find(ctx, bson.M{"kind": engine.EffectNotify})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var items []store.OutboxItem
+	if err := cur.All(ctx, &items); err != nil {
+		t.Fatal(err)
+	}
+	var comments []any
+	for _, it := range items {
+		if it.Payload["target"] != "anfrage-rueckfrage" {
+			continue
+		}
+		raw, err := bson.Marshal(bson.M{"spec": it.Payload["spec"]})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc struct {
+			Spec struct {
+				Comment any `bson:"comment"`
+			} `bson:"spec"`
+		}
+		if err := bson.Unmarshal(raw, &doc); err != nil {
+			t.Fatal(err)
+		}
+		comments = append(comments, doc.Spec.Comment)
+	}
+	if len(comments) != 2 || !slices.Contains(comments, any("Bitte Unterlagen nachreichen")) || slices.Contains(comments, any("Akte liegt bei Herrn K.")) {
+		t.Errorf("comments queued for mails: %v; want the public one only (and two mails)", comments)
+	}
+}
