@@ -300,6 +300,13 @@ func commentRequired(lang string) string {
 
 // Comment adds a comment to a ticket. Internal comments are for staff only.
 func (e *Engine) Comment(ctx context.Context, actor *auth.Principal, number string, version int64, text string, internal bool, lang string) (*store.Ticket, error) {
+	return e.CommentWithFiles(ctx, actor, number, version, text, internal, nil, lang)
+}
+
+// CommentWithFiles is Comment with attachments (ids of stored
+// attachments); a comment needs a text or a file. The files are visible to
+// whoever sees the comment.
+func (e *Engine) CommentWithFiles(ctx context.Context, actor *auth.Principal, number string, version int64, text string, internal bool, files []string, lang string) (*store.Ticket, error) {
 	t, err := e.Ticket(ctx, actor, number)
 	if err != nil {
 		return nil, err
@@ -308,7 +315,7 @@ func (e *Engine) Comment(ctx context.Context, actor *auth.Principal, number stri
 		return nil, fmt.Errorf("ticket %s is at version %d, not %d: %w", number, t.Version, version, ErrConflict)
 	}
 	text = strings.TrimSpace(text)
-	if text == "" {
+	if text == "" && len(files) == 0 {
 		return nil, invalid("comment", "required", commentRequired(lang))
 	}
 	if internal && !actor.HasPermission("ticket.comment_internal") {
@@ -316,8 +323,11 @@ func (e *Engine) Comment(ctx context.Context, actor *auth.Principal, number stri
 	}
 	now := e.stamp()
 	t.Updated = now
-	entry := &store.HistoryEntry{At: now, Actor: actorName(actor), Type: EntryComment,
-		Data: map[string]any{"text": text, "internal": internal}}
+	data := map[string]any{"text": text, "internal": internal}
+	if len(files) > 0 {
+		data["files"] = toAny(files)
+	}
+	entry := &store.HistoryEntry{At: now, Actor: actorName(actor), Type: EntryComment, Data: data}
 	if err := e.commit(ctx, t, entry); err != nil {
 		return nil, err
 	}

@@ -241,23 +241,12 @@ func (u *ui) portalReply(c *fiber.Ctx) error {
 	l := pageLang(c)
 	textValue := sub.first("text")
 	version, _ := strconv.ParseInt(sub.first("_version"), 10, 64)
-	var ids []string
-	for _, up := range sub.Files {
-		if up.Field != "file" {
-			continue
-		}
-		media, _, _ := mime.ParseMediaType(http.DetectContentType(up.Data))
-		if !accepted(replyAccept, media) {
-			return u.replyFailed(c, token, textValue, text(l, "reply_file_type"))
-		}
-		a := &store.Attachment{ID: "att-" + strings.ToLower(randomText()), Name: up.Name, ContentType: media, UploadedBy: uploaderOf(c, u), Created: u.Now().UTC()}
-		if err := u.Store.PutAttachment(c.UserContext(), a, bytes.NewReader(up.Data), u.MaxFileSize); err != nil {
-			if errors.Is(err, store.ErrTooLarge) {
-				return u.replyFailed(c, token, textValue, text(l, "reply_file_large"))
-			}
-			return err
-		}
-		ids = append(ids, a.ID)
+	ids, msg, err := u.storeReplyFiles(c, sub)
+	if err != nil {
+		return err
+	}
+	if msg != "" {
+		return u.replyFailed(c, token, textValue, msg)
 	}
 	_, err = u.Engine.CitizenReply(c.UserContext(), token, version, textValue, ids, string(l))
 	var verr *engine.ValidationError
@@ -274,6 +263,31 @@ func (u *ui) portalReply(c *fiber.Ctx) error {
 		return engineFailure(err)
 	}
 	return seeOther(c, "/portal/track/"+token+"?sent=1#timeline-title")
+}
+
+// storeReplyFiles stores the files of a reply or comment (field "file")
+// after checking their sniffed type and size. msg is a message for the
+// person when a file is refused; err is a failure of the store.
+func (u *ui) storeReplyFiles(c *fiber.Ctx, sub *submission) (ids []string, msg string, err error) {
+	l := pageLang(c)
+	for _, up := range sub.Files {
+		if up.Field != "file" || len(up.Data) == 0 {
+			continue
+		}
+		media, _, _ := mime.ParseMediaType(http.DetectContentType(up.Data))
+		if !accepted(replyAccept, media) {
+			return nil, text(l, "reply_file_type"), nil
+		}
+		a := &store.Attachment{ID: "att-" + strings.ToLower(randomText()), Name: up.Name, ContentType: media, UploadedBy: uploaderOf(c, u), Created: u.Now().UTC()}
+		if err := u.Store.PutAttachment(c.UserContext(), a, bytes.NewReader(up.Data), u.MaxFileSize); err != nil {
+			if errors.Is(err, store.ErrTooLarge) {
+				return nil, text(l, "reply_file_large"), nil
+			}
+			return nil, "", err
+		}
+		ids = append(ids, a.ID)
+	}
+	return ids, "", nil
 }
 
 func (u *ui) replyFailed(c *fiber.Ctx, token, replyText, msg string) error {

@@ -3,6 +3,8 @@ package web_test
 import (
 	"net/http"
 	"net/url"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -94,5 +96,59 @@ func TestInternalTransitionCommentOnThePage(t *testing.T) {
 	}
 	if p := requester.get(path + "/transitions/reply"); strings.Contains(p.body, `name="_comment_internal"`) {
 		t.Error("the requester is offered an internal comment")
+	}
+}
+
+// Staff attach a file to a comment on the ticket page; whoever sees the
+// comment can open the file, and an internal comment's file stays with
+// staff.
+func TestCommentWithAFile(t *testing.T) {
+	env := newUIEnv(t)
+	ctx := t.Context()
+	anna, _ := env.authn.Principal(ctx, "anna")
+	tk, err := env.eng.Create(ctx, anna, engine.CreateRequest{Process: "it-incident", Data: map[string]any{
+		"summary": "Drucker zeigt Fehler", "category": "printer", "impact": "single", "urgency": "low", "location": "rathaus"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	agent, requester := env.browser(t), env.browser(t)
+	agent.login("ben")
+	requester.login("anna")
+	path := "/app/tickets/" + tk.Number
+	fileLinks := regexp.MustCompile(`href="(` + regexp.QuoteMeta(path) + `/files/att-[a-z0-9]+)"`)
+
+	var links []string
+	for _, internal := range []string{"", "on"} {
+		page := agent.get(path)
+		form := url.Values{"_csrf": {hidden(t, page.body, "_csrf")}, "_version": {hidden(t, page.body, "_version")}, "text": {"Fehlerbild anbei"}}
+		if internal != "" {
+			form.Set("internal", internal)
+		}
+		res := agent.postMultipart(path+"/comments", form, filePart{"file", "fehler.png", pngBytes})
+		if res.status != http.StatusSeeOther {
+			t.Fatalf("comment with a file: status %d\n%s", res.status, res.body)
+		}
+		found := fileLinks.FindAllStringSubmatch(agent.get(path).body, -1)
+		if len(found) != len(links)+1 {
+			t.Fatalf("file links on the staff page: %v", found)
+		}
+		for _, m := range found {
+			if !slices.Contains(links, m[1]) {
+				links = append(links, m[1])
+			}
+		}
+	}
+	public, internal := links[0], links[1]
+	if p := requester.get(public); p.status != http.StatusOK {
+		t.Errorf("the requester cannot open the file of a public comment: %d", p.status)
+	}
+	if p := requester.get(internal); p.status != http.StatusNotFound {
+		t.Errorf("the requester opens the file of an internal comment: %d", p.status)
+	}
+	page := agent.get(path)
+	res := agent.postMultipart(path+"/comments", url.Values{"_csrf": {hidden(t, page.body, "_csrf")}, "_version": {hidden(t, page.body, "_version")}},
+		filePart{"file", "programm.exe", []byte("MZ\x90\x00 not an image")})
+	if res.status != http.StatusUnprocessableEntity {
+		t.Errorf("a file of a refused type: status %d", res.status)
 	}
 }

@@ -139,11 +139,9 @@ func (u *ui) timelineItem(cat *definition.Catalog, p *definition.Process, h stor
 				}
 			}
 		}
-	case engine.EntryComment:
+	case engine.EntryComment, engine.EntryCitizenReply:
 		it.Text = str("text")
 		it.Internal, _ = data["internal"].(bool)
-	case engine.EntryCitizenReply:
-		it.Text = str("text")
 		for _, id := range anyList(data["files"]) {
 			if s, ok := id.(string); ok {
 				it.Files = append(it.Files, fileLink{Name: d.names(s), URL: d.fileURL(s)})
@@ -329,7 +327,14 @@ func (u *ui) commentSubmit(c *fiber.Ctx) error {
 	l := pageLang(c)
 	version, _ := strconv.ParseInt(sub.first("_version"), 10, 64)
 	textValue := sub.first("text")
-	_, err = u.Engine.Comment(c.UserContext(), uiPrincipal(c), c.Params("number"), version, textValue, sub.first("internal") != "", string(l))
+	files, msg, err := u.storeReplyFiles(c, sub)
+	if err != nil {
+		return err
+	}
+	if msg != "" {
+		return u.showTicket(c, http.StatusUnprocessableEntity, textValue, msg, "")
+	}
+	_, err = u.Engine.CommentWithFiles(c.UserContext(), uiPrincipal(c), c.Params("number"), version, textValue, sub.first("internal") != "", files, string(l))
 	var verr *engine.ValidationError
 	switch {
 	case errors.As(err, &verr):
