@@ -12,6 +12,7 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
+	"vorgang/core/form"
 )
 
 // APIDeps is what the JSON API needs.
@@ -98,11 +99,7 @@ func engineError(err error) error {
 	var verr *engine.ValidationError
 	switch {
 	case errors.As(err, &verr):
-		out := &Error{Status: http.StatusUnprocessableEntity, Code: "validation_failed", Cause: err}
-		for _, f := range verr.Fields {
-			out.Fields = append(out.Fields, FieldError{Field: f.Field, Code: f.Code, Message: f.Message})
-		}
-		return out
+		return validationFailed(err, verr.Fields)
 	case errors.Is(err, engine.ErrNotFound):
 		return &Error{Status: http.StatusNotFound, Code: CodeNotFound, Cause: err}
 	case errors.Is(err, engine.ErrForbidden):
@@ -122,6 +119,15 @@ func engineError(err error) error {
 		return &Error{Status: http.StatusBadRequest, Code: CodeBadRequest, Cause: err}
 	}
 	return err
+}
+
+// validationFailed is the 422 answer naming each invalid field.
+func validationFailed(cause error, fields []form.FieldError) *Error {
+	out := &Error{Status: http.StatusUnprocessableEntity, Code: "validation_failed", Cause: cause}
+	for _, f := range fields {
+		out.Fields = append(out.Fields, FieldError{Field: f.Field, Code: f.Code, Message: f.Message})
+	}
+	return out
 }
 
 // bind decodes a JSON body, answering 400 with the reason when it is not.

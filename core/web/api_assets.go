@@ -33,11 +33,7 @@ func assetError(err error) error {
 	var verr *asset.ValidationError
 	switch {
 	case errors.As(err, &verr):
-		out := &Error{Status: http.StatusUnprocessableEntity, Code: "validation_failed", Cause: err}
-		for _, f := range verr.Fields {
-			out.Fields = append(out.Fields, FieldError{Field: f.Field, Code: f.Code, Message: f.Message})
-		}
-		return out
+		return validationFailed(err, verr.Fields)
 	case errors.Is(err, asset.ErrNotFound):
 		return &Error{Status: http.StatusNotFound, Code: CodeNotFound, Cause: err}
 	case errors.Is(err, asset.ErrForbidden):
