@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -27,22 +26,7 @@ import (
 // (it-specialist) may write.
 func newAssetEnv(t *testing.T) *apiEnv {
 	t.Helper()
-	loader, err := definition.NewLoader(os.DirFS("../../schemas"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var files []definition.File
-	for _, d := range []string{"processes", "forms", "scripts"} {
-		fs, err := definition.ReadFS(os.DirFS("../../"+d), d)
-		if err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, fs...)
-	}
-	cat, diags := loader.Compile(files)
-	if cat == nil {
-		t.Fatal(diags)
-	}
+	cat := compileDesks(t, shippedDeskFiles(t))
 	catalog := func() *definition.Catalog { return cat }
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	colls := append(append(auth.Collections(), engine.Collections()...), asset.Collections()...)

@@ -37,22 +37,7 @@ type extraUser struct {
 
 func newAPIEnv(t *testing.T, extra ...extraUser) *apiEnv {
 	t.Helper()
-	loader, err := definition.NewLoader(os.DirFS("../../schemas"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var files []definition.File
-	for _, d := range []string{"processes", "forms", "scripts"} {
-		fs, err := definition.ReadFS(os.DirFS("../../"+d), d)
-		if err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, fs...)
-	}
-	cat, diags := loader.Compile(files)
-	if cat == nil {
-		t.Fatal(diags)
-	}
+	cat := compileDesks(t, shippedDeskFiles(t))
 	catalog := func() *definition.Catalog { return cat }
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	st, err := store.Open(t.Context(), store.Config{DataDir: t.TempDir(), Logger: quiet, Collections: append(auth.Collections(), engine.Collections()...)})
@@ -90,6 +75,34 @@ func newAPIEnv(t *testing.T, extra ...extraUser) *apiEnv {
 	}
 	env.app = web.New(web.Deps{Logger: quiet, Store: st, API: &web.APIDeps{Engine: eng, Auth: authn, Catalog: catalog}})
 	return env
+}
+
+// shippedDeskFiles reads the definitions of the shipped desks.
+func shippedDeskFiles(t testing.TB) []definition.File {
+	t.Helper()
+	var files []definition.File
+	for _, d := range []string{"processes", "forms", "scripts"} {
+		fs, err := definition.ReadFS(os.DirFS("../../"+d), d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, fs...)
+	}
+	return files
+}
+
+// compileDesks compiles definitions against the shipped schemas.
+func compileDesks(t testing.TB, files []definition.File) *definition.Catalog {
+	t.Helper()
+	loader, err := definition.NewLoader(os.DirFS("../../schemas"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, diags := loader.Compile(files)
+	if cat == nil {
+		t.Fatal(diags)
+	}
+	return cat
 }
 
 // call sends one request as user ("" = anonymous) and decodes the JSON reply.

@@ -51,18 +51,7 @@ const uiPassword = "Sommerfest-2026"
 // testCatalog compiles the shipped desks and the citizen test desk.
 func testCatalog(t testing.TB) *definition.Catalog {
 	t.Helper()
-	loader, err := definition.NewLoader(os.DirFS("../../schemas"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var files []definition.File
-	for _, d := range []string{"processes", "forms", "scripts"} {
-		fs, err := definition.ReadFS(os.DirFS("../../"+d), d)
-		if err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, fs...)
-	}
+	files := shippedDeskFiles(t)
 	for _, d := range []string{"processes", "forms"} {
 		fs, err := definition.ReadFS(os.DirFS("testdata/desk/"+d), "testdata/"+d)
 		if err != nil {
@@ -70,11 +59,7 @@ func testCatalog(t testing.TB) *definition.Catalog {
 		}
 		files = append(files, fs...)
 	}
-	cat, diags := loader.Compile(files)
-	if cat == nil {
-		t.Fatal(diags)
-	}
-	return cat
+	return compileDesks(t, files)
 }
 
 type uiOptions struct {
