@@ -87,6 +87,14 @@ func TestAccessibility(t *testing.T) {
 	if _, err := env.eng.Transition(ctx, anna, order.Number, engine.TransitionRequest{Transition: "submit"}); err != nil {
 		t.Fatal(err)
 	}
+	// One an administrator may decide in the approvers' place.
+	urgent, err := env.eng.Create(ctx, anna, engine.CreateRequest{Process: "urgent-purchase", Data: map[string]any{"summary": "Ersatzakku Notebook"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.eng.Transition(ctx, anna, urgent.Number, engine.TransitionRequest{Transition: "submit"}); err != nil {
+		t.Fatal(err)
+	}
 	track := "/portal/track/" + citizenTicket.Tracking
 	tickets := "/app/tickets/"
 	pages := []axePage{
@@ -111,8 +119,11 @@ func TestAccessibility(t *testing.T) {
 		{"transition with comment", "ben", tickets + incident.Number + "/transitions/ask_requester", "", ""},
 		{"transition with comment, errors", "ben", tickets + incident.Number + "/transitions/ask_requester", "button.vg-submit", ""},
 		{"resolution form", "ben", tickets + incident.Number + "/transitions/resolve", "", "it-resolution-form"},
-		{"approval decision", "root", tickets + order.Number, "", "approval-decision"},
-		{"approval decision, errors", "root", tickets + order.Number, "button[value=reject]", ""},
+		{"approval decision", "tim", tickets + order.Number, "", "approval-decision"},
+		{"approval decision, errors", "tim", tickets + order.Number, "button[value=reject]", ""},
+		{"pending approval, why not", "anna", tickets + order.Number, "", ""},
+		{"approval override", "root", tickets + urgent.Number, "", ""},
+		{"approval override, errors", "root", tickets + urgent.Number, "button[value=approve]", ""},
 		{"dashboard", "lea", "/app/dashboard", "", "dashboard"},
 		{"admin definitions", "root", "/admin/", "", "admin-definitions"},
 		{"admin process diagram", "root", "/admin/processes/it-incident", "", "admin-process"},

@@ -12,7 +12,7 @@ import (
 )
 
 // An approver decides on the ticket page: the form is offered to the one
-// who may decide the waiting step and to nobody else; a rejection without
+// who may decide the waiting step (a team lead) and to nobody else; a rejection without
 // a reason is refused with the field named; an approval runs the
 // transition.
 func TestApprovalDecisionOnTheTicketPage(t *testing.T) {
@@ -31,7 +31,7 @@ func TestApprovalDecisionOnTheTicketPage(t *testing.T) {
 	path := "/app/tickets/" + order.Number
 	requester, approver := env.browser(t), env.browser(t)
 	requester.login("anna")
-	approver.login("root")
+	approver.login("tim")
 	if p := requester.get(path); p.status != http.StatusOK || strings.Contains(p.body, `action="`+path+`/decision"`) {
 		t.Fatalf("the requester is offered a decision on her own request (status %d)", p.status)
 	}

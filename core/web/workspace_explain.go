@@ -10,6 +10,7 @@ import (
 // blockedStep is a step the caller cannot take now, and why.
 type blockedStep struct {
 	Title definition.Label
+	Code  string // the reason code, for scripts and tests
 	Why   string
 }
 
@@ -23,11 +24,11 @@ func explainTicket(d *ticketView, l lang, cat *definition.Catalog, p *definition
 	d.CanDecide, d.Override = right.May, right.Override
 	if r := right.Refusal; r != nil && r.Code != engine.ReasonNoApprovalPending {
 		why, _ := refusalText(l, r.Code, r.Params, n)
-		d.Blocked = append(d.Blocked, blockedStep{Title: pageLabel("decision_step"), Why: why})
+		d.Blocked = append(d.Blocked, blockedStep{Title: pageLabel("decision_step"), Code: r.Code, Why: why})
 	}
 	for _, b := range blocked {
 		why, _ := refusalText(l, b.Refusal.Code, b.Refusal.Params, n)
-		d.Blocked = append(d.Blocked, blockedStep{Title: transitionTitle(b.Transition), Why: why})
+		d.Blocked = append(d.Blocked, blockedStep{Title: transitionTitle(b.Transition), Code: b.Refusal.Code, Why: why})
 	}
 }
 
