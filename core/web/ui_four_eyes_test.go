@@ -11,6 +11,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"vorgang/core/auth"
 	"vorgang/core/engine"
 )
 
@@ -181,4 +182,44 @@ func TestWhyNotDisclosureInTheBrowser(t *testing.T) {
 	tb = signedIn(true)
 	eval[bool](tb, "document.querySelector('#why-not').open = true")
 	runAxe(t, tb, string(axe))
+}
+
+// A transition the engine refuses for what was entered (its guard) is
+// shown again with the reason at the field and everything entered kept,
+// not turned into "the ticket changed meanwhile".
+func TestRefusedTransitionKeepsTheForm(t *testing.T) {
+	env := newUIEnv(t)
+	ctx := t.Context()
+	anna, _ := env.authn.Principal(ctx, "anna")
+	tim, _ := env.authn.Principal(ctx, "tim")
+	officer := &auth.Principal{User: "viktor", Roles: []string{"procurement-officer"}, Permissions: map[string]bool{"ticket.read_all": true}}
+	order, err := env.eng.Create(ctx, anna, engine.CreateRequest{Process: "procurement-order", Data: map[string]any{
+		"summary": "Headsets", "purpose": "Telefonberatung.", "cost_centre": "KST-4711",
+		"items": []any{map[string]any{"article": "Headset USB", "quantity": 6, "unit_price": 89.9}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Approved and ordered: anna may book the delivery.
+	if _, err := env.eng.Transition(ctx, anna, order.Number, engine.TransitionRequest{Transition: "submit"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.eng.Decide(ctx, tim, order.Number, 0, true, "", "de"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.eng.Transition(ctx, officer, order.Number, engine.TransitionRequest{Transition: "order", Data: map[string]any{"order_number": "4500012345"}}); err != nil {
+		t.Fatal(err)
+	}
+	b := env.browser(t)
+	b.login("anna")
+	path := "/app/tickets/" + order.Number + "/transitions/receive"
+	page := b.get(path)
+	const note = "Ersatzpolster fehlen noch"
+	res := b.post(path, url.Values{"_csrf": {hidden(t, page.body, "_csrf")}, "_token": {hidden(t, page.body, "_token")},
+		"_version": {hidden(t, page.body, "_version")}, "delivery_note": {note}})
+	if res.status != http.StatusUnprocessableEntity {
+		t.Fatalf("a refused receipt: status %d, location %q", res.status, res.location)
+	}
+	if !strings.Contains(res.body, "vg-error-summary") || !strings.Contains(res.body, "Lieferung vollständig") || !strings.Contains(res.body, note) {
+		t.Errorf("the form is not shown again with the reason and the note:\n%s", res.body)
+	}
 }
