@@ -28,6 +28,7 @@ states:
   - {id: neu, category: open}
   - {id: geprueft, category: open}
   - {id: genehmigt, category: open}
+  - {id: erledigt, category: closed}
   - {id: abgelehnt, category: cancelled}
   - {id: zurueckgezogen, category: cancelled}
 transitions:
@@ -47,6 +48,7 @@ transitions:
     roles: [requester]
     approval: {role: manager, reject_to: abgelehnt}
   - {id: zurueckziehen, from: [neu, geprueft], to: zurueckgezogen, roles: [requester]}
+  - {id: erledigen, from: [genehmigt], to: erledigt, roles: [sachbearbeitung]}
 ---
 apiVersion: vorgang/v1
 kind: Form
@@ -284,7 +286,7 @@ func TestRefusalReasons(t *testing.T) {
 		for _, b := range blocked {
 			why[b.Transition.ID.Value] = b.Refusal.Code
 		}
-		if !reflect.DeepEqual(why, map[string]string{"pruefen": engine.ReasonRoleRequired, "vorlegen": engine.ReasonStateMismatch}) {
+		if !reflect.DeepEqual(why, map[string]string{"pruefen": engine.ReasonRoleRequired, "vorlegen": engine.ReasonStateMismatch, "erledigen": engine.ReasonRoleRequired}) {
 			t.Errorf("blocked = %v", why)
 		}
 		_, blocked = f.eng.Options(ctx, clerk, tk)
