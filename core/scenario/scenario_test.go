@@ -228,26 +228,34 @@ scenarios:
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			suite, err := scenario.Parse("mini_test.yaml", []byte(tt.file))
-			if err != nil {
-				t.Fatal(err)
-			}
-			res := suite.Run(t.Context(), cat, scenario.Options{})[0]
-			if len(tt.want) == 0 {
-				if res.Failed() {
-					t.Fatalf("failed:\n%s", strings.Join(res.Failures, "\n"))
-				}
-				return
-			}
-			if len(res.Failures) != len(tt.want) {
-				t.Fatalf("got %d failures, want %d:\n%s", len(res.Failures), len(tt.want), strings.Join(res.Failures, "\n"))
-			}
-			for i, want := range tt.want {
-				if !strings.Contains(res.Failures[i], want) {
-					t.Errorf("failure %d = %q, want it to contain %q", i, res.Failures[i], want)
-				}
-			}
+			runAndCompare(t, cat, tt.file, tt.want)
 		})
+	}
+}
+
+// runAndCompare runs the first scenario of file: it passes when want is
+// empty, else it fails with exactly as many lines, each containing its
+// part of want.
+func runAndCompare(t *testing.T, cat *definition.Catalog, file string, want []string) {
+	t.Helper()
+	suite, err := scenario.Parse("mini_test.yaml", []byte(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := suite.Run(t.Context(), cat, scenario.Options{})[0]
+	if len(want) == 0 {
+		if res.Failed() {
+			t.Fatalf("failed:\n%s", strings.Join(res.Failures, "\n"))
+		}
+		return
+	}
+	if len(res.Failures) != len(want) {
+		t.Fatalf("got %d failures, want %d:\n%s", len(res.Failures), len(want), strings.Join(res.Failures, "\n"))
+	}
+	for i, w := range want {
+		if !strings.Contains(res.Failures[i], w) {
+			t.Errorf("failure %d = %q, want it to contain %q", i, res.Failures[i], w)
+		}
 	}
 }
 
@@ -364,25 +372,7 @@ func TestRunExpectsRefusalReasons(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			suite, err := scenario.Parse("mini_test.yaml", []byte(users+opened+tt.steps))
-			if err != nil {
-				t.Fatal(err)
-			}
-			res := suite.Run(t.Context(), cat, scenario.Options{})[0]
-			if len(tt.want) == 0 {
-				if res.Failed() {
-					t.Fatalf("failed:\n%s", strings.Join(res.Failures, "\n"))
-				}
-				return
-			}
-			if len(res.Failures) != len(tt.want) {
-				t.Fatalf("got %d failures, want %d:\n%s", len(res.Failures), len(tt.want), strings.Join(res.Failures, "\n"))
-			}
-			for i, want := range tt.want {
-				if !strings.Contains(res.Failures[i], want) {
-					t.Errorf("failure %d = %q, want it to contain %q", i, res.Failures[i], want)
-				}
-			}
+			runAndCompare(t, cat, users+opened+tt.steps, tt.want)
 		})
 	}
 

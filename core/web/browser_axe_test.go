@@ -77,24 +77,9 @@ func TestAccessibility(t *testing.T) {
 	}
 	_ = root
 	// An order waiting for approval, for the decision form.
-	anna, _ := env.authn.Principal(ctx, "anna")
-	order, err := env.eng.Create(ctx, anna, engine.CreateRequest{Process: "procurement-order", Data: map[string]any{
-		"summary": "Headsets für das Bürgerbüro", "purpose": "Telefonberatung ohne Störgeräusche.", "cost_centre": "KST-4711",
-		"items": []any{map[string]any{"article": "Headset USB", "quantity": 6, "unit_price": 89.9}}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := env.eng.Transition(ctx, anna, order.Number, engine.TransitionRequest{Transition: "submit"}); err != nil {
-		t.Fatal(err)
-	}
+	order := env.submitted(t, "procurement-order", headsetOrder)
 	// One an administrator may decide in the approvers' place.
-	urgent, err := env.eng.Create(ctx, anna, engine.CreateRequest{Process: "urgent-purchase", Data: map[string]any{"summary": "Ersatzakku Notebook"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := env.eng.Transition(ctx, anna, urgent.Number, engine.TransitionRequest{Transition: "submit"}); err != nil {
-		t.Fatal(err)
-	}
+	urgent := env.submitted(t, "urgent-purchase", map[string]any{"summary": "Ersatzakku Notebook"})
 	track := "/portal/track/" + citizenTicket.Tracking
 	tickets := "/app/tickets/"
 	pages := []axePage{

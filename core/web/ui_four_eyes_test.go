@@ -13,7 +13,32 @@ import (
 
 	"vorgang/core/auth"
 	"vorgang/core/engine"
+	"vorgang/core/store"
 )
+
+// headsetOrder is the data of a small procurement order: a team lead
+// approves it.
+var headsetOrder = map[string]any{
+	"summary": "Headsets für das Bürgerbüro", "purpose": "Telefonberatung ohne Störgeräusche.", "cost_centre": "KST-4711",
+	"items": []any{map[string]any{"article": "Headset USB", "quantity": 6, "unit_price": 89.9}}}
+
+// submitted opens a ticket of the process with data as anna and asks for
+// its approval: it waits for the approver.
+func (e *uiEnv) submitted(t testing.TB, process string, data map[string]any) *store.Ticket {
+	t.Helper()
+	anna, err := e.authn.Principal(t.Context(), "anna")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tk, err := e.eng.Create(t.Context(), anna, engine.CreateRequest{Process: process, Data: data})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tk, err = e.eng.Transition(t.Context(), anna, tk.Number, engine.TransitionRequest{Transition: "submit"}); err != nil {
+		t.Fatal(err)
+	}
+	return tk
+}
 
 // reasonsOnPage lists the reason codes of the "why not?" disclosure.
 func reasonsOnPage(body string) []string {
@@ -30,18 +55,7 @@ func reasonsOnPage(body string) []string {
 // does not allow them, and a refused decision says why.
 func TestTicketPageSaysWhyNot(t *testing.T) {
 	env := newUIEnv(t)
-	ctx := t.Context()
-	anna, _ := env.authn.Principal(ctx, "anna")
-	order, err := env.eng.Create(ctx, anna, engine.CreateRequest{Process: "procurement-order", Data: map[string]any{
-		"summary": "Headsets für das Bürgerbüro", "purpose": "Telefonberatung ohne Störgeräusche.", "cost_centre": "KST-4711",
-		"items": []any{map[string]any{"article": "Headset USB", "quantity": 6, "unit_price": 89.9}}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := env.eng.Transition(ctx, anna, order.Number, engine.TransitionRequest{Transition: "submit"}); err != nil {
-		t.Fatal(err)
-	}
-	path := "/app/tickets/" + order.Number
+	path := "/app/tickets/" + env.submitted(t, "procurement-order", headsetOrder).Number
 	requester, admin := env.browser(t), env.browser(t)
 	requester.login("anna")
 	admin.login("root")
@@ -93,17 +107,8 @@ func TestTicketPageSaysWhyNot(t *testing.T) {
 // approval, and the timeline says so.
 func TestAdminOverrideOnThePage(t *testing.T) {
 	env := newUIEnv(t)
-	ctx := t.Context()
-	anna, _ := env.authn.Principal(ctx, "anna")
 	submit := func() string {
-		tk, err := env.eng.Create(ctx, anna, engine.CreateRequest{Process: "urgent-purchase", Data: map[string]any{"summary": "Ersatzakku"}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := env.eng.Transition(ctx, anna, tk.Number, engine.TransitionRequest{Transition: "submit"}); err != nil {
-			t.Fatal(err)
-		}
-		return "/app/tickets/" + tk.Number
+		return "/app/tickets/" + env.submitted(t, "urgent-purchase", map[string]any{"summary": "Ersatzakku"}).Number
 	}
 	path := submit()
 	admin, requester := env.browser(t), env.browser(t)
@@ -148,15 +153,7 @@ func TestWhyNotDisclosureInTheBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	env := newUIEnv(t)
-	ctx := t.Context()
-	anna, _ := env.authn.Principal(ctx, "anna")
-	tk, err := env.eng.Create(ctx, anna, engine.CreateRequest{Process: "urgent-purchase", Data: map[string]any{"summary": "Ersatzakku"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := env.eng.Transition(ctx, anna, tk.Number, engine.TransitionRequest{Transition: "submit"}); err != nil {
-		t.Fatal(err)
-	}
+	tk := env.submitted(t, "urgent-purchase", map[string]any{"summary": "Ersatzakku"})
 	c := startChrome(t)
 	signedIn := func(js bool) *tab {
 		tb := c.tab(env.base, js)
@@ -190,19 +187,10 @@ func TestWhyNotDisclosureInTheBrowser(t *testing.T) {
 func TestRefusedTransitionKeepsTheForm(t *testing.T) {
 	env := newUIEnv(t)
 	ctx := t.Context()
-	anna, _ := env.authn.Principal(ctx, "anna")
 	tim, _ := env.authn.Principal(ctx, "tim")
 	officer := &auth.Principal{User: "viktor", Roles: []string{"procurement-officer"}, Permissions: map[string]bool{"ticket.read_all": true}}
-	order, err := env.eng.Create(ctx, anna, engine.CreateRequest{Process: "procurement-order", Data: map[string]any{
-		"summary": "Headsets", "purpose": "Telefonberatung.", "cost_centre": "KST-4711",
-		"items": []any{map[string]any{"article": "Headset USB", "quantity": 6, "unit_price": 89.9}}}})
-	if err != nil {
-		t.Fatal(err)
-	}
 	// Approved and ordered: anna may book the delivery.
-	if _, err := env.eng.Transition(ctx, anna, order.Number, engine.TransitionRequest{Transition: "submit"}); err != nil {
-		t.Fatal(err)
-	}
+	order := env.submitted(t, "procurement-order", headsetOrder)
 	if _, err := env.eng.Decide(ctx, tim, order.Number, 0, true, "", "de"); err != nil {
 		t.Fatal(err)
 	}
