@@ -168,7 +168,7 @@ func (e *Engine) decide(ctx context.Context, actor *auth.Principal, number strin
 		return nil, invalid("reason", "required", reasonRequired(lang, right.Override))
 	}
 	now := e.stamp()
-	t.Ext[decidersKey] = toAny(appendNew(anyStrings(t.Ext[decidersKey]), actor.User))
+	t.Ext[decidersKey] = toAny(appendNew(deciders(t), actor.User))
 	data := map[string]any{"transition": pend.Transition, "step": step}
 	if right.Override {
 		data["override"] = true
@@ -286,9 +286,12 @@ func (p *Pending) NextStep() string {
 	return ""
 }
 
+// deciders are those who decided a step of one of t's approvals.
+func deciders(t *store.Ticket) []string { return anyStrings(canonical(t.Ext[decidersKey])) }
+
 // decided reports whether user decided a step of one of t's approvals.
 func decided(t *store.Ticket, user string) bool {
-	return user != "" && contains(anyStrings(canonical(t.Ext[decidersKey])), user)
+	return user != "" && contains(deciders(t), user)
 }
 
 func reasonRequired(lang string, override bool) string {

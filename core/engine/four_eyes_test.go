@@ -15,8 +15,8 @@ import (
 )
 
 // requestDesk: a request is checked by a clerk (a guard on two fields),
-// then approved by two team leads, or by the requester's manager; the
-// requester may withdraw it. "eilantrag" is the same process with the
+// then approved by two team leads, or by the requester's manager (and
+// then a team lead); the requester may withdraw it. "eilantrag" is the same process with the
 // administrators' emergency override declared.
 const requestDesk = `apiVersion: vorgang/v1
 kind: Process
@@ -47,6 +47,11 @@ transitions:
     to: genehmigt
     roles: [requester]
     approval: {role: manager, reject_to: abgelehnt}
+  - id: beide
+    from: [neu]
+    to: genehmigt
+    roles: [requester]
+    approval: {amount_field: betrag, chain: [{roles: [manager, teamleitung]}]}
   - {id: zurueckziehen, from: [neu, geprueft], to: zurueckgezogen, roles: [requester]}
   - {id: erledigen, from: [genehmigt], to: erledigt, roles: [sachbearbeitung]}
 ---
@@ -279,7 +284,7 @@ func TestRefusalReasons(t *testing.T) {
 		for _, tr := range runnable {
 			ids = append(ids, tr.ID.Value)
 		}
-		if strings.Join(ids, ",") != "chef,zurueckziehen" {
+		if strings.Join(ids, ",") != "chef,beide,zurueckziehen" {
 			t.Errorf("runnable = %v", ids)
 		}
 		why := map[string]string{}
@@ -305,18 +310,33 @@ func TestRefusalReasons(t *testing.T) {
 }
 
 // TestDeciderKeepsSeeingTheTicket: the manager who decided keeps read
-// access after the approval is done, and so after a rejection.
+// access after the approval is done — after a rejection, and after later
+// steps decided by others.
 func TestDeciderKeepsSeeingTheTicket(t *testing.T) {
 	f := requestFixture(t)
 	ctx := t.Context()
-	for _, approve := range []bool{true, false} {
-		t.Run(fmt.Sprint("approve=", approve), func(t *testing.T) {
-			tk, _ := f.eng.Create(ctx, dora, engine.CreateRequest{Process: "antrag", Data: map[string]any{"gegenstand": "Laptop"}})
-			if _, err := f.eng.Transition(ctx, dora, tk.Number, engine.TransitionRequest{Transition: "chef"}); err != nil {
+	tests := []struct {
+		name, transition string
+		approve          bool
+		after            []*auth.Principal // who decides the later steps
+	}{
+		{"approved", "chef", true, nil},
+		{"rejected", "chef", false, nil},
+		{"approved, then a team lead", "beide", true, []*auth.Principal{lead1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tk, _ := f.eng.Create(ctx, dora, engine.CreateRequest{Process: "antrag", Data: map[string]any{"gegenstand": "Laptop", "betrag": 900}})
+			if _, err := f.eng.Transition(ctx, dora, tk.Number, engine.TransitionRequest{Transition: tt.transition}); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := f.eng.Decide(ctx, hans, tk.Number, 0, approve, "geprüft", "de"); err != nil {
+			if _, err := f.eng.Decide(ctx, hans, tk.Number, 0, tt.approve, "geprüft", "de"); err != nil {
 				t.Fatal(err)
+			}
+			for _, p := range tt.after {
+				if _, err := f.eng.Decide(ctx, p, tk.Number, 0, true, "", "de"); err != nil {
+					t.Fatal(err)
+				}
 			}
 			if _, _, err := f.eng.History(ctx, hans, tk.Number); err != nil {
 				t.Fatalf("the manager lost sight of the ticket after deciding: %v", err)
