@@ -26,15 +26,16 @@ var headsetOrder = map[string]any{
 // its approval: it waits for the approver.
 func (e *uiEnv) submitted(t testing.TB, process string, data map[string]any) *store.Ticket {
 	t.Helper()
-	anna, err := e.authn.Principal(t.Context(), "anna")
+	ctx := t.Context()
+	anna, err := e.authn.Principal(ctx, "anna")
 	if err != nil {
 		t.Fatal(err)
 	}
-	tk, err := e.eng.Create(t.Context(), anna, engine.CreateRequest{Process: process, Data: data})
+	tk, err := e.eng.Create(ctx, anna, engine.CreateRequest{Process: process, Data: data})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tk, err = e.eng.Transition(t.Context(), anna, tk.Number, engine.TransitionRequest{Transition: "submit"}); err != nil {
+	if tk, err = e.eng.Transition(ctx, anna, tk.Number, engine.TransitionRequest{Transition: "submit"}); err != nil {
 		t.Fatal(err)
 	}
 	return tk
