@@ -17,6 +17,10 @@ type Process struct {
 	Transitions     []Transition    `yaml:"transitions"`
 	Hooks           ProcessHooks    `yaml:"hooks"`
 	Jobs            []Job           `yaml:"jobs"`
+	// AdminOverride lets administrators decide approval steps of this
+	// process in place of those the steps name, as an emergency override:
+	// with a reason, marked in the history. Off by default.
+	AdminOverride bool `yaml:"admin_override"`
 }
 
 // PriorityMatrix derives the priority from two select fields.

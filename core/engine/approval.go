@@ -18,6 +18,11 @@ const (
 	EntryRejected          = "rejected"
 )
 
+// ApprovalWithdrawnKey holds, in the data of a transition entry, the
+// approval the transition withdrew by ending the ticket: its transition,
+// steps and approvers so far.
+const ApprovalWithdrawnKey = "approval_withdrawn"
+
 // Pending is a transition waiting for approvals, kept in the ticket's
 // ext.approval until it is decided.
 type Pending struct {
@@ -54,14 +59,14 @@ func approvalSteps(a *definition.Approval, data map[string]any) ([]string, error
 			return definition.Refs(level.Roles), nil
 		}
 	}
-	return nil, fmt.Errorf("amount %v is above every approval level: %w", amount, ErrNotAllowedNow)
+	return nil, notNow(ReasonNoApprovalLevel, fmt.Sprintf("amount %v is above every approval level", amount), "amount", fmt.Sprint(amount))
 }
 
 // requestApproval records that a transition waits for approvals instead
 // of running it.
 func (e *Engine) requestApproval(ctx context.Context, actor *auth.Principal, t *store.Ticket, tr *definition.Transition, comment string) (*store.Ticket, error) {
-	if pendingOf(t) != nil {
-		return nil, fmt.Errorf("ticket %s already waits for an approval: %w", t.Number, ErrNotAllowedNow)
+	if pend := pendingOf(t); pend != nil {
+		return nil, pendingRefusal(t, pend)
 	}
 	steps, err := approvalSteps(tr.Approval, t.Data)
 	if err != nil {
@@ -118,12 +123,32 @@ func pendingOf(t *store.Ticket) *Pending {
 	return p
 }
 
+// maxDecideAttempts bounds how often a decision without a version is
+// tried again after a concurrent change: every round at least one writer
+// wins, so this many concurrent deciders all get through.
+const maxDecideAttempts = 64
+
 // Decide approves or rejects the next step of a ticket's pending approval.
-// The actor must hold that step's role and must not have approved an
-// earlier step. The last approval runs the transition; a rejection (with a
-// reason) moves the ticket to the approval's reject_to state, if any, and
-// drops the request.
+// Only those the step names decide it: a holder of its role, or for a
+// "manager" step the requester's manager; never the requester, and nobody
+// twice. An administrator decides in their place only where the process
+// declares admin_override, with a reason, and the history marks it. The
+// last approval runs the transition; a rejection (with a reason) moves the
+// ticket to the approval's reject_to state, if any, and drops the request.
+//
+// With version 0 a decision that meets a concurrent change of the ticket
+// is tried again on the new version (and checked again); with a version it
+// is a conflict.
 func (e *Engine) Decide(ctx context.Context, actor *auth.Principal, number string, version int64, approve bool, reason, lang string) (*store.Ticket, error) {
+	for attempt := 1; ; attempt++ {
+		t, err := e.decide(ctx, actor, number, version, approve, reason, lang)
+		if version != 0 || !errors.Is(err, ErrConflict) || attempt == maxDecideAttempts {
+			return t, err
+		}
+	}
+}
+
+func (e *Engine) decide(ctx context.Context, actor *auth.Principal, number string, version int64, approve bool, reason, lang string) (*store.Ticket, error) {
 	t, err := e.Ticket(ctx, actor, number)
 	if err != nil {
 		return nil, err
@@ -131,30 +156,26 @@ func (e *Engine) Decide(ctx context.Context, actor *auth.Principal, number strin
 	if version != 0 && version != t.Version {
 		return nil, fmt.Errorf("ticket %s is at version %d, not %d: %w", number, t.Version, version, ErrConflict)
 	}
-	pend := pendingOf(t)
-	if pend == nil {
-		return nil, fmt.Errorf("ticket %s waits for no approval: %w", number, ErrNotAllowedNow)
-	}
 	p := e.catalog().Process(t.Process)
-	var tr *definition.Transition
-	if p != nil {
-		tr = p.Transition(pend.Transition)
+	right := decisionRight(actor, t, p)
+	if right.Refusal != nil {
+		return nil, right.Refusal
 	}
-	if tr == nil || tr.Approval == nil {
-		return nil, fmt.Errorf("ticket %s: transition %s no longer needs approval: %w", number, pend.Transition, ErrNotAllowedNow)
-	}
-	step := pend.Steps[len(pend.Approvers)]
-	if !mayApprove(actor, t, pend, step) || contains(pend.Approvers, actor.User) {
-		return nil, fmt.Errorf("approve %s as %s: %w", number, step, ErrForbidden)
-	}
+	pend, tr := right.pending, right.transition
+	step := pend.NextStep()
 	reason = strings.TrimSpace(reason)
+	if reason == "" && (!approve || right.Override) {
+		return nil, invalid("reason", "required", reasonRequired(lang, right.Override))
+	}
 	now := e.stamp()
+	t.Ext[decidersKey] = toAny(appendNew(deciders(t), actor.User))
+	data := map[string]any{"transition": pend.Transition, "step": step}
+	if right.Override {
+		data["override"] = true
+	}
 	if !approve {
-		if reason == "" {
-			return nil, invalid("reason", "required", commentRequired(lang))
-		}
 		delete(t.Ext, "approval")
-		data := map[string]any{"transition": pend.Transition, "step": step, "reason": reason}
+		data["reason"] = reason
 		if to := tr.Approval.RejectTo.Value; to != "" {
 			if s := p.State(to); s != nil {
 				data["from"], data["to"] = t.State, to
@@ -169,7 +190,6 @@ func (e *Engine) Decide(ctx context.Context, actor *auth.Principal, number strin
 		return t, nil
 	}
 	approvers := append(pend.Approvers, actor.User)
-	data := map[string]any{"transition": pend.Transition, "step": step}
 	if reason != "" {
 		data["comment"] = reason
 	}
@@ -188,48 +208,123 @@ func (e *Engine) Decide(ctx context.Context, actor *auth.Principal, number strin
 	return e.apply(ctx, actor, t, p, tr, nil, pend.Comment, EntryApproved, data)
 }
 
-// MayDecide reports whether actor may approve or reject the step the
-// ticket's pending approval waits for now.
-func MayDecide(actor *auth.Principal, t *store.Ticket) bool {
-	pend := pendingOf(t)
-	if pend == nil || len(pend.Approvers) >= len(pend.Steps) || actor == nil {
-		return false
-	}
-	return mayApprove(actor, t, pend, pend.Steps[len(pend.Approvers)]) && !contains(pend.Approvers, actor.User)
+// decidersKey keeps, in the ticket's ext, everyone who decided a step of
+// one of its approvals: they keep seeing the ticket.
+const decidersKey = "deciders"
+
+// DecisionRight is what an actor may do about the step a ticket's pending
+// approval waits for.
+type DecisionRight struct {
+	// May: the actor may approve or reject the step now.
+	May bool
+	// Override: the actor may only as an administrator's override, which
+	// needs a reason and is marked in the history.
+	Override bool
+	// Refusal says why not, when an approval is pending and May is false.
+	Refusal *Refusal
+
+	pending    *Pending
+	transition *definition.Transition
 }
 
-// mayApprove: a holder of the step's role; for a "manager" step the
-// requester's line manager recorded with the request.
-func mayApprove(actor *auth.Principal, t *store.Ticket, pend *Pending, role string) bool {
-	if actor == nil {
-		return false
+// Decision tells what actor may do about the step t's pending approval
+// waits for; the zero DecisionRight when it waits for none.
+func (e *Engine) Decision(actor *auth.Principal, t *store.Ticket) DecisionRight {
+	if pendingOf(t) == nil {
+		return DecisionRight{}
 	}
-	if actor.Admin {
-		return true
+	return decisionRight(actor, t, e.catalog().Process(t.Process))
+}
+
+func decisionRight(actor *auth.Principal, t *store.Ticket, p *definition.Process) DecisionRight {
+	pend := pendingOf(t)
+	if pend == nil || len(pend.Approvers) >= len(pend.Steps) {
+		return DecisionRight{Refusal: notNow(ReasonNoApprovalPending, fmt.Sprintf("ticket %s waits for no approval", t.Number))}
 	}
-	if actor.User == t.Requester {
-		return false // nobody approves their own request
+	var tr *definition.Transition
+	if p != nil {
+		tr = p.Transition(pend.Transition)
 	}
+	if tr == nil || tr.Approval == nil {
+		return DecisionRight{Refusal: notNow(ReasonApprovalDropped,
+			fmt.Sprintf("ticket %s: transition %s no longer needs approval", t.Number, pend.Transition), "transition", pend.Transition)}
+	}
+	step := pend.NextStep()
+	right := DecisionRight{pending: pend, transition: tr}
+	switch {
+	case actor == nil:
+		right.Refusal = forbidden(ReasonRoleRequired, "a citizen decides no approval", "roles", []string{step})
+	case actor.User == t.Requester:
+		right.Refusal = forbidden(ReasonSelfApproval, fmt.Sprintf("%s requested %s and decides none of its approvals", actor.User, t.Number))
+	case contains(pend.Approvers, actor.User):
+		right.Refusal = forbidden(ReasonAlreadyApproved, fmt.Sprintf("%s approved an earlier step of %s", actor.User, t.Number), "step", step)
+	case namedBy(actor, pend, step):
+		right.May = true
+	case actor.Admin && p.AdminOverride:
+		right.May, right.Override = true, true
+	default:
+		right.Refusal = forbidden(ReasonRoleRequired, fmt.Sprintf("%s may not decide step %s of %s", actor.User, step, t.Number), "roles", []string{step})
+	}
+	return right
+}
+
+// namedBy: the actor is whom the step names, a holder of its role; for a
+// "manager" step the requester's line manager recorded with the request.
+// Being an administrator is no such role.
+func namedBy(actor *auth.Principal, pend *Pending, role string) bool {
 	if role == ManagerRole {
 		return pend.Manager != "" && actor.User == pend.Manager
 	}
 	return actor.HasRole(role)
 }
 
+// NextStep is the role whose approval the request waits for now.
+func (p *Pending) NextStep() string {
+	if len(p.Approvers) < len(p.Steps) {
+		return p.Steps[len(p.Approvers)]
+	}
+	return ""
+}
+
+// deciders are those who decided a step of one of t's approvals.
+func deciders(t *store.Ticket) []string { return anyStrings(canonical(t.Ext[decidersKey])) }
+
+// decided reports whether user decided a step of one of t's approvals.
+func decided(t *store.Ticket, user string) bool {
+	return user != "" && contains(deciders(t), user)
+}
+
+func reasonRequired(lang string, override bool) string {
+	switch {
+	case override && lang == "en":
+		return "Please give the reason for deciding in place of the approvers."
+	case override:
+		return "Bitte begründen Sie, warum Sie anstelle der Genehmigenden entscheiden."
+	}
+	return commentRequired(lang)
+}
+
+func appendNew(list []string, s string) []string {
+	if contains(list, s) {
+		return list
+	}
+	return append(list, s)
+}
+
 // managerOf returns the line manager of a user from the user directory.
 func (e *Engine) managerOf(ctx context.Context, user string) (string, error) {
 	if e.users == nil || user == "" {
-		return "", fmt.Errorf("the approval needs the requester's manager, and no user directory is configured: %w", ErrNotAllowedNow)
+		return "", notNow(ReasonNoManager, "the approval needs the requester's manager, and no user directory is configured", "requester", user)
 	}
 	u, err := e.users.User(ctx, user)
 	if errors.Is(err, auth.ErrUserNotFound) {
-		return "", fmt.Errorf("the approval needs the manager of %s, who is no user: %w", user, ErrNotAllowedNow)
+		return "", notNow(ReasonNoManager, fmt.Sprintf("the approval needs the manager of %s, who is no user", user), "requester", user)
 	}
 	if err != nil {
 		return "", fmt.Errorf("engine: manager of %s: %w", user, err)
 	}
 	if u.Manager == "" {
-		return "", fmt.Errorf("the approval needs the manager of %s, and none is on record: %w", user, ErrNotAllowedNow)
+		return "", notNow(ReasonNoManager, fmt.Sprintf("the approval needs the manager of %s, and none is on record", user), "requester", user)
 	}
 	return u.Manager, nil
 }

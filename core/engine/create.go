@@ -218,7 +218,8 @@ func (e *Engine) Ticket(ctx context.Context, actor *auth.Principal, number strin
 }
 
 // maySee: the requester, the assignee, members of the ticket's team,
-// holders of ticket.read_all, and the manager a pending approval waits for.
+// holders of ticket.read_all, the manager a pending approval waits for,
+// and whoever decided a step of one of its approvals.
 func maySee(actor *auth.Principal, t *store.Ticket) bool {
 	if actor == nil {
 		return false
@@ -229,7 +230,7 @@ func maySee(actor *auth.Principal, t *store.Ticket) bool {
 		return true
 	}
 	p := pendingOf(t)
-	return p != nil && p.Manager == actor.User
+	return p != nil && p.Manager == actor.User || decided(t, actor.User)
 }
 
 func actorName(actor *auth.Principal) string {

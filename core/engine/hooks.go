@@ -283,7 +283,7 @@ func (e *Engine) guardScript(ctx context.Context, actor *auth.Principal, cat *de
 	if reason == "" {
 		reason = "its rule does not allow it now"
 	}
-	return fmt.Errorf("transition %s: %s: %w", tr.ID.Value, reason, ErrNotAllowedNow)
+	return notNow(ReasonRuleRefused, fmt.Sprintf("transition %s: %s", tr.ID.Value, reason), "script", tr.GuardScript.Value, "message", res.Message)
 }
 
 // transitionHooks runs validate, compute and the before hooks of tr on t,

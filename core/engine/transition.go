@@ -56,35 +56,27 @@ func (e *Engine) Transition(ctx context.Context, actor *auth.Principal, number s
 	cat := e.catalog()
 	p := cat.Process(t.Process)
 	if p == nil {
-		return nil, fmt.Errorf("ticket %s: process %s is no longer defined: %w", number, t.Process, ErrNotAllowedNow)
+		return nil, notNow(ReasonProcessUndefined, fmt.Sprintf("ticket %s: process %s is no longer defined", number, t.Process), "process", t.Process)
 	}
 	tr := p.Transition(req.Transition)
 	if tr == nil {
 		return nil, fmt.Errorf("transition %q of %s: %w", req.Transition, p.ID.Value, ErrNotFound)
 	}
-	if !mayRun(actor, t, tr) {
-		return nil, fmt.Errorf("transition %s: %w", tr.ID.Value, ErrForbidden)
+	if r := transitionRefusal(actor, t, p, tr); r != nil {
+		return nil, r
 	}
-	if !p.StartsFrom(tr, t.State) {
-		return nil, fmt.Errorf("transition %s from state %s: %w", tr.ID.Value, t.State, ErrNotAllowedNow)
-	}
-	if p.State(tr.To.Value) == nil {
-		return nil, fmt.Errorf("transition %s leads to unknown state %s: %w", tr.ID.Value, tr.To.Value, ErrNotAllowedNow)
-	}
-	if pendingOf(t) != nil {
-		// Waiting for approvers blocks the workflow, except for ending
-		// the ticket (a requester withdraws the request).
-		if !p.State(tr.To.Value).Final() {
-			return nil, fmt.Errorf("ticket %s waits for an approval: %w", number, ErrNotAllowedNow)
-		}
+	entryData := map[string]any{}
+	if pend := pendingOf(t); pend != nil {
+		// Ending the ticket withdraws the request; the history says so.
 		delete(t.Ext, "approval")
+		entryData[ApprovalWithdrawnKey] = map[string]any{"transition": pend.Transition, "steps": toAny(pend.Steps), "approvers": toAny(pend.Approvers)}
 	}
 	comment := strings.TrimSpace(req.Comment)
 	if tr.Comment == "required" && comment == "" {
 		return nil, invalid("comment", "required", commentRequired(req.Lang))
 	}
 	if req.InternalComment && comment != "" && !actor.HasPermission("ticket.comment_internal") {
-		return nil, fmt.Errorf("internal comment on %s: %w", number, ErrForbidden)
+		return nil, forbidden(ReasonPermissionRequired, fmt.Sprintf("internal comment on %s", number), "permission", "ticket.comment_internal")
 	}
 
 	var formData map[string]any
@@ -100,8 +92,8 @@ func (e *Engine) Transition(ctx context.Context, actor *auth.Principal, number s
 		}
 	}
 	merged := mergeData(t.Data, formData)
-	if tr.Guard != nil && !form.EvalCondition(tr.Guard, merged) {
-		return nil, fmt.Errorf("transition %s: its condition does not hold: %w", tr.ID.Value, ErrNotAllowedNow)
+	if r := guardRefusal(tr, merged); r != nil {
+		return nil, r
 	}
 	if err := e.guardScript(ctx, actor, cat, t, tr, formData, req.Lang); err != nil {
 		return nil, err
@@ -115,7 +107,6 @@ func (e *Engine) Transition(ctx context.Context, actor *auth.Principal, number s
 		}
 		return out, err
 	}
-	entryData := map[string]any{}
 	if len(formData) > 0 {
 		entryData["data"] = formData
 	}

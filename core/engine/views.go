@@ -18,8 +18,10 @@ func (e *Engine) Form(cat *definition.Catalog, id string) (*form.Compiled, error
 }
 
 // Transitions returns the transitions of t's process that actor may run
-// from t's current state, in definition order. Pages offer these; running
-// one is still checked by Transition.
+// from t's current state, in definition order, as far as it can be told
+// before the transition's form is filled (Options says why the others
+// cannot run). Pages offer these; running one is still checked by
+// Transition.
 func (e *Engine) Transitions(actor *auth.Principal, t *store.Ticket) []*definition.Transition {
 	p := e.catalog().Process(t.Process)
 	if p == nil || actor == nil {
@@ -28,7 +30,7 @@ func (e *Engine) Transitions(actor *auth.Principal, t *store.Ticket) []*definiti
 	var out []*definition.Transition
 	for i := range p.Transitions {
 		tr := &p.Transitions[i]
-		if mayRun(actor, t, tr) && p.StartsFrom(tr, t.State) {
+		if transitionRefusal(actor, t, p, tr) == nil {
 			out = append(out, tr)
 		}
 	}

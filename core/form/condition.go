@@ -47,6 +47,48 @@ func EvalConditionEntry(c *definition.Condition, data map[string]any, group stri
 	return evalCondition(c, data, scope{group: group, index: index, set: true})
 }
 
+// FailingField names the field that makes c fail for data: the first leaf
+// of an `all` that fails, the first of an `any` when none holds, the first
+// field a `not` negates. It is "" when c holds.
+func FailingField(c *definition.Condition, data map[string]any) string {
+	if EvalCondition(c, data) {
+		return ""
+	}
+	return failingField(c, data)
+}
+
+func failingField(c *definition.Condition, data map[string]any) string {
+	switch {
+	case c.All != nil:
+		for _, sub := range c.All {
+			if !EvalCondition(sub, data) {
+				return failingField(sub, data)
+			}
+		}
+	case c.Any != nil:
+		if len(c.Any) > 0 {
+			return failingField(c.Any[0], data)
+		}
+	case c.Not != nil:
+		return firstField(c.Not)
+	}
+	return c.Field.Value
+}
+
+// firstField is the first field c mentions.
+func firstField(c *definition.Condition) string {
+	for _, list := range [][]*definition.Condition{c.All, c.Any, {c.Not}} {
+		for _, sub := range list {
+			if sub != nil {
+				if f := firstField(sub); f != "" {
+					return f
+				}
+			}
+		}
+	}
+	return c.Field.Value
+}
+
 // scope narrows paths into one group to one of its entries.
 type scope struct {
 	group string

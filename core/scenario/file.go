@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"vorgang/core/engine"
 )
 
 // Suite is one scenario file: the people and things its scenarios share,
@@ -154,17 +156,21 @@ type CommentExpect struct {
 	By       string `yaml:"by"`
 }
 
-// ExpectedError is the error a step must fail with: a code
-// (validation_failed, not_found, forbidden, conflict, not_allowed_now),
-// for validation_failed the fields in error, and words of the message.
+// ExpectedError is the error a step must fail with: a code — a kind
+// (validation_failed, not_found, forbidden, conflict, not_allowed_now) or
+// the reason code of a refusal (approval_pending, role_required, …, which
+// says more than its kind) — for validation_failed the fields in error,
+// for a reason code the parameters that must match, and words of the
+// message.
 type ExpectedError struct {
-	Code    string   `yaml:"code"`
-	Fields  []string `yaml:"fields"`
-	Message string   `yaml:"message"`
+	Code    string         `yaml:"code"`
+	Fields  []string       `yaml:"fields"`
+	Params  map[string]any `yaml:"params"`
+	Message string         `yaml:"message"`
 }
 
 // Codes of ExpectedError.
-var errorCodes = []string{"validation_failed", "not_found", "forbidden", "conflict", "not_allowed_now"}
+var errorCodes = append([]string{"validation_failed", "not_found", "forbidden", "conflict", "not_allowed_now"}, engine.ReasonCodes()...)
 
 // Parse reads a scenario file. Errors are path:line:col: message.
 func Parse(path string, data []byte) (*Suite, error) {
@@ -519,7 +525,7 @@ func (p parser) expectedError(n *yaml.Node) (*ExpectedError, error) {
 	if n.Kind == yaml.ScalarNode {
 		e.Code = n.Value
 	} else {
-		if err := p.keys(n, "code", "fields", "message"); err != nil {
+		if err := p.keys(n, "code", "fields", "params", "message"); err != nil {
 			return nil, err
 		}
 		if err := p.decode(n, &e); err != nil {
@@ -531,6 +537,9 @@ func (p parser) expectedError(n *yaml.Node) (*ExpectedError, error) {
 	}
 	if len(e.Fields) > 0 && e.Code != "validation_failed" {
 		return nil, p.errorf(n, "error fields go with code validation_failed")
+	}
+	if len(e.Params) > 0 && !engine.IsReasonCode(e.Code) {
+		return nil, p.errorf(n, "error params go with the reason code of a refusal (%s)", strings.Join(engine.ReasonCodes(), ", "))
 	}
 	return &e, nil
 }

@@ -246,7 +246,19 @@ func (r *runner) checkError(st *Step, err error, fail failFunc) bool {
 		return false
 	}
 	got := errorCode(err)
-	if got != want.Code {
+	refusal := engine.AsRefusal(err)
+	if refusal != nil {
+		// A kind matches every refusal of that kind; a reason code only
+		// itself.
+		if want.Code != got && want.Code != refusal.Code {
+			fail(st.Pos, "error: want %s, got %s (%s): %v", want.Code, got, refusal.Code, describe(err))
+			return false
+		}
+		if msg := paramMismatch(want.Params, refusal.Params); msg != "" {
+			fail(st.Pos, "error %s: %s: %v", refusal.Code, msg, describe(err))
+			return false
+		}
+	} else if got != want.Code {
 		fail(st.Pos, "error: want %s, got %s: %v", want.Code, got, describe(err))
 		return false
 	}
@@ -290,4 +302,36 @@ func errorCode(err error) string {
 // storeTicket reads a ticket without permission checks.
 func (r *runner) storeTicket(ctx context.Context, number string) (*store.Ticket, error) {
 	return r.w.store.Ticket(ctx, number)
+}
+
+// paramMismatch compares the parameters a scenario expects of a refusal
+// with those it carries: each expected one must be there with the same
+// value (lists in the same order). It returns what differs, or "".
+func paramMismatch(want, got map[string]any) string {
+	for _, k := range sortedKeys(want) {
+		g, ok := got[k]
+		if !ok {
+			return fmt.Sprintf("param %s: want %s, got none (the refusal has %s)", k, paramText(want[k]), strings.Join(sortedKeys(got), ", "))
+		}
+		if paramText(want[k]) != paramText(g) {
+			return fmt.Sprintf("param %s: want %s, got %s", k, paramText(want[k]), paramText(g))
+		}
+	}
+	return ""
+}
+
+// paramText writes a parameter value the same way whether it came from
+// YAML or from the engine: scalars as text, lists as [a b].
+func paramText(v any) string {
+	switch x := v.(type) {
+	case []string:
+		return "[" + strings.Join(x, " ") + "]"
+	case []any:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = fmt.Sprint(e)
+		}
+		return "[" + strings.Join(parts, " ") + "]"
+	}
+	return fmt.Sprint(v)
 }

@@ -228,26 +228,34 @@ scenarios:
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			suite, err := scenario.Parse("mini_test.yaml", []byte(tt.file))
-			if err != nil {
-				t.Fatal(err)
-			}
-			res := suite.Run(t.Context(), cat, scenario.Options{})[0]
-			if len(tt.want) == 0 {
-				if res.Failed() {
-					t.Fatalf("failed:\n%s", strings.Join(res.Failures, "\n"))
-				}
-				return
-			}
-			if len(res.Failures) != len(tt.want) {
-				t.Fatalf("got %d failures, want %d:\n%s", len(res.Failures), len(tt.want), strings.Join(res.Failures, "\n"))
-			}
-			for i, want := range tt.want {
-				if !strings.Contains(res.Failures[i], want) {
-					t.Errorf("failure %d = %q, want it to contain %q", i, res.Failures[i], want)
-				}
-			}
+			runAndCompare(t, cat, tt.file, tt.want)
 		})
+	}
+}
+
+// runAndCompare runs the first scenario of file: it passes when want is
+// empty, else it fails with exactly as many lines, each containing its
+// part of want.
+func runAndCompare(t *testing.T, cat *definition.Catalog, file string, want []string) {
+	t.Helper()
+	suite, err := scenario.Parse("mini_test.yaml", []byte(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := suite.Run(t.Context(), cat, scenario.Options{})[0]
+	if len(want) == 0 {
+		if res.Failed() {
+			t.Fatalf("failed:\n%s", strings.Join(res.Failures, "\n"))
+		}
+		return
+	}
+	if len(res.Failures) != len(want) {
+		t.Fatalf("got %d failures, want %d:\n%s", len(res.Failures), len(want), strings.Join(res.Failures, "\n"))
+	}
+	for i, w := range want {
+		if !strings.Contains(res.Failures[i], w) {
+			t.Errorf("failure %d = %q, want it to contain %q", i, res.Failures[i], w)
+		}
 	}
 }
 
@@ -312,4 +320,66 @@ func TestParseYAMLSyntaxError(t *testing.T) {
 	if err == nil || !strings.HasPrefix(err.Error(), "f_test.yaml:1:1: did not find") {
 		t.Fatalf("err = %v, want a line and the parser message", err)
 	}
+}
+
+// TestRunExpectsRefusalReasons: a step may expect a refusal by its reason
+// code and parameters; a kind still matches every refusal of that kind,
+// and a wrong reason or parameter fails with what came instead.
+func TestRunExpectsRefusalReasons(t *testing.T) {
+	cat := compile(t, miniDesk)
+	const users = miniUsers + "  - {name: olaf}\n"
+	const opened = `scenarios:
+  - name: refusals
+    clock: 2026-11-23T08:00:00+01:00
+    steps:
+      - {as: anna, open: mini, data: {summary: Erster Fall, kind: a}}
+      - {as: anna, run: approve}
+`
+	tests := []struct {
+		name, steps string
+		want        []string
+	}{
+		{"reasons and params hold", `      - {as: anna, decide: approve, error: self_approval}
+      - {as: anna, decide: approve, error: forbidden}
+      - as: ben
+        decide: approve
+        error: {code: role_required, params: {roles: [manager]}}
+      - as: anna
+        run: approve
+        error: {code: approval_pending, params: {step: manager, transition: approve}, message: waits for an approval}
+      - {as: lena, decide: approve, expect: {state: approved}}
+      - {as: lena, decide: approve, error: no_approval_pending}
+      - as: anna
+        run: finish
+        error: {code: role_required, params: {roles: [mini-agent]}}
+      - {as: olaf, open: mini, data: {summary: Ohne Chef, kind: a}}
+      - as: olaf
+        run: approve
+        error: {code: no_manager, params: {requester: olaf}}
+`, nil},
+		{"another reason", `      - {as: ben, run: finish, data: {note: x}, error: guard_failed}
+`, []string{"step 3 (ben runs finish): error: want guard_failed, got not_allowed_now (approval_pending)"}},
+		{"another parameter", `      - as: ben
+        run: finish
+        data: {note: x}
+        error: {code: approval_pending, params: {step: mini-lead}}
+`, []string{"step 3 (ben runs finish): error approval_pending: param step: want mini-lead, got manager"}},
+		{"a parameter the refusal does not have", `      - as: ben
+        run: finish
+        data: {note: x}
+        error: {code: approval_pending, params: {field: note}}
+`, []string{"param field: want note, got none (the refusal has step, transition)"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			runAndCompare(t, cat, users+opened+tt.steps, tt.want)
+		})
+	}
+
+	t.Run("params only go with a reason code", func(t *testing.T) {
+		_, err := scenario.Parse("f_test.yaml", []byte(opened+"      - {as: ben, run: finish, error: {code: forbidden, params: {roles: [x]}}}\n"))
+		if err == nil || !strings.Contains(err.Error(), "f_test.yaml:7:39: error params go with the reason code of a refusal") {
+			t.Fatalf("err = %v", err)
+		}
+	})
 }

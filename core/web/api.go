@@ -100,6 +100,8 @@ func engineError(err error) error {
 	switch {
 	case errors.As(err, &verr):
 		return validationFailed(err, verr.Fields)
+	case engine.AsRefusal(err) != nil:
+		return refusalError(engine.AsRefusal(err), err)
 	case errors.Is(err, engine.ErrNotFound):
 		return &Error{Status: http.StatusNotFound, Code: CodeNotFound, Cause: err}
 	case errors.Is(err, engine.ErrForbidden):

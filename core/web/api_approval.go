@@ -2,6 +2,9 @@ package web
 
 import (
 	"github.com/gofiber/fiber/v2"
+
+	"vorgang/core/auth"
+	"vorgang/core/definition"
 )
 
 type decisionRequest struct {
@@ -26,12 +29,25 @@ func (a *api) decide(c *fiber.Ctx, approve bool) error {
 		return err
 	}
 	text := req.Comment
-	if !approve {
+	if !approve || req.Reason != "" && text == "" {
+		// An approval by an administrator's override needs a reason,
+		// sent as either.
 		text = req.Reason
 	}
 	t, err := a.Engine.Decide(c.UserContext(), p, c.Params("number"), req.Version, approve, text, langOf(c))
 	if err != nil {
-		return engineError(err)
+		return a.explainedError(c, p, err)
 	}
 	return c.JSON(ticketJSON(t, nil))
+}
+
+// explainedError maps an engine error of a request on the ticket in the
+// path; a refusal's sentence names the roles, states and fields of the
+// ticket's process by their titles.
+func (a *api) explainedError(c *fiber.Ctx, actor *auth.Principal, err error) error {
+	var cat *definition.Catalog
+	if a.Catalog != nil {
+		cat = a.Catalog()
+	}
+	return explainedFor(c.UserContext(), a.Engine, cat, actor, c.Params("number"), engineError(err))
 }

@@ -2,7 +2,10 @@ package web_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
+
+	"vorgang/core/auth"
 )
 
 // TestAPIAuthorizationMatrix runs every ticket route as every kind of
@@ -105,6 +108,148 @@ func TestAPIListAuthorization(t *testing.T) {
 			status, body := env.call(t, tt.user, "GET", "/api/v1/tickets?"+tt.query, nil)
 			if status != tt.status {
 				t.Fatalf("status %d, want %d: %v", status, tt.status, body)
+			}
+		})
+	}
+}
+
+// TestAPIApprovalAuthorizationMatrix: who may decide a pending approval.
+// Only those the step names: the requester's manager for a "manager" step,
+// a holder of the role otherwise — not an administrator (the process
+// declares no override), and never the requester, whatever their roles.
+// A refusal names its reason; whoever decided keeps seeing the ticket.
+func TestAPIApprovalAuthorizationMatrix(t *testing.T) {
+	env := newAPIEnvUsers(t, []auth.NewUser{
+		{Name: "mara"},                                 // anna's manager, nothing else
+		{Name: "anna", Manager: "mara"},                // staff without roles
+		{Name: "ben", Teams: []string{"it-1st-level"}}, // IT first level
+		{Name: "tim", Roles: []string{"team-lead"}},    // approves small purchases
+		{Name: "root", Roles: []string{"admin"}},
+		{Name: "rita", Roles: []string{"admin", "team-lead"}, Manager: "mara"}, // an admin who is a team lead too
+	})
+	laptop := map[string]any{"summary": "Notebook für Außentermine", "item": "laptop", "laptop_model": "mobile",
+		"justification": "Zwei Tage pro Woche Ortstermine."}
+	headsets := map[string]any{"summary": "Headsets", "purpose": "Telefonberatung.", "cost_centre": "KST-4711",
+		"items": []any{map[string]any{"article": "Headset", "quantity": 2, "unit_price": 90}}}
+	type ticket struct{ requester, process, submit string }
+	tickets := map[string]ticket{
+		"anna's laptop (manager step)":     {"anna", "it-request", "submit"},
+		"anna's headsets (team lead step)": {"anna", "procurement-order", "submit"},
+		"rita's laptop (manager step)":     {"rita", "it-request", "submit"},
+		"rita's headsets (team lead step)": {"rita", "procurement-order", "submit"},
+	}
+	tests := []struct {
+		caller, ticket string
+		status         int
+		code           string
+	}{
+		{"anna", "anna's laptop (manager step)", 403, "self_approval"},
+		{"mara", "anna's laptop (manager step)", 200, ""},
+		{"root", "anna's laptop (manager step)", 403, "role_required"}, // an admin decides no step
+		{"tim", "anna's laptop (manager step)", 403, "role_required"},
+		{"ben", "anna's laptop (manager step)", 403, "role_required"},
+		{"anna", "anna's headsets (team lead step)", 403, "self_approval"},
+		{"tim", "anna's headsets (team lead step)", 200, ""},
+		{"root", "anna's headsets (team lead step)", 403, "role_required"},
+		{"rita", "anna's headsets (team lead step)", 200, ""},              // as a team lead, not as an admin
+		{"rita", "rita's headsets (team lead step)", 403, "self_approval"}, // an admin's own request
+		{"tim", "rita's headsets (team lead step)", 200, ""},
+		{"rita", "rita's laptop (manager step)", 403, "self_approval"},
+		{"mara", "rita's laptop (manager step)", 200, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.caller+" approves "+tt.ticket, func(t *testing.T) {
+			tk := tickets[tt.ticket]
+			data := laptop
+			if tk.process == "procurement-order" {
+				data = headsets
+			}
+			status, created := env.call(t, tk.requester, "POST", "/api/v1/tickets", map[string]any{"process": tk.process, "data": data})
+			if status != 201 {
+				t.Fatalf("create: %d %v", status, created)
+			}
+			number := created["number"].(string)
+			if status, body := env.call(t, tk.requester, "POST", "/api/v1/tickets/"+number+"/transitions/"+tk.submit, map[string]any{}); status != 200 || body["approval"] == nil {
+				t.Fatalf("submit: %d %v", status, body)
+			}
+			status, body := env.call(t, tt.caller, "POST", "/api/v1/tickets/"+number+"/approve", map[string]any{"comment": "passt"})
+			if status != tt.status {
+				t.Fatalf("approve = %d, want %d: %v", status, tt.status, body)
+			}
+			if tt.code != "" {
+				e, _ := body["error"].(map[string]any)
+				if e["code"] != tt.code || e["message"] == "" {
+					t.Fatalf("error = %v, want code %s with a message", e, tt.code)
+				}
+				_, after := env.call(t, "root", "GET", "/api/v1/tickets/"+number, nil)
+				if after["version"] != float64(2) {
+					t.Errorf("a refused approval changed the ticket: %v", after)
+				}
+				return
+			}
+			if body["state"] != "approved" {
+				t.Errorf("after the approval: %v", body)
+			}
+			if status, _ := env.call(t, tt.caller, "GET", "/api/v1/tickets/"+number, nil); status != 200 {
+				t.Errorf("the approver lost sight of the ticket: %d", status)
+			}
+		})
+	}
+}
+
+// TestAPIRefusalsSayWhy: a refusal answers its status, its reason code,
+// the parameters and a sentence in the caller's language that names the
+// roles, states and fields by their titles.
+func TestAPIRefusalsSayWhy(t *testing.T) {
+	env := newAPIEnvUsers(t, []auth.NewUser{
+		{Name: "anna"},
+		{Name: "tim", Roles: []string{"team-lead"}},
+	})
+	headsets := map[string]any{"summary": "Headsets", "purpose": "Telefonberatung.", "cost_centre": "KST-4711",
+		"items": []any{map[string]any{"article": "Headset", "quantity": 2, "unit_price": 90}}}
+	_, created := env.call(t, "anna", "POST", "/api/v1/tickets", map[string]any{"process": "procurement-order", "data": headsets})
+	order := "/api/v1/tickets/" + created["number"].(string)
+	_, created = env.call(t, "anna", "POST", "/api/v1/tickets", map[string]any{"process": "it-request", "data": map[string]any{
+		"summary": "Zugang", "item": "account", "application": "vois", "justification": "Vertretung."}})
+	request := "/api/v1/tickets/" + created["number"].(string)
+	if status, body := env.call(t, "anna", "POST", order+"/transitions/submit", map[string]any{}); status != 200 {
+		t.Fatalf("submit: %d %v", status, body)
+	}
+	tests := []struct {
+		name, user, path string
+		body             map[string]any
+		lang             string
+		status           int
+		code             string
+		params           string // fmt of the params
+		words            string // a title the message names
+	}{
+		{"approval pending", "anna", order + "/transitions/submit", map[string]any{}, "de", 422, "approval_pending",
+			"map[step:team-lead transition:submit]", "Sachgebietsleitung"},
+		{"approval pending, English", "anna", order + "/transitions/submit", map[string]any{}, "en", 422, "approval_pending",
+			"map[step:team-lead transition:submit]", "Team lead"},
+		{"role required", "tim", order + "/transitions/order", map[string]any{"data": map[string]any{"order_number": "1"}}, "de", 403, "role_required",
+			"map[roles:[procurement-officer]]", "Zentrale Vergabestelle"},
+		{"state mismatch", "anna", order + "/transitions/receive", map[string]any{}, "de", 422, "state_mismatch",
+			"map[from:[ordered partly_delivered] state:draft]", "Teilweise geliefert"},
+		{"no manager", "anna", request + "/transitions/submit", map[string]any{}, "de", 422, "no_manager",
+			"map[requester:anna]", "Führungskraft"},
+		{"self approval", "anna", order + "/approve", map[string]any{}, "en", 403, "self_approval", "map[]", ""},
+		{"no approval pending", "tim", request + "/approve", map[string]any{}, "de", 422, "no_approval_pending", "map[]", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			status, body := env.call(t, tt.user, "POST", tt.path, tt.body, "Accept-Language", tt.lang)
+			e, _ := body["error"].(map[string]any)
+			if status != tt.status || e["code"] != tt.code {
+				t.Fatalf("%d %v, want %d %s", status, e, tt.status, tt.code)
+			}
+			params, _ := e["params"].(map[string]any)
+			if got := fmt.Sprint(params); got != tt.params && !(tt.params == "map[]" && params == nil) {
+				t.Errorf("params = %s, want %s", got, tt.params)
+			}
+			if msg, _ := e["message"].(string); msg == "" || !strings.Contains(msg, tt.words) {
+				t.Errorf("message %q does not name %q", msg, tt.words)
 			}
 		})
 	}

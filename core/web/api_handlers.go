@@ -178,7 +178,7 @@ func (a *api) transition(c *fiber.Ctx) error {
 	t, err := a.Engine.Transition(c.UserContext(), p, c.Params("number"), engine.TransitionRequest{
 		Transition: c.Params("transition"), Version: req.Version, Data: req.Data, Comment: req.Comment, InternalComment: req.Internal, Lang: langOf(c)})
 	if err != nil {
-		return engineError(err)
+		return a.explainedError(c, p, err)
 	}
 	return c.JSON(ticketJSON(t, nil))
 }

@@ -37,6 +37,22 @@ type extraUser struct {
 
 func newAPIEnv(t *testing.T, extra ...extraUser) *apiEnv {
 	t.Helper()
+	users := []auth.NewUser{
+		{Name: "anna", Password: "Sommerfest-2026"},
+		{Name: "ben", Teams: []string{"it-1st-level"}},
+		{Name: "carla", Teams: []string{"it-2nd-level"}},
+		{Name: "root", Roles: []string{"admin"}},
+	}
+	for _, x := range extra {
+		users = append(users, auth.NewUser{Name: x.name, Roles: x.roles, Teams: x.teams})
+	}
+	return newAPIEnvUsers(t, users)
+}
+
+// newAPIEnvUsers is an apiEnv with exactly these users, in this order
+// (a manager before those who report to them).
+func newAPIEnvUsers(t *testing.T, users []auth.NewUser) *apiEnv {
+	t.Helper()
 	cat := compileDesks(t, shippedDeskFiles(t))
 	catalog := func() *definition.Catalog { return cat }
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -54,15 +70,6 @@ func newAPIEnv(t *testing.T, extra ...extraUser) *apiEnv {
 		t.Fatal(err)
 	}
 	env := &apiEnv{tokens: map[string]string{}}
-	users := []auth.NewUser{
-		{Name: "anna", Password: "Sommerfest-2026"},
-		{Name: "ben", Teams: []string{"it-1st-level"}},
-		{Name: "carla", Teams: []string{"it-2nd-level"}},
-		{Name: "root", Roles: []string{"admin"}},
-	}
-	for _, x := range extra {
-		users = append(users, auth.NewUser{Name: x.name, Roles: x.roles, Teams: x.teams})
-	}
 	for _, u := range users {
 		if _, err := authn.CreateUser(t.Context(), u); err != nil {
 			t.Fatal(err)
@@ -216,8 +223,8 @@ func TestAPIScenario(t *testing.T) {
 				t.Errorf("my requests = %v", b)
 			}
 		}},
-		{"requester may not start", "anna", "POST", "/api/v1/tickets/INC-2026-000001/transitions/start", map[string]any{"version": 1}, nil, 403, "forbidden", nil},
-		{"not from this state", "ben", "POST", "/api/v1/tickets/INC-2026-000001/transitions/close", map[string]any{}, nil, 422, "not_allowed_now", nil},
+		{"requester may not start", "anna", "POST", "/api/v1/tickets/INC-2026-000001/transitions/start", map[string]any{"version": 1}, nil, 403, "role_required", nil},
+		{"not from this state", "ben", "POST", "/api/v1/tickets/INC-2026-000001/transitions/close", map[string]any{}, nil, 422, "state_mismatch", nil},
 		{"agent starts", "ben", "POST", "/api/v1/tickets/INC-2026-000001/transitions/start", map[string]any{"version": 1}, nil, 200, "", func(t *testing.T, b map[string]any) {
 			if b["state"] != "in_progress" || b["assignee"] != "ben" || b["version"] != float64(2) {
 				t.Errorf("after start: %v", b)

@@ -77,16 +77,9 @@ func TestAccessibility(t *testing.T) {
 	}
 	_ = root
 	// An order waiting for approval, for the decision form.
-	anna, _ := env.authn.Principal(ctx, "anna")
-	order, err := env.eng.Create(ctx, anna, engine.CreateRequest{Process: "procurement-order", Data: map[string]any{
-		"summary": "Headsets für das Bürgerbüro", "purpose": "Telefonberatung ohne Störgeräusche.", "cost_centre": "KST-4711",
-		"items": []any{map[string]any{"article": "Headset USB", "quantity": 6, "unit_price": 89.9}}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := env.eng.Transition(ctx, anna, order.Number, engine.TransitionRequest{Transition: "submit"}); err != nil {
-		t.Fatal(err)
-	}
+	order := env.submitted(t, "procurement-order", headsetOrder)
+	// One an administrator may decide in the approvers' place.
+	urgent := env.submitted(t, "urgent-purchase", map[string]any{"summary": "Ersatzakku Notebook"})
 	track := "/portal/track/" + citizenTicket.Tracking
 	tickets := "/app/tickets/"
 	pages := []axePage{
@@ -111,8 +104,11 @@ func TestAccessibility(t *testing.T) {
 		{"transition with comment", "ben", tickets + incident.Number + "/transitions/ask_requester", "", ""},
 		{"transition with comment, errors", "ben", tickets + incident.Number + "/transitions/ask_requester", "button.vg-submit", ""},
 		{"resolution form", "ben", tickets + incident.Number + "/transitions/resolve", "", "it-resolution-form"},
-		{"approval decision", "root", tickets + order.Number, "", "approval-decision"},
-		{"approval decision, errors", "root", tickets + order.Number, "button[value=reject]", ""},
+		{"approval decision", "tim", tickets + order.Number, "", "approval-decision"},
+		{"approval decision, errors", "tim", tickets + order.Number, "button[value=reject]", ""},
+		{"pending approval, why not", "anna", tickets + order.Number, "", ""},
+		{"approval override", "root", tickets + urgent.Number, "", ""},
+		{"approval override, errors", "root", tickets + urgent.Number, "button[value=approve]", ""},
 		{"dashboard", "lea", "/app/dashboard", "", "dashboard"},
 		{"admin definitions", "root", "/admin/", "", "admin-definitions"},
 		{"admin process diagram", "root", "/admin/processes/it-incident", "", "admin-process"},

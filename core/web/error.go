@@ -23,9 +23,15 @@ type Error struct {
 	Code    string       `json:"code"`
 	Message string       `json:"message"`
 	Fields  []FieldError `json:"fields,omitempty"`
-	Cause   error        `json:"-"`
+	// Params explain a refusal (role_required, approval_pending, …): the
+	// values its reason code names, in the language of ids.
+	Params map[string]any `json:"params,omitempty"`
+	Cause  error          `json:"-"`
 	// RetryAfter, in seconds, is sent as the Retry-After header when set.
 	RetryAfter int `json:"-"`
+	// names titles the ids of Params in the message; without it ids stand
+	// for themselves.
+	names names
 }
 
 // FieldError names one offending input field, with its own stable code.
@@ -196,7 +202,11 @@ func toAPIError(err error) (*Error, error) {
 // localize fills empty messages from the message table.
 func (e *Error) localize(l lang) {
 	if e.Message == "" {
-		e.Message = message(l, e.Code, e.Status)
+		if msg, ok := refusalText(l, e.Code, e.Params, e.names); ok {
+			e.Message = msg
+		} else {
+			e.Message = message(l, e.Code, e.Status)
+		}
 	}
 	for i := range e.Fields {
 		if e.Fields[i].Message == "" {

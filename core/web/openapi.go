@@ -12,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"vorgang/core/definition"
+	"vorgang/core/engine"
 )
 
 // openapiHandler serves GET /api/v1/openapi.json: an OpenAPI 3.1 document of
@@ -338,9 +339,34 @@ var oaErrorCodes = map[string]string{
 	"unsupported_media_type": "the body is not JSON",
 	"validation_failed":      "data invalid; `fields` names each field with a stable code",
 	"import_failed":          "the file has bad rows; nothing was written; `fields` names each as `LINE:COLUMN` with a stable code",
-	"not_allowed_now":        "the transition cannot run in the ticket's state, or its guard does not hold",
+	"not_allowed_now":        "not possible in the ticket's current state",
 	CodeTooManyRequests:      "login locked; retry after `Retry-After` seconds",
+
+	engine.ReasonRoleRequired:       "the caller holds none of the roles `params.roles`",
+	engine.ReasonTeamRequired:       "the transition is for members of `params.team` who work tickets",
+	engine.ReasonPermissionRequired: "the caller lacks `params.permission`",
+	engine.ReasonStateMismatch:      "the transition does not start from `params.state`, only from `params.from`",
+	engine.ReasonApprovalPending:    "the ticket waits for the approval of `params.step` for `params.transition`",
+	engine.ReasonGuardFailed:        "the transition's guard does not hold for `params.field`",
+	engine.ReasonRuleRefused:        "the transition's guard script `params.script` refused, saying `params.message`",
+	engine.ReasonNoManager:          "the approval needs the manager of `params.requester`, and none is on record",
+	engine.ReasonNoApprovalLevel:    "no level of the approval chain covers `params.amount`",
+	engine.ReasonNoApprovalPending:  "the ticket waits for no approval",
+	engine.ReasonApprovalDropped:    "the pending `params.transition` no longer needs an approval",
+	engine.ReasonSelfApproval:       "the requester never decides a step of their own ticket",
+	engine.ReasonAlreadyApproved:    "the caller approved an earlier step; `params.step` is for someone else",
+	engine.ReasonProcessUndefined:   "the ticket's `params.process` is no longer defined",
+	engine.ReasonStateUndefined:     "the transition leads to `params.state`, which is no longer defined",
 }
+
+// Reason codes of the refusals of transitions and decisions, by status.
+var (
+	oaTransitionForbidden = []string{engine.ReasonRoleRequired, engine.ReasonTeamRequired, engine.ReasonPermissionRequired}
+	oaTransitionNotNow    = []string{"validation_failed", engine.ReasonStateMismatch, engine.ReasonApprovalPending, engine.ReasonGuardFailed,
+		engine.ReasonRuleRefused, engine.ReasonNoManager, engine.ReasonNoApprovalLevel, engine.ReasonProcessUndefined, engine.ReasonStateUndefined}
+	oaDecisionForbidden = []string{engine.ReasonRoleRequired, engine.ReasonSelfApproval, engine.ReasonAlreadyApproved}
+	oaDecisionNotNow    = []string{"validation_failed", engine.ReasonNoApprovalPending, engine.ReasonApprovalDropped}
+)
 
 // oaError is an error response carrying the envelope with one of codes.
 func oaError(codes ...string) oaObj {
@@ -504,8 +530,8 @@ func oaPaths(createBody, transitionBody any, processIDs, transitionIDs []string)
 			"parameters": []any{oaParam("Number"), oaParam("Transition")},
 			"post": oaOp("tickets", "runTransition", "Run a transition", nil,
 				bodyErrors(oaObj{
-					"200": ticket, "403": oaError(CodeForbidden), "404": oaError(CodeNotFound),
-					"409": oaError(CodeConflict), "422": oaError("validation_failed", "not_allowed_now"),
+					"200": ticket, "403": oaError(oaTransitionForbidden...), "404": oaError(CodeNotFound),
+					"409": oaError(CodeConflict), "422": oaError(oaTransitionNotNow...),
 				}),
 				oaObj{
 					"description": "The body's `data` is the transition's form: see the `<process>.<transition>-transition` schemas. " +
@@ -526,11 +552,11 @@ func oaPaths(createBody, transitionBody any, processIDs, transitionIDs []string)
 			"parameters": numberPath,
 			"post": oaOp("tickets", "approveTicket", "Approve the step a pending approval waits for", nil,
 				bodyErrors(oaObj{
-					"200": ticket, "403": oaError(CodeForbidden), "404": oaError(CodeNotFound),
-					"409": oaError(CodeConflict), "422": oaError("validation_failed", "not_allowed_now"),
+					"200": ticket, "403": oaError(oaDecisionForbidden...), "404": oaError(CodeNotFound),
+					"409": oaError(CodeConflict), "422": oaError(oaDecisionNotNow...),
 				}),
 				oaObj{
-					"description": "The last approval runs the transition.",
+					"description": "The last approval runs the transition. Without `version`, an approval that meets a concurrent change is tried again on the new version.",
 					"requestBody": oaBody(oaRef("ApproveRequest"), false),
 				}),
 		},
@@ -538,8 +564,8 @@ func oaPaths(createBody, transitionBody any, processIDs, transitionIDs []string)
 			"parameters": numberPath,
 			"post": oaOp("tickets", "rejectTicket", "Reject the pending approval", nil,
 				bodyErrors(oaObj{
-					"200": ticket, "403": oaError(CodeForbidden), "404": oaError(CodeNotFound),
-					"409": oaError(CodeConflict), "422": oaError("validation_failed", "not_allowed_now"),
+					"200": ticket, "403": oaError(oaDecisionForbidden...), "404": oaError(CodeNotFound),
+					"409": oaError(CodeConflict), "422": oaError(oaDecisionNotNow...),
 				}),
 				oaObj{
 					"description": "Moves the ticket to the approval's `reject_to` state.",
@@ -580,6 +606,8 @@ func oaStaticSchemas() oaObj {
 					"code":    oaObj{"type": "string", "description": "Stable snake_case code clients may branch on."},
 					"message": oaObj{"type": "string", "description": "For people, in the caller's language; may change."},
 					"fields":  oaObj{"type": "array", "items": oaRef("FieldError")},
+					"params": oaObj{"type": "object", "description": "A refusal's parameters, named by its reason code (e.g. `approval_pending`: `step`, `transition`); values are strings or lists of strings.",
+						"additionalProperties": oaObj{"oneOf": []any{oaObj{"type": "string"}, oaObj{"type": "array", "items": oaObj{"type": "string"}}}}},
 				},
 			}},
 		},

@@ -53,7 +53,6 @@ func TestAuthorizationMatrix(t *testing.T) {
 		login    = http.StatusSeeOther // anonymous: sent to the login page
 		forbid   = http.StatusForbidden
 		notFound = http.StatusNotFound
-		notNow   = http.StatusConflict
 	)
 	// want lists the status per user, in the order of users.
 	type route struct {
@@ -72,10 +71,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"/app/new/citizen-report", []int{login, ok, ok, ok, ok, ok, ok}},
 		{itT, []int{login, ok, ok, notFound, notFound, ok, ok}},
 		{czT, []int{login, notFound, notFound, notFound, ok, ok, ok}},
-		{itT + "/transitions/start", []int{login, notNow, ok, notFound, notFound, notNow, ok}},
-		{itT + "/transitions/cancel", []int{login, ok, ok, notFound, notFound, notNow, ok}},
+		// A step the user may not take is refused with the reason (403).
+		{itT + "/transitions/start", []int{login, forbid, ok, notFound, notFound, forbid, ok}},
+		{itT + "/transitions/cancel", []int{login, ok, ok, notFound, notFound, forbid, ok}},
 		{itT + "/transitions/nonexistent", []int{login, notFound, notFound, notFound, notFound, notFound, notFound}},
-		{czT + "/transitions/review", []int{login, notFound, notFound, notFound, ok, notNow, ok}},
+		{czT + "/transitions/review", []int{login, notFound, notFound, notFound, ok, forbid, ok}},
 		{czT + "/files/" + photo.ID, []int{login, notFound, notFound, notFound, ok, ok, ok}},
 		{itT + "/files/" + photo.ID, []int{login, notFound, notFound, notFound, notFound, notFound, notFound}},
 		{czT + "/files/" + stray.ID, []int{login, notFound, notFound, notFound, notFound, notFound, notFound}},

@@ -12,26 +12,16 @@ import (
 )
 
 // An approver decides on the ticket page: the form is offered to the one
-// who may decide the waiting step and to nobody else; a rejection without
+// who may decide the waiting step (a team lead) and to nobody else; a rejection without
 // a reason is refused with the field named; an approval runs the
 // transition.
 func TestApprovalDecisionOnTheTicketPage(t *testing.T) {
 	env := newUIEnv(t)
-	ctx := t.Context()
-	anna, _ := env.authn.Principal(ctx, "anna")
-	order, err := env.eng.Create(ctx, anna, engine.CreateRequest{Process: "procurement-order", Data: map[string]any{
-		"summary": "Headsets für das Bürgerbüro", "purpose": "Telefonberatung ohne Störgeräusche.", "cost_centre": "KST-4711",
-		"items": []any{map[string]any{"article": "Headset USB", "quantity": 6, "unit_price": 89.9}}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := env.eng.Transition(ctx, anna, order.Number, engine.TransitionRequest{Transition: "submit"}); err != nil {
-		t.Fatal(err)
-	}
+	order := env.submitted(t, "procurement-order", headsetOrder)
 	path := "/app/tickets/" + order.Number
 	requester, approver := env.browser(t), env.browser(t)
 	requester.login("anna")
-	approver.login("root")
+	approver.login("tim")
 	if p := requester.get(path); p.status != http.StatusOK || strings.Contains(p.body, `action="`+path+`/decision"`) {
 		t.Fatalf("the requester is offered a decision on her own request (status %d)", p.status)
 	}
@@ -53,7 +43,7 @@ func TestApprovalDecisionOnTheTicketPage(t *testing.T) {
 	if res.status != http.StatusSeeOther || !strings.HasSuffix(res.location, "?notice=approved") {
 		t.Fatalf("approve: status %d, location %q", res.status, res.location)
 	}
-	after, err := env.st.Ticket(ctx, order.Number)
+	after, err := env.st.Ticket(t.Context(), order.Number)
 	if err != nil || after.State != "approved" || engine.PendingApproval(after) != nil {
 		t.Fatalf("after the approval: %+v, %v", after, err)
 	}

@@ -43,6 +43,7 @@ var uiUsers = []auth.NewUser{
 	{Name: "carla", DisplayName: "Carla Czech", Teams: []string{"it-2nd-level"}}, // IT second level
 	{Name: "dora", DisplayName: "Dora Diener", Teams: []string{"ordnungsamt"}},   // public order office
 	{Name: "lea", DisplayName: "Lea Leitung", Roles: []string{"it-lead"}},        // reads everything
+	{Name: "tim", DisplayName: "Tim Teamleitung", Roles: []string{"team-lead"}},  // approves small purchases
 	{Name: "root", DisplayName: "Rita Root", Roles: []string{"admin"}},
 }
 

@@ -40,6 +40,13 @@ type ticketView struct {
 	CanDecide   bool
 	Reason      string
 	DecisionErr string
+	// Approval says what the pending approval holds back and whose
+	// decision it waits for; Override: the caller decides only as an
+	// administrator's override.
+	Approval string
+	Override bool
+	// Blocked are the steps the caller cannot take now, with why.
+	Blocked []blockedStep
 }
 
 type transitionLink struct {
@@ -58,6 +65,11 @@ type timelineItem struct {
 	Fields   []dataField
 	Files    []fileLink
 	Old, New string
+	// Override: an administrator decided in place of the approvers.
+	Override bool
+	// Withdrawn: the transition ended the ticket while it waited for an
+	// approval, which it withdrew.
+	Withdrawn bool
 }
 
 func (u *ui) ticketPage(c *fiber.Ctx) error {
@@ -91,7 +103,7 @@ func (u *ui) showTicketWith(c *fiber.Ctx, status int, notice string, adjust func
 	names := u.attachmentNames(c.UserContext())
 	describer := dataDescriber{lang: l, names: names, fileURL: func(id string) string { return base + "/files/" + url.PathEscape(id) }}
 	d := ticketView{T: t, State: stateTitle(p, t.State, false), Priority: text(l, "prio_"+t.Priority), Team: teamTitle(cat, t.Team),
-		Due: t.Due, Base: base, Me: actor.User, Pending: engine.PendingApproval(t), CanDecide: engine.MayDecide(actor, t),
+		Due: t.Due, Base: base, Me: actor.User, Pending: engine.PendingApproval(t),
 		CanInternal: actor.HasPermission("ticket.comment_internal"),
 		CanAssign:   actor.HasPermission("ticket.assign"),
 		CanTake:     t.Assignee != actor.User && (actor.HasPermission("ticket.assign") || t.Assignee == "" && actor.InTeam(t.Team) && actor.HasPermission("ticket.work")),
@@ -102,9 +114,11 @@ func (u *ui) showTicketWith(c *fiber.Ctx, status int, notice string, adjust func
 			d.Fields = describer.describe(f.AllFields(), plainMap(t.Data))
 		}
 	}
-	for _, tr := range u.Engine.Transitions(actor, t) {
+	runnable, blocked := u.Engine.Options(c.UserContext(), actor, t)
+	for _, tr := range runnable {
 		d.Transitions = append(d.Transitions, transitionLink{ID: tr.ID.Value, Title: transitionTitle(tr), URL: base + "/transitions/" + url.PathEscape(tr.ID.Value)})
 	}
+	explainTicket(&d, l, cat, p, u.Engine.Decision(actor, t), blocked)
 	for i := len(hist) - 1; i >= 0; i-- {
 		d.Timeline = append(d.Timeline, u.timelineItem(cat, p, hist[i], describer))
 	}
@@ -130,6 +144,7 @@ func (u *ui) timelineItem(cat *definition.Catalog, p *definition.Process, h stor
 		it.To = stateTitle(p, str("state"), false)
 	case engine.EntryTransition:
 		it.From, it.To, it.Text = stateTitle(p, str("from"), false), stateTitle(p, str("to"), false), str("comment")
+		_, it.Withdrawn = data[engine.ApprovalWithdrawnKey]
 		if p != nil {
 			if tr := p.Transition(str("transition")); tr != nil && !tr.Form.IsZero() {
 				if f := cat.Form(tr.Form.Value); f != nil {
@@ -150,6 +165,7 @@ func (u *ui) timelineItem(cat *definition.Catalog, p *definition.Process, h stor
 	case engine.EntryAssigned:
 		it.Old, it.New = str("old"), str("new")
 	default:
+		it.Override, _ = data["override"].(bool)
 		it.Text = str("comment")
 		if it.Text == "" {
 			it.Text = str("reason")
@@ -193,12 +209,18 @@ func (u *ui) runnable(c *fiber.Ctx) (*store.Ticket, *definition.Process, *defini
 	if p == nil || p.Transition(id) == nil {
 		return nil, nil, nil, &Error{Status: http.StatusNotFound, Code: CodeNotFound}
 	}
-	for _, tr := range u.Engine.Transitions(actor, t) {
+	runnable, blocked := u.Engine.Options(c.UserContext(), actor, t)
+	for _, tr := range runnable {
 		if tr.ID.Value == id {
 			return t, p, tr, nil
 		}
 	}
-	return nil, nil, nil, &Error{Status: http.StatusConflict, Code: "not_allowed_now", Cause: engine.ErrNotAllowedNow}
+	for _, b := range blocked {
+		if b.Transition.ID.Value == id {
+			return nil, nil, nil, explained(refusalError(b.Refusal, b.Refusal), u.Catalog(), p)
+		}
+	}
+	return nil, nil, nil, &Error{Status: http.StatusNotFound, Code: CodeNotFound}
 }
 
 func (u *ui) transitionSpec(c *fiber.Ctx, t *store.Ticket, tr *definition.Transition) (formSpec, error) {
@@ -261,7 +283,7 @@ func (u *ui) showTransition(c *fiber.Ctx, status int, t *store.Ticket, p *defini
 func (u *ui) transitionSubmit(c *fiber.Ctx) error {
 	t, p, tr, err := u.runnable(c)
 	if err != nil {
-		if apiErr := (*Error)(nil); errors.As(err, &apiErr) && apiErr.Code == "not_allowed_now" {
+		if apiErr := (*Error)(nil); errors.As(err, &apiErr) && apiErr.Code == engine.ReasonStateMismatch {
 			// Most often the second post of a double click: the first one
 			// already moved the ticket on.
 			return seeOther(c, "/app/tickets/"+url.PathEscape(c.Params("number"))+"?notice=changed")
@@ -305,11 +327,19 @@ func (u *ui) transitionSubmit(c *fiber.Ctx) error {
 		Transition: tr.ID.Value, Version: version, Data: post.data, Comment: comment,
 		InternalComment: post.sub.first("_comment_internal") != "", Lang: l})
 	var verr *engine.ValidationError
+	refusal := engine.AsRefusal(err)
 	switch {
 	case errors.As(err, &verr):
 		return u.showTransition(c, http.StatusUnprocessableEntity, t, p, tr, spec, post.data, verr.Fields, "", post.token, post.files, comment, version)
-	case errors.Is(err, engine.ErrConflict), errors.Is(err, engine.ErrNotAllowedNow):
+	case errors.Is(err, engine.ErrConflict), refusal != nil && refusal.Code == engine.ReasonStateMismatch:
 		return seeOther(c, "/app/tickets/"+url.PathEscape(t.Number)+"?notice=changed")
+	case refusal != nil:
+		// Said next to what was entered, which stays: a guard or a rule
+		// may well refuse the data of the form.
+		out := refusalError(refusal, err)
+		why, _ := refusalText(pageLang(c), refusal.Code, refusal.Params, names{cat: u.Catalog(), p: p})
+		refused := []form.FieldError{{Field: refusal.Param("field"), Code: refusal.Code, Message: why}}
+		return u.showTransition(c, out.Status, t, p, tr, spec, post.data, refused, "", post.token, post.files, comment, version)
 	case err != nil:
 		return engineFailure(err)
 	}
@@ -372,7 +402,7 @@ func (u *ui) decisionSubmit(c *fiber.Ctx) error {
 	case errors.Is(err, engine.ErrConflict):
 		return seeOther(c, "/app/tickets/"+url.PathEscape(c.Params("number"))+"?notice=changed")
 	case err != nil:
-		return engineFailure(err)
+		return explainedFor(c.UserContext(), u.Engine, u.Catalog(), uiPrincipal(c), c.Params("number"), engineFailure(err))
 	}
 	notice := "approved"
 	if !approve {
