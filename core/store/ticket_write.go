@@ -26,7 +26,7 @@ func (s *Store) CreateTicket(ctx context.Context, t *Ticket, first *HistoryEntry
 		return errors.New("store: create ticket: empty number")
 	}
 	if s.localLocks {
-		defer s.locks.lock(TicketsCollection, t.Number)()
+		defer s.locks.Lock(TicketsCollection, t.Number)()
 	}
 	t.Version = 1
 	if err := s.claimHistory(ctx, t.Number, 0, first); err != nil {
@@ -59,7 +59,7 @@ func (s *Store) CreateTicket(ctx context.Context, t *Ticket, first *HistoryEntry
 // any number of processes.
 func (s *Store) UpdateTicket(ctx context.Context, t *Ticket, entry *HistoryEntry) error {
 	if s.localLocks {
-		defer s.locks.lock(TicketsCollection, t.Number)()
+		defer s.locks.Lock(TicketsCollection, t.Number)()
 	}
 	expect := t.Version
 	cur, before, err := s.ticketHead(ctx, t.Number)

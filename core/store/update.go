@@ -61,7 +61,7 @@ func (s *Store) Update(ctx context.Context, coll, id string, expectVersion int64
 
 // updateLocked reads the version and writes under the key's lock.
 func (s *Store) updateLocked(ctx context.Context, coll, id string, expect int64, upd bson.D) error {
-	defer s.locks.lock(coll, id)()
+	defer s.locks.Lock(coll, id)()
 
 	c := s.db.Collection(coll)
 	var cur struct {
@@ -195,7 +195,7 @@ func (s *Store) deleteIfVersion(ctx context.Context, coll, id string, version in
 		return res.DeletedCount == 1, nil
 	}
 
-	defer s.locks.lock(coll, id)()
+	defer s.locks.Lock(coll, id)()
 	var cur struct {
 		Version int64 `bson:"version"`
 	}

@@ -27,6 +27,7 @@ import (
 type apiEnv struct {
 	app    *fiber.App
 	tokens map[string]string // user → API token
+	st     *store.Store
 }
 
 // extraUser adds a user with roles and teams to an apiEnv.
@@ -37,10 +38,27 @@ type extraUser struct {
 
 func newAPIEnv(t *testing.T, extra ...extraUser) *apiEnv {
 	t.Helper()
+	return newAPIEnvWith(t, apiOptions{extra: extra})
+}
+
+// apiOptions vary an apiEnv: extra users, a fixed clock for the engine, a
+// data folder of the test's choosing.
+type apiOptions struct {
+	extra   []extraUser
+	now     func() time.Time
+	dataDir string
+}
+
+func newAPIEnvWith(t *testing.T, o apiOptions) *apiEnv {
+	t.Helper()
+	if o.dataDir == "" {
+		o.dataDir = t.TempDir()
+	}
+	extra := o.extra
 	cat := compileDesks(t, shippedDeskFiles(t))
 	catalog := func() *definition.Catalog { return cat }
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	st, err := store.Open(t.Context(), store.Config{DataDir: t.TempDir(), Logger: quiet, Collections: append(auth.Collections(), engine.Collections()...)})
+	st, err := store.Open(t.Context(), store.Config{DataDir: o.dataDir, Logger: quiet, Collections: append(auth.Collections(), engine.Collections()...)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,11 +67,11 @@ func newAPIEnv(t *testing.T, extra ...extraUser) *apiEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng, err := engine.New(engine.Deps{Store: st, Users: authn, Catalog: catalog, Logger: quiet})
+	eng, err := engine.New(engine.Deps{Store: st, Users: authn, Catalog: catalog, Logger: quiet, Now: o.now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := &apiEnv{tokens: map[string]string{}}
+	env := &apiEnv{tokens: map[string]string{}, st: st}
 	users := []auth.NewUser{
 		{Name: "anna", Password: "Sommerfest-2026"},
 		{Name: "ben", Teams: []string{"it-1st-level"}},
