@@ -121,7 +121,7 @@ func (e *Engine) createChild(ctx context.Context, item *store.OutboxItem, parent
 		t.Team = team
 		entry.Data["team"] = team
 	}
-	child, err := e.createOnce(ctx, system, item.ID, t, entry)
+	child, err := e.createOnce(ctx, system, item.ID, "", t, entry)
 	if err != nil {
 		return fmt.Errorf("child %s of %s: %w", process, parent.Number, err)
 	}

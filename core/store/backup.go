@@ -642,7 +642,8 @@ func parseIndexSpec(raw json.RawMessage) (bson.Raw, error) {
 }
 
 // checkEmpty returns an error wrapping ErrNotEmpty unless the database
-// holds nothing but its instance document, which Open writes.
+// holds nothing but its instance document, which Open writes, and the
+// probe document of Writable.
 func (s *Store) checkEmpty(ctx context.Context) error {
 	names, err := s.db.ListCollectionNames(ctx, bson.D{})
 	if err != nil {
@@ -654,16 +655,12 @@ func (s *Store) checkEmpty(ctx context.Context) error {
 		if strings.HasPrefix(name, "system.") {
 			continue
 		}
-		filter := bson.D{}
-		if name == metaCollection {
-			filter = bson.D{{Key: "_id", Value: bson.D{{Key: "$ne", Value: instanceID}}}}
-		}
-		err := s.db.Collection(name).FindOne(ctx, filter, options.FindOne().SetProjection(bson.D{{Key: "_id", Value: 1}})).Err()
-		if errors.Is(err, mongo.ErrNoDocuments) {
-			continue
-		}
+		held, err := s.holdsData(ctx, name)
 		if err != nil {
 			return fmt.Errorf("store: restore: check that %s is empty: %w", name, err)
+		}
+		if !held {
+			continue
 		}
 		if name == TicketsCollection {
 			return fmt.Errorf("store: restore: %w: it already has tickets", ErrNotEmpty)
@@ -671,6 +668,32 @@ func (s *Store) checkEmpty(ctx context.Context) error {
 		return fmt.Errorf("store: restore: %w: collection %s holds documents", ErrNotEmpty, name)
 	}
 	return nil
+}
+
+// holdsData reports whether collection name holds a document other than
+// those the store writes by itself (in meta: the instance and the write
+// probe).
+func (s *Store) holdsData(ctx context.Context, name string) (bool, error) {
+	own := map[string]bool{}
+	if name == metaCollection {
+		own = map[string]bool{instanceID: true, writeProbeID: true}
+	}
+	cur, err := s.db.Collection(name).Find(ctx, bson.D{}, options.Find().SetLimit(int64(len(own)+1)).SetProjection(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
+		return false, err
+	}
+	var docs []struct {
+		ID any `bson:"_id"`
+	}
+	if err := cur.All(ctx, &docs); err != nil {
+		return false, err
+	}
+	for _, d := range docs {
+		if id, ok := d.ID.(string); !ok || !own[id] {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // prepareCollection replaces coll with an empty collection that has the

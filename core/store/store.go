@@ -83,8 +83,10 @@ type Store struct {
 	instance InstanceInfo
 
 	counters counterCache
-	inserts  insertBatcher
-	tuning   tuning
+	// health notes a full disk (see Writable).
+	health  writeHealth
+	inserts insertBatcher
+	tuning  tuning
 
 	closeMu sync.Mutex
 	closed  bool

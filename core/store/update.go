@@ -54,8 +54,9 @@ func (s *Store) Update(ctx context.Context, coll, id string, expectVersion int64
 		err = s.updateFiltered(ctx, coll, id, expectVersion, upd)
 	}
 	if err != nil {
-		return 0, fmt.Errorf("store: update %s/%s: %w", coll, id, err)
+		return 0, fmt.Errorf("store: update %s/%s: %w", coll, id, s.classify(ctx, err))
 	}
+	s.noteWritten(ctx)
 	return newVersion, nil
 }
 
@@ -190,7 +191,7 @@ func (s *Store) deleteIfVersion(ctx context.Context, coll, id string, version in
 	if !s.localLocks {
 		res, err := c.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: VersionField, Value: version}})
 		if err != nil {
-			return false, err
+			return false, s.classify(ctx, err)
 		}
 		return res.DeletedCount == 1, nil
 	}
@@ -211,7 +212,7 @@ func (s *Store) deleteIfVersion(ctx context.Context, coll, id string, version in
 	}
 	res, err := c.DeleteOne(ctx, byID(id))
 	if err != nil {
-		return false, err
+		return false, s.classify(ctx, err)
 	}
 	return res.DeletedCount == 1, nil
 }

@@ -42,11 +42,12 @@ func newAPIEnv(t *testing.T, extra ...extraUser) *apiEnv {
 }
 
 // apiOptions vary an apiEnv: extra users, a fixed clock for the engine, a
-// data folder of the test's choosing.
+// data folder of the test's choosing, a log to read.
 type apiOptions struct {
 	extra   []extraUser
 	now     func() time.Time
 	dataDir string
+	logs    io.Writer // INFO and above; default: discarded
 }
 
 func newAPIEnvWith(t *testing.T, o apiOptions) *apiEnv {
@@ -58,6 +59,9 @@ func newAPIEnvWith(t *testing.T, o apiOptions) *apiEnv {
 	cat := compileDesks(t, shippedDeskFiles(t))
 	catalog := func() *definition.Catalog { return cat }
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if o.logs != nil {
+		quiet = slog.New(slog.NewTextHandler(o.logs, nil))
+	}
 	st, err := store.Open(t.Context(), store.Config{DataDir: o.dataDir, Logger: quiet, Collections: append(auth.Collections(), engine.Collections()...)})
 	if err != nil {
 		t.Fatal(err)

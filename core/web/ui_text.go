@@ -297,6 +297,10 @@ func init() {
 		langDE: "Das Formular ist abgelaufen oder gehört zu einer anderen Sitzung.",
 		langEN: "The form has expired or belongs to another session.",
 	}
+	messages["form_already_sent"] = map[lang]string{
+		langDE: "Dieses Formular wurde schon mit anderen Angaben abgeschickt. Bitte öffnen Sie es neu, um ein weiteres Anliegen zu senden.",
+		langEN: "This form was already sent with other details. Please open it again to send another request.",
+	}
 	messages["csrf_failed"] = map[lang]string{
 		langDE: "Die Anfrage konnte nicht bestätigt werden. Bitte laden Sie die Seite neu und versuchen Sie es noch einmal.",
 		langEN: "The request could not be verified. Please reload the page and try again.",
