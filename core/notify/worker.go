@@ -123,7 +123,8 @@ func NewWorker(cfg Config) (*Worker, error) {
 func (w *Worker) Run(ctx context.Context) {
 	for {
 		n, err := w.Round(ctx)
-		if err != nil && ctx.Err() == nil {
+		// The store logs a full disk once; a line per round would bury it.
+		if err != nil && ctx.Err() == nil && !errors.Is(err, store.ErrDiskFull) {
 			w.log.Warn("notification round failed; it is retried", "error", err)
 		}
 		wait := w.Every
