@@ -365,19 +365,50 @@ func writeArchive(w io.Writer, m BackupManifest, files []string) error {
 // serves other writes. If writing fails half-way, the database is partly
 // restored: fix the cause and restore again with Replace.
 func (s *Store) Restore(ctx context.Context, r io.Reader, opts RestoreOptions) (RestoreInfo, error) {
+	b, err := ReadBackup(ctx, r, opts.TempDir)
+	if err != nil {
+		return RestoreInfo{}, fmt.Errorf("store: restore: %w", err)
+	}
+	defer b.Close()
+	return s.RestoreVerified(ctx, b, opts)
+}
+
+// VerifiedBackup is an archive ReadBackup has read and checked completely.
+// Its documents wait in a temporary folder until Close.
+type VerifiedBackup struct {
+	a   *spooledBackup
+	dir string
+}
+
+// ReadBackup reads and checks a whole archive as Restore does, without a
+// database: a tool can refuse a bad archive before it opens (and so
+// creates) a store. tempDir is as RestoreOptions.TempDir. Close the
+// result.
+func ReadBackup(ctx context.Context, r io.Reader, tempDir string) (*VerifiedBackup, error) {
+	tmp, err := os.MkdirTemp(tempDir, "vorgang-restore-")
+	if err != nil {
+		return nil, fmt.Errorf("store: read backup: %w", err)
+	}
+	a, err := readBackup(ctx, r, tmp)
+	if err != nil {
+		_ = os.RemoveAll(tmp)
+		return nil, err
+	}
+	return &VerifiedBackup{a: a, dir: tmp}, nil
+}
+
+// Manifest returns the archive's manifest.
+func (b *VerifiedBackup) Manifest() BackupManifest { return b.a.manifest }
+
+// Close removes the temporary copy of the documents.
+func (b *VerifiedBackup) Close() error { return os.RemoveAll(b.dir) }
+
+// RestoreVerified is Restore of an archive ReadBackup has checked.
+func (s *Store) RestoreVerified(ctx context.Context, b *VerifiedBackup, opts RestoreOptions) (RestoreInfo, error) {
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = DefaultRestoreBatch
 	}
-	tmp, err := os.MkdirTemp(opts.TempDir, "vorgang-restore-")
-	if err != nil {
-		return RestoreInfo{}, fmt.Errorf("store: restore: %w", err)
-	}
-	defer os.RemoveAll(tmp)
-
-	a, err := readBackup(ctx, r, tmp)
-	if err != nil {
-		return RestoreInfo{}, fmt.Errorf("store: restore: %w", err)
-	}
+	a := b.a
 	info := RestoreInfo{Manifest: a.manifest, Bytes: a.bytes}
 
 	if !opts.Replace {
