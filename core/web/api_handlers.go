@@ -237,7 +237,7 @@ func (a *api) assign(c *fiber.Ctx) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	t, err := a.Engine.Assign(c.UserContext(), p, c.Params("number"), req.Version, req.User)
+	t, err := a.Engine.Assign(c.UserContext(), p, c.Params("number"), req.Version, req.User, langOf(c))
 	if err != nil {
 		return engineError(err)
 	}

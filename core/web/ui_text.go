@@ -221,7 +221,7 @@ var pageTexts = map[string]map[lang]string{
 	"assign_heading":              {langDE: "Zuweisung", langEN: "Assignment"},
 	"assign_me":                   {langDE: "Mir zuweisen", langEN: "Assign to me"},
 	"assign_user":                 {langDE: "Benutzername", langEN: "User name"},
-	"assign_help":                 {langDE: "Leer lassen, um die Zuweisung aufzuheben.", langEN: "Leave empty to unassign."},
+	"assign_help":                 {langDE: "Benutzername von jemandem, der Vorgänge des Teams bearbeiten darf; leer lassen, um die Zuweisung aufzuheben.", langEN: "User name of someone who may work on the team's tickets; leave empty to unassign."},
 	"assign_submit":               {langDE: "Zuweisen", langEN: "Assign"},
 	"transition_from_to":          {langDE: "Status:", langEN: "Status:"},
 	"transition_comment":          {langDE: "Kommentar", langEN: "Comment"},
