@@ -44,8 +44,8 @@ func (t *storeTarget) open(ctx context.Context, cmd string, stderr io.Writer) (*
 	}
 	st, err := store.Open(ctx, store.Config{MongoURI: t.mongoURI, DataDir: t.dataDir, Logger: log})
 	if err != nil {
-		if t.mongoURI == "" && store.DataDirInUse(t.dataDir) {
-			return nil, nil, fmt.Errorf("the data folder %s is in use by a running vorgang: stop `vorgang serve` and run `vorgang %s` again (backups of a running server will be offered through the admin API)", t.dataDir, cmd)
+		if inUse := t.checkNotInUse(cmd); inUse != nil {
+			return nil, nil, inUse
 		}
 		return nil, nil, err
 	}
@@ -57,6 +57,15 @@ func (t *storeTarget) open(ctx context.Context, cmd string, stderr io.Writer) (*
 		}
 	}
 	return st, closeStore, nil
+}
+
+// checkNotInUse returns an error explaining that an embedded store's data
+// folder is held by a running vorgang, if it is.
+func (t *storeTarget) checkNotInUse(cmd string) error {
+	if t.mongoURI == "" && store.DataDirInUse(t.dataDir) {
+		return fmt.Errorf("the data folder %s is in use by a running vorgang: stop `vorgang serve` and run `vorgang %s` again (backups of a running server will be offered through the admin API)", t.dataDir, cmd)
+	}
+	return nil
 }
 
 // backup writes a backup archive of the store. Exit codes: 0 written,
@@ -210,6 +219,9 @@ func runRestore(ctx context.Context, target *storeTarget, file string, replace b
 		}
 		defer f.Close()
 		r = f
+	}
+	if err := target.checkNotInUse("restore"); err != nil {
+		return err // before the archive is read: it may be large
 	}
 	// The whole archive is checked before the store is opened, which
 	// would create one in an empty folder.
