@@ -1,37 +1,14 @@
 package notify_test
 
 import (
-	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"strings"
 	"testing"
 	"time"
 
-	"vorgang/core/definition"
-	"vorgang/core/engine"
 	"vorgang/core/notify"
-	"vorgang/core/store"
 )
-
-// workerWith is a worker with the sender address from (desk.worker uses
-// the desk's own).
-func (d *desk) workerWith(t *testing.T, sender notify.Sender, from string) *notify.Worker {
-	t.Helper()
-	w, err := notify.NewWorker(notify.Config{
-		Store: d.st, Catalog: func() *definition.Catalog { return d.cat },
-		Directory: notify.AuthDirectory{Auth: d.authn, DB: d.st.DB()},
-		Committed: func(ctx context.Context, item *store.OutboxItem) (bool, error) {
-			return engine.EffectCommitted(ctx, d.st, item)
-		},
-		Sender: sender, From: from, BaseURL: "https://vorgang.example.org/",
-		Backoff: func(int) time.Duration { return time.Minute }, MaxAttempts: 3, Now: d.clk.Now,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return w
-}
 
 // loginConfig reaches srv with STARTTLS, trusting pool, and logs in with
 // password.
@@ -88,7 +65,7 @@ func TestMailsWaitForAWorkingConfiguration(t *testing.T) {
 			d.create(t, "anna")
 			d.create(t, "anna")
 			broken := tt.broken(d, srv)
-			for range 6 { // twice MaxAttempts
+			for range 10 { // twice MaxAttempts
 				_ = drain(t, broken)
 				d.clk.Advance(2 * time.Hour)
 			}

@@ -1,12 +1,10 @@
 package web_test
 
 import (
-	"bytes"
 	"fmt"
 	"maps"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 
 	"vorgang/core/store/storetest"
@@ -142,31 +140,21 @@ func TestIdempotencyKeyIsChecked(t *testing.T) {
 	}
 }
 
-// syncBuffer is a log for several goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // TestDiskFull: on a full disk creates answer 507 and the readiness check
 // says so; the log says it once; when space is freed a create's retry with
 // the same key succeeds at once and the numbers have no gap.
 func TestDiskFull(t *testing.T) {
 	dir := storetest.SmallDisk(t, "16m")
-	var logs syncBuffer
+	var logs logBuffer
 	env := newAPIEnvWith(t, apiOptions{dataDir: dir, logs: &logs})
+	errorsLogged := func() (n int) {
+		for _, rec := range logs.records(t) {
+			if rec["level"] == "ERROR" {
+				n++
+			}
+		}
+		return n
+	}
 	incident := func(i int) map[string]any {
 		data := maps.Clone(printer)
 		data["description"] = strings.Repeat("Das Gerät meldet Papierstau, obwohl kein Papier klemmt. ", 80) // a large write
@@ -211,8 +199,8 @@ func TestDiskFull(t *testing.T) {
 	if status, b := env.call(t, "", "GET", "/readyz", nil); status != http.StatusServiceUnavailable || b["reason"] != "disk_full" {
 		t.Errorf("readyz on a full disk: %d %v, want 503 disk_full", status, b)
 	}
-	if n := strings.Count(logs.String(), "level=ERROR"); n != 1 {
-		t.Errorf("%d errors logged, want one for the full disk:\n%s", n, logs.String())
+	if n := errorsLogged(); n != 1 {
+		t.Errorf("%d errors logged, want one for the full disk: %v", n, logs.records(t))
 	}
 
 	free()

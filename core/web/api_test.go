@@ -47,7 +47,7 @@ type apiOptions struct {
 	extra   []extraUser
 	now     func() time.Time
 	dataDir string
-	logs    io.Writer // INFO and above; default: discarded
+	logs    io.Writer // JSON records, INFO and above; default: discarded
 }
 
 func newAPIEnvWith(t *testing.T, o apiOptions) *apiEnv {
@@ -60,7 +60,7 @@ func newAPIEnvWith(t *testing.T, o apiOptions) *apiEnv {
 	catalog := func() *definition.Catalog { return cat }
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if o.logs != nil {
-		quiet = slog.New(slog.NewTextHandler(o.logs, nil))
+		quiet = slog.New(slog.NewJSONHandler(o.logs, nil))
 	}
 	st, err := store.Open(t.Context(), store.Config{DataDir: o.dataDir, Logger: quiet, Collections: append(auth.Collections(), engine.Collections()...)})
 	if err != nil {
