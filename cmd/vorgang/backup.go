@@ -44,8 +44,8 @@ func (t *storeTarget) open(ctx context.Context, cmd string, stderr io.Writer) (*
 	}
 	st, err := store.Open(ctx, store.Config{MongoURI: t.mongoURI, DataDir: t.dataDir, Logger: log})
 	if err != nil {
-		if t.mongoURI == "" && store.DataDirInUse(t.dataDir) {
-			return nil, nil, fmt.Errorf("the data folder %s is in use by a running vorgang: stop `vorgang serve` and run `vorgang %s` again (backups of a running server will be offered through the admin API)", t.dataDir, cmd)
+		if inUse := t.checkNotInUse(cmd); inUse != nil {
+			return nil, nil, inUse
 		}
 		return nil, nil, err
 	}
@@ -57,6 +57,15 @@ func (t *storeTarget) open(ctx context.Context, cmd string, stderr io.Writer) (*
 		}
 	}
 	return st, closeStore, nil
+}
+
+// checkNotInUse returns an error explaining that an embedded store's data
+// folder is held by a running vorgang, if it is.
+func (t *storeTarget) checkNotInUse(cmd string) error {
+	if t.mongoURI == "" && store.DataDirInUse(t.dataDir) {
+		return fmt.Errorf("the data folder %s is in use by a running vorgang: stop `vorgang serve` and run `vorgang %s` again (backups of a running server will be offered through the admin API)", t.dataDir, cmd)
+	}
+	return nil
 }
 
 // backup writes a backup archive of the store. Exit codes: 0 written,
@@ -201,7 +210,7 @@ func restore(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func runRestore(ctx context.Context, target *storeTarget, file string, replace bool, stdout, stderr io.Writer) error {
+func runRestore(ctx context.Context, target *storeTarget, file string, replace bool, stdout, stderr io.Writer) (err error) {
 	var r io.Reader = os.Stdin
 	if file != "-" {
 		f, err := os.Open(file)
@@ -211,13 +220,30 @@ func runRestore(ctx context.Context, target *storeTarget, file string, replace b
 		defer f.Close()
 		r = f
 	}
+	if err := target.checkNotInUse("restore"); err != nil {
+		return err // before the archive is read: it may be large
+	}
+	// The whole archive is checked before the store is opened, which
+	// would create one in an empty folder.
+	archive, err := store.ReadBackup(ctx, r, "")
+	if err != nil {
+		return fmt.Errorf("store: restore: %w", err)
+	}
+	defer archive.Close()
+	if target.mongoURI == "" {
+		undo, ferr := keepFolderOnFailure(target.dataDir)
+		if ferr != nil {
+			return ferr
+		}
+		defer func() { undo(err) }()
+	}
 	st, closeStore, err := target.open(ctx, "restore", stderr)
 	if err != nil {
 		return err
 	}
 	defer closeStore()
 
-	info, err := st.Restore(ctx, r, store.RestoreOptions{Replace: replace})
+	info, err := st.RestoreVerified(ctx, archive, store.RestoreOptions{Replace: replace})
 	if err != nil {
 		return err
 	}
@@ -225,6 +251,42 @@ func runRestore(ctx context.Context, target *storeTarget, file string, replace b
 	fmt.Fprintf(stdout, "restored %s into %s: %d collections, %d documents, %d bytes (%s backup of %s)\n",
 		file, target, len(m.Collections), info.Documents, info.Bytes, m.Source.Mode, m.Created.Format(time.RFC3339))
 	return nil
+}
+
+// keepFolderOnFailure notes what the data folder holds before a restore
+// into it. If it holds no store yet, the returned undo removes what the
+// restore created there when it fails (given the restore's error, after
+// the store is closed), so a refused restore leaves the folder as it was.
+func keepFolderOnFailure(dir string) (undo func(error), err error) {
+	if store.HasEmbeddedData(dir) {
+		return func(error) {}, nil
+	}
+	before := map[string]bool{}
+	entries, err := os.ReadDir(dir)
+	existed := err == nil
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+	case err != nil:
+		return nil, fmt.Errorf("data folder %s: %w", dir, err)
+	}
+	for _, e := range entries {
+		before[e.Name()] = true
+	}
+	return func(failed error) {
+		if failed == nil {
+			return
+		}
+		if !existed {
+			_ = os.RemoveAll(dir)
+			return
+		}
+		after, _ := os.ReadDir(dir)
+		for _, e := range after {
+			if !before[e.Name()] {
+				_ = os.RemoveAll(filepath.Join(dir, e.Name()))
+			}
+		}
+	}, nil
 }
 
 // parseInterspersed parses flags that may follow the positional arguments

@@ -236,3 +236,70 @@ func TestBackupCommandRefusesDataInUse(t *testing.T) {
 		}
 	}
 }
+
+// TestRefusedRestoreLeavesTheFolder: a restore that is refused leaves the
+// data folder as it was: no store is created in an empty or missing
+// folder.
+func TestRefusedRestoreLeavesTheFolder(t *testing.T) {
+	t.Setenv("VORGANG_MONGO_URI", "")
+	t.Setenv("VORGANG_DATA", "")
+	src := t.TempDir()
+	seedStore(t, src)
+	archive := filepath.Join(t.TempDir(), "city.tar.gz")
+	if code := run(t.Context(), []string{"backup", "--data", src, "-o", archive}, &bytes.Buffer{}, &bytes.Buffer{}); code != 0 {
+		t.Fatal("backup failed")
+	}
+	good, err := os.ReadFile(archive)
+	if err != nil {
+		t.Fatal(err)
+	}
+	corrupt := append([]byte(nil), good...)
+	corrupt[len(corrupt)/2] ^= 0xff
+	truncated := good[:len(good)-10]
+
+	for _, tt := range []struct {
+		name    string
+		archive []byte
+		folder  func(t *testing.T) string
+	}{
+		{"a corrupt archive into an empty folder", corrupt, func(t *testing.T) string { return t.TempDir() }},
+		{"a truncated archive into an empty folder", truncated, func(t *testing.T) string { return t.TempDir() }},
+		{"a corrupt archive into a missing folder", corrupt, func(t *testing.T) string { return filepath.Join(t.TempDir(), "data") }},
+		{"a corrupt archive into a folder with other files", corrupt, func(t *testing.T) string {
+			dir := t.TempDir()
+			writeFile(t, filepath.Join(dir, "README.txt"), "Daten der Stadtverwaltung")
+			return dir
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := tt.folder(t)
+			before := listFolder(t, dir)
+			file := filepath.Join(t.TempDir(), "archive.tar.gz")
+			writeFile(t, file, string(tt.archive))
+			var out bytes.Buffer
+			if code := run(t.Context(), []string{"restore", "--data", dir, file}, &out, &out); code != 1 {
+				t.Fatalf("exit code %d, want 1:\n%s", code, out.String())
+			}
+			if after := listFolder(t, dir); !slices.Equal(after, before) {
+				t.Errorf("the folder held %v before the refused restore and %v after", before, after)
+			}
+		})
+	}
+}
+
+// listFolder lists the names in dir, or nil when it does not exist.
+func listFolder(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if os.IsNotExist(err) {
+		return nil
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
+}

@@ -70,6 +70,14 @@ func (s *Service) Principal(ctx context.Context, name string) (*Principal, error
 	return s.principal(ctx, u), nil
 }
 
+// PrincipalOf resolves a user record against cat (which may be nil) as
+// authentication does, for deciding what another user may do (whether a
+// ticket may be assigned to them, say). Stale roles and teams are left out.
+func PrincipalOf(u *User, cat *definition.Catalog) *Principal {
+	p, _ := buildPrincipal(u, cat)
+	return p
+}
+
 // principal builds u's principal from the current catalog and logs stale
 // references.
 func (s *Service) principal(ctx context.Context, u *User) *Principal {

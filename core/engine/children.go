@@ -121,7 +121,7 @@ func (e *Engine) createChild(ctx context.Context, item *store.OutboxItem, parent
 		t.Team = team
 		entry.Data["team"] = team
 	}
-	child, err := e.createOnce(ctx, system, item.ID, t, entry)
+	child, err := e.createOnce(ctx, system, item.ID, "", t, entry)
 	if err != nil {
 		return fmt.Errorf("child %s of %s: %w", process, parent.Number, err)
 	}
@@ -186,26 +186,4 @@ func finalState(p *definition.Process) *definition.State {
 		}
 	}
 	return nil
-}
-
-// retry applies change to the current ticket and commits it, reloading on
-// a conflict; change returns nil when there is nothing to do.
-func (e *Engine) retry(ctx context.Context, number string, change func(*store.Ticket) *store.HistoryEntry) error {
-	for attempt := 0; attempt < 10; attempt++ {
-		t, err := e.store.Ticket(ctx, number)
-		if err != nil {
-			return err
-		}
-		entry := change(t)
-		if entry == nil {
-			return nil
-		}
-		entry.At = e.stamp()
-		t.Updated = entry.At
-		err = e.commit(ctx, t, entry)
-		if !errors.Is(err, ErrConflict) {
-			return err
-		}
-	}
-	return fmt.Errorf("ticket %s: %w", number, ErrConflict)
 }

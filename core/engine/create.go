@@ -20,7 +20,10 @@ type CreateRequest struct {
 	// Lang selects the language of validation messages ("de" or "en").
 	Lang string
 	// IdempotencyKey, when set, makes a retried request return the ticket
-	// the first one created instead of creating a second.
+	// the first one created instead of creating a second (see
+	// CheckIdempotencyKey for its form). A different request under a used
+	// key fails with ErrKeyReused; an anonymous retry gets only the
+	// ticket's number and tracking token.
 	IdempotencyKey string
 }
 
@@ -37,7 +40,7 @@ func (e *Engine) Create(ctx context.Context, actor *auth.Principal, req CreateRe
 		return nil, err
 	}
 	if req.IdempotencyKey != "" {
-		created, err := e.createOnce(ctx, actor, req.IdempotencyKey, t, entry)
+		created, err := e.createOnce(ctx, actor, req.IdempotencyKey, requestHash(e.catalog(), req), t, entry)
 		e.afterCreate(ctx, created, entry, follow)
 		return created, err
 	}

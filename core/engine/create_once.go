@@ -2,19 +2,28 @@ package engine
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
+	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
 
 	"vorgang/core/auth"
+	"vorgang/core/definition"
 	"vorgang/core/store"
 )
 
 // MinAnonymousKey is the least length of an idempotency key of an anonymous
 // (citizen) create.
 const MinAnonymousKey = 16
+
+// MaxIdempotencyKey is the greatest length of an idempotency key.
+const MaxIdempotencyKey = 255
 
 // createsCollection records creates made under an idempotency key.
 const createsCollection = "create_requests"
@@ -25,28 +34,121 @@ const createsCollection = "create_requests"
 // ticket, and no gap in the numbers. The create is done when the noted
 // number's ticket exists; no further write marks it.
 type createClaim struct {
-	Key       string    `bson:"_id"`
-	Number    string    `bson:"number,omitempty"`
+	Key    string `bson:"_id"`
+	Number string `bson:"number,omitempty"`
+	// Request is the hash of what was asked for (see requestHash): the key
+	// answers only the same request again.
+	Request string `bson:"request,omitempty"`
+	// Owner names the attempt working on the claim: this engine's
+	// instance id and a random part. An attempt of this process that is
+	// no longer running has failed, so its claim may be taken over at once
+	// (see claimAbandoned).
+	Owner     string    `bson:"owner,omitempty"`
 	StartedAt time.Time `bson:"started_at"`
 	Version   int64     `bson:"version"`
 }
 
+// attempts are the create attempts running in this engine, by owner.
+type attempts struct{ running sync.Map }
+
+// begin registers a new attempt and returns its owner id.
+func (a *attempts) begin(instance string) string {
+	owner := instance + "/" + newNonce()
+	a.running.Store(owner, struct{}{})
+	return owner
+}
+
+func (a *attempts) end(owner string) { a.running.Delete(owner) }
+
+// CheckIdempotencyKey checks the form of an idempotency key: 1 to
+// MaxIdempotencyKey characters of printable ASCII without spaces, such as
+// a UUID or a random token.
+func CheckIdempotencyKey(key string) error {
+	if key == "" || len(key) > MaxIdempotencyKey {
+		return fmt.Errorf("idempotency key: %d characters, want 1 to %d: %w", len(key), MaxIdempotencyKey, ErrInvalid)
+	}
+	for i := 0; i < len(key); i++ {
+		if key[i] < 0x21 || key[i] > 0x7e {
+			return fmt.Errorf("idempotency key: byte %d is not printable ASCII: %w", i, ErrInvalid)
+		}
+	}
+	return nil
+}
+
+// requestHash identifies what a create asks for: the process, the title
+// and the data as sent, without the values of file fields (a browser that
+// posts a form twice uploads its files twice, under new ids).
+func requestHash(cat *definition.Catalog, req CreateRequest) string {
+	data := req.Data
+	if p := cat.Process(req.Process); p != nil {
+		if f := cat.Form(p.Form.Value); f != nil {
+			data = withoutFiles(f.AllFields(), data)
+		}
+	}
+	b, err := json.Marshal(map[string]any{"process": req.Process, "title": req.Title, "data": canonical(data)})
+	if err != nil {
+		// canonical leaves only JSON-encodable values.
+		panic(fmt.Sprintf("engine: hash create request: %v", err))
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// withoutFiles returns data without the values of file fields, also inside
+// repeating groups; data itself is not changed.
+func withoutFiles(fields []definition.Field, data map[string]any) map[string]any {
+	out := make(map[string]any, len(data))
+	for k, v := range data {
+		out[k] = v
+	}
+	for _, f := range fields {
+		id := f.ID.Value
+		switch {
+		case f.Type == "file":
+			delete(out, id)
+		case len(f.Fields) > 0:
+			entries, ok := out[id].([]any)
+			if !ok {
+				continue
+			}
+			copied := make([]any, len(entries))
+			for i, entry := range entries {
+				if m, ok := entry.(map[string]any); ok {
+					copied[i] = withoutFiles(f.Fields, m)
+				} else {
+					copied[i] = entry
+				}
+			}
+			out[id] = copied
+		}
+	}
+	return out
+}
+
 // createOnce creates t under an idempotency key: the first request creates
-// the ticket, a retry gets the same ticket, a retry while the first is
-// still running gets ErrInProgress.
-func (e *Engine) createOnce(ctx context.Context, actor *auth.Principal, key string, t *store.Ticket, entry *store.HistoryEntry) (*store.Ticket, error) {
+// the ticket, a retry of the same request gets the same ticket (an
+// anonymous caller only its number and tracking token), a retry while the
+// first is still running gets ErrInProgress, and another request under the
+// key gets ErrKeyReused. request is the request's hash ("" for the
+// workflow's own creates, whose keys are unique per change).
+func (e *Engine) createOnce(ctx context.Context, actor *auth.Principal, key, request string, t *store.Ticket, entry *store.HistoryEntry) (*store.Ticket, error) {
+	if err := CheckIdempotencyKey(key); err != nil {
+		return nil, err
+	}
 	if actor == nil && len(key) < MinAnonymousKey {
 		// All anonymous callers share one key space: a short key could be
-		// guessed, and its retry answers with the ticket.
+		// guessed.
 		return nil, invalid("idempotency_key", "too_short", fmt.Sprintf("an anonymous request's idempotency key has at least %d characters", MinAnonymousKey))
 	}
 	id := "create/" + actorName(actor) + "/" + key
 	for attempt := 0; attempt < 3; attempt++ {
-		claim := &createClaim{Key: id, StartedAt: time.Now().UTC(), Version: 1}
+		owner := e.creates.begin(e.instance)
+		claim := &createClaim{Key: id, Request: request, Owner: owner, StartedAt: time.Now().UTC(), Version: 1}
 		err := e.store.Insert(ctx, createsCollection, claim)
 		if err == nil {
-			return e.finishCreate(ctx, actor, claim, t, entry)
+			return e.finishCreate(ctx, claim, t, entry)
 		}
+		e.creates.end(owner)
 		if !errors.Is(err, store.ErrDuplicate) {
 			return nil, fmt.Errorf("engine: claim idempotency key: %w", err)
 		}
@@ -57,39 +159,68 @@ func (e *Engine) createOnce(ctx context.Context, actor *auth.Principal, key stri
 			}
 			return nil, fmt.Errorf("engine: read idempotency key: %w", err)
 		}
+		if cur.Request != "" && request != "" && cur.Request != request {
+			return nil, fmt.Errorf("idempotency key %q: %w", key, ErrKeyReused)
+		}
 		if cur.Number != "" {
 			done, err := e.store.Ticket(ctx, cur.Number)
 			if err == nil {
-				// The key is the caller's: it is part of the claim's id,
-				// and for anonymous callers a secret of MinAnonymousKey
-				// characters at least, like a tracking link.
-				return done, nil
+				return replayed(actor, done), nil
 			}
 			if !errors.Is(err, store.ErrNotFound) {
 				return nil, fmt.Errorf("engine: look up %s: %w", cur.Number, err)
 			}
 		}
-		if !e.store.Stale(cur.StartedAt) {
+		if !e.claimAbandoned(&cur) {
 			return nil, fmt.Errorf("idempotency key %q: %w", key, ErrInProgress)
 		}
-		// The first attempt's process is gone: take its claim over.
-		v, err := e.store.Update(ctx, createsCollection, id, cur.Version, bson.M{"$set": bson.M{"started_at": time.Now().UTC()}})
+		// The first attempt failed or its process is gone: take its claim
+		// over.
+		owner = e.creates.begin(e.instance)
+		v, err := e.store.Update(ctx, createsCollection, id, cur.Version, bson.M{"$set": bson.M{"started_at": time.Now().UTC(), "owner": owner}})
 		if errors.Is(err, store.ErrConflict) {
+			e.creates.end(owner)
 			continue
 		}
 		if err != nil {
+			e.creates.end(owner)
 			return nil, fmt.Errorf("engine: take over idempotency key: %w", err)
 		}
-		cur.Version = v
-		e.log.WarnContext(ctx, "finishing a create cut off by a crash", "key", id, "ticket", cur.Number)
-		return e.finishCreate(ctx, actor, &cur, t, entry)
+		cur.Version, cur.Owner = v, owner
+		e.log.InfoContext(ctx, "finishing a create that was cut off", "key", id, "ticket", cur.Number)
+		return e.finishCreate(ctx, &cur, t, entry)
 	}
 	return nil, fmt.Errorf("idempotency key %q: %w", key, ErrInProgress)
 }
 
+// replayed is what a retried create answers: the ticket, or for an
+// anonymous caller only what leads back to the request (its number and
+// tracking token), never the data of whoever used the key first.
+func replayed(actor *auth.Principal, t *store.Ticket) *store.Ticket {
+	if actor != nil {
+		return t
+	}
+	return &store.Ticket{Number: t.Number, Process: t.Process, Tracking: t.Tracking}
+}
+
+// claimAbandoned reports whether nobody works on a create claim any more:
+// its attempt ran in this engine and has ended (it failed), or its process
+// is gone (the claim is stale).
+func (e *Engine) claimAbandoned(c *createClaim) bool {
+	if strings.HasPrefix(c.Owner, e.instance+"/") {
+		_, running := e.creates.running.Load(c.Owner)
+		return !running
+	}
+	return e.store.Stale(c.StartedAt)
+}
+
 // finishCreate runs a claimed create to its end: note the number, store the
-// ticket (unless the cut-off attempt did), mark the claim done.
-func (e *Engine) finishCreate(ctx context.Context, actor *auth.Principal, claim *createClaim, t *store.Ticket, entry *store.HistoryEntry) (*store.Ticket, error) {
+// ticket (unless the cut-off attempt did). A create that fails gives its
+// claim and number back at once, so a retry (or the next create) can use
+// them without waiting for the claim to go stale.
+func (e *Engine) finishCreate(ctx context.Context, claim *createClaim, t *store.Ticket, entry *store.HistoryEntry) (*store.Ticket, error) {
+	defer e.creates.end(claim.Owner)
+	var release func()
 	if claim.Number != "" {
 		// Taken over from an attempt that was cut off, maybe after it
 		// stored the ticket.
@@ -101,22 +232,46 @@ func (e *Engine) finishCreate(ctx context.Context, actor *auth.Principal, claim 
 			return nil, fmt.Errorf("engine: look up %s: %w", claim.Number, err)
 		}
 	} else {
-		number, release, err := e.nextNumber(ctx, t, claim.Key)
+		number, rel, err := e.nextNumber(ctx, t, claim.Key)
 		if err != nil {
+			e.abandonClaim(ctx, claim, nil)
 			return nil, err
 		}
 		v, err := e.store.Update(ctx, createsCollection, claim.Key, claim.Version, bson.M{"$set": bson.M{"number": number}})
 		if err != nil {
-			release()
+			e.abandonClaim(ctx, claim, rel)
 			return nil, fmt.Errorf("engine: note number of idempotent create: %w", err)
 		}
-		claim.Number, claim.Version = number, v
+		claim.Number, claim.Version, release = number, v, rel
 	}
 	t.Number = claim.Number
 	if err := e.save(ctx, t, entry); err != nil {
+		stored, lerr := e.store.Ticket(context.WithoutCancel(ctx), claim.Number)
+		if lerr == nil {
+			return stored, nil // the write landed although its answer was lost
+		}
+		if errors.Is(lerr, store.ErrNotFound) {
+			e.abandonClaim(ctx, claim, release)
+		}
 		return nil, err
 	}
 	return t, nil
+}
+
+// abandonClaim gives up the claim of a create that failed and the number
+// it took (release, if not nil), so that its retry, or the next create,
+// can use them at once. The claim is removed, which frees the key also for
+// a retry that reaches another process. Should the removal fail too (the
+// disk is full), the claim stays behind with its attempt ended, which lets
+// this process take it over at once and others once it is stale.
+func (e *Engine) abandonClaim(ctx context.Context, claim *createClaim, release func()) {
+	if err := e.store.Delete(context.WithoutCancel(ctx), createsCollection, claim.Key); err != nil {
+		e.log.DebugContext(ctx, "claim of a failed create left for its retry", "key", claim.Key, "error", err)
+	}
+	e.creates.end(claim.Owner) // before the number is handed out again
+	if release != nil {
+		release()
+	}
 }
 
 // numberUnused answers the store's question whether a number handed out to
@@ -148,11 +303,11 @@ func (e *Engine) numberUnused(ctx context.Context, number, owner string) (bool, 
 		if claim.Number != "" && claim.Number != number {
 			return true, nil // the create went on with another number
 		}
-		stale := e.store.Stale(claim.StartedAt)
-		if claim.Number == number && !stale {
+		abandoned := e.claimAbandoned(&claim)
+		if claim.Number == number && !abandoned {
 			return false, nil // a retry is about to store it
 		}
-		if !stale {
+		if !abandoned {
 			// A retry took the claim over (which fenced the dead writer)
 			// and takes a number of its own.
 			return true, nil

@@ -89,6 +89,15 @@ type Engine struct {
 	// ownScripts: the engine made scripts and closes it.
 	ownScripts bool
 
+	// instance tells this engine's create attempts from those of other
+	// processes; creates are the attempts running.
+	instance string
+	creates  attempts
+
+	// retrying queues the further attempts of changes that lost a race
+	// (see change), per ticket.
+	retrying *store.KeyedMutex
+
 	forms     sync.Map // catalog hash + "/" + form id → *form.Compiled
 	calendars sync.Map // catalog hash + "/" + calendar id → *sla.Calendar
 }
@@ -105,7 +114,7 @@ func New(d Deps) (*Engine, error) {
 		d.Now = time.Now
 	}
 	e := &Engine{store: d.Store, users: d.Users, catalog: d.Catalog, log: d.Logger, now: d.Now,
-		refs: d.Refs, assets: d.Assets, queries: d.AssetQueries, scripts: d.Scripts}
+		refs: d.Refs, assets: d.Assets, queries: d.AssetQueries, scripts: d.Scripts, retrying: store.NewKeyedMutex(), instance: newNonce()}
 	if e.scripts == nil {
 		e.scripts, e.ownScripts = script.New(script.Config{Logger: d.Logger, Now: d.Now}), true
 	}

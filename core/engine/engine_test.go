@@ -26,6 +26,12 @@ var clock = time.Date(2026, 11, 27, 9, 30, 0, 0, time.UTC)
 
 func newFixture(t *testing.T) fixture {
 	t.Helper()
+	return fixtureFor(t, shippedFiles(t))
+}
+
+// shippedFiles reads the definitions of the shipped desks.
+func shippedFiles(t testing.TB) []definition.File {
+	t.Helper()
 	var files []definition.File
 	for _, d := range []string{"processes", "forms", "scripts"} {
 		fs, err := definition.ReadFS(os.DirFS("../../"+d), d)
@@ -34,7 +40,7 @@ func newFixture(t *testing.T) fixture {
 		}
 		files = append(files, fs...)
 	}
-	return fixtureFor(t, files)
+	return files
 }
 
 // fixtureFor is an engine over the given definitions and a fresh embedded

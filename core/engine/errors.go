@@ -21,6 +21,9 @@ var (
 	// ErrInProgress: an identical request (same idempotency key) is still
 	// being processed; retry shortly.
 	ErrInProgress = errors.New("the same request is still being processed")
+	// ErrKeyReused: the idempotency key was used for a different request
+	// (another process, title or data).
+	ErrKeyReused = errors.New("the idempotency key was used for another request")
 )
 
 // ValidationError lists what is wrong with submitted data, per field.

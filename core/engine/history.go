@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -23,11 +24,15 @@ const (
 )
 
 // chain links entry to the ticket's previous entry: PrevHash is the
-// ticket's current head, Hash covers the entry's content and PrevHash. A
-// changed, removed or reordered entry breaks every hash after it.
+// ticket's current head, Hash covers the entry's content, a fresh nonce
+// and PrevHash. A changed, removed or reordered entry breaks every hash
+// after it. The nonce makes the hash unique per attempt, so the outbox
+// items of two identical attempts at one version (whose ids carry the
+// hash) never collide and only the committed attempt's are acted on.
 func chain(t *store.Ticket, entry *store.HistoryEntry) {
 	entry.Seq = t.Version + 1
 	entry.Ticket = t.Number
+	entry.Nonce = newNonce()
 	entry.PrevHash = t.HistoryHash
 	entry.Hash = entryHash(entry)
 	t.HistoryHash = entry.Hash
@@ -39,6 +44,10 @@ func entryHash(e *store.HistoryEntry) string {
 	doc := map[string]any{
 		"ticket": e.Ticket, "seq": e.Seq, "at": e.At.UTC().Format(time.RFC3339Nano),
 		"actor": e.Actor, "type": e.Type, "data": canonical(e.Data), "prev": e.PrevHash,
+	}
+	if e.Nonce != "" {
+		// Entries written before nonces existed keep their hash.
+		doc["nonce"] = e.Nonce
 	}
 	b, err := json.Marshal(doc)
 	if err != nil {
@@ -103,6 +112,13 @@ func canonical(v any) any {
 		return x
 	}
 	return fmt.Sprint(v)
+}
+
+// newNonce returns 8 random bytes as hex.
+func newNonce() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read does not fail (Go 1.24+)
+	return hex.EncodeToString(b[:])
 }
 
 // VerifyProblem is one break in a ticket's history chain.

@@ -69,7 +69,7 @@ func (e *Engine) runHook(ctx context.Context, cat *definition.Catalog, name, hoo
 // applyResult applies a hook's changes to t in memory, noting each in
 // changes (the history entry's "changes") and collecting what follows the
 // change in fu.
-func (e *Engine) applyResult(cat *definition.Catalog, t *store.Ticket, name, hook string, res *script.Result, changes map[string]any, fu *followUp) error {
+func (e *Engine) applyResult(ctx context.Context, cat *definition.Catalog, actor *auth.Principal, t *store.Ticket, name, hook string, res *script.Result, changes map[string]any, fu *followUp) error {
 	if len(res.Changes) > 0 {
 		fu.ran = append(fu.ran, hook+":"+name)
 	}
@@ -109,8 +109,19 @@ func (e *Engine) applyResult(cat *definition.Catalog, t *store.Ticket, name, hoo
 			changes["team"] = map[string]any{"old": t.Team, "new": team}
 			t.Team = team
 		case script.ChangeAssignee:
-			changes["assignee"] = map[string]any{"old": t.Assignee, "new": c.Value}
-			t.Assignee, _ = c.Value.(string)
+			// The rule of every assignment: a hook cannot give the ticket
+			// to someone who may not work on it.
+			who, _ := c.Value.(string)
+			who, err := e.checkAssignee(ctx, actor, t, who, "en")
+			var verr *ValidationError
+			if errors.As(err, &verr) {
+				return &script.Error{Script: name, Hook: hook, Message: "ticket.assign: " + verr.Fields[0].Message}
+			}
+			if err != nil {
+				return err
+			}
+			changes["assignee"] = map[string]any{"old": t.Assignee, "new": who}
+			t.Assignee = who
 		case script.ChangeComment:
 			fu.comments = append(fu.comments, c)
 		case script.ChangeChild:
@@ -204,7 +215,7 @@ func (e *Engine) createHooks(ctx context.Context, actor *auth.Principal, t *stor
 		}
 		res, err := e.runHook(ctx, cat, h.ref.Value, h.hook, actor, t, map[string]any{"lang": lang})
 		if err == nil {
-			err = e.applyResult(cat, t, h.ref.Value, h.hook, res, changes, fu)
+			err = e.applyResult(ctx, cat, actor, t, h.ref.Value, h.hook, res, changes, fu)
 		}
 		if err != nil {
 			return nil, e.hookFailed(ctx, nil, h.ref.Value, h.hook, err)
@@ -334,7 +345,7 @@ func (e *Engine) runHooks(ctx context.Context, cat *definition.Catalog, actor *a
 		}
 		res, err := e.runHook(ctx, cat, h.ref.Value, h.hook, actor, t, maps.Clone(event))
 		if err == nil {
-			err = e.applyResult(cat, t, h.ref.Value, h.hook, res, changes, fu)
+			err = e.applyResult(ctx, cat, actor, t, h.ref.Value, h.hook, res, changes, fu)
 		}
 		if err != nil {
 			return e.hookFailed(ctx, t, h.ref.Value, h.hook, err)
@@ -420,7 +431,7 @@ func (e *Engine) RunSLAHook(ctx context.Context, number, event string, info map[
 		changes := map[string]any{}
 		fu := &followUp{}
 		if err == nil {
-			err = e.applyResult(cat, t, name.Value, hook, res, changes, fu)
+			err = e.applyResult(ctx, cat, system, t, name.Value, hook, res, changes, fu)
 		}
 		if err == nil && len(fu.fieldErrors) > 0 {
 			err = &script.Error{Script: name.Value, Hook: hook, Message: "ticket.error is for validate hooks: " + fu.fieldErrors[0].Message}

@@ -46,8 +46,10 @@ func (e *Engine) Inbox(ctx context.Context, actor *auth.Principal, q store.Inbox
 
 // Assign gives a ticket to a user (or nobody, with ""). It needs
 // ticket.assign, except that a team member who may work tickets can take
-// an unassigned ticket of the team for themselves.
-func (e *Engine) Assign(ctx context.Context, actor *auth.Principal, number string, version int64, user string) (*store.Ticket, error) {
+// an unassigned ticket of the team for themselves. Only users who may work
+// on the ticket can be given it (see checkAssignee); lang is the language
+// of the error saying otherwise.
+func (e *Engine) Assign(ctx context.Context, actor *auth.Principal, number string, version int64, user, lang string) (*store.Ticket, error) {
 	t, err := e.Ticket(ctx, actor, number)
 	if err != nil {
 		return nil, err
@@ -58,6 +60,10 @@ func (e *Engine) Assign(ctx context.Context, actor *auth.Principal, number strin
 	takesItself := user == actor.User && t.Assignee == "" && actor.InTeam(t.Team) && actor.HasPermission("ticket.work")
 	if !actor.HasPermission("ticket.assign") && !takesItself {
 		return nil, fmt.Errorf("assign %s: %w", number, ErrForbidden)
+	}
+	user, err = e.checkAssignee(ctx, actor, t, user, lang)
+	if err != nil {
+		return nil, err
 	}
 	now := e.stamp()
 	entry := &store.HistoryEntry{At: now, Actor: actorName(actor), Type: EntryAssigned,

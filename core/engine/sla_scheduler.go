@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+
+	"vorgang/core/store"
 )
 
 // SLASweepLease is the lease whose holder runs the SLA sweep.
@@ -82,6 +84,8 @@ func (s *SLAScheduler) Run(ctx context.Context) {
 	for {
 		swept, res, err := s.Tick(ctx)
 		switch {
+		case errors.Is(err, store.ErrDiskFull):
+			// The store logs a full disk once; a line per tick would bury it.
 		case err != nil && ctx.Err() == nil:
 			s.log.Warn("SLA sweep failed; it runs again", "error", err)
 		case swept && res.Warnings+res.Breaches > 0:

@@ -90,12 +90,6 @@ func (e *Engine) escalate(ctx context.Context, number string, now time.Time) (wa
 		if errors.Is(err, ErrConflict) {
 			continue
 		}
-		if errors.Is(err, store.ErrDuplicate) {
-			// Another sweep is writing this very change (same events, same
-			// time, so the same queued items): it records it, or, should it
-			// fail, the next sweep does.
-			return 0, 0, nil
-		}
 		if err != nil {
 			return 0, 0, fmt.Errorf("engine: SLA sweep of %s: %w", number, err)
 		}

@@ -38,14 +38,7 @@ func (c *testClock) Set(t time.Time) {
 // shippedDesk is the shipped definitions compiled.
 func shippedDesk(t testing.TB) *definition.Catalog {
 	t.Helper()
-	var files []definition.File
-	for _, d := range []string{"processes", "forms", "scripts"} {
-		fs, err := definition.ReadFS(os.DirFS("../../"+d), d)
-		if err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, fs...)
-	}
+	files := shippedFiles(t)
 	loader, err := definition.NewLoader(os.DirFS("../../schemas"))
 	if err != nil {
 		t.Fatal(err)

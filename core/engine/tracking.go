@@ -172,40 +172,26 @@ func publicData(cat *definition.Catalog, t *store.Ticket) map[string]any {
 // CitizenReply adds the citizen's reply (text and/or attachment ids) to the
 // request with the tracking token. Finished requests take no replies.
 func (e *Engine) CitizenReply(ctx context.Context, token string, version int64, text string, files []string, lang string) (*store.Ticket, error) {
-	t, err := e.trackedTicket(ctx, token)
-	if err != nil {
-		return nil, err
-	}
-	if version != 0 && version != t.Version {
-		return nil, fmt.Errorf("ticket %s is at version %d, not %d: %w", t.Number, t.Version, version, ErrConflict)
-	}
-	if p := e.catalog().Process(t.Process); p != nil {
-		if s := p.State(t.State); s != nil && s.Final() {
-			return nil, fmt.Errorf("reply to %s in state %s: %w", t.Number, t.State, ErrNotAllowedNow)
-		}
-	}
 	text = strings.TrimSpace(text)
-	if text == "" && len(files) == 0 {
-		return nil, invalid("text", "required", replyRequired(lang))
-	}
-	if len([]rune(text)) > maxReplyLength {
-		return nil, invalid("text", "too_long", replyTooLong(lang))
-	}
-	data := map[string]any{"text": text, "internal": false}
-	if len(files) > 0 {
-		list := make([]any, len(files))
-		for i, f := range files {
-			list[i] = f
-		}
-		data["files"] = list
-	}
-	now := e.stamp()
-	t.Updated = now
-	entry := &store.HistoryEntry{At: now, Actor: actorName(nil), Type: EntryCitizenReply, Data: data}
-	if err := e.commit(ctx, t, entry); err != nil {
-		return nil, err
-	}
-	return t, nil
+	return e.change(ctx, version, func() (*store.Ticket, error) { return e.trackedTicket(ctx, token) },
+		func(t *store.Ticket) (*store.HistoryEntry, error) {
+			if p := e.catalog().Process(t.Process); p != nil {
+				if s := p.State(t.State); s != nil && s.Final() {
+					return nil, fmt.Errorf("reply to %s in state %s: %w", t.Number, t.State, ErrNotAllowedNow)
+				}
+			}
+			if text == "" && len(files) == 0 {
+				return nil, invalid("text", "required", replyRequired(lang))
+			}
+			if len([]rune(text)) > maxReplyLength {
+				return nil, invalid("text", "too_long", replyTooLong(lang))
+			}
+			data := map[string]any{"text": text, "internal": false}
+			if len(files) > 0 {
+				data["files"] = toAny(files)
+			}
+			return &store.HistoryEntry{Actor: actorName(nil), Type: EntryCitizenReply, Data: data}, nil
+		})
 }
 
 // maxReplyLength bounds a citizen's reply, like a textarea field's default.

@@ -296,33 +296,24 @@ func (e *Engine) Comment(ctx context.Context, actor *auth.Principal, number stri
 
 // CommentWithFiles is Comment with attachments (ids of stored
 // attachments); a comment needs a text or a file. The files are visible to
-// whoever sees the comment.
+// whoever sees the comment. A comment without a version is added to
+// whatever version the ticket has when it lands (see change).
 func (e *Engine) CommentWithFiles(ctx context.Context, actor *auth.Principal, number string, version int64, text string, internal bool, files []string, lang string) (*store.Ticket, error) {
-	t, err := e.Ticket(ctx, actor, number)
-	if err != nil {
-		return nil, err
-	}
-	if version != 0 && version != t.Version {
-		return nil, fmt.Errorf("ticket %s is at version %d, not %d: %w", number, t.Version, version, ErrConflict)
-	}
 	text = strings.TrimSpace(text)
-	if text == "" && len(files) == 0 {
-		return nil, invalid("comment", "required", commentRequired(lang))
-	}
-	if internal && !actor.HasPermission("ticket.comment_internal") {
-		return nil, fmt.Errorf("internal comment: %w", ErrForbidden)
-	}
-	now := e.stamp()
-	t.Updated = now
-	data := map[string]any{"text": text, "internal": internal}
-	if len(files) > 0 {
-		data["files"] = toAny(files)
-	}
-	entry := &store.HistoryEntry{At: now, Actor: actorName(actor), Type: EntryComment, Data: data}
-	if err := e.commit(ctx, t, entry); err != nil {
-		return nil, err
-	}
-	return t, nil
+	return e.change(ctx, version, func() (*store.Ticket, error) { return e.Ticket(ctx, actor, number) },
+		func(*store.Ticket) (*store.HistoryEntry, error) {
+			if text == "" && len(files) == 0 {
+				return nil, invalid("comment", "required", commentRequired(lang))
+			}
+			if internal && !actor.HasPermission("ticket.comment_internal") {
+				return nil, fmt.Errorf("internal comment: %w", ErrForbidden)
+			}
+			data := map[string]any{"text": text, "internal": internal}
+			if len(files) > 0 {
+				data["files"] = toAny(files)
+			}
+			return &store.HistoryEntry{Actor: actorName(actor), Type: EntryComment, Data: data}, nil
+		})
 }
 
 // History returns the entries of a ticket actor may see; internal comments

@@ -112,13 +112,19 @@ func (d *desk) principal(t *testing.T, name string) *auth.Principal {
 // is retried a minute later by the desk's clock.
 func (d *desk) worker(t *testing.T, sender notify.Sender) *notify.Worker {
 	t.Helper()
+	return d.workerWith(t, sender, "IT-Servicedesk <servicedesk@example.org>")
+}
+
+// workerWith is worker with the sender address from.
+func (d *desk) workerWith(t *testing.T, sender notify.Sender, from string) *notify.Worker {
+	t.Helper()
 	w, err := notify.NewWorker(notify.Config{
 		Store: d.st, Catalog: func() *definition.Catalog { return d.cat },
 		Directory: notify.AuthDirectory{Auth: d.authn, DB: d.st.DB()},
 		Committed: func(ctx context.Context, item *store.OutboxItem) (bool, error) {
 			return engine.EffectCommitted(ctx, d.st, item)
 		},
-		Sender: sender, From: "IT-Servicedesk <servicedesk@example.org>", BaseURL: "https://vorgang.example.org/",
+		Sender: sender, From: from, BaseURL: "https://vorgang.example.org/",
 		Backoff: func(int) time.Duration { return time.Minute }, MaxAttempts: 5, Now: d.clk.Now,
 	})
 	if err != nil {

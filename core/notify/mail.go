@@ -18,8 +18,11 @@ import (
 // Mail is one message to one recipient, as queued in the outbox.
 type Mail struct {
 	// ID is the outbox id; the Message-ID is derived from it.
-	ID      string `bson:"id"`
-	From    string `bson:"from"`
+	ID string `bson:"id"`
+	// From is the sender, set at delivery from the configuration then
+	// (mails queued by earlier versions may hold the one of their time,
+	// which delivery ignores).
+	From    string `bson:"from,omitempty"`
 	To      string `bson:"to"`
 	ToName  string `bson:"to_name,omitempty"`
 	Lang    string `bson:"lang"`

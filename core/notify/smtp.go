@@ -1,11 +1,11 @@
 package notify
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
 	"time"
@@ -190,18 +190,49 @@ func (s *SMTPSender) Open(ctx context.Context) (Conn, error) {
 	return &session{c: c}, nil
 }
 
-// Send delivers one message. A refusal for good is a *PermanentError; after
-// any error the session should be closed.
+// Send delivers one message. A refused sender is a *ConfigError, a
+// recipient or message refused for good a *PermanentError; after both the
+// session can send the next mail. After any other error it should be
+// closed.
 func (s *session) Send(from, to string, msg []byte) error {
-	err := s.c.SendMail(from, []string{to}, bytes.NewReader(msg))
+	var opts *smtp.MailOptions
+	if !isASCII(from) || !isASCII(to) {
+		opts = &smtp.MailOptions{UTF8: true}
+	}
 	var se *smtp.SMTPError
+	if err := s.c.Mail(from, opts); err != nil {
+		if errors.As(err, &se) {
+			_ = s.c.Reset()
+			return &ConfigError{Err: fmt.Errorf("smtp: the server refuses the sender %s (check --mail-from): %w", from, err)}
+		}
+		return fmt.Errorf("smtp: send to %s: %w", to, err)
+	}
+	err := s.c.Rcpt(to, nil)
+	if err == nil {
+		var w io.WriteCloser
+		if w, err = s.c.Data(); err == nil {
+			if _, err = w.Write(msg); err == nil {
+				err = w.Close()
+			}
+		}
+	}
 	if errors.As(err, &se) && se.Code >= 500 {
+		_ = s.c.Reset()
 		return &PermanentError{Err: fmt.Errorf("smtp: %s refused: %w", to, err)}
 	}
 	if err != nil {
 		return fmt.Errorf("smtp: send to %s: %w", to, err)
 	}
 	return nil
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // Close ends the session politely.

@@ -45,13 +45,16 @@ type mailServer struct {
 	mu     sync.Mutex
 	mails  []received
 	refuse map[string]bool
-	srv    *smtp.Server
-	ln     net.Listener
+	// refuseFrom refuses these envelope senders (a relay that only takes
+	// its own domain's).
+	refuseFrom map[string]bool
+	srv        *smtp.Server
+	ln         net.Listener
 }
 
 func newMailServer(t *testing.T) *mailServer {
 	t.Helper()
-	m := &mailServer{t: t, refuse: map[string]bool{}}
+	m := &mailServer{t: t, refuse: map[string]bool{}, refuseFrom: map[string]bool{}}
 	m.start("127.0.0.1:0")
 	t.Cleanup(m.stop)
 	return m
@@ -123,6 +126,12 @@ func (s *serverSession) Auth(string) (sasl.Server, error) {
 func (s *serverSession) Mail(from string, _ *smtp.MailOptions) error {
 	if s.m.user != "" && !s.authed {
 		return smtp.ErrAuthRequired
+	}
+	s.m.mu.Lock()
+	refused := s.m.refuseFrom[from]
+	s.m.mu.Unlock()
+	if refused {
+		return &smtp.SMTPError{Code: 553, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: "sender address not allowed"}
 	}
 	s.from = from
 	return nil

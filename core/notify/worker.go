@@ -123,7 +123,8 @@ func NewWorker(cfg Config) (*Worker, error) {
 func (w *Worker) Run(ctx context.Context) {
 	for {
 		n, err := w.Round(ctx)
-		if err != nil && ctx.Err() == nil {
+		// The store logs a full disk once; a line per round would bury it.
+		if err != nil && ctx.Err() == nil && !errors.Is(err, store.ErrDiskFull) {
 			w.log.Warn("notification round failed; it is retried", "error", err)
 		}
 		wait := w.Every
@@ -245,7 +246,7 @@ func (w *Worker) mailsFor(ctx context.Context, item *store.OutboxItem) ([]*Mail,
 			return nil, permanent{err}
 		}
 		out = append(out, &Mail{
-			ID: KindMail + "/" + item.ID + "/" + strings.ToLower(p.Email), From: w.From, To: p.Email, ToName: p.Name, Lang: lang,
+			ID: KindMail + "/" + item.ID + "/" + strings.ToLower(p.Email), To: p.Email, ToName: p.Name, Lang: lang,
 			Subject: msg.Subject, Text: msg.Text, HTML: msg.HTML, Ticket: t.Number, Notification: id,
 		})
 	}
@@ -356,7 +357,7 @@ func fieldsOf(cat *definition.Catalog, t *store.Ticket) map[string]any {
 
 func mailPayload(m *Mail) map[string]any {
 	return map[string]any{
-		"id": m.ID, "from": m.From, "to": m.To, "to_name": m.ToName, "lang": m.Lang, "subject": m.Subject,
+		"id": m.ID, "to": m.To, "to_name": m.ToName, "lang": m.Lang, "subject": m.Subject,
 		"text": m.Text, "html": m.HTML, "ticket": m.Ticket, "notification": m.Notification,
 	}
 }

@@ -133,7 +133,7 @@ func (r *runner) step(ctx context.Context, st *Step, fail failFunc) {
 		})
 	case st.Assign != nil:
 		actErr = r.act(ctx, st, number, func(p actor) error {
-			_, err := w.eng.Assign(ctx, p, number, 0, *st.Assign)
+			_, err := w.eng.Assign(ctx, p, number, 0, *st.Assign, "de")
 			return err
 		})
 	case st.Job != "":

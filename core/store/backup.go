@@ -365,19 +365,50 @@ func writeArchive(w io.Writer, m BackupManifest, files []string) error {
 // serves other writes. If writing fails half-way, the database is partly
 // restored: fix the cause and restore again with Replace.
 func (s *Store) Restore(ctx context.Context, r io.Reader, opts RestoreOptions) (RestoreInfo, error) {
+	b, err := ReadBackup(ctx, r, opts.TempDir)
+	if err != nil {
+		return RestoreInfo{}, fmt.Errorf("store: restore: %w", err)
+	}
+	defer b.Close()
+	return s.RestoreVerified(ctx, b, opts)
+}
+
+// VerifiedBackup is an archive ReadBackup has read and checked completely.
+// Its documents wait in a temporary folder until Close.
+type VerifiedBackup struct {
+	a   *spooledBackup
+	dir string
+}
+
+// ReadBackup reads and checks a whole archive as Restore does, without a
+// database: a tool can refuse a bad archive before it opens (and so
+// creates) a store. tempDir is as RestoreOptions.TempDir. Close the
+// result.
+func ReadBackup(ctx context.Context, r io.Reader, tempDir string) (*VerifiedBackup, error) {
+	tmp, err := os.MkdirTemp(tempDir, "vorgang-restore-")
+	if err != nil {
+		return nil, fmt.Errorf("store: read backup: %w", err)
+	}
+	a, err := readBackup(ctx, r, tmp)
+	if err != nil {
+		_ = os.RemoveAll(tmp)
+		return nil, err
+	}
+	return &VerifiedBackup{a: a, dir: tmp}, nil
+}
+
+// Manifest returns the archive's manifest.
+func (b *VerifiedBackup) Manifest() BackupManifest { return b.a.manifest }
+
+// Close removes the temporary copy of the documents.
+func (b *VerifiedBackup) Close() error { return os.RemoveAll(b.dir) }
+
+// RestoreVerified is Restore of an archive ReadBackup has checked.
+func (s *Store) RestoreVerified(ctx context.Context, b *VerifiedBackup, opts RestoreOptions) (RestoreInfo, error) {
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = DefaultRestoreBatch
 	}
-	tmp, err := os.MkdirTemp(opts.TempDir, "vorgang-restore-")
-	if err != nil {
-		return RestoreInfo{}, fmt.Errorf("store: restore: %w", err)
-	}
-	defer os.RemoveAll(tmp)
-
-	a, err := readBackup(ctx, r, tmp)
-	if err != nil {
-		return RestoreInfo{}, fmt.Errorf("store: restore: %w", err)
-	}
+	a := b.a
 	info := RestoreInfo{Manifest: a.manifest, Bytes: a.bytes}
 
 	if !opts.Replace {
@@ -642,7 +673,8 @@ func parseIndexSpec(raw json.RawMessage) (bson.Raw, error) {
 }
 
 // checkEmpty returns an error wrapping ErrNotEmpty unless the database
-// holds nothing but its instance document, which Open writes.
+// holds nothing but its instance document, which Open writes, and the
+// probe document of Writable.
 func (s *Store) checkEmpty(ctx context.Context) error {
 	names, err := s.db.ListCollectionNames(ctx, bson.D{})
 	if err != nil {
@@ -654,16 +686,12 @@ func (s *Store) checkEmpty(ctx context.Context) error {
 		if strings.HasPrefix(name, "system.") {
 			continue
 		}
-		filter := bson.D{}
-		if name == metaCollection {
-			filter = bson.D{{Key: "_id", Value: bson.D{{Key: "$ne", Value: instanceID}}}}
-		}
-		err := s.db.Collection(name).FindOne(ctx, filter, options.FindOne().SetProjection(bson.D{{Key: "_id", Value: 1}})).Err()
-		if errors.Is(err, mongo.ErrNoDocuments) {
-			continue
-		}
+		held, err := s.holdsData(ctx, name)
 		if err != nil {
 			return fmt.Errorf("store: restore: check that %s is empty: %w", name, err)
+		}
+		if !held {
+			continue
 		}
 		if name == TicketsCollection {
 			return fmt.Errorf("store: restore: %w: it already has tickets", ErrNotEmpty)
@@ -671,6 +699,32 @@ func (s *Store) checkEmpty(ctx context.Context) error {
 		return fmt.Errorf("store: restore: %w: collection %s holds documents", ErrNotEmpty, name)
 	}
 	return nil
+}
+
+// holdsData reports whether collection name holds a document other than
+// those the store writes by itself (in meta: the instance and the write
+// probe).
+func (s *Store) holdsData(ctx context.Context, name string) (bool, error) {
+	own := map[string]bool{}
+	if name == metaCollection {
+		own = map[string]bool{instanceID: true, writeProbeID: true}
+	}
+	cur, err := s.db.Collection(name).Find(ctx, bson.D{}, options.Find().SetLimit(int64(len(own)+1)).SetProjection(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
+		return false, err
+	}
+	var docs []struct {
+		ID any `bson:"_id"`
+	}
+	if err := cur.All(ctx, &docs); err != nil {
+		return false, err
+	}
+	for _, d := range docs {
+		if id, ok := d.ID.(string); !ok || !own[id] {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // prepareCollection replaces coll with an empty collection that has the

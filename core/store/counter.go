@@ -163,7 +163,7 @@ func (s *Store) ClaimNumber(ctx context.Context, scope, owner string, unused Unu
 		if !mongo.IsDuplicateKeyError(err) {
 			// n-1 is claimed, so the cache may move there.
 			st.last = n - 1
-			return 0, fmt.Errorf("store: next number of %s: claim %d: %w", scope, n, err)
+			return 0, fmt.Errorf("store: next number of %s: claim %d: %w", scope, n, s.classify(ctx, err))
 		}
 		// Claimed by another process (or the hint lags): try the next one.
 	}

@@ -34,8 +34,9 @@ func (s *Store) Insert(ctx context.Context, coll string, doc any) error {
 		if errors.Is(err, ErrDuplicate) {
 			return fmt.Errorf("store: insert into %s: %w", coll, ErrDuplicate)
 		}
-		return fmt.Errorf("store: %w", err)
+		return fmt.Errorf("store: %w", s.classify(ctx, err))
 	}
+	s.noteWritten(ctx)
 	return nil
 }
 
@@ -49,7 +50,7 @@ func byID(id string) bson.D {
 // document that does not exist is not an error.
 func (s *Store) Delete(ctx context.Context, coll, id string) error {
 	if _, err := s.db.Collection(coll).DeleteOne(ctx, byID(id)); err != nil {
-		return fmt.Errorf("store: delete %s/%s: %w", coll, id, err)
+		return fmt.Errorf("store: delete %s/%s: %w", coll, id, s.classify(ctx, err))
 	}
 	return nil
 }

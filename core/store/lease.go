@@ -163,7 +163,7 @@ func (s *Store) claimLease(ctx context.Context, cur *leaseDoc, name, holder stri
 		if mongo.IsDuplicateKeyError(err) {
 			return false, nil
 		}
-		return false, fmt.Errorf("claim epoch %d: %w", epoch, err)
+		return false, fmt.Errorf("claim epoch %d: %w", epoch, s.classify(ctx, err))
 	}
 
 	// Old records are deleted (below), so an insert of an old epoch can

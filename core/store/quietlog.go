@@ -12,7 +12,8 @@ import (
 // (insert claims), so they would drown the log. Records below WARN are
 // dropped as well, which silences FerretDB's start-up and per-connection
 // chatter. Reply dumps of an InternalError are kept: they point at a
-// FerretDB bug or a broken database file.
+// FerretDB bug or a broken database file (except a full disk, which the
+// store logs itself, once).
 type quietHandler struct {
 	inner slog.Handler
 }
@@ -50,7 +51,9 @@ func keepFerretRecord(level slog.Level, msg string) bool {
 		return true
 	}
 	if strings.HasPrefix(msg, "Response header: ") || strings.HasPrefix(msg, "Response message:") {
-		return strings.Contains(msg, `"codeName": "InternalError"`)
+		// A full disk is an InternalError too, but the store reports it
+		// once when it starts and once when it ends.
+		return strings.Contains(msg, `"codeName": "InternalError"`) && !strings.Contains(msg, sqliteFullMessage)
 	}
 	return true
 }

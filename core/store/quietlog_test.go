@@ -10,6 +10,7 @@ import (
 
 func TestQuietLogger(t *testing.T) {
 	internal := "Response message:\n{\"ok\": 0.0, \"errmsg\": \"boom\", \"code\": 1, \"codeName\": \"InternalError\"}\n"
+	full := "Response message:\n{\"ok\": 0.0, \"errmsg\": \"[db.go:167 fsql.(*DB).InTransaction] database or disk is full (13)\", \"code\": 1, \"codeName\": \"InternalError\"}\n"
 	duplicate := "Response message:\n{\"ok\": 0.0, \"code\": 11000, \"codeName\": \"DuplicateKey\"}\n"
 	tests := []struct {
 		name  string
@@ -24,6 +25,7 @@ func TestQuietLogger(t *testing.T) {
 		{"response header warn dropped", slog.LevelWarn, "Response header: length: 123, id: 2", false},
 		{"response message warn dropped", slog.LevelWarn, duplicate, false},
 		{"internal error message kept", slog.LevelWarn, internal, true},
+		{"full disk message dropped (the store logs it once)", slog.LevelWarn, full, false},
 		{"response header error kept", slog.LevelError, "Response header: length: 123, id: 2", true},
 		{"response message error kept", slog.LevelError, duplicate, true},
 		{"proxy response kept", slog.LevelWarn, "Proxy response header: x", true},

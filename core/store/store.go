@@ -78,13 +78,15 @@ type Store struct {
 	// localLocks is true when compare-and-set is made atomic by locks in this
 	// process (FerretDB), false when the database does it (MongoDB).
 	localLocks bool
-	locks      *keyedMutex
+	locks      *KeyedMutex
 
 	instance InstanceInfo
 
 	counters counterCache
-	inserts  insertBatcher
-	tuning   tuning
+	// health notes a full disk (see Writable).
+	health  writeHealth
+	inserts insertBatcher
+	tuning  tuning
 
 	closeMu sync.Mutex
 	closed  bool
@@ -106,7 +108,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 
 	s := &Store{
 		log:         cfg.Logger.With(slog.String("component", "store")),
-		locks:       newKeyedMutex(),
+		locks:       NewKeyedMutex(),
 		tuning:      defaultTuning(),
 		collections: append(append([]string(nil), ownedCollections...), cfg.Collections...),
 		openedAt:    time.Now(),

@@ -81,6 +81,10 @@ type HistoryEntry struct {
 	Actor  string         `bson:"actor"`
 	Type   string         `bson:"type"`
 	Data   map[string]any `bson:"data,omitempty"`
+	// Nonce is random per attempt at a change, so two attempts with the
+	// same content (one actor, one text, one millisecond) still differ in
+	// their hash, and the work each queues is told apart.
+	Nonce string `bson:"nonce,omitempty"`
 	// PrevHash and Hash chain the entries of one ticket; the engine
 	// computes them.
 	PrevHash string `bson:"prev_hash,omitempty"`

@@ -26,7 +26,7 @@ func (s *Store) CreateTicket(ctx context.Context, t *Ticket, first *HistoryEntry
 		return errors.New("store: create ticket: empty number")
 	}
 	if s.localLocks {
-		defer s.locks.lock(TicketsCollection, t.Number)()
+		defer s.locks.Lock(TicketsCollection, t.Number)()
 	}
 	t.Version = 1
 	if err := s.claimHistory(ctx, t.Number, 0, first); err != nil {
@@ -41,6 +41,12 @@ func (s *Store) CreateTicket(ctx context.Context, t *Ticket, first *HistoryEntry
 		done(nil, nil, true) // certainly not stored
 	default:
 		done(nil, nil, false)
+	}
+	if errors.Is(err, ErrDiskFull) {
+		// Certainly not stored: take the entry back, so a retry of the
+		// number need not wait for it to count as a crash leftover (on
+		// MongoDB). If this fails too, the next writer clears it.
+		_, _ = s.db.Collection(HistoryCollection).DeleteOne(context.WithoutCancel(ctx), byID(first.ID))
 	}
 	if err != nil {
 		return fmt.Errorf("store: create ticket %s: %w", t.Number, err)
@@ -59,7 +65,7 @@ func (s *Store) CreateTicket(ctx context.Context, t *Ticket, first *HistoryEntry
 // any number of processes.
 func (s *Store) UpdateTicket(ctx context.Context, t *Ticket, entry *HistoryEntry) error {
 	if s.localLocks {
-		defer s.locks.lock(TicketsCollection, t.Number)()
+		defer s.locks.Lock(TicketsCollection, t.Number)()
 	}
 	expect := t.Version
 	cur, before, err := s.ticketHead(ctx, t.Number)
@@ -84,7 +90,7 @@ func (s *Store) UpdateTicket(ctx context.Context, t *Ticket, entry *HistoryEntry
 	done(&before, &after, err == nil && res.MatchedCount == 1)
 	if err != nil {
 		t.Version = expect
-		return fmt.Errorf("store: update ticket %s: %w", t.Number, writeError(err))
+		return fmt.Errorf("store: update ticket %s: %w", t.Number, s.classify(ctx, writeError(err)))
 	}
 	if res.MatchedCount == 0 {
 		t.Version = expect
@@ -126,7 +132,7 @@ func (s *Store) claimHistory(ctx context.Context, number string, version int64, 
 		}
 	}
 	if _, err := s.db.Collection(HistoryCollection).DeleteOne(ctx, byID(entry.ID)); err != nil {
-		return fmt.Errorf("remove uncommitted history entry %s: %w", entry.ID, err)
+		return fmt.Errorf("remove uncommitted history entry %s: %w", entry.ID, s.classify(ctx, err))
 	}
 	s.log.WarnContext(ctx, "removed an uncommitted history entry left by a crash", "entry", entry.ID)
 	if err := s.Insert(ctx, HistoryCollection, entry); err != nil {

@@ -14,6 +14,10 @@ type tuning struct {
 	// leaseGrace is how long a superseded lease record is kept after its
 	// expiry (for inspection) before it is deleted.
 	leaseGrace time.Duration
+	// probeWhileFull and probeWhileOK are how often Writable writes its
+	// probe: while the disk is full (to notice freed space) and otherwise
+	// (to notice a full disk without traffic).
+	probeWhileFull, probeWhileOK time.Duration
 }
 
 func defaultTuning() tuning {
@@ -21,5 +25,7 @@ func defaultTuning() tuning {
 		idempotentWait:  10 * time.Second,
 		idempotentStale: 5 * time.Minute,
 		leaseGrace:      time.Minute,
+		probeWhileFull:  time.Second,
+		probeWhileOK:    30 * time.Second,
 	}
 }

@@ -54,14 +54,15 @@ func (s *Store) Update(ctx context.Context, coll, id string, expectVersion int64
 		err = s.updateFiltered(ctx, coll, id, expectVersion, upd)
 	}
 	if err != nil {
-		return 0, fmt.Errorf("store: update %s/%s: %w", coll, id, err)
+		return 0, fmt.Errorf("store: update %s/%s: %w", coll, id, s.classify(ctx, err))
 	}
+	s.noteWritten(ctx)
 	return newVersion, nil
 }
 
 // updateLocked reads the version and writes under the key's lock.
 func (s *Store) updateLocked(ctx context.Context, coll, id string, expect int64, upd bson.D) error {
-	defer s.locks.lock(coll, id)()
+	defer s.locks.Lock(coll, id)()
 
 	c := s.db.Collection(coll)
 	var cur struct {
@@ -190,12 +191,12 @@ func (s *Store) deleteIfVersion(ctx context.Context, coll, id string, version in
 	if !s.localLocks {
 		res, err := c.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: VersionField, Value: version}})
 		if err != nil {
-			return false, err
+			return false, s.classify(ctx, err)
 		}
 		return res.DeletedCount == 1, nil
 	}
 
-	defer s.locks.lock(coll, id)()
+	defer s.locks.Lock(coll, id)()
 	var cur struct {
 		Version int64 `bson:"version"`
 	}
@@ -211,7 +212,7 @@ func (s *Store) deleteIfVersion(ctx context.Context, coll, id string, version in
 	}
 	res, err := c.DeleteOne(ctx, byID(id))
 	if err != nil {
-		return false, err
+		return false, s.classify(ctx, err)
 	}
 	return res.DeletedCount == 1, nil
 }

@@ -110,6 +110,8 @@ func engineError(err error) error {
 		return &Error{Status: http.StatusConflict, Code: CodeConflict, Cause: err}
 	case errors.Is(err, engine.ErrInProgress):
 		return &Error{Status: http.StatusConflict, Code: CodeInProgress, Cause: err, RetryAfter: 1}
+	case errors.Is(err, engine.ErrKeyReused):
+		return &Error{Status: http.StatusUnprocessableEntity, Code: CodeKeyReused, Cause: err}
 	case errors.Is(err, engine.ErrNotAllowedNow):
 		return &Error{Status: http.StatusUnprocessableEntity, Code: CodeNotAllowedNow, Cause: err}
 	case errors.Is(err, engine.ErrScript):

@@ -94,18 +94,36 @@ func (a *api) createTicket(c *fiber.Ctx) error {
 	if req.Process == "" {
 		return &Error{Status: http.StatusBadRequest, Code: CodeBadRequest, Fields: []FieldError{{Field: "process", Code: "required"}}}
 	}
+	key := c.Get(headerIdempotencyKey)
+	if _, sent := c.GetReqHeaders()[headerIdempotencyKey]; sent {
+		// Checked before anything is claimed under it.
+		if err := engine.CheckIdempotencyKey(key); err != nil {
+			return &Error{Status: http.StatusBadRequest, Code: CodeInvalidIdempotencyKey, Cause: err,
+				Fields: []FieldError{{Field: headerIdempotencyKey, Code: "invalid"}}}
+		}
+	}
 	p := principal(c)
 	t, err := a.Engine.Create(c.UserContext(), p, engine.CreateRequest{Process: req.Process, Title: req.Title, Data: req.Data,
-		Lang: langOf(c), IdempotencyKey: c.Get("Idempotency-Key")})
+		Lang: langOf(c), IdempotencyKey: key})
 	if err != nil {
 		if p == nil && errors.Is(err, engine.ErrForbidden) {
 			return &Error{Status: http.StatusUnauthorized, Code: CodeUnauthorized, Cause: err}
 		}
 		return engineError(err)
 	}
+	if p == nil {
+		// A citizen gets what leads back to the request, the same on a
+		// retry: the number and the tracking link, no data.
+		link := c.BaseURL() + "/portal/track/" + t.Tracking
+		c.Location(link)
+		return c.Status(http.StatusCreated).JSON(fiber.Map{"number": t.Number, "process": t.Process, "tracking": link})
+	}
 	c.Location("/api/v1/tickets/" + t.Number)
 	return c.Status(http.StatusCreated).JSON(ticketJSON(t, nil))
 }
+
+// headerIdempotencyKey makes a retried create return the first ticket.
+const headerIdempotencyKey = "Idempotency-Key"
 
 func (a *api) getTicket(c *fiber.Ctx) error {
 	p, err := staff(c)
@@ -219,7 +237,7 @@ func (a *api) assign(c *fiber.Ctx) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	t, err := a.Engine.Assign(c.UserContext(), p, c.Params("number"), req.Version, req.User)
+	t, err := a.Engine.Assign(c.UserContext(), p, c.Params("number"), req.Version, req.User, langOf(c))
 	if err != nil {
 		return engineError(err)
 	}

@@ -27,6 +27,7 @@ import (
 type apiEnv struct {
 	app    *fiber.App
 	tokens map[string]string // user → API token
+	st     *store.Store
 }
 
 // extraUser adds a user with roles and teams to an apiEnv.
@@ -37,6 +38,12 @@ type extraUser struct {
 
 func newAPIEnv(t *testing.T, extra ...extraUser) *apiEnv {
 	t.Helper()
+	return newAPIEnvWith(t, apiOptions{users: defaultAPIUsers(extra)})
+}
+
+// defaultAPIUsers are anna (a requester with a password), ben and carla
+// (agents of the first and second level), root (an administrator) and extra.
+func defaultAPIUsers(extra []extraUser) []auth.NewUser {
 	users := []auth.NewUser{
 		{Name: "anna", Password: "Sommerfest-2026"},
 		{Name: "ben", Teams: []string{"it-1st-level"}},
@@ -46,17 +53,41 @@ func newAPIEnv(t *testing.T, extra ...extraUser) *apiEnv {
 	for _, x := range extra {
 		users = append(users, auth.NewUser{Name: x.name, Roles: x.roles, Teams: x.teams})
 	}
-	return newAPIEnvUsers(t, users)
+	return users
 }
 
 // newAPIEnvUsers is an apiEnv with exactly these users, in this order
 // (a manager before those who report to them).
 func newAPIEnvUsers(t *testing.T, users []auth.NewUser) *apiEnv {
 	t.Helper()
+	return newAPIEnvWith(t, apiOptions{users: users})
+}
+
+// apiOptions vary an apiEnv: its users (default: defaultAPIUsers), a fixed
+// clock for the engine, a data folder of the test's choosing, a log to read.
+type apiOptions struct {
+	users   []auth.NewUser
+	now     func() time.Time
+	dataDir string
+	logs    io.Writer // JSON records, INFO and above; default: discarded
+}
+
+func newAPIEnvWith(t *testing.T, o apiOptions) *apiEnv {
+	t.Helper()
+	if o.dataDir == "" {
+		o.dataDir = t.TempDir()
+	}
+	users := o.users
+	if users == nil {
+		users = defaultAPIUsers(nil)
+	}
 	cat := compileDesks(t, shippedDeskFiles(t))
 	catalog := func() *definition.Catalog { return cat }
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	st, err := store.Open(t.Context(), store.Config{DataDir: t.TempDir(), Logger: quiet, Collections: append(auth.Collections(), engine.Collections()...)})
+	if o.logs != nil {
+		quiet = slog.New(slog.NewJSONHandler(o.logs, nil))
+	}
+	st, err := store.Open(t.Context(), store.Config{DataDir: o.dataDir, Logger: quiet, Collections: append(auth.Collections(), engine.Collections()...)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,11 +96,11 @@ func newAPIEnvUsers(t *testing.T, users []auth.NewUser) *apiEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng, err := engine.New(engine.Deps{Store: st, Users: authn, Catalog: catalog, Logger: quiet})
+	eng, err := engine.New(engine.Deps{Store: st, Users: authn, Catalog: catalog, Logger: quiet, Now: o.now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := &apiEnv{tokens: map[string]string{}}
+	env := &apiEnv{tokens: map[string]string{}, st: st}
 	for _, u := range users {
 		if _, err := authn.CreateUser(t.Context(), u); err != nil {
 			t.Fatal(err)

@@ -109,6 +109,7 @@ func TestAccessibility(t *testing.T) {
 		{"pending approval, why not", "anna", tickets + order.Number, "", ""},
 		{"approval override", "root", tickets + urgent.Number, "", ""},
 		{"approval override, errors", "root", tickets + urgent.Number, "button[value=approve]", ""},
+		{"assignment refused", "root", tickets + incident.Number, `form.vg-form[action$="/assign"] button`, ""},
 		{"dashboard", "lea", "/app/dashboard", "", "dashboard"},
 		{"admin definitions", "root", "/admin/", "", "admin-definitions"},
 		{"admin process diagram", "root", "/admin/processes/it-incident", "", "admin-process"},
@@ -116,6 +117,8 @@ func TestAccessibility(t *testing.T) {
 		{"admin users", "root", "/admin/users", "", "admin-users"},
 		{"forbidden", "ben", "/admin/", "", ""},
 	}
+	// fills names a field to type into before the post, and the text.
+	fills := map[string][2]string{"assignment refused": {"#assign-user", "niemand"}}
 	c := startChrome(t)
 	tabs := map[string]*tab{}
 	tabOf := func(who string) *tab {
@@ -143,6 +146,9 @@ func TestAccessibility(t *testing.T) {
 					sep = "&"
 				}
 				tb.open(p.path + sep + "lang=" + lang)
+				if f, ok := fills[p.name]; ok {
+					tb.typeText(f[0], f[1])
+				}
 				if p.post != "" {
 					tb.submit(p.post)
 				}

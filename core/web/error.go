@@ -7,6 +7,8 @@ import (
 	"net/http"
 
 	"github.com/gofiber/fiber/v2"
+
+	"vorgang/core/store"
 )
 
 // Error is the one error shape of the JSON API. Handlers return it, directly
@@ -79,6 +81,11 @@ const (
 	CodeInProgress       = "in_progress"
 	CodeScriptFailed     = "script_failed"
 	CodeUnavailable      = "unavailable"
+	// CodeInsufficientStorage: the database's disk is full; nothing was
+	// changed.
+	CodeInsufficientStorage   = "insufficient_storage"
+	CodeInvalidIdempotencyKey = "invalid_idempotency_key"
+	CodeKeyReused             = "idempotency_key_reused"
 )
 
 // codeForStatus maps an HTTP status to its generic code. Statuses without a
@@ -107,6 +114,8 @@ func codeForStatus(status int) string {
 		return CodeHeadersTooLarge
 	case http.StatusServiceUnavailable:
 		return CodeUnavailable
+	case http.StatusInsufficientStorage:
+		return CodeInsufficientStorage
 	}
 	if status >= 400 && status < 500 {
 		return CodeBadRequest
@@ -196,6 +205,11 @@ func toAPIError(err error) (*Error, error) {
 		return out, fiberErr
 	}
 
+	if errors.Is(err, store.ErrDiskFull) {
+		// The store logs the full disk once; a line per refused request
+		// would bury it.
+		return &Error{Status: http.StatusInsufficientStorage, Code: CodeInsufficientStorage, RetryAfter: 60}, nil
+	}
 	return &Error{Status: http.StatusInternalServerError, Code: CodeInternal}, err
 }
 

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"vorgang/core/store"
 )
 
 // StorePinger is what the health check needs from the store.
@@ -17,6 +19,14 @@ type StorePinger interface {
 	Ping(ctx context.Context) error
 	// Mode names the backend, e.g. "embedded" or "mongodb".
 	Mode() string
+}
+
+// WriteChecker is what the readiness check asks a store that can tell
+// whether it takes writes; *store.Store is one.
+type WriteChecker interface {
+	// Writable returns nil while the database takes writes, an error
+	// wrapping store.ErrDiskFull while its disk is full.
+	Writable(ctx context.Context) error
 }
 
 // CatalogInfo describes the loaded definition catalog.
@@ -40,6 +50,8 @@ const (
 	reasonNotConfigured = "not_configured"
 	reasonTimeout       = "timeout"
 	reasonPingFailed    = "ping_failed"
+	reasonDiskFull      = "disk_full"
+	reasonWriteFailed   = "write_failed"
 )
 
 type healthResponse struct {
@@ -117,4 +129,38 @@ func (h *healthHandler) pingStore(c *fiber.Ctx) storeHealth {
 		slog.String("error", err.Error()),
 	)
 	return sh
+}
+
+type readyResponse struct {
+	Status string `json:"status"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// ready answers GET /readyz: 200 "ready" when the store answers and takes
+// writes, 503 "not_ready" with a reason otherwise (not_configured,
+// timeout, ping_failed, disk_full, write_failed). Unlike /healthz, which
+// says whether the process should be restarted, it says whether it should
+// get requests: a full disk is not cured by a restart, but no request that
+// writes can succeed until space is freed.
+func (h *healthHandler) ready(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	sh := h.pingStore(c)
+	if !sh.Reachable {
+		return c.Status(http.StatusServiceUnavailable).JSON(readyResponse{Status: "not_ready", Reason: sh.Reason})
+	}
+	if wc, ok := h.store.(WriteChecker); ok {
+		ctx, cancel := context.WithTimeout(c.UserContext(), healthPingTimeout)
+		defer cancel()
+		if err := wc.Writable(ctx); err != nil {
+			reason := reasonWriteFailed
+			if errors.Is(err, store.ErrDiskFull) {
+				reason = reasonDiskFull
+			} else {
+				h.logger.LogAttrs(c.UserContext(), slog.LevelWarn, "store write probe failed",
+					slog.String("request_id", RequestID(c)), slog.String("error", err.Error()))
+			}
+			return c.Status(http.StatusServiceUnavailable).JSON(readyResponse{Status: "not_ready", Reason: reason})
+		}
+	}
+	return c.JSON(readyResponse{Status: "ready"})
 }

@@ -79,6 +79,18 @@ var messages = map[string]map[lang]string{
 		langDE: "Der Dienst ist vorübergehend nicht verfügbar. Bitte versuchen Sie es später noch einmal.",
 		langEN: "The service is temporarily unavailable. Please try again later.",
 	},
+	CodeInsufficientStorage: {
+		langDE: "Der Speicher des Servers ist voll; es wurde nichts gespeichert. Bitte versuchen Sie es später noch einmal.",
+		langEN: "The server's storage is full; nothing was saved. Please try again later.",
+	},
+	CodeInvalidIdempotencyKey: {
+		langDE: "Der Idempotency-Key muss 1 bis 255 druckbare ASCII-Zeichen ohne Leerzeichen haben.",
+		langEN: "The Idempotency-Key must be 1 to 255 printable ASCII characters without spaces.",
+	},
+	CodeKeyReused: {
+		langDE: "Dieser Idempotency-Key wurde schon für eine andere Anfrage verwendet.",
+		langEN: "This Idempotency-Key was already used for a different request.",
+	},
 }
 
 // message returns the message for code in l. A code without an entry gets

@@ -307,8 +307,8 @@ func oaParameters(transitionIDs []string) oaObj {
 		},
 		"IdempotencyKey": oaObj{
 			"name": "Idempotency-Key", "in": "header",
-			"description": "A retry with the same key (by the same caller) returns the first ticket instead of opening another.",
-			"schema":      oaObj{"type": "string", "minLength": 1},
+			"description": "A retry of the same request with the same key (by the same caller) returns the first ticket instead of opening another; another request under a used key is refused (422 `idempotency_key_reused`). Anonymous callers use keys of at least 16 characters.",
+			"schema":      oaObj{"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
 		},
 	}
 }
@@ -328,19 +328,22 @@ func oaHeaders() oaObj {
 
 // oaErrorCodes explains each error code an endpoint may answer with.
 var oaErrorCodes = map[string]string{
-	CodeBadRequest:           "malformed request",
-	"invalid_json":           "the body is not valid JSON",
-	CodeUnauthorized:         "no or bad credentials where they are needed",
-	"invalid_credentials":    "wrong name or password",
-	CodeForbidden:            "the caller may not do this (open the process, run the transition, …)",
-	CodeNotFound:             "no such ticket, process or transition, or one the caller may not see",
-	CodeConflict:             "the ticket changed since `version`",
-	"in_progress":            "a request with the same `Idempotency-Key` is still running; retry after `Retry-After` seconds",
-	"unsupported_media_type": "the body is not JSON",
-	"validation_failed":      "data invalid; `fields` names each field with a stable code",
-	"import_failed":          "the file has bad rows; nothing was written; `fields` names each as `LINE:COLUMN` with a stable code",
-	"not_allowed_now":        "not possible in the ticket's current state",
-	CodeTooManyRequests:      "login locked; retry after `Retry-After` seconds",
+	CodeBadRequest:            "malformed request",
+	"invalid_json":            "the body is not valid JSON",
+	CodeUnauthorized:          "no or bad credentials where they are needed",
+	"invalid_credentials":     "wrong name or password",
+	CodeForbidden:             "the caller may not do this (open the process, run the transition, …)",
+	CodeNotFound:              "no such ticket, process or transition, or one the caller may not see",
+	CodeConflict:              "the ticket changed since `version`",
+	"in_progress":             "a request with the same `Idempotency-Key` is still running; retry after `Retry-After` seconds",
+	"unsupported_media_type":  "the body is not JSON",
+	"validation_failed":       "data invalid; `fields` names each field with a stable code",
+	"import_failed":           "the file has bad rows; nothing was written; `fields` names each as `LINE:COLUMN` with a stable code",
+	"not_allowed_now":         "not possible in the ticket's current state",
+	CodeTooManyRequests:       "login locked; retry after `Retry-After` seconds",
+	CodeInvalidIdempotencyKey: "the `Idempotency-Key` is not 1 to 255 printable ASCII characters without spaces",
+	CodeKeyReused:             "the `Idempotency-Key` was used for a different request",
+	CodeInsufficientStorage:   "the database's disk is full; nothing was changed; retry after `Retry-After` seconds",
 
 	engine.ReasonRoleRequired:       "the caller holds none of the roles `params.roles`",
 	engine.ReasonTeamRequired:       "the transition is for members of `params.team` who work tickets",
@@ -374,7 +377,7 @@ func oaError(codes ...string) oaObj {
 	retry := false
 	for i, c := range codes {
 		parts[i] = fmt.Sprintf("`%s`: %s", c, oaErrorCodes[c])
-		retry = retry || c == "in_progress" || c == CodeTooManyRequests
+		retry = retry || c == "in_progress" || c == CodeTooManyRequests || c == CodeInsufficientStorage
 	}
 	headers := oaObj{"X-Request-ID": oaObj{"$ref": "#/components/headers/RequestID"}}
 	if retry {
@@ -429,8 +432,8 @@ func oaOp(tag, id, summary string, security []any, responses oaObj, extra oaObj)
 
 func oaPaths(createBody, transitionBody any, processIDs, transitionIDs []string) oaObj {
 	ticket := oaOK("The ticket.", oaRef("Ticket"))
-	bodyErrors := func(r oaObj) oaObj {
-		r["400"] = oaError(CodeBadRequest, "invalid_json")
+	bodyErrors := func(r oaObj, more400 ...string) oaObj {
+		r["400"] = oaError(append([]string{CodeBadRequest, "invalid_json"}, more400...)...)
 		r["415"] = oaError("unsupported_media_type")
 		return r
 	}
@@ -451,6 +454,14 @@ func oaPaths(createBody, transitionBody any, processIDs, transitionIDs []string)
 			"responses": oaObj{
 				"200": oaOK("The store answers.", oaRef("Health")),
 				"503": oaOK("The store does not answer.", oaRef("Health")),
+			},
+		}},
+		"/readyz": oaObj{"get": oaObj{
+			"tags": []any{"system"}, "operationId": "getReady", "security": oaPublic,
+			"summary": "Ready for requests: the store answers and takes writes",
+			"responses": oaObj{
+				"200": oaOK("Ready.", oaRef("Ready")),
+				"503": oaOK("Not ready; `reason` says why (`disk_full`: the database's disk is full).", oaRef("Ready")),
 			},
 		}},
 		"/api/v1/openapi.json": oaObj{"get": oaOp("system", "getOpenAPI",
@@ -482,16 +493,17 @@ func oaPaths(createBody, transitionBody any, processIDs, transitionIDs []string)
 			"post": oaOp("tickets", "createTicket", "Open a ticket", oaOptional,
 				bodyErrors(oaObj{
 					"201": oaObj{
-						"description": "The ticket; a retry with the same `Idempotency-Key` returns the first one.",
-						"headers":     oaObj{"Location": oaObj{"description": "The ticket's address.", "schema": oaObj{"type": "string"}}},
-						"content":     oaJSON(oaRef("Ticket")),
+						"description": "The ticket (for an anonymous caller: its number and tracking link); a retry with the same `Idempotency-Key` and the same request returns the first one.",
+						"headers":     oaObj{"Location": oaObj{"description": "The ticket's address (for an anonymous caller: the tracking link).", "schema": oaObj{"type": "string"}}},
+						"content":     oaJSON(oaObj{"oneOf": []any{oaRef("Ticket"), oaRef("CitizenReceipt")}}),
 					},
 					"401": oaError(CodeUnauthorized),
 					"403": oaError(CodeForbidden),
 					"404": oaError(CodeNotFound),
 					"409": oaError("in_progress"),
-					"422": oaError("validation_failed"),
-				}),
+					"422": oaError("validation_failed", CodeKeyReused),
+					"507": oaError(CodeInsufficientStorage),
+				}, CodeInvalidIdempotencyKey),
 				oaObj{
 					"description": "Anonymous callers may only open tickets of processes whose audience includes `citizen`.",
 					"parameters":  []any{oaParam("AcceptLanguage"), oaParam("IdempotencyKey")},
@@ -641,6 +653,20 @@ func oaStaticSchemas() oaObj {
 					"loaded_at":   dateTime,
 				}},
 			},
+		},
+		"Ready": oaObj{
+			"type":     "object",
+			"required": []any{"status"},
+			"properties": oaObj{
+				"status": oaObj{"type": "string", "enum": []any{"ready", "not_ready"}},
+				"reason": oaObj{"type": "string", "enum": []any{reasonNotConfigured, reasonTimeout, reasonPingFailed, reasonDiskFull, reasonWriteFailed}},
+			},
+		},
+		"CitizenReceipt": oaObj{
+			"type":        "object",
+			"description": "What an anonymous create answers, also on a retry: the number and the tracking link of the request, no data.",
+			"required":    []any{"number", "process", "tracking"},
+			"properties":  oaObj{"number": str, "process": str, "tracking": oaObj{"type": "string", "format": "uri"}},
 		},
 		"LoginRequest": oaObj{
 			"type":       "object",

@@ -45,6 +45,12 @@ func (u *ui) create(c *fiber.Ctx, actor *auth.Principal, p *definition.Process, 
 			post.errs = verr.Fields
 			return nil, http.StatusUnprocessableEntity, nil
 		}
+		if errors.Is(err, engine.ErrKeyReused) {
+			// This form was sent before with other values (the browser's
+			// back button); its first request is not shown to a post
+			// that differs from it.
+			return nil, 0, &Error{Status: http.StatusUnprocessableEntity, Code: "form_already_sent", Cause: err}
+		}
 		if err != nil {
 			return nil, 0, engineFailure(err)
 		}

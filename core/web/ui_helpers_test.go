@@ -89,7 +89,7 @@ func newUIEnv(t testing.TB, opts ...uiOptions) *uiEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng, err := engine.New(engine.Deps{Store: st, Catalog: catalog, Logger: quiet})
+	eng, err := engine.New(engine.Deps{Store: st, Users: authn, Catalog: catalog, Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -113,6 +113,16 @@ func TestCSRFAndFormTokens(t *testing.T) {
 	if n := countTickets(t, env, "citizen-report"); n != 1 {
 		t.Fatalf("double submit made %d tickets", n)
 	}
+	// Sent once more with other details (back button, edit), the form does
+	// not lead to the first request.
+	edited := url.Values{}
+	for k, vs := range form {
+		edited[k] = append([]string(nil), vs...)
+	}
+	edited.Set("summary", "Ganz anderes Loch")
+	if p := b.post("/portal/new/citizen-report", edited); p.status != http.StatusUnprocessableEntity || !strings.Contains(p.body, "form_already_sent") || p.location != "" {
+		t.Fatalf("the form sent again with other details: %d %s\n%s", p.status, p.location, p.body)
+	}
 
 	// A form left open too long has expired: a clear page, no ticket.
 	late := citizenForm(t, b)

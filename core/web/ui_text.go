@@ -229,7 +229,7 @@ var pageTexts = map[string]map[lang]string{
 	"assign_heading":              {langDE: "Zuweisung", langEN: "Assignment"},
 	"assign_me":                   {langDE: "Mir zuweisen", langEN: "Assign to me"},
 	"assign_user":                 {langDE: "Benutzername", langEN: "User name"},
-	"assign_help":                 {langDE: "Leer lassen, um die Zuweisung aufzuheben.", langEN: "Leave empty to unassign."},
+	"assign_help":                 {langDE: "Benutzername von jemandem, der Vorgänge des Teams bearbeiten darf; leer lassen, um die Zuweisung aufzuheben.", langEN: "User name of someone who may work on the team's tickets; leave empty to unassign."},
 	"assign_submit":               {langDE: "Zuweisen", langEN: "Assign"},
 	"transition_from_to":          {langDE: "Status:", langEN: "Status:"},
 	"transition_comment":          {langDE: "Kommentar", langEN: "Comment"},
@@ -304,6 +304,10 @@ func init() {
 	messages["form_expired"] = map[lang]string{
 		langDE: "Das Formular ist abgelaufen oder gehört zu einer anderen Sitzung.",
 		langEN: "The form has expired or belongs to another session.",
+	}
+	messages["form_already_sent"] = map[lang]string{
+		langDE: "Dieses Formular wurde schon mit anderen Angaben abgeschickt. Bitte öffnen Sie es neu, um ein weiteres Anliegen zu senden.",
+		langEN: "This form was already sent with other details. Please open it again to send another request.",
 	}
 	messages["csrf_failed"] = map[lang]string{
 		langDE: "Die Anfrage konnte nicht bestätigt werden. Bitte laden Sie die Seite neu und versuchen Sie es noch einmal.",

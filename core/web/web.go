@@ -89,6 +89,7 @@ func New(deps Deps) *fiber.App {
 
 	h := &healthHandler{store: deps.Store, catalog: deps.Catalog, logger: deps.Logger}
 	app.Get("/healthz", h.serve)
+	app.Get("/readyz", h.ready)
 	if deps.API != nil {
 		registerAPI(app, *deps.API)
 	}

@@ -47,6 +47,10 @@ type ticketView struct {
 	Override bool
 	// Blocked are the steps the caller cannot take now, with why.
 	Blocked []blockedStep
+	// Assignee is the name typed into the assign form, AssignErr why it
+	// was refused.
+	Assignee  string
+	AssignErr string
 }
 
 type transitionLink struct {
@@ -125,7 +129,7 @@ func (u *ui) showTicketWith(c *fiber.Ctx, status int, notice string, adjust func
 	adjust(&d)
 	title := t.Number + " – " + t.Title
 	return u.render(c, status, "ticket", &view{Lang: l, Title: title, Area: "app", Nav: "inbox", Notice: notice,
-		HasErrors: d.CommentErr != "" || d.DecisionErr != "", Data: d})
+		HasErrors: d.CommentErr != "" || d.DecisionErr != "" || d.AssignErr != "", Data: d})
 }
 
 func transitionTitle(tr *definition.Transition) definition.Label {
@@ -420,8 +424,14 @@ func (u *ui) assignSubmit(c *fiber.Ctx) error {
 		return err
 	}
 	version, _ := strconv.ParseInt(sub.first("_version"), 10, 64)
-	_, err = u.Engine.Assign(c.UserContext(), uiPrincipal(c), c.Params("number"), version, sub.first("user"))
+	user := sub.first("user")
+	_, err = u.Engine.Assign(c.UserContext(), uiPrincipal(c), c.Params("number"), version, user, string(pageLang(c)))
+	var verr *engine.ValidationError
 	switch {
+	case errors.As(err, &verr):
+		return u.showTicketWith(c, http.StatusUnprocessableEntity, "", func(d *ticketView) {
+			d.Assignee, d.AssignErr = user, verr.Fields[0].Message
+		})
 	case errors.Is(err, engine.ErrConflict):
 		return seeOther(c, "/app/tickets/"+url.PathEscape(c.Params("number"))+"?notice=changed")
 	case err != nil:

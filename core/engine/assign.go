@@ -1,0 +1,79 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"vorgang/core/auth"
+	"vorgang/core/definition"
+	"vorgang/core/store"
+)
+
+// checkAssignee is the one rule for who may be given a ticket, whether by
+// the API, a page or a script: nobody (""), or an existing, enabled user
+// who may work on it — an administrator, a member of the ticket's team who
+// may work tickets (ticket.work), or a holder of a role the ticket's
+// process names for one of its transitions. Anyone else would gain sight of
+// the ticket's data by being assigned. actor is who assigns; assigning
+// oneself needs no lookup. It returns the user's name as stored (names are
+// kept in lower case), or a *ValidationError on the field "user" (code
+// unknown_user or not_assignable), or the lookup's error.
+func (e *Engine) checkAssignee(ctx context.Context, actor *auth.Principal, t *store.Ticket, user, lang string) (string, error) {
+	if user == "" {
+		return "", nil
+	}
+	cat := e.catalog()
+	who := actor
+	if actor == nil || user != actor.User {
+		unknown := invalid("user", "unknown_user", assigneeMessage(lang, "unknown_user", user, t.Team))
+		if e.users == nil {
+			return "", unknown
+		}
+		u, err := e.users.User(ctx, user)
+		switch {
+		case errors.Is(err, auth.ErrUserNotFound):
+			return "", unknown
+		case err != nil:
+			return "", fmt.Errorf("engine: look up assignee %s: %w", user, err)
+		case u.Disabled:
+			return "", unknown
+		}
+		who = auth.PrincipalOf(u, cat)
+	}
+	if !mayWorkOn(who, t, cat.Process(t.Process)) {
+		return "", invalid("user", "not_assignable", assigneeMessage(lang, "not_assignable", who.User, t.Team))
+	}
+	return who.User, nil
+}
+
+// mayWorkOn reports whether p may work on ticket t of process proc (nil
+// when the process is no longer defined).
+func mayWorkOn(p *auth.Principal, t *store.Ticket, proc *definition.Process) bool {
+	if p.Admin || (p.InTeam(t.Team) && p.HasPermission("ticket.work")) {
+		return true
+	}
+	if proc == nil {
+		return false
+	}
+	for _, tr := range proc.Transitions {
+		for _, r := range tr.Roles {
+			if r.Value != "requester" && r.Value != "assignee" && p.HasRole(r.Value) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func assigneeMessage(lang, code, user, team string) string {
+	switch {
+	case code == "unknown_user" && lang == "en":
+		return fmt.Sprintf("There is no user %q.", user)
+	case code == "unknown_user":
+		return fmt.Sprintf("Es gibt keinen Benutzer „%s“.", user)
+	case lang == "en":
+		return fmt.Sprintf("%s may not work on tickets of the team %s.", user, team)
+	}
+	return fmt.Sprintf("%s darf keine Vorgänge des Teams %s bearbeiten.", user, team)
+}
