@@ -8,7 +8,6 @@ import (
 	"time"
 
 	lua "github.com/yuin/gopher-lua"
-	"github.com/yuin/gopher-lua/parse"
 
 	"vorgang/core/definition"
 )
@@ -39,21 +38,19 @@ type testCase struct {
 // check it. docs/lua.md shows an example. An error returned means the file
 // itself could not run.
 func (r *Runtime) RunTests(ctx context.Context, cat *definition.Catalog, file definition.File) ([]TestResult, error) {
-	chunk, err := parse.Parse(strings.NewReader(string(file.Data)), file.Path)
+	chunk := file.Rel
+	if chunk == "" {
+		chunk = file.Path
+	}
+	proto, err := definition.CompileLua(chunk, file.Data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file.Path, err)
 	}
-	proto, err := lua.Compile(chunk, file.Path)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", file.Path, err)
-	}
-	v, err := r.acquire(ctx, cat)
-	if err != nil {
-		return nil, err
-	}
-	// A state that ran tests has test globals: never reuse it.
+	// The test file's state takes no slot: the scripts it runs take
+	// theirs. It has test globals, so it is never reused.
+	v := r.prepared(cat)
 	v.broken = true
-	defer r.release(v)
+	defer v.pool.give(v)
 
 	L := v.L
 	cs := &callState{ctx: ctx, call: &Call{Catalog: cat, Script: strings.TrimSuffix(file.Path, ".lua"), Hook: HookTest, Now: r.cfg.Now()}}
