@@ -116,9 +116,7 @@ func (r *Runtime) testRun(L *lua.LState, cat *definition.Catalog) int {
 		call.Hook = string(h)
 	}
 	if ev, ok := opts.RawGetString("event").(*lua.LTable); ok {
-		if m, err := fromLua(ev); err == nil {
-			call.Event, _ = m.(map[string]any)
-		}
+		call.Event, _ = testValue(L, "event", ev).(map[string]any)
 	}
 	if now := opts.RawGetString("now"); now != lua.LNil {
 		call.Now = checkTimeValue(L, now, 2)
@@ -137,12 +135,10 @@ func (r *Runtime) testRun(L *lua.LState, cat *definition.Catalog) int {
 		})
 	}
 	if as, ok := opts.RawGetString("assets").(*lua.LTable); ok {
-		if v, err := fromLua(as); err == nil {
-			if list, ok := v.([]any); ok {
-				for _, a := range list {
-					if m, ok := a.(map[string]any); ok {
-						host.assets = append(host.assets, m)
-					}
+		if list, ok := testValue(L, "assets", as).([]any); ok {
+			for _, a := range list {
+				if m, ok := a.(map[string]any); ok {
+					host.assets = append(host.assets, m)
 				}
 			}
 		}
@@ -190,11 +186,20 @@ func testTicket(L *lua.LState, cat *definition.Catalog, t *lua.LTable) *Ticket {
 		}
 	}
 	if d, ok := t.RawGetString("data").(*lua.LTable); ok {
-		if v, err := fromLua(d); err == nil {
-			tk.Data, _ = v.(map[string]any)
-		}
+		tk.Data, _ = testValue(L, "ticket.data", d).(map[string]any)
 	}
 	return tk
+}
+
+// testValue copies a value a test gives run() into Go. What a server
+// would never store (1/0, a function) is an error in the test, as it is
+// in a hook, not data quietly dropped.
+func testValue(L *lua.LState, what string, v lua.LValue) any {
+	out, err := fromLua(v)
+	if err != nil {
+		L.RaiseError("run: %s: %v", what, err)
+	}
+	return out
 }
 
 // resultTable shows a test what a script run did: ok, error and line, the
