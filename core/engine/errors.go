@@ -21,6 +21,9 @@ var (
 	// ErrInProgress: an identical request (same idempotency key) is still
 	// being processed; retry shortly.
 	ErrInProgress = errors.New("the same request is still being processed")
+	// ErrBusy: the process's scripts could not run because every script
+	// state was busy; nothing was changed, retry shortly.
+	ErrBusy = errors.New("the automation rules are busy")
 )
 
 // ValidationError lists what is wrong with submitted data, per field.
