@@ -264,10 +264,10 @@ func TestDiscardEffectsOfAVersion(t *testing.T) {
 	if _, err := f.eng.Create(t.Context(), staffer, engine.CreateRequest{Process: "lvl0", Data: map[string]any{"text": "x"}}); err != nil {
 		t.Fatal(err)
 	}
-	if n, err := f.eng.DiscardEffects(t.Context(), "00000000"); n != 0 || err != nil {
+	if n, err := engine.DiscardEffects(t.Context(), f.store, "00000000", clock); n != 0 || err != nil {
 		t.Fatalf("discard of another version: %d, %v", n, err)
 	}
-	if _, err := f.eng.DiscardEffects(t.Context(), "abc"); !errors.Is(err, engine.ErrInvalid) {
+	if _, err := engine.DiscardEffects(t.Context(), f.store, "abc", clock); !errors.Is(err, engine.ErrInvalid) {
 		t.Fatalf("discard with a short hash: %v", err)
 	}
 	loader, err := definition.NewLoader(os.DirFS("../../schemas"))
@@ -275,7 +275,7 @@ func TestDiscardEffectsOfAVersion(t *testing.T) {
 		t.Fatal(err)
 	}
 	cat, _ := loader.Compile(levelDesk(""))
-	n, err := f.eng.DiscardEffects(t.Context(), cat.Hash()[:12])
+	n, err := engine.DiscardEffects(t.Context(), f.store, cat.Hash()[:12], clock)
 	if err != nil || n != 1 {
 		t.Fatalf("discarded %d, %v; want the one queued grandchild", n, err)
 	}
