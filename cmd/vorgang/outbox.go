@@ -6,12 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
-	"os"
 	"time"
 
 	"vorgang/core/engine"
-	"vorgang/core/store"
 )
 
 // outbox runs "vorgang outbox discard --version HASH": it stops the
@@ -26,8 +23,7 @@ func outbox(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("outbox discard", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	version := fl.String("version", "", "definition version (catalog hash, at least 8 characters) whose queued work to discard")
-	dataDir := fl.String("data", envOr("VORGANG_DATA", "./data"), "data folder of the embedded database (env VORGANG_DATA)")
-	mongoURI := fl.String("mongo-uri", os.Getenv("VORGANG_MONGO_URI"), "MongoDB connection string (env VORGANG_MONGO_URI)")
+	db := addStoreFlags(fl)
 	if err := fl.Parse(args[1:]); err != nil {
 		return 2
 	}
@@ -35,17 +31,12 @@ func outbox(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "vorgang outbox discard: --version HASH is required")
 		return 2
 	}
-	quiet := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	st, err := store.Open(ctx, store.Config{MongoURI: *mongoURI, DataDir: *dataDir, Logger: quiet})
+	st, closeStore, err := db.open(ctx, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "vorgang outbox: %v\n", err)
 		return 1
 	}
-	defer func() {
-		closeCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_ = st.Close(closeCtx)
-	}()
+	defer closeStore()
 	n, err := engine.DiscardEffects(ctx, st, *version, time.Now())
 	if errors.Is(err, engine.ErrInvalid) {
 		fmt.Fprintf(stderr, "vorgang outbox discard: %v\n", err)

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"vorgang/core/definition"
 	"vorgang/core/script"
 )
 
@@ -48,11 +49,11 @@ func TestStringBuildersCheckTheSizeFirst(t *testing.T) {
 		{"json.encode of references to one long string",
 			`local s = string.rep("x", 1048576) local t = {} for i = 1, 64 do t[i] = s end return #json.encode(t)`, script.ErrTooLong},
 	}
-	scripts := map[string]string{"sane": `return "ok"`}
+	srcs := make([]string, len(tests))
 	for i, tt := range tests {
-		scripts[scriptName(i)] = tt.src
+		srcs[i] = tt.src
 	}
-	cat := catalogWith(t, scripts)
+	cat := catalogOf(t, srcs, "sane", `return "ok"`)
 	rt := newRuntime(t, script.Config{MaxMemory: 1 << 30, Timeout: 10 * time.Second})
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -79,6 +80,20 @@ func TestStringBuildersCheckTheSizeFirst(t *testing.T) {
 
 func scriptName(i int) string { return "s-" + string(rune('a'+i/26)) + string(rune('a'+i%26)) }
 
+// catalogOf compiles the shipped desk with srcs as scripts named
+// scriptName(0), scriptName(1) …, and pairs of further names and sources.
+func catalogOf(t *testing.T, srcs []string, more ...string) *definition.Catalog {
+	t.Helper()
+	scripts := map[string]string{}
+	for i, src := range srcs {
+		scripts[scriptName(i)] = src
+	}
+	for i := 0; i+1 < len(more); i += 2 {
+		scripts[more[i]] = more[i+1]
+	}
+	return catalogWith(t, scripts)
+}
+
 // The operators and functions that now check sizes still do what Lua's
 // do.
 func TestStringBuildersKeepTheirMeaning(t *testing.T) {
@@ -100,11 +115,11 @@ func TestStringBuildersKeepTheirMeaning(t *testing.T) {
 		{"math.random", `local a, b, c = math.random(), math.random(3), math.random(5, 5) return a >= 0 and a < 1 and b >= 1 and b <= 3 and c == 5`, true},
 		{"json.encode", `return json.encode({a = "<&>", b = {1, 2}})`, `{"a":"\u003c\u0026\u003e","b":[1,2]}`},
 	}
-	scripts := map[string]string{}
+	srcs := make([]string, len(tests))
 	for i, tt := range tests {
-		scripts[scriptName(i)] = tt.src
+		srcs[i] = tt.src
 	}
-	cat := catalogWith(t, scripts)
+	cat := catalogOf(t, srcs)
 	rt := newRuntime(t, script.Config{})
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -131,11 +146,11 @@ func TestLibraryArgumentErrors(t *testing.T) {
 		{"format without its argument", `return string.format("%d")`},
 		{"format with an unknown option", `return string.format("%[1]d", 1)`},
 	}
-	scripts := map[string]string{}
+	srcs := make([]string, len(tests))
 	for i, tt := range tests {
-		scripts[scriptName(i)] = tt.src
+		srcs[i] = tt.src
 	}
-	cat := catalogWith(t, scripts)
+	cat := catalogOf(t, srcs)
 	rt := newRuntime(t, script.Config{})
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
