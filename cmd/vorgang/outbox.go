@@ -46,6 +46,6 @@ func outbox(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "vorgang outbox discard: %v (%d discarded before)\n", err, n)
 		return 1
 	}
-	fmt.Fprintf(stdout, "discarded %d queued %s of definition version %s\n", n, plural(n, "item", "items"), *version)
+	fmt.Fprintf(stdout, "discarded %d queued %s of definition version %s\n", n, plural(n, "effect", "effects"), *version)
 	return 0
 }

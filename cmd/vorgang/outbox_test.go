@@ -35,8 +35,8 @@ func TestOutboxDiscard(t *testing.T) {
 		{[]string{"outbox", "discard", "--version", "abc", "--data", dir}, 2, ""},
 		{[]string{"outbox", "discard", "--data", dir}, 2, ""},
 		{[]string{"outbox", "list"}, 2, ""},
-		{[]string{"outbox", "discard", "--version", "abcdef01", "--data", dir}, 0, "discarded 2 queued items of definition version abcdef01"},
-		{[]string{"outbox", "discard", "--version", "abcdef01", "--data", dir}, 0, "discarded 0 queued items"},
+		{[]string{"outbox", "discard", "--version", "abcdef01", "--data", dir}, 0, "discarded 2 queued effects of definition version abcdef01"},
+		{[]string{"outbox", "discard", "--version", "abcdef01", "--data", dir}, 0, "discarded 0 queued effects"},
 	}
 	for _, tt := range tests {
 		var out, errOut bytes.Buffer

@@ -18,7 +18,7 @@ import (
 // with Retry-After), and nothing is stored.
 func TestBusyScriptsRefuseTheChange(t *testing.T) {
 	files := levelDesk("")
-	files = append(files, definition.File{Path: "scripts/spin.lua", Data: []byte(`for i = 1, 1e12 do end`)})
+	files = append(files, definition.File{Path: "scripts/wait.lua", Data: []byte(`tickets.find({})`)})
 	loader, err := definition.NewLoader(os.DirFS("../../schemas"))
 	if err != nil {
 		t.Fatal(err)
@@ -38,13 +38,13 @@ func TestBusyScriptsRefuseTheChange(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// A long call holds the only state until the test ends.
-	hold, stop := context.WithCancel(context.Background())
-	defer stop()
+	// A call holds the only state until the test ends.
 	held := make(chan struct{})
+	release := make(chan struct{})
+	defer close(release)
 	go func() {
-		go func() { time.Sleep(200 * time.Millisecond); close(held) }()
-		_, _ = rt.Run(hold, script.Call{Catalog: cat, Script: "spin", Hook: script.HookJob})
+		_, _ = rt.Run(context.Background(), script.Call{Catalog: cat, Script: "wait", Hook: script.HookJob,
+			Host: blockingHost{held: held, release: release}})
 	}()
 	<-held
 	_, err = eng.Create(t.Context(), staffer, engine.CreateRequest{Process: "lvl4", Data: map[string]any{"text": "x"}})
@@ -54,4 +54,17 @@ func TestBusyScriptsRefuseTheChange(t *testing.T) {
 	if exists(t, st, "LVL4-000001") {
 		t.Fatal("the refused create stored a ticket")
 	}
+}
+
+// blockingHost holds tickets.find until release is closed.
+type blockingHost struct{ held, release chan struct{} }
+
+func (h blockingHost) Ticket(context.Context, string) (*script.Ticket, error) { return nil, nil }
+func (h blockingHost) FindTickets(context.Context, script.TicketQuery) ([]script.Ticket, error) {
+	close(h.held)
+	<-h.release
+	return nil, nil
+}
+func (h blockingHost) FindAssets(context.Context, script.AssetQuery) ([]map[string]any, error) {
+	return nil, nil
 }

@@ -216,35 +216,57 @@ func TestLimitsHoldAtTheEnd(t *testing.T) {
 	}
 }
 
-// The memory bound holds for all running calls together: of two calls
-// that each stay below it but together exceed it, the later one is
-// stopped too, not just the one that started first.
+// gateHost blocks tickets.find until the test opens the gate, so a
+// script can wait for the test.
+type gateHost struct {
+	host
+	waiting chan struct{}
+	open    chan struct{}
+}
+
+func (h *gateHost) FindTickets(ctx context.Context, q script.TicketQuery) ([]script.Ticket, error) {
+	h.waiting <- struct{}{}
+	<-h.open
+	return nil, nil
+}
+
+// The memory bound holds for the hooks running together: of two hooks
+// that each stay below it but together exceed it, the later one is stopped
+// too, not just the one that started first.
 func TestMemoryBoundIsShared(t *testing.T) {
-	// A call keeps about 40 MB of tables alive, says so, and waits.
+	// The first call keeps about 80 MB of tables, waits for the test,
+	// keeps another 80 MB and spins until it is stopped. The second keeps
+	// event.n tables (200 bytes each) and spins event.spins times.
 	cat := catalogWith(t, map[string]string{
-		"hog": `local t = {} for i = 1, 200000 do t[i] = {i, i, i, i} end log.info("allocated")
+		"first": `local t = {} for i = 1, 400000 do t[i] = {i, i, i, i} end
+tickets.find({})
+for i = 1, 400000 do t[#t + 1] = {i, i, i, i} end
+while true do end`,
+		"second": `local t = {} for i = 1, event.n do t[i] = {i, i, i, i} end log.info("allocated")
 for i = 1, event.spins do end return #t`,
 	})
-	allocated := make(chan struct{}, 2)
-	rt := newRuntime(t, script.Config{PoolSize: 2, Timeout: 30 * time.Second, MaxMemory: 64 << 20,
-		Logger: slog.New(signal{allocated})})
-	run := func(spins float64) error {
-		_, err := rt.Run(t.Context(), script.Call{Catalog: cat, Script: "hog", Hook: script.HookOnCreate, Event: map[string]any{"spins": spins}})
-		return err
-	}
-	if err := run(0); err != nil {
-		t.Fatalf("one call alone: %v", err)
-	}
-	<-allocated
+	started := make(chan struct{}, 1)
+	rt := newRuntime(t, script.Config{PoolSize: 2, Timeout: time.Minute, MaxMemory: 128 << 20, Logger: slog.New(signal{started})})
+	gate := &gateHost{waiting: make(chan struct{}), open: make(chan struct{})}
 	first := make(chan error, 1)
-	go func() { first <- run(1e10) }()
-	<-allocated
-	second := run(1e10)
+	go func() {
+		_, err := rt.Run(t.Context(), script.Call{Catalog: cat, Script: "first", Hook: script.HookOnCreate, Host: gate})
+		first <- err
+	}()
+	<-gate.waiting
+	second := make(chan error, 1)
+	go func() {
+		_, err := rt.Run(t.Context(), script.Call{Catalog: cat, Script: "second", Hook: script.HookOnCreate,
+			Event: map[string]any{"n": 200000, "spins": 1e8}})
+		second <- err
+	}()
+	<-started
+	close(gate.open)
 	if err := <-first; !errors.Is(err, script.ErrMemory) {
 		t.Errorf("first call: %v, want %v", err, script.ErrMemory)
 	}
-	if !errors.Is(second, script.ErrMemory) {
-		t.Errorf("second call: %v, want %v", second, script.ErrMemory)
+	if err := <-second; !errors.Is(err, script.ErrMemory) {
+		t.Errorf("second call: %v, want %v", err, script.ErrMemory)
 	}
 }
 
@@ -261,27 +283,23 @@ func (s signal) WithGroup(string) slog.Handler      { return s }
 
 // A call gives up waiting for a state after MaxWait with ErrBusy.
 func TestBusyPool(t *testing.T) {
-	cat := catalogWith(t, map[string]string{"spin": `for i = 1, 2e7 do end`})
-	rt := newRuntime(t, script.Config{PoolSize: 1, MaxWait: 20 * time.Millisecond, Timeout: 20 * time.Second})
-	started := make(chan struct{})
+	cat := catalogWith(t, map[string]string{"wait": `tickets.find({})`, "quick": `return 1`})
+	rt := newRuntime(t, script.Config{PoolSize: 1, MaxWait: 20 * time.Millisecond, Timeout: time.Minute})
+	gate := &gateHost{waiting: make(chan struct{}), open: make(chan struct{})}
 	done := make(chan error, 1)
 	go func() {
-		close(started)
-		_, err := rt.Run(context.Background(), script.Call{Catalog: cat, Script: "spin", Hook: script.HookOnCreate})
+		_, err := rt.Run(context.Background(), script.Call{Catalog: cat, Script: "wait", Hook: script.HookOnCreate, Host: gate})
 		done <- err
 	}()
-	<-started
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		_, err := rt.Run(t.Context(), script.Call{Catalog: cat, Script: "spin", Hook: script.HookOnCreate, Timeout: time.Millisecond})
-		if errors.Is(err, script.ErrBusy) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("never busy; last error %v", err)
-		}
+	<-gate.waiting // the only state is taken
+	if _, err := rt.Run(t.Context(), script.Call{Catalog: cat, Script: "quick", Hook: script.HookOnCreate}); !errors.Is(err, script.ErrBusy) {
+		t.Fatalf("call while the state is taken: %v, want %v", err, script.ErrBusy)
 	}
+	close(gate.open)
 	if err := <-done; err != nil {
 		t.Fatal(err)
+	}
+	if res, err := rt.Run(t.Context(), script.Call{Catalog: cat, Script: "quick", Hook: script.HookOnCreate}); err != nil || res.Value != int64(1) {
+		t.Fatalf("call after the state is free: %v, %v", res, err)
 	}
 }

@@ -91,7 +91,7 @@ func (s *vm) run(ctx context.Context, call *Call, proto *lua.FunctionProto, time
 	defer cancelTimeout()
 	cctx, cancel := context.WithCancelCause(tctx)
 	defer cancel(nil)
-	guarded, unwatch := s.rt.guard.watch(cancel)
+	guarded, unwatch := s.rt.guard.watch(cancel, call.Hook != HookJob)
 	defer unwatch()
 
 	cs := &callState{ctx: cctx, cancel: cancel, call: call, budget: newBudget(cctx)}
