@@ -18,7 +18,7 @@ var (
 	// ErrTimeout: the call ran longer than its time limit.
 	ErrTimeout = errors.New("time limit exceeded")
 	// ErrMemory: the process's heap grew by more than Config.MaxMemory
-	// while the call ran.
+	// while the call ran, or while the hooks running with it ran.
 	ErrMemory = errors.New("memory limit exceeded")
 	// ErrTooLong: a library function or `..` would have built a string
 	// longer than Config.MaxString; it built none. The script may catch

@@ -28,8 +28,9 @@ type Config struct {
 	// data stack in values (default 65,536).
 	CallStackSize   int
 	RegistryMaxSize int
-	// MaxMemory is how far the heap may grow while calls run, all
-	// running calls together (default 256 MiB); see memGuard.
+	// MaxMemory is how far the heap may grow while hooks run, all
+	// running hooks together, and while a job runs (default 256 MiB); see
+	// memGuard.
 	MaxMemory uint64
 	// MaxString bounds every string a script builds: with `..`,
 	// string.rep, format, gsub, upper, lower, reverse, table.concat and
