@@ -5,12 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
-	"os"
-	"time"
 
 	"vorgang/core/engine"
-	"vorgang/core/store"
 )
 
 // audit runs "vorgang audit verify [NUMBER...]": it checks the
@@ -22,22 +18,16 @@ func audit(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fl := flag.NewFlagSet("audit verify", flag.ContinueOnError)
 	fl.SetOutput(stderr)
-	dataDir := fl.String("data", envOr("VORGANG_DATA", "./data"), "data folder of the embedded database (env VORGANG_DATA)")
-	mongoURI := fl.String("mongo-uri", os.Getenv("VORGANG_MONGO_URI"), "MongoDB connection string (env VORGANG_MONGO_URI)")
+	db := addStoreFlags(fl)
 	if err := fl.Parse(args[1:]); err != nil {
 		return 2
 	}
-	quiet := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	st, err := store.Open(ctx, store.Config{MongoURI: *mongoURI, DataDir: *dataDir, Logger: quiet})
+	st, closeStore, err := db.open(ctx, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "vorgang audit: %v\n", err)
 		return 1
 	}
-	defer func() {
-		closeCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_ = st.Close(closeCtx)
-	}()
+	defer closeStore()
 	broken := 0
 	checked, err := engine.Audit(ctx, st, fl.Args(), func(number string, problems []engine.VerifyProblem) {
 		broken++

@@ -22,6 +22,8 @@ Usage:
   vorgang test [DIR...]        run the script tests (*_test.lua) against the definitions
   vorgang audit verify [N...]  check the tamper-evident ticket histories (all without N)
   vorgang user create NAME     create a user (--role admin --token for the first administrator)
+  vorgang outbox discard --version HASH
+                               stop the queued follow-up work of a definition version
   vorgang backup [-o FILE]     write every collection of the database to a tar.gz archive
   vorgang restore FILE         restore an archive into an empty database (--replace: overwrite)
   vorgang help                 show this text
@@ -53,6 +55,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return audit(ctx, args, stdout, stderr)
 	case "user":
 		return userCommand(ctx, args, os.Stdin, stdout, stderr)
+	case "outbox":
+		return outbox(ctx, args, stdout, stderr)
 	case "backup":
 		return backup(ctx, args, stdout, stderr)
 	case "restore":

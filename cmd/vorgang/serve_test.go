@@ -55,7 +55,15 @@ type server struct {
 
 func startServer(t *testing.T, dir string, args ...string) *server {
 	t.Helper()
-	cmd := exec.Command(binary(t), append([]string{"serve", "--addr", "127.0.0.1:0", "--log-format", "json"}, args...)...)
+	return startServerUnder(t, dir, nil, args...)
+}
+
+// startServerUnder starts vorgang serve as the last arguments of wrapper
+// (e.g. a shell that sets resource limits first); nil: directly.
+func startServerUnder(t *testing.T, dir string, wrapper []string, args ...string) *server {
+	t.Helper()
+	argv := append(append(wrapper[:len(wrapper):len(wrapper)], binary(t), "serve", "--addr", "127.0.0.1:0", "--log-format", "json"), args...)
+	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "VORGANG_MONGO_URI=")
 	stderr, err := cmd.StderrPipe()

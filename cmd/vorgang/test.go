@@ -192,7 +192,7 @@ func (s definitionSource) testFiles() ([]definition.File, error) {
 			if err != nil {
 				return err
 			}
-			files = append(files, definition.File{Path: path.Join(r.prefix, p), Data: data})
+			files = append(files, definition.File{Path: path.Join(r.prefix, p), Rel: path.Join(path.Base(r.prefix), p), Data: data})
 			return nil
 		})
 		if err != nil {

@@ -1,6 +1,7 @@
 package definition
 
 import (
+	"errors"
 	"fmt"
 	"path"
 	"regexp"
@@ -124,41 +125,53 @@ func (b *builder) addScript(f File, r reporter) {
 	if !validScriptName(name) {
 		r.errorf(Pos{1, 1}, "invalid_format", "script file name '%s' is not a valid id: use lower case letters, digits, '-' and '_'", name)
 	}
-	s := &Script{Name: name, File: f.Path, Source: string(f.Data)}
-	b.cat.scripts[name] = s
-	chunk, err := parse.Parse(strings.NewReader(s.Source), f.Path)
-	if err != nil {
-		if pe, ok := err.(*parse.Error); ok {
-			line := pe.Pos.Line
-			if line == parse.EOF {
-				line = strings.Count(s.Source, "\n") + 1
-			}
-			near := ""
-			if pe.Token != "" {
-				near = fmt.Sprintf(" near '%s'", pe.Token)
-			}
-			r.errorf(Pos{Line: line, Col: max(pe.Pos.Column, 1)}, "lua_syntax", "Lua syntax error%s: %s", near, pe.Message)
-			return
-		}
-		r.errorf(Pos{1, 1}, "lua_syntax", "Lua syntax error: %v", err)
-		return
+	chunk := f.Rel
+	if chunk == "" {
+		chunk = f.Path
 	}
-	proto, err := lua.Compile(chunk, f.Path)
-	if err != nil {
-		if ce, ok := err.(*lua.CompileError); ok {
-			line := max(ce.Line, 1)
-			// gopher-lua reports a goto without a label at the end of the
-			// block; the goto itself is what needs fixing.
-			if m := missingLabel.FindStringSubmatch(ce.Message); m != nil {
-				if l := lineOf(s.Source, regexp.MustCompile(`\bgoto\s+`+regexp.QuoteMeta(m[1])+`\b`)); l > 0 {
-					line = l
-				}
-			}
-			r.errorf(Pos{Line: line, Col: 1}, "lua_compile", "Lua compile error: %s", ce.Message)
-			return
+	s := &Script{Name: name, File: f.Path, Chunk: chunk, Source: string(f.Data)}
+	b.cat.scripts[name] = s
+	proto, uses, err := compileLua(chunk, s.Source)
+	var pe *parse.Error
+	var ce *lua.CompileError
+	switch {
+	case errors.As(err, &pe):
+		line := pe.Pos.Line
+		if line == parse.EOF {
+			line = strings.Count(s.Source, "\n") + 1
 		}
+		near := ""
+		if pe.Token != "" {
+			near = fmt.Sprintf(" near '%s'", pe.Token)
+		}
+		r.errorf(Pos{Line: line, Col: max(pe.Pos.Column, 1)}, "lua_syntax", "Lua syntax error%s: %s", near, pe.Message)
+		return
+	case errors.As(err, &ce):
+		line := max(ce.Line, 1)
+		// gopher-lua reports a goto without a label at the end of the
+		// block; the goto itself is what needs fixing.
+		if m := missingLabel.FindStringSubmatch(ce.Message); m != nil {
+			if l := lineOf(s.Source, regexp.MustCompile(`\bgoto\s+`+regexp.QuoteMeta(m[1])+`\b`)); l > 0 {
+				line = l
+			}
+		}
+		r.errorf(Pos{Line: line, Col: 1}, "lua_compile", "Lua compile error: %s", ce.Message)
+		return
+	case err != nil:
 		r.errorf(Pos{1, 1}, "lua_compile", "Lua compile error: %v", err)
 		return
+	}
+	for _, u := range uses {
+		pos := Pos{Line: u.line, Col: column(s.Source, u.line, u.word)}
+		what := u.name + " is"
+		if forbiddenLibs[u.name] {
+			what = "the " + u.name + " library is"
+		}
+		if u.fails {
+			r.errorf(pos, "lua_forbidden", "%s not available in scripts: this line always fails when it runs", what)
+		} else {
+			r.warnf(pos, "lua_forbidden", "%s not available in scripts", what)
+		}
 	}
 	s.Proto = proto
 }

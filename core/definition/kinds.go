@@ -95,8 +95,12 @@ type Notification struct {
 
 // Script is a Lua script from the scripts folder.
 type Script struct {
-	Name   string
+	Name string
+	// File is the path the file was read from, Chunk its path below the
+	// definitions folder ("scripts/it/it-route.lua"): the name Lua's error
+	// messages give the script, free of where the folder lies on disk.
 	File   string
+	Chunk  string
 	Source string
 	// Proto is the compiled chunk; the script runtime runs it without
 	// parsing the source again.

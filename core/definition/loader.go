@@ -22,6 +22,11 @@ import (
 type File struct {
 	// Path is shown in diagnostics, e.g. "processes/it-incident.yaml".
 	Path string
+	// Rel is the path below the definitions folder, e.g.
+	// "scripts/it/it-route.lua" for a Path of
+	// "/srv/desk/scripts/it/it-route.lua": scripts' error messages show it.
+	// Empty: Path.
+	Rel  string
 	Data []byte
 }
 
@@ -254,7 +259,7 @@ func ReadFS(fsys fs.FS, prefix string) ([]File, error) {
 		if err != nil {
 			return err
 		}
-		files = append(files, File{Path: path.Join(prefix, p), Data: data})
+		files = append(files, File{Path: path.Join(prefix, p), Rel: path.Join(path.Base(prefix), p), Data: data})
 		return nil
 	})
 	if err != nil {

@@ -17,10 +17,45 @@ type Process struct {
 	Transitions     []Transition    `yaml:"transitions"`
 	Hooks           ProcessHooks    `yaml:"hooks"`
 	Jobs            []Job           `yaml:"jobs"`
+	Children        ChildLimits     `yaml:"children"`
 	// AdminOverride lets administrators decide approval steps of this
 	// process in place of those the steps name, as an emergency override:
 	// with a reason, marked in the history. Off by default.
 	AdminOverride bool `yaml:"admin_override"`
+}
+
+// ChildLimits bound the child tickets the tickets of a process create,
+// by actions and by hooks: a hook that makes a child of its own process
+// would otherwise make tickets without end.
+type ChildLimits struct {
+	// MaxDepth is how many levels below its root ticket a child created
+	// by a ticket of this process may sit (default DefaultChildDepth).
+	MaxDepth int `yaml:"max_depth"`
+	// MaxPerChange is how many children one change of a ticket may create
+	// (default DefaultChildrenPerChange).
+	MaxPerChange int `yaml:"max_per_change"`
+}
+
+// Defaults of ChildLimits.
+const (
+	DefaultChildDepth        = 3
+	DefaultChildrenPerChange = 20
+)
+
+// Depth returns MaxDepth or its default.
+func (c ChildLimits) Depth() int {
+	if c.MaxDepth > 0 {
+		return c.MaxDepth
+	}
+	return DefaultChildDepth
+}
+
+// PerChange returns MaxPerChange or its default.
+func (c ChildLimits) PerChange() int {
+	if c.MaxPerChange > 0 {
+		return c.MaxPerChange
+	}
+	return DefaultChildrenPerChange
 }
 
 // PriorityMatrix derives the priority from two select fields.

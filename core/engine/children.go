@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -49,9 +50,9 @@ func childSpec(c *definition.ChildSpec, parent map[string]any) map[string]any {
 }
 
 // RunEffects carries out queued follow-up work the engine does itself:
-// creating child tickets and closing them. It is called after each
-// transition and, by the server, periodically, so work a crash interrupted
-// is finished. It returns how many items it handled.
+// creating child tickets and closing them. The server calls it
+// periodically, so work a crash interrupted, and the work child tickets
+// queue in turn, is done. It returns how many items it handled.
 func (e *Engine) RunEffects(ctx context.Context) (int, error) {
 	auditor, ok := e.store.(AuditStore)
 	if !ok {
@@ -64,21 +65,55 @@ func (e *Engine) RunEffects(ctx context.Context) (int, error) {
 	}
 	var errs []error
 	for i := range items {
-		item := &items[i]
-		committed, err := EffectCommitted(ctx, auditor, item)
-		if err == nil && committed {
-			err = e.runEffect(ctx, item)
-		}
-		if err != nil {
-			errs = append(errs, err)
-			_ = e.store.FailOutbox(ctx, item, err, now, store.Backoff(item.Attempts), 10)
-			continue
-		}
-		if err := e.store.CompleteOutbox(ctx, item); err != nil {
-			errs = append(errs, err)
-		}
+		errs = append(errs, e.runItem(ctx, auditor, &items[i], now))
 	}
 	return len(items), errors.Join(errs...)
+}
+
+// outboxClaimer claims an outbox item by id; *store.Store implements it.
+type outboxClaimer interface {
+	ClaimOutboxItem(ctx context.Context, worker, id string, now time.Time, lease time.Duration) (*store.OutboxItem, error)
+}
+
+// runOwn carries out at once the engine's effects of a change just
+// committed (its child tickets), claimed by id: not the work other changes
+// queued, nor what these children queue in turn, which RunEffects takes
+// up later. So a request answers once its own children are made, however
+// many tickets are waiting.
+func (e *Engine) runOwn(ctx context.Context, t *store.Ticket, entry *store.HistoryEntry, effects []effect) error {
+	auditor, ok := e.store.(AuditStore)
+	claimer, ok2 := e.store.(outboxClaimer)
+	if !ok || !ok2 {
+		return errors.New("engine: the store cannot claim outbox items")
+	}
+	now := e.now()
+	var errs []error
+	for i, ef := range effects {
+		if !slices.Contains(engineEffects, ef.kind) {
+			continue
+		}
+		item, err := claimer.ClaimOutboxItem(ctx, "engine", effectID(t, entry, i, ef), now, time.Minute)
+		if err != nil || item == nil {
+			errs = append(errs, err)
+			continue
+		}
+		errs = append(errs, e.runItem(ctx, auditor, item, now))
+	}
+	return errors.Join(errs...)
+}
+
+// runItem carries out one claimed item and records the outcome: done, or
+// due again later.
+func (e *Engine) runItem(ctx context.Context, auditor AuditStore, item *store.OutboxItem, now time.Time) error {
+	committed, err := EffectCommitted(ctx, auditor, item)
+	if err == nil && committed {
+		err = e.runEffect(ctx, item)
+	}
+	if err != nil {
+		_ = e.store.FailOutbox(ctx, item, err, now, store.Backoff(item.Attempts), 10)
+		return err
+	}
+	return e.store.CompleteOutbox(ctx, item)
 }
 
 func (e *Engine) runEffect(ctx context.Context, item *store.OutboxItem) error {
@@ -125,7 +160,9 @@ func (e *Engine) createChild(ctx context.Context, item *store.OutboxItem, parent
 	if err != nil {
 		return fmt.Errorf("child %s of %s: %w", process, parent.Number, err)
 	}
-	e.afterCreate(ctx, child, entry, follow)
+	// What the child's hooks ask for is queued, not done here: the
+	// request that made the parent is waiting.
+	e.followUp(ctx, child, entry, follow, false)
 	return e.retry(ctx, parent.Number, func(p *store.Ticket) *store.HistoryEntry {
 		if contains(p.Children, child.Number) {
 			return nil

@@ -24,6 +24,9 @@ type effect struct {
 	kind   string
 	target string         // e.g. the Notification id
 	spec   map[string]any // kind-specific details
+	// script and hook name the hook that asked for the effect; empty for
+	// a transition's actions.
+	script, hook string
 }
 
 // enqueue writes a change's effects to the outbox before the change is
@@ -34,14 +37,16 @@ type effect struct {
 // place in the ticket's committed history makes it real (see
 // EffectCommitted).
 func (e *Engine) enqueue(ctx context.Context, t *store.Ticket, entry *store.HistoryEntry, effects []effect) error {
+	version := e.catalog().Hash()
 	for i, ef := range effects {
-		// The hash in the id keeps the items of competing attempts at one
-		// version apart: only the committed one's items are acted on.
 		item := &store.OutboxItem{
-			ID:   fmt.Sprintf("%s/%s/%d/%d/%s", ef.kind, t.Number, entry.Seq, i, entry.Hash[:16]),
+			ID:   effectID(t, entry, i, ef),
 			Kind: ef.kind,
+			// The definition version that asked for the work, so an
+			// administrator can discard what a faulty version queued
+			// (DiscardEffects).
 			Payload: map[string]any{"ticket": t.Number, "seq": entry.Seq, "hash": entry.Hash,
-				"target": ef.target, "event": entry.Type},
+				"target": ef.target, "event": entry.Type, "catalog": version},
 		}
 		if ef.spec != nil {
 			item.Payload["spec"] = ef.spec
@@ -51,6 +56,13 @@ func (e *Engine) enqueue(ctx context.Context, t *store.Ticket, entry *store.Hist
 		}
 	}
 	return nil
+}
+
+// effectID is the outbox id of the i-th effect of a change. The hash in
+// it keeps the items of competing attempts at one version apart: only the
+// committed one's items are acted on.
+func effectID(t *store.Ticket, entry *store.HistoryEntry, i int, ef effect) string {
+	return fmt.Sprintf("%s/%s/%d/%d/%s", ef.kind, t.Number, entry.Seq, i, entry.Hash[:16])
 }
 
 // EffectCommitted reports whether an outbox item's change was committed:

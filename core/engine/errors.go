@@ -24,6 +24,9 @@ var (
 	// ErrKeyReused: the idempotency key was used for a different request
 	// (another process, title or data).
 	ErrKeyReused = errors.New("the idempotency key was used for another request")
+	// ErrBusy: the process's scripts could not run because every script
+	// state was busy; nothing was changed, retry shortly.
+	ErrBusy = errors.New("the automation rules are busy")
 )
 
 // ValidationError lists what is wrong with submitted data, per field.

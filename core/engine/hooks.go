@@ -135,7 +135,7 @@ func (e *Engine) applyResult(ctx context.Context, cat *definition.Catalog, actor
 			if c.Team != "" {
 				spec["team"] = c.Team
 			}
-			fu.effects = append(fu.effects, effect{kind: EffectCreateChild, target: c.Process, spec: spec})
+			fu.effects = append(fu.effects, effect{kind: EffectCreateChild, target: c.Process, spec: spec, script: name, hook: hook})
 		case script.ChangeFieldError:
 			fu.fieldErrors = append(fu.fieldErrors, form.FieldError{Field: c.Field, Code: "script", Message: c.Text})
 		default:
@@ -227,6 +227,9 @@ func (e *Engine) createHooks(ctx context.Context, actor *auth.Principal, t *stor
 	if err := e.checkScriptData(cat, p, nil, t, fu, lang); err != nil {
 		return nil, e.hookFailed(ctx, nil, "", script.HookOnCreate, err)
 	}
+	if err := e.checkChildren(ctx, cat, t, fu.effects, true); err != nil {
+		return nil, e.childLimitFailed(ctx, nil, err)
+	}
 	if len(changes) > 0 {
 		entry.Data["priority"], entry.Data["team"], entry.Data["data"] = t.Priority, t.Team, t.Data
 		if t.Assignee != "" {
@@ -238,18 +241,25 @@ func (e *Engine) createHooks(ctx context.Context, actor *auth.Principal, t *stor
 }
 
 // afterCreate queues the child tickets and writes the comments the create
-// hooks asked for, once the ticket is stored. A create that returned an
-// earlier request's ticket (idempotency) did not store entry and does
-// nothing here.
+// hooks asked for, once the ticket is stored, and makes the children at
+// once. A create that returned an earlier request's ticket (idempotency)
+// did not store entry and does nothing here.
 func (e *Engine) afterCreate(ctx context.Context, t *store.Ticket, entry *store.HistoryEntry, fu *followUp) {
+	e.followUp(ctx, t, entry, fu, true)
+}
+
+// followUp is afterCreate; without run, the children are only queued.
+func (e *Engine) followUp(ctx context.Context, t *store.Ticket, entry *store.HistoryEntry, fu *followUp, run bool) {
 	if t == nil || fu == nil || entry.Hash == "" || t.Number != entry.Ticket {
 		return
 	}
 	if len(fu.effects) > 0 {
 		if err := e.enqueue(ctx, t, entry, fu.effects); err != nil {
 			e.log.ErrorContext(ctx, "child tickets of a script not queued", "ticket", t.Number, "error", err)
-		} else if _, err := e.RunEffects(ctx); err != nil {
-			e.log.WarnContext(ctx, "follow-up work of a create is queued for retry", "ticket", t.Number, "error", err)
+		} else if run {
+			if err := e.runOwn(ctx, t, entry, fu.effects); err != nil {
+				e.log.WarnContext(ctx, "follow-up work of a create is queued for retry", "ticket", t.Number, "error", err)
+			}
 		}
 	}
 	e.writeComments(ctx, t.Number, fu)
@@ -366,6 +376,10 @@ func (e *Engine) hookFailed(ctx context.Context, t *store.Ticket, name, hook str
 		if ctx.Err() != nil {
 			return err
 		}
+		if errors.Is(err, script.ErrBusy) {
+			e.log.WarnContext(ctx, "script not run: all script states are busy", "script", name, "hook", hook)
+			return fmt.Errorf("%s hook %s: %w", hook, name, ErrBusy)
+		}
 		return fmt.Errorf("engine: %s hook %s: %w", hook, name, err)
 	}
 	if serr.Script == "" {
@@ -439,6 +453,9 @@ func (e *Engine) RunSLAHook(ctx context.Context, number, event string, info map[
 		if err == nil {
 			err = e.checkScriptData(cat, p, nil, t, fu, "")
 		}
+		if err == nil {
+			err = e.checkChildren(ctx, cat, t, fu.effects, false)
+		}
 		if err != nil {
 			return e.hookFailed(ctx, t, name.Value, hook, err)
 		}
@@ -455,7 +472,7 @@ func (e *Engine) RunSLAHook(ctx context.Context, number, event string, info map[
 				return err
 			}
 			if len(fu.effects) > 0 {
-				if _, err := e.RunEffects(ctx); err != nil {
+				if err := e.runOwn(ctx, t, entry, fu.effects); err != nil {
 					e.log.WarnContext(ctx, "follow-up work of an SLA hook is queued for retry", "ticket", number, "error", err)
 				}
 			}

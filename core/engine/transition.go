@@ -151,6 +151,10 @@ func (e *Engine) apply(ctx context.Context, actor *auth.Principal, t *store.Tick
 		return nil, err
 	}
 	effects = append(effects, hooks.effects...)
+	if err := e.checkChildren(ctx, e.catalog(), t, effects, false); err != nil {
+		*t = before
+		return nil, e.childLimitFailed(ctx, t, err)
+	}
 	now := e.stamp()
 	t.Updated = now
 	entryData["transition"], entryData["from"], entryData["to"] = tr.ID.Value, from, t.State
@@ -174,7 +178,7 @@ func (e *Engine) apply(ctx context.Context, actor *auth.Principal, t *store.Tick
 	if len(effects) > 0 {
 		// Child tickets are made at once; a crash leaves them queued for
 		// the next RunEffects.
-		if _, err := e.RunEffects(ctx); err != nil {
+		if err := e.runOwn(ctx, t, entry, effects); err != nil {
 			e.log.WarnContext(ctx, "follow-up work of a transition is queued for retry", "ticket", t.Number, "error", err)
 		}
 		if fresh, err := e.store.Ticket(ctx, t.Number); err == nil {

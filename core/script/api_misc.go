@@ -1,10 +1,13 @@
 package script
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
+	"math"
+	"strings"
+	"unicode/utf8"
 
 	lua "github.com/yuin/gopher-lua"
 )
@@ -30,22 +33,26 @@ func (s *vm) jsonModule() *lua.LTable {
 		if err != nil {
 			L.ArgError(1, err.Error())
 		}
+		// A table may hold the same long string many times: the size of
+		// the text is known before it is built.
+		s.needString(L, "json.encode", jsonSize(v, int64(s.rt.cfg.MaxString)))
 		b, err := json.Marshal(v)
 		if err != nil {
 			L.ArgError(1, err.Error())
-		}
-		if len(b) > s.rt.cfg.MaxString {
-			L.RaiseError("json.encode: the result would have more than %d bytes", s.rt.cfg.MaxString)
 		}
 		L.Push(lua.LString(b))
 		return 1
 	}))
 	m.RawSetString("decode", L.NewFunction(func(L *lua.LState) int {
 		text := L.CheckString(1)
-		dec := json.NewDecoder(bytes.NewReader([]byte(text)))
+		dec := json.NewDecoder(strings.NewReader(text))
 		dec.UseNumber()
 		var v any
-		if err := dec.Decode(&v); err != nil {
+		err := dec.Decode(&v)
+		if err == nil {
+			err = finite(v)
+		}
+		if err != nil {
 			L.Push(lua.LNil)
 			L.Push(lua.LString("invalid JSON: " + err.Error()))
 			return 2
@@ -105,4 +112,84 @@ func (s *vm) logLine(L *lua.LState, level, msg string, fields map[string]any) {
 		attrs = append(attrs, slog.Any(k, fields[k]))
 	}
 	s.rt.cfg.Logger.Log(context.WithoutCancel(cs.ctx), slogLevels[level], msg, attrs...)
+}
+
+// finite refuses numbers of decoded JSON that are no finite float64
+// (1e999): they cannot be stored, and must not reach a script as text.
+func finite(v any) error {
+	switch x := v.(type) {
+	case json.Number:
+		f, err := x.Float64()
+		if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+			return fmt.Errorf("number %s is out of range", shorten(x.String(), 40))
+		}
+	case []any:
+		for _, e := range x {
+			if err := finite(e); err != nil {
+				return err
+			}
+		}
+	case map[string]any:
+		for _, e := range x {
+			if err := finite(e); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// jsonSize is at least the length of json.Marshal(v) for the values
+// fromLua makes, or more than limit: it stops counting there.
+func jsonSize(v any, limit int64) int64 {
+	switch x := v.(type) {
+	case string:
+		return jsonStringSize(x)
+	case []any:
+		n := int64(2 + len(x))
+		for _, e := range x {
+			if n += jsonSize(e, limit-n); n > limit {
+				break
+			}
+		}
+		return n
+	case map[string]any:
+		n := int64(2 + 2*len(x))
+		for k, e := range x {
+			if n += jsonStringSize(k) + jsonSize(e, limit-n); n > limit {
+				break
+			}
+		}
+		return n
+	}
+	return 32 // a number, true, false or null
+}
+
+// jsonStringSize is the length of a string in JSON: quoted, control
+// characters and <, >, & as \u00XX, invalid UTF-8 as \ufffd.
+func jsonStringSize(s string) int64 {
+	n := int64(2)
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				n += 2
+			case c < 0x20 || c == '<' || c == '>' || c == '&':
+				n += 6
+			default:
+				n++
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || r == '\u2028' || r == '\u2029' {
+			n += 6
+		} else {
+			n += int64(size)
+		}
+		i += size
+	}
+	return n
 }

@@ -8,9 +8,12 @@
 //
 // Every call has a wall-clock limit (Config.Timeout, per hook
 // Config.HookTimeouts), a call-stack and a data-stack limit, and a memory
-// guard; pattern matching and string.rep are bounded too. A call that breaks
-// a limit is stopped and its state is thrown away, so the next call starts
-// clean.
+// bound shared by all running calls (Config.MaxMemory). Every function that
+// builds a string, `..` included, learns the size of its result before it
+// allocates it (Config.MaxString), and the long-running library functions
+// look at the call's context, so no single library call can run far past
+// a limit. A call that broke a limit at any point fails, and its state is
+// thrown away, so the next call starts clean.
 //
 // Scripts never write anything themselves: a call returns the changes the
 // script asked for (Result.Changes), and the engine applies them through its

@@ -18,8 +18,15 @@ var (
 	// ErrTimeout: the call ran longer than its time limit.
 	ErrTimeout = errors.New("time limit exceeded")
 	// ErrMemory: the process's heap grew by more than Config.MaxMemory
-	// while the call ran.
+	// while the call ran, or while the hooks running with it ran.
 	ErrMemory = errors.New("memory limit exceeded")
+	// ErrTooLong: a library function or `..` would have built a string
+	// longer than Config.MaxString; it built none. The script may catch
+	// this error with pcall, unlike the two limits above.
+	ErrTooLong = errors.New("string longer than the limit")
+	// ErrBusy: every script state was busy for Config.MaxWait; the call
+	// did not start. Not the script's fault: try again shortly.
+	ErrBusy = errors.New("all script states are busy")
 	// ErrNotFound: the catalog has no script of that name.
 	ErrNotFound = errors.New("no such script")
 )
@@ -36,7 +43,8 @@ type Error struct {
 	Module  string
 	Hook    string
 	Message string
-	// Cause is ErrTimeout or ErrMemory when a limit stopped the call.
+	// Cause is ErrTimeout or ErrMemory when a limit stopped the call,
+	// ErrTooLong when the script failed on the string limit.
 	Cause error
 }
 
@@ -57,6 +65,9 @@ func (e *Error) Unwrap() error { return e.Cause }
 // luaPosition matches the "chunk:line: " gopher-lua puts in front of
 // runtime errors; the chunk name is the script's file path.
 var luaPosition = regexp.MustCompile(`^(\S+\.lua):(\d+): `)
+
+// tooLong matches the error of needString.
+var tooLong = regexp.MustCompile(`: the result would have \d+ bytes, more than the limit of \d+`)
 
 // scriptError turns what PCall returned into an Error naming the script
 // and line.
@@ -84,6 +95,9 @@ func scriptError(cat *definition.Catalog, call *Call, err error, cause error) *E
 		}
 		msg = msg[len(m[0]):]
 	}
+	if cause == nil && tooLong.MatchString(msg) {
+		e.Cause = ErrTooLong
+	}
 	switch {
 	case cause == ErrTimeout:
 		msg = "stopped: it ran longer than its time limit"
@@ -102,7 +116,7 @@ func scriptByFile(cat *definition.Catalog, file string) string {
 		return ""
 	}
 	for _, s := range cat.Scripts() {
-		if s.File == file {
+		if s.Chunk == file {
 			return s.Name
 		}
 	}

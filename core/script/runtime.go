@@ -13,10 +13,12 @@ import (
 
 // Config configures a Runtime; zero fields take the documented defaults.
 type Config struct {
-	// PoolSize bounds the Lua states, and so the calls running at once
-	// (default 2 × GOMAXPROCS). A call waits for a free state until its
-	// context ends.
+	// PoolSize bounds the Lua states, and so the calls running at once in
+	// the process (default GOMAXPROCS, at least 2). A call waits for a
+	// free state at most MaxWait (default 2 s) and then fails with ErrBusy,
+	// so scripts that run long cannot hold up every request.
 	PoolSize int
+	MaxWait  time.Duration
 	// Timeout is the wall-clock limit of one call (default 100 ms);
 	// HookTimeouts overrides it per hook (e.g. HookJob: 10 s, the
 	// default for jobs).
@@ -26,11 +28,13 @@ type Config struct {
 	// data stack in values (default 65,536).
 	CallStackSize   int
 	RegistryMaxSize int
-	// MaxMemory is how far the heap may grow while a call runs (default
-	// 256 MiB); see memGuard.
+	// MaxMemory is how far the heap may grow while hooks run, all
+	// running hooks together, and while a job runs (default 256 MiB); see
+	// memGuard.
 	MaxMemory uint64
-	// MaxString bounds the strings string.rep and string.gsub build
-	// (default 1 MiB).
+	// MaxString bounds every string a script builds: with `..`,
+	// string.rep, format, gsub, upper, lower, reverse, table.concat and
+	// json.encode (default 1 MiB).
 	MaxString int
 	// MaxResults bounds tickets.find and assets.find (default 200).
 	MaxResults int
@@ -52,9 +56,15 @@ const DefaultTimeout = 100 * time.Millisecond
 // DefaultJobTimeout is the time limit of a scheduled job.
 const DefaultJobTimeout = 10 * time.Second
 
+// DefaultMaxWait is how long a call waits for a free script state.
+const DefaultMaxWait = 2 * time.Second
+
 func (c *Config) defaults() {
 	if c.PoolSize <= 0 {
-		c.PoolSize = 2 * runtime.GOMAXPROCS(0)
+		c.PoolSize = max(2, runtime.GOMAXPROCS(0))
+	}
+	if c.MaxWait <= 0 {
+		c.MaxWait = DefaultMaxWait
 	}
 	if c.Timeout <= 0 {
 		c.Timeout = DefaultTimeout
@@ -155,13 +165,27 @@ func (r *Runtime) Run(ctx context.Context, call Call) (*Result, error) {
 	return res, err
 }
 
-// acquire takes a free slot and a state prepared for cat's version.
+// acquire takes a free slot, waiting at most MaxWait, and a state
+// prepared for cat's version.
 func (r *Runtime) acquire(ctx context.Context, cat *definition.Catalog) (*vm, error) {
 	select {
 	case r.slots <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	default:
+		wait := time.NewTimer(r.cfg.MaxWait)
+		defer wait.Stop()
+		select {
+		case r.slots <- struct{}{}:
+		case <-wait.C:
+			return nil, ErrBusy
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
 	}
+	return r.prepared(cat), nil
+}
+
+// prepared returns an idle state of cat's version, or a new one.
+func (r *Runtime) prepared(cat *definition.Catalog) *vm {
 	r.mu.Lock()
 	p := r.pool
 	if p == nil || p.hash != cat.Hash() {
@@ -173,9 +197,9 @@ func (r *Runtime) acquire(ctx context.Context, cat *definition.Catalog) (*vm, er
 	}
 	r.mu.Unlock()
 	if v := p.take(); v != nil {
-		return v, nil
+		return v
 	}
-	return newVM(r, p), nil
+	return newVM(r, p)
 }
 
 func (r *Runtime) release(v *vm) {

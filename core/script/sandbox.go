@@ -2,6 +2,8 @@ package script
 
 import (
 	lua "github.com/yuin/gopher-lua"
+
+	"vorgang/core/definition"
 )
 
 // safeBase is the allow-list of Lua's base library. Left out: load,
@@ -55,10 +57,15 @@ func (s *vm) openSandbox() *lua.LTable {
 	}
 	math := globals.RawGetString(lua.MathLibName).(*lua.LTable)
 	math.RawSetString("randomseed", s.unavailable("math.randomseed"))
+	math.RawSetString("random", L.NewFunction(mathRandom))
+	tbl := globals.RawGetString(lua.TabLibName).(*lua.LTable)
+	tbl.RawSetString("concat", L.NewFunction(s.tableConcat))
+	tbl.RawSetString("sort", L.NewFunction(s.tableSort))
 
 	base.RawSetString(lua.StringLibName, s.readOnly(str))
-	base.RawSetString(lua.TabLibName, s.readOnly(globals.RawGetString(lua.TabLibName).(*lua.LTable)))
+	base.RawSetString(lua.TabLibName, s.readOnly(tbl))
 	base.RawSetString(lua.MathLibName, s.readOnly(math))
+	base.RawSetString(definition.ConcatFunction, L.NewFunction(s.concatOperator))
 	base.RawSetString("print", L.NewFunction(s.print))
 	base.RawSetString("require", L.NewFunction(s.require))
 	for name, mod := range s.apiModules() {

@@ -11,7 +11,9 @@ import (
 )
 
 // Every way out of the sandbox or around its limits is refused or
-// stopped, and the next call on the same runtime works.
+// stopped, and the next call on the same runtime works. Forbidden globals
+// are reached through _G: the definition loader refuses plain calls of
+// them before a script can run (TestForbiddenGlobals).
 func TestEscapesAreRefused(t *testing.T) {
 	tests := []struct {
 		name string
@@ -24,29 +26,29 @@ func TestEscapesAreRefused(t *testing.T) {
 		// guard, not the clock, stops a bomb.
 		timeout time.Duration
 	}{
-		{"os.execute", `os.execute("touch /tmp/vorgang-pwned")`, "os", nil, 0},
-		{"io.open", `local f = io.open("/etc/passwd") return f:read("*a")`, "io", nil, 0},
+		{"os.execute", `_G.os.execute("touch /tmp/vorgang-pwned")`, "os", nil, 0},
+		{"io.open", `local f = _G.io.open("/etc/passwd") return f:read("*a")`, "io", nil, 0},
 		{"require a file", `return require("os")`, "no such script", nil, 0},
 		{"require a path", `return require("../../etc/passwd")`, "no such script", nil, 0},
-		{"load", `return load("return 1")()`, "load", nil, 0},
-		{"loadstring", `return loadstring("return 1")()`, "loadstring", nil, 0},
-		{"dofile", `return dofile("/etc/passwd")`, "dofile", nil, 0},
-		{"loadfile", `return loadfile("/etc/passwd")`, "loadfile", nil, 0},
-		{"string.dump", `return string.dump(function() end)`, "dump", nil, 0},
-		{"debug.getinfo", `return debug.getinfo(1)`, "debug", nil, 0},
-		{"debug.sethook", `debug.sethook(function() end, "l")`, "debug", nil, 0},
-		{"package.loadlib", `return package.loadlib("libc.so.6", "system")`, "package", nil, 0},
-		{"collectgarbage", `collectgarbage("stop")`, "collectgarbage", nil, 0},
-		{"getfenv reaches the globals", `local g = getfenv(0) return g.io`, "getfenv", nil, 0},
-		{"setfenv", `setfenv(1, {})`, "setfenv", nil, 0},
-		{"rawset on a library", `rawset(string, "upper", nil)`, "rawset", nil, 0},
+		{"load", `return _G.load("return 1")()`, "load", nil, 0},
+		{"loadstring", `return _G.loadstring("return 1")()`, "loadstring", nil, 0},
+		{"dofile", `return _G.dofile("/etc/passwd")`, "dofile", nil, 0},
+		{"loadfile", `return _G.loadfile("/etc/passwd")`, "loadfile", nil, 0},
+		{"string.dump", `return _G.string.dump(function() end)`, "dump", nil, 0},
+		{"debug.getinfo", `return _G.debug.getinfo(1)`, "debug", nil, 0},
+		{"debug.sethook", `_G.debug.sethook(function() end, "l")`, "debug", nil, 0},
+		{"package.loadlib", `return _G.package.loadlib("libc.so.6", "system")`, "package", nil, 0},
+		{"collectgarbage", `_G.collectgarbage("stop")`, "collectgarbage", nil, 0},
+		{"getfenv reaches the globals", `local g = _G.getfenv(0) return g.io`, "getfenv", nil, 0},
+		{"setfenv", `_G.setfenv(1, {})`, "setfenv", nil, 0},
+		{"rawset on a library", `_G.rawset(string, "upper", nil)`, "rawset", nil, 0},
 		{"change a library", `string.upper = nil`, "read-only", nil, 0},
 		{"change an API module", `tickets.find = function() end`, "read-only", nil, 0},
 		{"string metatable", `getmetatable("").__index.upper = nil`, "boolean", nil, 0},
 		{"replace a metatable of a library", `setmetatable(string, {})`, "protected", nil, 0},
-		{"yield across pcall", `return pcall(coroutine.yield, 1)`, "coroutine", nil, 0},
-		{"coroutine.wrap", `return coroutine.wrap(function() end)`, "coroutine", nil, 0},
-		{"math.randomseed", `math.randomseed(1)`, "randomseed", nil, 0},
+		{"yield across pcall", `return pcall(_G.coroutine.yield, 1)`, "coroutine", nil, 0},
+		{"coroutine.wrap", `return _G.coroutine.wrap(function() end)`, "coroutine", nil, 0},
+		{"math.randomseed", `_G.math.randomseed(1)`, "randomseed", nil, 0},
 		{"infinite loop", `while true do end`, "time limit", script.ErrTimeout, 0},
 		{"infinite loop in pcall", `while true do pcall(function() while true do end end) end`, "time limit", script.ErrTimeout, 0},
 		{"error loop in xpcall", `local function f() error("x") end while true do xpcall(f, f) end`, "time limit", script.ErrTimeout, 0},
@@ -59,7 +61,7 @@ func TestEscapesAreRefused(t *testing.T) {
 		{"string.byte of a long string", `return string.byte(string.rep("a", 1000000), 1, -1)`, "", nil, 0},
 		{"string.rep bomb", `return string.rep("x", 1e10)`, "limit", nil, 0},
 		{"string.rep with separator bomb", `return string.rep("x", 1e6, string.rep("y", 1e6))`, "limit", nil, 0},
-		{"concat doubling", `local s = "x" while true do s = s .. s end`, "memory", script.ErrMemory, time.Minute},
+		{"concat doubling", `local s = "x" while true do s = s .. s end`, "more than the limit", nil, time.Minute},
 		{"table growth", `local t = {} local i = 0 while true do i = i + 1 t[i] = {i, i, i} end`, "memory", script.ErrMemory, time.Minute},
 		{"string.format width", `local s = "" for i = 1, 1e9 do s = s .. string.format("%999999d", 1) end`, "", nil, 0},
 		{"json bomb", `local t = {} for i = 1, 40 do t = {t, t} end return json.encode(t)`, "nested too deeply", nil, 0},

@@ -10,17 +10,21 @@ import (
 )
 
 // boundStrings replaces the string functions whose work or result a
-// script could make unbounded: rep (a memory bomb in one call) and the
-// pattern functions (gopher-lua's matcher backtracks without limit and
-// cannot be interrupted; luapat spends from the call's budget and stops
-// with the call's context). gsub also builds its result in linear time.
+// script could make unbounded: those that build strings (rep, format,
+// gsub, upper, lower, reverse) learn the size of their result before they
+// allocate it (see needString), and the pattern functions spend from the
+// call's budget (gopher-lua's matcher backtracks without limit and cannot
+// be interrupted; luapat stops with the call's context).
 func (s *vm) boundStrings(str *lua.LTable) {
 	L := s.L
-	str.RawSetString("rep", L.NewFunction(s.strRep))
-	str.RawSetString("find", L.NewFunction(s.strFind))
-	str.RawSetString("match", L.NewFunction(s.strMatch))
-	str.RawSetString("gmatch", L.NewFunction(s.strGmatch))
-	str.RawSetString("gsub", L.NewFunction(s.strGsub))
+	for name, fn := range map[string]lua.LGFunction{
+		"rep": s.strRep, "format": s.strFormat, "find": s.strFind, "match": s.strMatch,
+		"gmatch": s.strGmatch, "gsub": s.strGsub, "reverse": s.strReverse,
+		"upper": s.caseMap("string.upper", strings.ToUpper),
+		"lower": s.caseMap("string.lower", strings.ToLower),
+	} {
+		str.RawSetString(name, L.NewFunction(fn))
+	}
 }
 
 func (s *vm) strRep(L *lua.LState) int {
@@ -31,15 +35,37 @@ func (s *vm) strRep(L *lua.LState) int {
 		L.Push(lua.LString(""))
 		return 1
 	}
-	if size := int64(len(str)+len(sep)) * int64(n); size > int64(s.rt.cfg.MaxString) {
-		L.RaiseError("string.rep: the result would have %d bytes, more than the limit of %d", size, s.rt.cfg.MaxString)
-	}
+	s.needString(L, "string.rep", int64(len(str)+len(sep))*int64(n))
 	if sep == "" {
 		L.Push(lua.LString(strings.Repeat(str, n)))
 		return 1
 	}
 	L.Push(lua.LString(strings.Repeat(str+sep, n-1) + str))
 	return 1
+}
+
+func (s *vm) strReverse(L *lua.LState) int {
+	str := L.CheckString(1)
+	s.needString(L, "string.reverse", int64(len(str)))
+	out := make([]byte, len(str))
+	for i := range len(str) {
+		out[len(str)-1-i] = str[i]
+	}
+	L.Push(lua.LString(out))
+	return 1
+}
+
+// caseMap is string.upper or string.lower. Case mapping is by Unicode
+// (ä becomes Ä), and a byte that is not UTF-8 becomes U+FFFD: the result
+// may be up to three times as long as the text.
+func (s *vm) caseMap(name string, mapping func(string) string) lua.LGFunction {
+	return func(L *lua.LState) int {
+		str := L.CheckString(1)
+		s.needString(L, name, int64(len(str)))
+		s.needString(L, name, 3*int64(len(str)))
+		L.Push(lua.LString(mapping(str)))
+		return 1
+	}
 }
 
 // find runs a pattern search within the call's budget.
@@ -195,7 +221,7 @@ func (s *vm) strGsub(L *lua.LState) int {
 		keep := false
 		switch r := repl.(type) {
 		case lua.LString, lua.LNumber:
-			replacement = expandReplacement(L, lua.LVAsString(r), str, md)
+			replacement = s.expandReplacement(L, lua.LVAsString(r), str, md)
 		case *lua.LTable:
 			v := L.GetTable(r, firstCapture(str, md))
 			if lua.LVIsFalse(v) {
@@ -214,21 +240,20 @@ func (s *vm) strGsub(L *lua.LState) int {
 				replacement = lua.LVAsString(v)
 			}
 		}
-		out.WriteString(str[last:start])
+		piece := replacement
 		if keep {
-			out.WriteString(str[start:end])
-		} else {
-			out.WriteString(replacement)
+			piece = str[start:end]
 		}
+		s.needString(L, "string.gsub", int64(out.Len())+int64(start-last)+int64(len(piece)))
+		out.WriteString(str[last:start])
+		out.WriteString(piece)
 		last = end
-		if out.Len() > s.rt.cfg.MaxString {
-			L.RaiseError("string.gsub: the result would have more than %d bytes", s.rt.cfg.MaxString)
-		}
 		if anchored {
 			break
 		}
 		pos = max(start+1, end)
 	}
+	s.needString(L, "string.gsub", int64(out.Len())+int64(len(str)-last))
 	out.WriteString(str[last:])
 	L.Push(lua.LString(out.String()))
 	L.Push(lua.LNumber(n))
@@ -246,7 +271,7 @@ func firstCapture(str string, md *luapat.MatchData) lua.LValue {
 }
 
 // expandReplacement fills in %0-%9 of a gsub replacement string.
-func expandReplacement(L *lua.LState, repl, str string, md *luapat.MatchData) string {
+func (s *vm) expandReplacement(L *lua.LState, repl, str string, md *luapat.MatchData) string {
 	if !strings.Contains(repl, "%") {
 		return repl
 	}
@@ -264,18 +289,21 @@ func expandReplacement(L *lua.LState, repl, str string, md *luapat.MatchData) st
 			continue
 		}
 		idx := int(d-'0') * 2
+		var part string
 		switch {
-		case idx == 0:
-			b.WriteString(str[md.Capture(0):md.Capture(1)])
-		case idx == 2 && md.CaptureLength() == 2:
-			b.WriteString(str[md.Capture(0):md.Capture(1)])
+		case idx == 0, idx == 2 && md.CaptureLength() == 2:
+			part = str[md.Capture(0):md.Capture(1)]
 		case idx >= md.CaptureLength():
 			L.RaiseError("invalid capture index %%%c in replacement string", d)
 		case md.IsPosCapture(idx):
-			b.WriteString(strconv.Itoa(md.Capture(idx)))
+			part = strconv.Itoa(md.Capture(idx))
 		default:
-			b.WriteString(str[md.Capture(idx):md.Capture(idx+1)])
+			part = str[md.Capture(idx):md.Capture(idx+1)]
 		}
+		// "%0%0%0..." repeats the match as often as the replacement is
+		// long: check before each copy.
+		s.needString(L, "string.gsub", int64(b.Len())+int64(len(part)))
+		b.WriteString(part)
 	}
 	return b.String()
 }

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	lua "github.com/yuin/gopher-lua"
-	"github.com/yuin/gopher-lua/parse"
 
 	"vorgang/core/definition"
 )
@@ -39,21 +38,19 @@ type testCase struct {
 // check it. docs/lua.md shows an example. An error returned means the file
 // itself could not run.
 func (r *Runtime) RunTests(ctx context.Context, cat *definition.Catalog, file definition.File) ([]TestResult, error) {
-	chunk, err := parse.Parse(strings.NewReader(string(file.Data)), file.Path)
+	chunk := file.Rel
+	if chunk == "" {
+		chunk = file.Path
+	}
+	proto, err := definition.CompileLua(chunk, file.Data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file.Path, err)
 	}
-	proto, err := lua.Compile(chunk, file.Path)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", file.Path, err)
-	}
-	v, err := r.acquire(ctx, cat)
-	if err != nil {
-		return nil, err
-	}
-	// A state that ran tests has test globals: never reuse it.
+	// The test file's state takes no slot: the scripts it runs take
+	// theirs. It has test globals, so it is never reused.
+	v := r.prepared(cat)
 	v.broken = true
-	defer r.release(v)
+	defer v.pool.give(v)
 
 	L := v.L
 	cs := &callState{ctx: ctx, call: &Call{Catalog: cat, Script: strings.TrimSuffix(file.Path, ".lua"), Hook: HookTest, Now: r.cfg.Now()}}
@@ -119,9 +116,7 @@ func (r *Runtime) testRun(L *lua.LState, cat *definition.Catalog) int {
 		call.Hook = string(h)
 	}
 	if ev, ok := opts.RawGetString("event").(*lua.LTable); ok {
-		if m, err := fromLua(ev); err == nil {
-			call.Event, _ = m.(map[string]any)
-		}
+		call.Event, _ = testValue(L, "event", ev).(map[string]any)
 	}
 	if now := opts.RawGetString("now"); now != lua.LNil {
 		call.Now = checkTimeValue(L, now, 2)
@@ -140,12 +135,10 @@ func (r *Runtime) testRun(L *lua.LState, cat *definition.Catalog) int {
 		})
 	}
 	if as, ok := opts.RawGetString("assets").(*lua.LTable); ok {
-		if v, err := fromLua(as); err == nil {
-			if list, ok := v.([]any); ok {
-				for _, a := range list {
-					if m, ok := a.(map[string]any); ok {
-						host.assets = append(host.assets, m)
-					}
+		if list, ok := testValue(L, "assets", as).([]any); ok {
+			for _, a := range list {
+				if m, ok := a.(map[string]any); ok {
+					host.assets = append(host.assets, m)
 				}
 			}
 		}
@@ -193,11 +186,20 @@ func testTicket(L *lua.LState, cat *definition.Catalog, t *lua.LTable) *Ticket {
 		}
 	}
 	if d, ok := t.RawGetString("data").(*lua.LTable); ok {
-		if v, err := fromLua(d); err == nil {
-			tk.Data, _ = v.(map[string]any)
-		}
+		tk.Data, _ = testValue(L, "ticket.data", d).(map[string]any)
 	}
 	return tk
+}
+
+// testValue copies a value a test gives run() into Go. What a server
+// would never store (1/0, a function) is an error in the test, as it is
+// in a hook, not data quietly dropped.
+func testValue(L *lua.LState, what string, v lua.LValue) any {
+	out, err := fromLua(v)
+	if err != nil {
+		L.RaiseError("run: %s: %v", what, err)
+	}
+	return out
 }
 
 // resultTable shows a test what a script run did: ok, error and line, the

@@ -35,7 +35,10 @@ type vm struct {
 
 // callState is what the API functions of a running call work on.
 type callState struct {
-	ctx    context.Context
+	ctx context.Context
+	// cancel stops the call with a cause (ErrMemory); nil for the test
+	// runner's own calls.
+	cancel context.CancelCauseFunc
 	call   *Call
 	ticket *lua.LTable // the ticket table; nil for jobs
 	env    *lua.LTable
@@ -78,16 +81,20 @@ func (s *vm) function(proto *lua.FunctionProto) *lua.LFunction {
 
 // run runs one call. Whatever happens, the state is left without the
 // call's context and values; a state a call failed in is marked broken
-// and not used again.
+// and not used again. A call that broke a limit at any point fails, even
+// when the script caught the stop with pcall or a library function ran
+// on past the limit and the script returned: nothing it asked for is
+// applied.
 func (s *vm) run(ctx context.Context, call *Call, proto *lua.FunctionProto, timeout time.Duration) (res *Result, err error) {
 	L := s.L
 	tctx, cancelTimeout := context.WithTimeoutCause(ctx, timeout, ErrTimeout)
 	defer cancelTimeout()
 	cctx, cancel := context.WithCancelCause(tctx)
 	defer cancel(nil)
-	defer s.rt.guard.watch(cancel)()
+	guarded, unwatch := s.rt.guard.watch(cancel, call.Hook != HookJob)
+	defer unwatch()
 
-	cs := &callState{ctx: cctx, call: call, budget: newBudget(cctx)}
+	cs := &callState{ctx: cctx, cancel: cancel, call: call, budget: newBudget(cctx)}
 	s.cur = cs
 	defer func() { s.cur = nil }()
 
@@ -109,12 +116,24 @@ func (s *vm) run(ctx context.Context, call *Call, proto *lua.FunctionProto, time
 	fn.Env = s.base
 	defer L.SetTop(0)
 
-	if perr != nil {
+	cause := context.Cause(cctx)
+	if cause == nil {
+		switch {
+		case time.Since(guarded.start) > timeout:
+			cause = ErrTimeout
+		case s.rt.guard.finish(guarded, cctx):
+			cause = ErrMemory
+		}
+	}
+	if cause != nil && !errors.Is(cause, ErrTimeout) && !errors.Is(cause, ErrMemory) {
+		// The caller's context ended: not the script's fault.
 		s.broken = true
-		cause := context.Cause(cctx)
-		if cause != nil && !errors.Is(cause, ErrTimeout) && !errors.Is(cause, ErrMemory) {
-			// The caller's context ended: not the script's fault.
-			return nil, fmt.Errorf("script %s: %w", call.Script, cause)
+		return nil, fmt.Errorf("script %s: %w", call.Script, cause)
+	}
+	if perr != nil || cause != nil {
+		s.broken = true
+		if perr == nil {
+			perr = errors.New("stopped")
 		}
 		return nil, scriptError(call.Catalog, call, perr, cause)
 	}
@@ -302,11 +321,15 @@ func (s *vm) require(L *lua.LState) int {
 // print writes its arguments to the log at debug level (and to the output
 // of vorgang test).
 func (s *vm) print(L *lua.LState) int {
-	parts := make([]string, L.GetTop())
-	for i := range parts {
-		parts[i] = L.ToStringMeta(L.Get(i + 1)).String()
+	// Only the first maxLogText bytes are logged: build no more.
+	var b strings.Builder
+	for i := 1; i <= L.GetTop() && b.Len() <= maxLogText; i++ {
+		if i > 1 {
+			b.WriteByte('\t')
+		}
+		b.WriteString(shorten(L.ToStringMeta(L.Get(i)).String(), maxLogText))
 	}
-	s.logLine(L, "debug", strings.Join(parts, "\t"), nil)
+	s.logLine(L, "debug", b.String(), nil)
 	return 0
 }
 

@@ -66,26 +66,39 @@ func (s *Store) ClaimOutbox(ctx context.Context, worker string, now time.Time, l
 	}
 	var claimed []OutboxItem
 	for _, id := range ids {
-		var item OutboxItem
-		if err := s.Get(ctx, OutboxCollection, id, &item); err != nil {
-			continue // gone meanwhile
-		}
-		if (item.State != OutboxPending && item.State != OutboxClaimed) || item.NextAt > SortTime(now) {
-			continue // taken meanwhile
-		}
-		v, err := s.Update(ctx, OutboxCollection, id, item.Version, bson.M{"$set": bson.M{
-			"state": OutboxClaimed, "claimed_by": worker, "next_at": SortTime(now.Add(lease)), "attempts": item.Attempts + 1,
-		}})
-		if errors.Is(err, ErrConflict) {
-			continue // another worker was faster
-		}
+		item, err := s.ClaimOutboxItem(ctx, worker, id, now, lease)
 		if err != nil {
-			return claimed, fmt.Errorf("store: claim outbox item %s: %w", id, err)
+			return claimed, err
 		}
-		item.State, item.ClaimedBy, item.NextAt, item.Attempts, item.Version = OutboxClaimed, worker, SortTime(now.Add(lease)), item.Attempts+1, v
-		claimed = append(claimed, item)
+		if item != nil {
+			claimed = append(claimed, *item)
+		}
 	}
 	return claimed, nil
+}
+
+// ClaimOutboxItem claims the item with id for worker until now+lease, if
+// it is due (see ClaimOutbox); nil when it is not there, not due or
+// taken by another worker.
+func (s *Store) ClaimOutboxItem(ctx context.Context, worker, id string, now time.Time, lease time.Duration) (*OutboxItem, error) {
+	var item OutboxItem
+	if err := s.Get(ctx, OutboxCollection, id, &item); err != nil {
+		return nil, nil // gone meanwhile
+	}
+	if (item.State != OutboxPending && item.State != OutboxClaimed) || item.NextAt > SortTime(now) {
+		return nil, nil // taken meanwhile
+	}
+	v, err := s.Update(ctx, OutboxCollection, id, item.Version, bson.M{"$set": bson.M{
+		"state": OutboxClaimed, "claimed_by": worker, "next_at": SortTime(now.Add(lease)), "attempts": item.Attempts + 1,
+	}})
+	if errors.Is(err, ErrConflict) {
+		return nil, nil // another worker was faster
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: claim outbox item %s: %w", id, err)
+	}
+	item.State, item.ClaimedBy, item.NextAt, item.Attempts, item.Version = OutboxClaimed, worker, SortTime(now.Add(lease)), item.Attempts+1, v
+	return &item, nil
 }
 
 // CompleteOutbox marks a claimed item done. It fails with ErrConflict when

@@ -119,6 +119,8 @@ func engineError(err error) error {
 		// existing ticket, in its internal history; the caller gets a
 		// clean message.
 		return &Error{Status: http.StatusInternalServerError, Code: CodeScriptFailed, Cause: err}
+	case errors.Is(err, engine.ErrBusy):
+		return &Error{Status: http.StatusServiceUnavailable, Code: CodeUnavailable, Cause: err, RetryAfter: 1}
 	case errors.Is(err, engine.ErrInvalid):
 		return &Error{Status: http.StatusBadRequest, Code: CodeBadRequest, Cause: err}
 	}

@@ -23,6 +23,7 @@ func TestEngineErrorsMapToStatusAndCode(t *testing.T) {
 		{engine.ErrNotAllowedNow, 422, CodeNotAllowedNow},
 		{engine.ErrInvalid, 400, CodeBadRequest},
 		{engine.ErrScript, 500, CodeScriptFailed},
+		{engine.ErrBusy, 503, CodeUnavailable},
 	}
 	for _, tt := range tests {
 		t.Run(tt.code, func(t *testing.T) {
