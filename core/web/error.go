@@ -111,14 +111,20 @@ func codeForStatus(status int) string {
 // errorHandler is the app's central error handler: every error a handler or
 // middleware returns, and every request fasthttp rejects before routing,
 // ends here and leaves as one Error shape.
-func errorHandler(logger *slog.Logger) fiber.ErrorHandler {
+// Errors on browser routes are HTML pages when the pages are served (pages
+// is not nil).
+func errorHandler(logger *slog.Logger, pages *ui) fiber.ErrorHandler {
 	return func(c *fiber.Ctx, err error) error {
 		// Requests rejected before routing (body too large, malformed) never
 		// passed the middleware, so give them an id and a log line here.
 		rejected := c.Locals(requestStartKey) == nil
 		id := ensureRequestID(c)
 
+		page := pages != nil && browserRoute(c.Path())
 		l := requestLang(c)
+		if page {
+			l = pageLang(c)
+		}
 		apiErr, cause := toAPIError(err)
 		apiErr.localize(l)
 
@@ -153,6 +159,9 @@ func errorHandler(logger *slog.Logger) fiber.ErrorHandler {
 
 		if apiErr.RetryAfter > 0 {
 			c.Set(fiber.HeaderRetryAfter, fmt.Sprint(apiErr.RetryAfter))
+		}
+		if page {
+			return pages.errorPage(c, apiErr)
 		}
 		return c.Status(apiErr.Status).JSON(errorBody{Error: apiErr})
 	}

@@ -63,6 +63,10 @@ var messages = map[string]map[lang]string{
 		langDE: "Die gesendeten Daten sind zu groß.",
 		langEN: "The submitted data is too large.",
 	},
+	CodeUnsupportedEncoding: {
+		langDE: "Komprimiert gesendete Daten werden nicht angenommen. Bitte senden Sie sie unkomprimiert.",
+		langEN: "Compressed request bodies are not accepted. Please send the data uncompressed.",
+	},
 	CodeTooManyRequests: {
 		langDE: "Zu viele Anfragen. Bitte versuchen Sie es später noch einmal.",
 		langEN: "Too many requests. Please try again later.",

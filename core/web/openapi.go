@@ -336,6 +336,7 @@ var oaErrorCodes = map[string]string{
 	CodeConflict:             "the ticket changed since `version`",
 	"in_progress":            "a request with the same `Idempotency-Key` is still running; retry after `Retry-After` seconds",
 	"unsupported_media_type": "the body is not JSON",
+	CodeUnsupportedEncoding:  "the body was sent compressed (`Content-Encoding`); only `identity` is accepted",
 	"validation_failed":      "data invalid; `fields` names each field with a stable code",
 	"import_failed":          "the file has bad rows; nothing was written; `fields` names each as `LINE:COLUMN` with a stable code",
 	"not_allowed_now":        "the transition cannot run in the ticket's state, or its guard does not hold",
@@ -405,7 +406,7 @@ func oaPaths(createBody, transitionBody any, processIDs, transitionIDs []string)
 	ticket := oaOK("The ticket.", oaRef("Ticket"))
 	bodyErrors := func(r oaObj) oaObj {
 		r["400"] = oaError(CodeBadRequest, "invalid_json")
-		r["415"] = oaError("unsupported_media_type")
+		r["415"] = oaError("unsupported_media_type", CodeUnsupportedEncoding)
 		return r
 	}
 	processFilter := oaObj{"type": "string"}

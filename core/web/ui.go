@@ -94,19 +94,27 @@ type ui struct {
 	pages        map[string]*template.Template
 	sign         signer
 	limits       submissionLimits
+	bodyLimit    int64 // Deps.BodyLimit, stated on the page of a refused upload
 	assetVersion string
 }
 
-func registerUI(app *fiber.App, d UIDeps, logger *slog.Logger) error {
+// newUI prepares the pages: it fails only when the embedded templates do
+// not parse.
+func newUI(d UIDeps, logger *slog.Logger) (*ui, error) {
 	d = d.withDefaults()
 	pages, err := pageTemplates()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	u := &ui{UIDeps: d, log: logger, pages: pages, sign: newSigner(d.Secret), limits: defaultSubmissionLimits}
 	u.limits.MaxFileSize = d.MaxFileSize
 	u.assetVersion = assetVersion()
+	return u, nil
+}
 
+// register adds the routes of the pages to app.
+func (u *ui) register(app *fiber.App) error {
+	d := u.UIDeps
 	static, err := fs.Sub(staticFiles, "static")
 	if err != nil {
 		return err
@@ -183,42 +191,33 @@ func (u *ui) rateLimit(n int) fiber.Handler {
 	})
 }
 
-// pageMiddleware serves errors of the HTML pages as HTML pages, and
-// handles the language switch (?lang=en sets a cookie).
+// pageMiddleware handles the language switch (?lang=en sets a cookie).
+// Errors of the pages become HTML pages in the app's error handler
+// (errorPage), like every other error on a browser route.
 func (u *ui) pageMiddleware(c *fiber.Ctx) error {
 	if q := c.Query("lang"); q == "de" || q == "en" {
 		c.Cookie(&fiber.Cookie{Name: langCookie, Value: q, Path: "/", MaxAge: 365 * 24 * 3600,
 			HTTPOnly: true, SameSite: "Lax", Secure: c.Protocol() == "https"})
 		c.Locals(langKey, lang(q))
 	}
-	err := c.Next()
-	if err == nil {
-		return nil
-	}
-	return u.errorPage(c, err)
+	return c.Next()
 }
 
-// errorPage renders err as an HTML page with the status and message of the
-// API's error shape; causes are logged, never shown.
-func (u *ui) errorPage(c *fiber.Ctx, err error) error {
-	apiErr, cause := toAPIError(err)
+// browserRoute reports whether a path belongs to the pages: everything but
+// the JSON API and the health check, so an unknown address, a refused
+// upload or a timeout on a page's path is answered with a page too.
+func browserRoute(path string) bool {
+	return path != "/healthz" && path != "/api" && !strings.HasPrefix(path, "/api/")
+}
+
+// errorPage renders an error of a browser route as an HTML page with the
+// status and code of the API's error shape (already logged by the error
+// handler; causes are never shown).
+func (u *ui) errorPage(c *fiber.Ctx, apiErr *Error) error {
 	l := pageLang(c)
-	apiErr.localize(l)
-	if cause != nil {
-		level := slog.LevelDebug
-		if apiErr.Status >= 500 {
-			level = slog.LevelError
-		}
-		u.log.LogAttrs(c.UserContext(), level, "request failed",
-			slog.String("request_id", RequestID(c)), slog.String("method", c.Method()), slog.String("path", c.Path()),
-			slog.Int("status", apiErr.Status), slog.String("code", apiErr.Code), slog.String("error", cause.Error()))
-	}
-	if apiErr.RetryAfter > 0 {
-		c.Set(fiber.HeaderRetryAfter, itoa(apiErr.RetryAfter))
-	}
 	v := &view{Lang: l, Title: text(l, "error_title"), Area: areaOf(c.Path()), Data: errorView{
 		Status: apiErr.Status, Code: apiErr.Code, Message: apiErr.Message, RequestID: RequestID(c),
-		Back: backLink(c.Path()),
+		Back: backLink(c.Path()), Limits: u.limitsView(),
 	}}
 	return u.render(c, apiErr.Status, "error", v)
 }
@@ -229,6 +228,8 @@ type errorView struct {
 	Message   string
 	RequestID string
 	Back      string
+	// Limits are stated on the page of a refused upload.
+	Limits limitsView
 }
 
 func areaOf(path string) string {

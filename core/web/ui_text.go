@@ -118,11 +118,12 @@ var pageTexts = map[string]map[lang]string{
 	"form_sections":   {langDE: "Abschnitte dieses Formulars", langEN: "Sections of this form"},
 	"honeypot_label":  {langDE: "Dieses Feld bitte leer lassen", langEN: "Please leave this field empty"},
 
-	"error_title":       {langDE: "Das hat nicht geklappt", langEN: "That did not work"},
-	"error_status":      {langDE: "Status %d (%s)", langEN: "Status %d (%s)"},
-	"error_request":     {langDE: "Anfrage-Kennung %s", langEN: "Request id %s"},
-	"error_back":        {langDE: "Zurück zur Startseite", langEN: "Back to the start page"},
-	"form_expired_help": {langDE: "Aus Sicherheitsgründen gilt ein Formular nur eine begrenzte Zeit und nur in dem Browser, in dem es geöffnet wurde. Bitte öffnen Sie das Formular neu und senden Sie es noch einmal ab.", langEN: "For your security a form is valid for a limited time and only in the browser it was opened in. Please open the form again and submit it once more."},
+	"error_title":         {langDE: "Das hat nicht geklappt", langEN: "That did not work"},
+	"error_status":        {langDE: "Status %d (%s)", langEN: "Status %d (%s)"},
+	"error_request":       {langDE: "Anfrage-Kennung %s", langEN: "Request id %s"},
+	"error_back":          {langDE: "Zurück zur Startseite", langEN: "Back to the start page"},
+	"body_too_large_help": {langDE: "Es wurde nichts gespeichert. Angenommen werden Dateien bis %s, höchstens %d Dateien und zusammen höchstens %s. Bitte öffnen Sie das Formular neu und wählen Sie kleinere Dateien.", langEN: "Nothing was saved. Files of up to %s each are accepted, at most %d files and %s together. Please open the form again and choose smaller files."},
+	"form_expired_help":   {langDE: "Aus Sicherheitsgründen gilt ein Formular nur eine begrenzte Zeit und nur in dem Browser, in dem es geöffnet wurde. Bitte öffnen Sie das Formular neu und senden Sie es noch einmal ab.", langEN: "For your security a form is valid for a limited time and only in the browser it was opened in. Please open the form again and submit it once more."},
 
 	"portal_heading":       {langDE: "Was möchten Sie erledigen?", langEN: "What would you like to do?"},
 	"portal_intro":         {langDE: "Wählen Sie Ihr Anliegen. Sie brauchen kein Konto; nach dem Absenden erhalten Sie eine Vorgangsnummer und einen persönlichen Link, unter dem Sie den Stand jederzeit sehen.", langEN: "Choose your request. You need no account; after sending it you get a reference number and a personal link where you can follow it at any time."},

@@ -71,12 +71,20 @@ func (d Deps) withDefaults() Deps {
 func New(deps Deps) *fiber.App {
 	deps = deps.withDefaults()
 
+	var pages *ui
+	if deps.UI != nil {
+		var err error
+		if pages, err = newUI(*deps.UI, deps.Logger); err != nil {
+			panic(fmt.Sprintf("web: %v", err))
+		}
+		pages.bodyLimit = int64(deps.BodyLimit)
+	}
 	app := fiber.New(fiber.Config{
 		DisableStartupMessage: true,
 		BodyLimit:             deps.BodyLimit,
 		ReadTimeout:           readTimeout,
 		IdleTimeout:           idleTimeout,
-		ErrorHandler:          errorHandler(deps.Logger),
+		ErrorHandler:          errorHandler(deps.Logger, pages),
 	})
 
 	// Order matters: the request id exists before anything logs, the request
@@ -86,14 +94,15 @@ func New(deps Deps) *fiber.App {
 	app.Use(requestLogMiddleware(deps.Logger))
 	app.Use(recoverMiddleware())
 	app.Use(securityHeaders)
+	app.Use(refuseContentEncoding)
 
 	h := &healthHandler{store: deps.Store, catalog: deps.Catalog, logger: deps.Logger}
 	app.Get("/healthz", h.serve)
 	if deps.API != nil {
 		registerAPI(app, *deps.API)
 	}
-	if deps.UI != nil {
-		if err := registerUI(app, *deps.UI, deps.Logger); err != nil {
+	if pages != nil {
+		if err := pages.register(app); err != nil {
 			panic(fmt.Sprintf("web: %v", err))
 		}
 	}
