@@ -56,12 +56,7 @@ type api struct{ APIDeps }
 // Bearer vg_…) or a session (Bearer or cookie). Anonymous requests pass
 // with no principal; handlers decide what anonymous callers may do.
 func (a *api) authenticate(c *fiber.Ctx) error {
-	token := ""
-	if h := c.Get(fiber.HeaderAuthorization); strings.HasPrefix(h, "Bearer ") {
-		token = strings.TrimSpace(strings.TrimPrefix(h, "Bearer "))
-	} else {
-		token = c.Cookies(sessionCookie)
-	}
+	token := credential(c)
 	if token == "" {
 		return c.Next()
 	}
@@ -77,6 +72,15 @@ func (a *api) authenticate(c *fiber.Ctx) error {
 	}
 	c.SetUserContext(context.WithValue(c.UserContext(), principalKey{}, p))
 	return c.Next()
+}
+
+// credential is the token the caller presents: the Authorization header's
+// bearer token (an API token or a session token), else the session cookie.
+func credential(c *fiber.Ctx) string {
+	if h := c.Get(fiber.HeaderAuthorization); strings.HasPrefix(h, "Bearer ") {
+		return strings.TrimSpace(strings.TrimPrefix(h, "Bearer "))
+	}
+	return c.Cookies(sessionCookie)
 }
 
 func principal(c *fiber.Ctx) *auth.Principal {

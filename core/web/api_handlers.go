@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -37,9 +38,14 @@ func (a *api) login(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"token": s.Token, "expires": s.Expires})
 }
 
+// logout ends the session the caller presents, as a bearer token or as
+// the cookie. An API token is not a session: it stays valid until it is
+// revoked.
 func (a *api) logout(c *fiber.Ctx) error {
-	if token := c.Cookies(sessionCookie); token != "" {
-		_ = a.Auth.Logout(c.UserContext(), token)
+	if token := credential(c); token != "" && !strings.HasPrefix(token, auth.TokenPrefix) {
+		if err := a.Auth.Logout(c.UserContext(), token); err != nil {
+			return err
+		}
 	}
 	c.ClearCookie(sessionCookie)
 	return c.SendStatus(http.StatusNoContent)
