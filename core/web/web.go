@@ -7,21 +7,12 @@ package web
 import (
 	"fmt"
 	"log/slog"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 )
 
 // DefaultBodyLimit is the request body limit used when Deps.BodyLimit is zero.
 const DefaultBodyLimit = 4 << 20
-
-// Connection timeouts. Reads are generous because form submissions may carry
-// uploads over slow links; idle keep-alive connections are closed after a while
-// so a crowd of silent clients cannot pin the server.
-const (
-	readTimeout = 60 * time.Second
-	idleTimeout = 120 * time.Second
-)
 
 // Deps carries everything the web layer needs from the rest of vorgang.
 // The zero value of each optional field has a documented default.
@@ -42,6 +33,10 @@ type Deps struct {
 	// are answered with 413 body_too_large. Default: DefaultBodyLimit.
 	BodyLimit int
 
+	// Timeouts bound how long a client may take; zero fields get the
+	// defaults of DefaultTimeouts.
+	Timeouts Timeouts
+
 	// API serves /api/v1 when set.
 	API *APIDeps
 
@@ -55,6 +50,7 @@ func (d Deps) withDefaults() Deps {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
+	d.Timeouts = d.Timeouts.withDefaults()
 	if d.BodyLimit <= 0 {
 		d.BodyLimit = DefaultBodyLimit
 		if d.UI != nil {
@@ -82,10 +78,12 @@ func New(deps Deps) *fiber.App {
 	app := fiber.New(fiber.Config{
 		DisableStartupMessage: true,
 		BodyLimit:             deps.BodyLimit,
-		ReadTimeout:           readTimeout,
-		IdleTimeout:           idleTimeout,
+		ReadTimeout:           deps.Timeouts.Header,
+		WriteTimeout:          deps.Timeouts.Write,
+		IdleTimeout:           deps.Timeouts.Idle,
 		ErrorHandler:          errorHandler(deps.Logger, pages),
 	})
+	app.Server().HeaderReceived = deps.Timeouts.forBody
 
 	// Order matters: the request id exists before anything logs, the request
 	// log sees the final status because it settles errors itself, and the
