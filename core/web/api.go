@@ -29,8 +29,8 @@ const sessionCookie = "vorgang_session"
 
 type principalKey struct{}
 
-func registerAPI(app *fiber.App, d APIDeps) {
-	a := &api{d}
+func registerAPI(app *fiber.App, d APIDeps, cl clients) {
+	a := &api{APIDeps: d, clients: cl}
 	v1 := app.Group("/api/v1", a.authenticate)
 	v1.Post("/login", a.login)
 	v1.Post("/logout", a.logout)
@@ -50,7 +50,10 @@ func registerAPI(app *fiber.App, d APIDeps) {
 	}
 }
 
-type api struct{ APIDeps }
+type api struct {
+	APIDeps
+	clients clients
+}
 
 // authenticate resolves the caller from an API token (Authorization:
 // Bearer vg_…) or a session (Bearer or cookie). Anonymous requests pass

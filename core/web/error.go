@@ -67,6 +67,7 @@ const (
 	CodeConflict         = "conflict"
 	CodeBodyTooLarge     = "body_too_large"
 	CodeTooManyRequests  = "too_many_requests"
+	CodeLoginThrottled   = "login_throttled"
 	CodeHeadersTooLarge  = "headers_too_large"
 	CodeInternal         = "internal"
 	CodeNotAllowedNow    = "not_allowed_now"

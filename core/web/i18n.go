@@ -67,6 +67,10 @@ var messages = map[string]map[lang]string{
 		langDE: "Komprimiert gesendete Daten werden nicht angenommen. Bitte senden Sie sie unkomprimiert.",
 		langEN: "Compressed request bodies are not accepted. Please send the data uncompressed.",
 	},
+	CodeLoginThrottled: {
+		langDE: "Zu viele fehlgeschlagene Anmeldungen. Bitte warten Sie, bevor Sie es noch einmal versuchen (Retry-After).",
+		langEN: "Too many failed logins. Please wait before you try again (Retry-After).",
+	},
 	CodeTooManyRequests: {
 		langDE: "Zu viele Anfragen. Bitte versuchen Sie es später noch einmal.",
 		langEN: "Too many requests. Please try again later.",

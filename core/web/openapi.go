@@ -340,7 +340,8 @@ var oaErrorCodes = map[string]string{
 	"validation_failed":      "data invalid; `fields` names each field with a stable code",
 	"import_failed":          "the file has bad rows; nothing was written; `fields` names each as `LINE:COLUMN` with a stable code",
 	"not_allowed_now":        "the transition cannot run in the ticket's state, or its guard does not hold",
-	CodeTooManyRequests:      "login locked; retry after `Retry-After` seconds",
+	CodeTooManyRequests:      "too many requests from this address; retry after `Retry-After` seconds",
+	CodeLoginThrottled:       "too many failed logins; retry after `Retry-After` seconds",
 }
 
 // oaError is an error response carrying the envelope with one of codes.
@@ -349,7 +350,7 @@ func oaError(codes ...string) oaObj {
 	retry := false
 	for i, c := range codes {
 		parts[i] = fmt.Sprintf("`%s`: %s", c, oaErrorCodes[c])
-		retry = retry || c == "in_progress" || c == CodeTooManyRequests
+		retry = retry || c == "in_progress" || c == CodeTooManyRequests || c == CodeLoginThrottled
 	}
 	headers := oaObj{"X-Request-ID": oaObj{"$ref": "#/components/headers/RequestID"}}
 	if retry {
@@ -439,10 +440,10 @@ func oaPaths(createBody, transitionBody any, processIDs, transitionIDs []string)
 					"content":     oaJSON(oaRef("Session")),
 				},
 				"401": oaError(CodeUnauthorized, "invalid_credentials"),
-				"429": oaError(CodeTooManyRequests),
+				"429": oaError(CodeLoginThrottled),
 			}),
 			oaObj{
-				"description": "Ten failed logins for a name within 15 minutes lock it for 15 minutes.",
+				"description": "Failed logins slow down further attempts (per account and address, per account, per address); a login refused while a wait is due answers 429 with `Retry-After`.",
 				"requestBody": oaBody(oaRef("LoginRequest"), true),
 			})},
 		"/api/v1/logout": oaObj{"post": oaOp("auth", "logout", "End the session of the cookie",

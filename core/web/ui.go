@@ -54,9 +54,6 @@ type UIDeps struct {
 	// PortalRate is the number of posts one client address may make to
 	// the portal per minute (submissions, replies). Default: 10.
 	PortalRate int
-	// LoginRate is the number of login attempts one client address may
-	// make per minute. Default: 10.
-	LoginRate int
 	// MaxFileSize bounds every uploaded file, whatever a form allows.
 	// Default: 10 MB.
 	MaxFileSize int64
@@ -70,9 +67,6 @@ func (d UIDeps) withDefaults() UIDeps {
 	}
 	if d.PortalRate <= 0 {
 		d.PortalRate = 10
-	}
-	if d.LoginRate <= 0 {
-		d.LoginRate = 10
 	}
 	if d.MaxFileSize <= 0 {
 		d.MaxFileSize = 10 << 20
@@ -95,6 +89,7 @@ type ui struct {
 	sign         signer
 	limits       submissionLimits
 	bodyLimit    int64 // Deps.BodyLimit, stated on the page of a refused upload
+	clients      clients
 	assetVersion string
 }
 
@@ -137,7 +132,7 @@ func (u *ui) register(app *fiber.App) error {
 
 	appGroup := app.Group("/app", u.pageMiddleware, u.session)
 	appGroup.Get("/login", u.loginPage)
-	appGroup.Post("/login", u.rateLimit(d.LoginRate), u.loginSubmit)
+	appGroup.Post("/login", u.loginSubmit)
 	appGroup.Post("/logout", u.logout)
 	staffOnly := appGroup.Group("", u.requireStaff)
 	staffOnly.Get("/", u.inbox)

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/cookiejar"
+	"net/netip"
 	"net/url"
 	"os"
 	"regexp"
@@ -65,6 +66,9 @@ func testCatalog(t testing.TB) *definition.Catalog {
 type uiOptions struct {
 	portalRate int
 	now        func() time.Time
+	// trustedProxies: requests from these addresses name the client in
+	// X-Forwarded-For.
+	trustedProxies []netip.Prefix
 }
 
 func newUIEnv(t testing.TB, opts ...uiOptions) *uiEnv {
@@ -102,7 +106,7 @@ func newUIEnv(t testing.TB, opts ...uiOptions) *uiEnv {
 	appLog := slog.New(slog.NewTextHandler(tbWriter{t}, &slog.HandlerOptions{Level: logLevel()}))
 	app := web.New(web.Deps{Logger: appLog, Store: st,
 		API: &web.APIDeps{Engine: eng, Auth: authn, Catalog: catalog},
-		UI:  &web.UIDeps{Engine: eng, Auth: authn, Catalog: catalog, Store: st, PortalRate: o.portalRate, LoginRate: 1000, Now: o.now}})
+		UI:  &web.UIDeps{Engine: eng, Auth: authn, Catalog: catalog, Store: st, PortalRate: o.portalRate, Now: o.now}, TrustedProxies: o.trustedProxies})
 	env := &uiEnv{app: app, st: st, eng: eng, authn: authn, cat: cat}
 	env.base = serveTB(t, app)
 	return env
@@ -114,6 +118,9 @@ type browser struct {
 	t    testing.TB
 	env  *uiEnv
 	http *http.Client
+	// from, when set, is sent as X-Forwarded-For: the browser's address
+	// behind a trusted proxy.
+	from string
 }
 
 func (e *uiEnv) browser(t testing.TB) *browser {
@@ -132,6 +139,9 @@ type page struct {
 func (b *browser) do(req *http.Request) page {
 	b.t.Helper()
 	req.Header.Set("Origin", b.env.base)
+	if b.from != "" {
+		req.Header.Set("X-Forwarded-For", b.from)
+	}
 	resp, err := b.http.Do(req)
 	if err != nil {
 		b.t.Fatalf("%s %s: %v", req.Method, req.URL, err)

@@ -172,7 +172,7 @@ var pageTexts = map[string]map[lang]string{
 	"login_submit":       {langDE: "Anmelden", langEN: "Sign in"},
 	"login_failed_title": {langDE: "Anmeldung fehlgeschlagen", langEN: "Sign-in failed"},
 	"login_failed":       {langDE: "Benutzername oder Passwort sind nicht richtig.", langEN: "The user name or password is not correct."},
-	"login_locked":       {langDE: "Zu viele Fehlversuche. Bitte warten Sie 15 Minuten.", langEN: "Too many failed attempts. Please wait 15 minutes."},
+	"login_throttled":    {langDE: "Zu viele Fehlversuche. Bitte warten Sie %d Sekunden, bevor Sie es noch einmal versuchen.", langEN: "Too many failed attempts. Please wait %d seconds before you try again."},
 
 	"inbox_heading":               {langDE: "Eingang", langEN: "Inbox"},
 	"inbox_views":                 {langDE: "Listen", langEN: "Lists"},

@@ -7,6 +7,7 @@ package web
 import (
 	"fmt"
 	"log/slog"
+	"net/netip"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -36,6 +37,12 @@ type Deps struct {
 	// Timeouts bound how long a client may take; zero fields get the
 	// defaults of DefaultTimeouts.
 	Timeouts Timeouts
+
+	// TrustedProxies are the reverse proxies in front of vorgang: for a
+	// request from one of them, the client's address is taken from
+	// X-Forwarded-For (login throttling and rate limits count per client
+	// address). Default: none; the peer's address is the client's.
+	TrustedProxies []netip.Prefix
 
 	// API serves /api/v1 when set.
 	API *APIDeps
@@ -74,6 +81,7 @@ func New(deps Deps) *fiber.App {
 			panic(fmt.Sprintf("web: %v", err))
 		}
 		pages.bodyLimit = int64(deps.BodyLimit)
+		pages.clients = clients{trusted: deps.TrustedProxies}
 	}
 	app := fiber.New(fiber.Config{
 		DisableStartupMessage: true,
@@ -96,8 +104,9 @@ func New(deps Deps) *fiber.App {
 
 	h := &healthHandler{store: deps.Store, catalog: deps.Catalog, logger: deps.Logger}
 	app.Get("/healthz", h.serve)
+	cl := clients{trusted: deps.TrustedProxies}
 	if deps.API != nil {
-		registerAPI(app, *deps.API)
+		registerAPI(app, *deps.API, cl)
 	}
 	if pages != nil {
 		if err := pages.register(app); err != nil {

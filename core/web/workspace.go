@@ -2,12 +2,12 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -57,12 +57,12 @@ func (u *ui) loginSubmit(c *fiber.Ctx) error {
 	}
 	l := pageLang(c)
 	name := sub.first("name")
-	s, err := u.Auth.Login(c.UserContext(), name, sub.first("password"))
-	var locked *auth.LockedError
+	s, err := u.Auth.Login(c.UserContext(), name, sub.first("password"), u.clients.key(c))
 	switch {
-	case errors.As(err, &locked):
-		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(time.Until(locked.Until).Seconds())+1))
-		return u.showLogin(c, http.StatusTooManyRequests, name, text(l, "login_locked"))
+	case errors.Is(err, auth.ErrThrottled):
+		wait := throttled(err).RetryAfter
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(wait))
+		return u.showLogin(c, http.StatusTooManyRequests, name, fmt.Sprintf(text(l, "login_throttled"), wait))
 	case errors.Is(err, auth.ErrUserDisabled), errors.Is(err, auth.ErrInvalidCredentials):
 		return u.showLogin(c, http.StatusUnauthorized, name, text(l, "login_failed"))
 	case err != nil:
