@@ -4,9 +4,13 @@ import "gopkg.in/yaml.v3"
 
 // Process is a ticket type and its workflow.
 type Process struct {
-	Meta            `yaml:",inline"`
-	Form            Ref             `yaml:"form"`
-	Audience        []string        `yaml:"audience"`
+	Meta     `yaml:",inline"`
+	Form     Ref      `yaml:"form"`
+	Audience []string `yaml:"audience"`
+	// AnonymousAPI lets citizens without an account open a ticket through
+	// the JSON API as well as the portal's form (audience must include
+	// citizen). Default false.
+	AnonymousAPI    bool            `yaml:"anonymous_api"`
 	Roles           []Ref           `yaml:"roles"`
 	Team            Ref             `yaml:"team"`
 	SLA             Ref             `yaml:"sla"`

@@ -29,7 +29,7 @@ const sessionCookie = "vorgang_session"
 
 type principalKey struct{}
 
-func registerAPI(app *fiber.App, d APIDeps, cl clients) {
+func registerAPI(app *fiber.App, d APIDeps, cl clients, citizens fiber.Handler) {
 	a := &api{APIDeps: d, clients: cl}
 	v1 := app.Group("/api/v1", a.authenticate)
 	v1.Post("/login", a.login)
@@ -37,7 +37,7 @@ func registerAPI(app *fiber.App, d APIDeps, cl clients) {
 	v1.Get("/me", a.me)
 	v1.Get("/processes", a.processes)
 	v1.Get("/openapi.json", newOpenAPI(d).serve)
-	v1.Post("/tickets", a.createTicket)
+	v1.Post("/tickets", citizens, a.createTicket)
 	v1.Get("/tickets", a.listTickets)
 	v1.Get("/tickets/:number", a.getTicket)
 	v1.Post("/tickets/:number/transitions/:transition", a.transition)

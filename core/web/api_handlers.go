@@ -83,7 +83,7 @@ func (a *api) processes(c *fiber.Ctx) error {
 	p := principal(c)
 	var out []processJSON
 	for _, proc := range cat.Processes() {
-		if !engine.MayOpen(p, proc) {
+		if !engine.MayOpen(p, proc) || p == nil && !proc.AnonymousAPI {
 			continue
 		}
 		schema, err := a.Engine.FormSchema(cat, proc.Form.Value)
@@ -110,6 +110,12 @@ func (a *api) createTicket(c *fiber.Ctx) error {
 		return &Error{Status: http.StatusBadRequest, Code: CodeBadRequest, Fields: []FieldError{{Field: "process", Code: "required"}}}
 	}
 	p := principal(c)
+	if p == nil {
+		if proc := a.Catalog().Process(req.Process); proc != nil && engine.MayOpen(nil, proc) && !proc.AnonymousAPI {
+			// Citizens open it through the portal's form only.
+			return &Error{Status: http.StatusForbidden, Code: CodeAnonymousAPIClosed}
+		}
+	}
 	t, err := a.Engine.Create(c.UserContext(), p, engine.CreateRequest{Process: req.Process, Title: req.Title, Data: req.Data,
 		Lang: langOf(c), IdempotencyKey: c.Get("Idempotency-Key")})
 	if err != nil {

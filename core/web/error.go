@@ -68,12 +68,15 @@ const (
 	CodeBodyTooLarge     = "body_too_large"
 	CodeTooManyRequests  = "too_many_requests"
 	CodeLoginThrottled   = "login_throttled"
-	CodeHeadersTooLarge  = "headers_too_large"
-	CodeInternal         = "internal"
-	CodeNotAllowedNow    = "not_allowed_now"
-	CodeInProgress       = "in_progress"
-	CodeScriptFailed     = "script_failed"
-	CodeUnavailable      = "unavailable"
+	// CodeAnonymousAPIClosed: the process takes anonymous requests through
+	// the portal's form only (its anonymous_api is false).
+	CodeAnonymousAPIClosed = "anonymous_api_closed"
+	CodeHeadersTooLarge    = "headers_too_large"
+	CodeInternal           = "internal"
+	CodeNotAllowedNow      = "not_allowed_now"
+	CodeInProgress         = "in_progress"
+	CodeScriptFailed       = "script_failed"
+	CodeUnavailable        = "unavailable"
 )
 
 // codeForStatus maps an HTTP status to its generic code. Statuses without a

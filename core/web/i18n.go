@@ -71,6 +71,10 @@ var messages = map[string]map[lang]string{
 		langDE: "Zu viele fehlgeschlagene Anmeldungen. Bitte warten Sie, bevor Sie es noch einmal versuchen (Retry-After).",
 		langEN: "Too many failed logins. Please wait before you try again (Retry-After).",
 	},
+	CodeAnonymousAPIClosed: {
+		langDE: "Ohne Anmeldung kann dieses Anliegen nur über das Formular im Bürgerportal gestellt werden.",
+		langEN: "Without an account this request can only be made through the form on the citizen portal.",
+	},
 	CodeTooManyRequests: {
 		langDE: "Zu viele Anfragen. Bitte versuchen Sie es später noch einmal.",
 		langEN: "Too many requests. Please try again later.",

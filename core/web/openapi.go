@@ -342,6 +342,7 @@ var oaErrorCodes = map[string]string{
 	"not_allowed_now":        "the transition cannot run in the ticket's state, or its guard does not hold",
 	CodeTooManyRequests:      "too many requests from this address; retry after `Retry-After` seconds",
 	CodeLoginThrottled:       "too many failed logins; retry after `Retry-After` seconds",
+	CodeAnonymousAPIClosed:   "the process takes requests without an account through the portal's form only",
 }
 
 // oaError is an error response carrying the envelope with one of codes.
@@ -463,13 +464,15 @@ func oaPaths(createBody, transitionBody any, processIDs, transitionIDs []string)
 						"content":     oaJSON(oaRef("Ticket")),
 					},
 					"401": oaError(CodeUnauthorized),
-					"403": oaError(CodeForbidden),
+					"403": oaError(CodeForbidden, CodeAnonymousAPIClosed),
 					"404": oaError(CodeNotFound),
 					"409": oaError("in_progress"),
 					"422": oaError("validation_failed"),
+					"429": oaError(CodeTooManyRequests),
 				}),
 				oaObj{
-					"description": "Anonymous callers may only open tickets of processes whose audience includes `citizen`.",
+					"description": "Anonymous callers may only open tickets of processes whose audience includes `citizen` and that set `anonymous_api: true`; " +
+						"their creates share the portal's limit of posts per address and minute.",
 					"parameters":  []any{oaParam("AcceptLanguage"), oaParam("IdempotencyKey")},
 					"requestBody": oaBody(createBody, true),
 				}),

@@ -16,7 +16,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
-	"github.com/gofiber/fiber/v2/middleware/limiter"
 	"go.mongodb.org/mongo-driver/mongo"
 
 	"vorgang/core/auth"
@@ -51,9 +50,6 @@ type UIDeps struct {
 	// FormTTL is how long a form may be filled before it expires.
 	// Default: 4 hours.
 	FormTTL time.Duration
-	// PortalRate is the number of posts one client address may make to
-	// the portal per minute (submissions, replies). Default: 10.
-	PortalRate int
 	// MaxFileSize bounds every uploaded file, whatever a form allows.
 	// Default: 10 MB.
 	MaxFileSize int64
@@ -64,9 +60,6 @@ type UIDeps struct {
 func (d UIDeps) withDefaults() UIDeps {
 	if d.FormTTL <= 0 {
 		d.FormTTL = 4 * time.Hour
-	}
-	if d.PortalRate <= 0 {
-		d.PortalRate = 10
 	}
 	if d.MaxFileSize <= 0 {
 		d.MaxFileSize = 10 << 20
@@ -84,12 +77,15 @@ const DefaultUIBodyLimit = 32 << 20
 // ui serves the HTML pages.
 type ui struct {
 	UIDeps
-	log          *slog.Logger
-	pages        map[string]*template.Template
-	sign         signer
-	limits       submissionLimits
-	bodyLimit    int64 // Deps.BodyLimit, stated on the page of a refused upload
-	clients      clients
+	log       *slog.Logger
+	pages     map[string]*template.Template
+	sign      signer
+	limits    submissionLimits
+	bodyLimit int64 // Deps.BodyLimit, stated on the page of a refused upload
+	clients   clients
+	// citizenLimit is the rate limit of posts without an account, shared
+	// with the API's anonymous creates.
+	citizenLimit fiber.Handler
 	assetVersion string
 }
 
@@ -109,7 +105,6 @@ func newUI(d UIDeps, logger *slog.Logger) (*ui, error) {
 
 // register adds the routes of the pages to app.
 func (u *ui) register(app *fiber.App) error {
-	d := u.UIDeps
 	static, err := fs.Sub(staticFiles, "static")
 	if err != nil {
 		return err
@@ -120,7 +115,7 @@ func (u *ui) register(app *fiber.App) error {
 	}, filesystem.New(filesystem.Config{Root: http.FS(static)}))
 	app.Get("/", func(c *fiber.Ctx) error { return c.Redirect("/portal", http.StatusFound) })
 
-	portalLimit := u.rateLimit(d.PortalRate)
+	portalLimit := u.citizenLimit
 	portal := app.Group("/portal", u.pageMiddleware, u.session)
 	portal.Get("/", u.portalCatalog)
 	portal.Get("/new/:process", u.portalForm)
@@ -171,19 +166,6 @@ func assetVersion() string {
 		return err
 	})
 	return hex.EncodeToString(h.Sum(nil))[:12]
-}
-
-// rateLimit allows n posts per minute per client address and answers more
-// with the "too many requests" page.
-func (u *ui) rateLimit(n int) fiber.Handler {
-	return limiter.New(limiter.Config{
-		Max:        n,
-		Expiration: time.Minute,
-		LimitReached: func(c *fiber.Ctx) error {
-			c.Set(fiber.HeaderRetryAfter, "60")
-			return &Error{Status: http.StatusTooManyRequests, Code: CodeTooManyRequests}
-		},
-	})
 }
 
 // pageMiddleware handles the language switch (?lang=en sets a cookie).

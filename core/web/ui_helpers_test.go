@@ -64,8 +64,8 @@ func testCatalog(t testing.TB) *definition.Catalog {
 }
 
 type uiOptions struct {
-	portalRate int
-	now        func() time.Time
+	citizenRate int
+	now         func() time.Time
 	// trustedProxies: requests from these addresses name the client in
 	// X-Forwarded-For.
 	trustedProxies []netip.Prefix
@@ -77,8 +77,8 @@ func newUIEnv(t testing.TB, opts ...uiOptions) *uiEnv {
 	if len(opts) > 0 {
 		o = opts[0]
 	}
-	if o.portalRate == 0 {
-		o.portalRate = 1000
+	if o.citizenRate == 0 {
+		o.citizenRate = 1000
 	}
 	cat := testCatalog(t)
 	catalog := func() *definition.Catalog { return cat }
@@ -105,8 +105,9 @@ func newUIEnv(t testing.TB, opts ...uiOptions) *uiEnv {
 	// Errors of the app are test failures' best clue: show them.
 	appLog := slog.New(slog.NewTextHandler(tbWriter{t}, &slog.HandlerOptions{Level: logLevel()}))
 	app := web.New(web.Deps{Logger: appLog, Store: st,
-		API: &web.APIDeps{Engine: eng, Auth: authn, Catalog: catalog},
-		UI:  &web.UIDeps{Engine: eng, Auth: authn, Catalog: catalog, Store: st, PortalRate: o.portalRate, Now: o.now}, TrustedProxies: o.trustedProxies})
+		API:         &web.APIDeps{Engine: eng, Auth: authn, Catalog: catalog},
+		UI:          &web.UIDeps{Engine: eng, Auth: authn, Catalog: catalog, Store: st, Now: o.now},
+		CitizenRate: o.citizenRate, TrustedProxies: o.trustedProxies})
 	env := &uiEnv{app: app, st: st, eng: eng, authn: authn, cat: cat}
 	env.base = serveTB(t, app)
 	return env

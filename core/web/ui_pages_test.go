@@ -142,7 +142,7 @@ func countTickets(t *testing.T, env *uiEnv, process string) int {
 }
 
 func TestHoneypotAndRateLimit(t *testing.T) {
-	env := newUIEnv(t, uiOptions{portalRate: 3})
+	env := newUIEnv(t, uiOptions{citizenRate: 3})
 	b := env.browser(t)
 	form := citizenForm(t, b)
 	form.Set("_website", "https://spam.example")

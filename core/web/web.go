@@ -38,6 +38,12 @@ type Deps struct {
 	// defaults of DefaultTimeouts.
 	Timeouts Timeouts
 
+	// CitizenRate is the number of posts one client address may make per
+	// minute without an account: portal submissions and replies, and
+	// anonymous creates through the API, counted together. Default:
+	// DefaultCitizenRate.
+	CitizenRate int
+
 	// TrustedProxies are the reverse proxies in front of vorgang: for a
 	// request from one of them, the client's address is taken from
 	// X-Forwarded-For (login throttling and rate limits count per client
@@ -58,6 +64,9 @@ func (d Deps) withDefaults() Deps {
 		d.Logger = slog.Default()
 	}
 	d.Timeouts = d.Timeouts.withDefaults()
+	if d.CitizenRate <= 0 {
+		d.CitizenRate = DefaultCitizenRate
+	}
 	if d.BodyLimit <= 0 {
 		d.BodyLimit = DefaultBodyLimit
 		if d.UI != nil {
@@ -81,7 +90,6 @@ func New(deps Deps) *fiber.App {
 			panic(fmt.Sprintf("web: %v", err))
 		}
 		pages.bodyLimit = int64(deps.BodyLimit)
-		pages.clients = clients{trusted: deps.TrustedProxies}
 	}
 	app := fiber.New(fiber.Config{
 		DisableStartupMessage: true,
@@ -105,10 +113,12 @@ func New(deps Deps) *fiber.App {
 	h := &healthHandler{store: deps.Store, catalog: deps.Catalog, logger: deps.Logger}
 	app.Get("/healthz", h.serve)
 	cl := clients{trusted: deps.TrustedProxies}
+	citizens := citizenLimit(deps.CitizenRate, cl)
 	if deps.API != nil {
-		registerAPI(app, *deps.API, cl)
+		registerAPI(app, *deps.API, cl, citizens)
 	}
 	if pages != nil {
+		pages.clients, pages.citizenLimit = cl, citizens
 		if err := pages.register(app); err != nil {
 			panic(fmt.Sprintf("web: %v", err))
 		}
