@@ -75,7 +75,16 @@ func TestAccessibility(t *testing.T) {
 	if _, err := env.eng.Transition(ctx, ben, incident.Number, engine.TransitionRequest{Transition: "start"}); err != nil {
 		t.Fatal(err)
 	}
-	_ = root
+	// A citizen request taken on, for a transition whose comment is the
+	// message to the citizen.
+	request, err := env.eng.Create(ctx, nil, engine.CreateRequest{Process: "citizen-request", Data: map[string]any{
+		"summary": "Laute Musik", "category": "other", "description": "Jede Nacht bis 3 Uhr.", "email": "n@example.org", "privacy_consent": true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.eng.Transition(ctx, root, request.Number, engine.TransitionRequest{Transition: "accept"}); err != nil {
+		t.Fatal(err)
+	}
 	// An order waiting for approval, for the decision form.
 	anna, _ := env.authn.Principal(ctx, "anna")
 	order, err := env.eng.Create(ctx, anna, engine.CreateRequest{Process: "procurement-order", Data: map[string]any{
@@ -110,6 +119,8 @@ func TestAccessibility(t *testing.T) {
 		{"transition with form, errors", "dora", tickets + citizenTicket.Number + "/transitions/review", "button.vg-submit", ""},
 		{"transition with comment", "ben", tickets + incident.Number + "/transitions/ask_requester", "", ""},
 		{"transition with comment, errors", "ben", tickets + incident.Number + "/transitions/ask_requester", "button.vg-submit", ""},
+		{"question to the citizen", "root", tickets + request.Number + "/transitions/ask_citizen", "", ""},
+		{"question to the citizen, errors", "root", tickets + request.Number + "/transitions/ask_citizen", "button.vg-submit", ""},
 		{"resolution form", "ben", tickets + incident.Number + "/transitions/resolve", "", "it-resolution-form"},
 		{"approval decision", "root", tickets + order.Number, "", "approval-decision"},
 		{"approval decision, errors", "root", tickets + order.Number, "button[value=reject]", ""},
