@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"mime"
 	"net/http"
 	"net/url"
@@ -130,6 +131,9 @@ type portalTrackView struct {
 	ReplyText    string
 	ReplyError   string
 	Version      int64
+	// FileSize and MaxFileSize state the limit of a reply's file.
+	FileSize    string
+	MaxFileSize int64
 }
 
 type publicItem struct {
@@ -182,7 +186,8 @@ func (u *ui) showTrack(c *fiber.Ctx, status int, pv *engine.PublicView, token, r
 	names := u.attachmentNames(c.UserContext())
 	fileURL := func(id string) string { return base + "/files/" + url.PathEscape(id) }
 	d := portalTrackView{Number: t.Number, State: stateTitle(pv.Process, t.State, true), Created: t.Created,
-		ReplyAction: base + "/reply", ReplyText: replyText, ReplyError: replyErr, Version: t.Version}
+		ReplyAction: base + "/reply", ReplyText: replyText, ReplyError: replyErr, Version: t.Version,
+		FileSize: form.ByteSize(u.MaxFileSize), MaxFileSize: u.MaxFileSize}
 	if pv.Process != nil {
 		d.ProcessTitle = pv.Process.Title
 		if s := pv.Process.State(t.State); s != nil {
@@ -271,8 +276,11 @@ func (u *ui) portalReply(c *fiber.Ctx) error {
 func (u *ui) storeReplyFiles(c *fiber.Ctx, sub *submission) (ids []string, msg string, err error) {
 	l := pageLang(c)
 	for _, up := range sub.Files {
-		if up.Field != "file" || len(up.Data) == 0 {
+		if up.Field != "file" || len(up.Data) == 0 && !up.TooLarge {
 			continue
+		}
+		if up.TooLarge {
+			return nil, fmt.Sprintf(text(l, "reply_file_large"), form.ByteSize(u.MaxFileSize)), nil
 		}
 		media, _, _ := mime.ParseMediaType(http.DetectContentType(up.Data))
 		if !accepted(replyAccept, media) {
@@ -281,7 +289,7 @@ func (u *ui) storeReplyFiles(c *fiber.Ctx, sub *submission) (ids []string, msg s
 		a := &store.Attachment{ID: "att-" + strings.ToLower(randomText()), Name: up.Name, ContentType: media, UploadedBy: uploaderOf(c, u), Created: u.Now().UTC()}
 		if err := u.Store.PutAttachment(c.UserContext(), a, bytes.NewReader(up.Data), u.MaxFileSize); err != nil {
 			if errors.Is(err, store.ErrTooLarge) {
-				return nil, text(l, "reply_file_large"), nil
+				return nil, fmt.Sprintf(text(l, "reply_file_large"), form.ByteSize(u.MaxFileSize)), nil
 			}
 			return nil, "", err
 		}

@@ -1,6 +1,6 @@
 package web
 
-import "strconv"
+import "vorgang/core/form"
 
 // limitsView states the upload limits of the pages: a person whose post
 // was refused as too large learns what would have been accepted.
@@ -11,18 +11,5 @@ type limitsView struct {
 }
 
 func (u *ui) limitsView() limitsView {
-	return limitsView{FileSize: byteSize(u.MaxFileSize), TotalSize: byteSize(u.bodyLimit), Files: u.limits.MaxFiles}
-}
-
-// byteSize writes a limit in whole MB or KB as people read them.
-func byteSize(n int64) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return strconv.FormatInt(n>>20, 10) + " MB"
-	case n >= 1<<20:
-		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
-	case n >= 1<<10:
-		return strconv.FormatInt(n>>10, 10) + " KB"
-	}
-	return strconv.FormatInt(n, 10) + " B"
+	return limitsView{FileSize: form.ByteSize(u.MaxFileSize), TotalSize: form.ByteSize(u.bodyLimit), Files: u.limits.MaxFiles}
 }

@@ -177,7 +177,7 @@ func TestUploadChecks(t *testing.T) {
 		msg  string
 	}{
 		{"text claiming to be a PNG", filePart{"photo", "foto.png", []byte("das ist kein Bild, nur Text")}, "nicht erlaubten Typ"},
-		{"PNG larger than max_size", filePart{"photo", "gross.png", bigPNG}, "größer als 2MB"},
+		{"PNG larger than max_size", filePart{"photo", "gross.png", bigPNG}, "größer als 2 MB"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

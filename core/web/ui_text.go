@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"vorgang/core/definition"
+	"vorgang/core/form"
 )
 
 // langCookie keeps the language a visitor chose with ?lang=.
@@ -60,14 +61,18 @@ func fileMessage(l lang, kind string, f *definition.Field, fileName string) stri
 		fileName = "?"
 	}
 	switch kind {
-	case "file_too_large":
-		return fmt.Sprintf(text(l, "upload_too_large"), label, fileName, f.MaxSize)
 	case "file_type":
 		return fmt.Sprintf(text(l, "upload_type"), label, fileName, acceptText(f))
 	case "file_unknown":
 		return fmt.Sprintf(text(l, "upload_unknown"), label)
 	}
 	return fmt.Sprintf(text(l, "upload_failed"), label, fileName)
+}
+
+// tooLargeMessage says that a file is over the limit of its field (the
+// smaller of its max_size and the server's).
+func tooLargeMessage(l lang, f *definition.Field, fileName string, limit int64) string {
+	return fmt.Sprintf(text(l, "upload_too_large"), f.Label.In(string(l)), fileName, form.ByteSize(limit))
 }
 
 func acceptText(f *definition.Field) string {
@@ -154,10 +159,10 @@ var pageTexts = map[string]map[lang]string{
 	"reply_heading":       {langDE: "Antworten oder Datei nachreichen", langEN: "Reply or add a file"},
 	"reply_text":          {langDE: "Ihre Nachricht", langEN: "Your message"},
 	"reply_file":          {langDE: "Datei (optional)", langEN: "File (optional)"},
-	"reply_file_help":     {langDE: "PNG, JPEG oder PDF, höchstens 10 MB.", langEN: "PNG, JPEG or PDF, at most 10 MB."},
+	"reply_file_help":     {langDE: "Erlaubt: PNG, JPEG, PDF · höchstens %s · eine Datei", langEN: "Allowed: PNG, JPEG, PDF · at most %s · one file"},
 	"reply_submit":        {langDE: "Nachricht senden", langEN: "Send message"},
 	"reply_file_type":     {langDE: "Diese Datei ist kein PNG, JPEG oder PDF.", langEN: "This file is not a PNG, JPEG or PDF."},
-	"reply_file_large":    {langDE: "Die Datei ist größer als 10 MB.", langEN: "The file is larger than 10 MB."},
+	"reply_file_large":    {langDE: "Die Datei ist größer als %s und wurde nicht gespeichert; Ihr Text ist erhalten.", langEN: "The file is larger than %s and was not saved; your text is kept."},
 	"notice_sent":         {langDE: "Ihre Nachricht wurde gesendet.", langEN: "Your message has been sent."},
 	"reply_conflict":      {langDE: "Ihr Anliegen wurde inzwischen bearbeitet, oder Ihre Nachricht ist schon angekommen. Bitte prüfen Sie den Verlauf und senden Sie die Nachricht bei Bedarf noch einmal.", langEN: "Your request was updated meanwhile, or your message has already arrived. Please check the history and send the message again if needed."},
 

@@ -41,6 +41,9 @@ type ticketView struct {
 	CanDecide   bool
 	Reason      string
 	DecisionErr string
+	// FileSize and MaxFileSize state the limit of a comment's file.
+	FileSize    string
+	MaxFileSize int64
 }
 
 type transitionLink struct {
@@ -96,6 +99,7 @@ func (u *ui) showTicketWith(c *fiber.Ctx, status int, notice string, adjust func
 		CanInternal: actor.HasPermission("ticket.comment_internal"),
 		CanAssign:   actor.HasPermission("ticket.assign"),
 		CanTake:     t.Assignee != actor.User && (actor.HasPermission("ticket.assign") || t.Assignee == "" && actor.InTeam(t.Team) && actor.HasPermission("ticket.work")),
+		FileSize:    form.ByteSize(u.MaxFileSize), MaxFileSize: u.MaxFileSize,
 	}
 	if p != nil {
 		d.Process = p.Title
