@@ -40,7 +40,13 @@ func (e *Engine) createOnce(ctx context.Context, actor *auth.Principal, key stri
 		// guessed, and its retry answers with the ticket.
 		return nil, invalid("idempotency_key", "too_short", fmt.Sprintf("an anonymous request's idempotency key has at least %d characters", MinAnonymousKey))
 	}
-	id := "create/" + actorName(actor) + "/" + key
+	return e.createClaimed(ctx, actor, "create/"+actorName(actor)+"/"+key, t, entry)
+}
+
+// createClaimed creates t under the claim id in create_requests: the first
+// request creates the ticket, a retry gets the same ticket, a retry while
+// the first is still running gets ErrInProgress.
+func (e *Engine) createClaimed(ctx context.Context, actor *auth.Principal, id string, t *store.Ticket, entry *store.HistoryEntry) (*store.Ticket, error) {
 	for attempt := 0; attempt < 3; attempt++ {
 		claim := &createClaim{Key: id, StartedAt: time.Now().UTC(), Version: 1}
 		err := e.store.Insert(ctx, createsCollection, claim)
@@ -70,7 +76,7 @@ func (e *Engine) createOnce(ctx context.Context, actor *auth.Principal, key stri
 			}
 		}
 		if !e.store.Stale(cur.StartedAt) {
-			return nil, fmt.Errorf("idempotency key %q: %w", key, ErrInProgress)
+			return nil, fmt.Errorf("create %q: %w", id, ErrInProgress)
 		}
 		// The first attempt's process is gone: take its claim over.
 		v, err := e.store.Update(ctx, createsCollection, id, cur.Version, bson.M{"$set": bson.M{"started_at": time.Now().UTC()}})
@@ -84,7 +90,7 @@ func (e *Engine) createOnce(ctx context.Context, actor *auth.Principal, key stri
 		e.log.WarnContext(ctx, "finishing a create cut off by a crash", "key", id, "ticket", cur.Number)
 		return e.finishCreate(ctx, actor, &cur, t, entry)
 	}
-	return nil, fmt.Errorf("idempotency key %q: %w", key, ErrInProgress)
+	return nil, fmt.Errorf("create %q: %w", id, ErrInProgress)
 }
 
 // finishCreate runs a claimed create to its end: note the number, store the

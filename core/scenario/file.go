@@ -155,7 +155,8 @@ type CommentExpect struct {
 }
 
 // ExpectedError is the error a step must fail with: a code
-// (validation_failed, not_found, forbidden, conflict, not_allowed_now),
+// (validation_failed, not_found, forbidden, conflict, not_allowed_now,
+// already_done),
 // for validation_failed the fields in error, and words of the message.
 type ExpectedError struct {
 	Code    string   `yaml:"code"`
@@ -164,7 +165,7 @@ type ExpectedError struct {
 }
 
 // Codes of ExpectedError.
-var errorCodes = []string{"validation_failed", "not_found", "forbidden", "conflict", "not_allowed_now"}
+var errorCodes = []string{"validation_failed", "not_found", "forbidden", "conflict", "not_allowed_now", "already_done"}
 
 // Parse reads a scenario file. Errors are path:line:col: message.
 func Parse(path string, data []byte) (*Suite, error) {

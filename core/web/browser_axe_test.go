@@ -85,6 +85,9 @@ func TestAccessibility(t *testing.T) {
 	if _, err := env.eng.Transition(ctx, root, request.Number, engine.TransitionRequest{Transition: "accept"}); err != nil {
 		t.Fatal(err)
 	}
+	// A closed one, whose status page offers the survey.
+	surveyed := citizenRequestIn(t, env, true)
+	survey := "/portal/track/" + surveyed.Tracking
 	// An order waiting for approval, for the decision form.
 	anna, _ := env.authn.Principal(ctx, "anna")
 	order, err := env.eng.Create(ctx, anna, engine.CreateRequest{Process: "procurement-order", Data: map[string]any{
@@ -105,6 +108,9 @@ func TestAccessibility(t *testing.T) {
 		{"confirmation", "citizen", track + "/confirmation", "", "portal-confirmation"},
 		{"status page", "citizen", track, "", "portal-status"},
 		{"not found", "citizen", "/portal/nowhere", "", ""},
+		{"status page with survey", "citizen", survey, "", ""},
+		{"survey form", "citizen", survey + "/follow-up/citizen-survey", "", ""},
+		{"survey form with errors", "citizen", survey + "/follow-up/citizen-survey", "button.vg-submit", ""},
 		{"login", "anonymous", "/app/login", "", "login"},
 		{"login failed", "anonymous", "/app/login", "button.vg-submit", ""},
 		{"team inbox", "dora", "/app/", "", "inbox"},

@@ -71,12 +71,14 @@ const (
 	// CodeAnonymousAPIClosed: the process takes anonymous requests through
 	// the portal's form only (its anonymous_api is false).
 	CodeAnonymousAPIClosed = "anonymous_api_closed"
-	CodeHeadersTooLarge    = "headers_too_large"
-	CodeInternal           = "internal"
-	CodeNotAllowedNow      = "not_allowed_now"
-	CodeInProgress         = "in_progress"
-	CodeScriptFailed       = "script_failed"
-	CodeUnavailable        = "unavailable"
+	// CodeAlreadyDone: a follow-up (a survey) of this request was made.
+	CodeAlreadyDone     = "already_done"
+	CodeHeadersTooLarge = "headers_too_large"
+	CodeInternal        = "internal"
+	CodeNotAllowedNow   = "not_allowed_now"
+	CodeInProgress      = "in_progress"
+	CodeScriptFailed    = "script_failed"
+	CodeUnavailable     = "unavailable"
 )
 
 // codeForStatus maps an HTTP status to its generic code. Statuses without a

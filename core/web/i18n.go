@@ -75,6 +75,10 @@ var messages = map[string]map[lang]string{
 		langDE: "Ohne Anmeldung kann dieses Anliegen nur über das Formular im Bürgerportal gestellt werden.",
 		langEN: "Without an account this request can only be made through the form on the citizen portal.",
 	},
+	CodeAlreadyDone: {
+		langDE: "Das ist für dieses Anliegen schon erledigt; es geht nur einmal.",
+		langEN: "This has been done for this request already; it can be done once only.",
+	},
 	CodeTooManyRequests: {
 		langDE: "Zu viele Anfragen. Bitte versuchen Sie es später noch einmal.",
 		langEN: "Too many requests. Please try again later.",

@@ -73,11 +73,20 @@ func (u *ui) portalForm(c *fiber.Ctx) error {
 		return err
 	}
 	token := u.sign.formToken(spec.scope, u.Now().Add(u.FormTTL))
-	return u.showForm(c, http.StatusOK, p, spec, nil, nil, "", token, nil, true)
+	return u.showForm(c, http.StatusOK, p, spec, nil, nil, "", token, nil, portalBack(c))
 }
 
-// showForm renders the page of a create form.
-func (u *ui) showForm(c *fiber.Ctx, status int, p *definition.Process, spec formSpec, data map[string]any, errs []form.FieldError, add, token string, files map[string]string, portal bool) error {
+// backTo is where a portal form page links back to; nil for the staff
+// workspace.
+type backTo struct{ URL, Label string }
+
+func portalBack(c *fiber.Ctx) *backTo {
+	return &backTo{URL: "/portal/", Label: text(pageLang(c), "back_to_services")}
+}
+
+// showForm renders the page of a create form: in the workspace, or on the
+// portal (back is not nil) with its honeypot and privacy note.
+func (u *ui) showForm(c *fiber.Ctx, status int, p *definition.Process, spec formSpec, data map[string]any, errs []form.FieldError, add, token string, files map[string]string, back *backTo) error {
 	fv, err := u.renderForm(c, spec, data, errs, add, token, files)
 	if err != nil {
 		return err
@@ -85,10 +94,10 @@ func (u *ui) showForm(c *fiber.Ctx, status int, p *definition.Process, spec form
 	l := pageLang(c)
 	v := &view{Lang: l, Title: p.Title.In(string(l)), HasErrors: len(errs) > 0, Area: "app", Nav: "new",
 		Data: formPageView{Heading: p.Title, Intro: p.Description, Form: fv, Back: "/app/new", BackLabel: text(l, "back_to_new")}}
-	if portal {
+	if back != nil {
 		v.Area, v.Nav = "portal", "catalog"
 		d := v.Data.(formPageView)
-		d.Honeypot, d.Privacy, d.Back, d.BackLabel = true, true, "/portal/", text(l, "back_to_services")
+		d.Honeypot, d.Privacy, d.Back, d.BackLabel = true, true, back.URL, back.Label
 		v.Data = d
 	}
 	return u.render(c, status, "form_page", v)
@@ -111,7 +120,7 @@ func (u *ui) portalSubmit(c *fiber.Ctx) error {
 	t, status, err := u.create(c, nil, p, spec, post)
 	if err != nil || t == nil {
 		if err == nil {
-			return u.showForm(c, status, p, spec, post.data, post.errs, post.add, post.token, post.files, true)
+			return u.showForm(c, status, p, spec, post.data, post.errs, post.add, post.token, post.files, portalBack(c))
 		}
 		return err
 	}
@@ -127,10 +136,13 @@ type portalTrackView struct {
 	Fields       []dataField
 	Timeline     []publicItem
 	CanReply     bool
-	ReplyAction  string
-	ReplyText    string
-	ReplyError   string
-	Version      int64
+	// FollowUps are what the request offers now (a survey once it is
+	// closed), each linked or, once made, thanked for.
+	FollowUps   []followUpLink
+	ReplyAction string
+	ReplyText   string
+	ReplyError  string
+	Version     int64
 	// FileSize and MaxFileSize state the limit of a reply's file.
 	FileSize    string
 	MaxFileSize int64
@@ -173,8 +185,13 @@ func (u *ui) portalTrack(c *fiber.Ctx) error {
 		return err
 	}
 	notice := ""
-	if c.Query("sent") == "1" {
+	switch c.Query("sent") {
+	case "1":
 		notice = text(pageLang(c), "notice_sent")
+	case "follow-up":
+		notice = text(pageLang(c), "notice_follow_up")
+	case "follow-up-before":
+		notice = text(pageLang(c), "notice_follow_up_before")
 	}
 	return u.showTrack(c, http.StatusOK, pv, token, "", "", notice)
 }
@@ -196,6 +213,14 @@ func (u *ui) showTrack(c *fiber.Ctx, status int, pv *engine.PublicView, token, r
 		if f := u.Catalog().Form(pv.Process.Form.Value); f != nil {
 			d.Fields = dataDescriber{lang: l, fileURL: fileURL, names: names}.describe(f.AllFields(), plainMap(pv.Data))
 		}
+	}
+	offers, err := u.Engine.FollowUps(c.UserContext(), token)
+	if err != nil {
+		return engineFailure(err)
+	}
+	for _, o := range offers {
+		d.FollowUps = append(d.FollowUps, followUpLink{Title: o.Process.Title, Done: o.Done,
+			URL: base + "/follow-up/" + url.PathEscape(o.Process.ID.Value)})
 	}
 	for _, e := range pv.Timeline {
 		item := publicItem{PublicEntry: e}

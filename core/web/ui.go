@@ -124,6 +124,8 @@ func (u *ui) register(app *fiber.App) error {
 	portal.Get("/track/:token/confirmation", u.portalConfirmation)
 	portal.Post("/track/:token/reply", portalLimit, u.portalReply)
 	portal.Get("/track/:token/files/:id", u.portalFile)
+	portal.Get("/track/:token/follow-up/:process", u.followUpForm)
+	portal.Post("/track/:token/follow-up/:process", portalLimit, u.followUpSubmit)
 
 	appGroup := app.Group("/app", u.pageMiddleware, u.session)
 	appGroup.Get("/login", u.loginPage)

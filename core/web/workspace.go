@@ -264,7 +264,7 @@ func (u *ui) staffForm(c *fiber.Ctx) error {
 		return err
 	}
 	token := u.sign.formToken(spec.scope, u.Now().Add(u.FormTTL))
-	return u.showForm(c, http.StatusOK, p, spec, nil, nil, "", token, nil, false)
+	return u.showForm(c, http.StatusOK, p, spec, nil, nil, "", token, nil, nil)
 }
 
 func (u *ui) staffSubmit(c *fiber.Ctx) error {
@@ -281,7 +281,7 @@ func (u *ui) staffSubmit(c *fiber.Ctx) error {
 		return err
 	}
 	if t == nil {
-		return u.showForm(c, status, p, spec, post.data, post.errs, post.add, post.token, post.files, false)
+		return u.showForm(c, status, p, spec, post.data, post.errs, post.add, post.token, post.files, nil)
 	}
 	return seeOther(c, "/app/tickets/"+url.PathEscape(t.Number)+"?notice=created")
 }
