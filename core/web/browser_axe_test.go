@@ -89,16 +89,7 @@ func TestAccessibility(t *testing.T) {
 	surveyed := citizenRequestIn(t, env, true)
 	survey := "/portal/track/" + surveyed.Tracking
 	// An order waiting for approval, for the decision form.
-	anna, _ := env.authn.Principal(ctx, "anna")
-	order, err := env.eng.Create(ctx, anna, engine.CreateRequest{Process: "procurement-order", Data: map[string]any{
-		"summary": "Headsets für das Bürgerbüro", "purpose": "Telefonberatung ohne Störgeräusche.", "cost_centre": "KST-4711",
-		"items": []any{map[string]any{"article": "Headset USB", "quantity": 6, "unit_price": 89.9}}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := env.eng.Transition(ctx, anna, order.Number, engine.TransitionRequest{Transition: "submit"}); err != nil {
-		t.Fatal(err)
-	}
+	order := orderAwaitingApproval(t, env)
 	track := "/portal/track/" + citizenTicket.Tracking
 	tickets := "/app/tickets/"
 	pages := []axePage{

@@ -103,19 +103,28 @@ func (u *ui) showForm(c *fiber.Ctx, status int, p *definition.Process, spec form
 	return u.render(c, status, "form_page", v)
 }
 
+// readPortalPost reads a post of a generated form on the portal and
+// refuses it when the honeypot is filled: a field people never see, which
+// form-filling robots fill.
+func (u *ui) readPortalPost(c *fiber.Ctx, spec formSpec) (*formPost, error) {
+	post, err := u.readFormPost(c, spec)
+	if err != nil {
+		return nil, err
+	}
+	if post.sub.first("_website") != "" {
+		return nil, &Error{Status: http.StatusBadRequest, Code: "submission_refused"}
+	}
+	return post, nil
+}
+
 func (u *ui) portalSubmit(c *fiber.Ctx) error {
 	p, spec, err := u.citizenProcess(c)
 	if err != nil {
 		return err
 	}
-	post, err := u.readFormPost(c, spec)
+	post, err := u.readPortalPost(c, spec)
 	if err != nil {
 		return err
-	}
-	if post.sub.first("_website") != "" {
-		// The honeypot: a field people never see, which form-filling
-		// robots fill.
-		return &Error{Status: http.StatusBadRequest, Code: "submission_refused"}
 	}
 	t, status, err := u.create(c, nil, p, spec, post)
 	if err != nil || t == nil {

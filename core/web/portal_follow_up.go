@@ -104,12 +104,9 @@ func (u *ui) followUpSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	post, err := u.readFormPost(c, spec)
+	post, err := u.readPortalPost(c, spec)
 	if err != nil {
 		return err
-	}
-	if post.sub.first("_website") != "" {
-		return &Error{Status: http.StatusBadRequest, Code: "submission_refused"}
 	}
 	l := string(pageLang(c))
 	show := func(status int) error {

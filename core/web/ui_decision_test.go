@@ -9,14 +9,13 @@ import (
 	"testing"
 
 	"vorgang/core/engine"
+	"vorgang/core/store"
 )
 
-// An approver decides on the ticket page: the form is offered to the one
-// who may decide the waiting step and to nobody else; a rejection without
-// a reason is refused with the field named; an approval runs the
-// transition.
-func TestApprovalDecisionOnTheTicketPage(t *testing.T) {
-	env := newUIEnv(t)
+// orderAwaitingApproval is anna's procurement order, submitted and waiting
+// for its approval.
+func orderAwaitingApproval(t *testing.T, env *uiEnv) *store.Ticket {
+	t.Helper()
 	ctx := t.Context()
 	anna, _ := env.authn.Principal(ctx, "anna")
 	order, err := env.eng.Create(ctx, anna, engine.CreateRequest{Process: "procurement-order", Data: map[string]any{
@@ -28,6 +27,17 @@ func TestApprovalDecisionOnTheTicketPage(t *testing.T) {
 	if _, err := env.eng.Transition(ctx, anna, order.Number, engine.TransitionRequest{Transition: "submit"}); err != nil {
 		t.Fatal(err)
 	}
+	return order
+}
+
+// An approver decides on the ticket page: the form is offered to the one
+// who may decide the waiting step and to nobody else; a rejection without
+// a reason is refused with the field named; an approval runs the
+// transition.
+func TestApprovalDecisionOnTheTicketPage(t *testing.T) {
+	env := newUIEnv(t)
+	ctx := t.Context()
+	order := orderAwaitingApproval(t, env)
 	path := "/app/tickets/" + order.Number
 	requester, approver := env.browser(t), env.browser(t)
 	requester.login("anna")
