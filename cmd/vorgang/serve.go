@@ -8,7 +8,9 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/netip"
 	"os"
+	"strings"
 	"time"
 
 	"vorgang/core/asset"
@@ -33,6 +35,7 @@ type serveConfig struct {
 	smtpURL     string
 	mailFrom    string
 	baseURL     string
+	proxies     []netip.Prefix
 }
 
 func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
@@ -50,7 +53,12 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	fl.StringVar(&c.smtpURL, "smtp-url", os.Getenv("VORGANG_SMTP_URL"), "mail server: smtp://user:pass@host:587 (STARTTLS), smtps://…:465 (TLS), smtp://host:25?tls=none; empty keeps mails in the outbox (env VORGANG_SMTP_URL)")
 	fl.StringVar(&c.mailFrom, "mail-from", os.Getenv("VORGANG_MAIL_FROM"), "sender of mails, e.g. \"IT-Servicedesk <servicedesk@example.org>\" (env VORGANG_MAIL_FROM)")
 	fl.StringVar(&c.baseURL, "base-url", envOr("VORGANG_BASE_URL", "http://localhost:8080"), "public address of vorgang, for links in mails (env VORGANG_BASE_URL)")
+	proxies := fl.String("trusted-proxy", os.Getenv("VORGANG_TRUSTED_PROXIES"), "comma-separated addresses or networks (10.0.0.0/8) of reverse proxies whose X-Forwarded-For names the client (env VORGANG_TRUSTED_PROXIES)")
 	if err := fl.Parse(args); err != nil {
+		return c, err
+	}
+	var err error
+	if c.proxies, err = parseProxies(*proxies); err != nil {
 		return c, err
 	}
 	if c.smtpURL != "" && c.mailFrom == "" {
@@ -60,6 +68,27 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 		return c, fmt.Errorf("unexpected argument %q", fl.Arg(0))
 	}
 	return c, nil
+}
+
+// parseProxies reads a comma-separated list of addresses and networks.
+func parseProxies(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for item := range strings.SplitSeq(list, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(item)
+		if err != nil {
+			a, aerr := netip.ParseAddr(item)
+			if aerr != nil {
+				return nil, fmt.Errorf("--trusted-proxy %q: not an address or network", item)
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }
 
 func envOr(name, def string) string {
@@ -179,7 +208,8 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 			c := live.Catalog()
 			return web.CatalogInfo{Hash: c.Hash(), Definitions: c.Len(), LoadedAt: c.LoadedAt()}
 		},
-		API: &web.APIDeps{Engine: eng, Auth: authn, Catalog: live.Catalog, Assets: assets},
+		TrustedProxies: cfg.proxies,
+		API:            &web.APIDeps{Engine: eng, Auth: authn, Catalog: live.Catalog, Assets: assets},
 		// VORGANG_SECRET keeps forms and CSRF tokens valid across restarts
 		// and instances; without it they are signed with a random key.
 		UI: &web.UIDeps{Engine: eng, Auth: authn, Catalog: live.Catalog, Store: st, Secret: []byte(os.Getenv("VORGANG_SECRET"))},

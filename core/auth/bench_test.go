@@ -22,7 +22,7 @@ func BenchmarkAuthenticate(b *testing.B) {
 	if _, err := svc.CreateUser(ctx, auth.NewUser{Name: "k.mueller", Teams: []string{"first-level"}, Password: "correct horse battery"}); err != nil {
 		b.Fatal(err)
 	}
-	s, err := svc.Login(ctx, "k.mueller", "correct horse battery")
+	s, err := svc.Login(ctx, "k.mueller", "correct horse battery", testClient)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -47,7 +47,7 @@ func BenchmarkLogin(b *testing.B) {
 	}
 	b.Run("success", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := svc.Login(ctx, "k.mueller", "correct horse battery"); err != nil {
+			if _, err := svc.Login(ctx, "k.mueller", "correct horse battery", testClient); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -14,7 +14,8 @@
 //   - api_tokens/<sha256(secret)>: one per API token;
 //   - token_index/<name>: the ids of a user's API tokens, so listing them
 //     needs no query;
-//   - login_failures/<name>: the failed-login counter of a user name.
+//   - login_failures/account:<name>, account:<name>|<address>,
+//     client:<address>: failed-login counters.
 //
 // Session tokens and API token secrets are 256-bit random values; only
 // their SHA-256 is stored, so a database copy holds no usable credential.
@@ -45,13 +46,18 @@
 //
 // # Failed logins
 //
-// DefaultMaxFailures (10) failed logins for one user name within
-// DefaultFailureWindow (15 min) lock that name's password logins for
-// DefaultLockDuration (15 min). Names are counted whether or not a user has
-// them, and an unknown user costs the same argon2id verification as a
-// wrong password, so neither errors, lock-outs nor timing reveal which user
-// names exist. The lock is per name only: throttling by client address
-// belongs in core/web, which knows the address.
+// Failed logins are throttled, never locked (OWASP: a lock lets anyone
+// keep anyone out). Login takes the client's address and counts failures
+// in three counters (see Throttle): of the account from that address
+// (five free, then waits of 1 s, 2 s, 4 s … up to 15 min), of the account
+// from addresses it has not signed in from lately (beyond ten failing
+// addresses), and of the address for all names (beyond 20 failures). A
+// successful login clears the account's count for its address and makes
+// the address known, which the account's counter leaves alone; it counts
+// against nothing, so an office behind one address is not slowed down by
+// its own logins. Names are counted whether or not a user has them, and an
+// unknown user costs the same argon2id verification as a wrong password,
+// so neither errors, waits nor timing reveal which user names exist.
 //
 // # Roles and permissions
 //

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"vorgang/core/store"
 )
@@ -13,12 +12,6 @@ import (
 // a wrong password and a user without a password, so that a caller cannot
 // tell which user names exist.
 var ErrInvalidCredentials = errors.New("auth: invalid user name or password")
-
-// ErrLocked reports that logins for a user name are locked after too many
-// failures. Errors wrapping it are *LockedError values that say until when.
-// Unknown user names are locked the same way, so it reveals nothing about
-// which names exist.
-var ErrLocked = errors.New("auth: too many failed logins")
 
 // ErrUserDisabled reports that the user gave the right password but the
 // account is disabled.
@@ -98,17 +91,3 @@ func (fe fieldErrors) err() error {
 	}
 	return &ValidationError{Fields: fe}
 }
-
-// LockedError is returned by Login while logins for Name are locked.
-type LockedError struct {
-	Name  string
-	Until time.Time
-}
-
-// Error names the user name and the end of the lock.
-func (e *LockedError) Error() string {
-	return fmt.Sprintf("auth: too many failed logins for %q: locked until %s", e.Name, e.Until.Format(time.RFC3339))
-}
-
-// Is makes errors.Is(err, ErrLocked) true.
-func (e *LockedError) Is(target error) bool { return target == ErrLocked }

@@ -149,10 +149,13 @@ func (e *env) createUser(t *testing.T, nu auth.NewUser) *auth.User {
 	return u
 }
 
+// testClient is the client address of the tests' logins.
+const testClient = "198.51.100.1"
+
 // login logs in or fails the test.
 func (e *env) login(t *testing.T, name, password string) *auth.Session {
 	t.Helper()
-	s, err := e.svc.Login(t.Context(), name, password)
+	s, err := e.svc.Login(t.Context(), name, password, testClient)
 	if err != nil {
 		t.Fatalf("Login(%s): %v", name, err)
 	}

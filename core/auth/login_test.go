@@ -2,6 +2,7 @@ package auth_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -40,7 +41,7 @@ func TestLogin(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			s, err := e.svc.Login(t.Context(), c.user, c.password)
+			s, err := e.svc.Login(t.Context(), c.user, c.password, testClient)
 			if c.wantErr != nil {
 				if !errors.Is(err, c.wantErr) {
 					t.Fatalf("Login: %v, want %v", err, c.wantErr)
@@ -76,13 +77,17 @@ func TestLogin(t *testing.T) {
 	}
 
 	t.Run("failures counted for known and unknown names", func(t *testing.T) {
-		for _, name := range []string{"k.mueller", "nobody", "no-password", "gone"} {
-			f, err := e.svc.LoginFailures(t.Context(), name)
-			if err != nil {
-				t.Fatal(err)
+		// Six failures from one address, one over the free five: the next
+		// attempt has to wait, for every name alike.
+		for i, name := range []string{"k.mueller", "nobody", "no-password", "gone"} {
+			client := fmt.Sprintf("192.0.2.%d", i+1)
+			for range 6 {
+				if _, err := e.svc.Login(t.Context(), name, "wrong", client); !errors.Is(err, auth.ErrInvalidCredentials) {
+					t.Fatalf("%s: %v", name, err)
+				}
 			}
-			if f.Count == 0 {
-				t.Errorf("%s: no failures counted", name)
+			if _, err := e.svc.Login(t.Context(), name, "wrong", client); !errors.Is(err, auth.ErrThrottled) {
+				t.Errorf("%s: %v, want ErrThrottled", name, err)
 			}
 		}
 	})
@@ -113,7 +118,7 @@ func TestRehashOnLogin(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, _ = svc.Login(ctx, "k.mueller", c.password)
+			_, _ = svc.Login(ctx, "k.mueller", c.password, testClient)
 			u, err := svc.User(ctx, "k.mueller")
 			if err != nil {
 				t.Fatal(err)
@@ -127,10 +132,10 @@ func TestRehashOnLogin(t *testing.T) {
 		})
 	}
 	t.Run("new hash verifies", func(t *testing.T) {
-		if _, err := svc.Login(ctx, "k.mueller", pw); err != nil {
+		if _, err := svc.Login(ctx, "k.mueller", pw, testClient); err != nil {
 			t.Errorf("Login after rehash: %v", err)
 		}
-		if _, err := e.svc.Login(ctx, "k.mueller", pw); err != nil {
+		if _, err := e.svc.Login(ctx, "k.mueller", pw, testClient); err != nil {
 			t.Errorf("Login with the old service (downgrades again): %v", err)
 		}
 	})
@@ -157,7 +162,7 @@ func TestSetPassword(t *testing.T) {
 			}
 		})
 	}
-	if _, err := e.svc.Login(ctx, "k.mueller", "first password"); !errors.Is(err, auth.ErrInvalidCredentials) {
+	if _, err := e.svc.Login(ctx, "k.mueller", "first password", testClient); !errors.Is(err, auth.ErrInvalidCredentials) {
 		t.Errorf("Login with the old password: %v", err)
 	}
 	e.login(t, "k.mueller", "second password")

@@ -58,16 +58,6 @@ const (
 	// request. The idle timeout is therefore exact to within this interval.
 	DefaultTouchInterval = 5 * time.Minute
 
-	// DefaultMaxFailures failed logins for one user name within
-	// DefaultFailureWindow lock that name's logins for DefaultLockDuration.
-	// That bounds online guessing to about 10 passwords per quarter hour
-	// (under 1,000 a day) per account, while a user who mistypes a few
-	// times is never locked, and an attacker who locks a victim on purpose
-	// blocks only password logins, only for a quarter of an hour.
-	DefaultMaxFailures   = 10
-	DefaultFailureWindow = 15 * time.Minute
-	DefaultLockDuration  = 15 * time.Minute
-
 	// DefaultMaxTokensPerUser bounds a user's API tokens (and the size of
 	// the user's token index document).
 	DefaultMaxTokensPerUser = 50
@@ -108,10 +98,14 @@ type Config struct {
 	SessionLifetime time.Duration
 	TouchInterval   time.Duration
 
-	// MaxFailures, FailureWindow and LockDuration: see the defaults.
-	MaxFailures   int
-	FailureWindow time.Duration
-	LockDuration  time.Duration
+	// AccountClientThrottle, AccountThrottle and ClientThrottle slow down
+	// failed logins (see Throttle); a zero value gets its default
+	// (DefaultAccountClientThrottle …). KnownClientFor: see
+	// DefaultKnownClientFor.
+	AccountClientThrottle Throttle
+	AccountThrottle       Throttle
+	ClientThrottle        Throttle
+	KnownClientFor        time.Duration
 
 	// MaxTokensPerUser: see the default.
 	MaxTokensPerUser int
@@ -159,9 +153,18 @@ func New(cfg Config) (*Service, error) {
 	setDefault(&cfg.SessionIdle, DefaultSessionIdle)
 	setDefault(&cfg.SessionLifetime, DefaultSessionLifetime)
 	setDefault(&cfg.TouchInterval, DefaultTouchInterval)
-	setDefault(&cfg.MaxFailures, DefaultMaxFailures)
-	setDefault(&cfg.FailureWindow, DefaultFailureWindow)
-	setDefault(&cfg.LockDuration, DefaultLockDuration)
+	for _, t := range []struct {
+		v   *Throttle
+		def Throttle
+	}{{&cfg.AccountClientThrottle, DefaultAccountClientThrottle}, {&cfg.AccountThrottle, DefaultAccountThrottle}, {&cfg.ClientThrottle, DefaultClientThrottle}} {
+		if *t.v == (Throttle{}) {
+			*t.v = t.def
+		}
+		if t.v.Free < 0 || t.v.Leak <= 0 || t.v.Base <= 0 || t.v.Max < t.v.Base {
+			return nil, fmt.Errorf("auth: config: throttle %+v: want Free ≥ 0, Leak and Base > 0, Max ≥ Base", *t.v)
+		}
+	}
+	setDefault(&cfg.KnownClientFor, DefaultKnownClientFor)
 	setDefault(&cfg.MaxTokensPerUser, DefaultMaxTokensPerUser)
 
 	s := &Service{

@@ -41,20 +41,24 @@ type Session struct {
 	Expires time.Time
 }
 
-// Login checks name and password and starts a session.
+// Login checks name and password of a login from client (the caller's
+// address, as core/web keys it; any stable string) and starts a session.
 //
 // For an unknown user, a user without a password and a wrong password it
 // returns ErrInvalidCredentials, and does the same work (one argon2id
-// verification, one failure count) in each case, so neither the error nor
-// the time tells whether the user exists. A right password for a disabled
-// user gets ErrUserDisabled. After MaxFailures failures within
-// FailureWindow, logins for the name (existing or not) get a *LockedError
-// (ErrLocked) without a password check until LockDuration has passed.
+// verification, the same failure counts) in each case, so neither the
+// error nor the time tells whether the user exists. A right password for a
+// disabled user gets ErrUserDisabled.
 //
-// A successful login clears the failure count and, if the stored hash was
-// made with other argon2id parameters than the configured ones, stores a
-// new hash of the password.
-func (s *Service) Login(ctx context.Context, name, password string) (*Session, error) {
+// Failures are counted per account and client, per account (from clients
+// it has not signed in from) and per client (see Throttle); while one of
+// them asks for a wait, Login answers a *ThrottledError (ErrThrottled)
+// without a password check. A successful login clears the account's count
+// for the client and makes the client known to the account; it does not
+// count against the client. If the stored hash was made with other
+// argon2id parameters than the configured ones, a successful login stores
+// a new hash of the password.
+func (s *Service) Login(ctx context.Context, name, password, client string) (*Session, error) {
 	name = NormalizeName(name)
 	now := s.now()
 	if !ValidName(name) || len(password) > maxPasswordBytes {
@@ -65,12 +69,13 @@ func (s *Service) Login(ctx context.Context, name, password string) (*Session, e
 		return nil, ErrInvalidCredentials
 	}
 
-	failures, err := s.failures(ctx, name)
+	counters := s.counters(name, client)
+	standing, err := s.throttled(ctx, counters, now)
 	if err != nil {
+		if errors.Is(err, ErrThrottled) {
+			return nil, err
+		}
 		return nil, fmt.Errorf("auth: login %s: %w", name, err)
-	}
-	if failures != nil && now.Before(failures.LockedUntil) {
-		return nil, &LockedError{Name: name, Until: failures.LockedUntil}
 	}
 
 	var u User
@@ -78,13 +83,13 @@ func (s *Service) Login(ctx context.Context, name, password string) (*Session, e
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, fmt.Errorf("auth: login %s: %w", name, err)
 	}
-	known := err == nil
+	exists := err == nil
 	ok, err := s.verify(ctx, u.PasswordHash, password) // "" for an unknown user
 	if err != nil {
 		return nil, fmt.Errorf("auth: login %s: %w", name, err)
 	}
-	if !ok || !known {
-		if err := s.recordFailure(ctx, name, now); err != nil {
+	if !ok || !exists {
+		if err := s.recordFailures(ctx, counters, standing, now); err != nil {
 			// The login fails anyway; a lost count must not turn into a
 			// different answer.
 			s.log.WarnContext(ctx, "could not count a failed login", slog.String("user", name), slog.Any("error", err))
@@ -95,10 +100,8 @@ func (s *Service) Login(ctx context.Context, name, password string) (*Session, e
 		return nil, fmt.Errorf("auth: login %s: %w", name, ErrUserDisabled)
 	}
 
-	if failures != nil {
-		if err := s.deleteByID(ctx, LoginFailuresCollection, name); err != nil {
-			s.log.WarnContext(ctx, "could not clear failed logins", slog.String("user", name), slog.Any("error", err))
-		}
+	if err := s.recordSuccess(ctx, counters, now); err != nil {
+		s.log.WarnContext(ctx, "could not record a successful login", slog.String("user", name), slog.Any("error", err))
 	}
 	if !s.cfg.Password.Matches(u.PasswordHash) {
 		s.rehash(ctx, &u, password)

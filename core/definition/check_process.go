@@ -16,6 +16,7 @@ var builtinRoles = []string{"requester", "assignee"}
 
 func (b *builder) checkProcess(p *Process, r reporter) {
 	b.ref(r, "Form", p.Form)
+	b.checkFollowUp(p, r)
 	b.ref(r, "SLA", p.SLA)
 	b.ref(r, "Team", p.Team)
 	for _, role := range p.Roles {
@@ -147,6 +148,44 @@ func (b *builder) checkApproval(p *Process, t *Transition, data fieldSet, r repo
 	if !a.RejectTo.IsZero() && p.State(a.RejectTo.Value) == nil {
 		r.errorf(a.RejectTo.Pos, "unknown_state", "unknown state '%s'", a.RejectTo.Value)
 	}
+}
+
+// checkFollowUp checks a follow-up's process, its states and the field
+// that receives the request's number: a read-only text field of the form,
+// so nobody can send another number.
+func (b *builder) checkFollowUp(p *Process, r reporter) {
+	fu := p.FollowUp
+	if fu == nil {
+		return
+	}
+	b.ref(r, "Process", fu.Of)
+	if of := b.cat.processes[fu.Of.Value]; of != nil {
+		for _, s := range fu.States {
+			if of.State(s.Value) == nil {
+				r.errorf(s.Pos, "unknown_state", "follow_up: process '%s' has no state '%s'%s", of.ID.Value, s.Value, suggest(s.Value, stateIDs(of)))
+			}
+		}
+	}
+	form := b.cat.forms[p.Form.Value]
+	if form == nil {
+		return
+	}
+	switch f := form.Field(fu.Reference.Value); {
+	case f == nil:
+		r.errorf(fu.Reference.Pos, "unknown_field", "follow_up: form '%s' has no field '%s'", form.ID.Value, fu.Reference.Value)
+	case f.Type != "text":
+		r.errorf(fu.Reference.Pos, "field_type", "follow_up: field '%s' receives the request's number and must be a text field, not %s", f.ID.Value, f.Type)
+	case !f.ReadOnly:
+		r.errorf(fu.Reference.Pos, "not_read_only", "follow_up: field '%s' receives the request's number and must be read_only, so nobody can send another", f.ID.Value)
+	}
+}
+
+func stateIDs(p *Process) []string {
+	out := make([]string, len(p.States))
+	for i, s := range p.States {
+		out[i] = s.ID.Value
+	}
+	return out
 }
 
 func (b *builder) checkAction(a Action, data fieldSet, r reporter) {

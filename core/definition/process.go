@@ -4,9 +4,16 @@ import "gopkg.in/yaml.v3"
 
 // Process is a ticket type and its workflow.
 type Process struct {
-	Meta            `yaml:",inline"`
-	Form            Ref             `yaml:"form"`
-	Audience        []string        `yaml:"audience"`
+	Meta     `yaml:",inline"`
+	Form     Ref      `yaml:"form"`
+	Audience []string `yaml:"audience"`
+	// AnonymousAPI lets citizens without an account open a ticket through
+	// the JSON API as well as the portal's form (audience must include
+	// citizen). Default false.
+	AnonymousAPI bool `yaml:"anonymous_api"`
+	// FollowUp makes the process a follow-up of another process's
+	// requests, opened only from their tracking link (see FollowUp).
+	FollowUp        *FollowUp       `yaml:"follow_up"`
 	Roles           []Ref           `yaml:"roles"`
 	Team            Ref             `yaml:"team"`
 	SLA             Ref             `yaml:"sla"`
@@ -56,6 +63,18 @@ func (c ChildLimits) PerChange() int {
 		return c.MaxPerChange
 	}
 	return DefaultChildrenPerChange
+}
+
+// FollowUp says which requests a process follows up (a satisfaction survey
+// of a closed request): a ticket of it is opened only from the tracking
+// link of a request of process Of while that request is in one of States,
+// at most once per request, and the form's Reference field (read-only)
+// receives the request's number. It is never opened otherwise: not from the
+// portal's catalog, not through the API, not by staff.
+type FollowUp struct {
+	Of        Ref   `yaml:"of"`
+	States    []Ref `yaml:"states"`
+	Reference Ref   `yaml:"reference"`
 }
 
 // PriorityMatrix derives the priority from two select fields.

@@ -68,6 +68,13 @@ func (e *Engine) prepare(actor *auth.Principal, req CreateRequest) (*store.Ticke
 	if !MayOpen(actor, p) {
 		return nil, nil, fmt.Errorf("open a %s ticket: %w", p.ID.Value, ErrForbidden)
 	}
+	return e.build(actor, cat, p, req, nil)
+}
+
+// build validates the data of req against p's form and builds the ticket,
+// without its number. set holds values the engine fills in after the
+// validation (a follow-up's reference, which the form keeps read-only).
+func (e *Engine) build(actor *auth.Principal, cat *definition.Catalog, p *definition.Process, req CreateRequest, set map[string]any) (*store.Ticket, *store.HistoryEntry, error) {
 	f, err := e.form(cat, p.Form.Value)
 	if err != nil {
 		return nil, nil, err
@@ -75,6 +82,9 @@ func (e *Engine) prepare(actor *auth.Principal, req CreateRequest) (*store.Ticke
 	data, ferrs := f.Validate(req.Data, req.Lang)
 	if len(ferrs) > 0 {
 		return nil, nil, &ValidationError{Fields: ferrs}
+	}
+	for k, v := range set {
+		data[k] = v
 	}
 	now := e.stamp()
 	start := p.InitialState()
@@ -132,8 +142,12 @@ func (e *Engine) save(ctx context.Context, t *store.Ticket, entry *store.History
 }
 
 // MayOpen reports whether actor (nil: an anonymous citizen) may open a
-// ticket of process p: its audience and roles.
+// ticket of process p: its audience and roles. Nobody opens a follow-up
+// process directly.
 func MayOpen(actor *auth.Principal, p *definition.Process) bool {
+	if p.FollowUp != nil {
+		return false // only from the tracking link of its request (FollowUp)
+	}
 	if actor == nil {
 		return contains(p.Audience, "citizen")
 	}

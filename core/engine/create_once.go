@@ -140,7 +140,14 @@ func (e *Engine) createOnce(ctx context.Context, actor *auth.Principal, key, req
 		// guessed.
 		return nil, invalid("idempotency_key", "too_short", fmt.Sprintf("an anonymous request's idempotency key has at least %d characters", MinAnonymousKey))
 	}
-	id := "create/" + actorName(actor) + "/" + key
+	return e.createClaimed(ctx, actor, "create/"+actorName(actor)+"/"+key, request, t, entry)
+}
+
+// createClaimed creates t under the claim id in create_requests: the first
+// request creates the ticket, a retry gets the same ticket, a retry while
+// the first is still running gets ErrInProgress, and another request (a
+// different request hash, when both have one) gets ErrKeyReused.
+func (e *Engine) createClaimed(ctx context.Context, actor *auth.Principal, id, request string, t *store.Ticket, entry *store.HistoryEntry) (*store.Ticket, error) {
 	for attempt := 0; attempt < 3; attempt++ {
 		owner := e.creates.begin(e.instance)
 		claim := &createClaim{Key: id, Request: request, Owner: owner, StartedAt: time.Now().UTC(), Version: 1}
@@ -160,7 +167,7 @@ func (e *Engine) createOnce(ctx context.Context, actor *auth.Principal, key, req
 			return nil, fmt.Errorf("engine: read idempotency key: %w", err)
 		}
 		if cur.Request != "" && request != "" && cur.Request != request {
-			return nil, fmt.Errorf("idempotency key %q: %w", key, ErrKeyReused)
+			return nil, fmt.Errorf("create %q: %w", id, ErrKeyReused)
 		}
 		if cur.Number != "" {
 			done, err := e.store.Ticket(ctx, cur.Number)
@@ -172,7 +179,7 @@ func (e *Engine) createOnce(ctx context.Context, actor *auth.Principal, key, req
 			}
 		}
 		if !e.claimAbandoned(&cur) {
-			return nil, fmt.Errorf("idempotency key %q: %w", key, ErrInProgress)
+			return nil, fmt.Errorf("create %q: %w", id, ErrInProgress)
 		}
 		// The first attempt failed or its process is gone: take its claim
 		// over.
@@ -190,7 +197,7 @@ func (e *Engine) createOnce(ctx context.Context, actor *auth.Principal, key, req
 		e.log.InfoContext(ctx, "finishing a create that was cut off", "key", id, "ticket", cur.Number)
 		return e.finishCreate(ctx, &cur, t, entry)
 	}
-	return nil, fmt.Errorf("idempotency key %q: %w", key, ErrInProgress)
+	return nil, fmt.Errorf("create %q: %w", id, ErrInProgress)
 }
 
 // replayed is what a retried create answers: the ticket, or for an

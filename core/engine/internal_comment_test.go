@@ -150,3 +150,37 @@ func TestInternalTransitionCommentStaysOutOfMails(t *testing.T) {
 		t.Errorf("comments queued for mails: %v; want the public one only (and two mails)", comments)
 	}
 }
+
+// A transition whose comment is the message to the requester (it asks for
+// a comment and tells the requester) refuses to keep the comment among
+// staff: the citizen would get "we have a question" without the question.
+// Transitions that do not tell the requester keep allowing it.
+func TestInternalCommentRefusedWhenItIsTheMessage(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	bea := &auth.Principal{User: "bea", Roles: []string{"case-worker"}, Teams: []string{"citizen-office"},
+		Permissions: map[string]bool{"ticket.read_team": true, "ticket.work": true, "ticket.assign": true, "ticket.comment_internal": true}}
+	tk, err := f.eng.Create(ctx, nil, engine.CreateRequest{Process: "citizen-request", Data: map[string]any{
+		"summary": "Laute Musik", "category": "other", "description": "Jede Nacht bis 3 Uhr.", "email": "n@example.org", "privacy_consent": true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.eng.Transition(ctx, bea, tk.Number, engine.TransitionRequest{Transition: "accept"}); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := f.store.Ticket(ctx, tk.Number)
+	_, err = f.eng.Transition(ctx, bea, tk.Number, engine.TransitionRequest{Transition: "ask_citizen", Comment: "Welche Gaststätte?", InternalComment: true})
+	var verr *engine.ValidationError
+	if !errors.As(err, &verr) || len(verr.Fields) != 1 || verr.Fields[0].Field != "comment" || verr.Fields[0].Code != "internal_not_allowed" {
+		t.Fatalf("internal question to the citizen: %v, want a validation error comment/internal_not_allowed", err)
+	}
+	if after, _ := f.store.Ticket(ctx, tk.Number); after.Version != before.Version {
+		t.Errorf("the refused transition changed the ticket")
+	}
+	if _, err := f.eng.Transition(ctx, bea, tk.Number, engine.TransitionRequest{Transition: "ask_citizen", Comment: "Welche Gaststätte?"}); err != nil {
+		t.Fatalf("public question: %v", err)
+	}
+	if _, err := f.eng.Transition(ctx, bea, tk.Number, engine.TransitionRequest{Transition: "citizen_replied", Comment: "Telefonisch: Zum Hirsch", InternalComment: true}); err != nil {
+		t.Errorf("internal comment on a transition that tells nobody: %v", err)
+	}
+}

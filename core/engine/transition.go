@@ -78,6 +78,9 @@ func (e *Engine) Transition(ctx context.Context, actor *auth.Principal, number s
 	if req.InternalComment && comment != "" && !actor.HasPermission("ticket.comment_internal") {
 		return nil, forbidden(ReasonPermissionRequired, fmt.Sprintf("internal comment on %s", number), "permission", "ticket.comment_internal")
 	}
+	if req.InternalComment && comment != "" && CommentForRequester(cat, p, tr) {
+		return nil, invalid("comment", "internal_not_allowed", commentForRequester(req.Lang))
+	}
 
 	var formData map[string]any
 	if !tr.Form.IsZero() {

@@ -56,6 +56,10 @@ type RenderOptions struct {
 	// IDPrefix is put before every id the form uses, for pages with more
 	// than one form.
 	IDPrefix string
+	// MaxFileSize is the server's limit on one uploaded file, in bytes;
+	// the limits stated next to a file field are the smaller of it and the
+	// field's max_size. 0: only max_size.
+	MaxFileSize int64
 }
 
 // Choice is one choice of a lookup, user or asset field.
@@ -146,15 +150,21 @@ type vField struct {
 	Min, Max     string
 	Accept       string
 	Multiple     bool
-	Unit         vText
-	UnitID       string
-	ReadOnly     bool
-	Options      []vOption
-	Files        []vFile
-	Entries      []vEntry
-	CanAdd       bool
-	AddLabel     string
-	Text         *vStrings
+	// Limits states a file field's types, size and count; MaxSize and
+	// MaxFiles are the same for the browser script.
+	Limits   vText
+	LimitsID string
+	MaxSize  int64
+	MaxFiles int
+	Unit     vText
+	UnitID   string
+	ReadOnly bool
+	Options  []vOption
+	Files    []vFile
+	Entries  []vEntry
+	CanAdd   bool
+	AddLabel string
+	Text     *vStrings
 }
 
 type vOption struct {
@@ -432,6 +442,9 @@ func (r *renderer) field(f *field, data map[string]any, row int) *vField {
 		vf.Kind = "file"
 		vf.Accept = strings.Join(d.Accept, ",")
 		vf.Multiple = f.maxItems() > 1
+		vf.Limits, vf.LimitsID = vText{Text: fileLimits(f, r.opts.MaxFileSize, r.lang)}, vf.ID+"-limits"
+		vf.MaxSize, vf.MaxFiles = fileLimit(d, r.opts.MaxFileSize), f.maxItems()
+		describedBy = append(describedBy, vf.LimitsID)
 		list, _ := value.([]any)
 		for i, e := range list {
 			id, _ := e.(string)

@@ -157,7 +157,8 @@ type CommentExpect struct {
 }
 
 // ExpectedError is the error a step must fail with: a code — a kind
-// (validation_failed, not_found, forbidden, conflict, not_allowed_now) or
+// (validation_failed, not_found, forbidden, conflict, not_allowed_now,
+// already_done) or
 // the reason code of a refusal (approval_pending, role_required, …, which
 // says more than its kind) — for validation_failed the fields in error,
 // for a reason code the parameters that must match, and words of the
@@ -170,7 +171,7 @@ type ExpectedError struct {
 }
 
 // Codes of ExpectedError.
-var errorCodes = append([]string{"validation_failed", "not_found", "forbidden", "conflict", "not_allowed_now"}, engine.ReasonCodes()...)
+var errorCodes = append([]string{"validation_failed", "not_found", "forbidden", "conflict", "not_allowed_now", "already_done"}, engine.ReasonCodes()...)
 
 // Parse reads a scenario file. Errors are path:line:col: message.
 func Parse(path string, data []byte) (*Suite, error) {

@@ -206,7 +206,18 @@ func (r *runner) open(ctx context.Context, st *Step, number *string) error {
 	if err != nil {
 		return errSetup{err}
 	}
-	t, err := r.w.eng.Create(ctx, p, engine.CreateRequest{Process: st.Open, Data: st.Data, Title: st.Title, Lang: "de"})
+	var t *store.Ticket
+	if proc := r.w.cat.Process(st.Open); proc != nil && proc.FollowUp != nil && st.Ticket != "" {
+		// A follow-up is opened through the tracking link of the ticket
+		// the step names, as its citizen does.
+		request, rerr := r.storeTicket(ctx, r.resolve(st.Ticket))
+		if rerr != nil {
+			return errSetup{fmt.Errorf("ticket %s: %w", st.Ticket, rerr)}
+		}
+		t, err = r.w.eng.FollowUp(ctx, request.Tracking, st.Open, st.Data, "de")
+	} else {
+		t, err = r.w.eng.Create(ctx, p, engine.CreateRequest{Process: st.Open, Data: st.Data, Title: st.Title, Lang: "de"})
+	}
 	if err != nil {
 		return err
 	}
@@ -295,6 +306,8 @@ func errorCode(err error) string {
 		return "conflict"
 	case errors.Is(err, engine.ErrNotAllowedNow):
 		return "not_allowed_now"
+	case errors.Is(err, engine.ErrAlreadyDone):
+		return "already_done"
 	}
 	return "error"
 }

@@ -48,6 +48,7 @@ type world struct {
 	users  *auth.Service
 	assets *asset.Service
 	eng    *engine.Engine
+	cat    *definition.Catalog
 	clock  *clock
 	// seen are the notification outbox items already reported.
 	seen map[string]bool
@@ -65,7 +66,7 @@ func newWorld(ctx context.Context, cat *definition.Catalog, start time.Time, log
 	if err != nil {
 		return nil, fmt.Errorf("scenario data folder: %w", err)
 	}
-	w := &world{dir: dir, clock: &clock{now: start}, seen: map[string]bool{}, seenMails: map[string]bool{}}
+	w := &world{dir: dir, cat: cat, clock: &clock{now: start}, seen: map[string]bool{}, seenMails: map[string]bool{}}
 	colls := append(append(auth.Collections(), engine.Collections()...), asset.Collections()...)
 	w.store, err = store.Open(ctx, store.Config{DataDir: dir, Logger: log, Collections: colls})
 	if err != nil {

@@ -29,15 +29,15 @@ const sessionCookie = "vorgang_session"
 
 type principalKey struct{}
 
-func registerAPI(app *fiber.App, d APIDeps) {
-	a := &api{d}
+func registerAPI(app *fiber.App, d APIDeps, cl clients, citizens fiber.Handler) {
+	a := &api{APIDeps: d, clients: cl}
 	v1 := app.Group("/api/v1", a.authenticate)
 	v1.Post("/login", a.login)
 	v1.Post("/logout", a.logout)
 	v1.Get("/me", a.me)
 	v1.Get("/processes", a.processes)
 	v1.Get("/openapi.json", newOpenAPI(d).serve)
-	v1.Post("/tickets", a.createTicket)
+	v1.Post("/tickets", citizens, a.createTicket)
 	v1.Get("/tickets", a.listTickets)
 	v1.Get("/tickets/:number", a.getTicket)
 	v1.Post("/tickets/:number/transitions/:transition", a.transition)
@@ -50,18 +50,16 @@ func registerAPI(app *fiber.App, d APIDeps) {
 	}
 }
 
-type api struct{ APIDeps }
+type api struct {
+	APIDeps
+	clients clients
+}
 
 // authenticate resolves the caller from an API token (Authorization:
 // Bearer vg_…) or a session (Bearer or cookie). Anonymous requests pass
 // with no principal; handlers decide what anonymous callers may do.
 func (a *api) authenticate(c *fiber.Ctx) error {
-	token := ""
-	if h := c.Get(fiber.HeaderAuthorization); strings.HasPrefix(h, "Bearer ") {
-		token = strings.TrimSpace(strings.TrimPrefix(h, "Bearer "))
-	} else {
-		token = c.Cookies(sessionCookie)
-	}
+	token := credential(c)
 	if token == "" {
 		return c.Next()
 	}
@@ -77,6 +75,15 @@ func (a *api) authenticate(c *fiber.Ctx) error {
 	}
 	c.SetUserContext(context.WithValue(c.UserContext(), principalKey{}, p))
 	return c.Next()
+}
+
+// credential is the token the caller presents: the Authorization header's
+// bearer token (an API token or a session token), else the session cookie.
+func credential(c *fiber.Ctx) string {
+	if h := c.Get(fiber.HeaderAuthorization); strings.HasPrefix(h, "Bearer ") {
+		return strings.TrimSpace(strings.TrimPrefix(h, "Bearer "))
+	}
+	return c.Cookies(sessionCookie)
 }
 
 func principal(c *fiber.Ctx) *auth.Principal {

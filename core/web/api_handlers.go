@@ -3,8 +3,9 @@ package web
 import (
 	"encoding/json"
 	"errors"
+	"math"
 	"net/http"
-	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -24,12 +25,10 @@ func (a *api) login(c *fiber.Ctx) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	s, err := a.Auth.Login(c.UserContext(), req.Name, req.Password)
-	var locked *auth.LockedError
+	s, err := a.Auth.Login(c.UserContext(), req.Name, req.Password, a.clients.key(c))
 	switch {
-	case errors.As(err, &locked):
-		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(time.Until(locked.Until).Seconds())+1))
-		return &Error{Status: http.StatusTooManyRequests, Code: CodeTooManyRequests, Cause: err}
+	case errors.Is(err, auth.ErrThrottled):
+		return throttled(err)
 	case err != nil:
 		return &Error{Status: http.StatusUnauthorized, Code: "invalid_credentials", Cause: err}
 	}
@@ -37,9 +36,25 @@ func (a *api) login(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"token": s.Token, "expires": s.Expires})
 }
 
+// logout ends the session the caller presents, as a bearer token or as
+// the cookie. An API token is not a session: it stays valid until it is
+// revoked.
+// throttled is the answer to a login refused while failed logins ask for a
+// wait: 429 with the seconds to wait in Retry-After.
+func throttled(err error) *Error {
+	out := &Error{Status: http.StatusTooManyRequests, Code: CodeLoginThrottled, Cause: err, RetryAfter: 1}
+	var te *auth.ThrottledError
+	if errors.As(err, &te) {
+		out.RetryAfter = max(1, int(math.Ceil(time.Until(te.Until).Seconds())))
+	}
+	return out
+}
+
 func (a *api) logout(c *fiber.Ctx) error {
-	if token := c.Cookies(sessionCookie); token != "" {
-		_ = a.Auth.Logout(c.UserContext(), token)
+	if token := credential(c); token != "" && !strings.HasPrefix(token, auth.TokenPrefix) {
+		if err := a.Auth.Logout(c.UserContext(), token); err != nil {
+			return err
+		}
 	}
 	c.ClearCookie(sessionCookie)
 	return c.SendStatus(http.StatusNoContent)
@@ -68,7 +83,7 @@ func (a *api) processes(c *fiber.Ctx) error {
 	p := principal(c)
 	var out []processJSON
 	for _, proc := range cat.Processes() {
-		if !engine.MayOpen(p, proc) {
+		if !engine.MayOpen(p, proc) || p == nil && !proc.AnonymousAPI {
 			continue
 		}
 		schema, err := a.Engine.FormSchema(cat, proc.Form.Value)
@@ -103,6 +118,12 @@ func (a *api) createTicket(c *fiber.Ctx) error {
 		}
 	}
 	p := principal(c)
+	if p == nil {
+		if proc := a.Catalog().Process(req.Process); proc != nil && engine.MayOpen(nil, proc) && !proc.AnonymousAPI {
+			// Citizens open it through the portal's form only.
+			return &Error{Status: http.StatusForbidden, Code: CodeAnonymousAPIClosed}
+		}
+	}
 	t, err := a.Engine.Create(c.UserContext(), p, engine.CreateRequest{Process: req.Process, Title: req.Title, Data: req.Data,
 		Lang: langOf(c), IdempotencyKey: key})
 	if err != nil {

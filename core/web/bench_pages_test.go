@@ -77,7 +77,7 @@ func BenchmarkPages(b *testing.B) {
 		if err := authn.SetPassword(ctx, u.Name, uiPassword); err != nil {
 			b.Fatal(err)
 		}
-		s, err := authn.Login(ctx, u.Name, uiPassword)
+		s, err := authn.Login(ctx, u.Name, uiPassword, "127.0.0.1")
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -75,7 +75,19 @@ func TestAccessibility(t *testing.T) {
 	if _, err := env.eng.Transition(ctx, ben, incident.Number, engine.TransitionRequest{Transition: "start"}); err != nil {
 		t.Fatal(err)
 	}
-	_ = root
+	// A citizen request taken on, for a transition whose comment is the
+	// message to the citizen.
+	request, err := env.eng.Create(ctx, nil, engine.CreateRequest{Process: "citizen-request", Data: map[string]any{
+		"summary": "Laute Musik", "category": "other", "description": "Jede Nacht bis 3 Uhr.", "email": "n@example.org", "privacy_consent": true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.eng.Transition(ctx, root, request.Number, engine.TransitionRequest{Transition: "accept"}); err != nil {
+		t.Fatal(err)
+	}
+	// A closed one, whose status page offers the survey.
+	surveyed := citizenRequestIn(t, env, true)
+	survey := "/portal/track/" + surveyed.Tracking
 	// An order waiting for approval, for the decision form.
 	order := env.submitted(t, "procurement-order", headsetOrder)
 	// One an administrator may decide in the approvers' place.
@@ -89,6 +101,9 @@ func TestAccessibility(t *testing.T) {
 		{"confirmation", "citizen", track + "/confirmation", "", "portal-confirmation"},
 		{"status page", "citizen", track, "", "portal-status"},
 		{"not found", "citizen", "/portal/nowhere", "", ""},
+		{"status page with survey", "citizen", survey, "", ""},
+		{"survey form", "citizen", survey + "/follow-up/citizen-survey", "", ""},
+		{"survey form with errors", "citizen", survey + "/follow-up/citizen-survey", "button.vg-submit", ""},
 		{"login", "anonymous", "/app/login", "", "login"},
 		{"login failed", "anonymous", "/app/login", "button.vg-submit", ""},
 		{"team inbox", "dora", "/app/", "", "inbox"},
@@ -103,6 +118,8 @@ func TestAccessibility(t *testing.T) {
 		{"transition with form, errors", "dora", tickets + citizenTicket.Number + "/transitions/review", "button.vg-submit", ""},
 		{"transition with comment", "ben", tickets + incident.Number + "/transitions/ask_requester", "", ""},
 		{"transition with comment, errors", "ben", tickets + incident.Number + "/transitions/ask_requester", "button.vg-submit", ""},
+		{"question to the citizen", "root", tickets + request.Number + "/transitions/ask_citizen", "", ""},
+		{"question to the citizen, errors", "root", tickets + request.Number + "/transitions/ask_citizen", "button.vg-submit", ""},
 		{"resolution form", "ben", tickets + incident.Number + "/transitions/resolve", "", "it-resolution-form"},
 		{"approval decision", "tim", tickets + order.Number, "", "approval-decision"},
 		{"approval decision, errors", "tim", tickets + order.Number, "button[value=reject]", ""},

@@ -75,12 +75,18 @@ const (
 	CodeConflict         = "conflict"
 	CodeBodyTooLarge     = "body_too_large"
 	CodeTooManyRequests  = "too_many_requests"
-	CodeHeadersTooLarge  = "headers_too_large"
-	CodeInternal         = "internal"
-	CodeNotAllowedNow    = "not_allowed_now"
-	CodeInProgress       = "in_progress"
-	CodeScriptFailed     = "script_failed"
-	CodeUnavailable      = "unavailable"
+	CodeLoginThrottled   = "login_throttled"
+	// CodeAnonymousAPIClosed: the process takes anonymous requests through
+	// the portal's form only (its anonymous_api is false).
+	CodeAnonymousAPIClosed = "anonymous_api_closed"
+	// CodeAlreadyDone: a follow-up (a survey) of this request was made.
+	CodeAlreadyDone     = "already_done"
+	CodeHeadersTooLarge = "headers_too_large"
+	CodeInternal        = "internal"
+	CodeNotAllowedNow   = "not_allowed_now"
+	CodeInProgress      = "in_progress"
+	CodeScriptFailed    = "script_failed"
+	CodeUnavailable     = "unavailable"
 	// CodeInsufficientStorage: the database's disk is full; nothing was
 	// changed.
 	CodeInsufficientStorage   = "insufficient_storage"
@@ -126,14 +132,20 @@ func codeForStatus(status int) string {
 // errorHandler is the app's central error handler: every error a handler or
 // middleware returns, and every request fasthttp rejects before routing,
 // ends here and leaves as one Error shape.
-func errorHandler(logger *slog.Logger) fiber.ErrorHandler {
+// Errors on browser routes are HTML pages when the pages are served (pages
+// is not nil).
+func errorHandler(logger *slog.Logger, pages *ui) fiber.ErrorHandler {
 	return func(c *fiber.Ctx, err error) error {
 		// Requests rejected before routing (body too large, malformed) never
 		// passed the middleware, so give them an id and a log line here.
 		rejected := c.Locals(requestStartKey) == nil
 		id := ensureRequestID(c)
 
+		page := pages != nil && browserRoute(c.Path())
 		l := requestLang(c)
+		if page {
+			l = pageLang(c)
+		}
 		apiErr, cause := toAPIError(err)
 		apiErr.localize(l)
 
@@ -168,6 +180,9 @@ func errorHandler(logger *slog.Logger) fiber.ErrorHandler {
 
 		if apiErr.RetryAfter > 0 {
 			c.Set(fiber.HeaderRetryAfter, fmt.Sprint(apiErr.RetryAfter))
+		}
+		if page {
+			return pages.errorPage(c, apiErr)
 		}
 		return c.Status(apiErr.Status).JSON(errorBody{Error: apiErr})
 	}

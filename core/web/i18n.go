@@ -63,6 +63,22 @@ var messages = map[string]map[lang]string{
 		langDE: "Die gesendeten Daten sind zu groß.",
 		langEN: "The submitted data is too large.",
 	},
+	CodeUnsupportedEncoding: {
+		langDE: "Komprimiert gesendete Daten werden nicht angenommen. Bitte senden Sie sie unkomprimiert.",
+		langEN: "Compressed request bodies are not accepted. Please send the data uncompressed.",
+	},
+	CodeLoginThrottled: {
+		langDE: "Zu viele fehlgeschlagene Anmeldungen. Bitte warten Sie, bevor Sie es noch einmal versuchen (Retry-After).",
+		langEN: "Too many failed logins. Please wait before you try again (Retry-After).",
+	},
+	CodeAnonymousAPIClosed: {
+		langDE: "Ohne Anmeldung kann dieses Anliegen nur über das Formular im Bürgerportal gestellt werden.",
+		langEN: "Without an account this request can only be made through the form on the citizen portal.",
+	},
+	CodeAlreadyDone: {
+		langDE: "Das ist für dieses Anliegen schon erledigt; es geht nur einmal.",
+		langEN: "This has been done for this request already; it can be done once only.",
+	},
 	CodeTooManyRequests: {
 		langDE: "Zu viele Anfragen. Bitte versuchen Sie es später noch einmal.",
 		langEN: "Too many requests. Please try again later.",

@@ -337,10 +337,13 @@ var oaErrorCodes = map[string]string{
 	CodeConflict:              "the ticket changed since `version`",
 	"in_progress":             "a request with the same `Idempotency-Key` is still running; retry after `Retry-After` seconds",
 	"unsupported_media_type":  "the body is not JSON",
+	CodeUnsupportedEncoding:   "the body was sent compressed (`Content-Encoding`); only `identity` is accepted",
 	"validation_failed":       "data invalid; `fields` names each field with a stable code",
 	"import_failed":           "the file has bad rows; nothing was written; `fields` names each as `LINE:COLUMN` with a stable code",
 	"not_allowed_now":         "not possible in the ticket's current state",
-	CodeTooManyRequests:       "login locked; retry after `Retry-After` seconds",
+	CodeTooManyRequests:       "too many requests from this address; retry after `Retry-After` seconds",
+	CodeLoginThrottled:        "too many failed logins; retry after `Retry-After` seconds",
+	CodeAnonymousAPIClosed:    "the process takes requests without an account through the portal's form only",
 	CodeInvalidIdempotencyKey: "the `Idempotency-Key` is not 1 to 255 printable ASCII characters without spaces",
 	CodeKeyReused:             "the `Idempotency-Key` was used for a different request",
 	CodeInsufficientStorage:   "the database's disk is full; nothing was changed; retry after `Retry-After` seconds",
@@ -377,7 +380,7 @@ func oaError(codes ...string) oaObj {
 	retry := false
 	for i, c := range codes {
 		parts[i] = fmt.Sprintf("`%s`: %s", c, oaErrorCodes[c])
-		retry = retry || c == "in_progress" || c == CodeTooManyRequests || c == CodeInsufficientStorage
+		retry = retry || c == "in_progress" || c == CodeTooManyRequests || c == CodeLoginThrottled || c == CodeInsufficientStorage
 	}
 	headers := oaObj{"X-Request-ID": oaObj{"$ref": "#/components/headers/RequestID"}}
 	if retry {
@@ -434,7 +437,7 @@ func oaPaths(createBody, transitionBody any, processIDs, transitionIDs []string)
 	ticket := oaOK("The ticket.", oaRef("Ticket"))
 	bodyErrors := func(r oaObj, more400 ...string) oaObj {
 		r["400"] = oaError(append([]string{CodeBadRequest, "invalid_json"}, more400...)...)
-		r["415"] = oaError("unsupported_media_type")
+		r["415"] = oaError("unsupported_media_type", CodeUnsupportedEncoding)
 		return r
 	}
 	processFilter := oaObj{"type": "string"}
@@ -475,10 +478,10 @@ func oaPaths(createBody, transitionBody any, processIDs, transitionIDs []string)
 					"content":     oaJSON(oaRef("Session")),
 				},
 				"401": oaError(CodeUnauthorized, "invalid_credentials"),
-				"429": oaError(CodeTooManyRequests),
+				"429": oaError(CodeLoginThrottled),
 			}),
 			oaObj{
-				"description": "Ten failed logins for a name within 15 minutes lock it for 15 minutes.",
+				"description": "Failed logins slow down further attempts (per account and address, per account, per address); a login refused while a wait is due answers 429 with `Retry-After`.",
 				"requestBody": oaBody(oaRef("LoginRequest"), true),
 			})},
 		"/api/v1/logout": oaObj{"post": oaOp("auth", "logout", "End the session of the cookie",
@@ -498,14 +501,16 @@ func oaPaths(createBody, transitionBody any, processIDs, transitionIDs []string)
 						"content":     oaJSON(oaObj{"oneOf": []any{oaRef("Ticket"), oaRef("CitizenReceipt")}}),
 					},
 					"401": oaError(CodeUnauthorized),
-					"403": oaError(CodeForbidden),
+					"403": oaError(CodeForbidden, CodeAnonymousAPIClosed),
 					"404": oaError(CodeNotFound),
 					"409": oaError("in_progress"),
 					"422": oaError("validation_failed", CodeKeyReused),
+					"429": oaError(CodeTooManyRequests),
 					"507": oaError(CodeInsufficientStorage),
 				}, CodeInvalidIdempotencyKey),
 				oaObj{
-					"description": "Anonymous callers may only open tickets of processes whose audience includes `citizen`.",
+					"description": "Anonymous callers may only open tickets of processes whose audience includes `citizen` and that set `anonymous_api: true`; " +
+						"their creates share the portal's limit of posts per address and minute.",
 					"parameters":  []any{oaParam("AcceptLanguage"), oaParam("IdempotencyKey")},
 					"requestBody": oaBody(createBody, true),
 				}),

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"mime"
 	"net/http"
 	"net/url"
@@ -72,11 +73,20 @@ func (u *ui) portalForm(c *fiber.Ctx) error {
 		return err
 	}
 	token := u.sign.formToken(spec.scope, u.Now().Add(u.FormTTL))
-	return u.showForm(c, http.StatusOK, p, spec, nil, nil, "", token, nil, true)
+	return u.showForm(c, http.StatusOK, p, spec, nil, nil, "", token, nil, portalBack(c))
 }
 
-// showForm renders the page of a create form.
-func (u *ui) showForm(c *fiber.Ctx, status int, p *definition.Process, spec formSpec, data map[string]any, errs []form.FieldError, add, token string, files map[string]string, portal bool) error {
+// backTo is where a portal form page links back to; nil for the staff
+// workspace.
+type backTo struct{ URL, Label string }
+
+func portalBack(c *fiber.Ctx) *backTo {
+	return &backTo{URL: "/portal/", Label: text(pageLang(c), "back_to_services")}
+}
+
+// showForm renders the page of a create form: in the workspace, or on the
+// portal (back is not nil) with its honeypot and privacy note.
+func (u *ui) showForm(c *fiber.Ctx, status int, p *definition.Process, spec formSpec, data map[string]any, errs []form.FieldError, add, token string, files map[string]string, back *backTo) error {
 	fv, err := u.renderForm(c, spec, data, errs, add, token, files)
 	if err != nil {
 		return err
@@ -84,13 +94,27 @@ func (u *ui) showForm(c *fiber.Ctx, status int, p *definition.Process, spec form
 	l := pageLang(c)
 	v := &view{Lang: l, Title: p.Title.In(string(l)), HasErrors: len(errs) > 0, Area: "app", Nav: "new",
 		Data: formPageView{Heading: p.Title, Intro: p.Description, Form: fv, Back: "/app/new", BackLabel: text(l, "back_to_new")}}
-	if portal {
+	if back != nil {
 		v.Area, v.Nav = "portal", "catalog"
 		d := v.Data.(formPageView)
-		d.Honeypot, d.Privacy, d.Back, d.BackLabel = true, true, "/portal/", text(l, "back_to_services")
+		d.Honeypot, d.Privacy, d.Back, d.BackLabel = true, true, back.URL, back.Label
 		v.Data = d
 	}
 	return u.render(c, status, "form_page", v)
+}
+
+// readPortalPost reads a post of a generated form on the portal and
+// refuses it when the honeypot is filled: a field people never see, which
+// form-filling robots fill.
+func (u *ui) readPortalPost(c *fiber.Ctx, spec formSpec) (*formPost, error) {
+	post, err := u.readFormPost(c, spec)
+	if err != nil {
+		return nil, err
+	}
+	if post.sub.first("_website") != "" {
+		return nil, &Error{Status: http.StatusBadRequest, Code: "submission_refused"}
+	}
+	return post, nil
 }
 
 func (u *ui) portalSubmit(c *fiber.Ctx) error {
@@ -98,19 +122,14 @@ func (u *ui) portalSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	post, err := u.readFormPost(c, spec)
+	post, err := u.readPortalPost(c, spec)
 	if err != nil {
 		return err
-	}
-	if post.sub.first("_website") != "" {
-		// The honeypot: a field people never see, which form-filling
-		// robots fill.
-		return &Error{Status: http.StatusBadRequest, Code: "submission_refused"}
 	}
 	t, status, err := u.create(c, nil, p, spec, post)
 	if err != nil || t == nil {
 		if err == nil {
-			return u.showForm(c, status, p, spec, post.data, post.errs, post.add, post.token, post.files, true)
+			return u.showForm(c, status, p, spec, post.data, post.errs, post.add, post.token, post.files, portalBack(c))
 		}
 		return err
 	}
@@ -126,10 +145,16 @@ type portalTrackView struct {
 	Fields       []dataField
 	Timeline     []publicItem
 	CanReply     bool
-	ReplyAction  string
-	ReplyText    string
-	ReplyError   string
-	Version      int64
+	// FollowUps are what the request offers now (a survey once it is
+	// closed), each linked or, once made, thanked for.
+	FollowUps   []followUpLink
+	ReplyAction string
+	ReplyText   string
+	ReplyError  string
+	Version     int64
+	// FileSize and MaxFileSize state the limit of a reply's file.
+	FileSize    string
+	MaxFileSize int64
 }
 
 type publicItem struct {
@@ -169,8 +194,13 @@ func (u *ui) portalTrack(c *fiber.Ctx) error {
 		return err
 	}
 	notice := ""
-	if c.Query("sent") == "1" {
+	switch c.Query("sent") {
+	case "1":
 		notice = text(pageLang(c), "notice_sent")
+	case "follow-up":
+		notice = text(pageLang(c), "notice_follow_up")
+	case "follow-up-before":
+		notice = text(pageLang(c), "notice_follow_up_before")
 	}
 	return u.showTrack(c, http.StatusOK, pv, token, "", "", notice)
 }
@@ -182,7 +212,8 @@ func (u *ui) showTrack(c *fiber.Ctx, status int, pv *engine.PublicView, token, r
 	names := u.attachmentNames(c.UserContext())
 	fileURL := func(id string) string { return base + "/files/" + url.PathEscape(id) }
 	d := portalTrackView{Number: t.Number, State: stateTitle(pv.Process, t.State, true), Created: t.Created,
-		ReplyAction: base + "/reply", ReplyText: replyText, ReplyError: replyErr, Version: t.Version}
+		ReplyAction: base + "/reply", ReplyText: replyText, ReplyError: replyErr, Version: t.Version,
+		FileSize: form.ByteSize(u.MaxFileSize), MaxFileSize: u.MaxFileSize}
 	if pv.Process != nil {
 		d.ProcessTitle = pv.Process.Title
 		if s := pv.Process.State(t.State); s != nil {
@@ -191,6 +222,14 @@ func (u *ui) showTrack(c *fiber.Ctx, status int, pv *engine.PublicView, token, r
 		if f := u.Catalog().Form(pv.Process.Form.Value); f != nil {
 			d.Fields = dataDescriber{lang: l, fileURL: fileURL, names: names}.describe(f.AllFields(), plainMap(pv.Data))
 		}
+	}
+	offers, err := u.Engine.FollowUps(c.UserContext(), token)
+	if err != nil {
+		return engineFailure(err)
+	}
+	for _, o := range offers {
+		d.FollowUps = append(d.FollowUps, followUpLink{Title: o.Process.Title, Done: o.Done,
+			URL: base + "/follow-up/" + url.PathEscape(o.Process.ID.Value)})
 	}
 	for _, e := range pv.Timeline {
 		item := publicItem{PublicEntry: e}
@@ -271,8 +310,11 @@ func (u *ui) portalReply(c *fiber.Ctx) error {
 func (u *ui) storeReplyFiles(c *fiber.Ctx, sub *submission) (ids []string, msg string, err error) {
 	l := pageLang(c)
 	for _, up := range sub.Files {
-		if up.Field != "file" || len(up.Data) == 0 {
+		if up.Field != "file" || len(up.Data) == 0 && !up.TooLarge {
 			continue
+		}
+		if up.TooLarge {
+			return nil, fmt.Sprintf(text(l, "reply_file_large"), form.ByteSize(u.MaxFileSize)), nil
 		}
 		media, _, _ := mime.ParseMediaType(http.DetectContentType(up.Data))
 		if !accepted(replyAccept, media) {
@@ -281,7 +323,7 @@ func (u *ui) storeReplyFiles(c *fiber.Ctx, sub *submission) (ids []string, msg s
 		a := &store.Attachment{ID: "att-" + strings.ToLower(randomText()), Name: up.Name, ContentType: media, UploadedBy: uploaderOf(c, u), Created: u.Now().UTC()}
 		if err := u.Store.PutAttachment(c.UserContext(), a, bytes.NewReader(up.Data), u.MaxFileSize); err != nil {
 			if errors.Is(err, store.ErrTooLarge) {
-				return nil, text(l, "reply_file_large"), nil
+				return nil, fmt.Sprintf(text(l, "reply_file_large"), form.ByteSize(u.MaxFileSize)), nil
 			}
 			return nil, "", err
 		}

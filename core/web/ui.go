@@ -16,7 +16,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
-	"github.com/gofiber/fiber/v2/middleware/limiter"
 	"go.mongodb.org/mongo-driver/mongo"
 
 	"vorgang/core/auth"
@@ -51,12 +50,6 @@ type UIDeps struct {
 	// FormTTL is how long a form may be filled before it expires.
 	// Default: 4 hours.
 	FormTTL time.Duration
-	// PortalRate is the number of posts one client address may make to
-	// the portal per minute (submissions, replies). Default: 10.
-	PortalRate int
-	// LoginRate is the number of login attempts one client address may
-	// make per minute. Default: 10.
-	LoginRate int
 	// MaxFileSize bounds every uploaded file, whatever a form allows.
 	// Default: 10 MB.
 	MaxFileSize int64
@@ -67,12 +60,6 @@ type UIDeps struct {
 func (d UIDeps) withDefaults() UIDeps {
 	if d.FormTTL <= 0 {
 		d.FormTTL = 4 * time.Hour
-	}
-	if d.PortalRate <= 0 {
-		d.PortalRate = 10
-	}
-	if d.LoginRate <= 0 {
-		d.LoginRate = 10
 	}
 	if d.MaxFileSize <= 0 {
 		d.MaxFileSize = 10 << 20
@@ -90,23 +77,34 @@ const DefaultUIBodyLimit = 32 << 20
 // ui serves the HTML pages.
 type ui struct {
 	UIDeps
-	log          *slog.Logger
-	pages        map[string]*template.Template
-	sign         signer
-	limits       submissionLimits
+	log       *slog.Logger
+	pages     map[string]*template.Template
+	sign      signer
+	limits    submissionLimits
+	bodyLimit int64 // Deps.BodyLimit, stated on the page of a refused upload
+	clients   clients
+	// citizenLimit is the rate limit of posts without an account, shared
+	// with the API's anonymous creates.
+	citizenLimit fiber.Handler
 	assetVersion string
 }
 
-func registerUI(app *fiber.App, d UIDeps, logger *slog.Logger) error {
+// newUI prepares the pages: it fails only when the embedded templates do
+// not parse.
+func newUI(d UIDeps, logger *slog.Logger) (*ui, error) {
 	d = d.withDefaults()
 	pages, err := pageTemplates()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	u := &ui{UIDeps: d, log: logger, pages: pages, sign: newSigner(d.Secret), limits: defaultSubmissionLimits}
 	u.limits.MaxFileSize = d.MaxFileSize
 	u.assetVersion = assetVersion()
+	return u, nil
+}
 
+// register adds the routes of the pages to app.
+func (u *ui) register(app *fiber.App) error {
 	static, err := fs.Sub(staticFiles, "static")
 	if err != nil {
 		return err
@@ -117,7 +115,7 @@ func registerUI(app *fiber.App, d UIDeps, logger *slog.Logger) error {
 	}, filesystem.New(filesystem.Config{Root: http.FS(static)}))
 	app.Get("/", func(c *fiber.Ctx) error { return c.Redirect("/portal", http.StatusFound) })
 
-	portalLimit := u.rateLimit(d.PortalRate)
+	portalLimit := u.citizenLimit
 	portal := app.Group("/portal", u.pageMiddleware, u.session)
 	portal.Get("/", u.portalCatalog)
 	portal.Get("/new/:process", u.portalForm)
@@ -126,10 +124,12 @@ func registerUI(app *fiber.App, d UIDeps, logger *slog.Logger) error {
 	portal.Get("/track/:token/confirmation", u.portalConfirmation)
 	portal.Post("/track/:token/reply", portalLimit, u.portalReply)
 	portal.Get("/track/:token/files/:id", u.portalFile)
+	portal.Get("/track/:token/follow-up/:process", u.followUpForm)
+	portal.Post("/track/:token/follow-up/:process", portalLimit, u.followUpSubmit)
 
 	appGroup := app.Group("/app", u.pageMiddleware, u.session)
 	appGroup.Get("/login", u.loginPage)
-	appGroup.Post("/login", u.rateLimit(d.LoginRate), u.loginSubmit)
+	appGroup.Post("/login", u.loginSubmit)
 	appGroup.Post("/logout", u.logout)
 	staffOnly := appGroup.Group("", u.requireStaff)
 	staffOnly.Get("/", u.inbox)
@@ -170,55 +170,33 @@ func assetVersion() string {
 	return hex.EncodeToString(h.Sum(nil))[:12]
 }
 
-// rateLimit allows n posts per minute per client address and answers more
-// with the "too many requests" page.
-func (u *ui) rateLimit(n int) fiber.Handler {
-	return limiter.New(limiter.Config{
-		Max:        n,
-		Expiration: time.Minute,
-		LimitReached: func(c *fiber.Ctx) error {
-			c.Set(fiber.HeaderRetryAfter, "60")
-			return &Error{Status: http.StatusTooManyRequests, Code: CodeTooManyRequests}
-		},
-	})
-}
-
-// pageMiddleware serves errors of the HTML pages as HTML pages, and
-// handles the language switch (?lang=en sets a cookie).
+// pageMiddleware handles the language switch (?lang=en sets a cookie).
+// Errors of the pages become HTML pages in the app's error handler
+// (errorPage), like every other error on a browser route.
 func (u *ui) pageMiddleware(c *fiber.Ctx) error {
 	if q := c.Query("lang"); q == "de" || q == "en" {
 		c.Cookie(&fiber.Cookie{Name: langCookie, Value: q, Path: "/", MaxAge: 365 * 24 * 3600,
 			HTTPOnly: true, SameSite: "Lax", Secure: c.Protocol() == "https"})
 		c.Locals(langKey, lang(q))
 	}
-	err := c.Next()
-	if err == nil {
-		return nil
-	}
-	return u.errorPage(c, err)
+	return c.Next()
 }
 
-// errorPage renders err as an HTML page with the status and message of the
-// API's error shape; causes are logged, never shown.
-func (u *ui) errorPage(c *fiber.Ctx, err error) error {
-	apiErr, cause := toAPIError(err)
+// browserRoute reports whether a path belongs to the pages: everything but
+// the JSON API and the health check, so an unknown address, a refused
+// upload or a timeout on a page's path is answered with a page too.
+func browserRoute(path string) bool {
+	return path != "/healthz" && path != "/api" && !strings.HasPrefix(path, "/api/")
+}
+
+// errorPage renders an error of a browser route as an HTML page with the
+// status and code of the API's error shape (already logged by the error
+// handler; causes are never shown).
+func (u *ui) errorPage(c *fiber.Ctx, apiErr *Error) error {
 	l := pageLang(c)
-	apiErr.localize(l)
-	if cause != nil {
-		level := slog.LevelDebug
-		if apiErr.Status >= 500 {
-			level = slog.LevelError
-		}
-		u.log.LogAttrs(c.UserContext(), level, "request failed",
-			slog.String("request_id", RequestID(c)), slog.String("method", c.Method()), slog.String("path", c.Path()),
-			slog.Int("status", apiErr.Status), slog.String("code", apiErr.Code), slog.String("error", cause.Error()))
-	}
-	if apiErr.RetryAfter > 0 {
-		c.Set(fiber.HeaderRetryAfter, itoa(apiErr.RetryAfter))
-	}
 	v := &view{Lang: l, Title: text(l, "error_title"), Area: areaOf(c.Path()), Data: errorView{
 		Status: apiErr.Status, Code: apiErr.Code, Message: apiErr.Message, RequestID: RequestID(c),
-		Back: backLink(c.Path()),
+		Back: backLink(c.Path()), Limits: u.limitsView(),
 	}}
 	return u.render(c, apiErr.Status, "error", v)
 }
@@ -229,6 +207,8 @@ type errorView struct {
 	Message   string
 	RequestID string
 	Back      string
+	// Limits are stated on the page of a refused upload.
+	Limits limitsView
 }
 
 func areaOf(path string) string {

@@ -8,7 +8,6 @@ import (
 	"mime"
 	"net/http"
 	"regexp"
-	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -52,6 +51,7 @@ func (u *ui) renderForm(c *fiber.Ctx, spec formSpec, data map[string]any, errs [
 	err := spec.compiled.Render(&buf, form.RenderOptions{
 		Lang: string(pageLang(c)), Values: data, Errors: errs, Action: spec.action,
 		CSRFToken: u.csrfFor(c), FormToken: token, SubmitLabel: spec.submit, Files: files, Add: add,
+		MaxFileSize: u.MaxFileSize,
 	})
 	if err != nil {
 		return formView{}, err
@@ -111,8 +111,6 @@ func (u *ui) readFormPost(c *fiber.Ctx, spec formSpec) (*formPost, error) {
 func (u *ui) parseBody(c *fiber.Ctx) (*submission, error) {
 	sub, err := parseSubmission(c.Get(fiber.HeaderContentType), c.Body(), u.limits)
 	switch {
-	case errors.Is(err, errFileTooLarge):
-		return nil, &Error{Status: http.StatusRequestEntityTooLarge, Code: CodeBodyTooLarge, Cause: err}
 	case errors.Is(err, errUnsupportedMedia):
 		return nil, &Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type", Cause: err}
 	case err != nil:
@@ -145,23 +143,6 @@ func fileField(def *definition.Form, name string) (*definition.Field, string) {
 	return nil, ""
 }
 
-// maxSize reads a field's max_size (10MB, 500KB); 0 when not set.
-func maxSize(f *definition.Field) int64 {
-	s := f.MaxSize
-	unit := int64(1)
-	switch {
-	case strings.HasSuffix(s, "MB"):
-		unit, s = 1<<20, strings.TrimSuffix(s, "MB")
-	case strings.HasSuffix(s, "KB"):
-		unit, s = 1<<10, strings.TrimSuffix(s, "KB")
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n <= 0 {
-		return 0
-	}
-	return n * unit
-}
-
 // accepted reports whether a sniffed media type is one the field accepts
 // (image/* matches any image type).
 func accepted(f *definition.Field, media string) bool {
@@ -189,11 +170,11 @@ func (u *ui) storeUploads(c *fiber.Ctx, def *definition.Form, sub *submission, n
 			continue
 		}
 		limit := u.MaxFileSize
-		if m := maxSize(f); m > 0 && m < limit {
+		if m := form.MaxFileSize(f); m > 0 && m < limit {
 			limit = m
 		}
-		if int64(len(up.Data)) > limit {
-			errs = append(errs, form.FieldError{Field: path, Code: form.CodeFileTooLarge, Message: fileMessage(l, "file_too_large", f, up.Name)})
+		if up.TooLarge || int64(len(up.Data)) > limit {
+			errs = append(errs, form.FieldError{Field: path, Code: form.CodeFileTooLarge, Message: tooLargeMessage(l, f, up.Name, limit)})
 			continue
 		}
 		media, _, _ := mime.ParseMediaType(http.DetectContentType(up.Data))

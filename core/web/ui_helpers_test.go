@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/cookiejar"
+	"net/netip"
 	"net/url"
 	"os"
 	"regexp"
@@ -64,8 +65,11 @@ func testCatalog(t testing.TB) *definition.Catalog {
 }
 
 type uiOptions struct {
-	portalRate int
-	now        func() time.Time
+	citizenRate int
+	now         func() time.Time
+	// trustedProxies: requests from these addresses name the client in
+	// X-Forwarded-For.
+	trustedProxies []netip.Prefix
 }
 
 func newUIEnv(t testing.TB, opts ...uiOptions) *uiEnv {
@@ -74,8 +78,8 @@ func newUIEnv(t testing.TB, opts ...uiOptions) *uiEnv {
 	if len(opts) > 0 {
 		o = opts[0]
 	}
-	if o.portalRate == 0 {
-		o.portalRate = 1000
+	if o.citizenRate == 0 {
+		o.citizenRate = 1000
 	}
 	cat := testCatalog(t)
 	catalog := func() *definition.Catalog { return cat }
@@ -102,8 +106,9 @@ func newUIEnv(t testing.TB, opts ...uiOptions) *uiEnv {
 	// Errors of the app are test failures' best clue: show them.
 	appLog := slog.New(slog.NewTextHandler(tbWriter{t}, &slog.HandlerOptions{Level: logLevel()}))
 	app := web.New(web.Deps{Logger: appLog, Store: st,
-		API: &web.APIDeps{Engine: eng, Auth: authn, Catalog: catalog},
-		UI:  &web.UIDeps{Engine: eng, Auth: authn, Catalog: catalog, Store: st, PortalRate: o.portalRate, LoginRate: 1000, Now: o.now}})
+		API:         &web.APIDeps{Engine: eng, Auth: authn, Catalog: catalog},
+		UI:          &web.UIDeps{Engine: eng, Auth: authn, Catalog: catalog, Store: st, Now: o.now},
+		CitizenRate: o.citizenRate, TrustedProxies: o.trustedProxies})
 	env := &uiEnv{app: app, st: st, eng: eng, authn: authn, cat: cat}
 	env.base = serveTB(t, app)
 	return env
@@ -115,6 +120,9 @@ type browser struct {
 	t    testing.TB
 	env  *uiEnv
 	http *http.Client
+	// from, when set, is sent as X-Forwarded-For: the browser's address
+	// behind a trusted proxy.
+	from string
 }
 
 func (e *uiEnv) browser(t testing.TB) *browser {
@@ -133,6 +141,9 @@ type page struct {
 func (b *browser) do(req *http.Request) page {
 	b.t.Helper()
 	req.Header.Set("Origin", b.env.base)
+	if b.from != "" {
+		req.Header.Set("X-Forwarded-For", b.from)
+	}
 	resp, err := b.http.Do(req)
 	if err != nil {
 		b.t.Fatalf("%s %s: %v", req.Method, req.URL, err)

@@ -152,7 +152,7 @@ func countTickets(t *testing.T, env *uiEnv, process string) int {
 }
 
 func TestHoneypotAndRateLimit(t *testing.T) {
-	env := newUIEnv(t, uiOptions{portalRate: 3})
+	env := newUIEnv(t, uiOptions{citizenRate: 3})
 	b := env.browser(t)
 	form := citizenForm(t, b)
 	form.Set("_website", "https://spam.example")
@@ -187,7 +187,7 @@ func TestUploadChecks(t *testing.T) {
 		msg  string
 	}{
 		{"text claiming to be a PNG", filePart{"photo", "foto.png", []byte("das ist kein Bild, nur Text")}, "nicht erlaubten Typ"},
-		{"PNG larger than max_size", filePart{"photo", "gross.png", bigPNG}, "größer als 2MB"},
+		{"PNG larger than max_size", filePart{"photo", "gross.png", bigPNG}, "größer als 2 MB"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

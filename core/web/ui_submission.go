@@ -31,6 +31,10 @@ type upload struct {
 	Field string // the control's name, e.g. photo or spots[0][photo]
 	Name  string // the file name the browser gave, without any path
 	Data  []byte
+	// TooLarge marks a file over MaxFileSize: its content was read past
+	// and dropped, so the form can say so at the field and keep the rest
+	// of the post.
+	TooLarge bool
 }
 
 // submission is a decoded browser post: its text values by name, and the
@@ -50,7 +54,6 @@ func (s *submission) first(name string) string {
 var (
 	errTooManyValues    = errors.New("too many form values")
 	errValueTooLarge    = errors.New("form value too large")
-	errFileTooLarge     = errors.New("uploaded file too large")
 	errUnsupportedMedia = errors.New("unsupported content type")
 	errBadEncoding      = errors.New("form values are not valid UTF-8")
 )
@@ -147,15 +150,17 @@ func (s *submission) readMultipart(r *multipart.Reader, lim submissionLimits) er
 			continue
 		}
 		data, err := io.ReadAll(io.LimitReader(part, lim.MaxFileSize+1))
+		tooLarge := int64(len(data)) > lim.MaxFileSize
+		if err == nil && tooLarge {
+			data = nil
+			_, err = io.Copy(io.Discard, part)
+		}
 		part.Close()
 		if err != nil {
 			return fmt.Errorf("parse multipart form: %w", err)
 		}
-		if fileName == "" && len(data) == 0 {
+		if fileName == "" && len(data) == 0 && !tooLarge {
 			continue // an empty file input
-		}
-		if int64(len(data)) > lim.MaxFileSize {
-			return errFileTooLarge
 		}
 		if len(s.Files) >= lim.MaxFiles {
 			return errTooManyValues
@@ -163,7 +168,7 @@ func (s *submission) readMultipart(r *multipart.Reader, lim submissionLimits) er
 		if !utf8.ValidString(name) {
 			return errBadEncoding
 		}
-		s.Files = append(s.Files, upload{Field: name, Name: cleanFileName(fileName), Data: data})
+		s.Files = append(s.Files, upload{Field: name, Name: cleanFileName(fileName), Data: data, TooLarge: tooLarge})
 	}
 }
 

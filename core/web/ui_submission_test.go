@@ -70,9 +70,15 @@ func TestParseSubmission(t *testing.T) {
 			}
 		})
 	}
+	// A file over the limit is kept as a mark without its content, with
+	// every other value of the post, so the form can say so at the field.
 	big := submissionLimits{MaxValues: 10, MaxValueSize: 100, MaxFiles: 1, MaxFileSize: 4}
-	if _, err := parseSubmission(ct, body, big); !errors.Is(err, errFileTooLarge) {
-		t.Errorf("a file over the limit: %v", err)
+	sub, err := parseSubmission(ct, body, big)
+	if err != nil {
+		t.Fatalf("a file over the limit: %v", err)
+	}
+	if len(sub.Files) != 1 || !sub.Files[0].TooLarge || sub.Files[0].Data != nil || len(sub.Values) == 0 {
+		t.Errorf("a file over the limit: %+v", sub)
 	}
 }
 

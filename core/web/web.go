@@ -7,21 +7,13 @@ package web
 import (
 	"fmt"
 	"log/slog"
-	"time"
+	"net/netip"
 
 	"github.com/gofiber/fiber/v2"
 )
 
 // DefaultBodyLimit is the request body limit used when Deps.BodyLimit is zero.
 const DefaultBodyLimit = 4 << 20
-
-// Connection timeouts. Reads are generous because form submissions may carry
-// uploads over slow links; idle keep-alive connections are closed after a while
-// so a crowd of silent clients cannot pin the server.
-const (
-	readTimeout = 60 * time.Second
-	idleTimeout = 120 * time.Second
-)
 
 // Deps carries everything the web layer needs from the rest of vorgang.
 // The zero value of each optional field has a documented default.
@@ -42,6 +34,22 @@ type Deps struct {
 	// are answered with 413 body_too_large. Default: DefaultBodyLimit.
 	BodyLimit int
 
+	// Timeouts bound how long a client may take; zero fields get the
+	// defaults of DefaultTimeouts.
+	Timeouts Timeouts
+
+	// CitizenRate is the number of posts one client address may make per
+	// minute without an account: portal submissions and replies, and
+	// anonymous creates through the API, counted together. Default:
+	// DefaultCitizenRate.
+	CitizenRate int
+
+	// TrustedProxies are the reverse proxies in front of vorgang: for a
+	// request from one of them, the client's address is taken from
+	// X-Forwarded-For (login throttling and rate limits count per client
+	// address). Default: none; the peer's address is the client's.
+	TrustedProxies []netip.Prefix
+
 	// API serves /api/v1 when set.
 	API *APIDeps
 
@@ -54,6 +62,10 @@ type Deps struct {
 func (d Deps) withDefaults() Deps {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
+	}
+	d.Timeouts = d.Timeouts.withDefaults()
+	if d.CitizenRate <= 0 {
+		d.CitizenRate = DefaultCitizenRate
 	}
 	if d.BodyLimit <= 0 {
 		d.BodyLimit = DefaultBodyLimit
@@ -71,13 +83,23 @@ func (d Deps) withDefaults() Deps {
 func New(deps Deps) *fiber.App {
 	deps = deps.withDefaults()
 
+	var pages *ui
+	if deps.UI != nil {
+		var err error
+		if pages, err = newUI(*deps.UI, deps.Logger); err != nil {
+			panic(fmt.Sprintf("web: %v", err))
+		}
+		pages.bodyLimit = int64(deps.BodyLimit)
+	}
 	app := fiber.New(fiber.Config{
 		DisableStartupMessage: true,
 		BodyLimit:             deps.BodyLimit,
-		ReadTimeout:           readTimeout,
-		IdleTimeout:           idleTimeout,
-		ErrorHandler:          errorHandler(deps.Logger),
+		ReadTimeout:           deps.Timeouts.Header,
+		WriteTimeout:          deps.Timeouts.Write,
+		IdleTimeout:           deps.Timeouts.Idle,
+		ErrorHandler:          errorHandler(deps.Logger, pages),
 	})
+	app.Server().HeaderReceived = deps.Timeouts.forBody
 
 	// Order matters: the request id exists before anything logs, the request
 	// log sees the final status because it settles errors itself, and the
@@ -86,15 +108,19 @@ func New(deps Deps) *fiber.App {
 	app.Use(requestLogMiddleware(deps.Logger))
 	app.Use(recoverMiddleware())
 	app.Use(securityHeaders)
+	app.Use(refuseContentEncoding)
 
 	h := &healthHandler{store: deps.Store, catalog: deps.Catalog, logger: deps.Logger}
 	app.Get("/healthz", h.serve)
 	app.Get("/readyz", h.ready)
+	cl := clients{trusted: deps.TrustedProxies}
+	citizens := citizenLimit(deps.CitizenRate, cl)
 	if deps.API != nil {
-		registerAPI(app, *deps.API)
+		registerAPI(app, *deps.API, cl, citizens)
 	}
-	if deps.UI != nil {
-		if err := registerUI(app, *deps.UI, deps.Logger); err != nil {
+	if pages != nil {
+		pages.clients, pages.citizenLimit = cl, citizens
+		if err := pages.register(app); err != nil {
 			panic(fmt.Sprintf("web: %v", err))
 		}
 	}

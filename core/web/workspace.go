@@ -2,12 +2,12 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -57,12 +57,12 @@ func (u *ui) loginSubmit(c *fiber.Ctx) error {
 	}
 	l := pageLang(c)
 	name := sub.first("name")
-	s, err := u.Auth.Login(c.UserContext(), name, sub.first("password"))
-	var locked *auth.LockedError
+	s, err := u.Auth.Login(c.UserContext(), name, sub.first("password"), u.clients.key(c))
 	switch {
-	case errors.As(err, &locked):
-		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(time.Until(locked.Until).Seconds())+1))
-		return u.showLogin(c, http.StatusTooManyRequests, name, text(l, "login_locked"))
+	case errors.Is(err, auth.ErrThrottled):
+		wait := throttled(err).RetryAfter
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(wait))
+		return u.showLogin(c, http.StatusTooManyRequests, name, fmt.Sprintf(text(l, "login_throttled"), wait))
 	case errors.Is(err, auth.ErrUserDisabled), errors.Is(err, auth.ErrInvalidCredentials):
 		return u.showLogin(c, http.StatusUnauthorized, name, text(l, "login_failed"))
 	case err != nil:
@@ -264,7 +264,7 @@ func (u *ui) staffForm(c *fiber.Ctx) error {
 		return err
 	}
 	token := u.sign.formToken(spec.scope, u.Now().Add(u.FormTTL))
-	return u.showForm(c, http.StatusOK, p, spec, nil, nil, "", token, nil, false)
+	return u.showForm(c, http.StatusOK, p, spec, nil, nil, "", token, nil, nil)
 }
 
 func (u *ui) staffSubmit(c *fiber.Ctx) error {
@@ -281,7 +281,7 @@ func (u *ui) staffSubmit(c *fiber.Ctx) error {
 		return err
 	}
 	if t == nil {
-		return u.showForm(c, status, p, spec, post.data, post.errs, post.add, post.token, post.files, false)
+		return u.showForm(c, status, p, spec, post.data, post.errs, post.add, post.token, post.files, nil)
 	}
 	return seeOther(c, "/app/tickets/"+url.PathEscape(t.Number)+"?notice=created")
 }

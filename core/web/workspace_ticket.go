@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -51,6 +52,9 @@ type ticketView struct {
 	// was refused.
 	Assignee  string
 	AssignErr string
+	// FileSize and MaxFileSize state the limit of a comment's file.
+	FileSize    string
+	MaxFileSize int64
 }
 
 type transitionLink struct {
@@ -111,6 +115,7 @@ func (u *ui) showTicketWith(c *fiber.Ctx, status int, notice string, adjust func
 		CanInternal: actor.HasPermission("ticket.comment_internal"),
 		CanAssign:   actor.HasPermission("ticket.assign"),
 		CanTake:     t.Assignee != actor.User && (actor.HasPermission("ticket.assign") || t.Assignee == "" && actor.InTeam(t.Team) && actor.HasPermission("ticket.work")),
+		FileSize:    form.ByteSize(u.MaxFileSize), MaxFileSize: u.MaxFileSize,
 	}
 	if p != nil {
 		d.Process = p.Title
@@ -149,6 +154,9 @@ func (u *ui) timelineItem(cat *definition.Catalog, p *definition.Process, h stor
 	case engine.EntryTransition:
 		it.From, it.To, it.Text = stateTitle(p, str("from"), false), stateTitle(p, str("to"), false), str("comment")
 		_, it.Withdrawn = data[engine.ApprovalWithdrawnKey]
+		// A comment kept among staff is marked like an internal comment.
+		it.Internal, _ = data["comment_internal"].(bool)
+		it.Internal = it.Internal && it.Text != ""
 		if p != nil {
 			if tr := p.Transition(str("transition")); tr != nil && !tr.Form.IsZero() {
 				if f := cat.Form(tr.Form.Value); f != nil {
@@ -194,11 +202,19 @@ type transitionView struct {
 	CommErr string
 	// CanInternal offers to keep the comment among staff.
 	CanInternal bool
-	Back        string
-	Errors      []form.FieldError
-	Summary     bool
-	Version     int64
-	Submit      definition.Label
+	// ForRequester: the comment is the message to the requester, who is
+	// told of the step (engine.CommentForRequester); it cannot be internal.
+	// TellsRequester: the requester is told of the step; an internal
+	// comment is left out of what they see.
+	ForRequester   bool
+	TellsRequester bool
+	// CommDescribedBy are the ids describing the comment field.
+	CommDescribedBy string
+	Back            string
+	Errors          []form.FieldError
+	Summary         bool
+	Version         int64
+	Submit          definition.Label
 }
 
 // runnable returns the ticket and the transition when actor may run it now.
@@ -261,6 +277,10 @@ func (u *ui) showTransition(c *fiber.Ctx, status int, t *store.Ticket, p *defini
 		Action: spec.action, Token: token, Comment: comment, AskComm: tr.Comment == "required" || tr.Comment == "optional",
 		CommReq: tr.Comment == "required", Back: "/app/tickets/" + url.PathEscape(t.Number), Version: version, Submit: transitionTitle(tr),
 		CanInternal: uiPrincipal(c).HasPermission("ticket.comment_internal")}
+	if cat := u.Catalog(); p != nil {
+		d.ForRequester, d.TellsRequester = engine.CommentForRequester(cat, p, tr), engine.TellsRequester(cat, p, tr)
+		d.CanInternal = d.CanInternal && !d.ForRequester
+	}
 	var formErrs []form.FieldError
 	for _, e := range errs {
 		if e.Field == "comment" {
@@ -280,6 +300,14 @@ func (u *ui) showTransition(c *fiber.Ctx, status int, t *store.Ticket, p *defini
 		d.Errors = formErrs
 	}
 	d.Summary = d.CommErr != "" && spec.compiled == nil
+	var describedBy []string
+	if d.ForRequester {
+		describedBy = append(describedBy, "transition-comment-help")
+	}
+	if d.CommErr != "" {
+		describedBy = append(describedBy, "transition-comment-error")
+	}
+	d.CommDescribedBy = strings.Join(describedBy, " ")
 	title := transitionTitle(tr).In(string(l)) + ": " + t.Number
 	return u.render(c, status, "transition", &view{Lang: l, Title: title, Area: "app", Nav: "inbox", HasErrors: len(errs) > 0, Data: d})
 }

@@ -5,7 +5,10 @@
      semantics as the server (core/form EvalCondition; both are tested
      against core/form/testdata/conditions.json);
    - adds and removes entries of repeating groups without a round trip;
-   - shows forms with layout: steps one section at a time.
+   - shows forms with layout: steps one section at a time;
+   - refuses a chosen file over its field's limit (data-max-size,
+     data-max-files) at once, so a post is never refused as too large
+     after the person typed everything.
    The server checks every submission again; nothing here is trusted. */
 (function () {
   "use strict";
@@ -505,11 +508,74 @@
     });
   }
 
+  var FILE_TEXTS = {
+    de: { size: "Die Datei %s ist größer als %l und wurde nicht übernommen. Bitte wählen Sie eine kleinere Datei.",
+          count: "Bitte wählen Sie höchstens %l Dateien; die Auswahl wurde nicht übernommen.", prefix: "Fehler:" },
+    en: { size: "The file %s is larger than %l and was not taken. Please choose a smaller file.",
+          count: "Please choose at most %l files; the choice was not taken.", prefix: "Error:" }
+  };
+
+  function byteSize(n) {
+    var mb = 1024 * 1024;
+    if (n >= mb) {
+      return (n % mb === 0 ? String(n / mb) : (n / mb).toFixed(1)) + " MB";
+    }
+    return Math.floor(n / 1024) + " KB";
+  }
+
+  // checkFiles clears a file input whose choice breaks its limits and says
+  // why at the field, like the server's errors (linked by
+  // aria-describedby); a valid choice removes the message again.
+  function checkFiles(input) {
+    var lang = (document.documentElement.lang || "de").slice(0, 2);
+    var texts = FILE_TEXTS[lang] || FILE_TEXTS.de;
+    var maxSize = parseInt(input.getAttribute("data-max-size"), 10);
+    var maxFiles = parseInt(input.getAttribute("data-max-files"), 10);
+    var msg = "";
+    var files = Array.prototype.slice.call(input.files || []);
+    if (maxFiles > 0 && files.length > maxFiles) {
+      msg = texts.count.replace("%l", String(maxFiles));
+    }
+    files.forEach(function (f) {
+      if (!msg && maxSize > 0 && f.size > maxSize) {
+        msg = texts.size.replace("%s", f.name).replace("%l", byteSize(maxSize));
+      }
+    });
+    var id = input.id + "-choice-error";
+    var el = document.getElementById(id);
+    var described = (input.getAttribute("aria-describedby") || "").split(" ").filter(function (x) { return x && x !== id; });
+    if (!msg) {
+      if (el) { el.remove(); }
+      input.setAttribute("aria-describedby", described.join(" "));
+      if (!input.closest(".vg-field-error")) { input.removeAttribute("aria-invalid"); }
+      return;
+    }
+    input.value = "";
+    if (!el) {
+      el = document.createElement("p");
+      el.className = "vg-error";
+      el.id = id;
+      el.setAttribute("role", "alert");
+      input.parentNode.insertBefore(el, input);
+    }
+    el.textContent = "";
+    var strong = document.createElement("strong");
+    strong.textContent = texts.prefix;
+    el.appendChild(strong);
+    el.appendChild(document.createTextNode(" " + msg));
+    described.unshift(id);
+    input.setAttribute("aria-describedby", described.join(" "));
+    input.setAttribute("aria-invalid", "true");
+  }
+
   window.vorgang = { evalCondition: evalCondition, collectData: collectData };
 
   function start() {
     document.querySelectorAll("form.vg-form").forEach(enhance);
     document.querySelectorAll("[data-layout=steps]").forEach(setupSteps);
+    document.querySelectorAll("input[type=file][data-max-size], input[type=file][data-max-files]").forEach(function (input) {
+      input.addEventListener("change", function () { checkFiles(input); });
+    });
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);

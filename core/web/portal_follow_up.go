@@ -1,0 +1,135 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+
+	"github.com/gofiber/fiber/v2"
+
+	"vorgang/core/definition"
+	"vorgang/core/engine"
+)
+
+// Follow-ups on the portal: a process with follow_up (the survey of a
+// closed request) is offered on the status page behind the request's
+// tracking link, and made there once. The tracking token is the only key,
+// as for the status page: an unknown token is "not found", and nothing
+// tells whether any other request exists.
+
+// followUpLink is a follow-up on the status page.
+type followUpLink struct {
+	Title definition.Label
+	URL   string
+	Done  bool
+}
+
+// followUp returns the follow-up process of the page's address and the
+// request's number, if the request offers it now; a follow-up made
+// already is 409 already_done.
+func (u *ui) followUp(c *fiber.Ctx) (*definition.Process, string, error) {
+	token, id := c.Params("token"), c.Params("process")
+	pv, err := u.Engine.Tracked(c.UserContext(), token)
+	if err != nil {
+		return nil, "", engineFailure(err)
+	}
+	offers, err := u.Engine.FollowUps(c.UserContext(), token)
+	if err != nil {
+		return nil, "", engineFailure(err)
+	}
+	for _, o := range offers {
+		if o.Process.ID.Value != id {
+			continue
+		}
+		if o.Done {
+			return nil, "", &Error{Status: http.StatusConflict, Code: CodeAlreadyDone}
+		}
+		return o.Process, pv.Ticket.Number, nil
+	}
+	if p := u.Catalog().Process(id); p != nil && p.FollowUp != nil && p.FollowUp.Of.Value == pv.Ticket.Process {
+		return nil, "", &Error{Status: http.StatusConflict, Code: CodeNotAllowedNow, Cause: engine.ErrNotAllowedNow}
+	}
+	return nil, "", &Error{Status: http.StatusNotFound, Code: CodeNotFound}
+}
+
+func (u *ui) followUpSpec(c *fiber.Ctx, p *definition.Process) (formSpec, *backTo, error) {
+	compiled, err := u.Engine.Form(u.Catalog(), p.Form.Value)
+	if err != nil {
+		return formSpec{}, nil, err
+	}
+	token := c.Params("token")
+	track := "/portal/track/" + token
+	l := pageLang(c)
+	return formSpec{compiled: compiled, scope: "follow-up:" + p.ID.Value + "|" + token + "|" + u.binding(c, true),
+			action: track + "/follow-up/" + url.PathEscape(p.ID.Value), submit: text(l, "portal_submit")},
+		&backTo{URL: track, Label: text(l, "back_to_request")}, nil
+}
+
+// withReference shows the request's number in the follow-up's read-only
+// reference field.
+func withReference(p *definition.Process, data map[string]any, number string) map[string]any {
+	out := map[string]any{}
+	for k, v := range data {
+		out[k] = v
+	}
+	out[p.FollowUp.Reference.Value] = number
+	return out
+}
+
+func (u *ui) followUpForm(c *fiber.Ctx) error {
+	p, number, err := u.followUp(c)
+	if err != nil {
+		return err
+	}
+	spec, back, err := u.followUpSpec(c, p)
+	if err != nil {
+		return err
+	}
+	token := u.sign.formToken(spec.scope, u.Now().Add(u.FormTTL))
+	return u.showForm(c, http.StatusOK, p, spec, withReference(p, nil, number), nil, "", token, nil, back)
+}
+
+func (u *ui) followUpSubmit(c *fiber.Ctx) error {
+	p, number, err := u.followUp(c)
+	track := "/portal/track/" + c.Params("token")
+	if apiErr := (*Error)(nil); errors.As(err, &apiErr) && apiErr.Code == CodeAlreadyDone {
+		// A second post (a double click, or a second try): the first
+		// one counts.
+		return seeOther(c, track+"?sent=follow-up-before")
+	}
+	if err != nil {
+		return err
+	}
+	spec, back, err := u.followUpSpec(c, p)
+	if err != nil {
+		return err
+	}
+	post, err := u.readPortalPost(c, spec)
+	if err != nil {
+		return err
+	}
+	l := string(pageLang(c))
+	show := func(status int) error {
+		return u.showForm(c, status, p, spec, withReference(p, post.data, number), post.errs, post.add, post.token, post.files, back)
+	}
+	if !post.save {
+		return show(http.StatusOK)
+	}
+	if len(post.errs) > 0 {
+		_, verrs := spec.compiled.Validate(post.data, l)
+		post.errs = mergeErrors(post.errs, verrs)
+		return show(http.StatusUnprocessableEntity)
+	}
+	_, err = u.Engine.FollowUp(c.UserContext(), c.Params("token"), p.ID.Value, post.data, l)
+	var verr *engine.ValidationError
+	switch {
+	case errors.As(err, &verr):
+		post.errs = verr.Fields
+		return show(http.StatusUnprocessableEntity)
+	case errors.Is(err, engine.ErrAlreadyDone):
+		return seeOther(c, track+"?sent=follow-up-before")
+	case err != nil:
+		return engineFailure(err)
+	}
+	return seeOther(c, track+"?sent=follow-up#follow-ups-title")
+}
