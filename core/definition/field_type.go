@@ -3,7 +3,7 @@ package definition
 import "strings"
 
 // FieldType is the type of a form field. The types are the enum of a
-// field's `type` in schemas/common.schema.json; FieldTypes lists them.
+// field's `type` in schemas/common.schema.json.
 // What a form does with each type (its JSON Schema, how a value is read,
 // checked, rendered and shown) is the kind table of core/form.
 type FieldType string
@@ -104,15 +104,6 @@ var typedKeys = []struct {
 	{keyPattern, "pattern", func(f *Field) bool { return !f.Pattern.IsZero() }},
 	{keyRange, "min/max/step", func(f *Field) bool { return f.Min != nil || f.Max != nil || f.Step != nil }},
 	{keyFiles, "accept/max_size", func(f *Field) bool { return len(f.Accept) > 0 || f.MaxSize != "" }},
-}
-
-// FieldTypes returns every field type in the order of the schema's enum.
-func FieldTypes() []FieldType {
-	out := make([]FieldType, len(fieldRules))
-	for i, r := range fieldRules {
-		out[i] = r.typ
-	}
-	return out
 }
 
 // Known reports whether t is a field type.

@@ -43,8 +43,15 @@ func showDate(_ *definition.Field, v any, lang string) string {
 // showOptions writes the labels of the chosen options: "IT, Büro".
 func showOptions(d *definition.Field, v any, lang string) string {
 	var parts []string
-	for _, x := range listOf(v) {
-		parts = append(parts, optionLabel(d, x, lang))
+	switch list := v.(type) {
+	case []any:
+		for _, x := range list {
+			parts = append(parts, optionLabel(d, x, lang))
+		}
+	case []string:
+		for _, x := range list {
+			parts = append(parts, optionLabel(d, x, lang))
+		}
 	}
 	if len(parts) == 0 {
 		parts = append(parts, optionLabel(d, v, lang))
@@ -74,26 +81,4 @@ func showYesNo(_ *definition.Field, v any, lang string) string {
 		return "No"
 	}
 	return "Nein"
-}
-
-// listOf returns the elements of a list as stored data has them, nil for
-// anything else.
-func listOf(v any) []any {
-	switch x := v.(type) {
-	case []any:
-		return x
-	case []string:
-		out := make([]any, len(x))
-		for i, s := range x {
-			out[i] = s
-		}
-		return out
-	case []map[string]any:
-		out := make([]any, len(x))
-		for i, m := range x {
-			out[i] = m
-		}
-		return out
-	}
-	return nil
 }
