@@ -13,6 +13,7 @@ import (
 // type is one entry there (plus its name in the schema's enum, its rule in
 // core/definition and a line in the docs).
 type Kind struct {
+	// shape is one value, a list of values or a list of group entries.
 	shape shape
 
 	// norm normalises one submitted text — the value, or one element of a
