@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"vorgang/core/definition"
+	"vorgang/core/form"
 )
 
 // CSV conventions, shared by import and export (docs/assets.md):
@@ -27,6 +28,7 @@ const (
 type column struct {
 	name     string
 	field    *definition.Field         // a data field, or nil
+	cell     form.Cell                 // how the field's value sits in a cell
 	relation *definition.AssetRelation // a relation, or nil
 }
 
@@ -35,10 +37,11 @@ func csvColumns(c *definition.AssetClass) []column {
 	cols := []column{{name: ColumnNumber}, {name: ColumnName}, {name: ColumnStatus}}
 	for i := range c.Fields {
 		f := &c.Fields[i]
-		if f.Type == "group" || f.Type == "file" {
+		cell := form.KindOf(f.Type).Cell()
+		if cell == form.CellNone {
 			continue
 		}
-		cols = append(cols, column{name: f.ID.Value, field: f})
+		cols = append(cols, column{name: f.ID.Value, field: f, cell: cell})
 	}
 	for i := range c.Relations {
 		cols = append(cols, column{name: c.Relations[i].ID.Value, relation: &c.Relations[i]})

@@ -262,7 +262,7 @@ func (s *Service) planImport(ctx context.Context, cat *definition.Catalog, c *de
 				}
 			case col.relation != nil:
 				in.Relations[col.name] = splitList(cell)
-			case col.field.Type == "checkbox":
+			case col.cell == form.CellBool:
 				v, ok := parseBool(cell)
 				if !ok {
 					rowErr(p.line, col.name, CodeNotABoolean)
@@ -272,7 +272,7 @@ func (s *Service) planImport(ctx context.Context, cat *definition.Catalog, c *de
 				checkVals[col.name] = v
 			case cell == "":
 				empty = append(empty, col.name)
-			case col.field.Type == "multiselect":
+			case col.cell == form.CellList:
 				values[col.name] = splitList(cell)
 			default:
 				values[col.name] = []string{cell}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"vorgang/core/definition"
 	"vorgang/core/form"
 )
 
@@ -21,7 +22,7 @@ func (r refChecker) CheckRefs(ctx context.Context, ref form.Ref, ids []string) (
 	class := ""
 	var filter map[string]any
 	switch {
-	case f.Type == "asset":
+	case f.Type == definition.FieldAsset:
 		class = f.AssetClass.Value
 	case f.Lookup != nil && f.Lookup.Source == "assets":
 		class, filter = f.Lookup.AssetClass.Value, f.Lookup.Filter

@@ -6,9 +6,6 @@ import (
 	"strings"
 )
 
-// fieldTypesWithOptions may list options or a lookup.
-var fieldTypesWithOptions = map[string]bool{"select": true, "multiselect": true}
-
 func (b *builder) checkForm(f *Form, r reporter) {
 	if len(f.Fields) == 0 && len(f.Sections) == 0 {
 		r.errorf(f.ID.Pos, "empty_form", "form '%s' needs 'fields' or 'sections'", f.ID.Value)
@@ -45,16 +42,24 @@ func (b *builder) checkFields(list []Field, fields fieldSet, r reporter, inGroup
 
 func (b *builder) checkField(f *Field, fields fieldSet, r reporter, inGroup bool) {
 	id := f.ID.Value
-	misplaced := func(key, types string) {
-		r.errorf(f.ID.Pos, "field_option", "field '%s': '%s' only applies to %s fields, not %s", id, key, types, f.Type)
-	}
-	if fieldTypesWithOptions[f.Type] {
-		switch {
-		case len(f.Options) == 0 && f.Lookup == nil:
-			r.errorf(f.ID.Pos, "field_option", "field '%s': a %s field needs 'options' or 'lookup'", id, f.Type)
-		case len(f.Options) > 0 && f.Lookup != nil:
-			r.errorf(f.ID.Pos, "field_option", "field '%s': use either 'options' or 'lookup', not both", id)
+	rule := f.Type.rule()
+	var given fieldKey
+	for _, k := range typedKeys {
+		if !k.set(f) {
+			continue
 		}
+		given |= k.key
+		if !rule.has(k.key) {
+			r.errorf(f.ID.Pos, "field_option", "field '%s': '%s' only applies to %s fields, not %s", id, k.name, typesWith(k.key), f.Type)
+		}
+	}
+	switch needs := given & rule.needs; {
+	case rule.needs != 0 && needs == 0:
+		r.errorf(f.ID.Pos, "field_option", "field '%s': a %s field needs %s", id, f.Type, keyNames(rule.needs))
+	case needs&(needs-1) != 0:
+		r.errorf(f.ID.Pos, "field_option", "field '%s': use either %s, not both", id, keyNames(needs))
+	}
+	if rule.has(keyOptions) {
 		values := map[string]bool{}
 		for _, o := range f.Options {
 			v := strings.ToLower(strings.TrimSpace(toString(o.Value)))
@@ -63,40 +68,18 @@ func (b *builder) checkField(f *Field, fields fieldSet, r reporter, inGroup bool
 			}
 			values[v] = true
 		}
-	} else {
-		if len(f.Options) > 0 {
-			misplaced("options", "select and multiselect")
-		}
-		if f.Lookup != nil {
-			misplaced("lookup", "select and multiselect")
-		}
 	}
 	if l := f.Lookup; l != nil {
 		b.ref(r, "AssetClass", l.AssetClass)
 		b.ref(r, "Process", l.Process)
 	}
-	switch f.Type {
-	case "group":
+	if rule.has(keyFields) {
 		if inGroup {
 			r.errorf(f.ID.Pos, "nested_group", "field '%s': groups cannot be nested", id)
 		}
-		if len(f.Fields) == 0 {
-			r.errorf(f.ID.Pos, "field_option", "field '%s': a group needs 'fields'", id)
-		}
 		b.checkFields(f.Fields, fields, r, true)
-	case "computed":
-		if f.Compute == nil {
-			r.errorf(f.ID.Pos, "field_option", "field '%s': a computed field needs 'compute'", id)
-		}
-	default:
-		if len(f.Fields) > 0 {
-			misplaced("fields", "group")
-		}
 	}
 	if f.Compute != nil {
-		if f.Type != "computed" {
-			misplaced("compute", "computed")
-		}
 		for _, path := range append([]Ref{f.Compute.Sum}, f.Compute.SumProduct...) {
 			if path.IsZero() {
 				continue
@@ -105,52 +88,34 @@ func (b *builder) checkField(f *Field, fields fieldSet, r reporter, inGroup bool
 			switch {
 			case target == nil:
 				r.errorf(path.Pos, "unknown_field", "field '%s': unknown field '%s'%s", id, path.Value, suggest(path.Value, fields.names()))
-			case target.Type != "number" && target.Type != "computed":
+			case !target.Type.Number():
 				r.errorf(path.Pos, "field_type", "field '%s': '%s' must be a number field, not %s", id, path.Value, target.Type)
 			}
 		}
 		b.script(r, f.Compute.Script)
 	}
-	if f.Type == "asset" {
+	if rule.has(keyAssetClass) {
 		b.ref(r, "AssetClass", f.AssetClass)
-	} else if !f.AssetClass.IsZero() {
-		misplaced("asset_class", "asset")
 	}
-	if f.Type == "user" {
+	if rule.has(keyRole) {
 		b.ref(r, "Role", f.Role)
+	}
+	if rule.has(keyTeam) {
 		b.ref(r, "Team", f.Team)
-	} else {
-		if !f.Role.IsZero() {
-			misplaced("role", "user")
-		}
-		if !f.Team.IsZero() {
-			misplaced("team", "user")
-		}
 	}
-	if (f.MinDate != "" || f.MaxDate != "") && f.Type != "date" && f.Type != "datetime" {
-		misplaced("min_date/max_date", "date and datetime")
-	}
-	if !f.Pattern.IsZero() {
-		if !textual(f.Type) {
-			misplaced("pattern", "text-like")
-		} else if _, err := regexp.Compile(f.Pattern.Value); err != nil {
+	if rule.has(keyPattern) && !f.Pattern.IsZero() {
+		if _, err := regexp.Compile(f.Pattern.Value); err != nil {
 			r.errorf(f.Pattern.Pos, "bad_pattern", "field '%s': invalid pattern: %v", id, strings.TrimPrefix(err.Error(), "error parsing regexp: "))
 		}
 	}
 	if f.Min != nil && f.Max != nil && *f.Min > *f.Max {
 		r.errorf(f.ID.Pos, "bad_range", "field '%s': min %v is greater than max %v", id, *f.Min, *f.Max)
 	}
-	if (f.Min != nil || f.Max != nil || f.Step != nil) && f.Type != "number" {
-		misplaced("min/max/step", "number")
-	}
 	if f.MinLength != nil && f.MaxLength != nil && *f.MinLength > *f.MaxLength {
 		r.errorf(f.ID.Pos, "bad_range", "field '%s': min_length %d is greater than max_length %d", id, *f.MinLength, *f.MaxLength)
 	}
 	if f.MinItems != nil && f.MaxItems != nil && *f.MinItems > *f.MaxItems {
 		r.errorf(f.ID.Pos, "bad_range", "field '%s': min_items %d is greater than max_items %d", id, *f.MinItems, *f.MaxItems)
-	}
-	if (len(f.Accept) > 0 || f.MaxSize != "") && f.Type != "file" {
-		misplaced("accept/max_size", "file")
 	}
 	if f.Required && f.RequiredIf != nil {
 		r.errorf(f.ID.Pos, "field_option", "field '%s': 'required' and 'required_if' contradict each other", id)
@@ -162,14 +127,6 @@ func (b *builder) checkField(f *Field, fields fieldSet, r reporter, inGroup bool
 			r.errorf(c.Field.Pos, "condition", "field '%s' cannot depend on itself", id)
 		}
 	}
-}
-
-func textual(fieldType string) bool {
-	switch fieldType {
-	case "text", "textarea", "email", "phone":
-		return true
-	}
-	return false
 }
 
 func toString(v any) string {

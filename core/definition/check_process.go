@@ -128,7 +128,7 @@ func (b *builder) checkApproval(p *Process, t *Transition, data fieldSet, r repo
 	if !a.AmountField.IsZero() && data != nil {
 		if f := data[a.AmountField.Value]; f == nil {
 			r.errorf(a.AmountField.Pos, "unknown_field", "unknown field '%s'%s", a.AmountField.Value, suggest(a.AmountField.Value, data.names()))
-		} else if f.Type != "number" && f.Type != "computed" {
+		} else if !f.Type.Number() {
 			r.errorf(a.AmountField.Pos, "field_type", "amount field '%s' must be a number or computed field, not %s", a.AmountField.Value, f.Type)
 		}
 	}
@@ -213,7 +213,7 @@ func (b *builder) checkPriorityMatrix(p *Process, r reporter) {
 		switch {
 		case f == nil:
 			r.errorf(axis.Pos, "unknown_field", "priority matrix: form '%s' has no field '%s'", form.ID.Value, axis.Value)
-		case f.Type != "select":
+		case f.Type != FieldSelect:
 			r.errorf(axis.Pos, "field_type", "priority matrix: field '%s' must be a select field, not %s", axis.Value, f.Type)
 		case f.Lookup == nil:
 			for _, o := range f.Options {

@@ -21,7 +21,7 @@ type Section struct {
 // Field is one form field.
 type Field struct {
 	ID             Ref        `yaml:"id"`
-	Type           string     `yaml:"type"`
+	Type           FieldType  `yaml:"type"`
 	Label          Label      `yaml:"label"`
 	Help           Label      `yaml:"help"`
 	Placeholder    Label      `yaml:"placeholder"`

@@ -26,7 +26,7 @@ type AssetLinker interface {
 func assetLinks(f *definition.Form, data map[string]any) []store.Link {
 	var out []store.Link
 	for _, fl := range f.AllFields() {
-		if id, ok := data[fl.ID.Value].(string); ok && fl.Type == "asset" && id != "" {
+		if id, ok := data[fl.ID.Value].(string); ok && fl.Type == definition.FieldAsset && id != "" {
 			out = append(out, store.Link{Kind: LinkAsset, Target: id})
 		}
 	}

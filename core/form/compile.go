@@ -108,6 +108,7 @@ type section struct {
 // field is a form field with what compiling found out about it.
 type field struct {
 	def     *definition.Field
+	kind    *Kind // nil only while Compile reports an unknown type
 	id      string
 	path    string // "price" or "items.price"
 	group   *field // the repeating group of a sub-field
@@ -196,21 +197,18 @@ func (c *Compiled) newField(def *definition.Field, group *field, s *section) (*f
 	c.byPath[f.path] = f
 	c.order[f.path] = len(c.order)
 	var errs []error
-	switch def.Type {
-	case "text", "textarea", "number", "date", "datetime", "select", "multiselect",
-		"checkbox", "email", "phone", "file", "user", "asset", "computed":
-	case "group":
-		if group != nil {
-			errs = append(errs, fmt.Errorf("field %s: groups cannot be nested", f.path))
-			break
-		}
+	f.kind = kinds[def.Type]
+	switch {
+	case f.kind == nil:
+		errs = append(errs, fmt.Errorf("field %s: unknown type %q", f.path, def.Type))
+	case f.isGroup() && group != nil:
+		errs = append(errs, fmt.Errorf("field %s: groups cannot be nested", f.path))
+	case f.isGroup():
 		for i := range def.Fields {
 			sub, err := c.newField(&def.Fields[i], f, s)
 			errs = append(errs, err)
 			f.sub = append(f.sub, sub)
 		}
-	default:
-		errs = append(errs, fmt.Errorf("field %s: unknown type %q", f.path, def.Type))
 	}
 	if def.Pattern.Value != "" {
 		re, err := regexp.Compile(def.Pattern.Value)
@@ -233,7 +231,7 @@ func (c *Compiled) newField(def *definition.Field, group *field, s *section) (*f
 // many decimal places its value shows.
 func (c *Compiled) checkCompute(f *field) error {
 	comp := f.def.Compute
-	if f.def.Type != "computed" {
+	if !f.computed() {
 		return nil
 	}
 	if comp == nil {
@@ -259,10 +257,10 @@ func (c *Compiled) checkCompute(f *field) error {
 		if f.group != nil && target.group != f.group {
 			return fmt.Errorf("field %s: %s is not a field of its group %s", f.path, p, f.group.id)
 		}
-		if target.def.Type != "number" && target.def.Type != "computed" {
+		if !target.def.Type.Number() {
 			return fmt.Errorf("field %s: %s is a %s field, not a number", f.path, p, target.def.Type)
 		}
-		if target.def.Type == "computed" && target.group == f.group {
+		if target.computed() && target.group == f.group {
 			return fmt.Errorf("field %s: %s is computed in the same entry", f.path, p)
 		}
 		if target.dec < 0 || dec < 0 {
@@ -313,7 +311,13 @@ func (c *Compiled) now() time.Time {
 
 // computed reports whether the field's value is computed by the form
 // rather than entered.
-func (f *field) computed() bool { return f.def.Type == "computed" }
+func (f *field) computed() bool { return f.kind != nil && f.kind.computed }
+
+// isGroup reports whether the field is a repeating group of sub-fields.
+func (f *field) isGroup() bool { return f.kind != nil && f.kind.shape == shapeGroup }
+
+// isList reports whether the field's value is a list of values.
+func (f *field) isList() bool { return f.kind.shape == shapeList }
 
 // input reports whether the field's value comes from the client.
 func (f *field) input() bool { return !f.computed() && !f.def.ReadOnly }

@@ -66,7 +66,7 @@ func (c *Compiled) computeValue(f *field, data, entry map[string]any) (float64, 
 // the former.
 func (c *Compiled) computeBuiltin(data map[string]any, hidden map[string]bool) {
 	for _, g := range c.fields {
-		if g.def.Type != "group" || hidden[g.path] {
+		if !g.isGroup() || hidden[g.path] {
 			continue
 		}
 		g.eachSubField(data, func(_ int, entry map[string]any, s *field, p string) error {

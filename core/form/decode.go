@@ -53,7 +53,7 @@ func (c *Compiled) DecodeForm(values map[string][]string, lang string) Submissio
 		vals := values[name]
 		switch {
 		case name == "_add":
-			if g := c.byPath[firstValue(vals)]; g != nil && g.def.Type == "group" && g.group == nil {
+			if g := c.byPath[firstValue(vals)]; g != nil && g.isGroup() && g.group == nil {
 				sub.Add = g.id
 			}
 			continue
@@ -64,7 +64,7 @@ func (c *Compiled) DecodeForm(values map[string][]string, lang string) Submissio
 			continue
 		}
 		if m := groupName.FindStringSubmatch(name); m != nil {
-			if g := c.byPath[m[1]]; g != nil && g.def.Type == "group" && g.group == nil {
+			if g := c.byPath[m[1]]; g != nil && g.isGroup() && g.group == nil {
 				i, _ := strconv.Atoi(m[2])
 				if rows[g.id] == nil {
 					rows[g.id] = map[int]map[string][]string{}
@@ -88,19 +88,13 @@ func (c *Compiled) DecodeForm(values map[string][]string, lang string) Submissio
 		if !f.input() {
 			continue
 		}
-		if f.def.Type == "group" {
-			if v := firstValue(vals); v != "" {
-				sub.Data[key] = v // not entries: Validate reports invalid_type
-			}
-			continue
-		}
-		if v := c.decodeValue(f, vals, lang); v != nil {
+		if v := f.kind.decode(c, f, vals, lang); v != nil {
 			sub.Data[key] = v
 		}
 	}
 	for _, g := range c.fields {
 		entries := rows[g.id]
-		if g.def.Type != "group" || len(entries) == 0 {
+		if !g.isGroup() || len(entries) == 0 {
 			continue
 		}
 		idx := make([]int, 0, len(entries))
@@ -128,7 +122,7 @@ func (c *Compiled) DecodeForm(values map[string][]string, lang string) Submissio
 				if !s.input() {
 					continue
 				}
-				if v := c.decodeValue(s, vals, lang); v != nil {
+				if v := s.kind.decode(c, s, vals, lang); v != nil {
 					entry[name] = v
 					if !isEmpty(v) {
 						blank = false
@@ -150,60 +144,70 @@ func (c *Compiled) DecodeForm(values map[string][]string, lang string) Submissio
 	return sub
 }
 
-// decodeValue reads the posted values of one field; nil means absent.
-func (c *Compiled) decodeValue(f *field, vals []string, lang string) any {
-	switch f.def.Type {
-	case "multiselect", "file":
-		var out []any
-		for _, v := range vals {
-			if len(out) > f.maxItems() {
-				break // enough for Validate to report too_many
-			}
-			t := normText(v, false)
-			if t == nil {
-				continue
-			}
-			if f.def.Type == "multiselect" {
-				out = append(out, f.matchOption(t.(string)))
-			} else {
-				out = append(out, t)
-			}
-		}
-		if len(out) == 0 {
+// decodeText is Kind.decode of texts: the first value, normalised as in
+// Validate.
+func decodeText(_ *Compiled, f *field, vals []string, _ string) any {
+	return f.kind.norm(f, firstValue(vals))
+}
+
+// decodeParsed is Kind.decode of values typed as text: the first value,
+// trimmed and read by parse; kept as text when parse cannot read it.
+func decodeParsed(parse func(c *Compiled, s, lang string) (any, bool)) func(c *Compiled, f *field, vals []string, lang string) any {
+	return func(c *Compiled, _ *field, vals []string, lang string) any {
+		t := normText(firstValue(vals), false)
+		if t == nil {
 			return nil
 		}
-		return out
-	case "checkbox":
-		for _, v := range vals {
-			if v != "" {
-				return true
-			}
+		s := t.(string)
+		if v, ok := parse(c, s, lang); ok {
+			return v
 		}
+		return s
+	}
+}
+
+// parseNumber, parseDate and parseDateTime are what decodeParsed reads
+// numbers, dates and date-times with.
+func parseNumber(_ *Compiled, s, lang string) (any, bool) { return parseLocaleNumber(s, lang) }
+func parseDate(_ *Compiled, s, _ string) (any, bool)      { return parseDateInput(s) }
+func parseDateTime(c *Compiled, s, _ string) (any, bool)  { return parseDateTimeInput(s, c.loc) }
+
+// decodeList is Kind.decode of lists: every value, normalised as in
+// Validate, the blank ones left out.
+func decodeList(_ *Compiled, f *field, vals []string, _ string) any {
+	var out []any
+	for _, v := range vals {
+		if len(out) > f.maxItems() {
+			break // enough for Validate to report too_many
+		}
+		if e := f.kind.norm(f, v); e != nil {
+			out = append(out, e)
+		}
+	}
+	if len(out) == 0 {
 		return nil
 	}
-	raw := firstValue(vals)
-	t := normText(raw, f.def.Type == "textarea")
-	if t == nil {
-		return nil
+	return out
+}
+
+// decodeCheckbox is Kind.decode of a checkbox: true when sent with any
+// value.
+func decodeCheckbox(_ *Compiled, _ *field, vals []string, _ string) any {
+	for _, v := range vals {
+		if v != "" {
+			return true
+		}
 	}
-	s := t.(string)
-	switch f.def.Type {
-	case "number":
-		if n, ok := parseLocaleNumber(s, lang); ok {
-			return n
-		}
-	case "date":
-		if d, ok := parseDateInput(s); ok {
-			return d
-		}
-	case "datetime":
-		if d, ok := parseDateTimeInput(s, c.loc); ok {
-			return d
-		}
-	case "select":
-		return f.matchOption(s)
+	return nil
+}
+
+// decodeRaw is Kind.decode of a group: its entries come as items[0][price];
+// a plain value is kept as sent so Validate reports invalid_type.
+func decodeRaw(_ *Compiled, _ *field, vals []string, _ string) any {
+	if v := firstValue(vals); v != "" {
+		return v
 	}
-	return s
+	return nil
 }
 
 // parseLocaleNumber reads a number as people type it. Spaces are ignored. A

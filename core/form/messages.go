@@ -17,23 +17,17 @@ func (c *Compiled) message(p problem, lang string) string {
 		return enText
 	}
 	f := p.f
-	typ := ""
+	k := &Kind{} // a problem of no field: the plain words
 	if f != nil {
-		typ = f.def.Type
+		k = f.kind
 	}
 	switch p.code {
 	case CodeRequired:
-		switch typ {
-		case "checkbox":
-			return pick("Bitte bestätigen Sie "+name+".", "Please confirm "+name+".")
-		case "select", "multiselect", "user", "asset":
-			return pick("Bitte wählen Sie bei "+name+" etwas aus.", "Please choose "+name+".")
-		case "file":
-			return pick("Bitte laden Sie "+name+" hoch.", "Please upload "+name+".")
-		case "group":
-			return pick("Bitte geben Sie bei "+name+" mindestens einen Eintrag an.", "Please add at least one entry to "+name+".")
+		ask := k.ask
+		if ask == (phrase{}) {
+			ask = askFill
 		}
-		return pick("Bitte füllen Sie "+name+" aus.", "Please fill in "+name+".")
+		return fmt.Sprintf(pick(ask.de, ask.en), name)
 	case CodeTooShort:
 		n := p.param.(int)
 		return pick(fmt.Sprintf("%s muss mindestens %d %s lang sein.", name, n, plural(n, "Zeichen", "Zeichen")),
@@ -66,7 +60,7 @@ func (c *Compiled) message(p problem, lang string) string {
 	case CodeNotAnOption:
 		return pick("Bitte wählen Sie bei "+name+" einen der angebotenen Werte.", "Please choose one of the offered values for "+name+".")
 	case CodeInvalidDate:
-		if typ == "datetime" {
+		if k.day == dayInstant {
 			return pick(name+" muss ein gültiges Datum mit Uhrzeit sein, zum Beispiel 24.12.2026 14:30.",
 				name+" must be a valid date and time, for example 24 December 2026 14:30.")
 		}
@@ -81,18 +75,18 @@ func (c *Compiled) message(p problem, lang string) string {
 		return pick(name+" muss eine E-Mail-Adresse sein, zum Beispiel name@example.org.", name+" must be an e-mail address, for example name@example.org.")
 	case CodeTooMany:
 		n := p.param.(int)
-		return pick(fmt.Sprintf("Bei %s %s höchstens %d %s möglich.", name, plural(n, "ist", "sind"), n, itemNoun(typ, n, "de")),
-			fmt.Sprintf("%s allows at most %d %s.", name, n, itemNoun(typ, n, "en")))
+		return pick(fmt.Sprintf("Bei %s %s höchstens %d %s möglich.", name, plural(n, "ist", "sind"), n, k.itemNoun(n, "de")),
+			fmt.Sprintf("%s allows at most %d %s.", name, n, k.itemNoun(n, "en")))
 	case CodeTooFew:
 		n := p.param.(int)
-		return pick(fmt.Sprintf("Bei %s %s mindestens %d %s nötig.", name, plural(n, "ist", "sind"), n, itemNoun(typ, n, "de")),
-			fmt.Sprintf("%s needs at least %d %s.", name, n, itemNoun(typ, n, "en")))
+		return pick(fmt.Sprintf("Bei %s %s mindestens %d %s nötig.", name, plural(n, "ist", "sind"), n, k.itemNoun(n, "de")),
+			fmt.Sprintf("%s needs at least %d %s.", name, n, k.itemNoun(n, "en")))
 	case CodeDuplicate:
 		return pick(name+" enthält einen Wert doppelt.", name+" contains a value twice.")
 	case CodeUnknownField:
 		return pick("Dieses Formular hat kein Feld "+name+".", "This form has no field "+name+".")
 	case CodeReadOnly:
-		if typ == "computed" {
+		if k.computed {
 			return pick(name+" wird automatisch berechnet und kann nicht angegeben werden.", name+" is computed and cannot be given.")
 		}
 		return pick(name+" kann nicht geändert werden.", name+" cannot be changed.")
@@ -174,24 +168,38 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-// itemNoun names what a list field holds.
-func itemNoun(typ string, n int, lang string) string {
-	switch typ {
-	case "file":
-		if lang == "en" {
-			return plural(n, "file", "files")
-		}
-		return plural(n, "Datei", "Dateien")
-	case "multiselect":
-		if lang == "en" {
-			return plural(n, "choice", "choices")
-		}
-		return plural(n, "Auswahl", "Auswahlen")
+// phrase is a message in German and English; %s is the field's name.
+type phrase struct{ de, en string }
+
+// Kind.ask: how a missing value is asked for.
+var (
+	askFill    = phrase{"Bitte füllen Sie %s aus.", "Please fill in %s."}
+	askChoose  = phrase{"Bitte wählen Sie bei %s etwas aus.", "Please choose %s."}
+	askConfirm = phrase{"Bitte bestätigen Sie %s.", "Please confirm %s."}
+	askUpload  = phrase{"Bitte laden Sie %s hoch.", "Please upload %s."}
+	askEntries = phrase{"Bitte geben Sie bei %s mindestens einen Eintrag an.", "Please add at least one entry to %s."}
+)
+
+// noun names what a list holds, one and many, in German and English.
+type noun struct{ deOne, deMany, enOne, enMany string }
+
+// Kind.items: what a list or group holds.
+var (
+	nounEntries = noun{"Eintrag", "Einträge", "entry", "entries"}
+	nounChoices = noun{"Auswahl", "Auswahlen", "choice", "choices"}
+	nounFiles   = noun{"Datei", "Dateien", "file", "files"}
+)
+
+// itemNoun names n of what a list field holds: entries unless the kind says.
+func (k *Kind) itemNoun(n int, lang string) string {
+	w := k.items
+	if w == (noun{}) {
+		w = nounEntries
 	}
 	if lang == "en" {
-		return plural(n, "entry", "entries")
+		return plural(n, w.enOne, w.enMany)
 	}
-	return plural(n, "Eintrag", "Einträge")
+	return plural(n, w.deOne, w.deMany)
 }
 
 // acceptList writes accepted media types for people: "PNG, JPEG, PDF".

@@ -254,13 +254,13 @@ func (c *Compiled) view(opts RenderOptions) *vForm {
 		}
 		for _, f := range s.fields {
 			vf := r.field(f, r.values, -1)
-			if f.def.Type == "file" {
+			if f.kind.files {
 				v.Multipart = true
 			}
-			if f.def.Type == "group" {
+			if f.isGroup() {
 				v.DefaultSubmit = true
 				for _, sub := range f.sub {
-					if sub.def.Type == "file" {
+					if sub.kind.files {
 						v.Multipart = true
 					}
 				}
@@ -364,115 +364,167 @@ func (r *renderer) field(f *field, data map[string]any, row int) *vField {
 	if !present && d.ReadOnly && d.Default != nil {
 		value, _ = canon(d.Default)
 	}
-	choices, hasChoices := r.opts.Choices[f.path]
-	switch d.Type {
-	case "text", "email", "phone":
-		vf.Kind, vf.InputType = "input", map[string]string{"text": "text", "email": "email", "phone": "tel"}[d.Type]
-		if d.Type == "phone" {
-			vf.InputMode = "tel"
-		}
-		vf.Value = valueString(value)
-	case "textarea":
-		vf.Kind = "textarea"
-		vf.Value = valueString(value)
-	case "number":
-		vf.Kind, vf.InputType, vf.InputMode = "input", "text", "decimal"
-		if d.Step != nil && *d.Step == float64(int64(*d.Step)) && (d.Min != nil && *d.Min >= 0) {
-			vf.InputMode = "numeric"
-		}
-		if n, ok := value.(float64); ok {
-			vf.Value = formatNumber(n, f.dec, r.lang)
-		} else {
-			vf.Value = valueString(value)
-		}
-	case "date", "datetime":
-		vf.Kind, vf.InputType = "input", "date"
-		vf.Value = valueString(value)
-		suffixMin, suffixMax, layout := "", "", dateLayout
-		if d.Type == "datetime" {
-			vf.InputType, suffixMin, suffixMax = "datetime-local", "T00:00", "T23:59"
-			if t, err := time.Parse(time.RFC3339, vf.Value); err == nil {
-				vf.Value = t.In(r.c.loc).Format(localLayout)
-			}
-		}
-		if f.minDate.set {
-			vf.Min = f.minDate.day(r.now).Format(layout) + suffixMin
-		}
-		if f.maxDate.set {
-			vf.Max = f.maxDate.day(r.now).Format(layout) + suffixMax
-		}
-	case "select", "user", "asset":
-		var opts []vOption
-		switch {
-		case len(d.Options) > 0:
-			opts = r.options(vf.ID, d.Options, value)
-		case hasChoices || d.Lookup != nil:
-			opts = r.choices(vf.ID, choices, value)
-		}
-		switch {
-		case len(d.Options) > 0 && len(d.Options) <= maxRadios:
-			vf.Kind = "radios"
-			if len(opts) > 0 {
-				target = opts[0].ID
-			}
-		case len(d.Options) > 0 || hasChoices || d.Lookup != nil:
-			vf.Kind = "select"
-			for i := range opts {
-				opts[i].ID = ""
-			}
-		default: // user or asset without choices: the id as text
-			vf.Kind, vf.InputType = "input", "text"
-			vf.Value = valueString(value)
-		}
-		vf.Options = opts
-	case "multiselect":
-		vf.Kind = "checkboxes"
-		if len(d.Options) > 0 {
-			vf.Options = r.options(vf.ID, d.Options, value)
-		} else {
-			vf.Options = r.choices(vf.ID, choices, value)
-		}
-		if len(vf.Options) > 0 {
-			target = vf.Options[0].ID
-		}
-	case "checkbox":
-		vf.Kind = "checkbox"
-		vf.Checked = value == true
-	case "file":
-		vf.Kind = "file"
-		vf.Accept = strings.Join(d.Accept, ",")
-		vf.Multiple = f.maxItems() > 1
-		vf.Limits, vf.LimitsID = vText{Text: fileLimits(f, r.opts.MaxFileSize, r.lang)}, vf.ID+"-limits"
-		vf.MaxSize, vf.MaxFiles = fileLimit(d, r.opts.MaxFileSize), f.maxItems()
+	if t := f.kind.render(r, f, vf, value); t != "" {
+		target = t
+	}
+	if vf.LimitsID != "" {
 		describedBy = append(describedBy, vf.LimitsID)
-		list, _ := value.([]any)
-		for i, e := range list {
-			id, _ := e.(string)
-			if id == "" {
-				continue
-			}
-			fileName := r.opts.Files[id]
-			if fileName == "" {
-				fileName = id
-			}
-			label := map[string]string{"de": "%s behalten", "en": "Keep %s"}[r.lang]
-			vfile := vFile{ID: vf.ID + "-keep-" + strconv.Itoa(i), Value: id, Label: fmt.Sprintf(label, fileName)}
-			vf.Files = append(vf.Files, vfile)
-		}
-	case "computed":
-		vf.Kind = "output"
-		if x, ok := value.(float64); ok {
-			vf.Value = formatNumber(x, f.dec, r.lang)
-		} else {
-			vf.Value = valueString(value)
-		}
-	case "group":
-		vf.Kind = "group"
-		r.group(vf, f, value)
 	}
 	vf.DescribedBy = strings.Join(describedBy, " ")
 	r.targets[path] = target
 	return vf
+}
+
+// Kind.render of the field types: each sets the control (vf.Kind) and its
+// value, and returns the id the error summary links to when the first of
+// several controls is meant.
+
+// renderInput renders an <input> of a type, with an inputmode if given.
+func renderInput(inputType, inputMode string) func(r *renderer, f *field, vf *vField, value any) string {
+	return func(_ *renderer, _ *field, vf *vField, value any) string {
+		vf.Kind, vf.InputType, vf.InputMode = "input", inputType, inputMode
+		vf.Value = valueString(value)
+		return ""
+	}
+}
+
+func renderTextarea(_ *renderer, _ *field, vf *vField, value any) string {
+	vf.Kind = "textarea"
+	vf.Value = valueString(value)
+	return ""
+}
+
+// renderNumber renders a text input (type=number would refuse German
+// notation) with a numeric keyboard.
+func renderNumber(r *renderer, f *field, vf *vField, value any) string {
+	d := f.def
+	vf.Kind, vf.InputType, vf.InputMode = "input", "text", "decimal"
+	if d.Step != nil && *d.Step == float64(int64(*d.Step)) && (d.Min != nil && *d.Min >= 0) {
+		vf.InputMode = "numeric"
+	}
+	vf.Value = r.number(f, value)
+	return ""
+}
+
+// renderOutput renders a computed value.
+func renderOutput(r *renderer, f *field, vf *vField, value any) string {
+	vf.Kind = "output"
+	vf.Value = r.number(f, value)
+	return ""
+}
+
+// number writes a number with the field's decimal places in the page's
+// notation; anything else as it is.
+func (r *renderer) number(f *field, value any) string {
+	if n, ok := value.(float64); ok {
+		return formatNumber(n, f.dec, r.lang)
+	}
+	return valueString(value)
+}
+
+// renderDate renders a date picker, with its bounds: a day for a date, a
+// local date-time for an instant.
+func renderDate(r *renderer, f *field, vf *vField, value any) string {
+	vf.Kind, vf.InputType = "input", "date"
+	vf.Value = valueString(value)
+	suffixMin, suffixMax, layout := "", "", dateLayout
+	if f.kind.day == dayInstant {
+		vf.InputType, suffixMin, suffixMax = "datetime-local", "T00:00", "T23:59"
+		if t, err := time.Parse(time.RFC3339, vf.Value); err == nil {
+			vf.Value = t.In(r.c.loc).Format(localLayout)
+		}
+	}
+	if f.minDate.set {
+		vf.Min = f.minDate.day(r.now).Format(layout) + suffixMin
+	}
+	if f.maxDate.set {
+		vf.Max = f.maxDate.day(r.now).Format(layout) + suffixMax
+	}
+	return ""
+}
+
+// renderChoice renders one choice: radio buttons for a few fixed options,
+// else a drop-down list; a user or asset field without choices is a text
+// input for the id.
+func renderChoice(r *renderer, f *field, vf *vField, value any) string {
+	d := f.def
+	choices, hasChoices := r.opts.Choices[f.path]
+	target := ""
+	var opts []vOption
+	switch {
+	case len(d.Options) > 0:
+		opts = r.options(vf.ID, d.Options, value)
+	case hasChoices || d.Lookup != nil:
+		opts = r.choices(vf.ID, choices, value)
+	}
+	switch {
+	case len(d.Options) > 0 && len(d.Options) <= maxRadios:
+		vf.Kind = "radios"
+		if len(opts) > 0 {
+			target = opts[0].ID
+		}
+	case len(d.Options) > 0 || hasChoices || d.Lookup != nil:
+		vf.Kind = "select"
+		for i := range opts {
+			opts[i].ID = ""
+		}
+	default: // user or asset without choices: the id as text
+		vf.Kind, vf.InputType = "input", "text"
+		vf.Value = valueString(value)
+	}
+	vf.Options = opts
+	return target
+}
+
+// renderCheckboxes renders several choices as checkboxes.
+func renderCheckboxes(r *renderer, f *field, vf *vField, value any) string {
+	vf.Kind = "checkboxes"
+	if len(f.def.Options) > 0 {
+		vf.Options = r.options(vf.ID, f.def.Options, value)
+	} else {
+		vf.Options = r.choices(vf.ID, r.opts.Choices[f.path], value)
+	}
+	if len(vf.Options) > 0 {
+		return vf.Options[0].ID
+	}
+	return ""
+}
+
+func renderCheckbox(_ *renderer, _ *field, vf *vField, value any) string {
+	vf.Kind = "checkbox"
+	vf.Checked = value == true
+	return ""
+}
+
+// renderFile renders a file input, with a ticked checkbox to keep each file
+// already uploaded.
+func renderFile(r *renderer, f *field, vf *vField, value any) string {
+	vf.Kind = "file"
+	vf.Accept = strings.Join(f.def.Accept, ",")
+	vf.Multiple = f.maxItems() > 1
+	vf.Limits, vf.LimitsID = vText{Text: fileLimits(f, r.opts.MaxFileSize, r.lang)}, vf.ID+"-limits"
+	vf.MaxSize, vf.MaxFiles = fileLimit(f.def, r.opts.MaxFileSize), f.maxItems()
+	list, _ := value.([]any)
+	for i, e := range list {
+		id, _ := e.(string)
+		if id == "" {
+			continue
+		}
+		fileName := r.opts.Files[id]
+		if fileName == "" {
+			fileName = id
+		}
+		label := map[string]string{"de": "%s behalten", "en": "Keep %s"}[r.lang]
+		vfile := vFile{ID: vf.ID + "-keep-" + strconv.Itoa(i), Value: id, Label: fmt.Sprintf(label, fileName)}
+		vf.Files = append(vf.Files, vfile)
+	}
+	return ""
+}
+
+func renderGroup(r *renderer, f *field, vf *vField, value any) string {
+	vf.Kind = "group"
+	r.group(vf, f, value)
+	return ""
 }
 
 // requiredNow evaluates required_if on the values being shown.

@@ -2,6 +2,8 @@ package form
 
 import (
 	"encoding/json"
+
+	"vorgang/core/definition"
 )
 
 // Size limits applied when a definition sets none, so no input is unbounded.
@@ -77,13 +79,8 @@ func (f *field) maxItems() int {
 	if f.def.MaxItems != nil {
 		return *f.def.MaxItems
 	}
-	switch f.def.Type {
-	case "file":
-		return defaultMaxFiles
-	case "multiselect":
-		if len(f.def.Options) > 0 {
-			return len(f.def.Options)
-		}
+	if f.kind.maxItems != nil {
+		return f.kind.maxItems(f.def)
 	}
 	return defaultMaxEntries
 }
@@ -93,15 +90,22 @@ func (f *field) maxLength() int {
 	if f.def.MaxLength != nil {
 		return *f.def.MaxLength
 	}
-	switch f.def.Type {
-	case "textarea":
-		return defaultMaxTextarea
-	case "email":
-		return defaultMaxEmail
-	case "phone":
-		return defaultMaxPhone
+	if f.kind.maxText > 0 {
+		return f.kind.maxText
 	}
 	return defaultMaxText
+}
+
+// Defaults of max_items, for Kind.maxItems.
+func maxEntries(*definition.Field) int { return defaultMaxEntries }
+func maxFiles(*definition.Field) int   { return defaultMaxFiles }
+
+// maxOptions allows every fixed option once; a lookup, defaultMaxEntries.
+func maxOptions(d *definition.Field) int {
+	if len(d.Options) > 0 {
+		return len(d.Options)
+	}
+	return defaultMaxEntries
 }
 
 // optionValues returns the stored values of a field's fixed options.
@@ -119,11 +123,23 @@ func (c *Compiled) fieldSchema(f *field) map[string]any {
 	if !d.Help.IsZero() {
 		s["description"] = d.Help.De
 	}
-	idSchema := func() map[string]any {
-		return map[string]any{"type": "string", "minLength": 1, "maxLength": maxIDLength}
+	f.kind.schema(c, f, s)
+	if !f.input() {
+		s["readOnly"] = true
 	}
-	switch d.Type {
-	case "text", "textarea", "email", "phone":
+	return s
+}
+
+// idSchema is the schema of an id of a stored record.
+func idSchema() map[string]any {
+	return map[string]any{"type": "string", "minLength": 1, "maxLength": maxIDLength}
+}
+
+// schemaText is the schema of a text; format is its JSON Schema format, if
+// any.
+func schemaText(format string) func(c *Compiled, f *field, s map[string]any) {
+	return func(_ *Compiled, f *field, s map[string]any) {
+		d := f.def
 		s["type"] = "string"
 		if d.MinLength != nil {
 			s["minLength"] = *d.MinLength
@@ -132,79 +148,94 @@ func (c *Compiled) fieldSchema(f *field) map[string]any {
 		if d.Pattern.Value != "" {
 			s["pattern"] = d.Pattern.Value
 		}
-		if d.Type == "email" {
-			s["format"] = "email"
+		if format != "" {
+			s["format"] = format
 		}
-	case "number":
-		s["type"] = "number"
-		if d.Min != nil {
-			s["minimum"] = *d.Min
-		}
-		if d.Max != nil {
-			s["maximum"] = *d.Max
-		}
-		if d.Step != nil {
-			s["multipleOf"] = *d.Step
-		}
-	case "date":
+	}
+}
+
+// schemaString is the schema of a string in a format: a date, a date-time.
+func schemaString(format string) func(c *Compiled, f *field, s map[string]any) {
+	return func(_ *Compiled, _ *field, s map[string]any) {
 		s["type"] = "string"
-		s["format"] = "date"
-	case "datetime":
-		s["type"] = "string"
-		s["format"] = "date-time"
-	case "select":
-		if len(d.Options) > 0 {
-			s["enum"] = f.optionValues()
-		} else {
-			for k, v := range idSchema() {
-				s[k] = v
-			}
-		}
-	case "multiselect":
-		s["type"] = "array"
-		if len(d.Options) > 0 {
-			s["items"] = map[string]any{"enum": f.optionValues()}
-		} else {
-			s["items"] = idSchema()
-		}
-		s["uniqueItems"] = true
-		c.itemBounds(f, s)
-	case "checkbox":
-		s["type"] = "boolean"
-		if d.Required && d.RequiredIf == nil {
-			s["const"] = true
-		}
-	case "file":
-		s["type"] = "array"
+		s["format"] = format
+	}
+}
+
+func schemaNumber(_ *Compiled, f *field, s map[string]any) {
+	d := f.def
+	s["type"] = "number"
+	if d.Min != nil {
+		s["minimum"] = *d.Min
+	}
+	if d.Max != nil {
+		s["maximum"] = *d.Max
+	}
+	if d.Step != nil {
+		s["multipleOf"] = *d.Step
+	}
+}
+
+// schemaSelect: one of the fixed options, or the id of a looked-up record.
+func schemaSelect(c *Compiled, f *field, s map[string]any) {
+	if len(f.def.Options) > 0 {
+		s["enum"] = f.optionValues()
+		return
+	}
+	schemaID(c, f, s)
+}
+
+func schemaMultiselect(c *Compiled, f *field, s map[string]any) {
+	s["type"] = "array"
+	if len(f.def.Options) > 0 {
+		s["items"] = map[string]any{"enum": f.optionValues()}
+	} else {
 		s["items"] = idSchema()
-		s["uniqueItems"] = true
-		c.itemBounds(f, s)
-	case "user", "asset":
-		for k, v := range idSchema() {
-			s[k] = v
-		}
-	case "group":
-		props, required := c.objectSchema(f.sub)
-		item := map[string]any{
-			"type":                 "object",
-			"properties":           props,
-			"additionalProperties": false,
-		}
-		if len(required) > 0 {
-			item["required"] = required
-		}
-		s["type"] = "array"
-		s["items"] = item
-		c.itemBounds(f, s)
-	case "computed":
-		if d.Compute != nil && d.Compute.Script.IsZero() {
-			s["type"] = "number"
-		}
 	}
-	if !f.input() {
-		s["readOnly"] = true
+	s["uniqueItems"] = true
+	c.itemBounds(f, s)
+}
+
+func schemaCheckbox(_ *Compiled, f *field, s map[string]any) {
+	s["type"] = "boolean"
+	if f.def.Required && f.def.RequiredIf == nil {
+		s["const"] = true
 	}
-	return s
+}
+
+func schemaFiles(c *Compiled, f *field, s map[string]any) {
+	s["type"] = "array"
+	s["items"] = idSchema()
+	s["uniqueItems"] = true
+	c.itemBounds(f, s)
+}
+
+func schemaID(_ *Compiled, _ *field, s map[string]any) {
+	for k, v := range idSchema() {
+		s[k] = v
+	}
+}
+
+func schemaGroup(c *Compiled, f *field, s map[string]any) {
+	props, required := c.objectSchema(f.sub)
+	item := map[string]any{
+		"type":                 "object",
+		"properties":           props,
+		"additionalProperties": false,
+	}
+	if len(required) > 0 {
+		item["required"] = required
+	}
+	s["type"] = "array"
+	s["items"] = item
+	c.itemBounds(f, s)
+}
+
+// schemaComputed: a sum is a number; what a script computes is not fixed.
+func schemaComputed(_ *Compiled, f *field, s map[string]any) {
+	if f.def.Compute != nil && f.def.Compute.Script.IsZero() {
+		s["type"] = "number"
+	}
 }
 
 func (c *Compiled) itemBounds(f *field, s map[string]any) {

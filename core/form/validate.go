@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
+
+	"vorgang/core/definition"
 )
 
 // Validate checks a submission — from the API as decoded JSON, or from a
@@ -113,7 +115,7 @@ func (c *Compiled) prepare(data map[string]any, ps *problems) map[string]any {
 // position below field f.
 func (c *Compiled) badValue(f *field, at []string, ps *problems) {
 	p := problem{path: f.id, code: CodeInvalidType, f: f, row: -1}
-	if f.def.Type == "group" && len(at) > 0 {
+	if f.isGroup() && len(at) > 0 {
 		if row, err := strconv.Atoi(at[0]); err == nil {
 			p.row, p.path = row, f.id+"["+at[0]+"]"
 			if len(at) > 1 {
@@ -133,8 +135,8 @@ func (c *Compiled) fillDefaults(m map[string]any, fields []*field) {
 			continue
 		}
 		switch {
-		case f.def.Type == "checkbox" && f.input():
-			m[f.id] = false
+		case f.kind.absent != nil && f.input():
+			m[f.id] = f.kind.absent
 		case f.def.ReadOnly && !f.computed() && f.def.Default != nil:
 			if v, ok := canon(f.def.Default); ok && v != nil {
 				m[f.id] = v
@@ -156,13 +158,13 @@ func (c *Compiled) boundLists(work map[string]any, ps *problems) {
 		m[f.id] = list[:f.maxItems()+1]
 	}
 	for _, f := range c.fields {
-		switch f.def.Type {
-		case "multiselect", "file":
+		switch f.kind.shape {
+		case shapeList:
 			cut(f, work, f.path, -1)
-		case "group":
+		case shapeGroup:
 			cut(f, work, f.path, -1)
 			f.eachSubField(work, func(i int, entry map[string]any, s *field, path string) error {
-				if s.def.Type == "multiselect" || s.def.Type == "file" {
+				if s.isList() {
 					cut(s, entry, path, i)
 				}
 				return nil
@@ -173,19 +175,12 @@ func (c *Compiled) boundLists(work map[string]any, ps *problems) {
 
 // normValue normalises one value of field f; nil means absent.
 func (c *Compiled) normValue(f *field, v any, ps *problems) any {
-	switch f.def.Type {
-	case "text", "textarea", "email", "phone", "date", "datetime", "user", "asset":
+	switch f.kind.shape {
+	case shapeValue:
 		if s, ok := v.(string); ok {
-			return normText(s, f.def.Type == "textarea")
+			return f.kind.norm(f, s)
 		}
-	case "select":
-		if s, ok := v.(string); ok {
-			if t := normText(s, false); t != nil {
-				return f.matchOption(t.(string))
-			}
-			return nil
-		}
-	case "multiselect", "file":
+	case shapeList:
 		list, ok := v.([]any)
 		if !ok {
 			return v
@@ -193,15 +188,7 @@ func (c *Compiled) normValue(f *field, v any, ps *problems) any {
 		out := make([]any, 0, len(list))
 		for _, e := range list {
 			if s, ok := e.(string); ok {
-				t := normText(s, false)
-				if t == nil {
-					continue
-				}
-				if f.def.Type == "multiselect" {
-					e = f.matchOption(t.(string))
-				} else {
-					e = t
-				}
+				e = f.kind.norm(f, s)
 			}
 			if e != nil {
 				out = append(out, e)
@@ -211,7 +198,7 @@ func (c *Compiled) normValue(f *field, v any, ps *problems) any {
 			return nil
 		}
 		return out
-	case "group":
+	case shapeGroup:
 		list, ok := v.([]any)
 		if !ok {
 			return v
@@ -251,6 +238,19 @@ func (c *Compiled) normValue(f *field, v any, ps *problems) any {
 		return list
 	}
 	return v
+}
+
+// Kind.norm of texts: trimmed, a textarea's line breaks as "\n", a fixed
+// option's text as the option's value, a number or checkbox as sent (the
+// schema refuses a string).
+func normTrim(_ *field, s string) any  { return normText(s, false) }
+func normLines(_ *field, s string) any { return normText(s, true) }
+func normKeep(_ *field, s string) any  { return s }
+func normOption(f *field, s string) any {
+	if t := normText(s, false); t != nil {
+		return f.matchOption(t.(string))
+	}
+	return nil
 }
 
 // normText trims a text; textarea line breaks become "\n". A blank text is
@@ -314,7 +314,7 @@ func (c *Compiled) applyVisibility(work map[string]any) map[string]bool {
 				changed = true
 				continue
 			}
-			if f.def.Type != "group" {
+			if !f.isGroup() {
 				continue
 			}
 			f.eachSubField(work, func(i int, entry map[string]any, s *field, p string) error {
@@ -340,7 +340,7 @@ func (c *Compiled) checkRequired(work map[string]any, hidden map[string]bool, ps
 		}
 		req := f.def.Required || (f.def.RequiredIf != nil && EvalCondition(f.def.RequiredIf, work))
 		c.checkPresent(f, work[f.id], req, f.path, -1, ps)
-		if f.def.Type != "group" {
+		if !f.isGroup() {
 			continue
 		}
 		f.eachSubField(work, func(i int, entry map[string]any, s *field, p string) error {
@@ -418,29 +418,20 @@ func (c *Compiled) mapSchemaError(e *jsonschema.ValidationError, ps *problems) {
 		return
 	}
 	p := problem{path: path, f: f, row: row}
-	typ := ""
-	if f != nil {
-		typ = f.def.Type
-	}
 	switch {
 	case element && kw == "enum":
 		p.code = CodeNotAnOption
 	case element:
 		p.code = CodeInvalidType
 	case kw == "type":
-		switch typ {
-		case "number":
-			p.code = CodeNotANumber
-		case "date", "datetime":
-			p.code = CodeInvalidDate
-		default:
-			p.code = CodeInvalidType
+		p.code = CodeInvalidType
+		if f != nil {
+			p.code = f.kind.typeCode
 		}
 	case kw == "format":
-		if typ == "email" {
-			p.code = CodeInvalidEmail
-		} else {
-			p.code = CodeInvalidDate
+		p.code = CodeInvalidDate
+		if f != nil && f.kind.formatCode != "" {
+			p.code = f.kind.formatCode
 		}
 	case kw == "enum":
 		p.code = CodeNotAnOption
@@ -486,8 +477,8 @@ func (c *Compiled) locate(segs []string) (f *field, row int, path string, elemen
 	if f == nil || len(segs) == 1 {
 		return f, row, path, false
 	}
-	switch f.def.Type {
-	case "group":
+	switch f.kind.shape {
+	case shapeGroup:
 		n, err := strconv.Atoi(segs[1])
 		if err != nil {
 			return f, row, path, false
@@ -501,7 +492,7 @@ func (c *Compiled) locate(segs []string) (f *field, row int, path string, elemen
 		sub := c.byPath[f.id+"."+segs[2]]
 		element = sub != nil && len(segs) > 3
 		return sub, row, path, element
-	case "multiselect", "file":
+	case shapeList:
 		return f, row, path, true
 	}
 	return f, row, path, false
@@ -524,14 +515,14 @@ func pointerSegments(ptr string) []string {
 func (c *Compiled) checkDates(work map[string]any, hidden map[string]bool, ps *problems) {
 	now := c.now()
 	check := func(f *field, v any, path string, row int) {
-		if (f.def.Type != "date" && f.def.Type != "datetime") || ps.has(path) || (!f.minDate.set && !f.maxDate.set) {
+		if f.kind.day == dayNone || ps.has(path) || (!f.minDate.set && !f.maxDate.set) {
 			return
 		}
 		s, ok := v.(string)
 		if !ok {
 			return
 		}
-		day, ok := valueDay(s, f.def.Type == "datetime", c.loc)
+		day, ok := valueDay(s, f.kind.day == dayInstant, c.loc)
 		if !ok {
 			return
 		}
@@ -559,7 +550,7 @@ func (c *Compiled) eachValue(work map[string]any, hidden map[string]bool, fn fun
 			continue
 		}
 		fn(f, v, f.path, -1)
-		if f.def.Type != "group" {
+		if !f.isGroup() {
 			continue
 		}
 		list, _ := v.([]any)
@@ -579,15 +570,13 @@ func (c *Compiled) eachValue(work map[string]any, hidden map[string]bool, fn fun
 }
 
 // isReference reports whether the field's values are ids of stored records.
-func (f *field) isReference() bool {
-	switch f.def.Type {
-	case "user", "asset", "file":
-		return true
-	case "select", "multiselect":
-		return f.def.Lookup != nil
-	}
-	return false
-}
+func (f *field) isReference() bool { return f.kind.ref(f.def) }
+
+// Kind.ref: user, asset and file values are ids; select values are when
+// they come from a lookup.
+func refAlways(*definition.Field) bool   { return true }
+func refNever(*definition.Field) bool    { return false }
+func refLookup(d *definition.Field) bool { return d.Lookup != nil }
 
 // checkRefs asks Config.Refs about the ids of reference fields (step 5).
 func (c *Compiled) checkRefs(ctx context.Context, work map[string]any, hidden map[string]bool, ps *problems) error {
@@ -684,7 +673,7 @@ func (c *Compiled) runScripts(ctx context.Context, work map[string]any, hidden m
 		if hidden[f.path] {
 			continue
 		}
-		if f.def.Type == "group" {
+		if f.isGroup() {
 			err := f.eachSubField(work, func(_ int, entry map[string]any, s *field, p string) error {
 				if isScript(s) && !hidden[p] {
 					return run(s, p, entry)

@@ -135,7 +135,7 @@ func formEmail(cat *definition.Catalog, t *store.Ticket) string {
 		return ""
 	}
 	for _, fd := range f.AllFields() {
-		if fd.Type != "email" {
+		if fd.Type != definition.FieldEmail {
 			continue
 		}
 		if s, ok := t.Data[fd.ID.Value].(string); ok && s != "" {

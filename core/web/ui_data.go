@@ -2,15 +2,13 @@ package web
 
 import (
 	"context"
-	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/bson/primitive"
 
 	"vorgang/core/definition"
+	"vorgang/core/form"
 )
 
 // dataField is one answered field of a form, ready for a page.
@@ -66,8 +64,9 @@ func (d dataDescriber) describe(fields []definition.Field, data map[string]any) 
 			continue
 		}
 		df := dataField{Label: f.Label}
-		switch f.Type {
-		case "group":
+		kind := form.KindOf(f.Type)
+		switch {
+		case kind.Group():
 			for _, e := range anyList(v) {
 				if m, ok := e.(map[string]any); ok {
 					df.Entries = append(df.Entries, d.describe(f.Fields, m))
@@ -76,7 +75,7 @@ func (d dataDescriber) describe(fields []definition.Field, data map[string]any) 
 			if len(df.Entries) == 0 {
 				continue
 			}
-		case "file":
+		case kind.Files():
 			for _, id := range anyList(v) {
 				s, _ := id.(string)
 				if s == "" {
@@ -88,7 +87,7 @@ func (d dataDescriber) describe(fields []definition.Field, data map[string]any) 
 				continue
 			}
 		default:
-			df.Text = d.value(f, v)
+			df.Text = kind.Text(f, v, string(d.lang))
 			if df.Text == "" {
 				continue
 			}
@@ -96,56 +95,6 @@ func (d dataDescriber) describe(fields []definition.Field, data map[string]any) 
 		out = append(out, df)
 	}
 	return out
-}
-
-func (d dataDescriber) value(f *definition.Field, v any) string {
-	switch f.Type {
-	case "checkbox":
-		if b, _ := v.(bool); b {
-			return text(d.lang, "yes")
-		}
-		return text(d.lang, "no")
-	case "select", "multiselect":
-		var parts []string
-		for _, x := range anyList(v) {
-			parts = append(parts, d.option(f, x))
-		}
-		if len(parts) == 0 {
-			parts = append(parts, d.option(f, v))
-		}
-		return strings.Join(parts, ", ")
-	case "number", "computed":
-		if n, ok := v.(float64); ok {
-			s := strconv.FormatFloat(n, 'f', -1, 64)
-			if d.lang == langDE {
-				s = strings.Replace(s, ".", ",", 1)
-			}
-			if !f.Unit.IsZero() {
-				s += " " + f.Unit.In(string(d.lang))
-			}
-			return s
-		}
-	case "date":
-		if s, ok := v.(string); ok {
-			if t, err := time.Parse("2006-01-02", s); err == nil {
-				if d.lang == langEN {
-					return t.Format("2 Jan 2006")
-				}
-				return t.Format("02.01.2006")
-			}
-		}
-	}
-	return fmt.Sprint(v)
-}
-
-func (d dataDescriber) option(f *definition.Field, v any) string {
-	s := fmt.Sprint(v)
-	for _, o := range f.Options {
-		if fmt.Sprint(o.Value) == s {
-			return o.Label.In(string(d.lang))
-		}
-	}
-	return s
 }
 
 func anyList(v any) []any {

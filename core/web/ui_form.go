@@ -127,17 +127,17 @@ var groupControl = regexp.MustCompile(`^([a-z][a-z0-9_]*)\[([0-9]{1,6})\]\[([a-z
 func fileField(def *definition.Form, name string) (*definition.Field, string) {
 	if m := groupControl.FindStringSubmatch(name); m != nil {
 		g := def.Field(m[1])
-		if g == nil || g.Type != "group" {
+		if g == nil || !form.KindOf(g.Type).Group() {
 			return nil, ""
 		}
 		for i := range g.Fields {
-			if g.Fields[i].ID.Value == m[3] && g.Fields[i].Type == "file" {
+			if g.Fields[i].ID.Value == m[3] && form.KindOf(g.Fields[i].Type).Files() {
 				return &g.Fields[i], m[1] + "[" + m[2] + "]." + m[3]
 			}
 		}
 		return nil, ""
 	}
-	if f := def.Field(name); f != nil && f.Type == "file" {
+	if f := def.Field(name); f != nil && form.KindOf(f.Type).Files() {
 		return f, name
 	}
 	return nil, ""

@@ -113,8 +113,6 @@ var pageTexts = map[string]map[lang]string{
 	"footer":          {langDE: "vorgang – Servicedesk der Verwaltung", langEN: "vorgang – public administration service desk"},
 	"error_prefix":    {langDE: "Fehler:", langEN: "Error:"},
 	"required_marker": {langDE: "(Pflichtfeld)", langEN: "(required)"},
-	"yes":             {langDE: "Ja", langEN: "Yes"},
-	"no":              {langDE: "Nein", langEN: "No"},
 	"nobody":          {langDE: "niemand", langEN: "nobody"},
 	"citizen":         {langDE: "Bürgerin / Bürger", langEN: "Citizen"},
 	"internal":        {langDE: "intern", langEN: "internal"},
