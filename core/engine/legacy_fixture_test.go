@@ -139,7 +139,6 @@ func TestWriteLegacyFixture(t *testing.T) {
 	t.Logf("wrote %s: %d bytes", legacyArchive, buf.Len())
 }
 
-
 // openLegacyStore restores legacyArchive into a fresh embedded store.
 func openLegacyStore(t *testing.T) *store.Store {
 	t.Helper()
