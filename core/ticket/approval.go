@@ -73,14 +73,24 @@ func decodeDecision(kind string, d *fields) Decision {
 // so far. It is stored in the ticket's ext (with Comment and Manager) and
 // in the entry of a transition that withdrew it.
 type ApprovalRecord struct {
-	Transition string
-	Steps      []string
-	Approvers  []string
+	Transition string   `json:"transition"`
+	Steps      []string `json:"steps"` // roles, one approval each, in order
+	Approvers  []string `json:"approvers"`
 	// Comment is the comment given with the request; the transition
 	// carries it when it runs.
-	Comment string
-	// Manager is the requester's manager when a step is "manager".
-	Manager string
+	Comment string `json:"comment,omitempty"`
+	// Manager is the requester's line manager when the request was made:
+	// the one who decides "manager" steps (a later change of manager does
+	// not move a pending request).
+	Manager string `json:"manager,omitempty"`
+}
+
+// NextStep is the role whose approval the request waits for now.
+func (a *ApprovalRecord) NextStep() string {
+	if len(a.Approvers) < len(a.Steps) {
+		return a.Steps[len(a.Approvers)]
+	}
+	return ""
 }
 
 func (a ApprovalRecord) encode() map[string]any {

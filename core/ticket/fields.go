@@ -179,3 +179,5 @@ func anyList(list []string) []any {
 	}
 	return out
 }
+
+func errNotADocument(v any) error { return fmt.Errorf("%T is not a document", v) }

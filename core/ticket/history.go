@@ -35,11 +35,14 @@ type Entry interface {
 	encode() map[string]any
 }
 
-// NewEntry is a history entry holding e, by actor at a time; the engine
+// NewEntry is a history entry holding e, by actor; the engine stamps and
 // chains it.
-func NewEntry(at time.Time, actor string, e Entry) *HistoryEntry {
-	return &HistoryEntry{At: at, Actor: actor, Type: e.Kind(), Data: e.encode()}
+func NewEntry(actor string, e Entry) *HistoryEntry {
+	return &HistoryEntry{Actor: actor, Type: e.Kind(), Data: e.encode()}
 }
+
+// Set makes e the entry's content.
+func (h *HistoryEntry) Set(e Entry) { h.Type, h.Data = e.Kind(), e.encode() }
 
 // Encode returns the data map e is stored as.
 func Encode(e Entry) map[string]any { return e.encode() }

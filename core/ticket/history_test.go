@@ -3,7 +3,6 @@ package ticket
 import (
 	"reflect"
 	"testing"
-	"time"
 )
 
 // kv is shaped like the driver's ordered document element.
@@ -38,7 +37,7 @@ func TestEntriesRoundTrip(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := NewEntry(time.Now(), "ben", tt.entry)
+			h := NewEntry("ben", tt.entry)
 			got, err := h.Decode()
 			if err != nil {
 				t.Fatal(err)
@@ -91,7 +90,7 @@ func TestCommentInternal(t *testing.T) {
 		{"transition with a public comment", Transitioned{Comment: "x"}, false},
 	}
 	for _, tt := range tests {
-		if got := NewEntry(time.Time{}, "a", tt.entry).CommentInternal(); got != tt.internal {
+		if got := NewEntry("a", tt.entry).CommentInternal(); got != tt.internal {
 			t.Errorf("%s: CommentInternal() = %v", tt.name, got)
 		}
 	}

@@ -1,0 +1,51 @@
+package ticket
+
+import (
+	"reflect"
+	"testing"
+)
+
+// docM and listA are shaped like the driver's bson.M and bson.A, which an
+// outbox item's payload decodes into.
+type (
+	docM  map[string]any
+	listA []any
+)
+
+func TestNoticeRoundTrip(t *testing.T) {
+	tests := []struct {
+		name   string
+		notice Notice
+	}{
+		{"public comment", Notice{Event: "ticket.commented", Actor: "ben", Comment: "Erledigt."}},
+		{"internal comment", Notice{Event: "ticket.commented", Actor: "ben", Internal: true}},
+		{"transition", Notice{Event: "ticket.transitioned", Actor: "ben", Transition: "resolve", Comment: "ok"}},
+		{"SLA", Notice{Event: "sla.breach", SLA: []SLAEvent{{Goal: "resolution", Kind: "breach", Due: "2026-12-01T08:00:00Z"}}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := DecodeNotice(tt.notice.Encode())
+			if err != nil || !reflect.DeepEqual(got, tt.notice) {
+				t.Fatalf("decoded %+v, %v; want %+v", got, err, tt.notice)
+			}
+		})
+	}
+}
+
+func TestDecodeNoticeFromTheDatabase(t *testing.T) {
+	spec := docM{"event": "sla.warning", "actor": "vorgang",
+		"sla": listA{docM{"goal": "first_response", "kind": "warning", "due": "2026-11-30T14:48:00Z"}}}
+	n, err := DecodeNotice(spec)
+	if err != nil || n.Event != "sla.warning" || len(n.SLA) != 1 || n.SLA[0].Goal != "first_response" {
+		t.Fatalf("decoded %+v, %v", n, err)
+	}
+	if n, err := DecodeNotice(nil); err != nil || n.Event != "" {
+		t.Fatalf("a notification without details: %+v, %v", n, err)
+	}
+	if _, err := DecodeNotice("text"); err == nil {
+		t.Fatal("a text decoded as a notice")
+	}
+	if _, err := DecodeNotice(docM{"sla": listA{"x"}}); err == nil {
+		t.Fatal("an SLA event that is no document decoded")
+	}
+}
