@@ -275,5 +275,3 @@ func numberOf(v any) (float64, bool) {
 	}
 	return 0, false
 }
-
-

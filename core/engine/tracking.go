@@ -207,4 +207,3 @@ func replyTooLong(lang string) string {
 	}
 	return "Die Nachricht ist zu lang (höchstens 20.000 Zeichen)."
 }
-
