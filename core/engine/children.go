@@ -108,8 +108,11 @@ func (e *Engine) runItem(ctx context.Context, auditor AuditStore, item *store.Ou
 }
 
 func (e *Engine) runEffect(ctx context.Context, item *store.OutboxItem) error {
-	number, _ := item.Payload["ticket"].(string)
-	parent, err := e.store.Ticket(ctx, number)
+	ef, err := ticket.DecodeEffect(item.Payload)
+	if err != nil {
+		return fmt.Errorf("engine: outbox item %s: %w", item.ID, err)
+	}
+	parent, err := e.store.Ticket(ctx, ef.Ticket)
 	if err != nil {
 		return err
 	}
@@ -126,7 +129,11 @@ func (e *Engine) runEffect(ctx context.Context, item *store.OutboxItem) error {
 // a repeated run finds the child instead of making a second, and links it
 // to the parent.
 func (e *Engine) createChild(ctx context.Context, item *store.OutboxItem, parent *store.Ticket) error {
-	spec, _ := canonical(item.Payload["spec"]).(map[string]any)
+	ef, err := ticket.DecodeEffect(item.Payload)
+	if err != nil {
+		return fmt.Errorf("engine: outbox item %s: %w", item.ID, err)
+	}
+	spec, _ := canonical(ef.Spec).(map[string]any)
 	process, _ := spec["process"].(string)
 	data, _ := spec["data"].(map[string]any)
 	title, _ := spec["title"].(string)

@@ -12,8 +12,8 @@ import (
 	"vorgang/core/ticket"
 )
 
-// slaKey is the ticket's Ext entry holding its SLA clock.
-const slaKey = "sla"
+// slaKey is the ticket's Ext entry holding its SLA clock, an sla.Clock.
+const slaKey = ticket.ExtSLA
 
 // SLAClock returns the ticket's SLA clock, or nil when no SLA applies to it.
 // The clock's goals carry the due dates to show.

@@ -204,8 +204,11 @@ func (w *Worker) mailsFor(ctx context.Context, item *store.OutboxItem) ([]*Mail,
 		w.log.Debug("notification of a change that was not committed dropped", "outbox_item", item.ID)
 		return nil, nil
 	}
-	number, _ := item.Payload["ticket"].(string)
-	id, _ := item.Payload["target"].(string)
+	ef, err := ticket.DecodeEffect(item.Payload)
+	if err != nil {
+		return nil, permanent{fmt.Errorf("notify: %s: %w", item.ID, err)}
+	}
+	number, id := ef.Ticket, ef.Target
 	t, err := w.Store.Ticket(ctx, number)
 	if err != nil {
 		return nil, fmt.Errorf("notify: %s: ticket %s: %w", item.ID, number, err)
@@ -215,7 +218,7 @@ func (w *Worker) mailsFor(ctx context.Context, item *store.OutboxItem) ([]*Mail,
 	if n == nil {
 		return nil, permanent{fmt.Errorf("notify: %s: notification %q is not defined", item.ID, id)}
 	}
-	notice, err := ticket.DecodeNotice(item.Payload["spec"])
+	notice, err := ticket.DecodeNotice(ef.Spec)
 	if err != nil {
 		// What could be read still makes a mail; the rest is logged.
 		w.log.Warn("notification details partly unreadable", "outbox_item", item.ID, "error", err)

@@ -179,5 +179,3 @@ func anyList(list []string) []any {
 	}
 	return out
 }
-
-func errNotADocument(v any) error { return fmt.Errorf("%T is not a document", v) }

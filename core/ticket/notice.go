@@ -39,13 +39,10 @@ func (n Notice) Encode() map[string]any {
 	return m
 }
 
-// DecodeNotice reads a notice from an outbox item's spec, in whatever
-// shape the database returned it.
-func DecodeNotice(spec any) (Notice, error) {
-	m := newFields(nil).asMap(spec)
-	if m == nil && spec != nil {
-		return Notice{}, errNotADocument(spec)
-	}
+// DecodeNotice reads a notice from an outbox item's spec (Effect.Spec),
+// in whatever shape the database returned its values.
+func DecodeNotice(spec map[string]any) (Notice, error) {
+	m := spec
 	d := newFields(m)
 	n := Notice{Event: d.str("event"), Actor: d.str("actor"), Internal: d.bool("internal"),
 		Comment: d.str("comment"), Transition: d.str("transition")}
