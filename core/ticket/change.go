@@ -1,7 +1,5 @@
 package ticket
 
-import "maps"
-
 // Change is the old and new value of one changed field.
 type Change struct {
 	Old, New any
@@ -14,15 +12,6 @@ type Change struct {
 // Changes are a change's field changes by name: assignee, priority, team,
 // data.<field>, or data with Fields.
 type Changes map[string]Change
-
-// Field returns the change of form field name, in either recorded form.
-func (c Changes) Field(name string) (Change, bool) {
-	if ch, ok := c["data."+name]; ok {
-		return ch, true
-	}
-	ch, ok := c["data"].Fields[name]
-	return ch, ok
-}
 
 func (c Changes) encode() map[string]any {
 	m := make(map[string]any, len(c))
@@ -38,12 +27,6 @@ func (ch Change) encode() map[string]any {
 	}
 	return map[string]any{"old": ch.Old, "new": ch.New}
 }
-
-// Encode returns c as stored.
-func (c Changes) Encode() map[string]any { return c.encode() }
-
-// Clone returns a copy of c that can be changed without changing c.
-func (c Changes) Clone() Changes { return maps.Clone(c) }
 
 func (d *fields) changes(key string) Changes {
 	raw := d.asMap(d.m[key])

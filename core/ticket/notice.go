@@ -34,7 +34,7 @@ func (n Notice) Encode() map[string]any {
 		m["transition"] = n.Transition
 	}
 	if n.SLA != nil {
-		m["sla"] = SLAEvents{Events: n.SLA}.EventList()
+		m["sla"] = SLAEvents{Events: n.SLA}.eventList()
 	}
 	return m
 }

@@ -24,15 +24,15 @@ func (s SLAEvents) Kind() string {
 }
 
 func (s SLAEvents) encode() map[string]any {
-	m := map[string]any{"events": s.EventList()}
+	m := map[string]any{"events": s.eventList()}
 	if len(s.Changes) > 0 {
 		m["changes"] = s.Changes.encode()
 	}
 	return m
 }
 
-// EventList is the events as stored, the form notifications carry them in.
-func (s SLAEvents) EventList() []any {
+// eventList is the events as stored, the form notifications carry them in.
+func (s SLAEvents) eventList() []any {
 	list := make([]any, len(s.Events))
 	for i, ev := range s.Events {
 		list[i] = ev.Detail()
