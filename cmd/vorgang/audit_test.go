@@ -90,3 +90,20 @@ func TestAuditVerify(t *testing.T) {
 		t.Fatalf("one intact ticket: exit %d\n%s", code, out.String())
 	}
 }
+
+// A backup written by an earlier version restores, and `vorgang audit
+// verify` finds every history intact.
+func TestAuditVerifyEarlierVersion(t *testing.T) {
+	dir := t.TempDir()
+	var out, errOut bytes.Buffer
+	if code := run(t.Context(), []string{"restore", "--data", dir, "../../core/engine/testdata/history-v1.tar.gz"}, &out, &errOut); code != 0 {
+		t.Fatalf("restore: exit %d\n%s%s", code, out.String(), errOut.String())
+	}
+	out.Reset()
+	if code := run(t.Context(), []string{"audit", "verify", "--data", dir}, &out, &errOut); code != 0 {
+		t.Fatalf("audit verify: exit %d\n%s%s", code, out.String(), errOut.String())
+	}
+	if !strings.Contains(out.String(), "ok: the history of 11 tickets is intact") {
+		t.Fatalf("output: %s", out.String())
+	}
+}

@@ -9,32 +9,12 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
-
-// History entry types of approvals.
-const (
-	EntryApprovalRequested = "approval_requested"
-	EntryApproved          = "approved"
-	EntryRejected          = "rejected"
-)
-
-// ApprovalWithdrawnKey holds, in the data of a transition entry, the
-// approval the transition withdrew by ending the ticket: its transition,
-// steps and approvers so far.
-const ApprovalWithdrawnKey = "approval_withdrawn"
 
 // Pending is a transition waiting for approvals, kept in the ticket's
 // ext.approval until it is decided.
-type Pending struct {
-	Transition string   `json:"transition"`
-	Steps      []string `json:"steps"` // roles, one approval each, in order
-	Approvers  []string `json:"approvers"`
-	Comment    string   `json:"comment,omitempty"`
-	// Manager is the requester's line manager when the request was made:
-	// the one who decides "manager" steps (a later change of manager does
-	// not move a pending request).
-	Manager string `json:"manager,omitempty"`
-}
+type Pending = ticket.ApprovalRecord
 
 // ManagerRole is the approval role of the requester's line manager.
 const ManagerRole = "manager"
@@ -65,7 +45,7 @@ func approvalSteps(a *definition.Approval, data map[string]any) ([]string, error
 // requestApproval records that a transition waits for approvals instead
 // of running it.
 func (e *Engine) requestApproval(ctx context.Context, actor *auth.Principal, t *store.Ticket, tr *definition.Transition, comment string) (*store.Ticket, error) {
-	if pend := pendingOf(t); pend != nil {
+	if pend := t.Approval(); pend != nil {
 		return nil, pendingRefusal(t, pend)
 	}
 	steps, err := approvalSteps(tr.Approval, t.Data)
@@ -78,50 +58,19 @@ func (e *Engine) requestApproval(ctx context.Context, actor *auth.Principal, t *
 			return nil, err
 		}
 	}
-	if t.Ext == nil {
-		t.Ext = map[string]any{}
-	}
-	t.Ext["approval"] = pend.record(nil)
+	t.SetApproval(pend)
 	now := e.stamp()
 	t.Updated = now
-	entry := &store.HistoryEntry{At: now, Actor: actorName(actor), Type: EntryApprovalRequested,
-		Data: map[string]any{"transition": tr.ID.Value, "steps": toAny(steps)}}
+	entry := ticket.NewEntry(actorName(actor), ticket.ApprovalRequested{Transition: tr.ID.Value, Steps: steps})
+	entry.At = now
 	if err := e.commit(ctx, t, entry); err != nil {
 		return nil, err
 	}
 	return t, nil
 }
 
-// record is the document stored in the ticket's ext.approval.
-func (p *Pending) record(approvers []string) map[string]any {
-	m := map[string]any{"transition": p.Transition, "steps": toAny(p.Steps), "approvers": toAny(approvers)}
-	if p.Comment != "" {
-		m["comment"] = p.Comment
-	}
-	if p.Manager != "" {
-		m["manager"] = p.Manager
-	}
-	return m
-}
-
 // PendingApproval returns the approval a ticket waits for, or nil.
-func PendingApproval(t *store.Ticket) *Pending { return pendingOf(t) }
-
-func pendingOf(t *store.Ticket) *Pending {
-	raw, ok := canonical(t.Ext["approval"]).(map[string]any)
-	if !ok {
-		return nil
-	}
-	p := &Pending{}
-	p.Transition, _ = raw["transition"].(string)
-	p.Comment, _ = raw["comment"].(string)
-	for _, s := range anyStrings(raw["steps"]) {
-		p.Steps = append(p.Steps, s)
-	}
-	p.Approvers = anyStrings(raw["approvers"])
-	p.Manager, _ = raw["manager"].(string)
-	return p
-}
+func PendingApproval(t *store.Ticket) *Pending { return t.Approval() }
 
 // maxDecideAttempts bounds how often a decision without a version is
 // tried again after a concurrent change: every round at least one writer
@@ -168,49 +117,43 @@ func (e *Engine) decide(ctx context.Context, actor *auth.Principal, number strin
 		return nil, invalid("reason", "required", reasonRequired(lang, right.Override))
 	}
 	now := e.stamp()
-	t.Ext[decidersKey] = toAny(appendNew(deciders(t), actor.User))
-	data := map[string]any{"transition": pend.Transition, "step": step}
-	if right.Override {
-		data["override"] = true
-	}
+	t.SetDeciders(appendNew(t.Deciders(), actor.User))
+	decision := ticket.Decision{Approved: approve, Transition: pend.Transition, Step: step, Override: right.Override}
 	if !approve {
-		delete(t.Ext, "approval")
-		data["reason"] = reason
+		t.SetApproval(nil)
+		decision.Reason = reason
 		if to := tr.Approval.RejectTo.Value; to != "" {
 			if s := p.State(to); s != nil {
-				data["from"], data["to"] = t.State, to
+				decision.From, decision.To = t.State, to
 				t.State, t.Category, t.Open = s.ID.Value, s.Category, s.Category == definition.CategoryOpen
 			}
 		}
 		t.Updated = now
-		entry := &store.HistoryEntry{At: now, Actor: actorName(actor), Type: EntryRejected, Data: data}
+		entry := ticket.NewEntry(actorName(actor), decision)
+		entry.At = now
 		if err := e.commit(ctx, t, entry); err != nil {
 			return nil, err
 		}
 		return t, nil
 	}
 	approvers := append(pend.Approvers, actor.User)
-	if reason != "" {
-		data["comment"] = reason
-	}
+	decision.Comment = reason
 	if len(approvers) < len(pend.Steps) {
-		t.Ext["approval"] = pend.record(approvers)
+		pend.Approvers = approvers
+		t.SetApproval(pend)
 		t.Updated = now
-		entry := &store.HistoryEntry{At: now, Actor: actorName(actor), Type: EntryApproved, Data: data}
+		entry := ticket.NewEntry(actorName(actor), decision)
+		entry.At = now
 		if err := e.commit(ctx, t, entry); err != nil {
 			return nil, err
 		}
 		return t, nil
 	}
 	// The last approval: the transition runs, recorded as one change.
-	delete(t.Ext, "approval")
-	data["approvers"] = toAny(approvers)
-	return e.apply(ctx, actor, t, p, tr, nil, pend.Comment, EntryApproved, data)
+	t.SetApproval(nil)
+	decision.Approvers = approvers
+	return e.apply(ctx, actor, t, p, tr, nil, pend.Comment, decision)
 }
-
-// decidersKey keeps, in the ticket's ext, everyone who decided a step of
-// one of its approvals: they keep seeing the ticket.
-const decidersKey = "deciders"
 
 // DecisionRight is what an actor may do about the step a ticket's pending
 // approval waits for.
@@ -230,14 +173,14 @@ type DecisionRight struct {
 // Decision tells what actor may do about the step t's pending approval
 // waits for; the zero DecisionRight when it waits for none.
 func (e *Engine) Decision(actor *auth.Principal, t *store.Ticket) DecisionRight {
-	if pendingOf(t) == nil {
+	if t.Approval() == nil {
 		return DecisionRight{}
 	}
 	return decisionRight(actor, t, e.catalog().Process(t.Process))
 }
 
 func decisionRight(actor *auth.Principal, t *store.Ticket, p *definition.Process) DecisionRight {
-	pend := pendingOf(t)
+	pend := t.Approval()
 	if pend == nil || len(pend.Approvers) >= len(pend.Steps) {
 		return DecisionRight{Refusal: notNow(ReasonNoApprovalPending, fmt.Sprintf("ticket %s waits for no approval", t.Number))}
 	}
@@ -278,20 +221,9 @@ func namedBy(actor *auth.Principal, pend *Pending, role string) bool {
 	return actor.HasRole(role)
 }
 
-// NextStep is the role whose approval the request waits for now.
-func (p *Pending) NextStep() string {
-	if len(p.Approvers) < len(p.Steps) {
-		return p.Steps[len(p.Approvers)]
-	}
-	return ""
-}
-
-// deciders are those who decided a step of one of t's approvals.
-func deciders(t *store.Ticket) []string { return anyStrings(canonical(t.Ext[decidersKey])) }
-
 // decided reports whether user decided a step of one of t's approvals.
 func decided(t *store.Ticket, user string) bool {
-	return user != "" && contains(deciders(t), user)
+	return user != "" && contains(t.Deciders(), user)
 }
 
 func reasonRequired(lang string, override bool) string {
@@ -342,23 +274,4 @@ func numberOf(v any) (float64, bool) {
 		return float64(x), true
 	}
 	return 0, false
-}
-
-func toAny(list []string) []any {
-	out := make([]any, len(list))
-	for i, s := range list {
-		out[i] = s
-	}
-	return out
-}
-
-func anyStrings(v any) []string {
-	list, _ := v.([]any)
-	out := make([]string, 0, len(list))
-	for _, x := range list {
-		if s, ok := x.(string); ok {
-			out = append(out, s)
-		}
-	}
-	return out
 }

@@ -11,16 +11,7 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/store"
-)
-
-// EntryChildCreated and EntryClosedByParent record the work on child tickets.
-const (
-	EntryChildCreated   = "child_created"
-	EntryClosedByParent = "closed_by_parent"
-	// EntryChildFailed records on the parent that a child ticket could not
-	// be made and will not be tried again (its data is invalid for the
-	// child's process, or the process is gone); internal, for staff.
-	EntryChildFailed = "child_failed"
+	"vorgang/core/ticket"
 )
 
 // system acts for the workflow itself (child tickets, automatic closing).
@@ -117,8 +108,11 @@ func (e *Engine) runItem(ctx context.Context, auditor AuditStore, item *store.Ou
 }
 
 func (e *Engine) runEffect(ctx context.Context, item *store.OutboxItem) error {
-	number, _ := item.Payload["ticket"].(string)
-	parent, err := e.store.Ticket(ctx, number)
+	ef, err := ticket.DecodeEffect(item.Payload)
+	if err != nil {
+		return fmt.Errorf("engine: outbox item %s: %w", item.ID, err)
+	}
+	parent, err := e.store.Ticket(ctx, ef.Ticket)
 	if err != nil {
 		return err
 	}
@@ -135,7 +129,11 @@ func (e *Engine) runEffect(ctx context.Context, item *store.OutboxItem) error {
 // a repeated run finds the child instead of making a second, and links it
 // to the parent.
 func (e *Engine) createChild(ctx context.Context, item *store.OutboxItem, parent *store.Ticket) error {
-	spec, _ := canonical(item.Payload["spec"]).(map[string]any)
+	ef, err := ticket.DecodeEffect(item.Payload)
+	if err != nil {
+		return fmt.Errorf("engine: outbox item %s: %w", item.ID, err)
+	}
+	spec, _ := canonical(ef.Spec).(map[string]any)
 	process, _ := spec["process"].(string)
 	data, _ := spec["data"].(map[string]any)
 	title, _ := spec["title"].(string)
@@ -145,7 +143,7 @@ func (e *Engine) createChild(ctx context.Context, item *store.OutboxItem, parent
 	}
 	t.Requester, t.Parent = parent.Requester, parent.Number
 	entry.Actor = system.User
-	entry.Data["parent"] = parent.Number
+	updateCreated(entry, func(c *ticket.Created) { c.Parent = parent.Number })
 	// The child's own process rules apply as to any new ticket (routing,
 	// computed fields); a team the action names wins over its routing.
 	follow, err := e.createHooks(ctx, system, t, entry, "de")
@@ -154,7 +152,7 @@ func (e *Engine) createChild(ctx context.Context, item *store.OutboxItem, parent
 	}
 	if team, _ := spec["team"].(string); team != "" {
 		t.Team = team
-		entry.Data["team"] = team
+		updateCreated(entry, func(c *ticket.Created) { c.Team = team })
 	}
 	child, err := e.createOnce(ctx, system, item.ID, "", t, entry)
 	if err != nil {
@@ -168,7 +166,7 @@ func (e *Engine) createChild(ctx context.Context, item *store.OutboxItem, parent
 			return nil
 		}
 		p.Children = append(p.Children, child.Number)
-		return &store.HistoryEntry{Actor: system.User, Type: EntryChildCreated, Data: map[string]any{"child": child.Number, "process": process}}
+		return ticket.NewEntry(system.User, ticket.ChildCreated{Child: child.Number, Process: process})
 	})
 }
 
@@ -183,8 +181,7 @@ func (e *Engine) childFailed(ctx context.Context, parent *store.Ticket, item *st
 	}
 	e.log.ErrorContext(ctx, "child ticket not created", "parent", parent.Number, "process", process, "error", cause)
 	return e.retry(ctx, parent.Number, func(p *store.Ticket) *store.HistoryEntry {
-		return &store.HistoryEntry{Actor: system.User, Type: EntryChildFailed,
-			Data: map[string]any{"process": process, "reason": cause.Error(), "effect": item.ID, "internal": true}}
+		return ticket.NewEntry(system.User, ticket.ChildFailed{Process: process, Reason: cause.Error(), Effect: item.ID})
 	})
 }
 
@@ -204,8 +201,7 @@ func (e *Engine) closeChildren(ctx context.Context, parent *store.Ticket) error 
 			}
 			from := c.State
 			c.State, c.Category, c.Open = end.ID.Value, end.Category, false
-			return &store.HistoryEntry{Actor: system.User, Type: EntryClosedByParent,
-				Data: map[string]any{"parent": parent.Number, "from": from, "to": c.State}}
+			return ticket.NewEntry(system.User, ticket.ClosedByParent{Parent: parent.Number, From: from, To: c.State})
 		})
 		if err != nil {
 			return err

@@ -9,6 +9,7 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
 
 // CreateRequest asks for a new ticket.
@@ -107,9 +108,22 @@ func (e *Engine) build(actor *auth.Principal, cat *definition.Catalog, p *defini
 	if actor == nil {
 		t.Tracking = newTrackingToken() // the citizen's only way back to the request
 	}
-	entry := &store.HistoryEntry{At: now, Actor: actorName(actor), Type: EntryCreated,
-		Data: map[string]any{"state": t.State, "priority": t.Priority, "team": t.Team, "data": data}}
+	entry := ticket.NewEntry(actorName(actor), ticket.Created{State: t.State, Priority: t.Priority, Team: t.Team, Data: data})
+	entry.At = now
 	return t, entry, nil
+}
+
+// updateCreated changes the content of a ticket's created entry before it
+// is written.
+func updateCreated(entry *store.HistoryEntry, update func(*ticket.Created)) {
+	content, err := entry.Decode()
+	c, ok := content.(ticket.Created)
+	if err != nil || !ok {
+		// Only the engine's own created entries come here.
+		panic(fmt.Sprintf("engine: update %s entry as created: %v", entry.Type, err))
+	}
+	update(&c)
+	entry.Set(c)
 }
 
 func (e *Engine) nextNumber(ctx context.Context, t *store.Ticket, owner string) (number string, release func(), err error) {
@@ -246,7 +260,7 @@ func maySee(actor *auth.Principal, t *store.Ticket) bool {
 		(actor.InTeam(t.Team) && actor.HasPermission("ticket.read_team")) {
 		return true
 	}
-	p := pendingOf(t)
+	p := t.Approval()
 	return p != nil && p.Manager == actor.User || decided(t, actor.User)
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
 
 // Effect kinds: work a change causes beyond the ticket, done later by
@@ -45,11 +46,8 @@ func (e *Engine) enqueue(ctx context.Context, t *store.Ticket, entry *store.Hist
 			// The definition version that asked for the work, so an
 			// administrator can discard what a faulty version queued
 			// (DiscardEffects).
-			Payload: map[string]any{"ticket": t.Number, "seq": entry.Seq, "hash": entry.Hash,
-				"target": ef.target, "event": entry.Type, "catalog": version},
-		}
-		if ef.spec != nil {
-			item.Payload["spec"] = ef.spec
+			Payload: ticket.Effect{Ticket: t.Number, Seq: entry.Seq, Hash: entry.Hash,
+				Target: ef.target, Event: entry.Type, Catalog: version, Spec: ef.spec}.Encode(),
 		}
 		if err := e.store.Enqueue(ctx, item, e.now()); err != nil {
 			return fmt.Errorf("engine: queue %s for %s: %w", ef.kind, t.Number, err)
@@ -70,10 +68,9 @@ func effectID(t *store.Ticket, entry *store.HistoryEntry, i int, ef effect) stri
 // has its hash. Workers call it before acting and drop items for which it
 // is false.
 func EffectCommitted(ctx context.Context, st AuditStore, item *store.OutboxItem) (bool, error) {
-	number, _ := item.Payload["ticket"].(string)
-	hash, _ := item.Payload["hash"].(string)
-	seq, ok := numberOf(item.Payload["seq"])
-	if number == "" || hash == "" || !ok {
+	ef, err := ticket.DecodeEffect(item.Payload)
+	number, hash, seq := ef.Ticket, ef.Hash, ef.Seq
+	if err != nil || number == "" || hash == "" || seq < 1 {
 		return false, fmt.Errorf("engine: outbox item %s names no change", item.ID)
 	}
 	t, err := st.Ticket(ctx, number)
@@ -83,7 +80,7 @@ func EffectCommitted(ctx context.Context, st AuditStore, item *store.OutboxItem)
 	if err != nil {
 		return false, err
 	}
-	if t.Version < int64(seq) {
+	if t.Version < seq {
 		return false, nil
 	}
 	var entry store.HistoryEntry
@@ -93,7 +90,7 @@ func EffectCommitted(ctx context.Context, st AuditStore, item *store.OutboxItem)
 	if !ok {
 		return false, fmt.Errorf("engine: the store cannot read history entries")
 	}
-	if err := getter.Get(ctx, store.HistoryCollection, store.HistoryID(number, int64(seq)), &entry); err != nil {
+	if err := getter.Get(ctx, store.HistoryCollection, store.HistoryID(number, seq), &entry); err != nil {
 		return false, err
 	}
 	return entry.Hash == hash, nil

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
 
 // OutboxStore is what DiscardEffects needs; *store.Store implements it.
@@ -37,7 +38,8 @@ func DiscardEffects(ctx context.Context, st OutboxStore, version string, now tim
 				return discarded, err
 			}
 			for i := range items {
-				v, _ := items[i].Payload["catalog"].(string)
+				ef, _ := ticket.DecodeEffect(items[i].Payload) // an unreadable payload has no version to match
+				v := ef.Catalog
 				if !strings.HasPrefix(v, version) {
 					continue
 				}

@@ -12,6 +12,7 @@ import (
 	"vorgang/core/definition"
 	"vorgang/core/engine"
 	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
 
 // requestDesk: a request is checked by a clerk (a guard on two fields),
@@ -366,12 +367,13 @@ func TestEndingWithdrawsThePendingApproval(t *testing.T) {
 	}
 	_, hist, _ := f.eng.History(ctx, dora, tk.Number)
 	last := hist[len(hist)-1]
-	w, ok := last.Data[engine.ApprovalWithdrawnKey].(map[string]any)
-	if last.Type != engine.EntryTransition || !ok {
-		t.Fatalf("last entry %s %v: no withdrawn approval", last.Type, last.Data)
+	content, err := last.Decode()
+	tr, ok := content.(ticket.Transitioned)
+	if err != nil || !ok || tr.ApprovalWithdrawn == nil {
+		t.Fatalf("last entry %s %v: no withdrawn approval (%v)", last.Type, last.Data, err)
 	}
-	if w["transition"] != "vorlegen" || fmt.Sprint(w["steps"]) != "[teamleitung teamleitung]" || fmt.Sprint(w["approvers"]) != "[lena]" {
-		t.Errorf("withdrawn approval = %v", w)
+	if w := tr.ApprovalWithdrawn; w.Transition != "vorlegen" || fmt.Sprint(w.Steps) != "[teamleitung teamleitung]" || fmt.Sprint(w.Approvers) != "[lena]" {
+		t.Errorf("withdrawn approval = %+v", w)
 	}
 	if p := engine.VerifyHistory(tk, hist); len(p) != 0 {
 		t.Fatal(p)

@@ -13,14 +13,27 @@ import (
 	"go.mongodb.org/mongo-driver/bson/primitive"
 
 	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
 
-// History entry types.
+// History entry types; core/ticket has the typed entry of each.
 const (
-	EntryCreated    = "created"
-	EntryTransition = "transition"
-	EntryComment    = "comment"
-	EntryAssigned   = "assigned"
+	EntryCreated           = ticket.EntryCreated
+	EntryTransition        = ticket.EntryTransition
+	EntryComment           = ticket.EntryComment
+	EntryCitizenReply      = ticket.EntryCitizenReply
+	EntryAssigned          = ticket.EntryAssigned
+	EntryLinked            = ticket.EntryLinked
+	EntryApprovalRequested = ticket.EntryApprovalRequested
+	EntryApproved          = ticket.EntryApproved
+	EntryRejected          = ticket.EntryRejected
+	EntrySLAWarning        = ticket.EntrySLAWarning
+	EntrySLABreach         = ticket.EntrySLABreach
+	EntryScript            = ticket.EntryScript
+	EntryScriptFailed      = ticket.EntryScriptFailed
+	EntryChildCreated      = ticket.EntryChildCreated
+	EntryClosedByParent    = ticket.EntryClosedByParent
+	EntryChildFailed       = ticket.EntryChildFailed
 )
 
 // chain links entry to the ticket's previous entry: PrevHash is the

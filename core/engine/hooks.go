@@ -12,16 +12,7 @@ import (
 	"vorgang/core/form"
 	"vorgang/core/script"
 	"vorgang/core/store"
-)
-
-// History entry types of scripts.
-const (
-	// EntryScriptFailed records a hook that failed; the change it belonged
-	// to was not made. Only staff with ticket.comment_internal see it.
-	EntryScriptFailed = "script_failed"
-	// EntryScript records the changes of a hook that runs outside of a
-	// user's change (on_sla_warning, on_sla_breach).
-	EntryScript = "script"
+	"vorgang/core/ticket"
 )
 
 // ErrScript: a script of the process failed, so the change was not made.
@@ -69,7 +60,7 @@ func (e *Engine) runHook(ctx context.Context, cat *definition.Catalog, name, hoo
 // applyResult applies a hook's changes to t in memory, noting each in
 // changes (the history entry's "changes") and collecting what follows the
 // change in fu.
-func (e *Engine) applyResult(ctx context.Context, cat *definition.Catalog, actor *auth.Principal, t *store.Ticket, name, hook string, res *script.Result, changes map[string]any, fu *followUp) error {
+func (e *Engine) applyResult(ctx context.Context, cat *definition.Catalog, actor *auth.Principal, t *store.Ticket, name, hook string, res *script.Result, changes ticket.Changes, fu *followUp) error {
 	if len(res.Changes) > 0 {
 		fu.ran = append(fu.ran, hook+":"+name)
 	}
@@ -86,12 +77,12 @@ func (e *Engine) applyResult(ctx context.Context, cat *definition.Catalog, actor
 				fu.setFields = map[string]string{}
 			}
 			// Field names go one level down: stored keys cannot hold dots.
-			data, _ := changes["data"].(map[string]any)
-			if data == nil {
-				data = map[string]any{}
+			data := changes["data"]
+			if data.Fields == nil {
+				data.Fields = map[string]ticket.Change{}
 				changes["data"] = data
 			}
-			data[c.Field] = map[string]any{"old": t.Data[c.Field], "new": c.Value}
+			data.Fields[c.Field] = ticket.Change{Old: t.Data[c.Field], New: c.Value}
 			if c.Value == nil {
 				delete(t.Data, c.Field)
 			} else {
@@ -99,14 +90,14 @@ func (e *Engine) applyResult(ctx context.Context, cat *definition.Catalog, actor
 			}
 			fu.setFields[c.Field] = name
 		case script.ChangePriority:
-			changes["priority"] = map[string]any{"old": t.Priority, "new": c.Value}
+			changes["priority"] = ticket.Change{Old: t.Priority, New: c.Value}
 			t.Priority, _ = c.Value.(string)
 		case script.ChangeTeam:
 			team, _ := c.Value.(string)
 			if cat.Team(team) == nil {
 				return &script.Error{Script: name, Hook: hook, Message: fmt.Sprintf("unknown team '%s'", team)}
 			}
-			changes["team"] = map[string]any{"old": t.Team, "new": team}
+			changes["team"] = ticket.Change{Old: t.Team, New: team}
 			t.Team = team
 		case script.ChangeAssignee:
 			// The rule of every assignment: a hook cannot give the ticket
@@ -120,7 +111,7 @@ func (e *Engine) applyResult(ctx context.Context, cat *definition.Catalog, actor
 			if err != nil {
 				return err
 			}
-			changes["assignee"] = map[string]any{"old": t.Assignee, "new": who}
+			changes["assignee"] = ticket.Change{Old: t.Assignee, New: who}
 			t.Assignee = who
 		case script.ChangeComment:
 			fu.comments = append(fu.comments, c)
@@ -201,7 +192,7 @@ func (e *Engine) createHooks(ctx context.Context, actor *auth.Principal, t *stor
 	cat := e.catalog()
 	p := cat.Process(t.Process)
 	fu := &followUp{}
-	changes := map[string]any{}
+	changes := ticket.Changes{}
 	for _, h := range []struct {
 		hook string
 		ref  definition.Ref
@@ -231,11 +222,9 @@ func (e *Engine) createHooks(ctx context.Context, actor *auth.Principal, t *stor
 		return nil, e.childLimitFailed(ctx, nil, err)
 	}
 	if len(changes) > 0 {
-		entry.Data["priority"], entry.Data["team"], entry.Data["data"] = t.Priority, t.Team, t.Data
-		if t.Assignee != "" {
-			entry.Data["assignee"] = t.Assignee
-		}
-		entry.Data["scripts"] = fu.ran
+		updateCreated(entry, func(c *ticket.Created) {
+			c.Priority, c.Team, c.Data, c.Assignee, c.Scripts = t.Priority, t.Team, t.Data, t.Assignee, fu.ran
+		})
 	}
 	return fu, nil
 }
@@ -270,8 +259,7 @@ func (e *Engine) followUp(ctx context.Context, t *store.Ticket, entry *store.His
 func (e *Engine) writeComments(ctx context.Context, number string, fu *followUp) {
 	for _, c := range fu.comments {
 		err := e.retry(ctx, number, func(*store.Ticket) *store.HistoryEntry {
-			return &store.HistoryEntry{Actor: system.User, Type: EntryComment,
-				Data: map[string]any{"text": c.Text, "internal": c.Internal, "by_script": true}}
+			return ticket.NewEntry(system.User, ticket.Commented{Text: c.Text, Internal: c.Internal, ByScript: true})
 		})
 		if err != nil {
 			e.log.ErrorContext(ctx, "comment of a script not written", "ticket", number, "error", err)
@@ -309,7 +297,7 @@ func (e *Engine) guardScript(ctx context.Context, actor *auth.Principal, cat *de
 
 // transitionHooks runs validate, compute and the before hooks of tr on t,
 // still in its old state.
-func (e *Engine) transitionHooks(ctx context.Context, actor *auth.Principal, t *store.Ticket, p *definition.Process, tr *definition.Transition, formData any, changes map[string]any) (*followUp, error) {
+func (e *Engine) transitionHooks(ctx context.Context, actor *auth.Principal, t *store.Ticket, p *definition.Process, tr *definition.Transition, formData any, changes ticket.Changes) (*followUp, error) {
 	cat := e.catalog()
 	fu := &followUp{}
 	event := map[string]any{"transition": tr.ID.Value, "from": t.State, "to": tr.To.Value, "form": formData}
@@ -322,7 +310,7 @@ func (e *Engine) transitionHooks(ctx context.Context, actor *auth.Principal, t *
 
 // afterTransitionHooks runs the after hooks and the script actions of tr
 // on t in its new state; their changes are part of the same change.
-func (e *Engine) afterTransitionHooks(ctx context.Context, actor *auth.Principal, t *store.Ticket, p *definition.Process, tr *definition.Transition, from string, changes map[string]any, fu *followUp) error {
+func (e *Engine) afterTransitionHooks(ctx context.Context, actor *auth.Principal, t *store.Ticket, p *definition.Process, tr *definition.Transition, from string, changes ticket.Changes, fu *followUp) error {
 	cat := e.catalog()
 	event := map[string]any{"transition": tr.ID.Value, "from": from, "to": t.State}
 	var hooks []hookRef
@@ -348,7 +336,7 @@ type hookRef struct {
 	ref  definition.Ref
 }
 
-func (e *Engine) runHooks(ctx context.Context, cat *definition.Catalog, actor *auth.Principal, t *store.Ticket, hooks []hookRef, event, changes map[string]any, fu *followUp) error {
+func (e *Engine) runHooks(ctx context.Context, cat *definition.Catalog, actor *auth.Principal, t *store.Ticket, hooks []hookRef, event map[string]any, changes ticket.Changes, fu *followUp) error {
 	for _, h := range hooks {
 		if h.ref.IsZero() {
 			continue
@@ -396,8 +384,8 @@ func (e *Engine) hookFailed(ctx context.Context, t *store.Ticket, name, hook str
 	if t != nil && t.Number != "" {
 		number := t.Number
 		rerr := e.retry(context.WithoutCancel(ctx), number, func(*store.Ticket) *store.HistoryEntry {
-			return &store.HistoryEntry{Actor: system.User, Type: EntryScriptFailed, Data: map[string]any{
-				"script": serr.Script, "module": serr.Module, "hook": serr.Hook, "line": serr.Line, "message": serr.Message}}
+			return ticket.NewEntry(system.User, ticket.ScriptFailed{
+				Script: serr.Script, Module: serr.Module, Hook: serr.Hook, Line: serr.Line, Message: serr.Message})
 		})
 		if rerr != nil {
 			e.log.ErrorContext(ctx, "could not record the failed script in the history", "ticket", number, "error", rerr)
@@ -442,7 +430,7 @@ func (e *Engine) RunSLAHook(ctx context.Context, number, event string, info map[
 		}
 		ev["sla_event"] = event
 		res, err := e.runHook(ctx, cat, name.Value, hook, system, t, ev)
-		changes := map[string]any{}
+		changes := ticket.Changes{}
 		fu := &followUp{}
 		if err == nil {
 			err = e.applyResult(ctx, cat, system, t, name.Value, hook, res, changes, fu)
@@ -462,8 +450,8 @@ func (e *Engine) RunSLAHook(ctx context.Context, number, event string, info map[
 		if len(changes) > 0 || len(fu.effects) > 0 {
 			now := e.stamp()
 			t.Updated = now
-			entry := &store.HistoryEntry{At: now, Actor: system.User, Type: EntryScript,
-				Data: map[string]any{"hook": hook, "script": name.Value, "changes": changes}}
+			entry := ticket.NewEntry(system.User, ticket.ScriptRan{Hook: hook, Script: name.Value, Changes: changes})
+			entry.At = now
 			err = e.commit(ctx, t, entry, fu.effects...)
 			if errors.Is(err, ErrConflict) {
 				continue

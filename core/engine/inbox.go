@@ -6,6 +6,7 @@ import (
 
 	"vorgang/core/auth"
 	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
 
 // InboxStore is the query the engine's lists need; *store.Store has it.
@@ -66,8 +67,8 @@ func (e *Engine) Assign(ctx context.Context, actor *auth.Principal, number strin
 		return nil, err
 	}
 	now := e.stamp()
-	entry := &store.HistoryEntry{At: now, Actor: actorName(actor), Type: EntryAssigned,
-		Data: map[string]any{"old": t.Assignee, "new": user}}
+	entry := ticket.NewEntry(actorName(actor), ticket.Assigned{Old: t.Assignee, New: user})
+	entry.At = now
 	t.Assignee, t.Updated = user, now
 	if err := e.commit(ctx, t, entry); err != nil {
 		return nil, err

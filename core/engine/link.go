@@ -7,10 +7,8 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
-
-// EntryLinked is the history entry of a link added to a ticket.
-const EntryLinked = "linked"
 
 // LinkAsset is the kind of a ticket's link to an asset.
 const LinkAsset = "asset"
@@ -79,8 +77,8 @@ func (e *Engine) Link(ctx context.Context, actor *auth.Principal, number string,
 	t.Links = append(append([]store.Link(nil), t.Links...), link)
 	now := e.stamp()
 	t.Updated = now
-	entry := &store.HistoryEntry{At: now, Actor: actorName(actor), Type: EntryLinked,
-		Data: map[string]any{"kind": link.Kind, "target": link.Target}}
+	entry := ticket.NewEntry(actorName(actor), ticket.Linked{Link: link})
+	entry.At = now
 	if err := e.commit(ctx, t, entry); err != nil {
 		t.Links = before
 		return nil, err

@@ -1,10 +1,12 @@
 package engine
 
 import (
+	"fmt"
 	"slices"
 
 	"vorgang/core/definition"
 	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
 
 // Notification events, as the Notification schema names them.
@@ -21,7 +23,7 @@ const (
 )
 
 // events returns the notification events a history entry is.
-func events(entry *store.HistoryEntry) []string {
+func events(entry *store.HistoryEntry, content ticket.Entry) []string {
 	var out []string
 	switch entry.Type {
 	case EntryCreated:
@@ -43,8 +45,8 @@ func events(entry *store.HistoryEntry) []string {
 	case EntrySLABreach:
 		out = append(out, EventSLABreached)
 	}
-	changes, _ := entry.Data["changes"].(map[string]any)
-	if ch, ok := changes["assignee"].(map[string]any); ok && ch["new"] != "" && entry.Type != EntryAssigned {
+	changes := changesOf(content)
+	if ch, ok := changes["assignee"]; ok && ch.New != "" && entry.Type != EntryAssigned {
 		out = append(out, EventTicketAssigned)
 	}
 	if _, ok := changes["team"]; ok {
@@ -53,52 +55,85 @@ func events(entry *store.HistoryEntry) []string {
 	return out
 }
 
+// changesOf returns what an entry records as changed, if anything.
+func changesOf(e ticket.Entry) ticket.Changes {
+	switch x := e.(type) {
+	case ticket.Transitioned:
+		return x.Changes
+	case ticket.Decision:
+		return x.Changes
+	case ticket.SLAEvents:
+		return x.Changes
+	case ticket.ScriptRan:
+		return x.Changes
+	}
+	return nil
+}
+
+// noticeOf is what a notification of event about entry may tell.
+func noticeOf(event string, entry *store.HistoryEntry, content ticket.Entry) ticket.Notice {
+	n := ticket.Notice{Event: event, Actor: entry.Actor}
+	switch x := content.(type) {
+	case ticket.Commented:
+		n.Internal = x.Internal
+		if !x.Internal {
+			n.Comment = x.Text
+		}
+	case ticket.Transitioned:
+		n.Transition = x.Transition
+		if !x.CommentInternal {
+			n.Comment = x.Comment
+		}
+	case ticket.Decision:
+		n.Transition, n.Comment = x.Transition, x.Comment
+	case ticket.ApprovalRequested:
+		n.Transition = x.Transition
+	case ticket.SLAEvents:
+		n.SLA = x.Events
+	}
+	return n
+}
+
 // eventNotifications returns a notify effect for every Notification whose
 // event the entry is, so the mails are queued with the change itself.
 func (e *Engine) eventNotifications(t *store.Ticket, entry *store.HistoryEntry) []effect {
-	evs := events(entry)
+	content, err := entry.Decode()
+	if err != nil {
+		// The engine wrote the entry a moment ago: it decodes.
+		panic(fmt.Sprintf("engine: %v", err))
+	}
+	evs := events(entry, content)
 	if len(evs) == 0 {
 		return nil
 	}
 	var out []effect
 	for _, n := range e.catalog().Notifications() {
-		if !slices.Contains(evs, n.Event) || !notificationApplies(n, t, entry) {
+		if !slices.Contains(evs, n.Event) || !notificationApplies(n, t, content) {
 			continue
 		}
-		spec := map[string]any{"event": n.Event, "actor": entry.Actor}
-		if entry.Type == EntryComment {
-			internal, _ := entry.Data["internal"].(bool)
-			spec["internal"] = internal
-			if !internal {
-				spec["comment"] = entry.Data["text"]
-			}
-		}
-		if tr, ok := entry.Data["transition"].(string); ok {
-			spec["transition"] = tr
-		}
-		if c, ok := entry.Data["comment"].(string); ok && entry.Type != EntryComment && !commentIsInternal(*entry) {
-			spec["comment"] = c
-		}
-		if evs, ok := entry.Data["events"]; ok {
-			spec["sla"] = evs
-		}
-		out = append(out, effect{kind: EffectNotify, target: n.ID.Value, spec: spec})
+		out = append(out, effect{kind: EffectNotify, target: n.ID.Value, spec: noticeOf(n.Event, entry, content).Encode()})
 	}
 	return out
 }
 
-func notificationApplies(n *definition.Notification, t *store.Ticket, entry *store.HistoryEntry) bool {
+func notificationApplies(n *definition.Notification, t *store.Ticket, content ticket.Entry) bool {
 	if len(n.Processes) > 0 && !slices.Contains(definition.Refs(n.Processes), t.Process) {
 		return false
 	}
 	if n.Event == EventTicketTransitioned && len(n.Transitions) > 0 {
-		tr, _ := entry.Data["transition"].(string)
+		var tr string
+		switch x := content.(type) {
+		case ticket.Transitioned:
+			tr = x.Transition
+		case ticket.Decision:
+			tr = x.Transition
+		}
 		if !slices.Contains(definition.Refs(n.Transitions), tr) {
 			return false
 		}
 	}
 	if n.Event == EventTicketCommented && n.PublicOnly {
-		if internal, _ := entry.Data["internal"].(bool); internal {
+		if c, ok := content.(ticket.Commented); ok && c.Internal {
 			return false
 		}
 	}

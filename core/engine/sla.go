@@ -9,16 +9,11 @@ import (
 	"vorgang/core/definition"
 	"vorgang/core/sla"
 	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
 
-// slaKey is the ticket's Ext entry holding its SLA clock.
-const slaKey = "sla"
-
-// History entry types of the SLA sweep.
-const (
-	EntrySLAWarning = "sla_warning"
-	EntrySLABreach  = "sla_breach"
-)
+// slaKey is the ticket's Ext entry holding its SLA clock, an sla.Clock.
+const slaKey = ticket.ExtSLA
 
 // SLAClock returns the ticket's SLA clock, or nil when no SLA applies to it.
 // The clock's goals carry the due dates to show.
@@ -184,17 +179,26 @@ func follow(c *sla.Clock, cal *sla.Calendar, s *definition.State, at time.Time) 
 // a ticket over, asking back, handing it on).
 func respondedBy(t *store.Ticket, p *definition.Process, entry *store.HistoryEntry) bool {
 	byOther := entry.Actor != "" && entry.Actor != t.Requester && entry.Actor != system.User
-	switch entry.Type {
-	case EntryComment:
-		internal, _ := entry.Data["internal"].(bool)
-		return byOther && !internal
-	case EntryTransition, EntryApproved:
-		from, _ := entry.Data["from"].(string)
-		if start := p.InitialState(); start != nil && from == start.ID.Value && entry.Data["to"] != from {
-			return true
-		}
-		comment, _ := entry.Data["comment"].(string)
-		return byOther && comment != ""
+	content, err := entry.Decode()
+	if err != nil {
+		return false
 	}
-	return false
+	var from, to, comment string
+	switch x := content.(type) {
+	case ticket.Commented:
+		return byOther && !x.Internal && !x.Citizen
+	case ticket.Transitioned:
+		from, to, comment = x.From, x.To, x.Comment
+	case ticket.Decision:
+		if !x.Approved {
+			return false
+		}
+		from, to, comment = x.From, x.To, x.Comment
+	default:
+		return false
+	}
+	if start := p.InitialState(); start != nil && from == start.ID.Value && to != from {
+		return true
+	}
+	return byOther && comment != ""
 }

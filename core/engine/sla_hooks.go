@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
 
 // SLAHookRunner runs a process's on_sla_warning or on_sla_breach Lua hook
@@ -54,13 +55,16 @@ func (e *Engine) RunSLAHooks(ctx context.Context, runner SLAHookRunner) (int, er
 }
 
 func (e *Engine) runSLAHook(ctx context.Context, runner SLAHookRunner, item *store.OutboxItem) error {
-	number, _ := item.Payload["ticket"].(string)
-	script, _ := item.Payload["target"].(string)
+	ef, err := ticket.DecodeEffect(item.Payload)
+	if err != nil {
+		return fmt.Errorf("engine: outbox item %s: %w", item.ID, err)
+	}
+	number, script := ef.Ticket, ef.Target
 	t, err := e.store.Ticket(ctx, number)
 	if err != nil {
 		return err
 	}
-	event, _ := canonical(item.Payload["spec"]).(map[string]any)
+	event, _ := canonical(ef.Spec).(map[string]any)
 	if err := runner.RunSLAHook(ctx, script, t, event); err != nil {
 		return fmt.Errorf("engine: SLA hook %s for %s: %w", script, number, err)
 	}

@@ -9,6 +9,7 @@ import (
 	"vorgang/core/definition"
 	"vorgang/core/sla"
 	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
 
 // EffectSLAHook runs a process's on_sla_warning or on_sla_breach script
@@ -125,19 +126,19 @@ func (e *Engine) slaEvents(t *store.Ticket, now time.Time) (*store.HistoryEntry,
 		return nil, nil, nil, err
 	}
 	stamp := e.stamp()
-	entry := &store.HistoryEntry{At: stamp, Actor: system.User, Type: EntrySLAWarning}
-	var list []any
-	changes := map[string]any{}
+	var entry ticket.SLAEvents
+	changes := ticket.Changes{}
 	var effects []effect
 	queued := map[string]bool{}
 	for _, ev := range evs {
 		if ev.Kind == sla.Breach {
-			entry.Type = EntrySLABreach
+			entry.Breach = true
 		}
-		detail := map[string]any{"goal": ev.Goal, "kind": ev.Kind, "due": ev.Due.UTC().Format(time.RFC3339)}
-		list = append(list, detail)
+		event := ticket.SLAEvent{Goal: ev.Goal, Kind: ev.Kind, Due: ev.Due.UTC().Format(time.RFC3339)}
+		entry.Events = append(entry.Events, event)
+		detail := event.Detail()
 		if s != nil {
-			effects = append(effects, escalations(s, t, ev, detail, changes, queued)...)
+			effects = append(effects, escalations(s, t, ev, event, changes, queued)...)
 		}
 		if p != nil {
 			if hook := slaHook(p, ev.Kind); hook != "" && !queued["hook/"+ev.Kind] {
@@ -146,38 +147,37 @@ func (e *Engine) slaEvents(t *store.Ticket, now time.Time) (*store.HistoryEntry,
 			}
 		}
 	}
-	entry.Data = map[string]any{"events": list}
-	if len(changes) > 0 {
-		entry.Data["changes"] = changes
-	}
+	entry.Changes = changes
 	t.Updated = stamp
-	return entry, effects, evs, nil
+	h := ticket.NewEntry(system.User, entry)
+	h.At = stamp
+	return h, effects, evs, nil
 }
 
 // escalations applies the SLA's escalations for ev to t and returns the
 // notifications they queue.
-func escalations(s *definition.SLA, t *store.Ticket, ev sla.Event, detail map[string]any, changes map[string]any, queued map[string]bool) []effect {
+func escalations(s *definition.SLA, t *store.Ticket, ev sla.Event, event ticket.SLAEvent, changes ticket.Changes, queued map[string]bool) []effect {
 	var out []effect
 	for _, esc := range s.Escalations {
 		if esc.On != ev.Kind || (esc.Target != "" && esc.Target != ev.Goal) {
 			continue
 		}
 		if team := esc.Team.Value; team != "" && team != t.Team {
-			changes["team"] = map[string]any{"old": t.Team, "new": team}
+			changes["team"] = ticket.Change{Old: t.Team, New: team}
 			t.Team = team
 			if t.Assignee != "" {
 				// The ticket goes to the other team's queue.
-				changes["assignee"] = map[string]any{"old": t.Assignee, "new": ""}
+				changes["assignee"] = ticket.Change{Old: t.Assignee, New: ""}
 				t.Assignee = ""
 			}
 		}
 		if esc.Priority != "" && priorityRank(esc.Priority) > priorityRank(t.Priority) {
-			changes["priority"] = map[string]any{"old": t.Priority, "new": esc.Priority}
+			changes["priority"] = ticket.Change{Old: t.Priority, New: esc.Priority}
 			t.Priority = esc.Priority
 		}
 		if n := esc.Notify.Value; n != "" && !queued["notify/"+n] {
 			queued["notify/"+n] = true
-			out = append(out, effect{kind: EffectNotify, target: n, spec: map[string]any{"event": "sla." + ev.Kind, "sla": []any{detail}}})
+			out = append(out, effect{kind: EffectNotify, target: n, spec: ticket.Notice{Event: "sla." + ev.Kind, SLA: []ticket.SLAEvent{event}}.Encode()})
 		}
 	}
 	return out

@@ -10,10 +10,8 @@ import (
 
 	"vorgang/core/definition"
 	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
-
-// EntryCitizenReply is the history type of a citizen's reply on the portal.
-const EntryCitizenReply = "citizen_reply"
 
 // TrackingStore finds a ticket by its citizen tracking token; *store.Store
 // has it.
@@ -122,26 +120,29 @@ func (e *Engine) trackedTicket(ctx context.Context, token string) (*store.Ticket
 // publicEntry maps a history entry to what the citizen may see of it.
 func publicEntry(h store.HistoryEntry) (PublicEntry, bool) {
 	fromCitizen := h.Actor == actorName(nil)
-	switch h.Type {
-	case EntryCreated:
-		state, _ := h.Data["state"].(string)
-		return PublicEntry{At: h.At, Kind: "created", State: state, FromRequester: fromCitizen}, true
-	case EntryTransition:
-		to, _ := h.Data["to"].(string)
-		text, _ := h.Data["comment"].(string)
-		if commentIsInternal(h) {
+	e, err := h.Decode()
+	if err != nil {
+		// An entry the citizen's page cannot read is left out rather
+		// than failing the whole page.
+		return PublicEntry{}, false
+	}
+	switch x := e.(type) {
+	case ticket.Created:
+		return PublicEntry{At: h.At, Kind: "created", State: x.State, FromRequester: fromCitizen}, true
+	case ticket.Transitioned:
+		text := x.Comment
+		if x.CommentInternal {
 			text = ""
 		}
-		return PublicEntry{At: h.At, Kind: "state", State: to, Text: text, FromRequester: fromCitizen}, true
-	case EntryComment:
-		if internal, _ := h.Data["internal"].(bool); internal {
+		return PublicEntry{At: h.At, Kind: "state", State: x.To, Text: text, FromRequester: fromCitizen}, true
+	case ticket.Commented:
+		if x.Citizen {
+			return PublicEntry{At: h.At, Kind: "comment", Text: x.Text, FromRequester: true, Files: x.Files}, true
+		}
+		if x.Internal {
 			return PublicEntry{}, false
 		}
-		text, _ := h.Data["text"].(string)
-		return PublicEntry{At: h.At, Kind: "comment", Text: text, FromRequester: fromCitizen}, true
-	case EntryCitizenReply:
-		text, _ := h.Data["text"].(string)
-		return PublicEntry{At: h.At, Kind: "comment", Text: text, FromRequester: true, Files: stringList(h.Data["files"])}, true
+		return PublicEntry{At: h.At, Kind: "comment", Text: x.Text, FromRequester: fromCitizen}, true
 	}
 	return PublicEntry{}, false
 }
@@ -186,11 +187,7 @@ func (e *Engine) CitizenReply(ctx context.Context, token string, version int64, 
 			if len([]rune(text)) > maxReplyLength {
 				return nil, invalid("text", "too_long", replyTooLong(lang))
 			}
-			data := map[string]any{"text": text, "internal": false}
-			if len(files) > 0 {
-				data["files"] = toAny(files)
-			}
-			return &store.HistoryEntry{Actor: actorName(nil), Type: EntryCitizenReply, Data: data}, nil
+			return ticket.NewEntry(actorName(nil), ticket.Commented{Text: text, Files: files, Citizen: true}), nil
 		})
 }
 
@@ -209,23 +206,4 @@ func replyTooLong(lang string) string {
 		return "The message is too long (at most 20,000 characters)."
 	}
 	return "Die Nachricht ist zu lang (höchstens 20.000 Zeichen)."
-}
-
-func stringList(v any) []string {
-	var out []string
-	switch x := v.(type) {
-	case []any:
-		for _, e := range x {
-			if s, ok := e.(string); ok {
-				out = append(out, s)
-			}
-		}
-	case []string:
-		out = append(out, x...)
-	default:
-		if l, ok := canonical(v).([]any); ok {
-			return stringList(l)
-		}
-	}
-	return out
 }

@@ -11,17 +11,30 @@ import (
 	"vorgang/core/definition"
 	"vorgang/core/form"
 	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
 
-// commentInternalKey marks a transition entry whose comment is for staff
-// only.
-const commentInternalKey = "comment_internal"
-
-// commentIsInternal reports whether h is a transition whose comment staff
-// kept among themselves.
-func commentIsInternal(h store.HistoryEntry) bool {
-	internal, _ := h.Data[commentInternalKey].(bool)
-	return internal
+// withMove completes the entry of a transition or last approval with the
+// move itself and what changed.
+func withMove(e ticket.Entry, transition, from, to, comment string, changes ticket.Changes) ticket.Entry {
+	if len(changes) == 0 {
+		changes = nil
+	}
+	switch x := e.(type) {
+	case ticket.Transitioned:
+		x.Transition, x.From, x.To, x.Changes = transition, from, to, changes
+		if comment != "" {
+			x.Comment = comment
+		}
+		return x
+	case ticket.Decision:
+		x.Transition, x.From, x.To, x.Changes = transition, from, to, changes
+		if comment != "" {
+			x.Comment = comment
+		}
+		return x
+	}
+	panic(fmt.Sprintf("engine: a transition recorded as %T", e))
 }
 
 // TransitionRequest asks to run a transition on a ticket.
@@ -65,11 +78,11 @@ func (e *Engine) Transition(ctx context.Context, actor *auth.Principal, number s
 	if r := transitionRefusal(actor, t, p, tr); r != nil {
 		return nil, r
 	}
-	entryData := map[string]any{}
-	if pend := pendingOf(t); pend != nil {
+	var entry ticket.Transitioned
+	if pend := t.Approval(); pend != nil {
 		// Ending the ticket withdraws the request; the history says so.
-		delete(t.Ext, "approval")
-		entryData[ApprovalWithdrawnKey] = map[string]any{"transition": pend.Transition, "steps": toAny(pend.Steps), "approvers": toAny(pend.Approvers)}
+		t.SetApproval(nil)
+		entry.ApprovalWithdrawn = &ticket.ApprovalRecord{Transition: pend.Transition, Steps: pend.Steps, Approvers: pend.Approvers}
 	}
 	comment := strings.TrimSpace(req.Comment)
 	if tr.Comment == "required" && comment == "" {
@@ -111,26 +124,29 @@ func (e *Engine) Transition(ctx context.Context, actor *auth.Principal, number s
 		return out, err
 	}
 	if len(formData) > 0 {
-		entryData["data"] = formData
+		entry.Data = formData
 	}
-	if req.InternalComment && comment != "" {
-		entryData[commentInternalKey] = true
-	}
-	return e.apply(ctx, actor, t, p, tr, merged, comment, EntryTransition, entryData)
+	entry.CommentInternal = req.InternalComment && comment != ""
+	return e.apply(ctx, actor, t, p, tr, merged, comment, entry)
 }
 
 // apply moves t along tr: new state, the transition's actions, one history
-// entry of type kind with entryData plus what changed.
+// entry (a Transitioned, or the Decision of the last approval) completed
+// with the move and what changed.
 func (e *Engine) apply(ctx context.Context, actor *auth.Principal, t *store.Ticket, p *definition.Process, tr *definition.Transition,
-	data map[string]any, comment, kind string, entryData map[string]any) (*store.Ticket, error) {
+	data map[string]any, comment string, moved ticket.Entry) (*store.Ticket, error) {
 	to := p.State(tr.To.Value)
 	from := t.State
 	before := *t
 	if data != nil {
 		t.Data = data
 	}
-	changes := map[string]any{}
-	hooks, err := e.transitionHooks(ctx, actor, t, p, tr, entryData["data"], changes)
+	changes := ticket.Changes{}
+	var formData any // untyped nil without a form, as hooks have always seen it
+	if x, ok := moved.(ticket.Transitioned); ok && len(x.Data) > 0 {
+		formData = x.Data
+	}
+	hooks, err := e.transitionHooks(ctx, actor, t, p, tr, formData, changes)
 	if err != nil {
 		*t = before
 		return nil, err
@@ -160,14 +176,8 @@ func (e *Engine) apply(ctx context.Context, actor *auth.Principal, t *store.Tick
 	}
 	now := e.stamp()
 	t.Updated = now
-	entryData["transition"], entryData["from"], entryData["to"] = tr.ID.Value, from, t.State
-	if comment != "" {
-		entryData["comment"] = comment
-	}
-	if len(changes) > 0 {
-		entryData["changes"] = changes
-	}
-	entry := &store.HistoryEntry{At: now, Actor: actorName(actor), Type: kind, Data: entryData}
+	entry := ticket.NewEntry(actorName(actor), withMove(moved, tr.ID.Value, from, t.State, comment, changes))
+	entry.At = now
 	if err := e.commit(ctx, t, entry, effects...); err != nil {
 		*t = before
 		return nil, err
@@ -247,7 +257,7 @@ func mayRun(actor *auth.Principal, t *store.Ticket, tr *definition.Transition) b
 // applyAction performs one of a transition's actions on t, noting what
 // changed. Actions that reach beyond the ticket (child tickets,
 // notifications, scripts) run in later steps of the workflow runtime.
-func (e *Engine) applyAction(actor *auth.Principal, t *store.Ticket, a definition.Action, changes map[string]any) {
+func (e *Engine) applyAction(actor *auth.Principal, t *store.Ticket, a definition.Action, changes ticket.Changes) {
 	switch {
 	case a.Assign != "":
 		who := a.Assign
@@ -259,20 +269,20 @@ func (e *Engine) applyAction(actor *auth.Principal, t *store.Ticket, a definitio
 		case "none":
 			who = ""
 		}
-		changes["assignee"] = map[string]any{"old": t.Assignee, "new": who}
+		changes["assignee"] = ticket.Change{Old: t.Assignee, New: who}
 		t.Assignee = who
 	case a.Priority != "":
-		changes["priority"] = map[string]any{"old": t.Priority, "new": a.Priority}
+		changes["priority"] = ticket.Change{Old: t.Priority, New: a.Priority}
 		t.Priority = a.Priority
 	case !a.Team.IsZero():
-		changes["team"] = map[string]any{"old": t.Team, "new": a.Team.Value}
+		changes["team"] = ticket.Change{Old: t.Team, New: a.Team.Value}
 		t.Team = a.Team.Value
 	case len(a.Set) > 0:
 		if t.Data == nil {
 			t.Data = map[string]any{}
 		}
 		for k, v := range a.Set {
-			changes["data."+k] = map[string]any{"old": t.Data[k], "new": v}
+			changes["data."+k] = ticket.Change{Old: t.Data[k], New: v}
 			t.Data[k] = v
 		}
 	}
@@ -315,11 +325,7 @@ func (e *Engine) CommentWithFiles(ctx context.Context, actor *auth.Principal, nu
 			if internal && !actor.HasPermission("ticket.comment_internal") {
 				return nil, fmt.Errorf("internal comment: %w", ErrForbidden)
 			}
-			data := map[string]any{"text": text, "internal": internal}
-			if len(files) > 0 {
-				data["files"] = toAny(files)
-			}
-			return &store.HistoryEntry{Actor: actorName(actor), Type: EntryComment, Data: data}, nil
+			return ticket.NewEntry(actorName(actor), ticket.Commented{Text: text, Internal: internal, Files: files}), nil
 		})
 }
 
@@ -339,10 +345,10 @@ func (e *Engine) History(ctx context.Context, actor *auth.Principal, number stri
 	}
 	visible := entries[:0]
 	for _, h := range entries {
-		if internal, _ := h.Data["internal"].(bool); h.Type == EntryComment && internal || h.Type == EntryScriptFailed || h.Type == EntryChildFailed {
+		if h.Internal() {
 			continue
 		}
-		if commentIsInternal(h) {
+		if h.Type == EntryTransition && h.CommentInternal() {
 			// The transition is the requester's to see; its comment is not.
 			h.Data = maps.Clone(h.Data)
 			delete(h.Data, "comment")

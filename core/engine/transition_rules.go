@@ -65,7 +65,7 @@ func transitionRefusal(actor *auth.Principal, t *store.Ticket, p *definition.Pro
 	}
 	// Waiting for approvers blocks the workflow, except for ending the
 	// ticket (a requester withdraws the request).
-	if pend := pendingOf(t); pend != nil && !to.Final() {
+	if pend := t.Approval(); pend != nil && !to.Final() {
 		return pendingRefusal(t, pend)
 	}
 	return nil

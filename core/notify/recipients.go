@@ -9,6 +9,7 @@ import (
 
 	"vorgang/core/definition"
 	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
 
 // Directory finds people's addresses; AuthDirectory reads core/auth's
@@ -28,10 +29,9 @@ const citizen = "citizen"
 // recipients resolves a notification's recipients for ticket t. Internal
 // comments never go to the requester, and nobody is told of their own
 // change (but a requester gets the acknowledgement of their own report).
-func (w *Worker) recipients(ctx context.Context, cat *definition.Catalog, n *definition.Notification, t *store.Ticket, spec map[string]any) ([]Person, error) {
-	internal, _ := spec["internal"].(bool)
-	actor, _ := spec["actor"].(string)
-	if event, _ := spec["event"].(string); event == "ticket.created" {
+func (w *Worker) recipients(ctx context.Context, cat *definition.Catalog, n *definition.Notification, t *store.Ticket, notice ticket.Notice) ([]Person, error) {
+	internal, actor := notice.Internal, notice.Actor
+	if notice.Event == "ticket.created" {
 		actor = ""
 	}
 	var out []Person

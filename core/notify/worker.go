@@ -13,6 +13,7 @@ import (
 
 	"vorgang/core/definition"
 	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
 
 // Outbox item kinds this package handles. KindNotify items are written by
@@ -203,8 +204,11 @@ func (w *Worker) mailsFor(ctx context.Context, item *store.OutboxItem) ([]*Mail,
 		w.log.Debug("notification of a change that was not committed dropped", "outbox_item", item.ID)
 		return nil, nil
 	}
-	number, _ := item.Payload["ticket"].(string)
-	id, _ := item.Payload["target"].(string)
+	ef, err := ticket.DecodeEffect(item.Payload)
+	if err != nil {
+		return nil, permanent{fmt.Errorf("notify: %s: %w", item.ID, err)}
+	}
+	number, id := ef.Ticket, ef.Target
 	t, err := w.Store.Ticket(ctx, number)
 	if err != nil {
 		return nil, fmt.Errorf("notify: %s: ticket %s: %w", item.ID, number, err)
@@ -214,8 +218,12 @@ func (w *Worker) mailsFor(ctx context.Context, item *store.OutboxItem) ([]*Mail,
 	if n == nil {
 		return nil, permanent{fmt.Errorf("notify: %s: notification %q is not defined", item.ID, id)}
 	}
-	spec := specOf(item)
-	people, err := w.recipients(ctx, cat, n, t, spec)
+	notice, err := ticket.DecodeNotice(ef.Spec)
+	if err != nil {
+		// What could be read still makes a mail; the rest is logged.
+		w.log.Warn("notification details partly unreadable", "outbox_item", item.ID, "error", err)
+	}
+	people, err := w.recipients(ctx, cat, n, t, notice)
 	if err != nil {
 		return nil, fmt.Errorf("notify: %s: %w", item.ID, err)
 	}
@@ -223,7 +231,7 @@ func (w *Worker) mailsFor(ctx context.Context, item *store.OutboxItem) ([]*Mail,
 		w.log.Info("notification has no recipient with an address", "notification", id, "ticket", number)
 		return nil, nil
 	}
-	base, err := w.data(ctx, cat, t, spec)
+	base, err := w.data(ctx, cat, t, notice)
 	if err != nil {
 		return nil, fmt.Errorf("notify: %s: %w", item.ID, err)
 	}
@@ -240,7 +248,7 @@ func (w *Worker) mailsFor(ctx context.Context, item *store.OutboxItem) ([]*Mail,
 		if lang == "" {
 			lang = w.lang
 		}
-		w.localize(&d, cat, t, lang, spec)
+		w.localize(&d, cat, t, lang, notice)
 		msg, err := Render(n, lang, d)
 		if err != nil {
 			return nil, permanent{err}
@@ -253,27 +261,14 @@ func (w *Worker) mailsFor(ctx context.Context, item *store.OutboxItem) ([]*Mail,
 	return out, nil
 }
 
-func specOf(item *store.OutboxItem) map[string]any {
-	raw, ok := item.Payload["spec"]
-	if !ok {
-		return map[string]any{}
-	}
-	var out map[string]any
-	if b, err := bson.Marshal(raw); err == nil && bson.Unmarshal(b, &out) == nil {
-		return out
-	}
-	return map[string]any{}
-}
-
 // data is the template data common to every recipient.
-func (w *Worker) data(ctx context.Context, cat *definition.Catalog, t *store.Ticket, spec map[string]any) (Data, error) {
+func (w *Worker) data(ctx context.Context, cat *definition.Catalog, t *store.Ticket, notice ticket.Notice) (Data, error) {
 	d := Data{
 		Ticket: TicketData{Number: t.Number, Title: t.Title, Process: t.Process, State: t.State, Priority: t.Priority, Team: t.Team,
 			URL: w.BaseURL + "/app/tickets/" + t.Number, Data: fieldsOf(cat, t)},
 	}
-	d.Event, _ = spec["event"].(string)
-	d.Comment, _ = spec["comment"].(string)
-	if actor, _ := spec["actor"].(string); actor != "" {
+	d.Event, d.Comment = notice.Event, notice.Comment
+	if actor := notice.Actor; actor != "" {
 		d.Actor = actor
 		if p, ok, err := w.dir.User(ctx, actor); err == nil && ok && p.Name != "" {
 			d.Actor = p.Name
@@ -300,7 +295,7 @@ func (w *Worker) data(ctx context.Context, cat *definition.Catalog, t *store.Tic
 
 // localize sets what depends on the recipient's language: state and team
 // names, the SLA deadline's format.
-func (w *Worker) localize(d *Data, cat *definition.Catalog, t *store.Ticket, lang string, spec map[string]any) {
+func (w *Worker) localize(d *Data, cat *definition.Catalog, t *store.Ticket, lang string, notice ticket.Notice) {
 	if p := cat.Process(t.Process); p != nil {
 		if s := p.State(t.State); s != nil && !s.Title.IsZero() {
 			d.Ticket.State = s.Title.In(lang)
@@ -309,19 +304,12 @@ func (w *Worker) localize(d *Data, cat *definition.Catalog, t *store.Ticket, lan
 	if team := cat.Team(t.Team); team != nil && !team.Title.IsZero() {
 		d.Ticket.Team = team.Title.In(lang)
 	}
-	events, _ := spec["sla"].(bson.A)
-	if len(events) == 0 {
+	if len(notice.SLA) == 0 {
 		return
 	}
-	ev, _ := events[0].(map[string]any)
-	if ev == nil {
-		if dd, ok := events[0].(bson.D); ok {
-			ev = dd.Map()
-		}
-	}
-	d.SLA.Goal, _ = ev["goal"].(string)
-	d.SLA.Kind, _ = ev["kind"].(string)
-	if due, _ := ev["due"].(string); due != "" {
+	ev := notice.SLA[0]
+	d.SLA.Goal, d.SLA.Kind = ev.Goal, ev.Kind
+	if due := ev.Due; due != "" {
 		if at, err := time.Parse(time.RFC3339, due); err == nil {
 			layout := "02.01.2006, 15:04 Uhr"
 			if lang == "en" {

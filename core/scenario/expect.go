@@ -12,6 +12,7 @@ import (
 	"vorgang/core/engine"
 	"vorgang/core/notify"
 	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
 
 // check compares a ticket with the expectations and reports each
@@ -214,16 +215,27 @@ func (r *runner) checkComments(ctx context.Context, e *Expect, t *store.Ticket, 
 	}
 	var got []comment
 	for _, h := range entries {
-		if h.Type != engine.EntryComment {
-			// A transition's comment is a public comment too.
-			if text, _ := h.Data["comment"].(string); text != "" {
-				got = append(got, comment{text, h.Actor, false})
-			}
-			continue
+		content, err := h.Decode()
+		if err != nil {
+			fail(e.pos["comments"], "history: %v", err)
+			return
 		}
-		text, _ := h.Data["text"].(string)
-		internal, _ := h.Data["internal"].(bool)
-		got = append(got, comment{text, h.Actor, internal})
+		switch x := content.(type) {
+		case ticket.Commented:
+			if !x.Citizen {
+				got = append(got, comment{x.Text, h.Actor, x.Internal})
+			}
+		case ticket.Transitioned:
+			// A transition's comment is a comment too, internal when
+			// staff kept it among themselves.
+			if x.Comment != "" {
+				got = append(got, comment{x.Comment, h.Actor, x.CommentInternal})
+			}
+		case ticket.Decision:
+			if x.Comment != "" {
+				got = append(got, comment{x.Comment, h.Actor, false})
+			}
+		}
 	}
 	next := 0
 	for i, want := range e.Comments {

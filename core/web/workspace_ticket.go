@@ -15,6 +15,7 @@ import (
 	"vorgang/core/engine"
 	"vorgang/core/form"
 	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
 
 // ticketView is the data of a ticket page.
@@ -145,43 +146,42 @@ func transitionTitle(tr *definition.Transition) definition.Label {
 }
 
 func (u *ui) timelineItem(cat *definition.Catalog, p *definition.Process, h store.HistoryEntry, d dataDescriber) timelineItem {
-	data := plainMap(h.Data)
-	str := func(k string) string { s, _ := data[k].(string); return s }
 	it := timelineItem{At: h.At, Actor: h.Actor, Kind: h.Type}
-	switch h.Type {
-	case engine.EntryCreated:
-		it.To = stateTitle(p, str("state"), false)
-	case engine.EntryTransition:
-		it.From, it.To, it.Text = stateTitle(p, str("from"), false), stateTitle(p, str("to"), false), str("comment")
-		_, it.Withdrawn = data[engine.ApprovalWithdrawnKey]
+	content, err := h.Decode()
+	if err != nil {
+		// Shown by its kind alone rather than failing the page.
+		return it
+	}
+	switch x := content.(type) {
+	case ticket.Created:
+		it.To = stateTitle(p, x.State, false)
+	case ticket.Transitioned:
+		it.From, it.To, it.Text = stateTitle(p, x.From, false), stateTitle(p, x.To, false), x.Comment
+		it.Withdrawn = x.ApprovalWithdrawn != nil
 		// A comment kept among staff is marked like an internal comment.
-		it.Internal, _ = data["comment_internal"].(bool)
-		it.Internal = it.Internal && it.Text != ""
+		it.Internal = x.CommentInternal && it.Text != ""
 		if p != nil {
-			if tr := p.Transition(str("transition")); tr != nil && !tr.Form.IsZero() {
-				if f := cat.Form(tr.Form.Value); f != nil {
-					if m, ok := data["data"].(map[string]any); ok {
-						it.Fields = d.describe(f.AllFields(), m)
-					}
+			if tr := p.Transition(x.Transition); tr != nil && !tr.Form.IsZero() {
+				if f := cat.Form(tr.Form.Value); f != nil && x.Data != nil {
+					it.Fields = d.describe(f.AllFields(), plainMap(x.Data))
 				}
 			}
 		}
-	case engine.EntryComment, engine.EntryCitizenReply:
-		it.Text = str("text")
-		it.Internal, _ = data["internal"].(bool)
-		for _, id := range anyList(data["files"]) {
-			if s, ok := id.(string); ok {
-				it.Files = append(it.Files, fileLink{Name: d.names(s), URL: d.fileURL(s)})
-			}
+	case ticket.Commented:
+		it.Text, it.Internal = x.Text, x.Internal
+		for _, id := range x.Files {
+			it.Files = append(it.Files, fileLink{Name: d.names(id), URL: d.fileURL(id)})
 		}
-	case engine.EntryAssigned:
-		it.Old, it.New = str("old"), str("new")
-	default:
-		it.Override, _ = data["override"].(bool)
-		it.Text = str("comment")
+	case ticket.Assigned:
+		it.Old, it.New = x.Old, x.New
+	case ticket.Decision:
+		it.Override = x.Override
+		it.Text = x.Comment
 		if it.Text == "" {
-			it.Text = str("reason")
+			it.Text = x.Reason
 		}
+	case ticket.ChildFailed:
+		it.Text = x.Reason
 	}
 	return it
 }

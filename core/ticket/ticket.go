@@ -1,0 +1,55 @@
+package ticket
+
+import "time"
+
+// Ticket is the stored form of a ticket; docs/data-model.md explains each
+// field. The engine owns its meaning; the store keeps it consistent with
+// the ticket's history and answers the indexed queries over it.
+type Ticket struct {
+	Number  string `bson:"_id"`
+	Process string `bson:"process"`
+	// Catalog is the hash of the definitions the ticket started on.
+	Catalog string `bson:"catalog"`
+	// Version counts the ticket's changes; history entry N is change N.
+	Version int64 `bson:"version"`
+
+	Title    string `bson:"title"`
+	State    string `bson:"state"`
+	Category string `bson:"category"`
+	// Open is true while the state's category is open: such tickets are in
+	// inboxes, counts and the SLA sweep.
+	Open     bool   `bson:"open"`
+	Priority string `bson:"priority"`
+
+	Team      string `bson:"team,omitempty"`
+	Assignee  string `bson:"assignee,omitempty"`
+	Requester string `bson:"requester,omitempty"`
+	// Tracking is the citizen's secret tracking token (unique when set).
+	Tracking string `bson:"tracking,omitempty"`
+	// Due is the next SLA deadline as the store's sortable time text, the
+	// store's "no due" value when none runs.
+	Due string `bson:"due"`
+
+	Created time.Time `bson:"created"`
+	Updated time.Time `bson:"updated"`
+
+	Parent   string   `bson:"parent,omitempty"`
+	Children []string `bson:"children,omitempty"`
+	Links    []Link   `bson:"links,omitempty"`
+
+	Data map[string]any `bson:"data,omitempty"`
+	// Ext holds engine-owned sub-documents under the Ext* keys: the SLA
+	// clock, a pending approval and who decided approvals. Approval and
+	// Deciders read them typed.
+	Ext map[string]any `bson:"ext,omitempty"`
+
+	// HistoryHash is the hash of the latest history entry: the head of the
+	// ticket's tamper-evident chain.
+	HistoryHash string `bson:"history_hash,omitempty"`
+}
+
+// Link relates a ticket to another ticket or an asset.
+type Link struct {
+	Kind   string `bson:"kind"` // related, asset, duplicate_of ...
+	Target string `bson:"target"`
+}
