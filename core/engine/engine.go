@@ -50,9 +50,11 @@ type Store interface {
 // The store the server opens has every ability the engine needs.
 var _ Store = (*store.Store)(nil)
 
-// Collections names the collections the engine reads and writes by _id
-// beyond the store's own; pass them to store.Config.Collections.
-func Collections() []string { return []string{createsCollection, jobRunsCollection} }
+// Schema declares the collections the engine reads and writes by _id
+// beyond the store's own; pass it in store.Config.Collections.
+func Schema() store.Schema {
+	return store.Schema{{Name: createsCollection}, {Name: jobRunsCollection}}
+}
 
 // Deps configures an Engine. Store and Catalog are required.
 type Deps struct {

@@ -67,7 +67,7 @@ func newWorld(ctx context.Context, cat *definition.Catalog, start time.Time, log
 		return nil, fmt.Errorf("scenario data folder: %w", err)
 	}
 	w := &world{dir: dir, cat: cat, clock: &clock{now: start}, seen: map[string]bool{}, seenMails: map[string]bool{}}
-	colls := append(append(auth.Collections(), engine.Collections()...), asset.Collections()...)
+	colls := append(append(auth.Schema(), engine.Schema()...), asset.Schema()...)
 	w.store, err = store.Open(ctx, store.Config{DataDir: dir, Logger: log, Collections: colls})
 	if err != nil {
 		_ = os.RemoveAll(dir)
@@ -86,7 +86,7 @@ func newWorld(ctx context.Context, cat *definition.Catalog, start time.Time, log
 	}
 	if err == nil {
 		w.mailer, err = notify.NewWorker(notify.Config{Store: w.store, Catalog: catalog,
-			Directory: notify.AuthDirectory{Auth: w.users, DB: w.store.DB()},
+			Directory: notify.AuthDirectory{Auth: w.users},
 			Committed: func(ctx context.Context, item *store.OutboxItem) (bool, error) {
 				return engine.EffectCommitted(ctx, w.store, item)
 			},

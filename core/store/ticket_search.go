@@ -25,6 +25,9 @@ type TicketFilter struct {
 // serves this filter: the embedded store decodes every ticket, so it is for
 // scheduled jobs, not for a request path (the inbox queries are).
 func (s *Store) FindTickets(ctx context.Context, f TicketFilter) ([]Ticket, error) {
+	if _, err := s.schema.shape(TicketsCollection, shapeFindTickets); err != nil {
+		return nil, err
+	}
 	filter := bson.D{}
 	for _, e := range []struct{ key, value string }{
 		{"process", f.Process}, {"state", f.State}, {"team", f.Team}, {"assignee", f.Assignee},
