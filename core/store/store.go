@@ -278,8 +278,11 @@ func (s *Store) Ping(ctx context.Context) error {
 // Mode returns ModeEmbedded or ModeMongoDB.
 func (s *Store) Mode() string { return s.mode }
 
-// DB returns the underlying database. Writes through it bypass the
-// guarantees of this package (Update's compare-and-set in particular).
+// DB returns the underlying database, for tests that look at or damage
+// stored data on purpose. Program code outside this package never uses it
+// (a test enforces that): writes through it bypass the guarantees of this
+// package (Update's compare-and-set in particular) and its queries the
+// declared shapes.
 func (s *Store) DB() *mongo.Database { return s.db }
 
 // Stale reports whether a claim (a started create, a pending job) begun at
