@@ -24,9 +24,11 @@ import (
 // against the user record, which makes the answer exact.
 const GroupsCollection = "user_groups"
 
-// groupsBuilt marks, in GroupsCollection, that the lists hold every user:
-// data written before the lists existed gets them at first use.
-const groupsBuilt = "_built"
+// groupsBuilt marks that the lists hold every user: data written before
+// the lists existed gets them at first use. The mark is kept in the users
+// collection (under a name no user can have), so users restored from a
+// backup without lists lose it and the lists are filled again.
+const groupsBuilt = "_member_lists"
 
 // Kinds of groups Members answers.
 const (
@@ -183,7 +185,7 @@ func (s *Service) buildGroups(ctx context.Context) error {
 		return nil
 	}
 	var marker group
-	err := s.db.Get(ctx, GroupsCollection, groupsBuilt, &marker)
+	err := s.db.Get(ctx, UsersCollection, groupsBuilt, &marker)
 	if err == nil {
 		s.groupsReady.Store(true)
 		return nil
@@ -196,11 +198,14 @@ func (s *Service) buildGroups(ctx context.Context) error {
 		return fmt.Errorf("auth: build member lists: %w", err)
 	}
 	for i := range users {
+		if users[i].Name == groupsBuilt {
+			continue
+		}
 		if err := s.joinGroups(ctx, users[i].Name, groupsOf(&users[i])); err != nil {
 			return fmt.Errorf("auth: build member lists: %w", err)
 		}
 	}
-	if err := s.db.Insert(ctx, GroupsCollection, group{ID: groupsBuilt, Version: 1}); err != nil && !errors.Is(err, store.ErrDuplicate) {
+	if err := s.db.Insert(ctx, UsersCollection, group{ID: groupsBuilt, Version: 1}); err != nil && !errors.Is(err, store.ErrDuplicate) {
 		return fmt.Errorf("auth: build member lists: %w", err)
 	}
 	s.groupsReady.Store(true)

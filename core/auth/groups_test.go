@@ -86,3 +86,28 @@ func TestMembersOfOlderData(t *testing.T) {
 		t.Errorf("team it: %v", got)
 	}
 }
+
+// Users restored from a backup made before the lists existed come without
+// the mark, so the lists are filled again even where stale ones remain.
+func TestMembersAfterUsersLostTheirMark(t *testing.T) {
+	e := newEnv(t, nil, nil)
+	ctx := t.Context()
+	e.createUser(t, auth.NewUser{Name: "paul", Teams: []string{"it"}})
+	if _, err := e.svc.Members(ctx, auth.GroupTeam, "it"); err != nil { // sets the mark
+		t.Fatal(err)
+	}
+	if err := e.store.Delete(ctx, auth.UsersCollection, "_member_lists"); err != nil {
+		t.Fatal(err)
+	}
+	restored := auth.User{Name: "rita", DisplayName: "Rita", Teams: []string{"it"}, Roles: []string{}, Version: 1}
+	if err := e.store.Insert(ctx, auth.UsersCollection, restored); err != nil {
+		t.Fatal(err)
+	}
+	users, err := e.service(t, nil, nil).Members(ctx, auth.GroupTeam, "it")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := names(users); !slices.Equal(got, []string{"paul", "rita"}) {
+		t.Errorf("team it: %v", got)
+	}
+}
