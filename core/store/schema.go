@@ -18,9 +18,9 @@ type Schema []CollectionSpec
 // its _id; a query on any other field is one of Shapes.
 type CollectionSpec struct {
 	Name string
-	// Indexes are created on both backends. On MongoDB they serve the
-	// shapes; FerretDB creates them too (enforcing uniqueness) but answers
-	// queries from them only where the store reads SQLite directly.
+	// Indexes serve the shapes on MongoDB. The embedded store creates
+	// those that keep values unique or serve a shape it answers through
+	// SQL; FerretDB itself never answers a query from them.
 	Indexes []Index
 	// Shapes are the queries issued on the collection other than by _id.
 	Shapes []QueryShape
