@@ -20,7 +20,7 @@ import (
 // function.
 func openTestStore(t *testing.T, dir string) (*store.Store, func()) {
 	t.Helper()
-	st, err := store.Open(t.Context(), store.Config{DataDir: dir, Logger: slog.New(slog.DiscardHandler)})
+	st, err := store.Open(t.Context(), store.Config{DataDir: dir, Logger: slog.New(slog.DiscardHandler), Collections: store.Schema{{Name: "notes"}}})
 	if err != nil {
 		t.Fatalf("open store in %s: %v", dir, err)
 	}

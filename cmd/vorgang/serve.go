@@ -163,7 +163,7 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 	live := definition.NewLive(cat)
 	log.Info("definitions loaded", slog.String("source", src.String()), slog.Int("definitions", cat.Len()), slog.String("catalog", cat.Hash()[:12]))
 
-	colls := append(append(auth.Collections(), engine.Collections()...), asset.Collections()...)
+	colls := append(append(auth.Schema(), engine.Schema()...), asset.Schema()...)
 	st, err := store.Open(ctx, store.Config{MongoURI: cfg.mongoURI, DataDir: cfg.dataDir, Logger: log, Collections: colls})
 	if err != nil {
 		return fmt.Errorf("open store: %w", err)
@@ -185,9 +185,6 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 	}
 	assets, err := asset.New(asset.Deps{Store: st, Catalog: live.Catalog, Users: authn, Logger: log})
 	if err != nil {
-		return err
-	}
-	if err := assets.EnsureIndexes(ctx); err != nil {
 		return err
 	}
 	go func() {

@@ -37,7 +37,7 @@ func startBackground(ctx context.Context, cfg serveConfig, st *store.Store, eng 
 		log.Warn("no --smtp-url: mails are kept in the outbox until a mail server is configured")
 	}
 	w, err := notify.NewWorker(notify.Config{
-		Store: st, Catalog: live.Catalog, Directory: notify.AuthDirectory{Auth: authn, DB: st.DB()},
+		Store: st, Catalog: live.Catalog, Directory: notify.AuthDirectory{Auth: authn},
 		Committed: func(ctx context.Context, item *store.OutboxItem) (bool, error) {
 			return engine.EffectCommitted(ctx, st, item)
 		},

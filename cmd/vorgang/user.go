@@ -76,7 +76,7 @@ func userCommand(ctx context.Context, args []string, stdin io.Reader, stdout, st
 		return fail(fmt.Errorf("the definitions in %s are invalid; run vorgang validate", src))
 	}
 	quiet := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	st, err := store.Open(ctx, store.Config{MongoURI: *mongoURI, DataDir: *dataDir, Logger: quiet, Collections: append(auth.Collections(), engine.Collections()...)})
+	st, err := store.Open(ctx, store.Config{MongoURI: *mongoURI, DataDir: *dataDir, Logger: quiet, Collections: append(auth.Schema(), engine.Schema()...)})
 	if err != nil {
 		return fail(err)
 	}

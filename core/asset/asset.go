@@ -14,10 +14,6 @@ const (
 	TicketsCollection = "asset_tickets"
 )
 
-// Collections names the collections the package reads and writes by _id;
-// pass them to store.Config.Collections.
-func Collections() []string { return []string{AssetsCollection, TicketsCollection} }
-
 // Asset is the stored form of a configuration item.
 type Asset struct {
 	// Number is the inventory number, unique across all classes.

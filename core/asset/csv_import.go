@@ -12,13 +12,10 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
-	"go.mongodb.org/mongo-driver/mongo/options"
-
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/form"
+	"vorgang/core/store"
 )
 
 // MaxImportRows bounds the rows of one import file.
@@ -367,21 +364,13 @@ func (s *Service) loadMany(ctx context.Context, numbers []string) (map[string]*A
 		}
 		return out, nil
 	}
-	coll := s.store.DB().Collection(AssetsCollection)
-	for start := 0; start < len(numbers); start += 500 {
-		batch := numbers[start:min(start+500, len(numbers))]
-		cur, err := coll.Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: batch}}}})
-		if err != nil {
-			return nil, fmt.Errorf("asset: read assets: %w", err)
-		}
-		var list []*Asset
-		if err := cur.All(ctx, &list); err != nil {
-			return nil, fmt.Errorf("asset: read assets: %w", err)
-		}
-		for _, a := range list {
-			a.normalize()
-			out[a.Number] = a
-		}
+	var list []*Asset
+	if err := s.store.GetMany(ctx, AssetsCollection, numbers, &list); err != nil {
+		return nil, fmt.Errorf("asset: read assets: %w", err)
+	}
+	for _, a := range list {
+		a.normalize()
+		out[a.Number] = a
 	}
 	return out, nil
 }
@@ -404,20 +393,16 @@ func (s *Service) writeImport(ctx context.Context, actor *auth.Principal, c *def
 		for i, a := range batch {
 			docs[i] = a
 		}
-		_, err := s.store.DB().Collection(AssetsCollection).InsertMany(ctx, docs, options.InsertMany().SetOrdered(true))
-		var bwe mongo.BulkWriteException
-		if errors.As(err, &bwe) && len(bwe.WriteErrors) > 0 {
-			// Rows before the failing one are stored.
-			for _, a := range batch[:bwe.WriteErrors[0].Index] {
-				s.indexed(a)
-			}
-			return fmt.Errorf("asset: import: %s was created meanwhile; import the file again: %w", batch[bwe.WriteErrors[0].Index].Number, ErrConflict)
+		stored, err := s.store.InsertMany(ctx, AssetsCollection, docs)
+		// Rows before the failing one are stored.
+		for _, a := range batch[:stored] {
+			s.indexed(a)
+		}
+		if errors.Is(err, store.ErrDuplicate) {
+			return fmt.Errorf("asset: import: %s was created meanwhile; import the file again: %w", batch[stored].Number, ErrConflict)
 		}
 		if err != nil {
 			return fmt.Errorf("asset: import: store assets: %w", err)
-		}
-		for _, a := range batch {
-			s.indexed(a)
 		}
 		batch = batch[:0]
 		return nil

@@ -23,8 +23,8 @@
 //
 // # Queries
 //
-// On MongoDB searches are queries served by the indexes EnsureIndexes
-// creates. The embedded store decodes a whole collection in Go for every
+// On MongoDB searches are queries served by the indexes Schema declares
+// (the store creates them). The embedded store decodes a whole collection in Go for every
 // filter other than _id (seconds at 10k documents), and one process owns
 // it, so there the service keeps an index of every asset's head (number,
 // class, status, name, relation targets) in memory: loaded once from the

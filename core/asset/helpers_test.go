@@ -64,7 +64,7 @@ func fixtureOn(t testing.TB, dir string, memory *bool) *fixture {
 	cat := shippedCatalog(t)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	st, err := store.Open(t.Context(), store.Config{DataDir: dir, Logger: quiet,
-		Collections: append(auth.Collections(), asset.Collections()...)})
+		Collections: append(auth.Schema(), asset.Schema()...)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,9 +84,6 @@ func fixtureOn(t testing.TB, dir string, memory *bool) *fixture {
 	}
 	svc, err := asset.New(asset.Deps{Store: st, Catalog: catalog, Users: users, Logger: quiet, Now: func() time.Time { return clock }, MemoryIndex: memory})
 	if err != nil {
-		t.Fatal(err)
-	}
-	if err := svc.EnsureIndexes(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	return &fixture{svc: svc, store: st, cat: cat, users: users}

@@ -3,15 +3,11 @@ package asset
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
-	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
-	"go.mongodb.org/mongo-driver/mongo/options"
-
 	"vorgang/core/auth"
+	"vorgang/core/store"
 )
 
 // MaxPage is the largest page Search returns.
@@ -104,106 +100,75 @@ func (s *Service) search(ctx context.Context, q Query) ([]Head, string, error) {
 	return rows, next, nil
 }
 
-// mongoFilter is q as a query. The regular expression is anchored nowhere
-// and quoted, so a search text is never a pattern.
-func (q Query) mongoFilter() bson.D {
-	f := bson.D{}
+// Names of the searches as declared to the store.
+const (
+	shapeSearch       = "assets.search"
+	shapeSearchTarget = "assets.search.target"
+	shapeHeads        = "assets.heads"
+)
+
+// Schema declares the package's collections to the store (pass it in
+// store.Config.Collections). On MongoDB the searches are served by the
+// indexes declared here; on the embedded store the package answers them
+// from its in-memory index (see the package comment), loaded once by a
+// read of every asset's head.
+func Schema() store.Schema {
+	return store.Schema{
+		{Name: AssetsCollection, Indexes: []store.Index{
+			{Keys: []string{"class", "status", "_id"}},
+			{Keys: []string{"targets", "_id"}},
+		}, Shapes: []store.QueryShape{
+			{Name: shapeSearch, Keys: []string{"class", "status", "_id"}, InMemory: true},
+			{Name: shapeSearchTarget, Keys: []string{"targets", "_id"}, Residual: []string{"class", "status"}, InMemory: true},
+			{Name: shapeHeads, Scans: true},
+		}},
+		{Name: TicketsCollection},
+	}
+}
+
+// find is q as a query of the store. The search text is never a pattern.
+func (q Query) find(limit int) store.Find {
+	f := store.Find{Shape: shapeSearch, After: q.After, Fields: headFields, Limit: limit}
+	if q.Target != "" {
+		f.Shape = shapeSearchTarget
+		f.Equal = append(f.Equal, store.Condition{Field: "targets", Value: q.targetKey()})
+	}
 	if q.Class != "" {
-		f = append(f, bson.E{Key: "class", Value: q.Class})
+		f.Equal = append(f.Equal, store.Condition{Field: "class", Value: q.Class})
 	}
 	if q.Status != "" {
-		f = append(f, bson.E{Key: "status", Value: q.Status})
-	}
-	if q.Target != "" {
-		f = append(f, bson.E{Key: "targets", Value: q.targetKey()})
-	}
-	if q.After != "" {
-		f = append(f, bson.E{Key: "_id", Value: bson.D{{Key: "$gt", Value: q.After}}})
+		f.Equal = append(f.Equal, store.Condition{Field: "status", Value: q.Status})
 	}
 	if q.Text != "" {
-		re := primitiveRegex(q.Text)
-		f = append(f, bson.E{Key: "$or", Value: bson.A{
-			bson.D{{Key: "name", Value: re}},
-			bson.D{{Key: "_id", Value: re}},
-		}})
+		f.Text, f.TextFields = q.Text, []string{"name", "_id"}
 	}
 	return f
 }
 
-func primitiveRegex(text string) bson.D {
-	return bson.D{{Key: "$regex", Value: regexp.QuoteMeta(text)}, {Key: "$options", Value: "i"}}
-}
-
-var headProjection = bson.D{{Key: "class", Value: 1}, {Key: "name", Value: 1}, {Key: "status", Value: 1}, {Key: "version", Value: 1}, {Key: "targets", Value: 1}}
+// headFields are the fields a Head is made of.
+var headFields = []string{"class", "name", "status", "version", "targets"}
 
 func (s *Service) searchMongo(ctx context.Context, q Query, limit int) ([]Head, error) {
-	cur, err := s.store.DB().Collection(AssetsCollection).Find(ctx, q.mongoFilter(), options.Find().
-		SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)).SetProjection(headProjection))
-	if err != nil {
+	var found []Asset
+	if err := s.store.Find(ctx, AssetsCollection, q.find(limit), &found); err != nil {
 		return nil, err
 	}
-	return decodeHeads(ctx, cur)
+	return headsOf(found), nil
 }
 
-func decodeHeads(ctx context.Context, cur *mongo.Cursor) ([]Head, error) {
-	defer cur.Close(ctx)
-	var out []Head
-	for cur.Next(ctx) {
-		var a Asset
-		if err := cur.Decode(&a); err != nil {
-			return nil, err
-		}
-		out = append(out, headOf(&a))
+func headsOf(assets []Asset) []Head {
+	out := make([]Head, len(assets))
+	for i := range assets {
+		out[i] = headOf(&assets[i])
 	}
-	return out, cur.Err()
+	return out
 }
 
 // loadHeads reads every asset's head, for the in-memory index.
 func (s *Service) loadHeads(ctx context.Context) ([]Head, error) {
-	cur, err := s.store.DB().Collection(AssetsCollection).Find(ctx, bson.D{}, options.Find().SetProjection(headProjection))
-	if err != nil {
+	var all []Asset
+	if err := s.store.Find(ctx, AssetsCollection, store.Find{Shape: shapeHeads, Fields: headFields}, &all); err != nil {
 		return nil, fmt.Errorf("asset: load the index: %w", err)
 	}
-	heads, err := decodeHeads(ctx, cur)
-	if err != nil {
-		return nil, fmt.Errorf("asset: load the index: %w", err)
-	}
-	return heads, nil
-}
-
-// indexes serve the searches on MongoDB: class and status (with number
-// order), and relation targets.
-var indexes = []mongo.IndexModel{
-	{Keys: bson.D{{Key: "class", Value: 1}, {Key: "status", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("class_1_status_1__id_1")},
-	{Keys: bson.D{{Key: "targets", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("targets_1__id_1")},
-}
-
-// EnsureIndexes creates the indexes the searches use on MongoDB. On the
-// embedded store, which would never use them, it does nothing.
-func (s *Service) EnsureIndexes(ctx context.Context) error {
-	if s.mem != nil {
-		return nil
-	}
-	coll := s.store.DB().Collection(AssetsCollection)
-	specs, err := coll.Indexes().ListSpecifications(ctx)
-	if err != nil {
-		return fmt.Errorf("asset: list indexes: %w", err)
-	}
-	have := map[string]bool{}
-	for _, sp := range specs {
-		have[sp.Name] = true
-	}
-	var missing []mongo.IndexModel
-	for _, m := range indexes {
-		if !have[*m.Options.Name] {
-			missing = append(missing, m)
-		}
-	}
-	if len(missing) == 0 {
-		return nil
-	}
-	if _, err := coll.Indexes().CreateMany(ctx, missing); err != nil {
-		return fmt.Errorf("asset: create indexes: %w", err)
-	}
-	return nil
+	return headsOf(all), nil
 }

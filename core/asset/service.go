@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
 
 	"vorgang/core/auth"
 	"vorgang/core/definition"
@@ -17,15 +16,18 @@ import (
 )
 
 // Store is what the package needs from the data layer; *store.Store
-// implements it. DB serves the searches on MongoDB and the batched reads
-// and inserts of an import.
+// implements it. Find serves the searches on MongoDB and the load of the
+// in-memory index; GetMany and InsertMany the batched reads and inserts of
+// an import.
 type Store interface {
 	Get(ctx context.Context, coll, id string, out any) error
+	GetMany(ctx context.Context, coll string, ids []string, out any) error
+	Find(ctx context.Context, coll string, f store.Find, out any) error
 	Insert(ctx context.Context, coll string, doc any) error
+	InsertMany(ctx context.Context, coll string, docs []any) (int, error)
 	Update(ctx context.Context, coll, id string, expectVersion int64, update bson.M) (int64, error)
 	NextNumber(ctx context.Context, scope string) (int64, error)
 	Mode() string
-	DB() *mongo.Database
 }
 
 // Users looks up user names named by user relations; *auth.Service

@@ -14,6 +14,9 @@
 //   - api_tokens/<sha256(secret)>: one per API token;
 //   - token_index/<name>: the ids of a user's API tokens, so listing them
 //     needs no query;
+//   - user_groups/team:<id>, role:<id>, all: the users of a team, of a
+//     role held directly, and all users, so Members and ListUsers need no
+//     query (see GroupsCollection);
 //   - login_failures/account:<name>, account:<name>|<address>,
 //     client:<address>: failed-login counters.
 //
@@ -23,7 +26,8 @@
 // index, user edits) are compare-and-set updates on the document's version
 // (store.Update) or inserts of a unique _id, which are atomic on MongoDB and
 // on the embedded FerretDB alike. Sweep is the one scan, for a scheduled
-// job.
+// job (besides filling the member lists once for older data). Schema
+// declares the collections and these queries to the store.
 //
 // # Passwords
 //

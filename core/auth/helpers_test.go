@@ -81,7 +81,7 @@ func (r *logRecorder) messages() []string {
 func openStore(t testing.TB) *store.Store {
 	t.Helper()
 	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	s, err := store.Open(t.Context(), store.Config{DataDir: t.TempDir(), Logger: logger, Collections: auth.Collections()})
+	s, err := store.Open(t.Context(), store.Config{DataDir: t.TempDir(), Logger: logger, Collections: auth.Schema()})
 	if err != nil {
 		t.Fatalf("store.Open: %v", err)
 	}

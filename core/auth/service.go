@@ -7,12 +7,13 @@ import (
 	"log/slog"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
 
 	"vorgang/core/definition"
+	"vorgang/core/store"
 )
 
 // Collection names. docs/data-model.md describes each collection's fields.
@@ -24,22 +25,40 @@ const (
 	LoginFailuresCollection = "login_failures"
 )
 
-// Collections returns the names of every collection the package writes.
-// Each is read only by string _id.
-func Collections() []string {
-	return []string{UsersCollection, SessionsCollection, TokensCollection, TokenIndexCollection, LoginFailuresCollection}
+// Names of the package's queries other than by _id.
+const (
+	shapeExpiredSessions      = "sessions.expired"
+	shapeExpiredLoginFailures = "login_failures.expired"
+	// shapeAllUsers reads every user once, to fill the member lists of
+	// data written before they existed (see GroupsCollection).
+	shapeAllUsers = "users.all"
+)
+
+// Schema declares the package's collections to the store (pass it in
+// store.Config.Collections). Everything is read by string _id except what
+// Sweep deletes, which scans: it runs from a scheduled job.
+func Schema() store.Schema {
+	return store.Schema{
+		{Name: UsersCollection, Shapes: []store.QueryShape{{Name: shapeAllUsers, Scans: true}}},
+		{Name: SessionsCollection, Shapes: []store.QueryShape{{Name: shapeExpiredSessions, Keys: []string{"valid_until"}, Scans: true}}},
+		{Name: TokensCollection},
+		{Name: TokenIndexCollection},
+		{Name: LoginFailuresCollection, Shapes: []store.QueryShape{{Name: shapeExpiredLoginFailures, Keys: []string{"expires"}, Scans: true}}},
+		{Name: GroupsCollection},
+	}
 }
 
 // Documents is what the package needs from the data layer; *store.Store
 // implements it. Get, Insert and Update are store's by-_id primitives with
-// their errors (ErrNotFound, ErrDuplicate, ErrConflict); DB is used only in
-// Sweep, to find expired documents by a filter.
+// their errors (ErrNotFound, ErrDuplicate, ErrConflict); DeleteExpired
+// serves Sweep, Find the one-time fill of the member lists.
 type Documents interface {
 	Get(ctx context.Context, coll, id string, out any) error
 	Insert(ctx context.Context, coll string, doc any) error
 	Update(ctx context.Context, coll, id string, expectVersion int64, update bson.M) (int64, error)
 	Delete(ctx context.Context, coll, id string) error
-	DB() *mongo.Database
+	DeleteExpired(ctx context.Context, coll, shape string, now time.Time) (int64, error)
+	Find(ctx context.Context, coll string, f store.Find, out any) error
 }
 
 // Default values New uses for zero Config fields.
@@ -126,6 +145,11 @@ type Service struct {
 	// warned remembers which stale role or team references were logged, so
 	// a user's every request does not log them again.
 	warned sync.Map
+
+	// groupsReady is set once the member lists are known to be complete
+	// (see buildGroups), which groupsBuild serialises.
+	groupsReady atomic.Bool
+	groupsBuild sync.Mutex
 }
 
 // New returns a Service for cfg.

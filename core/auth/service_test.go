@@ -1,6 +1,7 @@
 package auth_test
 
 import (
+	"slices"
 	"testing"
 
 	"vorgang/core/auth"
@@ -26,15 +27,13 @@ func TestNewConfig(t *testing.T) {
 	}
 }
 
-func TestCollections(t *testing.T) {
-	want := []string{"users", "sessions", "api_tokens", "token_index", "login_failures"}
-	got := auth.Collections()
-	if len(got) != len(want) {
-		t.Fatalf("Collections() = %v, want %v", got, want)
+func TestSchema(t *testing.T) {
+	want := []string{"users", "sessions", "api_tokens", "token_index", "login_failures", "user_groups"}
+	var got []string
+	for _, c := range auth.Schema() {
+		got = append(got, c.Name)
 	}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Errorf("Collections() = %v, want %v", got, want)
-		}
+	if !slices.Equal(got, want) {
+		t.Fatalf("Schema() declares %v, want %v", got, want)
 	}
 }

@@ -3,8 +3,6 @@ package auth
 import (
 	"context"
 	"fmt"
-
-	"go.mongodb.org/mongo-driver/bson"
 )
 
 // SweepResult counts what Sweep deleted.
@@ -26,17 +24,12 @@ type SweepResult struct {
 func (s *Service) Sweep(ctx context.Context) (SweepResult, error) {
 	now := s.now()
 	var r SweepResult
-	res, err := s.db.DB().Collection(SessionsCollection).DeleteMany(ctx,
-		bson.D{{Key: "valid_until", Value: bson.D{{Key: "$lte", Value: now}}}})
-	if err != nil {
+	var err error
+	if r.Sessions, err = s.db.DeleteExpired(ctx, SessionsCollection, shapeExpiredSessions, now); err != nil {
 		return r, fmt.Errorf("auth: sweep sessions: %w", err)
 	}
-	r.Sessions = res.DeletedCount
-	res, err = s.db.DB().Collection(LoginFailuresCollection).DeleteMany(ctx,
-		bson.D{{Key: "expires", Value: bson.D{{Key: "$lte", Value: now}}}})
-	if err != nil {
+	if r.LoginFailures, err = s.db.DeleteExpired(ctx, LoginFailuresCollection, shapeExpiredLoginFailures, now); err != nil {
 		return r, fmt.Errorf("auth: sweep login failures: %w", err)
 	}
-	r.LoginFailures = res.DeletedCount
 	return r, nil
 }

@@ -92,6 +92,9 @@ func (s *Service) CreateUser(ctx context.Context, nu NewUser) (*User, error) {
 	}
 	now := s.now()
 	u.Created, u.Updated, u.Version = now, now, 1
+	if err := s.joinGroups(ctx, u.Name, groupsOf(u)); err != nil {
+		return nil, fmt.Errorf("auth: create user %s: %w", u.Name, err)
+	}
 	if err := s.db.Insert(ctx, UsersCollection, u); err != nil {
 		if errors.Is(err, store.ErrDuplicate) {
 			return nil, fmt.Errorf("auth: create user %s: %w", u.Name, ErrUserExists)
@@ -196,6 +199,7 @@ func (s *Service) UpdateUser(ctx context.Context, name string, version int64, ch
 	if u.Version != version {
 		return nil, fmt.Errorf("auth: update user %s: %w: stored version %d, expected %d", u.Name, ErrConflict, u.Version, version)
 	}
+	before := groupsOf(u)
 	set := bson.M{}
 	changed := 0
 	if ch.DisplayName != nil {
@@ -246,6 +250,10 @@ func (s *Service) UpdateUser(ctx context.Context, name string, version int64, ch
 	if err := fe.err(); err != nil {
 		return nil, fmt.Errorf("auth: update user %s: %w", u.Name, err)
 	}
+	after := groupsOf(u)
+	if err := s.joinGroups(ctx, u.Name, without(after, before)); err != nil {
+		return nil, fmt.Errorf("auth: update user %s: %w", u.Name, err)
+	}
 	u.Updated = s.now()
 	set["updated"] = u.Updated
 	v, err := s.db.Update(ctx, UsersCollection, u.Name, version, bson.M{"$set": set})
@@ -253,6 +261,7 @@ func (s *Service) UpdateUser(ctx context.Context, name string, version int64, ch
 		return nil, s.userWriteError("update user", u.Name, err)
 	}
 	u.Version = v
+	s.leaveGroups(ctx, u.Name, without(before, after))
 	return u, nil
 }
 

@@ -12,6 +12,8 @@ type AuditStore interface {
 	Ticket(ctx context.Context, number string) (*store.Ticket, error)
 	History(ctx context.Context, t *store.Ticket) ([]store.HistoryEntry, error)
 	TicketNumbers(ctx context.Context, after string, limit int) ([]string, error)
+	// Get reads one history entry by its _id (see store.HistoryID).
+	Get(ctx context.Context, coll, id string, out any) error
 }
 
 // Audit verifies the history chains of the given tickets, or of every

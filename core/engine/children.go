@@ -45,10 +45,6 @@ func childSpec(c *definition.ChildSpec, parent map[string]any) map[string]any {
 // periodically, so work a crash interrupted, and the work child tickets
 // queue in turn, is done. It returns how many items it handled.
 func (e *Engine) RunEffects(ctx context.Context) (int, error) {
-	auditor, ok := e.store.(AuditStore)
-	if !ok {
-		return 0, errors.New("engine: the store cannot read history")
-	}
 	now := e.now()
 	items, err := e.store.ClaimOutbox(ctx, "engine", now, time.Minute, 20, engineEffects...)
 	if err != nil {
@@ -56,13 +52,13 @@ func (e *Engine) RunEffects(ctx context.Context) (int, error) {
 	}
 	var errs []error
 	for i := range items {
-		errs = append(errs, e.runItem(ctx, auditor, &items[i], now))
+		errs = append(errs, e.runItem(ctx, e.store, &items[i], now))
 	}
 	return len(items), errors.Join(errs...)
 }
 
-// outboxClaimer claims an outbox item by id; *store.Store implements it.
-type outboxClaimer interface {
+// OutboxClaimer claims an outbox item by id; *store.Store implements it.
+type OutboxClaimer interface {
 	ClaimOutboxItem(ctx context.Context, worker, id string, now time.Time, lease time.Duration) (*store.OutboxItem, error)
 }
 
@@ -72,23 +68,18 @@ type outboxClaimer interface {
 // up later. So a request answers once its own children are made, however
 // many tickets are waiting.
 func (e *Engine) runOwn(ctx context.Context, t *store.Ticket, entry *store.HistoryEntry, effects []effect) error {
-	auditor, ok := e.store.(AuditStore)
-	claimer, ok2 := e.store.(outboxClaimer)
-	if !ok || !ok2 {
-		return errors.New("engine: the store cannot claim outbox items")
-	}
 	now := e.now()
 	var errs []error
 	for i, ef := range effects {
 		if !slices.Contains(engineEffects, ef.kind) {
 			continue
 		}
-		item, err := claimer.ClaimOutboxItem(ctx, "engine", effectID(t, entry, i, ef), now, time.Minute)
+		item, err := e.store.ClaimOutboxItem(ctx, "engine", effectID(t, entry, i, ef), now, time.Minute)
 		if err != nil || item == nil {
 			errs = append(errs, err)
 			continue
 		}
-		errs = append(errs, e.runItem(ctx, auditor, item, now))
+		errs = append(errs, e.runItem(ctx, e.store, item, now))
 	}
 	return errors.Join(errs...)
 }

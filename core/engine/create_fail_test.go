@@ -47,7 +47,7 @@ func TestFailedCreateFreesItsClaim(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := storetest.SmallDisk(t, "8m")
-			st, err := store.Open(t.Context(), store.Config{DataDir: dir, Collections: engine.Collections(), Logger: quietLog()})
+			st, err := store.Open(t.Context(), store.Config{DataDir: dir, Collections: engine.Schema(), Logger: quietLog()})
 			if err != nil {
 				t.Fatal(err)
 			}

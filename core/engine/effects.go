@@ -84,13 +84,7 @@ func EffectCommitted(ctx context.Context, st AuditStore, item *store.OutboxItem)
 		return false, nil
 	}
 	var entry store.HistoryEntry
-	getter, ok := st.(interface {
-		Get(ctx context.Context, coll, id string, out any) error
-	})
-	if !ok {
-		return false, fmt.Errorf("engine: the store cannot read history entries")
-	}
-	if err := getter.Get(ctx, store.HistoryCollection, store.HistoryID(number, seq), &entry); err != nil {
+	if err := st.Get(ctx, store.HistoryCollection, store.HistoryID(number, seq), &entry); err != nil {
 		return false, err
 	}
 	return entry.Hash == hash, nil

@@ -21,15 +21,22 @@ import (
 )
 
 // Store is what the engine needs from the data layer; *store.Store
-// implements it.
+// implements it. The role interfaces it embeds name the abilities single
+// features need (reading the inbox index, leases, ...), so a missing one is
+// a compile error, not a failure at run time.
 type Store interface {
-	Ticket(ctx context.Context, number string) (*store.Ticket, error)
+	AuditStore
+	InboxStore
+	DueStore
+	CountStore
+	TrackingStore
+	LeaseStore
+	OutboxClaimer
+	TicketFinder
 	CreateTicket(ctx context.Context, t *store.Ticket, first *store.HistoryEntry) error
 	UpdateTicket(ctx context.Context, t *store.Ticket, entry *store.HistoryEntry) error
-	History(ctx context.Context, t *store.Ticket) ([]store.HistoryEntry, error)
 	ClaimNumber(ctx context.Context, scope, owner string, unused store.Unused) (int64, error)
 	ReleaseNumber(scope string, n int64)
-	Get(ctx context.Context, coll, id string, out any) error
 	Insert(ctx context.Context, coll string, doc any) error
 	Update(ctx context.Context, coll, id string, expectVersion int64, update bson.M) (int64, error)
 	Delete(ctx context.Context, coll, id string) error
@@ -40,9 +47,14 @@ type Store interface {
 	FailOutbox(ctx context.Context, item *store.OutboxItem, cause error, now time.Time, retryIn time.Duration, maxAttempts int) error
 }
 
-// Collections names the collections the engine reads and writes by _id
-// beyond the store's own; pass them to store.Config.Collections.
-func Collections() []string { return []string{createsCollection, jobRunsCollection} }
+// The store the server opens has every ability the engine needs.
+var _ Store = (*store.Store)(nil)
+
+// Schema declares the collections the engine reads and writes by _id
+// beyond the store's own; pass it in store.Config.Collections.
+func Schema() store.Schema {
+	return store.Schema{{Name: createsCollection}, {Name: jobRunsCollection}}
+}
 
 // Deps configures an Engine. Store and Catalog are required.
 type Deps struct {

@@ -61,7 +61,7 @@ func fixtureWith(t *testing.T, files []definition.File, users engine.Directory) 
 	if cat == nil {
 		t.Fatalf("definitions: %v", diags)
 	}
-	st, err := store.Open(t.Context(), store.Config{DataDir: t.TempDir(), Collections: engine.Collections()})
+	st, err := store.Open(t.Context(), store.Config{DataDir: t.TempDir(), Collections: engine.Schema()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,7 +27,7 @@ func TestBusyScriptsRefuseTheChange(t *testing.T) {
 	if cat == nil {
 		t.Fatal(diags)
 	}
-	st, err := store.Open(t.Context(), store.Config{DataDir: t.TempDir(), Collections: engine.Collections()})
+	st, err := store.Open(t.Context(), store.Config{DataDir: t.TempDir(), Collections: engine.Schema()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,10 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
-	"go.mongodb.org/mongo-driver/mongo/options"
-
 	"vorgang/core/script"
 	"vorgang/core/store"
 )
@@ -43,39 +39,11 @@ func (h engineHost) FindTickets(ctx context.Context, q script.TicketQuery) ([]sc
 	if rows, ok, err := h.fromInbox(ctx, q); ok {
 		return rows, err
 	}
-	db, ok := h.e.store.(interface{ DB() *mongo.Database })
-	if !ok {
-		return nil, errors.New("this store cannot search tickets")
-	}
-	filter := bson.D{}
-	for _, f := range []struct{ key, value string }{
-		{"process", q.Process}, {"state", q.State}, {"team", q.Team}, {"assignee", q.Assignee},
-		{"requester", q.Requester}, {"priority", q.Priority},
-	} {
-		if f.value != "" {
-			filter = append(filter, bson.E{Key: f.key, Value: f.value})
-		}
-	}
-	if q.Open != nil {
-		filter = append(filter, bson.E{Key: "open", Value: *q.Open})
-	}
-	updated := bson.D{}
-	if !q.UpdatedBefore.IsZero() {
-		updated = append(updated, bson.E{Key: "$lt", Value: q.UpdatedBefore})
-	}
-	if !q.UpdatedAfter.IsZero() {
-		updated = append(updated, bson.E{Key: "$gt", Value: q.UpdatedAfter})
-	}
-	if len(updated) > 0 {
-		filter = append(filter, bson.E{Key: "updated", Value: updated})
-	}
-	cur, err := db.DB().Collection(store.TicketsCollection).Find(ctx, filter,
-		options.Find().SetLimit(int64(q.Limit)).SetSort(bson.D{{Key: "_id", Value: 1}}))
+	found, err := h.e.store.FindTickets(ctx, store.TicketFilter{
+		Process: q.Process, State: q.State, Team: q.Team, Assignee: q.Assignee, Requester: q.Requester, Priority: q.Priority,
+		Open: q.Open, UpdatedBefore: q.UpdatedBefore, UpdatedAfter: q.UpdatedAfter, Limit: q.Limit,
+	})
 	if err != nil {
-		return nil, fmt.Errorf("search tickets: %w", err)
-	}
-	var found []store.Ticket
-	if err := cur.All(ctx, &found); err != nil {
 		return nil, fmt.Errorf("search tickets: %w", err)
 	}
 	out := make([]script.Ticket, len(found))
@@ -88,14 +56,13 @@ func (h engineHost) FindTickets(ctx context.Context, q script.TicketQuery) ([]sc
 // fromInbox answers q from the inbox index when it asks for the open
 // tickets of exactly one owner; ok is false otherwise.
 func (h engineHost) fromInbox(ctx context.Context, q script.TicketQuery) (rows []script.Ticket, ok bool, err error) {
-	lister, can := h.e.store.(InboxStore)
 	owners := 0
 	for _, v := range []string{q.Team, q.Assignee, q.Requester} {
 		if v != "" {
 			owners++
 		}
 	}
-	if !can || owners != 1 || q.Open == nil || !*q.Open || !q.UpdatedBefore.IsZero() || !q.UpdatedAfter.IsZero() {
+	if owners != 1 || q.Open == nil || !*q.Open || !q.UpdatedBefore.IsZero() || !q.UpdatedAfter.IsZero() {
 		return nil, false, nil
 	}
 	iq := store.InboxQuery{Team: q.Team, Assignee: q.Assignee, Requester: q.Requester, Process: q.Process, Limit: q.Limit}
@@ -105,7 +72,7 @@ func (h engineHost) fromInbox(ctx context.Context, q script.TicketQuery) (rows [
 	if q.Priority != "" {
 		iq.Priorities = []string{q.Priority}
 	}
-	heads, _, err := lister.Inbox(ctx, iq)
+	heads, _, err := h.e.store.Inbox(ctx, iq)
 	if err != nil {
 		return nil, true, fmt.Errorf("search tickets: %w", err)
 	}
@@ -123,4 +90,10 @@ func (h engineHost) FindAssets(ctx context.Context, q script.AssetQuery) ([]map[
 		return nil, errors.New("assets are not available")
 	}
 	return h.e.queries.FindAssets(ctx, q)
+}
+
+// TicketFinder answers scripts' ticket queries that no index serves;
+// *store.Store implements it.
+type TicketFinder interface {
+	FindTickets(ctx context.Context, f store.TicketFilter) ([]store.Ticket, error)
 }

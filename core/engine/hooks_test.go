@@ -124,7 +124,7 @@ func newHookFixture(t *testing.T) hookFixture {
 	if cat == nil {
 		t.Fatalf("definitions: %v", diags)
 	}
-	st, err := store.Open(t.Context(), store.Config{DataDir: t.TempDir(), Collections: engine.Collections()})
+	st, err := store.Open(t.Context(), store.Config{DataDir: t.TempDir(), Collections: engine.Schema()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,11 +34,7 @@ func (e *Engine) Inbox(ctx context.Context, actor *auth.Principal, q store.Inbox
 	if !allowed {
 		return nil, "", fmt.Errorf("inbox: %w", ErrForbidden)
 	}
-	lister, ok := e.store.(InboxStore)
-	if !ok {
-		return nil, "", fmt.Errorf("engine: the store cannot list tickets")
-	}
-	rows, next, err := lister.Inbox(ctx, q)
+	rows, next, err := e.store.Inbox(ctx, q)
 	if err != nil {
 		return nil, "", fmt.Errorf("inbox: %w: %w", ErrInvalid, err)
 	}

@@ -72,7 +72,7 @@ func seedOpenTickets(b *testing.B, st *store.Store, cat *definition.Catalog, n i
 
 func BenchmarkSLASweep(b *testing.B) {
 	n := *slaTickets
-	st, err := store.Open(context.Background(), store.Config{DataDir: b.TempDir(), Collections: engine.Collections()})
+	st, err := store.Open(context.Background(), store.Config{DataDir: b.TempDir(), Collections: engine.Schema()})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -26,10 +26,6 @@ func (e *Engine) RunSLAHooks(ctx context.Context, runner SLAHookRunner) (int, er
 	if runner == nil {
 		return 0, nil
 	}
-	auditor, ok := e.store.(AuditStore)
-	if !ok {
-		return 0, errors.New("engine: the store cannot read history")
-	}
 	now := e.now()
 	items, err := e.store.ClaimOutbox(ctx, "engine-sla-hooks", now, time.Minute, 20, EffectSLAHook)
 	if err != nil {
@@ -38,7 +34,7 @@ func (e *Engine) RunSLAHooks(ctx context.Context, runner SLAHookRunner) (int, er
 	var errs []error
 	for i := range items {
 		item := &items[i]
-		committed, err := EffectCommitted(ctx, auditor, item)
+		committed, err := EffectCommitted(ctx, e.store, item)
 		if err == nil && committed {
 			err = e.runSLAHook(ctx, runner, item)
 		}

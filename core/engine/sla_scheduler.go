@@ -40,13 +40,8 @@ type SLAScheduler struct {
 	log    *slog.Logger
 }
 
-// NewSLAScheduler returns a scheduler for the engine's store, which must
-// hand out leases.
+// NewSLAScheduler returns a scheduler for the engine's store.
 func (e *Engine) NewSLAScheduler(cfg SchedulerConfig) (*SLAScheduler, error) {
-	leases, ok := e.store.(LeaseStore)
-	if !ok {
-		return nil, errors.New("engine: the store hands out no leases")
-	}
 	if cfg.Holder == "" {
 		return nil, errors.New("engine: SLA scheduler needs a holder name")
 	}
@@ -59,7 +54,7 @@ func (e *Engine) NewSLAScheduler(cfg SchedulerConfig) (*SLAScheduler, error) {
 	if cfg.Hooks == nil {
 		cfg.Hooks = e.ScriptSLAHooks()
 	}
-	return &SLAScheduler{eng: e, leases: leases, cfg: cfg, log: e.log.With("component", "sla")}, nil
+	return &SLAScheduler{eng: e, leases: e.store, cfg: cfg, log: e.log.With("component", "sla")}, nil
 }
 
 // Tick sweeps once if this instance holds (or can take) the sweep lease,

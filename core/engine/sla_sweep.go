@@ -42,17 +42,13 @@ type SweepResult struct {
 // loser's queued effects are never acted on (see EffectCommitted).
 func (e *Engine) SweepSLA(ctx context.Context) (SweepResult, error) {
 	var res SweepResult
-	ds, ok := e.store.(DueStore)
-	if !ok {
-		return res, errors.New("engine: the store cannot list due tickets")
-	}
 	now := e.now()
 	// Due times have whole seconds; everything due up to now inclusive.
 	until := store.SortTime(now.Add(time.Second))
 	after := ""
 	var errs []error
 	for {
-		heads, err := ds.DueBefore(ctx, until, after, store.MaxPage)
+		heads, err := e.store.DueBefore(ctx, until, after, store.MaxPage)
 		if err != nil {
 			return res, fmt.Errorf("engine: SLA sweep: %w", err)
 		}

@@ -63,7 +63,7 @@ func clockedEngine(t testing.TB, st *store.Store, cat *definition.Catalog, start
 
 func openStore(t testing.TB) *store.Store {
 	t.Helper()
-	st, err := store.Open(context.Background(), store.Config{DataDir: t.TempDir(), Collections: engine.Collections()})
+	st, err := store.Open(context.Background(), store.Config{DataDir: t.TempDir(), Collections: engine.Schema()})
 	if err != nil {
 		t.Fatal(err)
 	}

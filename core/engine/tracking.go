@@ -91,11 +91,7 @@ func (e *Engine) trackedTicket(ctx context.Context, token string) (*store.Ticket
 	if !wellFormedTracking(token) {
 		return nil, fmt.Errorf("tracking token: %w", ErrNotFound)
 	}
-	finder, ok := e.store.(TrackingStore)
-	if !ok {
-		return nil, errors.New("engine: the store cannot find tickets by tracking token")
-	}
-	number, err := finder.TicketByTracking(ctx, token)
+	number, err := e.store.TicketByTracking(ctx, token)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, fmt.Errorf("tracking token: %w", ErrNotFound)
 	}

@@ -50,11 +50,7 @@ func (e *Engine) Counts(ctx context.Context, actor *auth.Principal) ([]store.Cou
 	if actor == nil {
 		return nil, fmt.Errorf("counts: %w", ErrForbidden)
 	}
-	counter, ok := e.store.(CountStore)
-	if !ok {
-		return nil, fmt.Errorf("engine: the store cannot count tickets")
-	}
-	all, err := counter.Counts(ctx)
+	all, err := e.store.Counts(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("engine: counts: %w", err)
 	}

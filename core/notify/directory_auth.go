@@ -5,18 +5,12 @@ import (
 	"errors"
 	"fmt"
 
-	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
-
 	"vorgang/core/auth"
 )
 
 // AuthDirectory finds addresses in core/auth's users.
 type AuthDirectory struct {
 	Auth *auth.Service
-	// DB is the database holding the users collection; members of teams
-	// and roles are found by a query on it (the collection is small).
-	DB *mongo.Database
 	// Lang is every user's language until users have one. Default "de".
 	Lang string
 }
@@ -38,17 +32,9 @@ func (d AuthDirectory) User(ctx context.Context, name string) (Person, bool, err
 
 // Members implements Directory.
 func (d AuthDirectory) Members(ctx context.Context, kind, id string) ([]Person, error) {
-	field := map[string]string{"team": "teams", "role": "roles"}[kind]
-	if field == "" {
-		return nil, fmt.Errorf("notify: members of a %q", kind)
-	}
-	cur, err := d.DB.Collection(auth.UsersCollection).Find(ctx, bson.D{{Key: field, Value: id}})
+	users, err := d.Auth.Members(ctx, kind, id)
 	if err != nil {
-		return nil, fmt.Errorf("notify: users with %s %s: %w", kind, id, err)
-	}
-	var users []auth.User
-	if err := cur.All(ctx, &users); err != nil {
-		return nil, fmt.Errorf("notify: users with %s %s: %w", kind, id, err)
+		return nil, fmt.Errorf("notify: %w", err)
 	}
 	var out []Person
 	for i := range users {

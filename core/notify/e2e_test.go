@@ -70,7 +70,7 @@ func newDeskWith(t *testing.T, extra []definition.File) *desk {
 		t.Fatalf("definitions: %v", diags)
 	}
 	st, err := store.Open(context.Background(), store.Config{DataDir: t.TempDir(),
-		Collections: append(auth.Collections(), engine.Collections()...)})
+		Collections: append(auth.Schema(), engine.Schema()...)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +120,7 @@ func (d *desk) workerWith(t *testing.T, sender notify.Sender, from string) *noti
 	t.Helper()
 	w, err := notify.NewWorker(notify.Config{
 		Store: d.st, Catalog: func() *definition.Catalog { return d.cat },
-		Directory: notify.AuthDirectory{Auth: d.authn, DB: d.st.DB()},
+		Directory: notify.AuthDirectory{Auth: d.authn},
 		Committed: func(ctx context.Context, item *store.OutboxItem) (bool, error) {
 			return engine.EffectCommitted(ctx, d.st, item)
 		},

@@ -11,8 +11,6 @@ import (
 	"sync"
 	"time"
 
-	"go.mongodb.org/mongo-driver/bson"
-
 	"vorgang/core/asset"
 	"vorgang/core/auth"
 	"vorgang/core/definition"
@@ -67,7 +65,7 @@ func newWorld(ctx context.Context, cat *definition.Catalog, start time.Time, log
 		return nil, fmt.Errorf("scenario data folder: %w", err)
 	}
 	w := &world{dir: dir, cat: cat, clock: &clock{now: start}, seen: map[string]bool{}, seenMails: map[string]bool{}}
-	colls := append(append(auth.Collections(), engine.Collections()...), asset.Collections()...)
+	colls := append(append(auth.Schema(), engine.Schema()...), asset.Schema()...)
 	w.store, err = store.Open(ctx, store.Config{DataDir: dir, Logger: log, Collections: colls})
 	if err != nil {
 		_ = os.RemoveAll(dir)
@@ -86,7 +84,7 @@ func newWorld(ctx context.Context, cat *definition.Catalog, start time.Time, log
 	}
 	if err == nil {
 		w.mailer, err = notify.NewWorker(notify.Config{Store: w.store, Catalog: catalog,
-			Directory: notify.AuthDirectory{Auth: w.users, DB: w.store.DB()},
+			Directory: notify.AuthDirectory{Auth: w.users},
 			Committed: func(ctx context.Context, item *store.OutboxItem) (bool, error) {
 				return engine.EffectCommitted(ctx, w.store, item)
 			},
@@ -174,13 +172,22 @@ type notification struct {
 
 // newNotifications returns the notifications queued since the last call.
 func (w *world) newNotifications(ctx context.Context) ([]notification, error) {
-	cur, err := w.store.DB().Collection(store.OutboxCollection).Find(ctx, bson.D{{Key: "kind", Value: engine.EffectNotify}})
-	if err != nil {
-		return nil, fmt.Errorf("read queued notifications: %w", err)
-	}
 	var items []store.OutboxItem
-	if err := cur.All(ctx, &items); err != nil {
-		return nil, fmt.Errorf("read queued notifications: %w", err)
+	// In the order items move through, so one that moves meanwhile is
+	// still read in its later state.
+	for _, state := range []string{store.OutboxPending, store.OutboxClaimed, store.OutboxDone, store.OutboxFailed} {
+		q := store.OutboxQuery{State: state, Kind: engine.EffectNotify, Limit: store.MaxPage}
+		for {
+			page, next, err := w.store.ListOutbox(ctx, q)
+			if err != nil {
+				return nil, fmt.Errorf("read queued notifications: %w", err)
+			}
+			items = append(items, page...)
+			if next == "" {
+				break
+			}
+			q.After = next
+		}
 	}
 	var out []notification
 	for _, it := range items {

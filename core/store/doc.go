@@ -21,6 +21,14 @@
 // On the embedded store, look documents up only by a string _id: every other
 // filter makes FerretDB decode the whole collection in Go.
 //
+// The store is the only door to the database. Every package declares its
+// collections, indexes and queries once as a Schema (Config.Collections);
+// Open creates them, checks that an index serves each query shape and, on
+// the embedded store, that SQLite answers each shape the store reads
+// through SQL from an index. A read, write or query of anything undeclared
+// fails with ErrUnregistered. Results come back decoded into the caller's
+// Go values (Find, GetMany), never as driver documents.
+//
 // Collections used by the package itself: meta (the instance document),
 // counters and counter_claims (NextNumber), idempotency (Idempotent) and
 // leases (AcquireLease and friends).

@@ -12,6 +12,9 @@ import (
 // Get decodes the document with the given string _id from collection coll
 // into out. It returns an error wrapping ErrNotFound if there is none.
 func (s *Store) Get(ctx context.Context, coll, id string, out any) error {
+	if err := s.schema.collection(coll); err != nil {
+		return err
+	}
 	err := s.db.Collection(coll).FindOne(ctx, byID(id)).Decode(out)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return fmt.Errorf("store: get %s/%s: %w", coll, id, ErrNotFound)
@@ -30,6 +33,9 @@ func (s *Store) Get(ctx context.Context, coll, id string, out any) error {
 // Concurrent inserts into one collection are sent together (see
 // insertBatcher); each still succeeds or fails on its own.
 func (s *Store) Insert(ctx context.Context, coll string, doc any) error {
+	if err := s.schema.collection(coll); err != nil {
+		return err
+	}
 	if err := s.insert(ctx, coll, doc); err != nil {
 		if errors.Is(err, ErrDuplicate) {
 			return fmt.Errorf("store: insert into %s: %w", coll, ErrDuplicate)
@@ -49,6 +55,9 @@ func byID(id string) bson.D {
 // Delete removes the document with the given _id from coll. Deleting a
 // document that does not exist is not an error.
 func (s *Store) Delete(ctx context.Context, coll, id string) error {
+	if err := s.schema.collection(coll); err != nil {
+		return err
+	}
 	if _, err := s.db.Collection(coll).DeleteOne(ctx, byID(id)); err != nil {
 		return fmt.Errorf("store: delete %s/%s: %w", coll, id, s.classify(ctx, err))
 	}

@@ -28,9 +28,13 @@ func (w testWriter) Write(p []byte) (int, error) {
 }
 
 // openEmbedded opens an embedded store on dir and closes it when the test ends.
+// testSchema declares the collections the tests write beside the store's
+// own.
+var testSchema = Schema{{Name: "notes"}, {Name: "batch_test"}, {Name: "operators"}, {Name: "cas"}, {Name: "x_archive"}}
+
 func openEmbedded(t testing.TB, dir string) *Store {
 	t.Helper()
-	s, err := Open(t.Context(), Config{DataDir: dir, Logger: testLogger(t)})
+	s, err := Open(t.Context(), Config{DataDir: dir, Logger: testLogger(t), Collections: testSchema})
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -41,7 +45,7 @@ func openEmbedded(t testing.TB, dir string) *Store {
 // openURI opens a store on uri and closes it when the test ends.
 func openURI(t testing.TB, uri, database string) *Store {
 	t.Helper()
-	s, err := Open(t.Context(), Config{MongoURI: uri, Database: database, Logger: testLogger(t)})
+	s, err := Open(t.Context(), Config{MongoURI: uri, Database: database, Logger: testLogger(t), Collections: testSchema})
 	if err != nil {
 		t.Fatalf("Open(%s): %v", uri, err)
 	}

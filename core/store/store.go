@@ -51,10 +51,12 @@ type Config struct {
 	// can shorten it further. Default: 15 s.
 	ConnectTimeout time.Duration
 
-	// Collections names further collections whose documents are read and
-	// written by _id (users, sessions, ...). Open creates them and, on the
-	// embedded store, the index that makes those lookups fast.
-	Collections []string
+	// Collections declares the collections of the packages using the store
+	// (users, sessions, assets, ...) beside the store's own: Open creates
+	// them, their indexes and, on the embedded store, the index that makes
+	// lookups by _id fast. A read or write of a collection no Schema
+	// declares fails with ErrUnregistered.
+	Collections Schema
 }
 
 // Store is an open connection to vorgang's database. It is safe for
@@ -68,8 +70,9 @@ type Store struct {
 	embedded *embedded // nil in MongoDB mode
 	// sql answers indexed queries on the embedded store; nil on MongoDB.
 	sql *sqlIndex
-	// collections are created at start-up and looked up by _id.
-	collections []string
+	// schema is every collection the store knows: created at start-up,
+	// looked up by _id and queried by the shapes declared.
+	schema registry
 	// openedAt is when this process opened the store (see Stale).
 	openedAt time.Time
 	// counts caches the dashboard counts on the embedded store.
@@ -107,15 +110,18 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 
 	s := &Store{
-		log:         cfg.Logger.With(slog.String("component", "store")),
-		locks:       NewKeyedMutex(),
-		tuning:      defaultTuning(),
-		collections: append(append([]string(nil), ownedCollections...), cfg.Collections...),
-		openedAt:    time.Now(),
+		log:      cfg.Logger.With(slog.String("component", "store")),
+		locks:    NewKeyedMutex(),
+		tuning:   defaultTuning(),
+		openedAt: time.Now(),
 	}
 	s.counters.init()
+	schema, err := newRegistry(ownSchema, cfg.Collections)
+	if err != nil {
+		return nil, err
+	}
+	s.schema = schema
 
-	var err error
 	if cfg.MongoURI == "" {
 		err = s.openEmbedded(ctx, cfg)
 	} else {
@@ -204,7 +210,7 @@ func (s *Store) prepareData(ctx context.Context) error {
 	if s.embedded == nil {
 		return nil
 	}
-	return addIDIndexes(ctx, s.embedded.sqliteFile, s.collections)
+	return addIDIndexes(ctx, s.embedded.sqliteFile, s.schema.names())
 }
 
 // setup prepares what the store itself relies on.
@@ -272,8 +278,11 @@ func (s *Store) Ping(ctx context.Context) error {
 // Mode returns ModeEmbedded or ModeMongoDB.
 func (s *Store) Mode() string { return s.mode }
 
-// DB returns the underlying database. Writes through it bypass the
-// guarantees of this package (Update's compare-and-set in particular).
+// DB returns the underlying database, for tests that look at or damage
+// stored data on purpose. Program code outside this package never uses it
+// (a test enforces that): writes through it bypass the guarantees of this
+// package (Update's compare-and-set in particular) and its queries the
+// declared shapes.
 func (s *Store) DB() *mongo.Database { return s.db }
 
 // Stale reports whether a claim (a started create, a pending job) begun at

@@ -40,6 +40,9 @@ func isUpdateOperator(op string) bool {
 // process, which is correct because one process owns an embedded store.
 // Writes that bypass Update (through DB) are not covered.
 func (s *Store) Update(ctx context.Context, coll, id string, expectVersion int64, update bson.M) (newVersion int64, err error) {
+	if err := s.schema.collection(coll); err != nil {
+		return 0, err
+	}
 	if expectVersion < 0 {
 		return 0, fmt.Errorf("store: update %s/%s: negative version %d", coll, id, expectVersion)
 	}

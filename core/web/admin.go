@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"vorgang/core/auth"
 	"vorgang/core/definition"
@@ -141,14 +139,8 @@ const maxListedUsers = 1000
 
 func (u *ui) adminUsers(c *fiber.Ctx) error {
 	l := pageLang(c)
-	cur, err := u.Store.DB().Collection(auth.UsersCollection).Find(c.UserContext(), bson.D{},
-		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(maxListedUsers).
-			SetProjection(bson.D{{Key: "password_hash", Value: 0}}))
+	users, err := u.Auth.ListUsers(c.UserContext(), "", maxListedUsers)
 	if err != nil {
-		return fmt.Errorf("web: list users: %w", err)
-	}
-	var users []auth.User
-	if err := cur.All(c.UserContext(), &users); err != nil {
 		return fmt.Errorf("web: list users: %w", err)
 	}
 	cat := u.Catalog()

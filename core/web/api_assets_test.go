@@ -29,7 +29,7 @@ func newAssetEnv(t *testing.T) *apiEnv {
 	cat := compileDesks(t, shippedDeskFiles(t))
 	catalog := func() *definition.Catalog { return cat }
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	colls := append(append(auth.Collections(), engine.Collections()...), asset.Collections()...)
+	colls := append(append(auth.Schema(), engine.Schema()...), asset.Schema()...)
 	st, err := store.Open(t.Context(), store.Config{DataDir: t.TempDir(), Logger: quiet, Collections: colls})
 	if err != nil {
 		t.Fatal(err)

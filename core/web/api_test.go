@@ -87,7 +87,7 @@ func newAPIEnvWith(t *testing.T, o apiOptions) *apiEnv {
 	if o.logs != nil {
 		quiet = slog.New(slog.NewJSONHandler(o.logs, nil))
 	}
-	st, err := store.Open(t.Context(), store.Config{DataDir: o.dataDir, Logger: quiet, Collections: append(auth.Collections(), engine.Collections()...)})
+	st, err := store.Open(t.Context(), store.Config{DataDir: o.dataDir, Logger: quiet, Collections: append(auth.Schema(), engine.Schema()...)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -376,7 +376,7 @@ func BenchmarkAPI(b *testing.B) {
 	catalog := func() *definition.Catalog { return cat }
 
 	open := func(dir string) *store.Store {
-		st, err := store.Open(ctx, store.Config{DataDir: dir, Logger: quiet, Collections: append(auth.Collections(), engine.Collections()...)})
+		st, err := store.Open(ctx, store.Config{DataDir: dir, Logger: quiet, Collections: append(auth.Schema(), engine.Schema()...)})
 		if err != nil {
 			b.Fatal(err)
 		}

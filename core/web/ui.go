@@ -16,7 +16,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
-	"go.mongodb.org/mongo-driver/mongo"
 
 	"vorgang/core/auth"
 	"vorgang/core/definition"
@@ -25,14 +24,13 @@ import (
 )
 
 // UIStore is what the HTML pages need from the data layer beyond the
-// engine: attachments, the recorded definition files, and the users
-// collection for the admin list. *store.Store implements it.
+// engine: attachments and the recorded definition files. *store.Store
+// implements it.
 type UIStore interface {
 	PutAttachment(ctx context.Context, a *store.Attachment, r io.Reader, maxSize int64) error
 	Attachment(ctx context.Context, id string) (*store.Attachment, error)
 	WriteAttachment(ctx context.Context, a *store.Attachment, w io.Writer) error
 	DefinitionVersion(ctx context.Context, hash string) (*store.DefinitionVersion, error)
-	DB() *mongo.Database
 }
 
 // UIDeps is what the HTML interface needs: the citizen portal (/portal),

@@ -84,7 +84,7 @@ func newUIEnv(t testing.TB, opts ...uiOptions) *uiEnv {
 	cat := testCatalog(t)
 	catalog := func() *definition.Catalog { return cat }
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	st, err := store.Open(context.Background(), store.Config{DataDir: t.TempDir(), Logger: quiet, Collections: append(auth.Collections(), engine.Collections()...)})
+	st, err := store.Open(context.Background(), store.Config{DataDir: t.TempDir(), Logger: quiet, Collections: append(auth.Schema(), engine.Schema()...)})
 	if err != nil {
 		t.Fatal(err)
 	}

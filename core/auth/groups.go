@@ -1,0 +1,218 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+
+	"go.mongodb.org/mongo-driver/bson"
+
+	"vorgang/core/store"
+)
+
+// GroupsCollection holds the member lists of every team and role, and of
+// all users, each a document read by _id ("team:<id>", "role:<id>",
+// "all"). Listing the members of a team reads that document and then each
+// member by _id, instead of filtering users by team (a scan of the whole
+// collection on the embedded store).
+//
+// A list holds at least the users that belong: a user is added before the
+// user record is written and removed only after, so a crash in between
+// leaves an extra name, never a missing one. Readers check every member
+// against the user record, which makes the answer exact.
+const GroupsCollection = "user_groups"
+
+// groupsBuilt marks that the lists hold every user: data written before
+// the lists existed gets them at first use. The mark is kept in the users
+// collection (under a name no user can have), so users restored from a
+// backup without lists lose it and the lists are filled again.
+const groupsBuilt = "_member_lists"
+
+// Kinds of groups Members answers.
+const (
+	GroupTeam = "team"
+	GroupRole = "role"
+)
+
+const groupAll = "all"
+
+type group struct {
+	ID      string   `bson:"_id"`
+	Members []string `bson:"members"`
+	Version int64    `bson:"version"`
+}
+
+// groupsOf are the groups u is a member of.
+func groupsOf(u *User) []string {
+	out := []string{groupAll}
+	for _, t := range u.Teams {
+		out = append(out, GroupTeam+":"+t)
+	}
+	for _, r := range u.Roles {
+		out = append(out, GroupRole+":"+r)
+	}
+	return out
+}
+
+// Members returns the users who are members of the team or hold the role
+// directly (kind GroupTeam or GroupRole), in name order, without their
+// password hashes. Disabled users are included; the caller decides.
+func (s *Service) Members(ctx context.Context, kind, id string) ([]User, error) {
+	if kind != GroupTeam && kind != GroupRole {
+		return nil, fmt.Errorf("auth: members of a %q", kind)
+	}
+	users, err := s.groupUsers(ctx, kind+":"+id, "", 0)
+	if err != nil {
+		return nil, fmt.Errorf("auth: members of %s %s: %w", kind, id, err)
+	}
+	return slices.DeleteFunc(users, func(u User) bool {
+		if kind == GroupTeam {
+			return !slices.Contains(u.Teams, id)
+		}
+		return !slices.Contains(u.Roles, id)
+	}), nil
+}
+
+// ListUsers returns up to limit users (0: all) whose names sort after
+// after, in name order, without their password hashes.
+func (s *Service) ListUsers(ctx context.Context, after string, limit int) ([]User, error) {
+	users, err := s.groupUsers(ctx, groupAll, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("auth: list users: %w", err)
+	}
+	return users, nil
+}
+
+// groupUsers reads the users listed in a group, skipping names without a
+// user record.
+func (s *Service) groupUsers(ctx context.Context, id, after string, limit int) ([]User, error) {
+	if err := s.buildGroups(ctx); err != nil {
+		return nil, err
+	}
+	var g group
+	if err := s.db.Get(ctx, GroupsCollection, id, &g); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	slices.Sort(g.Members)
+	var out []User
+	for _, name := range g.Members {
+		if name <= after {
+			continue
+		}
+		if limit > 0 && len(out) == limit {
+			break
+		}
+		u, err := s.User(ctx, name)
+		if errors.Is(err, ErrUserNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		u.PasswordHash = ""
+		out = append(out, *u)
+	}
+	return out, nil
+}
+
+// joinGroups adds name to each group.
+func (s *Service) joinGroups(ctx context.Context, name string, groups []string) error {
+	for _, id := range groups {
+		if err := s.changeGroup(ctx, id, name, true); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// leaveGroups removes name from each group. A failure leaves an extra name
+// that readers skip, so it is logged, not returned.
+func (s *Service) leaveGroups(ctx context.Context, name string, groups []string) {
+	for _, id := range groups {
+		if err := s.changeGroup(ctx, id, name, false); err != nil {
+			s.log.WarnContext(ctx, "user left in a member list; it is skipped when read", slog.String("group", id),
+				slog.String("user", name), slog.Any("error", err))
+		}
+	}
+}
+
+// changeGroup adds (join) or removes name with compare-and-set.
+func (s *Service) changeGroup(ctx context.Context, id, name string, join bool) error {
+	for range maxCASAttempts {
+		var g group
+		err := s.db.Get(ctx, GroupsCollection, id, &g)
+		if errors.Is(err, store.ErrNotFound) {
+			if !join {
+				return nil
+			}
+			err = s.db.Insert(ctx, GroupsCollection, group{ID: id, Members: []string{name}, Version: 1})
+			if errors.Is(err, store.ErrDuplicate) {
+				continue
+			}
+		} else if err == nil {
+			if slices.Contains(g.Members, name) == join {
+				return nil
+			}
+			members := slices.DeleteFunc(slices.Clone(g.Members), func(m string) bool { return m == name })
+			if join {
+				members = append(members, name)
+			}
+			_, err = s.db.Update(ctx, GroupsCollection, id, g.Version, bson.M{"$set": bson.M{"members": members}})
+			if errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrNotFound) {
+				continue
+			}
+		}
+		if err != nil {
+			return fmt.Errorf("auth: member list %s: %w", id, err)
+		}
+		return nil
+	}
+	return fmt.Errorf("auth: member list %s: %w: gave up after %d attempts", id, ErrConflict, maxCASAttempts)
+}
+
+// buildGroups fills the member lists from the users once, for data written
+// before they existed. Users created meanwhile join their lists themselves,
+// so building again after a failure or a race is harmless.
+func (s *Service) buildGroups(ctx context.Context) error {
+	if s.groupsReady.Load() {
+		return nil
+	}
+	s.groupsBuild.Lock()
+	defer s.groupsBuild.Unlock()
+	if s.groupsReady.Load() {
+		return nil
+	}
+	var marker group
+	err := s.db.Get(ctx, UsersCollection, groupsBuilt, &marker)
+	if err == nil {
+		s.groupsReady.Store(true)
+		return nil
+	}
+	if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	var users []User
+	if err := s.db.Find(ctx, UsersCollection, store.Find{Shape: shapeAllUsers, Fields: []string{"roles", "teams"}}, &users); err != nil {
+		return fmt.Errorf("auth: build member lists: %w", err)
+	}
+	for i := range users {
+		if users[i].Name == groupsBuilt {
+			continue
+		}
+		if err := s.joinGroups(ctx, users[i].Name, groupsOf(&users[i])); err != nil {
+			return fmt.Errorf("auth: build member lists: %w", err)
+		}
+	}
+	if err := s.db.Insert(ctx, UsersCollection, group{ID: groupsBuilt, Version: 1}); err != nil && !errors.Is(err, store.ErrDuplicate) {
+		return fmt.Errorf("auth: build member lists: %w", err)
+	}
+	s.groupsReady.Store(true)
+	return nil
+}
+
+// without returns the elements of a not in b.
+func without(a, b []string) []string {
+	return slices.DeleteFunc(slices.Clone(a), func(x string) bool { return slices.Contains(b, x) })
+}

@@ -1,0 +1,226 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"go.mongodb.org/mongo-driver/bson"
+)
+
+// Schema declares collections to the store: the collections a package
+// reads and writes, their indexes and the query shapes it issues. A
+// package exports its Schema once; Open takes them all (Config.Collections).
+type Schema []CollectionSpec
+
+// CollectionSpec is one collection. Every collection is read and written by
+// its _id; a query on any other field is one of Shapes.
+type CollectionSpec struct {
+	Name string
+	// Indexes serve the shapes on MongoDB. The embedded store creates
+	// those that keep values unique or serve a shape it answers through
+	// SQL; FerretDB itself never answers a query from them.
+	Indexes []Index
+	// Shapes are the queries issued on the collection other than by _id.
+	Shapes []QueryShape
+}
+
+// Index is an ascending index on Keys.
+type Index struct {
+	Keys   []string
+	Unique bool
+}
+
+// QueryShape is one query on a collection: the fields it filters on by
+// equality, then its range or sort field, in index order (MongoDB's
+// equality-sort-range rule).
+type QueryShape struct {
+	Name string
+	Keys []string
+	// Residual are further fields the query may compare by equality among
+	// the documents the index finds.
+	Residual []string
+	// Scans accepts that the query reads the whole collection on every
+	// backend: for small collections, or scheduled jobs that run rarely.
+	// Without it, Keys must be a prefix of one of the collection's indexes,
+	// and on the embedded store the store must answer it through SQL (its
+	// plan is checked at Open) unless InMemory is set.
+	Scans bool
+	// InMemory says the owning package answers the shape from its own
+	// in-memory index on the embedded store and sends it to the store only
+	// on MongoDB.
+	InMemory bool
+}
+
+// ErrUnregistered is returned for a collection or query shape that no
+// Schema given to Open declares.
+var ErrUnregistered = errors.New("not registered with the store")
+
+// ownSchema is the store's own collections. Every one of them is read by
+// _id, which the embedded store answers from the extra _id index (see
+// addIDIndexes); tickets and the outbox grow with use and are listed
+// through indexes.
+var ownSchema = Schema{
+	{Name: TicketsCollection, Indexes: []Index{
+		{Keys: []string{"open", "team", "due"}},
+		{Keys: []string{"open", "assignee", "due"}},
+		{Keys: []string{"open", "requester", "due"}},
+		{Keys: []string{"open", "due"}},
+		{Keys: []string{"open", "team", "state", "priority"}},
+		{Keys: []string{"tracking"}, Unique: true},
+	}, Shapes: []QueryShape{
+		{Name: shapeInboxTeam, Keys: []string{"open", "team", "due"}},
+		{Name: shapeInboxTeamClosedText, Keys: []string{"open", "team", "due"}},
+		{Name: shapeInboxAssignee, Keys: []string{"open", "assignee", "due"}},
+		{Name: shapeInboxRequester, Keys: []string{"open", "requester", "due"}},
+		{Name: shapeDueBefore, Keys: []string{"open", "due"}},
+		{Name: shapeCounts, Keys: []string{"open", "team", "state", "priority"}},
+		{Name: shapeTicketNumbers, Keys: []string{"_id"}},
+		{Name: shapeByTracking, Keys: []string{"tracking"}},
+		{Name: shapeFindTickets, Scans: true},
+	}},
+	{Name: OutboxCollection, Indexes: []Index{
+		{Keys: []string{"state", "next_at"}},
+	}, Shapes: []QueryShape{
+		{Name: shapeOutboxDue, Keys: []string{"state", "next_at"}},
+		{Name: shapeOutboxList, Keys: []string{"state", "next_at"}},
+	}},
+	{Name: HistoryCollection}, {Name: metaCollection}, {Name: countersCollection},
+	{Name: counterClaimsCollection}, {Name: idempotencyCollection}, {Name: leasesCollection},
+	{Name: AttachmentsCollection}, {Name: AttachmentChunksCollection}, {Name: DefinitionVersionsCollection},
+}
+
+// Names of the store's own query shapes.
+const (
+	shapeInboxTeam           = "inbox.team"
+	shapeInboxTeamClosedText = "inbox.team.closed.text"
+	shapeInboxAssignee       = "inbox.assignee"
+	shapeInboxRequester      = "inbox.requester"
+	shapeDueBefore           = "due_before"
+	shapeCounts              = "counts"
+	shapeTicketNumbers       = "ticket.numbers"
+	shapeByTracking          = "ticket.by_tracking"
+	shapeFindTickets         = "tickets.find"
+	shapeOutboxDue           = "outbox.due"
+	shapeOutboxList          = "outbox.list"
+)
+
+// registry is the collections an open store knows, by name.
+type registry map[string]*CollectionSpec
+
+// newRegistry checks the schemas and indexes them by collection. A
+// collection declared twice must be declared the same way.
+func newRegistry(schemas ...Schema) (registry, error) {
+	r := registry{}
+	for _, schema := range schemas {
+		for i := range schema {
+			c := &schema[i]
+			if prev, ok := r[c.Name]; ok {
+				if !sameSpec(prev, c) {
+					return nil, fmt.Errorf("store: collection %s is declared twice, differently", c.Name)
+				}
+				continue
+			}
+			if err := c.check(); err != nil {
+				return nil, err
+			}
+			r[c.Name] = c
+		}
+	}
+	return r, nil
+}
+
+func sameSpec(a, b *CollectionSpec) bool {
+	return fmt.Sprint(*a) == fmt.Sprint(*b)
+}
+
+// check reports a shape that no index serves.
+func (c *CollectionSpec) check() error {
+	names := map[string]bool{}
+	for _, sh := range c.Shapes {
+		if names[sh.Name] {
+			return fmt.Errorf("store: collection %s declares query %s twice", c.Name, sh.Name)
+		}
+		names[sh.Name] = true
+		if sh.Scans || slices.Equal(sh.Keys, []string{"_id"}) {
+			continue
+		}
+		if !slices.ContainsFunc(c.Indexes, func(ix Index) bool { return isPrefix(sh.Keys, ix.Keys) }) {
+			return fmt.Errorf("store: query %s on %s filters on %s, which no index of the collection starts with",
+				sh.Name, c.Name, strings.Join(sh.Keys, ", "))
+		}
+	}
+	return nil
+}
+
+// embeddedNeeds reports whether the embedded store needs ix: to keep values
+// unique, or to serve a shape it answers through SQL. An index serving only
+// shapes answered from memory would cost every write and help nothing.
+func (c *CollectionSpec) embeddedNeeds(ix Index) bool {
+	if ix.Unique {
+		return true
+	}
+	for _, sh := range c.Shapes {
+		if !sh.InMemory && isPrefix(sh.Keys, ix.Keys) {
+			return true
+		}
+	}
+	return len(c.Shapes) == 0
+}
+
+func isPrefix(keys, of []string) bool {
+	return len(keys) > 0 && len(keys) <= len(of) && slices.Equal(keys, of[:len(keys)])
+}
+
+// names lists the registered collections.
+func (r registry) names() []string {
+	out := make([]string, 0, len(r))
+	for name := range r {
+		out = append(out, name)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// collection returns an error wrapping ErrUnregistered unless coll is
+// registered.
+func (r registry) collection(coll string) error {
+	if _, ok := r[coll]; !ok {
+		return fmt.Errorf("store: collection %s: %w", coll, ErrUnregistered)
+	}
+	return nil
+}
+
+// shape returns the declared query shape, or an error wrapping
+// ErrUnregistered.
+func (r registry) shape(coll, name string) (QueryShape, error) {
+	c, ok := r[coll]
+	if !ok {
+		return QueryShape{}, fmt.Errorf("store: query %s: collection %s: %w", name, coll, ErrUnregistered)
+	}
+	for _, sh := range c.Shapes {
+		if sh.Name == name {
+			return sh, nil
+		}
+	}
+	return QueryShape{}, fmt.Errorf("store: query %s on %s: %w", name, coll, ErrUnregistered)
+}
+
+// keys is the index as the driver takes it.
+func (ix Index) keys() bson.D {
+	d := make(bson.D, len(ix.Keys))
+	for i, k := range ix.Keys {
+		d[i] = bson.E{Key: k, Value: 1}
+	}
+	return d
+}
+
+// name is the index's name, the one MongoDB would choose: field_1_field_1.
+func (ix Index) name() string {
+	parts := make([]string, 0, 2*len(ix.Keys))
+	for _, k := range ix.Keys {
+		parts = append(parts, k, "1")
+	}
+	return strings.Join(parts, "_")
+}
