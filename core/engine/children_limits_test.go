@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -13,6 +12,7 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
+	"vorgang/core/internal/testkit"
 	"vorgang/core/store"
 )
 
@@ -270,11 +270,7 @@ func TestDiscardEffectsOfAVersion(t *testing.T) {
 	if _, err := engine.DiscardEffects(t.Context(), f.store, "abc", clock); !errors.Is(err, engine.ErrInvalid) {
 		t.Fatalf("discard with a short hash: %v", err)
 	}
-	loader, err := definition.NewLoader(os.DirFS("../../schemas"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, _ := loader.Compile(levelDesk(""))
+	cat, _ := testkit.Loader(t).Compile(levelDesk(""))
 	n, err := engine.DiscardEffects(t.Context(), f.store, cat.Hash()[:12], clock)
 	if err != nil || n != 1 {
 		t.Fatalf("discarded %d, %v; want the one queued grandchild", n, err)

@@ -1,9 +1,7 @@
 package engine_test
 
 import (
-	"context"
 	"errors"
-	"os"
 	"sync"
 	"testing"
 	"time"
@@ -13,6 +11,7 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
+	"vorgang/core/internal/testkit"
 	"vorgang/core/store"
 )
 
@@ -26,21 +25,7 @@ var clock = time.Date(2026, 11, 27, 9, 30, 0, 0, time.UTC)
 
 func newFixture(t *testing.T) fixture {
 	t.Helper()
-	return fixtureFor(t, shippedFiles(t))
-}
-
-// shippedFiles reads the definitions of the shipped desks.
-func shippedFiles(t testing.TB) []definition.File {
-	t.Helper()
-	var files []definition.File
-	for _, d := range []string{"processes", "forms", "scripts"} {
-		fs, err := definition.ReadFS(os.DirFS("../../"+d), d)
-		if err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, fs...)
-	}
-	return files
+	return fixtureFor(t, testkit.DeskFiles(t))
 }
 
 // fixtureFor is an engine over the given definitions and a fresh embedded
@@ -53,19 +38,8 @@ func fixtureFor(t *testing.T, files []definition.File) fixture {
 // fixtureWith is fixtureFor with a user directory.
 func fixtureWith(t *testing.T, files []definition.File, users engine.Directory) fixture {
 	t.Helper()
-	loader, err := definition.NewLoader(os.DirFS("../../schemas"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, diags := loader.Compile(files)
-	if cat == nil {
-		t.Fatalf("definitions: %v", diags)
-	}
-	st, err := store.Open(t.Context(), store.Config{DataDir: t.TempDir(), Collections: engine.Collections()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close(context.Background()) })
+	cat := testkit.Compile(t, files)
+	st := openStore(t)
 	eng, err := engine.New(engine.Deps{Store: st, Users: users, Catalog: func() *definition.Catalog { return cat }, Now: func() time.Time { return clock }})
 	if err != nil {
 		t.Fatal(err)

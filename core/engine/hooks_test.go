@@ -1,9 +1,7 @@
 package engine_test
 
 import (
-	"context"
 	"errors"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -12,6 +10,7 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
+	"vorgang/core/internal/testkit"
 	"vorgang/core/script"
 	"vorgang/core/store"
 )
@@ -105,30 +104,12 @@ type hookFixture struct {
 
 func newHookFixture(t *testing.T) hookFixture {
 	t.Helper()
-	var files []definition.File
-	for _, d := range []string{"processes", "forms", "scripts"} {
-		fs, err := definition.ReadFS(os.DirFS("../../"+d), d)
-		if err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, fs...)
-	}
+	files := testkit.DeskFiles(t)
 	for path, src := range hookDesk {
 		files = append(files, definition.File{Path: path, Data: []byte(src)})
 	}
-	loader, err := definition.NewLoader(os.DirFS("../../schemas"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, diags := loader.Compile(files)
-	if cat == nil {
-		t.Fatalf("definitions: %v", diags)
-	}
-	st, err := store.Open(t.Context(), store.Config{DataDir: t.TempDir(), Collections: engine.Collections()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close(context.Background()) })
+	cat := testkit.Compile(t, files)
+	st := openStore(t)
 	now := clock
 	eng := newEngine(t, st, cat, &now)
 	return hookFixture{fixture: fixture{eng: eng, store: st}, cat: cat, now: &now}

@@ -2,6 +2,7 @@ package testkit
 
 import (
 	"io/fs"
+	"slices"
 	"sync"
 	"testing"
 
@@ -43,15 +44,14 @@ var deskFiles = sync.OnceValues(func() ([]definition.File, error) {
 })
 
 // DeskFiles returns the files of the shipped desks (processes, forms,
-// scripts) as the binary embeds them. The slice is shared: copy it before
-// appending.
+// scripts) as the binary embeds them.
 func DeskFiles(tb testing.TB) []definition.File {
 	tb.Helper()
 	files, err := deskFiles()
 	if err != nil {
 		tb.Fatalf("read shipped desks: %v", err)
 	}
-	return files
+	return slices.Clone(files)
 }
 
 var desks = sync.OnceValues(func() (*definition.Catalog, error) {
