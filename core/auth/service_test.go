@@ -7,6 +7,7 @@ import (
 )
 
 func TestNewConfig(t *testing.T) {
+	t.Parallel()
 	st := openStore(t)
 	cases := []struct {
 		name string
@@ -27,6 +28,7 @@ func TestNewConfig(t *testing.T) {
 }
 
 func TestCollections(t *testing.T) {
+	t.Parallel()
 	want := []string{"users", "sessions", "api_tokens", "token_index", "login_failures"}
 	got := auth.Collections()
 	if len(got) != len(want) {

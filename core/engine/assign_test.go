@@ -64,6 +64,7 @@ fields:
 // ticket.assign alike; anyone else is refused with a field error and the
 // ticket keeps its assignee.
 func TestAssignOnlyToWhoMayWork(t *testing.T) {
+	t.Parallel()
 	files := []definition.File{
 		{Path: "routed.yaml", Data: []byte(routingDesk)},
 		{Path: "scripts/route-to.lua", Data: []byte(`if ticket.data.to then ticket.assign(ticket.data.to) end`)},

@@ -38,6 +38,7 @@ func (d *diskFiller) LinkTicket(context.Context, *auth.Principal, string, string
 // once: its retry succeeds as soon as space is freed, without waiting for
 // a restart, and the numbers have no gap.
 func TestFailedCreateFreesItsClaim(t *testing.T) {
+	t.Parallel()
 	cat := testkit.Desks(t)
 	for _, tt := range []struct {
 		name string

@@ -61,6 +61,7 @@ func incident(impact, urgency string) map[string]any {
 }
 
 func TestCreate(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := t.Context()
 	tests := []struct {
@@ -99,6 +100,7 @@ func TestCreate(t *testing.T) {
 }
 
 func TestCreateIsIdempotent(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := t.Context()
 	req := engine.CreateRequest{Process: "it-incident", Data: incident("some", "medium"), IdempotencyKey: "form-7f3a"}
@@ -120,6 +122,7 @@ func TestCreateIsIdempotent(t *testing.T) {
 }
 
 func TestTransitions(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := t.Context()
 	tk, err := f.eng.Create(ctx, anna, engine.CreateRequest{Process: "it-incident", Data: incident("single", "high")})
@@ -178,6 +181,7 @@ func TestTransitions(t *testing.T) {
 
 // Two agents act on one ticket version at once: exactly one wins.
 func TestConcurrentTransitionsOneWinner(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := t.Context()
 	for round := 0; round < 5; round++ {
@@ -217,6 +221,7 @@ func TestConcurrentTransitionsOneWinner(t *testing.T) {
 }
 
 func TestInternalCommentsAndTamperEvidence(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := t.Context()
 	tk, _ := f.eng.Create(ctx, anna, engine.CreateRequest{Process: "it-incident", Data: incident("single", "low")})
@@ -255,6 +260,7 @@ func TestInternalCommentsAndTamperEvidence(t *testing.T) {
 // the retry: same number, one ticket, no gap. A create still running
 // makes the retry wait (ErrInProgress).
 func TestIdempotentCreateAfterCrash(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := t.Context()
 	if n, err := f.store.NextNumber(ctx, "it-incident/2026"); err != nil || n != 1 {
@@ -289,6 +295,7 @@ func TestIdempotentCreateAfterCrash(t *testing.T) {
 
 // Eight clients send one request with one key at once: one ticket.
 func TestIdempotentCreateConcurrent(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := t.Context()
 	var wg sync.WaitGroup
@@ -323,6 +330,7 @@ func TestIdempotentCreateConcurrent(t *testing.T) {
 // The notify action of a transition queues its notification before the
 // change commits; a worker can tell committed changes from lost races.
 func TestNotifyActionQueuesCommittedEffect(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := t.Context()
 	tk, _ := f.eng.Create(ctx, anna, engine.CreateRequest{Process: "it-incident", Data: incident("single", "low")})

@@ -16,6 +16,7 @@ import (
 // wait, a change that needs a hook is refused with ErrBusy (the API's 503
 // with Retry-After), and nothing is stored.
 func TestBusyScriptsRefuseTheChange(t *testing.T) {
+	t.Parallel()
 	files := levelDesk("")
 	files = append(files, definition.File{Path: "scripts/wait.lua", Data: []byte(`tickets.find({})`)})
 	cat := testkit.Compile(t, files)

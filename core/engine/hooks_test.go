@@ -143,6 +143,7 @@ func entryTypes(h []store.HistoryEntry) string {
 }
 
 func TestCreateHooks(t *testing.T) {
+	t.Parallel()
 	f := newHookFixture(t)
 	ctx := t.Context()
 	tests := []struct {
@@ -192,6 +193,7 @@ func TestCreateHooks(t *testing.T) {
 }
 
 func TestCreateHookChildTicket(t *testing.T) {
+	t.Parallel()
 	f := newHookFixture(t)
 	ctx := t.Context()
 	tk, err := f.eng.Create(ctx, ben, engine.CreateRequest{Process: "hooked", Data: map[string]any{"summary": "mit Kind", "category": "a"}})
@@ -209,6 +211,7 @@ func TestCreateHookChildTicket(t *testing.T) {
 }
 
 func TestTransitionHooks(t *testing.T) {
+	t.Parallel()
 	f := newHookFixture(t)
 	ctx := t.Context()
 	newTicket := func() string {
@@ -312,6 +315,7 @@ func TestTransitionHooks(t *testing.T) {
 }
 
 func TestSLAHooks(t *testing.T) {
+	t.Parallel()
 	f := newHookFixture(t)
 	ctx := t.Context()
 	tk, err := f.eng.Create(ctx, ben, engine.CreateRequest{Process: "hooked", Data: map[string]any{"summary": "SLA", "category": "a"}})
@@ -348,6 +352,7 @@ func TestSLAHooks(t *testing.T) {
 // Two instances on one database run a job for one scheduled time: it
 // runs once.
 func TestJobRunsOncePerSchedule(t *testing.T) {
+	t.Parallel()
 	f := newHookFixture(t)
 	ctx := t.Context()
 	var numbers []string
@@ -401,6 +406,7 @@ func TestJobRunsOncePerSchedule(t *testing.T) {
 
 // The scheduler runs a due job and says when to look again.
 func TestSchedulerRunDue(t *testing.T) {
+	t.Parallel()
 	f := newHookFixture(t)
 	ctx := t.Context()
 	s := f.eng.NewScheduler(f.store, "")
@@ -421,6 +427,7 @@ func TestSchedulerRunDue(t *testing.T) {
 
 // The shipped IT desk's scripts, on real tickets.
 func TestShippedITScripts(t *testing.T) {
+	t.Parallel()
 	f := newHookFixture(t)
 	ctx := t.Context()
 	route := []struct {

@@ -87,6 +87,7 @@ func (h *hookCalls) RunSLAHook(_ context.Context, script string, t *store.Ticket
 // A warning raises the priority, whose shorter target then applies at
 // once; a breach never lowers it; each event runs the process's hook once.
 func TestEscalationRaisesPriorityAndRunsHooks(t *testing.T) {
+	t.Parallel()
 	files := []definition.File{{Path: "hotline.yaml", Data: []byte(hotlineDesk)},
 		{Path: "scripts/melden.lua", Data: []byte("return true\n")}}
 	cat := testkit.Compile(t, files)
@@ -138,6 +139,7 @@ func TestEscalationRaisesPriorityAndRunsHooks(t *testing.T) {
 // The scheduler runs the SLA hooks as Lua scripts by default: the breach
 // hook's comment and field change reach the ticket.
 func TestSLAHookScriptsRunByDefault(t *testing.T) {
+	t.Parallel()
 	files := []definition.File{{Path: "hotline.yaml", Data: []byte(hotlineDesk)},
 		{Path: "scripts/melden.lua", Data: []byte(`if event.kind == "breach" then
   ticket.comment("Frist überschritten: " .. event.goal, {internal = true})

@@ -41,6 +41,7 @@ func berlinTime(y int, m time.Month, d, hh, mm int) time.Time {
 // The clock of a ticket follows its life: due dates on the ticket, a pause
 // while waiting for the requester, a stop at resolution.
 func TestSLAClockFollowsTheTicket(t *testing.T) {
+	t.Parallel()
 	st := openStore(t)
 	// Friday 27 November 2026, 10:30 in Dresden; the office closes at 13:00.
 	eng, clk := clockedEngine(t, st, testkit.Desks(t), berlinTime(2026, 11, 27, 10, 30))
@@ -116,6 +117,7 @@ func TestSLAClockFollowsTheTicket(t *testing.T) {
 // A public reply by an agent meets the first response; an internal note
 // or the requester's own comment does not.
 func TestFirstResponseByPublicReply(t *testing.T) {
+	t.Parallel()
 	st := openStore(t)
 	eng, clk := clockedEngine(t, st, testkit.Desks(t), berlinTime(2026, 11, 30, 9, 0))
 	ctx := t.Context()
@@ -189,6 +191,7 @@ func committedItems(t testing.TB, st *store.Store, kind string) []store.OutboxIt
 // The sweep records a warning, then a breach that moves the ticket to the
 // second level and queues the escalation's notification; each once.
 func TestSweepEscalates(t *testing.T) {
+	t.Parallel()
 	st := openStore(t)
 	eng, clk := clockedEngine(t, st, testkit.Desks(t), berlinTime(2026, 11, 30, 9, 0))
 	ctx := t.Context()
@@ -310,6 +313,7 @@ func TestTwoSweepersEscalateOnce(t *testing.T) {
 
 // Of two schedulers only the lease holder sweeps.
 func TestSchedulerLease(t *testing.T) {
+	t.Parallel()
 	st := openStore(t)
 	cat := testkit.Desks(t)
 	a, _ := clockedEngine(t, st, cat, berlinTime(2026, 11, 30, 9, 0))
