@@ -40,19 +40,19 @@ func (a *App) Run(ctx context.Context) error {
 	a.mu.Unlock()
 	defer a.running.Done()
 
-	ctx, cancel := context.WithCancel(ctx)
+	stoppable, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go func() {
 		select {
 		case <-a.stopped:
 			cancel()
-		case <-ctx.Done():
+		case <-stoppable.Done():
 		}
 	}()
-	g, ctx := errgroup.WithContext(ctx)
+	g, loopCtx := errgroup.WithContext(stoppable)
 	for _, l := range append(a.loops(), a.cfg.Loops...) {
 		g.Go(func() error {
-			if err := l.Run(ctx); err != nil && ctx.Err() == nil {
+			if err := l.Run(loopCtx); err != nil && loopCtx.Err() == nil {
 				return fmt.Errorf("%s: %w", l.Name, err)
 			}
 			return nil
