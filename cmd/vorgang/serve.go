@@ -13,12 +13,9 @@ import (
 	"strings"
 	"time"
 
-	"vorgang/core/asset"
-	"vorgang/core/auth"
+	"vorgang/core/app"
 	"vorgang/core/definition"
-	"vorgang/core/engine"
 	"vorgang/core/store"
-	"vorgang/core/web"
 )
 
 // serveConfig is what `vorgang serve` is configured with; every flag has an
@@ -161,106 +158,71 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 	}
 	logDiagnostics(log, res.diags)
 	live := definition.NewLive(cat)
+	var a *app.App
 	log.Info("definitions loaded", slog.String("source", src.String()), slog.Int("definitions", cat.Len()), slog.String("catalog", cat.Hash()[:12]))
 
-	colls := append(append(auth.Schema(), engine.Schema()...), asset.Schema()...)
-	st, err := store.Open(ctx, store.Config{MongoURI: cfg.mongoURI, DataDir: cfg.dataDir, Logger: log, Collections: colls})
+	mail, err := mailConfig(cfg, log)
 	if err != nil {
-		return fmt.Errorf("open store: %w", err)
+		return err
 	}
+	var loops []app.Loop
+	if cfg.watch {
+		if src.embedded {
+			log.Warn("--watch ignored: serving the built-in desks, there are no files to watch")
+		} else {
+			loops = append(loops, app.Loop{Name: "definition watch", Run: func(ctx context.Context) error {
+				definition.Watch(ctx, src.dirs, cfg.watchEvery, func() { reload(ctx, src, loader, live, a.Store, log) })
+				return nil
+			}})
+		}
+	}
+	a, err = app.New(ctx, app.Config{MongoURI: cfg.mongoURI, DataDir: cfg.dataDir, Catalog: live.Catalog, Logger: log, Mail: mail, Loops: loops})
+	if err != nil {
+		return err
+	}
+	// Close waits for the loops, then closes the store; HTTP is shut down
+	// before, so no request is cut off mid-write.
 	defer func() {
 		closeCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		if err := st.Close(closeCtx); err != nil {
-			log.Error("close store", slog.String("error", err.Error()))
+		if err := a.Close(closeCtx); err != nil {
+			log.Error("close", slog.String("error", err.Error()))
 		}
 	}()
-	if err := saveVersion(ctx, st, res); err != nil {
+	if err := saveVersion(ctx, a.Store, res); err != nil {
 		return err
 	}
-
-	authn, err := auth.New(auth.Config{Store: st, Catalog: live.Catalog, Logger: log})
-	if err != nil {
-		return err
-	}
-	assets, err := asset.New(asset.Deps{Store: st, Catalog: live.Catalog, Users: authn, Logger: log})
-	if err != nil {
-		return err
-	}
-	go func() {
-		if err := assets.Warm(ctx); err != nil {
-			log.Warn("asset index not loaded; the first search loads it", slog.String("error", err.Error()))
-		}
-	}()
-	eng, err := engine.New(engine.Deps{Store: st, Users: authn, Catalog: live.Catalog, Logger: log, Refs: assets.RefChecker(), Assets: assets, AssetQueries: assets})
-	if err != nil {
-		return err
-	}
-	defer eng.Close()
-	go eng.NewScheduler(st, "").Run(ctx)
-	app := web.New(web.Deps{
-		Logger: log,
-		Store:  st,
-		Catalog: func() web.CatalogInfo {
-			c := live.Catalog()
-			return web.CatalogInfo{Hash: c.Hash(), Definitions: c.Len(), LoadedAt: c.LoadedAt()}
-		},
-		TrustedProxies: cfg.proxies,
-		API:            &web.APIDeps{Engine: eng, Auth: authn, Catalog: live.Catalog, Assets: assets},
-		// VORGANG_SECRET keeps forms and CSRF tokens valid across restarts
-		// and instances; without it they are signed with a random key.
-		UI: &web.UIDeps{Engine: eng, Auth: authn, Catalog: live.Catalog, Store: st, Secret: []byte(os.Getenv("VORGANG_SECRET"))},
-	})
+	server := newWebServer(a, live, cfg)
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
 	}
 	served := make(chan error, 1)
-	go func() { served <- app.Listener(ln) }()
-	log.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("store", st.Mode()))
-
-	// Finish follow-up work (child tickets) that a crash or an error left
-	// queued.
-	go func() {
-		tick := time.NewTicker(5 * time.Second)
-		defer tick.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-tick.C:
-				if _, err := eng.RunEffects(ctx); err != nil && ctx.Err() == nil {
-					log.Warn("follow-up work failed; it is retried", slog.String("error", err.Error()))
-				}
-			}
-		}
-	}()
-
-	if err := startBackground(ctx, cfg, st, eng, authn, live, log); err != nil {
-		return err
+	go func() { served <- server.Listener(ln) }()
+	log.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("store", a.Store.Mode()))
+	if len(loops) > 0 {
+		log.Info("watching definitions for changes", slog.Any("folders", src.dirs))
 	}
+	ran := make(chan error, 1)
+	go func() { ran <- a.Run(ctx) }()
 
-	if cfg.watch {
-		if src.embedded {
-			log.Warn("--watch ignored: serving the built-in desks, there are no files to watch")
-		} else {
-			go definition.Watch(ctx, src.dirs, cfg.watchEvery, func() { reload(ctx, src, loader, live, st, log) })
-			log.Info("watching definitions for changes", slog.Any("folders", src.dirs))
-		}
-	}
-
+	var failed error
 	select {
 	case <-ctx.Done():
 		log.Info("shutting down")
 	case err := <-served:
-		return fmt.Errorf("http server: %w", err)
+		failed = fmt.Errorf("http server: %w", err)
+	case err := <-ran:
+		if err != nil {
+			failed = fmt.Errorf("background work: %w", err)
+		}
 	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := app.ShutdownWithContext(shutdownCtx); err != nil {
+	if err := server.ShutdownWithContext(shutdownCtx); err != nil {
 		log.Error("http shutdown", slog.String("error", err.Error()))
 	}
-	return nil
+	return failed
 }
 
 // reload compiles the definitions again and swaps them in only when they are

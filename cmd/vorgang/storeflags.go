@@ -8,6 +8,7 @@ import (
 	"os"
 	"time"
 
+	"vorgang/core/app"
 	"vorgang/core/store"
 )
 
@@ -23,11 +24,11 @@ func addStoreFlags(fl *flag.FlagSet) storeFlags {
 	}
 }
 
-// open opens the store, logging only warnings to stderr; close it with
-// the returned function.
+// open opens the store with the collections of every package, logging
+// only warnings to stderr; close it with the returned function.
 func (f storeFlags) open(ctx context.Context, stderr io.Writer) (*store.Store, func(), error) {
 	quiet := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	st, err := store.Open(ctx, store.Config{MongoURI: *f.mongoURI, DataDir: *f.dataDir, Logger: quiet})
+	st, err := app.OpenStore(ctx, *f.mongoURI, *f.dataDir, quiet)
 	if err != nil {
 		return nil, nil, err
 	}

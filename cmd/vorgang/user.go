@@ -12,10 +12,9 @@ import (
 	"strings"
 	"time"
 
+	"vorgang/core/app"
 	"vorgang/core/auth"
 	"vorgang/core/definition"
-	"vorgang/core/engine"
-	"vorgang/core/store"
 )
 
 // listFlag collects a repeatable flag.
@@ -76,20 +75,17 @@ func userCommand(ctx context.Context, args []string, stdin io.Reader, stdout, st
 		return fail(fmt.Errorf("the definitions in %s are invalid; run vorgang validate", src))
 	}
 	quiet := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	st, err := store.Open(ctx, store.Config{MongoURI: *mongoURI, DataDir: *dataDir, Logger: quiet, Collections: append(auth.Schema(), engine.Schema()...)})
+	cat := res.catalog
+	a, err := app.New(ctx, app.Config{MongoURI: *mongoURI, DataDir: *dataDir, Logger: quiet, Catalog: func() *definition.Catalog { return cat }})
 	if err != nil {
 		return fail(err)
 	}
 	defer func() {
 		closeCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		_ = st.Close(closeCtx)
+		_ = a.Close(closeCtx)
 	}()
-	cat := res.catalog
-	svc, err := auth.New(auth.Config{Store: st, Catalog: func() *definition.Catalog { return cat }, Logger: quiet})
-	if err != nil {
-		return fail(err)
-	}
+	svc := a.Auth
 	u, err := svc.CreateUser(ctx, auth.NewUser{Name: name, Email: *email, Manager: *manager, Lang: *userLang, Roles: roles, Teams: teams, Password: password})
 	if err != nil {
 		return fail(err)

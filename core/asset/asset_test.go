@@ -16,6 +16,7 @@ func vehicle(name, plate string) asset.Input {
 }
 
 func TestCreate(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := t.Context()
 	cc := f.mustCreate(t, asset.Input{Class: "cost-centre", Name: ptr("Ordnungsamt"), Data: map[string]any{"code": "4711"}})
@@ -88,6 +89,7 @@ func TestCreate(t *testing.T) {
 }
 
 func TestUpdateHistoryAndConflict(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := t.Context()
 	a := f.mustCreate(t, vehicle("Golf", "DD-AB 1234"))

@@ -15,6 +15,7 @@ const vehicleHeader = "inventory_number,name,status,licence_plate,vehicle_type,f
 // TestImportBadRows feeds a file with twenty kinds of bad rows and wants
 // each reported with its line and column, and nothing written.
 func TestImportBadRows(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := t.Context()
 	bld := f.mustCreate(t, asset.Input{Class: "building", Name: ptr("Rathaus"), Data: map[string]any{"street": "Markt 1", "postcode": "01067", "city": "Dresden"}})
@@ -157,6 +158,7 @@ func TestImport10000(t *testing.T) {
 // TestImportChangesAndExport imports a file, then a copy with some rows
 // changed (only those change), and reads an export back as unchanged.
 func TestImportChangesAndExport(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := t.Context()
 	const n = 300

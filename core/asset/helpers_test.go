@@ -1,16 +1,13 @@
 package asset_test
 
 import (
-	"context"
-	"io"
-	"log/slog"
-	"os"
 	"testing"
 	"time"
 
 	"vorgang/core/asset"
 	"vorgang/core/auth"
 	"vorgang/core/definition"
+	"vorgang/core/internal/testkit"
 	"vorgang/core/store"
 )
 
@@ -32,27 +29,6 @@ type fixture struct {
 	users *auth.Service
 }
 
-func shippedCatalog(t testing.TB) *definition.Catalog {
-	t.Helper()
-	loader, err := definition.NewLoader(os.DirFS("../../schemas"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var files []definition.File
-	for _, d := range []string{"processes", "forms", "scripts"} {
-		fs, err := definition.ReadFS(os.DirFS("../../"+d), d)
-		if err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, fs...)
-	}
-	cat, diags := loader.Compile(files)
-	if cat == nil {
-		t.Fatalf("definitions: %v", diags)
-	}
-	return cat
-}
-
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	return fixtureOn(t, t.TempDir(), nil)
@@ -61,14 +37,9 @@ func newFixture(t testing.TB) *fixture {
 // fixtureOn opens dir; memory selects the search path (nil: the default).
 func fixtureOn(t testing.TB, dir string, memory *bool) *fixture {
 	t.Helper()
-	cat := shippedCatalog(t)
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	st, err := store.Open(t.Context(), store.Config{DataDir: dir, Logger: quiet,
-		Collections: append(auth.Schema(), asset.Schema()...)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close(context.Background()) })
+	cat := testkit.Desks(t)
+	quiet := testkit.Quiet
+	st := testkit.OpenStore(t, testkit.StoreOptions{DataDir: dir, Collections: append(auth.Schema(), asset.Schema()...)})
 	catalog := func() *definition.Catalog { return cat }
 	users, err := auth.New(auth.Config{Store: st, Catalog: catalog, Logger: quiet})
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 // the MongoDB queries (answered by the embedded store, slowly but
 // correctly) and wants the same, expected, rows from both.
 func TestSearch(t *testing.T) {
+	t.Parallel()
 	f := fixtureOn(t, t.TempDir(), ptr(false))
 	ctx := t.Context()
 	b1 := f.mustCreate(t, asset.Input{Class: "building", Name: ptr("Rathaus"), Data: map[string]any{"street": "Markt 1", "postcode": "01067", "city": "Dresden"}})

@@ -9,6 +9,7 @@ import (
 // TestFindAssetsForScripts: assets.find in a script filters by class,
 // status and field values and returns plain tables.
 func TestFindAssetsForScripts(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	for i, plate := range []string{"C-VG 101", "C-VG 102", "C-VG 103"} {
 		in := vehicle([]string{"Golf", "Caddy", "Golf"}[i], plate)

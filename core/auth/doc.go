@@ -46,7 +46,8 @@
 // when the user logs out, is disabled, changes password or has all
 // sessions revoked (the user's session epoch moves on). Its last use is
 // written at most once per DefaultTouchInterval (5 min), not per request.
-// Expired sessions are deleted when presented, and by Sweep.
+// Expired sessions are deleted when presented, and by Sweep, which the
+// server runs hourly (core/app).
 //
 // # Failed logins
 //

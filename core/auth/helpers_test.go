@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"log/slog"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -13,6 +12,7 @@ import (
 
 	"vorgang/core/auth"
 	"vorgang/core/definition"
+	"vorgang/core/internal/testkit"
 	"vorgang/core/store"
 )
 
@@ -20,26 +20,9 @@ import (
 // TestDefaultParams and BenchmarkHashPassword.
 var fastParams = auth.Params{Time: 1, MemoryKiB: 64, Threads: 1, SaltLen: 16, KeyLen: 32}
 
-// clock is a settable clock, safe for concurrent use.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *clock {
-	return &clock{t: time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)}
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
+// newClock is the tests' clock, at a Monday morning.
+func newClock() *testkit.Clock {
+	return testkit.NewClock(time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC))
 }
 
 // logRecorder keeps the messages of log records and echoes them to the
@@ -77,22 +60,12 @@ func (r *logRecorder) messages() []string {
 	return append([]string(nil), r.msgs...)
 }
 
-// openStore opens a fresh embedded store for the test.
+// openStore opens a fresh embedded store for the test; its warnings go
+// to the test log.
 func openStore(t testing.TB) *store.Store {
 	t.Helper()
 	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	s, err := store.Open(t.Context(), store.Config{DataDir: t.TempDir(), Logger: logger, Collections: auth.Schema()})
-	if err != nil {
-		t.Fatalf("store.Open: %v", err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if err := s.Close(ctx); err != nil {
-			t.Errorf("store.Close: %v", err)
-		}
-	})
-	return s
+	return testkit.OpenStore(t, testkit.StoreOptions{Logger: logger, Collections: auth.Schema()})
 }
 
 type testWriter struct{ t testing.TB }
@@ -106,7 +79,7 @@ func (w testWriter) Write(p []byte) (int, error) {
 type env struct {
 	svc   *auth.Service
 	store *store.Store
-	clock *clock
+	clock *testkit.Clock
 	log   *logRecorder
 }
 
@@ -216,13 +189,5 @@ title: Facility
 // compileCatalog compiles YAML through the real loader and schemas.
 func compileCatalog(t testing.TB, yaml string) *definition.Catalog {
 	t.Helper()
-	l, err := definition.NewLoader(os.DirFS("../../schemas"))
-	if err != nil {
-		t.Fatalf("NewLoader: %v", err)
-	}
-	cat, diags := l.Compile([]definition.File{{Path: "identity.yaml", Data: []byte(yaml)}})
-	if diags.HasErrors() {
-		t.Fatalf("Compile:\n%v", diags)
-	}
-	return cat
+	return testkit.Compile(t, []definition.File{{Path: "identity.yaml", Data: []byte(yaml)}})
 }

@@ -10,6 +10,7 @@ import (
 )
 
 func TestLogin(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, nil)
 	const pw = "correct horse battery"
 	e.createUser(t, auth.NewUser{Name: "k.mueller", DisplayName: "Katrin Müller", Password: pw})
@@ -94,6 +95,7 @@ func TestLogin(t *testing.T) {
 }
 
 func TestRehashOnLogin(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, nil)
 	ctx := t.Context()
 	const pw = "correct horse battery"
@@ -142,6 +144,7 @@ func TestRehashOnLogin(t *testing.T) {
 }
 
 func TestSetPassword(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, nil)
 	ctx := t.Context()
 	e.createUser(t, auth.NewUser{Name: "k.mueller", Password: "first password"})

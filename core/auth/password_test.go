@@ -9,6 +9,7 @@ import (
 )
 
 func TestHashAndVerifyPassword(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name, password, try string
 		want                bool
@@ -38,6 +39,7 @@ func TestHashAndVerifyPassword(t *testing.T) {
 }
 
 func TestHashFormat(t *testing.T) {
+	t.Parallel()
 	h1, err := auth.HashPassword("same password", fastParams)
 	if err != nil {
 		t.Fatal(err)
@@ -66,6 +68,7 @@ func TestHashFormat(t *testing.T) {
 }
 
 func TestVerifyMalformedHash(t *testing.T) {
+	t.Parallel()
 	good, err := auth.HashPassword("pw", fastParams)
 	if err != nil {
 		t.Fatal(err)
@@ -101,6 +104,7 @@ func TestVerifyMalformedHash(t *testing.T) {
 }
 
 func TestParamsValidate(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name string
 		p    auth.Params

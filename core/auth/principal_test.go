@@ -9,6 +9,7 @@ import (
 )
 
 func TestPrincipal(t *testing.T) {
+	t.Parallel()
 	cat := compileCatalog(t, testCatalogYAML)
 	cases := []struct {
 		name      string
@@ -109,6 +110,7 @@ func TestPrincipal(t *testing.T) {
 // TestPrincipalStaleDefinitions: a role or team removed from the
 // definitions after it was given to a user is ignored with a warning.
 func TestPrincipalStaleDefinitions(t *testing.T) {
+	t.Parallel()
 	old := compileCatalog(t, testCatalogYAML+`---
 apiVersion: vorgang/v1
 kind: Role

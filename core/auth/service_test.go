@@ -8,6 +8,7 @@ import (
 )
 
 func TestNewConfig(t *testing.T) {
+	t.Parallel()
 	st := openStore(t)
 	cases := []struct {
 		name string
@@ -28,6 +29,7 @@ func TestNewConfig(t *testing.T) {
 }
 
 func TestSchema(t *testing.T) {
+	t.Parallel()
 	want := []string{"users", "sessions", "api_tokens", "token_index", "login_failures", "user_groups"}
 	var got []string
 	for _, c := range auth.Schema() {

@@ -28,6 +28,7 @@ func sessionVersion(t *testing.T, e *env, token string) int64 {
 }
 
 func TestSessionExpiry(t *testing.T) {
+	t.Parallel()
 	const (
 		idle     = auth.DefaultSessionIdle
 		lifetime = auth.DefaultSessionLifetime
@@ -82,6 +83,7 @@ func TestSessionExpiry(t *testing.T) {
 }
 
 func TestSessionTouchedRarely(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, nil)
 	e.createUser(t, auth.NewUser{Name: "k.mueller", Password: "correct horse battery"})
 	s := e.login(t, "k.mueller", "correct horse battery")
@@ -104,6 +106,7 @@ func TestSessionTouchedRarely(t *testing.T) {
 }
 
 func TestSessionEnd(t *testing.T) {
+	t.Parallel()
 	ctx := t.Context()
 	const pw = "correct horse battery"
 	cases := []struct {
@@ -175,6 +178,7 @@ func TestSessionEnd(t *testing.T) {
 }
 
 func TestSweep(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, nil)
 	ctx := t.Context()
 	const pw = "correct horse battery"

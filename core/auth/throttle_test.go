@@ -42,6 +42,7 @@ func waitOf(e *env, err error) time.Duration {
 // password check, even with the right password, and does not lengthen the
 // wait; after the wait the right password succeeds and clears the count.
 func TestThrottleGrowingWaits(t *testing.T) {
+	t.Parallel()
 	for _, user := range []string{"k.mueller", "nobody"} { // an unknown name is throttled alike
 		t.Run(user, func(t *testing.T) {
 			e := newEnv(t, nil, nil)
@@ -94,6 +95,7 @@ func TestThrottleGrowingWaits(t *testing.T) {
 // many addresses, new addresses wait too, but the owner's known addresses
 // never do.
 func TestThrottleLeavesOthersIn(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, nil)
 	e.createUser(t, auth.NewUser{Name: "k.mueller", Password: pw})
 	const office, home = "192.0.2.10", "192.0.2.20"
@@ -136,6 +138,7 @@ func TestThrottleLeavesOthersIn(t *testing.T) {
 // after 20 failures, for every name it tries and only there; successful
 // logins never count against an address (an office behind one address).
 func TestThrottlePerAddress(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, nil)
 	const office = "192.0.2.99"
 	for i := range 30 {
@@ -172,6 +175,7 @@ func TestThrottlePerAddress(t *testing.T) {
 // TestThrottleConcurrentFailures: failures arriving at once are counted
 // without losing any to a race.
 func TestThrottleConcurrentFailures(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, nil)
 	e.createUser(t, auth.NewUser{Name: "k.mueller", Password: pw})
 	var wg sync.WaitGroup

@@ -12,6 +12,7 @@ import (
 )
 
 func TestTokens(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, func(c *auth.Config) { c.MaxTokensPerUser = 12 })
 	ctx := t.Context()
 	e.createUser(t, auth.NewUser{Name: "monitoring", DisplayName: "Monitoring"})

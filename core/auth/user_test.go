@@ -23,6 +23,7 @@ func fieldCodes(err error) []string {
 }
 
 func TestCreateUser(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, compileCatalog(t, testCatalogYAML), nil)
 	e.createUser(t, auth.NewUser{Name: "boss", DisplayName: "Die Chefin"})
 	e.createUser(t, auth.NewUser{Name: "taken"})
@@ -117,6 +118,7 @@ func TestCreateUser(t *testing.T) {
 }
 
 func TestUpdateUser(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, compileCatalog(t, testCatalogYAML), nil)
 	ctx := t.Context()
 	u := e.createUser(t, auth.NewUser{Name: "k.mueller", Roles: []string{"agent"}})

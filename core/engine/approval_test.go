@@ -61,6 +61,7 @@ func procurementFixture(t *testing.T) fixture {
 }
 
 func TestApprovalChainByAmount(t *testing.T) {
+	t.Parallel()
 	f := procurementFixture(t)
 	ctx := t.Context()
 	all := map[string]bool{"ticket.read_all": true}
@@ -119,6 +120,7 @@ func TestApprovalChainByAmount(t *testing.T) {
 }
 
 func TestApprovalRejectionAndWithdrawal(t *testing.T) {
+	t.Parallel()
 	f := procurementFixture(t)
 	ctx := t.Context()
 	dora := &auth.Principal{User: "dora"}
@@ -186,6 +188,7 @@ func (d directory) User(_ context.Context, name string) (*auth.User, error) {
 // line manager as recorded when the approval was requested — who may see
 // the ticket for that — and by nobody else.
 func TestApprovalByManager(t *testing.T) {
+	t.Parallel()
 	f := fixtureWith(t, []definition.File{{Path: "laptop.yaml", Data: []byte(managerDesk)}},
 		directory{"dora": "hans", "emil": "", "hans": "", "lena": ""})
 	ctx := t.Context()

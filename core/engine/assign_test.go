@@ -10,6 +10,7 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
+	"vorgang/core/internal/testkit"
 	"vorgang/core/store"
 )
 
@@ -63,11 +64,12 @@ fields:
 // ticket.assign alike; anyone else is refused with a field error and the
 // ticket keeps its assignee.
 func TestAssignOnlyToWhoMayWork(t *testing.T) {
+	t.Parallel()
 	files := []definition.File{
 		{Path: "routed.yaml", Data: []byte(routingDesk)},
 		{Path: "scripts/route-to.lua", Data: []byte(`if ticket.data.to then ticket.assign(ticket.data.to) end`)},
 	}
-	files = append(files, shippedFiles(t)...)
+	files = append(files, testkit.DeskFiles(t)...)
 	f := fixtureWith(t, files, staffOfTheDesk)
 	ctx := t.Context()
 	lead := &auth.Principal{User: "lena", Permissions: map[string]bool{"ticket.read_all": true, "ticket.assign": true}}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -13,6 +12,7 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
+	"vorgang/core/internal/testkit"
 	"vorgang/core/store"
 )
 
@@ -129,6 +129,7 @@ func entries(t *testing.T, eng *engine.Engine, number, typ string) []store.Histo
 // answers with its one ticket, each child is refused as it is about to
 // ask for more of its kind, and nothing stays queued.
 func TestSelfReplicatingChildrenAreStopped(t *testing.T) {
+	t.Parallel()
 	f := fixtureFor(t, levelDesk(""))
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
@@ -149,6 +150,7 @@ func TestSelfReplicatingChildrenAreStopped(t *testing.T) {
 // Children nest at most as deep as the creating process allows (default
 // 3); a deeper one is refused as its creator's hook failure.
 func TestChildDepthIsLimited(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		extra string
@@ -206,6 +208,7 @@ func TestChildDepthIsLimited(t *testing.T) {
 
 // One change opens at most max_per_change children (default 20).
 func TestChildrenPerChangeAreLimited(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		extra string
@@ -240,6 +243,7 @@ func TestChildrenPerChangeAreLimited(t *testing.T) {
 // but not what the children ask for in turn: that is queued for the
 // periodic run, so the request answers.
 func TestGrandchildrenAreQueuedNotMadeInTheRequest(t *testing.T) {
+	t.Parallel()
 	f := fixtureFor(t, levelDesk(""))
 	root, err := f.eng.Create(t.Context(), staffer, engine.CreateRequest{Process: "lvl0", Data: map[string]any{"text": "x"}})
 	if err != nil {
@@ -260,6 +264,7 @@ func TestGrandchildrenAreQueuedNotMadeInTheRequest(t *testing.T) {
 // An administrator discards what a definition version queued: the work
 // is not done, and later runs find none.
 func TestDiscardEffectsOfAVersion(t *testing.T) {
+	t.Parallel()
 	f := fixtureFor(t, levelDesk(""))
 	if _, err := f.eng.Create(t.Context(), staffer, engine.CreateRequest{Process: "lvl0", Data: map[string]any{"text": "x"}}); err != nil {
 		t.Fatal(err)
@@ -270,11 +275,7 @@ func TestDiscardEffectsOfAVersion(t *testing.T) {
 	if _, err := engine.DiscardEffects(t.Context(), f.store, "abc", clock); !errors.Is(err, engine.ErrInvalid) {
 		t.Fatalf("discard with a short hash: %v", err)
 	}
-	loader, err := definition.NewLoader(os.DirFS("../../schemas"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, _ := loader.Compile(levelDesk(""))
+	cat, _ := testkit.Loader(t).Compile(levelDesk(""))
 	n, err := engine.DiscardEffects(t.Context(), f.store, cat.Hash()[:12], clock)
 	if err != nil || n != 1 {
 		t.Fatalf("discarded %d, %v; want the one queued grandchild", n, err)

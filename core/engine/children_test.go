@@ -74,6 +74,7 @@ fields:
 `
 
 func TestChildTicketsAreCreatedAndClosed(t *testing.T) {
+	t.Parallel()
 	f := fixtureFor(t, []definition.File{{Path: "onboarding.yaml", Data: []byte(onboardingDesk)}})
 	eng, st := f.eng, f.store
 	ctx := t.Context()
@@ -131,6 +132,7 @@ func TestChildTicketsAreCreatedAndClosed(t *testing.T) {
 // the data); a child whose data its process refuses is recorded on the
 // parent, for staff only, and not tried again.
 func TestChildHooksAndRefusedChildren(t *testing.T) {
+	t.Parallel()
 	desk := strings.Replace(onboardingDesk, "team: it\nnumbering: {prefix: AUF}", "team: it\nnumbering: {prefix: AUF}\nhooks: {on_create: aufgabe-prio}", 1)
 	desk = strings.Replace(desk, "  - {id: art, type: text, label: Art}", "  - {id: art, type: text, label: Art, pattern: \"^(konto|schluessel)$\"}", 1)
 	desk = strings.Replace(desk, "art: schluessel}}", "art: parkplatz}}", 1) // the second child's data is refused

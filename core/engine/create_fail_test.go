@@ -13,6 +13,7 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
+	"vorgang/core/internal/testkit"
 	"vorgang/core/store"
 	"vorgang/core/store/storetest"
 )
@@ -37,7 +38,8 @@ func (d *diskFiller) LinkTicket(context.Context, *auth.Principal, string, string
 // once: its retry succeeds as soon as space is freed, without waiting for
 // a restart, and the numbers have no gap.
 func TestFailedCreateFreesItsClaim(t *testing.T) {
-	cat := shippedDesk(t)
+	t.Parallel()
+	cat := testkit.Desks(t)
 	for _, tt := range []struct {
 		name string
 		key  string

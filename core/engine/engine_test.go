@@ -1,9 +1,7 @@
 package engine_test
 
 import (
-	"context"
 	"errors"
-	"os"
 	"sync"
 	"testing"
 	"time"
@@ -13,6 +11,7 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
+	"vorgang/core/internal/testkit"
 	"vorgang/core/store"
 )
 
@@ -26,21 +25,7 @@ var clock = time.Date(2026, 11, 27, 9, 30, 0, 0, time.UTC)
 
 func newFixture(t *testing.T) fixture {
 	t.Helper()
-	return fixtureFor(t, shippedFiles(t))
-}
-
-// shippedFiles reads the definitions of the shipped desks.
-func shippedFiles(t testing.TB) []definition.File {
-	t.Helper()
-	var files []definition.File
-	for _, d := range []string{"processes", "forms", "scripts"} {
-		fs, err := definition.ReadFS(os.DirFS("../../"+d), d)
-		if err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, fs...)
-	}
-	return files
+	return fixtureFor(t, testkit.DeskFiles(t))
 }
 
 // fixtureFor is an engine over the given definitions and a fresh embedded
@@ -53,19 +38,8 @@ func fixtureFor(t *testing.T, files []definition.File) fixture {
 // fixtureWith is fixtureFor with a user directory.
 func fixtureWith(t *testing.T, files []definition.File, users engine.Directory) fixture {
 	t.Helper()
-	loader, err := definition.NewLoader(os.DirFS("../../schemas"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, diags := loader.Compile(files)
-	if cat == nil {
-		t.Fatalf("definitions: %v", diags)
-	}
-	st, err := store.Open(t.Context(), store.Config{DataDir: t.TempDir(), Collections: engine.Schema()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close(context.Background()) })
+	cat := testkit.Compile(t, files)
+	st := openStore(t)
 	eng, err := engine.New(engine.Deps{Store: st, Users: users, Catalog: func() *definition.Catalog { return cat }, Now: func() time.Time { return clock }})
 	if err != nil {
 		t.Fatal(err)
@@ -87,6 +61,7 @@ func incident(impact, urgency string) map[string]any {
 }
 
 func TestCreate(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := t.Context()
 	tests := []struct {
@@ -125,6 +100,7 @@ func TestCreate(t *testing.T) {
 }
 
 func TestCreateIsIdempotent(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := t.Context()
 	req := engine.CreateRequest{Process: "it-incident", Data: incident("some", "medium"), IdempotencyKey: "form-7f3a"}
@@ -146,6 +122,7 @@ func TestCreateIsIdempotent(t *testing.T) {
 }
 
 func TestTransitions(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := t.Context()
 	tk, err := f.eng.Create(ctx, anna, engine.CreateRequest{Process: "it-incident", Data: incident("single", "high")})
@@ -204,6 +181,7 @@ func TestTransitions(t *testing.T) {
 
 // Two agents act on one ticket version at once: exactly one wins.
 func TestConcurrentTransitionsOneWinner(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := t.Context()
 	for round := 0; round < 5; round++ {
@@ -243,6 +221,7 @@ func TestConcurrentTransitionsOneWinner(t *testing.T) {
 }
 
 func TestInternalCommentsAndTamperEvidence(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := t.Context()
 	tk, _ := f.eng.Create(ctx, anna, engine.CreateRequest{Process: "it-incident", Data: incident("single", "low")})
@@ -281,6 +260,7 @@ func TestInternalCommentsAndTamperEvidence(t *testing.T) {
 // the retry: same number, one ticket, no gap. A create still running
 // makes the retry wait (ErrInProgress).
 func TestIdempotentCreateAfterCrash(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := t.Context()
 	if n, err := f.store.NextNumber(ctx, "it-incident/2026"); err != nil || n != 1 {
@@ -315,6 +295,7 @@ func TestIdempotentCreateAfterCrash(t *testing.T) {
 
 // Eight clients send one request with one key at once: one ticket.
 func TestIdempotentCreateConcurrent(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := t.Context()
 	var wg sync.WaitGroup
@@ -349,6 +330,7 @@ func TestIdempotentCreateConcurrent(t *testing.T) {
 // The notify action of a transition queues its notification before the
 // change commits; a worker can tell committed changes from lost races.
 func TestNotifyActionQueuesCommittedEffect(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := t.Context()
 	tk, _ := f.eng.Create(ctx, anna, engine.CreateRequest{Process: "it-incident", Data: incident("single", "low")})

@@ -38,6 +38,7 @@ func closedRequest(t *testing.T, f fixture, close bool) *store.Ticket {
 // link of a closed request only, once, with the request's number filled in
 // by the engine; it is never opened directly.
 func TestFollowUp(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := t.Context()
 	open := closedRequest(t, f, false)
@@ -87,6 +88,7 @@ func TestFollowUp(t *testing.T) {
 
 // TestFollowUpRace: surveys sent at the same moment make one ticket.
 func TestFollowUpRace(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	closed := closedRequest(t, f, true)
 	var mu sync.Mutex

@@ -136,6 +136,7 @@ func wantRefusal(t *testing.T, err error, kind error, code string, params map[st
 // admin_override, an administrator may decide in the approvers' place,
 // only with a reason, and the history marks the override.
 func TestApprovalStepsAreDecidedOnlyByThoseNamed(t *testing.T) {
+	t.Parallel()
 	f := requestFixture(t)
 	ctx := t.Context()
 	tests := []struct {
@@ -220,6 +221,7 @@ func mustTicket(t *testing.T, f fixture, number string) *store.Ticket {
 // TestRefusalReasons: every refusal names its reason and parameters, and
 // Options gives the same reasons for the steps the actor cannot take.
 func TestRefusalReasons(t *testing.T) {
+	t.Parallel()
 	f := requestFixture(t)
 	ctx := t.Context()
 	open := func(t *testing.T, requester *auth.Principal, data map[string]any) *store.Ticket {
@@ -314,6 +316,7 @@ func TestRefusalReasons(t *testing.T) {
 // access after the approval is done — after a rejection, and after later
 // steps decided by others.
 func TestDeciderKeepsSeeingTheTicket(t *testing.T) {
+	t.Parallel()
 	f := requestFixture(t)
 	ctx := t.Context()
 	tests := []struct {
@@ -352,6 +355,7 @@ func TestDeciderKeepsSeeingTheTicket(t *testing.T) {
 // TestEndingWithdrawsThePendingApproval: ending a ticket while its
 // approval is pending records in the history that it was withdrawn.
 func TestEndingWithdrawsThePendingApproval(t *testing.T) {
+	t.Parallel()
 	f := requestFixture(t)
 	ctx := t.Context()
 	tk := submitted(t, f, "antrag", dora)
@@ -384,6 +388,7 @@ func TestEndingWithdrawsThePendingApproval(t *testing.T) {
 // without a version are all taken, each on the version before it; with a
 // version, the losers get a conflict.
 func TestConcurrentApprovalsWithoutVersion(t *testing.T) {
+	t.Parallel()
 	const n = 6
 	desk := strings.Replace(requestDesk, "count: 2", fmt.Sprintf("count: %d", n), 1)
 	f := fixtureWith(t, []definition.File{{Path: "antrag.yaml", Data: []byte(desk)}}, directory{"dora": "hans"})

@@ -3,35 +3,24 @@ package engine_test
 import (
 	"context"
 	"errors"
-	"os"
 	"testing"
 	"time"
 
 	"vorgang/core/definition"
 	"vorgang/core/engine"
+	"vorgang/core/internal/testkit"
 	"vorgang/core/script"
-	"vorgang/core/store"
 )
 
 // When every script state is busy longer than the runtime lets a call
 // wait, a change that needs a hook is refused with ErrBusy (the API's 503
 // with Retry-After), and nothing is stored.
 func TestBusyScriptsRefuseTheChange(t *testing.T) {
+	t.Parallel()
 	files := levelDesk("")
 	files = append(files, definition.File{Path: "scripts/wait.lua", Data: []byte(`tickets.find({})`)})
-	loader, err := definition.NewLoader(os.DirFS("../../schemas"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, diags := loader.Compile(files)
-	if cat == nil {
-		t.Fatal(diags)
-	}
-	st, err := store.Open(t.Context(), store.Config{DataDir: t.TempDir(), Collections: engine.Schema()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close(context.Background()) })
+	cat := testkit.Compile(t, files)
+	st := openStore(t)
 	rt := script.New(script.Config{PoolSize: 1, MaxWait: 50 * time.Millisecond, Timeout: 30 * time.Second})
 	t.Cleanup(rt.Close)
 	eng, err := engine.New(engine.Deps{Store: st, Catalog: func() *definition.Catalog { return cat }, Scripts: rt})

@@ -1,9 +1,7 @@
 package engine_test
 
 import (
-	"context"
 	"errors"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -12,6 +10,7 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
+	"vorgang/core/internal/testkit"
 	"vorgang/core/script"
 	"vorgang/core/store"
 )
@@ -105,30 +104,12 @@ type hookFixture struct {
 
 func newHookFixture(t *testing.T) hookFixture {
 	t.Helper()
-	var files []definition.File
-	for _, d := range []string{"processes", "forms", "scripts"} {
-		fs, err := definition.ReadFS(os.DirFS("../../"+d), d)
-		if err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, fs...)
-	}
+	files := testkit.DeskFiles(t)
 	for path, src := range hookDesk {
 		files = append(files, definition.File{Path: path, Data: []byte(src)})
 	}
-	loader, err := definition.NewLoader(os.DirFS("../../schemas"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, diags := loader.Compile(files)
-	if cat == nil {
-		t.Fatalf("definitions: %v", diags)
-	}
-	st, err := store.Open(t.Context(), store.Config{DataDir: t.TempDir(), Collections: engine.Schema()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close(context.Background()) })
+	cat := testkit.Compile(t, files)
+	st := openStore(t)
 	now := clock
 	eng := newEngine(t, st, cat, &now)
 	return hookFixture{fixture: fixture{eng: eng, store: st}, cat: cat, now: &now}
@@ -162,6 +143,7 @@ func entryTypes(h []store.HistoryEntry) string {
 }
 
 func TestCreateHooks(t *testing.T) {
+	t.Parallel()
 	f := newHookFixture(t)
 	ctx := t.Context()
 	tests := []struct {
@@ -211,6 +193,7 @@ func TestCreateHooks(t *testing.T) {
 }
 
 func TestCreateHookChildTicket(t *testing.T) {
+	t.Parallel()
 	f := newHookFixture(t)
 	ctx := t.Context()
 	tk, err := f.eng.Create(ctx, ben, engine.CreateRequest{Process: "hooked", Data: map[string]any{"summary": "mit Kind", "category": "a"}})
@@ -228,6 +211,7 @@ func TestCreateHookChildTicket(t *testing.T) {
 }
 
 func TestTransitionHooks(t *testing.T) {
+	t.Parallel()
 	f := newHookFixture(t)
 	ctx := t.Context()
 	newTicket := func() string {
@@ -331,6 +315,7 @@ func TestTransitionHooks(t *testing.T) {
 }
 
 func TestSLAHooks(t *testing.T) {
+	t.Parallel()
 	f := newHookFixture(t)
 	ctx := t.Context()
 	tk, err := f.eng.Create(ctx, ben, engine.CreateRequest{Process: "hooked", Data: map[string]any{"summary": "SLA", "category": "a"}})
@@ -367,6 +352,7 @@ func TestSLAHooks(t *testing.T) {
 // Two instances on one database run a job for one scheduled time: it
 // runs once.
 func TestJobRunsOncePerSchedule(t *testing.T) {
+	t.Parallel()
 	f := newHookFixture(t)
 	ctx := t.Context()
 	var numbers []string
@@ -420,6 +406,7 @@ func TestJobRunsOncePerSchedule(t *testing.T) {
 
 // The scheduler runs a due job and says when to look again.
 func TestSchedulerRunDue(t *testing.T) {
+	t.Parallel()
 	f := newHookFixture(t)
 	ctx := t.Context()
 	s := f.eng.NewScheduler(f.store, "")
@@ -440,6 +427,7 @@ func TestSchedulerRunDue(t *testing.T) {
 
 // The shipped IT desk's scripts, on real tickets.
 func TestShippedITScripts(t *testing.T) {
+	t.Parallel()
 	f := newHookFixture(t)
 	ctx := t.Context()
 	route := []struct {

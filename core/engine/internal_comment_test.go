@@ -17,6 +17,7 @@ import (
 // transition without the comment, mails carry no comment, and only holders
 // of ticket.comment_internal may write one.
 func TestInternalTransitionComment(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := t.Context()
 	tk, err := f.eng.Create(ctx, anna, engine.CreateRequest{Process: "it-incident", Data: incident("single", "low")})
@@ -103,6 +104,7 @@ body: "{{.Comment}}"
 // The mail about a transition carries a public comment, never an internal
 // one.
 func TestInternalTransitionCommentStaysOutOfMails(t *testing.T) {
+	t.Parallel()
 	f := fixtureFor(t, []definition.File{{Path: "anfrage.yaml", Data: []byte(askDesk)}})
 	ctx := t.Context()
 	clerk := &auth.Principal{User: "sina", Roles: []string{"sachbearbeitung"},
@@ -156,6 +158,7 @@ func TestInternalTransitionCommentStaysOutOfMails(t *testing.T) {
 // staff: the citizen would get "we have a question" without the question.
 // Transitions that do not tell the requester keep allowing it.
 func TestInternalCommentRefusedWhenItIsTheMessage(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := t.Context()
 	bea := &auth.Principal{User: "bea", Roles: []string{"case-worker"}, Teams: []string{"citizen-office"},

@@ -8,6 +8,7 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
+	"vorgang/core/internal/testkit"
 	"vorgang/core/store"
 	"vorgang/core/ticket"
 )
@@ -36,11 +37,11 @@ func TestWriteLegacyFixture(t *testing.T) {
 		}
 		return cat
 	}
-	withHooks := shippedFiles(t)
+	withHooks := testkit.DeskFiles(t)
 	for path, src := range hookDesk {
 		withHooks = append(withHooks, definition.File{Path: path, Data: []byte(src)})
 	}
-	clk := &testClock{now: berlinTime(2026, 11, 30, 9, 0)}
+	clk := testkit.NewClock(berlinTime(2026, 11, 30, 9, 0))
 	engineOver := func(files []definition.File) *engine.Engine {
 		cat := compile(files)
 		eng, err := engine.New(engine.Deps{Store: st, Catalog: func() *definition.Catalog { return cat }, Now: clk.Now})

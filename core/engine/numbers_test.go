@@ -16,6 +16,7 @@ import (
 // died before storing its ticket goes to the next create, unless a live
 // retry is about to use it.
 func TestNumbersOfCrashedCreatesAreReused(t *testing.T) {
+	t.Parallel()
 	longAgo := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 	tests := []struct {
 		name       string
@@ -72,6 +73,7 @@ func TestNumbersOfCrashedCreatesAreReused(t *testing.T) {
 // their keys must be long enough not to be guessed; a retry with the key
 // gets the ticket back.
 func TestAnonymousIdempotencyKeys(t *testing.T) {
+	t.Parallel()
 	f := fixtureFor(t, anliegenDesk(t))
 	ctx := t.Context()
 	req := engine.CreateRequest{Process: "anliegen", Data: map[string]any{"betreff": "Laterne defekt"}, IdempotencyKey: "short"}

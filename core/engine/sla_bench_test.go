@@ -18,6 +18,7 @@ import (
 
 	"vorgang/core/definition"
 	"vorgang/core/engine"
+	"vorgang/core/internal/testkit"
 	"vorgang/core/sla"
 	"vorgang/core/store"
 )
@@ -77,7 +78,7 @@ func BenchmarkSLASweep(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer st.Close(context.Background())
-	cat := shippedDesk(b)
+	cat := testkit.Desks(b)
 	// Monday 30 November 2026, 10:00 in Dresden: the office is open.
 	now := time.Date(2026, 11, 30, 10, 0, 0, 0, berlin)
 	seedOpenTickets(b, st, cat, n, now)

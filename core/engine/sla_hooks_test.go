@@ -3,7 +3,6 @@ package engine_test
 import (
 	"context"
 	"errors"
-	"os"
 	"sync"
 	"testing"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
+	"vorgang/core/internal/testkit"
 	"vorgang/core/store"
 )
 
@@ -87,16 +87,10 @@ func (h *hookCalls) RunSLAHook(_ context.Context, script string, t *store.Ticket
 // A warning raises the priority, whose shorter target then applies at
 // once; a breach never lowers it; each event runs the process's hook once.
 func TestEscalationRaisesPriorityAndRunsHooks(t *testing.T) {
-	loader, err := definition.NewLoader(os.DirFS("../../schemas"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	t.Parallel()
 	files := []definition.File{{Path: "hotline.yaml", Data: []byte(hotlineDesk)},
 		{Path: "scripts/melden.lua", Data: []byte("return true\n")}}
-	cat, diags := loader.Compile(files)
-	if cat == nil {
-		t.Fatalf("definitions: %v", diags)
-	}
+	cat := testkit.Compile(t, files)
 	st := openStore(t)
 	start := time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
 	eng, clk := clockedEngine(t, st, cat, start)
@@ -145,20 +139,14 @@ func TestEscalationRaisesPriorityAndRunsHooks(t *testing.T) {
 // The scheduler runs the SLA hooks as Lua scripts by default: the breach
 // hook's comment and field change reach the ticket.
 func TestSLAHookScriptsRunByDefault(t *testing.T) {
-	loader, err := definition.NewLoader(os.DirFS("../../schemas"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	t.Parallel()
 	files := []definition.File{{Path: "hotline.yaml", Data: []byte(hotlineDesk)},
 		{Path: "scripts/melden.lua", Data: []byte(`if event.kind == "breach" then
   ticket.comment("Frist überschritten: " .. event.goal, {internal = true})
 end
 return true
 `)}}
-	cat, diags := loader.Compile(files)
-	if cat == nil {
-		t.Fatalf("definitions: %v", diags)
-	}
+	cat := testkit.Compile(t, files)
 	st := openStore(t)
 	start := time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
 	eng, clk := clockedEngine(t, st, cat, start)

@@ -2,7 +2,6 @@ package engine_test
 
 import (
 	"context"
-	"os"
 	"sync"
 	"testing"
 	"time"
@@ -11,49 +10,17 @@ import (
 
 	"vorgang/core/definition"
 	"vorgang/core/engine"
+	"vorgang/core/internal/testkit"
 	"vorgang/core/sla"
 	"vorgang/core/store"
 )
 
 var berlin, _ = time.LoadLocation("Europe/Berlin")
 
-// testClock is a clock tests move forward.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
-}
-
-// shippedDesk is the shipped definitions compiled.
-func shippedDesk(t testing.TB) *definition.Catalog {
-	t.Helper()
-	files := shippedFiles(t)
-	loader, err := definition.NewLoader(os.DirFS("../../schemas"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, diags := loader.Compile(files)
-	if cat == nil {
-		t.Fatalf("definitions: %v", diags)
-	}
-	return cat
-}
-
 // clockedEngine is an engine over st with its own movable clock.
-func clockedEngine(t testing.TB, st *store.Store, cat *definition.Catalog, start time.Time) (*engine.Engine, *testClock) {
+func clockedEngine(t testing.TB, st *store.Store, cat *definition.Catalog, start time.Time) (*engine.Engine, *testkit.Clock) {
 	t.Helper()
-	clk := &testClock{now: start}
+	clk := testkit.NewClock(start)
 	eng, err := engine.New(engine.Deps{Store: st, Catalog: func() *definition.Catalog { return cat }, Now: clk.Now})
 	if err != nil {
 		t.Fatal(err)
@@ -61,14 +28,10 @@ func clockedEngine(t testing.TB, st *store.Store, cat *definition.Catalog, start
 	return eng, clk
 }
 
+// openStore opens a fresh embedded store with the engine's collections.
 func openStore(t testing.TB) *store.Store {
 	t.Helper()
-	st, err := store.Open(context.Background(), store.Config{DataDir: t.TempDir(), Collections: engine.Schema()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close(context.Background()) })
-	return st
+	return testkit.OpenStore(t, testkit.StoreOptions{Collections: engine.Schema()})
 }
 
 func berlinTime(y int, m time.Month, d, hh, mm int) time.Time {
@@ -78,9 +41,10 @@ func berlinTime(y int, m time.Month, d, hh, mm int) time.Time {
 // The clock of a ticket follows its life: due dates on the ticket, a pause
 // while waiting for the requester, a stop at resolution.
 func TestSLAClockFollowsTheTicket(t *testing.T) {
+	t.Parallel()
 	st := openStore(t)
 	// Friday 27 November 2026, 10:30 in Dresden; the office closes at 13:00.
-	eng, clk := clockedEngine(t, st, shippedDesk(t), berlinTime(2026, 11, 27, 10, 30))
+	eng, clk := clockedEngine(t, st, testkit.Desks(t), berlinTime(2026, 11, 27, 10, 30))
 	ctx := t.Context()
 	tk, err := eng.Create(ctx, anna, engine.CreateRequest{Process: "it-incident", Data: incident("some", "high")})
 	if err != nil {
@@ -153,8 +117,9 @@ func TestSLAClockFollowsTheTicket(t *testing.T) {
 // A public reply by an agent meets the first response; an internal note
 // or the requester's own comment does not.
 func TestFirstResponseByPublicReply(t *testing.T) {
+	t.Parallel()
 	st := openStore(t)
-	eng, clk := clockedEngine(t, st, shippedDesk(t), berlinTime(2026, 11, 30, 9, 0))
+	eng, clk := clockedEngine(t, st, testkit.Desks(t), berlinTime(2026, 11, 30, 9, 0))
 	ctx := t.Context()
 	tk, _ := eng.Create(ctx, anna, engine.CreateRequest{Process: "it-incident", Data: incident("some", "high")})
 	comments := []struct {
@@ -226,8 +191,9 @@ func committedItems(t testing.TB, st *store.Store, kind string) []store.OutboxIt
 // The sweep records a warning, then a breach that moves the ticket to the
 // second level and queues the escalation's notification; each once.
 func TestSweepEscalates(t *testing.T) {
+	t.Parallel()
 	st := openStore(t)
-	eng, clk := clockedEngine(t, st, shippedDesk(t), berlinTime(2026, 11, 30, 9, 0))
+	eng, clk := clockedEngine(t, st, testkit.Desks(t), berlinTime(2026, 11, 30, 9, 0))
 	ctx := t.Context()
 	tk, _ := eng.Create(ctx, anna, engine.CreateRequest{Process: "it-incident", Data: incident("some", "high")})
 	if _, err := eng.Transition(ctx, ben, tk.Number, engine.TransitionRequest{Transition: "start"}); err != nil {
@@ -286,7 +252,7 @@ func TestTwoSweepersEscalateOnce(t *testing.T) {
 		n = 100
 	}
 	st := openStore(t)
-	cat := shippedDesk(t)
+	cat := testkit.Desks(t)
 	start := berlinTime(2026, 11, 30, 9, 0)
 	a, clkA := clockedEngine(t, st, cat, start)
 	b, clkB := clockedEngine(t, st, cat, start)
@@ -347,8 +313,9 @@ func TestTwoSweepersEscalateOnce(t *testing.T) {
 
 // Of two schedulers only the lease holder sweeps.
 func TestSchedulerLease(t *testing.T) {
+	t.Parallel()
 	st := openStore(t)
-	cat := shippedDesk(t)
+	cat := testkit.Desks(t)
 	a, _ := clockedEngine(t, st, cat, berlinTime(2026, 11, 30, 9, 0))
 	b, _ := clockedEngine(t, st, cat, berlinTime(2026, 11, 30, 9, 0))
 	sa, err := a.NewSLAScheduler(engine.SchedulerConfig{Holder: "host-a", Every: time.Minute})

@@ -49,6 +49,7 @@ var roadAgent = &auth.Principal{User: "dora", Roles: []string{"road-agent"}, Tea
 	Permissions: map[string]bool{"ticket.read_team": true, "ticket.work": true, "ticket.comment_internal": true}}
 
 func TestCitizenTracking(t *testing.T) {
+	t.Parallel()
 	f := fixtureFor(t, []definition.File{{Path: "processes/pothole.yaml", Data: []byte(citizenDesk)}})
 	ctx := t.Context()
 	req := engine.CreateRequest{Process: "pothole", Data: map[string]any{"street": "Markt 1", "email": "e@example.org"}, IdempotencyKey: "form-1-0f3c9a7e5b"}
@@ -138,6 +139,7 @@ func TestCitizenTracking(t *testing.T) {
 }
 
 func TestCountsAndTransitionsByActor(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := t.Context()
 	tk, err := f.eng.Create(ctx, anna, engine.CreateRequest{Process: "it-incident", Data: incident("single", "low")})

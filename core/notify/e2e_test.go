@@ -4,37 +4,22 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
-	"os"
+	"log/slog"
+	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"vorgang/core/app"
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
+	"vorgang/core/internal/testkit"
 	"vorgang/core/notify"
 	"vorgang/core/store"
 )
 
 var berlin, _ = time.LoadLocation("Europe/Berlin")
-
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 // desk is the shipped IT desk on a fresh embedded store, with users.
 type desk struct {
@@ -42,7 +27,7 @@ type desk struct {
 	cat   *definition.Catalog
 	eng   *engine.Engine
 	authn *auth.Service
-	clk   *testClock
+	clk   *testkit.Clock
 }
 
 func newDesk(t *testing.T) *desk {
@@ -53,35 +38,14 @@ func newDesk(t *testing.T) *desk {
 // newDeskWith is newDesk with more definitions.
 func newDeskWith(t *testing.T, extra []definition.File) *desk {
 	t.Helper()
-	files := extra
-	for _, d := range []string{"processes", "forms", "scripts"} {
-		fs, err := definition.ReadFS(os.DirFS("../../"+d), d)
-		if err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, fs...)
+	cat := testkit.Desks(t)
+	if len(extra) > 0 {
+		cat = testkit.Compile(t, append(slices.Clone(extra), testkit.DeskFiles(t)...))
 	}
-	loader, err := definition.NewLoader(os.DirFS("../../schemas"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, diags := loader.Compile(files)
-	if cat == nil {
-		t.Fatalf("definitions: %v", diags)
-	}
-	st, err := store.Open(context.Background(), store.Config{DataDir: t.TempDir(),
-		Collections: append(auth.Schema(), engine.Schema()...)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close(context.Background()) })
-	catalog := func() *definition.Catalog { return cat }
 	// Monday 30 November 2026, 09:00 in Dresden.
-	clk := &testClock{now: time.Date(2026, 11, 30, 9, 0, 0, 0, berlin)}
-	authn, err := auth.New(auth.Config{Store: st, Catalog: catalog, Now: clk.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
+	clk := testkit.NewClock(time.Date(2026, 11, 30, 9, 0, 0, 0, berlin))
+	a := testkit.NewApp(t, app.Config{Catalog: testkit.Fixed(cat), Now: clk.Now, Logger: slog.Default()})
+	st, authn, eng := a.Store, a.Auth, a.Engine
 	ctx := context.Background()
 	for _, u := range []auth.NewUser{
 		{Name: "anna", DisplayName: "Anna Schmidt", Email: "anna@example.org"},
@@ -91,10 +55,6 @@ func newDeskWith(t *testing.T, extra []definition.File) *desk {
 		if _, err := authn.CreateUser(ctx, u); err != nil {
 			t.Fatal(err)
 		}
-	}
-	eng, err := engine.New(engine.Deps{Store: st, Catalog: catalog, Now: clk.Now})
-	if err != nil {
-		t.Fatal(err)
 	}
 	return &desk{st: st, cat: cat, eng: eng, authn: authn, clk: clk}
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"vorgang/core/definition"
+	"vorgang/core/internal/testkit"
 )
 
 // deskFolders are the shipped definition folders, relative to this package.
@@ -15,29 +16,13 @@ var deskFolders = []string{"processes", "forms", "scripts"}
 // shippedFiles reads the shipped definitions.
 func shippedFiles(t *testing.T) []definition.File {
 	t.Helper()
-	var files []definition.File
-	for _, d := range deskFolders {
-		fs, err := definition.ReadFS(os.DirFS("../../"+d), d)
-		if err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, fs...)
-	}
-	return files
+	return testkit.DeskFiles(t)
 }
 
 // compile builds a catalog or fails the test with the diagnostics.
 func compile(t *testing.T, files []definition.File) *definition.Catalog {
 	t.Helper()
-	loader, err := definition.NewLoader(os.DirFS("../../schemas"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, diags := loader.Compile(files)
-	if cat == nil {
-		t.Fatalf("definitions: %v", diags)
-	}
-	return cat
+	return testkit.Compile(t, files)
 }
 
 // shippedScenarioFiles are the scenario files of the shipped desks.

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"vorgang/core/app"
 	"vorgang/core/asset"
 	"vorgang/core/auth"
 	"vorgang/core/definition"
@@ -42,6 +43,7 @@ func (c *clock) Set(t time.Time) {
 // temporary folder and the services the server would build on it.
 type world struct {
 	dir    string
+	app    *app.App
 	store  *store.Store
 	users  *auth.Service
 	assets *asset.Service
@@ -65,47 +67,24 @@ func newWorld(ctx context.Context, cat *definition.Catalog, start time.Time, log
 		return nil, fmt.Errorf("scenario data folder: %w", err)
 	}
 	w := &world{dir: dir, cat: cat, clock: &clock{now: start}, seen: map[string]bool{}, seenMails: map[string]bool{}}
-	colls := append(append(auth.Schema(), engine.Schema()...), asset.Schema()...)
-	w.store, err = store.Open(ctx, store.Config{DataDir: dir, Logger: log, Collections: colls})
+	// Users get no passwords: scenarios act as them without logging in, so
+	// no password hash is computed. Nothing runs in the background: the
+	// steps drive the engine and the mailer themselves.
+	w.app, err = app.New(ctx, app.Config{DataDir: dir, Logger: log, Now: w.clock.Now, Holder: "scenario",
+		Catalog: func() *definition.Catalog { return cat },
+		Mail:    app.Mail{From: "vorgang <vorgang@example.org>", BaseURL: MailBaseURL}})
 	if err != nil {
 		_ = os.RemoveAll(dir)
-		return nil, fmt.Errorf("open scenario store: %w", err)
+		return nil, fmt.Errorf("scenario application: %w", err)
 	}
-	catalog := func() *definition.Catalog { return cat }
-	// Users get no passwords: scenarios act as them without logging in, so
-	// no password hash is computed.
-	w.users, err = auth.New(auth.Config{Store: w.store, Catalog: catalog, Logger: log, Now: w.clock.Now})
-	if err == nil {
-		w.assets, err = asset.New(asset.Deps{Store: w.store, Catalog: catalog, Users: w.users, Logger: log, Now: w.clock.Now})
-	}
-	if err == nil {
-		w.eng, err = engine.New(engine.Deps{Store: w.store, Users: w.users, Catalog: catalog, Logger: log, Now: w.clock.Now,
-			Refs: w.assets.RefChecker(), Assets: w.assets, AssetQueries: w.assets})
-	}
-	if err == nil {
-		w.mailer, err = notify.NewWorker(notify.Config{Store: w.store, Catalog: catalog,
-			Directory: notify.AuthDirectory{Auth: w.users},
-			Committed: func(ctx context.Context, item *store.OutboxItem) (bool, error) {
-				return engine.EffectCommitted(ctx, w.store, item)
-			},
-			From: "vorgang <vorgang@example.org>", BaseURL: MailBaseURL, Name: "scenario", Logger: log, Now: w.clock.Now})
-	}
-	if err != nil {
-		w.close()
-		return nil, err
-	}
+	w.store, w.users, w.assets, w.eng, w.mailer = w.app.Store, w.app.Auth, w.app.Assets, w.app.Engine, w.app.Mailer
 	return w, nil
 }
 
 func (w *world) close() {
-	if w.eng != nil {
-		w.eng.Close()
-	}
-	if w.store != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		_ = w.store.Close(ctx)
-	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_ = w.app.Close(ctx)
 	_ = os.RemoveAll(w.dir)
 }
 

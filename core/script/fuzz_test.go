@@ -5,12 +5,12 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"os"
 	"runtime"
 	"testing"
 	"time"
 
 	"vorgang/core/definition"
+	"vorgang/core/internal/testkit"
 	"vorgang/core/script"
 )
 
@@ -46,10 +46,7 @@ func FuzzSandbox(f *testing.F) {
 	} {
 		f.Add(seed.src, seed.data)
 	}
-	loader, err := definition.NewLoader(os.DirFS("../../schemas"))
-	if err != nil {
-		f.Fatal(err)
-	}
+	loader := testkit.Loader(f)
 	// A small desk keeps the compile of each input cheap.
 	desk := []definition.File{{Path: "processes/fuzz.yaml", Data: []byte(fuzzDesk)}}
 	rt := script.New(script.Config{PoolSize: 2, Timeout: 50 * time.Millisecond, MaxMemory: 64 << 20,

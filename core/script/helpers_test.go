@@ -3,45 +3,23 @@ package script_test
 import (
 	"io"
 	"log/slog"
-	"os"
 	"testing"
 	"time"
 
 	"vorgang/core/definition"
+	"vorgang/core/internal/testkit"
 	"vorgang/core/script"
 )
-
-// deskFiles are the shipped definitions, read once.
-func deskFiles(t testing.TB) []definition.File {
-	t.Helper()
-	var files []definition.File
-	for _, d := range []string{"processes", "forms", "scripts"} {
-		fs, err := definition.ReadFS(os.DirFS("../../"+d), d)
-		if err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, fs...)
-	}
-	return files
-}
 
 // catalogWith compiles the shipped desk plus the given scripts (name →
 // source, stored as scripts/test/NAME.lua).
 func catalogWith(t testing.TB, scripts map[string]string) *definition.Catalog {
 	t.Helper()
-	loader, err := definition.NewLoader(os.DirFS("../../schemas"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	files := deskFiles(t)
+	files := testkit.DeskFiles(t)
 	for name, src := range scripts {
 		files = append(files, definition.File{Path: "scripts/test/" + name + ".lua", Data: []byte(src)})
 	}
-	cat, diags := loader.Compile(files)
-	if cat == nil {
-		t.Fatalf("definitions: %v", diags)
-	}
-	return cat
+	return testkit.Compile(t, files)
 }
 
 var clock = time.Date(2026, 11, 27, 9, 30, 0, 0, time.UTC)

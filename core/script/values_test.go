@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"vorgang/core/definition"
+	"vorgang/core/internal/testkit"
 	"vorgang/core/script"
 )
 
@@ -74,14 +75,7 @@ func TestErrorsNameRelativePaths(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	loader, err := definition.NewLoader(os.DirFS("../../schemas"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, diags := loader.Compile(files)
-	if cat == nil {
-		t.Fatal(diags)
-	}
+	cat := testkit.Compile(t, files)
 	rt := newRuntime(t, script.Config{})
 	_, err = rt.Run(t.Context(), script.Call{Catalog: cat, Script: "wrap", Hook: script.HookOnCreate, Ticket: sampleTicket()})
 	if err == nil {

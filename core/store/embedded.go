@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
@@ -34,6 +35,9 @@ type embedded struct {
 	// the query layer reads its indexes directly (see sqlindex.go).
 	sqliteFile string
 }
+
+// ferretNew serialises the starts of embedded FerretDB instances.
+var ferretNew sync.Mutex
 
 // openEmbedded starts FerretDB on cfg.DataDir and connects s.client to it.
 func (s *Store) openEmbedded(ctx context.Context, cfg Config) (err error) {
@@ -76,12 +80,16 @@ func (s *Store) openEmbedded(ctx context.Context, cfg Config) (err error) {
 		listener.TCP = "127.0.0.1:0"
 	}
 
+	// ferretdb.New writes a package variable of FerretDB's; stores opened
+	// at once (tests in parallel, scenario suites) must take turns.
+	ferretNew.Lock()
 	fdb, err := ferretdb.New(&ferretdb.Config{
 		Listener:  listener,
 		Logger:    newQuietLogger(cfg.Logger),
 		Handler:   "sqlite",
 		SQLiteURL: (&url.URL{Scheme: "file", Path: sqliteDir + "/"}).String(),
 	})
+	ferretNew.Unlock()
 	if err != nil {
 		return fmt.Errorf("store: start embedded ferretdb: %w", err)
 	}

@@ -1,21 +1,18 @@
 package web_test
 
 import (
-	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
+	"vorgang/core/app"
 	"vorgang/core/asset"
 	"vorgang/core/auth"
-	"vorgang/core/definition"
-	"vorgang/core/engine"
-	"vorgang/core/store"
+	"vorgang/core/internal/testkit"
 	"vorgang/core/web"
 )
 
@@ -26,27 +23,9 @@ import (
 // (it-specialist) may write.
 func newAssetEnv(t *testing.T) *apiEnv {
 	t.Helper()
-	cat := compileDesks(t, shippedDeskFiles(t))
-	catalog := func() *definition.Catalog { return cat }
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	colls := append(append(auth.Schema(), engine.Schema()...), asset.Schema()...)
-	st, err := store.Open(t.Context(), store.Config{DataDir: t.TempDir(), Logger: quiet, Collections: colls})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close(context.Background()) })
-	authn, err := auth.New(auth.Config{Store: st, Catalog: catalog, Logger: quiet})
-	if err != nil {
-		t.Fatal(err)
-	}
-	assets, err := asset.New(asset.Deps{Store: st, Catalog: catalog, Users: authn, Logger: quiet})
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, err := engine.New(engine.Deps{Store: st, Catalog: catalog, Logger: quiet, Refs: assets.RefChecker(), Assets: assets})
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := testkit.NewApp(t, app.Config{})
+	authn, assets, eng, catalog := a.Auth, a.Assets, a.Engine, a.Catalog
+	quiet := a.Logger
 	env := &apiEnv{tokens: map[string]string{}}
 	for _, u := range []auth.NewUser{
 		{Name: "anna"},
@@ -63,7 +42,7 @@ func newAssetEnv(t *testing.T) *apiEnv {
 		}
 		env.tokens[u.Name] = secret
 	}
-	env.app = web.New(web.Deps{Logger: quiet, Store: st, API: &web.APIDeps{Engine: eng, Auth: authn, Catalog: catalog, Assets: assets}})
+	env.app = web.New(web.Deps{Logger: quiet, Store: a.Store, API: &web.APIDeps{Engine: eng, Auth: authn, Catalog: catalog, Assets: assets}})
 	return env
 }
 

@@ -2,22 +2,21 @@ package web_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"vorgang/core/app"
 	"vorgang/core/auth"
-	"vorgang/core/definition"
 	"vorgang/core/engine"
+	"vorgang/core/internal/testkit"
 	"vorgang/core/store"
 	"vorgang/core/web"
 )
@@ -74,32 +73,24 @@ type apiOptions struct {
 
 func newAPIEnvWith(t *testing.T, o apiOptions) *apiEnv {
 	t.Helper()
-	if o.dataDir == "" {
-		o.dataDir = t.TempDir()
-	}
 	users := o.users
 	if users == nil {
 		users = defaultAPIUsers(nil)
 	}
-	cat := compileDesks(t, shippedDeskFiles(t))
-	catalog := func() *definition.Catalog { return cat }
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	quiet := testkit.Quiet
 	if o.logs != nil {
 		quiet = slog.New(slog.NewJSONHandler(o.logs, nil))
 	}
-	st, err := store.Open(t.Context(), store.Config{DataDir: o.dataDir, Logger: quiet, Collections: append(auth.Schema(), engine.Schema()...)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close(context.Background()) })
-	authn, err := auth.New(auth.Config{Store: st, Catalog: catalog, Logger: quiet})
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := testkit.NewApp(t, app.Config{DataDir: o.dataDir, Logger: quiet, Now: o.now})
+	st, authn, catalog := a.Store, a.Auth, a.Catalog
+	// The API tests write asset fields without creating the assets they
+	// name: their engine checks such fields by shape only (newAssetEnv has
+	// the app's engine, which looks them up).
 	eng, err := engine.New(engine.Deps{Store: st, Users: authn, Catalog: catalog, Logger: quiet, Now: o.now})
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(eng.Close)
 	env := &apiEnv{tokens: map[string]string{}, st: st}
 	for _, u := range users {
 		if _, err := authn.CreateUser(t.Context(), u); err != nil {
@@ -113,34 +104,6 @@ func newAPIEnvWith(t *testing.T, o apiOptions) *apiEnv {
 	}
 	env.app = web.New(web.Deps{Logger: quiet, Store: st, API: &web.APIDeps{Engine: eng, Auth: authn, Catalog: catalog}})
 	return env
-}
-
-// shippedDeskFiles reads the definitions of the shipped desks.
-func shippedDeskFiles(t testing.TB) []definition.File {
-	t.Helper()
-	var files []definition.File
-	for _, d := range []string{"processes", "forms", "scripts"} {
-		fs, err := definition.ReadFS(os.DirFS("../../"+d), d)
-		if err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, fs...)
-	}
-	return files
-}
-
-// compileDesks compiles definitions against the shipped schemas.
-func compileDesks(t testing.TB, files []definition.File) *definition.Catalog {
-	t.Helper()
-	loader, err := definition.NewLoader(os.DirFS("../../schemas"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, diags := loader.Compile(files)
-	if cat == nil {
-		t.Fatal(diags)
-	}
-	return cat
 }
 
 // call sends one request as user ("" = anonymous) and decodes the JSON reply.

@@ -40,6 +40,7 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
+	"vorgang/core/internal/testkit"
 	"vorgang/core/store"
 	"vorgang/core/web"
 )
@@ -59,23 +60,7 @@ const apiBenchIncident = `{"process":"it-incident","data":{"summary":"Drucker im
 // benchCatalog compiles the shipped desks.
 func benchCatalog(b *testing.B) *definition.Catalog {
 	b.Helper()
-	loader, err := definition.NewLoader(os.DirFS("../../schemas"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	var files []definition.File
-	for _, d := range []string{"processes", "forms", "scripts"} {
-		read, err := definition.ReadFS(os.DirFS("../../"+d), d)
-		if err != nil {
-			b.Fatal(err)
-		}
-		files = append(files, read...)
-	}
-	cat, diags := loader.Compile(files)
-	if cat == nil {
-		b.Fatal(diags)
-	}
-	return cat
+	return testkit.Desks(b)
 }
 
 // benchIncident is seeded ticket i: an IT incident as the shipped desk

@@ -12,15 +12,18 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"vorgang/core/app"
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
+	"vorgang/core/internal/testkit"
 	"vorgang/core/store"
 	"vorgang/core/web"
 )
@@ -53,7 +56,7 @@ const uiPassword = "Sommerfest-2026"
 // testCatalog compiles the shipped desks and the citizen test desk.
 func testCatalog(t testing.TB) *definition.Catalog {
 	t.Helper()
-	files := shippedDeskFiles(t)
+	files := slices.Clone(testkit.DeskFiles(t))
 	for _, d := range []string{"processes", "forms"} {
 		fs, err := definition.ReadFS(os.DirFS("testdata/desk/"+d), "testdata/"+d)
 		if err != nil {
@@ -61,7 +64,7 @@ func testCatalog(t testing.TB) *definition.Catalog {
 		}
 		files = append(files, fs...)
 	}
-	return compileDesks(t, files)
+	return testkit.Compile(t, files)
 }
 
 type uiOptions struct {
@@ -82,21 +85,15 @@ func newUIEnv(t testing.TB, opts ...uiOptions) *uiEnv {
 		o.citizenRate = 1000
 	}
 	cat := testCatalog(t)
-	catalog := func() *definition.Catalog { return cat }
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	st, err := store.Open(context.Background(), store.Config{DataDir: t.TempDir(), Logger: quiet, Collections: append(auth.Schema(), engine.Schema()...)})
+	a := testkit.NewApp(t, app.Config{Catalog: testkit.Fixed(cat), Password: auth.Params{Time: 1, MemoryKiB: 64, Threads: 1, SaltLen: 16, KeyLen: 32}})
+	st, authn, catalog := a.Store, a.Auth, a.Catalog
+	// Like the API tests, the pages write asset fields without creating
+	// the assets they name: the engine checks such fields by shape only.
+	eng, err := engine.New(engine.Deps{Store: st, Users: authn, Catalog: catalog, Logger: testkit.Quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = st.Close(context.Background()) })
-	authn, err := auth.New(auth.Config{Store: st, Catalog: catalog, Logger: quiet, Password: auth.Params{Time: 1, MemoryKiB: 64, Threads: 1, SaltLen: 16, KeyLen: 32}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, err := engine.New(engine.Deps{Store: st, Users: authn, Catalog: catalog, Logger: quiet})
-	if err != nil {
-		t.Fatal(err)
-	}
+	t.Cleanup(eng.Close)
 	for _, u := range uiUsers {
 		u.Password = uiPassword
 		if _, err := authn.CreateUser(context.Background(), u); err != nil {

@@ -1,0 +1,220 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"sync"
+	"time"
+
+	"vorgang/core/asset"
+	"vorgang/core/auth"
+	"vorgang/core/definition"
+	"vorgang/core/engine"
+	"vorgang/core/notify"
+	"vorgang/core/store"
+)
+
+// Config configures New. Catalog is required, and DataDir unless MongoURI
+// is set; every other zero field gets the documented default.
+type Config struct {
+	// MongoURI and DataDir select the database (see store.Config).
+	MongoURI string
+	DataDir  string
+
+	// Catalog returns the definitions in service, re-read on every call so
+	// a reload applies at once (definition.Live.Catalog).
+	Catalog func() *definition.Catalog
+
+	// Logger receives every service's records. Default: slog.Default().
+	Logger *slog.Logger
+	// Now is the clock of every service. Default: time.Now.
+	Now func() time.Time
+
+	// Holder names this instance in leases and outbox claims; it must
+	// differ between instances on one database. Default: host name and
+	// process id.
+	Holder string
+
+	// Password holds the argon2id parameters of new password hashes.
+	// Default: auth.DefaultParams().
+	Password auth.Params
+
+	// Mail configures the notification worker.
+	Mail Mail
+
+	// Loops are further loops Run starts beside the services' own (e.g. a
+	// definition watch).
+	Loops []Loop
+
+	// Intervals of the loops Run starts. Zero: the defaults below.
+	EffectsEvery      time.Duration // default DefaultEffectsEvery
+	SessionSweepEvery time.Duration // default DefaultSessionSweepEvery
+}
+
+// Mail configures how notifications leave vorgang.
+type Mail struct {
+	// Sender delivers mails; nil keeps them queued in the outbox.
+	Sender notify.Sender
+	// From is the sender address; required with Sender.
+	From string
+	// BaseURL is where vorgang is reached, for links in mails.
+	BaseURL string
+	// Every is the time between rounds of the worker. Default: notify's.
+	Every time.Duration
+}
+
+// Defaults of the loop intervals.
+const (
+	// DefaultEffectsEvery is how often follow-up work (child tickets) that
+	// a crash or an error left queued is retried.
+	DefaultEffectsEvery = 5 * time.Second
+	// DefaultSessionSweepEvery is how often expired sessions and login
+	// failure counters are deleted; they are also handled when next used,
+	// so the sweep only keeps the collections small.
+	DefaultSessionSweepEvery = time.Hour
+)
+
+// App is one running vorgang: the store and the services built on it. Its
+// fields are read-only after New.
+type App struct {
+	Store  *store.Store
+	Auth   *auth.Service
+	Assets *asset.Service
+	Engine *engine.Engine
+	// Mailer renders notifications into mails and delivers them; Run runs
+	// it, the scenario runner drives it step by step.
+	Mailer *notify.Worker
+
+	// Catalog is Config.Catalog, for the parts cmd wires on top.
+	Catalog func() *definition.Catalog
+	Logger  *slog.Logger
+	Now     func() time.Time
+
+	cfg Config
+	sla *engine.SLAScheduler
+
+	// mu guards stopping and closed. stopped ends the loops of Run;
+	// running counts the Runs in progress, so Close waits for them.
+	mu       sync.Mutex
+	stopping bool
+	closed   bool
+	stopped  chan struct{}
+	running  sync.WaitGroup
+}
+
+// New opens the store and builds the services on it. Nothing runs in the
+// background until Run. Close the App when done, also after an error of
+// Run.
+func New(ctx context.Context, cfg Config) (*App, error) {
+	if cfg.Catalog == nil {
+		return nil, errors.New("app: Catalog is required")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Holder == "" {
+		host, _ := os.Hostname()
+		cfg.Holder = fmt.Sprintf("%s/%d", host, os.Getpid())
+	}
+	if cfg.EffectsEvery <= 0 {
+		cfg.EffectsEvery = DefaultEffectsEvery
+	}
+	if cfg.SessionSweepEvery <= 0 {
+		cfg.SessionSweepEvery = DefaultSessionSweepEvery
+	}
+	a := &App{Catalog: cfg.Catalog, Logger: cfg.Logger, Now: cfg.Now, cfg: cfg, stopped: make(chan struct{})}
+	var err error
+	a.Store, err = OpenStore(ctx, cfg.MongoURI, cfg.DataDir, cfg.Logger)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.build(ctx); err != nil {
+		_ = a.Close(context.WithoutCancel(ctx))
+		return nil, err
+	}
+	return a, nil
+}
+
+// OpenStore opens the database with the collections of every package, for
+// commands that need the store alone (audit, outbox, backup).
+func OpenStore(ctx context.Context, mongoURI, dataDir string, log *slog.Logger) (*store.Store, error) {
+	st, err := store.Open(ctx, store.Config{MongoURI: mongoURI, DataDir: dataDir, Logger: log, Collections: Schema()})
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	return st, nil
+}
+
+// build makes the services on the open store.
+func (a *App) build(ctx context.Context) error {
+	cfg := a.cfg
+	var err error
+	a.Auth, err = auth.New(auth.Config{Store: a.Store, Catalog: cfg.Catalog, Logger: cfg.Logger, Now: cfg.Now, Password: cfg.Password})
+	if err != nil {
+		return fmt.Errorf("auth: %w", err)
+	}
+	a.Assets, err = asset.New(asset.Deps{Store: a.Store, Catalog: cfg.Catalog, Users: a.Auth, Logger: cfg.Logger, Now: cfg.Now})
+	if err != nil {
+		return err
+	}
+	a.Engine, err = engine.New(engine.Deps{Store: a.Store, Users: a.Auth, Catalog: cfg.Catalog, Logger: cfg.Logger, Now: cfg.Now,
+		Refs: a.Assets.RefChecker(), Assets: a.Assets, AssetQueries: a.Assets})
+	if err != nil {
+		return err
+	}
+	st := a.Store
+	a.Mailer, err = notify.NewWorker(notify.Config{
+		Store: st, Catalog: cfg.Catalog, Directory: notify.AuthDirectory{Auth: a.Auth},
+		Committed: func(ctx context.Context, item *store.OutboxItem) (bool, error) {
+			return engine.EffectCommitted(ctx, st, item)
+		},
+		Sender: cfg.Mail.Sender, From: cfg.Mail.From, BaseURL: cfg.Mail.BaseURL, Every: cfg.Mail.Every,
+		Name: "notify/" + cfg.Holder, Logger: cfg.Logger, Now: cfg.Now,
+	})
+	if err != nil {
+		return err
+	}
+	a.sla, err = a.Engine.NewSLAScheduler(engine.SchedulerConfig{Holder: cfg.Holder})
+	return err
+}
+
+// closeTimeout bounds how long Close waits for the store when the context
+// given has no deadline.
+const closeTimeout = 30 * time.Second
+
+// Close stops the loops of Run, waits until every one has returned, then
+// releases the engine's script runtime and closes the store. It is safe to
+// call more than once.
+func (a *App) Close(ctx context.Context) error {
+	a.mu.Lock()
+	if !a.stopping {
+		a.stopping = true
+		close(a.stopped)
+	}
+	a.mu.Unlock()
+	a.running.Wait()
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.closed {
+		return nil
+	}
+	a.closed = true
+	if a.Engine != nil {
+		a.Engine.Close()
+	}
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, closeTimeout)
+		defer cancel()
+	}
+	if err := a.Store.Close(ctx); err != nil {
+		return fmt.Errorf("close store: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,128 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"vorgang/core/store"
+)
+
+// Loop is one piece of background work Run starts. Run returns when ctx
+// ends; an error ends every other loop of the App too.
+type Loop struct {
+	Name string
+	Run  func(ctx context.Context) error
+}
+
+// ErrClosed is returned by Run on an App that is closing or closed.
+var ErrClosed = errors.New("app: closed")
+
+// SessionSweepLease is the lease whose holder sweeps expired sessions, so
+// several instances on one database do not all scan.
+const SessionSweepLease = "session-sweep"
+
+// Run runs every background loop until ctx ends, Close is called or a loop
+// fails, and returns when all of them have returned. Every instance runs
+// every loop: leases and outbox claims make each piece of work happen
+// once.
+func (a *App) Run(ctx context.Context) error {
+	a.mu.Lock()
+	if a.stopping {
+		a.mu.Unlock()
+		return ErrClosed
+	}
+	a.running.Add(1)
+	a.mu.Unlock()
+	defer a.running.Done()
+
+	stoppable, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-a.stopped:
+			cancel()
+		case <-stoppable.Done():
+		}
+	}()
+	g, loopCtx := errgroup.WithContext(stoppable)
+	for _, l := range append(a.loops(), a.cfg.Loops...) {
+		g.Go(func() error {
+			if err := l.Run(loopCtx); err != nil && loopCtx.Err() == nil {
+				return fmt.Errorf("%s: %w", l.Name, err)
+			}
+			return nil
+		})
+	}
+	return g.Wait()
+}
+
+// loops are the services' own background work.
+func (a *App) loops() []Loop {
+	return []Loop{
+		{"asset index warm-up", a.warmAssets},
+		{"scheduled jobs", func(ctx context.Context) error {
+			a.Engine.NewScheduler(a.Store, "").Run(ctx)
+			return nil
+		}},
+		{"SLA sweep", func(ctx context.Context) error { a.sla.Run(ctx); return nil }},
+		{"notifications", func(ctx context.Context) error { a.Mailer.Run(ctx); return nil }},
+		{"follow-up work", a.runEffects},
+		{"session sweep", a.sweepSessions},
+	}
+}
+
+// warmAssets loads the asset index ahead of the first search.
+func (a *App) warmAssets(ctx context.Context) error {
+	if err := a.Assets.Warm(ctx); err != nil && ctx.Err() == nil {
+		a.Logger.Warn("asset index not loaded; the first search loads it", slog.String("error", err.Error()))
+	}
+	return nil
+}
+
+// runEffects finishes follow-up work (child tickets) that a crash or an
+// error left queued.
+func (a *App) runEffects(ctx context.Context) error {
+	return every(ctx, a.cfg.EffectsEvery, false, func() {
+		if _, err := a.Engine.RunEffects(ctx); err != nil && ctx.Err() == nil {
+			a.Logger.Warn("follow-up work failed; it is retried", slog.String("error", err.Error()))
+		}
+	})
+}
+
+// sweepSessions deletes expired sessions and login failure counters on the
+// instance that holds the sweep lease.
+func (a *App) sweepSessions(ctx context.Context) error {
+	ttl := a.cfg.SessionSweepEvery
+	return every(ctx, ttl, true, func() {
+		held, err := a.Store.AcquireLease(ctx, SessionSweepLease, a.cfg.Holder, ttl)
+		if err == nil && held {
+			_, err = a.Auth.Sweep(ctx)
+		}
+		if err != nil && ctx.Err() == nil && !errors.Is(err, store.ErrDiskFull) {
+			a.Logger.Warn("session sweep failed; it runs again", slog.String("error", err.Error()))
+		}
+	})
+}
+
+// every calls do each interval until ctx ends, and at once when now is
+// set.
+func every(ctx context.Context, interval time.Duration, now bool, do func()) error {
+	if now {
+		do()
+	}
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-tick.C:
+			do()
+		}
+	}
+}

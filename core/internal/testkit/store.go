@@ -1,0 +1,49 @@
+package testkit
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"vorgang/core/store"
+)
+
+// Quiet is a logger that drops everything.
+var Quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+// StoreOptions vary OpenStore. The zero value is a quiet store in a fresh
+// temporary folder.
+type StoreOptions struct {
+	// DataDir is the folder of the embedded store. Default: t.TempDir().
+	DataDir string
+	// Logger receives the store's records. Default: Quiet.
+	Logger *slog.Logger
+	// Collections are passed to store.Config.Collections.
+	Collections store.Schema
+}
+
+// OpenStore opens an embedded store for the test and closes it when the
+// test ends.
+func OpenStore(tb testing.TB, o StoreOptions) *store.Store {
+	tb.Helper()
+	if o.DataDir == "" {
+		o.DataDir = tb.TempDir()
+	}
+	if o.Logger == nil {
+		o.Logger = Quiet
+	}
+	st, err := store.Open(tb.Context(), store.Config{DataDir: o.DataDir, Logger: o.Logger, Collections: o.Collections})
+	if err != nil {
+		tb.Fatalf("open store: %v", err)
+	}
+	tb.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := st.Close(ctx); err != nil {
+			tb.Errorf("close store: %v", err)
+		}
+	})
+	return st
+}
