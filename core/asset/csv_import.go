@@ -18,6 +18,7 @@ import (
 
 	"vorgang/core/auth"
 	"vorgang/core/definition"
+	"vorgang/core/fault"
 	"vorgang/core/form"
 )
 
@@ -78,7 +79,7 @@ type importRow struct {
 // again completes it.
 func (s *Service) Import(ctx context.Context, actor *auth.Principal, r io.Reader, opts ImportOptions) (*ImportReport, error) {
 	if !MayWrite(actor) {
-		return nil, fmt.Errorf("import assets: %w", ErrForbidden)
+		return nil, fmt.Errorf("import assets: %w", fault.Forbidden)
 	}
 	cat := s.catalog()
 	c, err := s.class(cat, opts.Class, "class", opts.Lang)
@@ -411,7 +412,7 @@ func (s *Service) writeImport(ctx context.Context, actor *auth.Principal, c *def
 			for _, a := range batch[:bwe.WriteErrors[0].Index] {
 				s.indexed(a)
 			}
-			return fmt.Errorf("asset: import: %s was created meanwhile; import the file again: %w", batch[bwe.WriteErrors[0].Index].Number, ErrConflict)
+			return fmt.Errorf("asset: import: %s was created meanwhile; import the file again: %w", batch[bwe.WriteErrors[0].Index].Number, fault.Conflict)
 		}
 		if err != nil {
 			return fmt.Errorf("asset: import: store assets: %w", err)

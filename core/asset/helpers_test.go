@@ -11,6 +11,7 @@ import (
 	"vorgang/core/asset"
 	"vorgang/core/auth"
 	"vorgang/core/definition"
+	"vorgang/core/fault"
 	"vorgang/core/store"
 )
 
@@ -106,7 +107,7 @@ func (f *fixture) mustCreate(t testing.TB, in asset.Input) *asset.Asset {
 
 // codes lists the field codes of a validation error as "field:code".
 func codes(err error) []string {
-	var verr *asset.ValidationError
+	var verr *fault.Error
 	if !asErr(err, &verr) {
 		return nil
 	}

@@ -12,6 +12,7 @@ import (
 	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"vorgang/core/auth"
+	"vorgang/core/fault"
 )
 
 // MaxPage is the largest page Search returns.
@@ -73,7 +74,7 @@ func pageSize(n int) int {
 // next page ("" on the last page).
 func (s *Service) Search(ctx context.Context, actor *auth.Principal, q Query) ([]Head, string, error) {
 	if !MayRead(actor) {
-		return nil, "", fmt.Errorf("search assets: %w", ErrForbidden)
+		return nil, "", fmt.Errorf("search assets: %w", fault.Forbidden)
 	}
 	return s.search(ctx, q)
 }

@@ -8,6 +8,7 @@ import (
 
 	"vorgang/core/auth"
 	"vorgang/core/definition"
+	"vorgang/core/fault"
 	"vorgang/core/store"
 )
 
@@ -142,7 +143,7 @@ const maxDecideAttempts = 64
 func (e *Engine) Decide(ctx context.Context, actor *auth.Principal, number string, version int64, approve bool, reason, lang string) (*store.Ticket, error) {
 	for attempt := 1; ; attempt++ {
 		t, err := e.decide(ctx, actor, number, version, approve, reason, lang)
-		if version != 0 || !errors.Is(err, ErrConflict) || attempt == maxDecideAttempts {
+		if version != 0 || !errors.Is(err, fault.Conflict) || attempt == maxDecideAttempts {
 			return t, err
 		}
 	}
@@ -154,7 +155,7 @@ func (e *Engine) decide(ctx context.Context, actor *auth.Principal, number strin
 		return nil, err
 	}
 	if version != 0 && version != t.Version {
-		return nil, fmt.Errorf("ticket %s is at version %d, not %d: %w", number, t.Version, version, ErrConflict)
+		return nil, fmt.Errorf("ticket %s is at version %d, not %d: %w", number, t.Version, version, fault.Conflict)
 	}
 	p := e.catalog().Process(t.Process)
 	right := decisionRight(actor, t, p)

@@ -17,7 +17,7 @@ import (
 // process names for one of its transitions. Anyone else would gain sight of
 // the ticket's data by being assigned. actor is who assigns; assigning
 // oneself needs no lookup. It returns the user's name as stored (names are
-// kept in lower case), or a *ValidationError on the field "user" (code
+// kept in lower case), or a fault.Invalid error on the field "user" (code
 // unknown_user or not_assignable), or the lookup's error.
 func (e *Engine) checkAssignee(ctx context.Context, actor *auth.Principal, t *store.Ticket, user, lang string) (string, error) {
 	if user == "" {

@@ -13,6 +13,7 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
+	"vorgang/core/fault"
 	"vorgang/core/store"
 )
 
@@ -99,9 +100,9 @@ func TestCreate(t *testing.T) {
 	}{
 		{"priority from the matrix", anna, engine.CreateRequest{Process: "it-incident", Data: incident("many", "high")}, nil, "INC-2026-000001", "critical"},
 		{"next number", anna, engine.CreateRequest{Process: "it-incident", Data: incident("single", "low")}, nil, "INC-2026-000002", "low"},
-		{"invalid data", anna, engine.CreateRequest{Process: "it-incident", Data: map[string]any{"summary": "kurz"}}, engine.ErrInvalid, "", ""},
-		{"citizen may not open a staff process", nil, engine.CreateRequest{Process: "it-incident", Data: incident("single", "low")}, engine.ErrForbidden, "", ""},
-		{"unknown process", anna, engine.CreateRequest{Process: "it-incidnet", Data: incident("single", "low")}, engine.ErrNotFound, "", ""},
+		{"invalid data", anna, engine.CreateRequest{Process: "it-incident", Data: map[string]any{"summary": "kurz"}}, fault.Invalid, "", ""},
+		{"citizen may not open a staff process", nil, engine.CreateRequest{Process: "it-incident", Data: incident("single", "low")}, fault.Forbidden, "", ""},
+		{"unknown process", anna, engine.CreateRequest{Process: "it-incidnet", Data: incident("single", "low")}, fault.NotFound, "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -117,7 +118,7 @@ func TestCreate(t *testing.T) {
 			}
 		})
 	}
-	var verr *engine.ValidationError
+	var verr *fault.Error
 	_, err := f.eng.Create(ctx, anna, engine.CreateRequest{Process: "it-incident", Data: map[string]any{"summary": "kurz"}, Lang: "en"})
 	if !errors.As(err, &verr) || len(verr.Fields) < 3 {
 		t.Fatalf("validation error = %v", err)
@@ -159,15 +160,15 @@ func TestTransitions(t *testing.T) {
 		wantErr error
 		state   string
 	}{
-		{"requester may not start", anna, engine.TransitionRequest{Transition: "start"}, engine.ErrForbidden, "new"},
-		{"unknown transition", ben, engine.TransitionRequest{Transition: "explode"}, engine.ErrNotFound, "new"},
-		{"not from this state", ben, engine.TransitionRequest{Transition: "close"}, engine.ErrNotAllowedNow, "new"},
-		{"stale version", ben, engine.TransitionRequest{Transition: "start", Version: 7}, engine.ErrConflict, "new"},
+		{"requester may not start", anna, engine.TransitionRequest{Transition: "start"}, fault.Forbidden, "new"},
+		{"unknown transition", ben, engine.TransitionRequest{Transition: "explode"}, fault.NotFound, "new"},
+		{"not from this state", ben, engine.TransitionRequest{Transition: "close"}, fault.NotAllowedNow, "new"},
+		{"stale version", ben, engine.TransitionRequest{Transition: "start", Version: 7}, fault.Conflict, "new"},
 		{"agent starts", ben, engine.TransitionRequest{Transition: "start", Version: 1}, nil, "in_progress"},
-		{"escalate needs a comment", ben, engine.TransitionRequest{Transition: "escalate"}, engine.ErrInvalid, "in_progress"},
+		{"escalate needs a comment", ben, engine.TransitionRequest{Transition: "escalate"}, fault.Invalid, "in_progress"},
 		{"escalate", ben, engine.TransitionRequest{Transition: "escalate", Comment: "Treiberproblem, bitte 2nd Level"}, nil, "second_level"},
-		{"first level no longer sees it", ben, engine.TransitionRequest{Transition: "resolve"}, engine.ErrNotFound, "second_level"},
-		{"resolve needs its form", carla, engine.TransitionRequest{Transition: "resolve", Data: map[string]any{}}, engine.ErrInvalid, "second_level"},
+		{"first level no longer sees it", ben, engine.TransitionRequest{Transition: "resolve"}, fault.NotFound, "second_level"},
+		{"resolve needs its form", carla, engine.TransitionRequest{Transition: "resolve", Data: map[string]any{}}, fault.Invalid, "second_level"},
 		{"specialist resolves", carla, engine.TransitionRequest{Transition: "resolve", Data: map[string]any{"solution": "Druckertreiber neu installiert", "cause": "software"}}, nil, "resolved"},
 		{"requester closes", anna, engine.TransitionRequest{Transition: "close"}, nil, "closed"},
 	}
@@ -224,7 +225,7 @@ func TestConcurrentTransitionsOneWinner(t *testing.T) {
 				switch {
 				case err == nil:
 					wins++
-				case errors.Is(err, engine.ErrConflict), errors.Is(err, engine.ErrNotAllowedNow):
+				case errors.Is(err, fault.Conflict), errors.Is(err, fault.NotAllowedNow):
 					conflicts++
 				default:
 					t.Errorf("unexpected error: %v", err)
@@ -252,7 +253,7 @@ func TestInternalCommentsAndTamperEvidence(t *testing.T) {
 	if _, err := f.eng.Comment(ctx, ben, tk.Number, 0, "Wir kümmern uns darum.", false, "de"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.eng.Comment(ctx, anna, tk.Number, 0, "intern?", true, "de"); !errors.Is(err, engine.ErrForbidden) {
+	if _, err := f.eng.Comment(ctx, anna, tk.Number, 0, "intern?", true, "de"); !errors.Is(err, fault.Forbidden) {
 		t.Fatalf("requester wrote an internal comment: %v", err)
 	}
 	_, forRequester, _ := f.eng.History(ctx, anna, tk.Number)
@@ -279,7 +280,7 @@ func TestInternalCommentsAndTamperEvidence(t *testing.T) {
 
 // A create cut off by a crash after its number was noted is finished by
 // the retry: same number, one ticket, no gap. A create still running
-// makes the retry wait (ErrInProgress).
+// makes the retry wait (fault.InProgress).
 func TestIdempotentCreateAfterCrash(t *testing.T) {
 	f := newFixture(t)
 	ctx := t.Context()
@@ -308,8 +309,8 @@ func TestIdempotentCreateAfterCrash(t *testing.T) {
 	if err := f.store.Insert(ctx, "create_requests", running); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.eng.Create(ctx, anna, engine.CreateRequest{Process: "it-incident", Data: incident("single", "low"), IdempotencyKey: "k-running"}); !errors.Is(err, engine.ErrInProgress) {
-		t.Fatalf("retry of a running create: %v, want ErrInProgress", err)
+	if _, err := f.eng.Create(ctx, anna, engine.CreateRequest{Process: "it-incident", Data: incident("single", "low"), IdempotencyKey: "k-running"}); !errors.Is(err, fault.InProgress) {
+		t.Fatalf("retry of a running create: %v, want fault.InProgress", err)
 	}
 }
 
@@ -325,7 +326,7 @@ func TestIdempotentCreateConcurrent(t *testing.T) {
 			defer wg.Done()
 			for try := 0; try < 50; try++ {
 				tk, err := f.eng.Create(ctx, anna, engine.CreateRequest{Process: "it-incident", Data: incident("single", "low"), IdempotencyKey: "same"})
-				if errors.Is(err, engine.ErrInProgress) {
+				if errors.Is(err, fault.InProgress) {
 					time.Sleep(20 * time.Millisecond)
 					continue
 				}

@@ -9,6 +9,7 @@ import (
 
 	"vorgang/core/auth"
 	"vorgang/core/definition"
+	"vorgang/core/fault"
 	"vorgang/core/form"
 	"vorgang/core/script"
 	"vorgang/core/store"
@@ -27,7 +28,7 @@ const (
 // ErrScript: a script of the process failed, so the change was not made.
 // The error's text (for logs) names the script and line; users get a
 // plain message.
-var ErrScript = errors.New("an automation rule of the process failed")
+var ErrScript = fault.Coded(fault.Internal, "script_failed", "an automation rule of the process failed")
 
 // followUp is what a change's hooks asked for beyond the ticket's own
 // fields: child tickets (queued with the change) and comments (committed
@@ -35,7 +36,7 @@ var ErrScript = errors.New("an automation rule of the process failed")
 type followUp struct {
 	effects     []effect
 	comments    []script.Change
-	fieldErrors []form.FieldError
+	fieldErrors []fault.FieldError
 	// setFields maps each data field a script set to the script.
 	setFields map[string]string
 	// ran lists the hooks that asked for changes, for the history entry.
@@ -113,9 +114,8 @@ func (e *Engine) applyResult(ctx context.Context, cat *definition.Catalog, actor
 			// to someone who may not work on it.
 			who, _ := c.Value.(string)
 			who, err := e.checkAssignee(ctx, actor, t, who, "en")
-			var verr *ValidationError
-			if errors.As(err, &verr) {
-				return &script.Error{Script: name, Hook: hook, Message: "ticket.assign: " + verr.Fields[0].Message}
+			if fields := fault.FieldsOf(err); len(fields) > 0 {
+				return &script.Error{Script: name, Hook: hook, Message: "ticket.assign: " + fields[0].Message}
 			}
 			if err != nil {
 				return err
@@ -137,7 +137,7 @@ func (e *Engine) applyResult(ctx context.Context, cat *definition.Catalog, actor
 			}
 			fu.effects = append(fu.effects, effect{kind: EffectCreateChild, target: c.Process, spec: spec, script: name, hook: hook})
 		case script.ChangeFieldError:
-			fu.fieldErrors = append(fu.fieldErrors, form.FieldError{Field: c.Field, Code: "script", Message: c.Text})
+			fu.fieldErrors = append(fu.fieldErrors, fault.FieldError{Field: c.Field, Code: "script", Message: c.Text})
 		default:
 			return &script.Error{Script: name, Hook: hook, Message: fmt.Sprintf("%s is not possible in a %s hook", c.Kind, hook)}
 		}
@@ -221,7 +221,7 @@ func (e *Engine) createHooks(ctx context.Context, actor *auth.Principal, t *stor
 			return nil, e.hookFailed(ctx, nil, h.ref.Value, h.hook, err)
 		}
 		if len(fu.fieldErrors) > 0 {
-			return nil, &ValidationError{Fields: fu.fieldErrors}
+			return nil, fault.Fields(fu.fieldErrors...)
 		}
 	}
 	if err := e.checkScriptData(cat, p, nil, t, fu, lang); err != nil {
@@ -291,9 +291,9 @@ func (e *Engine) guardScript(ctx context.Context, actor *auth.Principal, cat *de
 		return e.hookFailed(ctx, t, tr.GuardScript.Value, script.HookGuard, err)
 	}
 	if fe := res.FieldErrors(); len(fe) > 0 {
-		v := &ValidationError{}
+		v := fault.Fields()
 		for _, c := range fe {
-			v.Fields = append(v.Fields, form.FieldError{Field: c.Field, Code: "script", Message: c.Text})
+			v.Fields = append(v.Fields, fault.FieldError{Field: c.Field, Code: "script", Message: c.Text})
 		}
 		return v
 	}
@@ -361,7 +361,7 @@ func (e *Engine) runHooks(ctx context.Context, cat *definition.Catalog, actor *a
 			return e.hookFailed(ctx, t, h.ref.Value, h.hook, err)
 		}
 		if len(fu.fieldErrors) > 0 {
-			return &ValidationError{Fields: fu.fieldErrors}
+			return fault.Fields(fu.fieldErrors...)
 		}
 	}
 	return nil
@@ -465,7 +465,7 @@ func (e *Engine) RunSLAHook(ctx context.Context, number, event string, info map[
 			entry := &store.HistoryEntry{At: now, Actor: system.User, Type: EntryScript,
 				Data: map[string]any{"hook": hook, "script": name.Value, "changes": changes}}
 			err = e.commit(ctx, t, entry, fu.effects...)
-			if errors.Is(err, ErrConflict) {
+			if errors.Is(err, fault.Conflict) {
 				continue
 			}
 			if err != nil {
@@ -480,7 +480,7 @@ func (e *Engine) RunSLAHook(ctx context.Context, number, event string, info map[
 		e.writeComments(ctx, number, fu)
 		return nil
 	}
-	return fmt.Errorf("ticket %s: %w", number, ErrConflict)
+	return fmt.Errorf("ticket %s: %w", number, fault.Conflict)
 }
 
 // formScripts connects a form's script-computed fields and validate

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"vorgang/core/auth"
+	"vorgang/core/fault"
 	"vorgang/core/store"
 )
 
@@ -19,7 +20,7 @@ type InboxStore interface {
 // ticket.read_all.
 func (e *Engine) Inbox(ctx context.Context, actor *auth.Principal, q store.InboxQuery) ([]store.TicketHead, string, error) {
 	if actor == nil {
-		return nil, "", fmt.Errorf("inbox: %w", ErrForbidden)
+		return nil, "", fmt.Errorf("inbox: %w", fault.Forbidden)
 	}
 	allowed := actor.HasPermission("ticket.read_all")
 	switch {
@@ -31,7 +32,7 @@ func (e *Engine) Inbox(ctx context.Context, actor *auth.Principal, q store.Inbox
 		allowed = allowed || (actor.InTeam(q.Team) && actor.HasPermission("ticket.read_team"))
 	}
 	if !allowed {
-		return nil, "", fmt.Errorf("inbox: %w", ErrForbidden)
+		return nil, "", fmt.Errorf("inbox: %w", fault.Forbidden)
 	}
 	lister, ok := e.store.(InboxStore)
 	if !ok {
@@ -39,7 +40,7 @@ func (e *Engine) Inbox(ctx context.Context, actor *auth.Principal, q store.Inbox
 	}
 	rows, next, err := lister.Inbox(ctx, q)
 	if err != nil {
-		return nil, "", fmt.Errorf("inbox: %w: %w", ErrInvalid, err)
+		return nil, "", fmt.Errorf("inbox: %w: %w", fault.Malformed, err)
 	}
 	return rows, next, nil
 }
@@ -55,11 +56,11 @@ func (e *Engine) Assign(ctx context.Context, actor *auth.Principal, number strin
 		return nil, err
 	}
 	if version != 0 && version != t.Version {
-		return nil, fmt.Errorf("ticket %s is at version %d, not %d: %w", number, t.Version, version, ErrConflict)
+		return nil, fmt.Errorf("ticket %s is at version %d, not %d: %w", number, t.Version, version, fault.Conflict)
 	}
 	takesItself := user == actor.User && t.Assignee == "" && actor.InTeam(t.Team) && actor.HasPermission("ticket.work")
 	if !actor.HasPermission("ticket.assign") && !takesItself {
-		return nil, fmt.Errorf("assign %s: %w", number, ErrForbidden)
+		return nil, fmt.Errorf("assign %s: %w", number, fault.Forbidden)
 	}
 	user, err = e.checkAssignee(ctx, actor, t, user, lang)
 	if err != nil {

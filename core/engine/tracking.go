@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"vorgang/core/definition"
+	"vorgang/core/fault"
 	"vorgang/core/store"
 )
 
@@ -68,7 +69,7 @@ type PublicView struct {
 }
 
 // Tracked returns the request with the citizen tracking token and its
-// public timeline. An unknown or malformed token is ErrNotFound; the token
+// public timeline. An unknown or malformed token is fault.NotFound; the token
 // is the only key, so no other request is ever reachable from it.
 func (e *Engine) Tracked(ctx context.Context, token string) (*PublicView, error) {
 	t, err := e.trackedTicket(ctx, token)
@@ -91,7 +92,7 @@ func (e *Engine) Tracked(ctx context.Context, token string) (*PublicView, error)
 
 func (e *Engine) trackedTicket(ctx context.Context, token string) (*store.Ticket, error) {
 	if !wellFormedTracking(token) {
-		return nil, fmt.Errorf("tracking token: %w", ErrNotFound)
+		return nil, fmt.Errorf("tracking token: %w", fault.NotFound)
 	}
 	finder, ok := e.store.(TrackingStore)
 	if !ok {
@@ -99,14 +100,14 @@ func (e *Engine) trackedTicket(ctx context.Context, token string) (*store.Ticket
 	}
 	number, err := finder.TicketByTracking(ctx, token)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, fmt.Errorf("tracking token: %w", ErrNotFound)
+		return nil, fmt.Errorf("tracking token: %w", fault.NotFound)
 	}
 	if err != nil {
 		return nil, err
 	}
 	t, err := e.store.Ticket(ctx, number)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, fmt.Errorf("tracking token: %w", ErrNotFound)
+		return nil, fmt.Errorf("tracking token: %w", fault.NotFound)
 	}
 	if err != nil {
 		return nil, err
@@ -114,7 +115,7 @@ func (e *Engine) trackedTicket(ctx context.Context, token string) (*store.Ticket
 	if t.Tracking != token {
 		// The index and the document disagree (a token was replaced):
 		// never show a request under a token it does not carry.
-		return nil, fmt.Errorf("tracking token: %w", ErrNotFound)
+		return nil, fmt.Errorf("tracking token: %w", fault.NotFound)
 	}
 	return t, nil
 }
@@ -177,7 +178,7 @@ func (e *Engine) CitizenReply(ctx context.Context, token string, version int64, 
 		func(t *store.Ticket) (*store.HistoryEntry, error) {
 			if p := e.catalog().Process(t.Process); p != nil {
 				if s := p.State(t.State); s != nil && s.Final() {
-					return nil, fmt.Errorf("reply to %s in state %s: %w", t.Number, t.State, ErrNotAllowedNow)
+					return nil, fmt.Errorf("reply to %s in state %s: %w", t.Number, t.State, fault.NotAllowedNow)
 				}
 			}
 			if text == "" && len(files) == 0 {

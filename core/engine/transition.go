@@ -9,6 +9,7 @@ import (
 
 	"vorgang/core/auth"
 	"vorgang/core/definition"
+	"vorgang/core/fault"
 	"vorgang/core/form"
 	"vorgang/core/store"
 )
@@ -44,14 +45,14 @@ type TransitionRequest struct {
 // Transition runs a transition: checks the actor's permission, the state
 // and the guard, validates the transition's form, applies its actions and
 // records the change. Of two concurrent transitions of one ticket version
-// exactly one succeeds; the other gets ErrConflict.
+// exactly one succeeds; the other gets fault.Conflict.
 func (e *Engine) Transition(ctx context.Context, actor *auth.Principal, number string, req TransitionRequest) (*store.Ticket, error) {
 	t, err := e.Ticket(ctx, actor, number)
 	if err != nil {
 		return nil, err
 	}
 	if req.Version != 0 && req.Version != t.Version {
-		return nil, fmt.Errorf("ticket %s is at version %d, not %d: %w", number, t.Version, req.Version, ErrConflict)
+		return nil, fmt.Errorf("ticket %s is at version %d, not %d: %w", number, t.Version, req.Version, fault.Conflict)
 	}
 	cat := e.catalog()
 	p := cat.Process(t.Process)
@@ -60,7 +61,7 @@ func (e *Engine) Transition(ctx context.Context, actor *auth.Principal, number s
 	}
 	tr := p.Transition(req.Transition)
 	if tr == nil {
-		return nil, fmt.Errorf("transition %q of %s: %w", req.Transition, p.ID.Value, ErrNotFound)
+		return nil, fmt.Errorf("transition %q of %s: %w", req.Transition, p.ID.Value, fault.NotFound)
 	}
 	if r := transitionRefusal(actor, t, p, tr); r != nil {
 		return nil, r
@@ -91,7 +92,7 @@ func (e *Engine) Transition(ctx context.Context, actor *auth.Principal, number s
 		var ferrs []form.FieldError
 		formData, ferrs = f.Validate(req.Data, req.Lang)
 		if len(ferrs) > 0 {
-			return nil, &ValidationError{Fields: ferrs}
+			return nil, fault.Fields(ferrs...)
 		}
 	}
 	merged := mergeData(t.Data, formData)
@@ -205,7 +206,7 @@ func (e *Engine) commit(ctx context.Context, t *store.Ticket, entry *store.Histo
 	if err := e.store.UpdateTicket(ctx, t, entry); err != nil {
 		t.HistoryHash = head
 		if errors.Is(err, store.ErrConflict) {
-			return fmt.Errorf("ticket %s: %w", t.Number, ErrConflict)
+			return fmt.Errorf("ticket %s: %w", t.Number, fault.Conflict)
 		}
 		return fmt.Errorf("engine: store ticket %s: %w", t.Number, err)
 	}
@@ -313,7 +314,7 @@ func (e *Engine) CommentWithFiles(ctx context.Context, actor *auth.Principal, nu
 				return nil, invalid("comment", "required", commentRequired(lang))
 			}
 			if internal && !actor.HasPermission("ticket.comment_internal") {
-				return nil, fmt.Errorf("internal comment: %w", ErrForbidden)
+				return nil, fmt.Errorf("internal comment: %w", fault.Forbidden)
 			}
 			data := map[string]any{"text": text, "internal": internal}
 			if len(files) > 0 {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"vorgang/core/fault"
 	"vorgang/core/store"
 )
 
@@ -21,10 +22,10 @@ import (
 // field) is taken from the message table in the caller's language. Cause is
 // logged (at ERROR for 5xx, at DEBUG otherwise) and never sent.
 type Error struct {
-	Status  int          `json:"status"`
-	Code    string       `json:"code"`
-	Message string       `json:"message"`
-	Fields  []FieldError `json:"fields,omitempty"`
+	Status  int                `json:"status"`
+	Code    string             `json:"code"`
+	Message string             `json:"message"`
+	Fields  []fault.FieldError `json:"fields,omitempty"`
 	// Params explain a refusal (role_required, approval_pending, …): the
 	// values its reason code names, in the language of ids.
 	Params map[string]any `json:"params,omitempty"`
@@ -34,13 +35,6 @@ type Error struct {
 	// names titles the ids of Params in the message; without it ids stand
 	// for themselves.
 	names names
-}
-
-// FieldError names one offending input field, with its own stable code.
-type FieldError struct {
-	Field   string `json:"field"`
-	Code    string `json:"code"`
-	Message string `json:"message"`
 }
 
 // Error implements error. The text is for logs, not for clients.
@@ -195,7 +189,7 @@ func toAPIError(err error) (*Error, error) {
 	var apiErr *Error
 	if errors.As(err, &apiErr) {
 		out := *apiErr
-		out.Fields = append([]FieldError(nil), apiErr.Fields...)
+		out.Fields = append([]fault.FieldError(nil), apiErr.Fields...)
 		if out.Status < 400 || out.Status > 599 {
 			// A handler bug; do not send a success or redirect status with
 			// an error body.
