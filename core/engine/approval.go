@@ -53,7 +53,7 @@ func approvalSteps(a *definition.Approval, data map[string]any) ([]string, error
 	}
 	amount, ok := numberOf(data[a.AmountField.Value])
 	if !ok {
-		return nil, invalid(a.AmountField.Value, "required", "the amount that selects the approvers is missing")
+		return nil, invalid(a.AmountField.Value, "required", "approval_amount_missing")
 	}
 	for _, level := range a.Chain {
 		if level.Below == nil || amount < *level.Below {
@@ -166,7 +166,10 @@ func (e *Engine) decide(ctx context.Context, actor *auth.Principal, number strin
 	step := pend.NextStep()
 	reason = strings.TrimSpace(reason)
 	if reason == "" && (!approve || right.Override) {
-		return nil, invalid("reason", "required", reasonRequired(lang, right.Override))
+		if right.Override {
+			return nil, invalid("reason", "required", "override_reason_required")
+		}
+		return nil, invalid("reason", "required", "comment_required")
 	}
 	now := e.stamp()
 	t.Ext[decidersKey] = toAny(appendNew(deciders(t), actor.User))
@@ -293,16 +296,6 @@ func deciders(t *store.Ticket) []string { return anyStrings(canonical(t.Ext[deci
 // decided reports whether user decided a step of one of t's approvals.
 func decided(t *store.Ticket, user string) bool {
 	return user != "" && contains(deciders(t), user)
-}
-
-func reasonRequired(lang string, override bool) string {
-	switch {
-	case override && lang == "en":
-		return "Please give the reason for deciding in place of the approvers."
-	case override:
-		return "Bitte begründen Sie, warum Sie anstelle der Genehmigenden entscheiden."
-	}
-	return commentRequired(lang)
 }
 
 func appendNew(list []string, s string) []string {

@@ -139,7 +139,7 @@ func (e *Engine) createOnce(ctx context.Context, actor *auth.Principal, key, req
 	if actor == nil && len(key) < MinAnonymousKey {
 		// All anonymous callers share one key space: a short key could be
 		// guessed.
-		return nil, invalid("idempotency_key", "too_short", fmt.Sprintf("an anonymous request's idempotency key has at least %d characters", MinAnonymousKey))
+		return nil, invalid("idempotency_key", "too_short", "anonymous_key_too_short", "min", MinAnonymousKey)
 	}
 	return e.createClaimed(ctx, actor, "create/"+actorName(actor)+"/"+key, request, t, entry)
 }

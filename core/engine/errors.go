@@ -18,7 +18,17 @@ var (
 	ErrBusy = fault.New(fault.Unavailable, "the automation rules are busy")
 )
 
-// invalid is the Invalid error of one field.
-func invalid(field, code, message string) error {
-	return fault.Field(field, code, message)
+// invalid is the Invalid error of one field. The engine does not put it
+// into words: text names the sentence that explains it (the web layer
+// holds the sentences) and params, in name, value pairs, fill it.
+func invalid(field, code, text string, params ...any) error {
+	fe := fault.FieldError{Field: field, Code: code, Text: text}
+	if len(params) > 0 {
+		fe.Params = make(map[string]any, len(params)/2)
+		for i := 0; i+1 < len(params); i += 2 {
+			name, _ := params[i].(string)
+			fe.Params[name] = params[i+1]
+		}
+	}
+	return fault.Fields(fe)
 }

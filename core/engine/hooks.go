@@ -112,10 +112,10 @@ func (e *Engine) applyResult(ctx context.Context, cat *definition.Catalog, actor
 		case script.ChangeAssignee:
 			// The rule of every assignment: a hook cannot give the ticket
 			// to someone who may not work on it.
-			who, _ := c.Value.(string)
-			who, err := e.checkAssignee(ctx, actor, t, who, "en")
+			asked, _ := c.Value.(string)
+			who, err := e.checkAssignee(ctx, actor, t, asked)
 			if fields := fault.FieldsOf(err); len(fields) > 0 {
-				return &script.Error{Script: name, Hook: hook, Message: "ticket.assign: " + fields[0].Message}
+				return &script.Error{Script: name, Hook: hook, Message: fmt.Sprintf("ticket.assign: %s cannot be given the ticket (%s)", asked, fields[0].Code)}
 			}
 			if err != nil {
 				return err

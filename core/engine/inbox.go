@@ -48,8 +48,9 @@ func (e *Engine) Inbox(ctx context.Context, actor *auth.Principal, q store.Inbox
 // Assign gives a ticket to a user (or nobody, with ""). It needs
 // ticket.assign, except that a team member who may work tickets can take
 // an unassigned ticket of the team for themselves. Only users who may work
-// on the ticket can be given it (see checkAssignee); lang is the language
-// of the error saying otherwise.
+// on the ticket can be given it (see checkAssignee); the error saying
+// otherwise carries codes, not words, so lang is not needed and is kept
+// only for the callers.
 func (e *Engine) Assign(ctx context.Context, actor *auth.Principal, number string, version int64, user, lang string) (*store.Ticket, error) {
 	t, err := e.Ticket(ctx, actor, number)
 	if err != nil {
@@ -62,7 +63,7 @@ func (e *Engine) Assign(ctx context.Context, actor *auth.Principal, number strin
 	if !actor.HasPermission("ticket.assign") && !takesItself {
 		return nil, fmt.Errorf("assign %s: %w", number, fault.Forbidden)
 	}
-	user, err = e.checkAssignee(ctx, actor, t, user, lang)
+	user, err = e.checkAssignee(ctx, actor, t, user)
 	if err != nil {
 		return nil, err
 	}

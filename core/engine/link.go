@@ -69,7 +69,7 @@ func (e *Engine) Link(ctx context.Context, actor *auth.Principal, number string,
 		return nil, fmt.Errorf("link ticket %s: %w", number, fault.Forbidden)
 	}
 	if link.Kind == "" || link.Target == "" {
-		return nil, invalid("target", "required", "a link needs a kind and a target")
+		return nil, invalid("target", "required", "link_target_required")
 	}
 	for _, l := range t.Links {
 		if l == link {

@@ -182,10 +182,10 @@ func (e *Engine) CitizenReply(ctx context.Context, token string, version int64, 
 				}
 			}
 			if text == "" && len(files) == 0 {
-				return nil, invalid("text", "required", replyRequired(lang))
+				return nil, invalid("text", "required", "reply_required")
 			}
 			if len([]rune(text)) > maxReplyLength {
-				return nil, invalid("text", "too_long", replyTooLong(lang))
+				return nil, invalid("text", "too_long", "reply_too_long", "max", maxReplyLength)
 			}
 			data := map[string]any{"text": text, "internal": false}
 			if len(files) > 0 {
@@ -197,20 +197,6 @@ func (e *Engine) CitizenReply(ctx context.Context, token string, version int64, 
 
 // maxReplyLength bounds a citizen's reply, like a textarea field's default.
 const maxReplyLength = 20000
-
-func replyRequired(lang string) string {
-	if lang == "en" {
-		return "Please enter a message or attach a file."
-	}
-	return "Bitte geben Sie eine Nachricht ein oder hängen Sie eine Datei an."
-}
-
-func replyTooLong(lang string) string {
-	if lang == "en" {
-		return "The message is too long (at most 20,000 characters)."
-	}
-	return "Die Nachricht ist zu lang (höchstens 20.000 Zeichen)."
-}
 
 func stringList(v any) []string {
 	var out []string

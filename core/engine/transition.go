@@ -74,13 +74,13 @@ func (e *Engine) Transition(ctx context.Context, actor *auth.Principal, number s
 	}
 	comment := strings.TrimSpace(req.Comment)
 	if tr.Comment == "required" && comment == "" {
-		return nil, invalid("comment", "required", commentRequired(req.Lang))
+		return nil, invalid("comment", "required", "comment_required")
 	}
 	if req.InternalComment && comment != "" && !actor.HasPermission("ticket.comment_internal") {
 		return nil, forbidden(ReasonPermissionRequired, fmt.Sprintf("internal comment on %s", number), "permission", "ticket.comment_internal")
 	}
 	if req.InternalComment && comment != "" && CommentForRequester(cat, p, tr) {
-		return nil, invalid("comment", "internal_not_allowed", commentForRequester(req.Lang))
+		return nil, invalid("comment", "internal_not_allowed", "comment_for_requester")
 	}
 
 	var formData map[string]any
@@ -290,13 +290,6 @@ func mergeData(base, add map[string]any) map[string]any {
 	return out
 }
 
-func commentRequired(lang string) string {
-	if lang == "en" {
-		return "Please enter a comment."
-	}
-	return "Bitte geben Sie einen Kommentar ein."
-}
-
 // Comment adds a comment to a ticket. Internal comments are for staff only.
 func (e *Engine) Comment(ctx context.Context, actor *auth.Principal, number string, version int64, text string, internal bool, lang string) (*store.Ticket, error) {
 	return e.CommentWithFiles(ctx, actor, number, version, text, internal, nil, lang)
@@ -311,7 +304,7 @@ func (e *Engine) CommentWithFiles(ctx context.Context, actor *auth.Principal, nu
 	return e.change(ctx, version, func() (*store.Ticket, error) { return e.Ticket(ctx, actor, number) },
 		func(*store.Ticket) (*store.HistoryEntry, error) {
 			if text == "" && len(files) == 0 {
-				return nil, invalid("comment", "required", commentRequired(lang))
+				return nil, invalid("comment", "required", "comment_required")
 			}
 			if internal && !actor.HasPermission("ticket.comment_internal") {
 				return nil, fmt.Errorf("internal comment: %w", fault.Forbidden)

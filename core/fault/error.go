@@ -50,7 +50,7 @@ func (e *Error) Error() string {
 	case len(e.Fields) > 0:
 		parts := make([]string, len(e.Fields))
 		for i, f := range e.Fields {
-			parts[i] = f.Field + ": " + f.Message
+			parts[i] = f.Field + ": " + f.says()
 		}
 		msg := "invalid input: " + strings.Join(parts, "; ")
 		if e.Detail != "" {

@@ -69,3 +69,11 @@ func TestErrorText(t *testing.T) {
 		}
 	}
 }
+
+func TestEveryKindHasAText(t *testing.T) {
+	for _, k := range fault.Kinds() {
+		if k.Error() == string(k) {
+			t.Errorf("kind %s has no text", k)
+		}
+	}
+}

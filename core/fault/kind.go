@@ -36,6 +36,11 @@ const (
 	Internal Kind = "internal"
 )
 
+// Kinds lists every kind.
+func Kinds() []Kind {
+	return []Kind{NotFound, Forbidden, Conflict, Invalid, Malformed, NotAllowedNow, InProgress, Unavailable, Internal}
+}
+
 // kindTexts are the English texts of the kinds, for logs and the CLI.
 var kindTexts = map[Kind]string{
 	NotFound:      "not found",

@@ -242,7 +242,12 @@ func describe(err error) error {
 func fieldList(fields []fault.FieldError) string {
 	parts := make([]string, len(fields))
 	for i, f := range fields {
-		parts[i] = fmt.Sprintf("%s: %s (%s)", f.Field, f.Message, f.Code)
+		// The engine names its own problems by a text id, not in words.
+		says := f.Message
+		if says == "" {
+			says = f.Text
+		}
+		parts[i] = fmt.Sprintf("%s: %s (%s)", f.Field, says, f.Code)
 	}
 	return strings.Join(parts, "; ")
 }

@@ -40,3 +40,19 @@ func TestEngineErrorsMapToStatusAndCode(t *testing.T) {
 		})
 	}
 }
+
+// TestEveryKindHasAnAnswer: the table from kinds to statuses leaves no
+// kind to the 500 of an unknown error, and each kind's code has a message.
+func TestEveryKindHasAnAnswer(t *testing.T) {
+	for _, k := range fault.Kinds() {
+		answer, ok := kindAnswers[k]
+		if !ok || answer.status < 400 {
+			t.Errorf("kind %s: no answer", k)
+		}
+		for _, l := range []lang{langDE, langEN} {
+			if k != fault.Invalid && messages[string(k)][l] == "" {
+				t.Errorf("no %s message for the code of kind %s", l, k)
+			}
+		}
+	}
+}

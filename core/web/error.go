@@ -232,8 +232,6 @@ func (e *Error) localize(l lang) {
 		}
 	}
 	for i := range e.Fields {
-		if e.Fields[i].Message == "" {
-			e.Fields[i].Message = message(l, e.Fields[i].Code, http.StatusBadRequest)
-		}
+		e.Fields[i].Message = fieldMessage(l, e.Fields[i])
 	}
 }

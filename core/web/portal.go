@@ -289,7 +289,7 @@ func (u *ui) portalReply(c *fiber.Ctx) error {
 		return u.replyFailed(c, token, textValue, msg)
 	}
 	_, err = u.Engine.CitizenReply(c.UserContext(), token, version, textValue, ids, string(l))
-	invalidFields := fault.FieldsOf(err)
+	invalidFields := fieldsAtFault(pageLang(c), err)
 	switch {
 	case invalidFields != nil:
 		return u.replyFailed(c, token, textValue, invalidFields[0].Message)

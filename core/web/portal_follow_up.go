@@ -122,7 +122,7 @@ func (u *ui) followUpSubmit(c *fiber.Ctx) error {
 		return show(http.StatusUnprocessableEntity)
 	}
 	_, err = u.Engine.FollowUp(c.UserContext(), c.Params("token"), p.ID.Value, post.data, l)
-	invalidFields := fault.FieldsOf(err)
+	invalidFields := fieldsAtFault(pageLang(c), err)
 	switch {
 	case invalidFields != nil:
 		post.errs = invalidFields

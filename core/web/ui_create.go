@@ -41,7 +41,7 @@ func (u *ui) create(c *fiber.Ctx, actor *auth.Principal, p *definition.Process, 
 				return nil, 0, c.UserContext().Err()
 			}
 		}
-		invalidFields := fault.FieldsOf(err)
+		invalidFields := fieldsAtFault(pageLang(c), err)
 		if invalidFields != nil {
 			post.errs = invalidFields
 			return nil, http.StatusUnprocessableEntity, nil

@@ -359,7 +359,7 @@ func (u *ui) transitionSubmit(c *fiber.Ctx) error {
 	_, err = u.Engine.Transition(c.UserContext(), uiPrincipal(c), t.Number, engine.TransitionRequest{
 		Transition: tr.ID.Value, Version: version, Data: post.data, Comment: comment,
 		InternalComment: post.sub.first("_comment_internal") != "", Lang: l})
-	invalidFields := fault.FieldsOf(err)
+	invalidFields := fieldsAtFault(pageLang(c), err)
 	refusal := engine.AsRefusal(err)
 	switch {
 	case invalidFields != nil:
@@ -398,7 +398,7 @@ func (u *ui) commentSubmit(c *fiber.Ctx) error {
 		return u.showTicket(c, http.StatusUnprocessableEntity, textValue, msg, "")
 	}
 	_, err = u.Engine.CommentWithFiles(c.UserContext(), uiPrincipal(c), c.Params("number"), version, textValue, sub.first("internal") != "", files, string(l))
-	invalidFields := fault.FieldsOf(err)
+	invalidFields := fieldsAtFault(pageLang(c), err)
 	switch {
 	case invalidFields != nil:
 		return u.showTicket(c, http.StatusUnprocessableEntity, textValue, invalidFields[0].Message, "")
@@ -426,7 +426,7 @@ func (u *ui) decisionSubmit(c *fiber.Ctx) error {
 	approve := sub.first("decision") == "approve"
 	reason := sub.first("reason")
 	_, err = u.Engine.Decide(c.UserContext(), uiPrincipal(c), c.Params("number"), version, approve, reason, string(l))
-	invalidFields := fault.FieldsOf(err)
+	invalidFields := fieldsAtFault(pageLang(c), err)
 	switch {
 	case invalidFields != nil:
 		return u.showTicketWith(c, http.StatusUnprocessableEntity, "", func(d *ticketView) {
@@ -455,7 +455,7 @@ func (u *ui) assignSubmit(c *fiber.Ctx) error {
 	version, _ := strconv.ParseInt(sub.first("_version"), 10, 64)
 	user := sub.first("user")
 	_, err = u.Engine.Assign(c.UserContext(), uiPrincipal(c), c.Params("number"), version, user, string(pageLang(c)))
-	invalidFields := fault.FieldsOf(err)
+	invalidFields := fieldsAtFault(pageLang(c), err)
 	switch {
 	case invalidFields != nil:
 		return u.showTicketWith(c, http.StatusUnprocessableEntity, "", func(d *ticketView) {
