@@ -65,4 +65,3 @@ func mayWorkOn(p *auth.Principal, t *store.Ticket, proc *definition.Process) boo
 	}
 	return false
 }
-

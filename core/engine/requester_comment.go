@@ -40,4 +40,3 @@ func TellsRequester(cat *definition.Catalog, p *definition.Process, tr *definiti
 func CommentForRequester(cat *definition.Catalog, p *definition.Process, tr *definition.Transition) bool {
 	return tr.Comment == "required" && TellsRequester(cat, p, tr)
 }
-
