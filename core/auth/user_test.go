@@ -32,7 +32,7 @@ func TestCreateUser(t *testing.T) {
 		name    string
 		in      auth.NewUser
 		wantErr error
-		codes   []string // field:code, for ErrInvalid
+		codes   []string // field:code, for fault.Invalid
 		check   func(t *testing.T, u *auth.User)
 	}{
 		{name: "full record", in: auth.NewUser{Name: "k.mueller", DisplayName: "Katrin Müller", Email: "k.mueller@example.org",
@@ -142,7 +142,7 @@ func TestUpdateUser(t *testing.T) {
 		name := "stale"
 		_, err := e.svc.UpdateUser(ctx, u.Name, u.Version, auth.UserChange{DisplayName: &name})
 		if !errors.Is(err, fault.Conflict) {
-			t.Errorf("UpdateUser with version 1: %v, want ErrConflict", err)
+			t.Errorf("UpdateUser with version 1: %v, want fault.Conflict", err)
 		}
 	})
 

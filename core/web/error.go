@@ -58,15 +58,16 @@ type errorBody struct {
 }
 
 // Codes the web layer produces itself. Handlers may use any stable
-// snake_case code; these are the ones with a generic message.
+// snake_case code; these are the ones with a generic message. The codes of
+// the kinds of failure are the kinds' own.
 const (
-	CodeBadRequest       = "bad_request"
+	CodeBadRequest       = string(fault.Malformed)
 	CodeUnauthorized     = "unauthorized"
-	CodeForbidden        = "forbidden"
-	CodeNotFound         = "not_found"
+	CodeForbidden        = string(fault.Forbidden)
+	CodeNotFound         = string(fault.NotFound)
 	CodeMethodNotAllowed = "method_not_allowed"
 	CodeRequestTimeout   = "request_timeout"
-	CodeConflict         = "conflict"
+	CodeConflict         = string(fault.Conflict)
 	CodeBodyTooLarge     = "body_too_large"
 	CodeTooManyRequests  = "too_many_requests"
 	CodeLoginThrottled   = "login_throttled"
@@ -76,11 +77,11 @@ const (
 	// CodeAlreadyDone: a follow-up (a survey) of this request was made.
 	CodeAlreadyDone     = "already_done"
 	CodeHeadersTooLarge = "headers_too_large"
-	CodeInternal        = "internal"
-	CodeNotAllowedNow   = "not_allowed_now"
-	CodeInProgress      = "in_progress"
+	CodeInternal        = string(fault.Internal)
+	CodeNotAllowedNow   = string(fault.NotAllowedNow)
+	CodeInProgress      = string(fault.InProgress)
 	CodeScriptFailed    = "script_failed"
-	CodeUnavailable     = "unavailable"
+	CodeUnavailable     = string(fault.Unavailable)
 	// CodeInsufficientStorage: the database's disk is full; nothing was
 	// changed.
 	CodeInsufficientStorage   = "insufficient_storage"

@@ -25,7 +25,10 @@ var kindAnswers = map[fault.Kind]kindAnswer{
 	fault.NotAllowedNow: {status: http.StatusUnprocessableEntity},
 	fault.InProgress:    {status: http.StatusConflict, retryAfter: 1},
 	fault.Unavailable:   {status: http.StatusServiceUnavailable, retryAfter: 1},
-	fault.Internal:      {status: http.StatusInternalServerError},
+	// A failed script (script_failed) is one: its detail (script, line,
+	// message) is in the log and, for an existing ticket, in its internal
+	// history; the caller gets a clean message.
+	fault.Internal: {status: http.StatusInternalServerError},
 }
 
 // faultError turns an error of a kind (from the engine, assets, auth or
