@@ -21,6 +21,7 @@ func TestKindsMatchThroughWrapping(t *testing.T) {
 		{"coded", fmt.Errorf("x: %w", fault.Coded(fault.Forbidden, "role_required", "no role", "roles", []string{"a"})), fault.Forbidden, "role_required", []fault.Kind{fault.NotAllowedNow}},
 		{"fields", fault.Field("comment", "required", "a comment is required"), fault.Invalid, "validation_failed", []fault.Kind{fault.Malformed}},
 		{"none", errors.New("disk on fire"), "", "", []fault.Kind{fault.Internal}},
+		{"outer kind decides", fmt.Errorf("inbox: %w: %w", fault.Malformed, fault.Coded(fault.NotAllowedNow, "state_mismatch", "")), fault.Malformed, "bad_request", nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

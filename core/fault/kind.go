@@ -70,10 +70,11 @@ func KindOf(err error) Kind {
 }
 
 // Code returns the stable code of err: the code of the Error it carries
-// when that has one, else its kind's, else "".
+// when that has one and is of err's kind, else its kind's, else "".
 func Code(err error) string {
-	if e := As(err); e != nil && e.Code != "" {
+	kind := KindOf(err)
+	if e := As(err); e != nil && e.Code != "" && e.Kind == kind {
 		return e.Code
 	}
-	return string(KindOf(err))
+	return string(kind)
 }

@@ -295,13 +295,14 @@ func (r *runner) checkError(st *Step, err error, fail failFunc) bool {
 // its kind, or its own code unless that is a refusal's reason (which a
 // scenario may name instead of the kind).
 func errorCode(err error) string {
-	if e := fault.As(err); e != nil && e.Code != "" && !engine.IsReasonCode(e.Code) {
-		return e.Code
+	code := fault.Code(err)
+	switch {
+	case code == "":
+		return "error"
+	case engine.IsReasonCode(code):
+		return string(fault.KindOf(err))
 	}
-	if kind := fault.KindOf(err); kind != "" {
-		return string(kind)
-	}
-	return "error"
+	return code
 }
 
 // storeTicket reads a ticket without permission checks.
