@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"vorgang/core/engine"
+	"vorgang/core/fault"
 )
 
 // outbox runs "vorgang outbox discard --version HASH": it stops the
@@ -38,7 +39,7 @@ func outbox(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	defer closeStore()
 	n, err := engine.DiscardEffects(ctx, st, *version, time.Now())
-	if errors.Is(err, engine.ErrInvalid) {
+	if errors.Is(err, fault.Malformed) {
 		fmt.Fprintf(stderr, "vorgang outbox discard: %v\n", err)
 		return 2
 	}

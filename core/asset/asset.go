@@ -1,11 +1,7 @@
 package asset
 
 import (
-	"errors"
-	"fmt"
 	"time"
-
-	"vorgang/core/form"
 )
 
 // Collection names; docs/assets.md describes their fields.
@@ -80,28 +76,7 @@ func headOf(a *Asset) Head {
 	return Head{Number: a.Number, Class: a.Class, Name: a.Name, Status: a.Status, Version: a.Version, Targets: a.Targets}
 }
 
-// Errors the package returns; callers test them with errors.Is.
-var (
-	ErrNotFound  = errors.New("asset not found")
-	ErrForbidden = errors.New("not permitted")
-	// ErrConflict: the asset changed since the caller read it.
-	ErrConflict = errors.New("the asset was changed by someone else")
-	ErrInvalid  = errors.New("invalid input")
-)
-
-// ValidationError lists what is wrong with submitted values, per field.
-// Field is "name", "status", "number", a data field's path or
-// "relations.<id>".
-type ValidationError struct {
-	Fields []form.FieldError
-}
-
-func (e *ValidationError) Error() string {
-	if len(e.Fields) == 1 {
-		return fmt.Sprintf("invalid input: %s: %s", e.Fields[0].Field, e.Fields[0].Message)
-	}
-	return fmt.Sprintf("invalid input in %d fields", len(e.Fields))
-}
-
-// Is makes errors.Is(err, ErrInvalid) true.
-func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
+// The package says what went wrong with the kinds of package fault:
+// fault.NotFound, fault.Forbidden, fault.Conflict (the asset changed since
+// the caller read it) and fault.Invalid, whose errors list the fields —
+// "name", "status", "number", a data field's path or "relations.<id>".

@@ -7,6 +7,7 @@ import (
 
 	"vorgang/core/asset"
 	"vorgang/core/auth"
+	"vorgang/core/fault"
 )
 
 func asErr(err error, target any) bool { return errors.As(err, target) }
@@ -49,7 +50,7 @@ func TestCreate(t *testing.T) {
 			codes: []string{"relations.cost_centre:wrong_class", "relations.driver:unknown_relation", "relations.keeper:too_many", "relations.location:unknown_reference"}},
 		{name: "unknown user", in: asset.Input{Class: "vehicle", Name: ptr("x"), Data: map[string]any{"vehicle_type": "car"}, Relations: map[string][]string{"keeper": {"ghost"}}},
 			codes: []string{"relations.keeper:unknown_reference"}},
-		{name: "a reader may not create", actor: reader, in: vehicle("x", ""), err: asset.ErrForbidden},
+		{name: "a reader may not create", actor: reader, in: vehicle("x", ""), err: fault.Forbidden},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -138,7 +139,7 @@ func TestUpdateHistoryAndConflict(t *testing.T) {
 	}
 
 	// Editing an old version is a conflict, and so is losing a race.
-	if _, err := f.svc.Update(ctx, writer, a.Number, 1, asset.Input{Name: ptr("late")}); !errors.Is(err, asset.ErrConflict) {
+	if _, err := f.svc.Update(ctx, writer, a.Number, 1, asset.Input{Name: ptr("late")}); !errors.Is(err, fault.Conflict) {
 		t.Fatalf("stale edit: %v", err)
 	}
 	const racers = 8
@@ -155,7 +156,7 @@ func TestUpdateHistoryAndConflict(t *testing.T) {
 		switch {
 		case err == nil:
 			wins++
-		case !errors.Is(err, asset.ErrConflict):
+		case !errors.Is(err, fault.Conflict):
 			t.Fatal(err)
 		}
 	}
@@ -164,13 +165,13 @@ func TestUpdateHistoryAndConflict(t *testing.T) {
 	}
 
 	// Permissions.
-	if _, err := f.svc.Update(ctx, reader, a.Number, 0, asset.Input{Name: ptr("x")}); !errors.Is(err, asset.ErrForbidden) {
+	if _, err := f.svc.Update(ctx, reader, a.Number, 0, asset.Input{Name: ptr("x")}); !errors.Is(err, fault.Forbidden) {
 		t.Fatalf("reader edit: %v", err)
 	}
-	if _, err := f.svc.Get(ctx, nobody, a.Number); !errors.Is(err, asset.ErrForbidden) {
+	if _, err := f.svc.Get(ctx, nobody, a.Number); !errors.Is(err, fault.Forbidden) {
 		t.Fatalf("nobody get: %v", err)
 	}
-	if _, err := f.svc.Get(ctx, reader, "KFZ9999"); !errors.Is(err, asset.ErrNotFound) {
+	if _, err := f.svc.Get(ctx, reader, "KFZ9999"); !errors.Is(err, fault.NotFound) {
 		t.Fatalf("missing asset: %v", err)
 	}
 

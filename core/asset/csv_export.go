@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"vorgang/core/auth"
+	"vorgang/core/fault"
 )
 
 // Export writes the assets matching q as CSV in the format Import reads:
@@ -16,7 +17,7 @@ import (
 // q.After and q.Limit are ignored (every match is written).
 func (s *Service) Export(ctx context.Context, actor *auth.Principal, w io.Writer, q Query, lang string) error {
 	if !MayRead(actor) {
-		return fmt.Errorf("export assets: %w", ErrForbidden)
+		return fmt.Errorf("export assets: %w", fault.Forbidden)
 	}
 	c, err := s.class(s.catalog(), q.Class, "class", lang)
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 
 	"vorgang/core/auth"
 	"vorgang/core/definition"
+	"vorgang/core/fault"
 	"vorgang/core/form"
 	"vorgang/core/store"
 )
@@ -75,7 +76,7 @@ type importRow struct {
 // again completes it.
 func (s *Service) Import(ctx context.Context, actor *auth.Principal, r io.Reader, opts ImportOptions) (*ImportReport, error) {
 	if !MayWrite(actor) {
-		return nil, fmt.Errorf("import assets: %w", ErrForbidden)
+		return nil, fmt.Errorf("import assets: %w", fault.Forbidden)
 	}
 	cat := s.catalog()
 	c, err := s.class(cat, opts.Class, "class", opts.Lang)
@@ -399,7 +400,7 @@ func (s *Service) writeImport(ctx context.Context, actor *auth.Principal, c *def
 			s.indexed(a)
 		}
 		if errors.Is(err, store.ErrDuplicate) {
-			return fmt.Errorf("asset: import: %s was created meanwhile; import the file again: %w", batch[stored].Number, ErrConflict)
+			return fmt.Errorf("asset: import: %s was created meanwhile; import the file again: %w", batch[stored].Number, fault.Conflict)
 		}
 		if err != nil {
 			return fmt.Errorf("asset: import: store assets: %w", err)

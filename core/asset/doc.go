@@ -15,7 +15,7 @@
 // and its version: an edit is a single compare-and-set update (store.Update)
 // that sets the new values and appends the history entry, so a change and
 // its history cannot part, and of two concurrent edits of one version
-// exactly one wins while the other gets ErrConflict.
+// exactly one wins while the other gets fault.Conflict.
 //
 // The tickets linked to an asset are kept in asset_tickets/<number>, a
 // document of its own so that opening a ticket on a device does not change

@@ -7,6 +7,7 @@ import (
 	"vorgang/core/asset"
 	"vorgang/core/auth"
 	"vorgang/core/definition"
+	"vorgang/core/fault"
 	"vorgang/core/internal/testkit"
 	"vorgang/core/store"
 )
@@ -74,7 +75,7 @@ func (f *fixture) mustCreate(t testing.TB, in asset.Input) *asset.Asset {
 
 // codes lists the field codes of a validation error as "field:code".
 func codes(err error) []string {
-	var verr *asset.ValidationError
+	var verr *fault.Error
 	if !asErr(err, &verr) {
 		return nil
 	}

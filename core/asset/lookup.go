@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	"vorgang/core/fault"
 )
 
 // Reader is the read-only view of the assets that trusted code (Lua
@@ -13,7 +15,7 @@ type Reader interface {
 	// history, at most MaxPage, and the cursor of the next page.
 	Find(ctx context.Context, q Query) ([]*Asset, string, error)
 	// Asset returns one asset without its history, or an error wrapping
-	// ErrNotFound.
+	// fault.NotFound.
 	Asset(ctx context.Context, number string) (*Asset, error)
 	// LinkedTickets returns the numbers of the tickets linked to an asset
 	// (bookings of a vehicle, incidents of a printer), oldest first.
@@ -66,4 +68,4 @@ func (s *Service) LinkedTickets(ctx context.Context, number string) ([]string, e
 	return out, nil
 }
 
-func isNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
+func isNotFound(err error) bool { return errors.Is(err, fault.NotFound) }

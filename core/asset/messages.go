@@ -1,6 +1,9 @@
 package asset
 
-import "vorgang/core/form"
+import (
+	"vorgang/core/fault"
+	"vorgang/core/form"
+)
 
 // Codes of the checks the package makes itself; the form's own codes
 // (form.CodeRequired and friends) are used where they fit.
@@ -58,5 +61,5 @@ func fieldError(field, code, lang string) form.FieldError {
 }
 
 func invalid(field, code, lang string) error {
-	return &ValidationError{Fields: []form.FieldError{fieldError(field, code, lang)}}
+	return fault.Fields(fieldError(field, code, lang))
 }

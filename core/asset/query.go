@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"vorgang/core/auth"
+	"vorgang/core/fault"
 	"vorgang/core/store"
 )
 
@@ -69,7 +70,7 @@ func pageSize(n int) int {
 // next page ("" on the last page).
 func (s *Service) Search(ctx context.Context, actor *auth.Principal, q Query) ([]Head, string, error) {
 	if !MayRead(actor) {
-		return nil, "", fmt.Errorf("search assets: %w", ErrForbidden)
+		return nil, "", fmt.Errorf("search assets: %w", fault.Forbidden)
 	}
 	return s.search(ctx, q)
 }

@@ -9,6 +9,7 @@ import (
 	"go.mongodb.org/mongo-driver/bson"
 
 	"vorgang/core/auth"
+	"vorgang/core/fault"
 	"vorgang/core/store"
 )
 
@@ -33,7 +34,7 @@ type ticketList struct {
 // nil is the system (a ticket created with an asset field).
 func (s *Service) LinkTicket(ctx context.Context, actor *auth.Principal, number, ticket string) error {
 	if actor != nil && !MayRead(actor) {
-		return fmt.Errorf("link asset %s: %w", number, ErrForbidden)
+		return fmt.Errorf("link asset %s: %w", number, fault.Forbidden)
 	}
 	a, err := s.load(ctx, number)
 	if err != nil {
@@ -69,14 +70,14 @@ func (s *Service) LinkTicket(ctx context.Context, actor *auth.Principal, number,
 		}
 		return nil
 	}
-	return fmt.Errorf("asset: link ticket %s to %s: %w", ticket, number, ErrConflict)
+	return fmt.Errorf("asset: link ticket %s to %s: %w", ticket, number, fault.Conflict)
 }
 
 // Tickets lists the tickets linked to an asset, oldest link first. The
 // caller shows only the tickets its user may see.
 func (s *Service) Tickets(ctx context.Context, actor *auth.Principal, number string) ([]TicketRef, error) {
 	if !MayRead(actor) {
-		return nil, fmt.Errorf("tickets of asset %s: %w", number, ErrForbidden)
+		return nil, fmt.Errorf("tickets of asset %s: %w", number, fault.Forbidden)
 	}
 	if _, err := s.load(ctx, number); err != nil {
 		return nil, err

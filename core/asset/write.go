@@ -8,6 +8,7 @@ import (
 	"go.mongodb.org/mongo-driver/bson"
 
 	"vorgang/core/auth"
+	"vorgang/core/fault"
 	"vorgang/core/store"
 )
 
@@ -15,7 +16,7 @@ import (
 // The number is in.Number when given, else the class's next one.
 func (s *Service) Create(ctx context.Context, actor *auth.Principal, in Input) (*Asset, error) {
 	if !MayWrite(actor) {
-		return nil, fmt.Errorf("create an asset: %w", ErrForbidden)
+		return nil, fmt.Errorf("create an asset: %w", fault.Forbidden)
 	}
 	cat := s.catalog()
 	c, err := s.class(cat, in.Class, "class", in.Lang)
@@ -30,7 +31,7 @@ func (s *Service) Create(ctx context.Context, actor *auth.Principal, in Input) (
 		return nil, err
 	}
 	if len(errs) > 0 {
-		return nil, &ValidationError{Fields: errs}
+		return nil, fault.Fields(errs...)
 	}
 	now := s.stamp()
 	a.Version = 1
@@ -41,7 +42,7 @@ func (s *Service) Create(ctx context.Context, actor *auth.Principal, in Input) (
 		a.Number = in.Number
 		err = s.store.Insert(ctx, AssetsCollection, a)
 		if errors.Is(err, store.ErrDuplicate) {
-			return nil, &ValidationError{Fields: append(errs, fieldError("number", CodeDuplicateNumber, in.Lang))}
+			return nil, fault.Fields(append(errs, fieldError("number", CodeDuplicateNumber, in.Lang))...)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("asset: store %s: %w", a.Number, err)
@@ -57,19 +58,19 @@ func (s *Service) Create(ctx context.Context, actor *auth.Principal, in Input) (
 // Get returns the asset with the number, history included.
 func (s *Service) Get(ctx context.Context, actor *auth.Principal, number string) (*Asset, error) {
 	if !MayRead(actor) {
-		return nil, fmt.Errorf("read asset %s: %w", number, ErrForbidden)
+		return nil, fmt.Errorf("read asset %s: %w", number, fault.Forbidden)
 	}
 	return s.load(ctx, number)
 }
 
 func (s *Service) load(ctx context.Context, number string) (*Asset, error) {
 	if !ValidNumber(number) {
-		return nil, fmt.Errorf("asset %q: %w", number, ErrNotFound)
+		return nil, fmt.Errorf("asset %q: %w", number, fault.NotFound)
 	}
 	var a Asset
 	err := s.store.Get(ctx, AssetsCollection, number, &a)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, fmt.Errorf("asset %s: %w", number, ErrNotFound)
+		return nil, fmt.Errorf("asset %s: %w", number, fault.NotFound)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("asset: read %s: %w", number, err)
@@ -89,7 +90,7 @@ func (s *Service) Update(ctx context.Context, actor *auth.Principal, number stri
 // a retired asset changes nothing.
 func (s *Service) Retire(ctx context.Context, actor *auth.Principal, number string, version int64, lang string) (*Asset, error) {
 	if !MayWrite(actor) {
-		return nil, fmt.Errorf("retire asset %s: %w", number, ErrForbidden)
+		return nil, fmt.Errorf("retire asset %s: %w", number, fault.Forbidden)
 	}
 	old, err := s.load(ctx, number)
 	if err != nil {
@@ -105,14 +106,14 @@ func (s *Service) Retire(ctx context.Context, actor *auth.Principal, number stri
 
 func (s *Service) change(ctx context.Context, actor *auth.Principal, number string, version int64, in Input, kind string) (*Asset, error) {
 	if !MayWrite(actor) {
-		return nil, fmt.Errorf("change asset %s: %w", number, ErrForbidden)
+		return nil, fmt.Errorf("change asset %s: %w", number, fault.Forbidden)
 	}
 	old, err := s.load(ctx, number)
 	if err != nil {
 		return nil, err
 	}
 	if version != 0 && version != old.Version {
-		return nil, fmt.Errorf("asset %s is at version %d, not %d: %w", number, old.Version, version, ErrConflict)
+		return nil, fmt.Errorf("asset %s is at version %d, not %d: %w", number, old.Version, version, fault.Conflict)
 	}
 	if in.Class != "" && in.Class != old.Class {
 		return nil, invalid("class", CodeOtherClass, in.Lang)
@@ -127,7 +128,7 @@ func (s *Service) change(ctx context.Context, actor *auth.Principal, number stri
 		return nil, err
 	}
 	if len(errs) > 0 {
-		return nil, &ValidationError{Fields: errs}
+		return nil, fault.Fields(errs...)
 	}
 	return s.commit(ctx, actor, old, next, kind)
 }
@@ -148,9 +149,9 @@ func (s *Service) commit(ctx context.Context, actor *auth.Principal, old, next *
 	v, err := s.store.Update(ctx, AssetsCollection, old.Number, old.Version, bson.M{"$set": set, "$push": bson.M{"history": entry}})
 	switch {
 	case errors.Is(err, store.ErrConflict):
-		return nil, fmt.Errorf("asset %s: %w", old.Number, ErrConflict)
+		return nil, fmt.Errorf("asset %s: %w", old.Number, fault.Conflict)
 	case errors.Is(err, store.ErrNotFound):
-		return nil, fmt.Errorf("asset %s: %w", old.Number, ErrNotFound)
+		return nil, fmt.Errorf("asset %s: %w", old.Number, fault.NotFound)
 	case err != nil:
 		return nil, fmt.Errorf("asset: update %s: %w", old.Number, err)
 	}

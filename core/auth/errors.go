@@ -3,9 +3,8 @@ package auth
 import (
 	"errors"
 	"fmt"
-	"strings"
 
-	"vorgang/core/store"
+	"vorgang/core/fault"
 )
 
 // ErrInvalidCredentials is the one error Login returns for an unknown user,
@@ -23,22 +22,21 @@ var ErrUserDisabled = errors.New("auth: user is disabled")
 // signed in.
 var ErrUnauthenticated = errors.New("auth: not authenticated")
 
-// ErrUserExists reports that a user with the name exists already.
-var ErrUserExists = errors.New("auth: user exists")
+// ErrUserExists reports that a user with the name exists already; it is
+// of kind fault.Conflict.
+var ErrUserExists = fault.New(fault.Conflict, "auth: user exists")
 
-// ErrUserNotFound reports that there is no user with the name.
-var ErrUserNotFound = errors.New("auth: user not found")
+// ErrUserNotFound reports that there is no user with the name; it is of
+// kind fault.NotFound.
+var ErrUserNotFound = fault.New(fault.NotFound, "auth: user not found")
 
-// ErrTokenNotFound reports that the user has no API token with the id.
-var ErrTokenNotFound = errors.New("auth: api token not found")
+// ErrTokenNotFound reports that the user has no API token with the id; it
+// is of kind fault.NotFound.
+var ErrTokenNotFound = fault.New(fault.NotFound, "auth: api token not found")
 
-// ErrConflict reports that a user record changed since the caller read it
-// (its version differs). It is store.ErrConflict, so either name matches.
-var ErrConflict = store.ErrConflict
-
-// ErrInvalid reports bad input. Errors wrapping it are *ValidationError
-// values that list every bad field.
-var ErrInvalid = errors.New("auth: invalid input")
+// A user record that changed since the caller read it (its version
+// differs) is a fault.Conflict; bad input is a fault.Invalid error that
+// lists every bad field with one of the codes below.
 
 // Field error codes, stable for API clients.
 const (
@@ -54,40 +52,19 @@ const (
 	CodeTooMany       = "too_many"
 )
 
-// FieldError is one problem with one input field.
-type FieldError struct {
-	Field   string // e.g. "name", "email", "roles"
-	Code    string // one of the Code constants
-	Message string // English, for logs and the CLI
-}
-
-// ValidationError lists every problem found in one input.
-type ValidationError struct {
-	Fields []FieldError
-}
-
-// Error lists the fields and their problems on one line.
-func (e *ValidationError) Error() string {
-	parts := make([]string, len(e.Fields))
-	for i, f := range e.Fields {
-		parts[i] = f.Field + ": " + f.Message
-	}
-	return "auth: invalid input: " + strings.Join(parts, "; ")
-}
-
-// Is makes errors.Is(err, ErrInvalid) true.
-func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
-
-// fieldErrors collects FieldErrors; err returns nil when there are none.
-type fieldErrors []FieldError
+// fieldErrors collects the problems of one input; err returns nil when
+// there are none.
+type fieldErrors []fault.FieldError
 
 func (fe *fieldErrors) add(field, code, format string, args ...any) {
-	*fe = append(*fe, FieldError{Field: field, Code: code, Message: fmt.Sprintf(format, args...)})
+	*fe = append(*fe, fault.FieldError{Field: field, Code: code, Message: fmt.Sprintf(format, args...)})
 }
 
 func (fe fieldErrors) err() error {
 	if len(fe) == 0 {
 		return nil
 	}
-	return &ValidationError{Fields: fe}
+	e := fault.Fields(fe...)
+	e.Detail = "auth"
+	return e
 }

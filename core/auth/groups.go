@@ -9,6 +9,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/bson"
 
+	"vorgang/core/fault"
 	"vorgang/core/store"
 )
 
@@ -169,7 +170,7 @@ func (s *Service) changeGroup(ctx context.Context, id, name string, join bool) e
 		}
 		return nil
 	}
-	return fmt.Errorf("auth: member list %s: %w: gave up after %d attempts", id, ErrConflict, maxCASAttempts)
+	return fmt.Errorf("auth: member list %s: %w: gave up after %d attempts", id, fault.Conflict, maxCASAttempts)
 }
 
 // buildGroups fills the member lists from the users once, for data written

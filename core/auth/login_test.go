@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"vorgang/core/auth"
+	"vorgang/core/fault"
 )
 
 func TestLogin(t *testing.T) {
@@ -154,7 +155,7 @@ func TestSetPassword(t *testing.T) {
 		name, user, password string
 		wantErr              error
 	}{
-		{"too short", "k.mueller", "short", auth.ErrInvalid},
+		{"too short", "k.mueller", "short", fault.Invalid},
 		{"unknown user", "ghost", "long enough password", auth.ErrUserNotFound},
 		{"new password", "k.mueller", "second password", nil},
 	}

@@ -9,6 +9,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/bson"
 
+	"vorgang/core/fault"
 	"vorgang/core/store"
 )
 
@@ -277,5 +278,5 @@ func (s *Service) change(ctx context.Context, id string, next func(failureDoc) f
 		}
 		return nil
 	}
-	return fmt.Errorf("auth: login counter %s: %w: gave up after %d attempts", id, ErrConflict, maxCASAttempts)
+	return fmt.Errorf("auth: login counter %s: %w: gave up after %d attempts", id, fault.Conflict, maxCASAttempts)
 }

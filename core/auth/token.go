@@ -11,6 +11,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/bson"
 
+	"vorgang/core/fault"
 	"vorgang/core/store"
 )
 
@@ -240,7 +241,7 @@ func (s *Service) addToIndex(ctx context.Context, user, id string) error {
 		}
 		return nil
 	}
-	return fmt.Errorf("auth: index token of %s: %w: gave up after %d attempts", user, ErrConflict, maxCASAttempts)
+	return fmt.Errorf("auth: index token of %s: %w: gave up after %d attempts", user, fault.Conflict, maxCASAttempts)
 }
 
 // removeFromIndex removes id from the user's token index.
@@ -263,5 +264,5 @@ func (s *Service) removeFromIndex(ctx context.Context, user, id string) error {
 		}
 		return nil
 	}
-	return fmt.Errorf("auth: unindex token of %s: %w: gave up after %d attempts", user, ErrConflict, maxCASAttempts)
+	return fmt.Errorf("auth: unindex token of %s: %w: gave up after %d attempts", user, fault.Conflict, maxCASAttempts)
 }

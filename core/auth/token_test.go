@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"vorgang/core/auth"
+	"vorgang/core/fault"
 )
 
 func TestTokens(t *testing.T) {
@@ -64,9 +65,9 @@ func TestTokens(t *testing.T) {
 			wantErr           error
 			codes             []string
 		}{
-			{"no name", "monitoring", " ", time.Time{}, auth.ErrInvalid, []string{"name:required"}},
-			{"name too long", "monitoring", strings.Repeat("x", 101), time.Time{}, auth.ErrInvalid, []string{"name:too_long"}},
-			{"expired already", "monitoring", "late", e.clock.Now().Add(-time.Minute), auth.ErrInvalid, []string{"expires:in_past"}},
+			{"no name", "monitoring", " ", time.Time{}, fault.Invalid, []string{"name:required"}},
+			{"name too long", "monitoring", strings.Repeat("x", 101), time.Time{}, fault.Invalid, []string{"name:too_long"}},
+			{"expired already", "monitoring", "late", e.clock.Now().Add(-time.Minute), fault.Invalid, []string{"expires:in_past"}},
 			{"unknown user", "ghost", "x", time.Time{}, auth.ErrUserNotFound, nil},
 		}
 		for _, c := range cases {

@@ -8,6 +8,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/bson"
 
+	"vorgang/core/fault"
 	"vorgang/core/store"
 )
 
@@ -56,7 +57,7 @@ type NewUser struct {
 }
 
 // CreateUser stores a new user with version 1. It returns an error wrapping
-// ErrInvalid for bad input (every bad field listed) and ErrUserExists if the
+// fault.Invalid for bad input (every bad field listed) and ErrUserExists if the
 // name is taken. Roles and teams must exist in the current catalog (if
 // any); the manager must be an existing user.
 func (s *Service) CreateUser(ctx context.Context, nu NewUser) (*User, error) {
@@ -190,14 +191,14 @@ type UserChange struct {
 // UpdateUser applies ch to the user if the stored user still has version
 // (the one the caller read and showed), as one compare-and-set: if someone
 // changed the user meanwhile it changes nothing and returns an error
-// wrapping ErrConflict. It returns the updated user.
+// wrapping fault.Conflict. It returns the updated user.
 func (s *Service) UpdateUser(ctx context.Context, name string, version int64, ch UserChange) (*User, error) {
 	u, err := s.User(ctx, name)
 	if err != nil {
 		return nil, err
 	}
 	if u.Version != version {
-		return nil, fmt.Errorf("auth: update user %s: %w: stored version %d, expected %d", u.Name, ErrConflict, u.Version, version)
+		return nil, fmt.Errorf("auth: update user %s: %w: stored version %d, expected %d", u.Name, fault.Conflict, u.Version, version)
 	}
 	before := groupsOf(u)
 	set := bson.M{}
@@ -311,7 +312,7 @@ func (s *Service) modifyUser(ctx context.Context, what, name string, set func(*U
 		}
 		return nil
 	}
-	return fmt.Errorf("auth: %s of %s: %w: gave up after %d attempts", what, name, ErrConflict, maxCASAttempts)
+	return fmt.Errorf("auth: %s of %s: %w: gave up after %d attempts", what, name, fault.Conflict, maxCASAttempts)
 }
 
 func (s *Service) userWriteError(what, name string, err error) error {

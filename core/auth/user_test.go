@@ -7,11 +7,12 @@ import (
 	"testing"
 
 	"vorgang/core/auth"
+	"vorgang/core/fault"
 )
 
 // fieldCodes returns "field:code" for every field error in err.
 func fieldCodes(err error) []string {
-	var ve *auth.ValidationError
+	var ve *fault.Error
 	if !errors.As(err, &ve) {
 		return nil
 	}
@@ -32,7 +33,7 @@ func TestCreateUser(t *testing.T) {
 		name    string
 		in      auth.NewUser
 		wantErr error
-		codes   []string // field:code, for ErrInvalid
+		codes   []string // field:code, for fault.Invalid
 		check   func(t *testing.T, u *auth.User)
 	}{
 		{name: "full record", in: auth.NewUser{Name: "k.mueller", DisplayName: "Katrin Müller", Email: "k.mueller@example.org",
@@ -59,26 +60,26 @@ func TestCreateUser(t *testing.T) {
 			}},
 		{name: "built-in admin role needs no definition", in: auth.NewUser{Name: "root", Roles: []string{"admin"}}},
 		{name: "duplicate", in: auth.NewUser{Name: "Taken"}, wantErr: auth.ErrUserExists},
-		{name: "empty name", in: auth.NewUser{Name: " "}, wantErr: auth.ErrInvalid, codes: []string{"name:required"}},
-		{name: "name with umlaut", in: auth.NewUser{Name: "müller"}, wantErr: auth.ErrInvalid, codes: []string{"name:invalid_format"}},
-		{name: "name with slash", in: auth.NewUser{Name: "a/b"}, wantErr: auth.ErrInvalid, codes: []string{"name:invalid_format"}},
-		{name: "name starting with a dot", in: auth.NewUser{Name: ".hidden"}, wantErr: auth.ErrInvalid, codes: []string{"name:invalid_format"}},
+		{name: "empty name", in: auth.NewUser{Name: " "}, wantErr: fault.Invalid, codes: []string{"name:required"}},
+		{name: "name with umlaut", in: auth.NewUser{Name: "müller"}, wantErr: fault.Invalid, codes: []string{"name:invalid_format"}},
+		{name: "name with slash", in: auth.NewUser{Name: "a/b"}, wantErr: fault.Invalid, codes: []string{"name:invalid_format"}},
+		{name: "name starting with a dot", in: auth.NewUser{Name: ".hidden"}, wantErr: fault.Invalid, codes: []string{"name:invalid_format"}},
 		{name: "name too long", in: auth.NewUser{Name: "a234567890123456789012345678901234567890123456789012345678901234x"},
-			wantErr: auth.ErrInvalid, codes: []string{"name:too_long"}},
+			wantErr: fault.Invalid, codes: []string{"name:too_long"}},
 		{name: "every problem at once", in: auth.NewUser{Name: "ok-name", DisplayName: "bad\x07", Email: "Katrin <k@example.org>",
 			Roles: []string{"nope", "Bad Role"}, Teams: []string{"ghosts"}, Manager: "nobody", Password: "short"},
-			wantErr: auth.ErrInvalid, codes: []string{"display_name:invalid_format", "email:invalid_format",
+			wantErr: fault.Invalid, codes: []string{"display_name:invalid_format", "email:invalid_format",
 				"roles:invalid_format", "roles:unknown_role", "teams:unknown_team", "manager:unknown_user", "password:too_short"}},
-		{name: "email without domain dot", in: auth.NewUser{Name: "x", Email: "x@localhost"}, wantErr: auth.ErrInvalid, codes: []string{"email:invalid_format"}},
-		{name: "own manager", in: auth.NewUser{Name: "selfish", Manager: "Selfish"}, wantErr: auth.ErrInvalid, codes: []string{"manager:self_reference"}},
+		{name: "email without domain dot", in: auth.NewUser{Name: "x", Email: "x@localhost"}, wantErr: fault.Invalid, codes: []string{"email:invalid_format"}},
+		{name: "own manager", in: auth.NewUser{Name: "selfish", Manager: "Selfish"}, wantErr: fault.Invalid, codes: []string{"manager:self_reference"}},
 		{name: "mails in English", in: auth.NewUser{Name: "emma", Lang: "en"},
 			check: func(t *testing.T, u *auth.User) {
 				if u.Lang != "en" {
 					t.Errorf("lang %q, want en", u.Lang)
 				}
 			}},
-		{name: "a language vorgang does not speak", in: auth.NewUser{Name: "pierre", Lang: "fr"}, wantErr: auth.ErrInvalid, codes: []string{"lang:invalid_format"}},
-		{name: "password equal to name", in: auth.NewUser{Name: "longname1", Password: "LongName1"}, wantErr: auth.ErrInvalid, codes: []string{"password:invalid_format"}},
+		{name: "a language vorgang does not speak", in: auth.NewUser{Name: "pierre", Lang: "fr"}, wantErr: fault.Invalid, codes: []string{"lang:invalid_format"}},
+		{name: "password equal to name", in: auth.NewUser{Name: "longname1", Password: "LongName1"}, wantErr: fault.Invalid, codes: []string{"password:invalid_format"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -142,8 +143,8 @@ func TestUpdateUser(t *testing.T) {
 	t.Run("stale version", func(t *testing.T) {
 		name := "stale"
 		_, err := e.svc.UpdateUser(ctx, u.Name, u.Version, auth.UserChange{DisplayName: &name})
-		if !errors.Is(err, auth.ErrConflict) {
-			t.Errorf("UpdateUser with version 1: %v, want ErrConflict", err)
+		if !errors.Is(err, fault.Conflict) {
+			t.Errorf("UpdateUser with version 1: %v, want fault.Conflict", err)
 		}
 	})
 
@@ -194,7 +195,7 @@ func TestUpdateUser(t *testing.T) {
 			switch {
 			case err == nil:
 				wins++
-			case !errors.Is(err, auth.ErrConflict):
+			case !errors.Is(err, fault.Conflict):
 				t.Errorf("UpdateUser: %v", err)
 			}
 		}

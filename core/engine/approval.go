@@ -8,6 +8,7 @@ import (
 
 	"vorgang/core/auth"
 	"vorgang/core/definition"
+	"vorgang/core/fault"
 	"vorgang/core/store"
 	"vorgang/core/ticket"
 )
@@ -32,7 +33,7 @@ func approvalSteps(a *definition.Approval, data map[string]any) ([]string, error
 	}
 	amount, ok := numberOf(data[a.AmountField.Value])
 	if !ok {
-		return nil, invalid(a.AmountField.Value, "required", "the amount that selects the approvers is missing")
+		return nil, invalid(a.AmountField.Value, "required", "approval_amount_missing")
 	}
 	for _, level := range a.Chain {
 		if level.Below == nil || amount < *level.Below {
@@ -91,7 +92,7 @@ const maxDecideAttempts = 64
 func (e *Engine) Decide(ctx context.Context, actor *auth.Principal, number string, version int64, approve bool, reason, lang string) (*store.Ticket, error) {
 	for attempt := 1; ; attempt++ {
 		t, err := e.decide(ctx, actor, number, version, approve, reason, lang)
-		if version != 0 || !errors.Is(err, ErrConflict) || attempt == maxDecideAttempts {
+		if version != 0 || !errors.Is(err, fault.Conflict) || attempt == maxDecideAttempts {
 			return t, err
 		}
 	}
@@ -103,7 +104,7 @@ func (e *Engine) decide(ctx context.Context, actor *auth.Principal, number strin
 		return nil, err
 	}
 	if version != 0 && version != t.Version {
-		return nil, fmt.Errorf("ticket %s is at version %d, not %d: %w", number, t.Version, version, ErrConflict)
+		return nil, fmt.Errorf("ticket %s is at version %d, not %d: %w", number, t.Version, version, fault.Conflict)
 	}
 	p := e.catalog().Process(t.Process)
 	right := decisionRight(actor, t, p)
@@ -114,7 +115,10 @@ func (e *Engine) decide(ctx context.Context, actor *auth.Principal, number strin
 	step := pend.NextStep()
 	reason = strings.TrimSpace(reason)
 	if reason == "" && (!approve || right.Override) {
-		return nil, invalid("reason", "required", reasonRequired(lang, right.Override))
+		if right.Override {
+			return nil, invalid("reason", "required", "override_reason_required")
+		}
+		return nil, invalid("reason", "required", "comment_required")
 	}
 	now := e.stamp()
 	t.SetDeciders(appendNew(t.Deciders(), actor.User))
@@ -224,16 +228,6 @@ func namedBy(actor *auth.Principal, pend *Pending, role string) bool {
 // decided reports whether user decided a step of one of t's approvals.
 func decided(t *store.Ticket, user string) bool {
 	return user != "" && contains(t.Deciders(), user)
-}
-
-func reasonRequired(lang string, override bool) string {
-	switch {
-	case override && lang == "en":
-		return "Please give the reason for deciding in place of the approvers."
-	case override:
-		return "Bitte begründen Sie, warum Sie anstelle der Genehmigenden entscheiden."
-	}
-	return commentRequired(lang)
 }
 
 func appendNew(list []string, s string) []string {

@@ -10,6 +10,7 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
+	"vorgang/core/fault"
 )
 
 const procurementDesk = `apiVersion: vorgang/v1
@@ -95,11 +96,11 @@ func TestApprovalChainByAmount(t *testing.T) {
 			}
 			// Out of order, and by the requester herself: refused.
 			if len(tt.approvers) > 1 {
-				if _, err := f.eng.Decide(ctx, tt.approvers[1], tk.Number, 0, true, "", "de"); !errors.Is(err, engine.ErrForbidden) {
+				if _, err := f.eng.Decide(ctx, tt.approvers[1], tk.Number, 0, true, "", "de"); !errors.Is(err, fault.Forbidden) {
 					t.Fatalf("second level approved first: %v", err)
 				}
 			}
-			if _, err := f.eng.Decide(ctx, dora, tk.Number, 0, true, "", "de"); !errors.Is(err, engine.ErrNotFound) && !errors.Is(err, engine.ErrForbidden) {
+			if _, err := f.eng.Decide(ctx, dora, tk.Number, 0, true, "", "de"); !errors.Is(err, fault.NotFound) && !errors.Is(err, fault.Forbidden) {
 				t.Fatalf("requester approved her own request: %v", err)
 			}
 			for i, a := range tt.approvers {
@@ -129,7 +130,7 @@ func TestApprovalRejectionAndWithdrawal(t *testing.T) {
 	if _, err := f.eng.Transition(ctx, dora, tk.Number, engine.TransitionRequest{Transition: "genehmigen"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.eng.Decide(ctx, lead, tk.Number, 0, false, "", "de"); !errors.Is(err, engine.ErrInvalid) {
+	if _, err := f.eng.Decide(ctx, lead, tk.Number, 0, false, "", "de"); !errors.Is(err, fault.Invalid) {
 		t.Fatalf("rejection without a reason: %v", err)
 	}
 	tk, err := f.eng.Decide(ctx, lead, tk.Number, 0, false, "Im Rahmenvertrag enthalten", "de")
@@ -139,7 +140,7 @@ func TestApprovalRejectionAndWithdrawal(t *testing.T) {
 
 	other, _ := f.eng.Create(ctx, dora, engine.CreateRequest{Process: "beschaffung", Data: map[string]any{"gegenstand": "Stühle", "betrag": 700}})
 	f.eng.Transition(ctx, dora, other.Number, engine.TransitionRequest{Transition: "genehmigen"})
-	if _, err := f.eng.Transition(ctx, dora, other.Number, engine.TransitionRequest{Transition: "genehmigen"}); !errors.Is(err, engine.ErrNotAllowedNow) {
+	if _, err := f.eng.Transition(ctx, dora, other.Number, engine.TransitionRequest{Transition: "genehmigen"}); !errors.Is(err, fault.NotAllowedNow) {
 		t.Fatalf("second request while one is pending: %v", err)
 	}
 	other, err = f.eng.Transition(ctx, dora, other.Number, engine.TransitionRequest{Transition: "zurueckziehen"})
@@ -198,7 +199,7 @@ func TestApprovalByManager(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.eng.Ticket(ctx, hans, tk.Number); !errors.Is(err, engine.ErrNotFound) {
+	if _, err := f.eng.Ticket(ctx, hans, tk.Number); !errors.Is(err, fault.NotFound) {
 		t.Fatalf("the manager sees the ticket before an approval is asked: %v", err)
 	}
 	tk, err = f.eng.Transition(ctx, dora, tk.Number, engine.TransitionRequest{Transition: "genehmigen"})
@@ -208,7 +209,7 @@ func TestApprovalByManager(t *testing.T) {
 	if p := engine.PendingApproval(tk); p == nil || p.Manager != "hans" {
 		t.Fatalf("pending approval = %+v, want one waiting for hans", p)
 	}
-	if _, err := f.eng.Decide(ctx, lena, tk.Number, 0, true, "", "de"); !errors.Is(err, engine.ErrNotFound) && !errors.Is(err, engine.ErrForbidden) {
+	if _, err := f.eng.Decide(ctx, lena, tk.Number, 0, true, "", "de"); !errors.Is(err, fault.NotFound) && !errors.Is(err, fault.Forbidden) {
 		t.Fatalf("someone else with a role named manager approved: %v", err)
 	}
 	if _, err := f.eng.Ticket(ctx, hans, tk.Number); err != nil {
@@ -229,7 +230,7 @@ func TestApprovalByManager(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = f.eng.Transition(ctx, emil, tk.Number, engine.TransitionRequest{Transition: "genehmigen"})
-	if !errors.Is(err, engine.ErrNotAllowedNow) || !strings.Contains(err.Error(), "manager of emil") {
+	if !errors.Is(err, fault.NotAllowedNow) || !strings.Contains(err.Error(), "manager of emil") {
 		t.Errorf("approval without a manager: %v", err)
 	}
 }

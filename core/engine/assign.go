@@ -17,16 +17,16 @@ import (
 // process names for one of its transitions. Anyone else would gain sight of
 // the ticket's data by being assigned. actor is who assigns; assigning
 // oneself needs no lookup. It returns the user's name as stored (names are
-// kept in lower case), or a *ValidationError on the field "user" (code
+// kept in lower case), or a fault.Invalid error on the field "user" (code
 // unknown_user or not_assignable), or the lookup's error.
-func (e *Engine) checkAssignee(ctx context.Context, actor *auth.Principal, t *store.Ticket, user, lang string) (string, error) {
+func (e *Engine) checkAssignee(ctx context.Context, actor *auth.Principal, t *store.Ticket, user string) (string, error) {
 	if user == "" {
 		return "", nil
 	}
 	cat := e.catalog()
 	who := actor
 	if actor == nil || user != actor.User {
-		unknown := invalid("user", "unknown_user", assigneeMessage(lang, "unknown_user", user, t.Team))
+		unknown := invalid("user", "unknown_user", "unknown_user", "user", user)
 		if e.users == nil {
 			return "", unknown
 		}
@@ -42,7 +42,7 @@ func (e *Engine) checkAssignee(ctx context.Context, actor *auth.Principal, t *st
 		who = auth.PrincipalOf(u, cat)
 	}
 	if !mayWorkOn(who, t, cat.Process(t.Process)) {
-		return "", invalid("user", "not_assignable", assigneeMessage(lang, "not_assignable", who.User, t.Team))
+		return "", invalid("user", "not_assignable", "not_assignable", "user", who.User, "team", t.Team)
 	}
 	return who.User, nil
 }
@@ -64,16 +64,4 @@ func mayWorkOn(p *auth.Principal, t *store.Ticket, proc *definition.Process) boo
 		}
 	}
 	return false
-}
-
-func assigneeMessage(lang, code, user, team string) string {
-	switch {
-	case code == "unknown_user" && lang == "en":
-		return fmt.Sprintf("There is no user %q.", user)
-	case code == "unknown_user":
-		return fmt.Sprintf("Es gibt keinen Benutzer „%s“.", user)
-	case lang == "en":
-		return fmt.Sprintf("%s may not work on tickets of the team %s.", user, team)
-	}
-	return fmt.Sprintf("%s darf keine Vorgänge des Teams %s bearbeiten.", user, team)
 }

@@ -10,6 +10,7 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
+	"vorgang/core/fault"
 	"vorgang/core/internal/testkit"
 	"vorgang/core/store"
 )
@@ -120,10 +121,10 @@ func TestAssignOnlyToWhoMayWork(t *testing.T) {
 
 func checkAssignment(t *testing.T, err error, got *store.Ticket, want string) {
 	t.Helper()
-	var verr *engine.ValidationError
+	var verr *fault.Error
 	switch {
 	case want == "unknown_user" || want == "not_assignable":
-		if !errors.As(err, &verr) || verr.Fields[0].Field != "user" || verr.Fields[0].Code != want {
+		if !errors.As(err, &verr) || len(verr.Fields) == 0 || verr.Fields[0].Field != "user" || verr.Fields[0].Code != want {
 			t.Fatalf("err = %v, want a field error %s on user", err, want)
 		}
 	case err != nil:

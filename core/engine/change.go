@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"vorgang/core/fault"
 	"vorgang/core/store"
 )
 
@@ -14,7 +15,7 @@ const maxChangeAttempts = 64
 
 // change commits the history entry that entryFor makes for the ticket as
 // load reads it (entryFor may return nil: nothing to do). A caller that
-// names a version (not 0) gets ErrConflict when the ticket is at another
+// names a version (not 0) gets fault.Conflict when the ticket is at another
 // version or another change wins the race for the next one: it saw a state
 // that no longer holds. A change without a version (a comment, a reply)
 // does not depend on what others did meanwhile, so a lost race is tried
@@ -35,7 +36,7 @@ func (e *Engine) change(ctx context.Context, version int64, load func() (*store.
 			return nil, err
 		}
 		if version != 0 && version != t.Version {
-			return nil, fmt.Errorf("ticket %s is at version %d, not %d: %w", t.Number, t.Version, version, ErrConflict)
+			return nil, fmt.Errorf("ticket %s is at version %d, not %d: %w", t.Number, t.Version, version, fault.Conflict)
 		}
 		entry, err := entryFor(t)
 		if err != nil || entry == nil {
@@ -47,7 +48,7 @@ func (e *Engine) change(ctx context.Context, version int64, load func() (*store.
 		if err == nil {
 			return t, nil
 		}
-		if version != 0 || !errors.Is(err, ErrConflict) || attempt == maxChangeAttempts {
+		if version != 0 || !errors.Is(err, fault.Conflict) || attempt == maxChangeAttempts {
 			return nil, err
 		}
 		if ctx.Err() != nil {

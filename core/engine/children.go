@@ -10,6 +10,7 @@ import (
 
 	"vorgang/core/auth"
 	"vorgang/core/definition"
+	"vorgang/core/fault"
 	"vorgang/core/store"
 	"vorgang/core/ticket"
 )
@@ -166,8 +167,7 @@ func (e *Engine) createChild(ctx context.Context, item *store.OutboxItem, parent
 // by trying again: the parent's history says so (internal) and the item is
 // done. Anything else is returned to be retried.
 func (e *Engine) childFailed(ctx context.Context, parent *store.Ticket, item *store.OutboxItem, process string, cause error) error {
-	var verr *ValidationError
-	if !errors.As(cause, &verr) && !errors.Is(cause, ErrNotFound) && !errors.Is(cause, ErrScript) {
+	if fault.FieldsOf(cause) == nil && !errors.Is(cause, fault.NotFound) && !errors.Is(cause, ErrScript) {
 		return fmt.Errorf("child %s of %s: %w", process, parent.Number, cause)
 	}
 	e.log.ErrorContext(ctx, "child ticket not created", "parent", parent.Number, "process", process, "error", cause)

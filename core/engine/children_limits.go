@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"vorgang/core/definition"
+	"vorgang/core/fault"
 	"vorgang/core/script"
 	"vorgang/core/store"
 )
@@ -20,7 +21,7 @@ import (
 // another and the tickets would never end.
 //
 // A child a hook asked for is refused as the hook's failure
-// (*script.Error), one of a transition's actions with ErrNotAllowedNow.
+// (*script.Error), one of a transition's actions with fault.NotAllowedNow.
 func (e *Engine) checkChildren(ctx context.Context, cat *definition.Catalog, t *store.Ticket, effects []effect, creating bool) error {
 	var children []effect
 	for _, ef := range effects {
@@ -89,7 +90,7 @@ func childRefused(c effect, reason string) error {
 	if c.script != "" {
 		return &script.Error{Script: c.script, Hook: c.hook, Message: "ticket.create_child: " + reason}
 	}
-	return fmt.Errorf("create_child %s: %s: %w", c.target, reason, ErrNotAllowedNow)
+	return fmt.Errorf("create_child %s: %s: %w", c.target, reason, fault.NotAllowedNow)
 }
 
 // childLimitFailed returns what the caller of a change whose children

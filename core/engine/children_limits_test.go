@@ -12,6 +12,7 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
+	"vorgang/core/fault"
 	"vorgang/core/internal/testkit"
 	"vorgang/core/store"
 )
@@ -200,8 +201,8 @@ func TestChildDepthIsLimited(t *testing.T) {
 			number = tk.Children[0]
 		}
 		_, err := f.eng.Transition(t.Context(), staffer, number, engine.TransitionRequest{Transition: "ableger"})
-		if !errors.Is(err, engine.ErrNotAllowedNow) {
-			t.Fatalf("a child at depth 4: %v, want %v", err, engine.ErrNotAllowedNow)
+		if !errors.Is(err, fault.NotAllowedNow) {
+			t.Fatalf("a child at depth 4: %v, want %v", err, fault.NotAllowedNow)
 		}
 	})
 }
@@ -272,7 +273,7 @@ func TestDiscardEffectsOfAVersion(t *testing.T) {
 	if n, err := engine.DiscardEffects(t.Context(), f.store, "00000000", clock); n != 0 || err != nil {
 		t.Fatalf("discard of another version: %d, %v", n, err)
 	}
-	if _, err := engine.DiscardEffects(t.Context(), f.store, "abc", clock); !errors.Is(err, engine.ErrInvalid) {
+	if _, err := engine.DiscardEffects(t.Context(), f.store, "abc", clock); !errors.Is(err, fault.Malformed) {
 		t.Fatalf("discard with a short hash: %v", err)
 	}
 	cat, _ := testkit.Loader(t).Compile(levelDesk(""))

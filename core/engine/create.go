@@ -8,6 +8,7 @@ import (
 
 	"vorgang/core/auth"
 	"vorgang/core/definition"
+	"vorgang/core/fault"
 	"vorgang/core/store"
 	"vorgang/core/ticket"
 )
@@ -64,10 +65,10 @@ func (e *Engine) prepare(actor *auth.Principal, req CreateRequest) (*store.Ticke
 	cat := e.catalog()
 	p := cat.Process(req.Process)
 	if p == nil {
-		return nil, nil, fmt.Errorf("process %q: %w", req.Process, ErrNotFound)
+		return nil, nil, fmt.Errorf("process %q: %w", req.Process, fault.NotFound)
 	}
 	if !MayOpen(actor, p) {
-		return nil, nil, fmt.Errorf("open a %s ticket: %w", p.ID.Value, ErrForbidden)
+		return nil, nil, fmt.Errorf("open a %s ticket: %w", p.ID.Value, fault.Forbidden)
 	}
 	return e.build(actor, cat, p, req, nil)
 }
@@ -82,7 +83,7 @@ func (e *Engine) build(actor *auth.Principal, cat *definition.Catalog, p *defini
 	}
 	data, ferrs := f.Validate(req.Data, req.Lang)
 	if len(ferrs) > 0 {
-		return nil, nil, &ValidationError{Fields: ferrs}
+		return nil, nil, fault.Fields(ferrs...)
 	}
 	for k, v := range set {
 		data[k] = v
@@ -236,14 +237,14 @@ func initialPriority(p *definition.Process, data map[string]any) string {
 func (e *Engine) Ticket(ctx context.Context, actor *auth.Principal, number string) (*store.Ticket, error) {
 	t, err := e.store.Ticket(ctx, number)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, fmt.Errorf("ticket %s: %w", number, ErrNotFound)
+		return nil, fmt.Errorf("ticket %s: %w", number, fault.NotFound)
 	}
 	if err != nil {
 		return nil, err
 	}
 	if !maySee(actor, t) {
 		// Not 403: whether a ticket exists is not for everyone to learn.
-		return nil, fmt.Errorf("ticket %s: %w", number, ErrNotFound)
+		return nil, fmt.Errorf("ticket %s: %w", number, fault.NotFound)
 	}
 	return t, nil
 }

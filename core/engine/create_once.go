@@ -15,6 +15,7 @@ import (
 
 	"vorgang/core/auth"
 	"vorgang/core/definition"
+	"vorgang/core/fault"
 	"vorgang/core/store"
 )
 
@@ -65,11 +66,11 @@ func (a *attempts) end(owner string) { a.running.Delete(owner) }
 // a UUID or a random token.
 func CheckIdempotencyKey(key string) error {
 	if key == "" || len(key) > MaxIdempotencyKey {
-		return fmt.Errorf("idempotency key: %d characters, want 1 to %d: %w", len(key), MaxIdempotencyKey, ErrInvalid)
+		return fmt.Errorf("idempotency key: %d characters, want 1 to %d: %w", len(key), MaxIdempotencyKey, fault.Malformed)
 	}
 	for i := 0; i < len(key); i++ {
 		if key[i] < 0x21 || key[i] > 0x7e {
-			return fmt.Errorf("idempotency key: byte %d is not printable ASCII: %w", i, ErrInvalid)
+			return fmt.Errorf("idempotency key: byte %d is not printable ASCII: %w", i, fault.Malformed)
 		}
 	}
 	return nil
@@ -128,7 +129,7 @@ func withoutFiles(fields []definition.Field, data map[string]any) map[string]any
 // createOnce creates t under an idempotency key: the first request creates
 // the ticket, a retry of the same request gets the same ticket (an
 // anonymous caller only its number and tracking token), a retry while the
-// first is still running gets ErrInProgress, and another request under the
+// first is still running gets fault.InProgress, and another request under the
 // key gets ErrKeyReused. request is the request's hash ("" for the
 // workflow's own creates, whose keys are unique per change).
 func (e *Engine) createOnce(ctx context.Context, actor *auth.Principal, key, request string, t *store.Ticket, entry *store.HistoryEntry) (*store.Ticket, error) {
@@ -138,14 +139,14 @@ func (e *Engine) createOnce(ctx context.Context, actor *auth.Principal, key, req
 	if actor == nil && len(key) < MinAnonymousKey {
 		// All anonymous callers share one key space: a short key could be
 		// guessed.
-		return nil, invalid("idempotency_key", "too_short", fmt.Sprintf("an anonymous request's idempotency key has at least %d characters", MinAnonymousKey))
+		return nil, invalid("idempotency_key", "too_short", "anonymous_key_too_short", "min", MinAnonymousKey)
 	}
 	return e.createClaimed(ctx, actor, "create/"+actorName(actor)+"/"+key, request, t, entry)
 }
 
 // createClaimed creates t under the claim id in create_requests: the first
 // request creates the ticket, a retry gets the same ticket, a retry while
-// the first is still running gets ErrInProgress, and another request (a
+// the first is still running gets fault.InProgress, and another request (a
 // different request hash, when both have one) gets ErrKeyReused.
 func (e *Engine) createClaimed(ctx context.Context, actor *auth.Principal, id, request string, t *store.Ticket, entry *store.HistoryEntry) (*store.Ticket, error) {
 	for attempt := 0; attempt < 3; attempt++ {
@@ -179,7 +180,7 @@ func (e *Engine) createClaimed(ctx context.Context, actor *auth.Principal, id, r
 			}
 		}
 		if !e.claimAbandoned(&cur) {
-			return nil, fmt.Errorf("create %q: %w", id, ErrInProgress)
+			return nil, fmt.Errorf("create %q: %w", id, fault.InProgress)
 		}
 		// The first attempt failed or its process is gone: take its claim
 		// over.
@@ -197,7 +198,7 @@ func (e *Engine) createClaimed(ctx context.Context, actor *auth.Principal, id, r
 		e.log.InfoContext(ctx, "finishing a create that was cut off", "key", id, "ticket", cur.Number)
 		return e.finishCreate(ctx, &cur, t, entry)
 	}
-	return nil, fmt.Errorf("create %q: %w", id, ErrInProgress)
+	return nil, fmt.Errorf("create %q: %w", id, fault.InProgress)
 }
 
 // replayed is what a retried create answers: the ticket, or for an

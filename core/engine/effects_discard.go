@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"vorgang/core/fault"
 	"vorgang/core/store"
 	"vorgang/core/ticket"
 )
@@ -27,7 +28,7 @@ type OutboxStore interface {
 // longer ask for.
 func DiscardEffects(ctx context.Context, st OutboxStore, version string, now time.Time) (int, error) {
 	if len(version) < 8 {
-		return 0, fmt.Errorf("definition version %q: give at least 8 characters of the hash: %w", version, ErrInvalid)
+		return 0, fmt.Errorf("definition version %q: give at least 8 characters of the hash: %w", version, fault.Malformed)
 	}
 	discarded := 0
 	for _, state := range []string{store.OutboxPending, store.OutboxClaimed} {

@@ -1,7 +1,10 @@
 // Package engine runs tickets through the workflows the definitions
 // describe: create a ticket from a process's form, move it by permitted
 // transitions, comment, and record every change in a tamper-evident
-// history. It knows nothing of HTTP; core/web translates its errors.
+// history. It knows nothing of HTTP: its errors are of the kinds of
+// core/fault (refusals carry a reason code and parameters, field problems
+// a code and the id of the sentence that explains them), and core/web
+// turns them into statuses and words.
 package engine
 
 import (

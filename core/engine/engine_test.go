@@ -11,6 +11,7 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
+	"vorgang/core/fault"
 	"vorgang/core/internal/testkit"
 	"vorgang/core/store"
 )
@@ -74,9 +75,9 @@ func TestCreate(t *testing.T) {
 	}{
 		{"priority from the matrix", anna, engine.CreateRequest{Process: "it-incident", Data: incident("many", "high")}, nil, "INC-2026-000001", "critical"},
 		{"next number", anna, engine.CreateRequest{Process: "it-incident", Data: incident("single", "low")}, nil, "INC-2026-000002", "low"},
-		{"invalid data", anna, engine.CreateRequest{Process: "it-incident", Data: map[string]any{"summary": "kurz"}}, engine.ErrInvalid, "", ""},
-		{"citizen may not open a staff process", nil, engine.CreateRequest{Process: "it-incident", Data: incident("single", "low")}, engine.ErrForbidden, "", ""},
-		{"unknown process", anna, engine.CreateRequest{Process: "it-incidnet", Data: incident("single", "low")}, engine.ErrNotFound, "", ""},
+		{"invalid data", anna, engine.CreateRequest{Process: "it-incident", Data: map[string]any{"summary": "kurz"}}, fault.Invalid, "", ""},
+		{"citizen may not open a staff process", nil, engine.CreateRequest{Process: "it-incident", Data: incident("single", "low")}, fault.Forbidden, "", ""},
+		{"unknown process", anna, engine.CreateRequest{Process: "it-incidnet", Data: incident("single", "low")}, fault.NotFound, "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -92,7 +93,7 @@ func TestCreate(t *testing.T) {
 			}
 		})
 	}
-	var verr *engine.ValidationError
+	var verr *fault.Error
 	_, err := f.eng.Create(ctx, anna, engine.CreateRequest{Process: "it-incident", Data: map[string]any{"summary": "kurz"}, Lang: "en"})
 	if !errors.As(err, &verr) || len(verr.Fields) < 3 {
 		t.Fatalf("validation error = %v", err)
@@ -136,15 +137,15 @@ func TestTransitions(t *testing.T) {
 		wantErr error
 		state   string
 	}{
-		{"requester may not start", anna, engine.TransitionRequest{Transition: "start"}, engine.ErrForbidden, "new"},
-		{"unknown transition", ben, engine.TransitionRequest{Transition: "explode"}, engine.ErrNotFound, "new"},
-		{"not from this state", ben, engine.TransitionRequest{Transition: "close"}, engine.ErrNotAllowedNow, "new"},
-		{"stale version", ben, engine.TransitionRequest{Transition: "start", Version: 7}, engine.ErrConflict, "new"},
+		{"requester may not start", anna, engine.TransitionRequest{Transition: "start"}, fault.Forbidden, "new"},
+		{"unknown transition", ben, engine.TransitionRequest{Transition: "explode"}, fault.NotFound, "new"},
+		{"not from this state", ben, engine.TransitionRequest{Transition: "close"}, fault.NotAllowedNow, "new"},
+		{"stale version", ben, engine.TransitionRequest{Transition: "start", Version: 7}, fault.Conflict, "new"},
 		{"agent starts", ben, engine.TransitionRequest{Transition: "start", Version: 1}, nil, "in_progress"},
-		{"escalate needs a comment", ben, engine.TransitionRequest{Transition: "escalate"}, engine.ErrInvalid, "in_progress"},
+		{"escalate needs a comment", ben, engine.TransitionRequest{Transition: "escalate"}, fault.Invalid, "in_progress"},
 		{"escalate", ben, engine.TransitionRequest{Transition: "escalate", Comment: "Treiberproblem, bitte 2nd Level"}, nil, "second_level"},
-		{"first level no longer sees it", ben, engine.TransitionRequest{Transition: "resolve"}, engine.ErrNotFound, "second_level"},
-		{"resolve needs its form", carla, engine.TransitionRequest{Transition: "resolve", Data: map[string]any{}}, engine.ErrInvalid, "second_level"},
+		{"first level no longer sees it", ben, engine.TransitionRequest{Transition: "resolve"}, fault.NotFound, "second_level"},
+		{"resolve needs its form", carla, engine.TransitionRequest{Transition: "resolve", Data: map[string]any{}}, fault.Invalid, "second_level"},
 		{"specialist resolves", carla, engine.TransitionRequest{Transition: "resolve", Data: map[string]any{"solution": "Druckertreiber neu installiert", "cause": "software"}}, nil, "resolved"},
 		{"requester closes", anna, engine.TransitionRequest{Transition: "close"}, nil, "closed"},
 	}
@@ -202,7 +203,7 @@ func TestConcurrentTransitionsOneWinner(t *testing.T) {
 				switch {
 				case err == nil:
 					wins++
-				case errors.Is(err, engine.ErrConflict), errors.Is(err, engine.ErrNotAllowedNow):
+				case errors.Is(err, fault.Conflict), errors.Is(err, fault.NotAllowedNow):
 					conflicts++
 				default:
 					t.Errorf("unexpected error: %v", err)
@@ -231,7 +232,7 @@ func TestInternalCommentsAndTamperEvidence(t *testing.T) {
 	if _, err := f.eng.Comment(ctx, ben, tk.Number, 0, "Wir kümmern uns darum.", false, "de"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.eng.Comment(ctx, anna, tk.Number, 0, "intern?", true, "de"); !errors.Is(err, engine.ErrForbidden) {
+	if _, err := f.eng.Comment(ctx, anna, tk.Number, 0, "intern?", true, "de"); !errors.Is(err, fault.Forbidden) {
 		t.Fatalf("requester wrote an internal comment: %v", err)
 	}
 	_, forRequester, _ := f.eng.History(ctx, anna, tk.Number)
@@ -258,7 +259,7 @@ func TestInternalCommentsAndTamperEvidence(t *testing.T) {
 
 // A create cut off by a crash after its number was noted is finished by
 // the retry: same number, one ticket, no gap. A create still running
-// makes the retry wait (ErrInProgress).
+// makes the retry wait (fault.InProgress).
 func TestIdempotentCreateAfterCrash(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
@@ -288,8 +289,8 @@ func TestIdempotentCreateAfterCrash(t *testing.T) {
 	if err := f.store.Insert(ctx, "create_requests", running); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.eng.Create(ctx, anna, engine.CreateRequest{Process: "it-incident", Data: incident("single", "low"), IdempotencyKey: "k-running"}); !errors.Is(err, engine.ErrInProgress) {
-		t.Fatalf("retry of a running create: %v, want ErrInProgress", err)
+	if _, err := f.eng.Create(ctx, anna, engine.CreateRequest{Process: "it-incident", Data: incident("single", "low"), IdempotencyKey: "k-running"}); !errors.Is(err, fault.InProgress) {
+		t.Fatalf("retry of a running create: %v, want fault.InProgress", err)
 	}
 }
 
@@ -306,7 +307,7 @@ func TestIdempotentCreateConcurrent(t *testing.T) {
 			defer wg.Done()
 			for try := 0; try < 50; try++ {
 				tk, err := f.eng.Create(ctx, anna, engine.CreateRequest{Process: "it-incident", Data: incident("single", "low"), IdempotencyKey: "same"})
-				if errors.Is(err, engine.ErrInProgress) {
+				if errors.Is(err, fault.InProgress) {
 					time.Sleep(20 * time.Millisecond)
 					continue
 				}

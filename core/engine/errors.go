@@ -1,49 +1,34 @@
 package engine
 
 import (
-	"errors"
-	"fmt"
-
-	"vorgang/core/form"
+	"vorgang/core/fault"
 )
 
-// Errors the engine returns; callers test them with errors.Is and map them
-// to HTTP statuses (404, 403, 409, 422).
+// The engine says what went wrong with the kinds of package fault
+// (fault.NotFound, fault.Forbidden, fault.Conflict, fault.NotAllowedNow,
+// fault.Invalid, fault.Malformed, fault.InProgress), wrapped with context;
+// refusals carry a reason code (refusal.go). The errors below name
+// situations a caller treats on their own; each is also of its kind.
 var (
-	ErrNotFound  = errors.New("not found")
-	ErrForbidden = errors.New("not permitted")
-	// ErrConflict: the ticket changed since the caller read it.
-	ErrConflict = errors.New("the ticket was changed by someone else")
-	// ErrNotAllowedNow: the transition exists but cannot run in the
-	// ticket's current state or its guard does not hold.
-	ErrNotAllowedNow = errors.New("not possible in the ticket's current state")
-	ErrInvalid       = errors.New("invalid input")
-	// ErrInProgress: an identical request (same idempotency key) is still
-	// being processed; retry shortly.
-	ErrInProgress = errors.New("the same request is still being processed")
 	// ErrKeyReused: the idempotency key was used for a different request
 	// (another process, title or data).
-	ErrKeyReused = errors.New("the idempotency key was used for another request")
+	ErrKeyReused = fault.Coded(fault.Invalid, "idempotency_key_reused", "the idempotency key was used for another request")
 	// ErrBusy: the process's scripts could not run because every script
 	// state was busy; nothing was changed, retry shortly.
-	ErrBusy = errors.New("the automation rules are busy")
+	ErrBusy = fault.New(fault.Unavailable, "the automation rules are busy")
 )
 
-// ValidationError lists what is wrong with submitted data, per field.
-type ValidationError struct {
-	Fields []form.FieldError
-}
-
-func (e *ValidationError) Error() string {
-	if len(e.Fields) == 1 {
-		return fmt.Sprintf("invalid input: %s: %s", e.Fields[0].Field, e.Fields[0].Message)
+// invalid is the Invalid error of one field. The engine does not put it
+// into words: text names the sentence that explains it (the web layer
+// holds the sentences) and params, in name, value pairs, fill it.
+func invalid(field, code, text string, params ...any) error {
+	fe := fault.FieldError{Field: field, Code: code, Text: text}
+	if len(params) > 0 {
+		fe.Params = make(map[string]any, len(params)/2)
+		for i := 0; i+1 < len(params); i += 2 {
+			name, _ := params[i].(string)
+			fe.Params[name] = params[i+1]
+		}
 	}
-	return fmt.Sprintf("invalid input in %d fields", len(e.Fields))
-}
-
-// Is makes errors.Is(err, ErrInvalid) true.
-func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
-
-func invalid(field, code, message string) error {
-	return &ValidationError{Fields: []form.FieldError{{Field: field, Code: code, Message: message}}}
+	return fault.Fields(fe)
 }

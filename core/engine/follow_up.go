@@ -7,12 +7,13 @@ import (
 	"slices"
 
 	"vorgang/core/definition"
+	"vorgang/core/fault"
 	"vorgang/core/store"
 )
 
 // ErrAlreadyDone reports that a follow-up of a request was already made:
 // each is made once per request.
-var ErrAlreadyDone = errors.New("already done")
+var ErrAlreadyDone = fault.Coded(fault.Conflict, "already_done", "already done")
 
 // FollowUpOffer is a follow-up process the tracking link of a request
 // offers now, and whether it was made already.
@@ -23,7 +24,7 @@ type FollowUpOffer struct {
 
 // FollowUps returns the follow-ups the request with the tracking token
 // offers in its current state (a survey once it is closed). An unknown
-// token is ErrNotFound, as for Tracked.
+// token is fault.NotFound, as for Tracked.
 func (e *Engine) FollowUps(ctx context.Context, token string) ([]FollowUpOffer, error) {
 	t, err := e.trackedTicket(ctx, token)
 	if err != nil {
@@ -47,8 +48,8 @@ func (e *Engine) FollowUps(ctx context.Context, token string) ([]FollowUpOffer, 
 // token, as its citizen: data is validated against the process's form, and
 // the form's reference field gets the request's number. It is made once
 // per request: a second one is ErrAlreadyDone, two at the same moment make
-// one ticket. A token, process or state that does not fit is ErrNotFound
-// or ErrNotAllowedNow; the errors say nothing about any other request.
+// one ticket. A token, process or state that does not fit is fault.NotFound
+// or fault.NotAllowedNow; the errors say nothing about any other request.
 func (e *Engine) FollowUp(ctx context.Context, token, process string, data map[string]any, lang string) (*store.Ticket, error) {
 	request, err := e.trackedTicket(ctx, token)
 	if err != nil {
@@ -57,10 +58,10 @@ func (e *Engine) FollowUp(ctx context.Context, token, process string, data map[s
 	cat := e.catalog()
 	p := cat.Process(process)
 	if p == nil || p.FollowUp == nil || p.FollowUp.Of.Value != request.Process {
-		return nil, fmt.Errorf("follow-up %q of %s: %w", process, request.Number, ErrNotFound)
+		return nil, fmt.Errorf("follow-up %q of %s: %w", process, request.Number, fault.NotFound)
 	}
 	if !followsUp(p, request) {
-		return nil, fmt.Errorf("follow-up %s of %s in state %s: %w", process, request.Number, request.State, ErrNotAllowedNow)
+		return nil, fmt.Errorf("follow-up %s of %s in state %s: %w", process, request.Number, request.State, fault.NotAllowedNow)
 	}
 	claim := followUpClaim(p, request)
 	done, err := e.followUpDone(ctx, claim)

@@ -7,6 +7,7 @@ import (
 
 	"vorgang/core/auth"
 	"vorgang/core/engine"
+	"vorgang/core/fault"
 	"vorgang/core/store"
 )
 
@@ -45,25 +46,25 @@ func TestFollowUp(t *testing.T) {
 	closed := closedRequest(t, f, true)
 	rating := map[string]any{"rating": "5", "remarks": "Schnell und freundlich."}
 
-	if _, err := f.eng.Create(ctx, nil, engine.CreateRequest{Process: "citizen-survey", Data: map[string]any{"reference": closed.Number, "rating": "1"}}); !errors.Is(err, engine.ErrForbidden) {
-		t.Errorf("opening the survey directly: %v, want ErrForbidden", err)
+	if _, err := f.eng.Create(ctx, nil, engine.CreateRequest{Process: "citizen-survey", Data: map[string]any{"reference": closed.Number, "rating": "1"}}); !errors.Is(err, fault.Forbidden) {
+		t.Errorf("opening the survey directly: %v, want fault.Forbidden", err)
 	}
 	if offers, err := f.eng.FollowUps(ctx, open.Tracking); err != nil || len(offers) != 0 {
 		t.Errorf("offers of an open request: %v, %v; want none", offers, err)
 	}
-	if _, err := f.eng.FollowUp(ctx, open.Tracking, "citizen-survey", rating, "de"); !errors.Is(err, engine.ErrNotAllowedNow) {
-		t.Errorf("survey of an open request: %v, want ErrNotAllowedNow", err)
+	if _, err := f.eng.FollowUp(ctx, open.Tracking, "citizen-survey", rating, "de"); !errors.Is(err, fault.NotAllowedNow) {
+		t.Errorf("survey of an open request: %v, want fault.NotAllowedNow", err)
 	}
 	for _, token := range []string{"AAAAAAAAAAAAAAAAAAAAAAAAAA", closed.Number, ""} {
-		if _, err := f.eng.FollowUp(ctx, token, "citizen-survey", rating, "de"); !errors.Is(err, engine.ErrNotFound) {
-			t.Errorf("survey with token %q: %v, want ErrNotFound", token, err)
+		if _, err := f.eng.FollowUp(ctx, token, "citizen-survey", rating, "de"); !errors.Is(err, fault.NotFound) {
+			t.Errorf("survey with token %q: %v, want fault.NotFound", token, err)
 		}
 	}
-	if _, err := f.eng.FollowUp(ctx, closed.Tracking, "citizen-request", rating, "de"); !errors.Is(err, engine.ErrNotFound) {
-		t.Errorf("a process that is no follow-up: %v, want ErrNotFound", err)
+	if _, err := f.eng.FollowUp(ctx, closed.Tracking, "citizen-request", rating, "de"); !errors.Is(err, fault.NotFound) {
+		t.Errorf("a process that is no follow-up: %v, want fault.NotFound", err)
 	}
-	var verr *engine.ValidationError
-	if _, err := f.eng.FollowUp(ctx, closed.Tracking, "citizen-survey", map[string]any{"rating": "5", "reference": "BA-2026-000042"}, "de"); !errors.As(err, &verr) || verr.Fields[0].Field != "reference" {
+	var verr *fault.Error
+	if _, err := f.eng.FollowUp(ctx, closed.Tracking, "citizen-survey", map[string]any{"rating": "5", "reference": "BA-2026-000042"}, "de"); !errors.As(err, &verr) || len(verr.Fields) == 0 || verr.Fields[0].Field != "reference" {
 		t.Errorf("a survey naming another request: %v, want a validation error of reference", err)
 	}
 
@@ -102,7 +103,7 @@ func TestFollowUpRace(t *testing.T) {
 				mu.Lock()
 				numbers[tk.Number] = true
 				mu.Unlock()
-			case errors.Is(err, engine.ErrAlreadyDone), errors.Is(err, engine.ErrInProgress):
+			case errors.Is(err, engine.ErrAlreadyDone), errors.Is(err, fault.InProgress):
 			default:
 				t.Errorf("FollowUp: %v", err)
 			}

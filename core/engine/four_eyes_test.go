@@ -11,6 +11,7 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
+	"vorgang/core/fault"
 	"vorgang/core/store"
 	"vorgang/core/ticket"
 )
@@ -166,13 +167,13 @@ func TestApprovalStepsAreDecidedOnlyByThoseNamed(t *testing.T) {
 					t.Fatalf("decide: %v", err)
 				}
 			case "reason":
-				var verr *engine.ValidationError
-				if !errors.As(err, &verr) || verr.Fields[0].Field != "reason" || verr.Fields[0].Code != "required" {
+				var verr *fault.Error
+				if !errors.As(err, &verr) || len(verr.Fields) == 0 || verr.Fields[0].Field != "reason" || verr.Fields[0].Code != "required" {
 					t.Fatalf("an override without a reason: %v", err)
 				}
 				return
 			default:
-				wantRefusal(t, err, engine.ErrForbidden, tt.code, nil)
+				wantRefusal(t, err, fault.Forbidden, tt.code, nil)
 				after, _ := f.store.Ticket(ctx, tk.Number)
 				if after.Version != tk.Version {
 					t.Errorf("a refused decision changed the ticket (version %d → %d)", tk.Version, after.Version)
@@ -202,7 +203,7 @@ func TestApprovalStepsAreDecidedOnlyByThoseNamed(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, err := f.eng.Decide(ctx, root, tk.Number, 0, false, "nein", "de")
-		wantRefusal(t, err, engine.ErrForbidden, engine.ReasonRoleRequired, map[string]any{"roles": []string{engine.ManagerRole}})
+		wantRefusal(t, err, fault.Forbidden, engine.ReasonRoleRequired, map[string]any{"roles": []string{engine.ManagerRole}})
 		if right := f.eng.Decision(root, mustTicket(t, f, tk.Number)); right.May {
 			t.Errorf("the page would offer the admin the decision: %+v", right)
 		}
@@ -244,27 +245,27 @@ func TestRefusalReasons(t *testing.T) {
 		params map[string]any
 	}{
 		{"role", func(t *testing.T) error { return run(dora, open(t, dora, full).Number, "pruefen") },
-			engine.ErrForbidden, engine.ReasonRoleRequired, map[string]any{"roles": []string{"sachbearbeitung"}}},
+			fault.Forbidden, engine.ReasonRoleRequired, map[string]any{"roles": []string{"sachbearbeitung"}}},
 		{"state", func(t *testing.T) error { return run(dora, open(t, dora, full).Number, "vorlegen") },
-			engine.ErrNotAllowedNow, engine.ReasonStateMismatch, map[string]any{"state": "neu", "from": []string{"geprueft"}}},
+			fault.NotAllowedNow, engine.ReasonStateMismatch, map[string]any{"state": "neu", "from": []string{"geprueft"}}},
 		{"guard", func(t *testing.T) error {
 			return run(clerk, open(t, dora, map[string]any{"gegenstand": "Beamer", "betrag": 800}).Number, "pruefen")
-		}, engine.ErrNotAllowedNow, engine.ReasonGuardFailed, map[string]any{"field": "kostenstelle"}},
+		}, fault.NotAllowedNow, engine.ReasonGuardFailed, map[string]any{"field": "kostenstelle"}},
 		{"guard, first failing field", func(t *testing.T) error {
 			return run(clerk, open(t, dora, map[string]any{"gegenstand": "Beamer", "betrag": 0}).Number, "pruefen")
-		}, engine.ErrNotAllowedNow, engine.ReasonGuardFailed, map[string]any{"field": "betrag"}},
+		}, fault.NotAllowedNow, engine.ReasonGuardFailed, map[string]any{"field": "betrag"}},
 		{"approval pending", func(t *testing.T) error { return run(dora, submitted(t, f, "antrag", dora).Number, "vorlegen") },
-			engine.ErrNotAllowedNow, engine.ReasonApprovalPending, map[string]any{"step": "teamleitung", "transition": "vorlegen"}},
+			fault.NotAllowedNow, engine.ReasonApprovalPending, map[string]any{"step": "teamleitung", "transition": "vorlegen"}},
 		{"no manager", func(t *testing.T) error { return run(root, open(t, root, full).Number, "chef") },
-			engine.ErrNotAllowedNow, engine.ReasonNoManager, map[string]any{"requester": "root"}},
+			fault.NotAllowedNow, engine.ReasonNoManager, map[string]any{"requester": "root"}},
 		{"no approval pending", func(t *testing.T) error {
 			_, err := f.eng.Decide(ctx, lead1, open(t, dora, full).Number, 0, true, "", "de")
 			return err
-		}, engine.ErrNotAllowedNow, engine.ReasonNoApprovalPending, nil},
+		}, fault.NotAllowedNow, engine.ReasonNoApprovalPending, nil},
 		{"self approval", func(t *testing.T) error {
 			_, err := f.eng.Decide(ctx, dora, submitted(t, f, "antrag", dora).Number, 0, true, "", "de")
 			return err
-		}, engine.ErrForbidden, engine.ReasonSelfApproval, nil},
+		}, fault.Forbidden, engine.ReasonSelfApproval, nil},
 		{"approved an earlier step", func(t *testing.T) error {
 			tk := submitted(t, f, "antrag", dora)
 			if _, err := f.eng.Decide(ctx, lead1, tk.Number, 0, true, "", "de"); err != nil {
@@ -272,7 +273,7 @@ func TestRefusalReasons(t *testing.T) {
 			}
 			_, err := f.eng.Decide(ctx, lead1, tk.Number, 0, true, "", "de")
 			return err
-		}, engine.ErrForbidden, engine.ReasonAlreadyApproved, map[string]any{"step": "teamleitung"}},
+		}, fault.Forbidden, engine.ReasonAlreadyApproved, map[string]any{"step": "teamleitung"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -345,7 +346,7 @@ func TestDeciderKeepsSeeingTheTicket(t *testing.T) {
 			if _, _, err := f.eng.History(ctx, hans, tk.Number); err != nil {
 				t.Fatalf("the manager lost sight of the ticket after deciding: %v", err)
 			}
-			if _, err := f.eng.Ticket(ctx, &auth.Principal{User: "emil"}, tk.Number); !errors.Is(err, engine.ErrNotFound) {
+			if _, err := f.eng.Ticket(ctx, &auth.Principal{User: "emil"}, tk.Number); !errors.Is(err, fault.NotFound) {
 				t.Errorf("someone else sees the ticket: %v", err)
 			}
 		})
@@ -431,7 +432,7 @@ func TestConcurrentApprovalsWithoutVersion(t *testing.T) {
 		switch {
 		case err == nil:
 			won++
-		case !errors.Is(err, engine.ErrConflict):
+		case !errors.Is(err, fault.Conflict):
 			t.Errorf("with a version: %v", err)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 
 	"vorgang/core/auth"
 	"vorgang/core/definition"
+	"vorgang/core/fault"
 	"vorgang/core/form"
 	"vorgang/core/script"
 	"vorgang/core/store"
@@ -18,7 +19,7 @@ import (
 // ErrScript: a script of the process failed, so the change was not made.
 // The error's text (for logs) names the script and line; users get a
 // plain message.
-var ErrScript = errors.New("an automation rule of the process failed")
+var ErrScript = fault.Coded(fault.Internal, "script_failed", "an automation rule of the process failed")
 
 // followUp is what a change's hooks asked for beyond the ticket's own
 // fields: child tickets (queued with the change) and comments (committed
@@ -26,7 +27,7 @@ var ErrScript = errors.New("an automation rule of the process failed")
 type followUp struct {
 	effects     []effect
 	comments    []script.Change
-	fieldErrors []form.FieldError
+	fieldErrors []fault.FieldError
 	// setFields maps each data field a script set to the script.
 	setFields map[string]string
 	// ran lists the hooks that asked for changes, for the history entry.
@@ -102,11 +103,10 @@ func (e *Engine) applyResult(ctx context.Context, cat *definition.Catalog, actor
 		case script.ChangeAssignee:
 			// The rule of every assignment: a hook cannot give the ticket
 			// to someone who may not work on it.
-			who, _ := c.Value.(string)
-			who, err := e.checkAssignee(ctx, actor, t, who, "en")
-			var verr *ValidationError
-			if errors.As(err, &verr) {
-				return &script.Error{Script: name, Hook: hook, Message: "ticket.assign: " + verr.Fields[0].Message}
+			asked, _ := c.Value.(string)
+			who, err := e.checkAssignee(ctx, actor, t, asked)
+			if fields := fault.FieldsOf(err); len(fields) > 0 {
+				return &script.Error{Script: name, Hook: hook, Message: fmt.Sprintf("ticket.assign: %s cannot be given the ticket (%s)", asked, fields[0].Code)}
 			}
 			if err != nil {
 				return err
@@ -128,7 +128,7 @@ func (e *Engine) applyResult(ctx context.Context, cat *definition.Catalog, actor
 			}
 			fu.effects = append(fu.effects, effect{kind: EffectCreateChild, target: c.Process, spec: spec, script: name, hook: hook})
 		case script.ChangeFieldError:
-			fu.fieldErrors = append(fu.fieldErrors, form.FieldError{Field: c.Field, Code: "script", Message: c.Text})
+			fu.fieldErrors = append(fu.fieldErrors, fault.FieldError{Field: c.Field, Code: "script", Message: c.Text})
 		default:
 			return &script.Error{Script: name, Hook: hook, Message: fmt.Sprintf("%s is not possible in a %s hook", c.Kind, hook)}
 		}
@@ -212,7 +212,7 @@ func (e *Engine) createHooks(ctx context.Context, actor *auth.Principal, t *stor
 			return nil, e.hookFailed(ctx, nil, h.ref.Value, h.hook, err)
 		}
 		if len(fu.fieldErrors) > 0 {
-			return nil, &ValidationError{Fields: fu.fieldErrors}
+			return nil, fault.Fields(fu.fieldErrors...)
 		}
 	}
 	if err := e.checkScriptData(cat, p, nil, t, fu, lang); err != nil {
@@ -279,9 +279,9 @@ func (e *Engine) guardScript(ctx context.Context, actor *auth.Principal, cat *de
 		return e.hookFailed(ctx, t, tr.GuardScript.Value, script.HookGuard, err)
 	}
 	if fe := res.FieldErrors(); len(fe) > 0 {
-		v := &ValidationError{}
+		v := fault.Fields()
 		for _, c := range fe {
-			v.Fields = append(v.Fields, form.FieldError{Field: c.Field, Code: "script", Message: c.Text})
+			v.Fields = append(v.Fields, fault.FieldError{Field: c.Field, Code: "script", Message: c.Text})
 		}
 		return v
 	}
@@ -349,7 +349,7 @@ func (e *Engine) runHooks(ctx context.Context, cat *definition.Catalog, actor *a
 			return e.hookFailed(ctx, t, h.ref.Value, h.hook, err)
 		}
 		if len(fu.fieldErrors) > 0 {
-			return &ValidationError{Fields: fu.fieldErrors}
+			return fault.Fields(fu.fieldErrors...)
 		}
 	}
 	return nil
@@ -453,7 +453,7 @@ func (e *Engine) RunSLAHook(ctx context.Context, number, event string, info map[
 			entry := ticket.NewEntry(system.User, ticket.ScriptRan{Hook: hook, Script: name.Value, Changes: changes})
 			entry.At = now
 			err = e.commit(ctx, t, entry, fu.effects...)
-			if errors.Is(err, ErrConflict) {
+			if errors.Is(err, fault.Conflict) {
 				continue
 			}
 			if err != nil {
@@ -468,7 +468,7 @@ func (e *Engine) RunSLAHook(ctx context.Context, number, event string, info map[
 		e.writeComments(ctx, number, fu)
 		return nil
 	}
-	return fmt.Errorf("ticket %s: %w", number, ErrConflict)
+	return fmt.Errorf("ticket %s: %w", number, fault.Conflict)
 }
 
 // formScripts connects a form's script-computed fields and validate

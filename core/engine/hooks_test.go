@@ -10,6 +10,7 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
+	"vorgang/core/fault"
 	"vorgang/core/internal/testkit"
 	"vorgang/core/script"
 	"vorgang/core/store"
@@ -157,7 +158,7 @@ func TestCreateHooks(t *testing.T) {
 	}{
 		{"compute only", map[string]any{"summary": "Kaffee", "category": "a"}, nil, "it-1st-level", "medium", "A-Team", "created"},
 		{"on_create routes", map[string]any{"summary": "Netz", "category": "b"}, nil, "it-2nd-level", "high", "B-Team", "created,comment"},
-		{"validate refuses", map[string]any{"summary": "Teuer", "category": "a", "amount": 5000}, engine.ErrInvalid, "", "", "", ""},
+		{"validate refuses", map[string]any{"summary": "Teuer", "category": "a", "amount": 5000}, fault.Invalid, "", "", "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -166,8 +167,8 @@ func TestCreateHooks(t *testing.T) {
 				t.Fatalf("err = %v, want %v", err, tt.wantErr)
 			}
 			if err != nil {
-				var verr *engine.ValidationError
-				if !errors.As(err, &verr) || verr.Fields[0].Field != "amount" || verr.Fields[0].Message != "Betrag zu hoch" {
+				var verr *fault.Error
+				if !errors.As(err, &verr) || len(verr.Fields) == 0 || verr.Fields[0].Field != "amount" || verr.Fields[0].Message != "Betrag zu hoch" {
 					t.Fatalf("field errors = %v", err)
 				}
 				return
@@ -294,13 +295,13 @@ func TestTransitionHooks(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, err := f.eng.Transition(ctx, ben, n, engine.TransitionRequest{Transition: "finish", Data: map[string]any{}})
-		if !errors.Is(err, engine.ErrNotAllowedNow) || !strings.Contains(err.Error(), "note needed") {
+		if !errors.Is(err, fault.NotAllowedNow) || !strings.Contains(err.Error(), "note needed") {
 			t.Fatalf("guard let it pass: %v", err)
 		}
 		// The form's own validate script refuses a value.
 		_, err = f.eng.Transition(ctx, ben, n, engine.TransitionRequest{Transition: "finish", Data: map[string]any{"note": "nein"}})
-		var verr *engine.ValidationError
-		if !errors.As(err, &verr) || verr.Fields[0].Field != "note" || verr.Fields[0].Message != "Nicht erlaubt" {
+		var verr *fault.Error
+		if !errors.As(err, &verr) || len(verr.Fields) == 0 || verr.Fields[0].Field != "note" || verr.Fields[0].Message != "Nicht erlaubt" {
 			t.Fatalf("form validate script: %v", err)
 		}
 		got, err := f.eng.Transition(ctx, ben, n, engine.TransitionRequest{Transition: "finish", Data: map[string]any{"note": "erledigt"}})

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"vorgang/core/auth"
+	"vorgang/core/fault"
 	"vorgang/core/store"
 	"vorgang/core/ticket"
 )
@@ -20,7 +21,7 @@ type InboxStore interface {
 // ticket.read_all.
 func (e *Engine) Inbox(ctx context.Context, actor *auth.Principal, q store.InboxQuery) ([]store.TicketHead, string, error) {
 	if actor == nil {
-		return nil, "", fmt.Errorf("inbox: %w", ErrForbidden)
+		return nil, "", fmt.Errorf("inbox: %w", fault.Forbidden)
 	}
 	allowed := actor.HasPermission("ticket.read_all")
 	switch {
@@ -32,11 +33,11 @@ func (e *Engine) Inbox(ctx context.Context, actor *auth.Principal, q store.Inbox
 		allowed = allowed || (actor.InTeam(q.Team) && actor.HasPermission("ticket.read_team"))
 	}
 	if !allowed {
-		return nil, "", fmt.Errorf("inbox: %w", ErrForbidden)
+		return nil, "", fmt.Errorf("inbox: %w", fault.Forbidden)
 	}
 	rows, next, err := e.store.Inbox(ctx, q)
 	if err != nil {
-		return nil, "", fmt.Errorf("inbox: %w: %w", ErrInvalid, err)
+		return nil, "", fmt.Errorf("inbox: %w: %w", fault.Malformed, err)
 	}
 	return rows, next, nil
 }
@@ -44,21 +45,22 @@ func (e *Engine) Inbox(ctx context.Context, actor *auth.Principal, q store.Inbox
 // Assign gives a ticket to a user (or nobody, with ""). It needs
 // ticket.assign, except that a team member who may work tickets can take
 // an unassigned ticket of the team for themselves. Only users who may work
-// on the ticket can be given it (see checkAssignee); lang is the language
-// of the error saying otherwise.
+// on the ticket can be given it (see checkAssignee); the error saying
+// otherwise carries codes, not words, so lang is not needed and is kept
+// only for the callers.
 func (e *Engine) Assign(ctx context.Context, actor *auth.Principal, number string, version int64, user, lang string) (*store.Ticket, error) {
 	t, err := e.Ticket(ctx, actor, number)
 	if err != nil {
 		return nil, err
 	}
 	if version != 0 && version != t.Version {
-		return nil, fmt.Errorf("ticket %s is at version %d, not %d: %w", number, t.Version, version, ErrConflict)
+		return nil, fmt.Errorf("ticket %s is at version %d, not %d: %w", number, t.Version, version, fault.Conflict)
 	}
 	takesItself := user == actor.User && t.Assignee == "" && actor.InTeam(t.Team) && actor.HasPermission("ticket.work")
 	if !actor.HasPermission("ticket.assign") && !takesItself {
-		return nil, fmt.Errorf("assign %s: %w", number, ErrForbidden)
+		return nil, fmt.Errorf("assign %s: %w", number, fault.Forbidden)
 	}
-	user, err = e.checkAssignee(ctx, actor, t, user, lang)
+	user, err = e.checkAssignee(ctx, actor, t, user)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
+	"vorgang/core/fault"
 	"vorgang/core/store"
 )
 
@@ -61,7 +62,7 @@ func TestInternalTransitionComment(t *testing.T) {
 	}
 
 	_, err = f.eng.Transition(ctx, anna, tk.Number, engine.TransitionRequest{Transition: "reply", Comment: "geheim", InternalComment: true})
-	if !errors.Is(err, engine.ErrForbidden) {
+	if !errors.Is(err, fault.Forbidden) {
 		t.Errorf("a requester's internal comment: %v, want forbidden", err)
 	}
 }
@@ -173,7 +174,7 @@ func TestInternalCommentRefusedWhenItIsTheMessage(t *testing.T) {
 	}
 	before, _ := f.store.Ticket(ctx, tk.Number)
 	_, err = f.eng.Transition(ctx, bea, tk.Number, engine.TransitionRequest{Transition: "ask_citizen", Comment: "Welche Gaststätte?", InternalComment: true})
-	var verr *engine.ValidationError
+	var verr *fault.Error
 	if !errors.As(err, &verr) || len(verr.Fields) != 1 || verr.Fields[0].Field != "comment" || verr.Fields[0].Code != "internal_not_allowed" {
 		t.Fatalf("internal question to the citizen: %v, want a validation error comment/internal_not_allowed", err)
 	}

@@ -15,6 +15,7 @@ import (
 	"go.mongodb.org/mongo-driver/bson"
 
 	"vorgang/core/definition"
+	"vorgang/core/fault"
 	"vorgang/core/script"
 	"vorgang/core/store"
 )
@@ -137,7 +138,7 @@ func (e *Engine) RunJob(ctx context.Context, leases LeaseStore, holder, process,
 	cat := e.catalog()
 	p := cat.Process(process)
 	if p == nil {
-		return false, fmt.Errorf("job %s/%s: %w", process, job, ErrNotFound)
+		return false, fmt.Errorf("job %s/%s: %w", process, job, fault.NotFound)
 	}
 	var j *definition.Job
 	for i := range p.Jobs {
@@ -146,7 +147,7 @@ func (e *Engine) RunJob(ctx context.Context, leases LeaseStore, holder, process,
 		}
 	}
 	if j == nil {
-		return false, fmt.Errorf("job %s/%s: %w", process, job, ErrNotFound)
+		return false, fmt.Errorf("job %s/%s: %w", process, job, fault.NotFound)
 	}
 	timeout := e.scripts.Timeout(script.HookJob)
 	if d, err := time.ParseDuration(j.Timeout); err == nil && d > 0 {

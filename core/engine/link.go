@@ -6,6 +6,7 @@ import (
 
 	"vorgang/core/auth"
 	"vorgang/core/definition"
+	"vorgang/core/fault"
 	"vorgang/core/store"
 	"vorgang/core/ticket"
 )
@@ -60,13 +61,13 @@ func (e *Engine) Link(ctx context.Context, actor *auth.Principal, number string,
 		return nil, err
 	}
 	if version != 0 && version != t.Version {
-		return nil, fmt.Errorf("ticket %s is at version %d, not %d: %w", number, t.Version, version, ErrConflict)
+		return nil, fmt.Errorf("ticket %s is at version %d, not %d: %w", number, t.Version, version, fault.Conflict)
 	}
 	if !actor.HasPermission("ticket.work") && actor.User != t.Requester {
-		return nil, fmt.Errorf("link ticket %s: %w", number, ErrForbidden)
+		return nil, fmt.Errorf("link ticket %s: %w", number, fault.Forbidden)
 	}
 	if link.Kind == "" || link.Target == "" {
-		return nil, invalid("target", "required", "a link needs a kind and a target")
+		return nil, invalid("target", "required", "link_target_required")
 	}
 	for _, l := range t.Links {
 		if l == link {

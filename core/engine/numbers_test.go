@@ -10,6 +10,7 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
+	"vorgang/core/fault"
 )
 
 // TestNumbersOfCrashedCreatesAreReused: a number claimed by a create that
@@ -77,8 +78,8 @@ func TestAnonymousIdempotencyKeys(t *testing.T) {
 	f := fixtureFor(t, anliegenDesk(t))
 	ctx := t.Context()
 	req := engine.CreateRequest{Process: "anliegen", Data: map[string]any{"betreff": "Laterne defekt"}, IdempotencyKey: "short"}
-	var verr *engine.ValidationError
-	if _, err := f.eng.Create(ctx, nil, req); !errors.As(err, &verr) || verr.Fields[0].Field != "idempotency_key" {
+	var verr *fault.Error
+	if _, err := f.eng.Create(ctx, nil, req); !errors.As(err, &verr) || len(verr.Fields) == 0 || verr.Fields[0].Field != "idempotency_key" {
 		t.Fatalf("short anonymous key: %v", err)
 	}
 	req.IdempotencyKey = "f0rm-t0ken-5b1d7c2e9a"

@@ -1,9 +1,9 @@
 package engine
 
 import (
-	"errors"
-	"fmt"
 	"slices"
+
+	"vorgang/core/fault"
 )
 
 // Reason codes of refusals: why the engine will not run a transition or
@@ -62,66 +62,27 @@ func ReasonCodes() []string {
 		ReasonProcessUndefined, ReasonStateUndefined}
 }
 
-// Refusal is the engine saying no, and why: an error of a kind
-// (ErrNotAllowedNow or ErrForbidden, which errors.Is matches) with a stable
-// reason code and the parameters that explain it. It holds no HTTP and no
-// localised text; callers turn Code and Params into a status and a
-// sentence.
-type Refusal struct {
-	// Kind is ErrNotAllowedNow (the ticket's situation forbids it) or
-	// ErrForbidden (this actor may not).
-	Kind error
-	// Code is one of the Reason constants.
-	Code string
-	// Params explain the refusal; values are strings or []string.
-	Params map[string]any
-	// detail is for logs and scenario failures.
-	detail string
-}
+// Refusal is the engine saying no, and why: a fault.Error of kind
+// fault.NotAllowedNow (the ticket's situation forbids it) or
+// fault.Forbidden (this actor may not), with one of the Reason codes and
+// the parameters that explain it. It holds no HTTP and no localised text;
+// callers turn the kind, Code and Params into a status and a sentence.
+type Refusal = fault.Error
 
-func (r *Refusal) Error() string {
-	return fmt.Sprintf("%s: %v [%s]", r.detail, r.Kind, r.Code)
-}
-
-// Is makes errors.Is(err, r.Kind) true.
-func (r *Refusal) Is(target error) bool { return target == r.Kind }
-
-// Param returns a string parameter, or "".
-func (r *Refusal) Param(name string) string {
-	s, _ := r.Params[name].(string)
-	return s
-}
-
-// ParamList returns a list parameter, or nil.
-func (r *Refusal) ParamList(name string) []string {
-	list, _ := r.Params[name].([]string)
-	return list
-}
-
-// notNow is a refusal of kind ErrNotAllowedNow; params come in name, value
-// pairs.
+// notNow is a refusal of kind fault.NotAllowedNow; params come in name,
+// value pairs.
 func notNow(code, detail string, params ...any) *Refusal {
-	return &Refusal{Kind: ErrNotAllowedNow, Code: code, Params: paramMap(params), detail: detail}
+	return fault.Coded(fault.NotAllowedNow, code, detail, params...)
 }
 
-// forbidden is a refusal of kind ErrForbidden.
+// forbidden is a refusal of kind fault.Forbidden.
 func forbidden(code, detail string, params ...any) *Refusal {
-	return &Refusal{Kind: ErrForbidden, Code: code, Params: paramMap(params), detail: detail}
-}
-
-func paramMap(pairs []any) map[string]any {
-	m := make(map[string]any, len(pairs)/2)
-	for i := 0; i+1 < len(pairs); i += 2 {
-		name, _ := pairs[i].(string)
-		m[name] = pairs[i+1]
-	}
-	return m
+	return fault.Coded(fault.Forbidden, code, detail, params...)
 }
 
 // AsRefusal returns the refusal err carries, or nil.
 func AsRefusal(err error) *Refusal {
-	var r *Refusal
-	if errors.As(err, &r) {
+	if r := fault.As(err); r != nil && IsReasonCode(r.Code) {
 		return r
 	}
 	return nil

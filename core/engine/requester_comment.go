@@ -40,10 +40,3 @@ func TellsRequester(cat *definition.Catalog, p *definition.Process, tr *definiti
 func CommentForRequester(cat *definition.Catalog, p *definition.Process, tr *definition.Transition) bool {
 	return tr.Comment == "required" && TellsRequester(cat, p, tr)
 }
-
-func commentForRequester(lang string) string {
-	if lang == "en" {
-		return "This comment is the message to the requester, who is told of this step; it cannot be kept among staff. Write a separate internal comment for notes."
-	}
-	return "Dieser Kommentar ist die Nachricht an die antragstellende Person, die über diesen Schritt benachrichtigt wird; er kann nicht intern bleiben. Schreiben Sie Notizen als eigenen internen Kommentar."
-}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"vorgang/core/definition"
+	"vorgang/core/fault"
 	"vorgang/core/sla"
 	"vorgang/core/store"
 	"vorgang/core/ticket"
@@ -84,7 +85,7 @@ func (e *Engine) escalate(ctx context.Context, number string, now time.Time) (wa
 			return 0, 0, err
 		}
 		err = e.commit(ctx, t, entry, effects...)
-		if errors.Is(err, ErrConflict) {
+		if errors.Is(err, fault.Conflict) {
 			continue
 		}
 		if err != nil {
@@ -100,7 +101,7 @@ func (e *Engine) escalate(ctx context.Context, number string, now time.Time) (wa
 		e.log.InfoContext(ctx, "SLA event recorded", "ticket", number, "type", entry.Type, "events", len(evs))
 		return warnings, breaches, nil
 	}
-	return 0, 0, fmt.Errorf("engine: SLA sweep of %s: %w", number, ErrConflict)
+	return 0, 0, fmt.Errorf("engine: SLA sweep of %s: %w", number, fault.Conflict)
 }
 
 // slaEvents takes the events due at now from t's clock and applies the

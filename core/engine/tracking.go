@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"vorgang/core/definition"
+	"vorgang/core/fault"
 	"vorgang/core/store"
 	"vorgang/core/ticket"
 )
@@ -66,7 +67,7 @@ type PublicView struct {
 }
 
 // Tracked returns the request with the citizen tracking token and its
-// public timeline. An unknown or malformed token is ErrNotFound; the token
+// public timeline. An unknown or malformed token is fault.NotFound; the token
 // is the only key, so no other request is ever reachable from it.
 func (e *Engine) Tracked(ctx context.Context, token string) (*PublicView, error) {
 	t, err := e.trackedTicket(ctx, token)
@@ -89,18 +90,18 @@ func (e *Engine) Tracked(ctx context.Context, token string) (*PublicView, error)
 
 func (e *Engine) trackedTicket(ctx context.Context, token string) (*store.Ticket, error) {
 	if !wellFormedTracking(token) {
-		return nil, fmt.Errorf("tracking token: %w", ErrNotFound)
+		return nil, fmt.Errorf("tracking token: %w", fault.NotFound)
 	}
 	number, err := e.store.TicketByTracking(ctx, token)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, fmt.Errorf("tracking token: %w", ErrNotFound)
+		return nil, fmt.Errorf("tracking token: %w", fault.NotFound)
 	}
 	if err != nil {
 		return nil, err
 	}
 	t, err := e.store.Ticket(ctx, number)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, fmt.Errorf("tracking token: %w", ErrNotFound)
+		return nil, fmt.Errorf("tracking token: %w", fault.NotFound)
 	}
 	if err != nil {
 		return nil, err
@@ -108,7 +109,7 @@ func (e *Engine) trackedTicket(ctx context.Context, token string) (*store.Ticket
 	if t.Tracking != token {
 		// The index and the document disagree (a token was replaced):
 		// never show a request under a token it does not carry.
-		return nil, fmt.Errorf("tracking token: %w", ErrNotFound)
+		return nil, fmt.Errorf("tracking token: %w", fault.NotFound)
 	}
 	return t, nil
 }
@@ -174,14 +175,14 @@ func (e *Engine) CitizenReply(ctx context.Context, token string, version int64, 
 		func(t *store.Ticket) (*store.HistoryEntry, error) {
 			if p := e.catalog().Process(t.Process); p != nil {
 				if s := p.State(t.State); s != nil && s.Final() {
-					return nil, fmt.Errorf("reply to %s in state %s: %w", t.Number, t.State, ErrNotAllowedNow)
+					return nil, fmt.Errorf("reply to %s in state %s: %w", t.Number, t.State, fault.NotAllowedNow)
 				}
 			}
 			if text == "" && len(files) == 0 {
-				return nil, invalid("text", "required", replyRequired(lang))
+				return nil, invalid("text", "required", "reply_required")
 			}
 			if len([]rune(text)) > maxReplyLength {
-				return nil, invalid("text", "too_long", replyTooLong(lang))
+				return nil, invalid("text", "too_long", "reply_too_long", "max", maxReplyLength)
 			}
 			return ticket.NewEntry(actorName(nil), ticket.Commented{Text: text, Files: files, Citizen: true}), nil
 		})
@@ -189,17 +190,3 @@ func (e *Engine) CitizenReply(ctx context.Context, token string, version int64, 
 
 // maxReplyLength bounds a citizen's reply, like a textarea field's default.
 const maxReplyLength = 20000
-
-func replyRequired(lang string) string {
-	if lang == "en" {
-		return "Please enter a message or attach a file."
-	}
-	return "Bitte geben Sie eine Nachricht ein oder hängen Sie eine Datei an."
-}
-
-func replyTooLong(lang string) string {
-	if lang == "en" {
-		return "The message is too long (at most 20,000 characters)."
-	}
-	return "Die Nachricht ist zu lang (höchstens 20.000 Zeichen)."
-}

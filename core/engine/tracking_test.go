@@ -7,6 +7,7 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
+	"vorgang/core/fault"
 )
 
 const citizenDesk = `apiVersion: vorgang/v1
@@ -123,17 +124,17 @@ func TestCitizenTracking(t *testing.T) {
 		if bad == other.Tracking {
 			continue
 		}
-		if _, err := f.eng.Tracked(ctx, bad); !errors.Is(err, engine.ErrNotFound) {
+		if _, err := f.eng.Tracked(ctx, bad); !errors.Is(err, fault.NotFound) {
 			t.Errorf("Tracked(%q) = %v, want not found", bad, err)
 		}
 	}
-	if _, err := f.eng.CitizenReply(ctx, tk.Tracking, 0, "  ", nil, "de"); !errors.Is(err, engine.ErrInvalid) {
+	if _, err := f.eng.CitizenReply(ctx, tk.Tracking, 0, "  ", nil, "de"); !errors.Is(err, fault.Invalid) {
 		t.Errorf("empty reply: %v", err)
 	}
 	if _, err := f.eng.Transition(ctx, roadAgent, tk.Number, engine.TransitionRequest{Transition: "close"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.eng.CitizenReply(ctx, tk.Tracking, 0, "Noch da?", nil, "de"); !errors.Is(err, engine.ErrNotAllowedNow) {
+	if _, err := f.eng.CitizenReply(ctx, tk.Tracking, 0, "Noch da?", nil, "de"); !errors.Is(err, fault.NotAllowedNow) {
 		t.Errorf("reply to a closed request: %v", err)
 	}
 }
@@ -146,7 +147,7 @@ func TestCountsAndTransitionsByActor(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.eng.Counts(ctx, nil); !errors.Is(err, engine.ErrForbidden) {
+	if _, err := f.eng.Counts(ctx, nil); !errors.Is(err, fault.Forbidden) {
 		t.Errorf("anonymous counts: %v", err)
 	}
 	total := func(p *auth.Principal) int64 {

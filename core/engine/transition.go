@@ -9,6 +9,7 @@ import (
 
 	"vorgang/core/auth"
 	"vorgang/core/definition"
+	"vorgang/core/fault"
 	"vorgang/core/form"
 	"vorgang/core/store"
 	"vorgang/core/ticket"
@@ -57,14 +58,14 @@ type TransitionRequest struct {
 // Transition runs a transition: checks the actor's permission, the state
 // and the guard, validates the transition's form, applies its actions and
 // records the change. Of two concurrent transitions of one ticket version
-// exactly one succeeds; the other gets ErrConflict.
+// exactly one succeeds; the other gets fault.Conflict.
 func (e *Engine) Transition(ctx context.Context, actor *auth.Principal, number string, req TransitionRequest) (*store.Ticket, error) {
 	t, err := e.Ticket(ctx, actor, number)
 	if err != nil {
 		return nil, err
 	}
 	if req.Version != 0 && req.Version != t.Version {
-		return nil, fmt.Errorf("ticket %s is at version %d, not %d: %w", number, t.Version, req.Version, ErrConflict)
+		return nil, fmt.Errorf("ticket %s is at version %d, not %d: %w", number, t.Version, req.Version, fault.Conflict)
 	}
 	cat := e.catalog()
 	p := cat.Process(t.Process)
@@ -73,7 +74,7 @@ func (e *Engine) Transition(ctx context.Context, actor *auth.Principal, number s
 	}
 	tr := p.Transition(req.Transition)
 	if tr == nil {
-		return nil, fmt.Errorf("transition %q of %s: %w", req.Transition, p.ID.Value, ErrNotFound)
+		return nil, fmt.Errorf("transition %q of %s: %w", req.Transition, p.ID.Value, fault.NotFound)
 	}
 	if r := transitionRefusal(actor, t, p, tr); r != nil {
 		return nil, r
@@ -86,13 +87,13 @@ func (e *Engine) Transition(ctx context.Context, actor *auth.Principal, number s
 	}
 	comment := strings.TrimSpace(req.Comment)
 	if tr.Comment == "required" && comment == "" {
-		return nil, invalid("comment", "required", commentRequired(req.Lang))
+		return nil, invalid("comment", "required", "comment_required")
 	}
 	if req.InternalComment && comment != "" && !actor.HasPermission("ticket.comment_internal") {
 		return nil, forbidden(ReasonPermissionRequired, fmt.Sprintf("internal comment on %s", number), "permission", "ticket.comment_internal")
 	}
 	if req.InternalComment && comment != "" && CommentForRequester(cat, p, tr) {
-		return nil, invalid("comment", "internal_not_allowed", commentForRequester(req.Lang))
+		return nil, invalid("comment", "internal_not_allowed", "comment_for_requester")
 	}
 
 	var formData map[string]any
@@ -104,7 +105,7 @@ func (e *Engine) Transition(ctx context.Context, actor *auth.Principal, number s
 		var ferrs []form.FieldError
 		formData, ferrs = f.Validate(req.Data, req.Lang)
 		if len(ferrs) > 0 {
-			return nil, &ValidationError{Fields: ferrs}
+			return nil, fault.Fields(ferrs...)
 		}
 	}
 	merged := mergeData(t.Data, formData)
@@ -215,7 +216,7 @@ func (e *Engine) commit(ctx context.Context, t *store.Ticket, entry *store.Histo
 	if err := e.store.UpdateTicket(ctx, t, entry); err != nil {
 		t.HistoryHash = head
 		if errors.Is(err, store.ErrConflict) {
-			return fmt.Errorf("ticket %s: %w", t.Number, ErrConflict)
+			return fmt.Errorf("ticket %s: %w", t.Number, fault.Conflict)
 		}
 		return fmt.Errorf("engine: store ticket %s: %w", t.Number, err)
 	}
@@ -299,13 +300,6 @@ func mergeData(base, add map[string]any) map[string]any {
 	return out
 }
 
-func commentRequired(lang string) string {
-	if lang == "en" {
-		return "Please enter a comment."
-	}
-	return "Bitte geben Sie einen Kommentar ein."
-}
-
 // Comment adds a comment to a ticket. Internal comments are for staff only.
 func (e *Engine) Comment(ctx context.Context, actor *auth.Principal, number string, version int64, text string, internal bool, lang string) (*store.Ticket, error) {
 	return e.CommentWithFiles(ctx, actor, number, version, text, internal, nil, lang)
@@ -320,10 +314,10 @@ func (e *Engine) CommentWithFiles(ctx context.Context, actor *auth.Principal, nu
 	return e.change(ctx, version, func() (*store.Ticket, error) { return e.Ticket(ctx, actor, number) },
 		func(*store.Ticket) (*store.HistoryEntry, error) {
 			if text == "" && len(files) == 0 {
-				return nil, invalid("comment", "required", commentRequired(lang))
+				return nil, invalid("comment", "required", "comment_required")
 			}
 			if internal && !actor.HasPermission("ticket.comment_internal") {
-				return nil, fmt.Errorf("internal comment: %w", ErrForbidden)
+				return nil, fmt.Errorf("internal comment: %w", fault.Forbidden)
 			}
 			return ticket.NewEntry(actorName(actor), ticket.Commented{Text: text, Internal: internal, Files: files}), nil
 		})

@@ -6,6 +6,7 @@ import (
 
 	"vorgang/core/auth"
 	"vorgang/core/definition"
+	"vorgang/core/fault"
 	"vorgang/core/form"
 	"vorgang/core/store"
 )
@@ -48,7 +49,7 @@ type CountStore interface {
 // refused.
 func (e *Engine) Counts(ctx context.Context, actor *auth.Principal) ([]store.Count, error) {
 	if actor == nil {
-		return nil, fmt.Errorf("counts: %w", ErrForbidden)
+		return nil, fmt.Errorf("counts: %w", fault.Forbidden)
 	}
 	all, err := e.store.Counts(ctx)
 	if err != nil {

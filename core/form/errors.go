@@ -4,26 +4,14 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"vorgang/core/fault"
 )
 
-// FieldError is one problem with a submission. Field is the path of the
-// field it concerns — "summary", "items" (the group as a whole),
-// "items[2].price" (a field of the third entry) — or empty for the form as a
-// whole. Code is stable and machine-readable; Message is for people, in the
-// language asked for.
-type FieldError struct {
-	Field   string `json:"field"`
-	Code    string `json:"code"`
-	Message string `json:"message"`
-}
-
-// Error makes a FieldError usable as an error.
-func (e FieldError) Error() string {
-	if e.Field == "" {
-		return e.Message + " [" + e.Code + "]"
-	}
-	return e.Field + ": " + e.Message + " [" + e.Code + "]"
-}
+// FieldError is one problem with a submission: its Field is the path of
+// the field it concerns ("summary", "items", "items[2].price") or empty for
+// the form as a whole; its Message is in the language asked for.
+type FieldError = fault.FieldError
 
 // Error codes. They are part of the API: clients may rely on them.
 const (

@@ -11,6 +11,7 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
+	"vorgang/core/fault"
 	"vorgang/core/store"
 )
 
@@ -274,10 +275,8 @@ func (r *runner) checkError(st *Step, err error, fail failFunc) bool {
 		return false
 	}
 	if len(want.Fields) > 0 {
-		var verr *engine.ValidationError
-		errors.As(err, &verr)
 		var fields []string
-		for _, f := range verr.Fields {
+		for _, f := range fault.FieldsOf(err) {
 			fields = append(fields, f.Field)
 		}
 		if strings.Join(fields, ",") != strings.Join(want.Fields, ",") {
@@ -292,24 +291,18 @@ func (r *runner) checkError(st *Step, err error, fail failFunc) bool {
 	return true
 }
 
-// errorCode names an engine error the way the API does.
+// errorCode names an engine error the way the API does: by the code of
+// its kind, or its own code unless that is a refusal's reason (which a
+// scenario may name instead of the kind).
 func errorCode(err error) string {
-	var verr *engine.ValidationError
+	code := fault.Code(err)
 	switch {
-	case errors.As(err, &verr):
-		return "validation_failed"
-	case errors.Is(err, engine.ErrNotFound):
-		return "not_found"
-	case errors.Is(err, engine.ErrForbidden):
-		return "forbidden"
-	case errors.Is(err, engine.ErrConflict):
-		return "conflict"
-	case errors.Is(err, engine.ErrNotAllowedNow):
-		return "not_allowed_now"
-	case errors.Is(err, engine.ErrAlreadyDone):
-		return "already_done"
+	case code == "":
+		return "error"
+	case engine.IsReasonCode(code):
+		return string(fault.KindOf(err))
 	}
-	return "error"
+	return code
 }
 
 // storeTicket reads a ticket without permission checks.

@@ -16,7 +16,7 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
-	"vorgang/core/form"
+	"vorgang/core/fault"
 	"vorgang/core/notify"
 	"vorgang/core/store"
 )
@@ -216,23 +216,24 @@ func (w *world) newMails(ctx context.Context) ([]notify.Mail, error) {
 	}
 }
 
-// describe makes a validation error name its fields.
+// describe makes a validation error (of a ticket or an asset) name its
+// fields.
 func describe(err error) error {
-	var verr *engine.ValidationError
-	if errors.As(err, &verr) {
-		return fmt.Errorf("invalid input: %s", fieldList(verr.Fields))
-	}
-	var aerr *asset.ValidationError
-	if errors.As(err, &aerr) {
-		return fmt.Errorf("invalid asset: %s", fieldList(aerr.Fields))
+	if fields := fault.FieldsOf(err); fields != nil {
+		return fmt.Errorf("invalid input: %s", fieldList(fields))
 	}
 	return err
 }
 
-func fieldList(fields []form.FieldError) string {
+func fieldList(fields []fault.FieldError) string {
 	parts := make([]string, len(fields))
 	for i, f := range fields {
-		parts[i] = fmt.Sprintf("%s: %s (%s)", f.Field, f.Message, f.Code)
+		// The engine names its own problems by a text id, not in words.
+		says := f.Message
+		if says == "" {
+			says = f.Text
+		}
+		parts[i] = fmt.Sprintf("%s: %s (%s)", f.Field, says, f.Code)
 	}
 	return strings.Join(parts, "; ")
 }

@@ -1,9 +1,14 @@
 package store
 
-import "errors"
+import (
+	"errors"
 
-// ErrNotFound reports that no document has the requested _id.
-var ErrNotFound = errors.New("store: not found")
+	"vorgang/core/fault"
+)
+
+// ErrNotFound reports that no document has the requested _id. It is of
+// kind fault.NotFound.
+var ErrNotFound = fault.New(fault.NotFound, "store: not found")
 
 // ErrDuplicate reports that a document with the same _id (or the same value of
 // a unique index) already exists.
@@ -11,7 +16,8 @@ var ErrDuplicate = errors.New("store: duplicate key")
 
 // ErrConflict reports that a compare-and-set lost: the stored version is not
 // the one the caller expected, because someone else changed the document.
-var ErrConflict = errors.New("store: version conflict")
+// It is of kind fault.Conflict.
+var ErrConflict = fault.New(fault.Conflict, "store: version conflict")
 
 // ErrPending reports that another call with the same idempotency key is still
 // running (or died while running and has not yet gone stale).

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strings"
 
@@ -12,7 +11,6 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
-	"vorgang/core/form"
 )
 
 // APIDeps is what the JSON API needs.
@@ -100,48 +98,6 @@ func staff(c *fiber.Ctx) (*auth.Principal, error) {
 }
 
 func langOf(c *fiber.Ctx) string { return string(requestLang(c)) }
-
-// engineError maps the engine's errors to the API's statuses and codes.
-func engineError(err error) error {
-	var verr *engine.ValidationError
-	switch {
-	case errors.As(err, &verr):
-		return validationFailed(err, verr.Fields)
-	case engine.AsRefusal(err) != nil:
-		return refusalError(engine.AsRefusal(err), err)
-	case errors.Is(err, engine.ErrNotFound):
-		return &Error{Status: http.StatusNotFound, Code: CodeNotFound, Cause: err}
-	case errors.Is(err, engine.ErrForbidden):
-		return &Error{Status: http.StatusForbidden, Code: CodeForbidden, Cause: err}
-	case errors.Is(err, engine.ErrConflict):
-		return &Error{Status: http.StatusConflict, Code: CodeConflict, Cause: err}
-	case errors.Is(err, engine.ErrInProgress):
-		return &Error{Status: http.StatusConflict, Code: CodeInProgress, Cause: err, RetryAfter: 1}
-	case errors.Is(err, engine.ErrKeyReused):
-		return &Error{Status: http.StatusUnprocessableEntity, Code: CodeKeyReused, Cause: err}
-	case errors.Is(err, engine.ErrNotAllowedNow):
-		return &Error{Status: http.StatusUnprocessableEntity, Code: CodeNotAllowedNow, Cause: err}
-	case errors.Is(err, engine.ErrScript):
-		// The detail (script, line, message) is in the log and, for an
-		// existing ticket, in its internal history; the caller gets a
-		// clean message.
-		return &Error{Status: http.StatusInternalServerError, Code: CodeScriptFailed, Cause: err}
-	case errors.Is(err, engine.ErrBusy):
-		return &Error{Status: http.StatusServiceUnavailable, Code: CodeUnavailable, Cause: err, RetryAfter: 1}
-	case errors.Is(err, engine.ErrInvalid):
-		return &Error{Status: http.StatusBadRequest, Code: CodeBadRequest, Cause: err}
-	}
-	return err
-}
-
-// validationFailed is the 422 answer naming each invalid field.
-func validationFailed(cause error, fields []form.FieldError) *Error {
-	out := &Error{Status: http.StatusUnprocessableEntity, Code: "validation_failed", Cause: cause}
-	for _, f := range fields {
-		out.Fields = append(out.Fields, FieldError{Field: f.Field, Code: f.Code, Message: f.Message})
-	}
-	return out
-}
 
 // bind decodes a JSON body, answering 400 with the reason when it is not.
 func bind(c *fiber.Ctx, out any) error {

@@ -49,5 +49,5 @@ func (a *api) explainedError(c *fiber.Ctx, actor *auth.Principal, err error) err
 	if a.Catalog != nil {
 		cat = a.Catalog()
 	}
-	return explainedFor(c.UserContext(), a.Engine, cat, actor, c.Params("number"), engineError(err))
+	return explainedFor(c.UserContext(), a.Engine, cat, actor, c.Params("number"), faultError(err))
 }

@@ -11,6 +11,7 @@ import (
 
 	"vorgang/core/asset"
 	"vorgang/core/engine"
+	"vorgang/core/fault"
 	"vorgang/core/store"
 )
 
@@ -26,22 +27,6 @@ func registerAssets(v1 fiber.Router, a *api) {
 	v1.Post("/assets/:number/retire", a.retireAsset)
 	v1.Get("/assets/:number/tickets", a.assetTickets)
 	v1.Post("/assets/:number/tickets", a.linkAssetTicket)
-}
-
-// assetError maps the asset package's errors to the API's statuses.
-func assetError(err error) error {
-	var verr *asset.ValidationError
-	switch {
-	case errors.As(err, &verr):
-		return validationFailed(err, verr.Fields)
-	case errors.Is(err, asset.ErrNotFound):
-		return &Error{Status: http.StatusNotFound, Code: CodeNotFound, Cause: err}
-	case errors.Is(err, asset.ErrForbidden):
-		return &Error{Status: http.StatusForbidden, Code: CodeForbidden, Cause: err}
-	case errors.Is(err, asset.ErrConflict):
-		return &Error{Status: http.StatusConflict, Code: CodeConflict, Cause: err}
-	}
-	return err
 }
 
 type assetClassJSON struct {
@@ -105,7 +90,7 @@ func (a *api) listAssets(c *fiber.Ctx) error {
 		Target: c.Query("target"), Relation: c.Query("relation"), After: c.Query("after"), Limit: limit,
 	})
 	if err != nil {
-		return assetError(err)
+		return faultError(err)
 	}
 	if rows == nil {
 		rows = []asset.Head{}
@@ -141,7 +126,7 @@ func (a *api) createAsset(c *fiber.Ctx) error {
 	}
 	x, err := a.Assets.Create(c.UserContext(), p, req.input(langOf(c)))
 	if err != nil {
-		return assetError(err)
+		return faultError(err)
 	}
 	c.Location("/api/v1/assets/" + x.Number)
 	return c.Status(http.StatusCreated).JSON(assetJSON(x, true))
@@ -154,7 +139,7 @@ func (a *api) getAsset(c *fiber.Ctx) error {
 	}
 	x, err := a.Assets.Get(c.UserContext(), p, c.Params("number"))
 	if err != nil {
-		return assetError(err)
+		return faultError(err)
 	}
 	return c.JSON(assetJSON(x, true))
 }
@@ -170,7 +155,7 @@ func (a *api) updateAsset(c *fiber.Ctx) error {
 	}
 	x, err := a.Assets.Update(c.UserContext(), p, c.Params("number"), req.Version, req.input(langOf(c)))
 	if err != nil {
-		return assetError(err)
+		return faultError(err)
 	}
 	return c.JSON(assetJSON(x, true))
 }
@@ -186,7 +171,7 @@ func (a *api) retireAsset(c *fiber.Ctx) error {
 	}
 	x, err := a.Assets.Retire(c.UserContext(), p, c.Params("number"), req.Version, langOf(c))
 	if err != nil {
-		return assetError(err)
+		return faultError(err)
 	}
 	return c.JSON(assetJSON(x, true))
 }
@@ -199,7 +184,7 @@ func (a *api) exportAssets(c *fiber.Ctx) error {
 	var buf bytes.Buffer
 	q := asset.Query{Class: c.Query("class"), Status: c.Query("status"), Text: c.Query("q"), Target: c.Query("target"), Relation: c.Query("relation")}
 	if err := a.Assets.Export(c.UserContext(), p, &buf, q, langOf(c)); err != nil {
-		return assetError(err)
+		return faultError(err)
 	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf("attachment; filename=%q", q.Class+".csv"))
@@ -217,12 +202,12 @@ func (a *api) importAssets(c *fiber.Ctx) error {
 	dry, _ := strconv.ParseBool(c.Query("dry_run"))
 	rep, err := a.Assets.Import(c.UserContext(), p, bytes.NewReader(c.Body()), asset.ImportOptions{Class: c.Query("class"), DryRun: dry, Lang: langOf(c)})
 	if err != nil {
-		return assetError(err)
+		return faultError(err)
 	}
 	if len(rep.Errors) > 0 {
 		out := &Error{Status: http.StatusUnprocessableEntity, Code: "import_failed"}
 		for _, e := range rep.Errors {
-			out.Fields = append(out.Fields, FieldError{Field: fmt.Sprintf("%d:%s", e.Line, e.Column), Code: e.Code, Message: e.Message})
+			out.Fields = append(out.Fields, fault.FieldError{Field: fmt.Sprintf("%d:%s", e.Line, e.Column), Code: e.Code, Message: e.Message})
 		}
 		return out
 	}
@@ -248,16 +233,16 @@ func (a *api) assetTickets(c *fiber.Ctx) error {
 	number := c.Params("number")
 	refs, err := a.Assets.Tickets(c.UserContext(), p, number)
 	if err != nil {
-		return assetError(err)
+		return faultError(err)
 	}
 	out := []linkedTicketJSON{}
 	for _, r := range refs {
 		t, err := a.Engine.Ticket(c.UserContext(), p, r.Number)
-		if errors.Is(err, engine.ErrNotFound) {
+		if errors.Is(err, fault.NotFound) {
 			continue
 		}
 		if err != nil {
-			return engineError(err)
+			return faultError(err)
 		}
 		if !engine.Links(t, engine.LinkAsset, number) {
 			continue
@@ -283,18 +268,18 @@ func (a *api) linkAssetTicket(c *fiber.Ctx) error {
 		return err
 	}
 	if req.Ticket == "" {
-		return &Error{Status: http.StatusBadRequest, Code: CodeBadRequest, Fields: []FieldError{{Field: "ticket", Code: "required"}}}
+		return &Error{Status: http.StatusBadRequest, Code: CodeBadRequest, Fields: []fault.FieldError{{Field: "ticket", Code: "required"}}}
 	}
 	number := c.Params("number")
 	if _, err := a.Engine.Ticket(c.UserContext(), p, req.Ticket); err != nil {
-		return engineError(err)
+		return faultError(err)
 	}
 	if err := a.Assets.LinkTicket(c.UserContext(), p, number, req.Ticket); err != nil {
-		return assetError(err)
+		return faultError(err)
 	}
 	t, err := a.Engine.Link(c.UserContext(), p, req.Ticket, 0, store.Link{Kind: engine.LinkAsset, Target: number})
 	if err != nil {
-		return engineError(err)
+		return faultError(err)
 	}
 	return c.Status(http.StatusCreated).JSON(ticketJSON(t, nil))
 }

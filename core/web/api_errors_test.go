@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"vorgang/core/engine"
+	"vorgang/core/fault"
 )
 
 // TestEngineErrorsMapToStatusAndCode: each engine error becomes its
@@ -16,20 +17,20 @@ func TestEngineErrorsMapToStatusAndCode(t *testing.T) {
 		status int
 		code   string
 	}{
-		{engine.ErrNotFound, 404, CodeNotFound},
-		{engine.ErrForbidden, 403, CodeForbidden},
-		{engine.ErrConflict, 409, CodeConflict},
-		{engine.ErrInProgress, 409, CodeInProgress},
-		{engine.ErrNotAllowedNow, 422, CodeNotAllowedNow},
-		{engine.ErrInvalid, 400, CodeBadRequest},
+		{fault.NotFound, 404, CodeNotFound},
+		{fault.Forbidden, 403, CodeForbidden},
+		{fault.Conflict, 409, CodeConflict},
+		{fault.InProgress, 409, CodeInProgress},
+		{fault.NotAllowedNow, 422, CodeNotAllowedNow},
+		{fault.Malformed, 400, CodeBadRequest},
 		{engine.ErrScript, 500, CodeScriptFailed},
 		{engine.ErrBusy, 503, CodeUnavailable},
 	}
 	for _, tt := range tests {
 		t.Run(tt.code, func(t *testing.T) {
-			got, ok := engineError(fmt.Errorf("ticket X-1: %w", tt.err)).(*Error)
+			got, ok := faultError(fmt.Errorf("ticket X-1: %w", tt.err)).(*Error)
 			if !ok || got.Status != tt.status || got.Code != tt.code {
-				t.Fatalf("engineError(%v) = %+v, want %d %s", tt.err, got, tt.status, tt.code)
+				t.Fatalf("faultError(%v) = %+v, want %d %s", tt.err, got, tt.status, tt.code)
 			}
 			for _, l := range []lang{langDE, langEN} {
 				if messages[tt.code][l] == "" {
@@ -37,5 +38,21 @@ func TestEngineErrorsMapToStatusAndCode(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestEveryKindHasAnAnswer: the table from kinds to statuses leaves no
+// kind to the 500 of an unknown error, and each kind's code has a message.
+func TestEveryKindHasAnAnswer(t *testing.T) {
+	for _, k := range fault.Kinds() {
+		answer, ok := kindAnswers[k]
+		if !ok || answer.status < 400 {
+			t.Errorf("kind %s: no answer", k)
+		}
+		for _, l := range []lang{langDE, langEN} {
+			if k != fault.Invalid && messages[string(k)][l] == "" {
+				t.Errorf("no %s message for the code of kind %s", l, k)
+			}
+		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"vorgang/core/auth"
 	"vorgang/core/engine"
+	"vorgang/core/fault"
 	"vorgang/core/store"
 )
 
@@ -107,14 +108,14 @@ func (a *api) createTicket(c *fiber.Ctx) error {
 		return err
 	}
 	if req.Process == "" {
-		return &Error{Status: http.StatusBadRequest, Code: CodeBadRequest, Fields: []FieldError{{Field: "process", Code: "required"}}}
+		return &Error{Status: http.StatusBadRequest, Code: CodeBadRequest, Fields: []fault.FieldError{{Field: "process", Code: "required"}}}
 	}
 	key := c.Get(headerIdempotencyKey)
 	if _, sent := c.GetReqHeaders()[headerIdempotencyKey]; sent {
 		// Checked before anything is claimed under it.
 		if err := engine.CheckIdempotencyKey(key); err != nil {
 			return &Error{Status: http.StatusBadRequest, Code: CodeInvalidIdempotencyKey, Cause: err,
-				Fields: []FieldError{{Field: headerIdempotencyKey, Code: "invalid"}}}
+				Fields: []fault.FieldError{{Field: headerIdempotencyKey, Code: "invalid"}}}
 		}
 	}
 	p := principal(c)
@@ -127,10 +128,10 @@ func (a *api) createTicket(c *fiber.Ctx) error {
 	t, err := a.Engine.Create(c.UserContext(), p, engine.CreateRequest{Process: req.Process, Title: req.Title, Data: req.Data,
 		Lang: langOf(c), IdempotencyKey: key})
 	if err != nil {
-		if p == nil && errors.Is(err, engine.ErrForbidden) {
+		if p == nil && errors.Is(err, fault.Forbidden) {
 			return &Error{Status: http.StatusUnauthorized, Code: CodeUnauthorized, Cause: err}
 		}
-		return engineError(err)
+		return faultError(err)
 	}
 	if p == nil {
 		// A citizen gets what leads back to the request, the same on a
@@ -153,7 +154,7 @@ func (a *api) getTicket(c *fiber.Ctx) error {
 	}
 	t, hist, err := a.Engine.History(c.UserContext(), p, c.Params("number"))
 	if err != nil {
-		return engineError(err)
+		return faultError(err)
 	}
 	return c.JSON(ticketJSON(t, hist))
 }
@@ -170,7 +171,7 @@ func (a *api) listTickets(c *fiber.Ctx) error {
 	case "closed":
 		q.Closed = true
 	default:
-		return &Error{Status: http.StatusBadRequest, Code: CodeBadRequest, Fields: []FieldError{{Field: "status", Code: "invalid",
+		return &Error{Status: http.StatusBadRequest, Code: CodeBadRequest, Fields: []fault.FieldError{{Field: "status", Code: "invalid",
 			Message: "status must be open or closed"}}}
 	}
 	if q.Assignee == "me" {
@@ -187,7 +188,7 @@ func (a *api) listTickets(c *fiber.Ctx) error {
 	}
 	rows, next, err := a.Engine.Inbox(c.UserContext(), p, q)
 	if err != nil {
-		return engineError(err)
+		return faultError(err)
 	}
 	items := make([]fiber.Map, len(rows))
 	for i, r := range rows {
@@ -239,7 +240,7 @@ func (a *api) comment(c *fiber.Ctx) error {
 	}
 	t, err := a.Engine.Comment(c.UserContext(), p, c.Params("number"), req.Version, req.Text, req.Internal, langOf(c))
 	if err != nil {
-		return engineError(err)
+		return faultError(err)
 	}
 	return c.Status(http.StatusCreated).JSON(ticketJSON(t, nil))
 }
@@ -260,7 +261,7 @@ func (a *api) assign(c *fiber.Ctx) error {
 	}
 	t, err := a.Engine.Assign(c.UserContext(), p, c.Params("number"), req.Version, req.User, langOf(c))
 	if err != nil {
-		return engineError(err)
+		return faultError(err)
 	}
 	return c.JSON(ticketJSON(t, nil))
 }

@@ -20,7 +20,7 @@ func (u *ui) dashboard(c *fiber.Ctx) error {
 	l := pageLang(c)
 	counts, err := u.Engine.Counts(c.UserContext(), uiPrincipal(c))
 	if err != nil {
-		return engineFailure(err)
+		return faultError(err)
 	}
 	cat := u.Catalog()
 	byTeam, byState, byPrio := map[string]int64{}, map[string]int64{}, map[string]int64{}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"vorgang/core/fault"
 	"vorgang/core/store"
 )
 
@@ -21,10 +22,10 @@ import (
 // field) is taken from the message table in the caller's language. Cause is
 // logged (at ERROR for 5xx, at DEBUG otherwise) and never sent.
 type Error struct {
-	Status  int          `json:"status"`
-	Code    string       `json:"code"`
-	Message string       `json:"message"`
-	Fields  []FieldError `json:"fields,omitempty"`
+	Status  int                `json:"status"`
+	Code    string             `json:"code"`
+	Message string             `json:"message"`
+	Fields  []fault.FieldError `json:"fields,omitempty"`
 	// Params explain a refusal (role_required, approval_pending, …): the
 	// values its reason code names, in the language of ids.
 	Params map[string]any `json:"params,omitempty"`
@@ -34,13 +35,6 @@ type Error struct {
 	// names titles the ids of Params in the message; without it ids stand
 	// for themselves.
 	names names
-}
-
-// FieldError names one offending input field, with its own stable code.
-type FieldError struct {
-	Field   string `json:"field"`
-	Code    string `json:"code"`
-	Message string `json:"message"`
 }
 
 // Error implements error. The text is for logs, not for clients.
@@ -64,15 +58,16 @@ type errorBody struct {
 }
 
 // Codes the web layer produces itself. Handlers may use any stable
-// snake_case code; these are the ones with a generic message.
+// snake_case code; these are the ones with a generic message. The codes of
+// the kinds of failure are the kinds' own.
 const (
-	CodeBadRequest       = "bad_request"
+	CodeBadRequest       = string(fault.Malformed)
 	CodeUnauthorized     = "unauthorized"
-	CodeForbidden        = "forbidden"
-	CodeNotFound         = "not_found"
+	CodeForbidden        = string(fault.Forbidden)
+	CodeNotFound         = string(fault.NotFound)
 	CodeMethodNotAllowed = "method_not_allowed"
 	CodeRequestTimeout   = "request_timeout"
-	CodeConflict         = "conflict"
+	CodeConflict         = string(fault.Conflict)
 	CodeBodyTooLarge     = "body_too_large"
 	CodeTooManyRequests  = "too_many_requests"
 	CodeLoginThrottled   = "login_throttled"
@@ -82,11 +77,11 @@ const (
 	// CodeAlreadyDone: a follow-up (a survey) of this request was made.
 	CodeAlreadyDone     = "already_done"
 	CodeHeadersTooLarge = "headers_too_large"
-	CodeInternal        = "internal"
-	CodeNotAllowedNow   = "not_allowed_now"
-	CodeInProgress      = "in_progress"
+	CodeInternal        = string(fault.Internal)
+	CodeNotAllowedNow   = string(fault.NotAllowedNow)
+	CodeInProgress      = string(fault.InProgress)
 	CodeScriptFailed    = "script_failed"
-	CodeUnavailable     = "unavailable"
+	CodeUnavailable     = string(fault.Unavailable)
 	// CodeInsufficientStorage: the database's disk is full; nothing was
 	// changed.
 	CodeInsufficientStorage   = "insufficient_storage"
@@ -195,7 +190,7 @@ func toAPIError(err error) (*Error, error) {
 	var apiErr *Error
 	if errors.As(err, &apiErr) {
 		out := *apiErr
-		out.Fields = append([]FieldError(nil), apiErr.Fields...)
+		out.Fields = append([]fault.FieldError(nil), apiErr.Fields...)
 		if out.Status < 400 || out.Status > 599 {
 			// A handler bug; do not send a success or redirect status with
 			// an error body.
@@ -238,8 +233,6 @@ func (e *Error) localize(l lang) {
 		}
 	}
 	for i := range e.Fields {
-		if e.Fields[i].Message == "" {
-			e.Fields[i].Message = message(l, e.Fields[i].Code, http.StatusBadRequest)
-		}
+		e.Fields[i].Message = fieldMessage(l, e.Fields[i])
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"vorgang/core/fault"
 	"vorgang/core/web"
 )
 
@@ -48,7 +49,7 @@ func TestErrorShape(t *testing.T) {
 					Status:  http.StatusUnprocessableEntity,
 					Code:    "validation_failed",
 					Message: "Bitte prüfen Sie Ihre Eingaben.",
-					Fields: []web.FieldError{
+					Fields: []fault.FieldError{
 						{Field: "email", Code: "invalid_format", Message: "Keine gültige E-Mail-Adresse."},
 						{Field: "postcode", Code: "required", Message: "Pflichtfeld."},
 					},
@@ -184,7 +185,7 @@ func TestPanicLogsStack(t *testing.T) {
 }
 
 func TestErrorDoesNotModifyHandlerError(t *testing.T) {
-	shared := &web.Error{Status: http.StatusNotFound, Fields: []web.FieldError{{Field: "id", Code: "unknown"}}}
+	shared := &web.Error{Status: http.StatusNotFound, Fields: []fault.FieldError{{Field: "id", Code: "unknown"}}}
 	app, _ := newTestApp(t, web.Deps{})
 	app.Get("/test", func(*fiber.Ctx) error { return shared })
 

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/gofiber/fiber/v2"
+
+	"vorgang/core/fault"
 )
 
 func TestNegotiateLang(t *testing.T) {
@@ -55,7 +57,7 @@ func TestErrorMessageLanguage(t *testing.T) {
 	app := New(Deps{Logger: slog.New(slog.DiscardHandler)})
 	app.Get("/test", func(*fiber.Ctx) error {
 		return &Error{Status: http.StatusUnprocessableEntity, Code: "validation_failed",
-			Fields: []FieldError{{Field: "email", Code: CodeBadRequest}}}
+			Fields: []fault.FieldError{{Field: "email", Code: CodeBadRequest}}}
 	})
 
 	tests := []struct {

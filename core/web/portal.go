@@ -15,6 +15,7 @@ import (
 
 	"vorgang/core/definition"
 	"vorgang/core/engine"
+	"vorgang/core/fault"
 	"vorgang/core/form"
 	"vorgang/core/store"
 )
@@ -183,7 +184,7 @@ func (u *ui) tracked(c *fiber.Ctx) (*engine.PublicView, string, error) {
 	token := c.Params("token")
 	v, err := u.Engine.Tracked(c.UserContext(), token)
 	if err != nil {
-		return nil, "", engineFailure(err)
+		return nil, "", faultError(err)
 	}
 	return v, token, nil
 }
@@ -225,7 +226,7 @@ func (u *ui) showTrack(c *fiber.Ctx, status int, pv *engine.PublicView, token, r
 	}
 	offers, err := u.Engine.FollowUps(c.UserContext(), token)
 	if err != nil {
-		return engineFailure(err)
+		return faultError(err)
 	}
 	for _, o := range offers {
 		d.FollowUps = append(d.FollowUps, followUpLink{Title: o.Process.Title, Done: o.Done,
@@ -288,18 +289,18 @@ func (u *ui) portalReply(c *fiber.Ctx) error {
 		return u.replyFailed(c, token, textValue, msg)
 	}
 	_, err = u.Engine.CitizenReply(c.UserContext(), token, version, textValue, ids, string(l))
-	var verr *engine.ValidationError
+	invalidFields := fieldsAtFault(pageLang(c), err)
 	switch {
-	case errors.As(err, &verr):
-		return u.replyFailed(c, token, textValue, verr.Fields[0].Message)
-	case errors.Is(err, engine.ErrConflict):
+	case invalidFields != nil:
+		return u.replyFailed(c, token, textValue, invalidFields[0].Message)
+	case errors.Is(err, fault.Conflict):
 		pv, _, terr := u.tracked(c)
 		if terr != nil {
 			return terr
 		}
 		return u.showTrack(c, http.StatusConflict, pv, token, textValue, "", text(l, "reply_conflict"))
 	case err != nil:
-		return engineFailure(err)
+		return faultError(err)
 	}
 	return seeOther(c, "/portal/track/"+token+"?sent=1#timeline-title")
 }

@@ -9,6 +9,7 @@ import (
 
 	"vorgang/core/definition"
 	"vorgang/core/engine"
+	"vorgang/core/fault"
 )
 
 // Follow-ups on the portal: a process with follow_up (the survey of a
@@ -31,11 +32,11 @@ func (u *ui) followUp(c *fiber.Ctx) (*definition.Process, string, error) {
 	token, id := c.Params("token"), c.Params("process")
 	pv, err := u.Engine.Tracked(c.UserContext(), token)
 	if err != nil {
-		return nil, "", engineFailure(err)
+		return nil, "", faultError(err)
 	}
 	offers, err := u.Engine.FollowUps(c.UserContext(), token)
 	if err != nil {
-		return nil, "", engineFailure(err)
+		return nil, "", faultError(err)
 	}
 	for _, o := range offers {
 		if o.Process.ID.Value != id {
@@ -47,7 +48,7 @@ func (u *ui) followUp(c *fiber.Ctx) (*definition.Process, string, error) {
 		return o.Process, pv.Ticket.Number, nil
 	}
 	if p := u.Catalog().Process(id); p != nil && p.FollowUp != nil && p.FollowUp.Of.Value == pv.Ticket.Process {
-		return nil, "", &Error{Status: http.StatusConflict, Code: CodeNotAllowedNow, Cause: engine.ErrNotAllowedNow}
+		return nil, "", &Error{Status: http.StatusConflict, Code: CodeNotAllowedNow, Cause: fault.NotAllowedNow}
 	}
 	return nil, "", &Error{Status: http.StatusNotFound, Code: CodeNotFound}
 }
@@ -121,15 +122,15 @@ func (u *ui) followUpSubmit(c *fiber.Ctx) error {
 		return show(http.StatusUnprocessableEntity)
 	}
 	_, err = u.Engine.FollowUp(c.UserContext(), c.Params("token"), p.ID.Value, post.data, l)
-	var verr *engine.ValidationError
+	invalidFields := fieldsAtFault(pageLang(c), err)
 	switch {
-	case errors.As(err, &verr):
-		post.errs = verr.Fields
+	case invalidFields != nil:
+		post.errs = invalidFields
 		return show(http.StatusUnprocessableEntity)
 	case errors.Is(err, engine.ErrAlreadyDone):
 		return seeOther(c, track+"?sent=follow-up-before")
 	case err != nil:
-		return engineFailure(err)
+		return faultError(err)
 	}
 	return seeOther(c, track+"?sent=follow-up#follow-ups-title")
 }

@@ -3,25 +3,12 @@ package web
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"strings"
 
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
 )
-
-// refusalError is the answer to an engine refusal: 403 when the caller may
-// not, 422 when the ticket's situation does not allow it; the reason code
-// as the code, its parameters, and (filled in by localize) the sentence
-// that explains it.
-func refusalError(r *engine.Refusal, cause error) *Error {
-	status := http.StatusUnprocessableEntity
-	if r.Kind == engine.ErrForbidden {
-		status = http.StatusForbidden
-	}
-	return &Error{Status: status, Code: r.Code, Params: r.Params, Cause: cause}
-}
 
 // explained gives a refusal's Error the titles of the process the ticket
 // belongs to, so its sentence names roles, states and fields as the desk

@@ -336,15 +336,3 @@ func uploaderOf(c *fiber.Ctx, u *ui) string {
 	}
 	return "portal:" + sessionBinding(u.binding(c, false))[:32]
 }
-
-// engineFailure maps an engine error for a page; ErrForbidden and
-// ErrNotFound both become "not found" for tickets, as the engine intends.
-func engineFailure(err error) error {
-	if r := engine.AsRefusal(err); r != nil {
-		return refusalError(r, err)
-	}
-	if errors.Is(err, engine.ErrForbidden) {
-		return &Error{Status: http.StatusForbidden, Code: CodeForbidden, Cause: err}
-	}
-	return engineError(err)
-}

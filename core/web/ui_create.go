@@ -10,6 +10,7 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
+	"vorgang/core/fault"
 	"vorgang/core/store"
 )
 
@@ -30,7 +31,7 @@ func (u *ui) create(c *fiber.Ctx, actor *auth.Principal, p *definition.Process, 
 	req := engine.CreateRequest{Process: p.ID.Value, Data: post.data, Lang: l, IdempotencyKey: post.key}
 	for attempt := 0; ; attempt++ {
 		t, err := u.Engine.Create(c.UserContext(), actor, req)
-		if errors.Is(err, engine.ErrInProgress) && attempt < 40 {
+		if errors.Is(err, fault.InProgress) && attempt < 40 {
 			// A double click: the first post is still being stored; its
 			// ticket is the answer to this one too.
 			select {
@@ -40,9 +41,9 @@ func (u *ui) create(c *fiber.Ctx, actor *auth.Principal, p *definition.Process, 
 				return nil, 0, c.UserContext().Err()
 			}
 		}
-		var verr *engine.ValidationError
-		if errors.As(err, &verr) {
-			post.errs = verr.Fields
+		invalidFields := fieldsAtFault(pageLang(c), err)
+		if invalidFields != nil {
+			post.errs = invalidFields
 			return nil, http.StatusUnprocessableEntity, nil
 		}
 		if errors.Is(err, engine.ErrKeyReused) {
@@ -52,7 +53,7 @@ func (u *ui) create(c *fiber.Ctx, actor *auth.Principal, p *definition.Process, 
 			return nil, 0, &Error{Status: http.StatusUnprocessableEntity, Code: "form_already_sent", Cause: err}
 		}
 		if err != nil {
-			return nil, 0, engineFailure(err)
+			return nil, 0, faultError(err)
 		}
 		return t, 0, nil
 	}

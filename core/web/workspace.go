@@ -170,7 +170,7 @@ func (u *ui) inbox(c *fiber.Ctx) error {
 	q.Text = f.Q // a piece of the title or the number, matched by the store over the whole list
 	rows, next, err := u.Engine.Inbox(c.UserContext(), actor, q)
 	if err != nil {
-		return engineFailure(err)
+		return faultError(err)
 	}
 	d.Filter, d.Next = f, next
 	if next != "" {

@@ -13,6 +13,7 @@ import (
 
 	"vorgang/core/definition"
 	"vorgang/core/engine"
+	"vorgang/core/fault"
 	"vorgang/core/form"
 	"vorgang/core/store"
 	"vorgang/core/ticket"
@@ -104,7 +105,7 @@ func (u *ui) showTicketWith(c *fiber.Ctx, status int, notice string, adjust func
 	l := pageLang(c)
 	t, hist, err := u.Engine.History(c.UserContext(), actor, c.Params("number"))
 	if err != nil {
-		return engineFailure(err)
+		return faultError(err)
 	}
 	cat := u.Catalog()
 	p := cat.Process(t.Process)
@@ -222,7 +223,7 @@ func (u *ui) runnable(c *fiber.Ctx) (*store.Ticket, *definition.Process, *defini
 	actor := uiPrincipal(c)
 	t, err := u.Engine.Ticket(c.UserContext(), actor, c.Params("number"))
 	if err != nil {
-		return nil, nil, nil, engineFailure(err)
+		return nil, nil, nil, faultError(err)
 	}
 	p := u.Catalog().Process(t.Process)
 	id := c.Params("transition")
@@ -237,7 +238,7 @@ func (u *ui) runnable(c *fiber.Ctx) (*store.Ticket, *definition.Process, *defini
 	}
 	for _, b := range blocked {
 		if b.Transition.ID.Value == id {
-			return nil, nil, nil, explained(refusalError(b.Refusal, b.Refusal), u.Catalog(), p)
+			return nil, nil, nil, explained(faultError(b.Refusal), u.Catalog(), p)
 		}
 	}
 	return nil, nil, nil, &Error{Status: http.StatusNotFound, Code: CodeNotFound}
@@ -358,22 +359,22 @@ func (u *ui) transitionSubmit(c *fiber.Ctx) error {
 	_, err = u.Engine.Transition(c.UserContext(), uiPrincipal(c), t.Number, engine.TransitionRequest{
 		Transition: tr.ID.Value, Version: version, Data: post.data, Comment: comment,
 		InternalComment: post.sub.first("_comment_internal") != "", Lang: l})
-	var verr *engine.ValidationError
+	invalidFields := fieldsAtFault(pageLang(c), err)
 	refusal := engine.AsRefusal(err)
 	switch {
-	case errors.As(err, &verr):
-		return u.showTransition(c, http.StatusUnprocessableEntity, t, p, tr, spec, post.data, verr.Fields, "", post.token, post.files, comment, version)
-	case errors.Is(err, engine.ErrConflict), refusal != nil && refusal.Code == engine.ReasonStateMismatch:
+	case invalidFields != nil:
+		return u.showTransition(c, http.StatusUnprocessableEntity, t, p, tr, spec, post.data, invalidFields, "", post.token, post.files, comment, version)
+	case errors.Is(err, fault.Conflict), refusal != nil && refusal.Code == engine.ReasonStateMismatch:
 		return seeOther(c, "/app/tickets/"+url.PathEscape(t.Number)+"?notice=changed")
 	case refusal != nil:
 		// Said next to what was entered, which stays: a guard or a rule
 		// may well refuse the data of the form.
-		out := refusalError(refusal, err)
+		status := kindAnswers[refusal.Kind].status
 		why, _ := refusalText(pageLang(c), refusal.Code, refusal.Params, names{cat: u.Catalog(), p: p})
 		refused := []form.FieldError{{Field: refusal.Param("field"), Code: refusal.Code, Message: why}}
-		return u.showTransition(c, out.Status, t, p, tr, spec, post.data, refused, "", post.token, post.files, comment, version)
+		return u.showTransition(c, status, t, p, tr, spec, post.data, refused, "", post.token, post.files, comment, version)
 	case err != nil:
-		return engineFailure(err)
+		return faultError(err)
 	}
 	return seeOther(c, "/app/tickets/"+url.PathEscape(t.Number)+"?notice=done")
 }
@@ -397,15 +398,15 @@ func (u *ui) commentSubmit(c *fiber.Ctx) error {
 		return u.showTicket(c, http.StatusUnprocessableEntity, textValue, msg, "")
 	}
 	_, err = u.Engine.CommentWithFiles(c.UserContext(), uiPrincipal(c), c.Params("number"), version, textValue, sub.first("internal") != "", files, string(l))
-	var verr *engine.ValidationError
+	invalidFields := fieldsAtFault(pageLang(c), err)
 	switch {
-	case errors.As(err, &verr):
-		return u.showTicket(c, http.StatusUnprocessableEntity, textValue, verr.Fields[0].Message, "")
-	case errors.Is(err, engine.ErrConflict):
+	case invalidFields != nil:
+		return u.showTicket(c, http.StatusUnprocessableEntity, textValue, invalidFields[0].Message, "")
+	case errors.Is(err, fault.Conflict):
 		// Keep the text: the ticket changed while it was written.
 		return u.showTicket(c, http.StatusConflict, textValue, "", text(l, "comment_conflict"))
 	case err != nil:
-		return engineFailure(err)
+		return faultError(err)
 	}
 	return seeOther(c, "/app/tickets/"+url.PathEscape(c.Params("number"))+"?notice=commented")
 }
@@ -425,16 +426,16 @@ func (u *ui) decisionSubmit(c *fiber.Ctx) error {
 	approve := sub.first("decision") == "approve"
 	reason := sub.first("reason")
 	_, err = u.Engine.Decide(c.UserContext(), uiPrincipal(c), c.Params("number"), version, approve, reason, string(l))
-	var verr *engine.ValidationError
+	invalidFields := fieldsAtFault(pageLang(c), err)
 	switch {
-	case errors.As(err, &verr):
+	case invalidFields != nil:
 		return u.showTicketWith(c, http.StatusUnprocessableEntity, "", func(d *ticketView) {
-			d.Reason, d.DecisionErr = reason, verr.Fields[0].Message
+			d.Reason, d.DecisionErr = reason, invalidFields[0].Message
 		})
-	case errors.Is(err, engine.ErrConflict):
+	case errors.Is(err, fault.Conflict):
 		return seeOther(c, "/app/tickets/"+url.PathEscape(c.Params("number"))+"?notice=changed")
 	case err != nil:
-		return explainedFor(c.UserContext(), u.Engine, u.Catalog(), uiPrincipal(c), c.Params("number"), engineFailure(err))
+		return explainedFor(c.UserContext(), u.Engine, u.Catalog(), uiPrincipal(c), c.Params("number"), faultError(err))
 	}
 	notice := "approved"
 	if !approve {
@@ -454,16 +455,16 @@ func (u *ui) assignSubmit(c *fiber.Ctx) error {
 	version, _ := strconv.ParseInt(sub.first("_version"), 10, 64)
 	user := sub.first("user")
 	_, err = u.Engine.Assign(c.UserContext(), uiPrincipal(c), c.Params("number"), version, user, string(pageLang(c)))
-	var verr *engine.ValidationError
+	invalidFields := fieldsAtFault(pageLang(c), err)
 	switch {
-	case errors.As(err, &verr):
+	case invalidFields != nil:
 		return u.showTicketWith(c, http.StatusUnprocessableEntity, "", func(d *ticketView) {
-			d.Assignee, d.AssignErr = user, verr.Fields[0].Message
+			d.Assignee, d.AssignErr = user, invalidFields[0].Message
 		})
-	case errors.Is(err, engine.ErrConflict):
+	case errors.Is(err, fault.Conflict):
 		return seeOther(c, "/app/tickets/"+url.PathEscape(c.Params("number"))+"?notice=changed")
 	case err != nil:
-		return engineFailure(err)
+		return faultError(err)
 	}
 	return seeOther(c, "/app/tickets/"+url.PathEscape(c.Params("number"))+"?notice=assigned")
 }
@@ -471,7 +472,7 @@ func (u *ui) assignSubmit(c *fiber.Ctx) error {
 func (u *ui) ticketFile(c *fiber.Ctx) error {
 	t, hist, err := u.Engine.History(c.UserContext(), uiPrincipal(c), c.Params("number"))
 	if err != nil {
-		return engineFailure(err)
+		return faultError(err)
 	}
 	id := c.Params("id")
 	ok := referencesFile(plainMap(t.Data), id)

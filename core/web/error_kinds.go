@@ -1,0 +1,49 @@
+package web
+
+import (
+	"net/http"
+
+	"vorgang/core/fault"
+)
+
+// kindAnswer is how the API answers a kind of failure.
+type kindAnswer struct {
+	status int
+	// retryAfter, in seconds, is sent as Retry-After when not zero.
+	retryAfter int
+}
+
+// kindAnswers is the one table from a kind of failure to its HTTP status.
+// The code sent is the failure's own (a refusal's reason,
+// idempotency_key_reused, script_failed) or else its kind's.
+var kindAnswers = map[fault.Kind]kindAnswer{
+	fault.NotFound:      {status: http.StatusNotFound},
+	fault.Forbidden:     {status: http.StatusForbidden},
+	fault.Conflict:      {status: http.StatusConflict},
+	fault.Invalid:       {status: http.StatusUnprocessableEntity},
+	fault.Malformed:     {status: http.StatusBadRequest},
+	fault.NotAllowedNow: {status: http.StatusUnprocessableEntity},
+	fault.InProgress:    {status: http.StatusConflict, retryAfter: 1},
+	fault.Unavailable:   {status: http.StatusServiceUnavailable, retryAfter: 1},
+	// A failed script (script_failed) is one: its detail (script, line,
+	// message) is in the log and, for an existing ticket, in its internal
+	// history; the caller gets a clean message.
+	fault.Internal: {status: http.StatusInternalServerError},
+}
+
+// faultError turns an error of a kind (from the engine, assets, auth or
+// the store) into the Error to send: the status of its kind, its code, the
+// parameters that explain it and its fields. An error of no kind is
+// returned as it is, which the error handler answers with 500.
+func faultError(err error) error {
+	answer, ok := kindAnswers[fault.KindOf(err)]
+	if !ok {
+		return err
+	}
+	out := &Error{Status: answer.status, Code: fault.Code(err), RetryAfter: answer.retryAfter, Cause: err}
+	if e := fault.As(err); e != nil {
+		out.Params = e.Params
+		out.Fields = append([]fault.FieldError(nil), e.Fields...)
+	}
+	return out
+}
