@@ -1,20 +1,13 @@
-// Package engine runs tickets through the workflows the definitions
-// describe: create a ticket from a process's form, move it by permitted
-// transitions, comment, and record every change in a tamper-evident
-// history. It knows nothing of HTTP: its errors are of the kinds of
-// core/fault (refusals carry a reason code and parameters, field problems
-// a code and the id of the sentence that explains them), and core/web
-// turns them into statuses and words.
 package engine
 
 import (
 	"context"
-
 	"fmt"
-	"go.mongodb.org/mongo-driver/bson"
 	"log/slog"
 	"sync"
 	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
 
 	"vorgang/core/auth"
 	"vorgang/core/definition"
@@ -166,4 +159,11 @@ func (e *Engine) FormSchema(cat *definition.Catalog, id string) ([]byte, error) 
 		return nil, err
 	}
 	return f.Schema(), nil
+}
+
+// Close releases the script runtime the engine made itself.
+func (e *Engine) Close() {
+	if e.ownScripts {
+		e.scripts.Close()
+	}
 }

@@ -1,17 +1,20 @@
 package engine
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"sort"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/bson/primitive"
 
+	"vorgang/core/auth"
 	"vorgang/core/store"
 	"vorgang/core/ticket"
 )
@@ -164,4 +167,33 @@ func VerifyHistory(t *store.Ticket, entries []store.HistoryEntry) []VerifyProble
 		out = append(out, VerifyProblem{int64(len(entries)), "the ticket's head hash does not match its last entry"})
 	}
 	return out
+}
+
+// History returns the entries of a ticket actor may see; internal comments
+// only for holders of ticket.comment_internal.
+func (e *Engine) History(ctx context.Context, actor *auth.Principal, number string) (*store.Ticket, []store.HistoryEntry, error) {
+	t, err := e.Ticket(ctx, actor, number)
+	if err != nil {
+		return nil, nil, err
+	}
+	entries, err := e.store.History(ctx, t)
+	if err != nil {
+		return nil, nil, err
+	}
+	if actor.HasPermission("ticket.comment_internal") {
+		return t, entries, nil
+	}
+	visible := entries[:0]
+	for _, h := range entries {
+		if h.Internal() {
+			continue
+		}
+		if h.Type == EntryTransition && h.CommentInternal() {
+			// The transition is the requester's to see; its comment is not.
+			h.Data = maps.Clone(h.Data)
+			delete(h.Data, "comment")
+		}
+		visible = append(visible, h)
+	}
+	return t, visible, nil
 }

@@ -227,10 +227,3 @@ func (e *Engine) saveJobRun(ctx context.Context, last, run *jobRun) error {
 	}
 	return nil
 }
-
-// Close releases the script runtime the engine made itself.
-func (e *Engine) Close() {
-	if e.ownScripts {
-		e.scripts.Close()
-	}
-}

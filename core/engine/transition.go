@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"strings"
 
 	"vorgang/core/auth"
@@ -298,56 +297,4 @@ func mergeData(base, add map[string]any) map[string]any {
 		out[k] = v
 	}
 	return out
-}
-
-// Comment adds a comment to a ticket. Internal comments are for staff only.
-func (e *Engine) Comment(ctx context.Context, actor *auth.Principal, number string, version int64, text string, internal bool, lang string) (*store.Ticket, error) {
-	return e.CommentWithFiles(ctx, actor, number, version, text, internal, nil, lang)
-}
-
-// CommentWithFiles is Comment with attachments (ids of stored
-// attachments); a comment needs a text or a file. The files are visible to
-// whoever sees the comment. A comment without a version is added to
-// whatever version the ticket has when it lands (see change).
-func (e *Engine) CommentWithFiles(ctx context.Context, actor *auth.Principal, number string, version int64, text string, internal bool, files []string, lang string) (*store.Ticket, error) {
-	text = strings.TrimSpace(text)
-	return e.change(ctx, version, func() (*store.Ticket, error) { return e.Ticket(ctx, actor, number) },
-		func(*store.Ticket) (*store.HistoryEntry, error) {
-			if text == "" && len(files) == 0 {
-				return nil, invalid("comment", "required", "comment_required")
-			}
-			if internal && !actor.HasPermission("ticket.comment_internal") {
-				return nil, fmt.Errorf("internal comment: %w", fault.Forbidden)
-			}
-			return ticket.NewEntry(actorName(actor), ticket.Commented{Text: text, Internal: internal, Files: files}), nil
-		})
-}
-
-// History returns the entries of a ticket actor may see; internal comments
-// only for holders of ticket.comment_internal.
-func (e *Engine) History(ctx context.Context, actor *auth.Principal, number string) (*store.Ticket, []store.HistoryEntry, error) {
-	t, err := e.Ticket(ctx, actor, number)
-	if err != nil {
-		return nil, nil, err
-	}
-	entries, err := e.store.History(ctx, t)
-	if err != nil {
-		return nil, nil, err
-	}
-	if actor.HasPermission("ticket.comment_internal") {
-		return t, entries, nil
-	}
-	visible := entries[:0]
-	for _, h := range entries {
-		if h.Internal() {
-			continue
-		}
-		if h.Type == EntryTransition && h.CommentInternal() {
-			// The transition is the requester's to see; its comment is not.
-			h.Data = maps.Clone(h.Data)
-			delete(h.Data, "comment")
-		}
-		visible = append(visible, h)
-	}
-	return t, visible, nil
 }

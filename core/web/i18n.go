@@ -48,8 +48,8 @@ var messages = map[string]map[lang]string{
 		langEN: "The data has changed in the meantime. Please reload and try again.",
 	},
 	CodeNotAllowedNow: {
-		langDE: "Das ist im jetzigen Zustand des Vorgangs nicht möglich.",
-		langEN: "This is not possible in the ticket's current state.",
+		langDE: "Das ist im aktuellen Status des Vorgangs nicht möglich.",
+		langEN: "This is not possible in the ticket's current status.",
 	},
 	CodeInProgress: {
 		langDE: "Dieselbe Anfrage wird noch bearbeitet. Bitte versuchen Sie es gleich noch einmal.",
@@ -106,6 +106,27 @@ var messages = map[string]map[lang]string{
 	CodeKeyReused: {
 		langDE: "Dieser Idempotency-Key wurde schon für eine andere Anfrage verwendet.",
 		langEN: "This Idempotency-Key was already used for a different request.",
+	},
+	// The pages' own errors.
+	"form_expired": {
+		langDE: "Das Formular ist abgelaufen oder gehört zu einer anderen Sitzung.",
+		langEN: "The form has expired or belongs to another session.",
+	},
+	"form_already_sent": {
+		langDE: "Dieses Formular wurde schon mit anderen Angaben abgeschickt. Bitte öffnen Sie es neu, um ein weiteres Anliegen zu senden.",
+		langEN: "This form was already sent with other details. Please open it again to send another request.",
+	},
+	"csrf_failed": {
+		langDE: "Die Anfrage konnte nicht bestätigt werden. Bitte laden Sie die Seite neu und versuchen Sie es noch einmal.",
+		langEN: "The request could not be verified. Please reload the page and try again.",
+	},
+	"submission_refused": {
+		langDE: "Die Eingabe wurde nicht angenommen.",
+		langEN: "The submission was not accepted.",
+	},
+	"unsupported_media_type": {
+		langDE: "Das Format der gesendeten Daten wird nicht unterstützt.",
+		langEN: "The format of the submitted data is not supported.",
 	},
 }
 

@@ -34,19 +34,6 @@ type dataListArgs struct {
 	Fields []dataField
 }
 
-func init() {
-	templateFuncs["dataArgs"] = func(v *view, fields []dataField) dataListArgs { return dataListArgs{V: v, Fields: fields} }
-	templateFuncs["formArgs"] = func(v *view, f any) formArgs {
-		switch x := f.(type) {
-		case formView:
-			return formArgs{V: v, Form: x}
-		case *formView:
-			return formArgs{V: v, Form: *x}
-		}
-		return formArgs{V: v}
-	}
-}
-
 // dataDescriber turns stored form data into labelled values.
 type dataDescriber struct {
 	lang    lang

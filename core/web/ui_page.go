@@ -47,8 +47,18 @@ func pageTemplates() (map[string]*template.Template, error) {
 }
 
 var templateFuncs = template.FuncMap{
-	"add": func(a, b int) int { return a + b },
-	"eq1": func(a, b string) bool { return a == b },
+	"add":      func(a, b int) int { return a + b },
+	"eq1":      func(a, b string) bool { return a == b },
+	"dataArgs": func(v *view, fields []dataField) dataListArgs { return dataListArgs{V: v, Fields: fields} },
+	"formArgs": func(v *view, f any) formArgs {
+		switch x := f.(type) {
+		case formView:
+			return formArgs{V: v, Form: x}
+		case *formView:
+			return formArgs{V: v, Form: *x}
+		}
+		return formArgs{V: v}
+	},
 }
 
 // view is what every page template gets: the page's own data in Data, and

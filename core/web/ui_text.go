@@ -309,31 +309,3 @@ var pageTexts = map[string]map[lang]string{
 	"users_roles":        {langDE: "Rollen", langEN: "Roles"},
 	"users_permissions":  {langDE: "Berechtigungen", langEN: "Permissions"},
 }
-
-// Codes of the pages' own errors, with their messages.
-func init() {
-	messages["form_expired"] = map[lang]string{
-		langDE: "Das Formular ist abgelaufen oder gehört zu einer anderen Sitzung.",
-		langEN: "The form has expired or belongs to another session.",
-	}
-	messages["form_already_sent"] = map[lang]string{
-		langDE: "Dieses Formular wurde schon mit anderen Angaben abgeschickt. Bitte öffnen Sie es neu, um ein weiteres Anliegen zu senden.",
-		langEN: "This form was already sent with other details. Please open it again to send another request.",
-	}
-	messages["csrf_failed"] = map[lang]string{
-		langDE: "Die Anfrage konnte nicht bestätigt werden. Bitte laden Sie die Seite neu und versuchen Sie es noch einmal.",
-		langEN: "The request could not be verified. Please reload the page and try again.",
-	}
-	messages["submission_refused"] = map[lang]string{
-		langDE: "Die Eingabe wurde nicht angenommen.",
-		langEN: "The submission was not accepted.",
-	}
-	messages["not_allowed_now"] = map[lang]string{
-		langDE: "Das ist im aktuellen Status des Vorgangs nicht möglich.",
-		langEN: "This is not possible in the ticket's current status.",
-	}
-	messages["unsupported_media_type"] = map[lang]string{
-		langDE: "Das Format der gesendeten Daten wird nicht unterstützt.",
-		langEN: "The format of the submitted data is not supported.",
-	}
-}

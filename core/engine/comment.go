@@ -1,0 +1,35 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"vorgang/core/auth"
+	"vorgang/core/fault"
+	"vorgang/core/store"
+	"vorgang/core/ticket"
+)
+
+// Comment adds a comment to a ticket. Internal comments are for staff only.
+func (e *Engine) Comment(ctx context.Context, actor *auth.Principal, number string, version int64, text string, internal bool, lang string) (*store.Ticket, error) {
+	return e.CommentWithFiles(ctx, actor, number, version, text, internal, nil, lang)
+}
+
+// CommentWithFiles is Comment with attachments (ids of stored
+// attachments); a comment needs a text or a file. The files are visible to
+// whoever sees the comment. A comment without a version is added to
+// whatever version the ticket has when it lands (see change).
+func (e *Engine) CommentWithFiles(ctx context.Context, actor *auth.Principal, number string, version int64, text string, internal bool, files []string, lang string) (*store.Ticket, error) {
+	text = strings.TrimSpace(text)
+	return e.change(ctx, version, func() (*store.Ticket, error) { return e.Ticket(ctx, actor, number) },
+		func(*store.Ticket) (*store.HistoryEntry, error) {
+			if text == "" && len(files) == 0 {
+				return nil, invalid("comment", "required", "comment_required")
+			}
+			if internal && !actor.HasPermission("ticket.comment_internal") {
+				return nil, fmt.Errorf("internal comment: %w", fault.Forbidden)
+			}
+			return ticket.NewEntry(actorName(actor), ticket.Commented{Text: text, Internal: internal, Files: files}), nil
+		})
+}
