@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -293,5 +292,3 @@ func teamTitle(cat *definition.Catalog, id string) definition.Label {
 	}
 	return definition.Label{De: id, En: id}
 }
-
-func containsString(list []string, s string) bool { return slices.Contains(list, s) }
