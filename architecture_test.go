@@ -56,6 +56,10 @@ var forbidden = []struct {
 	{"github.com/valyala/fasthttp", []string{"vorgang/core/web"}, "only core/web knows HTTP"},
 }
 
+// standardOnly are the packages that import nothing but the standard
+// library: the shared model and vocabulary, which everything may import.
+var standardOnly = []string{"vorgang/core/ticket", "vorgang/core/fault"}
+
 type listedPackage struct {
 	ImportPath string
 	Imports    []string
@@ -122,6 +126,9 @@ func TestArchitecture(t *testing.T) {
 		for _, imp := range p.Imports {
 			if (imp == "vorgang" || strings.HasPrefix(imp, "vorgang/")) && !slices.Contains(full, imp) {
 				t.Errorf("%s imports %s, which the package map does not allow", p.ImportPath, imp)
+			}
+			if slices.Contains(standardOnly, p.ImportPath) && strings.Contains(strings.SplitN(imp, "/", 2)[0], ".") {
+				t.Errorf("%s imports %s: it imports the standard library only", p.ImportPath, imp)
 			}
 			for _, f := range forbidden {
 				if strings.HasPrefix(imp, f.prefix) && !slices.Contains(f.allowed, p.ImportPath) {
