@@ -78,6 +78,9 @@ func (l *Loader) Compile(files []File) (*Catalog, Diagnostics) {
 			b.addScript(f, r)
 		case isYAML(f.Path):
 			docs, ok := parseDocuments(f, r)
+			if ok && !holdsContent(docs) {
+				r.errorf(Pos{1, 1}, "empty_file", "the file holds no definition: add one (apiVersion, kind, id) or delete the file")
+			}
 			for _, doc := range docs {
 				l.addDocument(b, doc, r)
 			}
@@ -149,8 +152,19 @@ func parseDocuments(f File, r reporter) (docs []*yaml.Node, ok bool) {
 					line++
 				}
 			}
+			if strings.Contains(msg, "UTF-8") {
+				// yaml.v3 names no place for encoding errors.
+				if p, b, found := firstInvalidUTF8(f.Data); found {
+					r.errorf(p, "invalid_encoding", "the file is not UTF-8: byte 0x%02X here is not a character (was it saved as Latin-1 or Windows-1252?); save it as UTF-8", b)
+					return docs, false
+				}
+			}
 			// At the end of input the marks can point past the last line.
 			line = min(line, max(lineCount(f.Data), 1))
+			if tabLine, tab := tabIndent(f.Data, line); tab > 0 && isTabProblem(msg) {
+				r.errorf(Pos{Line: tabLine, Col: tab}, "yaml_syntax", "YAML syntax error: a tab is used for indentation; YAML allows only spaces there")
+				return docs, false
+			}
 			r.errorf(Pos{Line: line, Col: firstColumn(f.Data, line)}, "yaml_syntax", "YAML syntax error: %s", msg)
 			return docs, false
 		}
