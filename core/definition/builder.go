@@ -21,6 +21,10 @@ type builder struct {
 	order []decoded
 	// reporters finds the reporter of a decoded definition.
 	reporters map[any]reporter
+	// unknownKinds holds the ids of documents whose kind is unknown, with
+	// the place of that kind, so references to them say where they come
+	// from.
+	unknownKinds map[string]string
 }
 
 func (b *builder) reporterFor(def any) reporter { return b.reporters[def] }
@@ -46,6 +50,37 @@ func (b *builder) declare(doc *document, r reporter) {
 		b.known[doc.kind] = map[string]bool{}
 	}
 	b.known[doc.kind][doc.id] = true
+}
+
+// declareUnknownKind keeps the id of a document whose kind is unknown. A
+// kind that is a likely typo ("Rolle") declares the id under the kind meant,
+// so references to it report nothing on top of the one real error; other
+// references to it are marked as following from that error.
+func (b *builder) declareUnknownKind(doc *document, kindPos Pos) {
+	if doc.id == "" {
+		return
+	}
+	if meant := closest(doc.kind, Kinds()); meant != "" {
+		doc.kind = meant
+		if !b.known[meant][doc.id] {
+			b.declare(doc, reporter{file: doc.file, diags: b.diags})
+		}
+		return
+	}
+	if b.unknownKinds == nil {
+		b.unknownKinds = map[string]string{}
+	}
+	b.unknownKinds[doc.id] = fmt.Sprintf("%s:%d:%d", doc.file, kindPos.Line, kindPos.Col)
+}
+
+// followOn marks an unknown reference that a document of unknown kind
+// explains: the message then points at the cause, which may be printed
+// after it.
+func (b *builder) followOn(id string) string {
+	if where, ok := b.unknownKinds[id]; ok {
+		return fmt.Sprintf(" (follows from the unknown kind at %s)", where)
+	}
+	return ""
 }
 
 // decode turns a schema-valid document into its typed definition.

@@ -211,13 +211,14 @@ func (l *Loader) addDocument(b *builder, n *yaml.Node, r reporter) {
 		return
 	}
 	kind := kindNode.Value
-	if _, ok := kindSchemas[kind]; !ok || kindNode.Kind != yaml.ScalarNode {
-		r.errorf(posOf(kindNode), "unknown_kind", "unknown kind '%s'%s; known kinds: %s", kind, suggest(kind, Kinds()), strings.Join(Kinds(), ", "))
-		return
-	}
 	doc := &document{file: r.file, node: n, kind: kind}
 	if _, idNode := mappingEntry(root, "id"); idNode != nil && idNode.Kind == yaml.ScalarNode {
 		doc.id, doc.pos = idNode.Value, posOf(idNode)
+	}
+	if _, ok := kindSchemas[kind]; !ok || kindNode.Kind != yaml.ScalarNode {
+		r.errorf(posOf(kindNode), "unknown_kind", "unknown kind '%s'%s; known kinds: %s", kind, suggest(kind, Kinds()), strings.Join(Kinds(), ", "))
+		b.declareUnknownKind(doc, posOf(kindNode))
+		return
 	}
 	if doc.id != "" {
 		// Register even invalid documents, so references to them do not add
