@@ -84,7 +84,8 @@ func (b *builder) followOn(id string) string {
 }
 
 // decode turns a schema-valid document into its typed definition.
-func (b *builder) decode(doc *document, r reporter, schemaValid bool) {
+// wrong holds the paths of the document the schema found wrong.
+func (b *builder) decode(doc *document, r reporter, schemaValid bool, wrong []string) {
 	if doc.id == "" {
 		return // a duplicate: already reported
 	}
@@ -143,7 +144,7 @@ func (b *builder) decode(doc *document, r reporter, schemaValid bool) {
 		b.cat.notifications[doc.id] = d
 	}
 	if !schemaValid {
-		r.skip = followUpCodes
+		r = b.skipFollowUps(doc, def, r, wrong)
 	}
 	b.order = append(b.order, decoded{kind: doc.kind, def: def, r: r})
 	b.reporters[def] = r

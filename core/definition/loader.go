@@ -230,10 +230,10 @@ func (l *Loader) addDocument(b *builder, n *yaml.Node, r reporter) {
 		r.errorf(posOf(nerr.node), nerr.code, "%s", nerr.msg)
 		return
 	}
-	valid := l.schemas.validate(kind, n, value, r)
+	valid, wrong := l.schemas.validate(kind, n, value, r)
 	// Invalid documents are decoded and checked too when their shape allows,
 	// so one run reports a typo and a dangling reference together.
-	b.decode(doc, r, valid)
+	b.decode(doc, r, valid, wrong)
 }
 
 // IsTestFile reports whether a file name is a test file the definition
