@@ -165,6 +165,9 @@ func parseDocuments(f File, r reporter) (docs []*yaml.Node, ok bool) {
 				r.errorf(Pos{Line: tabLine, Col: tab}, "yaml_syntax", "YAML syntax error: a tab is used for indentation; YAML allows only spaces there")
 				return docs, false
 			}
+			if brokenFlow(msg) {
+				msg += flowMappingHint
+			}
 			r.errorf(Pos{Line: line, Col: firstColumn(f.Data, line)}, "yaml_syntax", "YAML syntax error: %s", msg)
 			return docs, false
 		}

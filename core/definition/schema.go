@@ -184,11 +184,14 @@ func (s *schemaSet) report(ve *jsonschema.ValidationError, doc *yaml.Node, value
 			if contains(allowed, name) {
 				continue
 			}
-			k, _ := mappingEntry(node, name)
+			k, v := mappingEntry(node, name)
+			hint := suggest(name, allowed)
 			if k == nil {
 				k = node
+			} else if splitByComma(node, v) {
+				hint = flowMappingHint
 			}
-			r.errorf(posOf(k), "unknown_key", "%sunknown key '%s'%s", prefix, name, suggest(name, allowed))
+			r.errorf(posOf(k), "unknown_key", "%sunknown key '%s'%s", prefix, name, hint)
 		}
 		return
 	case "required":
