@@ -172,15 +172,8 @@ func (b *builder) addScript(f File, r reporter) {
 	var ce *lua.CompileError
 	switch {
 	case errors.As(err, &pe):
-		line := pe.Pos.Line
-		if line == parse.EOF {
-			line = strings.Count(s.Source, "\n") + 1
-		}
-		near := ""
-		if pe.Token != "" {
-			near = fmt.Sprintf(" near '%s'", pe.Token)
-		}
-		r.errorf(Pos{Line: line, Col: max(pe.Pos.Column, 1)}, "lua_syntax", "Lua syntax error%s: %s", near, pe.Message)
+		p, msg := luaSyntax(pe, s.Source)
+		r.errorf(p, "lua_syntax", "%s", msg)
 		return
 	case errors.As(err, &ce):
 		line := max(ce.Line, 1)
