@@ -7,8 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"go.mongodb.org/mongo-driver/bson"
-
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/form"
@@ -25,7 +23,7 @@ type Store interface {
 	Find(ctx context.Context, coll string, f store.Find, out any) error
 	Insert(ctx context.Context, coll string, doc any) error
 	InsertMany(ctx context.Context, coll string, docs []any) (int, error)
-	Update(ctx context.Context, coll, id string, expectVersion int64, update bson.M) (int64, error)
+	Update(ctx context.Context, coll, id string, expectVersion int64, update map[string]any) (int64, error)
 	NextNumber(ctx context.Context, scope string) (int64, error)
 	Mode() string
 }

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"go.mongodb.org/mongo-driver/bson"
-
 	"vorgang/core/auth"
 	"vorgang/core/fault"
 	"vorgang/core/store"
@@ -60,7 +58,7 @@ func (s *Service) LinkTicket(ctx context.Context, actor *auth.Principal, number,
 					return nil
 				}
 			}
-			_, err = s.store.Update(ctx, TicketsCollection, number, list.Version, bson.M{"$push": bson.M{"tickets": ref}})
+			_, err = s.store.Update(ctx, TicketsCollection, number, list.Version, map[string]any{"$push": map[string]any{"tickets": ref}})
 			if errors.Is(err, store.ErrConflict) {
 				continue
 			}

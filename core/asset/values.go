@@ -3,35 +3,18 @@ package asset
 import (
 	"reflect"
 	"sort"
-
-	"go.mongodb.org/mongo-driver/bson/primitive"
 )
 
-// plain turns what the driver decodes (primitive.A, primitive.D,
-// primitive.M) back into the JSON data model the form validates ([]any,
-// map[string]any), so stored and submitted values compare equal.
+// plain turns numbers into the JSON data model the form validates
+// (float64), so stored and submitted values compare equal.
 func plain(v any) any {
 	switch x := v.(type) {
-	case primitive.A:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = plain(e)
-		}
-		return out
 	case []any:
 		out := make([]any, len(x))
 		for i, e := range x {
 			out[i] = plain(e)
 		}
 		return out
-	case primitive.D:
-		out := make(map[string]any, len(x))
-		for _, e := range x {
-			out[e.Key] = plain(e.Value)
-		}
-		return out
-	case primitive.M:
-		return plainMap(x)
 	case map[string]any:
 		return plainMap(x)
 	case int32:

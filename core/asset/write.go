@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	"go.mongodb.org/mongo-driver/bson"
-
 	"vorgang/core/auth"
 	"vorgang/core/fault"
 	"vorgang/core/store"
@@ -142,11 +140,11 @@ func (s *Service) commit(ctx context.Context, actor *auth.Principal, old, next *
 	}
 	now := s.stamp()
 	entry := Change{At: now, Actor: actorName(actor), Type: kind, Fields: changes}
-	set := bson.M{
+	set := map[string]any{
 		"name": next.Name, "status": next.Status, "data": next.Data, "relations": next.Relations,
 		"targets": next.Targets, "updated": now, "updated_by": actorName(actor),
 	}
-	v, err := s.store.Update(ctx, AssetsCollection, old.Number, old.Version, bson.M{"$set": set, "$push": bson.M{"history": entry}})
+	v, err := s.store.Update(ctx, AssetsCollection, old.Number, old.Version, map[string]any{"$set": set, "$push": map[string]any{"history": entry}})
 	switch {
 	case errors.Is(err, store.ErrConflict):
 		return nil, fmt.Errorf("asset %s: %w", old.Number, fault.Conflict)

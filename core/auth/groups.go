@@ -7,8 +7,6 @@ import (
 	"log/slog"
 	"slices"
 
-	"go.mongodb.org/mongo-driver/bson"
-
 	"vorgang/core/fault"
 	"vorgang/core/store"
 )
@@ -160,7 +158,7 @@ func (s *Service) changeGroup(ctx context.Context, id, name string, join bool) e
 			if join {
 				members = append(members, name)
 			}
-			_, err = s.db.Update(ctx, GroupsCollection, id, g.Version, bson.M{"$set": bson.M{"members": members}})
+			_, err = s.db.Update(ctx, GroupsCollection, id, g.Version, map[string]any{"$set": map[string]any{"members": members}})
 			if errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrNotFound) {
 				continue
 			}

@@ -10,8 +10,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"go.mongodb.org/mongo-driver/bson"
-
 	"vorgang/core/definition"
 	"vorgang/core/store"
 )
@@ -55,7 +53,7 @@ func Schema() store.Schema {
 type Documents interface {
 	Get(ctx context.Context, coll, id string, out any) error
 	Insert(ctx context.Context, coll string, doc any) error
-	Update(ctx context.Context, coll, id string, expectVersion int64, update bson.M) (int64, error)
+	Update(ctx context.Context, coll, id string, expectVersion int64, update map[string]any) (int64, error)
 	Delete(ctx context.Context, coll, id string) error
 	DeleteExpired(ctx context.Context, coll, shape string, now time.Time) (int64, error)
 	Find(ctx context.Context, coll string, f store.Find, out any) error

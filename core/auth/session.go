@@ -7,8 +7,6 @@ import (
 	"log/slog"
 	"time"
 
-	"go.mongodb.org/mongo-driver/bson"
-
 	"vorgang/core/store"
 )
 
@@ -115,7 +113,7 @@ func (s *Service) Login(ctx context.Context, name, password, client string) (*Se
 func (s *Service) rehash(ctx context.Context, u *User, password string) {
 	h, err := s.hash(ctx, password)
 	if err == nil {
-		_, err = s.db.Update(ctx, UsersCollection, u.Name, u.Version, bson.M{"$set": bson.M{"password_hash": h}})
+		_, err = s.db.Update(ctx, UsersCollection, u.Name, u.Version, map[string]any{"$set": map[string]any{"password_hash": h}})
 	}
 	switch {
 	case err == nil:
@@ -192,7 +190,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 		return nil, s.endSession(ctx, id, "session revoked")
 	}
 	if now.Sub(d.LastSeen) >= s.cfg.TouchInterval {
-		_, err := s.db.Update(ctx, SessionsCollection, id, d.Version, bson.M{"$set": bson.M{
+		_, err := s.db.Update(ctx, SessionsCollection, id, d.Version, map[string]any{"$set": map[string]any{
 			"last_seen": now, "valid_until": s.validUntil(d.Expires, now),
 		}})
 		if err != nil && !errors.Is(err, store.ErrConflict) && !errors.Is(err, store.ErrNotFound) {

@@ -7,8 +7,6 @@ import (
 	"math"
 	"time"
 
-	"go.mongodb.org/mongo-driver/bson"
-
 	"vorgang/core/fault"
 	"vorgang/core/store"
 )
@@ -267,7 +265,7 @@ func (s *Service) change(ctx context.Context, id string, next func(failureDoc) f
 			return nil
 		}
 		d := next(*cur)
-		_, err = s.db.Update(ctx, LoginFailuresCollection, id, cur.Version, bson.M{"$set": bson.M{
+		_, err = s.db.Update(ctx, LoginFailuresCollection, id, cur.Version, map[string]any{"$set": map[string]any{
 			"level": d.Level, "at": d.At, "until": d.Until, "known_until": d.KnownUntil, "expires": d.Expires,
 		}})
 		if errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrNotFound) {

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"go.mongodb.org/mongo-driver/bson"
-
 	"vorgang/core/fault"
 	"vorgang/core/store"
 )
@@ -191,7 +189,7 @@ func (s *Service) AuthenticateToken(ctx context.Context, secret string) (*Princi
 		return nil, fmt.Errorf("%w: user %s is disabled", ErrUnauthenticated, u.Name)
 	}
 	if now.Sub(d.LastUsed) >= s.cfg.TouchInterval {
-		_, err := s.db.Update(ctx, TokensCollection, id, d.Version, bson.M{"$set": bson.M{"last_used": now}})
+		_, err := s.db.Update(ctx, TokensCollection, id, d.Version, map[string]any{"$set": map[string]any{"last_used": now}})
 		if err != nil && !errors.Is(err, store.ErrConflict) && !errors.Is(err, store.ErrNotFound) {
 			s.log.WarnContext(ctx, "could not record api token use", slog.String("user", u.Name), slog.Any("error", err))
 		}
@@ -231,7 +229,7 @@ func (s *Service) addToIndex(ctx context.Context, user, id string) error {
 				continue
 			}
 		} else {
-			_, err = s.db.Update(ctx, TokenIndexCollection, user, ix.Version, bson.M{"$push": bson.M{"tokens": id}})
+			_, err = s.db.Update(ctx, TokenIndexCollection, user, ix.Version, map[string]any{"$push": map[string]any{"tokens": id}})
 			if errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrNotFound) {
 				continue
 			}
@@ -255,7 +253,7 @@ func (s *Service) removeFromIndex(ctx context.Context, user, id string) error {
 			return nil
 		}
 		rest := slices.DeleteFunc(slices.Clone(ix.Tokens), func(x string) bool { return x == id })
-		_, err = s.db.Update(ctx, TokenIndexCollection, user, ix.Version, bson.M{"$set": bson.M{"tokens": rest}})
+		_, err = s.db.Update(ctx, TokenIndexCollection, user, ix.Version, map[string]any{"$set": map[string]any{"tokens": rest}})
 		if errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrNotFound) {
 			continue
 		}

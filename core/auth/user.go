@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"go.mongodb.org/mongo-driver/bson"
-
 	"vorgang/core/fault"
 	"vorgang/core/store"
 )
@@ -201,7 +199,7 @@ func (s *Service) UpdateUser(ctx context.Context, name string, version int64, ch
 		return nil, fmt.Errorf("auth: update user %s: %w: stored version %d, expected %d", u.Name, fault.Conflict, u.Version, version)
 	}
 	before := groupsOf(u)
-	set := bson.M{}
+	set := map[string]any{}
 	changed := 0
 	if ch.DisplayName != nil {
 		u.DisplayName = *ch.DisplayName
@@ -257,7 +255,7 @@ func (s *Service) UpdateUser(ctx context.Context, name string, version int64, ch
 	}
 	u.Updated = s.now()
 	set["updated"] = u.Updated
-	v, err := s.db.Update(ctx, UsersCollection, u.Name, version, bson.M{"$set": set})
+	v, err := s.db.Update(ctx, UsersCollection, u.Name, version, map[string]any{"$set": set})
 	if err != nil {
 		return nil, s.userWriteError("update user", u.Name, err)
 	}
@@ -280,22 +278,22 @@ func (s *Service) SetPassword(ctx context.Context, name, password string) error 
 	if err != nil {
 		return fmt.Errorf("auth: set password of %s: %w", name, err)
 	}
-	return s.modifyUser(ctx, "set password", name, func(u *User) bson.M {
-		return bson.M{"password_hash": h, "session_epoch": u.SessionEpoch + 1}
+	return s.modifyUser(ctx, "set password", name, func(u *User) map[string]any {
+		return map[string]any{"password_hash": h, "session_epoch": u.SessionEpoch + 1}
 	})
 }
 
 // RevokeSessions ends every session of the user ("log out everywhere").
 // The session documents are removed when next presented, or by Sweep.
 func (s *Service) RevokeSessions(ctx context.Context, name string) error {
-	return s.modifyUser(ctx, "revoke sessions", NormalizeName(name), func(u *User) bson.M {
-		return bson.M{"session_epoch": u.SessionEpoch + 1}
+	return s.modifyUser(ctx, "revoke sessions", NormalizeName(name), func(u *User) map[string]any {
+		return map[string]any{"session_epoch": u.SessionEpoch + 1}
 	})
 }
 
 // modifyUser reads the user, computes fields to $set and writes them with
 // compare-and-set, retrying on conflict.
-func (s *Service) modifyUser(ctx context.Context, what, name string, set func(*User) bson.M) error {
+func (s *Service) modifyUser(ctx context.Context, what, name string, set func(*User) map[string]any) error {
 	for range maxCASAttempts {
 		u, err := s.User(ctx, name)
 		if err != nil {
@@ -303,7 +301,7 @@ func (s *Service) modifyUser(ctx context.Context, what, name string, set func(*U
 		}
 		fields := set(u)
 		fields["updated"] = s.now()
-		_, err = s.db.Update(ctx, UsersCollection, u.Name, u.Version, bson.M{"$set": fields})
+		_, err = s.db.Update(ctx, UsersCollection, u.Name, u.Version, map[string]any{"$set": fields})
 		if errors.Is(err, store.ErrConflict) {
 			continue
 		}

@@ -11,8 +11,6 @@ import (
 	"sync"
 	"time"
 
-	"go.mongodb.org/mongo-driver/bson"
-
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/fault"
@@ -185,7 +183,7 @@ func (e *Engine) createClaimed(ctx context.Context, actor *auth.Principal, id, r
 		// The first attempt failed or its process is gone: take its claim
 		// over.
 		owner = e.creates.begin(e.instance)
-		v, err := e.store.Update(ctx, createsCollection, id, cur.Version, bson.M{"$set": bson.M{"started_at": time.Now().UTC(), "owner": owner}})
+		v, err := e.store.Update(ctx, createsCollection, id, cur.Version, map[string]any{"$set": map[string]any{"started_at": time.Now().UTC(), "owner": owner}})
 		if errors.Is(err, store.ErrConflict) {
 			e.creates.end(owner)
 			continue
@@ -245,7 +243,7 @@ func (e *Engine) finishCreate(ctx context.Context, claim *createClaim, t *store.
 			e.abandonClaim(ctx, claim, nil)
 			return nil, err
 		}
-		v, err := e.store.Update(ctx, createsCollection, claim.Key, claim.Version, bson.M{"$set": bson.M{"number": number}})
+		v, err := e.store.Update(ctx, createsCollection, claim.Key, claim.Version, map[string]any{"$set": map[string]any{"number": number}})
 		if err != nil {
 			e.abandonClaim(ctx, claim, rel)
 			return nil, fmt.Errorf("engine: note number of idempotent create: %w", err)
@@ -323,11 +321,11 @@ func (e *Engine) numberUnused(ctx context.Context, number, owner string) (bool, 
 		// Fence the claim: a retry of the cut-off create then takes a new
 		// number, and a late writer's next compare-and-set on the claim
 		// fails.
-		fence := bson.M{"number": claim.Number}
+		fence := map[string]any{"number": claim.Number}
 		if claim.Number == number {
 			fence["number"] = ""
 		}
-		_, err = e.store.Update(ctx, createsCollection, owner, claim.Version, bson.M{"$set": fence})
+		_, err = e.store.Update(ctx, createsCollection, owner, claim.Version, map[string]any{"$set": fence})
 		if err == nil {
 			return true, nil
 		}

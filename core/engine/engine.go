@@ -7,8 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"go.mongodb.org/mongo-driver/bson"
-
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/form"
@@ -34,7 +32,7 @@ type Store interface {
 	ClaimNumber(ctx context.Context, scope, owner string, unused store.Unused) (int64, error)
 	ReleaseNumber(scope string, n int64)
 	Insert(ctx context.Context, coll string, doc any) error
-	Update(ctx context.Context, coll, id string, expectVersion int64, update bson.M) (int64, error)
+	Update(ctx context.Context, coll, id string, expectVersion int64, update map[string]any) (int64, error)
 	Delete(ctx context.Context, coll, id string) error
 	Stale(startedAt time.Time) bool
 	Enqueue(ctx context.Context, item *store.OutboxItem, now time.Time) error

@@ -11,9 +11,6 @@ import (
 	"sort"
 	"time"
 
-	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/bson/primitive"
-
 	"vorgang/core/auth"
 	"vorgang/core/store"
 	"vorgang/core/ticket"
@@ -74,9 +71,10 @@ func entryHash(e *store.HistoryEntry) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// canonical converts the value shapes the driver decodes into (bson.D,
-// bson.A, int32, DateTime ...) and the ones the engine writes into the same
-// plain JSON values.
+// canonical converts the values the engine writes and the plain values the
+// store reads back (int64 for whole numbers, time.Time at millisecond
+// precision) into the same JSON values, so an entry hashes alike before and
+// after a round trip through the database.
 func canonical(v any) any {
 	switch x := v.(type) {
 	case nil:
@@ -87,16 +85,6 @@ func canonical(v any) any {
 			out[k] = canonical(val)
 		}
 		return out
-	case bson.M:
-		return canonical(map[string]any(x))
-	case bson.D:
-		out := make(map[string]any, len(x))
-		for _, e := range x {
-			out[e.Key] = canonical(e.Value)
-		}
-		return out
-	case bson.A:
-		return canonical([]any(x))
 	case []any:
 		out := make([]any, len(x))
 		for i, val := range x {
@@ -122,8 +110,6 @@ func canonical(v any) any {
 		return json.Number(fmt.Sprint(x))
 	case time.Time:
 		return x.UTC().Truncate(time.Millisecond).Format(time.RFC3339Nano)
-	case primitive.DateTime:
-		return x.Time().UTC().Format(time.RFC3339Nano)
 	case string, bool:
 		return x
 	}

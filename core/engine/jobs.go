@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/robfig/cron/v3"
-	"go.mongodb.org/mongo-driver/bson"
 
 	"vorgang/core/definition"
 	"vorgang/core/fault"
@@ -220,7 +219,7 @@ func (e *Engine) saveJobRun(ctx context.Context, last, run *jobRun) error {
 		}
 		return nil
 	}
-	_, err := e.store.Update(ctx, jobRunsCollection, run.ID, last.Version, bson.M{"$set": bson.M{
+	_, err := e.store.Update(ctx, jobRunsCollection, run.ID, last.Version, map[string]any{"$set": map[string]any{
 		"last": run.Last, "holder": run.Holder, "error": run.Error, "changes": run.Changes}})
 	if err != nil {
 		return fmt.Errorf("job %s: record its run: %w", run.ID, err)

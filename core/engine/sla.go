@@ -4,55 +4,28 @@ import (
 	"fmt"
 	"time"
 
-	"go.mongodb.org/mongo-driver/bson"
-
 	"vorgang/core/definition"
 	"vorgang/core/sla"
 	"vorgang/core/store"
 	"vorgang/core/ticket"
 )
 
-// slaKey is the ticket's Ext entry holding its SLA clock, an sla.Clock.
-const slaKey = ticket.ExtSLA
-
 // SLAClock returns the ticket's SLA clock, or nil when no SLA applies to it.
 // The clock's goals carry the due dates to show.
 func SLAClock(t *store.Ticket) (*sla.Clock, error) {
-	raw, ok := t.Ext[slaKey]
-	if !ok || raw == nil {
-		return nil, nil
-	}
-	b, err := bson.Marshal(raw)
+	c, err := t.SLAClock()
 	if err != nil {
-		return nil, fmt.Errorf("engine: SLA clock of %s: %w", t.Number, err)
+		return nil, fmt.Errorf("engine: %w", err)
 	}
-	var c sla.Clock
-	if err := bson.Unmarshal(b, &c); err != nil {
-		return nil, fmt.Errorf("engine: SLA clock of %s: %w", t.Number, err)
-	}
-	return &c, nil
+	return (*sla.Clock)(c), nil
 }
 
 // setClock stores c in t and makes t's due time the clock's next point of
-// attention. It gives t a new Ext map, so a copy of t taken before (to roll
-// back a failed write) keeps the old clock.
-func setClock(t *store.Ticket, c *sla.Clock) error {
-	b, err := bson.Marshal(c)
-	if err != nil {
-		return fmt.Errorf("engine: store SLA clock of %s: %w", t.Number, err)
-	}
-	var doc bson.M
-	if err := bson.Unmarshal(b, &doc); err != nil {
-		return fmt.Errorf("engine: store SLA clock of %s: %w", t.Number, err)
-	}
-	ext := make(map[string]any, len(t.Ext)+1)
-	for k, v := range t.Ext {
-		ext[k] = v
-	}
-	ext[slaKey] = doc
-	t.Ext = ext
+// attention. A copy of t taken before (to roll back a failed write) keeps
+// the old clock.
+func setClock(t *store.Ticket, c *sla.Clock) {
+	t.SetSLAClock((*ticket.SLAClock)(c))
 	t.Due = store.SortTime(c.Next())
-	return nil
 }
 
 // calendar returns the compiled calendar, compiling it once per catalog
@@ -116,7 +89,7 @@ func (e *Engine) slaOnCreate(t *store.Ticket, at time.Time) {
 		var c *sla.Clock
 		if c, err = sla.Start(s, cal, t.Priority, at); err == nil && c != nil {
 			follow(c, cal, p.State(t.State), at)
-			err = setClock(t, c)
+			setClock(t, c)
 		}
 	}
 	if err != nil {
@@ -156,9 +129,7 @@ func (e *Engine) slaOnChange(t *store.Ticket, entry *store.HistoryEntry) {
 		c.Meet(sla.FirstResponse, cal, at)
 	}
 	follow(c, cal, p.State(t.State), at)
-	if err := setClock(t, c); err != nil {
-		e.log.Error("SLA clock not updated", "ticket", t.Number, "error", err)
-	}
+	setClock(t, c)
 }
 
 // follow sets the clock to what the ticket's state asks.

@@ -119,9 +119,7 @@ func (e *Engine) slaEvents(t *store.Ticket, now time.Time) (*store.HistoryEntry,
 	cat := e.catalog()
 	s := cat.SLA(c.SLA)
 	p := cat.Process(t.Process)
-	if err := setClock(t, c); err != nil {
-		return nil, nil, nil, err
-	}
+	setClock(t, c)
 	stamp := e.stamp()
 	var entry ticket.SLAEvents
 	changes := ticket.Changes{}

@@ -18,21 +18,21 @@ import (
 // Mail is one message to one recipient, as queued in the outbox.
 type Mail struct {
 	// ID is the outbox id; the Message-ID is derived from it.
-	ID string `bson:"id"`
+	ID string
 	// From is the sender, set at delivery from the configuration then
 	// (mails queued by earlier versions may hold the one of their time,
 	// which delivery ignores).
-	From    string `bson:"from,omitempty"`
-	To      string `bson:"to"`
-	ToName  string `bson:"to_name,omitempty"`
-	Lang    string `bson:"lang"`
-	Subject string `bson:"subject"`
-	Text    string `bson:"text"`
-	HTML    string `bson:"html"`
+	From    string
+	To      string
+	ToName  string
+	Lang    string
+	Subject string
+	Text    string
+	HTML    string
 	// Ticket and Notification say what the mail is about, for the admin
 	// lists.
-	Ticket       string `bson:"ticket"`
-	Notification string `bson:"notification"`
+	Ticket       string
+	Notification string
 }
 
 // messageID is stable per outbox item: a repeated delivery carries the

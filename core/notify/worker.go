@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"go.mongodb.org/mongo-driver/bson"
-
 	"vorgang/core/definition"
 	"vorgang/core/store"
 	"vorgang/core/ticket"
@@ -350,14 +348,26 @@ func mailPayload(m *Mail) map[string]any {
 	}
 }
 
+// mailOf reads the mail an outbox item holds; the store hands the payload
+// over as plain values, so every field is a string or absent.
 func mailOf(item *store.OutboxItem) (*Mail, error) {
-	b, err := bson.Marshal(item.Payload)
-	if err != nil {
-		return nil, fmt.Errorf("notify: mail %s: %w", item.ID, err)
-	}
 	var m Mail
-	if err := bson.Unmarshal(b, &m); err != nil {
-		return nil, fmt.Errorf("notify: mail %s: %w", item.ID, err)
+	fields := []struct {
+		key string
+		to  *string
+	}{
+		{"id", &m.ID}, {"from", &m.From}, {"to", &m.To}, {"to_name", &m.ToName}, {"lang", &m.Lang},
+		{"subject", &m.Subject}, {"text", &m.Text}, {"html", &m.HTML}, {"ticket", &m.Ticket},
+		{"notification", &m.Notification},
+	}
+	for _, f := range fields {
+		switch v := item.Payload[f.key].(type) {
+		case nil:
+		case string:
+			*f.to = v
+		default:
+			return nil, fmt.Errorf("notify: mail %s: %s is %T, not text", item.ID, f.key, v)
+		}
 	}
 	if m.ID == "" {
 		m.ID = item.ID

@@ -10,8 +10,6 @@ import (
 	"time"
 
 	lua "github.com/yuin/gopher-lua"
-	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/bson/primitive"
 )
 
 // Bounds of values crossing between Go and Lua: data nested deeper or
@@ -23,8 +21,8 @@ const (
 
 var errTooLarge = errors.New("value is nested too deeply or has too many elements")
 
-// toLua copies a Go value (JSON-like data, also in the shapes the
-// database driver decodes into) into Lua. Times become RFC 3339 text.
+// toLua copies a Go value (JSON-like data, as the store reads it) into
+// Lua. Times become RFC 3339 text.
 func toLua(L *lua.LState, v any) lua.LValue {
 	budget := maxValues
 	return toLuaDepth(L, v, 0, &budget)
@@ -60,20 +58,10 @@ func toLuaDepth(L *lua.LState, v any, depth int, budget *int) lua.LValue {
 		return lua.LNumber(f)
 	case time.Time:
 		return lua.LString(x.UTC().Format(time.RFC3339))
-	case primitive.DateTime:
-		return lua.LString(x.Time().UTC().Format(time.RFC3339))
 	case map[string]any:
 		t := L.CreateTable(0, len(x))
 		for k, val := range x {
 			t.RawSetString(k, toLuaDepth(L, val, depth+1, budget))
-		}
-		return t
-	case bson.M:
-		return toLuaDepth(L, map[string]any(x), depth, budget)
-	case bson.D:
-		t := L.CreateTable(0, len(x))
-		for _, e := range x {
-			t.RawSetString(e.Key, toLuaDepth(L, e.Value, depth+1, budget))
 		}
 		return t
 	case []any:
@@ -82,8 +70,6 @@ func toLuaDepth(L *lua.LState, v any, depth int, budget *int) lua.LValue {
 			t.Append(toLuaDepth(L, val, depth+1, budget))
 		}
 		return t
-	case bson.A:
-		return toLuaDepth(L, []any(x), depth, budget)
 	case []string:
 		t := L.CreateTable(len(x), 0)
 		for _, s := range x {

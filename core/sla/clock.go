@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"vorgang/core/definition"
+	"vorgang/core/ticket"
 )
 
 // Target names, as in SLA escalations.
@@ -26,43 +27,14 @@ const (
 	Breach  = "breach"
 )
 
-// Clock is the SLA state of one ticket. Its fields are stored with the
-// ticket; all times are UTC. Change it only through its methods, which keep
-// the due times consistent with the calendar.
-type Clock struct {
-	SLA      string `bson:"sla" json:"sla"`
-	Calendar string `bson:"calendar" json:"calendar"`
-	Priority string `bson:"priority" json:"priority"`
-	// WarnAt is the percentage of a target after which a warning is due.
-	WarnAt  int       `bson:"warn_at" json:"warn_at"`
-	Started time.Time `bson:"started" json:"started"`
-	State   string    `bson:"state" json:"state"`
-	// Since is when the clock last started running.
-	Since   time.Time `bson:"since" json:"since"`
-	Targets []Goal    `bson:"targets" json:"targets"`
-}
+// Clock is the SLA state of one ticket, the ticket model's SLAClock with
+// the calendar arithmetic that runs it. All times are UTC. Change it only
+// through its methods, which keep the due times consistent with the
+// calendar.
+type Clock ticket.SLAClock
 
 // Goal is one target of a Clock.
-type Goal struct {
-	Name string `bson:"name" json:"name"`
-	// Spec is the target as written, e.g. "4h".
-	Spec string `bson:"spec" json:"spec"`
-	// Total is the target in working seconds.
-	Total int64 `bson:"total_s" json:"total_s"`
-	// Elapsed is the working seconds used before Since (or before Met).
-	Elapsed int64 `bson:"elapsed_s" json:"elapsed_s"`
-	// Due and WarnAt are set while the clock runs and the goal is open.
-	Due    time.Time `bson:"due,omitempty" json:"due,omitzero"`
-	WarnAt time.Time `bson:"warn_at,omitempty" json:"warn_at,omitzero"`
-	// Met is when the goal was reached (first reply, resolution).
-	Met      time.Time `bson:"met,omitempty" json:"met,omitzero"`
-	Warned   bool      `bson:"warned" json:"warned"`
-	Breached bool      `bson:"breached" json:"breached"`
-}
-
-// Open reports whether the goal is neither met nor breached: something can
-// still happen to it.
-func (g *Goal) Open() bool { return g.Met.IsZero() }
+type Goal = ticket.SLAGoal
 
 // Event is a warning or breach of a goal that has become due.
 type Event struct {

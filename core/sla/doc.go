@@ -11,7 +11,8 @@
 // resolution) as business durations, how much of each has elapsed, and
 // whether each was warned about, breached or met. It starts when a ticket
 // is created, pauses and resumes with the ticket's state, and stops at
-// resolution. The package touches no store: the engine keeps a Clock in the
-// ticket and stores Clock.Next as the ticket's due time, which the
-// escalation sweep queries.
+// resolution. Its state is the ticket model's SLAClock (core/ticket), which
+// the ticket stores; this package adds the calendar arithmetic and touches
+// no store: the engine keeps the clock in the ticket and stores Clock.Next
+// as the ticket's due time, which the escalation sweep queries.
 package sla

@@ -27,7 +27,10 @@
 // the embedded store, that SQLite answers each shape the store reads
 // through SQL from an index. A read, write or query of anything undeclared
 // fails with ErrUnregistered. Results come back decoded into the caller's
-// Go values (Find, GetMany), never as driver documents.
+// Go values (Find, GetMany), never as driver documents; free-form values
+// (ticket data and ext, history data, outbox payloads) come back as plain
+// Go values: map[string]any, []any, string, int64, float64, bool,
+// time.Time and nil.
 //
 // Collections used by the package itself: meta (the instance document),
 // counters and counter_claims (NextNumber), idempotency (Idempotent) and

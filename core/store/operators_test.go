@@ -95,7 +95,7 @@ func TestOperatorsOnEmbeddedStore(t *testing.T) {
 		if err := c.FindOne(ctx, byID("a")).Decode(&got); err != nil {
 			t.Fatal(err)
 		}
-		if got["team"] != "z" || got["due"] != nil || len(got["log"].(bson.A)) != 1 {
+		if got["team"] != "z" || got["due"] != nil || len(got["log"].([]any)) != 1 {
 			t.Fatalf("after update: %v", got)
 		}
 	})

@@ -130,7 +130,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.db = s.client.Database(cfg.Database)
+	s.db = s.client.Database(cfg.Database, options.Database().SetRegistry(plainValues))
 
 	if err := s.setup(ctx); err != nil {
 		closeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)

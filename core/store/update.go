@@ -39,7 +39,7 @@ func isUpdateOperator(op string) bool {
 // write without a lock, the read and write happen under a lock in this
 // process, which is correct because one process owns an embedded store.
 // Writes that bypass Update (through DB) are not covered.
-func (s *Store) Update(ctx context.Context, coll, id string, expectVersion int64, update bson.M) (newVersion int64, err error) {
+func (s *Store) Update(ctx context.Context, coll, id string, expectVersion int64, update map[string]any) (newVersion int64, err error) {
 	if err := s.schema.collection(coll); err != nil {
 		return 0, err
 	}
@@ -124,7 +124,7 @@ func writeError(err error) error {
 }
 
 // versionedUpdate checks update and adds {$set: {version: newVersion}}.
-func versionedUpdate(update bson.M, newVersion int64) (bson.D, error) {
+func versionedUpdate(update map[string]any, newVersion int64) (bson.D, error) {
 	ops := make([]string, 0, len(update))
 	for op := range update {
 		if !isUpdateOperator(op) {

@@ -3,6 +3,7 @@ package ticket
 import (
 	"fmt"
 	"reflect"
+	"time"
 )
 
 // fields reads a stored data map in the shapes the database decodes into
@@ -178,4 +179,17 @@ func anyList(list []string) []any {
 		out[i] = s
 	}
 	return out
+}
+
+// time returns a time value, the zero time when missing.
+func (d *fields) time(key string) time.Time {
+	v, ok := d.m[key]
+	if !ok || v == nil {
+		return time.Time{}
+	}
+	t, ok := v.(time.Time)
+	if !ok {
+		d.fail(key, v, "a time")
+	}
+	return t.UTC()
 }

@@ -4,9 +4,6 @@ import (
 	"context"
 	"time"
 
-	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/bson/primitive"
-
 	"vorgang/core/definition"
 	"vorgang/core/form"
 )
@@ -144,26 +141,16 @@ func referencesFile(v any, id string) bool {
 	return false
 }
 
-// plain converts data as the driver decodes it (bson.D documents, bson.A
-// arrays) into the JSON data model the form package works on.
+// plain converts data as the store reads it (int64 numbers, time.Time)
+// into the JSON data model the form package works on.
 func plain(v any) any {
 	switch x := v.(type) {
-	case bson.D:
-		m := make(map[string]any, len(x))
-		for _, e := range x {
-			m[e.Key] = plain(e.Value)
-		}
-		return m
-	case bson.M:
-		return plain(map[string]any(x))
 	case map[string]any:
 		m := make(map[string]any, len(x))
 		for k, e := range x {
 			m[k] = plain(e)
 		}
 		return m
-	case bson.A:
-		return plain([]any(x))
 	case []any:
 		out := make([]any, len(x))
 		for i, e := range x {
@@ -176,8 +163,8 @@ func plain(v any) any {
 		return float64(x)
 	case int:
 		return float64(x)
-	case primitive.DateTime:
-		return x.Time().UTC().Format(time.RFC3339)
+	case time.Time:
+		return x.UTC().Format(time.RFC3339)
 	}
 	return v
 }
