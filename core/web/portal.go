@@ -7,7 +7,6 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -280,7 +279,10 @@ func (u *ui) portalReply(c *fiber.Ctx) error {
 	}
 	l := pageLang(c)
 	textValue := sub.first("text")
-	version, _ := strconv.ParseInt(sub.first("_version"), 10, 64)
+	version, err := postedVersion(sub)
+	if err != nil {
+		return err
+	}
 	ids, msg, err := u.storeReplyFiles(c, sub)
 	if err != nil {
 		return err

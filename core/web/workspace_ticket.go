@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -347,7 +346,10 @@ func (u *ui) transitionSubmit(c *fiber.Ctx) error {
 		}
 	}
 	comment := post.sub.first("_comment")
-	version, _ := strconv.ParseInt(post.sub.first("_version"), 10, 64)
+	version, err := postedVersion(post.sub)
+	if err != nil {
+		return err
+	}
 	if !post.save {
 		return u.showTransition(c, http.StatusOK, t, p, tr, spec, post.data, post.errs, post.add, post.token, post.files, comment, version)
 	}
@@ -388,7 +390,10 @@ func (u *ui) commentSubmit(c *fiber.Ctx) error {
 		return err
 	}
 	l := pageLang(c)
-	version, _ := strconv.ParseInt(sub.first("_version"), 10, 64)
+	version, err := postedVersion(sub)
+	if err != nil {
+		return err
+	}
 	textValue := sub.first("text")
 	files, msg, err := u.storeReplyFiles(c, sub)
 	if err != nil {
@@ -422,7 +427,10 @@ func (u *ui) decisionSubmit(c *fiber.Ctx) error {
 		return err
 	}
 	l := pageLang(c)
-	version, _ := strconv.ParseInt(sub.first("_version"), 10, 64)
+	version, err := postedVersion(sub)
+	if err != nil {
+		return err
+	}
 	approve := sub.first("decision") == "approve"
 	reason := sub.first("reason")
 	_, err = u.Engine.Decide(c.UserContext(), uiPrincipal(c), c.Params("number"), version, approve, reason, string(l))
@@ -452,7 +460,10 @@ func (u *ui) assignSubmit(c *fiber.Ctx) error {
 	if err := u.checkPost(c, sub.first("_csrf")); err != nil {
 		return err
 	}
-	version, _ := strconv.ParseInt(sub.first("_version"), 10, 64)
+	version, err := postedVersion(sub)
+	if err != nil {
+		return err
+	}
 	user := sub.first("user")
 	_, err = u.Engine.Assign(c.UserContext(), uiPrincipal(c), c.Params("number"), version, user, string(pageLang(c)))
 	invalidFields := fieldsAtFault(pageLang(c), err)
