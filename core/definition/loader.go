@@ -97,6 +97,7 @@ func (l *Loader) Compile(files []File) (*Catalog, Diagnostics) {
 	}
 	b.cat.hash = hex.EncodeToString(hash.Sum(nil))
 	b.cat.loadedAt = time.Now().UTC()
+	b.cat.priorities = l.schemas.priorities
 	return b.cat, diags
 }
 

@@ -45,6 +45,8 @@ func Kinds() []string {
 type schemaSet struct {
 	byKind map[string]*jsonschema.Schema
 	raw    map[string]any // schema URL → decoded JSON
+	// priorities is the priority scale, most urgent first.
+	priorities []string
 }
 
 func compileSchemas(schemas fs.FS) (*schemaSet, error) {
@@ -81,6 +83,11 @@ func compileSchemas(schemas fs.FS) (*schemaSet, error) {
 		}
 		set.byKind[kind] = s
 	}
+	prios, err := priorityScale(set.raw)
+	if err != nil {
+		return nil, err
+	}
+	set.priorities = prios
 	return set, nil
 }
 

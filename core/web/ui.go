@@ -20,6 +20,7 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
+	"vorgang/core/fault"
 	"vorgang/core/store"
 )
 
@@ -194,7 +195,7 @@ func (u *ui) errorPage(c *fiber.Ctx, apiErr *Error) error {
 	l := pageLang(c)
 	v := &view{Lang: l, Title: text(l, "error_title"), Area: areaOf(c.Path()), Data: errorView{
 		Status: apiErr.Status, Code: apiErr.Code, Message: apiErr.Message, RequestID: RequestID(c),
-		Back: backLink(c.Path()), Limits: u.limitsView(),
+		Back: backLink(c.Path()), Limits: u.limitsView(), Fields: apiErr.Fields,
 	}}
 	return u.render(c, apiErr.Status, "error", v)
 }
@@ -207,6 +208,8 @@ type errorView struct {
 	Back      string
 	// Limits are stated on the page of a refused upload.
 	Limits limitsView
+	// Fields name what was wrong with a refused post.
+	Fields []fault.FieldError
 }
 
 func areaOf(path string) string {

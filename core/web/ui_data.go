@@ -118,29 +118,6 @@ func (u *ui) attachmentNames(ctx context.Context) func(string) string {
 	}
 }
 
-// referencesFile reports whether the attachment id appears in v (ticket
-// data or a history entry's data): a file may only be downloaded through a
-// ticket that refers to it.
-func referencesFile(v any, id string) bool {
-	switch x := v.(type) {
-	case string:
-		return x == id
-	case map[string]any:
-		for _, e := range x {
-			if referencesFile(e, id) {
-				return true
-			}
-		}
-	default:
-		for _, e := range anyList(v) {
-			if referencesFile(e, id) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // plain converts data as the store reads it (int64 numbers, time.Time)
 // into the JSON data model the form package works on.
 func plain(v any) any {

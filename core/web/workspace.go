@@ -218,7 +218,7 @@ func (u *ui) inbox(c *fiber.Ctx) error {
 			d.States = append(d.States, option{Value: s.ID.Value, Label: stateTitle(p, s.ID.Value, false), Selected: s.ID.Value == f.State})
 		}
 	}
-	for _, prio := range []string{"critical", "high", "medium", "low"} {
+	for _, prio := range cat.Priorities() {
 		d.Priorities = append(d.Priorities, option{Value: prio, Label: definition.Label{De: text(langDE, "prio_"+prio), En: text(langEN, "prio_"+prio)}, Selected: prio == f.Priority})
 	}
 	return u.render(c, http.StatusOK, "inbox", &view{Lang: l, Title: text(l, "inbox_heading"), Area: "app", Nav: "inbox", Data: d})
