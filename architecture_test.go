@@ -22,7 +22,7 @@ var allowedImports = map[string][]string{
 	"vorgang/core/definition":             nil,
 	"vorgang/core/script/internal/luapat": nil,
 	// Services below the engine.
-	"vorgang/core/sla":    {"definition"},
+	"vorgang/core/sla":    {"definition", "ticket"},
 	"vorgang/core/form":   {"definition", "fault"},
 	"vorgang/core/script": {"definition", "script/internal/luapat"},
 	"vorgang/core/store":  {"fault", "ticket"},
