@@ -11,12 +11,6 @@ import (
 	"vorgang/core/store"
 )
 
-// AttachmentReader reads stored attachments; *store.Store has it.
-type AttachmentReader interface {
-	Attachment(ctx context.Context, id string) (*store.Attachment, error)
-	WriteAttachment(ctx context.Context, a *store.Attachment, w io.Writer) error
-}
-
 // MayDownload reports whether the viewer may download the attachment id
 // through this ticket: only a file the ticket's data or a history entry
 // the viewer reads refers to, so an upload id alone opens nothing.

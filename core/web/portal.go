@@ -7,7 +7,6 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -323,8 +322,8 @@ func (u *ui) storeReplyFiles(c *fiber.Ctx, sub *submission) (ids []string, msg s
 		if !accepted(replyAccept, media) {
 			return nil, text(l, "reply_file_type"), nil
 		}
-		a := &store.Attachment{ID: "att-" + strings.ToLower(randomText()), Name: up.Name, ContentType: media, UploadedBy: uploaderOf(c, u), Created: u.Now().UTC()}
-		if err := u.Store.PutAttachment(c.UserContext(), a, bytes.NewReader(up.Data), u.MaxFileSize); err != nil {
+		a, err := u.Engine.Upload(c.UserContext(), uploaderOf(c, u), up.Name, media, bytes.NewReader(up.Data), u.MaxFileSize)
+		if err != nil {
 			if errors.Is(err, store.ErrTooLarge) {
 				return nil, fmt.Sprintf(text(l, "reply_file_large"), form.ByteSize(u.MaxFileSize)), nil
 			}

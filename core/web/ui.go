@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
-	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -25,12 +24,8 @@ import (
 )
 
 // UIStore is what the HTML pages need from the data layer beyond the
-// engine: attachments and the recorded definition files. *store.Store
-// implements it.
+// engine: the recorded definition files. *store.Store implements it.
 type UIStore interface {
-	PutAttachment(ctx context.Context, a *store.Attachment, r io.Reader, maxSize int64) error
-	Attachment(ctx context.Context, id string) (*store.Attachment, error)
-	WriteAttachment(ctx context.Context, a *store.Attachment, w io.Writer) error
 	DefinitionVersion(ctx context.Context, hash string) (*store.DefinitionVersion, error)
 }
 

@@ -109,10 +109,7 @@ func (u *ui) attachmentNames(ctx context.Context) func(string) string {
 		if n, ok := cache[id]; ok {
 			return n
 		}
-		n := id
-		if a, err := u.Store.Attachment(ctx, id); err == nil {
-			n = a.Name
-		}
+		n := u.Engine.AttachmentName(ctx, id)
 		cache[id] = n
 		return n
 	}

@@ -133,7 +133,7 @@ func (u *ui) inbox(c *fiber.Ctx) error {
 	cat := u.Catalog()
 	f := inboxFilter{View: c.Query("view"), Team: c.Query("team"), Process: c.Query("process"),
 		State: c.Query("state"), Priority: c.Query("priority"), Q: strings.TrimSpace(c.Query("q"))}
-	teamView := actor.HasPermission("ticket.read_team") || actor.HasPermission("ticket.read_all")
+	teamView := engine.MaySeeTeamQueues(actor)
 	if f.View == "" {
 		f.View = "mine"
 		if teamView && len(actor.Teams) > 0 {
