@@ -20,8 +20,14 @@ type definitionSource struct {
 
 // resolveSource picks the folders to read. Explicit folders must exist; by
 // default the processes, forms and scripts folders below root are used, and
-// the built-in desks when none of them exists.
+// the built-in desks when none of them exists. root itself must exist: a
+// mistyped --definitions must not quietly serve the built-in desks.
 func resolveSource(root string, dirs []string) (definitionSource, error) {
+	if len(dirs) == 0 {
+		if st, err := os.Stat(root); err != nil || !st.IsDir() {
+			return definitionSource{}, fmt.Errorf("definitions folder %s does not exist or is no folder: give the folder that holds processes/, forms/ and scripts/ (--definitions, env VORGANG_DEFINITIONS)", root)
+		}
+	}
 	if len(dirs) > 0 {
 		for _, d := range dirs {
 			if st, err := os.Stat(d); err != nil || !st.IsDir() {

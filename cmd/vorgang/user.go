@@ -15,6 +15,7 @@ import (
 	"vorgang/core/app"
 	"vorgang/core/auth"
 	"vorgang/core/definition"
+	"vorgang/core/fault"
 )
 
 // listFlag collects a repeatable flag.
@@ -24,10 +25,11 @@ func (l *listFlag) String() string     { return strings.Join(*l, ",") }
 func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
 // userCommand runs "vorgang user create NAME [--role R]... [--team T]...
-// [--password-stdin] [--token]".
+// [--password-stdin] [--token] [--definitions DIR]". Roles and teams are
+// checked against the definitions below DIR (default: the current folder).
 func userCommand(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) < 2 || args[0] != "create" || strings.HasPrefix(args[1], "-") {
-		fmt.Fprintln(stderr, "Usage: vorgang user create NAME [--role ROLE]... [--team TEAM]... [--email E] [--manager USER] [--lang de|en] [--password-stdin] [--token] [--data DIR | --mongo-uri URI]")
+		fmt.Fprintln(stderr, "Usage: vorgang user create NAME [--role ROLE]... [--team TEAM]... [--email E] [--manager USER] [--lang de|en] [--password-stdin] [--token] [--definitions DIR] [--data DIR | --mongo-uri URI]")
 		return 2
 	}
 	name := args[1]
@@ -41,7 +43,7 @@ func userCommand(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	email := fl.String("email", "", "e-mail address")
 	passwordStdin := fl.Bool("password-stdin", false, "read the password from the first line of standard input")
 	token := fl.Bool("token", false, "also create an API token and print it")
-	definitions := fl.String("definitions", envOr("VORGANG_DEFINITIONS", "."), "definition folder (roles and teams are checked against it)")
+	definitions := fl.String("definitions", envOr("VORGANG_DEFINITIONS", "."), "folder holding processes/, forms/ and scripts/ whose roles and teams are checked, as for serve; the built-in desks when it holds none (env VORGANG_DEFINITIONS)")
 	dataDir := fl.String("data", envOr("VORGANG_DATA", "./data"), "data folder of the embedded database (env VORGANG_DATA)")
 	mongoURI := fl.String("mongo-uri", os.Getenv("VORGANG_MONGO_URI"), "MongoDB connection string (env VORGANG_MONGO_URI)")
 	if err := fl.Parse(args[2:]); err != nil {
@@ -88,7 +90,7 @@ func userCommand(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	svc := a.Auth
 	u, err := svc.CreateUser(ctx, auth.NewUser{Name: name, Email: *email, Manager: *manager, Lang: *userLang, Roles: roles, Teams: teams, Password: password})
 	if err != nil {
-		return fail(err)
+		return fail(namingDefinitions(err, *definitions, src))
 	}
 	fmt.Fprintf(stdout, "created user %s (roles: %s; teams: %s)\n", u.Name, strings.Join(u.Roles, ", "), strings.Join(u.Teams, ", "))
 	if *token {
@@ -99,4 +101,25 @@ func userCommand(ctx context.Context, args []string, stdin io.Reader, stdout, st
 		fmt.Fprintf(stdout, "API token (shown once): %s\n", secret)
 	}
 	return 0
+}
+
+// namingDefinitions adds to an unknown role or team where vorgang looked
+// for them: run in the wrong folder, user create checks against the
+// built-in desks, and the bare "not defined" does not say so.
+func namingDefinitions(err error, root string, src definitionSource) error {
+	var ferr *fault.Error
+	if !errors.As(err, &ferr) {
+		return err
+	}
+	for _, f := range ferr.Fields {
+		if f.Field != "roles" && f.Field != "teams" {
+			continue
+		}
+		where := "the definitions in " + src.String()
+		if src.embedded {
+			where = "the built-in desks, because " + root + " holds no processes/, forms/ or scripts/ folder"
+		}
+		return fmt.Errorf("%w (roles and teams were looked up in %s; --definitions DIR names the folder of your desks)", err, where)
+	}
+	return err
 }

@@ -20,7 +20,9 @@ func TestUserCreate(t *testing.T) {
 		{"unknown manager", []string{"user", "create", "emil", "--manager", "nobody", "--data", dir}, 1, "nobody"},
 		{"same name again", []string{"user", "create", "root", "--data", dir}, 1, "root"},
 		{"unknown role", []string{"user", "create", "eve", "--role", "it-agnet", "--data", dir}, 1, "it-agnet"},
-		{"no name", []string{"user", "create", "--role", "admin"}, 2, "Usage"},
+		{"unknown team names where it looked", []string{"user", "create", "fred", "--team", "fuhrpark", "--definitions", dir, "--data", dir}, 1,
+			"were looked up in the built-in desks, because " + dir + " holds no processes/"},
+		{"no name", []string{"user", "create", "--role", "admin"}, 2, "--definitions DIR"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -21,6 +21,10 @@ type builder struct {
 	order []decoded
 	// reporters finds the reporter of a decoded definition.
 	reporters map[any]reporter
+	// unknownKinds holds the ids of documents whose kind is unknown, with
+	// the place of that kind, so references to them say where they come
+	// from.
+	unknownKinds map[string]string
 }
 
 func (b *builder) reporterFor(def any) reporter { return b.reporters[def] }
@@ -48,8 +52,40 @@ func (b *builder) declare(doc *document, r reporter) {
 	b.known[doc.kind][doc.id] = true
 }
 
+// declareUnknownKind keeps the id of a document whose kind is unknown. A
+// kind that is a likely typo ("Rolle") declares the id under the kind meant,
+// so references to it report nothing on top of the one real error; other
+// references to it are marked as following from that error.
+func (b *builder) declareUnknownKind(doc *document, kindPos Pos) {
+	if doc.id == "" {
+		return
+	}
+	if meant := closest(doc.kind, Kinds()); meant != "" {
+		doc.kind = meant
+		if !b.known[meant][doc.id] {
+			b.declare(doc, reporter{file: doc.file, diags: b.diags})
+		}
+		return
+	}
+	if b.unknownKinds == nil {
+		b.unknownKinds = map[string]string{}
+	}
+	b.unknownKinds[doc.id] = fmt.Sprintf("%s:%d:%d", doc.file, kindPos.Line, kindPos.Col)
+}
+
+// followOn marks an unknown reference that a document of unknown kind
+// explains: the message then points at the cause, which may be printed
+// after it.
+func (b *builder) followOn(id string) string {
+	if where, ok := b.unknownKinds[id]; ok {
+		return fmt.Sprintf(" (follows from the unknown kind at %s)", where)
+	}
+	return ""
+}
+
 // decode turns a schema-valid document into its typed definition.
-func (b *builder) decode(doc *document, r reporter, schemaValid bool) {
+// wrong holds the paths of the document the schema found wrong.
+func (b *builder) decode(doc *document, r reporter, schemaValid bool, wrong []string) {
 	if doc.id == "" {
 		return // a duplicate: already reported
 	}
@@ -108,7 +144,7 @@ func (b *builder) decode(doc *document, r reporter, schemaValid bool) {
 		b.cat.notifications[doc.id] = d
 	}
 	if !schemaValid {
-		r.skip = followUpCodes
+		r = b.skipFollowUps(doc, def, r, wrong)
 	}
 	b.order = append(b.order, decoded{kind: doc.kind, def: def, r: r})
 	b.reporters[def] = r
@@ -136,15 +172,8 @@ func (b *builder) addScript(f File, r reporter) {
 	var ce *lua.CompileError
 	switch {
 	case errors.As(err, &pe):
-		line := pe.Pos.Line
-		if line == parse.EOF {
-			line = strings.Count(s.Source, "\n") + 1
-		}
-		near := ""
-		if pe.Token != "" {
-			near = fmt.Sprintf(" near '%s'", pe.Token)
-		}
-		r.errorf(Pos{Line: line, Col: max(pe.Pos.Column, 1)}, "lua_syntax", "Lua syntax error%s: %s", near, pe.Message)
+		p, msg := luaSyntax(pe, s.Source)
+		r.errorf(p, "lua_syntax", "%s", msg)
 		return
 	case errors.As(err, &ce):
 		line := max(ce.Line, 1)

@@ -20,6 +20,7 @@ type Catalog struct {
 	teams         map[string]*Team
 	notifications map[string]*Notification
 	scripts       map[string]*Script
+	priorities    []string
 }
 
 func newCatalog() *Catalog {

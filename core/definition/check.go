@@ -42,7 +42,7 @@ func (b *builder) ref(r reporter, kind string, ref Ref) {
 	if ref.IsZero() || b.known[kind][ref.Value] {
 		return
 	}
-	r.errorf(ref.Pos, "unknown_reference", "unknown %s '%s'%s", kindNouns[kind], ref.Value, suggest(ref.Value, b.ids(kind)))
+	r.errorf(ref.Pos, "unknown_reference", "unknown %s '%s'%s%s", kindNouns[kind], ref.Value, suggest(ref.Value, b.ids(kind)), b.followOn(ref.Value))
 }
 
 func (b *builder) refs(r reporter, kind string, refs []Ref) {
@@ -60,7 +60,7 @@ func (b *builder) roleRef(r reporter, ref Ref, builtins ...string) {
 	if ref.IsZero() || b.known["Role"][ref.Value] {
 		return
 	}
-	r.errorf(ref.Pos, "unknown_reference", "unknown role '%s'%s", ref.Value, suggest(ref.Value, append(b.ids("Role"), builtins...)))
+	r.errorf(ref.Pos, "unknown_reference", "unknown role '%s'%s%s", ref.Value, suggest(ref.Value, append(b.ids("Role"), builtins...)), b.followOn(ref.Value))
 }
 
 func (b *builder) script(r reporter, ref Ref) {

@@ -116,6 +116,7 @@ func (b *builder) checkNotification(n *Notification, r reporter) {
 			b.ref(r, "Team", ref)
 		}
 	}
+	data := b.notificationData(n)
 	for _, l := range []Label{n.Subject, n.Body} {
 		for _, text := range []struct {
 			lang, text string
@@ -124,11 +125,56 @@ func (b *builder) checkNotification(n *Notification, r reporter) {
 			if text.text == "" {
 				continue
 			}
-			if _, err := template.New(text.lang).Option("missingkey=error").Parse(text.text); err != nil {
+			tpl, err := template.New(text.lang).Option("missingkey=error").Parse(text.text)
+			if err != nil {
 				r.errorf(templateErrorPos(err, text.pos), "bad_template", "template (%s): %s", text.lang, strings.TrimPrefix(err.Error(), "template: "))
+				continue
+			}
+			for _, p := range checkTemplateFields(tpl.Tree, data) {
+				pos := text.pos
+				if line := strings.Count(text.text[:p.offset], "\n"); line > 0 {
+					pos = Pos{Line: text.pos.Line + line, Col: 1}
+				}
+				if p.warning {
+					r.warnf(pos, "unknown_field", "template (%s): %s", text.lang, p.msg)
+				} else {
+					r.errorf(pos, "bad_template", "template (%s): %s", text.lang, p.msg)
+				}
 			}
 		}
 	}
+}
+
+// notificationData is the data fields of the tickets a notification is
+// about: the fields of every form of its processes and the keys their
+// 'set' actions write. nil when it names no processes or one is broken,
+// so that {{.Ticket.Data.x}} is not checked.
+func (b *builder) notificationData(n *Notification) fieldSet {
+	if len(n.Processes) == 0 {
+		return nil
+	}
+	data := fieldSet{}
+	for _, ref := range n.Processes {
+		p := b.cat.processes[ref.Value]
+		if p == nil {
+			return nil
+		}
+		fields := b.processFields(p)
+		if fields == nil {
+			return nil
+		}
+		for k, f := range fields {
+			data[k] = f
+		}
+		for _, t := range p.Transitions {
+			for _, a := range t.Actions {
+				for k := range a.Set {
+					data[k] = &Field{}
+				}
+			}
+		}
+	}
+	return data
 }
 
 var templateErrorLine = regexp.MustCompile(`^template: [a-z]+:(\d+):`)

@@ -195,6 +195,30 @@ func (b *builder) checkAction(a Action, data fieldSet, r reporter) {
 	if c := a.CreateChild; c != nil {
 		b.ref(r, "Process", c.Process)
 		b.ref(r, "Team", c.Team)
+		b.checkChildData(c, r)
+	}
+}
+
+// checkChildData wants every data key of a create_child action to be a
+// field of the child process's form: the form refuses unknown fields, and
+// the child would only fail when the transition runs.
+func (b *builder) checkChildData(c *ChildSpec, r reporter) {
+	child := b.cat.processes[c.Process.Value]
+	if child == nil {
+		return
+	}
+	form := b.cat.forms[child.Form.Value]
+	if form == nil {
+		return
+	}
+	var ids []string
+	for _, f := range form.AllFields() {
+		ids = append(ids, f.ID.Value)
+	}
+	for _, k := range c.DataKeys {
+		if form.Field(k.Value) == nil {
+			r.errorf(k.Pos, "unknown_field", "create_child: the form '%s' of process '%s' has no field '%s'%s", form.ID.Value, child.ID.Value, k.Value, suggest(k.Value, ids))
+		}
 	}
 }
 

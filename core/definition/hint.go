@@ -5,6 +5,16 @@ import "fmt"
 // suggest returns " (did you mean 'x'?)" when one candidate is close enough to
 // word to be a likely typo, and "" otherwise.
 func suggest(word string, candidates []string) string {
+	best := closest(word, candidates)
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean '%s'?)", best)
+}
+
+// closest returns the candidate close enough to word to be a likely typo of
+// it, or "".
+func closest(word string, candidates []string) string {
 	best, bestDist := "", -1
 	for _, c := range candidates {
 		d := editDistance(word, c)
@@ -19,7 +29,7 @@ func suggest(word string, candidates []string) string {
 	if bestDist < 0 || bestDist > limit || best == word {
 		return ""
 	}
-	return fmt.Sprintf(" (did you mean '%s'?)", best)
+	return best
 }
 
 // editDistance is the Levenshtein distance counted in bytes, which is enough

@@ -78,6 +78,9 @@ func (l *Loader) Compile(files []File) (*Catalog, Diagnostics) {
 			b.addScript(f, r)
 		case isYAML(f.Path):
 			docs, ok := parseDocuments(f, r)
+			if ok && !holdsContent(docs) {
+				r.errorf(Pos{1, 1}, "empty_file", "the file holds no definition: add one (apiVersion, kind, id) or delete the file")
+			}
 			for _, doc := range docs {
 				l.addDocument(b, doc, r)
 			}
@@ -94,6 +97,7 @@ func (l *Loader) Compile(files []File) (*Catalog, Diagnostics) {
 	}
 	b.cat.hash = hex.EncodeToString(hash.Sum(nil))
 	b.cat.loadedAt = time.Now().UTC()
+	b.cat.priorities = l.schemas.priorities
 	return b.cat, diags
 }
 
@@ -149,8 +153,22 @@ func parseDocuments(f File, r reporter) (docs []*yaml.Node, ok bool) {
 					line++
 				}
 			}
+			if strings.Contains(msg, "UTF-8") {
+				// yaml.v3 names no place for encoding errors.
+				if p, b, found := firstInvalidUTF8(f.Data); found {
+					r.errorf(p, "invalid_encoding", "the file is not UTF-8: byte 0x%02X here is not a character (was it saved as Latin-1 or Windows-1252?); save it as UTF-8", b)
+					return docs, false
+				}
+			}
 			// At the end of input the marks can point past the last line.
 			line = min(line, max(lineCount(f.Data), 1))
+			if tabLine, tab := tabIndent(f.Data, line); tab > 0 && isTabProblem(msg) {
+				r.errorf(Pos{Line: tabLine, Col: tab}, "yaml_syntax", "YAML syntax error: a tab is used for indentation; YAML allows only spaces there")
+				return docs, false
+			}
+			if brokenFlow(msg) {
+				msg += flowMappingHint
+			}
 			r.errorf(Pos{Line: line, Col: firstColumn(f.Data, line)}, "yaml_syntax", "YAML syntax error: %s", msg)
 			return docs, false
 		}
@@ -197,13 +215,14 @@ func (l *Loader) addDocument(b *builder, n *yaml.Node, r reporter) {
 		return
 	}
 	kind := kindNode.Value
-	if _, ok := kindSchemas[kind]; !ok || kindNode.Kind != yaml.ScalarNode {
-		r.errorf(posOf(kindNode), "unknown_kind", "unknown kind '%s'%s; known kinds: %s", kind, suggest(kind, Kinds()), strings.Join(Kinds(), ", "))
-		return
-	}
 	doc := &document{file: r.file, node: n, kind: kind}
 	if _, idNode := mappingEntry(root, "id"); idNode != nil && idNode.Kind == yaml.ScalarNode {
 		doc.id, doc.pos = idNode.Value, posOf(idNode)
+	}
+	if _, ok := kindSchemas[kind]; !ok || kindNode.Kind != yaml.ScalarNode {
+		r.errorf(posOf(kindNode), "unknown_kind", "unknown kind '%s'%s; known kinds: %s", kind, suggest(kind, Kinds()), strings.Join(Kinds(), ", "))
+		b.declareUnknownKind(doc, posOf(kindNode))
+		return
 	}
 	if doc.id != "" {
 		// Register even invalid documents, so references to them do not add
@@ -215,10 +234,10 @@ func (l *Loader) addDocument(b *builder, n *yaml.Node, r reporter) {
 		r.errorf(posOf(nerr.node), nerr.code, "%s", nerr.msg)
 		return
 	}
-	valid := l.schemas.validate(kind, n, value, r)
+	valid, wrong := l.schemas.validate(kind, n, value, r)
 	// Invalid documents are decoded and checked too when their shape allows,
 	// so one run reports a typo and a dangling reference together.
-	b.decode(doc, r, valid)
+	b.decode(doc, r, valid, wrong)
 }
 
 // IsTestFile reports whether a file name is a test file the definition

@@ -1,6 +1,8 @@
 package definition
 
 import (
+	"errors"
+	"fmt"
 	"regexp"
 	"strings"
 
@@ -22,6 +24,11 @@ const ConcatFunction = "(concat)"
 // script runtime uses it for the *_test.lua files of vorgang test.
 func CompileLua(chunk string, src []byte) (*lua.FunctionProto, error) {
 	proto, _, err := compileLua(chunk, string(src))
+	var pe *parse.Error
+	if errors.As(err, &pe) {
+		p, msg := luaSyntax(pe, string(src))
+		return nil, fmt.Errorf("%s:%d:%d: %s", chunk, p.Line, p.Col, msg)
+	}
 	return proto, err
 }
 

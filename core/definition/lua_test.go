@@ -83,3 +83,14 @@ func TestScriptChunkIsRelative(t *testing.T) {
 		t.Errorf("Chunk %q, compiled as %q; want scripts/it/route.lua", s.Chunk, s.Proto.SourceName)
 	}
 }
+
+// TestCompileLuaNamesUnclosedBlock wants the syntax error of a script test
+// file to name the block left open and its line, as the loader does.
+func TestCompileLuaNamesUnclosedBlock(t *testing.T) {
+	src := "test(\"x\", function()\n  if true then\n    expect.ok(true)\nend)\n"
+	_, err := definition.CompileLua("scripts/x_test.lua", []byte(src))
+	want := "scripts/x_test.lua:4:4: Lua syntax error near ')': 'end' expected (to close 'function' at line 1)"
+	if err == nil || err.Error() != want {
+		t.Fatalf("error %v, want %q", err, want)
+	}
+}

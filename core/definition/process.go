@@ -251,6 +251,25 @@ type ChildSpec struct {
 	Title   Label          `yaml:"title"`
 	Team    Ref            `yaml:"team"`
 	Data    map[string]any `yaml:"data"`
+	// DataKeys are the keys of Data where they were written, so a field
+	// the child's form lacks is reported there.
+	DataKeys []Ref `yaml:"-"`
+}
+
+// UnmarshalYAML decodes the spec and remembers where its data keys were
+// written.
+func (c *ChildSpec) UnmarshalYAML(n *yaml.Node) error {
+	type plain ChildSpec
+	if err := n.Decode((*plain)(c)); err != nil {
+		return err
+	}
+	if _, data := mappingEntry(n, "data"); data != nil && data.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(data.Content); i += 2 {
+			k := data.Content[i]
+			c.DataKeys = append(c.DataKeys, Ref{Value: k.Value, Pos: posOf(k)})
+		}
+	}
+	return nil
 }
 
 // ProcessHooks are scripts run at points of a ticket's life.

@@ -45,6 +45,8 @@ func Kinds() []string {
 type schemaSet struct {
 	byKind map[string]*jsonschema.Schema
 	raw    map[string]any // schema URL → decoded JSON
+	// priorities is the priority scale, most urgent first.
+	priorities []string
 }
 
 func compileSchemas(schemas fs.FS) (*schemaSet, error) {
@@ -81,25 +83,67 @@ func compileSchemas(schemas fs.FS) (*schemaSet, error) {
 		}
 		set.byKind[kind] = s
 	}
+	prios, err := priorityScale(set.raw)
+	if err != nil {
+		return nil, err
+	}
+	set.priorities = prios
 	return set, nil
 }
 
 // validate checks one document against its kind's schema and reports every
 // violation at the YAML node it concerns.
-func (s *schemaSet) validate(kind string, doc *yaml.Node, value any, r reporter) bool {
+// It returns the paths (JSON pointers) of the values found wrong; see
+// schemaPaths.
+func (s *schemaSet) validate(kind string, doc *yaml.Node, value any, r reporter) (valid bool, wrong []string) {
 	err := s.byKind[kind].Validate(value)
 	if err == nil {
-		return true
+		return true, nil
 	}
 	var ve *jsonschema.ValidationError
 	if !errors.As(err, &ve) {
 		r.errorf(posOf(doc), "schema", "%v", err)
-		return false
+		return false, []string{""}
 	}
 	for _, leaf := range leaves(ve) {
 		s.report(leaf, doc, value, r)
+		wrong = append(wrong, s.schemaPaths(leaf, value)...)
 	}
-	return false
+	return false, wrong
+}
+
+// schemaPaths returns the paths a schema error concerns. An unknown key
+// counts as the key it likely misspells ("/transitons" is "/transitions"),
+// a missing key as its own path, so checks can tell which parts of a
+// definition they may still trust.
+func (s *schemaSet) schemaPaths(ve *jsonschema.ValidationError, value any) []string {
+	keyword := ve.KeywordLocation[strings.LastIndex(ve.KeywordLocation, "/")+1:]
+	parent := s.schemaAt(strings.TrimSuffix(ve.AbsoluteKeywordLocation, "/"+keyword))
+	obj, _ := valueAt(value, ve.InstanceLocation).(map[string]any)
+	allowed := stringKeys(parent["properties"])
+	var out []string
+	switch keyword {
+	case "additionalProperties":
+		for _, name := range sortedKeys(obj) {
+			if contains(allowed, name) {
+				continue
+			}
+			if meant := closest(name, allowed); meant != "" {
+				name = meant
+			}
+			out = append(out, ve.InstanceLocation+"/"+name)
+		}
+	case "required":
+		for _, name := range stringList(parent["required"]) {
+			if _, ok := obj[name]; !ok {
+				out = append(out, ve.InstanceLocation+"/"+name)
+			}
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, ve.InstanceLocation)
+	}
+	return out
 }
 
 // leaves returns the most specific errors of a validation error tree; the
@@ -147,11 +191,14 @@ func (s *schemaSet) report(ve *jsonschema.ValidationError, doc *yaml.Node, value
 			if contains(allowed, name) {
 				continue
 			}
-			k, _ := mappingEntry(node, name)
+			k, v := mappingEntry(node, name)
+			hint := suggest(name, allowed)
 			if k == nil {
 				k = node
+			} else if splitByComma(node, v) {
+				hint = flowMappingHint
 			}
-			r.errorf(posOf(k), "unknown_key", "%sunknown key '%s'%s", prefix, name, suggest(name, allowed))
+			r.errorf(posOf(k), "unknown_key", "%sunknown key '%s'%s", prefix, name, hint)
 		}
 		return
 	case "required":

@@ -82,8 +82,8 @@ func (e *Engine) Assign(ctx context.Context, actor *auth.Principal, number strin
 	if version != 0 && version != t.Version {
 		return nil, fmt.Errorf("ticket %s is at version %d, not %d: %w", number, t.Version, version, fault.Conflict)
 	}
-	takesItself := user == actor.User && t.Assignee == "" && actor.InTeam(t.Team) && actor.HasPermission("ticket.work")
-	if !actor.HasPermission("ticket.assign") && !takesItself {
+	takesItself := user == actor.User && mayTake(actor, t)
+	if !mayAssign(actor) && !takesItself {
 		return nil, fmt.Errorf("assign %s: %w", number, fault.Forbidden)
 	}
 	user, err = e.checkAssignee(ctx, actor, t, user)

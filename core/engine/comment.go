@@ -27,7 +27,7 @@ func (e *Engine) CommentWithFiles(ctx context.Context, actor *auth.Principal, nu
 			if text == "" && len(files) == 0 {
 				return nil, invalid("comment", "required", "comment_required")
 			}
-			if internal && !actor.HasPermission("ticket.comment_internal") {
+			if internal && !MayCommentInternal(actor) {
 				return nil, fmt.Errorf("internal comment: %w", fault.Forbidden)
 			}
 			return ticket.NewEntry(actorName(actor), ticket.Commented{Text: text, Internal: internal, Files: files}), nil

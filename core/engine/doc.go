@@ -6,6 +6,17 @@
 // the sentence that explains them), and core/web turns them into statuses
 // and words.
 //
+// # Views and permissions
+//
+// View answers a ticket as one actor sees it, with what the actor may do on
+// it computed once by the rules the use cases apply (take, assign, internal
+// comments, runnable and blocked transitions with reasons, an approval
+// decision); pages render from it rather than deciding themselves. Files are
+// the engine's too: Upload records who sent a file, OwnUpload lets only that
+// sender keep it in a form, TicketFile and TrackedFile read a file only
+// through a ticket that refers to it. LinkAsset is the one way a ticket is
+// linked to an asset after it was created.
+//
 // # Changes
 //
 // Every use case (Create, Transition, Assign, Comment, Decide, Link,

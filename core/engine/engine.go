@@ -27,6 +27,7 @@ type Store interface {
 	LeaseStore
 	OutboxClaimer
 	TicketFinder
+	AttachmentStore
 	CreateTicket(ctx context.Context, t *store.Ticket, first *store.HistoryEntry) error
 	UpdateTicket(ctx context.Context, t *store.Ticket, entry *store.HistoryEntry) error
 	ClaimNumber(ctx context.Context, scope, owner string, unused store.Unused) (int64, error)

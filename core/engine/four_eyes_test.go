@@ -82,7 +82,6 @@ var (
 	readAll  = map[string]bool{"ticket.read_all": true}
 	clerk    = &auth.Principal{User: "sara", Roles: []string{"sachbearbeitung"}, Permissions: readAll}
 	lead1    = &auth.Principal{User: "lena", Roles: []string{"teamleitung"}, Permissions: readAll}
-	lead2    = &auth.Principal{User: "leo", Roles: []string{"teamleitung"}, Permissions: readAll}
 	root     = &auth.Principal{User: "root", Roles: []string{"admin"}, Admin: true}
 	bossRoot = &auth.Principal{User: "rita", Roles: []string{"admin", "teamleitung"}, Admin: true}
 	dora     = &auth.Principal{User: "dora"}

@@ -40,3 +40,10 @@ func (e *Engine) Inbox(ctx context.Context, actor *auth.Principal, q store.Inbox
 	}
 	return rows, next, nil
 }
+
+// MaySeeTeamQueues reports whether actor may list team queues at all (of
+// their own teams with ticket.read_team, of any with ticket.read_all);
+// pages offer the team views only then.
+func MaySeeTeamQueues(actor *auth.Principal) bool {
+	return actor.HasPermission("ticket.read_team") || actor.HasPermission("ticket.read_all")
+}

@@ -198,7 +198,7 @@ func TestLegacyHistoryVerifies(t *testing.T) {
 			}
 			kinds[h.Type]++
 			again[i] = h
-			again[i].Type, again[i].Data = e.Kind(), ticket.Encode(e)
+			again[i].Set(e)
 		}
 		if p := engine.VerifyHistory(tk, again); len(p) != 0 {
 			t.Errorf("%s re-encoded: %v", n, p)

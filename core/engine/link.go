@@ -11,8 +11,8 @@ import (
 	"vorgang/core/ticket"
 )
 
-// LinkAsset is the kind of a ticket's link to an asset.
-const LinkAsset = "asset"
+// LinkKindAsset is the kind of a ticket's link to an asset.
+const LinkKindAsset = "asset"
 
 // AssetLinker records on an asset that a ticket concerns it;
 // *asset.Service implements it. actor nil is the system.
@@ -26,7 +26,7 @@ func assetLinks(f *definition.Form, data map[string]any) []store.Link {
 	var out []store.Link
 	for _, fl := range f.AllFields() {
 		if id, ok := data[fl.ID.Value].(string); ok && fl.Type == definition.FieldAsset && id != "" {
-			out = append(out, store.Link{Kind: LinkAsset, Target: id})
+			out = append(out, store.Link{Kind: LinkKindAsset, Target: id})
 		}
 	}
 	return out
@@ -42,7 +42,7 @@ func (e *Engine) linkAssets(ctx context.Context, t *store.Ticket) {
 		return
 	}
 	for _, l := range t.Links {
-		if l.Kind != LinkAsset {
+		if l.Kind != LinkKindAsset {
 			continue
 		}
 		if err := e.assets.LinkTicket(ctx, nil, l.Target, t.Number); err != nil {
@@ -51,11 +51,43 @@ func (e *Engine) linkAssets(ctx context.Context, t *store.Ticket) {
 	}
 }
 
-// Link adds a link to a ticket (an asset, another ticket), recorded in its
+// LinkAsset links a ticket to an asset: the asset records the ticket
+// first (so that a crash in between leaves an asset entry the ticket does
+// not confirm, which readers check, never a ticket link the asset does not
+// know), then the ticket gets the link and a history entry. It is the one
+// way a link to an asset is written after a ticket was created; Link
+// hands asset links here. The actor must see the ticket, the asset must
+// exist and not be retired. version as in Comment.
+func (e *Engine) LinkAsset(ctx context.Context, actor *auth.Principal, number string, version int64, asset string) (*store.Ticket, error) {
+	if asset == "" {
+		return nil, invalid("target", "required", "link_target_required")
+	}
+	if e.assets == nil {
+		return nil, fmt.Errorf("link ticket %s to asset %s: no asset register: %w", number, asset, fault.NotFound)
+	}
+	if _, err := e.Ticket(ctx, actor, number); err != nil {
+		return nil, err
+	}
+	if err := e.assets.LinkTicket(ctx, actor, asset, number); err != nil {
+		return nil, err
+	}
+	return e.addLink(ctx, actor, number, version, store.Link{Kind: LinkKindAsset, Target: asset})
+}
+
+// Link adds a link to a ticket (another ticket, say), recorded in its
 // history. Linking what is linked already changes nothing. The actor must
 // see the ticket and work tickets, or be its requester. version as in
-// Comment.
+// Comment. A link to an asset goes through LinkAsset, which tells the
+// asset too.
 func (e *Engine) Link(ctx context.Context, actor *auth.Principal, number string, version int64, link store.Link) (*store.Ticket, error) {
+	if link.Kind == LinkKindAsset {
+		return e.LinkAsset(ctx, actor, number, version, link.Target)
+	}
+	return e.addLink(ctx, actor, number, version, link)
+}
+
+// addLink writes a link on the ticket's side.
+func (e *Engine) addLink(ctx context.Context, actor *auth.Principal, number string, version int64, link store.Link) (*store.Ticket, error) {
 	t, err := e.Ticket(ctx, actor, number)
 	if err != nil {
 		return nil, err

@@ -88,7 +88,7 @@ func (e *Engine) Transition(ctx context.Context, actor *auth.Principal, number s
 	if tr.Comment == "required" && comment == "" {
 		return nil, invalid("comment", "required", "comment_required")
 	}
-	if req.InternalComment && comment != "" && !actor.HasPermission("ticket.comment_internal") {
+	if req.InternalComment && comment != "" && !MayCommentInternal(actor) {
 		return nil, forbidden(ReasonPermissionRequired, fmt.Sprintf("internal comment on %s", number), "permission", "ticket.comment_internal")
 	}
 	if req.InternalComment && comment != "" && CommentForRequester(cat, p, tr) {

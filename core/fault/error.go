@@ -40,11 +40,6 @@ func Fields(fields ...FieldError) *Error {
 	return &Error{Kind: Invalid, Fields: fields}
 }
 
-// Field returns an Invalid error for one field.
-func Field(field, code, message string) *Error {
-	return Fields(FieldError{Field: field, Code: code, Message: message})
-}
-
 func (e *Error) Error() string {
 	switch {
 	case len(e.Fields) > 0:

@@ -19,7 +19,7 @@ func TestKindsMatchThroughWrapping(t *testing.T) {
 		{"bare kind", fmt.Errorf("ticket 7: %w", fault.Conflict), fault.Conflict, "conflict", []fault.Kind{fault.NotFound}},
 		{"sentinel of a kind", fmt.Errorf("x: %w", fault.New(fault.NotFound, "store: not found")), fault.NotFound, "not_found", []fault.Kind{fault.Conflict}},
 		{"coded", fmt.Errorf("x: %w", fault.Coded(fault.Forbidden, "role_required", "no role", "roles", []string{"a"})), fault.Forbidden, "role_required", []fault.Kind{fault.NotAllowedNow}},
-		{"fields", fault.Field("comment", "required", "a comment is required"), fault.Invalid, "validation_failed", []fault.Kind{fault.Malformed}},
+		{"fields", fault.Fields(fault.FieldError{Field: "comment", Code: "required", Message: "a comment is required"}), fault.Invalid, "validation_failed", []fault.Kind{fault.Malformed}},
 		{"none", errors.New("disk on fire"), "", "", []fault.Kind{fault.Internal}},
 		{"outer kind decides", fmt.Errorf("inbox: %w: %w", fault.Malformed, fault.Coded(fault.NotAllowedNow, "state_mismatch", "")), fault.Malformed, "bad_request", nil},
 	}

@@ -45,7 +45,9 @@ const (
 	Internal Kind = "internal"
 )
 
-// Kinds lists every kind.
+// Kinds lists every kind. Only tests call it, to check that every kind has
+// an answer (web's status table, the texts); it lives here so the list is
+// kept beside the kinds.
 func Kinds() []Kind {
 	return []Kind{NotFound, Unauthenticated, Forbidden, Conflict, Invalid, Malformed, NotAllowedNow, InProgress,
 		Unavailable, TooMany, StorageFull, Internal}

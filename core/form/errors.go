@@ -110,16 +110,6 @@ func (c *Compiled) sortKey(p problem) [3]int {
 	return [3]int{c.order[p.f.group.path], p.row, c.order[p.f.path]}
 }
 
-// ErrorFor returns the first error of the field with the path, or nil.
-func ErrorFor(errs []FieldError, path string) *FieldError {
-	for i := range errs {
-		if errs[i].Field == path {
-			return &errs[i]
-		}
-	}
-	return nil
-}
-
 // splitPath splits an error path like "items[2].price" into group, entry and
 // sub-field; a top-level path returns row -1.
 func splitPath(path string) (head string, row int, sub string) {

@@ -25,6 +25,8 @@ type QueuedMail struct {
 
 // Failed lists the mails that failed for good, oldest first, one page at a
 // time: pass the returned cursor as after for the next ("" on the last).
+// Nothing in the binary lists them yet (only tests); the admin pages are
+// to show them beside the outbox.
 func Failed(ctx context.Context, st Store, after string, limit int) ([]QueuedMail, string, error) {
 	return list(ctx, st, store.OutboxFailed, after, limit)
 }

@@ -23,9 +23,6 @@ type Result struct {
 	Duration time.Duration
 }
 
-// Failed reports whether the scenario failed.
-func (r Result) Failed() bool { return len(r.Failures) > 0 }
-
 // Options configure a run.
 type Options struct {
 	// Logger receives the log of the services (default: nothing).

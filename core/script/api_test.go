@@ -84,6 +84,8 @@ func TestAPI(t *testing.T) {
 		{"error in a required script names it", `local r = require("helper") return r.fail()`, "", nil, nil, "script helper (required by api-"},
 		{"patterns", `local a, b = ("Raum 204, Etage 2"):match("Raum (%d+), Etage (%d+)") local s = ("a-b-c"):gsub("-", "+") local n = 0 for w in ("x y z"):gmatch("%a") do n = n + 1 end return a .. b .. s .. n .. tostring(("abc"):find("b", 1, true))`, "", nil, "2042a+b+c32", ""},
 		{"error names the line", "local x = 1\n\nerror('kaputt')", "", nil, nil, ":3: kaputt"},
+		{"calling an undefined global names it", "local x = 1\nsend_mail(x)", "", nil, nil, ":2: attempt to call global 'send_mail' (a nil value)"},
+		{"calling an undefined API function names it", `local r = tickets.findd({process = "it-incident"})`, "", nil, nil, "attempt to call field 'tickets.findd' (a nil value)"},
 	}
 	scripts := map[string]string{"helper": `local M = {} function M.double(n) return n * 2 end function M.fail() error("im Helfer") end return M`}
 	for i, tt := range tests {

@@ -135,7 +135,9 @@ func (s *vm) run(ctx context.Context, call *Call, proto *lua.FunctionProto, time
 		if perr == nil {
 			perr = errors.New("stopped")
 		}
-		return nil, scriptError(call.Catalog, call, perr, cause)
+		serr := scriptError(call.Catalog, call, perr, cause)
+		s.nameUndefinedCall(serr, call.Catalog, cs.env)
+		return nil, serr
 	}
 	res = &Result{Changes: cs.changes}
 	if v, err := fromLua(L.Get(-2)); err == nil {

@@ -284,9 +284,8 @@ func (s *Store) dumpCollection(ctx context.Context, coll, path string) (BackupCo
 		return c, fmt.Errorf("read documents: %w", err)
 	}
 	defer cur.Close(ctx)
-	var line []byte
 	for cur.Next(ctx) {
-		line, err = bson.MarshalExtJSONAppend(line[:0], cur.Current, true, false)
+		line, err := bson.MarshalExtJSON(cur.Current, true, false)
 		if err != nil {
 			return c, fmt.Errorf("encode document %d: %w", c.Documents+1, err)
 		}

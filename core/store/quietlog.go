@@ -28,7 +28,7 @@ func (h quietHandler) Enabled(ctx context.Context, level slog.Level) bool {
 }
 
 func (h quietHandler) Handle(ctx context.Context, r slog.Record) error {
-	if !keepFerretRecord(r.Level, r.Message) {
+	if !keepFerretRecord(r.Level, r.Message) || clientLeft(r) {
 		return nil
 	}
 	return h.inner.Handle(ctx, r)
@@ -56,4 +56,24 @@ func keepFerretRecord(level slog.Level, msg string) bool {
 		return strings.Contains(msg, `"codeName": "InternalError"`) && !strings.Contains(msg, sqliteFullMessage)
 	}
 	return true
+}
+
+// clientLeft reports whether a record says only that the driver closed a
+// connection while FerretDB still answered on it. The driver does so when
+// an operation's context ends, which every stop does to the work in
+// flight: it is no fault of the database.
+func clientLeft(r slog.Record) bool {
+	if r.Message != "Connection stopped" {
+		return false
+	}
+	left := false
+	r.Attrs(func(a slog.Attr) bool {
+		if a.Key == "error" {
+			msg := a.Value.String()
+			left = strings.Contains(msg, "broken pipe") || strings.Contains(msg, "connection reset") || strings.HasSuffix(msg, "EOF")
+			return false
+		}
+		return true
+	})
+	return left
 }

@@ -44,9 +44,6 @@ func NewEntry(actor string, e Entry) *HistoryEntry {
 // Set makes e the entry's content.
 func (h *HistoryEntry) Set(e Entry) { h.Type, h.Data = e.Kind(), e.encode() }
 
-// Encode returns the data map e is stored as.
-func Encode(e Entry) map[string]any { return e.encode() }
-
 // Decode reads the typed content of a stored entry. An entry of a kind
 // this version does not know decodes to Unknown, so old readers of new
 // data keep working.

@@ -45,7 +45,7 @@ func TestEntriesRoundTrip(t *testing.T) {
 			if !reflect.DeepEqual(got, tt.entry) {
 				t.Fatalf("decoded %#v\nwant %#v", got, tt.entry)
 			}
-			if again := Encode(got); !reflect.DeepEqual(again, h.Data) {
+			if again := got.encode(); !reflect.DeepEqual(again, h.Data) {
 				t.Fatalf("encoded again %#v\nwant %#v", again, h.Data)
 			}
 		})

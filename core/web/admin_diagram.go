@@ -28,11 +28,10 @@ const (
 )
 
 type placedState struct {
-	s      *definition.State
-	col    int
-	row    int
-	x, y   int
-	center int
+	s    *definition.State
+	col  int
+	row  int
+	x, y int
 }
 
 func newStateDiagram(p *definition.Process, l lang) stateDiagram {

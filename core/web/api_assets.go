@@ -12,7 +12,6 @@ import (
 	"vorgang/core/asset"
 	"vorgang/core/engine"
 	"vorgang/core/fault"
-	"vorgang/core/store"
 )
 
 // registerAssets adds the asset routes (docs/assets.md).
@@ -244,7 +243,7 @@ func (a *api) assetTickets(c *fiber.Ctx) error {
 		if err != nil {
 			return faultError(err)
 		}
-		if !engine.Links(t, engine.LinkAsset, number) {
+		if !engine.Links(t, engine.LinkKindAsset, number) {
 			continue
 		}
 		out = append(out, linkedTicketJSON{Number: t.Number, Process: t.Process, Title: t.Title, State: t.State, LinkedAt: r.At, LinkedBy: r.Actor})
@@ -270,14 +269,7 @@ func (a *api) linkAssetTicket(c *fiber.Ctx) error {
 	if req.Ticket == "" {
 		return &Error{Status: http.StatusBadRequest, Code: CodeBadRequest, Fields: []fault.FieldError{{Field: "ticket", Code: "required"}}}
 	}
-	number := c.Params("number")
-	if _, err := a.Engine.Ticket(c.UserContext(), p, req.Ticket); err != nil {
-		return faultError(err)
-	}
-	if err := a.Assets.LinkTicket(c.UserContext(), p, number, req.Ticket); err != nil {
-		return faultError(err)
-	}
-	t, err := a.Engine.Link(c.UserContext(), p, req.Ticket, 0, store.Link{Kind: engine.LinkAsset, Target: number})
+	t, err := a.Engine.LinkAsset(c.UserContext(), p, req.Ticket, 0, c.Params("number"))
 	if err != nil {
 		return faultError(err)
 	}

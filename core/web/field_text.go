@@ -47,6 +47,10 @@ var fieldTexts = map[string]map[lang]string{
 		langDE: "Eine Verknüpfung braucht eine Art und ein Ziel.",
 		langEN: "a link needs a kind and a target",
 	},
+	"version_missing": {
+		langDE: "Das Formular nennt nicht den Stand des Vorgangs, auf dem es beruht. Bitte laden Sie die Seite neu.",
+		langEN: "The form does not name the version of the ticket it was filled in on. Please reload the page.",
+	},
 	"anonymous_key_too_short": {
 		langDE: "Der Idempotency-Key einer anonymen Anfrage hat mindestens {min} Zeichen.",
 		langEN: "an anonymous request's idempotency key has at least {min} characters",

@@ -75,6 +75,11 @@ type oaObj = map[string]any
 // Schema (draft 2020-12) of a form of cat.
 func buildOpenAPI(cat *definition.Catalog, formSchema func(form string) ([]byte, error), withAssets bool) ([]byte, error) {
 	schemas := oaStaticSchemas()
+	var priorities []any
+	for _, prio := range cat.Priorities() {
+		priorities = append(priorities, prio)
+	}
+	schemas["Priority"] = oaObj{"type": "string", "enum": priorities}
 	var creates, transitionBodies []any
 	mapping := oaObj{}
 	var processIDs, transitionIDs []string
@@ -641,7 +646,6 @@ func oaStaticSchemas() oaObj {
 			"type": "integer", "minimum": 0,
 			"description": "The ticket version the caller saw; if the ticket changed since, the request fails with 409. Omit or 0 to skip the check.",
 		},
-		"Priority": oaObj{"type": "string", "enum": []any{"critical", "high", "medium", "low"}},
 		"Health": oaObj{
 			"type":     "object",
 			"required": []any{"status", "store"},

@@ -7,8 +7,6 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -280,7 +278,10 @@ func (u *ui) portalReply(c *fiber.Ctx) error {
 	}
 	l := pageLang(c)
 	textValue := sub.first("text")
-	version, _ := strconv.ParseInt(sub.first("_version"), 10, 64)
+	version, err := postedVersion(sub)
+	if err != nil {
+		return err
+	}
 	ids, msg, err := u.storeReplyFiles(c, sub)
 	if err != nil {
 		return err
@@ -321,8 +322,8 @@ func (u *ui) storeReplyFiles(c *fiber.Ctx, sub *submission) (ids []string, msg s
 		if !accepted(replyAccept, media) {
 			return nil, text(l, "reply_file_type"), nil
 		}
-		a := &store.Attachment{ID: "att-" + strings.ToLower(randomText()), Name: up.Name, ContentType: media, UploadedBy: uploaderOf(c, u), Created: u.Now().UTC()}
-		if err := u.Store.PutAttachment(c.UserContext(), a, bytes.NewReader(up.Data), u.MaxFileSize); err != nil {
+		a, err := u.Engine.Upload(c.UserContext(), uploaderOf(c, u), up.Name, media, bytes.NewReader(up.Data), u.MaxFileSize)
+		if err != nil {
 			if errors.Is(err, store.ErrTooLarge) {
 				return nil, fmt.Sprintf(text(l, "reply_file_large"), form.ByteSize(u.MaxFileSize)), nil
 			}
@@ -342,39 +343,19 @@ func (u *ui) replyFailed(c *fiber.Ctx, token, replyText, msg string) error {
 }
 
 func (u *ui) portalFile(c *fiber.Ctx) error {
-	pv, _, err := u.tracked(c)
+	var buf bytes.Buffer
+	a, err := u.Engine.TrackedFile(c.UserContext(), c.Params("token"), c.Params("id"), &buf)
 	if err != nil {
-		return err
+		return faultError(err)
 	}
-	id := c.Params("id")
-	ok := referencesFile(plainMap(pv.Data), id)
-	for _, e := range pv.Timeline {
-		for _, f := range e.Files {
-			ok = ok || f == id
-		}
-	}
-	if !ok {
-		return &Error{Status: http.StatusNotFound, Code: CodeNotFound}
-	}
-	return u.sendAttachment(c, id)
+	return sendFile(c, a, buf.Bytes())
 }
 
-// sendAttachment streams a stored file as a download, with the content
-// type sniffed at upload.
-func (u *ui) sendAttachment(c *fiber.Ctx, id string) error {
-	a, err := u.Store.Attachment(c.UserContext(), id)
-	if errors.Is(err, store.ErrNotFound) {
-		return &Error{Status: http.StatusNotFound, Code: CodeNotFound, Cause: err}
-	}
-	if err != nil {
-		return err
-	}
-	var buf bytes.Buffer
-	if err := u.Store.WriteAttachment(c.UserContext(), a, &buf); err != nil {
-		return err
-	}
+// sendFile sends a stored file as a download, with the content type
+// sniffed at upload.
+func sendFile(c *fiber.Ctx, a *store.Attachment, body []byte) error {
 	c.Set(fiber.HeaderContentType, a.ContentType)
 	c.Set(fiber.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": a.Name}))
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	return c.Send(buf.Bytes())
+	return c.Send(body)
 }

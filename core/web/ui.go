@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
-	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -20,16 +19,13 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
+	"vorgang/core/fault"
 	"vorgang/core/store"
 )
 
 // UIStore is what the HTML pages need from the data layer beyond the
-// engine: attachments and the recorded definition files. *store.Store
-// implements it.
+// engine: the recorded definition files. *store.Store implements it.
 type UIStore interface {
-	PutAttachment(ctx context.Context, a *store.Attachment, r io.Reader, maxSize int64) error
-	Attachment(ctx context.Context, id string) (*store.Attachment, error)
-	WriteAttachment(ctx context.Context, a *store.Attachment, w io.Writer) error
 	DefinitionVersion(ctx context.Context, hash string) (*store.DefinitionVersion, error)
 }
 
@@ -194,7 +190,7 @@ func (u *ui) errorPage(c *fiber.Ctx, apiErr *Error) error {
 	l := pageLang(c)
 	v := &view{Lang: l, Title: text(l, "error_title"), Area: areaOf(c.Path()), Data: errorView{
 		Status: apiErr.Status, Code: apiErr.Code, Message: apiErr.Message, RequestID: RequestID(c),
-		Back: backLink(c.Path()), Limits: u.limitsView(),
+		Back: backLink(c.Path()), Limits: u.limitsView(), Fields: apiErr.Fields,
 	}}
 	return u.render(c, apiErr.Status, "error", v)
 }
@@ -207,6 +203,8 @@ type errorView struct {
 	Back      string
 	// Limits are stated on the page of a refused upload.
 	Limits limitsView
+	// Fields name what was wrong with a refused post.
+	Fields []fault.FieldError
 }
 
 func areaOf(path string) string {

@@ -109,36 +109,10 @@ func (u *ui) attachmentNames(ctx context.Context) func(string) string {
 		if n, ok := cache[id]; ok {
 			return n
 		}
-		n := id
-		if a, err := u.Store.Attachment(ctx, id); err == nil {
-			n = a.Name
-		}
+		n := u.Engine.AttachmentName(ctx, id)
 		cache[id] = n
 		return n
 	}
-}
-
-// referencesFile reports whether the attachment id appears in v (ticket
-// data or a history entry's data): a file may only be downloaded through a
-// ticket that refers to it.
-func referencesFile(v any, id string) bool {
-	switch x := v.(type) {
-	case string:
-		return x == id
-	case map[string]any:
-		for _, e := range x {
-			if referencesFile(e, id) {
-				return true
-			}
-		}
-	default:
-		for _, e := range anyList(v) {
-			if referencesFile(e, id) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // plain converts data as the store reads it (int64 numbers, time.Time)

@@ -14,7 +14,6 @@ import (
 
 	"vorgang/core/definition"
 	"vorgang/core/form"
-	"vorgang/core/store"
 )
 
 // formSpec says which form a page shows and where it posts.
@@ -182,8 +181,8 @@ func (u *ui) storeUploads(c *fiber.Ctx, def *definition.Form, sub *submission, n
 			errs = append(errs, form.FieldError{Field: path, Code: form.CodeFileType, Message: fileMessage(l, "file_type", f, up.Name)})
 			continue
 		}
-		a := &store.Attachment{ID: "att-" + strings.ToLower(randomText()), Name: up.Name, ContentType: media, UploadedBy: uploader, Created: u.Now().UTC()}
-		if err := u.Store.PutAttachment(c.UserContext(), a, bytes.NewReader(up.Data), limit); err != nil {
+		a, err := u.Engine.Upload(c.UserContext(), uploader, up.Name, media, bytes.NewReader(up.Data), limit)
+		if err != nil {
 			u.log.ErrorContext(c.UserContext(), "storing an upload failed", "error", err.Error(), "request_id", RequestID(c))
 			errs = append(errs, form.FieldError{Field: path, Code: form.CodeCheckFailed, Message: fileMessage(l, "file_failed", f, up.Name)})
 			continue
@@ -210,8 +209,8 @@ func (u *ui) keptFiles(c *fiber.Ctx, def *definition.Form, sub *submission, name
 			if id == "" {
 				continue
 			}
-			a, err := u.Store.Attachment(c.UserContext(), id)
-			if err != nil || a.UploadedBy != uploader {
+			a, err := u.Engine.OwnUpload(c.UserContext(), uploader, id)
+			if err != nil {
 				u.log.DebugContext(c.UserContext(), "refused a kept file", "id", id, "error", fmt.Sprint(err), "uploader", uploader, "by", fmt.Sprint(a))
 				errs = append(errs, form.FieldError{Field: path, Code: form.CodeUnknownReference, Message: fileMessage(l, "file_unknown", f, "")})
 				continue

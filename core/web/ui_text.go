@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"fmt"
 	"net/url"
-	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -47,8 +46,6 @@ func text(l lang, key string) string {
 	}
 	return key
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }
 
 func randomText() string { return rand.Text() }
 

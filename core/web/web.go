@@ -1,7 +1,13 @@
-// Package web is the HTTP face of vorgang: the JSON API, and later the staff
-// workspace, the citizen portal and the admin pages. It is the only package
-// that knows HTTP; everything it needs from the rest of the runtime comes in
-// through Deps as small interfaces declared here.
+// Package web is the HTTP face of vorgang and the only package that knows
+// HTTP: the JSON API under /api/v1 (with its OpenAPI description), the
+// citizen portal (/portal/), the staff workspace (/app/), the admin pages
+// (/admin/), and the health and readiness checks. Pages are rendered on the
+// server from html/template, work without JavaScript, and come in German
+// and English (i18n.go, ui_text.go). Handlers stay thin: they decode the
+// request, call the engine (or auth and assets), and turn the answer or the
+// error's core/fault kind into a status and words (error_kinds.go). What the
+// handlers need from the rest of vorgang comes in through Deps; core/app
+// builds those parts and cmd/vorgang puts them together.
 package web
 
 import (

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -135,7 +134,7 @@ func (u *ui) inbox(c *fiber.Ctx) error {
 	cat := u.Catalog()
 	f := inboxFilter{View: c.Query("view"), Team: c.Query("team"), Process: c.Query("process"),
 		State: c.Query("state"), Priority: c.Query("priority"), Q: strings.TrimSpace(c.Query("q"))}
-	teamView := actor.HasPermission("ticket.read_team") || actor.HasPermission("ticket.read_all")
+	teamView := engine.MaySeeTeamQueues(actor)
 	if f.View == "" {
 		f.View = "mine"
 		if teamView && len(actor.Teams) > 0 {
@@ -220,7 +219,7 @@ func (u *ui) inbox(c *fiber.Ctx) error {
 			d.States = append(d.States, option{Value: s.ID.Value, Label: stateTitle(p, s.ID.Value, false), Selected: s.ID.Value == f.State})
 		}
 	}
-	for _, prio := range []string{"critical", "high", "medium", "low"} {
+	for _, prio := range cat.Priorities() {
 		d.Priorities = append(d.Priorities, option{Value: prio, Label: definition.Label{De: text(langDE, "prio_"+prio), En: text(langEN, "prio_"+prio)}, Selected: prio == f.Priority})
 	}
 	return u.render(c, http.StatusOK, "inbox", &view{Lang: l, Title: text(l, "inbox_heading"), Area: "app", Nav: "inbox", Data: d})
@@ -294,5 +293,3 @@ func teamTitle(cat *definition.Catalog, id string) definition.Label {
 	}
 	return definition.Label{De: id, En: id}
 }
-
-func containsString(list []string, s string) bool { return slices.Contains(list, s) }

@@ -1,11 +1,10 @@
 package web
 
 import (
+	"bytes"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -103,10 +102,11 @@ func (u *ui) showTicket(c *fiber.Ctx, status int, comment, commentErr, notice st
 func (u *ui) showTicketWith(c *fiber.Ctx, status int, notice string, adjust func(*ticketView)) error {
 	actor := uiPrincipal(c)
 	l := pageLang(c)
-	t, hist, err := u.Engine.History(c.UserContext(), actor, c.Params("number"))
+	v, err := u.Engine.View(c.UserContext(), actor, c.Params("number"))
 	if err != nil {
 		return faultError(err)
 	}
+	t, hist := v.Ticket, v.History
 	cat := u.Catalog()
 	p := cat.Process(t.Process)
 	base := "/app/tickets/" + url.PathEscape(t.Number)
@@ -114,10 +114,8 @@ func (u *ui) showTicketWith(c *fiber.Ctx, status int, notice string, adjust func
 	describer := dataDescriber{lang: l, names: names, fileURL: func(id string) string { return base + "/files/" + url.PathEscape(id) }}
 	d := ticketView{T: t, State: stateTitle(p, t.State, false), Priority: text(l, "prio_"+t.Priority), Team: teamTitle(cat, t.Team),
 		Due: t.Due, Base: base, Me: actor.User, Pending: engine.PendingApproval(t),
-		CanInternal: actor.HasPermission("ticket.comment_internal"),
-		CanAssign:   actor.HasPermission("ticket.assign"),
-		CanTake:     t.Assignee != actor.User && (actor.HasPermission("ticket.assign") || t.Assignee == "" && actor.InTeam(t.Team) && actor.HasPermission("ticket.work")),
-		FileSize:    form.ByteSize(u.MaxFileSize), MaxFileSize: u.MaxFileSize,
+		CanInternal: v.May.CommentInternal, CanAssign: v.May.Assign, CanTake: v.May.Take,
+		FileSize: form.ByteSize(u.MaxFileSize), MaxFileSize: u.MaxFileSize,
 	}
 	if p != nil {
 		d.Process = p.Title
@@ -125,11 +123,10 @@ func (u *ui) showTicketWith(c *fiber.Ctx, status int, notice string, adjust func
 			d.Fields = describer.describe(f.AllFields(), plainMap(t.Data))
 		}
 	}
-	runnable, blocked := u.Engine.Options(c.UserContext(), actor, t)
-	for _, tr := range runnable {
+	for _, tr := range v.May.Runnable {
 		d.Transitions = append(d.Transitions, transitionLink{ID: tr.ID.Value, Title: transitionTitle(tr), URL: base + "/transitions/" + url.PathEscape(tr.ID.Value)})
 	}
-	explainTicket(&d, l, cat, p, u.Engine.Decision(actor, t), blocked)
+	explainTicket(&d, l, cat, p, v.May.Decision, v.May.Blocked)
 	for i := len(hist) - 1; i >= 0; i-- {
 		d.Timeline = append(d.Timeline, u.timelineItem(cat, p, hist[i], describer))
 	}
@@ -277,7 +274,7 @@ func (u *ui) showTransition(c *fiber.Ctx, status int, t *store.Ticket, p *defini
 	d := transitionView{T: t, Title: transitionTitle(tr), State: stateTitle(p, t.State, false), To: stateTitle(p, tr.To.Value, false),
 		Action: spec.action, Token: token, Comment: comment, AskComm: tr.Comment == "required" || tr.Comment == "optional",
 		CommReq: tr.Comment == "required", Back: "/app/tickets/" + url.PathEscape(t.Number), Version: version, Submit: transitionTitle(tr),
-		CanInternal: uiPrincipal(c).HasPermission("ticket.comment_internal")}
+		CanInternal: engine.MayCommentInternal(uiPrincipal(c))}
 	if cat := u.Catalog(); p != nil {
 		d.ForRequester, d.TellsRequester = engine.CommentForRequester(cat, p, tr), engine.TellsRequester(cat, p, tr)
 		d.CanInternal = d.CanInternal && !d.ForRequester
@@ -347,7 +344,10 @@ func (u *ui) transitionSubmit(c *fiber.Ctx) error {
 		}
 	}
 	comment := post.sub.first("_comment")
-	version, _ := strconv.ParseInt(post.sub.first("_version"), 10, 64)
+	version, err := postedVersion(post.sub)
+	if err != nil {
+		return err
+	}
 	if !post.save {
 		return u.showTransition(c, http.StatusOK, t, p, tr, spec, post.data, post.errs, post.add, post.token, post.files, comment, version)
 	}
@@ -388,7 +388,10 @@ func (u *ui) commentSubmit(c *fiber.Ctx) error {
 		return err
 	}
 	l := pageLang(c)
-	version, _ := strconv.ParseInt(sub.first("_version"), 10, 64)
+	version, err := postedVersion(sub)
+	if err != nil {
+		return err
+	}
 	textValue := sub.first("text")
 	files, msg, err := u.storeReplyFiles(c, sub)
 	if err != nil {
@@ -422,7 +425,10 @@ func (u *ui) decisionSubmit(c *fiber.Ctx) error {
 		return err
 	}
 	l := pageLang(c)
-	version, _ := strconv.ParseInt(sub.first("_version"), 10, 64)
+	version, err := postedVersion(sub)
+	if err != nil {
+		return err
+	}
 	approve := sub.first("decision") == "approve"
 	reason := sub.first("reason")
 	_, err = u.Engine.Decide(c.UserContext(), uiPrincipal(c), c.Params("number"), version, approve, reason, string(l))
@@ -452,7 +458,10 @@ func (u *ui) assignSubmit(c *fiber.Ctx) error {
 	if err := u.checkPost(c, sub.first("_csrf")); err != nil {
 		return err
 	}
-	version, _ := strconv.ParseInt(sub.first("_version"), 10, 64)
+	version, err := postedVersion(sub)
+	if err != nil {
+		return err
+	}
 	user := sub.first("user")
 	_, err = u.Engine.Assign(c.UserContext(), uiPrincipal(c), c.Params("number"), version, user, string(pageLang(c)))
 	invalidFields := fieldsAtFault(pageLang(c), err)
@@ -470,17 +479,10 @@ func (u *ui) assignSubmit(c *fiber.Ctx) error {
 }
 
 func (u *ui) ticketFile(c *fiber.Ctx) error {
-	t, hist, err := u.Engine.History(c.UserContext(), uiPrincipal(c), c.Params("number"))
+	var buf bytes.Buffer
+	a, err := u.Engine.TicketFile(c.UserContext(), uiPrincipal(c), c.Params("number"), c.Params("id"), &buf)
 	if err != nil {
 		return faultError(err)
 	}
-	id := c.Params("id")
-	ok := referencesFile(plainMap(t.Data), id)
-	for _, h := range hist {
-		ok = ok || referencesFile(plainMap(h.Data), id)
-	}
-	if !ok {
-		return &Error{Status: http.StatusNotFound, Code: CodeNotFound, Cause: fmt.Errorf("ticket %s does not refer to %s", t.Number, id)}
-	}
-	return u.sendAttachment(c, id)
+	return sendFile(c, a, buf.Bytes())
 }

@@ -1,0 +1,150 @@
+package vorgang
+
+import (
+	"encoding/json"
+	"io"
+	"os/exec"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// allowedImports is the package map of docs/architecture.md as a table:
+// for each package, the packages of vorgang it may import. A package not in
+// the table, or an import not listed, fails TestArchitecture; change the
+// table and the document together.
+var allowedImports = map[string][]string{
+	"vorgang": nil,
+	// Leaves: the vocabulary every other package shares.
+	"vorgang/core/fault":                  nil,
+	"vorgang/core/ticket":                 nil,
+	"vorgang/core/definition":             nil,
+	"vorgang/core/script/internal/luapat": nil,
+	// Services below the engine.
+	"vorgang/core/sla":    {"definition", "ticket"},
+	"vorgang/core/form":   {"definition", "fault"},
+	"vorgang/core/script": {"definition", "script/internal/luapat"},
+	"vorgang/core/store":  {"fault", "ticket"},
+	"vorgang/core/auth":   {"definition", "fault", "store"},
+	"vorgang/core/asset":  {"auth", "definition", "fault", "form", "script", "store"},
+	"vorgang/core/notify": {"auth", "definition", "fault", "store", "ticket"},
+	// Policy.
+	"vorgang/core/engine": {"auth", "definition", "fault", "form", "script", "sla", "store", "ticket"},
+	// Wiring.
+	"vorgang/core/app":              {"asset", "auth", "definition", "engine", "fault", "notify", "script", "sla", "store", "ticket"},
+	"vorgang/core/scenario":         {"app", "asset", "auth", "definition", "engine", "fault", "notify", "store", "ticket"},
+	"vorgang/core/internal/testkit": {"app", "definition", "store", "vorgang"},
+	"vorgang/core/store/storetest":  nil,
+	// The only package that knows HTTP. It still reads store types; the
+	// engine is to answer everything the pages need (docs/architecture.md,
+	// "Not yet").
+	"vorgang/core/web": {"asset", "auth", "definition", "engine", "fault", "form", "store", "ticket"},
+	// The binary.
+	"vorgang/cmd/vorgang": {"app", "asset", "auth", "definition", "engine", "fault", "notify", "scenario", "script", "store", "ticket", "web", "vorgang"},
+}
+
+// forbidden are imports only some packages may have, by prefix.
+var forbidden = []struct {
+	prefix  string
+	allowed []string
+	why     string
+}{
+	{"go.mongodb.org/mongo-driver/mongo", []string{"vorgang/core/store"}, "only the store touches the database"},
+	{"net/http", []string{"vorgang/core/web"}, "only core/web knows HTTP"},
+	{"github.com/gofiber/", []string{"vorgang/core/web", "vorgang/cmd/vorgang"}, "only core/web knows HTTP (the binary starts its server)"},
+	{"github.com/valyala/fasthttp", []string{"vorgang/core/web"}, "only core/web knows HTTP"},
+}
+
+// standardOnly are the packages that import nothing but the standard
+// library: the shared model and vocabulary, which everything may import.
+var standardOnly = []string{"vorgang/core/ticket", "vorgang/core/fault"}
+
+type listedPackage struct {
+	ImportPath string
+	Imports    []string
+}
+
+func listPackages(t *testing.T) []listedPackage {
+	t.Helper()
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatalf("the go command is needed to list the packages: %v", err)
+	}
+	cmd := exec.Command(goTool, "list", "-json=ImportPath,Imports", "./...")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var pkgs []listedPackage
+	dec := json.NewDecoder(out)
+	for {
+		var p listedPackage
+		if err := dec.Decode(&p); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatalf("go list: %v", err)
+		}
+		pkgs = append(pkgs, p)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	return pkgs
+}
+
+func allowedPath(short string) string {
+	if short == "vorgang" || strings.HasPrefix(short, "vorgang/") {
+		return short
+	}
+	return "vorgang/core/" + short
+}
+
+// TestArchitecture checks the package map of docs/architecture.md against
+// the code: which of vorgang's packages each may import, and who alone may
+// import the database driver and HTTP.
+func TestArchitecture(t *testing.T) {
+	pkgs := listPackages(t)
+	if len(pkgs) < 10 {
+		t.Fatalf("go list found %d packages; expected the whole module", len(pkgs))
+	}
+	seen := map[string]bool{}
+	for _, p := range pkgs {
+		seen[p.ImportPath] = true
+		allowed, known := allowedImports[p.ImportPath]
+		if !known {
+			t.Errorf("%s is not on the package map: add it to docs/architecture.md and allowedImports", p.ImportPath)
+			continue
+		}
+		full := make([]string, len(allowed))
+		for i, a := range allowed {
+			full[i] = allowedPath(a)
+		}
+		for _, imp := range p.Imports {
+			if (imp == "vorgang" || strings.HasPrefix(imp, "vorgang/")) && !slices.Contains(full, imp) {
+				t.Errorf("%s imports %s, which the package map does not allow", p.ImportPath, imp)
+			}
+			if slices.Contains(standardOnly, p.ImportPath) && strings.Contains(strings.SplitN(imp, "/", 2)[0], ".") {
+				t.Errorf("%s imports %s: it imports the standard library only", p.ImportPath, imp)
+			}
+			for _, f := range forbidden {
+				if strings.HasPrefix(imp, f.prefix) && !slices.Contains(f.allowed, p.ImportPath) {
+					t.Errorf("%s imports %s: %s", p.ImportPath, imp, f.why)
+				}
+			}
+		}
+	}
+	var stale []string
+	for p := range allowedImports {
+		if !seen[p] {
+			stale = append(stale, p)
+		}
+	}
+	sort.Strings(stale)
+	for _, p := range stale {
+		t.Errorf("the package map names %s, which does not exist", p)
+	}
+}

@@ -1,0 +1,134 @@
+package definition
+
+import (
+	"sort"
+	"strings"
+	"text/template/parse"
+)
+
+// templateFields is the shape of the data notification templates see: per
+// level ("" for the top, "Ticket", ...) its field names, true for a field
+// with fields of its own. Ticket.Data is the ticket's data, whose keys are
+// the fields of the forms of the notification's processes.
+var templateFields = map[string]map[string]bool{
+	"":          {"Ticket": true, "Requester": true, "Assignee": true, "Recipient": true, "Actor": false, "Event": false, "Comment": false, "SLA": true},
+	"Ticket":    {"Number": false, "Title": false, "Process": false, "State": false, "Priority": false, "Team": false, "URL": false, "Data": true},
+	"Requester": personFields, "Assignee": personFields, "Recipient": personFields,
+	"SLA": {"Goal": false, "Kind": false, "Due": false},
+}
+
+var personFields = map[string]bool{"User": false, "Name": false, "Email": false, "Lang": false}
+
+// TemplateFields returns the shape of the data notification templates are
+// checked against, e.g. {{.Ticket.Number}}: per level ("" for the top,
+// "Ticket", "Ticket.Data"...) the field names, true for a field with fields
+// of its own. The renderer's data type (core/notify) must have exactly
+// these fields; a test there holds the two together.
+func TemplateFields() map[string]map[string]bool {
+	out := make(map[string]map[string]bool, len(templateFields))
+	for level, fields := range templateFields {
+		out[level] = make(map[string]bool, len(fields))
+		for k, v := range fields {
+			out[level][k] = v
+		}
+	}
+	return out
+}
+
+// templateProblem is a field a template names that its data lacks.
+type templateProblem struct {
+	offset  int  // byte offset in the template text
+	warning bool // a data field: it renders empty, it does not fail
+	msg     string
+}
+
+// checkTemplateFields walks a parsed template and reports every field path
+// on the data ({{.Ticket.Nummer}}) the data does not have, and, when data
+// is not nil, every {{.Ticket.Data.x}} whose x is not a field of data.
+// Inside with and range the dot is something else; those bodies are left
+// alone.
+func checkTemplateFields(tree *parse.Tree, data fieldSet) []templateProblem {
+	var out []templateProblem
+	var walk func(n parse.Node, rooted bool)
+	path := func(pos parse.Pos, idents []string) {
+		out = append(out, checkTemplatePath(int(pos), idents, data)...)
+	}
+	walk = func(n parse.Node, rooted bool) {
+		switch x := n.(type) {
+		case *parse.ListNode:
+			if x == nil {
+				return
+			}
+			for _, c := range x.Nodes {
+				walk(c, rooted)
+			}
+		case *parse.ActionNode:
+			walk(x.Pipe, rooted)
+		case *parse.PipeNode:
+			if x == nil {
+				return
+			}
+			for _, c := range x.Cmds {
+				for _, a := range c.Args {
+					walk(a, rooted)
+				}
+			}
+		case *parse.FieldNode:
+			if rooted {
+				path(x.Pos, x.Ident)
+			}
+		case *parse.VariableNode:
+			if len(x.Ident) > 1 && x.Ident[0] == "$" {
+				path(x.Pos, x.Ident[1:])
+			}
+		case *parse.IfNode:
+			walk(x.Pipe, rooted)
+			walk(x.List, rooted)
+			walk(x.ElseList, rooted)
+		case *parse.WithNode:
+			walk(x.Pipe, rooted)
+			walk(x.List, false)
+			walk(x.ElseList, rooted)
+		case *parse.RangeNode:
+			walk(x.Pipe, rooted)
+			walk(x.List, false)
+			walk(x.ElseList, rooted)
+		}
+	}
+	walk(tree.Root, true)
+	return out
+}
+
+// checkTemplatePath checks one field path, e.g. [Ticket Data total].
+func checkTemplatePath(offset int, idents []string, data fieldSet) []templateProblem {
+	level := ""
+	for i, name := range idents {
+		fields, ok := templateFields[level]
+		if !ok {
+			if level == "Ticket.Data" && data != nil && data[name] == nil {
+				return []templateProblem{{offset: offset, warning: true,
+					msg: "." + strings.Join(idents[:i+1], ".") + ": no form of the notification's processes has a field '" + name + "'" + suggest(name, data.names()) + "; it renders empty"}}
+			}
+			return nil
+		}
+		nested, ok := fields[name]
+		if !ok {
+			known := make([]string, 0, len(fields))
+			for k := range fields {
+				known = append(known, k)
+			}
+			sort.Strings(known)
+			where := "the template data"
+			if level != "" {
+				where = "." + level
+			}
+			return []templateProblem{{offset: offset,
+				msg: "." + strings.Join(idents[:i+1], ".") + ": " + where + " has no field '" + name + "'" + suggest(name, known) + " (fields: " + strings.Join(known, ", ") + ")"}}
+		}
+		if !nested {
+			return nil // a string: what follows fails at run time, rare enough
+		}
+		level = strings.TrimPrefix(level+"."+name, ".")
+	}
+	return nil
+}
