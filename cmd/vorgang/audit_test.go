@@ -10,6 +10,7 @@ import (
 	"go.mongodb.org/mongo-driver/bson"
 
 	"vorgang"
+	"vorgang/core/app"
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
@@ -32,7 +33,7 @@ func seedTickets(t *testing.T, n int) string {
 	if cat == nil {
 		t.Fatal(diags)
 	}
-	st, err := store.Open(t.Context(), store.Config{DataDir: dir})
+	st, err := app.OpenStore(t.Context(), "", dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +64,7 @@ func TestAuditVerify(t *testing.T) {
 		t.Fatalf("output: %s", out.String())
 	}
 
-	st, err := store.Open(t.Context(), store.Config{DataDir: dir})
+	st, err := app.OpenStore(t.Context(), "", dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"vorgang/core/app"
 	"vorgang/core/store"
 )
 
@@ -13,7 +14,7 @@ import (
 // failed and leaves other versions' work alone.
 func TestOutboxDiscard(t *testing.T) {
 	dir := t.TempDir()
-	st, err := store.Open(t.Context(), store.Config{DataDir: dir})
+	st, err := app.OpenStore(t.Context(), "", dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +45,7 @@ func TestOutboxDiscard(t *testing.T) {
 			t.Fatalf("%v: exit %d, %q %q; want %d %q", tt.args, code, out.String(), errOut.String(), tt.code, tt.out)
 		}
 	}
-	st, err = store.Open(t.Context(), store.Config{DataDir: dir})
+	st, err = app.OpenStore(t.Context(), "", dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,26 +1,30 @@
 package auth
 
 import (
-	"errors"
 	"fmt"
 
 	"vorgang/core/fault"
 )
 
+// CodeInvalidCredentials is the code of a refused login.
+const CodeInvalidCredentials = "invalid_credentials"
+
 // ErrInvalidCredentials is the one error Login returns for an unknown user,
 // a wrong password and a user without a password, so that a caller cannot
-// tell which user names exist.
-var ErrInvalidCredentials = errors.New("auth: invalid user name or password")
+// tell which user names exist. It is of kind fault.Unauthenticated.
+var ErrInvalidCredentials = fault.Coded(fault.Unauthenticated, CodeInvalidCredentials, "auth: invalid user name or password")
 
 // ErrUserDisabled reports that the user gave the right password but the
-// account is disabled.
-var ErrUserDisabled = errors.New("auth: user is disabled")
+// account is disabled. A login refused for it is of kind
+// fault.Unauthenticated with the code of invalid credentials, so the
+// answer does not tell a disabled account from a wrong password.
+var ErrUserDisabled = fault.Coded(fault.Unauthenticated, CodeInvalidCredentials, "auth: user is disabled")
 
 // ErrUnauthenticated reports that a session token or API token is unknown,
 // expired or revoked, or that its user is gone or disabled. The wrapped
 // message says which, for the log; a client learns only that it is not
-// signed in.
-var ErrUnauthenticated = errors.New("auth: not authenticated")
+// signed in. It is of kind fault.Unauthenticated.
+var ErrUnauthenticated = fault.New(fault.Unauthenticated, "auth: not authenticated")
 
 // ErrUserExists reports that a user with the name exists already; it is
 // of kind fault.Conflict.

@@ -53,11 +53,15 @@ var (
 	DefaultKnownClientFor = 30 * 24 * time.Hour
 )
 
+// CodeLoginThrottled is the code of a login refused while a wait is due.
+const CodeLoginThrottled = "login_throttled"
+
 // ErrThrottled reports that a login was refused without a password check
-// because recent failures ask for a wait. Errors wrapping it are
-// *ThrottledError values that say until when. Unknown user names are
-// throttled the same way, so it reveals nothing about which names exist.
-var ErrThrottled = errors.New("auth: too many failed logins: wait")
+// because recent failures ask for a wait; it is of kind fault.TooMany.
+// Errors wrapping it are *ThrottledError values that say until when.
+// Unknown user names are throttled the same way, so it reveals nothing
+// about which names exist.
+var ErrThrottled = fault.Coded(fault.TooMany, CodeLoginThrottled, "auth: too many failed logins: wait")
 
 // ThrottledError is returned by Login while a wait is due.
 type ThrottledError struct {
@@ -69,8 +73,11 @@ func (e *ThrottledError) Error() string {
 	return "auth: too many failed logins: no attempt before " + e.Until.Format(time.RFC3339)
 }
 
-// Is makes errors.Is(err, ErrThrottled) true.
-func (e *ThrottledError) Is(target error) bool { return target == ErrThrottled }
+// Unwrap makes it ErrThrottled, of kind fault.TooMany.
+func (e *ThrottledError) Unwrap() error { return ErrThrottled }
+
+// RetryAt is when a login may be tried again.
+func (e *ThrottledError) RetryAt() time.Time { return e.Until }
 
 // failureDoc is one failure counter in the login_failures collection. Its
 // _id names what it counts: "client:ADDR", "account:NAME" or

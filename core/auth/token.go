@@ -86,7 +86,9 @@ func (s *Service) CreateToken(ctx context.Context, user, name string, expires ti
 		return "", nil, fmt.Errorf("auth: create token: %w", err)
 	}
 	if u.Disabled {
-		return "", nil, fmt.Errorf("auth: create token for %s: %w", user, ErrUserDisabled)
+		// The caller is signed in; the user the token is for cannot have
+		// one now.
+		return "", nil, fmt.Errorf("auth: create token for %s: %w: %w", user, fault.NotAllowedNow, ErrUserDisabled)
 	}
 
 	rnd, err := newSecret()

@@ -196,6 +196,9 @@ func TestTokens(t *testing.T) {
 		}
 		if _, _, err := e.svc.CreateToken(ctx, "monitoring", "while disabled", time.Time{}); !errors.Is(err, auth.ErrUserDisabled) {
 			t.Errorf("CreateToken for a disabled user: %v, want ErrUserDisabled", err)
+		} else if fault.KindOf(err) != fault.NotAllowedNow {
+			// The admin asking is signed in: not an unauthenticated caller.
+			t.Errorf("CreateToken for a disabled user: kind %q, want %q", fault.KindOf(err), fault.NotAllowedNow)
 		}
 		if _, err := e.svc.UpdateUser(ctx, u.Name, u.Version, auth.UserChange{Disabled: &no}); err != nil {
 			t.Fatal(err)

@@ -13,6 +13,9 @@ const (
 	// NotFound: the thing does not exist, or the actor may not know that
 	// it does.
 	NotFound Kind = "not_found"
+	// Unauthenticated: the caller is not signed in, or its credentials
+	// are unknown, expired or wrong.
+	Unauthenticated Kind = "unauthorized"
 	// Forbidden: the actor may not do this.
 	Forbidden Kind = "forbidden"
 	// Conflict: the thing changed since the caller read it, or exists
@@ -32,6 +35,12 @@ const (
 	// Unavailable: a resource is busy or down; nothing was changed, retry
 	// shortly.
 	Unavailable Kind = "unavailable"
+	// TooMany: the caller asked too often (failed logins, anonymous posts
+	// from one address); retry later.
+	TooMany Kind = "too_many_requests"
+	// StorageFull: the database's disk is full; nothing was changed, retry
+	// later.
+	StorageFull Kind = "insufficient_storage"
 	// Internal: a failure that is not the caller's doing.
 	Internal Kind = "internal"
 )
@@ -40,20 +49,24 @@ const (
 // an answer (web's status table, the texts); it lives here so the list is
 // kept beside the kinds.
 func Kinds() []Kind {
-	return []Kind{NotFound, Forbidden, Conflict, Invalid, Malformed, NotAllowedNow, InProgress, Unavailable, Internal}
+	return []Kind{NotFound, Unauthenticated, Forbidden, Conflict, Invalid, Malformed, NotAllowedNow, InProgress,
+		Unavailable, TooMany, StorageFull, Internal}
 }
 
 // kindTexts are the English texts of the kinds, for logs and the CLI.
 var kindTexts = map[Kind]string{
-	NotFound:      "not found",
-	Forbidden:     "not permitted",
-	Conflict:      "changed by someone else",
-	Invalid:       "invalid input",
-	Malformed:     "invalid input",
-	NotAllowedNow: "not possible in the current state",
-	InProgress:    "the same request is still being processed",
-	Unavailable:   "busy",
-	Internal:      "internal error",
+	NotFound:        "not found",
+	Unauthenticated: "not signed in",
+	Forbidden:       "not permitted",
+	Conflict:        "changed by someone else",
+	Invalid:         "invalid input",
+	Malformed:       "invalid input",
+	NotAllowedNow:   "not possible in the current state",
+	InProgress:      "the same request is still being processed",
+	Unavailable:     "busy",
+	TooMany:         "too many requests",
+	StorageFull:     "the database's disk is full",
+	Internal:        "internal error",
 }
 
 // Error returns the kind's English text.

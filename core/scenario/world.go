@@ -19,6 +19,7 @@ import (
 	"vorgang/core/fault"
 	"vorgang/core/notify"
 	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
 
 // clock is the scenario's time: it moves only when a step says so.
@@ -174,9 +175,11 @@ func (w *world) newNotifications(ctx context.Context) ([]notification, error) {
 			continue
 		}
 		w.seen[it.ID] = true
-		ticket, _ := it.Payload["ticket"].(string)
-		target, _ := it.Payload["target"].(string)
-		out = append(out, notification{ID: it.ID, Ticket: ticket, Notification: target})
+		effect, err := ticket.DecodeEffect(it.Payload)
+		if err != nil {
+			return nil, fmt.Errorf("read queued notification %s: %w", it.ID, err)
+		}
+		out = append(out, notification{ID: it.ID, Ticket: effect.Ticket, Notification: effect.Target})
 	}
 	return out, nil
 }

@@ -13,12 +13,14 @@ import (
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"vorgang/core/fault"
 )
 
 // ErrDiskFull reports that the database refused a write because its disk is
 // full. Nothing of the refused write is stored; once space is freed, writes
-// succeed again without a restart.
-var ErrDiskFull = errors.New("store: the database's disk is full")
+// succeed again without a restart. It is of kind fault.StorageFull.
+var ErrDiskFull = fault.New(fault.StorageFull, "store: the database's disk is full")
 
 // How a full disk shows: SQLite's SQLITE_FULL as the embedded FerretDB
 // passes it on, and MongoDB's OutOfDiskSpace.

@@ -3,10 +3,8 @@ package web
 import (
 	"encoding/json"
 	"errors"
-	"math"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -27,11 +25,8 @@ func (a *api) login(c *fiber.Ctx) error {
 		return err
 	}
 	s, err := a.Auth.Login(c.UserContext(), req.Name, req.Password, a.clients.key(c))
-	switch {
-	case errors.Is(err, auth.ErrThrottled):
-		return throttled(err)
-	case err != nil:
-		return &Error{Status: http.StatusUnauthorized, Code: "invalid_credentials", Cause: err}
+	if err != nil {
+		return faultError(err)
 	}
 	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: s.Token, HTTPOnly: true, SameSite: "Lax", Secure: c.Protocol() == "https", Path: "/", Expires: s.Expires})
 	return c.JSON(fiber.Map{"token": s.Token, "expires": s.Expires})
@@ -40,17 +35,6 @@ func (a *api) login(c *fiber.Ctx) error {
 // logout ends the session the caller presents, as a bearer token or as
 // the cookie. An API token is not a session: it stays valid until it is
 // revoked.
-// throttled is the answer to a login refused while failed logins ask for a
-// wait: 429 with the seconds to wait in Retry-After.
-func throttled(err error) *Error {
-	out := &Error{Status: http.StatusTooManyRequests, Code: CodeLoginThrottled, Cause: err, RetryAfter: 1}
-	var te *auth.ThrottledError
-	if errors.As(err, &te) {
-		out.RetryAfter = max(1, int(math.Ceil(time.Until(te.Until).Seconds())))
-	}
-	return out
-}
-
 func (a *api) logout(c *fiber.Ctx) error {
 	if token := credential(c); token != "" && !strings.HasPrefix(token, auth.TokenPrefix) {
 		if err := a.Auth.Logout(c.UserContext(), token); err != nil {

@@ -1,11 +1,12 @@
 package web
 
 import (
-	"net/http"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/limiter"
+
+	"vorgang/core/fault"
 )
 
 // DefaultCitizenRate is how many posts one address may make per minute
@@ -24,7 +25,7 @@ func citizenLimit(n int, cl clients) fiber.Handler {
 		KeyGenerator: cl.key,
 		Next:         func(c *fiber.Ctx) bool { return principal(c) != nil },
 		LimitReached: func(c *fiber.Ctx) error {
-			return &Error{Status: http.StatusTooManyRequests, Code: CodeTooManyRequests, RetryAfter: 60}
+			return faultError(fault.New(fault.TooMany, "too many requests from this address"))
 		},
 	})
 }

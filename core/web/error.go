@@ -9,7 +9,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"vorgang/core/fault"
-	"vorgang/core/store"
 )
 
 // Error is the one error shape of the JSON API. Handlers return it, directly
@@ -215,10 +214,11 @@ func toAPIError(err error) (*Error, error) {
 		return out, fiberErr
 	}
 
-	if errors.Is(err, store.ErrDiskFull) {
-		// The store logs the full disk once; a line per refused request
-		// would bury it.
-		return &Error{Status: http.StatusInsufficientStorage, Code: CodeInsufficientStorage, RetryAfter: 60}, nil
+	if errors.Is(err, fault.StorageFull) {
+		// A full disk is answered wherever it surfaces, also from a
+		// handler that did not expect it.
+		out := faultError(err).(*Error)
+		return out, out.Cause
 	}
 	return &Error{Status: http.StatusInternalServerError, Code: CodeInternal}, err
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -10,7 +9,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
 	"vorgang/core/store"
@@ -57,14 +55,17 @@ func (u *ui) loginSubmit(c *fiber.Ctx) error {
 	l := pageLang(c)
 	name := sub.first("name")
 	s, err := u.Auth.Login(c.UserContext(), name, sub.first("password"), u.clients.key(c))
-	switch {
-	case errors.Is(err, auth.ErrThrottled):
-		wait := throttled(err).RetryAfter
-		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(wait))
-		return u.showLogin(c, http.StatusTooManyRequests, name, fmt.Sprintf(text(l, "login_throttled"), wait))
-	case errors.Is(err, auth.ErrUserDisabled), errors.Is(err, auth.ErrInvalidCredentials):
-		return u.showLogin(c, http.StatusUnauthorized, name, text(l, "login_failed"))
-	case err != nil:
+	if err != nil {
+		// The page answers with the status of the API's table and says it
+		// in the form.
+		answer, ok := faultError(err).(*Error)
+		switch {
+		case ok && answer.Status == http.StatusTooManyRequests:
+			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(answer.RetryAfter))
+			return u.showLogin(c, answer.Status, name, fmt.Sprintf(text(l, "login_throttled"), answer.RetryAfter))
+		case ok && answer.Status == http.StatusUnauthorized:
+			return u.showLogin(c, answer.Status, name, text(l, "login_failed"))
+		}
 		return err
 	}
 	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: s.Token, HTTPOnly: true, SameSite: "Lax",
