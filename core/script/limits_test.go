@@ -236,7 +236,9 @@ func (h *gateHost) FindTickets(ctx context.Context, q script.TicketQuery) ([]scr
 func TestMemoryBoundIsShared(t *testing.T) {
 	// The first call keeps about 80 MB of tables, waits for the test,
 	// keeps another 80 MB and spins until it is stopped. The second keeps
-	// event.n tables (200 bytes each) and spins event.spins times.
+	// event.n tables (200 bytes each, 20 MB: well below the bound with the
+	// first's 80 MB, even with some garbage on the heap) and spins
+	// event.spins times.
 	cat := catalogWith(t, map[string]string{
 		"first": `local t = {} for i = 1, 400000 do t[i] = {i, i, i, i} end
 tickets.find({})
@@ -257,10 +259,19 @@ for i = 1, event.spins do end return #t`,
 	second := make(chan error, 1)
 	go func() {
 		_, err := rt.Run(t.Context(), script.Call{Catalog: cat, Script: "second", Hook: script.HookOnCreate,
-			Event: map[string]any{"n": 200000, "spins": 1e8}})
+			Event: map[string]any{"n": 100000, "spins": 1e8}})
 		second <- err
 	}()
-	<-started
+	// The second call must not end before it has allocated; if the bound
+	// stopped it early (other garbage on the heap), say so instead of
+	// waiting for a signal that never comes.
+	select {
+	case <-started:
+	case err := <-second:
+		close(gate.open)
+		<-first
+		t.Fatalf("second call ended before it allocated: %v", err)
+	}
 	close(gate.open)
 	if err := <-first; !errors.Is(err, script.ErrMemory) {
 		t.Errorf("first call: %v, want %v", err, script.ErrMemory)
