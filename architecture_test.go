@@ -24,7 +24,7 @@ var allowedImports = map[string][]string{
 	// Services below the engine.
 	"vorgang/core/sla":    {"definition", "ticket"},
 	"vorgang/core/form":   {"definition", "fault"},
-	"vorgang/core/script": {"definition", "script/internal/luapat"},
+	"vorgang/core/script": {"definition", "script/internal/luapat", "sla"},
 	"vorgang/core/store":  {"fault", "ticket"},
 	"vorgang/core/auth":   {"definition", "fault", "store"},
 	"vorgang/core/asset":  {"auth", "definition", "fault", "form", "script", "store"},

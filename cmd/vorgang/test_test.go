@@ -73,6 +73,23 @@ scenarios:
 	writeFile(t, filepath.Join(badScenario, "teams.yaml"), "apiVersion: vorgang/v1\nkind: Team\nid: office\ntitle: Bürgerbüro\n")
 	writeFile(t, filepath.Join(badScenario, "x_test.yaml"), "scenario: x\n")
 
+	// Buß- und Bettag (18 November 2026, a Wednesday) is a public holiday
+	// of Saxony: a script test sees it as the SLA clock does.
+	holidays := t.TempDir()
+	writeFile(t, filepath.Join(holidays, "calendar.yaml"), `apiVersion: vorgang/v1
+kind: Calendar
+id: saxony
+title: Sachsen
+holidays: {country: DE, state: SN}
+working_hours: {monday: ["08:00-16:00"], tuesday: ["08:00-16:00"], wednesday: ["08:00-16:00"], thursday: ["08:00-16:00"], friday: ["08:00-16:00"]}
+`)
+	writeFile(t, filepath.Join(holidays, "days_test.lua"), `
+test("a Saxon holiday is no working day", function()
+  expect.eq(time.is_business_day(time.parse("2026-11-18T10:00"), "saxony"), false)
+  expect.eq(time.format(time.add_business_days(time.parse("2026-11-17T10:00"), 1, "saxony"), "date"), "2026-11-19")
+end)
+`)
+
 	tests := []struct {
 		name     string
 		args     []string
@@ -91,6 +108,7 @@ scenarios:
 			"\n    " + filepath.Base(desk) + `/route_test.lua:8: team: expected "office", got nil`,
 			"FAIL: 1 of 3 cases failed"}},
 		{"no tests", []string{"test", noTests}, 0, []string{"no tests in"}},
+		{"script tests count public holidays", []string{"test", holidays}, 0, []string{"ok: 1 case passed"}},
 		{"only the files -run names", []string{"test", "-run", "it-incident", "../../processes", "../../forms", "../../scripts"}, 0,
 			[]string{"ok   ../../processes/it/scenarios/it-incident_test.yaml\t4 cases", "ok: 4 cases passed"}},
 		{"a -run that is no regular expression", []string{"test", "-run", "(", "../../processes"}, 2, []string{"-run"}},

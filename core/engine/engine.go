@@ -11,6 +11,7 @@ import (
 	"vorgang/core/definition"
 	"vorgang/core/form"
 	"vorgang/core/script"
+	"vorgang/core/sla"
 	"vorgang/core/store"
 )
 
@@ -73,8 +74,13 @@ type Deps struct {
 	// AssetQueries answers scripts' asset queries; nil: none.
 	AssetQueries AssetFinder
 	// Scripts runs the processes' Lua hooks; nil: a runtime with the
-	// defaults of script.Config, closed by Close.
+	// defaults of script.Config and this engine's calendars, closed by
+	// Close. A runtime given here should share Calendars.
 	Scripts *script.Runtime
+	// Calendars compiles the calendars of the SLA clocks; nil: a new one.
+	// The app hands the same one to the script runtime, so scripts and
+	// SLAs see the same working days and public holidays.
+	Calendars *sla.Calendars
 }
 
 // Directory reads user records; *auth.Service implements it.
@@ -106,7 +112,7 @@ type Engine struct {
 	retrying *store.KeyedMutex
 
 	forms     sync.Map // catalog hash + "/" + form id → *form.Compiled
-	calendars sync.Map // catalog hash + "/" + calendar id → *sla.Calendar
+	calendars *sla.Calendars
 }
 
 // New returns an engine.
@@ -120,10 +126,14 @@ func New(d Deps) (*Engine, error) {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
+	if d.Calendars == nil {
+		d.Calendars = &sla.Calendars{}
+	}
 	e := &Engine{store: d.Store, users: d.Users, catalog: d.Catalog, log: d.Logger, now: d.Now,
-		refs: d.Refs, assets: d.Assets, queries: d.AssetQueries, scripts: d.Scripts, retrying: store.NewKeyedMutex(), instance: newNonce()}
+		refs: d.Refs, assets: d.Assets, queries: d.AssetQueries, scripts: d.Scripts, calendars: d.Calendars,
+		retrying: store.NewKeyedMutex(), instance: newNonce()}
 	if e.scripts == nil {
-		e.scripts, e.ownScripts = script.New(script.Config{Logger: d.Logger, Now: d.Now}), true
+		e.scripts, e.ownScripts = script.New(script.Config{Logger: d.Logger, Now: d.Now, Calendars: d.Calendars}), true
 	}
 	return e, nil
 }

@@ -28,22 +28,13 @@ func setClock(t *store.Ticket, c *sla.Clock) {
 	t.Due = store.SortTime(c.Next())
 }
 
-// calendar returns the compiled calendar, compiling it once per catalog
-// version.
+// calendar returns the compiled calendar, compiled once per catalog
+// version by the calendars the engine shares with its scripts.
 func (e *Engine) calendar(cat *definition.Catalog, id string) (*sla.Calendar, error) {
-	key := cat.Hash() + "/" + id
-	if c, ok := e.calendars.Load(key); ok {
-		return c.(*sla.Calendar), nil
-	}
-	def := cat.Calendar(id)
-	if def == nil {
-		return nil, fmt.Errorf("engine: calendar %s is not defined", id)
-	}
-	c, err := sla.Compile(def)
+	c, err := e.calendars.Get(cat, id)
 	if err != nil {
 		return nil, fmt.Errorf("engine: %w", err)
 	}
-	e.calendars.Store(key, c)
 	return c, nil
 }
 

@@ -74,9 +74,10 @@ func TestAPI(t *testing.T) {
 		{"catalog", `return catalog.team("it-site-north").parent .. " " .. catalog.calendar("sachsen-office").timezone .. " " .. tostring(#catalog.teams() >= 3) .. " " .. catalog.process("it-incident").states[1].id`, "", nil, "it-2nd-level Europe/Berlin true new", ""},
 		{"time", `local t = time.parse("2026-11-27T09:30:00Z") return time.format(time.add(t, "90m")) .. " " .. time.format(t, "de_datetime") .. " " .. time.date(t).weekday`, "", nil, "2026-11-27T11:00:00Z 27.11.2026 10:30 friday", ""},
 		{"business days", `return time.format(time.add_business_days(time.now(), 1, "sachsen-office"), "date") .. " " .. tostring(time.is_business_day(time.parse("2026-11-28"), "sachsen-office"))`, "", nil, "2026-11-30 false", ""},
-		// 24 December is a closed day of the calendar; public holidays
-		// (25 December) need a Calendars that knows them.
-		{"closed days of the calendar", `return time.format(time.add_business_days(time.parse("2026-12-23T10:00"), 1, "sachsen-office"), "date")`, "", nil, "2026-12-25", ""},
+		// 24 December is a closed day of the calendar, 25 December a public
+		// holiday, 18 November 2026 (a Wednesday) a holiday of Saxony only.
+		{"closed days and public holidays of the calendar", `return time.format(time.add_business_days(time.parse("2026-12-23T10:00"), 1, "sachsen-office"), "date")`, "", nil, "2026-12-28", ""},
+		{"a public holiday is no business day", `return tostring(time.is_business_day(time.parse("2026-11-18T10:00"), "sachsen-office")) .. " " .. time.format(time.add_business_days(time.parse("2026-11-19T10:00"), -1, "sachsen-office"), "date")`, "", nil, "false 2026-11-17", ""},
 		{"json", `local t = json.decode('{"a": [1, 2.5, "x"], "b": {"c": null}}') return json.encode({n = t.a[2], s = t.a[3]})`, "", nil, `{"n":2.5,"s":"x"}`, ""},
 		{"json.decode of bad input", `local v, err = json.decode("{") return err`, "", nil, "invalid JSON: unexpected EOF", ""},
 		{"log and print", `log.info("hallo", {n = 1}) log.warn("x") print("a", 1)`, "", nil, nil, ""},

@@ -7,36 +7,10 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
-	"vorgang/core/definition"
+	"vorgang/core/sla"
 )
 
-// Calendars answers the business-day questions of the time module.
-type Calendars interface {
-	// IsBusinessDay reports whether the date of day (in the calendar's
-	// time zone) is a working day of cal.
-	IsBusinessDay(cal *definition.Calendar, day time.Time) bool
-}
-
-// definitionCalendars is the default Calendars: a day is a working day if
-// the calendar gives it working hours and does not list it as closed.
-// Public holidays are not known here; a Calendars backed by the SLA
-// calendars adds them.
-type definitionCalendars struct{}
-
 var weekdayNames = [...]string{"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"}
-
-func (definitionCalendars) IsBusinessDay(cal *definition.Calendar, day time.Time) bool {
-	if len(cal.WorkingHours[weekdayNames[day.Weekday()]]) == 0 {
-		return false
-	}
-	date := day.Format(time.DateOnly)
-	for _, c := range cal.ClosedDays {
-		if c.Value == date {
-			return false
-		}
-	}
-	return true
-}
 
 // defaultZone is the zone of dates given without one.
 const defaultZone = "Europe/Berlin"
@@ -146,11 +120,7 @@ func (s *vm) timeModule() *lua.LTable {
 	m.RawSetString("is_business_day", L.NewFunction(func(L *lua.LState) int {
 		t := checkTime(L, 1)
 		cal := s.checkCalendar(L, 2)
-		loc, err := zone(cal.Timezone.Value)
-		if err != nil {
-			L.RaiseError("%s", err.Error())
-		}
-		L.Push(lua.LBool(s.rt.cfg.Calendars.IsBusinessDay(cal, t.In(loc))))
+		L.Push(lua.LBool(cal.WorkingDay(t)))
 		return 1
 	}))
 	m.RawSetString("date", L.NewFunction(func(L *lua.LState) int {
@@ -192,33 +162,35 @@ func checkDays(L *lua.LState, n int) int {
 	return d
 }
 
-func (s *vm) checkCalendar(L *lua.LState, n int) *definition.Calendar {
+// checkCalendar returns the compiled calendar named by argument n: the
+// one the SLA clocks count in, public holidays included.
+func (s *vm) checkCalendar(L *lua.LState, n int) *sla.Calendar {
 	id := L.CheckString(n)
-	cal := s.catalog(L).Calendar(id)
-	if cal == nil {
+	cat := s.catalog(L)
+	if cat.Calendar(id) == nil {
 		L.ArgError(n, "unknown calendar '"+id+"'")
+	}
+	cal, err := s.rt.cfg.Calendars.Get(cat, id)
+	if err != nil {
+		L.RaiseError("%s", err.Error())
 	}
 	return cal
 }
 
 // addBusinessDays moves t by n working days of cal, keeping the time of
 // day in the calendar's zone.
-func (s *vm) addBusinessDays(L *lua.LState, t time.Time, n int, cal *definition.Calendar) time.Time {
-	loc, err := zone(cal.Timezone.Value)
-	if err != nil {
-		L.RaiseError("calendar %s: %s", cal.ID.Value, err.Error())
-	}
-	day := t.In(loc)
+func (s *vm) addBusinessDays(L *lua.LState, t time.Time, n int, cal *sla.Calendar) time.Time {
+	day := t.In(cal.Location())
 	step := 1
 	if n < 0 {
 		step, n = -1, -n
 	}
 	for tries := 0; n > 0; tries++ {
 		if tries > 20*maxDays {
-			L.RaiseError("calendar %s has no working days", cal.ID.Value)
+			L.RaiseError("calendar %s has no working days", cal.ID())
 		}
 		day = day.AddDate(0, 0, step)
-		if s.rt.cfg.Calendars.IsBusinessDay(cal, day) {
+		if cal.WorkingDay(day) {
 			n--
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"vorgang/core/definition"
+	"vorgang/core/sla"
 )
 
 // Config configures a Runtime; zero fields take the documented defaults.
@@ -40,10 +41,12 @@ type Config struct {
 	MaxResults int
 	// MaxChanges bounds the changes one call may ask for (default 1,000).
 	MaxChanges int
-	// Calendars answers business-day questions of the time module
-	// (default: working days and closed days of the Calendar definition,
-	// without public holidays).
-	Calendars Calendars
+	// Calendars answers the business-day questions of the time module:
+	// working hours, closed days and public holidays, exactly as the SLA
+	// clocks count them. The engine hands over the one its SLA clocks use
+	// (default: a new one, which compiles the same definitions the same
+	// way).
+	Calendars *sla.Calendars
 	// Now is the clock of time.now() (default time.Now).
 	Now func() time.Time
 	// Logger receives the scripts' log lines (default slog.Default()).
@@ -94,7 +97,7 @@ func (c *Config) defaults() {
 		c.MaxChanges = 1000
 	}
 	if c.Calendars == nil {
-		c.Calendars = definitionCalendars{}
+		c.Calendars = &sla.Calendars{}
 	}
 	if c.Now == nil {
 		c.Now = time.Now
