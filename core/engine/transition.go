@@ -154,10 +154,12 @@ func (e *Engine) apply(ctx context.Context, actor *auth.Principal, t *store.Tick
 	t.State, t.Category = to.ID.Value, to.Category
 	t.Open = to.Category == definition.CategoryOpen
 	var effects []effect
+	var notices []int // the effects of notify actions, told about the move below
 	for _, a := range tr.Actions {
 		e.applyAction(actor, t, a, changes)
 		switch {
 		case !a.Notify.IsZero():
+			notices = append(notices, len(effects))
 			effects = append(effects, effect{kind: EffectNotify, target: a.Notify.Value})
 		case a.CreateChild != nil:
 			effects = append(effects, effect{kind: EffectCreateChild, target: a.CreateChild.Process.Value, spec: childSpec(a.CreateChild, t.Data)})
@@ -176,8 +178,15 @@ func (e *Engine) apply(ctx context.Context, actor *auth.Principal, t *store.Tick
 	}
 	now := e.stamp()
 	t.Updated = now
-	entry := ticket.NewEntry(actorName(actor), withMove(moved, tr.ID.Value, from, t.State, comment, changes))
+	moved = withMove(moved, tr.ID.Value, from, t.State, comment, changes)
+	entry := ticket.NewEntry(actorName(actor), moved)
 	entry.At = now
+	// A mail of a notify action tells what a mail of the event
+	// ticket.transitioned tells (actor, transition, public comment), so a
+	// template renders the same with either.
+	for _, i := range notices {
+		effects[i].spec = noticeOf(EventTicketTransitioned, entry, moved).Encode()
+	}
 	if err := e.commit(ctx, t, entry, effects...); err != nil {
 		*t = before
 		return nil, err
