@@ -125,7 +125,7 @@ func (b *builder) checkNotification(n *Notification, r reporter) {
 			if text.text == "" {
 				continue
 			}
-			tpl, err := template.New(text.lang).Option("missingkey=error").Parse(text.text)
+			tpl, err := template.New(text.lang).Option("missingkey=error").Funcs(templateFuncStubs()).Parse(text.text)
 			if err != nil {
 				r.errorf(templateErrorPos(err, text.pos), "bad_template", "template (%s): %s", text.lang, strings.TrimPrefix(err.Error(), "template: "))
 				continue

@@ -68,7 +68,12 @@ func checkTemplateFields(tree *parse.Tree, data fieldSet) []templateProblem {
 			if x == nil {
 				return
 			}
-			for _, c := range x.Cmds {
+			for i, c := range x.Cmds {
+				var prev *parse.CommandNode
+				if i > 0 {
+					prev = x.Cmds[i-1]
+				}
+				out = append(out, checkTemplateCall(c, prev, rooted, data)...)
 				for _, a := range c.Args {
 					walk(a, rooted)
 				}

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"text/template"
+	"time"
 
 	"vorgang/core/definition"
 )
@@ -61,13 +62,31 @@ type Message struct {
 }
 
 // Render renders the notification in lang ("de" or "en"; English falls
-// back to German where the definition has no English text).
+// back to German where the definition has no English text), with times of
+// the template functions in Europe/Berlin.
 func Render(n *definition.Notification, lang string, d Data) (Message, error) {
-	subject, err := execute(n.ID.Value+"/subject", n.Subject.In(lang), d)
+	return RenderIn(n, lang, berlin, d)
+}
+
+var berlin = mustLoad("Europe/Berlin")
+
+func mustLoad(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		// The binary embeds the zone database (cmd/vorgang).
+		panic(fmt.Sprintf("notify: time zone %s: %v", name, err))
+	}
+	return loc
+}
+
+// RenderIn is Render with the template functions' times shown in loc.
+func RenderIn(n *definition.Notification, lang string, loc *time.Location, d Data) (Message, error) {
+	funcs := templateFuncs(lang, loc)
+	subject, err := execute(n.ID.Value+"/subject", n.Subject.In(lang), funcs, d)
 	if err != nil {
 		return Message{}, err
 	}
-	text, err := execute(n.ID.Value+"/body", n.Body.In(lang), d)
+	text, err := execute(n.ID.Value+"/body", n.Body.In(lang), funcs, d)
 	if err != nil {
 		return Message{}, err
 	}
@@ -77,10 +96,10 @@ func Render(n *definition.Notification, lang string, d Data) (Message, error) {
 	return Message{Subject: subject, Text: text, HTML: toHTML(text, lang)}, nil
 }
 
-func execute(name, text string, d Data) (string, error) {
+func execute(name, text string, funcs template.FuncMap, d Data) (string, error) {
 	// Templates were parsed when the definitions loaded; parsing again is
 	// cheap next to sending a mail.
-	tpl, err := template.New(name).Option("missingkey=zero").Parse(text)
+	tpl, err := template.New(name).Option("missingkey=zero").Funcs(funcs).Parse(text)
 	if err != nil {
 		return "", fmt.Errorf("notification %s: %w", name, err)
 	}

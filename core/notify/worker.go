@@ -50,7 +50,9 @@ type Config struct {
 	BaseURL string
 	// Lang is the language of recipients without one. Default "de".
 	Lang string
-	// Location formats times in mails. Default Europe/Berlin.
+	// Location formats times in mails about tickets whose SLA and team
+	// name no calendar; otherwise the calendar's zone applies (see
+	// zoneOf). Default Europe/Berlin.
 	Location *time.Location
 	// Name identifies the worker in outbox claims. Default "notify".
 	Name string
@@ -233,6 +235,7 @@ func (w *Worker) mailsFor(ctx context.Context, item *store.OutboxItem) ([]*Mail,
 	if err != nil {
 		return nil, fmt.Errorf("notify: %s: %w", item.ID, err)
 	}
+	loc := w.zoneOf(cat, t)
 	var out []*Mail
 	for _, p := range people {
 		d := base
@@ -247,7 +250,7 @@ func (w *Worker) mailsFor(ctx context.Context, item *store.OutboxItem) ([]*Mail,
 			lang = w.lang
 		}
 		w.localize(&d, cat, t, lang, notice)
-		msg, err := Render(n, lang, d)
+		msg, err := RenderIn(n, lang, loc, d)
 		if err != nil {
 			return nil, permanent{err}
 		}
@@ -313,9 +316,32 @@ func (w *Worker) localize(d *Data, cat *definition.Catalog, t *store.Ticket, lan
 			if lang == "en" {
 				layout = "2 January 2006, 15:04 MST"
 			}
-			d.SLA.Due = at.In(w.Location).Format(layout)
+			d.SLA.Due = at.In(w.zoneOf(cat, t)).Format(layout)
 		}
 	}
+}
+
+// zoneOf is the time zone mails about t show times in: that of the
+// calendar of the process's SLA, else of the team's calendar, else
+// Location.
+func (w *Worker) zoneOf(cat *definition.Catalog, t *store.Ticket) *time.Location {
+	var cal string
+	if p := cat.Process(t.Process); p != nil && !p.SLA.IsZero() {
+		if s := cat.SLA(p.SLA.Value); s != nil {
+			cal = s.Calendar.Value
+		}
+	}
+	if cal == "" {
+		if team := cat.Team(t.Team); team != nil {
+			cal = team.Calendar.Value
+		}
+	}
+	if c := cat.Calendar(cal); c != nil && c.Timezone.Value != "" {
+		if loc, err := time.LoadLocation(c.Timezone.Value); err == nil {
+			return loc
+		}
+	}
+	return w.Location
 }
 
 // fieldsOf is the ticket's data with every field of its forms present, so
