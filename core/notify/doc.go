@@ -6,7 +6,8 @@
 // those whose change never committed, resolves the recipients (the
 // requester, the assignee, a team's address or members, the holders of a
 // role, a fixed address, or for citizens the e-mail field of the form),
-// renders the bilingual template per recipient as plain text and HTML, and
+// renders the bilingual template per recipient as plain text and HTML
+// (with date, datetime, number and money in the recipient's language), and
 // queues one "mail" item per recipient. Mail items are delivered over SMTP
 // with retries and backoff; one that fails for good is marked failed and
 // listed for administrators (Failed). Without SMTP, mails stay queued

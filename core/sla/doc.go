@@ -5,7 +5,9 @@
 // German state (github.com/rickar/cal/v2) and extra closed days. Add,
 // Between and Deadline count only that time, so a four-hour target set on
 // Friday afternoon ends on Monday, and Buß- und Bettag stops the clock in
-// Saxony but not in Bavaria.
+// Saxony but not in Bavaria. Calendars compiles them once per catalog
+// version; the engine's SLA clocks and the scripts' time module share it,
+// so both count the same working days.
 //
 // A Clock is the SLA state of one ticket: its targets (first response,
 // resolution) as business durations, how much of each has elapsed, and
