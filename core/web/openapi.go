@@ -545,7 +545,7 @@ func oaPaths(createBody, transitionBody any, processIDs, transitionIDs []string)
 		"/api/v1/track/{token}": oaObj{
 			"parameters": []any{oaObj{"name": "token", "in": "path", "required": true,
 				"description": "The secret of the requester's tracking link (`/portal/track/{token}`).",
-				"schema": oaObj{"type": "string", "pattern": "^[A-Z2-7]{26}$"}}},
+				"schema":      oaObj{"type": "string", "pattern": "^[A-Z2-7]{26}$"}}},
 			"get": oaOp("tickets", "getTracked", "A request as its tracking link shows it", oaPublic,
 				oaObj{"200": oaOK("What the tracking page shows: number, service, public state, the public fields (`data`, labelled in `fields`) and the public timeline; never internal fields or comments.",
 					oaObj{"type": "object", "required": []any{"number", "process", "state", "created", "data", "fields", "timeline"},
