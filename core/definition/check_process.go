@@ -54,7 +54,9 @@ func (b *builder) checkProcess(p *Process, r reporter) {
 				r.errorf(from.Pos, "unknown_state", "transition '%s' starts from unknown state '%s'%s", t.ID.Value, from.Value, suggest(from.Value, stateNames))
 			}
 		}
-		if p.State(t.To.Value) == nil {
+		if t.ToPrevious() {
+			checkPreviousTarget(p, t, r)
+		} else if p.State(t.To.Value) == nil {
 			r.errorf(t.To.Pos, "unknown_state", "transition '%s' leads to unknown state '%s'%s", t.ID.Value, t.To.Value, suggest(t.To.Value, stateNames))
 		}
 		for _, role := range t.Roles {
@@ -296,6 +298,8 @@ func checkReachable(p *Process, r reporter) {
 			if !p.StartsFrom(t, cur) {
 				continue
 			}
+			// A way back ($previous) reaches only states the ticket was
+			// in already: it adds none.
 			targets := []string{t.To.Value}
 			if t.Approval != nil && !t.Approval.RejectTo.IsZero() {
 				targets = append(targets, t.Approval.RejectTo.Value)
@@ -326,6 +330,30 @@ func checkReachable(p *Process, r reporter) {
 		}
 		if !leaves {
 			r.warnf(s.ID.Pos, "dead_end_state", "tickets in state '%s' (category %s) can never leave it", s.ID.Value, s.Category)
+		}
+	}
+}
+
+// checkPreviousTarget: a transition back to the previous state starts only
+// from states some other transition leads into — in the initial state
+// alone a ticket has no previous state, and the way back could never be
+// offered. '*' stands for every open state, some of which are entered.
+func checkPreviousTarget(p *Process, t *Transition, r reporter) {
+	for _, from := range t.From {
+		if from.Value == "*" || p.State(from.Value) == nil {
+			continue
+		}
+		entered := false
+		for i := range p.Transitions {
+			o := &p.Transitions[i]
+			if o.To.Value == from.Value && !(len(o.From) == 1 && o.From[0].Value == from.Value) ||
+				o.Approval != nil && o.Approval.RejectTo.Value == from.Value {
+				entered = true
+				break
+			}
+		}
+		if !entered {
+			r.errorf(from.Pos, "no_previous_state", "transition '%s' goes back to the previous state, but no transition leads into '%s': a ticket there has no previous state", t.ID.Value, from.Value)
 		}
 	}
 }

@@ -190,6 +190,15 @@ type Transition struct {
 	Hooks       TransitionHooks `yaml:"hooks"`
 }
 
+// PreviousState is the target of a transition that goes back to the state
+// a ticket was in before it entered its current one (to: $previous): the
+// way out of a waiting state, wherever the ticket came from.
+const PreviousState = "$previous"
+
+// ToPrevious reports whether t goes back to the previous state, which the
+// engine reads from the ticket's history when t runs.
+func (t *Transition) ToPrevious() bool { return t.To.Value == PreviousState }
+
 // TransitionHooks are scripts run around a transition.
 type TransitionHooks struct {
 	Before []Ref `yaml:"before"`

@@ -273,7 +273,7 @@ func (e *Engine) guardScript(ctx context.Context, actor *auth.Principal, cat *de
 	if tr.GuardScript.IsZero() {
 		return nil
 	}
-	event := map[string]any{"transition": tr.ID.Value, "from": t.State, "to": tr.To.Value, "form": formData, "lang": lang}
+	event := map[string]any{"transition": tr.ID.Value, "from": t.State, "to": e.eventTarget(ctx, cat, t, tr), "form": formData, "lang": lang}
 	res, err := e.runHook(ctx, cat, tr.GuardScript.Value, script.HookGuard, actor, t, event)
 	if err != nil {
 		return e.hookFailed(ctx, t, tr.GuardScript.Value, script.HookGuard, err)
@@ -300,7 +300,7 @@ func (e *Engine) guardScript(ctx context.Context, actor *auth.Principal, cat *de
 func (e *Engine) transitionHooks(ctx context.Context, actor *auth.Principal, t *store.Ticket, p *definition.Process, tr *definition.Transition, formData any, changes ticket.Changes) (*followUp, error) {
 	cat := e.catalog()
 	fu := &followUp{}
-	event := map[string]any{"transition": tr.ID.Value, "from": t.State, "to": tr.To.Value, "form": formData}
+	event := map[string]any{"transition": tr.ID.Value, "from": t.State, "to": e.eventTarget(ctx, cat, t, tr), "form": formData}
 	hooks := []hookRef{{script.HookValidate, p.Hooks.Validate}, {script.HookCompute, p.Hooks.Compute}}
 	for _, b := range tr.Hooks.Before {
 		hooks = append(hooks, hookRef{script.HookBeforeTransition, b})

@@ -368,13 +368,14 @@ var oaErrorCodes = map[string]string{
 	engine.ReasonAlreadyApproved:    "the caller approved an earlier step; `params.step` is for someone else",
 	engine.ReasonProcessUndefined:   "the ticket's `params.process` is no longer defined",
 	engine.ReasonStateUndefined:     "the transition leads to `params.state`, which is no longer defined",
+	engine.ReasonNoPreviousState:    "the transition goes back to the previous state, and the ticket has been in `params.state` since it was opened",
 }
 
 // Reason codes of the refusals of transitions and decisions, by status.
 var (
 	oaTransitionForbidden = []string{engine.ReasonRoleRequired, engine.ReasonTeamRequired, engine.ReasonPermissionRequired}
 	oaTransitionNotNow    = []string{"validation_failed", engine.ReasonStateMismatch, engine.ReasonApprovalPending, engine.ReasonGuardFailed,
-		engine.ReasonRuleRefused, engine.ReasonNoManager, engine.ReasonNoApprovalLevel, engine.ReasonProcessUndefined, engine.ReasonStateUndefined}
+		engine.ReasonRuleRefused, engine.ReasonNoManager, engine.ReasonNoApprovalLevel, engine.ReasonProcessUndefined, engine.ReasonStateUndefined, engine.ReasonNoPreviousState}
 	oaDecisionForbidden = []string{engine.ReasonRoleRequired, engine.ReasonSelfApproval, engine.ReasonAlreadyApproved}
 	oaDecisionNotNow    = []string{"validation_failed", engine.ReasonNoApprovalPending, engine.ReasonApprovalDropped}
 )
