@@ -83,3 +83,10 @@ func (e *Engine) eventTarget(ctx context.Context, cat *definition.Catalog, t *st
 	}
 	return previous
 }
+
+// Target returns the state tr leads t to now: its 'to', or for a way back
+// the previous state ("" when t has none). Pages name it instead of
+// "$previous".
+func (e *Engine) Target(ctx context.Context, t *store.Ticket, tr *definition.Transition) string {
+	return e.eventTarget(ctx, e.catalog(), t, tr)
+}
