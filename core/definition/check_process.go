@@ -3,6 +3,7 @@ package definition
 import (
 	"errors"
 	"strings"
+	"text/template"
 
 	"github.com/robfig/cron/v3"
 )
@@ -90,7 +91,37 @@ func (b *builder) checkProcess(p *Process, r reporter) {
 	uniqueRefs(r, "job", jobIDs)
 
 	b.checkPriorityMatrix(p, r)
+	b.checkTicketTitle(p, r)
 	checkReachable(p, r)
+}
+
+// checkTicketTitle parses the title template and checks the fields it
+// names: the number, and fields of the process's form — a new ticket has
+// no other data yet. Problems are reported at the template.
+func (b *builder) checkTicketTitle(p *Process, r reporter) {
+	if p.TicketTitle.IsZero() {
+		return
+	}
+	tpl, err := template.New("ticket_title").Option("missingkey=error").Parse(p.TicketTitle.Value)
+	if err != nil {
+		r.errorf(p.TicketTitle.Pos, "bad_template", "ticket_title: %s", strings.TrimPrefix(err.Error(), "template: "))
+		return
+	}
+	var data fieldSet
+	if f := b.cat.forms[p.Form.Value]; f != nil {
+		data = fieldSet{}
+		data.add(f.AllFields())
+	}
+	shape := templateShape{fields: TitleFields(), data: "Data", what: "the form '" + p.Form.Value + "' never"}
+	for _, prob := range checkTemplateShape(tpl.Tree, shape, data, nil) {
+		code := prob.code
+		if code == "" {
+			code = "bad_template"
+		}
+		// A title from a field the form lacks is always empty: an error,
+		// unlike in a mail, where a script may have set the field.
+		r.errorf(p.TicketTitle.Pos, code, "ticket_title: %s", prob.msg)
+	}
 }
 
 // processFields is every data field a process's conditions may test: the

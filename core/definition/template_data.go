@@ -51,10 +51,24 @@ type templateProblem struct {
 // requester must not show (transition form fields not marked public);
 // naming one is an error: the mail would hand internal data out.
 func checkTemplateFields(tree *parse.Tree, data fieldSet, internal map[string]bool) []templateProblem {
+	return checkTemplateShape(tree, templateShape{fields: templateFields, data: "Ticket.Data", what: "no form of the notification's processes"}, data, internal)
+}
+
+// templateShape is the data a kind of template sees: its levels of
+// fields, the level of the ticket's data, and how a problem names where
+// the data's fields come from.
+type templateShape struct {
+	fields map[string]map[string]bool
+	data   string
+	what   string
+}
+
+// checkTemplateShape is checkTemplateFields for any shape of data.
+func checkTemplateShape(tree *parse.Tree, shape templateShape, data fieldSet, internal map[string]bool) []templateProblem {
 	var out []templateProblem
 	var walk func(n parse.Node, rooted bool)
 	path := func(pos parse.Pos, idents []string) {
-		out = append(out, checkTemplatePath(int(pos), idents, data, internal)...)
+		out = append(out, checkTemplatePath(int(pos), idents, shape, data, internal)...)
 	}
 	walk = func(n parse.Node, rooted bool) {
 		switch x := n.(type) {
@@ -103,16 +117,16 @@ func checkTemplateFields(tree *parse.Tree, data fieldSet, internal map[string]bo
 }
 
 // checkTemplatePath checks one field path, e.g. [Ticket Data total].
-func checkTemplatePath(offset int, idents []string, data fieldSet, internal map[string]bool) []templateProblem {
+func checkTemplatePath(offset int, idents []string, shape templateShape, data fieldSet, internal map[string]bool) []templateProblem {
 	level := ""
 	for i, name := range idents {
-		fields, ok := templateFields[level]
+		fields, ok := shape.fields[level]
 		if !ok {
-			if level == "Ticket.Data" && data != nil && data[name] == nil {
+			if level == shape.data && data != nil && data[name] == nil {
 				return []templateProblem{{offset: offset, warning: true, code: "unknown_field",
-					msg: "." + strings.Join(idents[:i+1], ".") + ": no form of the notification's processes has a field '" + name + "'" + suggest(name, data.names()) + "; it renders empty"}}
+					msg: "." + strings.Join(idents[:i+1], ".") + ": " + shape.what + " has a field '" + name + "'" + suggest(name, data.names()) + "; it renders empty"}}
 			}
-			if level == "Ticket.Data" && internal[name] {
+			if level == shape.data && internal[name] {
 				return []templateProblem{{offset: offset, code: "internal_field",
 					msg: "." + strings.Join(idents[:i+1], ".") + ": '" + name + "' is a field of a transition form without public: true; the mail goes to the requester, who should not see what staff enter internally"}}
 			}

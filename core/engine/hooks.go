@@ -93,6 +93,11 @@ func (e *Engine) applyResult(ctx context.Context, cat *definition.Catalog, actor
 		case script.ChangePriority:
 			changes["priority"] = ticket.Change{Old: t.Priority, New: c.Value}
 			t.Priority, _ = c.Value.(string)
+		case script.ChangeTitle:
+			if t.Title != "" { // "" on create: the title is made when the ticket is stored
+				changes["title"] = ticket.Change{Old: t.Title, New: c.Value}
+			}
+			t.Title, _ = c.Value.(string)
 		case script.ChangeTeam:
 			team, _ := c.Value.(string)
 			if cat.Team(team) == nil {
