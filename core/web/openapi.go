@@ -226,6 +226,9 @@ func oaTransitionBody(p *definition.Process, t *definition.Transition, data any,
 	}
 	desc := fmt.Sprintf("Body of transition `%s` of process `%s` (%s → %s); `data` is its form `%s`.",
 		t.ID.Value, p.ID.Value, strings.Join(from, ", "), t.To.Value, t.Form.Value)
+	if t.ToPrevious() {
+		desc += " `$previous`: back to the state the ticket was in before its current one."
+	}
 	if t.Approval != nil {
 		desc += " The transition needs approval: it records a pending approval instead of moving the ticket."
 	}
