@@ -117,6 +117,10 @@ func (b *builder) checkNotification(n *Notification, r reporter) {
 		}
 	}
 	data := b.notificationData(n)
+	var internal map[string]bool
+	if contains(Refs(n.Recipients), "requester") {
+		internal = b.internalFields(n)
+	}
 	for _, l := range []Label{n.Subject, n.Body} {
 		for _, text := range []struct {
 			lang, text string
@@ -130,15 +134,19 @@ func (b *builder) checkNotification(n *Notification, r reporter) {
 				r.errorf(templateErrorPos(err, text.pos), "bad_template", "template (%s): %s", text.lang, strings.TrimPrefix(err.Error(), "template: "))
 				continue
 			}
-			for _, p := range checkTemplateFields(tpl.Tree, data) {
+			for _, p := range checkTemplateFields(tpl.Tree, data, internal) {
 				pos := text.pos
 				if line := strings.Count(text.text[:p.offset], "\n"); line > 0 {
 					pos = Pos{Line: text.pos.Line + line, Col: 1}
 				}
 				if p.warning {
-					r.warnf(pos, "unknown_field", "template (%s): %s", text.lang, p.msg)
+					r.warnf(pos, p.code, "template (%s): %s", text.lang, p.msg)
 				} else {
-					r.errorf(pos, "bad_template", "template (%s): %s", text.lang, p.msg)
+					code := p.code
+					if code == "" {
+						code = "bad_template"
+					}
+					r.errorf(pos, code, "template (%s): %s", text.lang, p.msg)
 				}
 			}
 		}
@@ -175,6 +183,41 @@ func (b *builder) notificationData(n *Notification) fieldSet {
 		}
 	}
 	return data
+}
+
+// internalFields is the data fields of the notification's processes that
+// the requester never sees: those of transition forms not marked
+// public: true, unless the opening form (which the requester filled) has a
+// field of the same id.
+func (b *builder) internalFields(n *Notification) map[string]bool {
+	out := map[string]bool{}
+	opening := map[string]bool{}
+	for _, ref := range n.Processes {
+		p := b.cat.processes[ref.Value]
+		if p == nil {
+			continue
+		}
+		if f := b.cat.forms[p.Form.Value]; f != nil {
+			for _, fd := range f.AllFields() {
+				opening[fd.ID.Value] = true
+			}
+		}
+		for _, t := range p.Transitions {
+			f := b.cat.forms[t.Form.Value]
+			if t.Form.IsZero() || f == nil {
+				continue
+			}
+			for _, fd := range f.AllFields() {
+				if fd.Public == nil || !*fd.Public {
+					out[fd.ID.Value] = true
+				}
+			}
+		}
+	}
+	for id := range opening {
+		delete(out, id)
+	}
+	return out
 }
 
 var templateErrorLine = regexp.MustCompile(`^template: [a-z]+:(\d+):`)

@@ -3,6 +3,7 @@ package definition
 import (
 	"errors"
 	"strings"
+	"text/template"
 
 	"github.com/robfig/cron/v3"
 )
@@ -54,7 +55,9 @@ func (b *builder) checkProcess(p *Process, r reporter) {
 				r.errorf(from.Pos, "unknown_state", "transition '%s' starts from unknown state '%s'%s", t.ID.Value, from.Value, suggest(from.Value, stateNames))
 			}
 		}
-		if p.State(t.To.Value) == nil {
+		if t.ToPrevious() {
+			checkPreviousTarget(p, t, r)
+		} else if p.State(t.To.Value) == nil {
 			r.errorf(t.To.Pos, "unknown_state", "transition '%s' leads to unknown state '%s'%s", t.ID.Value, t.To.Value, suggest(t.To.Value, stateNames))
 		}
 		for _, role := range t.Roles {
@@ -88,7 +91,37 @@ func (b *builder) checkProcess(p *Process, r reporter) {
 	uniqueRefs(r, "job", jobIDs)
 
 	b.checkPriorityMatrix(p, r)
+	b.checkTicketTitle(p, r)
 	checkReachable(p, r)
+}
+
+// checkTicketTitle parses the title template and checks the fields it
+// names: the number, and fields of the process's form — a new ticket has
+// no other data yet. Problems are reported at the template.
+func (b *builder) checkTicketTitle(p *Process, r reporter) {
+	if p.TicketTitle.IsZero() {
+		return
+	}
+	tpl, err := template.New("ticket_title").Option("missingkey=error").Parse(p.TicketTitle.Value)
+	if err != nil {
+		r.errorf(p.TicketTitle.Pos, "bad_template", "ticket_title: %s", strings.TrimPrefix(err.Error(), "template: "))
+		return
+	}
+	var data fieldSet
+	if f := b.cat.forms[p.Form.Value]; f != nil {
+		data = fieldSet{}
+		data.add(f.AllFields())
+	}
+	shape := templateShape{fields: TitleFields(), data: "Data", what: "the form '" + p.Form.Value + "' never"}
+	for _, prob := range checkTemplateShape(tpl.Tree, shape, data, nil) {
+		code := prob.code
+		if code == "" {
+			code = "bad_template"
+		}
+		// A title from a field the form lacks is always empty: an error,
+		// unlike in a mail, where a script may have set the field.
+		r.errorf(p.TicketTitle.Pos, code, "ticket_title: %s", prob.msg)
+	}
 }
 
 // processFields is every data field a process's conditions may test: the
@@ -296,6 +329,8 @@ func checkReachable(p *Process, r reporter) {
 			if !p.StartsFrom(t, cur) {
 				continue
 			}
+			// A way back ($previous) reaches only states the ticket was
+			// in already: it adds none.
 			targets := []string{t.To.Value}
 			if t.Approval != nil && !t.Approval.RejectTo.IsZero() {
 				targets = append(targets, t.Approval.RejectTo.Value)
@@ -326,6 +361,30 @@ func checkReachable(p *Process, r reporter) {
 		}
 		if !leaves {
 			r.warnf(s.ID.Pos, "dead_end_state", "tickets in state '%s' (category %s) can never leave it", s.ID.Value, s.Category)
+		}
+	}
+}
+
+// checkPreviousTarget: a transition back to the previous state starts only
+// from states some other transition leads into — in the initial state
+// alone a ticket has no previous state, and the way back could never be
+// offered. '*' stands for every open state, some of which are entered.
+func checkPreviousTarget(p *Process, t *Transition, r reporter) {
+	for _, from := range t.From {
+		if from.Value == "*" || p.State(from.Value) == nil {
+			continue
+		}
+		entered := false
+		for i := range p.Transitions {
+			o := &p.Transitions[i]
+			if o.To.Value == from.Value && !(len(o.From) == 1 && o.From[0].Value == from.Value) ||
+				o.Approval != nil && o.Approval.RejectTo.Value == from.Value {
+				entered = true
+				break
+			}
+		}
+		if !entered {
+			r.errorf(from.Pos, "no_previous_state", "transition '%s' goes back to the previous state, but no transition leads into '%s': a ticket there has no previous state", t.ID.Value, from.Value)
 		}
 	}
 }

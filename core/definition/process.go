@@ -20,15 +20,30 @@ type Process struct {
 	DefaultPriority string          `yaml:"default_priority"`
 	PriorityMatrix  *PriorityMatrix `yaml:"priority_matrix"`
 	Numbering       Numbering       `yaml:"numbering"`
-	States          []State         `yaml:"states"`
-	Transitions     []Transition    `yaml:"transitions"`
-	Hooks           ProcessHooks    `yaml:"hooks"`
-	Jobs            []Job           `yaml:"jobs"`
-	Children        ChildLimits     `yaml:"children"`
+	// TicketTitle is a text/template the title of a new ticket is made
+	// from ({{.Number}}, {{.Data.field}}); without it the title is the
+	// form's summary field (see DefaultTitleFields).
+	TicketTitle Ref          `yaml:"ticket_title"`
+	States      []State      `yaml:"states"`
+	Transitions []Transition `yaml:"transitions"`
+	Hooks       ProcessHooks `yaml:"hooks"`
+	Jobs        []Job        `yaml:"jobs"`
+	Children    ChildLimits  `yaml:"children"`
 	// AdminOverride lets administrators decide approval steps of this
 	// process in place of those the steps name, as an emergency override:
 	// with a reason, marked in the history. Off by default.
 	AdminOverride bool `yaml:"admin_override"`
+}
+
+// DefaultTitleFields are the data fields whose first non-empty text is the
+// title of a new ticket when its process declares no ticket_title, in this
+// order.
+var DefaultTitleFields = []string{"summary", "title", "subject"}
+
+// TitleFields is the shape of the data a ticket_title template sees: the
+// ticket's number and its data (the fields of the process's form).
+func TitleFields() map[string]map[string]bool {
+	return map[string]map[string]bool{"": {"Number": false, "Data": true}}
 }
 
 // ChildLimits bound the child tickets the tickets of a process create,
@@ -189,6 +204,15 @@ type Transition struct {
 	Actions     []Action        `yaml:"actions"`
 	Hooks       TransitionHooks `yaml:"hooks"`
 }
+
+// PreviousState is the target of a transition that goes back to the state
+// a ticket was in before it entered its current one (to: $previous): the
+// way out of a waiting state, wherever the ticket came from.
+const PreviousState = "$previous"
+
+// ToPrevious reports whether t goes back to the previous state, which the
+// engine reads from the ticket's history when t runs.
+func (t *Transition) ToPrevious() bool { return t.To.Value == PreviousState }
 
 // TransitionHooks are scripts run around a transition.
 type TransitionHooks struct {

@@ -303,6 +303,8 @@ func patternMeaning(pattern string) string {
 		return "is not a duration such as 30m, 4h, 1h30m, 2d or 1w"
 	case "^([a-z][a-z0-9_-]*|\\*)$":
 		return "is not a state id or '*'"
+	case "^([a-z][a-z0-9_-]*|\\$previous)$":
+		return "is not a state id or '$previous'"
 	case "^[A-Z][A-Z0-9]{0,9}$":
 		return "is not a prefix: 1-10 upper case letters and digits, starting with a letter"
 	case "^([0-9]{4}-[0-9]{2}-[0-9]{2}|today([+-][0-9]+[dwmy])?)$":

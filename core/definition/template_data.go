@@ -39,6 +39,7 @@ func TemplateFields() map[string]map[string]bool {
 type templateProblem struct {
 	offset  int  // byte offset in the template text
 	warning bool // a data field: it renders empty, it does not fail
+	code    string
 	msg     string
 }
 
@@ -46,12 +47,28 @@ type templateProblem struct {
 // on the data ({{.Ticket.Nummer}}) the data does not have, and, when data
 // is not nil, every {{.Ticket.Data.x}} whose x is not a field of data.
 // Inside with and range the dot is something else; those bodies are left
-// alone.
-func checkTemplateFields(tree *parse.Tree, data fieldSet) []templateProblem {
+// alone. internal, when not nil, holds the data fields a mail to the
+// requester must not show (transition form fields not marked public);
+// naming one is an error: the mail would hand internal data out.
+func checkTemplateFields(tree *parse.Tree, data fieldSet, internal map[string]bool) []templateProblem {
+	return checkTemplateShape(tree, templateShape{fields: templateFields, data: "Ticket.Data", what: "no form of the notification's processes"}, data, internal)
+}
+
+// templateShape is the data a kind of template sees: its levels of
+// fields, the level of the ticket's data, and how a problem names where
+// the data's fields come from.
+type templateShape struct {
+	fields map[string]map[string]bool
+	data   string
+	what   string
+}
+
+// checkTemplateShape is checkTemplateFields for any shape of data.
+func checkTemplateShape(tree *parse.Tree, shape templateShape, data fieldSet, internal map[string]bool) []templateProblem {
 	var out []templateProblem
 	var walk func(n parse.Node, rooted bool)
 	path := func(pos parse.Pos, idents []string) {
-		out = append(out, checkTemplatePath(int(pos), idents, data)...)
+		out = append(out, checkTemplatePath(int(pos), idents, shape, data, internal)...)
 	}
 	walk = func(n parse.Node, rooted bool) {
 		switch x := n.(type) {
@@ -105,14 +122,18 @@ func checkTemplateFields(tree *parse.Tree, data fieldSet) []templateProblem {
 }
 
 // checkTemplatePath checks one field path, e.g. [Ticket Data total].
-func checkTemplatePath(offset int, idents []string, data fieldSet) []templateProblem {
+func checkTemplatePath(offset int, idents []string, shape templateShape, data fieldSet, internal map[string]bool) []templateProblem {
 	level := ""
 	for i, name := range idents {
-		fields, ok := templateFields[level]
+		fields, ok := shape.fields[level]
 		if !ok {
-			if level == "Ticket.Data" && data != nil && data[name] == nil {
-				return []templateProblem{{offset: offset, warning: true,
-					msg: "." + strings.Join(idents[:i+1], ".") + ": no form of the notification's processes has a field '" + name + "'" + suggest(name, data.names()) + "; it renders empty"}}
+			if level == shape.data && data != nil && data[name] == nil {
+				return []templateProblem{{offset: offset, warning: true, code: "unknown_field",
+					msg: "." + strings.Join(idents[:i+1], ".") + ": " + shape.what + " has a field '" + name + "'" + suggest(name, data.names()) + "; it renders empty"}}
+			}
+			if level == shape.data && internal[name] {
+				return []templateProblem{{offset: offset, code: "internal_field",
+					msg: "." + strings.Join(idents[:i+1], ".") + ": '" + name + "' is a field of a transition form without public: true; the mail goes to the requester, who should not see what staff enter internally"}}
 			}
 			return nil
 		}

@@ -143,6 +143,9 @@ func (e *Engine) nextNumber(ctx context.Context, t *store.Ticket, owner string) 
 // save starts the SLA clock, chains the first history entry, queues the
 // notifications of the create and stores the ticket.
 func (e *Engine) save(ctx context.Context, t *store.Ticket, entry *store.HistoryEntry) error {
+	if t.Title == "" {
+		t.Title = e.templateTitle(t)
+	}
 	e.linkAssets(ctx, t)
 	e.slaOnCreate(t, entry.At)
 	chain(t, entry)
@@ -205,11 +208,24 @@ func formatNumber(p *definition.Process, year int, n int64) string {
 	return fmt.Sprintf("%s-%d-%0*d", prefix, year, digits, n)
 }
 
+// ticketTitle is the title of a new ticket before its create hooks ran: the
+// one asked for, else "" when the process declares a ticket_title (made in
+// save, once the number is drawn and the hooks computed their fields),
+// else the default from the data.
 func ticketTitle(explicit string, data map[string]any, p *definition.Process) string {
 	if explicit != "" {
 		return explicit
 	}
-	for _, key := range []string{"summary", "title", "subject"} {
+	if !p.TicketTitle.IsZero() {
+		return ""
+	}
+	return defaultTitle(data, p)
+}
+
+// defaultTitle is the first non-empty of the data fields
+// definition.DefaultTitleFields, else the process's title.
+func defaultTitle(data map[string]any, p *definition.Process) string {
+	for _, key := range definition.DefaultTitleFields {
 		if s, ok := data[key].(string); ok && s != "" {
 			return s
 		}

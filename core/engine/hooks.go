@@ -93,6 +93,11 @@ func (e *Engine) applyResult(ctx context.Context, cat *definition.Catalog, actor
 		case script.ChangePriority:
 			changes["priority"] = ticket.Change{Old: t.Priority, New: c.Value}
 			t.Priority, _ = c.Value.(string)
+		case script.ChangeTitle:
+			if t.Title != "" { // "" on create: the title is made when the ticket is stored
+				changes["title"] = ticket.Change{Old: t.Title, New: c.Value}
+			}
+			t.Title, _ = c.Value.(string)
 		case script.ChangeTeam:
 			team, _ := c.Value.(string)
 			if cat.Team(team) == nil {
@@ -273,7 +278,7 @@ func (e *Engine) guardScript(ctx context.Context, actor *auth.Principal, cat *de
 	if tr.GuardScript.IsZero() {
 		return nil
 	}
-	event := map[string]any{"transition": tr.ID.Value, "from": t.State, "to": tr.To.Value, "form": formData, "lang": lang}
+	event := map[string]any{"transition": tr.ID.Value, "from": t.State, "to": e.eventTarget(ctx, cat, t, tr), "form": formData, "lang": lang}
 	res, err := e.runHook(ctx, cat, tr.GuardScript.Value, script.HookGuard, actor, t, event)
 	if err != nil {
 		return e.hookFailed(ctx, t, tr.GuardScript.Value, script.HookGuard, err)
@@ -300,7 +305,7 @@ func (e *Engine) guardScript(ctx context.Context, actor *auth.Principal, cat *de
 func (e *Engine) transitionHooks(ctx context.Context, actor *auth.Principal, t *store.Ticket, p *definition.Process, tr *definition.Transition, formData any, changes ticket.Changes) (*followUp, error) {
 	cat := e.catalog()
 	fu := &followUp{}
-	event := map[string]any{"transition": tr.ID.Value, "from": t.State, "to": tr.To.Value, "form": formData}
+	event := map[string]any{"transition": tr.ID.Value, "from": t.State, "to": e.eventTarget(ctx, cat, t, tr), "form": formData}
 	hooks := []hookRef{{script.HookValidate, p.Hooks.Validate}, {script.HookCompute, p.Hooks.Compute}}
 	for _, b := range tr.Hooks.Before {
 		hooks = append(hooks, hookRef{script.HookBeforeTransition, b})

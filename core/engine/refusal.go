@@ -52,6 +52,10 @@ const (
 	// ReasonStateUndefined: the transition leads to a "state" the process
 	// no longer has.
 	ReasonStateUndefined = "state_undefined"
+	// ReasonNoPreviousState: the transition goes back to the previous
+	// state (to: $previous), and the ticket has been in its "state" since
+	// it was opened.
+	ReasonNoPreviousState = "no_previous_state"
 )
 
 // ReasonCodes lists every reason code a Refusal may carry.
@@ -59,7 +63,7 @@ func ReasonCodes() []string {
 	return []string{ReasonRoleRequired, ReasonTeamRequired, ReasonPermissionRequired, ReasonStateMismatch,
 		ReasonApprovalPending, ReasonGuardFailed, ReasonRuleRefused, ReasonNoManager, ReasonNoApprovalLevel,
 		ReasonNoApprovalPending, ReasonApprovalDropped, ReasonSelfApproval, ReasonAlreadyApproved,
-		ReasonProcessUndefined, ReasonStateUndefined}
+		ReasonProcessUndefined, ReasonStateUndefined, ReasonNoPreviousState}
 }
 
 // Refusal is the engine saying no, and why: a fault.Error of kind

@@ -60,9 +60,15 @@ type PublicEntry struct {
 type PublicView struct {
 	Ticket  *store.Ticket
 	Process *definition.Process
-	// Data holds the submitted fields that are public (fields without
-	// public: false), in the ticket's data shape.
-	Data     map[string]any
+	// Data holds the fields the citizen may see, in the ticket's data
+	// shape: those of the process's form not marked public: false, and
+	// those of its transition forms marked public: true (what staff
+	// entered for the requester, e.g. an appointment).
+	Data map[string]any
+	// Fields are the definitions of the keys of Data, in the order the
+	// page shows them: the process's form first, then the transition
+	// forms in the order of the transitions.
+	Fields   []definition.Field
 	Timeline []PublicEntry
 }
 
@@ -79,7 +85,8 @@ func (e *Engine) Tracked(ctx context.Context, token string) (*PublicView, error)
 		return nil, fmt.Errorf("engine: history of %s: %w", t.Number, err)
 	}
 	cat := e.catalog()
-	v := &PublicView{Ticket: t, Process: cat.Process(t.Process), Data: publicData(cat, t)}
+	v := &PublicView{Ticket: t, Process: cat.Process(t.Process)}
+	v.Fields, v.Data = publicData(cat, t)
 	for _, h := range entries {
 		if pe, ok := publicEntry(h); ok {
 			v.Timeline = append(v.Timeline, pe)
@@ -144,27 +151,50 @@ func publicEntry(h store.HistoryEntry) (PublicEntry, bool) {
 	return PublicEntry{}, false
 }
 
-// publicData keeps the submitted fields the citizen may see again: those
-// of the process's form not marked public: false.
-func publicData(cat *definition.Catalog, t *store.Ticket) map[string]any {
+// publicData keeps the fields the citizen may see again, with their
+// definitions: those of the process's form not marked public: false (the
+// citizen filled them), and those of its transition forms marked
+// public: true (staff filled them; without the mark they stay internal).
+// A field id already shown is not shown twice.
+func publicData(cat *definition.Catalog, t *store.Ticket) ([]definition.Field, map[string]any) {
 	p := cat.Process(t.Process)
 	if p == nil {
-		return nil
+		return nil, nil
 	}
 	f := cat.Form(p.Form.Value)
 	if f == nil {
-		return nil
+		return nil, nil
 	}
+	var fields []definition.Field
 	out := map[string]any{}
+	seen := map[string]bool{}
+	keep := func(fd definition.Field, public bool) {
+		id := fd.ID.Value
+		if seen[id] {
+			return
+		}
+		seen[id] = true
+		if !public {
+			return
+		}
+		if v, ok := t.Data[id]; ok {
+			out[id] = v
+			fields = append(fields, fd)
+		}
+	}
 	for _, fd := range f.AllFields() {
-		if fd.Public != nil && !*fd.Public {
+		keep(fd, fd.Public == nil || *fd.Public)
+	}
+	for _, tr := range p.Transitions {
+		tf := cat.Form(tr.Form.Value)
+		if tr.Form.IsZero() || tf == nil {
 			continue
 		}
-		if v, ok := t.Data[fd.ID.Value]; ok {
-			out[fd.ID.Value] = v
+		for _, fd := range tf.AllFields() {
+			keep(fd, fd.Public != nil && *fd.Public)
 		}
 	}
-	return out
+	return fields, out
 }
 
 // CitizenReply adds the citizen's reply (text and/or attachment ids) to the

@@ -75,7 +75,11 @@ func (e *Engine) Transition(ctx context.Context, actor *auth.Principal, number s
 	if tr == nil {
 		return nil, fmt.Errorf("transition %q of %s: %w", req.Transition, p.ID.Value, fault.NotFound)
 	}
-	if r := transitionRefusal(actor, t, p, tr); r != nil {
+	previous, err := e.previousState(ctx, t, p)
+	if err != nil {
+		return nil, err
+	}
+	if r := transitionRefusal(actor, t, p, tr, previous); r != nil {
 		return nil, r
 	}
 	var entry ticket.Transitioned
@@ -135,7 +139,16 @@ func (e *Engine) Transition(ctx context.Context, actor *auth.Principal, number s
 // with the move and what changed.
 func (e *Engine) apply(ctx context.Context, actor *auth.Principal, t *store.Ticket, p *definition.Process, tr *definition.Transition,
 	data map[string]any, comment string, moved ticket.Entry) (*store.Ticket, error) {
-	to := p.State(tr.To.Value)
+	previous, err := e.previousState(ctx, t, p)
+	if err != nil {
+		return nil, err
+	}
+	to := p.State(targetOf(tr, previous))
+	if to == nil {
+		// Checked before (transitionRefusal); the definitions or the
+		// history changed in between.
+		return nil, notNow(ReasonStateUndefined, fmt.Sprintf("transition %s has no target state on %s", tr.ID.Value, t.Number), "state", targetOf(tr, previous))
+	}
 	from := t.State
 	before := *t
 	if data != nil {

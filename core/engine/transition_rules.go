@@ -26,9 +26,13 @@ func (e *Engine) Options(ctx context.Context, actor *auth.Principal, t *store.Ti
 	if p == nil || actor == nil {
 		return nil, nil
 	}
+	previous, err := e.previousState(ctx, t, p)
+	if err != nil {
+		e.log.WarnContext(ctx, "the previous state of a ticket is unknown", "ticket", t.Number, "error", err)
+	}
 	for i := range p.Transitions {
 		tr := &p.Transitions[i]
-		r := transitionRefusal(actor, t, p, tr)
+		r := transitionRefusal(actor, t, p, tr, previous)
 		if r == nil && tr.Form.IsZero() {
 			r = guardRefusal(tr, t.Data)
 		}
@@ -46,8 +50,9 @@ func (e *Engine) Options(ctx context.Context, actor *auth.Principal, t *store.Ti
 
 // transitionRefusal says why actor may not run tr on t now, or nil: the
 // checks that need neither the transition's data nor a script, in the
-// order Transition makes them.
-func transitionRefusal(actor *auth.Principal, t *store.Ticket, p *definition.Process, tr *definition.Transition) *Refusal {
+// order Transition makes them. previous is the state t was in before its
+// current one ("" if none), the target of a transition to $previous.
+func transitionRefusal(actor *auth.Principal, t *store.Ticket, p *definition.Process, tr *definition.Transition, previous string) *Refusal {
 	if !mayRun(actor, t, tr) {
 		if len(tr.Roles) == 0 {
 			return forbidden(ReasonTeamRequired, fmt.Sprintf("transition %s is for team %s", tr.ID.Value, t.Team), "team", t.Team)
@@ -59,9 +64,14 @@ func transitionRefusal(actor *auth.Principal, t *store.Ticket, p *definition.Pro
 		return notNow(ReasonStateMismatch, fmt.Sprintf("transition %s from state %s", tr.ID.Value, t.State),
 			"state", t.State, "from", definition.Refs(tr.From))
 	}
-	to := p.State(tr.To.Value)
+	target := targetOf(tr, previous)
+	if target == "" {
+		return notNow(ReasonNoPreviousState, fmt.Sprintf("transition %s goes back to the previous state; ticket %s has been in %s since it was opened", tr.ID.Value, t.Number, t.State),
+			"state", t.State)
+	}
+	to := p.State(target)
 	if to == nil {
-		return notNow(ReasonStateUndefined, fmt.Sprintf("transition %s leads to unknown state %s", tr.ID.Value, tr.To.Value), "state", tr.To.Value)
+		return notNow(ReasonStateUndefined, fmt.Sprintf("transition %s leads to unknown state %s", tr.ID.Value, target), "state", target)
 	}
 	// Waiting for approvers blocks the workflow, except for ending the
 	// ticket (a requester withdraws the request).

@@ -28,10 +28,16 @@ func (e *Engine) Transitions(actor *auth.Principal, t *store.Ticket) []*definiti
 	if p == nil || actor == nil {
 		return nil
 	}
+	// No request context here: reading the history for a way back to the
+	// previous state is a short read of the ticket's own entries.
+	previous, err := e.previousState(context.Background(), t, p)
+	if err != nil {
+		e.log.Warn("the previous state of a ticket is unknown", "ticket", t.Number, "error", err)
+	}
 	var out []*definition.Transition
 	for i := range p.Transitions {
 		tr := &p.Transitions[i]
-		if transitionRefusal(actor, t, p, tr) == nil {
+		if transitionRefusal(actor, t, p, tr, previous) == nil {
 			out = append(out, tr)
 		}
 	}

@@ -21,6 +21,7 @@ func (s *vm) ticketFunctions() map[string]*lua.LFunction {
 	return map[string]*lua.LFunction{
 		"set":          L.NewFunction(s.ticketSet),
 		"set_priority": L.NewFunction(s.ticketSetPriority),
+		"set_title":    L.NewFunction(s.ticketSetTitle),
 		"set_team":     L.NewFunction(s.ticketSetTeam),
 		"assign":       L.NewFunction(s.ticketAssign),
 		"comment":      L.NewFunction(s.ticketComment),
@@ -51,6 +52,24 @@ func (s *vm) ticketSetPriority(L *lua.LState) int {
 	}
 	s.addChange(L, Change{Kind: ChangePriority, Value: p})
 	s.hookTicket(L, cs).RawSetString("priority", lua.LString(p))
+	return 0
+}
+
+// maxTitle bounds a title a script sets, in runes (as a ticket_title
+// template's).
+const maxTitle = 500
+
+func (s *vm) ticketSetTitle(L *lua.LState) int {
+	cs := s.call(L)
+	title := strings.Join(strings.Fields(L.CheckString(1)), " ")
+	if title == "" {
+		L.ArgError(1, "the title is empty")
+	}
+	if !utf8.ValidString(title) || utf8.RuneCountInString(title) > maxTitle {
+		L.ArgError(1, "the title must be UTF-8 text of at most 500 characters")
+	}
+	s.addChange(L, Change{Kind: ChangeTitle, Value: title})
+	s.hookTicket(L, cs).RawSetString("title", lua.LString(title))
 	return 0
 }
 

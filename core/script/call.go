@@ -115,6 +115,7 @@ type ChangeKind string
 const (
 	ChangeField      ChangeKind = "set_field"
 	ChangePriority   ChangeKind = "set_priority"
+	ChangeTitle      ChangeKind = "set_title"
 	ChangeTeam       ChangeKind = "set_team"
 	ChangeAssignee   ChangeKind = "assign"
 	ChangeComment    ChangeKind = "comment"
@@ -132,8 +133,8 @@ type Change struct {
 	Ticket string
 	// Field is the data field of set_field and field_error.
 	Field string
-	// Value is the new value of set_field, priority, team or assignee (a
-	// string for the last three; "" unassigns).
+	// Value is the new value of set_field, priority, title, team or
+	// assignee (a string for the last four; "" unassigns).
 	Value any
 	// Text is a comment's text, a field error's message, or a
 	// transition's comment.

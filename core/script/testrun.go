@@ -238,12 +238,14 @@ func resultTable(L *lua.LState, before *Ticket, res *Result, err error) *lua.LTa
 			row.RawSetString("field", lua.LString(c.Field))
 			row.RawSetString("value", toLua(L, c.Value))
 			after.Data[c.Field] = c.Value
-		case ChangePriority, ChangeTeam, ChangeAssignee:
+		case ChangePriority, ChangeTitle, ChangeTeam, ChangeAssignee:
 			row.RawSetString("value", toLua(L, c.Value))
 			s, _ := c.Value.(string)
 			switch c.Kind {
 			case ChangePriority:
 				after.Priority = s
+			case ChangeTitle:
+				after.Title = s
 			case ChangeTeam:
 				after.Team = s
 			default:

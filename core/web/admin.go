@@ -109,6 +109,9 @@ func (u *ui) adminProcess(c *fiber.Ctx) error {
 	for i := range p.Transitions {
 		tr := &p.Transitions[i]
 		row := transitionRow{ID: tr.ID.Value, Title: transitionTitle(tr), To: stateTitle(p, tr.To.Value, false), Form: tr.Form.Value}
+		if tr.ToPrevious() {
+			row.To = definition.Label{De: "zurück zum vorherigen Zustand", En: "back to the previous state"}
+		}
 		for _, f := range tr.From {
 			if f.Value == "*" {
 				row.From = append(row.From, definition.Label{De: "jeder offene Zustand", En: "any open state"})

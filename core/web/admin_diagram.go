@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"html/template"
+	"slices"
 	"strings"
 
 	"vorgang/core/definition"
@@ -98,11 +99,13 @@ func newStateDiagram(p *definition.Process, l lang) stateDiagram {
 			if !p.StartsFrom(tr, from) {
 				continue
 			}
-			e := edge{from, tr.To.Value}
-			if _, ok := labels[e]; !ok {
-				order = append(order, e)
+			for _, to := range diagramTargets(p, tr, from) {
+				e := edge{from, to}
+				if _, ok := labels[e]; !ok {
+					order = append(order, e)
+				}
+				labels[e] = append(labels[e], transitionTitle(tr).In(string(l)))
 			}
-			labels[e] = append(labels[e], transitionTitle(tr).In(string(l)))
 		}
 	}
 	arc := 0
@@ -155,4 +158,27 @@ func newStateDiagram(p *definition.Process, l lang) stateDiagram {
 	}
 	b.WriteString(`</svg>`)
 	return stateDiagram{svg: template.HTML(b.String()), Title: title}
+}
+
+// diagramTargets are the states tr may lead to from the state from: its
+// 'to', or for a way back (to: $previous) every state another transition
+// comes into from from — the arrows back to where a ticket may have been.
+func diagramTargets(p *definition.Process, tr *definition.Transition, from string) []string {
+	if !tr.ToPrevious() {
+		return []string{tr.To.Value}
+	}
+	var out []string
+	for i := range p.Transitions {
+		o := &p.Transitions[i]
+		if o.ToPrevious() || o.To.Value != from {
+			continue
+		}
+		for j := range p.States {
+			origin := p.States[j].ID.Value
+			if origin != from && p.StartsFrom(o, origin) && !slices.Contains(out, origin) {
+				out = append(out, origin)
+			}
+		}
+	}
+	return out
 }

@@ -226,6 +226,9 @@ func oaTransitionBody(p *definition.Process, t *definition.Transition, data any,
 	}
 	desc := fmt.Sprintf("Body of transition `%s` of process `%s` (%s → %s); `data` is its form `%s`.",
 		t.ID.Value, p.ID.Value, strings.Join(from, ", "), t.To.Value, t.Form.Value)
+	if t.ToPrevious() {
+		desc += " `$previous`: back to the state the ticket was in before its current one."
+	}
 	if t.Approval != nil {
 		desc += " The transition needs approval: it records a pending approval instead of moving the ticket."
 	}
@@ -368,13 +371,14 @@ var oaErrorCodes = map[string]string{
 	engine.ReasonAlreadyApproved:    "the caller approved an earlier step; `params.step` is for someone else",
 	engine.ReasonProcessUndefined:   "the ticket's `params.process` is no longer defined",
 	engine.ReasonStateUndefined:     "the transition leads to `params.state`, which is no longer defined",
+	engine.ReasonNoPreviousState:    "the transition goes back to the previous state, and the ticket has been in `params.state` since it was opened",
 }
 
 // Reason codes of the refusals of transitions and decisions, by status.
 var (
 	oaTransitionForbidden = []string{engine.ReasonRoleRequired, engine.ReasonTeamRequired, engine.ReasonPermissionRequired}
 	oaTransitionNotNow    = []string{"validation_failed", engine.ReasonStateMismatch, engine.ReasonApprovalPending, engine.ReasonGuardFailed,
-		engine.ReasonRuleRefused, engine.ReasonNoManager, engine.ReasonNoApprovalLevel, engine.ReasonProcessUndefined, engine.ReasonStateUndefined}
+		engine.ReasonRuleRefused, engine.ReasonNoManager, engine.ReasonNoApprovalLevel, engine.ReasonProcessUndefined, engine.ReasonStateUndefined, engine.ReasonNoPreviousState}
 	oaDecisionForbidden = []string{engine.ReasonRoleRequired, engine.ReasonSelfApproval, engine.ReasonAlreadyApproved}
 	oaDecisionNotNow    = []string{"validation_failed", engine.ReasonNoApprovalPending, engine.ReasonApprovalDropped}
 )
@@ -541,6 +545,22 @@ func oaPaths(createBody, transitionBody any, processIDs, transitionIDs []string)
 						oaObj{"name": "after", "in": "query", "description": "The previous page's `next`.", "schema": oaObj{"type": "string"}},
 					},
 				}),
+		},
+		"/api/v1/track/{token}": oaObj{
+			"parameters": []any{oaObj{"name": "token", "in": "path", "required": true,
+				"description": "The secret of the requester's tracking link (`/portal/track/{token}`).",
+				"schema":      oaObj{"type": "string", "pattern": "^[A-Z2-7]{26}$"}}},
+			"get": oaOp("tickets", "getTracked", "A request as its tracking link shows it", oaPublic,
+				oaObj{"200": oaOK("What the tracking page shows: number, service, public state, the public fields (`data`, labelled in `fields`) and the public timeline; never internal fields or comments.",
+					oaObj{"type": "object", "required": []any{"number", "process", "state", "created", "data", "fields", "timeline"},
+						"properties": oaObj{
+							"number": oaObj{"type": "string"}, "process": oaObj{"type": "string"}, "state": oaObj{"type": "string"},
+							"created": oaObj{"type": "string", "format": "date-time"}, "data": oaObj{"type": "object"},
+							"fields": oaObj{"type": "array", "items": oaObj{"type": "object", "properties": oaObj{
+								"id": oaObj{"type": "string"}, "label": oaObj{"type": "string"}}}},
+							"timeline": oaObj{"type": "array", "items": oaObj{"type": "object"}},
+						}}),
+					"404": oaError(CodeNotFound)}, nil),
 		},
 		"/api/v1/tickets/{number}": oaObj{
 			"parameters": numberPath,

@@ -218,9 +218,7 @@ func (u *ui) showTrack(c *fiber.Ctx, status int, pv *engine.PublicView, token, r
 		if s := pv.Process.State(t.State); s != nil {
 			d.CanReply = !s.Final()
 		}
-		if f := u.Catalog().Form(pv.Process.Form.Value); f != nil {
-			d.Fields = dataDescriber{lang: l, fileURL: fileURL, names: names}.describe(f.AllFields(), plainMap(pv.Data))
-		}
+		d.Fields = dataDescriber{lang: l, fileURL: fileURL, names: names}.describe(pv.Fields, plainMap(pv.Data))
 	}
 	offers, err := u.Engine.FollowUps(c.UserContext(), token)
 	if err != nil {

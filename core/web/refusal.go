@@ -175,6 +175,10 @@ var refusalTexts = map[string]map[lang]string{
 		langDE: "Der Zielstatus „%s“ ist nicht mehr definiert.",
 		langEN: "The target status “%s” is no longer defined.",
 	},
+	engine.ReasonNoPreviousState: {
+		langDE: "Der Vorgang ist seit seiner Eröffnung im Status „%s“; es gibt keinen vorherigen Status, zu dem er zurückkehren könnte.",
+		langEN: "The ticket has been in the status “%s” since it was opened; there is no previous status to go back to.",
+	},
 }
 
 // refusalText is the sentence that explains a refusal in l, or false for a
@@ -245,7 +249,7 @@ func refusalText(l lang, code string, params map[string]any, n names) (string, b
 		args = []any{n.role(str("step")).In(string(l))}
 	case engine.ReasonProcessUndefined:
 		args = []any{str("process")}
-	case engine.ReasonStateUndefined:
+	case engine.ReasonStateUndefined, engine.ReasonNoPreviousState:
 		args = []any{n.state(str("state")).In(string(l))}
 	}
 	if len(args) == 0 {

@@ -271,7 +271,7 @@ func (u *ui) transitionPage(c *fiber.Ctx) error {
 func (u *ui) showTransition(c *fiber.Ctx, status int, t *store.Ticket, p *definition.Process, tr *definition.Transition, spec formSpec,
 	data map[string]any, errs []form.FieldError, add, token string, files map[string]string, comment string, version int64) error {
 	l := pageLang(c)
-	d := transitionView{T: t, Title: transitionTitle(tr), State: stateTitle(p, t.State, false), To: stateTitle(p, tr.To.Value, false),
+	d := transitionView{T: t, Title: transitionTitle(tr), State: stateTitle(p, t.State, false), To: stateTitle(p, u.Engine.Target(c.UserContext(), t, tr), false),
 		Action: spec.action, Token: token, Comment: comment, AskComm: tr.Comment == "required" || tr.Comment == "optional",
 		CommReq: tr.Comment == "required", Back: "/app/tickets/" + url.PathEscape(t.Number), Version: version, Submit: transitionTitle(tr),
 		CanInternal: engine.MayCommentInternal(uiPrincipal(c))}
