@@ -17,6 +17,21 @@ type Computed struct {
 	Text string `json:"text"`
 }
 
+// Computes reports whether the form has computed fields (in groups too).
+func (c *Compiled) Computes() bool {
+	for _, f := range c.fields {
+		if f.computed() {
+			return true
+		}
+		for _, s := range f.sub {
+			if s.computed() {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // Compute returns the values of the form's computed fields for data — an
 // input still being filled in — as a submission of it would get them: sums
 // first, then the compute scripts (Config.ComputeScript), which see only
