@@ -93,7 +93,7 @@ func TestComputeEndpoint(t *testing.T) {
 		{name: "nothing filled in", b: citizen, path: "/portal/forms/parking-permit/compute", csrf: portalCSRF,
 			body: `{"values": {}}`, status: 200, want: map[string]string{"fee": "0"}},
 		{name: "sum in the workspace", b: staff, path: "/app/forms/procurement-order/compute", csrf: appCSRF,
-			body: `{"values": {"items[0][quantity]": "3", "items[0][unit_price]": "19,99", "items[4][quantity]": "1", "items[4][unit_price]": "0,03"}}`,
+			body:   `{"values": {"items[0][quantity]": "3", "items[0][unit_price]": "19,99", "items[4][quantity]": "1", "items[4][unit_price]": "0,03"}}`,
 			status: 200, want: map[string]string{"total": "60,00"}},
 		{name: "bad JSON", b: citizen, path: "/portal/forms/parking-permit/compute", csrf: portalCSRF, body: `{"values": {"vehicles": "2",}}`,
 			status: 400, code: "invalid_json", message: "byte 29"},
