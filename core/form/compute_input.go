@@ -77,6 +77,18 @@ func (c *Compiled) Compute(ctx context.Context, data map[string]any, lang string
 	return out, nil
 }
 
+// Passed returns the data hooks see for a submission (Validate, step 6):
+// its visible values that pass the form's checks, with the computed
+// values; the form's validate script does not run. Hooks outside the form
+// (a process's validate hook) use it to check a refused submission too.
+func (c *Compiled) Passed(ctx context.Context, data map[string]any, lang string) (map[string]any, error) {
+	ck, err := c.check(ctx, data, normLang(lang), false)
+	if err != nil {
+		return nil, err
+	}
+	return ck.work, nil
+}
+
 // WithComputed returns a copy of data with the values Compute finds set in
 // its computed fields, for showing an input again (a refused submission)
 // with what it computes. Group entries keep their places.
