@@ -35,7 +35,7 @@ type CreateRequest struct {
 func (e *Engine) Create(ctx context.Context, actor *auth.Principal, req CreateRequest) (*store.Ticket, error) {
 	t, entry, err := e.prepare(actor, req)
 	if err != nil {
-		return nil, err
+		return nil, e.refusedWithHook(ctx, actor, req, err)
 	}
 	follow, err := e.createHooks(ctx, actor, t, entry, req.Lang)
 	if err != nil {

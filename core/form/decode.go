@@ -19,6 +19,10 @@ type Submission struct {
 	// (_remove=items[2]). The entry is already gone from Data; show the form
 	// again instead of saving.
 	Remove string
+	// Entries gives, for each group of Data, the number each of its
+	// entries had in the post (items[3][…] is 3): Data's entries are
+	// renumbered from 0, without the empty ones.
+	Entries map[string][]int
 }
 
 // Save reports whether the post is a submission to save, not a request to
@@ -133,6 +137,10 @@ func (c *Compiled) DecodeForm(values map[string][]string, lang string) Submissio
 				continue
 			}
 			list = append(list, entry)
+			if sub.Entries == nil {
+				sub.Entries = map[string][]int{}
+			}
+			sub.Entries[g.id] = append(sub.Entries[g.id], i)
 			if len(list) > g.maxItems() {
 				break // enough for Validate to report too_many
 			}

@@ -47,10 +47,12 @@ type problem struct {
 	f     *field // nil for unknown fields and form-level problems
 	row   int    // entry index of a sub-field, -1 otherwise
 	param any    // the limit that was violated, e.g. 5 for too_short
+	msg   string // the words of a script's error, which brings its own
 }
 
 // problems collects problems, at most one per path: the first one found is
-// the most useful (required before type before range).
+// the most useful (required before type before range). Form-level problems
+// (path "") are all kept.
 type problems struct {
 	list []problem
 	seen map[string]bool
@@ -60,7 +62,7 @@ func (p *problems) add(pr problem) {
 	if p.seen == nil {
 		p.seen = map[string]bool{}
 	}
-	if p.seen[pr.path] {
+	if p.seen[pr.path] && pr.path != "" {
 		return
 	}
 	p.seen[pr.path] = true
@@ -81,7 +83,11 @@ func (c *Compiled) fieldErrors(ps []problem, lang string) []FieldError {
 	sort.SliceStable(ps, func(i, j int) bool { return c.less(ps[i], ps[j]) })
 	out := make([]FieldError, len(ps))
 	for i, p := range ps {
-		out[i] = FieldError{Field: p.path, Code: p.code, Message: c.message(p, lang)}
+		msg := p.msg
+		if msg == "" {
+			msg = c.message(p, lang)
+		}
+		out[i] = FieldError{Field: p.path, Code: p.code, Message: msg}
 	}
 	return out
 }

@@ -35,13 +35,18 @@ import (
 //     error is mapped to the field it concerns.
 //  5. Date bounds (min_date, max_date, which may be relative to today) and
 //     references (Config.Refs) are checked.
-//  6. When all is well, script-computed fields (Config.ComputeScript) and the
-//     form's validate script (Config.ValidateScript) run.
+//  6. Every value that failed a check of steps 1–5 is dropped (sums are
+//     worked out again without it); on what is left, script-computed fields
+//     (Config.ComputeScript) and the form's validate script
+//     (Config.ValidateScript) run. Their errors join those of steps 1–5, so
+//     a submission shows all its errors at once.
 //
-// Each field gets at most one error, the first found. With errors, clean is
-// nil: nothing of an invalid submission is stored. A failing hook makes
-// Validate refuse the submission with a form-level check_failed error; use
-// ValidateContext to tell such failures apart.
+// Each field gets at most one error, the first found: a hook's error at a
+// field that failed before is left out (the hook did not see its value).
+// With errors, clean is nil: nothing of an invalid submission is stored. A
+// failing hook makes Validate refuse the submission with a form-level
+// check_failed error besides the errors found before; use ValidateContext to
+// tell such failures apart.
 func (c *Compiled) Validate(data map[string]any, lang string) (clean map[string]any, errs []FieldError) {
 	clean, errs, err := c.ValidateContext(context.Background(), data, lang)
 	if err != nil {
@@ -52,36 +57,112 @@ func (c *Compiled) Validate(data map[string]any, lang string) (clean map[string]
 
 // ValidateContext is Validate with a context for the hooks. err is set when a
 // hook (reference check or script) failed; the submission must then be
-// refused with a temporary error, not stored.
+// refused with a temporary error, not stored. errs then holds the errors
+// found before the hook failed.
 func (c *Compiled) ValidateContext(ctx context.Context, data map[string]any, lang string) (clean map[string]any, errs []FieldError, err error) {
 	lang = normLang(lang)
-	var ps problems
-	work := c.prepare(data, &ps)
-	hidden := c.applyVisibility(work)
-	c.checkRequired(work, hidden, &ps)
-	if err := c.checkSchema(work, &ps); err != nil {
-		return nil, nil, err
+	ck, err := c.check(ctx, data, lang, true)
+	if !ck.ps.empty() {
+		errs = c.fieldErrors(ck.ps.list, lang)
 	}
-	c.checkDates(work, hidden, &ps)
-	if err := c.checkRefs(ctx, work, hidden, &ps); err != nil {
-		return nil, nil, err
+	if err != nil || errs != nil {
+		return nil, errs, err
+	}
+	return ck.work, nil, nil
+}
+
+// checked is what the checks of one submission found.
+type checked struct {
+	// work is the data after the checks: the visible values that passed
+	// them, with the computed values. It is what the hooks saw.
+	work   map[string]any
+	hidden map[string]bool
+	ps     problems
+}
+
+// check runs steps 1–6 of Validate; the form's validate script only with
+// validate. On a hook's failure the checked data so far is returned with
+// the error.
+func (c *Compiled) check(ctx context.Context, data map[string]any, lang string, validate bool) (*checked, error) {
+	ck := &checked{}
+	ps := &ck.ps
+	work := c.prepare(data, ps)
+	ck.work = work
+	ck.hidden = c.applyVisibility(work)
+	c.checkRequired(work, ck.hidden, ps)
+	if err := c.checkSchema(work, ps); err != nil {
+		return ck, err
+	}
+	c.checkDates(work, ck.hidden, ps)
+	if err := c.checkRefs(ctx, work, ck.hidden, ps); err != nil {
+		return ck, err
 	}
 	if !ps.empty() {
-		return nil, c.fieldErrors(ps.list, lang), nil
+		// Hooks never see a value that failed: they may rely on the
+		// schema's types and bounds.
+		c.dropFailed(work, ps)
+		c.computeBuiltin(work, ck.hidden)
+		c.dropFailed(work, ps)
 	}
-	if err := c.runScripts(ctx, work, hidden, lang); err != nil {
-		return nil, nil, err
+	if err := c.runScripts(ctx, work, ck.hidden, lang); err != nil {
+		return ck, err
 	}
-	if c.def.Validate.Value != "" && c.cfg.ValidateScript != nil {
+	if validate && c.def.Validate.Value != "" && c.cfg.ValidateScript != nil {
 		scriptErrs, err := c.cfg.ValidateScript(ctx, ScriptCall{Script: c.def.Validate.Value, Data: work, Lang: lang})
 		if err != nil {
-			return nil, nil, fmt.Errorf("form %s: validate script %s: %w", c.def.ID.Value, c.def.Validate.Value, err)
+			return ck, fmt.Errorf("form %s: validate script %s: %w", c.def.ID.Value, c.def.Validate.Value, err)
 		}
-		if len(scriptErrs) > 0 {
-			return nil, scriptErrs, nil
+		for _, fe := range scriptErrs {
+			ps.add(c.scriptProblem(fe))
 		}
 	}
-	return work, nil, nil
+	return ck, nil
+}
+
+// dropFailed removes from work every value a problem is about: a field, a
+// group entry (left empty, so the other entries keep their places) or a
+// sub-field of an entry. Form-level problems and unknown fields concern no
+// value of work.
+func (c *Compiled) dropFailed(work map[string]any, ps *problems) {
+	for _, p := range ps.list {
+		head, row, sub := splitPath(p.path)
+		if head == "" {
+			continue
+		}
+		if row < 0 {
+			delete(work, head)
+			continue
+		}
+		list, _ := work[head].([]any)
+		if row >= len(list) {
+			continue
+		}
+		if sub == "" {
+			list[row] = map[string]any{}
+			continue
+		}
+		if entry, ok := list[row].(map[string]any); ok {
+			delete(entry, sub)
+		}
+	}
+}
+
+// scriptProblem is a validate script's error as a problem, at its field
+// when the form has one, so it is sorted with the others.
+func (c *Compiled) scriptProblem(fe FieldError) problem {
+	p := problem{path: fe.Field, code: fe.Code, row: -1, msg: fe.Message}
+	head, row, sub := splitPath(fe.Field)
+	switch {
+	case row >= 0 && sub != "":
+		if g := c.byPath[head]; g != nil && g.isGroup() {
+			p.f, p.row = c.byPath[head+"."+sub], row
+		}
+	case row < 0:
+		if f := c.byPath[head]; f != nil && f.group == nil {
+			p.f = f
+		}
+	}
+	return p
 }
 
 // prepare copies data into the JSON data model and normalises it per field

@@ -98,6 +98,8 @@ func TestAccessibility(t *testing.T) {
 		{"portal catalog", "citizen", "/portal/", "", "portal"},
 		{"portal form", "citizen", "/portal/new/citizen-report", "", "portal-form"},
 		{"portal form with errors", "citizen", "/portal/new/citizen-report", "button.vg-submit", "portal-form-errors"},
+		{"form with a computed fee", "citizen", "/portal/new/parking-permit", "", ""},
+		{"form with a computed fee, errors", "citizen", "/portal/new/parking-permit", "button.vg-submit", ""},
 		{"confirmation", "citizen", track + "/confirmation", "", "portal-confirmation"},
 		{"status page", "citizen", track, "", "portal-status"},
 		{"not found", "citizen", "/portal/nowhere", "", ""},
@@ -135,7 +137,8 @@ func TestAccessibility(t *testing.T) {
 		{"forbidden", "ben", "/admin/", "", ""},
 	}
 	// fills names a field to type into before the post, and the text.
-	fills := map[string][2]string{"assignment refused": {"#assign-user", "niemand"}}
+	fills := map[string][2]string{"assignment refused": {"#assign-user", "niemand"},
+		"form with a computed fee, errors": {"#f-vehicles", "2"}}
 	c := startChrome(t)
 	tabs := map[string]*tab{}
 	tabOf := func(who string) *tab {

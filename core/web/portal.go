@@ -63,7 +63,7 @@ func (u *ui) citizenProcess(c *fiber.Ctx) (*definition.Process, formSpec, error)
 	}
 	l := pageLang(c)
 	return p, formSpec{compiled: compiled, scope: "create:" + p.ID.Value + "|" + u.binding(c, true),
-		action: "/portal/new/" + p.ID.Value, submit: text(l, "portal_submit")}, nil
+		action: "/portal/new/" + p.ID.Value, submit: text(l, "portal_submit"), area: "portal"}, nil
 }
 
 func (u *ui) portalForm(c *fiber.Ctx) error {

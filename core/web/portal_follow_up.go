@@ -62,7 +62,7 @@ func (u *ui) followUpSpec(c *fiber.Ctx, p *definition.Process) (formSpec, *backT
 	track := "/portal/track/" + token
 	l := pageLang(c)
 	return formSpec{compiled: compiled, scope: "follow-up:" + p.ID.Value + "|" + token + "|" + u.binding(c, true),
-			action: track + "/follow-up/" + url.PathEscape(p.ID.Value), submit: text(l, "portal_submit")},
+			action: track + "/follow-up/" + url.PathEscape(p.ID.Value), submit: text(l, "portal_submit"), area: "portal"},
 		&backTo{URL: track, Label: text(l, "back_to_request")}, nil
 }
 

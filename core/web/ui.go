@@ -80,6 +80,9 @@ type ui struct {
 	// citizenLimit is the rate limit of posts without an account, shared
 	// with the API's anonymous creates.
 	citizenLimit fiber.Handler
+	// computeLimit is the rate limit of computations without an account
+	// (ui_compute.go), counted apart from the posts.
+	computeLimit fiber.Handler
 	assetVersion string
 }
 
@@ -120,6 +123,7 @@ func (u *ui) register(app *fiber.App) error {
 	portal.Get("/track/:token/files/:id", u.portalFile)
 	portal.Get("/track/:token/follow-up/:process", u.followUpForm)
 	portal.Post("/track/:token/follow-up/:process", portalLimit, u.followUpSubmit)
+	portal.Post("/forms/:form/compute", u.computeLimit, u.portalCompute)
 
 	appGroup := app.Group("/app", u.pageMiddleware, u.session)
 	appGroup.Get("/login", u.loginPage)
@@ -131,6 +135,7 @@ func (u *ui) register(app *fiber.App) error {
 	staffOnly.Get("/new", u.newCatalog)
 	staffOnly.Get("/new/:process", u.staffForm)
 	staffOnly.Post("/new/:process", u.staffSubmit)
+	staffOnly.Post("/forms/:form/compute", u.staffCompute)
 	staffOnly.Get("/tickets/:number", u.ticketPage)
 	staffOnly.Get("/tickets/:number/transitions/:transition", u.transitionPage)
 	staffOnly.Post("/tickets/:number/transitions/:transition", u.transitionSubmit)
@@ -177,10 +182,17 @@ func (u *ui) pageMiddleware(c *fiber.Ctx) error {
 }
 
 // browserRoute reports whether a path belongs to the pages: everything but
-// the JSON API and the health check, so an unknown address, a refused
-// upload or a timeout on a page's path is answered with a page too.
+// the JSON API, the health check and the computations the pages' script
+// asks for, so an unknown address, a refused upload or a timeout on a
+// page's path is answered with a page too.
 func browserRoute(path string) bool {
-	return path != "/healthz" && path != "/api" && !strings.HasPrefix(path, "/api/")
+	return path != "/healthz" && path != "/api" && !strings.HasPrefix(path, "/api/") && !computeRoute(path)
+}
+
+// computeRoute reports whether a path is a computation of a form
+// (ui_compute.go), which answers in JSON.
+func computeRoute(path string) bool {
+	return (strings.HasPrefix(path, "/portal/forms/") || strings.HasPrefix(path, "/app/forms/")) && strings.HasSuffix(path, "/compute")
 }
 
 // errorPage renders an error of a browser route as an HTML page with the

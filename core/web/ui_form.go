@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"mime"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 
@@ -23,6 +24,9 @@ type formSpec struct {
 	scope  string
 	action string
 	submit string
+	// area is where the page is, "portal" or "app": its script asks
+	// /{area}/forms/{form}/compute for the computed fields.
+	area string
 }
 
 // formView is the data of a page around a generated form.
@@ -35,6 +39,9 @@ type formView struct {
 	Steps      []stepLink
 	StepByStep bool
 	Errors     int
+	// ComputeURL is where the browser script asks for the computed
+	// fields while the form is filled in; empty when it has none.
+	ComputeURL string
 }
 
 type stepLink struct {
@@ -46,6 +53,16 @@ type stepLink struct {
 // filling.
 func (u *ui) renderForm(c *fiber.Ctx, spec formSpec, data map[string]any, errs []form.FieldError, add, token string, files map[string]string) (formView, error) {
 	def := spec.compiled.Form()
+	if data != nil && spec.compiled.Computes() {
+		// A form shown again (refused, or an entry added) shows what its
+		// input computes, as the submission would store it.
+		shown, err := spec.compiled.WithComputed(c.UserContext(), data, string(pageLang(c)))
+		if err != nil {
+			u.log.WarnContext(c.UserContext(), "computing a form's fields failed", "form", def.ID.Value, "error", err.Error(), "request_id", RequestID(c))
+		} else {
+			data = shown
+		}
+	}
 	var buf bytes.Buffer
 	err := spec.compiled.Render(&buf, form.RenderOptions{
 		Lang: string(pageLang(c)), Values: data, Errors: errs, Action: spec.action,
@@ -57,6 +74,9 @@ func (u *ui) renderForm(c *fiber.Ctx, spec formSpec, data map[string]any, errs [
 	}
 	fv := formView{FormHTML: template.HTML(buf.String()), FormID: "form-" + def.ID.Value, Errors: len(errs),
 		StepByStep: def.Layout == "steps"}
+	if spec.area != "" && spec.compiled.Computes() {
+		fv.ComputeURL = "/" + spec.area + "/forms/" + url.PathEscape(def.ID.Value) + "/compute"
+	}
 	if len(def.Sections) >= 3 {
 		for _, s := range def.Sections {
 			fv.Steps = append(fv.Steps, stepLink{ID: "s-" + s.ID.Value, Title: s.Title})

@@ -57,7 +57,7 @@ const uiPassword = "Sommerfest-2026"
 func testCatalog(t testing.TB) *definition.Catalog {
 	t.Helper()
 	files := slices.Clone(testkit.DeskFiles(t))
-	for _, d := range []string{"processes", "forms"} {
+	for _, d := range []string{"processes", "forms", "scripts"} {
 		fs, err := definition.ReadFS(os.DirFS("testdata/desk/"+d), "testdata/"+d)
 		if err != nil {
 			t.Fatal(err)

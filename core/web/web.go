@@ -126,6 +126,7 @@ func New(deps Deps) *fiber.App {
 	}
 	if pages != nil {
 		pages.clients, pages.citizenLimit = cl, citizens
+		pages.computeLimit = citizenLimit(deps.CitizenRate*computeRateFactor, cl)
 		if err := pages.register(app); err != nil {
 			panic(fmt.Sprintf("web: %v", err))
 		}

@@ -255,7 +255,7 @@ func (u *ui) staffProcess(c *fiber.Ctx) (*definition.Process, formSpec, error) {
 		return nil, formSpec{}, err
 	}
 	return p, formSpec{compiled: compiled, scope: "create:" + p.ID.Value + "|" + u.binding(c, true),
-		action: "/app/new/" + p.ID.Value, submit: text(pageLang(c), "new_submit")}, nil
+		action: "/app/new/" + p.ID.Value, submit: text(pageLang(c), "new_submit"), area: "app"}, nil
 }
 
 func (u *ui) staffForm(c *fiber.Ctx) error {

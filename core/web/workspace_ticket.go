@@ -244,7 +244,7 @@ func (u *ui) runnable(c *fiber.Ctx) (*store.Ticket, *definition.Process, *defini
 func (u *ui) transitionSpec(c *fiber.Ctx, t *store.Ticket, tr *definition.Transition) (formSpec, error) {
 	spec := formSpec{scope: "transition:" + t.Number + ":" + tr.ID.Value + "|" + u.binding(c, true),
 		action: "/app/tickets/" + url.PathEscape(t.Number) + "/transitions/" + url.PathEscape(tr.ID.Value),
-		submit: transitionTitle(tr).In(string(pageLang(c)))}
+		submit: transitionTitle(tr).In(string(pageLang(c))), area: "app"}
 	if !tr.Form.IsZero() {
 		compiled, err := u.Engine.Form(u.Catalog(), tr.Form.Value)
 		if err != nil {

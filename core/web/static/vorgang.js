@@ -8,7 +8,10 @@
    - shows forms with layout: steps one section at a time;
    - refuses a chosen file over its field's limit (data-max-size,
      data-max-files) at once, so a post is never refused as too large
-     after the person typed everything.
+     after the person typed everything;
+   - shows computed fields while the form is filled in: after a pause in
+     typing it asks the server (data-compute) what the input computes and
+     puts the answer into the read-only boxes, announcing changes politely.
    The server checks every submission again; nothing here is trusted. */
 (function () {
   "use strict";
@@ -351,6 +354,7 @@
       live = document.createElement("p");
       live.className = "vg-live vg-visually-hidden";
       live.setAttribute("role", "status");
+      live.setAttribute("aria-live", "polite");
       live.hidden = false;
       form.appendChild(live);
     }
@@ -497,12 +501,14 @@
         if (groupEl && addEntry(form, groupEl, btn)) {
           ev.preventDefault();
           applyConditions(form);
+          form.dispatchEvent(new Event("vg-entries"));
         }
       } else if (btn.name === "_remove") {
         var entryEl = btn.closest(".vg-entry");
         if (entryEl && removeEntry(form, entryEl)) {
           ev.preventDefault();
           applyConditions(form);
+          form.dispatchEvent(new Event("vg-entries"));
         }
       }
     });
@@ -568,11 +574,77 @@
     input.setAttribute("aria-invalid", "true");
   }
 
+  /* Computed fields. The server works them out — sums and compute
+     scripts alike — so the page never has rules of its own: after a pause
+     of COMPUTE_DELAY ms in typing, the form's controls go as JSON to the
+     wrapper's data-compute address, and the answer's texts go into the
+     <output>s by name. Only the newest answer counts; a failed request
+     leaves the boxes as they are (the submission computes again). */
+
+  var COMPUTE_DELAY = 300;
+
+  function computeValues(form) {
+    var out = {};
+    new FormData(form).forEach(function (v, k) {
+      if (typeof v !== "string" || k.charAt(0) === "_") { return; }
+      (out[k] = out[k] || []).push(v);
+    });
+    return out;
+  }
+
+  function outputLabel(out) {
+    var label = out.id ? document.querySelector('label[for="' + out.id + '"]') : null;
+    var text = label ? label.textContent.trim() : out.name;
+    return text;
+  }
+
+  function setupCompute(wrap) {
+    var url = wrap.getAttribute("data-compute");
+    var form = wrap.querySelector("form.vg-form");
+    if (!url || !form || !window.fetch || !window.FormData) { return; }
+    var csrf = form.querySelector("input[name=_csrf]");
+    var timer = null, latest = 0;
+    function run() {
+      var mine = ++latest;
+      fetch(url, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf ? csrf.value : "" },
+        body: JSON.stringify({ values: computeValues(form) })
+      }).then(function (r) {
+        return r.ok ? r.json() : null;
+      }).then(function (ans) {
+        if (!ans || mine !== latest || !Array.isArray(ans.fields)) { return; }
+        var outputs = {};
+        form.querySelectorAll("output[name]").forEach(function (o) { outputs[o.getAttribute("name")] = o; });
+        var said = [];
+        ans.fields.forEach(function (f) {
+          var o = outputs[f.name];
+          if (!o || o.textContent === f.text) { return; }
+          o.textContent = f.text;
+          if (f.text !== "" && !o.closest("[hidden]")) {
+            var unit = o.id ? document.getElementById(o.id + "-unit") : null;
+            said.push(outputLabel(o) + ": " + f.text + (unit ? " " + unit.textContent.trim() : ""));
+          }
+        });
+        if (said.length > 0) { announce(form, said.join("; ")); }
+      }).catch(function () { /* the submission computes again */ });
+    }
+    function later() {
+      clearTimeout(timer);
+      timer = setTimeout(run, COMPUTE_DELAY);
+    }
+    form.addEventListener("input", later);
+    form.addEventListener("change", later);
+    form.addEventListener("vg-entries", later);
+  }
+
   window.vorgang = { evalCondition: evalCondition, collectData: collectData };
 
   function start() {
     document.querySelectorAll("form.vg-form").forEach(enhance);
     document.querySelectorAll("[data-layout=steps]").forEach(setupSteps);
+    document.querySelectorAll("[data-compute]").forEach(setupCompute);
     document.querySelectorAll("input[type=file][data-max-size], input[type=file][data-max-files]").forEach(function (input) {
       input.addEventListener("change", function () { checkFiles(input); });
     });

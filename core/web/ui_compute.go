@@ -1,0 +1,202 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"vorgang/core/auth"
+	"vorgang/core/definition"
+	"vorgang/core/engine"
+	"vorgang/core/form"
+)
+
+// Computed fields while a form is filled in: the page's script posts the
+// form's controls as JSON to /portal/forms/{form}/compute or
+// /app/forms/{form}/compute and shows the answer in the read-only boxes.
+// Nothing is stored and nothing is refused: the same checks and compute
+// scripts run as for a submission, without its validate script. Without
+// JavaScript the values appear when the form is sent.
+
+// computeRateFactor is how many computations one address may ask for per
+// post it may make without an account: a person typing asks after each
+// pause, so the computations count apart from the posts and never use up
+// the posts' budget.
+const computeRateFactor = 12
+
+// maxComputeBody bounds a computation's request: the controls of a form,
+// never its files.
+const maxComputeBody = 256 << 10
+
+// computeRequest is the body of a computation: the form's controls by
+// name, as the browser would post them ("items[0][price]": "19,99"), each
+// a text or a list of texts.
+type computeRequest struct {
+	Values map[string]json.RawMessage `json:"values"`
+}
+
+// computeAnswer is the answer: every computed field, by the name of its
+// control on the page.
+type computeAnswer struct {
+	Fields []computedField `json:"fields"`
+}
+
+type computedField struct {
+	form.Computed
+	// Name is the control's name on the page: "fee", "items[3][total]".
+	Name string `json:"name"`
+}
+
+// portalCompute answers for a form citizens fill in: the form of a process
+// open to citizens, or of a follow-up of one.
+func (u *ui) portalCompute(c *fiber.Ctx) error {
+	id := c.Params("form")
+	public := false
+	for _, p := range u.Catalog().Processes() {
+		if p.Form.Value != id {
+			continue
+		}
+		if engine.MayOpen(nil, p) || citizenFollowUp(u.Catalog(), p) {
+			public = true
+			break
+		}
+	}
+	if !public {
+		// Not found, whether it exists or not: staff forms are no
+		// citizen's business.
+		return &Error{Status: http.StatusNotFound, Code: CodeNotFound}
+	}
+	return u.compute(c, id)
+}
+
+// citizenFollowUp reports whether p is a follow-up citizens make on the
+// status page of their request.
+func citizenFollowUp(cat *definition.Catalog, p *definition.Process) bool {
+	if p.FollowUp == nil {
+		return false
+	}
+	of := cat.Process(p.FollowUp.Of.Value)
+	return of != nil && engine.MayOpen(nil, of)
+}
+
+// staffCompute answers for a form of the workspace: of a process the
+// person may open, or of a transition.
+func (u *ui) staffCompute(c *fiber.Ctx) error {
+	id := c.Params("form")
+	if !staffForm(u.Catalog(), uiPrincipal(c), id) {
+		if u.Catalog().Form(id) == nil {
+			return &Error{Status: http.StatusNotFound, Code: CodeNotFound}
+		}
+		return &Error{Status: http.StatusForbidden, Code: CodeForbidden}
+	}
+	return u.compute(c, id)
+}
+
+func staffForm(cat *definition.Catalog, actor *auth.Principal, id string) bool {
+	for _, p := range cat.Processes() {
+		if p.Form.Value == id && engine.MayOpen(actor, p) {
+			return true
+		}
+		for _, tr := range p.Transitions {
+			if tr.Form.Value == id {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// compute checks the request like every post of the pages (same origin, a
+// CSRF token bound to this browser, here in the X-CSRF-Token header) and
+// answers the computed values of the posted controls.
+func (u *ui) compute(c *fiber.Ctx, id string) error {
+	if err := u.checkPost(c, c.Get("X-CSRF-Token")); err != nil {
+		return err
+	}
+	compiled, err := u.Engine.Form(u.Catalog(), id)
+	if err != nil {
+		return err
+	}
+	l := pageLang(c)
+	values, err := u.readCompute(c, l)
+	if err != nil {
+		return err
+	}
+	sub := compiled.DecodeForm(values, string(l))
+	got, err := compiled.Compute(c.UserContext(), sub.Data, string(l))
+	if err != nil {
+		// A script failed or timed out: the boxes keep what they show,
+		// and the submission will say what is wrong.
+		return &Error{Status: http.StatusServiceUnavailable, Code: CodeUnavailable, RetryAfter: 1, Cause: fmt.Errorf("compute form %s: %w", id, err)}
+	}
+	ans := computeAnswer{Fields: make([]computedField, len(got))}
+	for i, v := range got {
+		ans.Fields[i] = computedField{Computed: v, Name: sub.ControlName(v.Field)}
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(ans)
+}
+
+// readCompute decodes the body of a computation within the limits of a
+// form post, answering 400 with what is wrong.
+func (u *ui) readCompute(c *fiber.Ctx, l lang) (map[string][]string, error) {
+	if !strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEApplicationJSON) {
+		return nil, &Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type"}
+	}
+	body := c.Body()
+	if len(body) > maxComputeBody {
+		return nil, &Error{Status: http.StatusRequestEntityTooLarge, Code: "too_large"}
+	}
+	bad := func(detail string, cause error) error {
+		return &Error{Status: http.StatusBadRequest, Code: "invalid_json", Message: text(l, "compute_bad_json") + " " + detail, Cause: cause}
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	var req computeRequest
+	if err := dec.Decode(&req); err != nil {
+		var syn *json.SyntaxError
+		var typ *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &syn):
+			return nil, bad(fmt.Sprintf(text(l, "compute_json_at"), syn.Offset), err)
+		case errors.As(err, &typ):
+			return nil, bad(fmt.Sprintf(text(l, "compute_json_type"), typ.Field), err)
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			return nil, bad(text(l, "compute_json_short"), err)
+		case errors.Is(err, io.EOF):
+			return nil, bad(text(l, "compute_json_empty"), err)
+		}
+		return nil, bad(err.Error(), err)
+	}
+	if dec.More() {
+		return nil, bad(text(l, "compute_json_trailing"), nil)
+	}
+	if req.Values == nil {
+		return nil, bad(text(l, "compute_json_no_values"), nil)
+	}
+	sub := &submission{Values: map[string][]string{}}
+	for _, name := range slices.Sorted(maps.Keys(req.Values)) {
+		raw := req.Values[name]
+		var one string
+		var list []string
+		if err := json.Unmarshal(raw, &one); err == nil {
+			list = []string{one}
+		} else if err := json.Unmarshal(raw, &list); err != nil {
+			return nil, bad(fmt.Sprintf(text(l, "compute_json_value"), name), err)
+		}
+		for _, v := range list {
+			if err := sub.addValue(name, v, u.limits); err != nil {
+				return nil, &Error{Status: http.StatusBadRequest, Code: CodeBadRequest, Cause: err}
+			}
+		}
+	}
+	return sub.Values, nil
+}
