@@ -13,6 +13,7 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
+	"vorgang/core/identity"
 	"vorgang/core/notify"
 	"vorgang/core/store"
 )
@@ -155,7 +156,8 @@ func OpenStore(ctx context.Context, mongoURI, dataDir string, log *slog.Logger) 
 func (a *App) build(ctx context.Context) error {
 	cfg := a.cfg
 	var err error
-	a.Auth, err = auth.New(auth.Config{Store: a.Store, Catalog: cfg.Catalog, Logger: cfg.Logger, Now: cfg.Now, Password: cfg.Password})
+	a.Auth, err = auth.New(auth.Config{Store: a.Store, Catalog: cfg.Catalog, Logger: cfg.Logger, Now: cfg.Now, Password: cfg.Password,
+		Directory: authDirectory{provider: identity.NewProvider(cfg.Catalog)}})
 	if err != nil {
 		return fmt.Errorf("auth: %w", err)
 	}
