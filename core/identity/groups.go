@@ -18,7 +18,7 @@ func (d *Directory) groups(ctx context.Context, c *ldap.Conn, dn string) ([]stri
 	g := d.def.Groups
 	base := g.Base
 	if base == "" {
-		base = d.def.UserBase
+		base = domainOf(d.def.UserBase)
 	}
 	if g.MemberOfFilter != "" {
 		filter := strings.ReplaceAll(g.MemberOfFilter, "{dn}", ldap.EscapeFilter(dn))
@@ -108,4 +108,27 @@ func keys(m map[string]bool) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// domainOf is the trailing dc= part of dn (dc=example,dc=org of
+// ou=people,dc=example,dc=org): groups rarely live below the users, so
+// without a groups base the whole domain is searched. A DN without dc=
+// parts is its own domain.
+func domainOf(dn string) string {
+	parsed, err := ldap.ParseDN(dn)
+	if err != nil {
+		return dn
+	}
+	i := len(parsed.RDNs)
+	for i > 0 {
+		rdn := parsed.RDNs[i-1]
+		if len(rdn.Attributes) != 1 || !strings.EqualFold(rdn.Attributes[0].Type, "dc") {
+			break
+		}
+		i--
+	}
+	if i == len(parsed.RDNs) {
+		return dn
+	}
+	return (&ldap.DN{RDNs: parsed.RDNs[i:]}).String()
 }

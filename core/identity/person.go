@@ -87,10 +87,17 @@ func (d *Directory) findPerson(c *ldap.Conn, login string) (*ldap.Entry, error) 
 		return nil, fmt.Errorf("%w: %d entries match %s", ErrNotFound, len(res.Entries), filter)
 	}
 	e := res.Entries[0]
-	if uac, err := strconv.Atoi(e.GetAttributeValue("userAccountControl")); err == nil && uac&adDisabled != 0 {
+	if disabledInAD(e) {
 		return nil, fmt.Errorf("%w: %s is disabled in the directory", ErrNotFound, e.DN)
 	}
 	return e, nil
+}
+
+// disabledInAD reports Active Directory's disabled flag; other
+// directories leave disabled people out through the user filter.
+func disabledInAD(e *ldap.Entry) bool {
+	uac, err := strconv.Atoi(e.GetAttributeValue("userAccountControl"))
+	return err == nil && uac&adDisabled != 0
 }
 
 func (d *Directory) searchError(what string, err error) error {
