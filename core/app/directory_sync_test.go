@@ -49,8 +49,12 @@ ldap:
 	a := testkit.NewApp(t, app.Config{Catalog: testkit.Fixed(cat), Logger: logs.Logger(slog.LevelInfo),
 		Password: auth.Params{Time: 1, MemoryKiB: 64, Threads: 1, SaltLen: 16, KeyLen: 32}})
 	ctx := context.Background()
-	if _, err := a.Auth.CreateUser(ctx, auth.NewUser{Name: "root", Roles: []string{"admin"}, Password: "Sommerfest-2026"}); err != nil {
-		t.Fatal(err)
+	// root is the local administrator; bob has a local account of the
+	// name of a directory person, which only his own login may take over.
+	for _, nu := range []auth.NewUser{{Name: "root", Roles: []string{"admin"}, Password: "Sommerfest-2026"}, {Name: "bob", DisplayName: "Bob local", Password: "Sommerfest-2026"}} {
+		if _, err := a.Auth.CreateUser(ctx, nu); err != nil {
+			t.Fatal(err)
+		}
 	}
 
 	if err := a.SyncDirectory(ctx); err != nil {
@@ -70,6 +74,12 @@ ldap:
 	alice, _ := a.Auth.User(ctx, "alice")
 	if alice.Source != auth.SourceDirectory || !slices.Equal(alice.Teams, []string{"it-1st-level"}) || alice.DisplayName != "Alice Adler" {
 		t.Errorf("alice %+v", alice)
+	}
+	if bob, _ := a.Auth.User(ctx, "bob"); bob.Source != "" || bob.DisplayName != "Bob local" {
+		t.Errorf("bob %+v, want the local account untouched by the sync", bob)
+	}
+	if _, err := a.Auth.Login(ctx, "bob", "Sommerfest-2026", "test"); err != nil {
+		t.Errorf("bob's local password after the sync: %v", err)
 	}
 	if !strings.Contains(logs.String(), "percent=100") {
 		t.Errorf("no progress logged at 100%%:\n%s", logs.String())

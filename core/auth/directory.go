@@ -82,7 +82,13 @@ func (s *Service) directoryLogin(ctx context.Context, typed, name, password, cli
 		s.log.InfoContext(ctx, "directory refused a login", slog.String("user", name), slog.Any("error", err))
 		return nil, ErrInvalidCredentials
 	}
-	u, err := s.syncDirectoryUser(ctx, p)
+	u, err := s.syncDirectoryUser(ctx, p, true)
+	if errors.Is(err, ErrLocalAccount) {
+		// A local administrator's name: the directory's person of that
+		// name does not get the account.
+		s.log.WarnContext(ctx, "directory login refused: a local administrator has the name", slog.String("user", p.Login))
+		return nil, ErrInvalidCredentials
+	}
 	if err != nil {
 		return nil, fmt.Errorf("auth: login %s: %w", name, err)
 	}
@@ -110,16 +116,23 @@ func (s *Service) disableDirectoryUser(ctx context.Context, name string) {
 	s.log.InfoContext(ctx, "user disabled: the directory no longer holds them", slog.String("user", name))
 }
 
+// ErrLocalAccount reports that a local account holds the name of a
+// directory person: the sync leaves it alone, only the person's login with
+// the directory password takes it over. It is of kind fault.Conflict.
+var ErrLocalAccount = fault.New(fault.Conflict, "auth: a local account has the name")
+
 // SyncDirectoryUser creates or updates the user the directory describes:
 // profile, roles and teams come from the directory, the password stays
-// there. A user the directory finds again is enabled again only by a
-// login, never by the sync (see DisableDirectoryUser): an administrator's
-// decision to disable stays. It returns the stored user.
+// there. A disabled user stays disabled: an administrator enables them
+// again. A local account of the same name is not touched (ErrLocalAccount).
+// It returns the stored user.
 func (s *Service) SyncDirectoryUser(ctx context.Context, p *DirectoryPerson) (*User, error) {
-	return s.syncDirectoryUser(ctx, p)
+	return s.syncDirectoryUser(ctx, p, false)
 }
 
-func (s *Service) syncDirectoryUser(ctx context.Context, p *DirectoryPerson) (*User, error) {
+// syncDirectoryUser: takeOver says the person proved the directory
+// password at login, which lets a local account of the name become theirs.
+func (s *Service) syncDirectoryUser(ctx context.Context, p *DirectoryPerson, takeOver bool) (*User, error) {
 	name := NormalizeName(p.Login)
 	manager := s.knownManager(ctx, name, p.Manager)
 	lang := p.Lang
@@ -137,6 +150,9 @@ func (s *Service) syncDirectoryUser(ctx context.Context, p *DirectoryPerson) (*U
 			return nil, err
 		}
 		if u.Source != SourceDirectory || u.PasswordHash != "" {
+			if !takeOver || slices.Contains(u.Roles, RoleAdmin) {
+				return nil, fmt.Errorf("auth: sync directory user %s: %w", name, ErrLocalAccount)
+			}
 			// A local account taken over: from now on the directory's
 			// password counts, the local one is dropped.
 			if err := s.takeOver(ctx, u); err != nil {

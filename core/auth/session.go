@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -96,9 +97,11 @@ func (s *Service) Login(ctx context.Context, name, password, client string) (*Se
 	if err != nil {
 		return nil, fmt.Errorf("auth: login %s: %w", name, err)
 	}
-	if !ok && directory {
+	if !ok && directory && !slices.Contains(u.Roles, RoleAdmin) {
 		// A local account the directory may take over: the person now
-		// signs in with the directory's password.
+		// signs in with the directory's password. Never a local
+		// administrator: whoever holds the name in the directory would
+		// otherwise remove the way in that works when it is down.
 		return s.directoryLogin(ctx, typed, name, password, client, now, true)
 	}
 	if !ok || !exists {

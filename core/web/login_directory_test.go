@@ -134,6 +134,41 @@ func TestDirectoryLogin(t *testing.T) {
 		}
 	})
 
+	t.Run("local account taken over", func(t *testing.T) {
+		// erin has a local password; the directory's erin signs in with
+		// hers, and the account becomes the directory's.
+		srv.Add(t, "dn: uid=erin,ou=people,dc=example,dc=org\nobjectClass: inetOrgPerson\nuid: erin\ncn: Erin Engel\nsn: Engel\nuserPassword: erin-pw\n")
+		if _, err := env.authn.CreateUser(ctx, auth.NewUser{Name: "erin", Password: uiPassword}); err != nil {
+			t.Fatal(err)
+		}
+		if status, _ := apiLogin(t, "erin", uiPassword); status != http.StatusOK {
+			t.Fatalf("erin with the local password before: %d", status)
+		}
+		if status, _ := apiLogin(t, "erin", "erin-pw"); status != http.StatusOK {
+			t.Fatalf("erin with the directory password: %d", status)
+		}
+		if u, _ := env.authn.User(ctx, "erin"); u == nil || u.Source != auth.SourceDirectory || u.DisplayName != "Erin Engel" {
+			t.Errorf("erin %+v, want taken over", u)
+		}
+		if status, _ := apiLogin(t, "erin", uiPassword); status != http.StatusUnauthorized {
+			t.Errorf("erin's old local password after the take-over: %d, want 401", status)
+		}
+	})
+
+	t.Run("local administrator never taken over", func(t *testing.T) {
+		srv.Add(t, "dn: uid=root,ou=people,dc=example,dc=org\nobjectClass: inetOrgPerson\nuid: root\ncn: Someone Else\nsn: Else\nuserPassword: root-pw\n")
+		if status, _ := apiLogin(t, "root", "root-pw"); status != http.StatusUnauthorized {
+			t.Fatalf("the directory's root: %d, want 401", status)
+		}
+		u, _ := env.authn.User(ctx, "root")
+		if u == nil || u.Source != "" || u.DisplayName != "Rita Root" {
+			t.Errorf("root %+v, want the local administrator unchanged", u)
+		}
+		if status, _ := apiLogin(t, "root", uiPassword); status != http.StatusOK {
+			t.Errorf("the local administrator: %d", status)
+		}
+	})
+
 	t.Run("disabled in the directory after the first login", func(t *testing.T) {
 		if status, _ := apiLogin(t, "dave", "dave-pw"); status != http.StatusOK {
 			t.Fatalf("dave's first login: %d", status)
