@@ -186,6 +186,14 @@ func TestDirectoryLogin(t *testing.T) {
 		}
 	})
 
+	t.Run("listed among the definitions", func(t *testing.T) {
+		b := env.browser(t)
+		b.login("root")
+		if p := b.get("/admin/"); p.status != http.StatusOK || !strings.Contains(p.body, "IdentityProvider") || !strings.Contains(p.body, "verzeichnis") {
+			t.Errorf("admin definitions page: %d, want the IdentityProvider listed", p.status)
+		}
+	})
+
 	t.Run("directory down", func(t *testing.T) {
 		srv.Stop()
 		status, body := apiLogin(t, "alice", "alice-pw")
