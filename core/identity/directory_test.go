@@ -103,6 +103,7 @@ func TestPersonProfileAndGroups(t *testing.T) {
 	for _, tt := range []struct {
 		name        string
 		depth       int
+		memberOf    string
 		wantRoles   []string
 		wantTeams   []string
 		wantGroups  int
@@ -111,11 +112,15 @@ func TestPersonProfileAndGroups(t *testing.T) {
 		// helpdesk → it → staff, and loop-a ⇄ loop-b.
 		{name: "nested", login: "alice", pass: "alice-pw", wantRoles: []string{"looped", "staff"}, wantTeams: []string{"it-support"}, wantGroups: 5},
 		{name: "depth bounds nesting", depth: 1, login: "alice", pass: "alice-pw", wantRoles: nil, wantTeams: []string{"it-support"}, wantGroups: 2},
+		// The directory resolves nesting itself (Active Directory's in-chain
+		// rule); OpenLDAP has no such rule, so a plain membership filter
+		// shows that vorgang then takes the answer as it is.
+		{name: "member_of_filter", memberOf: "(member={dn})", login: "alice", pass: "alice-pw", wantTeams: []string{"it-support"}, wantGroups: 2},
 		{name: "direct member", login: "bob", pass: "bob-pw", wantRoles: []string{"staff"}, wantGroups: 1},
 		{name: "no groups", login: "dave", pass: "dave-pw", wantGroups: 0},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			d := directory(t, provider(t, srv.URL, func(l *definition.LDAPProvider) { l.Groups.MaxDepth = tt.depth }))
+			d := directory(t, provider(t, srv.URL, func(l *definition.LDAPProvider) { l.Groups.MaxDepth, l.Groups.MemberOfFilter = tt.depth, tt.memberOf }))
 			p, err := d.Authenticate(context.Background(), tt.login, tt.pass)
 			if err != nil {
 				t.Fatal(err)
