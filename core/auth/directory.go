@@ -149,11 +149,13 @@ func (s *Service) syncDirectoryUser(ctx context.Context, p *DirectoryPerson, tak
 		if err != nil {
 			return nil, err
 		}
-		if u.Source != SourceDirectory || u.PasswordHash != "" {
-			if !takeOver || slices.Contains(u.Roles, RoleAdmin) {
-				return nil, fmt.Errorf("auth: sync directory user %s: %w", name, ErrLocalAccount)
-			}
-			// A local account taken over: from now on the directory's
+		local := u.Source != SourceDirectory
+		if local && (!takeOver || slices.Contains(u.Roles, RoleAdmin)) {
+			return nil, fmt.Errorf("auth: sync directory user %s: %w", name, ErrLocalAccount)
+		}
+		if local || u.PasswordHash != "" {
+			// A local account taken over, or a directory user someone
+			// gave a password by hand: from now on the directory's
 			// password counts, the local one is dropped.
 			if err := s.takeOver(ctx, u); err != nil {
 				if errors.Is(err, store.ErrConflict) {
@@ -198,11 +200,12 @@ func (s *Service) syncDirectoryUser(ctx context.Context, p *DirectoryPerson, tak
 	return nil, fmt.Errorf("auth: sync directory user %s: %w: gave up after %d attempts", name, fault.Conflict, maxCASAttempts)
 }
 
-// takeOver marks a local user as the directory's and drops the local
-// password.
+// takeOver marks a local user as the directory's, drops the local
+// password and ends the account's sessions: whoever signed in with the
+// local password may not be the person the directory knows by the name.
 func (s *Service) takeOver(ctx context.Context, u *User) error {
 	_, err := s.db.Update(ctx, UsersCollection, u.Name, u.Version, map[string]any{
-		"$set":   map[string]any{"source": SourceDirectory, "updated": s.now()},
+		"$set":   map[string]any{"source": SourceDirectory, "session_epoch": u.SessionEpoch + 1, "updated": s.now()},
 		"$unset": map[string]any{"password_hash": ""},
 	})
 	if err == nil {

@@ -115,6 +115,21 @@ func TestDirectoryLoginRules(t *testing.T) {
 			t.Errorf("30th wrong password: %v, want throttled", err)
 		}
 	})
+	t.Run("taking a local account over ends its sessions", func(t *testing.T) {
+		e, _ := newDirectoryEnv(t)
+		e.createUser(t, auth.NewUser{Name: "alice", Password: "Sommerfest-2026"})
+		local := e.login(t, "alice", "Sommerfest-2026")
+		directory := e.login(t, "alice", "alice-pw")
+		if _, err := e.svc.Authenticate(ctx, local.Token); !errors.Is(err, auth.ErrUnauthenticated) {
+			t.Errorf("session of the local password after the take-over: %v, want unauthenticated", err)
+		}
+		if _, err := e.svc.Authenticate(ctx, directory.Token); err != nil {
+			t.Errorf("session of the directory login: %v", err)
+		}
+		if _, err := e.svc.Login(ctx, "alice", "Sommerfest-2026", testClient); !errors.Is(err, auth.ErrInvalidCredentials) {
+			t.Errorf("the local password after the take-over: %v, want invalid credentials", err)
+		}
+	})
 	t.Run("a person the directory lost is disabled", func(t *testing.T) {
 		e, dir := newDirectoryEnv(t)
 		e.login(t, "alice", "alice-pw")
