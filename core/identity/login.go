@@ -49,18 +49,3 @@ func (d *Directory) Authenticate(ctx context.Context, login, password string) (*
 	}
 	return d.person(ctx, c, e)
 }
-
-// Lookup returns what the directory holds about login without checking a
-// password, for the directory sync. ErrNotFound: no enabled person.
-func (d *Directory) Lookup(ctx context.Context, login string) (*Person, error) {
-	c, done, err := d.connect(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer done()
-	e, err := d.findPerson(c, login)
-	if err != nil {
-		return nil, err
-	}
-	return d.person(ctx, c, e)
-}
