@@ -11,8 +11,8 @@ const CodeDirectoryUnavailable = "directory_unavailable"
 // of kind fault.Unavailable.
 var ErrUnavailable = fault.Coded(fault.Unavailable, CodeDirectoryUnavailable, "identity: directory unavailable")
 
-// ErrInvalidCredentials reports a wrong password or a name the directory
-// does not know (it does not say which). It is of kind
+// ErrInvalidCredentials reports a wrong password (Active Directory also
+// gives it for a locked or expired account) or an empty one. It is of kind
 // fault.Unauthenticated.
 var ErrInvalidCredentials = fault.Coded(fault.Unauthenticated, "invalid_credentials", "identity: invalid user name or password")
 
