@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 	"time"
 
 	"vorgang/core/fault"
@@ -56,7 +57,7 @@ var ErrDirectoryPersonGone = fault.Coded(fault.Unauthenticated, CodeInvalidCrede
 // localFailed says the password was wrong for a local account already:
 // then a directory that is down does not change the answer.
 func (s *Service) directoryLogin(ctx context.Context, typed, name, password, client string, now time.Time, localFailed bool) (*Session, error) {
-	counters := s.counters(name, client)
+	counters := s.counters(accountKey(name), client)
 	standing, err := s.throttled(ctx, counters, now)
 	if err != nil {
 		if errors.Is(err, ErrThrottled) {
@@ -99,6 +100,25 @@ func (s *Service) directoryLogin(ctx context.Context, typed, name, password, cli
 		s.log.WarnContext(ctx, "could not record a successful login", slog.String("user", name), slog.Any("error", err))
 	}
 	return s.startSession(ctx, u, now)
+}
+
+// accountKey is the name failed directory logins are counted under. One
+// person can be named as k.mueller, k.mueller@example.org or
+// uid=k.mueller,ou=people,…; counting each spelling apart would give a
+// guesser three times the attempts. The user part of user@domain and the
+// value of a DN's first component stand for the account; where they differ
+// from the login attribute the count is merely split, never shared by two
+// people's logins beyond what their names share.
+func accountKey(name string) string {
+	if first, _, ok := strings.Cut(name, ","); ok {
+		if _, v, ok := strings.Cut(first, "="); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	if user, _, ok := strings.Cut(name, "@"); ok && user != "" {
+		return user
+	}
+	return name
 }
 
 // disableDirectoryUser disables the user of a directory that no longer

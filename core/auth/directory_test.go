@@ -3,6 +3,7 @@ package auth_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -128,6 +129,20 @@ func TestDirectoryLoginRules(t *testing.T) {
 		}
 		if _, err := e.svc.Login(ctx, "alice", "Sommerfest-2026", testClient); !errors.Is(err, auth.ErrInvalidCredentials) {
 			t.Errorf("the local password after the take-over: %v, want invalid credentials", err)
+		}
+	})
+	t.Run("every spelling of a name counts against one account", func(t *testing.T) {
+		e, dir := newDirectoryEnv(t)
+		dir.people["uid=alice,ou=people,dc=example,dc=org"] = dir.people["alice"]
+		spellings := []string{"alice", "alice@example.org", "uid=alice,ou=people,dc=example,dc=org"}
+		var err error
+		for i := range 30 {
+			// A new address each time: only the account's count can
+			// throttle.
+			_, err = e.svc.Login(ctx, spellings[i%3], "guess", fmt.Sprintf("198.51.100.%d", i+10))
+		}
+		if !errors.Is(err, auth.ErrThrottled) {
+			t.Errorf("30th wrong password over three spellings: %v, want throttled", err)
 		}
 	})
 	t.Run("a person the directory lost is disabled", func(t *testing.T) {
