@@ -13,6 +13,7 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
+	"vorgang/core/identity"
 	"vorgang/core/notify"
 	"vorgang/core/store"
 )
@@ -52,6 +53,9 @@ type Config struct {
 	// Intervals of the loops Run starts. Zero: the defaults below.
 	EffectsEvery      time.Duration // default DefaultEffectsEvery
 	SessionSweepEvery time.Duration // default DefaultSessionSweepEvery
+	// DirectorySyncEvery is how often the directory, if one is defined,
+	// is read in full (default DefaultDirectorySyncEvery).
+	DirectorySyncEvery time.Duration
 }
 
 // Mail configures how notifications leave vorgang.
@@ -75,6 +79,9 @@ const (
 	// failure counters are deleted; they are also handled when next used,
 	// so the sweep only keeps the collections small.
 	DefaultSessionSweepEvery = time.Hour
+	// DefaultDirectorySyncEvery is how often users are brought in line
+	// with the directory; logins update their own user in between.
+	DefaultDirectorySyncEvery = 6 * time.Hour
 )
 
 // App is one running vorgang: the store and the services built on it. Its
@@ -95,6 +102,8 @@ type App struct {
 
 	cfg Config
 	sla *engine.SLAScheduler
+	// directory follows the catalog's IdentityProvider.
+	directory *identity.Provider
 
 	// mu guards stopping and closed. stopped ends the loops of Run;
 	// running counts the Runs in progress, so Close waits for them.
@@ -124,6 +133,9 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	}
 	if cfg.EffectsEvery <= 0 {
 		cfg.EffectsEvery = DefaultEffectsEvery
+	}
+	if cfg.DirectorySyncEvery <= 0 {
+		cfg.DirectorySyncEvery = DefaultDirectorySyncEvery
 	}
 	if cfg.SessionSweepEvery <= 0 {
 		cfg.SessionSweepEvery = DefaultSessionSweepEvery
@@ -155,7 +167,9 @@ func OpenStore(ctx context.Context, mongoURI, dataDir string, log *slog.Logger) 
 func (a *App) build(ctx context.Context) error {
 	cfg := a.cfg
 	var err error
-	a.Auth, err = auth.New(auth.Config{Store: a.Store, Catalog: cfg.Catalog, Logger: cfg.Logger, Now: cfg.Now, Password: cfg.Password})
+	a.directory = identity.NewProvider(cfg.Catalog)
+	a.Auth, err = auth.New(auth.Config{Store: a.Store, Catalog: cfg.Catalog, Logger: cfg.Logger, Now: cfg.Now, Password: cfg.Password,
+		Directory: authDirectory{provider: a.directory}})
 	if err != nil {
 		return fmt.Errorf("auth: %w", err)
 	}

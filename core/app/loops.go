@@ -73,6 +73,7 @@ func (a *App) loops() []Loop {
 		{"notifications", func(ctx context.Context) error { a.Mailer.Run(ctx); return nil }},
 		{"follow-up work", a.runEffects},
 		{"session sweep", a.sweepSessions},
+		{"directory sync", a.syncDirectoryLoop},
 	}
 }
 

@@ -124,6 +124,10 @@ type Config struct {
 	ClientThrottle        Throttle
 	KnownClientFor        time.Duration
 
+	// Directory, when set and configured, checks the logins of people
+	// who have no local password (see Login). Nil: local accounts only.
+	Directory Directory
+
 	// MaxTokensPerUser: see the default.
 	MaxTokensPerUser int
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strings"
 	"time"
 
 	"vorgang/core/store"
@@ -57,8 +59,14 @@ type Session struct {
 // argon2id parameters than the configured ones, a successful login stores
 // a new hash of the password.
 func (s *Service) Login(ctx context.Context, name, password, client string) (*Session, error) {
+	typed := strings.TrimSpace(name)
 	name = NormalizeName(name)
 	now := s.now()
+	directory := s.cfg.Directory != nil && s.cfg.Directory.Configured()
+	if directory && !ValidName(name) && len(name) <= maxDirectoryLogin && len(password) <= maxPasswordBytes {
+		// A DN or user@domain: only the directory knows it.
+		return s.directoryLogin(ctx, typed, name, password, client, now, false)
+	}
 	if !ValidName(name) || len(password) > maxPasswordBytes {
 		// Not worth a counter document, but worth the same time.
 		if _, err := s.verify(ctx, "", password); err != nil {
@@ -82,9 +90,19 @@ func (s *Service) Login(ctx context.Context, name, password, client string) (*Se
 		return nil, fmt.Errorf("auth: login %s: %w", name, err)
 	}
 	exists := err == nil
+	if directory && (!exists || u.PasswordHash == "" || u.Source == SourceDirectory) {
+		return s.directoryLogin(ctx, typed, name, password, client, now, false)
+	}
 	ok, err := s.verify(ctx, u.PasswordHash, password) // "" for an unknown user
 	if err != nil {
 		return nil, fmt.Errorf("auth: login %s: %w", name, err)
+	}
+	if !ok && directory && !slices.Contains(u.Roles, RoleAdmin) {
+		// A local account the directory may take over: the person now
+		// signs in with the directory's password. Never a local
+		// administrator: whoever holds the name in the directory would
+		// otherwise remove the way in that works when it is down.
+		return s.directoryLogin(ctx, typed, name, password, client, now, true)
 	}
 	if !ok || !exists {
 		if err := s.recordFailures(ctx, counters, standing, now); err != nil {

@@ -29,6 +29,11 @@ type User struct {
 	// "en".
 	Lang     string `bson:"lang,omitempty" json:"lang,omitempty"`
 	Disabled bool   `bson:"disabled" json:"disabled"`
+	// Source is where the user signs in: empty for a local account,
+	// SourceDirectory for one the directory created or took over at login;
+	// such a user has no password hash and is checked against the
+	// directory at every login.
+	Source string `bson:"source,omitempty" json:"source,omitempty"`
 	// PasswordHash is the argon2id hash in PHC format; empty when the user
 	// has no password (API tokens only).
 	PasswordHash string `bson:"password_hash,omitempty" json:"-"`
@@ -52,6 +57,8 @@ type NewUser struct {
 	// Password, if not empty, is hashed and stored; without one the user
 	// cannot log in with a password until SetPassword.
 	Password string
+	// Source: see User.Source.
+	Source string
 }
 
 // CreateUser stores a new user with version 1. It returns an error wrapping
@@ -67,6 +74,7 @@ func (s *Service) CreateUser(ctx context.Context, nu NewUser) (*User, error) {
 		Teams:       normalizeRefs(nu.Teams),
 		Manager:     NormalizeName(nu.Manager),
 		Lang:        nu.Lang,
+		Source:      nu.Source,
 	}
 	if u.DisplayName == "" {
 		u.DisplayName = u.Name

@@ -107,6 +107,8 @@ func (b *builder) decode(doc *document, r reporter, schemaValid bool, wrong []st
 		def = &Team{}
 	case "Notification":
 		def = &Notification{}
+	case "IdentityProvider":
+		def = &IdentityProvider{}
 	}
 	if err := doc.node.Decode(def); err != nil {
 		if !schemaValid {
@@ -142,6 +144,9 @@ func (b *builder) decode(doc *document, r reporter, schemaValid bool, wrong []st
 	case *Notification:
 		d.File = doc.file
 		b.cat.notifications[doc.id] = d
+	case *IdentityProvider:
+		d.File = doc.file
+		b.cat.identityProviders[doc.id] = d
 	}
 	if !schemaValid {
 		r = b.skipFollowUps(doc, def, r, wrong)

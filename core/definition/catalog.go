@@ -11,29 +11,31 @@ type Catalog struct {
 	hash     string
 	loadedAt time.Time
 
-	processes     map[string]*Process
-	forms         map[string]*Form
-	slas          map[string]*SLA
-	calendars     map[string]*Calendar
-	assetClasses  map[string]*AssetClass
-	roles         map[string]*Role
-	teams         map[string]*Team
-	notifications map[string]*Notification
-	scripts       map[string]*Script
-	priorities    []string
+	processes         map[string]*Process
+	forms             map[string]*Form
+	slas              map[string]*SLA
+	calendars         map[string]*Calendar
+	assetClasses      map[string]*AssetClass
+	roles             map[string]*Role
+	teams             map[string]*Team
+	notifications     map[string]*Notification
+	identityProviders map[string]*IdentityProvider
+	scripts           map[string]*Script
+	priorities        []string
 }
 
 func newCatalog() *Catalog {
 	return &Catalog{
-		processes:     map[string]*Process{},
-		forms:         map[string]*Form{},
-		slas:          map[string]*SLA{},
-		calendars:     map[string]*Calendar{},
-		assetClasses:  map[string]*AssetClass{},
-		roles:         map[string]*Role{},
-		teams:         map[string]*Team{},
-		notifications: map[string]*Notification{},
-		scripts:       map[string]*Script{},
+		processes:         map[string]*Process{},
+		forms:             map[string]*Form{},
+		slas:              map[string]*SLA{},
+		calendars:         map[string]*Calendar{},
+		assetClasses:      map[string]*AssetClass{},
+		roles:             map[string]*Role{},
+		teams:             map[string]*Team{},
+		notifications:     map[string]*Notification{},
+		identityProviders: map[string]*IdentityProvider{},
+		scripts:           map[string]*Script{},
 	}
 }
 
@@ -95,13 +97,28 @@ func (c *Catalog) Teams() []*Team { return sortedValues(c.teams) }
 // Notifications returns all notifications sorted by id.
 func (c *Catalog) Notifications() []*Notification { return sortedValues(c.notifications) }
 
+// IdentityProviders returns all identity providers sorted by id; none
+// means local accounts only.
+func (c *Catalog) IdentityProviders() []*IdentityProvider { return sortedValues(c.identityProviders) }
+
+// Directory returns the LDAP identity provider, or nil: at most one is
+// allowed.
+func (c *Catalog) Directory() *IdentityProvider {
+	for _, p := range c.IdentityProviders() {
+		if p.Type == "ldap" {
+			return p
+		}
+	}
+	return nil
+}
+
 // Scripts returns all scripts sorted by name.
 func (c *Catalog) Scripts() []*Script { return sortedValues(c.scripts) }
 
 // Len is the number of definitions and scripts in the catalog.
 func (c *Catalog) Len() int {
 	return len(c.processes) + len(c.forms) + len(c.slas) + len(c.calendars) +
-		len(c.assetClasses) + len(c.roles) + len(c.teams) + len(c.notifications) + len(c.scripts)
+		len(c.assetClasses) + len(c.roles) + len(c.teams) + len(c.notifications) + len(c.identityProviders) + len(c.scripts)
 }
 
 func sortedValues[T any](m map[string]*T) []*T {

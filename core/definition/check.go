@@ -26,15 +26,19 @@ func (b *builder) check() {
 			// Roles reference nothing; the schema checks their permissions.
 		case *Notification:
 			b.checkNotification(def, d.r)
+		case *IdentityProvider:
+			b.checkIdentityProvider(def, d.r)
 		}
 	}
 	b.checkNumbering()
+	b.checkIdentityProviders()
 }
 
 // kindNouns names kinds in messages the way administrators say them.
 var kindNouns = map[string]string{
 	"Process": "process", "Form": "form", "SLA": "SLA", "Calendar": "calendar",
 	"AssetClass": "asset class", "Role": "role", "Team": "team", "Notification": "notification",
+	"IdentityProvider": "identity provider",
 }
 
 // ref reports ref if it names no declared definition of kind.

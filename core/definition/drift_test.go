@@ -24,14 +24,15 @@ var kindTypes = map[string]struct {
 	schema string
 	typ    reflect.Type
 }{
-	"Process":      {"process.schema.json", reflect.TypeFor[definition.Process]()},
-	"Form":         {"form.schema.json", reflect.TypeFor[definition.Form]()},
-	"SLA":          {"sla.schema.json", reflect.TypeFor[definition.SLA]()},
-	"Calendar":     {"calendar.schema.json", reflect.TypeFor[definition.Calendar]()},
-	"AssetClass":   {"asset-class.schema.json", reflect.TypeFor[definition.AssetClass]()},
-	"Role":         {"role.schema.json", reflect.TypeFor[definition.Role]()},
-	"Team":         {"team.schema.json", reflect.TypeFor[definition.Team]()},
-	"Notification": {"notification.schema.json", reflect.TypeFor[definition.Notification]()},
+	"Process":          {"process.schema.json", reflect.TypeFor[definition.Process]()},
+	"Form":             {"form.schema.json", reflect.TypeFor[definition.Form]()},
+	"SLA":              {"sla.schema.json", reflect.TypeFor[definition.SLA]()},
+	"Calendar":         {"calendar.schema.json", reflect.TypeFor[definition.Calendar]()},
+	"AssetClass":       {"asset-class.schema.json", reflect.TypeFor[definition.AssetClass]()},
+	"Role":             {"role.schema.json", reflect.TypeFor[definition.Role]()},
+	"Team":             {"team.schema.json", reflect.TypeFor[definition.Team]()},
+	"Notification":     {"notification.schema.json", reflect.TypeFor[definition.Notification]()},
+	"IdentityProvider": {"identity-provider.schema.json", reflect.TypeFor[definition.IdentityProvider]()},
 }
 
 func TestKindTablesAgree(t *testing.T) {

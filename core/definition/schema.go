@@ -20,14 +20,15 @@ const schemaBase = "file:///vorgang/schemas/"
 
 // kindSchemas names the schema file of each definition kind.
 var kindSchemas = map[string]string{
-	"Process":      "process.schema.json",
-	"Form":         "form.schema.json",
-	"SLA":          "sla.schema.json",
-	"Calendar":     "calendar.schema.json",
-	"AssetClass":   "asset-class.schema.json",
-	"Role":         "role.schema.json",
-	"Team":         "team.schema.json",
-	"Notification": "notification.schema.json",
+	"Process":          "process.schema.json",
+	"Form":             "form.schema.json",
+	"SLA":              "sla.schema.json",
+	"Calendar":         "calendar.schema.json",
+	"AssetClass":       "asset-class.schema.json",
+	"Role":             "role.schema.json",
+	"Team":             "team.schema.json",
+	"Notification":     "notification.schema.json",
+	"IdentityProvider": "identity-provider.schema.json",
 }
 
 // Kinds returns the definition kinds in a stable order.
@@ -230,7 +231,13 @@ func (s *schemaSet) report(ve *jsonschema.ValidationError, doc *yaml.Node, value
 		r.errorf(posOf(node), "invalid_format", "%s%s %s", prefix, describe(instance), patternMeaning(pattern))
 		return
 	case "type":
-		r.errorf(posOf(node), "wrong_type", "%s%s", prefix, strings.Replace(ve.Message, ", but got", ", got", 1))
+		// x-hint in a schema says what to write instead, where the type
+		// alone does not (a secret written as a plain string).
+		hint, _ := parent["x-hint"].(string)
+		if hint != "" {
+			hint = ": " + hint
+		}
+		r.errorf(posOf(node), "wrong_type", "%s%s%s", prefix, strings.Replace(ve.Message, ", but got", ", got", 1), hint)
 		return
 	case "format":
 		r.errorf(posOf(node), "invalid_format", "%s%s is not a valid %v", prefix, describe(instance), parent["format"])

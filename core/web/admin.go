@@ -78,6 +78,9 @@ func (u *ui) adminDefinitions(c *fiber.Ctx) error {
 	for _, x := range cat.Notifications() {
 		add("Notification", x.Meta, "")
 	}
+	for _, x := range cat.IdentityProviders() {
+		add("IdentityProvider", x.Meta, "")
+	}
 	for _, s := range cat.Scripts() {
 		d.Defs = append(d.Defs, defRow{Kind: "Script", ID: s.Name, File: s.File, Hash: hashes[s.File]})
 	}

@@ -70,6 +70,9 @@ const (
 	CodeBodyTooLarge     = "body_too_large"
 	CodeTooManyRequests  = "too_many_requests"
 	CodeLoginThrottled   = "login_throttled"
+	// CodeDirectoryUnavailable: the login needs the directory (LDAP,
+	// Active Directory), which cannot be reached.
+	CodeDirectoryUnavailable = "directory_unavailable"
 	// CodeAnonymousAPIClosed: the process takes anonymous requests through
 	// the portal's form only (its anonymous_api is false).
 	CodeAnonymousAPIClosed = "anonymous_api_closed"

@@ -124,6 +124,10 @@ var messages = map[string]map[lang]string{
 		langDE: "Die Eingabe wurde nicht angenommen.",
 		langEN: "The submission was not accepted.",
 	},
+	CodeDirectoryUnavailable: {
+		langDE: "Das Verzeichnis (LDAP/Active Directory) ist gerade nicht erreichbar; die Anmeldung mit Verzeichniskonto ist vorübergehend nicht möglich. Bitte versuchen Sie es später noch einmal.",
+		langEN: "The directory (LDAP/Active Directory) cannot be reached right now, so signing in with a directory account is not possible. Please try again later.",
+	},
 	"unsupported_media_type": {
 		langDE: "Das Format der gesendeten Daten wird nicht unterstützt.",
 		langEN: "The format of the submitted data is not supported.",

@@ -340,6 +340,7 @@ var oaErrorCodes = map[string]string{
 	"invalid_json":            "the body is not valid JSON",
 	CodeUnauthorized:          "no or bad credentials where they are needed",
 	"invalid_credentials":     "wrong name or password",
+	CodeDirectoryUnavailable:  "the directory that checks this login cannot be reached; retry after `Retry-After` seconds (local accounts still sign in)",
 	CodeForbidden:             "the caller may not do this (open the process, run the transition, …)",
 	CodeNotFound:              "no such ticket, process or transition, or one the caller may not see",
 	CodeConflict:              "the ticket changed since `version`",
@@ -389,7 +390,7 @@ func oaError(codes ...string) oaObj {
 	retry := false
 	for i, c := range codes {
 		parts[i] = fmt.Sprintf("`%s`: %s", c, oaErrorCodes[c])
-		retry = retry || c == "in_progress" || c == CodeTooManyRequests || c == CodeLoginThrottled || c == CodeInsufficientStorage
+		retry = retry || c == "in_progress" || c == CodeTooManyRequests || c == CodeLoginThrottled || c == CodeInsufficientStorage || c == CodeDirectoryUnavailable
 	}
 	headers := oaObj{"X-Request-ID": oaObj{"$ref": "#/components/headers/RequestID"}}
 	if retry {
@@ -488,6 +489,7 @@ func oaPaths(createBody, transitionBody any, processIDs, transitionIDs []string)
 				},
 				"401": oaError(CodeUnauthorized, "invalid_credentials"),
 				"429": oaError(CodeLoginThrottled),
+				"503": oaError(CodeDirectoryUnavailable),
 			}),
 			oaObj{
 				"description": "Failed logins slow down further attempts (per account and address, per account, per address); a login refused while a wait is due answers 429 with `Retry-After`.",

@@ -54,9 +54,9 @@ var uiUsers = []auth.NewUser{
 const uiPassword = "Sommerfest-2026"
 
 // testCatalog compiles the shipped desks and the citizen test desk.
-func testCatalog(t testing.TB) *definition.Catalog {
+func testCatalog(t testing.TB, extra ...definition.File) *definition.Catalog {
 	t.Helper()
-	files := slices.Clone(testkit.DeskFiles(t))
+	files := append(slices.Clone(testkit.DeskFiles(t)), extra...)
 	for _, d := range []string{"processes", "forms", "scripts"} {
 		fs, err := definition.ReadFS(os.DirFS("testdata/desk/"+d), "testdata/"+d)
 		if err != nil {
@@ -73,6 +73,8 @@ type uiOptions struct {
 	// trustedProxies: requests from these addresses name the client in
 	// X-Forwarded-For.
 	trustedProxies []netip.Prefix
+	// files are definitions added to the desks (an IdentityProvider).
+	files []definition.File
 }
 
 func newUIEnv(t testing.TB, opts ...uiOptions) *uiEnv {
@@ -84,7 +86,7 @@ func newUIEnv(t testing.TB, opts ...uiOptions) *uiEnv {
 	if o.citizenRate == 0 {
 		o.citizenRate = 1000
 	}
-	cat := testCatalog(t)
+	cat := testCatalog(t, o.files...)
 	a := testkit.NewApp(t, app.Config{Catalog: testkit.Fixed(cat), Password: auth.Params{Time: 1, MemoryKiB: 64, Threads: 1, SaltLen: 16, KeyLen: 32}})
 	st, authn, catalog := a.Store, a.Auth, a.Catalog
 	// Like the API tests, the pages write asset fields without creating

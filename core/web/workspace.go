@@ -65,6 +65,11 @@ func (u *ui) loginSubmit(c *fiber.Ctx) error {
 			return u.showLogin(c, answer.Status, name, fmt.Sprintf(text(l, "login_throttled"), answer.RetryAfter))
 		case ok && answer.Status == http.StatusUnauthorized:
 			return u.showLogin(c, answer.Status, name, text(l, "login_failed"))
+		case ok && answer.Code == CodeDirectoryUnavailable:
+			// Said on the form, where the person can try again; local
+			// accounts still sign in meanwhile.
+			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(answer.RetryAfter))
+			return u.showLogin(c, answer.Status, name, message(l, CodeDirectoryUnavailable, answer.Status))
 		}
 		return err
 	}

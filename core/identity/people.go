@@ -1,0 +1,47 @@
+package identity
+
+import (
+	"context"
+	"strings"
+
+	"github.com/go-ldap/ldap/v3"
+)
+
+// pageSize is how many entries one page of a listing holds; Active
+// Directory answers at most 1000 per page.
+const pageSize = 500
+
+// People calls fn for every enabled person the user filter finds, with
+// the person's position and the total, reading the directory page by
+// page. The user filter is run with a presence test in place of {login}
+// ("(uid=*)"), so the same filter decides who may sign in and who is
+// listed. An error of fn stops the listing and is returned.
+func (d *Directory) People(ctx context.Context, fn func(p *Person, i, total int) error) error {
+	c, done, err := d.connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
+	filter := strings.ReplaceAll(d.def.UserFilter, "{login}", "*")
+	res, err := c.SearchWithPaging(ldap.NewSearchRequest(d.def.UserBase, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases, 0, 0, false,
+		filter, d.userAttributes(), nil), pageSize)
+	if err != nil {
+		return d.searchError("list "+filter, err)
+	}
+	for i, e := range res.Entries {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if disabledInAD(e) {
+			continue
+		}
+		p, err := d.person(ctx, c, e)
+		if err != nil {
+			return err
+		}
+		if err := fn(p, i, len(res.Entries)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
