@@ -26,7 +26,7 @@ type ticketList struct {
 }
 
 // LinkTicket records that a ticket concerns the asset. It is written
-// before the ticket's own link (store.Link of kind "asset"), so a crash in
+// before the ticket's own link (ticket.Link of kind "asset"), so a crash in
 // between leaves an entry the ticket does not confirm; readers check the
 // ticket side (Tickets' callers do). Linking twice changes nothing. actor
 // nil is the system (a ticket created with an asset field).

@@ -9,7 +9,6 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/fault"
-	"vorgang/core/store"
 	"vorgang/core/ticket"
 )
 
@@ -45,7 +44,7 @@ func approvalSteps(a *definition.Approval, data map[string]any) ([]string, error
 
 // requestApproval records that a transition waits for approvals instead
 // of running it.
-func (e *Engine) requestApproval(ctx context.Context, actor *auth.Principal, t *store.Ticket, tr *definition.Transition, comment string) (*store.Ticket, error) {
+func (e *Engine) requestApproval(ctx context.Context, actor *auth.Principal, t *ticket.Ticket, tr *definition.Transition, comment string) (*ticket.Ticket, error) {
 	if pend := t.Approval(); pend != nil {
 		return nil, pendingRefusal(t, pend)
 	}
@@ -71,7 +70,7 @@ func (e *Engine) requestApproval(ctx context.Context, actor *auth.Principal, t *
 }
 
 // PendingApproval returns the approval a ticket waits for, or nil.
-func PendingApproval(t *store.Ticket) *Pending { return t.Approval() }
+func PendingApproval(t *ticket.Ticket) *Pending { return t.Approval() }
 
 // maxDecideAttempts bounds how often a decision without a version is
 // tried again after a concurrent change: every round at least one writer
@@ -89,7 +88,7 @@ const maxDecideAttempts = 64
 // With version 0 a decision that meets a concurrent change of the ticket
 // is tried again on the new version (and checked again); with a version it
 // is a conflict.
-func (e *Engine) Decide(ctx context.Context, actor *auth.Principal, number string, version int64, approve bool, reason, lang string) (*store.Ticket, error) {
+func (e *Engine) Decide(ctx context.Context, actor *auth.Principal, number string, version int64, approve bool, reason, lang string) (*ticket.Ticket, error) {
 	for attempt := 1; ; attempt++ {
 		t, err := e.decide(ctx, actor, number, version, approve, reason, lang)
 		if version != 0 || !errors.Is(err, fault.Conflict) || attempt == maxDecideAttempts {
@@ -98,7 +97,7 @@ func (e *Engine) Decide(ctx context.Context, actor *auth.Principal, number strin
 	}
 }
 
-func (e *Engine) decide(ctx context.Context, actor *auth.Principal, number string, version int64, approve bool, reason, lang string) (*store.Ticket, error) {
+func (e *Engine) decide(ctx context.Context, actor *auth.Principal, number string, version int64, approve bool, reason, lang string) (*ticket.Ticket, error) {
 	t, err := e.Ticket(ctx, actor, number)
 	if err != nil {
 		return nil, err
@@ -176,14 +175,14 @@ type DecisionRight struct {
 
 // Decision tells what actor may do about the step t's pending approval
 // waits for; the zero DecisionRight when it waits for none.
-func (e *Engine) Decision(actor *auth.Principal, t *store.Ticket) DecisionRight {
+func (e *Engine) Decision(actor *auth.Principal, t *ticket.Ticket) DecisionRight {
 	if t.Approval() == nil {
 		return DecisionRight{}
 	}
 	return decisionRight(actor, t, e.catalog().Process(t.Process))
 }
 
-func decisionRight(actor *auth.Principal, t *store.Ticket, p *definition.Process) DecisionRight {
+func decisionRight(actor *auth.Principal, t *ticket.Ticket, p *definition.Process) DecisionRight {
 	pend := t.Approval()
 	if pend == nil || len(pend.Approvers) >= len(pend.Steps) {
 		return DecisionRight{Refusal: notNow(ReasonNoApprovalPending, fmt.Sprintf("ticket %s waits for no approval", t.Number))}
@@ -226,7 +225,7 @@ func namedBy(actor *auth.Principal, pend *Pending, role string) bool {
 }
 
 // decided reports whether user decided a step of one of t's approvals.
-func decided(t *store.Ticket, user string) bool {
+func decided(t *ticket.Ticket, user string) bool {
 	return user != "" && contains(t.Deciders(), user)
 }
 

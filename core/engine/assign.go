@@ -8,7 +8,6 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/fault"
-	"vorgang/core/store"
 	"vorgang/core/ticket"
 )
 
@@ -21,7 +20,7 @@ import (
 // oneself needs no lookup. It returns the user's name as stored (names are
 // kept in lower case), or a fault.Invalid error on the field "user" (code
 // unknown_user or not_assignable), or the lookup's error.
-func (e *Engine) checkAssignee(ctx context.Context, actor *auth.Principal, t *store.Ticket, user string) (string, error) {
+func (e *Engine) checkAssignee(ctx context.Context, actor *auth.Principal, t *ticket.Ticket, user string) (string, error) {
 	if user == "" {
 		return "", nil
 	}
@@ -51,7 +50,7 @@ func (e *Engine) checkAssignee(ctx context.Context, actor *auth.Principal, t *st
 
 // mayWorkOn reports whether p may work on ticket t of process proc (nil
 // when the process is no longer defined).
-func mayWorkOn(p *auth.Principal, t *store.Ticket, proc *definition.Process) bool {
+func mayWorkOn(p *auth.Principal, t *ticket.Ticket, proc *definition.Process) bool {
 	if p.Admin || (p.InTeam(t.Team) && p.HasPermission("ticket.work")) {
 		return true
 	}
@@ -74,7 +73,7 @@ func mayWorkOn(p *auth.Principal, t *store.Ticket, proc *definition.Process) boo
 // on the ticket can be given it (see checkAssignee); the error saying
 // otherwise carries codes, not words, so lang is not needed and is kept
 // only for the callers.
-func (e *Engine) Assign(ctx context.Context, actor *auth.Principal, number string, version int64, user, lang string) (*store.Ticket, error) {
+func (e *Engine) Assign(ctx context.Context, actor *auth.Principal, number string, version int64, user, lang string) (*ticket.Ticket, error) {
 	t, err := e.Ticket(ctx, actor, number)
 	if err != nil {
 		return nil, err

@@ -12,7 +12,7 @@ import (
 	"vorgang/core/engine"
 	"vorgang/core/fault"
 	"vorgang/core/internal/testkit"
-	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
 
 // people is a user directory of the test.
@@ -119,7 +119,7 @@ func TestAssignOnlyToWhoMayWork(t *testing.T) {
 	}
 }
 
-func checkAssignment(t *testing.T, err error, got *store.Ticket, want string) {
+func checkAssignment(t *testing.T, err error, got *ticket.Ticket, want string) {
 	t.Helper()
 	var verr *fault.Error
 	switch {

@@ -3,14 +3,13 @@ package engine
 import (
 	"context"
 	"fmt"
-
-	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
 
 // AuditStore is what Audit reads.
 type AuditStore interface {
-	Ticket(ctx context.Context, number string) (*store.Ticket, error)
-	History(ctx context.Context, t *store.Ticket) ([]store.HistoryEntry, error)
+	Ticket(ctx context.Context, number string) (*ticket.Ticket, error)
+	History(ctx context.Context, t *ticket.Ticket) ([]ticket.HistoryEntry, error)
 	TicketNumbers(ctx context.Context, after string, limit int) ([]string, error)
 	// Get reads one history entry by its _id (see store.HistoryID).
 	Get(ctx context.Context, coll, id string, out any) error

@@ -6,7 +6,7 @@ import (
 	"fmt"
 
 	"vorgang/core/fault"
-	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
 
 // maxChangeAttempts bounds how often a change that names no version is
@@ -22,8 +22,8 @@ const maxChangeAttempts = 64
 // again against the new version. Those further attempts queue behind each
 // other in this process, so writers that lost to one winner do not all
 // race again.
-func (e *Engine) change(ctx context.Context, version int64, load func() (*store.Ticket, error),
-	entryFor func(t *store.Ticket) (*store.HistoryEntry, error)) (*store.Ticket, error) {
+func (e *Engine) change(ctx context.Context, version int64, load func() (*ticket.Ticket, error),
+	entryFor func(t *ticket.Ticket) (*ticket.HistoryEntry, error)) (*ticket.Ticket, error) {
 	var unlock func()
 	defer func() {
 		if unlock != nil {
@@ -63,8 +63,8 @@ func (e *Engine) change(ctx context.Context, version int64, load func() (*store.
 // retry applies a change of the workflow itself to the current ticket and
 // commits it, reloading on a conflict; change returns nil when there is
 // nothing to do.
-func (e *Engine) retry(ctx context.Context, number string, change func(*store.Ticket) *store.HistoryEntry) error {
-	_, err := e.change(ctx, 0, func() (*store.Ticket, error) { return e.store.Ticket(ctx, number) },
-		func(t *store.Ticket) (*store.HistoryEntry, error) { return change(t), nil })
+func (e *Engine) retry(ctx context.Context, number string, change func(*ticket.Ticket) *ticket.HistoryEntry) error {
+	_, err := e.change(ctx, 0, func() (*ticket.Ticket, error) { return e.store.Ticket(ctx, number) },
+		func(t *ticket.Ticket) (*ticket.HistoryEntry, error) { return change(t), nil })
 	return err
 }

@@ -68,7 +68,7 @@ type OutboxClaimer interface {
 // queued, nor what these children queue in turn, which RunEffects takes
 // up later. So a request answers once its own children are made, however
 // many tickets are waiting.
-func (e *Engine) runOwn(ctx context.Context, t *store.Ticket, entry *store.HistoryEntry, effects []effect) error {
+func (e *Engine) runOwn(ctx context.Context, t *ticket.Ticket, entry *ticket.HistoryEntry, effects []effect) error {
 	now := e.now()
 	var errs []error
 	for i, ef := range effects {
@@ -120,7 +120,7 @@ func (e *Engine) runEffect(ctx context.Context, item *store.OutboxItem) error {
 // createChild opens the child under the item's id as idempotency key, so
 // a repeated run finds the child instead of making a second, and links it
 // to the parent.
-func (e *Engine) createChild(ctx context.Context, item *store.OutboxItem, parent *store.Ticket) error {
+func (e *Engine) createChild(ctx context.Context, item *store.OutboxItem, parent *ticket.Ticket) error {
 	ef, err := ticket.DecodeEffect(item.Payload)
 	if err != nil {
 		return fmt.Errorf("engine: outbox item %s: %w", item.ID, err)
@@ -153,7 +153,7 @@ func (e *Engine) createChild(ctx context.Context, item *store.OutboxItem, parent
 	// What the child's hooks ask for is queued, not done here: the
 	// request that made the parent is waiting.
 	e.followUp(ctx, child, entry, follow, false)
-	return e.retry(ctx, parent.Number, func(p *store.Ticket) *store.HistoryEntry {
+	return e.retry(ctx, parent.Number, func(p *ticket.Ticket) *ticket.HistoryEntry {
 		if contains(p.Children, child.Number) {
 			return nil
 		}
@@ -166,22 +166,22 @@ func (e *Engine) createChild(ctx context.Context, item *store.OutboxItem, parent
 // process refuses, or a process that no longer exists, will not get better
 // by trying again: the parent's history says so (internal) and the item is
 // done. Anything else is returned to be retried.
-func (e *Engine) childFailed(ctx context.Context, parent *store.Ticket, item *store.OutboxItem, process string, cause error) error {
+func (e *Engine) childFailed(ctx context.Context, parent *ticket.Ticket, item *store.OutboxItem, process string, cause error) error {
 	if fault.FieldsOf(cause) == nil && !errors.Is(cause, fault.NotFound) && !errors.Is(cause, ErrScript) {
 		return fmt.Errorf("child %s of %s: %w", process, parent.Number, cause)
 	}
 	e.log.ErrorContext(ctx, "child ticket not created", "parent", parent.Number, "process", process, "error", cause)
-	return e.retry(ctx, parent.Number, func(p *store.Ticket) *store.HistoryEntry {
+	return e.retry(ctx, parent.Number, func(p *ticket.Ticket) *ticket.HistoryEntry {
 		return ticket.NewEntry(system.User, ticket.ChildFailed{Process: process, Reason: cause.Error(), Effect: item.ID})
 	})
 }
 
 // closeChildren ends every open child: it moves to the first cancelled (or
 // else closed) state of its process.
-func (e *Engine) closeChildren(ctx context.Context, parent *store.Ticket) error {
+func (e *Engine) closeChildren(ctx context.Context, parent *ticket.Ticket) error {
 	cat := e.catalog()
 	for _, number := range parent.Children {
-		err := e.retry(ctx, number, func(c *store.Ticket) *store.HistoryEntry {
+		err := e.retry(ctx, number, func(c *ticket.Ticket) *ticket.HistoryEntry {
 			p := cat.Process(c.Process)
 			if p == nil || p.State(c.State) == nil || p.State(c.State).Final() {
 				return nil

@@ -10,6 +10,7 @@ import (
 	"vorgang/core/fault"
 	"vorgang/core/script"
 	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
 
 // checkChildren refuses the child tickets a change of t asks for when
@@ -22,7 +23,7 @@ import (
 //
 // A child a hook asked for is refused as the hook's failure
 // (*script.Error), one of a transition's actions with fault.NotAllowedNow.
-func (e *Engine) checkChildren(ctx context.Context, cat *definition.Catalog, t *store.Ticket, effects []effect, creating bool) error {
+func (e *Engine) checkChildren(ctx context.Context, cat *definition.Catalog, t *ticket.Ticket, effects []effect, creating bool) error {
 	var children []effect
 	for _, ef := range effects {
 		if ef.kind == EffectCreateChild {
@@ -66,7 +67,7 @@ func (e *Engine) checkChildren(ctx context.Context, cat *definition.Catalog, t *
 
 // ancestors returns the processes of t's parent, its parent's parent ...
 // up to limit of them; deeper reports that there are more.
-func (e *Engine) ancestors(ctx context.Context, t *store.Ticket, limit int) (processes []string, deeper bool, err error) {
+func (e *Engine) ancestors(ctx context.Context, t *ticket.Ticket, limit int) (processes []string, deeper bool, err error) {
 	for number := t.Parent; number != ""; {
 		if len(processes) == limit {
 			return processes, true, nil
@@ -95,7 +96,7 @@ func childRefused(c effect, reason string) error {
 
 // childLimitFailed returns what the caller of a change whose children
 // were refused gets: a hook's failure is recorded like any other.
-func (e *Engine) childLimitFailed(ctx context.Context, t *store.Ticket, err error) error {
+func (e *Engine) childLimitFailed(ctx context.Context, t *ticket.Ticket, err error) error {
 	var serr *script.Error
 	if errors.As(err, &serr) {
 		return e.hookFailed(ctx, t, serr.Script, serr.Hook, err)

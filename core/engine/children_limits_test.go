@@ -15,6 +15,7 @@ import (
 	"vorgang/core/fault"
 	"vorgang/core/internal/testkit"
 	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
 
 // levelDesk has processes lvl0 … lvl4 whose on_create hook opens a child
@@ -111,13 +112,13 @@ func exists(t *testing.T, st *store.Store, number string) bool {
 	return err == nil
 }
 
-func entries(t *testing.T, eng *engine.Engine, number, typ string) []store.HistoryEntry {
+func entries(t *testing.T, eng *engine.Engine, number, typ string) []ticket.HistoryEntry {
 	t.Helper()
 	_, hist, err := eng.History(t.Context(), staffer, number)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []store.HistoryEntry
+	var out []ticket.HistoryEntry
 	for _, h := range hist {
 		if h.Type == typ {
 			out = append(out, h)

@@ -8,7 +8,7 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
-	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
 
 const onboardingDesk = `apiVersion: vorgang/v1
@@ -167,12 +167,12 @@ return true
 	if err != nil {
 		t.Fatal(err)
 	}
-	failed := slices.IndexFunc(hist, func(h store.HistoryEntry) bool { return h.Type == engine.EntryChildFailed })
+	failed := slices.IndexFunc(hist, func(h ticket.HistoryEntry) bool { return h.Type == engine.EntryChildFailed })
 	if failed < 0 || !strings.Contains(hist[failed].Data["reason"].(string), "art") {
 		t.Fatalf("no child_failed entry naming the field on the parent: %+v", hist)
 	}
 	_, own, _ := f.eng.History(ctx, hr, parent.Number)
-	if slices.ContainsFunc(own, func(h store.HistoryEntry) bool { return h.Type == engine.EntryChildFailed }) {
+	if slices.ContainsFunc(own, func(h ticket.HistoryEntry) bool { return h.Type == engine.EntryChildFailed }) {
 		t.Error("the requester sees the internal child_failed entry")
 	}
 }

@@ -7,12 +7,11 @@ import (
 
 	"vorgang/core/auth"
 	"vorgang/core/fault"
-	"vorgang/core/store"
 	"vorgang/core/ticket"
 )
 
 // Comment adds a comment to a ticket. Internal comments are for staff only.
-func (e *Engine) Comment(ctx context.Context, actor *auth.Principal, number string, version int64, text string, internal bool, lang string) (*store.Ticket, error) {
+func (e *Engine) Comment(ctx context.Context, actor *auth.Principal, number string, version int64, text string, internal bool, lang string) (*ticket.Ticket, error) {
 	return e.CommentWithFiles(ctx, actor, number, version, text, internal, nil, lang)
 }
 
@@ -20,10 +19,10 @@ func (e *Engine) Comment(ctx context.Context, actor *auth.Principal, number stri
 // attachments); a comment needs a text or a file. The files are visible to
 // whoever sees the comment. A comment without a version is added to
 // whatever version the ticket has when it lands (see change).
-func (e *Engine) CommentWithFiles(ctx context.Context, actor *auth.Principal, number string, version int64, text string, internal bool, files []string, lang string) (*store.Ticket, error) {
+func (e *Engine) CommentWithFiles(ctx context.Context, actor *auth.Principal, number string, version int64, text string, internal bool, files []string, lang string) (*ticket.Ticket, error) {
 	text = strings.TrimSpace(text)
-	return e.change(ctx, version, func() (*store.Ticket, error) { return e.Ticket(ctx, actor, number) },
-		func(*store.Ticket) (*store.HistoryEntry, error) {
+	return e.change(ctx, version, func() (*ticket.Ticket, error) { return e.Ticket(ctx, actor, number) },
+		func(*ticket.Ticket) (*ticket.HistoryEntry, error) {
 			if text == "" && len(files) == 0 {
 				return nil, invalid("comment", "required", "comment_required")
 			}

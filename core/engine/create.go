@@ -32,7 +32,7 @@ type CreateRequest struct {
 // Create opens a ticket of a process for actor: checks that actor may open
 // it, validates the data against the process's form, takes the next number,
 // and stores the ticket with its first history entry.
-func (e *Engine) Create(ctx context.Context, actor *auth.Principal, req CreateRequest) (*store.Ticket, error) {
+func (e *Engine) Create(ctx context.Context, actor *auth.Principal, req CreateRequest) (*ticket.Ticket, error) {
 	t, entry, err := e.prepare(actor, req)
 	if err != nil {
 		return nil, e.refusedWithHook(ctx, actor, req, err)
@@ -61,7 +61,7 @@ func (e *Engine) Create(ctx context.Context, actor *auth.Principal, req CreateRe
 
 // prepare checks permission and data and builds the ticket, without its
 // number.
-func (e *Engine) prepare(actor *auth.Principal, req CreateRequest) (*store.Ticket, *store.HistoryEntry, error) {
+func (e *Engine) prepare(actor *auth.Principal, req CreateRequest) (*ticket.Ticket, *ticket.HistoryEntry, error) {
 	cat := e.catalog()
 	p := cat.Process(req.Process)
 	if p == nil {
@@ -76,7 +76,7 @@ func (e *Engine) prepare(actor *auth.Principal, req CreateRequest) (*store.Ticke
 // build validates the data of req against p's form and builds the ticket,
 // without its number. set holds values the engine fills in after the
 // validation (a follow-up's reference, which the form keeps read-only).
-func (e *Engine) build(actor *auth.Principal, cat *definition.Catalog, p *definition.Process, req CreateRequest, set map[string]any) (*store.Ticket, *store.HistoryEntry, error) {
+func (e *Engine) build(actor *auth.Principal, cat *definition.Catalog, p *definition.Process, req CreateRequest, set map[string]any) (*ticket.Ticket, *ticket.HistoryEntry, error) {
 	f, err := e.form(cat, p.Form.Value)
 	if err != nil {
 		return nil, nil, err
@@ -90,7 +90,7 @@ func (e *Engine) build(actor *auth.Principal, cat *definition.Catalog, p *defini
 	}
 	now := e.stamp()
 	start := p.InitialState()
-	t := &store.Ticket{
+	t := &ticket.Ticket{
 		Process:   p.ID.Value,
 		Catalog:   cat.Hash(),
 		Title:     ticketTitle(req.Title, data, p),
@@ -116,7 +116,7 @@ func (e *Engine) build(actor *auth.Principal, cat *definition.Catalog, p *defini
 
 // updateCreated changes the content of a ticket's created entry before it
 // is written.
-func updateCreated(entry *store.HistoryEntry, update func(*ticket.Created)) {
+func updateCreated(entry *ticket.HistoryEntry, update func(*ticket.Created)) {
 	content, err := entry.Decode()
 	c, ok := content.(ticket.Created)
 	if err != nil || !ok {
@@ -127,7 +127,7 @@ func updateCreated(entry *store.HistoryEntry, update func(*ticket.Created)) {
 	entry.Set(c)
 }
 
-func (e *Engine) nextNumber(ctx context.Context, t *store.Ticket, owner string) (number string, release func(), err error) {
+func (e *Engine) nextNumber(ctx context.Context, t *ticket.Ticket, owner string) (number string, release func(), err error) {
 	p := e.catalog().Process(t.Process)
 	year := t.Created.Year()
 	scope := numberScope(p, year)
@@ -142,7 +142,7 @@ func (e *Engine) nextNumber(ctx context.Context, t *store.Ticket, owner string) 
 
 // save starts the SLA clock, chains the first history entry, queues the
 // notifications of the create and stores the ticket.
-func (e *Engine) save(ctx context.Context, t *store.Ticket, entry *store.HistoryEntry) error {
+func (e *Engine) save(ctx context.Context, t *ticket.Ticket, entry *ticket.HistoryEntry) error {
 	if t.Title == "" {
 		t.Title = e.templateTitle(t)
 	}
@@ -250,7 +250,7 @@ func initialPriority(p *definition.Process, data map[string]any) string {
 }
 
 // Ticket returns a ticket actor may see.
-func (e *Engine) Ticket(ctx context.Context, actor *auth.Principal, number string) (*store.Ticket, error) {
+func (e *Engine) Ticket(ctx context.Context, actor *auth.Principal, number string) (*ticket.Ticket, error) {
 	t, err := e.store.Ticket(ctx, number)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, fmt.Errorf("ticket %s: %w", number, fault.NotFound)
@@ -268,7 +268,7 @@ func (e *Engine) Ticket(ctx context.Context, actor *auth.Principal, number strin
 // maySee: the requester, the assignee, members of the ticket's team,
 // holders of ticket.read_all, the manager a pending approval waits for,
 // and whoever decided a step of one of its approvals.
-func maySee(actor *auth.Principal, t *store.Ticket) bool {
+func maySee(actor *auth.Principal, t *ticket.Ticket) bool {
 	if actor == nil {
 		return false
 	}

@@ -15,6 +15,7 @@ import (
 	"vorgang/core/definition"
 	"vorgang/core/fault"
 	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
 
 // MinAnonymousKey is the least length of an idempotency key of an anonymous
@@ -130,7 +131,7 @@ func withoutFiles(fields []definition.Field, data map[string]any) map[string]any
 // first is still running gets fault.InProgress, and another request under the
 // key gets ErrKeyReused. request is the request's hash ("" for the
 // workflow's own creates, whose keys are unique per change).
-func (e *Engine) createOnce(ctx context.Context, actor *auth.Principal, key, request string, t *store.Ticket, entry *store.HistoryEntry) (*store.Ticket, error) {
+func (e *Engine) createOnce(ctx context.Context, actor *auth.Principal, key, request string, t *ticket.Ticket, entry *ticket.HistoryEntry) (*ticket.Ticket, error) {
 	if err := CheckIdempotencyKey(key); err != nil {
 		return nil, err
 	}
@@ -146,7 +147,7 @@ func (e *Engine) createOnce(ctx context.Context, actor *auth.Principal, key, req
 // request creates the ticket, a retry gets the same ticket, a retry while
 // the first is still running gets fault.InProgress, and another request (a
 // different request hash, when both have one) gets ErrKeyReused.
-func (e *Engine) createClaimed(ctx context.Context, actor *auth.Principal, id, request string, t *store.Ticket, entry *store.HistoryEntry) (*store.Ticket, error) {
+func (e *Engine) createClaimed(ctx context.Context, actor *auth.Principal, id, request string, t *ticket.Ticket, entry *ticket.HistoryEntry) (*ticket.Ticket, error) {
 	for attempt := 0; attempt < 3; attempt++ {
 		owner := e.creates.begin(e.instance)
 		claim := &createClaim{Key: id, Request: request, Owner: owner, StartedAt: time.Now().UTC(), Version: 1}
@@ -202,11 +203,11 @@ func (e *Engine) createClaimed(ctx context.Context, actor *auth.Principal, id, r
 // replayed is what a retried create answers: the ticket, or for an
 // anonymous caller only what leads back to the request (its number and
 // tracking token), never the data of whoever used the key first.
-func replayed(actor *auth.Principal, t *store.Ticket) *store.Ticket {
+func replayed(actor *auth.Principal, t *ticket.Ticket) *ticket.Ticket {
 	if actor != nil {
 		return t
 	}
-	return &store.Ticket{Number: t.Number, Process: t.Process, Tracking: t.Tracking}
+	return &ticket.Ticket{Number: t.Number, Process: t.Process, Tracking: t.Tracking}
 }
 
 // claimAbandoned reports whether nobody works on a create claim any more:
@@ -224,7 +225,7 @@ func (e *Engine) claimAbandoned(c *createClaim) bool {
 // ticket (unless the cut-off attempt did). A create that fails gives its
 // claim and number back at once, so a retry (or the next create) can use
 // them without waiting for the claim to go stale.
-func (e *Engine) finishCreate(ctx context.Context, claim *createClaim, t *store.Ticket, entry *store.HistoryEntry) (*store.Ticket, error) {
+func (e *Engine) finishCreate(ctx context.Context, claim *createClaim, t *ticket.Ticket, entry *ticket.HistoryEntry) (*ticket.Ticket, error) {
 	defer e.creates.end(claim.Owner)
 	var release func()
 	if claim.Number != "" {

@@ -7,7 +7,7 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/fault"
 	"vorgang/core/script"
-	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
 
 // refusedWithHook adds the errors of the process's validate hook to a
@@ -35,7 +35,7 @@ func (e *Engine) refusedWithHook(ctx context.Context, actor *auth.Principal, req
 		return refused
 	}
 	start := p.InitialState()
-	t := &store.Ticket{Process: p.ID.Value, Catalog: cat.Hash(), State: start.ID.Value, Category: start.Category,
+	t := &ticket.Ticket{Process: p.ID.Value, Catalog: cat.Hash(), State: start.ID.Value, Category: start.Category,
 		Priority: initialPriority(p, passed), Team: p.Team.Value, Requester: actorName(actor), Data: passed}
 	res, err := e.runHook(ctx, cat, p.Hooks.Validate.Value, script.HookValidate, actor, t, map[string]any{"lang": req.Lang})
 	if err != nil {

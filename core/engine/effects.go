@@ -37,7 +37,7 @@ type effect struct {
 // number and its history hash, and only an entry with that hash at that
 // place in the ticket's committed history makes it real (see
 // EffectCommitted).
-func (e *Engine) enqueue(ctx context.Context, t *store.Ticket, entry *store.HistoryEntry, effects []effect) error {
+func (e *Engine) enqueue(ctx context.Context, t *ticket.Ticket, entry *ticket.HistoryEntry, effects []effect) error {
 	version := e.catalog().Hash()
 	for i, ef := range effects {
 		item := &store.OutboxItem{
@@ -59,7 +59,7 @@ func (e *Engine) enqueue(ctx context.Context, t *store.Ticket, entry *store.Hist
 // effectID is the outbox id of the i-th effect of a change. The hash in
 // it keeps the items of competing attempts at one version apart: only the
 // committed one's items are acted on.
-func effectID(t *store.Ticket, entry *store.HistoryEntry, i int, ef effect) string {
+func effectID(t *ticket.Ticket, entry *ticket.HistoryEntry, i int, ef effect) string {
 	return fmt.Sprintf("%s/%s/%d/%d/%s", ef.kind, t.Number, entry.Seq, i, entry.Hash[:16])
 }
 
@@ -83,7 +83,7 @@ func EffectCommitted(ctx context.Context, st AuditStore, item *store.OutboxItem)
 	if t.Version < seq {
 		return false, nil
 	}
-	var entry store.HistoryEntry
+	var entry ticket.HistoryEntry
 	if err := st.Get(ctx, store.HistoryCollection, store.HistoryID(number, seq), &entry); err != nil {
 		return false, err
 	}

@@ -13,6 +13,7 @@ import (
 	"vorgang/core/script"
 	"vorgang/core/sla"
 	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
 
 // Store is what the engine needs from the data layer; *store.Store
@@ -29,8 +30,8 @@ type Store interface {
 	OutboxClaimer
 	TicketFinder
 	AttachmentStore
-	CreateTicket(ctx context.Context, t *store.Ticket, first *store.HistoryEntry) error
-	UpdateTicket(ctx context.Context, t *store.Ticket, entry *store.HistoryEntry) error
+	CreateTicket(ctx context.Context, t *ticket.Ticket, first *ticket.HistoryEntry) error
+	UpdateTicket(ctx context.Context, t *ticket.Ticket, entry *ticket.HistoryEntry) error
 	ClaimNumber(ctx context.Context, scope, owner string, unused store.Unused) (int64, error)
 	ReleaseNumber(scope string, n int64)
 	Insert(ctx context.Context, coll string, doc any) error

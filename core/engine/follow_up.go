@@ -9,6 +9,7 @@ import (
 	"vorgang/core/definition"
 	"vorgang/core/fault"
 	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
 
 // ErrAlreadyDone reports that a follow-up of a request was already made:
@@ -50,7 +51,7 @@ func (e *Engine) FollowUps(ctx context.Context, token string) ([]FollowUpOffer, 
 // per request: a second one is ErrAlreadyDone, two at the same moment make
 // one ticket. A token, process or state that does not fit is fault.NotFound
 // or fault.NotAllowedNow; the errors say nothing about any other request.
-func (e *Engine) FollowUp(ctx context.Context, token, process string, data map[string]any, lang string) (*store.Ticket, error) {
+func (e *Engine) FollowUp(ctx context.Context, token, process string, data map[string]any, lang string) (*ticket.Ticket, error) {
 	request, err := e.trackedTicket(ctx, token)
 	if err != nil {
 		return nil, err
@@ -86,14 +87,14 @@ func (e *Engine) FollowUp(ctx context.Context, token, process string, data map[s
 }
 
 // followsUp reports whether p is a follow-up offered for request t now.
-func followsUp(p *definition.Process, t *store.Ticket) bool {
+func followsUp(p *definition.Process, t *ticket.Ticket) bool {
 	fu := p.FollowUp
 	return fu != nil && fu.Of.Value == t.Process && slices.Contains(definition.Refs(fu.States), t.State)
 }
 
 // followUpClaim is the create claim of p's follow-up of request t: one per
 // request, in a key space no idempotency key reaches ("create/…").
-func followUpClaim(p *definition.Process, t *store.Ticket) string {
+func followUpClaim(p *definition.Process, t *ticket.Ticket) string {
 	return "follow-up/" + p.ID.Value + "/" + t.Number
 }
 

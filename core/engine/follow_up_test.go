@@ -8,7 +8,7 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/engine"
 	"vorgang/core/fault"
-	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
 
 var caseWorker = &auth.Principal{User: "bea", Roles: []string{"case-worker"}, Teams: []string{"citizen-office"},
@@ -16,7 +16,7 @@ var caseWorker = &auth.Principal{User: "bea", Roles: []string{"case-worker"}, Te
 
 // closedRequest opens a citizen request and, when close is set, takes it
 // through to closed.
-func closedRequest(t *testing.T, f fixture, close bool) *store.Ticket {
+func closedRequest(t *testing.T, f fixture, close bool) *ticket.Ticket {
 	t.Helper()
 	ctx := t.Context()
 	tk, err := f.eng.Create(ctx, nil, engine.CreateRequest{Process: "citizen-request", Data: map[string]any{

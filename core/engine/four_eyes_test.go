@@ -12,7 +12,6 @@ import (
 	"vorgang/core/definition"
 	"vorgang/core/engine"
 	"vorgang/core/fault"
-	"vorgang/core/store"
 	"vorgang/core/ticket"
 )
 
@@ -95,7 +94,7 @@ func requestFixture(t *testing.T) fixture {
 
 // submitted opens a request of process as requester, has the clerk check
 // it and the requester ask for approval; it waits for two team leads.
-func submitted(t *testing.T, f fixture, process string, requester *auth.Principal) *store.Ticket {
+func submitted(t *testing.T, f fixture, process string, requester *auth.Principal) *ticket.Ticket {
 	t.Helper()
 	ctx := t.Context()
 	tk, err := f.eng.Create(ctx, requester, engine.CreateRequest{Process: process, Data: map[string]any{"gegenstand": "Beamer", "betrag": 800, "kostenstelle": "KST-1"}})
@@ -209,7 +208,7 @@ func TestApprovalStepsAreDecidedOnlyByThoseNamed(t *testing.T) {
 	})
 }
 
-func mustTicket(t *testing.T, f fixture, number string) *store.Ticket {
+func mustTicket(t *testing.T, f fixture, number string) *ticket.Ticket {
 	t.Helper()
 	tk, err := f.store.Ticket(t.Context(), number)
 	if err != nil {
@@ -224,7 +223,7 @@ func TestRefusalReasons(t *testing.T) {
 	t.Parallel()
 	f := requestFixture(t)
 	ctx := t.Context()
-	open := func(t *testing.T, requester *auth.Principal, data map[string]any) *store.Ticket {
+	open := func(t *testing.T, requester *auth.Principal, data map[string]any) *ticket.Ticket {
 		tk, err := f.eng.Create(ctx, requester, engine.CreateRequest{Process: "antrag", Data: data})
 		if err != nil {
 			t.Fatal(err)

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"vorgang/core/auth"
-	"vorgang/core/store"
 	"vorgang/core/ticket"
 )
 
@@ -42,7 +41,7 @@ const (
 // after it. The nonce makes the hash unique per attempt, so the outbox
 // items of two identical attempts at one version (whose ids carry the
 // hash) never collide and only the committed attempt's are acted on.
-func chain(t *store.Ticket, entry *store.HistoryEntry) {
+func chain(t *ticket.Ticket, entry *ticket.HistoryEntry) {
 	entry.Seq = t.Version + 1
 	entry.Ticket = t.Number
 	entry.Nonce = newNonce()
@@ -53,7 +52,7 @@ func chain(t *store.Ticket, entry *store.HistoryEntry) {
 
 // entryHash is the SHA-256 of the entry's canonical JSON: sorted keys,
 // numbers and times in one form whatever the database decoded them to.
-func entryHash(e *store.HistoryEntry) string {
+func entryHash(e *ticket.HistoryEntry) string {
 	doc := map[string]any{
 		"ticket": e.Ticket, "seq": e.Seq, "at": e.At.UTC().Format(time.RFC3339Nano),
 		"actor": e.Actor, "type": e.Type, "data": canonical(e.Data), "prev": e.PrevHash,
@@ -132,7 +131,7 @@ type VerifyProblem struct {
 // VerifyHistory checks a ticket's history chain: every entry's hash
 // matches its content, links to the one before, and the last one is the
 // ticket's head.
-func VerifyHistory(t *store.Ticket, entries []store.HistoryEntry) []VerifyProblem {
+func VerifyHistory(t *ticket.Ticket, entries []ticket.HistoryEntry) []VerifyProblem {
 	var out []VerifyProblem
 	prev := ""
 	sort.Slice(entries, func(i, j int) bool { return entries[i].Seq < entries[j].Seq })
@@ -157,7 +156,7 @@ func VerifyHistory(t *store.Ticket, entries []store.HistoryEntry) []VerifyProble
 
 // History returns the entries of a ticket actor may see; internal comments
 // only for holders of ticket.comment_internal.
-func (e *Engine) History(ctx context.Context, actor *auth.Principal, number string) (*store.Ticket, []store.HistoryEntry, error) {
+func (e *Engine) History(ctx context.Context, actor *auth.Principal, number string) (*ticket.Ticket, []ticket.HistoryEntry, error) {
 	t, err := e.Ticket(ctx, actor, number)
 	if err != nil {
 		return nil, nil, err

@@ -12,7 +12,6 @@ import (
 	"vorgang/core/fault"
 	"vorgang/core/form"
 	"vorgang/core/script"
-	"vorgang/core/store"
 	"vorgang/core/ticket"
 )
 
@@ -35,7 +34,7 @@ type followUp struct {
 }
 
 // scriptTicket shows a stored ticket to a script.
-func scriptTicket(t *store.Ticket) *script.Ticket {
+func scriptTicket(t *ticket.Ticket) *script.Ticket {
 	return &script.Ticket{
 		Number: t.Number, Process: t.Process, Title: t.Title, State: t.State, Priority: t.Priority,
 		Team: t.Team, Assignee: t.Assignee, Requester: t.Requester, Parent: t.Parent,
@@ -46,7 +45,7 @@ func scriptTicket(t *store.Ticket) *script.Ticket {
 
 // runHook runs one script for t. event is shown to the script; actor is
 // added to it.
-func (e *Engine) runHook(ctx context.Context, cat *definition.Catalog, name, hook string, actor *auth.Principal, t *store.Ticket, event map[string]any) (*script.Result, error) {
+func (e *Engine) runHook(ctx context.Context, cat *definition.Catalog, name, hook string, actor *auth.Principal, t *ticket.Ticket, event map[string]any) (*script.Result, error) {
 	if event == nil {
 		event = map[string]any{}
 	}
@@ -61,7 +60,7 @@ func (e *Engine) runHook(ctx context.Context, cat *definition.Catalog, name, hoo
 // applyResult applies a hook's changes to t in memory, noting each in
 // changes (the history entry's "changes") and collecting what follows the
 // change in fu.
-func (e *Engine) applyResult(ctx context.Context, cat *definition.Catalog, actor *auth.Principal, t *store.Ticket, name, hook string, res *script.Result, changes ticket.Changes, fu *followUp) error {
+func (e *Engine) applyResult(ctx context.Context, cat *definition.Catalog, actor *auth.Principal, t *ticket.Ticket, name, hook string, res *script.Result, changes ticket.Changes, fu *followUp) error {
 	if len(res.Changes) > 0 {
 		fu.ran = append(fu.ran, hook+":"+name)
 	}
@@ -144,7 +143,7 @@ func (e *Engine) applyResult(ctx context.Context, cat *definition.Catalog, actor
 // checkScriptData validates the fields scripts set, with the form each
 // belongs to (the process's or the transition's): a script cannot store
 // what a user could not.
-func (e *Engine) checkScriptData(cat *definition.Catalog, p *definition.Process, tr *definition.Transition, t *store.Ticket, fu *followUp, lang string) error {
+func (e *Engine) checkScriptData(cat *definition.Catalog, p *definition.Process, tr *definition.Transition, t *ticket.Ticket, fu *followUp, lang string) error {
 	if len(fu.setFields) == 0 {
 		return nil
 	}
@@ -193,7 +192,7 @@ func (e *Engine) checkScriptData(cat *definition.Catalog, p *definition.Process,
 // createHooks runs validate, compute and on_create for a ticket about to
 // be created, and applies their changes to it. A failure or a field error
 // means the ticket is not created.
-func (e *Engine) createHooks(ctx context.Context, actor *auth.Principal, t *store.Ticket, entry *store.HistoryEntry, lang string) (*followUp, error) {
+func (e *Engine) createHooks(ctx context.Context, actor *auth.Principal, t *ticket.Ticket, entry *ticket.HistoryEntry, lang string) (*followUp, error) {
 	cat := e.catalog()
 	p := cat.Process(t.Process)
 	fu := &followUp{}
@@ -238,12 +237,12 @@ func (e *Engine) createHooks(ctx context.Context, actor *auth.Principal, t *stor
 // hooks asked for, once the ticket is stored, and makes the children at
 // once. A create that returned an earlier request's ticket (idempotency)
 // did not store entry and does nothing here.
-func (e *Engine) afterCreate(ctx context.Context, t *store.Ticket, entry *store.HistoryEntry, fu *followUp) {
+func (e *Engine) afterCreate(ctx context.Context, t *ticket.Ticket, entry *ticket.HistoryEntry, fu *followUp) {
 	e.followUp(ctx, t, entry, fu, true)
 }
 
 // followUp is afterCreate; without run, the children are only queued.
-func (e *Engine) followUp(ctx context.Context, t *store.Ticket, entry *store.HistoryEntry, fu *followUp, run bool) {
+func (e *Engine) followUp(ctx context.Context, t *ticket.Ticket, entry *ticket.HistoryEntry, fu *followUp, run bool) {
 	if t == nil || fu == nil || entry.Hash == "" || t.Number != entry.Ticket {
 		return
 	}
@@ -263,7 +262,7 @@ func (e *Engine) followUp(ctx context.Context, t *store.Ticket, entry *store.His
 // entry after the change they belong to.
 func (e *Engine) writeComments(ctx context.Context, number string, fu *followUp) {
 	for _, c := range fu.comments {
-		err := e.retry(ctx, number, func(*store.Ticket) *store.HistoryEntry {
+		err := e.retry(ctx, number, func(*ticket.Ticket) *ticket.HistoryEntry {
 			return ticket.NewEntry(system.User, ticket.Commented{Text: c.Text, Internal: c.Internal, ByScript: true})
 		})
 		if err != nil {
@@ -274,7 +273,7 @@ func (e *Engine) writeComments(ctx context.Context, number string, fu *followUp)
 
 // guardScript runs a transition's guard_script: it must return true for
 // the transition to run.
-func (e *Engine) guardScript(ctx context.Context, actor *auth.Principal, cat *definition.Catalog, t *store.Ticket, tr *definition.Transition, formData map[string]any, lang string) error {
+func (e *Engine) guardScript(ctx context.Context, actor *auth.Principal, cat *definition.Catalog, t *ticket.Ticket, tr *definition.Transition, formData map[string]any, lang string) error {
 	if tr.GuardScript.IsZero() {
 		return nil
 	}
@@ -302,7 +301,7 @@ func (e *Engine) guardScript(ctx context.Context, actor *auth.Principal, cat *de
 
 // transitionHooks runs validate, compute and the before hooks of tr on t,
 // still in its old state.
-func (e *Engine) transitionHooks(ctx context.Context, actor *auth.Principal, t *store.Ticket, p *definition.Process, tr *definition.Transition, formData any, changes ticket.Changes) (*followUp, error) {
+func (e *Engine) transitionHooks(ctx context.Context, actor *auth.Principal, t *ticket.Ticket, p *definition.Process, tr *definition.Transition, formData any, changes ticket.Changes) (*followUp, error) {
 	cat := e.catalog()
 	fu := &followUp{}
 	event := map[string]any{"transition": tr.ID.Value, "from": t.State, "to": e.eventTarget(ctx, cat, t, tr), "form": formData}
@@ -315,7 +314,7 @@ func (e *Engine) transitionHooks(ctx context.Context, actor *auth.Principal, t *
 
 // afterTransitionHooks runs the after hooks and the script actions of tr
 // on t in its new state; their changes are part of the same change.
-func (e *Engine) afterTransitionHooks(ctx context.Context, actor *auth.Principal, t *store.Ticket, p *definition.Process, tr *definition.Transition, from string, changes ticket.Changes, fu *followUp) error {
+func (e *Engine) afterTransitionHooks(ctx context.Context, actor *auth.Principal, t *ticket.Ticket, p *definition.Process, tr *definition.Transition, from string, changes ticket.Changes, fu *followUp) error {
 	cat := e.catalog()
 	event := map[string]any{"transition": tr.ID.Value, "from": from, "to": t.State}
 	var hooks []hookRef
@@ -341,7 +340,7 @@ type hookRef struct {
 	ref  definition.Ref
 }
 
-func (e *Engine) runHooks(ctx context.Context, cat *definition.Catalog, actor *auth.Principal, t *store.Ticket, hooks []hookRef, event map[string]any, changes ticket.Changes, fu *followUp) error {
+func (e *Engine) runHooks(ctx context.Context, cat *definition.Catalog, actor *auth.Principal, t *ticket.Ticket, hooks []hookRef, event map[string]any, changes ticket.Changes, fu *followUp) error {
 	for _, h := range hooks {
 		if h.ref.IsZero() {
 			continue
@@ -363,7 +362,7 @@ func (e *Engine) runHooks(ctx context.Context, cat *definition.Catalog, actor *a
 // hookFailed logs a failed hook with its detail, records it in the
 // ticket's history (when there is a ticket), and returns the error the
 // caller gets: ErrScript, or the context's error if the caller gave up.
-func (e *Engine) hookFailed(ctx context.Context, t *store.Ticket, name, hook string, err error) error {
+func (e *Engine) hookFailed(ctx context.Context, t *ticket.Ticket, name, hook string, err error) error {
 	var serr *script.Error
 	if !errors.As(err, &serr) {
 		if ctx.Err() != nil {
@@ -388,7 +387,7 @@ func (e *Engine) hookFailed(ctx context.Context, t *store.Ticket, name, hook str
 	e.log.ErrorContext(ctx, "script failed; the change was not made", attrs...)
 	if t != nil && t.Number != "" {
 		number := t.Number
-		rerr := e.retry(context.WithoutCancel(ctx), number, func(*store.Ticket) *store.HistoryEntry {
+		rerr := e.retry(context.WithoutCancel(ctx), number, func(*ticket.Ticket) *ticket.HistoryEntry {
 			return ticket.NewEntry(system.User, ticket.ScriptFailed{
 				Script: serr.Script, Module: serr.Module, Hook: serr.Hook, Line: serr.Line, Message: serr.Message})
 		})

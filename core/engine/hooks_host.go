@@ -9,6 +9,7 @@ import (
 
 	"vorgang/core/script"
 	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
 
 // AssetFinder answers the asset queries of scripts (assets.find).
@@ -95,5 +96,5 @@ func (h engineHost) FindAssets(ctx context.Context, q script.AssetQuery) ([]map[
 // TicketFinder answers scripts' ticket queries that no index serves;
 // *store.Store implements it.
 type TicketFinder interface {
-	FindTickets(ctx context.Context, f store.TicketFilter) ([]store.Ticket, error)
+	FindTickets(ctx context.Context, f store.TicketFilter) ([]ticket.Ticket, error)
 }

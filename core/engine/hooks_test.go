@@ -14,6 +14,7 @@ import (
 	"vorgang/core/internal/testkit"
 	"vorgang/core/script"
 	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
 
 // hookDesk is a process with a script at every hook point.
@@ -126,7 +127,7 @@ func newEngine(t *testing.T, st *store.Store, cat *definition.Catalog, now *time
 	return eng
 }
 
-func history(t *testing.T, f hookFixture, actor *auth.Principal, number string) []store.HistoryEntry {
+func history(t *testing.T, f hookFixture, actor *auth.Principal, number string) []ticket.HistoryEntry {
 	t.Helper()
 	_, h, err := f.eng.History(t.Context(), actor, number)
 	if err != nil {
@@ -135,7 +136,7 @@ func history(t *testing.T, f hookFixture, actor *auth.Principal, number string) 
 	return h
 }
 
-func entryTypes(h []store.HistoryEntry) string {
+func entryTypes(h []ticket.HistoryEntry) string {
 	var out []string
 	for _, e := range h {
 		out = append(out, e.Type)

@@ -12,6 +12,7 @@ import (
 	"vorgang/core/engine"
 	"vorgang/core/fault"
 	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
 
 // A transition's comment can be kept among staff: the requester sees the
@@ -32,7 +33,7 @@ func TestInternalTransitionComment(t *testing.T) {
 	if _, err := f.eng.Transition(ctx, ben, tk.Number, engine.TransitionRequest{Transition: "ask_requester", Comment: note, InternalComment: true}); err != nil {
 		t.Fatal(err)
 	}
-	commentOf := func(hist []store.HistoryEntry) (string, bool) {
+	commentOf := func(hist []ticket.HistoryEntry) (string, bool) {
 		for _, h := range hist {
 			if h.Type == engine.EntryTransition && h.Data["transition"] == "ask_requester" {
 				c, _ := h.Data["comment"].(string)

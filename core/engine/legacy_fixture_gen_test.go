@@ -11,7 +11,7 @@ import (
 	"vorgang/core/definition"
 	"vorgang/core/engine"
 	"vorgang/core/internal/testkit"
-	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
 
 // TestWriteLegacyFixture regenerates legacyArchive. It runs only when
@@ -49,7 +49,7 @@ func TestWriteLegacyFixture(t *testing.T) {
 	procurement := engineOver([]definition.File{{Path: "beschaffung.yaml", Data: []byte(procurementDesk)}})
 	onboarding := engineOver([]definition.File{{Path: "onboarding.yaml", Data: []byte(onboardingDesk)}})
 	citizen := engineOver([]definition.File{{Path: "processes/pothole.yaml", Data: []byte(citizenDesk)}})
-	must := func(tk *store.Ticket, err error) *store.Ticket {
+	must := func(tk *ticket.Ticket, err error) *ticket.Ticket {
 		t.Helper()
 		if err != nil {
 			t.Fatal(err)
@@ -68,7 +68,7 @@ func TestWriteLegacyFixture(t *testing.T) {
 	must(desk.Comment(ctx, ben, inc.Number, 0, "Schaue ich mir an.", false, "de"))
 	must(desk.Comment(ctx, ben, inc.Number, 0, "Vermutlich der Treiber.", true, "de"))
 	must(desk.CommentWithFiles(ctx, anna, inc.Number, 0, "Foto anbei", false, []string{"att-1"}, "de"))
-	must(desk.Link(ctx, ben, inc.Number, 0, store.Link{Kind: "related", Target: other.Number}))
+	must(desk.Link(ctx, ben, inc.Number, 0, ticket.Link{Kind: "related", Target: other.Number}))
 	at(30, 15, 48)
 	if _, err := desk.SweepSLA(ctx); err != nil {
 		t.Fatal(err)

@@ -59,7 +59,7 @@ func TestLegacyHistoryVerifies(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		again := make([]store.HistoryEntry, len(hist))
+		again := make([]ticket.HistoryEntry, len(hist))
 		for i, h := range hist {
 			e, err := h.Decode()
 			if err != nil {

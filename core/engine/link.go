@@ -7,7 +7,6 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/fault"
-	"vorgang/core/store"
 	"vorgang/core/ticket"
 )
 
@@ -22,11 +21,11 @@ type AssetLinker interface {
 
 // assetLinks are the links of a new ticket to the assets its form's
 // top-level asset fields name.
-func assetLinks(f *definition.Form, data map[string]any) []store.Link {
-	var out []store.Link
+func assetLinks(f *definition.Form, data map[string]any) []ticket.Link {
+	var out []ticket.Link
 	for _, fl := range f.AllFields() {
 		if id, ok := data[fl.ID.Value].(string); ok && fl.Type == definition.FieldAsset && id != "" {
-			out = append(out, store.Link{Kind: LinkKindAsset, Target: id})
+			out = append(out, ticket.Link{Kind: LinkKindAsset, Target: id})
 		}
 	}
 	return out
@@ -37,7 +36,7 @@ func assetLinks(f *definition.Form, data map[string]any) []store.Link {
 // that does not link it back, which readers of the asset's tickets check
 // for, never a link the asset does not know. A failure is logged, not
 // fatal: the ticket itself holds the link.
-func (e *Engine) linkAssets(ctx context.Context, t *store.Ticket) {
+func (e *Engine) linkAssets(ctx context.Context, t *ticket.Ticket) {
 	if e.assets == nil {
 		return
 	}
@@ -58,7 +57,7 @@ func (e *Engine) linkAssets(ctx context.Context, t *store.Ticket) {
 // way a link to an asset is written after a ticket was created; Link
 // hands asset links here. The actor must see the ticket, the asset must
 // exist and not be retired. version as in Comment.
-func (e *Engine) LinkAsset(ctx context.Context, actor *auth.Principal, number string, version int64, asset string) (*store.Ticket, error) {
+func (e *Engine) LinkAsset(ctx context.Context, actor *auth.Principal, number string, version int64, asset string) (*ticket.Ticket, error) {
 	if asset == "" {
 		return nil, invalid("target", "required", "link_target_required")
 	}
@@ -71,7 +70,7 @@ func (e *Engine) LinkAsset(ctx context.Context, actor *auth.Principal, number st
 	if err := e.assets.LinkTicket(ctx, actor, asset, number); err != nil {
 		return nil, err
 	}
-	return e.addLink(ctx, actor, number, version, store.Link{Kind: LinkKindAsset, Target: asset})
+	return e.addLink(ctx, actor, number, version, ticket.Link{Kind: LinkKindAsset, Target: asset})
 }
 
 // Link adds a link to a ticket (another ticket, say), recorded in its
@@ -79,7 +78,7 @@ func (e *Engine) LinkAsset(ctx context.Context, actor *auth.Principal, number st
 // see the ticket and work tickets, or be its requester. version as in
 // Comment. A link to an asset goes through LinkAsset, which tells the
 // asset too.
-func (e *Engine) Link(ctx context.Context, actor *auth.Principal, number string, version int64, link store.Link) (*store.Ticket, error) {
+func (e *Engine) Link(ctx context.Context, actor *auth.Principal, number string, version int64, link ticket.Link) (*ticket.Ticket, error) {
 	if link.Kind == LinkKindAsset {
 		return e.LinkAsset(ctx, actor, number, version, link.Target)
 	}
@@ -87,7 +86,7 @@ func (e *Engine) Link(ctx context.Context, actor *auth.Principal, number string,
 }
 
 // addLink writes a link on the ticket's side.
-func (e *Engine) addLink(ctx context.Context, actor *auth.Principal, number string, version int64, link store.Link) (*store.Ticket, error) {
+func (e *Engine) addLink(ctx context.Context, actor *auth.Principal, number string, version int64, link ticket.Link) (*ticket.Ticket, error) {
 	t, err := e.Ticket(ctx, actor, number)
 	if err != nil {
 		return nil, err
@@ -107,7 +106,7 @@ func (e *Engine) addLink(ctx context.Context, actor *auth.Principal, number stri
 		}
 	}
 	before := t.Links
-	t.Links = append(append([]store.Link(nil), t.Links...), link)
+	t.Links = append(append([]ticket.Link(nil), t.Links...), link)
 	now := e.stamp()
 	t.Updated = now
 	entry := ticket.NewEntry(actorName(actor), ticket.Linked{Link: link})
@@ -120,7 +119,7 @@ func (e *Engine) addLink(ctx context.Context, actor *auth.Principal, number stri
 }
 
 // Links reports whether t links the target with kind.
-func Links(t *store.Ticket, kind, target string) bool {
+func Links(t *ticket.Ticket, kind, target string) bool {
 	for _, l := range t.Links {
 		if l.Kind == kind && l.Target == target {
 			return true

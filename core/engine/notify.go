@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	"vorgang/core/definition"
-	"vorgang/core/store"
 	"vorgang/core/ticket"
 )
 
@@ -23,7 +22,7 @@ const (
 )
 
 // events returns the notification events a history entry is.
-func events(entry *store.HistoryEntry, content ticket.Entry) []string {
+func events(entry *ticket.HistoryEntry, content ticket.Entry) []string {
 	var out []string
 	switch entry.Type {
 	case EntryCreated:
@@ -71,7 +70,7 @@ func changesOf(e ticket.Entry) ticket.Changes {
 }
 
 // noticeOf is what a notification of event about entry may tell.
-func noticeOf(event string, entry *store.HistoryEntry, content ticket.Entry) ticket.Notice {
+func noticeOf(event string, entry *ticket.HistoryEntry, content ticket.Entry) ticket.Notice {
 	n := ticket.Notice{Event: event, Actor: entry.Actor}
 	switch x := content.(type) {
 	case ticket.Commented:
@@ -96,7 +95,7 @@ func noticeOf(event string, entry *store.HistoryEntry, content ticket.Entry) tic
 
 // eventNotifications returns a notify effect for every Notification whose
 // event the entry is, so the mails are queued with the change itself.
-func (e *Engine) eventNotifications(t *store.Ticket, entry *store.HistoryEntry) []effect {
+func (e *Engine) eventNotifications(t *ticket.Ticket, entry *ticket.HistoryEntry) []effect {
 	content, err := entry.Decode()
 	if err != nil {
 		// The engine wrote the entry a moment ago: it decodes.
@@ -116,7 +115,7 @@ func (e *Engine) eventNotifications(t *store.Ticket, entry *store.HistoryEntry) 
 	return out
 }
 
-func notificationApplies(n *definition.Notification, t *store.Ticket, content ticket.Entry) bool {
+func notificationApplies(n *definition.Notification, t *ticket.Ticket, content ticket.Entry) bool {
 	if len(n.Processes) > 0 && !slices.Contains(definition.Refs(n.Processes), t.Process) {
 		return false
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"vorgang/core/definition"
-	"vorgang/core/store"
 	"vorgang/core/ticket"
 )
 
@@ -13,7 +12,7 @@ import (
 // current one, read from its history, or "" when it has been there since
 // it was opened. The history is read only when p has a transition back to
 // the previous state (to: $previous) that starts from t's state.
-func (e *Engine) previousState(ctx context.Context, t *store.Ticket, p *definition.Process) (string, error) {
+func (e *Engine) previousState(ctx context.Context, t *ticket.Ticket, p *definition.Process) (string, error) {
 	needed := false
 	for i := range p.Transitions {
 		if tr := &p.Transitions[i]; tr.ToPrevious() && p.StartsFrom(tr, t.State) {
@@ -34,7 +33,7 @@ func (e *Engine) previousState(ctx context.Context, t *store.Ticket, p *definiti
 // previousFrom walks the history back to the latest move into state from
 // another state and returns where that move came from. A move within the
 // state (from it to itself) is no entering and is passed over.
-func previousFrom(entries []store.HistoryEntry, state string) string {
+func previousFrom(entries []ticket.HistoryEntry, state string) string {
 	for i := len(entries) - 1; i >= 0; i-- {
 		e, err := entries[i].Decode()
 		if err != nil {
@@ -69,7 +68,7 @@ func targetOf(tr *definition.Transition, previous string) string {
 
 // eventTarget is the state hooks see as event.to: the resolved target, so
 // that scripts never meet "$previous".
-func (e *Engine) eventTarget(ctx context.Context, cat *definition.Catalog, t *store.Ticket, tr *definition.Transition) string {
+func (e *Engine) eventTarget(ctx context.Context, cat *definition.Catalog, t *ticket.Ticket, tr *definition.Transition) string {
 	if !tr.ToPrevious() {
 		return tr.To.Value
 	}
@@ -87,6 +86,6 @@ func (e *Engine) eventTarget(ctx context.Context, cat *definition.Catalog, t *st
 // Target returns the state tr leads t to now: its 'to', or for a way back
 // the previous state ("" when t has none). Pages name it instead of
 // "$previous".
-func (e *Engine) Target(ctx context.Context, t *store.Ticket, tr *definition.Transition) string {
+func (e *Engine) Target(ctx context.Context, t *ticket.Ticket, tr *definition.Transition) string {
 	return e.eventTarget(ctx, e.catalog(), t, tr)
 }

@@ -12,7 +12,7 @@ import (
 
 // SLAClock returns the ticket's SLA clock, or nil when no SLA applies to it.
 // The clock's goals carry the due dates to show.
-func SLAClock(t *store.Ticket) (*sla.Clock, error) {
+func SLAClock(t *ticket.Ticket) (*sla.Clock, error) {
 	c, err := t.SLAClock()
 	if err != nil {
 		return nil, fmt.Errorf("engine: %w", err)
@@ -23,7 +23,7 @@ func SLAClock(t *store.Ticket) (*sla.Clock, error) {
 // setClock stores c in t and makes t's due time the clock's next point of
 // attention. A copy of t taken before (to roll back a failed write) keeps
 // the old clock.
-func setClock(t *store.Ticket, c *sla.Clock) {
+func setClock(t *ticket.Ticket, c *sla.Clock) {
 	t.SetSLAClock((*ticket.SLAClock)(c))
 	t.Due = store.SortTime(c.Next())
 }
@@ -69,7 +69,7 @@ func clockMode(s *definition.State) string {
 // slaOnCreate starts the clock of a new ticket whose process has an SLA. A
 // broken SLA never blocks a create: the ticket is stored without a clock
 // and the problem logged.
-func (e *Engine) slaOnCreate(t *store.Ticket, at time.Time) {
+func (e *Engine) slaOnCreate(t *ticket.Ticket, at time.Time) {
 	cat := e.catalog()
 	p := cat.Process(t.Process)
 	if p == nil || p.SLA.IsZero() {
@@ -92,7 +92,7 @@ func (e *Engine) slaOnCreate(t *store.Ticket, at time.Time) {
 // change is stored: a public reply or leaving the first state meets the
 // first response, a priority change applies the other targets, and the
 // state pauses, resumes or stops the clock.
-func (e *Engine) slaOnChange(t *store.Ticket, entry *store.HistoryEntry) {
+func (e *Engine) slaOnChange(t *ticket.Ticket, entry *ticket.HistoryEntry) {
 	c, err := SLAClock(t)
 	if err != nil || c == nil {
 		if err != nil {
@@ -139,7 +139,7 @@ func follow(c *sla.Clock, cal *sla.Calendar, s *definition.State, at time.Time) 
 // requester: a public comment by someone else, a transition someone else
 // commented, or any transition out of the process's initial state (taking
 // a ticket over, asking back, handing it on).
-func respondedBy(t *store.Ticket, p *definition.Process, entry *store.HistoryEntry) bool {
+func respondedBy(t *ticket.Ticket, p *definition.Process, entry *ticket.HistoryEntry) bool {
 	byOther := entry.Actor != "" && entry.Actor != t.Requester && entry.Actor != system.User
 	content, err := entry.Decode()
 	if err != nil {

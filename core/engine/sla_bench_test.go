@@ -21,6 +21,7 @@ import (
 	"vorgang/core/internal/testkit"
 	"vorgang/core/sla"
 	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
 
 var slaTickets = flag.Int("sla.tickets", 2000, "open tickets seeded for BenchmarkSLASweep")
@@ -51,7 +52,7 @@ func seedOpenTickets(b *testing.B, st *store.Store, cat *definition.Catalog, n i
 				c.Meet(sla.FirstResponse, cal, c.Started.Add(20*time.Minute))
 			}
 			c.Due(now)
-			tk := &store.Ticket{
+			tk := &ticket.Ticket{
 				Number: fmt.Sprintf("INC-2026-%07d", j), Process: "it-incident", Catalog: cat.Hash(), Version: 1,
 				Title: "Drucker im Raum 204 druckt nicht", State: "in_progress", Category: "open", Open: true,
 				Priority: prio, Team: "it-1st-level", Requester: fmt.Sprintf("user%d", rng.IntN(4000)),

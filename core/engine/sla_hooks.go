@@ -15,7 +15,7 @@ import (
 // ("first_response" or "resolution"), the kind ("warning" or "breach") and
 // the deadline ("due", RFC 3339).
 type SLAHookRunner interface {
-	RunSLAHook(ctx context.Context, script string, t *store.Ticket, event map[string]any) error
+	RunSLAHook(ctx context.Context, script string, t *ticket.Ticket, event map[string]any) error
 }
 
 // RunSLAHooks runs the SLA hooks the sweep queued, each once per recorded
@@ -73,7 +73,7 @@ func (e *Engine) ScriptSLAHooks() SLAHookRunner { return scriptSLAHooks{e} }
 
 type scriptSLAHooks struct{ e *Engine }
 
-func (h scriptSLAHooks) RunSLAHook(ctx context.Context, _ string, t *store.Ticket, event map[string]any) error {
+func (h scriptSLAHooks) RunSLAHook(ctx context.Context, _ string, t *ticket.Ticket, event map[string]any) error {
 	kind, _ := event["kind"].(string)
 	return h.e.RunSLAHook(ctx, t.Number, kind, event)
 }

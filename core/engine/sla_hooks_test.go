@@ -12,6 +12,7 @@ import (
 	"vorgang/core/engine"
 	"vorgang/core/internal/testkit"
 	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
 
 const hotlineDesk = `apiVersion: vorgang/v1
@@ -74,7 +75,7 @@ type hookCalls struct {
 	fail  bool
 }
 
-func (h *hookCalls) RunSLAHook(_ context.Context, script string, t *store.Ticket, ev map[string]any) error {
+func (h *hookCalls) RunSLAHook(_ context.Context, script string, t *ticket.Ticket, ev map[string]any) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.fail {

@@ -107,7 +107,7 @@ func (e *Engine) escalate(ctx context.Context, number string, now time.Time) (wa
 // slaEvents takes the events due at now from t's clock and applies the
 // escalations to t. It returns a nil entry when nothing is due (another
 // sweep was first, or the ticket changed meanwhile).
-func (e *Engine) slaEvents(t *store.Ticket, now time.Time) (*store.HistoryEntry, []effect, []sla.Event, error) {
+func (e *Engine) slaEvents(t *ticket.Ticket, now time.Time) (*ticket.HistoryEntry, []effect, []sla.Event, error) {
 	c, err := SLAClock(t)
 	if err != nil || c == nil || !t.Open {
 		return nil, nil, nil, err
@@ -151,7 +151,7 @@ func (e *Engine) slaEvents(t *store.Ticket, now time.Time) (*store.HistoryEntry,
 
 // escalations applies the SLA's escalations for ev to t and returns the
 // notifications they queue.
-func escalations(s *definition.SLA, t *store.Ticket, ev sla.Event, event ticket.SLAEvent, changes ticket.Changes, queued map[string]bool) []effect {
+func escalations(s *definition.SLA, t *ticket.Ticket, ev sla.Event, event ticket.SLAEvent, changes ticket.Changes, queued map[string]bool) []effect {
 	var out []effect
 	for _, esc := range s.Escalations {
 		if esc.On != ev.Kind || (esc.Target != "" && esc.Target != ev.Goal) {

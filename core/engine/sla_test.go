@@ -13,6 +13,7 @@ import (
 	"vorgang/core/internal/testkit"
 	"vorgang/core/sla"
 	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
 
 var berlin, _ = time.LoadLocation("Europe/Berlin")
@@ -154,7 +155,7 @@ func historyOfType(t testing.TB, st *store.Store, typ string) map[string]int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var entries []store.HistoryEntry
+	var entries []ticket.HistoryEntry
 	if err := cur.All(context.Background(), &entries); err != nil {
 		t.Fatal(err)
 	}

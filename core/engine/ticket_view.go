@@ -5,7 +5,7 @@ import (
 
 	"vorgang/core/auth"
 	"vorgang/core/definition"
-	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
 
 // TicketView is a ticket as one actor sees it: the ticket, the history
@@ -13,8 +13,8 @@ import (
 // and the API render from it instead of deciding for themselves; which
 // files the actor may download through it says MayDownload.
 type TicketView struct {
-	Ticket  *store.Ticket
-	History []store.HistoryEntry
+	Ticket  *ticket.Ticket
+	History []ticket.HistoryEntry
 	May     Permissions
 }
 
@@ -61,7 +61,7 @@ func mayAssign(actor *auth.Principal) bool {
 
 // mayTake: actor may take t for themselves without ticket.assign, being a
 // member of its team who works tickets, while nobody has it.
-func mayTake(actor *auth.Principal, t *store.Ticket) bool {
+func mayTake(actor *auth.Principal, t *ticket.Ticket) bool {
 	return t.Assignee == "" && actor.InTeam(t.Team) && actor.HasPermission("ticket.work")
 }
 

@@ -10,6 +10,7 @@ import (
 	"vorgang/core/engine"
 	"vorgang/core/fault"
 	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
 
 // TestTicketView: the view of a ticket carries what its viewer may do on
@@ -102,7 +103,7 @@ func TestTicketFile(t *testing.T) {
 }
 
 // annasIncident is a fixture with one unassigned IT incident anna reported.
-func annasIncident(t *testing.T) (fixture, *store.Ticket) {
+func annasIncident(t *testing.T) (fixture, *ticket.Ticket) {
 	f := newFixture(t)
 	tk, err := f.eng.Create(t.Context(), anna, engine.CreateRequest{Process: "it-incident", Data: incident("single", "low")})
 	if err != nil {

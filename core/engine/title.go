@@ -3,8 +3,7 @@ package engine
 import (
 	"strings"
 	"text/template"
-
-	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
 
 // maxTitle bounds a title made from a template, in runes.
@@ -14,7 +13,7 @@ const maxTitle = 500
 // ticket_title: {{.Number}} and {{.Data.field}}, where a field without a
 // value renders empty. A template that fails or renders only white space
 // gives the default title, so a ticket never goes without one.
-func (e *Engine) templateTitle(t *store.Ticket) string {
+func (e *Engine) templateTitle(t *ticket.Ticket) string {
 	cat := e.catalog()
 	p := cat.Process(t.Process)
 	if p == nil {

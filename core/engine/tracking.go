@@ -58,7 +58,7 @@ type PublicEntry struct {
 
 // PublicView is everything the portal shows about one request.
 type PublicView struct {
-	Ticket  *store.Ticket
+	Ticket  *ticket.Ticket
 	Process *definition.Process
 	// Data holds the fields the citizen may see, in the ticket's data
 	// shape: those of the process's form not marked public: false, and
@@ -95,7 +95,7 @@ func (e *Engine) Tracked(ctx context.Context, token string) (*PublicView, error)
 	return v, nil
 }
 
-func (e *Engine) trackedTicket(ctx context.Context, token string) (*store.Ticket, error) {
+func (e *Engine) trackedTicket(ctx context.Context, token string) (*ticket.Ticket, error) {
 	if !wellFormedTracking(token) {
 		return nil, fmt.Errorf("tracking token: %w", fault.NotFound)
 	}
@@ -122,7 +122,7 @@ func (e *Engine) trackedTicket(ctx context.Context, token string) (*store.Ticket
 }
 
 // publicEntry maps a history entry to what the citizen may see of it.
-func publicEntry(h store.HistoryEntry) (PublicEntry, bool) {
+func publicEntry(h ticket.HistoryEntry) (PublicEntry, bool) {
 	fromCitizen := h.Actor == actorName(nil)
 	e, err := h.Decode()
 	if err != nil {
@@ -156,7 +156,7 @@ func publicEntry(h store.HistoryEntry) (PublicEntry, bool) {
 // citizen filled them), and those of its transition forms marked
 // public: true (staff filled them; without the mark they stay internal).
 // A field id already shown is not shown twice.
-func publicData(cat *definition.Catalog, t *store.Ticket) ([]definition.Field, map[string]any) {
+func publicData(cat *definition.Catalog, t *ticket.Ticket) ([]definition.Field, map[string]any) {
 	p := cat.Process(t.Process)
 	if p == nil {
 		return nil, nil
@@ -199,10 +199,10 @@ func publicData(cat *definition.Catalog, t *store.Ticket) ([]definition.Field, m
 
 // CitizenReply adds the citizen's reply (text and/or attachment ids) to the
 // request with the tracking token. Finished requests take no replies.
-func (e *Engine) CitizenReply(ctx context.Context, token string, version int64, text string, files []string, lang string) (*store.Ticket, error) {
+func (e *Engine) CitizenReply(ctx context.Context, token string, version int64, text string, files []string, lang string) (*ticket.Ticket, error) {
 	text = strings.TrimSpace(text)
-	return e.change(ctx, version, func() (*store.Ticket, error) { return e.trackedTicket(ctx, token) },
-		func(t *store.Ticket) (*store.HistoryEntry, error) {
+	return e.change(ctx, version, func() (*ticket.Ticket, error) { return e.trackedTicket(ctx, token) },
+		func(t *ticket.Ticket) (*ticket.HistoryEntry, error) {
 			if p := e.catalog().Process(t.Process); p != nil {
 				if s := p.State(t.State); s != nil && s.Final() {
 					return nil, fmt.Errorf("reply to %s in state %s: %w", t.Number, t.State, fault.NotAllowedNow)

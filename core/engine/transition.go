@@ -58,7 +58,7 @@ type TransitionRequest struct {
 // and the guard, validates the transition's form, applies its actions and
 // records the change. Of two concurrent transitions of one ticket version
 // exactly one succeeds; the other gets fault.Conflict.
-func (e *Engine) Transition(ctx context.Context, actor *auth.Principal, number string, req TransitionRequest) (*store.Ticket, error) {
+func (e *Engine) Transition(ctx context.Context, actor *auth.Principal, number string, req TransitionRequest) (*ticket.Ticket, error) {
 	t, err := e.Ticket(ctx, actor, number)
 	if err != nil {
 		return nil, err
@@ -137,8 +137,8 @@ func (e *Engine) Transition(ctx context.Context, actor *auth.Principal, number s
 // apply moves t along tr: new state, the transition's actions, one history
 // entry (a Transitioned, or the Decision of the last approval) completed
 // with the move and what changed.
-func (e *Engine) apply(ctx context.Context, actor *auth.Principal, t *store.Ticket, p *definition.Process, tr *definition.Transition,
-	data map[string]any, comment string, moved ticket.Entry) (*store.Ticket, error) {
+func (e *Engine) apply(ctx context.Context, actor *auth.Principal, t *ticket.Ticket, p *definition.Process, tr *definition.Transition,
+	data map[string]any, comment string, moved ticket.Entry) (*ticket.Ticket, error) {
 	previous, err := e.previousState(ctx, t, p)
 	if err != nil {
 		return nil, err
@@ -225,7 +225,7 @@ func (e *Engine) apply(ctx context.Context, actor *auth.Principal, t *store.Tick
 
 // commit brings t's SLA clock up to date, chains entry to t, queues the
 // change's effects and notifications, and stores both.
-func (e *Engine) commit(ctx context.Context, t *store.Ticket, entry *store.HistoryEntry, effects ...effect) error {
+func (e *Engine) commit(ctx context.Context, t *ticket.Ticket, entry *ticket.HistoryEntry, effects ...effect) error {
 	e.slaOnChange(t, entry)
 	head := t.HistoryHash
 	chain(t, entry)
@@ -247,7 +247,7 @@ func (e *Engine) commit(ctx context.Context, t *store.Ticket, entry *store.Histo
 // mayRun: an admin, or a holder of one of the transition's roles (with
 // 'requester' and 'assignee' meaning the ticket's own); without roles,
 // members of the ticket's team who may work tickets.
-func mayRun(actor *auth.Principal, t *store.Ticket, tr *definition.Transition) bool {
+func mayRun(actor *auth.Principal, t *ticket.Ticket, tr *definition.Transition) bool {
 	if actor == nil {
 		return false
 	}
@@ -279,7 +279,7 @@ func mayRun(actor *auth.Principal, t *store.Ticket, tr *definition.Transition) b
 // applyAction performs one of a transition's actions on t, noting what
 // changed. Actions that reach beyond the ticket (child tickets,
 // notifications, scripts) run in later steps of the workflow runtime.
-func (e *Engine) applyAction(actor *auth.Principal, t *store.Ticket, a definition.Action, changes ticket.Changes) {
+func (e *Engine) applyAction(actor *auth.Principal, t *ticket.Ticket, a definition.Action, changes ticket.Changes) {
 	switch {
 	case a.Assign != "":
 		who := a.Assign

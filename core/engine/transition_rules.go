@@ -7,7 +7,7 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/form"
-	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
 
 // Blocked is a transition an actor cannot run on a ticket now, and why.
@@ -21,7 +21,7 @@ type Blocked struct {
 // that depend on what the actor would still enter (a transition's form, a
 // guard script) are only known when the transition is tried; Transition
 // checks everything again.
-func (e *Engine) Options(ctx context.Context, actor *auth.Principal, t *store.Ticket) (runnable []*definition.Transition, blocked []Blocked) {
+func (e *Engine) Options(ctx context.Context, actor *auth.Principal, t *ticket.Ticket) (runnable []*definition.Transition, blocked []Blocked) {
 	p := e.catalog().Process(t.Process)
 	if p == nil || actor == nil {
 		return nil, nil
@@ -52,7 +52,7 @@ func (e *Engine) Options(ctx context.Context, actor *auth.Principal, t *store.Ti
 // checks that need neither the transition's data nor a script, in the
 // order Transition makes them. previous is the state t was in before its
 // current one ("" if none), the target of a transition to $previous.
-func transitionRefusal(actor *auth.Principal, t *store.Ticket, p *definition.Process, tr *definition.Transition, previous string) *Refusal {
+func transitionRefusal(actor *auth.Principal, t *ticket.Ticket, p *definition.Process, tr *definition.Transition, previous string) *Refusal {
 	if !mayRun(actor, t, tr) {
 		if len(tr.Roles) == 0 {
 			return forbidden(ReasonTeamRequired, fmt.Sprintf("transition %s is for team %s", tr.ID.Value, t.Team), "team", t.Team)
@@ -82,7 +82,7 @@ func transitionRefusal(actor *auth.Principal, t *store.Ticket, p *definition.Pro
 }
 
 // pendingRefusal: t waits for the approval pend.
-func pendingRefusal(t *store.Ticket, pend *Pending) *Refusal {
+func pendingRefusal(t *ticket.Ticket, pend *Pending) *Refusal {
 	return notNow(ReasonApprovalPending, fmt.Sprintf("ticket %s waits for an approval", t.Number),
 		"step", pend.NextStep(), "transition", pend.Transition)
 }
@@ -99,7 +99,7 @@ func guardRefusal(tr *definition.Transition, data map[string]any) *Refusal {
 // approvalRefusal says why an approval of tr cannot be requested for t
 // now, as far as the ticket's data tells: no manager on record, or an
 // amount above every level.
-func (e *Engine) approvalRefusal(ctx context.Context, t *store.Ticket, tr *definition.Transition) *Refusal {
+func (e *Engine) approvalRefusal(ctx context.Context, t *ticket.Ticket, tr *definition.Transition) *Refusal {
 	steps, err := approvalSteps(tr.Approval, t.Data)
 	if err != nil {
 		return AsRefusal(err)

@@ -9,6 +9,7 @@ import (
 	"vorgang/core/fault"
 	"vorgang/core/form"
 	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
 
 // Form returns the compiled form of the catalog with the id, compiled once
@@ -23,7 +24,7 @@ func (e *Engine) Form(cat *definition.Catalog, id string) (*form.Compiled, error
 // before the transition's form is filled (Options says why the others
 // cannot run). Pages offer these; running one is still checked by
 // Transition.
-func (e *Engine) Transitions(actor *auth.Principal, t *store.Ticket) []*definition.Transition {
+func (e *Engine) Transitions(actor *auth.Principal, t *ticket.Ticket) []*definition.Transition {
 	p := e.catalog().Process(t.Process)
 	if p == nil || actor == nil {
 		return nil

@@ -17,6 +17,7 @@ import (
 	"vorgang/core/internal/testkit"
 	"vorgang/core/notify"
 	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
 
 var berlin, _ = time.LoadLocation("Europe/Berlin")
@@ -109,7 +110,7 @@ func drain(t *testing.T, w *notify.Worker) error {
 	return nil
 }
 
-func (d *desk) create(t *testing.T, who string) *store.Ticket {
+func (d *desk) create(t *testing.T, who string) *ticket.Ticket {
 	t.Helper()
 	tk, err := d.eng.Create(context.Background(), d.principal(t, who), engine.CreateRequest{Process: "it-incident",
 		Data: map[string]any{"summary": "Drucker im Raum 204 druckt nicht", "category": "printer",

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"vorgang/core/definition"
-	"vorgang/core/store"
 	"vorgang/core/ticket"
 )
 
@@ -29,7 +28,7 @@ const citizen = "citizen"
 // recipients resolves a notification's recipients for ticket t. Internal
 // comments never go to the requester, and nobody is told of their own
 // change (but a requester gets the acknowledgement of their own report).
-func (w *Worker) recipients(ctx context.Context, cat *definition.Catalog, n *definition.Notification, t *store.Ticket, notice ticket.Notice) ([]Person, error) {
+func (w *Worker) recipients(ctx context.Context, cat *definition.Catalog, n *definition.Notification, t *ticket.Ticket, notice ticket.Notice) ([]Person, error) {
 	internal, actor := notice.Internal, notice.Actor
 	if notice.Event == "ticket.created" {
 		actor = ""
@@ -100,7 +99,7 @@ func (w *Worker) recipients(ctx context.Context, cat *definition.Catalog, n *def
 
 // requester is the requesting user or, for a citizen or a user without an
 // address, the e-mail field of the ticket's form.
-func (w *Worker) requester(ctx context.Context, cat *definition.Catalog, t *store.Ticket) (Person, error) {
+func (w *Worker) requester(ctx context.Context, cat *definition.Catalog, t *ticket.Ticket) (Person, error) {
 	var p Person
 	if t.Requester != "" && t.Requester != citizen {
 		u, ok, err := w.dir.User(ctx, t.Requester)
@@ -125,7 +124,7 @@ func (w *Worker) requester(ctx context.Context, cat *definition.Catalog, t *stor
 
 // formEmail returns the value of the first e-mail field of the ticket's
 // form that holds one.
-func formEmail(cat *definition.Catalog, t *store.Ticket) string {
+func formEmail(cat *definition.Catalog, t *ticket.Ticket) string {
 	p := cat.Process(t.Process)
 	if p == nil {
 		return ""

@@ -23,7 +23,7 @@ const (
 
 // Store is what the Worker needs from the data layer; *store.Store has it.
 type Store interface {
-	Ticket(ctx context.Context, number string) (*store.Ticket, error)
+	Ticket(ctx context.Context, number string) (*ticket.Ticket, error)
 	Enqueue(ctx context.Context, item *store.OutboxItem, now time.Time) error
 	ClaimOutbox(ctx context.Context, worker string, now time.Time, lease time.Duration, limit int, kinds ...string) ([]store.OutboxItem, error)
 	CompleteOutbox(ctx context.Context, item *store.OutboxItem) error
@@ -263,7 +263,7 @@ func (w *Worker) mailsFor(ctx context.Context, item *store.OutboxItem) ([]*Mail,
 }
 
 // data is the template data common to every recipient.
-func (w *Worker) data(ctx context.Context, cat *definition.Catalog, t *store.Ticket, notice ticket.Notice) (Data, error) {
+func (w *Worker) data(ctx context.Context, cat *definition.Catalog, t *ticket.Ticket, notice ticket.Notice) (Data, error) {
 	d := Data{
 		Ticket: TicketData{Number: t.Number, Title: t.Title, Process: t.Process, State: t.State, Priority: t.Priority, Team: t.Team,
 			URL: w.BaseURL + "/app/tickets/" + t.Number, Data: fieldsOf(cat, t)},
@@ -296,7 +296,7 @@ func (w *Worker) data(ctx context.Context, cat *definition.Catalog, t *store.Tic
 
 // localize sets what depends on the recipient's language: state and team
 // names, the SLA deadline's format.
-func (w *Worker) localize(d *Data, cat *definition.Catalog, t *store.Ticket, lang string, notice ticket.Notice) {
+func (w *Worker) localize(d *Data, cat *definition.Catalog, t *ticket.Ticket, lang string, notice ticket.Notice) {
 	if p := cat.Process(t.Process); p != nil {
 		if s := p.State(t.State); s != nil && !s.Title.IsZero() {
 			d.Ticket.State = s.Title.In(lang)
@@ -324,7 +324,7 @@ func (w *Worker) localize(d *Data, cat *definition.Catalog, t *store.Ticket, lan
 // zoneOf is the time zone mails about t show times in: that of the
 // calendar of the process's SLA, else of the team's calendar, else
 // Location.
-func (w *Worker) zoneOf(cat *definition.Catalog, t *store.Ticket) *time.Location {
+func (w *Worker) zoneOf(cat *definition.Catalog, t *ticket.Ticket) *time.Location {
 	var cal string
 	if p := cat.Process(t.Process); p != nil && !p.SLA.IsZero() {
 		if s := cat.SLA(p.SLA.Value); s != nil {
@@ -346,7 +346,7 @@ func (w *Worker) zoneOf(cat *definition.Catalog, t *store.Ticket) *time.Location
 
 // fieldsOf is the ticket's data with every field of its forms present, so
 // a template naming a field nobody filled in prints nothing.
-func fieldsOf(cat *definition.Catalog, t *store.Ticket) map[string]any {
+func fieldsOf(cat *definition.Catalog, t *ticket.Ticket) map[string]any {
 	out := map[string]any{}
 	if p := cat.Process(t.Process); p != nil {
 		forms := []string{p.Form.Value}

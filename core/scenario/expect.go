@@ -11,13 +11,12 @@ import (
 
 	"vorgang/core/engine"
 	"vorgang/core/notify"
-	"vorgang/core/store"
 	"vorgang/core/ticket"
 )
 
 // check compares a ticket with the expectations and reports each
 // difference at the line of its expectation.
-func (r *runner) check(ctx context.Context, e *Expect, t *store.Ticket, queued []notification, fail failFunc) {
+func (r *runner) check(ctx context.Context, e *Expect, t *ticket.Ticket, queued []notification, fail failFunc) {
 	diff := func(key string, want, got any) {
 		fail(e.pos[key], "%s: want %s, got %s", key, show(want), show(got))
 	}
@@ -109,7 +108,7 @@ func (r *runner) check(ctx context.Context, e *Expect, t *store.Ticket, queued [
 
 func ptr(s string) *string { return &s }
 
-func hasLink(t *store.Ticket, target string) bool {
+func hasLink(t *ticket.Ticket, target string) bool {
 	for _, l := range t.Links {
 		if l.Target == target {
 			return true
@@ -118,7 +117,7 @@ func hasLink(t *store.Ticket, target string) bool {
 	return false
 }
 
-func linkTargets(t *store.Ticket) []string {
+func linkTargets(t *ticket.Ticket) []string {
 	out := []string{}
 	for _, l := range t.Links {
 		out = append(out, l.Target)
@@ -137,9 +136,9 @@ func indexOf(list []string, s string) int {
 
 // checkChildren matches the expected children to the ticket's children,
 // in any order, and binds the names of matched ones.
-func (r *runner) checkChildren(ctx context.Context, e *Expect, t *store.Ticket, fail failFunc) {
+func (r *runner) checkChildren(ctx context.Context, e *Expect, t *ticket.Ticket, fail failFunc) {
 	pos := e.pos["children"]
-	var kids []*store.Ticket
+	var kids []*ticket.Ticket
 	for _, n := range t.Children {
 		c, err := r.storeTicket(ctx, n)
 		if err != nil {
@@ -182,7 +181,7 @@ func (r *runner) checkChildren(ctx context.Context, e *Expect, t *store.Ticket, 
 	}
 }
 
-func childDiff(want ChildExpect, c *store.Ticket) string {
+func childDiff(want ChildExpect, c *ticket.Ticket) string {
 	var out []string
 	cmp := func(key, w, g string) {
 		if w != "" && w != g {
@@ -203,7 +202,7 @@ func childDiff(want ChildExpect, c *store.Ticket) string {
 
 // checkComments matches each expected comment, in order, to a later
 // comment of the ticket's history.
-func (r *runner) checkComments(ctx context.Context, e *Expect, t *store.Ticket, fail failFunc) {
+func (r *runner) checkComments(ctx context.Context, e *Expect, t *ticket.Ticket, fail failFunc) {
 	entries, err := r.w.store.History(ctx, t)
 	if err != nil {
 		fail(e.pos["comments"], "history: %v", err)

@@ -12,7 +12,7 @@ import (
 	"vorgang/core/definition"
 	"vorgang/core/engine"
 	"vorgang/core/fault"
-	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
 
 // Result is the outcome of one scenario. Failures is empty when it passed;
@@ -204,7 +204,7 @@ func (r *runner) open(ctx context.Context, st *Step, number *string) error {
 	if err != nil {
 		return errSetup{err}
 	}
-	var t *store.Ticket
+	var t *ticket.Ticket
 	if proc := r.w.cat.Process(st.Open); proc != nil && proc.FollowUp != nil && st.Ticket != "" {
 		// A follow-up is opened through the tracking link of the ticket
 		// the step names, as its citizen does.
@@ -303,7 +303,7 @@ func errorCode(err error) string {
 }
 
 // storeTicket reads a ticket without permission checks.
-func (r *runner) storeTicket(ctx context.Context, number string) (*store.Ticket, error) {
+func (r *runner) storeTicket(ctx context.Context, number string) (*ticket.Ticket, error) {
 	return r.w.store.Ticket(ctx, number)
 }
 

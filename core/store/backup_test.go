@@ -15,6 +15,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"vorgang/core/ticket"
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/bson/primitive"
@@ -30,7 +31,7 @@ const extraCollection = "x_archive"
 // and updated), numbers, and documents of awkward types in a collection the
 // store does not know, with an index of its own. (FerretDB refuses arrays
 // directly inside arrays and Decimal128, so those are not here.)
-func seedBackupSource(t *testing.T, s *Store) []*Ticket {
+func seedBackupSource(t *testing.T, s *Store) []*ticket.Ticket {
 	t.Helper()
 	ctx := t.Context()
 	all := seedQueryTickets(t, s, 24)
@@ -38,7 +39,7 @@ func seedBackupSource(t *testing.T, s *Store) []*Ticket {
 		tk.State = "in_progress"
 		tk.Assignee = "carla"
 		tk.Ext = map[string]any{"sla": map[string]any{"started": time.Date(2026, 11, 27, 8, 0, 0, 123e6, time.UTC), "paused_ms": int64(1) << 40}}
-		if err := s.UpdateTicket(ctx, tk, &HistoryEntry{Actor: "carla", Type: "transition", Data: map[string]any{"to": "in_progress", "n": int32(i)}}); err != nil {
+		if err := s.UpdateTicket(ctx, tk, &ticket.HistoryEntry{Actor: "carla", Type: "transition", Data: map[string]any{"to": "in_progress", "n": int32(i)}}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -264,7 +265,7 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 	t.Run("writes", func(t *testing.T) {
 		// The counts follow writes after a restore.
 		tk := newTicket("INC-2026-009999")
-		if err := dst.CreateTicket(ctx, tk, &HistoryEntry{Type: "created"}); err != nil {
+		if err := dst.CreateTicket(ctx, tk, &ticket.HistoryEntry{Type: "created"}); err != nil {
 			t.Fatal(err)
 		}
 		counts, err := dst.Counts(ctx)
@@ -432,7 +433,7 @@ func TestRestoreIntoNonEmptyDatabase(t *testing.T) {
 	archive, _ := backupOf(t, src)
 
 	dst := openEmbedded(t, t.TempDir())
-	if err := dst.CreateTicket(ctx, newTicket("INC-2026-777777"), &HistoryEntry{Type: "created"}); err != nil {
+	if err := dst.CreateTicket(ctx, newTicket("INC-2026-777777"), &ticket.HistoryEntry{Type: "created"}); err != nil {
 		t.Fatal(err)
 	}
 	// Numbers drawn before the restore must not outlive it in the cache.

@@ -23,6 +23,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"vorgang/core/ticket"
 
 	"go.mongodb.org/mongo-driver/bson"
 )
@@ -36,7 +37,7 @@ var (
 
 var benchTeams = []string{"it-1st-level", "it-2nd-level", "it-site-north", "buergerbuero", "personal", "beschaffung", "fuhrpark", "gebaeude"}
 
-func benchTicket(i int, rng *rand.Rand, now time.Time) (*Ticket, []any) {
+func benchTicket(i int, rng *rand.Rand, now time.Time) (*ticket.Ticket, []any) {
 	number := fmt.Sprintf("INC-2026-%07d", i)
 	tk := newTicket(number)
 	tk.Team = benchTeams[i%len(benchTeams)]
@@ -60,7 +61,7 @@ func benchTicket(i int, rng *rand.Rand, now time.Time) (*Ticket, []any) {
 	tk.Version = 5
 	hist := make([]any, 5)
 	for seq := 1; seq <= 5; seq++ {
-		hist[seq-1] = HistoryEntry{ID: HistoryID(number, int64(seq)), Ticket: number, Seq: int64(seq), At: now,
+		hist[seq-1] = ticket.HistoryEntry{ID: HistoryID(number, int64(seq)), Ticket: number, Seq: int64(seq), At: now,
 			Actor: tk.Requester, Type: "field_changed", Data: map[string]any{"field": "field_01", "old": "a", "new": "b"}}
 	}
 	return tk, hist
@@ -172,7 +173,7 @@ func BenchmarkStore(b *testing.B) {
 				return err
 			}
 			t.Priority = "high"
-			return s.UpdateTicket(ctx, t, &HistoryEntry{Actor: "bench", Type: "priority_changed"})
+			return s.UpdateTicket(ctx, t, &ticket.HistoryEntry{Actor: "bench", Type: "priority_changed"})
 		}))
 	})
 	b.Run("inbox", func(b *testing.B) {
@@ -234,7 +235,7 @@ func BenchmarkStore(b *testing.B) {
 			tk, _ = benchTicket(n+i, rng, time.Now())
 			tk.Number = fmt.Sprintf("NEW-%d-%d", time.Now().UnixNano(), i)
 			start = time.Now()
-			if err := s.CreateTicket(ctx, tk, &HistoryEntry{Actor: "bench", Type: "created"}); err != nil {
+			if err := s.CreateTicket(ctx, tk, &ticket.HistoryEntry{Actor: "bench", Type: "created"}); err != nil {
 				b.Fatal(err)
 			}
 			create = append(create, time.Since(start))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 	"sync"
+	"vorgang/core/ticket"
 )
 
 // openCounts keeps the dashboard counts of open tickets in memory while the
@@ -38,7 +39,7 @@ type countedHead struct {
 	Priority string `bson:"priority"`
 }
 
-func headOf(t *Ticket) countedHead {
+func headOf(t *ticket.Ticket) countedHead {
 	return countedHead{Open: t.Open, Team: t.Team, State: t.State, Priority: t.Priority}
 }
 

@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"vorgang/core/ticket"
 )
 
 // childDirEnv makes the test binary act as the writer process the
@@ -48,7 +49,7 @@ func runWriter(dir string) int {
 			}
 			tk := newTicket(fmt.Sprintf("INC-2026-%06d", n))
 			tk.Team = benchTeams[rng.IntN(len(benchTeams))]
-			if err := s.CreateTicket(ctx, tk, &HistoryEntry{Actor: "writer", Type: "created"}); err != nil {
+			if err := s.CreateTicket(ctx, tk, &ticket.HistoryEntry{Actor: "writer", Type: "created"}); err != nil {
 				fmt.Fprintln(os.Stderr, "writer:", err)
 				return 1
 			}
@@ -65,7 +66,7 @@ func runWriter(dir string) int {
 			if rng.IntN(2) == 0 {
 				tk.State, tk.Category, tk.Open = "closed", "closed", false
 			}
-			if err := s.UpdateTicket(ctx, tk, &HistoryEntry{Actor: "writer", Type: "changed"}); err != nil {
+			if err := s.UpdateTicket(ctx, tk, &ticket.HistoryEntry{Actor: "writer", Type: "changed"}); err != nil {
 				fmt.Fprintln(os.Stderr, "writer:", err)
 				return 1
 			}

@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"testing"
 	"time"
+	"vorgang/core/ticket"
 )
 
 // TestReadsPlainValues checks that free-form values come back as plain Go
@@ -25,7 +26,7 @@ func TestReadsPlainValues(t *testing.T) {
 		tk := newTicket("INC-2026-000001")
 		tk.Data = values
 		tk.Ext = map[string]any{"sla": values}
-		if err := s.CreateTicket(ctx, tk, &HistoryEntry{Actor: "anna", Type: "created", Data: values}); err != nil {
+		if err := s.CreateTicket(ctx, tk, &ticket.HistoryEntry{Actor: "anna", Type: "created", Data: values}); err != nil {
 			t.Fatal(err)
 		}
 		got, err := s.Ticket(ctx, tk.Number)

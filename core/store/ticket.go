@@ -3,8 +3,6 @@ package store
 import (
 	"fmt"
 	"time"
-
-	"vorgang/core/ticket"
 )
 
 // NoDue is the due value of tickets without a running deadline. A fixed
@@ -21,15 +19,6 @@ func SortTime(t time.Time) string {
 	}
 	return t.UTC().Truncate(time.Second).Format("2006-01-02T15:04:05Z")
 }
-
-// Ticket, Link and HistoryEntry are the ticket model's types, which the
-// store keeps as they are: core/ticket defines them and reads the history
-// entries typed.
-type (
-	Ticket       = ticket.Ticket
-	Link         = ticket.Link
-	HistoryEntry = ticket.HistoryEntry
-)
 
 // HistoryID is the _id of entry seq of ticket number.
 func HistoryID(number string, seq int64) string {

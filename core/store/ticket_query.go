@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"vorgang/core/ticket"
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/bson/primitive"
@@ -245,7 +246,7 @@ func (s *Store) findHeads(ctx context.Context, filter bson.D, limit int) ([]Tick
 	if err != nil {
 		return nil, err
 	}
-	var docs []Ticket
+	var docs []ticket.Ticket
 	if err := cur.All(ctx, &docs); err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"time"
+	"vorgang/core/ticket"
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo/options"
@@ -24,7 +25,7 @@ type TicketFilter struct {
 // FindTickets returns the tickets matching f in number order. No index
 // serves this filter: the embedded store decodes every ticket, so it is for
 // scheduled jobs, not for a request path (the inbox queries are).
-func (s *Store) FindTickets(ctx context.Context, f TicketFilter) ([]Ticket, error) {
+func (s *Store) FindTickets(ctx context.Context, f TicketFilter) ([]ticket.Ticket, error) {
 	if _, err := s.schema.shape(TicketsCollection, shapeFindTickets); err != nil {
 		return nil, err
 	}
@@ -55,7 +56,7 @@ func (s *Store) FindTickets(ctx context.Context, f TicketFilter) ([]Ticket, erro
 	if err != nil {
 		return nil, fmt.Errorf("store: find tickets: %w", err)
 	}
-	var found []Ticket
+	var found []ticket.Ticket
 	if err := cur.All(ctx, &found); err != nil {
 		return nil, fmt.Errorf("store: find tickets: %w", err)
 	}

@@ -8,13 +8,14 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"vorgang/core/ticket"
 
 	"go.mongodb.org/mongo-driver/bson"
 )
 
-func newTicket(number string) *Ticket {
+func newTicket(number string) *ticket.Ticket {
 	now := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
-	return &Ticket{Number: number, Process: "it-incident", Catalog: "c1", Title: "Drucker druckt nicht",
+	return &ticket.Ticket{Number: number, Process: "it-incident", Catalog: "c1", Title: "Drucker druckt nicht",
 		State: "new", Category: "open", Open: true, Priority: "medium", Team: "it-1st-level",
 		Requester: "anna", Due: SortTime(now.Add(4 * time.Hour)), Created: now, Updated: now,
 		Data: map[string]any{"summary": "Drucker in Raum 204", "impact": "single"}}
@@ -24,7 +25,7 @@ func TestTicketCreateUpdateHistory(t *testing.T) {
 	forEachStore(t, func(t *testing.T, s *Store) {
 		ctx := t.Context()
 		tk := newTicket("INC-2026-000001")
-		if err := s.CreateTicket(ctx, tk, &HistoryEntry{Actor: "anna", Type: "created"}); err != nil {
+		if err := s.CreateTicket(ctx, tk, &ticket.HistoryEntry{Actor: "anna", Type: "created"}); err != nil {
 			t.Fatal(err)
 		}
 		got, err := s.Ticket(ctx, tk.Number)
@@ -36,7 +37,7 @@ func TestTicketCreateUpdateHistory(t *testing.T) {
 		}
 		got.State = "in_progress"
 		got.Assignee = "bernd"
-		if err := s.UpdateTicket(ctx, got, &HistoryEntry{Actor: "bernd", Type: "transition", Data: map[string]any{"to": "in_progress"}}); err != nil {
+		if err := s.UpdateTicket(ctx, got, &ticket.HistoryEntry{Actor: "bernd", Type: "transition", Data: map[string]any{"to": "in_progress"}}); err != nil {
 			t.Fatal(err)
 		}
 		if got.Version != 2 {
@@ -55,7 +56,7 @@ func TestTicketCreateUpdateHistory(t *testing.T) {
 		}
 		stale := *got
 		stale.Version = 1
-		if err := s.UpdateTicket(ctx, &stale, &HistoryEntry{Type: "comment"}); !errors.Is(err, ErrConflict) {
+		if err := s.UpdateTicket(ctx, &stale, &ticket.HistoryEntry{Type: "comment"}); !errors.Is(err, ErrConflict) {
 			t.Errorf("update from a stale version: err = %v, want ErrConflict", err)
 		}
 	})
@@ -68,7 +69,7 @@ func TestTicketUpdateConcurrentOneWinner(t *testing.T) {
 		ctx := t.Context()
 		tk := newTicket("INC-2026-000002")
 		tk.Data["counter"] = int64(0)
-		if err := s.CreateTicket(ctx, tk, &HistoryEntry{Type: "created"}); err != nil {
+		if err := s.CreateTicket(ctx, tk, &ticket.HistoryEntry{Type: "created"}); err != nil {
 			t.Fatal(err)
 		}
 		const writers, rounds = 8, 15
@@ -87,7 +88,7 @@ func TestTicketUpdateConcurrentOneWinner(t *testing.T) {
 					defer wg.Done()
 					mine := *base
 					mine.Data = map[string]any{"counter": base.Data["counter"].(int64) + 1, "writer": int64(w)}
-					err := s.UpdateTicket(ctx, &mine, &HistoryEntry{Actor: fmt.Sprint(w), Type: "field_changed"})
+					err := s.UpdateTicket(ctx, &mine, &ticket.HistoryEntry{Actor: fmt.Sprint(w), Type: "field_changed"})
 					mu.Lock()
 					defer mu.Unlock()
 					switch {
@@ -127,10 +128,10 @@ func TestTicketUncommittedEntryIsReplaced(t *testing.T) {
 	s := openEmbedded(t, t.TempDir())
 	ctx := t.Context()
 	tk := newTicket("INC-2026-000003")
-	if err := s.CreateTicket(ctx, tk, &HistoryEntry{Type: "created"}); err != nil {
+	if err := s.CreateTicket(ctx, tk, &ticket.HistoryEntry{Type: "created"}); err != nil {
 		t.Fatal(err)
 	}
-	orphan := HistoryEntry{ID: HistoryID(tk.Number, 2), Ticket: tk.Number, Seq: 2, Type: "half-written", At: time.Now()}
+	orphan := ticket.HistoryEntry{ID: HistoryID(tk.Number, 2), Ticket: tk.Number, Seq: 2, Type: "half-written", At: time.Now()}
 	if err := s.Insert(ctx, HistoryCollection, orphan); err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +140,7 @@ func TestTicketUncommittedEntryIsReplaced(t *testing.T) {
 		t.Fatalf("uncommitted entry visible: %+v", hist)
 	}
 	cur.Title = "Drucker druckt wieder nicht"
-	if err := s.UpdateTicket(ctx, cur, &HistoryEntry{Type: "field_changed"}); err != nil {
+	if err := s.UpdateTicket(ctx, cur, &ticket.HistoryEntry{Type: "field_changed"}); err != nil {
 		t.Fatalf("update over an uncommitted entry: %v", err)
 	}
 	hist, _ := s.History(ctx, cur)
@@ -150,14 +151,14 @@ func TestTicketUncommittedEntryIsReplaced(t *testing.T) {
 
 // seedQueryTickets stores tickets over three teams, two assignees and
 // several states, due times and priorities, and returns them.
-func seedQueryTickets(t *testing.T, s *Store, n int) []*Ticket {
+func seedQueryTickets(t *testing.T, s *Store, n int) []*ticket.Ticket {
 	t.Helper()
 	ctx := t.Context()
 	teams := []string{"it-1st-level", "it-2nd-level", "buergerbuero"}
 	states := []string{"new", "in_progress", "waiting", "resolved", "closed"}
 	prios := []string{"critical", "high", "medium", "low"}
 	base := time.Date(2026, 11, 27, 8, 0, 0, 0, time.UTC)
-	var out []*Ticket
+	var out []*ticket.Ticket
 	for i := 0; i < n; i++ {
 		tk := newTicket(fmt.Sprintf("INC-2026-%06d", 100+i))
 		tk.Team = teams[i%3]
@@ -180,7 +181,7 @@ func seedQueryTickets(t *testing.T, s *Store, n int) []*Ticket {
 		if i%4 == 0 {
 			tk.Tracking = fmt.Sprintf("trk-%d", i)
 		}
-		if err := s.CreateTicket(ctx, tk, &HistoryEntry{Type: "created"}); err != nil {
+		if err := s.CreateTicket(ctx, tk, &ticket.HistoryEntry{Type: "created"}); err != nil {
 			t.Fatal(err)
 		}
 		out = append(out, tk)
@@ -189,13 +190,13 @@ func seedQueryTickets(t *testing.T, s *Store, n int) []*Ticket {
 }
 
 // expectedInbox computes an inbox of open tickets by brute force.
-func expectedInbox(all []*Ticket, keep func(*Ticket) bool) []string {
+func expectedInbox(all []*ticket.Ticket, keep func(*ticket.Ticket) bool) []string {
 	return expectedList(all, false, keep)
 }
 
 // expectedList computes an inbox of open or closed tickets by brute force.
-func expectedList(all []*Ticket, closed bool, keep func(*Ticket) bool) []string {
-	var sel []*Ticket
+func expectedList(all []*ticket.Ticket, closed bool, keep func(*ticket.Ticket) bool) []string {
+	var sel []*ticket.Ticket
 	for _, tk := range all {
 		if tk.Open != closed && keep(tk) {
 			sel = append(sel, tk)
@@ -233,29 +234,29 @@ func TestInboxPagesMatchBruteForce(t *testing.T) {
 	tests := []struct {
 		name string
 		q    InboxQuery
-		keep func(*Ticket) bool
+		keep func(*ticket.Ticket) bool
 	}{
-		{"team", InboxQuery{Team: "it-1st-level"}, func(tk *Ticket) bool { return tk.Team == "it-1st-level" }},
-		{"assignee", InboxQuery{Assignee: "bernd"}, func(tk *Ticket) bool { return tk.Assignee == "bernd" }},
-		{"requester", InboxQuery{Requester: "dora"}, func(tk *Ticket) bool { return tk.Requester == "dora" }},
+		{"team", InboxQuery{Team: "it-1st-level"}, func(tk *ticket.Ticket) bool { return tk.Team == "it-1st-level" }},
+		{"assignee", InboxQuery{Assignee: "bernd"}, func(tk *ticket.Ticket) bool { return tk.Assignee == "bernd" }},
+		{"requester", InboxQuery{Requester: "dora"}, func(tk *ticket.Ticket) bool { return tk.Requester == "dora" }},
 		{"team and states", InboxQuery{Team: "it-2nd-level", States: []string{"new", "waiting"}},
-			func(tk *Ticket) bool {
+			func(tk *ticket.Ticket) bool {
 				return tk.Team == "it-2nd-level" && (tk.State == "new" || tk.State == "waiting")
 			}},
 		{"team and priority", InboxQuery{Team: "buergerbuero", Priorities: []string{"critical"}},
-			func(tk *Ticket) bool { return tk.Team == "buergerbuero" && tk.Priority == "critical" }},
-		{"no match", InboxQuery{Team: "nobody"}, func(*Ticket) bool { return false }},
-		{"closed of a team", InboxQuery{Team: "it-1st-level", Closed: true}, func(tk *Ticket) bool { return tk.Team == "it-1st-level" }},
+			func(tk *ticket.Ticket) bool { return tk.Team == "buergerbuero" && tk.Priority == "critical" }},
+		{"no match", InboxQuery{Team: "nobody"}, func(*ticket.Ticket) bool { return false }},
+		{"closed of a team", InboxQuery{Team: "it-1st-level", Closed: true}, func(tk *ticket.Ticket) bool { return tk.Team == "it-1st-level" }},
 		{"text folds umlauts", InboxQuery{Team: "it-2nd-level", Text: "ärger"},
-			func(tk *Ticket) bool {
+			func(tk *ticket.Ticket) bool {
 				return tk.Team == "it-2nd-level" && strings.Contains(strings.ToLower(tk.Title), "ärger")
 			}},
 		{"text is no pattern", InboxQuery{Assignee: "carla", Text: "100%"},
-			func(tk *Ticket) bool { return tk.Assignee == "carla" && strings.Contains(tk.Title, "100%") }},
+			func(tk *ticket.Ticket) bool { return tk.Assignee == "carla" && strings.Contains(tk.Title, "100%") }},
 		{"closed with text", InboxQuery{Requester: "anna", Closed: true, Text: "DRUCKER"},
-			func(tk *Ticket) bool { return tk.Requester == "anna" && strings.Contains(tk.Title, "Drucker") }},
+			func(tk *ticket.Ticket) bool { return tk.Requester == "anna" && strings.Contains(tk.Title, "Drucker") }},
 		{"text in the number", InboxQuery{Team: "it-1st-level", Text: "inc-2026-00011"},
-			func(tk *Ticket) bool {
+			func(tk *ticket.Ticket) bool {
 				return tk.Team == "it-1st-level" && strings.HasPrefix(tk.Number, "INC-2026-00011")
 			}},
 	}
@@ -344,7 +345,7 @@ func TestCountsDueBeforeAndTracking(t *testing.T) {
 			}
 			after = rows[len(rows)-1].Cursor()
 		}
-		wantDue := expectedInbox(all, func(tk *Ticket) bool { return tk.Due < cutoff })
+		wantDue := expectedInbox(all, func(tk *ticket.Ticket) bool { return tk.Due < cutoff })
 		if fmt.Sprint(gotDue) != fmt.Sprint(wantDue) {
 			t.Errorf("due before\n got %v\nwant %v", gotDue, wantDue)
 		}
@@ -362,10 +363,10 @@ func TestTrackingTokenIsUnique(t *testing.T) {
 	s := openEmbedded(t, t.TempDir())
 	a, b := newTicket("INC-2026-000010"), newTicket("INC-2026-000011")
 	a.Tracking, b.Tracking = "same", "same"
-	if err := s.CreateTicket(t.Context(), a, &HistoryEntry{Type: "created"}); err != nil {
+	if err := s.CreateTicket(t.Context(), a, &ticket.HistoryEntry{Type: "created"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.CreateTicket(t.Context(), b, &HistoryEntry{Type: "created"}); !errors.Is(err, ErrDuplicate) {
+	if err := s.CreateTicket(t.Context(), b, &ticket.HistoryEntry{Type: "created"}); !errors.Is(err, ErrDuplicate) {
 		t.Fatalf("second ticket with the same tracking token: err = %v, want ErrDuplicate", err)
 	}
 }
@@ -375,11 +376,11 @@ func TestInboxSeesWritesImmediately(t *testing.T) {
 	s := openEmbedded(t, t.TempDir())
 	ctx := t.Context()
 	tk := newTicket("INC-2026-000020")
-	if err := s.CreateTicket(ctx, tk, &HistoryEntry{Type: "created"}); err != nil {
+	if err := s.CreateTicket(ctx, tk, &ticket.HistoryEntry{Type: "created"}); err != nil {
 		t.Fatal(err)
 	}
 	tk.Team = "it-2nd-level"
-	if err := s.UpdateTicket(ctx, tk, &HistoryEntry{Type: "team_changed"}); err != nil {
+	if err := s.UpdateTicket(ctx, tk, &ticket.HistoryEntry{Type: "team_changed"}); err != nil {
 		t.Fatal(err)
 	}
 	first, _, _ := s.Inbox(ctx, InboxQuery{Team: "it-1st-level"})
@@ -433,12 +434,12 @@ func TestCountsFollowWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	extra := newTicket("INC-2026-000500")
-	if err := s.CreateTicket(ctx, extra, &HistoryEntry{Type: "created"}); err != nil {
+	if err := s.CreateTicket(ctx, extra, &ticket.HistoryEntry{Type: "created"}); err != nil {
 		t.Fatal(err)
 	}
 	dup := newTicket("INC-2026-000501")
 	dup.Tracking = all[0].Tracking
-	if err := s.CreateTicket(ctx, dup, &HistoryEntry{Type: "created"}); !errors.Is(err, ErrDuplicate) {
+	if err := s.CreateTicket(ctx, dup, &ticket.HistoryEntry{Type: "created"}); !errors.Is(err, ErrDuplicate) {
 		t.Fatalf("duplicate tracking token: %v", err)
 	}
 	for i, tk := range all[:10] {
@@ -451,7 +452,7 @@ func TestCountsFollowWrites(t *testing.T) {
 		case 2:
 			cur.State, cur.Category, cur.Open, cur.Priority = "new", "open", true, "low"
 		}
-		if err := s.UpdateTicket(ctx, cur, &HistoryEntry{Type: "changed"}); err != nil {
+		if err := s.UpdateTicket(ctx, cur, &ticket.HistoryEntry{Type: "changed"}); err != nil {
 			t.Fatal(err)
 		}
 	}

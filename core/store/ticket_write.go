@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync"
 	"time"
+	"vorgang/core/ticket"
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
@@ -21,7 +22,7 @@ const orphanAge = time.Minute
 // entry. The entry is written first: a crash in between leaves an entry no
 // reader sees (readers only show entries up to the ticket's version), never
 // a ticket without its history.
-func (s *Store) CreateTicket(ctx context.Context, t *Ticket, first *HistoryEntry) error {
+func (s *Store) CreateTicket(ctx context.Context, t *ticket.Ticket, first *ticket.HistoryEntry) error {
 	if t.Number == "" {
 		return errors.New("store: create ticket: empty number")
 	}
@@ -63,7 +64,7 @@ func (s *Store) CreateTicket(ctx context.Context, t *Ticket, first *HistoryEntry
 // The history entry's insert claims the next version: its _id is unique, and
 // inserts of a unique _id are atomic on MongoDB and FerretDB alike, across
 // any number of processes.
-func (s *Store) UpdateTicket(ctx context.Context, t *Ticket, entry *HistoryEntry) error {
+func (s *Store) UpdateTicket(ctx context.Context, t *ticket.Ticket, entry *ticket.HistoryEntry) error {
 	if s.localLocks {
 		defer s.locks.Lock(TicketsCollection, t.Number)()
 	}
@@ -101,7 +102,7 @@ func (s *Store) UpdateTicket(ctx context.Context, t *Ticket, entry *HistoryEntry
 
 // claimHistory inserts entry as change version+1 of ticket number,
 // clearing an entry a crashed writer left uncommitted.
-func (s *Store) claimHistory(ctx context.Context, number string, version int64, entry *HistoryEntry) error {
+func (s *Store) claimHistory(ctx context.Context, number string, version int64, entry *ticket.HistoryEntry) error {
 	entry.Seq = version + 1
 	entry.Ticket = number
 	entry.ID = HistoryID(number, entry.Seq)
@@ -123,7 +124,7 @@ func (s *Store) claimHistory(ctx context.Context, number string, version int64, 
 		return fmt.Errorf("%w: version %d is taken", ErrConflict, entry.Seq)
 	}
 	if !s.localLocks {
-		var orphan HistoryEntry
+		var orphan ticket.HistoryEntry
 		if err := s.Get(ctx, HistoryCollection, entry.ID, &orphan); err != nil {
 			return err
 		}
@@ -167,8 +168,8 @@ func (s *Store) ticketHead(ctx context.Context, number string) (int64, countedHe
 
 // Ticket reads ticket number. It returns an error wrapping ErrNotFound if
 // there is none.
-func (s *Store) Ticket(ctx context.Context, number string) (*Ticket, error) {
-	var t Ticket
+func (s *Store) Ticket(ctx context.Context, number string) (*ticket.Ticket, error) {
+	var t ticket.Ticket
 	if err := s.Get(ctx, TicketsCollection, number, &t); err != nil {
 		return nil, err
 	}
@@ -184,14 +185,14 @@ const historyReaders = 8
 // have deterministic _ids "<number>/<seq>", so on MongoDB they are one
 // range of the _id index; on the embedded store, which answers only exact
 // _id lookups from an index, they are read by _id, several at a time.
-func (s *Store) History(ctx context.Context, t *Ticket) ([]HistoryEntry, error) {
+func (s *Store) History(ctx context.Context, t *ticket.Ticket) ([]ticket.HistoryEntry, error) {
 	if t.Version == 0 {
 		return nil, nil
 	}
 	if s.embedded == nil {
 		return s.historyRange(ctx, t)
 	}
-	out := make([]HistoryEntry, t.Version)
+	out := make([]ticket.HistoryEntry, t.Version)
 	errs := make([]error, t.Version)
 	sem := make(chan struct{}, historyReaders)
 	var wg sync.WaitGroup
@@ -212,7 +213,7 @@ func (s *Store) History(ctx context.Context, t *Ticket) ([]HistoryEntry, error) 
 // historyRange reads entries 1..t.Version of t with one query over the _id
 // index. Entries beyond the ticket's version (a write in progress, or one
 // cut off by a crash) are not committed and not returned.
-func (s *Store) historyRange(ctx context.Context, t *Ticket) ([]HistoryEntry, error) {
+func (s *Store) historyRange(ctx context.Context, t *ticket.Ticket) ([]ticket.HistoryEntry, error) {
 	filter := bson.D{{Key: "_id", Value: bson.D{
 		{Key: "$gte", Value: HistoryID(t.Number, 1)},
 		{Key: "$lte", Value: HistoryID(t.Number, t.Version)},
@@ -221,7 +222,7 @@ func (s *Store) historyRange(ctx context.Context, t *Ticket) ([]HistoryEntry, er
 	if err != nil {
 		return nil, fmt.Errorf("store: history of %s: %w", t.Number, err)
 	}
-	var out []HistoryEntry
+	var out []ticket.HistoryEntry
 	if err := cur.All(ctx, &out); err != nil {
 		return nil, fmt.Errorf("store: history of %s: %w", t.Number, err)
 	}

@@ -12,6 +12,7 @@ import (
 	"vorgang/core/engine"
 	"vorgang/core/fault"
 	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
 
 type loginRequest struct {
@@ -250,7 +251,7 @@ func (a *api) assign(c *fiber.Ctx) error {
 	return c.JSON(ticketJSON(t, nil))
 }
 
-func ticketJSON(t *store.Ticket, hist []store.HistoryEntry) fiber.Map {
+func ticketJSON(t *ticket.Ticket, hist []ticket.HistoryEntry) fiber.Map {
 	m := fiber.Map{
 		"number": t.Number, "process": t.Process, "version": t.Version, "title": t.Title,
 		"state": t.State, "category": t.Category, "priority": t.Priority,

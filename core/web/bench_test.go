@@ -42,6 +42,7 @@ import (
 	"vorgang/core/engine"
 	"vorgang/core/internal/testkit"
 	"vorgang/core/store"
+	"vorgang/core/ticket"
 	"vorgang/core/web"
 )
 
@@ -65,7 +66,7 @@ func benchCatalog(b *testing.B) *definition.Catalog {
 
 // benchIncident is seeded ticket i: an IT incident as the shipped desk
 // makes them, with the history entries its state implies.
-func benchIncident(i int, year int, catalog string, rng *rand.Rand, now time.Time) (*store.Ticket, []any) {
+func benchIncident(i int, year int, catalog string, rng *rand.Rand, now time.Time) (*ticket.Ticket, []any) {
 	number := fmt.Sprintf("INC-%d-%06d", year, i+1)
 	impact := []string{"single", "some", "many"}[rng.IntN(3)]
 	urgency := []string{"low", "medium", "high"}[rng.IntN(3)]
@@ -88,7 +89,7 @@ func benchIncident(i int, year int, catalog string, rng *rand.Rand, now time.Tim
 		"single": {"high": "medium", "medium": "low", "low": "low"},
 	}[impact][urgency]
 	created := now.Add(-time.Duration(rng.IntN(300*24)) * time.Hour)
-	t := &store.Ticket{
+	t := &ticket.Ticket{
 		Number: number, Process: "it-incident", Catalog: catalog,
 		Title: data["summary"].(string), Priority: prio,
 		Requester: "user" + strconv.Itoa(rng.IntN(4000)),
@@ -137,7 +138,7 @@ func benchIncident(i int, year int, catalog string, rng *rand.Rand, now time.Tim
 		// business and not read on these paths.
 		sum := sha256.Sum256([]byte(number + strconv.Itoa(k) + prev))
 		hash := hex.EncodeToString(sum[:])
-		hist[k] = store.HistoryEntry{ID: store.HistoryID(number, seq), Ticket: number, Seq: seq, At: at,
+		hist[k] = ticket.HistoryEntry{ID: store.HistoryID(number, seq), Ticket: number, Seq: seq, At: at,
 			Actor: actor, Type: typ, Data: d, PrevHash: prev, Hash: hash}
 		prev = hash
 		t.Updated = at

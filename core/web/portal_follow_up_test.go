@@ -7,12 +7,12 @@ import (
 	"testing"
 
 	"vorgang/core/engine"
-	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
 
 // citizenRequestIn opens a citizen request (routed to the roads office)
 // and, when closed is set, takes it to closed.
-func citizenRequestIn(t *testing.T, env *uiEnv, closed bool) *store.Ticket {
+func citizenRequestIn(t *testing.T, env *uiEnv, closed bool) *ticket.Ticket {
 	t.Helper()
 	ctx := t.Context()
 	tk, err := env.eng.Create(ctx, nil, engine.CreateRequest{Process: "citizen-request", Data: streetlightRequest})

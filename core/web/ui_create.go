@@ -11,14 +11,14 @@ import (
 	"vorgang/core/definition"
 	"vorgang/core/engine"
 	"vorgang/core/fault"
-	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
 
 // create runs the post of a create form. It returns the ticket when one
 // was created (or an earlier post of the same form created it), or nil and
 // the status to show the form again with post.errs (an entry was added or
 // removed, or the data is not valid).
-func (u *ui) create(c *fiber.Ctx, actor *auth.Principal, p *definition.Process, spec formSpec, post *formPost) (*store.Ticket, int, error) {
+func (u *ui) create(c *fiber.Ctx, actor *auth.Principal, p *definition.Process, spec formSpec, post *formPost) (*ticket.Ticket, int, error) {
 	if !post.save {
 		return nil, http.StatusOK, nil
 	}

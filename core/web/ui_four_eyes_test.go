@@ -13,7 +13,7 @@ import (
 
 	"vorgang/core/auth"
 	"vorgang/core/engine"
-	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
 
 // headsetOrder is the data of a small procurement order: a team lead
@@ -24,7 +24,7 @@ var headsetOrder = map[string]any{
 
 // submitted opens a ticket of the process with data as anna and asks for
 // its approval: it waits for the approver.
-func (e *uiEnv) submitted(t testing.TB, process string, data map[string]any) *store.Ticket {
+func (e *uiEnv) submitted(t testing.TB, process string, data map[string]any) *ticket.Ticket {
 	t.Helper()
 	ctx := t.Context()
 	anna, err := e.authn.Principal(ctx, "anna")

@@ -14,13 +14,12 @@ import (
 	"vorgang/core/engine"
 	"vorgang/core/fault"
 	"vorgang/core/form"
-	"vorgang/core/store"
 	"vorgang/core/ticket"
 )
 
 // ticketView is the data of a ticket page.
 type ticketView struct {
-	T           *store.Ticket
+	T           *ticket.Ticket
 	Process     definition.Label
 	State       definition.Label
 	Priority    string
@@ -143,7 +142,7 @@ func transitionTitle(tr *definition.Transition) definition.Label {
 	return definition.Label{De: tr.ID.Value, En: tr.ID.Value}
 }
 
-func (u *ui) timelineItem(cat *definition.Catalog, p *definition.Process, h store.HistoryEntry, d dataDescriber) timelineItem {
+func (u *ui) timelineItem(cat *definition.Catalog, p *definition.Process, h ticket.HistoryEntry, d dataDescriber) timelineItem {
 	it := timelineItem{At: h.At, Actor: h.Actor, Kind: h.Type}
 	content, err := h.Decode()
 	if err != nil {
@@ -186,7 +185,7 @@ func (u *ui) timelineItem(cat *definition.Catalog, p *definition.Process, h stor
 
 // transitionView is the page of one transition's form.
 type transitionView struct {
-	T       *store.Ticket
+	T       *ticket.Ticket
 	Title   definition.Label
 	State   definition.Label
 	To      definition.Label
@@ -216,7 +215,7 @@ type transitionView struct {
 }
 
 // runnable returns the ticket and the transition when actor may run it now.
-func (u *ui) runnable(c *fiber.Ctx) (*store.Ticket, *definition.Process, *definition.Transition, error) {
+func (u *ui) runnable(c *fiber.Ctx) (*ticket.Ticket, *definition.Process, *definition.Transition, error) {
 	actor := uiPrincipal(c)
 	t, err := u.Engine.Ticket(c.UserContext(), actor, c.Params("number"))
 	if err != nil {
@@ -241,7 +240,7 @@ func (u *ui) runnable(c *fiber.Ctx) (*store.Ticket, *definition.Process, *defini
 	return nil, nil, nil, &Error{Status: http.StatusNotFound, Code: CodeNotFound}
 }
 
-func (u *ui) transitionSpec(c *fiber.Ctx, t *store.Ticket, tr *definition.Transition) (formSpec, error) {
+func (u *ui) transitionSpec(c *fiber.Ctx, t *ticket.Ticket, tr *definition.Transition) (formSpec, error) {
 	spec := formSpec{scope: "transition:" + t.Number + ":" + tr.ID.Value + "|" + u.binding(c, true),
 		action: "/app/tickets/" + url.PathEscape(t.Number) + "/transitions/" + url.PathEscape(tr.ID.Value),
 		submit: transitionTitle(tr).In(string(pageLang(c))), area: "app"}
@@ -268,7 +267,7 @@ func (u *ui) transitionPage(c *fiber.Ctx) error {
 	return u.showTransition(c, http.StatusOK, t, p, tr, spec, nil, nil, "", token, nil, "", t.Version)
 }
 
-func (u *ui) showTransition(c *fiber.Ctx, status int, t *store.Ticket, p *definition.Process, tr *definition.Transition, spec formSpec,
+func (u *ui) showTransition(c *fiber.Ctx, status int, t *ticket.Ticket, p *definition.Process, tr *definition.Transition, spec formSpec,
 	data map[string]any, errs []form.FieldError, add, token string, files map[string]string, comment string, version int64) error {
 	l := pageLang(c)
 	d := transitionView{T: t, Title: transitionTitle(tr), State: stateTitle(p, t.State, false), To: stateTitle(p, u.Engine.Target(c.UserContext(), t, tr), false),
