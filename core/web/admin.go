@@ -1,9 +1,6 @@
 package web
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -12,7 +9,6 @@ import (
 
 	"vorgang/core/auth"
 	"vorgang/core/definition"
-	"vorgang/core/store"
 )
 
 // The admin pages: what definitions are loaded (each file with its content
@@ -39,18 +35,11 @@ func (u *ui) adminDefinitions(c *fiber.Ctx) error {
 	l := pageLang(c)
 	cat := u.Catalog()
 	d := adminDefsView{Hash: cat.Hash(), LoadedAt: cat.LoadedAt()}
-	hashes := map[string]string{}
-	v, err := u.Store.DefinitionVersion(c.UserContext(), cat.Hash())
-	switch {
-	case err == nil:
-		d.Recorded = true
-		for _, f := range v.Files {
-			sum := sha256.Sum256(f.Data)
-			hashes[f.Path] = hex.EncodeToString(sum[:])
-		}
-	case !errors.Is(err, store.ErrNotFound):
+	hashes, recorded, err := u.Engine.RecordedFiles(c.UserContext(), cat.Hash())
+	if err != nil {
 		return err
 	}
+	d.Recorded = recorded
 	add := func(kind string, m definition.Meta, link string) {
 		d.Defs = append(d.Defs, defRow{Kind: kind, ID: m.ID.Value, Title: m.Title, File: m.File, Hash: hashes[m.File], Link: link})
 	}
