@@ -26,7 +26,11 @@ var shapeSQL = map[string]func(ctx context.Context, s *Store) (string, []any, er
 		return s.dueBeforeSQL(ctx, ticket.NoDue, ticket.NoDue+"|X", 50)
 	},
 	shapeCounts: func(ctx context.Context, s *Store) (string, []any, error) {
-		q, err := s.countsSQL(ctx)
+		q, err := s.openGroupSQL(ctx, "team", "state", "priority")
+		return q, nil, err
+	},
+	shapeOpenByState: func(ctx context.Context, s *Store) (string, []any, error) {
+		q, err := s.openGroupSQL(ctx, "process", "state")
 		return q, nil, err
 	},
 	shapeTicketNumbers: func(ctx context.Context, s *Store) (string, []any, error) {

@@ -307,65 +307,136 @@ func (s *Store) Counts(ctx context.Context) ([]Count, error) {
 
 // countsFromIndex counts the open tickets with SQL over the index.
 func (s *Store) countsFromIndex(ctx context.Context) ([]Count, error) {
-	query, err := s.countsSQL(ctx)
+	groups, err := s.openGroupsSQL(ctx, "team", "state", "priority")
+	if err != nil {
+		return nil, fmt.Errorf("store: counts: %w", err)
+	}
+	out := make([]Count, len(groups))
+	for i, g := range groups {
+		out[i] = Count{Team: g.keys[0], State: g.keys[1], Priority: g.keys[2], N: g.n}
+	}
+	return out, nil
+}
+
+func (s *Store) countsMongo(ctx context.Context) ([]Count, error) {
+	groups, err := s.openGroupsMongo(ctx, "team", "state", "priority")
+	if err != nil {
+		return nil, fmt.Errorf("store: counts: %w", err)
+	}
+	out := make([]Count, len(groups))
+	for i, g := range groups {
+		out[i] = Count{Team: g.keys[0], State: g.keys[1], Priority: g.keys[2], N: g.n}
+	}
+	return out, nil
+}
+
+// StateCount is the number of open tickets of one process in one state.
+type StateCount struct {
+	Process string
+	State   string
+	N       int64
+}
+
+// OpenByState returns the open tickets counted per process and state, for
+// checking which tickets a change of the definitions would strand. Unlike
+// Counts it is not cached: it is asked when definitions change, not per
+// page.
+func (s *Store) OpenByState(ctx context.Context) ([]StateCount, error) {
+	var groups []openGroup
+	var err error
+	if s.sql == nil {
+		groups, err = s.openGroupsMongo(ctx, "process", "state")
+	} else {
+		groups, err = s.openGroupsSQL(ctx, "process", "state")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: open tickets by state: %w", err)
+	}
+	out := make([]StateCount, len(groups))
+	for i, g := range groups {
+		out[i] = StateCount{Process: g.keys[0], State: g.keys[1], N: g.n}
+	}
+	return out, nil
+}
+
+// openGroup is one group of open tickets: its values of the grouped
+// fields, in order, and how many tickets it has.
+type openGroup struct {
+	keys []string
+	n    int64
+}
+
+func (s *Store) openGroupsSQL(ctx context.Context, keys ...string) ([]openGroup, error) {
+	query, err := s.openGroupSQL(ctx, keys...)
 	if err != nil {
 		return nil, err
 	}
 	rows, err := s.sql.db.QueryContext(ctx, query)
 	if err != nil {
-		return nil, fmt.Errorf("store: counts: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
-	var out []Count
+	var out []openGroup
 	for rows.Next() {
-		var team, state, prio sql.NullString
-		var c Count
-		if err := rows.Scan(&team, &state, &prio, &c.N); err != nil {
-			return nil, fmt.Errorf("store: counts: %w", err)
+		raw := make([]sql.NullString, len(keys))
+		dest := make([]any, 0, len(keys)+1)
+		for i := range raw {
+			dest = append(dest, &raw[i])
 		}
-		c.Team, c.State, c.Priority = unquote(team), unquote(state), unquote(prio)
-		out = append(out, c)
+		var g openGroup
+		dest = append(dest, &g.n)
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		for _, r := range raw {
+			g.keys = append(g.keys, unquote(r))
+		}
+		out = append(out, g)
 	}
 	return out, rows.Err()
 }
 
-// countsSQL groups by the indexed expressions themselves, so SQLite answers
-// from the (open, team, state, priority) index alone without reading
-// documents.
-func (s *Store) countsSQL(ctx context.Context) (string, error) {
+// openGroupSQL groups the open tickets by the indexed expressions
+// themselves, so SQLite answers from an (open, keys...) index alone without
+// reading documents.
+func (s *Store) openGroupSQL(ctx context.Context, keys ...string) (string, error) {
 	table, err := s.sql.table(ctx, TicketsCollection)
 	if err != nil {
 		return "", err
 	}
-	cols := field("team") + ", " + field("state") + ", " + field("priority")
-	return fmt.Sprintf("SELECT %[1]s, count(*) FROM %[2]q WHERE %[3]s = 'true' GROUP BY %[1]s", cols, table, field("open")), nil
+	cols := make([]string, len(keys))
+	for i, k := range keys {
+		cols[i] = field(k)
+	}
+	return fmt.Sprintf("SELECT %[1]s, count(*) FROM %[2]q WHERE %[3]s = 'true' GROUP BY %[1]s", strings.Join(cols, ", "), table, field("open")), nil
 }
 
-func (s *Store) countsMongo(ctx context.Context) ([]Count, error) {
+func (s *Store) openGroupsMongo(ctx context.Context, keys ...string) ([]openGroup, error) {
+	id := bson.D{}
+	for _, k := range keys {
+		id = append(id, bson.E{Key: k, Value: "$" + k})
+	}
 	cur, err := s.db.Collection(TicketsCollection).Aggregate(ctx, mongo.Pipeline{
 		{{Key: "$match", Value: bson.D{{Key: "open", Value: true}}}},
-		{{Key: "$group", Value: bson.D{
-			{Key: "_id", Value: bson.D{{Key: "team", Value: "$team"}, {Key: "state", Value: "$state"}, {Key: "priority", Value: "$priority"}}},
-			{Key: "n", Value: bson.D{{Key: "$sum", Value: 1}}},
-		}}},
+		{{Key: "$group", Value: bson.D{{Key: "_id", Value: id}, {Key: "n", Value: bson.D{{Key: "$sum", Value: 1}}}}}},
 	})
 	if err != nil {
-		return nil, fmt.Errorf("store: counts: %w", err)
+		return nil, err
 	}
 	var groups []struct {
-		ID struct {
-			Team     string `bson:"team"`
-			State    string `bson:"state"`
-			Priority string `bson:"priority"`
-		} `bson:"_id"`
-		N int64 `bson:"n"`
+		ID map[string]any `bson:"_id"`
+		N  int64          `bson:"n"`
 	}
 	if err := cur.All(ctx, &groups); err != nil {
-		return nil, fmt.Errorf("store: counts: %w", err)
+		return nil, err
 	}
-	out := make([]Count, len(groups))
+	out := make([]openGroup, len(groups))
 	for i, g := range groups {
-		out[i] = Count{Team: g.ID.Team, State: g.ID.State, Priority: g.ID.Priority, N: g.N}
+		out[i].n = g.N
+		for _, k := range keys {
+			v, _ := g.ID[k].(string)
+			out[i].keys = append(out[i].keys, v)
+		}
 	}
 	return out, nil
 }
