@@ -31,6 +31,7 @@ type Store interface {
 	TicketFinder
 	AttachmentStore
 	DefinitionVersionStore
+	StateCounter
 	CreateTicket(ctx context.Context, t *ticket.Ticket, first *ticket.HistoryEntry) error
 	UpdateTicket(ctx context.Context, t *ticket.Ticket, entry *ticket.HistoryEntry) error
 	ClaimNumber(ctx context.Context, scope, owner string, unused store.Unused) (int64, error)
