@@ -9,10 +9,11 @@ import (
 type SweepResult struct {
 	Sessions      int64
 	LoginFailures int64
+	PendingLogins int64
 }
 
-// Sweep deletes expired sessions and login failure counters whose window
-// and lock have passed. Both are also handled when next used; Sweep removes
+// Sweep deletes expired sessions, pending logins and login failure
+// counters whose window and lock have passed. Both are also handled when next used; Sweep removes
 // those nobody comes back for (a browser that was closed, a name tried
 // once), so the collections stay small.
 //
@@ -30,6 +31,9 @@ func (s *Service) Sweep(ctx context.Context) (SweepResult, error) {
 	}
 	if r.LoginFailures, err = s.db.DeleteExpired(ctx, LoginFailuresCollection, shapeExpiredLoginFailures, now); err != nil {
 		return r, fmt.Errorf("auth: sweep login failures: %w", err)
+	}
+	if r.PendingLogins, err = s.db.DeleteExpired(ctx, PendingLoginsCollection, shapeExpiredPendingLogins, now); err != nil {
+		return r, fmt.Errorf("auth: sweep pending logins: %w", err)
 	}
 	return r, nil
 }
