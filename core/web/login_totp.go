@@ -85,14 +85,15 @@ func (u *ui) loginCodeSubmit(c *fiber.Ctx) error {
 
 // twoFactorDue sends a user whose role requires two-factor sign-in, and
 // who has not set it up, to its page before anything else.
-func twoFactorDue(c *fiber.Ctx, p *auth.Principal) error {
+// It reports whether it answered the request.
+func twoFactorDue(c *fiber.Ctx, p *auth.Principal) (bool, error) {
 	if p == nil || !p.TwoFactorDue || c.Path() == twoFactorPath {
-		return nil
+		return false, nil
 	}
 	if c.Method() == http.MethodGet {
-		return c.Redirect(twoFactorPath, http.StatusSeeOther)
+		return true, c.Redirect(twoFactorPath, http.StatusSeeOther)
 	}
-	return &Error{Status: http.StatusForbidden, Code: CodeTwoFactorDue}
+	return true, &Error{Status: http.StatusForbidden, Code: CodeTwoFactorDue}
 }
 
 type twoFactorView struct {

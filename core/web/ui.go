@@ -276,7 +276,7 @@ func sessionBinding(token string) string {
 // its page.
 func (u *ui) requireStaff(c *fiber.Ctx) error {
 	if p := uiPrincipal(c); p != nil {
-		if err := twoFactorDue(c, p); err != nil {
+		if answered, err := twoFactorDue(c, p); answered {
 			return err
 		}
 		return c.Next()
