@@ -252,9 +252,12 @@ func (s *Service) ConfirmTOTP(ctx context.Context, name, code string) ([]string,
 }
 
 // DisableTOTP turns the user's two-factor sign-in off after checking a
-// current code (or a recovery code), so that a session left open is not
-// enough. It is refused while a role of the user requires it.
-func (s *Service) DisableTOTP(ctx context.Context, name, code string) error {
+// current code (or a recovery code) from client, so that a session left
+// open is not enough. Wrong codes count on the login throttle, as at
+// sign-in: a stolen session must not be a way to guess codes at leisure
+// (while a wait is due it answers a *ThrottledError). It is refused while
+// a role of the user requires it.
+func (s *Service) DisableTOTP(ctx context.Context, name, code, client string) error {
 	u, err := s.User(ctx, name)
 	if err != nil {
 		return fmt.Errorf("auth: turn off two-factor: %w", err)
@@ -262,11 +265,21 @@ func (s *Service) DisableTOTP(ctx context.Context, name, code string) error {
 	if s.twoFactorRequired(u) {
 		return fmt.Errorf("auth: turn off two-factor for %s: %w", u.Name, ErrTwoFactorRequired)
 	}
+	now := s.now()
+	counters := s.counters(u.Name, client)
+	st, err := s.throttled(ctx, counters, now)
+	if err != nil {
+		if errors.Is(err, ErrThrottled) {
+			return err
+		}
+		return fmt.Errorf("auth: turn off two-factor for %s: %w", u.Name, err)
+	}
 	ok, err := s.checkSecondFactor(ctx, u.Name, code)
 	if err != nil {
 		return fmt.Errorf("auth: turn off two-factor for %s: %w", u.Name, err)
 	}
 	if !ok {
+		s.countFailure(ctx, u.Name, counters, st, now)
 		var fe fieldErrors
 		fe.add("code", CodeInvalidOTP, "the code is not valid")
 		return fmt.Errorf("auth: turn off two-factor for %s: %w", u.Name, fe.err())

@@ -212,11 +212,11 @@ func TestTOTPLogin(t *testing.T) {
 		}
 	})
 	t.Run("turn off needs a code", func(t *testing.T) {
-		if err := e.svc.DisableTOTP(ctx, "anna", "000000"); fault.KindOf(err) != fault.Invalid {
+		if err := e.svc.DisableTOTP(ctx, "anna", "000000", testClient); fault.KindOf(err) != fault.Invalid {
 			t.Fatalf("DisableTOTP with a wrong code: %v, want invalid", err)
 		}
 		e.clock.Advance(30 * time.Second)
-		if err := e.svc.DisableTOTP(ctx, "anna", code(t, secret, e.clock.Now())); err != nil {
+		if err := e.svc.DisableTOTP(ctx, "anna", code(t, secret, e.clock.Now()), testClient); err != nil {
 			t.Fatal(err)
 		}
 		e.login(t, "anna", totpPassword)
@@ -255,6 +255,28 @@ func TestTOTPThrottle(t *testing.T) {
 	}
 	if _, err := e.svc.CompleteLogin(ctx, sf.Pending, code(t, secret, e.clock.Now()), testClient); !errors.Is(err, auth.ErrThrottled) {
 		t.Errorf("right code while a wait is due: %v, want ErrThrottled", err)
+	}
+}
+
+// TestTOTPDisableThrottled: wrong codes on the form that turns two-factor
+// off count like failed logins, so a stolen session cannot guess codes.
+func TestTOTPDisableThrottled(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil, nil)
+	ctx := t.Context()
+	e.createUser(t, auth.NewUser{Name: "anna", Password: totpPassword})
+	secret, _ := e.enrol(t, "anna")
+	e.clock.Advance(30 * time.Second)
+	for i := 0; i <= auth.DefaultAccountClientThrottle.Free; i++ {
+		if err := e.svc.DisableTOTP(ctx, "anna", "000000", testClient); fault.KindOf(err) != fault.Invalid {
+			t.Fatalf("attempt %d: %v, want invalid", i+1, err)
+		}
+	}
+	if err := e.svc.DisableTOTP(ctx, "anna", code(t, secret, e.clock.Now()), testClient); !errors.Is(err, auth.ErrThrottled) {
+		t.Errorf("right code while a wait is due: %v, want ErrThrottled", err)
+	}
+	if st, _ := e.svc.TwoFactor(ctx, "anna"); !st.Enabled {
+		t.Error("two-factor was turned off")
 	}
 }
 
@@ -308,7 +330,7 @@ func TestTOTPRequiredByRole(t *testing.T) {
 		t.Errorf("TwoFactor = %+v", st)
 	}
 	e.clock.Advance(30 * time.Second)
-	if err := e.svc.DisableTOTP(ctx, "lena", code(t, secret, e.clock.Now())); !errors.Is(err, auth.ErrTwoFactorRequired) {
+	if err := e.svc.DisableTOTP(ctx, "lena", code(t, secret, e.clock.Now()), testClient); !errors.Is(err, auth.ErrTwoFactorRequired) {
 		t.Errorf("DisableTOTP of a required user: %v, want ErrTwoFactorRequired", err)
 	}
 	// An administrator can reset it; then it is due again.

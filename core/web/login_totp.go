@@ -153,9 +153,13 @@ func (u *ui) twoFactorSubmit(c *fiber.Ctx) error {
 	p := uiPrincipal(c)
 	code := sub.first("code")
 	if sub.first("action") == "off" {
-		err := u.Auth.DisableTOTP(c.UserContext(), p.User, code)
+		err := u.Auth.DisableTOTP(c.UserContext(), p.User, code, u.clients.key(c))
 		if fault.KindOf(err) == fault.Invalid {
 			return u.showTwoFactor(c, http.StatusUnprocessableEntity, nil, text(l, "otp_wrong"), "")
+		}
+		if answer, ok := faultError(err).(*Error); ok && answer.Status == http.StatusTooManyRequests {
+			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(answer.RetryAfter))
+			return u.showTwoFactor(c, answer.Status, nil, fmt.Sprintf(text(l, "login_throttled"), answer.RetryAfter), "")
 		}
 		if err != nil {
 			return err

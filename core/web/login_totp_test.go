@@ -331,3 +331,34 @@ func mustURL(t *testing.T, s string) *url.URL {
 	}
 	return u
 }
+
+// TestTwoFactorTurnOff: the page turns two-factor sign-in off with a
+// current code only.
+func TestTwoFactorTurnOff(t *testing.T) {
+	env := newTOTPEnv(t)
+	secret, _ := env.enrol(t, "anna")
+	b := env.browser(t)
+	if p := codeStep(b, passwordStep(b, "anna", "/app/"), env.code(t, secret, 0)); p.status != http.StatusSeeOther {
+		t.Fatalf("login: %d", p.status)
+	}
+	form := b.get("/app/two-factor")
+	if form.status != http.StatusOK || !strings.Contains(form.body, `name="action" value="off"`) {
+		t.Fatalf("two-factor page: %d, want the form that turns it off\n%s", form.status, form.body)
+	}
+	off := func(code string) page {
+		return b.post("/app/two-factor", url.Values{"_csrf": {hidden(t, form.body, "_csrf")}, "action": {"off"}, "code": {code}})
+	}
+	if p := off("000000"); p.status != http.StatusUnprocessableEntity {
+		t.Errorf("wrong code: %d, want 422", p.status)
+	}
+	if p := off(env.code(t, secret, 0)); p.status != http.StatusUnprocessableEntity {
+		t.Errorf("the code used at login: %d, want 422", p.status)
+	}
+	if p := off(env.code(t, secret, 1)); p.status != http.StatusOK || !strings.Contains(p.body, `id="tf-secret"`) {
+		t.Errorf("right code: %d, want 200 and the set-up again", p.status)
+	}
+	b2 := env.browser(t)
+	if p := passwordStep(b2, "anna", "/app/"); p.status != http.StatusSeeOther {
+		t.Errorf("login after turning off: %d, want 303 without a code", p.status)
+	}
+}
