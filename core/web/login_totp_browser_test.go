@@ -59,7 +59,8 @@ func TestBrowserTwoFactor(t *testing.T) {
 // the accessibility scan's environment), so her login shows the code step.
 func enrolCarla(t *testing.T, env *uiEnv) {
 	t.Helper()
-	en, err := env.authn.BeginTOTP(t.Context(), "carla")
+	ctx, user := t.Context(), "carla"
+	en, err := env.authn.BeginTOTP(ctx, user)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +68,7 @@ func enrolCarla(t *testing.T, env *uiEnv) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := env.authn.ConfirmTOTP(t.Context(), "carla", code); err != nil {
+	if _, err := env.authn.ConfirmTOTP(ctx, user, code); err != nil {
 		t.Fatal(err)
 	}
 }
