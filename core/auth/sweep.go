@@ -13,9 +13,10 @@ type SweepResult struct {
 }
 
 // Sweep deletes expired sessions, pending logins and login failure
-// counters whose window and lock have passed. Both are also handled when next used; Sweep removes
-// those nobody comes back for (a browser that was closed, a name tried
-// once), so the collections stay small.
+// counters whose window and lock have passed. Each is also handled when
+// next used; Sweep removes those nobody comes back for (a browser that was
+// closed, a name tried once, a code never entered), so the collections
+// stay small.
 //
 // Unlike everything else in this package, Sweep filters on a field other
 // than _id, which on the embedded store decodes each whole collection: run
