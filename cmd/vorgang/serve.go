@@ -216,6 +216,9 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 	if err := saveVersion(ctx, a.Store, res); err != nil {
 		return err
 	}
+	if _, _, err := a.Migrate(ctx); err != nil {
+		return err
+	}
 	server := newWebServer(a, live, cfg)
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
@@ -284,6 +287,9 @@ func reload(ctx context.Context, src definitionSource, loader *definition.Loader
 	}
 	live.Swap(cat)
 	log.Info("definitions reloaded", slog.Int("definitions", cat.Len()), slog.String("catalog", cat.Hash()[:12]))
+	if _, _, err := a.Migrate(ctx); err != nil {
+		log.Error("migrations not finished; they run again at the next start or reload", slog.String("error", err.Error()))
+	}
 }
 
 // saveVersion records the definition files under the catalog hash before
