@@ -112,6 +112,18 @@ func (c *Catalog) Directory() *IdentityProvider {
 	return nil
 }
 
+// SignOnProviders returns the OpenID Connect identity providers sorted by
+// id: each is a button on the staff login page.
+func (c *Catalog) SignOnProviders() []*IdentityProvider {
+	var out []*IdentityProvider
+	for _, p := range c.IdentityProviders() {
+		if p.Type == "oidc" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // Scripts returns all scripts sorted by name.
 func (c *Catalog) Scripts() []*Script { return sortedValues(c.scripts) }
 
