@@ -120,6 +120,7 @@ func (u *ui) register(app *fiber.App) error {
 	appGroup.Get("/login", u.loginPage)
 	appGroup.Post("/login", u.loginSubmit)
 	appGroup.Post("/logout", u.logout)
+	u.registerSignOn(appGroup)
 	staffOnly := appGroup.Group("", u.requireStaff)
 	staffOnly.Get("/", u.inbox)
 	staffOnly.Get("/dashboard", u.dashboard)
