@@ -40,6 +40,14 @@ var ErrSignOnUnavailable = fault.Coded(fault.Unavailable, CodeSignOnUnavailable,
 // kind fault.Unauthenticated; the cause is for the log only.
 var ErrSignOnRefused = fault.Coded(fault.Unauthenticated, CodeSignOnRefused, "identity: sign-on refused")
 
+// The reasons of a refused sign-on, each wrapping ErrSignOnRefused: the
+// log says which, the person is told no more than that it was refused.
+var (
+	ErrTokenExpired  = fmt.Errorf("%w: id token expired", ErrSignOnRefused)
+	ErrWrongAudience = fmt.Errorf("%w: id token issued to another client", ErrSignOnRefused)
+	ErrWrongNonce    = fmt.Errorf("%w: id token nonce does not match this sign-on", ErrSignOnRefused)
+)
+
 // ErrNoSuchSignOn reports a provider id the definitions do not declare as
 // an oidc IdentityProvider.
 var ErrNoSuchSignOn = fault.New(fault.NotFound, "identity: no such identity provider")
@@ -191,23 +199,35 @@ func (s *SignOn) Exchange(ctx context.Context, redirectURL, code string, req Sig
 	if !ok || raw == "" {
 		return nil, "", fmt.Errorf("%w: %s: the token response holds no id_token", ErrSignOnRefused, s.id)
 	}
-	// The keys are fetched with go-oidc's own background context and the
-	// client given at discovery.
-	idt, err := p.Verifier(&oidc.Config{ClientID: s.def.ClientID}).Verify(ctx, raw)
-	if err != nil {
-		if ctx.Err() != nil || isNetwork(err) {
-			return nil, "", fmt.Errorf("%w: %s: verify the id token: %v", ErrSignOnUnavailable, s.id, err)
-		}
+	// go-oidc checks signature, issuer and expiry; the audience is
+	// checked below, the same way, so its refusal has a reason of its
+	// own. The keys are fetched with the client given at discovery.
+	idt, err := p.Verifier(&oidc.Config{ClientID: s.def.ClientID, SkipClientIDCheck: true}).Verify(ctx, raw)
+	var expired *oidc.TokenExpiredError
+	switch {
+	case err == nil:
+	case errors.As(err, &expired):
+		return nil, "", fmt.Errorf("%w: %s: expired at %s", ErrTokenExpired, s.id, expired.Expiry.Format(time.RFC3339))
+	case ctx.Err() != nil || isNetwork(err):
+		return nil, "", fmt.Errorf("%w: %s: verify the id token: %v", ErrSignOnUnavailable, s.id, err)
+	default:
 		return nil, "", fmt.Errorf("%w: %s: id token: %v", ErrSignOnRefused, s.id, err)
-	}
-	if idt.Nonce == "" || idt.Nonce != req.Nonce {
-		// Without this check a token issued to another browser's
-		// sign-on could be replayed here.
-		return nil, "", fmt.Errorf("%w: %s: id token nonce does not match this sign-on", ErrSignOnRefused, s.id)
 	}
 	var claims map[string]any
 	if err := idt.Claims(&claims); err != nil {
 		return nil, "", fmt.Errorf("%w: %s: id token claims: %v", ErrSignOnRefused, s.id, err)
+	}
+	// The token must be meant for vorgang: its client id among the
+	// audience, and, where there are several, named as the authorized
+	// party when the token names one (OpenID Connect Core 3.1.3.7).
+	azp, _ := claims["azp"].(string)
+	if !slices.Contains(idt.Audience, s.def.ClientID) || (len(idt.Audience) > 1 && azp != "" && azp != s.def.ClientID) {
+		return nil, "", fmt.Errorf("%w: %s: audience %v, authorized party %q, want %q", ErrWrongAudience, s.id, idt.Audience, azp, s.def.ClientID)
+	}
+	if idt.Nonce == "" || idt.Nonce != req.Nonce {
+		// Without this check a token issued to another browser's
+		// sign-on could be replayed here.
+		return nil, "", fmt.Errorf("%w: %s", ErrWrongNonce, s.id)
 	}
 	person, err := s.person(claims)
 	if err != nil {
