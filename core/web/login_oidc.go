@@ -61,6 +61,12 @@ var signOnTexts = map[string]map[lang]string{
 		langDE: "Der Identitätsanbieter ist gerade nicht erreichbar; die Anmeldung darüber ist vorübergehend nicht möglich. Die Anmeldung mit Benutzername und Passwort funktioniert weiterhin.",
 		langEN: "The identity provider cannot be reached right now, so signing in with it is not possible. Signing in with user name and password still works.",
 	},
+	"signed_out_heading": {langDE: "Abgemeldet", langEN: "Signed out"},
+	"signed_out_text": {
+		langDE: "Sie sind von vorgang abgemeldet. Sie werden jetzt auch beim Identitätsanbieter abgemeldet.",
+		langEN: "You are signed out of vorgang. You are now being signed out at the identity provider as well.",
+	},
+	"signed_out_link": {langDE: "Beim Identitätsanbieter abmelden", langEN: "Sign out at the identity provider"},
 	"sign_on_disabled": {
 		langDE: "Ihr Konto ist gesperrt.",
 		langEN: "Your account is disabled.",
@@ -219,6 +225,19 @@ func (u *ui) signOnLogoutURL(c *fiber.Ctx) string {
 		return ""
 	}
 	return u.Auth.SignOnLogoutURL(c.UserContext(), lo.Provider, lo.IDToken, c.BaseURL()+"/app/login")
+}
+
+// signedOutPage says the vorgang session is over and sends the browser on
+// to the provider's end_session_endpoint. Not a redirect: the logout is a
+// form post, and the pages' Content-Security-Policy (form-action 'self')
+// forbids a form's redirect to another site. The Refresh header is a new
+// navigation, which works without JavaScript; the link is there if a
+// browser ignores it.
+func (u *ui) signedOutPage(c *fiber.Ctx, to string) error {
+	l := pageLang(c)
+	c.Set("Refresh", "0; url="+to)
+	return u.render(c, http.StatusOK, "signed_out", &view{Lang: l, Title: signOnText(l, "signed_out_heading"), Area: "app", Nav: "login",
+		Data: struct{ Heading, Text, Link, URL string }{signOnText(l, "signed_out_heading"), signOnText(l, "signed_out_text"), signOnText(l, "signed_out_link"), to}})
 }
 
 // seal encrypts and authenticates v as JSON for the cookie name (AES-GCM;

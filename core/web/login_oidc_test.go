@@ -89,6 +89,8 @@ func signOnFlow(t *testing.T, b *browser, op *oidctest.Server, user, password st
 	return cb
 }
 
+func htmlEscape(s string) string { return strings.ReplaceAll(s, "&", "&amp;") }
+
 func passwordOf(user string) string {
 	for _, u := range oidcPeople {
 		if u.Username == user {
@@ -236,14 +238,15 @@ func TestSignOn(t *testing.T) {
 		}
 		inbox := b.get("/app/")
 		p := b.post("/app/logout", url.Values{"_csrf": {hidden(t, inbox.body, "_csrf")}})
-		if p.status != http.StatusSeeOther || !strings.HasPrefix(p.location, op.Issuer+"/end_session?") {
-			t.Fatalf("logout: %d → %q, want the provider's end_session", p.status, p.location)
+		to, ok := strings.CutPrefix(p.header.Get("Refresh"), "0; url=")
+		if p.status != http.StatusOK || !ok || !strings.HasPrefix(to, op.Issuer+"/end_session?") || !strings.Contains(p.body, `href="`+htmlEscape(to)+`"`) {
+			t.Fatalf("logout: %d, Refresh %q, want the provider's end_session (and a link to it)\n%s", p.status, p.header.Get("Refresh"), p.body)
 		}
-		end, _ := url.Parse(p.location)
+		end, _ := url.Parse(to)
 		if end.Query().Get("id_token_hint") == "" || end.Query().Get("post_logout_redirect_uri") != env.base+"/app/login" {
 			t.Errorf("end_session without id_token_hint or post_logout_redirect_uri: %s", p.location)
 		}
-		p = b.do(mustRequest(t, http.MethodGet, p.location, nil))
+		p = b.do(mustRequest(t, http.MethodGet, to, nil))
 		if p.status != http.StatusFound || p.location != env.base+"/app/login" {
 			t.Fatalf("provider end_session: %d → %q", p.status, p.location)
 		}

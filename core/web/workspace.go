@@ -98,7 +98,7 @@ func (u *ui) logout(c *fiber.Ctx) error {
 	}
 	c.ClearCookie(sessionCookie)
 	if provider != "" {
-		return seeOther(c, provider)
+		return u.signedOutPage(c, provider)
 	}
 	return seeOther(c, "/app/login")
 }
