@@ -3,6 +3,7 @@ package web_test
 import (
 	"fmt"
 	"net/http"
+	"os"
 	"slices"
 	"testing"
 
@@ -30,6 +31,14 @@ func TestBrowserSignOn(t *testing.T) {
 			}
 			if got := tb.text(".vg-signon a"); got != "Mit dem Stadt-Konto anmelden" {
 				t.Errorf("button %q, want the provider's title in German", got)
+			}
+			if js {
+				requireFile(t, axePath, "axe-core")
+				axe, err := os.ReadFile(axePath)
+				if err != nil {
+					t.Fatal(err)
+				}
+				runAxe(t, tb, string(axe))
 			}
 			tb.submit(".vg-signon a")
 			if !tb.has("#username") {
