@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/internal/oidctest"
 )
@@ -168,6 +169,42 @@ func TestSignOn(t *testing.T) {
 		}
 		if !slices.Equal(u.Roles, []string{"it-lead"}) || u.Lang != "de" {
 			t.Errorf("otto %+v, want role it-lead, lang de", u)
+		}
+	})
+
+	t.Run("profile, roles and teams follow the provider", func(t *testing.T) {
+		changed := oidcPeople[0]
+		changed.Name, changed.Groups = "Olga Ort-Neu", []string{"/it/leads"}
+		op.SetUser(changed)
+		defer op.SetUser(oidcPeople[0])
+		b := env.browser(t)
+		if p := b.do(mustRequest(t, http.MethodGet, signOnFlow(t, b, op, "olga", passwordOf("olga")).String(), nil)); p.status != http.StatusSeeOther {
+			t.Fatalf("callback: %d\n%s", p.status, p.body)
+		}
+		u, err := env.authn.User(ctx, "olga")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u.DisplayName != "Olga Ort-Neu" || !slices.Equal(u.Roles, []string{"it-lead"}) || len(u.Teams) != 0 {
+			t.Errorf("olga %+v, want the new name, role it-lead and no team", u)
+		}
+	})
+
+	t.Run("refused: disabled in vorgang", func(t *testing.T) {
+		u, err := env.authn.User(ctx, "otto")
+		if err != nil {
+			t.Fatal(err)
+		}
+		yes := true
+		if _, err := env.authn.UpdateUser(ctx, "otto", u.Version, auth.UserChange{Disabled: &yes}); err != nil {
+			t.Fatal(err)
+		}
+		b := env.browser(t)
+		if p := b.do(mustRequest(t, http.MethodGet, signOnFlow(t, b, op, "Otto", passwordOf("Otto")).String(), nil)); p.status != http.StatusForbidden {
+			t.Fatalf("callback for a disabled user: %d, want 403", p.status)
+		}
+		if p := b.get("/app/"); p.status != http.StatusSeeOther {
+			t.Errorf("inbox after a refused sign-on: %d, want 303 to the login page", p.status)
 		}
 	})
 

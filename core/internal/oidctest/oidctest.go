@@ -149,6 +149,13 @@ func (s *Server) SetTamper(t Tamper) {
 	s.st.tamper = t
 }
 
+// SetUser adds a user or replaces the one with the same subject.
+func (s *Server) SetUser(u User) {
+	s.st.mu.Lock()
+	defer s.st.mu.Unlock()
+	s.st.users[u.Subject] = u
+}
+
 // EndedSessions are the subjects whose session was ended through the
 // end_session endpoint with a valid id_token_hint, in order.
 func (s *Server) EndedSessions() []string {
