@@ -139,12 +139,8 @@ func (s *SignOn) discover(ctx context.Context) (*oidc.Provider, error) {
 	defer cancel()
 	p, err := oidc.NewProvider(ctx, s.def.Issuer.Value)
 	if err != nil {
-		var mismatch *oidc.IssuerMismatchError
-		if errors.As(err, &mismatch) {
-			// The provider answers, but says it is someone else: a
-			// misconfiguration, which retrying does not cure either.
-			return nil, fmt.Errorf("%w: %s: %v", ErrSignOnUnavailable, s.id, err)
-		}
+		// Also an issuer that differs from the document's: nobody can
+		// sign in with the provider until it or the definition changes.
 		return nil, fmt.Errorf("%w: %s: discovery at %s: %v", ErrSignOnUnavailable, s.id, s.def.Issuer.Value, err)
 	}
 	var meta struct {

@@ -165,14 +165,27 @@ func TestSignOnExchange(t *testing.T) {
 	})
 }
 
+// TestSignOnUnavailable: a provider that cannot be reached, or whose
+// discovery document names another issuer, is unavailable; the same
+// client finds it once it is up.
 func TestSignOnUnavailable(t *testing.T) {
-	op := oidctest.Start(t, oidctest.Options{Users: people})
-	s := signOn(t, signOnDef(t, op, nil))
-	op.Stop()
-	_, err := s.AuthURL(context.Background(), redirect, identity.NewSignOnRequest())
-	if !errors.Is(err, identity.ErrSignOnUnavailable) || fault.KindOf(err) != fault.Unavailable {
-		t.Fatalf("err %v, want unavailable", err)
-	}
+	t.Run("down", func(t *testing.T) {
+		op := oidctest.Start(t, oidctest.Options{Users: people})
+		s := signOn(t, signOnDef(t, op, nil))
+		op.Stop()
+		_, err := s.AuthURL(context.Background(), redirect, identity.NewSignOnRequest())
+		if !errors.Is(err, identity.ErrSignOnUnavailable) || fault.KindOf(err) != fault.Unavailable {
+			t.Fatalf("err %v, want unavailable", err)
+		}
+	})
+	t.Run("another issuer", func(t *testing.T) {
+		op := oidctest.Start(t, oidctest.Options{Users: people})
+		s := signOn(t, signOnDef(t, op, func(o *definition.OIDCProvider) { o.Issuer.Value += "/" }))
+		_, err := s.AuthURL(context.Background(), redirect, identity.NewSignOnRequest())
+		if !errors.Is(err, identity.ErrSignOnUnavailable) {
+			t.Fatalf("err %v, want unavailable", err)
+		}
+	})
 }
 
 func TestNewSignOnMissingSecret(t *testing.T) {
