@@ -164,13 +164,6 @@ func (s *Server) EndedSessions() []string {
 	return append([]string(nil), s.st.ended...)
 }
 
-// Logins counts the people who signed in at the provider's form.
-func (s *Server) Logins() int {
-	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
-	return s.st.logins
-}
-
 var loginPage = template.Must(template.New("login").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Test provider</title></head><body>
 <h1>Test provider</h1>
@@ -213,7 +206,6 @@ func (st *storage) login(w http.ResponseWriter, r *http.Request) {
 	}
 	if user != nil {
 		req.subject, req.done, req.authTime = user.Subject, true, time.Now()
-		st.logins++
 	}
 	st.mu.Unlock()
 	if user == nil {
@@ -237,7 +229,6 @@ type storage struct {
 	codes    map[string]string // code → request id
 	tamper   Tamper
 	ended    []string
-	logins   int
 	seq      int
 }
 
