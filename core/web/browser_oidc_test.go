@@ -24,8 +24,10 @@ func TestBrowserSignOn(t *testing.T) {
 	for _, js := range []bool{true, false} {
 		t.Run(fmt.Sprintf("javascript=%v", js), func(t *testing.T) {
 			ended := len(op.EndedSessions())
+			// The tab belongs to the subtest, so what its console reports
+			// fails the subtest, not a finished one.
+			c.t = t
 			tb := c.tab(env.base, js)
-			tb.t = t
 			if st := tb.open("/app/tickets/none"); st != http.StatusOK || !tb.has(".vg-signon a") {
 				t.Fatalf("login page: status %d, provider button %v", st, tb.has(".vg-signon a"))
 			}
