@@ -169,7 +169,7 @@ func (a *App) build(ctx context.Context) error {
 	var err error
 	a.directory = identity.NewProvider(cfg.Catalog)
 	a.Auth, err = auth.New(auth.Config{Store: a.Store, Catalog: cfg.Catalog, Logger: cfg.Logger, Now: cfg.Now, Password: cfg.Password,
-		Directory: authDirectory{provider: a.directory}})
+		Directory: authDirectory{provider: a.directory}, SignOn: authSignOn{signOns: identity.NewSignOns(cfg.Catalog)}})
 	if err != nil {
 		return fmt.Errorf("auth: %w", err)
 	}

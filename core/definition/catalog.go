@@ -117,6 +117,18 @@ func (c *Catalog) Directory() *IdentityProvider {
 // Migrations returns all migrations sorted by id.
 func (c *Catalog) Migrations() []*Migration { return sortedValues(c.migrations) }
 
+// SignOnProviders returns the OpenID Connect identity providers sorted by
+// id: each is a button on the staff login page.
+func (c *Catalog) SignOnProviders() []*IdentityProvider {
+	var out []*IdentityProvider
+	for _, p := range c.IdentityProviders() {
+		if p.Type == "oidc" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // Scripts returns all scripts sorted by name.
 func (c *Catalog) Scripts() []*Script { return sortedValues(c.scripts) }
 
