@@ -10,6 +10,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/bson"
 
+	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
 	"vorgang/core/fault"
@@ -327,5 +328,138 @@ func TestRestoredAttachmentsAreKept(t *testing.T) {
 	var out bytes.Buffer
 	if err := f.store.WriteAttachment(ctx, a, &out); err != nil || out.String() != "%PDF-1.4 Antrag" {
 		t.Fatalf("restored file: %q, %v", out.String(), err)
+	}
+}
+
+// workshopDesk has files in every place a change brings them: the
+// process form (also inside a repeating group), a transition's form, and
+// the form of a transition that waits for an approval.
+const workshopDesk = `apiVersion: vorgang/v1
+kind: Process
+id: repair
+title: Reparatur
+form: repair
+audience: [staff]
+team: workshop
+states:
+  - {id: open, category: open}
+  - {id: fixed, category: open}
+  - {id: ordered, category: closed}
+transitions:
+  - {id: fix, from: [open], to: fixed, roles: [mechanic], form: proof}
+  - id: order
+    from: [fixed]
+    to: ordered
+    roles: [mechanic]
+    form: quote
+    approval: {role: chief}
+---
+apiVersion: vorgang/v1
+kind: Form
+id: repair
+title: Reparatur
+fields:
+  - {id: summary, type: text, label: Was, required: true}
+  - {id: photo, type: file, label: Foto}
+  - id: parts
+    type: group
+    label: Teile
+    fields:
+      - {id: name, type: text, label: Teil}
+      - {id: receipt, type: file, label: Beleg}
+---
+apiVersion: vorgang/v1
+kind: Form
+id: proof
+title: Nachweis
+fields:
+  - {id: proof, type: file, label: Nachweis}
+---
+apiVersion: vorgang/v1
+kind: Form
+id: quote
+title: Angebot
+fields:
+  - {id: offer, type: file, label: Angebot}
+---
+apiVersion: vorgang/v1
+kind: Role
+id: mechanic
+title: Werkstatt
+permissions: [ticket.read_team, ticket.work]
+---
+apiVersion: vorgang/v1
+kind: Role
+id: chief
+title: Werkstattleitung
+permissions: [ticket.read_team]
+---
+apiVersion: vorgang/v1
+kind: Team
+id: workshop
+title: Werkstatt
+roles: [mechanic, chief]
+`
+
+// TestEveryChangeTakesItsUploads: a create (a field and a group's
+// entry), a transition's form and an approval request each take the
+// uploads they refer to, so the sweep keeps them; a swept upload in a
+// group's entry is refused at that entry's field.
+func TestEveryChangeTakesItsUploads(t *testing.T) {
+	t.Parallel()
+	cat := testkit.Compile(t, []definition.File{{Path: "processes/workshop.yaml", Data: []byte(workshopDesk)}})
+	st := openStore(t)
+	clk := testkit.NewClock(clock)
+	eng, err := engine.New(engine.Deps{Store: st, Catalog: func() *definition.Catalog { return cat }, Now: clk.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := fixture{eng: eng, store: st}
+	ctx := t.Context()
+	mechanic := &auth.Principal{User: "max", Roles: []string{"mechanic"}, Teams: []string{"workshop"},
+		Permissions: map[string]bool{"ticket.read_team": true, "ticket.work": true}}
+
+	photo, receipt, proof, offer, stray := upload(t, f, "foto.png"), upload(t, f, "beleg.png"), upload(t, f, "nachweis.png"), upload(t, f, "angebot.png"), upload(t, f, "liegen.png")
+	tk, err := f.eng.Create(ctx, mechanic, engine.CreateRequest{Process: "repair", Data: map[string]any{
+		"summary": "Bremse", "photo": []any{photo.ID},
+		"parts": []any{map[string]any{"name": "Scheibe"}, map[string]any{"name": "Belag", "receipt": []any{receipt.ID}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.eng.Transition(ctx, mechanic, tk.Number, engine.TransitionRequest{Transition: "fix", Data: map[string]any{"proof": []any{proof.ID}}}); err != nil {
+		t.Fatal(err)
+	}
+	waiting, err := f.eng.Transition(ctx, mechanic, tk.Number, engine.TransitionRequest{Transition: "order", Data: map[string]any{"offer": []any{offer.ID}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if waiting.Approval() == nil {
+		t.Fatalf("the order does not wait for an approval: state %s", waiting.State)
+	}
+
+	clk.Advance(engine.DefaultUploadGrace + time.Hour)
+	if n, err := f.eng.SweepUploads(ctx, 0); err != nil || n != 1 {
+		t.Fatalf("sweep: %d, %v; want only the stray upload", n, err)
+	}
+	if !gone(t, f, stray) {
+		t.Errorf("the stray upload was kept")
+	}
+	for _, a := range []*store.Attachment{photo, receipt, proof, offer} {
+		t.Run(a.Name, func(t *testing.T) {
+			if gone(t, f, a) {
+				t.Fatalf("swept")
+			}
+			stored, err := f.store.Attachment(ctx, a.ID)
+			if err != nil || stored.Ticket != tk.Number || stored.PendingSince != "" {
+				t.Fatalf("record %+v, %v; want taken by %s", stored, err, tk.Number)
+			}
+		})
+	}
+
+	_, err = f.eng.Create(ctx, mechanic, engine.CreateRequest{Process: "repair", Data: map[string]any{
+		"summary": "Kupplung", "parts": []any{map[string]any{"name": "Seil", "receipt": []any{stray.ID}}}}})
+	var ferr *fault.Error
+	if !errors.As(err, &ferr) || len(ferr.Fields) != 1 || ferr.Fields[0].Field != "parts[0].receipt" || ferr.Fields[0].Code != "unknown_reference" {
+		t.Fatalf("a create with a swept upload in a group: %v, want parts[0].receipt/unknown_reference", err)
 	}
 }
