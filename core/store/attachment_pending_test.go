@@ -126,3 +126,52 @@ func TestAttachRacesSweep(t *testing.T) {
 		}
 	})
 }
+
+// TestPendingUploadsOrderAndLimit: through the SQL index and through the
+// driver query MongoDB gets, the pending uploads come oldest first, up to
+// the cutoff and the limit, without the attached ones.
+func TestPendingUploadsOrderAndLimit(t *testing.T) {
+	s := openEmbedded(t, t.TempDir())
+	ctx := t.Context()
+	start := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
+	// Stored in an order unlike their times, so _id order is no help.
+	for _, u := range []struct {
+		id       string
+		hours    int
+		attached bool
+	}{
+		{"att-c", 2, false}, {"att-a", 0, false}, {"att-e", 4, false}, {"att-b", 1, true}, {"att-d", 3, false}, {"att-f", 9, false},
+	} {
+		a := &Attachment{ID: u.id, PendingSince: ticket.SortTime(start.Add(time.Duration(u.hours) * time.Hour))}
+		if err := s.PutAttachment(ctx, a, bytes.NewReader([]byte(u.id)), 1<<10); err != nil {
+			t.Fatal(err)
+		}
+		if u.attached {
+			if err := s.AttachUpload(ctx, u.id, "INC-2026-000001"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	queryModes(t, s, func(t *testing.T) {
+		for _, tt := range []struct {
+			name   string
+			before time.Time
+			limit  int
+			want   []string
+		}{
+			{"all up to the cutoff", start.Add(4 * time.Hour), 10, []string{"att-a", "att-c", "att-d", "att-e"}},
+			{"the oldest first", start.Add(4 * time.Hour), 2, []string{"att-a", "att-c"}},
+			{"nothing yet", start.Add(-time.Second), 10, nil},
+		} {
+			t.Run(tt.name, func(t *testing.T) {
+				got, err := s.PendingUploads(t.Context(), tt.before, tt.limit)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !slices.Equal(got, tt.want) {
+					t.Fatalf("pending uploads %v, want %v", got, tt.want)
+				}
+			})
+		}
+	})
+}
