@@ -23,8 +23,12 @@ type AttachmentStore interface {
 	DeletePendingUpload(ctx context.Context, id string, before time.Time) (bool, error)
 }
 
+// ErrFileTooLarge reports an upload beyond its size limit; the pages say
+// so at the field instead of failing.
+var ErrFileTooLarge = store.ErrTooLarge
+
 // Upload stores a file sent with a form before the form is submitted, at
-// most maxSize bytes (store.ErrTooLarge beyond). uploader names who sent
+// most maxSize bytes (ErrFileTooLarge beyond). uploader names who sent
 // it — a user, or an anonymous browser — as the caller tells them apart;
 // only the same uploader can keep the file in a form (OwnUpload), so no
 // one can attach someone else's file by its id. The caller has checked

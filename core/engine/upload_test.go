@@ -5,8 +5,8 @@ import (
 	"errors"
 	"testing"
 
+	"vorgang/core/engine"
 	"vorgang/core/fault"
-	"vorgang/core/store"
 )
 
 // TestUploadOwnership: an upload can be kept in a form only by whoever
@@ -33,7 +33,7 @@ func TestUploadOwnership(t *testing.T) {
 	if _, err := f.eng.OwnUpload(ctx, "portal:browser-one", "att-nosuchfile"); !errors.Is(err, fault.NotFound) {
 		t.Errorf("an unknown upload: %v", err)
 	}
-	if _, err := f.eng.Upload(ctx, "user:ben", "gross.bin", "application/octet-stream", bytes.NewReader(make([]byte, 2048)), 1024); !errors.Is(err, store.ErrTooLarge) {
+	if _, err := f.eng.Upload(ctx, "user:ben", "gross.bin", "application/octet-stream", bytes.NewReader(make([]byte, 2048)), 1024); !errors.Is(err, engine.ErrFileTooLarge) {
 		t.Errorf("an upload over the limit: %v", err)
 	}
 	if n := f.eng.AttachmentName(ctx, a.ID); n != "foto.png" {

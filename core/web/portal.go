@@ -15,7 +15,6 @@ import (
 	"vorgang/core/engine"
 	"vorgang/core/fault"
 	"vorgang/core/form"
-	"vorgang/core/store"
 )
 
 // The citizen portal: no login, a catalog of the processes open to
@@ -322,7 +321,7 @@ func (u *ui) storeReplyFiles(c *fiber.Ctx, sub *submission) (ids []string, msg s
 		}
 		a, err := u.Engine.Upload(c.UserContext(), uploaderOf(c, u), up.Name, media, bytes.NewReader(up.Data), u.MaxFileSize)
 		if err != nil {
-			if errors.Is(err, store.ErrTooLarge) {
+			if errors.Is(err, engine.ErrFileTooLarge) {
 				return nil, fmt.Sprintf(text(l, "reply_file_large"), form.ByteSize(u.MaxFileSize)), nil
 			}
 			return nil, "", err
@@ -346,14 +345,14 @@ func (u *ui) portalFile(c *fiber.Ctx) error {
 	if err != nil {
 		return faultError(err)
 	}
-	return sendFile(c, a, buf.Bytes())
+	return sendFile(c, a.Name, a.ContentType, buf.Bytes())
 }
 
 // sendFile sends a stored file as a download, with the content type
 // sniffed at upload.
-func sendFile(c *fiber.Ctx, a *store.Attachment, body []byte) error {
-	c.Set(fiber.HeaderContentType, a.ContentType)
-	c.Set(fiber.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": a.Name}))
+func sendFile(c *fiber.Ctx, name, contentType string, body []byte) error {
+	c.Set(fiber.HeaderContentType, contentType)
+	c.Set(fiber.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	return c.Send(body)
 }

@@ -485,5 +485,5 @@ func (u *ui) ticketFile(c *fiber.Ctx) error {
 	if err != nil {
 		return faultError(err)
 	}
-	return sendFile(c, a, buf.Bytes())
+	return sendFile(c, a.Name, a.ContentType, buf.Bytes())
 }
