@@ -193,6 +193,14 @@ func BenchmarkStore(b *testing.B) {
 			return err
 		}))
 	})
+	b.Run("open-by-state", func(b *testing.B) {
+		// What vorgang plan and a reload ask: the open tickets per process
+		// and state, counted through the index, not cached.
+		report(b, measure(b, 5, func(int) error {
+			_, err := s.OpenByState(ctx)
+			return err
+		}))
+	})
 	b.Run("counts", func(b *testing.B) {
 		report(b, measure(b, min(ops, 100), func(int) error {
 			_, err := s.Counts(ctx)

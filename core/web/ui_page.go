@@ -47,9 +47,12 @@ func pageTemplates() (map[string]*template.Template, error) {
 }
 
 var templateFuncs = template.FuncMap{
-	"add":      func(a, b int) int { return a + b },
-	"eq1":      func(a, b string) bool { return a == b },
-	"dataArgs": func(v *view, fields []dataField) dataListArgs { return dataListArgs{V: v, Fields: fields} },
+	"add": func(a, b int) int { return a + b },
+	"eq1": func(a, b string) bool { return a == b },
+	// shortHash is the first 12 characters of a catalog hash, as the log
+	// and /healthz show it.
+	"shortHash": func(h string) string { return h[:min(len(h), 12)] },
+	"dataArgs":  func(v *view, fields []dataField) dataListArgs { return dataListArgs{V: v, Fields: fields} },
 	"formArgs": func(v *view, f any) formArgs {
 		switch x := f.(type) {
 		case formView:

@@ -211,6 +211,7 @@ var pageTexts = map[string]map[lang]string{
 	"col_requester":                    {langDE: "Gemeldet von", langEN: "Requester"},
 	"col_due":                          {langDE: "Frist", langEN: "Due"},
 	"col_created":                      {langDE: "Erstellt", langEN: "Created"},
+	"col_definitions":                  {langDE: "Angelegt mit Definitionen", langEN: "Started on definitions"},
 	"prio_critical":                    {langDE: "kritisch", langEN: "critical"},
 	"prio_high":                        {langDE: "hoch", langEN: "high"},
 	"prio_medium":                      {langDE: "mittel", langEN: "medium"},

@@ -1,0 +1,30 @@
+package web_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"vorgang/core/engine"
+)
+
+// TestTicketPageNamesItsDefinitions: the staff ticket page says on which
+// definitions the ticket started (the catalog hash as the log and /healthz
+// show it), so a ticket stays explainable after the desk changed.
+func TestTicketPageNamesItsDefinitions(t *testing.T) {
+	env := newUIEnv(t)
+	tk, err := env.eng.Create(t.Context(), nil, engine.CreateRequest{Process: "citizen-request", Data: map[string]any{
+		"summary": "Laute Musik", "category": "other", "description": "Jede Nacht bis 3 Uhr.", "email": "n@example.org", "privacy_consent": true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tk.Catalog) < 12 {
+		t.Fatalf("ticket catalog %q", tk.Catalog)
+	}
+	staff := env.browser(t)
+	staff.login("root")
+	p := staff.get("/app/tickets/" + tk.Number)
+	if want := `<code id="ticket-definitions">` + tk.Catalog[:12] + `</code>`; p.status != http.StatusOK || !strings.Contains(p.body, want) {
+		t.Errorf("ticket page (%d) lacks %s", p.status, want)
+	}
+}
