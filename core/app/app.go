@@ -28,6 +28,9 @@ type Config struct {
 	// Catalog returns the definitions in service, re-read on every call so
 	// a reload applies at once (definition.Live.Catalog).
 	Catalog func() *definition.Catalog
+	// Loader compiles recorded definition versions, for comparing them on
+	// the admin pages; nil: versions are listed, not compared.
+	Loader *definition.Loader
 
 	// Logger receives every service's records. Default: slog.Default().
 	Logger *slog.Logger
@@ -192,7 +195,11 @@ func (a *App) build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	a.Engine, err = engine.New(engine.Deps{Store: a.Store, Users: a.Auth, Catalog: cfg.Catalog, Logger: cfg.Logger, Now: cfg.Now,
+	var compile func([]definition.File) (*definition.Catalog, definition.Diagnostics)
+	if cfg.Loader != nil {
+		compile = cfg.Loader.Compile
+	}
+	a.Engine, err = engine.New(engine.Deps{Store: a.Store, Users: a.Auth, Catalog: cfg.Catalog, Logger: cfg.Logger, Now: cfg.Now, Compile: compile,
 		Refs: a.Assets.RefChecker(), Assets: a.Assets, AssetQueries: a.Assets})
 	if err != nil {
 		return err

@@ -31,6 +31,7 @@ type Store interface {
 	TicketFinder
 	AttachmentStore
 	DefinitionVersionStore
+	DefinitionHistory
 	StateCounter
 	CreateTicket(ctx context.Context, t *ticket.Ticket, first *ticket.HistoryEntry) error
 	UpdateTicket(ctx context.Context, t *ticket.Ticket, entry *ticket.HistoryEntry) error
@@ -80,6 +81,9 @@ type Deps struct {
 	// defaults of script.Config and this engine's calendars, closed by
 	// Close. A runtime given here should share Calendars.
 	Scripts *script.Runtime
+	// Compile compiles recorded definition files, for comparing versions;
+	// nil: versions can be listed, not compared.
+	Compile func([]definition.File) (*definition.Catalog, definition.Diagnostics)
 	// Calendars compiles the calendars of the SLA clocks; nil: a new one.
 	// The app hands the same one to the script runtime, so scripts and
 	// SLAs see the same working days and public holidays.
@@ -94,6 +98,7 @@ type Directory interface {
 // Engine is safe for concurrent use.
 type Engine struct {
 	store   Store
+	compile func([]definition.File) (*definition.Catalog, definition.Diagnostics)
 	users   Directory
 	catalog func() *definition.Catalog
 	log     *slog.Logger
@@ -132,7 +137,7 @@ func New(d Deps) (*Engine, error) {
 	if d.Calendars == nil {
 		d.Calendars = &sla.Calendars{}
 	}
-	e := &Engine{store: d.Store, users: d.Users, catalog: d.Catalog, log: d.Logger, now: d.Now,
+	e := &Engine{store: d.Store, compile: d.Compile, users: d.Users, catalog: d.Catalog, log: d.Logger, now: d.Now,
 		refs: d.Refs, assets: d.Assets, queries: d.AssetQueries, scripts: d.Scripts, calendars: d.Calendars,
 		retrying: store.NewKeyedMutex(), instance: newNonce()}
 	if e.scripts == nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"vorgang/core/engine"
+	"vorgang/core/store"
 )
 
 // axePath is where `npm ci --prefix core/web/testdata/axe` installs
@@ -134,10 +135,19 @@ func TestAccessibility(t *testing.T) {
 		{"admin process diagram", "root", "/admin/processes/it-incident", "", "admin-process"},
 		{"admin citizen process", "root", "/admin/processes/citizen-report", "", ""},
 		{"admin users", "root", "/admin/users", "", "admin-users"},
+		{"admin versions", "root", "/admin/versions", "", ""},
+		{"admin version changes", "root", "/admin/versions/diff?from=aaaa11112222&to=bbbb33334444", "", ""},
 		{"forbidden", "ben", "/admin/", "", ""},
 		{"two-factor set-up", "ben", "/app/two-factor", "", ""},
 		{"two-factor set-up, errors", "ben", "/app/two-factor", "button.vg-submit", ""},
 		{"two-factor code", "anonymous", "/app/login", "button.vg-submit", ""},
+	}
+	// Two recorded versions of the definitions, for the version pages.
+	for _, v := range []struct{ hash, src string }{{"aaaa11112222", versionsV1}, {"bbbb33334444", strings.ReplaceAll(versionsV1, "eingang", "neu")}} {
+		if _, err := env.st.SaveDefinitionVersion(ctx, &store.DefinitionVersion{Hash: v.hash,
+			Files: []store.DefinitionFile{{Path: "processes/antrag.yaml", Data: []byte(v.src)}}}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	// carla signs in with a code, for the code step of the login.
 	enrolCarla(t, env)

@@ -142,6 +142,8 @@ func (u *ui) register(app *fiber.App) error {
 	admin := app.Group("/admin", u.pageMiddleware, u.session, u.requireStaff, u.requireAdmin)
 	admin.Get("/", u.adminDefinitions)
 	admin.Get("/processes/:id", u.adminProcess)
+	admin.Get("/versions", u.adminVersions)
+	admin.Get("/versions/diff", u.adminVersionDiff)
 	admin.Get("/users", u.adminUsers)
 	return nil
 }
