@@ -143,11 +143,12 @@ func (u *ui) register(app *fiber.App) error {
 	staffOnly.Post("/tickets/:number/assign", u.assignSubmit)
 	staffOnly.Post("/tickets/:number/decision", u.decisionSubmit)
 	staffOnly.Get("/tickets/:number/files/:id", u.ticketFile)
+	u.registerAccount(appGroup, staffOnly)
 
 	admin := app.Group("/admin", u.pageMiddleware, u.session, u.requireStaff, u.requireAdmin)
 	admin.Get("/", u.adminDefinitions)
 	admin.Get("/processes/:id", u.adminProcess)
-	admin.Get("/users", u.adminUsers)
+	u.registerAdminUsers(admin)
 	return nil
 }
 

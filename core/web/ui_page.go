@@ -47,9 +47,16 @@ func pageTemplates() (map[string]*template.Template, error) {
 }
 
 var templateFuncs = template.FuncMap{
-	"add":      func(a, b int) int { return a + b },
-	"eq1":      func(a, b string) bool { return a == b },
-	"dataArgs": func(v *view, fields []dataField) dataListArgs { return dataListArgs{V: v, Fields: fields} },
+	"add":        func(a, b int) int { return a + b },
+	"eq1":        func(a, b string) bool { return a == b },
+	"dataArgs":   func(v *view, fields []dataField) dataListArgs { return dataListArgs{V: v, Fields: fields} },
+	"fieldArgs":  userFieldArgs,
+	"choiceArgs": userChoiceArgs,
+	"tokenArgs": func(v *view, t []auth.Token, action string) tokenArgs {
+		return tokenArgs{V: v, Tokens: t, Action: action}
+	},
+	"auditAction": auditAction,
+	"profileArgs": func(v *view, f *userForm) userArgs { return userArgs{V: v, Form: f} },
 	"formArgs": func(v *view, f any) formArgs {
 		switch x := f.(type) {
 		case formView:
