@@ -15,10 +15,16 @@ import (
 // (/app/password/TOKEN), which needs no sign-in: the link is the
 // credential.
 
-func (u *ui) registerAccount(appGroup, staffOnly fiber.Router) {
+func (u *ui) registerAccount(staffOnly fiber.Router) {
 	staffOnly.Get("/account", u.account)
 	staffOnly.Post("/account/password", u.accountPassword)
 	staffOnly.Post("/account/tokens/:id/revoke", u.accountRevokeToken)
+}
+
+// registerPasswordPage adds the page of reset links; it must come before
+// the routes that require a sign-in (Fiber runs handlers in the order
+// they were added).
+func (u *ui) registerPasswordPage(appGroup fiber.Router) {
 	appGroup.Get("/password/:token", u.passwordPage)
 	appGroup.Post("/password/:token", u.passwordSubmit)
 }

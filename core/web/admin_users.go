@@ -159,7 +159,7 @@ func (u *ui) adminCreateUser(c *fiber.Ctx) error {
 		form := u.newUserForm(&auth.User{Name: nu.Name, DisplayName: nu.DisplayName, Email: nu.Email, Roles: nu.Roles, Teams: nu.Teams,
 			Manager: nu.Manager, Lang: nu.Lang})
 		if errors.Is(err, auth.ErrUserExists) {
-			err = fault.Fields(fault.FieldError{Field: "name", Code: "taken"})
+			err = fault.Fields(fault.FieldError{Field: "name", Code: codeNameTaken})
 		}
 		if form.setErrors(pageLang(c), u.Auth.MinPasswordLength(), err) {
 			return u.showUsers(c, http.StatusUnprocessableEntity, form, "")

@@ -7,6 +7,10 @@ import (
 	"vorgang/core/fault"
 )
 
+// codeNameTaken marks the name field of a create form when the user
+// exists (the API answers 409 conflict instead).
+const codeNameTaken = "taken"
+
 // userFieldTexts put the field errors of user administration into words,
 // by code: core/auth names the field and the code, the pages and the API
 // say it in German or English. %d stands for the shortest password.
@@ -21,6 +25,7 @@ var userFieldTexts = map[string]map[lang]string{
 	auth.CodeSelfReference:    {langDE: "Niemand kann die eigene Führungskraft sein.", langEN: "Nobody can be their own manager."},
 	auth.CodeDirectoryManaged: {langDE: "Das verwaltet das Verzeichnis (LDAP/Active Directory); es kann hier nicht geändert werden.", langEN: "The directory (LDAP/Active Directory) manages this; it cannot be changed here."},
 	auth.CodeSelfLockout:      {langDE: "Sie können sich nicht selbst sperren oder sich die eigenen Administrationsrechte nehmen.", langEN: "You cannot disable yourself or take away your own administrator rights."},
+	codeNameTaken:             {langDE: "Diesen Benutzernamen gibt es schon.", langEN: "This user name is taken."},
 	auth.CodeWrongPassword:    {langDE: "Das ist nicht Ihr aktuelles Passwort.", langEN: "This is not your current password."},
 }
 

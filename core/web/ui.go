@@ -129,6 +129,7 @@ func (u *ui) register(app *fiber.App) error {
 	appGroup.Get("/login", u.loginPage)
 	appGroup.Post("/login", u.loginSubmit)
 	appGroup.Post("/logout", u.logout)
+	u.registerPasswordPage(appGroup)
 	staffOnly := appGroup.Group("", u.requireStaff)
 	staffOnly.Get("/", u.inbox)
 	staffOnly.Get("/dashboard", u.dashboard)
@@ -143,7 +144,7 @@ func (u *ui) register(app *fiber.App) error {
 	staffOnly.Post("/tickets/:number/assign", u.assignSubmit)
 	staffOnly.Post("/tickets/:number/decision", u.decisionSubmit)
 	staffOnly.Get("/tickets/:number/files/:id", u.ticketFile)
-	u.registerAccount(appGroup, staffOnly)
+	u.registerAccount(staffOnly)
 
 	admin := app.Group("/admin", u.pageMiddleware, u.session, u.requireStaff, u.requireAdmin)
 	admin.Get("/", u.adminDefinitions)
