@@ -12,6 +12,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"vorgang/core/auth"
 	"vorgang/core/engine"
 )
 
@@ -93,6 +94,14 @@ func TestAccessibility(t *testing.T) {
 	// One an administrator may decide in the approvers' place.
 	urgent := env.submitted(t, "urgent-purchase", map[string]any{"summary": "Ersatzakku Notebook"})
 	track := "/portal/track/" + citizenTicket.Tracking
+	// User administration: a directory user and an open password link.
+	if _, err := env.authn.CreateUser(ctx, auth.NewUser{Name: "dirk", DisplayName: "Dirk Direktor", Source: auth.SourceDirectory}); err != nil {
+		t.Fatal(err)
+	}
+	link, err := env.authn.AdminResetLink(ctx, root, "carla")
+	if err != nil {
+		t.Fatal(err)
+	}
 	tickets := "/app/tickets/"
 	pages := []axePage{
 		{"portal catalog", "citizen", "/portal/", "", "portal"},
@@ -134,11 +143,22 @@ func TestAccessibility(t *testing.T) {
 		{"admin process diagram", "root", "/admin/processes/it-incident", "", "admin-process"},
 		{"admin citizen process", "root", "/admin/processes/citizen-report", "", ""},
 		{"admin users", "root", "/admin/users", "", "admin-users"},
+		{"admin users, create refused", "root", "/admin/users", `form[action="/admin/users"] button.vg-submit`, ""},
+		{"admin user", "root", "/admin/users/anna", "", ""},
+		{"admin user, edit refused", "root", "/admin/users/anna", `form[action="/admin/users/anna"] button.vg-submit`, ""},
+		{"admin user, reset link", "root", "/admin/users/ben", `form[action$="/password-reset"] button`, ""},
+		{"admin directory user", "root", "/admin/users/dirk", "", ""},
+		{"admin audit log", "root", "/admin/audit", "", ""},
+		{"my account", "anna", "/app/account", "", ""},
+		{"my account, change refused", "anna", "/app/account", `form[action="/app/account/password"] button.vg-submit`, ""},
+		{"set password", "anonymous", "/app/password/" + link.Token, "", ""},
+		{"set password, refused", "anonymous", "/app/password/" + link.Token, "button.vg-submit", ""},
 		{"forbidden", "ben", "/admin/", "", ""},
 	}
 	// fills names a field to type into before the post, and the text.
 	fills := map[string][2]string{"assignment refused": {"#assign-user", "niemand"},
-		"form with a computed fee, errors": {"#f-vehicles", "2"}}
+		"form with a computed fee, errors": {"#f-vehicles", "2"},
+		"admin user, edit refused":         {"#user-email", "kaputt"}}
 	c := startChrome(t)
 	tabs := map[string]*tab{}
 	tabOf := func(who string) *tab {
