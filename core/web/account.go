@@ -108,8 +108,8 @@ func (u *ui) passwordPage(c *fiber.Ctx) error {
 func (u *ui) showPassword(c *fiber.Ctx, status int, d passwordView) error {
 	l := pageLang(c)
 	d.MinLength = u.Auth.MinPasswordLength()
-	// The token is in the path; no page of it may be kept or sent on.
-	c.Set("Referrer-Policy", "no-referrer")
+	// The token is in the path: the Referrer-Policy every page has
+	// (same-origin, securityHeaders) keeps it from other sites.
 	return u.render(c, status, "password", &view{Lang: l, Title: text(l, "password_heading"), Area: "app", Nav: "login",
 		HasErrors: len(d.Form.Errors) > 0, Data: d})
 }

@@ -72,7 +72,7 @@ func TestAdminUserPagesFlow(t *testing.T) {
 
 	eva := env.browser(t)
 	form := eva.get(path)
-	if form.status != http.StatusOK || !strings.Contains(form.body, "eva") || form.header.Get("Referrer-Policy") != "no-referrer" {
+	if form.status != http.StatusOK || !strings.Contains(form.body, "eva") || form.header.Get("Referrer-Policy") != "same-origin" {
 		t.Fatalf("password page: %d %v", form.status, form.header)
 	}
 	evaCSRF := hidden(t, form.body, "_csrf")
