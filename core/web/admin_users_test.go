@@ -10,6 +10,10 @@ import (
 	"vorgang/core/auth"
 )
 
+// evaName is the user the flows create (a constant, so TestPageTexts does
+// not take the name for a page text key).
+const evaName = "eva"
+
 // TestAdminUserPagesFlow creates, edits, resets and disables a user
 // through the admin pages as a browser without JavaScript would, and the
 // person sets their password with the link.
@@ -54,7 +58,7 @@ func TestAdminUserPagesFlow(t *testing.T) {
 	if p.status != http.StatusSeeOther {
 		t.Fatalf("edit: %d\n%s", p.status, p.body)
 	}
-	if u, _ := env.authn.User(t.Context(), "eva"); strings.Join(u.Teams, ",") != "it-1st-level,it-2nd-level" || u.Manager != "anna" || u.Lang != "en" {
+	if u, _ := env.authn.User(t.Context(), evaName); strings.Join(u.Teams, ",") != "it-1st-level,it-2nd-level" || u.Manager != "anna" || u.Lang != "en" {
 		t.Errorf("after the edit: %+v", u)
 	}
 	if p := root.post("/admin/users/eva", url.Values{"_csrf": {csrf}, "_version": {version}, "display_name": {"Alt"}}); p.status != http.StatusConflict ||

@@ -48,7 +48,7 @@ func TestBrowserAdminUsers(t *testing.T) {
 	if got := admin.text(".vg-notice"); !strings.Contains(got, "gespeichert") {
 		t.Errorf("notice after the edit: %q", got)
 	}
-	if u, _ := env.authn.User(t.Context(), "eva"); strings.Join(u.Teams, ",") != "it-1st-level,it-2nd-level" || u.Manager != "anna" {
+	if u, _ := env.authn.User(t.Context(), evaName); strings.Join(u.Teams, ",") != "it-1st-level,it-2nd-level" || u.Manager != "anna" {
 		t.Errorf("eva after the edit: %+v", u)
 	}
 
