@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -30,6 +31,9 @@ func registerUsers(v1 fiber.Router, a *api) {
 	v1.Delete("/me/tokens/:id", a.revokeOwnToken)
 	v1.Post("/password-reset", a.setPasswordByLink)
 }
+
+// codeUserExists answers a create whose name is taken.
+const codeUserExists = "user_exists"
 
 // userJSON is a user as the API shows it: never a password hash, and for
 // a directory user the fields the directory manages.
@@ -136,6 +140,14 @@ func (a *api) createUser(c *fiber.Ctx) error {
 		return err
 	}
 	u, err := a.Auth.AdminCreateUser(c.UserContext(), p, req.newUser())
+	if errors.Is(err, auth.ErrUserExists) {
+		// A conflict of its own: the generic one speaks of data changed
+		// meanwhile.
+		l := requestLang(c)
+		msg, _ := userFieldText(l, fault.FieldError{Field: "name", Code: codeNameTaken}, 0)
+		return &Error{Status: http.StatusConflict, Code: codeUserExists, Cause: err,
+			Fields: []fault.FieldError{{Field: "name", Code: codeNameTaken, Message: msg}}}
+	}
 	if err != nil {
 		return a.userFault(c, err)
 	}

@@ -99,7 +99,7 @@ func TestAPIUserAdministration(t *testing.T) {
 					t.Errorf("login of the new user: %d", status)
 				}
 			}},
-		{name: "create taken name", caller: "root", method: "POST", path: "/api/v1/users", body: map[string]any{"name": "anna"}, status: 409, code: "conflict"},
+		{name: "create taken name", caller: "root", method: "POST", path: "/api/v1/users", body: map[string]any{"name": "anna"}, status: 409, code: "user_exists", fields: map[string]string{"name": "taken"}},
 		{name: "create bad fields", caller: "root", method: "POST", path: "/api/v1/users", status: 422,
 			body:   map[string]any{"name": "Ünïcode", "email": "kein-mail", "roles": []string{"no-such-role"}, "teams": []string{"nope"}, "manager": "ghost", "lang": "fr", "password": "kurz"},
 			fields: map[string]string{"name": "invalid_format", "email": "invalid_format", "roles": "unknown_role", "teams": "unknown_team", "manager": "unknown_user", "lang": "invalid_format", "password": "too_short"}},

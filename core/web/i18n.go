@@ -116,6 +116,10 @@ var messages = map[string]map[lang]string{
 		langDE: "Dieser Link zum Setzen des Passworts gilt nicht (mehr): Er wurde schon benutzt, ist abgelaufen oder durch einen neueren ersetzt. Bitte bitten Sie die Administration um einen neuen.",
 		langEN: "This link for setting a password is not valid (any more): it was used, has expired or was replaced by a newer one. Please ask an administrator for a new one.",
 	},
+	codeUserExists: {
+		langDE: "Einen Benutzer mit diesem Namen gibt es schon.",
+		langEN: "A user with this name exists already.",
+	},
 	"limit_range": {
 		langDE: "Die Angaben zum Blättern (limit, before) liegen außerhalb des erlaubten Bereichs.",
 		langEN: "The paging parameters (limit, before) are out of range.",

@@ -358,6 +358,7 @@ var oaErrorCodes = map[string]string{
 	"validation_failed":       "data invalid; `fields` names each field with a stable code",
 	CodeDirectoryManaged:      "the directory (LDAP/Active Directory) manages this user's password",
 	CodeResetLinkInvalid:      "the password link is unknown, used, expired or replaced",
+	codeUserExists:            "a user with the name exists",
 	"import_failed":           "the file has bad rows; nothing was written; `fields` names each as `LINE:COLUMN` with a stable code",
 	"not_allowed_now":         "not possible in the ticket's current state",
 	CodeTooManyRequests:       "too many requests from this address; retry after `Retry-After` seconds",

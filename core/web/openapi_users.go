@@ -71,7 +71,7 @@ func oaUserPaths() oaObj {
 				oaObj{"parameters": []any{oaParam("AcceptLanguage"), query("after", "string", "The previous page's `next`."),
 					query("limit", "integer", "Page size, at most 200.")}}),
 			"post": oaOp("users", "createUser", "Create a local user (administrators)", nil,
-				admin(oaObj{"201": user, "409": oaError(CodeConflict), "422": oaError("validation_failed")}),
+				admin(oaObj{"201": user, "409": oaError(codeUserExists), "422": oaError("validation_failed")}),
 				oaObj{"requestBody": oaBody(oaRef("UserRequest"), true)}),
 		},
 		"/api/v1/users/{name}": oaObj{
