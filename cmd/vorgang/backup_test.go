@@ -43,7 +43,7 @@ func seedStore(t *testing.T, dir string) {
 	now := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
 	for i, team := range []string{"it-1st-level", "buergerbuero", "it-1st-level"} {
 		tk := &ticket.Ticket{Number: "INC-2026-00000" + string(rune('1'+i)), Process: "it-incident", Title: "Drucker",
-			State: "new", Category: "open", Open: true, Priority: "high", Team: team, Due: store.SortTime(now.Add(time.Hour)),
+			State: "new", Category: "open", Open: true, Priority: "high", Team: team, Due: ticket.SortTime(now.Add(time.Hour)),
 			Created: now, Updated: now, Data: map[string]any{"room": int64(204 + i)}}
 		if err := st.CreateTicket(ctx, tk, &ticket.HistoryEntry{Actor: "anna", Type: "created"}); err != nil {
 			t.Fatal(err)

@@ -10,7 +10,9 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 
 	"vorgang/core/app"
@@ -148,6 +150,7 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	loadedFiles := definition.Fingerprint(src.dirs)
 	res, err := src.load(loader)
 	if err != nil {
 		return err
@@ -171,10 +174,28 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 			log.Warn("--watch ignored: serving the built-in desks, there are no files to watch")
 		} else {
 			loops = append(loops, app.Loop{Name: "definition watch", Run: func(ctx context.Context) error {
-				definition.Watch(ctx, src.dirs, cfg.watchEvery, func() { reload(ctx, src, loader, live, a.Store, log) })
+				definition.Watch(ctx, src.dirs, cfg.watchEvery, loadedFiles, func() { reload(ctx, src, loader, live, a, log) })
 				return nil
 			}})
 		}
+	}
+	if !src.embedded {
+		// SIGHUP reloads as --watch does, for sites that deploy definitions
+		// and then tell the server.
+		loops = append(loops, app.Loop{Name: "definition reload on SIGHUP", Run: func(ctx context.Context) error {
+			hup := make(chan os.Signal, 1)
+			signal.Notify(hup, syscall.SIGHUP)
+			defer signal.Stop(hup)
+			for {
+				select {
+				case <-ctx.Done():
+					return nil
+				case <-hup:
+					log.Info("SIGHUP: reloading definitions")
+					reload(ctx, src, loader, live, a, log)
+				}
+			}
+		}})
 	}
 	a, err = app.New(ctx, app.Config{MongoURI: cfg.mongoURI, DataDir: cfg.dataDir, Catalog: live.Catalog, Logger: log, Mail: mail, Loops: loops})
 	if err != nil {
@@ -189,6 +210,9 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 			log.Error("close", slog.String("error", err.Error()))
 		}
 	}()
+	if err := refuseStranding(ctx, a, loader, cat, log); err != nil {
+		return err
+	}
 	if err := saveVersion(ctx, a.Store, res); err != nil {
 		return err
 	}
@@ -227,7 +251,7 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 
 // reload compiles the definitions again and swaps them in only when they are
 // valid and recorded; otherwise the running catalog keeps serving.
-func reload(ctx context.Context, src definitionSource, loader *definition.Loader, live *definition.Live, st *store.Store, log *slog.Logger) {
+func reload(ctx context.Context, src definitionSource, loader *definition.Loader, live *definition.Live, a *app.App, log *slog.Logger) {
 	res, err := src.load(loader)
 	if err != nil {
 		log.Error("definitions not reloaded", slog.String("error", err.Error()))
@@ -243,7 +267,18 @@ func reload(ctx context.Context, src definitionSource, loader *definition.Loader
 	if cat.Hash() == live.Catalog().Hash() {
 		return
 	}
-	if err := saveVersion(ctx, st, res); err != nil {
+	stranded, err := a.Engine.Strands(ctx, live.Catalog(), cat)
+	if err != nil {
+		log.Error("definitions not reloaded", slog.String("error", err.Error()))
+		return
+	}
+	if len(stranded) > 0 {
+		logStranded(log, stranded)
+		log.Error("definitions not reloaded: the change would strand open tickets, the previous definitions stay in service",
+			slog.Int64("tickets", strandedTickets(stranded)), slog.String("catalog", live.Catalog().Hash()[:12]))
+		return
+	}
+	if err := saveVersion(ctx, a.Store, res); err != nil {
 		log.Error("definitions not reloaded", slog.String("error", err.Error()))
 		return
 	}
@@ -252,13 +287,18 @@ func reload(ctx context.Context, src definitionSource, loader *definition.Loader
 }
 
 // saveVersion records the definition files under the catalog hash before
-// the catalog serves, so tickets started on it can always be followed.
+// the catalog serves, so tickets started on it can always be followed, and
+// marks it as the version in service, which the next start and reload
+// compare with.
 func saveVersion(ctx context.Context, st *store.Store, res loaded) error {
 	v := &store.DefinitionVersion{Hash: res.catalog.Hash()}
 	for _, f := range res.files {
 		v.Files = append(v.Files, store.DefinitionFile{Path: f.Path, Data: f.Data})
 	}
 	if _, err := st.SaveDefinitionVersion(ctx, v); err != nil {
+		return fmt.Errorf("record definition version: %w", err)
+	}
+	if err := st.MarkServed(ctx, v.Hash, time.Now()); err != nil {
 		return fmt.Errorf("record definition version: %w", err)
 	}
 	return nil

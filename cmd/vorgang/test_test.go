@@ -96,7 +96,7 @@ end)
 		wantCode int
 		wantOut  []string
 	}{
-		{"shipped desks", []string{"test", "../../processes", "../../forms", "../../scripts"}, 0, []string{"ok   ../../scripts/it/it-route_test.lua\t3 cases", "ok   ../../processes/it/scenarios/it-incident_test.yaml\t4 cases"}},
+		{"shipped desks", []string{"test", "../../processes", "../../forms", "../../scripts"}, 0, []string{"ok   ../../scripts/it/it-route_test.lua\t3 cases", "ok   ../../processes/it/scenarios/it-incident_test.yaml\t5 cases"}},
 		{"a failing scenario", []string{"test", scenarioDesk}, 1, []string{
 			"--- FAIL: " + filepath.ToSlash(scenarioDesk) + "/desk_test.yaml: routing",
 			filepath.ToSlash(scenarioDesk) + `/desk_test.yaml:11:72: step 1 (anna opens ask): team: want "office", got "front"`,
@@ -110,7 +110,7 @@ end)
 		{"no tests", []string{"test", noTests}, 0, []string{"no tests in"}},
 		{"script tests count public holidays", []string{"test", holidays}, 0, []string{"ok: 1 case passed"}},
 		{"only the files -run names", []string{"test", "-run", "it-incident", "../../processes", "../../forms", "../../scripts"}, 0,
-			[]string{"ok   ../../processes/it/scenarios/it-incident_test.yaml\t4 cases", "ok: 4 cases passed"}},
+			[]string{"ok   ../../processes/it/scenarios/it-incident_test.yaml\t5 cases", "ok: 5 cases passed"}},
 		{"a -run that is no regular expression", []string{"test", "-run", "(", "../../processes"}, 2, []string{"-run"}},
 		{"a test file that does not compile", []string{"test", broken}, 1, []string{"FAIL " + filepath.ToSlash(broken) + "/x_test.lua"}},
 	}

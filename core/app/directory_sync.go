@@ -58,7 +58,7 @@ func (a *App) SyncDirectory(ctx context.Context) error {
 			log.Warn("directory entry not synced", slog.String("dn", p.DN), slog.String("error", err.Error()))
 		}
 		for done := i + 1; nextTenth <= 10 && done*10 >= nextTenth*total; nextTenth++ {
-			log.Info("directory sync progress", slog.Int("percent", nextTenth*10), slog.Int("done", done), slog.Int("total", total))
+			log.Info("directory sync progress", slog.Int("percent", nextTenth*10), slog.Int("done", done), slog.Int("of", total))
 		}
 		return nil
 	})

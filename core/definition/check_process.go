@@ -102,7 +102,7 @@ func (b *builder) checkTicketTitle(p *Process, r reporter) {
 	if p.TicketTitle.IsZero() {
 		return
 	}
-	tpl, err := template.New("ticket_title").Option("missingkey=error").Parse(p.TicketTitle.Value)
+	tpl, err := template.New("ticket_title").Option("missingkey=error").Funcs(templateFuncStubs()).Parse(p.TicketTitle.Value)
 	if err != nil {
 		r.errorf(p.TicketTitle.Pos, "bad_template", "ticket_title: %s", strings.TrimPrefix(err.Error(), "template: "))
 		return

@@ -392,15 +392,6 @@ func stringList(v any) []string {
 
 func stringKeys(v any) []string { return sortedKeys(asMap(v)) }
 
-func sortedKeys(m map[string]any) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
 func contains(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {

@@ -90,7 +90,7 @@ func checkTemplateShape(tree *parse.Tree, shape templateShape, data fieldSet, in
 				if i > 0 {
 					prev = x.Cmds[i-1]
 				}
-				out = append(out, checkTemplateCall(c, prev, rooted, data)...)
+				out = append(out, checkTemplateCall(c, prev, rooted, shape, data)...)
 				for _, a := range c.Args {
 					walk(a, rooted)
 				}

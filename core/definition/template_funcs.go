@@ -1,6 +1,7 @@
 package definition
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -21,9 +22,9 @@ const (
 	ArgNumber TemplateArg = "number"
 )
 
-// templateFuncs are the functions notification templates may call, each
-// with the kind of its one argument; each returns text. The renderer
-// (core/notify) implements exactly these; a test there holds the two
+// templateFuncs are the functions notification templates and ticket
+// titles may call, each with the kind of its one argument; each returns
+// text. FormatFuncs implements exactly these; a test holds the two
 // together.
 var templateFuncs = map[string]TemplateArg{
 	"date":     ArgTime,
@@ -32,7 +33,7 @@ var templateFuncs = map[string]TemplateArg{
 	"money":    ArgNumber,
 }
 
-// TemplateFuncs returns the functions notification templates may call and
+// TemplateFuncs returns the functions templates may call and
 // the kind of their one argument.
 func TemplateFuncs() map[string]TemplateArg {
 	out := make(map[string]TemplateArg, len(templateFuncs))
@@ -59,7 +60,7 @@ var timeLiteralLayouts = []string{time.RFC3339, time.DateOnly, "2006-01-02T15:04
 // checkTemplateCall checks a call of a template function in a pipeline:
 // cmd is the command, prev the command whose result is piped into it (nil
 // for the first).
-func checkTemplateCall(cmd, prev *parse.CommandNode, rooted bool, data fieldSet) []templateProblem {
+func checkTemplateCall(cmd, prev *parse.CommandNode, rooted bool, shape templateShape, data fieldSet) []templateProblem {
 	id, ok := cmd.Args[0].(*parse.IdentifierNode)
 	if !ok {
 		return nil
@@ -80,7 +81,7 @@ func checkTemplateCall(cmd, prev *parse.CommandNode, rooted bool, data fieldSet)
 	if len(args) != 1 {
 		return []templateProblem{{offset: int(id.Pos), msg: id.Ident + " takes one " + string(kind) + ", not " + plural(len(args), "argument")}}
 	}
-	if msg := checkTemplateArg(id.Ident, kind, args[0], rooted, data); msg != "" {
+	if msg := checkTemplateArg(id.Ident, kind, args[0], rooted, shape, data); msg != "" {
 		return []templateProblem{{offset: int(id.Pos), msg: msg}}
 	}
 	return nil
@@ -95,7 +96,7 @@ func plural(n int, word string) string {
 
 // checkTemplateArg returns what is wrong with arg as the argument of the
 // function name, or "".
-func checkTemplateArg(name string, kind TemplateArg, arg parse.Node, rooted bool, data fieldSet) string {
+func checkTemplateArg(name string, kind TemplateArg, arg parse.Node, rooted bool, shape templateShape, data fieldSet) string {
 	want := name + " needs a " + string(kind)
 	switch x := arg.(type) {
 	case *parse.NumberNode:
@@ -116,11 +117,11 @@ func checkTemplateArg(name string, kind TemplateArg, arg parse.Node, rooted bool
 		return want + ", not " + arg.String()
 	case *parse.FieldNode:
 		if rooted {
-			return checkTemplateFieldArg(want, kind, x.Ident, data)
+			return checkTemplateFieldArg(want, kind, x.Ident, shape, data)
 		}
 	case *parse.VariableNode:
 		if len(x.Ident) > 1 && x.Ident[0] == "$" {
-			return checkTemplateFieldArg(want, kind, x.Ident[1:], data)
+			return checkTemplateFieldArg(want, kind, x.Ident[1:], shape, data)
 		}
 	}
 	return ""
@@ -129,13 +130,14 @@ func checkTemplateArg(name string, kind TemplateArg, arg parse.Node, rooted bool
 // checkTemplateFieldArg checks a field path given to a function: the
 // fields of the template data other than ticket data are text or
 // structures, and a ticket data field of a known form has a type.
-func checkTemplateFieldArg(want string, kind TemplateArg, idents []string, data fieldSet) string {
+func checkTemplateFieldArg(want string, kind TemplateArg, idents []string, shape templateShape, data fieldSet) string {
 	path := "." + strings.Join(idents, ".")
-	if len(idents) == 3 && idents[0] == "Ticket" && idents[1] == "Data" {
-		if data == nil || data[idents[2]] == nil {
+	if root := strings.Split(shape.data, "."); len(idents) == len(root)+1 && slices.Equal(idents[:len(root)], root) {
+		name := idents[len(root)]
+		if data == nil || data[name] == nil {
 			return "" // unknown here: checked elsewhere, renders empty
 		}
-		t := data[idents[2]].Type
+		t := data[name].Type
 		switch {
 		case kind == ArgTime && (t == FieldDate || t == FieldDatetime),
 			kind == ArgNumber && (t == FieldNumber || t == FieldComputed):
@@ -145,7 +147,7 @@ func checkTemplateFieldArg(want string, kind TemplateArg, idents []string, data 
 	}
 	level := ""
 	for i, name := range idents {
-		fields, ok := templateFields[level]
+		fields, ok := shape.fields[level]
 		if !ok {
 			return ""
 		}
@@ -162,7 +164,7 @@ func checkTemplateFieldArg(want string, kind TemplateArg, idents []string, data 
 		level = strings.TrimPrefix(level+"."+name, ".")
 	}
 	known := make([]string, 0)
-	for k := range templateFields[level] {
+	for k := range shape.fields[level] {
 		known = append(known, k)
 	}
 	sort.Strings(known)

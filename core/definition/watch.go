@@ -18,8 +18,12 @@ import (
 // change notifications are unreliable, and costs little for a few hundred
 // files. A change is reported once the folders have been stable for one
 // interval, so an editor's multi-step save causes one reload.
-func Watch(ctx context.Context, dirs []string, interval time.Duration, changed func()) {
-	last := fingerprint(dirs)
+//
+// since is the Fingerprint taken before the definitions in service were
+// read: a change made between that read and the start of Watch (a server
+// starts its loops only after it listens) is reported too.
+func Watch(ctx context.Context, dirs []string, interval time.Duration, since string, changed func()) {
+	last := since
 	pending := ""
 	t := time.NewTicker(interval)
 	defer t.Stop()
@@ -29,7 +33,7 @@ func Watch(ctx context.Context, dirs []string, interval time.Duration, changed f
 			return
 		case <-t.C:
 		}
-		now := fingerprint(dirs)
+		now := Fingerprint(dirs)
 		switch {
 		case now != last && now != pending:
 			pending = now // changed: wait for it to settle
@@ -40,7 +44,9 @@ func Watch(ctx context.Context, dirs []string, interval time.Duration, changed f
 	}
 }
 
-func fingerprint(dirs []string) string {
+// Fingerprint is a cheap summary of the definition files below dirs: their
+// names, sizes and modification times.
+func Fingerprint(dirs []string) string {
 	h := sha256.New()
 	for _, dir := range dirs {
 		_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {

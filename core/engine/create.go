@@ -100,7 +100,7 @@ func (e *Engine) build(actor *auth.Principal, cat *definition.Catalog, p *defini
 		Priority:  initialPriority(p, data),
 		Team:      p.Team.Value,
 		Requester: actorName(actor),
-		Due:       store.NoDue,
+		Due:       ticket.NoDue,
 		Created:   now,
 		Updated:   now,
 		Data:      data,

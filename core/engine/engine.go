@@ -30,6 +30,8 @@ type Store interface {
 	OutboxClaimer
 	TicketFinder
 	AttachmentStore
+	DefinitionVersionStore
+	StateCounter
 	CreateTicket(ctx context.Context, t *ticket.Ticket, first *ticket.HistoryEntry) error
 	UpdateTicket(ctx context.Context, t *ticket.Ticket, entry *ticket.HistoryEntry) error
 	ClaimNumber(ctx context.Context, scope, owner string, unused store.Unused) (int64, error)

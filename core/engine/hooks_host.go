@@ -66,7 +66,7 @@ func (h engineHost) fromInbox(ctx context.Context, q script.TicketQuery) (rows [
 	if owners != 1 || q.Open == nil || !*q.Open || !q.UpdatedBefore.IsZero() || !q.UpdatedAfter.IsZero() {
 		return nil, false, nil
 	}
-	iq := store.InboxQuery{Team: q.Team, Assignee: q.Assignee, Requester: q.Requester, Process: q.Process, Limit: q.Limit}
+	iq := ticket.Query{Team: q.Team, Assignee: q.Assignee, Requester: q.Requester, Process: q.Process, Limit: q.Limit}
 	if q.State != "" {
 		iq.States = []string{q.State}
 	}

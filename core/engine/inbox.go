@@ -6,19 +6,19 @@ import (
 
 	"vorgang/core/auth"
 	"vorgang/core/fault"
-	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
 
 // InboxStore is the query the engine's lists need; *store.Store has it.
 type InboxStore interface {
-	Inbox(ctx context.Context, q store.InboxQuery) ([]store.TicketHead, string, error)
+	Inbox(ctx context.Context, q ticket.Query) ([]ticket.Head, string, error)
 }
 
 // Inbox lists open tickets of a team, an assignee or a requester, after
 // checking that actor may see that list: their own requests and tickets,
 // their teams' queues (with ticket.read_team), or anything with
 // ticket.read_all.
-func (e *Engine) Inbox(ctx context.Context, actor *auth.Principal, q store.InboxQuery) ([]store.TicketHead, string, error) {
+func (e *Engine) Inbox(ctx context.Context, actor *auth.Principal, q ticket.Query) ([]ticket.Head, string, error) {
 	if actor == nil {
 		return nil, "", fmt.Errorf("inbox: %w", fault.Forbidden)
 	}

@@ -6,7 +6,6 @@ import (
 
 	"vorgang/core/definition"
 	"vorgang/core/sla"
-	"vorgang/core/store"
 	"vorgang/core/ticket"
 )
 
@@ -25,7 +24,7 @@ func SLAClock(t *ticket.Ticket) (*sla.Clock, error) {
 // the old clock.
 func setClock(t *ticket.Ticket, c *sla.Clock) {
 	t.SetSLAClock((*ticket.SLAClock)(c))
-	t.Due = store.SortTime(c.Next())
+	t.Due = ticket.SortTime(c.Next())
 }
 
 // calendar returns the compiled calendar, compiled once per catalog

@@ -11,7 +11,6 @@ import (
 	"vorgang/core/definition"
 	"vorgang/core/engine"
 	"vorgang/core/internal/testkit"
-	"vorgang/core/store"
 	"vorgang/core/ticket"
 )
 
@@ -108,14 +107,14 @@ func TestEscalationRaisesPriorityAndRunsHooks(t *testing.T) {
 		t.Fatalf("warning sweep: %+v, %v", res, err)
 	}
 	cur, _ := st.Ticket(ctx, tk.Number)
-	if cur.Priority != "high" || cur.Due != store.SortTime(start.Add(2*time.Hour)) {
+	if cur.Priority != "high" || cur.Due != ticket.SortTime(start.Add(2*time.Hour)) {
 		t.Fatalf("after the warning: priority %s, due %s", cur.Priority, cur.Due)
 	}
 	if res, err := eng.SweepSLA(ctx); err != nil || res.Breaches != 1 {
 		t.Fatalf("breach sweep: %+v, %v", res, err)
 	}
 	cur, _ = st.Ticket(ctx, tk.Number)
-	if cur.Priority != "high" || cur.Due != store.NoDue {
+	if cur.Priority != "high" || cur.Due != ticket.NoDue {
 		t.Fatalf("after the breach: priority %s (lowered?), due %s", cur.Priority, cur.Due)
 	}
 

@@ -19,7 +19,7 @@ const EffectSLAHook = "sla_hook"
 
 // DueStore is the query the SLA sweep needs; *store.Store has it.
 type DueStore interface {
-	DueBefore(ctx context.Context, due string, after string, limit int) ([]store.TicketHead, error)
+	DueBefore(ctx context.Context, due string, after string, limit int) ([]ticket.Head, error)
 }
 
 // SweepResult counts what one sweep did.
@@ -45,7 +45,7 @@ func (e *Engine) SweepSLA(ctx context.Context) (SweepResult, error) {
 	var res SweepResult
 	now := e.now()
 	// Due times have whole seconds; everything due up to now inclusive.
-	until := store.SortTime(now.Add(time.Second))
+	until := ticket.SortTime(now.Add(time.Second))
 	after := ""
 	var errs []error
 	for {

@@ -73,7 +73,7 @@ func TestSLAClockFollowsTheTicket(t *testing.T) {
 				_, err := eng.Transition(ctx, ben, tk.Number, engine.TransitionRequest{Transition: "ask_requester", Comment: "Welcher Drucker genau?"})
 				return err
 			},
-			store.NoDue, sla.Paused, time.Time{}},
+			ticket.NoDue, sla.Paused, time.Time{}},
 		{"the reply on Monday resumes it", berlinTime(2026, 11, 30, 8, 0),
 			func() error {
 				_, err := eng.Transition(ctx, anna, tk.Number, engine.TransitionRequest{Transition: "reply", Comment: "Der im Raum 204."})
@@ -87,7 +87,7 @@ func TestSLAClockFollowsTheTicket(t *testing.T) {
 					Data: map[string]any{"solution": "Treiber neu installiert", "cause": "software"}})
 				return err
 			},
-			store.NoDue, sla.Stopped, time.Time{}},
+			ticket.NoDue, sla.Stopped, time.Time{}},
 	}
 	for _, s := range steps {
 		t.Run(s.name, func(t *testing.T) {
@@ -210,8 +210,8 @@ func TestSweepEscalates(t *testing.T) {
 		{berlinTime(2026, 11, 30, 15, 47), 0, 0, "it-1st-level", "2026-11-30T14:48:00Z"},
 		{berlinTime(2026, 11, 30, 15, 48), 1, 0, "it-1st-level", "2026-12-01T08:00:00Z"},
 		{berlinTime(2026, 11, 30, 15, 55), 0, 0, "it-1st-level", "2026-12-01T08:00:00Z"},
-		{berlinTime(2026, 12, 1, 9, 0), 0, 1, "it-2nd-level", store.NoDue},
-		{berlinTime(2026, 12, 2, 9, 0), 0, 0, "it-2nd-level", store.NoDue},
+		{berlinTime(2026, 12, 1, 9, 0), 0, 1, "it-2nd-level", ticket.NoDue},
+		{berlinTime(2026, 12, 2, 9, 0), 0, 0, "it-2nd-level", ticket.NoDue},
 	}
 	for i, s := range sweeps {
 		clk.Set(s.at)

@@ -81,3 +81,40 @@ func TestTicketTitleTemplate(t *testing.T) {
 		}
 	})
 }
+
+// TestTicketTitleFormatsDatesAndAmounts: a title template formats dates and
+// amounts with the template functions of the mails, in German. Before, a
+// date showed as stored (2026-12-24) and the functions were unknown.
+func TestTicketTitleFormatsDatesAndAmounts(t *testing.T) {
+	f := fixtureFor(t, []definition.File{{Path: "processes/umzug.yaml", Data: []byte(`apiVersion: vorgang/v1
+kind: Process
+id: umzug
+title: Umzug
+form: umzug
+audience: [staff]
+ticket_title: "{{.Data.summary}} am {{date .Data.day}}, {{datetime .Data.at}} ({{.Data.amount | money}})"
+states:
+  - {id: new, category: open}
+  - {id: done, category: closed}
+transitions:
+  - {id: finish, from: [new], to: done}
+---
+apiVersion: vorgang/v1
+kind: Form
+id: umzug
+title: Umzug
+fields:
+  - {id: summary, type: text, label: Betreff}
+  - {id: day, type: date, label: Tag}
+  - {id: at, type: datetime, label: Beginn}
+  - {id: amount, type: number, label: Kosten}
+`)}})
+	tk, err := f.eng.Create(t.Context(), &auth.Principal{User: "root", Admin: true}, engine.CreateRequest{Process: "umzug",
+		Data: map[string]any{"summary": "Umzug Amt 51", "day": "2026-12-24", "at": "2026-12-24T07:30:00Z", "amount": 1234.5}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "Umzug Amt 51 am 24.12.2026, 24.12.2026, 08:30 (1.234,50 €)"; tk.Title != want {
+		t.Errorf("title = %q, want %q", tk.Title, want)
+	}
+}

@@ -108,7 +108,7 @@ func (e *Engine) Transition(ctx context.Context, actor *auth.Principal, number s
 		var ferrs []form.FieldError
 		formData, ferrs = f.Validate(req.Data, req.Lang)
 		if len(ferrs) > 0 {
-			return nil, fault.Fields(ferrs...)
+			return nil, e.transitionRefusedWithHook(ctx, actor, cat, p, t, tr, f, req, ferrs)
 		}
 	}
 	merged := mergeData(t.Data, formData)

@@ -18,7 +18,7 @@ type QueuedMail struct {
 	Attempts int
 	// LastError is why the last attempt failed.
 	LastError string
-	// NextAt is when a pending mail is tried next (store.SortTime text).
+	// NextAt is when a pending mail is tried next (ticket.SortTime text).
 	NextAt  string
 	Created time.Time
 }

@@ -81,7 +81,7 @@ func mustLoad(name string) *time.Location {
 
 // RenderIn is Render with the template functions' times shown in loc.
 func RenderIn(n *definition.Notification, lang string, loc *time.Location, d Data) (Message, error) {
-	funcs := templateFuncs(lang, loc)
+	funcs := definition.FormatFuncs(lang, loc)
 	subject, err := execute(n.ID.Value+"/subject", n.Subject.In(lang), funcs, d)
 	if err != nil {
 		return Message{}, err

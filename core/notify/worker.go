@@ -325,19 +325,8 @@ func (w *Worker) localize(d *Data, cat *definition.Catalog, t *ticket.Ticket, la
 // calendar of the process's SLA, else of the team's calendar, else
 // Location.
 func (w *Worker) zoneOf(cat *definition.Catalog, t *ticket.Ticket) *time.Location {
-	var cal string
-	if p := cat.Process(t.Process); p != nil && !p.SLA.IsZero() {
-		if s := cat.SLA(p.SLA.Value); s != nil {
-			cal = s.Calendar.Value
-		}
-	}
-	if cal == "" {
-		if team := cat.Team(t.Team); team != nil {
-			cal = team.Calendar.Value
-		}
-	}
-	if c := cat.Calendar(cal); c != nil && c.Timezone.Value != "" {
-		if loc, err := time.LoadLocation(c.Timezone.Value); err == nil {
+	if zone := cat.TicketZone(t.Process, t.Team); zone != "" {
+		if loc, err := time.LoadLocation(zone); err == nil {
 			return loc
 		}
 	}

@@ -65,7 +65,7 @@ type Ticket struct {
 	Version   int64
 	Created   time.Time
 	Updated   time.Time
-	// Due is the next SLA deadline (store.SortTime text), empty if none.
+	// Due is the next SLA deadline (ticket.SortTime text), empty if none.
 	Due  string
 	Data map[string]any
 }

@@ -210,7 +210,7 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 	}
 
 	t.Run("queries", func(t *testing.T) {
-		for _, q := range []InboxQuery{{Team: "it-1st-level"}, {Team: "buergerbuero"}, {Assignee: "carla"}, {Requester: "dora"}} {
+		for _, q := range []ticket.Query{{Team: "it-1st-level"}, {Team: "buergerbuero"}, {Assignee: "carla"}, {Requester: "dora"}} {
 			want, _, err := src.Inbox(ctx, q)
 			if err != nil {
 				t.Fatal(err)
@@ -234,8 +234,8 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 		if len(want) == 0 || fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("counts\n got %v\nwant %v", got, want)
 		}
-		wantDue, _ := src.DueBefore(ctx, NoDue, "", MaxPage)
-		gotDue, err := dst.DueBefore(ctx, NoDue, "", MaxPage)
+		wantDue, _ := src.DueBefore(ctx, ticket.NoDue, "", MaxPage)
+		gotDue, err := dst.DueBefore(ctx, ticket.NoDue, "", MaxPage)
 		if err != nil || fmt.Sprint(gotDue) != fmt.Sprint(wantDue) {
 			t.Errorf("due before: %v\n got %v\nwant %v", err, gotDue, wantDue)
 		}

@@ -46,12 +46,12 @@ func benchTicket(i int, rng *rand.Rand, now time.Time) (*ticket.Ticket, []any) {
 	if i%5 == 0 { // 20% open
 		tk.State = []string{"new", "in_progress", "waiting"}[rng.IntN(3)]
 		tk.Category, tk.Open = "open", true
-		tk.Due = SortTime(now.Add(time.Duration(rng.IntN(30*24)-24) * time.Hour))
+		tk.Due = ticket.SortTime(now.Add(time.Duration(rng.IntN(30*24)-24) * time.Hour))
 		if rng.IntN(3) == 0 {
 			tk.Assignee = "agent" + strconv.Itoa(rng.IntN(60))
 		}
 	} else {
-		tk.State, tk.Category, tk.Open, tk.Due = "closed", "closed", false, NoDue
+		tk.State, tk.Category, tk.Open, tk.Due = "closed", "closed", false, ticket.NoDue
 		tk.Assignee = "agent" + strconv.Itoa(rng.IntN(60))
 	}
 	tk.Data = map[string]any{}
@@ -178,7 +178,7 @@ func BenchmarkStore(b *testing.B) {
 	})
 	b.Run("inbox", func(b *testing.B) {
 		report(b, measure(b, ops, func(int) error {
-			rows, _, err := s.Inbox(ctx, InboxQuery{Team: benchTeams[rng.IntN(len(benchTeams))], Limit: 50})
+			rows, _, err := s.Inbox(ctx, ticket.Query{Team: benchTeams[rng.IntN(len(benchTeams))], Limit: 50})
 			if err == nil && len(rows) != 50 && n >= 10_000 {
 				err = fmt.Errorf("inbox returned %d rows", len(rows))
 			}
@@ -201,7 +201,7 @@ func BenchmarkStore(b *testing.B) {
 	})
 	b.Run("due-before-sweep", func(b *testing.B) {
 		// The sweep reads every open ticket due within the next day, page by page.
-		cutoff := SortTime(time.Now().Add(24 * time.Hour))
+		cutoff := ticket.SortTime(time.Now().Add(24 * time.Hour))
 		total, after := 0, ""
 		l := measure(b, 10, func(int) error {
 			after, total = "", 0

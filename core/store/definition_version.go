@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
 )
 
 // DefinitionVersionsCollection keeps every set of definitions vorgang has
@@ -48,4 +51,43 @@ func (s *Store) DefinitionVersion(ctx context.Context, hash string) (*Definition
 		return nil, err
 	}
 	return &v, nil
+}
+
+// servedID is the meta document naming the definition version in service.
+const servedID = "definitions.served"
+
+type servedDoc struct {
+	ID   string    `bson:"_id"`
+	Hash string    `bson:"hash"`
+	At   time.Time `bson:"at"`
+}
+
+// MarkServed records that the definition version hash is in service from
+// at on, so a later start or a plan compares with it. The version must have
+// been saved (SaveDefinitionVersion).
+func (s *Store) MarkServed(ctx context.Context, hash string, at time.Time) error {
+	coll := s.db.Collection(metaCollection)
+	doc := servedDoc{ID: servedID, Hash: hash, At: at.UTC()}
+	// Insert, then set: concurrent upserts of one _id are not safe on
+	// FerretDB. The last instance to mark wins, which is the one that
+	// loaded last.
+	if _, err := coll.InsertOne(ctx, doc); err == nil {
+		return nil
+	} else if !mongo.IsDuplicateKeyError(err) {
+		return fmt.Errorf("store: mark definitions %s served: %w", hash, s.classify(ctx, err))
+	}
+	if _, err := coll.UpdateOne(ctx, byID(servedID), bson.D{{Key: "$set", Value: bson.D{{Key: "hash", Value: hash}, {Key: "at", Value: doc.At}}}}); err != nil {
+		return fmt.Errorf("store: mark definitions %s served: %w", hash, s.classify(ctx, err))
+	}
+	return nil
+}
+
+// ServedDefinitionVersion returns the definition version last marked as
+// served, or an error wrapping ErrNotFound when none was.
+func (s *Store) ServedDefinitionVersion(ctx context.Context) (*DefinitionVersion, error) {
+	var doc servedDoc
+	if err := s.Get(ctx, metaCollection, servedID, &doc); err != nil {
+		return nil, fmt.Errorf("store: served definitions: %w", err)
+	}
+	return s.DefinitionVersion(ctx, doc.Hash)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"vorgang/core/ticket"
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo/options"
@@ -30,7 +31,7 @@ type OutboxItem struct {
 	Kind    string         `bson:"kind"`
 	Payload map[string]any `bson:"payload,omitempty"`
 	State   string         `bson:"state"`
-	// NextAt (SortTime text) is when a pending item is due, or when a
+	// NextAt (ticket.SortTime text) is when a pending item is due, or when a
 	// claimed item's claim runs out and another worker may take it.
 	NextAt    string    `bson:"next_at"`
 	Attempts  int       `bson:"attempts"`
@@ -43,7 +44,7 @@ type OutboxItem struct {
 // Enqueue stores a pending item, due at once. Enqueueing an id twice gives
 // ErrDuplicate, so a retried producer does not queue work twice.
 func (s *Store) Enqueue(ctx context.Context, item *OutboxItem, now time.Time) error {
-	item.State, item.NextAt, item.Attempts, item.Version = OutboxPending, SortTime(now), 0, 1
+	item.State, item.NextAt, item.Attempts, item.Version = OutboxPending, ticket.SortTime(now), 0, 1
 	if item.Created.IsZero() {
 		item.Created = now.UTC()
 	}
@@ -60,7 +61,7 @@ func (s *Store) Enqueue(ctx context.Context, item *OutboxItem, now time.Time) er
 // processes: the claim is a compare-and-set on its version.
 func (s *Store) ClaimOutbox(ctx context.Context, worker string, now time.Time, lease time.Duration, limit int, kinds ...string) ([]OutboxItem, error) {
 	limit = max(1, min(limit, MaxPage))
-	ids, err := s.dueOutbox(ctx, SortTime(now), limit, kinds)
+	ids, err := s.dueOutbox(ctx, ticket.SortTime(now), limit, kinds)
 	if err != nil {
 		return nil, fmt.Errorf("store: claim outbox: %w", err)
 	}
@@ -85,11 +86,11 @@ func (s *Store) ClaimOutboxItem(ctx context.Context, worker, id string, now time
 	if err := s.Get(ctx, OutboxCollection, id, &item); err != nil {
 		return nil, nil // gone meanwhile
 	}
-	if (item.State != OutboxPending && item.State != OutboxClaimed) || item.NextAt > SortTime(now) {
+	if (item.State != OutboxPending && item.State != OutboxClaimed) || item.NextAt > ticket.SortTime(now) {
 		return nil, nil // taken meanwhile
 	}
 	v, err := s.Update(ctx, OutboxCollection, id, item.Version, bson.M{"$set": bson.M{
-		"state": OutboxClaimed, "claimed_by": worker, "next_at": SortTime(now.Add(lease)), "attempts": item.Attempts + 1,
+		"state": OutboxClaimed, "claimed_by": worker, "next_at": ticket.SortTime(now.Add(lease)), "attempts": item.Attempts + 1,
 	}})
 	if errors.Is(err, ErrConflict) {
 		return nil, nil // another worker was faster
@@ -97,14 +98,14 @@ func (s *Store) ClaimOutboxItem(ctx context.Context, worker, id string, now time
 	if err != nil {
 		return nil, fmt.Errorf("store: claim outbox item %s: %w", id, err)
 	}
-	item.State, item.ClaimedBy, item.NextAt, item.Attempts, item.Version = OutboxClaimed, worker, SortTime(now.Add(lease)), item.Attempts+1, v
+	item.State, item.ClaimedBy, item.NextAt, item.Attempts, item.Version = OutboxClaimed, worker, ticket.SortTime(now.Add(lease)), item.Attempts+1, v
 	return &item, nil
 }
 
 // CompleteOutbox marks a claimed item done. It fails with ErrConflict when
 // the claim was lost (ran out and another worker took the item).
 func (s *Store) CompleteOutbox(ctx context.Context, item *OutboxItem) error {
-	v, err := s.Update(ctx, OutboxCollection, item.ID, item.Version, bson.M{"$set": bson.M{"state": OutboxDone, "next_at": NoDue}})
+	v, err := s.Update(ctx, OutboxCollection, item.ID, item.Version, bson.M{"$set": bson.M{"state": OutboxDone, "next_at": ticket.NoDue}})
 	if err != nil {
 		return fmt.Errorf("store: complete outbox item %s: %w", item.ID, err)
 	}
@@ -115,9 +116,9 @@ func (s *Store) CompleteOutbox(ctx context.Context, item *OutboxItem) error {
 // FailOutbox records a failed attempt: the item is due again after retryIn,
 // or failed for good once it has had maxAttempts attempts.
 func (s *Store) FailOutbox(ctx context.Context, item *OutboxItem, cause error, now time.Time, retryIn time.Duration, maxAttempts int) error {
-	state, next := OutboxPending, SortTime(now.Add(retryIn))
+	state, next := OutboxPending, ticket.SortTime(now.Add(retryIn))
 	if item.Attempts >= maxAttempts {
-		state, next = OutboxFailed, NoDue
+		state, next = OutboxFailed, ticket.NoDue
 	}
 	v, err := s.Update(ctx, OutboxCollection, item.ID, item.Version, bson.M{"$set": bson.M{
 		"state": state, "next_at": next, "last_error": cause.Error(),

@@ -4,28 +4,33 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"vorgang/core/ticket"
 )
 
 // shapeSQL builds, for each query shape the embedded store answers through
 // SQL, its query with sample values, so verifyPlans can EXPLAIN it.
 var shapeSQL = map[string]func(ctx context.Context, s *Store) (string, []any, error){
 	shapeInboxTeam: func(ctx context.Context, s *Store) (string, []any, error) {
-		return s.inboxQuerySQL(ctx, "team", "t", InboxQuery{States: []string{"new"}, After: NoDue + "|X"}, 51)
+		return s.inboxQuerySQL(ctx, "team", "t", ticket.Query{States: []string{"new"}, After: ticket.NoDue + "|X"}, 51)
 	},
 	shapeInboxTeamClosedText: func(ctx context.Context, s *Store) (string, []any, error) {
-		return s.inboxQuerySQL(ctx, "team", "t", InboxQuery{Closed: true, Text: "drucker"}, 51)
+		return s.inboxQuerySQL(ctx, "team", "t", ticket.Query{Closed: true, Text: "drucker"}, 51)
 	},
 	shapeInboxAssignee: func(ctx context.Context, s *Store) (string, []any, error) {
-		return s.inboxQuerySQL(ctx, "assignee", "u", InboxQuery{Priorities: []string{"high"}}, 51)
+		return s.inboxQuerySQL(ctx, "assignee", "u", ticket.Query{Priorities: []string{"high"}}, 51)
 	},
 	shapeInboxRequester: func(ctx context.Context, s *Store) (string, []any, error) {
-		return s.inboxQuerySQL(ctx, "requester", "r", InboxQuery{Process: "p"}, 51)
+		return s.inboxQuerySQL(ctx, "requester", "r", ticket.Query{Process: "p"}, 51)
 	},
 	shapeDueBefore: func(ctx context.Context, s *Store) (string, []any, error) {
-		return s.dueBeforeSQL(ctx, NoDue, NoDue+"|X", 50)
+		return s.dueBeforeSQL(ctx, ticket.NoDue, ticket.NoDue+"|X", 50)
 	},
 	shapeCounts: func(ctx context.Context, s *Store) (string, []any, error) {
-		q, err := s.countsSQL(ctx)
+		q, err := s.openGroupSQL(ctx, "team", "state", "priority")
+		return q, nil, err
+	},
+	shapeOpenByState: func(ctx context.Context, s *Store) (string, []any, error) {
+		q, err := s.openGroupSQL(ctx, "process", "state")
 		return q, nil, err
 	},
 	shapeTicketNumbers: func(ctx context.Context, s *Store) (string, []any, error) {
@@ -33,10 +38,10 @@ var shapeSQL = map[string]func(ctx context.Context, s *Store) (string, []any, er
 		return fmt.Sprintf("SELECT %[1]s FROM %[2]q WHERE %[1]s > ? ORDER BY %[1]s LIMIT 10", field("_id"), table), []any{`"x"`}, err
 	},
 	shapeOutboxDue: func(ctx context.Context, s *Store) (string, []any, error) {
-		return s.dueOutboxSQL(ctx, NoDue, 10, []string{"mail"})
+		return s.dueOutboxSQL(ctx, ticket.NoDue, 10, []string{"mail"})
 	},
 	shapeOutboxList: func(ctx context.Context, s *Store) (string, []any, error) {
-		return s.listOutboxQuerySQL(ctx, OutboxQuery{State: OutboxFailed, Kind: "mail", After: NoDue + "|X"}, 51)
+		return s.listOutboxQuerySQL(ctx, OutboxQuery{State: OutboxFailed, Kind: "mail", After: ticket.NoDue + "|X"}, 51)
 	},
 	shapeByTracking: func(ctx context.Context, s *Store) (string, []any, error) {
 		return s.byTrackingSQL(ctx, "token")

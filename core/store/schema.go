@@ -68,6 +68,7 @@ var ownSchema = Schema{
 		{Keys: []string{"open", "requester", "due"}},
 		{Keys: []string{"open", "due"}},
 		{Keys: []string{"open", "team", "state", "priority"}},
+		{Keys: []string{"open", "process", "state"}},
 		{Keys: []string{"tracking"}, Unique: true},
 	}, Shapes: []QueryShape{
 		{Name: shapeInboxTeam, Keys: []string{"open", "team", "due"}},
@@ -76,6 +77,7 @@ var ownSchema = Schema{
 		{Name: shapeInboxRequester, Keys: []string{"open", "requester", "due"}},
 		{Name: shapeDueBefore, Keys: []string{"open", "due"}},
 		{Name: shapeCounts, Keys: []string{"open", "team", "state", "priority"}},
+		{Name: shapeOpenByState, Keys: []string{"open", "process", "state"}},
 		{Name: shapeTicketNumbers, Keys: []string{"_id"}},
 		{Name: shapeByTracking, Keys: []string{"tracking"}},
 		{Name: shapeFindTickets, Scans: true},
@@ -99,6 +101,7 @@ const (
 	shapeInboxRequester      = "inbox.requester"
 	shapeDueBefore           = "due_before"
 	shapeCounts              = "counts"
+	shapeOpenByState         = "counts.process_state"
 	shapeTicketNumbers       = "ticket.numbers"
 	shapeByTracking          = "ticket.by_tracking"
 	shapeFindTickets         = "tickets.find"

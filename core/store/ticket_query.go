@@ -18,44 +18,15 @@ import (
 // MaxPage is the largest page Inbox and DueBefore return.
 const MaxPage = 200
 
-// InboxQuery selects open (or, with Closed, finished) tickets of one team,
-// assignee or requester. Exactly one of Team, Assignee and Requester is
-// set. Results are sorted by due time, then number; finished tickets have
-// no due time, so they come in number order.
-type InboxQuery struct {
-	Team      string
-	Assignee  string
-	Requester string
-
-	// Optional filters; empty means any.
-	States     []string
-	Priorities []string
-	Process    string
-	// Text is a piece of the title or of the number, matched
-	// case-insensitively.
-	Text string
-	// Closed selects tickets that are no longer open (resolved, closed or
-	// cancelled) instead of the open ones.
-	Closed bool
-
-	// After is the Cursor of the last row of the previous page.
-	After string
-	// Limit is the page size (default 50, at most MaxPage).
-	Limit int
-}
-
-// Cursor identifies a row's place in due order, for paging.
-func (h TicketHead) Cursor() string { return h.Due + "|" + h.Number }
-
 // Inbox returns one page of open tickets, sorted by due time, and the
 // cursor of the next page ("" on the last page).
-func (s *Store) Inbox(ctx context.Context, q InboxQuery) ([]TicketHead, string, error) {
-	owner, value, err := q.owner()
+func (s *Store) Inbox(ctx context.Context, q ticket.Query) ([]ticket.Head, string, error) {
+	owner, value, err := queryOwner(q)
 	if err != nil {
 		return nil, "", err
 	}
 	limit := pageSize(q.Limit)
-	var rows []TicketHead
+	var rows []ticket.Head
 	if s.sql != nil {
 		rows, err = s.inboxSQL(ctx, owner, value, q, limit+1)
 	} else {
@@ -72,7 +43,7 @@ func (s *Store) Inbox(ctx context.Context, q InboxQuery) ([]TicketHead, string, 
 	return rows, next, nil
 }
 
-func (q InboxQuery) owner() (field, value string, err error) {
+func queryOwner(q ticket.Query) (field, value string, err error) {
 	set := 0
 	for _, f := range []struct{ name, value string }{{"team", q.Team}, {"assignee", q.Assignee}, {"requester", q.Requester}} {
 		if f.value != "" {
@@ -98,24 +69,24 @@ func pageSize(n int) int {
 
 func splitCursor(c string) (due, number string, err error) {
 	due, number, ok := strings.Cut(c, "|")
-	if !ok || len(due) != len(NoDue) {
+	if !ok || len(due) != len(ticket.NoDue) {
 		return "", "", fmt.Errorf("store: invalid cursor %q", c)
 	}
 	return due, number, nil
 }
 
-// headColumns reads the TicketHead fields of a row.
+// headColumns reads the ticket.Head fields of a row.
 var headColumns = strings.Join([]string{
 	text("_id"), text("process"), text("title"), text("state"), text("priority"),
 	text("team"), text("assignee"), text("requester"), text("due"),
 	`strftime('%Y-%m-%dT%H:%M:%SZ', ` + text("updated") + ` / 1000.0, 'unixepoch')`,
 }, ", ")
 
-func scanHeads(rows *sql.Rows) ([]TicketHead, error) {
+func scanHeads(rows *sql.Rows) ([]ticket.Head, error) {
 	defer rows.Close()
-	var out []TicketHead
+	var out []ticket.Head
 	for rows.Next() {
-		var h TicketHead
+		var h ticket.Head
 		var cols [10]sql.NullString
 		if err := rows.Scan(&cols[0], &cols[1], &cols[2], &cols[3], &cols[4], &cols[5], &cols[6], &cols[7], &cols[8], &cols[9]); err != nil {
 			return nil, err
@@ -130,7 +101,7 @@ func scanHeads(rows *sql.Rows) ([]TicketHead, error) {
 // inboxQuerySQL builds the SQL of an inbox page: a range of the
 // (open, owner, due) index, with the optional filters applied to the rows
 // the range yields.
-func (s *Store) inboxQuerySQL(ctx context.Context, owner, value string, q InboxQuery, limit int) (string, []any, error) {
+func (s *Store) inboxQuerySQL(ctx context.Context, owner, value string, q ticket.Query, limit int) (string, []any, error) {
 	table, err := s.sql.table(ctx, TicketsCollection)
 	if err != nil {
 		return "", nil, err
@@ -191,7 +162,7 @@ func (s *Store) inboxQuerySQL(ctx context.Context, owner, value string, q InboxQ
 	return query, args, nil
 }
 
-func (s *Store) inboxSQL(ctx context.Context, owner, value string, q InboxQuery, limit int) ([]TicketHead, error) {
+func (s *Store) inboxSQL(ctx context.Context, owner, value string, q ticket.Query, limit int) ([]ticket.Head, error) {
 	query, args, err := s.inboxQuerySQL(ctx, owner, value, q, limit)
 	if err != nil {
 		return nil, err
@@ -203,7 +174,7 @@ func (s *Store) inboxSQL(ctx context.Context, owner, value string, q InboxQuery,
 	return scanHeads(rows)
 }
 
-func (s *Store) inboxMongo(ctx context.Context, owner, value string, q InboxQuery, limit int) ([]TicketHead, error) {
+func (s *Store) inboxMongo(ctx context.Context, owner, value string, q ticket.Query, limit int) ([]ticket.Head, error) {
 	filter := bson.D{{Key: "open", Value: !q.Closed}, {Key: owner, Value: value}}
 	if q.Text != "" {
 		re := primitive.Regex{Pattern: regexp.QuoteMeta(q.Text), Options: "i"}
@@ -238,7 +209,7 @@ var headProjection = bson.D{
 	{Key: "team", Value: 1}, {Key: "assignee", Value: 1}, {Key: "requester", Value: 1}, {Key: "due", Value: 1}, {Key: "updated", Value: 1},
 }
 
-func (s *Store) findHeads(ctx context.Context, filter bson.D, limit int) ([]TicketHead, error) {
+func (s *Store) findHeads(ctx context.Context, filter bson.D, limit int) ([]ticket.Head, error) {
 	cur, err := s.db.Collection(TicketsCollection).Find(ctx, filter, options.Find().
 		SetSort(bson.D{{Key: "due", Value: 1}, {Key: "_id", Value: 1}}).
 		SetLimit(int64(limit)).
@@ -250,18 +221,18 @@ func (s *Store) findHeads(ctx context.Context, filter bson.D, limit int) ([]Tick
 	if err := cur.All(ctx, &docs); err != nil {
 		return nil, err
 	}
-	out := make([]TicketHead, len(docs))
+	out := make([]ticket.Head, len(docs))
 	for i, t := range docs {
-		out[i] = TicketHead{Number: t.Number, Process: t.Process, Title: t.Title, State: t.State, Priority: t.Priority,
-			Team: t.Team, Assignee: t.Assignee, Requester: t.Requester, Due: t.Due, Updated: SortTime(t.Updated)}
+		out[i] = ticket.Head{Number: t.Number, Process: t.Process, Title: t.Title, State: t.State, Priority: t.Priority,
+			Team: t.Team, Assignee: t.Assignee, Requester: t.Requester, Due: t.Due, Updated: ticket.SortTime(t.Updated)}
 	}
 	return out, nil
 }
 
-// DueBefore returns open tickets whose due time is before due (SortTime
+// DueBefore returns open tickets whose due time is before due (ticket.SortTime
 // text), earliest first: the SLA sweep's input. At most limit rows (default
 // 50, at most MaxPage); page with after, the Cursor of the last row.
-func (s *Store) DueBefore(ctx context.Context, due string, after string, limit int) ([]TicketHead, error) {
+func (s *Store) DueBefore(ctx context.Context, due string, after string, limit int) ([]ticket.Head, error) {
 	limit = pageSize(limit)
 	if s.sql == nil {
 		filter := bson.D{{Key: "open", Value: true}, {Key: "due", Value: bson.D{{Key: "$lt", Value: due}}}}
@@ -336,65 +307,136 @@ func (s *Store) Counts(ctx context.Context) ([]Count, error) {
 
 // countsFromIndex counts the open tickets with SQL over the index.
 func (s *Store) countsFromIndex(ctx context.Context) ([]Count, error) {
-	query, err := s.countsSQL(ctx)
+	groups, err := s.openGroupsSQL(ctx, "team", "state", "priority")
+	if err != nil {
+		return nil, fmt.Errorf("store: counts: %w", err)
+	}
+	out := make([]Count, len(groups))
+	for i, g := range groups {
+		out[i] = Count{Team: g.keys[0], State: g.keys[1], Priority: g.keys[2], N: g.n}
+	}
+	return out, nil
+}
+
+func (s *Store) countsMongo(ctx context.Context) ([]Count, error) {
+	groups, err := s.openGroupsMongo(ctx, "team", "state", "priority")
+	if err != nil {
+		return nil, fmt.Errorf("store: counts: %w", err)
+	}
+	out := make([]Count, len(groups))
+	for i, g := range groups {
+		out[i] = Count{Team: g.keys[0], State: g.keys[1], Priority: g.keys[2], N: g.n}
+	}
+	return out, nil
+}
+
+// StateCount is the number of open tickets of one process in one state.
+type StateCount struct {
+	Process string
+	State   string
+	N       int64
+}
+
+// OpenByState returns the open tickets counted per process and state, for
+// checking which tickets a change of the definitions would strand. Unlike
+// Counts it is not cached: it is asked when definitions change, not per
+// page.
+func (s *Store) OpenByState(ctx context.Context) ([]StateCount, error) {
+	var groups []openGroup
+	var err error
+	if s.sql == nil {
+		groups, err = s.openGroupsMongo(ctx, "process", "state")
+	} else {
+		groups, err = s.openGroupsSQL(ctx, "process", "state")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: open tickets by state: %w", err)
+	}
+	out := make([]StateCount, len(groups))
+	for i, g := range groups {
+		out[i] = StateCount{Process: g.keys[0], State: g.keys[1], N: g.n}
+	}
+	return out, nil
+}
+
+// openGroup is one group of open tickets: its values of the grouped
+// fields, in order, and how many tickets it has.
+type openGroup struct {
+	keys []string
+	n    int64
+}
+
+func (s *Store) openGroupsSQL(ctx context.Context, keys ...string) ([]openGroup, error) {
+	query, err := s.openGroupSQL(ctx, keys...)
 	if err != nil {
 		return nil, err
 	}
 	rows, err := s.sql.db.QueryContext(ctx, query)
 	if err != nil {
-		return nil, fmt.Errorf("store: counts: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
-	var out []Count
+	var out []openGroup
 	for rows.Next() {
-		var team, state, prio sql.NullString
-		var c Count
-		if err := rows.Scan(&team, &state, &prio, &c.N); err != nil {
-			return nil, fmt.Errorf("store: counts: %w", err)
+		raw := make([]sql.NullString, len(keys))
+		dest := make([]any, 0, len(keys)+1)
+		for i := range raw {
+			dest = append(dest, &raw[i])
 		}
-		c.Team, c.State, c.Priority = unquote(team), unquote(state), unquote(prio)
-		out = append(out, c)
+		var g openGroup
+		dest = append(dest, &g.n)
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		for _, r := range raw {
+			g.keys = append(g.keys, unquote(r))
+		}
+		out = append(out, g)
 	}
 	return out, rows.Err()
 }
 
-// countsSQL groups by the indexed expressions themselves, so SQLite answers
-// from the (open, team, state, priority) index alone without reading
-// documents.
-func (s *Store) countsSQL(ctx context.Context) (string, error) {
+// openGroupSQL groups the open tickets by the indexed expressions
+// themselves, so SQLite answers from an (open, keys...) index alone without
+// reading documents.
+func (s *Store) openGroupSQL(ctx context.Context, keys ...string) (string, error) {
 	table, err := s.sql.table(ctx, TicketsCollection)
 	if err != nil {
 		return "", err
 	}
-	cols := field("team") + ", " + field("state") + ", " + field("priority")
-	return fmt.Sprintf("SELECT %[1]s, count(*) FROM %[2]q WHERE %[3]s = 'true' GROUP BY %[1]s", cols, table, field("open")), nil
+	cols := make([]string, len(keys))
+	for i, k := range keys {
+		cols[i] = field(k)
+	}
+	return fmt.Sprintf("SELECT %[1]s, count(*) FROM %[2]q WHERE %[3]s = 'true' GROUP BY %[1]s", strings.Join(cols, ", "), table, field("open")), nil
 }
 
-func (s *Store) countsMongo(ctx context.Context) ([]Count, error) {
+func (s *Store) openGroupsMongo(ctx context.Context, keys ...string) ([]openGroup, error) {
+	id := bson.D{}
+	for _, k := range keys {
+		id = append(id, bson.E{Key: k, Value: "$" + k})
+	}
 	cur, err := s.db.Collection(TicketsCollection).Aggregate(ctx, mongo.Pipeline{
 		{{Key: "$match", Value: bson.D{{Key: "open", Value: true}}}},
-		{{Key: "$group", Value: bson.D{
-			{Key: "_id", Value: bson.D{{Key: "team", Value: "$team"}, {Key: "state", Value: "$state"}, {Key: "priority", Value: "$priority"}}},
-			{Key: "n", Value: bson.D{{Key: "$sum", Value: 1}}},
-		}}},
+		{{Key: "$group", Value: bson.D{{Key: "_id", Value: id}, {Key: "n", Value: bson.D{{Key: "$sum", Value: 1}}}}}},
 	})
 	if err != nil {
-		return nil, fmt.Errorf("store: counts: %w", err)
+		return nil, err
 	}
 	var groups []struct {
-		ID struct {
-			Team     string `bson:"team"`
-			State    string `bson:"state"`
-			Priority string `bson:"priority"`
-		} `bson:"_id"`
-		N int64 `bson:"n"`
+		ID map[string]any `bson:"_id"`
+		N  int64          `bson:"n"`
 	}
 	if err := cur.All(ctx, &groups); err != nil {
-		return nil, fmt.Errorf("store: counts: %w", err)
+		return nil, err
 	}
-	out := make([]Count, len(groups))
+	out := make([]openGroup, len(groups))
 	for i, g := range groups {
-		out[i] = Count{Team: g.ID.Team, State: g.ID.State, Priority: g.ID.Priority, N: g.N}
+		out[i].n = g.N
+		for _, k := range keys {
+			v, _ := g.ID[k].(string)
+			out[i].keys = append(out[i].keys, v)
+		}
 	}
 	return out, nil
 }

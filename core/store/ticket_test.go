@@ -17,7 +17,7 @@ func newTicket(number string) *ticket.Ticket {
 	now := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
 	return &ticket.Ticket{Number: number, Process: "it-incident", Catalog: "c1", Title: "Drucker druckt nicht",
 		State: "new", Category: "open", Open: true, Priority: "medium", Team: "it-1st-level",
-		Requester: "anna", Due: SortTime(now.Add(4 * time.Hour)), Created: now, Updated: now,
+		Requester: "anna", Due: ticket.SortTime(now.Add(4 * time.Hour)), Created: now, Updated: now,
 		Data: map[string]any{"summary": "Drucker in Raum 204", "impact": "single"}}
 }
 
@@ -169,9 +169,9 @@ func seedQueryTickets(t *testing.T, s *Store, n int) []*ticket.Ticket {
 		}
 		tk.Open = tk.Category == "open"
 		tk.Priority = prios[i%4]
-		tk.Due = SortTime(base.Add(time.Duration((i*7919)%97) * time.Hour))
+		tk.Due = ticket.SortTime(base.Add(time.Duration((i*7919)%97) * time.Hour))
 		if i%11 == 0 {
-			tk.Due = NoDue
+			tk.Due = ticket.NoDue
 		}
 		if i%2 == 0 {
 			tk.Assignee = []string{"bernd", "carla"}[i/2%2]
@@ -233,29 +233,29 @@ func TestInboxPagesMatchBruteForce(t *testing.T) {
 	all := seedQueryTickets(t, s, 90)
 	tests := []struct {
 		name string
-		q    InboxQuery
+		q    ticket.Query
 		keep func(*ticket.Ticket) bool
 	}{
-		{"team", InboxQuery{Team: "it-1st-level"}, func(tk *ticket.Ticket) bool { return tk.Team == "it-1st-level" }},
-		{"assignee", InboxQuery{Assignee: "bernd"}, func(tk *ticket.Ticket) bool { return tk.Assignee == "bernd" }},
-		{"requester", InboxQuery{Requester: "dora"}, func(tk *ticket.Ticket) bool { return tk.Requester == "dora" }},
-		{"team and states", InboxQuery{Team: "it-2nd-level", States: []string{"new", "waiting"}},
+		{"team", ticket.Query{Team: "it-1st-level"}, func(tk *ticket.Ticket) bool { return tk.Team == "it-1st-level" }},
+		{"assignee", ticket.Query{Assignee: "bernd"}, func(tk *ticket.Ticket) bool { return tk.Assignee == "bernd" }},
+		{"requester", ticket.Query{Requester: "dora"}, func(tk *ticket.Ticket) bool { return tk.Requester == "dora" }},
+		{"team and states", ticket.Query{Team: "it-2nd-level", States: []string{"new", "waiting"}},
 			func(tk *ticket.Ticket) bool {
 				return tk.Team == "it-2nd-level" && (tk.State == "new" || tk.State == "waiting")
 			}},
-		{"team and priority", InboxQuery{Team: "buergerbuero", Priorities: []string{"critical"}},
+		{"team and priority", ticket.Query{Team: "buergerbuero", Priorities: []string{"critical"}},
 			func(tk *ticket.Ticket) bool { return tk.Team == "buergerbuero" && tk.Priority == "critical" }},
-		{"no match", InboxQuery{Team: "nobody"}, func(*ticket.Ticket) bool { return false }},
-		{"closed of a team", InboxQuery{Team: "it-1st-level", Closed: true}, func(tk *ticket.Ticket) bool { return tk.Team == "it-1st-level" }},
-		{"text folds umlauts", InboxQuery{Team: "it-2nd-level", Text: "ärger"},
+		{"no match", ticket.Query{Team: "nobody"}, func(*ticket.Ticket) bool { return false }},
+		{"closed of a team", ticket.Query{Team: "it-1st-level", Closed: true}, func(tk *ticket.Ticket) bool { return tk.Team == "it-1st-level" }},
+		{"text folds umlauts", ticket.Query{Team: "it-2nd-level", Text: "ärger"},
 			func(tk *ticket.Ticket) bool {
 				return tk.Team == "it-2nd-level" && strings.Contains(strings.ToLower(tk.Title), "ärger")
 			}},
-		{"text is no pattern", InboxQuery{Assignee: "carla", Text: "100%"},
+		{"text is no pattern", ticket.Query{Assignee: "carla", Text: "100%"},
 			func(tk *ticket.Ticket) bool { return tk.Assignee == "carla" && strings.Contains(tk.Title, "100%") }},
-		{"closed with text", InboxQuery{Requester: "anna", Closed: true, Text: "DRUCKER"},
+		{"closed with text", ticket.Query{Requester: "anna", Closed: true, Text: "DRUCKER"},
 			func(tk *ticket.Ticket) bool { return tk.Requester == "anna" && strings.Contains(tk.Title, "Drucker") }},
-		{"text in the number", InboxQuery{Team: "it-1st-level", Text: "inc-2026-00011"},
+		{"text in the number", ticket.Query{Team: "it-1st-level", Text: "inc-2026-00011"},
 			func(tk *ticket.Ticket) bool {
 				return tk.Team == "it-1st-level" && strings.HasPrefix(tk.Number, "INC-2026-00011")
 			}},
@@ -293,7 +293,7 @@ func TestInboxPagesMatchBruteForce(t *testing.T) {
 
 func TestInboxRejectsBadQueries(t *testing.T) {
 	s := openEmbedded(t, t.TempDir())
-	for name, q := range map[string]InboxQuery{
+	for name, q := range map[string]ticket.Query{
 		"no owner":   {},
 		"two owners": {Team: "a", Assignee: "b"},
 		"bad cursor": {Team: "a", After: "yesterday"},
@@ -329,7 +329,7 @@ func TestCountsDueBeforeAndTracking(t *testing.T) {
 			t.Errorf("counts\n got %v\nwant %v", got, want)
 		}
 
-		cutoff := SortTime(time.Date(2026, 11, 28, 20, 0, 0, 0, time.UTC))
+		cutoff := ticket.SortTime(time.Date(2026, 11, 28, 20, 0, 0, 0, time.UTC))
 		var gotDue []string
 		after := ""
 		for {
@@ -383,8 +383,8 @@ func TestInboxSeesWritesImmediately(t *testing.T) {
 	if err := s.UpdateTicket(ctx, tk, &ticket.HistoryEntry{Type: "team_changed"}); err != nil {
 		t.Fatal(err)
 	}
-	first, _, _ := s.Inbox(ctx, InboxQuery{Team: "it-1st-level"})
-	second, _, _ := s.Inbox(ctx, InboxQuery{Team: "it-2nd-level"})
+	first, _, _ := s.Inbox(ctx, ticket.Query{Team: "it-1st-level"})
+	second, _, _ := s.Inbox(ctx, ticket.Query{Team: "it-2nd-level"})
 	if len(first) != 0 || len(second) != 1 || second[0].Team != "it-2nd-level" {
 		t.Fatalf("after moving the ticket: 1st level %v, 2nd level %v", first, second)
 	}

@@ -1,16 +1,12 @@
 package web
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"errors"
 	"net/http"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"vorgang/core/definition"
-	"vorgang/core/store"
 )
 
 // The admin pages: what definitions are loaded (each file with its content
@@ -38,18 +34,11 @@ func (u *ui) adminDefinitions(c *fiber.Ctx) error {
 	l := pageLang(c)
 	cat := u.Catalog()
 	d := adminDefsView{Hash: cat.Hash(), LoadedAt: cat.LoadedAt()}
-	hashes := map[string]string{}
-	v, err := u.Store.DefinitionVersion(c.UserContext(), cat.Hash())
-	switch {
-	case err == nil:
-		d.Recorded = true
-		for _, f := range v.Files {
-			sum := sha256.Sum256(f.Data)
-			hashes[f.Path] = hex.EncodeToString(sum[:])
-		}
-	case !errors.Is(err, store.ErrNotFound):
+	hashes, recorded, err := u.Engine.RecordedFiles(c.UserContext(), cat.Hash())
+	if err != nil {
 		return err
 	}
+	d.Recorded = recorded
 	add := func(kind string, m definition.Meta, link string) {
 		d.Defs = append(d.Defs, defRow{Kind: kind, ID: m.ID.Value, Title: m.Title, File: m.File, Hash: hashes[m.File], Link: link})
 	}

@@ -11,7 +11,6 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/engine"
 	"vorgang/core/fault"
-	"vorgang/core/store"
 	"vorgang/core/ticket"
 )
 
@@ -149,7 +148,7 @@ func (a *api) listTickets(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	q := store.InboxQuery{Team: c.Query("team"), Assignee: c.Query("assignee"), Requester: c.Query("requester"),
+	q := ticket.Query{Team: c.Query("team"), Assignee: c.Query("assignee"), Requester: c.Query("requester"),
 		Process: c.Query("process"), Text: c.Query("q"), After: c.Query("after"), Limit: c.QueryInt("limit", 50)}
 	switch c.Query("status", "open") {
 	case "open":
@@ -279,7 +278,7 @@ func ticketJSON(t *ticket.Ticket, hist []ticket.HistoryEntry) fiber.Map {
 }
 
 func dueJSON(due string) any {
-	if due == "" || due == store.NoDue {
+	if due == "" || due == ticket.NoDue {
 		return nil
 	}
 	return due

@@ -83,7 +83,7 @@ func BenchmarkPages(b *testing.B) {
 		}
 		cookies[u.Name] = "vorgang_session=" + s.Token
 	}
-	app := web.New(web.Deps{Logger: quiet, Store: st, UI: &web.UIDeps{Engine: eng, Auth: authn, Catalog: catalog, Store: st}})
+	app := web.New(web.Deps{Logger: quiet, Store: st, UI: &web.UIDeps{Engine: eng, Auth: authn, Catalog: catalog}})
 	base := serveTB(b, app)
 	client := &http.Client{Timeout: time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: 4},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}

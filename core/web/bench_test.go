@@ -100,7 +100,7 @@ func benchIncident(i int, year int, catalog string, rng *rand.Rand, now time.Tim
 	if i%5 == 0 { // 20% open
 		t.State = []string{"new", "in_progress", "waiting", "second_level"}[rng.IntN(4)]
 		t.Category, t.Open, t.Team = "open", true, "it-1st-level"
-		t.Due = store.SortTime(now.Add(time.Duration(rng.IntN(30*24)-24) * time.Hour))
+		t.Due = ticket.SortTime(now.Add(time.Duration(rng.IntN(30*24)-24) * time.Hour))
 		switch t.State {
 		case "new":
 			types = []string{"created"}
@@ -115,7 +115,7 @@ func benchIncident(i int, year int, catalog string, rng *rand.Rand, now time.Tim
 			t.Team = "it-2nd-level"
 		}
 	} else {
-		t.State, t.Category, t.Open, t.Due = "closed", "closed", false, store.NoDue
+		t.State, t.Category, t.Open, t.Due = "closed", "closed", false, ticket.NoDue
 		t.Team = []string{"it-1st-level", "it-2nd-level"}[rng.IntN(2)]
 		t.Assignee = agent
 		types = []string{"created", "transition", "comment", "transition", "transition"}

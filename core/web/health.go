@@ -6,10 +6,9 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+	"vorgang/core/fault"
 
 	"github.com/gofiber/fiber/v2"
-
-	"vorgang/core/store"
 )
 
 // StorePinger is what the health check needs from the store.
@@ -153,7 +152,7 @@ func (h *healthHandler) ready(c *fiber.Ctx) error {
 		defer cancel()
 		if err := wc.Writable(ctx); err != nil {
 			reason := reasonWriteFailed
-			if errors.Is(err, store.ErrDiskFull) {
+			if errors.Is(err, fault.StorageFull) {
 				reason = reasonDiskFull
 			} else {
 				h.logger.LogAttrs(c.UserContext(), slog.LevelWarn, "store write probe failed",

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -20,14 +19,7 @@ import (
 	"vorgang/core/definition"
 	"vorgang/core/engine"
 	"vorgang/core/fault"
-	"vorgang/core/store"
 )
-
-// UIStore is what the HTML pages need from the data layer beyond the
-// engine: the recorded definition files. *store.Store implements it.
-type UIStore interface {
-	DefinitionVersion(ctx context.Context, hash string) (*store.DefinitionVersion, error)
-}
 
 // UIDeps is what the HTML interface needs: the citizen portal (/portal),
 // the staff workspace (/app) and the admin pages (/admin).
@@ -35,7 +27,6 @@ type UIDeps struct {
 	Engine  *engine.Engine
 	Auth    *auth.Service
 	Catalog func() *definition.Catalog
-	Store   UIStore
 
 	// Secret signs CSRF and form tokens. Default: random at start, so
 	// forms open in browsers expire when the server restarts; set it to

@@ -106,7 +106,7 @@ func newUIEnv(t testing.TB, opts ...uiOptions) *uiEnv {
 	appLog := slog.New(slog.NewTextHandler(tbWriter{t}, &slog.HandlerOptions{Level: logLevel()}))
 	app := web.New(web.Deps{Logger: appLog, Store: st,
 		API:         &web.APIDeps{Engine: eng, Auth: authn, Catalog: catalog},
-		UI:          &web.UIDeps{Engine: eng, Auth: authn, Catalog: catalog, Store: st, Now: o.now},
+		UI:          &web.UIDeps{Engine: eng, Auth: authn, Catalog: catalog, Now: o.now},
 		CitizenRate: o.citizenRate, TrustedProxies: o.trustedProxies})
 	env := &uiEnv{app: app, st: st, eng: eng, authn: authn, cat: cat}
 	env.base = serveTB(t, app)

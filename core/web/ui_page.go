@@ -15,7 +15,7 @@ import (
 
 	"vorgang/core/auth"
 	"vorgang/core/definition"
-	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
 
 //go:embed templates/*.html
@@ -129,9 +129,9 @@ func (v *view) Time(t time.Time) string {
 // ISO formats an instant for the datetime attribute of <time>.
 func (v *view) ISO(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
-// Due formats a stored due time (store.SortTime text); no deadline is "–".
+// Due formats a stored due time (ticket.SortTime text); no deadline is "–".
 func (v *view) Due(s string) string {
-	if s == "" || s == store.NoDue {
+	if s == "" || s == ticket.NoDue {
 		return v.T("no_due")
 	}
 	t, err := time.Parse("2006-01-02T15:04:05Z", s)

@@ -11,7 +11,7 @@ import (
 
 	"vorgang/core/definition"
 	"vorgang/core/engine"
-	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
 
 // The staff workspace: login, inboxes, new tickets. Every list and every
@@ -149,7 +149,7 @@ func (u *ui) inbox(c *fiber.Ctx) error {
 	if f.View == "team" && f.Team == "" && len(actor.Teams) > 0 {
 		f.Team = actor.Teams[0]
 	}
-	q := store.InboxQuery{Process: f.Process, After: c.Query("after"), Limit: 50}
+	q := ticket.Query{Process: f.Process, After: c.Query("after"), Limit: 50}
 	if f.State != "" {
 		q.States = []string{f.State}
 	}

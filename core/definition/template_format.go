@@ -1,4 +1,4 @@
-package notify
+package definition
 
 import (
 	"fmt"
@@ -9,18 +9,18 @@ import (
 	"time"
 )
 
-// templateFuncs are the functions of the recipient's language lang that
-// templates call: date, datetime, number and money (definition.
-// TemplateFuncs lists them for the loader's check). Times are shown in loc.
-// A value that is empty renders empty and one that is not a date or a
-// number renders as it is, so a mail never fails over a field.
+// FormatFuncs are the template functions of language lang (TemplateFuncs
+// lists them for the loader's check), for mails and ticket titles alike:
+// date, datetime, number and money. Times are shown in loc. A value that
+// is empty renders empty and one that is not a date or a number renders as
+// it is, so a mail or a title never fails over a field.
 //
 //	        de                  en
 //	date     02.12.2026          2 Dec 2026
 //	datetime 02.12.2026, 14:30   2 Dec 2026, 14:30
 //	number   1.234 / 1.234,50    1,234 / 1,234.50
 //	money    1.234,50 €          €1,234.50
-func templateFuncs(lang string, loc *time.Location) template.FuncMap {
+func FormatFuncs(lang string, loc *time.Location) template.FuncMap {
 	en := lang == "en"
 	dateLayout, timeLayout := "02.01.2006", "02.01.2006, 15:04"
 	if en {

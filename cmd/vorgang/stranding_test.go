@@ -1,0 +1,125 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"vorgang/core/app"
+	"vorgang/core/auth"
+	"vorgang/core/definition"
+	"vorgang/core/engine"
+)
+
+const antragV1 = `apiVersion: vorgang/v1
+kind: Process
+id: antrag
+title: Antrag
+form: antrag
+audience: [staff]
+states:
+  - {id: eingang, category: open}
+  - {id: erledigt, category: closed}
+transitions:
+  - {id: erledigen, from: [eingang], to: erledigt}
+---
+apiVersion: vorgang/v1
+kind: Form
+id: antrag
+title: Antrag
+fields:
+  - {id: summary, type: text, label: Betreff}
+`
+
+// openAntrag opens one ticket of the antrag desk in dir on the stopped
+// server's data folder, through the engine the server uses.
+func openAntrag(t *testing.T, dir, data string) {
+	t.Helper()
+	ctx := t.Context()
+	files, err := definition.ReadFS(os.DirFS(dir), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	loader, err := newLoader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, diags := loader.Compile(files)
+	if cat == nil {
+		t.Fatal(diags)
+	}
+	a, err := app.New(ctx, app.Config{DataDir: data, Catalog: func() *definition.Catalog { return cat },
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		closeCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = a.Close(closeCtx)
+	}()
+	if _, err := a.Engine.Create(ctx, &auth.Principal{User: "root", Admin: true}, engine.CreateRequest{Process: "antrag", Data: map[string]any{"summary": "Umzug"}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestServeRefusesDefinitionsThatStrandTickets: with an open ticket in
+// state eingang, renaming that state is refused by --watch (the old
+// definitions keep serving), and at start-up (the server does not start);
+// a change that strands nothing is taken by --watch and by SIGHUP.
+func TestServeRefusesDefinitionsThatStrandTickets(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	desk := filepath.Join(dir, "processes", "antrag.yaml")
+	writeFile(t, desk, antragV1)
+	first := startServer(t, dir, "--data", data)
+	if err := first.stop(t); err != nil {
+		t.Fatal(err)
+	}
+	openAntrag(t, filepath.Join(dir, "processes"), data)
+
+	s := startServer(t, dir, "--data", data, "--watch", "--watch-interval", "50ms")
+	before := s.health(t).Catalog
+	writeFile(t, desk, strings.ReplaceAll(antragV1, "eingang", "neu"))
+	waitFor(t, s, "definitions not reloaded: the change would strand open tickets, the previous definitions stay in service")
+	rec := s.record("open tickets would be stranded")
+	if rec == nil || rec["tickets"] != float64(1) || rec["state"] != "eingang" || !strings.HasSuffix(rec["at"].(string), "antrag.yaml:8:10") {
+		t.Errorf("stranded tickets not named: %v", rec)
+	}
+	if got := s.health(t).Catalog; got.Hash != before.Hash {
+		t.Fatalf("a stranding change replaced the catalog: %s → %s", before.Hash, got.Hash)
+	}
+	writeFile(t, desk, strings.Replace(antragV1, "title: Antrag\nform", "title: Antrag auf Umzug\nform", 1))
+	waitFor(t, s, "definitions reloaded")
+	if err := s.stop(t); err != nil {
+		t.Fatal(err)
+	}
+
+	// SIGHUP reloads a change that strands nothing.
+	s = startServer(t, dir, "--data", data)
+	writeFile(t, desk, antragV1)
+	if err := s.cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, s, "definitions reloaded")
+	if err := s.stop(t); err != nil {
+		t.Fatal(err)
+	}
+
+	// A start with the stranding change is refused.
+	writeFile(t, desk, strings.ReplaceAll(antragV1, "eingang", "neu"))
+	cmd := exec.Command(binary(t), "serve", "--addr", "127.0.0.1:0", "--data", data)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "VORGANG_MONGO_URI=")
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "definitions not served: they would strand 1 open tickets") {
+		t.Errorf("start with stranding definitions: %v\n%s", err, out)
+	}
+}

@@ -1,0 +1,43 @@
+package store
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"vorgang/core/ticket"
+)
+
+// TestOpenByState counts open tickets per process and state, through the
+// embedded store's index and through the driver's aggregation alike;
+// finished tickets do not count.
+func TestOpenByState(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *Store) {
+		ctx := t.Context()
+		for i, spec := range []struct {
+			process, state string
+			open           bool
+		}{
+			{"it-incident", "new", true}, {"it-incident", "new", true}, {"it-incident", "in_progress", true},
+			{"it-incident", "closed", false}, {"fleet-booking", "booked", true}, {"fleet-booking", "returned", false},
+		} {
+			tk := newTicket(fmt.Sprintf("X-2026-%06d", i+1))
+			tk.Process, tk.State, tk.Open = spec.process, spec.state, spec.open
+			if err := s.CreateTicket(ctx, tk, &ticket.HistoryEntry{Type: "created"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := s.OpenByState(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		slices.SortFunc(got, func(a, b StateCount) int {
+			return strings.Compare(a.Process+"/"+a.State, b.Process+"/"+b.State)
+		})
+		want := []StateCount{{"fleet-booking", "booked", 1}, {"it-incident", "in_progress", 1}, {"it-incident", "new", 2}}
+		if !slices.Equal(got, want) {
+			t.Errorf("OpenByState = %v, want %v", got, want)
+		}
+	})
+}
