@@ -23,7 +23,7 @@ func (s *Service) ChangeOwnPassword(ctx context.Context, by *Principal, current,
 	if err != nil {
 		return nil, err
 	}
-	if u.Source == SourceDirectory {
+	if u.External() {
 		return nil, fmt.Errorf("auth: change password of %s: %w", u.Name, ErrDirectoryManaged)
 	}
 	var fe fieldErrors

@@ -61,7 +61,7 @@ func (s *Service) AdminResetLink(ctx context.Context, by *Principal, name string
 	if err != nil {
 		return nil, err
 	}
-	if u.Source == SourceDirectory {
+	if u.External() {
 		return nil, fmt.Errorf("auth: reset link for %s: %w", u.Name, ErrDirectoryManaged)
 	}
 	if u.Disabled {
@@ -122,7 +122,7 @@ func (s *Service) resetLink(ctx context.Context, token string) (*resetDoc, error
 	if err != nil {
 		return nil, err
 	}
-	if u.Disabled || u.Source == SourceDirectory {
+	if u.Disabled || u.External() {
 		return nil, ErrResetLinkInvalid
 	}
 	return &d, nil

@@ -35,8 +35,14 @@ const CodeWrongPassword = "wrong_password"
 // is of kind fault.NotAllowedNow with the code CodeDirectoryManaged.
 var ErrDirectoryManaged = fault.Coded(fault.NotAllowedNow, CodeDirectoryManaged, "auth: the directory manages this user's password")
 
-// DirectoryManaged lists the fields of a directory user that the
-// directory sets at every login and sync, so they are shown read-only.
+// External reports whether an identity source outside vorgang manages
+// the user (the directory, SourceDirectory, or any other source a
+// sign-on sets): such a user has no local password, and the fields of
+// DirectoryManaged are set by that source at every login and sync.
+func (u *User) External() bool { return u.Source != "" }
+
+// DirectoryManaged lists the fields of an external user (see External)
+// that its identity source sets, so they are shown read-only.
 var DirectoryManaged = []string{"display_name", "email", "lang", "manager", "roles", "teams"}
 
 func requireAdmin(by *Principal) error {
@@ -101,8 +107,8 @@ func (s *Service) AdminListUsers(ctx context.Context, by *Principal, after strin
 // AdminUpdateUser changes a user on behalf of the administrator by, with
 // UpdateUser's compare-and-set on version, and records what changed.
 //
-// Of a directory user only Disabled may change: the other fields come
-// from the directory (each one set is refused with CodeDirectoryManaged).
+// Of an external user (the directory's, see External) only Disabled may
+// change: the other fields come from its identity source (each one set is refused with CodeDirectoryManaged).
 // Administrators may not disable themselves or take away their own
 // administrator rights (CodeSelfLockout), so an installation is never
 // left without the administrator who was working on it.
@@ -118,7 +124,7 @@ func (s *Service) AdminUpdateUser(ctx context.Context, by *Principal, name strin
 	if version < 1 {
 		fe.add("version", CodeRequired, "is required: the version of the user the change was made on")
 	}
-	if before.Source == SourceDirectory {
+	if before.External() {
 		for field, set := range map[string]bool{"display_name": ch.DisplayName != nil, "email": ch.Email != nil, "lang": ch.Lang != nil,
 			"manager": ch.Manager != nil, "roles": ch.Roles != nil, "teams": ch.Teams != nil} {
 			if set {

@@ -57,7 +57,7 @@ func (u *ui) showAccount(c *fiber.Ctx, status int, form *userForm, notice string
 	}
 	usr.PasswordHash = ""
 	return u.render(c, status, "account", &view{Lang: l, Title: text(l, "account_heading"), Area: "app", Nav: "account", Notice: notice,
-		HasErrors: len(form.Errors) > 0, Data: accountView{User: usr, Directory: usr.Source == auth.SourceDirectory, Tokens: tokens, Form: form,
+		HasErrors: len(form.Errors) > 0, Data: accountView{User: usr, Directory: usr.External(), Tokens: tokens, Form: form,
 			MinLength: u.Auth.MinPasswordLength()}})
 }
 

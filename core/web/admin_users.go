@@ -202,7 +202,7 @@ func (u *ui) showUser(c *fiber.Ctx, status int, form *userForm, notice string, l
 	if form == nil {
 		form = u.newUserForm(usr)
 	}
-	d := adminUserView{User: usr, Form: form, Directory: usr.Source == auth.SourceDirectory, Tokens: tokens, Self: usr.Name == p.User}
+	d := adminUserView{User: usr, Form: form, Directory: usr.External(), Tokens: tokens, Self: usr.Name == p.User}
 	if link != nil {
 		d.Link = c.BaseURL() + resetPath(link.Token)
 		d.Expires = link.Expires

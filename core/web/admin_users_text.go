@@ -72,6 +72,8 @@ type userArgs struct {
 	Label, Value, Type, Auto string
 	Help                     string
 	Choices                  []choice
+	// Source is a user's source, for the "user_source" template.
+	Source string
 }
 
 func userFieldArgs(v *view, f *userForm, field, label, value, typ, auto string) userArgs {

@@ -44,7 +44,7 @@ type userJSON struct {
 
 func toUserJSON(u *auth.User) userJSON {
 	out := userJSON{User: u}
-	if u.Source == auth.SourceDirectory {
+	if u.External() {
 		out.DirectoryManaged = auth.DirectoryManaged
 	}
 	return out

@@ -12,7 +12,7 @@ import (
 
 // usersEnv is an API over anna (a requester with a password), ben (an
 // agent), root (an administrator), dirk (a directory user) and vera (a
-// local user with a password).
+// local user with a password), and oskar (a user of an OpenID sign-on).
 func usersEnv(t *testing.T) *apiEnv {
 	t.Helper()
 	return newAPIEnvUsers(t, []auth.NewUser{
@@ -21,6 +21,7 @@ func usersEnv(t *testing.T) *apiEnv {
 		{Name: "root", Roles: []string{"admin"}},
 		{Name: "dirk", DisplayName: "Dirk Direktor", Email: "dirk@example.org", Source: auth.SourceDirectory},
 		{Name: "vera", DisplayName: "Vera Vogel", Password: "Herbstlaub-2026", Manager: "anna"},
+		{Name: "oskar", Source: "oidc:test"}, // made by a sign-on: as external as the directory's
 	})
 }
 
@@ -64,7 +65,7 @@ func TestAPIUserAdministration(t *testing.T) {
 	}{
 		{name: "list", caller: "root", method: "GET", path: "/api/v1/users", status: 200, check: func(t *testing.T, _ *apiEnv, body map[string]any) {
 			users := body["users"].([]any)
-			if len(users) != 5 {
+			if len(users) != 6 {
 				t.Fatalf("users: %v", users)
 			}
 			for _, u := range users {
@@ -132,6 +133,9 @@ func TestAPIUserAdministration(t *testing.T) {
 		{name: "edit what the directory manages", caller: "root", method: "PATCH", path: "/api/v1/users/dirk", status: 422,
 			body:   map[string]any{"version": "current", "display_name": "D", "roles": []string{"admin"}},
 			fields: map[string]string{"display_name": "directory_managed", "roles": "directory_managed"}},
+		{name: "edit what a sign-on manages", caller: "root", method: "PATCH", path: "/api/v1/users/oskar", status: 422,
+			body: map[string]any{"version": "current", "email": "o@example.org"}, fields: map[string]string{"email": "directory_managed"}},
+		{name: "reset link of a sign-on user", caller: "root", method: "POST", path: "/api/v1/users/oskar/password-reset", status: 422, code: "directory_managed"},
 		{name: "disable a directory user", caller: "root", method: "PATCH", path: "/api/v1/users/dirk", body: map[string]any{"version": "current", "disabled": true}, status: 200},
 		{name: "disable oneself", caller: "root", method: "PATCH", path: "/api/v1/users/root", body: map[string]any{"version": "current", "disabled": true}, status: 422, fields: map[string]string{"disabled": "self_lockout"}},
 		{name: "drop one's own admin role", caller: "root", method: "PATCH", path: "/api/v1/users/root", body: map[string]any{"version": "current", "roles": []string{}}, status: 422, fields: map[string]string{"roles": "self_lockout"}},

@@ -56,6 +56,7 @@ var templateFuncs = template.FuncMap{
 		return tokenArgs{V: v, Tokens: t, Action: action}
 	},
 	"auditAction": auditAction,
+	"sourceArgs":  func(v *view, source string) userArgs { return userArgs{V: v, Source: source} },
 	"profileArgs": func(v *view, f *userForm) userArgs { return userArgs{V: v, Form: f} },
 	"formArgs": func(v *view, f any) formArgs {
 		switch x := f.(type) {

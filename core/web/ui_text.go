@@ -284,6 +284,7 @@ var pageTexts = map[string]map[lang]string{
 	"user_new_help":              {langDE: "Legt ein lokales Konto an. Ohne Passwort erzeugen Sie danach auf der Seite des Benutzers einen Link, mit dem die Person ihr Passwort selbst setzt.", langEN: "Creates a local account. Without a password, make a link on the user's page afterwards with which the person sets their own password."},
 	"user_source":                {langDE: "Herkunft", langEN: "Source"},
 	"user_source_directory":      {langDE: "Verzeichnis (LDAP/AD)", langEN: "Directory (LDAP/AD)"},
+	"user_source_external":       {langDE: "externer Anmeldedienst", langEN: "external sign-on"},
 	"user_source_local":          {langDE: "lokal", langEN: "local"},
 	"user_initial_password":      {langDE: "Passwort (optional)", langEN: "Password (optional)"},
 	"user_create":                {langDE: "Benutzer anlegen", langEN: "Create user"},
