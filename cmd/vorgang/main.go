@@ -20,6 +20,7 @@ Usage:
   vorgang [serve] [flags]      run the service desk (default)
   vorgang validate [DIR...]    check definitions (default: ./processes ./forms ./scripts)
   vorgang test [DIR...]        run the script tests (*_test.lua) against the definitions
+  vorgang plan [DIR...]        what serving these definitions would change, and the open tickets it touches
   vorgang audit verify [N...]  check the tamper-evident ticket histories (all without N)
   vorgang user create NAME     create a user (--role admin --token for the first administrator)
   vorgang outbox discard --version HASH
@@ -53,6 +54,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return test(ctx, args, stdout, stderr)
 	case "audit":
 		return audit(ctx, args, stdout, stderr)
+	case "plan":
+		return plan(ctx, args, stdout, stderr)
 	case "user":
 		return userCommand(ctx, args, os.Stdin, stdout, stderr)
 	case "outbox":

@@ -10,6 +10,7 @@ import (
 	"vorgang/core/definition"
 	"vorgang/core/engine"
 	"vorgang/core/fault"
+	"vorgang/core/store"
 )
 
 // refuseStranding compares the definitions about to be served with those
@@ -17,15 +18,31 @@ import (
 // removed state or process leaves its tickets without a transition, which
 // a start must not do any more than a reload.
 func refuseStranding(ctx context.Context, a *app.App, loader *definition.Loader, next *definition.Catalog, log *slog.Logger) error {
-	served, err := a.Store.ServedDefinitionVersion(ctx)
-	if errors.Is(err, fault.NotFound) {
-		return nil // a new database, or one from before versions were marked
+	prev, err := servedCatalog(ctx, a.Store, loader, log)
+	if err != nil || prev == nil || prev.Hash() == next.Hash() {
+		return err
 	}
+	stranded, err := a.Engine.Strands(ctx, prev, next)
 	if err != nil {
 		return err
 	}
-	if served.Hash == next.Hash() {
+	if len(stranded) == 0 {
 		return nil
+	}
+	logStranded(log, stranded)
+	return fmt.Errorf("definitions not served: they would strand %d open tickets (see above); keep the removed states and processes, without transitions leading to them, until no open ticket is left in them", strandedTickets(stranded))
+}
+
+// servedCatalog compiles the definitions served last; nil when none were
+// recorded (a new database, or one from before versions were marked), or
+// when they no longer compile.
+func servedCatalog(ctx context.Context, st *store.Store, loader *definition.Loader, log *slog.Logger) (*definition.Catalog, error) {
+	served, err := st.ServedDefinitionVersion(ctx)
+	if errors.Is(err, fault.NotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
 	}
 	files := make([]definition.File, len(served.Files))
 	for i, f := range served.Files {
@@ -38,17 +55,8 @@ func refuseStranding(ctx context.Context, a *app.App, loader *definition.Loader,
 		// transition as before.
 		log.Warn("the definitions served last do not compile any more; open tickets were not checked against the new ones",
 			slog.String("catalog", served.Hash[:12]), slog.Int("errors", len(diags.Errors())))
-		return nil
 	}
-	stranded, err := a.Engine.Strands(ctx, prev, next)
-	if err != nil {
-		return err
-	}
-	if len(stranded) == 0 {
-		return nil
-	}
-	logStranded(log, stranded)
-	return fmt.Errorf("definitions not served: they would strand %d open tickets (see above); keep the removed states and processes, without transitions leading to them, until no open ticket is left in them", strandedTickets(stranded))
+	return prev, nil
 }
 
 func logStranded(log *slog.Logger, stranded []engine.Stranded) {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -121,5 +122,55 @@ func TestServeRefusesDefinitionsThatStrandTickets(t *testing.T) {
 	out, err := cmd.CombinedOutput()
 	if err == nil || !strings.Contains(string(out), "definitions not served: they would strand 1 open tickets") {
 		t.Errorf("start with stranding definitions: %v\n%s", err, out)
+	}
+}
+
+// TestPlan compares the definitions on disk with those served and counts
+// the open tickets each change touches; its exit code says whether the
+// change is safe.
+func TestPlan(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	desk := filepath.Join(dir, "processes", "antrag.yaml")
+	writeFile(t, desk, antragV1)
+	if err := startServer(t, dir, "--data", data).stop(t); err != nil {
+		t.Fatal(err)
+	}
+	openAntrag(t, filepath.Join(dir, "processes"), data)
+
+	tests := []struct {
+		name     string
+		desk     string
+		json     bool
+		wantCode int
+		wantOut  []string
+	}{
+		{"nothing changes", antragV1, false, 0, []string{"nothing changes"}},
+		{"a title", strings.Replace(antragV1, "title: Antrag\nform", "title: Antrag auf Umzug\nform", 1), false, 2,
+			[]string{"antrag.yaml:3:5: Process antrag changed (1 open ticket)", "1 change, none strands an open ticket"}},
+		{"a state of an open ticket renamed", strings.ReplaceAll(antragV1, "eingang", "neu"), false, 3,
+			[]string{"antrag.yaml:8:10: Process antrag: state eingang removed: strands 1 open ticket", "Process antrag: state neu added",
+				"1 open ticket would be stranded"}},
+		{"in JSON", strings.ReplaceAll(antragV1, "eingang", "neu"), true, 3, []string{`"stranded_tickets": 1`, `"op": "removed"`}},
+		{"invalid definitions", strings.Replace(antragV1, "title: Antrag\nform", "titel: Antrag\nform", 1), false, 1, []string{"run vorgang validate"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			writeFile(t, desk, tt.desk)
+			args := []string{"plan", "--data", data}
+			if tt.json {
+				args = append(args, "--json")
+			}
+			var out, errb bytes.Buffer
+			code := run(t.Context(), append(args, filepath.Join(dir, "processes")), &out, &errb)
+			if code != tt.wantCode {
+				t.Errorf("exit code %d, want %d\n%s%s", code, tt.wantCode, out.String(), errb.String())
+			}
+			for _, want := range tt.wantOut {
+				if !strings.Contains(out.String(), want) {
+					t.Errorf("output lacks %q:\n%s%s", want, out.String(), errb.String())
+				}
+			}
+		})
 	}
 }

@@ -29,6 +29,9 @@ func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 // [--password-stdin] [--token] [--definitions DIR]". Roles and teams are
 // checked against the definitions below DIR (default: the current folder).
 func userCommand(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "reset-two-factor" {
+		return userResetTwoFactor(ctx, args[1:], stdout, stderr)
+	}
 	if len(args) < 2 || args[0] != "create" || strings.HasPrefix(args[1], "-") {
 		fmt.Fprintln(stderr, "Usage: vorgang user create NAME [--role ROLE]... [--team TEAM]... [--email E] [--manager USER] [--lang de|en] [--password-stdin] [--token] [--definitions DIR] [--data DIR | --mongo-uri URI]")
 		return 2

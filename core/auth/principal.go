@@ -36,6 +36,10 @@ type Principal struct {
 	// Admin is true for holders of the built-in admin role or of a role
 	// with the admin permission. An administrator has every permission.
 	Admin bool
+	// TwoFactorDue: a role of this local user requires two-factor sign-in
+	// and the user has not turned it on; the pages send them to set it up
+	// before anything else.
+	TwoFactorDue bool
 }
 
 // HasPermission reports whether p may do what perm names (a Role
@@ -151,6 +155,7 @@ func buildPrincipal(u *User, cat *definition.Catalog) (*Principal, []staleRef) {
 	if p.Teams == nil {
 		p.Teams = []string{}
 	}
+	p.TwoFactorDue = !u.TwoFactor && twoFactorRequired(u, p.Roles, cat)
 	return p, stale
 }
 

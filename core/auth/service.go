@@ -43,6 +43,8 @@ func Schema() store.Schema {
 		{Name: TokenIndexCollection},
 		{Name: LoginFailuresCollection, Shapes: []store.QueryShape{{Name: shapeExpiredLoginFailures, Keys: []string{"expires"}, Scans: true}}},
 		{Name: GroupsCollection},
+		{Name: TwoFactorCollection},
+		{Name: PendingLoginsCollection, Shapes: []store.QueryShape{{Name: shapeExpiredPendingLogins, Keys: []string{"expires"}, Scans: true}}},
 	}, adminSchema()...)
 }
 

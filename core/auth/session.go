@@ -58,7 +58,15 @@ type Session struct {
 // count against the client. If the stored hash was made with other
 // argon2id parameters than the configured ones, a successful login stores
 // a new hash of the password.
+//
+// A local user with two-factor sign-in on gets no session from the
+// password alone: Login answers a *SecondFactorError (ErrOTPRequired)
+// holding a pending login, which CompleteLogin finishes with the code.
 func (s *Service) Login(ctx context.Context, name, password, client string) (*Session, error) {
+	return s.login(ctx, name, password, client, secondFactor{})
+}
+
+func (s *Service) login(ctx context.Context, name, password, client string, sf secondFactor) (*Session, error) {
 	typed := strings.TrimSpace(name)
 	name = NormalizeName(name)
 	now := s.now()
@@ -116,13 +124,10 @@ func (s *Service) Login(ctx context.Context, name, password, client string) (*Se
 		return nil, fmt.Errorf("auth: login %s: %w", name, ErrUserDisabled)
 	}
 
-	if err := s.recordSuccess(ctx, counters, now); err != nil {
-		s.log.WarnContext(ctx, "could not record a successful login", slog.String("user", name), slog.Any("error", err))
-	}
 	if !s.cfg.Password.Matches(u.PasswordHash) {
 		s.rehash(ctx, &u, password)
 	}
-	return s.startSession(ctx, &u, now)
+	return s.passwordAccepted(ctx, &u, counters, standing, now, sf)
 }
 
 // rehash stores a hash of password made with the current parameters. It

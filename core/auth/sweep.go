@@ -9,12 +9,14 @@ import (
 type SweepResult struct {
 	Sessions      int64
 	LoginFailures int64
+	PendingLogins int64
 }
 
-// Sweep deletes expired sessions and login failure counters whose window
-// and lock have passed. Both are also handled when next used; Sweep removes
-// those nobody comes back for (a browser that was closed, a name tried
-// once), so the collections stay small.
+// Sweep deletes expired sessions, pending logins and login failure
+// counters whose window and lock have passed. Each is also handled when
+// next used; Sweep removes those nobody comes back for (a browser that was
+// closed, a name tried once, a code never entered), so the collections
+// stay small.
 //
 // Unlike everything else in this package, Sweep filters on a field other
 // than _id, which on the embedded store decodes each whole collection: run
@@ -30,6 +32,9 @@ func (s *Service) Sweep(ctx context.Context) (SweepResult, error) {
 	}
 	if r.LoginFailures, err = s.db.DeleteExpired(ctx, LoginFailuresCollection, shapeExpiredLoginFailures, now); err != nil {
 		return r, fmt.Errorf("auth: sweep login failures: %w", err)
+	}
+	if r.PendingLogins, err = s.db.DeleteExpired(ctx, PendingLoginsCollection, shapeExpiredPendingLogins, now); err != nil {
+		return r, fmt.Errorf("auth: sweep pending logins: %w", err)
 	}
 	return r, nil
 }

@@ -34,6 +34,9 @@ type User struct {
 	// such a user has no password hash and is checked against the
 	// directory at every login.
 	Source string `bson:"source,omitempty" json:"source,omitempty"`
+	// TwoFactor says the user signs in with a TOTP code after the
+	// password; the secret itself is kept apart (TwoFactorCollection).
+	TwoFactor bool `bson:"two_factor,omitempty" json:"two_factor"`
 	// PasswordHash is the argon2id hash in PHC format; empty when the user
 	// has no password (API tokens only).
 	PasswordHash string `bson:"password_hash,omitempty" json:"-"`

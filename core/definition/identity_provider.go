@@ -13,6 +13,8 @@ type IdentityProvider struct {
 	// Type is "local" or "ldap".
 	Type string        `yaml:"type"`
 	LDAP *LDAPProvider `yaml:"ldap"`
+	// Local holds the settings of local accounts (type local only).
+	Local *LocalProvider `yaml:"local"`
 }
 
 // LDAPProvider is the connection to an LDAP directory or Active Directory.
@@ -104,6 +106,7 @@ func (s *Secret) pos() Pos {
 // `vorgang validate` on the server finds a missing secret before a login
 // does.
 func (b *builder) checkIdentityProvider(p *IdentityProvider, r reporter) {
+	b.checkLocalProvider(p, r)
 	l := p.LDAP
 	if l == nil {
 		return

@@ -17,8 +17,14 @@ import (
 func TestWatchReportsAChangeMadeBeforeItStarted(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "roles.yaml")
+	// Written whole by a rename, so Watch never sees a half-written file
+	// (which it would rightly report as a change of its own).
 	write := func(s string) {
-		if err := os.WriteFile(file, []byte(s), 0o644); err != nil {
+		tmp := filepath.Join(t.TempDir(), "roles.yaml")
+		if err := os.WriteFile(tmp, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(tmp, file); err != nil {
 			t.Fatal(err)
 		}
 	}

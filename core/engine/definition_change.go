@@ -19,46 +19,82 @@ type StateCounter interface {
 // without a way on: their process or their state is gone, so no transition
 // can run on them until the definitions give them one back.
 type Stranded struct {
-	Process string
-	State   string
-	Tickets int64
+	Process string `json:"process"`
+	State   string `json:"state"`
+	Tickets int64  `json:"open_tickets"`
 	// Change is the removal that strands them, with where it is.
-	Change definition.Change
+	Change definition.Change `json:"change"`
 }
 
 func (s Stranded) String() string {
 	return fmt.Sprintf("%s: %d open tickets of %s in state %s", s.Change, s.Tickets, s.Process, s.State)
 }
 
-// Strands answers which open tickets the change from the definitions from
-// to the definitions to would strand. Tickets that from already stranded
-// are left out: the change does not strand them.
-func (e *Engine) Strands(ctx context.Context, from, to *definition.Catalog) ([]Stranded, error) {
-	counts, err := e.store.OpenByState(ctx)
+// PlannedChange is a change of the definitions with the open tickets it
+// touches: those in a changed or removed state, or of a changed or removed
+// process (its transitions are what they run next).
+type PlannedChange struct {
+	definition.Change
+	OpenTickets int64 `json:"open_tickets"`
+	Strands     bool  `json:"strands"`
+}
+
+// DefinitionPlan is what serving new definitions instead of the current
+// ones would change.
+type DefinitionPlan struct {
+	Changes  []PlannedChange `json:"changes"`
+	Stranded []Stranded      `json:"stranded"`
+}
+
+// PlanDefinitions compares the definitions from with the definitions to
+// and counts the open tickets each change touches. Tickets that from
+// already stranded are left out: the change does not strand them.
+func PlanDefinitions(ctx context.Context, counter StateCounter, from, to *definition.Catalog) (DefinitionPlan, error) {
+	counts, err := counter.OpenByState(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("stranded tickets: %w", err)
+		return DefinitionPlan{}, fmt.Errorf("plan definitions: %w", err)
 	}
-	removals := map[string]definition.Change{}
-	for _, c := range definition.Diff(from, to) {
-		if c.Kind == "Process" && c.Op == definition.Removed && (c.Part == "" || c.Part == "state") {
-			removals[c.ID+"/"+c.Item] = c
-		}
-	}
-	var out []Stranded
+	inState := map[string]int64{}
+	inProcess := map[string]int64{}
 	for _, c := range counts {
 		if p := from.Process(c.Process); p == nil || p.State(c.State) == nil {
 			continue
 		}
-		change, ok := removals[c.Process+"/"]
-		if !ok {
-			change, ok = removals[c.Process+"/"+c.State]
+		inState[c.Process+"/"+c.State] += c.N
+		inProcess[c.Process] += c.N
+	}
+	var plan DefinitionPlan
+	for _, c := range definition.Diff(from, to) {
+		pc := PlannedChange{Change: c}
+		if c.Kind == "Process" {
+			switch {
+			case c.Part == "state":
+				pc.OpenTickets = inState[c.ID+"/"+c.Item]
+				pc.Strands = c.Op == definition.Removed && pc.OpenTickets > 0
+			default:
+				pc.OpenTickets = inProcess[c.ID]
+				pc.Strands = c.Part == "" && c.Op == definition.Removed && pc.OpenTickets > 0
+			}
 		}
-		if ok {
-			out = append(out, Stranded{Process: c.Process, State: c.State, Tickets: c.N, Change: change})
+		plan.Changes = append(plan.Changes, pc)
+		if !pc.Strands {
+			continue
+		}
+		for _, sc := range counts {
+			if sc.Process == c.ID && (c.Part == "" || sc.State == c.Item) && inState[sc.Process+"/"+sc.State] > 0 {
+				plan.Stranded = append(plan.Stranded, Stranded{Process: sc.Process, State: sc.State, Tickets: sc.N, Change: c})
+			}
 		}
 	}
-	slices.SortFunc(out, func(a, b Stranded) int {
+	slices.SortFunc(plan.Stranded, func(a, b Stranded) int {
 		return cmp.Or(cmp.Compare(a.Process, b.Process), cmp.Compare(a.State, b.State))
 	})
-	return out, nil
+	return plan, nil
+}
+
+// Strands answers which open tickets the change from the definitions from
+// to the definitions to would strand (see PlanDefinitions).
+func (e *Engine) Strands(ctx context.Context, from, to *definition.Catalog) ([]Stranded, error) {
+	plan, err := PlanDefinitions(ctx, e.store, from, to)
+	return plan.Stranded, err
 }

@@ -69,6 +69,12 @@ func (a *api) authenticate(c *fiber.Ctx) error {
 		p, err = a.Auth.AuthenticateToken(c.UserContext(), token)
 	} else {
 		p, err = a.Auth.Authenticate(c.UserContext(), token)
+		if err == nil && p.TwoFactorDue && c.Path() != "/api/v1/login" && c.Path() != "/api/v1/logout" {
+			// A session of a user who must set up two-factor sign-in
+			// first (in the browser); API tokens are credentials of
+			// their own and stay valid.
+			return &Error{Status: http.StatusForbidden, Code: CodeTwoFactorDue}
+		}
 	}
 	if err != nil {
 		return &Error{Status: http.StatusUnauthorized, Code: CodeUnauthorized, Cause: err}

@@ -17,6 +17,9 @@ import (
 type loginRequest struct {
 	Name     string `json:"name"`
 	Password string `json:"password"`
+	// OTP is the one-time code (or a recovery code) of a user with
+	// two-factor sign-in; others leave it out.
+	OTP string `json:"otp"`
 }
 
 func (a *api) login(c *fiber.Ctx) error {
@@ -24,7 +27,7 @@ func (a *api) login(c *fiber.Ctx) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	s, err := a.Auth.Login(c.UserContext(), req.Name, req.Password, a.clients.key(c))
+	s, err := a.Auth.LoginWithOTP(c.UserContext(), req.Name, req.Password, req.OTP, a.clients.key(c))
 	if err != nil {
 		return faultError(err)
 	}

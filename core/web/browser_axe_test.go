@@ -154,11 +154,20 @@ func TestAccessibility(t *testing.T) {
 		{"set password", "anonymous", "/app/password/" + link.Token, "", ""},
 		{"set password, refused", "anonymous", "/app/password/" + link.Token, "button.vg-submit", ""},
 		{"forbidden", "ben", "/admin/", "", ""},
+		{"two-factor set-up", "ben", "/app/two-factor", "", ""},
+		{"two-factor set-up, errors", "ben", "/app/two-factor", "button.vg-submit", ""},
+		{"two-factor code", "anonymous", "/app/login", "button.vg-submit", ""},
 	}
-	// fills names a field to type into before the post, and the text.
-	fills := map[string][2]string{"assignment refused": {"#assign-user", "niemand"},
-		"form with a computed fee, errors": {"#f-vehicles", "2"},
-		"admin user, edit refused":         {"#user-email", "kaputt"}}
+	// carla signs in with a code, for the code step of the login.
+	enrolCarla(t, env)
+	// fills names fields to type into before the post, and the texts.
+	fills := map[string][][2]string{"assignment refused": {{"#assign-user", "niemand"}},
+		"form with a computed fee, errors": {{"#f-vehicles", "2"}},
+		"two-factor code":                  {{"#login-name", "carla"}, {"#login-password", uiPassword}},
+		"admin user, edit refused":         {{"#user-email", "kaputt"}}}
+	// landsOn names an element that proves the scan reached the page meant.
+	landsOn := map[string]string{"two-factor set-up": "#tf-secret", "two-factor set-up, errors": "#tf-code[aria-invalid=true]",
+		"two-factor code": "#login-otp"}
 	c := startChrome(t)
 	tabs := map[string]*tab{}
 	tabOf := func(who string) *tab {
@@ -186,11 +195,14 @@ func TestAccessibility(t *testing.T) {
 					sep = "&"
 				}
 				tb.open(p.path + sep + "lang=" + lang)
-				if f, ok := fills[p.name]; ok {
+				for _, f := range fills[p.name] {
 					tb.typeText(f[0], f[1])
 				}
 				if p.post != "" {
 					tb.submit(p.post)
+				}
+				if sel, ok := landsOn[p.name]; ok && !tb.has(sel) {
+					t.Fatalf("the page has no %s: not the page meant", sel)
 				}
 				if got := eval[string](tb, "document.documentElement.lang"); got != lang {
 					t.Errorf("html lang = %q, want %q", got, lang)

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+
+	"vorgang/core/auth"
 )
 
 // lang is a user interface language. German is the default: vorgang serves
@@ -148,6 +150,39 @@ var messages = map[string]map[lang]string{
 	"unsupported_media_type": {
 		langDE: "Das Format der gesendeten Daten wird nicht unterstützt.",
 		langEN: "The format of the submitted data is not supported.",
+	},
+	// Two-factor sign-in (core/auth/totp*.go).
+	auth.CodeOTPRequired: {
+		langDE: "Für dieses Konto ist ein Bestätigungscode nötig (Feld otp).",
+		langEN: "This account needs a verification code (field otp).",
+	},
+	auth.CodeInvalidOTP: {
+		langDE: "Der Bestätigungscode ist nicht richtig oder wurde schon verwendet.",
+		langEN: "The verification code is not correct or was used already.",
+	},
+	auth.CodeLoginExpired: {
+		langDE: "Die Anmeldung ist abgelaufen. Bitte melden Sie sich noch einmal an.",
+		langEN: "The sign-in has expired. Please sign in again.",
+	},
+	CodeTwoFactorDue: {
+		langDE: "Für Ihre Rolle ist die Zwei-Faktor-Anmeldung vorgeschrieben. Bitte richten Sie sie zuerst im Browser unter /app/two-factor ein.",
+		langEN: "Your role requires two-factor sign-in. Please set it up first in the browser at /app/two-factor.",
+	},
+	"two_factor_enabled": {
+		langDE: "Die Zwei-Faktor-Anmeldung ist schon eingeschaltet.",
+		langEN: "Two-factor sign-in is on already.",
+	},
+	"two_factor_not_started": {
+		langDE: "Die Einrichtung ist abgelaufen. Bitte öffnen Sie die Seite neu und übernehmen Sie den neuen Schlüssel.",
+		langEN: "The setup has expired. Please open the page again and add the new key.",
+	},
+	"two_factor_required": {
+		langDE: "Für Ihre Rolle ist die Zwei-Faktor-Anmeldung vorgeschrieben; sie kann nicht ausgeschaltet werden.",
+		langEN: "Your role requires two-factor sign-in; it cannot be turned off.",
+	},
+	"two_factor_directory": {
+		langDE: "Konten aus dem Verzeichnis erhalten die Zwei-Faktor-Anmeldung von ihrem Verzeichnis.",
+		langEN: "Directory accounts get two-factor sign-in from their directory.",
 	},
 }
 

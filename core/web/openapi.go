@@ -11,6 +11,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
 )
@@ -363,6 +364,9 @@ var oaErrorCodes = map[string]string{
 	"not_allowed_now":         "not possible in the ticket's current state",
 	CodeTooManyRequests:       "too many requests from this address; retry after `Retry-After` seconds",
 	CodeLoginThrottled:        "too many failed logins; retry after `Retry-After` seconds",
+	auth.CodeOTPRequired:      "the account signs in with two-factor sign-in: send the current code in `otp`",
+	auth.CodeInvalidOTP:       "the code in `otp` is wrong, or was used already; counts as a failed login",
+	CodeTwoFactorDue:          "a role of the user requires two-factor sign-in, which they have not set up yet: they set it up in the browser at `/app/two-factor` first",
 	CodeAnonymousAPIClosed:    "the process takes requests without an account through the portal's form only",
 	CodeInvalidIdempotencyKey: "the `Idempotency-Key` is not 1 to 255 printable ASCII characters without spaces",
 	CodeKeyReused:             "the `Idempotency-Key` was used for a different request",
@@ -498,12 +502,13 @@ func oaPaths(createBody, transitionBody any, processIDs, transitionIDs []string)
 					"headers":     oaObj{"Set-Cookie": oaObj{"schema": oaObj{"type": "string"}}},
 					"content":     oaJSON(oaRef("Session")),
 				},
-				"401": oaError(CodeUnauthorized, "invalid_credentials"),
+				"401": oaError(CodeUnauthorized, "invalid_credentials", auth.CodeOTPRequired, auth.CodeInvalidOTP),
 				"429": oaError(CodeLoginThrottled),
 				"503": oaError(CodeDirectoryUnavailable),
 			}),
 			oaObj{
-				"description": "Failed logins slow down further attempts (per account and address, per account, per address); a login refused while a wait is due answers 429 with `Retry-After`.",
+				"description": "Failed logins slow down further attempts (per account and address, per account, per address); a login refused while a wait is due answers 429 with `Retry-After`. " +
+					"A local account with two-factor sign-in needs the current code (or a recovery code) in `otp`: without it the answer is 401 `otp_required`, with a wrong or reused one 401 `invalid_otp` (counted like a wrong password); both name the field `otp` in `fields`.",
 				"requestBody": oaBody(oaRef("LoginRequest"), true),
 			})},
 		"/api/v1/logout": oaObj{"post": oaOp("auth", "logout", "End the session of the cookie",
@@ -711,9 +716,10 @@ func oaStaticSchemas() oaObj {
 			"properties":  oaObj{"number": str, "process": str, "tracking": oaObj{"type": "string", "format": "uri"}},
 		},
 		"LoginRequest": oaObj{
-			"type":       "object",
-			"required":   []any{"name", "password"},
-			"properties": oaObj{"name": str, "password": oaObj{"type": "string", "format": "password"}},
+			"type":     "object",
+			"required": []any{"name", "password"},
+			"properties": oaObj{"name": str, "password": oaObj{"type": "string", "format": "password"},
+				"otp": oaObj{"type": "string", "description": "The current six-digit code of the authenticator app, or an unused recovery code; needed by accounts with two-factor sign-in, ignored for others."}},
 		},
 		"Session": oaObj{
 			"type":       "object",

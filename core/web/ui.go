@@ -120,8 +120,11 @@ func (u *ui) register(app *fiber.App) error {
 	appGroup.Get("/login", u.loginPage)
 	appGroup.Post("/login", u.loginSubmit)
 	appGroup.Post("/logout", u.logout)
+	appGroup.Post("/login/code", u.loginCodeSubmit)
 	u.registerPasswordPage(appGroup)
 	staffOnly := appGroup.Group("", u.requireStaff)
+	staffOnly.Get("/two-factor", u.twoFactorPage)
+	staffOnly.Post("/two-factor", u.twoFactorSubmit)
 	staffOnly.Get("/", u.inbox)
 	staffOnly.Get("/dashboard", u.dashboard)
 	staffOnly.Get("/new", u.newCatalog)
@@ -262,9 +265,13 @@ func sessionBinding(token string) string {
 }
 
 // requireStaff sends anonymous visitors to the login page (GET) or refuses
-// them (other methods).
+// them (other methods), and a user who must set up two-factor sign-in to
+// its page.
 func (u *ui) requireStaff(c *fiber.Ctx) error {
-	if uiPrincipal(c) != nil {
+	if p := uiPrincipal(c); p != nil {
+		if answered, err := twoFactorDue(c, p); answered {
+			return err
+		}
 		return c.Next()
 	}
 	if c.Method() == http.MethodGet {

@@ -75,6 +75,9 @@ type uiOptions struct {
 	trustedProxies []netip.Prefix
 	// files are definitions added to the desks (an IdentityProvider).
 	files []definition.File
+	// clock, when set, is the clock of the app's services (sessions,
+	// two-factor codes); now is the pages' own.
+	clock func() time.Time
 }
 
 func newUIEnv(t testing.TB, opts ...uiOptions) *uiEnv {
@@ -87,7 +90,7 @@ func newUIEnv(t testing.TB, opts ...uiOptions) *uiEnv {
 		o.citizenRate = 1000
 	}
 	cat := testCatalog(t, o.files...)
-	a := testkit.NewApp(t, app.Config{Catalog: testkit.Fixed(cat), Password: auth.Params{Time: 1, MemoryKiB: 64, Threads: 1, SaltLen: 16, KeyLen: 32}})
+	a := testkit.NewApp(t, app.Config{Catalog: testkit.Fixed(cat), Now: o.clock, Password: auth.Params{Time: 1, MemoryKiB: 64, Threads: 1, SaltLen: 16, KeyLen: 32}})
 	st, authn, catalog := a.Store, a.Auth, a.Catalog
 	// Like the API tests, the pages write asset fields without creating
 	// the assets they name: the engine checks such fields by shape only.

@@ -55,6 +55,9 @@ func (u *ui) loginSubmit(c *fiber.Ctx) error {
 	l := pageLang(c)
 	name := sub.first("name")
 	s, err := u.Auth.Login(c.UserContext(), name, sub.first("password"), u.clients.key(c))
+	if done, serr := u.secondFactorStep(c, err, sub.first("next")); done {
+		return serr
+	}
 	if err != nil {
 		// The page answers with the status of the API's table and says it
 		// in the form.
