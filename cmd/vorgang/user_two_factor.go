@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"vorgang/core/app"
+	"vorgang/core/auth"
 	"vorgang/core/definition"
 )
 
@@ -47,7 +48,7 @@ func userResetTwoFactor(ctx context.Context, args []string, stdout, stderr io.Wr
 		defer cancel()
 		_ = a.Close(closeCtx)
 	}()
-	if err := a.Auth.ResetTwoFactor(ctx, name); err != nil {
+	if err := a.Auth.AdminResetTwoFactor(ctx, auth.CommandLine(), name); err != nil {
 		return fail(err)
 	}
 	fmt.Fprintf(stdout, "two-factor sign-in of %s is off; they sign in with the password alone\n", strings.ToLower(strings.TrimSpace(name)))

@@ -41,6 +41,7 @@ const (
 	AuditPasswordSetByLink = "user.password_set_by_link"
 	AuditSessionsRevoked   = "user.sessions_revoked"
 	AuditTokenRevoked      = "user.token_revoked"
+	AuditTwoFactorReset    = "user.two_factor_reset"
 	AuditOwnPassword       = "account.password_changed"
 	AuditOwnTokenRevoked   = "account.token_revoked"
 )

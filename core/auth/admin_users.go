@@ -218,6 +218,24 @@ func (s *Service) AdminRevokeSessions(ctx context.Context, by *Principal, name s
 	return nil
 }
 
+// AdminResetTwoFactor turns a user's two-factor sign-in off on behalf of
+// an administrator (see ResetTwoFactor: for a person who lost the device
+// and the recovery codes) and records it.
+func (s *Service) AdminResetTwoFactor(ctx context.Context, by *Principal, name string) error {
+	if err := requireAdmin(by); err != nil {
+		return err
+	}
+	u, err := s.User(ctx, name)
+	if err != nil {
+		return err
+	}
+	if err := s.ResetTwoFactor(ctx, u.Name); err != nil {
+		return err
+	}
+	s.audit(ctx, by, AuditTwoFactorReset, u.Name, nil, "")
+	return nil
+}
+
 // AdminListTokens lists a user's API tokens for an administrator.
 func (s *Service) AdminListTokens(ctx context.Context, by *Principal, name string) ([]Token, error) {
 	if err := requireAdmin(by); err != nil {

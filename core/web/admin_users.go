@@ -30,6 +30,7 @@ func (u *ui) registerAdminUsers(admin fiber.Router) {
 	admin.Post("/users/:name/enable", u.adminDisableUser(false))
 	admin.Post("/users/:name/password-reset", u.adminResetLink)
 	admin.Post("/users/:name/sessions/revoke", u.adminRevokeSessions)
+	admin.Post("/users/:name/two-factor/reset", u.adminResetTwoFactor)
 	admin.Post("/users/:name/tokens/:id/revoke", u.adminRevokeToken)
 	admin.Get("/audit", u.adminAudit)
 }
@@ -289,6 +290,16 @@ func (u *ui) adminRevokeSessions(c *fiber.Ctx) error {
 		return faultError(err)
 	}
 	return seeOther(c, userPath(c.Params("name"))+"?notice=sessions_revoked")
+}
+
+func (u *ui) adminResetTwoFactor(c *fiber.Ctx) error {
+	if _, err := u.readAdminPost(c); err != nil {
+		return err
+	}
+	if err := u.Auth.AdminResetTwoFactor(c.UserContext(), uiPrincipal(c), c.Params("name")); err != nil {
+		return faultError(err)
+	}
+	return seeOther(c, userPath(c.Params("name"))+"?notice=two_factor_reset")
 }
 
 func (u *ui) adminRevokeToken(c *fiber.Ctx) error {

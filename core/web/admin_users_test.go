@@ -12,7 +12,10 @@ import (
 
 // evaName is the user the flows create (a constant, so TestPageTexts does
 // not take the name for a page text key).
-const evaName = "eva"
+const (
+	evaName   = "eva"
+	carlaName = "carla"
+)
 
 // TestAdminUserPagesFlow creates, edits, resets and disables a user
 // through the admin pages as a browser without JavaScript would, and the
@@ -167,5 +170,31 @@ func TestAccountPage(t *testing.T) {
 	}
 	if p := other.get("/app/account"); p.status != http.StatusSeeOther {
 		t.Errorf("the other browser is still signed in: %d", p.status)
+	}
+}
+
+// TestAdminResetTwoFactorPage: a user's page says whether two-factor
+// sign-in is on and offers to turn it off; doing so is recorded.
+func TestAdminResetTwoFactorPage(t *testing.T) {
+	env := newUIEnv(t)
+	enrolCarla(t, env)
+	root := env.browser(t)
+	root.login("root")
+	page := root.get("/admin/users/carla")
+	if !strings.Contains(page.body, `action="/admin/users/carla/two-factor/reset"`) {
+		t.Fatalf("no reset for an enrolled user:\n%s", page.body)
+	}
+	p := root.post("/admin/users/carla/two-factor/reset", url.Values{"_csrf": {hidden(t, page.body, "_csrf")}})
+	if p.status != http.StatusSeeOther {
+		t.Fatalf("reset: %d\n%s", p.status, p.body)
+	}
+	if st, err := env.authn.TwoFactor(t.Context(), carlaName); err != nil || st.Enabled {
+		t.Errorf("after the reset: %+v %v", st, err)
+	}
+	if page := root.get("/admin/users/carla"); strings.Contains(page.body, "/two-factor/reset") {
+		t.Errorf("reset still offered")
+	}
+	if audit := root.get("/admin/audit"); !strings.Contains(audit.body, "<td>Zwei-Faktor-Anmeldung zurückgesetzt</td>") {
+		t.Errorf("audit log lacks the reset")
 	}
 }

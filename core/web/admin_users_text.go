@@ -105,6 +105,7 @@ var auditActions = map[string]string{
 	auth.AuditPasswordSetByLink: "audit_password_by_link",
 	auth.AuditSessionsRevoked:   "audit_sessions_revoked",
 	auth.AuditTokenRevoked:      "audit_token_revoked",
+	auth.AuditTwoFactorReset:    "audit_two_factor_reset",
 	auth.AuditOwnPassword:       "audit_own_password",
 	auth.AuditOwnTokenRevoked:   "audit_own_token_revoked",
 }
@@ -136,6 +137,8 @@ func userNotice(l lang, key string) string {
 		return text(l, "notice_token_revoked")
 	case "password_changed":
 		return text(l, "notice_password_changed")
+	case "two_factor_reset":
+		return text(l, "notice_two_factor_reset")
 	}
 	return ""
 }

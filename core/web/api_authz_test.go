@@ -281,6 +281,7 @@ func TestAPIUserAdministrationMatrix(t *testing.T) {
 		}, admin: 200},
 		{name: "reset link", method: "POST", path: "/api/v1/users/dora/password-reset", body: none, admin: 201},
 		{name: "revoke sessions", method: "DELETE", path: "/api/v1/users/dora/sessions", body: none, admin: 204},
+		{name: "reset two-factor", method: "DELETE", path: "/api/v1/users/dora/two-factor", body: none, admin: 204},
 		{name: "list tokens", method: "GET", path: "/api/v1/users/dora/tokens", body: none, admin: 200},
 		{name: "revoke token", method: "DELETE", path: "/api/v1/users/dora/tokens/unknown", body: none, admin: 404},
 		{name: "audit log", method: "GET", path: "/api/v1/audit-log", body: none, admin: 200},

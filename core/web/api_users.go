@@ -23,6 +23,7 @@ func registerUsers(v1 fiber.Router, a *api) {
 	v1.Patch("/users/:name", a.updateUser)
 	v1.Post("/users/:name/password-reset", a.resetLink)
 	v1.Delete("/users/:name/sessions", a.revokeSessions)
+	v1.Delete("/users/:name/two-factor", a.resetTwoFactor)
 	v1.Get("/users/:name/tokens", a.userTokens)
 	v1.Delete("/users/:name/tokens/:id", a.revokeUserToken)
 	v1.Get("/audit-log", a.auditLog)
@@ -205,6 +206,17 @@ func (a *api) revokeSessions(c *fiber.Ctx) error {
 		return err
 	}
 	if err := a.Auth.AdminRevokeSessions(c.UserContext(), p, c.Params("name")); err != nil {
+		return a.userFault(c, err)
+	}
+	return c.SendStatus(http.StatusNoContent)
+}
+
+func (a *api) resetTwoFactor(c *fiber.Ctx) error {
+	p, err := staff(c)
+	if err != nil {
+		return err
+	}
+	if err := a.Auth.AdminResetTwoFactor(c.UserContext(), p, c.Params("name")); err != nil {
 		return a.userFault(c, err)
 	}
 	return c.SendStatus(http.StatusNoContent)

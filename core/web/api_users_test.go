@@ -153,6 +153,10 @@ func TestAPIUserAdministration(t *testing.T) {
 		{name: "revoke sessions unknown", caller: "root", method: "DELETE", path: "/api/v1/users/ghost/sessions", status: 404},
 		{name: "revoke sessions as agent", caller: "ben", method: "DELETE", path: "/api/v1/users/vera/sessions", status: 403},
 
+		{name: "reset two-factor", caller: "root", method: "DELETE", path: "/api/v1/users/vera/two-factor", status: 204},
+		{name: "reset two-factor unknown", caller: "root", method: "DELETE", path: "/api/v1/users/ghost/two-factor", status: 404},
+		{name: "reset two-factor as agent", caller: "ben", method: "DELETE", path: "/api/v1/users/vera/two-factor", status: 403},
+
 		{name: "tokens", caller: "root", method: "GET", path: "/api/v1/users/vera/tokens", status: 200, check: func(t *testing.T, _ *apiEnv, body map[string]any) {
 			if list := body["tokens"].([]any); len(list) != 1 || list[0].(map[string]any)["name"] != "test" {
 				t.Errorf("tokens: %v", body)

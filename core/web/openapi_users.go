@@ -91,6 +91,11 @@ func oaUserPaths() oaObj {
 			"delete": oaOp("users", "revokeSessions", "Sign the user out everywhere (administrators)", nil,
 				admin(oaObj{"204": noContent, "404": oaError(CodeNotFound)}), nil),
 		},
+		"/api/v1/users/{name}/two-factor": oaObj{
+			"parameters": name,
+			"delete": oaOp("users", "resetTwoFactor", "Turn the user's two-factor sign-in off, for a lost device (administrators)", nil,
+				admin(oaObj{"204": noContent, "404": oaError(CodeNotFound)}), nil),
+		},
 		"/api/v1/users/{name}/tokens": oaObj{
 			"parameters": name,
 			"get": oaOp("users", "listUserTokens", "The user's API tokens (administrators)", nil,

@@ -216,7 +216,7 @@ func TestUserAdministrationPagesMatrix(t *testing.T) {
 	// Posts of the admin pages: refused to all but administrators, and
 	// then changing nothing.
 	posts := []string{"/admin/users", "/admin/users/anna", "/admin/users/anna/disable", "/admin/users/anna/enable",
-		"/admin/users/anna/password-reset", "/admin/users/anna/sessions/revoke", "/admin/users/anna/tokens/x/revoke"}
+		"/admin/users/anna/password-reset", "/admin/users/anna/sessions/revoke", "/admin/users/anna/tokens/x/revoke", "/admin/users/anna/two-factor/reset"}
 	for _, path := range posts {
 		for _, u := range users[:len(users)-1] {
 			b := browsers[u]

@@ -361,6 +361,12 @@ var pageTexts = map[string]map[lang]string{
 	"notice_sessions_revoked":    {langDE: "Alle Sitzungen des Benutzers sind beendet.", langEN: "All of the user's sessions have ended."},
 	"notice_token_revoked":       {langDE: "Das API-Token wurde widerrufen.", langEN: "The API token was revoked."},
 	"notice_password_changed":    {langDE: "Ihr Passwort wurde geändert.", langEN: "Your password was changed."},
+	"notice_two_factor_reset":    {langDE: "Die Zwei-Faktor-Anmeldung des Benutzers ist ausgeschaltet; er meldet sich mit dem Passwort allein an.", langEN: "The user's two-factor sign-in is off; they sign in with the password alone."},
+	"audit_two_factor_reset":     {langDE: "Zwei-Faktor-Anmeldung zurückgesetzt", langEN: "two-factor sign-in reset"},
+	"user_two_factor":            {langDE: "Zwei-Faktor-Anmeldung", langEN: "Two-factor sign-in"},
+	"user_two_factor_on":         {langDE: "eingeschaltet", langEN: "on"},
+	"user_two_factor_off":        {langDE: "aus", langEN: "off"},
+	"user_two_factor_reset":      {langDE: "Zwei-Faktor-Anmeldung ausschalten", langEN: "Turn two-factor sign-in off"},
 	"notice_reset_link":          {langDE: "Der Link wurde erzeugt.", langEN: "The link was made."},
 
 	"admin_heading":      {langDE: "Geladene Definitionen", langEN: "Loaded definitions"},
