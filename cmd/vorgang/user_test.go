@@ -53,3 +53,20 @@ func TestUserCreateWhileServing(t *testing.T) {
 		}
 	}
 }
+
+// TestResetTwoFactorWhileServing: like user create, reset-two-factor on a
+// store a running server holds says how to do it through the server.
+func TestResetTwoFactorWhileServing(t *testing.T) {
+	t.Setenv("VORGANG_MONGO_URI", "")
+	dir := t.TempDir()
+	seedStore(t, dir)
+	_, closeStore := openTestStore(t, dir)
+	defer closeStore()
+	var out, errOut bytes.Buffer
+	code := run(t.Context(), []string{"user", "reset-two-factor", "anna", "--data", dir}, &out, &errOut)
+	for _, want := range []string{"in use by a running vorgang server", "/admin/users/anna", "/api/v1/users/anna/two-factor"} {
+		if code != 1 || !strings.Contains(errOut.String(), want) {
+			t.Errorf("exit %d, stderr lacks %q:\n%s", code, want, errOut.String())
+		}
+	}
+}

@@ -10,8 +10,8 @@ import (
 	"vorgang/core/auth"
 )
 
-// evaName is the user the flows create (a constant, so TestPageTexts does
-// not take the name for a page text key).
+// Users the tests name through constants, so TestPageTexts does not take
+// a name for a page text key.
 const (
 	evaName   = "eva"
 	carlaName = "carla"
