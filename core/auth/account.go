@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"errors"
 	"fmt"
 )
 
@@ -15,7 +16,11 @@ import (
 // is "new_password"). All the user's sessions end; with newSession the
 // caller gets a fresh one back, so the browser that made the change stays
 // signed in. A directory user gets ErrDirectoryManaged.
-func (s *Service) ChangeOwnPassword(ctx context.Context, by *Principal, current, password string, newSession bool) (*Session, error) {
+//
+// A wrong current password from client counts on the login throttle, as
+// at sign-in: a session left open must not be a way to guess the password
+// at leisure (while a wait is due it answers a *ThrottledError).
+func (s *Service) ChangeOwnPassword(ctx context.Context, by *Principal, current, password, client string, newSession bool) (*Session, error) {
 	if by == nil {
 		return nil, ErrUnauthenticated
 	}
@@ -26,12 +31,24 @@ func (s *Service) ChangeOwnPassword(ctx context.Context, by *Principal, current,
 	if u.External() {
 		return nil, fmt.Errorf("auth: change password of %s: %w", u.Name, ErrDirectoryManaged)
 	}
-	var fe fieldErrors
-	if len(current) > maxPasswordBytes {
-		fe.add("current_password", CodeWrongPassword, "is not your current password")
-	} else if ok, err := s.verify(ctx, u.PasswordHash, current); err != nil {
+	now := s.now()
+	counters := s.counters(u.Name, client)
+	st, err := s.throttled(ctx, counters, now)
+	if err != nil {
+		if errors.Is(err, ErrThrottled) {
+			return nil, err
+		}
 		return nil, fmt.Errorf("auth: change password of %s: %w", u.Name, err)
-	} else if !ok {
+	}
+	var fe fieldErrors
+	ok := false
+	if len(current) <= maxPasswordBytes {
+		if ok, err = s.verify(ctx, u.PasswordHash, current); err != nil {
+			return nil, fmt.Errorf("auth: change password of %s: %w", u.Name, err)
+		}
+	}
+	if !ok {
+		s.countFailure(ctx, u.Name, counters, st, now)
 		fe.add("current_password", CodeWrongPassword, "is not your current password")
 	}
 	var pw fieldErrors

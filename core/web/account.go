@@ -66,7 +66,7 @@ func (u *ui) accountPassword(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	s, err := u.Auth.ChangeOwnPassword(c.UserContext(), uiPrincipal(c), sub.first("current_password"), sub.first("new_password"), true)
+	s, err := u.Auth.ChangeOwnPassword(c.UserContext(), uiPrincipal(c), sub.first("current_password"), sub.first("new_password"), u.clients.key(c), true)
 	if err != nil {
 		form := u.emptyForm()
 		if form.setErrors(pageLang(c), u.Auth.MinPasswordLength(), err) {

@@ -282,7 +282,7 @@ func (a *api) changeOwnPassword(c *fiber.Ctx) error {
 		return err
 	}
 	cookie := c.Cookies(sessionCookie) != "" && credential(c) == c.Cookies(sessionCookie)
-	s, err := a.Auth.ChangeOwnPassword(c.UserContext(), p, req.CurrentPassword, req.NewPassword, cookie)
+	s, err := a.Auth.ChangeOwnPassword(c.UserContext(), p, req.CurrentPassword, req.NewPassword, a.clients.key(c), cookie)
 	if err != nil {
 		return a.userFault(c, err)
 	}

@@ -395,3 +395,27 @@ func TestAPIAuditLogPages(t *testing.T) {
 		t.Errorf("entries: %s", got)
 	}
 }
+
+// TestAPIOwnPasswordThrottled: wrong current passwords count like failed
+// logins, so a session left open is no way to guess the password; while a
+// wait is due even the right one is answered 429 with Retry-After.
+func TestAPIOwnPasswordThrottled(t *testing.T) {
+	env := usersEnv(t)
+	wrong := map[string]any{"current_password": "falsch", "new_password": "Neujahr-Morgen-2027"}
+	for i := 1; ; i++ {
+		status, body := env.call(t, "vera", "POST", "/api/v1/me/password", wrong)
+		if status == http.StatusTooManyRequests {
+			if i < 2 || errCode(body) != "login_throttled" {
+				t.Fatalf("attempt %d: %d %v", i, status, body)
+			}
+			break
+		}
+		if status != http.StatusUnprocessableEntity || i > 10 {
+			t.Fatalf("attempt %d: %d %v", i, status, body)
+		}
+	}
+	right := map[string]any{"current_password": "Herbstlaub-2026", "new_password": "Neujahr-Morgen-2027"}
+	if status, _ := env.call(t, "vera", "POST", "/api/v1/me/password", right); status != http.StatusTooManyRequests {
+		t.Errorf("right password while a wait is due: %d", status)
+	}
+}

@@ -111,7 +111,7 @@ func oaUserPaths() oaObj {
 			oaObj{"parameters": []any{oaParam("AcceptLanguage"), query("before", "integer", "The previous page's `next`; 0: the newest."),
 				query("limit", "integer", "Page size, at most 200 (default 50).")}})},
 		"/api/v1/me/password": oaObj{"post": oaOp("account", "changeOwnPassword", "Change one's own password; every session ends", nil,
-			oaObj{"204": noContent, "422": oaError("validation_failed", CodeDirectoryManaged)},
+			oaObj{"204": noContent, "422": oaError("validation_failed", CodeDirectoryManaged), "429": oaError(CodeLoginThrottled)},
 			oaObj{"requestBody": oaBody(oaRef("PasswordChange"), true)})},
 		"/api/v1/me/tokens": oaObj{"get": oaOp("account", "listOwnTokens", "One's own API tokens", nil,
 			oaObj{"200": oaOK("The tokens.", oaRef("TokenList"))}, nil)},
