@@ -38,6 +38,7 @@ var allowedImports = map[string][]string{
 	"vorgang/core/internal/testkit":   {"app", "definition", "store", "vorgang"},
 	"vorgang/core/store/storetest":    nil,
 	"vorgang/core/internal/slapdtest": nil,
+	"vorgang/core/internal/oidctest":  nil,
 	// The only package that knows HTTP. It still reads store types; the
 	// engine is to answer everything the pages need (docs/architecture.md,
 	// "Not yet").
@@ -53,10 +54,16 @@ var forbidden = []struct {
 	why     string
 }{
 	{"go.mongodb.org/mongo-driver/mongo", []string{"vorgang/core/store"}, "only the store touches the database"},
-	{"net/http", []string{"vorgang/core/web"}, "only core/web knows HTTP"},
+	// core/identity is an HTTP client of OpenID providers, and the test
+	// provider serves them; neither serves vorgang's own HTTP.
+	{"net/http", []string{"vorgang/core/web", "vorgang/core/identity", "vorgang/core/internal/oidctest"}, "only core/web knows HTTP (core/identity as a client of OpenID providers)"},
 	{"github.com/gofiber/", []string{"vorgang/core/web", "vorgang/cmd/vorgang"}, "only core/web knows HTTP (the binary starts its server)"},
 	{"github.com/valyala/fasthttp", []string{"vorgang/core/web"}, "only core/web knows HTTP"},
 	{"github.com/go-ldap/", []string{"vorgang/core/identity"}, "only core/identity speaks LDAP"},
+	{"github.com/coreos/go-oidc", []string{"vorgang/core/identity"}, "only core/identity speaks OpenID Connect"},
+	{"golang.org/x/oauth2", []string{"vorgang/core/identity"}, "only core/identity speaks OpenID Connect"},
+	{"github.com/go-jose/", []string{"vorgang/core/identity", "vorgang/core/internal/oidctest"}, "only core/identity checks tokens (the test provider signs them)"},
+	{"github.com/zitadel/", []string{"vorgang/core/internal/oidctest"}, "the OpenID provider library is for the test provider only"},
 }
 
 // standardOnly are the packages that import nothing but the standard

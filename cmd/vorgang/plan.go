@@ -116,6 +116,8 @@ func printPlan(w io.Writer, out planOutput) {
 	for _, c := range out.Changes {
 		line := c.Change.String()
 		switch {
+		case c.MigratedBy != "":
+			line += fmt.Sprintf(": %d open %s moved on by migration %s", c.OpenTickets, plural(int(c.OpenTickets), "ticket", "tickets"), c.MigratedBy)
 		case c.Strands:
 			line += fmt.Sprintf(": strands %d open %s", c.OpenTickets, plural(int(c.OpenTickets), "ticket", "tickets"))
 		case c.OpenTickets > 0:

@@ -17,6 +17,7 @@ import (
 
 	"vorgang/core/app"
 	"vorgang/core/definition"
+	"vorgang/core/engine"
 	"vorgang/core/store"
 )
 
@@ -35,6 +36,7 @@ type serveConfig struct {
 	mailFrom    string
 	baseURL     string
 	proxies     []netip.Prefix
+	uploadGrace time.Duration
 }
 
 func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
@@ -52,6 +54,7 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	fl.StringVar(&c.smtpURL, "smtp-url", os.Getenv("VORGANG_SMTP_URL"), "mail server: smtp://user:pass@host:587 (STARTTLS), smtps://…:465 (TLS), smtp://host:25?tls=none; empty keeps mails in the outbox (env VORGANG_SMTP_URL)")
 	fl.StringVar(&c.mailFrom, "mail-from", os.Getenv("VORGANG_MAIL_FROM"), "sender of mails, e.g. \"IT-Servicedesk <servicedesk@example.org>\" (env VORGANG_MAIL_FROM)")
 	fl.StringVar(&c.baseURL, "base-url", envOr("VORGANG_BASE_URL", "http://localhost:8080"), "public address of vorgang, for links in mails (env VORGANG_BASE_URL)")
+	fl.DurationVar(&c.uploadGrace, "upload-grace", envDuration("VORGANG_UPLOAD_GRACE", engine.DefaultUploadGrace), "how long a file uploaded with a form that was never sent is kept before it is deleted (env VORGANG_UPLOAD_GRACE)")
 	proxies := fl.String("trusted-proxy", os.Getenv("VORGANG_TRUSTED_PROXIES"), "comma-separated addresses or networks (10.0.0.0/8) of reverse proxies whose X-Forwarded-For names the client (env VORGANG_TRUSTED_PROXIES)")
 	if err := fl.Parse(args); err != nil {
 		return c, err
@@ -59,6 +62,9 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	var err error
 	if c.proxies, err = parseProxies(*proxies); err != nil {
 		return c, err
+	}
+	if c.uploadGrace <= 0 {
+		return c, fmt.Errorf("--upload-grace %s: want a positive duration such as 24h", c.uploadGrace)
 	}
 	if c.smtpURL != "" && c.mailFrom == "" {
 		return c, errors.New("--smtp-url needs --mail-from")
@@ -197,7 +203,8 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 			}
 		}})
 	}
-	a, err = app.New(ctx, app.Config{MongoURI: cfg.mongoURI, DataDir: cfg.dataDir, Catalog: live.Catalog, Logger: log, Mail: mail, Loops: loops})
+	a, err = app.New(ctx, app.Config{MongoURI: cfg.mongoURI, DataDir: cfg.dataDir, Catalog: live.Catalog, Logger: log, Mail: mail, Loops: loops,
+		UploadGrace: cfg.uploadGrace})
 	if err != nil {
 		return err
 	}
@@ -214,6 +221,9 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 		return err
 	}
 	if err := saveVersion(ctx, a.Store, res); err != nil {
+		return err
+	}
+	if _, _, err := a.Migrate(ctx); err != nil {
 		return err
 	}
 	server := newWebServer(a, live, cfg)
@@ -284,6 +294,9 @@ func reload(ctx context.Context, src definitionSource, loader *definition.Loader
 	}
 	live.Swap(cat)
 	log.Info("definitions reloaded", slog.Int("definitions", cat.Len()), slog.String("catalog", cat.Hash()[:12]))
+	if _, _, err := a.Migrate(ctx); err != nil {
+		log.Error("migrations not finished; they run again at the next start or reload", slog.String("error", err.Error()))
+	}
 }
 
 // saveVersion records the definition files under the catalog hash before

@@ -39,6 +39,26 @@ fields:
   - {id: summary, type: text, label: Betreff}
 `
 
+const migrationToNeu = `---
+apiVersion: vorgang/v1
+kind: Migration
+id: eingang-wird-neu
+title: Eingang heißt jetzt Neu
+process: antrag
+states:
+  eingang: neu
+`
+
+const migrationToEingang = `---
+apiVersion: vorgang/v1
+kind: Migration
+id: neu-wird-eingang
+title: Zurück zu Eingang
+process: antrag
+states:
+  neu: eingang
+`
+
 // openAntrag opens one ticket of the antrag desk in dir on the stopped
 // server's data folder, through the engine the server uses.
 func openAntrag(t *testing.T, dir, data string) {
@@ -103,9 +123,30 @@ func TestServeRefusesDefinitionsThatStrandTickets(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// The rename with a migration that moves the tickets on is taken, and
+	// the ticket is migrated.
+	s = startServer(t, dir, "--data", data, "--watch", "--watch-interval", "50ms")
+	writeFile(t, desk, strings.ReplaceAll(antragV1, "eingang", "neu")+migrationToNeu)
+	waitFor(t, s, "tickets migrated")
+	if rec := s.record("tickets migrated"); rec["tickets"] != float64(1) || rec["migration"] != "eingang-wird-neu" {
+		t.Errorf("migration log = %v", rec)
+	}
+	if err := s.stop(t); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, desk, antragV1+migrationToEingang)
+	s = startServer(t, dir, "--data", data)
+	if rec := s.record("tickets migrated"); rec == nil || rec["tickets"] != float64(1) {
+		t.Errorf("a start with the migration back did not migrate the ticket: %v\n%s", rec, s.log())
+	}
+	if err := s.stop(t); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, desk, antragV1)
+
 	// SIGHUP reloads a change that strands nothing.
 	s = startServer(t, dir, "--data", data)
-	writeFile(t, desk, antragV1)
+	writeFile(t, desk, strings.Replace(antragV1, "title: Antrag\nform", "title: Antrag auf Umzug\nform", 1))
 	if err := s.cmd.Process.Signal(syscall.SIGHUP); err != nil {
 		t.Fatal(err)
 	}
@@ -151,6 +192,8 @@ func TestPlan(t *testing.T) {
 		{"a state of an open ticket renamed", strings.ReplaceAll(antragV1, "eingang", "neu"), false, 3,
 			[]string{"antrag.yaml:8:10: Process antrag: state eingang removed: strands 1 open ticket", "Process antrag: state neu added",
 				"1 open ticket would be stranded"}},
+		{"a state renamed with a migration", strings.ReplaceAll(antragV1, "eingang", "neu") + migrationToNeu, false, 2,
+			[]string{"state eingang removed: 1 open ticket moved on by migration eingang-wird-neu", "Migration eingang-wird-neu added"}},
 		{"in JSON", strings.ReplaceAll(antragV1, "eingang", "neu"), true, 3, []string{`"stranded_tickets": 1`, `"op": "removed"`}},
 		{"invalid definitions", strings.Replace(antragV1, "title: Antrag\nform", "titel: Antrag\nform", 1), false, 1, []string{"run vorgang validate"}},
 	}

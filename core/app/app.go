@@ -56,6 +56,11 @@ type Config struct {
 	// DirectorySyncEvery is how often the directory, if one is defined,
 	// is read in full (default DefaultDirectorySyncEvery).
 	DirectorySyncEvery time.Duration
+	// UploadSweepEvery is how often uploads no ticket took are looked
+	// for (default DefaultUploadSweepEvery); UploadGrace is how old they
+	// must be to be deleted (default engine.DefaultUploadGrace).
+	UploadSweepEvery time.Duration
+	UploadGrace      time.Duration
 }
 
 // Mail configures how notifications leave vorgang.
@@ -82,6 +87,10 @@ const (
 	// DefaultDirectorySyncEvery is how often users are brought in line
 	// with the directory; logins update their own user in between.
 	DefaultDirectorySyncEvery = 6 * time.Hour
+	// DefaultUploadSweepEvery is how often uploads no ticket took (a form
+	// abandoned, a create refused) are deleted once past their grace
+	// period.
+	DefaultUploadSweepEvery = time.Hour
 )
 
 // App is one running vorgang: the store and the services built on it. Its
@@ -140,6 +149,12 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if cfg.SessionSweepEvery <= 0 {
 		cfg.SessionSweepEvery = DefaultSessionSweepEvery
 	}
+	if cfg.UploadSweepEvery <= 0 {
+		cfg.UploadSweepEvery = DefaultUploadSweepEvery
+	}
+	if cfg.UploadGrace <= 0 {
+		cfg.UploadGrace = engine.DefaultUploadGrace
+	}
 	a := &App{Catalog: cfg.Catalog, Logger: cfg.Logger, Now: cfg.Now, cfg: cfg, stopped: make(chan struct{})}
 	var err error
 	a.Store, err = OpenStore(ctx, cfg.MongoURI, cfg.DataDir, cfg.Logger)
@@ -169,7 +184,7 @@ func (a *App) build(ctx context.Context) error {
 	var err error
 	a.directory = identity.NewProvider(cfg.Catalog)
 	a.Auth, err = auth.New(auth.Config{Store: a.Store, Catalog: cfg.Catalog, Logger: cfg.Logger, Now: cfg.Now, Password: cfg.Password,
-		Directory: authDirectory{provider: a.directory}})
+		Directory: authDirectory{provider: a.directory}, SignOn: authSignOn{signOns: identity.NewSignOns(cfg.Catalog)}})
 	if err != nil {
 		return fmt.Errorf("auth: %w", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -117,6 +118,37 @@ func TestRunSweepsExpiredSessions(t *testing.T) {
 		}
 		if time.Now().After(deadline) {
 			t.Fatal("the expired session was not swept")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// Uploads no ticket took used to stay in the database for good: nothing
+// ran the engine's SweepUploads.
+func TestRunSweepsAbandonedUploads(t *testing.T) {
+	t.Parallel()
+	clock := testkit.NewClock(time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC))
+	a := testkit.NewApp(t, app.Config{Now: clock.Now, UploadSweepEvery: 20 * time.Millisecond, UploadGrace: time.Hour})
+	up, err := a.Engine.Upload(t.Context(), "portal:browser", "foto.png", "image/png", strings.NewReader("\x89PNG\r\n\x1a\n"), 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(2 * time.Hour)
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		_, err := a.Store.Attachment(t.Context(), up.ID)
+		if errors.Is(err, store.ErrNotFound) {
+			break // swept
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the abandoned upload was not swept")
 		}
 		time.Sleep(20 * time.Millisecond)
 	}

@@ -15,10 +15,10 @@
 // do one thing and exit (create a user, verify the audit chain) never call
 // Run. Run starts every loop under one group: the outbox worker, the SLA
 // scheduler, the scheduled jobs, follow-up work (child tickets), the session
-// sweep, the asset index warm-up, and any loop the caller adds with
-// Config.Loops (the definition watch of `vorgang serve`). Close stops them
-// and waits for every one before the store closes, so no loop writes to a
-// closed database.
+// sweep, the upload sweep (files no ticket took), the asset index warm-up,
+// and any loop the caller adds with Config.Loops (the definition watch of
+// `vorgang serve`). Close stops them and waits for every one before the
+// store closes, so no loop writes to a closed database.
 //
 // The package knows no HTTP: core/web takes the App's parts, and cmd wires
 // the web server onto them.

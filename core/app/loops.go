@@ -26,6 +26,10 @@ var ErrClosed = errors.New("app: closed")
 // several instances on one database do not all scan.
 const SessionSweepLease = "session-sweep"
 
+// UploadSweepLease is the lease whose holder deletes the uploads no ticket
+// took.
+const UploadSweepLease = "upload-sweep"
+
 // Run runs every background loop until ctx ends, Close is called or a loop
 // fails, and returns when all of them have returned. Every instance runs
 // every loop: leases and outbox claims make each piece of work happen
@@ -73,6 +77,7 @@ func (a *App) loops() []Loop {
 		{"notifications", func(ctx context.Context) error { a.Mailer.Run(ctx); return nil }},
 		{"follow-up work", a.runEffects},
 		{"session sweep", a.sweepSessions},
+		{"upload sweep", a.sweepUploads},
 		{"directory sync", a.syncDirectoryLoop},
 	}
 }
@@ -106,6 +111,21 @@ func (a *App) sweepSessions(ctx context.Context) error {
 		}
 		if err != nil && ctx.Err() == nil && !errors.Is(err, store.ErrDiskFull) {
 			a.Logger.Warn("session sweep failed; it runs again", slog.String("error", err.Error()))
+		}
+	})
+}
+
+// sweepUploads deletes, on the instance that holds the lease, the uploads
+// no ticket took within the grace period (engine.SweepUploads).
+func (a *App) sweepUploads(ctx context.Context) error {
+	ttl := a.cfg.UploadSweepEvery
+	return every(ctx, ttl, true, func() {
+		held, err := a.Store.AcquireLease(ctx, UploadSweepLease, a.cfg.Holder, ttl)
+		if err == nil && held {
+			_, err = a.Engine.SweepUploads(ctx, a.cfg.UploadGrace)
+		}
+		if err != nil && ctx.Err() == nil && !errors.Is(err, store.ErrDiskFull) {
+			a.Logger.Warn("upload sweep failed; it runs again", slog.String("error", err.Error()))
 		}
 	})
 }

@@ -83,7 +83,7 @@ func (s *Service) directoryLogin(ctx context.Context, typed, name, password, cli
 		s.log.InfoContext(ctx, "directory refused a login", slog.String("user", name), slog.Any("error", err))
 		return nil, ErrInvalidCredentials
 	}
-	u, err := s.syncDirectoryUser(ctx, p, true)
+	u, err := s.syncExternalUser(ctx, p, SourceDirectory, true)
 	if errors.Is(err, ErrLocalAccount) {
 		// A local administrator's name: the directory's person of that
 		// name does not get the account.
@@ -147,12 +147,15 @@ var ErrLocalAccount = fault.New(fault.Conflict, "auth: a local account has the n
 // again. A local account of the same name is not touched (ErrLocalAccount).
 // It returns the stored user.
 func (s *Service) SyncDirectoryUser(ctx context.Context, p *DirectoryPerson) (*User, error) {
-	return s.syncDirectoryUser(ctx, p, false)
+	return s.syncExternalUser(ctx, p, SourceDirectory, false)
 }
 
-// syncDirectoryUser: takeOver says the person proved the directory
-// password at login, which lets a local account of the name become theirs.
-func (s *Service) syncDirectoryUser(ctx context.Context, p *DirectoryPerson, takeOver bool) (*User, error) {
+// syncExternalUser creates or updates the user of source (the directory,
+// or an OpenID provider's sign-on) that p describes. takeOver says the
+// person proved the directory password at login, which lets a local
+// account of the name (or one of another source) become theirs; without
+// it a user of another source is ErrLocalAccount.
+func (s *Service) syncExternalUser(ctx context.Context, p *DirectoryPerson, source string, takeOver bool) (*User, error) {
 	name := NormalizeName(p.Login)
 	manager := s.knownManager(ctx, name, p.Manager)
 	lang := p.Lang
@@ -160,7 +163,7 @@ func (s *Service) syncDirectoryUser(ctx context.Context, p *DirectoryPerson, tak
 		u, err := s.User(ctx, name)
 		if errors.Is(err, ErrUserNotFound) {
 			u, err = s.CreateUser(ctx, NewUser{Name: name, DisplayName: p.DisplayName, Email: p.Email,
-				Roles: p.Roles, Teams: p.Teams, Manager: manager, Lang: lang, Source: SourceDirectory})
+				Roles: p.Roles, Teams: p.Teams, Manager: manager, Lang: lang, Source: source})
 			if errors.Is(err, ErrUserExists) {
 				continue
 			}
@@ -169,15 +172,15 @@ func (s *Service) syncDirectoryUser(ctx context.Context, p *DirectoryPerson, tak
 		if err != nil {
 			return nil, err
 		}
-		local := u.Source != SourceDirectory
+		local := u.Source != source
 		if local && (!takeOver || slices.Contains(u.Roles, RoleAdmin)) {
-			return nil, fmt.Errorf("auth: sync directory user %s: %w", name, ErrLocalAccount)
+			return nil, fmt.Errorf("auth: sync %s user %s: %w", source, name, ErrLocalAccount)
 		}
 		if local || u.PasswordHash != "" {
 			// A local account taken over, or a directory user someone
 			// gave a password by hand: from now on the directory's
 			// password counts, the local one is dropped.
-			if err := s.takeOver(ctx, u); err != nil {
+			if err := s.takeOver(ctx, u, source); err != nil {
 				if errors.Is(err, store.ErrConflict) {
 					continue
 				}
@@ -217,19 +220,19 @@ func (s *Service) syncDirectoryUser(ctx context.Context, p *DirectoryPerson, tak
 		}
 		return u, err
 	}
-	return nil, fmt.Errorf("auth: sync directory user %s: %w: gave up after %d attempts", name, fault.Conflict, maxCASAttempts)
+	return nil, fmt.Errorf("auth: sync %s user %s: %w: gave up after %d attempts", source, name, fault.Conflict, maxCASAttempts)
 }
 
-// takeOver marks a local user as the directory's, drops the local
-// password and ends the account's sessions: whoever signed in with the
-// local password may not be the person the directory knows by the name.
-func (s *Service) takeOver(ctx context.Context, u *User) error {
+// takeOver marks a local user as source's, drops the local password and
+// ends the account's sessions: whoever signed in with the local password
+// may not be the person the directory knows by the name.
+func (s *Service) takeOver(ctx context.Context, u *User, source string) error {
 	_, err := s.db.Update(ctx, UsersCollection, u.Name, u.Version, map[string]any{
-		"$set":   map[string]any{"source": SourceDirectory, "session_epoch": u.SessionEpoch + 1, "updated": s.now()},
+		"$set":   map[string]any{"source": source, "session_epoch": u.SessionEpoch + 1, "updated": s.now()},
 		"$unset": map[string]any{"password_hash": ""},
 	})
 	if err == nil {
-		s.log.InfoContext(ctx, "local user taken over by the directory", slog.String("user", u.Name))
+		s.log.InfoContext(ctx, "local user taken over", slog.String("user", u.Name), slog.String("source", source))
 	}
 	return err
 }

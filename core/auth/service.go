@@ -130,6 +130,10 @@ type Config struct {
 	// who have no local password (see Login). Nil: local accounts only.
 	Directory Directory
 
+	// SignOn, when set, lets staff sign in with the OpenID providers the
+	// definitions declare (see StartSignOn). Nil: no sign-on.
+	SignOn SignOn
+
 	// MaxTokensPerUser: see the default.
 	MaxTokensPerUser int
 }

@@ -109,6 +109,8 @@ func (b *builder) decode(doc *document, r reporter, schemaValid bool, wrong []st
 		def = &Notification{}
 	case "IdentityProvider":
 		def = &IdentityProvider{}
+	case "Migration":
+		def = &Migration{}
 	}
 	if err := doc.node.Decode(def); err != nil {
 		if !schemaValid {
@@ -147,6 +149,9 @@ func (b *builder) decode(doc *document, r reporter, schemaValid bool, wrong []st
 	case *IdentityProvider:
 		d.File = doc.file
 		b.cat.identityProviders[doc.id] = d
+	case *Migration:
+		d.File = doc.file
+		b.cat.migrations[doc.id] = d
 	}
 	if !schemaValid {
 		r = b.skipFollowUps(doc, def, r, wrong)

@@ -20,6 +20,7 @@ type Catalog struct {
 	teams             map[string]*Team
 	notifications     map[string]*Notification
 	identityProviders map[string]*IdentityProvider
+	migrations        map[string]*Migration
 	scripts           map[string]*Script
 	priorities        []string
 }
@@ -35,6 +36,7 @@ func newCatalog() *Catalog {
 		teams:             map[string]*Team{},
 		notifications:     map[string]*Notification{},
 		identityProviders: map[string]*IdentityProvider{},
+		migrations:        map[string]*Migration{},
 		scripts:           map[string]*Script{},
 	}
 }
@@ -112,13 +114,28 @@ func (c *Catalog) Directory() *IdentityProvider {
 	return nil
 }
 
+// Migrations returns all migrations sorted by id.
+func (c *Catalog) Migrations() []*Migration { return sortedValues(c.migrations) }
+
+// SignOnProviders returns the OpenID Connect identity providers sorted by
+// id: each is a button on the staff login page.
+func (c *Catalog) SignOnProviders() []*IdentityProvider {
+	var out []*IdentityProvider
+	for _, p := range c.IdentityProviders() {
+		if p.Type == "oidc" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // Scripts returns all scripts sorted by name.
 func (c *Catalog) Scripts() []*Script { return sortedValues(c.scripts) }
 
 // Len is the number of definitions and scripts in the catalog.
 func (c *Catalog) Len() int {
 	return len(c.processes) + len(c.forms) + len(c.slas) + len(c.calendars) +
-		len(c.assetClasses) + len(c.roles) + len(c.teams) + len(c.notifications) + len(c.identityProviders) + len(c.scripts)
+		len(c.assetClasses) + len(c.roles) + len(c.teams) + len(c.notifications) + len(c.identityProviders) + len(c.migrations) + len(c.scripts)
 }
 
 func sortedValues[T any](m map[string]*T) []*T {

@@ -28,6 +28,8 @@ func (b *builder) check() {
 			b.checkNotification(def, d.r)
 		case *IdentityProvider:
 			b.checkIdentityProvider(def, d.r)
+		case *Migration:
+			b.checkMigration(def, d.r)
 		}
 	}
 	b.checkNumbering()
@@ -38,7 +40,7 @@ func (b *builder) check() {
 var kindNouns = map[string]string{
 	"Process": "process", "Form": "form", "SLA": "SLA", "Calendar": "calendar",
 	"AssetClass": "asset class", "Role": "role", "Team": "team", "Notification": "notification",
-	"IdentityProvider": "identity provider",
+	"IdentityProvider": "identity provider", "Migration": "migration",
 }
 
 // ref reports ref if it names no declared definition of kind.

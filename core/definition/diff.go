@@ -97,6 +97,7 @@ func (c *Catalog) byKind() map[string]map[string]located {
 		"Team":             locate(c.teams),
 		"Notification":     locate(c.notifications),
 		"IdentityProvider": locate(c.identityProviders),
+		"Migration":        locate(c.migrations),
 		"Script":           locateScripts(c.scripts),
 	}
 }

@@ -33,6 +33,7 @@ var kindTypes = map[string]struct {
 	"Team":             {"team.schema.json", reflect.TypeFor[definition.Team]()},
 	"Notification":     {"notification.schema.json", reflect.TypeFor[definition.Notification]()},
 	"IdentityProvider": {"identity-provider.schema.json", reflect.TypeFor[definition.IdentityProvider]()},
+	"Migration":        {"migration.schema.json", reflect.TypeFor[definition.Migration]()},
 }
 
 func TestKindTablesAgree(t *testing.T) {
@@ -236,6 +237,11 @@ func (w *schemaWalker) walk(t *testing.T, path, file string, s map[string]any, t
 	case typ == reflect.TypeOf(definition.MatrixTable{}):
 		// Decoded by hand to keep key positions; its YAML shape is this.
 		w.walk(t, path, file, s, reflect.TypeOf(map[string]map[string]string{}), seen)
+		return
+	case typ.Kind() == reflect.Slice && strings.HasPrefix(typ.Name(), "Keyed["):
+		// Decoded by hand to keep key positions; its YAML shape is a
+		// mapping of its values.
+		w.walk(t, path, file, s, reflect.MapOf(reflect.TypeFor[string](), typ.Elem().Field(1).Type), seen)
 		return
 	case typ == labelType:
 		// A plain string or a {de, en} mapping; compare the mapping form.

@@ -6,15 +6,16 @@ import (
 )
 
 // IdentityProvider says where people sign in: the local user collection or
-// a directory. Each type has its own block (ldap today; oidc can follow as a
-// sibling) so that adding a type adds a key, not a new shape.
+// a directory or an OpenID provider. Each type has its own block so that
+// adding a type adds a key, not a new shape.
 type IdentityProvider struct {
 	Meta `yaml:",inline"`
-	// Type is "local" or "ldap".
+	// Type is "local", "ldap" or "oidc".
 	Type string        `yaml:"type"`
 	LDAP *LDAPProvider `yaml:"ldap"`
 	// Local holds the settings of local accounts (type local only).
 	Local *LocalProvider `yaml:"local"`
+	OIDC  *OIDCProvider  `yaml:"oidc"`
 }
 
 // LDAPProvider is the connection to an LDAP directory or Active Directory.
@@ -107,6 +108,9 @@ func (s *Secret) pos() Pos {
 // does.
 func (b *builder) checkIdentityProvider(p *IdentityProvider, r reporter) {
 	b.checkLocalProvider(p, r)
+	if p.OIDC != nil {
+		b.checkOIDCProvider(p, r)
+	}
 	l := p.LDAP
 	if l == nil {
 		return

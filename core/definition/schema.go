@@ -28,6 +28,7 @@ var kindSchemas = map[string]string{
 	"Role":             "role.schema.json",
 	"Team":             "team.schema.json",
 	"Notification":     "notification.schema.json",
+	"Migration":        "migration.schema.json",
 	"IdentityProvider": "identity-provider.schema.json",
 }
 

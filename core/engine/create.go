@@ -140,9 +140,13 @@ func (e *Engine) nextNumber(ctx context.Context, t *ticket.Ticket, owner string)
 	return formatNumber(p, year, n), func() { e.store.ReleaseNumber(scope, n) }, nil
 }
 
-// save starts the SLA clock, chains the first history entry, queues the
-// notifications of the create and stores the ticket.
+// save takes the uploads the ticket refers to, starts the SLA clock,
+// chains the first history entry, queues the notifications of the create
+// and stores the ticket.
 func (e *Engine) save(ctx context.Context, t *ticket.Ticket, entry *ticket.HistoryEntry) error {
+	if err := e.attachUploads(ctx, t, entry); err != nil {
+		return err
+	}
 	if t.Title == "" {
 		t.Title = e.templateTitle(t)
 	}

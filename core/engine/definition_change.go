@@ -37,6 +37,9 @@ type PlannedChange struct {
 	definition.Change
 	OpenTickets int64 `json:"open_tickets"`
 	Strands     bool  `json:"strands"`
+	// MigratedBy names the Migration of the new definitions that moves
+	// the tickets of a removed state on, so they are not stranded.
+	MigratedBy string `json:"migrated_by,omitempty"`
 }
 
 // DefinitionPlan is what serving new definitions instead of the current
@@ -63,6 +66,12 @@ func PlanDefinitions(ctx context.Context, counter StateCounter, from, to *defini
 		inState[c.Process+"/"+c.State] += c.N
 		inProcess[c.Process] += c.N
 	}
+	migrated := map[string]string{} // process/state → migration
+	for _, m := range to.Migrations() {
+		for _, s := range m.States {
+			migrated[m.Process.Value+"/"+s.Key.Value] = m.ID.Value
+		}
+	}
 	var plan DefinitionPlan
 	for _, c := range definition.Diff(from, to) {
 		pc := PlannedChange{Change: c}
@@ -70,7 +79,10 @@ func PlanDefinitions(ctx context.Context, counter StateCounter, from, to *defini
 			switch {
 			case c.Part == "state":
 				pc.OpenTickets = inState[c.ID+"/"+c.Item]
-				pc.Strands = c.Op == definition.Removed && pc.OpenTickets > 0
+				if c.Op == definition.Removed && pc.OpenTickets > 0 {
+					pc.MigratedBy = migrated[c.ID+"/"+c.Item]
+					pc.Strands = pc.MigratedBy == ""
+				}
 			default:
 				pc.OpenTickets = inProcess[c.ID]
 				pc.Strands = c.Part == "" && c.Op == definition.Removed && pc.OpenTickets > 0

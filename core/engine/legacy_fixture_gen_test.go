@@ -11,6 +11,7 @@ import (
 	"vorgang/core/definition"
 	"vorgang/core/engine"
 	"vorgang/core/internal/testkit"
+	"vorgang/core/store"
 	"vorgang/core/ticket"
 )
 
@@ -57,6 +58,13 @@ func TestWriteLegacyFixture(t *testing.T) {
 		return tk
 	}
 	at := func(d, hh, mm int) { clk.Set(berlinTime(2026, 11, d, hh, mm)) }
+	// The files of a comment and a reply below: a change may only refer to
+	// files that were stored.
+	for _, id := range []string{"att-1", "att-2"} {
+		if err := st.PutAttachment(ctx, &store.Attachment{ID: id, Name: id + ".png", ContentType: "image/png"}, bytes.NewReader(pngHeader), 1<<20); err != nil {
+			t.Fatal(err)
+		}
+	}
 
 	// An IT incident through its life: comments, an assignment, a pause, a
 	// link, SLA warning and breach with escalation, a resolution form.

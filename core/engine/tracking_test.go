@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"bytes"
 	"errors"
 	"slices"
 	"testing"
@@ -84,7 +85,11 @@ func TestCitizenTracking(t *testing.T) {
 	if _, err := f.eng.Transition(ctx, roadAgent, tk.Number, engine.TransitionRequest{Transition: "fix"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.eng.CitizenReply(ctx, tk.Tracking, 0, "Danke!", []string{"att-1"}, "de"); err != nil {
+	photo, err := f.eng.Upload(ctx, "portal:citizen", "loch.png", "image/png", bytes.NewReader(pngHeader), 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.eng.CitizenReply(ctx, tk.Tracking, 0, "Danke!", []string{photo.ID}, "de"); err != nil {
 		t.Fatal(err)
 	}
 

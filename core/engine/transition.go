@@ -223,9 +223,13 @@ func (e *Engine) apply(ctx context.Context, actor *auth.Principal, t *ticket.Tic
 	return t, nil
 }
 
-// commit brings t's SLA clock up to date, chains entry to t, queues the
-// change's effects and notifications, and stores both.
+// commit takes the uploads entry refers to (attachUploads), brings t's SLA
+// clock up to date, chains entry to t, queues the change's effects and
+// notifications, and stores both.
 func (e *Engine) commit(ctx context.Context, t *ticket.Ticket, entry *ticket.HistoryEntry, effects ...effect) error {
+	if err := e.attachUploads(ctx, t, entry); err != nil {
+		return err
+	}
 	e.slaOnChange(t, entry)
 	head := t.HistoryHash
 	chain(t, entry)

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"vorgang/core/fault"
 	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
 
 // AttachmentStore keeps attachments; *store.Store has it.
@@ -16,6 +18,9 @@ type AttachmentStore interface {
 	PutAttachment(ctx context.Context, a *store.Attachment, r io.Reader, maxSize int64) error
 	Attachment(ctx context.Context, id string) (*store.Attachment, error)
 	WriteAttachment(ctx context.Context, a *store.Attachment, w io.Writer) error
+	AttachUpload(ctx context.Context, id, ticketNumber string) error
+	PendingUploads(ctx context.Context, before time.Time, limit int) ([]string, error)
+	DeletePendingUpload(ctx context.Context, id string, before time.Time) (bool, error)
 }
 
 // Upload stores a file sent with a form before the form is submitted, at
@@ -24,9 +29,13 @@ type AttachmentStore interface {
 // only the same uploader can keep the file in a form (OwnUpload), so no
 // one can attach someone else's file by its id. The caller has checked
 // the content type, sniffed from the content.
+//
+// The upload is pending until a ticket takes it (see attachUploads); one
+// that no ticket takes is deleted by SweepUploads after a grace period.
 func (e *Engine) Upload(ctx context.Context, uploader, name, contentType string, r io.Reader, maxSize int64) (*store.Attachment, error) {
+	now := e.now().UTC()
 	a := &store.Attachment{ID: "att-" + strings.ToLower(rand.Text()), Name: name, ContentType: contentType,
-		UploadedBy: uploader, Created: e.now().UTC()}
+		UploadedBy: uploader, Created: now, PendingSince: ticket.SortTime(now)}
 	if err := e.store.PutAttachment(ctx, a, r, maxSize); err != nil {
 		return nil, fmt.Errorf("engine: store upload %s: %w", name, err)
 	}

@@ -26,6 +26,12 @@ const AttachmentChunkSize = 255 << 10
 // Attachment describes a stored file. Its chunks are written before it, so
 // an attachment that exists is always complete; a crash mid-upload leaves
 // only unreferenced chunks.
+//
+// An upload is stored pending (PendingSince set) and stays so until a
+// ticket takes it (AttachUpload); pending uploads nobody took are swept
+// (PendingUploads, DeletePendingUpload). A record without the mark is
+// attached: so are the records of every backup written before the mark
+// existed, and a restore of one keeps all its files.
 type Attachment struct {
 	ID          string    `bson:"_id"`
 	Name        string    `bson:"name"`
@@ -36,6 +42,9 @@ type Attachment struct {
 	Ticket      string    `bson:"ticket,omitempty"`
 	UploadedBy  string    `bson:"uploaded_by,omitempty"`
 	Created     time.Time `bson:"created"`
+	// PendingSince (ticket.SortTime text) is when an upload no ticket has taken
+	// yet was stored; empty once a ticket took it.
+	PendingSince string `bson:"pending_since,omitempty"`
 }
 
 type attachmentChunk struct {
@@ -50,11 +59,29 @@ var ErrTooLarge = errors.New("too large")
 
 // PutAttachment stores the content of r (at most maxSize bytes) under a.ID
 // and fills in a's size, chunk count and checksum. The caller decides the
-// content type, after sniffing it.
+// content type, after sniffing it. An upload that fails takes its chunks
+// written so far with it, as far as the database lets it.
 func (s *Store) PutAttachment(ctx context.Context, a *Attachment, r io.Reader, maxSize int64) error {
 	if a.ID == "" {
 		return errors.New("store: put attachment: empty id")
 	}
+	written := 0
+	err := s.putAttachment(ctx, a, r, maxSize, &written)
+	if err != nil {
+		// Nothing refers to the chunks of a record that was not stored;
+		// a record whose write landed although its answer was lost keeps
+		// them.
+		ctx := context.WithoutCancel(ctx)
+		if _, gerr := s.Attachment(ctx, a.ID); errors.Is(gerr, ErrNotFound) {
+			if derr := s.deleteChunks(ctx, a.ID, written); derr != nil {
+				s.log.DebugContext(ctx, "chunks of a failed upload left behind", "attachment", a.ID, "error", derr.Error())
+			}
+		}
+	}
+	return err
+}
+
+func (s *Store) putAttachment(ctx context.Context, a *Attachment, r io.Reader, maxSize int64, written *int) error {
 	h := sha256.New()
 	buf := make([]byte, AttachmentChunkSize)
 	var size int64
@@ -71,6 +98,7 @@ func (s *Store) PutAttachment(ctx context.Context, a *Attachment, r io.Reader, m
 				return fmt.Errorf("store: put attachment %s: %w", a.ID, err)
 			}
 			n++
+			*written = n
 		}
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 			break

@@ -16,7 +16,10 @@
 //   - a compare-and-set on a version field (Update), which is one filtered
 //     update on MongoDB, and a read and a write under an in-process keyed
 //     lock on FerretDB, where one process owns the data directory (Open
-//     locks it). Idempotent uses it to take over the claim of a dead caller.
+//     locks it). Idempotent uses it to take over the claim of a dead caller;
+//   - the same two ways, a filtered write on MongoDB and a read and a write
+//     under the keyed lock on FerretDB, decide between taking an upload for
+//     a ticket (AttachUpload) and sweeping it (DeletePendingUpload).
 //
 // On the embedded store, look documents up only by a string _id: every other
 // filter makes FerretDB decode the whole collection in Go.

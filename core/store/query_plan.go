@@ -46,6 +46,9 @@ var shapeSQL = map[string]func(ctx context.Context, s *Store) (string, []any, er
 	shapeByTracking: func(ctx context.Context, s *Store) (string, []any, error) {
 		return s.byTrackingSQL(ctx, "token")
 	},
+	shapePendingUploads: func(ctx context.Context, s *Store) (string, []any, error) {
+		return s.pendingUploadsSQL(ctx, ticket.NoDue, 100)
+	},
 }
 
 // verifyPlans checks with EXPLAIN that SQLite answers every registered

@@ -90,7 +90,12 @@ var ownSchema = Schema{
 	}},
 	{Name: HistoryCollection}, {Name: metaCollection}, {Name: countersCollection},
 	{Name: counterClaimsCollection}, {Name: idempotencyCollection}, {Name: leasesCollection},
-	{Name: AttachmentsCollection}, {Name: AttachmentChunksCollection}, {Name: DefinitionVersionsCollection},
+	{Name: AttachmentsCollection, Indexes: []Index{
+		{Keys: []string{"pending_since"}},
+	}, Shapes: []QueryShape{
+		{Name: shapePendingUploads, Keys: []string{"pending_since"}},
+	}},
+	{Name: AttachmentChunksCollection}, {Name: DefinitionVersionsCollection},
 }
 
 // Names of the store's own query shapes.

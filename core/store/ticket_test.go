@@ -410,10 +410,14 @@ func TestEveryQueryShapeHasAnIndex(t *testing.T) {
 		}
 	}
 	for name := range shapeSQL {
-		if _, err := s.schema.shape(TicketsCollection, name); err != nil {
-			if _, err := s.schema.shape(OutboxCollection, name); err != nil {
-				t.Errorf("SQL for the undeclared shape %s", name)
+		declared := false
+		for _, c := range ownSchema {
+			if _, err := s.schema.shape(c.Name, name); err == nil {
+				declared = true
 			}
+		}
+		if !declared {
+			t.Errorf("SQL for the undeclared shape %s", name)
 		}
 	}
 	var plan string

@@ -77,6 +77,8 @@ func (h *HistoryEntry) Decode() (Entry, error) {
 		e = ChildFailed{Process: d.str("process"), Reason: d.str("reason"), Effect: d.str("effect")}
 	case EntryClosedByParent:
 		e = ClosedByParent{Parent: d.str("parent"), From: d.str("from"), To: d.str("to")}
+	case EntryMigrated:
+		e = decodeMigrated(d)
 	default:
 		return Unknown{Type: h.Type, Data: h.Data}, nil
 	}

@@ -34,6 +34,9 @@ func TestEntriesRoundTrip(t *testing.T) {
 		{"child created", ChildCreated{Child: "C-1", Process: "p"}},
 		{"child failed", ChildFailed{Process: "p", Reason: "r", Effect: "e"}},
 		{"closed by parent", ClosedByParent{Parent: "P-1", From: "a", To: "b"}},
+		{"migrated", Migrated{Migration: "m", From: "eingang", To: "neu", Renamed: map[string]string{"betreff": "summary"},
+			Changes: Changes{"data": {Fields: map[string]Change{"kategorie": {Old: nil, New: "sonstiges"}}}}}},
+		{"migrated in its state", Migrated{Migration: "m", From: "neu", To: "neu", Renamed: map[string]string{"a": "b"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -23,6 +23,9 @@ const (
 	EntryClosedByParent = "closed_by_parent"
 	// EntryChildFailed records a child ticket that could not be created.
 	EntryChildFailed = "child_failed"
+	// EntryMigrated records a Migration moving the ticket to changed
+	// definitions.
+	EntryMigrated = "migrated"
 )
 
 // Keys of the stored entry data that more than one entry kind shares.

@@ -39,6 +39,10 @@ var fieldTexts = map[string]map[lang]string{
 		langDE: "Bitte geben Sie eine Nachricht ein oder hängen Sie eine Datei an.",
 		langEN: "Please enter a message or attach a file.",
 	},
+	"upload_gone": {
+		langDE: "Eine hochgeladene Datei ist nicht mehr vorhanden. Bitte laden Sie sie erneut hoch.",
+		langEN: "An uploaded file is no longer there. Please upload it again.",
+	},
 	"reply_too_long": {
 		langDE: "Die Nachricht ist zu lang (höchstens 20.000 Zeichen).",
 		langEN: "The message is too long (at most 20,000 characters).",

@@ -121,6 +121,7 @@ func (u *ui) register(app *fiber.App) error {
 	appGroup.Post("/login", u.loginSubmit)
 	appGroup.Post("/logout", u.logout)
 	appGroup.Post("/login/code", u.loginCodeSubmit)
+	u.registerSignOn(appGroup)
 	u.registerPasswordPage(appGroup)
 	staffOnly := appGroup.Group("", u.requireStaff)
 	staffOnly.Get("/two-factor", u.twoFactorPage)

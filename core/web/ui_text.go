@@ -250,6 +250,7 @@ var pageTexts = map[string]map[lang]string{
 	"entry_created":                    {langDE: "Angelegt im Status", langEN: "Created in status"},
 	"entry_transition":                 {langDE: "Status geändert:", langEN: "Status changed:"},
 	"entry_assigned":                   {langDE: "Zugewiesen an", langEN: "Assigned to"},
+	"entry_migrated":                   {langDE: "An geänderte Definitionen angepasst (Migration), Status:", langEN: "Moved to changed definitions (migration), status:"},
 	"entry_comment":                    {langDE: "Kommentar (öffentlich)", langEN: "Comment (public)"},
 	"entry_internal_comment":           {langDE: "Interner Vermerk", langEN: "Internal note"},
 	"entry_citizen_reply":              {langDE: "Antwort der meldenden Person", langEN: "Reply of the requester"},

@@ -21,6 +21,9 @@ type loginView struct {
 	Name  string
 	Next  string
 	Error string
+	// SignOns are the OpenID providers to sign in with (login_oidc.go).
+	SignOns []signOnButton
+	OrText  string
 }
 
 func (u *ui) loginPage(c *fiber.Ctx) error {
@@ -32,8 +35,9 @@ func (u *ui) loginPage(c *fiber.Ctx) error {
 
 func (u *ui) showLogin(c *fiber.Ctx, status int, name, msg string) error {
 	l := pageLang(c)
+	next := safeNext(c.Query("next", c.FormValue("next")))
 	return u.render(c, status, "login", &view{Lang: l, Title: text(l, "login_heading"), Area: "app", Nav: "login", HasErrors: msg != "",
-		Data: loginView{Name: name, Next: safeNext(c.Query("next", c.FormValue("next"))), Error: msg}})
+		Data: loginView{Name: name, Next: next, Error: msg, SignOns: u.signOnButtons(c, next), OrText: signOnText(l, "login_or")}})
 }
 
 // safeNext keeps a redirect target on this site.
@@ -89,10 +93,16 @@ func (u *ui) logout(c *fiber.Ctx) error {
 	if err := u.checkPost(c, sub.first("_csrf")); err != nil {
 		return err
 	}
+	// Asked before the session ends: the cookie names the provider only
+	// for the session it was made with.
+	provider := u.signOnLogoutURL(c)
 	if token := c.Cookies(sessionCookie); token != "" {
 		_ = u.Auth.Logout(c.UserContext(), token)
 	}
 	c.ClearCookie(sessionCookie)
+	if provider != "" {
+		return u.signedOutPage(c, provider)
+	}
 	return seeOther(c, "/app/login")
 }
 

@@ -179,6 +179,8 @@ func (u *ui) timelineItem(cat *definition.Catalog, p *definition.Process, h tick
 		}
 	case ticket.ChildFailed:
 		it.Text = x.Reason
+	case ticket.Migrated:
+		it.From, it.To = stateTitle(p, x.From, false), stateTitle(p, x.To, false)
 	}
 	return it
 }

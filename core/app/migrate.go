@@ -1,0 +1,45 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"vorgang/core/engine"
+)
+
+// migrationLeaseTTL bounds how long a crashed instance keeps others from
+// finishing its migrations.
+const migrationLeaseTTL = 10 * time.Minute
+
+// Migrate applies the migrations of the definitions in service, on the
+// instance that holds the migration lease; another instance running at
+// the same time does nothing (the holder migrates every ticket, and a
+// ticket already migrated is skipped by the next run anyway). It reports
+// whether it held the lease.
+func (a *App) Migrate(ctx context.Context) (bool, engine.MigrationResult, error) {
+	if len(a.cfg.Catalog().Migrations()) == 0 {
+		return false, engine.MigrationResult{}, nil
+	}
+	held, err := a.Store.AcquireLease(ctx, engine.MigrationLease, a.cfg.Holder, migrationLeaseTTL)
+	if err != nil || !held {
+		return false, engine.MigrationResult{}, err
+	}
+	defer func() {
+		if err := a.Store.ReleaseLease(context.WithoutCancel(ctx), engine.MigrationLease, a.cfg.Holder); err != nil {
+			a.Logger.Warn("migration lease not released; it expires", slog.String("error", err.Error()))
+		}
+	}()
+	res, err := a.Engine.Migrate(ctx, false, 0)
+	if err != nil {
+		return true, res, fmt.Errorf("migrate: %w", err)
+	}
+	for id, n := range res.Migrated {
+		a.Logger.Info("tickets migrated", slog.String("migration", id), slog.Int("tickets", n))
+	}
+	if res.Failed > 0 {
+		a.Logger.Warn("tickets not migrated; they are tried again at the next start or reload", slog.Int("tickets", res.Failed))
+	}
+	return true, res, nil
+}
