@@ -23,7 +23,7 @@ var userFieldTexts = map[string]map[lang]string{
 	auth.CodeUnknownTeam:      {langDE: "Dieses Team ist nicht definiert.", langEN: "This team is not defined."},
 	auth.CodeUnknownUser:      {langDE: "Diesen Benutzer gibt es nicht.", langEN: "There is no such user."},
 	auth.CodeSelfReference:    {langDE: "Niemand kann die eigene Führungskraft sein.", langEN: "Nobody can be their own manager."},
-	auth.CodeDirectoryManaged: {langDE: "Das verwaltet das Verzeichnis (LDAP/Active Directory); es kann hier nicht geändert werden.", langEN: "The directory (LDAP/Active Directory) manages this; it cannot be changed here."},
+	auth.CodeDirectoryManaged: {langDE: "Das verwaltet das Verzeichnis (LDAP/Active Directory) oder der Anmeldedienst; es kann hier nicht geändert werden.", langEN: "The directory (LDAP/Active Directory) or the sign-on provider manages this; it cannot be changed here."},
 	auth.CodeSelfLockout:      {langDE: "Sie können sich nicht selbst sperren oder sich die eigenen Administrationsrechte nehmen.", langEN: "You cannot disable yourself or take away your own administrator rights."},
 	codeNameTaken:             {langDE: "Diesen Benutzernamen gibt es schon.", langEN: "This user name is taken."},
 	auth.CodeWrongPassword:    {langDE: "Das ist nicht Ihr aktuelles Passwort.", langEN: "This is not your current password."},

@@ -111,8 +111,8 @@ var messages = map[string]map[lang]string{
 	},
 	// User administration (core/auth).
 	"directory_managed": {
-		langDE: "Das Verzeichnis (LDAP/Active Directory) verwaltet das Passwort dieses Benutzers; es wird dort geändert.",
-		langEN: "The directory (LDAP/Active Directory) manages this user's password; it is changed there.",
+		langDE: "Das Verzeichnis (LDAP/Active Directory) oder der Anmeldedienst verwaltet das Passwort dieses Benutzers; es wird dort geändert.",
+		langEN: "The directory (LDAP/Active Directory) or the sign-on provider manages this user's password; it is changed there.",
 	},
 	"reset_link_invalid": {
 		langDE: "Dieser Link zum Setzen des Passworts gilt nicht (mehr): Er wurde schon benutzt, ist abgelaufen oder durch einen neueren ersetzt. Bitte bitten Sie die Administration um einen neuen.",

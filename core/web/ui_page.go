@@ -47,17 +47,9 @@ func pageTemplates() (map[string]*template.Template, error) {
 }
 
 var templateFuncs = template.FuncMap{
-	"add":        func(a, b int) int { return a + b },
-	"eq1":        func(a, b string) bool { return a == b },
-	"dataArgs":   func(v *view, fields []dataField) dataListArgs { return dataListArgs{V: v, Fields: fields} },
-	"fieldArgs":  userFieldArgs,
-	"choiceArgs": userChoiceArgs,
-	"tokenArgs": func(v *view, t []auth.Token, action string) tokenArgs {
-		return tokenArgs{V: v, Tokens: t, Action: action}
-	},
-	"auditAction": auditAction,
-	"sourceArgs":  func(v *view, source string) userArgs { return userArgs{V: v, Source: source} },
-	"profileArgs": func(v *view, f *userForm) userArgs { return userArgs{V: v, Form: f} },
+	"add":      func(a, b int) int { return a + b },
+	"eq1":      func(a, b string) bool { return a == b },
+	"dataArgs": func(v *view, fields []dataField) dataListArgs { return dataListArgs{V: v, Fields: fields} },
 	"formArgs": func(v *view, f any) formArgs {
 		switch x := f.(type) {
 		case formView:
@@ -66,6 +58,15 @@ var templateFuncs = template.FuncMap{
 			return formArgs{V: v, Form: *x}
 		}
 		return formArgs{V: v}
+	},
+	// The user administration's templates (templates/_user.html, _tokens.html).
+	"fieldArgs":   userFieldArgs,
+	"choiceArgs":  userChoiceArgs,
+	"profileArgs": func(v *view, f *userForm) userArgs { return userArgs{V: v, Form: f} },
+	"sourceArgs":  func(v *view, source string) userArgs { return userArgs{V: v, Source: source} },
+	"auditAction": auditAction,
+	"tokenArgs": func(v *view, t []auth.Token, action string) tokenArgs {
+		return tokenArgs{V: v, Tokens: t, Action: action}
 	},
 }
 
