@@ -99,14 +99,16 @@ type Directory interface {
 type Engine struct {
 	store   Store
 	compile func([]definition.File) (*definition.Catalog, definition.Diagnostics)
-	users   Directory
-	catalog func() *definition.Catalog
-	log     *slog.Logger
-	now     func() time.Time
-	refs    form.RefChecker
-	assets  AssetLinker
-	queries AssetFinder
-	scripts *script.Runtime
+	// recorded caches older versions compiled for CatalogFor.
+	recorded recordedCatalogs
+	users    Directory
+	catalog  func() *definition.Catalog
+	log      *slog.Logger
+	now      func() time.Time
+	refs     form.RefChecker
+	assets   AssetLinker
+	queries  AssetFinder
+	scripts  *script.Runtime
 	// ownScripts: the engine made scripts and closes it.
 	ownScripts bool
 

@@ -84,7 +84,7 @@ func (e *Engine) Tracked(ctx context.Context, token string) (*PublicView, error)
 	if err != nil {
 		return nil, fmt.Errorf("engine: history of %s: %w", t.Number, err)
 	}
-	cat := e.catalog()
+	cat := e.CatalogFor(ctx, t)
 	v := &PublicView{Ticket: t, Process: cat.Process(t.Process)}
 	v.Fields, v.Data = publicData(cat, t)
 	for _, h := range entries {
