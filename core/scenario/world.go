@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"vorgang/core/app"
@@ -49,8 +50,9 @@ type world struct {
 	users  *auth.Service
 	assets *asset.Service
 	eng    *engine.Engine
-	cat    *definition.Catalog
-	clock  *clock
+	// cat is the definitions in service; a step may switch them.
+	cat   atomic.Pointer[definition.Catalog]
+	clock *clock
 	// seen are the notification outbox items already reported.
 	seen map[string]bool
 	// mailer renders notifications into mails as the server does; with no
@@ -67,12 +69,13 @@ func newWorld(ctx context.Context, cat *definition.Catalog, start time.Time, log
 	if err != nil {
 		return nil, fmt.Errorf("scenario data folder: %w", err)
 	}
-	w := &world{dir: dir, cat: cat, clock: &clock{now: start}, seen: map[string]bool{}, seenMails: map[string]bool{}}
+	w := &world{dir: dir, clock: &clock{now: start}, seen: map[string]bool{}, seenMails: map[string]bool{}}
+	w.cat.Store(cat)
 	// Users get no passwords: scenarios act as them without logging in, so
 	// no password hash is computed. Nothing runs in the background: the
 	// steps drive the engine and the mailer themselves.
 	w.app, err = app.New(ctx, app.Config{DataDir: dir, Logger: log, Now: w.clock.Now, Holder: "scenario",
-		Catalog: func() *definition.Catalog { return cat },
+		Catalog: w.catalog,
 		Mail:    app.Mail{From: "vorgang <vorgang@example.org>", BaseURL: MailBaseURL}})
 	if err != nil {
 		_ = os.RemoveAll(dir)
@@ -243,3 +246,6 @@ func fieldList(fields []fault.FieldError) string {
 
 // discard is the logger when none is given.
 var discard = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+// catalog is the definitions in service.
+func (w *world) catalog() *definition.Catalog { return w.cat.Load() }
