@@ -28,6 +28,9 @@ type Config struct {
 	// Catalog returns the definitions in service, re-read on every call so
 	// a reload applies at once (definition.Live.Catalog).
 	Catalog func() *definition.Catalog
+	// ScriptTimeout is the time limit of a hook call; 0: the default
+	// (script.DefaultTimeout).
+	ScriptTimeout time.Duration
 	// Loader compiles recorded definition versions, for comparing them on
 	// the admin pages; nil: versions are listed, not compared.
 	Loader *definition.Loader
@@ -199,7 +202,7 @@ func (a *App) build(ctx context.Context) error {
 	if cfg.Loader != nil {
 		compile = cfg.Loader.Compile
 	}
-	a.Engine, err = engine.New(engine.Deps{Store: a.Store, Users: a.Auth, Catalog: cfg.Catalog, Logger: cfg.Logger, Now: cfg.Now, Compile: compile,
+	a.Engine, err = engine.New(engine.Deps{Store: a.Store, Users: a.Auth, Catalog: cfg.Catalog, Logger: cfg.Logger, Now: cfg.Now, Compile: compile, ScriptTimeout: cfg.ScriptTimeout,
 		Refs: a.Assets.RefChecker(), Assets: a.Assets, AssetQueries: a.Assets})
 	if err != nil {
 		return err

@@ -81,6 +81,9 @@ type Deps struct {
 	// defaults of script.Config and this engine's calendars, closed by
 	// Close. A runtime given here should share Calendars.
 	Scripts *script.Runtime
+	// ScriptTimeout is the time limit of a hook call of the runtime the
+	// engine makes when Scripts is nil; 0: script.DefaultTimeout.
+	ScriptTimeout time.Duration
 	// Compile compiles recorded definition files, for comparing versions;
 	// nil: versions can be listed, not compared.
 	Compile func([]definition.File) (*definition.Catalog, definition.Diagnostics)
@@ -143,7 +146,7 @@ func New(d Deps) (*Engine, error) {
 		refs: d.Refs, assets: d.Assets, queries: d.AssetQueries, scripts: d.Scripts, calendars: d.Calendars,
 		retrying: store.NewKeyedMutex(), instance: newNonce()}
 	if e.scripts == nil {
-		e.scripts, e.ownScripts = script.New(script.Config{Logger: d.Logger, Now: d.Now, Calendars: d.Calendars}), true
+		e.scripts, e.ownScripts = script.New(script.Config{Logger: d.Logger, Now: d.Now, Calendars: d.Calendars, Timeout: d.ScriptTimeout}), true
 	}
 	return e, nil
 }

@@ -61,6 +61,10 @@ type world struct {
 	seenMails map[string]bool
 }
 
+// scriptTimeout is the time limit of a hook in a scenario, as long as a
+// script test's.
+const scriptTimeout = 10 * time.Second
+
 // system creates the scenario's users and assets.
 var system = &auth.Principal{User: "vorgang", Admin: true}
 
@@ -74,7 +78,10 @@ func newWorld(ctx context.Context, cat *definition.Catalog, start time.Time, log
 	// Users get no passwords: scenarios act as them without logging in, so
 	// no password hash is computed. Nothing runs in the background: the
 	// steps drive the engine and the mailer themselves.
-	w.app, err = app.New(ctx, app.Config{DataDir: dir, Logger: log, Now: w.clock.Now, Holder: "scenario",
+	// Scenarios check what scripts do, not how fast they are: a query that
+	// a loaded test machine answers late must not fail a scenario, and a
+	// runaway script still stops, as in script tests.
+	w.app, err = app.New(ctx, app.Config{DataDir: dir, Logger: log, Now: w.clock.Now, Holder: "scenario", ScriptTimeout: scriptTimeout,
 		Catalog: w.catalog,
 		Mail:    app.Mail{From: "vorgang <vorgang@example.org>", BaseURL: MailBaseURL}})
 	if err != nil {
