@@ -85,7 +85,7 @@ func Parse(raw []byte) (*Message, error) {
 	for _, key := range []string{"To", "Cc", "Delivered-To", "X-Original-To"} {
 		if list, err := h.AddressList(key); err == nil {
 			for _, a := range list {
-				m.Recipients = append(m.Recipients, strings.ToLower(a.Address))
+				m.Recipients = append(m.Recipients, a.Address)
 			}
 		}
 	}

@@ -67,7 +67,7 @@ func HTMLText(src string) string {
 			if skip > 0 {
 				continue
 			}
-			text := spaces.ReplaceAllString(string(z.Text()), " ")
+			text := spaces.ReplaceAllString(strings.ReplaceAll(string(z.Text()), "\u00a0", " "), " ")
 			b.WriteString(text)
 		}
 	}

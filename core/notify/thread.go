@@ -44,7 +44,7 @@ var ticketNumber = `[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*`
 
 var (
 	threadMessageID = regexp.MustCompile(`^<?vg\.(` + ticketNumber + `)\.[0-9a-f]+\.([0-9a-f]{16})@[^>]+>?$`)
-	threadAddress   = regexp.MustCompile(`^[^+@]+\+(` + ticketNumber + `)\.([0-9a-f]{16})@`)
+	threadAddress   = regexp.MustCompile(`^[^+@]+\+(` + ticketNumber + `)\.([0-9a-fA-F]{16})@`)
 )
 
 // MessageID is the Message-ID of the outbox item id about ticket number:
@@ -73,16 +73,22 @@ func (th *Threads) ReplyAddress(base, number string) string {
 	if !ok || number == "" {
 		return base
 	}
-	return local + "+" + number + "." + th.mac("addr", number) + "@" + domain
+	// Some mail systems change the case of an address; the signature
+	// is over the number in upper case, as numbers are written.
+	return local + "+" + number + "." + th.mac("addr", strings.ToUpper(number)) + "@" + domain
 }
 
 // TicketOfAddress returns the ticket a reply address of vorgang's names.
 func (th *Threads) TicketOfAddress(addr string) (string, bool) {
 	m := threadAddress.FindStringSubmatch(strings.TrimSpace(addr))
-	if m == nil || !hmac.Equal([]byte(strings.ToLower(m[2])), []byte(th.mac("addr", m[1]))) {
+	if m == nil {
 		return "", false
 	}
-	return m[1], true
+	number := strings.ToUpper(m[1])
+	if !hmac.Equal([]byte(strings.ToLower(m[2])), []byte(th.mac("addr", number))) {
+		return "", false
+	}
+	return number, true
 }
 
 // replyBase is the address replies to a ticket of process go to: the first
