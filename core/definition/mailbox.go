@@ -13,10 +13,14 @@ import (
 // never from the definition.
 type Mailbox struct {
 	Meta `yaml:",inline"`
-	// Addresses are the addresses the mailbox receives for; replies to
-	// plus-addresses of the first (desk+TOKEN@…) are threaded.
-	Addresses []Ref       `yaml:"addresses"`
-	IMAP      MailboxIMAP `yaml:"imap"`
+	// Addresses are the addresses the mailbox receives for; mails about
+	// its tickets name the first as their Reply-To.
+	Addresses []Ref `yaml:"addresses"`
+	// PlusAddress makes that Reply-To a plus-address naming the ticket
+	// (desk+INC-2026-000001.<signature>@…): only for mail systems that
+	// deliver plus-addresses to the mailbox.
+	PlusAddress bool        `yaml:"plus_address"`
+	IMAP        MailboxIMAP `yaml:"imap"`
 	// PollEvery is how often the mailbox is read (default 60s).
 	PollEvery Ref `yaml:"poll_every"`
 	// MaxSize is the largest message taken (default 25MB); larger ones go

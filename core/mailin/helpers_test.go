@@ -32,6 +32,8 @@ type env struct {
 type options struct {
 	noMove  bool
 	maxSize string
+	// smtp sends notifications to a real SMTP server of the test.
+	smtp *smtpServer
 }
 
 func newEnv(t *testing.T, o options) *env {
@@ -48,7 +50,12 @@ func newEnv(t *testing.T, o options) *env {
 		Replace(string(read(t, "desk.yaml")))
 	files := append(testkit.DeskFiles(t), definition.File{Path: "mailin/desk.yaml", Data: []byte(desk)})
 	cat := testkit.Compile(t, files)
-	a := testkit.NewApp(t, app.Config{Catalog: testkit.Fixed(cat), Holder: "test-" + t.Name(), Mail: app.Mail{ThreadSecret: secret}})
+	mailCfg := app.Mail{ThreadSecret: secret}
+	if o.smtp != nil {
+		mailCfg.Sender = notify.NewSMTPSender(notify.SMTPConfig{Addr: o.smtp.addr, Security: notify.TLSNone})
+		mailCfg.From = "Service-Desk <noreply@example.org>"
+	}
+	a := testkit.NewApp(t, app.Config{Catalog: testkit.Fixed(cat), Holder: "test-" + t.Name(), Mail: mailCfg})
 	return &env{t: t, imap: imap, app: a, threads: notify.NewThreads(secret)}
 }
 

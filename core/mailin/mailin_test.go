@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	gomail "net/mail"
 	"strings"
 	"sync"
 	"testing"
@@ -97,6 +98,40 @@ func TestRepliesThreadOntoTheirTicket(t *testing.T) {
 			}
 			e.folders(0, 2, 0)
 		})
+	}
+}
+
+// TestAnsweringVorgangsMail answers the acknowledgement vorgang sent as a
+// mail program does: to its Reply-To, with its Message-ID in In-Reply-To
+// and References.
+func TestAnsweringVorgangsMail(t *testing.T) {
+	srv := startSMTP(t)
+	e := newEnv(t, options{smtp: srv})
+	e.deliver("new-request.eml")
+	e.poll()
+	tk := e.only()
+	if _, err := e.app.Mailer.Round(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	mails := srv.mails()
+	if len(mails) != 1 {
+		t.Fatalf("vorgang sent %d mails, want the acknowledgement", len(mails))
+	}
+	sent, err := gomail.ReadMessage(bytes.NewReader(mails[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, replyTo := sent.Header.Get("Message-ID"), sent.Header.Get("Reply-To")
+	if !strings.Contains(id, tk.Number) || !strings.HasPrefix(replyTo, "desk+"+tk.Number+".") {
+		t.Fatalf("Message-ID %q, Reply-To %q: want both to name %s", id, replyTo, tk.Number)
+	}
+	e.deliver("reply.eml", "{{TO}}", replyTo, "{{SUBJECT}}", "Re: We have received your request", "{{ID}}", "answer-1",
+		"{{THREAD}}", "In-Reply-To: "+id+"\nReferences: "+id+"\n")
+	if r := e.poll(); r.Handled[mailin.OutcomeReply] != 1 {
+		t.Fatalf("round = %v, want one reply", r.Handled)
+	}
+	if cs := e.comments(tk.Number); len(cs) != 1 || cs[0].Type != ticket.EntryCitizenReply {
+		t.Errorf("comments = %+v, want the citizen's reply", cs)
 	}
 }
 

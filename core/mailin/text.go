@@ -9,11 +9,18 @@ import (
 
 // skipped are the HTML elements whose content is no text to read: a
 // script's code must never become part of a ticket.
-var skipped = map[string]bool{"script": true, "style": true, "head": true, "title": true, "noscript": true, "template": true, "iframe": true, "object": true, "svg": true}
+var skipped = words("script style head title noscript template iframe object svg")
 
 // blocks are the elements that start a line of their own.
-var blocks = map[string]bool{"p": true, "div": true, "br": true, "tr": true, "li": true, "h1": true, "h2": true, "h3": true,
-	"h4": true, "h5": true, "h6": true, "blockquote": true, "pre": true, "table": true, "ul": true, "ol": true, "hr": true, "section": true, "article": true}
+var blocks = words("p div br tr li h1 h2 h3 h4 h5 h6 blockquote pre table ul ol hr section article")
+
+func words(list string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(list) {
+		m[w] = true
+	}
+	return m
+}
 
 // HTMLText reduces an HTML body to its plain text: the text nodes
 // outside scripts, styles and the head, with a line break for each block
@@ -82,6 +89,9 @@ func collapseBlank(s string) string {
 	lines := strings.Split(s, "\n")
 	for i, l := range lines {
 		lines[i] = strings.TrimSpace(l)
+		if strings.Trim(lines[i], "> ") == "" {
+			lines[i] = "" // the quote marks of an empty quoted line
+		}
 	}
 	return strings.TrimSpace(blankLines.ReplaceAllString(strings.Join(lines, "\n"), "\n\n"))
 }

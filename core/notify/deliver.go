@@ -87,9 +87,7 @@ func (w *Worker) send(ctx context.Context, conn Conn, item *store.OutboxItem, no
 	if m.Ticket != "" && w.Threads != nil {
 		m.MessageID = w.Threads.MessageID(m.ID, m.Ticket, m.From)
 		if t, err := w.Store.Ticket(ctx, m.Ticket); err == nil {
-			if base := replyBase(w.Catalog(), t.Process); base != "" {
-				m.ReplyTo = w.Threads.ReplyAddress(base, m.Ticket)
-			}
+			m.ReplyTo = w.Threads.replyTo(w.Catalog(), t.Process, m.Ticket)
 		}
 	}
 	msg, err := Compose(m, now)

@@ -91,17 +91,23 @@ func (th *Threads) TicketOfAddress(addr string) (string, bool) {
 	return number, true
 }
 
-// replyBase is the address replies to a ticket of process go to: the first
-// address of the first mailbox that opens tickets of it, "" when none does.
-func replyBase(cat *definition.Catalog, process string) string {
+// replyTo is the address replies to a mail about ticket number of process
+// go to: the first address of the first mailbox that opens tickets of it,
+// as a signed plus-address when the mailbox says so; "" when no mailbox
+// does.
+func (th *Threads) replyTo(cat *definition.Catalog, process, number string) string {
 	for _, mb := range cat.Mailboxes() {
 		opens := mb.Process.Value == process
 		for _, f := range mb.Filters {
 			opens = opens || f.Process.Value == process
 		}
-		if opens && len(mb.Addresses) > 0 {
-			return mb.Addresses[0].Value
+		if !opens || len(mb.Addresses) == 0 {
+			continue
 		}
+		if mb.PlusAddress {
+			return th.ReplyAddress(mb.Addresses[0].Value, number)
+		}
+		return mb.Addresses[0].Value
 	}
 	return ""
 }
