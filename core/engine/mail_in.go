@@ -137,7 +137,13 @@ func (e *Engine) replyByMail(ctx context.Context, cat *definition.Catalog, numbe
 		}
 		files = append(files, id)
 	}
-	c := ticket.Commented{Text: m.Text, Files: files, Citizen: citizen, MessageID: m.MessageID}
+	text := m.Text
+	if r := []rune(text); len(r) > maxReplyLength {
+		// A long mail is kept, cut, rather than refused: the sender
+		// cannot see a form error.
+		text = string(r[:maxReplyLength-1]) + "…"
+	}
+	c := ticket.Commented{Text: text, Files: files, Citizen: citizen, MessageID: m.MessageID}
 	load := func() (*ticket.Ticket, error) { return e.store.Ticket(ctx, t.Number) }
 	if _, err := e.requesterReply(ctx, 0, load, writer, c); err != nil {
 		if errors.Is(err, fault.NotAllowedNow) {

@@ -33,10 +33,25 @@ func SniffType(data []byte) string {
 		return "image/webp"
 	}
 	head := data[:min(len(data), 512)]
-	if utf8.Valid(head) || !utf8.Valid(data) && utf8.Valid(head[:max(0, len(head)-3)]) {
-		if !bytes.ContainsAny(head, "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f") {
-			return "text/plain"
+	if len(head) < len(data) {
+		// The cut at 512 bytes may split a character: drop its start.
+		for i := len(head) - 1; i >= 0 && i >= len(head)-utf8.UTFMax; i-- {
+			if utf8.RuneStart(head[i]) {
+				if !utf8.FullRune(head[i:]) {
+					head = head[:i]
+				}
+				break
+			}
 		}
 	}
+	if utf8.Valid(head) && !bytes.ContainsFunc(head, isBinaryControl) {
+		return "text/plain"
+	}
 	return "application/octet-stream"
+}
+
+// isBinaryControl reports the control characters text does not hold (all
+// but tab, line feed, form feed and carriage return).
+func isBinaryControl(r rune) bool {
+	return r < 0x20 && r != '\t' && r != '\n' && r != '\f' && r != '\r'
 }

@@ -129,15 +129,22 @@ func (p *Poller) Poll(ctx context.Context, mailbox string) (*Round, error) {
 	if err != nil {
 		return round, fmt.Errorf("mailin: mailbox %s: %w", mailbox, err)
 	}
+	// A message that cannot be filed now (the database is unavailable)
+	// stays where it is for the next round; the others go on.
+	var errs []error
 	for _, w := range waiting {
 		if ctx.Err() != nil {
 			return round, ctx.Err()
 		}
 		outcome, err := p.handle(ctx, cn, mb, w)
 		if err != nil {
-			return round, fmt.Errorf("mailin: mailbox %s: message %d: %w", mailbox, w.uid, err)
+			errs = append(errs, fmt.Errorf("message %d: %w", w.uid, err))
+			continue
 		}
 		round.Handled[outcome]++
+	}
+	if err := errors.Join(errs...); err != nil {
+		return round, fmt.Errorf("mailin: mailbox %s: %w", mailbox, err)
 	}
 	return round, nil
 }
@@ -149,7 +156,7 @@ func (p *Poller) Poll(ctx context.Context, mailbox string) (*Round, error) {
 func (p *Poller) handle(ctx context.Context, cn *conn, mb *definition.Mailbox, w pending) (string, error) {
 	log := p.log.With(slog.String("mailbox", mb.ID.Value), slog.Uint64("uid", uint64(w.uid)))
 	if int64(w.size) > mb.Limit() {
-		r := &Record{Key: fmt.Sprintf("oversized/%d/%d", w.uid, w.size), Mailbox: mb.ID.Value, Outcome: OutcomeQuarantine,
+		r := &Record{Key: engine.MailKey(mb.ID.Value, fmt.Sprintf("oversized/%d/%d", w.uid, w.size)), Mailbox: mb.ID.Value, Outcome: OutcomeQuarantine,
 			Reason: fmt.Sprintf("message of %d bytes is larger than max_size", w.size), At: p.cfg.Now().UTC()}
 		return p.finish(ctx, cn, mb, w.uid, r, log)
 	}
@@ -190,9 +197,10 @@ func (p *Poller) handle(ctx context.Context, cn *conn, mb *definition.Mailbox, w
 	}
 	receipt, err := p.cfg.Receiver.ReceiveMail(ctx, in)
 	switch {
-	case err != nil && (fault.KindOf(err) == fault.Invalid || fault.KindOf(err) == fault.Malformed):
-		// The message cannot become a ticket (the form refuses it):
-		// nobody would see it in the folder read, so it is quarantined.
+	case err != nil && refused(err):
+		// The message cannot become a ticket (the form refuses it, the
+		// process is gone): nobody would see it in the folder read, and
+		// reading it again changes nothing, so it is quarantined.
 		r.Outcome, r.Reason = OutcomeQuarantine, "refused: "+err.Error()
 		return p.finish(ctx, cn, mb, w.uid, r, log)
 	case err != nil:
@@ -213,6 +221,16 @@ func (p *Poller) handle(ctx context.Context, cn *conn, mb *definition.Mailbox, w
 		r.Outcome = OutcomeTicket
 	}
 	return p.finish(ctx, cn, mb, w.uid, r, log)
+}
+
+// refused reports whether err says the message can never be filed as it
+// is, rather than not now.
+func refused(err error) bool {
+	switch fault.KindOf(err) {
+	case fault.Invalid, fault.Malformed, fault.NotFound, fault.Forbidden:
+		return true
+	}
+	return false
 }
 
 // finish records r and then moves the message.
