@@ -197,6 +197,11 @@ func (b *builder) checkMailbox(m *Mailbox, r reporter) {
 		}
 		folders[f.Value] = f
 	}
+	if m.Fields.Sender.IsZero() {
+		// The citizen's address is on record only in the form: without it
+		// their replies cannot be told from a stranger's.
+		r.warnf(m.ID.Pos, "no_sender_field", "mailbox '%s': fields.sender is not set, so a citizen's reply by mail cannot be matched to their request and opens a new one", m.ID.Value)
+	}
 	b.ref(r, "Team", m.Team)
 	processes := []Ref{m.Process}
 	b.ref(r, "Process", m.Process)
