@@ -68,6 +68,11 @@ func New(cfg Config) (*Poller, error) {
 // LeasePrefix starts the name of each mailbox's lease.
 const LeasePrefix = "mail-in/"
 
+// maxPerRound bounds the messages one round files, so that a full
+// mailbox (after a stop) is worked off in rounds that end long before
+// their lease does.
+const maxPerRound = 100
+
 // tick is how often Run looks which mailbox is due.
 const tick = time.Second
 
@@ -128,6 +133,10 @@ func (p *Poller) Poll(ctx context.Context, mailbox string) (*Round, error) {
 	waiting, err := cn.waiting()
 	if err != nil {
 		return round, fmt.Errorf("mailin: mailbox %s: %w", mailbox, err)
+	}
+	if len(waiting) > maxPerRound {
+		// A round stays well within the lease; the rest come next round.
+		waiting = waiting[:maxPerRound]
 	}
 	// A message that cannot be filed now (the database is unavailable)
 	// stays where it is for the next round; the others go on.
