@@ -133,6 +133,25 @@ func TestAnsweringVorgangsMail(t *testing.T) {
 	if cs := e.comments(tk.Number); len(cs) != 1 || cs[0].Type != ticket.EntryCitizenReply {
 		t.Errorf("comments = %+v, want the citizen's reply", cs)
 	}
+	// The reply sets off what a reply on the tracking page does (the
+	// desk has a notification of new comments for the team): as many
+	// mails go out after each.
+	ctx := context.Background()
+	sentAfter := func() int {
+		t.Helper()
+		before := len(srv.mails())
+		if _, err := e.app.Mailer.Round(ctx); err != nil {
+			t.Fatal(err)
+		}
+		return len(srv.mails()) - before
+	}
+	byMail := sentAfter()
+	if _, err := e.app.Engine.CitizenReply(ctx, tk.Tracking, 0, "And one more thing.", nil, "en"); err != nil {
+		t.Fatal(err)
+	}
+	if byPage := sentAfter(); byMail != byPage {
+		t.Errorf("a reply by mail sent %d mails, one on the tracking page %d", byMail, byPage)
+	}
 }
 
 func TestForgedThreadsOpenANewTicket(t *testing.T) {
