@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"vorgang/core/app"
 	"vorgang/core/definition"
@@ -27,6 +28,7 @@ type env struct {
 	imap    *dovecottest.Server
 	app     *app.App
 	threads *notify.Threads
+	clock   *testkit.Clock
 }
 
 type options struct {
@@ -55,8 +57,9 @@ func newEnv(t *testing.T, o options) *env {
 		mailCfg.Sender = notify.NewSMTPSender(notify.SMTPConfig{Addr: o.smtp.addr, Security: notify.TLSNone})
 		mailCfg.From = "Service-Desk <noreply@example.org>"
 	}
-	a := testkit.NewApp(t, app.Config{Catalog: testkit.Fixed(cat), Holder: "test-" + t.Name(), Mail: mailCfg})
-	return &env{t: t, imap: imap, app: a, threads: notify.NewThreads(secret)}
+	clock := testkit.NewClock(time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC))
+	a := testkit.NewApp(t, app.Config{Catalog: testkit.Fixed(cat), Holder: "test-" + t.Name(), Mail: mailCfg, Now: clock.Now})
+	return &env{t: t, imap: imap, app: a, threads: notify.NewThreads(secret), clock: clock}
 }
 
 func read(t *testing.T, name string) []byte {

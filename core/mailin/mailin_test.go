@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"vorgang/core/auth"
 	"vorgang/core/engine"
@@ -454,4 +455,22 @@ func TestServerWithoutMoveFlagsInstead(t *testing.T) {
 		t.Errorf("second round handled %v: a flagged message is read again", r.Handled)
 	}
 	e.only()
+}
+
+func TestOldRecordsAreSwept(t *testing.T) {
+	e := newEnv(t, options{})
+	e.deliver("new-request.eml")
+	e.poll()
+	ctx := context.Background()
+	e.clock.Advance(mailin.RecordsKept - time.Hour)
+	if n, err := e.app.MailIn.Sweep(ctx); err != nil || n != 0 {
+		t.Fatalf("sweep within the time kept = %d, %v; want nothing deleted", n, err)
+	}
+	e.clock.Advance(2 * time.Hour)
+	if n, err := e.app.MailIn.Sweep(ctx); err != nil || n != 1 {
+		t.Fatalf("sweep = %d, %v; want the one record deleted", n, err)
+	}
+	if rs := e.records(mailin.OutcomeTicket); len(rs) != 0 {
+		t.Errorf("records left: %+v", rs)
+	}
 }

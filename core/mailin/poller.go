@@ -76,9 +76,11 @@ const maxPerRound = 100
 // tick is how often Run looks which mailbox is due.
 const tick = time.Second
 
-// Run reads every mailbox of the catalog each PollEvery until ctx ends.
+// Run reads every mailbox of the catalog each PollEvery until ctx ends,
+// and once a day deletes the records older than RecordsKept.
 func (p *Poller) Run(ctx context.Context) {
 	next := map[string]time.Time{}
+	var nextSweep time.Time
 	t := time.NewTicker(tick)
 	defer t.Stop()
 	for {
@@ -88,8 +90,19 @@ func (p *Poller) Run(ctx context.Context) {
 				continue
 			}
 			next[mb.ID.Value] = now.Add(mb.Interval())
-			if _, err := p.Poll(ctx, mb.ID.Value); err != nil && ctx.Err() == nil {
+			round, err := p.Poll(ctx, mb.ID.Value)
+			if err != nil && ctx.Err() == nil {
 				p.log.Warn("reading the mailbox failed; it is read again", slog.String("mailbox", mb.ID.Value), slog.String("error", err.Error()))
+			}
+			// The instance that reads a mailbox also sweeps, so one
+			// instance does it.
+			if round != nil && round.Held && now.After(nextSweep) {
+				nextSweep = now.Add(24 * time.Hour)
+				if n, err := p.Sweep(ctx); err != nil && ctx.Err() == nil {
+					p.log.Warn("deleting old mail-in records failed", slog.String("error", err.Error()))
+				} else if n > 0 {
+					p.log.Info("old mail-in records deleted", slog.Int64("records", n))
+				}
 			}
 		}
 		select {
@@ -98,6 +111,12 @@ func (p *Poller) Run(ctx context.Context) {
 		case <-t.C:
 		}
 	}
+}
+
+// Sweep deletes the records filed more than RecordsKept ago, and
+// returns how many.
+func (p *Poller) Sweep(ctx context.Context) (int64, error) {
+	return sweepRecords(ctx, p.cfg.Store, p.cfg.Now())
 }
 
 // Round says what one reading of a mailbox did.

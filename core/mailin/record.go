@@ -20,13 +20,25 @@ const recordsCollection = "mail_in"
 // on the embedded store (MongoDB uses the index).
 const shapeByOutcome = "mail_in_by_outcome"
 
+// shapeRecordsBefore finds the records filed before a time.
+const shapeRecordsBefore = "mail_in_before"
+
+// RecordsKept is how long a record is kept: long past the time a message
+// could still wait in a folder read, so none is filed twice, and long
+// enough to look up what became of a message.
+const RecordsKept = 365 * 24 * time.Hour
+
 // Schema declares the collection of mail-in records; pass it in
 // store.Config.Collections.
 func Schema() store.Schema {
 	return store.Schema{{
 		Name:    recordsCollection,
-		Indexes: []store.Index{{Keys: []string{"mailbox", "outcome", "at"}}},
-		Shapes:  []store.QueryShape{{Name: shapeByOutcome, Keys: []string{"mailbox", "outcome"}, Scans: true}},
+		Indexes: []store.Index{{Keys: []string{"mailbox", "outcome", "at"}}, {Keys: []string{"at"}}},
+		Shapes: []store.QueryShape{
+			{Name: shapeByOutcome, Keys: []string{"mailbox", "outcome"}, Scans: true},
+			// The daily sweep of old records (see RecordsKept).
+			{Name: shapeRecordsBefore, Keys: []string{"at"}, Scans: true},
+		},
 	}}
 }
 
@@ -59,6 +71,7 @@ func (r *Record) quarantined() bool { return r.Outcome == OutcomeQuarantine }
 type Store interface {
 	Get(ctx context.Context, coll, id string, out any) error
 	Insert(ctx context.Context, coll string, doc any) error
+	DeleteExpired(ctx context.Context, coll, shape string, now time.Time) (int64, error)
 	Find(ctx context.Context, coll string, f store.Find, out any) error
 	AcquireLease(ctx context.Context, name, holder string, ttl time.Duration) (bool, error)
 }
@@ -98,4 +111,13 @@ func Records(ctx context.Context, st Store, mailbox, outcome string) ([]Record, 
 		return nil, fmt.Errorf("mailin: records of %s: %w", mailbox, err)
 	}
 	return out, nil
+}
+
+// sweepRecords deletes the records older than RecordsKept.
+func sweepRecords(ctx context.Context, st Store, now time.Time) (int64, error) {
+	n, err := st.DeleteExpired(ctx, recordsCollection, shapeRecordsBefore, now.Add(-RecordsKept))
+	if err != nil {
+		return 0, fmt.Errorf("mailin: sweep records: %w", err)
+	}
+	return n, nil
 }
