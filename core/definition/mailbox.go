@@ -1,6 +1,7 @@
 package definition
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -81,17 +82,17 @@ const (
 )
 
 // Folder is the folder read, INBOX by default.
-func (m *Mailbox) Folder() string { return or(m.IMAP.Folder.Value, DefaultMailboxFolder) }
+func (m *Mailbox) Folder() string { return cmp.Or(m.IMAP.Folder.Value, DefaultMailboxFolder) }
 
 // ProcessedFolder is where handled messages are moved.
 func (m *Mailbox) ProcessedFolder() string {
-	return or(m.IMAP.ProcessedFolder.Value, DefaultMailboxProcessed)
+	return cmp.Or(m.IMAP.ProcessedFolder.Value, DefaultMailboxProcessed)
 }
 
 // QuarantineFolder is where messages go that open no ticket and are not
 // handled: automatic replies, malformed or oversized mail.
 func (m *Mailbox) QuarantineFolder() string {
-	return or(m.IMAP.QuarantineFolder.Value, DefaultMailboxQuarantine)
+	return cmp.Or(m.IMAP.QuarantineFolder.Value, DefaultMailboxQuarantine)
 }
 
 // Interval is the time between two reads of the mailbox.
@@ -134,13 +135,6 @@ func (m *Mailbox) Route(sender string) *MailboxFilter {
 		}
 	}
 	return nil
-}
-
-func or(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 // parseByteSize reads 10MB, 500KB or a number of bytes; 0 when it is none.

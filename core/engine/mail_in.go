@@ -2,6 +2,7 @@ package engine
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -219,8 +220,8 @@ func sameAddress(a, b string) bool {
 func (e *Engine) openByMail(ctx context.Context, cat *definition.Catalog, mb *definition.Mailbox, route *definition.MailboxFilter, m *IncomingMail) (*MailReceipt, error) {
 	process, team := mb.Process.Value, mb.Team.Value
 	if route != nil {
-		process = or(route.Process.Value, process)
-		team = or(route.Team.Value, team)
+		process = cmp.Or(route.Process.Value, process)
+		team = cmp.Or(route.Team.Value, team)
 	}
 	p := cat.Process(process)
 	if p == nil {
@@ -253,7 +254,7 @@ func (e *Engine) openByMail(ctx context.Context, cat *definition.Catalog, mb *de
 		subject = "(" + m.From + ")"
 	}
 	put(mb.Fields.Subject, subject)
-	put(mb.Fields.Body, or(m.Body, m.Text))
+	put(mb.Fields.Body, cmp.Or(m.Body, m.Text))
 	put(mb.Fields.Sender, m.From)
 	put(mb.Fields.SenderName, m.FromName)
 	r := &MailReceipt{}
@@ -353,11 +354,4 @@ func acceptsType(accept []string, media string) bool {
 		}
 	}
 	return false
-}
-
-func or(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
