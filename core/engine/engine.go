@@ -77,6 +77,10 @@ type Deps struct {
 	Assets AssetLinker
 	// AssetQueries answers scripts' asset queries; nil: none.
 	AssetQueries AssetFinder
+	// MailSenders finds the user an incoming mail's sender is; nil: every
+	// sender is a citizen unless they are the requester of the ticket
+	// they answer.
+	MailSenders MailSenders
 	// Scripts runs the processes' Lua hooks; nil: a runtime with the
 	// defaults of script.Config and this engine's calendars, closed by
 	// Close. A runtime given here should share Calendars.
@@ -111,6 +115,7 @@ type Engine struct {
 	refs     form.RefChecker
 	assets   AssetLinker
 	queries  AssetFinder
+	senders  MailSenders
 	scripts  *script.Runtime
 	// ownScripts: the engine made scripts and closes it.
 	ownScripts bool
@@ -143,7 +148,7 @@ func New(d Deps) (*Engine, error) {
 		d.Calendars = &sla.Calendars{}
 	}
 	e := &Engine{store: d.Store, compile: d.Compile, users: d.Users, catalog: d.Catalog, log: d.Logger, now: d.Now,
-		refs: d.Refs, assets: d.Assets, queries: d.AssetQueries, scripts: d.Scripts, calendars: d.Calendars,
+		refs: d.Refs, assets: d.Assets, queries: d.AssetQueries, senders: d.MailSenders, scripts: d.Scripts, calendars: d.Calendars,
 		retrying: store.NewKeyedMutex(), instance: newNonce()}
 	if e.scripts == nil {
 		e.scripts, e.ownScripts = script.New(script.Config{Logger: d.Logger, Now: d.Now, Calendars: d.Calendars, Timeout: d.ScriptTimeout}), true
