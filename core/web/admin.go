@@ -72,6 +72,9 @@ func (u *ui) adminDefinitions(c *fiber.Ctx) error {
 	for _, x := range cat.Migrations() {
 		add("Migration", x.Meta, "")
 	}
+	for _, x := range cat.Mailboxes() {
+		add("Mailbox", x.Meta, "")
+	}
 	for _, s := range cat.Scripts() {
 		d.Defs = append(d.Defs, defRow{Kind: "Script", ID: s.Name, File: s.File, Hash: hashes[s.File]})
 	}
