@@ -284,6 +284,7 @@ func reload(ctx context.Context, src definitionSource, loader *definition.Loader
 	}
 	if len(stranded) > 0 {
 		logStranded(log, stranded)
+		a.Engine.NoteRefused(cat.Hash(), stranded)
 		log.Error("definitions not reloaded: the change would strand open tickets, the previous definitions stay in service",
 			slog.Int64("tickets", strandedTickets(stranded)), slog.String("catalog", live.Catalog().Hash()[:12]))
 		return
@@ -293,6 +294,7 @@ func reload(ctx context.Context, src definitionSource, loader *definition.Loader
 		return
 	}
 	live.Swap(cat)
+	a.Engine.ClearRefused()
 	log.Info("definitions reloaded", slog.Int("definitions", cat.Len()), slog.String("catalog", cat.Hash()[:12]))
 	if _, _, err := a.Migrate(ctx); err != nil {
 		log.Error("migrations not finished; they run again at the next start or reload", slog.String("error", err.Error()))

@@ -5,6 +5,8 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
+	"time"
 
 	"vorgang/core/definition"
 	"vorgang/core/store"
@@ -109,4 +111,45 @@ func PlanDefinitions(ctx context.Context, counter StateCounter, from, to *defini
 func (e *Engine) Strands(ctx context.Context, from, to *definition.Catalog) ([]Stranded, error) {
 	plan, err := PlanDefinitions(ctx, e.store, from, to)
 	return plan.Stranded, err
+}
+
+// RefusedChange is a change of the definitions the server refused because
+// it would strand open tickets, for the admin pages to name.
+type RefusedChange struct {
+	At       time.Time
+	Catalog  string // the hash of the refused definitions
+	Stranded []Stranded
+}
+
+// refusedChanges keeps the last refused change until definitions are
+// served again.
+type refusedChanges struct {
+	mu   sync.Mutex
+	last *RefusedChange
+}
+
+// NoteRefused records that the definitions with the hash catalog were
+// refused for stranding open tickets.
+func (e *Engine) NoteRefused(catalog string, stranded []Stranded) {
+	e.refused.mu.Lock()
+	defer e.refused.mu.Unlock()
+	e.refused.last = &RefusedChange{At: e.now(), Catalog: catalog, Stranded: slices.Clone(stranded)}
+}
+
+// ClearRefused forgets a refused change: definitions were served since.
+func (e *Engine) ClearRefused() {
+	e.refused.mu.Lock()
+	defer e.refused.mu.Unlock()
+	e.refused.last = nil
+}
+
+// Refused returns the last refused change of the definitions, if the
+// definitions in service have not changed since.
+func (e *Engine) Refused() (RefusedChange, bool) {
+	e.refused.mu.Lock()
+	defer e.refused.mu.Unlock()
+	if e.refused.last == nil {
+		return RefusedChange{}, false
+	}
+	return *e.refused.last, true
 }

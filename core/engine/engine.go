@@ -108,15 +108,18 @@ type Engine struct {
 	compile func([]definition.File) (*definition.Catalog, definition.Diagnostics)
 	// recorded caches older versions compiled for CatalogFor.
 	recorded recordedCatalogs
-	users    Directory
-	catalog  func() *definition.Catalog
-	log      *slog.Logger
-	now      func() time.Time
-	refs     form.RefChecker
-	assets   AssetLinker
-	queries  AssetFinder
-	senders  MailSenders
-	scripts  *script.Runtime
+	// refused is the last change of the definitions refused for
+	// stranding open tickets.
+	refused refusedChanges
+	users   Directory
+	catalog func() *definition.Catalog
+	log     *slog.Logger
+	now     func() time.Time
+	refs    form.RefChecker
+	assets  AssetLinker
+	queries AssetFinder
+	senders MailSenders
+	scripts *script.Runtime
 	// ownScripts: the engine made scripts and closes it.
 	ownScripts bool
 

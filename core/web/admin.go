@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"vorgang/core/definition"
+	"vorgang/core/engine"
 )
 
 // The admin pages: what definitions are loaded (each file with its content
@@ -19,6 +20,9 @@ type adminDefsView struct {
 	LoadedAt time.Time
 	Recorded bool
 	Defs     []defRow
+	// Refused is the last change of the definitions refused because it
+	// would strand open tickets.
+	Refused *engine.RefusedChange
 }
 
 type defRow struct {
@@ -34,6 +38,9 @@ func (u *ui) adminDefinitions(c *fiber.Ctx) error {
 	l := pageLang(c)
 	cat := u.Catalog()
 	d := adminDefsView{Hash: cat.Hash(), LoadedAt: cat.LoadedAt()}
+	if r, ok := u.Engine.Refused(); ok {
+		d.Refused = &r
+	}
 	hashes, recorded, err := u.Engine.RecordedFiles(c.UserContext(), cat.Hash())
 	if err != nil {
 		return err

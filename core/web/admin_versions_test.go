@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"vorgang/core/definition"
+	"vorgang/core/engine"
 	"vorgang/core/store"
 )
 
@@ -68,5 +70,30 @@ func TestAdminVersions(t *testing.T) {
 	staff.login("ben")
 	if p := staff.get("/admin/versions"); p.status != http.StatusForbidden {
 		t.Errorf("versions page for staff: %d, want 403", p.status)
+	}
+}
+
+// TestAdminNamesRefusedDefinitions: after the server refused changed
+// definitions for stranding open tickets, the admin page says so, with the
+// tickets per process and state and where the removal is; once definitions
+// are served again, it no longer does.
+func TestAdminNamesRefusedDefinitions(t *testing.T) {
+	env := newUIEnv(t)
+	admin := env.browser(t)
+	admin.login("root")
+	if p := admin.get("/admin/"); strings.Contains(p.body, `id="refused-definitions"`) {
+		t.Fatal("the admin page names a refusal before any")
+	}
+	env.eng.NoteRefused("cccc55556666aaaa", []engine.Stranded{{Process: "it-incident", State: "waiting", Tickets: 132,
+		Change: definition.Change{Kind: "Process", ID: "it-incident", Part: "state", Item: "waiting", Op: definition.Removed, File: "processes/it/it-incident.yaml", Line: 26, Col: 9}}})
+	p := admin.get("/admin/")
+	for _, want := range []string{`id="refused-definitions"`, "cccc55556666", "<td>waiting</td><td>132</td>", "processes/it/it-incident.yaml:26:9"} {
+		if !strings.Contains(p.body, want) {
+			t.Errorf("admin page lacks %q", want)
+		}
+	}
+	env.eng.ClearRefused()
+	if p := admin.get("/admin/"); strings.Contains(p.body, `id="refused-definitions"`) {
+		t.Error("the admin page still names the refusal after definitions were served")
 	}
 }

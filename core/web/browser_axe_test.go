@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"vorgang/core/auth"
+	"vorgang/core/definition"
 	"vorgang/core/engine"
 	"vorgang/core/store"
 )
@@ -161,6 +162,9 @@ func TestAccessibility(t *testing.T) {
 		{"two-factor set-up, errors", "ben", "/app/two-factor", "button.vg-submit", ""},
 		{"two-factor code", "anonymous", "/app/login", "button.vg-submit", ""},
 	}
+	// A refused change of the definitions, named on the admin page.
+	env.eng.NoteRefused("cccc55556666aaaa", []engine.Stranded{{Process: "it-incident", State: "waiting", Tickets: 3,
+		Change: definition.Change{Kind: "Process", ID: "it-incident", Part: "state", Item: "waiting", Op: definition.Removed, File: "processes/it/it-incident.yaml", Line: 26, Col: 9}}})
 	// Two recorded versions of the definitions, for the version pages.
 	for _, v := range []struct{ hash, src string }{{"aaaa11112222", versionsV1}, {"bbbb33334444", strings.ReplaceAll(versionsV1, "eingang", "neu")}} {
 		if _, err := env.st.SaveDefinitionVersion(ctx, &store.DefinitionVersion{Hash: v.hash,

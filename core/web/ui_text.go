@@ -283,6 +283,10 @@ var pageTexts = map[string]map[lang]string{
 
 	"admin_heading":              {langDE: "Geladene Definitionen", langEN: "Loaded definitions"},
 	"admin_versions_link":        {langDE: "Alle Versionen der Definitionen und ihre Änderungen", langEN: "Every version of the definitions and what changed"},
+	"refused_heading":            {langDE: "Geänderte Definitionen wurden nicht geladen", langEN: "Changed definitions were not loaded"},
+	"refused_text":               {langDE: "Die Änderung hätte offene Vorgänge in Zuständen oder Prozessen zurückgelassen, die es nicht mehr gibt; die bisherigen Definitionen bleiben in Betrieb. Behalten Sie die Zustände (ohne Übergänge dorthin), bis keine offenen Vorgänge mehr darin sind, oder ergänzen Sie eine Migration. Abgelehnte Version:", langEN: "The change would have left open tickets in states or processes that no longer exist; the previous definitions stay in service. Keep those states (without transitions leading to them) until no open ticket is left in them, or add a migration. Refused version:"},
+	"refused_caption":            {langDE: "Offene Vorgänge, die die Änderung zurückgelassen hätte", langEN: "Open tickets the change would have stranded"},
+	"refused_tickets":            {langDE: "Offene Vorgänge", langEN: "Open tickets"},
 	"versions_heading":           {langDE: "Versionen der Definitionen", langEN: "Versions of the definitions"},
 	"versions_caption":           {langDE: "Jede Version, die vorgang bedient hat, die neueste zuerst", langEN: "Every version vorgang has served, newest first"},
 	"versions_serving":           {langDE: "in Betrieb", langEN: "in service"},
