@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+
 	"vorgang/core/ticket"
 )
 

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"text/template"
 	"time"
+
 	"vorgang/core/definition"
 	"vorgang/core/ticket"
 )

@@ -15,12 +15,13 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"vorgang/core/ticket"
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/bson/primitive"
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"vorgang/core/ticket"
 )
 
 // extraCollection is a collection the store does not know: a backup must

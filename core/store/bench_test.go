@@ -23,9 +23,10 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"vorgang/core/ticket"
 
 	"go.mongodb.org/mongo-driver/bson"
+
+	"vorgang/core/ticket"
 )
 
 var (

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 	"sync"
+
 	"vorgang/core/ticket"
 )
 

@@ -6,10 +6,11 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"vorgang/core/ticket"
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"vorgang/core/ticket"
 )
 
 // OutboxCollection holds work that must happen after a change was stored

@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
 	"vorgang/core/ticket"
 )
 

@@ -7,12 +7,13 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"vorgang/core/ticket"
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/bson/primitive"
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"vorgang/core/ticket"
 )
 
 // MaxPage is the largest page Inbox and DueBefore return.

@@ -4,10 +4,11 @@ import (
 	"context"
 	"fmt"
 	"time"
-	"vorgang/core/ticket"
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"vorgang/core/ticket"
 )
 
 // TicketFilter selects tickets by equality on their head fields and a range

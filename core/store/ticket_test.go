@@ -8,9 +8,10 @@ import (
 	"sync"
 	"testing"
 	"time"
-	"vorgang/core/ticket"
 
 	"go.mongodb.org/mongo-driver/bson"
+
+	"vorgang/core/ticket"
 )
 
 func newTicket(number string) *ticket.Ticket {

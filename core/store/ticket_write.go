@@ -6,11 +6,12 @@ import (
 	"fmt"
 	"sync"
 	"time"
-	"vorgang/core/ticket"
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"vorgang/core/ticket"
 )
 
 // orphanAge is how old an uncommitted history entry must be before a writer

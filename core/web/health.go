@@ -6,9 +6,10 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
-	"vorgang/core/fault"
 
 	"github.com/gofiber/fiber/v2"
+
+	"vorgang/core/fault"
 )
 
 // StorePinger is what the health check needs from the store.
