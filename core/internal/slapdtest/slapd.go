@@ -19,6 +19,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -51,7 +52,7 @@ type Server struct {
 
 	cmd  *exec.Cmd
 	done chan struct{}
-	log  *bytes.Buffer
+	log  *syncBuffer
 }
 
 // Options configure Start.
@@ -62,6 +63,10 @@ type Options struct {
 	// LDIF is added after the base entries (the suffix, ou=people and
 	// ou=groups exist already).
 	LDIF string
+	// LogOperations makes slapd log every connection and operation
+	// (loglevel stats), so a test can count what reached the directory
+	// (Connections). It costs slapd a log line per operation.
+	LogOperations bool
 }
 
 // Require fails the test when slapd or ldapadd is missing in CI (the CI
@@ -88,7 +93,7 @@ func Start(t testing.TB, o Options) *Server {
 	if err := os.Mkdir(db, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	s := &Server{done: make(chan struct{}), log: &bytes.Buffer{}}
+	s := &Server{done: make(chan struct{}), log: &syncBuffer{}}
 	port := freePort(t)
 	s.URL = fmt.Sprintf("ldap://127.0.0.1:%d", port)
 	urls := s.URL + "/"
@@ -113,6 +118,7 @@ suffix "%[5]s"
 rootdn "%[6]s"
 rootpw %[7]s
 directory %[8]s
+dbnosync
 maxsize 16777216
 index objectClass eq
 index uid,mail,member eq
@@ -124,7 +130,11 @@ access to * by * read
 		t.Fatal(err)
 	}
 	// -d keeps slapd in the foreground, so the test owns the process.
-	s.cmd = exec.Command(SlapdPath, "-f", confFile, "-h", urls, "-d", "0")
+	debug := "0"
+	if o.LogOperations {
+		debug = "stats"
+	}
+	s.cmd = exec.Command(SlapdPath, "-f", confFile, "-h", urls, "-d", debug)
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
 	if err := s.cmd.Start(); err != nil {
 		t.Fatalf("start slapd: %v", err)
@@ -161,6 +171,13 @@ func (s *Server) Stop() {
 	<-s.done
 }
 
+// Connections is how many connections slapd has accepted since it
+// started, the loaders' own included; it counts only with
+// Options.LogOperations and is 0 without.
+func (s *Server) Connections() int {
+	return strings.Count(s.log.String(), " ACCEPT from ")
+}
+
 // Add loads more entries (LDIF) as the administrator.
 func (s *Server) Add(t testing.TB, ldif string) { t.Helper(); s.add(t, ldif) }
 
@@ -171,6 +188,25 @@ func (s *Server) add(t testing.TB, ldif string) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("ldapadd: %v\n%s\nslapd log:\n%s", err, out, s.log)
 	}
+}
+
+// syncBuffer is slapd's output: written by the process's copier while a
+// test reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // waitReady waits until slapd accepts connections, or fails the test when
