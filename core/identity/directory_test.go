@@ -202,3 +202,50 @@ func TestWrongServiceAccount(t *testing.T) {
 		t.Fatalf("got %v, want unavailable: nobody can sign in while the service account is refused", err)
 	}
 }
+
+// TestPeople: a listing says of each person what their own login says
+// (profile, manager, nested groups through cycles), and asks the
+// directory about the groups above a person's own and about managers once
+// per listing, not once per person.
+func TestPeople(t *testing.T) {
+	const n = 120
+	srv := slapdtest.Start(t, slapdtest.Options{LDIF: slapdtest.People + "\n" + slapdtest.Bulk(n), LogOperations: true})
+	d := directory(t, provider(t, srv.URL, func(l *definition.LDAPProvider) {
+		l.Groups.Map = append(l.Groups.Map, definition.LDAPGroupMap{Group: definition.Ref{Value: "cn=all-staff,ou=groups,dc=example,dc=org"}, Roles: []definition.Ref{{Value: "everyone"}}})
+	}))
+	ctx := context.Background()
+	listed := map[string]*identity.Person{}
+	before := srv.Searches()
+	err := d.People(ctx, func(p *identity.Person, i, total int) error {
+		if total != n+3 { // carol is disabled
+			t.Errorf("total %d, want %d", total, n+3)
+		}
+		listed[p.Login] = p
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	searches := srv.Searches() - before
+	if len(listed) != n+3 {
+		t.Fatalf("listed %d people, want %d", len(listed), n+3)
+	}
+	// One search for the list, one per person for their own groups, and
+	// a few for the groups above and the managers, however many people
+	// share them.
+	if limit := 1 + len(listed) + 30; searches > limit {
+		t.Errorf("%d searches to list %d people, want at most %d", searches, len(listed), limit)
+	}
+	for _, login := range []string{"alice", "bob", "dave", slapdtest.BulkLogin(0), slapdtest.BulkLogin(1), slapdtest.BulkLogin(n - 1)} {
+		want, err := d.Authenticate(ctx, login, login+"-pw")
+		if err != nil {
+			t.Fatalf("%s: %v", login, err)
+		}
+		if got := listed[login]; !reflect.DeepEqual(got, want) {
+			t.Errorf("%s listed as %+v, signs in as %+v", login, got, want)
+		}
+	}
+	if p := listed[slapdtest.BulkLogin(n-1)]; len(p.Groups) != 3 || p.Manager != slapdtest.BulkLogin(100) || !slices.Equal(p.Roles, []string{"everyone"}) {
+		t.Errorf("%s: %+v, want three groups, the team's first as manager, the role of all staff", p.Login, p)
+	}
+}

@@ -15,7 +15,8 @@ const pageSize = 500
 // the person's position and the total, reading the directory page by
 // page. The user filter is run with a presence test in place of {login}
 // ("(uid=*)"), so the same filter decides who may sign in and who is
-// listed. An error of fn stops the listing and is returned.
+// listed. An error of fn stops the listing and is returned. Groups above
+// a person's own and managers are read once per listing, not per person.
 func (d *Directory) People(ctx context.Context, fn func(p *Person, i, total int) error) error {
 	c, done, err := d.connect(ctx)
 	if err != nil {
@@ -28,6 +29,7 @@ func (d *Directory) People(ctx context.Context, fn func(p *Person, i, total int)
 	if err != nil {
 		return d.searchError("list "+filter, err)
 	}
+	l := newListing()
 	for i, e := range res.Entries {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -35,7 +37,7 @@ func (d *Directory) People(ctx context.Context, fn func(p *Person, i, total int)
 		if disabledInAD(e) {
 			continue
 		}
-		p, err := d.person(ctx, c, e)
+		p, err := d.person(ctx, c, e, l)
 		if err != nil {
 			return err
 		}

@@ -178,6 +178,12 @@ func (s *Server) Connections() int {
 	return strings.Count(s.log.String(), " ACCEPT from ")
 }
 
+// Searches is how many search operations slapd has received since it
+// started; like Connections it counts only with Options.LogOperations.
+func (s *Server) Searches() int {
+	return strings.Count(s.log.String(), " SRCH base=")
+}
+
 // Add loads more entries (LDIF) as the administrator.
 func (s *Server) Add(t testing.TB, ldif string) { t.Helper(); s.add(t, ldif) }
 
