@@ -17,7 +17,7 @@ import (
 
 // provider is an ldap IdentityProvider for a slapdtest server: the bind
 // password comes from a file, as in production.
-func provider(t *testing.T, url string, mod func(*definition.LDAPProvider)) *definition.IdentityProvider {
+func provider(t testing.TB, url string, mod func(*definition.LDAPProvider)) *definition.IdentityProvider {
 	t.Helper()
 	secret := filepath.Join(t.TempDir(), "bind")
 	if err := os.WriteFile(secret, []byte(slapdtest.RootPassword+"\n"), 0o600); err != nil {
@@ -46,7 +46,7 @@ func provider(t *testing.T, url string, mod func(*definition.LDAPProvider)) *def
 	return &definition.IdentityProvider{Meta: definition.Meta{ID: definition.Ref{Value: "verzeichnis"}}, Type: "ldap", LDAP: l}
 }
 
-func directory(t *testing.T, p *definition.IdentityProvider) *identity.Directory {
+func directory(t testing.TB, p *definition.IdentityProvider) *identity.Directory {
 	t.Helper()
 	d, err := identity.New(p)
 	if err != nil {
