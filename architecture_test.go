@@ -32,13 +32,16 @@ var allowedImports = map[string][]string{
 	"vorgang/core/notify":   {"auth", "definition", "fault", "store", "ticket"},
 	// Policy.
 	"vorgang/core/engine": {"auth", "definition", "fault", "form", "script", "sla", "store", "ticket"},
+	// Channels into the engine.
+	"vorgang/core/mailin": {"definition", "engine", "fault", "notify", "store"},
 	// Wiring.
-	"vorgang/core/app":                {"asset", "auth", "definition", "engine", "fault", "identity", "notify", "script", "sla", "store", "ticket"},
-	"vorgang/core/scenario":           {"app", "asset", "auth", "definition", "engine", "fault", "notify", "store", "ticket"},
-	"vorgang/core/internal/testkit":   {"app", "definition", "store", "vorgang"},
-	"vorgang/core/store/storetest":    nil,
-	"vorgang/core/internal/slapdtest": nil,
-	"vorgang/core/internal/oidctest":  nil,
+	"vorgang/core/app":                  {"asset", "auth", "definition", "engine", "fault", "identity", "mailin", "notify", "script", "sla", "store", "ticket"},
+	"vorgang/core/scenario":             {"app", "asset", "auth", "definition", "engine", "fault", "notify", "store", "ticket"},
+	"vorgang/core/internal/testkit":     {"app", "definition", "store", "vorgang"},
+	"vorgang/core/store/storetest":      nil,
+	"vorgang/core/internal/slapdtest":   nil,
+	"vorgang/core/internal/oidctest":    nil,
+	"vorgang/core/internal/dovecottest": nil,
 	// The only package that knows HTTP. It still reads store types; the
 	// engine is to answer everything the pages need (docs/architecture.md,
 	// "Not yet").
@@ -64,6 +67,8 @@ var forbidden = []struct {
 	{"golang.org/x/oauth2", []string{"vorgang/core/identity"}, "only core/identity speaks OpenID Connect"},
 	{"github.com/go-jose/", []string{"vorgang/core/identity", "vorgang/core/internal/oidctest"}, "only core/identity checks tokens (the test provider signs them)"},
 	{"github.com/zitadel/", []string{"vorgang/core/internal/oidctest"}, "the OpenID provider library is for the test provider only"},
+	{"github.com/emersion/go-imap", []string{"vorgang/core/mailin"}, "only core/mailin speaks IMAP"},
+	{"github.com/emersion/go-message", []string{"vorgang/core/mailin"}, "only core/mailin reads MIME"},
 }
 
 // standardOnly are the packages that import nothing but the standard

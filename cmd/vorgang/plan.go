@@ -7,8 +7,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
+	"slices"
+	"strings"
 
+	"vorgang/core/definition"
 	"vorgang/core/engine"
+	"vorgang/core/ticket"
 )
 
 // Exit codes of vorgang plan.
@@ -25,6 +30,9 @@ type planOutput struct {
 	OnDisk   string `json:"on_disk"`
 	Stranded int64  `json:"stranded_tickets"`
 	engine.DefinitionPlan
+	// Migrations is a dry run of the migrations on disk: how many open
+	// tickets each would change, and some of the changes.
+	Migrations *engine.MigrationResult `json:"migrations,omitempty"`
 }
 
 // plan runs "vorgang plan": it compares the definitions on disk with those
@@ -37,6 +45,7 @@ func plan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fl.SetOutput(stderr)
 	db := addStoreFlags(fl)
 	asJSON := fl.Bool("json", false, "answer in JSON")
+	samples := fl.Int("samples", 3, "tickets to show per migration, as a dry run of what it changes")
 	fl.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: vorgang plan [--data DIR | --mongo-uri URI] [--json] [DIR...]\n\nCompares the definitions below the folders (default: ./processes ./forms ./scripts)\nwith those the server serves, and counts the open tickets each change touches.\nExit codes: 0 nothing to do, 2 safe changes, 3 changes that strand open tickets, 1 invalid definitions.")
 		fl.PrintDefaults()
@@ -88,6 +97,18 @@ func plan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return fail(err)
 	}
 	out.Stranded = strandedTickets(out.DefinitionPlan.Stranded)
+	if len(res.catalog.Migrations()) > 0 {
+		eng, err := engine.New(engine.Deps{Store: st, Catalog: func() *definition.Catalog { return res.catalog }, Logger: quiet})
+		if err != nil {
+			return fail(err)
+		}
+		dry, err := eng.Migrate(ctx, true, *samples)
+		eng.Close()
+		if err != nil {
+			return fail(err)
+		}
+		out.Migrations = &dry
+	}
 	code := planNothing
 	switch {
 	case out.Stranded > 0:
@@ -125,6 +146,14 @@ func printPlan(w io.Writer, out planOutput) {
 		}
 		fmt.Fprintln(w, line)
 	}
+	if m := out.Migrations; m != nil {
+		for _, id := range slices.Sorted(maps.Keys(m.Migrated)) {
+			fmt.Fprintf(w, "migration %s would change %d open %s\n", id, m.Migrated[id], plural(m.Migrated[id], "ticket", "tickets"))
+		}
+		for _, s := range m.Samples {
+			fmt.Fprintf(w, "  %s: %s\n", s.Ticket, describeMigrated(s.Change))
+		}
+	}
 	switch {
 	case out.Stranded > 0:
 		fmt.Fprintf(w, "%d %s; %d open %s would be stranded: keep their states (without transitions leading to them) until they are finished\n",
@@ -134,4 +163,26 @@ func printPlan(w io.Writer, out planOutput) {
 	default:
 		fmt.Fprintln(w, "nothing changes")
 	}
+}
+
+// describeMigrated is one line of what a migration changes on a ticket.
+func describeMigrated(m ticket.Migrated) string {
+	var parts []string
+	if m.From != m.To {
+		parts = append(parts, "state "+m.From+" → "+m.To)
+	}
+	for _, old := range slices.Sorted(maps.Keys(m.Renamed)) {
+		parts = append(parts, "field "+old+" → "+m.Renamed[old])
+	}
+	if data, ok := m.Changes["data"]; ok {
+		for _, f := range slices.Sorted(maps.Keys(data.Fields)) {
+			c := data.Fields[f]
+			old := any("–")
+			if c.Old != nil {
+				old = c.Old
+			}
+			parts = append(parts, fmt.Sprintf("%s: %v → %v", f, old, c.New))
+		}
+	}
+	return strings.Join(parts, ", ")
 }

@@ -203,7 +203,7 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 			}
 		}})
 	}
-	a, err = app.New(ctx, app.Config{MongoURI: cfg.mongoURI, DataDir: cfg.dataDir, Catalog: live.Catalog, Logger: log, Mail: mail, Loops: loops,
+	a, err = app.New(ctx, app.Config{MongoURI: cfg.mongoURI, DataDir: cfg.dataDir, Catalog: live.Catalog, Loader: loader, Logger: log, Mail: mail, Loops: loops,
 		UploadGrace: cfg.uploadGrace})
 	if err != nil {
 		return err

@@ -14,7 +14,9 @@ import (
 
 // mailConfig reads how mails leave vorgang from the serve flags.
 func mailConfig(cfg serveConfig, log *slog.Logger) (app.Mail, error) {
-	m := app.Mail{From: cfg.mailFrom, BaseURL: cfg.baseURL}
+	// VORGANG_SECRET also signs the ticket into the Message-ID and reply
+	// address of each mail, so replies by mail find their ticket.
+	m := app.Mail{From: cfg.mailFrom, BaseURL: cfg.baseURL, ThreadSecret: []byte(os.Getenv("VORGANG_SECRET"))}
 	if cfg.smtpURL == "" {
 		log.Warn("no --smtp-url: mails are kept in the outbox until a mail server is configured")
 		return m, nil

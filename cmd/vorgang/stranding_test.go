@@ -193,7 +193,8 @@ func TestPlan(t *testing.T) {
 			[]string{"antrag.yaml:8:10: Process antrag: state eingang removed: strands 1 open ticket", "Process antrag: state neu added",
 				"1 open ticket would be stranded"}},
 		{"a state renamed with a migration", strings.ReplaceAll(antragV1, "eingang", "neu") + migrationToNeu, false, 2,
-			[]string{"state eingang removed: 1 open ticket moved on by migration eingang-wird-neu", "Migration eingang-wird-neu added"}},
+			[]string{"state eingang removed: 1 open ticket moved on by migration eingang-wird-neu", "Migration eingang-wird-neu added",
+				"migration eingang-wird-neu would change 1 open ticket", ": state eingang → neu"}},
 		{"in JSON", strings.ReplaceAll(antragV1, "eingang", "neu"), true, 3, []string{`"stranded_tickets": 1`, `"op": "removed"`}},
 		{"invalid definitions", strings.Replace(antragV1, "title: Antrag\nform", "titel: Antrag\nform", 1), false, 1, []string{"run vorgang validate"}},
 	}

@@ -48,6 +48,7 @@ var suiteKinds = []suiteKind{luaSuites, scenarioSuites}
 type testEnv struct {
 	scripts *script.Runtime
 	log     *slog.Logger
+	loader  *definition.Loader
 }
 
 // test runs the test files found in the definition folders. Exit codes: 0
@@ -104,7 +105,7 @@ func test(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	log := slog.New(slog.NewTextHandler(stdout, &slog.HandlerOptions{Level: level}))
 	rt := script.New(script.Config{PoolSize: 4, Logger: log})
 	defer rt.Close()
-	env := &testEnv{scripts: rt, log: log}
+	env := &testEnv{scripts: rt, log: log, loader: loader}
 	var suites []testSuite
 	for _, kind := range suiteKinds {
 		for _, s := range kind(files, env) {

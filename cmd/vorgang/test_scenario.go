@@ -2,6 +2,9 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"vorgang/core/definition"
@@ -32,10 +35,24 @@ func (s scenarioSuite) Run(ctx context.Context, cat *definition.Catalog) ([]case
 	if err != nil {
 		return nil, err
 	}
-	results := suite.Run(ctx, cat, scenario.Options{Logger: s.env.log})
+	results := suite.Run(ctx, cat, scenario.Options{Logger: s.env.log, Definitions: s.env.readDefinitions})
 	out := make([]caseResult, len(results))
 	for i, r := range results {
 		out[i] = caseResult{Name: r.Name, Failure: strings.Join(r.Failures, "\n    "), Duration: r.Duration}
 	}
 	return out, nil
+}
+
+// readDefinitions reads and compiles the definitions below dir, for
+// scenario steps that switch to another version of a desk.
+func (env *testEnv) readDefinitions(dir string) (*definition.Catalog, error) {
+	files, err := definition.ReadFS(os.DirFS(dir), filepath.ToSlash(dir))
+	if err != nil {
+		return nil, err
+	}
+	cat, diags := env.loader.Compile(files)
+	if cat == nil {
+		return nil, fmt.Errorf("the definitions in %s are invalid:\n    %s", dir, strings.ReplaceAll(diags.Error(), "\n", "\n    "))
+	}
+	return cat, nil
 }

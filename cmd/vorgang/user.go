@@ -16,6 +16,7 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/fault"
+	"vorgang/core/store"
 )
 
 // listFlag collects a repeatable flag.
@@ -83,6 +84,9 @@ func userCommand(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	cat := res.catalog
 	a, err := app.New(ctx, app.Config{MongoURI: *mongoURI, DataDir: *dataDir, Logger: quiet, Catalog: func() *definition.Catalog { return cat }})
 	if err != nil {
+		if *mongoURI == "" && store.DataDirInUse(*dataDir) {
+			return fail(serverHoldsStore(*dataDir, name))
+		}
 		return fail(err)
 	}
 	defer func() {
@@ -91,7 +95,9 @@ func userCommand(ctx context.Context, args []string, stdin io.Reader, stdout, st
 		_ = a.Close(closeCtx)
 	}()
 	svc := a.Auth
-	u, err := svc.CreateUser(ctx, auth.NewUser{Name: name, Email: *email, Manager: *manager, Lang: *userLang, Roles: roles, Teams: teams, Password: password})
+	// Recorded in the admin audit log like a change made on the admin
+	// pages, with the command line as the actor.
+	u, err := svc.AdminCreateUser(ctx, auth.CommandLine(), auth.NewUser{Name: name, Email: *email, Manager: *manager, Lang: *userLang, Roles: roles, Teams: teams, Password: password})
 	if err != nil {
 		return fail(namingDefinitions(err, *definitions, src))
 	}
@@ -104,6 +110,17 @@ func userCommand(ctx context.Context, args []string, stdin io.Reader, stdout, st
 		fmt.Fprintf(stdout, "API token (shown once): %s\n", secret)
 	}
 	return 0
+}
+
+// serverHoldsStore explains that a running server holds the embedded
+// store, and how to create the user through it instead.
+func serverHoldsStore(dataDir, name string) error {
+	return fmt.Errorf("the data folder %s is in use by a running vorgang server, which owns the embedded database.\n"+
+		"Create the user through the running server instead:\n"+
+		"  - as an administrator on the admin page /admin/users (\"Create a user\"), then make a password link on the user's page, or\n"+
+		"  - with the API: curl -X POST https://HOST/api/v1/users -H 'Authorization: Bearer API_TOKEN' -H 'Content-Type: application/json' -d '{\"name\": %q}'\n"+
+		"For the first administrator, when nobody can sign in yet: stop `vorgang serve`, run this command again, and start the server",
+		dataDir, name)
 }
 
 // namingDefinitions adds to an unknown role or team where vorgang looked

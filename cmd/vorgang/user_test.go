@@ -35,3 +35,38 @@ func TestUserCreate(t *testing.T) {
 		})
 	}
 }
+
+// TestUserCreateWhileServing: on an embedded store a running server
+// holds, user create says how to create the user through the server
+// instead of failing with the lock.
+func TestUserCreateWhileServing(t *testing.T) {
+	t.Setenv("VORGANG_MONGO_URI", "")
+	dir := t.TempDir()
+	seedStore(t, dir)
+	_, closeStore := openTestStore(t, dir) // stands in for a running vorgang serve
+	defer closeStore()
+	var out, errOut bytes.Buffer
+	code := run(t.Context(), []string{"user", "create", "root", "--role", "admin", "--data", dir}, &out, &errOut)
+	for _, want := range []string{"in use by a running vorgang server", "/admin/users", "/api/v1/users", `"name": "root"`, "stop `vorgang serve`"} {
+		if code != 1 || !strings.Contains(errOut.String(), want) {
+			t.Errorf("exit %d, stderr lacks %q:\n%s", code, want, errOut.String())
+		}
+	}
+}
+
+// TestResetTwoFactorWhileServing: like user create, reset-two-factor on a
+// store a running server holds says how to do it through the server.
+func TestResetTwoFactorWhileServing(t *testing.T) {
+	t.Setenv("VORGANG_MONGO_URI", "")
+	dir := t.TempDir()
+	seedStore(t, dir)
+	_, closeStore := openTestStore(t, dir)
+	defer closeStore()
+	var out, errOut bytes.Buffer
+	code := run(t.Context(), []string{"user", "reset-two-factor", "anna", "--data", dir}, &out, &errOut)
+	for _, want := range []string{"in use by a running vorgang server", "/admin/users/anna", "/api/v1/users/anna/two-factor"} {
+		if code != 1 || !strings.Contains(errOut.String(), want) {
+			t.Errorf("exit %d, stderr lacks %q:\n%s", code, want, errOut.String())
+		}
+	}
+}

@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"vorgang/core/app"
+	"vorgang/core/auth"
 	"vorgang/core/definition"
+	"vorgang/core/store"
 )
 
 // userResetTwoFactor runs "vorgang user reset-two-factor NAME": it turns a
@@ -40,6 +42,11 @@ func userResetTwoFactor(ctx context.Context, args []string, stdout, stderr io.Wr
 	quiet := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	a, err := app.New(ctx, app.Config{MongoURI: *mongoURI, DataDir: *dataDir, Logger: quiet, Catalog: func() *definition.Catalog { return nil }})
 	if err != nil {
+		if *mongoURI == "" && store.DataDirInUse(*dataDir) {
+			return fail(fmt.Errorf("the data folder %s is in use by a running vorgang server, which owns the embedded database.\n"+
+				"Turn two-factor sign-in off through the running server instead: as an administrator on the page /admin/users/%s, "+
+				"or with the API: curl -X DELETE https://HOST/api/v1/users/%s/two-factor -H 'Authorization: Bearer API_TOKEN'", *dataDir, name, name))
+		}
 		return fail(err)
 	}
 	defer func() {
@@ -47,7 +54,7 @@ func userResetTwoFactor(ctx context.Context, args []string, stdout, stderr io.Wr
 		defer cancel()
 		_ = a.Close(closeCtx)
 	}()
-	if err := a.Auth.ResetTwoFactor(ctx, name); err != nil {
+	if err := a.Auth.AdminResetTwoFactor(ctx, auth.CommandLine(), name); err != nil {
 		return fail(err)
 	}
 	fmt.Fprintf(stdout, "two-factor sign-in of %s is off; they sign in with the password alone\n", strings.ToLower(strings.TrimSpace(name)))

@@ -14,6 +14,7 @@ import (
 	"vorgang/core/definition"
 	"vorgang/core/engine"
 	"vorgang/core/identity"
+	"vorgang/core/mailin"
 	"vorgang/core/notify"
 	"vorgang/core/store"
 )
@@ -28,6 +29,12 @@ type Config struct {
 	// Catalog returns the definitions in service, re-read on every call so
 	// a reload applies at once (definition.Live.Catalog).
 	Catalog func() *definition.Catalog
+	// ScriptTimeout is the time limit of a hook call; 0: the default
+	// (script.DefaultTimeout).
+	ScriptTimeout time.Duration
+	// Loader compiles recorded definition versions, for comparing them on
+	// the admin pages; nil: versions are listed, not compared.
+	Loader *definition.Loader
 
 	// Logger receives every service's records. Default: slog.Default().
 	Logger *slog.Logger
@@ -73,6 +80,12 @@ type Mail struct {
 	BaseURL string
 	// Every is the time between rounds of the worker. Default: notify's.
 	Every time.Duration
+	// ThreadSecret keys the signatures that name a ticket in the
+	// Message-ID and reply address of a mail, so a reply by mail finds
+	// its ticket (the server's VORGANG_SECRET). Without it a random key
+	// is used: replies to mails sent before a restart then thread by the
+	// ticket number in their subject only.
+	ThreadSecret []byte
 }
 
 // Defaults of the loop intervals.
@@ -103,6 +116,8 @@ type App struct {
 	// Mailer renders notifications into mails and delivers them; Run runs
 	// it, the scenario runner drives it step by step.
 	Mailer *notify.Worker
+	// MailIn reads the mailboxes of the catalog; Run runs it.
+	MailIn *mailin.Poller
 
 	// Catalog is Config.Catalog, for the parts cmd wires on top.
 	Catalog func() *definition.Catalog
@@ -192,20 +207,30 @@ func (a *App) build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	a.Engine, err = engine.New(engine.Deps{Store: a.Store, Users: a.Auth, Catalog: cfg.Catalog, Logger: cfg.Logger, Now: cfg.Now,
-		Refs: a.Assets.RefChecker(), Assets: a.Assets, AssetQueries: a.Assets})
+	var compile func([]definition.File) (*definition.Catalog, definition.Diagnostics)
+	if cfg.Loader != nil {
+		compile = cfg.Loader.Compile
+	}
+	a.Engine, err = engine.New(engine.Deps{Store: a.Store, Users: a.Auth, Catalog: cfg.Catalog, Logger: cfg.Logger, Now: cfg.Now, Compile: compile, ScriptTimeout: cfg.ScriptTimeout,
+		Refs: a.Assets.RefChecker(), Assets: a.Assets, AssetQueries: a.Assets, MailSenders: mailSenders{auth: a.Auth}})
 	if err != nil {
 		return err
 	}
 	st := a.Store
+	threads := notify.NewThreads(cfg.Mail.ThreadSecret)
 	a.Mailer, err = notify.NewWorker(notify.Config{
 		Store: st, Catalog: cfg.Catalog, Directory: notify.AuthDirectory{Auth: a.Auth},
 		Committed: func(ctx context.Context, item *store.OutboxItem) (bool, error) {
 			return engine.EffectCommitted(ctx, st, item)
 		},
-		Sender: cfg.Mail.Sender, From: cfg.Mail.From, BaseURL: cfg.Mail.BaseURL, Every: cfg.Mail.Every,
+		Sender: cfg.Mail.Sender, From: cfg.Mail.From, BaseURL: cfg.Mail.BaseURL, Every: cfg.Mail.Every, Threads: threads,
 		Name: "notify/" + cfg.Holder, Logger: cfg.Logger, Now: cfg.Now,
 	})
+	if err != nil {
+		return err
+	}
+	a.MailIn, err = mailin.New(mailin.Config{Store: st, Receiver: a.Engine, Catalog: cfg.Catalog, Threads: threads,
+		Holder: cfg.Holder, Logger: cfg.Logger, Now: cfg.Now})
 	if err != nil {
 		return err
 	}

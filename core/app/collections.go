@@ -4,6 +4,7 @@ import (
 	"vorgang/core/asset"
 	"vorgang/core/auth"
 	"vorgang/core/engine"
+	"vorgang/core/mailin"
 	"vorgang/core/store"
 )
 
@@ -15,5 +16,6 @@ func Schema() store.Schema {
 	out = append(out, auth.Schema()...)
 	out = append(out, engine.Schema()...)
 	out = append(out, asset.Schema()...)
+	out = append(out, mailin.Schema()...)
 	return out
 }

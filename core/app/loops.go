@@ -79,6 +79,7 @@ func (a *App) loops() []Loop {
 		{"session sweep", a.sweepSessions},
 		{"upload sweep", a.sweepUploads},
 		{"directory sync", a.syncDirectoryLoop},
+		{"mail-in", a.mailIn},
 	}
 }
 

@@ -36,7 +36,7 @@ const (
 // store.Config.Collections). Everything is read by string _id except what
 // Sweep deletes, which scans: it runs from a scheduled job.
 func Schema() store.Schema {
-	return store.Schema{
+	return append(store.Schema{
 		{Name: UsersCollection, Shapes: []store.QueryShape{{Name: shapeAllUsers, Scans: true}}},
 		{Name: SessionsCollection, Shapes: []store.QueryShape{{Name: shapeExpiredSessions, Keys: []string{"valid_until"}, Scans: true}}},
 		{Name: TokensCollection},
@@ -45,7 +45,7 @@ func Schema() store.Schema {
 		{Name: GroupsCollection},
 		{Name: TwoFactorCollection},
 		{Name: PendingLoginsCollection, Shapes: []store.QueryShape{{Name: shapeExpiredPendingLogins, Keys: []string{"expires"}, Scans: true}}},
-	}
+	}, adminSchema()...)
 }
 
 // Documents is what the package needs from the data layer; *store.Store

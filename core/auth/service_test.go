@@ -30,7 +30,7 @@ func TestNewConfig(t *testing.T) {
 
 func TestSchema(t *testing.T) {
 	t.Parallel()
-	want := []string{"users", "sessions", "api_tokens", "token_index", "login_failures", "user_groups", "two_factor", "pending_logins"}
+	want := []string{"users", "sessions", "api_tokens", "token_index", "login_failures", "user_groups", "two_factor", "pending_logins", "admin_audit", "password_resets"}
 	var got []string
 	for _, c := range auth.Schema() {
 		got = append(got, c.Name)

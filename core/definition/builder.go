@@ -111,6 +111,8 @@ func (b *builder) decode(doc *document, r reporter, schemaValid bool, wrong []st
 		def = &IdentityProvider{}
 	case "Migration":
 		def = &Migration{}
+	case "Mailbox":
+		def = &Mailbox{}
 	}
 	if err := doc.node.Decode(def); err != nil {
 		if !schemaValid {
@@ -152,6 +154,9 @@ func (b *builder) decode(doc *document, r reporter, schemaValid bool, wrong []st
 	case *Migration:
 		d.File = doc.file
 		b.cat.migrations[doc.id] = d
+	case *Mailbox:
+		d.File = doc.file
+		b.cat.mailboxes[doc.id] = d
 	}
 	if !schemaValid {
 		r = b.skipFollowUps(doc, def, r, wrong)

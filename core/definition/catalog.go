@@ -21,6 +21,7 @@ type Catalog struct {
 	notifications     map[string]*Notification
 	identityProviders map[string]*IdentityProvider
 	migrations        map[string]*Migration
+	mailboxes         map[string]*Mailbox
 	scripts           map[string]*Script
 	priorities        []string
 }
@@ -37,6 +38,7 @@ func newCatalog() *Catalog {
 		notifications:     map[string]*Notification{},
 		identityProviders: map[string]*IdentityProvider{},
 		migrations:        map[string]*Migration{},
+		mailboxes:         map[string]*Mailbox{},
 		scripts:           map[string]*Script{},
 	}
 }
@@ -129,13 +131,20 @@ func (c *Catalog) SignOnProviders() []*IdentityProvider {
 	return out
 }
 
+// Mailboxes returns all mailboxes sorted by id.
+func (c *Catalog) Mailboxes() []*Mailbox { return sortedValues(c.mailboxes) }
+
+// Mailbox returns the mailbox with the id, or nil.
+func (c *Catalog) Mailbox(id string) *Mailbox { return c.mailboxes[id] }
+
 // Scripts returns all scripts sorted by name.
 func (c *Catalog) Scripts() []*Script { return sortedValues(c.scripts) }
 
 // Len is the number of definitions and scripts in the catalog.
 func (c *Catalog) Len() int {
 	return len(c.processes) + len(c.forms) + len(c.slas) + len(c.calendars) +
-		len(c.assetClasses) + len(c.roles) + len(c.teams) + len(c.notifications) + len(c.identityProviders) + len(c.migrations) + len(c.scripts)
+		len(c.assetClasses) + len(c.roles) + len(c.teams) + len(c.notifications) + len(c.identityProviders) + len(c.migrations) +
+		len(c.mailboxes) + len(c.scripts)
 }
 
 func sortedValues[T any](m map[string]*T) []*T {

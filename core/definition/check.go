@@ -30,6 +30,8 @@ func (b *builder) check() {
 			b.checkIdentityProvider(def, d.r)
 		case *Migration:
 			b.checkMigration(def, d.r)
+		case *Mailbox:
+			b.checkMailbox(def, d.r)
 		}
 	}
 	b.checkNumbering()
@@ -40,7 +42,7 @@ func (b *builder) check() {
 var kindNouns = map[string]string{
 	"Process": "process", "Form": "form", "SLA": "SLA", "Calendar": "calendar",
 	"AssetClass": "asset class", "Role": "role", "Team": "team", "Notification": "notification",
-	"IdentityProvider": "identity provider", "Migration": "migration",
+	"IdentityProvider": "identity provider", "Migration": "migration", "Mailbox": "mailbox",
 }
 
 // ref reports ref if it names no declared definition of kind.

@@ -98,6 +98,7 @@ func (c *Catalog) byKind() map[string]map[string]located {
 		"Notification":     locate(c.notifications),
 		"IdentityProvider": locate(c.identityProviders),
 		"Migration":        locate(c.migrations),
+		"Mailbox":          locate(c.mailboxes),
 		"Script":           locateScripts(c.scripts),
 	}
 }

@@ -34,6 +34,7 @@ var kindTypes = map[string]struct {
 	"Notification":     {"notification.schema.json", reflect.TypeFor[definition.Notification]()},
 	"IdentityProvider": {"identity-provider.schema.json", reflect.TypeFor[definition.IdentityProvider]()},
 	"Migration":        {"migration.schema.json", reflect.TypeFor[definition.Migration]()},
+	"Mailbox":          {"mailbox.schema.json", reflect.TypeFor[definition.Mailbox]()},
 }
 
 func TestKindTablesAgree(t *testing.T) {

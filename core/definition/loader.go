@@ -270,6 +270,11 @@ func ReadFS(fsys fs.FS, prefix string) ([]File, error) {
 			}
 			return nil
 		}
+		// A testdata folder holds inputs of tests (other versions of a
+		// desk for a scenario that switches definitions), not definitions.
+		if p != "." && d.IsDir() && name == "testdata" {
+			return fs.SkipDir
+		}
 		// Test files belong to vorgang test, not to the definitions.
 		if d.IsDir() || !(isYAML(name) || path.Ext(name) == ".lua") || IsTestFile(name) {
 			return nil

@@ -30,6 +30,7 @@ var kindSchemas = map[string]string{
 	"Notification":     "notification.schema.json",
 	"Migration":        "migration.schema.json",
 	"IdentityProvider": "identity-provider.schema.json",
+	"Mailbox":          "mailbox.schema.json",
 }
 
 // Kinds returns the definition kinds in a stable order.

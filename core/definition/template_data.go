@@ -23,7 +23,7 @@ var personFields = map[string]bool{"User": false, "Name": false, "Email": false,
 // checked against, e.g. {{.Ticket.Number}}: per level ("" for the top,
 // "Ticket", "Ticket.Data"...) the field names, true for a field with fields
 // of its own. The renderer's data type (core/notify) must have exactly
-// these fields; a test there holds the two together.
+// these fields; a test there holds the two together (only tests call it).
 func TemplateFields() map[string]map[string]bool {
 	out := make(map[string]map[string]bool, len(templateFields))
 	for level, fields := range templateFields {

@@ -34,7 +34,8 @@ var templateFuncs = map[string]TemplateArg{
 }
 
 // TemplateFuncs returns the functions templates may call and
-// the kind of their one argument.
+// the kind of their one argument. Only tests call it, to hold FormatFuncs
+// and the loader's check together through the renderers.
 func TemplateFuncs() map[string]TemplateArg {
 	out := make(map[string]TemplateArg, len(templateFuncs))
 	for k, v := range templateFuncs {

@@ -31,6 +31,7 @@ type Store interface {
 	TicketFinder
 	AttachmentStore
 	DefinitionVersionStore
+	DefinitionHistory
 	StateCounter
 	CreateTicket(ctx context.Context, t *ticket.Ticket, first *ticket.HistoryEntry) error
 	UpdateTicket(ctx context.Context, t *ticket.Ticket, entry *ticket.HistoryEntry) error
@@ -76,10 +77,20 @@ type Deps struct {
 	Assets AssetLinker
 	// AssetQueries answers scripts' asset queries; nil: none.
 	AssetQueries AssetFinder
+	// MailSenders finds the user an incoming mail's sender is; nil: every
+	// sender is a citizen unless they are the requester of the ticket
+	// they answer.
+	MailSenders MailSenders
 	// Scripts runs the processes' Lua hooks; nil: a runtime with the
 	// defaults of script.Config and this engine's calendars, closed by
 	// Close. A runtime given here should share Calendars.
 	Scripts *script.Runtime
+	// ScriptTimeout is the time limit of a hook call of the runtime the
+	// engine makes when Scripts is nil; 0: script.DefaultTimeout.
+	ScriptTimeout time.Duration
+	// Compile compiles recorded definition files, for comparing versions;
+	// nil: versions can be listed, not compared.
+	Compile func([]definition.File) (*definition.Catalog, definition.Diagnostics)
 	// Calendars compiles the calendars of the SLA clocks; nil: a new one.
 	// The app hands the same one to the script runtime, so scripts and
 	// SLAs see the same working days and public holidays.
@@ -94,14 +105,18 @@ type Directory interface {
 // Engine is safe for concurrent use.
 type Engine struct {
 	store   Store
-	users   Directory
-	catalog func() *definition.Catalog
-	log     *slog.Logger
-	now     func() time.Time
-	refs    form.RefChecker
-	assets  AssetLinker
-	queries AssetFinder
-	scripts *script.Runtime
+	compile func([]definition.File) (*definition.Catalog, definition.Diagnostics)
+	// recorded caches older versions compiled for CatalogFor.
+	recorded recordedCatalogs
+	users    Directory
+	catalog  func() *definition.Catalog
+	log      *slog.Logger
+	now      func() time.Time
+	refs     form.RefChecker
+	assets   AssetLinker
+	queries  AssetFinder
+	senders  MailSenders
+	scripts  *script.Runtime
 	// ownScripts: the engine made scripts and closes it.
 	ownScripts bool
 
@@ -132,11 +147,11 @@ func New(d Deps) (*Engine, error) {
 	if d.Calendars == nil {
 		d.Calendars = &sla.Calendars{}
 	}
-	e := &Engine{store: d.Store, users: d.Users, catalog: d.Catalog, log: d.Logger, now: d.Now,
-		refs: d.Refs, assets: d.Assets, queries: d.AssetQueries, scripts: d.Scripts, calendars: d.Calendars,
+	e := &Engine{store: d.Store, compile: d.Compile, users: d.Users, catalog: d.Catalog, log: d.Logger, now: d.Now,
+		refs: d.Refs, assets: d.Assets, queries: d.AssetQueries, senders: d.MailSenders, scripts: d.Scripts, calendars: d.Calendars,
 		retrying: store.NewKeyedMutex(), instance: newNonce()}
 	if e.scripts == nil {
-		e.scripts, e.ownScripts = script.New(script.Config{Logger: d.Logger, Now: d.Now, Calendars: d.Calendars}), true
+		e.scripts, e.ownScripts = script.New(script.Config{Logger: d.Logger, Now: d.Now, Calendars: d.Calendars, Timeout: d.ScriptTimeout}), true
 	}
 	return e, nil
 }

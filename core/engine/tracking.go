@@ -84,7 +84,7 @@ func (e *Engine) Tracked(ctx context.Context, token string) (*PublicView, error)
 	if err != nil {
 		return nil, fmt.Errorf("engine: history of %s: %w", t.Number, err)
 	}
-	cat := e.catalog()
+	cat := e.CatalogFor(ctx, t)
 	v := &PublicView{Ticket: t, Process: cat.Process(t.Process)}
 	v.Fields, v.Data = publicData(cat, t)
 	for _, h := range entries {
@@ -200,22 +200,55 @@ func publicData(cat *definition.Catalog, t *ticket.Ticket) ([]definition.Field, 
 // CitizenReply adds the citizen's reply (text and/or attachment ids) to the
 // request with the tracking token. Finished requests take no replies.
 func (e *Engine) CitizenReply(ctx context.Context, token string, version int64, text string, files []string, lang string) (*ticket.Ticket, error) {
-	text = strings.TrimSpace(text)
-	return e.change(ctx, version, func() (*ticket.Ticket, error) { return e.trackedTicket(ctx, token) },
+	return e.requesterReply(ctx, version, func() (*ticket.Ticket, error) { return e.trackedTicket(ctx, token) },
+		actorName(nil), ticket.Commented{Text: text, Files: files, Citizen: true})
+}
+
+// requesterReply adds the requester's reply c to the ticket load returns,
+// written by actor: the citizen's through the tracking page, anyone's by
+// mail (see ReceiveMail). Finished requests take no replies. A reply that
+// came as a mail is added once: when the ticket holds a comment with its
+// Message-ID already, nothing changes.
+func (e *Engine) requesterReply(ctx context.Context, version int64, load func() (*ticket.Ticket, error), actor string, c ticket.Commented) (*ticket.Ticket, error) {
+	c.Text = strings.TrimSpace(c.Text)
+	return e.change(ctx, version, load,
 		func(t *ticket.Ticket) (*ticket.HistoryEntry, error) {
 			if p := e.catalog().Process(t.Process); p != nil {
 				if s := p.State(t.State); s != nil && s.Final() {
 					return nil, fmt.Errorf("reply to %s in state %s: %w", t.Number, t.State, fault.NotAllowedNow)
 				}
 			}
-			if text == "" && len(files) == 0 {
+			if c.Text == "" && len(c.Files) == 0 {
 				return nil, invalid("text", "required", "reply_required")
 			}
-			if len([]rune(text)) > maxReplyLength {
+			if len([]rune(c.Text)) > maxReplyLength {
 				return nil, invalid("text", "too_long", "reply_too_long", "max", maxReplyLength)
 			}
-			return ticket.NewEntry(actorName(nil), ticket.Commented{Text: text, Files: files, Citizen: true}), nil
+			if c.MessageID != "" {
+				if seen, err := e.hasMessage(ctx, t, c.MessageID); err != nil || seen {
+					return nil, err
+				}
+			}
+			return ticket.NewEntry(actor, c), nil
 		})
+}
+
+// hasMessage reports whether t holds a comment that came as the mail id.
+func (e *Engine) hasMessage(ctx context.Context, t *ticket.Ticket, id string) (bool, error) {
+	entries, err := e.store.History(ctx, t)
+	if err != nil {
+		return false, fmt.Errorf("engine: history of %s: %w", t.Number, err)
+	}
+	for _, h := range entries {
+		if h.Type != ticket.EntryComment && h.Type != ticket.EntryCitizenReply {
+			continue
+		}
+		content, err := h.Decode()
+		if c, ok := content.(ticket.Commented); err == nil && ok && c.MessageID == id {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // maxReplyLength bounds a citizen's reply, like a textarea field's default.

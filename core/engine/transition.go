@@ -231,6 +231,12 @@ func (e *Engine) commit(ctx context.Context, t *ticket.Ticket, entry *ticket.His
 		return err
 	}
 	e.slaOnChange(t, entry)
+	switch {
+	case t.Open:
+		t.ClosedOn = ""
+	case t.ClosedOn == "":
+		t.ClosedOn = e.catalog().Hash()
+	}
 	head := t.HistoryHash
 	chain(t, entry)
 	effects = append(effects, e.eventNotifications(t, entry)...)

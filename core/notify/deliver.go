@@ -46,7 +46,7 @@ func (w *Worker) Deliver(ctx context.Context) (int, error) {
 	var errs []error
 	for i := range items {
 		item := &items[i]
-		err := w.send(conn, item, now)
+		err := w.send(ctx, conn, item, now)
 		switch {
 		case err == nil:
 			if cerr := w.Store.CompleteOutbox(ctx, item); cerr != nil {
@@ -71,7 +71,7 @@ func (w *Worker) Deliver(ctx context.Context) (int, error) {
 	return len(items), errors.Join(errs...)
 }
 
-func (w *Worker) send(conn Conn, item *store.OutboxItem, now time.Time) error {
+func (w *Worker) send(ctx context.Context, conn Conn, item *store.OutboxItem, now time.Time) error {
 	m, err := mailOf(item)
 	if err != nil {
 		return permanent{err}
@@ -83,6 +83,12 @@ func (w *Worker) send(conn Conn, item *store.OutboxItem, now time.Time) error {
 	from, err := mail.ParseAddress(m.From)
 	if err != nil {
 		return &ConfigError{Err: fmt.Errorf("notify: sender %q: %w", m.From, err)}
+	}
+	if m.Ticket != "" && w.Threads != nil {
+		m.MessageID = w.Threads.MessageID(m.ID, m.Ticket, m.From)
+		if t, err := w.Store.Ticket(ctx, m.Ticket); err == nil {
+			m.ReplyTo = w.Threads.replyTo(w.Catalog(), t.Process, m.Ticket)
+		}
 	}
 	msg, err := Compose(m, now)
 	if err != nil {

@@ -33,19 +33,18 @@ type Mail struct {
 	// lists.
 	Ticket       string
 	Notification string
+	// MessageID and ReplyTo are set at delivery (see Threads): a reply
+	// names the ticket through either. Without MessageID one is derived
+	// from ID.
+	MessageID string
+	ReplyTo   string
 }
 
 // messageID is stable per outbox item: a repeated delivery carries the
 // same Message-ID, so receivers can recognise it.
 func messageID(id, from string) string {
 	sum := sha256.Sum256([]byte(id))
-	domain := "vorgang.invalid"
-	if a, err := mail.ParseAddress(from); err == nil {
-		if _, d, ok := strings.Cut(a.Address, "@"); ok {
-			domain = d
-		}
-	}
-	return "<" + hex.EncodeToString(sum[:12]) + "@" + domain + ">"
+	return "<" + hex.EncodeToString(sum[:12]) + "@" + domainOf(from) + ">"
 }
 
 // Compose renders m as an RFC 5322 message: plain text and HTML as
@@ -61,17 +60,24 @@ func Compose(m *Mail, date time.Time) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	msgID := m.MessageID
+	if msgID == "" {
+		msgID = messageID(m.ID, m.From)
+	}
 	headers := []struct{ k, v string }{
 		{"From", from.String()},
 		{"To", to},
 		{"Subject", mime.QEncoding.Encode("utf-8", m.Subject)},
 		{"Date", date.Format(time.RFC1123Z)},
-		{"Message-ID", messageID(m.ID, m.From)},
+		{"Message-ID", msgID},
 		{"MIME-Version", "1.0"},
 		{"Content-Language", m.Lang},
 		// RFC 3834: no vacation replies to automatic mail.
 		{"Auto-Submitted", "auto-generated"},
 		{"Content-Type", `multipart/alternative; boundary="` + boundary + `"`},
+	}
+	if m.ReplyTo != "" {
+		headers = append(headers[:2], append([]struct{ k, v string }{{"Reply-To", m.ReplyTo}}, headers[2:]...)...)
 	}
 	for _, h := range headers {
 		fmt.Fprintf(&b, "%s: %s\r\n", h.k, h.v)

@@ -63,7 +63,8 @@ type Message struct {
 
 // Render renders the notification in lang ("de" or "en"; English falls
 // back to German where the definition has no English text), with times of
-// the template functions in Europe/Berlin.
+// the template functions in Europe/Berlin. The worker renders with
+// RenderIn in the ticket's zone; Render is the short form tests use.
 func Render(n *definition.Notification, lang string, d Data) (Message, error) {
 	return RenderIn(n, lang, berlin, d)
 }

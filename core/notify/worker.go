@@ -48,6 +48,10 @@ type Config struct {
 	From string
 	// BaseURL is where vorgang is reached, for links in mails.
 	BaseURL string
+	// Threads signs the ticket of a mail into its Message-ID and, when a
+	// Mailbox opens tickets of its process, its Reply-To address, so that
+	// replies find their ticket. Nil: Message-IDs name no ticket.
+	Threads *Threads
 	// Lang is the language of recipients without one. Default "de".
 	Lang string
 	// Location formats times in mails about tickets whose SLA and team

@@ -70,6 +70,11 @@ type Step struct {
 	Comment string
 	Assign  *string
 	Job     string // process/job
+	// Definitions switches to the definitions in this folder (relative to
+	// the test file; "current": back to those under test), as a reload of
+	// the server does: refused when open tickets would be stranded,
+	// migrations applied.
+	Definitions string
 
 	Ticket   string // a name given by an earlier step, or a ticket number
 	Name     string // the name the opened ticket is known by
@@ -102,6 +107,8 @@ func (s *Step) Action() string {
 		return fmt.Sprintf("%s assigns to %q", who, *s.Assign)
 	case s.Job != "":
 		return "job " + s.Job + " runs"
+	case s.Definitions != "":
+		return "definitions switch to " + s.Definitions
 	}
 	return "check"
 }
@@ -171,7 +178,11 @@ type ExpectedError struct {
 }
 
 // Codes of ExpectedError.
-var errorCodes = append([]string{"validation_failed", "not_found", "forbidden", "conflict", "not_allowed_now", "already_done"}, engine.ReasonCodes()...)
+// codeStranded: a step that switches definitions was refused because open
+// tickets would be stranded.
+const codeStranded = "stranded"
+
+var errorCodes = append([]string{"validation_failed", "not_found", "forbidden", "conflict", "not_allowed_now", "already_done", codeStranded}, engine.ReasonCodes()...)
 
 // Parse reads a scenario file. Errors are path:line:col: message.
 func Parse(path string, data []byte) (*Suite, error) {
@@ -331,10 +342,10 @@ func (p parser) time(n *yaml.Node) (time.Time, error) {
 	return time.Time{}, p.errorf(n, "'%s' is not a time like 2026-11-23T08:00:00+01:00", n.Value)
 }
 
-var stepKeys = []string{"as", "clock", "advance", "open", "run", "decide", "comment", "assign", "job",
+var stepKeys = []string{"as", "clock", "advance", "open", "run", "decide", "comment", "assign", "job", "definitions",
 	"ticket", "name", "title", "data", "internal", "reason", "expect", "error"}
 
-var actionKeys = []string{"open", "run", "decide", "comment", "assign", "job"}
+var actionKeys = []string{"open", "run", "decide", "comment", "assign", "job", "definitions"}
 
 func (p parser) steps(n *yaml.Node) ([]Step, error) {
 	if n.Kind != yaml.SequenceNode {
@@ -381,6 +392,8 @@ func (p parser) steps(n *yaml.Node) ([]Step, error) {
 				if err == nil && strings.Count(st.Job, "/") != 1 {
 					err = p.errorf(val, "job is PROCESS/JOB, not '%s'", st.Job)
 				}
+			case "definitions":
+				err = p.decode(val, &st.Definitions)
 			case "ticket":
 				err = p.decode(val, &st.Ticket)
 			case "name":
@@ -409,7 +422,7 @@ func (p parser) steps(n *yaml.Node) ([]Step, error) {
 		if len(actions) > 1 {
 			return nil, p.errorf(item, "a step does one thing; this one has %s", strings.Join(actions, " and "))
 		}
-		if len(actions) == 1 && actions[0] != "job" && st.As == "" {
+		if len(actions) == 1 && actions[0] != "job" && actions[0] != "definitions" && st.As == "" {
 			return nil, p.errorf(item, "the step needs 'as': the user who acts (or citizen)")
 		}
 		if st.Name != "" && st.Open == "" {

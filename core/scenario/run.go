@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -27,6 +28,9 @@ type Result struct {
 type Options struct {
 	// Logger receives the log of the services (default: nothing).
 	Logger *slog.Logger
+	// Definitions reads and compiles the definitions in a folder, for
+	// steps that switch to them; nil: such steps fail.
+	Definitions func(dir string) (*definition.Catalog, error)
 }
 
 // Run runs every scenario of the suite against the catalog, each on a
@@ -61,7 +65,7 @@ func (s *Suite) RunScenario(ctx context.Context, cat *definition.Catalog, i int,
 		fail(sc.Pos, "%v", err)
 		return res
 	}
-	r := &runner{w: w, names: map[string]string{}}
+	r := &runner{w: w, names: map[string]string{}, dir: filepath.Dir(s.Path), definitions: opts.Definitions, tested: cat}
 	for n := range sc.Steps {
 		st := &sc.Steps[n]
 		before := len(res.Failures)
@@ -84,6 +88,13 @@ type runner struct {
 	w     *world
 	names map[string]string // name → ticket number
 	last  string
+	// dir is the test file's folder; definitions reads the definitions of
+	// a folder (Options.Definitions).
+	dir         string
+	definitions func(dir string) (*definition.Catalog, error)
+	// tested is the definitions under test, which "definitions: current"
+	// switches back to.
+	tested *definition.Catalog
 }
 
 type failFunc func(pos Pos, format string, args ...any)
@@ -141,6 +152,8 @@ func (r *runner) step(ctx context.Context, st *Step, fail failFunc) {
 		if actErr == nil && !ran {
 			actErr = fmt.Errorf("the job did not run (it ran for %s already)", w.clock.Now().Format(time.RFC3339))
 		}
+	case st.Definitions != "":
+		actErr = r.switchDefinitions(ctx, st)
 	default:
 		acted = false
 	}
@@ -205,7 +218,7 @@ func (r *runner) open(ctx context.Context, st *Step, number *string) error {
 		return errSetup{err}
 	}
 	var t *ticket.Ticket
-	if proc := r.w.cat.Process(st.Open); proc != nil && proc.FollowUp != nil && st.Ticket != "" {
+	if proc := r.w.catalog().Process(st.Open); proc != nil && proc.FollowUp != nil && st.Ticket != "" {
 		// A follow-up is opened through the tracking link of the ticket
 		// the step names, as its citizen does.
 		request, rerr := r.storeTicket(ctx, r.resolve(st.Ticket))
@@ -337,4 +350,35 @@ func paramText(v any) string {
 		return "[" + strings.Join(parts, " ") + "]"
 	}
 	return fmt.Sprint(v)
+}
+
+// switchDefinitions switches to the definitions in a folder, or back to
+// those under test ("current"), as a server's reload does: it refuses
+// definitions that would strand open tickets (error "stranded"), swaps
+// them in and applies their migrations.
+func (r *runner) switchDefinitions(ctx context.Context, st *Step) error {
+	next := r.tested
+	if st.Definitions != "current" {
+		if r.definitions == nil {
+			return errSetup{fmt.Errorf("this run cannot read other definitions")}
+		}
+		var err error
+		if next, err = r.definitions(filepath.Join(r.dir, filepath.FromSlash(st.Definitions))); err != nil {
+			return errSetup{err}
+		}
+	}
+	stranded, err := r.w.eng.Strands(ctx, r.w.catalog(), next)
+	if err != nil {
+		return err
+	}
+	if len(stranded) > 0 {
+		var n int64
+		for _, s := range stranded {
+			n += s.Tickets
+		}
+		return fault.Coded(fault.NotAllowedNow, codeStranded, fmt.Sprintf("the definitions in %s would strand %d open tickets (%s)", st.Definitions, n, stranded[0]))
+	}
+	r.w.cat.Store(next)
+	_, _, err = r.w.app.Migrate(ctx)
+	return err
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"vorgang/core/app"
@@ -49,8 +50,9 @@ type world struct {
 	users  *auth.Service
 	assets *asset.Service
 	eng    *engine.Engine
-	cat    *definition.Catalog
-	clock  *clock
+	// cat is the definitions in service; a step may switch them.
+	cat   atomic.Pointer[definition.Catalog]
+	clock *clock
 	// seen are the notification outbox items already reported.
 	seen map[string]bool
 	// mailer renders notifications into mails as the server does; with no
@@ -58,6 +60,10 @@ type world struct {
 	mailer    *notify.Worker
 	seenMails map[string]bool
 }
+
+// scriptTimeout is the time limit of a hook in a scenario, as long as a
+// script test's.
+const scriptTimeout = 10 * time.Second
 
 // system creates the scenario's users and assets.
 var system = &auth.Principal{User: "vorgang", Admin: true}
@@ -67,12 +73,16 @@ func newWorld(ctx context.Context, cat *definition.Catalog, start time.Time, log
 	if err != nil {
 		return nil, fmt.Errorf("scenario data folder: %w", err)
 	}
-	w := &world{dir: dir, cat: cat, clock: &clock{now: start}, seen: map[string]bool{}, seenMails: map[string]bool{}}
+	w := &world{dir: dir, clock: &clock{now: start}, seen: map[string]bool{}, seenMails: map[string]bool{}}
+	w.cat.Store(cat)
 	// Users get no passwords: scenarios act as them without logging in, so
 	// no password hash is computed. Nothing runs in the background: the
 	// steps drive the engine and the mailer themselves.
-	w.app, err = app.New(ctx, app.Config{DataDir: dir, Logger: log, Now: w.clock.Now, Holder: "scenario",
-		Catalog: func() *definition.Catalog { return cat },
+	// Scenarios check what scripts do, not how fast they are: a query that
+	// a loaded test machine answers late must not fail a scenario, and a
+	// runaway script still stops, as in script tests.
+	w.app, err = app.New(ctx, app.Config{DataDir: dir, Logger: log, Now: w.clock.Now, Holder: "scenario", ScriptTimeout: scriptTimeout,
+		Catalog: w.catalog,
 		Mail:    app.Mail{From: "vorgang <vorgang@example.org>", BaseURL: MailBaseURL}})
 	if err != nil {
 		_ = os.RemoveAll(dir)
@@ -243,3 +253,6 @@ func fieldList(fields []fault.FieldError) string {
 
 // discard is the logger when none is given.
 var discard = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+// catalog is the definitions in service.
+func (w *world) catalog() *definition.Catalog { return w.cat.Load() }

@@ -270,13 +270,3 @@ func (c *Clock) Due(now time.Time) []Event {
 	}
 	return out
 }
-
-// Remaining returns the working time left to the named goal at now
-// (negative when overdue), and false if the clock has no such goal.
-func (c *Clock) Remaining(name string, cal *Calendar, now time.Time) (time.Duration, bool) {
-	g := c.Goal(name)
-	if g == nil {
-		return 0, false
-	}
-	return time.Duration(g.Total-c.used(g, cal, now)) * time.Second, true
-}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -90,4 +91,21 @@ func (s *Store) ServedDefinitionVersion(ctx context.Context) (*DefinitionVersion
 		return nil, fmt.Errorf("store: served definitions: %w", err)
 	}
 	return s.DefinitionVersion(ctx, doc.Hash)
+}
+
+// DefinitionVersionInfo is a definition version without its files.
+type DefinitionVersionInfo struct {
+	Hash     string    `bson:"_id"`
+	LoadedAt time.Time `bson:"loaded_at"`
+}
+
+// DefinitionVersions lists every recorded definition version, newest
+// first, without their files.
+func (s *Store) DefinitionVersions(ctx context.Context) ([]DefinitionVersionInfo, error) {
+	var out []DefinitionVersionInfo
+	if err := s.Find(ctx, DefinitionVersionsCollection, Find{Shape: shapeDefinitionVersions, Fields: []string{"loaded_at"}}, &out); err != nil {
+		return nil, fmt.Errorf("store: list definition versions: %w", err)
+	}
+	slices.SortFunc(out, func(a, b DefinitionVersionInfo) int { return b.LoadedAt.Compare(a.LoadedAt) })
+	return out, nil
 }

@@ -95,7 +95,7 @@ var ownSchema = Schema{
 	}, Shapes: []QueryShape{
 		{Name: shapePendingUploads, Keys: []string{"pending_since"}},
 	}},
-	{Name: AttachmentChunksCollection}, {Name: DefinitionVersionsCollection},
+	{Name: AttachmentChunksCollection}, {Name: DefinitionVersionsCollection, Shapes: []QueryShape{{Name: shapeDefinitionVersions, Scans: true}}},
 }
 
 // Names of the store's own query shapes.
@@ -107,11 +107,14 @@ const (
 	shapeDueBefore           = "due_before"
 	shapeCounts              = "counts"
 	shapeOpenByState         = "counts.process_state"
-	shapeTicketNumbers       = "ticket.numbers"
-	shapeByTracking          = "ticket.by_tracking"
-	shapeFindTickets         = "tickets.find"
-	shapeOutboxDue           = "outbox.due"
-	shapeOutboxList          = "outbox.list"
+	// The versions are few (one per change of the definitions) and
+	// listed on an admin page: a scan, without their files.
+	shapeDefinitionVersions = "definition_versions.list"
+	shapeTicketNumbers      = "ticket.numbers"
+	shapeByTracking         = "ticket.by_tracking"
+	shapeFindTickets        = "tickets.find"
+	shapeOutboxDue          = "outbox.due"
+	shapeOutboxList         = "outbox.list"
 )
 
 // registry is the collections an open store knows, by name.

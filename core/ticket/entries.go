@@ -93,6 +93,9 @@ type Commented struct {
 	ByScript bool
 	// Citizen marks a citizen's reply through the tracking link.
 	Citizen bool
+	// MessageID is the Message-ID of the e-mail the comment came in as;
+	// a message read twice finds its comment by it.
+	MessageID string
 }
 
 func (c Commented) Kind() string {
@@ -110,12 +113,15 @@ func (c Commented) encode() map[string]any {
 	if c.ByScript {
 		m["by_script"] = true
 	}
+	if c.MessageID != "" {
+		m["message_id"] = c.MessageID
+	}
 	return m
 }
 
 func decodeCommented(kind string, d *fields) Commented {
 	return Commented{Text: d.str("text"), Internal: d.bool("internal"), Files: d.stringsOrNil("files"),
-		ByScript: d.bool("by_script"), Citizen: kind == EntryCitizenReply}
+		ByScript: d.bool("by_script"), Citizen: kind == EntryCitizenReply, MessageID: d.str("message_id")}
 }
 
 // Assigned records a change of assignee; New is empty when the ticket was

@@ -10,6 +10,10 @@ type Ticket struct {
 	Process string `bson:"process"`
 	// Catalog is the hash of the definitions the ticket started on.
 	Catalog string `bson:"catalog"`
+	// ClosedOn is the hash of the definitions in service when the ticket
+	// stopped being open, so it is shown with them after they changed;
+	// empty while it is open.
+	ClosedOn string `bson:"closed_on,omitempty"`
 	// Version counts the ticket's changes; history entry N is change N.
 	Version int64 `bson:"version"`
 

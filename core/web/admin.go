@@ -1,18 +1,17 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
-	"vorgang/core/auth"
 	"vorgang/core/definition"
 )
 
 // The admin pages: what definitions are loaded (each file with its content
-// hash), each process as a state diagram, and the users, teams and roles.
+// hash) and each process as a state diagram; the users, teams and roles
+// are in admin_users.go.
 // requireAdmin guards the whole group.
 
 type adminDefsView struct {
@@ -70,6 +69,12 @@ func (u *ui) adminDefinitions(c *fiber.Ctx) error {
 	for _, x := range cat.IdentityProviders() {
 		add("IdentityProvider", x.Meta, "")
 	}
+	for _, x := range cat.Migrations() {
+		add("Migration", x.Meta, "")
+	}
+	for _, x := range cat.Mailboxes() {
+		add("Mailbox", x.Meta, "")
+	}
 	for _, s := range cat.Scripts() {
 		d.Defs = append(d.Defs, defRow{Kind: "Script", ID: s.Name, File: s.File, Hash: hashes[s.File]})
 	}
@@ -120,25 +125,4 @@ func (u *ui) adminProcess(c *fiber.Ctx) error {
 		d.Transitions = append(d.Transitions, row)
 	}
 	return u.render(c, http.StatusOK, "admin_process", &view{Lang: l, Title: p.Title.In(string(l)), Area: "admin", Nav: "admin", Data: d})
-}
-
-type adminUsersView struct {
-	Users []auth.User
-	Teams []*definition.Team
-	Roles []*definition.Role
-}
-
-// maxListedUsers bounds the user list; an installation with more users
-// administers them with the command line.
-const maxListedUsers = 1000
-
-func (u *ui) adminUsers(c *fiber.Ctx) error {
-	l := pageLang(c)
-	users, err := u.Auth.ListUsers(c.UserContext(), "", maxListedUsers)
-	if err != nil {
-		return fmt.Errorf("web: list users: %w", err)
-	}
-	cat := u.Catalog()
-	return u.render(c, http.StatusOK, "admin_users", &view{Lang: l, Title: text(l, "users_heading"), Area: "admin", Nav: "users",
-		Data: adminUsersView{Users: users, Teams: cat.Teams(), Roles: cat.Roles()}})
 }

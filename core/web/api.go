@@ -44,6 +44,7 @@ func registerAPI(app *fiber.App, d APIDeps, cl clients, citizens fiber.Handler) 
 	v1.Post("/tickets/:number/assign", a.assign)
 	v1.Post("/tickets/:number/approve", a.approve)
 	v1.Post("/tickets/:number/reject", a.reject)
+	registerUsers(v1, a)
 	if d.Assets != nil {
 		registerAssets(v1, a)
 	}

@@ -254,3 +254,64 @@ func TestAPIRefusalsSayWhy(t *testing.T) {
 		})
 	}
 }
+
+// TestAPIUserAdministrationMatrix runs every route of the user
+// administration and of the own account as every kind of caller: only an
+// administrator manages users and reads the audit log (everyone else
+// signed in gets 403, whatever their other rights; anonymous callers 401);
+// every signed-in caller has an own account.
+func TestAPIUserAdministrationMatrix(t *testing.T) {
+	env := newAPIEnv(t, extraUser{"dora", nil, nil}, extraUser{"lena", []string{"it-lead"}, nil})
+	callers := []string{"anna", "dora", "ben", "carla", "lena", "root", ""}
+	type route struct {
+		name, method, path string
+		body               func(caller string) map[string]any
+		admin              int // the administrator's status; others: 403 (401 anonymous)
+		own                bool
+		staff              int // for own-account routes: any signed-in caller's status
+	}
+	none := func(string) map[string]any { return nil }
+	routes := []route{
+		{name: "list users", method: "GET", path: "/api/v1/users", body: none, admin: 200},
+		{name: "create user", method: "POST", path: "/api/v1/users", body: func(c string) map[string]any { return map[string]any{"name": "neu-" + c} }, admin: 201},
+		{name: "get user", method: "GET", path: "/api/v1/users/dora", body: none, admin: 200},
+		{name: "edit user", method: "PATCH", path: "/api/v1/users/dora", body: func(string) map[string]any {
+			_, u := env.call(t, "root", "GET", "/api/v1/users/dora", nil)
+			return map[string]any{"version": u["version"], "display_name": "Dora D."}
+		}, admin: 200},
+		{name: "reset link", method: "POST", path: "/api/v1/users/dora/password-reset", body: none, admin: 201},
+		{name: "revoke sessions", method: "DELETE", path: "/api/v1/users/dora/sessions", body: none, admin: 204},
+		{name: "reset two-factor", method: "DELETE", path: "/api/v1/users/dora/two-factor", body: none, admin: 204},
+		{name: "list tokens", method: "GET", path: "/api/v1/users/dora/tokens", body: none, admin: 200},
+		{name: "revoke token", method: "DELETE", path: "/api/v1/users/dora/tokens/unknown", body: none, admin: 404},
+		{name: "audit log", method: "GET", path: "/api/v1/audit-log", body: none, admin: 200},
+		{name: "own password", method: "POST", path: "/api/v1/me/password", body: func(string) map[string]any {
+			return map[string]any{"current_password": "falsch", "new_password": "Neujahr-Morgen-2027"}
+		}, own: true, staff: 422},
+		{name: "own tokens", method: "GET", path: "/api/v1/me/tokens", body: none, own: true, staff: 200},
+		{name: "revoke own token", method: "DELETE", path: "/api/v1/me/tokens/unknown", body: none, own: true, staff: 404},
+	}
+	for _, r := range routes {
+		for _, caller := range callers {
+			name := caller
+			if name == "" {
+				name = "anonymous"
+			}
+			t.Run(r.name+"/"+name, func(t *testing.T) {
+				want := 403
+				switch {
+				case caller == "":
+					want = 401
+				case r.own:
+					want = r.staff
+				case caller == "root":
+					want = r.admin
+				}
+				status, body := env.call(t, caller, r.method, r.path, r.body(caller))
+				if status != want {
+					t.Fatalf("%s %s = %d, want %d: %v", r.method, r.path, status, want, body)
+				}
+			})
+		}
+	}
+}

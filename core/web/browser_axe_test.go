@@ -12,7 +12,9 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"vorgang/core/auth"
 	"vorgang/core/engine"
+	"vorgang/core/store"
 )
 
 // axePath is where `npm ci --prefix core/web/testdata/axe` installs
@@ -93,6 +95,14 @@ func TestAccessibility(t *testing.T) {
 	// One an administrator may decide in the approvers' place.
 	urgent := env.submitted(t, "urgent-purchase", map[string]any{"summary": "Ersatzakku Notebook"})
 	track := "/portal/track/" + citizenTicket.Tracking
+	// User administration: a directory user and an open password link.
+	if _, err := env.authn.CreateUser(ctx, auth.NewUser{Name: "dirk", DisplayName: "Dirk Direktor", Source: auth.SourceDirectory}); err != nil {
+		t.Fatal(err)
+	}
+	link, err := env.authn.AdminResetLink(ctx, root, "carla")
+	if err != nil {
+		t.Fatal(err)
+	}
 	tickets := "/app/tickets/"
 	pages := []axePage{
 		{"portal catalog", "citizen", "/portal/", "", "portal"},
@@ -134,17 +144,37 @@ func TestAccessibility(t *testing.T) {
 		{"admin process diagram", "root", "/admin/processes/it-incident", "", "admin-process"},
 		{"admin citizen process", "root", "/admin/processes/citizen-report", "", ""},
 		{"admin users", "root", "/admin/users", "", "admin-users"},
+		{"admin versions", "root", "/admin/versions", "", ""},
+		{"admin version changes", "root", "/admin/versions/diff?from=aaaa11112222&to=bbbb33334444", "", ""},
+		{"admin users, create refused", "root", "/admin/users", `form[action="/admin/users"] button.vg-submit`, ""},
+		{"admin user", "root", "/admin/users/anna", "", ""},
+		{"admin user, edit refused", "root", "/admin/users/anna", `form[action="/admin/users/anna"] button.vg-submit`, ""},
+		{"admin user, reset link", "root", "/admin/users/ben", `form[action$="/password-reset"] button`, ""},
+		{"admin directory user", "root", "/admin/users/dirk", "", ""},
+		{"admin audit log", "root", "/admin/audit", "", ""},
+		{"my account", "anna", "/app/account", "", ""},
+		{"my account, change refused", "anna", "/app/account", `form[action="/app/account/password"] button.vg-submit`, ""},
+		{"set password", "anonymous", "/app/password/" + link.Token, "", ""},
+		{"set password, refused", "anonymous", "/app/password/" + link.Token, "button.vg-submit", ""},
 		{"forbidden", "ben", "/admin/", "", ""},
 		{"two-factor set-up", "ben", "/app/two-factor", "", ""},
 		{"two-factor set-up, errors", "ben", "/app/two-factor", "button.vg-submit", ""},
 		{"two-factor code", "anonymous", "/app/login", "button.vg-submit", ""},
+	}
+	// Two recorded versions of the definitions, for the version pages.
+	for _, v := range []struct{ hash, src string }{{"aaaa11112222", versionsV1}, {"bbbb33334444", strings.ReplaceAll(versionsV1, "eingang", "neu")}} {
+		if _, err := env.st.SaveDefinitionVersion(ctx, &store.DefinitionVersion{Hash: v.hash,
+			Files: []store.DefinitionFile{{Path: "processes/antrag.yaml", Data: []byte(v.src)}}}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	// carla signs in with a code, for the code step of the login.
 	enrolCarla(t, env)
 	// fills names fields to type into before the post, and the texts.
 	fills := map[string][][2]string{"assignment refused": {{"#assign-user", "niemand"}},
 		"form with a computed fee, errors": {{"#f-vehicles", "2"}},
-		"two-factor code":                  {{"#login-name", "carla"}, {"#login-password", uiPassword}}}
+		"two-factor code":                  {{"#login-name", "carla"}, {"#login-password", uiPassword}},
+		"admin user, edit refused":         {{"#user-email", "kaputt"}}}
 	// landsOn names an element that proves the scan reached the page meant.
 	landsOn := map[string]string{"two-factor set-up": "#tf-secret", "two-factor set-up, errors": "#tf-code[aria-invalid=true]",
 		"two-factor code": "#login-otp"}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"vorgang/core/auth"
 	"vorgang/core/fault"
 )
 
@@ -89,6 +90,9 @@ const (
 	CodeInsufficientStorage   = "insufficient_storage"
 	CodeInvalidIdempotencyKey = "invalid_idempotency_key"
 	CodeKeyReused             = "idempotency_key_reused"
+	// CodeDirectoryManaged, CodeResetLinkInvalid: see core/auth.
+	CodeDirectoryManaged = auth.CodeDirectoryManaged
+	CodeResetLinkInvalid = auth.CodeResetLinkInvalid
 )
 
 // codeForStatus maps an HTTP status to its generic code. Statuses without a

@@ -109,6 +109,23 @@ var messages = map[string]map[lang]string{
 		langDE: "Dieser Idempotency-Key wurde schon für eine andere Anfrage verwendet.",
 		langEN: "This Idempotency-Key was already used for a different request.",
 	},
+	// User administration (core/auth).
+	"directory_managed": {
+		langDE: "Das Verzeichnis (LDAP/Active Directory) oder der Anmeldedienst verwaltet das Passwort dieses Benutzers; es wird dort geändert.",
+		langEN: "The directory (LDAP/Active Directory) or the sign-on provider manages this user's password; it is changed there.",
+	},
+	"reset_link_invalid": {
+		langDE: "Dieser Link zum Setzen des Passworts gilt nicht (mehr): Er wurde schon benutzt, ist abgelaufen oder durch einen neueren ersetzt. Bitte bitten Sie die Administration um einen neuen.",
+		langEN: "This link for setting a password is not valid (any more): it was used, has expired or was replaced by a newer one. Please ask an administrator for a new one.",
+	},
+	codeUserExists: {
+		langDE: "Einen Benutzer mit diesem Namen gibt es schon.",
+		langEN: "A user with this name exists already.",
+	},
+	"limit_range": {
+		langDE: "Die Angaben zum Blättern (limit, before) liegen außerhalb des erlaubten Bereichs.",
+		langEN: "The paging parameters (limit, before) are out of range.",
+	},
 	// The pages' own errors.
 	"form_expired": {
 		langDE: "Das Formular ist abgelaufen oder gehört zu einer anderen Sitzung.",

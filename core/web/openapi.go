@@ -160,6 +160,14 @@ func buildOpenAPI(cat *definition.Catalog, formSchema func(form string) ([]byte,
 		oaObj{"name": "processes", "description": "Processes and their forms."},
 		oaObj{"name": "tickets", "description": "Tickets: open, read, list, move, comment, approve, assign."},
 	}
+	for k, v := range oaUserPaths() {
+		paths[k] = v
+	}
+	for k, v := range oaUserSchemas() {
+		schemas[k] = v
+	}
+	tags = append(tags, oaObj{"name": "users", "description": "User administration and its audit log (administrators)."},
+		oaObj{"name": "account", "description": "The caller's own password and API tokens; setting a password with a reset link."})
 	if withAssets {
 		for k, v := range oaAssetPaths() {
 			paths[k] = v
@@ -349,6 +357,9 @@ var oaErrorCodes = map[string]string{
 	"unsupported_media_type":  "the body is not JSON",
 	CodeUnsupportedEncoding:   "the body was sent compressed (`Content-Encoding`); only `identity` is accepted",
 	"validation_failed":       "data invalid; `fields` names each field with a stable code",
+	CodeDirectoryManaged:      "the directory (LDAP/Active Directory) manages this user's password",
+	CodeResetLinkInvalid:      "the password link is unknown, used, expired or replaced",
+	codeUserExists:            "a user with the name exists",
 	"import_failed":           "the file has bad rows; nothing was written; `fields` names each as `LINE:COLUMN` with a stable code",
 	"not_allowed_now":         "not possible in the ticket's current state",
 	CodeTooManyRequests:       "too many requests from this address; retry after `Retry-After` seconds",

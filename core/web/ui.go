@@ -122,6 +122,7 @@ func (u *ui) register(app *fiber.App) error {
 	appGroup.Post("/logout", u.logout)
 	appGroup.Post("/login/code", u.loginCodeSubmit)
 	u.registerSignOn(appGroup)
+	u.registerPasswordPage(appGroup)
 	staffOnly := appGroup.Group("", u.requireStaff)
 	staffOnly.Get("/two-factor", u.twoFactorPage)
 	staffOnly.Post("/two-factor", u.twoFactorSubmit)
@@ -138,11 +139,14 @@ func (u *ui) register(app *fiber.App) error {
 	staffOnly.Post("/tickets/:number/assign", u.assignSubmit)
 	staffOnly.Post("/tickets/:number/decision", u.decisionSubmit)
 	staffOnly.Get("/tickets/:number/files/:id", u.ticketFile)
+	u.registerAccount(staffOnly)
 
 	admin := app.Group("/admin", u.pageMiddleware, u.session, u.requireStaff, u.requireAdmin)
 	admin.Get("/", u.adminDefinitions)
 	admin.Get("/processes/:id", u.adminProcess)
-	admin.Get("/users", u.adminUsers)
+	admin.Get("/versions", u.adminVersions)
+	admin.Get("/versions/diff", u.adminVersionDiff)
+	u.registerAdminUsers(admin)
 	return nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"vorgang/core/auth"
 	"vorgang/core/engine"
 	"vorgang/core/store"
 )
@@ -170,5 +171,70 @@ func TestAuthorizationMatrix(t *testing.T) {
 		if e.Type != engine.EntryCreated {
 			t.Errorf("a refused post changed %s: %+v", it.Number, e)
 		}
+	}
+}
+
+// TestUserAdministrationPagesMatrix asks the pages of the user
+// administration and of the own account as every kind of user: only
+// administrators reach the admin pages and their posts, everyone signed
+// in has an account page, and a password page needs a working link.
+func TestUserAdministrationPagesMatrix(t *testing.T) {
+	env := newUIEnv(t)
+	users := []string{"", "anna", "ben", "carla", "dora", "lea", "root"}
+	const (
+		ok       = http.StatusOK
+		login    = http.StatusSeeOther
+		forbid   = http.StatusForbidden
+		notFound = http.StatusNotFound
+	)
+	gets := []struct {
+		path string
+		want []int
+	}{
+		{"/admin/users", []int{login, forbid, forbid, forbid, forbid, forbid, ok}},
+		{"/admin/users/anna", []int{login, forbid, forbid, forbid, forbid, forbid, ok}},
+		{"/admin/users/ghost", []int{login, forbid, forbid, forbid, forbid, forbid, notFound}},
+		{"/admin/audit", []int{login, forbid, forbid, forbid, forbid, forbid, ok}},
+		{"/app/account", []int{login, ok, ok, ok, ok, ok, ok}},
+		{"/app/password/not-a-link", []int{notFound, notFound, notFound, notFound, notFound, notFound, notFound}},
+	}
+	browsers := map[string]*browser{}
+	for _, u := range users {
+		b := env.browser(t)
+		if u != "" {
+			b.login(u)
+		}
+		browsers[u] = b
+	}
+	for _, g := range gets {
+		for i, u := range users {
+			if p := browsers[u].get(g.path); p.status != g.want[i] {
+				t.Errorf("%q GET %s: status %d, want %d", u, g.path, p.status, g.want[i])
+			}
+		}
+	}
+	// Posts of the admin pages: refused to all but administrators, and
+	// then changing nothing.
+	posts := []string{"/admin/users", "/admin/users/anna", "/admin/users/anna/disable", "/admin/users/anna/enable",
+		"/admin/users/anna/password-reset", "/admin/users/anna/sessions/revoke", "/admin/users/anna/tokens/x/revoke", "/admin/users/anna/two-factor/reset"}
+	for _, path := range posts {
+		for _, u := range users[:len(users)-1] {
+			b := browsers[u]
+			form := url.Values{"name": {"eve"}, "_version": {"1"}, "display_name": {"Eve"}}
+			if u != "" {
+				form.Set("_csrf", hidden(t, b.get("/app/account").body, "_csrf"))
+			}
+			want := forbid
+			if u == "" {
+				want = http.StatusUnauthorized
+			}
+			if p := b.post(path, form); p.status != want {
+				t.Errorf("%q POST %s: status %d, want %d", u, path, p.status, want)
+			}
+		}
+	}
+	entries, _, err := env.authn.AuditLog(t.Context(), &auth.Principal{User: "root", Admin: true}, 0, 10)
+	if err != nil || len(entries) != 0 {
+		t.Errorf("refused posts were recorded: %v %v", entries, err)
 	}
 }

@@ -94,7 +94,7 @@ func newUIEnv(t testing.TB, opts ...uiOptions) *uiEnv {
 	st, authn, catalog := a.Store, a.Auth, a.Catalog
 	// Like the API tests, the pages write asset fields without creating
 	// the assets they name: the engine checks such fields by shape only.
-	eng, err := engine.New(engine.Deps{Store: st, Users: authn, Catalog: catalog, Logger: testkit.Quiet})
+	eng, err := engine.New(engine.Deps{Store: st, Users: authn, Catalog: catalog, Logger: testkit.Quiet, Compile: testkit.Loader(t).Compile})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -62,6 +62,15 @@ var templateFuncs = template.FuncMap{
 		}
 		return formArgs{V: v}
 	},
+	// The user administration's templates (templates/_user.html, _tokens.html).
+	"fieldArgs":   userFieldArgs,
+	"choiceArgs":  userChoiceArgs,
+	"profileArgs": func(v *view, f *userForm) userArgs { return userArgs{V: v, Form: f} },
+	"sourceArgs":  func(v *view, source string) userArgs { return userArgs{V: v, Source: source} },
+	"auditAction": auditAction,
+	"tokenArgs": func(v *view, t []auth.Token, action string) tokenArgs {
+		return tokenArgs{V: v, Tokens: t, Action: action}
+	},
 }
 
 // view is what every page template gets: the page's own data in Data, and

@@ -106,7 +106,8 @@ func (u *ui) showTicketWith(c *fiber.Ctx, status int, notice string, adjust func
 		return faultError(err)
 	}
 	t, hist := v.Ticket, v.History
-	cat := u.Catalog()
+	// A finished ticket is shown with the definitions it finished under.
+	cat := u.Engine.CatalogFor(c.UserContext(), t)
 	p := cat.Process(t.Process)
 	base := "/app/tickets/" + url.PathEscape(t.Number)
 	names := u.attachmentNames(c.UserContext())

@@ -1,0 +1,264 @@
+package definition
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Mailbox is an IMAP mailbox vorgang reads: each new message opens a
+// ticket of Process, or becomes the requester's reply on the ticket it
+// answers. The password is read from an environment variable or a file,
+// never from the definition.
+type Mailbox struct {
+	Meta `yaml:",inline"`
+	// Addresses are the addresses the mailbox receives for; mails about
+	// its tickets name the first as their Reply-To.
+	Addresses []Ref `yaml:"addresses"`
+	// PlusAddress makes that Reply-To a plus-address naming the ticket
+	// (desk+INC-2026-000001.<signature>@…): only for mail systems that
+	// deliver plus-addresses to the mailbox.
+	PlusAddress bool        `yaml:"plus_address"`
+	IMAP        MailboxIMAP `yaml:"imap"`
+	// PollEvery is how often the mailbox is read (default 60s).
+	PollEvery Ref `yaml:"poll_every"`
+	// MaxSize is the largest message taken (default 25MB); larger ones go
+	// to the quarantine folder.
+	MaxSize Ref `yaml:"max_size"`
+	// Process is opened by a message that answers no ticket.
+	Process Ref `yaml:"process"`
+	// Team, when set, takes the new tickets instead of the process's team.
+	Team    Ref             `yaml:"team"`
+	Fields  MailboxFields   `yaml:"fields"`
+	Filters []MailboxFilter `yaml:"filters"`
+}
+
+// MailboxIMAP is the account the mailbox is read with.
+type MailboxIMAP struct {
+	Host Ref `yaml:"host"`
+	Port int `yaml:"port"`
+	// TLS is "implicit" (port 993), "starttls" or "none" (tests and
+	// loopback relays only).
+	TLS              string  `yaml:"tls"`
+	Username         Ref     `yaml:"username"`
+	Password         *Secret `yaml:"password"`
+	Folder           Ref     `yaml:"folder"`
+	ProcessedFolder  Ref     `yaml:"processed_folder"`
+	QuarantineFolder Ref     `yaml:"quarantine_folder"`
+}
+
+// MailboxFields names the fields of the process's form a new message
+// fills: its subject, its text, the sender's address and name, and its
+// attachments.
+type MailboxFields struct {
+	Subject     Ref `yaml:"subject"`
+	Body        Ref `yaml:"body"`
+	Sender      Ref `yaml:"sender"`
+	SenderName  Ref `yaml:"sender_name"`
+	Attachments Ref `yaml:"attachments"`
+}
+
+// MailboxFilter routes or drops the messages of a sender domain. The first
+// filter that matches applies.
+type MailboxFilter struct {
+	// SenderDomain matches the sender's domain and its subdomains.
+	SenderDomain Ref `yaml:"sender_domain"`
+	// Process and Team replace the mailbox's for new tickets.
+	Process Ref `yaml:"process"`
+	Team    Ref `yaml:"team"`
+	// Drop files the message as processed without a ticket.
+	Drop bool `yaml:"drop"`
+}
+
+// Defaults of a Mailbox.
+const (
+	DefaultMailboxFolder     = "INBOX"
+	DefaultMailboxProcessed  = "vorgang-processed"
+	DefaultMailboxQuarantine = "vorgang-quarantine"
+	DefaultMailboxPollEvery  = 60 * time.Second
+	DefaultMailboxMaxSize    = 25 << 20
+)
+
+// Folder is the folder read, INBOX by default.
+func (m *Mailbox) Folder() string { return cmp.Or(m.IMAP.Folder.Value, DefaultMailboxFolder) }
+
+// ProcessedFolder is where handled messages are moved.
+func (m *Mailbox) ProcessedFolder() string {
+	return cmp.Or(m.IMAP.ProcessedFolder.Value, DefaultMailboxProcessed)
+}
+
+// QuarantineFolder is where messages go that open no ticket and are not
+// handled: automatic replies, malformed or oversized mail.
+func (m *Mailbox) QuarantineFolder() string {
+	return cmp.Or(m.IMAP.QuarantineFolder.Value, DefaultMailboxQuarantine)
+}
+
+// Interval is the time between two reads of the mailbox.
+func (m *Mailbox) Interval() time.Duration {
+	if d, err := time.ParseDuration(m.PollEvery.Value); err == nil && d > 0 {
+		return d
+	}
+	return DefaultMailboxPollEvery
+}
+
+// Limit is the largest message taken, in bytes.
+func (m *Mailbox) Limit() int64 {
+	if n := parseByteSize(m.MaxSize.Value); n > 0 {
+		return n
+	}
+	return DefaultMailboxMaxSize
+}
+
+// Port is the IMAP port, by default the one of the TLS mode.
+func (m *Mailbox) Port() int {
+	if m.IMAP.Port > 0 {
+		return m.IMAP.Port
+	}
+	if m.IMAP.TLS == "implicit" || m.IMAP.TLS == "" {
+		return 993
+	}
+	return 143
+}
+
+// Route returns the filter that applies to a sender address, or nil.
+func (m *Mailbox) Route(sender string) *MailboxFilter {
+	_, domain, ok := strings.Cut(strings.ToLower(sender), "@")
+	if !ok {
+		return nil
+	}
+	for i := range m.Filters {
+		d := strings.ToLower(m.Filters[i].SenderDomain.Value)
+		if domain == d || strings.HasSuffix(domain, "."+d) {
+			return &m.Filters[i]
+		}
+	}
+	return nil
+}
+
+// parseByteSize reads 10MB, 500KB or a number of bytes; 0 when it is none.
+func parseByteSize(s string) int64 {
+	unit := int64(1)
+	switch {
+	case strings.HasSuffix(s, "MB"):
+		unit, s = 1<<20, strings.TrimSuffix(s, "MB")
+	case strings.HasSuffix(s, "KB"):
+		unit, s = 1<<10, strings.TrimSuffix(s, "KB")
+	}
+	var n int64
+	if _, err := fmt.Sscanf(s, "%d", &n); err != nil || n <= 0 {
+		return 0
+	}
+	return n * unit
+}
+
+// mailboxFieldKinds are the field types each mapping may name.
+var mailboxFieldKinds = []struct {
+	key   string
+	get   func(*MailboxFields) Ref
+	types []FieldType
+}{
+	{"subject", func(f *MailboxFields) Ref { return f.Subject }, []FieldType{FieldText, FieldTextarea}},
+	{"body", func(f *MailboxFields) Ref { return f.Body }, []FieldType{FieldTextarea, FieldText}},
+	{"sender", func(f *MailboxFields) Ref { return f.Sender }, []FieldType{FieldEmail, FieldText}},
+	{"sender_name", func(f *MailboxFields) Ref { return f.SenderName }, []FieldType{FieldText}},
+	{"attachments", func(f *MailboxFields) Ref { return f.Attachments }, []FieldType{FieldFile}},
+}
+
+// checkMailbox checks what the schema cannot: the processes and teams it
+// names, that its field mapping fits the form of every process a message
+// may open, and that its password can be read.
+func (b *builder) checkMailbox(m *Mailbox, r reporter) {
+	if m.IMAP.Password != nil {
+		if _, err := m.IMAP.Password.Read(); err != nil {
+			r.errorf(m.IMAP.Password.pos(), "missing_secret", "mailbox '%s': imap.password: %v", m.ID.Value, err)
+		}
+	}
+	if m.PollEvery.Value != "" {
+		if d, err := time.ParseDuration(m.PollEvery.Value); err != nil || d < time.Second {
+			r.errorf(m.PollEvery.Pos, "invalid_value", "mailbox '%s': poll_every '%s' is not a duration of at least 1s", m.ID.Value, m.PollEvery.Value)
+		}
+	}
+	folders := map[string]Ref{}
+	for _, f := range []Ref{{Value: m.Folder(), Pos: m.IMAP.Folder.Pos}, {Value: m.ProcessedFolder(), Pos: m.IMAP.ProcessedFolder.Pos}, {Value: m.QuarantineFolder(), Pos: m.IMAP.QuarantineFolder.Pos}} {
+		if _, dup := folders[f.Value]; dup {
+			pos := f.Pos
+			if pos.Line == 0 {
+				pos = m.ID.Pos
+			}
+			r.errorf(pos, "invalid_value", "mailbox '%s': folder '%s' is named twice; the folder read, the processed and the quarantine folder must differ", m.ID.Value, f.Value)
+		}
+		folders[f.Value] = f
+	}
+	if m.Fields.Sender.IsZero() {
+		// The citizen's address is on record only in the form: without it
+		// their replies cannot be told from a stranger's.
+		r.warnf(m.ID.Pos, "no_sender_field", "mailbox '%s': fields.sender is not set, so a citizen's reply by mail cannot be matched to their request and opens a new one", m.ID.Value)
+	}
+	b.ref(r, "Team", m.Team)
+	processes := []Ref{m.Process}
+	b.ref(r, "Process", m.Process)
+	for _, f := range m.Filters {
+		b.ref(r, "Team", f.Team)
+		if !f.Process.IsZero() {
+			b.ref(r, "Process", f.Process)
+			processes = append(processes, f.Process)
+		}
+		if f.Drop && (!f.Process.IsZero() || !f.Team.IsZero()) {
+			r.errorf(f.SenderDomain.Pos, "field_option", "mailbox '%s': a filter that drops names no process or team", m.ID.Value)
+		}
+	}
+	seen := map[string]bool{}
+	for _, pr := range processes {
+		if seen[pr.Value] {
+			continue
+		}
+		seen[pr.Value] = true
+		p := b.cat.processes[pr.Value]
+		if p == nil {
+			continue
+		}
+		f := b.cat.forms[p.Form.Value]
+		if f == nil {
+			continue
+		}
+		b.checkMailboxFields(m, pr.Value, f, r)
+	}
+}
+
+// checkMailboxFields checks the mapping against the form of process: every
+// mapped field exists and is of a type that holds its value, and no
+// required field is left that a message cannot fill.
+func (b *builder) checkMailboxFields(m *Mailbox, process string, f *Form, r reporter) {
+	mapped := map[string]bool{}
+	for _, k := range mailboxFieldKinds {
+		ref := k.get(&m.Fields)
+		if ref.IsZero() {
+			continue
+		}
+		mapped[ref.Value] = true
+		fd := f.Field(ref.Value)
+		if fd == nil {
+			r.errorf(ref.Pos, "unknown_reference", "mailbox '%s': fields.%s: form '%s' of process '%s' has no field '%s'", m.ID.Value, k.key, f.ID.Value, process, ref.Value)
+			continue
+		}
+		if !slices.Contains(k.types, fd.Type) {
+			r.errorf(ref.Pos, "field_option", "mailbox '%s': fields.%s: field '%s' of form '%s' is of type %s; it must be %s", m.ID.Value, k.key, ref.Value, f.ID.Value, fd.Type, joinTypes(k.types))
+		}
+	}
+	for _, fd := range f.AllFields() {
+		if !fd.Required || mapped[fd.ID.Value] || fd.Default != nil || fd.Type == FieldComputed || fd.Type == FieldGroup {
+			continue
+		}
+		r.errorf(m.ID.Pos, "unmapped_required", "mailbox '%s': field '%s' of form '%s' (process '%s') is required, but fields maps nothing onto it; a message could never open a ticket", m.ID.Value, fd.ID.Value, f.ID.Value, process)
+	}
+}
+
+func joinTypes(ts []FieldType) string {
+	s := make([]string, len(ts))
+	for i, t := range ts {
+		s[i] = string(t)
+	}
+	return strings.Join(s, " or ")
+}

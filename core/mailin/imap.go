@@ -1,0 +1,183 @@
+package mailin
+
+import (
+	"crypto/tls"
+	"fmt"
+	"io"
+	"net"
+	"strconv"
+	"time"
+
+	"github.com/emersion/go-imap"
+	"github.com/emersion/go-imap/client"
+
+	"vorgang/core/definition"
+)
+
+// doneKeyword marks a message handled on a server without MOVE: it stays
+// in the folder read, \Seen and with this keyword, and is not read again.
+const doneKeyword = "$VorgangDone"
+
+// conn is one IMAP session on a mailbox's folder.
+type conn struct {
+	c    *client.Client
+	move bool
+}
+
+// dialTimeout bounds connecting and each command.
+const dialTimeout = 30 * time.Second
+
+// open connects and logs in as the mailbox's account, creates the
+// processed and quarantine folders when missing, and selects the folder
+// read.
+func open(mb *definition.Mailbox) (*conn, error) {
+	password, err := mb.IMAP.Password.Read()
+	if err != nil {
+		return nil, fmt.Errorf("password: %w", err)
+	}
+	addr := net.JoinHostPort(mb.IMAP.Host.Value, strconv.Itoa(mb.Port()))
+	tlsConf := &tls.Config{ServerName: mb.IMAP.Host.Value, MinVersion: tls.VersionTLS12}
+	dialer := &net.Dialer{Timeout: dialTimeout}
+	var c *client.Client
+	switch mb.IMAP.TLS {
+	case "none":
+		c, err = client.DialWithDialer(dialer, addr)
+	case "starttls":
+		c, err = client.DialWithDialer(dialer, addr)
+		if err == nil {
+			if err = c.StartTLS(tlsConf); err != nil {
+				_ = c.Logout()
+			}
+		}
+	default:
+		c, err = client.DialWithDialerTLS(dialer, addr, tlsConf)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("connect to %s: %w", addr, err)
+	}
+	c.Timeout = dialTimeout
+	cn := &conn{c: c}
+	if err := c.Login(mb.IMAP.Username.Value, password); err != nil {
+		cn.close()
+		return nil, fmt.Errorf("login as %s: %w", mb.IMAP.Username.Value, err)
+	}
+	if cn.move, err = c.Support("MOVE"); err != nil {
+		cn.close()
+		return nil, fmt.Errorf("capabilities: %w", err)
+	}
+	for _, f := range []string{mb.ProcessedFolder(), mb.QuarantineFolder()} {
+		if err := cn.ensure(f); err != nil {
+			cn.close()
+			return nil, err
+		}
+	}
+	if _, err := c.Select(mb.Folder(), false); err != nil {
+		cn.close()
+		return nil, fmt.Errorf("select %s: %w", mb.Folder(), err)
+	}
+	return cn, nil
+}
+
+func (cn *conn) close() { _ = cn.c.Logout() }
+
+// ensure creates folder unless it exists.
+func (cn *conn) ensure(folder string) error {
+	ch := make(chan *imap.MailboxInfo, 4)
+	done := make(chan error, 1)
+	go func() { done <- cn.c.List("", folder, ch) }()
+	found := false
+	for range ch {
+		found = true
+	}
+	if err := <-done; err != nil {
+		return fmt.Errorf("list %s: %w", folder, err)
+	}
+	if found {
+		return nil
+	}
+	if err := cn.c.Create(folder); err != nil {
+		return fmt.Errorf("create folder %s: %w", folder, err)
+	}
+	return nil
+}
+
+// pending is a message waiting in the folder read.
+type pending struct {
+	uid  uint32
+	size uint32
+}
+
+// waiting lists the messages not yet handled, oldest first, with their
+// sizes.
+func (cn *conn) waiting() ([]pending, error) {
+	crit := imap.NewSearchCriteria()
+	crit.WithoutFlags = []string{imap.DeletedFlag, doneKeyword}
+	uids, err := cn.c.UidSearch(crit)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	if len(uids) == 0 {
+		return nil, nil
+	}
+	set := new(imap.SeqSet)
+	set.AddNum(uids...)
+	ch := make(chan *imap.Message, 16)
+	done := make(chan error, 1)
+	go func() { done <- cn.c.UidFetch(set, []imap.FetchItem{imap.FetchUid, imap.FetchRFC822Size}, ch) }()
+	var out []pending
+	for m := range ch {
+		out = append(out, pending{uid: m.Uid, size: m.Size})
+	}
+	if err := <-done; err != nil {
+		return nil, fmt.Errorf("fetch sizes: %w", err)
+	}
+	return out, nil
+}
+
+// fetch reads a whole message without marking it \Seen.
+func (cn *conn) fetch(uid uint32) ([]byte, error) {
+	set := new(imap.SeqSet)
+	set.AddNum(uid)
+	section := &imap.BodySectionName{Peek: true}
+	ch := make(chan *imap.Message, 1)
+	done := make(chan error, 1)
+	go func() { done <- cn.c.UidFetch(set, []imap.FetchItem{section.FetchItem()}, ch) }()
+	var raw []byte
+	var rerr error
+	for m := range ch {
+		if body := m.GetBody(section); body != nil {
+			raw, rerr = io.ReadAll(body)
+		}
+	}
+	if err := <-done; err != nil {
+		return nil, fmt.Errorf("fetch %d: %w", uid, err)
+	}
+	if rerr != nil {
+		return nil, fmt.Errorf("fetch %d: %w", uid, rerr)
+	}
+	if raw == nil {
+		return nil, fmt.Errorf("fetch %d: no body", uid)
+	}
+	return raw, nil
+}
+
+// file moves a message to folder; without MOVE it copies it there and
+// marks the original \Seen and done, deleting nothing.
+func (cn *conn) file(uid uint32, folder string) error {
+	set := new(imap.SeqSet)
+	set.AddNum(uid)
+	if cn.move {
+		if err := cn.c.UidMove(set, folder); err != nil {
+			return fmt.Errorf("move %d to %s: %w", uid, folder, err)
+		}
+		return nil
+	}
+	if err := cn.c.UidCopy(set, folder); err != nil {
+		return fmt.Errorf("copy %d to %s: %w", uid, folder, err)
+	}
+	flags := []any{imap.SeenFlag, doneKeyword}
+	if err := cn.c.UidStore(set, imap.FormatFlagsOp(imap.AddFlags, true), flags, nil); err != nil {
+		return fmt.Errorf("flag %d as done: %w", uid, err)
+	}
+	return nil
+}

@@ -1,0 +1,145 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/gofiber/fiber/v2"
+
+	"vorgang/core/auth"
+	"vorgang/core/fault"
+)
+
+// The staff's own account (/app/account): change the password, see and
+// revoke one's API tokens. And the page a password reset link leads to
+// (/app/password/TOKEN), which needs no sign-in: the link is the
+// credential.
+
+func (u *ui) registerAccount(staffOnly fiber.Router) {
+	staffOnly.Get("/account", u.account)
+	staffOnly.Post("/account/password", u.accountPassword)
+	staffOnly.Post("/account/tokens/:id/revoke", u.accountRevokeToken)
+}
+
+// registerPasswordPage adds the page of reset links; it must come before
+// the routes that require a sign-in (Fiber runs handlers in the order
+// they were added).
+func (u *ui) registerPasswordPage(appGroup fiber.Router) {
+	appGroup.Get("/password/:token", u.passwordPage)
+	appGroup.Post("/password/:token", u.passwordSubmit)
+}
+
+type accountView struct {
+	User      *auth.User
+	Directory bool
+	Tokens    []auth.Token
+	Form      *userForm
+	MinLength int
+}
+
+func (u *ui) account(c *fiber.Ctx) error {
+	return u.showAccount(c, http.StatusOK, nil, userNotice(pageLang(c), c.Query("notice")))
+}
+
+func (u *ui) showAccount(c *fiber.Ctx, status int, form *userForm, notice string) error {
+	l := pageLang(c)
+	p := uiPrincipal(c)
+	usr, err := u.Auth.User(c.UserContext(), p.User)
+	if err != nil {
+		return faultError(err)
+	}
+	tokens, err := u.Auth.OwnTokens(c.UserContext(), p)
+	if err != nil {
+		return faultError(err)
+	}
+	if form == nil {
+		form = u.emptyForm()
+	}
+	usr.PasswordHash = ""
+	return u.render(c, status, "account", &view{Lang: l, Title: text(l, "account_heading"), Area: "app", Nav: "account", Notice: notice,
+		HasErrors: len(form.Errors) > 0, Data: accountView{User: usr, Directory: usr.External(), Tokens: tokens, Form: form,
+			MinLength: u.Auth.MinPasswordLength()}})
+}
+
+func (u *ui) accountPassword(c *fiber.Ctx) error {
+	sub, err := u.readAdminPost(c)
+	if err != nil {
+		return err
+	}
+	s, err := u.Auth.ChangeOwnPassword(c.UserContext(), uiPrincipal(c), sub.first("current_password"), sub.first("new_password"), u.clients.key(c), true)
+	if err != nil {
+		form := u.emptyForm()
+		if form.setErrors(pageLang(c), u.Auth.MinPasswordLength(), err) {
+			return u.showAccount(c, http.StatusUnprocessableEntity, form, "")
+		}
+		return faultError(err)
+	}
+	// Every session ended with the change; this browser gets a new one.
+	setSessionCookie(c, s.Token, s.Expires)
+	return seeOther(c, "/app/account?notice=password_changed")
+}
+
+func (u *ui) accountRevokeToken(c *fiber.Ctx) error {
+	if _, err := u.readAdminPost(c); err != nil {
+		return err
+	}
+	if err := u.Auth.RevokeOwnToken(c.UserContext(), uiPrincipal(c), c.Params("id")); err != nil {
+		return faultError(err)
+	}
+	return seeOther(c, "/app/account?notice=token_revoked")
+}
+
+type passwordView struct {
+	User      string
+	Token     string
+	Form      *userForm
+	MinLength int
+	Done      bool
+}
+
+func (u *ui) passwordPage(c *fiber.Ctx) error {
+	user, err := u.Auth.CheckResetLink(c.UserContext(), c.Params("token"))
+	if err != nil {
+		return faultError(err)
+	}
+	return u.showPassword(c, http.StatusOK, passwordView{User: user, Token: c.Params("token"), Form: u.emptyForm()})
+}
+
+func (u *ui) showPassword(c *fiber.Ctx, status int, d passwordView) error {
+	l := pageLang(c)
+	d.MinLength = u.Auth.MinPasswordLength()
+	// The token is in the path: the Referrer-Policy every page has
+	// (same-origin, securityHeaders) keeps it from other sites.
+	return u.render(c, status, "password", &view{Lang: l, Title: text(l, "password_heading"), Area: "app", Nav: "login",
+		HasErrors: len(d.Form.Errors) > 0, Data: d})
+}
+
+func (u *ui) passwordSubmit(c *fiber.Ctx) error {
+	sub, err := u.readAdminPost(c)
+	if err != nil {
+		return err
+	}
+	token := c.Params("token")
+	l := pageLang(c)
+	password := sub.first("password")
+	if password != sub.first("password_repeat") {
+		user, err := u.Auth.CheckResetLink(c.UserContext(), token)
+		if err != nil {
+			return faultError(err)
+		}
+		form := u.emptyForm()
+		form.ErrorOf["password_repeat"] = text(l, "password_mismatch")
+		form.Errors = []fault.FieldError{{Field: "password_repeat", Message: text(l, "password_mismatch")}}
+		return u.showPassword(c, http.StatusUnprocessableEntity, passwordView{User: user, Token: token, Form: form})
+	}
+	user, err := u.Auth.SetPasswordByLink(c.UserContext(), token, password)
+	if err != nil {
+		form := u.emptyForm()
+		if errors.Is(err, fault.Invalid) && form.setErrors(l, u.Auth.MinPasswordLength(), err) {
+			user, _ := u.Auth.CheckResetLink(c.UserContext(), token)
+			return u.showPassword(c, http.StatusUnprocessableEntity, passwordView{User: user, Token: token, Form: form})
+		}
+		return faultError(err)
+	}
+	return u.showPassword(c, http.StatusOK, passwordView{User: user, Form: u.emptyForm(), Done: true})
+}
