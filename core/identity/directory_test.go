@@ -3,6 +3,7 @@ package identity_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -247,5 +248,38 @@ func TestPeople(t *testing.T) {
 	}
 	if p := listed[slapdtest.BulkLogin(n-1)]; len(p.Groups) != 3 || p.Manager != slapdtest.BulkLogin(100) || !slices.Equal(p.Roles, []string{"everyone"}) {
 		t.Errorf("%s: %+v, want three groups, the team's first as manager, the role of all staff", p.Login, p)
+	}
+}
+
+// TestPeopleDisabledInAD: people Active Directory marks disabled are left
+// out of a listing and out of its total, so the last person listed is the
+// total's last even when the directory's last entries are disabled.
+func TestPeopleDisabledInAD(t *testing.T) {
+	ldif := slapdtest.People
+	for _, uid := range []string{"erik", "frida"} {
+		ldif += fmt.Sprintf("\ndn: uid=%[1]s,ou=people,dc=example,dc=org\nobjectClass: inetOrgPerson\nobjectClass: adAccount\n"+
+			"uid: %[1]s\ncn: %[1]s\nsn: %[1]s\nuserAccountControl: 514\nuserPassword: %[1]s-pw\n", uid)
+	}
+	srv := slapdtest.Start(t, slapdtest.Options{LDIF: ldif})
+	d := directory(t, provider(t, srv.URL, nil))
+	var listed []string
+	last, total := -1, 0
+	err := d.People(context.Background(), func(p *identity.Person, i, n int) error {
+		listed = append(listed, p.Login)
+		last, total = i, n
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(listed)
+	if want := []string{"alice", "bob", "dave"}; !slices.Equal(listed, want) {
+		t.Errorf("listed %v, want %v", listed, want)
+	}
+	if total != len(listed) || last != total-1 {
+		t.Errorf("last position %d of %d for %d people listed, want %d of %d", last, total, len(listed), len(listed)-1, len(listed))
+	}
+	if _, err := d.Authenticate(context.Background(), "erik", "erik-pw"); !errors.Is(err, identity.ErrNotFound) {
+		t.Errorf("erik, disabled in AD, signs in: %v", err)
 	}
 }

@@ -2,6 +2,7 @@ package identity
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/go-ldap/ldap/v3"
@@ -29,19 +30,19 @@ func (d *Directory) People(ctx context.Context, fn func(p *Person, i, total int)
 	if err != nil {
 		return d.searchError("list "+filter, err)
 	}
+	// People Active Directory marks disabled are left out before counting,
+	// so the total is of the people listed and the last one is at total-1.
+	entries := slices.DeleteFunc(res.Entries, disabledInAD)
 	l := newListing()
-	for i, e := range res.Entries {
+	for i, e := range entries {
 		if err := ctx.Err(); err != nil {
 			return err
-		}
-		if disabledInAD(e) {
-			continue
 		}
 		p, err := d.person(ctx, c, e, l)
 		if err != nil {
 			return err
 		}
-		if err := fn(p, i, len(res.Entries)); err != nil {
+		if err := fn(p, i, len(entries)); err != nil {
 			return err
 		}
 	}

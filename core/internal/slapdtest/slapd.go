@@ -40,6 +40,16 @@ const (
 	RootPassword = "admin-secret"
 )
 
+// ADSchema lets an entry carry Active Directory's userAccountControl
+// (objectClass adAccount, with AD's OID for the attribute), so tests can
+// give slapd a person Active Directory would call disabled
+// (userAccountControl: 514).
+const ADSchema = `attributetype ( 1.2.840.113556.1.4.8 NAME 'userAccountControl'
+	EQUALITY integerMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.27 SINGLE-VALUE )
+objectclass ( 1.3.6.1.4.1.32473.1.1 NAME 'adAccount' SUP top AUXILIARY
+	MAY userAccountControl )
+`
+
 // Server is a running slapd.
 type Server struct {
 	// URL is ldap://127.0.0.1:PORT (StartTLS works on it when TLS was
@@ -105,10 +115,15 @@ func Start(t testing.TB, o Options) *Server {
 		urls += " " + strings.Replace(s.LDAPSURL, "localhost", "127.0.0.1", 1) + "/"
 		tlsConf = fmt.Sprintf("TLSCACertificateFile %s\nTLSCertificateFile %s\nTLSCertificateKeyFile %s\n", caFile, certFile, keyFile)
 	}
+	adSchema := filepath.Join(dir, "ad.schema")
+	if err := os.WriteFile(adSchema, []byte(ADSchema), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	conf := fmt.Sprintf(`include %[1]s/core.schema
 include %[1]s/cosine.schema
 include %[1]s/inetorgperson.schema
 include %[1]s/nis.schema
+include %[9]s
 modulepath %[2]s
 moduleload back_mdb
 pidfile %[3]s/slapd.pid
@@ -124,7 +139,7 @@ index objectClass eq
 index uid,mail,member eq
 access to attrs=userPassword by self write by anonymous auth by * none
 access to * by * read
-`, SchemaDir, ModuleDir, dir, tlsConf, Suffix, RootDN, RootPassword, db)
+`, SchemaDir, ModuleDir, dir, tlsConf, Suffix, RootDN, RootPassword, db, adSchema)
 	confFile := filepath.Join(dir, "slapd.conf")
 	if err := os.WriteFile(confFile, []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
