@@ -108,3 +108,75 @@ ldap:
 		t.Error("alice disabled while the directory was down")
 	}
 }
+
+// TestSyncDirectoryProgress: a sync logs its progress at every tenth of
+// the people, ten lines from 10% to 100%, however few or many there are.
+func TestSyncDirectoryProgress(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		ldif   string
+		people int
+	}{
+		{name: "fewer people than lines", ldif: slapdtest.People, people: 3},
+		{name: "bulk", ldif: slapdtest.Bulk(37), people: 37},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := slapdtest.Start(t, slapdtest.Options{LDIF: tt.ldif})
+			var logs testkit.LogBuffer
+			a, _ := benchDirectoryApp(t, srv, logs.Logger(slog.LevelInfo))
+			if err := a.SyncDirectory(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			var percents []string
+			for _, line := range strings.Split(logs.String(), "\n") {
+				if strings.Contains(line, `msg="directory sync progress"`) {
+					_, p, _ := strings.Cut(line, "percent=")
+					p, _, _ = strings.Cut(p, " ")
+					percents = append(percents, p)
+				}
+			}
+			if want := []string{"10", "20", "30", "40", "50", "60", "70", "80", "90", "100"}; !slices.Equal(percents, want) {
+				t.Errorf("progress at %v, want %v", percents, want)
+			}
+			if want := fmt.Sprintf("of=%d", tt.people); !strings.Contains(logs.String(), want) {
+				t.Errorf("progress does not say %s:\n%s", want, logs.String())
+			}
+		})
+	}
+}
+
+// TestDirectorySessionNeedsNoDirectory: after a directory user's login,
+// checking their session does not reach the directory: slapd accepts no
+// connection for it, and the session holds while slapd is stopped.
+func TestDirectorySessionNeedsNoDirectory(t *testing.T) {
+	srv := slapdtest.Start(t, slapdtest.Options{LDIF: slapdtest.Bulk(3), LogOperations: true})
+	a, _ := benchDirectoryApp(t, srv, testkit.Quiet)
+	ctx := context.Background()
+	login := slapdtest.BulkLogin(1)
+	s, err := a.Auth.Login(ctx, login, login+"-pw", "198.51.100.7")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if srv.Connections() == 0 {
+		t.Fatal("slapd counted no connection for the login: the count does not work")
+	}
+	check := func(when string) {
+		t.Helper()
+		p, err := a.Auth.Authenticate(ctx, s.Token)
+		if err != nil {
+			t.Fatalf("session %s: %v", when, err)
+		}
+		if p.User != login || !slices.Equal(p.Teams, []string{"it-1st-level"}) || !slices.Contains(p.Roles, "team-lead") {
+			t.Errorf("session %s: %+v, want %s with the team and role of their groups", when, p, login)
+		}
+	}
+	before := srv.Connections()
+	for range 10 {
+		check("while the directory is up")
+	}
+	if n := srv.Connections() - before; n != 0 {
+		t.Errorf("10 session checks opened %d connections to the directory, want none", n)
+	}
+	srv.Stop()
+	check("while the directory is down")
+}

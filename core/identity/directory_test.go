@@ -3,6 +3,7 @@ package identity_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -17,7 +18,7 @@ import (
 
 // provider is an ldap IdentityProvider for a slapdtest server: the bind
 // password comes from a file, as in production.
-func provider(t *testing.T, url string, mod func(*definition.LDAPProvider)) *definition.IdentityProvider {
+func provider(t testing.TB, url string, mod func(*definition.LDAPProvider)) *definition.IdentityProvider {
 	t.Helper()
 	secret := filepath.Join(t.TempDir(), "bind")
 	if err := os.WriteFile(secret, []byte(slapdtest.RootPassword+"\n"), 0o600); err != nil {
@@ -46,7 +47,7 @@ func provider(t *testing.T, url string, mod func(*definition.LDAPProvider)) *def
 	return &definition.IdentityProvider{Meta: definition.Meta{ID: definition.Ref{Value: "verzeichnis"}}, Type: "ldap", LDAP: l}
 }
 
-func directory(t *testing.T, p *definition.IdentityProvider) *identity.Directory {
+func directory(t testing.TB, p *definition.IdentityProvider) *identity.Directory {
 	t.Helper()
 	d, err := identity.New(p)
 	if err != nil {
@@ -200,5 +201,85 @@ func TestWrongServiceAccount(t *testing.T) {
 	_, err := d.Authenticate(context.Background(), "alice", "alice-pw")
 	if !errors.Is(err, identity.ErrUnavailable) {
 		t.Fatalf("got %v, want unavailable: nobody can sign in while the service account is refused", err)
+	}
+}
+
+// TestPeople: a listing says of each person what their own login says
+// (profile, manager, nested groups through cycles), and asks the
+// directory about the groups above a person's own and about managers once
+// per listing, not once per person.
+func TestPeople(t *testing.T) {
+	const n = 120
+	srv := slapdtest.Start(t, slapdtest.Options{LDIF: slapdtest.People + "\n" + slapdtest.Bulk(n), LogOperations: true})
+	d := directory(t, provider(t, srv.URL, func(l *definition.LDAPProvider) {
+		l.Groups.Map = append(l.Groups.Map, definition.LDAPGroupMap{Group: definition.Ref{Value: "cn=all-staff,ou=groups,dc=example,dc=org"}, Roles: []definition.Ref{{Value: "everyone"}}})
+	}))
+	ctx := context.Background()
+	listed := map[string]*identity.Person{}
+	before := srv.Searches()
+	err := d.People(ctx, func(p *identity.Person, i, total int) error {
+		if total != n+3 { // carol is disabled
+			t.Errorf("total %d, want %d", total, n+3)
+		}
+		listed[p.Login] = p
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	searches := srv.Searches() - before
+	if len(listed) != n+3 {
+		t.Fatalf("listed %d people, want %d", len(listed), n+3)
+	}
+	// One search for the list, one per person for their own groups, and
+	// a few for the groups above and the managers, however many people
+	// share them.
+	if limit := 1 + len(listed) + 30; searches > limit {
+		t.Errorf("%d searches to list %d people, want at most %d", searches, len(listed), limit)
+	}
+	for _, login := range []string{"alice", "bob", "dave", slapdtest.BulkLogin(0), slapdtest.BulkLogin(1), slapdtest.BulkLogin(n - 1)} {
+		want, err := d.Authenticate(ctx, login, login+"-pw")
+		if err != nil {
+			t.Fatalf("%s: %v", login, err)
+		}
+		if got := listed[login]; !reflect.DeepEqual(got, want) {
+			t.Errorf("%s listed as %+v, signs in as %+v", login, got, want)
+		}
+	}
+	if p := listed[slapdtest.BulkLogin(n-1)]; len(p.Groups) != 3 || p.Manager != slapdtest.BulkLogin(100) || !slices.Equal(p.Roles, []string{"everyone"}) {
+		t.Errorf("%s: %+v, want three groups, the team's first as manager, the role of all staff", p.Login, p)
+	}
+}
+
+// TestPeopleDisabledInAD: people Active Directory marks disabled are left
+// out of a listing and out of its total, so the last person listed is the
+// total's last even when the directory's last entries are disabled.
+func TestPeopleDisabledInAD(t *testing.T) {
+	ldif := slapdtest.People
+	for _, uid := range []string{"erik", "frida"} {
+		ldif += fmt.Sprintf("\ndn: uid=%[1]s,ou=people,dc=example,dc=org\nobjectClass: inetOrgPerson\nobjectClass: adAccount\n"+
+			"uid: %[1]s\ncn: %[1]s\nsn: %[1]s\nuserAccountControl: 514\nuserPassword: %[1]s-pw\n", uid)
+	}
+	srv := slapdtest.Start(t, slapdtest.Options{LDIF: ldif})
+	d := directory(t, provider(t, srv.URL, nil))
+	var listed []string
+	last, total := -1, 0
+	err := d.People(context.Background(), func(p *identity.Person, i, n int) error {
+		listed = append(listed, p.Login)
+		last, total = i, n
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(listed)
+	if want := []string{"alice", "bob", "dave"}; !slices.Equal(listed, want) {
+		t.Errorf("listed %v, want %v", listed, want)
+	}
+	if total != len(listed) || last != total-1 {
+		t.Errorf("last position %d of %d for %d people listed, want %d of %d", last, total, len(listed), len(listed)-1, len(listed))
+	}
+	if _, err := d.Authenticate(context.Background(), "erik", "erik-pw"); !errors.Is(err, identity.ErrNotFound) {
+		t.Errorf("erik, disabled in AD, signs in: %v", err)
 	}
 }

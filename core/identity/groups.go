@@ -9,12 +9,28 @@ import (
 	"github.com/go-ldap/ldap/v3"
 )
 
+// listing is what one listing of people (People) reads once for all of
+// them instead of once per person: the groups each group is a direct
+// member of, and the login of each manager. A listing is a snapshot of
+// the directory, so nothing here needs to expire; a login reads afresh.
+type listing struct {
+	parents  map[string][]string // normDN(group) → DNs of its groups
+	managers map[string]string   // normDN(manager) → login, "" if none
+}
+
+func newListing() *listing {
+	return &listing{parents: map[string][]string{}, managers: map[string]string{}}
+}
+
 // groups returns the DNs of the groups dn belongs to, directly or through
 // nested groups. With member_of_filter the directory resolves the nesting
 // (Active Directory's LDAP_MATCHING_RULE_IN_CHAIN); otherwise the groups
 // are walked level by level, at most max_depth levels, which also ends
-// cycles.
-func (d *Directory) groups(ctx context.Context, c *ldap.Conn, dn string) ([]string, error) {
+// cycles. With a listing the levels above the person's own groups are
+// read once per group for all people, not once per person: in a listing
+// of thousands of people the same few department groups come up for
+// every one of them.
+func (d *Directory) groups(ctx context.Context, c *ldap.Conn, dn string, l *listing) ([]string, error) {
 	g := d.def.Groups
 	base := g.Base
 	if base == "" {
@@ -44,13 +60,13 @@ func (d *Directory) groups(ctx context.Context, c *ldap.Conn, dn string) ([]stri
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("%w: %v", ErrUnavailable, err)
 		}
-		var or strings.Builder
-		or.WriteString("(|")
-		for _, m := range frontier {
-			or.WriteString(strings.ReplaceAll(filter, "{dn}", ldap.EscapeFilter(m)))
+		var found []string
+		var err error
+		if l == nil || level == 0 {
+			found, err = d.searchDNs(c, base, memberFilter(filter, frontier))
+		} else {
+			found, err = d.parentsOf(c, base, filter, frontier, l)
 		}
-		or.WriteString(")")
-		found, err := d.searchDNs(c, base, or.String())
 		if err != nil {
 			return nil, err
 		}
@@ -64,6 +80,39 @@ func (d *Directory) groups(ctx context.Context, c *ldap.Conn, dn string) ([]stri
 		}
 	}
 	sort.Strings(out)
+	return out, nil
+}
+
+// memberFilter is the group filter for members, or'ed: the groups any of
+// them is a direct member of.
+func memberFilter(filter string, members []string) string {
+	var or strings.Builder
+	or.WriteString("(|")
+	for _, m := range members {
+		or.WriteString(strings.ReplaceAll(filter, "{dn}", ldap.EscapeFilter(m)))
+	}
+	or.WriteString(")")
+	return or.String()
+}
+
+// parentsOf returns the groups that the groups in frontier are direct
+// members of, asking the directory only about groups the listing has not
+// seen yet, one search each (an or'ed search would not say which group
+// brought which parent).
+func (d *Directory) parentsOf(c *ldap.Conn, base, filter string, frontier []string, l *listing) ([]string, error) {
+	var out []string
+	for _, f := range frontier {
+		k := normDN(f)
+		ps, ok := l.parents[k]
+		if !ok {
+			var err error
+			if ps, err = d.searchDNs(c, base, memberFilter(filter, []string{f})); err != nil {
+				return nil, err
+			}
+			l.parents[k] = ps
+		}
+		out = append(out, ps...)
+	}
 	return out, nil
 }
 

@@ -47,5 +47,5 @@ func (d *Directory) Authenticate(ctx context.Context, login, password string) (*
 	if err := d.serviceBind(c); err != nil {
 		return nil, err
 	}
-	return d.person(ctx, c, e)
+	return d.person(ctx, c, e, nil)
 }

@@ -110,8 +110,9 @@ func (d *Directory) searchError(what string, err error) error {
 	return fmt.Errorf("identity: %s: %w", what, err)
 }
 
-// person reads the profile, the manager and the groups of entry e.
-func (d *Directory) person(ctx context.Context, c *ldap.Conn, e *ldap.Entry) (*Person, error) {
+// person reads the profile, the manager and the groups of entry e; l is
+// the listing e is part of, nil at a login.
+func (d *Directory) person(ctx context.Context, c *ldap.Conn, e *ldap.Entry, l *listing) (*Person, error) {
 	a := d.def.Attributes
 	p := &Person{DN: e.DN, Login: e.GetAttributeValue(a.Login)}
 	if p.Login == "" {
@@ -128,23 +129,44 @@ func (d *Directory) person(ctx context.Context, c *ldap.Conn, e *ldap.Entry) (*P
 	}
 	if a.Manager != "" {
 		if m := e.GetAttributeValue(a.Manager); m != "" {
-			res, err := c.Search(ldap.NewSearchRequest(m, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, 0, false,
-				"(objectClass=*)", []string{a.Login}, nil))
-			switch {
-			case err == nil && len(res.Entries) == 1:
-				p.Manager = res.Entries[0].GetAttributeValue(a.Login)
-			case err != nil && !ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchObject):
-				return nil, d.searchError("read manager "+m, err)
+			login, err := d.managerLogin(c, m, l)
+			if err != nil {
+				return nil, err
 			}
+			p.Manager = login
 		}
 	}
-	groups, err := d.groups(ctx, c, e.DN)
+	groups, err := d.groups(ctx, c, e.DN, l)
 	if err != nil {
 		return nil, err
 	}
 	p.Groups = groups
 	p.Roles, p.Teams = d.grants(groups)
 	return p, nil
+}
+
+// managerLogin reads the login of the manager's entry m, "" when the
+// entry is gone or has none. A listing reads each manager once: a manager
+// has many reports.
+func (d *Directory) managerLogin(c *ldap.Conn, m string, l *listing) (string, error) {
+	if l != nil {
+		if login, ok := l.managers[normDN(m)]; ok {
+			return login, nil
+		}
+	}
+	login := ""
+	res, err := c.Search(ldap.NewSearchRequest(m, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, 0, false,
+		"(objectClass=*)", []string{d.def.Attributes.Login}, nil))
+	switch {
+	case err == nil && len(res.Entries) == 1:
+		login = res.Entries[0].GetAttributeValue(d.def.Attributes.Login)
+	case err != nil && !ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchObject):
+		return "", d.searchError("read manager "+m, err)
+	}
+	if l != nil {
+		l.managers[normDN(m)] = login
+	}
+	return login, nil
 }
 
 // language maps a directory's preferredLanguage ("de-DE", "en;q=0.8") to

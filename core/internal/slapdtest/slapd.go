@@ -19,6 +19,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -39,6 +40,16 @@ const (
 	RootPassword = "admin-secret"
 )
 
+// ADSchema lets an entry carry Active Directory's userAccountControl
+// (objectClass adAccount, with AD's OID for the attribute), so tests can
+// give slapd a person Active Directory would call disabled
+// (userAccountControl: 514).
+const ADSchema = `attributetype ( 1.2.840.113556.1.4.8 NAME 'userAccountControl'
+	EQUALITY integerMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.27 SINGLE-VALUE )
+objectclass ( 1.3.6.1.4.1.32473.1.1 NAME 'adAccount' SUP top AUXILIARY
+	MAY userAccountControl )
+`
+
 // Server is a running slapd.
 type Server struct {
 	// URL is ldap://127.0.0.1:PORT (StartTLS works on it when TLS was
@@ -51,7 +62,7 @@ type Server struct {
 
 	cmd  *exec.Cmd
 	done chan struct{}
-	log  *bytes.Buffer
+	log  *syncBuffer
 }
 
 // Options configure Start.
@@ -62,6 +73,10 @@ type Options struct {
 	// LDIF is added after the base entries (the suffix, ou=people and
 	// ou=groups exist already).
 	LDIF string
+	// LogOperations makes slapd log every connection and operation
+	// (loglevel stats), so a test can count what reached the directory
+	// (Connections). It costs slapd a log line per operation.
+	LogOperations bool
 }
 
 // Require fails the test when slapd or ldapadd is missing in CI (the CI
@@ -88,7 +103,7 @@ func Start(t testing.TB, o Options) *Server {
 	if err := os.Mkdir(db, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	s := &Server{done: make(chan struct{}), log: &bytes.Buffer{}}
+	s := &Server{done: make(chan struct{}), log: &syncBuffer{}}
 	port := freePort(t)
 	s.URL = fmt.Sprintf("ldap://127.0.0.1:%d", port)
 	urls := s.URL + "/"
@@ -100,10 +115,15 @@ func Start(t testing.TB, o Options) *Server {
 		urls += " " + strings.Replace(s.LDAPSURL, "localhost", "127.0.0.1", 1) + "/"
 		tlsConf = fmt.Sprintf("TLSCACertificateFile %s\nTLSCertificateFile %s\nTLSCertificateKeyFile %s\n", caFile, certFile, keyFile)
 	}
+	adSchema := filepath.Join(dir, "ad.schema")
+	if err := os.WriteFile(adSchema, []byte(ADSchema), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	conf := fmt.Sprintf(`include %[1]s/core.schema
 include %[1]s/cosine.schema
 include %[1]s/inetorgperson.schema
 include %[1]s/nis.schema
+include %[9]s
 modulepath %[2]s
 moduleload back_mdb
 pidfile %[3]s/slapd.pid
@@ -113,18 +133,23 @@ suffix "%[5]s"
 rootdn "%[6]s"
 rootpw %[7]s
 directory %[8]s
+dbnosync
 maxsize 16777216
 index objectClass eq
 index uid,mail,member eq
 access to attrs=userPassword by self write by anonymous auth by * none
 access to * by * read
-`, SchemaDir, ModuleDir, dir, tlsConf, Suffix, RootDN, RootPassword, db)
+`, SchemaDir, ModuleDir, dir, tlsConf, Suffix, RootDN, RootPassword, db, adSchema)
 	confFile := filepath.Join(dir, "slapd.conf")
 	if err := os.WriteFile(confFile, []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	// -d keeps slapd in the foreground, so the test owns the process.
-	s.cmd = exec.Command(SlapdPath, "-f", confFile, "-h", urls, "-d", "0")
+	debug := "0"
+	if o.LogOperations {
+		debug = "stats"
+	}
+	s.cmd = exec.Command(SlapdPath, "-f", confFile, "-h", urls, "-d", debug)
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
 	if err := s.cmd.Start(); err != nil {
 		t.Fatalf("start slapd: %v", err)
@@ -161,6 +186,19 @@ func (s *Server) Stop() {
 	<-s.done
 }
 
+// Connections is how many connections slapd has accepted since it
+// started, the loaders' own included; it counts only with
+// Options.LogOperations and is 0 without.
+func (s *Server) Connections() int {
+	return strings.Count(s.log.String(), " ACCEPT from ")
+}
+
+// Searches is how many search operations slapd has received since it
+// started; like Connections it counts only with Options.LogOperations.
+func (s *Server) Searches() int {
+	return strings.Count(s.log.String(), " SRCH base=")
+}
+
 // Add loads more entries (LDIF) as the administrator.
 func (s *Server) Add(t testing.TB, ldif string) { t.Helper(); s.add(t, ldif) }
 
@@ -171,6 +209,25 @@ func (s *Server) add(t testing.TB, ldif string) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("ldapadd: %v\n%s\nslapd log:\n%s", err, out, s.log)
 	}
+}
+
+// syncBuffer is slapd's output: written by the process's copier while a
+// test reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // waitReady waits until slapd accepts connections, or fails the test when
