@@ -96,7 +96,7 @@ func TestMembersAfterUsersLostTheirMark(t *testing.T) {
 	if _, err := e.svc.Members(ctx, auth.GroupTeam, "it"); err != nil { // sets the mark
 		t.Fatal(err)
 	}
-	if err := e.store.Delete(ctx, auth.UsersCollection, "_member_lists"); err != nil {
+	if err := e.store.Delete(ctx, auth.UsersCollection, "_member_lists_v2"); err != nil {
 		t.Fatal(err)
 	}
 	restored := auth.User{Name: "rita", DisplayName: "Rita", Teams: []string{"it"}, Roles: []string{}, Version: 1}

@@ -54,6 +54,7 @@ func Schema() store.Schema {
 // serves Sweep, Find the one-time fill of the member lists.
 type Documents interface {
 	Get(ctx context.Context, coll, id string, out any) error
+	GetMany(ctx context.Context, coll string, ids []string, out any) error
 	Insert(ctx context.Context, coll string, doc any) error
 	Update(ctx context.Context, coll, id string, expectVersion int64, update map[string]any) (int64, error)
 	Delete(ctx context.Context, coll, id string) error
