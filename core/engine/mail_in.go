@@ -172,7 +172,7 @@ func (e *Engine) mailWriter(ctx context.Context, cat *definition.Catalog, t *tic
 			return t.Requester, false, true, nil
 		}
 	}
-	if t.Requester == actorName(nil) && sameAddress(requesterAddress(cat, t), from) {
+	if t.Requester == actorName(nil) && sameAddress(cat.RequesterEmail(t.Process, t.Data), from) {
 		return actorName(nil), true, true, nil
 	}
 	if e.senders != nil {
@@ -185,28 +185,6 @@ func (e *Engine) mailWriter(ctx context.Context, cat *definition.Catalog, t *tic
 		}
 	}
 	return "", false, false, nil
-}
-
-// requesterAddress is the address a citizen gave in the ticket's form:
-// the first e-mail field that holds one, as notifications use.
-func requesterAddress(cat *definition.Catalog, t *ticket.Ticket) string {
-	p := cat.Process(t.Process)
-	if p == nil {
-		return ""
-	}
-	f := cat.Form(p.Form.Value)
-	if f == nil {
-		return ""
-	}
-	for _, fd := range f.AllFields() {
-		if fd.Type != definition.FieldEmail {
-			continue
-		}
-		if s, ok := t.Data[fd.ID.Value].(string); ok && s != "" {
-			return s
-		}
-	}
-	return ""
 }
 
 func sameAddress(a, b string) bool {

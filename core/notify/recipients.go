@@ -111,7 +111,7 @@ func (w *Worker) requester(ctx context.Context, cat *definition.Catalog, t *tick
 		}
 	}
 	if p.Email == "" {
-		p.Email = formEmail(cat, t)
+		p.Email = cat.RequesterEmail(t.Process, t.Data)
 		if p.Lang == "" {
 			p.Lang = w.lang
 		}
@@ -120,28 +120,6 @@ func (w *Worker) requester(ctx context.Context, cat *definition.Catalog, t *tick
 		}
 	}
 	return p, nil
-}
-
-// formEmail returns the value of the first e-mail field of the ticket's
-// form that holds one.
-func formEmail(cat *definition.Catalog, t *ticket.Ticket) string {
-	p := cat.Process(t.Process)
-	if p == nil {
-		return ""
-	}
-	f := cat.Form(p.Form.Value)
-	if f == nil {
-		return ""
-	}
-	for _, fd := range f.AllFields() {
-		if fd.Type != definition.FieldEmail {
-			continue
-		}
-		if s, ok := t.Data[fd.ID.Value].(string); ok && s != "" {
-			return s
-		}
-	}
-	return ""
 }
 
 // team is the team's shared address, or its members when it has none.

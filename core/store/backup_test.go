@@ -273,7 +273,7 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		fresh, err := dst.countsFromIndex(ctx)
+		fresh, err := dst.countOpen(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}

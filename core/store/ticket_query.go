@@ -301,26 +301,15 @@ type Count struct {
 // dashboards.
 func (s *Store) Counts(ctx context.Context) ([]Count, error) {
 	if s.sql == nil {
-		return s.countsMongo(ctx)
+		return s.countOpen(ctx)
 	}
-	return s.counts.read(ctx, s.countsFromIndex)
+	return s.counts.read(ctx, s.countOpen)
 }
 
-// countsFromIndex counts the open tickets with SQL over the index.
-func (s *Store) countsFromIndex(ctx context.Context) ([]Count, error) {
-	groups, err := s.openGroupsSQL(ctx, "team", "state", "priority")
-	if err != nil {
-		return nil, fmt.Errorf("store: counts: %w", err)
-	}
-	out := make([]Count, len(groups))
-	for i, g := range groups {
-		out[i] = Count{Team: g.keys[0], State: g.keys[1], Priority: g.keys[2], N: g.n}
-	}
-	return out, nil
-}
-
-func (s *Store) countsMongo(ctx context.Context) ([]Count, error) {
-	groups, err := s.openGroupsMongo(ctx, "team", "state", "priority")
+// countOpen counts the open tickets per team, state and priority, through
+// the index on the embedded store.
+func (s *Store) countOpen(ctx context.Context) ([]Count, error) {
+	groups, err := s.openGroups(ctx, "team", "state", "priority")
 	if err != nil {
 		return nil, fmt.Errorf("store: counts: %w", err)
 	}
@@ -343,13 +332,7 @@ type StateCount struct {
 // Counts it is not cached: it is asked when definitions change, not per
 // page.
 func (s *Store) OpenByState(ctx context.Context) ([]StateCount, error) {
-	var groups []openGroup
-	var err error
-	if s.sql == nil {
-		groups, err = s.openGroupsMongo(ctx, "process", "state")
-	} else {
-		groups, err = s.openGroupsSQL(ctx, "process", "state")
-	}
+	groups, err := s.openGroups(ctx, "process", "state")
 	if err != nil {
 		return nil, fmt.Errorf("store: open tickets by state: %w", err)
 	}
@@ -358,6 +341,15 @@ func (s *Store) OpenByState(ctx context.Context) ([]StateCount, error) {
 		out[i] = StateCount{Process: g.keys[0], State: g.keys[1], N: g.n}
 	}
 	return out, nil
+}
+
+// openGroups groups the open tickets by keys: through SQL over an (open,
+// keys...) index on the embedded store, by aggregation on MongoDB.
+func (s *Store) openGroups(ctx context.Context, keys ...string) ([]openGroup, error) {
+	if s.sql == nil {
+		return s.openGroupsMongo(ctx, keys...)
+	}
+	return s.openGroupsSQL(ctx, keys...)
 }
 
 // openGroup is one group of open tickets: its values of the grouped

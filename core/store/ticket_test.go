@@ -465,7 +465,7 @@ func TestCountsFollowWrites(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fresh, err := s.countsFromIndex(ctx)
+	fresh, err := s.countOpen(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
