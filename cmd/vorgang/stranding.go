@@ -18,8 +18,8 @@ import (
 // removed state or process leaves its tickets without a transition, which
 // a start must not do any more than a reload.
 func refuseStranding(ctx context.Context, a *app.App, loader *definition.Loader, next *definition.Catalog, log *slog.Logger) error {
-	prev, err := servedCatalog(ctx, a.Store, loader, log)
-	if err != nil || prev == nil || prev.Hash() == next.Hash() {
+	prev, err := servedCatalog(ctx, a.Store, loader, log, next.Hash())
+	if err != nil || prev == nil {
 		return err
 	}
 	stranded, err := a.Engine.Strands(ctx, prev, next)
@@ -34,14 +34,15 @@ func refuseStranding(ctx context.Context, a *app.App, loader *definition.Loader,
 }
 
 // servedCatalog compiles the definitions served last; nil when none were
-// recorded (a new database, or one from before versions were marked), or
-// when they no longer compile.
-func servedCatalog(ctx context.Context, st *store.Store, loader *definition.Loader, log *slog.Logger) (*definition.Catalog, error) {
+// recorded (a new database, or one from before versions were marked), when
+// they are the version unless (a restart with unchanged definitions, which
+// needs no compiling), or when they no longer compile.
+func servedCatalog(ctx context.Context, st *store.Store, loader *definition.Loader, log *slog.Logger, unless string) (*definition.Catalog, error) {
 	served, err := st.ServedDefinitionVersion(ctx)
 	if errors.Is(err, fault.NotFound) {
 		return nil, nil
 	}
-	if err != nil {
+	if err != nil || served.Hash == unless {
 		return nil, err
 	}
 	files := make([]definition.File, len(served.Files))
