@@ -87,6 +87,9 @@ func (s *Store) verifyPlan(ctx context.Context, coll string, shape QueryShape) e
 	if !planUsesIndex(plan) {
 		return fmt.Errorf("store: query %s would scan its collection on the embedded store (plan: %s); is FerretDB still v1.24?", shape.Name, strings.ReplaceAll(plan, "\n", "; "))
 	}
+	if !shape.SortsFound && strings.Contains(plan, "TEMP B-TREE") {
+		return fmt.Errorf("store: query %s would sort what its index finds on the embedded store (plan: %s); its index must end with its sort keys", shape.Name, strings.ReplaceAll(plan, "\n", "; "))
+	}
 	return nil
 }
 
