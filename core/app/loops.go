@@ -75,6 +75,7 @@ func (a *App) loops() []Loop {
 		}},
 		{"SLA sweep", func(ctx context.Context) error { a.sla.Run(ctx); return nil }},
 		{"notifications", func(ctx context.Context) error { a.Mailer.Run(ctx); return nil }},
+		{"webhooks", func(ctx context.Context) error { a.Webhooks.Run(ctx); return nil }},
 		{"follow-up work", a.runEffects},
 		{"session sweep", a.sweepSessions},
 		{"upload sweep", a.sweepUploads},

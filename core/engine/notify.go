@@ -108,7 +108,8 @@ func noticeOf(event string, entry *ticket.HistoryEntry, content ticket.Entry) ti
 }
 
 // eventNotifications returns a notify effect for every Notification whose
-// event the entry is, so the mails are queued with the change itself.
+// event the entry is, and a webhook effect for every Webhook that takes
+// it, so mails and posts are queued with the change itself.
 func (e *Engine) eventNotifications(t *ticket.Ticket, entry *ticket.HistoryEntry) []effect {
 	content, err := entry.Decode()
 	if err != nil {
@@ -126,7 +127,7 @@ func (e *Engine) eventNotifications(t *ticket.Ticket, entry *ticket.HistoryEntry
 		}
 		out = append(out, effect{kind: EffectNotify, target: n.ID.Value, spec: noticeOf(n.Event, entry, content).Encode()})
 	}
-	return out
+	return append(out, e.eventWebhooks(t, entry, content, evs)...)
 }
 
 func notificationApplies(n *definition.Notification, t *ticket.Ticket, content ticket.Entry) bool {

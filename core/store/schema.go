@@ -97,6 +97,7 @@ var ownSchema = Schema{
 		// stays small as a failing delivery waits longer each time.
 		{Name: shapeOutboxDue, Keys: []string{"state", "next_at"}, SortsFound: true},
 		{Name: shapeOutboxList, Keys: []string{"state", "next_at", "_id"}},
+		{Name: shapeOutboxBefore, Keys: []string{"_id"}},
 	}},
 	{Name: HistoryCollection}, {Name: metaCollection}, {Name: countersCollection},
 	{Name: counterClaimsCollection}, {Name: idempotencyCollection}, {Name: leasesCollection},
@@ -125,6 +126,7 @@ const (
 	shapeFindTickets        = "tickets.find"
 	shapeOutboxDue          = "outbox.due"
 	shapeOutboxList         = "outbox.list"
+	shapeOutboxBefore       = "outbox.before"
 )
 
 // registry is the collections an open store knows, by name.
