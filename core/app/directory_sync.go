@@ -97,7 +97,7 @@ func (a *App) SyncDirectory(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("directory sync: %w", err)
 	}
-	disabled, err := a.Auth.DisableDirectoryUsersExcept(ctx, seen)
+	disabled, err := run.DisableUsersExcept(ctx, seen)
 	for _, name := range disabled {
 		log.Info("user disabled: no longer in the directory", slog.String("user", name))
 	}

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 
+	"vorgang/core/fault"
 	"vorgang/core/store"
 )
 
@@ -298,4 +300,35 @@ func (d *DirectorySync) one(ctx context.Context, p *DirectoryPerson) error {
 		d.users[u.Name] = u
 	}
 	return err
+}
+
+// DisableUsersExcept disables every enabled directory user whose name keep
+// does not hold: the sync's answer to people who left. Users are never
+// deleted, so their tickets and history keep their names. It returns the
+// names it disabled.
+//
+// It goes by the users the run read at its start and wrote since, not by
+// a second reading of them all. A user the run does not know as an enabled
+// directory user (one made or enabled meanwhile) is looked at again by the
+// next run; one changed meanwhile is left to it too, as the change is
+// checked against the version the run knows.
+func (d *DirectorySync) DisableUsersExcept(ctx context.Context, keep map[string]bool) ([]string, error) {
+	var disabled []string
+	yes := true
+	for _, name := range slices.Sorted(maps.Keys(d.users)) {
+		u := d.users[name]
+		if u.Source != SourceDirectory || u.Disabled || keep[u.Name] {
+			continue
+		}
+		changed, err := d.s.UpdateUser(ctx, u.Name, u.Version, UserChange{Disabled: &yes})
+		if err != nil {
+			if fault.KindOf(err) == fault.Conflict {
+				continue // changed meanwhile: the next run looks again
+			}
+			return disabled, fmt.Errorf("auth: disable directory user %s: %w", u.Name, err)
+		}
+		d.users[name] = changed
+		disabled = append(disabled, u.Name)
+	}
+	return disabled, nil
 }

@@ -239,6 +239,34 @@ func TestDirectorySyncBatch(t *testing.T) {
 		e.checkLists(t)
 	})
 
+	t.Run("people who left are disabled, never deleted", func(t *testing.T) {
+		e := newEnv(t, cat, nil)
+		e.createUser(t, auth.NewUser{Name: "root", Roles: []string{"admin"}, Password: "Sommerfest-2026"})
+		noErrors(t, e.syncBatch(t, person("anna", "", first, nil), person("bert", "", first, nil), person("carl", "", nil, nil), person("dora", "", nil, nil)))
+		run, err := e.svc.NewDirectorySync(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		noErrors(t, run.Sync(ctx, []*auth.DirectoryPerson{person("anna", "", first, nil)}))
+		// dora is changed after the run read her: the next run decides.
+		e.clock.Advance(time.Minute)
+		if _, err := e.svc.UpdateUser(ctx, "dora", 1, auth.UserChange{Lang: new("en")}); err != nil {
+			t.Fatal(err)
+		}
+		disabled, err := run.DisableUsersExcept(ctx, map[string]bool{"anna": true, "carl": true})
+		if err != nil || !slices.Equal(disabled, []string{"bert"}) {
+			t.Fatalf("disabled %v, %v; want bert", disabled, err)
+		}
+		for name, want := range map[string]bool{"root": false, "anna": false, "bert": true, "carl": false, "dora": false} {
+			if got := e.user(t, name).Disabled; got != want {
+				t.Errorf("%s disabled = %v, want %v", name, got, want)
+			}
+		}
+		if got := e.members(t, auth.GroupTeam, "first-level"); !slices.Equal(got, []string{"anna", "bert"}) {
+			t.Errorf("first-level %v: a disabled user stays a member", got)
+		}
+	})
+
 	t.Run("a change made while a run goes on", func(t *testing.T) {
 		e := newEnv(t, cat, nil)
 		run, err := e.svc.NewDirectorySync(ctx)
