@@ -229,12 +229,15 @@ func TestDirectorySyncBatch(t *testing.T) {
 		if _, err := e.svc.UpdateUser(ctx, "anna", anna.Version, auth.UserChange{Teams: &facility}); err != nil {
 			t.Fatal(err)
 		}
-		noErrors(t, run.Sync(ctx, []*auth.DirectoryPerson{person("anna", "", first, lead), person("fritz", "", facility, nil), person("gus", "", nil, nil)}))
+		noErrors(t, run.Sync(ctx, []*auth.DirectoryPerson{person("anna", "", first, lead), person("gus", "", nil, nil), person("fritz", "", facility, nil), person("hans", "fritz", nil, nil)}))
 		if u := e.user(t, "anna"); !slices.Equal(u.Teams, first) || !slices.Equal(u.Roles, lead) || u.Version != anna.Version+2 {
 			t.Errorf("anna %+v, want the directory's team and role written over the administrator's change", u)
 		}
 		if u := e.user(t, "fritz"); !slices.Equal(u.Teams, facility) || u.DisplayName != "Name of fritz" {
 			t.Errorf("fritz %+v, want the directory's listing", u)
+		}
+		if u := e.user(t, "hans"); u.Manager != "fritz" {
+			t.Errorf("hans %+v, want made after fritz's insert failed, with fritz as manager", u)
 		}
 		e.checkLists(t)
 	})
