@@ -29,7 +29,7 @@ const (
 	shapeExpiredLoginFailures = "login_failures.expired"
 	// shapeAllUsers reads every user: once to fill the member lists of
 	// data written before they existed (see GroupsCollection), and at the
-	// start and end of a directory sync.
+	// start of a directory sync run.
 	shapeAllUsers = "users.all"
 )
 
