@@ -77,3 +77,26 @@ func (s *Store) ReleaseOutbox(ctx context.Context, item *OutboxItem, until time.
 	item.State, item.NextAt, item.Attempts, item.LastError, item.Version = OutboxPending, next, max(0, item.Attempts-1), why, v
 	return nil
 }
+
+// OutboxItemByID reads one outbox item.
+func (s *Store) OutboxItemByID(ctx context.Context, id string) (*OutboxItem, error) {
+	var item OutboxItem
+	if err := s.Get(ctx, OutboxCollection, id, &item); err != nil {
+		return nil, fmt.Errorf("store: outbox item %s: %w", id, err)
+	}
+	return &item, nil
+}
+
+// RetryOutbox makes a failed item due at now again with a fresh count of
+// attempts. It fails with ErrConflict when the item changed meanwhile.
+func (s *Store) RetryOutbox(ctx context.Context, item *OutboxItem, now time.Time, why string) error {
+	next := ticket.SortTime(now)
+	v, err := s.Update(ctx, OutboxCollection, item.ID, item.Version, bson.M{"$set": bson.M{
+		"state": OutboxPending, "next_at": next, "attempts": 0, "last_error": why,
+	}})
+	if err != nil {
+		return fmt.Errorf("store: retry outbox item %s: %w", item.ID, err)
+	}
+	item.State, item.NextAt, item.Attempts, item.LastError, item.Version = OutboxPending, next, 0, why, v
+	return nil
+}

@@ -2,12 +2,14 @@ package webhook_test
 
 import (
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -16,6 +18,7 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
+	"vorgang/core/fault"
 	"vorgang/core/internal/testkit"
 	"vorgang/core/store"
 	"vorgang/core/webhook"
@@ -251,5 +254,90 @@ func TestRefusedDeliveryFailsForGood(t *testing.T) {
 	failed, _, err := e.a.Store.ListOutbox(t.Context(), store.OutboxQuery{State: store.OutboxFailed, Kind: webhook.Kind})
 	if err != nil || len(failed) != 1 || failed[0].LastError == "" {
 		t.Fatalf("failed deliveries %+v, %v", failed, err)
+	}
+}
+
+// An administrator sees a failed delivery with its reason and retries it
+// once the receiver is fixed; a queued one can be discarded for good.
+// Nobody else sees or touches the outbox.
+func TestAdministratorRetriesAndDiscards(t *testing.T) {
+	t.Parallel()
+	r := newReceiver(t)
+	e := newEnv(t, r.srv.URL, true)
+	ctx := t.Context()
+	if _, err := e.a.Auth.CreateUser(ctx, auth.NewUser{Name: "root", Roles: []string{"admin"}}); err != nil {
+		t.Fatal(err)
+	}
+	root, err := e.a.Auth.Principal(ctx, "root")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.answer(http.StatusBadRequest)
+	number := e.incident(t)
+	e.drain(t, 1)
+	q := store.OutboxQuery{State: store.OutboxFailed, Kind: webhook.Kind}
+	if _, _, err := e.a.Engine.Outbox(ctx, e.ben, q); !errors.Is(err, fault.Forbidden) {
+		t.Fatalf("a staff member lists the outbox: %v", err)
+	}
+	failed, _, err := e.a.Engine.Outbox(ctx, root, q)
+	if err != nil || len(failed) != 1 || failed[0].Ticket != number || failed[0].Target != "leitstelle" || !strings.Contains(failed[0].LastError, "400") {
+		t.Fatalf("failed deliveries %+v, %v", failed, err)
+	}
+	if _, err := e.a.Engine.RetryOutbox(ctx, e.ben, failed[0].ID); !errors.Is(err, fault.Forbidden) {
+		t.Fatalf("a staff member retries: %v", err)
+	}
+	r.answer(http.StatusOK)
+	if _, err := e.a.Engine.RetryOutbox(ctx, root, failed[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.a.Engine.RetryOutbox(ctx, root, failed[0].ID); !errors.Is(err, fault.NotAllowedNow) {
+		t.Fatalf("retrying a queued item: %v", err)
+	}
+	e.drain(t, 1)
+	if got := r.received(); len(got) != 1 || got[0].Event != "ticket.created" {
+		t.Fatalf("after the retry the receiver got %+v", got)
+	}
+
+	r.answer(http.StatusServiceUnavailable)
+	if _, err := e.a.Engine.Comment(ctx, e.ben, number, 0, "Noch da?", false, "de"); err != nil {
+		t.Fatal(err)
+	}
+	e.drain(t, 1)
+	pending, _, err := e.a.Engine.Outbox(ctx, root, store.OutboxQuery{State: store.OutboxPending, Kind: webhook.Kind})
+	if err != nil || len(pending) != 1 || pending[0].Attempts != 1 {
+		t.Fatalf("retrying deliveries %+v, %v", pending, err)
+	}
+	if _, err := e.a.Engine.DiscardOutbox(ctx, root, pending[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	r.answer(http.StatusOK)
+	e.drain(t, 3)
+	if got := r.received(); len(got) != 1 {
+		t.Fatalf("a discarded delivery was posted: %+v", got)
+	}
+	failed, _, _ = e.a.Engine.Outbox(ctx, root, q)
+	if len(failed) != 1 || !strings.Contains(failed[0].LastError, "discarded by root") {
+		t.Fatalf("failed after the discard: %+v", failed)
+	}
+}
+
+// Work that keeps failing for over an hour is reported per kind; work that
+// failed only recently or never was tried is not.
+func TestLongFailingDeliveriesAreReported(t *testing.T) {
+	t.Parallel()
+	r := newReceiver(t)
+	e := newEnv(t, r.srv.URL, true)
+	r.answer(http.StatusServiceUnavailable)
+	e.incident(t)
+	if _, err := e.a.Webhooks.Deliver(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := e.a.Engine.LongFailing(t.Context(), time.Hour); err != nil || len(got) != 0 {
+		t.Fatalf("failing for a moment: %+v, %v", got, err)
+	}
+	e.clk.Advance(3 * time.Hour)
+	got, err := e.a.Engine.LongFailing(t.Context(), time.Hour)
+	if err != nil || len(got) != 1 || got[0].Kind != webhook.Kind || got[0].Count != 1 {
+		t.Fatalf("failing for three hours: %+v, %v", got, err)
 	}
 }
