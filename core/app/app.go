@@ -15,6 +15,7 @@ import (
 	"vorgang/core/engine"
 	"vorgang/core/identity"
 	"vorgang/core/mailin"
+	"vorgang/core/metrics"
 	"vorgang/core/notify"
 	"vorgang/core/store"
 	"vorgang/core/webhook"
@@ -114,6 +115,9 @@ type App struct {
 	Auth   *auth.Service
 	Assets *asset.Service
 	Engine *engine.Engine
+	// Metrics are the Prometheus metrics the engine and the pages report
+	// to and a scrape reads.
+	Metrics *metrics.Metrics
 	// Webhooks posts ticket events to the receivers of Webhook
 	// definitions; Run runs it.
 	Webhooks *webhook.Worker
@@ -215,8 +219,9 @@ func (a *App) build(ctx context.Context) error {
 	if cfg.Loader != nil {
 		compile = cfg.Loader.Compile
 	}
+	a.Metrics = metrics.New(a.Store, cfg.Now, cfg.Logger)
 	a.Engine, err = engine.New(engine.Deps{Store: a.Store, Users: a.Auth, Catalog: cfg.Catalog, Logger: cfg.Logger, Now: cfg.Now, Compile: compile, ScriptTimeout: cfg.ScriptTimeout,
-		Refs: a.Assets.RefChecker(), Assets: a.Assets, AssetQueries: a.Assets, MailSenders: mailSenders{auth: a.Auth}})
+		Refs: a.Assets.RefChecker(), Assets: a.Assets, AssetQueries: a.Assets, MailSenders: mailSenders{auth: a.Auth}, Observer: a.Metrics})
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -99,4 +100,93 @@ func (s *Store) RetryOutbox(ctx context.Context, item *OutboxItem, now time.Time
 	}
 	item.State, item.NextAt, item.Attempts, item.LastError, item.Version = OutboxPending, next, 0, why, v
 	return nil
+}
+
+// OutboxCount is how many items of one kind are in one state, and when
+// the oldest of them was queued.
+type OutboxCount struct {
+	Kind, State string
+	N           int
+	Oldest      time.Time
+}
+
+// OutboxCounts counts the items not done (pending, claimed, failed) per
+// kind and state, for metrics. Done items, the bulk of the collection, are
+// never read: the range of the (state, …) index is.
+func (s *Store) OutboxCounts(ctx context.Context) ([]OutboxCount, error) {
+	type row struct {
+		Kind    string    `bson:"kind"`
+		State   string    `bson:"state"`
+		Created time.Time `bson:"created"`
+	}
+	var rows []row
+	states := []string{OutboxPending, OutboxClaimed, OutboxFailed}
+	if s.sql != nil {
+		q, args, err := s.outboxCountsSQL(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("store: count outbox: %w", err)
+		}
+		res, err := s.sql.db.QueryContext(ctx, q, args...)
+		if err != nil {
+			return nil, fmt.Errorf("store: count outbox: %w", err)
+		}
+		defer res.Close()
+		for res.Next() {
+			var r row
+			var created sql.NullInt64 // FerretDB keeps dates as Unix milliseconds
+			if err := res.Scan(&r.Kind, &r.State, &created); err != nil {
+				return nil, fmt.Errorf("store: count outbox: %w", err)
+			}
+			if created.Valid {
+				r.Created = time.UnixMilli(created.Int64).UTC()
+			}
+			rows = append(rows, r)
+		}
+		if err := res.Err(); err != nil {
+			return nil, fmt.Errorf("store: count outbox: %w", err)
+		}
+	} else {
+		cur, err := s.db.Collection(OutboxCollection).Find(ctx, bson.D{{Key: "state", Value: bson.D{{Key: "$in", Value: states}}}},
+			options.Find().SetProjection(bson.D{{Key: "kind", Value: 1}, {Key: "state", Value: 1}, {Key: "created", Value: 1}}))
+		if err == nil {
+			err = cur.All(ctx, &rows)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("store: count outbox: %w", err)
+		}
+	}
+	byKey := map[[2]string]*OutboxCount{}
+	var out []OutboxCount
+	var keys [][2]string
+	for _, r := range rows {
+		k := [2]string{r.Kind, r.State}
+		c := byKey[k]
+		if c == nil {
+			c = &OutboxCount{Kind: r.Kind, State: r.State, Oldest: r.Created}
+			byKey[k] = c
+			keys = append(keys, k)
+		}
+		c.N++
+		if !r.Created.IsZero() && (c.Oldest.IsZero() || r.Created.Before(c.Oldest)) {
+			c.Oldest = r.Created
+		}
+	}
+	for _, k := range keys {
+		out = append(out, *byKey[k])
+	}
+	return out, nil
+}
+
+func (s *Store) outboxCountsSQL(ctx context.Context) (string, []any, error) {
+	table, err := s.sql.table(ctx, OutboxCollection)
+	if err != nil {
+		return "", nil, err
+	}
+	var args []any
+	for _, st := range []string{OutboxPending, OutboxClaimed, OutboxFailed} {
+		j, _ := jsonValue(st)
+		args = append(args, j)
+	}
+	return fmt.Sprintf("SELECT %s, %s, %s FROM %q WHERE %s IN (?, ?, ?)",
+		text("kind"), text("state"), text("created"), table, field("state")), args, nil
 }

@@ -44,6 +44,9 @@ var shapeSQL = map[string]func(ctx context.Context, s *Store) (string, []any, er
 	shapeOutboxList: func(ctx context.Context, s *Store) (string, []any, error) {
 		return s.listOutboxQuerySQL(ctx, OutboxQuery{State: OutboxFailed, Kind: "mail", After: ticket.NoDue + "|X"}, 51)
 	},
+	shapeOutboxCounts: func(ctx context.Context, s *Store) (string, []any, error) {
+		return s.outboxCountsSQL(ctx)
+	},
 	shapeOutboxBefore: func(ctx context.Context, s *Store) (string, []any, error) {
 		return s.outboxBeforeSQL(ctx, "webhook/w/INC-1/", "webhook/w/INC-1/000000000002")
 	},

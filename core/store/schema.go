@@ -98,6 +98,7 @@ var ownSchema = Schema{
 		{Name: shapeOutboxDue, Keys: []string{"state", "next_at"}, SortsFound: true},
 		{Name: shapeOutboxList, Keys: []string{"state", "next_at", "_id"}},
 		{Name: shapeOutboxBefore, Keys: []string{"_id"}},
+		{Name: shapeOutboxCounts, Keys: []string{"state"}},
 	}},
 	{Name: HistoryCollection}, {Name: metaCollection}, {Name: countersCollection},
 	{Name: counterClaimsCollection}, {Name: idempotencyCollection}, {Name: leasesCollection},
@@ -127,6 +128,7 @@ const (
 	shapeOutboxDue          = "outbox.due"
 	shapeOutboxList         = "outbox.list"
 	shapeOutboxBefore       = "outbox.before"
+	shapeOutboxCounts       = "outbox.counts"
 )
 
 // registry is the collections an open store knows, by name.
