@@ -28,7 +28,10 @@ const PasswordResetsCollection = "password_resets"
 
 // adminSchema declares the collections of user administration.
 func adminSchema() store.Schema {
-	return store.Schema{{Name: AdminAuditCollection}, {Name: PasswordResetsCollection}}
+	// Reset links are one per user at most: a sweep of the expired ones
+	// may read them all.
+	return store.Schema{{Name: AdminAuditCollection}, {Name: PasswordResetsCollection,
+		Shapes: []store.QueryShape{{Name: shapeExpiredResetLinks, Keys: []string{"expires"}, Scans: true}}}}
 }
 
 // Actions of the admin audit log, stable for API clients.

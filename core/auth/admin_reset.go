@@ -17,6 +17,9 @@ import (
 // a link left in a chat history goes stale.
 const ResetLinkTTL = 24 * time.Hour
 
+// shapeExpiredResetLinks finds the reset links nobody used in time.
+const shapeExpiredResetLinks = "password_resets.expired"
+
 // CodeResetLinkInvalid: the password reset link is unknown, used, expired
 // or replaced by a newer one, or its user can no longer get a password.
 const CodeResetLinkInvalid = "reset_link_invalid"

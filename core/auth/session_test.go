@@ -212,3 +212,33 @@ func TestSweep(t *testing.T) {
 		t.Errorf("fresh session after Sweep: %v", err)
 	}
 }
+
+// A reset link nobody used is deleted by the sweep once it expired; one
+// still valid stays and works.
+func TestSweepDeletesExpiredResetLinks(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil, nil)
+	ctx := t.Context()
+	e.createUser(t, auth.NewUser{Name: "vera"})
+	e.createUser(t, auth.NewUser{Name: "walter"})
+	old, err := e.svc.AdminResetLink(ctx, auth.CommandLine(), "vera")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Advance(auth.ResetLinkTTL - time.Hour)
+	fresh, err := e.svc.AdminResetLink(ctx, auth.CommandLine(), "walter")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Advance(2 * time.Hour)
+	r, err := e.svc.Sweep(ctx)
+	if err != nil || r.ResetLinks != 1 {
+		t.Fatalf("Sweep = %+v, %v; want one reset link deleted", r, err)
+	}
+	if _, err := e.svc.CheckResetLink(ctx, old.Token); err == nil {
+		t.Error("the expired link still works")
+	}
+	if name, err := e.svc.CheckResetLink(ctx, fresh.Token); err != nil || name != "walter" {
+		t.Errorf("the valid link after the sweep: %q, %v", name, err)
+	}
+}

@@ -10,10 +10,11 @@ type SweepResult struct {
 	Sessions      int64
 	LoginFailures int64
 	PendingLogins int64
+	ResetLinks    int64
 }
 
-// Sweep deletes expired sessions, pending logins and login failure
-// counters whose window and lock have passed. Each is also handled when
+// Sweep deletes expired sessions, pending logins, password reset links and
+// login failure counters whose window and lock have passed. Each is also handled when
 // next used; Sweep removes those nobody comes back for (a browser that was
 // closed, a name tried once, a code never entered), so the collections
 // stay small.
@@ -35,6 +36,9 @@ func (s *Service) Sweep(ctx context.Context) (SweepResult, error) {
 	}
 	if r.PendingLogins, err = s.db.DeleteExpired(ctx, PendingLoginsCollection, shapeExpiredPendingLogins, now); err != nil {
 		return r, fmt.Errorf("auth: sweep pending logins: %w", err)
+	}
+	if r.ResetLinks, err = s.db.DeleteExpired(ctx, PasswordResetsCollection, shapeExpiredResetLinks, now); err != nil {
+		return r, fmt.Errorf("auth: sweep password reset links: %w", err)
 	}
 	return r, nil
 }
