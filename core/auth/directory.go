@@ -56,7 +56,7 @@ var ErrDirectoryPersonGone = fault.Coded(fault.Unauthenticated, CodeInvalidCrede
 // that fails here keeps it: only a directory success takes it over.
 // localFailed says the password was wrong for a local account already:
 // then a directory that is down does not change the answer.
-func (s *Service) directoryLogin(ctx context.Context, typed, name, password, client string, now time.Time, localFailed bool) (*Session, error) {
+func (s *Service) directoryLogin(ctx context.Context, typed, name, password, client string, now time.Time, localFailed bool, sf secondFactor) (*Session, error) {
 	counters := s.counters(accountKey(name), client)
 	standing, err := s.throttled(ctx, counters, now)
 	if err != nil {
@@ -83,6 +83,16 @@ func (s *Service) directoryLogin(ctx context.Context, typed, name, password, cli
 		s.log.InfoContext(ctx, "directory refused a login", slog.String("user", name), slog.Any("error", err))
 		return nil, ErrInvalidCredentials
 	}
+	if guarded, err := s.guardedLocalAccount(ctx, NormalizeName(p.Login)); err != nil || guarded {
+		if err != nil {
+			return nil, fmt.Errorf("auth: login %s: %w", name, err)
+		}
+		// Whoever holds the name in the directory must not take over an
+		// account its owner protected with a second factor: they would
+		// sign in without it from then on.
+		s.log.WarnContext(ctx, "directory login refused: a local account with two-factor sign-in has the name", slog.String("user", p.Login))
+		return nil, ErrInvalidCredentials
+	}
 	u, err := s.syncExternalUser(ctx, p, SourceDirectory, true)
 	if errors.Is(err, ErrLocalAccount) {
 		// A local administrator's name: the directory's person of that
@@ -96,10 +106,27 @@ func (s *Service) directoryLogin(ctx context.Context, typed, name, password, cli
 	if u.Disabled {
 		return nil, fmt.Errorf("auth: login %s: %w", u.Name, ErrUserDisabled)
 	}
-	if err := s.recordSuccess(ctx, counters, now); err != nil {
-		s.log.WarnContext(ctx, "could not record a successful login", slog.String("user", name), slog.Any("error", err))
+	// The directory's password is the first factor only: a user who
+	// turned on two-factor sign-in (or a local account with it, taken
+	// over just now) still gives the code.
+	return s.passwordAccepted(ctx, u, counters, standing, now, sf)
+}
+
+// guardedLocalAccount reports whether name is an account of another source
+// (local, or single sign-on) with two-factor sign-in on.
+func (s *Service) guardedLocalAccount(ctx context.Context, name string) (bool, error) {
+	u, err := s.User(ctx, name)
+	if errors.Is(err, ErrUserNotFound) {
+		return false, nil
 	}
-	return s.startSession(ctx, u, now)
+	if err != nil || u.Source == SourceDirectory {
+		return false, err
+	}
+	d, err := s.twoFactorDoc(ctx, u.Name)
+	if err != nil {
+		return false, err
+	}
+	return d.on(), nil
 }
 
 // accountKey is the name failed directory logins are counted under. One

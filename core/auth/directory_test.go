@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"vorgang/core/auth"
 	"vorgang/core/fault"
@@ -158,4 +159,32 @@ func TestDirectoryLoginRules(t *testing.T) {
 			t.Errorf("alice %+v, want disabled", u)
 		}
 	})
+}
+
+// A local account its owner protected with two-factor sign-in is not
+// taken over by whoever has the name in the directory: before, the
+// directory's password alone signed in and took the account, and the
+// second factor was never asked again. The local password and code still
+// work.
+func TestDirectoryLoginDoesNotTakeOverTwoFactorAccounts(t *testing.T) {
+	t.Parallel()
+	e, _ := newDirectoryEnv(t)
+	e.createUser(t, auth.NewUser{Name: "alice", Password: "the old local one"})
+	secret, _ := e.enrol(t, "alice")
+	if _, err := e.svc.Login(t.Context(), "alice", "alice-pw", testClient); !errors.Is(err, auth.ErrInvalidCredentials) {
+		t.Fatalf("directory login onto a local account with two-factor sign-in: %v, want invalid credentials", err)
+	}
+	u, err := e.svc.User(t.Context(), "alice")
+	if err != nil || u.Source == auth.SourceDirectory {
+		t.Fatalf("the account after the refused login: %+v, %v", u, err)
+	}
+	_, err = e.svc.Login(t.Context(), "alice", "the old local one", testClient)
+	var sf *auth.SecondFactorError
+	if !errors.As(err, &sf) {
+		t.Fatalf("local login: %v, want the code asked for", err)
+	}
+	e.clock.Advance(30 * time.Second)
+	if s, err := e.svc.CompleteLogin(t.Context(), sf.Pending, code(t, secret, e.clock.Now()), testClient); err != nil || s.User != "alice" {
+		t.Fatalf("the code completes the local login: %+v, %v", s, err)
+	}
 }

@@ -73,7 +73,7 @@ func (s *Service) login(ctx context.Context, name, password, client string, sf s
 	directory := s.cfg.Directory != nil && s.cfg.Directory.Configured()
 	if directory && !ValidName(name) && len(name) <= maxDirectoryLogin && len(password) <= maxPasswordBytes {
 		// A DN or user@domain: only the directory knows it.
-		return s.directoryLogin(ctx, typed, name, password, client, now, false)
+		return s.directoryLogin(ctx, typed, name, password, client, now, false, sf)
 	}
 	if !ValidName(name) || len(password) > maxPasswordBytes {
 		// Not worth a counter document, but worth the same time.
@@ -99,7 +99,7 @@ func (s *Service) login(ctx context.Context, name, password, client string, sf s
 	}
 	exists := err == nil
 	if directory && (!exists || u.PasswordHash == "" || u.Source == SourceDirectory) {
-		return s.directoryLogin(ctx, typed, name, password, client, now, false)
+		return s.directoryLogin(ctx, typed, name, password, client, now, false, sf)
 	}
 	ok, err := s.verify(ctx, u.PasswordHash, password) // "" for an unknown user
 	if err != nil {
@@ -110,7 +110,7 @@ func (s *Service) login(ctx context.Context, name, password, client string, sf s
 		// signs in with the directory's password. Never a local
 		// administrator: whoever holds the name in the directory would
 		// otherwise remove the way in that works when it is down.
-		return s.directoryLogin(ctx, typed, name, password, client, now, true)
+		return s.directoryLogin(ctx, typed, name, password, client, now, true, sf)
 	}
 	if !ok || !exists {
 		if err := s.recordFailures(ctx, counters, standing, now); err != nil {
