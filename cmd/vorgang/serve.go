@@ -189,11 +189,13 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 	}
 	if !src.embedded {
 		// SIGHUP reloads as --watch does, for sites that deploy definitions
-		// and then tell the server.
+		// and then tell the server. The signal is taken from here on, before
+		// the server listens: a SIGHUP that came before the loop runs would
+		// otherwise end the process (its default action).
+		hup := make(chan os.Signal, 1)
+		signal.Notify(hup, syscall.SIGHUP)
+		defer signal.Stop(hup)
 		loops = append(loops, app.Loop{Name: "definition reload on SIGHUP", Run: func(ctx context.Context) error {
-			hup := make(chan os.Signal, 1)
-			signal.Notify(hup, syscall.SIGHUP)
-			defer signal.Stop(hup)
 			for {
 				select {
 				case <-ctx.Done():
