@@ -80,6 +80,7 @@ func (a *App) loops() []Loop {
 		{"upload sweep", a.sweepUploads},
 		{"directory sync", a.syncDirectoryLoop},
 		{"mail-in", a.mailIn},
+		{"LMTP listener", a.LMTP.Run},
 	}
 }
 

@@ -36,6 +36,11 @@ type options struct {
 	maxSize string
 	// smtp sends notifications to a real SMTP server of the test.
 	smtp *smtpServer
+	// dataDir is where the app's store lives; default a folder of the
+	// test.
+	dataDir string
+	// lmtpAddr is where the app's LMTP listener opens when it runs.
+	lmtpAddr string
 }
 
 func newEnv(t *testing.T, o options) *env {
@@ -45,12 +50,20 @@ func newEnv(t *testing.T, o options) *env {
 	if err := os.WriteFile(pw, []byte(dovecottest.Password+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	a, clock := newApp(t, "imap-mailbox.yaml", o, "{{PORT}}", strconv.Itoa(imap.Port), "{{PASSWORD_FILE}}", pw)
+	return &env{t: t, imap: imap, app: a, threads: notify.NewThreads(secret), clock: clock}
+}
+
+// newApp is an app over the test desk with one of its mailboxes, the
+// mailbox's placeholders replaced.
+func newApp(t *testing.T, mailbox string, o options, replace ...string) (*app.App, *testkit.Clock) {
+	t.Helper()
 	if o.maxSize == "" {
 		o.maxSize = "5MB"
 	}
-	desk := strings.NewReplacer("{{PORT}}", strconv.Itoa(imap.Port), "{{PASSWORD_FILE}}", pw, "{{MAX_SIZE}}", o.maxSize).
-		Replace(string(read(t, "desk.yaml")))
-	files := append(testkit.DeskFiles(t), definition.File{Path: "mailin/desk.yaml", Data: []byte(desk)})
+	mb := strings.NewReplacer(append(replace, "{{MAX_SIZE}}", o.maxSize)...).Replace(string(read(t, mailbox)))
+	files := append(testkit.DeskFiles(t), definition.File{Path: "mailin/desk.yaml", Data: read(t, "desk.yaml")},
+		definition.File{Path: "mailin/" + mailbox, Data: []byte(mb)})
 	cat := testkit.Compile(t, files)
 	mailCfg := app.Mail{ThreadSecret: secret}
 	if o.smtp != nil {
@@ -58,8 +71,9 @@ func newEnv(t *testing.T, o options) *env {
 		mailCfg.From = "Service-Desk <noreply@example.org>"
 	}
 	clock := testkit.NewClock(time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC))
-	a := testkit.NewApp(t, app.Config{Catalog: testkit.Fixed(cat), Holder: "test-" + t.Name(), Mail: mailCfg, Now: clock.Now})
-	return &env{t: t, imap: imap, app: a, threads: notify.NewThreads(secret), clock: clock}
+	a := testkit.NewApp(t, app.Config{Catalog: testkit.Fixed(cat), Holder: "test-" + t.Name(), Mail: mailCfg, Now: clock.Now, DataDir: o.dataDir,
+		LMTPAddr: o.lmtpAddr})
+	return a, clock
 }
 
 func read(t *testing.T, name string) []byte {

@@ -31,6 +31,9 @@ const dialTimeout = 30 * time.Second
 // processed and quarantine folders when missing, and selects the folder
 // read.
 func open(mb *definition.Mailbox) (*conn, error) {
+	if mb.IMAP == nil {
+		return nil, fmt.Errorf("mailbox %s is delivered over LMTP, it has no IMAP account", mb.ID.Value)
+	}
 	password, err := mb.IMAP.Password.Read()
 	if err != nil {
 		return nil, fmt.Errorf("password: %w", err)

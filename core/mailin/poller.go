@@ -2,12 +2,9 @@ package mailin
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
-	"regexp"
 	"time"
 
 	"vorgang/core/definition"
@@ -44,8 +41,7 @@ type Config struct {
 // Poller reads the mailboxes of the catalog: each under a lease, so that
 // of several instances on one database one reads a mailbox at a time.
 type Poller struct {
-	cfg Config
-	log *slog.Logger
+	filer
 }
 
 // New returns a Poller.
@@ -62,7 +58,7 @@ func New(cfg Config) (*Poller, error) {
 	if cfg.Holder == "" {
 		cfg.Holder = "mailin"
 	}
-	return &Poller{cfg: cfg, log: cfg.Logger.With(slog.String("component", "mail-in"))}, nil
+	return &Poller{filer{cfg: cfg, log: cfg.Logger.With(slog.String("component", "mail-in"))}}, nil
 }
 
 // LeasePrefix starts the name of each mailbox's lease.
@@ -85,6 +81,9 @@ func (p *Poller) Run(ctx context.Context) {
 	defer t.Stop()
 	for {
 		for _, mb := range p.cfg.Catalog().Mailboxes() {
+			if mb.LMTP() {
+				continue // the LMTP listener takes its mail
+			}
 			now := time.Now()
 			if now.Before(next[mb.ID.Value]) {
 				continue
@@ -133,6 +132,9 @@ func (p *Poller) Poll(ctx context.Context, mailbox string) (*Round, error) {
 	mb := p.cfg.Catalog().Mailbox(mailbox)
 	if mb == nil {
 		return nil, fmt.Errorf("mailin: mailbox %q: %w", mailbox, fault.NotFound)
+	}
+	if mb.LMTP() {
+		return nil, fmt.Errorf("mailin: mailbox %q is delivered over LMTP: %w", mailbox, fault.NotAllowedNow)
 	}
 	round := &Round{Handled: map[string]int{}}
 	// The lease outlives a round; a round cut off by a crash is taken
@@ -192,73 +194,11 @@ func (p *Poller) handle(ctx context.Context, cn *conn, mb *definition.Mailbox, w
 	if err != nil {
 		return "", err
 	}
-	m, err := Parse(raw)
+	r, err := p.file(ctx, mb, raw, nil)
 	if err != nil {
-		r := &Record{Key: engine.MailKey(mb.ID.Value, "malformed/"+hashOf(raw)), Mailbox: mb.ID.Value, Outcome: OutcomeQuarantine,
-			Reason: err.Error(), At: p.cfg.Now().UTC()}
-		return p.finish(ctx, cn, mb, w.uid, r, log)
-	}
-	key := engine.MailKey(mb.ID.Value, m.MessageID)
-	log = log.With(slog.String("message_id", m.MessageID))
-	if done, err := record(ctx, p.cfg.Store, key); err != nil {
 		return "", err
-	} else if done != nil {
-		// Filed before; its move did not happen (a crash, a lost
-		// connection): only move it now.
-		return p.move(cn, mb, w.uid, done, log)
 	}
-	r := &Record{Key: key, Mailbox: mb.ID.Value, MessageID: m.MessageID, From: m.From, Subject: m.Subject, At: p.cfg.Now().UTC()}
-	switch {
-	case m.Bounce:
-		r.Outcome, r.Reason = OutcomeBounce, "delivery status notification"
-		r.Ticket = p.firstThread(m, raw)
-		log.Warn("bounce received", slog.String("ticket", r.Ticket), slog.String("from", m.From))
-		return p.finish(ctx, cn, mb, w.uid, r, log)
-	case m.Auto != "":
-		r.Outcome, r.Reason = OutcomeQuarantine, "automatic mail ("+m.Auto+")"
-		return p.finish(ctx, cn, mb, w.uid, r, log)
-	}
-	in := &engine.IncomingMail{Mailbox: mb.ID.Value, MessageID: m.MessageID, From: m.From, FromName: m.FromName,
-		Subject: m.Subject, Text: ReplyText(m.Text), Body: BodyText(m.Text), Threads: p.threads(m)}
-	for _, f := range m.Files {
-		in.Files = append(in.Files, engine.MailFile{Name: f.Name, Data: f.Data})
-	}
-	receipt, err := p.cfg.Receiver.ReceiveMail(ctx, in)
-	switch {
-	case err != nil && refused(err):
-		// The message cannot become a ticket (the form refuses it, the
-		// process is gone): nobody would see it in the folder read, and
-		// reading it again changes nothing, so it is quarantined.
-		r.Outcome, r.Reason = OutcomeQuarantine, "refused: "+err.Error()
-		return p.finish(ctx, cn, mb, w.uid, r, log)
-	case err != nil:
-		return "", err // stays where it is and is read again
-	}
-	if p.cfg.Stored != nil {
-		if err := p.cfg.Stored(mb.ID.Value, m.MessageID); err != nil {
-			return "", err
-		}
-	}
-	r.Ticket = receipt.Ticket
-	switch {
-	case receipt.Dropped:
-		r.Outcome, r.Reason = OutcomeDropped, "dropped by a filter of the mailbox"
-	case receipt.Reply:
-		r.Outcome = OutcomeReply
-	default:
-		r.Outcome = OutcomeTicket
-	}
-	return p.finish(ctx, cn, mb, w.uid, r, log)
-}
-
-// refused reports whether err says the message can never be filed as it
-// is, rather than not now.
-func refused(err error) bool {
-	switch fault.KindOf(err) {
-	case fault.Invalid, fault.Malformed, fault.NotFound, fault.Forbidden:
-		return true
-	}
-	return false
+	return p.move(cn, mb, w.uid, r, log)
 }
 
 // finish records r and then moves the message.
@@ -278,6 +218,9 @@ func (p *Poller) move(cn *conn, mb *definition.Mailbox, uid uint32, r *Record, l
 		return "", err
 	}
 	attrs := []any{slog.String("outcome", r.Outcome), slog.String("folder", folder)}
+	if r.MessageID != "" {
+		attrs = append(attrs, slog.String("message_id", r.MessageID))
+	}
 	if r.Ticket != "" {
 		attrs = append(attrs, slog.String("ticket", r.Ticket))
 	}
@@ -290,47 +233,4 @@ func (p *Poller) move(cn *conn, mb *definition.Mailbox, uid uint32, r *Record, l
 		log.Info("mail filed", attrs...)
 	}
 	return r.Outcome, nil
-}
-
-// subjectNumber finds ticket numbers in a subject: a prefix, an optional
-// year and a counter (INC-2026-000123, MAIL-000042).
-var subjectNumber = regexp.MustCompile(`\b[A-Z][A-Z0-9]*-(?:[0-9]{4}-)?[0-9]{3,}\b`)
-
-// threads are the tickets m names, strongest first: the Message-IDs it
-// answers, the reply addresses it was sent to, the numbers in its subject.
-func (p *Poller) threads(m *Message) []string {
-	var out []string
-	for _, id := range append(append([]string{}, m.InReplyTo...), m.References...) {
-		if n, ok := p.cfg.Threads.TicketOfMessageID("<" + id + ">"); ok {
-			out = append(out, n)
-		}
-	}
-	for _, a := range m.Recipients {
-		if n, ok := p.cfg.Threads.TicketOfAddress(a); ok {
-			out = append(out, n)
-		}
-	}
-	return append(out, subjectNumber.FindAllString(m.Subject, -1)...)
-}
-
-func hashOf(raw []byte) string {
-	sum := sha256.Sum256(raw)
-	return hex.EncodeToString(sum[:16])
-}
-
-// ownMessageID finds Message-IDs of vorgang's in a bounce, which quotes
-// the mail that could not be delivered.
-var ownMessageID = regexp.MustCompile(`<vg\.[^<>\s]+>`)
-
-// firstThread names the ticket a bounce is about, if it can tell.
-func (p *Poller) firstThread(m *Message, raw []byte) string {
-	if t := p.threads(m); len(t) > 0 {
-		return t[0]
-	}
-	for _, id := range ownMessageID.FindAll(raw, -1) {
-		if n, ok := p.cfg.Threads.TicketOfMessageID(string(id)); ok {
-			return n
-		}
-	}
-	return ""
 }

@@ -48,7 +48,10 @@ const (
 	OutcomeReply      = "reply"      // became a comment on a ticket
 	OutcomeDropped    = "dropped"    // a filter dropped it
 	OutcomeBounce     = "bounce"     // a delivery status notification
-	OutcomeQuarantine = "quarantine" // automatic, malformed, oversized or refused
+	OutcomeQuarantine = "quarantine" // automatic, malformed, oversized or refused (IMAP)
+	// OutcomeRejected is a message refused to the mail server over LMTP
+	// (malformed, or refused by the form): it returns it to its sender.
+	OutcomeRejected = "rejected"
 )
 
 // Record is what became of one message.
