@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"vorgang/core/engine"
 	"vorgang/core/store"
 )
 
@@ -102,6 +103,13 @@ func keep(ctx context.Context, st Store, r *Record) error {
 		return fmt.Errorf("mailin: record %s: %w", r.Key, err)
 	}
 	return nil
+}
+
+// Lookup returns what became of the message with the Message-ID in the
+// mailbox, or nil when it has not been filed (or was refused before it
+// could be read).
+func Lookup(ctx context.Context, st Store, mailbox, messageID string) (*Record, error) {
+	return record(ctx, st, engine.MailKey(mailbox, messageID))
 }
 
 // Records lists the records of a mailbox with an outcome (e.g. the
