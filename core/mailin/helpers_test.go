@@ -32,8 +32,11 @@ type env struct {
 }
 
 type options struct {
-	noMove  bool
-	maxSize string
+	noMove bool
+	noIdle bool
+	// pollEvery is the mailbox's poll_every; default 1s.
+	pollEvery string
+	maxSize   string
 	// smtp sends notifications to a real SMTP server of the test.
 	smtp *smtpServer
 	// dataDir is where the app's store lives; default a folder of the
@@ -45,7 +48,7 @@ type options struct {
 
 func newEnv(t *testing.T, o options) *env {
 	t.Helper()
-	imap := dovecottest.Start(t, dovecottest.Options{NoMove: o.noMove})
+	imap := dovecottest.Start(t, dovecottest.Options{NoMove: o.noMove, NoIdle: o.noIdle})
 	pw := filepath.Join(t.TempDir(), "imap-password")
 	if err := os.WriteFile(pw, []byte(dovecottest.Password+"\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -61,7 +64,10 @@ func newApp(t *testing.T, mailbox string, o options, replace ...string) (*app.Ap
 	if o.maxSize == "" {
 		o.maxSize = "5MB"
 	}
-	mb := strings.NewReplacer(append(replace, "{{MAX_SIZE}}", o.maxSize)...).Replace(string(read(t, mailbox)))
+	if o.pollEvery == "" {
+		o.pollEvery = "1s"
+	}
+	mb := strings.NewReplacer(append(replace, "{{MAX_SIZE}}", o.maxSize, "{{POLL_EVERY}}", o.pollEvery)...).Replace(string(read(t, mailbox)))
 	files := append(testkit.DeskFiles(t), definition.File{Path: "mailin/desk.yaml", Data: read(t, "desk.yaml")},
 		definition.File{Path: "mailin/" + mailbox, Data: []byte(mb)})
 	cat := testkit.Compile(t, files)

@@ -29,8 +29,9 @@ const dialTimeout = 30 * time.Second
 
 // open connects and logs in as the mailbox's account, creates the
 // processed and quarantine folders when missing, and selects the folder
-// read.
-func open(mb *definition.Mailbox) (*conn, error) {
+// read. The server's unsolicited answers (new mail while idling) go to
+// updates when it is set; it must be read.
+func open(mb *definition.Mailbox, updates chan client.Update) (*conn, error) {
 	if mb.IMAP == nil {
 		return nil, fmt.Errorf("mailbox %s is delivered over LMTP, it has no IMAP account", mb.ID.Value)
 	}
@@ -59,6 +60,9 @@ func open(mb *definition.Mailbox) (*conn, error) {
 		return nil, fmt.Errorf("connect to %s: %w", addr, err)
 	}
 	c.Timeout = dialTimeout
+	if updates != nil {
+		c.Updates = updates
+	}
 	cn := &conn{c: c}
 	if err := c.Login(mb.IMAP.Username.Value, password); err != nil {
 		cn.close()

@@ -79,8 +79,13 @@ func (p *Poller) Run(ctx context.Context) {
 	var nextSweep time.Time
 	t := time.NewTicker(tick)
 	defer t.Stop()
+	// The instance that reads a mailbox also watches it with IDLE, where
+	// the server offers it: new mail wakes the next round at once.
+	idle := newIdlers(p)
+	defer idle.stopAll()
 	for {
-		for _, mb := range p.cfg.Catalog().Mailboxes() {
+		mailboxes := p.cfg.Catalog().Mailboxes()
+		for _, mb := range mailboxes {
 			if mb.LMTP() {
 				continue // the LMTP listener takes its mail
 			}
@@ -93,6 +98,7 @@ func (p *Poller) Run(ctx context.Context) {
 			if err != nil && ctx.Err() == nil {
 				p.log.Warn("reading the mailbox failed; it is read again", slog.String("mailbox", mb.ID.Value), slog.String("error", err.Error()))
 			}
+			idle.follow(ctx, mb, round != nil && round.Held)
 			// The instance that reads a mailbox also sweeps, so one
 			// instance does it.
 			if round != nil && round.Held && now.After(nextSweep) {
@@ -104,10 +110,13 @@ func (p *Poller) Run(ctx context.Context) {
 				}
 			}
 		}
+		idle.keepOnly(mailboxes)
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		case id := <-idle.wake:
+			delete(next, id)
 		}
 	}
 }
@@ -146,7 +155,7 @@ func (p *Poller) Poll(ctx context.Context, mailbox string) (*Round, error) {
 		return round, err
 	}
 	round.Held = true
-	cn, err := open(mb)
+	cn, err := open(mb, nil)
 	if err != nil {
 		return round, fmt.Errorf("mailin: mailbox %s: %w", mailbox, err)
 	}

@@ -45,6 +45,8 @@ type Server struct {
 type Options struct {
 	// NoMove hides the MOVE extension, as some servers lack it.
 	NoMove bool
+	// NoIdle hides the IDLE extension, as some servers lack it.
+	NoIdle bool
 }
 
 // Require fails the test when dovecot is missing in CI (the CI variable is
@@ -89,8 +91,17 @@ func Start(t testing.TB, o Options) *Server {
 	}
 	port := freePort(t)
 	capability := ""
-	if o.NoMove {
-		capability = "imap_capability = IMAP4rev1 SASL-IR LITERAL+ UIDPLUS IDLE CHILDREN NAMESPACE\n"
+	if o.NoMove || o.NoIdle {
+		// The capabilities a client sees after login; without MOVE or
+		// IDLE when asked.
+		caps := "IMAP4rev1 SASL-IR LITERAL+ UIDPLUS CHILDREN NAMESPACE"
+		if !o.NoMove {
+			caps += " MOVE"
+		}
+		if !o.NoIdle {
+			caps += " IDLE"
+		}
+		capability = "imap_capability = " + caps + "\n"
 	}
 	conf := fmt.Sprintf(`protocols = imap
 listen = 127.0.0.1
