@@ -24,7 +24,7 @@ var secret = []byte("mail-in test secret")
 
 // env is a dovecot with the desk's mailbox and an app reading it.
 type env struct {
-	t       *testing.T
+	t       testing.TB
 	imap    *dovecottest.Server
 	app     *app.App
 	threads *notify.Threads
@@ -46,7 +46,7 @@ type options struct {
 	lmtpAddr string
 }
 
-func newEnv(t *testing.T, o options) *env {
+func newEnv(t testing.TB, o options) *env {
 	t.Helper()
 	imap := dovecottest.Start(t, dovecottest.Options{NoMove: o.noMove, NoIdle: o.noIdle})
 	pw := filepath.Join(t.TempDir(), "imap-password")
@@ -59,7 +59,7 @@ func newEnv(t *testing.T, o options) *env {
 
 // newApp is an app over the test desk with one of its mailboxes, the
 // mailbox's placeholders replaced.
-func newApp(t *testing.T, mailbox string, o options, replace ...string) (*app.App, *testkit.Clock) {
+func newApp(t testing.TB, mailbox string, o options, replace ...string) (*app.App, *testkit.Clock) {
 	t.Helper()
 	if o.maxSize == "" {
 		o.maxSize = "5MB"
@@ -82,7 +82,7 @@ func newApp(t *testing.T, mailbox string, o options, replace ...string) (*app.Ap
 	return a, clock
 }
 
-func read(t *testing.T, name string) []byte {
+func read(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {

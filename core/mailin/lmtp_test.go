@@ -26,7 +26,7 @@ type lmtpEnv struct {
 	addr string
 }
 
-func newLMTPEnv(t *testing.T, o options) *lmtpEnv {
+func newLMTPEnv(t testing.TB, o options) *lmtpEnv {
 	t.Helper()
 	a, clock := newApp(t, "lmtp-mailbox.yaml", o)
 	e := &lmtpEnv{env: &env{t: t, app: a, threads: notify.NewThreads(secret), clock: clock}}
@@ -35,7 +35,7 @@ func newLMTPEnv(t *testing.T, o options) *lmtpEnv {
 }
 
 // serveLMTP serves l on a free loopback port until the test ends.
-func serveLMTP(t *testing.T, l *mailin.Listener) string {
+func serveLMTP(t testing.TB, l *mailin.Listener) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -60,7 +60,7 @@ type lmtpResult map[string]int
 // send delivers msg as a mail server does over LMTP: LHLO, MAIL FROM,
 // RCPT TO for each recipient, DATA; it returns the code each recipient
 // got, at RCPT or after the data.
-func send(t *testing.T, addr, from string, rcpts []string, msg []byte, opts *smtp.MailOptions) lmtpResult {
+func send(t testing.TB, addr, from string, rcpts []string, msg []byte, opts *smtp.MailOptions) lmtpResult {
 	t.Helper()
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {
@@ -115,7 +115,7 @@ func send(t *testing.T, addr, from string, rcpts []string, msg []byte, opts *smt
 	return out
 }
 
-func code(t *testing.T, err error) int {
+func code(t testing.TB, err error) int {
 	t.Helper()
 	var se *smtp.SMTPError
 	if !errors.As(err, &se) {

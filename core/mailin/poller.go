@@ -169,64 +169,141 @@ func (p *Poller) Poll(ctx context.Context, mailbox string) (*Round, error) {
 		waiting = waiting[:maxPerRound]
 	}
 	// A message that cannot be filed now (the database is unavailable)
-	// stays where it is for the next round; the others go on.
+	// stays where it is for the next round; the others go on. Filed
+	// messages are moved in batches, one IMAP command per folder: a
+	// message recorded but not yet moved when the round breaks off is
+	// only moved by the next round.
 	var errs []error
-	for _, w := range waiting {
+	var filed []filedMessage
+	flush := func() {
+		if err := p.moveAll(cn, mb, filed, round); err != nil {
+			errs = append(errs, err)
+		}
+		filed = filed[:0]
+	}
+	for len(waiting) > 0 {
+		chunk := nextChunk(waiting, mb.Limit())
+		waiting = waiting[len(chunk):]
 		if ctx.Err() != nil {
+			flush()
 			return round, ctx.Err()
 		}
-		outcome, err := p.handle(ctx, cn, mb, w)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("message %d: %w", w.uid, err))
-			continue
+		// One FETCH for the chunk's messages that are not too large.
+		var uids []uint32
+		for _, w := range chunk {
+			if int64(w.size) <= mb.Limit() {
+				uids = append(uids, w.uid)
+			}
 		}
-		round.Handled[outcome]++
+		var raws map[uint32][]byte
+		if len(uids) > 0 {
+			if raws, err = cn.fetch(uids...); err != nil {
+				errs = append(errs, err)
+				continue
+			}
+		}
+		for _, w := range chunk {
+			r, err := p.handle(ctx, mb, w, raws[w.uid])
+			if err != nil {
+				errs = append(errs, fmt.Errorf("message %d: %w", w.uid, err))
+				continue
+			}
+			filed = append(filed, filedMessage{uid: w.uid, r: r})
+		}
+		flush()
 	}
+	flush()
 	if err := errors.Join(errs...); err != nil {
 		return round, fmt.Errorf("mailin: mailbox %s: %w", mailbox, err)
 	}
 	return round, nil
 }
 
-// handle files one message and moves it: to the processed folder when it
-// opened or answered a ticket, was dropped by a filter or is a bounce; to
-// quarantine when it is automatic, malformed, too large or refused. The
-// move comes after the record, so a message is never moved unfiled.
-func (p *Poller) handle(ctx context.Context, cn *conn, mb *definition.Mailbox, w pending) (string, error) {
-	log := p.log.With(slog.String("mailbox", mb.ID.Value), slog.Uint64("uid", uint64(w.uid)))
+// Messages are fetched, filed and moved in chunks: one FETCH and one
+// MOVE per folder for up to chunkMessages messages of up to chunkBytes
+// together (a message larger than that is a chunk of its own).
+const (
+	chunkMessages = 25
+	chunkBytes    = 32 << 20
+)
+
+// nextChunk is the first chunk of waiting.
+func nextChunk(waiting []pending, limit int64) []pending {
+	var size int64
+	for i, w := range waiting {
+		if int64(w.size) <= limit {
+			size += int64(w.size)
+		}
+		if i > 0 && (i == chunkMessages || size > chunkBytes) {
+			return waiting[:i]
+		}
+	}
+	return waiting
+}
+
+// filedMessage is a message filed and not yet moved.
+type filedMessage struct {
+	uid uint32
+	r   *Record
+}
+
+// handle files one message, raw its content (not fetched when it is
+// larger than max_size): its record says where it goes, to the
+// processed folder when it opened or answered a ticket, was dropped by a
+// filter or is a bounce; to quarantine when it is automatic, malformed,
+// too large or refused. It is moved after it is recorded, so never
+// unfiled.
+func (p *Poller) handle(ctx context.Context, mb *definition.Mailbox, w pending, raw []byte) (*Record, error) {
 	if int64(w.size) > mb.Limit() {
 		r := &Record{Key: engine.MailKey(mb.ID.Value, fmt.Sprintf("oversized/%d/%d", w.uid, w.size)), Mailbox: mb.ID.Value, Outcome: OutcomeQuarantine,
 			Reason: fmt.Sprintf("message of %d bytes is larger than max_size", w.size), At: p.cfg.Now().UTC()}
-		return p.finish(ctx, cn, mb, w.uid, r, log)
+		if err := keep(ctx, p.cfg.Store, r); err != nil {
+			return nil, err
+		}
+		return r, nil
 	}
-	raw, err := cn.fetch(w.uid)
-	if err != nil {
-		return "", err
+	if raw == nil {
+		return nil, fmt.Errorf("fetch %d: no body", w.uid)
 	}
-	r, err := p.file(ctx, mb, raw, nil)
-	if err != nil {
-		return "", err
-	}
-	return p.move(cn, mb, w.uid, r, log)
+	return p.file(ctx, mb, raw, nil)
 }
 
-// finish records r and then moves the message.
-func (p *Poller) finish(ctx context.Context, cn *conn, mb *definition.Mailbox, uid uint32, r *Record, log *slog.Logger) (string, error) {
-	if err := keep(ctx, p.cfg.Store, r); err != nil {
-		return "", err
+// moveAll moves filed messages to their folders, counts them in round and
+// logs each.
+func (p *Poller) moveAll(cn *conn, mb *definition.Mailbox, filed []filedMessage, round *Round) error {
+	byFolder := map[string][]uint32{}
+	for _, f := range filed {
+		folder := mb.ProcessedFolder()
+		if f.r.quarantined() {
+			folder = mb.QuarantineFolder()
+		}
+		byFolder[folder] = append(byFolder[folder], f.uid)
 	}
-	return p.move(cn, mb, uid, r, log)
+	moved := map[string]bool{}
+	var errs []error
+	for folder, uids := range byFolder {
+		if err := cn.file(folder, uids...); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		moved[folder] = true
+	}
+	for _, f := range filed {
+		folder := mb.ProcessedFolder()
+		if f.r.quarantined() {
+			folder = mb.QuarantineFolder()
+		}
+		if !moved[folder] {
+			continue
+		}
+		round.Handled[f.r.Outcome]++
+		p.logFiled(mb, f.uid, folder, f.r)
+	}
+	return errors.Join(errs...)
 }
 
-func (p *Poller) move(cn *conn, mb *definition.Mailbox, uid uint32, r *Record, log *slog.Logger) (string, error) {
-	folder := mb.ProcessedFolder()
-	if r.quarantined() {
-		folder = mb.QuarantineFolder()
-	}
-	if err := cn.file(uid, folder); err != nil {
-		return "", err
-	}
-	attrs := []any{slog.String("outcome", r.Outcome), slog.String("folder", folder)}
+func (p *Poller) logFiled(mb *definition.Mailbox, uid uint32, folder string, r *Record) {
+	attrs := []any{slog.String("mailbox", mb.ID.Value), slog.Uint64("uid", uint64(uid)), slog.String("outcome", r.Outcome), slog.String("folder", folder)}
 	if r.MessageID != "" {
 		attrs = append(attrs, slog.String("message_id", r.MessageID))
 	}
@@ -237,9 +314,8 @@ func (p *Poller) move(cn *conn, mb *definition.Mailbox, uid uint32, r *Record, l
 		attrs = append(attrs, slog.String("reason", r.Reason))
 	}
 	if r.quarantined() {
-		log.Warn("mail quarantined", attrs...)
+		p.log.Warn("mail quarantined", attrs...)
 	} else {
-		log.Info("mail filed", attrs...)
+		p.log.Info("mail filed", attrs...)
 	}
-	return r.Outcome, nil
 }
