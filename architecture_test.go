@@ -36,7 +36,7 @@ var allowedImports = map[string][]string{
 	"vorgang/core/mailin": {"definition", "engine", "fault", "notify", "store"},
 	// Wiring.
 	"vorgang/core/app":                  {"asset", "auth", "definition", "engine", "fault", "identity", "mailin", "notify", "script", "sla", "store", "ticket"},
-	"vorgang/core/scenario":             {"app", "asset", "auth", "definition", "engine", "fault", "notify", "store", "ticket"},
+	"vorgang/core/scenario":             {"app", "asset", "auth", "definition", "engine", "fault", "mailin", "notify", "store", "ticket"},
 	"vorgang/core/internal/testkit":     {"app", "definition", "store", "vorgang"},
 	"vorgang/core/store/storetest":      nil,
 	"vorgang/core/internal/slapdtest":   nil,

@@ -319,3 +319,19 @@ func (p *Poller) logFiled(mb *definition.Mailbox, uid uint32, folder string, r *
 		p.log.Info("mail filed", attrs...)
 	}
 }
+
+// File files one raw message of the mailbox as a delivery of it would:
+// the same parsing, loop rules, threading and record, without a server
+// (the scenario runner's incoming mail). An error means nothing final
+// happened.
+func (p *Poller) File(ctx context.Context, mailbox string, raw []byte) (*Record, error) {
+	mb := p.cfg.Catalog().Mailbox(mailbox)
+	if mb == nil {
+		return nil, fmt.Errorf("mailin: mailbox %q: %w", mailbox, fault.NotFound)
+	}
+	r, err := p.file(ctx, mb, raw, nil)
+	if err != nil {
+		return nil, fmt.Errorf("mailin: mailbox %s: %w", mailbox, err)
+	}
+	return r, nil
+}
