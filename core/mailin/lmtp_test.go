@@ -230,6 +230,20 @@ func TestLMTPSizeLimit(t *testing.T) {
 	}
 }
 
+// TestLMTPA30MBMail: over the default max_size of 25 MB a message is
+// refused after its data, and the connection takes the next one.
+func TestLMTPA30MBMail(t *testing.T) {
+	e := newLMTPEnv(t, options{maxSize: "25MB"})
+	big := string(read(t, "new-request.eml")) + strings.Repeat(strings.Repeat("x", 76)+"\n", 30<<20/77+1)
+	if got := send(t, e.addr, "mx@example.net", []string{"desk@example.org"}, []byte(big), nil); got["desk@example.org"] != 552 {
+		t.Fatalf("a 30 MB message answered %v, want 552", got)
+	}
+	if got := e.deliver("new-request.eml"); got != 250 {
+		t.Errorf("the next message answered %d, want 250", got)
+	}
+	e.only()
+}
+
 func TestLMTPOutcomes(t *testing.T) {
 	e := newLMTPEnv(t, options{})
 	tests := []struct {

@@ -525,3 +525,21 @@ func TestIMAPServerRestartMidRound(t *testing.T) {
 	}
 	e.folders(0, n, 0)
 }
+
+// TestA30MBMail: a message larger than the default max_size of 25 MB is
+// quarantined without being fetched, and the message after it is filed.
+func TestA30MBMail(t *testing.T) {
+	e := newEnv(t, options{maxSize: "25MB"})
+	big := string(read(t, "new-request.eml")) + strings.Repeat(strings.Repeat("x", 76)+"\n", 30<<20/77+1)
+	e.imap.Append(t, "INBOX", []byte(strings.Replace(big, "new-request-1", "huge-1", 1)))
+	e.deliver("new-request.eml")
+	r := e.poll()
+	if r.Handled[mailin.OutcomeQuarantine] != 1 || r.Handled[mailin.OutcomeTicket] != 1 {
+		t.Fatalf("round = %v, want the large one quarantined and the other a ticket", r.Handled)
+	}
+	q := e.records(mailin.OutcomeQuarantine)
+	if len(q) != 1 || !strings.Contains(q[0].Reason, "larger than max_size") {
+		t.Errorf("quarantine records = %+v", q)
+	}
+	e.folders(0, 1, 1)
+}
