@@ -17,6 +17,7 @@ import (
 	"vorgang/core/mailin"
 	"vorgang/core/notify"
 	"vorgang/core/store"
+	"vorgang/core/webhook"
 )
 
 // Config configures New. Catalog is required, and DataDir unless MongoURI
@@ -118,6 +119,9 @@ type App struct {
 	Auth   *auth.Service
 	Assets *asset.Service
 	Engine *engine.Engine
+	// Webhooks posts ticket events to the receivers of Webhook
+	// definitions; Run runs it.
+	Webhooks *webhook.Worker
 	// Mailer renders notifications into mails and delivers them; Run runs
 	// it, the scenario runner drives it step by step.
 	Mailer *notify.Worker
@@ -234,6 +238,14 @@ func (a *App) build(ctx context.Context) error {
 		Sender: cfg.Mail.Sender, From: cfg.Mail.From, BaseURL: cfg.Mail.BaseURL, Every: cfg.Mail.Every, Threads: threads,
 		Name: "notify/" + cfg.Holder, Logger: cfg.Logger, Now: cfg.Now,
 	})
+	if err != nil {
+		return err
+	}
+	a.Webhooks, err = webhook.New(webhook.Config{Store: st, Catalog: cfg.Catalog,
+		Committed: func(ctx context.Context, item *store.OutboxItem) (bool, error) {
+			return engine.EffectCommitted(ctx, st, item)
+		},
+		Name: "webhook/" + cfg.Holder, Logger: cfg.Logger, Now: cfg.Now})
 	if err != nil {
 		return err
 	}

@@ -33,6 +33,7 @@ type Store interface {
 	DefinitionVersionStore
 	DefinitionHistory
 	StateCounter
+	OutboxAdmin
 	CreateTicket(ctx context.Context, t *ticket.Ticket, first *ticket.HistoryEntry) error
 	UpdateTicket(ctx context.Context, t *ticket.Ticket, entry *ticket.HistoryEntry) error
 	ClaimNumber(ctx context.Context, scope, owner string, unused store.Unused) (int64, error)

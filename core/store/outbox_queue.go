@@ -1,0 +1,102 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"vorgang/core/ticket"
+)
+
+// OutboxWaitsBefore reports whether an item with an id in [prefix, id) is
+// still to be done (pending or claimed): the items of one queue (a
+// webhook's deliveries for one ticket) whose ids sort in the order they
+// must be carried out. Failed items do not hold the queue up.
+func (s *Store) OutboxWaitsBefore(ctx context.Context, prefix, id string) (bool, error) {
+	var ids []string
+	var err error
+	if s.sql != nil {
+		var q string
+		var args []any
+		q, args, err = s.outboxBeforeSQL(ctx, prefix, id)
+		if err == nil {
+			ids, err = s.sql.queryIDs(ctx, q, args...)
+		}
+	} else {
+		filter := bson.D{
+			{Key: "_id", Value: bson.D{{Key: "$gte", Value: prefix}, {Key: "$lt", Value: id}}},
+			{Key: "state", Value: bson.D{{Key: "$in", Value: bson.A{OutboxPending, OutboxClaimed}}}},
+		}
+		var docs []struct {
+			ID string `bson:"_id"`
+		}
+		cur, ferr := s.db.Collection(OutboxCollection).Find(ctx, filter, options.Find().SetLimit(1).SetProjection(bson.D{{Key: "_id", Value: 1}}))
+		if err = ferr; err == nil {
+			err = cur.All(ctx, &docs)
+		}
+		for _, d := range docs {
+			ids = append(ids, d.ID)
+		}
+	}
+	if err != nil {
+		return false, fmt.Errorf("store: outbox items before %s: %w", id, err)
+	}
+	return len(ids) > 0, nil
+}
+
+func (s *Store) outboxBeforeSQL(ctx context.Context, prefix, id string) (string, []any, error) {
+	table, err := s.sql.table(ctx, OutboxCollection)
+	if err != nil {
+		return "", nil, err
+	}
+	jp, err := jsonValue(prefix)
+	if err != nil {
+		return "", nil, err
+	}
+	ji, _ := jsonValue(id)
+	pending, _ := jsonValue(OutboxPending)
+	claimed, _ := jsonValue(OutboxClaimed)
+	return fmt.Sprintf("SELECT %s FROM %q WHERE %s >= ? AND %s < ? AND %s IN (?, ?) LIMIT 1",
+		text("_id"), table, field("_id"), field("_id"), field("state")), []any{jp, ji, pending, claimed}, nil
+}
+
+// ReleaseOutbox gives a claimed item back, due again at until, without
+// counting the attempt: it was not tried (it waits for an earlier item of
+// its queue).
+func (s *Store) ReleaseOutbox(ctx context.Context, item *OutboxItem, until time.Time, why string) error {
+	next := ticket.SortTime(until)
+	v, err := s.Update(ctx, OutboxCollection, item.ID, item.Version, bson.M{"$set": bson.M{
+		"state": OutboxPending, "next_at": next, "attempts": max(0, item.Attempts-1), "last_error": why,
+	}})
+	if err != nil {
+		return fmt.Errorf("store: release outbox item %s: %w", item.ID, err)
+	}
+	item.State, item.NextAt, item.Attempts, item.LastError, item.Version = OutboxPending, next, max(0, item.Attempts-1), why, v
+	return nil
+}
+
+// OutboxItemByID reads one outbox item.
+func (s *Store) OutboxItemByID(ctx context.Context, id string) (*OutboxItem, error) {
+	var item OutboxItem
+	if err := s.Get(ctx, OutboxCollection, id, &item); err != nil {
+		return nil, fmt.Errorf("store: outbox item %s: %w", id, err)
+	}
+	return &item, nil
+}
+
+// RetryOutbox makes a failed item due at now again with a fresh count of
+// attempts. It fails with ErrConflict when the item changed meanwhile.
+func (s *Store) RetryOutbox(ctx context.Context, item *OutboxItem, now time.Time, why string) error {
+	next := ticket.SortTime(now)
+	v, err := s.Update(ctx, OutboxCollection, item.ID, item.Version, bson.M{"$set": bson.M{
+		"state": OutboxPending, "next_at": next, "attempts": 0, "last_error": why,
+	}})
+	if err != nil {
+		return fmt.Errorf("store: retry outbox item %s: %w", item.ID, err)
+	}
+	item.State, item.NextAt, item.Attempts, item.LastError, item.Version = OutboxPending, next, 0, why, v
+	return nil
+}
