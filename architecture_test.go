@@ -40,7 +40,7 @@ var allowedImports = map[string][]string{
 	"vorgang/core/metrics": {"store", "ticket"},
 	// Wiring.
 	"vorgang/core/app":                  {"asset", "auth", "definition", "engine", "fault", "identity", "mailin", "notify", "script", "sla", "store", "ticket", "webhook", "metrics"},
-	"vorgang/core/scenario":             {"app", "asset", "auth", "definition", "engine", "fault", "notify", "store", "ticket"},
+	"vorgang/core/scenario":             {"app", "asset", "auth", "definition", "engine", "fault", "mailin", "notify", "store", "ticket"},
 	"vorgang/core/internal/testkit":     {"app", "definition", "store", "vorgang"},
 	"vorgang/core/store/storetest":      nil,
 	"vorgang/core/internal/slapdtest":   nil,

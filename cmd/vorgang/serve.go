@@ -38,6 +38,7 @@ type serveConfig struct {
 	baseURL     string
 	proxies     []netip.Prefix
 	uploadGrace time.Duration
+	lmtpAddr    string
 }
 
 func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
@@ -57,6 +58,7 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	fl.StringVar(&c.baseURL, "base-url", envOr("VORGANG_BASE_URL", "http://localhost:8080"), "public address of vorgang, for links in mails (env VORGANG_BASE_URL)")
 	fl.DurationVar(&c.uploadGrace, "upload-grace", envDuration("VORGANG_UPLOAD_GRACE", engine.DefaultUploadGrace), "how long a file uploaded with a form that was never sent is kept before it is deleted (env VORGANG_UPLOAD_GRACE)")
 	fl.StringVar(&c.metricsAddr, "metrics-addr", os.Getenv("VORGANG_METRICS_ADDR"), "address of a second listener serving Prometheus metrics at /metrics, e.g. 127.0.0.1:9464; empty: no metrics (env VORGANG_METRICS_ADDR)")
+	fl.StringVar(&c.lmtpAddr, "lmtp-addr", envOr("VORGANG_LMTP_ADDR", "127.0.0.1:2424"), "where the LMTP listener opens once a Mailbox has delivery: lmtp; off: never (env VORGANG_LMTP_ADDR)")
 	proxies := fl.String("trusted-proxy", os.Getenv("VORGANG_TRUSTED_PROXIES"), "comma-separated addresses or networks (10.0.0.0/8) of reverse proxies whose X-Forwarded-For names the client (env VORGANG_TRUSTED_PROXIES)")
 	if err := fl.Parse(args); err != nil {
 		return c, err
@@ -70,6 +72,11 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	}
 	if c.smtpURL != "" && c.mailFrom == "" {
 		return c, errors.New("--smtp-url needs --mail-from")
+	}
+	if c.lmtpAddr == "off" {
+		c.lmtpAddr = ""
+	} else if _, _, err := net.SplitHostPort(c.lmtpAddr); err != nil {
+		return c, fmt.Errorf("--lmtp-addr %q: want host:port, e.g. 127.0.0.1:2424, or off", c.lmtpAddr)
 	}
 	if fl.NArg() > 0 {
 		return c, fmt.Errorf("unexpected argument %q", fl.Arg(0))
@@ -208,7 +215,7 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 		}})
 	}
 	a, err = app.New(ctx, app.Config{MongoURI: cfg.mongoURI, DataDir: cfg.dataDir, Catalog: live.Catalog, Loader: loader, Logger: log, Mail: mail, Loops: loops,
-		UploadGrace: cfg.uploadGrace})
+		UploadGrace: cfg.uploadGrace, LMTPAddr: cfg.lmtpAddr})
 	if err != nil {
 		return err
 	}

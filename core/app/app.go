@@ -55,6 +55,11 @@ type Config struct {
 	// Mail configures the notification worker.
 	Mail Mail
 
+	// LMTPAddr is where the LMTP listener opens once a Mailbox is
+	// delivered over LMTP (host:port, e.g. 127.0.0.1:2424). Empty: no
+	// listener.
+	LMTPAddr string
+
 	// Loops are further loops Run starts beside the services' own (e.g. a
 	// definition watch).
 	Loops []Loop
@@ -126,6 +131,9 @@ type App struct {
 	Mailer *notify.Worker
 	// MailIn reads the mailboxes of the catalog; Run runs it.
 	MailIn *mailin.Poller
+	// LMTP takes the mail of the mailboxes delivered over LMTP; Run
+	// opens it at Config.LMTPAddr when one exists.
+	LMTP *mailin.Listener
 
 	// Catalog is Config.Catalog, for the parts cmd wires on top.
 	Catalog func() *definition.Catalog
@@ -246,9 +254,12 @@ func (a *App) build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	a.MailIn, err = mailin.New(mailin.Config{Store: st, Receiver: a.Engine, Catalog: cfg.Catalog, Threads: threads,
-		Holder: cfg.Holder, Logger: cfg.Logger, Now: cfg.Now})
-	if err != nil {
+	mailCfg := mailin.Config{Store: st, Receiver: a.Engine, Catalog: cfg.Catalog, Threads: threads,
+		Holder: cfg.Holder, Logger: cfg.Logger, Now: cfg.Now}
+	if a.MailIn, err = mailin.New(mailCfg); err != nil {
+		return err
+	}
+	if a.LMTP, err = mailin.NewListener(mailCfg, cfg.LMTPAddr); err != nil {
 		return err
 	}
 	a.sla, err = a.Engine.NewSLAScheduler(engine.SchedulerConfig{Holder: cfg.Holder})

@@ -17,7 +17,8 @@
 // Run. Run starts every loop under one group: the outbox worker, the SLA
 // scheduler, the scheduled jobs, follow-up work (child tickets), the session
 // sweep, the upload sweep (files no ticket took), the directory sync, the
-// reading of the mailboxes (core/mailin), the asset index warm-up,
+// reading of the mailboxes and the LMTP listener (core/mailin), the asset
+// index warm-up,
 // and any loop the caller adds with Config.Loops (the definition watch of
 // `vorgang serve`). Close stops them and waits for every one before the
 // store closes, so no loop writes to a closed database.

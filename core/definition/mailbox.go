@@ -8,20 +8,26 @@ import (
 	"time"
 )
 
-// Mailbox is an IMAP mailbox vorgang reads: each new message opens a
-// ticket of Process, or becomes the requester's reply on the ticket it
-// answers. The password is read from an environment variable or a file,
-// never from the definition.
+// Mailbox is an address people write to: vorgang reads its IMAP folder,
+// or takes its mail over LMTP from the site's mail server. Each new
+// message opens a ticket of Process, or becomes the requester's reply on
+// the ticket it answers. The IMAP password is read from an environment
+// variable or a file, never from the definition.
 type Mailbox struct {
 	Meta `yaml:",inline"`
 	// Addresses are the addresses the mailbox receives for; mails about
-	// its tickets name the first as their Reply-To.
+	// its tickets name the first as their Reply-To. Over LMTP they are
+	// the recipients the listener takes for this mailbox.
 	Addresses []Ref `yaml:"addresses"`
+	// Delivery is how mail arrives: "imap" (the default: vorgang reads
+	// the IMAP folder) or "lmtp" (the mail server delivers to vorgang's
+	// LMTP listener; IMAP is not set then).
+	Delivery string `yaml:"delivery"`
 	// PlusAddress makes that Reply-To a plus-address naming the ticket
 	// (desk+INC-2026-000001.<signature>@…): only for mail systems that
 	// deliver plus-addresses to the mailbox.
-	PlusAddress bool        `yaml:"plus_address"`
-	IMAP        MailboxIMAP `yaml:"imap"`
+	PlusAddress bool         `yaml:"plus_address"`
+	IMAP        *MailboxIMAP `yaml:"imap"`
 	// PollEvery is how often the mailbox is read (default 60s).
 	PollEvery Ref `yaml:"poll_every"`
 	// MaxSize is the largest message taken (default 25MB); larger ones go
@@ -72,6 +78,33 @@ type MailboxFilter struct {
 	Drop bool `yaml:"drop"`
 }
 
+// Deliveries of a Mailbox.
+const (
+	DeliveryIMAP = "imap"
+	DeliveryLMTP = "lmtp"
+)
+
+// LMTP reports whether the mailbox takes its mail over LMTP rather than
+// reading it over IMAP.
+func (m *Mailbox) LMTP() bool { return m.Delivery == DeliveryLMTP }
+
+// Serves reports whether address is one of the mailbox's, or a
+// plus-address of one (desk+anything@example.org): the reply addresses of
+// vorgang's mails are such.
+func (m *Mailbox) Serves(address string) bool {
+	local, domain, ok := strings.Cut(strings.ToLower(strings.TrimSpace(address)), "@")
+	if !ok {
+		return false
+	}
+	local, _, _ = strings.Cut(local, "+")
+	for _, a := range m.Addresses {
+		if strings.EqualFold(a.Value, local+"@"+domain) {
+			return true
+		}
+	}
+	return false
+}
+
 // Defaults of a Mailbox.
 const (
 	DefaultMailboxFolder     = "INBOX"
@@ -82,17 +115,25 @@ const (
 )
 
 // Folder is the folder read, INBOX by default.
-func (m *Mailbox) Folder() string { return cmp.Or(m.IMAP.Folder.Value, DefaultMailboxFolder) }
+func (m *Mailbox) Folder() string { return cmp.Or(m.imap().Folder.Value, DefaultMailboxFolder) }
+
+// imap is the IMAP account, empty for a mailbox delivered over LMTP.
+func (m *Mailbox) imap() *MailboxIMAP {
+	if m.IMAP == nil {
+		return &MailboxIMAP{}
+	}
+	return m.IMAP
+}
 
 // ProcessedFolder is where handled messages are moved.
 func (m *Mailbox) ProcessedFolder() string {
-	return cmp.Or(m.IMAP.ProcessedFolder.Value, DefaultMailboxProcessed)
+	return cmp.Or(m.imap().ProcessedFolder.Value, DefaultMailboxProcessed)
 }
 
 // QuarantineFolder is where messages go that open no ticket and are not
 // handled: automatic replies, malformed or oversized mail.
 func (m *Mailbox) QuarantineFolder() string {
-	return cmp.Or(m.IMAP.QuarantineFolder.Value, DefaultMailboxQuarantine)
+	return cmp.Or(m.imap().QuarantineFolder.Value, DefaultMailboxQuarantine)
 }
 
 // Interval is the time between two reads of the mailbox.
@@ -113,10 +154,11 @@ func (m *Mailbox) Limit() int64 {
 
 // Port is the IMAP port, by default the one of the TLS mode.
 func (m *Mailbox) Port() int {
-	if m.IMAP.Port > 0 {
-		return m.IMAP.Port
+	imap := m.imap()
+	if imap.Port > 0 {
+		return imap.Port
 	}
-	if m.IMAP.TLS == "implicit" || m.IMAP.TLS == "" {
+	if imap.TLS == "implicit" || imap.TLS == "" {
 		return 993
 	}
 	return 143
@@ -170,6 +212,16 @@ var mailboxFieldKinds = []struct {
 // names, that its field mapping fits the form of every process a message
 // may open, and that its password can be read.
 func (b *builder) checkMailbox(m *Mailbox, r reporter) {
+	switch {
+	case m.LMTP() && m.IMAP != nil:
+		r.errorf(m.ID.Pos, "field_option", "mailbox '%s': delivery lmtp takes no imap account; the mail server delivers to vorgang's LMTP listener", m.ID.Value)
+	case (m.Delivery == "" || m.Delivery == DeliveryIMAP) && m.IMAP == nil:
+		r.errorf(m.ID.Pos, "missing_key", "mailbox '%s': imap is required unless delivery is lmtp", m.ID.Value)
+	}
+	if m.LMTP() || m.IMAP == nil {
+		b.checkMailboxRules(m, r)
+		return
+	}
 	if m.IMAP.Password != nil {
 		if _, err := m.IMAP.Password.Read(); err != nil {
 			r.errorf(m.IMAP.Password.pos(), "missing_secret", "mailbox '%s': imap.password: %v", m.ID.Value, err)
@@ -191,6 +243,12 @@ func (b *builder) checkMailbox(m *Mailbox, r reporter) {
 		}
 		folders[f.Value] = f
 	}
+	b.checkMailboxRules(m, r)
+}
+
+// checkMailboxRules checks what both deliveries share: the sender field,
+// the processes and teams, the field mapping.
+func (b *builder) checkMailboxRules(m *Mailbox, r reporter) {
 	if m.Fields.Sender.IsZero() {
 		// The citizen's address is on record only in the form: without it
 		// their replies cannot be told from a stranger's.

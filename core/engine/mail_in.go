@@ -229,7 +229,9 @@ func (e *Engine) openByMail(ctx context.Context, cat *definition.Catalog, mb *de
 	}
 	subject := m.Subject
 	if strings.TrimSpace(subject) == "" {
-		subject = "(" + m.From + ")"
+		// The subject field is required: the sender stands in, so the
+		// ticket list tells the messages apart.
+		subject = "(" + cmp.Or(m.From, "no subject") + ")"
 	}
 	put(mb.Fields.Subject, subject)
 	put(mb.Fields.Body, cmp.Or(m.Body, m.Text))

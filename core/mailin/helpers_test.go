@@ -24,7 +24,7 @@ var secret = []byte("mail-in test secret")
 
 // env is a dovecot with the desk's mailbox and an app reading it.
 type env struct {
-	t       *testing.T
+	t       testing.TB
 	imap    *dovecottest.Server
 	app     *app.App
 	threads *notify.Threads
@@ -32,25 +32,44 @@ type env struct {
 }
 
 type options struct {
-	noMove  bool
-	maxSize string
+	noMove bool
+	noIdle bool
+	// pollEvery is the mailbox's poll_every; default 1s.
+	pollEvery string
+	maxSize   string
 	// smtp sends notifications to a real SMTP server of the test.
 	smtp *smtpServer
+	// dataDir is where the app's store lives; default a folder of the
+	// test.
+	dataDir string
+	// lmtpAddr is where the app's LMTP listener opens when it runs.
+	lmtpAddr string
 }
 
-func newEnv(t *testing.T, o options) *env {
+func newEnv(t testing.TB, o options) *env {
 	t.Helper()
-	imap := dovecottest.Start(t, dovecottest.Options{NoMove: o.noMove})
+	imap := dovecottest.Start(t, dovecottest.Options{NoMove: o.noMove, NoIdle: o.noIdle})
 	pw := filepath.Join(t.TempDir(), "imap-password")
 	if err := os.WriteFile(pw, []byte(dovecottest.Password+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	a, clock := newApp(t, "imap-mailbox.yaml", o, "{{PORT}}", strconv.Itoa(imap.Port), "{{PASSWORD_FILE}}", pw)
+	return &env{t: t, imap: imap, app: a, threads: notify.NewThreads(secret), clock: clock}
+}
+
+// newApp is an app over the test desk with one of its mailboxes, the
+// mailbox's placeholders replaced.
+func newApp(t testing.TB, mailbox string, o options, replace ...string) (*app.App, *testkit.Clock) {
+	t.Helper()
 	if o.maxSize == "" {
 		o.maxSize = "5MB"
 	}
-	desk := strings.NewReplacer("{{PORT}}", strconv.Itoa(imap.Port), "{{PASSWORD_FILE}}", pw, "{{MAX_SIZE}}", o.maxSize).
-		Replace(string(read(t, "desk.yaml")))
-	files := append(testkit.DeskFiles(t), definition.File{Path: "mailin/desk.yaml", Data: []byte(desk)})
+	if o.pollEvery == "" {
+		o.pollEvery = "1s"
+	}
+	mb := strings.NewReplacer(append(replace, "{{MAX_SIZE}}", o.maxSize, "{{POLL_EVERY}}", o.pollEvery)...).Replace(string(read(t, mailbox)))
+	files := append(testkit.DeskFiles(t), definition.File{Path: "mailin/desk.yaml", Data: read(t, "desk.yaml")},
+		definition.File{Path: "mailin/" + mailbox, Data: []byte(mb)})
 	cat := testkit.Compile(t, files)
 	mailCfg := app.Mail{ThreadSecret: secret}
 	if o.smtp != nil {
@@ -58,11 +77,12 @@ func newEnv(t *testing.T, o options) *env {
 		mailCfg.From = "Service-Desk <noreply@example.org>"
 	}
 	clock := testkit.NewClock(time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC))
-	a := testkit.NewApp(t, app.Config{Catalog: testkit.Fixed(cat), Holder: "test-" + t.Name(), Mail: mailCfg, Now: clock.Now})
-	return &env{t: t, imap: imap, app: a, threads: notify.NewThreads(secret), clock: clock}
+	a := testkit.NewApp(t, app.Config{Catalog: testkit.Fixed(cat), Holder: "test-" + t.Name(), Mail: mailCfg, Now: clock.Now, DataDir: o.dataDir,
+		LMTPAddr: o.lmtpAddr})
+	return a, clock
 }
 
-func read(t *testing.T, name string) []byte {
+func read(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {

@@ -29,8 +29,12 @@ const dialTimeout = 30 * time.Second
 
 // open connects and logs in as the mailbox's account, creates the
 // processed and quarantine folders when missing, and selects the folder
-// read.
-func open(mb *definition.Mailbox) (*conn, error) {
+// read. The server's unsolicited answers (new mail while idling) go to
+// updates when it is set; it must be read.
+func open(mb *definition.Mailbox, updates chan client.Update) (*conn, error) {
+	if mb.IMAP == nil {
+		return nil, fmt.Errorf("mailbox %s is delivered over LMTP, it has no IMAP account", mb.ID.Value)
+	}
 	password, err := mb.IMAP.Password.Read()
 	if err != nil {
 		return nil, fmt.Errorf("password: %w", err)
@@ -56,6 +60,9 @@ func open(mb *definition.Mailbox) (*conn, error) {
 		return nil, fmt.Errorf("connect to %s: %w", addr, err)
 	}
 	c.Timeout = dialTimeout
+	if updates != nil {
+		c.Updates = updates
+	}
 	cn := &conn{c: c}
 	if err := c.Login(mb.IMAP.Username.Value, password); err != nil {
 		cn.close()
@@ -134,50 +141,53 @@ func (cn *conn) waiting() ([]pending, error) {
 	return out, nil
 }
 
-// fetch reads a whole message without marking it \Seen.
-func (cn *conn) fetch(uid uint32) ([]byte, error) {
+// fetch reads whole messages without marking them \Seen, by UID.
+func (cn *conn) fetch(uids ...uint32) (map[uint32][]byte, error) {
 	set := new(imap.SeqSet)
-	set.AddNum(uid)
+	set.AddNum(uids...)
 	section := &imap.BodySectionName{Peek: true}
-	ch := make(chan *imap.Message, 1)
+	ch := make(chan *imap.Message, len(uids))
 	done := make(chan error, 1)
-	go func() { done <- cn.c.UidFetch(set, []imap.FetchItem{section.FetchItem()}, ch) }()
-	var raw []byte
+	go func() {
+		done <- cn.c.UidFetch(set, []imap.FetchItem{imap.FetchUid, section.FetchItem()}, ch)
+	}()
+	out := make(map[uint32][]byte, len(uids))
 	var rerr error
 	for m := range ch {
 		if body := m.GetBody(section); body != nil {
-			raw, rerr = io.ReadAll(body)
+			raw, err := io.ReadAll(body)
+			if err != nil && rerr == nil {
+				rerr = fmt.Errorf("fetch %d: %w", m.Uid, err)
+			}
+			out[m.Uid] = raw
 		}
 	}
 	if err := <-done; err != nil {
-		return nil, fmt.Errorf("fetch %d: %w", uid, err)
+		return nil, fmt.Errorf("fetch %v: %w", uids, err)
 	}
 	if rerr != nil {
-		return nil, fmt.Errorf("fetch %d: %w", uid, rerr)
+		return nil, rerr
 	}
-	if raw == nil {
-		return nil, fmt.Errorf("fetch %d: no body", uid)
-	}
-	return raw, nil
+	return out, nil
 }
 
-// file moves a message to folder; without MOVE it copies it there and
-// marks the original \Seen and done, deleting nothing.
-func (cn *conn) file(uid uint32, folder string) error {
+// file moves messages to folder; without MOVE it copies them there and
+// marks the originals \Seen and done, deleting nothing.
+func (cn *conn) file(folder string, uids ...uint32) error {
 	set := new(imap.SeqSet)
-	set.AddNum(uid)
+	set.AddNum(uids...)
 	if cn.move {
 		if err := cn.c.UidMove(set, folder); err != nil {
-			return fmt.Errorf("move %d to %s: %w", uid, folder, err)
+			return fmt.Errorf("move %v to %s: %w", uids, folder, err)
 		}
 		return nil
 	}
 	if err := cn.c.UidCopy(set, folder); err != nil {
-		return fmt.Errorf("copy %d to %s: %w", uid, folder, err)
+		return fmt.Errorf("copy %v to %s: %w", uids, folder, err)
 	}
 	flags := []any{imap.SeenFlag, doneKeyword}
 	if err := cn.c.UidStore(set, imap.FormatFlagsOp(imap.AddFlags, true), flags, nil); err != nil {
-		return fmt.Errorf("flag %d as done: %w", uid, err)
+		return fmt.Errorf("flag %v as done: %w", uids, err)
 	}
 	return nil
 }

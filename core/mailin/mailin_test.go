@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	gomail "net/mail"
 	"strings"
 	"sync"
@@ -14,6 +15,7 @@ import (
 	"vorgang/core/engine"
 	"vorgang/core/internal/testkit"
 	"vorgang/core/mailin"
+	"vorgang/core/store"
 	"vorgang/core/ticket"
 )
 
@@ -473,4 +475,71 @@ func TestOldRecordsAreSwept(t *testing.T) {
 	if rs := e.records(mailin.OutcomeTicket); len(rs) != 0 {
 		t.Errorf("records left: %+v", rs)
 	}
+}
+
+// TestIMAPServerRestartMidRound stops dovecot while a round files its
+// messages, and starts it again: the next rounds file every message once
+// and move it, none is lost and none opens two tickets.
+func TestIMAPServerRestartMidRound(t *testing.T) {
+	e := newEnv(t, options{})
+	const n = 30
+	msg := string(read(t, "new-request.eml"))
+	for i := range n {
+		e.imap.Append(t, "INBOX", []byte(strings.Replace(msg, "new-request-1", fmt.Sprintf("restart-%d", i), 1)))
+	}
+	stored := 0
+	p, err := mailin.New(mailin.Config{Store: e.app.Store, Receiver: e.app.Engine, Catalog: e.app.Catalog,
+		Threads: e.threads, Holder: "test-" + t.Name(), Logger: testkit.Quiet,
+		Stored: func(string, string) error {
+			if stored++; stored == 10 {
+				e.imap.Stop(t)
+			}
+			return nil
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Poll(context.Background(), "desk"); err == nil {
+		t.Fatal("a round whose server stopped reports no error")
+	}
+	e.imap.Restart(t)
+	for range 3 {
+		if _, err := p.Poll(context.Background(), "desk"); err != nil {
+			t.Fatalf("poll after the restart: %v", err)
+		}
+	}
+	tickets := e.tickets()
+	numbers := map[string]bool{}
+	for _, tk := range tickets {
+		numbers[tk.Number] = true
+	}
+	if len(tickets) != n || len(numbers) != n {
+		t.Errorf("%d records of %d tickets, want %d of %d", len(tickets), len(numbers), n, n)
+	}
+	all, err := e.app.Store.FindTickets(context.Background(), store.TicketFilter{Process: "mail-request"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != n {
+		t.Errorf("the store holds %d tickets, want %d", len(all), n)
+	}
+	e.folders(0, n, 0)
+}
+
+// TestA30MBMail: a message larger than the default max_size of 25 MB is
+// quarantined without being fetched, and the message after it is filed.
+func TestA30MBMail(t *testing.T) {
+	e := newEnv(t, options{maxSize: "25MB"})
+	big := string(read(t, "new-request.eml")) + strings.Repeat(strings.Repeat("x", 76)+"\n", 30<<20/77+1)
+	e.imap.Append(t, "INBOX", []byte(strings.Replace(big, "new-request-1", "huge-1", 1)))
+	e.deliver("new-request.eml")
+	r := e.poll()
+	if r.Handled[mailin.OutcomeQuarantine] != 1 || r.Handled[mailin.OutcomeTicket] != 1 {
+		t.Fatalf("round = %v, want the large one quarantined and the other a ticket", r.Handled)
+	}
+	q := e.records(mailin.OutcomeQuarantine)
+	if len(q) != 1 || !strings.Contains(q[0].Reason, "larger than max_size") {
+		t.Errorf("quarantine records = %+v", q)
+	}
+	e.folders(0, 1, 1)
 }

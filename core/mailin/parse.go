@@ -55,7 +55,13 @@ var errMalformed = errors.New("malformed message")
 // Parse reads a raw RFC 5322 message: multipart bodies, transfer
 // encodings, charsets (UTF-8, ISO-8859-1, Windows-1252, …) and RFC 2047
 // encoded words in headers.
-func Parse(raw []byte) (*Message, error) {
+func Parse(raw []byte) (*Message, error) { return parse(raw, 0) }
+
+// maxForwardDepth bounds messages forwarded inside forwarded messages;
+// deeper ones are kept as files.
+const maxForwardDepth = 3
+
+func parse(raw []byte, depth int) (*Message, error) {
 	r, err := mail.CreateReader(bytes.NewReader(raw))
 	if err != nil && !message.IsUnknownCharset(err) {
 		return nil, fmt.Errorf("%w: %v", errMalformed, err)
@@ -114,18 +120,29 @@ func Parse(raw []byte) (*Message, error) {
 				name = dp["filename"]
 			}
 			switch {
+			case t == "message/rfc822":
+				if text := m.forwarded(data, depth); text != "" {
+					plain = append(plain, text)
+				}
 			case name == "" && t == "text/plain":
 				plain = append(plain, string(data))
 			case name == "" && t == "text/html":
 				html = append(html, string(data))
-			case name == "" && strings.HasPrefix(t, "text/"):
-				plain = append(plain, string(data))
 			default:
+				// Other text parts (a meeting request's text/calendar, a
+				// vCard) are no text to read: files, kept when the form
+				// accepts them.
 				m.Files = append(m.Files, File{Name: fileName(name, t), Data: data})
 			}
 		case *mail.AttachmentHeader:
 			name, _ := ph.Filename()
 			t, _, _ := ph.ContentType()
+			if t == "message/rfc822" {
+				if text := m.forwarded(data, depth); text != "" {
+					plain = append(plain, text)
+				}
+				continue
+			}
 			m.Files = append(m.Files, File{Name: fileName(name, t), Data: data})
 		}
 	}
@@ -137,6 +154,37 @@ func Parse(raw []byte) (*Message, error) {
 	}
 	m.Text = normalizeLines(m.Text)
 	return m, nil
+}
+
+// forwarded is the text of a message forwarded as a whole (a
+// message/rfc822 part, as mail programs forward "as attachment"): its
+// sender, date and subject and its text, as a mail program shows a
+// forwarded message inline; its attachments join m's. A forwarded message
+// is often the request itself.
+func (m *Message) forwarded(raw []byte, depth int) string {
+	if depth >= maxForwardDepth {
+		m.Files = append(m.Files, File{Name: "forwarded.eml", Data: raw})
+		return ""
+	}
+	inner, err := parse(raw, depth+1)
+	if err != nil {
+		m.Files = append(m.Files, File{Name: "forwarded.eml", Data: raw})
+		return ""
+	}
+	m.Files = append(m.Files, inner.Files...)
+	var b strings.Builder
+	b.WriteString("---------- Forwarded message ----------\n")
+	from := inner.From
+	if inner.FromName != "" {
+		from = inner.FromName + " <" + inner.From + ">"
+	}
+	for _, h := range [][2]string{{"From", from}, {"Date", inner.header.Get("Date")}, {"Subject", inner.Subject}} {
+		if h[1] != "" {
+			b.WriteString(h[0] + ": " + h[1] + "\n")
+		}
+	}
+	b.WriteString("\n" + inner.Text)
+	return b.String()
 }
 
 var addressLike = regexp.MustCompile(`<?[^\s<>@]+@[^\s<>@]+>?`)
@@ -160,8 +208,9 @@ func isMailerDaemon(from string) bool {
 }
 
 // autoReason applies the loop rules: RFC 3834's Auto-Submitted, the
-// Precedence of lists and bulk mail, and Exchange's
-// X-Auto-Response-Suppress, which automatic mail carries.
+// Precedence of lists and bulk mail, Exchange's X-Auto-Response-Suppress,
+// which automatic mail carries, and the X-Autoreply of older vacation
+// programs.
 func autoReason(h message.Header) string {
 	if v := strings.ToLower(strings.TrimSpace(h.Get("Auto-Submitted"))); v != "" && v != "no" {
 		return "Auto-Submitted: " + v
@@ -172,6 +221,13 @@ func autoReason(h message.Header) string {
 	}
 	if v := h.Get("X-Auto-Response-Suppress"); v != "" {
 		return "X-Auto-Response-Suppress: " + v
+	}
+	// Vacation programs that predate RFC 3834 (Zimbra, vacation(1),
+	// webmailers) mark their answers so.
+	for _, k := range []string{"X-Autoreply", "X-Autorespond"} {
+		if v := strings.TrimSpace(h.Get(k)); v != "" && !strings.EqualFold(v, "no") {
+			return k + ": " + v
+		}
 	}
 	return ""
 }

@@ -22,6 +22,8 @@ func TestLoopHeaders(t *testing.T) {
 		{"Precedence: list", "Precedence: List\n", true, false},
 		{"Precedence: first-class", "Precedence: first-class\n", false, false},
 		{"X-Auto-Response-Suppress", "X-Auto-Response-Suppress: DR, RN, NRN, OOF, AutoReply\n", true, false},
+		{"X-Autoreply", "X-Autoreply: yes\n", true, false},
+		{"X-Autorespond", "X-Autorespond: Out of office\n", true, false},
 		{"a delivery report", "Content-Type: multipart/report; report-type=delivery-status; boundary=x\n", false, true},
 		{"from MAILER-DAEMON", "From: MAILER-DAEMON@mx.example.org\n", false, true},
 	}

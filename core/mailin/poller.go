@@ -2,12 +2,9 @@ package mailin
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
-	"regexp"
 	"time"
 
 	"vorgang/core/definition"
@@ -44,8 +41,7 @@ type Config struct {
 // Poller reads the mailboxes of the catalog: each under a lease, so that
 // of several instances on one database one reads a mailbox at a time.
 type Poller struct {
-	cfg Config
-	log *slog.Logger
+	filer
 }
 
 // New returns a Poller.
@@ -62,7 +58,7 @@ func New(cfg Config) (*Poller, error) {
 	if cfg.Holder == "" {
 		cfg.Holder = "mailin"
 	}
-	return &Poller{cfg: cfg, log: cfg.Logger.With(slog.String("component", "mail-in"))}, nil
+	return &Poller{filer{cfg: cfg, log: cfg.Logger.With(slog.String("component", "mail-in"))}}, nil
 }
 
 // LeasePrefix starts the name of each mailbox's lease.
@@ -83,8 +79,16 @@ func (p *Poller) Run(ctx context.Context) {
 	var nextSweep time.Time
 	t := time.NewTicker(tick)
 	defer t.Stop()
+	// The instance that reads a mailbox also watches it with IDLE, where
+	// the server offers it: new mail wakes the next round at once.
+	idle := newIdlers(p)
+	defer idle.stopAll()
 	for {
-		for _, mb := range p.cfg.Catalog().Mailboxes() {
+		mailboxes := p.cfg.Catalog().Mailboxes()
+		for _, mb := range mailboxes {
+			if mb.LMTP() {
+				continue // the LMTP listener takes its mail
+			}
 			now := time.Now()
 			if now.Before(next[mb.ID.Value]) {
 				continue
@@ -94,6 +98,7 @@ func (p *Poller) Run(ctx context.Context) {
 			if err != nil && ctx.Err() == nil {
 				p.log.Warn("reading the mailbox failed; it is read again", slog.String("mailbox", mb.ID.Value), slog.String("error", err.Error()))
 			}
+			idle.follow(ctx, mb, round != nil && round.Held)
 			// The instance that reads a mailbox also sweeps, so one
 			// instance does it.
 			if round != nil && round.Held && now.After(nextSweep) {
@@ -105,10 +110,13 @@ func (p *Poller) Run(ctx context.Context) {
 				}
 			}
 		}
+		idle.keepOnly(mailboxes)
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		case id := <-idle.wake:
+			delete(next, id)
 		}
 	}
 }
@@ -134,6 +142,9 @@ func (p *Poller) Poll(ctx context.Context, mailbox string) (*Round, error) {
 	if mb == nil {
 		return nil, fmt.Errorf("mailin: mailbox %q: %w", mailbox, fault.NotFound)
 	}
+	if mb.LMTP() {
+		return nil, fmt.Errorf("mailin: mailbox %q is delivered over LMTP: %w", mailbox, fault.NotAllowedNow)
+	}
 	round := &Round{Handled: map[string]int{}}
 	// The lease outlives a round; a round cut off by a crash is taken
 	// over when it expires, and the records keep a message from being
@@ -144,7 +155,7 @@ func (p *Poller) Poll(ctx context.Context, mailbox string) (*Round, error) {
 		return round, err
 	}
 	round.Held = true
-	cn, err := open(mb)
+	cn, err := open(mb, nil)
 	if err != nil {
 		return round, fmt.Errorf("mailin: mailbox %s: %w", mailbox, err)
 	}
@@ -158,126 +169,144 @@ func (p *Poller) Poll(ctx context.Context, mailbox string) (*Round, error) {
 		waiting = waiting[:maxPerRound]
 	}
 	// A message that cannot be filed now (the database is unavailable)
-	// stays where it is for the next round; the others go on.
+	// stays where it is for the next round; the others go on. Filed
+	// messages are moved in batches, one IMAP command per folder: a
+	// message recorded but not yet moved when the round breaks off is
+	// only moved by the next round.
 	var errs []error
-	for _, w := range waiting {
+	var filed []filedMessage
+	flush := func() {
+		if err := p.moveAll(cn, mb, filed, round); err != nil {
+			errs = append(errs, err)
+		}
+		filed = filed[:0]
+	}
+	for len(waiting) > 0 {
+		chunk := nextChunk(waiting, mb.Limit())
+		waiting = waiting[len(chunk):]
 		if ctx.Err() != nil {
+			flush()
 			return round, ctx.Err()
 		}
-		outcome, err := p.handle(ctx, cn, mb, w)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("message %d: %w", w.uid, err))
-			continue
+		// One FETCH for the chunk's messages that are not too large.
+		var uids []uint32
+		for _, w := range chunk {
+			if int64(w.size) <= mb.Limit() {
+				uids = append(uids, w.uid)
+			}
 		}
-		round.Handled[outcome]++
+		var raws map[uint32][]byte
+		if len(uids) > 0 {
+			if raws, err = cn.fetch(uids...); err != nil {
+				errs = append(errs, err)
+				continue
+			}
+		}
+		for _, w := range chunk {
+			r, err := p.handle(ctx, mb, w, raws[w.uid])
+			if err != nil {
+				errs = append(errs, fmt.Errorf("message %d: %w", w.uid, err))
+				continue
+			}
+			filed = append(filed, filedMessage{uid: w.uid, r: r})
+		}
+		flush()
 	}
+	flush()
 	if err := errors.Join(errs...); err != nil {
 		return round, fmt.Errorf("mailin: mailbox %s: %w", mailbox, err)
 	}
 	return round, nil
 }
 
-// handle files one message and moves it: to the processed folder when it
-// opened or answered a ticket, was dropped by a filter or is a bounce; to
-// quarantine when it is automatic, malformed, too large or refused. The
-// move comes after the record, so a message is never moved unfiled.
-func (p *Poller) handle(ctx context.Context, cn *conn, mb *definition.Mailbox, w pending) (string, error) {
-	log := p.log.With(slog.String("mailbox", mb.ID.Value), slog.Uint64("uid", uint64(w.uid)))
+// Messages are fetched, filed and moved in chunks: one FETCH and one
+// MOVE per folder for up to chunkMessages messages of up to chunkBytes
+// together (a message larger than that is a chunk of its own).
+const (
+	chunkMessages = 25
+	chunkBytes    = 32 << 20
+)
+
+// nextChunk is the first chunk of waiting.
+func nextChunk(waiting []pending, limit int64) []pending {
+	var size int64
+	for i, w := range waiting {
+		if int64(w.size) <= limit {
+			size += int64(w.size)
+		}
+		if i > 0 && (i == chunkMessages || size > chunkBytes) {
+			return waiting[:i]
+		}
+	}
+	return waiting
+}
+
+// filedMessage is a message filed and not yet moved.
+type filedMessage struct {
+	uid uint32
+	r   *Record
+}
+
+// handle files one message, raw its content (not fetched when it is
+// larger than max_size): its record says where it goes, to the
+// processed folder when it opened or answered a ticket, was dropped by a
+// filter or is a bounce; to quarantine when it is automatic, malformed,
+// too large or refused. It is moved after it is recorded, so never
+// unfiled.
+func (p *Poller) handle(ctx context.Context, mb *definition.Mailbox, w pending, raw []byte) (*Record, error) {
 	if int64(w.size) > mb.Limit() {
 		r := &Record{Key: engine.MailKey(mb.ID.Value, fmt.Sprintf("oversized/%d/%d", w.uid, w.size)), Mailbox: mb.ID.Value, Outcome: OutcomeQuarantine,
 			Reason: fmt.Sprintf("message of %d bytes is larger than max_size", w.size), At: p.cfg.Now().UTC()}
-		return p.finish(ctx, cn, mb, w.uid, r, log)
-	}
-	raw, err := cn.fetch(w.uid)
-	if err != nil {
-		return "", err
-	}
-	m, err := Parse(raw)
-	if err != nil {
-		r := &Record{Key: engine.MailKey(mb.ID.Value, "malformed/"+hashOf(raw)), Mailbox: mb.ID.Value, Outcome: OutcomeQuarantine,
-			Reason: err.Error(), At: p.cfg.Now().UTC()}
-		return p.finish(ctx, cn, mb, w.uid, r, log)
-	}
-	key := engine.MailKey(mb.ID.Value, m.MessageID)
-	log = log.With(slog.String("message_id", m.MessageID))
-	if done, err := record(ctx, p.cfg.Store, key); err != nil {
-		return "", err
-	} else if done != nil {
-		// Filed before; its move did not happen (a crash, a lost
-		// connection): only move it now.
-		return p.move(cn, mb, w.uid, done, log)
-	}
-	r := &Record{Key: key, Mailbox: mb.ID.Value, MessageID: m.MessageID, From: m.From, Subject: m.Subject, At: p.cfg.Now().UTC()}
-	switch {
-	case m.Bounce:
-		r.Outcome, r.Reason = OutcomeBounce, "delivery status notification"
-		r.Ticket = p.firstThread(m, raw)
-		log.Warn("bounce received", slog.String("ticket", r.Ticket), slog.String("from", m.From))
-		return p.finish(ctx, cn, mb, w.uid, r, log)
-	case m.Auto != "":
-		r.Outcome, r.Reason = OutcomeQuarantine, "automatic mail ("+m.Auto+")"
-		return p.finish(ctx, cn, mb, w.uid, r, log)
-	}
-	in := &engine.IncomingMail{Mailbox: mb.ID.Value, MessageID: m.MessageID, From: m.From, FromName: m.FromName,
-		Subject: m.Subject, Text: ReplyText(m.Text), Body: BodyText(m.Text), Threads: p.threads(m)}
-	for _, f := range m.Files {
-		in.Files = append(in.Files, engine.MailFile{Name: f.Name, Data: f.Data})
-	}
-	receipt, err := p.cfg.Receiver.ReceiveMail(ctx, in)
-	switch {
-	case err != nil && refused(err):
-		// The message cannot become a ticket (the form refuses it, the
-		// process is gone): nobody would see it in the folder read, and
-		// reading it again changes nothing, so it is quarantined.
-		r.Outcome, r.Reason = OutcomeQuarantine, "refused: "+err.Error()
-		return p.finish(ctx, cn, mb, w.uid, r, log)
-	case err != nil:
-		return "", err // stays where it is and is read again
-	}
-	if p.cfg.Stored != nil {
-		if err := p.cfg.Stored(mb.ID.Value, m.MessageID); err != nil {
-			return "", err
+		if err := keep(ctx, p.cfg.Store, r); err != nil {
+			return nil, err
 		}
+		return r, nil
 	}
-	r.Ticket = receipt.Ticket
-	switch {
-	case receipt.Dropped:
-		r.Outcome, r.Reason = OutcomeDropped, "dropped by a filter of the mailbox"
-	case receipt.Reply:
-		r.Outcome = OutcomeReply
-	default:
-		r.Outcome = OutcomeTicket
+	if raw == nil {
+		return nil, fmt.Errorf("fetch %d: no body", w.uid)
 	}
-	return p.finish(ctx, cn, mb, w.uid, r, log)
+	return p.file(ctx, mb, raw, nil)
 }
 
-// refused reports whether err says the message can never be filed as it
-// is, rather than not now.
-func refused(err error) bool {
-	switch fault.KindOf(err) {
-	case fault.Invalid, fault.Malformed, fault.NotFound, fault.Forbidden:
-		return true
+// moveAll moves filed messages to their folders, counts them in round and
+// logs each.
+func (p *Poller) moveAll(cn *conn, mb *definition.Mailbox, filed []filedMessage, round *Round) error {
+	byFolder := map[string][]uint32{}
+	for _, f := range filed {
+		folder := mb.ProcessedFolder()
+		if f.r.quarantined() {
+			folder = mb.QuarantineFolder()
+		}
+		byFolder[folder] = append(byFolder[folder], f.uid)
 	}
-	return false
+	moved := map[string]bool{}
+	var errs []error
+	for folder, uids := range byFolder {
+		if err := cn.file(folder, uids...); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		moved[folder] = true
+	}
+	for _, f := range filed {
+		folder := mb.ProcessedFolder()
+		if f.r.quarantined() {
+			folder = mb.QuarantineFolder()
+		}
+		if !moved[folder] {
+			continue
+		}
+		round.Handled[f.r.Outcome]++
+		p.logFiled(mb, f.uid, folder, f.r)
+	}
+	return errors.Join(errs...)
 }
 
-// finish records r and then moves the message.
-func (p *Poller) finish(ctx context.Context, cn *conn, mb *definition.Mailbox, uid uint32, r *Record, log *slog.Logger) (string, error) {
-	if err := keep(ctx, p.cfg.Store, r); err != nil {
-		return "", err
+func (p *Poller) logFiled(mb *definition.Mailbox, uid uint32, folder string, r *Record) {
+	attrs := []any{slog.String("mailbox", mb.ID.Value), slog.Uint64("uid", uint64(uid)), slog.String("outcome", r.Outcome), slog.String("folder", folder)}
+	if r.MessageID != "" {
+		attrs = append(attrs, slog.String("message_id", r.MessageID))
 	}
-	return p.move(cn, mb, uid, r, log)
-}
-
-func (p *Poller) move(cn *conn, mb *definition.Mailbox, uid uint32, r *Record, log *slog.Logger) (string, error) {
-	folder := mb.ProcessedFolder()
-	if r.quarantined() {
-		folder = mb.QuarantineFolder()
-	}
-	if err := cn.file(uid, folder); err != nil {
-		return "", err
-	}
-	attrs := []any{slog.String("outcome", r.Outcome), slog.String("folder", folder)}
 	if r.Ticket != "" {
 		attrs = append(attrs, slog.String("ticket", r.Ticket))
 	}
@@ -285,52 +314,24 @@ func (p *Poller) move(cn *conn, mb *definition.Mailbox, uid uint32, r *Record, l
 		attrs = append(attrs, slog.String("reason", r.Reason))
 	}
 	if r.quarantined() {
-		log.Warn("mail quarantined", attrs...)
+		p.log.Warn("mail quarantined", attrs...)
 	} else {
-		log.Info("mail filed", attrs...)
+		p.log.Info("mail filed", attrs...)
 	}
-	return r.Outcome, nil
 }
 
-// subjectNumber finds ticket numbers in a subject: a prefix, an optional
-// year and a counter (INC-2026-000123, MAIL-000042).
-var subjectNumber = regexp.MustCompile(`\b[A-Z][A-Z0-9]*-(?:[0-9]{4}-)?[0-9]{3,}\b`)
-
-// threads are the tickets m names, strongest first: the Message-IDs it
-// answers, the reply addresses it was sent to, the numbers in its subject.
-func (p *Poller) threads(m *Message) []string {
-	var out []string
-	for _, id := range append(append([]string{}, m.InReplyTo...), m.References...) {
-		if n, ok := p.cfg.Threads.TicketOfMessageID("<" + id + ">"); ok {
-			out = append(out, n)
-		}
+// File files one raw message of the mailbox as a delivery of it would:
+// the same parsing, loop rules, threading and record, without a server
+// (the scenario runner's incoming mail). An error means nothing final
+// happened.
+func (p *Poller) File(ctx context.Context, mailbox string, raw []byte) (*Record, error) {
+	mb := p.cfg.Catalog().Mailbox(mailbox)
+	if mb == nil {
+		return nil, fmt.Errorf("mailin: mailbox %q: %w", mailbox, fault.NotFound)
 	}
-	for _, a := range m.Recipients {
-		if n, ok := p.cfg.Threads.TicketOfAddress(a); ok {
-			out = append(out, n)
-		}
+	r, err := p.file(ctx, mb, raw, nil)
+	if err != nil {
+		return nil, fmt.Errorf("mailin: mailbox %s: %w", mailbox, err)
 	}
-	return append(out, subjectNumber.FindAllString(m.Subject, -1)...)
-}
-
-func hashOf(raw []byte) string {
-	sum := sha256.Sum256(raw)
-	return hex.EncodeToString(sum[:16])
-}
-
-// ownMessageID finds Message-IDs of vorgang's in a bounce, which quotes
-// the mail that could not be delivered.
-var ownMessageID = regexp.MustCompile(`<vg\.[^<>\s]+>`)
-
-// firstThread names the ticket a bounce is about, if it can tell.
-func (p *Poller) firstThread(m *Message, raw []byte) string {
-	if t := p.threads(m); len(t) > 0 {
-		return t[0]
-	}
-	for _, id := range ownMessageID.FindAll(raw, -1) {
-		if n, ok := p.cfg.Threads.TicketOfMessageID(string(id)); ok {
-			return n
-		}
-	}
-	return ""
+	return r, nil
 }

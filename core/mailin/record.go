@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"vorgang/core/engine"
 	"vorgang/core/store"
 )
 
@@ -48,7 +49,10 @@ const (
 	OutcomeReply      = "reply"      // became a comment on a ticket
 	OutcomeDropped    = "dropped"    // a filter dropped it
 	OutcomeBounce     = "bounce"     // a delivery status notification
-	OutcomeQuarantine = "quarantine" // automatic, malformed, oversized or refused
+	OutcomeQuarantine = "quarantine" // automatic, malformed, oversized or refused (IMAP)
+	// OutcomeRejected is a message refused to the mail server over LMTP
+	// (malformed, or refused by the form): it returns it to its sender.
+	OutcomeRejected = "rejected"
 )
 
 // Record is what became of one message.
@@ -99,6 +103,13 @@ func keep(ctx context.Context, st Store, r *Record) error {
 		return fmt.Errorf("mailin: record %s: %w", r.Key, err)
 	}
 	return nil
+}
+
+// Lookup returns what became of the message with the Message-ID in the
+// mailbox, or nil when it has not been filed (or was refused before it
+// could be read).
+func Lookup(ctx context.Context, st Store, mailbox, messageID string) (*Record, error) {
+	return record(ctx, st, engine.MailKey(mailbox, messageID))
 }
 
 // Records lists the records of a mailbox with an outcome (e.g. the

@@ -103,26 +103,41 @@ var (
 	// and "On Mon, 3 Dec 2026 at 10:15, Erika <erika@example.org> wrote:",
 	// which mail programs may wrap onto a second line.
 	quoteIntro = regexp.MustCompile(`(?is)^(am\s.+schrieb.*|on\s.+wrote):\s*$`)
+	// Gmail's on phones: "Service-Desk <desk@example.org> schrieb am
+	// Do., 3. Dez. 2026, 11:30:" and "Am Do., 3. Dez. 2026 um 11:30 hat
+	// Service-Desk <desk@example.org> geschrieben:".
+	quoteIntroMobile = regexp.MustCompile(`(?i)^(.+\sschrieb am\s.+|am\s.+\shat\s.+\sgeschrieben):\s*$`)
 	// Outlook's separators and header blocks.
 	outlookIntro = regexp.MustCompile(`(?i)^(-{2,}\s*(original message|ursprüngliche nachricht|weitergeleitete nachricht|forwarded message)\s*-{2,}|_{10,})\s*$`)
 	outlookFrom  = regexp.MustCompile(`(?i)^(von|from):\s.+`)
 	outlookSent  = regexp.MustCompile(`(?i)^(gesendet|sent|datum|date):\s.+`)
 )
 
+// mobileSignature is the line mail programs of phones add under the
+// text ("Von meinem iPhone gesendet", "Sent from my iPhone", "Gesendet
+// von Outlook für Android", "Get Outlook for iOS"): a signature without
+// the "-- " line.
+var mobileSignature = regexp.MustCompile(`(?i)^(von meinem \S+(\s\S+)? gesendet|gesendet von (meinem|outlook für|outlook for) .+|sent from (my|outlook for) .+|get outlook for (ios|android))\.?$`)
+
+// signatureAt reports whether a signature starts at line.
+func signatureAt(line string) bool {
+	return line == "-- " || line == "--" || mobileSignature.MatchString(strings.TrimSpace(line))
+}
+
 // ReplyText is the part of a reply its writer wrote: the text before the
 // quoted message ("Am … schrieb …:", "On … wrote:", Outlook's header
 // block), without quoted lines ("> …") and without the signature (after a
-// "-- " line).
+// "-- " line, or a phone's "Sent from my iPhone").
 func ReplyText(text string) string {
 	lines := strings.Split(text, "\n")
 	var out []string
 	for i := 0; i < len(lines); i++ {
 		line := strings.TrimRight(lines[i], " \t")
 		trimmed := strings.TrimSpace(line)
-		if line == "--" || lines[i] == "-- " || lines[i] == "-- \r" {
-			break // the signature
+		if signatureAt(lines[i]) || lines[i] == "-- \r" {
+			break
 		}
-		if quoteIntro.MatchString(trimmed) || outlookIntro.MatchString(trimmed) {
+		if quoteIntro.MatchString(trimmed) || quoteIntroMobile.MatchString(trimmed) || outlookIntro.MatchString(trimmed) {
 			break
 		}
 		if i+1 < len(lines) && quoteIntro.MatchString(trimmed+" "+strings.TrimSpace(lines[i+1])) && (strings.HasPrefix(strings.ToLower(trimmed), "am ") || strings.HasPrefix(strings.ToLower(trimmed), "on ")) {
@@ -139,12 +154,13 @@ func ReplyText(text string) string {
 	return strings.TrimSpace(strings.Join(out, "\n"))
 }
 
-// BodyText is the text of a new request: everything but the signature.
-// A forwarded or quoted message stays, as it may be the request itself.
+// BodyText is the text of a new request: everything but the signature
+// (after a "-- " line, or a phone's "Sent from my iPhone"). A forwarded or
+// quoted message stays, as it may be the request itself.
 func BodyText(text string) string {
 	lines := strings.Split(text, "\n")
 	for i, l := range lines {
-		if l == "-- " || l == "--" {
+		if signatureAt(l) {
 			return strings.TrimSpace(strings.Join(lines[:i], "\n"))
 		}
 	}

@@ -21,6 +21,12 @@ func TestReplyText(t *testing.T) {
 		{"Outlook English", "See below.\n\n-----Original Message-----\nFrom: Desk\nSent: Thursday", "See below."},
 		{"Outlook German header block", "Anbei.\n\nVon: Service-Desk <desk@example.org>\nGesendet: Donnerstag, 3. Dezember 2026 10:15\nAn: Erika", "Anbei."},
 		{"Outlook German separator", "Anbei.\n-----Ursprüngliche Nachricht-----\nVon: Desk", "Anbei."},
+		{"Gmail on a phone, German", "Ab 14 Uhr.\n\nService-Desk <desk@example.org> schrieb am Do., 3. Dez. 2026, 11:30:\n\n> Wann?", "Ab 14 Uhr."},
+		{"Gmail, hat geschrieben", "Ja.\n\nAm Do., 3. Dez. 2026 um 11:30 hat Service-Desk <desk@example.org> geschrieben:\n> Frage", "Ja."},
+		{"iPhone signature", "Passt, danke!\n\nVon meinem iPhone gesendet\n\n> Am 03.12.2026 um 11:30 schrieb Desk:", "Passt, danke!"},
+		{"Outlook for Android signature", "OK\n\nGesendet von Outlook für Android", "OK"},
+		{"English phone signature", "Fine.\n\nSent from my iPhone", "Fine."},
+		{"a sentence about sending is text", "Ich habe es gestern gesendet von zu Hause aus.", "Ich habe es gestern gesendet von zu Hause aus."},
 		{"a line starting with Am is text", "Am Montag komme ich vorbei.\nDanke", "Am Montag komme ich vorbei.\nDanke"},
 		{"nothing to cut", "Just text.", "Just text."},
 	}
@@ -30,6 +36,12 @@ func TestReplyText(t *testing.T) {
 				t.Errorf("ReplyText = %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestBodyTextCutsAPhonesSignature(t *testing.T) {
+	if got := mailin.BodyText("Die Ampel ist defekt.\n\nGesendet von Outlook für Android"); got != "Die Ampel ist defekt." {
+		t.Errorf("BodyText = %q", got)
 	}
 }
 

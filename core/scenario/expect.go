@@ -221,6 +221,8 @@ func (r *runner) checkComments(ctx context.Context, e *Expect, t *ticket.Ticket,
 		}
 		switch x := content.(type) {
 		case ticket.Commented:
+			// Staff's comments and the requester's replies (on the
+			// tracking page or by mail) alike.
 			got = append(got, comment{x.Text, h.Actor, x.Internal})
 		case ticket.Transitioned:
 			// A transition's comment is a comment too, internal when

@@ -13,6 +13,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"vorgang/core/engine"
+	"vorgang/core/mailin"
 )
 
 // Suite is one scenario file: the people and things its scenarios share,
@@ -57,8 +58,8 @@ type Scenario struct {
 type Pos struct{ Line, Col int }
 
 // Step is one thing that happens, optionally followed by expectations.
-// At most one of Open, Run, Decide, Comment, Assign and Job is set; a step
-// with none of them only checks.
+// At most one of Open, Run, Decide, Comment, Assign, Job, Definitions and
+// MailIn is set; a step with none of them only checks.
 type Step struct {
 	As      string
 	Clock   *time.Time
@@ -75,6 +76,9 @@ type Step struct {
 	// the server does: refused when open tickets would be stranded,
 	// migrations applied.
 	Definitions string
+	// MailIn is a message that arrives at a mailbox: filed as a delivery
+	// of it would be, into a new ticket or onto the ticket it answers.
+	MailIn *MailIn
 
 	Ticket   string // a name given by an earlier step, or a ticket number
 	Name     string // the name the opened ticket is known by
@@ -109,9 +113,41 @@ func (s *Step) Action() string {
 		return "job " + s.Job + " runs"
 	case s.Definitions != "":
 		return "definitions switch to " + s.Definitions
+	case s.MailIn != nil:
+		return "mail from " + s.MailIn.From + " arrives"
 	}
 	return "check"
 }
+
+// MailIn is a plain-text message that arrives at a Mailbox, with the
+// headers a mail program would write. It runs through the same parsing,
+// loop rules and threading as mail read over IMAP or LMTP.
+type MailIn struct {
+	// Mailbox is the Mailbox's id; it may be left out when the desk has
+	// one.
+	Mailbox string `yaml:"mailbox"`
+	// From is the sender, "Name <address>" or an address.
+	From string `yaml:"from"`
+	// To is the recipient; default the mailbox's first address.
+	To      string `yaml:"to"`
+	Subject string `yaml:"subject"`
+	Body    string `yaml:"body"`
+	// ReplyTo names a ticket (by name or number) whose mail the message
+	// answers: its In-Reply-To and References name the Message-ID of
+	// vorgang's mail about it, as a mail program's reply does.
+	ReplyTo string `yaml:"reply_to"`
+	// Headers are further header fields (Auto-Submitted, Precedence, …).
+	Headers map[string]string `yaml:"headers"`
+	// Outcome, when set, is what the message must become: ticket, reply,
+	// dropped, quarantine, rejected or bounce.
+	Outcome string `yaml:"outcome"`
+}
+
+// mailOutcomes are the outcomes a MailIn may expect.
+var mailOutcomes = []string{mailin.OutcomeTicket, mailin.OutcomeReply, mailin.OutcomeDropped, mailin.OutcomeQuarantine,
+	mailin.OutcomeRejected, mailin.OutcomeBounce}
+
+var mailInKeys = []string{"mailbox", "from", "to", "subject", "body", "reply_to", "headers", "outcome"}
 
 // Expect is what must hold for the step's ticket after the step. Unset
 // keys are not checked.
@@ -342,10 +378,10 @@ func (p parser) time(n *yaml.Node) (time.Time, error) {
 	return time.Time{}, p.errorf(n, "'%s' is not a time like 2026-11-23T08:00:00+01:00", n.Value)
 }
 
-var stepKeys = []string{"as", "clock", "advance", "open", "run", "decide", "comment", "assign", "job", "definitions",
+var stepKeys = []string{"as", "clock", "advance", "open", "run", "decide", "comment", "assign", "job", "definitions", "mail_in",
 	"ticket", "name", "title", "data", "internal", "reason", "expect", "error"}
 
-var actionKeys = []string{"open", "run", "decide", "comment", "assign", "job", "definitions"}
+var actionKeys = []string{"open", "run", "decide", "comment", "assign", "job", "definitions", "mail_in"}
 
 func (p parser) steps(n *yaml.Node) ([]Step, error) {
 	if n.Kind != yaml.SequenceNode {
@@ -394,6 +430,8 @@ func (p parser) steps(n *yaml.Node) ([]Step, error) {
 				}
 			case "definitions":
 				err = p.decode(val, &st.Definitions)
+			case "mail_in":
+				st.MailIn, err = p.mailIn(val)
 			case "ticket":
 				err = p.decode(val, &st.Ticket)
 			case "name":
@@ -422,15 +460,40 @@ func (p parser) steps(n *yaml.Node) ([]Step, error) {
 		if len(actions) > 1 {
 			return nil, p.errorf(item, "a step does one thing; this one has %s", strings.Join(actions, " and "))
 		}
-		if len(actions) == 1 && actions[0] != "job" && actions[0] != "definitions" && st.As == "" {
+		if len(actions) == 1 && actions[0] != "job" && actions[0] != "definitions" && actions[0] != "mail_in" && st.As == "" {
 			return nil, p.errorf(item, "the step needs 'as': the user who acts (or citizen)")
 		}
-		if st.Name != "" && st.Open == "" {
-			return nil, p.errorf(item, "'name' names a ticket the step opens; use it with 'open'")
+		if st.MailIn != nil && st.As != "" {
+			return nil, p.errorf(item, "a mail is sent by its 'from', not 'as'")
+		}
+		if st.Name != "" && st.Open == "" && st.MailIn == nil {
+			return nil, p.errorf(item, "'name' names a ticket the step opens; use it with 'open' or 'mail_in'")
 		}
 		out = append(out, st)
 	}
 	return out, nil
+}
+
+// mailIn reads a mail_in step: a from is required, the outcome one of
+// mailOutcomes.
+func (p parser) mailIn(n *yaml.Node) (*MailIn, error) {
+	if n.Kind != yaml.MappingNode {
+		return nil, p.errorf(n, "'mail_in' is a message: from, subject, body, …")
+	}
+	if err := p.keys(n, mailInKeys...); err != nil {
+		return nil, err
+	}
+	var m MailIn
+	if err := p.decode(n, &m); err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(m.From) == "" {
+		return nil, p.errorf(n, "'mail_in' needs 'from': the sender")
+	}
+	if m.Outcome != "" && !contains(mailOutcomes, m.Outcome) {
+		return nil, p.errorf(n, "mail_in outcome '%s' is not one of %s", m.Outcome, strings.Join(mailOutcomes, ", "))
+	}
+	return &m, nil
 }
 
 func (p parser) duration(n *yaml.Node) (time.Duration, error) {

@@ -95,6 +95,8 @@ type runner struct {
 	// tested is the definitions under test, which "definitions: current"
 	// switches back to.
 	tested *definition.Catalog
+	// mails counts the messages of mail_in steps, for their Message-IDs.
+	mails int
 }
 
 type failFunc func(pos Pos, format string, args ...any)
@@ -157,6 +159,8 @@ func (r *runner) step(ctx context.Context, st *Step, fail failFunc) {
 		}
 	case st.Definitions != "":
 		actErr = r.switchDefinitions(ctx, st)
+	case st.MailIn != nil:
+		actErr = r.mailIn(ctx, st, &number)
 	default:
 		acted = false
 	}
@@ -165,7 +169,7 @@ func (r *runner) step(ctx context.Context, st *Step, fail failFunc) {
 			return
 		}
 	}
-	if st.Open == "" && number != "" {
+	if st.Open == "" && st.MailIn == nil && number != "" {
 		r.last = number
 	}
 	if st.Expect == nil {

@@ -59,7 +59,14 @@ type world struct {
 	// mail server, they stay in the outbox for the checks.
 	mailer    *notify.Worker
 	seenMails map[string]bool
+	// threads signs the Message-IDs of vorgang's mails, which a mail_in
+	// step's reply answers; the app's mails carry the same.
+	threads *notify.Threads
 }
+
+// threadSecret keys the Message-IDs and reply addresses of a scenario's
+// mails.
+var threadSecret = []byte("vorgang scenario")
 
 // scriptTimeout is the time limit of a hook in a scenario, as long as a
 // script test's.
@@ -73,7 +80,7 @@ func newWorld(ctx context.Context, cat *definition.Catalog, start time.Time, log
 	if err != nil {
 		return nil, fmt.Errorf("scenario data folder: %w", err)
 	}
-	w := &world{dir: dir, clock: &clock{now: start}, seen: map[string]bool{}, seenMails: map[string]bool{}}
+	w := &world{dir: dir, clock: &clock{now: start}, seen: map[string]bool{}, seenMails: map[string]bool{}, threads: notify.NewThreads(threadSecret)}
 	w.cat.Store(cat)
 	// Users get no passwords: scenarios act as them without logging in, so
 	// no password hash is computed. Nothing runs in the background: the
@@ -83,7 +90,7 @@ func newWorld(ctx context.Context, cat *definition.Catalog, start time.Time, log
 	// runaway script still stops, as in script tests.
 	w.app, err = app.New(ctx, app.Config{DataDir: dir, Logger: log, Now: w.clock.Now, Holder: "scenario", ScriptTimeout: scriptTimeout,
 		Catalog: w.catalog,
-		Mail:    app.Mail{From: "vorgang <vorgang@example.org>", BaseURL: MailBaseURL}})
+		Mail:    app.Mail{From: "vorgang <vorgang@example.org>", BaseURL: MailBaseURL, ThreadSecret: threadSecret}})
 	if err != nil {
 		_ = os.RemoveAll(dir)
 		return nil, fmt.Errorf("scenario application: %w", err)

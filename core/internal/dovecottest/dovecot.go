@@ -36,6 +36,7 @@ type Server struct {
 	Port int
 
 	dir  string
+	conf string
 	cmd  *exec.Cmd
 	done chan struct{}
 	log  *bytes.Buffer
@@ -45,6 +46,8 @@ type Server struct {
 type Options struct {
 	// NoMove hides the MOVE extension, as some servers lack it.
 	NoMove bool
+	// NoIdle hides the IDLE extension, as some servers lack it.
+	NoIdle bool
 }
 
 // Require fails the test when dovecot is missing in CI (the CI variable is
@@ -89,8 +92,17 @@ func Start(t testing.TB, o Options) *Server {
 	}
 	port := freePort(t)
 	capability := ""
-	if o.NoMove {
-		capability = "imap_capability = IMAP4rev1 SASL-IR LITERAL+ UIDPLUS IDLE CHILDREN NAMESPACE\n"
+	if o.NoMove || o.NoIdle {
+		// The capabilities a client sees after login; without MOVE or
+		// IDLE when asked.
+		caps := "IMAP4rev1 SASL-IR LITERAL+ UIDPLUS CHILDREN NAMESPACE"
+		if !o.NoMove {
+			caps += " MOVE"
+		}
+		if !o.NoIdle {
+			caps += " IDLE"
+		}
+		capability = "imap_capability = " + caps + "\n"
 	}
 	conf := fmt.Sprintf(`protocols = imap
 listen = 127.0.0.1
@@ -139,24 +151,58 @@ namespace inbox {
 	if err := os.WriteFile(confFile, []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	s := &Server{Host: "127.0.0.1", Port: port, dir: dir, done: make(chan struct{}), log: &bytes.Buffer{}}
-	s.cmd = exec.Command(DovecotPath, "-F", "-c", confFile)
+	s := &Server{Host: "127.0.0.1", Port: port, dir: dir, conf: confFile, log: &bytes.Buffer{}}
+	s.start(t)
+	t.Cleanup(func() { s.stop() })
+	return s
+}
+
+// start runs dovecot on the server's configuration and waits until it
+// takes logins.
+func (s *Server) start(t testing.TB) {
+	t.Helper()
+	s.done = make(chan struct{})
+	s.cmd = exec.Command(DovecotPath, "-F", "-c", s.conf)
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
 	if err := s.cmd.Start(); err != nil {
 		t.Fatalf("start dovecot: %v", err)
 	}
-	go func() { _ = s.cmd.Wait(); close(s.done) }()
-	t.Cleanup(func() {
-		_ = s.cmd.Process.Signal(os.Interrupt)
-		select {
-		case <-s.done:
-		case <-time.After(10 * time.Second):
-			_ = s.cmd.Process.Kill()
-			<-s.done
-		}
-	})
+	done := s.done
+	cmd := s.cmd
+	go func() { _ = cmd.Wait(); close(done) }()
 	s.waitReady(t)
-	return s
+}
+
+// stop ends dovecot, if it runs.
+func (s *Server) stop() {
+	if s.cmd == nil {
+		return
+	}
+	select {
+	case <-s.done:
+		return
+	default:
+	}
+	_ = s.cmd.Process.Signal(os.Interrupt)
+	select {
+	case <-s.done:
+	case <-time.After(10 * time.Second):
+		_ = s.cmd.Process.Kill()
+		<-s.done
+	}
+}
+
+// Stop stops the server: open connections break, new ones are refused,
+// the mail stays.
+func (s *Server) Stop(t testing.TB) {
+	t.Helper()
+	s.stop()
+}
+
+// Restart starts a stopped server again, on the same port and mail.
+func (s *Server) Restart(t testing.TB) {
+	t.Helper()
+	s.start(t)
 }
 
 // accounts are the users dovecot's processes run as: its own when started
