@@ -30,6 +30,10 @@ const SessionSweepLease = "session-sweep"
 // took.
 const UploadSweepLease = "upload-sweep"
 
+// OutboxPurgeLease is the lease whose holder deletes old done outbox
+// items.
+const OutboxPurgeLease = "outbox-purge"
+
 // Run runs every background loop until ctx ends, Close is called or a loop
 // fails, and returns when all of them have returned. Every instance runs
 // every loop: leases and outbox claims make each piece of work happen
@@ -82,6 +86,7 @@ func (a *App) loops() []Loop {
 		{"directory sync", a.syncDirectoryLoop},
 		{"mail-in", a.mailIn},
 		{"outbox watch", a.watchOutbox},
+		{"outbox purge", a.purgeOutbox},
 		{"LMTP listener", a.LMTP.Run},
 	}
 }
@@ -153,6 +158,26 @@ func (a *App) watchOutbox(ctx context.Context) error {
 		for _, b := range backlog {
 			a.Logger.Warn("queued work has been failing for over an hour",
 				slog.String("kind", b.Kind), slog.Int("items", b.Count), slog.Time("oldest_queued", b.Oldest))
+		}
+	})
+}
+
+// purgeOutbox deletes, hourly on the instance that holds the lease, the
+// outbox items done more than store.DefaultOutboxKeep ago: the record of
+// mails and posts that went out, which would otherwise grow with every
+// ticket.
+func (a *App) purgeOutbox(ctx context.Context) error {
+	return every(ctx, time.Hour, true, func() {
+		held, err := a.Store.AcquireLease(ctx, OutboxPurgeLease, a.cfg.Holder, time.Hour)
+		if err == nil && held {
+			var n int
+			n, err = a.Store.PurgeOutbox(ctx, a.cfg.Now().Add(-store.DefaultOutboxKeep))
+			if n > 0 {
+				a.Logger.Info("old outbox items deleted", slog.Int("items", n))
+			}
+		}
+		if err != nil && ctx.Err() == nil && !errors.Is(err, store.ErrDiskFull) {
+			a.Logger.Warn("outbox purge failed; it runs again", slog.String("error", err.Error()))
 		}
 	})
 }

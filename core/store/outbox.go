@@ -104,13 +104,16 @@ func (s *Store) ClaimOutboxItem(ctx context.Context, worker, id string, now time
 }
 
 // CompleteOutbox marks a claimed item done. It fails with ErrConflict when
-// the claim was lost (ran out and another worker took the item).
+// the claim was lost (ran out and another worker took the item). A done
+// item's next_at is when it was done, so PurgeOutbox finds old ones in the
+// (state, next_at) index.
 func (s *Store) CompleteOutbox(ctx context.Context, item *OutboxItem) error {
-	v, err := s.Update(ctx, OutboxCollection, item.ID, item.Version, bson.M{"$set": bson.M{"state": OutboxDone, "next_at": ticket.NoDue}})
+	done := ticket.SortTime(time.Now())
+	v, err := s.Update(ctx, OutboxCollection, item.ID, item.Version, bson.M{"$set": bson.M{"state": OutboxDone, "next_at": done}})
 	if err != nil {
 		return fmt.Errorf("store: complete outbox item %s: %w", item.ID, err)
 	}
-	item.State, item.Version = OutboxDone, v
+	item.State, item.NextAt, item.Version = OutboxDone, done, v
 	return nil
 }
 
