@@ -36,7 +36,7 @@ func (t *storeTarget) String() string {
 }
 
 // open opens the store. An embedded store must not be in use: one process
-// owns its data, and that is what makes a backup of it consistent.
+// owns its data.
 func (t *storeTarget) open(ctx context.Context, cmd string, stderr io.Writer) (*store.Store, func(), error) {
 	log, err := newLogger(stderr, "text", "warn")
 	if err != nil {
@@ -63,7 +63,7 @@ func (t *storeTarget) open(ctx context.Context, cmd string, stderr io.Writer) (*
 // folder is held by a running vorgang, if it is.
 func (t *storeTarget) checkNotInUse(cmd string) error {
 	if t.mongoURI == "" && store.DataDirInUse(t.dataDir) {
-		return fmt.Errorf("the data folder %s is in use by a running vorgang: stop `vorgang serve` and run `vorgang %s` again (backups of a running server will be offered through the admin API)", t.dataDir, cmd)
+		return fmt.Errorf("the data folder %s is in use by a running vorgang: stop `vorgang serve` and run `vorgang %s` again", t.dataDir, cmd)
 	}
 	return nil
 }
@@ -78,8 +78,10 @@ func backup(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	out := fl.String("o", "", "archive to write, - for standard output (default vorgang-backup-YYYYMMDD-HHMMSS.tar.gz, UTC)")
 	fl.Usage = func() {
 		fmt.Fprint(stderr, "Usage: vorgang backup [--data DIR | --mongo-uri URI] [-o FILE]\n\n"+
-			"Writes every collection of the database to a tar.gz archive. Stop `vorgang serve`\n"+
-			"first when it uses the same embedded data folder.\n\n")
+			"Writes every collection of the database to a tar.gz archive. The embedded store is\n"+
+			"backed up as of one instant, also while `vorgang serve` runs on it; on MongoDB the\n"+
+			"collections are read one after the other (for point-in-time copies of a live replica\n"+
+			"set use mongodump --oplog).\n\n")
 		fl.PrintDefaults()
 	}
 	if err := fl.Parse(args); err != nil {
@@ -106,21 +108,21 @@ func runBackup(ctx context.Context, target *storeTarget, out string, stdout, std
 	if out == "" {
 		out = "vorgang-backup-" + time.Now().UTC().Format("20060102-150405") + ".tar.gz"
 	}
-	st, closeStore, err := target.open(ctx, "backup", stderr)
+	write, done, err := target.backupWriter(ctx, stderr)
 	if err != nil {
 		return err
 	}
-	defer closeStore()
+	defer done()
 
 	var info store.BackupInfo
 	report := stdout
 	if out == "-" {
 		report = stderr // stdout carries the archive
-		info, err = st.Backup(ctx, stdout)
+		info, err = write(stdout)
 	} else {
 		err = writeFileAtomically(out, func(w io.Writer) error {
 			var err error
-			info, err = st.Backup(ctx, w)
+			info, err = write(w)
 			return err
 		})
 	}
@@ -134,6 +136,27 @@ func runBackup(ctx context.Context, target *storeTarget, out string, stdout, std
 	fmt.Fprintf(report, "backup of %s: %d collections, %d documents, %d bytes written to %s\n",
 		target, len(info.Manifest.Collections), info.Documents, info.Bytes, where)
 	return nil
+}
+
+// backupWriter returns what writes the target's archive. The embedded
+// store is read from a snapshot of its database file, next to a server
+// that may be running on it (store.BackupDataDir); MongoDB through a store
+// opened as the server opens it.
+func (t *storeTarget) backupWriter(ctx context.Context, stderr io.Writer) (write func(io.Writer) (store.BackupInfo, error), done func(), err error) {
+	log, err := newLogger(stderr, "text", "warn")
+	if err != nil {
+		return nil, nil, err
+	}
+	if t.mongoURI == "" {
+		return func(w io.Writer) (store.BackupInfo, error) {
+			return store.BackupDataDir(ctx, t.dataDir, log, store.BackupOptions{}, w)
+		}, func() {}, nil
+	}
+	st, closeStore, err := t.open(ctx, "backup", stderr)
+	if err != nil {
+		return nil, nil, err
+	}
+	return func(w io.Writer) (store.BackupInfo, error) { return st.Backup(ctx, w) }, closeStore, nil
 }
 
 // writeFileAtomically writes path through a temporary file in the same

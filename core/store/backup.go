@@ -42,17 +42,22 @@ import (
 // the embedded store to MongoDB: back up the data directory, restore into a
 // store opened with a MongoDB URI.
 //
-// Consistency. Backup reads one collection after the other, each with one
-// cursor, and neither FerretDB nor vorgang has transactions, so a backup is
-// only a consistent picture of the database if nothing writes meanwhile:
+// Consistency. Neither FerretDB nor vorgang has transactions, so how
+// consistent a backup is depends on the backend:
 //
-//   - Embedded store: one process owns the data directory, so a backup taken
-//     through a Store of its own (vorgang backup) cannot overlap with a
-//     running server; stop the server first. Backup on a Store that is
-//     serving requests is only as consistent as on MongoDB.
-//   - MongoDB: other vorgang processes may write during a backup. Each
-//     document is read whole, but documents written during the backup may or
-//     may not be in it, and there is no single point in time the backup
+//   - Embedded store: the backup is of one instant. SQLite's online backup
+//     API copies the database file inside one read transaction, which in
+//     WAL mode does not block the writers, and the archive is written from
+//     that copy (backupSnapshot). It works from the serving process (the
+//     scheduled backup) and from another one (vorgang backup) alike. The
+//     copy holds exactly what a crash at that instant would have left, and
+//     vorgang's writes are ordered so that such a state is consistent: a
+//     ticket's history entry is written before the ticket, and readers show
+//     entries up to the ticket's version only (ticket_write.go).
+//   - MongoDB: other vorgang processes may write during a backup. Backup
+//     reads one collection after the other, each with one cursor; each
+//     document is read whole, but documents written during the backup may
+//     or may not be in it, and there is no single point in time the backup
 //     shows. The order of the collections keeps the references that matter
 //     (see backupOrder). For a point-in-time copy of a live replica set use
 //     mongodump --oplog or a storage snapshot; this archive is for moving
@@ -159,16 +164,41 @@ type RestoreInfo struct {
 }
 
 // Backup writes an archive of every collection of the database to w (see
-// the format and the consistency notes above). It needs temporary space
-// (os.TempDir) of about the uncompressed size of the archive, because a tar
-// entry's size must be known before its content and the manifest goes
-// first.
+// the format and the consistency notes above): BackupWith with the default
+// options.
 func (s *Store) Backup(ctx context.Context, w io.Writer) (BackupInfo, error) {
+	return s.BackupWith(ctx, w, BackupOptions{})
+}
+
+// BackupOptions configures BackupWith and BackupDataDir.
+type BackupOptions struct {
+	// TempDir is where the backup keeps its working copies: on the
+	// embedded store a snapshot of the database file (about its size),
+	// and the collection files (about the uncompressed size of the
+	// archive), because a tar entry's size must be known before its
+	// content and the manifest goes first. Default: os.TempDir().
+	TempDir string
+}
+
+// BackupWith writes an archive of every collection of the database to w.
+// On the embedded store it archives a snapshot of the database taken at
+// one instant while writes go on (see backupSnapshot); on MongoDB it reads
+// the live collections one after the other.
+func (s *Store) BackupWith(ctx context.Context, w io.Writer, opts BackupOptions) (BackupInfo, error) {
+	if s.embedded != nil {
+		return backupSnapshot(ctx, s.embedded.sqliteFile, s.db.Name(), s.log, opts, w)
+	}
+	return s.dump(ctx, w, time.Now(), opts.TempDir)
+}
+
+// dump writes an archive of the collections as they are read now, stamped
+// with created.
+func (s *Store) dump(ctx context.Context, w io.Writer, created time.Time, tempDir string) (BackupInfo, error) {
 	names, err := s.backupCollectionNames(ctx)
 	if err != nil {
 		return BackupInfo{}, err
 	}
-	tmp, err := os.MkdirTemp("", "vorgang-backup-")
+	tmp, err := os.MkdirTemp(tempDir, "vorgang-backup-")
 	if err != nil {
 		return BackupInfo{}, fmt.Errorf("store: backup: %w", err)
 	}
@@ -177,7 +207,7 @@ func (s *Store) Backup(ctx context.Context, w io.Writer) (BackupInfo, error) {
 	m := BackupManifest{
 		Format:  BackupFormat,
 		Version: BackupFormatVersion,
-		Created: time.Now().UTC().Truncate(time.Millisecond),
+		Created: created.UTC().Truncate(time.Millisecond),
 		Source:  BackupSource{Mode: s.mode, Database: s.db.Name(), InstanceCreated: s.instance.CreatedAt},
 		// A database without collections still lists them: as [], not null.
 		Collections: []BackupCollection{},
