@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -12,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"vorgang/core/app"
 	"vorgang/core/store"
 )
 
@@ -106,7 +106,7 @@ func runBackup(ctx context.Context, target *storeTarget, out string, stdout, std
 		return fmt.Errorf("no vorgang data in %s (set --data or VORGANG_DATA)", target.dataDir)
 	}
 	if out == "" {
-		out = "vorgang-backup-" + time.Now().UTC().Format("20060102-150405") + ".tar.gz"
+		out = app.BackupFilePrefix + time.Now().UTC().Format(app.BackupTimeLayout) + app.BackupFileSuffix
 	}
 	write, done, err := target.backupWriter(ctx, stderr)
 	if err != nil {
@@ -120,7 +120,7 @@ func runBackup(ctx context.Context, target *storeTarget, out string, stdout, std
 		report = stderr // stdout carries the archive
 		info, err = write(stdout)
 	} else {
-		err = writeFileAtomically(out, func(w io.Writer) error {
+		err = app.WriteFileAtomically(out, func(w io.Writer) error {
 			var err error
 			info, err = write(w)
 			return err
@@ -157,42 +157,6 @@ func (t *storeTarget) backupWriter(ctx context.Context, stderr io.Writer) (write
 		return nil, nil, err
 	}
 	return func(w io.Writer) (store.BackupInfo, error) { return st.Backup(ctx, w) }, closeStore, nil
-}
-
-// writeFileAtomically writes path through a temporary file in the same
-// folder, so path is either the complete archive or not there at all. The
-// file is readable by its owner only: a backup holds personal data.
-func writeFileAtomically(path string, write func(io.Writer) error) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.partial")
-	if err != nil {
-		return err
-	}
-	done := false
-	defer func() {
-		if !done {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	bw := bufio.NewWriterSize(f, 1<<20)
-	if err := write(bw); err != nil {
-		return err
-	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Sync(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	done = true
-	return nil
 }
 
 // restore writes a backup archive into the store. Exit codes: 0 restored,

@@ -82,6 +82,7 @@ func (a *App) loops() []Loop {
 		{"directory sync", a.syncDirectoryLoop},
 		{"mail-in", a.mailIn},
 		{"outbox watch", a.watchOutbox},
+		{"scheduled backup", a.backupLoop},
 	}
 }
 
