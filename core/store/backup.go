@@ -22,6 +22,7 @@ import (
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
+	"golang.org/x/sync/errgroup"
 )
 
 // A backup is a gzip-compressed tar archive of every collection of the
@@ -188,12 +189,14 @@ func (s *Store) BackupWith(ctx context.Context, w io.Writer, opts BackupOptions)
 	if s.embedded != nil {
 		return backupSnapshot(ctx, s.embedded.sqliteFile, s.db.Name(), s.log, opts, w)
 	}
-	return s.dump(ctx, w, time.Now(), opts.TempDir)
+	return s.dump(ctx, w, time.Now(), opts.TempDir, 1)
 }
 
 // dump writes an archive of the collections as they are read now, stamped
-// with created.
-func (s *Store) dump(ctx context.Context, w io.Writer, created time.Time, tempDir string) (BackupInfo, error) {
+// with created, reading up to readers collections at once. Only a
+// database nobody writes to may be read in parallel: on a live one the
+// collections must be read in backupOrder, one after the other.
+func (s *Store) dump(ctx context.Context, w io.Writer, created time.Time, tempDir string, readers int) (BackupInfo, error) {
 	names, err := s.backupCollectionNames(ctx)
 	if err != nil {
 		return BackupInfo{}, err
@@ -214,12 +217,24 @@ func (s *Store) dump(ctx context.Context, w io.Writer, created time.Time, tempDi
 	}
 	info := BackupInfo{}
 	files := make([]string, len(names))
+	colls := make([]BackupCollection, len(names))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(max(1, readers))
 	for i, name := range names {
 		files[i] = filepath.Join(tmp, fmt.Sprintf("%04d%s", i, backupFileSuffix))
-		c, err := s.dumpCollection(ctx, name, files[i])
-		if err != nil {
-			return BackupInfo{}, fmt.Errorf("store: backup of %s: %w", name, err)
-		}
+		g.Go(func() error {
+			c, err := s.dumpCollection(gctx, name, files[i])
+			if err != nil {
+				return fmt.Errorf("store: backup of %s: %w", name, err)
+			}
+			colls[i] = c
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return BackupInfo{}, err
+	}
+	for _, c := range colls {
 		m.Collections = append(m.Collections, c)
 		info.Documents += c.Documents
 	}

@@ -16,6 +16,11 @@ import (
 	"modernc.org/sqlite"
 )
 
+// snapshotReaders is how many collections of a snapshot are read at once.
+// Each reader keeps about one core busy (FerretDB decoding its documents);
+// more than two would take the cores a server beside it needs.
+const snapshotReaders = 2
+
 // BackupDataDir writes a backup archive of the embedded store in dataDir
 // (database DefaultDatabase) to w, whether or not a vorgang process is
 // serving it: it does not take the data directory, it reads the database
@@ -70,7 +75,9 @@ func backupSnapshot(ctx context.Context, file, database string, logger *slog.Log
 		defer cancel()
 		_ = snap.Close(closeCtx)
 	}()
-	return snap.dump(ctx, w, taken, opts.TempDir)
+	// Nothing writes to the copy, so its collections are read two at a
+	// time: the largest two (history and tickets) take most of the time.
+	return snap.dump(ctx, w, taken, opts.TempDir, snapshotReaders)
 }
 
 // snapshotSQLite copies the SQLite database src to the new file dst with
