@@ -22,6 +22,7 @@ import (
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
+	"go.mongodb.org/mongo-driver/x/bsonx/bsoncore"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -324,25 +325,37 @@ func (s *Store) dumpCollection(ctx context.Context, coll, path string) (BackupCo
 	h := sha256.New()
 	bw := bufio.NewWriterSize(io.MultiWriter(f, h), 1<<16)
 
-	cur, err := s.db.Collection(coll).Find(ctx, bson.D{})
-	if err != nil {
-		return c, fmt.Errorf("read documents: %w", err)
-	}
-	defer cur.Close(ctx)
-	for cur.Next(ctx) {
-		line, err := bson.MarshalExtJSON(cur.Current, true, false)
+	write := func(doc []byte) error {
+		line, err := bson.MarshalExtJSON(bson.Raw(doc), true, false)
 		if err != nil {
-			return c, fmt.Errorf("encode document %d: %w", c.Documents+1, err)
+			return fmt.Errorf("encode document %d: %w", c.Documents+1, err)
 		}
 		line = append(line, '\n')
 		if _, err := bw.Write(line); err != nil {
-			return c, err
+			return err
 		}
 		c.Documents++
 		c.Bytes += int64(len(line))
+		return nil
 	}
-	if err := cur.Err(); err != nil {
-		return c, fmt.Errorf("read documents: %w", err)
+	if s.snapshotSQL != nil {
+		if err := snapshotRows(ctx, s.snapshotSQL, coll, func(doc bsoncore.Document) error { return write(doc) }); err != nil {
+			return c, fmt.Errorf("read documents: %w", err)
+		}
+	} else {
+		cur, err := s.db.Collection(coll).Find(ctx, bson.D{})
+		if err != nil {
+			return c, fmt.Errorf("read documents: %w", err)
+		}
+		defer cur.Close(ctx)
+		for cur.Next(ctx) {
+			if err := write(cur.Current); err != nil {
+				return c, err
+			}
+		}
+		if err := cur.Err(); err != nil {
+			return c, fmt.Errorf("read documents: %w", err)
+		}
 	}
 	if err := bw.Flush(); err != nil {
 		return c, err
