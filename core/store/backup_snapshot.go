@@ -85,6 +85,11 @@ func backupSnapshot(ctx context.Context, file, database string, logger *slog.Log
 // the online backup API, through the driver FerretDB itself uses. src is
 // opened read-only: the copy never writes to the served database.
 func snapshotSQLite(ctx context.Context, src, dst string) error {
+	// SQLite does not open a relative path given as a file: URI.
+	src, err := filepath.Abs(src)
+	if err != nil {
+		return err
+	}
 	ro := (&url.URL{Scheme: "file", Path: src, RawQuery: "mode=ro&_pragma=busy_timeout(10000)&_pragma=query_only(1)"}).String()
 	db, err := sql.Open("sqlite", ro)
 	if err != nil {
