@@ -312,3 +312,20 @@ func listFolder(t *testing.T, dir string) []string {
 	}
 	return names
 }
+
+// TestBackupOfARelativeDataFolder: --data may be relative to the working
+// folder, as it is by default (./data).
+func TestBackupOfARelativeDataFolder(t *testing.T) {
+	t.Setenv("VORGANG_MONGO_URI", "")
+	t.Setenv("VORGANG_DATA", "")
+	parent := t.TempDir()
+	seedStore(t, filepath.Join(parent, "data"))
+	t.Chdir(parent)
+	var stdout, stderr bytes.Buffer
+	if code := run(t.Context(), []string{"backup", "--data", "data", "-o", "city.tar.gz"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("backup of ./data: exit code %d\n%s", code, stderr.String())
+	}
+	if _, err := os.Stat(filepath.Join(parent, "city.tar.gz")); err != nil {
+		t.Fatal(err)
+	}
+}
