@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -12,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"vorgang/core/app"
 	"vorgang/core/store"
 )
 
@@ -36,7 +36,7 @@ func (t *storeTarget) String() string {
 }
 
 // open opens the store. An embedded store must not be in use: one process
-// owns its data, and that is what makes a backup of it consistent.
+// owns its data.
 func (t *storeTarget) open(ctx context.Context, cmd string, stderr io.Writer) (*store.Store, func(), error) {
 	log, err := newLogger(stderr, "text", "warn")
 	if err != nil {
@@ -63,7 +63,7 @@ func (t *storeTarget) open(ctx context.Context, cmd string, stderr io.Writer) (*
 // folder is held by a running vorgang, if it is.
 func (t *storeTarget) checkNotInUse(cmd string) error {
 	if t.mongoURI == "" && store.DataDirInUse(t.dataDir) {
-		return fmt.Errorf("the data folder %s is in use by a running vorgang: stop `vorgang serve` and run `vorgang %s` again (backups of a running server will be offered through the admin API)", t.dataDir, cmd)
+		return fmt.Errorf("the data folder %s is in use by a running vorgang: stop `vorgang serve` and run `vorgang %s` again", t.dataDir, cmd)
 	}
 	return nil
 }
@@ -78,8 +78,10 @@ func backup(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	out := fl.String("o", "", "archive to write, - for standard output (default vorgang-backup-YYYYMMDD-HHMMSS.tar.gz, UTC)")
 	fl.Usage = func() {
 		fmt.Fprint(stderr, "Usage: vorgang backup [--data DIR | --mongo-uri URI] [-o FILE]\n\n"+
-			"Writes every collection of the database to a tar.gz archive. Stop `vorgang serve`\n"+
-			"first when it uses the same embedded data folder.\n\n")
+			"Writes every collection of the database to a tar.gz archive. The embedded store is\n"+
+			"backed up as of one instant, also while `vorgang serve` runs on it; on MongoDB the\n"+
+			"collections are read one after the other (for point-in-time copies of a live replica\n"+
+			"set use mongodump --oplog).\n\n")
 		fl.PrintDefaults()
 	}
 	if err := fl.Parse(args); err != nil {
@@ -104,23 +106,23 @@ func runBackup(ctx context.Context, target *storeTarget, out string, stdout, std
 		return fmt.Errorf("no vorgang data in %s (set --data or VORGANG_DATA)", target.dataDir)
 	}
 	if out == "" {
-		out = "vorgang-backup-" + time.Now().UTC().Format("20060102-150405") + ".tar.gz"
+		out = app.BackupFilePrefix + time.Now().UTC().Format(app.BackupTimeLayout) + app.BackupFileSuffix
 	}
-	st, closeStore, err := target.open(ctx, "backup", stderr)
+	write, done, err := target.backupWriter(ctx, stderr)
 	if err != nil {
 		return err
 	}
-	defer closeStore()
+	defer done()
 
 	var info store.BackupInfo
 	report := stdout
 	if out == "-" {
 		report = stderr // stdout carries the archive
-		info, err = st.Backup(ctx, stdout)
+		info, err = write(stdout)
 	} else {
-		err = writeFileAtomically(out, func(w io.Writer) error {
+		err = app.WriteFileAtomically(out, func(w io.Writer) error {
 			var err error
-			info, err = st.Backup(ctx, w)
+			info, err = write(w)
 			return err
 		})
 	}
@@ -136,40 +138,25 @@ func runBackup(ctx context.Context, target *storeTarget, out string, stdout, std
 	return nil
 }
 
-// writeFileAtomically writes path through a temporary file in the same
-// folder, so path is either the complete archive or not there at all. The
-// file is readable by its owner only: a backup holds personal data.
-func writeFileAtomically(path string, write func(io.Writer) error) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.partial")
+// backupWriter returns what writes the target's archive. The embedded
+// store is read from a snapshot of its database file, next to a server
+// that may be running on it (store.BackupDataDir); MongoDB through a store
+// opened as the server opens it.
+func (t *storeTarget) backupWriter(ctx context.Context, stderr io.Writer) (write func(io.Writer) (store.BackupInfo, error), done func(), err error) {
+	log, err := newLogger(stderr, "text", "warn")
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	done := false
-	defer func() {
-		if !done {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	bw := bufio.NewWriterSize(f, 1<<20)
-	if err := write(bw); err != nil {
-		return err
+	if t.mongoURI == "" {
+		return func(w io.Writer) (store.BackupInfo, error) {
+			return store.BackupDataDir(ctx, t.dataDir, log, store.BackupOptions{}, w)
+		}, func() {}, nil
 	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+	st, closeStore, err := t.open(ctx, "backup", stderr)
+	if err != nil {
+		return nil, nil, err
 	}
-	if err := f.Sync(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	done = true
-	return nil
+	return func(w io.Writer) (store.BackupInfo, error) { return st.Backup(ctx, w) }, closeStore, nil
 }
 
 // restore writes a backup archive into the store. Exit codes: 0 restored,

@@ -216,25 +216,33 @@ func TestBackupCommandToStdoutAndEnv(t *testing.T) {
 	}
 }
 
-func TestBackupCommandRefusesDataInUse(t *testing.T) {
+// TestBackupWhileDataInUse: backup reads a store another process holds
+// (a running vorgang serve); restore is refused there.
+func TestBackupWhileDataInUse(t *testing.T) {
 	t.Setenv("VORGANG_MONGO_URI", "")
 	dir := t.TempDir()
 	seedStore(t, dir)
+	want := dumpStore(t, dir)
 	_, closeStore := openTestStore(t, dir) // stands in for a running vorgang serve
 	defer closeStore()
 
-	for _, args := range [][]string{
-		{"backup", "--data", dir, "-o", filepath.Join(t.TempDir(), "b.tar.gz")},
-		{"restore", "--data", dir, "--replace", filepath.Join(t.TempDir(), "b.tar.gz")},
-	} {
-		if args[0] == "restore" {
-			writeFile(t, args[len(args)-1], "")
-		}
-		var stdout, stderr bytes.Buffer
-		code := run(t.Context(), args, &stdout, &stderr)
-		if code != 1 || !strings.Contains(stderr.String(), "in use by a running vorgang") || !strings.Contains(stderr.String(), "stop `vorgang serve`") {
-			t.Errorf("%s while the store is open: exit code %d, stderr:\n%s", args[0], code, stderr.String())
-		}
+	archive := filepath.Join(t.TempDir(), "b.tar.gz")
+	var stdout, stderr bytes.Buffer
+	if code := run(t.Context(), []string{"backup", "--data", dir, "-o", archive}, &stdout, &stderr); code != 0 {
+		t.Fatalf("backup while the store is open: exit code %d, stderr:\n%s", code, stderr.String())
+	}
+	dst := t.TempDir()
+	if code := run(t.Context(), []string{"restore", "--data", dst, archive}, &stdout, &stderr); code != 0 {
+		t.Fatalf("restore: exit code %d, stderr:\n%s", code, stderr.String())
+	}
+	if !sameDump(dumpStore(t, dst), want) {
+		t.Error("the store restored from a backup of the open store differs from it")
+	}
+
+	stderr.Reset()
+	code := run(t.Context(), []string{"restore", "--data", dir, "--replace", archive}, &stdout, &stderr)
+	if code != 1 || !strings.Contains(stderr.String(), "in use by a running vorgang") || !strings.Contains(stderr.String(), "stop `vorgang serve`") {
+		t.Errorf("restore while the store is open: exit code %d, stderr:\n%s", code, stderr.String())
 	}
 }
 
@@ -303,4 +311,21 @@ func listFolder(t *testing.T, dir string) []string {
 		names = append(names, e.Name())
 	}
 	return names
+}
+
+// TestBackupOfARelativeDataFolder: --data may be relative to the working
+// folder, as it is by default (./data).
+func TestBackupOfARelativeDataFolder(t *testing.T) {
+	t.Setenv("VORGANG_MONGO_URI", "")
+	t.Setenv("VORGANG_DATA", "")
+	parent := t.TempDir()
+	seedStore(t, filepath.Join(parent, "data"))
+	t.Chdir(parent)
+	var stdout, stderr bytes.Buffer
+	if code := run(t.Context(), []string{"backup", "--data", "data", "-o", "city.tar.gz"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("backup of ./data: exit code %d\n%s", code, stderr.String())
+	}
+	if _, err := os.Stat(filepath.Join(parent, "city.tar.gz")); err != nil {
+		t.Fatal(err)
+	}
 }

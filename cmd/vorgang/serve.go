@@ -11,6 +11,7 @@ import (
 	"net/netip"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -39,6 +40,7 @@ type serveConfig struct {
 	proxies     []netip.Prefix
 	uploadGrace time.Duration
 	lmtpAddr    string
+	backup      app.Backup
 }
 
 func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
@@ -59,6 +61,9 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	fl.DurationVar(&c.uploadGrace, "upload-grace", envDuration("VORGANG_UPLOAD_GRACE", engine.DefaultUploadGrace), "how long a file uploaded with a form that was never sent is kept before it is deleted (env VORGANG_UPLOAD_GRACE)")
 	fl.StringVar(&c.metricsAddr, "metrics-addr", os.Getenv("VORGANG_METRICS_ADDR"), "address of a second listener serving Prometheus metrics at /metrics, e.g. 127.0.0.1:9464; empty: no metrics (env VORGANG_METRICS_ADDR)")
 	fl.StringVar(&c.lmtpAddr, "lmtp-addr", envOr("VORGANG_LMTP_ADDR", "127.0.0.1:2424"), "where the LMTP listener opens once a Mailbox has delivery: lmtp; off: never (env VORGANG_LMTP_ADDR)")
+	fl.DurationVar(&c.backup.Every, "backup-every", envDuration("VORGANG_BACKUP_EVERY", 0), "write a backup of the embedded store this often, e.g. 24h; 0: no scheduled backups (env VORGANG_BACKUP_EVERY)")
+	fl.StringVar(&c.backup.Dir, "backup-dir", envOr("VORGANG_BACKUP_DIR", "./backups"), "folder of the scheduled backups (env VORGANG_BACKUP_DIR)")
+	fl.IntVar(&c.backup.Keep, "backup-keep", envInt("VORGANG_BACKUP_KEEP", app.DefaultBackupKeep), "how many scheduled backups to keep (env VORGANG_BACKUP_KEEP)")
 	proxies := fl.String("trusted-proxy", os.Getenv("VORGANG_TRUSTED_PROXIES"), "comma-separated addresses or networks (10.0.0.0/8) of reverse proxies whose X-Forwarded-For names the client (env VORGANG_TRUSTED_PROXIES)")
 	if err := fl.Parse(args); err != nil {
 		return c, err
@@ -69,6 +74,12 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	}
 	if c.uploadGrace <= 0 {
 		return c, fmt.Errorf("--upload-grace %s: want a positive duration such as 24h", c.uploadGrace)
+	}
+	if c.backup.Every < 0 || c.backup.Keep < 1 {
+		return c, fmt.Errorf("--backup-every %s, --backup-keep %d: want a duration of 0 or more and at least one backup kept", c.backup.Every, c.backup.Keep)
+	}
+	if c.backup.Every > 0 && c.mongoURI != "" {
+		return c, errors.New("--backup-every is for the embedded store; back up MongoDB with mongodump --oplog or snapshots of its storage")
 	}
 	if c.smtpURL != "" && c.mailFrom == "" {
 		return c, errors.New("--smtp-url needs --mail-from")
@@ -215,7 +226,7 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 		}})
 	}
 	a, err = app.New(ctx, app.Config{MongoURI: cfg.mongoURI, DataDir: cfg.dataDir, Catalog: live.Catalog, Loader: loader, Logger: log, Mail: mail, Loops: loops,
-		UploadGrace: cfg.uploadGrace, LMTPAddr: cfg.lmtpAddr})
+		UploadGrace: cfg.uploadGrace, LMTPAddr: cfg.lmtpAddr, Backup: cfg.backup})
 	if err != nil {
 		return err
 	}
@@ -254,6 +265,9 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 		go func() { served <- metricsServer.Listener(mln) }()
 		defer func() { _ = metricsServer.Shutdown() }()
 		log.Info("serving metrics", slog.String("addr", mln.Addr().String()))
+	}
+	if b := cfg.backup; b.Every > 0 {
+		log.Info("scheduled backups", slog.Duration("every", b.Every), slog.String("dir", b.Dir), slog.Int("keep", b.Keep))
 	}
 	if len(loops) > 0 {
 		log.Info("watching definitions for changes", slog.Any("folders", src.dirs))
@@ -348,6 +362,15 @@ func logDiagnostics(log *slog.Logger, diags definition.Diagnostics) {
 		}
 		log.Log(context.Background(), level, "definition problem", slog.String("at", fmt.Sprintf("%s:%d:%d", d.File, d.Line, d.Col)), slog.String("code", d.Code), slog.String("message", d.Message))
 	}
+}
+
+// envInt reads an integer from the environment, or returns def when the
+// variable is unset or not an integer.
+func envInt(name string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(name)); err == nil {
+		return n
+	}
+	return def
 }
 
 // envDuration reads a duration from the environment, or returns def when

@@ -23,7 +23,7 @@ var (
 
 // binary builds vorgang once per test run, so the serve tests exercise the
 // real program: flags, signals, exit codes.
-func binary(t *testing.T) string {
+func binary(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "vorgang-bin")
@@ -53,14 +53,14 @@ type server struct {
 	done  chan error
 }
 
-func startServer(t *testing.T, dir string, args ...string) *server {
+func startServer(t testing.TB, dir string, args ...string) *server {
 	t.Helper()
 	return startServerUnder(t, dir, nil, args...)
 }
 
 // startServerUnder starts vorgang serve as the last arguments of wrapper
 // (e.g. a shell that sets resource limits first); nil: directly.
-func startServerUnder(t *testing.T, dir string, wrapper []string, args ...string) *server {
+func startServerUnder(t testing.TB, dir string, wrapper []string, args ...string) *server {
 	t.Helper()
 	argv := append(append(wrapper[:len(wrapper):len(wrapper)], binary(t), "serve", "--addr", "127.0.0.1:0", "--log-format", "json"), args...)
 	cmd := exec.Command(argv[0], argv[1:]...)

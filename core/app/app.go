@@ -75,6 +75,10 @@ type Config struct {
 	// must be to be deleted (default engine.DefaultUploadGrace).
 	UploadSweepEvery time.Duration
 	UploadGrace      time.Duration
+
+	// Backup schedules backups of the embedded store; the zero value
+	// schedules none.
+	Backup Backup
 }
 
 // Mail configures how notifications leave vorgang.
@@ -185,6 +189,9 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	}
 	if cfg.UploadGrace <= 0 {
 		cfg.UploadGrace = engine.DefaultUploadGrace
+	}
+	if err := checkBackup(&cfg.Backup, cfg.MongoURI); err != nil {
+		return nil, err
 	}
 	a := &App{Catalog: cfg.Catalog, Logger: cfg.Logger, Now: cfg.Now, cfg: cfg, stopped: make(chan struct{})}
 	var err error

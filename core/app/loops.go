@@ -88,6 +88,7 @@ func (a *App) loops() []Loop {
 		{"outbox watch", a.watchOutbox},
 		{"outbox purge", a.purgeOutbox},
 		{"LMTP listener", a.LMTP.Run},
+		{"scheduled backup", a.backupLoop},
 	}
 }
 

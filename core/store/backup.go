@@ -22,6 +22,8 @@ import (
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
+	"go.mongodb.org/mongo-driver/x/bsonx/bsoncore"
+	"golang.org/x/sync/errgroup"
 )
 
 // A backup is a gzip-compressed tar archive of every collection of the
@@ -42,17 +44,22 @@ import (
 // the embedded store to MongoDB: back up the data directory, restore into a
 // store opened with a MongoDB URI.
 //
-// Consistency. Backup reads one collection after the other, each with one
-// cursor, and neither FerretDB nor vorgang has transactions, so a backup is
-// only a consistent picture of the database if nothing writes meanwhile:
+// Consistency. Neither FerretDB nor vorgang has transactions, so how
+// consistent a backup is depends on the backend:
 //
-//   - Embedded store: one process owns the data directory, so a backup taken
-//     through a Store of its own (vorgang backup) cannot overlap with a
-//     running server; stop the server first. Backup on a Store that is
-//     serving requests is only as consistent as on MongoDB.
-//   - MongoDB: other vorgang processes may write during a backup. Each
-//     document is read whole, but documents written during the backup may or
-//     may not be in it, and there is no single point in time the backup
+//   - Embedded store: the backup is of one instant. SQLite's online backup
+//     API copies the database file inside one read transaction, which in
+//     WAL mode does not block the writers, and the archive is written from
+//     that copy (backupSnapshot). It works from the serving process (the
+//     scheduled backup) and from another one (vorgang backup) alike. The
+//     copy holds exactly what a crash at that instant would have left, and
+//     vorgang's writes are ordered so that such a state is consistent: a
+//     ticket's history entry is written before the ticket, and readers show
+//     entries up to the ticket's version only (ticket_write.go).
+//   - MongoDB: other vorgang processes may write during a backup. Backup
+//     reads one collection after the other, each with one cursor; each
+//     document is read whole, but documents written during the backup may
+//     or may not be in it, and there is no single point in time the backup
 //     shows. The order of the collections keeps the references that matter
 //     (see backupOrder). For a point-in-time copy of a live replica set use
 //     mongodump --oplog or a storage snapshot; this archive is for moving
@@ -159,16 +166,43 @@ type RestoreInfo struct {
 }
 
 // Backup writes an archive of every collection of the database to w (see
-// the format and the consistency notes above). It needs temporary space
-// (os.TempDir) of about the uncompressed size of the archive, because a tar
-// entry's size must be known before its content and the manifest goes
-// first.
+// the format and the consistency notes above): BackupWith with the default
+// options.
 func (s *Store) Backup(ctx context.Context, w io.Writer) (BackupInfo, error) {
+	return s.BackupWith(ctx, w, BackupOptions{})
+}
+
+// BackupOptions configures BackupWith and BackupDataDir.
+type BackupOptions struct {
+	// TempDir is where the backup keeps its working copies: on the
+	// embedded store a snapshot of the database file (about its size),
+	// and the collection files (about the uncompressed size of the
+	// archive), because a tar entry's size must be known before its
+	// content and the manifest goes first. Default: os.TempDir().
+	TempDir string
+}
+
+// BackupWith writes an archive of every collection of the database to w.
+// On the embedded store it archives a snapshot of the database taken at
+// one instant while writes go on (see backupSnapshot); on MongoDB it reads
+// the live collections one after the other.
+func (s *Store) BackupWith(ctx context.Context, w io.Writer, opts BackupOptions) (BackupInfo, error) {
+	if s.embedded != nil {
+		return backupSnapshot(ctx, s.embedded.sqliteFile, s.db.Name(), s.log, opts, w)
+	}
+	return s.dump(ctx, w, time.Now(), opts.TempDir, 1)
+}
+
+// dump writes an archive of the collections as they are read now, stamped
+// with created, reading up to readers collections at once. Only a
+// database nobody writes to may be read in parallel: on a live one the
+// collections must be read in backupOrder, one after the other.
+func (s *Store) dump(ctx context.Context, w io.Writer, created time.Time, tempDir string, readers int) (BackupInfo, error) {
 	names, err := s.backupCollectionNames(ctx)
 	if err != nil {
 		return BackupInfo{}, err
 	}
-	tmp, err := os.MkdirTemp("", "vorgang-backup-")
+	tmp, err := os.MkdirTemp(tempDir, "vorgang-backup-")
 	if err != nil {
 		return BackupInfo{}, fmt.Errorf("store: backup: %w", err)
 	}
@@ -177,19 +211,31 @@ func (s *Store) Backup(ctx context.Context, w io.Writer) (BackupInfo, error) {
 	m := BackupManifest{
 		Format:  BackupFormat,
 		Version: BackupFormatVersion,
-		Created: time.Now().UTC().Truncate(time.Millisecond),
+		Created: created.UTC().Truncate(time.Millisecond),
 		Source:  BackupSource{Mode: s.mode, Database: s.db.Name(), InstanceCreated: s.instance.CreatedAt},
 		// A database without collections still lists them: as [], not null.
 		Collections: []BackupCollection{},
 	}
 	info := BackupInfo{}
 	files := make([]string, len(names))
+	colls := make([]BackupCollection, len(names))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(max(1, readers))
 	for i, name := range names {
 		files[i] = filepath.Join(tmp, fmt.Sprintf("%04d%s", i, backupFileSuffix))
-		c, err := s.dumpCollection(ctx, name, files[i])
-		if err != nil {
-			return BackupInfo{}, fmt.Errorf("store: backup of %s: %w", name, err)
-		}
+		g.Go(func() error {
+			c, err := s.dumpCollection(gctx, name, files[i])
+			if err != nil {
+				return fmt.Errorf("store: backup of %s: %w", name, err)
+			}
+			colls[i] = c
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return BackupInfo{}, err
+	}
+	for _, c := range colls {
 		m.Collections = append(m.Collections, c)
 		info.Documents += c.Documents
 	}
@@ -279,25 +325,37 @@ func (s *Store) dumpCollection(ctx context.Context, coll, path string) (BackupCo
 	h := sha256.New()
 	bw := bufio.NewWriterSize(io.MultiWriter(f, h), 1<<16)
 
-	cur, err := s.db.Collection(coll).Find(ctx, bson.D{})
-	if err != nil {
-		return c, fmt.Errorf("read documents: %w", err)
-	}
-	defer cur.Close(ctx)
-	for cur.Next(ctx) {
-		line, err := bson.MarshalExtJSON(cur.Current, true, false)
+	write := func(doc []byte) error {
+		line, err := bson.MarshalExtJSON(bson.Raw(doc), true, false)
 		if err != nil {
-			return c, fmt.Errorf("encode document %d: %w", c.Documents+1, err)
+			return fmt.Errorf("encode document %d: %w", c.Documents+1, err)
 		}
 		line = append(line, '\n')
 		if _, err := bw.Write(line); err != nil {
-			return c, err
+			return err
 		}
 		c.Documents++
 		c.Bytes += int64(len(line))
+		return nil
 	}
-	if err := cur.Err(); err != nil {
-		return c, fmt.Errorf("read documents: %w", err)
+	if s.snapshotSQL != nil {
+		if err := snapshotRows(ctx, s.snapshotSQL, coll, func(doc bsoncore.Document) error { return write(doc) }); err != nil {
+			return c, fmt.Errorf("read documents: %w", err)
+		}
+	} else {
+		cur, err := s.db.Collection(coll).Find(ctx, bson.D{})
+		if err != nil {
+			return c, fmt.Errorf("read documents: %w", err)
+		}
+		defer cur.Close(ctx)
+		for cur.Next(ctx) {
+			if err := write(cur.Current); err != nil {
+				return c, err
+			}
+		}
+		if err := cur.Err(); err != nil {
+			return c, fmt.Errorf("read documents: %w", err)
+		}
 	}
 	if err := bw.Flush(); err != nil {
 		return c, err

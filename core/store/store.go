@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -70,6 +71,9 @@ type Store struct {
 	embedded *embedded // nil in MongoDB mode
 	// sql answers indexed queries on the embedded store; nil on MongoDB.
 	sql *sqlIndex
+	// snapshotSQL reads the documents of a backup snapshot straight from
+	// its SQLite file (backup_sjson.go); nil except on a snapshot.
+	snapshotSQL *sql.DB
 	// schema is every collection the store knows: created at start-up,
 	// looked up by _id and queried by the shapes declared.
 	schema registry
@@ -247,6 +251,11 @@ func (s *Store) Close(ctx context.Context) error {
 	s.closed = true
 
 	var errs []error
+	if s.snapshotSQL != nil {
+		if err := s.snapshotSQL.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("store: close snapshot reader: %w", err))
+		}
+	}
 	if s.sql != nil {
 		if err := s.sql.close(); err != nil {
 			errs = append(errs, fmt.Errorf("store: close index reader: %w", err))
