@@ -2,7 +2,10 @@ package metrics_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
+	"os"
+	"regexp"
 	"testing"
 	"time"
 
@@ -13,6 +16,8 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/engine"
 	"vorgang/core/internal/testkit"
+	"vorgang/core/metrics"
+	"vorgang/core/ticket"
 )
 
 // A scrape parses as Prometheus text and carries the named metrics with
@@ -115,4 +120,58 @@ func value(f *dto.MetricFamily, m *dto.Metric) float64 {
 		return float64(m.GetHistogram().GetSampleCount())
 	}
 	return -1
+}
+
+// The sample dashboard in docs/ asks only for metrics vorgang has, so it
+// does not drift from them.
+func TestDashboardNamesExistingMetrics(t *testing.T) {
+	t.Parallel()
+	raw, err := os.ReadFile("../../docs/grafana-dashboard.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dash struct {
+		Panels []struct {
+			Targets []struct{ Expr string } `json:"targets"`
+		} `json:"panels"`
+	}
+	if err := json.Unmarshal(raw, &dash); err != nil {
+		t.Fatalf("dashboard: %v", err)
+	}
+	m := metrics.New(nil, nil, nil)
+	m.HookRan("s", "h", time.Millisecond, errors.New("x"))
+	m.Request("/r", "GET", 200, time.Millisecond)
+	for _, typ := range []string{ticket.EntryCreated, ticket.EntryTransition, ticket.EntrySLABreach} {
+		m.Committed(&ticket.Ticket{Process: "p"}, &ticket.HistoryEntry{Type: typ})
+	}
+	var buf bytes.Buffer
+	if err := m.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	var parser expfmt.TextParser
+	families, err := parser.TextToMetricFamilies(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := map[string]bool{}
+	for name, f := range families {
+		known[name] = true
+		if f.GetType() == dto.MetricType_HISTOGRAM {
+			known[name+"_bucket"], known[name+"_sum"], known[name+"_count"] = true, true, true
+		}
+	}
+	// Read at a scrape from the store, so absent without one.
+	for _, n := range []string{"vorgang_open_tickets", "vorgang_outbox_items", "vorgang_outbox_oldest_age_seconds", "vorgang_store_scrape_errors", "vorgang_store_scrape_seconds"} {
+		known[n] = true
+	}
+	names := regexp.MustCompile(`\b(vorgang|process)_[a-z_]+\b`)
+	for _, p := range dash.Panels {
+		for _, tg := range p.Targets {
+			for _, n := range names.FindAllString(tg.Expr, -1) {
+				if !known[n] {
+					t.Errorf("the dashboard asks for %s, which vorgang does not have (%s)", n, tg.Expr)
+				}
+			}
+		}
+	}
 }
