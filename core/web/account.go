@@ -8,6 +8,7 @@ import (
 
 	"vorgang/core/auth"
 	"vorgang/core/fault"
+	"vorgang/core/web/internal/webkit"
 )
 
 // The staff's own account (/app/account): change the password, see and
@@ -38,25 +39,25 @@ type accountView struct {
 }
 
 func (u *ui) account(c *fiber.Ctx) error {
-	return u.showAccount(c, http.StatusOK, nil, userNotice(pageLang(c), c.Query("notice")))
+	return u.showAccount(c, http.StatusOK, nil, userNotice(webkit.PageLang(c), c.Query("notice")))
 }
 
 func (u *ui) showAccount(c *fiber.Ctx, status int, form *userForm, notice string) error {
-	l := pageLang(c)
+	l := webkit.PageLang(c)
 	p := uiPrincipal(c)
 	usr, err := u.Auth.User(c.UserContext(), p.User)
 	if err != nil {
-		return faultError(err)
+		return webkit.FaultError(err)
 	}
 	tokens, err := u.Auth.OwnTokens(c.UserContext(), p)
 	if err != nil {
-		return faultError(err)
+		return webkit.FaultError(err)
 	}
 	if form == nil {
 		form = u.emptyForm()
 	}
 	usr.PasswordHash = ""
-	return u.render(c, status, "account", &view{Lang: l, Title: text(l, "account_heading"), Area: "app", Nav: "account", Notice: notice,
+	return u.render(c, status, "account", &view{Lang: l, Title: webkit.Text(l, "account_heading"), Area: "app", Nav: "account", Notice: notice,
 		HasErrors: len(form.Errors) > 0, Data: accountView{User: usr, Directory: usr.External(), Tokens: tokens, Form: form,
 			MinLength: u.Auth.MinPasswordLength()}})
 }
@@ -66,16 +67,16 @@ func (u *ui) accountPassword(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	s, err := u.Auth.ChangeOwnPassword(c.UserContext(), uiPrincipal(c), sub.first("current_password"), sub.first("new_password"), u.clients.key(c), true)
+	s, err := u.Auth.ChangeOwnPassword(c.UserContext(), uiPrincipal(c), sub.first("current_password"), sub.first("new_password"), u.clients.Key(c), true)
 	if err != nil {
 		form := u.emptyForm()
-		if form.setErrors(pageLang(c), u.Auth.MinPasswordLength(), err) {
+		if form.setErrors(webkit.PageLang(c), u.Auth.MinPasswordLength(), err) {
 			return u.showAccount(c, http.StatusUnprocessableEntity, form, "")
 		}
-		return faultError(err)
+		return webkit.FaultError(err)
 	}
 	// Every session ended with the change; this browser gets a new one.
-	setSessionCookie(c, s.Token, s.Expires)
+	webkit.SetSessionCookie(c, s.Token, s.Expires)
 	return seeOther(c, "/app/account?notice=password_changed")
 }
 
@@ -84,7 +85,7 @@ func (u *ui) accountRevokeToken(c *fiber.Ctx) error {
 		return err
 	}
 	if err := u.Auth.RevokeOwnToken(c.UserContext(), uiPrincipal(c), c.Params("id")); err != nil {
-		return faultError(err)
+		return webkit.FaultError(err)
 	}
 	return seeOther(c, "/app/account?notice=token_revoked")
 }
@@ -100,17 +101,17 @@ type passwordView struct {
 func (u *ui) passwordPage(c *fiber.Ctx) error {
 	user, err := u.Auth.CheckResetLink(c.UserContext(), c.Params("token"))
 	if err != nil {
-		return faultError(err)
+		return webkit.FaultError(err)
 	}
 	return u.showPassword(c, http.StatusOK, passwordView{User: user, Token: c.Params("token"), Form: u.emptyForm()})
 }
 
 func (u *ui) showPassword(c *fiber.Ctx, status int, d passwordView) error {
-	l := pageLang(c)
+	l := webkit.PageLang(c)
 	d.MinLength = u.Auth.MinPasswordLength()
 	// The token is in the path: the Referrer-Policy every page has
 	// (same-origin, securityHeaders) keeps it from other sites.
-	return u.render(c, status, "password", &view{Lang: l, Title: text(l, "password_heading"), Area: "app", Nav: "login",
+	return u.render(c, status, "password", &view{Lang: l, Title: webkit.Text(l, "password_heading"), Area: "app", Nav: "login",
 		HasErrors: len(d.Form.Errors) > 0, Data: d})
 }
 
@@ -120,16 +121,16 @@ func (u *ui) passwordSubmit(c *fiber.Ctx) error {
 		return err
 	}
 	token := c.Params("token")
-	l := pageLang(c)
+	l := webkit.PageLang(c)
 	password := sub.first("password")
 	if password != sub.first("password_repeat") {
 		user, err := u.Auth.CheckResetLink(c.UserContext(), token)
 		if err != nil {
-			return faultError(err)
+			return webkit.FaultError(err)
 		}
 		form := u.emptyForm()
-		form.ErrorOf["password_repeat"] = text(l, "password_mismatch")
-		form.Errors = []fault.FieldError{{Field: "password_repeat", Message: text(l, "password_mismatch")}}
+		form.ErrorOf["password_repeat"] = webkit.Text(l, "password_mismatch")
+		form.Errors = []fault.FieldError{{Field: "password_repeat", Message: webkit.Text(l, "password_mismatch")}}
 		return u.showPassword(c, http.StatusUnprocessableEntity, passwordView{User: user, Token: token, Form: form})
 	}
 	user, err := u.Auth.SetPasswordByLink(c.UserContext(), token, password)
@@ -139,7 +140,7 @@ func (u *ui) passwordSubmit(c *fiber.Ctx) error {
 			user, _ := u.Auth.CheckResetLink(c.UserContext(), token)
 			return u.showPassword(c, http.StatusUnprocessableEntity, passwordView{User: user, Token: token, Form: form})
 		}
-		return faultError(err)
+		return webkit.FaultError(err)
 	}
 	return u.showPassword(c, http.StatusOK, passwordView{User: user, Form: u.emptyForm(), Done: true})
 }

@@ -8,6 +8,7 @@ import (
 
 	"vorgang/core/definition"
 	"vorgang/core/engine"
+	"vorgang/core/web/internal/webkit"
 )
 
 // The admin pages: what definitions are loaded (each file with its content
@@ -35,7 +36,7 @@ type defRow struct {
 }
 
 func (u *ui) adminDefinitions(c *fiber.Ctx) error {
-	l := pageLang(c)
+	l := webkit.PageLang(c)
 	cat := u.Catalog()
 	d := adminDefsView{Hash: cat.Hash(), LoadedAt: cat.LoadedAt()}
 	if r, ok := u.Engine.Refused(); ok {
@@ -85,7 +86,7 @@ func (u *ui) adminDefinitions(c *fiber.Ctx) error {
 	for _, s := range cat.Scripts() {
 		d.Defs = append(d.Defs, defRow{Kind: "Script", ID: s.Name, File: s.File, Hash: hashes[s.File]})
 	}
-	return u.render(c, http.StatusOK, "admin_definitions", &view{Lang: l, Title: text(l, "admin_heading"), Area: "admin", Nav: "admin", Data: d})
+	return u.render(c, http.StatusOK, "admin_definitions", &view{Lang: l, Title: webkit.Text(l, "admin_heading"), Area: "admin", Nav: "admin", Data: d})
 }
 
 type adminProcessView struct {
@@ -104,15 +105,15 @@ type transitionRow struct {
 }
 
 func (u *ui) adminProcess(c *fiber.Ctx) error {
-	l := pageLang(c)
+	l := webkit.PageLang(c)
 	p := u.Catalog().Process(c.Params("id"))
 	if p == nil {
-		return &Error{Status: http.StatusNotFound, Code: CodeNotFound}
+		return &webkit.Error{Status: http.StatusNotFound, Code: webkit.CodeNotFound}
 	}
 	d := adminProcessView{P: p, Diagram: newStateDiagram(p, l)}
 	for i := range p.Transitions {
 		tr := &p.Transitions[i]
-		row := transitionRow{ID: tr.ID.Value, Title: transitionTitle(tr), To: stateTitle(p, tr.To.Value, false), Form: tr.Form.Value}
+		row := transitionRow{ID: tr.ID.Value, Title: webkit.TransitionTitle(tr), To: webkit.StateTitle(p, tr.To.Value, false), Form: tr.Form.Value}
 		if tr.ToPrevious() {
 			row.To = definition.Label{De: "zurück zum vorherigen Zustand", En: "back to the previous state"}
 		}
@@ -121,7 +122,7 @@ func (u *ui) adminProcess(c *fiber.Ctx) error {
 				row.From = append(row.From, definition.Label{De: "jeder offene Zustand", En: "any open state"})
 				continue
 			}
-			row.From = append(row.From, stateTitle(p, f.Value, false))
+			row.From = append(row.From, webkit.StateTitle(p, f.Value, false))
 		}
 		for i, r := range tr.Roles {
 			if i > 0 {

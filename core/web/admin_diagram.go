@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"vorgang/core/definition"
+	"vorgang/core/web/internal/webkit"
 )
 
 // stateDiagram draws a process's states and transitions as SVG: states in
@@ -36,7 +37,7 @@ type placedState struct {
 }
 
 func newStateDiagram(p *definition.Process, l lang) stateDiagram {
-	title := fmt.Sprintf(text(l, "diagram_title"), p.Title.In(string(l)))
+	title := fmt.Sprintf(webkit.Text(l, "diagram_title"), p.Title.In(string(l)))
 	// Columns: breadth-first distance from the initial state.
 	col := map[string]int{}
 	start := p.InitialState()
@@ -104,7 +105,7 @@ func newStateDiagram(p *definition.Process, l lang) stateDiagram {
 				if _, ok := labels[e]; !ok {
 					order = append(order, e)
 				}
-				labels[e] = append(labels[e], transitionTitle(tr).In(string(l)))
+				labels[e] = append(labels[e], webkit.TransitionTitle(tr).In(string(l)))
 			}
 		}
 	}
@@ -148,11 +149,11 @@ func newStateDiagram(p *definition.Process, l lang) stateDiagram {
 			width = 4
 		}
 		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="%d" rx="8" fill="%s" stroke="%s" stroke-width="%d"></rect>`, ps.x, ps.y, boxW, boxH, fill, stroke, width)
-		name := template.HTMLEscapeString(stateTitle(p, ps.s.ID.Value, false).In(string(l)))
+		name := template.HTMLEscapeString(webkit.StateTitle(p, ps.s.ID.Value, false).In(string(l)))
 		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="14" font-weight="bold" text-anchor="middle" fill="#1b1b1b">%s</text>`, ps.x+boxW/2, ps.y+21, name)
-		cat := text(l, "category_"+ps.s.Category)
+		cat := webkit.Text(l, "category_"+ps.s.Category)
 		if ps.s == start {
-			cat = text(l, "diagram_start") + " · " + cat
+			cat = webkit.Text(l, "diagram_start") + " · " + cat
 		}
 		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="11" text-anchor="middle" fill="#1b1b1b">%s</text>`, ps.x+boxW/2, ps.y+39, template.HTMLEscapeString(cat))
 	}

@@ -13,6 +13,7 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/fault"
+	"vorgang/core/web/internal/webkit"
 )
 
 // The admin pages of user administration: the list of users with a form
@@ -87,10 +88,10 @@ func (f *userForm) setErrors(l lang, minPassword int, err error) bool {
 		return false
 	}
 	for _, fe := range fields {
-		if msg, ok := userFieldText(l, fe, minPassword); ok {
+		if msg, ok := webkit.UserFieldText(l, fe, minPassword); ok {
 			fe.Message = msg
 		} else {
-			fe.Message = fieldMessage(l, fe)
+			fe.Message = webkit.FieldMessage(l, fe)
 		}
 		if _, seen := f.ErrorOf[fe.Field]; !seen {
 			f.ErrorOf[fe.Field] = fe.Message
@@ -122,17 +123,17 @@ type adminUsersView struct {
 const maxListedUsers = 1000
 
 func (u *ui) adminUsers(c *fiber.Ctx) error {
-	return u.showUsers(c, http.StatusOK, u.newUserForm(&auth.User{}), userNotice(pageLang(c), c.Query("notice")))
+	return u.showUsers(c, http.StatusOK, u.newUserForm(&auth.User{}), userNotice(webkit.PageLang(c), c.Query("notice")))
 }
 
 func (u *ui) showUsers(c *fiber.Ctx, status int, form *userForm, notice string) error {
-	l := pageLang(c)
+	l := webkit.PageLang(c)
 	users, err := u.Auth.AdminListUsers(c.UserContext(), uiPrincipal(c), "", maxListedUsers)
 	if err != nil {
-		return faultError(err)
+		return webkit.FaultError(err)
 	}
 	cat := u.Catalog()
-	return u.render(c, status, "admin_users", &view{Lang: l, Title: text(l, "users_heading"), Area: "admin", Nav: "users",
+	return u.render(c, status, "admin_users", &view{Lang: l, Title: webkit.Text(l, "users_heading"), Area: "admin", Nav: "users",
 		Notice: notice, HasErrors: len(form.Errors) > 0, Data: adminUsersView{Users: users, Teams: cat.Teams(), Roles: cat.Roles(), Form: form}})
 }
 
@@ -160,12 +161,12 @@ func (u *ui) adminCreateUser(c *fiber.Ctx) error {
 		form := u.newUserForm(&auth.User{Name: nu.Name, DisplayName: nu.DisplayName, Email: nu.Email, Roles: nu.Roles, Teams: nu.Teams,
 			Manager: nu.Manager, Lang: nu.Lang})
 		if errors.Is(err, auth.ErrUserExists) {
-			err = fault.Fields(fault.FieldError{Field: "name", Code: codeNameTaken})
+			err = fault.Fields(fault.FieldError{Field: "name", Code: webkit.CodeNameTaken})
 		}
-		if form.setErrors(pageLang(c), u.Auth.MinPasswordLength(), err) {
+		if form.setErrors(webkit.PageLang(c), u.Auth.MinPasswordLength(), err) {
 			return u.showUsers(c, http.StatusUnprocessableEntity, form, "")
 		}
-		return faultError(err)
+		return webkit.FaultError(err)
 	}
 	return seeOther(c, userPath(created.Name)+"?notice=user_created")
 }
@@ -184,31 +185,31 @@ type adminUserView struct {
 }
 
 func (u *ui) adminUser(c *fiber.Ctx) error {
-	return u.showUser(c, http.StatusOK, nil, userNotice(pageLang(c), c.Query("notice")), nil)
+	return u.showUser(c, http.StatusOK, nil, userNotice(webkit.PageLang(c), c.Query("notice")), nil)
 }
 
 // showUser renders a user's page; form, when given, is a refused edit to
 // show again.
 func (u *ui) showUser(c *fiber.Ctx, status int, form *userForm, notice string, link *auth.ResetLink) error {
-	l := pageLang(c)
+	l := webkit.PageLang(c)
 	p := uiPrincipal(c)
 	usr, err := u.Auth.AdminUser(c.UserContext(), p, c.Params("name"))
 	if err != nil {
-		return faultError(err)
+		return webkit.FaultError(err)
 	}
 	tokens, err := u.Auth.AdminListTokens(c.UserContext(), p, usr.Name)
 	if err != nil {
-		return faultError(err)
+		return webkit.FaultError(err)
 	}
 	if form == nil {
 		form = u.newUserForm(usr)
 	}
 	d := adminUserView{User: usr, Form: form, Directory: usr.External(), Tokens: tokens, Self: usr.Name == p.User}
 	if link != nil {
-		d.Link = c.BaseURL() + resetPath(link.Token)
+		d.Link = c.BaseURL() + webkit.ResetPath(link.Token)
 		d.Expires = link.Expires
 	}
-	return u.render(c, status, "admin_user", &view{Lang: l, Title: text(l, "user_heading") + " " + usr.Name, Area: "admin", Nav: "users",
+	return u.render(c, status, "admin_user", &view{Lang: l, Title: webkit.Text(l, "user_heading") + " " + usr.Name, Area: "admin", Nav: "users",
 		Notice: notice, HasErrors: len(form.Errors) > 0, Data: d})
 }
 
@@ -226,7 +227,7 @@ func (u *ui) adminEditUser(c *fiber.Ctx) error {
 	ch := auth.UserChange{DisplayName: &nu.DisplayName, Email: &nu.Email, Roles: &nu.Roles, Teams: &nu.Teams, Manager: &nu.Manager, Lang: &nu.Lang}
 	version := postedVersionValue(sub)
 	_, err = u.Auth.AdminUpdateUser(c.UserContext(), uiPrincipal(c), c.Params("name"), version, ch)
-	l := pageLang(c)
+	l := webkit.PageLang(c)
 	if err != nil {
 		form := u.newUserForm(&auth.User{Name: c.Params("name"), DisplayName: nu.DisplayName, Email: nu.Email, Roles: nu.Roles, Teams: nu.Teams,
 			Manager: nu.Manager, Lang: nu.Lang, Version: version})
@@ -235,9 +236,9 @@ func (u *ui) adminEditUser(c *fiber.Ctx) error {
 			return u.showUser(c, http.StatusUnprocessableEntity, form, "", nil)
 		case errors.Is(err, fault.Conflict):
 			// Someone changed the user meanwhile: show what is stored now.
-			return u.showUser(c, http.StatusConflict, nil, text(l, "user_conflict"), nil)
+			return u.showUser(c, http.StatusConflict, nil, webkit.Text(l, "user_conflict"), nil)
 		}
-		return faultError(err)
+		return webkit.FaultError(err)
 	}
 	return seeOther(c, userPath(c.Params("name"))+"?notice=user_saved")
 }
@@ -249,16 +250,16 @@ func (u *ui) adminDisableUser(disable bool) fiber.Handler {
 			return err
 		}
 		_, err = u.Auth.AdminUpdateUser(c.UserContext(), uiPrincipal(c), c.Params("name"), postedVersionValue(sub), auth.UserChange{Disabled: &disable})
-		l := pageLang(c)
+		l := webkit.PageLang(c)
 		switch {
 		case errors.Is(err, fault.Conflict):
-			return u.showUser(c, http.StatusConflict, nil, text(l, "user_conflict"), nil)
+			return u.showUser(c, http.StatusConflict, nil, webkit.Text(l, "user_conflict"), nil)
 		case fault.FieldsOf(err) != nil:
 			form := u.emptyForm()
 			form.setErrors(l, 0, err)
 			return u.showUser(c, http.StatusUnprocessableEntity, nil, form.Errors[0].Message, nil)
 		case err != nil:
-			return faultError(err)
+			return webkit.FaultError(err)
 		}
 		notice := "user_enabled"
 		if disable {
@@ -277,9 +278,9 @@ func (u *ui) adminResetLink(c *fiber.Ctx) error {
 	}
 	link, err := u.Auth.AdminResetLink(c.UserContext(), uiPrincipal(c), c.Params("name"))
 	if err != nil {
-		return faultError(err)
+		return webkit.FaultError(err)
 	}
-	return u.showUser(c, http.StatusOK, nil, text(pageLang(c), "notice_reset_link"), link)
+	return u.showUser(c, http.StatusOK, nil, webkit.Text(webkit.PageLang(c), "notice_reset_link"), link)
 }
 
 func (u *ui) adminRevokeSessions(c *fiber.Ctx) error {
@@ -287,7 +288,7 @@ func (u *ui) adminRevokeSessions(c *fiber.Ctx) error {
 		return err
 	}
 	if err := u.Auth.AdminRevokeSessions(c.UserContext(), uiPrincipal(c), c.Params("name")); err != nil {
-		return faultError(err)
+		return webkit.FaultError(err)
 	}
 	return seeOther(c, userPath(c.Params("name"))+"?notice=sessions_revoked")
 }
@@ -297,7 +298,7 @@ func (u *ui) adminResetTwoFactor(c *fiber.Ctx) error {
 		return err
 	}
 	if err := u.Auth.AdminResetTwoFactor(c.UserContext(), uiPrincipal(c), c.Params("name")); err != nil {
-		return faultError(err)
+		return webkit.FaultError(err)
 	}
 	return seeOther(c, userPath(c.Params("name"))+"?notice=two_factor_reset")
 }
@@ -307,7 +308,7 @@ func (u *ui) adminRevokeToken(c *fiber.Ctx) error {
 		return err
 	}
 	if err := u.Auth.AdminRevokeToken(c.UserContext(), uiPrincipal(c), c.Params("name"), c.Params("id")); err != nil {
-		return faultError(err)
+		return webkit.FaultError(err)
 	}
 	return seeOther(c, userPath(c.Params("name"))+"?notice=token_revoked")
 }
@@ -322,15 +323,15 @@ type adminAuditView struct {
 const auditPage = 50
 
 func (u *ui) adminAudit(c *fiber.Ctx) error {
-	l := pageLang(c)
+	l := webkit.PageLang(c)
 	before, err := strconv.ParseInt(c.Query("before", "0"), 10, 64)
 	if err != nil || before < 0 {
-		return &Error{Status: http.StatusBadRequest, Code: CodeBadRequest, Cause: err}
+		return &webkit.Error{Status: http.StatusBadRequest, Code: webkit.CodeBadRequest, Cause: err}
 	}
 	entries, next, err := u.Auth.AuditLog(c.UserContext(), uiPrincipal(c), before, auditPage)
 	if err != nil {
-		return faultError(err)
+		return webkit.FaultError(err)
 	}
-	return u.render(c, http.StatusOK, "admin_audit", &view{Lang: l, Title: text(l, "audit_heading"), Area: "admin", Nav: "audit",
+	return u.render(c, http.StatusOK, "admin_audit", &view{Lang: l, Title: webkit.Text(l, "audit_heading"), Area: "admin", Nav: "audit",
 		Data: adminAuditView{Entries: entries, Next: next, First: before == 0}})
 }

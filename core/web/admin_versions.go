@@ -8,6 +8,7 @@ import (
 	"vorgang/core/definition"
 	"vorgang/core/engine"
 	"vorgang/core/fault"
+	"vorgang/core/web/internal/webkit"
 )
 
 type adminVersionsView struct {
@@ -24,7 +25,7 @@ type versionRow struct {
 // adminVersions lists every recorded set of definitions, newest first,
 // each with a link to what changed against the one before.
 func (u *ui) adminVersions(c *fiber.Ctx) error {
-	l := pageLang(c)
+	l := webkit.PageLang(c)
 	versions, err := u.Engine.DefinitionVersions(c.UserContext())
 	if err != nil {
 		return err
@@ -37,7 +38,7 @@ func (u *ui) adminVersions(c *fiber.Ctx) error {
 		}
 		d.Versions = append(d.Versions, row)
 	}
-	return u.render(c, http.StatusOK, "admin_versions", &view{Lang: l, Title: text(l, "versions_heading"), Area: "admin", Nav: "admin", Data: d})
+	return u.render(c, http.StatusOK, "admin_versions", &view{Lang: l, Title: webkit.Text(l, "versions_heading"), Area: "admin", Nav: "admin", Data: d})
 }
 
 type adminVersionDiffView struct {
@@ -49,16 +50,16 @@ type adminVersionDiffView struct {
 // (?from=HASH&to=HASH), per definition and per state, transition, field
 // and SLA target.
 func (u *ui) adminVersionDiff(c *fiber.Ctx) error {
-	l := pageLang(c)
+	l := webkit.PageLang(c)
 	from, to := c.Query("from"), c.Query("to")
 	if from == "" || to == "" {
-		return &Error{Status: http.StatusBadRequest, Code: CodeBadRequest, Message: "from and to name the two versions to compare",
+		return &webkit.Error{Status: http.StatusBadRequest, Code: webkit.CodeBadRequest, Message: "from and to name the two versions to compare",
 			Fields: []fault.FieldError{{Field: "from", Code: "required"}, {Field: "to", Code: "required"}}}
 	}
 	changes, err := u.Engine.CompareVersions(c.UserContext(), from, to)
 	if err != nil {
-		return faultError(err)
+		return webkit.FaultError(err)
 	}
 	d := adminVersionDiffView{From: from, To: to, Changes: changes}
-	return u.render(c, http.StatusOK, "admin_version_diff", &view{Lang: l, Title: text(l, "version_diff_heading"), Area: "admin", Nav: "admin", Data: d})
+	return u.render(c, http.StatusOK, "admin_version_diff", &view{Lang: l, Title: webkit.Text(l, "version_diff_heading"), Area: "admin", Nav: "admin", Data: d})
 }

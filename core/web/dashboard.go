@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"vorgang/core/definition"
+	"vorgang/core/web/internal/webkit"
 )
 
 type dashboardView struct {
@@ -17,36 +18,36 @@ type dashboardView struct {
 // dashboard shows the open tickets the user may see, per team, state and
 // priority, from the store's counts (no ticket is read).
 func (u *ui) dashboard(c *fiber.Ctx) error {
-	l := pageLang(c)
+	l := webkit.PageLang(c)
 	counts, err := u.Engine.Counts(c.UserContext(), uiPrincipal(c))
 	if err != nil {
-		return faultError(err)
+		return webkit.FaultError(err)
 	}
 	cat := u.Catalog()
 	byTeam, byState, byPrio := map[string]int64{}, map[string]int64{}, map[string]int64{}
 	var total int64
 	for _, x := range counts {
-		byTeam[teamTitle(cat, x.Team).In(string(l))] += x.N
+		byTeam[webkit.TeamTitle(cat, x.Team).In(string(l))] += x.N
 		byState[anyStateTitle(cat, x.State).In(string(l))] += x.N
 		byPrio[x.Priority] += x.N
 		total += x.N
 	}
 	d := dashboardView{Total: total}
-	d.Charts = append(d.Charts, barChart{ID: "chart-team", Title: text(l, "dash_by_team"), Bars: sortedBars(byTeam)})
-	d.Charts = append(d.Charts, barChart{ID: "chart-state", Title: text(l, "dash_by_state"), Bars: sortedBars(byState)})
+	d.Charts = append(d.Charts, barChart{ID: "chart-team", Title: webkit.Text(l, "dash_by_team"), Bars: sortedBars(byTeam)})
+	d.Charts = append(d.Charts, barChart{ID: "chart-state", Title: webkit.Text(l, "dash_by_state"), Bars: sortedBars(byState)})
 	var prio []bar
 	for _, p := range []string{"critical", "high", "medium", "low"} {
-		prio = append(prio, bar{Label: text(l, "prio_"+p), N: byPrio[p]})
+		prio = append(prio, bar{Label: webkit.Text(l, "prio_"+p), N: byPrio[p]})
 	}
-	d.Charts = append(d.Charts, barChart{ID: "chart-priority", Title: text(l, "dash_by_priority"), Bars: prio})
-	return u.render(c, http.StatusOK, "dashboard", &view{Lang: l, Title: text(l, "dash_heading"), Area: "app", Nav: "dashboard", Data: d})
+	d.Charts = append(d.Charts, barChart{ID: "chart-priority", Title: webkit.Text(l, "dash_by_priority"), Bars: prio})
+	return u.render(c, http.StatusOK, "dashboard", &view{Lang: l, Title: webkit.Text(l, "dash_heading"), Area: "app", Nav: "dashboard", Data: d})
 }
 
 // anyStateTitle names a state id by the first process that has it.
 func anyStateTitle(cat *definition.Catalog, id string) definition.Label {
 	for _, p := range cat.Processes() {
 		if p.State(id) != nil {
-			return stateTitle(p, id, false)
+			return webkit.StateTitle(p, id, false)
 		}
 	}
 	return definition.Label{De: id, En: id}

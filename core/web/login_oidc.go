@@ -17,6 +17,7 @@ import (
 
 	"vorgang/core/auth"
 	"vorgang/core/fault"
+	"vorgang/core/web/internal/webkit"
 )
 
 // Staff sign-on with OpenID Connect providers: a plain link per provider on
@@ -44,32 +45,25 @@ const (
 	maxCookie = 3800
 )
 
-// CodeSignOnUnavailable and CodeSignOnRefused are the codes of the sign-on
-// errors on the login page.
-const (
-	CodeSignOnUnavailable = "identity_provider_unavailable"
-	CodeSignOnRefused     = auth.CodeSignOnRefused
-)
-
 var signOnTexts = map[string]map[lang]string{
-	"login_or": {langDE: "Oder anmelden mit", langEN: "Or sign in with"},
-	CodeSignOnRefused: {
-		langDE: "Die Anmeldung beim Identitätsanbieter wurde nicht angenommen. Bitte versuchen Sie es noch einmal.",
-		langEN: "The sign-in with the identity provider was not accepted. Please try again.",
+	"login_or": {webkit.LangDE: "Oder anmelden mit", webkit.LangEN: "Or sign in with"},
+	webkit.CodeSignOnRefused: {
+		webkit.LangDE: "Die Anmeldung beim Identitätsanbieter wurde nicht angenommen. Bitte versuchen Sie es noch einmal.",
+		webkit.LangEN: "The sign-in with the identity provider was not accepted. Please try again.",
 	},
-	CodeSignOnUnavailable: {
-		langDE: "Der Identitätsanbieter ist gerade nicht erreichbar; die Anmeldung darüber ist vorübergehend nicht möglich. Die Anmeldung mit Benutzername und Passwort funktioniert weiterhin.",
-		langEN: "The identity provider cannot be reached right now, so signing in with it is not possible. Signing in with user name and password still works.",
+	webkit.CodeSignOnUnavailable: {
+		webkit.LangDE: "Der Identitätsanbieter ist gerade nicht erreichbar; die Anmeldung darüber ist vorübergehend nicht möglich. Die Anmeldung mit Benutzername und Passwort funktioniert weiterhin.",
+		webkit.LangEN: "The identity provider cannot be reached right now, so signing in with it is not possible. Signing in with user name and password still works.",
 	},
-	"signed_out_heading": {langDE: "Abgemeldet", langEN: "Signed out"},
+	"signed_out_heading": {webkit.LangDE: "Abgemeldet", webkit.LangEN: "Signed out"},
 	"signed_out_text": {
-		langDE: "Sie sind von vorgang abgemeldet. Sie werden jetzt auch beim Identitätsanbieter abgemeldet.",
-		langEN: "You are signed out of vorgang. You are now being signed out at the identity provider as well.",
+		webkit.LangDE: "Sie sind von vorgang abgemeldet. Sie werden jetzt auch beim Identitätsanbieter abgemeldet.",
+		webkit.LangEN: "You are signed out of vorgang. You are now being signed out at the identity provider as well.",
 	},
-	"signed_out_link": {langDE: "Beim Identitätsanbieter abmelden", langEN: "Sign out at the identity provider"},
+	"signed_out_link": {webkit.LangDE: "Beim Identitätsanbieter abmelden", webkit.LangEN: "Sign out at the identity provider"},
 	"sign_on_disabled": {
-		langDE: "Ihr Konto ist gesperrt.",
-		langEN: "Your account is disabled.",
+		webkit.LangDE: "Ihr Konto ist gesperrt.",
+		webkit.LangEN: "Your account is disabled.",
 	},
 }
 
@@ -90,7 +84,7 @@ func (u *ui) signOnButtons(c *fiber.Ctx, next string) []signOnButton {
 	}
 	var out []signOnButton
 	for _, p := range cat.SignOnProviders() {
-		out = append(out, signOnButton{Label: p.Title.In(string(pageLang(c))),
+		out = append(out, signOnButton{Label: p.Title.In(string(webkit.PageLang(c))),
 			URL: "/app/oidc/" + url.PathEscape(p.ID.Value) + "/start?next=" + url.QueryEscape(next)})
 	}
 	return out
@@ -160,7 +154,7 @@ func (u *ui) signOnCallback(c *fiber.Ctx) error {
 		return u.signOnFailed(c, err)
 	}
 	secure := c.Protocol() == "https"
-	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: s.Token, HTTPOnly: true, SameSite: "Lax", Secure: secure, Path: "/", Expires: s.Expires})
+	c.Cookie(&fiber.Cookie{Name: webkit.SessionCookie, Value: s.Token, HTTPOnly: true, SameSite: "Lax", Secure: secure, Path: "/", Expires: s.Expires})
 	logout := signOnLogout{Provider: provider, Session: sessionBinding(s.Token), IDToken: idToken}
 	sealed, err := u.seal(signOnLogoutCookie, logout)
 	if err == nil && len(sealed) > maxCookie {
@@ -178,24 +172,24 @@ func (u *ui) signOnCallback(c *fiber.Ctx) error {
 // sign-on: the login page, 401, the cause in the log only.
 func (u *ui) signOnRefused(c *fiber.Ctx, cause error) error {
 	u.log.InfoContext(c.UserContext(), "sign-on refused", "provider", c.Params("provider"), "error", cause)
-	return u.showLogin(c, http.StatusUnauthorized, "", signOnText(pageLang(c), CodeSignOnRefused))
+	return u.showLogin(c, http.StatusUnauthorized, "", signOnText(webkit.PageLang(c), webkit.CodeSignOnRefused))
 }
 
 // signOnFailed answers an error of the sign-on on the login page, where
 // the person can sign in locally instead.
 func (u *ui) signOnFailed(c *fiber.Ctx, err error) error {
-	l := pageLang(c)
+	l := webkit.PageLang(c)
 	switch {
 	case errors.Is(err, auth.ErrNoSignOn) || fault.KindOf(err) == fault.NotFound:
-		return &Error{Status: http.StatusNotFound, Code: CodeNotFound, Cause: err}
+		return &webkit.Error{Status: http.StatusNotFound, Code: webkit.CodeNotFound, Cause: err}
 	case errors.Is(err, auth.ErrUserDisabled):
 		return u.showLogin(c, http.StatusForbidden, "", signOnText(l, "sign_on_disabled"))
 	case fault.KindOf(err) == fault.Unauthenticated:
-		return u.showLogin(c, http.StatusUnauthorized, "", signOnText(l, CodeSignOnRefused))
+		return u.showLogin(c, http.StatusUnauthorized, "", signOnText(l, webkit.CodeSignOnRefused))
 	case fault.KindOf(err) == fault.Unavailable:
 		u.log.WarnContext(c.UserContext(), "identity provider unavailable", "provider", c.Params("provider"), "error", err)
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(30))
-		return u.showLogin(c, http.StatusServiceUnavailable, "", signOnText(l, CodeSignOnUnavailable))
+		return u.showLogin(c, http.StatusServiceUnavailable, "", signOnText(l, webkit.CodeSignOnUnavailable))
 	}
 	return err
 }
@@ -220,7 +214,7 @@ func (u *ui) signOnLogoutURL(c *fiber.Ctx) string {
 	c.Cookie(&fiber.Cookie{Name: signOnLogoutCookie, Value: "", Path: "/app/", HTTPOnly: true, SameSite: "Lax",
 		Secure: c.Protocol() == "https", MaxAge: -1})
 	var lo signOnLogout
-	token := c.Cookies(sessionCookie)
+	token := c.Cookies(webkit.SessionCookie)
 	if err := u.open(signOnLogoutCookie, raw, &lo); err != nil || token == "" || lo.Session != sessionBinding(token) {
 		return ""
 	}
@@ -234,7 +228,7 @@ func (u *ui) signOnLogoutURL(c *fiber.Ctx) string {
 // navigation, which works without JavaScript; the link is there if a
 // browser ignores it.
 func (u *ui) signedOutPage(c *fiber.Ctx, to string) error {
-	l := pageLang(c)
+	l := webkit.PageLang(c)
 	c.Set("Refresh", "0; url="+to)
 	return u.render(c, http.StatusOK, "signed_out", &view{Lang: l, Title: signOnText(l, "signed_out_heading"), Area: "app", Nav: "login",
 		Data: struct{ Heading, Text, Link, URL string }{signOnText(l, "signed_out_heading"), signOnText(l, "signed_out_text"), signOnText(l, "signed_out_link"), to}})

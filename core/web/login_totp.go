@@ -16,6 +16,7 @@ import (
 
 	"vorgang/core/auth"
 	"vorgang/core/fault"
+	"vorgang/core/web/internal/webkit"
 )
 
 // Two-factor sign-in of local accounts: the code step of the login form,
@@ -26,10 +27,6 @@ import (
 // twoFactorPath is the staff page of two-factor sign-in.
 const twoFactorPath = "/app/two-factor"
 
-// CodeTwoFactorDue refuses what a user does before setting up the
-// two-factor sign-in a role of theirs requires.
-const CodeTwoFactorDue = "two_factor_due"
-
 type loginCodeView struct {
 	Pending string
 	Next    string
@@ -38,8 +35,8 @@ type loginCodeView struct {
 
 // showLoginCode renders the second step of the login: the code form.
 func (u *ui) showLoginCode(c *fiber.Ctx, status int, pending, next, msg string) error {
-	l := pageLang(c)
-	return u.render(c, status, "login_code", &view{Lang: l, Title: text(l, "otp_heading"), Area: "app", Nav: "login", HasErrors: msg != "",
+	l := webkit.PageLang(c)
+	return u.render(c, status, "login_code", &view{Lang: l, Title: webkit.Text(l, "otp_heading"), Area: "app", Nav: "login", HasErrors: msg != "",
 		Data: loginCodeView{Pending: pending, Next: safeNext(next), Error: msg}})
 }
 
@@ -62,23 +59,23 @@ func (u *ui) loginCodeSubmit(c *fiber.Ctx) error {
 	if err := u.checkPost(c, sub.first("_csrf")); err != nil {
 		return err
 	}
-	l := pageLang(c)
+	l := webkit.PageLang(c)
 	pending, next := sub.first("pending"), sub.first("next")
-	s, err := u.Auth.CompleteLogin(c.UserContext(), pending, sub.first("otp"), u.clients.key(c))
+	s, err := u.Auth.CompleteLogin(c.UserContext(), pending, sub.first("otp"), u.clients.Key(c))
 	if err != nil {
-		answer, ok := faultError(err).(*Error)
+		answer, ok := webkit.FaultError(err).(*webkit.Error)
 		switch {
 		case ok && answer.Status == http.StatusTooManyRequests:
 			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(answer.RetryAfter))
-			return u.showLoginCode(c, answer.Status, pending, next, fmt.Sprintf(text(l, "login_throttled"), answer.RetryAfter))
+			return u.showLoginCode(c, answer.Status, pending, next, fmt.Sprintf(webkit.Text(l, "login_throttled"), answer.RetryAfter))
 		case errors.Is(err, auth.ErrLoginExpired):
-			return u.showLogin(c, http.StatusUnauthorized, "", text(l, "otp_expired"))
+			return u.showLogin(c, http.StatusUnauthorized, "", webkit.Text(l, "otp_expired"))
 		case errors.Is(err, auth.ErrOTPRequired) || errors.Is(err, auth.ErrInvalidOTP):
-			return u.showLoginCode(c, http.StatusUnauthorized, pending, next, text(l, "otp_wrong"))
+			return u.showLoginCode(c, http.StatusUnauthorized, pending, next, webkit.Text(l, "otp_wrong"))
 		}
 		return err
 	}
-	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: s.Token, HTTPOnly: true, SameSite: "Lax",
+	c.Cookie(&fiber.Cookie{Name: webkit.SessionCookie, Value: s.Token, HTTPOnly: true, SameSite: "Lax",
 		Secure: c.Protocol() == "https", Path: "/", Expires: s.Expires})
 	return seeOther(c, safeNext(next))
 }
@@ -93,7 +90,7 @@ func twoFactorDue(c *fiber.Ctx, p *auth.Principal) (bool, error) {
 	if c.Method() == http.MethodGet {
 		return true, c.Redirect(twoFactorPath, http.StatusSeeOther)
 	}
-	return true, &Error{Status: http.StatusForbidden, Code: CodeTwoFactorDue}
+	return true, &webkit.Error{Status: http.StatusForbidden, Code: webkit.CodeTwoFactorDue}
 }
 
 type twoFactorView struct {
@@ -117,7 +114,7 @@ func (u *ui) twoFactorPage(c *fiber.Ctx) error {
 }
 
 func (u *ui) showTwoFactor(c *fiber.Ctx, status int, recovery []string, msg, notice string) error {
-	l := pageLang(c)
+	l := webkit.PageLang(c)
 	p := uiPrincipal(c)
 	st, err := u.Auth.TwoFactor(c.UserContext(), p.User)
 	if err != nil {
@@ -135,7 +132,7 @@ func (u *ui) showTwoFactor(c *fiber.Ctx, status int, recovery []string, msg, not
 		}
 		d.Secret, d.SecretGrouped, d.QR = en.Secret, groupSecret(en.Secret), qr
 	}
-	return u.render(c, status, "two_factor", &view{Lang: l, Title: text(l, "tf_heading"), Area: "app", Nav: "two-factor",
+	return u.render(c, status, "two_factor", &view{Lang: l, Title: webkit.Text(l, "tf_heading"), Area: "app", Nav: "two-factor",
 		HasErrors: msg != "", Notice: notice, Data: d})
 }
 
@@ -149,26 +146,26 @@ func (u *ui) twoFactorSubmit(c *fiber.Ctx) error {
 	if err := u.checkPost(c, sub.first("_csrf")); err != nil {
 		return err
 	}
-	l := pageLang(c)
+	l := webkit.PageLang(c)
 	p := uiPrincipal(c)
 	code := sub.first("code")
 	if sub.first("action") == "off" {
-		err := u.Auth.DisableTOTP(c.UserContext(), p.User, code, u.clients.key(c))
+		err := u.Auth.DisableTOTP(c.UserContext(), p.User, code, u.clients.Key(c))
 		if fault.KindOf(err) == fault.Invalid {
-			return u.showTwoFactor(c, http.StatusUnprocessableEntity, nil, text(l, "otp_wrong"), "")
+			return u.showTwoFactor(c, http.StatusUnprocessableEntity, nil, webkit.Text(l, "otp_wrong"), "")
 		}
-		if answer, ok := faultError(err).(*Error); ok && answer.Status == http.StatusTooManyRequests {
+		if answer, ok := webkit.FaultError(err).(*webkit.Error); ok && answer.Status == http.StatusTooManyRequests {
 			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(answer.RetryAfter))
-			return u.showTwoFactor(c, answer.Status, nil, fmt.Sprintf(text(l, "login_throttled"), answer.RetryAfter), "")
+			return u.showTwoFactor(c, answer.Status, nil, fmt.Sprintf(webkit.Text(l, "login_throttled"), answer.RetryAfter), "")
 		}
 		if err != nil {
 			return err
 		}
-		return u.showTwoFactor(c, http.StatusOK, nil, "", text(l, "tf_turned_off"))
+		return u.showTwoFactor(c, http.StatusOK, nil, "", webkit.Text(l, "tf_turned_off"))
 	}
 	recovery, err := u.Auth.ConfirmTOTP(c.UserContext(), p.User, code)
 	if fault.KindOf(err) == fault.Invalid {
-		return u.showTwoFactor(c, http.StatusUnprocessableEntity, nil, text(l, "otp_wrong"), "")
+		return u.showTwoFactor(c, http.StatusUnprocessableEntity, nil, webkit.Text(l, "otp_wrong"), "")
 	}
 	if err != nil {
 		return err
@@ -176,7 +173,7 @@ func (u *ui) twoFactorSubmit(c *fiber.Ctx) error {
 	// The page of this post shows the recovery codes, once; reloading it
 	// asks the browser to post again, which the conflict refuses.
 	p.TwoFactorDue = false
-	return u.showTwoFactor(c, http.StatusOK, recovery, "", text(l, "tf_turned_on"))
+	return u.showTwoFactor(c, http.StatusOK, recovery, "", webkit.Text(l, "tf_turned_on"))
 }
 
 // qrDataURL renders the otpauth:// key as a PNG QR code in a data URL, so

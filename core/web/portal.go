@@ -15,6 +15,7 @@ import (
 	"vorgang/core/engine"
 	"vorgang/core/fault"
 	"vorgang/core/form"
+	"vorgang/core/web/internal/webkit"
 )
 
 // The citizen portal: no login, a catalog of the processes open to
@@ -33,8 +34,8 @@ func (u *ui) portalCatalog(c *fiber.Ctx) error {
 			list = append(list, p)
 		}
 	}
-	l := pageLang(c)
-	return u.render(c, http.StatusOK, "portal_catalog", &view{Lang: l, Title: text(l, "portal_heading"), Area: "portal", Nav: "catalog",
+	l := webkit.PageLang(c)
+	return u.render(c, http.StatusOK, "portal_catalog", &view{Lang: l, Title: webkit.Text(l, "portal_heading"), Area: "portal", Nav: "catalog",
 		Data: portalCatalogView{Processes: list}})
 }
 
@@ -54,15 +55,15 @@ func (u *ui) citizenProcess(c *fiber.Ctx) (*definition.Process, formSpec, error)
 	cat := u.Catalog()
 	p := cat.Process(c.Params("process"))
 	if p == nil || !engine.MayOpen(nil, p) {
-		return nil, formSpec{}, &Error{Status: http.StatusNotFound, Code: CodeNotFound}
+		return nil, formSpec{}, &webkit.Error{Status: http.StatusNotFound, Code: webkit.CodeNotFound}
 	}
 	compiled, err := u.Engine.Form(cat, p.Form.Value)
 	if err != nil {
 		return nil, formSpec{}, err
 	}
-	l := pageLang(c)
+	l := webkit.PageLang(c)
 	return p, formSpec{compiled: compiled, scope: "create:" + p.ID.Value + "|" + u.binding(c, true),
-		action: "/portal/new/" + p.ID.Value, submit: text(l, "portal_submit"), area: "portal"}, nil
+		action: "/portal/new/" + p.ID.Value, submit: webkit.Text(l, "portal_submit"), area: "portal"}, nil
 }
 
 func (u *ui) portalForm(c *fiber.Ctx) error {
@@ -79,7 +80,7 @@ func (u *ui) portalForm(c *fiber.Ctx) error {
 type backTo struct{ URL, Label string }
 
 func portalBack(c *fiber.Ctx) *backTo {
-	return &backTo{URL: "/portal/", Label: text(pageLang(c), "back_to_services")}
+	return &backTo{URL: "/portal/", Label: webkit.Text(webkit.PageLang(c), "back_to_services")}
 }
 
 // showForm renders the page of a create form: in the workspace, or on the
@@ -89,9 +90,9 @@ func (u *ui) showForm(c *fiber.Ctx, status int, p *definition.Process, spec form
 	if err != nil {
 		return err
 	}
-	l := pageLang(c)
+	l := webkit.PageLang(c)
 	v := &view{Lang: l, Title: p.Title.In(string(l)), HasErrors: len(errs) > 0, Area: "app", Nav: "new",
-		Data: formPageView{Heading: p.Title, Intro: p.Description, Form: fv, Back: "/app/new", BackLabel: text(l, "back_to_new")}}
+		Data: formPageView{Heading: p.Title, Intro: p.Description, Form: fv, Back: "/app/new", BackLabel: webkit.Text(l, "back_to_new")}}
 	if back != nil {
 		v.Area, v.Nav = "portal", "catalog"
 		d := v.Data.(formPageView)
@@ -110,7 +111,7 @@ func (u *ui) readPortalPost(c *fiber.Ctx, spec formSpec) (*formPost, error) {
 		return nil, err
 	}
 	if post.sub.first("_website") != "" {
-		return nil, &Error{Status: http.StatusBadRequest, Code: "submission_refused"}
+		return nil, &webkit.Error{Status: http.StatusBadRequest, Code: "submission_refused"}
 	}
 	return post, nil
 }
@@ -161,27 +162,11 @@ type publicItem struct {
 	Files      []fileLink
 }
 
-// stateTitle is the title of a state: for citizens its public title when
-// it has one.
-func stateTitle(p *definition.Process, id string, public bool) definition.Label {
-	if p != nil {
-		if s := p.State(id); s != nil {
-			if public && !s.PublicTitle.IsZero() {
-				return s.PublicTitle
-			}
-			if !s.Title.IsZero() {
-				return s.Title
-			}
-		}
-	}
-	return definition.Label{De: id, En: id}
-}
-
 func (u *ui) tracked(c *fiber.Ctx) (*engine.PublicView, string, error) {
 	token := c.Params("token")
 	v, err := u.Engine.Tracked(c.UserContext(), token)
 	if err != nil {
-		return nil, "", faultError(err)
+		return nil, "", webkit.FaultError(err)
 	}
 	return v, token, nil
 }
@@ -194,22 +179,22 @@ func (u *ui) portalTrack(c *fiber.Ctx) error {
 	notice := ""
 	switch c.Query("sent") {
 	case "1":
-		notice = text(pageLang(c), "notice_sent")
+		notice = webkit.Text(webkit.PageLang(c), "notice_sent")
 	case "follow-up":
-		notice = text(pageLang(c), "notice_follow_up")
+		notice = webkit.Text(webkit.PageLang(c), "notice_follow_up")
 	case "follow-up-before":
-		notice = text(pageLang(c), "notice_follow_up_before")
+		notice = webkit.Text(webkit.PageLang(c), "notice_follow_up_before")
 	}
 	return u.showTrack(c, http.StatusOK, pv, token, "", "", notice)
 }
 
 func (u *ui) showTrack(c *fiber.Ctx, status int, pv *engine.PublicView, token, replyText, replyErr, notice string) error {
-	l := pageLang(c)
+	l := webkit.PageLang(c)
 	t := pv.Ticket
 	base := "/portal/track/" + token
 	names := u.attachmentNames(c.UserContext())
 	fileURL := func(id string) string { return base + "/files/" + url.PathEscape(id) }
-	d := portalTrackView{Number: t.Number, State: stateTitle(pv.Process, t.State, true), Created: t.Created,
+	d := portalTrackView{Number: t.Number, State: webkit.StateTitle(pv.Process, t.State, true), Created: t.Created,
 		ReplyAction: base + "/reply", ReplyText: replyText, ReplyError: replyErr, Version: t.Version,
 		FileSize: form.ByteSize(u.MaxFileSize), MaxFileSize: u.MaxFileSize}
 	if pv.Process != nil {
@@ -217,11 +202,11 @@ func (u *ui) showTrack(c *fiber.Ctx, status int, pv *engine.PublicView, token, r
 		if s := pv.Process.State(t.State); s != nil {
 			d.CanReply = !s.Final()
 		}
-		d.Fields = dataDescriber{lang: l, fileURL: fileURL, names: names}.describe(pv.Fields, plainMap(pv.Data))
+		d.Fields = dataDescriber{lang: l, fileURL: fileURL, names: names}.describe(pv.Fields, webkit.PlainMap(pv.Data))
 	}
 	offers, err := u.Engine.FollowUps(c.UserContext(), token)
 	if err != nil {
-		return faultError(err)
+		return webkit.FaultError(err)
 	}
 	for _, o := range offers {
 		d.FollowUps = append(d.FollowUps, followUpLink{Title: o.Process.Title, Done: o.Done,
@@ -230,14 +215,14 @@ func (u *ui) showTrack(c *fiber.Ctx, status int, pv *engine.PublicView, token, r
 	for _, e := range pv.Timeline {
 		item := publicItem{PublicEntry: e}
 		if e.State != "" {
-			item.StateTitle = stateTitle(pv.Process, e.State, true)
+			item.StateTitle = webkit.StateTitle(pv.Process, e.State, true)
 		}
 		for _, id := range e.Files {
 			item.Files = append(item.Files, fileLink{Name: names(id), URL: fileURL(id)})
 		}
 		d.Timeline = append(d.Timeline, item)
 	}
-	return u.render(c, status, "portal_track", &view{Lang: l, Title: text(l, "track_title"), Area: "portal",
+	return u.render(c, status, "portal_track", &view{Lang: l, Title: webkit.Text(l, "track_title"), Area: "portal",
 		HasErrors: replyErr != "", Notice: notice, Data: d})
 }
 
@@ -252,9 +237,9 @@ func (u *ui) portalConfirmation(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	l := pageLang(c)
+	l := webkit.PageLang(c)
 	link := "/portal/track/" + token
-	return u.render(c, http.StatusOK, "portal_confirmation", &view{Lang: l, Title: text(l, "confirm_heading"), Area: "portal",
+	return u.render(c, http.StatusOK, "portal_confirmation", &view{Lang: l, Title: webkit.Text(l, "confirm_heading"), Area: "portal",
 		Data: confirmationView{Number: pv.Ticket.Number, Link: link, FullLink: c.BaseURL() + link}})
 }
 
@@ -271,9 +256,9 @@ func (u *ui) portalReply(c *fiber.Ctx) error {
 		return err
 	}
 	if sub.first("_website") != "" {
-		return &Error{Status: http.StatusBadRequest, Code: "submission_refused"}
+		return &webkit.Error{Status: http.StatusBadRequest, Code: "submission_refused"}
 	}
-	l := pageLang(c)
+	l := webkit.PageLang(c)
 	textValue := sub.first("text")
 	version, err := postedVersion(sub)
 	if err != nil {
@@ -287,7 +272,7 @@ func (u *ui) portalReply(c *fiber.Ctx) error {
 		return u.replyFailed(c, token, textValue, msg)
 	}
 	_, err = u.Engine.CitizenReply(c.UserContext(), token, version, textValue, ids, string(l))
-	invalidFields := fieldsAtFault(pageLang(c), err)
+	invalidFields := webkit.FieldsAtFault(webkit.PageLang(c), err)
 	switch {
 	case invalidFields != nil:
 		return u.replyFailed(c, token, textValue, invalidFields[0].Message)
@@ -296,9 +281,9 @@ func (u *ui) portalReply(c *fiber.Ctx) error {
 		if terr != nil {
 			return terr
 		}
-		return u.showTrack(c, http.StatusConflict, pv, token, textValue, "", text(l, "reply_conflict"))
+		return u.showTrack(c, http.StatusConflict, pv, token, textValue, "", webkit.Text(l, "reply_conflict"))
 	case err != nil:
-		return faultError(err)
+		return webkit.FaultError(err)
 	}
 	return seeOther(c, "/portal/track/"+token+"?sent=1#timeline-title")
 }
@@ -307,22 +292,22 @@ func (u *ui) portalReply(c *fiber.Ctx) error {
 // after checking their sniffed type and size. msg is a message for the
 // person when a file is refused; err is a failure of the store.
 func (u *ui) storeReplyFiles(c *fiber.Ctx, sub *submission) (ids []string, msg string, err error) {
-	l := pageLang(c)
+	l := webkit.PageLang(c)
 	for _, up := range sub.Files {
 		if up.Field != "file" || len(up.Data) == 0 && !up.TooLarge {
 			continue
 		}
 		if up.TooLarge {
-			return nil, fmt.Sprintf(text(l, "reply_file_large"), form.ByteSize(u.MaxFileSize)), nil
+			return nil, fmt.Sprintf(webkit.Text(l, "reply_file_large"), form.ByteSize(u.MaxFileSize)), nil
 		}
 		media, _, _ := mime.ParseMediaType(http.DetectContentType(up.Data))
 		if !accepted(replyAccept, media) {
-			return nil, text(l, "reply_file_type"), nil
+			return nil, webkit.Text(l, "reply_file_type"), nil
 		}
 		a, err := u.Engine.Upload(c.UserContext(), uploaderOf(c, u), up.Name, media, bytes.NewReader(up.Data), u.MaxFileSize)
 		if err != nil {
 			if errors.Is(err, engine.ErrFileTooLarge) {
-				return nil, fmt.Sprintf(text(l, "reply_file_large"), form.ByteSize(u.MaxFileSize)), nil
+				return nil, fmt.Sprintf(webkit.Text(l, "reply_file_large"), form.ByteSize(u.MaxFileSize)), nil
 			}
 			return nil, "", err
 		}
@@ -343,7 +328,7 @@ func (u *ui) portalFile(c *fiber.Ctx) error {
 	var buf bytes.Buffer
 	a, err := u.Engine.TrackedFile(c.UserContext(), c.Params("token"), c.Params("id"), &buf)
 	if err != nil {
-		return faultError(err)
+		return webkit.FaultError(err)
 	}
 	return sendFile(c, a.Name, a.ContentType, buf.Bytes())
 }

@@ -10,6 +10,7 @@ import (
 	"vorgang/core/definition"
 	"vorgang/core/engine"
 	"vorgang/core/fault"
+	"vorgang/core/web/internal/webkit"
 )
 
 // Follow-ups on the portal: a process with follow_up (the survey of a
@@ -32,25 +33,25 @@ func (u *ui) followUp(c *fiber.Ctx) (*definition.Process, string, error) {
 	token, id := c.Params("token"), c.Params("process")
 	pv, err := u.Engine.Tracked(c.UserContext(), token)
 	if err != nil {
-		return nil, "", faultError(err)
+		return nil, "", webkit.FaultError(err)
 	}
 	offers, err := u.Engine.FollowUps(c.UserContext(), token)
 	if err != nil {
-		return nil, "", faultError(err)
+		return nil, "", webkit.FaultError(err)
 	}
 	for _, o := range offers {
 		if o.Process.ID.Value != id {
 			continue
 		}
 		if o.Done {
-			return nil, "", &Error{Status: http.StatusConflict, Code: CodeAlreadyDone}
+			return nil, "", &webkit.Error{Status: http.StatusConflict, Code: webkit.CodeAlreadyDone}
 		}
 		return o.Process, pv.Ticket.Number, nil
 	}
 	if p := u.Catalog().Process(id); p != nil && p.FollowUp != nil && p.FollowUp.Of.Value == pv.Ticket.Process {
-		return nil, "", &Error{Status: http.StatusConflict, Code: CodeNotAllowedNow, Cause: fault.NotAllowedNow}
+		return nil, "", &webkit.Error{Status: http.StatusConflict, Code: webkit.CodeNotAllowedNow, Cause: fault.NotAllowedNow}
 	}
-	return nil, "", &Error{Status: http.StatusNotFound, Code: CodeNotFound}
+	return nil, "", &webkit.Error{Status: http.StatusNotFound, Code: webkit.CodeNotFound}
 }
 
 func (u *ui) followUpSpec(c *fiber.Ctx, p *definition.Process) (formSpec, *backTo, error) {
@@ -60,10 +61,10 @@ func (u *ui) followUpSpec(c *fiber.Ctx, p *definition.Process) (formSpec, *backT
 	}
 	token := c.Params("token")
 	track := "/portal/track/" + token
-	l := pageLang(c)
+	l := webkit.PageLang(c)
 	return formSpec{compiled: compiled, scope: "follow-up:" + p.ID.Value + "|" + token + "|" + u.binding(c, true),
-			action: track + "/follow-up/" + url.PathEscape(p.ID.Value), submit: text(l, "portal_submit"), area: "portal"},
-		&backTo{URL: track, Label: text(l, "back_to_request")}, nil
+			action: track + "/follow-up/" + url.PathEscape(p.ID.Value), submit: webkit.Text(l, "portal_submit"), area: "portal"},
+		&backTo{URL: track, Label: webkit.Text(l, "back_to_request")}, nil
 }
 
 // withReference shows the request's number in the follow-up's read-only
@@ -93,7 +94,7 @@ func (u *ui) followUpForm(c *fiber.Ctx) error {
 func (u *ui) followUpSubmit(c *fiber.Ctx) error {
 	p, number, err := u.followUp(c)
 	track := "/portal/track/" + c.Params("token")
-	if apiErr := (*Error)(nil); errors.As(err, &apiErr) && apiErr.Code == CodeAlreadyDone {
+	if apiErr := (*webkit.Error)(nil); errors.As(err, &apiErr) && apiErr.Code == webkit.CodeAlreadyDone {
 		// A second post (a double click, or a second try): the first
 		// one counts.
 		return seeOther(c, track+"?sent=follow-up-before")
@@ -109,7 +110,7 @@ func (u *ui) followUpSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	l := string(pageLang(c))
+	l := string(webkit.PageLang(c))
 	show := func(status int) error {
 		return u.showForm(c, status, p, spec, withReference(p, post.data, number), post.errs, post.add, post.token, post.files, back)
 	}
@@ -122,7 +123,7 @@ func (u *ui) followUpSubmit(c *fiber.Ctx) error {
 		return show(http.StatusUnprocessableEntity)
 	}
 	_, err = u.Engine.FollowUp(c.UserContext(), c.Params("token"), p.ID.Value, post.data, l)
-	invalidFields := fieldsAtFault(pageLang(c), err)
+	invalidFields := webkit.FieldsAtFault(webkit.PageLang(c), err)
 	switch {
 	case invalidFields != nil:
 		post.errs = invalidFields
@@ -130,7 +131,7 @@ func (u *ui) followUpSubmit(c *fiber.Ctx) error {
 	case errors.Is(err, engine.ErrAlreadyDone):
 		return seeOther(c, track+"?sent=follow-up-before")
 	case err != nil:
-		return faultError(err)
+		return webkit.FaultError(err)
 	}
 	return seeOther(c, track+"?sent=follow-up#follow-ups-title")
 }

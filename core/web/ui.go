@@ -19,6 +19,7 @@ import (
 	"vorgang/core/definition"
 	"vorgang/core/engine"
 	"vorgang/core/fault"
+	"vorgang/core/web/internal/webkit"
 )
 
 // UIDeps is what the HTML interface needs: the citizen portal (/portal),
@@ -67,7 +68,7 @@ type ui struct {
 	sign      signer
 	limits    submissionLimits
 	bodyLimit int64 // Deps.BodyLimit, stated on the page of a refused upload
-	clients   clients
+	clients   webkit.Clients
 	// citizenLimit is the rate limit of posts without an account, shared
 	// with the API's anonymous creates.
 	citizenLimit fiber.Handler
@@ -173,9 +174,9 @@ func assetVersion() string {
 // (errorPage), like every other error on a browser route.
 func (u *ui) pageMiddleware(c *fiber.Ctx) error {
 	if q := c.Query("lang"); q == "de" || q == "en" {
-		c.Cookie(&fiber.Cookie{Name: langCookie, Value: q, Path: "/", MaxAge: 365 * 24 * 3600,
+		c.Cookie(&fiber.Cookie{Name: webkit.LangCookie, Value: q, Path: "/", MaxAge: 365 * 24 * 3600,
 			HTTPOnly: true, SameSite: "Lax", Secure: c.Protocol() == "https"})
-		c.Locals(langKey, lang(q))
+		webkit.SetPageLang(c, lang(q))
 	}
 	return c.Next()
 }
@@ -197,9 +198,9 @@ func computeRoute(path string) bool {
 // errorPage renders an error of a browser route as an HTML page with the
 // status and code of the API's error shape (already logged by the error
 // handler; causes are never shown).
-func (u *ui) errorPage(c *fiber.Ctx, apiErr *Error) error {
-	l := pageLang(c)
-	v := &view{Lang: l, Title: text(l, "error_title"), Area: areaOf(c.Path()), Data: errorView{
+func (u *ui) errorPage(c *fiber.Ctx, apiErr *webkit.Error) error {
+	l := webkit.PageLang(c)
+	v := &view{Lang: l, Title: webkit.Text(l, "error_title"), Area: areaOf(c.Path()), Data: errorView{
 		Status: apiErr.Status, Code: apiErr.Code, Message: apiErr.Message, RequestID: RequestID(c),
 		Back: backLink(c.Path()), Limits: u.limitsView(), Fields: apiErr.Fields,
 	}}
@@ -243,13 +244,13 @@ type uiPrincipalKey struct{}
 // session resolves the browser's session cookie. A cookie that no longer
 // names a valid session is removed and the request goes on anonymously.
 func (u *ui) session(c *fiber.Ctx) error {
-	token := c.Cookies(sessionCookie)
+	token := c.Cookies(webkit.SessionCookie)
 	if token == "" || strings.HasPrefix(token, auth.TokenPrefix) {
 		return c.Next()
 	}
 	p, err := u.Auth.Authenticate(c.UserContext(), token)
 	if err != nil {
-		c.ClearCookie(sessionCookie)
+		c.ClearCookie(webkit.SessionCookie)
 		return c.Next()
 	}
 	c.Locals(uiPrincipalKey{}, p)
@@ -280,14 +281,14 @@ func (u *ui) requireStaff(c *fiber.Ctx) error {
 	if c.Method() == http.MethodGet {
 		return c.Redirect("/app/login?next="+urlQueryEscape(c.OriginalURL()), http.StatusSeeOther)
 	}
-	return &Error{Status: http.StatusUnauthorized, Code: CodeUnauthorized}
+	return &webkit.Error{Status: http.StatusUnauthorized, Code: webkit.CodeUnauthorized}
 }
 
 func (u *ui) requireAdmin(c *fiber.Ctx) error {
 	if p := uiPrincipal(c); p != nil && p.Admin {
 		return c.Next()
 	}
-	return &Error{Status: http.StatusForbidden, Code: CodeForbidden}
+	return &webkit.Error{Status: http.StatusForbidden, Code: webkit.CodeForbidden}
 }
 
 const sessionBindingKey = "vorgang_binding"
@@ -333,10 +334,10 @@ func validAnon(v string) bool {
 // and a CSRF token bound to this browser.
 func (u *ui) checkPost(c *fiber.Ctx, token string) error {
 	if !sameOrigin(c) {
-		return &Error{Status: http.StatusForbidden, Code: "csrf_failed", Cause: fmt.Errorf("post from origin %q to host %q", c.Get(fiber.HeaderOrigin), c.Hostname())}
+		return &webkit.Error{Status: http.StatusForbidden, Code: "csrf_failed", Cause: fmt.Errorf("post from origin %q to host %q", c.Get(fiber.HeaderOrigin), c.Hostname())}
 	}
 	if !u.sign.checkCSRF(u.binding(c, false), token) {
-		return &Error{Status: http.StatusForbidden, Code: "csrf_failed", Cause: errors.New("CSRF token missing or not bound to this browser")}
+		return &webkit.Error{Status: http.StatusForbidden, Code: "csrf_failed", Cause: errors.New("CSRF token missing or not bound to this browser")}
 	}
 	return nil
 }

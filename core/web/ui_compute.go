@@ -17,6 +17,7 @@ import (
 	"vorgang/core/definition"
 	"vorgang/core/engine"
 	"vorgang/core/form"
+	"vorgang/core/web/internal/webkit"
 )
 
 // Computed fields while a form is filled in: the page's script posts the
@@ -72,7 +73,7 @@ func (u *ui) portalCompute(c *fiber.Ctx) error {
 	if !public {
 		// Not found, whether it exists or not: staff forms are no
 		// citizen's business.
-		return &Error{Status: http.StatusNotFound, Code: CodeNotFound}
+		return &webkit.Error{Status: http.StatusNotFound, Code: webkit.CodeNotFound}
 	}
 	return u.compute(c, id)
 }
@@ -93,9 +94,9 @@ func (u *ui) staffCompute(c *fiber.Ctx) error {
 	id := c.Params("form")
 	if !staffForm(u.Catalog(), uiPrincipal(c), id) {
 		if u.Catalog().Form(id) == nil {
-			return &Error{Status: http.StatusNotFound, Code: CodeNotFound}
+			return &webkit.Error{Status: http.StatusNotFound, Code: webkit.CodeNotFound}
 		}
-		return &Error{Status: http.StatusForbidden, Code: CodeForbidden}
+		return &webkit.Error{Status: http.StatusForbidden, Code: webkit.CodeForbidden}
 	}
 	return u.compute(c, id)
 }
@@ -125,7 +126,7 @@ func (u *ui) compute(c *fiber.Ctx, id string) error {
 	if err != nil {
 		return err
 	}
-	l := pageLang(c)
+	l := webkit.PageLang(c)
 	values, err := u.readCompute(c, l)
 	if err != nil {
 		return err
@@ -135,7 +136,7 @@ func (u *ui) compute(c *fiber.Ctx, id string) error {
 	if err != nil {
 		// A script failed or timed out: the boxes keep what they show,
 		// and the submission will say what is wrong.
-		return &Error{Status: http.StatusServiceUnavailable, Code: CodeUnavailable, RetryAfter: 1, Cause: fmt.Errorf("compute form %s: %w", id, err)}
+		return &webkit.Error{Status: http.StatusServiceUnavailable, Code: webkit.CodeUnavailable, RetryAfter: 1, Cause: fmt.Errorf("compute form %s: %w", id, err)}
 	}
 	ans := computeAnswer{Fields: make([]computedField, len(got))}
 	for i, v := range got {
@@ -149,14 +150,14 @@ func (u *ui) compute(c *fiber.Ctx, id string) error {
 // form post, answering 400 with what is wrong.
 func (u *ui) readCompute(c *fiber.Ctx, l lang) (map[string][]string, error) {
 	if !strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEApplicationJSON) {
-		return nil, &Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type"}
+		return nil, &webkit.Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type"}
 	}
 	body := c.Body()
 	if len(body) > maxComputeBody {
-		return nil, &Error{Status: http.StatusRequestEntityTooLarge, Code: "too_large"}
+		return nil, &webkit.Error{Status: http.StatusRequestEntityTooLarge, Code: "too_large"}
 	}
 	bad := func(detail string, cause error) error {
-		return &Error{Status: http.StatusBadRequest, Code: "invalid_json", Message: text(l, "compute_bad_json") + " " + detail, Cause: cause}
+		return &webkit.Error{Status: http.StatusBadRequest, Code: "invalid_json", Message: webkit.Text(l, "compute_bad_json") + " " + detail, Cause: cause}
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
@@ -166,21 +167,21 @@ func (u *ui) readCompute(c *fiber.Ctx, l lang) (map[string][]string, error) {
 		var typ *json.UnmarshalTypeError
 		switch {
 		case errors.As(err, &syn):
-			return nil, bad(fmt.Sprintf(text(l, "compute_json_at"), syn.Offset), err)
+			return nil, bad(fmt.Sprintf(webkit.Text(l, "compute_json_at"), syn.Offset), err)
 		case errors.As(err, &typ):
-			return nil, bad(fmt.Sprintf(text(l, "compute_json_type"), typ.Field), err)
+			return nil, bad(fmt.Sprintf(webkit.Text(l, "compute_json_type"), typ.Field), err)
 		case errors.Is(err, io.ErrUnexpectedEOF):
-			return nil, bad(text(l, "compute_json_short"), err)
+			return nil, bad(webkit.Text(l, "compute_json_short"), err)
 		case errors.Is(err, io.EOF):
-			return nil, bad(text(l, "compute_json_empty"), err)
+			return nil, bad(webkit.Text(l, "compute_json_empty"), err)
 		}
 		return nil, bad(err.Error(), err)
 	}
 	if dec.More() {
-		return nil, bad(text(l, "compute_json_trailing"), nil)
+		return nil, bad(webkit.Text(l, "compute_json_trailing"), nil)
 	}
 	if req.Values == nil {
-		return nil, bad(text(l, "compute_json_no_values"), nil)
+		return nil, bad(webkit.Text(l, "compute_json_no_values"), nil)
 	}
 	sub := &submission{Values: map[string][]string{}}
 	for _, name := range slices.Sorted(maps.Keys(req.Values)) {
@@ -190,11 +191,11 @@ func (u *ui) readCompute(c *fiber.Ctx, l lang) (map[string][]string, error) {
 		if err := json.Unmarshal(raw, &one); err == nil {
 			list = []string{one}
 		} else if err := json.Unmarshal(raw, &list); err != nil {
-			return nil, bad(fmt.Sprintf(text(l, "compute_json_value"), name), err)
+			return nil, bad(fmt.Sprintf(webkit.Text(l, "compute_json_value"), name), err)
 		}
 		for _, v := range list {
 			if err := sub.addValue(name, v, u.limits); err != nil {
-				return nil, &Error{Status: http.StatusBadRequest, Code: CodeBadRequest, Cause: err}
+				return nil, &webkit.Error{Status: http.StatusBadRequest, Code: webkit.CodeBadRequest, Cause: err}
 			}
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"vorgang/core/engine"
 	"vorgang/core/fault"
 	"vorgang/core/ticket"
+	"vorgang/core/web/internal/webkit"
 )
 
 // create runs the post of a create form. It returns the ticket when one
@@ -22,7 +23,7 @@ func (u *ui) create(c *fiber.Ctx, actor *auth.Principal, p *definition.Process, 
 	if !post.save {
 		return nil, http.StatusOK, nil
 	}
-	l := string(pageLang(c))
+	l := string(webkit.PageLang(c))
 	if len(post.errs) > 0 {
 		_, verrs := spec.compiled.Validate(post.data, l)
 		post.errs = mergeErrors(post.errs, verrs)
@@ -41,7 +42,7 @@ func (u *ui) create(c *fiber.Ctx, actor *auth.Principal, p *definition.Process, 
 				return nil, 0, c.UserContext().Err()
 			}
 		}
-		invalidFields := fieldsAtFault(pageLang(c), err)
+		invalidFields := webkit.FieldsAtFault(webkit.PageLang(c), err)
 		if invalidFields != nil {
 			post.errs = invalidFields
 			return nil, http.StatusUnprocessableEntity, nil
@@ -50,10 +51,10 @@ func (u *ui) create(c *fiber.Ctx, actor *auth.Principal, p *definition.Process, 
 			// This form was sent before with other values (the browser's
 			// back button); its first request is not shown to a post
 			// that differs from it.
-			return nil, 0, &Error{Status: http.StatusUnprocessableEntity, Code: "form_already_sent", Cause: err}
+			return nil, 0, &webkit.Error{Status: http.StatusUnprocessableEntity, Code: "form_already_sent", Cause: err}
 		}
 		if err != nil {
-			return nil, 0, faultError(err)
+			return nil, 0, webkit.FaultError(err)
 		}
 		return t, 0, nil
 	}

@@ -15,6 +15,7 @@ import (
 
 	"vorgang/core/definition"
 	"vorgang/core/form"
+	"vorgang/core/web/internal/webkit"
 )
 
 // formSpec says which form a page shows and where it posts.
@@ -56,7 +57,7 @@ func (u *ui) renderForm(c *fiber.Ctx, spec formSpec, data map[string]any, errs [
 	if data != nil && spec.compiled.Computes() {
 		// A form shown again (refused, or an entry added) shows what its
 		// input computes, as the submission would store it.
-		shown, err := spec.compiled.WithComputed(c.UserContext(), data, string(pageLang(c)))
+		shown, err := spec.compiled.WithComputed(c.UserContext(), data, string(webkit.PageLang(c)))
 		if err != nil {
 			u.log.WarnContext(c.UserContext(), "computing a form's fields failed", "form", def.ID.Value, "error", err.Error(), "request_id", RequestID(c))
 		} else {
@@ -65,7 +66,7 @@ func (u *ui) renderForm(c *fiber.Ctx, spec formSpec, data map[string]any, errs [
 	}
 	var buf bytes.Buffer
 	err := spec.compiled.Render(&buf, form.RenderOptions{
-		Lang: string(pageLang(c)), Values: data, Errors: errs, Action: spec.action,
+		Lang: string(webkit.PageLang(c)), Values: data, Errors: errs, Action: spec.action,
 		CSRFToken: u.csrfFor(c), FormToken: token, SubmitLabel: spec.submit, Files: files, Add: add,
 		MaxFileSize: u.MaxFileSize,
 	})
@@ -115,10 +116,10 @@ func (u *ui) readFormPost(c *fiber.Ctx, spec formSpec) (*formPost, error) {
 	p := &formPost{sub: sub, token: sub.first("_token"), files: map[string]string{}}
 	p.key, err = u.sign.checkFormToken(p.token, spec.scope, u.Now())
 	if err != nil {
-		return nil, &Error{Status: http.StatusBadRequest, Code: "form_expired", Cause: err}
+		return nil, &webkit.Error{Status: http.StatusBadRequest, Code: "form_expired", Cause: err}
 	}
 	def := spec.compiled.Form()
-	l := pageLang(c)
+	l := webkit.PageLang(c)
 	p.errs = append(p.errs, u.keptFiles(c, def, sub, p.files, l)...)
 	p.errs = append(p.errs, u.storeUploads(c, def, sub, p.files, l)...)
 	decoded := spec.compiled.DecodeForm(sub.Values, string(l))
@@ -131,9 +132,9 @@ func (u *ui) parseBody(c *fiber.Ctx) (*submission, error) {
 	sub, err := parseSubmission(c.Get(fiber.HeaderContentType), c.Body(), u.limits)
 	switch {
 	case errors.Is(err, errUnsupportedMedia):
-		return nil, &Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type", Cause: err}
+		return nil, &webkit.Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type", Cause: err}
 	case err != nil:
-		return nil, &Error{Status: http.StatusBadRequest, Code: CodeBadRequest, Cause: err}
+		return nil, &webkit.Error{Status: http.StatusBadRequest, Code: webkit.CodeBadRequest, Cause: err}
 	}
 	return sub, nil
 }

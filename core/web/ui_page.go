@@ -16,6 +16,7 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/ticket"
+	"vorgang/core/web/internal/webkit"
 )
 
 //go:embed templates/*.html
@@ -95,7 +96,7 @@ type view struct {
 // T returns the page text with the key in the page's language, formatted
 // with args when given.
 func (v *view) T(key string, args ...any) string {
-	s := text(v.Lang, key)
+	s := webkit.Text(v.Lang, key)
 	if len(args) > 0 {
 		return fmt.Sprintf(s, args...)
 	}
@@ -105,7 +106,7 @@ func (v *view) T(key string, args ...any) string {
 // L shows a definition label in the page's language; a German-only text on
 // an English page is marked as German for screen readers.
 func (v *view) L(l definition.Label) template.HTML {
-	if v.Lang == langEN && l.En == "" && l.De != "" {
+	if v.Lang == webkit.LangEN && l.En == "" && l.De != "" {
 		return template.HTML(`<span lang="de">` + template.HTMLEscapeString(l.De) + `</span>`)
 	}
 	return template.HTML(template.HTMLEscapeString(l.In(string(v.Lang))))
@@ -125,7 +126,7 @@ func (v *view) Time(t time.Time) string {
 		return ""
 	}
 	t = t.In(berlin)
-	if v.Lang == langEN {
+	if v.Lang == webkit.LangEN {
 		return t.Format("2 Jan 2006, 15:04")
 	}
 	return t.Format("02.01.2006, 15:04") + " Uhr"
@@ -153,7 +154,7 @@ func (u *ui) render(c *fiber.Ctx, status int, page string, v *view) error {
 		return fmt.Errorf("web: no page template %q", page)
 	}
 	if v.Lang == "" {
-		v.Lang = pageLang(c)
+		v.Lang = webkit.PageLang(c)
 	}
 	if v.User == nil {
 		v.User = uiPrincipal(c)
@@ -162,9 +163,9 @@ func (u *ui) render(c *fiber.Ctx, status int, page string, v *view) error {
 		v.CSRF = u.csrfFor(c)
 	}
 	v.Version = u.assetVersion
-	v.SwitchLang = langEN
-	if v.Lang == langEN {
-		v.SwitchLang = langDE
+	v.SwitchLang = webkit.LangEN
+	if v.Lang == webkit.LangEN {
+		v.SwitchLang = webkit.LangDE
 	}
 	v.SwitchURL = switchURL(c, v.SwitchLang)
 	var buf bytes.Buffer

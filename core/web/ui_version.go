@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"vorgang/core/fault"
+	"vorgang/core/web/internal/webkit"
 )
 
 // postedVersion reads the ticket version a page form was rendered at. Every
@@ -25,6 +26,6 @@ func postedVersion(sub *submission) (int64, error) {
 }
 
 func versionError(code string) error {
-	return &Error{Status: http.StatusBadRequest, Code: CodeBadRequest,
+	return &webkit.Error{Status: http.StatusBadRequest, Code: webkit.CodeBadRequest,
 		Fields: []fault.FieldError{{Field: "_version", Code: code, Text: "version_missing"}}}
 }

@@ -1,11 +1,20 @@
-// Package web is the HTTP face of vorgang and the only package that knows
-// HTTP: the JSON API under /api/v1 (with its OpenAPI description), the
-// citizen portal (/portal/), the staff workspace (/app/), the admin pages
-// (/admin/), and the health and readiness checks. Pages are rendered on the
-// server from html/template, work without JavaScript, and come in German
-// and English (i18n.go, ui_text.go). Handlers stay thin: they decode the
-// request, call the engine (or auth and assets), and turn the answer or the
-// error's core/fault kind into a status and words (error_kinds.go). What the
+// Package web is the HTTP face of vorgang and, with its sub-packages, the
+// only code that knows HTTP. This package builds the Fiber app (New): the
+// middleware every request passes (request id, request log, recovery,
+// security headers, refused content codings, timeouts), the central error
+// handler that writes the one error shape (or an error page on a browser
+// route), the health and readiness checks, and the registration of the
+// areas. The areas live in sub-packages: the JSON API under /api/v1 with
+// its OpenAPI description (core/web/api); the citizen portal (/portal/),
+// the staff workspace (/app/) and the admin pages (/admin/) are still in
+// this package. What the areas share (the error shape and the table from
+// core/fault kinds to statuses, the words in German and English, client
+// addresses, the citizen rate limit) is in core/web/internal/webkit.
+//
+// Pages are rendered on the server from html/template, work without
+// JavaScript, and come in German and English. Handlers stay thin: they
+// decode the request, call the engine (or auth and assets), and turn the
+// answer or the error's core/fault kind into a status and words. What the
 // handlers need from the rest of vorgang comes in through Deps; core/app
 // builds those parts and cmd/vorgang puts them together.
 package web
@@ -14,9 +23,16 @@ import (
 	"fmt"
 	"log/slog"
 	"net/netip"
+	"vorgang/core/web/api"
+	"vorgang/core/web/internal/webkit"
 
 	"github.com/gofiber/fiber/v2"
 )
+
+// DefaultCitizenRate is how many posts one address may make per minute
+// without an account: enough for a family sending a few requests and
+// replies, too few for a robot filling the inboxes.
+const DefaultCitizenRate = 10
 
 // DefaultBodyLimit is the request body limit used when Deps.BodyLimit is zero.
 const DefaultBodyLimit = 4 << 20
@@ -63,6 +79,9 @@ type Deps struct {
 	// staff workspace (/app) and the admin pages (/admin).
 	UI *UIDeps
 }
+
+// APIDeps is what the JSON API needs (core/web/api).
+type APIDeps = api.Deps
 
 // withDefaults returns a copy of d with defaults filled in.
 func (d Deps) withDefaults() Deps {
@@ -119,14 +138,14 @@ func New(deps Deps) *fiber.App {
 	h := &healthHandler{store: deps.Store, catalog: deps.Catalog, logger: deps.Logger}
 	app.Get("/healthz", h.serve)
 	app.Get("/readyz", h.ready)
-	cl := clients{trusted: deps.TrustedProxies}
-	citizens := citizenLimit(deps.CitizenRate, cl)
+	cl := webkit.Clients{Trusted: deps.TrustedProxies}
+	citizens := webkit.CitizenLimit(deps.CitizenRate, cl)
 	if deps.API != nil {
-		registerAPI(app, *deps.API, cl, citizens)
+		api.Register(app, *deps.API, cl, citizens)
 	}
 	if pages != nil {
 		pages.clients, pages.citizenLimit = cl, citizens
-		pages.computeLimit = citizenLimit(deps.CitizenRate*computeRateFactor, cl)
+		pages.computeLimit = webkit.CitizenLimit(deps.CitizenRate*computeRateFactor, cl)
 		if err := pages.register(app); err != nil {
 			panic(fmt.Sprintf("web: %v", err))
 		}

@@ -12,6 +12,7 @@ import (
 	"vorgang/core/definition"
 	"vorgang/core/engine"
 	"vorgang/core/ticket"
+	"vorgang/core/web/internal/webkit"
 )
 
 // The staff workspace: login, inboxes, new tickets. Every list and every
@@ -34,9 +35,9 @@ func (u *ui) loginPage(c *fiber.Ctx) error {
 }
 
 func (u *ui) showLogin(c *fiber.Ctx, status int, name, msg string) error {
-	l := pageLang(c)
+	l := webkit.PageLang(c)
 	next := safeNext(c.Query("next", c.FormValue("next")))
-	return u.render(c, status, "login", &view{Lang: l, Title: text(l, "login_heading"), Area: "app", Nav: "login", HasErrors: msg != "",
+	return u.render(c, status, "login", &view{Lang: l, Title: webkit.Text(l, "login_heading"), Area: "app", Nav: "login", HasErrors: msg != "",
 		Data: loginView{Name: name, Next: next, Error: msg, SignOns: u.signOnButtons(c, next), OrText: signOnText(l, "login_or")}})
 }
 
@@ -56,31 +57,31 @@ func (u *ui) loginSubmit(c *fiber.Ctx) error {
 	if err := u.checkPost(c, sub.first("_csrf")); err != nil {
 		return err
 	}
-	l := pageLang(c)
+	l := webkit.PageLang(c)
 	name := sub.first("name")
-	s, err := u.Auth.Login(c.UserContext(), name, sub.first("password"), u.clients.key(c))
+	s, err := u.Auth.Login(c.UserContext(), name, sub.first("password"), u.clients.Key(c))
 	if done, serr := u.secondFactorStep(c, err, sub.first("next")); done {
 		return serr
 	}
 	if err != nil {
 		// The page answers with the status of the API's table and says it
 		// in the form.
-		answer, ok := faultError(err).(*Error)
+		answer, ok := webkit.FaultError(err).(*webkit.Error)
 		switch {
 		case ok && answer.Status == http.StatusTooManyRequests:
 			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(answer.RetryAfter))
-			return u.showLogin(c, answer.Status, name, fmt.Sprintf(text(l, "login_throttled"), answer.RetryAfter))
+			return u.showLogin(c, answer.Status, name, fmt.Sprintf(webkit.Text(l, "login_throttled"), answer.RetryAfter))
 		case ok && answer.Status == http.StatusUnauthorized:
-			return u.showLogin(c, answer.Status, name, text(l, "login_failed"))
-		case ok && answer.Code == CodeDirectoryUnavailable:
+			return u.showLogin(c, answer.Status, name, webkit.Text(l, "login_failed"))
+		case ok && answer.Code == webkit.CodeDirectoryUnavailable:
 			// Said on the form, where the person can try again; local
 			// accounts still sign in meanwhile.
 			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(answer.RetryAfter))
-			return u.showLogin(c, answer.Status, name, message(l, CodeDirectoryUnavailable, answer.Status))
+			return u.showLogin(c, answer.Status, name, webkit.Message(l, webkit.CodeDirectoryUnavailable, answer.Status))
 		}
 		return err
 	}
-	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: s.Token, HTTPOnly: true, SameSite: "Lax",
+	c.Cookie(&fiber.Cookie{Name: webkit.SessionCookie, Value: s.Token, HTTPOnly: true, SameSite: "Lax",
 		Secure: c.Protocol() == "https", Path: "/", Expires: s.Expires})
 	return seeOther(c, safeNext(sub.first("next")))
 }
@@ -96,10 +97,10 @@ func (u *ui) logout(c *fiber.Ctx) error {
 	// Asked before the session ends: the cookie names the provider only
 	// for the session it was made with.
 	provider := u.signOnLogoutURL(c)
-	if token := c.Cookies(sessionCookie); token != "" {
+	if token := c.Cookies(webkit.SessionCookie); token != "" {
 		_ = u.Auth.Logout(c.UserContext(), token)
 	}
-	c.ClearCookie(sessionCookie)
+	c.ClearCookie(webkit.SessionCookie)
 	if provider != "" {
 		return u.signedOutPage(c, provider)
 	}
@@ -148,7 +149,7 @@ type inboxRow struct {
 
 func (u *ui) inbox(c *fiber.Ctx) error {
 	actor := uiPrincipal(c)
-	l := pageLang(c)
+	l := webkit.PageLang(c)
 	cat := u.Catalog()
 	f := inboxFilter{View: c.Query("view"), Team: c.Query("team"), Process: c.Query("process"),
 		State: c.Query("state"), Priority: c.Query("priority"), Q: strings.TrimSpace(c.Query("q"))}
@@ -171,24 +172,24 @@ func (u *ui) inbox(c *fiber.Ctx) error {
 	}
 	var d inboxView
 	if f.View == "team" && cat.Team(f.Team) == nil {
-		return &Error{Status: http.StatusNotFound, Code: CodeNotFound}
+		return &webkit.Error{Status: http.StatusNotFound, Code: webkit.CodeNotFound}
 	}
 	switch f.View {
 	case "team":
 		q.Team = f.Team
-		d.Caption = text(l, "inbox_caption_team") + " " + cat.Team(f.Team).Title.In(string(l))
+		d.Caption = webkit.Text(l, "inbox_caption_team") + " " + cat.Team(f.Team).Title.In(string(l))
 	case "requested":
 		q.Requester = actor.User
-		d.Caption = text(l, "inbox_requested")
+		d.Caption = webkit.Text(l, "inbox_requested")
 	default:
 		f.View = "mine"
 		q.Assignee = actor.User
-		d.Caption = text(l, "inbox_mine")
+		d.Caption = webkit.Text(l, "inbox_mine")
 	}
 	q.Text = f.Q // a piece of the title or the number, matched by the store over the whole list
 	rows, next, err := u.Engine.Inbox(c.UserContext(), actor, q)
 	if err != nil {
-		return faultError(err)
+		return webkit.FaultError(err)
 	}
 	d.Filter, d.Next = f, next
 	if next != "" {
@@ -209,11 +210,11 @@ func (u *ui) inbox(c *fiber.Ctx) error {
 		}
 	}
 	d.Tabs = append(d.Tabs,
-		inboxTab{Label: text(l, "inbox_mine"), URL: "/app/?view=mine", Current: f.View == "mine"},
-		inboxTab{Label: text(l, "inbox_requested"), URL: "/app/?view=requested", Current: f.View == "requested"})
+		inboxTab{Label: webkit.Text(l, "inbox_mine"), URL: "/app/?view=mine", Current: f.View == "mine"},
+		inboxTab{Label: webkit.Text(l, "inbox_requested"), URL: "/app/?view=requested", Current: f.View == "requested"})
 	for _, h := range rows {
 		p := cat.Process(h.Process)
-		row := inboxRow{Number: h.Number, Title: h.Title, State: stateTitle(p, h.State, false), Priority: text(l, "prio_"+h.Priority),
+		row := inboxRow{Number: h.Number, Title: h.Title, State: webkit.StateTitle(p, h.State, false), Priority: webkit.Text(l, "prio_"+h.Priority),
 			PrioKey: h.Priority, Assignee: h.Assignee, Due: h.Due, Team: definition.Label{De: h.Team, En: h.Team}}
 		if p != nil {
 			row.Process = p.Title
@@ -234,13 +235,13 @@ func (u *ui) inbox(c *fiber.Ctx) error {
 				continue
 			}
 			seenState[s.ID.Value] = true
-			d.States = append(d.States, option{Value: s.ID.Value, Label: stateTitle(p, s.ID.Value, false), Selected: s.ID.Value == f.State})
+			d.States = append(d.States, option{Value: s.ID.Value, Label: webkit.StateTitle(p, s.ID.Value, false), Selected: s.ID.Value == f.State})
 		}
 	}
 	for _, prio := range cat.Priorities() {
-		d.Priorities = append(d.Priorities, option{Value: prio, Label: definition.Label{De: text(langDE, "prio_"+prio), En: text(langEN, "prio_"+prio)}, Selected: prio == f.Priority})
+		d.Priorities = append(d.Priorities, option{Value: prio, Label: definition.Label{De: webkit.Text(webkit.LangDE, "prio_"+prio), En: webkit.Text(webkit.LangEN, "prio_"+prio)}, Selected: prio == f.Priority})
 	}
-	return u.render(c, http.StatusOK, "inbox", &view{Lang: l, Title: text(l, "inbox_heading"), Area: "app", Nav: "inbox", Data: d})
+	return u.render(c, http.StatusOK, "inbox", &view{Lang: l, Title: webkit.Text(l, "inbox_heading"), Area: "app", Nav: "inbox", Data: d})
 }
 
 type newCatalogView struct {
@@ -255,25 +256,25 @@ func (u *ui) newCatalog(c *fiber.Ctx) error {
 			list = append(list, p)
 		}
 	}
-	l := pageLang(c)
-	return u.render(c, http.StatusOK, "new", &view{Lang: l, Title: text(l, "new_heading"), Area: "app", Nav: "new", Data: newCatalogView{Processes: list}})
+	l := webkit.PageLang(c)
+	return u.render(c, http.StatusOK, "new", &view{Lang: l, Title: webkit.Text(l, "new_heading"), Area: "app", Nav: "new", Data: newCatalogView{Processes: list}})
 }
 
 func (u *ui) staffProcess(c *fiber.Ctx) (*definition.Process, formSpec, error) {
 	cat := u.Catalog()
 	p := cat.Process(c.Params("process"))
 	if p == nil {
-		return nil, formSpec{}, &Error{Status: http.StatusNotFound, Code: CodeNotFound}
+		return nil, formSpec{}, &webkit.Error{Status: http.StatusNotFound, Code: webkit.CodeNotFound}
 	}
 	if !engine.MayOpen(uiPrincipal(c), p) {
-		return nil, formSpec{}, &Error{Status: http.StatusForbidden, Code: CodeForbidden}
+		return nil, formSpec{}, &webkit.Error{Status: http.StatusForbidden, Code: webkit.CodeForbidden}
 	}
 	compiled, err := u.Engine.Form(cat, p.Form.Value)
 	if err != nil {
 		return nil, formSpec{}, err
 	}
 	return p, formSpec{compiled: compiled, scope: "create:" + p.ID.Value + "|" + u.binding(c, true),
-		action: "/app/new/" + p.ID.Value, submit: text(pageLang(c), "new_submit"), area: "app"}, nil
+		action: "/app/new/" + p.ID.Value, submit: webkit.Text(webkit.PageLang(c), "new_submit"), area: "app"}, nil
 }
 
 func (u *ui) staffForm(c *fiber.Ctx) error {
@@ -302,12 +303,4 @@ func (u *ui) staffSubmit(c *fiber.Ctx) error {
 		return u.showForm(c, status, p, spec, post.data, post.errs, post.add, post.token, post.files, nil)
 	}
 	return seeOther(c, "/app/tickets/"+url.PathEscape(t.Number)+"?notice=created")
-}
-
-// teamTitle is a team's title, or its id when the catalog lacks it.
-func teamTitle(cat *definition.Catalog, id string) definition.Label {
-	if t := cat.Team(id); t != nil {
-		return t.Title
-	}
-	return definition.Label{De: id, En: id}
 }

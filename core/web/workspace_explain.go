@@ -5,6 +5,7 @@ import (
 
 	"vorgang/core/definition"
 	"vorgang/core/engine"
+	"vorgang/core/web/internal/webkit"
 )
 
 // blockedStep is a step the caller cannot take now, and why.
@@ -17,22 +18,22 @@ type blockedStep struct {
 // explainTicket fills in what the ticket page says about the pending
 // approval and why the caller cannot take the other steps.
 func explainTicket(d *ticketView, l lang, cat *definition.Catalog, p *definition.Process, right engine.DecisionRight, blocked []engine.Blocked) {
-	n := names{cat: cat, p: p}
+	n := webkit.NewNames(cat, p)
 	if d.Pending != nil {
-		d.Approval = fmt.Sprintf(text(l, "pending_approval"), n.transition(d.Pending.Transition).In(string(l)), n.role(d.Pending.NextStep()).In(string(l)))
+		d.Approval = fmt.Sprintf(webkit.Text(l, "pending_approval"), n.Transition(d.Pending.Transition).In(string(l)), n.Role(d.Pending.NextStep()).In(string(l)))
 	}
 	d.CanDecide, d.Override = right.May, right.Override
 	if r := right.Refusal; r != nil && r.Code != engine.ReasonNoApprovalPending {
-		why, _ := refusalText(l, r.Code, r.Params, n)
+		why, _ := webkit.RefusalText(l, r.Code, r.Params, n)
 		d.Blocked = append(d.Blocked, blockedStep{Title: pageLabel("decision_step"), Code: r.Code, Why: why})
 	}
 	for _, b := range blocked {
-		why, _ := refusalText(l, b.Refusal.Code, b.Refusal.Params, n)
-		d.Blocked = append(d.Blocked, blockedStep{Title: transitionTitle(b.Transition), Code: b.Refusal.Code, Why: why})
+		why, _ := webkit.RefusalText(l, b.Refusal.Code, b.Refusal.Params, n)
+		d.Blocked = append(d.Blocked, blockedStep{Title: webkit.TransitionTitle(b.Transition), Code: b.Refusal.Code, Why: why})
 	}
 }
 
 // pageLabel is a page text in both languages.
 func pageLabel(key string) definition.Label {
-	return definition.Label{De: text(langDE, key), En: text(langEN, key)}
+	return definition.Label{De: webkit.Text(webkit.LangDE, key), En: webkit.Text(webkit.LangEN, key)}
 }

@@ -15,6 +15,7 @@ import (
 	"vorgang/core/fault"
 	"vorgang/core/form"
 	"vorgang/core/ticket"
+	"vorgang/core/web/internal/webkit"
 )
 
 // ticketView is the data of a ticket page.
@@ -81,13 +82,13 @@ type timelineItem struct {
 }
 
 func (u *ui) ticketPage(c *fiber.Ctx) error {
-	return u.showTicket(c, http.StatusOK, "", "", noticeText(pageLang(c), c.Query("notice")))
+	return u.showTicket(c, http.StatusOK, "", "", noticeText(webkit.PageLang(c), c.Query("notice")))
 }
 
 func noticeText(l lang, key string) string {
 	switch key {
 	case "created", "done", "commented", "assigned", "changed", "approved", "rejected":
-		return text(l, "notice_"+key)
+		return webkit.Text(l, "notice_"+key)
 	}
 	return ""
 }
@@ -100,10 +101,10 @@ func (u *ui) showTicket(c *fiber.Ctx, status int, comment, commentErr, notice st
 // form gives back.
 func (u *ui) showTicketWith(c *fiber.Ctx, status int, notice string, adjust func(*ticketView)) error {
 	actor := uiPrincipal(c)
-	l := pageLang(c)
+	l := webkit.PageLang(c)
 	v, err := u.Engine.View(c.UserContext(), actor, c.Params("number"))
 	if err != nil {
-		return faultError(err)
+		return webkit.FaultError(err)
 	}
 	t, hist := v.Ticket, v.History
 	// A finished ticket is shown with the definitions it finished under.
@@ -112,7 +113,7 @@ func (u *ui) showTicketWith(c *fiber.Ctx, status int, notice string, adjust func
 	base := "/app/tickets/" + url.PathEscape(t.Number)
 	names := u.attachmentNames(c.UserContext())
 	describer := dataDescriber{lang: l, names: names, fileURL: func(id string) string { return base + "/files/" + url.PathEscape(id) }}
-	d := ticketView{T: t, State: stateTitle(p, t.State, false), Priority: text(l, "prio_"+t.Priority), Team: teamTitle(cat, t.Team),
+	d := ticketView{T: t, State: webkit.StateTitle(p, t.State, false), Priority: webkit.Text(l, "prio_"+t.Priority), Team: webkit.TeamTitle(cat, t.Team),
 		Due: t.Due, Base: base, Me: actor.User, Pending: engine.PendingApproval(t),
 		CanInternal: v.May.CommentInternal, CanAssign: v.May.Assign, CanTake: v.May.Take,
 		FileSize: form.ByteSize(u.MaxFileSize), MaxFileSize: u.MaxFileSize,
@@ -120,11 +121,11 @@ func (u *ui) showTicketWith(c *fiber.Ctx, status int, notice string, adjust func
 	if p != nil {
 		d.Process = p.Title
 		if f := cat.Form(p.Form.Value); f != nil {
-			d.Fields = describer.describe(f.AllFields(), plainMap(t.Data))
+			d.Fields = describer.describe(f.AllFields(), webkit.PlainMap(t.Data))
 		}
 	}
 	for _, tr := range v.May.Runnable {
-		d.Transitions = append(d.Transitions, transitionLink{ID: tr.ID.Value, Title: transitionTitle(tr), URL: base + "/transitions/" + url.PathEscape(tr.ID.Value)})
+		d.Transitions = append(d.Transitions, transitionLink{ID: tr.ID.Value, Title: webkit.TransitionTitle(tr), URL: base + "/transitions/" + url.PathEscape(tr.ID.Value)})
 	}
 	explainTicket(&d, l, cat, p, v.May.Decision, v.May.Blocked)
 	for i := len(hist) - 1; i >= 0; i-- {
@@ -136,13 +137,6 @@ func (u *ui) showTicketWith(c *fiber.Ctx, status int, notice string, adjust func
 		HasErrors: d.CommentErr != "" || d.DecisionErr != "" || d.AssignErr != "", Data: d})
 }
 
-func transitionTitle(tr *definition.Transition) definition.Label {
-	if !tr.Title.IsZero() {
-		return tr.Title
-	}
-	return definition.Label{De: tr.ID.Value, En: tr.ID.Value}
-}
-
 func (u *ui) timelineItem(cat *definition.Catalog, p *definition.Process, h ticket.HistoryEntry, d dataDescriber) timelineItem {
 	it := timelineItem{At: h.At, Actor: h.Actor, Kind: h.Type}
 	content, err := h.Decode()
@@ -152,16 +146,16 @@ func (u *ui) timelineItem(cat *definition.Catalog, p *definition.Process, h tick
 	}
 	switch x := content.(type) {
 	case ticket.Created:
-		it.To = stateTitle(p, x.State, false)
+		it.To = webkit.StateTitle(p, x.State, false)
 	case ticket.Transitioned:
-		it.From, it.To, it.Text = stateTitle(p, x.From, false), stateTitle(p, x.To, false), x.Comment
+		it.From, it.To, it.Text = webkit.StateTitle(p, x.From, false), webkit.StateTitle(p, x.To, false), x.Comment
 		it.Withdrawn = x.ApprovalWithdrawn != nil
 		// A comment kept among staff is marked like an internal comment.
 		it.Internal = x.CommentInternal && it.Text != ""
 		if p != nil {
 			if tr := p.Transition(x.Transition); tr != nil && !tr.Form.IsZero() {
 				if f := cat.Form(tr.Form.Value); f != nil && x.Data != nil {
-					it.Fields = d.describe(f.AllFields(), plainMap(x.Data))
+					it.Fields = d.describe(f.AllFields(), webkit.PlainMap(x.Data))
 				}
 			}
 		}
@@ -181,7 +175,7 @@ func (u *ui) timelineItem(cat *definition.Catalog, p *definition.Process, h tick
 	case ticket.ChildFailed:
 		it.Text = x.Reason
 	case ticket.Migrated:
-		it.From, it.To = stateTitle(p, x.From, false), stateTitle(p, x.To, false)
+		it.From, it.To = webkit.StateTitle(p, x.From, false), webkit.StateTitle(p, x.To, false)
 	}
 	return it
 }
@@ -222,12 +216,12 @@ func (u *ui) runnable(c *fiber.Ctx) (*ticket.Ticket, *definition.Process, *defin
 	actor := uiPrincipal(c)
 	t, err := u.Engine.Ticket(c.UserContext(), actor, c.Params("number"))
 	if err != nil {
-		return nil, nil, nil, faultError(err)
+		return nil, nil, nil, webkit.FaultError(err)
 	}
 	p := u.Catalog().Process(t.Process)
 	id := c.Params("transition")
 	if p == nil || p.Transition(id) == nil {
-		return nil, nil, nil, &Error{Status: http.StatusNotFound, Code: CodeNotFound}
+		return nil, nil, nil, &webkit.Error{Status: http.StatusNotFound, Code: webkit.CodeNotFound}
 	}
 	runnable, blocked := u.Engine.Options(c.UserContext(), actor, t)
 	for _, tr := range runnable {
@@ -237,16 +231,16 @@ func (u *ui) runnable(c *fiber.Ctx) (*ticket.Ticket, *definition.Process, *defin
 	}
 	for _, b := range blocked {
 		if b.Transition.ID.Value == id {
-			return nil, nil, nil, explained(faultError(b.Refusal), u.Catalog(), p)
+			return nil, nil, nil, webkit.Explained(webkit.FaultError(b.Refusal), u.Catalog(), p)
 		}
 	}
-	return nil, nil, nil, &Error{Status: http.StatusNotFound, Code: CodeNotFound}
+	return nil, nil, nil, &webkit.Error{Status: http.StatusNotFound, Code: webkit.CodeNotFound}
 }
 
 func (u *ui) transitionSpec(c *fiber.Ctx, t *ticket.Ticket, tr *definition.Transition) (formSpec, error) {
 	spec := formSpec{scope: "transition:" + t.Number + ":" + tr.ID.Value + "|" + u.binding(c, true),
 		action: "/app/tickets/" + url.PathEscape(t.Number) + "/transitions/" + url.PathEscape(tr.ID.Value),
-		submit: transitionTitle(tr).In(string(pageLang(c))), area: "app"}
+		submit: webkit.TransitionTitle(tr).In(string(webkit.PageLang(c))), area: "app"}
 	if !tr.Form.IsZero() {
 		compiled, err := u.Engine.Form(u.Catalog(), tr.Form.Value)
 		if err != nil {
@@ -272,10 +266,10 @@ func (u *ui) transitionPage(c *fiber.Ctx) error {
 
 func (u *ui) showTransition(c *fiber.Ctx, status int, t *ticket.Ticket, p *definition.Process, tr *definition.Transition, spec formSpec,
 	data map[string]any, errs []form.FieldError, add, token string, files map[string]string, comment string, version int64) error {
-	l := pageLang(c)
-	d := transitionView{T: t, Title: transitionTitle(tr), State: stateTitle(p, t.State, false), To: stateTitle(p, u.Engine.Target(c.UserContext(), t, tr), false),
+	l := webkit.PageLang(c)
+	d := transitionView{T: t, Title: webkit.TransitionTitle(tr), State: webkit.StateTitle(p, t.State, false), To: webkit.StateTitle(p, u.Engine.Target(c.UserContext(), t, tr), false),
 		Action: spec.action, Token: token, Comment: comment, AskComm: tr.Comment == "required" || tr.Comment == "optional",
-		CommReq: tr.Comment == "required", Back: "/app/tickets/" + url.PathEscape(t.Number), Version: version, Submit: transitionTitle(tr),
+		CommReq: tr.Comment == "required", Back: "/app/tickets/" + url.PathEscape(t.Number), Version: version, Submit: webkit.TransitionTitle(tr),
 		CanInternal: engine.MayCommentInternal(uiPrincipal(c))}
 	if cat := u.Catalog(); p != nil {
 		d.ForRequester, d.TellsRequester = engine.CommentForRequester(cat, p, tr), engine.TellsRequester(cat, p, tr)
@@ -308,14 +302,14 @@ func (u *ui) showTransition(c *fiber.Ctx, status int, t *ticket.Ticket, p *defin
 		describedBy = append(describedBy, "transition-comment-error")
 	}
 	d.CommDescribedBy = strings.Join(describedBy, " ")
-	title := transitionTitle(tr).In(string(l)) + ": " + t.Number
+	title := webkit.TransitionTitle(tr).In(string(l)) + ": " + t.Number
 	return u.render(c, status, "transition", &view{Lang: l, Title: title, Area: "app", Nav: "inbox", HasErrors: len(errs) > 0, Data: d})
 }
 
 func (u *ui) transitionSubmit(c *fiber.Ctx) error {
 	t, p, tr, err := u.runnable(c)
 	if err != nil {
-		if apiErr := (*Error)(nil); errors.As(err, &apiErr) && apiErr.Code == engine.ReasonStateMismatch {
+		if apiErr := (*webkit.Error)(nil); errors.As(err, &apiErr) && apiErr.Code == engine.ReasonStateMismatch {
 			// Most often the second post of a double click: the first one
 			// already moved the ticket on.
 			return seeOther(c, "/app/tickets/"+url.PathEscape(c.Params("number"))+"?notice=changed")
@@ -342,7 +336,7 @@ func (u *ui) transitionSubmit(c *fiber.Ctx) error {
 		}
 		post = &formPost{sub: sub, token: sub.first("_token"), save: true}
 		if _, err := u.sign.checkFormToken(post.token, spec.scope, u.Now()); err != nil {
-			return &Error{Status: http.StatusBadRequest, Code: "form_expired", Cause: err}
+			return &webkit.Error{Status: http.StatusBadRequest, Code: "form_expired", Cause: err}
 		}
 	}
 	comment := post.sub.first("_comment")
@@ -353,7 +347,7 @@ func (u *ui) transitionSubmit(c *fiber.Ctx) error {
 	if !post.save {
 		return u.showTransition(c, http.StatusOK, t, p, tr, spec, post.data, post.errs, post.add, post.token, post.files, comment, version)
 	}
-	l := string(pageLang(c))
+	l := string(webkit.PageLang(c))
 	if len(post.errs) > 0 {
 		_, verrs := spec.compiled.Validate(post.data, l)
 		return u.showTransition(c, http.StatusUnprocessableEntity, t, p, tr, spec, post.data, mergeErrors(post.errs, verrs), "", post.token, post.files, comment, version)
@@ -361,7 +355,7 @@ func (u *ui) transitionSubmit(c *fiber.Ctx) error {
 	_, err = u.Engine.Transition(c.UserContext(), uiPrincipal(c), t.Number, engine.TransitionRequest{
 		Transition: tr.ID.Value, Version: version, Data: post.data, Comment: comment,
 		InternalComment: post.sub.first("_comment_internal") != "", Lang: l})
-	invalidFields := fieldsAtFault(pageLang(c), err)
+	invalidFields := webkit.FieldsAtFault(webkit.PageLang(c), err)
 	refusal := engine.AsRefusal(err)
 	switch {
 	case invalidFields != nil:
@@ -371,12 +365,12 @@ func (u *ui) transitionSubmit(c *fiber.Ctx) error {
 	case refusal != nil:
 		// Said next to what was entered, which stays: a guard or a rule
 		// may well refuse the data of the form.
-		status := kindAnswers[refusal.Kind].status
-		why, _ := refusalText(pageLang(c), refusal.Code, refusal.Params, names{cat: u.Catalog(), p: p})
+		status := webkit.KindStatus(refusal.Kind)
+		why, _ := webkit.RefusalText(webkit.PageLang(c), refusal.Code, refusal.Params, webkit.NewNames(u.Catalog(), p))
 		refused := []form.FieldError{{Field: refusal.Param("field"), Code: refusal.Code, Message: why}}
 		return u.showTransition(c, status, t, p, tr, spec, post.data, refused, "", post.token, post.files, comment, version)
 	case err != nil:
-		return faultError(err)
+		return webkit.FaultError(err)
 	}
 	return seeOther(c, "/app/tickets/"+url.PathEscape(t.Number)+"?notice=done")
 }
@@ -389,7 +383,7 @@ func (u *ui) commentSubmit(c *fiber.Ctx) error {
 	if err := u.checkPost(c, sub.first("_csrf")); err != nil {
 		return err
 	}
-	l := pageLang(c)
+	l := webkit.PageLang(c)
 	version, err := postedVersion(sub)
 	if err != nil {
 		return err
@@ -403,15 +397,15 @@ func (u *ui) commentSubmit(c *fiber.Ctx) error {
 		return u.showTicket(c, http.StatusUnprocessableEntity, textValue, msg, "")
 	}
 	_, err = u.Engine.CommentWithFiles(c.UserContext(), uiPrincipal(c), c.Params("number"), version, textValue, sub.first("internal") != "", files, string(l))
-	invalidFields := fieldsAtFault(pageLang(c), err)
+	invalidFields := webkit.FieldsAtFault(webkit.PageLang(c), err)
 	switch {
 	case invalidFields != nil:
 		return u.showTicket(c, http.StatusUnprocessableEntity, textValue, invalidFields[0].Message, "")
 	case errors.Is(err, fault.Conflict):
 		// Keep the text: the ticket changed while it was written.
-		return u.showTicket(c, http.StatusConflict, textValue, "", text(l, "comment_conflict"))
+		return u.showTicket(c, http.StatusConflict, textValue, "", webkit.Text(l, "comment_conflict"))
 	case err != nil:
-		return faultError(err)
+		return webkit.FaultError(err)
 	}
 	return seeOther(c, "/app/tickets/"+url.PathEscape(c.Params("number"))+"?notice=commented")
 }
@@ -426,7 +420,7 @@ func (u *ui) decisionSubmit(c *fiber.Ctx) error {
 	if err := u.checkPost(c, sub.first("_csrf")); err != nil {
 		return err
 	}
-	l := pageLang(c)
+	l := webkit.PageLang(c)
 	version, err := postedVersion(sub)
 	if err != nil {
 		return err
@@ -434,7 +428,7 @@ func (u *ui) decisionSubmit(c *fiber.Ctx) error {
 	approve := sub.first("decision") == "approve"
 	reason := sub.first("reason")
 	_, err = u.Engine.Decide(c.UserContext(), uiPrincipal(c), c.Params("number"), version, approve, reason, string(l))
-	invalidFields := fieldsAtFault(pageLang(c), err)
+	invalidFields := webkit.FieldsAtFault(webkit.PageLang(c), err)
 	switch {
 	case invalidFields != nil:
 		return u.showTicketWith(c, http.StatusUnprocessableEntity, "", func(d *ticketView) {
@@ -443,7 +437,7 @@ func (u *ui) decisionSubmit(c *fiber.Ctx) error {
 	case errors.Is(err, fault.Conflict):
 		return seeOther(c, "/app/tickets/"+url.PathEscape(c.Params("number"))+"?notice=changed")
 	case err != nil:
-		return explainedFor(c.UserContext(), u.Engine, u.Catalog(), uiPrincipal(c), c.Params("number"), faultError(err))
+		return webkit.ExplainedFor(c.UserContext(), u.Engine, u.Catalog(), uiPrincipal(c), c.Params("number"), webkit.FaultError(err))
 	}
 	notice := "approved"
 	if !approve {
@@ -465,8 +459,8 @@ func (u *ui) assignSubmit(c *fiber.Ctx) error {
 		return err
 	}
 	user := sub.first("user")
-	_, err = u.Engine.Assign(c.UserContext(), uiPrincipal(c), c.Params("number"), version, user, string(pageLang(c)))
-	invalidFields := fieldsAtFault(pageLang(c), err)
+	_, err = u.Engine.Assign(c.UserContext(), uiPrincipal(c), c.Params("number"), version, user, string(webkit.PageLang(c)))
+	invalidFields := webkit.FieldsAtFault(webkit.PageLang(c), err)
 	switch {
 	case invalidFields != nil:
 		return u.showTicketWith(c, http.StatusUnprocessableEntity, "", func(d *ticketView) {
@@ -475,7 +469,7 @@ func (u *ui) assignSubmit(c *fiber.Ctx) error {
 	case errors.Is(err, fault.Conflict):
 		return seeOther(c, "/app/tickets/"+url.PathEscape(c.Params("number"))+"?notice=changed")
 	case err != nil:
-		return faultError(err)
+		return webkit.FaultError(err)
 	}
 	return seeOther(c, "/app/tickets/"+url.PathEscape(c.Params("number"))+"?notice=assigned")
 }
@@ -484,7 +478,7 @@ func (u *ui) ticketFile(c *fiber.Ctx) error {
 	var buf bytes.Buffer
 	a, err := u.Engine.TicketFile(c.UserContext(), uiPrincipal(c), c.Params("number"), c.Params("id"), &buf)
 	if err != nil {
-		return faultError(err)
+		return webkit.FaultError(err)
 	}
 	return sendFile(c, a.Name, a.ContentType, buf.Bytes())
 }

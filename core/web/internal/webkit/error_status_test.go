@@ -1,4 +1,4 @@
-package web
+package webkit
 
 import (
 	"fmt"
@@ -28,11 +28,11 @@ func TestEngineErrorsMapToStatusAndCode(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.code, func(t *testing.T) {
-			got, ok := faultError(fmt.Errorf("ticket X-1: %w", tt.err)).(*Error)
+			got, ok := FaultError(fmt.Errorf("ticket X-1: %w", tt.err)).(*Error)
 			if !ok || got.Status != tt.status || got.Code != tt.code {
-				t.Fatalf("faultError(%v) = %+v, want %d %s", tt.err, got, tt.status, tt.code)
+				t.Fatalf("FaultError(%v) = %+v, want %d %s", tt.err, got, tt.status, tt.code)
 			}
-			for _, l := range []lang{langDE, langEN} {
+			for _, l := range []Lang{LangDE, LangEN} {
 				if messages[tt.code][l] == "" {
 					t.Errorf("no %s message for %s", l, tt.code)
 				}
@@ -49,7 +49,7 @@ func TestEveryKindHasAnAnswer(t *testing.T) {
 		if !ok || answer.status < 400 {
 			t.Errorf("kind %s: no answer", k)
 		}
-		for _, l := range []lang{langDE, langEN} {
+		for _, l := range []Lang{LangDE, LangEN} {
 			if k != fault.Invalid && messages[string(k)][l] == "" {
 				t.Errorf("no %s message for the code of kind %s", l, k)
 			}

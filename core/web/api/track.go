@@ -1,6 +1,8 @@
-package web
+package api
 
 import (
+	"vorgang/core/web/internal/webkit"
+
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -11,9 +13,9 @@ import (
 func (a *api) track(c *fiber.Ctx) error {
 	pv, err := a.Engine.Tracked(c.UserContext(), c.Params("token"))
 	if err != nil {
-		return faultError(err)
+		return webkit.FaultError(err)
 	}
-	l := requestLang(c)
+	l := webkit.RequestLang(c)
 	t := pv.Ticket
 	fields := make([]fiber.Map, 0, len(pv.Fields))
 	for _, f := range pv.Fields {
@@ -23,7 +25,7 @@ func (a *api) track(c *fiber.Ctx) error {
 	for _, e := range pv.Timeline {
 		entry := fiber.Map{"at": e.At, "kind": e.Kind, "from_requester": e.FromRequester}
 		if e.State != "" {
-			entry["state"] = stateTitle(pv.Process, e.State, true).In(string(l))
+			entry["state"] = webkit.StateTitle(pv.Process, e.State, true).In(string(l))
 		}
 		if e.Text != "" {
 			entry["text"] = e.Text
@@ -34,10 +36,10 @@ func (a *api) track(c *fiber.Ctx) error {
 	if pv.Process != nil {
 		process = pv.Process.Title.In(string(l))
 	}
-	data := plainMap(pv.Data)
+	data := webkit.PlainMap(pv.Data)
 	if data == nil {
 		data = map[string]any{}
 	}
-	return c.JSON(fiber.Map{"number": t.Number, "process": process, "state": stateTitle(pv.Process, t.State, true).In(string(l)),
+	return c.JSON(fiber.Map{"number": t.Number, "process": process, "state": webkit.StateTitle(pv.Process, t.State, true).In(string(l)),
 		"created": t.Created, "data": data, "fields": fields, "timeline": timeline})
 }

@@ -1,9 +1,8 @@
-package web
+package webkit
 
 import (
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 
 	"github.com/gofiber/fiber/v2"
@@ -34,7 +33,7 @@ type Error struct {
 	RetryAfter int `json:"-"`
 	// names titles the ids of Params in the message; without it ids stand
 	// for themselves.
-	names names
+	names Names
 }
 
 // Error implements error. The text is for logs, not for clients.
@@ -51,11 +50,6 @@ func (e *Error) Error() string {
 
 // Unwrap returns the cause, so errors.Is and errors.As see through an Error.
 func (e *Error) Unwrap() error { return e.Cause }
-
-// errorBody is the JSON envelope around Error.
-type errorBody struct {
-	Error *Error `json:"error"`
-}
 
 // Codes the web layer produces itself. Handlers may use any stable
 // snake_case code; these are the ones with a generic message. The codes of
@@ -93,6 +87,18 @@ const (
 	// CodeDirectoryManaged, CodeResetLinkInvalid: see core/auth.
 	CodeDirectoryManaged = auth.CodeDirectoryManaged
 	CodeResetLinkInvalid = auth.CodeResetLinkInvalid
+	// CodeSignOnUnavailable and CodeSignOnRefused are the codes of the
+	// sign-on errors on the login page.
+	CodeSignOnUnavailable = "identity_provider_unavailable"
+	CodeSignOnRefused     = auth.CodeSignOnRefused
+	// CodeTwoFactorDue refuses what a user does before setting up the
+	// two-factor sign-in a role of theirs requires.
+	CodeTwoFactorDue = "two_factor_due"
+	// CodeUnsupportedEncoding answers a request body sent with a content
+	// coding.
+	CodeUnsupportedEncoding = "unsupported_content_encoding"
+	// CodeUserExists answers a create whose user name is taken.
+	CodeUserExists = "user_exists"
 )
 
 // codeForStatus maps an HTTP status to its generic code. Statuses without a
@@ -130,69 +136,10 @@ func codeForStatus(status int) string {
 	return CodeInternal
 }
 
-// errorHandler is the app's central error handler: every error a handler or
-// middleware returns, and every request fasthttp rejects before routing,
-// ends here and leaves as one Error shape.
-// Errors on browser routes are HTML pages when the pages are served (pages
-// is not nil).
-func errorHandler(logger *slog.Logger, pages *ui) fiber.ErrorHandler {
-	return func(c *fiber.Ctx, err error) error {
-		// Requests rejected before routing (body too large, malformed) never
-		// passed the middleware, so give them an id and a log line here.
-		rejected := c.Locals(requestStartKey) == nil
-		id := ensureRequestID(c)
-
-		page := pages != nil && browserRoute(c.Path())
-		l := requestLang(c)
-		if page {
-			l = pageLang(c)
-		}
-		apiErr, cause := toAPIError(err)
-		apiErr.localize(l)
-
-		if cause != nil {
-			level := slog.LevelDebug
-			if apiErr.Status >= 500 {
-				level = slog.LevelError
-			}
-			attrs := []slog.Attr{
-				slog.String("request_id", id),
-				slog.String("method", c.Method()),
-				slog.String("path", c.Path()),
-				slog.Int("status", apiErr.Status),
-				slog.String("code", apiErr.Code),
-				slog.String("error", cause.Error()),
-			}
-			if stack, ok := c.Locals(panicStackKey).([]byte); ok {
-				attrs = append(attrs, slog.Bool("panic", true), slog.String("stack", string(stack)))
-			}
-			logger.LogAttrs(c.UserContext(), level, "request failed", attrs...)
-		}
-
-		if rejected {
-			logger.LogAttrs(c.UserContext(), slog.LevelInfo, "request",
-				slog.String("method", c.Method()),
-				slog.String("path", c.Path()),
-				slog.Int("status", apiErr.Status),
-				slog.String("request_id", id),
-				slog.Bool("rejected", true),
-			)
-		}
-
-		if apiErr.RetryAfter > 0 {
-			c.Set(fiber.HeaderRetryAfter, fmt.Sprint(apiErr.RetryAfter))
-		}
-		if page {
-			return pages.errorPage(c, apiErr)
-		}
-		return c.Status(apiErr.Status).JSON(errorBody{Error: apiErr})
-	}
-}
-
-// toAPIError turns any error into the Error to send, and returns the cause
+// ToAPIError turns any error into the Error to send, and returns the cause
 // worth logging (nil when there is nothing the client did not already say).
 // It never modifies the Error a handler returned.
-func toAPIError(err error) (*Error, error) {
+func ToAPIError(err error) (*Error, error) {
 	var apiErr *Error
 	if errors.As(err, &apiErr) {
 		out := *apiErr
@@ -224,22 +171,22 @@ func toAPIError(err error) (*Error, error) {
 	if errors.Is(err, fault.StorageFull) {
 		// A full disk is answered wherever it surfaces, also from a
 		// handler that did not expect it.
-		out := faultError(err).(*Error)
+		out := FaultError(err).(*Error)
 		return out, out.Cause
 	}
 	return &Error{Status: http.StatusInternalServerError, Code: CodeInternal}, err
 }
 
-// localize fills empty messages from the message table.
-func (e *Error) localize(l lang) {
+// Localize fills empty messages from the message table.
+func (e *Error) Localize(l Lang) {
 	if e.Message == "" {
-		if msg, ok := refusalText(l, e.Code, e.Params, e.names); ok {
+		if msg, ok := RefusalText(l, e.Code, e.Params, e.names); ok {
 			e.Message = msg
 		} else {
-			e.Message = message(l, e.Code, e.Status)
+			e.Message = Message(l, e.Code, e.Status)
 		}
 	}
 	for i := range e.Fields {
-		e.Fields[i].Message = fieldMessage(l, e.Fields[i])
+		e.Fields[i].Message = FieldMessage(l, e.Fields[i])
 	}
 }

@@ -1,4 +1,4 @@
-package web
+package webkit
 
 import (
 	"context"
@@ -10,19 +10,19 @@ import (
 	"vorgang/core/engine"
 )
 
-// explained gives a refusal's Error the titles of the process the ticket
+// Explained gives a refusal's Error the titles of the process the ticket
 // belongs to, so its sentence names roles, states and fields as the desk
 // does; other errors pass unchanged.
-func explained(err error, cat *definition.Catalog, p *definition.Process) error {
+func Explained(err error, cat *definition.Catalog, p *definition.Process) error {
 	if e, ok := err.(*Error); ok && engine.IsReasonCode(e.Code) {
-		e.names = names{cat: cat, p: p}
+		e.names = Names{cat: cat, p: p}
 	}
 	return err
 }
 
-// explainedFor is explained for a request on the ticket with the number:
+// ExplainedFor is Explained for a request on the ticket with the number:
 // the process is the one of the ticket, as actor may see it.
-func explainedFor(ctx context.Context, eng *engine.Engine, cat *definition.Catalog, actor *auth.Principal, number string, err error) error {
+func ExplainedFor(ctx context.Context, eng *engine.Engine, cat *definition.Catalog, actor *auth.Principal, number string, err error) error {
 	if e, ok := err.(*Error); !ok || !engine.IsReasonCode(e.Code) || cat == nil {
 		return err
 	}
@@ -30,15 +30,18 @@ func explainedFor(ctx context.Context, eng *engine.Engine, cat *definition.Catal
 	if t, terr := eng.Ticket(ctx, actor, number); terr == nil {
 		p = cat.Process(t.Process)
 	}
-	return explained(err, cat, p)
+	return Explained(err, cat, p)
 }
 
-// names finds the titles of the ids a refusal names. Without a catalog or
+// Names finds the titles of the ids a refusal names. Without a catalog or
 // process, an id stands for itself.
-type names struct {
+type Names struct {
 	cat *definition.Catalog
 	p   *definition.Process
 }
+
+// NewNames finds the titles of ids in the catalog and the process.
+func NewNames(cat *definition.Catalog, p *definition.Process) Names { return Names{cat: cat, p: p} }
 
 // builtinRoles are the roles a transition or approval step may name that
 // are not definitions.
@@ -48,7 +51,7 @@ var builtinRoles = map[string]definition.Label{
 	engine.ManagerRole: {De: "die Führungskraft der antragstellenden Person", En: "the requester's manager"},
 }
 
-func (n names) role(id string) definition.Label {
+func (n Names) Role(id string) definition.Label {
 	if l, ok := builtinRoles[id]; ok {
 		return l
 	}
@@ -60,19 +63,19 @@ func (n names) role(id string) definition.Label {
 	return plainLabel(id)
 }
 
-func (n names) state(id string) definition.Label { return stateTitle(n.p, id, false) }
+func (n Names) State(id string) definition.Label { return StateTitle(n.p, id, false) }
 
-func (n names) team(id string) definition.Label {
+func (n Names) Team(id string) definition.Label {
 	if n.cat == nil {
 		return plainLabel(id)
 	}
-	return teamTitle(n.cat, id)
+	return TeamTitle(n.cat, id)
 }
 
-func (n names) transition(id string) definition.Label {
+func (n Names) Transition(id string) definition.Label {
 	if n.p != nil {
 		if tr := n.p.Transition(id); tr != nil {
-			return transitionTitle(tr)
+			return TransitionTitle(tr)
 		}
 	}
 	return plainLabel(id)
@@ -80,7 +83,7 @@ func (n names) transition(id string) definition.Label {
 
 // field finds a field's label in the process's form or in one of its
 // transitions' forms; 'group.field' is a field of a repeating group.
-func (n names) field(id string) definition.Label {
+func (n Names) Field(id string) definition.Label {
 	if n.cat == nil || n.p == nil {
 		return plainLabel(id)
 	}
@@ -114,76 +117,76 @@ func plainLabel(id string) definition.Label { return definition.Label{De: id, En
 
 // refusalTexts are the sentences of the reason codes; %s are filled by
 // refusalArgs.
-var refusalTexts = map[string]map[lang]string{
+var refusalTexts = map[string]map[Lang]string{
 	engine.ReasonRoleRequired: {
-		langDE: "Das ist folgenden Personen vorbehalten: %s.",
-		langEN: "This is reserved for: %s.",
+		LangDE: "Das ist folgenden Personen vorbehalten: %s.",
+		LangEN: "This is reserved for: %s.",
 	},
 	engine.ReasonTeamRequired: {
-		langDE: "Das ist den Mitgliedern des Teams „%s“ vorbehalten, die Vorgänge bearbeiten.",
-		langEN: "This is reserved for members of the team “%s” who work on tickets.",
+		LangDE: "Das ist den Mitgliedern des Teams „%s“ vorbehalten, die Vorgänge bearbeiten.",
+		LangEN: "This is reserved for members of the team “%s” who work on tickets.",
 	},
 	engine.ReasonPermissionRequired: {
-		langDE: "Dafür fehlt Ihnen die Berechtigung „%s“.",
-		langEN: "You lack the permission “%s” for this.",
+		LangDE: "Dafür fehlt Ihnen die Berechtigung „%s“.",
+		LangEN: "You lack the permission “%s” for this.",
 	},
 	engine.ReasonStateMismatch: {
-		langDE: "Das ist im Status „%s“ nicht möglich, nur im Status %s.",
-		langEN: "This is not possible in the status “%s”, only in the status %s.",
+		LangDE: "Das ist im Status „%s“ nicht möglich, nur im Status %s.",
+		LangEN: "This is not possible in the status “%s”, only in the status %s.",
 	},
 	engine.ReasonApprovalPending: {
-		langDE: "Der Vorgang wartet auf die Genehmigung durch %s.",
-		langEN: "The ticket is waiting for the approval of %s.",
+		LangDE: "Der Vorgang wartet auf die Genehmigung durch %s.",
+		LangEN: "The ticket is waiting for the approval of %s.",
 	},
 	engine.ReasonGuardFailed: {
-		langDE: "Die Voraussetzung dafür ist nicht erfüllt: „%s“.",
-		langEN: "The condition for this is not met: “%s”.",
+		LangDE: "Die Voraussetzung dafür ist nicht erfüllt: „%s“.",
+		LangEN: "The condition for this is not met: “%s”.",
 	},
 	engine.ReasonRuleRefused: {
-		langDE: "Eine Regel des Ablaufs lässt das jetzt nicht zu.",
-		langEN: "A rule of the process does not allow this now.",
+		LangDE: "Eine Regel des Ablaufs lässt das jetzt nicht zu.",
+		LangEN: "A rule of the process does not allow this now.",
 	},
 	engine.ReasonNoManager: {
-		langDE: "Diese Genehmigung erteilt die Führungskraft, und für %s ist keine Führungskraft hinterlegt. Bitte wenden Sie sich an die Administration.",
-		langEN: "This approval is given by the manager, and none is on record for %s. Please contact the administrators.",
+		LangDE: "Diese Genehmigung erteilt die Führungskraft, und für %s ist keine Führungskraft hinterlegt. Bitte wenden Sie sich an die Administration.",
+		LangEN: "This approval is given by the manager, and none is on record for %s. Please contact the administrators.",
 	},
 	engine.ReasonNoApprovalLevel: {
-		langDE: "Für den Betrag %s ist keine Genehmigungsstufe festgelegt.",
-		langEN: "No approval level is defined for the amount %s.",
+		LangDE: "Für den Betrag %s ist keine Genehmigungsstufe festgelegt.",
+		LangEN: "No approval level is defined for the amount %s.",
 	},
 	engine.ReasonNoApprovalPending: {
-		langDE: "Der Vorgang wartet auf keine Genehmigung.",
-		langEN: "The ticket is not waiting for an approval.",
+		LangDE: "Der Vorgang wartet auf keine Genehmigung.",
+		LangEN: "The ticket is not waiting for an approval.",
 	},
 	engine.ReasonApprovalDropped: {
-		langDE: "Der Schritt „%s“ braucht keine Genehmigung mehr; über die Anfrage kann nicht mehr entschieden werden.",
-		langEN: "The step “%s” no longer needs an approval; the request can no longer be decided.",
+		LangDE: "Der Schritt „%s“ braucht keine Genehmigung mehr; über die Anfrage kann nicht mehr entschieden werden.",
+		LangEN: "The step “%s” no longer needs an approval; the request can no longer be decided.",
 	},
 	engine.ReasonSelfApproval: {
-		langDE: "Über den eigenen Antrag entscheidet immer eine andere Person.",
-		langEN: "Someone else always decides on your own request.",
+		LangDE: "Über den eigenen Antrag entscheidet immer eine andere Person.",
+		LangEN: "Someone else always decides on your own request.",
 	},
 	engine.ReasonAlreadyApproved: {
-		langDE: "Sie haben bereits einen früheren Schritt genehmigt; den nächsten (%s) entscheidet eine andere Person.",
-		langEN: "You approved an earlier step; the next one (%s) is decided by someone else.",
+		LangDE: "Sie haben bereits einen früheren Schritt genehmigt; den nächsten (%s) entscheidet eine andere Person.",
+		LangEN: "You approved an earlier step; the next one (%s) is decided by someone else.",
 	},
 	engine.ReasonProcessUndefined: {
-		langDE: "Der Ablauf „%s“ dieses Vorgangs ist nicht mehr definiert.",
-		langEN: "The process “%s” of this ticket is no longer defined.",
+		LangDE: "Der Ablauf „%s“ dieses Vorgangs ist nicht mehr definiert.",
+		LangEN: "The process “%s” of this ticket is no longer defined.",
 	},
 	engine.ReasonStateUndefined: {
-		langDE: "Der Zielstatus „%s“ ist nicht mehr definiert.",
-		langEN: "The target status “%s” is no longer defined.",
+		LangDE: "Der Zielstatus „%s“ ist nicht mehr definiert.",
+		LangEN: "The target status “%s” is no longer defined.",
 	},
 	engine.ReasonNoPreviousState: {
-		langDE: "Der Vorgang ist seit seiner Eröffnung im Status „%s“; es gibt keinen vorherigen Status, zu dem er zurückkehren könnte.",
-		langEN: "The ticket has been in the status “%s” since it was opened; there is no previous status to go back to.",
+		LangDE: "Der Vorgang ist seit seiner Eröffnung im Status „%s“; es gibt keinen vorherigen Status, zu dem er zurückkehren könnte.",
+		LangEN: "The ticket has been in the status “%s” since it was opened; there is no previous status to go back to.",
 	},
 }
 
-// refusalText is the sentence that explains a refusal in l, or false for a
+// RefusalText is the sentence that explains a refusal in l, or false for a
 // code that is no reason code.
-func refusalText(l lang, code string, params map[string]any, n names) (string, bool) {
+func RefusalText(l Lang, code string, params map[string]any, n Names) (string, bool) {
 	texts, ok := refusalTexts[code]
 	if !ok {
 		return "", false
@@ -212,9 +215,9 @@ func refusalText(l lang, code string, params map[string]any, n names) (string, b
 	var args []any
 	switch code {
 	case engine.ReasonRoleRequired:
-		args = []any{titles(list("roles"), n.role)}
+		args = []any{titles(list("roles"), n.Role)}
 	case engine.ReasonTeamRequired:
-		args = []any{n.team(str("team")).In(string(l))}
+		args = []any{n.Team(str("team")).In(string(l))}
 	case engine.ReasonPermissionRequired:
 		args = []any{str("permission")}
 	case engine.ReasonStateMismatch:
@@ -222,19 +225,19 @@ func refusalText(l lang, code string, params map[string]any, n names) (string, b
 		quoted := make([]string, len(from))
 		for i, s := range from {
 			if s == "*" {
-				quoted[i] = text(l, "refusal_any_open_state")
+				quoted[i] = Text(l, "refusal_any_open_state")
 				continue
 			}
-			quoted[i] = "„" + n.state(s).In(string(l)) + "“"
-			if l == langEN {
-				quoted[i] = "“" + n.state(s).In(string(l)) + "”"
+			quoted[i] = "„" + n.State(s).In(string(l)) + "“"
+			if l == LangEN {
+				quoted[i] = "“" + n.State(s).In(string(l)) + "”"
 			}
 		}
-		args = []any{n.state(str("state")).In(string(l)), joinOr(l, quoted)}
+		args = []any{n.State(str("state")).In(string(l)), joinOr(l, quoted)}
 	case engine.ReasonApprovalPending:
-		args = []any{n.role(str("step")).In(string(l))}
+		args = []any{n.Role(str("step")).In(string(l))}
 	case engine.ReasonGuardFailed:
-		args = []any{n.field(str("field")).In(string(l))}
+		args = []any{n.Field(str("field")).In(string(l))}
 	case engine.ReasonRuleRefused:
 		if m := str("message"); m != "" {
 			return texts[l] + " " + m, true
@@ -244,13 +247,13 @@ func refusalText(l lang, code string, params map[string]any, n names) (string, b
 	case engine.ReasonNoApprovalLevel:
 		args = []any{str("amount")}
 	case engine.ReasonApprovalDropped:
-		args = []any{n.transition(str("transition")).In(string(l))}
+		args = []any{n.Transition(str("transition")).In(string(l))}
 	case engine.ReasonAlreadyApproved:
-		args = []any{n.role(str("step")).In(string(l))}
+		args = []any{n.Role(str("step")).In(string(l))}
 	case engine.ReasonProcessUndefined:
 		args = []any{str("process")}
 	case engine.ReasonStateUndefined, engine.ReasonNoPreviousState:
-		args = []any{n.state(str("state")).In(string(l))}
+		args = []any{n.State(str("state")).In(string(l))}
 	}
 	if len(args) == 0 {
 		return texts[l], true
@@ -259,12 +262,12 @@ func refusalText(l lang, code string, params map[string]any, n names) (string, b
 }
 
 // joinOr lists alternatives: "a, b oder c".
-func joinOr(l lang, items []string) string {
+func joinOr(l Lang, items []string) string {
 	if len(items) < 2 {
 		return strings.Join(items, "")
 	}
 	or := " oder "
-	if l == langEN {
+	if l == LangEN {
 		or = " or "
 	}
 	return strings.Join(items[:len(items)-1], ", ") + or + items[len(items)-1]

@@ -1,10 +1,11 @@
-package web
+package api
 
 import (
 	"github.com/gofiber/fiber/v2"
 
 	"vorgang/core/auth"
 	"vorgang/core/definition"
+	"vorgang/core/web/internal/webkit"
 )
 
 type decisionRequest struct {
@@ -49,5 +50,5 @@ func (a *api) explainedError(c *fiber.Ctx, actor *auth.Principal, err error) err
 	if a.Catalog != nil {
 		cat = a.Catalog()
 	}
-	return explainedFor(c.UserContext(), a.Engine, cat, actor, c.Params("number"), faultError(err))
+	return webkit.ExplainedFor(c.UserContext(), a.Engine, cat, actor, c.Params("number"), webkit.FaultError(err))
 }

@@ -1,4 +1,4 @@
-package web
+package webkit
 
 import (
 	"errors"
@@ -43,11 +43,11 @@ var kindAnswers = map[fault.Kind]kindAnswer{
 	fault.Internal: {status: http.StatusInternalServerError},
 }
 
-// faultError turns an error of a kind (from the engine, assets, auth or
+// FaultError turns an error of a kind (from the engine, assets, auth or
 // the store) into the Error to send: the status of its kind, its code, the
 // parameters that explain it and its fields. An error of no kind is
 // returned as it is, which the error handler answers with 500.
-func faultError(err error) error {
+func FaultError(err error) error {
 	answer, ok := kindAnswers[fault.KindOf(err)]
 	if !ok {
 		return err
@@ -65,6 +65,15 @@ func faultError(err error) error {
 		out.Fields = append([]fault.FieldError(nil), e.Fields...)
 	}
 	return out
+}
+
+// KindStatus is the HTTP status of a kind of failure (500 for an unknown
+// one).
+func KindStatus(k fault.Kind) int {
+	if a, ok := kindAnswers[k]; ok {
+		return a.status
+	}
+	return http.StatusInternalServerError
 }
 
 // retryAt is an error that knows when a retry may succeed (a throttled

@@ -1,4 +1,6 @@
-package web
+package api
+
+import "vorgang/core/web/internal/webkit"
 
 // The routes of user administration and of the caller's own account in the
 // OpenAPI document (api_users.go).
@@ -60,7 +62,7 @@ func oaUserPaths() oaObj {
 	}
 	user := oaOK("The user.", oaRef("User"))
 	admin := func(r oaObj) oaObj {
-		r["403"] = oaError(CodeForbidden)
+		r["403"] = oaError(webkit.CodeForbidden)
 		return r
 	}
 	noContent := oaObj{"description": "Done."}
@@ -71,58 +73,58 @@ func oaUserPaths() oaObj {
 				oaObj{"parameters": []any{oaParam("AcceptLanguage"), query("after", "string", "The previous page's `next`."),
 					query("limit", "integer", "Page size, at most 200.")}}),
 			"post": oaOp("users", "createUser", "Create a local user (administrators)", nil,
-				admin(oaObj{"201": user, "409": oaError(codeUserExists), "422": oaError("validation_failed")}),
+				admin(oaObj{"201": user, "409": oaError(webkit.CodeUserExists), "422": oaError("validation_failed")}),
 				oaObj{"requestBody": oaBody(oaRef("UserRequest"), true)}),
 		},
 		"/api/v1/users/{name}": oaObj{
 			"parameters": name,
-			"get":        oaOp("users", "getUser", "A user (administrators)", nil, admin(oaObj{"200": user, "404": oaError(CodeNotFound)}), nil),
+			"get":        oaOp("users", "getUser", "A user (administrators)", nil, admin(oaObj{"200": user, "404": oaError(webkit.CodeNotFound)}), nil),
 			"patch": oaOp("users", "updateUser", "Edit, disable or enable a user (administrators)", nil,
-				admin(oaObj{"200": user, "404": oaError(CodeNotFound), "409": oaError(CodeConflict), "422": oaError("validation_failed")}),
+				admin(oaObj{"200": user, "404": oaError(webkit.CodeNotFound), "409": oaError(webkit.CodeConflict), "422": oaError("validation_failed")}),
 				oaObj{"requestBody": oaBody(oaRef("UserRequest"), true)}),
 		},
 		"/api/v1/users/{name}/password-reset": oaObj{
 			"parameters": name,
 			"post": oaOp("users", "createResetLink", "A one-time link by which the user sets a password (administrators)", nil,
-				admin(oaObj{"201": oaOK("The link, shown once.", oaRef("ResetLink")), "404": oaError(CodeNotFound), "422": oaError(CodeDirectoryManaged, CodeNotAllowedNow)}), nil),
+				admin(oaObj{"201": oaOK("The link, shown once.", oaRef("ResetLink")), "404": oaError(webkit.CodeNotFound), "422": oaError(webkit.CodeDirectoryManaged, webkit.CodeNotAllowedNow)}), nil),
 		},
 		"/api/v1/users/{name}/sessions": oaObj{
 			"parameters": name,
 			"delete": oaOp("users", "revokeSessions", "Sign the user out everywhere (administrators)", nil,
-				admin(oaObj{"204": noContent, "404": oaError(CodeNotFound)}), nil),
+				admin(oaObj{"204": noContent, "404": oaError(webkit.CodeNotFound)}), nil),
 		},
 		"/api/v1/users/{name}/two-factor": oaObj{
 			"parameters": name,
 			"delete": oaOp("users", "resetTwoFactor", "Turn the user's two-factor sign-in off, for a lost device (administrators)", nil,
-				admin(oaObj{"204": noContent, "404": oaError(CodeNotFound)}), nil),
+				admin(oaObj{"204": noContent, "404": oaError(webkit.CodeNotFound)}), nil),
 		},
 		"/api/v1/users/{name}/tokens": oaObj{
 			"parameters": name,
 			"get": oaOp("users", "listUserTokens", "The user's API tokens (administrators)", nil,
-				admin(oaObj{"200": oaOK("The tokens.", oaRef("TokenList")), "404": oaError(CodeNotFound)}), nil),
+				admin(oaObj{"200": oaOK("The tokens.", oaRef("TokenList")), "404": oaError(webkit.CodeNotFound)}), nil),
 		},
 		"/api/v1/users/{name}/tokens/{id}": oaObj{
 			"parameters": append(append([]any{}, name...), id),
 			"delete": oaOp("users", "revokeUserToken", "Revoke one of the user's API tokens (administrators)", nil,
-				admin(oaObj{"204": noContent, "404": oaError(CodeNotFound)}), nil),
+				admin(oaObj{"204": noContent, "404": oaError(webkit.CodeNotFound)}), nil),
 		},
 		"/api/v1/audit-log": oaObj{"get": oaOp("users", "auditLog", "The admin audit log, newest first (administrators)", nil,
 			admin(oaObj{"200": oaOK("One page of entries.", oaRef("AuditLog")), "422": oaError("validation_failed")}),
 			oaObj{"parameters": []any{oaParam("AcceptLanguage"), query("before", "integer", "The previous page's `next`; 0: the newest."),
 				query("limit", "integer", "Page size, at most 200 (default 50).")}})},
 		"/api/v1/me/password": oaObj{"post": oaOp("account", "changeOwnPassword", "Change one's own password; every session ends", nil,
-			oaObj{"204": noContent, "422": oaError("validation_failed", CodeDirectoryManaged), "429": oaError(CodeLoginThrottled)},
+			oaObj{"204": noContent, "422": oaError("validation_failed", webkit.CodeDirectoryManaged), "429": oaError(webkit.CodeLoginThrottled)},
 			oaObj{"requestBody": oaBody(oaRef("PasswordChange"), true)})},
 		"/api/v1/me/tokens": oaObj{"get": oaOp("account", "listOwnTokens", "One's own API tokens", nil,
 			oaObj{"200": oaOK("The tokens.", oaRef("TokenList"))}, nil)},
 		"/api/v1/me/tokens/{id}": oaObj{
 			"parameters": []any{id},
 			"delete": oaOp("account", "revokeOwnToken", "Revoke one of one's own API tokens", nil,
-				oaObj{"204": noContent, "404": oaError(CodeNotFound)}, nil),
+				oaObj{"204": noContent, "404": oaError(webkit.CodeNotFound)}, nil),
 		},
 		"/api/v1/password-reset": oaObj{"post": oaOp("account", "setPasswordByLink", "Set a password with a reset link's token", oaPublic,
 			oaObj{"200": oaOK("The user whose password was set.", oaObj{"type": "object", "properties": oaObj{"user": oaObj{"type": "string"}}}),
-				"404": oaError(CodeResetLinkInvalid), "422": oaError("validation_failed")},
+				"404": oaError(webkit.CodeResetLinkInvalid), "422": oaError("validation_failed")},
 			oaObj{"requestBody": oaBody(oaRef("PasswordByLink"), true)})},
 	}
 }

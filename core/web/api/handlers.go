@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"encoding/json"
@@ -12,6 +12,7 @@ import (
 	"vorgang/core/engine"
 	"vorgang/core/fault"
 	"vorgang/core/ticket"
+	"vorgang/core/web/internal/webkit"
 )
 
 type loginRequest struct {
@@ -27,11 +28,11 @@ func (a *api) login(c *fiber.Ctx) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	s, err := a.Auth.LoginWithOTP(c.UserContext(), req.Name, req.Password, req.OTP, a.clients.key(c))
+	s, err := a.Auth.LoginWithOTP(c.UserContext(), req.Name, req.Password, req.OTP, a.clients.Key(c))
 	if err != nil {
-		return faultError(err)
+		return webkit.FaultError(err)
 	}
-	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: s.Token, HTTPOnly: true, SameSite: "Lax", Secure: c.Protocol() == "https", Path: "/", Expires: s.Expires})
+	c.Cookie(&fiber.Cookie{Name: webkit.SessionCookie, Value: s.Token, HTTPOnly: true, SameSite: "Lax", Secure: c.Protocol() == "https", Path: "/", Expires: s.Expires})
 	return c.JSON(fiber.Map{"token": s.Token, "expires": s.Expires})
 }
 
@@ -44,7 +45,7 @@ func (a *api) logout(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	c.ClearCookie(sessionCookie)
+	c.ClearCookie(webkit.SessionCookie)
 	return c.SendStatus(http.StatusNoContent)
 }
 
@@ -68,7 +69,7 @@ type processJSON struct {
 // JSON Schema.
 func (a *api) processes(c *fiber.Ctx) error {
 	cat := a.Catalog()
-	p := principal(c)
+	p := webkit.Principal(c)
 	var out []processJSON
 	for _, proc := range cat.Processes() {
 		if !engine.MayOpen(p, proc) || p == nil && !proc.AnonymousAPI {
@@ -95,30 +96,30 @@ func (a *api) createTicket(c *fiber.Ctx) error {
 		return err
 	}
 	if req.Process == "" {
-		return &Error{Status: http.StatusBadRequest, Code: CodeBadRequest, Fields: []fault.FieldError{{Field: "process", Code: "required"}}}
+		return &webkit.Error{Status: http.StatusBadRequest, Code: webkit.CodeBadRequest, Fields: []fault.FieldError{{Field: "process", Code: "required"}}}
 	}
 	key := c.Get(headerIdempotencyKey)
 	if _, sent := c.GetReqHeaders()[headerIdempotencyKey]; sent {
 		// Checked before anything is claimed under it.
 		if err := engine.CheckIdempotencyKey(key); err != nil {
-			return &Error{Status: http.StatusBadRequest, Code: CodeInvalidIdempotencyKey, Cause: err,
+			return &webkit.Error{Status: http.StatusBadRequest, Code: webkit.CodeInvalidIdempotencyKey, Cause: err,
 				Fields: []fault.FieldError{{Field: headerIdempotencyKey, Code: "invalid"}}}
 		}
 	}
-	p := principal(c)
+	p := webkit.Principal(c)
 	if p == nil {
 		if proc := a.Catalog().Process(req.Process); proc != nil && engine.MayOpen(nil, proc) && !proc.AnonymousAPI {
 			// Citizens open it through the portal's form only.
-			return &Error{Status: http.StatusForbidden, Code: CodeAnonymousAPIClosed}
+			return &webkit.Error{Status: http.StatusForbidden, Code: webkit.CodeAnonymousAPIClosed}
 		}
 	}
 	t, err := a.Engine.Create(c.UserContext(), p, engine.CreateRequest{Process: req.Process, Title: req.Title, Data: req.Data,
 		Lang: langOf(c), IdempotencyKey: key})
 	if err != nil {
 		if p == nil && errors.Is(err, fault.Forbidden) {
-			return &Error{Status: http.StatusUnauthorized, Code: CodeUnauthorized, Cause: err}
+			return &webkit.Error{Status: http.StatusUnauthorized, Code: webkit.CodeUnauthorized, Cause: err}
 		}
-		return faultError(err)
+		return webkit.FaultError(err)
 	}
 	if p == nil {
 		// A citizen gets what leads back to the request, the same on a
@@ -141,7 +142,7 @@ func (a *api) getTicket(c *fiber.Ctx) error {
 	}
 	t, hist, err := a.Engine.History(c.UserContext(), p, c.Params("number"))
 	if err != nil {
-		return faultError(err)
+		return webkit.FaultError(err)
 	}
 	return c.JSON(ticketJSON(t, hist))
 }
@@ -158,7 +159,7 @@ func (a *api) listTickets(c *fiber.Ctx) error {
 	case "closed":
 		q.Closed = true
 	default:
-		return &Error{Status: http.StatusBadRequest, Code: CodeBadRequest, Fields: []fault.FieldError{{Field: "status", Code: "invalid",
+		return &webkit.Error{Status: http.StatusBadRequest, Code: webkit.CodeBadRequest, Fields: []fault.FieldError{{Field: "status", Code: "invalid",
 			Message: "status must be open or closed"}}}
 	}
 	if q.Assignee == "me" {
@@ -175,7 +176,7 @@ func (a *api) listTickets(c *fiber.Ctx) error {
 	}
 	rows, next, err := a.Engine.Inbox(c.UserContext(), p, q)
 	if err != nil {
-		return faultError(err)
+		return webkit.FaultError(err)
 	}
 	items := make([]fiber.Map, len(rows))
 	for i, r := range rows {
@@ -227,7 +228,7 @@ func (a *api) comment(c *fiber.Ctx) error {
 	}
 	t, err := a.Engine.Comment(c.UserContext(), p, c.Params("number"), req.Version, req.Text, req.Internal, langOf(c))
 	if err != nil {
-		return faultError(err)
+		return webkit.FaultError(err)
 	}
 	return c.Status(http.StatusCreated).JSON(ticketJSON(t, nil))
 }
@@ -248,7 +249,7 @@ func (a *api) assign(c *fiber.Ctx) error {
 	}
 	t, err := a.Engine.Assign(c.UserContext(), p, c.Params("number"), req.Version, req.User, langOf(c))
 	if err != nil {
-		return faultError(err)
+		return webkit.FaultError(err)
 	}
 	return c.JSON(ticketJSON(t, nil))
 }

@@ -1,4 +1,6 @@
-package web
+package api
+
+import "vorgang/core/web/internal/webkit"
 
 // The asset routes in the OpenAPI document; present when the server has an
 // asset register (APIDeps.Assets).
@@ -65,19 +67,19 @@ func oaAssetPaths() oaObj {
 			oaObj{"200": oaOK("The classes.", oaRef("AssetClassList"))}, nil)},
 		"/api/v1/assets": oaObj{
 			"get": oaOp("assets", "listAssets", "Search assets, in inventory-number order", nil,
-				oaObj{"200": oaOK("One page of assets.", oaRef("AssetList")), "403": oaError(CodeForbidden)},
+				oaObj{"200": oaOK("One page of assets.", oaRef("AssetList")), "403": oaError(webkit.CodeForbidden)},
 				oaObj{"parameters": append(filters, query("after", "The previous page's `next`."),
 					oaObj{"name": "limit", "in": "query", "description": "Page size, at most 200.", "schema": oaObj{"type": "integer", "minimum": 1, "maximum": 200}})}),
 			"post": oaOp("assets", "createAsset", "Create an asset (needs `asset.write`)", nil,
-				oaObj{"201": asset, "403": oaError(CodeForbidden), "409": oaError(CodeConflict), "422": oaError("validation_failed")},
+				oaObj{"201": asset, "403": oaError(webkit.CodeForbidden), "409": oaError(webkit.CodeConflict), "422": oaError("validation_failed")},
 				oaObj{"requestBody": oaBody(oaRef("AssetRequest"), true)}),
 		},
 		"/api/v1/assets/export": oaObj{"get": oaOp("assets", "exportAssets", "The selected assets as CSV, in the import format", nil,
 			oaObj{"200": oaObj{"description": "CSV, one asset per row.", "content": oaObj{"text/csv": oaObj{"schema": oaObj{"type": "string"}}}},
-				"403": oaError(CodeForbidden)},
+				"403": oaError(webkit.CodeForbidden)},
 			oaObj{"parameters": filters})},
 		"/api/v1/assets/import": oaObj{"post": oaOp("assets", "importAssets", "Import a CSV file of one class (needs `asset.write`)", nil,
-			oaObj{"200": oaOK("What the import did (or, with dry_run, would do).", oaRef("ImportReport")), "403": oaError(CodeForbidden),
+			oaObj{"200": oaOK("What the import did (or, with dry_run, would do).", oaRef("ImportReport")), "403": oaError(webkit.CodeForbidden),
 				"422": oaError("import_failed")},
 			oaObj{
 				"description": "The whole file is checked first; if any row is bad, nothing is written and every problem is reported with `LINE:COLUMN` as its field.",
@@ -87,23 +89,23 @@ func oaAssetPaths() oaObj {
 			})},
 		"/api/v1/assets/{number}": oaObj{
 			"parameters": numberPath,
-			"get":        oaOp("assets", "getAsset", "An asset with its history", nil, oaObj{"200": asset, "404": oaError(CodeNotFound)}, nil),
+			"get":        oaOp("assets", "getAsset", "An asset with its history", nil, oaObj{"200": asset, "404": oaError(webkit.CodeNotFound)}, nil),
 			"patch": oaOp("assets", "updateAsset", "Edit an asset (needs `asset.write`)", nil,
-				oaObj{"200": asset, "403": oaError(CodeForbidden), "404": oaError(CodeNotFound), "409": oaError(CodeConflict), "422": oaError("validation_failed")},
+				oaObj{"200": asset, "403": oaError(webkit.CodeForbidden), "404": oaError(webkit.CodeNotFound), "409": oaError(webkit.CodeConflict), "422": oaError("validation_failed")},
 				oaObj{"requestBody": oaBody(oaRef("AssetRequest"), true)}),
 		},
 		"/api/v1/assets/{number}/retire": oaObj{
 			"parameters": numberPath,
 			"post": oaOp("assets", "retireAsset", "Move an asset to its class's last status (needs `asset.write`)", nil,
-				oaObj{"200": asset, "403": oaError(CodeForbidden), "404": oaError(CodeNotFound), "409": oaError(CodeConflict)},
+				oaObj{"200": asset, "403": oaError(webkit.CodeForbidden), "404": oaError(webkit.CodeNotFound), "409": oaError(webkit.CodeConflict)},
 				oaObj{"requestBody": oaBody(oaRef("AssetRequest"), false)}),
 		},
 		"/api/v1/assets/{number}/tickets": oaObj{
 			"parameters": numberPath,
 			"get": oaOp("assets", "listAssetTickets", "The tickets linked to an asset that the caller may see", nil,
-				oaObj{"200": oaOK("The tickets.", oaRef("LinkedTickets")), "404": oaError(CodeNotFound)}, nil),
+				oaObj{"200": oaOK("The tickets.", oaRef("LinkedTickets")), "404": oaError(webkit.CodeNotFound)}, nil),
 			"post": oaOp("assets", "linkAssetTicket", "Link a ticket to the asset", nil,
-				oaObj{"200": oaOK("The tickets.", oaRef("LinkedTickets")), "403": oaError(CodeForbidden), "404": oaError(CodeNotFound)},
+				oaObj{"200": oaOK("The tickets.", oaRef("LinkedTickets")), "403": oaError(webkit.CodeForbidden), "404": oaError(webkit.CodeNotFound)},
 				oaObj{"requestBody": oaBody(oaRef("LinkTicketRequest"), true)}),
 		},
 	}

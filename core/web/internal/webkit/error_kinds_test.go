@@ -1,4 +1,4 @@
-package web
+package webkit
 
 import (
 	"fmt"
@@ -34,9 +34,9 @@ func TestKindTableAnswersAuthAndStore(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out, ok := faultError(tt.err).(*Error)
+			out, ok := FaultError(tt.err).(*Error)
 			if !ok {
-				t.Fatalf("faultError(%v) is no answer", tt.err)
+				t.Fatalf("FaultError(%v) is no answer", tt.err)
 			}
 			if out.Status != tt.status || out.Code != tt.code || out.RetryAfter != tt.retryAfter {
 				t.Errorf("answer = %d %s retry %d, want %d %s retry %d", out.Status, out.Code, out.RetryAfter, tt.status, tt.code, tt.retryAfter)

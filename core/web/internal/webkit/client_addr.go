@@ -1,4 +1,4 @@
-package web
+package webkit
 
 import (
 	"net/netip"
@@ -7,18 +7,18 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// clients tells where a request comes from, for the limits kept per client
+// Clients tells where a request comes from, for the limits kept per client
 // address (login throttling, the citizen rate limit).
-type clients struct {
-	// trusted are the reverse proxies whose X-Forwarded-For is believed.
-	trusted []netip.Prefix
+type Clients struct {
+	// Trusted are the reverse proxies whose X-Forwarded-For is believed.
+	Trusted []netip.Prefix
 }
 
-// addr is the client's address: the peer's, unless the peer is a trusted
+// Addr is the client's address: the peer's, unless the peer is a trusted
 // proxy; then the right-most address in X-Forwarded-For that is not a
 // trusted proxy. (The left-most entries are whatever the client claimed;
 // each proxy appends the address it saw.)
-func (cl clients) addr(c *fiber.Ctx) netip.Addr {
+func (cl Clients) Addr(c *fiber.Ctx) netip.Addr {
 	peer, _ := netip.AddrFromSlice(c.Context().RemoteIP())
 	peer = peer.Unmap()
 	if !cl.isTrusted(peer) {
@@ -37,8 +37,8 @@ func (cl clients) addr(c *fiber.Ctx) netip.Addr {
 	return peer
 }
 
-func (cl clients) isTrusted(a netip.Addr) bool {
-	for _, p := range cl.trusted {
+func (cl Clients) isTrusted(a netip.Addr) bool {
+	for _, p := range cl.Trusted {
 		if p.Contains(a) {
 			return true
 		}
@@ -46,11 +46,11 @@ func (cl clients) isTrusted(a netip.Addr) bool {
 	return false
 }
 
-// key is the client's address as limits count it: an IPv4 address, or the
+// Key is the client's address as limits count it: an IPv4 address, or the
 // /64 network of an IPv6 address (one host or household gets a whole /64
 // and may use any address in it).
-func (cl clients) key(c *fiber.Ctx) string {
-	a := cl.addr(c)
+func (cl Clients) Key(c *fiber.Ctx) string {
+	a := cl.Addr(c)
 	if a.Is6() {
 		p, _ := a.Prefix(64)
 		return p.String()

@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 	"vorgang/core/asset"
 	"vorgang/core/engine"
 	"vorgang/core/fault"
+	"vorgang/core/web/internal/webkit"
 )
 
 // registerAssets adds the asset routes (docs/assets.md).
@@ -42,7 +43,7 @@ func (a *api) assetClasses(c *fiber.Ctx) error {
 		return err
 	}
 	if !asset.MayRead(p) {
-		return &Error{Status: http.StatusForbidden, Code: CodeForbidden}
+		return &webkit.Error{Status: http.StatusForbidden, Code: webkit.CodeForbidden}
 	}
 	lang := langOf(c)
 	out := []assetClassJSON{}
@@ -89,7 +90,7 @@ func (a *api) listAssets(c *fiber.Ctx) error {
 		Target: c.Query("target"), Relation: c.Query("relation"), After: c.Query("after"), Limit: limit,
 	})
 	if err != nil {
-		return faultError(err)
+		return webkit.FaultError(err)
 	}
 	if rows == nil {
 		rows = []asset.Head{}
@@ -125,7 +126,7 @@ func (a *api) createAsset(c *fiber.Ctx) error {
 	}
 	x, err := a.Assets.Create(c.UserContext(), p, req.input(langOf(c)))
 	if err != nil {
-		return faultError(err)
+		return webkit.FaultError(err)
 	}
 	c.Location("/api/v1/assets/" + x.Number)
 	return c.Status(http.StatusCreated).JSON(assetJSON(x, true))
@@ -138,7 +139,7 @@ func (a *api) getAsset(c *fiber.Ctx) error {
 	}
 	x, err := a.Assets.Get(c.UserContext(), p, c.Params("number"))
 	if err != nil {
-		return faultError(err)
+		return webkit.FaultError(err)
 	}
 	return c.JSON(assetJSON(x, true))
 }
@@ -154,7 +155,7 @@ func (a *api) updateAsset(c *fiber.Ctx) error {
 	}
 	x, err := a.Assets.Update(c.UserContext(), p, c.Params("number"), req.Version, req.input(langOf(c)))
 	if err != nil {
-		return faultError(err)
+		return webkit.FaultError(err)
 	}
 	return c.JSON(assetJSON(x, true))
 }
@@ -170,7 +171,7 @@ func (a *api) retireAsset(c *fiber.Ctx) error {
 	}
 	x, err := a.Assets.Retire(c.UserContext(), p, c.Params("number"), req.Version, langOf(c))
 	if err != nil {
-		return faultError(err)
+		return webkit.FaultError(err)
 	}
 	return c.JSON(assetJSON(x, true))
 }
@@ -183,7 +184,7 @@ func (a *api) exportAssets(c *fiber.Ctx) error {
 	var buf bytes.Buffer
 	q := asset.Query{Class: c.Query("class"), Status: c.Query("status"), Text: c.Query("q"), Target: c.Query("target"), Relation: c.Query("relation")}
 	if err := a.Assets.Export(c.UserContext(), p, &buf, q, langOf(c)); err != nil {
-		return faultError(err)
+		return webkit.FaultError(err)
 	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf("attachment; filename=%q", q.Class+".csv"))
@@ -201,10 +202,10 @@ func (a *api) importAssets(c *fiber.Ctx) error {
 	dry, _ := strconv.ParseBool(c.Query("dry_run"))
 	rep, err := a.Assets.Import(c.UserContext(), p, bytes.NewReader(c.Body()), asset.ImportOptions{Class: c.Query("class"), DryRun: dry, Lang: langOf(c)})
 	if err != nil {
-		return faultError(err)
+		return webkit.FaultError(err)
 	}
 	if len(rep.Errors) > 0 {
-		out := &Error{Status: http.StatusUnprocessableEntity, Code: "import_failed"}
+		out := &webkit.Error{Status: http.StatusUnprocessableEntity, Code: "import_failed"}
 		for _, e := range rep.Errors {
 			out.Fields = append(out.Fields, fault.FieldError{Field: fmt.Sprintf("%d:%s", e.Line, e.Column), Code: e.Code, Message: e.Message})
 		}
@@ -232,7 +233,7 @@ func (a *api) assetTickets(c *fiber.Ctx) error {
 	number := c.Params("number")
 	refs, err := a.Assets.Tickets(c.UserContext(), p, number)
 	if err != nil {
-		return faultError(err)
+		return webkit.FaultError(err)
 	}
 	out := []linkedTicketJSON{}
 	for _, r := range refs {
@@ -241,7 +242,7 @@ func (a *api) assetTickets(c *fiber.Ctx) error {
 			continue
 		}
 		if err != nil {
-			return faultError(err)
+			return webkit.FaultError(err)
 		}
 		if !engine.Links(t, engine.LinkKindAsset, number) {
 			continue
@@ -267,11 +268,11 @@ func (a *api) linkAssetTicket(c *fiber.Ctx) error {
 		return err
 	}
 	if req.Ticket == "" {
-		return &Error{Status: http.StatusBadRequest, Code: CodeBadRequest, Fields: []fault.FieldError{{Field: "ticket", Code: "required"}}}
+		return &webkit.Error{Status: http.StatusBadRequest, Code: webkit.CodeBadRequest, Fields: []fault.FieldError{{Field: "ticket", Code: "required"}}}
 	}
 	t, err := a.Engine.LinkAsset(c.UserContext(), p, req.Ticket, 0, c.Params("number"))
 	if err != nil {
-		return faultError(err)
+		return webkit.FaultError(err)
 	}
 	return c.Status(http.StatusCreated).JSON(ticketJSON(t, nil))
 }

@@ -1,7 +1,6 @@
-package web
+package api
 
 import (
-	"context"
 	"net/http"
 	"strings"
 
@@ -11,10 +10,11 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
+	"vorgang/core/web/internal/webkit"
 )
 
-// APIDeps is what the JSON API needs.
-type APIDeps struct {
+// Deps is what the JSON API needs.
+type Deps struct {
 	Engine  *engine.Engine
 	Auth    *auth.Service
 	Catalog func() *definition.Catalog
@@ -22,13 +22,11 @@ type APIDeps struct {
 	Assets *asset.Service
 }
 
-// sessionCookie carries a browser's session token.
-const sessionCookie = "vorgang_session"
-
-type principalKey struct{}
-
-func registerAPI(app *fiber.App, d APIDeps, cl clients, citizens fiber.Handler) {
-	a := &api{APIDeps: d, clients: cl}
+// Register adds the routes of /api/v1 to app. cl tells where a request
+// comes from; citizens is the rate limit of callers without an account,
+// shared with the portal's posts.
+func Register(app *fiber.App, d Deps, cl webkit.Clients, citizens fiber.Handler) {
+	a := &api{Deps: d, clients: cl}
 	v1 := app.Group("/api/v1", a.authenticate)
 	v1.Post("/login", a.login)
 	v1.Post("/logout", a.logout)
@@ -51,8 +49,8 @@ func registerAPI(app *fiber.App, d APIDeps, cl clients, citizens fiber.Handler) 
 }
 
 type api struct {
-	APIDeps
-	clients clients
+	Deps
+	clients webkit.Clients
 }
 
 // authenticate resolves the caller from an API token (Authorization:
@@ -73,13 +71,13 @@ func (a *api) authenticate(c *fiber.Ctx) error {
 			// A session of a user who must set up two-factor sign-in
 			// first (in the browser); API tokens are credentials of
 			// their own and stay valid.
-			return &Error{Status: http.StatusForbidden, Code: CodeTwoFactorDue}
+			return &webkit.Error{Status: http.StatusForbidden, Code: webkit.CodeTwoFactorDue}
 		}
 	}
 	if err != nil {
-		return &Error{Status: http.StatusUnauthorized, Code: CodeUnauthorized, Cause: err}
+		return &webkit.Error{Status: http.StatusUnauthorized, Code: webkit.CodeUnauthorized, Cause: err}
 	}
-	c.SetUserContext(context.WithValue(c.UserContext(), principalKey{}, p))
+	webkit.WithPrincipal(c, p)
 	return c.Next()
 }
 
@@ -89,23 +87,18 @@ func credential(c *fiber.Ctx) string {
 	if h := c.Get(fiber.HeaderAuthorization); strings.HasPrefix(h, "Bearer ") {
 		return strings.TrimSpace(strings.TrimPrefix(h, "Bearer "))
 	}
-	return c.Cookies(sessionCookie)
-}
-
-func principal(c *fiber.Ctx) *auth.Principal {
-	p, _ := c.UserContext().Value(principalKey{}).(*auth.Principal)
-	return p
+	return c.Cookies(webkit.SessionCookie)
 }
 
 // staff returns the caller or a 401 when the request is anonymous.
 func staff(c *fiber.Ctx) (*auth.Principal, error) {
-	if p := principal(c); p != nil {
+	if p := webkit.Principal(c); p != nil {
 		return p, nil
 	}
-	return nil, &Error{Status: http.StatusUnauthorized, Code: CodeUnauthorized}
+	return nil, &webkit.Error{Status: http.StatusUnauthorized, Code: webkit.CodeUnauthorized}
 }
 
-func langOf(c *fiber.Ctx) string { return string(requestLang(c)) }
+func langOf(c *fiber.Ctx) string { return string(webkit.RequestLang(c)) }
 
 // bind decodes a JSON body, answering 400 with the reason when it is not.
 func bind(c *fiber.Ctx, out any) error {
@@ -113,10 +106,10 @@ func bind(c *fiber.Ctx, out any) error {
 		return nil
 	}
 	if !strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEApplicationJSON) {
-		return &Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type"}
+		return &webkit.Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type"}
 	}
 	if err := c.BodyParser(out); err != nil {
-		return &Error{Status: http.StatusBadRequest, Code: "invalid_json", Cause: err}
+		return &webkit.Error{Status: http.StatusBadRequest, Code: "invalid_json", Cause: err}
 	}
 	return nil
 }

@@ -1,15 +1,15 @@
-package web
+package api
 
 import (
 	"errors"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"vorgang/core/auth"
 	"vorgang/core/fault"
+	"vorgang/core/web/internal/webkit"
 )
 
 // The user administration of the API (/api/v1/users…, /api/v1/audit-log)
@@ -32,9 +32,6 @@ func registerUsers(v1 fiber.Router, a *api) {
 	v1.Delete("/me/tokens/:id", a.revokeOwnToken)
 	v1.Post("/password-reset", a.setPasswordByLink)
 }
-
-// codeUserExists answers a create whose name is taken.
-const codeUserExists = "user_exists"
 
 // userJSON is a user as the API shows it: never a password hash, and for
 // a directory user the fields the directory manages.
@@ -86,11 +83,11 @@ func (r *userRequest) newUser() auth.NewUser {
 
 // userFault answers an error of user administration, with the field
 // errors in the caller's language.
-func userFault(l lang, minPassword int, err error) error {
-	out := faultError(err)
-	if e, ok := out.(*Error); ok {
+func userFault(l webkit.Lang, minPassword int, err error) error {
+	out := webkit.FaultError(err)
+	if e, ok := out.(*webkit.Error); ok {
 		for i := range e.Fields {
-			if msg, ok := userFieldText(l, e.Fields[i], minPassword); ok {
+			if msg, ok := webkit.UserFieldText(l, e.Fields[i], minPassword); ok {
 				e.Fields[i].Message = msg
 			}
 		}
@@ -99,7 +96,7 @@ func userFault(l lang, minPassword int, err error) error {
 }
 
 func (a *api) userFault(c *fiber.Ctx, err error) error {
-	return userFault(requestLang(c), a.Auth.MinPasswordLength(), err)
+	return userFault(webkit.RequestLang(c), a.Auth.MinPasswordLength(), err)
 }
 
 // MaxUserPage bounds a page of GET /users.
@@ -112,8 +109,8 @@ func (a *api) listUsers(c *fiber.Ctx) error {
 	}
 	limit := c.QueryInt("limit", maxUserPage)
 	if limit < 1 || limit > maxUserPage {
-		return &Error{Status: http.StatusUnprocessableEntity, Code: string(fault.Invalid),
-			Fields: []fault.FieldError{{Field: "limit", Code: auth.CodeInvalidFormat, Message: message(requestLang(c), "limit_range", 422)}}}
+		return &webkit.Error{Status: http.StatusUnprocessableEntity, Code: string(fault.Invalid),
+			Fields: []fault.FieldError{{Field: "limit", Code: auth.CodeInvalidFormat, Message: webkit.Message(webkit.RequestLang(c), "limit_range", 422)}}}
 	}
 	users, err := a.Auth.AdminListUsers(c.UserContext(), p, c.Query("after"), limit+1)
 	if err != nil {
@@ -144,10 +141,10 @@ func (a *api) createUser(c *fiber.Ctx) error {
 	if errors.Is(err, auth.ErrUserExists) {
 		// A conflict of its own: the generic one speaks of data changed
 		// meanwhile.
-		l := requestLang(c)
-		msg, _ := userFieldText(l, fault.FieldError{Field: "name", Code: codeNameTaken}, 0)
-		return &Error{Status: http.StatusConflict, Code: codeUserExists, Cause: err,
-			Fields: []fault.FieldError{{Field: "name", Code: codeNameTaken, Message: msg}}}
+		l := webkit.RequestLang(c)
+		msg, _ := webkit.UserFieldText(l, fault.FieldError{Field: "name", Code: webkit.CodeNameTaken}, 0)
+		return &webkit.Error{Status: http.StatusConflict, Code: webkit.CodeUserExists, Cause: err,
+			Fields: []fault.FieldError{{Field: "name", Code: webkit.CodeNameTaken, Message: msg}}}
 	}
 	if err != nil {
 		return a.userFault(c, err)
@@ -194,11 +191,8 @@ func (a *api) resetLink(c *fiber.Ctx) error {
 		return a.userFault(c, err)
 	}
 	return c.Status(http.StatusCreated).JSON(fiber.Map{"user": link.User, "token": link.Token,
-		"url": c.BaseURL() + resetPath(link.Token), "expires": link.Expires})
+		"url": c.BaseURL() + webkit.ResetPath(link.Token), "expires": link.Expires})
 }
-
-// resetPath is the page where the link's user sets a password.
-func resetPath(token string) string { return "/app/password/" + token }
 
 func (a *api) revokeSessions(c *fiber.Ctx) error {
 	p, err := staff(c)
@@ -253,8 +247,8 @@ func (a *api) auditLog(c *fiber.Ctx) error {
 	before, err := strconv.ParseInt(c.Query("before", "0"), 10, 64)
 	limit := c.QueryInt("limit", 50)
 	if err != nil || before < 0 || limit < 1 || limit > auth.MaxAuditPage {
-		return &Error{Status: http.StatusUnprocessableEntity, Code: string(fault.Invalid),
-			Fields: []fault.FieldError{{Field: "before", Code: auth.CodeInvalidFormat, Message: message(requestLang(c), "limit_range", 422)}}}
+		return &webkit.Error{Status: http.StatusUnprocessableEntity, Code: string(fault.Invalid),
+			Fields: []fault.FieldError{{Field: "before", Code: auth.CodeInvalidFormat, Message: webkit.Message(webkit.RequestLang(c), "limit_range", 422)}}}
 	}
 	entries, next, err := a.Auth.AuditLog(c.UserContext(), p, before, limit)
 	if err != nil {
@@ -281,19 +275,15 @@ func (a *api) changeOwnPassword(c *fiber.Ctx) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	cookie := c.Cookies(sessionCookie) != "" && credential(c) == c.Cookies(sessionCookie)
-	s, err := a.Auth.ChangeOwnPassword(c.UserContext(), p, req.CurrentPassword, req.NewPassword, a.clients.key(c), cookie)
+	cookie := c.Cookies(webkit.SessionCookie) != "" && credential(c) == c.Cookies(webkit.SessionCookie)
+	s, err := a.Auth.ChangeOwnPassword(c.UserContext(), p, req.CurrentPassword, req.NewPassword, a.clients.Key(c), cookie)
 	if err != nil {
 		return a.userFault(c, err)
 	}
 	if s != nil {
-		setSessionCookie(c, s.Token, s.Expires)
+		webkit.SetSessionCookie(c, s.Token, s.Expires)
 	}
 	return c.SendStatus(http.StatusNoContent)
-}
-
-func setSessionCookie(c *fiber.Ctx, token string, expires time.Time) {
-	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: token, HTTPOnly: true, SameSite: "Lax", Secure: c.Protocol() == "https", Path: "/", Expires: expires})
 }
 
 func (a *api) ownTokens(c *fiber.Ctx) error {

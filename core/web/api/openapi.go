@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"bytes"
@@ -14,6 +14,7 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
+	"vorgang/core/web/internal/webkit"
 )
 
 // openapiHandler serves GET /api/v1/openapi.json: an OpenAPI 3.1 document of
@@ -25,7 +26,7 @@ import (
 // The document is built once per catalog version: it is kept with the
 // catalog hash and rebuilt when a reload changes the hash.
 type openapiHandler struct {
-	deps APIDeps
+	deps Deps
 
 	mu  sync.Mutex
 	doc *openapiDoc // the document last built
@@ -36,7 +37,7 @@ type openapiDoc struct {
 	body []byte
 }
 
-func newOpenAPI(d APIDeps) *openapiHandler { return &openapiHandler{deps: d} }
+func newOpenAPI(d Deps) *openapiHandler { return &openapiHandler{deps: d} }
 
 // serve answers with the document of the catalog in service. It needs no
 // credentials: the document describes the catalog, no tickets.
@@ -295,7 +296,7 @@ func oaSecuritySchemes() oaObj {
 		"cookieAuth": oaObj{
 			"type":        "apiKey",
 			"in":          "cookie",
-			"name":        sessionCookie,
+			"name":        webkit.SessionCookie,
 			"description": "The session cookie `POST /api/v1/login` sets (HttpOnly, SameSite=Lax).",
 		},
 	}
@@ -345,32 +346,32 @@ func oaHeaders() oaObj {
 
 // oaErrorCodes explains each error code an endpoint may answer with.
 var oaErrorCodes = map[string]string{
-	CodeBadRequest:            "malformed request",
-	"invalid_json":            "the body is not valid JSON",
-	CodeUnauthorized:          "no or bad credentials where they are needed",
-	"invalid_credentials":     "wrong name or password",
-	CodeDirectoryUnavailable:  "the directory that checks this login cannot be reached; retry after `Retry-After` seconds (local accounts still sign in)",
-	CodeForbidden:             "the caller may not do this (open the process, run the transition, …)",
-	CodeNotFound:              "no such ticket, process or transition, or one the caller may not see",
-	CodeConflict:              "the ticket changed since `version`",
-	"in_progress":             "a request with the same `Idempotency-Key` is still running; retry after `Retry-After` seconds",
-	"unsupported_media_type":  "the body is not JSON",
-	CodeUnsupportedEncoding:   "the body was sent compressed (`Content-Encoding`); only `identity` is accepted",
-	"validation_failed":       "data invalid; `fields` names each field with a stable code",
-	CodeDirectoryManaged:      "the directory (LDAP/Active Directory) manages this user's password",
-	CodeResetLinkInvalid:      "the password link is unknown, used, expired or replaced",
-	codeUserExists:            "a user with the name exists",
-	"import_failed":           "the file has bad rows; nothing was written; `fields` names each as `LINE:COLUMN` with a stable code",
-	"not_allowed_now":         "not possible in the ticket's current state",
-	CodeTooManyRequests:       "too many requests from this address; retry after `Retry-After` seconds",
-	CodeLoginThrottled:        "too many failed logins; retry after `Retry-After` seconds",
-	auth.CodeOTPRequired:      "the account signs in with two-factor sign-in: send the current code in `otp`",
-	auth.CodeInvalidOTP:       "the code in `otp` is wrong, or was used already; counts as a failed login",
-	CodeTwoFactorDue:          "a role of the user requires two-factor sign-in, which they have not set up yet: they set it up in the browser at `/app/two-factor` first",
-	CodeAnonymousAPIClosed:    "the process takes requests without an account through the portal's form only",
-	CodeInvalidIdempotencyKey: "the `Idempotency-Key` is not 1 to 255 printable ASCII characters without spaces",
-	CodeKeyReused:             "the `Idempotency-Key` was used for a different request",
-	CodeInsufficientStorage:   "the database's disk is full; nothing was changed; retry after `Retry-After` seconds",
+	webkit.CodeBadRequest:            "malformed request",
+	"invalid_json":                   "the body is not valid JSON",
+	webkit.CodeUnauthorized:          "no or bad credentials where they are needed",
+	"invalid_credentials":            "wrong name or password",
+	webkit.CodeDirectoryUnavailable:  "the directory that checks this login cannot be reached; retry after `Retry-After` seconds (local accounts still sign in)",
+	webkit.CodeForbidden:             "the caller may not do this (open the process, run the transition, …)",
+	webkit.CodeNotFound:              "no such ticket, process or transition, or one the caller may not see",
+	webkit.CodeConflict:              "the ticket changed since `version`",
+	"in_progress":                    "a request with the same `Idempotency-Key` is still running; retry after `Retry-After` seconds",
+	"unsupported_media_type":         "the body is not JSON",
+	webkit.CodeUnsupportedEncoding:   "the body was sent compressed (`Content-Encoding`); only `identity` is accepted",
+	"validation_failed":              "data invalid; `fields` names each field with a stable code",
+	webkit.CodeDirectoryManaged:      "the directory (LDAP/Active Directory) manages this user's password",
+	webkit.CodeResetLinkInvalid:      "the password link is unknown, used, expired or replaced",
+	webkit.CodeUserExists:            "a user with the name exists",
+	"import_failed":                  "the file has bad rows; nothing was written; `fields` names each as `LINE:COLUMN` with a stable code",
+	"not_allowed_now":                "not possible in the ticket's current state",
+	webkit.CodeTooManyRequests:       "too many requests from this address; retry after `Retry-After` seconds",
+	webkit.CodeLoginThrottled:        "too many failed logins; retry after `Retry-After` seconds",
+	auth.CodeOTPRequired:             "the account signs in with two-factor sign-in: send the current code in `otp`",
+	auth.CodeInvalidOTP:              "the code in `otp` is wrong, or was used already; counts as a failed login",
+	webkit.CodeTwoFactorDue:          "a role of the user requires two-factor sign-in, which they have not set up yet: they set it up in the browser at `/app/two-factor` first",
+	webkit.CodeAnonymousAPIClosed:    "the process takes requests without an account through the portal's form only",
+	webkit.CodeInvalidIdempotencyKey: "the `Idempotency-Key` is not 1 to 255 printable ASCII characters without spaces",
+	webkit.CodeKeyReused:             "the `Idempotency-Key` was used for a different request",
+	webkit.CodeInsufficientStorage:   "the database's disk is full; nothing was changed; retry after `Retry-After` seconds",
 
 	engine.ReasonRoleRequired:       "the caller holds none of the roles `params.roles`",
 	engine.ReasonTeamRequired:       "the transition is for members of `params.team` who work tickets",
@@ -405,7 +406,7 @@ func oaError(codes ...string) oaObj {
 	retry := false
 	for i, c := range codes {
 		parts[i] = fmt.Sprintf("`%s`: %s", c, oaErrorCodes[c])
-		retry = retry || c == "in_progress" || c == CodeTooManyRequests || c == CodeLoginThrottled || c == CodeInsufficientStorage || c == CodeDirectoryUnavailable
+		retry = retry || c == "in_progress" || c == webkit.CodeTooManyRequests || c == webkit.CodeLoginThrottled || c == webkit.CodeInsufficientStorage || c == webkit.CodeDirectoryUnavailable
 	}
 	headers := oaObj{"X-Request-ID": oaObj{"$ref": "#/components/headers/RequestID"}}
 	if retry {
@@ -449,7 +450,7 @@ func oaOp(tag, id, summary string, security []any, responses oaObj, extra oaObj)
 		op["security"] = security
 	}
 	if _, ok := responses["401"]; !ok {
-		responses["401"] = oaError(CodeUnauthorized)
+		responses["401"] = oaError(webkit.CodeUnauthorized)
 	}
 	responses["default"] = oaObj{"$ref": "#/components/responses/Error"}
 	for k, v := range extra {
@@ -461,8 +462,8 @@ func oaOp(tag, id, summary string, security []any, responses oaObj, extra oaObj)
 func oaPaths(createBody, transitionBody any, processIDs, transitionIDs []string) oaObj {
 	ticket := oaOK("The ticket.", oaRef("Ticket"))
 	bodyErrors := func(r oaObj, more400 ...string) oaObj {
-		r["400"] = oaError(append([]string{CodeBadRequest, "invalid_json"}, more400...)...)
-		r["415"] = oaError("unsupported_media_type", CodeUnsupportedEncoding)
+		r["400"] = oaError(append([]string{webkit.CodeBadRequest, "invalid_json"}, more400...)...)
+		r["415"] = oaError("unsupported_media_type", webkit.CodeUnsupportedEncoding)
 		return r
 	}
 	processFilter := oaObj{"type": "string"}
@@ -502,9 +503,9 @@ func oaPaths(createBody, transitionBody any, processIDs, transitionIDs []string)
 					"headers":     oaObj{"Set-Cookie": oaObj{"schema": oaObj{"type": "string"}}},
 					"content":     oaJSON(oaRef("Session")),
 				},
-				"401": oaError(CodeUnauthorized, "invalid_credentials", auth.CodeOTPRequired, auth.CodeInvalidOTP),
-				"429": oaError(CodeLoginThrottled),
-				"503": oaError(CodeDirectoryUnavailable),
+				"401": oaError(webkit.CodeUnauthorized, "invalid_credentials", auth.CodeOTPRequired, auth.CodeInvalidOTP),
+				"429": oaError(webkit.CodeLoginThrottled),
+				"503": oaError(webkit.CodeDirectoryUnavailable),
 			}),
 			oaObj{
 				"description": "Failed logins slow down further attempts (per account and address, per account, per address); a login refused while a wait is due answers 429 with `Retry-After`. " +
@@ -527,14 +528,14 @@ func oaPaths(createBody, transitionBody any, processIDs, transitionIDs []string)
 						"headers":     oaObj{"Location": oaObj{"description": "The ticket's address (for an anonymous caller: the tracking link).", "schema": oaObj{"type": "string"}}},
 						"content":     oaJSON(oaObj{"oneOf": []any{oaRef("Ticket"), oaRef("CitizenReceipt")}}),
 					},
-					"401": oaError(CodeUnauthorized),
-					"403": oaError(CodeForbidden, CodeAnonymousAPIClosed),
-					"404": oaError(CodeNotFound),
+					"401": oaError(webkit.CodeUnauthorized),
+					"403": oaError(webkit.CodeForbidden, webkit.CodeAnonymousAPIClosed),
+					"404": oaError(webkit.CodeNotFound),
 					"409": oaError("in_progress"),
-					"422": oaError("validation_failed", CodeKeyReused),
-					"429": oaError(CodeTooManyRequests),
-					"507": oaError(CodeInsufficientStorage),
-				}, CodeInvalidIdempotencyKey),
+					"422": oaError("validation_failed", webkit.CodeKeyReused),
+					"429": oaError(webkit.CodeTooManyRequests),
+					"507": oaError(webkit.CodeInsufficientStorage),
+				}, webkit.CodeInvalidIdempotencyKey),
 				oaObj{
 					"description": "Anonymous callers may only open tickets of processes whose audience includes `citizen` and that set `anonymous_api: true`; " +
 						"their creates share the portal's limit of posts per address and minute.",
@@ -544,8 +545,8 @@ func oaPaths(createBody, transitionBody any, processIDs, transitionIDs []string)
 			"get": oaOp("tickets", "listTickets", "Open tickets sorted by due time", nil,
 				oaObj{
 					"200": oaOK("One page of tickets.", oaRef("TicketList")),
-					"400": oaError(CodeBadRequest),
-					"403": oaError(CodeForbidden),
+					"400": oaError(webkit.CodeBadRequest),
+					"403": oaError(webkit.CodeForbidden),
 				},
 				oaObj{
 					"description": "One of `team`, `assignee` and `requester` selects the list; without any, the caller's own requests.",
@@ -578,20 +579,20 @@ func oaPaths(createBody, transitionBody any, processIDs, transitionIDs []string)
 								"id": oaObj{"type": "string"}, "label": oaObj{"type": "string"}}}},
 							"timeline": oaObj{"type": "array", "items": oaObj{"type": "object"}},
 						}}),
-					"404": oaError(CodeNotFound)}, nil),
+					"404": oaError(webkit.CodeNotFound)}, nil),
 		},
 		"/api/v1/tickets/{number}": oaObj{
 			"parameters": numberPath,
 			"get": oaOp("tickets", "getTicket", "The ticket with its history", nil,
 				oaObj{"200": oaOK("The ticket with its history (internal comments only for staff with `ticket.comment_internal`).", oaRef("Ticket")),
-					"404": oaError(CodeNotFound)}, nil),
+					"404": oaError(webkit.CodeNotFound)}, nil),
 		},
 		"/api/v1/tickets/{number}/transitions/{transition}": oaObj{
 			"parameters": []any{oaParam("Number"), oaParam("Transition")},
 			"post": oaOp("tickets", "runTransition", "Run a transition", nil,
 				bodyErrors(oaObj{
-					"200": ticket, "403": oaError(oaTransitionForbidden...), "404": oaError(CodeNotFound),
-					"409": oaError(CodeConflict), "422": oaError(oaTransitionNotNow...),
+					"200": ticket, "403": oaError(oaTransitionForbidden...), "404": oaError(webkit.CodeNotFound),
+					"409": oaError(webkit.CodeConflict), "422": oaError(oaTransitionNotNow...),
 				}),
 				oaObj{
 					"description": "The body's `data` is the transition's form: see the `<process>.<transition>-transition` schemas. " +
@@ -603,8 +604,8 @@ func oaPaths(createBody, transitionBody any, processIDs, transitionIDs []string)
 			"parameters": numberPath,
 			"post": oaOp("tickets", "addComment", "Comment on the ticket", nil,
 				bodyErrors(oaObj{
-					"201": oaOK("The ticket.", oaRef("Ticket")), "403": oaError(CodeForbidden), "404": oaError(CodeNotFound),
-					"409": oaError(CodeConflict), "422": oaError("validation_failed"),
+					"201": oaOK("The ticket.", oaRef("Ticket")), "403": oaError(webkit.CodeForbidden), "404": oaError(webkit.CodeNotFound),
+					"409": oaError(webkit.CodeConflict), "422": oaError("validation_failed"),
 				}),
 				oaObj{"requestBody": oaBody(oaRef("CommentRequest"), true)}),
 		},
@@ -612,8 +613,8 @@ func oaPaths(createBody, transitionBody any, processIDs, transitionIDs []string)
 			"parameters": numberPath,
 			"post": oaOp("tickets", "approveTicket", "Approve the step a pending approval waits for", nil,
 				bodyErrors(oaObj{
-					"200": ticket, "403": oaError(oaDecisionForbidden...), "404": oaError(CodeNotFound),
-					"409": oaError(CodeConflict), "422": oaError(oaDecisionNotNow...),
+					"200": ticket, "403": oaError(oaDecisionForbidden...), "404": oaError(webkit.CodeNotFound),
+					"409": oaError(webkit.CodeConflict), "422": oaError(oaDecisionNotNow...),
 				}),
 				oaObj{
 					"description": "The last approval runs the transition. Without `version`, an approval that meets a concurrent change is tried again on the new version.",
@@ -624,8 +625,8 @@ func oaPaths(createBody, transitionBody any, processIDs, transitionIDs []string)
 			"parameters": numberPath,
 			"post": oaOp("tickets", "rejectTicket", "Reject the pending approval", nil,
 				bodyErrors(oaObj{
-					"200": ticket, "403": oaError(oaDecisionForbidden...), "404": oaError(CodeNotFound),
-					"409": oaError(CodeConflict), "422": oaError(oaDecisionNotNow...),
+					"200": ticket, "403": oaError(oaDecisionForbidden...), "404": oaError(webkit.CodeNotFound),
+					"409": oaError(webkit.CodeConflict), "422": oaError(oaDecisionNotNow...),
 				}),
 				oaObj{
 					"description": "Moves the ticket to the approval's `reject_to` state.",
@@ -636,8 +637,8 @@ func oaPaths(createBody, transitionBody any, processIDs, transitionIDs []string)
 			"parameters": numberPath,
 			"post": oaOp("tickets", "assignTicket", "Assign the ticket", nil,
 				bodyErrors(oaObj{
-					"200": ticket, "403": oaError(CodeForbidden), "404": oaError(CodeNotFound),
-					"409": oaError(CodeConflict),
+					"200": ticket, "403": oaError(webkit.CodeForbidden), "404": oaError(webkit.CodeNotFound),
+					"409": oaError(webkit.CodeConflict),
 				}),
 				oaObj{
 					"description": "Needs `ticket.assign`, or take an unassigned ticket of your team yourself.",
@@ -663,7 +664,7 @@ func oaStaticSchemas() oaObj {
 				"required": []any{"status", "code", "message"},
 				"properties": oaObj{
 					"status":  oaObj{"type": "integer", "description": "The HTTP status."},
-					"code":    oaObj{"type": "string", "description": "Stable snake_case code clients may branch on."},
+					"code":    oaObj{"type": "string", "description": "Stable snake_case code webkit.Clients may branch on."},
 					"message": oaObj{"type": "string", "description": "For people, in the caller's language; may change."},
 					"fields":  oaObj{"type": "array", "items": oaRef("FieldError")},
 					"params": oaObj{"type": "object", "description": "A refusal's parameters, named by its reason code (e.g. `approval_pending`: `step`, `transition`); values are strings or lists of strings.",
@@ -692,7 +693,7 @@ func oaStaticSchemas() oaObj {
 				"store": oaObj{"type": "object", "required": []any{"reachable"}, "properties": oaObj{
 					"reachable": oaObj{"type": "boolean"},
 					"mode":      str,
-					"reason":    oaObj{"type": "string", "enum": []any{reasonNotConfigured, reasonTimeout, reasonPingFailed}},
+					"reason":    oaObj{"type": "string", "enum": []any{webkit.ReasonNotConfigured, webkit.ReasonTimeout, webkit.ReasonPingFailed}},
 				}},
 				"catalog": oaObj{"type": "object", "properties": oaObj{
 					"hash":        str,
@@ -706,7 +707,7 @@ func oaStaticSchemas() oaObj {
 			"required": []any{"status"},
 			"properties": oaObj{
 				"status": oaObj{"type": "string", "enum": []any{"ready", "not_ready"}},
-				"reason": oaObj{"type": "string", "enum": []any{reasonNotConfigured, reasonTimeout, reasonPingFailed, reasonDiskFull, reasonWriteFailed}},
+				"reason": oaObj{"type": "string", "enum": []any{webkit.ReasonNotConfigured, webkit.ReasonTimeout, webkit.ReasonPingFailed, webkit.ReasonDiskFull, webkit.ReasonWriteFailed}},
 			},
 		},
 		"CitizenReceipt": oaObj{
