@@ -147,7 +147,7 @@ func TestErrorShape(t *testing.T) {
 			}
 
 			var causeLogged bool
-			for _, rec := range logs.records(t) {
+			for _, rec := range logs.Records(t) {
 				if rec["level"] == "ERROR" && strings.Contains(fmt.Sprint(rec["error"]), "hunter2") {
 					causeLogged = true
 					if rec["request_id"] != resp.Header.Get(web.HeaderRequestID) {
@@ -159,7 +159,7 @@ func TestErrorShape(t *testing.T) {
 				t.Errorf("cause logged at ERROR = %v, want %v; logs:\n%s", causeLogged, tt.logged, logs)
 			}
 
-			if reqs := logs.recordsWithMsg(t, "request"); len(reqs) != 1 {
+			if reqs := logs.RecordsWithMsg(t, "request"); len(reqs) != 1 {
 				t.Errorf("got %d request log lines, want 1; logs:\n%s", len(reqs), logs)
 			} else if got := reqs[0]["status"]; got != float64(tt.status) {
 				t.Errorf("request log status = %v, want %d", got, tt.status)
@@ -176,7 +176,7 @@ func TestPanicLogsStack(t *testing.T) {
 	if resp.StatusCode != http.StatusInternalServerError {
 		t.Fatalf("status = %d, want 500", resp.StatusCode)
 	}
-	failed := logs.recordsWithMsg(t, "request failed")
+	failed := logs.RecordsWithMsg(t, "request failed")
 	if len(failed) != 1 {
 		t.Fatalf("got %d 'request failed' records, want 1; logs:\n%s", len(failed), logs)
 	}

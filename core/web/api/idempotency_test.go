@@ -1,4 +1,4 @@
-package web_test
+package api_test
 
 import (
 	"fmt"
@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"vorgang/core/store/storetest"
+	"vorgang/core/web/internal/webtest"
 )
 
 // citizenRequest is the data a citizen sends to the city.
@@ -145,10 +146,10 @@ func TestIdempotencyKeyIsChecked(t *testing.T) {
 // the same key succeeds at once and the numbers have no gap.
 func TestDiskFull(t *testing.T) {
 	dir := storetest.SmallDisk(t, "16m")
-	var logs logBuffer
+	var logs webtest.LogBuffer
 	env := newAPIEnvWith(t, apiOptions{dataDir: dir, logs: &logs})
 	errorsLogged := func() (n int) {
-		for _, rec := range logs.records(t) {
+		for _, rec := range logs.Records(t) {
 			if rec["level"] == "ERROR" {
 				n++
 			}
@@ -200,7 +201,7 @@ func TestDiskFull(t *testing.T) {
 		t.Errorf("readyz on a full disk: %d %v, want 503 disk_full", status, b)
 	}
 	if n := errorsLogged(); n != 1 {
-		t.Errorf("%d errors logged, want one for the full disk: %v", n, logs.records(t))
+		t.Errorf("%d errors logged, want one for the full disk: %v", n, logs.Records(t))
 	}
 
 	free()

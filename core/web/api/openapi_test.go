@@ -1,4 +1,4 @@
-package web_test
+package api_test
 
 import (
 	"bytes"
@@ -93,7 +93,7 @@ func TestOpenAPIDocument(t *testing.T) {
 	ops := documentedOps(doc)
 
 	t.Run("every endpoint of docs/api.md", func(t *testing.T) {
-		md, err := os.ReadFile("../../docs/api.md")
+		md, err := os.ReadFile("../../../docs/api.md")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -232,7 +232,7 @@ func TestOpenAPIDocumentWithAssets(t *testing.T) {
 			t.Errorf("route %s %s is not in the document", r.Method, r.Path)
 		}
 	}
-	md, err := os.ReadFile("../../docs/assets.md")
+	md, err := os.ReadFile("../../../docs/assets.md")
 	if err != nil {
 		t.Fatal(err)
 	}
