@@ -43,11 +43,12 @@ var allowedImports = map[string][]string{
 	"vorgang/core/internal/oidctest":    nil,
 	"vorgang/core/internal/dovecottest": nil,
 	// The only packages that know HTTP: core/web wires the app, its
-	// sub-packages serve one area each and share core/web/internal/webkit;
-	// no area imports another.
-	"vorgang/core/web":                  {"auth", "definition", "engine", "fault", "form", "ticket", "web/api", "web/internal/webkit"},
+	// sub-packages serve one area each and share core/web/internal/webkit
+	// (and, the pages, core/web/internal/pagekit); no area imports another.
+	"vorgang/core/web":                  {"auth", "definition", "engine", "fault", "form", "ticket", "web/api", "web/internal/pagekit", "web/internal/webkit"},
 	"vorgang/core/web/api":              {"asset", "auth", "definition", "engine", "fault", "ticket", "web/internal/webkit"},
 	"vorgang/core/web/internal/webkit":  {"auth", "definition", "engine", "fault"},
+	"vorgang/core/web/internal/pagekit": {"fault", "web/internal/webkit"},
 	"vorgang/core/web/internal/webtest": nil,
 	// The binary.
 	"vorgang/cmd/vorgang": {"app", "asset", "auth", "definition", "engine", "fault", "identity", "notify", "scenario", "script", "store", "ticket", "web", "vorgang"},

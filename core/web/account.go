@@ -67,7 +67,7 @@ func (u *ui) accountPassword(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	s, err := u.Auth.ChangeOwnPassword(c.UserContext(), uiPrincipal(c), sub.first("current_password"), sub.first("new_password"), u.clients.Key(c), true)
+	s, err := u.Auth.ChangeOwnPassword(c.UserContext(), uiPrincipal(c), sub.First("current_password"), sub.First("new_password"), u.clients.Key(c), true)
 	if err != nil {
 		form := u.emptyForm()
 		if form.setErrors(webkit.PageLang(c), u.Auth.MinPasswordLength(), err) {
@@ -122,8 +122,8 @@ func (u *ui) passwordSubmit(c *fiber.Ctx) error {
 	}
 	token := c.Params("token")
 	l := webkit.PageLang(c)
-	password := sub.first("password")
-	if password != sub.first("password_repeat") {
+	password := sub.First("password")
+	if password != sub.First("password_repeat") {
 		user, err := u.Auth.CheckResetLink(c.UserContext(), token)
 		if err != nil {
 			return webkit.FaultError(err)

@@ -13,6 +13,7 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/fault"
+	"vorgang/core/web/internal/pagekit"
 	"vorgang/core/web/internal/webkit"
 )
 
@@ -105,10 +106,10 @@ func (f *userForm) setErrors(l lang, minPassword int, err error) bool {
 }
 
 // postedUser reads the form of a user.
-func postedUser(sub *submission) auth.NewUser {
-	return auth.NewUser{Name: sub.first("name"), DisplayName: sub.first("display_name"), Email: sub.first("email"),
-		Roles: sub.Values["roles"], Teams: sub.Values["teams"], Manager: sub.first("manager"), Lang: sub.first("lang"),
-		Password: sub.first("password")}
+func postedUser(sub *pagekit.Submission) auth.NewUser {
+	return auth.NewUser{Name: sub.First("name"), DisplayName: sub.First("display_name"), Email: sub.First("email"),
+		Roles: sub.Values["roles"], Teams: sub.Values["teams"], Manager: sub.First("manager"), Lang: sub.First("lang"),
+		Password: sub.First("password")}
 }
 
 type adminUsersView struct {
@@ -139,12 +140,12 @@ func (u *ui) showUsers(c *fiber.Ctx, status int, form *userForm, notice string) 
 
 // readAdminPost parses a post of the admin pages and checks its CSRF
 // token.
-func (u *ui) readAdminPost(c *fiber.Ctx) (*submission, error) {
+func (u *ui) readAdminPost(c *fiber.Ctx) (*pagekit.Submission, error) {
 	sub, err := u.parseBody(c)
 	if err != nil {
 		return nil, err
 	}
-	if err := u.checkPost(c, sub.first("_csrf")); err != nil {
+	if err := u.checkPost(c, sub.First("_csrf")); err != nil {
 		return nil, err
 	}
 	return sub, nil
@@ -213,8 +214,8 @@ func (u *ui) showUser(c *fiber.Ctx, status int, form *userForm, notice string, l
 		Notice: notice, HasErrors: len(form.Errors) > 0, Data: d})
 }
 
-func postedVersionValue(sub *submission) int64 {
-	v, _ := strconv.ParseInt(sub.first("_version"), 10, 64)
+func postedVersionValue(sub *pagekit.Submission) int64 {
+	v, _ := strconv.ParseInt(sub.First("_version"), 10, 64)
 	return v
 }
 

@@ -5,6 +5,7 @@ import (
 	"crypto/cipher"
 	"crypto/rand"
 	"crypto/subtle"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -248,7 +249,7 @@ func (u *ui) seal(name string, v any) (string, error) {
 	}
 	nonce := make([]byte, aead.NonceSize())
 	_, _ = rand.Read(nonce)
-	return b64.EncodeToString(aead.Seal(nonce, nonce, plain, []byte(name))), nil
+	return base64.RawURLEncoding.EncodeToString(aead.Seal(nonce, nonce, plain, []byte(name))), nil
 }
 
 // open reverses seal; a cookie that was changed, made with another key or
@@ -257,7 +258,7 @@ func (u *ui) open(name, sealed string, v any) error {
 	if sealed == "" {
 		return errors.New("no cookie")
 	}
-	data, err := b64.DecodeString(sealed)
+	data, err := base64.RawURLEncoding.DecodeString(sealed)
 	if err != nil {
 		return fmt.Errorf("cookie encoding: %w", err)
 	}
@@ -278,7 +279,7 @@ func (u *ui) open(name, sealed string, v any) error {
 // cookieAEAD is AES-256-GCM with a key derived from the signing secret
 // for this one use.
 func (u *ui) cookieAEAD() (cipher.AEAD, error) {
-	block, err := aes.NewCipher(u.sign.mac("sign-on cookie key"))
+	block, err := aes.NewCipher(u.sign.DeriveKey("sign-on cookie key"))
 	if err != nil {
 		return nil, fmt.Errorf("web: cookie key: %w", err)
 	}

@@ -56,12 +56,12 @@ func (u *ui) loginCodeSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := u.checkPost(c, sub.first("_csrf")); err != nil {
+	if err := u.checkPost(c, sub.First("_csrf")); err != nil {
 		return err
 	}
 	l := webkit.PageLang(c)
-	pending, next := sub.first("pending"), sub.first("next")
-	s, err := u.Auth.CompleteLogin(c.UserContext(), pending, sub.first("otp"), u.clients.Key(c))
+	pending, next := sub.First("pending"), sub.First("next")
+	s, err := u.Auth.CompleteLogin(c.UserContext(), pending, sub.First("otp"), u.clients.Key(c))
 	if err != nil {
 		answer, ok := webkit.FaultError(err).(*webkit.Error)
 		switch {
@@ -143,13 +143,13 @@ func (u *ui) twoFactorSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := u.checkPost(c, sub.first("_csrf")); err != nil {
+	if err := u.checkPost(c, sub.First("_csrf")); err != nil {
 		return err
 	}
 	l := webkit.PageLang(c)
 	p := uiPrincipal(c)
-	code := sub.first("code")
-	if sub.first("action") == "off" {
+	code := sub.First("code")
+	if sub.First("action") == "off" {
 		err := u.Auth.DisableTOTP(c.UserContext(), p.User, code, u.clients.Key(c))
 		if fault.KindOf(err) == fault.Invalid {
 			return u.showTwoFactor(c, http.StatusUnprocessableEntity, nil, webkit.Text(l, "otp_wrong"), "")

@@ -15,6 +15,7 @@ import (
 	"vorgang/core/engine"
 	"vorgang/core/fault"
 	"vorgang/core/form"
+	"vorgang/core/web/internal/pagekit"
 	"vorgang/core/web/internal/webkit"
 )
 
@@ -71,7 +72,7 @@ func (u *ui) portalForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	token := u.sign.formToken(spec.scope, u.Now().Add(u.FormTTL))
+	token := u.sign.FormToken(spec.scope, u.Now().Add(u.FormTTL))
 	return u.showForm(c, http.StatusOK, p, spec, nil, nil, "", token, nil, portalBack(c))
 }
 
@@ -110,7 +111,7 @@ func (u *ui) readPortalPost(c *fiber.Ctx, spec formSpec) (*formPost, error) {
 	if err != nil {
 		return nil, err
 	}
-	if post.sub.first("_website") != "" {
+	if post.sub.First("_website") != "" {
 		return nil, &webkit.Error{Status: http.StatusBadRequest, Code: "submission_refused"}
 	}
 	return post, nil
@@ -252,15 +253,15 @@ func (u *ui) portalReply(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := u.checkPost(c, sub.first("_csrf")); err != nil {
+	if err := u.checkPost(c, sub.First("_csrf")); err != nil {
 		return err
 	}
-	if sub.first("_website") != "" {
+	if sub.First("_website") != "" {
 		return &webkit.Error{Status: http.StatusBadRequest, Code: "submission_refused"}
 	}
 	l := webkit.PageLang(c)
-	textValue := sub.first("text")
-	version, err := postedVersion(sub)
+	textValue := sub.First("text")
+	version, err := pagekit.PostedVersion(sub)
 	if err != nil {
 		return err
 	}
@@ -291,7 +292,7 @@ func (u *ui) portalReply(c *fiber.Ctx) error {
 // storeReplyFiles stores the files of a reply or comment (field "file")
 // after checking their sniffed type and size. msg is a message for the
 // person when a file is refused; err is a failure of the store.
-func (u *ui) storeReplyFiles(c *fiber.Ctx, sub *submission) (ids []string, msg string, err error) {
+func (u *ui) storeReplyFiles(c *fiber.Ctx, sub *pagekit.Submission) (ids []string, msg string, err error) {
 	l := webkit.PageLang(c)
 	for _, up := range sub.Files {
 		if up.Field != "file" || len(up.Data) == 0 && !up.TooLarge {

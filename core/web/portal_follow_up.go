@@ -87,7 +87,7 @@ func (u *ui) followUpForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	token := u.sign.formToken(spec.scope, u.Now().Add(u.FormTTL))
+	token := u.sign.FormToken(spec.scope, u.Now().Add(u.FormTTL))
 	return u.showForm(c, http.StatusOK, p, spec, withReference(p, nil, number), nil, "", token, nil, back)
 }
 

@@ -19,6 +19,7 @@ import (
 	"vorgang/core/definition"
 	"vorgang/core/engine"
 	"vorgang/core/fault"
+	"vorgang/core/web/internal/pagekit"
 	"vorgang/core/web/internal/webkit"
 )
 
@@ -65,8 +66,8 @@ type ui struct {
 	UIDeps
 	log       *slog.Logger
 	pages     map[string]*template.Template
-	sign      signer
-	limits    submissionLimits
+	sign      pagekit.Signer
+	limits    pagekit.SubmissionLimits
 	bodyLimit int64 // Deps.BodyLimit, stated on the page of a refused upload
 	clients   webkit.Clients
 	// citizenLimit is the rate limit of posts without an account, shared
@@ -86,7 +87,7 @@ func newUI(d UIDeps, logger *slog.Logger) (*ui, error) {
 	if err != nil {
 		return nil, err
 	}
-	u := &ui{UIDeps: d, log: logger, pages: pages, sign: newSigner(d.Secret), limits: defaultSubmissionLimits}
+	u := &ui{UIDeps: d, log: logger, pages: pages, sign: pagekit.NewSigner(d.Secret), limits: pagekit.DefaultSubmissionLimits}
 	u.limits.MaxFileSize = d.MaxFileSize
 	u.assetVersion = assetVersion()
 	return u, nil
@@ -297,7 +298,7 @@ const sessionBindingKey = "vorgang_binding"
 // session for staff, to the anonymous cookie otherwise (set here when the
 // browser has none).
 func (u *ui) csrfFor(c *fiber.Ctx) string {
-	return u.sign.csrfToken(u.binding(c, true))
+	return u.sign.CSRFToken(u.binding(c, true))
 }
 
 // binding is what the browser's CSRF tokens are bound to. With issue, an
@@ -306,14 +307,14 @@ func (u *ui) binding(c *fiber.Ctx, issue bool) string {
 	if b, ok := c.Locals(sessionBindingKey).(string); ok && b != "" {
 		return b
 	}
-	v := c.Cookies(anonCookie)
+	v := c.Cookies(pagekit.AnonCookie)
 	if !validAnon(v) {
 		if !issue {
 			return ""
 		}
 		v = randomText()
-		c.Cookie(&fiber.Cookie{Name: anonCookie, Value: v, Path: "/", HTTPOnly: true, SameSite: "Lax", Secure: c.Protocol() == "https"})
-		c.Request().Header.SetCookie(anonCookie, v)
+		c.Cookie(&fiber.Cookie{Name: pagekit.AnonCookie, Value: v, Path: "/", HTTPOnly: true, SameSite: "Lax", Secure: c.Protocol() == "https"})
+		c.Request().Header.SetCookie(pagekit.AnonCookie, v)
 	}
 	return "a:" + v
 }
@@ -333,10 +334,10 @@ func validAnon(v string) bool {
 // checkPost guards every state-changing request of the pages: same origin
 // and a CSRF token bound to this browser.
 func (u *ui) checkPost(c *fiber.Ctx, token string) error {
-	if !sameOrigin(c) {
+	if !pagekit.SameOrigin(c) {
 		return &webkit.Error{Status: http.StatusForbidden, Code: "csrf_failed", Cause: fmt.Errorf("post from origin %q to host %q", c.Get(fiber.HeaderOrigin), c.Hostname())}
 	}
-	if !u.sign.checkCSRF(u.binding(c, false), token) {
+	if !u.sign.CheckCSRF(u.binding(c, false), token) {
 		return &webkit.Error{Status: http.StatusForbidden, Code: "csrf_failed", Cause: errors.New("CSRF token missing or not bound to this browser")}
 	}
 	return nil

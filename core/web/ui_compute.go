@@ -17,6 +17,7 @@ import (
 	"vorgang/core/definition"
 	"vorgang/core/engine"
 	"vorgang/core/form"
+	"vorgang/core/web/internal/pagekit"
 	"vorgang/core/web/internal/webkit"
 )
 
@@ -183,7 +184,7 @@ func (u *ui) readCompute(c *fiber.Ctx, l lang) (map[string][]string, error) {
 	if req.Values == nil {
 		return nil, bad(webkit.Text(l, "compute_json_no_values"), nil)
 	}
-	sub := &submission{Values: map[string][]string{}}
+	sub := &pagekit.Submission{Values: map[string][]string{}}
 	for _, name := range slices.Sorted(maps.Keys(req.Values)) {
 		raw := req.Values[name]
 		var one string
@@ -194,7 +195,7 @@ func (u *ui) readCompute(c *fiber.Ctx, l lang) (map[string][]string, error) {
 			return nil, bad(fmt.Sprintf(webkit.Text(l, "compute_json_value"), name), err)
 		}
 		for _, v := range list {
-			if err := sub.addValue(name, v, u.limits); err != nil {
+			if err := sub.AddValue(name, v, u.limits); err != nil {
 				return nil, &webkit.Error{Status: http.StatusBadRequest, Code: webkit.CodeBadRequest, Cause: err}
 			}
 		}

@@ -15,6 +15,7 @@ import (
 
 	"vorgang/core/definition"
 	"vorgang/core/form"
+	"vorgang/core/web/internal/pagekit"
 	"vorgang/core/web/internal/webkit"
 )
 
@@ -88,7 +89,7 @@ func (u *ui) renderForm(c *fiber.Ctx, spec formSpec, data map[string]any, errs [
 
 // formPost is a decoded post of a generated form.
 type formPost struct {
-	sub *submission
+	sub *pagekit.Submission
 	// key is the form token's random part: the idempotency key of the
 	// create the form leads to.
 	key   string
@@ -110,11 +111,11 @@ func (u *ui) readFormPost(c *fiber.Ctx, spec formSpec) (*formPost, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := u.checkPost(c, sub.first("_csrf")); err != nil {
+	if err := u.checkPost(c, sub.First("_csrf")); err != nil {
 		return nil, err
 	}
-	p := &formPost{sub: sub, token: sub.first("_token"), files: map[string]string{}}
-	p.key, err = u.sign.checkFormToken(p.token, spec.scope, u.Now())
+	p := &formPost{sub: sub, token: sub.First("_token"), files: map[string]string{}}
+	p.key, err = u.sign.CheckFormToken(p.token, spec.scope, u.Now())
 	if err != nil {
 		return nil, &webkit.Error{Status: http.StatusBadRequest, Code: "form_expired", Cause: err}
 	}
@@ -128,10 +129,10 @@ func (u *ui) readFormPost(c *fiber.Ctx, spec formSpec) (*formPost, error) {
 }
 
 // parseBody decodes the request body of a page post.
-func (u *ui) parseBody(c *fiber.Ctx) (*submission, error) {
-	sub, err := parseSubmission(c.Get(fiber.HeaderContentType), c.Body(), u.limits)
+func (u *ui) parseBody(c *fiber.Ctx) (*pagekit.Submission, error) {
+	sub, err := pagekit.ParseSubmission(c.Get(fiber.HeaderContentType), c.Body(), u.limits)
 	switch {
-	case errors.Is(err, errUnsupportedMedia):
+	case errors.Is(err, pagekit.ErrUnsupportedMedia):
 		return nil, &webkit.Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type", Cause: err}
 	case err != nil:
 		return nil, &webkit.Error{Status: http.StatusBadRequest, Code: webkit.CodeBadRequest, Cause: err}
@@ -181,7 +182,7 @@ func accepted(f *definition.Field, media string) bool {
 // storeUploads stores the uploaded files of file fields, after checking
 // their size and their content type as sniffed from the content (the
 // browser's claim is ignored), and adds their ids to the field's values.
-func (u *ui) storeUploads(c *fiber.Ctx, def *definition.Form, sub *submission, names map[string]string, l lang) []form.FieldError {
+func (u *ui) storeUploads(c *fiber.Ctx, def *definition.Form, sub *pagekit.Submission, names map[string]string, l lang) []form.FieldError {
 	var errs []form.FieldError
 	uploader := uploaderOf(c, u)
 	for _, up := range sub.Files {
@@ -217,7 +218,7 @@ func (u *ui) storeUploads(c *fiber.Ctx, def *definition.Form, sub *submission, n
 // keptFiles checks the attachment ids a re-rendered form sends back (the
 // "keep" boxes): only files this browser uploaded may be kept, so no one
 // can attach someone else's file by its id.
-func (u *ui) keptFiles(c *fiber.Ctx, def *definition.Form, sub *submission, names map[string]string, l lang) []form.FieldError {
+func (u *ui) keptFiles(c *fiber.Ctx, def *definition.Form, sub *pagekit.Submission, names map[string]string, l lang) []form.FieldError {
 	var errs []form.FieldError
 	uploader := uploaderOf(c, u)
 	for name, ids := range sub.Values {

@@ -9,7 +9,9 @@
 // the staff workspace (/app/) and the admin pages (/admin/) are still in
 // this package. What the areas share (the error shape and the table from
 // core/fault kinds to statuses, the words in German and English, client
-// addresses, the citizen rate limit) is in core/web/internal/webkit.
+// addresses, the citizen rate limit) is in core/web/internal/webkit; the
+// page machinery no single area owns (form posts, CSRF and form tokens) is
+// in core/web/internal/pagekit.
 //
 // Pages are rendered on the server from html/template, work without
 // JavaScript, and come in German and English. Handlers stay thin: they

@@ -54,13 +54,13 @@ func (u *ui) loginSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := u.checkPost(c, sub.first("_csrf")); err != nil {
+	if err := u.checkPost(c, sub.First("_csrf")); err != nil {
 		return err
 	}
 	l := webkit.PageLang(c)
-	name := sub.first("name")
-	s, err := u.Auth.Login(c.UserContext(), name, sub.first("password"), u.clients.Key(c))
-	if done, serr := u.secondFactorStep(c, err, sub.first("next")); done {
+	name := sub.First("name")
+	s, err := u.Auth.Login(c.UserContext(), name, sub.First("password"), u.clients.Key(c))
+	if done, serr := u.secondFactorStep(c, err, sub.First("next")); done {
 		return serr
 	}
 	if err != nil {
@@ -83,7 +83,7 @@ func (u *ui) loginSubmit(c *fiber.Ctx) error {
 	}
 	c.Cookie(&fiber.Cookie{Name: webkit.SessionCookie, Value: s.Token, HTTPOnly: true, SameSite: "Lax",
 		Secure: c.Protocol() == "https", Path: "/", Expires: s.Expires})
-	return seeOther(c, safeNext(sub.first("next")))
+	return seeOther(c, safeNext(sub.First("next")))
 }
 
 func (u *ui) logout(c *fiber.Ctx) error {
@@ -91,7 +91,7 @@ func (u *ui) logout(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := u.checkPost(c, sub.first("_csrf")); err != nil {
+	if err := u.checkPost(c, sub.First("_csrf")); err != nil {
 		return err
 	}
 	// Asked before the session ends: the cookie names the provider only
@@ -282,7 +282,7 @@ func (u *ui) staffForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	token := u.sign.formToken(spec.scope, u.Now().Add(u.FormTTL))
+	token := u.sign.FormToken(spec.scope, u.Now().Add(u.FormTTL))
 	return u.showForm(c, http.StatusOK, p, spec, nil, nil, "", token, nil, nil)
 }
 

@@ -15,6 +15,7 @@ import (
 	"vorgang/core/fault"
 	"vorgang/core/form"
 	"vorgang/core/ticket"
+	"vorgang/core/web/internal/pagekit"
 	"vorgang/core/web/internal/webkit"
 )
 
@@ -260,7 +261,7 @@ func (u *ui) transitionPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	token := u.sign.formToken(spec.scope, u.Now().Add(u.FormTTL))
+	token := u.sign.FormToken(spec.scope, u.Now().Add(u.FormTTL))
 	return u.showTransition(c, http.StatusOK, t, p, tr, spec, nil, nil, "", token, nil, "", t.Version)
 }
 
@@ -331,16 +332,16 @@ func (u *ui) transitionSubmit(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		if err := u.checkPost(c, sub.first("_csrf")); err != nil {
+		if err := u.checkPost(c, sub.First("_csrf")); err != nil {
 			return err
 		}
-		post = &formPost{sub: sub, token: sub.first("_token"), save: true}
-		if _, err := u.sign.checkFormToken(post.token, spec.scope, u.Now()); err != nil {
+		post = &formPost{sub: sub, token: sub.First("_token"), save: true}
+		if _, err := u.sign.CheckFormToken(post.token, spec.scope, u.Now()); err != nil {
 			return &webkit.Error{Status: http.StatusBadRequest, Code: "form_expired", Cause: err}
 		}
 	}
-	comment := post.sub.first("_comment")
-	version, err := postedVersion(post.sub)
+	comment := post.sub.First("_comment")
+	version, err := pagekit.PostedVersion(post.sub)
 	if err != nil {
 		return err
 	}
@@ -354,7 +355,7 @@ func (u *ui) transitionSubmit(c *fiber.Ctx) error {
 	}
 	_, err = u.Engine.Transition(c.UserContext(), uiPrincipal(c), t.Number, engine.TransitionRequest{
 		Transition: tr.ID.Value, Version: version, Data: post.data, Comment: comment,
-		InternalComment: post.sub.first("_comment_internal") != "", Lang: l})
+		InternalComment: post.sub.First("_comment_internal") != "", Lang: l})
 	invalidFields := webkit.FieldsAtFault(webkit.PageLang(c), err)
 	refusal := engine.AsRefusal(err)
 	switch {
@@ -380,15 +381,15 @@ func (u *ui) commentSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := u.checkPost(c, sub.first("_csrf")); err != nil {
+	if err := u.checkPost(c, sub.First("_csrf")); err != nil {
 		return err
 	}
 	l := webkit.PageLang(c)
-	version, err := postedVersion(sub)
+	version, err := pagekit.PostedVersion(sub)
 	if err != nil {
 		return err
 	}
-	textValue := sub.first("text")
+	textValue := sub.First("text")
 	files, msg, err := u.storeReplyFiles(c, sub)
 	if err != nil {
 		return err
@@ -396,7 +397,7 @@ func (u *ui) commentSubmit(c *fiber.Ctx) error {
 	if msg != "" {
 		return u.showTicket(c, http.StatusUnprocessableEntity, textValue, msg, "")
 	}
-	_, err = u.Engine.CommentWithFiles(c.UserContext(), uiPrincipal(c), c.Params("number"), version, textValue, sub.first("internal") != "", files, string(l))
+	_, err = u.Engine.CommentWithFiles(c.UserContext(), uiPrincipal(c), c.Params("number"), version, textValue, sub.First("internal") != "", files, string(l))
 	invalidFields := webkit.FieldsAtFault(webkit.PageLang(c), err)
 	switch {
 	case invalidFields != nil:
@@ -417,16 +418,16 @@ func (u *ui) decisionSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := u.checkPost(c, sub.first("_csrf")); err != nil {
+	if err := u.checkPost(c, sub.First("_csrf")); err != nil {
 		return err
 	}
 	l := webkit.PageLang(c)
-	version, err := postedVersion(sub)
+	version, err := pagekit.PostedVersion(sub)
 	if err != nil {
 		return err
 	}
-	approve := sub.first("decision") == "approve"
-	reason := sub.first("reason")
+	approve := sub.First("decision") == "approve"
+	reason := sub.First("reason")
 	_, err = u.Engine.Decide(c.UserContext(), uiPrincipal(c), c.Params("number"), version, approve, reason, string(l))
 	invalidFields := webkit.FieldsAtFault(webkit.PageLang(c), err)
 	switch {
@@ -451,14 +452,14 @@ func (u *ui) assignSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := u.checkPost(c, sub.first("_csrf")); err != nil {
+	if err := u.checkPost(c, sub.First("_csrf")); err != nil {
 		return err
 	}
-	version, err := postedVersion(sub)
+	version, err := pagekit.PostedVersion(sub)
 	if err != nil {
 		return err
 	}
-	user := sub.first("user")
+	user := sub.First("user")
 	_, err = u.Engine.Assign(c.UserContext(), uiPrincipal(c), c.Params("number"), version, user, string(webkit.PageLang(c)))
 	invalidFields := webkit.FieldsAtFault(webkit.PageLang(c), err)
 	switch {

@@ -1,4 +1,4 @@
-package web
+package pagekit
 
 import (
 	"net/http"
@@ -8,13 +8,13 @@ import (
 	"vorgang/core/web/internal/webkit"
 )
 
-// postedVersion reads the ticket version a page form was rendered at. Every
+// PostedVersion reads the ticket version a page form was rendered at. Every
 // ticket form carries it, so a post without it, or with one that is not a
 // whole number, is malformed: it is refused rather than sent on as version
 // 0, which the engine would take as "skip the conflict check" and so
 // overwrite whatever changed since the page was shown.
-func postedVersion(sub *submission) (int64, error) {
-	raw := sub.first("_version")
+func PostedVersion(sub *Submission) (int64, error) {
+	raw := sub.First("_version")
 	if raw == "" {
 		return 0, versionError("required")
 	}

@@ -1,4 +1,4 @@
-package web
+package pagekit
 
 import (
 	"bytes"
@@ -13,21 +13,23 @@ import (
 	"unicode/utf8"
 )
 
-// submissionLimits bound what one browser post may carry beyond the body
+// SubmissionLimits bound what one browser post may carry beyond the body
 // size limit the server enforces: a form has at most a few hundred controls,
 // and no text value is longer than a textarea's default limit (with room
 // for multi-byte characters).
-type submissionLimits struct {
+type SubmissionLimits struct {
 	MaxValues    int   // form values, files included
 	MaxValueSize int   // bytes of one text value
 	MaxFiles     int   // uploaded files
 	MaxFileSize  int64 // bytes of one uploaded file
 }
 
-var defaultSubmissionLimits = submissionLimits{MaxValues: 1000, MaxValueSize: 100_000, MaxFiles: 20, MaxFileSize: 10 << 20}
+// DefaultSubmissionLimits are the limits of the pages; the server sets
+// MaxFileSize from its own setting.
+var DefaultSubmissionLimits = SubmissionLimits{MaxValues: 1000, MaxValueSize: 100_000, MaxFiles: 20, MaxFileSize: 10 << 20}
 
-// upload is one file part of a multipart post.
-type upload struct {
+// Upload is one file part of a multipart post.
+type Upload struct {
 	Field string // the control's name, e.g. photo or spots[0][photo]
 	Name  string // the file name the browser gave, without any path
 	Data  []byte
@@ -37,14 +39,15 @@ type upload struct {
 	TooLarge bool
 }
 
-// submission is a decoded browser post: its text values by name, and the
+// Submission is a decoded browser post: its text values by name, and the
 // uploaded files in order.
-type submission struct {
+type Submission struct {
 	Values map[string][]string
-	Files  []upload
+	Files  []Upload
 }
 
-func (s *submission) first(name string) string {
+// First is the first value of the control name, or "".
+func (s *Submission) First(name string) string {
 	if v := s.Values[name]; len(v) > 0 {
 		return v[0]
 	}
@@ -52,25 +55,25 @@ func (s *submission) first(name string) string {
 }
 
 var (
-	errTooManyValues    = errors.New("too many form values")
-	errValueTooLarge    = errors.New("form value too large")
-	errUnsupportedMedia = errors.New("unsupported content type")
-	errBadEncoding      = errors.New("form values are not valid UTF-8")
+	ErrTooManyValues    = errors.New("too many form values")
+	ErrValueTooLarge    = errors.New("form value too large")
+	ErrUnsupportedMedia = errors.New("unsupported content type")
+	ErrBadEncoding      = errors.New("form values are not valid UTF-8")
 )
 
-// parseSubmission decodes a form post (application/x-www-form-urlencoded or
+// ParseSubmission decodes a form post (application/x-www-form-urlencoded or
 // multipart/form-data) within the limits. Empty file inputs (a part with no
 // file name and no content) are skipped. Every text value must be UTF-8.
-func parseSubmission(contentType string, body []byte, lim submissionLimits) (*submission, error) {
+func ParseSubmission(contentType string, body []byte, lim SubmissionLimits) (*Submission, error) {
 	media, params, err := mime.ParseMediaType(contentType)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %q", errUnsupportedMedia, contentType)
+		return nil, fmt.Errorf("%w: %q", ErrUnsupportedMedia, contentType)
 	}
-	sub := &submission{Values: map[string][]string{}}
+	sub := &Submission{Values: map[string][]string{}}
 	switch media {
 	case "application/x-www-form-urlencoded":
 		if strings.Count(string(body), "&") >= lim.MaxValues {
-			return nil, errTooManyValues
+			return nil, ErrTooManyValues
 		}
 		vals, err := url.ParseQuery(string(body))
 		if err != nil {
@@ -78,7 +81,7 @@ func parseSubmission(contentType string, body []byte, lim submissionLimits) (*su
 		}
 		for k, vs := range vals {
 			for _, v := range vs {
-				if err := sub.addValue(k, v, lim); err != nil {
+				if err := sub.AddValue(k, v, lim); err != nil {
 					return nil, err
 				}
 			}
@@ -87,14 +90,14 @@ func parseSubmission(contentType string, body []byte, lim submissionLimits) (*su
 	case "multipart/form-data":
 		boundary := params["boundary"]
 		if boundary == "" {
-			return nil, fmt.Errorf("%w: multipart without boundary", errUnsupportedMedia)
+			return nil, fmt.Errorf("%w: multipart without boundary", ErrUnsupportedMedia)
 		}
 		return sub, sub.readMultipart(multipart.NewReader(bytes.NewReader(body), boundary), lim)
 	}
-	return nil, fmt.Errorf("%w: %s", errUnsupportedMedia, media)
+	return nil, fmt.Errorf("%w: %s", ErrUnsupportedMedia, media)
 }
 
-func (s *submission) count() int {
+func (s *Submission) count() int {
 	n := len(s.Files)
 	for _, vs := range s.Values {
 		n += len(vs)
@@ -102,21 +105,22 @@ func (s *submission) count() int {
 	return n
 }
 
-func (s *submission) addValue(name, value string, lim submissionLimits) error {
+// AddValue adds one text value within the limits.
+func (s *Submission) AddValue(name, value string, lim SubmissionLimits) error {
 	if s.count() >= lim.MaxValues {
-		return errTooManyValues
+		return ErrTooManyValues
 	}
 	if len(value) > lim.MaxValueSize || len(name) > 200 {
-		return errValueTooLarge
+		return ErrValueTooLarge
 	}
 	if !utf8.ValidString(name) || !utf8.ValidString(value) {
-		return errBadEncoding
+		return ErrBadEncoding
 	}
 	s.Values[name] = append(s.Values[name], value)
 	return nil
 }
 
-func (s *submission) readMultipart(r *multipart.Reader, lim submissionLimits) error {
+func (s *Submission) readMultipart(r *multipart.Reader, lim SubmissionLimits) error {
 	for {
 		part, err := r.NextPart()
 		if errors.Is(err, io.EOF) {
@@ -131,7 +135,7 @@ func (s *submission) readMultipart(r *multipart.Reader, lim submissionLimits) er
 			continue
 		}
 		if s.count() >= lim.MaxValues {
-			return errTooManyValues
+			return ErrTooManyValues
 		}
 		fileName := part.FileName()
 		// A file input sends a filename parameter, empty when no file was
@@ -144,7 +148,7 @@ func (s *submission) readMultipart(r *multipart.Reader, lim submissionLimits) er
 			if err != nil {
 				return fmt.Errorf("parse multipart form: %w", err)
 			}
-			if err := s.addValue(name, string(data), lim); err != nil {
+			if err := s.AddValue(name, string(data), lim); err != nil {
 				return err
 			}
 			continue
@@ -163,19 +167,19 @@ func (s *submission) readMultipart(r *multipart.Reader, lim submissionLimits) er
 			continue // an empty file input
 		}
 		if len(s.Files) >= lim.MaxFiles {
-			return errTooManyValues
+			return ErrTooManyValues
 		}
 		if !utf8.ValidString(name) {
-			return errBadEncoding
+			return ErrBadEncoding
 		}
-		s.Files = append(s.Files, upload{Field: name, Name: cleanFileName(fileName), Data: data, TooLarge: tooLarge})
+		s.Files = append(s.Files, Upload{Field: name, Name: CleanFileName(fileName), Data: data, TooLarge: tooLarge})
 	}
 }
 
-// cleanFileName keeps the last element of a browser's file name (old
+// CleanFileName keeps the last element of a browser's file name (old
 // browsers send a full path), as valid UTF-8 without control characters,
 // at most 200 bytes.
-func cleanFileName(name string) string {
+func CleanFileName(name string) string {
 	name = strings.ToValidUTF8(name, "")
 	name = path.Base(strings.ReplaceAll(name, `\`, "/"))
 	name = strings.Map(func(r rune) rune {
