@@ -8,6 +8,7 @@ import (
 
 	"vorgang/core/auth"
 	"vorgang/core/fault"
+	"vorgang/core/web/internal/pagekit"
 	"vorgang/core/web/internal/webkit"
 )
 
@@ -34,17 +35,17 @@ type accountView struct {
 	User      *auth.User
 	Directory bool
 	Tokens    []auth.Token
-	Form      *userForm
+	Form      *pagekit.UserForm
 	MinLength int
 }
 
 func (u *ui) account(c *fiber.Ctx) error {
-	return u.showAccount(c, http.StatusOK, nil, userNotice(webkit.PageLang(c), c.Query("notice")))
+	return u.showAccount(c, http.StatusOK, nil, pagekit.UserNotice(webkit.PageLang(c), c.Query("notice")))
 }
 
-func (u *ui) showAccount(c *fiber.Ctx, status int, form *userForm, notice string) error {
+func (u *ui) showAccount(c *fiber.Ctx, status int, form *pagekit.UserForm, notice string) error {
 	l := webkit.PageLang(c)
-	p := uiPrincipal(c)
+	p := pagekit.UIPrincipal(c)
 	usr, err := u.Auth.User(c.UserContext(), p.User)
 	if err != nil {
 		return webkit.FaultError(err)
@@ -54,46 +55,46 @@ func (u *ui) showAccount(c *fiber.Ctx, status int, form *userForm, notice string
 		return webkit.FaultError(err)
 	}
 	if form == nil {
-		form = u.emptyForm()
+		form = u.EmptyUserForm()
 	}
 	usr.PasswordHash = ""
-	return u.render(c, status, "account", &view{Lang: l, Title: webkit.Text(l, "account_heading"), Area: "app", Nav: "account", Notice: notice,
+	return u.Render(c, status, "account", &pagekit.View{Lang: l, Title: webkit.Text(l, "account_heading"), Area: "app", Nav: "account", Notice: notice,
 		HasErrors: len(form.Errors) > 0, Data: accountView{User: usr, Directory: usr.External(), Tokens: tokens, Form: form,
 			MinLength: u.Auth.MinPasswordLength()}})
 }
 
 func (u *ui) accountPassword(c *fiber.Ctx) error {
-	sub, err := u.readAdminPost(c)
+	sub, err := u.ReadPost(c)
 	if err != nil {
 		return err
 	}
-	s, err := u.Auth.ChangeOwnPassword(c.UserContext(), uiPrincipal(c), sub.First("current_password"), sub.First("new_password"), u.clients.Key(c), true)
+	s, err := u.Auth.ChangeOwnPassword(c.UserContext(), pagekit.UIPrincipal(c), sub.First("current_password"), sub.First("new_password"), u.clients.Key(c), true)
 	if err != nil {
-		form := u.emptyForm()
-		if form.setErrors(webkit.PageLang(c), u.Auth.MinPasswordLength(), err) {
+		form := u.EmptyUserForm()
+		if form.SetErrors(webkit.PageLang(c), u.Auth.MinPasswordLength(), err) {
 			return u.showAccount(c, http.StatusUnprocessableEntity, form, "")
 		}
 		return webkit.FaultError(err)
 	}
 	// Every session ended with the change; this browser gets a new one.
 	webkit.SetSessionCookie(c, s.Token, s.Expires)
-	return seeOther(c, "/app/account?notice=password_changed")
+	return pagekit.SeeOther(c, "/app/account?notice=password_changed")
 }
 
 func (u *ui) accountRevokeToken(c *fiber.Ctx) error {
-	if _, err := u.readAdminPost(c); err != nil {
+	if _, err := u.ReadPost(c); err != nil {
 		return err
 	}
-	if err := u.Auth.RevokeOwnToken(c.UserContext(), uiPrincipal(c), c.Params("id")); err != nil {
+	if err := u.Auth.RevokeOwnToken(c.UserContext(), pagekit.UIPrincipal(c), c.Params("id")); err != nil {
 		return webkit.FaultError(err)
 	}
-	return seeOther(c, "/app/account?notice=token_revoked")
+	return pagekit.SeeOther(c, "/app/account?notice=token_revoked")
 }
 
 type passwordView struct {
 	User      string
 	Token     string
-	Form      *userForm
+	Form      *pagekit.UserForm
 	MinLength int
 	Done      bool
 }
@@ -103,7 +104,7 @@ func (u *ui) passwordPage(c *fiber.Ctx) error {
 	if err != nil {
 		return webkit.FaultError(err)
 	}
-	return u.showPassword(c, http.StatusOK, passwordView{User: user, Token: c.Params("token"), Form: u.emptyForm()})
+	return u.showPassword(c, http.StatusOK, passwordView{User: user, Token: c.Params("token"), Form: u.EmptyUserForm()})
 }
 
 func (u *ui) showPassword(c *fiber.Ctx, status int, d passwordView) error {
@@ -111,12 +112,12 @@ func (u *ui) showPassword(c *fiber.Ctx, status int, d passwordView) error {
 	d.MinLength = u.Auth.MinPasswordLength()
 	// The token is in the path: the Referrer-Policy every page has
 	// (same-origin, securityHeaders) keeps it from other sites.
-	return u.render(c, status, "password", &view{Lang: l, Title: webkit.Text(l, "password_heading"), Area: "app", Nav: "login",
+	return u.Render(c, status, "password", &pagekit.View{Lang: l, Title: webkit.Text(l, "password_heading"), Area: "app", Nav: "login",
 		HasErrors: len(d.Form.Errors) > 0, Data: d})
 }
 
 func (u *ui) passwordSubmit(c *fiber.Ctx) error {
-	sub, err := u.readAdminPost(c)
+	sub, err := u.ReadPost(c)
 	if err != nil {
 		return err
 	}
@@ -128,19 +129,19 @@ func (u *ui) passwordSubmit(c *fiber.Ctx) error {
 		if err != nil {
 			return webkit.FaultError(err)
 		}
-		form := u.emptyForm()
+		form := u.EmptyUserForm()
 		form.ErrorOf["password_repeat"] = webkit.Text(l, "password_mismatch")
 		form.Errors = []fault.FieldError{{Field: "password_repeat", Message: webkit.Text(l, "password_mismatch")}}
 		return u.showPassword(c, http.StatusUnprocessableEntity, passwordView{User: user, Token: token, Form: form})
 	}
 	user, err := u.Auth.SetPasswordByLink(c.UserContext(), token, password)
 	if err != nil {
-		form := u.emptyForm()
-		if errors.Is(err, fault.Invalid) && form.setErrors(l, u.Auth.MinPasswordLength(), err) {
+		form := u.EmptyUserForm()
+		if errors.Is(err, fault.Invalid) && form.SetErrors(l, u.Auth.MinPasswordLength(), err) {
 			user, _ := u.Auth.CheckResetLink(c.UserContext(), token)
 			return u.showPassword(c, http.StatusUnprocessableEntity, passwordView{User: user, Token: token, Form: form})
 		}
 		return webkit.FaultError(err)
 	}
-	return u.showPassword(c, http.StatusOK, passwordView{User: user, Form: u.emptyForm(), Done: true})
+	return u.showPassword(c, http.StatusOK, passwordView{User: user, Form: u.EmptyUserForm(), Done: true})
 }

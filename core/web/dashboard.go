@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"vorgang/core/definition"
+	"vorgang/core/web/internal/pagekit"
 	"vorgang/core/web/internal/webkit"
 )
 
@@ -19,7 +20,7 @@ type dashboardView struct {
 // priority, from the store's counts (no ticket is read).
 func (u *ui) dashboard(c *fiber.Ctx) error {
 	l := webkit.PageLang(c)
-	counts, err := u.Engine.Counts(c.UserContext(), uiPrincipal(c))
+	counts, err := u.Engine.Counts(c.UserContext(), pagekit.UIPrincipal(c))
 	if err != nil {
 		return webkit.FaultError(err)
 	}
@@ -40,7 +41,7 @@ func (u *ui) dashboard(c *fiber.Ctx) error {
 		prio = append(prio, bar{Label: webkit.Text(l, "prio_"+p), N: byPrio[p]})
 	}
 	d.Charts = append(d.Charts, barChart{ID: "chart-priority", Title: webkit.Text(l, "dash_by_priority"), Bars: prio})
-	return u.render(c, http.StatusOK, "dashboard", &view{Lang: l, Title: webkit.Text(l, "dash_heading"), Area: "app", Nav: "dashboard", Data: d})
+	return u.Render(c, http.StatusOK, "dashboard", &pagekit.View{Lang: l, Title: webkit.Text(l, "dash_heading"), Area: "app", Nav: "dashboard", Data: d})
 }
 
 // anyStateTitle names a state id by the first process that has it.

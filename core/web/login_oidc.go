@@ -18,6 +18,7 @@ import (
 
 	"vorgang/core/auth"
 	"vorgang/core/fault"
+	"vorgang/core/web/internal/pagekit"
 	"vorgang/core/web/internal/webkit"
 )
 
@@ -111,8 +112,8 @@ type signOnState struct {
 
 func (u *ui) signOnStart(c *fiber.Ctx) error {
 	next := safeNext(c.Query("next"))
-	if uiPrincipal(c) != nil {
-		return seeOther(c, next)
+	if pagekit.UIPrincipal(c) != nil {
+		return pagekit.SeeOther(c, next)
 	}
 	provider := c.Params("provider")
 	to, flow, err := u.Auth.StartSignOn(c.UserContext(), provider, signOnRedirect(c, provider))
@@ -156,7 +157,7 @@ func (u *ui) signOnCallback(c *fiber.Ctx) error {
 	}
 	secure := c.Protocol() == "https"
 	c.Cookie(&fiber.Cookie{Name: webkit.SessionCookie, Value: s.Token, HTTPOnly: true, SameSite: "Lax", Secure: secure, Path: "/", Expires: s.Expires})
-	logout := signOnLogout{Provider: provider, Session: sessionBinding(s.Token), IDToken: idToken}
+	logout := signOnLogout{Provider: provider, Session: pagekit.SessionBinding(s.Token), IDToken: idToken}
 	sealed, err := u.seal(signOnLogoutCookie, logout)
 	if err == nil && len(sealed) > maxCookie {
 		logout.IDToken = ""
@@ -166,13 +167,13 @@ func (u *ui) signOnCallback(c *fiber.Ctx) error {
 		return err
 	}
 	c.Cookie(&fiber.Cookie{Name: signOnLogoutCookie, Value: sealed, Path: "/app/", HTTPOnly: true, SameSite: "Lax", Secure: secure, Expires: s.Expires})
-	return seeOther(c, safeNext(st.Next))
+	return pagekit.SeeOther(c, safeNext(st.Next))
 }
 
 // signOnRefused answers a callback that does not belong to this browser's
 // sign-on: the login page, 401, the cause in the log only.
 func (u *ui) signOnRefused(c *fiber.Ctx, cause error) error {
-	u.log.InfoContext(c.UserContext(), "sign-on refused", "provider", c.Params("provider"), "error", cause)
+	u.Log.InfoContext(c.UserContext(), "sign-on refused", "provider", c.Params("provider"), "error", cause)
 	return u.showLogin(c, http.StatusUnauthorized, "", signOnText(webkit.PageLang(c), webkit.CodeSignOnRefused))
 }
 
@@ -188,7 +189,7 @@ func (u *ui) signOnFailed(c *fiber.Ctx, err error) error {
 	case fault.KindOf(err) == fault.Unauthenticated:
 		return u.showLogin(c, http.StatusUnauthorized, "", signOnText(l, webkit.CodeSignOnRefused))
 	case fault.KindOf(err) == fault.Unavailable:
-		u.log.WarnContext(c.UserContext(), "identity provider unavailable", "provider", c.Params("provider"), "error", err)
+		u.Log.WarnContext(c.UserContext(), "identity provider unavailable", "provider", c.Params("provider"), "error", err)
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(30))
 		return u.showLogin(c, http.StatusServiceUnavailable, "", signOnText(l, webkit.CodeSignOnUnavailable))
 	}
@@ -216,7 +217,7 @@ func (u *ui) signOnLogoutURL(c *fiber.Ctx) string {
 		Secure: c.Protocol() == "https", MaxAge: -1})
 	var lo signOnLogout
 	token := c.Cookies(webkit.SessionCookie)
-	if err := u.open(signOnLogoutCookie, raw, &lo); err != nil || token == "" || lo.Session != sessionBinding(token) {
+	if err := u.open(signOnLogoutCookie, raw, &lo); err != nil || token == "" || lo.Session != pagekit.SessionBinding(token) {
 		return ""
 	}
 	return u.Auth.SignOnLogoutURL(c.UserContext(), lo.Provider, lo.IDToken, c.BaseURL()+"/app/login")
@@ -231,7 +232,7 @@ func (u *ui) signOnLogoutURL(c *fiber.Ctx) string {
 func (u *ui) signedOutPage(c *fiber.Ctx, to string) error {
 	l := webkit.PageLang(c)
 	c.Set("Refresh", "0; url="+to)
-	return u.render(c, http.StatusOK, "signed_out", &view{Lang: l, Title: signOnText(l, "signed_out_heading"), Area: "app", Nav: "login",
+	return u.Render(c, http.StatusOK, "signed_out", &pagekit.View{Lang: l, Title: signOnText(l, "signed_out_heading"), Area: "app", Nav: "login",
 		Data: struct{ Heading, Text, Link, URL string }{signOnText(l, "signed_out_heading"), signOnText(l, "signed_out_text"), signOnText(l, "signed_out_link"), to}})
 }
 
@@ -279,7 +280,7 @@ func (u *ui) open(name, sealed string, v any) error {
 // cookieAEAD is AES-256-GCM with a key derived from the signing secret
 // for this one use.
 func (u *ui) cookieAEAD() (cipher.AEAD, error) {
-	block, err := aes.NewCipher(u.sign.DeriveKey("sign-on cookie key"))
+	block, err := aes.NewCipher(u.Sign.DeriveKey("sign-on cookie key"))
 	if err != nil {
 		return nil, fmt.Errorf("web: cookie key: %w", err)
 	}

@@ -16,6 +16,7 @@ import (
 
 	"vorgang/core/auth"
 	"vorgang/core/fault"
+	"vorgang/core/web/internal/pagekit"
 	"vorgang/core/web/internal/webkit"
 )
 
@@ -36,7 +37,7 @@ type loginCodeView struct {
 // showLoginCode renders the second step of the login: the code form.
 func (u *ui) showLoginCode(c *fiber.Ctx, status int, pending, next, msg string) error {
 	l := webkit.PageLang(c)
-	return u.render(c, status, "login_code", &view{Lang: l, Title: webkit.Text(l, "otp_heading"), Area: "app", Nav: "login", HasErrors: msg != "",
+	return u.Render(c, status, "login_code", &pagekit.View{Lang: l, Title: webkit.Text(l, "otp_heading"), Area: "app", Nav: "login", HasErrors: msg != "",
 		Data: loginCodeView{Pending: pending, Next: safeNext(next), Error: msg}})
 }
 
@@ -52,11 +53,11 @@ func (u *ui) secondFactorStep(c *fiber.Ctx, err error, next string) (bool, error
 
 // loginCodeSubmit is the second step: the pending login and the code.
 func (u *ui) loginCodeSubmit(c *fiber.Ctx) error {
-	sub, err := u.parseBody(c)
+	sub, err := u.ParseBody(c)
 	if err != nil {
 		return err
 	}
-	if err := u.checkPost(c, sub.First("_csrf")); err != nil {
+	if err := u.CheckPost(c, sub.First("_csrf")); err != nil {
 		return err
 	}
 	l := webkit.PageLang(c)
@@ -77,7 +78,7 @@ func (u *ui) loginCodeSubmit(c *fiber.Ctx) error {
 	}
 	c.Cookie(&fiber.Cookie{Name: webkit.SessionCookie, Value: s.Token, HTTPOnly: true, SameSite: "Lax",
 		Secure: c.Protocol() == "https", Path: "/", Expires: s.Expires})
-	return seeOther(c, safeNext(next))
+	return pagekit.SeeOther(c, safeNext(next))
 }
 
 // twoFactorDue sends a user whose role requires two-factor sign-in, and
@@ -115,7 +116,7 @@ func (u *ui) twoFactorPage(c *fiber.Ctx) error {
 
 func (u *ui) showTwoFactor(c *fiber.Ctx, status int, recovery []string, msg, notice string) error {
 	l := webkit.PageLang(c)
-	p := uiPrincipal(c)
+	p := pagekit.UIPrincipal(c)
 	st, err := u.Auth.TwoFactor(c.UserContext(), p.User)
 	if err != nil {
 		return err
@@ -132,22 +133,22 @@ func (u *ui) showTwoFactor(c *fiber.Ctx, status int, recovery []string, msg, not
 		}
 		d.Secret, d.SecretGrouped, d.QR = en.Secret, groupSecret(en.Secret), qr
 	}
-	return u.render(c, status, "two_factor", &view{Lang: l, Title: webkit.Text(l, "tf_heading"), Area: "app", Nav: "two-factor",
+	return u.Render(c, status, "two_factor", &pagekit.View{Lang: l, Title: webkit.Text(l, "tf_heading"), Area: "app", Nav: "two-factor",
 		HasErrors: msg != "", Notice: notice, Data: d})
 }
 
 // twoFactorSubmit confirms the enrolment with a code, or (action=off)
 // turns two-factor sign-in off with a code.
 func (u *ui) twoFactorSubmit(c *fiber.Ctx) error {
-	sub, err := u.parseBody(c)
+	sub, err := u.ParseBody(c)
 	if err != nil {
 		return err
 	}
-	if err := u.checkPost(c, sub.First("_csrf")); err != nil {
+	if err := u.CheckPost(c, sub.First("_csrf")); err != nil {
 		return err
 	}
 	l := webkit.PageLang(c)
-	p := uiPrincipal(c)
+	p := pagekit.UIPrincipal(c)
 	code := sub.First("code")
 	if sub.First("action") == "off" {
 		err := u.Auth.DisableTOTP(c.UserContext(), p.User, code, u.clients.Key(c))

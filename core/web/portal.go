@@ -36,7 +36,7 @@ func (u *ui) portalCatalog(c *fiber.Ctx) error {
 		}
 	}
 	l := webkit.PageLang(c)
-	return u.render(c, http.StatusOK, "portal_catalog", &view{Lang: l, Title: webkit.Text(l, "portal_heading"), Area: "portal", Nav: "catalog",
+	return u.Render(c, http.StatusOK, "portal_catalog", &pagekit.View{Lang: l, Title: webkit.Text(l, "portal_heading"), Area: "portal", Nav: "catalog",
 		Data: portalCatalogView{Processes: list}})
 }
 
@@ -63,7 +63,7 @@ func (u *ui) citizenProcess(c *fiber.Ctx) (*definition.Process, formSpec, error)
 		return nil, formSpec{}, err
 	}
 	l := webkit.PageLang(c)
-	return p, formSpec{compiled: compiled, scope: "create:" + p.ID.Value + "|" + u.binding(c, true),
+	return p, formSpec{compiled: compiled, scope: "create:" + p.ID.Value + "|" + u.Binding(c, true),
 		action: "/portal/new/" + p.ID.Value, submit: webkit.Text(l, "portal_submit"), area: "portal"}, nil
 }
 
@@ -72,7 +72,7 @@ func (u *ui) portalForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	token := u.sign.FormToken(spec.scope, u.Now().Add(u.FormTTL))
+	token := u.Sign.FormToken(spec.scope, u.Now().Add(u.FormTTL))
 	return u.showForm(c, http.StatusOK, p, spec, nil, nil, "", token, nil, portalBack(c))
 }
 
@@ -92,7 +92,7 @@ func (u *ui) showForm(c *fiber.Ctx, status int, p *definition.Process, spec form
 		return err
 	}
 	l := webkit.PageLang(c)
-	v := &view{Lang: l, Title: p.Title.In(string(l)), HasErrors: len(errs) > 0, Area: "app", Nav: "new",
+	v := &pagekit.View{Lang: l, Title: p.Title.In(string(l)), HasErrors: len(errs) > 0, Area: "app", Nav: "new",
 		Data: formPageView{Heading: p.Title, Intro: p.Description, Form: fv, Back: "/app/new", BackLabel: webkit.Text(l, "back_to_new")}}
 	if back != nil {
 		v.Area, v.Nav = "portal", "catalog"
@@ -100,7 +100,7 @@ func (u *ui) showForm(c *fiber.Ctx, status int, p *definition.Process, spec form
 		d.Honeypot, d.Privacy, d.Back, d.BackLabel = true, true, back.URL, back.Label
 		v.Data = d
 	}
-	return u.render(c, status, "form_page", v)
+	return u.Render(c, status, "form_page", v)
 }
 
 // readPortalPost reads a post of a generated form on the portal and
@@ -133,7 +133,7 @@ func (u *ui) portalSubmit(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	return seeOther(c, "/portal/track/"+t.Tracking+"/confirmation")
+	return pagekit.SeeOther(c, "/portal/track/"+t.Tracking+"/confirmation")
 }
 
 // portalTrackView is the status page of a citizen's request.
@@ -223,7 +223,7 @@ func (u *ui) showTrack(c *fiber.Ctx, status int, pv *engine.PublicView, token, r
 		}
 		d.Timeline = append(d.Timeline, item)
 	}
-	return u.render(c, status, "portal_track", &view{Lang: l, Title: webkit.Text(l, "track_title"), Area: "portal",
+	return u.Render(c, status, "portal_track", &pagekit.View{Lang: l, Title: webkit.Text(l, "track_title"), Area: "portal",
 		HasErrors: replyErr != "", Notice: notice, Data: d})
 }
 
@@ -240,7 +240,7 @@ func (u *ui) portalConfirmation(c *fiber.Ctx) error {
 	}
 	l := webkit.PageLang(c)
 	link := "/portal/track/" + token
-	return u.render(c, http.StatusOK, "portal_confirmation", &view{Lang: l, Title: webkit.Text(l, "confirm_heading"), Area: "portal",
+	return u.Render(c, http.StatusOK, "portal_confirmation", &pagekit.View{Lang: l, Title: webkit.Text(l, "confirm_heading"), Area: "portal",
 		Data: confirmationView{Number: pv.Ticket.Number, Link: link, FullLink: c.BaseURL() + link}})
 }
 
@@ -249,11 +249,11 @@ var replyAccept = &definition.Field{Accept: []string{"image/png", "image/jpeg", 
 
 func (u *ui) portalReply(c *fiber.Ctx) error {
 	token := c.Params("token")
-	sub, err := u.parseBody(c)
+	sub, err := u.ParseBody(c)
 	if err != nil {
 		return err
 	}
-	if err := u.checkPost(c, sub.First("_csrf")); err != nil {
+	if err := u.CheckPost(c, sub.First("_csrf")); err != nil {
 		return err
 	}
 	if sub.First("_website") != "" {
@@ -286,7 +286,7 @@ func (u *ui) portalReply(c *fiber.Ctx) error {
 	case err != nil:
 		return webkit.FaultError(err)
 	}
-	return seeOther(c, "/portal/track/"+token+"?sent=1#timeline-title")
+	return pagekit.SeeOther(c, "/portal/track/"+token+"?sent=1#timeline-title")
 }
 
 // storeReplyFiles stores the files of a reply or comment (field "file")
@@ -305,7 +305,7 @@ func (u *ui) storeReplyFiles(c *fiber.Ctx, sub *pagekit.Submission) (ids []strin
 		if !accepted(replyAccept, media) {
 			return nil, webkit.Text(l, "reply_file_type"), nil
 		}
-		a, err := u.Engine.Upload(c.UserContext(), uploaderOf(c, u), up.Name, media, bytes.NewReader(up.Data), u.MaxFileSize)
+		a, err := u.Engine.Upload(c.UserContext(), u.Uploader(c), up.Name, media, bytes.NewReader(up.Data), u.MaxFileSize)
 		if err != nil {
 			if errors.Is(err, engine.ErrFileTooLarge) {
 				return nil, fmt.Sprintf(webkit.Text(l, "reply_file_large"), form.ByteSize(u.MaxFileSize)), nil

@@ -10,6 +10,7 @@ import (
 	"vorgang/core/definition"
 	"vorgang/core/engine"
 	"vorgang/core/fault"
+	"vorgang/core/web/internal/pagekit"
 	"vorgang/core/web/internal/webkit"
 )
 
@@ -62,7 +63,7 @@ func (u *ui) followUpSpec(c *fiber.Ctx, p *definition.Process) (formSpec, *backT
 	token := c.Params("token")
 	track := "/portal/track/" + token
 	l := webkit.PageLang(c)
-	return formSpec{compiled: compiled, scope: "follow-up:" + p.ID.Value + "|" + token + "|" + u.binding(c, true),
+	return formSpec{compiled: compiled, scope: "follow-up:" + p.ID.Value + "|" + token + "|" + u.Binding(c, true),
 			action: track + "/follow-up/" + url.PathEscape(p.ID.Value), submit: webkit.Text(l, "portal_submit"), area: "portal"},
 		&backTo{URL: track, Label: webkit.Text(l, "back_to_request")}, nil
 }
@@ -87,7 +88,7 @@ func (u *ui) followUpForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	token := u.sign.FormToken(spec.scope, u.Now().Add(u.FormTTL))
+	token := u.Sign.FormToken(spec.scope, u.Now().Add(u.FormTTL))
 	return u.showForm(c, http.StatusOK, p, spec, withReference(p, nil, number), nil, "", token, nil, back)
 }
 
@@ -97,7 +98,7 @@ func (u *ui) followUpSubmit(c *fiber.Ctx) error {
 	if apiErr := (*webkit.Error)(nil); errors.As(err, &apiErr) && apiErr.Code == webkit.CodeAlreadyDone {
 		// A second post (a double click, or a second try): the first
 		// one counts.
-		return seeOther(c, track+"?sent=follow-up-before")
+		return pagekit.SeeOther(c, track+"?sent=follow-up-before")
 	}
 	if err != nil {
 		return err
@@ -129,9 +130,9 @@ func (u *ui) followUpSubmit(c *fiber.Ctx) error {
 		post.errs = invalidFields
 		return show(http.StatusUnprocessableEntity)
 	case errors.Is(err, engine.ErrAlreadyDone):
-		return seeOther(c, track+"?sent=follow-up-before")
+		return pagekit.SeeOther(c, track+"?sent=follow-up-before")
 	case err != nil:
 		return webkit.FaultError(err)
 	}
-	return seeOther(c, track+"?sent=follow-up#follow-ups-title")
+	return pagekit.SeeOther(c, track+"?sent=follow-up#follow-ups-title")
 }

@@ -3,9 +3,10 @@ package web
 import (
 	"net/http"
 	"strings"
-	"vorgang/core/web/internal/webkit"
 
 	"github.com/gofiber/fiber/v2"
+
+	"vorgang/core/web/internal/webkit"
 )
 
 // refuseContentEncoding answers 415 to every request whose body is

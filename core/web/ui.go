@@ -3,94 +3,49 @@ package web
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
-	"fmt"
-	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
 
 	"vorgang/core/auth"
-	"vorgang/core/definition"
-	"vorgang/core/engine"
 	"vorgang/core/fault"
+	"vorgang/core/web/admin"
 	"vorgang/core/web/internal/pagekit"
 	"vorgang/core/web/internal/webkit"
 )
-
-// UIDeps is what the HTML interface needs: the citizen portal (/portal),
-// the staff workspace (/app) and the admin pages (/admin).
-type UIDeps struct {
-	Engine  *engine.Engine
-	Auth    *auth.Service
-	Catalog func() *definition.Catalog
-
-	// Secret signs CSRF and form tokens. Default: random at start, so
-	// forms open in browsers expire when the server restarts; set it to
-	// keep them valid across restarts and instances.
-	Secret []byte
-	// FormTTL is how long a form may be filled before it expires.
-	// Default: 4 hours.
-	FormTTL time.Duration
-	// MaxFileSize bounds every uploaded file, whatever a form allows.
-	// Default: 10 MB.
-	MaxFileSize int64
-	// Now defaults to time.Now.
-	Now func() time.Time
-}
-
-func (d UIDeps) withDefaults() UIDeps {
-	if d.FormTTL <= 0 {
-		d.FormTTL = 4 * time.Hour
-	}
-	if d.MaxFileSize <= 0 {
-		d.MaxFileSize = 10 << 20
-	}
-	if d.Now == nil {
-		d.Now = time.Now
-	}
-	return d
-}
 
 // DefaultUIBodyLimit is the body limit when the HTML interface is served
 // and Deps.BodyLimit is zero: form posts carry uploads.
 const DefaultUIBodyLimit = 32 << 20
 
-// ui serves the HTML pages.
+// UIDeps is what the HTML pages need (core/web/internal/pagekit).
+type UIDeps = pagekit.Deps
+
+// ui serves the pages still in this package: the portal and the
+// workspace, with the middleware of every page area.
 type ui struct {
-	UIDeps
-	log       *slog.Logger
-	pages     map[string]*template.Template
-	sign      pagekit.Signer
-	limits    pagekit.SubmissionLimits
-	bodyLimit int64 // Deps.BodyLimit, stated on the page of a refused upload
-	clients   webkit.Clients
+	*pagekit.Pages
+	clients webkit.Clients
 	// citizenLimit is the rate limit of posts without an account, shared
 	// with the API's anonymous creates.
 	citizenLimit fiber.Handler
 	// computeLimit is the rate limit of computations without an account
 	// (ui_compute.go), counted apart from the posts.
 	computeLimit fiber.Handler
-	assetVersion string
 }
 
 // newUI prepares the pages: it fails only when the embedded templates do
 // not parse.
-func newUI(d UIDeps, logger *slog.Logger) (*ui, error) {
-	d = d.withDefaults()
+func newUI(d UIDeps, logger *slog.Logger, bodyLimit int64) (*ui, error) {
 	pages, err := pageTemplates()
 	if err != nil {
 		return nil, err
 	}
-	u := &ui{UIDeps: d, log: logger, pages: pages, sign: pagekit.NewSigner(d.Secret), limits: pagekit.DefaultSubmissionLimits}
-	u.limits.MaxFileSize = d.MaxFileSize
-	u.assetVersion = assetVersion()
-	return u, nil
+	return &ui{Pages: pagekit.New(d, logger, pages, bodyLimit, assetVersion())}, nil
 }
 
 // register adds the routes of the pages to app.
@@ -143,12 +98,7 @@ func (u *ui) register(app *fiber.App) error {
 	staffOnly.Get("/tickets/:number/files/:id", u.ticketFile)
 	u.registerAccount(staffOnly)
 
-	admin := app.Group("/admin", u.pageMiddleware, u.session, u.requireStaff, u.requireAdmin)
-	admin.Get("/", u.adminDefinitions)
-	admin.Get("/processes/:id", u.adminProcess)
-	admin.Get("/versions", u.adminVersions)
-	admin.Get("/versions/diff", u.adminVersionDiff)
-	u.registerAdminUsers(admin)
+	admin.Register(app.Group("/admin", u.pageMiddleware, u.session, u.requireStaff, u.requireAdmin), u.Pages)
 	return nil
 }
 
@@ -201,11 +151,11 @@ func computeRoute(path string) bool {
 // handler; causes are never shown).
 func (u *ui) errorPage(c *fiber.Ctx, apiErr *webkit.Error) error {
 	l := webkit.PageLang(c)
-	v := &view{Lang: l, Title: webkit.Text(l, "error_title"), Area: areaOf(c.Path()), Data: errorView{
+	v := &pagekit.View{Lang: l, Title: webkit.Text(l, "error_title"), Area: areaOf(c.Path()), Data: errorView{
 		Status: apiErr.Status, Code: apiErr.Code, Message: apiErr.Message, RequestID: RequestID(c),
-		Back: backLink(c.Path()), Limits: u.limitsView(), Fields: apiErr.Fields,
+		Back: backLink(c.Path()), Limits: u.LimitsView(), Fields: apiErr.Fields,
 	}}
-	return u.render(c, apiErr.Status, "error", v)
+	return u.Render(c, apiErr.Status, "error", v)
 }
 
 type errorView struct {
@@ -215,7 +165,7 @@ type errorView struct {
 	RequestID string
 	Back      string
 	// Limits are stated on the page of a refused upload.
-	Limits limitsView
+	Limits pagekit.LimitsView
 	// Fields name what was wrong with a refused post.
 	Fields []fault.FieldError
 }
@@ -240,8 +190,6 @@ func backLink(path string) string {
 	return "/portal/"
 }
 
-type uiPrincipalKey struct{}
-
 // session resolves the browser's session cookie. A cookie that no longer
 // names a valid session is removed and the request goes on anonymously.
 func (u *ui) session(c *fiber.Ctx) error {
@@ -254,26 +202,16 @@ func (u *ui) session(c *fiber.Ctx) error {
 		c.ClearCookie(webkit.SessionCookie)
 		return c.Next()
 	}
-	c.Locals(uiPrincipalKey{}, p)
-	c.Locals(sessionBindingKey, "s:"+sessionBinding(token))
+	pagekit.SetUIPrincipal(c, p)
+	c.Locals(pagekit.SessionBindingKey, "s:"+pagekit.SessionBinding(token))
 	return c.Next()
-}
-
-func uiPrincipal(c *fiber.Ctx) *auth.Principal {
-	p, _ := c.Locals(uiPrincipalKey{}).(*auth.Principal)
-	return p
-}
-
-func sessionBinding(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
 }
 
 // requireStaff sends anonymous visitors to the login page (GET) or refuses
 // them (other methods), and a user who must set up two-factor sign-in to
 // its page.
 func (u *ui) requireStaff(c *fiber.Ctx) error {
-	if p := uiPrincipal(c); p != nil {
+	if p := pagekit.UIPrincipal(c); p != nil {
 		if answered, err := twoFactorDue(c, p); answered {
 			return err
 		}
@@ -286,68 +224,8 @@ func (u *ui) requireStaff(c *fiber.Ctx) error {
 }
 
 func (u *ui) requireAdmin(c *fiber.Ctx) error {
-	if p := uiPrincipal(c); p != nil && p.Admin {
+	if p := pagekit.UIPrincipal(c); p != nil && p.Admin {
 		return c.Next()
 	}
 	return &webkit.Error{Status: http.StatusForbidden, Code: webkit.CodeForbidden}
-}
-
-const sessionBindingKey = "vorgang_binding"
-
-// csrfFor returns the CSRF token for forms on the page: bound to the
-// session for staff, to the anonymous cookie otherwise (set here when the
-// browser has none).
-func (u *ui) csrfFor(c *fiber.Ctx) string {
-	return u.sign.CSRFToken(u.binding(c, true))
-}
-
-// binding is what the browser's CSRF tokens are bound to. With issue, an
-// anonymous browser without the cookie gets one.
-func (u *ui) binding(c *fiber.Ctx, issue bool) string {
-	if b, ok := c.Locals(sessionBindingKey).(string); ok && b != "" {
-		return b
-	}
-	v := c.Cookies(pagekit.AnonCookie)
-	if !validAnon(v) {
-		if !issue {
-			return ""
-		}
-		v = randomText()
-		c.Cookie(&fiber.Cookie{Name: pagekit.AnonCookie, Value: v, Path: "/", HTTPOnly: true, SameSite: "Lax", Secure: c.Protocol() == "https"})
-		c.Request().Header.SetCookie(pagekit.AnonCookie, v)
-	}
-	return "a:" + v
-}
-
-func validAnon(v string) bool {
-	if len(v) != 26 {
-		return false
-	}
-	for i := 0; i < len(v); i++ {
-		if !(v[i] >= 'A' && v[i] <= 'Z' || v[i] >= '2' && v[i] <= '7') {
-			return false
-		}
-	}
-	return true
-}
-
-// checkPost guards every state-changing request of the pages: same origin
-// and a CSRF token bound to this browser.
-func (u *ui) checkPost(c *fiber.Ctx, token string) error {
-	if !pagekit.SameOrigin(c) {
-		return &webkit.Error{Status: http.StatusForbidden, Code: "csrf_failed", Cause: fmt.Errorf("post from origin %q to host %q", c.Get(fiber.HeaderOrigin), c.Hostname())}
-	}
-	if !u.sign.CheckCSRF(u.binding(c, false), token) {
-		return &webkit.Error{Status: http.StatusForbidden, Code: "csrf_failed", Cause: errors.New("CSRF token missing or not bound to this browser")}
-	}
-	return nil
-}
-
-// uploaderOf names who uploads files in this request, so a form may only
-// keep files its own browser sent: the user, or the anonymous cookie.
-func uploaderOf(c *fiber.Ctx, u *ui) string {
-	if p := uiPrincipal(c); p != nil {
-		return "user:" + p.User
-	}
-	return "portal:" + sessionBinding(u.binding(c, false))[:32]
 }

@@ -93,7 +93,7 @@ func citizenFollowUp(cat *definition.Catalog, p *definition.Process) bool {
 // person may open, or of a transition.
 func (u *ui) staffCompute(c *fiber.Ctx) error {
 	id := c.Params("form")
-	if !staffForm(u.Catalog(), uiPrincipal(c), id) {
+	if !staffForm(u.Catalog(), pagekit.UIPrincipal(c), id) {
 		if u.Catalog().Form(id) == nil {
 			return &webkit.Error{Status: http.StatusNotFound, Code: webkit.CodeNotFound}
 		}
@@ -120,7 +120,7 @@ func staffForm(cat *definition.Catalog, actor *auth.Principal, id string) bool {
 // CSRF token bound to this browser, here in the X-CSRF-Token header) and
 // answers the computed values of the posted controls.
 func (u *ui) compute(c *fiber.Ctx, id string) error {
-	if err := u.checkPost(c, c.Get("X-CSRF-Token")); err != nil {
+	if err := u.CheckPost(c, c.Get("X-CSRF-Token")); err != nil {
 		return err
 	}
 	compiled, err := u.Engine.Form(u.Catalog(), id)
@@ -195,7 +195,7 @@ func (u *ui) readCompute(c *fiber.Ctx, l lang) (map[string][]string, error) {
 			return nil, bad(fmt.Sprintf(webkit.Text(l, "compute_json_value"), name), err)
 		}
 		for _, v := range list {
-			if err := sub.AddValue(name, v, u.limits); err != nil {
+			if err := sub.AddValue(name, v, u.Limits); err != nil {
 				return nil, &webkit.Error{Status: http.StatusBadRequest, Code: webkit.CodeBadRequest, Cause: err}
 			}
 		}

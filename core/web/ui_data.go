@@ -5,6 +5,7 @@ import (
 
 	"vorgang/core/definition"
 	"vorgang/core/form"
+	"vorgang/core/web/internal/pagekit"
 )
 
 // dataField is one answered field of a form, ready for a page.
@@ -21,12 +22,12 @@ type fileLink struct {
 }
 
 type formArgs struct {
-	V    *view
+	V    *pagekit.View
 	Form formView
 }
 
 type dataListArgs struct {
-	V      *view
+	V      *pagekit.View
 	Fields []dataField
 }
 

@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"html/template"
 	"mime"
@@ -60,7 +59,7 @@ func (u *ui) renderForm(c *fiber.Ctx, spec formSpec, data map[string]any, errs [
 		// input computes, as the submission would store it.
 		shown, err := spec.compiled.WithComputed(c.UserContext(), data, string(webkit.PageLang(c)))
 		if err != nil {
-			u.log.WarnContext(c.UserContext(), "computing a form's fields failed", "form", def.ID.Value, "error", err.Error(), "request_id", RequestID(c))
+			u.Log.WarnContext(c.UserContext(), "computing a form's fields failed", "form", def.ID.Value, "error", err.Error(), "request_id", RequestID(c))
 		} else {
 			data = shown
 		}
@@ -68,7 +67,7 @@ func (u *ui) renderForm(c *fiber.Ctx, spec formSpec, data map[string]any, errs [
 	var buf bytes.Buffer
 	err := spec.compiled.Render(&buf, form.RenderOptions{
 		Lang: string(webkit.PageLang(c)), Values: data, Errors: errs, Action: spec.action,
-		CSRFToken: u.csrfFor(c), FormToken: token, SubmitLabel: spec.submit, Files: files, Add: add,
+		CSRFToken: u.CSRFFor(c), FormToken: token, SubmitLabel: spec.submit, Files: files, Add: add,
 		MaxFileSize: u.MaxFileSize,
 	})
 	if err != nil {
@@ -107,15 +106,15 @@ type formPost struct {
 // (stored, with type and size checked), kept files (only this browser's),
 // and the values decoded as the form package does for every browser post.
 func (u *ui) readFormPost(c *fiber.Ctx, spec formSpec) (*formPost, error) {
-	sub, err := u.parseBody(c)
+	sub, err := u.ParseBody(c)
 	if err != nil {
 		return nil, err
 	}
-	if err := u.checkPost(c, sub.First("_csrf")); err != nil {
+	if err := u.CheckPost(c, sub.First("_csrf")); err != nil {
 		return nil, err
 	}
 	p := &formPost{sub: sub, token: sub.First("_token"), files: map[string]string{}}
-	p.key, err = u.sign.CheckFormToken(p.token, spec.scope, u.Now())
+	p.key, err = u.Sign.CheckFormToken(p.token, spec.scope, u.Now())
 	if err != nil {
 		return nil, &webkit.Error{Status: http.StatusBadRequest, Code: "form_expired", Cause: err}
 	}
@@ -126,18 +125,6 @@ func (u *ui) readFormPost(c *fiber.Ctx, spec formSpec) (*formPost, error) {
 	decoded := spec.compiled.DecodeForm(sub.Values, string(l))
 	p.data, p.add, p.save = decoded.Data, decoded.Add, decoded.Save()
 	return p, nil
-}
-
-// parseBody decodes the request body of a page post.
-func (u *ui) parseBody(c *fiber.Ctx) (*pagekit.Submission, error) {
-	sub, err := pagekit.ParseSubmission(c.Get(fiber.HeaderContentType), c.Body(), u.limits)
-	switch {
-	case errors.Is(err, pagekit.ErrUnsupportedMedia):
-		return nil, &webkit.Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type", Cause: err}
-	case err != nil:
-		return nil, &webkit.Error{Status: http.StatusBadRequest, Code: webkit.CodeBadRequest, Cause: err}
-	}
-	return sub, nil
 }
 
 // groupControl matches a group sub-field's control name: items[0][price].
@@ -184,7 +171,7 @@ func accepted(f *definition.Field, media string) bool {
 // browser's claim is ignored), and adds their ids to the field's values.
 func (u *ui) storeUploads(c *fiber.Ctx, def *definition.Form, sub *pagekit.Submission, names map[string]string, l lang) []form.FieldError {
 	var errs []form.FieldError
-	uploader := uploaderOf(c, u)
+	uploader := u.Uploader(c)
 	for _, up := range sub.Files {
 		f, path := fileField(def, up.Field)
 		if f == nil {
@@ -205,7 +192,7 @@ func (u *ui) storeUploads(c *fiber.Ctx, def *definition.Form, sub *pagekit.Submi
 		}
 		a, err := u.Engine.Upload(c.UserContext(), uploader, up.Name, media, bytes.NewReader(up.Data), limit)
 		if err != nil {
-			u.log.ErrorContext(c.UserContext(), "storing an upload failed", "error", err.Error(), "request_id", RequestID(c))
+			u.Log.ErrorContext(c.UserContext(), "storing an upload failed", "error", err.Error(), "request_id", RequestID(c))
 			errs = append(errs, form.FieldError{Field: path, Code: form.CodeCheckFailed, Message: fileMessage(l, "file_failed", f, up.Name)})
 			continue
 		}
@@ -220,7 +207,7 @@ func (u *ui) storeUploads(c *fiber.Ctx, def *definition.Form, sub *pagekit.Submi
 // can attach someone else's file by its id.
 func (u *ui) keptFiles(c *fiber.Ctx, def *definition.Form, sub *pagekit.Submission, names map[string]string, l lang) []form.FieldError {
 	var errs []form.FieldError
-	uploader := uploaderOf(c, u)
+	uploader := u.Uploader(c)
 	for name, ids := range sub.Values {
 		f, path := fileField(def, name)
 		if f == nil {
@@ -233,7 +220,7 @@ func (u *ui) keptFiles(c *fiber.Ctx, def *definition.Form, sub *pagekit.Submissi
 			}
 			a, err := u.Engine.OwnUpload(c.UserContext(), uploader, id)
 			if err != nil {
-				u.log.DebugContext(c.UserContext(), "refused a kept file", "id", id, "error", fmt.Sprint(err), "uploader", uploader, "by", fmt.Sprint(a))
+				u.Log.DebugContext(c.UserContext(), "refused a kept file", "id", id, "error", fmt.Sprint(err), "uploader", uploader, "by", fmt.Sprint(a))
 				errs = append(errs, form.FieldError{Field: path, Code: form.CodeUnknownReference, Message: fileMessage(l, "file_unknown", f, "")})
 				continue
 			}

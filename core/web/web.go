@@ -3,15 +3,16 @@
 // middleware every request passes (request id, request log, recovery,
 // security headers, refused content codings, timeouts), the central error
 // handler that writes the one error shape (or an error page on a browser
-// route), the health and readiness checks, and the registration of the
-// areas. The areas live in sub-packages: the JSON API under /api/v1 with
-// its OpenAPI description (core/web/api); the citizen portal (/portal/),
-// the staff workspace (/app/) and the admin pages (/admin/) are still in
+// route), the health and readiness checks, the page templates and static
+// files, and the registration of the areas. The areas live in
+// sub-packages: the JSON API under /api/v1 with its OpenAPI description
+// (core/web/api) and the admin pages under /admin (core/web/admin); the
+// citizen portal (/portal/) and the staff workspace (/app/) are still in
 // this package. What the areas share (the error shape and the table from
 // core/fault kinds to statuses, the words in German and English, client
 // addresses, the citizen rate limit) is in core/web/internal/webkit; the
-// page machinery no single area owns (form posts, CSRF and form tokens) is
-// in core/web/internal/pagekit.
+// page machinery no single area owns (rendering, CSRF, form posts and
+// tokens, the user form) is in core/web/internal/pagekit.
 //
 // Pages are rendered on the server from html/template, work without
 // JavaScript, and come in German and English. Handlers stay thin: they
@@ -25,10 +26,11 @@ import (
 	"fmt"
 	"log/slog"
 	"net/netip"
-	"vorgang/core/web/api"
-	"vorgang/core/web/internal/webkit"
 
 	"github.com/gofiber/fiber/v2"
+
+	"vorgang/core/web/api"
+	"vorgang/core/web/internal/webkit"
 )
 
 // DefaultCitizenRate is how many posts one address may make per minute
@@ -113,10 +115,9 @@ func New(deps Deps) *fiber.App {
 	var pages *ui
 	if deps.UI != nil {
 		var err error
-		if pages, err = newUI(*deps.UI, deps.Logger); err != nil {
+		if pages, err = newUI(*deps.UI, deps.Logger, int64(deps.BodyLimit)); err != nil {
 			panic(fmt.Sprintf("web: %v", err))
 		}
-		pages.bodyLimit = int64(deps.BodyLimit)
 	}
 	app := fiber.New(fiber.Config{
 		DisableStartupMessage: true,

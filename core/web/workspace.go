@@ -12,6 +12,7 @@ import (
 	"vorgang/core/definition"
 	"vorgang/core/engine"
 	"vorgang/core/ticket"
+	"vorgang/core/web/internal/pagekit"
 	"vorgang/core/web/internal/webkit"
 )
 
@@ -28,8 +29,8 @@ type loginView struct {
 }
 
 func (u *ui) loginPage(c *fiber.Ctx) error {
-	if uiPrincipal(c) != nil {
-		return seeOther(c, safeNext(c.Query("next")))
+	if pagekit.UIPrincipal(c) != nil {
+		return pagekit.SeeOther(c, safeNext(c.Query("next")))
 	}
 	return u.showLogin(c, http.StatusOK, "", "")
 }
@@ -37,7 +38,7 @@ func (u *ui) loginPage(c *fiber.Ctx) error {
 func (u *ui) showLogin(c *fiber.Ctx, status int, name, msg string) error {
 	l := webkit.PageLang(c)
 	next := safeNext(c.Query("next", c.FormValue("next")))
-	return u.render(c, status, "login", &view{Lang: l, Title: webkit.Text(l, "login_heading"), Area: "app", Nav: "login", HasErrors: msg != "",
+	return u.Render(c, status, "login", &pagekit.View{Lang: l, Title: webkit.Text(l, "login_heading"), Area: "app", Nav: "login", HasErrors: msg != "",
 		Data: loginView{Name: name, Next: next, Error: msg, SignOns: u.signOnButtons(c, next), OrText: signOnText(l, "login_or")}})
 }
 
@@ -50,11 +51,11 @@ func safeNext(next string) string {
 }
 
 func (u *ui) loginSubmit(c *fiber.Ctx) error {
-	sub, err := u.parseBody(c)
+	sub, err := u.ParseBody(c)
 	if err != nil {
 		return err
 	}
-	if err := u.checkPost(c, sub.First("_csrf")); err != nil {
+	if err := u.CheckPost(c, sub.First("_csrf")); err != nil {
 		return err
 	}
 	l := webkit.PageLang(c)
@@ -83,15 +84,15 @@ func (u *ui) loginSubmit(c *fiber.Ctx) error {
 	}
 	c.Cookie(&fiber.Cookie{Name: webkit.SessionCookie, Value: s.Token, HTTPOnly: true, SameSite: "Lax",
 		Secure: c.Protocol() == "https", Path: "/", Expires: s.Expires})
-	return seeOther(c, safeNext(sub.First("next")))
+	return pagekit.SeeOther(c, safeNext(sub.First("next")))
 }
 
 func (u *ui) logout(c *fiber.Ctx) error {
-	sub, err := u.parseBody(c)
+	sub, err := u.ParseBody(c)
 	if err != nil {
 		return err
 	}
-	if err := u.checkPost(c, sub.First("_csrf")); err != nil {
+	if err := u.CheckPost(c, sub.First("_csrf")); err != nil {
 		return err
 	}
 	// Asked before the session ends: the cookie names the provider only
@@ -104,7 +105,7 @@ func (u *ui) logout(c *fiber.Ctx) error {
 	if provider != "" {
 		return u.signedOutPage(c, provider)
 	}
-	return seeOther(c, "/app/login")
+	return pagekit.SeeOther(c, "/app/login")
 }
 
 // inboxView is the data of the inbox page.
@@ -148,7 +149,7 @@ type inboxRow struct {
 }
 
 func (u *ui) inbox(c *fiber.Ctx) error {
-	actor := uiPrincipal(c)
+	actor := pagekit.UIPrincipal(c)
 	l := webkit.PageLang(c)
 	cat := u.Catalog()
 	f := inboxFilter{View: c.Query("view"), Team: c.Query("team"), Process: c.Query("process"),
@@ -241,7 +242,7 @@ func (u *ui) inbox(c *fiber.Ctx) error {
 	for _, prio := range cat.Priorities() {
 		d.Priorities = append(d.Priorities, option{Value: prio, Label: definition.Label{De: webkit.Text(webkit.LangDE, "prio_"+prio), En: webkit.Text(webkit.LangEN, "prio_"+prio)}, Selected: prio == f.Priority})
 	}
-	return u.render(c, http.StatusOK, "inbox", &view{Lang: l, Title: webkit.Text(l, "inbox_heading"), Area: "app", Nav: "inbox", Data: d})
+	return u.Render(c, http.StatusOK, "inbox", &pagekit.View{Lang: l, Title: webkit.Text(l, "inbox_heading"), Area: "app", Nav: "inbox", Data: d})
 }
 
 type newCatalogView struct {
@@ -249,7 +250,7 @@ type newCatalogView struct {
 }
 
 func (u *ui) newCatalog(c *fiber.Ctx) error {
-	actor := uiPrincipal(c)
+	actor := pagekit.UIPrincipal(c)
 	var list []*definition.Process
 	for _, p := range u.Catalog().Processes() {
 		if engine.MayOpen(actor, p) {
@@ -257,7 +258,7 @@ func (u *ui) newCatalog(c *fiber.Ctx) error {
 		}
 	}
 	l := webkit.PageLang(c)
-	return u.render(c, http.StatusOK, "new", &view{Lang: l, Title: webkit.Text(l, "new_heading"), Area: "app", Nav: "new", Data: newCatalogView{Processes: list}})
+	return u.Render(c, http.StatusOK, "new", &pagekit.View{Lang: l, Title: webkit.Text(l, "new_heading"), Area: "app", Nav: "new", Data: newCatalogView{Processes: list}})
 }
 
 func (u *ui) staffProcess(c *fiber.Ctx) (*definition.Process, formSpec, error) {
@@ -266,14 +267,14 @@ func (u *ui) staffProcess(c *fiber.Ctx) (*definition.Process, formSpec, error) {
 	if p == nil {
 		return nil, formSpec{}, &webkit.Error{Status: http.StatusNotFound, Code: webkit.CodeNotFound}
 	}
-	if !engine.MayOpen(uiPrincipal(c), p) {
+	if !engine.MayOpen(pagekit.UIPrincipal(c), p) {
 		return nil, formSpec{}, &webkit.Error{Status: http.StatusForbidden, Code: webkit.CodeForbidden}
 	}
 	compiled, err := u.Engine.Form(cat, p.Form.Value)
 	if err != nil {
 		return nil, formSpec{}, err
 	}
-	return p, formSpec{compiled: compiled, scope: "create:" + p.ID.Value + "|" + u.binding(c, true),
+	return p, formSpec{compiled: compiled, scope: "create:" + p.ID.Value + "|" + u.Binding(c, true),
 		action: "/app/new/" + p.ID.Value, submit: webkit.Text(webkit.PageLang(c), "new_submit"), area: "app"}, nil
 }
 
@@ -282,7 +283,7 @@ func (u *ui) staffForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	token := u.sign.FormToken(spec.scope, u.Now().Add(u.FormTTL))
+	token := u.Sign.FormToken(spec.scope, u.Now().Add(u.FormTTL))
 	return u.showForm(c, http.StatusOK, p, spec, nil, nil, "", token, nil, nil)
 }
 
@@ -295,12 +296,12 @@ func (u *ui) staffSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	t, status, err := u.create(c, uiPrincipal(c), p, spec, post)
+	t, status, err := u.create(c, pagekit.UIPrincipal(c), p, spec, post)
 	if err != nil {
 		return err
 	}
 	if t == nil {
 		return u.showForm(c, status, p, spec, post.data, post.errs, post.add, post.token, post.files, nil)
 	}
-	return seeOther(c, "/app/tickets/"+url.PathEscape(t.Number)+"?notice=created")
+	return pagekit.SeeOther(c, "/app/tickets/"+url.PathEscape(t.Number)+"?notice=created")
 }

@@ -101,7 +101,7 @@ func (u *ui) showTicket(c *fiber.Ctx, status int, comment, commentErr, notice st
 // showTicketWith renders the ticket page; adjust fills in what a refused
 // form gives back.
 func (u *ui) showTicketWith(c *fiber.Ctx, status int, notice string, adjust func(*ticketView)) error {
-	actor := uiPrincipal(c)
+	actor := pagekit.UIPrincipal(c)
 	l := webkit.PageLang(c)
 	v, err := u.Engine.View(c.UserContext(), actor, c.Params("number"))
 	if err != nil {
@@ -134,7 +134,7 @@ func (u *ui) showTicketWith(c *fiber.Ctx, status int, notice string, adjust func
 	}
 	adjust(&d)
 	title := t.Number + " – " + t.Title
-	return u.render(c, status, "ticket", &view{Lang: l, Title: title, Area: "app", Nav: "inbox", Notice: notice,
+	return u.Render(c, status, "ticket", &pagekit.View{Lang: l, Title: title, Area: "app", Nav: "inbox", Notice: notice,
 		HasErrors: d.CommentErr != "" || d.DecisionErr != "" || d.AssignErr != "", Data: d})
 }
 
@@ -214,7 +214,7 @@ type transitionView struct {
 
 // runnable returns the ticket and the transition when actor may run it now.
 func (u *ui) runnable(c *fiber.Ctx) (*ticket.Ticket, *definition.Process, *definition.Transition, error) {
-	actor := uiPrincipal(c)
+	actor := pagekit.UIPrincipal(c)
 	t, err := u.Engine.Ticket(c.UserContext(), actor, c.Params("number"))
 	if err != nil {
 		return nil, nil, nil, webkit.FaultError(err)
@@ -239,7 +239,7 @@ func (u *ui) runnable(c *fiber.Ctx) (*ticket.Ticket, *definition.Process, *defin
 }
 
 func (u *ui) transitionSpec(c *fiber.Ctx, t *ticket.Ticket, tr *definition.Transition) (formSpec, error) {
-	spec := formSpec{scope: "transition:" + t.Number + ":" + tr.ID.Value + "|" + u.binding(c, true),
+	spec := formSpec{scope: "transition:" + t.Number + ":" + tr.ID.Value + "|" + u.Binding(c, true),
 		action: "/app/tickets/" + url.PathEscape(t.Number) + "/transitions/" + url.PathEscape(tr.ID.Value),
 		submit: webkit.TransitionTitle(tr).In(string(webkit.PageLang(c))), area: "app"}
 	if !tr.Form.IsZero() {
@@ -261,7 +261,7 @@ func (u *ui) transitionPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	token := u.sign.FormToken(spec.scope, u.Now().Add(u.FormTTL))
+	token := u.Sign.FormToken(spec.scope, u.Now().Add(u.FormTTL))
 	return u.showTransition(c, http.StatusOK, t, p, tr, spec, nil, nil, "", token, nil, "", t.Version)
 }
 
@@ -271,7 +271,7 @@ func (u *ui) showTransition(c *fiber.Ctx, status int, t *ticket.Ticket, p *defin
 	d := transitionView{T: t, Title: webkit.TransitionTitle(tr), State: webkit.StateTitle(p, t.State, false), To: webkit.StateTitle(p, u.Engine.Target(c.UserContext(), t, tr), false),
 		Action: spec.action, Token: token, Comment: comment, AskComm: tr.Comment == "required" || tr.Comment == "optional",
 		CommReq: tr.Comment == "required", Back: "/app/tickets/" + url.PathEscape(t.Number), Version: version, Submit: webkit.TransitionTitle(tr),
-		CanInternal: engine.MayCommentInternal(uiPrincipal(c))}
+		CanInternal: engine.MayCommentInternal(pagekit.UIPrincipal(c))}
 	if cat := u.Catalog(); p != nil {
 		d.ForRequester, d.TellsRequester = engine.CommentForRequester(cat, p, tr), engine.TellsRequester(cat, p, tr)
 		d.CanInternal = d.CanInternal && !d.ForRequester
@@ -304,7 +304,7 @@ func (u *ui) showTransition(c *fiber.Ctx, status int, t *ticket.Ticket, p *defin
 	}
 	d.CommDescribedBy = strings.Join(describedBy, " ")
 	title := webkit.TransitionTitle(tr).In(string(l)) + ": " + t.Number
-	return u.render(c, status, "transition", &view{Lang: l, Title: title, Area: "app", Nav: "inbox", HasErrors: len(errs) > 0, Data: d})
+	return u.Render(c, status, "transition", &pagekit.View{Lang: l, Title: title, Area: "app", Nav: "inbox", HasErrors: len(errs) > 0, Data: d})
 }
 
 func (u *ui) transitionSubmit(c *fiber.Ctx) error {
@@ -313,7 +313,7 @@ func (u *ui) transitionSubmit(c *fiber.Ctx) error {
 		if apiErr := (*webkit.Error)(nil); errors.As(err, &apiErr) && apiErr.Code == engine.ReasonStateMismatch {
 			// Most often the second post of a double click: the first one
 			// already moved the ticket on.
-			return seeOther(c, "/app/tickets/"+url.PathEscape(c.Params("number"))+"?notice=changed")
+			return pagekit.SeeOther(c, "/app/tickets/"+url.PathEscape(c.Params("number"))+"?notice=changed")
 		}
 		return err
 	}
@@ -328,15 +328,15 @@ func (u *ui) transitionSubmit(c *fiber.Ctx) error {
 			return err
 		}
 	} else {
-		sub, err := u.parseBody(c)
+		sub, err := u.ParseBody(c)
 		if err != nil {
 			return err
 		}
-		if err := u.checkPost(c, sub.First("_csrf")); err != nil {
+		if err := u.CheckPost(c, sub.First("_csrf")); err != nil {
 			return err
 		}
 		post = &formPost{sub: sub, token: sub.First("_token"), save: true}
-		if _, err := u.sign.CheckFormToken(post.token, spec.scope, u.Now()); err != nil {
+		if _, err := u.Sign.CheckFormToken(post.token, spec.scope, u.Now()); err != nil {
 			return &webkit.Error{Status: http.StatusBadRequest, Code: "form_expired", Cause: err}
 		}
 	}
@@ -353,7 +353,7 @@ func (u *ui) transitionSubmit(c *fiber.Ctx) error {
 		_, verrs := spec.compiled.Validate(post.data, l)
 		return u.showTransition(c, http.StatusUnprocessableEntity, t, p, tr, spec, post.data, mergeErrors(post.errs, verrs), "", post.token, post.files, comment, version)
 	}
-	_, err = u.Engine.Transition(c.UserContext(), uiPrincipal(c), t.Number, engine.TransitionRequest{
+	_, err = u.Engine.Transition(c.UserContext(), pagekit.UIPrincipal(c), t.Number, engine.TransitionRequest{
 		Transition: tr.ID.Value, Version: version, Data: post.data, Comment: comment,
 		InternalComment: post.sub.First("_comment_internal") != "", Lang: l})
 	invalidFields := webkit.FieldsAtFault(webkit.PageLang(c), err)
@@ -362,7 +362,7 @@ func (u *ui) transitionSubmit(c *fiber.Ctx) error {
 	case invalidFields != nil:
 		return u.showTransition(c, http.StatusUnprocessableEntity, t, p, tr, spec, post.data, invalidFields, "", post.token, post.files, comment, version)
 	case errors.Is(err, fault.Conflict), refusal != nil && refusal.Code == engine.ReasonStateMismatch:
-		return seeOther(c, "/app/tickets/"+url.PathEscape(t.Number)+"?notice=changed")
+		return pagekit.SeeOther(c, "/app/tickets/"+url.PathEscape(t.Number)+"?notice=changed")
 	case refusal != nil:
 		// Said next to what was entered, which stays: a guard or a rule
 		// may well refuse the data of the form.
@@ -373,15 +373,15 @@ func (u *ui) transitionSubmit(c *fiber.Ctx) error {
 	case err != nil:
 		return webkit.FaultError(err)
 	}
-	return seeOther(c, "/app/tickets/"+url.PathEscape(t.Number)+"?notice=done")
+	return pagekit.SeeOther(c, "/app/tickets/"+url.PathEscape(t.Number)+"?notice=done")
 }
 
 func (u *ui) commentSubmit(c *fiber.Ctx) error {
-	sub, err := u.parseBody(c)
+	sub, err := u.ParseBody(c)
 	if err != nil {
 		return err
 	}
-	if err := u.checkPost(c, sub.First("_csrf")); err != nil {
+	if err := u.CheckPost(c, sub.First("_csrf")); err != nil {
 		return err
 	}
 	l := webkit.PageLang(c)
@@ -397,7 +397,7 @@ func (u *ui) commentSubmit(c *fiber.Ctx) error {
 	if msg != "" {
 		return u.showTicket(c, http.StatusUnprocessableEntity, textValue, msg, "")
 	}
-	_, err = u.Engine.CommentWithFiles(c.UserContext(), uiPrincipal(c), c.Params("number"), version, textValue, sub.First("internal") != "", files, string(l))
+	_, err = u.Engine.CommentWithFiles(c.UserContext(), pagekit.UIPrincipal(c), c.Params("number"), version, textValue, sub.First("internal") != "", files, string(l))
 	invalidFields := webkit.FieldsAtFault(webkit.PageLang(c), err)
 	switch {
 	case invalidFields != nil:
@@ -408,17 +408,17 @@ func (u *ui) commentSubmit(c *fiber.Ctx) error {
 	case err != nil:
 		return webkit.FaultError(err)
 	}
-	return seeOther(c, "/app/tickets/"+url.PathEscape(c.Params("number"))+"?notice=commented")
+	return pagekit.SeeOther(c, "/app/tickets/"+url.PathEscape(c.Params("number"))+"?notice=commented")
 }
 
 // decisionSubmit approves or rejects the step a pending approval waits
 // for; a rejection needs a reason.
 func (u *ui) decisionSubmit(c *fiber.Ctx) error {
-	sub, err := u.parseBody(c)
+	sub, err := u.ParseBody(c)
 	if err != nil {
 		return err
 	}
-	if err := u.checkPost(c, sub.First("_csrf")); err != nil {
+	if err := u.CheckPost(c, sub.First("_csrf")); err != nil {
 		return err
 	}
 	l := webkit.PageLang(c)
@@ -428,7 +428,7 @@ func (u *ui) decisionSubmit(c *fiber.Ctx) error {
 	}
 	approve := sub.First("decision") == "approve"
 	reason := sub.First("reason")
-	_, err = u.Engine.Decide(c.UserContext(), uiPrincipal(c), c.Params("number"), version, approve, reason, string(l))
+	_, err = u.Engine.Decide(c.UserContext(), pagekit.UIPrincipal(c), c.Params("number"), version, approve, reason, string(l))
 	invalidFields := webkit.FieldsAtFault(webkit.PageLang(c), err)
 	switch {
 	case invalidFields != nil:
@@ -436,23 +436,23 @@ func (u *ui) decisionSubmit(c *fiber.Ctx) error {
 			d.Reason, d.DecisionErr = reason, invalidFields[0].Message
 		})
 	case errors.Is(err, fault.Conflict):
-		return seeOther(c, "/app/tickets/"+url.PathEscape(c.Params("number"))+"?notice=changed")
+		return pagekit.SeeOther(c, "/app/tickets/"+url.PathEscape(c.Params("number"))+"?notice=changed")
 	case err != nil:
-		return webkit.ExplainedFor(c.UserContext(), u.Engine, u.Catalog(), uiPrincipal(c), c.Params("number"), webkit.FaultError(err))
+		return webkit.ExplainedFor(c.UserContext(), u.Engine, u.Catalog(), pagekit.UIPrincipal(c), c.Params("number"), webkit.FaultError(err))
 	}
 	notice := "approved"
 	if !approve {
 		notice = "rejected"
 	}
-	return seeOther(c, "/app/tickets/"+url.PathEscape(c.Params("number"))+"?notice="+notice)
+	return pagekit.SeeOther(c, "/app/tickets/"+url.PathEscape(c.Params("number"))+"?notice="+notice)
 }
 
 func (u *ui) assignSubmit(c *fiber.Ctx) error {
-	sub, err := u.parseBody(c)
+	sub, err := u.ParseBody(c)
 	if err != nil {
 		return err
 	}
-	if err := u.checkPost(c, sub.First("_csrf")); err != nil {
+	if err := u.CheckPost(c, sub.First("_csrf")); err != nil {
 		return err
 	}
 	version, err := pagekit.PostedVersion(sub)
@@ -460,7 +460,7 @@ func (u *ui) assignSubmit(c *fiber.Ctx) error {
 		return err
 	}
 	user := sub.First("user")
-	_, err = u.Engine.Assign(c.UserContext(), uiPrincipal(c), c.Params("number"), version, user, string(webkit.PageLang(c)))
+	_, err = u.Engine.Assign(c.UserContext(), pagekit.UIPrincipal(c), c.Params("number"), version, user, string(webkit.PageLang(c)))
 	invalidFields := webkit.FieldsAtFault(webkit.PageLang(c), err)
 	switch {
 	case invalidFields != nil:
@@ -468,16 +468,16 @@ func (u *ui) assignSubmit(c *fiber.Ctx) error {
 			d.Assignee, d.AssignErr = user, invalidFields[0].Message
 		})
 	case errors.Is(err, fault.Conflict):
-		return seeOther(c, "/app/tickets/"+url.PathEscape(c.Params("number"))+"?notice=changed")
+		return pagekit.SeeOther(c, "/app/tickets/"+url.PathEscape(c.Params("number"))+"?notice=changed")
 	case err != nil:
 		return webkit.FaultError(err)
 	}
-	return seeOther(c, "/app/tickets/"+url.PathEscape(c.Params("number"))+"?notice=assigned")
+	return pagekit.SeeOther(c, "/app/tickets/"+url.PathEscape(c.Params("number"))+"?notice=assigned")
 }
 
 func (u *ui) ticketFile(c *fiber.Ctx) error {
 	var buf bytes.Buffer
-	a, err := u.Engine.TicketFile(c.UserContext(), uiPrincipal(c), c.Params("number"), c.Params("id"), &buf)
+	a, err := u.Engine.TicketFile(c.UserContext(), pagekit.UIPrincipal(c), c.Params("number"), c.Params("id"), &buf)
 	if err != nil {
 		return webkit.FaultError(err)
 	}

@@ -1,9 +1,9 @@
 package api
 
 import (
-	"vorgang/core/web/internal/webkit"
-
 	"github.com/gofiber/fiber/v2"
+
+	"vorgang/core/web/internal/webkit"
 )
 
 // track answers GET /api/v1/track/:token: what the citizen's tracking page

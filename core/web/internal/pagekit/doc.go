@@ -1,6 +1,12 @@
-// Package pagekit is the machinery of the HTML pages that does not depend
-// on one area: decoding a browser's form post within limits (Submission),
-// the CSRF and form tokens and the same-origin check (Signer), and the
-// ticket version a form was rendered at (PostedVersion). The portal, the
-// workspace and the admin pages use it; the JSON API does not.
+// Package pagekit is the machinery of the HTML pages that no single area
+// owns: the page every template gets (View) and its rendering with the
+// layout (Pages.Render), the signed-in user of a page request, CSRF tokens
+// bound to a session or an anonymous cookie and the check of every post,
+// decoding a browser's form post within limits (Submission), form tokens,
+// the ticket version a form was rendered at, the limits a refused upload
+// states, and the user form shared by the admin pages and one's own
+// account. The page areas (core/web/admin, and the portal and the
+// workspace in core/web) embed Pages; the JSON API does not use it.
+// core/web parses the templates, with UserTemplateFuncs among their
+// functions, and hands them in.
 package pagekit

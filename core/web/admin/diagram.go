@@ -1,4 +1,4 @@
-package web
+package admin
 
 import (
 	"fmt"
@@ -36,7 +36,7 @@ type placedState struct {
 	x, y int
 }
 
-func newStateDiagram(p *definition.Process, l lang) stateDiagram {
+func newStateDiagram(p *definition.Process, l webkit.Lang) stateDiagram {
 	title := fmt.Sprintf(webkit.Text(l, "diagram_title"), p.Title.In(string(l)))
 	// Columns: breadth-first distance from the initial state.
 	col := map[string]int{}

@@ -1,4 +1,4 @@
-package web
+package admin
 
 import (
 	"net/http"
@@ -8,13 +8,13 @@ import (
 
 	"vorgang/core/definition"
 	"vorgang/core/engine"
+	"vorgang/core/web/internal/pagekit"
 	"vorgang/core/web/internal/webkit"
 )
 
 // The admin pages: what definitions are loaded (each file with its content
 // hash) and each process as a state diagram; the users, teams and roles
-// are in admin_users.go.
-// requireAdmin guards the whole group.
+// are in users.go. core/web guards the whole group (admins only).
 
 type adminDefsView struct {
 	Hash     string
@@ -35,7 +35,7 @@ type defRow struct {
 	Link  string
 }
 
-func (u *ui) adminDefinitions(c *fiber.Ctx) error {
+func (u *admin) adminDefinitions(c *fiber.Ctx) error {
 	l := webkit.PageLang(c)
 	cat := u.Catalog()
 	d := adminDefsView{Hash: cat.Hash(), LoadedAt: cat.LoadedAt()}
@@ -86,7 +86,7 @@ func (u *ui) adminDefinitions(c *fiber.Ctx) error {
 	for _, s := range cat.Scripts() {
 		d.Defs = append(d.Defs, defRow{Kind: "Script", ID: s.Name, File: s.File, Hash: hashes[s.File]})
 	}
-	return u.render(c, http.StatusOK, "admin_definitions", &view{Lang: l, Title: webkit.Text(l, "admin_heading"), Area: "admin", Nav: "admin", Data: d})
+	return u.Render(c, http.StatusOK, "admin_definitions", &pagekit.View{Lang: l, Title: webkit.Text(l, "admin_heading"), Area: "admin", Nav: "admin", Data: d})
 }
 
 type adminProcessView struct {
@@ -104,7 +104,7 @@ type transitionRow struct {
 	Form  string
 }
 
-func (u *ui) adminProcess(c *fiber.Ctx) error {
+func (u *admin) adminProcess(c *fiber.Ctx) error {
 	l := webkit.PageLang(c)
 	p := u.Catalog().Process(c.Params("id"))
 	if p == nil {
@@ -132,5 +132,5 @@ func (u *ui) adminProcess(c *fiber.Ctx) error {
 		}
 		d.Transitions = append(d.Transitions, row)
 	}
-	return u.render(c, http.StatusOK, "admin_process", &view{Lang: l, Title: p.Title.In(string(l)), Area: "admin", Nav: "admin", Data: d})
+	return u.Render(c, http.StatusOK, "admin_process", &pagekit.View{Lang: l, Title: p.Title.In(string(l)), Area: "admin", Nav: "admin", Data: d})
 }

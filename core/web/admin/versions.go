@@ -1,4 +1,4 @@
-package web
+package admin
 
 import (
 	"net/http"
@@ -8,6 +8,7 @@ import (
 	"vorgang/core/definition"
 	"vorgang/core/engine"
 	"vorgang/core/fault"
+	"vorgang/core/web/internal/pagekit"
 	"vorgang/core/web/internal/webkit"
 )
 
@@ -24,7 +25,7 @@ type versionRow struct {
 
 // adminVersions lists every recorded set of definitions, newest first,
 // each with a link to what changed against the one before.
-func (u *ui) adminVersions(c *fiber.Ctx) error {
+func (u *admin) adminVersions(c *fiber.Ctx) error {
 	l := webkit.PageLang(c)
 	versions, err := u.Engine.DefinitionVersions(c.UserContext())
 	if err != nil {
@@ -38,7 +39,7 @@ func (u *ui) adminVersions(c *fiber.Ctx) error {
 		}
 		d.Versions = append(d.Versions, row)
 	}
-	return u.render(c, http.StatusOK, "admin_versions", &view{Lang: l, Title: webkit.Text(l, "versions_heading"), Area: "admin", Nav: "admin", Data: d})
+	return u.Render(c, http.StatusOK, "admin_versions", &pagekit.View{Lang: l, Title: webkit.Text(l, "versions_heading"), Area: "admin", Nav: "admin", Data: d})
 }
 
 type adminVersionDiffView struct {
@@ -49,7 +50,7 @@ type adminVersionDiffView struct {
 // adminVersionDiff shows what changed between two recorded versions
 // (?from=HASH&to=HASH), per definition and per state, transition, field
 // and SLA target.
-func (u *ui) adminVersionDiff(c *fiber.Ctx) error {
+func (u *admin) adminVersionDiff(c *fiber.Ctx) error {
 	l := webkit.PageLang(c)
 	from, to := c.Query("from"), c.Query("to")
 	if from == "" || to == "" {
@@ -61,5 +62,5 @@ func (u *ui) adminVersionDiff(c *fiber.Ctx) error {
 		return webkit.FaultError(err)
 	}
 	d := adminVersionDiffView{From: from, To: to, Changes: changes}
-	return u.render(c, http.StatusOK, "admin_version_diff", &view{Lang: l, Title: webkit.Text(l, "version_diff_heading"), Area: "admin", Nav: "admin", Data: d})
+	return u.Render(c, http.StatusOK, "admin_version_diff", &pagekit.View{Lang: l, Title: webkit.Text(l, "version_diff_heading"), Area: "admin", Nav: "admin", Data: d})
 }
