@@ -50,7 +50,9 @@ var allowedImports = map[string][]string{
 	"vorgang/core/web/api":              {"asset", "auth", "definition", "engine", "fault", "ticket", "web/internal/webkit"},
 	"vorgang/core/web/internal/webkit":  {"auth", "definition", "engine", "fault"},
 	"vorgang/core/web/internal/pagekit": {"auth", "definition", "engine", "fault", "form", "ticket", "web/internal/webkit"},
-	"vorgang/core/web/internal/webtest": nil,
+	// Test support: the whole app with its pages, for the tests of every
+	// web package.
+	"vorgang/core/web/internal/webtest": {"app", "auth", "definition", "engine", "internal/testkit", "store", "web"},
 	// The binary.
 	"vorgang/cmd/vorgang": {"app", "asset", "auth", "definition", "engine", "fault", "identity", "notify", "scenario", "script", "store", "ticket", "web", "vorgang"},
 }

@@ -16,6 +16,7 @@ import (
 	"vorgang/core/definition"
 	"vorgang/core/engine"
 	"vorgang/core/store"
+	"vorgang/core/web/internal/webtest"
 )
 
 // axePath is where `npm ci --prefix core/web/testdata/axe` installs
@@ -48,59 +49,59 @@ type axePage struct {
 // English: portal, form pages of the shipped desks, workspace, dashboard,
 // admin. Any WCAG 2.1 A/AA violation (and axe's best practices) fails.
 func TestAccessibility(t *testing.T) {
-	requireFile(t, axePath, "axe-core")
+	webtest.RequireFile(t, axePath, "axe-core")
 	axe, err := os.ReadFile(axePath)
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := newUIEnv(t)
+	env := webtest.NewUIEnv(t)
 	ctx := t.Context()
-	citizenTicket, err := env.eng.Create(ctx, nil, engine.CreateRequest{Process: "citizen-report", Data: map[string]any{
+	citizenTicket, err := env.Eng.Create(ctx, nil, engine.CreateRequest{Process: "citizen-report", Data: map[string]any{
 		"category": "street_light", "summary": "Laterne flackert", "spots": []any{map[string]any{"street": "Markt 1", "note": "vor der Apotheke"}},
 		"email": "erika@example.org", "consent": true}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	root, _ := env.authn.Principal(ctx, "root")
-	dora, _ := env.authn.Principal(ctx, "dora")
-	if _, err := env.eng.Comment(ctx, dora, citizenTicket.Number, 0, "Wir sehen uns das an.", false, "de"); err != nil {
+	root, _ := env.Authn.Principal(ctx, "root")
+	dora, _ := env.Authn.Principal(ctx, "dora")
+	if _, err := env.Eng.Comment(ctx, dora, citizenTicket.Number, 0, "Wir sehen uns das an.", false, "de"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := env.eng.Comment(ctx, dora, citizenTicket.Number, 0, "Stadtwerke informieren.", true, "de"); err != nil {
+	if _, err := env.Eng.Comment(ctx, dora, citizenTicket.Number, 0, "Stadtwerke informieren.", true, "de"); err != nil {
 		t.Fatal(err)
 	}
-	ben, _ := env.authn.Principal(ctx, "ben")
-	incident, err := env.eng.Create(ctx, ben, engine.CreateRequest{Process: "it-incident", Data: map[string]any{
+	ben, _ := env.Authn.Principal(ctx, "ben")
+	incident, err := env.Eng.Create(ctx, ben, engine.CreateRequest{Process: "it-incident", Data: map[string]any{
 		"summary": "Drucker im Raum 204 druckt nicht", "category": "printer", "impact": "some", "urgency": "high", "location": "rathaus"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := env.eng.Transition(ctx, ben, incident.Number, engine.TransitionRequest{Transition: "start"}); err != nil {
+	if _, err := env.Eng.Transition(ctx, ben, incident.Number, engine.TransitionRequest{Transition: "start"}); err != nil {
 		t.Fatal(err)
 	}
 	// A citizen request taken on, for a transition whose comment is the
 	// message to the citizen.
-	request, err := env.eng.Create(ctx, nil, engine.CreateRequest{Process: "citizen-request", Data: map[string]any{
+	request, err := env.Eng.Create(ctx, nil, engine.CreateRequest{Process: "citizen-request", Data: map[string]any{
 		"summary": "Laute Musik", "category": "other", "description": "Jede Nacht bis 3 Uhr.", "email": "n@example.org", "privacy_consent": true}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := env.eng.Transition(ctx, root, request.Number, engine.TransitionRequest{Transition: "accept"}); err != nil {
+	if _, err := env.Eng.Transition(ctx, root, request.Number, engine.TransitionRequest{Transition: "accept"}); err != nil {
 		t.Fatal(err)
 	}
 	// A closed one, whose status page offers the survey.
 	surveyed := citizenRequestIn(t, env, true)
 	survey := "/portal/track/" + surveyed.Tracking
 	// An order waiting for approval, for the decision form.
-	order := env.submitted(t, "procurement-order", headsetOrder)
+	order := submitted(env, t, "procurement-order", headsetOrder)
 	// One an administrator may decide in the approvers' place.
-	urgent := env.submitted(t, "urgent-purchase", map[string]any{"summary": "Ersatzakku Notebook"})
+	urgent := submitted(env, t, "urgent-purchase", map[string]any{"summary": "Ersatzakku Notebook"})
 	track := "/portal/track/" + citizenTicket.Tracking
 	// User administration: a directory user and an open password link.
-	if _, err := env.authn.CreateUser(ctx, auth.NewUser{Name: "dirk", DisplayName: "Dirk Direktor", Source: auth.SourceDirectory}); err != nil {
+	if _, err := env.Authn.CreateUser(ctx, auth.NewUser{Name: "dirk", DisplayName: "Dirk Direktor", Source: auth.SourceDirectory}); err != nil {
 		t.Fatal(err)
 	}
-	link, err := env.authn.AdminResetLink(ctx, root, "carla")
+	link, err := env.Authn.AdminResetLink(ctx, root, "carla")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,37 +164,37 @@ func TestAccessibility(t *testing.T) {
 		{"two-factor code", "anonymous", "/app/login", "button.vg-submit", ""},
 	}
 	// A refused change of the definitions, named on the admin page.
-	env.eng.NoteRefused("cccc55556666aaaa", []engine.Stranded{{Process: "it-incident", State: "waiting", Tickets: 3,
+	env.Eng.NoteRefused("cccc55556666aaaa", []engine.Stranded{{Process: "it-incident", State: "waiting", Tickets: 3,
 		Change: definition.Change{Kind: "Process", ID: "it-incident", Part: "state", Item: "waiting", Op: definition.Removed, File: "processes/it/it-incident.yaml", Line: 26, Col: 9}}})
 	// Two recorded versions of the definitions, for the version pages.
-	for _, v := range []struct{ hash, src string }{{"aaaa11112222", versionsV1}, {"bbbb33334444", strings.ReplaceAll(versionsV1, "eingang", "neu")}} {
-		if _, err := env.st.SaveDefinitionVersion(ctx, &store.DefinitionVersion{Hash: v.hash,
+	for _, v := range []struct{ hash, src string }{{"aaaa11112222", webtest.SmallVersion}, {"bbbb33334444", strings.ReplaceAll(webtest.SmallVersion, "eingang", "neu")}} {
+		if _, err := env.St.SaveDefinitionVersion(ctx, &store.DefinitionVersion{Hash: v.hash,
 			Files: []store.DefinitionFile{{Path: "processes/antrag.yaml", Data: []byte(v.src)}}}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	// carla signs in with a code, for the code step of the login.
-	enrolCarla(t, env)
+	webtest.EnrolTOTP(t, env, "carla")
 	// fills names fields to type into before the post, and the texts.
 	fills := map[string][][2]string{"assignment refused": {{"#assign-user", "niemand"}},
 		"form with a computed fee, errors": {{"#f-vehicles", "2"}},
-		"two-factor code":                  {{"#login-name", "carla"}, {"#login-password", uiPassword}},
+		"two-factor code":                  {{"#login-name", "carla"}, {"#login-password", webtest.UIPassword}},
 		"admin user, edit refused":         {{"#user-email", "kaputt"}}}
 	// landsOn names an element that proves the scan reached the page meant.
 	landsOn := map[string]string{"two-factor set-up": "#tf-secret", "two-factor set-up, errors": "#tf-code[aria-invalid=true]",
 		"two-factor code": "#login-otp"}
-	c := startChrome(t)
-	tabs := map[string]*tab{}
-	tabOf := func(who string) *tab {
+	c := webtest.StartChrome(t)
+	tabs := map[string]*webtest.Tab{}
+	tabOf := func(who string) *webtest.Tab {
 		if tb, ok := tabs[who]; ok {
 			return tb
 		}
-		tb := c.tab(env.base, true)
+		tb := c.Tab(env.Base, true)
 		if who != "citizen" && who != "anonymous" {
-			tb.open("/app/login")
-			tb.typeText("#login-name", who)
-			tb.typeText("#login-password", uiPassword)
-			tb.submit("button.vg-submit")
+			tb.Open("/app/login")
+			tb.TypeText("#login-name", who)
+			tb.TypeText("#login-password", webtest.UIPassword)
+			tb.Submit("button.vg-submit")
 		}
 		tabs[who] = tb
 		return tb
@@ -203,22 +204,22 @@ func TestAccessibility(t *testing.T) {
 		for _, p := range pages {
 			t.Run(lang+"/"+p.name, func(t *testing.T) {
 				tb := tabOf(p.who)
-				tb.t = t
+				tb.T = t
 				sep := "?"
 				if strings.Contains(p.path, "?") {
 					sep = "&"
 				}
-				tb.open(p.path + sep + "lang=" + lang)
+				tb.Open(p.path + sep + "lang=" + lang)
 				for _, f := range fills[p.name] {
-					tb.typeText(f[0], f[1])
+					tb.TypeText(f[0], f[1])
 				}
 				if p.post != "" {
-					tb.submit(p.post)
+					tb.Submit(p.post)
 				}
-				if sel, ok := landsOn[p.name]; ok && !tb.has(sel) {
+				if sel, ok := landsOn[p.name]; ok && !tb.Has(sel) {
 					t.Fatalf("the page has no %s: not the page meant", sel)
 				}
-				if got := eval[string](tb, "document.documentElement.lang"); got != lang {
+				if got := webtest.Eval[string](tb, "document.documentElement.lang"); got != lang {
 					t.Errorf("html lang = %q, want %q", got, lang)
 				}
 				runAxe(t, tb, string(axe))
@@ -230,7 +231,7 @@ func TestAccessibility(t *testing.T) {
 	}
 	// Leave the language cookie German for the tabs' next use.
 	for _, tb := range tabs {
-		tb.open("/portal/?lang=de")
+		tb.Open("/portal/?lang=de")
 	}
 }
 
@@ -249,10 +250,10 @@ type axeResult struct {
 
 // runAxe injects axe-core into the page and fails the test on every
 // violation of WCAG 2.1 A/AA or axe's best practices.
-func runAxe(t *testing.T, tb *tab, axe string) {
+func runAxe(t *testing.T, tb *webtest.Tab, axe string) {
 	t.Helper()
-	eval[bool](tb, axe+";true")
-	raw := eval[json.RawMessage](tb, `axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}})
+	webtest.Eval[bool](tb, axe+";true")
+	raw := webtest.Eval[json.RawMessage](tb, `axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}})
 		.then(r => ({violations: r.violations.map(v => ({id: v.id, impact: v.impact, description: v.description,
 			nodes: v.nodes.map(n => ({target: n.target, html: n.html}))})), passes: r.passes.length}))`)
 	var res axeResult
@@ -262,7 +263,7 @@ func runAxe(t *testing.T, tb *tab, axe string) {
 	if res.Passes == 0 {
 		t.Fatalf("axe checked nothing")
 	}
-	loc := eval[string](tb, "location.pathname + location.search")
+	loc := webtest.Eval[string](tb, "location.pathname + location.search")
 	for _, v := range res.Violations {
 		var where []string
 		for _, n := range v.Nodes {
@@ -279,9 +280,9 @@ func truncate(s string, n int) string {
 	return s
 }
 
-func screenshot(t *testing.T, tb *tab, path string) {
+func screenshot(t *testing.T, tb *webtest.Tab, path string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(tb.ctx, 30e9)
+	ctx, cancel := context.WithTimeout(tb.Ctx, 30e9)
 	defer cancel()
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {

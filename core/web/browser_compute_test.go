@@ -6,14 +6,15 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"vorgang/core/web/internal/webtest"
 )
 
 // waitText waits until the element's text is want, or gives up after a
 // while and returns what it has: the page's script asks the server after a
 // pause in typing.
-func waitText(tb *tab, sel, want string) string {
-	tb.t.Helper()
-	return eval[string](tb, fmt.Sprintf(`new Promise(resolve => {
+func waitText(tb *webtest.Tab, sel, want string) string {
+	tb.T.Helper()
+	return webtest.Eval[string](tb, fmt.Sprintf(`new Promise(resolve => {
 		const until = Date.now() + 20000;
 		(function poll() {
 			const el = document.querySelector(%q);
@@ -28,33 +29,33 @@ func waitText(tb *tab, sel, want string) string {
 // the form is sent, also on a refused form. The page stays free of axe
 // violations with the fee shown.
 func TestBrowserComputedFee(t *testing.T) {
-	requireFile(t, axePath, "axe-core")
+	webtest.RequireFile(t, axePath, "axe-core")
 	axe, err := os.ReadFile(axePath)
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := newUIEnv(t)
-	c := startChrome(t)
+	env := webtest.NewUIEnv(t)
+	c := webtest.StartChrome(t)
 
 	t.Run("with JavaScript", func(t *testing.T) {
-		tb := c.tab(env.base, true)
-		tb.t = t
-		if st := tb.open("/portal/new/parking-permit"); st != http.StatusOK {
+		tb := c.Tab(env.Base, true)
+		tb.T = t
+		if st := tb.Open("/portal/new/parking-permit"); st != http.StatusOK {
 			t.Fatalf("form: status %d", st)
 		}
-		if got := tb.text("#f-fee"); got != "" {
+		if got := tb.Text("#f-fee"); got != "" {
 			t.Errorf("fee before anything is filled in = %q", got)
 		}
-		tb.click("#f-months-1")
-		tb.typeText("#f-vehicles", "2")
+		tb.Click("#f-months-1")
+		tb.TypeText("#f-vehicles", "2")
 		if got := waitText(tb, "#f-fee", "60"); got != "60" {
 			t.Fatalf("fee after typing 2 vehicles for 12 months = %q, want 60", got)
 		}
-		live := eval[string](tb, `(document.querySelector('.vg-live[aria-live="polite"]') || {}).textContent || ""`)
+		live := webtest.Eval[string](tb, `(document.querySelector('.vg-live[aria-live="polite"]') || {}).textContent || ""`)
 		if !strings.Contains(live, "Gebühr") || !strings.Contains(live, "60") {
 			t.Errorf("polite announcement = %q, want the fee's label and value", live)
 		}
-		tb.click("#f-months-0")
+		tb.Click("#f-months-0")
 		if got := waitText(tb, "#f-fee", "30"); got != "30" {
 			t.Errorf("fee after choosing 6 months = %q, want 30", got)
 		}
@@ -62,22 +63,22 @@ func TestBrowserComputedFee(t *testing.T) {
 	})
 
 	t.Run("without JavaScript", func(t *testing.T) {
-		tb := c.tab(env.base, false)
-		tb.t = t
-		tb.open("/portal/new/parking-permit")
-		tb.click("#f-months-1")
-		tb.typeText("#f-vehicles", "2")
-		tb.typeText("#f-postcode", "80331")
-		if got := tb.text("#f-fee"); got != "" {
+		tb := c.Tab(env.Base, false)
+		tb.T = t
+		tb.Open("/portal/new/parking-permit")
+		tb.Click("#f-months-1")
+		tb.TypeText("#f-vehicles", "2")
+		tb.TypeText("#f-postcode", "80331")
+		if got := tb.Text("#f-fee"); got != "" {
 			t.Errorf("without JavaScript the fee = %q before sending", got)
 		}
-		if st := tb.submit("button.vg-submit"); st != http.StatusUnprocessableEntity {
+		if st := tb.Submit("button.vg-submit"); st != http.StatusUnprocessableEntity {
 			t.Fatalf("refused form answered %d, want 422", st)
 		}
-		if got := tb.text("#f-fee"); got != "60" {
+		if got := tb.Text("#f-fee"); got != "60" {
 			t.Errorf("refused form shows fee %q, want 60", got)
 		}
-		links := eval[[]string](tb, `Array.from(document.querySelectorAll('#error-summary a')).map(a => a.getAttribute('href'))`)
+		links := webtest.Eval[[]string](tb, `Array.from(document.querySelectorAll('#error-summary a')).map(a => a.getAttribute('href'))`)
 		if !containsStr(links, "#f-postcode") || !containsStr(links, "#f-consent") {
 			t.Errorf("error summary links %v, want the postcode (script) and the consent (form) at once", links)
 		}

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"vorgang/core/web/internal/webtest"
 )
 
 // TestBrowserFileLimitsCheckedOnChoice: with JavaScript, a file over its
@@ -15,39 +16,39 @@ import (
 // as too large after everything was typed; a file within the limit clears
 // the error again.
 func TestBrowserFileLimitsCheckedOnChoice(t *testing.T) {
-	env := newUIEnv(t)
-	c := startChrome(t)
-	tb := c.tab(env.base, true)
-	tb.t = t
+	env := webtest.NewUIEnv(t)
+	c := webtest.StartChrome(t)
+	tb := c.Tab(env.Base, true)
+	tb.T = t
 	big := filepath.Join(t.TempDir(), "gross.png")
 	if err := os.WriteFile(big, append(append([]byte{}, pngBytes...), bytes.Repeat([]byte{0}, 3<<20)...), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if st := tb.open("/portal/new/citizen-report"); st != http.StatusOK {
+	if st := tb.Open("/portal/new/citizen-report"); st != http.StatusOK {
 		t.Fatalf("form: %d", st)
 	}
-	tb.typeText("#f-summary", "Laterne flackert")
-	tb.upload("#f-photo", big)
-	if !tb.has("#f-photo-choice-error") {
+	tb.TypeText("#f-summary", "Laterne flackert")
+	tb.Upload("#f-photo", big)
+	if !tb.Has("#f-photo-choice-error") {
 		t.Fatalf("no error after choosing a 3 MB file for a 2 MB field")
 	}
-	if msg := tb.text("#f-photo-choice-error"); !strings.Contains(msg, "gross.png") || !strings.Contains(msg, "2 MB") {
+	if msg := tb.Text("#f-photo-choice-error"); !strings.Contains(msg, "gross.png") || !strings.Contains(msg, "2 MB") {
 		t.Errorf("error %q, want it to name the file and the limit", msg)
 	}
-	if n := eval[int](tb, `document.querySelector('#f-photo').files.length`); n != 0 {
+	if n := webtest.Eval[int](tb, `document.querySelector('#f-photo').files.length`); n != 0 {
 		t.Errorf("the oversized file stays chosen (%d files)", n)
 	}
-	if d := eval[string](tb, `document.querySelector('#f-photo').getAttribute('aria-describedby')`); !strings.Contains(d, "f-photo-choice-error") || !strings.Contains(d, "f-photo-limits") {
+	if d := webtest.Eval[string](tb, `document.querySelector('#f-photo').getAttribute('aria-describedby')`); !strings.Contains(d, "f-photo-choice-error") || !strings.Contains(d, "f-photo-limits") {
 		t.Errorf("aria-describedby = %q", d)
 	}
-	if v := eval[string](tb, `document.querySelector('#f-summary').value`); v != "Laterne flackert" {
+	if v := webtest.Eval[string](tb, `document.querySelector('#f-summary').value`); v != "Laterne flackert" {
 		t.Errorf("the typed summary became %q", v)
 	}
-	tb.upload("#f-photo", writePNG(t))
-	if tb.has("#f-photo-choice-error") {
+	tb.Upload("#f-photo", writePNG(t))
+	if tb.Has("#f-photo-choice-error") {
 		t.Errorf("the error stays after choosing a file within the limit")
 	}
-	if n := eval[int](tb, `document.querySelector('#f-photo').files.length`); n != 1 {
+	if n := webtest.Eval[int](tb, `document.querySelector('#f-photo').files.length`); n != 1 {
 		t.Errorf("the file within the limit is not chosen (%d files)", n)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/internal/slapdtest"
+	"vorgang/core/web/internal/webtest"
 )
 
 // directoryDefinition is an IdentityProvider for a slapdtest server: the
@@ -60,27 +61,27 @@ ldap:
 // down the login says so, and the local administrator still signs in.
 func TestDirectoryLogin(t *testing.T) {
 	srv := slapdtest.Start(t, slapdtest.Options{TLS: true, LDIF: slapdtest.People})
-	env := newUIEnv(t, uiOptions{files: []definition.File{directoryDefinition(t, srv)}})
+	env := webtest.NewUIEnv(t, webtest.UIOptions{Files: []definition.File{directoryDefinition(t, srv)}})
 	ctx := context.Background()
 	// apiLogin returns the status and, for a failure, the error object.
 	apiLogin := func(t *testing.T, name, password string) (int, map[string]any) {
 		t.Helper()
 		body := fmt.Sprintf(`{"name":%q,"password":%q}`, name, password)
-		req, _ := http.NewRequest(http.MethodPost, env.base+"/api/v1/login", strings.NewReader(body))
+		req, _ := http.NewRequest(http.MethodPost, env.Base+"/api/v1/login", strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Accept-Language", "en")
-		p := env.browser(t).do(req)
+		p := env.Browser(t).Do(req)
 		var out struct {
 			Error map[string]any `json:"error"`
 		}
-		_ = json.Unmarshal([]byte(p.body), &out)
-		return p.status, out.Error
+		_ = json.Unmarshal([]byte(p.Body), &out)
+		return p.Status, out.Error
 	}
-	formLogin := func(t *testing.T, name, password string) page {
+	formLogin := func(t *testing.T, name, password string) webtest.Page {
 		t.Helper()
-		b := env.browser(t)
-		p := b.get("/app/login")
-		return b.post("/app/login", map[string][]string{"_csrf": {hidden(t, p.body, "_csrf")}, "name": {name}, "password": {password}, "next": {"/app/"}})
+		b := env.Browser(t)
+		p := b.Get("/app/login")
+		return b.Post("/app/login", map[string][]string{"_csrf": {webtest.Hidden(t, p.Body, "_csrf")}, "name": {name}, "password": {password}, "next": {"/app/"}})
 	}
 
 	t.Run("logins", func(t *testing.T) {
@@ -116,10 +117,10 @@ func TestDirectoryLogin(t *testing.T) {
 		if status, body := apiLogin(t, "bob", "bob-pw"); status != http.StatusOK {
 			t.Fatalf("bob: %d %v", status, body)
 		}
-		if p := formLogin(t, "alice@example.org", "alice-pw"); p.status != http.StatusSeeOther {
-			t.Fatalf("form login: %d\n%s", p.status, p.body)
+		if p := formLogin(t, "alice@example.org", "alice-pw"); p.Status != http.StatusSeeOther {
+			t.Fatalf("form login: %d\n%s", p.Status, p.Body)
 		}
-		u, err := env.authn.User(ctx, "alice")
+		u, err := env.Authn.User(ctx, "alice")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -129,7 +130,7 @@ func TestDirectoryLogin(t *testing.T) {
 		if !slices.Equal(u.Teams, []string{"it-1st-level"}) || !slices.Equal(u.Roles, []string{"it-lead"}) {
 			t.Errorf("teams %v roles %v, want [it-1st-level] [it-lead] (helpdesk → it → staff)", u.Teams, u.Roles)
 		}
-		if bob, _ := env.authn.User(ctx, "bob"); bob == nil || len(bob.Teams) != 0 || !slices.Equal(bob.Roles, []string{"it-lead"}) {
+		if bob, _ := env.Authn.User(ctx, "bob"); bob == nil || len(bob.Teams) != 0 || !slices.Equal(bob.Roles, []string{"it-lead"}) {
 			t.Errorf("bob %+v, want role it-lead only", bob)
 		}
 	})
@@ -138,19 +139,19 @@ func TestDirectoryLogin(t *testing.T) {
 		// erin has a local password; the directory's erin signs in with
 		// hers, and the account becomes the directory's.
 		srv.Add(t, "dn: uid=erin,ou=people,dc=example,dc=org\nobjectClass: inetOrgPerson\nuid: erin\ncn: Erin Engel\nsn: Engel\nuserPassword: erin-pw\n")
-		if _, err := env.authn.CreateUser(ctx, auth.NewUser{Name: "erin", Password: uiPassword}); err != nil {
+		if _, err := env.Authn.CreateUser(ctx, auth.NewUser{Name: "erin", Password: webtest.UIPassword}); err != nil {
 			t.Fatal(err)
 		}
-		if status, _ := apiLogin(t, "erin", uiPassword); status != http.StatusOK {
+		if status, _ := apiLogin(t, "erin", webtest.UIPassword); status != http.StatusOK {
 			t.Fatalf("erin with the local password before: %d", status)
 		}
 		if status, _ := apiLogin(t, "erin", "erin-pw"); status != http.StatusOK {
 			t.Fatalf("erin with the directory password: %d", status)
 		}
-		if u, _ := env.authn.User(ctx, "erin"); u == nil || u.Source != auth.SourceDirectory || u.DisplayName != "Erin Engel" {
+		if u, _ := env.Authn.User(ctx, "erin"); u == nil || u.Source != auth.SourceDirectory || u.DisplayName != "Erin Engel" {
 			t.Errorf("erin %+v, want taken over", u)
 		}
-		if status, _ := apiLogin(t, "erin", uiPassword); status != http.StatusUnauthorized {
+		if status, _ := apiLogin(t, "erin", webtest.UIPassword); status != http.StatusUnauthorized {
 			t.Errorf("erin's old local password after the take-over: %d, want 401", status)
 		}
 	})
@@ -160,11 +161,11 @@ func TestDirectoryLogin(t *testing.T) {
 		if status, _ := apiLogin(t, "root", "root-pw"); status != http.StatusUnauthorized {
 			t.Fatalf("the directory's root: %d, want 401", status)
 		}
-		u, _ := env.authn.User(ctx, "root")
+		u, _ := env.Authn.User(ctx, "root")
 		if u == nil || u.Source != "" || u.DisplayName != "Rita Root" {
 			t.Errorf("root %+v, want the local administrator unchanged", u)
 		}
-		if status, _ := apiLogin(t, "root", uiPassword); status != http.StatusOK {
+		if status, _ := apiLogin(t, "root", webtest.UIPassword); status != http.StatusOK {
 			t.Errorf("the local administrator: %d", status)
 		}
 	})
@@ -177,7 +178,7 @@ func TestDirectoryLogin(t *testing.T) {
 		if status, _ := apiLogin(t, "dave", "dave-pw"); status != http.StatusUnauthorized {
 			t.Fatalf("dave after being disabled: %d, want 401", status)
 		}
-		u, err := env.authn.User(ctx, "dave")
+		u, err := env.Authn.User(ctx, "dave")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -187,10 +188,10 @@ func TestDirectoryLogin(t *testing.T) {
 	})
 
 	t.Run("listed among the definitions", func(t *testing.T) {
-		b := env.browser(t)
-		b.login("root")
-		if p := b.get("/admin/"); p.status != http.StatusOK || !strings.Contains(p.body, "IdentityProvider") || !strings.Contains(p.body, "verzeichnis") {
-			t.Errorf("admin definitions page: %d, want the IdentityProvider listed", p.status)
+		b := env.Browser(t)
+		b.Login("root")
+		if p := b.Get("/admin/"); p.Status != http.StatusOK || !strings.Contains(p.Body, "IdentityProvider") || !strings.Contains(p.Body, "verzeichnis") {
+			t.Errorf("admin definitions page: %d, want the IdentityProvider listed", p.Status)
 		}
 	})
 
@@ -201,14 +202,14 @@ func TestDirectoryLogin(t *testing.T) {
 			t.Fatalf("API: %d %v, want 503 directory_unavailable", status, body)
 		}
 		p := formLogin(t, "alice", "alice-pw")
-		if p.status != http.StatusServiceUnavailable || !strings.Contains(p.body, "Verzeichnis") {
-			t.Fatalf("login page: %d, want 503 saying the directory is unreachable:\n%s", p.status, p.body)
+		if p.Status != http.StatusServiceUnavailable || !strings.Contains(p.Body, "Verzeichnis") {
+			t.Fatalf("login page: %d, want 503 saying the directory is unreachable:\n%s", p.Status, p.Body)
 		}
-		if status, body := apiLogin(t, "root", uiPassword); status != http.StatusOK {
+		if status, body := apiLogin(t, "root", webtest.UIPassword); status != http.StatusOK {
 			t.Fatalf("local administrator: %d %v", status, body)
 		}
-		if p := formLogin(t, "root", uiPassword); p.status != http.StatusSeeOther {
-			t.Fatalf("local administrator on the login page: %d", p.status)
+		if p := formLogin(t, "root", webtest.UIPassword); p.Status != http.StatusSeeOther {
+			t.Fatalf("local administrator on the login page: %d", p.Status)
 		}
 		if status, _ := apiLogin(t, "root", "not the password"); status != http.StatusUnauthorized {
 			t.Errorf("local administrator with a wrong password: %d, want 401", status)

@@ -15,6 +15,7 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/internal/oidctest"
+	"vorgang/core/web/internal/webtest"
 )
 
 // oidcPeople are the provider's users: helpdesk members get the IT first
@@ -62,30 +63,30 @@ oidc:
 // it: vorgang's start link, the provider's authorization endpoint and
 // login form, its redirect back. It stops before the callback and returns
 // the callback URL, so a test may change it.
-func signOnFlow(t *testing.T, b *browser, op *oidctest.Server, user, password string) *url.URL {
+func signOnFlow(t *testing.T, b *webtest.Browser, op *oidctest.Server, user, password string) *url.URL {
 	t.Helper()
-	p := b.get("/app/oidc/sso/start?next=/app/dashboard")
-	if p.status != http.StatusSeeOther || !strings.HasPrefix(p.location, op.Issuer+"/authorize?") {
-		t.Fatalf("start: %d → %q\n%s", p.status, p.location, p.body)
+	p := b.Get("/app/oidc/sso/start?next=/app/dashboard")
+	if p.Status != http.StatusSeeOther || !strings.HasPrefix(p.Location, op.Issuer+"/authorize?") {
+		t.Fatalf("start: %d → %q\n%s", p.Status, p.Location, p.Body)
 	}
-	auth, _ := url.Parse(p.location)
+	auth, _ := url.Parse(p.Location)
 	q := auth.Query()
 	if q.Get("code_challenge_method") != "S256" || q.Get("code_challenge") == "" || q.Get("nonce") == "" || q.Get("state") == "" {
-		t.Fatalf("authorization request without PKCE, nonce or state: %s", p.location)
+		t.Fatalf("authorization request without PKCE, nonce or state: %s", p.Location)
 	}
-	p = b.do(mustRequest(t, http.MethodGet, p.location, nil))
-	if p.status != http.StatusFound || !strings.HasPrefix(p.location, op.Issuer+"/login?id=") {
-		t.Fatalf("authorize: %d → %q\n%s", p.status, p.location, p.body)
+	p = b.Do(mustRequest(t, http.MethodGet, p.Location, nil))
+	if p.Status != http.StatusFound || !strings.HasPrefix(p.Location, op.Issuer+"/login?id=") {
+		t.Fatalf("authorize: %d → %q\n%s", p.Status, p.Location, p.Body)
 	}
-	id := strings.TrimPrefix(p.location, op.Issuer+"/login?id=")
-	p = b.do(mustRequest(t, http.MethodPost, op.Issuer+"/login", url.Values{"id": {id}, "username": {user}, "password": {password}}))
-	if p.status != http.StatusFound {
-		t.Fatalf("provider login: %d\n%s", p.status, p.body)
+	id := strings.TrimPrefix(p.Location, op.Issuer+"/login?id=")
+	p = b.Do(mustRequest(t, http.MethodPost, op.Issuer+"/login", url.Values{"id": {id}, "username": {user}, "password": {password}}))
+	if p.Status != http.StatusFound {
+		t.Fatalf("provider login: %d\n%s", p.Status, p.Body)
 	}
-	p = b.do(mustRequest(t, http.MethodGet, p.location, nil))
-	cb, err := url.Parse(p.location)
-	if p.status != http.StatusFound || err != nil || !strings.HasPrefix(p.location, b.env.base+"/app/oidc/sso/callback?") {
-		t.Fatalf("provider callback: %d → %q\n%s", p.status, p.location, p.body)
+	p = b.Do(mustRequest(t, http.MethodGet, p.Location, nil))
+	cb, err := url.Parse(p.Location)
+	if p.Status != http.StatusFound || err != nil || !strings.HasPrefix(p.Location, b.Env.Base+"/app/oidc/sso/callback?") {
+		t.Fatalf("provider callback: %d → %q\n%s", p.Status, p.Location, p.Body)
 	}
 	return cb
 }
@@ -126,27 +127,27 @@ func mustRequest(t *testing.T, method, target string, form url.Values) *http.Req
 // refused without a session; logout ends the session at the provider too.
 func TestSignOn(t *testing.T) {
 	op := oidctest.Start(t, oidctest.Options{Users: oidcPeople})
-	env := newUIEnv(t, uiOptions{files: []definition.File{oidcDefinition(t, op)}})
+	env := webtest.NewUIEnv(t, webtest.UIOptions{Files: []definition.File{oidcDefinition(t, op)}})
 	ctx := context.Background()
 
 	t.Run("login page links the provider", func(t *testing.T) {
-		p := env.browser(t).get("/app/login?next=/app/dashboard")
-		if p.status != http.StatusOK || !strings.Contains(p.body, `href="/app/oidc/sso/start?next=%2Fapp%2Fdashboard"`) {
-			t.Fatalf("login page: %d, want a link to the provider keeping next\n%s", p.status, p.body)
+		p := env.Browser(t).Get("/app/login?next=/app/dashboard")
+		if p.Status != http.StatusOK || !strings.Contains(p.Body, `href="/app/oidc/sso/start?next=%2Fapp%2Fdashboard"`) {
+			t.Fatalf("login page: %d, want a link to the provider keeping next\n%s", p.Status, p.Body)
 		}
 	})
 
 	t.Run("signed on, user made just in time", func(t *testing.T) {
-		b := env.browser(t)
+		b := env.Browser(t)
 		cb := signOnFlow(t, b, op, "olga", passwordOf("olga"))
-		p := b.do(mustRequest(t, http.MethodGet, cb.String(), nil))
-		if p.status != http.StatusSeeOther || p.location != "/app/dashboard" {
-			t.Fatalf("callback: %d → %q\n%s", p.status, p.location, p.body)
+		p := b.Do(mustRequest(t, http.MethodGet, cb.String(), nil))
+		if p.Status != http.StatusSeeOther || p.Location != "/app/dashboard" {
+			t.Fatalf("callback: %d → %q\n%s", p.Status, p.Location, p.Body)
 		}
-		if p := b.get("/app/dashboard"); p.status != http.StatusOK {
-			t.Fatalf("dashboard after sign-on: %d", p.status)
+		if p := b.Get("/app/dashboard"); p.Status != http.StatusOK {
+			t.Fatalf("dashboard after sign-on: %d", p.Status)
 		}
-		u, err := env.authn.User(ctx, "olga")
+		u, err := env.Authn.User(ctx, "olga")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -159,11 +160,11 @@ func TestSignOn(t *testing.T) {
 	})
 
 	t.Run("user name claim in lower case, role from a group", func(t *testing.T) {
-		b := env.browser(t)
-		if p := b.do(mustRequest(t, http.MethodGet, signOnFlow(t, b, op, "Otto", passwordOf("Otto")).String(), nil)); p.status != http.StatusSeeOther {
-			t.Fatalf("callback: %d\n%s", p.status, p.body)
+		b := env.Browser(t)
+		if p := b.Do(mustRequest(t, http.MethodGet, signOnFlow(t, b, op, "Otto", passwordOf("Otto")).String(), nil)); p.Status != http.StatusSeeOther {
+			t.Fatalf("callback: %d\n%s", p.Status, p.Body)
 		}
-		u, err := env.authn.User(ctx, "otto")
+		u, err := env.Authn.User(ctx, "otto")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -177,11 +178,11 @@ func TestSignOn(t *testing.T) {
 		changed.Name, changed.Groups = "Olga Ort-Neu", []string{"/it/leads"}
 		op.SetUser(changed)
 		defer op.SetUser(oidcPeople[0])
-		b := env.browser(t)
-		if p := b.do(mustRequest(t, http.MethodGet, signOnFlow(t, b, op, "olga", passwordOf("olga")).String(), nil)); p.status != http.StatusSeeOther {
-			t.Fatalf("callback: %d\n%s", p.status, p.body)
+		b := env.Browser(t)
+		if p := b.Do(mustRequest(t, http.MethodGet, signOnFlow(t, b, op, "olga", passwordOf("olga")).String(), nil)); p.Status != http.StatusSeeOther {
+			t.Fatalf("callback: %d\n%s", p.Status, p.Body)
 		}
-		u, err := env.authn.User(ctx, "olga")
+		u, err := env.Authn.User(ctx, "olga")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -191,20 +192,20 @@ func TestSignOn(t *testing.T) {
 	})
 
 	t.Run("refused: disabled in vorgang", func(t *testing.T) {
-		u, err := env.authn.User(ctx, "otto")
+		u, err := env.Authn.User(ctx, "otto")
 		if err != nil {
 			t.Fatal(err)
 		}
 		yes := true
-		if _, err := env.authn.UpdateUser(ctx, "otto", u.Version, auth.UserChange{Disabled: &yes}); err != nil {
+		if _, err := env.Authn.UpdateUser(ctx, "otto", u.Version, auth.UserChange{Disabled: &yes}); err != nil {
 			t.Fatal(err)
 		}
-		b := env.browser(t)
-		if p := b.do(mustRequest(t, http.MethodGet, signOnFlow(t, b, op, "Otto", passwordOf("Otto")).String(), nil)); p.status != http.StatusForbidden {
-			t.Fatalf("callback for a disabled user: %d, want 403", p.status)
+		b := env.Browser(t)
+		if p := b.Do(mustRequest(t, http.MethodGet, signOnFlow(t, b, op, "Otto", passwordOf("Otto")).String(), nil)); p.Status != http.StatusForbidden {
+			t.Fatalf("callback for a disabled user: %d, want 403", p.Status)
 		}
-		if p := b.get("/app/"); p.status != http.StatusSeeOther {
-			t.Errorf("inbox after a refused sign-on: %d, want 303 to the login page", p.status)
+		if p := b.Get("/app/"); p.Status != http.StatusSeeOther {
+			t.Errorf("inbox after a refused sign-on: %d, want 303 to the login page", p.Status)
 		}
 	})
 
@@ -228,97 +229,97 @@ func TestSignOn(t *testing.T) {
 		t.Run("refused: "+tt.name, func(t *testing.T) {
 			op.SetTamper(tt.tamper)
 			defer op.SetTamper(oidctest.Tamper{})
-			b := env.browser(t)
+			b := env.Browser(t)
 			cb := signOnFlow(t, b, op, tt.user, passwordOf(tt.user))
 			if tt.change != nil {
 				q := cb.Query()
 				tt.change(q)
 				cb.RawQuery = q.Encode()
 			}
-			p := b.do(mustRequest(t, http.MethodGet, cb.String(), nil))
-			if p.status != http.StatusUnauthorized {
-				t.Fatalf("callback: %d, want 401\n%s", p.status, p.body)
+			p := b.Do(mustRequest(t, http.MethodGet, cb.String(), nil))
+			if p.Status != http.StatusUnauthorized {
+				t.Fatalf("callback: %d, want 401\n%s", p.Status, p.Body)
 			}
-			if !strings.Contains(p.body, `name="password"`) {
-				t.Errorf("the refusal is not the login page:\n%s", p.body)
+			if !strings.Contains(p.Body, `name="password"`) {
+				t.Errorf("the refusal is not the login page:\n%s", p.Body)
 			}
-			if p := b.get("/app/"); p.status != http.StatusSeeOther {
-				t.Errorf("inbox after a refused sign-on: %d, want 303 to the login page", p.status)
+			if p := b.Get("/app/"); p.Status != http.StatusSeeOther {
+				t.Errorf("inbox after a refused sign-on: %d, want 303 to the login page", p.Status)
 			}
 		})
 	}
 
 	t.Run("refused: callback in another browser", func(t *testing.T) {
-		cb := signOnFlow(t, env.browser(t), op, "olga", passwordOf("olga"))
-		other := env.browser(t)
-		if p := other.do(mustRequest(t, http.MethodGet, cb.String(), nil)); p.status != http.StatusUnauthorized {
-			t.Fatalf("callback without the sign-on cookie: %d, want 401", p.status)
+		cb := signOnFlow(t, env.Browser(t), op, "olga", passwordOf("olga"))
+		other := env.Browser(t)
+		if p := other.Do(mustRequest(t, http.MethodGet, cb.String(), nil)); p.Status != http.StatusUnauthorized {
+			t.Fatalf("callback without the sign-on cookie: %d, want 401", p.Status)
 		}
 	})
 
 	t.Run("refused: callback used twice", func(t *testing.T) {
-		b := env.browser(t)
+		b := env.Browser(t)
 		cb := signOnFlow(t, b, op, "olga", passwordOf("olga"))
-		if p := b.do(mustRequest(t, http.MethodGet, cb.String(), nil)); p.status != http.StatusSeeOther {
-			t.Fatalf("first callback: %d", p.status)
+		if p := b.Do(mustRequest(t, http.MethodGet, cb.String(), nil)); p.Status != http.StatusSeeOther {
+			t.Fatalf("first callback: %d", p.Status)
 		}
-		b.get("/app/") // keeps the session; the sign-on cookie is gone
-		if p := b.do(mustRequest(t, http.MethodGet, cb.String(), nil)); p.status != http.StatusUnauthorized {
-			t.Fatalf("second callback: %d, want 401", p.status)
+		b.Get("/app/") // keeps the session; the sign-on cookie is gone
+		if p := b.Do(mustRequest(t, http.MethodGet, cb.String(), nil)); p.Status != http.StatusUnauthorized {
+			t.Fatalf("second callback: %d, want 401", p.Status)
 		}
 	})
 
 	t.Run("logout ends the session at the provider", func(t *testing.T) {
-		b := env.browser(t)
-		if p := b.do(mustRequest(t, http.MethodGet, signOnFlow(t, b, op, "olga", passwordOf("olga")).String(), nil)); p.status != http.StatusSeeOther {
-			t.Fatalf("callback: %d", p.status)
+		b := env.Browser(t)
+		if p := b.Do(mustRequest(t, http.MethodGet, signOnFlow(t, b, op, "olga", passwordOf("olga")).String(), nil)); p.Status != http.StatusSeeOther {
+			t.Fatalf("callback: %d", p.Status)
 		}
-		inbox := b.get("/app/")
-		p := b.post("/app/logout", url.Values{"_csrf": {hidden(t, inbox.body, "_csrf")}})
-		to, ok := strings.CutPrefix(p.header.Get("Refresh"), "0; url=")
-		if p.status != http.StatusOK || !ok || !strings.HasPrefix(to, op.Issuer+"/end_session?") || !strings.Contains(p.body, `href="`+htmlEscape(to)+`"`) {
-			t.Fatalf("logout: %d, Refresh %q, want the provider's end_session (and a link to it)\n%s", p.status, p.header.Get("Refresh"), p.body)
+		inbox := b.Get("/app/")
+		p := b.Post("/app/logout", url.Values{"_csrf": {webtest.Hidden(t, inbox.Body, "_csrf")}})
+		to, ok := strings.CutPrefix(p.Header.Get("Refresh"), "0; url=")
+		if p.Status != http.StatusOK || !ok || !strings.HasPrefix(to, op.Issuer+"/end_session?") || !strings.Contains(p.Body, `href="`+htmlEscape(to)+`"`) {
+			t.Fatalf("logout: %d, Refresh %q, want the provider's end_session (and a link to it)\n%s", p.Status, p.Header.Get("Refresh"), p.Body)
 		}
 		end, _ := url.Parse(to)
-		if end.Query().Get("id_token_hint") == "" || end.Query().Get("post_logout_redirect_uri") != env.base+"/app/login" {
-			t.Errorf("end_session without id_token_hint or post_logout_redirect_uri: %s", p.location)
+		if end.Query().Get("id_token_hint") == "" || end.Query().Get("post_logout_redirect_uri") != env.Base+"/app/login" {
+			t.Errorf("end_session without id_token_hint or post_logout_redirect_uri: %s", p.Location)
 		}
-		p = b.do(mustRequest(t, http.MethodGet, to, nil))
-		if p.status != http.StatusFound || p.location != env.base+"/app/login" {
-			t.Fatalf("provider end_session: %d → %q", p.status, p.location)
+		p = b.Do(mustRequest(t, http.MethodGet, to, nil))
+		if p.Status != http.StatusFound || p.Location != env.Base+"/app/login" {
+			t.Fatalf("provider end_session: %d → %q", p.Status, p.Location)
 		}
 		if ended := op.EndedSessions(); !slices.Contains(ended, "sub-olga") {
 			t.Errorf("provider ended %v, want sub-olga", ended)
 		}
-		if p := b.get("/app/"); p.status != http.StatusSeeOther {
-			t.Errorf("inbox after logout: %d, want 303", p.status)
+		if p := b.Get("/app/"); p.Status != http.StatusSeeOther {
+			t.Errorf("inbox after logout: %d, want 303", p.Status)
 		}
 	})
 
 	t.Run("local logout stays local", func(t *testing.T) {
-		b := env.browser(t)
-		b.login("anna")
-		inbox := b.get("/app/")
-		if p := b.post("/app/logout", url.Values{"_csrf": {hidden(t, inbox.body, "_csrf")}}); p.status != http.StatusSeeOther || p.location != "/app/login" {
-			t.Fatalf("logout of a local session: %d → %q", p.status, p.location)
+		b := env.Browser(t)
+		b.Login("anna")
+		inbox := b.Get("/app/")
+		if p := b.Post("/app/logout", url.Values{"_csrf": {webtest.Hidden(t, inbox.Body, "_csrf")}}); p.Status != http.StatusSeeOther || p.Location != "/app/login" {
+			t.Fatalf("logout of a local session: %d → %q", p.Status, p.Location)
 		}
 	})
 
 	t.Run("unknown provider", func(t *testing.T) {
-		if p := env.browser(t).get("/app/oidc/nobody/start"); p.status != http.StatusNotFound {
-			t.Fatalf("start with an unknown provider: %d, want 404", p.status)
+		if p := env.Browser(t).Get("/app/oidc/nobody/start"); p.Status != http.StatusNotFound {
+			t.Fatalf("start with an unknown provider: %d, want 404", p.Status)
 		}
 	})
 
 	t.Run("provider gone between login and callback", func(t *testing.T) {
-		b := env.browser(t)
+		b := env.Browser(t)
 		cb := signOnFlow(t, b, op, "olga", passwordOf("olga"))
 		op.Stop()
-		p := b.do(mustRequest(t, http.MethodGet, cb.String(), nil))
-		if p.status != http.StatusServiceUnavailable || p.header.Get("Retry-After") == "" {
-			t.Fatalf("callback while the provider is down: %d (Retry-After %q), want 503", p.status, p.header.Get("Retry-After"))
+		p := b.Do(mustRequest(t, http.MethodGet, cb.String(), nil))
+		if p.Status != http.StatusServiceUnavailable || p.Header.Get("Retry-After") == "" {
+			t.Fatalf("callback while the provider is down: %d (Retry-After %q), want 503", p.Status, p.Header.Get("Retry-After"))
 		}
-		b.login("anna") // local accounts still sign in
+		b.Login("anna") // local accounts still sign in
 	})
 }
 
@@ -326,22 +327,22 @@ func TestSignOn(t *testing.T) {
 // first sign-on is said on the login page (503), and local logins work.
 func TestSignOnProviderUnreachable(t *testing.T) {
 	op := oidctest.Start(t, oidctest.Options{Users: oidcPeople})
-	env := newUIEnv(t, uiOptions{files: []definition.File{oidcDefinition(t, op)}})
+	env := webtest.NewUIEnv(t, webtest.UIOptions{Files: []definition.File{oidcDefinition(t, op)}})
 	op.Stop()
 	for _, lang := range []string{"de", "en"} {
 		t.Run(lang, func(t *testing.T) {
-			b := env.browser(t)
-			req := mustRequest(t, http.MethodGet, env.base+"/app/oidc/sso/start", nil)
+			b := env.Browser(t)
+			req := mustRequest(t, http.MethodGet, env.Base+"/app/oidc/sso/start", nil)
 			req.Header.Set("Accept-Language", lang)
-			p := b.do(req)
+			p := b.Do(req)
 			want := map[string]string{"de": "Identitätsanbieter ist gerade nicht erreichbar", "en": "identity provider cannot be reached"}[lang]
-			if p.status != http.StatusServiceUnavailable || p.header.Get("Retry-After") == "" || !strings.Contains(p.body, want) {
-				t.Fatalf("start: %d (Retry-After %q), want 503 saying %q\n%s", p.status, p.header.Get("Retry-After"), want, p.body)
+			if p.Status != http.StatusServiceUnavailable || p.Header.Get("Retry-After") == "" || !strings.Contains(p.Body, want) {
+				t.Fatalf("start: %d (Retry-After %q), want 503 saying %q\n%s", p.Status, p.Header.Get("Retry-After"), want, p.Body)
 			}
-			if !strings.Contains(p.body, `name="password"`) {
+			if !strings.Contains(p.Body, `name="password"`) {
 				t.Errorf("no local login form on the page")
 			}
-			b.login("anna")
+			b.Login("anna")
 		})
 	}
 }

@@ -8,21 +8,22 @@ import (
 
 	"vorgang/core/engine"
 	"vorgang/core/ticket"
+	"vorgang/core/web/internal/webtest"
 )
 
 // citizenRequestIn opens a citizen request (routed to the roads office)
 // and, when closed is set, takes it to closed.
-func citizenRequestIn(t *testing.T, env *uiEnv, closed bool) *ticket.Ticket {
+func citizenRequestIn(t *testing.T, env *webtest.UIEnv, closed bool) *ticket.Ticket {
 	t.Helper()
 	ctx := t.Context()
-	tk, err := env.eng.Create(ctx, nil, engine.CreateRequest{Process: "citizen-request", Data: streetlightRequest})
+	tk, err := env.Eng.Create(ctx, nil, engine.CreateRequest{Process: "citizen-request", Data: streetlightRequest})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if closed {
-		root, _ := env.authn.Principal(ctx, "root")
+		root, _ := env.Authn.Principal(ctx, "root")
 		for _, step := range []engine.TransitionRequest{{Transition: "accept"}, {Transition: "answer", Comment: "Repariert."}, {Transition: "close"}} {
-			if _, err := env.eng.Transition(ctx, root, tk.Number, step); err != nil {
+			if _, err := env.Eng.Transition(ctx, root, tk.Number, step); err != nil {
 				t.Fatalf("%s: %v", step.Transition, err)
 			}
 		}
@@ -37,26 +38,26 @@ func citizenRequestIn(t *testing.T, env *uiEnv, closed bool) *ticket.Ticket {
 // is closed. Before, anyone knowing a number could send any number of
 // ratings, and the errors told "no such request" from "not closed yet".
 func TestSurveyOncePerRequest(t *testing.T) {
-	env := newUIEnv(t)
+	env := webtest.NewUIEnv(t)
 	closed := citizenRequestIn(t, env, true)
 	open := citizenRequestIn(t, env, false)
-	citizen := env.browser(t)
+	citizen := env.Browser(t)
 	track := "/portal/track/" + closed.Tracking
 	surveys := func() int { return countTickets(t, env, "citizen-survey") } // the citizens' office gets only surveys here
 
 	t.Run("not opened directly", func(t *testing.T) {
-		if p := citizen.get("/portal/"); strings.Contains(p.body, "/portal/new/citizen-survey") {
+		if p := citizen.Get("/portal/"); strings.Contains(p.Body, "/portal/new/citizen-survey") {
 			t.Errorf("the catalog offers the survey")
 		}
-		if p := citizen.get("/portal/new/citizen-survey"); p.status != http.StatusNotFound {
-			t.Errorf("survey form without a request: %d, want 404", p.status)
+		if p := citizen.Get("/portal/new/citizen-survey"); p.Status != http.StatusNotFound {
+			t.Errorf("survey form without a request: %d, want 404", p.Status)
 		}
 		var bodies []string
 		for _, ref := range []string{closed.Number, open.Number, "BA-2026-999999"} {
-			p := citizen.apiCreate("", "citizen-survey", map[string]any{"reference": ref, "rating": "5"})
-			bodies = append(bodies, regexpMust(`"request_id":"[^"]*"`).ReplaceAllString(p.body, ""))
-			if p.status < 400 {
-				t.Fatalf("API survey for %s: %d", ref, p.status)
+			p := apiCreate(citizen, "", "citizen-survey", map[string]any{"reference": ref, "rating": "5"})
+			bodies = append(bodies, webtest.RegexpMust(`"request_id":"[^"]*"`).ReplaceAllString(p.Body, ""))
+			if p.Status < 400 {
+				t.Fatalf("API survey for %s: %d", ref, p.Status)
 			}
 		}
 		if bodies[0] != bodies[1] || bodies[1] != bodies[2] {
@@ -65,50 +66,50 @@ func TestSurveyOncePerRequest(t *testing.T) {
 	})
 
 	t.Run("offered on the closed request's page only", func(t *testing.T) {
-		if p := citizen.get("/portal/track/" + open.Tracking); strings.Contains(p.body, "/follow-up/") {
+		if p := citizen.Get("/portal/track/" + open.Tracking); strings.Contains(p.Body, "/follow-up/") {
 			t.Errorf("an open request offers the survey")
 		}
-		if p := citizen.get("/portal/track/" + open.Tracking + "/follow-up/citizen-survey"); p.status != http.StatusConflict {
-			t.Errorf("survey of an open request: %d, want 409", p.status)
+		if p := citizen.Get("/portal/track/" + open.Tracking + "/follow-up/citizen-survey"); p.Status != http.StatusConflict {
+			t.Errorf("survey of an open request: %d, want 409", p.Status)
 		}
-		if p := citizen.get("/portal/track/AAAAAAAAAAAAAAAAAAAAAAAAAA/follow-up/citizen-survey"); p.status != http.StatusNotFound {
-			t.Errorf("survey behind an unknown link: %d, want 404", p.status)
+		if p := citizen.Get("/portal/track/AAAAAAAAAAAAAAAAAAAAAAAAAA/follow-up/citizen-survey"); p.Status != http.StatusNotFound {
+			t.Errorf("survey behind an unknown link: %d, want 404", p.Status)
 		}
-		if p := citizen.get(track); !strings.Contains(p.body, `href="`+track+`/follow-up/citizen-survey"`) {
-			t.Errorf("the closed request does not offer its survey:\n%s", p.body)
+		if p := citizen.Get(track); !strings.Contains(p.Body, `href="`+track+`/follow-up/citizen-survey"`) {
+			t.Errorf("the closed request does not offer its survey:\n%s", p.Body)
 		}
 	})
 
 	t.Run("once", func(t *testing.T) {
-		first := citizen.get(track + "/follow-up/citizen-survey")
-		second := citizen.get(track + "/follow-up/citizen-survey")
-		if first.status != http.StatusOK || !strings.Contains(first.body, `value="`+closed.Number+`"`) || !strings.Contains(first.body, " readonly") {
-			t.Fatalf("survey form: %d, want the request's number read-only\n%s", first.status, first.body)
+		first := citizen.Get(track + "/follow-up/citizen-survey")
+		second := citizen.Get(track + "/follow-up/citizen-survey")
+		if first.Status != http.StatusOK || !strings.Contains(first.Body, `value="`+closed.Number+`"`) || !strings.Contains(first.Body, " readonly") {
+			t.Fatalf("survey form: %d, want the request's number read-only\n%s", first.Status, first.Body)
 		}
-		rate := func(p page, rating string) page {
-			return citizen.post(track+"/follow-up/citizen-survey", url.Values{"_csrf": {hidden(t, p.body, "_csrf")},
-				"_token": {hidden(t, p.body, "_token")}, "rating": {rating}, "reference": {"BA-2026-999999"}})
+		rate := func(p webtest.Page, rating string) webtest.Page {
+			return citizen.Post(track+"/follow-up/citizen-survey", url.Values{"_csrf": {webtest.Hidden(t, p.Body, "_csrf")},
+				"_token": {webtest.Hidden(t, p.Body, "_token")}, "rating": {rating}, "reference": {"BA-2026-999999"}})
 		}
-		if res := rate(first, "5"); res.status != http.StatusSeeOther || !strings.HasPrefix(res.location, track+"?sent=follow-up") {
-			t.Fatalf("rating: %d %s", res.status, res.location)
+		if res := rate(first, "5"); res.Status != http.StatusSeeOther || !strings.HasPrefix(res.Location, track+"?sent=follow-up") {
+			t.Fatalf("rating: %d %s", res.Status, res.Location)
 		}
-		if res := rate(second, "1"); res.status != http.StatusSeeOther || res.location != track+"?sent=follow-up-before" {
-			t.Errorf("a second rating: %d %s, want the note that the first counts", res.status, res.location)
+		if res := rate(second, "1"); res.Status != http.StatusSeeOther || res.Location != track+"?sent=follow-up-before" {
+			t.Errorf("a second rating: %d %s, want the note that the first counts", res.Status, res.Location)
 		}
 		if n := surveys(); n != 1 {
 			t.Errorf("%d surveys stored, want 1", n)
 		}
-		if p := citizen.get(track + "/follow-up/citizen-survey"); p.status != http.StatusConflict {
-			t.Errorf("the survey form after rating: %d, want 409", p.status)
+		if p := citizen.Get(track + "/follow-up/citizen-survey"); p.Status != http.StatusConflict {
+			t.Errorf("the survey form after rating: %d, want 409", p.Status)
 		}
-		if p := citizen.get(track); strings.Contains(p.body, "/follow-up/") {
+		if p := citizen.Get(track); strings.Contains(p.Body, "/follow-up/") {
 			t.Errorf("the page still offers the survey")
 		}
-		staff := env.browser(t)
-		staff.login("root")
-		inbox := staff.get("/app/?view=team&team=citizen-office").body
+		staff := env.Browser(t)
+		staff.Login("root")
+		inbox := staff.Get("/app/?view=team&team=citizen-office").Body
 		number := regexpFind(t, inbox, `(UMF-[0-9]{4}-[0-9]{6})`)
-		if p := staff.get("/app/tickets/" + number); !strings.Contains(p.body, closed.Number) {
+		if p := staff.Get("/app/tickets/" + number); !strings.Contains(p.Body, closed.Number) {
 			t.Errorf("the survey does not name its request %s", closed.Number)
 		}
 	})

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"vorgang/core/web/internal/webtest"
 )
 
 // TestTrackingShowsPublicTransitionFields: what staff enter in a
@@ -13,13 +14,13 @@ import (
 // and in the tracking JSON; the other fields of the form stay internal.
 // Before, public: true on a transition form's field had no effect.
 func TestTrackingShowsPublicTransitionFields(t *testing.T) {
-	env := newUIEnv(t)
-	citizen := env.browser(t)
-	p := citizen.post("/portal/new/citizen-report", citizenForm(t, citizen))
-	if p.status != http.StatusSeeOther {
-		t.Fatalf("portal post: %d", p.status)
+	env := webtest.NewUIEnv(t)
+	citizen := env.Browser(t)
+	p := citizen.Post("/portal/new/citizen-report", citizenForm(t, citizen))
+	if p.Status != http.StatusSeeOther {
+		t.Fatalf("portal post: %d", p.Status)
 	}
-	token := strings.TrimSuffix(strings.TrimPrefix(p.location, "/portal/track/"), "/confirmation")
+	token := strings.TrimSuffix(strings.TrimPrefix(p.Location, "/portal/track/"), "/confirmation")
 	var created struct{ Number string }
 	if status, body := apiCall(t, env, "root", http.MethodGet, "/api/v1/track/"+token, ""); status != http.StatusOK {
 		t.Fatalf("tracking JSON: %d %s", status, body)
@@ -38,12 +39,12 @@ func TestTrackingShowsPublicTransitionFields(t *testing.T) {
 
 	for _, tc := range []struct{ lang, label string }{{"de", "Geplant am"}, {"en", "Planned for"}} {
 		t.Run("page "+tc.lang, func(t *testing.T) {
-			req, _ := http.NewRequest(http.MethodGet, env.base+"/portal/track/"+token+"?lang="+tc.lang, nil)
-			page := env.browser(t).do(req)
-			if page.status != http.StatusOK {
-				t.Fatalf("tracking page: %d", page.status)
+			req, _ := http.NewRequest(http.MethodGet, env.Base+"/portal/track/"+token+"?lang="+tc.lang, nil)
+			page := env.Browser(t).Do(req)
+			if page.Status != http.StatusOK {
+				t.Fatalf("tracking page: %d", page.Status)
 			}
-			body := htmlUnescape(page.body)
+			body := webtest.HTMLUnescape(page.Body)
 			if !strings.Contains(body, tc.label) || !strings.Contains(body, "2031") {
 				t.Errorf("the page lacks the public field %q and its value", tc.label)
 			}
@@ -54,17 +55,17 @@ func TestTrackingShowsPublicTransitionFields(t *testing.T) {
 			}
 		})
 		t.Run("json "+tc.lang, func(t *testing.T) {
-			req, _ := http.NewRequest(http.MethodGet, env.base+"/api/v1/track/"+token, nil)
+			req, _ := http.NewRequest(http.MethodGet, env.Base+"/api/v1/track/"+token, nil)
 			req.Header.Set("Accept-Language", tc.lang)
-			page := env.browser(t).do(req)
-			if page.status != http.StatusOK {
-				t.Fatalf("tracking JSON: %d %s", page.status, page.body)
+			page := env.Browser(t).Do(req)
+			if page.Status != http.StatusOK {
+				t.Fatalf("tracking JSON: %d %s", page.Status, page.Body)
 			}
 			var got struct {
 				Data   map[string]any `json:"data"`
 				Fields []struct{ ID, Label string }
 			}
-			if err := json.Unmarshal([]byte(page.body), &got); err != nil {
+			if err := json.Unmarshal([]byte(page.Body), &got); err != nil {
 				t.Fatal(err)
 			}
 			if got.Data["planned_on"] != "2031-05-04" {
@@ -83,16 +84,16 @@ func TestTrackingShowsPublicTransitionFields(t *testing.T) {
 				t.Errorf("fields %v lack planned_on labelled %q", got.Fields, tc.label)
 			}
 			for _, s := range internal {
-				if strings.Contains(page.body, s) {
+				if strings.Contains(page.Body, s) {
 					t.Errorf("the JSON shows internal %q", s)
 				}
 			}
 		})
 	}
 	t.Run("unknown token", func(t *testing.T) {
-		req, _ := http.NewRequest(http.MethodGet, env.base+"/api/v1/track/AAAAAAAAAAAAAAAAAAAAAAAAAA", nil)
-		if page := env.browser(t).do(req); page.status != http.StatusNotFound {
-			t.Errorf("unknown token: %d, want 404", page.status)
+		req, _ := http.NewRequest(http.MethodGet, env.Base+"/api/v1/track/AAAAAAAAAAAAAAAAAAAAAAAAAA", nil)
+		if page := env.Browser(t).Do(req); page.Status != http.StatusNotFound {
+			t.Errorf("unknown token: %d, want 404", page.Status)
 		}
 	})
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"vorgang/core/engine"
+	"vorgang/core/web/internal/webtest"
 )
 
 // An approver decides on the ticket page: the form is offered to the one
@@ -16,34 +17,34 @@ import (
 // a reason is refused with the field named; an approval runs the
 // transition.
 func TestApprovalDecisionOnTheTicketPage(t *testing.T) {
-	env := newUIEnv(t)
-	order := env.submitted(t, "procurement-order", headsetOrder)
+	env := webtest.NewUIEnv(t)
+	order := submitted(env, t, "procurement-order", headsetOrder)
 	path := "/app/tickets/" + order.Number
-	requester, approver := env.browser(t), env.browser(t)
-	requester.login("anna")
-	approver.login("tim")
-	if p := requester.get(path); p.status != http.StatusOK || strings.Contains(p.body, `action="`+path+`/decision"`) {
-		t.Fatalf("the requester is offered a decision on her own request (status %d)", p.status)
+	requester, approver := env.Browser(t), env.Browser(t)
+	requester.Login("anna")
+	approver.Login("tim")
+	if p := requester.Get(path); p.Status != http.StatusOK || strings.Contains(p.Body, `action="`+path+`/decision"`) {
+		t.Fatalf("the requester is offered a decision on her own request (status %d)", p.Status)
 	}
-	page := approver.get(path)
-	if !strings.Contains(page.body, `action="`+path+`/decision"`) {
-		t.Fatalf("the approver is not offered the decision:\n%s", page.body)
+	page := approver.Get(path)
+	if !strings.Contains(page.Body, `action="`+path+`/decision"`) {
+		t.Fatalf("the approver is not offered the decision:\n%s", page.Body)
 	}
-	csrf, version := hidden(t, page.body, "_csrf"), hidden(t, page.body, "_version")
+	csrf, version := webtest.Hidden(t, page.Body, "_csrf"), webtest.Hidden(t, page.Body, "_version")
 
-	res := approver.post(path+"/decision", url.Values{"_csrf": {csrf}, "_version": {version}, "decision": {"reject"}})
-	if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, `href="#decision-reason"`) ||
-		!strings.Contains(res.body, `aria-invalid="true"`) {
-		t.Fatalf("a rejection without a reason: status %d\n%s", res.status, res.body)
+	res := approver.Post(path+"/decision", url.Values{"_csrf": {csrf}, "_version": {version}, "decision": {"reject"}})
+	if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `href="#decision-reason"`) ||
+		!strings.Contains(res.Body, `aria-invalid="true"`) {
+		t.Fatalf("a rejection without a reason: status %d\n%s", res.Status, res.Body)
 	}
-	if p := requester.post(path+"/decision", url.Values{"_csrf": {hidden(t, requester.get(path).body, "_csrf")}, "_version": {version}, "decision": {"approve"}}); p.status != http.StatusForbidden {
-		t.Errorf("the requester approves her own request: status %d", p.status)
+	if p := requester.Post(path+"/decision", url.Values{"_csrf": {webtest.Hidden(t, requester.Get(path).Body, "_csrf")}, "_version": {version}, "decision": {"approve"}}); p.Status != http.StatusForbidden {
+		t.Errorf("the requester approves her own request: status %d", p.Status)
 	}
-	res = approver.post(path+"/decision", url.Values{"_csrf": {csrf}, "_version": {version}, "decision": {"approve"}})
-	if res.status != http.StatusSeeOther || !strings.HasSuffix(res.location, "?notice=approved") {
-		t.Fatalf("approve: status %d, location %q", res.status, res.location)
+	res = approver.Post(path+"/decision", url.Values{"_csrf": {csrf}, "_version": {version}, "decision": {"approve"}})
+	if res.Status != http.StatusSeeOther || !strings.HasSuffix(res.Location, "?notice=approved") {
+		t.Fatalf("approve: status %d, location %q", res.Status, res.Location)
 	}
-	after, err := env.st.Ticket(t.Context(), order.Number)
+	after, err := env.St.Ticket(t.Context(), order.Number)
 	if err != nil || after.State != "approved" || engine.PendingApproval(after) != nil {
 		t.Fatalf("after the approval: %+v, %v", after, err)
 	}
@@ -52,39 +53,39 @@ func TestApprovalDecisionOnTheTicketPage(t *testing.T) {
 // A transition's comment marked internal on the page reaches staff, not
 // the requester, who still sees the step.
 func TestInternalTransitionCommentOnThePage(t *testing.T) {
-	env := newUIEnv(t)
+	env := webtest.NewUIEnv(t)
 	ctx := t.Context()
-	anna, _ := env.authn.Principal(ctx, "anna")
-	ben, _ := env.authn.Principal(ctx, "ben")
-	tk, err := env.eng.Create(ctx, anna, engine.CreateRequest{Process: "it-incident", Data: map[string]any{
+	anna, _ := env.Authn.Principal(ctx, "anna")
+	ben, _ := env.Authn.Principal(ctx, "ben")
+	tk, err := env.Eng.Create(ctx, anna, engine.CreateRequest{Process: "it-incident", Data: map[string]any{
 		"summary": "Monitor flackert", "category": "workstation", "impact": "single", "urgency": "low", "location": "rathaus"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := env.eng.Transition(ctx, ben, tk.Number, engine.TransitionRequest{Transition: "start"}); err != nil {
+	if _, err := env.Eng.Transition(ctx, ben, tk.Number, engine.TransitionRequest{Transition: "start"}); err != nil {
 		t.Fatal(err)
 	}
-	agent, requester := env.browser(t), env.browser(t)
-	agent.login("ben")
-	requester.login("anna")
+	agent, requester := env.Browser(t), env.Browser(t)
+	agent.Login("ben")
+	requester.Login("anna")
 	path := "/app/tickets/" + tk.Number
-	form := agent.get(path + "/transitions/ask_requester")
-	if !strings.Contains(form.body, `name="_comment_internal"`) {
-		t.Fatalf("no internal checkbox for staff:\n%s", form.body)
+	form := agent.Get(path + "/transitions/ask_requester")
+	if !strings.Contains(form.Body, `name="_comment_internal"`) {
+		t.Fatalf("no internal checkbox for staff:\n%s", form.Body)
 	}
 	const note = "Grafikkarte vermutlich defekt, Tausch vorbereitet"
-	res := agent.post(path+"/transitions/ask_requester", url.Values{"_csrf": {hidden(t, form.body, "_csrf")}, "_token": {hidden(t, form.body, "_token")},
-		"_version": {hidden(t, form.body, "_version")}, "_comment": {note}, "_comment_internal": {"on"}})
-	if res.status != http.StatusSeeOther {
-		t.Fatalf("transition: status %d\n%s", res.status, res.body)
+	res := agent.Post(path+"/transitions/ask_requester", url.Values{"_csrf": {webtest.Hidden(t, form.Body, "_csrf")}, "_token": {webtest.Hidden(t, form.Body, "_token")},
+		"_version": {webtest.Hidden(t, form.Body, "_version")}, "_comment": {note}, "_comment_internal": {"on"}})
+	if res.Status != http.StatusSeeOther {
+		t.Fatalf("transition: status %d\n%s", res.Status, res.Body)
 	}
-	if p := agent.get(path); !strings.Contains(p.body, note) {
+	if p := agent.Get(path); !strings.Contains(p.Body, note) {
 		t.Error("staff do not see the internal comment")
 	}
-	if p := requester.get(path); p.status != http.StatusOK || strings.Contains(p.body, note) {
-		t.Errorf("the requester's page (status %d) shows the internal comment", p.status)
+	if p := requester.Get(path); p.Status != http.StatusOK || strings.Contains(p.Body, note) {
+		t.Errorf("the requester's page (status %d) shows the internal comment", p.Status)
 	}
-	if p := requester.get(path + "/transitions/reply"); strings.Contains(p.body, `name="_comment_internal"`) {
+	if p := requester.Get(path + "/transitions/reply"); strings.Contains(p.Body, `name="_comment_internal"`) {
 		t.Error("the requester is offered an internal comment")
 	}
 }
@@ -93,32 +94,32 @@ func TestInternalTransitionCommentOnThePage(t *testing.T) {
 // comment can open the file, and an internal comment's file stays with
 // staff.
 func TestCommentWithAFile(t *testing.T) {
-	env := newUIEnv(t)
+	env := webtest.NewUIEnv(t)
 	ctx := t.Context()
-	anna, _ := env.authn.Principal(ctx, "anna")
-	tk, err := env.eng.Create(ctx, anna, engine.CreateRequest{Process: "it-incident", Data: map[string]any{
+	anna, _ := env.Authn.Principal(ctx, "anna")
+	tk, err := env.Eng.Create(ctx, anna, engine.CreateRequest{Process: "it-incident", Data: map[string]any{
 		"summary": "Drucker zeigt Fehler", "category": "printer", "impact": "single", "urgency": "low", "location": "rathaus"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	agent, requester := env.browser(t), env.browser(t)
-	agent.login("ben")
-	requester.login("anna")
+	agent, requester := env.Browser(t), env.Browser(t)
+	agent.Login("ben")
+	requester.Login("anna")
 	path := "/app/tickets/" + tk.Number
 	fileLinks := regexp.MustCompile(`href="(` + regexp.QuoteMeta(path) + `/files/att-[a-z0-9]+)"`)
 
 	var links []string
 	for _, internal := range []string{"", "on"} {
-		page := agent.get(path)
-		form := url.Values{"_csrf": {hidden(t, page.body, "_csrf")}, "_version": {hidden(t, page.body, "_version")}, "text": {"Fehlerbild anbei"}}
+		page := agent.Get(path)
+		form := url.Values{"_csrf": {webtest.Hidden(t, page.Body, "_csrf")}, "_version": {webtest.Hidden(t, page.Body, "_version")}, "text": {"Fehlerbild anbei"}}
 		if internal != "" {
 			form.Set("internal", internal)
 		}
-		res := agent.postMultipart(path+"/comments", form, filePart{"file", "fehler.png", pngBytes})
-		if res.status != http.StatusSeeOther {
-			t.Fatalf("comment with a file: status %d\n%s", res.status, res.body)
+		res := agent.PostMultipart(path+"/comments", form, webtest.FilePart{Field: "file", Name: "fehler.png", Data: pngBytes})
+		if res.Status != http.StatusSeeOther {
+			t.Fatalf("comment with a file: status %d\n%s", res.Status, res.Body)
 		}
-		found := fileLinks.FindAllStringSubmatch(agent.get(path).body, -1)
+		found := fileLinks.FindAllStringSubmatch(agent.Get(path).Body, -1)
 		if len(found) != len(links)+1 {
 			t.Fatalf("file links on the staff page: %v", found)
 		}
@@ -129,16 +130,16 @@ func TestCommentWithAFile(t *testing.T) {
 		}
 	}
 	public, internal := links[0], links[1]
-	if p := requester.get(public); p.status != http.StatusOK {
-		t.Errorf("the requester cannot open the file of a public comment: %d", p.status)
+	if p := requester.Get(public); p.Status != http.StatusOK {
+		t.Errorf("the requester cannot open the file of a public comment: %d", p.Status)
 	}
-	if p := requester.get(internal); p.status != http.StatusNotFound {
-		t.Errorf("the requester opens the file of an internal comment: %d", p.status)
+	if p := requester.Get(internal); p.Status != http.StatusNotFound {
+		t.Errorf("the requester opens the file of an internal comment: %d", p.Status)
 	}
-	page := agent.get(path)
-	res := agent.postMultipart(path+"/comments", url.Values{"_csrf": {hidden(t, page.body, "_csrf")}, "_version": {hidden(t, page.body, "_version")}},
-		filePart{"file", "programm.exe", []byte("MZ\x90\x00 not an image")})
-	if res.status != http.StatusUnprocessableEntity {
-		t.Errorf("a file of a refused type: status %d", res.status)
+	page := agent.Get(path)
+	res := agent.PostMultipart(path+"/comments", url.Values{"_csrf": {webtest.Hidden(t, page.Body, "_csrf")}, "_version": {webtest.Hidden(t, page.Body, "_version")}},
+		webtest.FilePart{Field: "file", Name: "programm.exe", Data: []byte("MZ\x90\x00 not an image")})
+	if res.Status != http.StatusUnprocessableEntity {
+		t.Errorf("a file of a refused type: status %d", res.Status)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"vorgang/core/engine"
+	"vorgang/core/web/internal/webtest"
 )
 
 // TestInternalTransitionComments: a comment given with a transition and
@@ -17,43 +18,43 @@ import (
 // box, says so, and refuses an internal comment on the page and the API
 // with the comment kept.
 func TestInternalTransitionComments(t *testing.T) {
-	env := newUIEnv(t)
-	tk, err := env.eng.Create(t.Context(), nil, engine.CreateRequest{Process: "citizen-request", Data: map[string]any{
+	env := webtest.NewUIEnv(t)
+	tk, err := env.Eng.Create(t.Context(), nil, engine.CreateRequest{Process: "citizen-request", Data: map[string]any{
 		"summary": "Laute Musik", "category": "other", "description": "Jede Nacht bis 3 Uhr.", "email": "n@example.org", "privacy_consent": true}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	staff := env.browser(t)
-	staff.login("root")
+	staff := env.Browser(t)
+	staff.Login("root")
 	path := "/app/tickets/" + tk.Number
-	run := func(transition, comment, internal string) page {
+	run := func(transition, comment, internal string) webtest.Page {
 		t.Helper()
-		p := staff.get(path + "/transitions/" + transition)
-		if p.status != http.StatusOK {
-			t.Fatalf("%s page: %d", transition, p.status)
+		p := staff.Get(path + "/transitions/" + transition)
+		if p.Status != http.StatusOK {
+			t.Fatalf("%s page: %d", transition, p.Status)
 		}
-		form := url.Values{"_csrf": {hidden(t, p.body, "_csrf")}, "_token": {hidden(t, p.body, "_token")},
-			"_version": {hidden(t, p.body, "_version")}, "_comment": {comment}}
+		form := url.Values{"_csrf": {webtest.Hidden(t, p.Body, "_csrf")}, "_token": {webtest.Hidden(t, p.Body, "_token")},
+			"_version": {webtest.Hidden(t, p.Body, "_version")}, "_comment": {comment}}
 		if internal != "" {
 			form.Set("_comment_internal", internal)
 		}
-		return staff.post(path+"/transitions/"+transition, form)
+		return staff.Post(path+"/transitions/"+transition, form)
 	}
-	if res := run("accept", "", ""); res.status != http.StatusSeeOther {
-		t.Fatalf("accept: %d", res.status)
+	if res := run("accept", "", ""); res.Status != http.StatusSeeOther {
+		t.Fatalf("accept: %d", res.Status)
 	}
 
 	t.Run("the question to the citizen cannot be internal", func(t *testing.T) {
-		p := staff.get(path + "/transitions/ask_citizen")
-		if strings.Contains(p.body, `name="_comment_internal"`) || !strings.Contains(p.body, `id="transition-comment-help"`) {
-			t.Errorf("the page offers an internal question or does not say why not:\n%s", p.body)
+		p := staff.Get(path + "/transitions/ask_citizen")
+		if strings.Contains(p.Body, `name="_comment_internal"`) || !strings.Contains(p.Body, `id="transition-comment-help"`) {
+			t.Errorf("the page offers an internal question or does not say why not:\n%s", p.Body)
 		}
 		res := run("ask_citizen", "Um welche Gaststätte handelt es sich?", "on")
-		if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "Um welche Gaststätte handelt es sich?") ||
-			!strings.Contains(res.body, `aria-describedby="transition-comment-help transition-comment-error"`) {
-			t.Fatalf("internal question posted anyway: %d\n%s", res.status, res.body)
+		if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Um welche Gaststätte handelt es sich?") ||
+			!strings.Contains(res.Body, `aria-describedby="transition-comment-help transition-comment-error"`) {
+			t.Fatalf("internal question posted anyway: %d\n%s", res.Status, res.Body)
 		}
-		if cur, _ := env.st.Ticket(t.Context(), tk.Number); cur.State != "in_progress" {
+		if cur, _ := env.St.Ticket(t.Context(), tk.Number); cur.State != "in_progress" {
 			t.Errorf("the refused question moved the ticket to %s", cur.State)
 		}
 		status, body := apiCall(t, env, "root", "POST", "/api/v1/tickets/"+tk.Number+"/transitions/ask_citizen",
@@ -64,16 +65,16 @@ func TestInternalTransitionComments(t *testing.T) {
 	})
 
 	t.Run("an internal transition comment is marked", func(t *testing.T) {
-		if p := staff.get(path + "/transitions/forward"); !strings.Contains(p.body, `name="_comment_internal"`) {
+		if p := staff.Get(path + "/transitions/forward"); !strings.Contains(p.Body, `name="_comment_internal"`) {
 			t.Fatalf("forward offers no internal comment")
 		}
-		if res := run("ask_citizen", "Um welche Gaststätte handelt es sich?", ""); res.status != http.StatusSeeOther {
-			t.Fatalf("public question: %d\n%s", res.status, res.body)
+		if res := run("ask_citizen", "Um welche Gaststätte handelt es sich?", ""); res.Status != http.StatusSeeOther {
+			t.Fatalf("public question: %d\n%s", res.Status, res.Body)
 		}
-		if res := run("citizen_replied", "Telefonisch: Zum Goldenen Hirsch", "on"); res.status != http.StatusSeeOther {
-			t.Fatalf("internal note: %d\n%s", res.status, res.body)
+		if res := run("citizen_replied", "Telefonisch: Zum Goldenen Hirsch", "on"); res.Status != http.StatusSeeOther {
+			t.Fatalf("internal note: %d\n%s", res.Status, res.Body)
 		}
-		page := staff.get(path).body
+		page := staff.Get(path).Body
 		entry := regexp.MustCompile(`(?s)<li class="vg-entry-transition( vg-internal)?">(.*?)</li>`)
 		marked := map[string]bool{}
 		for _, m := range entry.FindAllStringSubmatch(page, -1) {
@@ -89,7 +90,7 @@ func TestInternalTransitionComments(t *testing.T) {
 		if v, ok := marked["Gaststätte"]; !ok || v {
 			t.Errorf("the public question is missing or marked internal (%v, %v)", v, ok)
 		}
-		track := env.browser(t).get("/portal/track/" + tk.Tracking).body
+		track := env.Browser(t).Get("/portal/track/" + tk.Tracking).Body
 		if !strings.Contains(track, "Gaststätte") || strings.Contains(track, "Goldenen Hirsch") {
 			t.Errorf("the citizen's page shows the wrong comments:\n%s", track)
 		}
@@ -98,16 +99,16 @@ func TestInternalTransitionComments(t *testing.T) {
 
 // apiCall sends a JSON request with a session of the user and returns the
 // status and body.
-func apiCall(t *testing.T, env *uiEnv, user, method, path, body string) (int, string) {
+func apiCall(t *testing.T, env *webtest.UIEnv, user, method, path, body string) (int, string) {
 	t.Helper()
-	login, _ := http.NewRequest(http.MethodPost, env.base+"/api/v1/login", strings.NewReader(`{"name":"`+user+`","password":"`+uiPassword+`"}`))
+	login, _ := http.NewRequest(http.MethodPost, env.Base+"/api/v1/login", strings.NewReader(`{"name":"`+user+`","password":"`+webtest.UIPassword+`"}`))
 	login.Header.Set("Content-Type", "application/json")
-	b := env.browser(t)
-	if p := b.do(login); p.status != http.StatusOK {
-		t.Fatalf("login %s: %d", user, p.status)
+	b := env.Browser(t)
+	if p := b.Do(login); p.Status != http.StatusOK {
+		t.Fatalf("login %s: %d", user, p.Status)
 	}
-	req, _ := http.NewRequest(method, env.base+path, strings.NewReader(body))
+	req, _ := http.NewRequest(method, env.Base+path, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
-	p := b.do(req)
-	return p.status, p.body
+	p := b.Do(req)
+	return p.Status, p.Body
 }

@@ -1,4 +1,8 @@
 // Package webtest holds what the tests of core/web and of its areas share:
-// helpers for the running app under test, used by the tests of more than
-// one package (each area's own helpers stay beside its tests).
+// the whole app with its pages and API over the shipped desks plus a
+// citizen test desk (UIEnv), an HTTP browser with cookies that shows each
+// response (Browser), a headless Chromium with one tab per person
+// (StartChrome), two-factor enrolment, a small version of the definitions,
+// and the log of a server under test (LogBuffer). Each area's own helpers
+// stay beside its tests.
 package webtest

@@ -1,4 +1,4 @@
-package web_test
+package webtest
 
 import (
 	"context"
@@ -15,13 +15,13 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// chromiumPath is where Debian's chromium package puts the browser.
-const chromiumPath = "/usr/bin/chromium"
+// ChromiumPath is where Debian's chromium package puts the browser.
+const ChromiumPath = "/usr/bin/chromium"
 
-// requireFile skips the test when a file the browser tests need is missing,
+// RequireFile skips the test when a file the browser tests need is missing,
 // except in CI (the CI environment variable is set), where that is a failure:
 // there, a missing browser must not turn into a silently green run.
-func requireFile(t *testing.T, path, what string) {
+func RequireFile(t *testing.T, path, what string) {
 	t.Helper()
 	if _, err := os.Stat(path); err != nil {
 		if os.Getenv("CI") != "" {
@@ -31,17 +31,19 @@ func requireFile(t *testing.T, path, what string) {
 	}
 }
 
-// chrome is one headless Chromium for a test, with a fresh profile.
-type chrome struct {
-	t    *testing.T
+// Chrome is one headless Chromium for a test, with a fresh profile.
+type Chrome struct {
+	T    *testing.T
 	root context.Context
 }
 
-func startChrome(t *testing.T) *chrome {
+// StartChrome starts Chromium for the test, or skips it (fails in CI)
+// without the browser.
+func StartChrome(t *testing.T) *Chrome {
 	t.Helper()
-	requireFile(t, chromiumPath, "Chromium")
+	RequireFile(t, ChromiumPath, "Chromium")
 	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath),
+		chromedp.ExecPath(ChromiumPath),
 		chromedp.Headless,
 		chromedp.NoSandbox,
 		chromedp.DisableGPU,
@@ -63,26 +65,28 @@ func startChrome(t *testing.T) *chrome {
 	if err := chromedp.Do(root); err != nil {
 		t.Fatalf("start Chromium: %v", err)
 	}
-	return &chrome{t: t, root: root}
+	return &Chrome{T: t, root: root}
 }
 
-// tab is one person's browser: its own cookies (a new browser context),
+// Tab is one person's browser: its own cookies (a new browser context),
 // JavaScript on or off, and a record of console errors.
-type tab struct {
-	t    *testing.T
-	ctx  context.Context
+type Tab struct {
+	T *testing.T
+	// Ctx is the tab's browser context, for steps of chromedp's own.
+	Ctx  context.Context
 	base string
 
 	mu     sync.Mutex
 	errors []string
 }
 
-func (c *chrome) tab(base string, js bool) *tab {
-	t := c.t
+// Tab opens a tab on base, with JavaScript on or off.
+func (c *Chrome) Tab(base string, js bool) *Tab {
+	t := c.T
 	t.Helper()
 	ctx, cancel := chromedp.NewContext(c.root, chromedp.WithNewBrowserContext())
 	t.Cleanup(cancel)
-	tb := &tab{t: t, ctx: ctx, base: base}
+	tb := &Tab{T: t, Ctx: ctx, base: base}
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("open tab: %v", err)
 	}
@@ -123,96 +127,103 @@ func (c *chrome) tab(base string, js bool) *tab {
 
 // checkConsole fails the test on any console error or uncaught exception:
 // a Content-Security-Policy violation shows up here too.
-func (tb *tab) checkConsole() {
+func (tb *Tab) checkConsole() {
 	tb.mu.Lock()
 	defer tb.mu.Unlock()
 	for _, e := range tb.errors {
-		tb.t.Errorf("browser reported: %s", e)
+		tb.T.Errorf("browser reported: %s", e)
 	}
 }
 
-func (tb *tab) timeout() (context.Context, context.CancelFunc) {
-	return context.WithTimeout(tb.ctx, 30*time.Second)
+func (tb *Tab) timeout() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(tb.Ctx, 30*time.Second)
 }
 
-// open navigates to a path of the app and returns the HTTP status.
-func (tb *tab) open(path string) int64 {
-	tb.t.Helper()
+// Open navigates to a path of the app and returns the HTTP status.
+func (tb *Tab) Open(path string) int64 {
+	tb.T.Helper()
 	ctx, cancel := tb.timeout()
 	defer cancel()
 	resp, err := chromedp.Run(ctx, chromedp.NavigateResponse(tb.base+path))
 	if err != nil {
-		tb.t.Fatalf("open %s: %v", path, err)
+		tb.T.Fatalf("open %s: %v", path, err)
 	}
 	return resp.Status
 }
 
-// submit clicks a button that posts and waits for the next page.
-func (tb *tab) submit(sel string) int64 {
-	tb.t.Helper()
+// Submit clicks a button that posts and waits for the next page.
+func (tb *Tab) Submit(sel string) int64 {
+	tb.T.Helper()
 	ctx, cancel := tb.timeout()
 	defer cancel()
 	resp, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(sel), chromedp.NodeVisible))
 	if err != nil {
-		tb.t.Fatalf("click %s: %v", sel, err)
+		tb.T.Fatalf("click %s: %v", sel, err)
 	}
 	return resp.Status
 }
 
-func (tb *tab) do(what string, steps ...chromedp.Action[chromedp.Void]) {
-	tb.t.Helper()
+// Do runs browser steps, failing the test with what on an error.
+func (tb *Tab) Do(what string, steps ...chromedp.Action[chromedp.Void]) {
+	tb.T.Helper()
 	ctx, cancel := tb.timeout()
 	defer cancel()
 	if err := chromedp.Do(ctx, steps...); err != nil {
-		tb.t.Fatalf("%s: %v", what, err)
+		tb.T.Fatalf("%s: %v", what, err)
 	}
 }
 
-func (tb *tab) set(sel, value string) {
-	tb.t.Helper()
-	tb.do("set "+sel, chromedp.SetValue(chromedp.CSS(sel), value))
+// Set sets the value of a form control.
+func (tb *Tab) Set(sel, value string) {
+	tb.T.Helper()
+	tb.Do("set "+sel, chromedp.SetValue(chromedp.CSS(sel), value))
 }
 
-func (tb *tab) typeText(sel, value string) {
-	tb.t.Helper()
-	eval[bool](tb, fmt.Sprintf("(function(){var e=document.querySelector(%q); e.value=''; return true})()", sel))
-	tb.do("type into "+sel, chromedp.SendKeys(chromedp.CSS(sel), value))
+// TypeText empties a control and types value into it.
+func (tb *Tab) TypeText(sel, value string) {
+	tb.T.Helper()
+	Eval[bool](tb, fmt.Sprintf("(function(){var e=document.querySelector(%q); e.value=''; return true})()", sel))
+	tb.Do("type into "+sel, chromedp.SendKeys(chromedp.CSS(sel), value))
 }
 
-func (tb *tab) click(sel string) {
-	tb.t.Helper()
-	tb.do("click "+sel, chromedp.Click(chromedp.CSS(sel), chromedp.NodeVisible))
+// Click clicks a visible element.
+func (tb *Tab) Click(sel string) {
+	tb.T.Helper()
+	tb.Do("click "+sel, chromedp.Click(chromedp.CSS(sel), chromedp.NodeVisible))
 }
 
-func (tb *tab) upload(sel, file string) {
-	tb.t.Helper()
-	tb.do("upload to "+sel, chromedp.SetUploadFiles(chromedp.CSS(sel), []string{file}))
+// Upload puts a file into a file input.
+func (tb *Tab) Upload(sel, file string) {
+	tb.T.Helper()
+	tb.Do("upload to "+sel, chromedp.SetUploadFiles(chromedp.CSS(sel), []string{file}))
 }
 
-func (tb *tab) text(sel string) string {
-	tb.t.Helper()
+// Text is the text of an element.
+func (tb *Tab) Text(sel string) string {
+	tb.T.Helper()
 	ctx, cancel := tb.timeout()
 	defer cancel()
 	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel), chromedp.NodeReady))
 	if err != nil {
-		tb.t.Fatalf("text of %s: %v", sel, err)
+		tb.T.Fatalf("text of %s: %v", sel, err)
 	}
 	return strings.TrimSpace(s)
 }
 
-// eval runs a script in the page and decodes its result.
-func eval[T any](tb *tab, script string) T {
-	tb.t.Helper()
+// Eval runs a script in the page and decodes its result.
+func Eval[T any](tb *Tab, script string) T {
+	tb.T.Helper()
 	ctx, cancel := tb.timeout()
 	defer cancel()
 	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](script, chromedp.EvalAwaitPromise))
 	if err != nil {
-		tb.t.Fatalf("evaluate %.80q: %v", script, err)
+		tb.T.Fatalf("evaluate %.80q: %v", script, err)
 	}
 	return v
 }
 
-func (tb *tab) has(sel string) bool {
-	tb.t.Helper()
-	return eval[bool](tb, fmt.Sprintf("document.querySelector(%q) !== null", sel))
+// Has reports whether the page has an element.
+func (tb *Tab) Has(sel string) bool {
+	tb.T.Helper()
+	return Eval[bool](tb, fmt.Sprintf("document.querySelector(%q) !== null", sel))
 }
