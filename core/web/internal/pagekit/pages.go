@@ -71,7 +71,7 @@ type Pages struct {
 // New prepares the pages over parsed templates.
 func New(d Deps, logger *slog.Logger, templates map[string]*template.Template, bodyLimit int64, assetVersion string) *Pages {
 	d = d.withDefaults()
-	p := &Pages{Deps: d, Log: logger, Templates: templates, Sign: NewSigner(d.Secret), Limits: DefaultSubmissionLimits,
+	p := &Pages{Deps: d, Log: logger, Templates: templates, Sign: newSigner(d.Secret), Limits: defaultSubmissionLimits,
 		BodyLimit: bodyLimit, AssetVersion: assetVersion}
 	p.Limits.MaxFileSize = d.MaxFileSize
 	return p
@@ -88,9 +88,9 @@ func (u *Pages) Uploader(c *fiber.Ctx) string {
 
 // ParseBody decodes the request body of a page post.
 func (u *Pages) ParseBody(c *fiber.Ctx) (*Submission, error) {
-	sub, err := ParseSubmission(c.Get(fiber.HeaderContentType), c.Body(), u.Limits)
+	sub, err := parseSubmission(c.Get(fiber.HeaderContentType), c.Body(), u.Limits)
 	switch {
-	case errors.Is(err, ErrUnsupportedMedia):
+	case errors.Is(err, errUnsupportedMedia):
 		return nil, &webkit.Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type", Cause: err}
 	case err != nil:
 		return nil, &webkit.Error{Status: http.StatusBadRequest, Code: webkit.CodeBadRequest, Cause: err}

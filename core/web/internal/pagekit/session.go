@@ -48,14 +48,14 @@ func (u *Pages) Binding(c *fiber.Ctx, issue bool) string {
 	if b, ok := c.Locals(SessionBindingKey).(string); ok && b != "" {
 		return b
 	}
-	v := c.Cookies(AnonCookie)
+	v := c.Cookies(anonCookie)
 	if !validAnon(v) {
 		if !issue {
 			return ""
 		}
 		v = rand.Text()
-		c.Cookie(&fiber.Cookie{Name: AnonCookie, Value: v, Path: "/", HTTPOnly: true, SameSite: "Lax", Secure: c.Protocol() == "https"})
-		c.Request().Header.SetCookie(AnonCookie, v)
+		c.Cookie(&fiber.Cookie{Name: anonCookie, Value: v, Path: "/", HTTPOnly: true, SameSite: "Lax", Secure: c.Protocol() == "https"})
+		c.Request().Header.SetCookie(anonCookie, v)
 	}
 	return "a:" + v
 }
@@ -75,10 +75,10 @@ func validAnon(v string) bool {
 // CheckPost guards every state-changing request of the pages: same origin
 // and a CSRF token bound to this browser.
 func (u *Pages) CheckPost(c *fiber.Ctx, token string) error {
-	if !SameOrigin(c) {
+	if !sameOrigin(c) {
 		return &webkit.Error{Status: http.StatusForbidden, Code: "csrf_failed", Cause: fmt.Errorf("post from origin %q to host %q", c.Get(fiber.HeaderOrigin), c.Hostname())}
 	}
-	if !u.Sign.CheckCSRF(u.Binding(c, false), token) {
+	if !u.Sign.checkCSRF(u.Binding(c, false), token) {
 		return &webkit.Error{Status: http.StatusForbidden, Code: "csrf_failed", Cause: errors.New("CSRF token missing or not bound to this browser")}
 	}
 	return nil

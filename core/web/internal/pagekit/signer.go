@@ -15,16 +15,16 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// AnonCookie holds the random value an anonymous browser's CSRF tokens are
+// anonCookie holds the random value an anonymous browser's CSRF tokens are
 // bound to (the double-submit cookie of the portal and the login form).
-const AnonCookie = "vorgang_csrf"
+const anonCookie = "vorgang_csrf"
 
 // Signer makes and checks the tokens of the HTML pages: CSRF tokens bound to
 // a session or an anonymous cookie, and form tokens.
 type Signer struct{ key []byte }
 
-// NewSigner signs with key, or with a random key when key is empty.
-func NewSigner(key []byte) Signer {
+// newSigner signs with key, or with a random key when key is empty.
+func newSigner(key []byte) Signer {
 	if len(key) == 0 {
 		key = make([]byte, 32)
 		_, _ = rand.Read(key)
@@ -53,8 +53,8 @@ func (s Signer) CSRFToken(binding string) string {
 	return b64.EncodeToString(s.mac("csrf", binding))
 }
 
-// CheckCSRF reports whether token is the CSRF token of binding.
-func (s Signer) CheckCSRF(binding, token string) bool {
+// checkCSRF reports whether token is the CSRF token of binding.
+func (s Signer) checkCSRF(binding, token string) bool {
 	want := s.CSRFToken(binding)
 	return binding != "" && subtle.ConstantTimeCompare([]byte(want), []byte(token)) == 1
 }
@@ -64,8 +64,8 @@ func (s Signer) CheckCSRF(binding, token string) bool {
 // belongs to, signed. The browser sends it back with every post of that
 // form, so a double click or a reload creates one ticket, not two.
 var (
-	ErrTokenExpired = errors.New("form token expired")
-	ErrTokenInvalid = errors.New("form token invalid")
+	errTokenExpired = errors.New("form token expired")
+	errTokenInvalid = errors.New("form token invalid")
 )
 
 // FormToken makes a token for one filling of the form named by scope.
@@ -79,30 +79,30 @@ func (s Signer) FormToken(scope string, expires time.Time) string {
 func (s Signer) CheckFormToken(token, scope string, now time.Time) (string, error) {
 	key, rest, ok := strings.Cut(token, ".")
 	if !ok {
-		return "", ErrTokenInvalid
+		return "", errTokenInvalid
 	}
 	exp, sig, ok := strings.Cut(rest, ".")
 	if !ok || len(key) != 26 {
-		return "", ErrTokenInvalid
+		return "", errTokenInvalid
 	}
 	got, err := b64.DecodeString(sig)
 	if err != nil || !hmac.Equal(got, s.mac("form", key, exp, scope)) {
-		return "", ErrTokenInvalid
+		return "", errTokenInvalid
 	}
 	unix, err := strconv.ParseInt(exp, 10, 64)
 	if err != nil {
-		return "", ErrTokenInvalid
+		return "", errTokenInvalid
 	}
 	if now.After(time.Unix(unix, 0)) {
-		return key, ErrTokenExpired
+		return key, errTokenExpired
 	}
 	return key, nil
 }
 
-// SameOrigin reports whether a post comes from this site; it refuses a post whose Origin header names another site. Browsers
+// sameOrigin reports whether a post comes from this site; it refuses a post whose Origin header names another site. Browsers
 // send Origin with every form post; its absence (old clients) is left to
 // the CSRF token.
-func SameOrigin(c *fiber.Ctx) bool {
+func sameOrigin(c *fiber.Ctx) bool {
 	origin := c.Get(fiber.HeaderOrigin)
 	if origin == "" || origin == "null" {
 		return origin == ""

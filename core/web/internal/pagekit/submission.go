@@ -24,9 +24,9 @@ type SubmissionLimits struct {
 	MaxFileSize  int64 // bytes of one uploaded file
 }
 
-// DefaultSubmissionLimits are the limits of the pages; the server sets
+// defaultSubmissionLimits are the limits of the pages; the server sets
 // MaxFileSize from its own setting.
-var DefaultSubmissionLimits = SubmissionLimits{MaxValues: 1000, MaxValueSize: 100_000, MaxFiles: 20, MaxFileSize: 10 << 20}
+var defaultSubmissionLimits = SubmissionLimits{MaxValues: 1000, MaxValueSize: 100_000, MaxFiles: 20, MaxFileSize: 10 << 20}
 
 // Upload is one file part of a multipart post.
 type Upload struct {
@@ -55,25 +55,25 @@ func (s *Submission) First(name string) string {
 }
 
 var (
-	ErrTooManyValues    = errors.New("too many form values")
-	ErrValueTooLarge    = errors.New("form value too large")
-	ErrUnsupportedMedia = errors.New("unsupported content type")
-	ErrBadEncoding      = errors.New("form values are not valid UTF-8")
+	errTooManyValues    = errors.New("too many form values")
+	errValueTooLarge    = errors.New("form value too large")
+	errUnsupportedMedia = errors.New("unsupported content type")
+	errBadEncoding      = errors.New("form values are not valid UTF-8")
 )
 
-// ParseSubmission decodes a form post (application/x-www-form-urlencoded or
+// parseSubmission decodes a form post (application/x-www-form-urlencoded or
 // multipart/form-data) within the limits. Empty file inputs (a part with no
 // file name and no content) are skipped. Every text value must be UTF-8.
-func ParseSubmission(contentType string, body []byte, lim SubmissionLimits) (*Submission, error) {
+func parseSubmission(contentType string, body []byte, lim SubmissionLimits) (*Submission, error) {
 	media, params, err := mime.ParseMediaType(contentType)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %q", ErrUnsupportedMedia, contentType)
+		return nil, fmt.Errorf("%w: %q", errUnsupportedMedia, contentType)
 	}
 	sub := &Submission{Values: map[string][]string{}}
 	switch media {
 	case "application/x-www-form-urlencoded":
 		if strings.Count(string(body), "&") >= lim.MaxValues {
-			return nil, ErrTooManyValues
+			return nil, errTooManyValues
 		}
 		vals, err := url.ParseQuery(string(body))
 		if err != nil {
@@ -90,11 +90,11 @@ func ParseSubmission(contentType string, body []byte, lim SubmissionLimits) (*Su
 	case "multipart/form-data":
 		boundary := params["boundary"]
 		if boundary == "" {
-			return nil, fmt.Errorf("%w: multipart without boundary", ErrUnsupportedMedia)
+			return nil, fmt.Errorf("%w: multipart without boundary", errUnsupportedMedia)
 		}
 		return sub, sub.readMultipart(multipart.NewReader(bytes.NewReader(body), boundary), lim)
 	}
-	return nil, fmt.Errorf("%w: %s", ErrUnsupportedMedia, media)
+	return nil, fmt.Errorf("%w: %s", errUnsupportedMedia, media)
 }
 
 func (s *Submission) count() int {
@@ -108,13 +108,13 @@ func (s *Submission) count() int {
 // AddValue adds one text value within the limits.
 func (s *Submission) AddValue(name, value string, lim SubmissionLimits) error {
 	if s.count() >= lim.MaxValues {
-		return ErrTooManyValues
+		return errTooManyValues
 	}
 	if len(value) > lim.MaxValueSize || len(name) > 200 {
-		return ErrValueTooLarge
+		return errValueTooLarge
 	}
 	if !utf8.ValidString(name) || !utf8.ValidString(value) {
-		return ErrBadEncoding
+		return errBadEncoding
 	}
 	s.Values[name] = append(s.Values[name], value)
 	return nil
@@ -135,7 +135,7 @@ func (s *Submission) readMultipart(r *multipart.Reader, lim SubmissionLimits) er
 			continue
 		}
 		if s.count() >= lim.MaxValues {
-			return ErrTooManyValues
+			return errTooManyValues
 		}
 		fileName := part.FileName()
 		// A file input sends a filename parameter, empty when no file was
@@ -167,19 +167,19 @@ func (s *Submission) readMultipart(r *multipart.Reader, lim SubmissionLimits) er
 			continue // an empty file input
 		}
 		if len(s.Files) >= lim.MaxFiles {
-			return ErrTooManyValues
+			return errTooManyValues
 		}
 		if !utf8.ValidString(name) {
-			return ErrBadEncoding
+			return errBadEncoding
 		}
-		s.Files = append(s.Files, Upload{Field: name, Name: CleanFileName(fileName), Data: data, TooLarge: tooLarge})
+		s.Files = append(s.Files, Upload{Field: name, Name: cleanFileName(fileName), Data: data, TooLarge: tooLarge})
 	}
 }
 
-// CleanFileName keeps the last element of a browser's file name (old
+// cleanFileName keeps the last element of a browser's file name (old
 // browsers send a full path), as valid UTF-8 without control characters,
 // at most 200 bytes.
-func CleanFileName(name string) string {
+func cleanFileName(name string) string {
 	name = strings.ToValidUTF8(name, "")
 	name = path.Base(strings.ReplaceAll(name, `\`, "/"))
 	name = strings.Map(func(r rune) rune {

@@ -42,19 +42,19 @@ func TestParseSubmission(t *testing.T) {
 		values int
 		files  int
 	}{
-		{"urlencoded", "application/x-www-form-urlencoded", "a=1&b=2&b=3", DefaultSubmissionLimits, nil, 3, 0},
-		{"urlencoded with charset", "application/x-www-form-urlencoded; charset=UTF-8", "a=%C3%A4", DefaultSubmissionLimits, nil, 1, 0},
-		{"multipart", ct, string(body), DefaultSubmissionLimits, nil, 2, 1},
-		{"too many values", "application/x-www-form-urlencoded", "a=1&a=2&a=3&a=4&a=5&a=6", small, ErrTooManyValues, 0, 0},
-		{"value too large", "application/x-www-form-urlencoded", "a=12345678901", small, ErrValueTooLarge, 0, 0},
-		{"not UTF-8", "application/x-www-form-urlencoded", "a=%FF", DefaultSubmissionLimits, ErrBadEncoding, 0, 0},
-		{"JSON is not a form", "application/json", `{"a":1}`, DefaultSubmissionLimits, ErrUnsupportedMedia, 0, 0},
-		{"no content type", "", "a=1", DefaultSubmissionLimits, ErrUnsupportedMedia, 0, 0},
-		{"multipart without boundary", "multipart/form-data", string(body), DefaultSubmissionLimits, ErrUnsupportedMedia, 0, 0},
+		{"urlencoded", "application/x-www-form-urlencoded", "a=1&b=2&b=3", defaultSubmissionLimits, nil, 3, 0},
+		{"urlencoded with charset", "application/x-www-form-urlencoded; charset=UTF-8", "a=%C3%A4", defaultSubmissionLimits, nil, 1, 0},
+		{"multipart", ct, string(body), defaultSubmissionLimits, nil, 2, 1},
+		{"too many values", "application/x-www-form-urlencoded", "a=1&a=2&a=3&a=4&a=5&a=6", small, errTooManyValues, 0, 0},
+		{"value too large", "application/x-www-form-urlencoded", "a=12345678901", small, errValueTooLarge, 0, 0},
+		{"not UTF-8", "application/x-www-form-urlencoded", "a=%FF", defaultSubmissionLimits, errBadEncoding, 0, 0},
+		{"JSON is not a form", "application/json", `{"a":1}`, defaultSubmissionLimits, errUnsupportedMedia, 0, 0},
+		{"no content type", "", "a=1", defaultSubmissionLimits, errUnsupportedMedia, 0, 0},
+		{"multipart without boundary", "multipart/form-data", string(body), defaultSubmissionLimits, errUnsupportedMedia, 0, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sub, err := ParseSubmission(tt.ct, []byte(tt.body), tt.lim)
+			sub, err := parseSubmission(tt.ct, []byte(tt.body), tt.lim)
 			if !errors.Is(err, tt.err) {
 				t.Fatalf("err = %v, want %v", err, tt.err)
 			}
@@ -73,7 +73,7 @@ func TestParseSubmission(t *testing.T) {
 	// A file over the limit is kept as a mark without its content, with
 	// every other value of the post, so the form can say so at the field.
 	big := SubmissionLimits{MaxValues: 10, MaxValueSize: 100, MaxFiles: 1, MaxFileSize: 4}
-	sub, err := ParseSubmission(ct, body, big)
+	sub, err := parseSubmission(ct, body, big)
 	if err != nil {
 		t.Fatalf("a file over the limit: %v", err)
 	}
@@ -91,8 +91,8 @@ func TestCleanFileName(t *testing.T) {
 		"/":                       "datei",
 		"\xff\xfe.png":            ".png",
 	} {
-		if got := CleanFileName(in); got != want {
-			t.Errorf("CleanFileName(%q) = %q, want %q", in, got, want)
+		if got := cleanFileName(in); got != want {
+			t.Errorf("cleanFileName(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
@@ -113,7 +113,7 @@ func FuzzParseSubmission(f *testing.F) {
 		if multi {
 			contentType = ct
 		}
-		sub, err := ParseSubmission(contentType, data, lim)
+		sub, err := parseSubmission(contentType, data, lim)
 		if err != nil {
 			return
 		}

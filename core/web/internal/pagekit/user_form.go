@@ -95,8 +95,8 @@ func PostedVersionValue(sub *Submission) int64 {
 	return v
 }
 
-// UserArgs are what the templates of a user's form get (templates/_user.html).
-type UserArgs struct {
+// userArgs are what the templates of a user's form get (templates/_user.html).
+type userArgs struct {
 	V     *View
 	Form  *UserForm
 	Field string
@@ -108,23 +108,23 @@ type UserArgs struct {
 	Source string
 }
 
-// UserFieldArgs are the arguments of one field of a user form.
-func UserFieldArgs(v *View, f *UserForm, field, label, value, typ, auto string) UserArgs {
-	a := UserArgs{V: v, Form: f, Field: field, Label: label, Value: value, Type: typ, Auto: auto}
+// userFieldArgs are the arguments of one field of a user form.
+func userFieldArgs(v *View, f *UserForm, field, label, value, typ, auto string) userArgs {
+	a := userArgs{V: v, Form: f, Field: field, Label: label, Value: value, Type: typ, Auto: auto}
 	if (field == "password" || field == "new_password") && f.MinPassword > 0 {
 		a.Help = v.T("password_help", f.MinPassword)
 	}
 	return a
 }
 
-// UserChoiceArgs are the arguments of the roles or teams of a user form.
-func UserChoiceArgs(v *View, f *UserForm, field, label string, choices []Choice) UserArgs {
-	return UserArgs{V: v, Form: f, Field: field, Label: label, Choices: choices}
+// userChoiceArgs are the arguments of the roles or teams of a user form.
+func userChoiceArgs(v *View, f *UserForm, field, label string, choices []Choice) userArgs {
+	return userArgs{V: v, Form: f, Field: field, Label: label, Choices: choices}
 }
 
-// TokenArgs are what the template of a list of API tokens gets
+// tokenArgs are what the template of a list of API tokens gets
 // (templates/_tokens.html).
-type TokenArgs struct {
+type tokenArgs struct {
 	V      *View
 	Tokens []auth.Token
 	// Action is the path a token's id and "/revoke" are added to.
@@ -146,9 +146,9 @@ var auditActions = map[string]string{
 	auth.AuditOwnTokenRevoked:   "audit_own_token_revoked",
 }
 
-// AuditAction is an action of the audit log in words; an action without
+// auditAction is an action of the audit log in words; an action without
 // a text shows as it is stored.
-func AuditAction(v *View, action string) string {
+func auditAction(v *View, action string) string {
 	if key, ok := auditActions[action]; ok {
 		return v.T(key)
 	}
@@ -183,13 +183,13 @@ func UserNotice(l webkit.Lang, key string) string {
 // (templates/_user.html, _tokens.html) and the audit log.
 func UserTemplateFuncs() template.FuncMap {
 	return template.FuncMap{
-		"fieldArgs":   UserFieldArgs,
-		"choiceArgs":  UserChoiceArgs,
-		"profileArgs": func(v *View, f *UserForm) UserArgs { return UserArgs{V: v, Form: f} },
-		"sourceArgs":  func(v *View, source string) UserArgs { return UserArgs{V: v, Source: source} },
-		"auditAction": AuditAction,
-		"tokenArgs": func(v *View, t []auth.Token, action string) TokenArgs {
-			return TokenArgs{V: v, Tokens: t, Action: action}
+		"fieldArgs":   userFieldArgs,
+		"choiceArgs":  userChoiceArgs,
+		"profileArgs": func(v *View, f *UserForm) userArgs { return userArgs{V: v, Form: f} },
+		"sourceArgs":  func(v *View, source string) userArgs { return userArgs{V: v, Source: source} },
+		"auditAction": auditAction,
+		"tokenArgs": func(v *View, t []auth.Token, action string) tokenArgs {
+			return tokenArgs{V: v, Tokens: t, Action: action}
 		},
 	}
 }

@@ -2,20 +2,20 @@ package webkit
 
 import "time"
 
-// Plain converts data as the store reads it (int64 numbers, time.Time)
+// plain converts data as the store reads it (int64 numbers, time.Time)
 // into the JSON data model the form package works on.
-func Plain(v any) any {
+func plain(v any) any {
 	switch x := v.(type) {
 	case map[string]any:
 		m := make(map[string]any, len(x))
 		for k, e := range x {
-			m[k] = Plain(e)
+			m[k] = plain(e)
 		}
 		return m
 	case []any:
 		out := make([]any, len(x))
 		for i, e := range x {
-			out[i] = Plain(e)
+			out[i] = plain(e)
 		}
 		return out
 	case int32:
@@ -30,8 +30,8 @@ func Plain(v any) any {
 	return v
 }
 
-// PlainMap is Plain for a document.
+// PlainMap is plain for a document.
 func PlainMap(m map[string]any) map[string]any {
-	out, _ := Plain(m).(map[string]any)
+	out, _ := plain(m).(map[string]any)
 	return out
 }

@@ -15,8 +15,8 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// ChromiumPath is where Debian's chromium package puts the browser.
-const ChromiumPath = "/usr/bin/chromium"
+// chromiumPath is where Debian's chromium package puts the browser.
+const chromiumPath = "/usr/bin/chromium"
 
 // RequireFile skips the test when a file the browser tests need is missing,
 // except in CI (the CI environment variable is set), where that is a failure:
@@ -41,9 +41,9 @@ type Chrome struct {
 // without the browser.
 func StartChrome(t *testing.T) *Chrome {
 	t.Helper()
-	RequireFile(t, ChromiumPath, "Chromium")
+	RequireFile(t, chromiumPath, "Chromium")
 	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(ChromiumPath),
+		chromedp.ExecPath(chromiumPath),
 		chromedp.Headless,
 		chromedp.NoSandbox,
 		chromedp.DisableGPU,

@@ -123,7 +123,7 @@ func NewUIEnv(t testing.TB, opts ...UIOptions) *UIEnv {
 		}
 	}
 	// Errors of the app are test failures' best clue: show them.
-	appLog := slog.New(slog.NewTextHandler(TBWriter{t}, &slog.HandlerOptions{Level: LogLevel()}))
+	appLog := slog.New(slog.NewTextHandler(tbWriter{t}, &slog.HandlerOptions{Level: logLevel()}))
 	app := web.New(web.Deps{Logger: appLog, Store: st,
 		API:         &web.APIDeps{Engine: eng, Auth: authn, Catalog: catalog},
 		UI:          &web.UIDeps{Engine: eng, Auth: authn, Catalog: catalog, Now: o.Now},
@@ -245,10 +245,10 @@ func HTMLUnescape(s string) string {
 	return strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">", "&#34;", `"`, "&#39;", "'", "&#43;", "+").Replace(s)
 }
 
-// TBWriter writes log lines to the test's log.
-type TBWriter struct{ t testing.TB }
+// tbWriter writes log lines to the test's log.
+type tbWriter struct{ t testing.TB }
 
-func (w TBWriter) Write(p []byte) (int, error) {
+func (w tbWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimSpace(string(p)))
 	return len(p), nil
 }
@@ -271,9 +271,9 @@ func Serve(t testing.TB, app *fiber.App) string {
 	return "http://" + ln.Addr().String()
 }
 
-// LogLevel is ERROR, or DEBUG with VORGANG_TEST_DEBUG=1 to see every
+// logLevel is ERROR, or DEBUG with VORGANG_TEST_DEBUG=1 to see every
 // refused request's cause.
-func LogLevel() slog.Level {
+func logLevel() slog.Level {
 	if os.Getenv("VORGANG_TEST_DEBUG") != "" {
 		return slog.LevelDebug
 	}
