@@ -45,14 +45,15 @@ var allowedImports = map[string][]string{
 	// The only packages that know HTTP: core/web wires the app, its
 	// sub-packages serve one area each and share core/web/internal/webkit
 	// (and, the pages, core/web/internal/pagekit); no area imports another.
-	"vorgang/core/web":                  {"auth", "definition", "engine", "fault", "form", "ticket", "web/admin", "web/api", "web/internal/pagekit", "web/internal/webkit"},
+	"vorgang/core/web":                  {"auth", "definition", "engine", "fault", "form", "ticket", "web/admin", "web/api", "web/internal/pagekit", "web/internal/webkit", "web/portal"},
 	"vorgang/core/web/admin":            {"auth", "definition", "engine", "fault", "web/internal/pagekit", "web/internal/webkit"},
 	"vorgang/core/web/api":              {"asset", "auth", "definition", "engine", "fault", "ticket", "web/internal/webkit"},
+	"vorgang/core/web/portal":           {"definition", "engine", "fault", "form", "web/internal/pagekit", "web/internal/webkit"},
 	"vorgang/core/web/internal/webkit":  {"auth", "definition", "engine", "fault"},
 	"vorgang/core/web/internal/pagekit": {"auth", "definition", "engine", "fault", "form", "ticket", "web/internal/webkit"},
 	// Test support: the whole app with its pages, for the tests of every
 	// web package.
-	"vorgang/core/web/internal/webtest": {"app", "auth", "definition", "engine", "internal/testkit", "store", "web"},
+	"vorgang/core/web/internal/webtest": {"app", "auth", "definition", "engine", "internal/testkit", "store", "ticket", "web"},
 	// The binary.
 	"vorgang/cmd/vorgang": {"app", "asset", "auth", "definition", "engine", "fault", "identity", "notify", "scenario", "script", "store", "ticket", "web", "vorgang"},
 }

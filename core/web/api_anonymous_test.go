@@ -1,29 +1,13 @@
 package web_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
+
 	"vorgang/core/web/internal/webtest"
 )
-
-var streetlightRequest = map[string]any{"summary": "Laterne defekt", "category": "streetlight",
-	"description": "Die Laterne vor Hausnummer 7 ist dunkel.", "email": "a@example.org", "privacy_consent": true}
-
-// apiCreate posts a create to the API with the bearer token ("" for an
-// anonymous caller) and returns the page.
-func apiCreate(b *webtest.Browser, token, process string, data map[string]any) webtest.Page {
-	b.T.Helper()
-	body, _ := json.Marshal(map[string]any{"process": process, "data": data})
-	req, _ := http.NewRequest(http.MethodPost, b.Env.Base+"/api/v1/tickets", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	return b.Do(req)
-}
 
 // TestAnonymousAPICreates: an anonymous create through the API meets the
 // portal's limit per address, counted together with the portal's posts,
@@ -34,12 +18,12 @@ func TestAnonymousAPICreates(t *testing.T) {
 	b := env.Browser(t)
 
 	t.Run("a process without anonymous_api", func(t *testing.T) {
-		p := apiCreate(b, "", "citizen-report", map[string]any{"category": "pothole", "summary": "Tiefes Loch",
+		p := webtest.APICreate(b, "", "citizen-report", map[string]any{"category": "pothole", "summary": "Tiefes Loch",
 			"spots": []any{map[string]any{"street": "Markt 1"}}, "email": "erika@example.org", "consent": true})
 		if p.Status != http.StatusForbidden || !strings.Contains(p.Body, `"code":"anonymous_api_closed"`) {
 			t.Fatalf("anonymous create of citizen-report: %d %s, want 403 anonymous_api_closed", p.Status, p.Body)
 		}
-		if n := countTickets(t, env, "citizen-report"); n != 0 {
+		if n := env.CountTickets(t, "citizen-report"); n != 0 {
 			t.Errorf("%d tickets created", n)
 		}
 		list := b.Get("/api/v1/processes")
@@ -52,23 +36,23 @@ func TestAnonymousAPICreates(t *testing.T) {
 		// The refused create above counts: one of ten. Five portal posts
 		// and four API creates fill the limit.
 		for i := range 5 {
-			if p := b.Post("/portal/new/citizen-report", citizenForm(t, b)); p.Status != http.StatusSeeOther {
+			if p := b.Post("/portal/new/citizen-report", webtest.CitizenForm(t, b)); p.Status != http.StatusSeeOther {
 				t.Fatalf("portal post %d: %d", i+1, p.Status)
 			}
 		}
 		var statuses []int
 		for range 6 {
-			statuses = append(statuses, apiCreate(b, "", "citizen-request", streetlightRequest).Status)
+			statuses = append(statuses, webtest.APICreate(b, "", "citizen-request", webtest.StreetlightRequest).Status)
 		}
 		want := []int{201, 201, 201, 201, 429, 429}
 		if !equalInts(statuses, want) {
 			t.Fatalf("anonymous API creates after a refused one and 5 portal posts: %v, want %v", statuses, want)
 		}
-		p := apiCreate(b, "", "citizen-request", streetlightRequest)
+		p := webtest.APICreate(b, "", "citizen-request", webtest.StreetlightRequest)
 		if p.Status != http.StatusTooManyRequests || p.Header.Get("Retry-After") == "" || !strings.Contains(p.Body, `"code":"too_many_requests"`) {
 			t.Errorf("over the limit: %d %v %s", p.Status, p.Header, p.Body)
 		}
-		if p := b.Post("/portal/new/citizen-report", citizenForm(t, b)); p.Status != http.StatusTooManyRequests {
+		if p := b.Post("/portal/new/citizen-report", webtest.CitizenForm(t, b)); p.Status != http.StatusTooManyRequests {
 			t.Errorf("portal post over the limit: %d, want 429", p.Status)
 		}
 	})
@@ -79,7 +63,7 @@ func TestAnonymousAPICreates(t *testing.T) {
 		var s struct{ Token string }
 		_ = json.Unmarshal([]byte(env.Browser(t).Do(req).Body), &s)
 		for i := range 12 {
-			if p := apiCreate(env.Browser(t), s.Token, "citizen-request", streetlightRequest); p.Status != http.StatusCreated {
+			if p := webtest.APICreate(env.Browser(t), s.Token, "citizen-request", webtest.StreetlightRequest); p.Status != http.StatusCreated {
 				t.Fatalf("create %d by ben: %d %s", i+1, p.Status, p.Body)
 			}
 		}

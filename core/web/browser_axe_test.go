@@ -90,7 +90,7 @@ func TestAccessibility(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A closed one, whose status page offers the survey.
-	surveyed := citizenRequestIn(t, env, true)
+	surveyed := webtest.CitizenRequestIn(t, env, true)
 	survey := "/portal/track/" + surveyed.Tracking
 	// An order waiting for approval, for the decision form.
 	order := submitted(env, t, "procurement-order", headsetOrder)

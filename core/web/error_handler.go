@@ -24,7 +24,7 @@ func errorHandler(logger *slog.Logger, pages *ui) fiber.ErrorHandler {
 		// Requests rejected before routing (body too large, malformed) never
 		// passed the middleware, so give them an id and a log line here.
 		rejected := c.Locals(requestStartKey) == nil
-		id := ensureRequestID(c)
+		id := webkit.RequestID(c)
 
 		page := pages != nil && browserRoute(c.Path())
 		l := webkit.RequestLang(c)

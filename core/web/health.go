@@ -114,7 +114,7 @@ func (h *healthHandler) pingStore(c *fiber.Ctx) storeHealth {
 		sh.Reason = webkit.ReasonTimeout
 	}
 	h.logger.LogAttrs(c.UserContext(), slog.LevelWarn, "store ping failed",
-		slog.String("request_id", RequestID(c)),
+		slog.String("request_id", webkit.RequestID(c)),
 		slog.String("mode", sh.Mode),
 		slog.String("reason", sh.Reason),
 		slog.String("error", err.Error()),
@@ -148,7 +148,7 @@ func (h *healthHandler) ready(c *fiber.Ctx) error {
 				reason = webkit.ReasonDiskFull
 			} else {
 				h.logger.LogAttrs(c.UserContext(), slog.LevelWarn, "store write probe failed",
-					slog.String("request_id", RequestID(c)), slog.String("error", err.Error()))
+					slog.String("request_id", webkit.RequestID(c)), slog.String("error", err.Error()))
 			}
 			return c.Status(http.StatusServiceUnavailable).JSON(readyResponse{Status: "not_ready", Reason: reason})
 		}

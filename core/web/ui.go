@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -16,6 +17,7 @@ import (
 	"vorgang/core/web/admin"
 	"vorgang/core/web/internal/pagekit"
 	"vorgang/core/web/internal/webkit"
+	"vorgang/core/web/portal"
 )
 
 // DefaultUIBodyLimit is the body limit when the HTML interface is served
@@ -25,8 +27,8 @@ const DefaultUIBodyLimit = 32 << 20
 // UIDeps is what the HTML pages need (core/web/internal/pagekit).
 type UIDeps = pagekit.Deps
 
-// ui serves the pages still in this package: the portal and the
-// workspace, with the middleware of every page area.
+// ui serves the pages still in this package (the staff workspace) and
+// the middleware of every page area.
 type ui struct {
 	*pagekit.Pages
 	clients webkit.Clients
@@ -60,18 +62,7 @@ func (u *ui) register(app *fiber.App) error {
 	}, filesystem.New(filesystem.Config{Root: http.FS(static)}))
 	app.Get("/", func(c *fiber.Ctx) error { return c.Redirect("/portal", http.StatusFound) })
 
-	portalLimit := u.citizenLimit
-	portal := app.Group("/portal", u.pageMiddleware, u.session)
-	portal.Get("/", u.portalCatalog)
-	portal.Get("/new/:process", u.portalForm)
-	portal.Post("/new/:process", portalLimit, u.portalSubmit)
-	portal.Get("/track/:token", u.portalTrack)
-	portal.Get("/track/:token/confirmation", u.portalConfirmation)
-	portal.Post("/track/:token/reply", portalLimit, u.portalReply)
-	portal.Get("/track/:token/files/:id", u.portalFile)
-	portal.Get("/track/:token/follow-up/:process", u.followUpForm)
-	portal.Post("/track/:token/follow-up/:process", portalLimit, u.followUpSubmit)
-	portal.Post("/forms/:form/compute", u.computeLimit, u.portalCompute)
+	portal.Register(app.Group("/portal", u.pageMiddleware, u.session), u.Pages, u.citizenLimit, u.computeLimit)
 
 	appGroup := app.Group("/app", u.pageMiddleware, u.session)
 	appGroup.Get("/login", u.loginPage)
@@ -152,7 +143,7 @@ func computeRoute(path string) bool {
 func (u *ui) errorPage(c *fiber.Ctx, apiErr *webkit.Error) error {
 	l := webkit.PageLang(c)
 	v := &pagekit.View{Lang: l, Title: webkit.Text(l, "error_title"), Area: areaOf(c.Path()), Data: errorView{
-		Status: apiErr.Status, Code: apiErr.Code, Message: apiErr.Message, RequestID: RequestID(c),
+		Status: apiErr.Status, Code: apiErr.Code, Message: apiErr.Message, RequestID: webkit.RequestID(c),
 		Back: backLink(c.Path()), Limits: u.LimitsView(), Fields: apiErr.Fields,
 	}}
 	return u.Render(c, apiErr.Status, "error", v)
@@ -218,7 +209,7 @@ func (u *ui) requireStaff(c *fiber.Ctx) error {
 		return c.Next()
 	}
 	if c.Method() == http.MethodGet {
-		return c.Redirect("/app/login?next="+urlQueryEscape(c.OriginalURL()), http.StatusSeeOther)
+		return c.Redirect("/app/login?next="+url.QueryEscape(c.OriginalURL()), http.StatusSeeOther)
 	}
 	return &webkit.Error{Status: http.StatusUnauthorized, Code: webkit.CodeUnauthorized}
 }

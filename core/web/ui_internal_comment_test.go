@@ -57,7 +57,7 @@ func TestInternalTransitionComments(t *testing.T) {
 		if cur, _ := env.St.Ticket(t.Context(), tk.Number); cur.State != "in_progress" {
 			t.Errorf("the refused question moved the ticket to %s", cur.State)
 		}
-		status, body := apiCall(t, env, "root", "POST", "/api/v1/tickets/"+tk.Number+"/transitions/ask_citizen",
+		status, body := env.APICall(t, "root", "POST", "/api/v1/tickets/"+tk.Number+"/transitions/ask_citizen",
 			`{"comment":"Welche Gaststätte?","internal":true}`)
 		if status != http.StatusUnprocessableEntity || !strings.Contains(body, `"code":"internal_not_allowed"`) || !strings.Contains(body, `"field":"comment"`) {
 			t.Errorf("API: %d %s, want 422 naming comment/internal_not_allowed", status, body)
@@ -95,20 +95,4 @@ func TestInternalTransitionComments(t *testing.T) {
 			t.Errorf("the citizen's page shows the wrong comments:\n%s", track)
 		}
 	})
-}
-
-// apiCall sends a JSON request with a session of the user and returns the
-// status and body.
-func apiCall(t *testing.T, env *webtest.UIEnv, user, method, path, body string) (int, string) {
-	t.Helper()
-	login, _ := http.NewRequest(http.MethodPost, env.Base+"/api/v1/login", strings.NewReader(`{"name":"`+user+`","password":"`+webtest.UIPassword+`"}`))
-	login.Header.Set("Content-Type", "application/json")
-	b := env.Browser(t)
-	if p := b.Do(login); p.Status != http.StatusOK {
-		t.Fatalf("login %s: %d", user, p.Status)
-	}
-	req, _ := http.NewRequest(method, env.Base+path, strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	p := b.Do(req)
-	return p.Status, p.Body
 }

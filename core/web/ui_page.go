@@ -29,7 +29,7 @@ func pageTemplates() (map[string]*template.Template, error) {
 		if base == "layout" || strings.HasPrefix(base, "_") {
 			continue
 		}
-		t, err := template.New(base).Funcs(templateFuncs).Funcs(pagekit.UserTemplateFuncs()).ParseFS(templateFiles, "templates/layout.html", "templates/_*.html", n)
+		t, err := template.New(base).Funcs(templateFuncs).Funcs(pagekit.TemplateFuncs()).ParseFS(templateFiles, "templates/layout.html", "templates/_*.html", n)
 		if err != nil {
 			return nil, fmt.Errorf("parse page %s: %w", base, err)
 		}
@@ -44,14 +44,4 @@ var templateFuncs = template.FuncMap{
 	// shortHash is the first 12 characters of a catalog hash, as the log
 	// and /healthz show it.
 	"shortHash": func(h string) string { return h[:min(len(h), 12)] },
-	"dataArgs":  func(v *pagekit.View, fields []dataField) dataListArgs { return dataListArgs{V: v, Fields: fields} },
-	"formArgs": func(v *pagekit.View, f any) formArgs {
-		switch x := f.(type) {
-		case formView:
-			return formArgs{V: v, Form: x}
-		case *formView:
-			return formArgs{V: v, Form: *x}
-		}
-		return formArgs{V: v}
-	},
 }

@@ -7,20 +7,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
 	"vorgang/core/web/internal/webtest"
 )
-
-// citizenForm opens the damage report form and returns the fields every
-// post needs.
-func citizenForm(t *testing.T, b *webtest.Browser) url.Values {
-	t.Helper()
-	p := b.Get("/portal/new/citizen-report")
-	if p.Status != http.StatusOK {
-		t.Fatalf("form: %d", p.Status)
-	}
-	return url.Values{"_csrf": {webtest.Hidden(t, p.Body, "_csrf")}, "_token": {webtest.Hidden(t, p.Body, "_token")},
-		"category": {"pothole"}, "summary": {"Tiefes Loch"}, "spots[0][street]": {"Markt 1"}, "email": {"erika@example.org"}, "consent": {"on"}}
-}
 
 func TestSecurityHeaders(t *testing.T) {
 	env := webtest.NewUIEnv(t)
@@ -59,8 +48,8 @@ func TestCSRFAndFormTokens(t *testing.T) {
 	b := env.Browser(t)
 	other := env.Browser(t)
 
-	form := citizenForm(t, b)
-	otherForm := citizenForm(t, other)
+	form := webtest.CitizenForm(t, b)
+	otherForm := webtest.CitizenForm(t, other)
 	tests := []struct {
 		name   string
 		change func(url.Values)
@@ -111,7 +100,7 @@ func TestCSRFAndFormTokens(t *testing.T) {
 	if first.Status != 303 || second.Status != 303 || first.Location != second.Location {
 		t.Fatalf("double submit: %d %s, then %d %s", first.Status, first.Location, second.Status, second.Location)
 	}
-	if n := countTickets(t, env, "citizen-report"); n != 1 {
+	if n := env.CountTickets(t, "citizen-report"); n != 1 {
 		t.Fatalf("double submit made %d tickets", n)
 	}
 	// Sent once more with other details (back button, edit), the form does
@@ -126,41 +115,26 @@ func TestCSRFAndFormTokens(t *testing.T) {
 	}
 
 	// A form left open too long has expired: a clear page, no ticket.
-	late := citizenForm(t, b)
+	late := webtest.CitizenForm(t, b)
 	now = now.Add(5 * time.Hour)
 	p := b.Post("/portal/new/citizen-report", late)
 	if p.Status != 400 || !strings.Contains(p.Body, "Das Formular ist abgelaufen") || !strings.Contains(p.Body, "Bitte öffnen Sie das Formular neu") {
 		t.Fatalf("expired form: %d\n%s", p.Status, p.Body)
 	}
-	if n := countTickets(t, env, "citizen-report"); n != 1 {
+	if n := env.CountTickets(t, "citizen-report"); n != 1 {
 		t.Fatalf("an expired form made a ticket")
 	}
-}
-
-func countTickets(t *testing.T, env *webtest.UIEnv, process string) int {
-	t.Helper()
-	counts, err := env.St.Counts(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for _, c := range counts {
-		if c.Team == env.Cat.Process(process).Team.Value {
-			n += int(c.N)
-		}
-	}
-	return n
 }
 
 func TestHoneypotAndRateLimit(t *testing.T) {
 	env := webtest.NewUIEnv(t, webtest.UIOptions{CitizenRate: 3})
 	b := env.Browser(t)
-	form := citizenForm(t, b)
+	form := webtest.CitizenForm(t, b)
 	form.Set("_website", "https://spam.example")
 	if p := b.Post("/portal/new/citizen-report", form); p.Status != 400 || !strings.Contains(p.Body, "nicht angenommen") {
 		t.Fatalf("honeypot: %d\n%s", p.Status, p.Body)
 	}
-	if n := countTickets(t, env, "citizen-report"); n != 0 {
+	if n := env.CountTickets(t, "citizen-report"); n != 0 {
 		t.Fatalf("the honeypot let a ticket through")
 	}
 	form.Del("_website")
@@ -180,7 +154,7 @@ func TestHoneypotAndRateLimit(t *testing.T) {
 func TestUploadChecks(t *testing.T) {
 	env := webtest.NewUIEnv(t)
 	b := env.Browser(t)
-	form := citizenForm(t, b)
+	form := webtest.CitizenForm(t, b)
 	bigPNG := append(append([]byte{}, pngBytes...), bytes.Repeat([]byte{0}, 2<<20)...)
 	tests := []struct {
 		name string
@@ -200,10 +174,10 @@ func TestUploadChecks(t *testing.T) {
 	}
 	// A file uploaded by another browser cannot be attached by its id.
 	other := env.Browser(t)
-	of := citizenForm(t, other)
+	of := webtest.CitizenForm(t, other)
 	of.Set("summary", "kurz") // an error, so the upload is kept and shown
 	p := other.PostMultipart("/portal/new/citizen-report", of, webtest.FilePart{Field: "photo", Name: "fremd.png", Data: pngBytes})
-	id := regexpFind(t, p.Body, `value="(att-[a-z0-9]+)" checked`)
+	id := webtest.RegexpFind(t, p.Body, `value="(att-[a-z0-9]+)" checked`)
 	form.Set("photo", id)
 	p = b.Post("/portal/new/citizen-report", form)
 	if p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Body, "nicht mehr vorhanden") {
@@ -231,13 +205,4 @@ func TestLanguage(t *testing.T) {
 	if p := b.Get("/portal/new/citizen-report"); !strings.Contains(p.Body, "Report damage") || !strings.Contains(p.Body, `lang="en"`) {
 		t.Fatalf("the generated form is not in English")
 	}
-}
-
-func regexpFind(t *testing.T, s, pattern string) string {
-	t.Helper()
-	m := webtest.RegexpMust(pattern).FindStringSubmatch(s)
-	if m == nil {
-		t.Fatalf("%s not found in:\n%s", pattern, s)
-	}
-	return m[1]
 }

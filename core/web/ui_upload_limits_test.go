@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
 	"vorgang/core/web/internal/webtest"
 )
 
@@ -21,7 +22,7 @@ func TestUploadOverTheLimitKeepsTheInput(t *testing.T) {
 
 	t.Run("portal form", func(t *testing.T) {
 		b := env.Browser(t)
-		form := citizenForm(t, b)
+		form := webtest.CitizenForm(t, b)
 		form.Set("summary", "Laterne flackert seit Tagen")
 		p := b.PostMultipart("/portal/new/citizen-report", form, webtest.FilePart{Field: "photo", Name: "riesig.png", Data: huge})
 		if p.Status != http.StatusUnprocessableEntity {
@@ -36,14 +37,14 @@ func TestUploadOverTheLimitKeepsTheInput(t *testing.T) {
 			!strings.Contains(p.Body, `href="#f-photo"`) {
 			t.Errorf("no error at the photo field naming its limit:\n%s", p.Body)
 		}
-		if n := countTickets(t, env, "citizen-report"); n != 0 {
+		if n := env.CountTickets(t, "citizen-report"); n != 0 {
 			t.Errorf("%d tickets stored", n)
 		}
 	})
 
 	t.Run("citizen's reply", func(t *testing.T) {
 		b := env.Browser(t)
-		res := b.Post("/portal/new/citizen-report", citizenForm(t, b))
+		res := b.Post("/portal/new/citizen-report", webtest.CitizenForm(t, b))
 		track := strings.TrimSuffix(res.Location, "/confirmation")
 		page := b.Get(track)
 		form := url.Values{"_csrf": {webtest.Hidden(t, page.Body, "_csrf")}, "_version": {webtest.Hidden(t, page.Body, "_version")}, "text": {"Hier das Foto von heute"}}
@@ -56,8 +57,8 @@ func TestUploadOverTheLimitKeepsTheInput(t *testing.T) {
 	t.Run("staff comment", func(t *testing.T) {
 		b := env.Browser(t)
 		res := env.Browser(t)
-		r := res.Post("/portal/new/citizen-report", citizenForm(t, res))
-		number := regexpFind(t, res.Get(r.Location).Body, `(MELD-[0-9]{4}-[0-9]+)`)
+		r := res.Post("/portal/new/citizen-report", webtest.CitizenForm(t, res))
+		number := webtest.RegexpFind(t, res.Get(r.Location).Body, `(MELD-[0-9]{4}-[0-9]+)`)
 		b.Login("dora")
 		path := "/app/tickets/" + number
 		page := b.Get(path)
@@ -77,7 +78,7 @@ func TestFileFieldsStateTheirLimits(t *testing.T) {
 	citizen := env.Browser(t)
 	staff := env.Browser(t)
 	staff.Login("ben")
-	res := citizen.Post("/portal/new/citizen-report", citizenForm(t, citizen))
+	res := citizen.Post("/portal/new/citizen-report", webtest.CitizenForm(t, citizen))
 	track := strings.TrimSuffix(res.Location, "/confirmation")
 	tests := []struct {
 		name string

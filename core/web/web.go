@@ -4,15 +4,17 @@
 // security headers, refused content codings, timeouts), the central error
 // handler that writes the one error shape (or an error page on a browser
 // route), the health and readiness checks, the page templates and static
-// files, and the registration of the areas. The areas live in
-// sub-packages: the JSON API under /api/v1 with its OpenAPI description
-// (core/web/api) and the admin pages under /admin (core/web/admin); the
-// citizen portal (/portal/) and the staff workspace (/app/) are still in
-// this package. What the areas share (the error shape and the table from
-// core/fault kinds to statuses, the words in German and English, client
-// addresses, the citizen rate limit) is in core/web/internal/webkit; the
+// files, the session and the staff and admin guards of the pages, and the
+// registration of the areas. The areas live in sub-packages: the JSON API
+// under /api/v1 with its OpenAPI description (core/web/api), the citizen
+// portal under /portal (core/web/portal) and the admin pages under /admin
+// (core/web/admin); the staff workspace (/app/) is still in this package.
+// What the areas share (the error shape and the table from core/fault
+// kinds to statuses, the words in German and English, client addresses,
+// the citizen rate limit, request ids) is in core/web/internal/webkit; the
 // page machinery no single area owns (rendering, CSRF, form posts and
-// tokens, the user form) is in core/web/internal/pagekit.
+// tokens, the generated forms, the user form) is in
+// core/web/internal/pagekit.
 //
 // Pages are rendered on the server from html/template, work without
 // JavaScript, and come in German and English. Handlers stay thin: they
@@ -37,6 +39,12 @@ import (
 // without an account: enough for a family sending a few requests and
 // replies, too few for a robot filling the inboxes.
 const DefaultCitizenRate = 10
+
+// computeRateFactor is how many computations one address may ask for per
+// post it may make without an account: a person typing asks after each
+// pause, so the computations count apart from the posts and never use up
+// the posts' budget.
+const computeRateFactor = 12
 
 // DefaultBodyLimit is the request body limit used when Deps.BodyLimit is zero.
 const DefaultBodyLimit = 4 << 20

@@ -261,21 +261,21 @@ func (u *ui) newCatalog(c *fiber.Ctx) error {
 	return u.Render(c, http.StatusOK, "new", &pagekit.View{Lang: l, Title: webkit.Text(l, "new_heading"), Area: "app", Nav: "new", Data: newCatalogView{Processes: list}})
 }
 
-func (u *ui) staffProcess(c *fiber.Ctx) (*definition.Process, formSpec, error) {
+func (u *ui) staffProcess(c *fiber.Ctx) (*definition.Process, pagekit.FormSpec, error) {
 	cat := u.Catalog()
 	p := cat.Process(c.Params("process"))
 	if p == nil {
-		return nil, formSpec{}, &webkit.Error{Status: http.StatusNotFound, Code: webkit.CodeNotFound}
+		return nil, pagekit.FormSpec{}, &webkit.Error{Status: http.StatusNotFound, Code: webkit.CodeNotFound}
 	}
 	if !engine.MayOpen(pagekit.UIPrincipal(c), p) {
-		return nil, formSpec{}, &webkit.Error{Status: http.StatusForbidden, Code: webkit.CodeForbidden}
+		return nil, pagekit.FormSpec{}, &webkit.Error{Status: http.StatusForbidden, Code: webkit.CodeForbidden}
 	}
 	compiled, err := u.Engine.Form(cat, p.Form.Value)
 	if err != nil {
-		return nil, formSpec{}, err
+		return nil, pagekit.FormSpec{}, err
 	}
-	return p, formSpec{compiled: compiled, scope: "create:" + p.ID.Value + "|" + u.Binding(c, true),
-		action: "/app/new/" + p.ID.Value, submit: webkit.Text(webkit.PageLang(c), "new_submit"), area: "app"}, nil
+	return p, pagekit.FormSpec{Compiled: compiled, Scope: "create:" + p.ID.Value + "|" + u.Binding(c, true),
+		Action: "/app/new/" + p.ID.Value, Submit: webkit.Text(webkit.PageLang(c), "new_submit"), Area: "app"}, nil
 }
 
 func (u *ui) staffForm(c *fiber.Ctx) error {
@@ -283,8 +283,8 @@ func (u *ui) staffForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	token := u.Sign.FormToken(spec.scope, u.Now().Add(u.FormTTL))
-	return u.showForm(c, http.StatusOK, p, spec, nil, nil, "", token, nil, nil)
+	token := u.Sign.FormToken(spec.Scope, u.Now().Add(u.FormTTL))
+	return u.ShowForm(c, http.StatusOK, p, spec, nil, nil, "", token, nil, nil)
 }
 
 func (u *ui) staffSubmit(c *fiber.Ctx) error {
@@ -292,16 +292,16 @@ func (u *ui) staffSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	post, err := u.readFormPost(c, spec)
+	post, err := u.ReadFormPost(c, spec)
 	if err != nil {
 		return err
 	}
-	t, status, err := u.create(c, pagekit.UIPrincipal(c), p, spec, post)
+	t, status, err := u.Create(c, pagekit.UIPrincipal(c), p, spec, post)
 	if err != nil {
 		return err
 	}
 	if t == nil {
-		return u.showForm(c, status, p, spec, post.data, post.errs, post.add, post.token, post.files, nil)
+		return u.ShowForm(c, status, p, spec, post.Data, post.Errs, post.Add, post.Token, post.Files, nil)
 	}
 	return pagekit.SeeOther(c, "/app/tickets/"+url.PathEscape(t.Number)+"?notice=created")
 }

@@ -27,7 +27,7 @@ type ticketView struct {
 	Priority    string
 	Team        definition.Label
 	Due         string
-	Fields      []dataField
+	Fields      []pagekit.DataField
 	Timeline    []timelineItem
 	Transitions []transitionLink
 	Base        string
@@ -72,8 +72,8 @@ type timelineItem struct {
 	From, To definition.Label
 	Text     string
 	Internal bool
-	Fields   []dataField
-	Files    []fileLink
+	Fields   []pagekit.DataField
+	Files    []pagekit.FileLink
 	Old, New string
 	// Override: an administrator decided in place of the approvers.
 	Override bool
@@ -112,8 +112,8 @@ func (u *ui) showTicketWith(c *fiber.Ctx, status int, notice string, adjust func
 	cat := u.Engine.CatalogFor(c.UserContext(), t)
 	p := cat.Process(t.Process)
 	base := "/app/tickets/" + url.PathEscape(t.Number)
-	names := u.attachmentNames(c.UserContext())
-	describer := dataDescriber{lang: l, names: names, fileURL: func(id string) string { return base + "/files/" + url.PathEscape(id) }}
+	names := u.AttachmentNames(c.UserContext())
+	describer := pagekit.DataDescriber{Lang: l, Names: names, FileURL: func(id string) string { return base + "/files/" + url.PathEscape(id) }}
 	d := ticketView{T: t, State: webkit.StateTitle(p, t.State, false), Priority: webkit.Text(l, "prio_"+t.Priority), Team: webkit.TeamTitle(cat, t.Team),
 		Due: t.Due, Base: base, Me: actor.User, Pending: engine.PendingApproval(t),
 		CanInternal: v.May.CommentInternal, CanAssign: v.May.Assign, CanTake: v.May.Take,
@@ -122,7 +122,7 @@ func (u *ui) showTicketWith(c *fiber.Ctx, status int, notice string, adjust func
 	if p != nil {
 		d.Process = p.Title
 		if f := cat.Form(p.Form.Value); f != nil {
-			d.Fields = describer.describe(f.AllFields(), webkit.PlainMap(t.Data))
+			d.Fields = describer.Describe(f.AllFields(), webkit.PlainMap(t.Data))
 		}
 	}
 	for _, tr := range v.May.Runnable {
@@ -138,7 +138,7 @@ func (u *ui) showTicketWith(c *fiber.Ctx, status int, notice string, adjust func
 		HasErrors: d.CommentErr != "" || d.DecisionErr != "" || d.AssignErr != "", Data: d})
 }
 
-func (u *ui) timelineItem(cat *definition.Catalog, p *definition.Process, h ticket.HistoryEntry, d dataDescriber) timelineItem {
+func (u *ui) timelineItem(cat *definition.Catalog, p *definition.Process, h ticket.HistoryEntry, d pagekit.DataDescriber) timelineItem {
 	it := timelineItem{At: h.At, Actor: h.Actor, Kind: h.Type}
 	content, err := h.Decode()
 	if err != nil {
@@ -156,14 +156,14 @@ func (u *ui) timelineItem(cat *definition.Catalog, p *definition.Process, h tick
 		if p != nil {
 			if tr := p.Transition(x.Transition); tr != nil && !tr.Form.IsZero() {
 				if f := cat.Form(tr.Form.Value); f != nil && x.Data != nil {
-					it.Fields = d.describe(f.AllFields(), webkit.PlainMap(x.Data))
+					it.Fields = d.Describe(f.AllFields(), webkit.PlainMap(x.Data))
 				}
 			}
 		}
 	case ticket.Commented:
 		it.Text, it.Internal = x.Text, x.Internal
 		for _, id := range x.Files {
-			it.Files = append(it.Files, fileLink{Name: d.names(id), URL: d.fileURL(id)})
+			it.Files = append(it.Files, pagekit.FileLink{Name: d.Names(id), URL: d.FileURL(id)})
 		}
 	case ticket.Assigned:
 		it.Old, it.New = x.Old, x.New
@@ -187,7 +187,7 @@ type transitionView struct {
 	Title   definition.Label
 	State   definition.Label
 	To      definition.Label
-	Form    *formView
+	Form    *pagekit.FormView
 	FormID  string
 	Action  string
 	Token   string
@@ -238,16 +238,16 @@ func (u *ui) runnable(c *fiber.Ctx) (*ticket.Ticket, *definition.Process, *defin
 	return nil, nil, nil, &webkit.Error{Status: http.StatusNotFound, Code: webkit.CodeNotFound}
 }
 
-func (u *ui) transitionSpec(c *fiber.Ctx, t *ticket.Ticket, tr *definition.Transition) (formSpec, error) {
-	spec := formSpec{scope: "transition:" + t.Number + ":" + tr.ID.Value + "|" + u.Binding(c, true),
-		action: "/app/tickets/" + url.PathEscape(t.Number) + "/transitions/" + url.PathEscape(tr.ID.Value),
-		submit: webkit.TransitionTitle(tr).In(string(webkit.PageLang(c))), area: "app"}
+func (u *ui) transitionSpec(c *fiber.Ctx, t *ticket.Ticket, tr *definition.Transition) (pagekit.FormSpec, error) {
+	spec := pagekit.FormSpec{Scope: "transition:" + t.Number + ":" + tr.ID.Value + "|" + u.Binding(c, true),
+		Action: "/app/tickets/" + url.PathEscape(t.Number) + "/transitions/" + url.PathEscape(tr.ID.Value),
+		Submit: webkit.TransitionTitle(tr).In(string(webkit.PageLang(c))), Area: "app"}
 	if !tr.Form.IsZero() {
 		compiled, err := u.Engine.Form(u.Catalog(), tr.Form.Value)
 		if err != nil {
 			return spec, err
 		}
-		spec.compiled = compiled
+		spec.Compiled = compiled
 	}
 	return spec, nil
 }
@@ -261,15 +261,15 @@ func (u *ui) transitionPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	token := u.Sign.FormToken(spec.scope, u.Now().Add(u.FormTTL))
+	token := u.Sign.FormToken(spec.Scope, u.Now().Add(u.FormTTL))
 	return u.showTransition(c, http.StatusOK, t, p, tr, spec, nil, nil, "", token, nil, "", t.Version)
 }
 
-func (u *ui) showTransition(c *fiber.Ctx, status int, t *ticket.Ticket, p *definition.Process, tr *definition.Transition, spec formSpec,
+func (u *ui) showTransition(c *fiber.Ctx, status int, t *ticket.Ticket, p *definition.Process, tr *definition.Transition, spec pagekit.FormSpec,
 	data map[string]any, errs []form.FieldError, add, token string, files map[string]string, comment string, version int64) error {
 	l := webkit.PageLang(c)
 	d := transitionView{T: t, Title: webkit.TransitionTitle(tr), State: webkit.StateTitle(p, t.State, false), To: webkit.StateTitle(p, u.Engine.Target(c.UserContext(), t, tr), false),
-		Action: spec.action, Token: token, Comment: comment, AskComm: tr.Comment == "required" || tr.Comment == "optional",
+		Action: spec.Action, Token: token, Comment: comment, AskComm: tr.Comment == "required" || tr.Comment == "optional",
 		CommReq: tr.Comment == "required", Back: "/app/tickets/" + url.PathEscape(t.Number), Version: version, Submit: webkit.TransitionTitle(tr),
 		CanInternal: engine.MayCommentInternal(pagekit.UIPrincipal(c))}
 	if cat := u.Catalog(); p != nil {
@@ -284,8 +284,8 @@ func (u *ui) showTransition(c *fiber.Ctx, status int, t *ticket.Ticket, p *defin
 		}
 		formErrs = append(formErrs, e)
 	}
-	if spec.compiled != nil {
-		fv, err := u.renderForm(c, spec, data, errs, add, token, files)
+	if spec.Compiled != nil {
+		fv, err := u.RenderForm(c, spec, data, errs, add, token, files)
 		if err != nil {
 			return err
 		}
@@ -294,7 +294,7 @@ func (u *ui) showTransition(c *fiber.Ctx, status int, t *ticket.Ticket, p *defin
 		d.FormID = "transition-form"
 		d.Errors = formErrs
 	}
-	d.Summary = d.CommErr != "" && spec.compiled == nil
+	d.Summary = d.CommErr != "" && spec.Compiled == nil
 	var describedBy []string
 	if d.ForRequester {
 		describedBy = append(describedBy, "transition-comment-help")
@@ -321,9 +321,9 @@ func (u *ui) transitionSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var post *formPost
-	if spec.compiled != nil {
-		post, err = u.readFormPost(c, spec)
+	var post *pagekit.FormPost
+	if spec.Compiled != nil {
+		post, err = u.ReadFormPost(c, spec)
 		if err != nil {
 			return err
 		}
@@ -335,32 +335,32 @@ func (u *ui) transitionSubmit(c *fiber.Ctx) error {
 		if err := u.CheckPost(c, sub.First("_csrf")); err != nil {
 			return err
 		}
-		post = &formPost{sub: sub, token: sub.First("_token"), save: true}
-		if _, err := u.Sign.CheckFormToken(post.token, spec.scope, u.Now()); err != nil {
+		post = &pagekit.FormPost{Sub: sub, Token: sub.First("_token"), Save: true}
+		if _, err := u.Sign.CheckFormToken(post.Token, spec.Scope, u.Now()); err != nil {
 			return &webkit.Error{Status: http.StatusBadRequest, Code: "form_expired", Cause: err}
 		}
 	}
-	comment := post.sub.First("_comment")
-	version, err := pagekit.PostedVersion(post.sub)
+	comment := post.Sub.First("_comment")
+	version, err := pagekit.PostedVersion(post.Sub)
 	if err != nil {
 		return err
 	}
-	if !post.save {
-		return u.showTransition(c, http.StatusOK, t, p, tr, spec, post.data, post.errs, post.add, post.token, post.files, comment, version)
+	if !post.Save {
+		return u.showTransition(c, http.StatusOK, t, p, tr, spec, post.Data, post.Errs, post.Add, post.Token, post.Files, comment, version)
 	}
 	l := string(webkit.PageLang(c))
-	if len(post.errs) > 0 {
-		_, verrs := spec.compiled.Validate(post.data, l)
-		return u.showTransition(c, http.StatusUnprocessableEntity, t, p, tr, spec, post.data, mergeErrors(post.errs, verrs), "", post.token, post.files, comment, version)
+	if len(post.Errs) > 0 {
+		_, verrs := spec.Compiled.Validate(post.Data, l)
+		return u.showTransition(c, http.StatusUnprocessableEntity, t, p, tr, spec, post.Data, pagekit.MergeErrors(post.Errs, verrs), "", post.Token, post.Files, comment, version)
 	}
 	_, err = u.Engine.Transition(c.UserContext(), pagekit.UIPrincipal(c), t.Number, engine.TransitionRequest{
-		Transition: tr.ID.Value, Version: version, Data: post.data, Comment: comment,
-		InternalComment: post.sub.First("_comment_internal") != "", Lang: l})
+		Transition: tr.ID.Value, Version: version, Data: post.Data, Comment: comment,
+		InternalComment: post.Sub.First("_comment_internal") != "", Lang: l})
 	invalidFields := webkit.FieldsAtFault(webkit.PageLang(c), err)
 	refusal := engine.AsRefusal(err)
 	switch {
 	case invalidFields != nil:
-		return u.showTransition(c, http.StatusUnprocessableEntity, t, p, tr, spec, post.data, invalidFields, "", post.token, post.files, comment, version)
+		return u.showTransition(c, http.StatusUnprocessableEntity, t, p, tr, spec, post.Data, invalidFields, "", post.Token, post.Files, comment, version)
 	case errors.Is(err, fault.Conflict), refusal != nil && refusal.Code == engine.ReasonStateMismatch:
 		return pagekit.SeeOther(c, "/app/tickets/"+url.PathEscape(t.Number)+"?notice=changed")
 	case refusal != nil:
@@ -369,7 +369,7 @@ func (u *ui) transitionSubmit(c *fiber.Ctx) error {
 		status := webkit.KindStatus(refusal.Kind)
 		why, _ := webkit.RefusalText(webkit.PageLang(c), refusal.Code, refusal.Params, webkit.NewNames(u.Catalog(), p))
 		refused := []form.FieldError{{Field: refusal.Param("field"), Code: refusal.Code, Message: why}}
-		return u.showTransition(c, status, t, p, tr, spec, post.data, refused, "", post.token, post.files, comment, version)
+		return u.showTransition(c, status, t, p, tr, spec, post.Data, refused, "", post.Token, post.Files, comment, version)
 	case err != nil:
 		return webkit.FaultError(err)
 	}
@@ -390,7 +390,7 @@ func (u *ui) commentSubmit(c *fiber.Ctx) error {
 		return err
 	}
 	textValue := sub.First("text")
-	files, msg, err := u.storeReplyFiles(c, sub)
+	files, msg, err := u.StoreReplyFiles(c, sub)
 	if err != nil {
 		return err
 	}
@@ -481,5 +481,5 @@ func (u *ui) ticketFile(c *fiber.Ctx) error {
 	if err != nil {
 		return webkit.FaultError(err)
 	}
-	return sendFile(c, a.Name, a.ContentType, buf.Bytes())
+	return pagekit.SendFile(c, a.Name, a.ContentType, buf.Bytes())
 }

@@ -179,10 +179,21 @@ func UserNotice(l webkit.Lang, key string) string {
 	return ""
 }
 
-// UserTemplateFuncs are the template functions of the user forms
-// (templates/_user.html, _tokens.html) and the audit log.
-func UserTemplateFuncs() template.FuncMap {
+// TemplateFuncs are the template functions of what the page areas share:
+// the generated forms and data lists (templates/_form.html, _data.html),
+// the user forms (_user.html, _tokens.html) and the audit log.
+func TemplateFuncs() template.FuncMap {
 	return template.FuncMap{
+		"dataArgs": func(v *View, fields []DataField) dataListArgs { return dataListArgs{V: v, Fields: fields} },
+		"formArgs": func(v *View, f any) formArgs {
+			switch x := f.(type) {
+			case FormView:
+				return formArgs{V: v, Form: x}
+			case *FormView:
+				return formArgs{V: v, Form: *x}
+			}
+			return formArgs{V: v}
+		},
 		"fieldArgs":   userFieldArgs,
 		"choiceArgs":  userChoiceArgs,
 		"profileArgs": func(v *View, f *UserForm) userArgs { return userArgs{V: v, Form: f} },

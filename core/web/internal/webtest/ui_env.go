@@ -282,3 +282,46 @@ func logLevel() slog.Level {
 
 // RegexpMust compiles a pattern of a test.
 func RegexpMust(p string) *regexp.Regexp { return regexp.MustCompile(p) }
+
+// CountTickets is the store's count of tickets for the team of the process.
+func (env *UIEnv) CountTickets(t *testing.T, process string) int {
+	t.Helper()
+	counts, err := env.St.Counts(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, c := range counts {
+		if c.Team == env.Cat.Process(process).Team.Value {
+			n += int(c.N)
+		}
+	}
+	return n
+}
+
+// RegexpFind is the first group of pattern in s; the test fails without
+// a match.
+func RegexpFind(t *testing.T, s, pattern string) string {
+	t.Helper()
+	m := RegexpMust(pattern).FindStringSubmatch(s)
+	if m == nil {
+		t.Fatalf("%s not found in:\n%s", pattern, s)
+	}
+	return m[1]
+}
+
+// APICall sends a JSON request with a session of the user and returns the
+// status and body.
+func (env *UIEnv) APICall(t *testing.T, user, method, path, body string) (int, string) {
+	t.Helper()
+	login, _ := http.NewRequest(http.MethodPost, env.Base+"/api/v1/login", strings.NewReader(`{"name":"`+user+`","password":"`+UIPassword+`"}`))
+	login.Header.Set("Content-Type", "application/json")
+	b := env.Browser(t)
+	if p := b.Do(login); p.Status != http.StatusOK {
+		t.Fatalf("login %s: %d", user, p.Status)
+	}
+	req, _ := http.NewRequest(method, env.Base+path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	p := b.Do(req)
+	return p.Status, p.Body
+}

@@ -1,4 +1,4 @@
-package web
+package pagekit
 
 import (
 	"bytes"
@@ -13,11 +13,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"vorgang/core/auth"
-	"vorgang/core/definition"
-	"vorgang/core/engine"
 	"vorgang/core/form"
-	"vorgang/core/web/internal/pagekit"
 	"vorgang/core/web/internal/webkit"
 )
 
@@ -27,12 +23,6 @@ import (
 // Nothing is stored and nothing is refused: the same checks and compute
 // scripts run as for a submission, without its validate script. Without
 // JavaScript the values appear when the form is sent.
-
-// computeRateFactor is how many computations one address may ask for per
-// post it may make without an account: a person typing asks after each
-// pause, so the computations count apart from the posts and never use up
-// the posts' budget.
-const computeRateFactor = 12
 
 // maxComputeBody bounds a computation's request: the controls of a form,
 // never its files.
@@ -57,69 +47,10 @@ type computedField struct {
 	Name string `json:"name"`
 }
 
-// portalCompute answers for a form citizens fill in: the form of a process
-// open to citizens, or of a follow-up of one.
-func (u *ui) portalCompute(c *fiber.Ctx) error {
-	id := c.Params("form")
-	public := false
-	for _, p := range u.Catalog().Processes() {
-		if p.Form.Value != id {
-			continue
-		}
-		if engine.MayOpen(nil, p) || citizenFollowUp(u.Catalog(), p) {
-			public = true
-			break
-		}
-	}
-	if !public {
-		// Not found, whether it exists or not: staff forms are no
-		// citizen's business.
-		return &webkit.Error{Status: http.StatusNotFound, Code: webkit.CodeNotFound}
-	}
-	return u.compute(c, id)
-}
-
-// citizenFollowUp reports whether p is a follow-up citizens make on the
-// status page of their request.
-func citizenFollowUp(cat *definition.Catalog, p *definition.Process) bool {
-	if p.FollowUp == nil {
-		return false
-	}
-	of := cat.Process(p.FollowUp.Of.Value)
-	return of != nil && engine.MayOpen(nil, of)
-}
-
-// staffCompute answers for a form of the workspace: of a process the
-// person may open, or of a transition.
-func (u *ui) staffCompute(c *fiber.Ctx) error {
-	id := c.Params("form")
-	if !staffForm(u.Catalog(), pagekit.UIPrincipal(c), id) {
-		if u.Catalog().Form(id) == nil {
-			return &webkit.Error{Status: http.StatusNotFound, Code: webkit.CodeNotFound}
-		}
-		return &webkit.Error{Status: http.StatusForbidden, Code: webkit.CodeForbidden}
-	}
-	return u.compute(c, id)
-}
-
-func staffForm(cat *definition.Catalog, actor *auth.Principal, id string) bool {
-	for _, p := range cat.Processes() {
-		if p.Form.Value == id && engine.MayOpen(actor, p) {
-			return true
-		}
-		for _, tr := range p.Transitions {
-			if tr.Form.Value == id {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // compute checks the request like every post of the pages (same origin, a
 // CSRF token bound to this browser, here in the X-CSRF-Token header) and
 // answers the computed values of the posted controls.
-func (u *ui) compute(c *fiber.Ctx, id string) error {
+func (u *Pages) Compute(c *fiber.Ctx, id string) error {
 	if err := u.CheckPost(c, c.Get("X-CSRF-Token")); err != nil {
 		return err
 	}
@@ -149,7 +80,7 @@ func (u *ui) compute(c *fiber.Ctx, id string) error {
 
 // readCompute decodes the body of a computation within the limits of a
 // form post, answering 400 with what is wrong.
-func (u *ui) readCompute(c *fiber.Ctx, l lang) (map[string][]string, error) {
+func (u *Pages) readCompute(c *fiber.Ctx, l webkit.Lang) (map[string][]string, error) {
 	if !strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEApplicationJSON) {
 		return nil, &webkit.Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type"}
 	}
@@ -184,7 +115,7 @@ func (u *ui) readCompute(c *fiber.Ctx, l lang) (map[string][]string, error) {
 	if req.Values == nil {
 		return nil, bad(webkit.Text(l, "compute_json_no_values"), nil)
 	}
-	sub := &pagekit.Submission{Values: map[string][]string{}}
+	sub := &Submission{Values: map[string][]string{}}
 	for _, name := range slices.Sorted(maps.Keys(req.Values)) {
 		raw := req.Values[name]
 		var one string

@@ -1,4 +1,4 @@
-package web_test
+package portal_test
 
 import (
 	"net/http"
@@ -6,30 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"vorgang/core/engine"
-	"vorgang/core/ticket"
 	"vorgang/core/web/internal/webtest"
 )
-
-// citizenRequestIn opens a citizen request (routed to the roads office)
-// and, when closed is set, takes it to closed.
-func citizenRequestIn(t *testing.T, env *webtest.UIEnv, closed bool) *ticket.Ticket {
-	t.Helper()
-	ctx := t.Context()
-	tk, err := env.Eng.Create(ctx, nil, engine.CreateRequest{Process: "citizen-request", Data: streetlightRequest})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if closed {
-		root, _ := env.Authn.Principal(ctx, "root")
-		for _, step := range []engine.TransitionRequest{{Transition: "accept"}, {Transition: "answer", Comment: "Repariert."}, {Transition: "close"}} {
-			if _, err := env.Eng.Transition(ctx, root, tk.Number, step); err != nil {
-				t.Fatalf("%s: %v", step.Transition, err)
-			}
-		}
-	}
-	return tk
-}
 
 // TestSurveyOncePerRequest: the citizen desk's survey is reached from the
 // tracking link of a closed request only, and taken once; the request's
@@ -39,11 +17,11 @@ func citizenRequestIn(t *testing.T, env *webtest.UIEnv, closed bool) *ticket.Tic
 // ratings, and the errors told "no such request" from "not closed yet".
 func TestSurveyOncePerRequest(t *testing.T) {
 	env := webtest.NewUIEnv(t)
-	closed := citizenRequestIn(t, env, true)
-	open := citizenRequestIn(t, env, false)
+	closed := webtest.CitizenRequestIn(t, env, true)
+	open := webtest.CitizenRequestIn(t, env, false)
 	citizen := env.Browser(t)
 	track := "/portal/track/" + closed.Tracking
-	surveys := func() int { return countTickets(t, env, "citizen-survey") } // the citizens' office gets only surveys here
+	surveys := func() int { return env.CountTickets(t, "citizen-survey") } // the citizens' office gets only surveys here
 
 	t.Run("not opened directly", func(t *testing.T) {
 		if p := citizen.Get("/portal/"); strings.Contains(p.Body, "/portal/new/citizen-survey") {
@@ -54,7 +32,7 @@ func TestSurveyOncePerRequest(t *testing.T) {
 		}
 		var bodies []string
 		for _, ref := range []string{closed.Number, open.Number, "BA-2026-999999"} {
-			p := apiCreate(citizen, "", "citizen-survey", map[string]any{"reference": ref, "rating": "5"})
+			p := webtest.APICreate(citizen, "", "citizen-survey", map[string]any{"reference": ref, "rating": "5"})
 			bodies = append(bodies, webtest.RegexpMust(`"request_id":"[^"]*"`).ReplaceAllString(p.Body, ""))
 			if p.Status < 400 {
 				t.Fatalf("API survey for %s: %d", ref, p.Status)
@@ -108,7 +86,7 @@ func TestSurveyOncePerRequest(t *testing.T) {
 		staff := env.Browser(t)
 		staff.Login("root")
 		inbox := staff.Get("/app/?view=team&team=citizen-office").Body
-		number := regexpFind(t, inbox, `(UMF-[0-9]{4}-[0-9]{6})`)
+		number := webtest.RegexpFind(t, inbox, `(UMF-[0-9]{4}-[0-9]{6})`)
 		if p := staff.Get("/app/tickets/" + number); !strings.Contains(p.Body, closed.Number) {
 			t.Errorf("the survey does not name its request %s", closed.Number)
 		}

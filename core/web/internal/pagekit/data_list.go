@@ -1,59 +1,59 @@
-package web
+package pagekit
 
 import (
 	"context"
 
 	"vorgang/core/definition"
 	"vorgang/core/form"
-	"vorgang/core/web/internal/pagekit"
+	"vorgang/core/web/internal/webkit"
 )
 
-// dataField is one answered field of a form, ready for a page.
-type dataField struct {
+// DataField is one answered field of a form, ready for a page.
+type DataField struct {
 	Label   definition.Label
 	Text    string
-	Files   []fileLink
-	Entries [][]dataField
+	Files   []FileLink
+	Entries [][]DataField
 }
 
-type fileLink struct {
+type FileLink struct {
 	Name string
 	URL  string
 }
 
 type formArgs struct {
-	V    *pagekit.View
-	Form formView
+	V    *View
+	Form FormView
 }
 
 type dataListArgs struct {
-	V      *pagekit.View
-	Fields []dataField
+	V      *View
+	Fields []DataField
 }
 
-// dataDescriber turns stored form data into labelled values.
-type dataDescriber struct {
-	lang    lang
-	fileURL func(id string) string
-	// names maps attachment ids to file names.
-	names func(id string) string
+// DataDescriber turns stored form data into labelled values.
+type DataDescriber struct {
+	Lang    webkit.Lang
+	FileURL func(id string) string
+	// Names maps attachment ids to file names.
+	Names func(id string) string
 }
 
-func (d dataDescriber) describe(fields []definition.Field, data map[string]any) []dataField {
-	var out []dataField
+func (d DataDescriber) Describe(fields []definition.Field, data map[string]any) []DataField {
+	var out []DataField
 	for i := range fields {
 		f := &fields[i]
 		v, ok := data[f.ID.Value]
 		if !ok || v == nil {
 			continue
 		}
-		df := dataField{Label: f.Label}
+		df := DataField{Label: f.Label}
 		kind := form.KindOf(f.Type)
 		switch {
 		case kind.Group():
 			for _, e := range anyList(v) {
 				if m, ok := e.(map[string]any); ok {
-					df.Entries = append(df.Entries, d.describe(f.Fields, m))
+					df.Entries = append(df.Entries, d.Describe(f.Fields, m))
 				}
 			}
 			if len(df.Entries) == 0 {
@@ -65,13 +65,13 @@ func (d dataDescriber) describe(fields []definition.Field, data map[string]any) 
 				if s == "" {
 					continue
 				}
-				df.Files = append(df.Files, fileLink{Name: d.names(s), URL: d.fileURL(s)})
+				df.Files = append(df.Files, FileLink{Name: d.Names(s), URL: d.FileURL(s)})
 			}
 			if len(df.Files) == 0 {
 				continue
 			}
 		default:
-			df.Text = kind.Text(f, v, string(d.lang))
+			df.Text = kind.Text(f, v, string(d.Lang))
 			if df.Text == "" {
 				continue
 			}
@@ -103,7 +103,7 @@ func anyList(v any) []any {
 
 // attachmentNames looks up file names for attachment ids, falling back to
 // the id.
-func (u *ui) attachmentNames(ctx context.Context) func(string) string {
+func (u *Pages) AttachmentNames(ctx context.Context) func(string) string {
 	cache := map[string]string{}
 	return func(id string) string {
 		if n, ok := cache[id]; ok {

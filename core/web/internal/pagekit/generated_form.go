@@ -1,4 +1,4 @@
-package web
+package pagekit
 
 import (
 	"bytes"
@@ -14,30 +14,29 @@ import (
 
 	"vorgang/core/definition"
 	"vorgang/core/form"
-	"vorgang/core/web/internal/pagekit"
 	"vorgang/core/web/internal/webkit"
 )
 
-// formSpec says which form a page shows and where it posts.
-type formSpec struct {
-	compiled *form.Compiled
-	// scope ties the form token to this form and this browser.
-	scope  string
-	action string
-	submit string
-	// area is where the page is, "portal" or "app": its script asks
+// FormSpec says which form a page shows and where it posts.
+type FormSpec struct {
+	Compiled *form.Compiled
+	// Scope ties the form token to this form and this browser.
+	Scope  string
+	Action string
+	Submit string
+	// Area is where the page is, "portal" or "app": its script asks
 	// /{area}/forms/{form}/compute for the computed fields.
-	area string
+	Area string
 }
 
-// formView is the data of a page around a generated form.
-type formView struct {
+// FormView is the data of a page around a generated form.
+type FormView struct {
 	FormHTML template.HTML
 	FormID   string
 	// Steps lists the sections of a long form for a table of contents;
 	// StepByStep marks forms defined with layout: steps, which the browser
 	// script shows one section at a time.
-	Steps      []stepLink
+	Steps      []StepLink
 	StepByStep bool
 	Errors     int
 	// ComputeURL is where the browser script asks for the computed
@@ -45,67 +44,67 @@ type formView struct {
 	ComputeURL string
 }
 
-type stepLink struct {
+type StepLink struct {
 	ID    string
 	Title definition.Label
 }
 
 // renderForm renders the form with the values, errors and tokens of this
 // filling.
-func (u *ui) renderForm(c *fiber.Ctx, spec formSpec, data map[string]any, errs []form.FieldError, add, token string, files map[string]string) (formView, error) {
-	def := spec.compiled.Form()
-	if data != nil && spec.compiled.Computes() {
+func (u *Pages) RenderForm(c *fiber.Ctx, spec FormSpec, data map[string]any, errs []form.FieldError, add, token string, files map[string]string) (FormView, error) {
+	def := spec.Compiled.Form()
+	if data != nil && spec.Compiled.Computes() {
 		// A form shown again (refused, or an entry added) shows what its
 		// input computes, as the submission would store it.
-		shown, err := spec.compiled.WithComputed(c.UserContext(), data, string(webkit.PageLang(c)))
+		shown, err := spec.Compiled.WithComputed(c.UserContext(), data, string(webkit.PageLang(c)))
 		if err != nil {
-			u.Log.WarnContext(c.UserContext(), "computing a form's fields failed", "form", def.ID.Value, "error", err.Error(), "request_id", RequestID(c))
+			u.Log.WarnContext(c.UserContext(), "computing a form's fields failed", "form", def.ID.Value, "error", err.Error(), "request_id", webkit.RequestID(c))
 		} else {
 			data = shown
 		}
 	}
 	var buf bytes.Buffer
-	err := spec.compiled.Render(&buf, form.RenderOptions{
-		Lang: string(webkit.PageLang(c)), Values: data, Errors: errs, Action: spec.action,
-		CSRFToken: u.CSRFFor(c), FormToken: token, SubmitLabel: spec.submit, Files: files, Add: add,
+	err := spec.Compiled.Render(&buf, form.RenderOptions{
+		Lang: string(webkit.PageLang(c)), Values: data, Errors: errs, Action: spec.Action,
+		CSRFToken: u.CSRFFor(c), FormToken: token, SubmitLabel: spec.Submit, Files: files, Add: add,
 		MaxFileSize: u.MaxFileSize,
 	})
 	if err != nil {
-		return formView{}, err
+		return FormView{}, err
 	}
-	fv := formView{FormHTML: template.HTML(buf.String()), FormID: "form-" + def.ID.Value, Errors: len(errs),
+	fv := FormView{FormHTML: template.HTML(buf.String()), FormID: "form-" + def.ID.Value, Errors: len(errs),
 		StepByStep: def.Layout == "steps"}
-	if spec.area != "" && spec.compiled.Computes() {
-		fv.ComputeURL = "/" + spec.area + "/forms/" + url.PathEscape(def.ID.Value) + "/compute"
+	if spec.Area != "" && spec.Compiled.Computes() {
+		fv.ComputeURL = "/" + spec.Area + "/forms/" + url.PathEscape(def.ID.Value) + "/compute"
 	}
 	if len(def.Sections) >= 3 {
 		for _, s := range def.Sections {
-			fv.Steps = append(fv.Steps, stepLink{ID: "s-" + s.ID.Value, Title: s.Title})
+			fv.Steps = append(fv.Steps, StepLink{ID: "s-" + s.ID.Value, Title: s.Title})
 		}
 	}
 	return fv, nil
 }
 
-// formPost is a decoded post of a generated form.
-type formPost struct {
-	sub *pagekit.Submission
-	// key is the form token's random part: the idempotency key of the
+// FormPost is a decoded post of a generated form.
+type FormPost struct {
+	Sub *Submission
+	// Key is the form token's random part: the idempotency key of the
 	// create the form leads to.
-	key   string
-	token string
-	data  map[string]any
-	// save is false when the post only adds or removes a group entry.
-	save  bool
-	add   string
-	errs  []form.FieldError
-	files map[string]string // attachment id → file name, for re-rendering
+	Key   string
+	Token string
+	Data  map[string]any
+	// Save is false when the post only adds or removes a group entry.
+	Save  bool
+	Add   string
+	Errs  []form.FieldError
+	Files map[string]string // attachment id → file name, for re-rendering
 }
 
 // readFormPost parses and checks a post of a generated form: CSRF, the form
 // token (expired or foreign tokens are refused with form_expired), uploads
 // (stored, with type and size checked), kept files (only this browser's),
 // and the values decoded as the form package does for every browser post.
-func (u *ui) readFormPost(c *fiber.Ctx, spec formSpec) (*formPost, error) {
+func (u *Pages) ReadFormPost(c *fiber.Ctx, spec FormSpec) (*FormPost, error) {
 	sub, err := u.ParseBody(c)
 	if err != nil {
 		return nil, err
@@ -113,17 +112,17 @@ func (u *ui) readFormPost(c *fiber.Ctx, spec formSpec) (*formPost, error) {
 	if err := u.CheckPost(c, sub.First("_csrf")); err != nil {
 		return nil, err
 	}
-	p := &formPost{sub: sub, token: sub.First("_token"), files: map[string]string{}}
-	p.key, err = u.Sign.CheckFormToken(p.token, spec.scope, u.Now())
+	p := &FormPost{Sub: sub, Token: sub.First("_token"), Files: map[string]string{}}
+	p.Key, err = u.Sign.CheckFormToken(p.Token, spec.Scope, u.Now())
 	if err != nil {
 		return nil, &webkit.Error{Status: http.StatusBadRequest, Code: "form_expired", Cause: err}
 	}
-	def := spec.compiled.Form()
+	def := spec.Compiled.Form()
 	l := webkit.PageLang(c)
-	p.errs = append(p.errs, u.keptFiles(c, def, sub, p.files, l)...)
-	p.errs = append(p.errs, u.storeUploads(c, def, sub, p.files, l)...)
-	decoded := spec.compiled.DecodeForm(sub.Values, string(l))
-	p.data, p.add, p.save = decoded.Data, decoded.Add, decoded.Save()
+	p.Errs = append(p.Errs, u.keptFiles(c, def, sub, p.Files, l)...)
+	p.Errs = append(p.Errs, u.storeUploads(c, def, sub, p.Files, l)...)
+	decoded := spec.Compiled.DecodeForm(sub.Values, string(l))
+	p.Data, p.Add, p.Save = decoded.Data, decoded.Add, decoded.Save()
 	return p, nil
 }
 
@@ -153,7 +152,7 @@ func fileField(def *definition.Form, name string) (*definition.Field, string) {
 
 // accepted reports whether a sniffed media type is one the field accepts
 // (image/* matches any image type).
-func accepted(f *definition.Field, media string) bool {
+func Accepted(f *definition.Field, media string) bool {
 	if len(f.Accept) == 0 {
 		return true
 	}
@@ -169,7 +168,7 @@ func accepted(f *definition.Field, media string) bool {
 // storeUploads stores the uploaded files of file fields, after checking
 // their size and their content type as sniffed from the content (the
 // browser's claim is ignored), and adds their ids to the field's values.
-func (u *ui) storeUploads(c *fiber.Ctx, def *definition.Form, sub *pagekit.Submission, names map[string]string, l lang) []form.FieldError {
+func (u *Pages) storeUploads(c *fiber.Ctx, def *definition.Form, sub *Submission, names map[string]string, l webkit.Lang) []form.FieldError {
 	var errs []form.FieldError
 	uploader := u.Uploader(c)
 	for _, up := range sub.Files {
@@ -186,13 +185,13 @@ func (u *ui) storeUploads(c *fiber.Ctx, def *definition.Form, sub *pagekit.Submi
 			continue
 		}
 		media, _, _ := mime.ParseMediaType(http.DetectContentType(up.Data))
-		if !accepted(f, media) {
+		if !Accepted(f, media) {
 			errs = append(errs, form.FieldError{Field: path, Code: form.CodeFileType, Message: fileMessage(l, "file_type", f, up.Name)})
 			continue
 		}
 		a, err := u.Engine.Upload(c.UserContext(), uploader, up.Name, media, bytes.NewReader(up.Data), limit)
 		if err != nil {
-			u.Log.ErrorContext(c.UserContext(), "storing an upload failed", "error", err.Error(), "request_id", RequestID(c))
+			u.Log.ErrorContext(c.UserContext(), "storing an upload failed", "error", err.Error(), "request_id", webkit.RequestID(c))
 			errs = append(errs, form.FieldError{Field: path, Code: form.CodeCheckFailed, Message: fileMessage(l, "file_failed", f, up.Name)})
 			continue
 		}
@@ -205,7 +204,7 @@ func (u *ui) storeUploads(c *fiber.Ctx, def *definition.Form, sub *pagekit.Submi
 // keptFiles checks the attachment ids a re-rendered form sends back (the
 // "keep" boxes): only files this browser uploaded may be kept, so no one
 // can attach someone else's file by its id.
-func (u *ui) keptFiles(c *fiber.Ctx, def *definition.Form, sub *pagekit.Submission, names map[string]string, l lang) []form.FieldError {
+func (u *Pages) keptFiles(c *fiber.Ctx, def *definition.Form, sub *Submission, names map[string]string, l webkit.Lang) []form.FieldError {
 	var errs []form.FieldError
 	uploader := u.Uploader(c)
 	for name, ids := range sub.Values {
@@ -234,7 +233,7 @@ func (u *ui) keptFiles(c *fiber.Ctx, def *definition.Form, sub *pagekit.Submissi
 
 // mergeErrors puts the upload errors before the validation errors, one
 // error per field.
-func mergeErrors(first, second []form.FieldError) []form.FieldError {
+func MergeErrors(first, second []form.FieldError) []form.FieldError {
 	seen := map[string]bool{}
 	var out []form.FieldError
 	for _, list := range [][]form.FieldError{first, second} {

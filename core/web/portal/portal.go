@@ -1,10 +1,8 @@
-package web
+package portal
 
 import (
 	"bytes"
 	"errors"
-	"fmt"
-	"mime"
 	"net/http"
 	"net/url"
 	"time"
@@ -28,7 +26,7 @@ type portalCatalogView struct {
 	Processes []*definition.Process
 }
 
-func (u *ui) portalCatalog(c *fiber.Ctx) error {
+func (u *portal) portalCatalog(c *fiber.Ctx) error {
 	var list []*definition.Process
 	for _, p := range u.Catalog().Processes() {
 		if engine.MayOpen(nil, p) {
@@ -40,84 +38,46 @@ func (u *ui) portalCatalog(c *fiber.Ctx) error {
 		Data: portalCatalogView{Processes: list}})
 }
 
-// formPageView is the page around a generated form.
-type formPageView struct {
-	Heading   definition.Label
-	Intro     definition.Label
-	Form      formView
-	Honeypot  bool
-	Privacy   bool
-	Back      string
-	BackLabel string
-}
-
 // citizenProcess returns the process a citizen may open, else not found.
-func (u *ui) citizenProcess(c *fiber.Ctx) (*definition.Process, formSpec, error) {
+func (u *portal) citizenProcess(c *fiber.Ctx) (*definition.Process, pagekit.FormSpec, error) {
 	cat := u.Catalog()
 	p := cat.Process(c.Params("process"))
 	if p == nil || !engine.MayOpen(nil, p) {
-		return nil, formSpec{}, &webkit.Error{Status: http.StatusNotFound, Code: webkit.CodeNotFound}
+		return nil, pagekit.FormSpec{}, &webkit.Error{Status: http.StatusNotFound, Code: webkit.CodeNotFound}
 	}
 	compiled, err := u.Engine.Form(cat, p.Form.Value)
 	if err != nil {
-		return nil, formSpec{}, err
+		return nil, pagekit.FormSpec{}, err
 	}
 	l := webkit.PageLang(c)
-	return p, formSpec{compiled: compiled, scope: "create:" + p.ID.Value + "|" + u.Binding(c, true),
-		action: "/portal/new/" + p.ID.Value, submit: webkit.Text(l, "portal_submit"), area: "portal"}, nil
+	return p, pagekit.FormSpec{Compiled: compiled, Scope: "create:" + p.ID.Value + "|" + u.Binding(c, true),
+		Action: "/portal/new/" + p.ID.Value, Submit: webkit.Text(l, "portal_submit"), Area: "portal"}, nil
 }
 
-func (u *ui) portalForm(c *fiber.Ctx) error {
+func (u *portal) portalForm(c *fiber.Ctx) error {
 	p, spec, err := u.citizenProcess(c)
 	if err != nil {
 		return err
 	}
-	token := u.Sign.FormToken(spec.scope, u.Now().Add(u.FormTTL))
-	return u.showForm(c, http.StatusOK, p, spec, nil, nil, "", token, nil, portalBack(c))
-}
-
-// backTo is where a portal form page links back to; nil for the staff
-// workspace.
-type backTo struct{ URL, Label string }
-
-func portalBack(c *fiber.Ctx) *backTo {
-	return &backTo{URL: "/portal/", Label: webkit.Text(webkit.PageLang(c), "back_to_services")}
-}
-
-// showForm renders the page of a create form: in the workspace, or on the
-// portal (back is not nil) with its honeypot and privacy note.
-func (u *ui) showForm(c *fiber.Ctx, status int, p *definition.Process, spec formSpec, data map[string]any, errs []form.FieldError, add, token string, files map[string]string, back *backTo) error {
-	fv, err := u.renderForm(c, spec, data, errs, add, token, files)
-	if err != nil {
-		return err
-	}
-	l := webkit.PageLang(c)
-	v := &pagekit.View{Lang: l, Title: p.Title.In(string(l)), HasErrors: len(errs) > 0, Area: "app", Nav: "new",
-		Data: formPageView{Heading: p.Title, Intro: p.Description, Form: fv, Back: "/app/new", BackLabel: webkit.Text(l, "back_to_new")}}
-	if back != nil {
-		v.Area, v.Nav = "portal", "catalog"
-		d := v.Data.(formPageView)
-		d.Honeypot, d.Privacy, d.Back, d.BackLabel = true, true, back.URL, back.Label
-		v.Data = d
-	}
-	return u.Render(c, status, "form_page", v)
+	token := u.Sign.FormToken(spec.Scope, u.Now().Add(u.FormTTL))
+	return u.ShowForm(c, http.StatusOK, p, spec, nil, nil, "", token, nil, pagekit.PortalBack(c))
 }
 
 // readPortalPost reads a post of a generated form on the portal and
 // refuses it when the honeypot is filled: a field people never see, which
 // form-filling robots fill.
-func (u *ui) readPortalPost(c *fiber.Ctx, spec formSpec) (*formPost, error) {
-	post, err := u.readFormPost(c, spec)
+func (u *portal) readPortalPost(c *fiber.Ctx, spec pagekit.FormSpec) (*pagekit.FormPost, error) {
+	post, err := u.ReadFormPost(c, spec)
 	if err != nil {
 		return nil, err
 	}
-	if post.sub.First("_website") != "" {
+	if post.Sub.First("_website") != "" {
 		return nil, &webkit.Error{Status: http.StatusBadRequest, Code: "submission_refused"}
 	}
 	return post, nil
 }
 
-func (u *ui) portalSubmit(c *fiber.Ctx) error {
+func (u *portal) portalSubmit(c *fiber.Ctx) error {
 	p, spec, err := u.citizenProcess(c)
 	if err != nil {
 		return err
@@ -126,10 +86,10 @@ func (u *ui) portalSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	t, status, err := u.create(c, nil, p, spec, post)
+	t, status, err := u.Create(c, nil, p, spec, post)
 	if err != nil || t == nil {
 		if err == nil {
-			return u.showForm(c, status, p, spec, post.data, post.errs, post.add, post.token, post.files, portalBack(c))
+			return u.ShowForm(c, status, p, spec, post.Data, post.Errs, post.Add, post.Token, post.Files, pagekit.PortalBack(c))
 		}
 		return err
 	}
@@ -142,7 +102,7 @@ type portalTrackView struct {
 	ProcessTitle definition.Label
 	State        definition.Label
 	Created      time.Time
-	Fields       []dataField
+	Fields       []pagekit.DataField
 	Timeline     []publicItem
 	CanReply     bool
 	// FollowUps are what the request offers now (a survey once it is
@@ -160,10 +120,10 @@ type portalTrackView struct {
 type publicItem struct {
 	engine.PublicEntry
 	StateTitle definition.Label
-	Files      []fileLink
+	Files      []pagekit.FileLink
 }
 
-func (u *ui) tracked(c *fiber.Ctx) (*engine.PublicView, string, error) {
+func (u *portal) tracked(c *fiber.Ctx) (*engine.PublicView, string, error) {
 	token := c.Params("token")
 	v, err := u.Engine.Tracked(c.UserContext(), token)
 	if err != nil {
@@ -172,7 +132,7 @@ func (u *ui) tracked(c *fiber.Ctx) (*engine.PublicView, string, error) {
 	return v, token, nil
 }
 
-func (u *ui) portalTrack(c *fiber.Ctx) error {
+func (u *portal) portalTrack(c *fiber.Ctx) error {
 	pv, token, err := u.tracked(c)
 	if err != nil {
 		return err
@@ -189,11 +149,11 @@ func (u *ui) portalTrack(c *fiber.Ctx) error {
 	return u.showTrack(c, http.StatusOK, pv, token, "", "", notice)
 }
 
-func (u *ui) showTrack(c *fiber.Ctx, status int, pv *engine.PublicView, token, replyText, replyErr, notice string) error {
+func (u *portal) showTrack(c *fiber.Ctx, status int, pv *engine.PublicView, token, replyText, replyErr, notice string) error {
 	l := webkit.PageLang(c)
 	t := pv.Ticket
 	base := "/portal/track/" + token
-	names := u.attachmentNames(c.UserContext())
+	names := u.AttachmentNames(c.UserContext())
 	fileURL := func(id string) string { return base + "/files/" + url.PathEscape(id) }
 	d := portalTrackView{Number: t.Number, State: webkit.StateTitle(pv.Process, t.State, true), Created: t.Created,
 		ReplyAction: base + "/reply", ReplyText: replyText, ReplyError: replyErr, Version: t.Version,
@@ -203,7 +163,7 @@ func (u *ui) showTrack(c *fiber.Ctx, status int, pv *engine.PublicView, token, r
 		if s := pv.Process.State(t.State); s != nil {
 			d.CanReply = !s.Final()
 		}
-		d.Fields = dataDescriber{lang: l, fileURL: fileURL, names: names}.describe(pv.Fields, webkit.PlainMap(pv.Data))
+		d.Fields = pagekit.DataDescriber{Lang: l, FileURL: fileURL, Names: names}.Describe(pv.Fields, webkit.PlainMap(pv.Data))
 	}
 	offers, err := u.Engine.FollowUps(c.UserContext(), token)
 	if err != nil {
@@ -219,7 +179,7 @@ func (u *ui) showTrack(c *fiber.Ctx, status int, pv *engine.PublicView, token, r
 			item.StateTitle = webkit.StateTitle(pv.Process, e.State, true)
 		}
 		for _, id := range e.Files {
-			item.Files = append(item.Files, fileLink{Name: names(id), URL: fileURL(id)})
+			item.Files = append(item.Files, pagekit.FileLink{Name: names(id), URL: fileURL(id)})
 		}
 		d.Timeline = append(d.Timeline, item)
 	}
@@ -233,7 +193,7 @@ type confirmationView struct {
 	FullLink string
 }
 
-func (u *ui) portalConfirmation(c *fiber.Ctx) error {
+func (u *portal) portalConfirmation(c *fiber.Ctx) error {
 	pv, token, err := u.tracked(c)
 	if err != nil {
 		return err
@@ -244,10 +204,7 @@ func (u *ui) portalConfirmation(c *fiber.Ctx) error {
 		Data: confirmationView{Number: pv.Ticket.Number, Link: link, FullLink: c.BaseURL() + link}})
 }
 
-// replyAccept are the file types a citizen may attach to a reply.
-var replyAccept = &definition.Field{Accept: []string{"image/png", "image/jpeg", "application/pdf"}}
-
-func (u *ui) portalReply(c *fiber.Ctx) error {
+func (u *portal) portalReply(c *fiber.Ctx) error {
 	token := c.Params("token")
 	sub, err := u.ParseBody(c)
 	if err != nil {
@@ -265,7 +222,7 @@ func (u *ui) portalReply(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ids, msg, err := u.storeReplyFiles(c, sub)
+	ids, msg, err := u.StoreReplyFiles(c, sub)
 	if err != nil {
 		return err
 	}
@@ -289,35 +246,7 @@ func (u *ui) portalReply(c *fiber.Ctx) error {
 	return pagekit.SeeOther(c, "/portal/track/"+token+"?sent=1#timeline-title")
 }
 
-// storeReplyFiles stores the files of a reply or comment (field "file")
-// after checking their sniffed type and size. msg is a message for the
-// person when a file is refused; err is a failure of the store.
-func (u *ui) storeReplyFiles(c *fiber.Ctx, sub *pagekit.Submission) (ids []string, msg string, err error) {
-	l := webkit.PageLang(c)
-	for _, up := range sub.Files {
-		if up.Field != "file" || len(up.Data) == 0 && !up.TooLarge {
-			continue
-		}
-		if up.TooLarge {
-			return nil, fmt.Sprintf(webkit.Text(l, "reply_file_large"), form.ByteSize(u.MaxFileSize)), nil
-		}
-		media, _, _ := mime.ParseMediaType(http.DetectContentType(up.Data))
-		if !accepted(replyAccept, media) {
-			return nil, webkit.Text(l, "reply_file_type"), nil
-		}
-		a, err := u.Engine.Upload(c.UserContext(), u.Uploader(c), up.Name, media, bytes.NewReader(up.Data), u.MaxFileSize)
-		if err != nil {
-			if errors.Is(err, engine.ErrFileTooLarge) {
-				return nil, fmt.Sprintf(webkit.Text(l, "reply_file_large"), form.ByteSize(u.MaxFileSize)), nil
-			}
-			return nil, "", err
-		}
-		ids = append(ids, a.ID)
-	}
-	return ids, "", nil
-}
-
-func (u *ui) replyFailed(c *fiber.Ctx, token, replyText, msg string) error {
+func (u *portal) replyFailed(c *fiber.Ctx, token, replyText, msg string) error {
 	pv, _, err := u.tracked(c)
 	if err != nil {
 		return err
@@ -325,20 +254,11 @@ func (u *ui) replyFailed(c *fiber.Ctx, token, replyText, msg string) error {
 	return u.showTrack(c, http.StatusUnprocessableEntity, pv, token, replyText, msg, "")
 }
 
-func (u *ui) portalFile(c *fiber.Ctx) error {
+func (u *portal) portalFile(c *fiber.Ctx) error {
 	var buf bytes.Buffer
 	a, err := u.Engine.TrackedFile(c.UserContext(), c.Params("token"), c.Params("id"), &buf)
 	if err != nil {
 		return webkit.FaultError(err)
 	}
-	return sendFile(c, a.Name, a.ContentType, buf.Bytes())
-}
-
-// sendFile sends a stored file as a download, with the content type
-// sniffed at upload.
-func sendFile(c *fiber.Ctx, name, contentType string, body []byte) error {
-	c.Set(fiber.HeaderContentType, contentType)
-	c.Set(fiber.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": name}))
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	return c.Send(body)
+	return pagekit.SendFile(c, a.Name, a.ContentType, buf.Bytes())
 }

@@ -1,4 +1,4 @@
-package web
+package portal
 
 import (
 	"errors"
@@ -30,7 +30,7 @@ type followUpLink struct {
 // followUp returns the follow-up process of the page's address and the
 // request's number, if the request offers it now; a follow-up made
 // already is 409 already_done.
-func (u *ui) followUp(c *fiber.Ctx) (*definition.Process, string, error) {
+func (u *portal) followUp(c *fiber.Ctx) (*definition.Process, string, error) {
 	token, id := c.Params("token"), c.Params("process")
 	pv, err := u.Engine.Tracked(c.UserContext(), token)
 	if err != nil {
@@ -55,17 +55,17 @@ func (u *ui) followUp(c *fiber.Ctx) (*definition.Process, string, error) {
 	return nil, "", &webkit.Error{Status: http.StatusNotFound, Code: webkit.CodeNotFound}
 }
 
-func (u *ui) followUpSpec(c *fiber.Ctx, p *definition.Process) (formSpec, *backTo, error) {
+func (u *portal) followUpSpec(c *fiber.Ctx, p *definition.Process) (pagekit.FormSpec, *pagekit.BackTo, error) {
 	compiled, err := u.Engine.Form(u.Catalog(), p.Form.Value)
 	if err != nil {
-		return formSpec{}, nil, err
+		return pagekit.FormSpec{}, nil, err
 	}
 	token := c.Params("token")
 	track := "/portal/track/" + token
 	l := webkit.PageLang(c)
-	return formSpec{compiled: compiled, scope: "follow-up:" + p.ID.Value + "|" + token + "|" + u.Binding(c, true),
-			action: track + "/follow-up/" + url.PathEscape(p.ID.Value), submit: webkit.Text(l, "portal_submit"), area: "portal"},
-		&backTo{URL: track, Label: webkit.Text(l, "back_to_request")}, nil
+	return pagekit.FormSpec{Compiled: compiled, Scope: "follow-up:" + p.ID.Value + "|" + token + "|" + u.Binding(c, true),
+			Action: track + "/follow-up/" + url.PathEscape(p.ID.Value), Submit: webkit.Text(l, "portal_submit"), Area: "portal"},
+		&pagekit.BackTo{URL: track, Label: webkit.Text(l, "back_to_request")}, nil
 }
 
 // withReference shows the request's number in the follow-up's read-only
@@ -79,7 +79,7 @@ func withReference(p *definition.Process, data map[string]any, number string) ma
 	return out
 }
 
-func (u *ui) followUpForm(c *fiber.Ctx) error {
+func (u *portal) followUpForm(c *fiber.Ctx) error {
 	p, number, err := u.followUp(c)
 	if err != nil {
 		return err
@@ -88,11 +88,11 @@ func (u *ui) followUpForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	token := u.Sign.FormToken(spec.scope, u.Now().Add(u.FormTTL))
-	return u.showForm(c, http.StatusOK, p, spec, withReference(p, nil, number), nil, "", token, nil, back)
+	token := u.Sign.FormToken(spec.Scope, u.Now().Add(u.FormTTL))
+	return u.ShowForm(c, http.StatusOK, p, spec, withReference(p, nil, number), nil, "", token, nil, back)
 }
 
-func (u *ui) followUpSubmit(c *fiber.Ctx) error {
+func (u *portal) followUpSubmit(c *fiber.Ctx) error {
 	p, number, err := u.followUp(c)
 	track := "/portal/track/" + c.Params("token")
 	if apiErr := (*webkit.Error)(nil); errors.As(err, &apiErr) && apiErr.Code == webkit.CodeAlreadyDone {
@@ -113,21 +113,21 @@ func (u *ui) followUpSubmit(c *fiber.Ctx) error {
 	}
 	l := string(webkit.PageLang(c))
 	show := func(status int) error {
-		return u.showForm(c, status, p, spec, withReference(p, post.data, number), post.errs, post.add, post.token, post.files, back)
+		return u.ShowForm(c, status, p, spec, withReference(p, post.Data, number), post.Errs, post.Add, post.Token, post.Files, back)
 	}
-	if !post.save {
+	if !post.Save {
 		return show(http.StatusOK)
 	}
-	if len(post.errs) > 0 {
-		_, verrs := spec.compiled.Validate(post.data, l)
-		post.errs = mergeErrors(post.errs, verrs)
+	if len(post.Errs) > 0 {
+		_, verrs := spec.Compiled.Validate(post.Data, l)
+		post.Errs = pagekit.MergeErrors(post.Errs, verrs)
 		return show(http.StatusUnprocessableEntity)
 	}
-	_, err = u.Engine.FollowUp(c.UserContext(), c.Params("token"), p.ID.Value, post.data, l)
+	_, err = u.Engine.FollowUp(c.UserContext(), c.Params("token"), p.ID.Value, post.Data, l)
 	invalidFields := webkit.FieldsAtFault(webkit.PageLang(c), err)
 	switch {
 	case invalidFields != nil:
-		post.errs = invalidFields
+		post.Errs = invalidFields
 		return show(http.StatusUnprocessableEntity)
 	case errors.Is(err, engine.ErrAlreadyDone):
 		return pagekit.SeeOther(c, track+"?sent=follow-up-before")

@@ -1,21 +1,15 @@
-package web
+package pagekit
 
 import (
-	"crypto/rand"
 	"fmt"
-	"net/url"
 
 	"vorgang/core/definition"
 	"vorgang/core/form"
 	"vorgang/core/web/internal/webkit"
 )
 
-func randomText() string { return rand.Text() }
-
-func urlQueryEscape(s string) string { return url.QueryEscape(s) }
-
 // fileMessage is the message of an upload problem, naming the field.
-func fileMessage(l lang, kind string, f *definition.Field, fileName string) string {
+func fileMessage(l webkit.Lang, kind string, f *definition.Field, fileName string) string {
 	label := f.Label.In(string(l))
 	if fileName == "" {
 		fileName = "?"
@@ -31,7 +25,7 @@ func fileMessage(l lang, kind string, f *definition.Field, fileName string) stri
 
 // tooLargeMessage says that a file is over the limit of its field (the
 // smaller of its max_size and the server's).
-func tooLargeMessage(l lang, f *definition.Field, fileName string, limit int64) string {
+func tooLargeMessage(l webkit.Lang, f *definition.Field, fileName string, limit int64) string {
 	return fmt.Sprintf(webkit.Text(l, "upload_too_large"), f.Label.In(string(l)), fileName, form.ByteSize(limit))
 }
 

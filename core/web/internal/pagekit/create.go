@@ -1,4 +1,4 @@
-package web
+package pagekit
 
 import (
 	"errors"
@@ -19,17 +19,17 @@ import (
 // was created (or an earlier post of the same form created it), or nil and
 // the status to show the form again with post.errs (an entry was added or
 // removed, or the data is not valid).
-func (u *ui) create(c *fiber.Ctx, actor *auth.Principal, p *definition.Process, spec formSpec, post *formPost) (*ticket.Ticket, int, error) {
-	if !post.save {
+func (u *Pages) Create(c *fiber.Ctx, actor *auth.Principal, p *definition.Process, spec FormSpec, post *FormPost) (*ticket.Ticket, int, error) {
+	if !post.Save {
 		return nil, http.StatusOK, nil
 	}
 	l := string(webkit.PageLang(c))
-	if len(post.errs) > 0 {
-		_, verrs := spec.compiled.Validate(post.data, l)
-		post.errs = mergeErrors(post.errs, verrs)
+	if len(post.Errs) > 0 {
+		_, verrs := spec.Compiled.Validate(post.Data, l)
+		post.Errs = MergeErrors(post.Errs, verrs)
 		return nil, http.StatusUnprocessableEntity, nil
 	}
-	req := engine.CreateRequest{Process: p.ID.Value, Data: post.data, Lang: l, IdempotencyKey: post.key}
+	req := engine.CreateRequest{Process: p.ID.Value, Data: post.Data, Lang: l, IdempotencyKey: post.Key}
 	for attempt := 0; ; attempt++ {
 		t, err := u.Engine.Create(c.UserContext(), actor, req)
 		if errors.Is(err, fault.InProgress) && attempt < 40 {
@@ -44,7 +44,7 @@ func (u *ui) create(c *fiber.Ctx, actor *auth.Principal, p *definition.Process, 
 		}
 		invalidFields := webkit.FieldsAtFault(webkit.PageLang(c), err)
 		if invalidFields != nil {
-			post.errs = invalidFields
+			post.Errs = invalidFields
 			return nil, http.StatusUnprocessableEntity, nil
 		}
 		if errors.Is(err, engine.ErrKeyReused) {

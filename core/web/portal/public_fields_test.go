@@ -1,10 +1,11 @@
-package web_test
+package portal_test
 
 import (
 	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
+
 	"vorgang/core/web/internal/webtest"
 )
 
@@ -16,13 +17,13 @@ import (
 func TestTrackingShowsPublicTransitionFields(t *testing.T) {
 	env := webtest.NewUIEnv(t)
 	citizen := env.Browser(t)
-	p := citizen.Post("/portal/new/citizen-report", citizenForm(t, citizen))
+	p := citizen.Post("/portal/new/citizen-report", webtest.CitizenForm(t, citizen))
 	if p.Status != http.StatusSeeOther {
 		t.Fatalf("portal post: %d", p.Status)
 	}
 	token := strings.TrimSuffix(strings.TrimPrefix(p.Location, "/portal/track/"), "/confirmation")
 	var created struct{ Number string }
-	if status, body := apiCall(t, env, "root", http.MethodGet, "/api/v1/track/"+token, ""); status != http.StatusOK {
+	if status, body := env.APICall(t, "root", http.MethodGet, "/api/v1/track/"+token, ""); status != http.StatusOK {
 		t.Fatalf("tracking JSON: %d %s", status, body)
 	} else if err := json.Unmarshal([]byte(body), &created); err != nil || created.Number == "" {
 		t.Fatalf("tracking JSON %s: %v", body, err)
@@ -31,7 +32,7 @@ func TestTrackingShowsPublicTransitionFields(t *testing.T) {
 		{"review", `{"version":1,"data":{"assessment":"urgent","review_note":"Anwohner beschwert sich oft"}}`},
 		{"schedule", `{"version":2,"data":{"contractor":"Straßenbau Müller GmbH","planned_on":"2031-05-04"}}`},
 	} {
-		if status, body := apiCall(t, env, "dora", http.MethodPost, "/api/v1/tickets/"+created.Number+"/transitions/"+step.transition, step.body); status != http.StatusOK {
+		if status, body := env.APICall(t, "dora", http.MethodPost, "/api/v1/tickets/"+created.Number+"/transitions/"+step.transition, step.body); status != http.StatusOK {
 			t.Fatalf("%s: %d %s", step.transition, status, body)
 		}
 	}
