@@ -45,10 +45,11 @@ var allowedImports = map[string][]string{
 	// The only packages that know HTTP: core/web wires the app, its
 	// sub-packages serve one area each and share core/web/internal/webkit
 	// (and, the pages, core/web/internal/pagekit); no area imports another.
-	"vorgang/core/web":                  {"auth", "definition", "engine", "fault", "form", "ticket", "web/admin", "web/api", "web/internal/pagekit", "web/internal/webkit", "web/portal"},
+	"vorgang/core/web":                  {"auth", "fault", "web/admin", "web/api", "web/internal/pagekit", "web/internal/webkit", "web/portal", "web/workspace"},
 	"vorgang/core/web/admin":            {"auth", "definition", "engine", "fault", "web/internal/pagekit", "web/internal/webkit"},
 	"vorgang/core/web/api":              {"asset", "auth", "definition", "engine", "fault", "ticket", "web/internal/webkit"},
 	"vorgang/core/web/portal":           {"definition", "engine", "fault", "form", "web/internal/pagekit", "web/internal/webkit"},
+	"vorgang/core/web/workspace":        {"auth", "definition", "engine", "fault", "form", "ticket", "web/internal/pagekit", "web/internal/webkit"},
 	"vorgang/core/web/internal/webkit":  {"auth", "definition", "engine", "fault"},
 	"vorgang/core/web/internal/pagekit": {"auth", "definition", "engine", "fault", "form", "ticket", "web/internal/webkit"},
 	// Test support: the whole app with its pages, for the tests of every

@@ -5,10 +5,10 @@
 // handler that writes the one error shape (or an error page on a browser
 // route), the health and readiness checks, the page templates and static
 // files, the session and the staff and admin guards of the pages, and the
-// registration of the areas. The areas live in sub-packages: the JSON API
-// under /api/v1 with its OpenAPI description (core/web/api), the citizen
-// portal under /portal (core/web/portal) and the admin pages under /admin
-// (core/web/admin); the staff workspace (/app/) is still in this package.
+// registration of the areas, each a sub-package: the JSON API under
+// /api/v1 with its OpenAPI description (core/web/api), the citizen portal
+// under /portal (core/web/portal), the staff workspace under /app
+// (core/web/workspace) and the admin pages under /admin (core/web/admin).
 // What the areas share (the error shape and the table from core/fault
 // kinds to statuses, the words in German and English, client addresses,
 // the citizen rate limit, request ids) is in core/web/internal/webkit; the

@@ -8,7 +8,7 @@
 // replies and comments, the ticket version a form was rendered at, the
 // limits a refused upload states, and the user form shared by the admin
 // pages and one's own account. The page areas (core/web/admin,
-// core/web/portal, and the workspace in core/web) embed Pages; the JSON
-// API does not use it. core/web parses the templates, with TemplateFuncs
-// among their functions, and hands them in.
+// core/web/portal, core/web/workspace) embed Pages; the JSON API does not
+// use it. core/web parses the templates, with TemplateFuncs among their
+// functions, and hands them in.
 package pagekit

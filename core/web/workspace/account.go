@@ -1,4 +1,4 @@
-package web
+package workspace
 
 import (
 	"errors"
@@ -17,7 +17,7 @@ import (
 // (/app/password/TOKEN), which needs no sign-in: the link is the
 // credential.
 
-func (u *ui) registerAccount(staffOnly fiber.Router) {
+func (u *workspace) registerAccount(staffOnly fiber.Router) {
 	staffOnly.Get("/account", u.account)
 	staffOnly.Post("/account/password", u.accountPassword)
 	staffOnly.Post("/account/tokens/:id/revoke", u.accountRevokeToken)
@@ -26,7 +26,7 @@ func (u *ui) registerAccount(staffOnly fiber.Router) {
 // registerPasswordPage adds the page of reset links; it must come before
 // the routes that require a sign-in (Fiber runs handlers in the order
 // they were added).
-func (u *ui) registerPasswordPage(appGroup fiber.Router) {
+func (u *workspace) registerPasswordPage(appGroup fiber.Router) {
 	appGroup.Get("/password/:token", u.passwordPage)
 	appGroup.Post("/password/:token", u.passwordSubmit)
 }
@@ -39,11 +39,11 @@ type accountView struct {
 	MinLength int
 }
 
-func (u *ui) account(c *fiber.Ctx) error {
+func (u *workspace) account(c *fiber.Ctx) error {
 	return u.showAccount(c, http.StatusOK, nil, pagekit.UserNotice(webkit.PageLang(c), c.Query("notice")))
 }
 
-func (u *ui) showAccount(c *fiber.Ctx, status int, form *pagekit.UserForm, notice string) error {
+func (u *workspace) showAccount(c *fiber.Ctx, status int, form *pagekit.UserForm, notice string) error {
 	l := webkit.PageLang(c)
 	p := pagekit.UIPrincipal(c)
 	usr, err := u.Auth.User(c.UserContext(), p.User)
@@ -63,7 +63,7 @@ func (u *ui) showAccount(c *fiber.Ctx, status int, form *pagekit.UserForm, notic
 			MinLength: u.Auth.MinPasswordLength()}})
 }
 
-func (u *ui) accountPassword(c *fiber.Ctx) error {
+func (u *workspace) accountPassword(c *fiber.Ctx) error {
 	sub, err := u.ReadPost(c)
 	if err != nil {
 		return err
@@ -81,7 +81,7 @@ func (u *ui) accountPassword(c *fiber.Ctx) error {
 	return pagekit.SeeOther(c, "/app/account?notice=password_changed")
 }
 
-func (u *ui) accountRevokeToken(c *fiber.Ctx) error {
+func (u *workspace) accountRevokeToken(c *fiber.Ctx) error {
 	if _, err := u.ReadPost(c); err != nil {
 		return err
 	}
@@ -99,7 +99,7 @@ type passwordView struct {
 	Done      bool
 }
 
-func (u *ui) passwordPage(c *fiber.Ctx) error {
+func (u *workspace) passwordPage(c *fiber.Ctx) error {
 	user, err := u.Auth.CheckResetLink(c.UserContext(), c.Params("token"))
 	if err != nil {
 		return webkit.FaultError(err)
@@ -107,7 +107,7 @@ func (u *ui) passwordPage(c *fiber.Ctx) error {
 	return u.showPassword(c, http.StatusOK, passwordView{User: user, Token: c.Params("token"), Form: u.EmptyUserForm()})
 }
 
-func (u *ui) showPassword(c *fiber.Ctx, status int, d passwordView) error {
+func (u *workspace) showPassword(c *fiber.Ctx, status int, d passwordView) error {
 	l := webkit.PageLang(c)
 	d.MinLength = u.Auth.MinPasswordLength()
 	// The token is in the path: the Referrer-Policy every page has
@@ -116,7 +116,7 @@ func (u *ui) showPassword(c *fiber.Ctx, status int, d passwordView) error {
 		HasErrors: len(d.Form.Errors) > 0, Data: d})
 }
 
-func (u *ui) passwordSubmit(c *fiber.Ctx) error {
+func (u *workspace) passwordSubmit(c *fiber.Ctx) error {
 	sub, err := u.ReadPost(c)
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package web
+package workspace
 
 import (
 	"net/http"
@@ -18,7 +18,7 @@ type dashboardView struct {
 
 // dashboard shows the open tickets the user may see, per team, state and
 // priority, from the store's counts (no ticket is read).
-func (u *ui) dashboard(c *fiber.Ctx) error {
+func (u *workspace) dashboard(c *fiber.Ctx) error {
 	l := webkit.PageLang(c)
 	counts, err := u.Engine.Counts(c.UserContext(), pagekit.UIPrincipal(c))
 	if err != nil {

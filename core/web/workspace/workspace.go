@@ -1,4 +1,4 @@
-package web
+package workspace
 
 import (
 	"fmt"
@@ -28,14 +28,14 @@ type loginView struct {
 	OrText  string
 }
 
-func (u *ui) loginPage(c *fiber.Ctx) error {
+func (u *workspace) loginPage(c *fiber.Ctx) error {
 	if pagekit.UIPrincipal(c) != nil {
 		return pagekit.SeeOther(c, safeNext(c.Query("next")))
 	}
 	return u.showLogin(c, http.StatusOK, "", "")
 }
 
-func (u *ui) showLogin(c *fiber.Ctx, status int, name, msg string) error {
+func (u *workspace) showLogin(c *fiber.Ctx, status int, name, msg string) error {
 	l := webkit.PageLang(c)
 	next := safeNext(c.Query("next", c.FormValue("next")))
 	return u.Render(c, status, "login", &pagekit.View{Lang: l, Title: webkit.Text(l, "login_heading"), Area: "app", Nav: "login", HasErrors: msg != "",
@@ -50,7 +50,7 @@ func safeNext(next string) string {
 	return next
 }
 
-func (u *ui) loginSubmit(c *fiber.Ctx) error {
+func (u *workspace) loginSubmit(c *fiber.Ctx) error {
 	sub, err := u.ParseBody(c)
 	if err != nil {
 		return err
@@ -87,7 +87,7 @@ func (u *ui) loginSubmit(c *fiber.Ctx) error {
 	return pagekit.SeeOther(c, safeNext(sub.First("next")))
 }
 
-func (u *ui) logout(c *fiber.Ctx) error {
+func (u *workspace) logout(c *fiber.Ctx) error {
 	sub, err := u.ParseBody(c)
 	if err != nil {
 		return err
@@ -148,7 +148,7 @@ type inboxRow struct {
 	Due      string
 }
 
-func (u *ui) inbox(c *fiber.Ctx) error {
+func (u *workspace) inbox(c *fiber.Ctx) error {
 	actor := pagekit.UIPrincipal(c)
 	l := webkit.PageLang(c)
 	cat := u.Catalog()
@@ -249,7 +249,7 @@ type newCatalogView struct {
 	Processes []*definition.Process
 }
 
-func (u *ui) newCatalog(c *fiber.Ctx) error {
+func (u *workspace) newCatalog(c *fiber.Ctx) error {
 	actor := pagekit.UIPrincipal(c)
 	var list []*definition.Process
 	for _, p := range u.Catalog().Processes() {
@@ -261,7 +261,7 @@ func (u *ui) newCatalog(c *fiber.Ctx) error {
 	return u.Render(c, http.StatusOK, "new", &pagekit.View{Lang: l, Title: webkit.Text(l, "new_heading"), Area: "app", Nav: "new", Data: newCatalogView{Processes: list}})
 }
 
-func (u *ui) staffProcess(c *fiber.Ctx) (*definition.Process, pagekit.FormSpec, error) {
+func (u *workspace) staffProcess(c *fiber.Ctx) (*definition.Process, pagekit.FormSpec, error) {
 	cat := u.Catalog()
 	p := cat.Process(c.Params("process"))
 	if p == nil {
@@ -278,7 +278,7 @@ func (u *ui) staffProcess(c *fiber.Ctx) (*definition.Process, pagekit.FormSpec, 
 		Action: "/app/new/" + p.ID.Value, Submit: webkit.Text(webkit.PageLang(c), "new_submit"), Area: "app"}, nil
 }
 
-func (u *ui) staffForm(c *fiber.Ctx) error {
+func (u *workspace) staffForm(c *fiber.Ctx) error {
 	p, spec, err := u.staffProcess(c)
 	if err != nil {
 		return err
@@ -287,7 +287,7 @@ func (u *ui) staffForm(c *fiber.Ctx) error {
 	return u.ShowForm(c, http.StatusOK, p, spec, nil, nil, "", token, nil, nil)
 }
 
-func (u *ui) staffSubmit(c *fiber.Ctx) error {
+func (u *workspace) staffSubmit(c *fiber.Ctx) error {
 	p, spec, err := u.staffProcess(c)
 	if err != nil {
 		return err

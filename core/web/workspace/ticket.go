@@ -1,4 +1,4 @@
-package web
+package workspace
 
 import (
 	"bytes"
@@ -82,11 +82,11 @@ type timelineItem struct {
 	Withdrawn bool
 }
 
-func (u *ui) ticketPage(c *fiber.Ctx) error {
+func (u *workspace) ticketPage(c *fiber.Ctx) error {
 	return u.showTicket(c, http.StatusOK, "", "", noticeText(webkit.PageLang(c), c.Query("notice")))
 }
 
-func noticeText(l lang, key string) string {
+func noticeText(l webkit.Lang, key string) string {
 	switch key {
 	case "created", "done", "commented", "assigned", "changed", "approved", "rejected":
 		return webkit.Text(l, "notice_"+key)
@@ -94,13 +94,13 @@ func noticeText(l lang, key string) string {
 	return ""
 }
 
-func (u *ui) showTicket(c *fiber.Ctx, status int, comment, commentErr, notice string) error {
+func (u *workspace) showTicket(c *fiber.Ctx, status int, comment, commentErr, notice string) error {
 	return u.showTicketWith(c, status, notice, func(d *ticketView) { d.Comment, d.CommentErr = comment, commentErr })
 }
 
 // showTicketWith renders the ticket page; adjust fills in what a refused
 // form gives back.
-func (u *ui) showTicketWith(c *fiber.Ctx, status int, notice string, adjust func(*ticketView)) error {
+func (u *workspace) showTicketWith(c *fiber.Ctx, status int, notice string, adjust func(*ticketView)) error {
 	actor := pagekit.UIPrincipal(c)
 	l := webkit.PageLang(c)
 	v, err := u.Engine.View(c.UserContext(), actor, c.Params("number"))
@@ -138,7 +138,7 @@ func (u *ui) showTicketWith(c *fiber.Ctx, status int, notice string, adjust func
 		HasErrors: d.CommentErr != "" || d.DecisionErr != "" || d.AssignErr != "", Data: d})
 }
 
-func (u *ui) timelineItem(cat *definition.Catalog, p *definition.Process, h ticket.HistoryEntry, d pagekit.DataDescriber) timelineItem {
+func (u *workspace) timelineItem(cat *definition.Catalog, p *definition.Process, h ticket.HistoryEntry, d pagekit.DataDescriber) timelineItem {
 	it := timelineItem{At: h.At, Actor: h.Actor, Kind: h.Type}
 	content, err := h.Decode()
 	if err != nil {
@@ -213,7 +213,7 @@ type transitionView struct {
 }
 
 // runnable returns the ticket and the transition when actor may run it now.
-func (u *ui) runnable(c *fiber.Ctx) (*ticket.Ticket, *definition.Process, *definition.Transition, error) {
+func (u *workspace) runnable(c *fiber.Ctx) (*ticket.Ticket, *definition.Process, *definition.Transition, error) {
 	actor := pagekit.UIPrincipal(c)
 	t, err := u.Engine.Ticket(c.UserContext(), actor, c.Params("number"))
 	if err != nil {
@@ -238,7 +238,7 @@ func (u *ui) runnable(c *fiber.Ctx) (*ticket.Ticket, *definition.Process, *defin
 	return nil, nil, nil, &webkit.Error{Status: http.StatusNotFound, Code: webkit.CodeNotFound}
 }
 
-func (u *ui) transitionSpec(c *fiber.Ctx, t *ticket.Ticket, tr *definition.Transition) (pagekit.FormSpec, error) {
+func (u *workspace) transitionSpec(c *fiber.Ctx, t *ticket.Ticket, tr *definition.Transition) (pagekit.FormSpec, error) {
 	spec := pagekit.FormSpec{Scope: "transition:" + t.Number + ":" + tr.ID.Value + "|" + u.Binding(c, true),
 		Action: "/app/tickets/" + url.PathEscape(t.Number) + "/transitions/" + url.PathEscape(tr.ID.Value),
 		Submit: webkit.TransitionTitle(tr).In(string(webkit.PageLang(c))), Area: "app"}
@@ -252,7 +252,7 @@ func (u *ui) transitionSpec(c *fiber.Ctx, t *ticket.Ticket, tr *definition.Trans
 	return spec, nil
 }
 
-func (u *ui) transitionPage(c *fiber.Ctx) error {
+func (u *workspace) transitionPage(c *fiber.Ctx) error {
 	t, p, tr, err := u.runnable(c)
 	if err != nil {
 		return err
@@ -265,7 +265,7 @@ func (u *ui) transitionPage(c *fiber.Ctx) error {
 	return u.showTransition(c, http.StatusOK, t, p, tr, spec, nil, nil, "", token, nil, "", t.Version)
 }
 
-func (u *ui) showTransition(c *fiber.Ctx, status int, t *ticket.Ticket, p *definition.Process, tr *definition.Transition, spec pagekit.FormSpec,
+func (u *workspace) showTransition(c *fiber.Ctx, status int, t *ticket.Ticket, p *definition.Process, tr *definition.Transition, spec pagekit.FormSpec,
 	data map[string]any, errs []form.FieldError, add, token string, files map[string]string, comment string, version int64) error {
 	l := webkit.PageLang(c)
 	d := transitionView{T: t, Title: webkit.TransitionTitle(tr), State: webkit.StateTitle(p, t.State, false), To: webkit.StateTitle(p, u.Engine.Target(c.UserContext(), t, tr), false),
@@ -307,7 +307,7 @@ func (u *ui) showTransition(c *fiber.Ctx, status int, t *ticket.Ticket, p *defin
 	return u.Render(c, status, "transition", &pagekit.View{Lang: l, Title: title, Area: "app", Nav: "inbox", HasErrors: len(errs) > 0, Data: d})
 }
 
-func (u *ui) transitionSubmit(c *fiber.Ctx) error {
+func (u *workspace) transitionSubmit(c *fiber.Ctx) error {
 	t, p, tr, err := u.runnable(c)
 	if err != nil {
 		if apiErr := (*webkit.Error)(nil); errors.As(err, &apiErr) && apiErr.Code == engine.ReasonStateMismatch {
@@ -376,7 +376,7 @@ func (u *ui) transitionSubmit(c *fiber.Ctx) error {
 	return pagekit.SeeOther(c, "/app/tickets/"+url.PathEscape(t.Number)+"?notice=done")
 }
 
-func (u *ui) commentSubmit(c *fiber.Ctx) error {
+func (u *workspace) commentSubmit(c *fiber.Ctx) error {
 	sub, err := u.ParseBody(c)
 	if err != nil {
 		return err
@@ -413,7 +413,7 @@ func (u *ui) commentSubmit(c *fiber.Ctx) error {
 
 // decisionSubmit approves or rejects the step a pending approval waits
 // for; a rejection needs a reason.
-func (u *ui) decisionSubmit(c *fiber.Ctx) error {
+func (u *workspace) decisionSubmit(c *fiber.Ctx) error {
 	sub, err := u.ParseBody(c)
 	if err != nil {
 		return err
@@ -447,7 +447,7 @@ func (u *ui) decisionSubmit(c *fiber.Ctx) error {
 	return pagekit.SeeOther(c, "/app/tickets/"+url.PathEscape(c.Params("number"))+"?notice="+notice)
 }
 
-func (u *ui) assignSubmit(c *fiber.Ctx) error {
+func (u *workspace) assignSubmit(c *fiber.Ctx) error {
 	sub, err := u.ParseBody(c)
 	if err != nil {
 		return err
@@ -475,7 +475,7 @@ func (u *ui) assignSubmit(c *fiber.Ctx) error {
 	return pagekit.SeeOther(c, "/app/tickets/"+url.PathEscape(c.Params("number"))+"?notice=assigned")
 }
 
-func (u *ui) ticketFile(c *fiber.Ctx) error {
+func (u *workspace) ticketFile(c *fiber.Ctx) error {
 	var buf bytes.Buffer
 	a, err := u.Engine.TicketFile(c.UserContext(), pagekit.UIPrincipal(c), c.Params("number"), c.Params("id"), &buf)
 	if err != nil {

@@ -1,4 +1,4 @@
-package web
+package workspace
 
 import (
 	"bytes"
@@ -25,9 +25,6 @@ import (
 // recovery codes) and off. The rules are core/auth's; these handlers only
 // show them.
 
-// twoFactorPath is the staff page of two-factor sign-in.
-const twoFactorPath = "/app/two-factor"
-
 type loginCodeView struct {
 	Pending string
 	Next    string
@@ -35,7 +32,7 @@ type loginCodeView struct {
 }
 
 // showLoginCode renders the second step of the login: the code form.
-func (u *ui) showLoginCode(c *fiber.Ctx, status int, pending, next, msg string) error {
+func (u *workspace) showLoginCode(c *fiber.Ctx, status int, pending, next, msg string) error {
 	l := webkit.PageLang(c)
 	return u.Render(c, status, "login_code", &pagekit.View{Lang: l, Title: webkit.Text(l, "otp_heading"), Area: "app", Nav: "login", HasErrors: msg != "",
 		Data: loginCodeView{Pending: pending, Next: safeNext(next), Error: msg}})
@@ -43,7 +40,7 @@ func (u *ui) showLoginCode(c *fiber.Ctx, status int, pending, next, msg string) 
 
 // secondFactorStep answers a login whose password was right and whose
 // user signs in with a code: the code form, holding the pending login.
-func (u *ui) secondFactorStep(c *fiber.Ctx, err error, next string) (bool, error) {
+func (u *workspace) secondFactorStep(c *fiber.Ctx, err error, next string) (bool, error) {
 	var sf *auth.SecondFactorError
 	if !errors.As(err, &sf) {
 		return false, nil
@@ -52,7 +49,7 @@ func (u *ui) secondFactorStep(c *fiber.Ctx, err error, next string) (bool, error
 }
 
 // loginCodeSubmit is the second step: the pending login and the code.
-func (u *ui) loginCodeSubmit(c *fiber.Ctx) error {
+func (u *workspace) loginCodeSubmit(c *fiber.Ctx) error {
 	sub, err := u.ParseBody(c)
 	if err != nil {
 		return err
@@ -81,19 +78,6 @@ func (u *ui) loginCodeSubmit(c *fiber.Ctx) error {
 	return pagekit.SeeOther(c, safeNext(next))
 }
 
-// twoFactorDue sends a user whose role requires two-factor sign-in, and
-// who has not set it up, to its page before anything else.
-// It reports whether it answered the request.
-func twoFactorDue(c *fiber.Ctx, p *auth.Principal) (bool, error) {
-	if p == nil || !p.TwoFactorDue || c.Path() == twoFactorPath {
-		return false, nil
-	}
-	if c.Method() == http.MethodGet {
-		return true, c.Redirect(twoFactorPath, http.StatusSeeOther)
-	}
-	return true, &webkit.Error{Status: http.StatusForbidden, Code: webkit.CodeTwoFactorDue}
-}
-
 type twoFactorView struct {
 	Status *auth.TwoFactorStatus
 	// Enrolment: the secret waiting for confirmation, its QR code as a PNG
@@ -110,11 +94,11 @@ type twoFactorView struct {
 
 // twoFactorPage shows the state of the user's two-factor sign-in, and
 // for one without it a new secret to set up.
-func (u *ui) twoFactorPage(c *fiber.Ctx) error {
+func (u *workspace) twoFactorPage(c *fiber.Ctx) error {
 	return u.showTwoFactor(c, http.StatusOK, nil, "", "")
 }
 
-func (u *ui) showTwoFactor(c *fiber.Ctx, status int, recovery []string, msg, notice string) error {
+func (u *workspace) showTwoFactor(c *fiber.Ctx, status int, recovery []string, msg, notice string) error {
 	l := webkit.PageLang(c)
 	p := pagekit.UIPrincipal(c)
 	st, err := u.Auth.TwoFactor(c.UserContext(), p.User)
@@ -139,7 +123,7 @@ func (u *ui) showTwoFactor(c *fiber.Ctx, status int, recovery []string, msg, not
 
 // twoFactorSubmit confirms the enrolment with a code, or (action=off)
 // turns two-factor sign-in off with a code.
-func (u *ui) twoFactorSubmit(c *fiber.Ctx) error {
+func (u *workspace) twoFactorSubmit(c *fiber.Ctx) error {
 	sub, err := u.ParseBody(c)
 	if err != nil {
 		return err

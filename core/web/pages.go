@@ -18,6 +18,7 @@ import (
 	"vorgang/core/web/internal/pagekit"
 	"vorgang/core/web/internal/webkit"
 	"vorgang/core/web/portal"
+	"vorgang/core/web/workspace"
 )
 
 // DefaultUIBodyLimit is the body limit when the HTML interface is served
@@ -27,8 +28,9 @@ const DefaultUIBodyLimit = 32 << 20
 // UIDeps is what the HTML pages need (core/web/internal/pagekit).
 type UIDeps = pagekit.Deps
 
-// ui serves the pages still in this package (the staff workspace) and
-// the middleware of every page area.
+// ui is what core/web itself does for the pages: the middleware of every
+// page area (language switch, session, staff and admin guards), the error
+// pages, the static files, and the registration of the page areas.
 type ui struct {
 	*pagekit.Pages
 	clients webkit.Clients
@@ -36,7 +38,7 @@ type ui struct {
 	// with the API's anonymous creates.
 	citizenLimit fiber.Handler
 	// computeLimit is the rate limit of computations without an account
-	// (ui_compute.go), counted apart from the posts.
+	// (core/web/internal/pagekit/compute.go), counted apart from the posts.
 	computeLimit fiber.Handler
 }
 
@@ -64,31 +66,7 @@ func (u *ui) register(app *fiber.App) error {
 
 	portal.Register(app.Group("/portal", u.pageMiddleware, u.session), u.Pages, u.citizenLimit, u.computeLimit)
 
-	appGroup := app.Group("/app", u.pageMiddleware, u.session)
-	appGroup.Get("/login", u.loginPage)
-	appGroup.Post("/login", u.loginSubmit)
-	appGroup.Post("/logout", u.logout)
-	appGroup.Post("/login/code", u.loginCodeSubmit)
-	u.registerSignOn(appGroup)
-	u.registerPasswordPage(appGroup)
-	staffOnly := appGroup.Group("", u.requireStaff)
-	staffOnly.Get("/two-factor", u.twoFactorPage)
-	staffOnly.Post("/two-factor", u.twoFactorSubmit)
-	staffOnly.Get("/", u.inbox)
-	staffOnly.Get("/dashboard", u.dashboard)
-	staffOnly.Get("/new", u.newCatalog)
-	staffOnly.Get("/new/:process", u.staffForm)
-	staffOnly.Post("/new/:process", u.staffSubmit)
-	staffOnly.Post("/forms/:form/compute", u.staffCompute)
-	staffOnly.Get("/tickets/:number", u.ticketPage)
-	staffOnly.Get("/tickets/:number/transitions/:transition", u.transitionPage)
-	staffOnly.Post("/tickets/:number/transitions/:transition", u.transitionSubmit)
-	staffOnly.Post("/tickets/:number/comments", u.commentSubmit)
-	staffOnly.Post("/tickets/:number/assign", u.assignSubmit)
-	staffOnly.Post("/tickets/:number/decision", u.decisionSubmit)
-	staffOnly.Get("/tickets/:number/files/:id", u.ticketFile)
-	u.registerAccount(staffOnly)
-
+	workspace.Register(app.Group("/app", u.pageMiddleware, u.session), u.requireStaff, u.Pages, u.clients)
 	admin.Register(app.Group("/admin", u.pageMiddleware, u.session, u.requireStaff, u.requireAdmin), u.Pages)
 	return nil
 }
@@ -118,7 +96,7 @@ func (u *ui) pageMiddleware(c *fiber.Ctx) error {
 	if q := c.Query("lang"); q == "de" || q == "en" {
 		c.Cookie(&fiber.Cookie{Name: webkit.LangCookie, Value: q, Path: "/", MaxAge: 365 * 24 * 3600,
 			HTTPOnly: true, SameSite: "Lax", Secure: c.Protocol() == "https"})
-		webkit.SetPageLang(c, lang(q))
+		webkit.SetPageLang(c, webkit.Lang(q))
 	}
 	return c.Next()
 }
@@ -132,7 +110,7 @@ func browserRoute(path string) bool {
 }
 
 // computeRoute reports whether a path is a computation of a form
-// (ui_compute.go), which answers in JSON.
+// (core/web/internal/pagekit/compute.go), which answers in JSON.
 func computeRoute(path string) bool {
 	return (strings.HasPrefix(path, "/portal/forms/") || strings.HasPrefix(path, "/app/forms/")) && strings.HasSuffix(path, "/compute")
 }
@@ -203,7 +181,7 @@ func (u *ui) session(c *fiber.Ctx) error {
 // its page.
 func (u *ui) requireStaff(c *fiber.Ctx) error {
 	if p := pagekit.UIPrincipal(c); p != nil {
-		if answered, err := twoFactorDue(c, p); answered {
+		if answered, err := pagekit.TwoFactorDue(c, p); answered {
 			return err
 		}
 		return c.Next()

@@ -1,4 +1,4 @@
-package web
+package workspace
 
 import (
 	"net/http"
@@ -14,7 +14,7 @@ import (
 
 // staffCompute answers for a form of the workspace: of a process the
 // person may open, or of a transition.
-func (u *ui) staffCompute(c *fiber.Ctx) error {
+func (u *workspace) staffCompute(c *fiber.Ctx) error {
 	id := c.Params("form")
 	if !staffForm(u.Catalog(), pagekit.UIPrincipal(c), id) {
 		if u.Catalog().Form(id) == nil {

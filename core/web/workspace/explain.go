@@ -1,4 +1,4 @@
-package web
+package workspace
 
 import (
 	"fmt"
@@ -17,7 +17,7 @@ type blockedStep struct {
 
 // explainTicket fills in what the ticket page says about the pending
 // approval and why the caller cannot take the other steps.
-func explainTicket(d *ticketView, l lang, cat *definition.Catalog, p *definition.Process, right engine.DecisionRight, blocked []engine.Blocked) {
+func explainTicket(d *ticketView, l webkit.Lang, cat *definition.Catalog, p *definition.Process, right engine.DecisionRight, blocked []engine.Blocked) {
 	n := webkit.NewNames(cat, p)
 	if d.Pending != nil {
 		d.Approval = fmt.Sprintf(webkit.Text(l, "pending_approval"), n.Transition(d.Pending.Transition).In(string(l)), n.Role(d.Pending.NextStep()).In(string(l)))

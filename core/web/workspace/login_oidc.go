@@ -1,4 +1,4 @@
-package web
+package workspace
 
 import (
 	"crypto/aes"
@@ -47,7 +47,7 @@ const (
 	maxCookie = 3800
 )
 
-var signOnTexts = map[string]map[lang]string{
+var signOnTexts = map[string]map[webkit.Lang]string{
 	"login_or": {webkit.LangDE: "Oder anmelden mit", webkit.LangEN: "Or sign in with"},
 	webkit.CodeSignOnRefused: {
 		webkit.LangDE: "Die Anmeldung beim Identitätsanbieter wurde nicht angenommen. Bitte versuchen Sie es noch einmal.",
@@ -69,7 +69,7 @@ var signOnTexts = map[string]map[lang]string{
 	},
 }
 
-func signOnText(l lang, key string) string { return signOnTexts[key][l] }
+func signOnText(l webkit.Lang, key string) string { return signOnTexts[key][l] }
 
 // signOnButton is one provider on the login page.
 type signOnButton struct {
@@ -79,7 +79,7 @@ type signOnButton struct {
 
 // signOnButtons lists the providers of the current definitions, each a
 // link that keeps where the person was going.
-func (u *ui) signOnButtons(c *fiber.Ctx, next string) []signOnButton {
+func (u *workspace) signOnButtons(c *fiber.Ctx, next string) []signOnButton {
 	cat := u.Catalog()
 	if cat == nil {
 		return nil
@@ -92,7 +92,7 @@ func (u *ui) signOnButtons(c *fiber.Ctx, next string) []signOnButton {
 	return out
 }
 
-func (u *ui) registerSignOn(r fiber.Router) {
+func (u *workspace) registerSignOn(r fiber.Router) {
 	r.Get("/oidc/:provider/start", u.signOnStart)
 	r.Get("/oidc/:provider/callback", u.signOnCallback)
 }
@@ -110,7 +110,7 @@ type signOnState struct {
 	Expires int64            `json:"e"`
 }
 
-func (u *ui) signOnStart(c *fiber.Ctx) error {
+func (u *workspace) signOnStart(c *fiber.Ctx) error {
 	next := safeNext(c.Query("next"))
 	if pagekit.UIPrincipal(c) != nil {
 		return pagekit.SeeOther(c, next)
@@ -129,7 +129,7 @@ func (u *ui) signOnStart(c *fiber.Ctx) error {
 	return c.Redirect(to, http.StatusSeeOther)
 }
 
-func (u *ui) signOnCallback(c *fiber.Ctx) error {
+func (u *workspace) signOnCallback(c *fiber.Ctx) error {
 	provider := c.Params("provider")
 	var st signOnState
 	err := u.open(signOnCookie, c.Cookies(signOnCookie), &st)
@@ -172,14 +172,14 @@ func (u *ui) signOnCallback(c *fiber.Ctx) error {
 
 // signOnRefused answers a callback that does not belong to this browser's
 // sign-on: the login page, 401, the cause in the log only.
-func (u *ui) signOnRefused(c *fiber.Ctx, cause error) error {
+func (u *workspace) signOnRefused(c *fiber.Ctx, cause error) error {
 	u.Log.InfoContext(c.UserContext(), "sign-on refused", "provider", c.Params("provider"), "error", cause)
 	return u.showLogin(c, http.StatusUnauthorized, "", signOnText(webkit.PageLang(c), webkit.CodeSignOnRefused))
 }
 
 // signOnFailed answers an error of the sign-on on the login page, where
 // the person can sign in locally instead.
-func (u *ui) signOnFailed(c *fiber.Ctx, err error) error {
+func (u *workspace) signOnFailed(c *fiber.Ctx, err error) error {
 	l := webkit.PageLang(c)
 	switch {
 	case errors.Is(err, auth.ErrNoSignOn) || fault.KindOf(err) == fault.NotFound:
@@ -208,7 +208,7 @@ type signOnLogout struct {
 // signOnLogoutURL returns where the browser goes after logging out of a
 // session that came from a provider with an end_session_endpoint, or "";
 // it removes the logout cookie.
-func (u *ui) signOnLogoutURL(c *fiber.Ctx) string {
+func (u *workspace) signOnLogoutURL(c *fiber.Ctx) string {
 	raw := c.Cookies(signOnLogoutCookie)
 	if raw == "" {
 		return ""
@@ -229,7 +229,7 @@ func (u *ui) signOnLogoutURL(c *fiber.Ctx) string {
 // forbids a form's redirect to another site. The Refresh header is a new
 // navigation, which works without JavaScript; the link is there if a
 // browser ignores it.
-func (u *ui) signedOutPage(c *fiber.Ctx, to string) error {
+func (u *workspace) signedOutPage(c *fiber.Ctx, to string) error {
 	l := webkit.PageLang(c)
 	c.Set("Refresh", "0; url="+to)
 	return u.Render(c, http.StatusOK, "signed_out", &pagekit.View{Lang: l, Title: signOnText(l, "signed_out_heading"), Area: "app", Nav: "login",
@@ -239,7 +239,7 @@ func (u *ui) signedOutPage(c *fiber.Ctx, to string) error {
 // seal encrypts and authenticates v as JSON for the cookie name (AES-GCM;
 // the name is the associated data, so one cookie cannot stand for the
 // other).
-func (u *ui) seal(name string, v any) (string, error) {
+func (u *workspace) seal(name string, v any) (string, error) {
 	plain, err := json.Marshal(v)
 	if err != nil {
 		return "", fmt.Errorf("web: seal %s: %w", name, err)
@@ -255,7 +255,7 @@ func (u *ui) seal(name string, v any) (string, error) {
 
 // open reverses seal; a cookie that was changed, made with another key or
 // for another name is an error.
-func (u *ui) open(name, sealed string, v any) error {
+func (u *workspace) open(name, sealed string, v any) error {
 	if sealed == "" {
 		return errors.New("no cookie")
 	}
@@ -279,7 +279,7 @@ func (u *ui) open(name, sealed string, v any) error {
 
 // cookieAEAD is AES-256-GCM with a key derived from the signing secret
 // for this one use.
-func (u *ui) cookieAEAD() (cipher.AEAD, error) {
+func (u *workspace) cookieAEAD() (cipher.AEAD, error) {
 	block, err := aes.NewCipher(u.Sign.DeriveKey("sign-on cookie key"))
 	if err != nil {
 		return nil, fmt.Errorf("web: cookie key: %w", err)
