@@ -2,8 +2,6 @@ package web_test
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -18,10 +16,6 @@ import (
 	"vorgang/core/store"
 	"vorgang/core/web/internal/webtest"
 )
-
-// axePath is where `npm ci --prefix core/web/testdata/axe` installs
-// axe-core (never committed).
-const axePath = "testdata/axe/node_modules/axe-core/axe.min.js"
 
 // screenshotDir, when VORGANG_SCREENSHOTS is set, receives screenshots of
 // the main pages (docs/screenshots is where the README links them). A
@@ -49,8 +43,8 @@ type axePage struct {
 // English: portal, form pages of the shipped desks, workspace, dashboard,
 // admin. Any WCAG 2.1 A/AA violation (and axe's best practices) fails.
 func TestAccessibility(t *testing.T) {
-	webtest.RequireFile(t, axePath, "axe-core")
-	axe, err := os.ReadFile(axePath)
+	webtest.RequireFile(t, webtest.AxePath(), "axe-core")
+	axe, err := os.ReadFile(webtest.AxePath())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,9 +87,9 @@ func TestAccessibility(t *testing.T) {
 	surveyed := webtest.CitizenRequestIn(t, env, true)
 	survey := "/portal/track/" + surveyed.Tracking
 	// An order waiting for approval, for the decision form.
-	order := submitted(env, t, "procurement-order", headsetOrder)
+	order := env.Submitted(t, "procurement-order", webtest.HeadsetOrder)
 	// One an administrator may decide in the approvers' place.
-	urgent := submitted(env, t, "urgent-purchase", map[string]any{"summary": "Ersatzakku Notebook"})
+	urgent := env.Submitted(t, "urgent-purchase", map[string]any{"summary": "Ersatzakku Notebook"})
 	track := "/portal/track/" + citizenTicket.Tracking
 	// User administration: a directory user and an open password link.
 	if _, err := env.Authn.CreateUser(ctx, auth.NewUser{Name: "dirk", DisplayName: "Dirk Direktor", Source: auth.SourceDirectory}); err != nil {
@@ -222,7 +216,7 @@ func TestAccessibility(t *testing.T) {
 				if got := webtest.Eval[string](tb, "document.documentElement.lang"); got != lang {
 					t.Errorf("html lang = %q, want %q", got, lang)
 				}
-				runAxe(t, tb, string(axe))
+				webtest.RunAxe(t, tb, string(axe))
 				if shots != "" && p.shot != "" && lang == "de" {
 					screenshot(t, tb, filepath.Join(shots, p.shot+".png"))
 				}
@@ -233,51 +227,6 @@ func TestAccessibility(t *testing.T) {
 	for _, tb := range tabs {
 		tb.Open("/portal/?lang=de")
 	}
-}
-
-type axeResult struct {
-	Violations []struct {
-		ID          string `json:"id"`
-		Impact      string `json:"impact"`
-		Description string `json:"description"`
-		Nodes       []struct {
-			Target []any  `json:"target"`
-			HTML   string `json:"html"`
-		} `json:"nodes"`
-	} `json:"violations"`
-	Passes int `json:"passes"`
-}
-
-// runAxe injects axe-core into the page and fails the test on every
-// violation of WCAG 2.1 A/AA or axe's best practices.
-func runAxe(t *testing.T, tb *webtest.Tab, axe string) {
-	t.Helper()
-	webtest.Eval[bool](tb, axe+";true")
-	raw := webtest.Eval[json.RawMessage](tb, `axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}})
-		.then(r => ({violations: r.violations.map(v => ({id: v.id, impact: v.impact, description: v.description,
-			nodes: v.nodes.map(n => ({target: n.target, html: n.html}))})), passes: r.passes.length}))`)
-	var res axeResult
-	if err := json.Unmarshal(raw, &res); err != nil {
-		t.Fatal(err)
-	}
-	if res.Passes == 0 {
-		t.Fatalf("axe checked nothing")
-	}
-	loc := webtest.Eval[string](tb, "location.pathname + location.search")
-	for _, v := range res.Violations {
-		var where []string
-		for _, n := range v.Nodes {
-			where = append(where, fmt.Sprintf("%v %s", n.Target, truncate(n.HTML, 160)))
-		}
-		t.Errorf("%s: axe %s (%s): %s\n  %s", loc, v.ID, v.Impact, v.Description, strings.Join(where, "\n  "))
-	}
-}
-
-func truncate(s string, n int) string {
-	if len(s) > n {
-		return s[:n] + "…"
-	}
-	return s
 }
 
 func screenshot(t *testing.T, tb *webtest.Tab, path string) {

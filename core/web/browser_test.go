@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"vorgang/core/web/internal/webtest"
@@ -14,16 +14,6 @@ import (
 // These tests drive the real app in headless Chromium (see
 // core/web/internal/webtest/chrome.go): the pages as people use them, with
 // JavaScript and without.
-
-// writePNG writes a small PNG for uploads.
-func writePNG(t *testing.T) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "schlagloch.png")
-	if err := os.WriteFile(path, pngBytes, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
 
 // reportDamage fills the citizen form like a person: first with mistakes
 // (a too short summary, required fields left out, but a photo and a
@@ -57,7 +47,7 @@ func reportDamage(t *testing.T, env *webtest.UIEnv, tb *webtest.Tab, js bool) (s
 
 	tb.TypeText("#f-summary", "Loch")
 	tb.TypeText("#f-spots-0-street", "Markt 1")
-	tb.Upload("#f-photo", writePNG(t))
+	tb.Upload("#f-photo", webtest.WritePNG(t))
 	if st := tb.Submit("button.vg-submit"); st != http.StatusUnprocessableEntity {
 		t.Fatalf("a form with errors answered %d, want 422", st)
 	}
@@ -73,7 +63,7 @@ func reportDamage(t *testing.T, env *webtest.UIEnv, tb *webtest.Tab, js bool) (s
 		wantLinks = append(wantLinks, "#f-category-0") // the JavaScript run chose one above
 	}
 	for _, want := range wantLinks {
-		if !containsStr(links, want) {
+		if !slices.Contains(links, want) {
 			t.Errorf("error summary links %v, missing %s", links, want)
 		}
 	}
@@ -126,15 +116,6 @@ func reportDamage(t *testing.T, env *webtest.UIEnv, tb *webtest.Tab, js bool) (s
 		t.Fatalf("attachment %+v, %v", a, err)
 	}
 	return number, link
-}
-
-func containsStr(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func plainList(v any) ([]any, bool) {
@@ -218,7 +199,7 @@ func TestBrowserCitizenAndStaff(t *testing.T) {
 	}
 	// The citizen answers with a file; staff see it.
 	citizen.TypeText("#reply-text", "Danke! Das Loch wird größer.")
-	citizen.Upload("#reply-file", writePNG(t))
+	citizen.Upload("#reply-file", webtest.WritePNG(t))
 	citizen.Submit("#reply-form button.vg-submit")
 	if body := webtest.Eval[string](citizen, "document.body.innerText"); !strings.Contains(body, "Das Loch wird größer") || !strings.Contains(body, "Ihre Nachricht wurde gesendet") {
 		t.Errorf("the reply or its confirmation is not on the status page")

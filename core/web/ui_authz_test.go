@@ -25,11 +25,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 	dora, _ := env.Authn.Principal(ctx, "dora")
 
 	photo := &store.Attachment{ID: "att-matrixphoto", Name: "laterne.png", ContentType: "image/png", UploadedBy: "portal:x"}
-	if err := env.St.PutAttachment(ctx, photo, bytes.NewReader(pngBytes), 1<<20); err != nil {
+	if err := env.St.PutAttachment(ctx, photo, bytes.NewReader(webtest.PNGBytes), 1<<20); err != nil {
 		t.Fatal(err)
 	}
 	stray := &store.Attachment{ID: "att-strayfile", Name: "fremd.png", ContentType: "image/png", UploadedBy: "user:carla"}
-	if err := env.St.PutAttachment(ctx, stray, bytes.NewReader(pngBytes), 1<<20); err != nil {
+	if err := env.St.PutAttachment(ctx, stray, bytes.NewReader(webtest.PNGBytes), 1<<20); err != nil {
 		t.Fatal(err)
 	}
 	// it: an IT incident anna reported (team it-1st-level).

@@ -155,7 +155,7 @@ func TestUploadChecks(t *testing.T) {
 	env := webtest.NewUIEnv(t)
 	b := env.Browser(t)
 	form := webtest.CitizenForm(t, b)
-	bigPNG := append(append([]byte{}, pngBytes...), bytes.Repeat([]byte{0}, 2<<20)...)
+	bigPNG := append(append([]byte{}, webtest.PNGBytes...), bytes.Repeat([]byte{0}, 2<<20)...)
 	tests := []struct {
 		name string
 		file webtest.FilePart
@@ -176,7 +176,7 @@ func TestUploadChecks(t *testing.T) {
 	other := env.Browser(t)
 	of := webtest.CitizenForm(t, other)
 	of.Set("summary", "kurz") // an error, so the upload is kept and shown
-	p := other.PostMultipart("/portal/new/citizen-report", of, webtest.FilePart{Field: "photo", Name: "fremd.png", Data: pngBytes})
+	p := other.PostMultipart("/portal/new/citizen-report", of, webtest.FilePart{Field: "photo", Name: "fremd.png", Data: webtest.PNGBytes})
 	id := webtest.RegexpFind(t, p.Body, `value="(att-[a-z0-9]+)" checked`)
 	form.Set("photo", id)
 	p = b.Post("/portal/new/citizen-report", form)

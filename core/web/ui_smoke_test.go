@@ -21,7 +21,7 @@ func TestUISmoke(t *testing.T) {
 	}
 	res := b.PostMultipart("/portal/new/citizen-report", url.Values{"_csrf": {webtest.Hidden(t, p.Body, "_csrf")}, "_token": {webtest.Hidden(t, p.Body, "_token")},
 		"category": {"pothole"}, "summary": {"Tiefes Loch"}, "spots[0][street]": {"Markt 1"}, "email": {"erika@example.org"}, "consent": {"on"}},
-		webtest.FilePart{Field: "photo", Name: "loch.png", Data: pngBytes})
+		webtest.FilePart{Field: "photo", Name: "loch.png", Data: webtest.PNGBytes})
 	if res.Status != http.StatusSeeOther {
 		t.Fatalf("submit: %d\n%s", res.Status, res.Body)
 	}
@@ -33,5 +33,3 @@ func TestUISmoke(t *testing.T) {
 		t.Fatalf("inbox: %d\n%s", in.Status, in.Body)
 	}
 }
-
-var pngBytes = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")

@@ -18,7 +18,7 @@ import (
 // lost every input.
 func TestUploadOverTheLimitKeepsTheInput(t *testing.T) {
 	env := webtest.NewUIEnv(t)
-	huge := append(append([]byte{}, pngBytes...), bytes.Repeat([]byte{0}, 11<<20)...)
+	huge := append(append([]byte{}, webtest.PNGBytes...), bytes.Repeat([]byte{0}, 11<<20)...)
 
 	t.Run("portal form", func(t *testing.T) {
 		b := env.Browser(t)

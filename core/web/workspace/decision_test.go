@@ -1,4 +1,4 @@
-package web_test
+package workspace_test
 
 import (
 	"net/http"
@@ -18,7 +18,7 @@ import (
 // transition.
 func TestApprovalDecisionOnTheTicketPage(t *testing.T) {
 	env := webtest.NewUIEnv(t)
-	order := submitted(env, t, "procurement-order", headsetOrder)
+	order := env.Submitted(t, "procurement-order", webtest.HeadsetOrder)
 	path := "/app/tickets/" + order.Number
 	requester, approver := env.Browser(t), env.Browser(t)
 	requester.Login("anna")
@@ -115,7 +115,7 @@ func TestCommentWithAFile(t *testing.T) {
 		if internal != "" {
 			form.Set("internal", internal)
 		}
-		res := agent.PostMultipart(path+"/comments", form, webtest.FilePart{Field: "file", Name: "fehler.png", Data: pngBytes})
+		res := agent.PostMultipart(path+"/comments", form, webtest.FilePart{Field: "file", Name: "fehler.png", Data: webtest.PNGBytes})
 		if res.Status != http.StatusSeeOther {
 			t.Fatalf("comment with a file: status %d\n%s", res.Status, res.Body)
 		}

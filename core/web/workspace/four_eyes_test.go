@@ -1,4 +1,4 @@
-package web_test
+package workspace_test
 
 import (
 	"net/http"
@@ -13,34 +13,8 @@ import (
 
 	"vorgang/core/auth"
 	"vorgang/core/engine"
-	"vorgang/core/ticket"
 	"vorgang/core/web/internal/webtest"
 )
-
-// headsetOrder is the data of a small procurement order: a team lead
-// approves it.
-var headsetOrder = map[string]any{
-	"summary": "Headsets für das Bürgerbüro", "purpose": "Telefonberatung ohne Störgeräusche.", "cost_centre": "KST-4711",
-	"items": []any{map[string]any{"article": "Headset USB", "quantity": 6, "unit_price": 89.9}}}
-
-// submitted opens a ticket of the process with data as anna and asks for
-// its approval: it waits for the approver.
-func submitted(e *webtest.UIEnv, t testing.TB, process string, data map[string]any) *ticket.Ticket {
-	t.Helper()
-	ctx := t.Context()
-	anna, err := e.Authn.Principal(ctx, "anna")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tk, err := e.Eng.Create(ctx, anna, engine.CreateRequest{Process: process, Data: data})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if tk, err = e.Eng.Transition(ctx, anna, tk.Number, engine.TransitionRequest{Transition: "submit"}); err != nil {
-		t.Fatal(err)
-	}
-	return tk
-}
 
 // reasonsOnPage lists the reason codes of the "why not?" disclosure.
 func reasonsOnPage(body string) []string {
@@ -57,7 +31,7 @@ func reasonsOnPage(body string) []string {
 // does not allow them, and a refused decision says why.
 func TestTicketPageSaysWhyNot(t *testing.T) {
 	env := webtest.NewUIEnv(t)
-	path := "/app/tickets/" + submitted(env, t, "procurement-order", headsetOrder).Number
+	path := "/app/tickets/" + env.Submitted(t, "procurement-order", webtest.HeadsetOrder).Number
 	requester, admin := env.Browser(t), env.Browser(t)
 	requester.Login("anna")
 	admin.Login("root")
@@ -110,7 +84,7 @@ func TestTicketPageSaysWhyNot(t *testing.T) {
 func TestAdminOverrideOnThePage(t *testing.T) {
 	env := webtest.NewUIEnv(t)
 	submit := func() string {
-		return "/app/tickets/" + submitted(env, t, "urgent-purchase", map[string]any{"summary": "Ersatzakku"}).Number
+		return "/app/tickets/" + env.Submitted(t, "urgent-purchase", map[string]any{"summary": "Ersatzakku"}).Number
 	}
 	path := submit()
 	admin, requester := env.Browser(t), env.Browser(t)
@@ -149,13 +123,13 @@ func TestAdminOverrideOnThePage(t *testing.T) {
 // In a browser without JavaScript the "why not?" disclosure opens with
 // the keyboard; opened, the page passes the accessibility scan.
 func TestWhyNotDisclosureInTheBrowser(t *testing.T) {
-	webtest.RequireFile(t, axePath, "axe-core")
-	axe, err := os.ReadFile(axePath)
+	webtest.RequireFile(t, webtest.AxePath(), "axe-core")
+	axe, err := os.ReadFile(webtest.AxePath())
 	if err != nil {
 		t.Fatal(err)
 	}
 	env := webtest.NewUIEnv(t)
-	tk := submitted(env, t, "urgent-purchase", map[string]any{"summary": "Ersatzakku"})
+	tk := env.Submitted(t, "urgent-purchase", map[string]any{"summary": "Ersatzakku"})
 	c := webtest.StartChrome(t)
 	signedIn := func(js bool) *webtest.Tab {
 		tb := c.Tab(env.Base, js)
@@ -180,7 +154,7 @@ func TestWhyNotDisclosureInTheBrowser(t *testing.T) {
 	// axe itself needs JavaScript.
 	tb = signedIn(true)
 	webtest.Eval[bool](tb, "document.querySelector('#why-not').open = true")
-	runAxe(t, tb, string(axe))
+	webtest.RunAxe(t, tb, string(axe))
 }
 
 // A transition the engine refuses for what was entered (its guard) is
@@ -192,7 +166,7 @@ func TestRefusedTransitionKeepsTheForm(t *testing.T) {
 	tim, _ := env.Authn.Principal(ctx, "tim")
 	officer := &auth.Principal{User: "viktor", Roles: []string{"procurement-officer"}, Permissions: map[string]bool{"ticket.read_all": true}}
 	// Approved and ordered: anna may book the delivery.
-	order := submitted(env, t, "procurement-order", headsetOrder)
+	order := env.Submitted(t, "procurement-order", webtest.HeadsetOrder)
 	if _, err := env.Eng.Decide(ctx, tim, order.Number, 0, true, "", "de"); err != nil {
 		t.Fatal(err)
 	}

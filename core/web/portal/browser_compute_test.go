@@ -1,9 +1,10 @@
-package web_test
+package portal_test
 
 import (
 	"fmt"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"vorgang/core/web/internal/webtest"
@@ -29,8 +30,8 @@ func waitText(tb *webtest.Tab, sel, want string) string {
 // the form is sent, also on a refused form. The page stays free of axe
 // violations with the fee shown.
 func TestBrowserComputedFee(t *testing.T) {
-	webtest.RequireFile(t, axePath, "axe-core")
-	axe, err := os.ReadFile(axePath)
+	webtest.RequireFile(t, webtest.AxePath(), "axe-core")
+	axe, err := os.ReadFile(webtest.AxePath())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +60,7 @@ func TestBrowserComputedFee(t *testing.T) {
 		if got := waitText(tb, "#f-fee", "30"); got != "30" {
 			t.Errorf("fee after choosing 6 months = %q, want 30", got)
 		}
-		runAxe(t, tb, string(axe))
+		webtest.RunAxe(t, tb, string(axe))
 	})
 
 	t.Run("without JavaScript", func(t *testing.T) {
@@ -79,7 +80,7 @@ func TestBrowserComputedFee(t *testing.T) {
 			t.Errorf("refused form shows fee %q, want 60", got)
 		}
 		links := webtest.Eval[[]string](tb, `Array.from(document.querySelectorAll('#error-summary a')).map(a => a.getAttribute('href'))`)
-		if !containsStr(links, "#f-postcode") || !containsStr(links, "#f-consent") {
+		if !slices.Contains(links, "#f-postcode") || !slices.Contains(links, "#f-consent") {
 			t.Errorf("error summary links %v, want the postcode (script) and the consent (form) at once", links)
 		}
 	})

@@ -1,4 +1,4 @@
-package web_test
+package workspace_test
 
 import (
 	"fmt"
@@ -36,12 +36,12 @@ func TestBrowserSignOn(t *testing.T) {
 				t.Errorf("button %q, want the provider's title in German", got)
 			}
 			if js {
-				webtest.RequireFile(t, axePath, "axe-core")
-				axe, err := os.ReadFile(axePath)
+				webtest.RequireFile(t, webtest.AxePath(), "axe-core")
+				axe, err := os.ReadFile(webtest.AxePath())
 				if err != nil {
 					t.Fatal(err)
 				}
-				runAxe(t, tb, string(axe))
+				webtest.RunAxe(t, tb, string(axe))
 			}
 			tb.Submit(".vg-signon a")
 			if !tb.Has("#username") {

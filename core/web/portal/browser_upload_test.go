@@ -1,4 +1,4 @@
-package web_test
+package portal_test
 
 import (
 	"bytes"
@@ -21,7 +21,7 @@ func TestBrowserFileLimitsCheckedOnChoice(t *testing.T) {
 	tb := c.Tab(env.Base, true)
 	tb.T = t
 	big := filepath.Join(t.TempDir(), "gross.png")
-	if err := os.WriteFile(big, append(append([]byte{}, pngBytes...), bytes.Repeat([]byte{0}, 3<<20)...), 0o600); err != nil {
+	if err := os.WriteFile(big, append(append([]byte{}, webtest.PNGBytes...), bytes.Repeat([]byte{0}, 3<<20)...), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if st := tb.Open("/portal/new/citizen-report"); st != http.StatusOK {
@@ -44,7 +44,7 @@ func TestBrowserFileLimitsCheckedOnChoice(t *testing.T) {
 	if v := webtest.Eval[string](tb, `document.querySelector('#f-summary').value`); v != "Laterne flackert" {
 		t.Errorf("the typed summary became %q", v)
 	}
-	tb.Upload("#f-photo", writePNG(t))
+	tb.Upload("#f-photo", webtest.WritePNG(t))
 	if tb.Has("#f-photo-choice-error") {
 		t.Errorf("the error stays after choosing a file within the limit")
 	}
