@@ -126,7 +126,7 @@ func (u *Pages) readCompute(c *fiber.Ctx, l webkit.Lang) (map[string][]string, e
 			return nil, bad(fmt.Sprintf(webkit.Text(l, "compute_json_value"), name), err)
 		}
 		for _, v := range list {
-			if err := sub.AddValue(name, v, u.Limits); err != nil {
+			if err := sub.addValue(name, v, u.Limits); err != nil {
 				return nil, &webkit.Error{Status: http.StatusBadRequest, Code: webkit.CodeBadRequest, Cause: err}
 			}
 		}

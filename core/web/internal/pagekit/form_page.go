@@ -10,8 +10,8 @@ import (
 	"vorgang/core/web/internal/webkit"
 )
 
-// FormPageView is the page around a generated form.
-type FormPageView struct {
+// formPageView is the page around a generated form.
+type formPageView struct {
 	Heading   definition.Label
 	Intro     definition.Label
 	Form      FormView
@@ -38,10 +38,10 @@ func (u *Pages) ShowForm(c *fiber.Ctx, status int, p *definition.Process, spec F
 	}
 	l := webkit.PageLang(c)
 	v := &View{Lang: l, Title: p.Title.In(string(l)), HasErrors: len(errs) > 0, Area: "app", Nav: "new",
-		Data: FormPageView{Heading: p.Title, Intro: p.Description, Form: fv, Back: "/app/new", BackLabel: webkit.Text(l, "back_to_new")}}
+		Data: formPageView{Heading: p.Title, Intro: p.Description, Form: fv, Back: "/app/new", BackLabel: webkit.Text(l, "back_to_new")}}
 	if back != nil {
 		v.Area, v.Nav = "portal", "catalog"
-		d := v.Data.(FormPageView)
+		d := v.Data.(formPageView)
 		d.Honeypot, d.Privacy, d.Back, d.BackLabel = true, true, back.URL, back.Label
 		v.Data = d
 	}

@@ -66,7 +66,7 @@ func (u *Pages) RenderForm(c *fiber.Ctx, spec FormSpec, data map[string]any, err
 	var buf bytes.Buffer
 	err := spec.Compiled.Render(&buf, form.RenderOptions{
 		Lang: string(webkit.PageLang(c)), Values: data, Errors: errs, Action: spec.Action,
-		CSRFToken: u.CSRFFor(c), FormToken: token, SubmitLabel: spec.Submit, Files: files, Add: add,
+		CSRFToken: u.csrfFor(c), FormToken: token, SubmitLabel: spec.Submit, Files: files, Add: add,
 		MaxFileSize: u.MaxFileSize,
 	})
 	if err != nil {
@@ -152,7 +152,7 @@ func fileField(def *definition.Form, name string) (*definition.Field, string) {
 
 // accepted reports whether a sniffed media type is one the field accepts
 // (image/* matches any image type).
-func Accepted(f *definition.Field, media string) bool {
+func accepted(f *definition.Field, media string) bool {
 	if len(f.Accept) == 0 {
 		return true
 	}
@@ -170,7 +170,7 @@ func Accepted(f *definition.Field, media string) bool {
 // browser's claim is ignored), and adds their ids to the field's values.
 func (u *Pages) storeUploads(c *fiber.Ctx, def *definition.Form, sub *Submission, names map[string]string, l webkit.Lang) []form.FieldError {
 	var errs []form.FieldError
-	uploader := u.Uploader(c)
+	uploader := u.uploader(c)
 	for _, up := range sub.Files {
 		f, path := fileField(def, up.Field)
 		if f == nil {
@@ -185,7 +185,7 @@ func (u *Pages) storeUploads(c *fiber.Ctx, def *definition.Form, sub *Submission
 			continue
 		}
 		media, _, _ := mime.ParseMediaType(http.DetectContentType(up.Data))
-		if !Accepted(f, media) {
+		if !accepted(f, media) {
 			errs = append(errs, form.FieldError{Field: path, Code: form.CodeFileType, Message: fileMessage(l, "file_type", f, up.Name)})
 			continue
 		}
@@ -206,7 +206,7 @@ func (u *Pages) storeUploads(c *fiber.Ctx, def *definition.Form, sub *Submission
 // can attach someone else's file by its id.
 func (u *Pages) keptFiles(c *fiber.Ctx, def *definition.Form, sub *Submission, names map[string]string, l webkit.Lang) []form.FieldError {
 	var errs []form.FieldError
-	uploader := u.Uploader(c)
+	uploader := u.uploader(c)
 	for name, ids := range sub.Values {
 		f, path := fileField(def, name)
 		if f == nil {

@@ -77,9 +77,9 @@ func New(d Deps, logger *slog.Logger, templates map[string]*template.Template, b
 	return p
 }
 
-// Uploader names who uploads files in this request, so a form may only
+// uploader names who uploads files in this request, so a form may only
 // keep files its own browser sent: the user, or the anonymous cookie.
-func (u *Pages) Uploader(c *fiber.Ctx) string {
+func (u *Pages) uploader(c *fiber.Ctx) string {
 	if p := UIPrincipal(c); p != nil {
 		return "user:" + p.User
 	}

@@ -31,10 +31,10 @@ func (u *Pages) StoreReplyFiles(c *fiber.Ctx, sub *Submission) (ids []string, ms
 			return nil, fmt.Sprintf(webkit.Text(l, "reply_file_large"), form.ByteSize(u.MaxFileSize)), nil
 		}
 		media, _, _ := mime.ParseMediaType(http.DetectContentType(up.Data))
-		if !Accepted(replyAccept, media) {
+		if !accepted(replyAccept, media) {
 			return nil, webkit.Text(l, "reply_file_type"), nil
 		}
-		a, err := u.Engine.Upload(c.UserContext(), u.Uploader(c), up.Name, media, bytes.NewReader(up.Data), u.MaxFileSize)
+		a, err := u.Engine.Upload(c.UserContext(), u.uploader(c), up.Name, media, bytes.NewReader(up.Data), u.MaxFileSize)
 		if err != nil {
 			if errors.Is(err, engine.ErrFileTooLarge) {
 				return nil, fmt.Sprintf(webkit.Text(l, "reply_file_large"), form.ByteSize(u.MaxFileSize)), nil

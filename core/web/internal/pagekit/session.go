@@ -35,11 +35,11 @@ func SessionBinding(token string) string {
 // SessionBindingKey holds the binding of a signed-in request.
 const SessionBindingKey = "vorgang_binding"
 
-// CSRFFor returns the CSRF token for forms on the page: bound to the
+// csrfFor returns the CSRF token for forms on the page: bound to the
 // session for staff, to the anonymous cookie otherwise (set here when the
 // browser has none).
-func (u *Pages) CSRFFor(c *fiber.Ctx) string {
-	return u.Sign.CSRFToken(u.Binding(c, true))
+func (u *Pages) csrfFor(c *fiber.Ctx) string {
+	return u.Sign.csrfToken(u.Binding(c, true))
 }
 
 // Binding is what the browser's CSRF tokens are bound to. With issue, an

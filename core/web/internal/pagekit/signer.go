@@ -47,15 +47,15 @@ func (s Signer) DeriveKey(purpose string) []byte { return s.mac(purpose) }
 
 var b64 = base64.RawURLEncoding
 
-// CSRFToken is the token a form of the browser bound to binding must send
+// csrfToken is the token a form of the browser bound to binding must send
 // back as _csrf.
-func (s Signer) CSRFToken(binding string) string {
+func (s Signer) csrfToken(binding string) string {
 	return b64.EncodeToString(s.mac("csrf", binding))
 }
 
 // checkCSRF reports whether token is the CSRF token of binding.
 func (s Signer) checkCSRF(binding, token string) bool {
-	want := s.CSRFToken(binding)
+	want := s.csrfToken(binding)
 	return binding != "" && subtle.ConstantTimeCompare([]byte(want), []byte(token)) == 1
 }
 

@@ -81,7 +81,7 @@ func parseSubmission(contentType string, body []byte, lim SubmissionLimits) (*Su
 		}
 		for k, vs := range vals {
 			for _, v := range vs {
-				if err := sub.AddValue(k, v, lim); err != nil {
+				if err := sub.addValue(k, v, lim); err != nil {
 					return nil, err
 				}
 			}
@@ -105,8 +105,8 @@ func (s *Submission) count() int {
 	return n
 }
 
-// AddValue adds one text value within the limits.
-func (s *Submission) AddValue(name, value string, lim SubmissionLimits) error {
+// addValue adds one text value within the limits.
+func (s *Submission) addValue(name, value string, lim SubmissionLimits) error {
 	if s.count() >= lim.MaxValues {
 		return errTooManyValues
 	}
@@ -148,7 +148,7 @@ func (s *Submission) readMultipart(r *multipart.Reader, lim SubmissionLimits) er
 			if err != nil {
 				return fmt.Errorf("parse multipart form: %w", err)
 			}
-			if err := s.AddValue(name, string(data), lim); err != nil {
+			if err := s.addValue(name, string(data), lim); err != nil {
 				return err
 			}
 			continue

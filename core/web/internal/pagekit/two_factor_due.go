@@ -9,18 +9,18 @@ import (
 	"vorgang/core/web/internal/webkit"
 )
 
-// TwoFactorPath is the staff page of two-factor sign-in.
-const TwoFactorPath = "/app/two-factor"
+// twoFactorPath is the staff page of two-factor sign-in.
+const twoFactorPath = "/app/two-factor"
 
 // TwoFactorDue sends a user whose role requires two-factor sign-in, and
 // who has not set it up, to its page before anything else.
 // It reports whether it answered the request.
 func TwoFactorDue(c *fiber.Ctx, p *auth.Principal) (bool, error) {
-	if p == nil || !p.TwoFactorDue || c.Path() == TwoFactorPath {
+	if p == nil || !p.TwoFactorDue || c.Path() == twoFactorPath {
 		return false, nil
 	}
 	if c.Method() == http.MethodGet {
-		return true, c.Redirect(TwoFactorPath, http.StatusSeeOther)
+		return true, c.Redirect(twoFactorPath, http.StatusSeeOther)
 	}
 	return true, &webkit.Error{Status: http.StatusForbidden, Code: webkit.CodeTwoFactorDue}
 }

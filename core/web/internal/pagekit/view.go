@@ -102,7 +102,7 @@ func (u *Pages) Render(c *fiber.Ctx, status int, page string, v *View) error {
 		v.User = UIPrincipal(c)
 	}
 	if v.CSRF == "" {
-		v.CSRF = u.CSRFFor(c)
+		v.CSRF = u.csrfFor(c)
 	}
 	v.Version = u.AssetVersion
 	v.SwitchLang = webkit.LangEN
