@@ -65,7 +65,6 @@ func (u *ui) register(app *fiber.App) error {
 	app.Get("/", func(c *fiber.Ctx) error { return c.Redirect("/portal", http.StatusFound) })
 
 	portal.Register(app.Group("/portal", u.pageMiddleware, u.session), u.Pages, u.citizenLimit, u.computeLimit)
-
 	workspace.Register(app.Group("/app", u.pageMiddleware, u.session), u.requireStaff, u.Pages, u.clients)
 	admin.Register(app.Group("/admin", u.pageMiddleware, u.session, u.requireStaff, u.requireAdmin), u.Pages)
 	return nil

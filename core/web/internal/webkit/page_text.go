@@ -376,7 +376,7 @@ var pageTexts = map[string]map[Lang]string{
 	"user_two_factor_reset":      {LangDE: "Zwei-Faktor-Anmeldung ausschalten", LangEN: "Turn two-factor sign-in off"},
 	"notice_reset_link":          {LangDE: "Der Link wurde erzeugt.", LangEN: "The link was made."},
 
-	// Two-factor sign-in (login_totp.go).
+	// Two-factor sign-in (core/web/workspace/login_totp.go).
 	"nav_two_factor":      {LangDE: "Zwei-Faktor-Anmeldung", LangEN: "Two-factor sign-in"},
 	"otp_heading":         {LangDE: "Bestätigungscode eingeben", LangEN: "Enter your verification code"},
 	"otp_code":            {LangDE: "Code", LangEN: "Code"},
