@@ -34,8 +34,12 @@ var allowedImports = map[string][]string{
 	"vorgang/core/engine": {"auth", "definition", "fault", "form", "script", "sla", "store", "ticket"},
 	// Channels into the engine.
 	"vorgang/core/mailin": {"definition", "engine", "fault", "notify", "store"},
+	// Channels out of the engine's outbox.
+	"vorgang/core/webhook": {"definition", "store", "ticket"},
+	// Metrics the engine reports to and the pages serve.
+	"vorgang/core/metrics": {"store", "ticket"},
 	// Wiring.
-	"vorgang/core/app":                  {"asset", "auth", "definition", "engine", "fault", "identity", "mailin", "notify", "script", "sla", "store", "ticket"},
+	"vorgang/core/app":                  {"asset", "auth", "definition", "engine", "fault", "identity", "mailin", "notify", "script", "sla", "store", "ticket", "webhook", "metrics"},
 	"vorgang/core/scenario":             {"app", "asset", "auth", "definition", "engine", "fault", "notify", "store", "ticket"},
 	"vorgang/core/internal/testkit":     {"app", "definition", "store", "vorgang"},
 	"vorgang/core/store/storetest":      nil,
@@ -45,7 +49,7 @@ var allowedImports = map[string][]string{
 	// The only packages that know HTTP: core/web wires the app, its
 	// sub-packages serve one area each and share core/web/internal/webkit
 	// (and, the pages, core/web/internal/pagekit); no area imports another.
-	"vorgang/core/web":                  {"auth", "fault", "web/admin", "web/api", "web/internal/pagekit", "web/internal/webkit", "web/portal", "web/workspace"},
+	"vorgang/core/web":                  {"auth", "fault", "metrics", "web/admin", "web/api", "web/internal/pagekit", "web/internal/webkit", "web/portal", "web/workspace"},
 	"vorgang/core/web/admin":            {"auth", "definition", "engine", "fault", "web/internal/pagekit", "web/internal/webkit"},
 	"vorgang/core/web/api":              {"asset", "auth", "definition", "engine", "fault", "ticket", "web/internal/webkit"},
 	"vorgang/core/web/portal":           {"definition", "engine", "fault", "form", "web/internal/pagekit", "web/internal/webkit"},
@@ -69,7 +73,7 @@ var forbidden = []struct {
 	{"go.mongodb.org/mongo-driver/mongo", []string{"vorgang/core/store"}, "only the store touches the database"},
 	// core/identity is an HTTP client of OpenID providers, and the test
 	// provider serves them; neither serves vorgang's own HTTP.
-	{"net/http", []string{"vorgang/core/web/...", "vorgang/core/identity", "vorgang/core/internal/oidctest"}, "only core/web knows HTTP (core/identity as a client of OpenID providers)"},
+	{"net/http", []string{"vorgang/core/web/...", "vorgang/core/identity", "vorgang/core/internal/oidctest", "vorgang/core/webhook"}, "only core/web knows HTTP (core/identity as a client of OpenID providers, core/webhook of webhook receivers)"},
 	{"github.com/gofiber/", []string{"vorgang/core/web/...", "vorgang/cmd/vorgang"}, "only core/web knows HTTP (the binary starts its server)"},
 	{"github.com/valyala/fasthttp", []string{"vorgang/core/web/..."}, "only core/web knows HTTP"},
 	{"github.com/go-ldap/", []string{"vorgang/core/identity"}, "only core/identity speaks LDAP"},

@@ -25,6 +25,7 @@ import (
 // environment variable so containers need no command line.
 type serveConfig struct {
 	addr        string
+	metricsAddr string
 	dataDir     string
 	mongoURI    string
 	definitions string
@@ -55,6 +56,7 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	fl.StringVar(&c.mailFrom, "mail-from", os.Getenv("VORGANG_MAIL_FROM"), "sender of mails, e.g. \"IT-Servicedesk <servicedesk@example.org>\" (env VORGANG_MAIL_FROM)")
 	fl.StringVar(&c.baseURL, "base-url", envOr("VORGANG_BASE_URL", "http://localhost:8080"), "public address of vorgang, for links in mails (env VORGANG_BASE_URL)")
 	fl.DurationVar(&c.uploadGrace, "upload-grace", envDuration("VORGANG_UPLOAD_GRACE", engine.DefaultUploadGrace), "how long a file uploaded with a form that was never sent is kept before it is deleted (env VORGANG_UPLOAD_GRACE)")
+	fl.StringVar(&c.metricsAddr, "metrics-addr", os.Getenv("VORGANG_METRICS_ADDR"), "address of a second listener serving Prometheus metrics at /metrics, e.g. 127.0.0.1:9464; empty: no metrics (env VORGANG_METRICS_ADDR)")
 	proxies := fl.String("trusted-proxy", os.Getenv("VORGANG_TRUSTED_PROXIES"), "comma-separated addresses or networks (10.0.0.0/8) of reverse proxies whose X-Forwarded-For names the client (env VORGANG_TRUSTED_PROXIES)")
 	if err := fl.Parse(args); err != nil {
 		return c, err
@@ -234,6 +236,16 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 	served := make(chan error, 1)
 	go func() { served <- server.Listener(ln) }()
 	log.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("store", a.Store.Mode()))
+	if cfg.metricsAddr != "" {
+		mln, err := net.Listen("tcp", cfg.metricsAddr)
+		if err != nil {
+			return fmt.Errorf("listen on %s for metrics: %w", cfg.metricsAddr, err)
+		}
+		metricsServer := newMetricsServer(a)
+		go func() { served <- metricsServer.Listener(mln) }()
+		defer func() { _ = metricsServer.Shutdown() }()
+		log.Info("serving metrics", slog.String("addr", mln.Addr().String()))
+	}
 	if len(loops) > 0 {
 		log.Info("watching definitions for changes", slog.Any("folders", src.dirs))
 	}

@@ -47,3 +47,6 @@ func newWebServer(a *app.App, live *definition.Live, cfg serveConfig) *fiber.App
 		UI: &web.UIDeps{Engine: a.Engine, Auth: a.Auth, Catalog: live.Catalog, Secret: []byte(os.Getenv("VORGANG_SECRET"))},
 	})
 }
+
+// newMetricsServer is the server of --metrics-addr.
+func newMetricsServer(a *app.App) *fiber.App { return web.NewMetricsServer(a.Metrics) }

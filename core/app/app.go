@@ -15,8 +15,10 @@ import (
 	"vorgang/core/engine"
 	"vorgang/core/identity"
 	"vorgang/core/mailin"
+	"vorgang/core/metrics"
 	"vorgang/core/notify"
 	"vorgang/core/store"
+	"vorgang/core/webhook"
 )
 
 // Config configures New. Catalog is required, and DataDir unless MongoURI
@@ -113,6 +115,12 @@ type App struct {
 	Auth   *auth.Service
 	Assets *asset.Service
 	Engine *engine.Engine
+	// Metrics are the Prometheus metrics the engine and the pages report
+	// to and a scrape reads.
+	Metrics *metrics.Metrics
+	// Webhooks posts ticket events to the receivers of Webhook
+	// definitions; Run runs it.
+	Webhooks *webhook.Worker
 	// Mailer renders notifications into mails and delivers them; Run runs
 	// it, the scenario runner drives it step by step.
 	Mailer *notify.Worker
@@ -211,8 +219,9 @@ func (a *App) build(ctx context.Context) error {
 	if cfg.Loader != nil {
 		compile = cfg.Loader.Compile
 	}
+	a.Metrics = metrics.New(a.Store, cfg.Now, cfg.Logger)
 	a.Engine, err = engine.New(engine.Deps{Store: a.Store, Users: a.Auth, Catalog: cfg.Catalog, Logger: cfg.Logger, Now: cfg.Now, Compile: compile, ScriptTimeout: cfg.ScriptTimeout,
-		Refs: a.Assets.RefChecker(), Assets: a.Assets, AssetQueries: a.Assets, MailSenders: mailSenders{auth: a.Auth}})
+		Refs: a.Assets.RefChecker(), Assets: a.Assets, AssetQueries: a.Assets, MailSenders: mailSenders{auth: a.Auth}, Observer: a.Metrics})
 	if err != nil {
 		return err
 	}
@@ -226,6 +235,14 @@ func (a *App) build(ctx context.Context) error {
 		Sender: cfg.Mail.Sender, From: cfg.Mail.From, BaseURL: cfg.Mail.BaseURL, Every: cfg.Mail.Every, Threads: threads,
 		Name: "notify/" + cfg.Holder, Logger: cfg.Logger, Now: cfg.Now,
 	})
+	if err != nil {
+		return err
+	}
+	a.Webhooks, err = webhook.New(webhook.Config{Store: st, Catalog: cfg.Catalog,
+		Committed: func(ctx context.Context, item *store.OutboxItem) (bool, error) {
+			return engine.EffectCommitted(ctx, st, item)
+		},
+		Name: "webhook/" + cfg.Holder, Logger: cfg.Logger, Now: cfg.Now})
 	if err != nil {
 		return err
 	}

@@ -141,6 +141,25 @@ func TestSyncDirectoryProgress(t *testing.T) {
 			if want := fmt.Sprintf("of=%d", tt.people); !strings.Contains(logs.String(), want) {
 				t.Errorf("progress does not say %s:\n%s", want, logs.String())
 			}
+			if tt.ldif == slapdtest.People {
+				return
+			}
+			// The batches, cut at every tenth, made everyone with their
+			// team, role and manager (the team's first person, listed
+			// first, made in an earlier batch).
+			members, err := a.Auth.Members(context.Background(), auth.GroupTeam, "it-1st-level")
+			if err != nil || len(members) != tt.people {
+				t.Fatalf("%d members of it-1st-level, want %d: %v", len(members), tt.people, err)
+			}
+			for i, u := range members {
+				manager := slapdtest.BulkLogin(0)
+				if i == 0 {
+					manager = ""
+				}
+				if u.Name != slapdtest.BulkLogin(i) || u.Manager != manager || !slices.Contains(u.Roles, "team-lead") {
+					t.Errorf("user %d: %+v, want %s with manager %q and role team-lead", i, u, slapdtest.BulkLogin(i), manager)
+				}
+			}
 		})
 	}
 }

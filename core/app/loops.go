@@ -75,11 +75,13 @@ func (a *App) loops() []Loop {
 		}},
 		{"SLA sweep", func(ctx context.Context) error { a.sla.Run(ctx); return nil }},
 		{"notifications", func(ctx context.Context) error { a.Mailer.Run(ctx); return nil }},
+		{"webhooks", func(ctx context.Context) error { a.Webhooks.Run(ctx); return nil }},
 		{"follow-up work", a.runEffects},
 		{"session sweep", a.sweepSessions},
 		{"upload sweep", a.sweepUploads},
 		{"directory sync", a.syncDirectoryLoop},
 		{"mail-in", a.mailIn},
+		{"outbox watch", a.watchOutbox},
 	}
 }
 
@@ -127,6 +129,29 @@ func (a *App) sweepUploads(ctx context.Context) error {
 		}
 		if err != nil && ctx.Err() == nil && !errors.Is(err, store.ErrDiskFull) {
 			a.Logger.Warn("upload sweep failed; it runs again", slog.String("error", err.Error()))
+		}
+	})
+}
+
+// longFailing is how long queued work may keep failing before it is
+// logged as a warning, and how often that is checked.
+const longFailing = time.Hour
+
+// watchOutbox warns, every hour, of work that has been failing for over
+// an hour (mails, webhooks, child tickets): a receiver or mail server is
+// down, or refuses something, and somebody should look.
+func (a *App) watchOutbox(ctx context.Context) error {
+	return every(ctx, longFailing, false, func() {
+		backlog, err := a.Engine.LongFailing(ctx, longFailing)
+		if err != nil {
+			if ctx.Err() == nil {
+				a.Logger.Warn("outbox watch failed", slog.String("error", err.Error()))
+			}
+			return
+		}
+		for _, b := range backlog {
+			a.Logger.Warn("queued work has been failing for over an hour",
+				slog.String("kind", b.Kind), slog.Int("items", b.Count), slog.Time("oldest_queued", b.Oldest))
 		}
 	})
 }

@@ -250,29 +250,3 @@ func (s *Service) knownManager(ctx context.Context, name, manager string) string
 	}
 	return manager
 }
-
-// DisableDirectoryUsersExcept disables every enabled directory user whose
-// name keep does not hold: the directory sync's answer to people who left.
-// Users are never deleted, so their tickets and history keep their names.
-// It returns the names it disabled.
-func (s *Service) DisableDirectoryUsersExcept(ctx context.Context, keep map[string]bool) ([]string, error) {
-	users, err := s.ListUsers(ctx, "", 0)
-	if err != nil {
-		return nil, err
-	}
-	var disabled []string
-	yes := true
-	for _, u := range users {
-		if u.Source != SourceDirectory || u.Disabled || keep[u.Name] {
-			continue
-		}
-		if _, err := s.UpdateUser(ctx, u.Name, u.Version, UserChange{Disabled: &yes}); err != nil {
-			if fault.KindOf(err) == fault.Conflict {
-				continue // changed meanwhile: the next sync looks again
-			}
-			return disabled, fmt.Errorf("auth: disable directory user %s: %w", u.Name, err)
-		}
-		disabled = append(disabled, u.Name)
-	}
-	return disabled, nil
-}

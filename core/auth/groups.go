@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"log/slog"
+	"maps"
 	"slices"
 
 	"vorgang/core/fault"
@@ -171,37 +172,107 @@ func (s *Service) leaveGroups(ctx context.Context, name string, groups []string)
 // changeGroup adds (join) or removes name with compare-and-set, in the
 // bucket of group that holds name.
 func (s *Service) changeGroup(ctx context.Context, groupID, name string, join bool) error {
-	id := bucketOf(groupID, name)
+	_, err := s.changeBucket(ctx, bucketOf(groupID, name), []string{name}, join, nil)
+	return err
+}
+
+// changeBucket adds (join) or removes names in the member-list document id
+// with one compare-and-set, retried on conflict, and returns the document
+// as written (nil when there is none). known, if not nil, is the document
+// as the caller last saw it: a change it calls for is tried against its
+// version without reading first (a stale version only costs a retry), but
+// a change it says is not needed is checked against the stored document,
+// as a name someone removed meanwhile must not be taken as present.
+func (s *Service) changeBucket(ctx context.Context, id string, names []string, join bool, known *group) (*group, error) {
 	for range maxCASAttempts {
-		var g group
-		err := s.db.Get(ctx, GroupsCollection, id, &g)
-		if errors.Is(err, store.ErrNotFound) {
-			if !join {
-				return nil
+		g := known
+		known = nil
+		if g == nil || !bucketChange(g.Members, names, join) {
+			var stored group
+			err := s.db.Get(ctx, GroupsCollection, id, &stored)
+			switch {
+			case errors.Is(err, store.ErrNotFound):
+				if !join {
+					return nil, nil
+				}
+				g := &group{ID: id, Members: slices.Clone(names), Version: 1}
+				err = s.db.Insert(ctx, GroupsCollection, g)
+				if errors.Is(err, store.ErrDuplicate) {
+					continue
+				}
+				if err != nil {
+					return nil, fmt.Errorf("auth: member list %s: %w", id, err)
+				}
+				return g, nil
+			case err != nil:
+				return nil, fmt.Errorf("auth: member list %s: %w", id, err)
 			}
-			err = s.db.Insert(ctx, GroupsCollection, group{ID: id, Members: []string{name}, Version: 1})
-			if errors.Is(err, store.ErrDuplicate) {
-				continue
+			g = &stored
+			if !bucketChange(g.Members, names, join) {
+				return g, nil
 			}
-		} else if err == nil {
-			if slices.Contains(g.Members, name) == join {
-				return nil
-			}
-			members := slices.DeleteFunc(slices.Clone(g.Members), func(m string) bool { return m == name })
-			if join {
-				members = append(members, name)
-			}
-			_, err = s.db.Update(ctx, GroupsCollection, id, g.Version, map[string]any{"$set": map[string]any{"members": members}})
-			if errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrNotFound) {
-				continue
-			}
+		}
+		members := slices.DeleteFunc(slices.Clone(g.Members), func(m string) bool { return slices.Contains(names, m) })
+		if join {
+			members = append(members, names...)
+		}
+		v, err := s.db.Update(ctx, GroupsCollection, id, g.Version, map[string]any{"$set": map[string]any{"members": members}})
+		if errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrNotFound) {
+			continue
 		}
 		if err != nil {
-			return fmt.Errorf("auth: member list %s: %w", id, err)
+			return nil, fmt.Errorf("auth: member list %s: %w", id, err)
 		}
-		return nil
+		return &group{ID: id, Members: members, Version: v}, nil
 	}
-	return fmt.Errorf("auth: member list %s: %w: gave up after %d attempts", id, fault.Conflict, maxCASAttempts)
+	return nil, fmt.Errorf("auth: member list %s: %w: gave up after %d attempts", id, fault.Conflict, maxCASAttempts)
+}
+
+// bucketChange reports whether joining (or leaving) names changes a list
+// of members: some name is missing (or present).
+func bucketChange(members, names []string, join bool) bool {
+	for _, n := range names {
+		if slices.Contains(members, n) != join {
+			return true
+		}
+	}
+	return false
+}
+
+// bucketChanges collects the names that join (or leave) groups by the
+// member-list document that holds each, so a change of many users writes
+// each document once.
+type bucketChanges map[string][]string
+
+func (c bucketChanges) add(name string, groups []string) {
+	for _, g := range groups {
+		id := bucketOf(g, name)
+		if !slices.Contains(c[id], name) {
+			c[id] = append(c[id], name)
+		}
+	}
+}
+
+// applyBuckets writes every document of changes once, in _id order, and
+// remembers what it wrote in known (may be nil). It stops at the first
+// document it cannot write.
+func (s *Service) applyBuckets(ctx context.Context, changes bucketChanges, join bool, known map[string]*group) error {
+	ids := slices.Sorted(maps.Keys(changes))
+	for _, id := range ids {
+		g, err := s.changeBucket(ctx, id, changes[id], join, known[id])
+		if err != nil {
+			delete(known, id)
+			return err
+		}
+		if known != nil {
+			if g == nil {
+				delete(known, id)
+			} else {
+				known[id] = g
+			}
+		}
+	}
+	return nil
 }
 
 // buildGroups fills the member lists from the users once, for data written
@@ -229,13 +300,15 @@ func (s *Service) buildGroups(ctx context.Context) error {
 	if err := s.db.Find(ctx, UsersCollection, store.Find{Shape: shapeAllUsers, Fields: []string{"roles", "teams"}}, &users); err != nil {
 		return fmt.Errorf("auth: build member lists: %w", err)
 	}
+	joins := bucketChanges{}
 	for i := range users {
 		if users[i].Name == groupsBuilt {
 			continue
 		}
-		if err := s.joinGroups(ctx, users[i].Name, groupsOf(&users[i])); err != nil {
-			return fmt.Errorf("auth: build member lists: %w", err)
-		}
+		joins.add(users[i].Name, groupsOf(&users[i]))
+	}
+	if err := s.applyBuckets(ctx, joins, true, nil); err != nil {
+		return fmt.Errorf("auth: build member lists: %w", err)
 	}
 	if err := s.db.Insert(ctx, UsersCollection, group{ID: groupsBuilt, Version: 1}); err != nil && !errors.Is(err, store.ErrDuplicate) {
 		return fmt.Errorf("auth: build member lists: %w", err)

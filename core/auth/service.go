@@ -27,8 +27,9 @@ const (
 const (
 	shapeExpiredSessions      = "sessions.expired"
 	shapeExpiredLoginFailures = "login_failures.expired"
-	// shapeAllUsers reads every user once, to fill the member lists of
-	// data written before they existed (see GroupsCollection).
+	// shapeAllUsers reads every user: once to fill the member lists of
+	// data written before they existed (see GroupsCollection), and at the
+	// start of a directory sync run.
 	shapeAllUsers = "users.all"
 )
 
@@ -50,12 +51,15 @@ func Schema() store.Schema {
 
 // Documents is what the package needs from the data layer; *store.Store
 // implements it. Get, Insert and Update are store's by-_id primitives with
-// their errors (ErrNotFound, ErrDuplicate, ErrConflict); DeleteExpired
-// serves Sweep, Find the one-time fill of the member lists.
+// their errors (ErrNotFound, ErrDuplicate, ErrConflict); InsertMany makes
+// the users of a directory sync's batch; DeleteExpired serves Sweep, Find
+// the one-time fill of the member lists and the directory sync's reading
+// of every user.
 type Documents interface {
 	Get(ctx context.Context, coll, id string, out any) error
 	GetMany(ctx context.Context, coll string, ids []string, out any) error
 	Insert(ctx context.Context, coll string, doc any) error
+	InsertMany(ctx context.Context, coll string, docs []any) (int, error)
 	Update(ctx context.Context, coll, id string, expectVersion int64, update map[string]any) (int64, error)
 	Delete(ctx context.Context, coll, id string) error
 	DeleteExpired(ctx context.Context, coll, shape string, now time.Time) (int64, error)

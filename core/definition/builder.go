@@ -113,6 +113,8 @@ func (b *builder) decode(doc *document, r reporter, schemaValid bool, wrong []st
 		def = &Migration{}
 	case "Mailbox":
 		def = &Mailbox{}
+	case "Webhook":
+		def = &Webhook{}
 	}
 	if err := doc.node.Decode(def); err != nil {
 		if !schemaValid {
@@ -157,6 +159,9 @@ func (b *builder) decode(doc *document, r reporter, schemaValid bool, wrong []st
 	case *Mailbox:
 		d.File = doc.file
 		b.cat.mailboxes[doc.id] = d
+	case *Webhook:
+		d.File = doc.file
+		b.cat.webhooks[doc.id] = d
 	}
 	if !schemaValid {
 		r = b.skipFollowUps(doc, def, r, wrong)

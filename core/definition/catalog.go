@@ -22,6 +22,7 @@ type Catalog struct {
 	identityProviders map[string]*IdentityProvider
 	migrations        map[string]*Migration
 	mailboxes         map[string]*Mailbox
+	webhooks          map[string]*Webhook
 	scripts           map[string]*Script
 	priorities        []string
 }
@@ -39,6 +40,7 @@ func newCatalog() *Catalog {
 		identityProviders: map[string]*IdentityProvider{},
 		migrations:        map[string]*Migration{},
 		mailboxes:         map[string]*Mailbox{},
+		webhooks:          map[string]*Webhook{},
 		scripts:           map[string]*Script{},
 	}
 }
@@ -137,6 +139,12 @@ func (c *Catalog) Mailboxes() []*Mailbox { return sortedValues(c.mailboxes) }
 // Mailbox returns the mailbox with the id, or nil.
 func (c *Catalog) Mailbox(id string) *Mailbox { return c.mailboxes[id] }
 
+// Webhooks returns all webhooks sorted by id.
+func (c *Catalog) Webhooks() []*Webhook { return sortedValues(c.webhooks) }
+
+// Webhook returns the webhook with the id, or nil.
+func (c *Catalog) Webhook(id string) *Webhook { return c.webhooks[id] }
+
 // Scripts returns all scripts sorted by name.
 func (c *Catalog) Scripts() []*Script { return sortedValues(c.scripts) }
 
@@ -144,7 +152,7 @@ func (c *Catalog) Scripts() []*Script { return sortedValues(c.scripts) }
 func (c *Catalog) Len() int {
 	return len(c.processes) + len(c.forms) + len(c.slas) + len(c.calendars) +
 		len(c.assetClasses) + len(c.roles) + len(c.teams) + len(c.notifications) + len(c.identityProviders) + len(c.migrations) +
-		len(c.mailboxes) + len(c.scripts)
+		len(c.mailboxes) + len(c.webhooks) + len(c.scripts)
 }
 
 func sortedValues[T any](m map[string]*T) []*T {

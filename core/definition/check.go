@@ -32,6 +32,8 @@ func (b *builder) check() {
 			b.checkMigration(def, d.r)
 		case *Mailbox:
 			b.checkMailbox(def, d.r)
+		case *Webhook:
+			b.checkWebhook(def, d.r)
 		}
 	}
 	b.checkNumbering()
@@ -43,6 +45,7 @@ var kindNouns = map[string]string{
 	"Process": "process", "Form": "form", "SLA": "SLA", "Calendar": "calendar",
 	"AssetClass": "asset class", "Role": "role", "Team": "team", "Notification": "notification",
 	"IdentityProvider": "identity provider", "Migration": "migration", "Mailbox": "mailbox",
+	"Webhook": "webhook",
 }
 
 // ref reports ref if it names no declared definition of kind.

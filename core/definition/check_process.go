@@ -90,6 +90,7 @@ func (b *builder) checkProcess(p *Process, r reporter) {
 	}
 	uniqueRefs(r, "job", jobIDs)
 
+	checkAutoTransitions(p, r)
 	b.checkPriorityMatrix(p, r)
 	b.checkTicketTitle(p, r)
 	checkReachable(p, r)
@@ -398,4 +399,35 @@ func checkSchedule(schedule string) error {
 	}
 	_, err := cronParser.Parse(schedule)
 	return err
+}
+
+// checkAutoTransitions keeps transitions that run by themselves to what
+// vorgang can run without a person: no form to fill in, no approval to
+// ask for, and one per state and event, so which one runs is never a
+// matter of order.
+func checkAutoTransitions(p *Process, r reporter) {
+	first := map[[2]string]string{} // event and state → the transition that runs on it
+	for i := range p.Transitions {
+		t := &p.Transitions[i]
+		if t.Auto.IsZero() {
+			continue
+		}
+		if !t.Form.IsZero() {
+			r.errorf(t.Auto.Pos, "auto_transition", "transition '%s' runs by itself (auto: %s) and cannot ask for a form", t.ID.Value, t.Auto.Value)
+		}
+		if t.Approval != nil {
+			r.errorf(t.Auto.Pos, "auto_transition", "transition '%s' runs by itself (auto: %s) and cannot ask for an approval", t.ID.Value, t.Auto.Value)
+		}
+		for _, s := range p.States {
+			if !p.StartsFrom(t, s.ID.Value) {
+				continue
+			}
+			key := [2]string{t.Auto.Value, s.ID.Value}
+			if other, ok := first[key]; ok {
+				r.errorf(t.Auto.Pos, "auto_transition", "transitions '%s' and '%s' both run by themselves on %s from state '%s'; keep one", other, t.ID.Value, t.Auto.Value, s.ID.Value)
+				continue
+			}
+			first[key] = t.ID.Value
+		}
+	}
 }

@@ -99,6 +99,7 @@ func (c *Catalog) byKind() map[string]map[string]located {
 		"IdentityProvider": locate(c.identityProviders),
 		"Migration":        locate(c.migrations),
 		"Mailbox":          locate(c.mailboxes),
+		"Webhook":          locate(c.webhooks),
 		"Script":           locateScripts(c.scripts),
 	}
 }

@@ -35,6 +35,7 @@ var kindTypes = map[string]struct {
 	"IdentityProvider": {"identity-provider.schema.json", reflect.TypeFor[definition.IdentityProvider]()},
 	"Migration":        {"migration.schema.json", reflect.TypeFor[definition.Migration]()},
 	"Mailbox":          {"mailbox.schema.json", reflect.TypeFor[definition.Mailbox]()},
+	"Webhook":          {"webhook.schema.json", reflect.TypeFor[definition.Webhook]()},
 }
 
 func TestKindTablesAgree(t *testing.T) {

@@ -203,6 +203,26 @@ type Transition struct {
 	Approval    *Approval       `yaml:"approval"`
 	Actions     []Action        `yaml:"actions"`
 	Hooks       TransitionHooks `yaml:"hooks"`
+	// Auto names the event on which vorgang runs the transition itself,
+	// from one of its From states (AutoRequesterReply).
+	Auto Ref `yaml:"auto"`
+}
+
+// AutoRequesterReply runs a transition when the ticket's requester
+// replies (on the tracking page, by mail, or as a comment of their own):
+// the way out of a state that waits for them.
+const AutoRequesterReply = "requester_reply"
+
+// AutoTransition is the transition of p that runs by itself on event from
+// state, or nil. Validation keeps it to one per state and event.
+func (p *Process) AutoTransition(event, state string) *Transition {
+	for i := range p.Transitions {
+		t := &p.Transitions[i]
+		if t.Auto.Value == event && p.StartsFrom(t, state) {
+			return t
+		}
+	}
+	return nil
 }
 
 // PreviousState is the target of a transition that goes back to the state

@@ -31,6 +31,7 @@ var kindSchemas = map[string]string{
 	"Migration":        "migration.schema.json",
 	"IdentityProvider": "identity-provider.schema.json",
 	"Mailbox":          "mailbox.schema.json",
+	"Webhook":          "webhook.schema.json",
 }
 
 // Kinds returns the definition kinds in a stable order.

@@ -21,7 +21,7 @@ func (e *Engine) Comment(ctx context.Context, actor *auth.Principal, number stri
 // whatever version the ticket has when it lands (see change).
 func (e *Engine) CommentWithFiles(ctx context.Context, actor *auth.Principal, number string, version int64, text string, internal bool, files []string, lang string) (*ticket.Ticket, error) {
 	text = strings.TrimSpace(text)
-	return e.change(ctx, version, func() (*ticket.Ticket, error) { return e.Ticket(ctx, actor, number) },
+	t, err := e.change(ctx, version, func() (*ticket.Ticket, error) { return e.Ticket(ctx, actor, number) },
 		func(*ticket.Ticket) (*ticket.HistoryEntry, error) {
 			if text == "" && len(files) == 0 {
 				return nil, invalid("comment", "required", "comment_required")
@@ -31,4 +31,8 @@ func (e *Engine) CommentWithFiles(ctx context.Context, actor *auth.Principal, nu
 			}
 			return ticket.NewEntry(actorName(actor), ticket.Commented{Text: text, Internal: internal, Files: files}), nil
 		})
+	if err != nil || internal || actor == nil || t.Requester != actor.User {
+		return t, err
+	}
+	return e.afterRequesterReply(ctx, t), nil
 }

@@ -159,6 +159,7 @@ func (e *Engine) save(ctx context.Context, t *ticket.Ticket, entry *ticket.Histo
 	if err := e.store.CreateTicket(ctx, t, entry); err != nil {
 		return fmt.Errorf("engine: store ticket %s: %w", t.Number, err)
 	}
+	e.observe.Committed(t, entry)
 	e.log.InfoContext(ctx, "ticket created", "ticket", t.Number, "process", t.Process, "actor", t.Requester)
 	return nil
 }

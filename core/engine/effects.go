@@ -60,6 +60,10 @@ func (e *Engine) enqueue(ctx context.Context, t *ticket.Ticket, entry *ticket.Hi
 // it keeps the items of competing attempts at one version apart: only the
 // committed one's items are acted on.
 func effectID(t *ticket.Ticket, entry *ticket.HistoryEntry, i int, ef effect) string {
+	if ef.kind == EffectWebhook {
+		// Grouped by webhook and ticket, in the order of the changes.
+		return fmt.Sprintf("%s%012d/%d/%s", ticket.WebhookQueue(ef.target, t.Number), entry.Seq, i, entry.Hash[:16])
+	}
 	return fmt.Sprintf("%s/%s/%d/%d/%s", ef.kind, t.Number, entry.Seq, i, entry.Hash[:16])
 }
 

@@ -33,6 +33,7 @@ type Store interface {
 	DefinitionVersionStore
 	DefinitionHistory
 	StateCounter
+	OutboxAdmin
 	CreateTicket(ctx context.Context, t *ticket.Ticket, first *ticket.HistoryEntry) error
 	UpdateTicket(ctx context.Context, t *ticket.Ticket, entry *ticket.HistoryEntry) error
 	ClaimNumber(ctx context.Context, scope, owner string, unused store.Unused) (int64, error)
@@ -95,6 +96,9 @@ type Deps struct {
 	// The app hands the same one to the script runtime, so scripts and
 	// SLAs see the same working days and public holidays.
 	Calendars *sla.Calendars
+	// Observer is told of every stored change and hook run, for metrics;
+	// nil: nobody.
+	Observer Observer
 }
 
 // Directory reads user records; *auth.Service implements it.
@@ -120,6 +124,7 @@ type Engine struct {
 	queries AssetFinder
 	senders MailSenders
 	scripts *script.Runtime
+	observe Observer
 	// ownScripts: the engine made scripts and closes it.
 	ownScripts bool
 
@@ -152,7 +157,10 @@ func New(d Deps) (*Engine, error) {
 	}
 	e := &Engine{store: d.Store, compile: d.Compile, users: d.Users, catalog: d.Catalog, log: d.Logger, now: d.Now,
 		refs: d.Refs, assets: d.Assets, queries: d.AssetQueries, senders: d.MailSenders, scripts: d.Scripts, calendars: d.Calendars,
-		retrying: store.NewKeyedMutex(), instance: newNonce()}
+		observe: d.Observer, retrying: store.NewKeyedMutex(), instance: newNonce()}
+	if e.observe == nil {
+		e.observe = noObserver{}
+	}
 	if e.scripts == nil {
 		e.scripts, e.ownScripts = script.New(script.Config{Logger: d.Logger, Now: d.Now, Calendars: d.Calendars, Timeout: d.ScriptTimeout}), true
 	}

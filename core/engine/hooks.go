@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"time"
 
 	"vorgang/core/auth"
 	"vorgang/core/definition"
@@ -54,7 +55,10 @@ func (e *Engine) runHook(ctx context.Context, cat *definition.Catalog, name, hoo
 	if t != nil {
 		call.Ticket = scriptTicket(t)
 	}
-	return e.scripts.Run(ctx, call)
+	start := time.Now()
+	res, err := e.scripts.Run(ctx, call)
+	e.observe.HookRan(name, hook, time.Since(start), err)
+	return res, err
 }
 
 // applyResult applies a hook's changes to t in memory, noting each in

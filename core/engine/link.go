@@ -64,7 +64,10 @@ func (e *Engine) LinkAsset(ctx context.Context, actor *auth.Principal, number st
 	if e.assets == nil {
 		return nil, fmt.Errorf("link ticket %s to asset %s: no asset register: %w", number, asset, fault.NotFound)
 	}
-	if _, err := e.Ticket(ctx, actor, number); err != nil {
+	// Everything that could refuse the ticket's side is checked before
+	// the asset's side is written, so a refused link leaves no trace on
+	// the asset.
+	if _, err := e.linkable(ctx, actor, number, version); err != nil {
 		return nil, err
 	}
 	if err := e.assets.LinkTicket(ctx, actor, asset, number); err != nil {
@@ -85,8 +88,8 @@ func (e *Engine) Link(ctx context.Context, actor *auth.Principal, number string,
 	return e.addLink(ctx, actor, number, version, link)
 }
 
-// addLink writes a link on the ticket's side.
-func (e *Engine) addLink(ctx context.Context, actor *auth.Principal, number string, version int64, link ticket.Link) (*ticket.Ticket, error) {
+// linkable returns the ticket when actor may add a link to it at version.
+func (e *Engine) linkable(ctx context.Context, actor *auth.Principal, number string, version int64) (*ticket.Ticket, error) {
 	t, err := e.Ticket(ctx, actor, number)
 	if err != nil {
 		return nil, err
@@ -96,6 +99,15 @@ func (e *Engine) addLink(ctx context.Context, actor *auth.Principal, number stri
 	}
 	if !actor.HasPermission("ticket.work") && actor.User != t.Requester {
 		return nil, fmt.Errorf("link ticket %s: %w", number, fault.Forbidden)
+	}
+	return t, nil
+}
+
+// addLink writes a link on the ticket's side.
+func (e *Engine) addLink(ctx context.Context, actor *auth.Principal, number string, version int64, link ticket.Link) (*ticket.Ticket, error) {
+	t, err := e.linkable(ctx, actor, number, version)
+	if err != nil {
+		return nil, err
 	}
 	if link.Kind == "" || link.Target == "" {
 		return nil, invalid("target", "required", "link_target_required")

@@ -13,6 +13,7 @@ const (
 	EventTicketCreated      = "ticket.created"
 	EventTicketTransitioned = "ticket.transitioned"
 	EventTicketCommented    = "ticket.commented"
+	EventRequesterReplied   = "ticket.requester_replied"
 	EventTicketAssigned     = "ticket.assigned"
 	EventTeamChanged        = "ticket.team_changed"
 	EventApprovalRequested  = "approval.requested"
@@ -21,16 +22,19 @@ const (
 	EventSLABreached        = "sla.breached"
 )
 
-// events returns the notification events a history entry is.
-func events(entry *ticket.HistoryEntry, content ticket.Entry) []string {
+// events returns the notification events a history entry of t is.
+func events(t *ticket.Ticket, entry *ticket.HistoryEntry, content ticket.Entry) []string {
 	var out []string
 	switch entry.Type {
 	case EntryCreated:
 		out = append(out, EventTicketCreated)
 	case EntryTransition:
 		out = append(out, EventTicketTransitioned)
-	case EntryComment:
+	case EntryComment, EntryCitizenReply:
 		out = append(out, EventTicketCommented)
+		if requesterReplied(t, entry, content) {
+			out = append(out, EventRequesterReplied)
+		}
 	case EntryAssigned:
 		out = append(out, EventTicketAssigned)
 	case EntryApprovalRequested:
@@ -52,6 +56,16 @@ func events(entry *ticket.HistoryEntry, content ticket.Entry) []string {
 		out = append(out, EventTeamChanged)
 	}
 	return out
+}
+
+// requesterReplied reports whether entry is a reply of t's requester: a
+// citizen's reply, or a public comment the requesting user wrote.
+func requesterReplied(t *ticket.Ticket, entry *ticket.HistoryEntry, content ticket.Entry) bool {
+	c, ok := content.(ticket.Commented)
+	if !ok || c.Internal || c.ByScript {
+		return false
+	}
+	return c.Citizen || (entry.Actor != "" && entry.Actor == t.Requester)
 }
 
 // changesOf returns what an entry records as changed, if anything.
@@ -94,14 +108,15 @@ func noticeOf(event string, entry *ticket.HistoryEntry, content ticket.Entry) ti
 }
 
 // eventNotifications returns a notify effect for every Notification whose
-// event the entry is, so the mails are queued with the change itself.
+// event the entry is, and a webhook effect for every Webhook that takes
+// it, so mails and posts are queued with the change itself.
 func (e *Engine) eventNotifications(t *ticket.Ticket, entry *ticket.HistoryEntry) []effect {
 	content, err := entry.Decode()
 	if err != nil {
 		// The engine wrote the entry a moment ago: it decodes.
 		panic(fmt.Sprintf("engine: %v", err))
 	}
-	evs := events(entry, content)
+	evs := events(t, entry, content)
 	if len(evs) == 0 {
 		return nil
 	}
@@ -112,7 +127,7 @@ func (e *Engine) eventNotifications(t *ticket.Ticket, entry *ticket.HistoryEntry
 		}
 		out = append(out, effect{kind: EffectNotify, target: n.ID.Value, spec: noticeOf(n.Event, entry, content).Encode()})
 	}
-	return out
+	return append(out, e.eventWebhooks(t, entry, content, evs)...)
 }
 
 func notificationApplies(n *definition.Notification, t *ticket.Ticket, content ticket.Entry) bool {

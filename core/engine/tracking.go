@@ -211,8 +211,10 @@ func (e *Engine) CitizenReply(ctx context.Context, token string, version int64, 
 // Message-ID already, nothing changes.
 func (e *Engine) requesterReply(ctx context.Context, version int64, load func() (*ticket.Ticket, error), actor string, c ticket.Commented) (*ticket.Ticket, error) {
 	c.Text = strings.TrimSpace(c.Text)
-	return e.change(ctx, version, load,
+	added := false
+	t, err := e.change(ctx, version, load,
 		func(t *ticket.Ticket) (*ticket.HistoryEntry, error) {
+			added = false
 			if p := e.catalog().Process(t.Process); p != nil {
 				if s := p.State(t.State); s != nil && s.Final() {
 					return nil, fmt.Errorf("reply to %s in state %s: %w", t.Number, t.State, fault.NotAllowedNow)
@@ -229,8 +231,13 @@ func (e *Engine) requesterReply(ctx context.Context, version int64, load func() 
 					return nil, err
 				}
 			}
+			added = true
 			return ticket.NewEntry(actor, c), nil
 		})
+	if err != nil || !added {
+		return t, err
+	}
+	return e.afterRequesterReply(ctx, t), nil
 }
 
 // hasMessage reports whether t holds a comment that came as the mail id.

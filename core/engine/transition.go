@@ -251,6 +251,7 @@ func (e *Engine) commit(ctx context.Context, t *ticket.Ticket, entry *ticket.His
 		}
 		return fmt.Errorf("engine: store ticket %s: %w", t.Number, err)
 	}
+	e.observe.Committed(t, entry)
 	return nil
 }
 

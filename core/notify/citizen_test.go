@@ -97,3 +97,63 @@ func TestMailInTheUsersLanguage(t *testing.T) {
 		}
 	}
 }
+
+// A citizen's reply is a comment: a ticket.commented notification for
+// requester and team reaches the team, never the citizen who wrote it;
+// ticket.requester_replied tells the team too. Before replies raised no
+// event at all, so nobody learned of them.
+func TestCitizenReplyTellsTheTeamNotTheCitizen(t *testing.T) {
+	const replies = `
+---
+apiVersion: vorgang/v1
+kind: Notification
+id: strasse-kommentar
+title: Neuer Kommentar
+event: ticket.commented
+processes: [strasse]
+recipients: [requester, team]
+subject: {de: "Kommentar zu {{.Ticket.Number}}", en: "Comment on {{.Ticket.Number}}"}
+body: {de: "{{.Comment}}", en: "{{.Comment}}"}
+---
+apiVersion: vorgang/v1
+kind: Notification
+id: strasse-antwort
+title: Antwort
+event: ticket.requester_replied
+processes: [strasse]
+recipients: [requester, team]
+subject: {de: "Antwort zu {{.Ticket.Number}}", en: "Reply on {{.Ticket.Number}}"}
+body: {de: "{{.Comment}}", en: "{{.Comment}}"}
+`
+	d := newDeskWith(t, []definition.File{{Path: "processes/strasse.yaml", Data: []byte(streetDesk + replies)}})
+	srv := newMailServer(t)
+	w := d.worker(t, notify.NewSMTPSender(notify.SMTPConfig{Addr: srv.addr, Security: notify.TLSNone}))
+	tk, err := d.eng.Create(t.Context(), nil, engine.CreateRequest{Process: "strasse",
+		Data: map[string]any{"summary": "Schlagloch vor Hausnummer 3", "email": "buerger@example.net"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := drain(t, w); err != nil {
+		t.Fatal(err)
+	}
+	before := len(srv.received())
+	if _, err := d.eng.CitizenReply(t.Context(), tk.Tracking, 0, "Das Loch ist inzwischen größer.", nil, "de"); err != nil {
+		t.Fatal(err)
+	}
+	if err := drain(t, w); err != nil {
+		t.Fatal(err)
+	}
+	got := srv.received()[before:]
+	if n := len(mailsTo(got, "buerger@example.net")); n != 0 {
+		t.Errorf("the citizen got %d mails about their own reply; want none", n)
+	}
+	team := mailsTo(got, "servicedesk@example.org")
+	if len(team) != 2 {
+		t.Fatalf("mails to the team: %d; want two (commented, requester_replied)", len(team))
+	}
+	for _, m := range team {
+		if text, _ := m.parts(t); !strings.Contains(text, "inzwischen größer") {
+			t.Errorf("team's mail without the reply:\n%s", text)
+		}
+	}
+}

@@ -53,7 +53,9 @@ func (w *Worker) recipients(ctx context.Context, cat *definition.Catalog, n *def
 		kind, id, _ := strings.Cut(r.Value, ":")
 		switch kind {
 		case "requester":
-			if internal {
+			if internal || (actor == citizen && t.Requester == citizen) {
+				// A citizen has no user to compare with the actor: their
+				// own reply is theirs by the ticket.
 				continue
 			}
 			p, err := w.requester(ctx, cat, t)

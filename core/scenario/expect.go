@@ -221,9 +221,7 @@ func (r *runner) checkComments(ctx context.Context, e *Expect, t *ticket.Ticket,
 		}
 		switch x := content.(type) {
 		case ticket.Commented:
-			if !x.Citizen {
-				got = append(got, comment{x.Text, h.Actor, x.Internal})
-			}
+			got = append(got, comment{x.Text, h.Actor, x.Internal})
 		case ticket.Transitioned:
 			// A transition's comment is a comment too, internal when
 			// staff kept it among themselves.

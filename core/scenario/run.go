@@ -137,6 +137,9 @@ func (r *runner) step(ctx context.Context, st *Step, fail failFunc) {
 		})
 	case st.Comment != "":
 		actErr = r.act(ctx, st, number, func(p actor) error {
+			if p == nil {
+				return r.citizenReply(ctx, number, st.Comment)
+			}
 			_, err := w.eng.Comment(ctx, p, number, 0, st.Comment, st.Internal, "de")
 			return err
 		})
@@ -313,6 +316,20 @@ func errorCode(err error) string {
 		return string(fault.KindOf(err))
 	}
 	return code
+}
+
+// citizenReply writes text on the ticket through its tracking link, as
+// its citizen does on the tracking page (or by mail).
+func (r *runner) citizenReply(ctx context.Context, number, text string) error {
+	t, err := r.storeTicket(ctx, number)
+	if err != nil {
+		return errSetup{fmt.Errorf("ticket %s: %w", number, err)}
+	}
+	if t.Tracking == "" {
+		return errSetup{fmt.Errorf("ticket %s has no tracking link: a citizen cannot reply to it", number)}
+	}
+	_, err = r.w.eng.CitizenReply(ctx, t.Tracking, 0, text, nil, "de")
+	return err
 }
 
 // storeTicket reads a ticket without permission checks.

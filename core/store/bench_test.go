@@ -34,6 +34,7 @@ var (
 	benchDir     = flag.String("store.dir", "", "data folder for BenchmarkStore; reused when already seeded with -store.tickets")
 	benchOps     = flag.Int("store.ops", 500, "operations measured per benchmark")
 	benchSeed    = flag.Uint64("store.seed", 1, "random seed")
+	benchTies    = flag.Bool("store.ties", false, "open tickets as after a night: 60% share one due time, none is assigned")
 )
 
 var benchTeams = []string{"it-1st-level", "it-2nd-level", "it-site-north", "buergerbuero", "personal", "beschaffung", "fuhrpark", "gebaeude"}
@@ -50,6 +51,14 @@ func benchTicket(i int, rng *rand.Rand, now time.Time) (*ticket.Ticket, []any) {
 		tk.Due = ticket.SortTime(now.Add(time.Duration(rng.IntN(30*24)-24) * time.Hour))
 		if rng.IntN(3) == 0 {
 			tk.Assignee = "agent" + strconv.Itoa(rng.IntN(60))
+		}
+		if *benchTies {
+			// Opened outside business hours, the SLA clock gives every
+			// ticket the same due time: the start of the next working day.
+			tk.Assignee = ""
+			if rng.IntN(10) < 6 {
+				tk.Due = ticket.SortTime(time.Date(now.Year(), now.Month(), now.Day(), 7, 0, 0, 0, time.UTC).Add(24 * time.Hour))
+			}
 		}
 	} else {
 		tk.State, tk.Category, tk.Open, tk.Due = "closed", "closed", false, ticket.NoDue
@@ -74,7 +83,11 @@ func seedBench(b *testing.B, s *Store, n int) {
 	var marker struct {
 		N int `bson:"n"`
 	}
-	if err := s.Get(ctx, metaCollection, "bench", &marker); err == nil && marker.N == n {
+	id := "bench"
+	if *benchTies {
+		id = "bench-ties"
+	}
+	if err := s.Get(ctx, metaCollection, id, &marker); err == nil && marker.N == n {
 		return
 	}
 	rng := rand.New(rand.NewPCG(*benchSeed, 2))
@@ -95,7 +108,7 @@ func seedBench(b *testing.B, s *Store, n int) {
 			b.Fatal(err)
 		}
 	}
-	if err := s.Insert(ctx, metaCollection, bson.M{"_id": "bench", "n": n}); err != nil {
+	if err := s.Insert(ctx, metaCollection, bson.M{"_id": id, "n": n}); err != nil {
 		b.Fatal(err)
 	}
 	b.Logf("seeded %d tickets with %d history entries in %s", n, 5*n, time.Since(start).Round(time.Second))
@@ -184,6 +197,24 @@ func BenchmarkStore(b *testing.B) {
 				err = fmt.Errorf("inbox returned %d rows", len(rows))
 			}
 			return err
+		}))
+	})
+	b.Run("inbox-5-pages", func(b *testing.B) {
+		// A team's inbox read five pages deep by its cursor: deep in a
+		// group of tickets due at the same time when -store.ties is set.
+		report(b, measure(b, ops/5, func(int) error {
+			q := ticket.Query{Team: benchTeams[rng.IntN(len(benchTeams))], Limit: 50}
+			for page := 0; page < 5; page++ {
+				rows, next, err := s.Inbox(ctx, q)
+				if err != nil {
+					return err
+				}
+				if len(rows) != 50 && n >= 10_000 {
+					return fmt.Errorf("inbox page %d returned %d rows", page+1, len(rows))
+				}
+				q.After = next
+			}
+			return nil
 		}))
 	})
 	b.Run("counts-load", func(b *testing.B) {

@@ -52,6 +52,9 @@ func (s *Store) ensureCollections(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		if err := s.dropRetiredIndexes(ctx, coll, have); err != nil {
+			return err
+		}
 		var missing []mongo.IndexModel
 		for _, m := range models {
 			if !have[*m.Options.Name] {
@@ -64,6 +67,26 @@ func (s *Store) ensureCollections(ctx context.Context) error {
 		if _, err := s.db.Collection(coll).Indexes().CreateMany(ctx, missing); err != nil {
 			return fmt.Errorf("store: create indexes on %s: %w", coll, err)
 		}
+	}
+	return nil
+}
+
+// retiredIndexes are indexes earlier versions created that a longer one
+// now serves: each costs a write per change and disk for nothing.
+var retiredIndexes = map[string][]string{
+	TicketsCollection: {"open_1_team_1_due_1", "open_1_assignee_1_due_1", "open_1_requester_1_due_1", "open_1_due_1"},
+	OutboxCollection:  {"state_1_next_at_1"},
+}
+
+func (s *Store) dropRetiredIndexes(ctx context.Context, coll string, have map[string]bool) error {
+	for _, name := range retiredIndexes[coll] {
+		if !have[name] {
+			continue
+		}
+		if _, err := s.db.Collection(coll).Indexes().DropOne(ctx, name); err != nil {
+			return fmt.Errorf("store: drop index %s of %s: %w", name, coll, err)
+		}
+		delete(have, name)
 	}
 	return nil
 }

@@ -125,7 +125,7 @@ func (s *Store) listOutboxQuerySQL(ctx context.Context, q OutboxQuery, limit int
 		}
 		ja, _ := jsonValue(at)
 		ji, _ := jsonValue(id)
-		where += fmt.Sprintf(" AND (%[1]s > ? OR (%[1]s = ? AND %[2]s > ?))", field("next_at"), field("_id"))
+		where += " AND " + afterRow("next_at")
 		args = append(args, ja, ja, ji)
 	}
 	return fmt.Sprintf("SELECT %s FROM %q WHERE %s ORDER BY %s, %s LIMIT %d",

@@ -44,6 +44,12 @@ var shapeSQL = map[string]func(ctx context.Context, s *Store) (string, []any, er
 	shapeOutboxList: func(ctx context.Context, s *Store) (string, []any, error) {
 		return s.listOutboxQuerySQL(ctx, OutboxQuery{State: OutboxFailed, Kind: "mail", After: ticket.NoDue + "|X"}, 51)
 	},
+	shapeOutboxCounts: func(ctx context.Context, s *Store) (string, []any, error) {
+		return s.outboxCountsSQL(ctx)
+	},
+	shapeOutboxBefore: func(ctx context.Context, s *Store) (string, []any, error) {
+		return s.outboxBeforeSQL(ctx, "webhook/w/INC-1/", "webhook/w/INC-1/000000000002")
+	},
 	shapeByTracking: func(ctx context.Context, s *Store) (string, []any, error) {
 		return s.byTrackingSQL(ctx, "token")
 	},
@@ -86,6 +92,9 @@ func (s *Store) verifyPlan(ctx context.Context, coll string, shape QueryShape) e
 	}
 	if !planUsesIndex(plan) {
 		return fmt.Errorf("store: query %s would scan its collection on the embedded store (plan: %s); is FerretDB still v1.24?", shape.Name, strings.ReplaceAll(plan, "\n", "; "))
+	}
+	if !shape.SortsFound && strings.Contains(plan, "TEMP B-TREE") {
+		return fmt.Errorf("store: query %s would sort what its index finds on the embedded store (plan: %s); its index must end with its sort keys", shape.Name, strings.ReplaceAll(plan, "\n", "; "))
 	}
 	return nil
 }

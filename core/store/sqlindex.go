@@ -141,6 +141,16 @@ func addIDIndexes(ctx context.Context, file string, colls []string) error {
 // of FerretDB's indexes, so SQLite can use them.
 func field(name string) string { return fmt.Sprintf(`%s->%q`, sqlColumn, name) }
 
+// afterRow is the condition of a page that continues after the row with key
+// (sort, _id), given as three arguments: sort, sort, _id. The leading
+// range lets SQLite seek in an index on (…, sort, _id); only rows that tie
+// with the last one on sort are then filtered by _id. (A row value
+// (sort, _id) > (?, ?) would say it shorter, but SQLite does not seek
+// expression indexes with it.)
+func afterRow(sortField string) string {
+	return fmt.Sprintf("%[1]s >= ? AND (%[1]s > ? OR %[2]s > ?)", field(sortField), field("_id"))
+}
+
 // text is a field's value as SQL text (or NULL), for reading results.
 func text(name string) string { return fmt.Sprintf(`%s->>'$.%s'`, sqlColumn, name) }
 

@@ -155,7 +155,7 @@ func (s *Store) inboxQuerySQL(ctx context.Context, owner, value string, q ticket
 		}
 		jd, _ := jsonValue(due)
 		jn, _ := jsonValue(number)
-		where = append(where, fmt.Sprintf("(%[1]s > ? OR (%[1]s = ? AND %[2]s > ?))", field("due"), field("_id")))
+		where = append(where, afterRow("due"))
 		args = append(args, jd, jd, jn)
 	}
 	query := fmt.Sprintf("SELECT %s FROM %q WHERE %s ORDER BY %s, %s LIMIT %d",
@@ -282,7 +282,7 @@ func (s *Store) dueBeforeSQL(ctx context.Context, due, after string, limit int) 
 		}
 		jd, _ := jsonValue(d)
 		jn, _ := jsonValue(n)
-		where = append(where, fmt.Sprintf("(%[1]s > ? OR (%[1]s = ? AND %[2]s > ?))", field("due"), field("_id")))
+		where = append(where, afterRow("due"))
 		args = append(args, jd, jd, jn)
 	}
 	return fmt.Sprintf("SELECT %s FROM %q WHERE %s ORDER BY %s, %s LIMIT %d",
