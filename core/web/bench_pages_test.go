@@ -28,6 +28,7 @@ import (
 	"vorgang/core/engine"
 	"vorgang/core/store"
 	"vorgang/core/web"
+	"vorgang/core/web/internal/webtest"
 )
 
 func BenchmarkPages(b *testing.B) {
@@ -38,7 +39,7 @@ func BenchmarkPages(b *testing.B) {
 	n := *apiTickets
 	ctx := context.Background()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	cat := testCatalog(b)
+	cat := webtest.TestCatalog(b)
 	catalog := func() *definition.Catalog { return cat }
 	open := func(dir string) *store.Store {
 		st, err := store.Open(ctx, store.Config{DataDir: dir, Logger: quiet, Collections: append(auth.Schema(), engine.Schema()...)})
@@ -74,17 +75,17 @@ func BenchmarkPages(b *testing.B) {
 		if _, err := authn.CreateUser(ctx, u); err != nil && !errors.Is(err, auth.ErrUserExists) {
 			b.Fatal(err)
 		}
-		if err := authn.SetPassword(ctx, u.Name, uiPassword); err != nil {
+		if err := authn.SetPassword(ctx, u.Name, webtest.UIPassword); err != nil {
 			b.Fatal(err)
 		}
-		s, err := authn.Login(ctx, u.Name, uiPassword, "127.0.0.1")
+		s, err := authn.Login(ctx, u.Name, webtest.UIPassword, "127.0.0.1")
 		if err != nil {
 			b.Fatal(err)
 		}
 		cookies[u.Name] = "vorgang_session=" + s.Token
 	}
 	app := web.New(web.Deps{Logger: quiet, Store: st, UI: &web.UIDeps{Engine: eng, Auth: authn, Catalog: catalog}})
-	base := serveTB(b, app)
+	base := webtest.Serve(b, app)
 	client := &http.Client{Timeout: time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: 4},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	defer client.CloseIdleConnections()

@@ -2,8 +2,6 @@ package web_test
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -16,11 +14,8 @@ import (
 	"vorgang/core/definition"
 	"vorgang/core/engine"
 	"vorgang/core/store"
+	"vorgang/core/web/internal/webtest"
 )
-
-// axePath is where `npm ci --prefix core/web/testdata/axe` installs
-// axe-core (never committed).
-const axePath = "testdata/axe/node_modules/axe-core/axe.min.js"
 
 // screenshotDir, when VORGANG_SCREENSHOTS is set, receives screenshots of
 // the main pages (docs/screenshots is where the README links them). A
@@ -48,59 +43,59 @@ type axePage struct {
 // English: portal, form pages of the shipped desks, workspace, dashboard,
 // admin. Any WCAG 2.1 A/AA violation (and axe's best practices) fails.
 func TestAccessibility(t *testing.T) {
-	requireFile(t, axePath, "axe-core")
-	axe, err := os.ReadFile(axePath)
+	webtest.RequireFile(t, webtest.AxePath(), "axe-core")
+	axe, err := os.ReadFile(webtest.AxePath())
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := newUIEnv(t)
+	env := webtest.NewUIEnv(t)
 	ctx := t.Context()
-	citizenTicket, err := env.eng.Create(ctx, nil, engine.CreateRequest{Process: "citizen-report", Data: map[string]any{
+	citizenTicket, err := env.Eng.Create(ctx, nil, engine.CreateRequest{Process: "citizen-report", Data: map[string]any{
 		"category": "street_light", "summary": "Laterne flackert", "spots": []any{map[string]any{"street": "Markt 1", "note": "vor der Apotheke"}},
 		"email": "erika@example.org", "consent": true}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	root, _ := env.authn.Principal(ctx, "root")
-	dora, _ := env.authn.Principal(ctx, "dora")
-	if _, err := env.eng.Comment(ctx, dora, citizenTicket.Number, 0, "Wir sehen uns das an.", false, "de"); err != nil {
+	root, _ := env.Authn.Principal(ctx, "root")
+	dora, _ := env.Authn.Principal(ctx, "dora")
+	if _, err := env.Eng.Comment(ctx, dora, citizenTicket.Number, 0, "Wir sehen uns das an.", false, "de"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := env.eng.Comment(ctx, dora, citizenTicket.Number, 0, "Stadtwerke informieren.", true, "de"); err != nil {
+	if _, err := env.Eng.Comment(ctx, dora, citizenTicket.Number, 0, "Stadtwerke informieren.", true, "de"); err != nil {
 		t.Fatal(err)
 	}
-	ben, _ := env.authn.Principal(ctx, "ben")
-	incident, err := env.eng.Create(ctx, ben, engine.CreateRequest{Process: "it-incident", Data: map[string]any{
+	ben, _ := env.Authn.Principal(ctx, "ben")
+	incident, err := env.Eng.Create(ctx, ben, engine.CreateRequest{Process: "it-incident", Data: map[string]any{
 		"summary": "Drucker im Raum 204 druckt nicht", "category": "printer", "impact": "some", "urgency": "high", "location": "rathaus"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := env.eng.Transition(ctx, ben, incident.Number, engine.TransitionRequest{Transition: "start"}); err != nil {
+	if _, err := env.Eng.Transition(ctx, ben, incident.Number, engine.TransitionRequest{Transition: "start"}); err != nil {
 		t.Fatal(err)
 	}
 	// A citizen request taken on, for a transition whose comment is the
 	// message to the citizen.
-	request, err := env.eng.Create(ctx, nil, engine.CreateRequest{Process: "citizen-request", Data: map[string]any{
+	request, err := env.Eng.Create(ctx, nil, engine.CreateRequest{Process: "citizen-request", Data: map[string]any{
 		"summary": "Laute Musik", "category": "other", "description": "Jede Nacht bis 3 Uhr.", "email": "n@example.org", "privacy_consent": true}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := env.eng.Transition(ctx, root, request.Number, engine.TransitionRequest{Transition: "accept"}); err != nil {
+	if _, err := env.Eng.Transition(ctx, root, request.Number, engine.TransitionRequest{Transition: "accept"}); err != nil {
 		t.Fatal(err)
 	}
 	// A closed one, whose status page offers the survey.
-	surveyed := citizenRequestIn(t, env, true)
+	surveyed := webtest.CitizenRequestIn(t, env, true)
 	survey := "/portal/track/" + surveyed.Tracking
 	// An order waiting for approval, for the decision form.
-	order := env.submitted(t, "procurement-order", headsetOrder)
+	order := env.Submitted(t, "procurement-order", webtest.HeadsetOrder)
 	// One an administrator may decide in the approvers' place.
-	urgent := env.submitted(t, "urgent-purchase", map[string]any{"summary": "Ersatzakku Notebook"})
+	urgent := env.Submitted(t, "urgent-purchase", map[string]any{"summary": "Ersatzakku Notebook"})
 	track := "/portal/track/" + citizenTicket.Tracking
 	// User administration: a directory user and an open password link.
-	if _, err := env.authn.CreateUser(ctx, auth.NewUser{Name: "dirk", DisplayName: "Dirk Direktor", Source: auth.SourceDirectory}); err != nil {
+	if _, err := env.Authn.CreateUser(ctx, auth.NewUser{Name: "dirk", DisplayName: "Dirk Direktor", Source: auth.SourceDirectory}); err != nil {
 		t.Fatal(err)
 	}
-	link, err := env.authn.AdminResetLink(ctx, root, "carla")
+	link, err := env.Authn.AdminResetLink(ctx, root, "carla")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,37 +158,37 @@ func TestAccessibility(t *testing.T) {
 		{"two-factor code", "anonymous", "/app/login", "button.vg-submit", ""},
 	}
 	// A refused change of the definitions, named on the admin page.
-	env.eng.NoteRefused("cccc55556666aaaa", []engine.Stranded{{Process: "it-incident", State: "waiting", Tickets: 3,
+	env.Eng.NoteRefused("cccc55556666aaaa", []engine.Stranded{{Process: "it-incident", State: "waiting", Tickets: 3,
 		Change: definition.Change{Kind: "Process", ID: "it-incident", Part: "state", Item: "waiting", Op: definition.Removed, File: "processes/it/it-incident.yaml", Line: 26, Col: 9}}})
 	// Two recorded versions of the definitions, for the version pages.
-	for _, v := range []struct{ hash, src string }{{"aaaa11112222", versionsV1}, {"bbbb33334444", strings.ReplaceAll(versionsV1, "eingang", "neu")}} {
-		if _, err := env.st.SaveDefinitionVersion(ctx, &store.DefinitionVersion{Hash: v.hash,
+	for _, v := range []struct{ hash, src string }{{"aaaa11112222", webtest.SmallVersion}, {"bbbb33334444", strings.ReplaceAll(webtest.SmallVersion, "eingang", "neu")}} {
+		if _, err := env.St.SaveDefinitionVersion(ctx, &store.DefinitionVersion{Hash: v.hash,
 			Files: []store.DefinitionFile{{Path: "processes/antrag.yaml", Data: []byte(v.src)}}}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	// carla signs in with a code, for the code step of the login.
-	enrolCarla(t, env)
+	webtest.EnrolTOTP(t, env, "carla")
 	// fills names fields to type into before the post, and the texts.
 	fills := map[string][][2]string{"assignment refused": {{"#assign-user", "niemand"}},
 		"form with a computed fee, errors": {{"#f-vehicles", "2"}},
-		"two-factor code":                  {{"#login-name", "carla"}, {"#login-password", uiPassword}},
+		"two-factor code":                  {{"#login-name", "carla"}, {"#login-password", webtest.UIPassword}},
 		"admin user, edit refused":         {{"#user-email", "kaputt"}}}
 	// landsOn names an element that proves the scan reached the page meant.
 	landsOn := map[string]string{"two-factor set-up": "#tf-secret", "two-factor set-up, errors": "#tf-code[aria-invalid=true]",
 		"two-factor code": "#login-otp"}
-	c := startChrome(t)
-	tabs := map[string]*tab{}
-	tabOf := func(who string) *tab {
+	c := webtest.StartChrome(t)
+	tabs := map[string]*webtest.Tab{}
+	tabOf := func(who string) *webtest.Tab {
 		if tb, ok := tabs[who]; ok {
 			return tb
 		}
-		tb := c.tab(env.base, true)
+		tb := c.Tab(env.Base, true)
 		if who != "citizen" && who != "anonymous" {
-			tb.open("/app/login")
-			tb.typeText("#login-name", who)
-			tb.typeText("#login-password", uiPassword)
-			tb.submit("button.vg-submit")
+			tb.Open("/app/login")
+			tb.TypeText("#login-name", who)
+			tb.TypeText("#login-password", webtest.UIPassword)
+			tb.Submit("button.vg-submit")
 		}
 		tabs[who] = tb
 		return tb
@@ -203,25 +198,25 @@ func TestAccessibility(t *testing.T) {
 		for _, p := range pages {
 			t.Run(lang+"/"+p.name, func(t *testing.T) {
 				tb := tabOf(p.who)
-				tb.t = t
+				tb.T = t
 				sep := "?"
 				if strings.Contains(p.path, "?") {
 					sep = "&"
 				}
-				tb.open(p.path + sep + "lang=" + lang)
+				tb.Open(p.path + sep + "lang=" + lang)
 				for _, f := range fills[p.name] {
-					tb.typeText(f[0], f[1])
+					tb.TypeText(f[0], f[1])
 				}
 				if p.post != "" {
-					tb.submit(p.post)
+					tb.Submit(p.post)
 				}
-				if sel, ok := landsOn[p.name]; ok && !tb.has(sel) {
+				if sel, ok := landsOn[p.name]; ok && !tb.Has(sel) {
 					t.Fatalf("the page has no %s: not the page meant", sel)
 				}
-				if got := eval[string](tb, "document.documentElement.lang"); got != lang {
+				if got := webtest.Eval[string](tb, "document.documentElement.lang"); got != lang {
 					t.Errorf("html lang = %q, want %q", got, lang)
 				}
-				runAxe(t, tb, string(axe))
+				webtest.RunAxe(t, tb, string(axe))
 				if shots != "" && p.shot != "" && lang == "de" {
 					screenshot(t, tb, filepath.Join(shots, p.shot+".png"))
 				}
@@ -230,58 +225,13 @@ func TestAccessibility(t *testing.T) {
 	}
 	// Leave the language cookie German for the tabs' next use.
 	for _, tb := range tabs {
-		tb.open("/portal/?lang=de")
+		tb.Open("/portal/?lang=de")
 	}
 }
 
-type axeResult struct {
-	Violations []struct {
-		ID          string `json:"id"`
-		Impact      string `json:"impact"`
-		Description string `json:"description"`
-		Nodes       []struct {
-			Target []any  `json:"target"`
-			HTML   string `json:"html"`
-		} `json:"nodes"`
-	} `json:"violations"`
-	Passes int `json:"passes"`
-}
-
-// runAxe injects axe-core into the page and fails the test on every
-// violation of WCAG 2.1 A/AA or axe's best practices.
-func runAxe(t *testing.T, tb *tab, axe string) {
+func screenshot(t *testing.T, tb *webtest.Tab, path string) {
 	t.Helper()
-	eval[bool](tb, axe+";true")
-	raw := eval[json.RawMessage](tb, `axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}})
-		.then(r => ({violations: r.violations.map(v => ({id: v.id, impact: v.impact, description: v.description,
-			nodes: v.nodes.map(n => ({target: n.target, html: n.html}))})), passes: r.passes.length}))`)
-	var res axeResult
-	if err := json.Unmarshal(raw, &res); err != nil {
-		t.Fatal(err)
-	}
-	if res.Passes == 0 {
-		t.Fatalf("axe checked nothing")
-	}
-	loc := eval[string](tb, "location.pathname + location.search")
-	for _, v := range res.Violations {
-		var where []string
-		for _, n := range v.Nodes {
-			where = append(where, fmt.Sprintf("%v %s", n.Target, truncate(n.HTML, 160)))
-		}
-		t.Errorf("%s: axe %s (%s): %s\n  %s", loc, v.ID, v.Impact, v.Description, strings.Join(where, "\n  "))
-	}
-}
-
-func truncate(s string, n int) string {
-	if len(s) > n {
-		return s[:n] + "…"
-	}
-	return s
-}
-
-func screenshot(t *testing.T, tb *tab, path string) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(tb.ctx, 30e9)
+	ctx, cancel := context.WithTimeout(tb.Ctx, 30e9)
 	defer cancel()
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {

@@ -5,113 +5,104 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"vorgang/core/web/internal/webtest"
 )
 
 // These tests drive the real app in headless Chromium (see
-// browser_helpers_test.go): the pages as people use them, with JavaScript
-// and without.
-
-// writePNG writes a small PNG for uploads.
-func writePNG(t *testing.T) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "schlagloch.png")
-	if err := os.WriteFile(path, pngBytes, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
+// core/web/internal/webtest/chrome.go): the pages as people use them, with
+// JavaScript and without.
 
 // reportDamage fills the citizen form like a person: first with mistakes
 // (a too short summary, required fields left out, but a photo and a
 // place), checks the errors are shown and linked and nothing typed or
 // uploaded is lost, then corrects them, adds a second place and sends.
 // It returns the ticket number and the tracking link.
-func reportDamage(t *testing.T, env *uiEnv, tb *tab, js bool) (string, string) {
+func reportDamage(t *testing.T, env *webtest.UIEnv, tb *webtest.Tab, js bool) (string, string) {
 	t.Helper()
-	if st := tb.open("/portal/new/citizen-report"); st != http.StatusOK {
+	if st := tb.Open("/portal/new/citizen-report"); st != http.StatusOK {
 		t.Fatalf("form: status %d", st)
 	}
 	other := `document.querySelector('[data-field="other_kind"]').hidden`
 	if js {
-		if eval[bool](tb, other) != true {
+		if webtest.Eval[bool](tb, other) != true {
 			t.Errorf("with JavaScript, the field shown only for „Sonstiges“ is visible before it is chosen")
 		}
-		tb.click("#f-category-3")
-		if eval[bool](tb, other) != false {
+		tb.Click("#f-category-3")
+		if webtest.Eval[bool](tb, other) != false {
 			t.Errorf("choosing „Sonstiges“ does not show its field")
 		}
-		if eval[bool](tb, `document.querySelector('#f-other_kind').required`) != true {
+		if webtest.Eval[bool](tb, `document.querySelector('#f-other_kind').required`) != true {
 			t.Errorf("the required_if field is not marked required once its condition holds")
 		}
-		tb.click("#f-category-1")
-		if eval[bool](tb, other) != true {
+		tb.Click("#f-category-1")
+		if webtest.Eval[bool](tb, other) != true {
 			t.Errorf("choosing another category does not hide the field again")
 		}
-	} else if eval[bool](tb, other) != false {
+	} else if webtest.Eval[bool](tb, other) != false {
 		t.Errorf("without JavaScript every field must be shown")
 	}
 
-	tb.typeText("#f-summary", "Loch")
-	tb.typeText("#f-spots-0-street", "Markt 1")
-	tb.upload("#f-photo", writePNG(t))
-	if st := tb.submit("button.vg-submit"); st != http.StatusUnprocessableEntity {
+	tb.TypeText("#f-summary", "Loch")
+	tb.TypeText("#f-spots-0-street", "Markt 1")
+	tb.Upload("#f-photo", webtest.WritePNG(t))
+	if st := tb.Submit("button.vg-submit"); st != http.StatusUnprocessableEntity {
 		t.Fatalf("a form with errors answered %d, want 422", st)
 	}
-	if !tb.has("#error-summary") {
+	if !tb.Has("#error-summary") {
 		t.Fatalf("no error summary")
 	}
-	if title := eval[string](tb, "document.title"); !strings.HasPrefix(title, "Fehler:") {
+	if title := webtest.Eval[string](tb, "document.title"); !strings.HasPrefix(title, "Fehler:") {
 		t.Errorf("title of a page with errors = %q, want it to start with „Fehler:“", title)
 	}
-	links := eval[[]string](tb, `Array.from(document.querySelectorAll('#error-summary a')).map(a => a.getAttribute('href'))`)
+	links := webtest.Eval[[]string](tb, `Array.from(document.querySelectorAll('#error-summary a')).map(a => a.getAttribute('href'))`)
 	wantLinks := []string{"#f-summary", "#f-email", "#f-consent"}
 	if !js {
 		wantLinks = append(wantLinks, "#f-category-0") // the JavaScript run chose one above
 	}
 	for _, want := range wantLinks {
-		if !containsStr(links, want) {
+		if !slices.Contains(links, want) {
 			t.Errorf("error summary links %v, missing %s", links, want)
 		}
 	}
-	if got := eval[string](tb, `document.querySelector('#f-summary').getAttribute('aria-describedby')`); !strings.Contains(got, "f-summary-error") {
+	if got := webtest.Eval[string](tb, `document.querySelector('#f-summary').getAttribute('aria-describedby')`); !strings.Contains(got, "f-summary-error") {
 		t.Errorf("summary field aria-describedby = %q", got)
 	}
-	if eval[string](tb, `document.querySelector('#f-summary').value`) != "Loch" || eval[string](tb, `document.querySelector('#f-spots-0-street').value`) != "Markt 1" {
+	if webtest.Eval[string](tb, `document.querySelector('#f-summary').value`) != "Loch" || webtest.Eval[string](tb, `document.querySelector('#f-spots-0-street').value`) != "Markt 1" {
 		t.Errorf("typed values are lost after the errors")
 	}
-	if !eval[bool](tb, `document.querySelector('#f-photo-keep-0') !== null && document.querySelector('#f-photo-keep-0').checked`) {
+	if !webtest.Eval[bool](tb, `document.querySelector('#f-photo-keep-0') !== null && document.querySelector('#f-photo-keep-0').checked`) {
 		t.Errorf("the uploaded photo is not kept after the errors")
 	}
 
-	tb.typeText("#f-summary", "Tiefes Schlagloch vor dem Rathaus")
-	tb.click("#f-category-1")
+	tb.TypeText("#f-summary", "Tiefes Schlagloch vor dem Rathaus")
+	tb.Click("#f-category-1")
 	entries := `document.querySelectorAll('fieldset.vg-entry[data-group="spots"]').length`
-	before := eval[int](tb, entries)
+	before := webtest.Eval[int](tb, entries)
 	if js {
-		tb.click(`button[name="_add"]`)
-	} else if st := tb.submit(`button[name="_add"]`); st != http.StatusOK {
+		tb.Click(`button[name="_add"]`)
+	} else if st := tb.Submit(`button[name="_add"]`); st != http.StatusOK {
 		t.Fatalf("add entry without JavaScript answered %d", st)
 	}
-	if after := eval[int](tb, entries); after != before+1 {
+	if after := webtest.Eval[int](tb, entries); after != before+1 {
 		t.Fatalf("adding an entry: %d entries, then %d", before, after)
 	}
-	last := eval[string](tb, `Array.from(document.querySelectorAll('input[name^="spots["][name$="[street]"]')).pop().id`)
-	tb.typeText("#"+last, "Ring 2")
-	tb.typeText("#f-email", "erika@example.org")
-	tb.click("#f-consent")
-	if st := tb.submit("button.vg-submit"); st != http.StatusOK {
-		t.Fatalf("submitting the corrected form: status %d: %s", st, eval[string](tb, "document.querySelector('main').innerText"))
+	last := webtest.Eval[string](tb, `Array.from(document.querySelectorAll('input[name^="spots["][name$="[street]"]')).pop().id`)
+	tb.TypeText("#"+last, "Ring 2")
+	tb.TypeText("#f-email", "erika@example.org")
+	tb.Click("#f-consent")
+	if st := tb.Submit("button.vg-submit"); st != http.StatusOK {
+		t.Fatalf("submitting the corrected form: status %d: %s", st, webtest.Eval[string](tb, "document.querySelector('main').innerText"))
 	}
-	number := tb.text("#ticket-number")
-	link := eval[string](tb, `document.querySelector('#tracking-link').href`)
+	number := tb.Text("#ticket-number")
+	link := webtest.Eval[string](tb, `document.querySelector('#tracking-link').href`)
 	if !strings.HasPrefix(number, "MELD-") || !strings.Contains(link, "/portal/track/") {
 		t.Fatalf("confirmation shows %q and %q", number, link)
 	}
 
-	tk, err := env.st.Ticket(t.Context(), number)
+	tk, err := env.St.Ticket(t.Context(), number)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,20 +111,11 @@ func reportDamage(t *testing.T, env *uiEnv, tb *tab, js bool) (string, string) {
 	if len(spots) != 2 || len(photos) != 1 {
 		t.Fatalf("stored data: spots %v, photo %v", tk.Data["spots"], tk.Data["photo"])
 	}
-	a, err := env.st.Attachment(t.Context(), photos[0].(string))
+	a, err := env.St.Attachment(t.Context(), photos[0].(string))
 	if err != nil || a.ContentType != "image/png" || a.Name != "schlagloch.png" {
 		t.Fatalf("attachment %+v, %v", a, err)
 	}
 	return number, link
-}
-
-func containsStr(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func plainList(v any) ([]any, bool) {
@@ -146,67 +128,67 @@ func plainList(v any) ([]any, bool) {
 }
 
 func TestBrowserFormWithGroupAndFile(t *testing.T) {
-	env := newUIEnv(t)
-	c := startChrome(t)
+	env := webtest.NewUIEnv(t)
+	c := webtest.StartChrome(t)
 	for _, js := range []bool{true, false} {
 		t.Run(fmt.Sprintf("javascript=%v", js), func(t *testing.T) {
-			tb := c.tab(env.base, js)
-			tb.t = t
+			tb := c.Tab(env.Base, js)
+			tb.T = t
 			reportDamage(t, env, tb, js)
 		})
 	}
 }
 
 func TestBrowserCitizenAndStaff(t *testing.T) {
-	env := newUIEnv(t)
-	c := startChrome(t)
-	citizen := c.tab(env.base, true)
+	env := webtest.NewUIEnv(t)
+	c := webtest.StartChrome(t)
+	citizen := c.Tab(env.Base, true)
 	number, link := reportDamage(t, env, citizen, true)
 
-	staff := c.tab(env.base, true)
-	staff.open("/app/")
-	if !staff.has("#login-name") {
+	staff := c.Tab(env.Base, true)
+	staff.Open("/app/")
+	if !staff.Has("#login-name") {
 		t.Fatalf("the workspace does not ask for a login")
 	}
-	staff.typeText("#login-name", "dora")
-	staff.typeText("#login-password", uiPassword)
-	staff.submit("button.vg-submit")
+	staff.TypeText("#login-name", "dora")
+	staff.TypeText("#login-password", webtest.UIPassword)
+	staff.Submit("button.vg-submit")
 	row := fmt.Sprintf(`a[href="/app/tickets/%s"]`, number)
-	if !staff.has(row) {
+	if !staff.Has(row) {
 		t.Fatalf("the new request is not in the team inbox")
 	}
-	staff.submit(row)
-	staff.submit(`a[href$="/transitions/review"]`)
-	staff.click("#f-assessment-0")
-	staff.typeText("#f-review_note", "Bauhof informieren")
-	if st := staff.submit("button.vg-submit"); st != http.StatusOK {
+	staff.Submit(row)
+	staff.Submit(`a[href$="/transitions/review"]`)
+	staff.Click("#f-assessment-0")
+	staff.TypeText("#f-review_note", "Bauhof informieren")
+	if st := staff.Submit("button.vg-submit"); st != http.StatusOK {
 		t.Fatalf("review: status %d", st)
 	}
-	if s := staff.text("#ticket-state"); s != "In Prüfung" {
+	if s := staff.Text("#ticket-state"); s != "In Prüfung" {
 		t.Fatalf("state after review = %q", s)
 	}
 
-	staff.typeText("#comment-text", "Kolonne 3 fragen, ob Material da ist")
-	staff.submit(`form[action$="/comments"] button.vg-submit`)
-	staff.typeText("#comment-text", "Wir haben Ihre Meldung geprüft und beauftragen die Reparatur.")
-	staff.click("#comment-internal")
-	staff.submit(`form[action$="/comments"] button.vg-submit`)
+	staff.TypeText("#comment-text", "Kolonne 3 fragen, ob Material da ist")
+	staff.Submit(`form[action$="/comments"] button.vg-submit`)
+	staff.TypeText("#comment-text", "Wir haben Ihre Meldung geprüft und beauftragen die Reparatur.")
+	staff.Click("#comment-internal")
+	staff.Submit(`form[action$="/comments"] button.vg-submit`)
 
-	staff.submit(`a[href$="/transitions/schedule"]`)
-	staff.typeText("#f-contractor", "Straßenbau Müller GmbH")
-	staff.set("#f-planned_on", "2031-05-04")
-	if st := staff.submit("button.vg-submit"); st != http.StatusOK {
+	staff.Submit(`a[href$="/transitions/schedule"]`)
+	staff.TypeText("#f-contractor", "Straßenbau Müller GmbH")
+	staff.Set("#f-planned_on", "2031-05-04")
+	if st := staff.Submit("button.vg-submit"); st != http.StatusOK {
 		t.Fatalf("schedule: status %d", st)
 	}
-	if s := staff.text("#ticket-state"); s != "Beauftragt" {
+	if s := staff.Text("#ticket-state"); s != "Beauftragt" {
 		t.Fatalf("state after scheduling = %q", s)
 	}
 
-	citizen.open(strings.TrimPrefix(link, env.base))
-	if s := citizen.text("#public-state"); s != "Reparatur geplant" {
+	citizen.Open(strings.TrimPrefix(link, env.Base))
+	if s := citizen.Text("#public-state"); s != "Reparatur geplant" {
 		t.Errorf("the citizen sees state %q, want the public title „Reparatur geplant“", s)
 	}
-	page := eval[string](citizen, "document.body.innerText")
+	page := webtest.Eval[string](citizen, "document.body.innerText")
 	if !strings.Contains(page, "Wir haben Ihre Meldung geprüft") {
 		t.Errorf("the public comment is not on the status page")
 	}
@@ -216,17 +198,17 @@ func TestBrowserCitizenAndStaff(t *testing.T) {
 		}
 	}
 	// The citizen answers with a file; staff see it.
-	citizen.typeText("#reply-text", "Danke! Das Loch wird größer.")
-	citizen.upload("#reply-file", writePNG(t))
-	citizen.submit("#reply-form button.vg-submit")
-	if body := eval[string](citizen, "document.body.innerText"); !strings.Contains(body, "Das Loch wird größer") || !strings.Contains(body, "Ihre Nachricht wurde gesendet") {
+	citizen.TypeText("#reply-text", "Danke! Das Loch wird größer.")
+	citizen.Upload("#reply-file", webtest.WritePNG(t))
+	citizen.Submit("#reply-form button.vg-submit")
+	if body := webtest.Eval[string](citizen, "document.body.innerText"); !strings.Contains(body, "Das Loch wird größer") || !strings.Contains(body, "Ihre Nachricht wurde gesendet") {
 		t.Errorf("the reply or its confirmation is not on the status page")
 	}
-	staff.open("/app/tickets/" + number)
-	if !strings.Contains(eval[string](staff, "document.body.innerText"), "Das Loch wird größer") || !staff.has(`a[href*="/files/att-"]`) {
+	staff.Open("/app/tickets/" + number)
+	if !strings.Contains(webtest.Eval[string](staff, "document.body.innerText"), "Das Loch wird größer") || !staff.Has(`a[href*="/files/att-"]`) {
 		t.Errorf("staff do not see the citizen's reply and file")
 	}
-	_, hist, err := env.eng.History(t.Context(), nil, number)
+	_, hist, err := env.Eng.History(t.Context(), nil, number)
 	if err == nil || len(hist) > 0 {
 		t.Errorf("the engine shows a ticket's history to an anonymous caller")
 	}
@@ -246,11 +228,11 @@ func TestBrowserConditionsMatchServer(t *testing.T) {
 	if err := json.Unmarshal(raw, &table); err != nil {
 		t.Fatal(err)
 	}
-	env := newUIEnv(t)
-	tb := startChrome(t).tab(env.base, true)
-	tb.open("/portal/")
+	env := webtest.NewUIEnv(t)
+	tb := webtest.StartChrome(t).Tab(env.Base, true)
+	tb.Open("/portal/")
 	cases, _ := json.Marshal(table.Cases)
-	failures := eval[[]string](tb, `(function (cases) {
+	failures := webtest.Eval[[]string](tb, `(function (cases) {
 		var out = [];
 		cases.forEach(function (c) {
 			var scope = c.entry ? {group: c.entry.group, index: c.entry.index} : null;

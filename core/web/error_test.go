@@ -12,6 +12,7 @@ import (
 
 	"vorgang/core/fault"
 	"vorgang/core/web"
+	"vorgang/core/web/internal/webkit"
 )
 
 // secret stands for a cause that must never reach a client.
@@ -43,9 +44,9 @@ func TestErrorShape(t *testing.T) {
 			code:   "method_not_allowed",
 		},
 		{
-			name: "web.Error with fields",
+			name: "webkit.Error with fields",
 			handler: func(*fiber.Ctx) error {
-				return &web.Error{
+				return &webkit.Error{
 					Status:  http.StatusUnprocessableEntity,
 					Code:    "validation_failed",
 					Message: "Bitte prüfen Sie Ihre Eingaben.",
@@ -60,26 +61,26 @@ func TestErrorShape(t *testing.T) {
 			fields: []field{{"email", "invalid_format"}, {"postcode", "required"}},
 		},
 		{
-			name: "wrapped web.Error without code or message",
+			name: "wrapped webkit.Error without code or message",
 			handler: func(*fiber.Ctx) error {
-				return fmt.Errorf("loading ticket: %w", &web.Error{Status: http.StatusNotFound})
+				return fmt.Errorf("loading ticket: %w", &webkit.Error{Status: http.StatusNotFound})
 			},
 			status: http.StatusNotFound,
 			code:   "not_found",
 		},
 		{
-			name: "web.Error 5xx with cause",
+			name: "webkit.Error 5xx with cause",
 			handler: func(*fiber.Ctx) error {
-				return &web.Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Cause: errors.New(secret)}
+				return &webkit.Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Cause: errors.New(secret)}
 			},
 			status: http.StatusServiceUnavailable,
 			code:   "unavailable",
 			logged: true,
 		},
 		{
-			name: "web.Error with non-error status",
+			name: "webkit.Error with non-error status",
 			handler: func(*fiber.Ctx) error {
-				return &web.Error{Status: http.StatusOK, Code: "oops", Message: secret}
+				return &webkit.Error{Status: http.StatusOK, Code: "oops", Message: secret}
 			},
 			status: http.StatusInternalServerError,
 			code:   "internal",
@@ -146,7 +147,7 @@ func TestErrorShape(t *testing.T) {
 			}
 
 			var causeLogged bool
-			for _, rec := range logs.records(t) {
+			for _, rec := range logs.Records(t) {
 				if rec["level"] == "ERROR" && strings.Contains(fmt.Sprint(rec["error"]), "hunter2") {
 					causeLogged = true
 					if rec["request_id"] != resp.Header.Get(web.HeaderRequestID) {
@@ -158,7 +159,7 @@ func TestErrorShape(t *testing.T) {
 				t.Errorf("cause logged at ERROR = %v, want %v; logs:\n%s", causeLogged, tt.logged, logs)
 			}
 
-			if reqs := logs.recordsWithMsg(t, "request"); len(reqs) != 1 {
+			if reqs := logs.RecordsWithMsg(t, "request"); len(reqs) != 1 {
 				t.Errorf("got %d request log lines, want 1; logs:\n%s", len(reqs), logs)
 			} else if got := reqs[0]["status"]; got != float64(tt.status) {
 				t.Errorf("request log status = %v, want %d", got, tt.status)
@@ -175,7 +176,7 @@ func TestPanicLogsStack(t *testing.T) {
 	if resp.StatusCode != http.StatusInternalServerError {
 		t.Fatalf("status = %d, want 500", resp.StatusCode)
 	}
-	failed := logs.recordsWithMsg(t, "request failed")
+	failed := logs.RecordsWithMsg(t, "request failed")
 	if len(failed) != 1 {
 		t.Fatalf("got %d 'request failed' records, want 1; logs:\n%s", len(failed), logs)
 	}
@@ -185,7 +186,7 @@ func TestPanicLogsStack(t *testing.T) {
 }
 
 func TestErrorDoesNotModifyHandlerError(t *testing.T) {
-	shared := &web.Error{Status: http.StatusNotFound, Fields: []fault.FieldError{{Field: "id", Code: "unknown"}}}
+	shared := &webkit.Error{Status: http.StatusNotFound, Fields: []fault.FieldError{{Field: "id", Code: "unknown"}}}
 	app, _ := newTestApp(t, web.Deps{})
 	app.Get("/test", func(*fiber.Ctx) error { return shared })
 

@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"vorgang/core/fault"
+	"vorgang/core/web/internal/webkit"
 )
 
 // StorePinger is what the health check needs from the store.
@@ -43,16 +44,6 @@ type CatalogInfoFunc func() CatalogInfo
 // healthPingTimeout bounds the store ping so a hanging database makes the
 // health check fail fast instead of hang.
 const healthPingTimeout = 2 * time.Second
-
-// Reasons /healthz gives for an unreachable store. The raw error is logged,
-// not sent: it may name hosts, files or credentials.
-const (
-	reasonNotConfigured = "not_configured"
-	reasonTimeout       = "timeout"
-	reasonPingFailed    = "ping_failed"
-	reasonDiskFull      = "disk_full"
-	reasonWriteFailed   = "write_failed"
-)
 
 type healthResponse struct {
 	Status  string         `json:"status"`
@@ -106,7 +97,7 @@ func (h *healthHandler) serve(c *fiber.Ctx) error {
 
 func (h *healthHandler) pingStore(c *fiber.Ctx) storeHealth {
 	if h.store == nil {
-		return storeHealth{Reason: reasonNotConfigured}
+		return storeHealth{Reason: webkit.ReasonNotConfigured}
 	}
 	sh := storeHealth{Mode: h.store.Mode()}
 
@@ -118,12 +109,12 @@ func (h *healthHandler) pingStore(c *fiber.Ctx) storeHealth {
 		return sh
 	}
 
-	sh.Reason = reasonPingFailed
+	sh.Reason = webkit.ReasonPingFailed
 	if errors.Is(err, context.DeadlineExceeded) {
-		sh.Reason = reasonTimeout
+		sh.Reason = webkit.ReasonTimeout
 	}
 	h.logger.LogAttrs(c.UserContext(), slog.LevelWarn, "store ping failed",
-		slog.String("request_id", RequestID(c)),
+		slog.String("request_id", webkit.RequestID(c)),
 		slog.String("mode", sh.Mode),
 		slog.String("reason", sh.Reason),
 		slog.String("error", err.Error()),
@@ -152,12 +143,12 @@ func (h *healthHandler) ready(c *fiber.Ctx) error {
 		ctx, cancel := context.WithTimeout(c.UserContext(), healthPingTimeout)
 		defer cancel()
 		if err := wc.Writable(ctx); err != nil {
-			reason := reasonWriteFailed
+			reason := webkit.ReasonWriteFailed
 			if errors.Is(err, fault.StorageFull) {
-				reason = reasonDiskFull
+				reason = webkit.ReasonDiskFull
 			} else {
 				h.logger.LogAttrs(c.UserContext(), slog.LevelWarn, "store write probe failed",
-					slog.String("request_id", RequestID(c)), slog.String("error", err.Error()))
+					slog.String("request_id", webkit.RequestID(c)), slog.String("error", err.Error()))
 			}
 			return c.Status(http.StatusServiceUnavailable).JSON(readyResponse{Status: "not_ready", Reason: reason})
 		}

@@ -8,12 +8,12 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/gofiber/fiber/v2"
 
 	"vorgang/core/web"
+	"vorgang/core/web/internal/webtest"
 )
 
 // fakeStore answers Ping with a fixed error.
@@ -25,57 +25,11 @@ type fakeStore struct {
 func (f fakeStore) Ping(context.Context) error { return f.err }
 func (f fakeStore) Mode() string               { return f.mode }
 
-// logBuffer collects JSON log lines; the server writes from its own goroutine.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-// records returns every log record written so far.
-func (b *logBuffer) records(t *testing.T) []map[string]any {
-	t.Helper()
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	var out []map[string]any
-	for line := range strings.Lines(b.buf.String()) {
-		var rec map[string]any
-		if err := json.Unmarshal([]byte(line), &rec); err != nil {
-			t.Fatalf("log line is not JSON: %q: %v", line, err)
-		}
-		out = append(out, rec)
-	}
-	return out
-}
-
-// recordsWithMsg returns the records whose msg is msg.
-func (b *logBuffer) recordsWithMsg(t *testing.T, msg string) []map[string]any {
-	t.Helper()
-	var out []map[string]any
-	for _, rec := range b.records(t) {
-		if rec["msg"] == msg {
-			out = append(out, rec)
-		}
-	}
-	return out
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // newTestApp builds the app from deps with a debug-level JSON logger writing
 // into the returned buffer.
-func newTestApp(t *testing.T, deps web.Deps) (*fiber.App, *logBuffer) {
+func newTestApp(t *testing.T, deps web.Deps) (*fiber.App, *webtest.LogBuffer) {
 	t.Helper()
-	logs := &logBuffer{}
+	logs := &webtest.LogBuffer{}
 	deps.Logger = slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	return web.New(deps), logs
 }

@@ -8,19 +8,20 @@ import (
 	"net/url"
 	"strconv"
 	"testing"
+	"vorgang/core/web/internal/webtest"
 )
 
 // client signs in from one address behind the trusted proxy, each time
 // in a fresh browser.
 type client struct {
 	t    *testing.T
-	env  *uiEnv
+	env  *webtest.UIEnv
 	addr string
 }
 
-func (c client) browser() *browser {
-	b := c.env.browser(c.t)
-	b.from = c.addr
+func (c client) browser() *webtest.Browser {
+	b := c.env.Browser(c.t)
+	b.From = c.addr
 	return b
 }
 
@@ -29,18 +30,18 @@ func (c client) browser() *browser {
 func (c client) apiLogin(name, password string) (int, string) {
 	c.t.Helper()
 	body := fmt.Sprintf(`{"name":%q,"password":%q}`, name, password)
-	req, _ := http.NewRequest(http.MethodPost, c.env.base+"/api/v1/login", bytes.NewReader([]byte(body)))
+	req, _ := http.NewRequest(http.MethodPost, c.env.Base+"/api/v1/login", bytes.NewReader([]byte(body)))
 	req.Header.Set("Content-Type", "application/json")
-	p := c.browser().do(req)
-	return p.status, p.header.Get("Retry-After")
+	p := c.browser().Do(req)
+	return p.Status, p.Header.Get("Retry-After")
 }
 
 // formLogin signs in on the login page and returns the status.
 func (c client) formLogin(name, password string) int {
 	c.t.Helper()
 	b := c.browser()
-	p := b.get("/app/login")
-	return b.post("/app/login", url.Values{"_csrf": {hidden(c.t, p.body, "_csrf")}, "name": {name}, "password": {password}, "next": {"/app/"}}).status
+	p := b.Get("/app/login")
+	return b.Post("/app/login", url.Values{"_csrf": {webtest.Hidden(c.t, p.Body, "_csrf")}, "name": {name}, "password": {password}, "next": {"/app/"}}).Status
 }
 
 // TestLoginThrottling: failed logins slow down the address that makes
@@ -50,7 +51,7 @@ func (c client) formLogin(name, password string) int {
 // as it likes. Before, ten wrong API logins locked a name for 15 minutes
 // everywhere, and the API had no limit per address.
 func TestLoginThrottling(t *testing.T) {
-	env := newUIEnv(t, uiOptions{trustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}})
+	env := webtest.NewUIEnv(t, webtest.UIOptions{TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}})
 	from := func(t *testing.T, addr string) client { return client{t: t, env: env, addr: addr} }
 	t.Run("guessing slows down the guesser", func(t *testing.T) {
 		attacker := from(t, "203.0.113.66")
@@ -65,10 +66,10 @@ func TestLoginThrottling(t *testing.T) {
 		if n, err := strconv.Atoi(retry); err != nil || n < 1 {
 			t.Errorf("Retry-After %q, want seconds", retry)
 		}
-		if status, _ := attacker.apiLogin("anna", uiPassword); status != http.StatusTooManyRequests {
+		if status, _ := attacker.apiLogin("anna", webtest.UIPassword); status != http.StatusTooManyRequests {
 			t.Errorf("the guesser with the right password on the API: %d, want 429", status)
 		}
-		if status := attacker.formLogin("anna", uiPassword); status != http.StatusTooManyRequests {
+		if status := attacker.formLogin("anna", webtest.UIPassword); status != http.StatusTooManyRequests {
 			t.Errorf("the guesser with the right password on the login page: %d, want 429", status)
 		}
 	})
@@ -76,7 +77,7 @@ func TestLoginThrottling(t *testing.T) {
 		// The proxy appends the address it saw; entries before it are the
 		// client's own claim.
 		spoofer := from(t, "192.0.2.7, 203.0.113.66")
-		if status, _ := spoofer.apiLogin("anna", uiPassword); status != http.StatusTooManyRequests {
+		if status, _ := spoofer.apiLogin("anna", webtest.UIPassword); status != http.StatusTooManyRequests {
 			t.Errorf("the guesser claiming the owner's address: %d, want 429", status)
 		}
 	})
@@ -84,19 +85,19 @@ func TestLoginThrottling(t *testing.T) {
 		for i := range 7 {
 			_, _ = from(t, fmt.Sprintf("2001:db8:1:2::%x", i+1)).apiLogin("carla", "Winterfest-2025")
 		}
-		if status, _ := from(t, "2001:db8:1:2::ff").apiLogin("carla", uiPassword); status != http.StatusTooManyRequests {
+		if status, _ := from(t, "2001:db8:1:2::ff").apiLogin("carla", webtest.UIPassword); status != http.StatusTooManyRequests {
 			t.Errorf("another address of the same /64: %d, want 429", status)
 		}
-		if status, _ := from(t, "2001:db8:1:3::1").apiLogin("carla", uiPassword); status != http.StatusOK {
+		if status, _ := from(t, "2001:db8:1:3::1").apiLogin("carla", webtest.UIPassword); status != http.StatusOK {
 			t.Errorf("an address of another /64: %d, want 200", status)
 		}
 	})
 	t.Run("the owner signs in from elsewhere", func(t *testing.T) {
 		owner := from(t, "192.0.2.7")
-		if status, _ := owner.apiLogin("anna", uiPassword); status != http.StatusOK {
+		if status, _ := owner.apiLogin("anna", webtest.UIPassword); status != http.StatusOK {
 			t.Errorf("API login: %d, want 200", status)
 		}
-		if status := owner.formLogin("anna", uiPassword); status != http.StatusSeeOther {
+		if status := owner.formLogin("anna", webtest.UIPassword); status != http.StatusSeeOther {
 			t.Errorf("login page: %d, want 303", status)
 		}
 	})
@@ -107,20 +108,20 @@ func TestLoginThrottling(t *testing.T) {
 				t.Fatalf("failure %d: %d, want 401", i+1, status)
 			}
 		}
-		if status, _ := sprayer.apiLogin("ben", uiPassword); status != http.StatusTooManyRequests {
+		if status, _ := sprayer.apiLogin("ben", webtest.UIPassword); status != http.StatusTooManyRequests {
 			t.Errorf("after 21 failures from one address: %d, want 429", status)
 		}
-		if status, _ := from(t, "198.51.100.10").apiLogin("ben", uiPassword); status != http.StatusOK {
+		if status, _ := from(t, "198.51.100.10").apiLogin("ben", webtest.UIPassword); status != http.StatusOK {
 			t.Errorf("from the next address: %d, want 200", status)
 		}
 	})
 	t.Run("an office behind one address", func(t *testing.T) {
 		office := from(t, "192.0.2.200")
 		for round := range 5 {
-			for _, u := range uiUsers {
-				status, _ := office.apiLogin(u.Name, uiPassword)
+			for _, u := range webtest.UIUsers {
+				status, _ := office.apiLogin(u.Name, webtest.UIPassword)
 				if round%2 == 1 {
-					status = office.formLogin(u.Name, uiPassword)
+					status = office.formLogin(u.Name, webtest.UIPassword)
 					if status == http.StatusSeeOther {
 						status = http.StatusOK
 					}

@@ -5,10 +5,9 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
-)
 
-// CodeUnsupportedEncoding answers a request body sent with a content coding.
-const CodeUnsupportedEncoding = "unsupported_content_encoding"
+	"vorgang/core/web/internal/webkit"
+)
 
 // refuseContentEncoding answers 415 to every request whose body is
 // compressed (Content-Encoding other than identity), before anything reads
@@ -28,7 +27,7 @@ func refuseContentEncoding(c *fiber.Ctx) error {
 	for coding := range strings.SplitSeq(ce, ",") {
 		if coding = strings.TrimSpace(coding); coding != "" && !strings.EqualFold(coding, "identity") {
 			c.Set(fiber.HeaderAcceptEncoding, "identity")
-			return &Error{Status: http.StatusUnsupportedMediaType, Code: CodeUnsupportedEncoding}
+			return &webkit.Error{Status: http.StatusUnsupportedMediaType, Code: webkit.CodeUnsupportedEncoding}
 		}
 	}
 	return c.Next()

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"vorgang/core/web/internal/webtest"
 
 	"github.com/valyala/fasthttp"
 )
@@ -39,7 +40,7 @@ func bomb(t *testing.T, coding string, size int) []byte {
 // the answer names identity as the coding accepted. Without the refusal the
 // API unpacked a 300 KB gzip body to 300 MB.
 func TestCompressedBodiesRefused(t *testing.T) {
-	env := newUIEnv(t)
+	env := webtest.NewUIEnv(t)
 	const unpacked = 64 << 20 // well above the body limit of 32 MB
 	tests := []struct {
 		coding string
@@ -63,34 +64,34 @@ func TestCompressedBodiesRefused(t *testing.T) {
 			if len(body) > 1<<20 {
 				t.Fatalf("the bomb is %d bytes packed; want a small one", len(body))
 			}
-			req, _ := http.NewRequest(http.MethodPost, env.base+tt.path, bytes.NewReader(body))
+			req, _ := http.NewRequest(http.MethodPost, env.Base+tt.path, bytes.NewReader(body))
 			req.Header.Set("Content-Type", tt.ctype)
 			req.Header.Set("Content-Encoding", tt.coding)
 			req.Header.Set("Accept-Language", "en")
-			p := env.browser(t).do(req)
-			if p.status != http.StatusUnsupportedMediaType {
-				t.Fatalf("status %d, want 415\n%.300s", p.status, p.body)
+			p := env.Browser(t).Do(req)
+			if p.Status != http.StatusUnsupportedMediaType {
+				t.Fatalf("status %d, want 415\n%.300s", p.Status, p.Body)
 			}
-			if got := p.header.Get("Accept-Encoding"); got != "identity" {
+			if got := p.Header.Get("Accept-Encoding"); got != "identity" {
 				t.Errorf("Accept-Encoding = %q, want identity", got)
 			}
 			if tt.html {
-				if !strings.HasPrefix(p.header.Get("Content-Type"), "text/html") || !strings.Contains(p.body, "unsupported_content_encoding") {
-					t.Errorf("want an HTML error page naming unsupported_content_encoding, got %s\n%.300s", p.header.Get("Content-Type"), p.body)
+				if !strings.HasPrefix(p.Header.Get("Content-Type"), "text/html") || !strings.Contains(p.Body, "unsupported_content_encoding") {
+					t.Errorf("want an HTML error page naming unsupported_content_encoding, got %s\n%.300s", p.Header.Get("Content-Type"), p.Body)
 				}
 				return
 			}
-			if !strings.Contains(p.body, `"code":"unsupported_content_encoding"`) {
-				t.Errorf("body %.300s, want code unsupported_content_encoding", p.body)
+			if !strings.Contains(p.Body, `"code":"unsupported_content_encoding"`) {
+				t.Errorf("body %.300s, want code unsupported_content_encoding", p.Body)
 			}
 		})
 	}
 	t.Run("identity passes", func(t *testing.T) {
-		req, _ := http.NewRequest(http.MethodPost, env.base+"/api/v1/login", strings.NewReader(`{"name":"anna","password":"`+uiPassword+`"}`))
+		req, _ := http.NewRequest(http.MethodPost, env.Base+"/api/v1/login", strings.NewReader(`{"name":"anna","password":"`+webtest.UIPassword+`"}`))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Content-Encoding", "identity")
-		if p := env.browser(t).do(req); p.status != http.StatusOK {
-			t.Fatalf("status %d, want 200: %s", p.status, p.body)
+		if p := env.Browser(t).Do(req); p.Status != http.StatusOK {
+			t.Fatalf("status %d, want 200: %s", p.Status, p.Body)
 		}
 	})
 }

@@ -42,7 +42,7 @@ func TestRequestID(t *testing.T) {
 			if tt.want == "" && (got == "" || got == tt.incoming) {
 				t.Errorf("%s = %q, want a fresh id", web.HeaderRequestID, got)
 			}
-			reqs := logs.recordsWithMsg(t, "request")
+			reqs := logs.RecordsWithMsg(t, "request")
 			if len(reqs) != 1 {
 				t.Fatalf("got %d request log lines, want 1; logs:\n%s", len(reqs), logs)
 			}
@@ -75,7 +75,7 @@ func TestRequestLogLine(t *testing.T) {
 
 	do(t, app, httptest.NewRequest(http.MethodGet, "/healthz?token=secret", nil))
 
-	reqs := logs.recordsWithMsg(t, "request")
+	reqs := logs.RecordsWithMsg(t, "request")
 	if len(reqs) != 1 {
 		t.Fatalf("got %d request log lines, want 1; logs:\n%s", len(reqs), logs)
 	}

@@ -8,6 +8,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	fiberrecover "github.com/gofiber/fiber/v2/middleware/recover"
+
+	"vorgang/core/web/internal/webkit"
 )
 
 // requestLogMiddleware writes one INFO line per request. It settles a
@@ -21,7 +23,7 @@ func requestLogMiddleware(logger *slog.Logger) fiber.Handler {
 		if err := c.Next(); err != nil {
 			if herr := c.App().ErrorHandler(c, err); herr != nil {
 				logger.LogAttrs(c.UserContext(), slog.LevelError, "writing error response",
-					slog.String("request_id", RequestID(c)),
+					slog.String("request_id", webkit.RequestID(c)),
 					slog.String("error", herr.Error()),
 				)
 				_ = c.SendStatus(http.StatusInternalServerError)
@@ -33,7 +35,7 @@ func requestLogMiddleware(logger *slog.Logger) fiber.Handler {
 			slog.String("path", c.Path()),
 			slog.Int("status", c.Response().StatusCode()),
 			slog.Duration("duration", time.Since(start)),
-			slog.String("request_id", RequestID(c)),
+			slog.String("request_id", webkit.RequestID(c)),
 		)
 		return nil
 	}

@@ -72,7 +72,7 @@ func TestServeOverListener(t *testing.T) {
 	if resp.Header.Get(web.HeaderRequestID) == "" {
 		t.Errorf("no %s header", web.HeaderRequestID)
 	}
-	if n := len(logs.recordsWithMsg(t, "request")); n != 1 {
+	if n := len(logs.RecordsWithMsg(t, "request")); n != 1 {
 		t.Errorf("got %d request log lines, want 1", n)
 	}
 }
@@ -112,7 +112,7 @@ func TestBodyTooLarge(t *testing.T) {
 	if got := resp.Header.Get(web.HeaderRequestID); got != "upload-1" {
 		t.Errorf("%s = %q, want upload-1", web.HeaderRequestID, got)
 	}
-	reqs := logs.recordsWithMsg(t, "request")
+	reqs := logs.RecordsWithMsg(t, "request")
 	if len(reqs) != 1 || reqs[0]["status"] != float64(http.StatusRequestEntityTooLarge) || reqs[0]["request_id"] != "upload-1" {
 		t.Errorf("request log = %v, want one line with status 413 and request_id upload-1", reqs)
 	}

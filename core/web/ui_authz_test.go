@@ -11,6 +11,7 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/engine"
 	"vorgang/core/store"
+	"vorgang/core/web/internal/webtest"
 )
 
 // TestAuthorizationMatrix asks every page route as every kind of user,
@@ -18,33 +19,33 @@ import (
 // page asks the engine, never only hides a link. A refused page never shows
 // the ticket's title or data.
 func TestAuthorizationMatrix(t *testing.T) {
-	env := newUIEnv(t)
+	env := webtest.NewUIEnv(t)
 	ctx := t.Context()
-	anna, _ := env.authn.Principal(ctx, "anna")
-	dora, _ := env.authn.Principal(ctx, "dora")
+	anna, _ := env.Authn.Principal(ctx, "anna")
+	dora, _ := env.Authn.Principal(ctx, "dora")
 
 	photo := &store.Attachment{ID: "att-matrixphoto", Name: "laterne.png", ContentType: "image/png", UploadedBy: "portal:x"}
-	if err := env.st.PutAttachment(ctx, photo, bytes.NewReader(pngBytes), 1<<20); err != nil {
+	if err := env.St.PutAttachment(ctx, photo, bytes.NewReader(webtest.PNGBytes), 1<<20); err != nil {
 		t.Fatal(err)
 	}
 	stray := &store.Attachment{ID: "att-strayfile", Name: "fremd.png", ContentType: "image/png", UploadedBy: "user:carla"}
-	if err := env.st.PutAttachment(ctx, stray, bytes.NewReader(pngBytes), 1<<20); err != nil {
+	if err := env.St.PutAttachment(ctx, stray, bytes.NewReader(webtest.PNGBytes), 1<<20); err != nil {
 		t.Fatal(err)
 	}
 	// it: an IT incident anna reported (team it-1st-level).
-	it, err := env.eng.Create(ctx, anna, engine.CreateRequest{Process: "it-incident", Data: map[string]any{
+	it, err := env.Eng.Create(ctx, anna, engine.CreateRequest{Process: "it-incident", Data: map[string]any{
 		"summary": "Geheimnisvoller Monitor flackert", "category": "workstation", "impact": "single", "urgency": "low", "location": "rathaus"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// cz: a citizen's report with a photo (team ordnungsamt).
-	cz, err := env.eng.Create(ctx, nil, engine.CreateRequest{Process: "citizen-report", Data: map[string]any{
+	cz, err := env.Eng.Create(ctx, nil, engine.CreateRequest{Process: "citizen-report", Data: map[string]any{
 		"category": "graffiti", "summary": "Vertrauliche Schmiererei am Rathaus", "photo": []any{photo.ID},
 		"spots": []any{map[string]any{"street": "Markt 1"}}, "email": "erika@example.org", "consent": true}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := env.eng.Comment(ctx, dora, cz.Number, 0, "Interne Notiz zur Schmiererei", true, "de"); err != nil {
+	if _, err := env.Eng.Comment(ctx, dora, cz.Number, 0, "Interne Notiz zur Schmiererei", true, "de"); err != nil {
 		t.Fatal(err)
 	}
 	secrets := []string{"Geheimnisvoller Monitor", "Vertrauliche Schmiererei", "erika@example.org"}
@@ -91,11 +92,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"/portal/track/" + strings.ToLower(cz.Tracking), []int{notFound, notFound, notFound, notFound, notFound, notFound, notFound}},
 		{"/portal/new/it-incident", []int{notFound, notFound, notFound, notFound, notFound, notFound, notFound}},
 	}
-	browsers := map[string]*browser{}
+	browsers := map[string]*webtest.Browser{}
 	for _, u := range users {
-		b := env.browser(t)
+		b := env.Browser(t)
 		if u != "" {
-			b.login(u)
+			b.Login(u)
 		}
 		browsers[u] = b
 	}
@@ -105,14 +106,14 @@ func TestAuthorizationMatrix(t *testing.T) {
 			if name == "" {
 				name = "anonymous"
 			}
-			p := browsers[u].get(r.path)
-			if p.status != r.want[i] {
-				t.Errorf("%s GET %s: status %d, want %d", name, r.path, p.status, r.want[i])
+			p := browsers[u].Get(r.path)
+			if p.Status != r.want[i] {
+				t.Errorf("%s GET %s: status %d, want %d", name, r.path, p.Status, r.want[i])
 			}
-			if p.status >= 300 {
+			if p.Status >= 300 {
 				for _, s := range secrets {
-					if strings.Contains(p.body, s) {
-						t.Errorf("%s GET %s (%d) shows %q", name, r.path, p.status, s)
+					if strings.Contains(p.Body, s) {
+						t.Errorf("%s GET %s (%d) shows %q", name, r.path, p.Status, s)
 					}
 				}
 			}
@@ -121,17 +122,17 @@ func TestAuthorizationMatrix(t *testing.T) {
 
 	// Internal comments: only for holders of ticket.comment_internal.
 	for u, want := range map[string]bool{"dora": true, "lea": true, "root": true} {
-		p := browsers[u].get(czT)
-		if got := strings.Contains(p.body, "Interne Notiz zur Schmiererei"); got != want {
+		p := browsers[u].Get(czT)
+		if got := strings.Contains(p.Body, "Interne Notiz zur Schmiererei"); got != want {
 			t.Errorf("%s sees the internal note: %v, want %v", u, got, want)
 		}
 	}
-	if p := browsers[""].get("/portal/track/" + cz.Tracking); strings.Contains(p.body, "Interne Notiz") || strings.Contains(p.body, "dora") {
+	if p := browsers[""].Get("/portal/track/" + cz.Tracking); strings.Contains(p.Body, "Interne Notiz") || strings.Contains(p.Body, "dora") {
 		t.Errorf("the citizen's status page shows an internal note or a staff member's name")
 	}
 	// The dashboard counts only the teams a user may see.
-	if p := browsers["carla"].get("/app/dashboard"); strings.Contains(p.body, "Ordnungsamt") || strings.Contains(p.body, "IT-Servicedesk (1st Level)") {
-		t.Errorf("carla's dashboard shows other teams:\n%s", p.body)
+	if p := browsers["carla"].Get("/app/dashboard"); strings.Contains(p.Body, "Ordnungsamt") || strings.Contains(p.Body, "IT-Servicedesk (1st Level)") {
+		t.Errorf("carla's dashboard shows other teams:\n%s", p.Body)
 	}
 
 	// State-changing posts are refused alike.
@@ -151,22 +152,22 @@ func TestAuthorizationMatrix(t *testing.T) {
 	}
 	for _, p := range posts {
 		b := browsers[p.user]
-		p.form.Set("_csrf", hidden(t, b.get("/app/new").body, "_csrf"))
+		p.form.Set("_csrf", webtest.Hidden(t, b.Get("/app/new").Body, "_csrf"))
 		// The version a page would have carried, so that the refusal is
 		// the engine's and not the one of a malformed post.
 		number := strings.SplitN(strings.TrimPrefix(p.path, "/app/tickets/"), "/", 2)[0]
-		if cur, err := env.st.Ticket(ctx, number); err == nil {
+		if cur, err := env.St.Ticket(ctx, number); err == nil {
 			p.form.Set("_version", fmt.Sprint(cur.Version))
 		}
-		res := b.post(p.path, p.form)
-		if res.status != p.want {
-			t.Errorf("%s POST %s: status %d, want %d", p.user, p.path, res.status, p.want)
+		res := b.Post(p.path, p.form)
+		if res.Status != p.want {
+			t.Errorf("%s POST %s: status %d, want %d", p.user, p.path, res.Status, p.want)
 		}
 	}
-	if p := browsers[""].post(itT+"/comments", url.Values{"text": {"anonym"}}); p.status != http.StatusUnauthorized {
-		t.Errorf("anonymous comment: status %d, want 401", p.status)
+	if p := browsers[""].Post(itT+"/comments", url.Values{"text": {"anonym"}}); p.Status != http.StatusUnauthorized {
+		t.Errorf("anonymous comment: status %d, want 401", p.Status)
 	}
-	h, _ := env.st.History(ctx, it)
+	h, _ := env.St.History(ctx, it)
 	for _, e := range h {
 		if e.Type != engine.EntryCreated {
 			t.Errorf("a refused post changed %s: %+v", it.Number, e)
@@ -179,7 +180,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 // administrators reach the admin pages and their posts, everyone signed
 // in has an account page, and a password page needs a working link.
 func TestUserAdministrationPagesMatrix(t *testing.T) {
-	env := newUIEnv(t)
+	env := webtest.NewUIEnv(t)
 	users := []string{"", "anna", "ben", "carla", "dora", "lea", "root"}
 	const (
 		ok       = http.StatusOK
@@ -198,18 +199,18 @@ func TestUserAdministrationPagesMatrix(t *testing.T) {
 		{"/app/account", []int{login, ok, ok, ok, ok, ok, ok}},
 		{"/app/password/not-a-link", []int{notFound, notFound, notFound, notFound, notFound, notFound, notFound}},
 	}
-	browsers := map[string]*browser{}
+	browsers := map[string]*webtest.Browser{}
 	for _, u := range users {
-		b := env.browser(t)
+		b := env.Browser(t)
 		if u != "" {
-			b.login(u)
+			b.Login(u)
 		}
 		browsers[u] = b
 	}
 	for _, g := range gets {
 		for i, u := range users {
-			if p := browsers[u].get(g.path); p.status != g.want[i] {
-				t.Errorf("%q GET %s: status %d, want %d", u, g.path, p.status, g.want[i])
+			if p := browsers[u].Get(g.path); p.Status != g.want[i] {
+				t.Errorf("%q GET %s: status %d, want %d", u, g.path, p.Status, g.want[i])
 			}
 		}
 	}
@@ -222,18 +223,18 @@ func TestUserAdministrationPagesMatrix(t *testing.T) {
 			b := browsers[u]
 			form := url.Values{"name": {"eve"}, "_version": {"1"}, "display_name": {"Eve"}}
 			if u != "" {
-				form.Set("_csrf", hidden(t, b.get("/app/account").body, "_csrf"))
+				form.Set("_csrf", webtest.Hidden(t, b.Get("/app/account").Body, "_csrf"))
 			}
 			want := forbid
 			if u == "" {
 				want = http.StatusUnauthorized
 			}
-			if p := b.post(path, form); p.status != want {
-				t.Errorf("%q POST %s: status %d, want %d", u, path, p.status, want)
+			if p := b.Post(path, form); p.Status != want {
+				t.Errorf("%q POST %s: status %d, want %d", u, path, p.Status, want)
 			}
 		}
 	}
-	entries, _, err := env.authn.AuditLog(t.Context(), &auth.Principal{User: "root", Admin: true}, 0, 10)
+	entries, _, err := env.Authn.AuditLog(t.Context(), &auth.Principal{User: "root", Admin: true}, 0, 10)
 	if err != nil || len(entries) != 0 {
 		t.Errorf("refused posts were recorded: %v %v", entries, err)
 	}

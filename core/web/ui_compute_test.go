@@ -8,28 +8,29 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"vorgang/core/web/internal/webtest"
 )
 
 // postJSON sends a computation as the page's script does: JSON, with the
 // CSRF token in X-CSRF-Token and the browser's cookies and origin.
-func (b *browser) postJSON(path, csrf, body string, header ...string) page {
-	b.t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, b.env.base+path, strings.NewReader(body))
+func postJSON(b *webtest.Browser, path, csrf, body string, header ...string) webtest.Page {
+	b.T.Helper()
+	req, _ := http.NewRequest(http.MethodPost, b.Env.Base+path, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	if csrf != "" {
 		req.Header.Set("X-CSRF-Token", csrf)
 	}
-	req.Header.Set("Origin", b.env.base)
+	req.Header.Set("Origin", b.Env.Base)
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
-	resp, err := b.http.Do(req)
+	resp, err := b.HTTP.Do(req)
 	if err != nil {
-		b.t.Fatalf("POST %s: %v", path, err)
+		b.T.Fatalf("POST %s: %v", path, err)
 	}
 	defer resp.Body.Close()
 	data, _ := io.ReadAll(resp.Body)
-	return page{status: resp.StatusCode, body: string(data), header: resp.Header}
+	return webtest.Page{Status: resp.StatusCode, Body: string(data), Header: resp.Header}
 }
 
 type computeReply struct {
@@ -45,11 +46,11 @@ type computeReply struct {
 	} `json:"error"`
 }
 
-func decodeCompute(t *testing.T, p page) computeReply {
+func decodeCompute(t *testing.T, p webtest.Page) computeReply {
 	t.Helper()
 	var r computeReply
-	if err := json.Unmarshal([]byte(p.body), &r); err != nil {
-		t.Fatalf("answer is not JSON (%d): %.300s", p.status, p.body)
+	if err := json.Unmarshal([]byte(p.Body), &r); err != nil {
+		t.Fatalf("answer is not JSON (%d): %.300s", p.Status, p.Body)
 	}
 	return r
 }
@@ -58,21 +59,21 @@ func decodeCompute(t *testing.T, p page) computeReply {
 // under the rules of the form posts: same origin, a CSRF token of this
 // browser, citizens only for the forms citizens fill in.
 func TestComputeEndpoint(t *testing.T) {
-	env := newUIEnv(t)
-	citizen := env.browser(t)
-	portalCSRF := hidden(t, citizen.get("/portal/new/parking-permit").body, "_csrf")
-	staff := env.browser(t)
-	staff.login("ben")
-	appCSRF := hidden(t, staff.get("/app/new/procurement-order").body, "_csrf")
-	english := env.browser(t)
-	englishCSRF := hidden(t, english.get("/portal/new/parking-permit?lang=en").body, "_csrf")
-	stranger := env.browser(t)
-	strangerCSRF := hidden(t, stranger.get("/portal/new/parking-permit").body, "_csrf")
+	env := webtest.NewUIEnv(t)
+	citizen := env.Browser(t)
+	portalCSRF := webtest.Hidden(t, citizen.Get("/portal/new/parking-permit").Body, "_csrf")
+	staff := env.Browser(t)
+	staff.Login("ben")
+	appCSRF := webtest.Hidden(t, staff.Get("/app/new/procurement-order").Body, "_csrf")
+	english := env.Browser(t)
+	englishCSRF := webtest.Hidden(t, english.Get("/portal/new/parking-permit?lang=en").Body, "_csrf")
+	stranger := env.Browser(t)
+	strangerCSRF := webtest.Hidden(t, stranger.Get("/portal/new/parking-permit").Body, "_csrf")
 
 	good := `{"values": {"vehicles": "2", "months": ["6"], "postcode": "01067"}}`
 	tests := []struct {
 		name   string
-		b      *browser
+		b      *webtest.Browser
 		path   string
 		csrf   string
 		body   string
@@ -116,11 +117,11 @@ func TestComputeEndpoint(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := tt.b.postJSON(tt.path, tt.csrf, tt.body, tt.header...)
-			if p.status != tt.status {
-				t.Fatalf("status %d, want %d: %.400s", p.status, tt.status, p.body)
+			p := postJSON(tt.b, tt.path, tt.csrf, tt.body, tt.header...)
+			if p.Status != tt.status {
+				t.Fatalf("status %d, want %d: %.400s", p.Status, tt.status, p.Body)
 			}
-			if ct := p.header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+			if ct := p.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
 				t.Fatalf("Content-Type %q, want JSON", ct)
 			}
 			r := decodeCompute(t, p)
@@ -150,62 +151,62 @@ func TestComputeEndpoint(t *testing.T) {
 // many more than posts (a person typing asks after each pause), and never
 // at the expense of the posts.
 func TestComputeRateLimit(t *testing.T) {
-	env := newUIEnv(t, uiOptions{citizenRate: 1})
-	b := env.browser(t)
-	csrf := hidden(t, b.get("/portal/new/parking-permit").body, "_csrf")
+	env := webtest.NewUIEnv(t, webtest.UIOptions{CitizenRate: 1})
+	b := env.Browser(t)
+	csrf := webtest.Hidden(t, b.Get("/portal/new/parking-permit").Body, "_csrf")
 	body := `{"values": {"vehicles": "1", "months": "12"}}`
 	limited := 0
 	for range 13 {
-		p := b.postJSON("/portal/forms/parking-permit/compute", csrf, body)
-		if p.status == http.StatusTooManyRequests {
+		p := postJSON(b, "/portal/forms/parking-permit/compute", csrf, body)
+		if p.Status == http.StatusTooManyRequests {
 			limited++
 			if r := decodeCompute(t, p); r.Error == nil || r.Error.Code != "too_many_requests" {
-				t.Errorf("429 answer = %.200s", p.body)
+				t.Errorf("429 answer = %.200s", p.Body)
 			}
-		} else if p.status != http.StatusOK {
-			t.Fatalf("status %d: %.300s", p.status, p.body)
+		} else if p.Status != http.StatusOK {
+			t.Fatalf("status %d: %.300s", p.Status, p.Body)
 		}
 	}
 	if limited != 1 {
 		t.Errorf("%d of 13 computations refused, want the 13th only", limited)
 	}
 	// The post still has its own budget.
-	form := b.get("/portal/new/parking-permit")
-	res := b.post("/portal/new/parking-permit", url.Values{"_csrf": {hidden(t, form.body, "_csrf")}, "_token": {hidden(t, form.body, "_token")},
+	form := b.Get("/portal/new/parking-permit")
+	res := b.Post("/portal/new/parking-permit", url.Values{"_csrf": {webtest.Hidden(t, form.Body, "_csrf")}, "_token": {webtest.Hidden(t, form.Body, "_token")},
 		"vehicles": {"1"}, "months": {"12"}, "postcode": {"01067"}, "consent": {"on"}})
-	if res.status != http.StatusSeeOther {
-		t.Errorf("post after computations: status %d", res.status)
+	if res.Status != http.StatusSeeOther {
+		t.Errorf("post after computations: status %d", res.Status)
 	}
 }
 
 // A refused submission shows all its errors at once — the form's and its
 // validate script's — and the computed values of its input.
 func TestRefusedFormShowsAllErrorsAndComputedValues(t *testing.T) {
-	env := newUIEnv(t)
-	b := env.browser(t)
-	form := b.get("/portal/new/parking-permit")
+	env := webtest.NewUIEnv(t)
+	b := env.Browser(t)
+	form := b.Get("/portal/new/parking-permit")
 	// No consent (the form's check) and a postcode outside the city (the
 	// script's check).
-	res := b.post("/portal/new/parking-permit", url.Values{"_csrf": {hidden(t, form.body, "_csrf")}, "_token": {hidden(t, form.body, "_token")},
+	res := b.Post("/portal/new/parking-permit", url.Values{"_csrf": {webtest.Hidden(t, form.Body, "_csrf")}, "_token": {webtest.Hidden(t, form.Body, "_token")},
 		"vehicles": {"2"}, "months": {"12"}, "postcode": {"80331"}})
-	if res.status != http.StatusUnprocessableEntity {
-		t.Fatalf("status %d, want 422", res.status)
+	if res.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("status %d, want 422", res.Status)
 	}
 	for _, want := range []string{`id="f-postcode-error"`, "nicht im Stadtgebiet", `id="f-consent-error"`} {
-		if !strings.Contains(res.body, want) {
+		if !strings.Contains(res.Body, want) {
 			t.Errorf("refused form lacks %s", want)
 		}
 	}
-	if !regexpMust(`<output id="f-fee" name="fee"[^>]*>60</output>`).MatchString(res.body) {
-		t.Errorf("refused form does not show the fee 60:\n%s", outputOf(res.body))
+	if !webtest.RegexpMust(`<output id="f-fee" name="fee"[^>]*>60</output>`).MatchString(res.Body) {
+		t.Errorf("refused form does not show the fee 60:\n%s", outputOf(res.Body))
 	}
 
 	// The API answers both in one 422 as well.
-	secret, _, err := env.authn.CreateToken(t.Context(), "dora", "test", time.Time{})
+	secret, _, err := env.Authn.CreateToken(t.Context(), "dora", "test", time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	req, _ := http.NewRequest(http.MethodPost, env.base+"/api/v1/tickets", strings.NewReader(
+	req, _ := http.NewRequest(http.MethodPost, env.Base+"/api/v1/tickets", strings.NewReader(
 		`{"process": "parking-permit", "data": {"vehicles": 2, "months": 12, "postcode": "80331"}}`))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+secret)

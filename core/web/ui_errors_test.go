@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"vorgang/core/web/internal/webtest"
 )
 
 // TestBrowserRoutesAnswerHTML: every error on a path of the pages is an
@@ -18,7 +19,7 @@ import (
 // limit, an unknown address, a wrong method); the JSON API and the health
 // check keep answering JSON.
 func TestBrowserRoutesAnswerHTML(t *testing.T) {
-	env := newUIEnv(t)
+	env := webtest.NewUIEnv(t)
 	const huge = 33 << 20 // over the pages' 32 MB limit
 	tests := []struct {
 		name, method, path string
@@ -38,32 +39,32 @@ func TestBrowserRoutesAnswerHTML(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var p page
+			var p webtest.Page
 			if tt.length > 0 {
-				p = announceBody(t, env.base, tt.method, tt.path, tt.length)
+				p = announceBody(t, env.Base, tt.method, tt.path, tt.length)
 			} else {
-				req, _ := http.NewRequest(tt.method, env.base+tt.path, nil)
+				req, _ := http.NewRequest(tt.method, env.Base+tt.path, nil)
 				req.Header.Set("Accept-Language", "en")
-				p = env.browser(t).do(req)
+				p = env.Browser(t).Do(req)
 			}
-			if p.status != tt.status {
-				t.Fatalf("status %d, want %d\n%.300s", p.status, tt.status, p.body)
+			if p.Status != tt.status {
+				t.Fatalf("status %d, want %d\n%.300s", p.Status, tt.status, p.Body)
 			}
-			ct := p.header.Get("Content-Type")
+			ct := p.Header.Get("Content-Type")
 			if !tt.html {
-				if !strings.HasPrefix(ct, "application/json") || !strings.Contains(p.body, `"code":"`+tt.code+`"`) {
-					t.Errorf("want JSON with code %s, got %s: %.300s", tt.code, ct, p.body)
+				if !strings.HasPrefix(ct, "application/json") || !strings.Contains(p.Body, `"code":"`+tt.code+`"`) {
+					t.Errorf("want JSON with code %s, got %s: %.300s", tt.code, ct, p.Body)
 				}
 				return
 			}
 			if !strings.HasPrefix(ct, "text/html") {
-				t.Fatalf("Content-Type %q, want an HTML page: %.300s", ct, p.body)
+				t.Fatalf("Content-Type %q, want an HTML page: %.300s", ct, p.Body)
 			}
-			if !strings.Contains(p.body, `<html lang="en"`) || !strings.Contains(p.body, "("+tt.code+")") {
-				t.Errorf("the page does not show code %s in English:\n%s", tt.code, p.body)
+			if !strings.Contains(p.Body, `<html lang="en"`) || !strings.Contains(p.Body, "("+tt.code+")") {
+				t.Errorf("the page does not show code %s in English:\n%s", tt.code, p.Body)
 			}
-			if tt.code == "body_too_large" && !strings.Contains(p.body, "10 MB") {
-				t.Errorf("the page of a refused upload does not state the limits:\n%s", p.body)
+			if tt.code == "body_too_large" && !strings.Contains(p.Body, "10 MB") {
+				t.Errorf("the page of a refused upload does not state the limits:\n%s", p.Body)
 			}
 		})
 	}
@@ -73,7 +74,7 @@ func TestBrowserRoutesAnswerHTML(t *testing.T) {
 // length bytes, and reads the answer: the server refuses a body over its
 // limit as soon as it reads the head. (Sending the body too would race the
 // server closing the connection.)
-func announceBody(t *testing.T, base, method, path string, length int) page {
+func announceBody(t *testing.T, base, method, path string, length int) webtest.Page {
 	t.Helper()
 	u, _ := url.Parse(base)
 	conn, err := net.DialTimeout("tcp", u.Host, 10*time.Second)
@@ -90,5 +91,5 @@ func announceBody(t *testing.T, base, method, path string, length int) page {
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
-	return page{status: resp.StatusCode, body: string(body), header: resp.Header}
+	return webtest.Page{Status: resp.StatusCode, Body: string(body), Header: resp.Header}
 }

@@ -5,32 +5,31 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"vorgang/core/web/internal/webtest"
 )
 
 func TestUISmoke(t *testing.T) {
-	env := newUIEnv(t)
-	b := env.browser(t)
-	p := b.get("/portal/")
-	if p.status != 200 || !strings.Contains(p.body, "citizen-report") {
-		t.Fatalf("portal: %d\n%s", p.status, p.body)
+	env := webtest.NewUIEnv(t)
+	b := env.Browser(t)
+	p := b.Get("/portal/")
+	if p.Status != 200 || !strings.Contains(p.Body, "citizen-report") {
+		t.Fatalf("portal: %d\n%s", p.Status, p.Body)
 	}
-	p = b.get("/portal/new/citizen-report")
-	if p.status != 200 {
-		t.Fatalf("form: %d\n%s", p.status, p.body)
+	p = b.Get("/portal/new/citizen-report")
+	if p.Status != 200 {
+		t.Fatalf("form: %d\n%s", p.Status, p.Body)
 	}
-	res := b.postMultipart("/portal/new/citizen-report", url.Values{"_csrf": {hidden(t, p.body, "_csrf")}, "_token": {hidden(t, p.body, "_token")},
+	res := b.PostMultipart("/portal/new/citizen-report", url.Values{"_csrf": {webtest.Hidden(t, p.Body, "_csrf")}, "_token": {webtest.Hidden(t, p.Body, "_token")},
 		"category": {"pothole"}, "summary": {"Tiefes Loch"}, "spots[0][street]": {"Markt 1"}, "email": {"erika@example.org"}, "consent": {"on"}},
-		filePart{"photo", "loch.png", pngBytes})
-	if res.status != http.StatusSeeOther {
-		t.Fatalf("submit: %d\n%s", res.status, res.body)
+		webtest.FilePart{Field: "photo", Name: "loch.png", Data: webtest.PNGBytes})
+	if res.Status != http.StatusSeeOther {
+		t.Fatalf("submit: %d\n%s", res.Status, res.Body)
 	}
-	conf := b.get(res.location)
-	t.Log(conf.status, conf.body[:200])
-	b.login("dora")
-	in := b.get("/app/")
-	if !strings.Contains(in.body, "MELD-") {
-		t.Fatalf("inbox: %d\n%s", in.status, in.body)
+	conf := b.Get(res.Location)
+	t.Log(conf.Status, conf.Body[:200])
+	b.Login("dora")
+	in := b.Get("/app/")
+	if !strings.Contains(in.Body, "MELD-") {
+		t.Fatalf("inbox: %d\n%s", in.Status, in.Body)
 	}
 }
-
-var pngBytes = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")

@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"vorgang/core/web/internal/webtest"
 )
 
 // TestUploadOverTheLimitKeepsTheInput: a file over the server's limit for
@@ -15,55 +17,55 @@ import (
 // comes back; nothing is stored. Before, such a post got a 413 page and
 // lost every input.
 func TestUploadOverTheLimitKeepsTheInput(t *testing.T) {
-	env := newUIEnv(t)
-	huge := append(append([]byte{}, pngBytes...), bytes.Repeat([]byte{0}, 11<<20)...)
+	env := webtest.NewUIEnv(t)
+	huge := append(append([]byte{}, webtest.PNGBytes...), bytes.Repeat([]byte{0}, 11<<20)...)
 
 	t.Run("portal form", func(t *testing.T) {
-		b := env.browser(t)
-		form := citizenForm(t, b)
+		b := env.Browser(t)
+		form := webtest.CitizenForm(t, b)
 		form.Set("summary", "Laterne flackert seit Tagen")
-		p := b.postMultipart("/portal/new/citizen-report", form, filePart{"photo", "riesig.png", huge})
-		if p.status != http.StatusUnprocessableEntity {
-			t.Fatalf("status %d, want 422\n%.500s", p.status, p.body)
+		p := b.PostMultipart("/portal/new/citizen-report", form, webtest.FilePart{Field: "photo", Name: "riesig.png", Data: huge})
+		if p.Status != http.StatusUnprocessableEntity {
+			t.Fatalf("status %d, want 422\n%.500s", p.Status, p.Body)
 		}
 		for _, kept := range []string{`value="Laterne flackert seit Tagen"`, `value="Markt 1"`, `value="erika@example.org"`} {
-			if !strings.Contains(p.body, kept) {
+			if !strings.Contains(p.Body, kept) {
 				t.Errorf("the form lost %s", kept)
 			}
 		}
-		if !regexp.MustCompile(`id="f-photo-error"[^>]*>.*2 MB`).MatchString(p.body) ||
-			!strings.Contains(p.body, `href="#f-photo"`) {
-			t.Errorf("no error at the photo field naming its limit:\n%s", p.body)
+		if !regexp.MustCompile(`id="f-photo-error"[^>]*>.*2 MB`).MatchString(p.Body) ||
+			!strings.Contains(p.Body, `href="#f-photo"`) {
+			t.Errorf("no error at the photo field naming its limit:\n%s", p.Body)
 		}
-		if n := countTickets(t, env, "citizen-report"); n != 0 {
+		if n := env.CountTickets(t, "citizen-report"); n != 0 {
 			t.Errorf("%d tickets stored", n)
 		}
 	})
 
 	t.Run("citizen's reply", func(t *testing.T) {
-		b := env.browser(t)
-		res := b.post("/portal/new/citizen-report", citizenForm(t, b))
-		track := strings.TrimSuffix(res.location, "/confirmation")
-		page := b.get(track)
-		form := url.Values{"_csrf": {hidden(t, page.body, "_csrf")}, "_version": {hidden(t, page.body, "_version")}, "text": {"Hier das Foto von heute"}}
-		p := b.postMultipart(track+"/reply", form, filePart{"file", "riesig.png", huge})
-		if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.body, "Hier das Foto von heute") || !strings.Contains(p.body, "10 MB") {
-			t.Fatalf("status %d, want 422 with the text kept and the limit named\n%.800s", p.status, p.body)
+		b := env.Browser(t)
+		res := b.Post("/portal/new/citizen-report", webtest.CitizenForm(t, b))
+		track := strings.TrimSuffix(res.Location, "/confirmation")
+		page := b.Get(track)
+		form := url.Values{"_csrf": {webtest.Hidden(t, page.Body, "_csrf")}, "_version": {webtest.Hidden(t, page.Body, "_version")}, "text": {"Hier das Foto von heute"}}
+		p := b.PostMultipart(track+"/reply", form, webtest.FilePart{Field: "file", Name: "riesig.png", Data: huge})
+		if p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Body, "Hier das Foto von heute") || !strings.Contains(p.Body, "10 MB") {
+			t.Fatalf("status %d, want 422 with the text kept and the limit named\n%.800s", p.Status, p.Body)
 		}
 	})
 
 	t.Run("staff comment", func(t *testing.T) {
-		b := env.browser(t)
-		res := env.browser(t)
-		r := res.post("/portal/new/citizen-report", citizenForm(t, res))
-		number := regexpFind(t, res.get(r.location).body, `(MELD-[0-9]{4}-[0-9]+)`)
-		b.login("dora")
+		b := env.Browser(t)
+		res := env.Browser(t)
+		r := res.Post("/portal/new/citizen-report", webtest.CitizenForm(t, res))
+		number := webtest.RegexpFind(t, res.Get(r.Location).Body, `(MELD-[0-9]{4}-[0-9]+)`)
+		b.Login("dora")
 		path := "/app/tickets/" + number
-		page := b.get(path)
-		form := url.Values{"_csrf": {hidden(t, page.body, "_csrf")}, "_version": {hidden(t, page.body, "_version")}, "text": {"Foto vom Bauhof"}}
-		p := b.postMultipart(path+"/comments", form, filePart{"file", "riesig.png", huge})
-		if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.body, "Foto vom Bauhof") || !strings.Contains(p.body, "10 MB") {
-			t.Fatalf("status %d, want 422 with the text kept and the limit named\n%.800s", p.status, p.body)
+		page := b.Get(path)
+		form := url.Values{"_csrf": {webtest.Hidden(t, page.Body, "_csrf")}, "_version": {webtest.Hidden(t, page.Body, "_version")}, "text": {"Foto vom Bauhof"}}
+		p := b.PostMultipart(path+"/comments", form, webtest.FilePart{Field: "file", Name: "riesig.png", Data: huge})
+		if p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Body, "Foto vom Bauhof") || !strings.Contains(p.Body, "10 MB") {
+			t.Fatalf("status %d, want 422 with the text kept and the limit named\n%.800s", p.Status, p.Body)
 		}
 	})
 }
@@ -72,15 +74,15 @@ func TestUploadOverTheLimitKeepsTheInput(t *testing.T) {
 // which types it takes, how large a file and how many, and the input is
 // described by it.
 func TestFileFieldsStateTheirLimits(t *testing.T) {
-	env := newUIEnv(t)
-	citizen := env.browser(t)
-	staff := env.browser(t)
-	staff.login("ben")
-	res := citizen.post("/portal/new/citizen-report", citizenForm(t, citizen))
-	track := strings.TrimSuffix(res.location, "/confirmation")
+	env := webtest.NewUIEnv(t)
+	citizen := env.Browser(t)
+	staff := env.Browser(t)
+	staff.Login("ben")
+	res := citizen.Post("/portal/new/citizen-report", webtest.CitizenForm(t, citizen))
+	track := strings.TrimSuffix(res.Location, "/confirmation")
 	tests := []struct {
 		name string
-		b    *browser
+		b    *webtest.Browser
 		path string
 		id   string
 		want []string
@@ -91,7 +93,7 @@ func TestFileFieldsStateTheirLimits(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			body := tt.b.get(tt.path).body
+			body := tt.b.Get(tt.path).Body
 			input := regexp.MustCompile(`<input type="file" id="` + tt.id + `"[^>]*aria-describedby="([^"]*)"`).FindStringSubmatch(body)
 			if input == nil {
 				t.Fatalf("no described file input %s:\n%s", tt.id, body)

@@ -1,11 +1,25 @@
-// Package web is the HTTP face of vorgang and the only package that knows
-// HTTP: the JSON API under /api/v1 (with its OpenAPI description), the
-// citizen portal (/portal/), the staff workspace (/app/), the admin pages
-// (/admin/), and the health and readiness checks. Pages are rendered on the
-// server from html/template, work without JavaScript, and come in German
-// and English (i18n.go, ui_text.go). Handlers stay thin: they decode the
-// request, call the engine (or auth and assets), and turn the answer or the
-// error's core/fault kind into a status and words (error_kinds.go). What the
+// Package web is the HTTP face of vorgang and, with its sub-packages, the
+// only code that knows HTTP. This package builds the Fiber app (New): the
+// middleware every request passes (request id, request log, recovery,
+// security headers, refused content codings, timeouts), the central error
+// handler that writes the one error shape (or an error page on a browser
+// route), the health and readiness checks, the page templates and static
+// files, the session and the staff and admin guards of the pages, and the
+// registration of the areas, each a sub-package: the JSON API under
+// /api/v1 with its OpenAPI description (core/web/api), the citizen portal
+// under /portal (core/web/portal), the staff workspace under /app
+// (core/web/workspace) and the admin pages under /admin (core/web/admin).
+// What the areas share (the error shape and the table from core/fault
+// kinds to statuses, the words in German and English, client addresses,
+// the citizen rate limit, request ids) is in core/web/internal/webkit; the
+// page machinery no single area owns (rendering, CSRF, form posts and
+// tokens, the generated forms, the user form) is in
+// core/web/internal/pagekit.
+//
+// Pages are rendered on the server from html/template, work without
+// JavaScript, and come in German and English. Handlers stay thin: they
+// decode the request, call the engine (or auth and assets), and turn the
+// answer or the error's core/fault kind into a status and words. What the
 // handlers need from the rest of vorgang comes in through Deps; core/app
 // builds those parts and cmd/vorgang puts them together.
 package web
@@ -16,7 +30,21 @@ import (
 	"net/netip"
 
 	"github.com/gofiber/fiber/v2"
+
+	"vorgang/core/web/api"
+	"vorgang/core/web/internal/webkit"
 )
+
+// DefaultCitizenRate is how many posts one address may make per minute
+// without an account: enough for a family sending a few requests and
+// replies, too few for a robot filling the inboxes.
+const DefaultCitizenRate = 10
+
+// computeRateFactor is how many computations one address may ask for per
+// post it may make without an account: a person typing asks after each
+// pause, so the computations count apart from the posts and never use up
+// the posts' budget.
+const computeRateFactor = 12
 
 // DefaultBodyLimit is the request body limit used when Deps.BodyLimit is zero.
 const DefaultBodyLimit = 4 << 20
@@ -64,6 +92,9 @@ type Deps struct {
 	UI *UIDeps
 }
 
+// APIDeps is what the JSON API needs (core/web/api).
+type APIDeps = api.Deps
+
 // withDefaults returns a copy of d with defaults filled in.
 func (d Deps) withDefaults() Deps {
 	if d.Logger == nil {
@@ -92,10 +123,9 @@ func New(deps Deps) *fiber.App {
 	var pages *ui
 	if deps.UI != nil {
 		var err error
-		if pages, err = newUI(*deps.UI, deps.Logger); err != nil {
+		if pages, err = newUI(*deps.UI, deps.Logger, int64(deps.BodyLimit)); err != nil {
 			panic(fmt.Sprintf("web: %v", err))
 		}
-		pages.bodyLimit = int64(deps.BodyLimit)
 	}
 	app := fiber.New(fiber.Config{
 		DisableStartupMessage: true,
@@ -119,14 +149,14 @@ func New(deps Deps) *fiber.App {
 	h := &healthHandler{store: deps.Store, catalog: deps.Catalog, logger: deps.Logger}
 	app.Get("/healthz", h.serve)
 	app.Get("/readyz", h.ready)
-	cl := clients{trusted: deps.TrustedProxies}
-	citizens := citizenLimit(deps.CitizenRate, cl)
+	cl := webkit.Clients{Trusted: deps.TrustedProxies}
+	citizens := webkit.CitizenLimit(deps.CitizenRate, cl)
 	if deps.API != nil {
-		registerAPI(app, *deps.API, cl, citizens)
+		api.Register(app, *deps.API, cl, citizens)
 	}
 	if pages != nil {
 		pages.clients, pages.citizenLimit = cl, citizens
-		pages.computeLimit = citizenLimit(deps.CitizenRate*computeRateFactor, cl)
+		pages.computeLimit = webkit.CitizenLimit(deps.CitizenRate*computeRateFactor, cl)
 		if err := pages.register(app); err != nil {
 			panic(fmt.Sprintf("web: %v", err))
 		}
