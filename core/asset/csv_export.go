@@ -70,6 +70,7 @@ func rowOf(cols []column, a *Asset) []string {
 		default:
 			row[i] = cellOf(col.field, a.Data[col.name])
 		}
+		row[i] = escapeFormula(row[i])
 	}
 	return row
 }

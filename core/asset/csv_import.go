@@ -248,7 +248,7 @@ func (s *Service) planImport(ctx context.Context, cat *definition.Catalog, c *de
 				bad = true
 				continue
 			}
-			cell = strings.TrimSpace(cell)
+			cell = unescapeFormula(strings.TrimSpace(cell))
 			switch {
 			case col.name == ColumnNumber:
 				row.number = cell
