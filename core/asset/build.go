@@ -10,7 +10,6 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/form"
-	"vorgang/core/store"
 )
 
 // MaxNameLength bounds an asset's name, in characters.
@@ -33,9 +32,15 @@ type Input struct {
 	Lang string
 }
 
-// resolver tells the class of an asset a relation points at. Imports
-// resolve assets created by earlier rows of the same file as well.
-type resolver func(ctx context.Context, number string) (class string, found bool, err error)
+// resolver tells the stored number (the number is given in any case), the
+// class and the status of an asset a relation points at. Imports resolve
+// assets created by other rows of the same file as well.
+type resolver func(ctx context.Context, number string) (target resolved, found bool, err error)
+
+// resolved is a relation target as stored.
+type resolved struct {
+	Number, Class, Status string
+}
 
 // userCache remembers which user names exist, for the rows of one import.
 type userCache map[string]bool
@@ -138,22 +143,24 @@ func (s *Service) build(ctx context.Context, cat *definition.Catalog, c *definit
 }
 
 // checkTargets returns the code of the first target that must be refused,
-// or "".
+// or "". Asset targets given in another case are replaced by their stored
+// number.
 func (s *Service) checkTargets(ctx context.Context, cat *definition.Catalog, rel *definition.AssetRelation, targets []string, resolve resolver, users userCache) (string, error) {
-	for _, t := range targets {
+	for i, t := range targets {
 		switch rel.Target {
 		case "asset":
 			if !ValidNumber(t) {
 				return form.CodeUnknownReference, nil
 			}
-			class, found, err := resolve(ctx, t)
+			target, found, err := resolve(ctx, t)
 			if err != nil {
 				return "", err
 			}
 			if !found {
 				return form.CodeUnknownReference, nil
 			}
-			if want := rel.AssetClass.Value; want != "" && class != want {
+			targets[i] = target.Number
+			if want := rel.AssetClass.Value; want != "" && target.Class != want {
 				return CodeWrongClass, nil
 			}
 		case "team":
@@ -190,25 +197,25 @@ func (s *Service) checkTargets(ctx context.Context, cat *definition.Catalog, rel
 }
 
 // resolveStored looks an asset up in the index or the store.
-func (s *Service) resolveStored(ctx context.Context, number string) (string, bool, error) {
+func (s *Service) resolveStored(ctx context.Context, number string) (resolved, bool, error) {
 	if s.mem != nil {
 		if err := s.Warm(ctx); err != nil {
-			return "", false, err
+			return resolved{}, false, err
 		}
-		h, ok := s.mem.get(number)
-		return h.Class, ok, nil
+		a, ok := s.mem.get(number)
+		if !ok {
+			return resolved{}, false, nil
+		}
+		return resolved{a.Number, a.Class, a.Status}, true, nil
 	}
-	var a struct {
-		Class string `bson:"class"`
-	}
-	err := s.store.Get(ctx, AssetsCollection, number, &a)
-	if errors.Is(err, store.ErrNotFound) {
-		return "", false, nil
+	a, err := s.load(ctx, number)
+	if isNotFound(err) {
+		return resolved{}, false, nil
 	}
 	if err != nil {
-		return "", false, fmt.Errorf("asset: look up %s: %w", number, err)
+		return resolved{}, false, fmt.Errorf("asset: look up %s: %w", number, err)
 	}
-	return a.Class, true, nil
+	return resolved{a.Number, a.Class, a.Status}, true, nil
 }
 
 func relation(c *definition.AssetClass, id string) *definition.AssetRelation {

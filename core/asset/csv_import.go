@@ -144,8 +144,12 @@ func (s *Service) planImport(ctx context.Context, cat *definition.Catalog, c *de
 	for i, h := range header {
 		h = strings.TrimSpace(h)
 		col, ok := findColumn(all, h)
-		if !ok || seenCol[h] {
+		switch {
+		case !ok:
 			rowErr(1, h, CodeUnknownColumn)
+			continue
+		case seenCol[h]:
+			rowErr(1, h, CodeRepeatedColumn)
 			continue
 		}
 		seenCol[h] = true
@@ -192,10 +196,13 @@ func (s *Service) planImport(ctx context.Context, cat *definition.Catalog, c *de
 
 	// Stored assets the file names, read in one go.
 	var given []string
-	numberCol := -1
+	numberCol, statusCol := -1, -1
 	for i, col := range cols {
-		if col.name == ColumnNumber {
+		switch col.name {
+		case ColumnNumber:
 			numberCol = i
+		case ColumnStatus:
+			statusCol = i
 		}
 	}
 	if numberCol >= 0 {
@@ -210,24 +217,33 @@ func (s *Service) planImport(ctx context.Context, cat *definition.Catalog, c *de
 		return nil, err
 	}
 
-	inFile := map[string]string{} // number → class, for relations between rows
+	// Numbers are compared regardless of case: a row naming a stored
+	// asset in another case changes it, and keeps the stored spelling.
+	inFile := map[string]resolved{} // number key → the row's asset, for relations between rows
 	firstLine := map[string]int{}
 	for _, p := range records {
 		if numberCol < 0 {
 			break
 		}
 		n := strings.TrimSpace(p.cells[numberCol])
-		if _, dup := firstLine[n]; n != "" && !dup {
-			firstLine[n] = p.line
-			inFile[n] = c.ID.Value
+		k := numberKey(n)
+		if _, dup := firstLine[k]; n != "" && !dup {
+			firstLine[k] = p.line
+			r := resolved{Number: n, Class: c.ID.Value}
+			if old, ok := stored[k]; ok {
+				r = resolved{old.Number, old.Class, old.Status}
+			}
+			if statusCol >= 0 {
+				if st := strings.TrimSpace(p.cells[statusCol]); st != "" {
+					r.Status = st
+				}
+			}
+			inFile[k] = r
 		}
 	}
-	resolve := func(ctx context.Context, number string) (string, bool, error) {
-		if a, ok := stored[number]; ok {
-			return a.Class, true, nil
-		}
-		if class, ok := inFile[number]; ok {
-			return class, true, nil
+	resolve := func(ctx context.Context, number string) (resolved, bool, error) {
+		if r, ok := inFile[numberKey(number)]; ok {
+			return r, true, nil
 		}
 		return s.resolveStored(ctx, number)
 	}
@@ -281,16 +297,17 @@ func (s *Service) planImport(ctx context.Context, cat *definition.Catalog, c *de
 			case !ValidNumber(row.number):
 				rowErr(p.line, ColumnNumber, CodeInvalidNumber)
 				bad = true
-			case firstLine[row.number] != p.line:
+			case firstLine[numberKey(row.number)] != p.line:
 				rowErr(p.line, ColumnNumber, CodeDuplicateNumber)
 				bad = true
 			}
-			if old, ok := stored[row.number]; ok {
+			if old, ok := stored[numberKey(row.number)]; ok {
 				if old.Class != c.ID.Value {
 					rowErr(p.line, ColumnNumber, CodeOtherClass)
 					bad = true
 				}
 				row.old = old
+				row.number = old.Number
 			}
 		}
 		if bad {
@@ -342,8 +359,16 @@ func countRowErrors(errs []RowError) int {
 	return len(lines)
 }
 
-// loadMany reads the stored assets with the numbers; missing ones are
-// left out.
+// loadMany reads the stored assets with the numbers, given in any case,
+// without their history, by number key; missing ones are left out. The
+// records may be shared with the in-memory index: callers do not change
+// them.
+//
+// On the embedded store the index holds every asset, so this reads
+// nothing: a re-import of a file of unchanged rows compares each with
+// memory and costs no database work at all. On MongoDB it is two queries
+// per 500 numbers, by _id and by number key (the second finds the numbers
+// given in another case).
 func (s *Service) loadMany(ctx context.Context, numbers []string) (map[string]*Asset, error) {
 	out := map[string]*Asset{}
 	if s.mem != nil {
@@ -351,30 +376,38 @@ func (s *Service) loadMany(ctx context.Context, numbers []string) (map[string]*A
 			return nil, err
 		}
 		for _, n := range numbers {
-			if _, ok := s.mem.get(n); !ok {
-				continue
+			if a, ok := s.mem.get(n); ok {
+				out[numberKey(n)] = a
 			}
-			a, err := s.load(ctx, n)
-			if isNotFound(err) {
-				continue
-			}
-			if err != nil {
-				return nil, err
-			}
-			out[n] = a
 		}
 		return out, nil
+	}
+	keys := make([]string, len(numbers))
+	for i, n := range numbers {
+		keys[i] = numberKey(n)
 	}
 	var list []*Asset
 	if err := s.store.GetMany(ctx, AssetsCollection, numbers, &list); err != nil {
 		return nil, fmt.Errorf("asset: read assets: %w", err)
 	}
+	for start := 0; start < len(keys); start += loadBatch {
+		var part []*Asset
+		f := store.Find{Shape: shapeByKey, In: store.Condition{Field: "number_key", Value: keys[start:min(start+loadBatch, len(keys))]}, Fields: recordFields}
+		if err := s.store.Find(ctx, AssetsCollection, f, &part); err != nil {
+			return nil, fmt.Errorf("asset: read assets: %w", err)
+		}
+		list = append(list, part...)
+	}
 	for _, a := range list {
 		a.normalize()
-		out[a.Number] = a
+		a.History = nil
+		out[numberKey(a.Number)] = a
 	}
 	return out, nil
 }
+
+// loadBatch is how many numbers one look-up by key carries.
+const loadBatch = 500
 
 // importBatch is how many new assets one insert carries.
 const importBatch = 100
@@ -417,6 +450,7 @@ func (s *Service) writeImport(ctx context.Context, actor *auth.Principal, c *def
 			continue
 		}
 		a.Version = 1
+		a.Key = numberKey(a.Number)
 		a.Created, a.Updated, a.CreatedBy, a.UpdatedBy = now, now, who, who
 		a.History = []Change{{At: now, Actor: who, Type: ChangeImported, Fields: diff(nil, a)}}
 		if row.number == "" {

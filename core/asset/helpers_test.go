@@ -85,3 +85,15 @@ func codes(err error) []string {
 	}
 	return out
 }
+
+// newService is another service over the fixture's store, as after a
+// restart.
+func (f *fixture) newService(t testing.TB, memory bool) *asset.Service {
+	t.Helper()
+	svc, err := asset.New(asset.Deps{Store: f.store, Catalog: func() *definition.Catalog { return f.cat }, Users: f.users, Logger: testkit.Quiet,
+		Now: func() time.Time { return clock }, MemoryIndex: &memory})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc
+}

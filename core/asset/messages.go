@@ -15,6 +15,9 @@ const (
 	CodeWrongClass      = "wrong_class"      // a relation target of another class than the relation allows
 	CodeOtherClass      = "other_class"      // the inventory number belongs to an asset of another class
 	CodeDuplicateNumber = "duplicate_number" // the same inventory number twice in one file
+	CodeNumberTaken     = "number_taken"     // a given inventory number is taken (in any case)
+	CodeClassFixed      = "class_fixed"      // an edit names another class: an asset keeps its class
+	CodeRepeatedColumn  = "repeated_column"  // a CSV header naming a column twice
 	CodeNotABoolean     = "not_a_boolean"    // a checkbox cell that is not yes/no
 	CodeFieldCount      = "field_count"      // a CSV row with more or fewer cells than the header
 	CodeCSVSyntax       = "csv_syntax"       // a CSV row that cannot be read (quotes)
@@ -31,6 +34,9 @@ var messages = map[string][2]string{
 	CodeWrongClass:            {"Das Ziel gehört zu einer anderen Anlagenklasse.", "The target belongs to another asset class."},
 	CodeOtherClass:            {"Die Inventarnummer gehört zu einem Gerät einer anderen Klasse.", "The inventory number belongs to an asset of another class."},
 	CodeDuplicateNumber:       {"Die Inventarnummer steht mehrfach in der Datei.", "The inventory number appears more than once in the file."},
+	CodeNumberTaken:           {"Diese Inventarnummer ist schon vergeben (Groß- und Kleinschreibung zählen nicht).", "This inventory number is already taken (regardless of case)."},
+	CodeClassFixed:            {"Die Anlagenklasse eines Geräts kann nicht geändert werden.", "The class of an asset cannot be changed."},
+	CodeRepeatedColumn:        {"Diese Spalte steht mehrfach in der Kopfzeile.", "This column appears more than once in the header."},
 	CodeNotABoolean:           {"Bitte ja oder nein angeben.", "Please give yes or no."},
 	CodeFieldCount:            {"Die Zeile hat nicht so viele Spalten wie die Kopfzeile.", "The row does not have as many columns as the header."},
 	CodeCSVSyntax:             {"Die Zeile ist kein gültiges CSV (Anführungszeichen prüfen).", "The row is not valid CSV (check the quotes)."},

@@ -7,6 +7,7 @@ import (
 
 	"vorgang/core/auth"
 	"vorgang/core/fault"
+	"vorgang/core/form"
 	"vorgang/core/store"
 )
 
@@ -37,10 +38,10 @@ func (s *Service) Create(ctx context.Context, actor *auth.Principal, in Input) (
 	a.CreatedBy, a.UpdatedBy = actorName(actor), actorName(actor)
 	a.History = []Change{{At: now, Actor: actorName(actor), Type: ChangeCreated, Fields: diff(nil, a)}}
 	if in.Number != "" {
-		a.Number = in.Number
+		a.Number, a.Key = in.Number, numberKey(in.Number)
 		err = s.store.Insert(ctx, AssetsCollection, a)
 		if errors.Is(err, store.ErrDuplicate) {
-			return nil, fault.Fields(append(errs, fieldError("number", CodeDuplicateNumber, in.Lang))...)
+			return nil, invalid("number", CodeNumberTaken, in.Lang)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("asset: store %s: %w", a.Number, err)
@@ -61,12 +62,32 @@ func (s *Service) Get(ctx context.Context, actor *auth.Principal, number string)
 	return s.load(ctx, number)
 }
 
+// load reads the asset with the number, given in any case, history
+// included.
 func (s *Service) load(ctx context.Context, number string) (*Asset, error) {
 	if !ValidNumber(number) {
 		return nil, fmt.Errorf("asset %q: %w", number, fault.NotFound)
 	}
+	if s.mem != nil {
+		if err := s.Warm(ctx); err != nil {
+			return nil, err
+		}
+		if rec, ok := s.mem.get(number); ok {
+			number = rec.Number
+		}
+	}
 	var a Asset
 	err := s.store.Get(ctx, AssetsCollection, number, &a)
+	if errors.Is(err, store.ErrNotFound) && s.mem == nil {
+		var found []*Asset
+		err = s.store.Find(ctx, AssetsCollection, store.Find{Shape: shapeByKey, Equal: []store.Condition{{Field: "number_key", Value: numberKey(number)}}, Limit: 1}, &found)
+		if err == nil && len(found) == 0 {
+			err = store.ErrNotFound
+		}
+		if err == nil {
+			a = *found[0]
+		}
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, fmt.Errorf("asset %s: %w", number, fault.NotFound)
 	}
@@ -78,14 +99,15 @@ func (s *Service) load(ctx context.Context, number string) (*Asset, error) {
 }
 
 // Update changes an asset as in says (see Input). version is the version
-// the caller saw; 0 means "whatever is current". An edit that changes
-// nothing is not recorded.
+// the caller saw, and required: an edit without it would overwrite
+// someone else's change unseen, so 0 is refused (field "version",
+// form.CodeRequired). An edit that changes nothing is not recorded.
 func (s *Service) Update(ctx context.Context, actor *auth.Principal, number string, version int64, in Input) (*Asset, error) {
 	return s.change(ctx, actor, number, version, in, ChangeUpdated)
 }
 
 // Retire moves an asset to its class's last status ("retired"). Retiring
-// a retired asset changes nothing.
+// a retired asset changes nothing. version as in Update.
 func (s *Service) Retire(ctx context.Context, actor *auth.Principal, number string, version int64, lang string) (*Asset, error) {
 	if !MayWrite(actor) {
 		return nil, fmt.Errorf("retire asset %s: %w", number, fault.Forbidden)
@@ -106,15 +128,18 @@ func (s *Service) change(ctx context.Context, actor *auth.Principal, number stri
 	if !MayWrite(actor) {
 		return nil, fmt.Errorf("change asset %s: %w", number, fault.Forbidden)
 	}
+	if version <= 0 {
+		return nil, invalid("version", form.CodeRequired, in.Lang)
+	}
 	old, err := s.load(ctx, number)
 	if err != nil {
 		return nil, err
 	}
-	if version != 0 && version != old.Version {
+	if version != old.Version {
 		return nil, fmt.Errorf("asset %s is at version %d, not %d: %w", number, old.Version, version, fault.Conflict)
 	}
 	if in.Class != "" && in.Class != old.Class {
-		return nil, invalid("class", CodeOtherClass, in.Lang)
+		return nil, invalid("class", CodeClassFixed, in.Lang)
 	}
 	cat := s.catalog()
 	c, err := s.class(cat, old.Class, "class", in.Lang)
@@ -163,6 +188,6 @@ func (s *Service) commit(ctx context.Context, actor *auth.Principal, old, next *
 // indexed records a written asset in the in-memory index.
 func (s *Service) indexed(a *Asset) {
 	if s.mem != nil {
-		s.mem.put(headOf(a))
+		s.mem.put(a)
 	}
 }
