@@ -39,6 +39,11 @@ type Asset struct {
 
 	// History lists every change, oldest first; entry N made version N.
 	History []Change `bson:"history" json:"-"`
+
+	// StillReferenced is set on the asset an edit or Retire has just
+	// retired: the assets, not retired themselves, whose relations still
+	// point at it (the warning of docs/assets.md). Not stored.
+	StillReferenced []Head `bson:"-" json:"still_referenced,omitempty"`
 }
 
 // Change is one entry of an asset's history.

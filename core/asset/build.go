@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -40,6 +41,9 @@ type resolver func(ctx context.Context, number string) (target resolved, found b
 // resolved is a relation target as stored.
 type resolved struct {
 	Number, Class, Status string
+	// Containers are the targets of the asset's containment relations
+	// (what it is in), for the cycle check.
+	Containers []string
 }
 
 // userCache remembers which user names exist, for the rows of one import.
@@ -61,6 +65,9 @@ func (s *Service) build(ctx context.Context, cat *definition.Catalog, c *definit
 		}
 	}
 	var errs []form.FieldError
+	if old == nil {
+		next.Number = in.Number // "" for a number handed out later
+	}
 
 	if in.Name != nil {
 		next.Name = strings.TrimSpace(*in.Name)
@@ -124,9 +131,22 @@ func (s *Service) build(ctx context.Context, cat *definition.Catalog, c *definit
 			errs = append(errs, fieldError(field, form.CodeTooMany, lang))
 			continue
 		}
-		code, err := s.checkTargets(ctx, cat, rel, targets, resolve, users)
-		if err != nil {
-			return nil, nil, err
+		var kept []string
+		if old != nil {
+			kept = old.Relations[id]
+		}
+		code := selfReference(rel, next.Number, targets)
+		if code == "" {
+			code, err = s.checkTargets(ctx, cat, rel, targets, kept, resolve, users)
+			if err != nil {
+				return nil, nil, err
+			}
+		}
+		if code == "" {
+			code, err = checkContainment(ctx, rel, next.Number, targets, resolve)
+			if err != nil {
+				return nil, nil, err
+			}
 		}
 		if code != "" {
 			errs = append(errs, fieldError(field, code, lang))
@@ -144,8 +164,10 @@ func (s *Service) build(ctx context.Context, cat *definition.Catalog, c *definit
 
 // checkTargets returns the code of the first target that must be refused,
 // or "". Asset targets given in another case are replaced by their stored
-// number.
-func (s *Service) checkTargets(ctx context.Context, cat *definition.Catalog, rel *definition.AssetRelation, targets []string, resolve resolver, users userCache) (string, error) {
+// number. A retired asset cannot become a target; one the relation held
+// already (kept) stays, so that a retirement that was only warned about
+// does not make every later edit of the asset pointing at it fail.
+func (s *Service) checkTargets(ctx context.Context, cat *definition.Catalog, rel *definition.AssetRelation, targets, kept []string, resolve resolver, users userCache) (string, error) {
 	for i, t := range targets {
 		switch rel.Target {
 		case "asset":
@@ -162,6 +184,9 @@ func (s *Service) checkTargets(ctx context.Context, cat *definition.Catalog, rel
 			targets[i] = target.Number
 			if want := rel.AssetClass.Value; want != "" && target.Class != want {
 				return CodeWrongClass, nil
+			}
+			if tc := cat.AssetClass(target.Class); tc != nil && target.Status == RetiredStatus(tc) && !slices.Contains(kept, target.Number) {
+				return CodeRetired, nil
 			}
 		case "team":
 			if cat.Team(t) == nil {
@@ -206,7 +231,7 @@ func (s *Service) resolveStored(ctx context.Context, number string) (resolved, b
 		if !ok {
 			return resolved{}, false, nil
 		}
-		return resolved{a.Number, a.Class, a.Status}, true, nil
+		return s.resolvedOf(a), true, nil
 	}
 	a, err := s.load(ctx, number)
 	if isNotFound(err) {
@@ -215,7 +240,16 @@ func (s *Service) resolveStored(ctx context.Context, number string) (resolved, b
 	if err != nil {
 		return resolved{}, false, fmt.Errorf("asset: look up %s: %w", number, err)
 	}
-	return resolved{a.Number, a.Class, a.Status}, true, nil
+	return s.resolvedOf(a), true, nil
+}
+
+// resolvedOf is a stored asset as a relation target.
+func (s *Service) resolvedOf(a *Asset) resolved {
+	r := resolved{Number: a.Number, Class: a.Class, Status: a.Status}
+	if c := s.catalog().AssetClass(a.Class); c != nil {
+		r.Containers = containers(c, a.Relations)
+	}
+	return r
 }
 
 func relation(c *definition.AssetClass, id string) *definition.AssetRelation {

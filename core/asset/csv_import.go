@@ -231,7 +231,7 @@ func (s *Service) planImport(ctx context.Context, cat *definition.Catalog, c *de
 			firstLine[k] = p.line
 			r := resolved{Number: n, Class: c.ID.Value}
 			if old, ok := stored[k]; ok {
-				r = resolved{old.Number, old.Class, old.Status}
+				r = s.resolvedOf(old)
 			}
 			if statusCol >= 0 {
 				if st := strings.TrimSpace(p.cells[statusCol]); st != "" {
@@ -322,6 +322,7 @@ func (s *Service) planImport(ctx context.Context, cat *definition.Catalog, c *de
 		for _, k := range checks {
 			in.Data[k] = checkVals[k]
 		}
+		in.Number = row.number
 		next, errs, err := s.build(ctx, cat, c, row.old, in, resolve, users)
 		if err != nil {
 			return nil, err
@@ -335,6 +336,17 @@ func (s *Service) planImport(ctx context.Context, cat *definition.Catalog, c *de
 		next.Number = row.number
 		row.next = next
 		rows = append(rows, row)
+		if row.number != "" {
+			// Later rows see this one as it will be, for the cycle check.
+			inFile[numberKey(row.number)] = s.resolvedOf(next)
+		}
+	}
+	refused, err := s.retiringRefused(ctx, cat, c, rows)
+	if err != nil {
+		return nil, err
+	}
+	for _, line := range refused {
+		rowErr(line, ColumnStatus, CodeStillReferenced)
 	}
 	return rows, nil
 }

@@ -38,7 +38,12 @@ func newFixture(t testing.TB) *fixture {
 // fixtureOn opens dir; memory selects the search path (nil: the default).
 func fixtureOn(t testing.TB, dir string, memory *bool) *fixture {
 	t.Helper()
-	cat := testkit.Desks(t)
+	return fixtureWith(t, dir, memory, testkit.Desks(t))
+}
+
+// fixtureWith is fixtureOn with other definitions.
+func fixtureWith(t testing.TB, dir string, memory *bool, cat *definition.Catalog) *fixture {
+	t.Helper()
 	quiet := testkit.Quiet
 	st := testkit.OpenStore(t, testkit.StoreOptions{DataDir: dir, Collections: append(auth.Schema(), asset.Schema()...)})
 	catalog := func() *definition.Catalog { return cat }

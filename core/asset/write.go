@@ -153,7 +153,27 @@ func (s *Service) change(ctx context.Context, actor *auth.Principal, number stri
 	if len(errs) > 0 {
 		return nil, fault.Fields(errs...)
 	}
-	return s.commit(ctx, actor, old, next, kind)
+	var still []Head
+	if retired := RetiredStatus(c); next.Status == retired && old.Status != retired {
+		refs, refuse, err := s.referrers(ctx, cat, old.Number, nil)
+		if err != nil {
+			return nil, err
+		}
+		if refuse {
+			return nil, invalid("status", CodeStillReferenced, in.Lang)
+		}
+		still = refs
+	}
+	a, err := s.commit(ctx, actor, old, next, kind)
+	if err != nil {
+		return nil, err
+	}
+	if len(still) > 0 {
+		cp := *a
+		cp.StillReferenced = still
+		a = &cp
+	}
+	return a, nil
 }
 
 // commit writes next over old with one history entry, unless nothing
