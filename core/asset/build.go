@@ -77,6 +77,8 @@ func (s *Service) build(ctx context.Context, cat *definition.Catalog, c *definit
 		errs = append(errs, fieldError("name", form.CodeRequired, lang))
 	case utf8.RuneCountInString(next.Name) > MaxNameLength:
 		errs = append(errs, fieldError("name", form.CodeTooLong, lang))
+	case hasControl(next.Name, false) && (old == nil || next.Name != old.Name):
+		errs = append(errs, fieldError("name", CodeControlCharacter, lang))
 	}
 
 	if in.Status != nil {
@@ -117,6 +119,11 @@ func (s *Service) build(ctx context.Context, cat *definition.Catalog, c *definit
 	if clean == nil {
 		clean = map[string]any{}
 	}
+	var before map[string]any
+	if old != nil {
+		before = old.Data
+	}
+	errs = append(errs, controlErrors(c.Fields, clean, before, "data.", lang)...)
 	next.Data = clean
 
 	for _, id := range unionKeys(in.Relations, nil) {

@@ -32,6 +32,9 @@ title: {de: Gerät, en: Device}
 statuses:
   - {id: in_use, title: Im Einsatz}
   - {id: retired, title: Ausgesondert}
+fields:
+  - {id: serial, type: text, label: Seriennummer}
+  - {id: notes, type: textarea, label: Notizen}
 relations:
   - {id: at, title: Standort, target: asset, asset_class: place, containment: true}
 `

@@ -20,6 +20,7 @@ const (
 	CodeRepeatedColumn   = "repeated_column"   // a CSV header naming a column twice
 	CodeSelfReference    = "self_reference"    // a containment relation pointing at the asset itself
 	CodeContainmentCycle = "containment_cycle" // a containment relation that would make the asset contain itself through others
+	CodeControlCharacter = "control_character" // a control character (NUL, ESC, a line break in a single-line field)
 	CodeStillReferenced  = "still_referenced"  // retiring an asset a relation declared on_retire: refuse still points at
 	CodeNotABoolean      = "not_a_boolean"     // a checkbox cell that is not yes/no
 	CodeFieldCount       = "field_count"       // a CSV row with more or fewer cells than the header
@@ -41,6 +42,7 @@ var messages = map[string][2]string{
 	CodeClassFixed:            {"Die Anlagenklasse eines Geräts kann nicht geändert werden.", "The class of an asset cannot be changed."},
 	CodeSelfReference:         {"Ein Gerät kann nicht in sich selbst stehen.", "An asset cannot be inside itself."},
 	CodeContainmentCycle:      {"Das Ziel steht (über andere) in diesem Gerät: das wäre ein Kreis.", "The target is (through others) inside this asset: that would be a cycle."},
+	CodeControlCharacter:      {"Der Text enthält Steuerzeichen (etwa NUL oder ESC, in einzeiligen Feldern auch Zeilenumbrüche).", "The text contains control characters (such as NUL or ESC, in single-line fields also line breaks)."},
 	CodeStillReferenced:       {"Andere Geräte verweisen noch auf dieses Gerät; ändern Sie zuerst deren Beziehungen.", "Other assets still point at this one; change their relations first."},
 	CodeRepeatedColumn:        {"Diese Spalte steht mehrfach in der Kopfzeile.", "This column appears more than once in the header."},
 	CodeNotABoolean:           {"Bitte ja oder nein angeben.", "Please give yes or no."},
