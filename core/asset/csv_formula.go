@@ -46,18 +46,20 @@ func unescapeFormula(s string) string {
 	return s
 }
 
-// isPlainNumber reports whether s is a sign, digits and at most one point.
+// isPlainNumber reports whether s is a sign, digits and at most one
+// decimal point or comma.
 func isPlainNumber(s string) bool {
 	s = strings.TrimPrefix(strings.TrimPrefix(s, "-"), "+")
-	digits := 0
-	for i, r := range s {
+	digits, seps := 0, 0
+	for _, r := range s {
 		switch {
 		case r >= '0' && r <= '9':
 			digits++
-		case r == '.' && !strings.Contains(s[i+1:], "."):
+		case r == '.' || r == ',':
+			seps++
 		default:
 			return false
 		}
 	}
-	return digits > 0
+	return digits > 0 && seps <= 1
 }

@@ -1,7 +1,6 @@
 package asset
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/csv"
@@ -43,6 +42,10 @@ type ImportReport struct {
 	Updated   int        `json:"updated"`
 	Unchanged int        `json:"unchanged"`
 	Errors    []RowError `json:"errors"`
+	// Encoding is the file's encoding: utf-8, or windows-1252 (converted).
+	Encoding string `json:"encoding,omitempty"`
+	// Separator is the one the header uses: "," or ";".
+	Separator string `json:"separator,omitempty"`
 	// Numbers are the inventory numbers of the rows, in file order
 	// (empty for a new row in a dry run).
 	Numbers []string `json:"numbers,omitempty"`
@@ -119,15 +122,20 @@ func (s *Service) planImport(ctx context.Context, cat *definition.Catalog, c *de
 	rowErr := func(line int, col, code string) {
 		rep.Errors = append(rep.Errors, RowError{Line: line, Column: col, Code: code, Message: message(code, lang)})
 	}
-	br := bufio.NewReader(r)
-	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte{0xEF, 0xBB, 0xBF}) {
-		_, _ = br.Discard(3)
+	data, enc, err := readInput(r)
+	if err != nil {
+		return nil, err
 	}
-	first, _ := br.Peek(4096)
-	headerLine, _, _ := bytes.Cut(first, []byte("\n"))
-	cr := csv.NewReader(br)
-	if bytes.Count(headerLine, []byte(";")) > bytes.Count(headerLine, []byte(",")) {
-		cr.Comma = ';'
+	rep.Encoding = enc
+	cr := csv.NewReader(bytes.NewReader(data))
+	cr.Comma = sniffSeparator(data)
+	rep.Separator = string(cr.Comma)
+	// A file separated by ';' comes from a German spreadsheet, whose
+	// numbers have a decimal comma ("1,234" is one point two three four);
+	// in a file separated by ',' the comma can only group thousands.
+	numberLang := "en"
+	if cr.Comma == ';' {
+		numberLang = "de"
 	}
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
@@ -141,6 +149,7 @@ func (s *Service) planImport(ctx context.Context, cat *definition.Catalog, c *de
 	all := csvColumns(c)
 	cols := make([]column, len(header))
 	seenCol := map[string]bool{}
+	asWritten := map[string]string{} // column id → its header in the file
 	for i, h := range header {
 		h = strings.TrimSpace(h)
 		col, ok := findColumn(all, h)
@@ -148,16 +157,25 @@ func (s *Service) planImport(ctx context.Context, cat *definition.Catalog, c *de
 		case !ok:
 			rowErr(1, h, CodeUnknownColumn)
 			continue
-		case seenCol[h]:
+		case seenCol[col.name]:
 			rowErr(1, h, CodeRepeatedColumn)
 			continue
 		}
-		seenCol[h] = true
+		seenCol[col.name] = true
+		asWritten[col.name] = h
 		cols[i] = col
 	}
 	if len(rep.Errors) > 0 {
 		return nil, nil
 	}
+	// Errors name the columns as the file does (an id or a label).
+	defer func() {
+		for i := range rep.Errors {
+			if h, ok := asWritten[rep.Errors[i].Column]; ok && rep.Errors[i].Line > 1 {
+				rep.Errors[i].Column = h
+			}
+		}
+	}()
 	cr.FieldsPerRecord = len(header)
 
 	f, err := s.form(cat, c)
@@ -272,7 +290,8 @@ func (s *Service) planImport(ctx context.Context, cat *definition.Catalog, c *de
 				in.Name = &cell
 			case col.name == ColumnStatus:
 				if cell != "" {
-					in.Status = &cell
+					st := statusID(c, cell)
+					in.Status = &st
 				}
 			case col.relation != nil:
 				in.Relations[col.name] = splitList(cell)
@@ -287,9 +306,13 @@ func (s *Service) planImport(ctx context.Context, cat *definition.Catalog, c *de
 			case cell == "":
 				empty = append(empty, col.name)
 			case col.cell == form.CellList:
-				values[col.name] = splitList(cell)
+				list := splitList(cell)
+				for i := range list {
+					list[i] = optionValue(col.field, list[i])
+				}
+				values[col.name] = list
 			default:
-				values[col.name] = []string{cell}
+				values[col.name] = []string{optionValue(col.field, cell)}
 			}
 		}
 		if row.number != "" {
@@ -314,8 +337,9 @@ func (s *Service) planImport(ctx context.Context, cat *definition.Catalog, c *de
 			continue
 		}
 		// Numbers are read in English notation, the one Export writes
-		// (1234.5); German notation (1.234,5) is unambiguous anyway.
-		in.Data = f.DecodeForm(values, "en").Data
+		// (1234.5), unless the file is separated by ';' (see numberLang);
+		// German notation (1.234,5) is unambiguous anyway.
+		in.Data = f.DecodeForm(values, numberLang).Data
 		for _, k := range empty {
 			in.Data[k] = nil
 		}

@@ -33,8 +33,21 @@ statuses:
   - {id: in_use, title: Im Einsatz}
   - {id: retired, title: Ausgesondert}
 fields:
-  - {id: serial, type: text, label: Seriennummer}
+  - {id: serial, type: text, label: {de: Seriennummer, en: Serial number}}
   - {id: notes, type: textarea, label: Notizen}
+  - id: kind
+    type: select
+    label: {de: Art, en: Kind}
+    options:
+      - {value: laser, label: {de: Laserdrucker, en: Laser printer}}
+      - {value: inkjet, label: {de: Tintenstrahldrucker, en: Inkjet printer}}
+  - id: extras
+    type: multiselect
+    label: {de: Ausstattung, en: Extras}
+    options:
+      - {value: duplex, label: {de: Beidseitig, en: Duplex}}
+      - {value: wifi, label: WLAN}
+  - {id: weight, type: number, label: {de: Gewicht, en: Weight}, unit: kg}
 relations:
   - {id: at, title: Standort, target: asset, asset_class: place, containment: true}
 `
