@@ -68,25 +68,11 @@ func (s *Service) load(ctx context.Context, number string) (*Asset, error) {
 	if !ValidNumber(number) {
 		return nil, fmt.Errorf("asset %q: %w", number, fault.NotFound)
 	}
-	if s.mem != nil {
-		if err := s.Warm(ctx); err != nil {
-			return nil, err
-		}
-		if rec, ok := s.mem.get(number); ok {
-			number = rec.Number
-		}
-	}
 	var a Asset
 	err := s.store.Get(ctx, AssetsCollection, number, &a)
-	if errors.Is(err, store.ErrNotFound) && s.mem == nil {
-		var found []*Asset
-		err = s.store.Find(ctx, AssetsCollection, store.Find{Shape: shapeByKey, Equal: []store.Condition{{Field: "number_key", Value: numberKey(number)}}, Limit: 1}, &found)
-		if err == nil && len(found) == 0 {
-			err = store.ErrNotFound
-		}
-		if err == nil {
-			a = *found[0]
-		}
+	if errors.Is(err, store.ErrNotFound) {
+		// Given in another case than stored?
+		err = s.getByKey(ctx, number, &a)
 	}
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, fmt.Errorf("asset %s: %w", number, fault.NotFound)
@@ -96,6 +82,31 @@ func (s *Service) load(ctx context.Context, number string) (*Asset, error) {
 	}
 	a.normalize()
 	return &a, nil
+}
+
+// getByKey reads the asset whose number equals number regardless of case,
+// or returns an error wrapping store.ErrNotFound.
+func (s *Service) getByKey(ctx context.Context, number string, out *Asset) error {
+	if s.mem != nil {
+		if err := s.Warm(ctx); err != nil {
+			return err
+		}
+		rec, ok := s.mem.get(number)
+		if !ok || rec.Number == number {
+			return store.ErrNotFound
+		}
+		return s.store.Get(ctx, AssetsCollection, rec.Number, out)
+	}
+	var found []*Asset
+	f := store.Find{Shape: shapeByKey, Equal: []store.Condition{{Field: "number_key", Value: numberKey(number)}}, Limit: 1}
+	if err := s.store.Find(ctx, AssetsCollection, f, &found); err != nil {
+		return err
+	}
+	if len(found) == 0 {
+		return store.ErrNotFound
+	}
+	*out = *found[0]
+	return nil
 }
 
 // Update changes an asset as in says (see Input). version is the version
