@@ -42,6 +42,10 @@ type ImportReport struct {
 	Updated   int        `json:"updated"`
 	Unchanged int        `json:"unchanged"`
 	Errors    []RowError `json:"errors"`
+	// Warnings are rows that will be (or were) imported but deserve a
+	// look: code still_referenced for a row retiring an asset that others
+	// still point at.
+	Warnings []RowError `json:"warnings,omitempty"`
 	// Encoding is the file's encoding: utf-8, or windows-1252 (converted).
 	Encoding string `json:"encoding,omitempty"`
 	// Separator is the one the header uses: "," or ";".
@@ -253,7 +257,7 @@ func (s *Service) planImport(ctx context.Context, cat *definition.Catalog, c *de
 			}
 			if statusCol >= 0 {
 				if st := strings.TrimSpace(p.cells[statusCol]); st != "" {
-					r.Status = st
+					r.Status = statusID(c, st)
 				}
 			}
 			inFile[k] = r
@@ -365,12 +369,15 @@ func (s *Service) planImport(ctx context.Context, cat *definition.Catalog, c *de
 			inFile[numberKey(row.number)] = s.resolvedOf(next)
 		}
 	}
-	refused, err := s.retiringRefused(ctx, cat, c, rows)
+	refused, warned, err := s.retiringReferenced(ctx, cat, c, rows)
 	if err != nil {
 		return nil, err
 	}
 	for _, line := range refused {
 		rowErr(line, ColumnStatus, CodeStillReferenced)
+	}
+	for _, line := range warned {
+		rep.Warnings = append(rep.Warnings, RowError{Line: line, Column: ColumnStatus, Code: CodeStillReferenced, Message: message(CodeStillReferencedWarning, lang)})
 	}
 	return rows, nil
 }

@@ -142,13 +142,13 @@ func (s *Service) Referrers(ctx context.Context, actor *auth.Principal, number s
 	return refs, err
 }
 
-// retiringRefused reports the rows of an import that retire an asset a
-// relation declared on_retire: refuse still points at, after the import
-// (rows of the same file that move away count as moved).
-func (s *Service) retiringRefused(ctx context.Context, cat *definition.Catalog, c *definition.AssetClass, rows []*importRow) ([]int, error) {
+// retiringReferenced reports the lines of the rows of an import that
+// retire an asset others still point at after the import (rows of the
+// same file that move away count as moved): refused when one of those
+// relations declares on_retire: refuse, else warned.
+func (s *Service) retiringReferenced(ctx context.Context, cat *definition.Catalog, c *definition.AssetClass, rows []*importRow) (refused, warned []int, err error) {
 	retired := RetiredStatus(c)
 	var planned map[string]*Asset
-	var out []int
 	for _, row := range rows {
 		if row.old == nil || row.old.Status == retired || row.next.Status != retired {
 			continue
@@ -161,13 +161,15 @@ func (s *Service) retiringRefused(ctx context.Context, cat *definition.Catalog, 
 				}
 			}
 		}
-		_, refuse, err := s.referrers(ctx, cat, row.old.Number, planned)
-		if err != nil {
-			return nil, err
-		}
-		if refuse {
-			out = append(out, row.line)
+		refs, refuse, err := s.referrers(ctx, cat, row.old.Number, planned)
+		switch {
+		case err != nil:
+			return nil, nil, err
+		case refuse:
+			refused = append(refused, row.line)
+		case len(refs) > 0:
+			warned = append(warned, row.line)
 		}
 	}
-	return out, nil
+	return refused, warned, nil
 }

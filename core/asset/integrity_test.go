@@ -153,6 +153,12 @@ func TestReferentialIntegrity(t *testing.T) {
 		if err != nil || len(rep.Errors) != 1 || rep.Errors[0].Code != asset.CodeStillReferenced || rep.Errors[0].Line != 2 {
 			t.Fatalf("retiring a place another is in: %+v, %v", rep, err)
 		}
+		f.mustCreate(t, place("SHED"))
+		f.mustCreate(t, asset.Input{Class: "device", Name: ptr("Rasenmäher"), Relations: map[string][]string{"at": {"SHED"}}})
+		rep, err = f.svc.Import(ctx, writer, strings.NewReader("inventory_number,status\nSHED,Aufgegeben\n"), asset.ImportOptions{Class: "place", DryRun: true})
+		if err != nil || len(rep.Errors) != 0 || len(rep.Warnings) != 1 || rep.Warnings[0].Code != asset.CodeStillReferenced || rep.Warnings[0].Line != 2 {
+			t.Fatalf("retiring a place a device stands at warns: %+v, %v", rep, err)
+		}
 		rep, err = f.svc.Import(ctx, writer, strings.NewReader("inventory_number,status,in\nHALL,retired,\nCELLAR,,SITE\n"), asset.ImportOptions{Class: "place"})
 		if err != nil || len(rep.Errors) != 0 || rep.Updated != 2 {
 			t.Fatalf("retiring a place whose contents move in the same file: %+v, %v", rep, err)
