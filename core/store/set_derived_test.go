@@ -53,6 +53,18 @@ func TestSetDerived(t *testing.T) {
 		if err := s.Insert(ctx, "derived", bson.D{{Key: "_id", Value: "aBc"}, {Key: "key", Value: "abc"}}); !errors.Is(err, ErrDuplicate) {
 			t.Fatalf("a new document with a taken key: %v", err)
 		}
+
+		// A batch of look-ups by the key.
+		var found []struct {
+			ID string `bson:"_id"`
+		}
+		err := s.Find(ctx, "derived", Find{Shape: "derived.by_key", In: Condition{Field: "key", Value: []string{"abc", "zzz"}}}, &found)
+		if err != nil || len(found) != 1 || found[0].ID != "ABC" {
+			t.Fatalf("find by key: %+v, %v", found, err)
+		}
+		if err := s.Find(ctx, "derived", Find{Shape: "derived.by_key", In: Condition{Field: "other", Value: []string{"x"}}}, &found); err == nil {
+			t.Fatal("a look-up by an undeclared field")
+		}
 	})
 }
 
