@@ -110,22 +110,28 @@ func (s *Service) ExportWith(ctx context.Context, actor *auth.Principal, w io.Wr
 func rowOf(cols []column, a *Asset, decimalComma bool) []string {
 	row := make([]string, len(cols))
 	for i, col := range cols {
-		switch {
-		case col.name == ColumnNumber:
-			row[i] = a.Number
-		case col.name == ColumnName:
-			row[i] = a.Name
-		case col.name == ColumnStatus:
-			row[i] = a.Status
-		case col.relation != nil:
-			row[i] = strings.Join(a.Relations[col.name], listSep)
-		default:
-			row[i] = cellOf(col.field, a.Data[col.name])
-			if decimalComma && col.field.Type == definition.FieldNumber {
-				row[i] = strings.Replace(row[i], ".", ",", 1)
-			}
+		row[i] = plainCell(col, a)
+		if decimalComma && col.field != nil && col.field.Type == definition.FieldNumber {
+			row[i] = strings.Replace(row[i], ".", ",", 1)
 		}
 		row[i] = escapeFormula(row[i])
 	}
 	return row
+}
+
+// plainCell is an asset's value in a column as the plain format writes it,
+// before formula escaping.
+func plainCell(col column, a *Asset) string {
+	switch {
+	case col.name == ColumnNumber:
+		return a.Number
+	case col.name == ColumnName:
+		return a.Name
+	case col.name == ColumnStatus:
+		return a.Status
+	case col.relation != nil:
+		return strings.Join(a.Relations[col.name], listSep)
+	default:
+		return cellOf(col.field, a.Data[col.name])
+	}
 }
