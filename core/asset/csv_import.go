@@ -103,7 +103,7 @@ func (s *Service) Import(ctx context.Context, actor *auth.Principal, r io.Reader
 		switch {
 		case row.old == nil:
 			rep.Created++
-		case len(diff(row.old, row.next)) > 0:
+		case row.next != row.old && len(diff(row.old, row.next)) > 0: // the same record: an unchangedRow
 			rep.Updated++
 		default:
 			rep.Unchanged++
@@ -520,6 +520,9 @@ func (s *Service) writeImport(ctx context.Context, actor *auth.Principal, c *def
 	}
 	for _, row := range rows {
 		a := row.next
+		if row.next == row.old {
+			continue // unchangedRow
+		}
 		if row.old != nil {
 			if _, err := s.commit(ctx, actor, row.old, a, ChangeImported); err != nil {
 				return fmt.Errorf("line %d: %w", row.line, err)
