@@ -159,6 +159,7 @@ func (s *Service) build(ctx context.Context, cat *definition.Catalog, c *definit
 			errs = append(errs, fieldError(field, code, lang))
 			continue
 		}
+		targets = dedupe(targets) // two spellings of one number are one target
 		if len(targets) == 0 {
 			delete(next.Relations, id)
 		} else {
