@@ -12,8 +12,12 @@ const (
 
 // Asset is the stored form of a configuration item.
 type Asset struct {
-	// Number is the inventory number, unique across all classes.
+	// Number is the inventory number, unique across all classes regardless
+	// of case, in the spelling it was created with.
 	Number string `bson:"_id" json:"number"`
+	// Key is the number in lower case, kept unique by an index, so that
+	// alt-2010-00001 is refused beside ALT-2010-00001 and either finds it.
+	Key    string `bson:"number_key,omitempty" json:"-"`
 	Class  string `bson:"class" json:"class"`
 	Name   string `bson:"name" json:"name"`
 	Status string `bson:"status" json:"status"`
@@ -35,6 +39,11 @@ type Asset struct {
 
 	// History lists every change, oldest first; entry N made version N.
 	History []Change `bson:"history" json:"-"`
+
+	// StillReferenced is set on the asset an edit or Retire has just
+	// retired: the assets, not retired themselves, whose relations still
+	// point at it (the warning of docs/assets.md). Not stored.
+	StillReferenced []Head `bson:"-" json:"still_referenced,omitempty"`
 }
 
 // Change is one entry of an asset's history.

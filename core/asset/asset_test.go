@@ -38,7 +38,7 @@ func TestCreate(t *testing.T) {
 			Relations: map[string][]string{"cost_centre": {cc.Number}, "location": {bld.Number}, "keeper": {"keeper1"}}}, number: "KFZ0003"},
 		{name: "a given number is kept", in: asset.Input{Class: "vehicle", Number: "ALT-0815", Name: ptr("Altbestand"), Data: map[string]any{"vehicle_type": "truck"}}, number: "ALT-0815"},
 		{name: "a given number is unique", in: asset.Input{Class: "vehicle", Number: "ALT-0815", Name: ptr("Doppelt"), Data: map[string]any{"vehicle_type": "truck"}},
-			codes: []string{"number:duplicate_number"}},
+			codes: []string{"number:number_taken"}},
 		{name: "malformed number", in: asset.Input{Class: "vehicle", Number: "A/B", Name: ptr("x")}, codes: []string{"number:invalid_number"}},
 		{name: "unknown class", in: asset.Input{Class: "spaceship", Name: ptr("x")}, codes: []string{"class:unknown_class"}},
 		{name: "name, required field, pattern", in: asset.Input{Class: "vehicle", Data: map[string]any{"licence_plate": "dd ab 12"}},
@@ -176,11 +176,15 @@ func TestUpdateHistoryAndConflict(t *testing.T) {
 	}
 
 	// Retiring moves to the last status, once.
-	r, err := f.svc.Retire(ctx, writer, a.Number, 0, "de")
+	cur, err := f.svc.Get(ctx, reader, a.Number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := f.svc.Retire(ctx, writer, a.Number, cur.Version, "de")
 	if err != nil || r.Status != "retired" || r.History[len(r.History)-1].Type != asset.ChangeRetired {
 		t.Fatalf("retire: %+v, %v", r, err)
 	}
-	again, err := f.svc.Retire(ctx, writer, a.Number, 0, "de")
+	again, err := f.svc.Retire(ctx, writer, a.Number, r.Version, "de")
 	if err != nil || again.Version != r.Version {
 		t.Fatalf("retire again: %+v, %v", again, err)
 	}

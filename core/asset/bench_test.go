@@ -1,8 +1,10 @@
 package asset_test
 
 import (
+	"bytes"
 	"flag"
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -69,6 +71,58 @@ func BenchmarkImport(b *testing.B) {
 			f := newFixture(b)
 			b.StartTimer()
 			run(b, f, unnumbered.String(), func(r *asset.ImportReport) bool { return r.Created == n })
+		}
+	})
+}
+
+var exportRows = flag.Int("asset.export", 20_000, "assets in the store for BenchmarkExport")
+
+// BenchmarkExport measures the export of every asset of a class and the
+// re-import of the exported file (every row unchanged) on the embedded
+// store, after a restart, so the in-memory index is loaded first (not
+// timed: it loads in the background at start). Run with -benchtime 1x.
+func BenchmarkExport(b *testing.B) {
+	n := *exportRows
+	f := newFixture(b)
+	rep, err := f.svc.Import(b.Context(), writer, strings.NewReader(vehicleFile(n, 0)), asset.ImportOptions{Class: "vehicle"})
+	if err != nil || rep.Created != n {
+		b.Fatalf("set up: %+v, %v", rep, err)
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	svc := f.newService(b, true)
+	start, cpu := time.Now(), cpuTime()
+	if err := svc.Warm(b.Context()); err != nil {
+		b.Fatal(err)
+	}
+	loaded, loadedCPU := time.Since(start), cpuTime()-cpu
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	b.Logf("the in-memory index of %d assets loads in %.1f s (%.1f s CPU) and holds about %.1f MB", n, loaded.Seconds(), loadedCPU.Seconds(), float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/(1<<20))
+	var file bytes.Buffer
+	b.Run("export", func(b *testing.B) {
+		for range b.N {
+			file.Reset()
+			start, cpu := time.Now(), cpuTime()
+			if err := svc.Export(b.Context(), reader, &file, asset.Query{Class: "vehicle"}, "de"); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportMetric(time.Since(start).Seconds(), "s")
+			b.ReportMetric((cpuTime() - cpu).Seconds(), "cpu-s")
+			b.ReportMetric(float64(n)/time.Since(start).Seconds(), "rows/s")
+		}
+	})
+	b.Run("import the export again", func(b *testing.B) {
+		for range b.N {
+			start, cpu := time.Now(), cpuTime()
+			rep, err := svc.Import(b.Context(), writer, bytes.NewReader(file.Bytes()), asset.ImportOptions{Class: "vehicle"})
+			if err != nil || rep.Unchanged != n {
+				b.Fatalf("re-import: %+v, %v", rep, err)
+			}
+			b.ReportMetric(time.Since(start).Seconds(), "s")
+			b.ReportMetric((cpuTime() - cpu).Seconds(), "cpu-s")
+			b.ReportMetric(float64(n)/time.Since(start).Seconds(), "rows/s")
 		}
 	})
 }

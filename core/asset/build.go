@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/form"
-	"vorgang/core/store"
 )
 
 // MaxNameLength bounds an asset's name, in characters.
@@ -33,9 +33,18 @@ type Input struct {
 	Lang string
 }
 
-// resolver tells the class of an asset a relation points at. Imports
-// resolve assets created by earlier rows of the same file as well.
-type resolver func(ctx context.Context, number string) (class string, found bool, err error)
+// resolver tells the stored number (the number is given in any case), the
+// class and the status of an asset a relation points at. Imports resolve
+// assets created by other rows of the same file as well.
+type resolver func(ctx context.Context, number string) (target resolved, found bool, err error)
+
+// resolved is a relation target as stored.
+type resolved struct {
+	Number, Class, Status string
+	// Containers are the targets of the asset's containment relations
+	// (what it is in), for the cycle check.
+	Containers []string
+}
 
 // userCache remembers which user names exist, for the rows of one import.
 type userCache map[string]bool
@@ -56,6 +65,9 @@ func (s *Service) build(ctx context.Context, cat *definition.Catalog, c *definit
 		}
 	}
 	var errs []form.FieldError
+	if old == nil {
+		next.Number = in.Number // "" for a number handed out later
+	}
 
 	if in.Name != nil {
 		next.Name = strings.TrimSpace(*in.Name)
@@ -65,6 +77,8 @@ func (s *Service) build(ctx context.Context, cat *definition.Catalog, c *definit
 		errs = append(errs, fieldError("name", form.CodeRequired, lang))
 	case utf8.RuneCountInString(next.Name) > MaxNameLength:
 		errs = append(errs, fieldError("name", form.CodeTooLong, lang))
+	case hasControl(next.Name, false) && (old == nil || next.Name != old.Name):
+		errs = append(errs, fieldError("name", CodeControlCharacter, lang))
 	}
 
 	if in.Status != nil {
@@ -105,6 +119,11 @@ func (s *Service) build(ctx context.Context, cat *definition.Catalog, c *definit
 	if clean == nil {
 		clean = map[string]any{}
 	}
+	var before map[string]any
+	if old != nil {
+		before = old.Data
+	}
+	errs = append(errs, controlErrors(c.Fields, clean, before, "data.", lang)...)
 	next.Data = clean
 
 	for _, id := range unionKeys(in.Relations, nil) {
@@ -119,14 +138,28 @@ func (s *Service) build(ctx context.Context, cat *definition.Catalog, c *definit
 			errs = append(errs, fieldError(field, form.CodeTooMany, lang))
 			continue
 		}
-		code, err := s.checkTargets(ctx, cat, rel, targets, resolve, users)
-		if err != nil {
-			return nil, nil, err
+		var kept []string
+		if old != nil {
+			kept = old.Relations[id]
+		}
+		code := selfReference(rel, next.Number, targets)
+		if code == "" {
+			code, err = s.checkTargets(ctx, cat, rel, targets, kept, resolve, users)
+			if err != nil {
+				return nil, nil, err
+			}
+		}
+		if code == "" {
+			code, err = checkContainment(ctx, rel, next.Number, targets, resolve)
+			if err != nil {
+				return nil, nil, err
+			}
 		}
 		if code != "" {
 			errs = append(errs, fieldError(field, code, lang))
 			continue
 		}
+		targets = dedupe(targets) // two spellings of one number are one target
 		if len(targets) == 0 {
 			delete(next.Relations, id)
 		} else {
@@ -138,23 +171,30 @@ func (s *Service) build(ctx context.Context, cat *definition.Catalog, c *definit
 }
 
 // checkTargets returns the code of the first target that must be refused,
-// or "".
-func (s *Service) checkTargets(ctx context.Context, cat *definition.Catalog, rel *definition.AssetRelation, targets []string, resolve resolver, users userCache) (string, error) {
-	for _, t := range targets {
+// or "". Asset targets given in another case are replaced by their stored
+// number. A retired asset cannot become a target; one the relation held
+// already (kept) stays, so that a retirement that was only warned about
+// does not make every later edit of the asset pointing at it fail.
+func (s *Service) checkTargets(ctx context.Context, cat *definition.Catalog, rel *definition.AssetRelation, targets, kept []string, resolve resolver, users userCache) (string, error) {
+	for i, t := range targets {
 		switch rel.Target {
 		case "asset":
 			if !ValidNumber(t) {
 				return form.CodeUnknownReference, nil
 			}
-			class, found, err := resolve(ctx, t)
+			target, found, err := resolve(ctx, t)
 			if err != nil {
 				return "", err
 			}
 			if !found {
 				return form.CodeUnknownReference, nil
 			}
-			if want := rel.AssetClass.Value; want != "" && class != want {
+			targets[i] = target.Number
+			if want := rel.AssetClass.Value; want != "" && target.Class != want {
 				return CodeWrongClass, nil
+			}
+			if tc := cat.AssetClass(target.Class); tc != nil && target.Status == RetiredStatus(tc) && !slices.Contains(kept, target.Number) {
+				return CodeRetired, nil
 			}
 		case "team":
 			if cat.Team(t) == nil {
@@ -190,25 +230,34 @@ func (s *Service) checkTargets(ctx context.Context, cat *definition.Catalog, rel
 }
 
 // resolveStored looks an asset up in the index or the store.
-func (s *Service) resolveStored(ctx context.Context, number string) (string, bool, error) {
+func (s *Service) resolveStored(ctx context.Context, number string) (resolved, bool, error) {
 	if s.mem != nil {
 		if err := s.Warm(ctx); err != nil {
-			return "", false, err
+			return resolved{}, false, err
 		}
-		h, ok := s.mem.get(number)
-		return h.Class, ok, nil
+		a, ok := s.mem.get(number)
+		if !ok {
+			return resolved{}, false, nil
+		}
+		return s.resolvedOf(a), true, nil
 	}
-	var a struct {
-		Class string `bson:"class"`
-	}
-	err := s.store.Get(ctx, AssetsCollection, number, &a)
-	if errors.Is(err, store.ErrNotFound) {
-		return "", false, nil
+	a, err := s.load(ctx, number)
+	if isNotFound(err) {
+		return resolved{}, false, nil
 	}
 	if err != nil {
-		return "", false, fmt.Errorf("asset: look up %s: %w", number, err)
+		return resolved{}, false, fmt.Errorf("asset: look up %s: %w", number, err)
 	}
-	return a.Class, true, nil
+	return s.resolvedOf(a), true, nil
+}
+
+// resolvedOf is a stored asset as a relation target.
+func (s *Service) resolvedOf(a *Asset) resolved {
+	r := resolved{Number: a.Number, Class: a.Class, Status: a.Status}
+	if c := s.catalog().AssetClass(a.Class); c != nil {
+		r.Containers = containers(c, a.Relations)
+	}
+	return r
 }
 
 func relation(c *definition.AssetClass, id string) *definition.AssetRelation {

@@ -49,12 +49,84 @@ func csvColumns(c *definition.AssetClass) []column {
 	return cols
 }
 
-func findColumn(cols []column, name string) (column, bool) {
-	i := slices.IndexFunc(cols, func(c column) bool { return c.name == name })
-	if i < 0 {
-		return column{}, false
+// builtinLabels are the headers, besides the ids, that name the columns
+// every class has (German and English, as a spreadsheet user writes them).
+var builtinLabels = map[string][]string{
+	ColumnNumber: {"Inventarnummer", "Inventar-Nr.", "Inventory number"},
+	ColumnName:   {"Name", "Bezeichnung"},
+	ColumnStatus: {"Status"},
+}
+
+// findColumn returns the column a header names: by id (exactly, then in
+// any case), else by the German or English label of the field or the
+// title of the relation, in any case.
+func findColumn(cols []column, header string) (column, bool) {
+	if i := slices.IndexFunc(cols, func(c column) bool { return c.name == header }); i >= 0 {
+		return cols[i], true
 	}
-	return cols[i], true
+	for _, c := range cols {
+		if strings.EqualFold(c.name, header) || slices.ContainsFunc(c.labels(), func(l string) bool { return strings.EqualFold(l, header) }) {
+			return c, true
+		}
+	}
+	return column{}, false
+}
+
+// labels are the other headers that name the column.
+func (c column) labels() []string {
+	var l definition.Label
+	switch {
+	case c.field != nil:
+		l = c.field.Label
+	case c.relation != nil:
+		l = c.relation.Title
+	default:
+		return builtinLabels[c.name]
+	}
+	var out []string
+	for _, s := range []string{l.De, l.En} {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// statusID returns the status a cell names, by id or by its German or
+// English title in any case; a cell naming none is returned as it is (and
+// refused as unknown_status).
+func statusID(c *definition.AssetClass, cell string) string {
+	for _, st := range c.Statuses {
+		if st.ID.Value == cell {
+			return cell
+		}
+	}
+	for _, st := range c.Statuses {
+		if strings.EqualFold(st.ID.Value, cell) || strings.EqualFold(st.Title.De, cell) || strings.EqualFold(st.Title.En, cell) {
+			return st.ID.Value
+		}
+	}
+	return cell
+}
+
+// optionValue returns the option value a cell of a select or multiselect
+// field names, by value or by its German or English label in any case; a
+// cell naming none is returned as it is (and refused as not_an_option).
+func optionValue(f *definition.Field, cell string) string {
+	if f == nil || len(f.Options) == 0 {
+		return cell
+	}
+	for _, o := range f.Options {
+		if fmt.Sprint(o.Value) == cell {
+			return cell
+		}
+	}
+	for _, o := range f.Options {
+		if v := fmt.Sprint(o.Value); strings.EqualFold(v, cell) || strings.EqualFold(o.Label.De, cell) || strings.EqualFold(o.Label.En, cell) {
+			return v
+		}
+	}
+	return cell
 }
 
 // parseBool reads a checkbox cell; ok is false for anything else.

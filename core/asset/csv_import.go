@@ -1,7 +1,6 @@
 package asset
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/csv"
@@ -43,6 +42,14 @@ type ImportReport struct {
 	Updated   int        `json:"updated"`
 	Unchanged int        `json:"unchanged"`
 	Errors    []RowError `json:"errors"`
+	// Warnings are rows that will be (or were) imported but deserve a
+	// look: code still_referenced for a row retiring an asset that others
+	// still point at.
+	Warnings []RowError `json:"warnings,omitempty"`
+	// Encoding is the file's encoding: utf-8, or windows-1252 (converted).
+	Encoding string `json:"encoding,omitempty"`
+	// Separator is the one the header uses: "," or ";".
+	Separator string `json:"separator,omitempty"`
 	// Numbers are the inventory numbers of the rows, in file order
 	// (empty for a new row in a dry run).
 	Numbers []string `json:"numbers,omitempty"`
@@ -96,7 +103,7 @@ func (s *Service) Import(ctx context.Context, actor *auth.Principal, r io.Reader
 		switch {
 		case row.old == nil:
 			rep.Created++
-		case len(diff(row.old, row.next)) > 0:
+		case row.next != row.old && len(diff(row.old, row.next)) > 0: // the same record: an unchangedRow
 			rep.Updated++
 		default:
 			rep.Unchanged++
@@ -119,15 +126,20 @@ func (s *Service) planImport(ctx context.Context, cat *definition.Catalog, c *de
 	rowErr := func(line int, col, code string) {
 		rep.Errors = append(rep.Errors, RowError{Line: line, Column: col, Code: code, Message: message(code, lang)})
 	}
-	br := bufio.NewReader(r)
-	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte{0xEF, 0xBB, 0xBF}) {
-		_, _ = br.Discard(3)
+	data, enc, err := readInput(r)
+	if err != nil {
+		return nil, err
 	}
-	first, _ := br.Peek(4096)
-	headerLine, _, _ := bytes.Cut(first, []byte("\n"))
-	cr := csv.NewReader(br)
-	if bytes.Count(headerLine, []byte(";")) > bytes.Count(headerLine, []byte(",")) {
-		cr.Comma = ';'
+	rep.Encoding = enc
+	cr := csv.NewReader(bytes.NewReader(data))
+	cr.Comma = sniffSeparator(data)
+	rep.Separator = string(cr.Comma)
+	// A file separated by ';' comes from a German spreadsheet, whose
+	// numbers have a decimal comma ("1,234" is one point two three four);
+	// in a file separated by ',' the comma can only group thousands.
+	numberLang := "en"
+	if cr.Comma == ';' {
+		numberLang = "de"
 	}
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
@@ -141,19 +153,33 @@ func (s *Service) planImport(ctx context.Context, cat *definition.Catalog, c *de
 	all := csvColumns(c)
 	cols := make([]column, len(header))
 	seenCol := map[string]bool{}
+	asWritten := map[string]string{} // column id → its header in the file
 	for i, h := range header {
 		h = strings.TrimSpace(h)
 		col, ok := findColumn(all, h)
-		if !ok || seenCol[h] {
+		switch {
+		case !ok:
 			rowErr(1, h, CodeUnknownColumn)
 			continue
+		case seenCol[col.name]:
+			rowErr(1, h, CodeRepeatedColumn)
+			continue
 		}
-		seenCol[h] = true
+		seenCol[col.name] = true
+		asWritten[col.name] = h
 		cols[i] = col
 	}
 	if len(rep.Errors) > 0 {
 		return nil, nil
 	}
+	// Errors name the columns as the file does (an id or a label).
+	defer func() {
+		for i := range rep.Errors {
+			if h, ok := asWritten[rep.Errors[i].Column]; ok && rep.Errors[i].Line > 1 {
+				rep.Errors[i].Column = h
+			}
+		}
+	}()
 	cr.FieldsPerRecord = len(header)
 
 	f, err := s.form(cat, c)
@@ -192,10 +218,13 @@ func (s *Service) planImport(ctx context.Context, cat *definition.Catalog, c *de
 
 	// Stored assets the file names, read in one go.
 	var given []string
-	numberCol := -1
+	numberCol, statusCol := -1, -1
 	for i, col := range cols {
-		if col.name == ColumnNumber {
+		switch col.name {
+		case ColumnNumber:
 			numberCol = i
+		case ColumnStatus:
+			statusCol = i
 		}
 	}
 	if numberCol >= 0 {
@@ -210,24 +239,33 @@ func (s *Service) planImport(ctx context.Context, cat *definition.Catalog, c *de
 		return nil, err
 	}
 
-	inFile := map[string]string{} // number → class, for relations between rows
+	// Numbers are compared regardless of case: a row naming a stored
+	// asset in another case changes it, and keeps the stored spelling.
+	inFile := map[string]resolved{} // number key → the row's asset, for relations between rows
 	firstLine := map[string]int{}
 	for _, p := range records {
 		if numberCol < 0 {
 			break
 		}
 		n := strings.TrimSpace(p.cells[numberCol])
-		if _, dup := firstLine[n]; n != "" && !dup {
-			firstLine[n] = p.line
-			inFile[n] = c.ID.Value
+		k := numberKey(n)
+		if _, dup := firstLine[k]; n != "" && !dup {
+			firstLine[k] = p.line
+			r := resolved{Number: n, Class: c.ID.Value}
+			if old, ok := stored[k]; ok {
+				r = s.resolvedOf(old)
+			}
+			if statusCol >= 0 {
+				if st := strings.TrimSpace(p.cells[statusCol]); st != "" {
+					r.Status = statusID(c, st)
+				}
+			}
+			inFile[k] = r
 		}
 	}
-	resolve := func(ctx context.Context, number string) (string, bool, error) {
-		if a, ok := stored[number]; ok {
-			return a.Class, true, nil
-		}
-		if class, ok := inFile[number]; ok {
-			return class, true, nil
+	resolve := func(ctx context.Context, number string) (resolved, bool, error) {
+		if r, ok := inFile[numberKey(number)]; ok {
+			return r, true, nil
 		}
 		return s.resolveStored(ctx, number)
 	}
@@ -235,6 +273,10 @@ func (s *Service) planImport(ctx context.Context, cat *definition.Catalog, c *de
 	users := userCache{}
 	var rows []*importRow
 	for _, p := range records {
+		if old := unchangedRow(c, cols, p.cells, numberCol, stored); old != nil && firstLine[numberKey(old.Number)] == p.line {
+			rows = append(rows, &importRow{line: p.line, number: old.Number, old: old, next: old})
+			continue
+		}
 		row := &importRow{line: p.line}
 		bad := false
 		in := Input{Class: c.ID.Value, Lang: lang, Relations: map[string][]string{}}
@@ -248,7 +290,7 @@ func (s *Service) planImport(ctx context.Context, cat *definition.Catalog, c *de
 				bad = true
 				continue
 			}
-			cell = strings.TrimSpace(cell)
+			cell = unescapeFormula(strings.TrimSpace(cell))
 			switch {
 			case col.name == ColumnNumber:
 				row.number = cell
@@ -256,7 +298,8 @@ func (s *Service) planImport(ctx context.Context, cat *definition.Catalog, c *de
 				in.Name = &cell
 			case col.name == ColumnStatus:
 				if cell != "" {
-					in.Status = &cell
+					st := statusID(c, cell)
+					in.Status = &st
 				}
 			case col.relation != nil:
 				in.Relations[col.name] = splitList(cell)
@@ -271,9 +314,13 @@ func (s *Service) planImport(ctx context.Context, cat *definition.Catalog, c *de
 			case cell == "":
 				empty = append(empty, col.name)
 			case col.cell == form.CellList:
-				values[col.name] = splitList(cell)
+				list := splitList(cell)
+				for i := range list {
+					list[i] = optionValue(col.field, list[i])
+				}
+				values[col.name] = list
 			default:
-				values[col.name] = []string{cell}
+				values[col.name] = []string{optionValue(col.field, cell)}
 			}
 		}
 		if row.number != "" {
@@ -281,30 +328,33 @@ func (s *Service) planImport(ctx context.Context, cat *definition.Catalog, c *de
 			case !ValidNumber(row.number):
 				rowErr(p.line, ColumnNumber, CodeInvalidNumber)
 				bad = true
-			case firstLine[row.number] != p.line:
+			case firstLine[numberKey(row.number)] != p.line:
 				rowErr(p.line, ColumnNumber, CodeDuplicateNumber)
 				bad = true
 			}
-			if old, ok := stored[row.number]; ok {
+			if old, ok := stored[numberKey(row.number)]; ok {
 				if old.Class != c.ID.Value {
 					rowErr(p.line, ColumnNumber, CodeOtherClass)
 					bad = true
 				}
 				row.old = old
+				row.number = old.Number
 			}
 		}
 		if bad {
 			continue
 		}
 		// Numbers are read in English notation, the one Export writes
-		// (1234.5); German notation (1.234,5) is unambiguous anyway.
-		in.Data = f.DecodeForm(values, "en").Data
+		// (1234.5), unless the file is separated by ';' (see numberLang);
+		// German notation (1.234,5) is unambiguous anyway.
+		in.Data = f.DecodeForm(values, numberLang).Data
 		for _, k := range empty {
 			in.Data[k] = nil
 		}
 		for _, k := range checks {
 			in.Data[k] = checkVals[k]
 		}
+		in.Number = row.number
 		next, errs, err := s.build(ctx, cat, c, row.old, in, resolve, users)
 		if err != nil {
 			return nil, err
@@ -318,8 +368,52 @@ func (s *Service) planImport(ctx context.Context, cat *definition.Catalog, c *de
 		next.Number = row.number
 		row.next = next
 		rows = append(rows, row)
+		if row.number != "" {
+			// Later rows see this one as it will be, for the cycle check.
+			inFile[numberKey(row.number)] = s.resolvedOf(next)
+		}
+	}
+	refused, warned, err := s.retiringReferenced(ctx, cat, c, rows)
+	if err != nil {
+		return nil, err
+	}
+	for _, line := range refused {
+		rowErr(line, ColumnStatus, CodeStillReferenced)
+	}
+	for _, line := range warned {
+		rep.Warnings = append(rep.Warnings, RowError{Line: line, Column: ColumnStatus, Code: CodeStillReferenced, Message: message(CodeStillReferencedWarning, lang)})
 	}
 	return rows, nil
+}
+
+// unchangedRow returns the stored asset a row names if every cell of the
+// row is exactly what Export writes for it, else nil. Such a row changes
+// nothing, so it needs none of the checks of a changed row: a re-import of
+// an exported file of 20,000 assets compares strings instead of
+// validating 20,000 forms. The checks would find nothing new anyway — a
+// stored value is the last one that passed them — except where the
+// definitions changed since, and then the import leaves the asset as it
+// was, as an unchanged row does. Checkboxes without a stored value are
+// left to the full path, which reads an empty cell as "no".
+func unchangedRow(c *definition.AssetClass, cols []column, cells []string, numberCol int, stored map[string]*Asset) *Asset {
+	if numberCol < 0 {
+		return nil
+	}
+	old := stored[numberKey(strings.TrimSpace(cells[numberCol]))]
+	if old == nil || old.Class != c.ID.Value {
+		return nil
+	}
+	for i, col := range cols {
+		if i == numberCol {
+			continue
+		}
+		cell := unescapeFormula(strings.TrimSpace(cells[i]))
+		want := plainCell(col, old)
+		if cell != want || (col.cell == form.CellBool && want == "") {
+			return nil
+		}
+	}
+	return old
 }
 
 // columnOf maps a field error's path to its CSV column.
@@ -342,8 +436,16 @@ func countRowErrors(errs []RowError) int {
 	return len(lines)
 }
 
-// loadMany reads the stored assets with the numbers; missing ones are
-// left out.
+// loadMany reads the stored assets with the numbers, given in any case,
+// without their history, by number key; missing ones are left out. The
+// records may be shared with the in-memory index: callers do not change
+// them.
+//
+// On the embedded store the index holds every asset, so this reads
+// nothing: a re-import of a file of unchanged rows compares each with
+// memory and costs no database work at all. On MongoDB it is two queries
+// per 500 numbers, by _id and by number key (the second finds the numbers
+// given in another case).
 func (s *Service) loadMany(ctx context.Context, numbers []string) (map[string]*Asset, error) {
 	out := map[string]*Asset{}
 	if s.mem != nil {
@@ -351,30 +453,38 @@ func (s *Service) loadMany(ctx context.Context, numbers []string) (map[string]*A
 			return nil, err
 		}
 		for _, n := range numbers {
-			if _, ok := s.mem.get(n); !ok {
-				continue
+			if a, ok := s.mem.get(n); ok {
+				out[numberKey(n)] = a
 			}
-			a, err := s.load(ctx, n)
-			if isNotFound(err) {
-				continue
-			}
-			if err != nil {
-				return nil, err
-			}
-			out[n] = a
 		}
 		return out, nil
+	}
+	keys := make([]string, len(numbers))
+	for i, n := range numbers {
+		keys[i] = numberKey(n)
 	}
 	var list []*Asset
 	if err := s.store.GetMany(ctx, AssetsCollection, numbers, &list); err != nil {
 		return nil, fmt.Errorf("asset: read assets: %w", err)
 	}
+	for start := 0; start < len(keys); start += loadBatch {
+		var part []*Asset
+		f := store.Find{Shape: shapeByKey, In: store.Condition{Field: "number_key", Value: keys[start:min(start+loadBatch, len(keys))]}, Fields: recordFields}
+		if err := s.store.Find(ctx, AssetsCollection, f, &part); err != nil {
+			return nil, fmt.Errorf("asset: read assets: %w", err)
+		}
+		list = append(list, part...)
+	}
 	for _, a := range list {
 		a.normalize()
-		out[a.Number] = a
+		a.History = nil
+		out[numberKey(a.Number)] = a
 	}
 	return out, nil
 }
+
+// loadBatch is how many numbers one look-up by key carries.
+const loadBatch = 500
 
 // importBatch is how many new assets one insert carries.
 const importBatch = 100
@@ -410,6 +520,9 @@ func (s *Service) writeImport(ctx context.Context, actor *auth.Principal, c *def
 	}
 	for _, row := range rows {
 		a := row.next
+		if row.next == row.old {
+			continue // unchangedRow
+		}
 		if row.old != nil {
 			if _, err := s.commit(ctx, actor, row.old, a, ChangeImported); err != nil {
 				return fmt.Errorf("line %d: %w", row.line, err)
@@ -417,6 +530,7 @@ func (s *Service) writeImport(ctx context.Context, actor *auth.Principal, c *def
 			continue
 		}
 		a.Version = 1
+		a.Key = numberKey(a.Number)
 		a.Created, a.Updated, a.CreatedBy, a.UpdatedBy = now, now, who, who
 		a.History = []Change{{At: now, Actor: who, Type: ChangeImported, Fields: diff(nil, a)}}
 		if row.number == "" {

@@ -22,7 +22,7 @@ func TestImportBadRows(t *testing.T) {
 	cc := f.mustCreate(t, asset.Input{Class: "cost-centre", Name: ptr("Ordnungsamt"), Data: map[string]any{"code": "4711"}})
 
 	good := func(number string) []string {
-		return []string{number, "Golf", "in_service", "DD-AB 1234", "car", "petrol", "winter_tyres|child_seat", "2024-03-01", "12000", "ja", cc.Number, bld.Number, "keeper1"}
+		return []string{number, "Dienstwagen Bürgeramt", "in_service", "DD-AB 1234", "car", "petrol", "winter_tyres|child_seat", "2024-03-01", "12000", "ja", cc.Number, bld.Number, "keeper1"}
 	}
 	var lines []string
 	type want struct {
@@ -40,6 +40,8 @@ func TestImportBadRows(t *testing.T) {
 	wants = append(wants, want{})
 	row(want{"", "field_count"}, func(r []string) []string { return r[:5] })
 	row(want{"", "csv_syntax"}, set(1, `Golf "GTI"x`+`"`))
+	// A damaged cell in an otherwise UTF-8 file (the umlauts of the
+	// other rows) is no other encoding: it is reported.
 	row(want{"name", "invalid_encoding"}, set(1, "Golf \xff"))
 	row(want{"inventory_number", "invalid_number"}, set(0, "KFZ/7"))
 	row(want{"inventory_number", "duplicate_number"}, set(0, "KFZ-OK"))

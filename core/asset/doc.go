@@ -26,8 +26,9 @@
 // On MongoDB searches are queries served by the indexes Schema declares
 // (the store creates them). The embedded store decodes a whole collection in Go for every
 // filter other than _id (seconds at 10k documents), and one process owns
-// it, so there the service keeps an index of every asset's head (number,
-// class, status, name, relation targets) in memory: loaded once from the
-// store, updated after every write of this process, and merged by version,
-// so a write that overtakes the loading is never lost.
+// it, so there the service keeps every asset without its history in memory
+// (about 1.5 KB each): loaded once from the store, updated after every
+// write of this process, and merged by version, so a write that overtakes
+// the loading is never lost. Searches, exports and the comparison of an
+// import with the stored assets read it instead of the database.
 package asset

@@ -38,7 +38,12 @@ func newFixture(t testing.TB) *fixture {
 // fixtureOn opens dir; memory selects the search path (nil: the default).
 func fixtureOn(t testing.TB, dir string, memory *bool) *fixture {
 	t.Helper()
-	cat := testkit.Desks(t)
+	return fixtureWith(t, dir, memory, testkit.Desks(t))
+}
+
+// fixtureWith is fixtureOn with other definitions.
+func fixtureWith(t testing.TB, dir string, memory *bool, cat *definition.Catalog) *fixture {
+	t.Helper()
 	quiet := testkit.Quiet
 	st := testkit.OpenStore(t, testkit.StoreOptions{DataDir: dir, Collections: append(auth.Schema(), asset.Schema()...)})
 	catalog := func() *definition.Catalog { return cat }
@@ -84,4 +89,16 @@ func codes(err error) []string {
 		out = append(out, f.Field+":"+f.Code)
 	}
 	return out
+}
+
+// newService is another service over the fixture's store, as after a
+// restart.
+func (f *fixture) newService(t testing.TB, memory bool) *asset.Service {
+	t.Helper()
+	svc, err := asset.New(asset.Deps{Store: f.store, Catalog: func() *definition.Catalog { return f.cat }, Users: f.users, Logger: testkit.Quiet,
+		Now: func() time.Time { return clock }, MemoryIndex: &memory})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc
 }

@@ -25,22 +25,23 @@ type Reader interface {
 var _ Reader = (*Service)(nil)
 
 // Find implements Reader.
+// The records come in one query on MongoDB and from memory on the
+// embedded store (an export of 20,000 assets reads no document one by one).
 func (s *Service) Find(ctx context.Context, q Query) ([]*Asset, string, error) {
-	heads, next, err := s.search(ctx, q)
+	recs, next, err := s.searchRecords(ctx, q, recordFields)
 	if err != nil {
 		return nil, "", err
 	}
-	out := make([]*Asset, 0, len(heads))
-	for _, h := range heads {
-		a, err := s.load(ctx, h.Number)
-		if isNotFound(err) {
-			continue
+	out := make([]*Asset, len(recs))
+	for i, a := range recs {
+		cp := *a // the index's records are shared: hand out copies
+		cp.Data = plainMap(a.Data)
+		cp.Relations = make(map[string][]string, len(a.Relations))
+		for k, v := range a.Relations {
+			cp.Relations[k] = append([]string(nil), v...)
 		}
-		if err != nil {
-			return nil, "", err
-		}
-		a.History = nil
-		out = append(out, a)
+		cp.History = nil
+		out[i] = &cp
 	}
 	return out, next, nil
 }

@@ -7,74 +7,91 @@ import (
 	"sync"
 )
 
-// memIndex holds the head of every asset, sorted by number, for searches
-// on the embedded store (see the package comment).
+// memIndex holds every asset without its history, sorted by number, for
+// searches, exports and imports on the embedded store (see the package
+// comment). Records are never changed in place: a write puts a new one.
 type memIndex struct {
 	mu      sync.RWMutex
-	heads   map[string]Head
-	numbers []string // sorted
+	recs    map[string]*Asset // by number
+	keys    map[string]string // numberKey → number
+	numbers []string          // sorted
 
 	loadMu sync.Mutex
 	loaded bool
 }
 
-func newMemIndex() *memIndex { return &memIndex{heads: map[string]Head{}} }
+func newMemIndex() *memIndex { return &memIndex{recs: map[string]*Asset{}, keys: map[string]string{}} }
 
 // ensure loads the index once; a failed load is retried by the next call.
-func (x *memIndex) ensure(ctx context.Context, load func(context.Context) ([]Head, error)) error {
+func (x *memIndex) ensure(ctx context.Context, load func(context.Context) ([]*Asset, error)) error {
 	x.loadMu.Lock()
 	defer x.loadMu.Unlock()
 	if x.loaded {
 		return nil
 	}
-	heads, err := load(ctx)
+	recs, err := load(ctx)
 	if err != nil {
 		return err
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	for _, h := range heads {
-		x.putLocked(h, false)
+	for _, a := range recs {
+		x.putLocked(a, false)
 	}
 	sort.Strings(x.numbers)
 	x.loaded = true
 	return nil
 }
 
-// put records h unless the index holds a newer version of the asset.
-func (x *memIndex) put(h Head) {
+// put records a (without its history) unless the index holds a newer
+// version of the asset.
+func (x *memIndex) put(a *Asset) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	x.putLocked(h, true)
+	x.putLocked(a, true)
 }
 
-func (x *memIndex) putLocked(h Head, keepSorted bool) {
-	old, ok := x.heads[h.Number]
-	if ok && old.Version >= h.Version {
+func (x *memIndex) putLocked(a *Asset, keepSorted bool) {
+	old, ok := x.recs[a.Number]
+	if ok && old.Version >= a.Version {
 		return
 	}
-	x.heads[h.Number] = h
+	cp := *a
+	cp.History = nil
+	x.recs[a.Number] = &cp
+	k := numberKey(a.Number)
+	if _, taken := x.keys[k]; !taken {
+		x.keys[k] = a.Number
+	}
 	if ok {
 		return
 	}
 	if !keepSorted {
-		x.numbers = append(x.numbers, h.Number)
+		x.numbers = append(x.numbers, a.Number)
 		return
 	}
-	i, _ := slices.BinarySearch(x.numbers, h.Number)
-	x.numbers = slices.Insert(x.numbers, i, h.Number)
+	i, _ := slices.BinarySearch(x.numbers, a.Number)
+	x.numbers = slices.Insert(x.numbers, i, a.Number)
 }
 
-func (x *memIndex) get(number string) (Head, bool) {
+// get returns the record with the number, in any case. The record is
+// shared: callers copy before they change it.
+func (x *memIndex) get(number string) (*Asset, bool) {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	h, ok := x.heads[number]
-	return h, ok
+	if a, ok := x.recs[number]; ok {
+		return a, true
+	}
+	n, ok := x.keys[numberKey(number)]
+	if !ok {
+		return nil, false
+	}
+	return x.recs[n], true
 }
 
-// search returns up to limit heads matching q after q.After, in number
+// search returns up to limit records matching q after q.After, in number
 // order, and whether more follow.
-func (x *memIndex) search(q Query, limit int) ([]Head, bool) {
+func (x *memIndex) search(q Query, limit int) ([]*Asset, bool) {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	start := 0
@@ -84,16 +101,16 @@ func (x *memIndex) search(q Query, limit int) ([]Head, bool) {
 			start++
 		}
 	}
-	var out []Head
+	var out []*Asset
 	for _, n := range x.numbers[start:] {
-		h := x.heads[n]
-		if !q.matches(h) {
+		a := x.recs[n]
+		if !q.matches(headOf(a)) {
 			continue
 		}
 		if len(out) == limit {
 			return out, true
 		}
-		out = append(out, h)
+		out = append(out, a)
 	}
 	return out, false
 }

@@ -19,6 +19,11 @@ var numberPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$`)
 // ValidNumber reports whether n is a well-formed inventory number.
 func ValidNumber(n string) bool { return numberPattern.MatchString(n) }
 
+// numberKey is what makes two inventory numbers the same: they are
+// compared regardless of case (a number copied from a label in capitals
+// finds the asset stored in lower case). Numbers are ASCII.
+func numberKey(n string) string { return strings.ToLower(n) }
+
 // defaultDigits is the width of the sequence part when a class does not
 // set inventory_number.digits.
 const defaultDigits = 6
@@ -56,6 +61,7 @@ func (s *Service) insertNew(ctx context.Context, c *definition.AssetClass, a *As
 			return fmt.Errorf("asset: number for class %s: %w", c.ID.Value, err)
 		}
 		a.Number = fmt.Sprintf("%s%0*d", prefix, digits, n)
+		a.Key = numberKey(a.Number)
 		err = s.store.Insert(ctx, AssetsCollection, a)
 		if errors.Is(err, store.ErrDuplicate) {
 			continue

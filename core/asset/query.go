@@ -76,9 +76,25 @@ func (s *Service) Search(ctx context.Context, actor *auth.Principal, q Query) ([
 }
 
 func (s *Service) search(ctx context.Context, q Query) ([]Head, string, error) {
+	recs, next, err := s.searchRecords(ctx, q, headFields)
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]Head, len(recs))
+	for i, a := range recs {
+		out[i] = headOf(a)
+	}
+	return out, next, nil
+}
+
+// searchRecords returns one page of the assets matching q, without their
+// history, and the cursor of the next page. On MongoDB fields are the
+// fields read; from memory the records are whole and shared (callers copy
+// before they change one).
+func (s *Service) searchRecords(ctx context.Context, q Query, fields []string) ([]*Asset, string, error) {
 	q.Text = strings.TrimSpace(q.Text)
 	limit := pageSize(q.Limit)
-	var rows []Head
+	var rows []*Asset
 	var more bool
 	if s.mem != nil {
 		if err := s.Warm(ctx); err != nil {
@@ -86,10 +102,14 @@ func (s *Service) search(ctx context.Context, q Query) ([]Head, string, error) {
 		}
 		rows, more = s.mem.search(q, limit)
 	} else {
-		var err error
-		if rows, err = s.searchMongo(ctx, q, limit+1); err != nil {
+		var found []*Asset
+		if err := s.store.Find(ctx, AssetsCollection, q.find(limit+1, fields), &found); err != nil {
 			return nil, "", fmt.Errorf("asset: search: %w", err)
 		}
+		for _, a := range found {
+			a.normalize()
+		}
+		rows = found
 		if more = len(rows) > limit; more {
 			rows = rows[:limit]
 		}
@@ -106,6 +126,7 @@ const (
 	shapeSearch       = "assets.search"
 	shapeSearchTarget = "assets.search.target"
 	shapeHeads        = "assets.heads"
+	shapeByKey        = "assets.by_key"
 )
 
 // Schema declares the package's collections to the store (pass it in
@@ -118,7 +139,11 @@ func Schema() store.Schema {
 		{Name: AssetsCollection, Indexes: []store.Index{
 			{Keys: []string{"class", "status", "_id"}},
 			{Keys: []string{"targets", "_id"}},
+			// Sparse: assets stored before the key existed lack it until
+			// Warm fills it in.
+			{Keys: []string{"number_key"}, Unique: true, Sparse: true},
 		}, Shapes: []store.QueryShape{
+			{Name: shapeByKey, Keys: []string{"number_key"}, InMemory: true},
 			{Name: shapeSearch, Keys: []string{"class", "status", "_id"}, InMemory: true},
 			{Name: shapeSearchTarget, Keys: []string{"targets", "_id"}, Residual: []string{"class", "status"}, InMemory: true},
 			{Name: shapeHeads, Scans: true},
@@ -128,8 +153,8 @@ func Schema() store.Schema {
 }
 
 // find is q as a query of the store. The search text is never a pattern.
-func (q Query) find(limit int) store.Find {
-	f := store.Find{Shape: shapeSearch, After: q.After, Fields: headFields, Limit: limit}
+func (q Query) find(limit int, fields []string) store.Find {
+	f := store.Find{Shape: shapeSearch, After: q.After, Fields: fields, Limit: limit}
 	if q.Target != "" {
 		f.Shape = shapeSearchTarget
 		f.Equal = append(f.Equal, store.Condition{Field: "targets", Value: q.targetKey()})
@@ -149,27 +174,22 @@ func (q Query) find(limit int) store.Find {
 // headFields are the fields a Head is made of.
 var headFields = []string{"class", "name", "status", "version", "targets"}
 
-func (s *Service) searchMongo(ctx context.Context, q Query, limit int) ([]Head, error) {
-	var found []Asset
-	if err := s.store.Find(ctx, AssetsCollection, q.find(limit), &found); err != nil {
-		return nil, err
-	}
-	return headsOf(found), nil
-}
+// recordFields are the fields of an asset but its history.
+var recordFields = []string{"class", "name", "status", "data", "relations", "targets", "version",
+	"created", "created_by", "updated", "updated_by", "number_key"}
 
-func headsOf(assets []Asset) []Head {
-	out := make([]Head, len(assets))
-	for i := range assets {
-		out[i] = headOf(&assets[i])
-	}
-	return out
-}
-
-// loadHeads reads every asset's head, for the in-memory index.
-func (s *Service) loadHeads(ctx context.Context) ([]Head, error) {
-	var all []Asset
-	if err := s.store.Find(ctx, AssetsCollection, store.Find{Shape: shapeHeads, Fields: headFields}, &all); err != nil {
+// loadRecords reads every asset without its history, for the in-memory
+// index, and fills the number keys older versions did not store.
+func (s *Service) loadRecords(ctx context.Context) ([]*Asset, error) {
+	var all []*Asset
+	if err := s.store.Find(ctx, AssetsCollection, store.Find{Shape: shapeHeads, Fields: recordFields}, &all); err != nil {
 		return nil, fmt.Errorf("asset: load the index: %w", err)
 	}
-	return headsOf(all), nil
+	for _, a := range all {
+		a.normalize()
+	}
+	if err := s.fillNumberKeys(ctx, all); err != nil {
+		return nil, err
+	}
+	return all, nil
 }

@@ -76,7 +76,7 @@ func TestSearch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := mem.Update(ctx, writer, a.Number, 0, asset.Input{Relations: map[string][]string{"keeper": {"keeper2"}}}); err != nil {
+	if _, err := mem.Update(ctx, writer, a.Number, 1, asset.Input{Relations: map[string][]string{"keeper": {"keeper2"}}}); err != nil {
 		t.Fatal(err)
 	}
 	rows, _, err := mem.Search(ctx, reader, asset.Query{Target: "keeper2"})

@@ -31,33 +31,35 @@ func (r refChecker) CheckRefs(ctx context.Context, ref form.Ref, ids []string) (
 	}
 	var problems []form.RefProblem
 	for _, id := range ids {
-		ok, err := r.acceptable(ctx, id, class, filter)
+		code, err := r.refusal(ctx, id, class, filter)
 		if err != nil {
 			return nil, err
 		}
-		if !ok {
-			problems = append(problems, form.RefProblem{ID: id, Code: form.CodeUnknownReference})
+		if code != "" {
+			problems = append(problems, form.RefProblem{ID: id, Code: code})
 		}
 	}
 	return problems, nil
 }
 
-func (r refChecker) acceptable(ctx context.Context, id, class string, filter map[string]any) (bool, error) {
+// refusal returns the code an id is refused with, or "". The number may
+// be given in any case (copied from a label).
+func (r refChecker) refusal(ctx context.Context, id, class string, filter map[string]any) (string, error) {
 	if !ValidNumber(id) {
-		return false, nil
+		return form.CodeUnknownReference, nil
 	}
 	a, err := r.s.load(ctx, id)
 	if err != nil {
 		if isNotFound(err) {
-			return false, nil
+			return form.CodeUnknownReference, nil
 		}
-		return false, fmt.Errorf("asset: check reference %s: %w", id, err)
+		return "", fmt.Errorf("asset: check reference %s: %w", id, err)
 	}
 	if class != "" && a.Class != class {
-		return false, nil
+		return form.CodeUnknownReference, nil
 	}
 	if c := r.s.catalog().AssetClass(a.Class); c != nil && a.Status == RetiredStatus(c) {
-		return false, nil
+		return form.CodeRetired, nil
 	}
 	for k, want := range filter {
 		var got any
@@ -67,8 +69,8 @@ func (r refChecker) acceptable(ctx context.Context, id, class string, filter map
 			got = a.Data[k]
 		}
 		if fmt.Sprint(got) != fmt.Sprint(want) {
-			return false, nil
+			return form.CodeUnknownReference, nil
 		}
 	}
-	return true, nil
+	return "", nil
 }

@@ -16,7 +16,7 @@ import (
 // Store is what the package needs from the data layer; *store.Store
 // implements it. Find serves the searches on MongoDB and the load of the
 // in-memory index; GetMany and InsertMany the batched reads and inserts of
-// an import.
+// an import; SetDerived fills the number keys of older assets.
 type Store interface {
 	Get(ctx context.Context, coll, id string, out any) error
 	GetMany(ctx context.Context, coll string, ids []string, out any) error
@@ -24,6 +24,7 @@ type Store interface {
 	Insert(ctx context.Context, coll string, doc any) error
 	InsertMany(ctx context.Context, coll string, docs []any) (int, error)
 	Update(ctx context.Context, coll, id string, expectVersion int64, update map[string]any) (int64, error)
+	SetDerived(ctx context.Context, coll, id string, set map[string]any) error
 	NextNumber(ctx context.Context, scope string) (int64, error)
 	Mode() string
 }
@@ -67,6 +68,9 @@ type Service struct {
 
 	mem   *memIndex // nil: search with MongoDB queries
 	forms sync.Map  // catalog hash + "/" + class id → *form.Compiled
+
+	migrateMu sync.Mutex
+	migrated  bool // the number keys are filled (MongoDB; see Warm)
 }
 
 // New returns a service.
@@ -134,11 +138,13 @@ func actorName(p *auth.Principal) string {
 	return p.User
 }
 
-// Warm loads the in-memory index now rather than on the first search. It
-// does nothing on MongoDB.
+// Warm loads the in-memory index now rather than on the first search, and
+// runs the start-up migration: it fills the number key (see Asset.Key) of
+// assets stored before there was one. On MongoDB, without an index to
+// load, it only migrates. It is cheap after the first call.
 func (s *Service) Warm(ctx context.Context) error {
 	if s.mem == nil {
-		return nil
+		return s.migrateMongo(ctx)
 	}
-	return s.mem.ensure(ctx, s.loadHeads)
+	return s.mem.ensure(ctx, s.loadRecords)
 }

@@ -41,6 +41,7 @@ func (s *Service) LinkTicket(ctx context.Context, actor *auth.Principal, number,
 	if c := s.catalog().AssetClass(a.Class); c != nil && a.Status == RetiredStatus(c) {
 		return invalid("asset", CodeRetired, "")
 	}
+	number = a.Number // as stored, when given in another case
 	ref := TicketRef{Number: ticket, At: s.stamp(), Actor: actorName(actor)}
 	for range 20 {
 		var list ticketList
@@ -77,10 +78,11 @@ func (s *Service) Tickets(ctx context.Context, actor *auth.Principal, number str
 	if !MayRead(actor) {
 		return nil, fmt.Errorf("tickets of asset %s: %w", number, fault.Forbidden)
 	}
-	if _, err := s.load(ctx, number); err != nil {
+	a, err := s.load(ctx, number)
+	if err != nil {
 		return nil, err
 	}
-	return s.linkedTickets(ctx, number)
+	return s.linkedTickets(ctx, a.Number)
 }
 
 func (s *Service) linkedTickets(ctx context.Context, number string) ([]TicketRef, error) {

@@ -7,6 +7,7 @@ import (
 
 	"vorgang/core/auth"
 	"vorgang/core/fault"
+	"vorgang/core/form"
 	"vorgang/core/store"
 )
 
@@ -37,10 +38,10 @@ func (s *Service) Create(ctx context.Context, actor *auth.Principal, in Input) (
 	a.CreatedBy, a.UpdatedBy = actorName(actor), actorName(actor)
 	a.History = []Change{{At: now, Actor: actorName(actor), Type: ChangeCreated, Fields: diff(nil, a)}}
 	if in.Number != "" {
-		a.Number = in.Number
+		a.Number, a.Key = in.Number, numberKey(in.Number)
 		err = s.store.Insert(ctx, AssetsCollection, a)
 		if errors.Is(err, store.ErrDuplicate) {
-			return nil, fault.Fields(append(errs, fieldError("number", CodeDuplicateNumber, in.Lang))...)
+			return nil, invalid("number", CodeNumberTaken, in.Lang)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("asset: store %s: %w", a.Number, err)
@@ -61,12 +62,18 @@ func (s *Service) Get(ctx context.Context, actor *auth.Principal, number string)
 	return s.load(ctx, number)
 }
 
+// load reads the asset with the number, given in any case, history
+// included.
 func (s *Service) load(ctx context.Context, number string) (*Asset, error) {
 	if !ValidNumber(number) {
 		return nil, fmt.Errorf("asset %q: %w", number, fault.NotFound)
 	}
 	var a Asset
 	err := s.store.Get(ctx, AssetsCollection, number, &a)
+	if errors.Is(err, store.ErrNotFound) {
+		// Given in another case than stored?
+		err = s.getByKey(ctx, number, &a)
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, fmt.Errorf("asset %s: %w", number, fault.NotFound)
 	}
@@ -77,15 +84,41 @@ func (s *Service) load(ctx context.Context, number string) (*Asset, error) {
 	return &a, nil
 }
 
+// getByKey reads the asset whose number equals number regardless of case,
+// or returns an error wrapping store.ErrNotFound.
+func (s *Service) getByKey(ctx context.Context, number string, out *Asset) error {
+	if s.mem != nil {
+		if err := s.Warm(ctx); err != nil {
+			return err
+		}
+		rec, ok := s.mem.get(number)
+		if !ok || rec.Number == number {
+			return store.ErrNotFound
+		}
+		return s.store.Get(ctx, AssetsCollection, rec.Number, out)
+	}
+	var found []*Asset
+	f := store.Find{Shape: shapeByKey, Equal: []store.Condition{{Field: "number_key", Value: numberKey(number)}}, Limit: 1}
+	if err := s.store.Find(ctx, AssetsCollection, f, &found); err != nil {
+		return err
+	}
+	if len(found) == 0 {
+		return store.ErrNotFound
+	}
+	*out = *found[0]
+	return nil
+}
+
 // Update changes an asset as in says (see Input). version is the version
-// the caller saw; 0 means "whatever is current". An edit that changes
-// nothing is not recorded.
+// the caller saw, and required: an edit without it would overwrite
+// someone else's change unseen, so 0 is refused (field "version",
+// form.CodeRequired). An edit that changes nothing is not recorded.
 func (s *Service) Update(ctx context.Context, actor *auth.Principal, number string, version int64, in Input) (*Asset, error) {
 	return s.change(ctx, actor, number, version, in, ChangeUpdated)
 }
 
 // Retire moves an asset to its class's last status ("retired"). Retiring
-// a retired asset changes nothing.
+// a retired asset changes nothing. version as in Update.
 func (s *Service) Retire(ctx context.Context, actor *auth.Principal, number string, version int64, lang string) (*Asset, error) {
 	if !MayWrite(actor) {
 		return nil, fmt.Errorf("retire asset %s: %w", number, fault.Forbidden)
@@ -106,15 +139,18 @@ func (s *Service) change(ctx context.Context, actor *auth.Principal, number stri
 	if !MayWrite(actor) {
 		return nil, fmt.Errorf("change asset %s: %w", number, fault.Forbidden)
 	}
+	if version <= 0 {
+		return nil, invalid("version", form.CodeRequired, in.Lang)
+	}
 	old, err := s.load(ctx, number)
 	if err != nil {
 		return nil, err
 	}
-	if version != 0 && version != old.Version {
+	if version != old.Version {
 		return nil, fmt.Errorf("asset %s is at version %d, not %d: %w", number, old.Version, version, fault.Conflict)
 	}
 	if in.Class != "" && in.Class != old.Class {
-		return nil, invalid("class", CodeOtherClass, in.Lang)
+		return nil, invalid("class", CodeClassFixed, in.Lang)
 	}
 	cat := s.catalog()
 	c, err := s.class(cat, old.Class, "class", in.Lang)
@@ -128,7 +164,27 @@ func (s *Service) change(ctx context.Context, actor *auth.Principal, number stri
 	if len(errs) > 0 {
 		return nil, fault.Fields(errs...)
 	}
-	return s.commit(ctx, actor, old, next, kind)
+	var still []Head
+	if retired := RetiredStatus(c); next.Status == retired && old.Status != retired {
+		refs, refuse, err := s.referrers(ctx, cat, old.Number, nil)
+		if err != nil {
+			return nil, err
+		}
+		if refuse {
+			return nil, invalid("status", CodeStillReferenced, in.Lang)
+		}
+		still = refs
+	}
+	a, err := s.commit(ctx, actor, old, next, kind)
+	if err != nil {
+		return nil, err
+	}
+	if len(still) > 0 {
+		cp := *a
+		cp.StillReferenced = still
+		a = &cp
+	}
+	return a, nil
 }
 
 // commit writes next over old with one history entry, unless nothing
@@ -163,6 +219,6 @@ func (s *Service) commit(ctx context.Context, actor *auth.Principal, old, next *
 // indexed records a written asset in the in-memory index.
 func (s *Service) indexed(a *Asset) {
 	if s.mem != nil {
-		s.mem.put(headOf(a))
+		s.mem.put(a)
 	}
 }

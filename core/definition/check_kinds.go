@@ -74,6 +74,9 @@ func (b *builder) checkAssetClass(a *AssetClass, r reporter) {
 		case !rel.AssetClass.IsZero():
 			r.errorf(rel.AssetClass.Pos, "field_option", "relation '%s': asset_class only applies to target asset", rel.ID.Value)
 		}
+		if rel.Target != "asset" && (rel.Containment || rel.OnRetire != "") {
+			r.errorf(rel.ID.Pos, "field_option", "relation '%s': containment and on_retire only apply to target asset", rel.ID.Value)
+		}
 	}
 	uniqueRefs(r, "relation", relIDs)
 }

@@ -64,7 +64,21 @@ type AssetRelation struct {
 	Target     string `yaml:"target"`
 	AssetClass Ref    `yaml:"asset_class"`
 	Many       bool   `yaml:"many"`
+	// Containment says the relation means "is in" (a room in a building, a
+	// device in a room): an asset may not contain itself, directly or
+	// through others. Target asset only.
+	Containment bool `yaml:"containment"`
+	// OnRetire is what happens when someone retires a target this relation
+	// still points at: OnRetireWarn (the default) or OnRetireRefuse.
+	// Target asset only.
+	OnRetire string `yaml:"on_retire"`
 }
+
+// What retiring a still-referenced asset does (AssetRelation.OnRetire).
+const (
+	OnRetireWarn   = "warn"
+	OnRetireRefuse = "refuse"
+)
 
 // Role is a named set of permissions.
 type Role struct {

@@ -62,8 +62,8 @@ type Ref struct {
 }
 
 // RefProblem is an id a RefChecker refuses. Code is one of
-// CodeUnknownReference, CodeNotAnOption, CodeFileType, CodeFileTooLarge;
-// any other code is reported as CodeUnknownReference.
+// CodeUnknownReference, CodeNotAnOption, CodeFileType, CodeFileTooLarge,
+// CodeRetired; any other code is reported as CodeUnknownReference.
 type RefProblem struct {
 	ID   string
 	Code string

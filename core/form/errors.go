@@ -35,6 +35,7 @@ const (
 	CodeReadOnly         = "read_only"         // a computed or read-only field was sent
 	CodeInvalidType      = "invalid_type"      // a value of the wrong kind (e.g. a list for a text field)
 	CodeUnknownReference = "unknown_reference" // a user, asset, lookup value or file that does not exist
+	CodeRetired          = "retired"           // an asset that exists but is retired, so it cannot be chosen
 	CodeFileType         = "file_type"         // a file whose content is not of an accepted type
 	CodeFileTooLarge     = "file_too_large"    // a file larger than max_size
 	CodeCheckFailed      = "check_failed"      // a check could not be made (a script or lookup failed)

@@ -94,6 +94,8 @@ func (c *Compiled) message(p problem, lang string) string {
 		return pick(name+" hat einen ungültigen Wert.", name+" has an invalid value.")
 	case CodeUnknownReference:
 		return pick(name+": Der angegebene Eintrag wurde nicht gefunden.", name+": the given entry was not found.")
+	case CodeRetired:
+		return pick(name+": Das gewählte Gerät ist ausgesondert und kann nicht mehr gewählt werden.", name+": the chosen asset is retired and cannot be chosen any more.")
 	case CodeFileType:
 		types := ""
 		if f != nil {

@@ -710,7 +710,7 @@ func (c *Compiled) checkRefs(ctx context.Context, work map[string]any, hidden ma
 		for _, p := range found {
 			code := p.Code
 			switch code {
-			case CodeUnknownReference, CodeNotAnOption, CodeFileType, CodeFileTooLarge:
+			case CodeUnknownReference, CodeNotAnOption, CodeFileType, CodeFileTooLarge, CodeRetired:
 			default:
 				code = CodeUnknownReference
 			}

@@ -42,6 +42,9 @@ func (s *Store) ensureCollections(ctx context.Context) error {
 			if ix.Unique {
 				opts.SetUnique(true)
 			}
+			if ix.Sparse && s.embedded == nil {
+				opts.SetSparse(true)
+			}
 			byColl[c.Name] = append(byColl[c.Name], mongo.IndexModel{Keys: ix.keys(), Options: opts})
 		}
 	}

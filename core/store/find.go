@@ -21,6 +21,9 @@ type Find struct {
 	// Equal are equality conditions; each field must be one of the shape's
 	// keys. An array field matches when it holds the value.
 	Equal []Condition
+	// In, if its Field is set, selects documents whose field is one of
+	// In.Value, a []string: a batch of look-ups by one key of the shape.
+	In Condition
 	// After, if set, selects documents whose _id is greater (paging).
 	After string
 	// Text, if set, must occur in one of TextFields, ignoring case. It is a
@@ -54,6 +57,16 @@ func (s *Store) Find(ctx context.Context, coll string, f Find, out any) error {
 			return fmt.Errorf("store: query %s on %s compares %s, which the shape does not declare", f.Shape, coll, c.Field)
 		}
 		filter = append(filter, bson.E{Key: c.Field, Value: c.Value})
+	}
+	if f.In.Field != "" {
+		values, ok := f.In.Value.([]string)
+		if !ok {
+			return fmt.Errorf("store: query %s on %s: In wants a []string, got %T", f.Shape, coll, f.In.Value)
+		}
+		if !shape.Scans && !slices.Contains(shape.Keys, f.In.Field) {
+			return fmt.Errorf("store: query %s on %s compares %s, which the shape does not declare", f.Shape, coll, f.In.Field)
+		}
+		filter = append(filter, bson.E{Key: f.In.Field, Value: bson.D{{Key: "$in", Value: values}}})
 	}
 	if f.After != "" {
 		filter = append(filter, bson.E{Key: "_id", Value: bson.D{{Key: "$gt", Value: f.After}}})

@@ -30,7 +30,9 @@ func (w testWriter) Write(p []byte) (int, error) {
 // openEmbedded opens an embedded store on dir and closes it when the test ends.
 // testSchema declares the collections the tests write beside the store's
 // own.
-var testSchema = Schema{{Name: "notes"}, {Name: "batch_test"}, {Name: "operators"}, {Name: "cas"}, {Name: "x_archive"}}
+var testSchema = Schema{{Name: "notes"}, {Name: "batch_test"}, {Name: "operators"}, {Name: "cas"}, {Name: "x_archive"},
+	{Name: "derived", Indexes: []Index{{Keys: []string{"key"}, Unique: true, Sparse: true}},
+		Shapes: []QueryShape{{Name: "derived.by_key", Keys: []string{"key"}, InMemory: true}}}}
 
 func openEmbedded(t testing.TB, dir string) *Store {
 	t.Helper()

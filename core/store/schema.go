@@ -30,6 +30,11 @@ type CollectionSpec struct {
 type Index struct {
 	Keys   []string
 	Unique bool
+	// Sparse leaves documents without the field out of the index, so a
+	// unique index may be added to a collection whose older documents lack
+	// the field (MongoDB; FerretDB ignores the option and accepts any
+	// number of documents without the field anyway).
+	Sparse bool
 }
 
 // QueryShape is one query on a collection: the fields it filters on by

@@ -116,8 +116,11 @@ func (s *Store) updateFiltered(ctx context.Context, coll, id string, expect int6
 	}
 }
 
+// writeError marks a write a unique index refused as ErrDuplicate. FerretDB
+// answers an update that clashes with a unique index not with MongoDB's
+// duplicate key error but with an InternalError carrying SQLite's message.
 func writeError(err error) error {
-	if mongo.IsDuplicateKeyError(err) {
+	if mongo.IsDuplicateKeyError(err) || strings.Contains(err.Error(), "UNIQUE constraint failed") {
 		return fmt.Errorf("%w: %w", ErrDuplicate, err)
 	}
 	return err
