@@ -181,9 +181,13 @@ func (a *api) exportAssets(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	excel, err := asset.ParseExportFormat(c.Query("format"))
+	if err != nil {
+		return webkit.FaultError(err)
+	}
 	var buf bytes.Buffer
 	q := asset.Query{Class: c.Query("class"), Status: c.Query("status"), Text: c.Query("q"), Target: c.Query("target"), Relation: c.Query("relation")}
-	if err := a.Assets.Export(c.UserContext(), p, &buf, q, langOf(c)); err != nil {
+	if err := a.Assets.ExportWith(c.UserContext(), p, &buf, q, asset.ExportOptions{Excel: excel, Lang: langOf(c)}); err != nil {
 		return webkit.FaultError(err)
 	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
@@ -199,7 +203,12 @@ func (a *api) importAssets(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	dry, _ := strconv.ParseBool(c.Query("dry_run"))
+	// Anything but a known yes or no is refused before the file is read:
+	// an unknown word taken as "no" imported for real.
+	dry, err := asset.ParseDryRun(c.Query("dry_run"))
+	if err != nil {
+		return webkit.FaultError(err)
+	}
 	rep, err := a.Assets.Import(c.UserContext(), p, bytes.NewReader(c.Body()), asset.ImportOptions{Class: c.Query("class"), DryRun: dry, Lang: langOf(c)})
 	if err != nil {
 		return webkit.FaultError(err)

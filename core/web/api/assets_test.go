@@ -285,6 +285,22 @@ func TestAssetAPIImportExport(t *testing.T) {
 			}
 		}},
 		{"unknown class", "carla", "/api/v1/assets/import?class=spaceship", good, 422, nil},
+		// Only true/1/t counted as a dry run; any other word imported for
+		// real. Now the documented words work and others are refused.
+		{"a dry run said in German", "carla", "/api/v1/assets/import?class=room&dry_run=ja", good, 200, func(t *testing.T, body []byte) {
+			var rep asset.ImportReport
+			_ = json.Unmarshal(body, &rep)
+			if !rep.DryRun || rep.Created != 2 {
+				t.Errorf("report %+v, want a dry run", rep)
+			}
+		}},
+		{"an unknown dry_run word is refused", "carla", "/api/v1/assets/import?class=room&dry_run=vielleicht", good, 400, func(t *testing.T, body []byte) {
+			var b map[string]any
+			_ = json.Unmarshal(body, &b)
+			if errCode(b) != asset.CodeBadDryRun {
+				t.Errorf("error %s", body)
+			}
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -311,6 +327,18 @@ func TestAssetAPIImportExport(t *testing.T) {
 	var rep asset.ImportReport
 	if err := json.Unmarshal(body, &rep); status != 200 || err != nil || rep.Unchanged != 2 {
 		t.Fatalf("re-import: %d %s", status, body)
+	}
+	// Excel: a byte order mark, ';' and CRLF, and it imports back unchanged.
+	status, _, body = env.raw(t, "ben", "GET", "/api/v1/assets/export?class=room&format=excel", "", "")
+	if status != 200 || !strings.HasPrefix(string(body), "\ufeffinventory_number;name;") || !strings.Contains(string(body), "\r\n") {
+		t.Fatalf("excel export: %d %q", status, body)
+	}
+	status, _, body = env.raw(t, "carla", "POST", "/api/v1/assets/import?class=room", "text/csv", string(body))
+	if err := json.Unmarshal(body, &rep); status != 200 || err != nil || rep.Unchanged != 2 {
+		t.Fatalf("re-import of the excel export: %d %s", status, body)
+	}
+	if status, _, _ := env.raw(t, "ben", "GET", "/api/v1/assets/export?class=room&format=xls", "", ""); status != http.StatusBadRequest {
+		t.Fatalf("unknown format: %d", status)
 	}
 	if status, _, _ := env.raw(t, "anna", "GET", "/api/v1/assets/export?class=room", "", ""); status != http.StatusForbidden {
 		t.Fatalf("export without permission: %d", status)
