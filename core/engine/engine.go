@@ -91,6 +91,8 @@ type Deps struct {
 	// Compile compiles recorded definition files, for comparing versions;
 	// nil: versions can be listed, not compared.
 	Compile func([]definition.File) (*definition.Catalog, definition.Diagnostics)
+	// Searcher answers Search; nil: search is unavailable.
+	Searcher Searcher
 	// Calendars compiles the calendars of the SLA clocks; nil: a new one.
 	// The app hands the same one to the script runtime, so scripts and
 	// SLAs see the same working days and public holidays.
@@ -119,7 +121,9 @@ type Engine struct {
 	assets  AssetLinker
 	queries AssetFinder
 	senders MailSenders
-	scripts *script.Runtime
+	// searcher answers Search; nil without an index.
+	searcher Searcher
+	scripts  *script.Runtime
 	// ownScripts: the engine made scripts and closes it.
 	ownScripts bool
 
@@ -151,7 +155,7 @@ func New(d Deps) (*Engine, error) {
 		d.Calendars = &sla.Calendars{}
 	}
 	e := &Engine{store: d.Store, compile: d.Compile, users: d.Users, catalog: d.Catalog, log: d.Logger, now: d.Now,
-		refs: d.Refs, assets: d.Assets, queries: d.AssetQueries, senders: d.MailSenders, scripts: d.Scripts, calendars: d.Calendars,
+		refs: d.Refs, assets: d.Assets, queries: d.AssetQueries, senders: d.MailSenders, searcher: d.Searcher, scripts: d.Scripts, calendars: d.Calendars,
 		retrying: store.NewKeyedMutex(), instance: newNonce()}
 	if e.scripts == nil {
 		e.scripts, e.ownScripts = script.New(script.Config{Logger: d.Logger, Now: d.Now, Calendars: d.Calendars, Timeout: d.ScriptTimeout}), true

@@ -70,6 +70,7 @@ var ownSchema = Schema{
 		{Keys: []string{"open", "team", "state", "priority"}},
 		{Keys: []string{"open", "process", "state"}},
 		{Keys: []string{"tracking"}, Unique: true},
+		{Keys: []string{"updated"}},
 	}, Shapes: []QueryShape{
 		{Name: shapeInboxTeam, Keys: []string{"open", "team", "due"}},
 		{Name: shapeInboxTeamClosedText, Keys: []string{"open", "team", "due"}},
@@ -81,6 +82,7 @@ var ownSchema = Schema{
 		{Name: shapeTicketNumbers, Keys: []string{"_id"}},
 		{Name: shapeByTracking, Keys: []string{"tracking"}},
 		{Name: shapeFindTickets, Scans: true},
+		{Name: shapeChangedSince, Keys: []string{"updated"}},
 	}},
 	{Name: OutboxCollection, Indexes: []Index{
 		{Keys: []string{"state", "next_at"}},
@@ -113,6 +115,7 @@ const (
 	shapeTicketNumbers      = "ticket.numbers"
 	shapeByTracking         = "ticket.by_tracking"
 	shapeFindTickets        = "tickets.find"
+	shapeChangedSince       = "tickets.changed_since"
 	shapeOutboxDue          = "outbox.due"
 	shapeOutboxList         = "outbox.list"
 )

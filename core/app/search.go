@@ -1,0 +1,94 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"vorgang/core/search"
+)
+
+// SearchIndexDir is the search index's directory in the data folder. It
+// holds nothing the store does not: a backup leaves it out, and a missing
+// or removed index is rebuilt from the store at start.
+const SearchIndexDir = "search.bleve"
+
+// DefaultSearchPollEvery is how often an instance on MongoDB reads the
+// ticket changes other instances made into its own index.
+const DefaultSearchPollEvery = 10 * time.Second
+
+// SearchIndexPath is where the index of an app with the data folder
+// dataDir lives; "" (MongoDB without a data folder): in memory.
+func SearchIndexPath(dataDir string) string {
+	if dataDir == "" {
+		return ""
+	}
+	return filepath.Join(dataDir, SearchIndexDir)
+}
+
+// openSearch opens the index and its feeder, and has the store tell the
+// feeder of every ticket write from now on: before anything writes, so no
+// change falls between the catch-up and the first one heard.
+func (a *App) openSearch() error {
+	idx, err := search.Open(SearchIndexPath(a.cfg.DataDir))
+	if err != nil {
+		return err
+	}
+	poll := time.Duration(0)
+	if a.cfg.MongoURI != "" {
+		poll = a.cfg.SearchPollEvery
+	}
+	f, err := search.NewFeeder(search.FeedConfig{Index: idx, Source: a.Store, Logger: a.Logger, Poll: poll})
+	if err != nil {
+		_ = idx.Close()
+		return err
+	}
+	a.Search, a.feeder = idx, f
+	a.Store.OnTicketChange(f.Watch)
+	return nil
+}
+
+// runSearch keeps the index up to date (search.Feeder.Run).
+func (a *App) runSearch(ctx context.Context) error {
+	a.searchRan.Store(true)
+	return a.feeder.Run(ctx)
+}
+
+// closeSearch writes what waits and closes the index. An app whose loops
+// never ran (a command) leaves its changes to the catch-up of the next
+// start: the index may never have been built, and a batch with a mark
+// would pass it off as built.
+func (a *App) closeSearch(ctx context.Context) error {
+	if a.Search == nil {
+		return nil
+	}
+	var err error
+	if a.searchRan.Load() {
+		err = a.feeder.Flush(ctx)
+	}
+	if cerr := a.Search.Close(); cerr != nil && err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("close search index: %w", err)
+	}
+	return nil
+}
+
+// Reindex indexes every ticket in the store again and returns how many
+// it indexed. `vorgang reindex` removes the index (RemoveSearchIndex)
+// before it opens the app, so the index is rebuilt from nothing; run it
+// while the app's loops are not running.
+func (a *App) Reindex(ctx context.Context) (int, error) {
+	return a.feeder.Rebuild(ctx)
+}
+
+// RemoveSearchIndex deletes the search index of the data folder dataDir,
+// so the next app opened on it starts from an empty one.
+func RemoveSearchIndex(dataDir string) error {
+	if dataDir == "" {
+		return nil
+	}
+	return search.Remove(SearchIndexPath(dataDir))
+}
