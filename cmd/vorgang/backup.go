@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"vorgang/core/app"
 	"vorgang/core/store"
 )
 
@@ -246,6 +247,13 @@ func runRestore(ctx context.Context, target *storeTarget, file string, replace b
 	info, err := st.RestoreVerified(ctx, archive, store.RestoreOptions{Replace: replace})
 	if err != nil {
 		return err
+	}
+	if target.mongoURI == "" {
+		// The index describes the tickets that were there before; the
+		// next start builds it from the restored ones.
+		if err := app.RemoveSearchIndex(target.dataDir); err != nil {
+			return err
+		}
 	}
 	m := info.Manifest
 	fmt.Fprintf(stdout, "restored %s into %s: %d collections, %d documents, %d bytes (%s backup of %s)\n",

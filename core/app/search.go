@@ -2,11 +2,14 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
 	"path/filepath"
 	"time"
 
 	"vorgang/core/search"
+	"vorgang/core/store"
 )
 
 // SearchIndexDir is the search index's directory in the data folder. It
@@ -76,16 +79,35 @@ func (a *App) closeSearch(ctx context.Context) error {
 	return nil
 }
 
-// Reindex indexes every ticket in the store again and returns how many
-// it indexed. `vorgang reindex` removes the index (RemoveSearchIndex)
-// before it opens the app, so the index is rebuilt from nothing; run it
-// while the app's loops are not running.
-func (a *App) Reindex(ctx context.Context) (int, error) {
-	return a.feeder.Rebuild(ctx)
+// RebuildSearchIndex removes the search index of the data folder dataDir
+// and builds it again from st (`vorgang reindex`, with the server
+// stopped on the embedded store). It returns how many tickets it indexed.
+func RebuildSearchIndex(ctx context.Context, st *store.Store, dataDir string, log *slog.Logger) (int, error) {
+	path := SearchIndexPath(dataDir)
+	if path == "" {
+		return 0, errors.New("search: an index in memory is rebuilt at every start; give a data folder")
+	}
+	if err := search.Remove(path); err != nil {
+		return 0, err
+	}
+	idx, err := search.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	f, err := search.NewFeeder(search.FeedConfig{Index: idx, Source: st, Logger: log})
+	if err != nil {
+		_ = idx.Close()
+		return 0, err
+	}
+	n, err := f.Rebuild(ctx)
+	if cerr := idx.Close(); err == nil {
+		err = cerr
+	}
+	return n, err
 }
 
 // RemoveSearchIndex deletes the search index of the data folder dataDir,
-// so the next app opened on it starts from an empty one.
+// so the next start builds it from the store (after a restore).
 func RemoveSearchIndex(dataDir string) error {
 	if dataDir == "" {
 		return nil
