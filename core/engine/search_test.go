@@ -11,8 +11,8 @@ import (
 	"vorgang/core/definition"
 	"vorgang/core/engine"
 	"vorgang/core/fault"
-	"vorgang/core/search"
 	"vorgang/core/internal/testkit"
+	"vorgang/core/search"
 )
 
 const searchDesk = `apiVersion: vorgang/v1
