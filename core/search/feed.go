@@ -19,7 +19,7 @@ type Source interface {
 	Ticket(ctx context.Context, number string) (*ticket.Ticket, error)
 	History(ctx context.Context, t *ticket.Ticket) ([]ticket.HistoryEntry, error)
 	TicketsChangedSince(ctx context.Context, since time.Time, after store.TicketStamp, limit int) ([]store.TicketStamp, error)
-	TicketNumbers(ctx context.Context, after string, limit int) ([]string, error)
+	TicketTexts(ctx context.Context, after string, limit int) ([]store.TicketText, error)
 }
 
 var _ Source = (*store.Store)(nil)
@@ -50,7 +50,7 @@ type FeedConfig struct {
 	// DefaultReaders.
 	Readers int
 	// Settle is how long the feeder waits after a change for more to
-	// batch with it; default 50 ms.
+	// batch with it; default 500 ms.
 	Settle time.Duration
 }
 
@@ -110,7 +110,7 @@ func NewFeeder(cfg FeedConfig) (*Feeder, error) {
 		cfg.Readers = DefaultReaders
 	}
 	if cfg.Settle <= 0 {
-		cfg.Settle = 50 * time.Millisecond
+		cfg.Settle = 500 * time.Millisecond
 	}
 	return &Feeder{cfg: cfg, index: cfg.Index, src: cfg.Source, log: cfg.Logger.With(slog.String("component", "search")),
 		pending: map[string]pendingItem{}, indexed: map[string]int64{}, wake: make(chan struct{}, 1)}, nil
@@ -359,27 +359,58 @@ func (f *Feeder) readOne(ctx context.Context, number string) (*Doc, error) {
 	return &d, nil
 }
 
-// Rebuild indexes every ticket in the store and sets the mark to when it
-// began (less the margin): what changes meanwhile is caught up by Watch or
-// the next start. It returns how many tickets it indexed.
+// Rebuild indexes every ticket in the store, reading them page by page
+// with their texts (store.TicketTexts), and sets the mark to when it began
+// (less the margin): what changes meanwhile is caught up by Watch or the
+// next start. It returns how many tickets it indexed. Reading the next
+// page overlaps with indexing the last one.
 func (f *Feeder) Rebuild(ctx context.Context) (int, error) {
 	f.flushing.Lock()
 	defer f.flushing.Unlock()
 	began := time.Now()
+	type page struct {
+		docs []Doc
+		err  error
+	}
+	pages := make(chan page, 2)
+	readCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		defer close(pages)
+		after := ""
+		for {
+			texts, err := f.src.TicketTexts(readCtx, after, batchSize)
+			if err != nil || len(texts) == 0 {
+				if err != nil {
+					pages <- page{err: err}
+				}
+				return
+			}
+			docs := make([]Doc, len(texts))
+			for i := range texts {
+				docs[i] = DocOf(&texts[i].Ticket, texts[i].Entries)
+			}
+			select {
+			case pages <- page{docs: docs}:
+			case <-readCtx.Done():
+				return
+			}
+			after = texts[len(texts)-1].Ticket.Number
+		}
+	}()
 	total := 0
-	after := ""
-	for {
-		numbers, err := f.src.TicketNumbers(ctx, after, batchSize)
-		if err != nil {
-			return total, err
+	for p := range pages {
+		if p.err != nil {
+			return total, p.err
 		}
-		if len(numbers) == 0 {
-			break
+		f.mu.Lock()
+		docs := p.docs[:0]
+		for _, d := range p.docs {
+			if d.Version > f.indexed[d.Number] {
+				docs = append(docs, d)
+			}
 		}
-		docs, failed := f.read(ctx, numbers)
-		if len(failed) > 0 {
-			return total, fmt.Errorf("search: rebuild: %d tickets could not be read", len(failed))
-		}
+		f.mu.Unlock()
 		if err := f.index.Apply(docs, time.Time{}); err != nil {
 			return total, err
 		}
@@ -389,12 +420,14 @@ func (f *Feeder) Rebuild(ctx context.Context) (int, error) {
 		}
 		f.mu.Unlock()
 		total += len(docs)
-		after = numbers[len(numbers)-1]
 	}
 	// The wall clock: the store's stamps come from the engine's clock,
 	// which is the wall clock outside tests.
 	if err := f.index.Apply(nil, began.Add(-f.cfg.Margin)); err != nil {
 		return total, err
 	}
-	return total, nil
+	if total == 0 {
+		return 0, nil // nothing to lose: an empty index is built again at once
+	}
+	return total, f.index.Sync()
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 )
 
@@ -56,18 +57,59 @@ func Open(path string) (*Index, error) {
 		}
 		return &Index{idx: idx}, nil
 	}
-	idx, err := bleve.Open(path)
-	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
-		m, merr := newMapping()
-		if merr != nil {
-			return nil, fmt.Errorf("search: mapping: %w", merr)
+	idx, err := bleve.OpenUsing(path, runtimeConfig())
+	if err != nil && !errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
+		// The index is derived data: one that does not open (cut off
+		// while it was created, damaged) is built again from the store.
+		if rerr := Remove(path); rerr != nil {
+			return nil, fmt.Errorf("search: open index %s: %w (and %w)", path, err, rerr)
 		}
-		idx, err = bleve.New(path, m)
+		err = bleve.ErrorIndexPathDoesNotExist
+	}
+	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
+		if err := create(path); err != nil {
+			return nil, err
+		}
+		idx, err = bleve.OpenUsing(path, runtimeConfig())
 	}
 	if err != nil {
 		return nil, fmt.Errorf("search: open index %s: %w", path, err)
 	}
 	return &Index{idx: idx, path: path}, nil
+}
+
+// create makes an empty index at path. It writes synchronously (without
+// unsafe_batch), so the mapping is on disk before anything else happens:
+// bleve stores it with a batch, which runtimeConfig would leave in memory.
+func create(path string) error {
+	m, err := newMapping()
+	if err != nil {
+		return fmt.Errorf("search: mapping: %w", err)
+	}
+	idx, err := bleve.NewUsing(path, m, scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return fmt.Errorf("search: create index %s: %w", path, err)
+	}
+	if err := idx.Close(); err != nil {
+		return fmt.Errorf("search: create index %s: %w", path, err)
+	}
+	return nil
+}
+
+// runtimeConfig is scorch's configuration. unsafe_batch: a batch returns
+// once it is searchable, and is written to disk in the background with
+// whatever batches follow, instead of each batch waiting for its own
+// fsync. A crash may lose the last batches, but never a batch without
+// its mark or the reverse (Apply), so the catch-up at the next start
+// reads them again: durability comes from the store, not the index.
+// The persister naps five seconds between writes, so the small batches of a
+// busy desk reach the disk as one merged segment, not one file and fsync
+// each, which would compete with the store's own fsyncs.
+func runtimeConfig() map[string]any {
+	return map[string]any{
+		"unsafe_batch":           true,
+		"scorchPersisterOptions": map[string]any{"PersisterNapTimeMSec": 5000},
+	}
 }
 
 // Remove deletes the index at path, for a rebuild from nothing.
@@ -78,12 +120,50 @@ func Remove(path string) error {
 	return nil
 }
 
-// Close closes the index; what Apply returned from is on disk.
+// syncTimeout bounds how long Sync waits for the last batches to reach
+// the disk.
+const syncTimeout = 30 * time.Second
+
+// Close closes the index. Batches the persister has not written yet are
+// dropped, with their mark (see runtimeConfig): the next start reads
+// those changes again from the store. Sync first to keep them.
 func (x *Index) Close() error {
 	if err := x.idx.Close(); err != nil {
 		return fmt.Errorf("search: close index: %w", err)
 	}
 	return nil
+}
+
+// Sync waits until every batch applied so far is on disk (up to the
+// persister's nap): a rebuild calls it, so its mark is not lost and the
+// next start does not build the index again. It writes an empty batch
+// with a callback on its persistence, which comes after all batches
+// before it.
+func (x *Index) Sync() error {
+	if x.path == "" {
+		return nil
+	}
+	done := make(chan error, 1)
+	b := x.idx.NewBatch()
+	b.SetInternal([]byte("vorgang.synced"), []byte(time.Now().UTC().Format(time.RFC3339Nano)))
+	b.SetPersistedCallback(func(err error) {
+		select {
+		case done <- err:
+		default:
+		}
+	})
+	if err := x.idx.Batch(b); err != nil {
+		return fmt.Errorf("search: sync index: %w", err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			return fmt.Errorf("search: sync index: %w", err)
+		}
+		return nil
+	case <-time.After(syncTimeout):
+		return errors.New("search: sync index: not written within 30 s")
+	}
 }
 
 // Path is where the index lives.

@@ -42,6 +42,12 @@ var shapeSQL = map[string]func(ctx context.Context, s *Store) (string, []any, er
 	shapeChangedSince: func(ctx context.Context, s *Store) (string, []any, error) {
 		return s.changedSinceQuerySQL(ctx, time.Unix(0, 0), TicketStamp{Number: "X", Updated: time.Unix(1, 0)}, 100)
 	},
+	shapeTicketTexts: func(ctx context.Context, s *Store) (string, []any, error) {
+		return s.ticketTextsQuerySQL(ctx, "X", 100)
+	},
+	shapeHistoryTexts: func(ctx context.Context, s *Store) (string, []any, error) {
+		return s.historyTextsQuerySQL(ctx, "A", "B")
+	},
 	shapeOutboxDue: func(ctx context.Context, s *Store) (string, []any, error) {
 		return s.dueOutboxSQL(ctx, ticket.NoDue, 10, []string{"mail"})
 	},

@@ -83,6 +83,7 @@ var ownSchema = Schema{
 		{Name: shapeByTracking, Keys: []string{"tracking"}},
 		{Name: shapeFindTickets, Scans: true},
 		{Name: shapeChangedSince, Keys: []string{"updated"}},
+		{Name: shapeTicketTexts, Keys: []string{"_id"}},
 	}},
 	{Name: OutboxCollection, Indexes: []Index{
 		{Keys: []string{"state", "next_at"}},
@@ -90,7 +91,7 @@ var ownSchema = Schema{
 		{Name: shapeOutboxDue, Keys: []string{"state", "next_at"}},
 		{Name: shapeOutboxList, Keys: []string{"state", "next_at"}},
 	}},
-	{Name: HistoryCollection}, {Name: metaCollection}, {Name: countersCollection},
+	{Name: HistoryCollection, Shapes: []QueryShape{{Name: shapeHistoryTexts, Keys: []string{"_id"}}}}, {Name: metaCollection}, {Name: countersCollection},
 	{Name: counterClaimsCollection}, {Name: idempotencyCollection}, {Name: leasesCollection},
 	{Name: AttachmentsCollection, Indexes: []Index{
 		{Keys: []string{"pending_since"}},
@@ -116,6 +117,8 @@ const (
 	shapeByTracking         = "ticket.by_tracking"
 	shapeFindTickets        = "tickets.find"
 	shapeChangedSince       = "tickets.changed_since"
+	shapeTicketTexts        = "tickets.texts"
+	shapeHistoryTexts       = "history.texts"
 	shapeOutboxDue          = "outbox.due"
 	shapeOutboxList         = "outbox.list"
 )
