@@ -41,10 +41,35 @@ Rathaus Bürgeramt Stockwerk Raum Heizung Fenster Schlüssel Ausweis printer scr
 account laptop battery charger cable software license update install error crash phone meeting room projector
 folder file permission broken slow missing new replace repair urgent kaputt langsam fehlt neu ersetzen dringend`)
 
+// benchVocabulary is the service-desk words above and 20,000 made-up
+// ones; texts draw from it by Zipf's law (the first words most often),
+// as words occur in real text, so a rare word matches few tickets and a
+// common one many.
+var benchVocabulary = func() []string {
+	syllables := strings.Fields("ka lo mer tin sa ber gu fa ro ste wi an de rup ko li na pel us to ma ren chi bo")
+	out := slices.Clone(benchWords)
+	seen := map[string]bool{}
+	rng := rand.New(rand.NewPCG(9, 9))
+	for len(out) < len(benchWords)+20000 {
+		n := 2 + rng.IntN(3)
+		var b strings.Builder
+		for range n {
+			b.WriteString(syllables[rng.IntN(len(syllables))])
+		}
+		if w := b.String(); !seen[w] {
+			seen[w] = true
+			out = append(out, w)
+		}
+	}
+	return out
+}()
+
+// benchSentence is n words drawn by Zipf's law from benchVocabulary.
 func benchSentence(rng *rand.Rand, n int) string {
+	z := rand.NewZipf(rng, 1.07, 2, uint64(len(benchVocabulary)-1))
 	w := make([]string, n)
 	for i := range w {
-		w[i] = benchWords[rng.IntN(len(benchWords))]
+		w[i] = benchVocabulary[z.Uint64()]
 	}
 	return strings.Join(w, " ")
 }
@@ -53,7 +78,7 @@ func benchSentence(rng *rand.Rand, n int) string {
 // store folder dir (batched inserts; the engine would take minutes),
 // unless a marker says it holds them already.
 func seedSearchBench(b *testing.B, dir string, n, comments int) {
-	marker := filepath.Join(dir, fmt.Sprintf("seeded-%d-%d", n, comments))
+	marker := filepath.Join(dir, fmt.Sprintf("seeded-zipf-%d-%d", n, comments))
 	if _, err := os.Stat(marker); err == nil {
 		return
 	}
@@ -168,15 +193,15 @@ func BenchmarkSearch(b *testing.B) {
 				kind := []string{"one word", "two words", "phrase", "word + filters", "everything, read_all"}[i%5]
 				switch kind {
 				case "one word":
-					q.Text = benchWords[rng.IntN(len(benchWords))]
+					q.Text = benchSentence(rng, 1)
 				case "two words":
 					q.Text = benchSentence(rng, 2)
 				case "phrase":
 					q.Text = `"` + benchSentence(rng, 2) + `"`
 				case "word + filters":
-					q.Text, q.State, q.CreatedFrom = benchWords[rng.IntN(len(benchWords))], "closed", time.Now().Add(-180*24*time.Hour)
+					q.Text, q.State, q.CreatedFrom = benchSentence(rng, 1), "closed", time.Now().Add(-365*24*time.Hour+3*24*time.Hour)
 				case "everything, read_all":
-					q.Text, q.Scope = benchWords[rng.IntN(len(benchWords))], search.Scope{All: true, Internal: true}
+					q.Text, q.Scope = benchSentence(rng, 1), search.Scope{All: true, Internal: true}
 				}
 				t0 := time.Now()
 				if _, err := idx.Search(ctx, q); err != nil {
