@@ -186,7 +186,8 @@ func TestReindexEqualsIncrementalIndex(t *testing.T) {
 }
 
 // allResults is every hit with its snippets of a query per word, and of
-// one for everything, as text.
+// one for everything, as sorted text: the order among equal scores is
+// not given.
 func allResults(t *testing.T, x *search.Index, words []string) []string {
 	t.Helper()
 	var out []string
@@ -199,5 +200,6 @@ func allResults(t *testing.T, x *search.Index, words []string) []string {
 			out = append(out, fmt.Sprintf("%q %s %s %s %.4f %v", w, h.Number, h.Title, h.State, h.Score, h.Snippets))
 		}
 	}
+	slices.Sort(out)
 	return out
 }

@@ -2,6 +2,7 @@ package search_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -97,4 +98,19 @@ func sameSet(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// Without words, the filters list the newest tickets first.
+func TestFiltersAloneListTheNewestFirst(t *testing.T) {
+	day := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	x := memIndex(t,
+		search.Doc{Number: "A", Team: "t", Created: day},
+		search.Doc{Number: "C", Team: "t", Created: day.Add(48 * time.Hour)},
+		search.Doc{Number: "B", Team: "t", Created: day.Add(24 * time.Hour)},
+		search.Doc{Number: "D", Team: "u", Created: day.Add(72 * time.Hour)},
+	)
+	got := numbers(t, x, search.Query{Team: "t", Scope: everything})
+	if want := []string{"C", "B", "A"}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("team t lists %v, want %v", got, want)
+	}
 }
