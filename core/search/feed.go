@@ -32,8 +32,10 @@ const (
 	DefaultMargin = time.Minute
 	// DefaultReaders is how many tickets a rebuild reads at once.
 	DefaultReaders = 8
-	// batchSize is how many documents go into one batch of a rebuild.
-	batchSize = 500
+	// batchSize is how many documents go into one batch of a rebuild (the
+	// most store.TicketTexts returns at once): fewer, larger segments to
+	// merge; 1,000 took a quarter less CPU than 500.
+	batchSize = 1000
 )
 
 // FeedConfig configures a Feeder. Index and Source are required.
