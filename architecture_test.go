@@ -30,8 +30,9 @@ var allowedImports = map[string][]string{
 	"vorgang/core/identity": {"definition", "fault"},
 	"vorgang/core/asset":    {"auth", "definition", "fault", "form", "script", "store"},
 	"vorgang/core/notify":   {"auth", "definition", "fault", "store", "ticket"},
+	"vorgang/core/search":   {"store", "ticket"},
 	// Policy.
-	"vorgang/core/engine": {"auth", "definition", "fault", "form", "script", "sla", "store", "ticket"},
+	"vorgang/core/engine": {"auth", "definition", "fault", "form", "script", "search", "sla", "store", "ticket"},
 	// Channels into the engine.
 	"vorgang/core/mailin": {"definition", "engine", "fault", "notify", "store"},
 	// Channels out of the engine's outbox.
@@ -39,7 +40,7 @@ var allowedImports = map[string][]string{
 	// Metrics the engine reports to and the pages serve.
 	"vorgang/core/metrics": {"store", "ticket"},
 	// Wiring.
-	"vorgang/core/app":                  {"asset", "auth", "definition", "engine", "fault", "identity", "mailin", "notify", "script", "sla", "store", "ticket", "webhook", "metrics"},
+	"vorgang/core/app":                  {"asset", "auth", "definition", "engine", "fault", "identity", "mailin", "notify", "script", "sla", "store", "ticket", "metrics", "search", "webhook"},
 	"vorgang/core/scenario":             {"app", "asset", "auth", "definition", "engine", "fault", "mailin", "notify", "store", "ticket"},
 	"vorgang/core/internal/testkit":     {"app", "definition", "store", "vorgang"},
 	"vorgang/core/store/storetest":      nil,
@@ -81,6 +82,7 @@ var forbidden = []struct {
 	{"golang.org/x/oauth2", []string{"vorgang/core/identity"}, "only core/identity speaks OpenID Connect"},
 	{"github.com/go-jose/", []string{"vorgang/core/identity", "vorgang/core/internal/oidctest"}, "only core/identity checks tokens (the test provider signs them)"},
 	{"github.com/zitadel/", []string{"vorgang/core/internal/oidctest"}, "the OpenID provider library is for the test provider only"},
+	{"github.com/blevesearch/", []string{"vorgang/core/search"}, "only core/search knows the full-text index"},
 	{"github.com/emersion/go-imap", []string{"vorgang/core/mailin"}, "only core/mailin speaks IMAP"},
 	{"github.com/emersion/go-message", []string{"vorgang/core/mailin"}, "only core/mailin reads MIME"},
 }

@@ -234,6 +234,13 @@ func runRestore(ctx context.Context, target *storeTarget, file string, replace b
 	if err != nil {
 		return err
 	}
+	if target.mongoURI == "" {
+		// The index describes the tickets that were there before; the
+		// next start builds it from the restored ones.
+		if err := app.RemoveSearchIndex(target.dataDir); err != nil {
+			return err
+		}
+	}
 	m := info.Manifest
 	fmt.Fprintf(stdout, "restored %s into %s: %d collections, %d documents, %d bytes (%s backup of %s)\n",
 		file, target, len(m.Collections), info.Documents, info.Bytes, m.Source.Mode, m.Created.Format(time.RFC3339))

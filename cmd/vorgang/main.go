@@ -27,6 +27,7 @@ Usage:
                                stop the queued follow-up work of a definition version
   vorgang backup [-o FILE]     write every collection of the database to a tar.gz archive
   vorgang restore FILE         restore an archive into an empty database (--replace: overwrite)
+  vorgang reindex              rebuild the full-text search index from the database
   vorgang help                 show this text
 
 Run "vorgang COMMAND -h" for the flags of a command.
@@ -64,6 +65,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return backup(ctx, args, stdout, stderr)
 	case "restore":
 		return restore(ctx, args, stdout, stderr)
+	case "reindex":
+		return reindex(ctx, args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"vorgang/core/asset"
@@ -17,6 +18,7 @@ import (
 	"vorgang/core/mailin"
 	"vorgang/core/metrics"
 	"vorgang/core/notify"
+	"vorgang/core/search"
 	"vorgang/core/store"
 	"vorgang/core/webhook"
 )
@@ -79,6 +81,10 @@ type Config struct {
 	// Backup schedules backups of the embedded store; the zero value
 	// schedules none.
 	Backup Backup
+	// SearchPollEvery is how often an instance on MongoDB reads into its
+	// search index the ticket changes of other instances; default
+	// DefaultSearchPollEvery.
+	SearchPollEvery time.Duration
 }
 
 // Mail configures how notifications leave vorgang.
@@ -130,6 +136,9 @@ type App struct {
 	// Webhooks posts ticket events to the receivers of Webhook
 	// definitions; Run runs it.
 	Webhooks *webhook.Worker
+	// Search is the full-text index of the tickets, kept up to date by
+	// the "search index" loop.
+	Search *search.Index
 	// Mailer renders notifications into mails and delivers them; Run runs
 	// it, the scenario runner drives it step by step.
 	Mailer *notify.Worker
@@ -148,6 +157,8 @@ type App struct {
 	sla *engine.SLAScheduler
 	// directory follows the catalog's IdentityProvider.
 	directory *identity.Provider
+	feeder    *search.Feeder
+	searchRan atomic.Bool
 
 	// mu guards stopping and closed. stopped ends the loops of Run;
 	// running counts the Runs in progress, so Close waits for them.
@@ -186,6 +197,9 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	}
 	if cfg.UploadSweepEvery <= 0 {
 		cfg.UploadSweepEvery = DefaultUploadSweepEvery
+	}
+	if cfg.SearchPollEvery <= 0 {
+		cfg.SearchPollEvery = DefaultSearchPollEvery
 	}
 	if cfg.UploadGrace <= 0 {
 		cfg.UploadGrace = engine.DefaultUploadGrace
@@ -235,7 +249,10 @@ func (a *App) build(ctx context.Context) error {
 		compile = cfg.Loader.Compile
 	}
 	a.Metrics = metrics.New(a.Store, cfg.Now, cfg.Logger)
-	a.Engine, err = engine.New(engine.Deps{Store: a.Store, Users: a.Auth, Catalog: cfg.Catalog, Logger: cfg.Logger, Now: cfg.Now, Compile: compile, ScriptTimeout: cfg.ScriptTimeout,
+	if err := a.openSearch(); err != nil {
+		return err
+	}
+	a.Engine, err = engine.New(engine.Deps{Searcher: a.Search, Store: a.Store, Users: a.Auth, Catalog: cfg.Catalog, Logger: cfg.Logger, Now: cfg.Now, Compile: compile, ScriptTimeout: cfg.ScriptTimeout,
 		Refs: a.Assets.RefChecker(), Assets: a.Assets, AssetQueries: a.Assets, MailSenders: mailSenders{auth: a.Auth}, Observer: a.Metrics})
 	if err != nil {
 		return err
@@ -302,8 +319,12 @@ func (a *App) Close(ctx context.Context) error {
 		ctx, cancel = context.WithTimeout(ctx, closeTimeout)
 		defer cancel()
 	}
+	serr := a.closeSearch(ctx)
 	if err := a.Store.Close(ctx); err != nil {
 		return fmt.Errorf("close store: %w", err)
+	}
+	if serr != nil {
+		return serr
 	}
 	return nil
 }

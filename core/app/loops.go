@@ -73,6 +73,7 @@ func (a *App) Run(ctx context.Context) error {
 func (a *App) loops() []Loop {
 	return []Loop{
 		{"asset index warm-up", a.warmAssets},
+		{"search index", a.runSearch},
 		{"scheduled jobs", func(ctx context.Context) error {
 			a.Engine.NewScheduler(a.Store, "").Run(ctx)
 			return nil

@@ -92,6 +92,8 @@ type Deps struct {
 	// Compile compiles recorded definition files, for comparing versions;
 	// nil: versions can be listed, not compared.
 	Compile func([]definition.File) (*definition.Catalog, definition.Diagnostics)
+	// Searcher answers Search; nil: search is unavailable.
+	Searcher Searcher
 	// Calendars compiles the calendars of the SLA clocks; nil: a new one.
 	// The app hands the same one to the script runtime, so scripts and
 	// SLAs see the same working days and public holidays.
@@ -123,8 +125,10 @@ type Engine struct {
 	assets  AssetLinker
 	queries AssetFinder
 	senders MailSenders
-	scripts *script.Runtime
-	observe Observer
+	// searcher answers Search; nil without an index.
+	searcher Searcher
+	scripts  *script.Runtime
+	observe  Observer
 	// ownScripts: the engine made scripts and closes it.
 	ownScripts bool
 
@@ -156,7 +160,7 @@ func New(d Deps) (*Engine, error) {
 		d.Calendars = &sla.Calendars{}
 	}
 	e := &Engine{store: d.Store, compile: d.Compile, users: d.Users, catalog: d.Catalog, log: d.Logger, now: d.Now,
-		refs: d.Refs, assets: d.Assets, queries: d.AssetQueries, senders: d.MailSenders, scripts: d.Scripts, calendars: d.Calendars,
+		refs: d.Refs, assets: d.Assets, queries: d.AssetQueries, senders: d.MailSenders, searcher: d.Searcher, scripts: d.Scripts, calendars: d.Calendars,
 		observe: d.Observer, retrying: store.NewKeyedMutex(), instance: newNonce()}
 	if e.observe == nil {
 		e.observe = noObserver{}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"vorgang/core/ticket"
 )
@@ -37,6 +38,15 @@ var shapeSQL = map[string]func(ctx context.Context, s *Store) (string, []any, er
 	shapeTicketNumbers: func(ctx context.Context, s *Store) (string, []any, error) {
 		table, err := s.sql.table(ctx, TicketsCollection)
 		return fmt.Sprintf("SELECT %[1]s FROM %[2]q WHERE %[1]s > ? ORDER BY %[1]s LIMIT 10", field("_id"), table), []any{`"x"`}, err
+	},
+	shapeChangedSince: func(ctx context.Context, s *Store) (string, []any, error) {
+		return s.changedSinceQuerySQL(ctx, time.Unix(0, 0), TicketStamp{Number: "X", Updated: time.Unix(1, 0)}, 100)
+	},
+	shapeTicketTexts: func(ctx context.Context, s *Store) (string, []any, error) {
+		return s.ticketTextsQuerySQL(ctx, "X", 100)
+	},
+	shapeHistoryTexts: func(ctx context.Context, s *Store) (string, []any, error) {
+		return s.historyTextsQuerySQL(ctx, "A", "B")
 	},
 	shapeOutboxDue: func(ctx context.Context, s *Store) (string, []any, error) {
 		return s.dueOutboxSQL(ctx, ticket.NoDue, 10, []string{"mail"})

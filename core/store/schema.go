@@ -82,6 +82,7 @@ var ownSchema = Schema{
 		{Keys: []string{"open", "team", "state", "priority"}},
 		{Keys: []string{"open", "process", "state"}},
 		{Keys: []string{"tracking"}, Unique: true},
+		{Keys: []string{"updated"}},
 	}, Shapes: []QueryShape{
 		{Name: shapeInboxTeam, Keys: []string{"open", "team", "due", "_id"}},
 		{Name: shapeInboxTeamClosedText, Keys: []string{"open", "team", "due", "_id"}},
@@ -93,6 +94,8 @@ var ownSchema = Schema{
 		{Name: shapeTicketNumbers, Keys: []string{"_id"}},
 		{Name: shapeByTracking, Keys: []string{"tracking"}},
 		{Name: shapeFindTickets, Scans: true},
+		{Name: shapeChangedSince, Keys: []string{"updated"}},
+		{Name: shapeTicketTexts, Keys: []string{"_id"}},
 	}},
 	{Name: OutboxCollection, Indexes: []Index{
 		{Keys: []string{"state", "next_at", "_id"}},
@@ -105,7 +108,7 @@ var ownSchema = Schema{
 		{Name: shapeOutboxBefore, Keys: []string{"_id"}},
 		{Name: shapeOutboxCounts, Keys: []string{"state"}},
 	}},
-	{Name: HistoryCollection}, {Name: metaCollection}, {Name: countersCollection},
+	{Name: HistoryCollection, Shapes: []QueryShape{{Name: shapeHistoryTexts, Keys: []string{"_id"}}}}, {Name: metaCollection}, {Name: countersCollection},
 	{Name: counterClaimsCollection}, {Name: idempotencyCollection}, {Name: leasesCollection},
 	{Name: AttachmentsCollection, Indexes: []Index{
 		{Keys: []string{"pending_since"}},
@@ -130,6 +133,9 @@ const (
 	shapeTicketNumbers      = "ticket.numbers"
 	shapeByTracking         = "ticket.by_tracking"
 	shapeFindTickets        = "tickets.find"
+	shapeChangedSince       = "tickets.changed_since"
+	shapeTicketTexts        = "tickets.texts"
+	shapeHistoryTexts       = "history.texts"
 	shapeOutboxDue          = "outbox.due"
 	shapeOutboxList         = "outbox.list"
 	shapeOutboxBefore       = "outbox.before"

@@ -93,7 +93,9 @@ type Store struct {
 	// health notes a full disk (see Writable).
 	health  writeHealth
 	inserts insertBatcher
-	tuning  tuning
+	// watchers are told of committed ticket writes (OnTicketChange).
+	watchers changeWatchers
+	tuning   tuning
 
 	closeMu sync.Mutex
 	closed  bool

@@ -53,6 +53,7 @@ func (s *Store) CreateTicket(ctx context.Context, t *ticket.Ticket, first *ticke
 	if err != nil {
 		return fmt.Errorf("store: create ticket %s: %w", t.Number, err)
 	}
+	s.ticketChanged(t, first)
 	return nil
 }
 
@@ -98,6 +99,7 @@ func (s *Store) UpdateTicket(ctx context.Context, t *ticket.Ticket, entry *ticke
 		t.Version = expect
 		return fmt.Errorf("store: update ticket %s: %w: it changed meanwhile", t.Number, ErrConflict)
 	}
+	s.ticketChanged(t, entry)
 	return nil
 }
 

@@ -1,0 +1,277 @@
+package search
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+)
+
+// Field names in the index. Each text field F is indexed with the German
+// analyzer as F (stored, with term vectors for the snippets) and with the
+// English one as F_en.
+const (
+	fieldNumber    = "number"
+	fieldVersion   = "version"
+	fieldProcess   = "process"
+	fieldState     = "state"
+	fieldTeam      = "team"
+	fieldRequester = "requester"
+	fieldAssignee  = "assignee"
+	fieldViewers   = "viewers"
+	fieldOpen      = "open"
+	fieldCreated   = "created"
+	fieldUpdated   = "updated"
+	fieldTitle     = "title"
+	fieldData      = "data"
+	fieldPublic    = "public"
+	fieldInternal  = "internal"
+	enSuffix       = "_en"
+)
+
+// markKey is the internal key of the index's high-water mark.
+const markKey = "vorgang.mark"
+
+// Index is the search index. It is safe for concurrent use.
+type Index struct {
+	idx  bleve.Index
+	path string
+}
+
+// Open opens the index at path, creating an empty one if there is none;
+// path "" is an index in memory, rebuilt at every start.
+func Open(path string) (*Index, error) {
+	if path == "" {
+		m, err := newMapping()
+		if err != nil {
+			return nil, fmt.Errorf("search: mapping: %w", err)
+		}
+		idx, err := bleve.NewMemOnly(m)
+		if err != nil {
+			return nil, fmt.Errorf("search: index in memory: %w", err)
+		}
+		return &Index{idx: idx}, nil
+	}
+	idx, err := bleve.OpenUsing(path, runtimeConfig())
+	if err != nil && !errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
+		// The index is derived data: one that does not open (cut off
+		// while it was created, damaged) is built again from the store.
+		if rerr := Remove(path); rerr != nil {
+			return nil, fmt.Errorf("search: open index %s: %w (and %w)", path, err, rerr)
+		}
+		err = bleve.ErrorIndexPathDoesNotExist
+	}
+	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
+		if err := create(path); err != nil {
+			return nil, err
+		}
+		idx, err = bleve.OpenUsing(path, runtimeConfig())
+	}
+	if err != nil {
+		return nil, fmt.Errorf("search: open index %s: %w", path, err)
+	}
+	return &Index{idx: idx, path: path}, nil
+}
+
+// create makes an empty index at path. It writes synchronously (without
+// unsafe_batch), so the mapping is on disk before anything else happens:
+// bleve stores it with a batch, which runtimeConfig would leave in memory.
+func create(path string) error {
+	m, err := newMapping()
+	if err != nil {
+		return fmt.Errorf("search: mapping: %w", err)
+	}
+	idx, err := bleve.NewUsing(path, m, scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return fmt.Errorf("search: create index %s: %w", path, err)
+	}
+	if err := idx.Close(); err != nil {
+		return fmt.Errorf("search: create index %s: %w", path, err)
+	}
+	return nil
+}
+
+// runtimeConfig is scorch's configuration. unsafe_batch: a batch returns
+// once it is searchable, and is written to disk in the background with
+// whatever batches follow, instead of each batch waiting for its own
+// fsync. A crash may lose the last batches, but never a batch without
+// its mark or the reverse (Apply), so the catch-up at the next start
+// reads them again: durability comes from the store, not the index.
+// The persister naps five seconds between writes, so the small batches of a
+// busy desk reach the disk as one merged segment, not one file and fsync
+// each, which would compete with the store's own fsyncs.
+func runtimeConfig() map[string]any {
+	return map[string]any{
+		"unsafe_batch":           true,
+		"scorchPersisterOptions": map[string]any{"PersisterNapTimeMSec": 5000},
+	}
+}
+
+// Remove deletes the index at path, for a rebuild from nothing.
+func Remove(path string) error {
+	if err := os.RemoveAll(path); err != nil {
+		return fmt.Errorf("search: remove index %s: %w", path, err)
+	}
+	return nil
+}
+
+// syncTimeout bounds how long Sync waits for the last batches to reach
+// the disk.
+const syncTimeout = 30 * time.Second
+
+// Close closes the index. Batches the persister has not written yet are
+// dropped, with their mark (see runtimeConfig): the next start reads
+// those changes again from the store. Sync first to keep them.
+func (x *Index) Close() error {
+	if err := x.idx.Close(); err != nil {
+		return fmt.Errorf("search: close index: %w", err)
+	}
+	return nil
+}
+
+// Sync waits until every batch applied so far is on disk (up to the
+// persister's nap): a rebuild calls it, so its mark is not lost and the
+// next start does not build the index again. It writes an empty batch
+// with a callback on its persistence, which comes after all batches
+// before it.
+func (x *Index) Sync() error {
+	if x.path == "" {
+		return nil
+	}
+	done := make(chan error, 1)
+	b := x.idx.NewBatch()
+	b.SetInternal([]byte("vorgang.synced"), []byte(time.Now().UTC().Format(time.RFC3339Nano)))
+	b.SetPersistedCallback(func(err error) {
+		select {
+		case done <- err:
+		default:
+		}
+	})
+	if err := x.idx.Batch(b); err != nil {
+		return fmt.Errorf("search: sync index: %w", err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			return fmt.Errorf("search: sync index: %w", err)
+		}
+		return nil
+	case <-time.After(syncTimeout):
+		return errors.New("search: sync index: not written within 30 s")
+	}
+}
+
+// Path is where the index lives.
+func (x *Index) Path() string { return x.path }
+
+// Count is the number of tickets in the index.
+func (x *Index) Count() (uint64, error) {
+	n, err := x.idx.DocCount()
+	if err != nil {
+		return 0, fmt.Errorf("search: count: %w", err)
+	}
+	return n, nil
+}
+
+// Apply writes docs in one batch, together with the high-water mark (zero:
+// unchanged): either all of it reaches the index or none of it does, so
+// after a crash the mark never claims documents the index lost.
+func (x *Index) Apply(docs []Doc, mark time.Time) error {
+	b := x.idx.NewBatch()
+	for i := range docs {
+		if err := b.Index(docs[i].Number, docs[i].fields()); err != nil {
+			return fmt.Errorf("search: index %s: %w", docs[i], err)
+		}
+	}
+	if !mark.IsZero() {
+		b.SetInternal([]byte(markKey), []byte(mark.UTC().Format(time.RFC3339Nano)))
+	}
+	if err := x.idx.Batch(b); err != nil {
+		return fmt.Errorf("search: write %d documents: %w", len(docs), err)
+	}
+	return nil
+}
+
+// Mark is the high-water mark: every ticket change stamped before it is
+// in the index. Zero for an index never filled.
+func (x *Index) Mark() (time.Time, error) {
+	raw, err := x.idx.GetInternal([]byte(markKey))
+	if err != nil {
+		return time.Time{}, fmt.Errorf("search: read mark: %w", err)
+	}
+	if len(raw) == 0 {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, string(raw))
+	if err != nil {
+		return time.Time{}, fmt.Errorf("search: read mark %q: %w", raw, err)
+	}
+	return t, nil
+}
+
+// fields is the document as bleve indexes it.
+func (d Doc) fields() map[string]any {
+	return map[string]any{
+		fieldNumber: d.Number, fieldVersion: float64(d.Version), fieldProcess: d.Process, fieldState: d.State,
+		fieldTeam: d.Team, fieldRequester: d.Requester, fieldAssignee: d.Assignee, fieldViewers: d.Viewers,
+		fieldOpen: d.Open, fieldCreated: d.Created, fieldUpdated: d.Updated,
+		fieldTitle: d.Title, fieldData: d.Data, fieldPublic: d.Public, fieldInternal: d.Internal,
+	}
+}
+
+// newMapping declares the fields: keywords for the filters and the
+// permission terms, a date for the range filter and the sort, the four
+// texts twice (see the const block).
+func newMapping() (mapping.IndexMapping, error) {
+	m := bleve.NewIndexMapping()
+	if err := addAnalyzers(m); err != nil {
+		return nil, err
+	}
+	m.DefaultAnalyzer = analyzerDE
+	doc := bleve.NewDocumentStaticMapping()
+
+	keywordField := func(store bool) *mapping.FieldMapping {
+		f := bleve.NewKeywordFieldMapping()
+		f.Analyzer = keyword.Name
+		f.Store = store
+		f.IncludeInAll = false
+		f.DocValues = false
+		return f
+	}
+	for _, name := range []string{fieldNumber, fieldProcess, fieldState, fieldTeam} {
+		doc.AddFieldMappingsAt(name, keywordField(true))
+	}
+	for _, name := range []string{fieldRequester, fieldAssignee, fieldViewers} {
+		doc.AddFieldMappingsAt(name, keywordField(false))
+	}
+	version := bleve.NewNumericFieldMapping()
+	version.Store, version.Index, version.IncludeInAll = true, false, false
+	doc.AddFieldMappingsAt(fieldVersion, version)
+	open := bleve.NewBooleanFieldMapping()
+	open.Store, open.IncludeInAll = true, false
+	doc.AddFieldMappingsAt(fieldOpen, open)
+	for _, name := range []string{fieldCreated, fieldUpdated} {
+		f := bleve.NewDateTimeFieldMapping()
+		f.Store, f.IncludeInAll = true, false
+		doc.AddFieldMappingsAt(name, f)
+	}
+	for _, name := range []string{fieldTitle, fieldData, fieldPublic, fieldInternal} {
+		deField := bleve.NewTextFieldMapping()
+		deField.Analyzer, deField.Store, deField.IncludeTermVectors, deField.IncludeInAll = analyzerDE, true, true, false
+		deField.DocValues = false
+		enField := bleve.NewTextFieldMapping()
+		enField.Name = name + enSuffix
+		enField.Analyzer, enField.Store, enField.IncludeTermVectors, enField.IncludeInAll = analyzerEN, false, false, false
+		enField.DocValues = false
+		doc.AddFieldMappingsAt(name, deField, enField)
+	}
+	m.DefaultMapping = doc
+	m.DefaultField = fieldTitle
+	m.StoreDynamic, m.IndexDynamic, m.DocValuesDynamic = false, false, false
+	return m, nil
+}
