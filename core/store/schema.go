@@ -82,7 +82,7 @@ var ownSchema = Schema{
 		{Keys: []string{"open", "team", "state", "priority"}},
 		{Keys: []string{"open", "process", "state"}},
 		{Keys: []string{"tracking"}, Unique: true},
-		{Keys: []string{"updated"}},
+		{Keys: []string{"updated", "_id"}},
 	}, Shapes: []QueryShape{
 		{Name: shapeInboxTeam, Keys: []string{"open", "team", "due", "_id"}},
 		{Name: shapeInboxTeamClosedText, Keys: []string{"open", "team", "due", "_id"}},
@@ -94,7 +94,7 @@ var ownSchema = Schema{
 		{Name: shapeTicketNumbers, Keys: []string{"_id"}},
 		{Name: shapeByTracking, Keys: []string{"tracking"}},
 		{Name: shapeFindTickets, Scans: true},
-		{Name: shapeChangedSince, Keys: []string{"updated"}},
+		{Name: shapeChangedSince, Keys: []string{"updated", "_id"}},
 		{Name: shapeTicketTexts, Keys: []string{"_id"}},
 	}},
 	{Name: OutboxCollection, Indexes: []Index{

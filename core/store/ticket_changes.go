@@ -107,7 +107,8 @@ func (s *Store) changedSinceMongo(ctx context.Context, since time.Time, after Ti
 	return out, nil
 }
 
-// changedSinceQuerySQL reads a range of the (updated) index. FerretDB
+// changedSinceQuerySQL reads a range of the (updated, _id) index, in its
+// order. FerretDB
 // keeps a date as its milliseconds, which -> returns as JSON text: the
 // same number of digits until the year 2286, so text order is time order.
 func (s *Store) changedSinceQuerySQL(ctx context.Context, since time.Time, after TicketStamp, limit int) (string, []any, error) {
