@@ -82,7 +82,7 @@ func plan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	defer closeStore()
 	quiet := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	served, err := servedCatalog(ctx, st, loader, quiet, "")
+	served, err := servedCatalog(ctx, st, loader, res.catalog, quiet)
 	if err != nil {
 		return fail(err)
 	}

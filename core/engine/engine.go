@@ -90,7 +90,7 @@ type Deps struct {
 	ScriptTimeout time.Duration
 	// Compile compiles recorded definition files, for comparing versions;
 	// nil: versions can be listed, not compared.
-	Compile func([]definition.File) (*definition.Catalog, definition.Diagnostics)
+	Compile Compiler
 	// Calendars compiles the calendars of the SLA clocks; nil: a new one.
 	// The app hands the same one to the script runtime, so scripts and
 	// SLAs see the same working days and public holidays.
@@ -105,7 +105,7 @@ type Directory interface {
 // Engine is safe for concurrent use.
 type Engine struct {
 	store   Store
-	compile func([]definition.File) (*definition.Catalog, definition.Diagnostics)
+	compile Compiler
 	// recorded caches older versions compiled for CatalogFor.
 	recorded recordedCatalogs
 	// refused is the last change of the definitions refused for
