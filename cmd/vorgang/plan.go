@@ -102,7 +102,7 @@ func plan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			return fail(err)
 		}
-		dry, err := eng.Migrate(ctx, true, *samples)
+		dry, err := eng.Migrate(ctx, engine.MigrateOptions{DryRun: true, Samples: *samples})
 		eng.Close()
 		if err != nil {
 			return fail(err)

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -31,7 +32,20 @@ func (a *App) Migrate(ctx context.Context) (bool, engine.MigrationResult, error)
 			a.Logger.Warn("migration lease not released; it expires", slog.String("error", err.Error()))
 		}
 	}()
-	res, err := a.Engine.Migrate(ctx, false, 0)
+	// Renewed before each batch: a migration of many tickets outlasts one
+	// lease, and an instance that lost the lease stops before its next
+	// batch rather than write beside the one that took it over.
+	renew := func(ctx context.Context) error {
+		held, err := a.Store.RenewLease(ctx, engine.MigrationLease, a.cfg.Holder, migrationLeaseTTL)
+		if err != nil {
+			return err
+		}
+		if !held {
+			return errors.New("the migration lease was taken over")
+		}
+		return nil
+	}
+	res, err := a.Engine.Migrate(ctx, engine.MigrateOptions{Renew: renew})
 	if err != nil {
 		return true, res, fmt.Errorf("migrate: %w", err)
 	}
@@ -40,6 +54,9 @@ func (a *App) Migrate(ctx context.Context) (bool, engine.MigrationResult, error)
 	}
 	if res.Failed > 0 {
 		a.Logger.Warn("tickets not migrated; they are tried again at the next start or reload", slog.Int("tickets", res.Failed))
+		for _, f := range res.Failures {
+			a.Logger.Warn("ticket not migrated", slog.String("ticket", f.Ticket), slog.String("migration", f.Migration), slog.String("error", f.Error))
+		}
 	}
 	return true, res, nil
 }

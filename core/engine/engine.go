@@ -35,6 +35,8 @@ type Store interface {
 	StateCounter
 	CreateTicket(ctx context.Context, t *ticket.Ticket, first *ticket.HistoryEntry) error
 	UpdateTicket(ctx context.Context, t *ticket.Ticket, entry *ticket.HistoryEntry) error
+	UpdateTickets(ctx context.Context, changes []store.TicketChange) []error
+	OpenTicketNumbers(ctx context.Context, process string) ([]string, error)
 	ClaimNumber(ctx context.Context, scope, owner string, unused store.Unused) (int64, error)
 	ReleaseNumber(scope string, n int64)
 	Insert(ctx context.Context, coll string, doc any) error

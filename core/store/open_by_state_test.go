@@ -39,6 +39,10 @@ func TestOpenByState(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Errorf("OpenByState = %v, want %v", got, want)
 		}
+		numbers, err := s.OpenTicketNumbers(ctx, "it-incident")
+		if want := []string{"X-2026-000001", "X-2026-000002", "X-2026-000003"}; err != nil || !slices.Equal(numbers, want) {
+			t.Errorf("OpenTicketNumbers = %v, %v; want %v", numbers, err, want)
+		}
 	})
 }
 

@@ -26,6 +26,9 @@ var shapeSQL = map[string]func(ctx context.Context, s *Store) (string, []any, er
 	shapeDueBefore: func(ctx context.Context, s *Store) (string, []any, error) {
 		return s.dueBeforeSQL(ctx, ticket.NoDue, ticket.NoDue+"|X", 50)
 	},
+	shapeOpenOfProcess: func(ctx context.Context, s *Store) (string, []any, error) {
+		return s.openOfProcessSQL(ctx, "p")
+	},
 	shapeTicketNumbers: func(ctx context.Context, s *Store) (string, []any, error) {
 		table, err := s.sql.table(ctx, TicketsCollection)
 		return fmt.Sprintf("SELECT %[1]s FROM %[2]q WHERE %[1]s > ? ORDER BY %[1]s LIMIT 10", field("_id"), table), []any{`"x"`}, err
