@@ -8,7 +8,11 @@ import (
 	"time"
 
 	"vorgang/core/engine"
+	"vorgang/core/store"
 )
+
+// embeddedMigrationHolder holds the migration lease on the embedded store.
+const embeddedMigrationHolder = "embedded-store-owner"
 
 // migrationLeaseTTL bounds how long a crashed instance keeps others from
 // finishing its migrations.
@@ -23,12 +27,20 @@ func (a *App) Migrate(ctx context.Context) (bool, engine.MigrationResult, error)
 	if len(a.cfg.Catalog().Migrations()) == 0 {
 		return false, engine.MigrationResult{}, nil
 	}
-	held, err := a.Store.AcquireLease(ctx, engine.MigrationLease, a.cfg.Holder, migrationLeaseTTL)
+	holder := a.cfg.Holder
+	if a.Store.Mode() == store.ModeEmbedded {
+		// One process owns an embedded data folder (its lock file sees to
+		// it), so a migration lease held there before was its owner's: a
+		// start after a crash resumes the migration at once rather than
+		// wait for the dead process's lease to run out.
+		holder = embeddedMigrationHolder
+	}
+	held, err := a.Store.AcquireLease(ctx, engine.MigrationLease, holder, migrationLeaseTTL)
 	if err != nil || !held {
 		return false, engine.MigrationResult{}, err
 	}
 	defer func() {
-		if err := a.Store.ReleaseLease(context.WithoutCancel(ctx), engine.MigrationLease, a.cfg.Holder); err != nil {
+		if err := a.Store.ReleaseLease(context.WithoutCancel(ctx), engine.MigrationLease, holder); err != nil {
 			a.Logger.Warn("migration lease not released; it expires", slog.String("error", err.Error()))
 		}
 	}()
@@ -36,7 +48,7 @@ func (a *App) Migrate(ctx context.Context) (bool, engine.MigrationResult, error)
 	// lease, and an instance that lost the lease stops before its next
 	// batch rather than write beside the one that took it over.
 	renew := func(ctx context.Context) error {
-		held, err := a.Store.RenewLease(ctx, engine.MigrationLease, a.cfg.Holder, migrationLeaseTTL)
+		held, err := a.Store.RenewLease(ctx, engine.MigrationLease, holder, migrationLeaseTTL)
 		if err != nil {
 			return err
 		}
@@ -45,7 +57,15 @@ func (a *App) Migrate(ctx context.Context) (bool, engine.MigrationResult, error)
 		}
 		return nil
 	}
-	res, err := a.Engine.Migrate(ctx, engine.MigrateOptions{Renew: renew})
+	// A line at every tenth of a migration's tickets.
+	logged := map[string]int{}
+	progress := func(migration string, done, total int) {
+		if tenth := done * 10 / total; tenth > logged[migration] {
+			logged[migration] = tenth
+			a.Logger.Info("migrating", slog.String("migration", migration), slog.Int("looked_at", done), slog.Int("open_tickets", total))
+		}
+	}
+	res, err := a.Engine.Migrate(ctx, engine.MigrateOptions{Renew: renew, Progress: progress})
 	if err != nil {
 		return true, res, fmt.Errorf("migrate: %w", err)
 	}

@@ -72,6 +72,9 @@ type MigrateOptions struct {
 	// caller migrates under; an error stops the migration before the
 	// batch (the lease is lost, another instance may be migrating).
 	Renew func(ctx context.Context) error
+	// Progress is told after each batch how many of a migration's open
+	// tickets were looked at, of how many.
+	Progress func(migration string, done, total int)
 }
 
 // Migrate applies the migrations of the definitions in service to the
@@ -112,6 +115,9 @@ func (e *Engine) Migrate(ctx context.Context, opt MigrateOptions) (MigrationResu
 			}
 			if err := e.migrateBatch(ctx, cat, p, m, r.tickets, opt, &res); err != nil {
 				return res, fmt.Errorf("migration %s: %w", m.ID.Value, err)
+			}
+			if opt.Progress != nil {
+				opt.Progress(m.ID.Value, min((i+1)*migrationBatch, len(numbers)), len(numbers))
 			}
 		}
 		if n := res.Failed - failed; n > 0 {
