@@ -153,6 +153,12 @@ func printPlan(w io.Writer, out planOutput) {
 		for _, s := range m.Samples {
 			fmt.Fprintf(w, "  %s: %s\n", s.Ticket, describeMigrated(s.Change))
 		}
+		if m.Failed > 0 {
+			fmt.Fprintf(w, "%d open %s would not be migrated:\n", m.Failed, plural(m.Failed, "ticket", "tickets"))
+			for _, f := range m.Failures {
+				fmt.Fprintf(w, "  %s (migration %s): %s\n", f.Ticket, f.Migration, f.Error)
+			}
+		}
 	}
 	switch {
 	case out.Stranded > 0:
