@@ -82,7 +82,7 @@ func plan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	defer closeStore()
 	quiet := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	served, err := servedCatalog(ctx, st, loader, quiet, "")
+	served, err := servedCatalog(ctx, st, loader, res.catalog, quiet)
 	if err != nil {
 		return fail(err)
 	}
@@ -102,7 +102,7 @@ func plan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			return fail(err)
 		}
-		dry, err := eng.Migrate(ctx, true, *samples)
+		dry, err := eng.Migrate(ctx, engine.MigrateOptions{DryRun: true, Samples: *samples})
 		eng.Close()
 		if err != nil {
 			return fail(err)
@@ -152,6 +152,12 @@ func printPlan(w io.Writer, out planOutput) {
 		}
 		for _, s := range m.Samples {
 			fmt.Fprintf(w, "  %s: %s\n", s.Ticket, describeMigrated(s.Change))
+		}
+		if m.Failed > 0 {
+			fmt.Fprintf(w, "%d open %s would not be migrated:\n", m.Failed, plural(m.Failed, "ticket", "tickets"))
+			for _, f := range m.Failures {
+				fmt.Fprintf(w, "  %s (migration %s): %s\n", f.Ticket, f.Migration, f.Error)
+			}
 		}
 	}
 	switch {

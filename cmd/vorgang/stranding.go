@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 
@@ -18,8 +17,8 @@ import (
 // removed state or process leaves its tickets without a transition, which
 // a start must not do any more than a reload.
 func refuseStranding(ctx context.Context, a *app.App, loader *definition.Loader, next *definition.Catalog, log *slog.Logger) error {
-	prev, err := servedCatalog(ctx, a.Store, loader, log, next.Hash())
-	if err != nil || prev == nil {
+	prev, err := servedCatalog(ctx, a.Store, loader, next, log)
+	if err != nil || prev == nil || prev == next {
 		return err
 	}
 	stranded, err := a.Engine.Strands(ctx, prev, next)
@@ -33,31 +32,17 @@ func refuseStranding(ctx context.Context, a *app.App, loader *definition.Loader,
 	return fmt.Errorf("definitions not served: they would strand %d open tickets (see above); keep the removed states and processes, without transitions leading to them, until no open ticket is left in them", strandedTickets(stranded))
 }
 
-// servedCatalog compiles the definitions served last; nil when none were
-// recorded (a new database, or one from before versions were marked), when
-// they are the version unless (a restart with unchanged definitions, which
-// needs no compiling), or when they no longer compile.
-func servedCatalog(ctx context.Context, st *store.Store, loader *definition.Loader, log *slog.Logger, unless string) (*definition.Catalog, error) {
-	served, err := st.ServedDefinitionVersion(ctx)
-	if errors.Is(err, fault.NotFound) {
+// servedCatalog is engine.ServedCatalog, where definitions served last
+// that no longer compile are only warned about: their tickets are checked
+// by every transition as before, and nil is returned.
+func servedCatalog(ctx context.Context, st *store.Store, loader *definition.Loader, current *definition.Catalog, log *slog.Logger) (*definition.Catalog, error) {
+	prev, err := engine.ServedCatalog(ctx, st, loader.Compile, current)
+	if fault.Code(err) == "version_does_not_compile" {
+		log.Warn("the definitions served last do not compile any more; open tickets were not checked against the new ones",
+			slog.String("error", err.Error()))
 		return nil, nil
 	}
-	if err != nil || served.Hash == unless {
-		return nil, err
-	}
-	files := make([]definition.File, len(served.Files))
-	for i, f := range served.Files {
-		files[i] = definition.File{Path: f.Path, Data: f.Data}
-	}
-	prev, diags := loader.Compile(files)
-	if prev == nil {
-		// Definitions this version no longer reads (a kind or key since
-		// removed) cannot be compared; their tickets are checked by every
-		// transition as before.
-		log.Warn("the definitions served last do not compile any more; open tickets were not checked against the new ones",
-			slog.String("catalog", served.Hash[:12]), slog.Int("errors", len(diags.Errors())))
-	}
-	return prev, nil
+	return prev, err
 }
 
 func logStranded(log *slog.Logger, stranded []engine.Stranded) {

@@ -2,12 +2,17 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
 
 	"vorgang/core/engine"
+	"vorgang/core/store"
 )
+
+// embeddedMigrationHolder holds the migration lease on the embedded store.
+const embeddedMigrationHolder = "embedded-store-owner"
 
 // migrationLeaseTTL bounds how long a crashed instance keeps others from
 // finishing its migrations.
@@ -22,16 +27,45 @@ func (a *App) Migrate(ctx context.Context) (bool, engine.MigrationResult, error)
 	if len(a.cfg.Catalog().Migrations()) == 0 {
 		return false, engine.MigrationResult{}, nil
 	}
-	held, err := a.Store.AcquireLease(ctx, engine.MigrationLease, a.cfg.Holder, migrationLeaseTTL)
+	holder := a.cfg.Holder
+	if a.Store.Mode() == store.ModeEmbedded {
+		// One process owns an embedded data folder (its lock file sees to
+		// it), so a migration lease held there before was its owner's: a
+		// start after a crash resumes the migration at once rather than
+		// wait for the dead process's lease to run out.
+		holder = embeddedMigrationHolder
+	}
+	held, err := a.Store.AcquireLease(ctx, engine.MigrationLease, holder, migrationLeaseTTL)
 	if err != nil || !held {
 		return false, engine.MigrationResult{}, err
 	}
 	defer func() {
-		if err := a.Store.ReleaseLease(context.WithoutCancel(ctx), engine.MigrationLease, a.cfg.Holder); err != nil {
+		if err := a.Store.ReleaseLease(context.WithoutCancel(ctx), engine.MigrationLease, holder); err != nil {
 			a.Logger.Warn("migration lease not released; it expires", slog.String("error", err.Error()))
 		}
 	}()
-	res, err := a.Engine.Migrate(ctx, false, 0)
+	// Renewed before each batch: a migration of many tickets outlasts one
+	// lease, and an instance that lost the lease stops before its next
+	// batch rather than write beside the one that took it over.
+	renew := func(ctx context.Context) error {
+		held, err := a.Store.RenewLease(ctx, engine.MigrationLease, holder, migrationLeaseTTL)
+		if err != nil {
+			return err
+		}
+		if !held {
+			return errors.New("the migration lease was taken over")
+		}
+		return nil
+	}
+	// A line at every tenth of a migration's tickets.
+	logged := map[string]int{}
+	progress := func(migration string, done, total int) {
+		if tenth := done * 10 / total; tenth > logged[migration] {
+			logged[migration] = tenth
+			a.Logger.Info("migrating", slog.String("migration", migration), slog.Int("looked_at", done), slog.Int("open_tickets", total))
+		}
+	}
+	res, err := a.Engine.Migrate(ctx, engine.MigrateOptions{Renew: renew, Progress: progress})
 	if err != nil {
 		return true, res, fmt.Errorf("migrate: %w", err)
 	}
@@ -40,6 +74,9 @@ func (a *App) Migrate(ctx context.Context) (bool, engine.MigrationResult, error)
 	}
 	if res.Failed > 0 {
 		a.Logger.Warn("tickets not migrated; they are tried again at the next start or reload", slog.Int("tickets", res.Failed))
+		for _, f := range res.Failures {
+			a.Logger.Warn("ticket not migrated", slog.String("ticket", f.Ticket), slog.String("migration", f.Migration), slog.String("error", f.Error))
+		}
 	}
 	return true, res, nil
 }

@@ -22,6 +22,9 @@ type Migration struct {
 	Values Keyed[map[string]any] `yaml:"values"`
 	// Defaults gives a field a value on tickets that have none.
 	Defaults Keyed[any] `yaml:"defaults"`
+	// Transform is a script run for each ticket after the maps, with the
+	// "migrate" hook, for what a map cannot say.
+	Transform Ref `yaml:"transform"`
 }
 
 // Keyed is a YAML mapping whose keys keep their positions, so a problem
@@ -67,6 +70,7 @@ func (k Keyed[T]) Get(key string) (T, bool) {
 // states and fields are not checked: they are what is gone.
 func (b *builder) checkMigration(m *Migration, r reporter) {
 	b.ref(r, "Process", m.Process)
+	b.script(r, m.Transform)
 	p := b.cat.processes[m.Process.Value]
 	if p == nil {
 		return

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -63,14 +64,50 @@ func (e *Engine) recordedCatalog(ctx context.Context, hash string) (*definition.
 	if err != nil {
 		return nil, fmt.Errorf("definition version %s: %w", hash, err)
 	}
+	return compileVersion(v, e.compile)
+}
+
+// RecordedVersions reads the definition versions a server recorded.
+type RecordedVersions interface {
+	DefinitionVersion(ctx context.Context, hash string) (*store.DefinitionVersion, error)
+	ServedDefinitionVersion(ctx context.Context) (*store.DefinitionVersion, error)
+}
+
+// Compiler compiles definition files; (*definition.Loader).Compile is one.
+type Compiler func([]definition.File) (*definition.Catalog, definition.Diagnostics)
+
+// ServedCatalog returns the definitions a server served last, compiled,
+// for comparing definitions about to be served with them. When they are
+// current (the same hash) current itself is returned and nothing is
+// compiled: a restart with unchanged definitions costs no compile. It
+// returns nil and no error when no version was marked as served (a new
+// database, or one from before versions were marked), and an error coded
+// version_does_not_compile when the version no longer compiles (a kind or
+// key since removed).
+func ServedCatalog(ctx context.Context, versions RecordedVersions, compile Compiler, current *definition.Catalog) (*definition.Catalog, error) {
+	v, err := versions.ServedDefinitionVersion(ctx)
+	if errors.Is(err, fault.NotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("served definitions: %w", err)
+	}
+	if current != nil && v.Hash == current.Hash() {
+		return current, nil
+	}
+	return compileVersion(v, compile)
+}
+
+// compileVersion compiles a recorded version's files.
+func compileVersion(v *store.DefinitionVersion, compile Compiler) (*definition.Catalog, error) {
 	files := make([]definition.File, len(v.Files))
 	for i, f := range v.Files {
 		files[i] = definition.File{Path: f.Path, Data: f.Data}
 	}
-	cat, diags := e.compile(files)
+	cat, diags := compile(files)
 	if cat == nil {
 		return nil, fault.Coded(fault.NotAllowedNow, "version_does_not_compile",
-			fmt.Sprintf("definition version %s does not compile any more (%d errors)", hash, len(diags.Errors())))
+			fmt.Sprintf("definition version %s does not compile any more (%d errors)", v.Hash, len(diags.Errors())))
 	}
 	return cat, nil
 }

@@ -36,6 +36,8 @@ type Store interface {
 	OutboxAdmin
 	CreateTicket(ctx context.Context, t *ticket.Ticket, first *ticket.HistoryEntry) error
 	UpdateTicket(ctx context.Context, t *ticket.Ticket, entry *ticket.HistoryEntry) error
+	UpdateTickets(ctx context.Context, changes []store.TicketChange) []error
+	OpenTicketNumbers(ctx context.Context, process string) ([]string, error)
 	ClaimNumber(ctx context.Context, scope, owner string, unused store.Unused) (int64, error)
 	ReleaseNumber(scope string, n int64)
 	Insert(ctx context.Context, coll string, doc any) error
@@ -91,7 +93,7 @@ type Deps struct {
 	ScriptTimeout time.Duration
 	// Compile compiles recorded definition files, for comparing versions;
 	// nil: versions can be listed, not compared.
-	Compile func([]definition.File) (*definition.Catalog, definition.Diagnostics)
+	Compile Compiler
 	// Searcher answers Search; nil: search is unavailable.
 	Searcher Searcher
 	// Calendars compiles the calendars of the SLA clocks; nil: a new one.
@@ -111,7 +113,7 @@ type Directory interface {
 // Engine is safe for concurrent use.
 type Engine struct {
 	store   Store
-	compile func([]definition.File) (*definition.Catalog, definition.Diagnostics)
+	compile Compiler
 	// recorded caches older versions compiled for CatalogFor.
 	recorded recordedCatalogs
 	// refused is the last change of the definitions refused for

@@ -5,10 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"sync"
 
 	"vorgang/core/definition"
-	"vorgang/core/fault"
+	"vorgang/core/script"
 	"vorgang/core/store"
 	"vorgang/core/ticket"
 )
@@ -20,9 +21,13 @@ const MigrationLease = "definition-migrations"
 // migrationActor is the actor of migration history entries.
 const migrationActor = "vorgang"
 
-// migrationWorkers migrate tickets side by side: each ticket is its own
-// change, and the store's write latency, not the CPU, bounds one worker.
-const migrationWorkers = 4
+// migrationBatch is how many tickets are read, changed and stored
+// together: the history entries of a batch are one insert (see
+// store.UpdateTickets), and the lease is renewed once per batch.
+const migrationBatch = 100
+
+// migrationReaders read a batch's tickets side by side.
+const migrationReaders = 4
 
 // MigrationSample is what a migration does (or did) to one ticket.
 type MigrationSample struct {
@@ -30,103 +35,298 @@ type MigrationSample struct {
 	Change ticket.Migrated `json:"change"`
 }
 
+// MigrationFailure is a ticket a migration left as it was, and why (a
+// transform's error names its script and line).
+type MigrationFailure struct {
+	Ticket    string `json:"ticket"`
+	Migration string `json:"migration"`
+	Error     string `json:"error"`
+}
+
+// maxFailures bounds the failures a result lists; Failed counts them all.
+const maxFailures = 20
+
 // MigrationResult is what Migrate did: the tickets migrated per migration,
 // the failures, and the first few changes as samples.
 type MigrationResult struct {
-	Migrated map[string]int    `json:"migrated"`
-	Failed   int               `json:"failed"`
-	Samples  []MigrationSample `json:"samples"`
+	Migrated map[string]int     `json:"migrated"`
+	Failed   int                `json:"failed"`
+	Failures []MigrationFailure `json:"failures,omitempty"`
+	Samples  []MigrationSample  `json:"samples"`
+}
+
+func (r *MigrationResult) fail(m *definition.Migration, number string, err error) {
+	r.Failed++
+	if len(r.Failures) < maxFailures {
+		r.Failures = append(r.Failures, MigrationFailure{Ticket: number, Migration: m.ID.Value, Error: err.Error()})
+	}
+}
+
+// MigrateOptions says how Migrate runs.
+type MigrateOptions struct {
+	// DryRun stores nothing; the samples show what would change.
+	DryRun bool
+	// Samples is how many changes the result shows.
+	Samples int
+	// Renew is called before each batch is stored, to renew the lease the
+	// caller migrates under; an error stops the migration before the
+	// batch (the lease is lost, another instance may be migrating).
+	Renew func(ctx context.Context) error
+	// Progress is told after each batch how many of a migration's open
+	// tickets were looked at, of how many.
+	Progress func(migration string, done, total int)
 }
 
 // Migrate applies the migrations of the definitions in service to the
 // open tickets of their processes: each ticket a migration changes gets
-// its new state and data and one history entry, in one change of its own.
-// A ticket with nothing left to change is skipped, so running Migrate again
-// (after a crash, or on another instance) migrates nothing twice. With
-// dryRun nothing is stored and the samples show what would change.
-func (e *Engine) Migrate(ctx context.Context, dryRun bool, samples int) (MigrationResult, error) {
+// its new state and data and one history entry, in one change of its own,
+// and notes the migration as applied. A ticket that has it applied, or
+// that it has nothing to change on, is skipped, so running Migrate again
+// (after a crash, or on another instance) changes no ticket twice. A
+// ticket whose transform fails is left as it was and listed in the
+// result; the next run tries it again.
+func (e *Engine) Migrate(ctx context.Context, opt MigrateOptions) (MigrationResult, error) {
 	cat := e.catalog()
 	res := MigrationResult{Migrated: map[string]int{}}
-	var mu sync.Mutex
 	for _, m := range cat.Migrations() {
 		p := cat.Process(m.Process.Value)
 		if p == nil {
 			continue // checked at load
 		}
-		open := true
-		tickets, err := e.store.FindTickets(ctx, store.TicketFilter{Process: p.ID.Value, Open: &open})
+		numbers, err := e.store.OpenTicketNumbers(ctx, p.ID.Value)
 		if err != nil {
 			return res, fmt.Errorf("migration %s: %w", m.ID.Value, err)
 		}
-		work := make(chan *ticket.Ticket)
-		var wg sync.WaitGroup
-		var firstErr error
-		for range migrationWorkers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for t := range work {
-					change, ok, err := e.migrateTicket(ctx, p, m, t, dryRun)
-					mu.Lock()
-					switch {
-					case err != nil:
-						res.Failed++
-						if firstErr == nil {
-							firstErr = err
-						}
-					case ok:
-						res.Migrated[m.ID.Value]++
-						if len(res.Samples) < samples {
-							res.Samples = append(res.Samples, MigrationSample{Ticket: t.Number, Change: change})
-						}
-					}
-					mu.Unlock()
-				}
-			}()
+		failed := res.Failed
+		// The next batch is read while one is stored: reads do not wait
+		// for the database's one writer.
+		batches := slices.Collect(slices.Chunk(numbers, migrationBatch))
+		var next <-chan readBatch
+		if len(batches) > 0 {
+			next = e.readAsync(ctx, batches[0])
 		}
-		for i := range tickets {
-			select {
-			case work <- &tickets[i]:
-			case <-ctx.Done():
+		for i := range batches {
+			r := <-next
+			if i+1 < len(batches) {
+				next = e.readAsync(ctx, batches[i+1])
+			}
+			if r.err != nil {
+				return res, fmt.Errorf("migration %s: %w", m.ID.Value, r.err)
+			}
+			if err := e.migrateBatch(ctx, cat, p, m, r.tickets, opt, &res); err != nil {
+				return res, fmt.Errorf("migration %s: %w", m.ID.Value, err)
+			}
+			if opt.Progress != nil {
+				opt.Progress(m.ID.Value, min((i+1)*migrationBatch, len(numbers)), len(numbers))
 			}
 		}
-		close(work)
-		wg.Wait()
-		if err := ctx.Err(); err != nil {
-			return res, err
-		}
-		if firstErr != nil {
-			e.log.WarnContext(ctx, "tickets not migrated; the next run tries them again", "migration", m.ID.Value, "failed", res.Failed, "error", firstErr)
+		if n := res.Failed - failed; n > 0 {
+			e.log.WarnContext(ctx, "tickets not migrated; the next run tries them again", "migration", m.ID.Value, "failed", n)
 		}
 	}
 	return res, nil
 }
 
-// migrateTicket applies m to t and stores the change unless dryRun; ok
-// false when m has nothing to change on t. A ticket changed meanwhile is
-// read again and tried once more.
-func (e *Engine) migrateTicket(ctx context.Context, p *definition.Process, m *definition.Migration, t *ticket.Ticket, dryRun bool) (ticket.Migrated, bool, error) {
-	for attempt := 0; ; attempt++ {
-		change, ok := migration(p, m, t)
-		if !ok || dryRun {
-			return change, ok, nil
+// readBatch is a batch of tickets read, or why not.
+type readBatch struct {
+	tickets []*ticket.Ticket
+	err     error
+}
+
+// readAsync reads the tickets numbers in the background.
+func (e *Engine) readAsync(ctx context.Context, numbers []string) <-chan readBatch {
+	out := make(chan readBatch, 1)
+	go func() {
+		tickets, err := e.readTickets(ctx, numbers)
+		out <- readBatch{tickets, err}
+	}()
+	return out
+}
+
+// migrateBatch migrates a batch of tickets: changes them in memory, and
+// stores the changed ones together. A ticket that changed since it was
+// read is read and tried again on its own.
+func (e *Engine) migrateBatch(ctx context.Context, cat *definition.Catalog, p *definition.Process, m *definition.Migration, tickets []*ticket.Ticket, opt MigrateOptions, res *MigrationResult) error {
+	var changes []store.TicketChange
+	var planned []ticket.Migrated
+	for _, t := range tickets {
+		if t == nil {
+			continue // gone since it was listed
+		}
+		was := *t
+		change, ok, err := e.migration(ctx, cat, p, m, t)
+		switch {
+		case err != nil:
+			res.fail(m, t.Number, err)
+			continue
+		case !ok:
+			continue
+		case opt.DryRun:
+			res.note(m, t.Number, change, opt.Samples)
+			continue
 		}
 		entry := ticket.NewEntry(migrationActor, change)
 		now := e.stamp()
 		t.Updated, entry.At = now, now
-		err := e.commit(ctx, t, entry)
-		if err == nil {
-			return change, true, nil
+		if err := e.stage(ctx, t, entry); err != nil {
+			res.fail(m, t.Number, err)
+			continue
 		}
-		if !errors.Is(err, fault.Conflict) || attempt > 0 {
-			return change, false, fmt.Errorf("migrate %s: %w", t.Number, err)
-		}
-		fresh, rerr := e.store.Ticket(ctx, t.Number)
-		if rerr != nil {
-			return change, false, fmt.Errorf("migrate %s: %w", t.Number, rerr)
-		}
-		*t = *fresh
+		changes = append(changes, store.TicketChange{Ticket: t, Entry: entry, Was: &was})
+		planned = append(planned, change)
 	}
+	if len(changes) == 0 {
+		return nil
+	}
+	if opt.Renew != nil {
+		if err := opt.Renew(ctx); err != nil {
+			return err
+		}
+	}
+	for i, err := range e.store.UpdateTickets(ctx, changes) {
+		number := changes[i].Ticket.Number
+		switch {
+		case err == nil:
+			e.observe.Committed(changes[i].Ticket, changes[i].Entry)
+			res.note(m, number, planned[i], opt.Samples)
+		case errors.Is(err, store.ErrConflict):
+			change, ok, err := e.migrateAlone(ctx, cat, p, m, number)
+			switch {
+			case err != nil:
+				res.fail(m, number, err)
+			case ok:
+				res.note(m, number, change, opt.Samples)
+			}
+		default:
+			res.fail(m, number, err)
+		}
+	}
+	return ctx.Err()
+}
+
+func (r *MigrationResult) note(m *definition.Migration, number string, change ticket.Migrated, samples int) {
+	r.Migrated[m.ID.Value]++
+	if len(r.Samples) < samples {
+		r.Samples = append(r.Samples, MigrationSample{Ticket: number, Change: change})
+	}
+}
+
+// readTickets reads tickets by number, a few at a time; a ticket that is
+// gone is nil.
+func (e *Engine) readTickets(ctx context.Context, numbers []string) ([]*ticket.Ticket, error) {
+	out := make([]*ticket.Ticket, len(numbers))
+	errs := make([]error, len(numbers))
+	sem := make(chan struct{}, migrationReaders)
+	var wg sync.WaitGroup
+	for i, n := range numbers {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			t, err := e.store.Ticket(ctx, n)
+			if errors.Is(err, store.ErrNotFound) {
+				return
+			}
+			out[i], errs[i] = t, err
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("read tickets: %w", err)
+	}
+	return out, nil
+}
+
+// migrateAlone reads ticket number again and migrates it on its own: the
+// way of a ticket that changed while its batch was prepared.
+func (e *Engine) migrateAlone(ctx context.Context, cat *definition.Catalog, p *definition.Process, m *definition.Migration, number string) (ticket.Migrated, bool, error) {
+	t, err := e.store.Ticket(ctx, number)
+	if err != nil {
+		return ticket.Migrated{}, false, fmt.Errorf("migrate %s: %w", number, err)
+	}
+	change, ok, err := e.migration(ctx, cat, p, m, t)
+	if err != nil || !ok {
+		return change, false, err
+	}
+	entry := ticket.NewEntry(migrationActor, change)
+	now := e.stamp()
+	t.Updated, entry.At = now, now
+	if err := e.commit(ctx, t, entry); err != nil {
+		return change, false, fmt.Errorf("migrate %s: %w", number, err)
+	}
+	return change, true, nil
+}
+
+// migration applies m to t in memory: the maps, then the transform. It
+// returns the change and true, or false when m is applied already, t is
+// no longer an open ticket of m's process, or m has nothing to change on
+// it (then t is as it was). A failing transform leaves t as it was.
+func (e *Engine) migration(ctx context.Context, cat *definition.Catalog, p *definition.Process, m *definition.Migration, t *ticket.Ticket) (ticket.Migrated, bool, error) {
+	if !t.Open || t.Process != p.ID.Value || slices.Contains(t.Migrations, m.ID.Value) {
+		return ticket.Migrated{}, false, nil
+	}
+	was := *t
+	change, changed := migration(p, m, t)
+	if !m.Transform.IsZero() {
+		transformed, err := e.transform(ctx, cat, m, t, &change)
+		if err != nil {
+			*t = was
+			return change, false, err
+		}
+		changed = changed || transformed
+	}
+	if !changed {
+		*t = was
+		return change, false, nil
+	}
+	t.Migrations = append(slices.Clone(t.Migrations), m.ID.Value)
+	return change, true, nil
+}
+
+// transform runs m's transform script for t, which the maps have changed
+// already, and applies the fields, priority, title and team it sets,
+// noting each in change. It reports whether anything changed.
+func (e *Engine) transform(ctx context.Context, cat *definition.Catalog, m *definition.Migration, t *ticket.Ticket, change *ticket.Migrated) (bool, error) {
+	event := map[string]any{"migration": m.ID.Value, "from": change.From, "to": change.To, "actor": migrationActor}
+	res, err := e.scripts.Run(ctx, script.Call{Catalog: cat, Script: m.Transform.Value, Hook: script.HookMigrate, Event: event,
+		Ticket: scriptTicket(t), Host: engineHost{e}, Now: e.now()})
+	if err != nil {
+		return false, err
+	}
+	if len(res.Changes) == 0 {
+		return false, nil
+	}
+	for _, c := range res.Changes {
+		switch c.Kind {
+		case script.ChangeField, script.ChangePriority, script.ChangeTitle, script.ChangeTeam:
+		default:
+			return false, &script.Error{Script: m.Transform.Value, Hook: script.HookMigrate, Message: fmt.Sprintf("%s is not possible in a %s hook", c.Kind, script.HookMigrate)}
+		}
+	}
+	changes := ticket.Changes{}
+	fu := &followUp{}
+	if err := e.applyResult(ctx, cat, nil, t, m.Transform.Value, script.HookMigrate, res, changes, fu); err != nil {
+		return false, err
+	}
+	p := cat.Process(t.Process)
+	if err := e.checkScriptData(cat, p, nil, t, fu, ""); err != nil {
+		return false, err
+	}
+	if change.Changes == nil {
+		change.Changes = ticket.Changes{}
+	}
+	for k, c := range changes {
+		if k == "data" {
+			data := change.Changes["data"]
+			if data.Fields == nil {
+				data.Fields = map[string]ticket.Change{}
+			}
+			maps.Copy(data.Fields, c.Fields)
+			change.Changes["data"] = data
+			continue
+		}
+		change.Changes[k] = c
+	}
+	return true, nil
 }
 
 // migration changes t as m says and describes the change; ok false when

@@ -36,7 +36,7 @@ func BenchmarkMigrate(b *testing.B) {
 		live.Swap(v2)
 		b.StartTimer()
 		start := time.Now()
-		res, err := eng.Migrate(b.Context(), false, 0)
+		res, err := eng.Migrate(b.Context(), engine.MigrateOptions{})
 		elapsed := time.Since(start)
 		if err != nil || res.Migrated["umzug-2027"] != n {
 			b.Fatalf("Migrate = %+v, %v", res, err)

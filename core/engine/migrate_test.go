@@ -105,7 +105,7 @@ func TestMigrate(t *testing.T) {
 	}
 	live.Swap(v2)
 
-	dry, err := eng.Migrate(ctx, true, 10)
+	dry, err := eng.Migrate(ctx, engine.MigrateOptions{DryRun: true, Samples: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +116,7 @@ func TestMigrate(t *testing.T) {
 		t.Fatalf("a dry run stored a change: %+v", tk)
 	}
 
-	res, err := eng.Migrate(ctx, false, 0)
+	res, err := eng.Migrate(ctx, engine.MigrateOptions{})
 	if err != nil || res.Migrated["umzug-2027"] != 2 || res.Failed != 0 {
 		t.Fatalf("Migrate = %+v, %v; want 2 tickets", res, err)
 	}
@@ -160,7 +160,7 @@ func TestMigrate(t *testing.T) {
 		t.Errorf("a migrated ticket cannot move on: %v", err)
 	}
 
-	again, err := eng.Migrate(ctx, false, 0)
+	again, err := eng.Migrate(ctx, engine.MigrateOptions{})
 	if err != nil || slices.Collect(mapsValues(again.Migrated)) != nil {
 		t.Errorf("a second run = %+v, %v; want nothing migrated", again, err)
 	}

@@ -227,6 +227,26 @@ func (e *Engine) apply(ctx context.Context, actor *auth.Principal, t *ticket.Tic
 // clock up to date, chains entry to t, queues the change's effects and
 // notifications, and stores both.
 func (e *Engine) commit(ctx context.Context, t *ticket.Ticket, entry *ticket.HistoryEntry, effects ...effect) error {
+	head := t.HistoryHash
+	if err := e.stage(ctx, t, entry, effects...); err != nil {
+		return err
+	}
+	if err := e.store.UpdateTicket(ctx, t, entry); err != nil {
+		t.HistoryHash = head
+		if errors.Is(err, store.ErrConflict) {
+			return fmt.Errorf("ticket %s: %w", t.Number, fault.Conflict)
+		}
+		return fmt.Errorf("engine: store ticket %s: %w", t.Number, err)
+	}
+	e.observe.Committed(t, entry)
+	return nil
+}
+
+// stage does what a change needs before it is stored: it marks its
+// uploads taken, runs the SLA clock, chains the entry to the ticket's
+// history and queues the change's effects. On an error the entry is
+// not chained to t.
+func (e *Engine) stage(ctx context.Context, t *ticket.Ticket, entry *ticket.HistoryEntry, effects ...effect) error {
 	if err := e.attachUploads(ctx, t, entry); err != nil {
 		return err
 	}
@@ -244,14 +264,6 @@ func (e *Engine) commit(ctx context.Context, t *ticket.Ticket, entry *ticket.His
 		t.HistoryHash = head
 		return err
 	}
-	if err := e.store.UpdateTicket(ctx, t, entry); err != nil {
-		t.HistoryHash = head
-		if errors.Is(err, store.ErrConflict) {
-			return fmt.Errorf("ticket %s: %w", t.Number, fault.Conflict)
-		}
-		return fmt.Errorf("engine: store ticket %s: %w", t.Number, err)
-	}
-	e.observe.Committed(t, entry)
 	return nil
 }
 

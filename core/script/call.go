@@ -19,6 +19,9 @@ const (
 	HookSLAWarning       = "on_sla_warning"
 	HookSLABreach        = "on_sla_breach"
 	HookJob              = "job"
+	// HookMigrate is a Migration's transform, run once per ticket it
+	// migrates.
+	HookMigrate = "migrate"
 	// HookFormValidate is a form's validate script, HookComputeField a
 	// computed field's script.
 	HookFormValidate = "form_validate"

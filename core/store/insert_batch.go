@@ -107,14 +107,27 @@ func (s *Store) sendBatch(ctx context.Context, coll string, batch []*insertReque
 	for i, r := range batch {
 		docs[i] = r.doc
 	}
+	results := s.insertMany(ctx, coll, docs)
+	for i, r := range batch {
+		r.done <- results[i]
+	}
+}
+
+// insertMany inserts docs in one unordered InsertMany and returns each
+// document's own result: nil, an error wrapping ErrDuplicate, or another
+// error.
+func (s *Store) insertMany(ctx context.Context, coll string, docs []any) []error {
+	results := make([]error, len(docs))
+	if len(docs) == 0 {
+		return results
+	}
 	_, err := s.db.Collection(coll).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
-	results := make([]error, len(batch))
 	var bulk mongo.BulkWriteException
 	switch {
 	case err == nil:
 	case errors.As(err, &bulk) && bulk.WriteConcernError == nil && len(bulk.WriteErrors) > 0:
 		for _, we := range bulk.WriteErrors {
-			if we.Index < 0 || we.Index >= len(batch) {
+			if we.Index < 0 || we.Index >= len(docs) {
 				continue
 			}
 			if mongo.IsDuplicateKeyError(we) {
@@ -128,10 +141,10 @@ func (s *Store) sendBatch(ctx context.Context, coll string, batch []*insertReque
 			results[i] = err
 		}
 	}
-	for i, r := range batch {
-		if results[i] != nil && !errors.Is(results[i], ErrDuplicate) {
-			results[i] = fmt.Errorf("insert into %s: %w", coll, results[i])
+	for i, err := range results {
+		if err != nil && !errors.Is(err, ErrDuplicate) {
+			results[i] = fmt.Errorf("insert into %s: %w", coll, err)
 		}
-		r.done <- results[i]
 	}
+	return results
 }

@@ -8,8 +8,8 @@ import (
 // KeyedMutex serialises work on one key inside this process. Keys are
 // hashed onto a fixed set of mutexes, so memory stays constant; two keys may
 // share a stripe, which costs some parallelism but never correctness. A
-// caller must hold at most one stripe at a time, or two keys sharing a stripe
-// could deadlock.
+// caller must hold at most one stripe at a time (or take several with
+// LockAll), or two keys sharing a stripe could deadlock.
 type KeyedMutex struct {
 	seed    maphash.Seed
 	stripes [256]sync.Mutex
@@ -30,4 +30,32 @@ func (k *KeyedMutex) Lock(ns, key string) (unlock func()) {
 	m := &k.stripes[h.Sum64()%uint64(len(k.stripes))]
 	m.Lock()
 	return m.Unlock
+}
+
+// LockAll locks the stripes of several keys of ns at once and returns the
+// function that unlocks them. It takes each stripe once, in stripe order,
+// so it never waits for a stripe it holds, and any number of LockAll and
+// Lock callers cannot deadlock (a Lock caller holds one stripe).
+func (k *KeyedMutex) LockAll(ns string, keys []string) (unlock func()) {
+	var held [len(k.stripes)]bool
+	for _, key := range keys {
+		var h maphash.Hash
+		h.SetSeed(k.seed)
+		h.WriteString(ns)
+		h.WriteByte(0)
+		h.WriteString(key)
+		held[h.Sum64()%uint64(len(k.stripes))] = true
+	}
+	for i, ok := range held {
+		if ok {
+			k.stripes[i].Lock()
+		}
+	}
+	return func() {
+		for i, ok := range held {
+			if ok {
+				k.stripes[i].Unlock()
+			}
+		}
+	}
 }

@@ -91,6 +91,7 @@ var ownSchema = Schema{
 		{Name: shapeDueBefore, Keys: []string{"open", "due", "_id"}},
 		{Name: shapeCounts, Keys: []string{"open", "team", "state", "priority"}},
 		{Name: shapeOpenByState, Keys: []string{"open", "process", "state"}},
+		{Name: shapeOpenOfProcess, Keys: []string{"open", "process", "state"}},
 		{Name: shapeTicketNumbers, Keys: []string{"_id"}},
 		{Name: shapeByTracking, Keys: []string{"tracking"}},
 		{Name: shapeFindTickets, Scans: true},
@@ -127,6 +128,7 @@ const (
 	shapeDueBefore           = "due_before"
 	shapeCounts              = "counts"
 	shapeOpenByState         = "counts.process_state"
+	shapeOpenOfProcess       = "tickets.open_of_process"
 	// The versions are few (one per change of the definitions) and
 	// listed on an admin page: a scan, without their files.
 	shapeDefinitionVersions = "definition_versions.list"

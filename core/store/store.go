@@ -289,6 +289,16 @@ func (s *Store) Ping(ctx context.Context) error {
 // Mode returns ModeEmbedded or ModeMongoDB.
 func (s *Store) Mode() string { return s.mode }
 
+// EmbeddedURI is the connection string by which another client reaches
+// the embedded store (its unix socket), e.g. a second instance in a test
+// or a MongoDB shell; "" when the store is MongoDB.
+func (s *Store) EmbeddedURI() string {
+	if s.embedded == nil {
+		return ""
+	}
+	return s.embedded.uri
+}
+
 // DB returns the underlying database, for tests that look at or damage
 // stored data on purpose. Program code outside this package never uses it
 // (a test enforces that): writes through it bypass the guarantees of this

@@ -15,11 +15,17 @@ import (
 	"vorgang/core/ticket"
 )
 
-// TicketChange is a ticket write the store committed: the ticket as
-// stored and the history entry that made the change.
+// TicketChange is a ticket write: the ticket and the history entry that
+// made the change. Watchers (OnTicketChange) get those the store committed;
+// UpdateTickets takes a batch of them to store, each ticket with its
+// Version the version it was read at.
 type TicketChange struct {
 	Ticket *ticket.Ticket
 	Entry  *ticket.HistoryEntry
+	// Was is the ticket as read before the change (UpdateTickets only):
+	// its open, team, state and priority keep the dashboard counts right
+	// without reading the ticket again.
+	Was *ticket.Ticket
 }
 
 // changeWatchers are told of every committed ticket write of this process.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo/options"
@@ -54,4 +55,58 @@ func (s *Store) TicketNumbers(ctx context.Context, after string, limit int) ([]s
 		out = append(out, unquote(raw))
 	}
 	return out, rows.Err()
+}
+
+// OpenTicketNumbers returns the numbers of the open tickets of a process,
+// in order: the tickets a migration of the process looks at. The embedded
+// store finds them through the (open, process, state) index and reads
+// each one's number (not the whole document, as a Find would, and only
+// the process's open tickets, not the whole collection).
+func (s *Store) OpenTicketNumbers(ctx context.Context, process string) ([]string, error) {
+	if _, err := s.schema.shape(TicketsCollection, shapeOpenOfProcess); err != nil {
+		return nil, err
+	}
+	var out []string
+	if s.sql == nil {
+		cur, err := s.db.Collection(TicketsCollection).Find(ctx, bson.D{{Key: "open", Value: true}, {Key: "process", Value: process}},
+			options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}))
+		if err != nil {
+			return nil, fmt.Errorf("store: open tickets of %s: %w", process, err)
+		}
+		var docs []struct {
+			ID string `bson:"_id"`
+		}
+		if err := cur.All(ctx, &docs); err != nil {
+			return nil, fmt.Errorf("store: open tickets of %s: %w", process, err)
+		}
+		for _, d := range docs {
+			out = append(out, d.ID)
+		}
+	} else {
+		q, args, err := s.openOfProcessSQL(ctx, process)
+		if err != nil {
+			return nil, err
+		}
+		ids, err := s.sql.queryIDs(ctx, q, args...)
+		if err != nil {
+			return nil, fmt.Errorf("store: open tickets of %s: %w", process, err)
+		}
+		for _, id := range ids {
+			out = append(out, unquote(sql.NullString{String: id, Valid: true}))
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+func (s *Store) openOfProcessSQL(ctx context.Context, process string) (string, []any, error) {
+	table, err := s.sql.table(ctx, TicketsCollection)
+	if err != nil {
+		return "", nil, err
+	}
+	jp, err := jsonValue(process)
+	if err != nil {
+		return "", nil, err
+	}
+	return fmt.Sprintf("SELECT %s FROM %q WHERE %s = 'true' AND %s = ?", field("_id"), table, field("open"), field("process")), []any{jp}, nil
 }

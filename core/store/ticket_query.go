@@ -359,51 +359,6 @@ type openGroup struct {
 	n    int64
 }
 
-func (s *Store) openGroupsSQL(ctx context.Context, keys ...string) ([]openGroup, error) {
-	query, err := s.openGroupSQL(ctx, keys...)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := s.sql.db.QueryContext(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []openGroup
-	for rows.Next() {
-		raw := make([]sql.NullString, len(keys))
-		dest := make([]any, 0, len(keys)+1)
-		for i := range raw {
-			dest = append(dest, &raw[i])
-		}
-		var g openGroup
-		dest = append(dest, &g.n)
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		for _, r := range raw {
-			g.keys = append(g.keys, unquote(r))
-		}
-		out = append(out, g)
-	}
-	return out, rows.Err()
-}
-
-// openGroupSQL groups the open tickets by the indexed expressions
-// themselves, so SQLite answers from an (open, keys...) index alone without
-// reading documents.
-func (s *Store) openGroupSQL(ctx context.Context, keys ...string) (string, error) {
-	table, err := s.sql.table(ctx, TicketsCollection)
-	if err != nil {
-		return "", err
-	}
-	cols := make([]string, len(keys))
-	for i, k := range keys {
-		cols[i] = field(k)
-	}
-	return fmt.Sprintf("SELECT %[1]s, count(*) FROM %[2]q WHERE %[3]s = 'true' GROUP BY %[1]s", strings.Join(cols, ", "), table, field("open")), nil
-}
-
 func (s *Store) openGroupsMongo(ctx context.Context, keys ...string) ([]openGroup, error) {
 	id := bson.D{}
 	for _, k := range keys {

@@ -47,6 +47,10 @@ type Ticket struct {
 	// Deciders read them typed.
 	Ext map[string]any `bson:"ext,omitempty"`
 
+	// Migrations lists the Migrations applied to the ticket, so none is
+	// applied twice (a resumed run, or a transform that is not idempotent).
+	Migrations []string `bson:"migrations,omitempty"`
+
 	// HistoryHash is the hash of the latest history entry: the head of the
 	// ticket's tamper-evident chain.
 	HistoryHash string `bson:"history_hash,omitempty"`
