@@ -23,7 +23,17 @@ import (
 // (it-specialist) may write.
 func newAssetEnv(t *testing.T) *apiEnv {
 	t.Helper()
+	return newAppEnv(t, false)
+}
+
+// newAppEnv is an apiEnv over a whole app; running also runs its
+// background work (the search index's feeder among it) until the test ends.
+func newAppEnv(t *testing.T, running bool) *apiEnv {
+	t.Helper()
 	a := testkit.NewApp(t, app.Config{})
+	if running {
+		go func() { _ = a.Run(t.Context()) }()
+	}
 	authn, assets, eng, catalog := a.Auth, a.Assets, a.Engine, a.Catalog
 	quiet := a.Logger
 	env := &apiEnv{tokens: map[string]string{}}
