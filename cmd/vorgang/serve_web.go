@@ -34,8 +34,9 @@ func mailConfig(cfg serveConfig, log *slog.Logger) (app.Mail, error) {
 // the app's services.
 func newWebServer(a *app.App, live *definition.Live, cfg serveConfig) *fiber.App {
 	return web.New(web.Deps{
-		Logger: a.Logger,
-		Store:  a.Store,
+		Logger:  a.Logger,
+		Store:   a.Store,
+		Metrics: a.Metrics,
 		Catalog: func() web.CatalogInfo {
 			c := live.Catalog()
 			return web.CatalogInfo{Hash: c.Hash(), Definitions: c.Len(), LoadedAt: c.LoadedAt()}

@@ -31,6 +31,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"vorgang/core/metrics"
 	"vorgang/core/web/api"
 	"vorgang/core/web/internal/webkit"
 )
@@ -83,6 +84,10 @@ type Deps struct {
 	// X-Forwarded-For (login throttling and rate limits count per client
 	// address). Default: none; the peer's address is the client's.
 	TrustedProxies []netip.Prefix
+
+	// Metrics, when set, counts every request by route, method and status
+	// class, with its latency.
+	Metrics *metrics.Metrics
 
 	// API serves /api/v1 when set.
 	API *APIDeps
@@ -141,7 +146,7 @@ func New(deps Deps) *fiber.App {
 	// log sees the final status because it settles errors itself, and the
 	// recover middleware sits inside it so a panic becomes an ordinary error.
 	app.Use(requestIDMiddleware)
-	app.Use(requestLogMiddleware(deps.Logger))
+	app.Use(requestLogMiddleware(deps.Logger, deps.Metrics))
 	app.Use(recoverMiddleware())
 	app.Use(securityHeaders)
 	app.Use(refuseContentEncoding)
