@@ -83,21 +83,12 @@ func (s *Service) directoryLogin(ctx context.Context, typed, name, password, cli
 		s.log.InfoContext(ctx, "directory refused a login", slog.String("user", name), slog.Any("error", err))
 		return nil, ErrInvalidCredentials
 	}
-	if guarded, err := s.guardedLocalAccount(ctx, NormalizeName(p.Login)); err != nil || guarded {
-		if err != nil {
-			return nil, fmt.Errorf("auth: login %s: %w", name, err)
-		}
-		// Whoever holds the name in the directory must not take over an
-		// account its owner protected with a second factor: they would
-		// sign in without it from then on.
-		s.log.WarnContext(ctx, "directory login refused: a local account with two-factor sign-in has the name", slog.String("user", p.Login))
-		return nil, ErrInvalidCredentials
-	}
 	u, err := s.syncExternalUser(ctx, p, SourceDirectory, true)
 	if errors.Is(err, ErrLocalAccount) {
-		// A local administrator's name: the directory's person of that
-		// name does not get the account.
-		s.log.WarnContext(ctx, "directory login refused: a local administrator has the name", slog.String("user", p.Login))
+		// A local administrator's name, or a local account protected by a
+		// second factor: the directory's person of that name does not get
+		// the account (see syncExternalUser).
+		s.log.WarnContext(ctx, "directory login refused: a local account that is not taken over has the name", slog.String("user", p.Login))
 		return nil, ErrInvalidCredentials
 	}
 	if err != nil {
@@ -112,21 +103,20 @@ func (s *Service) directoryLogin(ctx context.Context, typed, name, password, cli
 	return s.passwordAccepted(ctx, u, counters, standing, now, sf)
 }
 
-// guardedLocalAccount reports whether name is an account of another source
-// (local, or single sign-on) with two-factor sign-in on.
-func (s *Service) guardedLocalAccount(ctx context.Context, name string) (bool, error) {
-	u, err := s.User(ctx, name)
-	if errors.Is(err, ErrUserNotFound) {
+// mayTakeOver reports whether a directory login may take over u, a user of
+// another source: never a local administrator (the way in that works
+// while the directory is down), never an account its owner protected with
+// a second factor (whoever holds the name in the directory would sign in
+// without it from then on).
+func (s *Service) mayTakeOver(ctx context.Context, u *User) (bool, error) {
+	if slices.Contains(u.Roles, RoleAdmin) {
 		return false, nil
-	}
-	if err != nil || u.Source == SourceDirectory {
-		return false, err
 	}
 	d, err := s.twoFactorDoc(ctx, u.Name)
 	if err != nil {
 		return false, err
 	}
-	return d.on(), nil
+	return !d.on(), nil
 }
 
 // accountKey is the name failed directory logins are counted under. One
@@ -180,8 +170,8 @@ func (s *Service) SyncDirectoryUser(ctx context.Context, p *DirectoryPerson) (*U
 // syncExternalUser creates or updates the user of source (the directory,
 // or an OpenID provider's sign-on) that p describes. takeOver says the
 // person proved the directory password at login, which lets a local
-// account of the name (or one of another source) become theirs; without
-// it a user of another source is ErrLocalAccount.
+// account of the name (or one of another source) become theirs where
+// mayTakeOver allows; otherwise a user of another source is ErrLocalAccount.
 func (s *Service) syncExternalUser(ctx context.Context, p *DirectoryPerson, source string, takeOver bool) (*User, error) {
 	name := NormalizeName(p.Login)
 	manager := s.knownManager(ctx, name, p.Manager)
@@ -200,8 +190,16 @@ func (s *Service) syncExternalUser(ctx context.Context, p *DirectoryPerson, sour
 			return nil, err
 		}
 		local := u.Source != source
-		if local && (!takeOver || slices.Contains(u.Roles, RoleAdmin)) {
-			return nil, fmt.Errorf("auth: sync %s user %s: %w", source, name, ErrLocalAccount)
+		if local {
+			allowed := takeOver
+			if allowed {
+				if allowed, err = s.mayTakeOver(ctx, u); err != nil {
+					return nil, err
+				}
+			}
+			if !allowed {
+				return nil, fmt.Errorf("auth: sync %s user %s: %w", source, name, ErrLocalAccount)
+			}
 		}
 		if local || u.PasswordHash != "" {
 			// A local account taken over, or a directory user someone
