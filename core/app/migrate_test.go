@@ -14,25 +14,8 @@ import (
 	"vorgang/core/ticket"
 )
 
-const antragV1 = `apiVersion: vorgang/v1
-kind: Process
-id: antrag
-title: Antrag
-form: antrag
-audience: [staff]
-states:
-  - {id: eingang, category: open}
-  - {id: erledigt, category: closed}
-transitions:
-  - {id: erledigen, from: [eingang], to: erledigt}
----
-apiVersion: vorgang/v1
-kind: Form
-id: antrag
-title: Antrag
-fields:
-  - {id: summary, type: text, label: Betreff}
-`
+// antragV1 is the version the migration tests start from.
+const antragV1 = testkit.SmallDesk
 
 const antragV2 = `apiVersion: vorgang/v1
 kind: Process
