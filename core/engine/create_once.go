@@ -319,6 +319,18 @@ func (e *Engine) numberUnused(ctx context.Context, number, owner string) (bool, 
 			// and takes a number of its own.
 			return true, nil
 		}
+		if claim.Number == number {
+			// The first look for the ticket may have come just before an
+			// attempt stored it and ended; an attempt ends only after its
+			// write, so a look now that it has ended is the true answer.
+			_, err := e.store.Ticket(ctx, number)
+			if err == nil {
+				return false, nil
+			}
+			if !errors.Is(err, store.ErrNotFound) {
+				return false, err
+			}
+		}
 		// Fence the claim: a retry of the cut-off create then takes a new
 		// number, and a late writer's next compare-and-set on the claim
 		// fails.
