@@ -45,7 +45,10 @@ type createClaim struct {
 	// (see claimAbandoned).
 	Owner     string    `bson:"owner,omitempty"`
 	StartedAt time.Time `bson:"started_at"`
-	Version   int64     `bson:"version"`
+	// Claimed is StartedAt as a sort time (ticket.SortTime), which the
+	// purge of old claims finds through its index.
+	Claimed string `bson:"claimed,omitempty"`
+	Version int64  `bson:"version"`
 }
 
 // attempts are the create attempts running in this engine, by owner.
@@ -194,7 +197,8 @@ func (e *Engine) createdBefore(ctx context.Context, actor *auth.Principal, req C
 func (e *Engine) createClaimed(ctx context.Context, actor *auth.Principal, id, request string, t *ticket.Ticket, entry *ticket.HistoryEntry) (*ticket.Ticket, error) {
 	for attempt := 0; attempt < 3; attempt++ {
 		owner := e.creates.begin(e.instance)
-		claim := &createClaim{Key: id, Request: request, Owner: owner, StartedAt: time.Now().UTC(), Version: 1}
+		started := time.Now().UTC()
+		claim := &createClaim{Key: id, Request: request, Owner: owner, StartedAt: started, Claimed: ticket.SortTime(started), Version: 1}
 		err := e.store.Insert(ctx, createsCollection, claim)
 		if err == nil {
 			return e.finishCreate(ctx, claim, t, entry)
@@ -228,7 +232,8 @@ func (e *Engine) createClaimed(ctx context.Context, actor *auth.Principal, id, r
 		// The first attempt failed or its process is gone: take its claim
 		// over.
 		owner = e.creates.begin(e.instance)
-		v, err := e.store.Update(ctx, createsCollection, id, cur.Version, map[string]any{"$set": map[string]any{"started_at": time.Now().UTC(), "owner": owner}})
+		started = time.Now().UTC()
+		v, err := e.store.Update(ctx, createsCollection, id, cur.Version, map[string]any{"$set": map[string]any{"started_at": started, "claimed": ticket.SortTime(started), "owner": owner}})
 		if errors.Is(err, store.ErrConflict) {
 			e.creates.end(owner)
 			continue
