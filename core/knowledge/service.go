@@ -1,0 +1,56 @@
+package knowledge
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"vorgang/core/store"
+)
+
+// Store is what the package needs from the data layer; *store.Store
+// implements it.
+type Store interface {
+	Get(ctx context.Context, coll, id string, out any) error
+	GetMany(ctx context.Context, coll string, ids []string, out any) error
+	Find(ctx context.Context, coll string, f store.Find, out any) error
+	Insert(ctx context.Context, coll string, doc any) error
+	Update(ctx context.Context, coll, id string, expectVersion int64, update map[string]any) (int64, error)
+	NextNumber(ctx context.Context, scope string) (int64, error)
+}
+
+var _ Store = (*store.Store)(nil)
+
+// Deps configures a Service. Store is required.
+type Deps struct {
+	Store Store
+	// Logger defaults to slog.Default().
+	Logger *slog.Logger
+	// Now defaults to time.Now; tests fix the clock.
+	Now func() time.Time
+}
+
+// Service keeps the knowledge base. It is safe for concurrent use.
+type Service struct {
+	store Store
+	log   *slog.Logger
+	now   func() time.Time
+}
+
+// New returns a service.
+func New(d Deps) (*Service, error) {
+	if d.Store == nil {
+		return nil, fmt.Errorf("knowledge: Store is required")
+	}
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	return &Service{store: d.Store, log: d.Logger, now: d.Now}, nil
+}
+
+// stamp is the time recorded for a change, in the database's precision.
+func (s *Service) stamp() time.Time { return s.now().UTC().Truncate(time.Millisecond) }
