@@ -118,13 +118,13 @@ func (s *Service) Categories(ctx context.Context, scope Scope) ([]Category, erro
 }
 
 // match reports whether every word occurs in a and how well: a word in
-// the title counts most, then in the tags, then in the body; a match in
+// the title counts most, then in the tags or category, then in the body; a match in
 // lang counts double.
 func match(a *Article, words []string, lang string) (int, bool) {
 	if len(words) == 0 {
 		return 0, true
 	}
-	tags := fold(strings.Join(a.Tags, " "))
+	tags := fold(strings.Join(a.Tags, " ") + " " + a.Category)
 	best, found := 0, false
 	for l, t := range a.Texts {
 		title, body := fold(t.Title), fold(t.Body)
@@ -164,9 +164,13 @@ func terms(text string) []string {
 	return out
 }
 
-// fold lowercases s, writes ß as ss and drops accents and umlaut dots, so
-// "Straße", "STRASSE" and "strasse" compare equal, as do "Müll" and "Mull".
+// fold lowercases s, writes ß as ss, drops accents and umlaut dots and
+// reads ae, oe and ue as a, o and u, so "Straße", "STRASSE" and "strasse"
+// compare equal, as do "Müll", "Muell" and "Mull". Both the query and the
+// text are folded, so the letters lost never tell two words apart that
+// the query would not.
 func fold(s string) string {
+	s = strings.NewReplacer("ae", "a", "oe", "o", "ue", "u").Replace(strings.ToLower(s))
 	var b strings.Builder
 	for _, r := range norm.NFD.String(strings.ToLower(s)) {
 		switch {
