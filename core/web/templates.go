@@ -47,4 +47,9 @@ var templateFuncs = template.FuncMap{
 	// kbFieldArgs hands a field of the article editor and the page to
 	// the "kb-field" template.
 	"kbFieldArgs": func(v, f any) map[string]any { return map[string]any{"V": v, "F": f} },
+	// kbSuggestArgs hands the articles beside a portal form and the page
+	// to the "kb-suggest" template.
+	"kbSuggestArgs": func(v *pagekit.View, s *pagekit.ArticleSuggestions) map[string]any {
+		return map[string]any{"V": v, "Q": s.Q, "Articles": s.Articles}
+	},
 }
