@@ -6,6 +6,7 @@ package webkit
 var knowledgeTexts = map[string]map[Lang]string{
 	"nav_knowledge":        {LangDE: "Wissen", LangEN: "Knowledge"},
 	"nav_help":             {LangDE: "Hilfe", LangEN: "Help"},
+	"search_quick":         {LangDE: "Schnellsuche", LangEN: "Quick search"},
 	"search_heading":       {LangDE: "Suche", LangEN: "Search"},
 	"search_words":         {LangDE: "Suchbegriffe", LangEN: "Search terms"},
 	"search_placeholder":   {LangDE: "Vorgänge und Artikel", LangEN: "Tickets and articles"},
