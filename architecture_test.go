@@ -33,7 +33,7 @@ var allowedImports = map[string][]string{
 	"vorgang/core/search":   {"store", "ticket"},
 
 	// The knowledge base: articles in the store, Markdown rendered.
-	"vorgang/core/knowledge": {"auth", "fault", "store"},
+	"vorgang/core/knowledge": {"auth", "fault", "search", "store"},
 
 	// Policy.
 	"vorgang/core/engine": {"auth", "definition", "fault", "form", "script", "search", "sla", "store", "ticket"},

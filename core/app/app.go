@@ -247,8 +247,15 @@ func (a *App) build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	a.Knowledge, err = knowledge.New(knowledge.Deps{Store: a.Store, Logger: cfg.Logger, Now: cfg.Now})
-	if err != nil {
+	kd := knowledge.Deps{Store: a.Store, Logger: cfg.Logger, Now: cfg.Now}
+	if a.Store.Mode() == store.ModeEmbedded {
+		// One process owns the embedded store, so an index in its memory
+		// sees every save (docs/knowledge.md).
+		if kd.Index, err = search.NewArticles(); err != nil {
+			return err
+		}
+	}
+	if a.Knowledge, err = knowledge.New(kd); err != nil {
 		return err
 	}
 	var compile func([]definition.File) (*definition.Catalog, definition.Diagnostics)

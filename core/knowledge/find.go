@@ -41,6 +41,14 @@ type Page struct {
 // applied before ranking and paging, so Total counts only what the asker
 // may read.
 func (s *Service) Find(ctx context.Context, scope Scope, q Query) (*Page, error) {
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 20
+	}
+	limit = min(limit, MaxPage)
+	if s.index != nil && strings.TrimSpace(q.Text) != "" {
+		return s.findIndexed(ctx, scope, q, limit)
+	}
 	all, err := s.all(ctx)
 	if err != nil {
 		return nil, err
@@ -70,11 +78,6 @@ func (s *Service) Find(ctx context.Context, scope Scope, q Query) (*Page, error)
 		}
 		return hits[i].a.Number < hits[j].a.Number
 	})
-	limit := q.Limit
-	if limit <= 0 {
-		limit = 20
-	}
-	limit = min(limit, MaxPage)
 	p := &Page{Total: len(hits)}
 	for i := max(q.Offset, 0); i < len(hits) && len(p.Articles) < limit; i++ {
 		p.Articles = append(p.Articles, *hits[i].a)

@@ -11,6 +11,7 @@ import (
 	"vorgang/core/fault"
 	"vorgang/core/internal/testkit"
 	"vorgang/core/knowledge"
+	"vorgang/core/search"
 )
 
 var (
@@ -21,14 +22,34 @@ var (
 )
 
 func newService(t *testing.T, now func() time.Time) *knowledge.Service {
+	return newServiceWith(t, now, false)
+}
+
+// newServiceWith is a service with or without the full-text index.
+func newServiceWith(t *testing.T, now func() time.Time, indexed bool) *knowledge.Service {
 	t.Helper()
 	st := testkit.OpenStore(t, testkit.StoreOptions{Collections: knowledge.Schema()})
-	s, err := knowledge.New(knowledge.Deps{Store: st, Logger: testkit.Quiet, Now: now})
+	d := knowledge.Deps{Store: st, Logger: testkit.Quiet, Now: now}
+	if indexed {
+		idx, err := search.NewArticles()
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.Index = idx
+	}
+	s, err := knowledge.New(d)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return s
 }
+
+// modes are the two ways a search runs: through the full-text index
+// (the embedded store) and over the stored articles (MongoDB).
+var modes = []struct {
+	name    string
+	indexed bool
+}{{"stored", false}, {"indexed", true}}
 
 func content(title string, vis knowledge.Visibility, team string) knowledge.Content {
 	return knowledge.Content{Texts: map[string]knowledge.Text{"de": {Title: title, Body: "Der **Drucker** im Flur an der Straße."}, "en": {Title: title + " (en)", Body: "The printer in the hall."}},
@@ -36,8 +57,14 @@ func content(title string, vis knowledge.Visibility, team string) knowledge.Cont
 }
 
 func TestVisibility(t *testing.T) {
+	for _, m := range modes {
+		t.Run(m.name, func(t *testing.T) { testVisibility(t, m.indexed) })
+	}
+}
+
+func testVisibility(t *testing.T, indexed bool) {
 	ctx := context.Background()
-	s := newService(t, nil)
+	s := newServiceWith(t, nil, indexed)
 	pub, _ := s.Create(ctx, writerIT, content("Öffentlich", knowledge.Public, ""), "de")
 	internal, _ := s.Create(ctx, writerIT, content("Intern", knowledge.Internal, ""), "de")
 	team, err := s.Create(ctx, writerIT, content("Nur IT", knowledge.TeamOnly, "it"), "de")
@@ -148,18 +175,32 @@ func TestInvalid(t *testing.T) {
 }
 
 func TestFindFoldsAndRanks(t *testing.T) {
+	for _, m := range modes {
+		t.Run(m.name, func(t *testing.T) { testFindFoldsAndRanks(t, m.indexed) })
+	}
+}
+
+func testFindFoldsAndRanks(t *testing.T, indexed bool) {
 	ctx := context.Background()
-	s := newService(t, nil)
+	s := newServiceWith(t, nil, indexed)
 	body, _ := s.Create(ctx, writerIT, knowledge.Content{Texts: map[string]knowledge.Text{"de": {Title: "Parken", Body: "Anwohnerparken in der Hauptstraße"}}, Category: "Verkehr", Visibility: knowledge.Public}, "de")
 	title, _ := s.Create(ctx, writerIT, knowledge.Content{Texts: map[string]knowledge.Text{"de": {Title: "Straßenreinigung", Body: "Termine"}}, Category: "Straßen", Visibility: knowledge.Public}, "de")
+	printer, _ := s.Create(ctx, writerIT, knowledge.Content{Texts: map[string]knowledge.Text{"de": {Title: "Toner des Druckers", Body: "Klappe öffnen"},
+		"en": {Title: "Printer toner", Body: "Printing a test page"}}, Category: "IT", Visibility: knowledge.Public}, "de")
+	// stored matches pieces of words; indexed matches stemmed words, so
+	// it finds other forms of a word but not a word inside a compound.
 	cases := []struct {
-		text string
-		want []string
+		text            string
+		stored, indexed []string
 	}{
-		{"strasse", []string{title.Number, body.Number}},
-		{"STRASSE termine", []string{title.Number}},
-		{"anwohnerparken", []string{body.Number}},
-		{"gibtsnicht", nil},
+		{"strasse", []string{title.Number, body.Number}, []string{title.Number}},
+		{"STRASSE termine", []string{title.Number}, []string{title.Number}},
+		{"anwohnerparken", []string{body.Number}, []string{body.Number}},
+		{"Drucker", []string{printer.Number}, []string{printer.Number}},
+		{"Druckern", nil, []string{printer.Number}},
+		{"printed", nil, []string{printer.Number}},
+		{"Klappe oeffnen", []string{printer.Number}, []string{printer.Number}},
+		{"gibtsnicht", nil, nil},
 	}
 	for _, c := range cases {
 		page, err := s.Find(ctx, knowledge.Scope{}, knowledge.Query{Text: c.text, Lang: "de"})
@@ -170,12 +211,16 @@ func TestFindFoldsAndRanks(t *testing.T) {
 		for _, a := range page.Articles {
 			got = append(got, a.Number)
 		}
-		if strings.Join(got, ",") != strings.Join(c.want, ",") {
-			t.Errorf("%q finds %v, want %v", c.text, got, c.want)
+		want := c.stored
+		if indexed {
+			want = c.indexed
+		}
+		if strings.Join(got, ",") != strings.Join(want, ",") || page.Total != len(want) {
+			t.Errorf("%q finds %v (total %d), want %v", c.text, got, page.Total, want)
 		}
 	}
 	cats, err := s.Categories(ctx, knowledge.Scope{})
-	if err != nil || len(cats) != 2 || cats[0].Name != "Straßen" || cats[1].Name != "Verkehr" {
+	if err != nil || len(cats) != 3 || cats[1].Name != "Straßen" || cats[2].Name != "Verkehr" {
 		t.Errorf("categories %v %+v", err, cats)
 	}
 }

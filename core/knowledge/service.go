@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
+	"vorgang/core/search"
 	"vorgang/core/store"
 )
 
@@ -29,6 +31,12 @@ type Deps struct {
 	Logger *slog.Logger
 	// Now defaults to time.Now; tests fix the clock.
 	Now func() time.Time
+	// Index, when set, answers searches with words: German and English
+	// stemming ("Drucker" finds "Druckers"), phrases, ranking. It lives in
+	// this process, so it is only correct while this process is the only
+	// writer of the articles (the embedded store); without it a search
+	// matches pieces of words in the stored articles.
+	Index *search.Articles
 }
 
 // Service keeps the knowledge base. It is safe for concurrent use.
@@ -36,6 +44,11 @@ type Service struct {
 	store Store
 	log   *slog.Logger
 	now   func() time.Time
+
+	index *search.Articles
+	idxMu sync.Mutex
+	// idxVersions are the versions in the index; nil until it is loaded.
+	idxVersions map[string]int64
 }
 
 // New returns a service.
@@ -49,7 +62,7 @@ func New(d Deps) (*Service, error) {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	return &Service{store: d.Store, log: d.Logger, now: d.Now}, nil
+	return &Service{store: d.Store, log: d.Logger, now: d.Now, index: d.Index}, nil
 }
 
 // stamp is the time recorded for a change, in the database's precision.

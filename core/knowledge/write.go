@@ -38,6 +38,7 @@ func (s *Service) Create(ctx context.Context, actor *auth.Principal, c Content, 
 	if err := s.insertVersion(ctx, a); err != nil {
 		return nil, err
 	}
+	s.reindex(ctx, a)
 	s.log.InfoContext(ctx, "article created", "article", a.Number, "actor", actor.User)
 	return a, nil
 }
@@ -76,6 +77,7 @@ func (s *Service) Update(ctx context.Context, actor *auth.Principal, number stri
 	if err := s.insertVersion(ctx, &a); err != nil {
 		return nil, err
 	}
+	s.reindex(ctx, &a)
 	s.log.InfoContext(ctx, "article updated", "article", number, "version", a.Version, "actor", actor.User)
 	return &a, nil
 }
@@ -109,4 +111,15 @@ func (s *Service) Get(ctx context.Context, actor *auth.Principal, number string)
 		return nil, fmt.Errorf("article %s: %w", number, fault.NotFound)
 	}
 	return &a, nil
+}
+
+// reindex puts a saved article into the index. The save stands if this
+// fails: the index is rebuilt from the store at the next start.
+func (s *Service) reindex(ctx context.Context, a *Article) {
+	if s.index == nil {
+		return
+	}
+	if err := s.indexed(a); err != nil {
+		s.log.WarnContext(ctx, "index article", "article", a.Number, "error", err)
+	}
 }
