@@ -280,3 +280,64 @@ func TestRenderSanitises(t *testing.T) {
 		}
 	}
 }
+
+// TestIndexFollowsSaves: the index, loaded by the first search, finds an
+// article by the words of its newest version only.
+func TestIndexFollowsSaves(t *testing.T) {
+	ctx := context.Background()
+	s := newServiceWith(t, nil, true)
+	a, err := s.Create(ctx, writerIT, content("Schlüssel", knowledge.Public, ""), "de")
+	if err != nil {
+		t.Fatal(err)
+	}
+	find := func(text string) int {
+		t.Helper()
+		p, err := s.Find(ctx, knowledge.Scope{}, knowledge.Query{Text: text})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p.Total
+	}
+	if find("Flur") != 1 {
+		t.Fatal("the loaded index does not find the article")
+	}
+	c := content("Schlüssel", knowledge.Public, "")
+	c.Texts = map[string]knowledge.Text{"de": {Title: "Schlüssel", Body: "Im Keller abholen."}}
+	if _, err := s.Update(ctx, writerIT, a.Number, 1, c, "de"); err != nil {
+		t.Fatal(err)
+	}
+	if find("Keller") != 1 || find("Flur") != 0 {
+		t.Errorf("after the save: Keller %d, Flur %d; want 1, 0", find("Keller"), find("Flur"))
+	}
+	c.Visibility = knowledge.Internal
+	if _, err := s.Update(ctx, writerIT, a.Number, 2, c, "de"); err != nil {
+		t.Fatal(err)
+	}
+	if find("Keller") != 0 {
+		t.Error("a citizen finds an article made internal")
+	}
+}
+
+func TestDiffLines(t *testing.T) {
+	cases := []struct {
+		name, a, b string
+		want       string
+	}{
+		{"equal", "a\nb", "a\nb", " a b"},
+		{"added at the end", "a", "a\nb", " a +b"},
+		{"removed in the middle", "a\nb\nc", "a\nc", " a -b c"},
+		{"changed", "a\nb", "a\nB", " a -b +B"},
+		{"from nothing", "", "x", " +x"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var got strings.Builder
+			for _, l := range knowledge.DiffLines(c.a, c.b) {
+				got.WriteString(" " + map[knowledge.Op]string{knowledge.Keep: "", knowledge.Add: "+", knowledge.Remove: "-"}[l.Op] + l.Text)
+			}
+			if got.String() != c.want {
+				t.Errorf("got %q, want %q", got.String(), c.want)
+			}
+		})
+	}
+}
