@@ -65,12 +65,16 @@ func (u *workspace) searchPage(c *fiber.Ctx) error {
 	return u.Render(c, http.StatusOK, "search", &pagekit.View{Lang: l, Title: webkit.Text(l, "search_heading"), Area: "app", Nav: "search", Data: d})
 }
 
-// firstSnippet is a search hit's first passage, the index's HTML with the words
-// found in <mark> (the text escaped by the index).
+// firstSnippet is a search hit's first passage with a word found in it:
+// the index's HTML with the words in <mark> (the text escaped by the
+// index). The index also hands back the start of fields where nothing
+// was found, and empty ones; those are no snippet.
 func firstSnippet(snippets map[string][]string) template.HTML {
 	for _, f := range []string{"public", "internal", "data", "title"} {
-		if s := snippets[f]; len(s) > 0 {
-			return template.HTML(s[0]) //nolint:gosec // escaped by the index, see search.Hit
+		for _, s := range snippets[f] {
+			if strings.Contains(s, "<mark>") {
+				return template.HTML(s) //nolint:gosec // escaped by the index, see search.Hit
+			}
 		}
 	}
 	return ""
