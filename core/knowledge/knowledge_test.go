@@ -341,3 +341,36 @@ func TestDiffLines(t *testing.T) {
 		})
 	}
 }
+
+// users knows the users of the tests by name.
+type users map[string]bool
+
+func (u users) User(_ context.Context, name string) (*auth.User, error) {
+	if !u[name] {
+		return nil, auth.ErrUserNotFound
+	}
+	return &auth.User{Name: name}, nil
+}
+
+func TestOwnerMustBeAUser(t *testing.T) {
+	st := testkit.OpenStore(t, testkit.StoreOptions{Collections: knowledge.Schema()})
+	s, err := knowledge.New(knowledge.Deps{Store: st, Logger: testkit.Quiet, Users: users{"wendy": true, "ida": true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		owner string
+		code  string
+	}{{"", ""}, {"ida", ""}, {"niemand", knowledge.CodeUnknownUser}} {
+		in := content("Titel", knowledge.Public, "")
+		in.Owner = c.owner
+		_, err := s.Create(context.Background(), writerIT, in, "de")
+		fields := fault.FieldsOf(err)
+		switch {
+		case c.code == "" && err != nil:
+			t.Errorf("owner %q: %v", c.owner, err)
+		case c.code != "" && (len(fields) != 1 || fields[0].Field != "owner" || fields[0].Code != c.code):
+			t.Errorf("owner %q: %v, want %s", c.owner, err, c.code)
+		}
+	}
+}

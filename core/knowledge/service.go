@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"vorgang/core/auth"
 	"vorgang/core/search"
 	"vorgang/core/store"
 )
@@ -24,9 +25,16 @@ type Store interface {
 
 var _ Store = (*store.Store)(nil)
 
+// Users looks up the owner of an article; *auth.Service implements it.
+type Users interface {
+	User(ctx context.Context, name string) (*auth.User, error)
+}
+
 // Deps configures a Service. Store is required.
 type Deps struct {
 	Store Store
+	// Users checks the owner named by an editor; nil accepts any name.
+	Users Users
 	// Logger defaults to slog.Default().
 	Logger *slog.Logger
 	// Now defaults to time.Now; tests fix the clock.
@@ -45,6 +53,7 @@ type Service struct {
 	log   *slog.Logger
 	now   func() time.Time
 
+	users Users
 	index *search.Articles
 	idxMu sync.Mutex
 	// idxVersions are the versions in the index; nil until it is loaded.
@@ -62,7 +71,7 @@ func New(d Deps) (*Service, error) {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	return &Service{store: d.Store, log: d.Logger, now: d.Now, index: d.Index}, nil
+	return &Service{store: d.Store, log: d.Logger, now: d.Now, users: d.Users, index: d.Index}, nil
 }
 
 // stamp is the time recorded for a change, in the database's precision.

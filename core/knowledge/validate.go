@@ -1,6 +1,9 @@
 package knowledge
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -17,6 +20,7 @@ const (
 	CodeNoTitle       = "no_title"
 	CodeBadVisibility = "invalid_visibility"
 	CodeNotYourTeam   = "not_your_team"
+	CodeUnknownUser   = "unknown_user"
 )
 
 // Limits of an article.
@@ -34,6 +38,7 @@ var messages = map[string][2]string{
 	CodeNoTitle:       {"Ein Artikel braucht einen Titel auf Deutsch oder Englisch; ein Text braucht seinen Titel.", "An article needs a title in German or English; a text needs its title."},
 	CodeBadVisibility: {"Sichtbarkeit ist öffentlich, intern oder Team.", "Visibility is public, internal or team."},
 	CodeNotYourTeam:   {"Sie können nur für eines Ihrer Teams schreiben.", "You can only write for one of your teams."},
+	CodeUnknownUser:   {"Diesen Benutzernamen gibt es nicht.", "There is no user with this name."},
 }
 
 func fieldError(field, code, lang string) fault.FieldError {
@@ -115,6 +120,22 @@ func clean(c *Content, actor *auth.Principal, lang string) error {
 	}
 	if len(errs) > 0 {
 		return fault.Fields(errs...)
+	}
+	return nil
+}
+
+// checkOwner refuses an owner who is not a user: nobody would be told
+// the article is due for review.
+func (s *Service) checkOwner(ctx context.Context, c *Content, actor *auth.Principal, lang string) error {
+	if s.users == nil || c.Owner == actor.User {
+		return nil
+	}
+	_, err := s.users.User(ctx, c.Owner)
+	if errors.Is(err, auth.ErrUserNotFound) {
+		return fault.Fields(fieldError("owner", CodeUnknownUser, lang))
+	}
+	if err != nil {
+		return fmt.Errorf("look up owner %s: %w", c.Owner, err)
 	}
 	return nil
 }

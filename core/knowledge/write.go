@@ -25,6 +25,9 @@ func (s *Service) Create(ctx context.Context, actor *auth.Principal, c Content, 
 	if err := clean(&c, actor, lang); err != nil {
 		return nil, err
 	}
+	if err := s.checkOwner(ctx, &c, actor, lang); err != nil {
+		return nil, err
+	}
 	n, err := s.store.NextNumber(ctx, numberScope)
 	if err != nil {
 		return nil, fmt.Errorf("create article: number: %w", err)
@@ -58,6 +61,9 @@ func (s *Service) Update(ctx context.Context, actor *auth.Principal, number stri
 		return nil, fmt.Errorf("update article %s: read version %d, stored %d: %w", number, expect, old.Version, fault.Conflict)
 	}
 	if err := clean(&c, actor, lang); err != nil {
+		return nil, err
+	}
+	if err := s.checkOwner(ctx, &c, actor, lang); err != nil {
 		return nil, err
 	}
 	a := *old
