@@ -22,12 +22,14 @@ import (
 // search). A citizen reads public articles only; knowledge.Scope{} says
 // so to every query.
 
-func (u *portal) registerHelp(r fiber.Router) {
+// limit is the rate limit of the suggestions, which a form's script asks
+// for while the summary is typed (that of the computed fields).
+func (u *portal) registerHelp(r fiber.Router, limit fiber.Handler) {
 	if u.Knowledge == nil {
 		return
 	}
 	r.Get("/help", u.helpPage)
-	r.Get("/help/suggest", u.helpSuggest)
+	r.Get("/help/suggest", limit, u.helpSuggest)
 	r.Get("/help/:number", u.helpArticle)
 }
 
