@@ -57,6 +57,8 @@ type ticketView struct {
 	// FileSize and MaxFileSize state the limit of a comment's file.
 	FileSize    string
 	MaxFileSize int64
+	// Articles is the knowledge box (ticket_knowledge.go).
+	Articles ticketArticles
 }
 
 type transitionLink struct {
@@ -133,6 +135,7 @@ func (u *workspace) showTicketWith(c *fiber.Ctx, status int, notice string, adju
 		d.Timeline = append(d.Timeline, u.timelineItem(cat, p, hist[i], describer))
 	}
 	adjust(&d)
+	u.ticketArticleBox(c, &d)
 	title := t.Number + " – " + t.Title
 	return u.Render(c, status, "ticket", &pagekit.View{Lang: l, Title: title, Area: "app", Nav: "inbox", Notice: notice,
 		HasErrors: d.CommentErr != "" || d.DecisionErr != "" || d.AssignErr != "", Data: d})
@@ -407,6 +410,9 @@ func (u *workspace) commentSubmit(c *fiber.Ctx) error {
 		return u.showTicket(c, http.StatusConflict, textValue, "", webkit.Text(l, "comment_conflict"))
 	case err != nil:
 		return webkit.FaultError(err)
+	}
+	if sub.First("internal") == "" {
+		u.countArticleUses(c, textValue)
 	}
 	return pagekit.SeeOther(c, "/app/tickets/"+url.PathEscape(c.Params("number"))+"?notice=commented")
 }

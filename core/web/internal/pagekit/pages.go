@@ -13,6 +13,7 @@ import (
 	"vorgang/core/definition"
 	"vorgang/core/engine"
 	"vorgang/core/form"
+	"vorgang/core/knowledge"
 	"vorgang/core/web/internal/webkit"
 )
 
@@ -22,6 +23,8 @@ type Deps struct {
 	Engine  *engine.Engine
 	Auth    *auth.Service
 	Catalog func() *definition.Catalog
+	// Knowledge serves the knowledge base pages when set.
+	Knowledge *knowledge.Service
 
 	// Secret signs CSRF and form tokens. Default: random at start, so
 	// forms open in browsers expire when the server restarts; set it to

@@ -125,8 +125,8 @@ func NewUIEnv(t testing.TB, opts ...UIOptions) *UIEnv {
 	// Errors of the app are test failures' best clue: show them.
 	appLog := slog.New(slog.NewTextHandler(tbWriter{t}, &slog.HandlerOptions{Level: logLevel()}))
 	app := web.New(web.Deps{Logger: appLog, Store: st,
-		API:         &web.APIDeps{Engine: eng, Auth: authn, Catalog: catalog},
-		UI:          &web.UIDeps{Engine: eng, Auth: authn, Catalog: catalog, Now: o.Now},
+		API:         &web.APIDeps{Engine: eng, Auth: authn, Catalog: catalog, Knowledge: a.Knowledge},
+		UI:          &web.UIDeps{Engine: eng, Auth: authn, Catalog: catalog, Knowledge: a.Knowledge, Now: o.Now},
 		CitizenRate: o.CitizenRate, TrustedProxies: o.TrustedProxies})
 	env := &UIEnv{App: app, St: st, Eng: eng, Authn: authn, Cat: cat}
 	env.Base = Serve(t, app)
