@@ -54,12 +54,12 @@ var allowedImports = map[string][]string{
 	"vorgang/core/web/admin":            {"auth", "definition", "engine", "fault", "web/internal/pagekit", "web/internal/webkit"},
 	"vorgang/core/web/api":              {"asset", "auth", "definition", "engine", "fault", "ticket", "web/internal/webkit"},
 	"vorgang/core/web/portal":           {"definition", "engine", "fault", "form", "web/internal/pagekit", "web/internal/webkit"},
-	"vorgang/core/web/workspace":        {"auth", "definition", "engine", "fault", "form", "ticket", "web/internal/pagekit", "web/internal/webkit"},
+	"vorgang/core/web/workspace":        {"asset", "auth", "definition", "engine", "fault", "form", "ticket", "web/internal/pagekit", "web/internal/webkit"},
 	"vorgang/core/web/internal/webkit":  {"auth", "definition", "engine", "fault"},
-	"vorgang/core/web/internal/pagekit": {"auth", "definition", "engine", "fault", "form", "ticket", "web/internal/webkit"},
+	"vorgang/core/web/internal/pagekit": {"asset", "auth", "definition", "engine", "fault", "form", "ticket", "web/internal/webkit"},
 	// Test support: the whole app with its pages, for the tests of every
 	// web package.
-	"vorgang/core/web/internal/webtest": {"app", "auth", "definition", "engine", "internal/testkit", "store", "ticket", "web"},
+	"vorgang/core/web/internal/webtest": {"app", "asset", "auth", "definition", "engine", "internal/testkit", "store", "ticket", "web"},
 	// The binary.
 	"vorgang/cmd/vorgang": {"app", "asset", "auth", "definition", "engine", "fault", "identity", "notify", "scenario", "script", "store", "ticket", "web", "vorgang"},
 }

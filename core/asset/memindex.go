@@ -104,7 +104,7 @@ func (x *memIndex) search(q Query, limit int) ([]*Asset, bool) {
 	var out []*Asset
 	for _, n := range x.numbers[start:] {
 		a := x.recs[n]
-		if !q.matches(headOf(a)) {
+		if !q.matches(a) {
 			continue
 		}
 		if len(out) == limit {
