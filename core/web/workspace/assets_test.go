@@ -127,8 +127,8 @@ func TestAssetPageShowsBothWays(t *testing.T) {
 	laptop := b.Get("/app/assets/" + env.laptop.Number)
 	for _, want := range []string{
 		`href="/app/assets/` + env.room.Number + `"`, // its location
-		`href="/app/assets?user=ben"`,               // what else ben has
-		`id="asset-tickets-hidden"`,                 // the ticket ben may not see
+		`href="/app/assets?user=ben"`,                // what else ben has
+		`id="asset-tickets-hidden"`,                  // the ticket ben may not see
 		`SN-4711-XQ`,
 		`id="asset-history"`,
 	} {
