@@ -106,6 +106,9 @@ var assetPageTexts = map[string]map[Lang]string{
 	"asset_labels_heading":           {LangDE: "Etiketten", LangEN: "Labels"},
 	"asset_labels_help":              {LangDE: "Drucken Sie diese Seite (Strg+P); gedruckt werden nur die Etiketten. Der QR-Code führt zur Seite des Stücks.", LangEN: "Print this page (Ctrl+P); only the labels are printed. The QR code leads to the asset's page."},
 	"asset_labels_more":              {LangDE: "Die Auswahl ist größer als ein Bogen; gezeigt werden die ersten 200.", LangEN: "The selection is larger than one sheet; the first 200 are shown."},
+	"ticket_assets":                  {LangDE: "Verknüpfte Inventarstücke", LangEN: "Linked assets"},
+	"entry_linked_asset":             {LangDE: "Inventarstück verknüpft:", LangEN: "Asset linked:"},
+	"entry_linked_other":             {LangDE: "Verknüpft mit", LangEN: "Linked to"},
 	"asset_label_qr":                 {LangDE: "QR-Code der Seite von", LangEN: "QR code of the page of"},
 }
 
