@@ -121,7 +121,7 @@ func (a *api) createAsset(c *fiber.Ctx) error {
 		return err
 	}
 	var req assetRequest
-	if err := bind(c, &req); err != nil {
+	if err := bindStrict(c, &req); err != nil {
 		return err
 	}
 	x, err := a.Assets.Create(c.UserContext(), p, req.input(langOf(c)))
@@ -150,7 +150,7 @@ func (a *api) updateAsset(c *fiber.Ctx) error {
 		return err
 	}
 	var req assetRequest
-	if err := bind(c, &req); err != nil {
+	if err := bindStrict(c, &req); err != nil {
 		return err
 	}
 	x, err := a.Assets.Update(c.UserContext(), p, c.Params("number"), req.Version, req.input(langOf(c)))
@@ -166,7 +166,7 @@ func (a *api) retireAsset(c *fiber.Ctx) error {
 		return err
 	}
 	var req assetRequest
-	if err := bind(c, &req); err != nil {
+	if err := bindStrict(c, &req); err != nil {
 		return err
 	}
 	x, err := a.Assets.Retire(c.UserContext(), p, c.Params("number"), req.Version, langOf(c))
@@ -273,7 +273,7 @@ func (a *api) linkAssetTicket(c *fiber.Ctx) error {
 		return err
 	}
 	var req linkRequest
-	if err := bind(c, &req); err != nil {
+	if err := bindStrict(c, &req); err != nil {
 		return err
 	}
 	if req.Ticket == "" {

@@ -169,6 +169,21 @@ func TestAssetAPIScenario(t *testing.T) {
 			}
 		}},
 		{"edit of a stale version", "carla", "PATCH", "/api/v1/assets/IT000001", map[string]any{"version": 1, "name": "late"}, 409, "conflict", nil},
+		{"an edit with a misspelt key", "carla", "PATCH", "/api/v1/assets/IT000001", map[string]any{"version": 2, "nmae": "Tippfehler"}, 422, "validation_failed", func(t *testing.T, b map[string]any) {
+			if f := fieldsOf(b); len(f) != 1 || f[0] != "nmae:unknown_field" {
+				t.Errorf("fields %v", f)
+			}
+		}},
+		{"an edit without the version it read", "carla", "PATCH", "/api/v1/assets/IT000001", map[string]any{"name": "blind"}, 422, "validation_failed", func(t *testing.T, b map[string]any) {
+			if f := fieldsOf(b); len(f) != 1 || f[0] != "version:required" {
+				t.Errorf("fields %v", f)
+			}
+		}},
+		{"a create with a misspelt key", "carla", "POST", "/api/v1/assets", map[string]any{"class": "workstation", "name": "x", "daten": map[string]any{}}, 422, "validation_failed", func(t *testing.T, b map[string]any) {
+			if f := fieldsOf(b); len(f) != 1 || f[0] != "daten:unknown_field" {
+				t.Errorf("fields %v", f)
+			}
+		}},
 		{"read permission does not edit", "ben", "PATCH", "/api/v1/assets/IT000001", map[string]any{"name": "x"}, 403, "forbidden", nil},
 		{"missing asset", "ben", "GET", "/api/v1/assets/IT999999", nil, 404, "not_found", nil},
 		{"a ticket names the computer", "anna", "POST", "/api/v1/tickets", incident("IT000001"), 201, "", func(t *testing.T, b map[string]any) {

@@ -32,11 +32,13 @@ func oaAssetSchemas() oaObj {
 			},
 		},
 		"AssetRequest": oaObj{
-			"type": "object",
+			"type":                 "object",
+			"description":          "A key not listed here is refused (422, the key with code `unknown_field`).",
+			"additionalProperties": false,
 			"properties": oaObj{
 				"class":     oaObj{"type": "string", "description": "Required when creating."},
 				"number":    oaObj{"type": "string", "description": "An inventory number of your own; by default the class's next."},
-				"version":   oaObj{"type": "integer", "description": "The version edited (PATCH, retire)."},
+				"version":   oaObj{"type": "integer", "description": "The version edited; required with PATCH and retire (422 `version: required` without it)."},
 				"name":      str,
 				"status":    str,
 				"data":      oaObj{"type": "object"},
