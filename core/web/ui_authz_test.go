@@ -275,6 +275,7 @@ func TestAssetPagesMatrix(t *testing.T) {
 		{a + "/edit", []int{login, forbid, forbid, ok, forbid, forbid, ok}},
 		{"/app/assets/new?class=workstation", []int{login, forbid, forbid, ok, forbid, forbid, ok}},
 		{"/app/assets/import", []int{login, forbid, forbid, ok, forbid, forbid, ok}},
+		{"/app/assets/reports/disabled-users", []int{login, forbid, ok, ok, forbid, ok, ok}},
 	}
 	browsers := map[string]*webtest.Browser{}
 	for _, u := range users {
@@ -312,6 +313,9 @@ func TestAssetPagesMatrix(t *testing.T) {
 		{"lea", a + "/retire", url.Values{"_version": {"1"}}, forbid},
 		{"ben", "/app/assets/new?class=workstation", name, forbid},
 		{"ben", "/app/assets/import", url.Values{"step": {"apply"}, "class": {"workstation"}, "upload": {"att-x"}}, forbid},
+		// Deletion is for administrators, not for asset.write.
+		{"carla", a + "/delete", url.Values{"confirm": {"yes"}}, forbid},
+		{"ben", a + "/delete", url.Values{"confirm": {"yes"}}, forbid},
 	}
 	for _, p := range posts {
 		b := browsers[p.user]

@@ -25,6 +25,8 @@ func registerAssets(v1 fiber.Router, a *api) {
 	v1.Get("/assets/:number", a.getAsset)
 	v1.Patch("/assets/:number", a.updateAsset)
 	v1.Post("/assets/:number/retire", a.retireAsset)
+	v1.Delete("/assets/:number", a.deleteAsset)
+	v1.Get("/asset-reports/disabled-users", a.assetsOfDisabledUsers)
 	v1.Get("/assets/:number/tickets", a.assetTickets)
 	v1.Post("/assets/:number/tickets", a.linkAssetTicket)
 }
@@ -174,6 +176,36 @@ func (a *api) retireAsset(c *fiber.Ctx) error {
 		return webkit.FaultError(err)
 	}
 	return c.JSON(assetJSON(x, true))
+}
+
+// deleteAsset deletes an asset for data protection (administrators only;
+// see asset.Service.Delete).
+func (a *api) deleteAsset(c *fiber.Ctx) error {
+	p, err := staff(c)
+	if err != nil {
+		return err
+	}
+	if err := a.Assets.Delete(c.UserContext(), p, c.Params("number")); err != nil {
+		return webkit.FaultError(err)
+	}
+	return c.SendStatus(http.StatusNoContent)
+}
+
+// assetsOfDisabledUsers is the report of the assets still assigned to
+// disabled users.
+func (a *api) assetsOfDisabledUsers(c *fiber.Ctx) error {
+	p, err := staff(c)
+	if err != nil {
+		return err
+	}
+	rows, err := a.Assets.AssignedToDisabled(c.UserContext(), p)
+	if err != nil {
+		return webkit.FaultError(err)
+	}
+	if rows == nil {
+		rows = []asset.Assignment{}
+	}
+	return c.JSON(fiber.Map{"assignments": rows})
 }
 
 func (a *api) exportAssets(c *fiber.Ctx) error {

@@ -240,6 +240,15 @@ func TestAssetAPIScenario(t *testing.T) {
 				t.Errorf("retired %v", l)
 			}
 		}},
+		{"assets of disabled users", "ben", "GET", "/api/v1/asset-reports/disabled-users", nil, 200, "", func(t *testing.T, b map[string]any) {
+			if l, ok := b["assignments"].([]any); !ok || len(l) != 0 {
+				t.Errorf("assignments %v", b)
+			}
+		}},
+		{"deleting needs an administrator", "carla", "DELETE", "/api/v1/assets/IT000002", nil, 403, "forbidden", nil},
+		{"a room something is in is not deleted", "root", "DELETE", "/api/v1/assets/RAUM00001", nil, 409, "still_referenced", nil},
+		{"an administrator deletes", "root", "DELETE", "/api/v1/assets/IT000002", nil, 204, "", nil},
+		{"the deleted asset is gone", "ben", "GET", "/api/v1/assets/IT000002", nil, 404, "not_found", nil},
 	}
 	for _, s := range steps {
 		t.Run(s.name, func(t *testing.T) {

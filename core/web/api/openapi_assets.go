@@ -96,6 +96,12 @@ func oaAssetPaths() oaObj {
 			"patch": oaOp("assets", "updateAsset", "Edit an asset (needs `asset.write`)", nil,
 				oaObj{"200": asset, "403": oaError(webkit.CodeForbidden), "404": oaError(webkit.CodeNotFound), "409": oaError(webkit.CodeConflict), "422": oaError("validation_failed")},
 				oaObj{"requestBody": oaBody(oaRef("AssetRequest"), true)}),
+			"delete": oaOp("assets", "deleteAsset", "Delete an asset for data protection (administrators only); the admin audit log records that a deletion happened, not what", nil,
+				oaObj{"204": oaObj{"description": "Deleted."}, "403": oaError(webkit.CodeForbidden), "404": oaError(webkit.CodeNotFound), "409": oaError("still_referenced")}, nil),
+		},
+		"/api/v1/asset-reports/disabled-users": oaObj{
+			"get": oaOp("assets", "assetsOfDisabledUsers", "Assets, not retired, still assigned to disabled users (needs `asset.read`)", nil,
+				oaObj{"200": oaObj{"description": "`assignments`: each with `asset` (number, class, name, status, version), `relation` and `user`."}, "403": oaError(webkit.CodeForbidden)}, nil),
 		},
 		"/api/v1/assets/{number}/retire": oaObj{
 			"parameters": numberPath,

@@ -44,6 +44,10 @@ type assetView struct {
 	StillReferenced []assetRow
 	// RetireErr says why a retirement was refused.
 	RetireErr string
+	// CanDelete: the viewer is an administrator, who may delete the asset
+	// for data protection; DeleteErr says why a deletion was refused.
+	CanDelete bool
+	DeleteErr string
 	Edit      string
 	Labels    string
 }
@@ -91,7 +95,7 @@ func (u *workspace) assetPage(c *fiber.Ctx) error {
 // assetNotice is the notice after a post that sent the browser here.
 func assetNotice(l webkit.Lang, key string) string {
 	switch key {
-	case "created", "changed", "retired":
+	case "created", "changed", "retired", "deleted":
 		return webkit.Text(l, "asset_notice_"+key)
 	}
 	return ""
@@ -117,7 +121,7 @@ func (u *workspace) showAsset(c *fiber.Ctx, status int, notice string, adjust fu
 	cat := u.Catalog()
 	cl := cat.AssetClass(a.Class)
 	base := "/app/assets/" + url.PathEscape(a.Number)
-	d := assetView{A: a, Class: plainLabel(a.Class), Status: plainLabel(a.Status), CanWrite: asset.MayWrite(p),
+	d := assetView{A: a, Class: plainLabel(a.Class), Status: plainLabel(a.Status), CanWrite: asset.MayWrite(p), CanDelete: p.Admin,
 		Edit: base + "/edit", Labels: "/app/assets/labels?number=" + url.QueryEscape(a.Number)}
 	var fields []definition.Field
 	if cl != nil {
@@ -139,7 +143,7 @@ func (u *workspace) showAsset(c *fiber.Ctx, status int, notice string, adjust fu
 		adjust(&d)
 	}
 	return u.Render(c, status, "asset", &pagekit.View{Lang: l, Title: a.Number + " – " + a.Name, Area: "app", Nav: "assets",
-		Notice: notice, HasErrors: d.RetireErr != "", Data: d})
+		Notice: notice, HasErrors: d.RetireErr != "" || d.DeleteErr != "", Data: d})
 }
 
 // relationViews are the targets of the asset's relations as links: an

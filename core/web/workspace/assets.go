@@ -31,12 +31,14 @@ func (u *workspace) registerAssets(r fiber.Router) {
 	r.Get("/assets/import", u.assetImportPage)
 	r.Post("/assets/import", u.assetImportSubmit)
 	r.Get("/assets/labels", u.assetLabels)
+	r.Get("/assets/reports/disabled-users", u.assetsOfDisabledUsers)
 	r.Get("/assets/new", u.assetNewPage)
 	r.Post("/assets/new", u.assetNewSubmit)
 	r.Get("/assets/:number", u.assetPage)
 	r.Get("/assets/:number/edit", u.assetEditPage)
 	r.Post("/assets/:number/edit", u.assetEditSubmit)
 	r.Post("/assets/:number/retire", u.assetRetire)
+	r.Post("/assets/:number/delete", u.assetDelete)
 }
 
 // assetsService returns the asset service, or 404 when the server runs
@@ -183,7 +185,8 @@ func (u *workspace) assetList(c *fiber.Ctx) error {
 			}
 		}
 	}
-	return u.Render(c, http.StatusOK, "assets", &pagekit.View{Lang: l, Title: webkit.Text(l, "assets_heading"), Area: "app", Nav: "assets", Data: d})
+	return u.Render(c, http.StatusOK, "assets", &pagekit.View{Lang: l, Title: webkit.Text(l, "assets_heading"), Area: "app", Nav: "assets",
+		Notice: assetNotice(l, c.Query("notice")), Data: d})
 }
 
 func assetRowOf(cat *definition.Catalog, h asset.Head) assetRow {

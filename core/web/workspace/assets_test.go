@@ -309,3 +309,54 @@ func attrAfter(body, prefix, attr string) string {
 	v := tag[j+len(attr)+2:]
 	return v[:strings.Index(v, `"`)]
 }
+
+// TestAssetDeletePage: an administrator deletes an asset after ticking
+// the confirmation; one still pointed at is refused with the numbers of
+// those pointing at it.
+func TestAssetDeletePage(t *testing.T) {
+	env := newAssetPagesEnv(t)
+	b := env.Browser(t)
+	b.Login("root")
+	page := b.Get("/app/assets/" + env.laptop.Number)
+	csrf := webtest.Hidden(t, page.Body, "_csrf")
+	if res := b.Post("/app/assets/"+env.laptop.Number+"/delete", url.Values{"_csrf": {csrf}}); res.Status != http.StatusUnprocessableEntity {
+		t.Errorf("without the confirmation: %d, want 422", res.Status)
+	}
+	res := b.Post("/app/assets/"+env.room.Number+"/delete", url.Values{"_csrf": {csrf}, "confirm": {"yes"}})
+	if res.Status != http.StatusConflict || !strings.Contains(res.Body, env.laptop.Number) {
+		t.Errorf("a room with a laptop in it: %d", res.Status)
+	}
+	res = b.Post("/app/assets/"+env.laptop.Number+"/delete", url.Values{"_csrf": {csrf}, "confirm": {"yes"}})
+	if res.Status != http.StatusSeeOther {
+		t.Fatalf("delete: %d\n%s", res.Status, res.Body)
+	}
+	if p := b.Get("/app/assets/" + env.laptop.Number); p.Status != http.StatusNotFound {
+		t.Errorf("the deleted asset's page: %d", p.Status)
+	}
+	if p := b.Get("/admin/audit"); !strings.Contains(p.Body, "Inventarstück gelöscht") || strings.Contains(p.Body, env.laptop.Number) {
+		t.Errorf("the audit log does not record the deletion, or names the asset")
+	}
+}
+
+// TestAssetsOfDisabledUsersPage lists what a disabled person still has.
+func TestAssetsOfDisabledUsersPage(t *testing.T) {
+	env := newAssetPagesEnv(t)
+	ctx := t.Context()
+	u, err := env.Authn.User(ctx, "ben")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := env.Browser(t)
+	b.Login("lea")
+	if p := b.Get("/app/assets/reports/disabled-users"); p.Status != http.StatusOK || !strings.Contains(p.Body, `id="disabled-users-empty"`) {
+		t.Fatalf("before: %d", p.Status)
+	}
+	off := true
+	if _, err := env.Authn.UpdateUser(ctx, "ben", u.Version, auth.UserChange{Disabled: &off}); err != nil {
+		t.Fatal(err)
+	}
+	p := b.Get("/app/assets/reports/disabled-users")
+	if !strings.Contains(p.Body, `href="/app/assets/`+env.laptop.Number+`"`) || !strings.Contains(p.Body, `href="/app/assets?user=ben"`) {
+		t.Errorf("the report lacks ben's laptop:\n%s", p.Body)
+	}
+}
