@@ -16,8 +16,8 @@ type DeletionLog interface {
 }
 
 // Delete removes an asset for data protection (a device's record naming
-// a person who asks to be forgotten): the asset with its history and its
-// list of tickets. Only administrators may; it is no part of asset.write,
+// a person who asks to be forgotten): the asset with its history, its
+// list of tickets and its reminders. Only administrators may; it is no part of asset.write,
 // which retires instead. Assets, not retired, that still point at it
 // refuse the deletion (fault.Conflict with code still_referenced and the
 // numbers as parameter): move them first, so no relation is left pointing
@@ -43,8 +43,12 @@ func (s *Service) Delete(ctx context.Context, actor *auth.Principal, number stri
 		}
 		return fault.Coded(fault.Conflict, CodeStillReferenced, "asset "+a.Number+" is still referenced by "+strings.Join(numbers, ", "), "assets", numbers)
 	}
-	// The ticket list first: an asset left without one lists no tickets,
-	// while a list left without its asset would be found by nothing.
+	// The ticket list and reminders first: an asset left without them
+	// lists no tickets, while a list left without its asset would be found
+	// by nothing.
+	if err := s.deleteReminders(ctx, a.Number); err != nil {
+		return err
+	}
 	if err := s.store.Delete(ctx, TicketsCollection, a.Number); err != nil {
 		return fmt.Errorf("asset: delete the tickets of %s: %w", a.Number, err)
 	}

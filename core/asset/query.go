@@ -227,6 +227,7 @@ func Schema() store.Schema {
 			{Name: shapeHeads, Scans: true},
 		}},
 		{Name: TicketsCollection},
+		{Name: RemindersCollection, Shapes: []store.QueryShape{{Name: shapeReminders, Scans: true}}},
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -280,6 +281,19 @@ func TestAssetAccessibility(t *testing.T) {
 	if _, err := env.Assets.Update(ctx, carla, laptop.Number, laptop.Version, asset.Input{Name: name("Notebook Pforte")}); err != nil {
 		t.Fatal(err)
 	}
+	ben, _ := env.Authn.Principal(ctx, "ben")
+	incident, err := env.Eng.Create(ctx, ben, engine.CreateRequest{Process: "it-incident", Data: map[string]any{
+		"summary": "Notebook startet nicht", "category": "workstation", "affected_asset": laptop.Number, "impact": "single", "urgency": "low", "location": "rathaus"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	phoneName := "Diensthandy"
+	if _, err := env.Assets.Create(ctx, carla, asset.Input{Class: "phone", Name: &phoneName, Data: map[string]any{"phone_type": "mobile", "contract_end": "2027-05-31"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.Assets.RemindDue(ctx, time.Date(2027, 3, 15, 8, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
 	dir := t.TempDir()
 	badFile, goodFile := filepath.Join(dir, "fehler.csv"), filepath.Join(dir, "geraete.csv")
 	if err := os.WriteFile(badFile, []byte("name;device_type;location\nPC 1;pc;RAUM99999\n;laptop;\n"), 0o644); err != nil {
@@ -311,6 +325,11 @@ func TestAssetAccessibility(t *testing.T) {
 		{name: "import, errors", who: "carla", path: "/app/assets/import?class=workstation", upload: badFile, post: `form[enctype="multipart/form-data"] button.vg-submit`, lands: "#import-errors"},
 		{name: "import, checked", who: "carla", path: "/app/assets/import?class=workstation", upload: goodFile, post: `form[enctype="multipart/form-data"] button.vg-submit`, lands: "#import-apply"},
 		{name: "labels", who: "ben", path: "/app/assets/labels?class=workstation", lands: "svg.vg-label-qr"},
+		{name: "reminders", who: "ben", path: "/app/assets/reports/reminders", lands: "#asset-reminders"},
+		{name: "assets of disabled users", who: "ben", path: "/app/assets/reports/disabled-users"},
+		{name: "ticket with linked assets", who: "ben", path: "/app/tickets/" + incident.Number, lands: "#ticket-assets"},
+		{name: "asset, admin", who: "root", path: a, lands: "#delete-confirm"},
+		{name: "delete unconfirmed", who: "root", path: a, post: `form[action$="/delete"] button`, lands: "#delete-error"},
 		{name: "retired with a warning", who: "root", path: "/app/assets/" + bld.Number, post: `form[action$="/retire"] button`, lands: "#still-referenced"},
 	}
 	c := webtest.StartChrome(t)

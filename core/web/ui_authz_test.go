@@ -276,6 +276,7 @@ func TestAssetPagesMatrix(t *testing.T) {
 		{"/app/assets/new?class=workstation", []int{login, forbid, forbid, ok, forbid, forbid, ok}},
 		{"/app/assets/import", []int{login, forbid, forbid, ok, forbid, forbid, ok}},
 		{"/app/assets/reports/disabled-users", []int{login, forbid, ok, ok, forbid, ok, ok}},
+		{"/app/assets/reports/reminders", []int{login, forbid, ok, ok, forbid, ok, ok}},
 	}
 	browsers := map[string]*webtest.Browser{}
 	for _, u := range users {

@@ -32,6 +32,7 @@ func (u *workspace) registerAssets(r fiber.Router) {
 	r.Post("/assets/import", u.assetImportSubmit)
 	r.Get("/assets/labels", u.assetLabels)
 	r.Get("/assets/reports/disabled-users", u.assetsOfDisabledUsers)
+	r.Get("/assets/reports/reminders", u.assetReminders)
 	r.Get("/assets/new", u.assetNewPage)
 	r.Post("/assets/new", u.assetNewSubmit)
 	r.Get("/assets/:number", u.assetPage)

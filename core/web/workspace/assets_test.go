@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"vorgang/core/asset"
 	"vorgang/core/auth"
@@ -358,5 +359,29 @@ func TestAssetsOfDisabledUsersPage(t *testing.T) {
 	p := b.Get("/app/assets/reports/disabled-users")
 	if !strings.Contains(p.Body, `href="/app/assets/`+env.laptop.Number+`"`) || !strings.Contains(p.Body, `href="/app/assets?user=ben"`) {
 		t.Errorf("the report lacks ben's laptop:\n%s", p.Body)
+	}
+}
+
+// TestAssetRemindersPage lists an end date the reminder job found.
+func TestAssetRemindersPage(t *testing.T) {
+	env := newAssetPagesEnv(t)
+	ctx := t.Context()
+	carla := principal(t, env.UIEnv, "carla")
+	name := "Diensthandy Pforte"
+	phone, err := env.Assets.Create(ctx, carla, asset.Input{Class: "phone", Name: &name, Data: map[string]any{"phone_type": "mobile", "contract_end": "2027-05-31"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := env.Browser(t)
+	b.Login("ben")
+	if p := b.Get("/app/assets/reports/reminders"); !strings.Contains(p.Body, `id="asset-reminders-empty"`) {
+		t.Fatalf("before the job: %d", p.Status)
+	}
+	if _, err := env.Assets.RemindDue(ctx, time.Date(2027, 3, 15, 8, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	p := b.Get("/app/assets/reports/reminders")
+	if !strings.Contains(p.Body, `href="/app/assets/`+phone.Number+`"`) || !strings.Contains(p.Body, "2027-05-31") || !strings.Contains(p.Body, "Mobilfunkvertrag läuft aus") {
+		t.Errorf("the reminder is not listed:\n%s", p.Body)
 	}
 }

@@ -123,6 +123,12 @@ var assetPageTexts = map[string]map[Lang]string{
 	"asset_disabled_caption":         {LangDE: "Zuordnungen an deaktivierte Konten", LangEN: "Assignments to disabled accounts"},
 	"asset_disabled_user":            {LangDE: "Person", LangEN: "Person"},
 	"asset_disabled_none":            {LangDE: "Keinem deaktivierten Konto ist noch etwas zugeordnet.", LangEN: "Nothing is assigned to a disabled account."},
+	"asset_reminders_heading":        {LangDE: "Ablaufende Fristen", LangEN: "End dates due"},
+	"asset_reminders_lead":           {LangDE: "Garantien, Verträge und Prüfungen, deren Erinnerungsfrist erreicht ist, bis das Datum geändert oder das Stück ausgesondert wird.", LangEN: "Warranties, contracts and inspections whose reminder time has come, until the date is changed or the asset retired."},
+	"asset_reminders_caption":        {LangDE: "Fällige Erinnerungen, früheste zuerst", LangEN: "Reminders due, earliest first"},
+	"asset_reminders_date":           {LangDE: "Datum", LangEN: "Date"},
+	"asset_reminders_what":           {LangDE: "Frist", LangEN: "What"},
+	"asset_reminders_none":           {LangDE: "Keine Frist ist in Sicht.", LangEN: "No end date is near."},
 	"asset_label_qr":                 {LangDE: "QR-Code der Seite von", LangEN: "QR code of the page of"},
 }
 
