@@ -385,3 +385,25 @@ func TestAssetRemindersPage(t *testing.T) {
 		t.Errorf("the reminder is not listed:\n%s", p.Body)
 	}
 }
+
+// TestAssetNewPage: a new room is created from its page, in its
+// building, and the page of the new room follows.
+func TestAssetNewPage(t *testing.T) {
+	env := newAssetPagesEnv(t)
+	b := env.Browser(t)
+	b.Login("carla")
+	form := b.Get("/app/assets/new?class=room")
+	if form.Status != http.StatusOK {
+		t.Fatalf("new page: %d", form.Status)
+	}
+	action := strings.TrimSpace(webtest.HTMLUnescape(attrAfter(form.Body, `<form method="post" class="vg-form"`, "action")))
+	res := b.Post(action, url.Values{"_csrf": {webtest.Hidden(t, form.Body, "_csrf")}, "asset_name": {"Serverraum"}, "asset_status": {"in_use"},
+		"room_number": {"-1.04"}, "usage": {"server"}, "asset_rel_building": {env.room.Relations["building"][0]}})
+	if res.Status != http.StatusSeeOther || !strings.HasPrefix(res.Location, "/app/assets/RAUM") {
+		t.Fatalf("create: %d %s\n%s", res.Status, res.Location, res.Body)
+	}
+	page := b.Get(strings.SplitN(res.Location, "?", 2)[0])
+	if !strings.Contains(page.Body, "Serverraum") || !strings.Contains(page.Body, `href="/app/assets/`+env.room.Relations["building"][0]+`"`) {
+		t.Errorf("the new room's page:\n%s", page.Body)
+	}
+}
