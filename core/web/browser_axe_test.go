@@ -312,8 +312,8 @@ func TestAssetAccessibility(t *testing.T) {
 	}
 	pages := []assetPage{
 		{name: "list", who: "ben", path: "/app/assets"},
-		{name: "list filtered", who: "ben", path: "/app/assets?class=workstation&q=sn-1&user=ben&location=" + room.Number},
-		{name: "list, unknown location", who: "ben", path: "/app/assets?location=RAUM99999"},
+		{name: "list filtered", who: "ben", path: "/app/assets?class=workstation&q=sn-1&user=ben&in=" + room.Number},
+		{name: "list, unknown location", who: "ben", path: "/app/assets?in=RAUM99999"},
 		{name: "asset", who: "ben", path: a},
 		{name: "room with what is in it", who: "carla", path: "/app/assets/" + room.Number},
 		{name: "edit", who: "carla", path: a + "/edit"},

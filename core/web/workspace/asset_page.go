@@ -197,7 +197,7 @@ func (u *workspace) referrerRows(ctx context.Context, svc *asset.Service, p *aut
 	}
 	more := ""
 	if next != "" {
-		more = "/app/assets?location=" + url.QueryEscape(number)
+		more = "/app/assets?in=" + url.QueryEscape(number)
 	}
 	return out, more, nil
 }

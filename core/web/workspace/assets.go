@@ -60,6 +60,8 @@ func mayReadAssets(p *auth.Principal) error {
 	return nil
 }
 
+// assetFilter is the list's filter. Location is the query parameter
+// "in": what is in a room or building.
 type assetFilter struct {
 	Class, Status, Location, User, Q string
 }
@@ -68,7 +70,7 @@ type assetFilter struct {
 // and the label sheet.
 func (f assetFilter) values() url.Values {
 	v := url.Values{}
-	for k, x := range map[string]string{"class": f.Class, "status": f.Status, "location": f.Location, "user": f.User, "q": f.Q} {
+	for k, x := range map[string]string{"class": f.Class, "status": f.Status, "in": f.Location, "user": f.User, "q": f.Q} {
 		if x != "" {
 			v.Set(k, x)
 		}
@@ -100,7 +102,7 @@ type assetRow struct {
 }
 
 func assetFilterOf(c *fiber.Ctx) assetFilter {
-	return assetFilter{Class: c.Query("class"), Status: c.Query("status"), Location: strings.TrimSpace(c.Query("location")),
+	return assetFilter{Class: c.Query("class"), Status: c.Query("status"), Location: strings.TrimSpace(c.Query("in")),
 		User: strings.TrimSpace(c.Query("user")), Q: strings.TrimSpace(c.Query("q"))}
 }
 

@@ -65,9 +65,9 @@ func TestAssetListFilters(t *testing.T) {
 		{"everything", "", []string{env.laptop.Number, env.room.Number}, nil},
 		{"by class", "class=room", []string{env.room.Number}, []string{env.laptop.Number}},
 		{"by serial number", "q=4711-xq", []string{env.laptop.Number}, []string{env.room.Number}},
-		{"what is in the room", "location=" + strings.ToLower(env.room.Number), []string{env.laptop.Number}, []string{">" + env.room.Number + "<"}},
+		{"what is in the room", "in=" + strings.ToLower(env.room.Number), []string{env.laptop.Number}, []string{">" + env.room.Number + "<"}},
 		{"assigned to ben", "user=ben", []string{env.laptop.Number}, []string{env.room.Number}},
-		{"in the room and assigned to carla", "location=" + env.room.Number + "&user=carla", nil, []string{env.laptop.Number}},
+		{"in the room and assigned to carla", "in=" + env.room.Number + "&user=carla", nil, []string{env.laptop.Number}},
 		{"by status", "class=workstation&status=retired", nil, []string{env.laptop.Number}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
