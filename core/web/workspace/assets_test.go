@@ -292,6 +292,29 @@ func TestAssetLabels(t *testing.T) {
 			t.Errorf("the sheet lacks %s", want)
 		}
 	}
+	// Without a configured address the labels link the address asked.
+	if !strings.Contains(p.Body, `data-url="`+env.Base+`/app/assets/`+env.laptop.Number+`"`) {
+		t.Errorf("the label does not link the asset's page at %s", env.Base)
+	}
+}
+
+// TestAssetLabelsUseTheBaseURL: a label links the asset's page at the
+// configured public address, not at the one the server was asked under
+// (behind a proxy, that is an internal one).
+func TestAssetLabelsUseTheBaseURL(t *testing.T) {
+	env := webtest.NewUIEnv(t, webtest.UIOptions{Assets: true, BaseURL: "https://vorgang.example.org/"})
+	carla := principal(t, env, "carla")
+	name := "Notebook"
+	a, err := env.Assets.Create(t.Context(), carla, asset.Input{Class: "workstation", Name: &name, Data: map[string]any{"device_type": "laptop"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := env.Browser(t)
+	b.Login("ben")
+	p := b.Get("/app/assets/labels?number=" + a.Number)
+	if !strings.Contains(p.Body, `data-url="https://vorgang.example.org/app/assets/`+a.Number+`"`) {
+		t.Errorf("the label does not link the configured address:\n%s", p.Body)
+	}
 }
 
 // attrAfter returns the value of attribute attr in the first tag that

@@ -97,6 +97,8 @@ type UIOptions struct {
 	// Clock, when set, is the clock of the app's services (sessions,
 	// two-factor codes); Now is the pages' own.
 	Clock func() time.Time
+	// BaseURL is the public address the pages print (asset labels).
+	BaseURL string
 	// Assets wires the asset register in as `vorgang serve` does: the
 	// asset pages and routes, and an engine that checks asset fields
 	// against the register and links the assets it names.
@@ -136,7 +138,7 @@ func NewUIEnv(t testing.TB, opts ...UIOptions) *UIEnv {
 	// Errors of the app are test failures' best clue: show them.
 	appLog := slog.New(slog.NewTextHandler(tbWriter{t}, &slog.HandlerOptions{Level: logLevel()}))
 	apiDeps := &web.APIDeps{Engine: eng, Auth: authn, Catalog: catalog}
-	uiDeps := &web.UIDeps{Engine: eng, Auth: authn, Catalog: catalog, Now: o.Now}
+	uiDeps := &web.UIDeps{Engine: eng, Auth: authn, Catalog: catalog, Now: o.Now, BaseURL: o.BaseURL}
 	if o.Assets {
 		apiDeps.Assets, uiDeps.Assets = a.Assets, a.Assets
 	}
