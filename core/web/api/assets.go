@@ -27,6 +27,7 @@ func registerAssets(v1 fiber.Router, a *api) {
 	v1.Post("/assets/:number/retire", a.retireAsset)
 	v1.Delete("/assets/:number", a.deleteAsset)
 	v1.Get("/asset-reports/disabled-users", a.assetsOfDisabledUsers)
+	v1.Get("/asset-reports/reminders", a.assetReminders)
 	v1.Get("/assets/:number/tickets", a.assetTickets)
 	v1.Post("/assets/:number/tickets", a.linkAssetTicket)
 }
@@ -206,6 +207,22 @@ func (a *api) assetsOfDisabledUsers(c *fiber.Ctx) error {
 		rows = []asset.Assignment{}
 	}
 	return c.JSON(fiber.Map{"assignments": rows})
+}
+
+// assetReminders lists the end dates due (asset.Service.Reminders).
+func (a *api) assetReminders(c *fiber.Ctx) error {
+	p, err := staff(c)
+	if err != nil {
+		return err
+	}
+	rows, err := a.Assets.Reminders(c.UserContext(), p)
+	if err != nil {
+		return webkit.FaultError(err)
+	}
+	if rows == nil {
+		rows = []asset.Reminder{}
+	}
+	return c.JSON(fiber.Map{"reminders": rows})
 }
 
 func (a *api) exportAssets(c *fiber.Ctx) error {

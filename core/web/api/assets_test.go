@@ -245,6 +245,12 @@ func TestAssetAPIScenario(t *testing.T) {
 				t.Errorf("assignments %v", b)
 			}
 		}},
+		{"end dates due", "ben", "GET", "/api/v1/asset-reports/reminders", nil, 200, "", func(t *testing.T, b map[string]any) {
+			if l, ok := b["reminders"].([]any); !ok || len(l) != 0 {
+				t.Errorf("reminders %v", b)
+			}
+		}},
+		{"end dates need asset.read", "anna", "GET", "/api/v1/asset-reports/reminders", nil, 403, "forbidden", nil},
 		{"deleting needs an administrator", "carla", "DELETE", "/api/v1/assets/IT000002", nil, 403, "forbidden", nil},
 		{"a room something is in is not deleted", "root", "DELETE", "/api/v1/assets/RAUM00001", nil, 409, "still_referenced", nil},
 		{"an administrator deletes", "root", "DELETE", "/api/v1/assets/IT000002", nil, 204, "", nil},

@@ -103,6 +103,10 @@ func oaAssetPaths() oaObj {
 			"get": oaOp("assets", "assetsOfDisabledUsers", "Assets, not retired, still assigned to disabled users (needs `asset.read`)", nil,
 				oaObj{"200": oaObj{"description": "`assignments`: each with `asset` (number, class, name, status, version), `relation` and `user`."}, "403": oaError(webkit.CodeForbidden)}, nil),
 		},
+		"/api/v1/asset-reports/reminders": oaObj{
+			"get": oaOp("assets", "assetReminders", "End dates due: warranties, contracts, inspections the reminder job found near or past (needs `asset.read`)", nil,
+				oaObj{"200": oaObj{"description": "`reminders`: each with `number`, `class`, `name`, `field`, `date` and `recorded`, earliest date first."}, "403": oaError(webkit.CodeForbidden)}, nil),
+		},
 		"/api/v1/assets/{number}/retire": oaObj{
 			"parameters": numberPath,
 			"post": oaOp("assets", "retireAsset", "Move an asset to its class's last status (needs `asset.write`)", nil,
