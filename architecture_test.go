@@ -56,14 +56,14 @@ var allowedImports = map[string][]string{
 	// (and, the pages, core/web/internal/pagekit); no area imports another.
 	"vorgang/core/web":                  {"auth", "fault", "metrics", "web/admin", "web/api", "web/internal/pagekit", "web/internal/webkit", "web/portal", "web/workspace"},
 	"vorgang/core/web/admin":            {"auth", "definition", "engine", "fault", "web/internal/pagekit", "web/internal/webkit"},
-	"vorgang/core/web/api":              {"asset", "auth", "knowledge", "definition", "engine", "fault", "ticket", "web/internal/webkit"},
+	"vorgang/core/web/api":              {"asset", "auth", "definition", "engine", "fault", "knowledge", "ticket", "web/internal/webkit"},
 	"vorgang/core/web/portal":           {"definition", "engine", "fault", "form", "knowledge", "web/internal/pagekit", "web/internal/webkit"},
-	"vorgang/core/web/workspace":        {"auth", "definition", "engine", "fault", "form", "knowledge", "ticket", "web/internal/pagekit", "web/internal/webkit"},
+	"vorgang/core/web/workspace":        {"asset", "auth", "definition", "engine", "fault", "form", "knowledge", "ticket", "web/internal/pagekit", "web/internal/webkit"},
 	"vorgang/core/web/internal/webkit":  {"auth", "definition", "engine", "fault"},
-	"vorgang/core/web/internal/pagekit": {"auth", "definition", "engine", "fault", "form", "knowledge", "ticket", "web/internal/webkit"},
+	"vorgang/core/web/internal/pagekit": {"asset", "auth", "definition", "engine", "fault", "form", "knowledge", "ticket", "web/internal/webkit"},
 	// Test support: the whole app with its pages, for the tests of every
 	// web package.
-	"vorgang/core/web/internal/webtest": {"app", "auth", "definition", "engine", "internal/testkit", "store", "ticket", "web"},
+	"vorgang/core/web/internal/webtest": {"app", "asset", "auth", "definition", "engine", "internal/testkit", "store", "ticket", "web"},
 	// The binary.
 	"vorgang/cmd/vorgang": {"app", "asset", "auth", "definition", "engine", "fault", "identity", "notify", "scenario", "script", "store", "ticket", "web", "vorgang"},
 }

@@ -243,7 +243,7 @@ func (a *App) build(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("auth: %w", err)
 	}
-	a.Assets, err = asset.New(asset.Deps{Store: a.Store, Catalog: cfg.Catalog, Users: a.Auth, Logger: cfg.Logger, Now: cfg.Now})
+	a.Assets, err = asset.New(asset.Deps{Store: a.Store, Catalog: cfg.Catalog, Users: a.Auth, Deletions: a.Auth, Logger: cfg.Logger, Now: cfg.Now})
 	if err != nil {
 		return err
 	}

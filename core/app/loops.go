@@ -91,6 +91,7 @@ func (a *App) loops() []Loop {
 		{"outbox purge", a.purgeOutbox},
 		{"LMTP listener", a.LMTP.Run},
 		{"scheduled backup", a.backupLoop},
+		{"asset reminders", a.remindAssetsLoop},
 	}
 }
 

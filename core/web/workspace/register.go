@@ -45,4 +45,5 @@ func Register(r fiber.Router, requireStaff fiber.Handler, p *pagekit.Pages, clie
 	u.registerAccount(staffOnly)
 	staffOnly.Get("/search", u.searchPage)
 	u.registerKnowledge(staffOnly)
+	u.registerAssets(staffOnly)
 }

@@ -59,6 +59,8 @@ type ticketView struct {
 	MaxFileSize int64
 	// Articles is the knowledge box (ticket_knowledge.go).
 	Articles ticketArticles
+	// Assets are the assets the ticket links.
+	Assets []linkedAsset
 }
 
 type transitionLink struct {
@@ -82,6 +84,9 @@ type timelineItem struct {
 	// Withdrawn: the transition ended the ticket while it waited for an
 	// approval, which it withdrew.
 	Withdrawn bool
+	// LinkKind and LinkTarget are a link the entry added; LinkURL is the
+	// page of a linked asset, when the viewer may read assets.
+	LinkKind, LinkTarget, LinkURL string
 }
 
 func (u *workspace) ticketPage(c *fiber.Ctx) error {
@@ -115,11 +120,13 @@ func (u *workspace) showTicketWith(c *fiber.Ctx, status int, notice string, adju
 	p := cat.Process(t.Process)
 	base := "/app/tickets/" + url.PathEscape(t.Number)
 	names := u.AttachmentNames(c.UserContext())
-	describer := pagekit.DataDescriber{Lang: l, Names: names, FileURL: func(id string) string { return base + "/files/" + url.PathEscape(id) }}
+	describer := pagekit.DataDescriber{Lang: l, Names: names, FileURL: func(id string) string { return base + "/files/" + url.PathEscape(id) },
+		AssetURL: u.assetURL(actor)}
 	d := ticketView{T: t, State: webkit.StateTitle(p, t.State, false), Priority: webkit.Text(l, "prio_"+t.Priority), Team: webkit.TeamTitle(cat, t.Team),
 		Due: t.Due, Base: base, Me: actor.User, Pending: engine.PendingApproval(t),
 		CanInternal: v.May.CommentInternal, CanAssign: v.May.Assign, CanTake: v.May.Take,
 		FileSize: form.ByteSize(u.MaxFileSize), MaxFileSize: u.MaxFileSize,
+		Assets: u.ticketAssets(c.UserContext(), actor, cat, t),
 	}
 	if p != nil {
 		d.Process = p.Title
@@ -180,6 +187,11 @@ func (u *workspace) timelineItem(cat *definition.Catalog, p *definition.Process,
 		it.Text = x.Reason
 	case ticket.Migrated:
 		it.From, it.To = webkit.StateTitle(p, x.From, false), webkit.StateTitle(p, x.To, false)
+	case ticket.Linked:
+		it.LinkKind, it.LinkTarget = x.Link.Kind, x.Link.Target
+		if x.Link.Kind == engine.LinkKindAsset && d.AssetURL != nil {
+			it.LinkURL = d.AssetURL(x.Link.Target)
+		}
 	}
 	return it
 }
