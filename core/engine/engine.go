@@ -38,6 +38,7 @@ type Store interface {
 	UpdateTicket(ctx context.Context, t *ticket.Ticket, entry *ticket.HistoryEntry) error
 	UpdateTickets(ctx context.Context, changes []store.TicketChange) []error
 	OpenTicketNumbers(ctx context.Context, process string) ([]string, error)
+	TicketsByNumber(ctx context.Context, numbers []string) ([]*ticket.Ticket, error)
 	ClaimNumber(ctx context.Context, scope, owner string, unused store.Unused) (int64, error)
 	ReleaseNumber(scope string, n int64)
 	Insert(ctx context.Context, coll string, doc any) error

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"sync"
 
 	"vorgang/core/definition"
 	"vorgang/core/script"
@@ -25,9 +24,6 @@ const migrationActor = "vorgang"
 // together: the history entries of a batch are one insert (see
 // store.UpdateTickets), and the lease is renewed once per batch.
 const migrationBatch = 100
-
-// migrationReaders read a batch's tickets side by side.
-const migrationReaders = 4
 
 // MigrationSample is what a migration does (or did) to one ticket.
 type MigrationSample struct {
@@ -211,26 +207,11 @@ func (r *MigrationResult) note(m *definition.Migration, number string, change ti
 	}
 }
 
-// readTickets reads tickets by number, a few at a time; a ticket that is
-// gone is nil.
+// readTickets reads tickets by number in one call; a ticket that is gone
+// is nil.
 func (e *Engine) readTickets(ctx context.Context, numbers []string) ([]*ticket.Ticket, error) {
-	out := make([]*ticket.Ticket, len(numbers))
-	errs := make([]error, len(numbers))
-	sem := make(chan struct{}, migrationReaders)
-	var wg sync.WaitGroup
-	for i, n := range numbers {
-		sem <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-sem }()
-			t, err := e.store.Ticket(ctx, n)
-			if errors.Is(err, store.ErrNotFound) {
-				return
-			}
-			out[i], errs[i] = t, err
-		})
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	out, err := e.store.TicketsByNumber(ctx, numbers)
+	if err != nil {
 		return nil, fmt.Errorf("read tickets: %w", err)
 	}
 	return out, nil

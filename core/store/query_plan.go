@@ -55,6 +55,9 @@ var shapeSQL = map[string]func(ctx context.Context, s *Store) (string, []any, er
 	shapeOutboxBefore: func(ctx context.Context, s *Store) (string, []any, error) {
 		return s.outboxBeforeSQL(ctx, "webhook/w/INC-1/", "webhook/w/INC-1/000000000002")
 	},
+	shapeTicketsByNumber: func(ctx context.Context, s *Store) (string, []any, error) {
+		return s.ticketsByNumberSQL(ctx, []string{"A", "B"})
+	},
 	shapeByTracking: func(ctx context.Context, s *Store) (string, []any, error) {
 		return s.byTrackingSQL(ctx, "token")
 	},

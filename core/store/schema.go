@@ -97,6 +97,7 @@ var ownSchema = Schema{
 		{Name: shapeFindTickets, Scans: true},
 		{Name: shapeChangedSince, Keys: []string{"updated", "_id"}},
 		{Name: shapeTicketTexts, Keys: []string{"_id"}},
+		{Name: shapeTicketsByNumber, Keys: []string{"_id"}},
 	}},
 	{Name: OutboxCollection, Indexes: []Index{
 		{Keys: []string{"state", "next_at", "_id"}},
@@ -137,6 +138,7 @@ const (
 	shapeFindTickets        = "tickets.find"
 	shapeChangedSince       = "tickets.changed_since"
 	shapeTicketTexts        = "tickets.texts"
+	shapeTicketsByNumber    = "tickets.by_number"
 	shapeHistoryTexts       = "history.texts"
 	shapeOutboxDue          = "outbox.due"
 	shapeOutboxList         = "outbox.list"
