@@ -49,6 +49,9 @@ type MigrationResult struct {
 	Failed   int                `json:"failed"`
 	Failures []MigrationFailure `json:"failures,omitempty"`
 	Samples  []MigrationSample  `json:"samples"`
+	// NotApplied lists the migrations written for other versions than
+	// the one the definitions in service replaced (Migration.From).
+	NotApplied []string `json:"not_applied,omitempty"`
 }
 
 func (r *MigrationResult) fail(m *definition.Migration, number string, err error) {
@@ -64,6 +67,9 @@ type MigrateOptions struct {
 	DryRun bool
 	// Samples is how many changes the result shows.
 	Samples int
+	// Replaced is the hash of the definitions those in service replaced:
+	// a migration written for other versions is not applied.
+	Replaced string
 	// Renew is called before each batch is stored, to renew the lease the
 	// caller migrates under; an error stops the migration before the
 	// batch (the lease is lost, another instance may be migrating).
@@ -80,7 +86,9 @@ type MigrateOptions struct {
 // that it has nothing to change on, is skipped, so running Migrate again
 // (after a crash, or on another instance) changes no ticket twice. A
 // ticket whose transform fails is left as it was and listed in the
-// result; the next run tries it again.
+// result; the next run tries it again. A migration that names the versions
+// it is written for (from) is applied only when opt.Replaced is one of
+// them.
 func (e *Engine) Migrate(ctx context.Context, opt MigrateOptions) (MigrationResult, error) {
 	cat := e.catalog()
 	res := MigrationResult{Migrated: map[string]int{}}
@@ -88,6 +96,10 @@ func (e *Engine) Migrate(ctx context.Context, opt MigrateOptions) (MigrationResu
 		p := cat.Process(m.Process.Value)
 		if p == nil {
 			continue // checked at load
+		}
+		if !m.For(opt.Replaced) {
+			res.NotApplied = append(res.NotApplied, m.ID.Value)
+			continue
 		}
 		numbers, err := e.store.OpenTicketNumbers(ctx, p.ID.Value)
 		if err != nil {
