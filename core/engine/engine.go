@@ -120,6 +120,8 @@ type Engine struct {
 	// refused is the last change of the definitions refused for
 	// stranding open tickets.
 	refused refusedChanges
+	// migrationRuns keeps the last run of the migrations.
+	migrationRuns migrationRuns
 	users   Directory
 	catalog func() *definition.Catalog
 	log     *slog.Logger

@@ -89,9 +89,18 @@ type MigrateOptions struct {
 // result; the next run tries it again. A migration that names the versions
 // it is written for (from) is applied only when opt.Replaced is one of
 // them.
-func (e *Engine) Migrate(ctx context.Context, opt MigrateOptions) (MigrationResult, error) {
+func (e *Engine) Migrate(ctx context.Context, opt MigrateOptions) (res MigrationResult, err error) {
 	cat := e.catalog()
-	res := MigrationResult{Migrated: map[string]int{}}
+	res = MigrationResult{Migrated: map[string]int{}}
+	if !opt.DryRun && len(cat.Migrations()) > 0 {
+		defer func() {
+			run := MigrationRun{At: e.now(), Catalog: cat.Hash(), Replaced: opt.Replaced, Result: res}
+			if err != nil {
+				run.Error = err.Error()
+			}
+			e.NoteMigrationRun(run)
+		}()
+	}
 	for _, m := range cat.Migrations() {
 		p := cat.Process(m.Process.Value)
 		if p == nil {

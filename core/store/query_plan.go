@@ -124,8 +124,9 @@ func (s *Store) verifyPlan(ctx context.Context, coll string, shape QueryShape) e
 // (openGroupsSQL), with the keys they group by; each query of the walk is
 // checked.
 var groupedShapes = map[string][]string{
-	shapeCounts:      {"team", "state", "priority"},
-	shapeOpenByState: {"process", "state"},
+	shapeCounts:        {"team", "state", "priority"},
+	shapeOpenByState:   {"process", "state"},
+	shapeOpenByCatalog: {"catalog"},
 }
 
 func (s *Store) verifyQuery(ctx context.Context, coll string, shape QueryShape, q string, args ...any) error {

@@ -81,6 +81,7 @@ var ownSchema = Schema{
 		{Keys: []string{"open", "due", "_id"}},
 		{Keys: []string{"open", "team", "state", "priority"}},
 		{Keys: []string{"open", "process", "state"}},
+		{Keys: []string{"open", "catalog"}},
 		{Keys: []string{"tracking"}, Unique: true},
 		{Keys: []string{"updated", "_id"}},
 	}, Shapes: []QueryShape{
@@ -98,6 +99,7 @@ var ownSchema = Schema{
 		{Name: shapeChangedSince, Keys: []string{"updated", "_id"}},
 		{Name: shapeTicketTexts, Keys: []string{"_id"}},
 		{Name: shapeTicketsByNumber, Keys: []string{"_id"}},
+		{Name: shapeOpenByCatalog, Keys: []string{"open", "catalog"}},
 	}},
 	{Name: OutboxCollection, Indexes: []Index{
 		{Keys: []string{"state", "next_at", "_id"}},
@@ -139,6 +141,7 @@ const (
 	shapeChangedSince       = "tickets.changed_since"
 	shapeTicketTexts        = "tickets.texts"
 	shapeTicketsByNumber    = "tickets.by_number"
+	shapeOpenByCatalog      = "counts.catalog"
 	shapeHistoryTexts       = "history.texts"
 	shapeOutboxDue          = "outbox.due"
 	shapeOutboxList         = "outbox.list"
