@@ -121,7 +121,7 @@ type Engine struct {
 	// stranding open tickets.
 	refused refusedChanges
 	// migrationRuns keeps the last run of the migrations.
-	migrationRuns migrationRuns
+	migRuns migrationRuns
 	users   Directory
 	catalog func() *definition.Catalog
 	log     *slog.Logger

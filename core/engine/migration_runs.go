@@ -28,19 +28,19 @@ type migrationRuns struct {
 // NoteMigrationRun records run as the last run of the migrations; Migrate
 // calls it after every run that is not a dry run.
 func (e *Engine) NoteMigrationRun(run MigrationRun) {
-	e.migrationRuns.mu.Lock()
-	defer e.migrationRuns.mu.Unlock()
-	e.migrationRuns.last = &run
+	e.migRuns.mu.Lock()
+	defer e.migRuns.mu.Unlock()
+	e.migRuns.last = &run
 }
 
 // LastMigrationRun returns the last run of the migrations on this
 // instance (not dry runs), and false when there was none since it
 // started: the run of another instance is in that instance's log.
 func (e *Engine) LastMigrationRun() (MigrationRun, bool) {
-	e.migrationRuns.mu.Lock()
-	defer e.migrationRuns.mu.Unlock()
-	if e.migrationRuns.last == nil {
+	e.migRuns.mu.Lock()
+	defer e.migRuns.mu.Unlock()
+	if e.migRuns.last == nil {
 		return MigrationRun{}, false
 	}
-	return *e.migrationRuns.last, true
+	return *e.migRuns.last, true
 }
