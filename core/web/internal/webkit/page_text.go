@@ -406,6 +406,10 @@ var pageTexts = map[string]map[Lang]string{
 	"tf_off_heading":      {LangDE: "Ausschalten", LangEN: "Turn off"},
 	"tf_off_submit":       {LangDE: "Ausschalten", LangEN: "Turn off"},
 
+	// The definitions a ticket finished under and the migrations it had.
+	"col_closed_on":  {LangDE: "Abgeschlossen mit Definitionen", LangEN: "Finished on definitions"},
+	"col_migrations": {LangDE: "Migriert durch", LangEN: "Migrated by"},
+
 	// The version history and the migrations on the admin pages.
 	"versions_open_started":       {LangDE: "Offene Vorgänge, darauf begonnen", LangEN: "Open tickets started on it"},
 	"versions_processes":          {LangDE: "Prozesse", LangEN: "Processes"},
