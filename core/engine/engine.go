@@ -37,7 +37,7 @@ type Store interface {
 	CreateTicket(ctx context.Context, t *ticket.Ticket, first *ticket.HistoryEntry) error
 	UpdateTicket(ctx context.Context, t *ticket.Ticket, entry *ticket.HistoryEntry) error
 	UpdateTickets(ctx context.Context, changes []store.TicketChange) []error
-	OpenTicketNumbers(ctx context.Context, process string) ([]string, error)
+	OpenTicketNumbers(ctx context.Context, process string, states ...string) ([]string, error)
 	TicketsByNumber(ctx context.Context, numbers []string) ([]*ticket.Ticket, error)
 	ClaimNumber(ctx context.Context, scope, owner string, unused store.Unused) (int64, error)
 	ReleaseNumber(scope string, n int64)

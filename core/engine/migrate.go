@@ -110,7 +110,7 @@ func (e *Engine) Migrate(ctx context.Context, opt MigrateOptions) (res Migration
 			res.NotApplied = append(res.NotApplied, m.ID.Value)
 			continue
 		}
-		numbers, err := e.store.OpenTicketNumbers(ctx, p.ID.Value)
+		numbers, err := e.store.OpenTicketNumbers(ctx, p.ID.Value, onlyStates(m)...)
 		if err != nil {
 			return res, fmt.Errorf("migration %s: %w", m.ID.Value, err)
 		}
@@ -142,6 +142,21 @@ func (e *Engine) Migrate(ctx context.Context, opt MigrateOptions) (res Migration
 		}
 	}
 	return res, nil
+}
+
+// onlyStates returns the states whose tickets m can change when it maps
+// states and nothing else; nil when it may change a ticket in any state.
+// A migration that only renames states then reads the tickets of those
+// states instead of every open ticket of its process.
+func onlyStates(m *definition.Migration) []string {
+	if len(m.States) == 0 || len(m.Fields) > 0 || len(m.Values) > 0 || len(m.Defaults) > 0 || !m.Transform.IsZero() {
+		return nil
+	}
+	states := make([]string, len(m.States))
+	for i, s := range m.States {
+		states[i] = s.Key.Value
+	}
+	return states
 }
 
 // readBatch is a batch of tickets read, or why not.

@@ -28,7 +28,7 @@ var shapeSQL = map[string]func(ctx context.Context, s *Store) (string, []any, er
 		return s.dueBeforeSQL(ctx, ticket.NoDue, ticket.NoDue+"|X", 50)
 	},
 	shapeOpenOfProcess: func(ctx context.Context, s *Store) (string, []any, error) {
-		return s.openOfProcessSQL(ctx, "p")
+		return s.openOfProcessSQL(ctx, "p", "a", "b")
 	},
 	shapeTicketNumbers: func(ctx context.Context, s *Store) (string, []any, error) {
 		table, err := s.sql.table(ctx, TicketsCollection)
