@@ -102,7 +102,7 @@ func plan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			return fail(err)
 		}
-		dry, err := eng.Migrate(ctx, engine.MigrateOptions{DryRun: true, Samples: *samples})
+		dry, err := eng.Migrate(ctx, engine.MigrateOptions{DryRun: true, Samples: *samples, Replaced: out.Served})
 		eng.Close()
 		if err != nil {
 			return fail(err)
@@ -152,6 +152,13 @@ func printPlan(w io.Writer, out planOutput) {
 		}
 		for _, s := range m.Samples {
 			fmt.Fprintf(w, "  %s: %s\n", s.Ticket, describeMigrated(s.Change))
+		}
+		for _, id := range m.NotApplied {
+			served := out.Served
+			if len(served) > 12 {
+				served = served[:12]
+			}
+			fmt.Fprintf(w, "migration %s is written for other versions than %s: not applied\n", id, served)
 		}
 		if m.Failed > 0 {
 			fmt.Fprintf(w, "%d open %s would not be migrated:\n", m.Failed, plural(m.Failed, "ticket", "tickets"))

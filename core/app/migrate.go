@@ -65,7 +65,14 @@ func (a *App) Migrate(ctx context.Context) (bool, engine.MigrationResult, error)
 			a.Logger.Info("migrating", slog.String("migration", migration), slog.Int("looked_at", done), slog.Int("open_tickets", total))
 		}
 	}
-	res, err := a.Engine.Migrate(ctx, engine.MigrateOptions{Renew: renew, Progress: progress})
+	// A migration written for certain versions applies when the version
+	// in service replaced one of them; recorded, so a resumed migration
+	// sees the same.
+	replaced, err := a.Store.ReplacedDefinitionVersion(ctx)
+	if err != nil {
+		return true, engine.MigrationResult{}, fmt.Errorf("migrate: %w", err)
+	}
+	res, err := a.Engine.Migrate(ctx, engine.MigrateOptions{Renew: renew, Progress: progress, Replaced: replaced})
 	if err != nil {
 		return true, res, fmt.Errorf("migrate: %w", err)
 	}

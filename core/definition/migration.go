@@ -2,6 +2,7 @@ package definition
 
 import (
 	"fmt"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 )
@@ -14,6 +15,9 @@ import (
 type Migration struct {
 	Meta    `yaml:",inline"`
 	Process Ref `yaml:"process"`
+	// From lists the definition versions (catalog hashes or prefixes of
+	// them) the migration is written for; empty: every version.
+	From []Ref `yaml:"from"`
 	// States maps an old state id to the state its tickets move to.
 	States Keyed[Ref] `yaml:"states"`
 	// Fields maps an old field id to the field its value moves to.
@@ -25,6 +29,20 @@ type Migration struct {
 	// Transform is a script run for each ticket after the maps, with the
 	// "migrate" hook, for what a map cannot say.
 	Transform Ref `yaml:"transform"`
+}
+
+// For reports whether m applies after the definitions with the hash
+// replaced were replaced: m names no versions, or one of them is replaced.
+func (m *Migration) For(replaced string) bool {
+	if len(m.From) == 0 {
+		return true
+	}
+	for _, f := range m.From {
+		if replaced != "" && strings.HasPrefix(replaced, f.Value) {
+			return true
+		}
+	}
+	return false
 }
 
 // Keyed is a YAML mapping whose keys keep their positions, so a problem

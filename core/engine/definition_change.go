@@ -70,6 +70,9 @@ func PlanDefinitions(ctx context.Context, counter StateCounter, from, to *defini
 	}
 	migrated := map[string]string{} // process/state → migration
 	for _, m := range to.Migrations() {
+		if !m.For(from.Hash()) {
+			continue // written for another version: not applied
+		}
 		for _, s := range m.States {
 			migrated[m.Process.Value+"/"+s.Key.Value] = m.ID.Value
 		}

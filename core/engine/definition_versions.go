@@ -14,6 +14,7 @@ import (
 // DefinitionHistory reads the recorded definition versions.
 type DefinitionHistory interface {
 	DefinitionVersions(ctx context.Context) ([]store.DefinitionVersionInfo, error)
+	OpenByCatalog(ctx context.Context) ([]store.CatalogCount, error)
 }
 
 // Version is a recorded set of definitions.
@@ -22,6 +23,8 @@ type Version struct {
 	LoadedAt time.Time
 	// Serving: the definitions in service now.
 	Serving bool
+	// OpenTickets is how many open tickets started on this version.
+	OpenTickets int64
 }
 
 // DefinitionVersions lists the recorded definition versions, newest first.
@@ -30,12 +33,30 @@ func (e *Engine) DefinitionVersions(ctx context.Context) ([]Version, error) {
 	if err != nil {
 		return nil, err
 	}
+	counts, err := e.store.OpenByCatalog(ctx)
+	if err != nil {
+		return nil, err
+	}
+	open := map[string]int64{}
+	for _, c := range counts {
+		open[c.Catalog] = c.N
+	}
 	current := e.catalog().Hash()
 	out := make([]Version, len(infos))
 	for i, v := range infos {
-		out[i] = Version{Hash: v.Hash, LoadedAt: v.LoadedAt, Serving: v.Hash == current}
+		out[i] = Version{Hash: v.Hash, LoadedAt: v.LoadedAt, Serving: v.Hash == current, OpenTickets: open[v.Hash]}
 	}
 	return out, nil
+}
+
+// VersionCatalog returns the recorded definitions with the hash, compiled:
+// an older version's processes for the admin pages. An unknown hash is a
+// not-found fault.
+func (e *Engine) VersionCatalog(ctx context.Context, hash string) (*definition.Catalog, error) {
+	if e.compile == nil && hash != e.catalog().Hash() {
+		return nil, fault.New(fault.Unavailable, "older definition versions need the definition loader")
+	}
+	return e.recordedCatalog(ctx, hash)
 }
 
 // CompareVersions lists what changed from the recorded definitions from to

@@ -37,7 +37,8 @@ type Store interface {
 	CreateTicket(ctx context.Context, t *ticket.Ticket, first *ticket.HistoryEntry) error
 	UpdateTicket(ctx context.Context, t *ticket.Ticket, entry *ticket.HistoryEntry) error
 	UpdateTickets(ctx context.Context, changes []store.TicketChange) []error
-	OpenTicketNumbers(ctx context.Context, process string) ([]string, error)
+	OpenTicketNumbers(ctx context.Context, process string, states ...string) ([]string, error)
+	TicketsByNumber(ctx context.Context, numbers []string) ([]*ticket.Ticket, error)
 	ClaimNumber(ctx context.Context, scope, owner string, unused store.Unused) (int64, error)
 	ReleaseNumber(scope string, n int64)
 	Insert(ctx context.Context, coll string, doc any) error
@@ -124,6 +125,8 @@ type Engine struct {
 	// refused is the last change of the definitions refused for
 	// stranding open tickets.
 	refused refusedChanges
+	// migrationRuns keeps the last run of the migrations.
+	migRuns migrationRuns
 	users   Directory
 	catalog func() *definition.Catalog
 	log     *slog.Logger

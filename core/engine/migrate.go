@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"sync"
 
 	"vorgang/core/definition"
 	"vorgang/core/script"
@@ -25,9 +24,6 @@ const migrationActor = "vorgang"
 // together: the history entries of a batch are one insert (see
 // store.UpdateTickets), and the lease is renewed once per batch.
 const migrationBatch = 100
-
-// migrationReaders read a batch's tickets side by side.
-const migrationReaders = 4
 
 // MigrationSample is what a migration does (or did) to one ticket.
 type MigrationSample struct {
@@ -53,6 +49,9 @@ type MigrationResult struct {
 	Failed   int                `json:"failed"`
 	Failures []MigrationFailure `json:"failures,omitempty"`
 	Samples  []MigrationSample  `json:"samples"`
+	// NotApplied lists the migrations written for other versions than
+	// the one the definitions in service replaced (Migration.From).
+	NotApplied []string `json:"not_applied,omitempty"`
 }
 
 func (r *MigrationResult) fail(m *definition.Migration, number string, err error) {
@@ -68,6 +67,9 @@ type MigrateOptions struct {
 	DryRun bool
 	// Samples is how many changes the result shows.
 	Samples int
+	// Replaced is the hash of the definitions those in service replaced:
+	// a migration written for other versions is not applied.
+	Replaced string
 	// Renew is called before each batch is stored, to renew the lease the
 	// caller migrates under; an error stops the migration before the
 	// batch (the lease is lost, another instance may be migrating).
@@ -84,16 +86,31 @@ type MigrateOptions struct {
 // that it has nothing to change on, is skipped, so running Migrate again
 // (after a crash, or on another instance) changes no ticket twice. A
 // ticket whose transform fails is left as it was and listed in the
-// result; the next run tries it again.
-func (e *Engine) Migrate(ctx context.Context, opt MigrateOptions) (MigrationResult, error) {
+// result; the next run tries it again. A migration that names the versions
+// it is written for (from) is applied only when opt.Replaced is one of
+// them.
+func (e *Engine) Migrate(ctx context.Context, opt MigrateOptions) (res MigrationResult, err error) {
 	cat := e.catalog()
-	res := MigrationResult{Migrated: map[string]int{}}
+	res = MigrationResult{Migrated: map[string]int{}}
+	if !opt.DryRun && len(cat.Migrations()) > 0 {
+		defer func() {
+			run := MigrationRun{At: e.now(), Catalog: cat.Hash(), Replaced: opt.Replaced, Result: res}
+			if err != nil {
+				run.Error = err.Error()
+			}
+			e.NoteMigrationRun(run)
+		}()
+	}
 	for _, m := range cat.Migrations() {
 		p := cat.Process(m.Process.Value)
 		if p == nil {
 			continue // checked at load
 		}
-		numbers, err := e.store.OpenTicketNumbers(ctx, p.ID.Value)
+		if !m.For(opt.Replaced) {
+			res.NotApplied = append(res.NotApplied, m.ID.Value)
+			continue
+		}
+		numbers, err := e.store.OpenTicketNumbers(ctx, p.ID.Value, onlyStates(m)...)
 		if err != nil {
 			return res, fmt.Errorf("migration %s: %w", m.ID.Value, err)
 		}
@@ -125,6 +142,21 @@ func (e *Engine) Migrate(ctx context.Context, opt MigrateOptions) (MigrationResu
 		}
 	}
 	return res, nil
+}
+
+// onlyStates returns the states whose tickets m can change when it maps
+// states and nothing else; nil when it may change a ticket in any state.
+// A migration that only renames states then reads the tickets of those
+// states instead of every open ticket of its process.
+func onlyStates(m *definition.Migration) []string {
+	if len(m.States) == 0 || len(m.Fields) > 0 || len(m.Values) > 0 || len(m.Defaults) > 0 || !m.Transform.IsZero() {
+		return nil
+	}
+	states := make([]string, len(m.States))
+	for i, s := range m.States {
+		states[i] = s.Key.Value
+	}
+	return states
 }
 
 // readBatch is a batch of tickets read, or why not.
@@ -211,26 +243,11 @@ func (r *MigrationResult) note(m *definition.Migration, number string, change ti
 	}
 }
 
-// readTickets reads tickets by number, a few at a time; a ticket that is
-// gone is nil.
+// readTickets reads tickets by number in one call; a ticket that is gone
+// is nil.
 func (e *Engine) readTickets(ctx context.Context, numbers []string) ([]*ticket.Ticket, error) {
-	out := make([]*ticket.Ticket, len(numbers))
-	errs := make([]error, len(numbers))
-	sem := make(chan struct{}, migrationReaders)
-	var wg sync.WaitGroup
-	for i, n := range numbers {
-		sem <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-sem }()
-			t, err := e.store.Ticket(ctx, n)
-			if errors.Is(err, store.ErrNotFound) {
-				return
-			}
-			out[i], errs[i] = t, err
-		})
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	out, err := e.store.TicketsByNumber(ctx, numbers)
+	if err != nil {
 		return nil, fmt.Errorf("read tickets: %w", err)
 	}
 	return out, nil

@@ -399,6 +399,13 @@ func (r *runner) switchDefinitions(ctx context.Context, st *Step) error {
 		}
 		return fault.Coded(fault.NotAllowedNow, codeStranded, fmt.Sprintf("the definitions in %s would strand %d open tickets (%s)", st.Definitions, n, stranded[0]))
 	}
+	// Recorded as a server records what it serves, so a migration written
+	// for the version replaced (from) applies as it would there.
+	for _, c := range []*definition.Catalog{r.w.catalog(), next} {
+		if err := r.w.store.MarkServed(ctx, c.Hash(), r.w.clock.Now()); err != nil {
+			return err
+		}
+	}
 	r.w.cat.Store(next)
 	_, _, err = r.w.app.Migrate(ctx)
 	return err

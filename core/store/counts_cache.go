@@ -75,6 +75,41 @@ func (c *openCounts) write() func(before, after *countedHead, ok bool) {
 	}
 }
 
+// writeMany brackets one write of several tickets (one transaction): the
+// returned function is called with each ticket's heads before and after,
+// or with ok=false when the write may or may not have been stored.
+func (c *openCounts) writeMany() func(heads [][2]*countedHead, ok bool) {
+	done := c.write()
+	return func(heads [][2]*countedHead, ok bool) {
+		c.mu.Lock()
+		defer func() { c.mu.Unlock(); done(nil, nil, ok) }()
+		if !ok || !c.valid {
+			return
+		}
+		for _, h := range heads {
+			if h[0] == nil {
+				// Unknown before: the counts cannot follow.
+				c.valid = false
+				return
+			}
+			c.apply(h[0], -1)
+			c.apply(h[1], 1)
+		}
+	}
+}
+
+// apply adds delta to the count of head, when it is open; c.mu is held.
+func (c *openCounts) apply(head *countedHead, delta int64) {
+	if head == nil || !head.Open {
+		return
+	}
+	k := countKey{head.Team, head.State, head.Priority}
+	c.m[k] += delta
+	if c.m[k] == 0 {
+		delete(c.m, k)
+	}
+}
+
 // read returns the counts, loading them with load when not valid.
 func (c *openCounts) read(ctx context.Context, load func(context.Context) ([]Count, error)) ([]Count, error) {
 	c.mu.Lock()

@@ -61,6 +61,8 @@ type servedDoc struct {
 	ID   string    `bson:"_id"`
 	Hash string    `bson:"hash"`
 	At   time.Time `bson:"at"`
+	// Previous is the version Hash replaced; empty for the first.
+	Previous string `bson:"previous,omitempty"`
 }
 
 // MarkServed records that the definition version hash is in service from
@@ -77,7 +79,16 @@ func (s *Store) MarkServed(ctx context.Context, hash string, at time.Time) error
 	} else if !mongo.IsDuplicateKeyError(err) {
 		return fmt.Errorf("store: mark definitions %s served: %w", hash, s.classify(ctx, err))
 	}
-	if _, err := coll.UpdateOne(ctx, byID(servedID), bson.D{{Key: "$set", Value: bson.D{{Key: "hash", Value: hash}, {Key: "at", Value: doc.At}}}}); err != nil {
+	set := bson.D{{Key: "hash", Value: hash}, {Key: "at", Value: doc.At}}
+	var was servedDoc
+	if err := s.Get(ctx, metaCollection, servedID, &was); err != nil {
+		return fmt.Errorf("store: mark definitions %s served: %w", hash, err)
+	}
+	if was.Hash != hash {
+		// A version served again (after a restart) keeps what it replaced.
+		set = append(set, bson.E{Key: "previous", Value: was.Hash})
+	}
+	if _, err := coll.UpdateOne(ctx, byID(servedID), bson.D{{Key: "$set", Value: set}}); err != nil {
 		return fmt.Errorf("store: mark definitions %s served: %w", hash, s.classify(ctx, err))
 	}
 	return nil
@@ -91,6 +102,20 @@ func (s *Store) ServedDefinitionVersion(ctx context.Context) (*DefinitionVersion
 		return nil, fmt.Errorf("store: served definitions: %w", err)
 	}
 	return s.DefinitionVersion(ctx, doc.Hash)
+}
+
+// ReplacedDefinitionVersion returns the hash of the definition version the
+// one in service replaced, or "" when none did (or none is served).
+func (s *Store) ReplacedDefinitionVersion(ctx context.Context) (string, error) {
+	var doc servedDoc
+	err := s.Get(ctx, metaCollection, servedID, &doc)
+	if errors.Is(err, ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("store: served definitions: %w", err)
+	}
+	return doc.Previous, nil
 }
 
 // DefinitionVersionInfo is a definition version without its files.

@@ -28,7 +28,7 @@ var shapeSQL = map[string]func(ctx context.Context, s *Store) (string, []any, er
 		return s.dueBeforeSQL(ctx, ticket.NoDue, ticket.NoDue+"|X", 50)
 	},
 	shapeOpenOfProcess: func(ctx context.Context, s *Store) (string, []any, error) {
-		return s.openOfProcessSQL(ctx, "p")
+		return s.openOfProcessSQL(ctx, "p", "a", "b")
 	},
 	shapeTicketNumbers: func(ctx context.Context, s *Store) (string, []any, error) {
 		table, err := s.sql.table(ctx, TicketsCollection)
@@ -54,6 +54,9 @@ var shapeSQL = map[string]func(ctx context.Context, s *Store) (string, []any, er
 	},
 	shapeOutboxBefore: func(ctx context.Context, s *Store) (string, []any, error) {
 		return s.outboxBeforeSQL(ctx, "webhook/w/INC-1/", "webhook/w/INC-1/000000000002")
+	},
+	shapeTicketsByNumber: func(ctx context.Context, s *Store) (string, []any, error) {
+		return s.ticketsByNumberSQL(ctx, []string{"A", "B"})
 	},
 	shapeByTracking: func(ctx context.Context, s *Store) (string, []any, error) {
 		return s.byTrackingSQL(ctx, "token")
@@ -123,8 +126,9 @@ func (s *Store) verifyPlan(ctx context.Context, coll string, shape QueryShape) e
 // (openGroupsSQL), with the keys they group by; each query of the walk is
 // checked.
 var groupedShapes = map[string][]string{
-	shapeCounts:      {"team", "state", "priority"},
-	shapeOpenByState: {"process", "state"},
+	shapeCounts:        {"team", "state", "priority"},
+	shapeOpenByState:   {"process", "state"},
+	shapeOpenByCatalog: {"catalog"},
 }
 
 func (s *Store) verifyQuery(ctx context.Context, coll string, shape QueryShape, q string, args ...any) error {

@@ -85,6 +85,7 @@ var ownSchema = Schema{
 		{Keys: []string{"open", "due", "_id"}},
 		{Keys: []string{"open", "team", "state", "priority"}},
 		{Keys: []string{"open", "process", "state"}},
+		{Keys: []string{"open", "catalog"}},
 		{Keys: []string{"tracking"}, Unique: true},
 		{Keys: []string{"updated", "_id"}},
 	}, Shapes: []QueryShape{
@@ -101,6 +102,8 @@ var ownSchema = Schema{
 		{Name: shapeFindTickets, Scans: true},
 		{Name: shapeChangedSince, Keys: []string{"updated", "_id"}},
 		{Name: shapeTicketTexts, Keys: []string{"_id"}},
+		{Name: shapeTicketsByNumber, Keys: []string{"_id"}},
+		{Name: shapeOpenByCatalog, Keys: []string{"open", "catalog"}},
 	}},
 	{Name: OutboxCollection, Indexes: []Index{
 		{Keys: []string{"state", "next_at", "_id"}},
@@ -141,6 +144,8 @@ const (
 	shapeFindTickets        = "tickets.find"
 	shapeChangedSince       = "tickets.changed_since"
 	shapeTicketTexts        = "tickets.texts"
+	shapeTicketsByNumber    = "tickets.by_number"
+	shapeOpenByCatalog      = "counts.catalog"
 	shapeHistoryTexts       = "history.texts"
 	shapeOutboxDue          = "outbox.due"
 	shapeOutboxList         = "outbox.list"

@@ -71,6 +71,9 @@ type Store struct {
 	embedded *embedded // nil in MongoDB mode
 	// sql answers indexed queries on the embedded store; nil on MongoDB.
 	sql *sqlIndex
+	// writer replaces batches of tickets in one transaction
+	// (ticket_write_sql.go); nil on MongoDB.
+	writer *sqlWriter
 	// snapshotSQL reads the documents of a backup snapshot straight from
 	// its SQLite file (backup_sjson.go); nil except on a snapshot.
 	snapshotSQL *sql.DB
@@ -232,6 +235,9 @@ func (s *Store) setup(ctx context.Context) error {
 		return err
 	}
 	s.sql = x
+	if s.writer, err = openSQLWriter(ctx, s.embedded.sqliteFile); err != nil {
+		return err
+	}
 	if err := s.verifyPlans(ctx); err != nil {
 		return err
 	}
@@ -261,6 +267,11 @@ func (s *Store) Close(ctx context.Context) error {
 	if s.sql != nil {
 		if err := s.sql.close(); err != nil {
 			errs = append(errs, fmt.Errorf("store: close index reader: %w", err))
+		}
+	}
+	if s.writer != nil {
+		if err := s.writer.close(); err != nil {
+			errs = append(errs, fmt.Errorf("store: close writer: %w", err))
 		}
 	}
 	// Disconnect first: FerretDB waits a fixed ~3 s for every connection that

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strings"
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo/options"
@@ -61,14 +62,19 @@ func (s *Store) TicketNumbers(ctx context.Context, after string, limit int) ([]s
 // in order: the tickets a migration of the process looks at. The embedded
 // store finds them through the (open, process, state) index and reads
 // each one's number (not the whole document, as a Find would, and only
-// the process's open tickets, not the whole collection).
-func (s *Store) OpenTicketNumbers(ctx context.Context, process string) ([]string, error) {
+// the process's open tickets, not the whole collection). Given states, only
+// the open tickets in those states.
+func (s *Store) OpenTicketNumbers(ctx context.Context, process string, states ...string) ([]string, error) {
 	if _, err := s.schema.shape(TicketsCollection, shapeOpenOfProcess); err != nil {
 		return nil, err
 	}
 	var out []string
 	if s.sql == nil {
-		cur, err := s.db.Collection(TicketsCollection).Find(ctx, bson.D{{Key: "open", Value: true}, {Key: "process", Value: process}},
+		filter := bson.D{{Key: "open", Value: true}, {Key: "process", Value: process}}
+		if len(states) > 0 {
+			filter = append(filter, bson.E{Key: "state", Value: bson.D{{Key: "$in", Value: states}}})
+		}
+		cur, err := s.db.Collection(TicketsCollection).Find(ctx, filter,
 			options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}))
 		if err != nil {
 			return nil, fmt.Errorf("store: open tickets of %s: %w", process, err)
@@ -83,7 +89,7 @@ func (s *Store) OpenTicketNumbers(ctx context.Context, process string) ([]string
 			out = append(out, d.ID)
 		}
 	} else {
-		q, args, err := s.openOfProcessSQL(ctx, process)
+		q, args, err := s.openOfProcessSQL(ctx, process, states...)
 		if err != nil {
 			return nil, err
 		}
@@ -99,7 +105,7 @@ func (s *Store) OpenTicketNumbers(ctx context.Context, process string) ([]string
 	return out, nil
 }
 
-func (s *Store) openOfProcessSQL(ctx context.Context, process string) (string, []any, error) {
+func (s *Store) openOfProcessSQL(ctx context.Context, process string, states ...string) (string, []any, error) {
 	table, err := s.sql.table(ctx, TicketsCollection)
 	if err != nil {
 		return "", nil, err
@@ -108,5 +114,17 @@ func (s *Store) openOfProcessSQL(ctx context.Context, process string) (string, [
 	if err != nil {
 		return "", nil, err
 	}
-	return fmt.Sprintf("SELECT %s FROM %q WHERE %s = 'true' AND %s = ?", field("_id"), table, field("open"), field("process")), []any{jp}, nil
+	q := fmt.Sprintf("SELECT %s FROM %q WHERE %s = 'true' AND %s = ?", field("_id"), table, field("open"), field("process"))
+	args := []any{jp}
+	if len(states) > 0 {
+		q += fmt.Sprintf(" AND %s IN (%s)", field("state"), strings.TrimSuffix(strings.Repeat("?,", len(states)), ","))
+		for _, st := range states {
+			js, err := jsonValue(st)
+			if err != nil {
+				return "", nil, err
+			}
+			args = append(args, js)
+		}
+	}
+	return q, args, nil
 }

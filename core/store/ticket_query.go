@@ -343,6 +343,27 @@ func (s *Store) OpenByState(ctx context.Context) ([]StateCount, error) {
 	return out, nil
 }
 
+// CatalogCount is how many open tickets started on a definition version.
+type CatalogCount struct {
+	Catalog string
+	N       int64
+}
+
+// OpenByCatalog returns the open tickets counted per definition version
+// they started on (the ticket's catalog), for the admin pages' version
+// history.
+func (s *Store) OpenByCatalog(ctx context.Context) ([]CatalogCount, error) {
+	groups, err := s.openGroups(ctx, "catalog")
+	if err != nil {
+		return nil, fmt.Errorf("store: open tickets by definition version: %w", err)
+	}
+	out := make([]CatalogCount, len(groups))
+	for i, g := range groups {
+		out[i] = CatalogCount{Catalog: g.keys[0], N: g.n}
+	}
+	return out, nil
+}
+
 // openGroups groups the open tickets by keys: through SQL over an (open,
 // keys...) index on the embedded store, by aggregation on MongoDB.
 func (s *Store) openGroups(ctx context.Context, keys ...string) ([]openGroup, error) {

@@ -144,6 +144,9 @@ func TestAccessibility(t *testing.T) {
 		{"admin users", "root", "/admin/users", "", "admin-users"},
 		{"admin versions", "root", "/admin/versions", "", ""},
 		{"admin version changes", "root", "/admin/versions/diff?from=aaaa11112222&to=bbbb33334444", "", ""},
+		{"admin version processes", "root", "/admin/versions/aaaa11112222", "", ""},
+		{"admin process of an older version", "root", "/admin/processes/antrag?version=aaaa11112222", "", ""},
+		{"admin migrations", "root", "/admin/migrations", "", ""},
 		{"admin users, create refused", "root", "/admin/users", `form[action="/admin/users"] button.vg-submit`, ""},
 		{"admin user", "root", "/admin/users/anna", "", ""},
 		{"admin user, edit refused", "root", "/admin/users/anna", `form[action="/admin/users/anna"] button.vg-submit`, ""},
@@ -162,6 +165,10 @@ func TestAccessibility(t *testing.T) {
 	// A refused change of the definitions, named on the admin page.
 	env.Eng.NoteRefused("cccc55556666aaaa", []engine.Stranded{{Process: "it-incident", State: "waiting", Tickets: 3,
 		Change: definition.Change{Kind: "Process", ID: "it-incident", Part: "state", Item: "waiting", Op: definition.Removed, File: "processes/it/it-incident.yaml", Line: 26, Col: 9}}})
+	// A run of the migrations with tickets left as they were.
+	env.Eng.NoteMigrationRun(engine.MigrationRun{At: time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC), Catalog: "cccc55556666aaaa",
+		Result: engine.MigrationResult{Migrated: map[string]int{"antrag-2027": 41}, Failed: 1,
+			Failures: []engine.MigrationFailure{{Ticket: "AN-2026-00017", Migration: "antrag-2027", Error: "script antrag-2027:4: etage fehlt"}}}})
 	// Two recorded versions of the definitions, for the version pages.
 	for _, v := range []struct{ hash, src string }{{"aaaa11112222", webtest.SmallVersion}, {"bbbb33334444", strings.ReplaceAll(webtest.SmallVersion, "eingang", "neu")}} {
 		if _, err := env.St.SaveDefinitionVersion(ctx, &store.DefinitionVersion{Hash: v.hash,

@@ -19,5 +19,7 @@ func Register(r fiber.Router, p *pagekit.Pages) {
 	r.Get("/processes/:id", u.adminProcess)
 	r.Get("/versions", u.adminVersions)
 	r.Get("/versions/diff", u.adminVersionDiff)
+	r.Get("/versions/:hash", u.adminVersion)
+	r.Get("/migrations", u.adminMigrations)
 	u.registerAdminUsers(r)
 }

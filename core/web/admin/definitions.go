@@ -93,6 +93,9 @@ type adminProcessView struct {
 	P           *definition.Process
 	Diagram     stateDiagram
 	Transitions []transitionRow
+	// Version is the hash of the older version shown (?version=); "" for
+	// the definitions in service.
+	Version string
 }
 
 type transitionRow struct {
@@ -106,11 +109,24 @@ type transitionRow struct {
 
 func (u *admin) adminProcess(c *fiber.Ctx) error {
 	l := webkit.PageLang(c)
-	p := u.Catalog().Process(c.Params("id"))
+	cat := u.Catalog()
+	version := c.Query("version")
+	if version == cat.Hash() {
+		version = ""
+	}
+	if version != "" {
+		// The process as an older version of the definitions had it.
+		old, err := u.Engine.VersionCatalog(c.UserContext(), version)
+		if err != nil {
+			return webkit.FaultError(err)
+		}
+		cat = old
+	}
+	p := cat.Process(c.Params("id"))
 	if p == nil {
 		return &webkit.Error{Status: http.StatusNotFound, Code: webkit.CodeNotFound}
 	}
-	d := adminProcessView{P: p, Diagram: newStateDiagram(p, l)}
+	d := adminProcessView{P: p, Diagram: newStateDiagram(p, l), Version: version}
 	for i := range p.Transitions {
 		tr := &p.Transitions[i]
 		row := transitionRow{ID: tr.ID.Value, Title: webkit.TransitionTitle(tr), To: webkit.StateTitle(p, tr.To.Value, false), Form: tr.Form.Value}

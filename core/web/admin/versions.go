@@ -14,6 +14,8 @@ import (
 
 type adminVersionsView struct {
 	Versions []versionRow
+	// From and To are preselected in the form comparing any two.
+	From, To string
 }
 
 type versionRow struct {
@@ -39,6 +41,9 @@ func (u *admin) adminVersions(c *fiber.Ctx) error {
 		}
 		d.Versions = append(d.Versions, row)
 	}
+	if len(versions) > 1 {
+		d.From, d.To = versions[1].Hash, versions[0].Hash
+	}
 	return u.Render(c, http.StatusOK, "admin_versions", &pagekit.View{Lang: l, Title: webkit.Text(l, "versions_heading"), Area: "admin", Nav: "admin", Data: d})
 }
 
@@ -63,4 +68,23 @@ func (u *admin) adminVersionDiff(c *fiber.Ctx) error {
 	}
 	d := adminVersionDiffView{From: from, To: to, Changes: changes}
 	return u.Render(c, http.StatusOK, "admin_version_diff", &pagekit.View{Lang: l, Title: webkit.Text(l, "version_diff_heading"), Area: "admin", Nav: "admin", Data: d})
+}
+
+type adminVersionView struct {
+	Hash      string
+	Serving   bool
+	Processes []*definition.Process
+}
+
+// adminVersion lists the processes of one recorded version, each linked
+// to its diagram as that version had it.
+func (u *admin) adminVersion(c *fiber.Ctx) error {
+	l := webkit.PageLang(c)
+	hash := c.Params("hash")
+	cat, err := u.Engine.VersionCatalog(c.UserContext(), hash)
+	if err != nil {
+		return webkit.FaultError(err)
+	}
+	d := adminVersionView{Hash: hash, Serving: hash == u.Catalog().Hash(), Processes: cat.Processes()}
+	return u.Render(c, http.StatusOK, "admin_version", &pagekit.View{Lang: l, Title: webkit.Text(l, "version_heading"), Area: "admin", Nav: "admin", Data: d})
 }

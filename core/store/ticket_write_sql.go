@@ -1,0 +1,150 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+
+	"go.mongodb.org/mongo-driver/bson"
+)
+
+// Replacing a batch of tickets in one SQLite transaction.
+//
+// FerretDB runs every updated document in a transaction of its own, one
+// sync of the database file each, and finds and decodes the document
+// first: a batch of n replaced tickets costs n syncs and n decodes however
+// it is sent (a bulk write is n update statements, each its own
+// transaction). On the embedded store a batch of UpdateTickets is therefore
+// written by the store itself: each ticket encoded as FerretDB stores it
+// (bsonToSJSON) and all rows replaced with the statement FerretDB's own
+// update uses, in one transaction, so one sync per batch.
+//
+// This is the one place the store writes FerretDB's tables behind its back.
+// It is safe because FerretDB keeps no copy of documents between commands
+// (each command reads its rows from SQLite), SQLite serialises writers
+// across connections, the row stays in the same table under the same _id
+// (FerretDB's metadata is not touched), and every index on the table is
+// maintained by SQLite in the same transaction. TestSJSONEncodeMatchesFerretDB
+// checks the encoding against FerretDB's, byte for byte.
+
+// sqlWriter is the embedded database opened for writing by the store.
+type sqlWriter struct {
+	db *sql.DB
+}
+
+// openSQLWriter opens file for the store's own writes: one connection, a
+// write lock taken when a transaction begins (so it never has to be
+// upgraded while FerretDB writes), and as durable as FerretDB's (full sync
+// in WAL mode).
+func openSQLWriter(ctx context.Context, file string) (*sqlWriter, error) {
+	rw := (&url.URL{Scheme: "file", Path: file,
+		RawQuery: "_pragma=busy_timeout(10000)&_pragma=synchronous(full)&_txlock=immediate"}).String()
+	db, err := sql.Open("sqlite", rw)
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s for writing: %w", file, err)
+	}
+	db.SetMaxOpenConns(1)
+	if err := db.PingContext(ctx); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("store: open %s for writing: %w", file, err)
+	}
+	return &sqlWriter{db: db}, nil
+}
+
+func (w *sqlWriter) close() error { return w.db.Close() }
+
+// replaceTicketsSQL replaces the tickets of changes (whose next history
+// entries are claimed, and which the caller holds the locks of) in one
+// transaction, each at its next version, and returns one result per
+// change. A ticket that is gone is a conflict, as in replaceClaimed.
+func (s *Store) replaceTicketsSQL(ctx context.Context, changes []TicketChange) []error {
+	errs := make([]error, len(changes))
+	fail := func(err error) []error {
+		for i := range errs {
+			if errs[i] == nil {
+				errs[i] = err
+			}
+		}
+		return errs
+	}
+	table, err := s.sql.table(ctx, TicketsCollection)
+	if err != nil {
+		return fail(err)
+	}
+	rows := make([]string, len(changes))
+	ids := make([]string, len(changes))
+	for i, c := range changes {
+		t := c.Ticket
+		t.Version++
+		doc, err := bson.MarshalWithRegistry(plainValues, t)
+		t.Version--
+		if err == nil {
+			var b []byte
+			b, err = bsonToSJSON(doc)
+			rows[i] = string(b)
+		}
+		if err != nil {
+			errs[i] = fmt.Errorf("store: update ticket %s: encode: %w", t.Number, err)
+			continue
+		}
+		id, _ := jsonValue(t.Number)
+		ids[i] = id
+	}
+
+	tx, err := s.writer.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fail(fmt.Errorf("store: update tickets: %w", s.classify(ctx, err)))
+	}
+	defer func() { _ = tx.Rollback() }()
+	stmt, err := tx.PrepareContext(ctx, fmt.Sprintf(`UPDATE %q SET %s = ? WHERE %s->'$._id' = ?`, table, sqlColumn, sqlColumn))
+	if err != nil {
+		return fail(fmt.Errorf("store: update tickets: %w", err))
+	}
+	defer stmt.Close()
+	matched := make([]bool, len(changes))
+	for i := range changes {
+		if errs[i] != nil {
+			continue
+		}
+		res, err := stmt.ExecContext(ctx, rows[i], ids[i])
+		if err != nil {
+			return fail(fmt.Errorf("store: update ticket %s: %w", changes[i].Ticket.Number, s.classify(ctx, err)))
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return fail(fmt.Errorf("store: update ticket %s: %w", changes[i].Ticket.Number, err))
+		}
+		matched[i] = n == 1
+	}
+
+	var heads [][2]*countedHead
+	for i, c := range changes {
+		if errs[i] != nil || !matched[i] {
+			continue
+		}
+		var before *countedHead
+		if c.Was != nil {
+			h := headOf(c.Was)
+			before = &h
+		}
+		after := headOf(c.Ticket)
+		heads = append(heads, [2]*countedHead{before, &after})
+	}
+	done := s.counts.writeMany()
+	err = tx.Commit()
+	done(heads, err == nil)
+	if err != nil {
+		return fail(fmt.Errorf("store: update tickets: %w", s.classify(ctx, err)))
+	}
+	for i, c := range changes {
+		switch {
+		case errs[i] != nil:
+		case matched[i]:
+			c.Ticket.Version++
+		default:
+			errs[i] = fmt.Errorf("store: update ticket %s: %w: it is gone", c.Ticket.Number, ErrConflict)
+		}
+	}
+	return errs
+}
