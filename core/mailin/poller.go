@@ -257,7 +257,15 @@ func (p *Poller) handle(ctx context.Context, mb *definition.Mailbox, w pending, 
 	if int64(w.size) > mb.Limit() {
 		r := &Record{Key: engine.MailKey(mb.ID.Value, fmt.Sprintf("oversized/%d/%d", w.uid, w.size)), Mailbox: mb.ID.Value, Outcome: OutcomeQuarantine,
 			Reason: fmt.Sprintf("message of %d bytes is larger than max_size", w.size), At: p.cfg.Now().UTC()}
-		if err := keep(ctx, p.cfg.Store, r); err != nil {
+		if done, err := record(ctx, p.cfg.Store, r.Key); err != nil {
+			return nil, err
+		} else if done != nil && done.quarantined() && done.Held != "" {
+			return done, p.hold(ctx, done, nil, int64(w.size), nil)
+		} else if done != nil {
+			return done, nil
+		}
+		// Not read, so not kept: the quarantine folder holds it.
+		if err := p.quarantine(ctx, r, nil, int64(w.size), nil); err != nil {
 			return nil, err
 		}
 		return r, nil
