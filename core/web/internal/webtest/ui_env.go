@@ -39,6 +39,9 @@ type UIEnv struct {
 	Eng   *engine.Engine
 	Authn *auth.Service
 	Cat   *definition.Catalog
+	// FileMail files a raw message at a mailbox of the catalog as its
+	// delivery would (see UIOptions.Files for a mailbox).
+	FileMail func(ctx context.Context, mailbox string, raw []byte) error
 }
 
 // UIUsers are the users of every UI test; each has the password
@@ -116,6 +119,7 @@ func NewUIEnv(t testing.TB, opts ...UIOptions) *UIEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(eng.Close)
+	eng.SetMailQuarantine(a.Quarantine)
 	for _, u := range UIUsers {
 		u.Password = UIPassword
 		if _, err := authn.CreateUser(context.Background(), u); err != nil {
@@ -128,7 +132,10 @@ func NewUIEnv(t testing.TB, opts ...UIOptions) *UIEnv {
 		API:         &web.APIDeps{Engine: eng, Auth: authn, Catalog: catalog},
 		UI:          &web.UIDeps{Engine: eng, Auth: authn, Catalog: catalog, Now: o.Now},
 		CitizenRate: o.CitizenRate, TrustedProxies: o.TrustedProxies})
-	env := &UIEnv{App: app, St: st, Eng: eng, Authn: authn, Cat: cat}
+	env := &UIEnv{App: app, St: st, Eng: eng, Authn: authn, Cat: cat, FileMail: func(ctx context.Context, mailbox string, raw []byte) error {
+		_, err := a.MailIn.File(ctx, mailbox, raw)
+		return err
+	}}
 	env.Base = Serve(t, app)
 	return env
 }
