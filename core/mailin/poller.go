@@ -1,10 +1,12 @@
 package mailin
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"vorgang/core/definition"
@@ -168,6 +170,14 @@ func (p *Poller) Poll(ctx context.Context, mailbox string) (*Round, error) {
 		// A round stays well within the lease; the rest come next round.
 		waiting = waiting[:maxPerRound]
 	}
+	// Large messages last: a message with a 10 MB attachment takes a
+	// while to fetch, parse and store, and the small ones behind it
+	// should not wait for that. No message of a round answers another
+	// of the same round (a reply names a ticket already stored), so the
+	// order within a round is free.
+	slices.SortStableFunc(waiting, func(a, b pending) int {
+		return cmp.Compare(boolInt(a.size > largeMessage), boolInt(b.size > largeMessage))
+	})
 	// A message that cannot be filed now (the database is unavailable)
 	// stays where it is for the next round; the others go on. Filed
 	// messages are moved in batches, one IMAP command per folder: a
@@ -219,9 +229,21 @@ func (p *Poller) Poll(ctx context.Context, mailbox string) (*Round, error) {
 	return round, nil
 }
 
+// largeMessage is the size above which a message is filed after the
+// other messages of its round.
+const largeMessage = 1 << 20
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // Messages are fetched, filed and moved in chunks: one FETCH and one
 // MOVE per folder for up to chunkMessages messages of up to chunkBytes
-// together (a message larger than that is a chunk of its own).
+// together (a message larger than that, or than largeMessage, is a chunk
+// of its own).
 const (
 	chunkMessages = 25
 	chunkBytes    = 32 << 20
@@ -234,7 +256,9 @@ func nextChunk(waiting []pending, limit int64) []pending {
 		if int64(w.size) <= limit {
 			size += int64(w.size)
 		}
-		if i > 0 && (i == chunkMessages || size > chunkBytes) {
+		// A large message is a chunk of its own: the chunk before it is
+		// moved (acknowledged) without waiting for its fetch.
+		if i > 0 && (i == chunkMessages || size > chunkBytes || w.size > largeMessage) {
 			return waiting[:i]
 		}
 	}
