@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/emersion/go-imap"
@@ -35,10 +36,7 @@ func open(mb *definition.Mailbox, updates chan client.Update) (*conn, error) {
 	if mb.IMAP == nil {
 		return nil, fmt.Errorf("mailbox %s is delivered over LMTP, it has no IMAP account", mb.ID.Value)
 	}
-	password, err := mb.IMAP.Password.Read()
-	if err != nil {
-		return nil, fmt.Errorf("password: %w", err)
-	}
+	var err error
 	addr := net.JoinHostPort(mb.IMAP.Host.Value, strconv.Itoa(mb.Port()))
 	tlsConf := &tls.Config{ServerName: mb.IMAP.Host.Value, MinVersion: tls.VersionTLS12}
 	dialer := &net.Dialer{Timeout: dialTimeout}
@@ -64,9 +62,9 @@ func open(mb *definition.Mailbox, updates chan client.Update) (*conn, error) {
 		c.Updates = updates
 	}
 	cn := &conn{c: c}
-	if err := c.Login(mb.IMAP.Username.Value, password); err != nil {
+	if err := signIn(c, mb.IMAP); err != nil {
 		cn.close()
-		return nil, fmt.Errorf("login as %s: %w", mb.IMAP.Username.Value, err)
+		return nil, err
 	}
 	if cn.move, err = c.Support("MOVE"); err != nil {
 		cn.close()
@@ -86,6 +84,35 @@ func open(mb *definition.Mailbox, updates chan client.Update) (*conn, error) {
 }
 
 func (cn *conn) close() { _ = cn.c.Logout() }
+
+// signIn logs in with the account's password, or with its access token
+// over SASL XOAUTH2. The secret is read now, so a token file a helper
+// renews is read afresh by every connection.
+func signIn(c *client.Client, acct *definition.MailboxIMAP) error {
+	user := acct.Username.Value
+	if acct.AccessToken != nil {
+		token, err := acct.AccessToken.Read()
+		if err != nil {
+			return fmt.Errorf("access token: %w", err)
+		}
+		x := &xoauth2{user: user, token: strings.TrimSpace(token)}
+		if err := c.Authenticate(x); err != nil {
+			if x.refusal != "" {
+				return fmt.Errorf("sign in as %s with XOAUTH2: %w (the server says %s)", user, err, x.refusal)
+			}
+			return fmt.Errorf("sign in as %s with XOAUTH2: %w", user, err)
+		}
+		return nil
+	}
+	password, err := acct.Password.Read()
+	if err != nil {
+		return fmt.Errorf("password: %w", err)
+	}
+	if err := c.Login(user, password); err != nil {
+		return fmt.Errorf("login as %s: %w", user, err)
+	}
+	return nil
+}
 
 // ensure creates folder unless it exists.
 func (cn *conn) ensure(folder string) error {
