@@ -21,25 +21,27 @@ const doneKeyword = "$VorgangDone"
 
 // conn is one IMAP session on a mailbox's folder.
 type conn struct {
-	c    *client.Client
-	move bool
+	c       *client.Client
+	move    bool
+	timeout time.Duration
 }
 
-// dialTimeout bounds connecting and each command.
+// dialTimeout bounds connecting and each command unless
+// Config.IMAPTimeout says otherwise.
 const dialTimeout = 30 * time.Second
 
 // open connects and logs in as the mailbox's account, creates the
 // processed and quarantine folders when missing, and selects the folder
 // read. The server's unsolicited answers (new mail while idling) go to
 // updates when it is set; it must be read.
-func open(mb *definition.Mailbox, updates chan client.Update) (*conn, error) {
+func open(mb *definition.Mailbox, updates chan client.Update, timeout time.Duration) (*conn, error) {
 	if mb.IMAP == nil {
 		return nil, fmt.Errorf("mailbox %s is delivered over LMTP, it has no IMAP account", mb.ID.Value)
 	}
 	var err error
 	addr := net.JoinHostPort(mb.IMAP.Host.Value, strconv.Itoa(mb.Port()))
 	tlsConf := &tls.Config{ServerName: mb.IMAP.Host.Value, MinVersion: tls.VersionTLS12}
-	dialer := &net.Dialer{Timeout: dialTimeout}
+	dialer := &net.Dialer{Timeout: timeout}
 	var c *client.Client
 	switch mb.IMAP.TLS {
 	case "none":
@@ -57,11 +59,11 @@ func open(mb *definition.Mailbox, updates chan client.Update) (*conn, error) {
 	if err != nil {
 		return nil, fmt.Errorf("connect to %s: %w", addr, err)
 	}
-	c.Timeout = dialTimeout
+	c.Timeout = timeout
 	if updates != nil {
 		c.Updates = updates
 	}
-	cn := &conn{c: c}
+	cn := &conn{c: c, timeout: timeout}
 	if err := signIn(c, mb.IMAP); err != nil {
 		cn.close()
 		return nil, err
@@ -84,6 +86,22 @@ func open(mb *definition.Mailbox, updates chan client.Update) (*conn, error) {
 }
 
 func (cn *conn) close() { _ = cn.c.Logout() }
+
+// rest clears the connection's deadline before a pause between commands
+// (filing a fetched chunk, which may take long on a loaded machine):
+// go-imap sets a deadline when a command starts and leaves it in force
+// after the command ends, so a pause longer than the timeout closed the
+// connection under the round. A NOOP without a timeout clears it; the
+// next command sets its own.
+func (cn *conn) rest() error {
+	cn.c.Timeout = 0
+	err := cn.c.Noop()
+	cn.c.Timeout = cn.timeout
+	if err != nil {
+		return fmt.Errorf("noop: %w", err)
+	}
+	return nil
+}
 
 // signIn logs in with the account's password, or with its access token
 // over SASL XOAUTH2. The secret is read now, so a token file a helper

@@ -6,6 +6,7 @@ import (
 	"net"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/emersion/go-smtp"
 
@@ -133,4 +134,29 @@ func TestALargeAttachmentDoesNotHoldUpOthersLMTP(t *testing.T) {
 	if tk := e.ticket(rec.Ticket); len(tk.Data["files"].([]any)) != 1 {
 		t.Errorf("the large message's ticket holds %v, want its file", tk.Data["files"])
 	}
+}
+
+// TestFilingLongerThanTheIMAPTimeout: filing a chunk may take longer than
+// the IMAP command timeout (a large message on a loaded machine); the
+// connection stays open through the pause, and the messages are moved in
+// the same round.
+func TestFilingLongerThanTheIMAPTimeout(t *testing.T) {
+	e := newEnv(t, options{})
+	for i := range 2 {
+		e.imap.Append(t, "INBOX", benchMessage(t, i))
+	}
+	p, err := mailin.New(mailin.Config{Store: e.app.Store, Receiver: e.app.Engine, Catalog: e.app.Catalog,
+		Threads: e.threads, Holder: "test-" + t.Name(), Logger: testkit.Quiet, IMAPTimeout: time.Second,
+		Stored: func(string, string) error {
+			time.Sleep(1500 * time.Millisecond) // filing that outlasts the timeout
+			return nil
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := p.Poll(context.Background(), "desk")
+	if err != nil || r.Handled[mailin.OutcomeTicket] != 2 {
+		t.Fatalf("round = %+v, %v; want both filed and moved", r, err)
+	}
+	e.folders(0, 2, 0)
 }

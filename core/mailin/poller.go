@@ -34,6 +34,9 @@ type Config struct {
 	Holder string
 	Logger *slog.Logger
 	Now    func() time.Time
+	// IMAPTimeout bounds connecting to an IMAP server and each command;
+	// default 30s.
+	IMAPTimeout time.Duration
 	// Stored, when set, is called after a message's ticket or comment is
 	// stored and before it is recorded and moved; an error stops the
 	// round there, as a crash would (tests use it).
@@ -59,6 +62,9 @@ func New(cfg Config) (*Poller, error) {
 	}
 	if cfg.Holder == "" {
 		cfg.Holder = "mailin"
+	}
+	if cfg.IMAPTimeout <= 0 {
+		cfg.IMAPTimeout = dialTimeout
 	}
 	return &Poller{filer{cfg: cfg, log: cfg.Logger.With(slog.String("component", "mail-in"))}}, nil
 }
@@ -157,7 +163,7 @@ func (p *Poller) Poll(ctx context.Context, mailbox string) (*Round, error) {
 		return round, err
 	}
 	round.Held = true
-	cn, err := open(mb, nil)
+	cn, err := open(mb, nil, p.cfg.IMAPTimeout)
 	if err != nil {
 		return round, fmt.Errorf("mailin: mailbox %s: %w", mailbox, err)
 	}
@@ -211,6 +217,10 @@ func (p *Poller) Poll(ctx context.Context, mailbox string) (*Round, error) {
 				errs = append(errs, err)
 				continue
 			}
+		}
+		if err := cn.rest(); err != nil {
+			errs = append(errs, err)
+			continue
 		}
 		for _, w := range chunk {
 			r, err := p.handle(ctx, mb, w, raws[w.uid])
