@@ -2,6 +2,7 @@ package mailin
 
 import (
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -235,4 +236,32 @@ func (cn *conn) file(folder string, uids ...uint32) error {
 		return fmt.Errorf("flag %v as done: %w", uids, err)
 	}
 	return nil
+}
+
+// moveByMessageID moves the messages with the Message-IDs of left from
+// folder from to folder to, calling done for each one moved or not found
+// there. It leaves folder from selected.
+func (cn *conn) moveByMessageID(from, to string, left []leftMail, done func(leftMail)) error {
+	if _, err := cn.c.Select(from, false); err != nil {
+		return fmt.Errorf("select %s: %w", from, err)
+	}
+	var errs []error
+	for _, l := range left {
+		crit := imap.NewSearchCriteria()
+		crit.Header.Add("Message-ID", "<"+l.MessageID+">")
+		crit.WithoutFlags = []string{imap.DeletedFlag, doneKeyword}
+		uids, err := cn.c.UidSearch(crit)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("search %s: %w", l.MessageID, err))
+			continue
+		}
+		if len(uids) > 0 {
+			if err := cn.file(to, uids...); err != nil {
+				errs = append(errs, err)
+				continue
+			}
+		}
+		done(l)
+	}
+	return errors.Join(errs...)
 }

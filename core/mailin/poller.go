@@ -13,6 +13,7 @@ import (
 	"vorgang/core/engine"
 	"vorgang/core/fault"
 	"vorgang/core/notify"
+	"vorgang/core/store"
 )
 
 // Receiver files a parsed mail; *engine.Engine is one.
@@ -168,6 +169,9 @@ func (p *Poller) Poll(ctx context.Context, mailbox string) (*Round, error) {
 		return round, fmt.Errorf("mailin: mailbox %s: %w", mailbox, err)
 	}
 	defer cn.close()
+	if err := p.tidyQuarantine(ctx, cn, mb); err != nil {
+		return round, fmt.Errorf("mailin: mailbox %s: %w", mailbox, err)
+	}
 	waiting, err := cn.waiting()
 	if err != nil {
 		return round, fmt.Errorf("mailin: mailbox %s: %w", mailbox, err)
@@ -360,6 +364,36 @@ func (p *Poller) logFiled(mb *definition.Mailbox, uid uint32, folder string, r *
 	} else {
 		p.log.Info("mail filed", attrs...)
 	}
+}
+
+// tidyQuarantine moves the copies of messages released or discarded
+// from the quarantine (see Quarantine) out of the quarantine folder into
+// the processed folder, so the folder shows what still waits for a
+// decision. A failure to move is logged and tried again next round; an
+// error means the folder read could not be selected again, and the round
+// must not go on.
+func (p *Poller) tidyQuarantine(ctx context.Context, cn *conn, mb *definition.Mailbox) error {
+	var left []leftMail
+	err := p.cfg.Store.Find(ctx, leftCollection, store.Find{Shape: shapeLeft,
+		Equal: []store.Condition{{Field: "mailbox", Value: mb.ID.Value}}, Limit: maxPerRound}, &left)
+	if err != nil || len(left) == 0 {
+		if err != nil {
+			p.log.Warn("reading the released quarantine failed", slog.String("mailbox", mb.ID.Value), slog.String("error", err.Error()))
+		}
+		return nil
+	}
+	if err := cn.moveByMessageID(mb.QuarantineFolder(), mb.ProcessedFolder(), left, func(l leftMail) {
+		if err := p.cfg.Store.Delete(ctx, leftCollection, l.ID); err != nil {
+			p.log.Warn("forgetting a tidied quarantine copy failed", slog.String("error", err.Error()))
+		}
+	}); err != nil {
+		p.log.Warn("moving released messages out of the quarantine folder failed; tried again next round",
+			slog.String("mailbox", mb.ID.Value), slog.String("error", err.Error()))
+	}
+	if _, err := cn.c.Select(mb.Folder(), false); err != nil {
+		return fmt.Errorf("select %s: %w", mb.Folder(), err)
+	}
+	return nil
 }
 
 // File files one raw message of the mailbox as a delivery of it would:

@@ -23,6 +23,11 @@ import (
 const (
 	heldCollection       = "mail_in_held"
 	heldChunksCollection = "mail_in_held_chunks"
+	// leftCollection names the messages released or discarded whose copy
+	// still lies in an IMAP quarantine folder; the next round of their
+	// mailbox moves it to the processed folder.
+	leftCollection = "mail_in_left"
+	shapeLeft      = "mail_in_left_by_mailbox"
 	// shapeHeld lists the entries in _id order (newest first, see
 	// heldID) and finds the old ones for the sweep. The quarantine is
 	// small: scanned rather than indexed on the embedded store.
@@ -38,6 +43,7 @@ func quarantineSchema() store.Schema {
 	return store.Schema{
 		{Name: heldCollection, Shapes: []store.QueryShape{{Name: shapeHeld, Keys: []string{"at"}, Scans: true}}},
 		{Name: heldChunksCollection, Shapes: []store.QueryShape{{Name: shapeHeldChunks, Keys: []string{"at"}, Scans: true}}},
+		{Name: leftCollection, Shapes: []store.QueryShape{{Name: shapeLeft, Keys: []string{"mailbox"}, Scans: true}}},
 	}
 }
 
@@ -55,6 +61,14 @@ type heldMail struct {
 	Size      int64     `bson:"size"`
 	// Chunks of the original; 0 when only the IMAP folder holds it.
 	Chunks int `bson:"chunks"`
+}
+
+// leftMail is a message that left the quarantine while its copy is
+// still in the mailbox's IMAP quarantine folder.
+type leftMail struct {
+	ID        string `bson:"_id"`
+	Mailbox   string `bson:"mailbox"`
+	MessageID string `bson:"message_id"`
 }
 
 type heldChunk struct {
@@ -274,8 +288,16 @@ func (q *Quarantine) Discard(ctx context.Context, id, by string) error {
 }
 
 // forget deletes the entry, then its chunks: a crash between leaves
-// chunks no entry names, which the sweep deletes with the year.
+// chunks no entry names, which the sweep deletes with the year. A copy
+// in an IMAP quarantine folder is noted for the mailbox's next round to
+// move to the processed folder.
 func (q *Quarantine) forget(ctx context.Context, h *heldMail) error {
+	if mb := q.cfg.Catalog().Mailbox(h.Mailbox); mb != nil && !mb.LMTP() && h.MessageID != "" {
+		l := &leftMail{ID: h.ID, Mailbox: h.Mailbox, MessageID: h.MessageID}
+		if err := q.cfg.Store.Insert(ctx, leftCollection, l); err != nil && !errors.Is(err, store.ErrDuplicate) {
+			return fmt.Errorf("mailin: quarantine %s: %w", h.ID, err)
+		}
+	}
 	if err := q.cfg.Store.Delete(ctx, heldCollection, h.ID); err != nil {
 		return fmt.Errorf("mailin: quarantine %s: %w", h.ID, err)
 	}

@@ -138,10 +138,13 @@ func TestQuarantineReleaseOverIMAP(t *testing.T) {
 	if n := len(e.held()); n != 2 {
 		t.Errorf("quarantine holds %d after one release, want 2", n)
 	}
-	// A round after the release files nothing more.
+	// A round after the release files nothing more, and moves the
+	// released message's copy out of the quarantine folder; the two
+	// still held stay there.
 	if r := e.poll(); len(r.Handled) != 0 {
 		t.Errorf("round after release = %v", r.Handled)
 	}
+	e.folders(0, 1, 2)
 }
 
 func hasHeader(h []engine.MailHeader, name, value string) bool {
