@@ -150,6 +150,9 @@ type App struct {
 	// LMTP takes the mail of the mailboxes delivered over LMTP; Run
 	// opens it at Config.LMTPAddr when one exists.
 	LMTP *mailin.Listener
+	// Quarantine holds the mail the mailboxes did not file; the engine
+	// lists, releases and discards it for administrators.
+	Quarantine *mailin.Quarantine
 
 	// Catalog is Config.Catalog, for the parts cmd wires on top.
 	Catalog func() *definition.Catalog
@@ -300,6 +303,10 @@ func (a *App) build(ctx context.Context) error {
 	if a.LMTP, err = mailin.NewListener(mailCfg, cfg.LMTPAddr); err != nil {
 		return err
 	}
+	if a.Quarantine, err = mailin.NewQuarantine(mailCfg); err != nil {
+		return err
+	}
+	a.Engine.SetMailQuarantine(a.Quarantine)
 	a.sla, err = a.Engine.NewSLAScheduler(engine.SchedulerConfig{Holder: cfg.Holder})
 	return err
 }

@@ -47,9 +47,13 @@ type MailboxIMAP struct {
 	Port int `yaml:"port"`
 	// TLS is "implicit" (port 993), "starttls" or "none" (tests and
 	// loopback relays only).
-	TLS              string  `yaml:"tls"`
-	Username         Ref     `yaml:"username"`
-	Password         *Secret `yaml:"password"`
+	TLS      string  `yaml:"tls"`
+	Username Ref     `yaml:"username"`
+	Password *Secret `yaml:"password"`
+	// AccessToken, instead of Password, signs in with SASL XOAUTH2 (an
+	// OAuth 2.0 access token, as Microsoft 365 and Gmail want). It is
+	// read at every connection, so a helper may renew the file.
+	AccessToken      *Secret `yaml:"access_token"`
 	Folder           Ref     `yaml:"folder"`
 	ProcessedFolder  Ref     `yaml:"processed_folder"`
 	QuarantineFolder Ref     `yaml:"quarantine_folder"`
@@ -222,9 +226,21 @@ func (b *builder) checkMailbox(m *Mailbox, r reporter) {
 		b.checkMailboxRules(m, r)
 		return
 	}
-	if m.IMAP.Password != nil {
-		if _, err := m.IMAP.Password.Read(); err != nil {
-			r.errorf(m.IMAP.Password.pos(), "missing_secret", "mailbox '%s': imap.password: %v", m.ID.Value, err)
+	switch {
+	case m.IMAP.Password != nil && m.IMAP.AccessToken != nil:
+		r.errorf(m.IMAP.AccessToken.pos(), "field_option", "mailbox '%s': imap takes a password or an access_token, not both", m.ID.Value)
+	case m.IMAP.Password == nil && m.IMAP.AccessToken == nil:
+		r.errorf(m.ID.Pos, "missing_key", "mailbox '%s': imap needs a password or an access_token", m.ID.Value)
+	}
+	for _, sec := range []struct {
+		key string
+		s   *Secret
+	}{{"password", m.IMAP.Password}, {"access_token", m.IMAP.AccessToken}} {
+		if sec.s == nil {
+			continue
+		}
+		if _, err := sec.s.Read(); err != nil {
+			r.errorf(sec.s.pos(), "missing_secret", "mailbox '%s': imap.%s: %v", m.ID.Value, sec.key, err)
 		}
 	}
 	if m.PollEvery.Value != "" {

@@ -139,6 +139,8 @@ type Engine struct {
 	searcher Searcher
 	scripts  *script.Runtime
 	observe  Observer
+	// quarantine holds the incoming mail not filed; nil without mail-in.
+	quarantine MailQuarantine
 	// ownScripts: the engine made scripts and closes it.
 	ownScripts bool
 

@@ -21,6 +21,7 @@ import (
 
 	"github.com/emersion/go-smtp"
 
+	"vorgang/core/internal/testkit"
 	"vorgang/core/mailin"
 )
 
@@ -145,4 +146,53 @@ func deliverOne(c *smtp.Client, msg []byte) error {
 	}
 	_, err = w.CloseWithLMTPResponse()
 	return err
+}
+
+// BenchmarkLargeAttachmentIMAP times how long the small messages of a
+// round wait when a message with a 10 MB attachment is first in the
+// INBOX, against the same round without it: until the last small one is
+// stored (small-s) and until the round ends (round-s).
+func BenchmarkLargeAttachmentIMAP(b *testing.B) {
+	const small = 50
+	for _, withLarge := range []bool{false, true} {
+		b.Run(fmt.Sprintf("10MB=%v", withLarge), func(b *testing.B) {
+			for range b.N {
+				b.StopTimer()
+				e := newEnv(b, options{maxSize: "25MB"})
+				if withLarge {
+					e.imap.Append(b, "INBOX", largeMessage("large-1@example.net", 10<<20))
+				}
+				for i := range small {
+					e.imap.Append(b, "INBOX", benchMessage(b, i))
+				}
+				var lastSmall time.Time
+				smallStored := 0
+				p, err := mailin.New(mailin.Config{Store: e.app.Store, Receiver: e.app.Engine, Catalog: e.app.Catalog,
+					Threads: e.threads, Holder: "bench", Logger: testkit.Quiet,
+					Stored: func(_ string, id string) error {
+						if id != "large-1@example.net" {
+							if smallStored++; smallStored == small {
+								lastSmall = time.Now()
+							}
+						}
+						return nil
+					}})
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				start := time.Now()
+				if _, err := p.Poll(context.Background(), "desk"); err != nil {
+					b.Fatal(err)
+				}
+				end := time.Now()
+				b.StopTimer()
+				if smallStored != small {
+					b.Fatalf("%d small messages stored, want %d", smallStored, small)
+				}
+				b.ReportMetric(lastSmall.Sub(start).Seconds(), "small-s")
+				b.ReportMetric(end.Sub(start).Seconds(), "round-s")
+			}
+		})
+	}
 }

@@ -25,21 +25,46 @@ type filer struct {
 // named (LMTP's RCPT TO), which thread like the message's own To. An error
 // means nothing final happened: the message is to be offered again.
 func (p *filer) file(ctx context.Context, mb *definition.Mailbox, raw []byte, envelope []string) (*Record, error) {
+	return p.fileAs(ctx, mb, raw, envelope, "")
+}
+
+// fileAs files as file does; releasedBy names the administrator who
+// released the message from quarantine, or is empty. A released message
+// is filed whatever its record says and whatever its loop headers say (a
+// person looked at it), and its record is not stored: the release
+// replaces the quarantine's.
+func (p *filer) fileAs(ctx context.Context, mb *definition.Mailbox, raw []byte, envelope []string, releasedBy string) (*Record, error) {
 	now := p.cfg.Now().UTC()
+	release := releasedBy != ""
+	settle := func(r *Record) (*Record, error) {
+		switch {
+		case release:
+			return r, nil
+		case r.quarantined():
+			return r, p.quarantine(ctx, r, raw, int64(len(raw)), envelope)
+		}
+		return r, keep(ctx, p.cfg.Store, r)
+	}
 	m, err := Parse(raw)
 	if err != nil {
 		r := &Record{Key: engine.MailKey(mb.ID.Value, "malformed/"+hashOf(raw)), Mailbox: mb.ID.Value, Outcome: p.refusal(mb),
 			Reason: err.Error(), At: now}
-		return r, keep(ctx, p.cfg.Store, r)
+		return settle(r)
 	}
 	m.Recipients = append(m.Recipients, envelope...)
 	key := engine.MailKey(mb.ID.Value, m.MessageID)
-	if done, err := record(ctx, p.cfg.Store, key); err != nil {
-		return nil, err
-	} else if done != nil {
-		// Filed before: its move or its answer to the mail server did
-		// not happen (a crash, a lost connection).
-		return done, nil
+	if !release {
+		if done, err := record(ctx, p.cfg.Store, key); err != nil {
+			return nil, err
+		} else if done != nil {
+			// Filed before: its move or its answer to the mail server did
+			// not happen (a crash, a lost connection); a quarantined one
+			// may not be held yet.
+			if done.quarantined() && done.Held != "" {
+				return done, p.hold(ctx, done, raw, int64(len(raw)), envelope)
+			}
+			return done, nil
+		}
 	}
 	r := &Record{Key: key, Mailbox: mb.ID.Value, MessageID: m.MessageID, From: m.From, Subject: m.Subject, At: now}
 	switch {
@@ -47,10 +72,10 @@ func (p *filer) file(ctx context.Context, mb *definition.Mailbox, raw []byte, en
 		r.Outcome, r.Reason = OutcomeBounce, "delivery status notification"
 		r.Ticket = p.firstThread(m, raw)
 		p.log.Warn("bounce received", slog.String("mailbox", mb.ID.Value), slog.String("ticket", r.Ticket), slog.String("from", m.From))
-		return r, keep(ctx, p.cfg.Store, r)
-	case m.Auto != "":
+		return settle(r)
+	case m.Auto != "" && !release:
 		r.Outcome, r.Reason = OutcomeQuarantine, "automatic mail ("+m.Auto+")"
-		return r, keep(ctx, p.cfg.Store, r)
+		return settle(r)
 	}
 	in := &engine.IncomingMail{Mailbox: mb.ID.Value, MessageID: m.MessageID, From: m.From, FromName: m.FromName,
 		Subject: m.Subject, Text: ReplyText(m.Text), Body: BodyText(m.Text), Threads: p.threads(m)}
@@ -63,11 +88,11 @@ func (p *filer) file(ctx context.Context, mb *definition.Mailbox, raw []byte, en
 		// The message cannot become a ticket (the form refuses it, the
 		// process is gone), and offering it again changes nothing.
 		r.Outcome, r.Reason = p.refusal(mb), "refused: "+err.Error()
-		return r, keep(ctx, p.cfg.Store, r)
+		return settle(r)
 	case err != nil:
 		return nil, err
 	}
-	if p.cfg.Stored != nil {
+	if p.cfg.Stored != nil && !release {
 		if err := p.cfg.Stored(mb.ID.Value, m.MessageID); err != nil {
 			return nil, err
 		}
@@ -81,7 +106,7 @@ func (p *filer) file(ctx context.Context, mb *definition.Mailbox, raw []byte, en
 	default:
 		r.Outcome = OutcomeTicket
 	}
-	return r, keep(ctx, p.cfg.Store, r)
+	return settle(r)
 }
 
 // refusal is the outcome of a message that cannot be taken: quarantined

@@ -110,7 +110,7 @@ func (p *Poller) watch(ctx context.Context, mb *definition.Mailbox, wake chan<- 
 // connection fails; supported is false when the server lacks IDLE.
 func (p *Poller) idleOnce(ctx context.Context, mb *definition.Mailbox, wake chan<- string) (supported bool, err error) {
 	updates := make(chan client.Update, 64)
-	cn, err := open(mb, updates)
+	cn, err := open(mb, updates, p.cfg.IMAPTimeout)
 	if err != nil {
 		return true, err
 	}
@@ -126,7 +126,7 @@ func (p *Poller) idleOnce(ctx context.Context, mb *definition.Mailbox, wake chan
 				}
 			}
 		}()
-		cn.c.Timeout = dialTimeout
+		cn.c.Timeout = cn.timeout
 		cn.close()
 		close(quit)
 	}()

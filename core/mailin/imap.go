@@ -2,10 +2,12 @@ package mailin
 
 import (
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/emersion/go-imap"
@@ -20,28 +22,27 @@ const doneKeyword = "$VorgangDone"
 
 // conn is one IMAP session on a mailbox's folder.
 type conn struct {
-	c    *client.Client
-	move bool
+	c       *client.Client
+	move    bool
+	timeout time.Duration
 }
 
-// dialTimeout bounds connecting and each command.
+// dialTimeout bounds connecting and each command unless
+// Config.IMAPTimeout says otherwise.
 const dialTimeout = 30 * time.Second
 
 // open connects and logs in as the mailbox's account, creates the
 // processed and quarantine folders when missing, and selects the folder
 // read. The server's unsolicited answers (new mail while idling) go to
 // updates when it is set; it must be read.
-func open(mb *definition.Mailbox, updates chan client.Update) (*conn, error) {
+func open(mb *definition.Mailbox, updates chan client.Update, timeout time.Duration) (*conn, error) {
 	if mb.IMAP == nil {
 		return nil, fmt.Errorf("mailbox %s is delivered over LMTP, it has no IMAP account", mb.ID.Value)
 	}
-	password, err := mb.IMAP.Password.Read()
-	if err != nil {
-		return nil, fmt.Errorf("password: %w", err)
-	}
+	var err error
 	addr := net.JoinHostPort(mb.IMAP.Host.Value, strconv.Itoa(mb.Port()))
 	tlsConf := &tls.Config{ServerName: mb.IMAP.Host.Value, MinVersion: tls.VersionTLS12}
-	dialer := &net.Dialer{Timeout: dialTimeout}
+	dialer := &net.Dialer{Timeout: timeout}
 	var c *client.Client
 	switch mb.IMAP.TLS {
 	case "none":
@@ -59,14 +60,14 @@ func open(mb *definition.Mailbox, updates chan client.Update) (*conn, error) {
 	if err != nil {
 		return nil, fmt.Errorf("connect to %s: %w", addr, err)
 	}
-	c.Timeout = dialTimeout
+	c.Timeout = timeout
 	if updates != nil {
 		c.Updates = updates
 	}
-	cn := &conn{c: c}
-	if err := c.Login(mb.IMAP.Username.Value, password); err != nil {
+	cn := &conn{c: c, timeout: timeout}
+	if err := signIn(c, mb.IMAP); err != nil {
 		cn.close()
-		return nil, fmt.Errorf("login as %s: %w", mb.IMAP.Username.Value, err)
+		return nil, err
 	}
 	if cn.move, err = c.Support("MOVE"); err != nil {
 		cn.close()
@@ -86,6 +87,51 @@ func open(mb *definition.Mailbox, updates chan client.Update) (*conn, error) {
 }
 
 func (cn *conn) close() { _ = cn.c.Logout() }
+
+// rest clears the connection's deadline before a pause between commands
+// (filing a fetched chunk, which may take long on a loaded machine):
+// go-imap sets a deadline when a command starts and leaves it in force
+// after the command ends, so a pause longer than the timeout closed the
+// connection under the round. A NOOP without a timeout clears it; the
+// next command sets its own.
+func (cn *conn) rest() error {
+	cn.c.Timeout = 0
+	err := cn.c.Noop()
+	cn.c.Timeout = cn.timeout
+	if err != nil {
+		return fmt.Errorf("noop: %w", err)
+	}
+	return nil
+}
+
+// signIn logs in with the account's password, or with its access token
+// over SASL XOAUTH2. The secret is read now, so a token file a helper
+// renews is read afresh by every connection.
+func signIn(c *client.Client, acct *definition.MailboxIMAP) error {
+	user := acct.Username.Value
+	if acct.AccessToken != nil {
+		token, err := acct.AccessToken.Read()
+		if err != nil {
+			return fmt.Errorf("access token: %w", err)
+		}
+		x := &xoauth2{user: user, token: strings.TrimSpace(token)}
+		if err := c.Authenticate(x); err != nil {
+			if x.refusal != "" {
+				return fmt.Errorf("sign in as %s with XOAUTH2: %w (the server says %s)", user, err, x.refusal)
+			}
+			return fmt.Errorf("sign in as %s with XOAUTH2: %w", user, err)
+		}
+		return nil
+	}
+	password, err := acct.Password.Read()
+	if err != nil {
+		return fmt.Errorf("password: %w", err)
+	}
+	if err := c.Login(user, password); err != nil {
+		return fmt.Errorf("login as %s: %w", user, err)
+	}
+	return nil
+}
 
 // ensure creates folder unless it exists.
 func (cn *conn) ensure(folder string) error {
@@ -190,4 +236,32 @@ func (cn *conn) file(folder string, uids ...uint32) error {
 		return fmt.Errorf("flag %v as done: %w", uids, err)
 	}
 	return nil
+}
+
+// moveByMessageID moves the messages with the Message-IDs of left from
+// folder from to folder to, calling done for each one moved or not found
+// there. It leaves folder from selected.
+func (cn *conn) moveByMessageID(from, to string, left []leftMail, done func(leftMail)) error {
+	if _, err := cn.c.Select(from, false); err != nil {
+		return fmt.Errorf("select %s: %w", from, err)
+	}
+	var errs []error
+	for _, l := range left {
+		crit := imap.NewSearchCriteria()
+		crit.Header.Add("Message-ID", "<"+l.MessageID+">")
+		crit.WithoutFlags = []string{imap.DeletedFlag, doneKeyword}
+		uids, err := cn.c.UidSearch(crit)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("search %s: %w", l.MessageID, err))
+			continue
+		}
+		if len(uids) > 0 {
+			if err := cn.file(to, uids...); err != nil {
+				errs = append(errs, err)
+				continue
+			}
+		}
+		done(l)
+	}
+	return errors.Join(errs...)
 }

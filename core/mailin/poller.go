@@ -1,16 +1,19 @@
 package mailin
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"vorgang/core/definition"
 	"vorgang/core/engine"
 	"vorgang/core/fault"
 	"vorgang/core/notify"
+	"vorgang/core/store"
 )
 
 // Receiver files a parsed mail; *engine.Engine is one.
@@ -32,6 +35,9 @@ type Config struct {
 	Holder string
 	Logger *slog.Logger
 	Now    func() time.Time
+	// IMAPTimeout bounds connecting to an IMAP server and each command;
+	// default 30s.
+	IMAPTimeout time.Duration
 	// Stored, when set, is called after a message's ticket or comment is
 	// stored and before it is recorded and moved; an error stops the
 	// round there, as a crash would (tests use it).
@@ -57,6 +63,9 @@ func New(cfg Config) (*Poller, error) {
 	}
 	if cfg.Holder == "" {
 		cfg.Holder = "mailin"
+	}
+	if cfg.IMAPTimeout <= 0 {
+		cfg.IMAPTimeout = dialTimeout
 	}
 	return &Poller{filer{cfg: cfg, log: cfg.Logger.With(slog.String("component", "mail-in"))}}, nil
 }
@@ -155,11 +164,14 @@ func (p *Poller) Poll(ctx context.Context, mailbox string) (*Round, error) {
 		return round, err
 	}
 	round.Held = true
-	cn, err := open(mb, nil)
+	cn, err := open(mb, nil, p.cfg.IMAPTimeout)
 	if err != nil {
 		return round, fmt.Errorf("mailin: mailbox %s: %w", mailbox, err)
 	}
 	defer cn.close()
+	if err := p.tidyQuarantine(ctx, cn, mb); err != nil {
+		return round, fmt.Errorf("mailin: mailbox %s: %w", mailbox, err)
+	}
 	waiting, err := cn.waiting()
 	if err != nil {
 		return round, fmt.Errorf("mailin: mailbox %s: %w", mailbox, err)
@@ -168,6 +180,14 @@ func (p *Poller) Poll(ctx context.Context, mailbox string) (*Round, error) {
 		// A round stays well within the lease; the rest come next round.
 		waiting = waiting[:maxPerRound]
 	}
+	// Large messages last: a message with a 10 MB attachment takes a
+	// while to fetch, parse and store, and the small ones behind it
+	// should not wait for that. No message of a round answers another
+	// of the same round (a reply names a ticket already stored), so the
+	// order within a round is free.
+	slices.SortStableFunc(waiting, func(a, b pending) int {
+		return cmp.Compare(boolInt(a.size > largeMessage), boolInt(b.size > largeMessage))
+	})
 	// A message that cannot be filed now (the database is unavailable)
 	// stays where it is for the next round; the others go on. Filed
 	// messages are moved in batches, one IMAP command per folder: a
@@ -202,6 +222,10 @@ func (p *Poller) Poll(ctx context.Context, mailbox string) (*Round, error) {
 				continue
 			}
 		}
+		if err := cn.rest(); err != nil {
+			errs = append(errs, err)
+			continue
+		}
 		for _, w := range chunk {
 			r, err := p.handle(ctx, mb, w, raws[w.uid])
 			if err != nil {
@@ -219,9 +243,21 @@ func (p *Poller) Poll(ctx context.Context, mailbox string) (*Round, error) {
 	return round, nil
 }
 
+// largeMessage is the size above which a message is filed after the
+// other messages of its round.
+const largeMessage = 1 << 20
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // Messages are fetched, filed and moved in chunks: one FETCH and one
 // MOVE per folder for up to chunkMessages messages of up to chunkBytes
-// together (a message larger than that is a chunk of its own).
+// together (a message larger than that, or than largeMessage, is a chunk
+// of its own).
 const (
 	chunkMessages = 25
 	chunkBytes    = 32 << 20
@@ -234,7 +270,9 @@ func nextChunk(waiting []pending, limit int64) []pending {
 		if int64(w.size) <= limit {
 			size += int64(w.size)
 		}
-		if i > 0 && (i == chunkMessages || size > chunkBytes) {
+		// A large message is a chunk of its own: the chunk before it is
+		// moved (acknowledged) without waiting for its fetch.
+		if i > 0 && (i == chunkMessages || size > chunkBytes || w.size > largeMessage) {
 			return waiting[:i]
 		}
 	}
@@ -257,7 +295,15 @@ func (p *Poller) handle(ctx context.Context, mb *definition.Mailbox, w pending, 
 	if int64(w.size) > mb.Limit() {
 		r := &Record{Key: engine.MailKey(mb.ID.Value, fmt.Sprintf("oversized/%d/%d", w.uid, w.size)), Mailbox: mb.ID.Value, Outcome: OutcomeQuarantine,
 			Reason: fmt.Sprintf("message of %d bytes is larger than max_size", w.size), At: p.cfg.Now().UTC()}
-		if err := keep(ctx, p.cfg.Store, r); err != nil {
+		if done, err := record(ctx, p.cfg.Store, r.Key); err != nil {
+			return nil, err
+		} else if done != nil && done.quarantined() && done.Held != "" {
+			return done, p.hold(ctx, done, nil, int64(w.size), nil)
+		} else if done != nil {
+			return done, nil
+		}
+		// Not read, so not kept: the quarantine folder holds it.
+		if err := p.quarantine(ctx, r, nil, int64(w.size), nil); err != nil {
 			return nil, err
 		}
 		return r, nil
@@ -318,6 +364,36 @@ func (p *Poller) logFiled(mb *definition.Mailbox, uid uint32, folder string, r *
 	} else {
 		p.log.Info("mail filed", attrs...)
 	}
+}
+
+// tidyQuarantine moves the copies of messages released or discarded
+// from the quarantine (see Quarantine) out of the quarantine folder into
+// the processed folder, so the folder shows what still waits for a
+// decision. A failure to move is logged and tried again next round; an
+// error means the folder read could not be selected again, and the round
+// must not go on.
+func (p *Poller) tidyQuarantine(ctx context.Context, cn *conn, mb *definition.Mailbox) error {
+	var left []leftMail
+	err := p.cfg.Store.Find(ctx, leftCollection, store.Find{Shape: shapeLeft,
+		Equal: []store.Condition{{Field: "mailbox", Value: mb.ID.Value}}, Limit: maxPerRound}, &left)
+	if err != nil || len(left) == 0 {
+		if err != nil {
+			p.log.Warn("reading the released quarantine failed", slog.String("mailbox", mb.ID.Value), slog.String("error", err.Error()))
+		}
+		return nil
+	}
+	if err := cn.moveByMessageID(mb.QuarantineFolder(), mb.ProcessedFolder(), left, func(l leftMail) {
+		if err := p.cfg.Store.Delete(ctx, leftCollection, l.ID); err != nil {
+			p.log.Warn("forgetting a tidied quarantine copy failed", slog.String("error", err.Error()))
+		}
+	}); err != nil {
+		p.log.Warn("moving released messages out of the quarantine folder failed; tried again next round",
+			slog.String("mailbox", mb.ID.Value), slog.String("error", err.Error()))
+	}
+	if _, err := cn.c.Select(mb.Folder(), false); err != nil {
+		return fmt.Errorf("select %s: %w", mb.Folder(), err)
+	}
+	return nil
 }
 
 // File files one raw message of the mailbox as a delivery of it would:

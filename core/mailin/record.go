@@ -32,7 +32,7 @@ const RecordsKept = 365 * 24 * time.Hour
 // Schema declares the collection of mail-in records; pass it in
 // store.Config.Collections.
 func Schema() store.Schema {
-	return store.Schema{{
+	return append(store.Schema{{
 		Name:    recordsCollection,
 		Indexes: []store.Index{{Keys: []string{"mailbox", "outcome", "at"}}, {Keys: []string{"at"}}},
 		Shapes: []store.QueryShape{
@@ -40,7 +40,7 @@ func Schema() store.Schema {
 			// The daily sweep of old records (see RecordsKept).
 			{Name: shapeRecordsBefore, Keys: []string{"at"}, Scans: true},
 		},
-	}}
+	}}, quarantineSchema()...)
 }
 
 // Outcomes of a message.
@@ -53,6 +53,9 @@ const (
 	// OutcomeRejected is a message refused to the mail server over LMTP
 	// (malformed, or refused by the form): it returns it to its sender.
 	OutcomeRejected = "rejected"
+	// OutcomeDiscarded is a quarantined message an administrator
+	// discarded.
+	OutcomeDiscarded = "discarded"
 )
 
 // Record is what became of one message.
@@ -66,6 +69,9 @@ type Record struct {
 	From      string    `bson:"from,omitempty"`
 	Subject   string    `bson:"subject,omitempty"`
 	At        time.Time `bson:"at"`
+	// Held names the message's entry in the quarantine while it is
+	// quarantined.
+	Held string `bson:"held,omitempty"`
 }
 
 // folder is where a message with the record goes.
@@ -75,6 +81,7 @@ func (r *Record) quarantined() bool { return r.Outcome == OutcomeQuarantine }
 type Store interface {
 	Get(ctx context.Context, coll, id string, out any) error
 	Insert(ctx context.Context, coll string, doc any) error
+	Delete(ctx context.Context, coll, id string) error
 	DeleteExpired(ctx context.Context, coll, shape string, now time.Time) (int64, error)
 	Find(ctx context.Context, coll string, f store.Find, out any) error
 	AcquireLease(ctx context.Context, name, holder string, ttl time.Duration) (bool, error)
@@ -125,11 +132,13 @@ func Records(ctx context.Context, st Store, mailbox, outcome string) ([]Record, 
 	return out, nil
 }
 
-// sweepRecords deletes the records older than RecordsKept.
+// sweepRecords deletes the records, and what the quarantine holds,
+// older than RecordsKept.
 func sweepRecords(ctx context.Context, st Store, now time.Time) (int64, error) {
 	n, err := st.DeleteExpired(ctx, recordsCollection, shapeRecordsBefore, now.Add(-RecordsKept))
 	if err != nil {
 		return 0, fmt.Errorf("mailin: sweep records: %w", err)
 	}
-	return n, nil
+	held, err := sweepHeld(ctx, st, now)
+	return n + held, err
 }

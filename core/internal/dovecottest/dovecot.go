@@ -48,6 +48,10 @@ type Options struct {
 	NoMove bool
 	// NoIdle hides the IDLE extension, as some servers lack it.
 	NoIdle bool
+	// XOAUTH2 offers SASL XOAUTH2 and OAUTHBEARER besides PLAIN and
+	// LOGIN. dovecot checks the bearer token as the user's password (the
+	// passdb's), so Password is the token a test signs in with.
+	XOAUTH2 bool
 }
 
 // Require fails the test when dovecot is missing in CI (the CI variable is
@@ -91,6 +95,10 @@ func Start(t testing.TB, o Options) *Server {
 		t.Fatal(err)
 	}
 	port := freePort(t)
+	mechanisms := "plain login"
+	if o.XOAUTH2 {
+		mechanisms += " xoauth2 oauthbearer"
+	}
 	capability := ""
 	if o.NoMove || o.NoIdle {
 		// The capabilities a client sees after login; without MOVE or
@@ -111,7 +119,7 @@ state_dir = %[1]s/state
 log_path = %[1]s/dovecot.log
 ssl = no
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = %[9]s
 mail_location = maildir:%[1]s/mail/%%u
 first_valid_uid = 0
 default_internal_user = %[2]s
@@ -146,7 +154,7 @@ namespace inbox {
   inbox = yes
   separator = /
 }
-`, dir, internal, login, passwd, uid, gid, capability, port)
+`, dir, internal, login, passwd, uid, gid, capability, port, mechanisms)
 	confFile := filepath.Join(dir, "dovecot.conf")
 	if err := os.WriteFile(confFile, []byte(conf), 0o644); err != nil {
 		t.Fatal(err)

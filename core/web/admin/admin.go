@@ -22,4 +22,5 @@ func Register(r fiber.Router, p *pagekit.Pages) {
 	r.Get("/versions/:hash", u.adminVersion)
 	r.Get("/migrations", u.adminMigrations)
 	u.registerAdminUsers(r)
+	u.registerMailQuarantine(r)
 }

@@ -42,6 +42,9 @@ type UIEnv struct {
 	Cat   *definition.Catalog
 	// Assets is the asset register when UIOptions.Assets asked for it.
 	Assets *asset.Service
+	// FileMail files a raw message at a mailbox of the catalog as its
+	// delivery would (see UIOptions.Files for a mailbox).
+	FileMail func(ctx context.Context, mailbox string, raw []byte) error
 }
 
 // UIUsers are the users of every UI test; each has the password
@@ -129,6 +132,8 @@ func NewUIEnv(t testing.TB, opts ...UIOptions) *UIEnv {
 		}
 		t.Cleanup(eng.Close)
 	}
+	t.Cleanup(eng.Close)
+	eng.SetMailQuarantine(a.Quarantine)
 	for _, u := range UIUsers {
 		u.Password = UIPassword
 		if _, err := authn.CreateUser(context.Background(), u); err != nil {
@@ -144,7 +149,10 @@ func NewUIEnv(t testing.TB, opts ...UIOptions) *UIEnv {
 	}
 	app := web.New(web.Deps{Logger: appLog, Store: st, API: apiDeps, UI: uiDeps,
 		CitizenRate: o.CitizenRate, TrustedProxies: o.TrustedProxies})
-	env := &UIEnv{App: app, St: st, Eng: eng, Authn: authn, Cat: cat}
+	env := &UIEnv{App: app, St: st, Eng: eng, Authn: authn, Cat: cat, FileMail: func(ctx context.Context, mailbox string, raw []byte) error {
+		_, err := a.MailIn.File(ctx, mailbox, raw)
+		return err
+	}}
 	if o.Assets {
 		env.Assets = a.Assets
 	}
