@@ -20,4 +20,5 @@ func Register(r fiber.Router, p *pagekit.Pages) {
 	r.Get("/versions", u.adminVersions)
 	r.Get("/versions/diff", u.adminVersionDiff)
 	u.registerAdminUsers(r)
+	u.registerOutbox(r)
 }
