@@ -42,6 +42,10 @@ var outboxTexts = map[string]map[Lang]string{
 	"webhooks_log":               {LangDE: "Zustellungen", LangEN: "Deliveries"},
 	"webhooks_test":              {LangDE: "Testzustellung senden", LangEN: "Send a test delivery"},
 	"webhooks_none":              {LangDE: "Es ist kein Webhook definiert.", LangEN: "No webhook is defined."},
+	"export_list":                {LangDE: "Die ganze Liste mit diesen Filtern herunterladen:", LangEN: "Download the whole list with these filters:"},
+	"export_csv":                 {LangDE: "CSV", LangEN: "CSV"},
+	"export_excel":               {LangDE: "CSV für Excel", LangEN: "CSV for Excel"},
+	"export_xlsx":                {LangDE: "Excel-Arbeitsmappe (XLSX)", LangEN: "Excel workbook (XLSX)"},
 	"webhook_test_queued":        {LangDE: "Die Testzustellung ist eingereiht.", LangEN: "The test delivery is queued."},
 }
 
