@@ -134,7 +134,6 @@ func (u *workspace) inbox(c *fiber.Ctx) error {
 	return u.Render(c, http.StatusOK, "inbox", &pagekit.View{Lang: l, Title: webkit.Text(l, "inbox_heading"), Area: "app", Nav: "inbox", Data: d})
 }
 
-
 // inboxQuery reads the list an inbox page (and its export) shows: the
 // view (a team's queue, one's own tickets, one's requests) and the
 // filters, with the defaults a page without them gets.

@@ -44,4 +44,5 @@ func Register(r fiber.Router, requireStaff fiber.Handler, p *pagekit.Pages, clie
 	staffOnly.Post("/tickets/:number/decision", u.decisionSubmit)
 	staffOnly.Get("/tickets/:number/files/:id", u.ticketFile)
 	u.registerAccount(staffOnly)
+	u.registerReports(staffOnly)
 }
