@@ -21,6 +21,7 @@ var allowedImports = map[string][]string{
 	"vorgang/core/ticket":                 nil,
 	"vorgang/core/definition":             nil,
 	"vorgang/core/script/internal/luapat": nil,
+	"vorgang/core/tabular":                nil,
 	// Services below the engine.
 	"vorgang/core/sla":      {"definition", "ticket"},
 	"vorgang/core/form":     {"definition", "fault"},
@@ -28,7 +29,7 @@ var allowedImports = map[string][]string{
 	"vorgang/core/store":    {"fault", "ticket"},
 	"vorgang/core/auth":     {"definition", "fault", "store"},
 	"vorgang/core/identity": {"definition", "fault"},
-	"vorgang/core/asset":    {"auth", "definition", "fault", "form", "script", "store"},
+	"vorgang/core/asset":    {"auth", "definition", "fault", "form", "script", "store", "tabular"},
 	"vorgang/core/notify":   {"auth", "definition", "fault", "store", "ticket"},
 	"vorgang/core/search":   {"store", "ticket"},
 
@@ -36,7 +37,7 @@ var allowedImports = map[string][]string{
 	"vorgang/core/knowledge": {"auth", "fault", "search", "store"},
 
 	// Policy.
-	"vorgang/core/engine": {"auth", "definition", "fault", "form", "script", "search", "sla", "store", "ticket"},
+	"vorgang/core/engine": {"auth", "definition", "fault", "form", "script", "search", "sla", "store", "tabular", "ticket"},
 	// Channels into the engine.
 	"vorgang/core/mailin": {"definition", "engine", "fault", "notify", "store"},
 	// Channels out of the engine's outbox.

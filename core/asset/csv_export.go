@@ -11,6 +11,7 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/fault"
+	"vorgang/core/tabular"
 )
 
 // ExportOptions configures ExportWith.
@@ -114,7 +115,7 @@ func rowOf(cols []column, a *Asset, decimalComma bool) []string {
 		if decimalComma && col.field != nil && col.field.Type == definition.FieldNumber {
 			row[i] = strings.Replace(row[i], ".", ",", 1)
 		}
-		row[i] = escapeFormula(row[i])
+		row[i] = tabular.EscapeFormula(row[i])
 	}
 	return row
 }

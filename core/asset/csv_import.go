@@ -16,6 +16,7 @@ import (
 	"vorgang/core/fault"
 	"vorgang/core/form"
 	"vorgang/core/store"
+	"vorgang/core/tabular"
 )
 
 // MaxImportRows bounds the rows of one import file.
@@ -290,7 +291,7 @@ func (s *Service) planImport(ctx context.Context, cat *definition.Catalog, c *de
 				bad = true
 				continue
 			}
-			cell = unescapeFormula(strings.TrimSpace(cell))
+			cell = tabular.UnescapeFormula(strings.TrimSpace(cell))
 			switch {
 			case col.name == ColumnNumber:
 				row.number = cell
@@ -407,7 +408,7 @@ func unchangedRow(c *definition.AssetClass, cols []column, cells []string, numbe
 		if i == numberCol {
 			continue
 		}
-		cell := unescapeFormula(strings.TrimSpace(cells[i]))
+		cell := tabular.UnescapeFormula(strings.TrimSpace(cells[i]))
 		want := plainCell(col, old)
 		if cell != want || (col.cell == form.CellBool && want == "") {
 			return nil

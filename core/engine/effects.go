@@ -73,6 +73,9 @@ func effectID(t *ticket.Ticket, entry *ticket.HistoryEntry, i int, ef effect) st
 // is false.
 func EffectCommitted(ctx context.Context, st AuditStore, item *store.OutboxItem) (bool, error) {
 	ef, err := ticket.DecodeEffect(item.Payload)
+	if err == nil && isTestDelivery(ef) {
+		return true, nil // queued on its own, with no change to wait for
+	}
 	number, hash, seq := ef.Ticket, ef.Hash, ef.Seq
 	if err != nil || number == "" || hash == "" || seq < 1 {
 		return false, fmt.Errorf("engine: outbox item %s names no change", item.ID)

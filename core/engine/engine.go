@@ -34,6 +34,7 @@ type Store interface {
 	DefinitionHistory
 	StateCounter
 	OutboxAdmin
+	ReportStore
 	CreateTicket(ctx context.Context, t *ticket.Ticket, first *ticket.HistoryEntry) error
 	UpdateTicket(ctx context.Context, t *ticket.Ticket, entry *ticket.HistoryEntry) error
 	UpdateTickets(ctx context.Context, changes []store.TicketChange) []error

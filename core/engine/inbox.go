@@ -19,8 +19,22 @@ type InboxStore interface {
 // their teams' queues (with ticket.read_team), or anything with
 // ticket.read_all.
 func (e *Engine) Inbox(ctx context.Context, actor *auth.Principal, q ticket.Query) ([]ticket.Head, string, error) {
+	if err := MayList(actor, q); err != nil {
+		return nil, "", fmt.Errorf("inbox: %w", err)
+	}
+	rows, next, err := e.store.Inbox(ctx, q)
+	if err != nil {
+		return nil, "", fmt.Errorf("inbox: %w: %w", fault.Malformed, err)
+	}
+	return rows, next, nil
+}
+
+// MayList reports (as fault.Forbidden) whether actor may see the list q
+// selects: their own requests and tickets, their teams' queues (with
+// ticket.read_team), or anything with ticket.read_all.
+func MayList(actor *auth.Principal, q ticket.Query) error {
 	if actor == nil {
-		return nil, "", fmt.Errorf("inbox: %w", fault.Forbidden)
+		return fault.Forbidden
 	}
 	allowed := actor.HasPermission("ticket.read_all")
 	switch {
@@ -32,13 +46,9 @@ func (e *Engine) Inbox(ctx context.Context, actor *auth.Principal, q ticket.Quer
 		allowed = allowed || (actor.InTeam(q.Team) && actor.HasPermission("ticket.read_team"))
 	}
 	if !allowed {
-		return nil, "", fmt.Errorf("inbox: %w", fault.Forbidden)
+		return fault.Forbidden
 	}
-	rows, next, err := e.store.Inbox(ctx, q)
-	if err != nil {
-		return nil, "", fmt.Errorf("inbox: %w: %w", fault.Malformed, err)
-	}
-	return rows, next, nil
+	return nil
 }
 
 // MaySeeTeamQueues reports whether actor may list team queues at all (of

@@ -36,16 +36,17 @@ type OutboxEntry struct {
 }
 
 // Outbox lists outbox items in one state (pending covers those waiting
-// for a retry), optionally of one kind, one page at a time. Only
+// for a retry; done those delivered, a webhook's delivery log),
+// optionally of one kind, one page at a time. Only
 // administrators see the outbox: it names tickets of every team.
 func (e *Engine) Outbox(ctx context.Context, actor *auth.Principal, q store.OutboxQuery) ([]OutboxEntry, string, error) {
 	if actor == nil || !actor.Admin {
 		return nil, "", fmt.Errorf("outbox: %w", fault.Forbidden)
 	}
 	switch q.State {
-	case store.OutboxPending, store.OutboxClaimed, store.OutboxFailed:
+	case store.OutboxPending, store.OutboxClaimed, store.OutboxFailed, store.OutboxDone:
 	default:
-		return nil, "", fmt.Errorf("outbox: state %q is not one of pending, claimed, failed: %w", q.State, fault.Malformed)
+		return nil, "", fmt.Errorf("outbox: state %q is not one of pending, claimed, failed, done: %w", q.State, fault.Malformed)
 	}
 	items, next, err := e.store.ListOutbox(ctx, q)
 	if err != nil {
@@ -163,3 +164,15 @@ func (e *Engine) LongFailing(ctx context.Context, age time.Duration) ([]OutboxBa
 	}
 	return out, nil
 }
+
+// OutboxQuery selects the outbox items Outbox lists; the web areas name
+// it through the engine, which owns the outbox's administration.
+type OutboxQuery = store.OutboxQuery
+
+// The states of an outbox item, as Outbox filters by them.
+const (
+	OutboxPending = store.OutboxPending
+	OutboxClaimed = store.OutboxClaimed
+	OutboxFailed  = store.OutboxFailed
+	OutboxDone    = store.OutboxDone
+)

@@ -1,6 +1,15 @@
 package engine
 
-import "vorgang/core/ticket"
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+
+	"vorgang/core/auth"
+	"vorgang/core/fault"
+	"vorgang/core/store"
+	"vorgang/core/ticket"
+)
 
 // EffectWebhook posts an event to a Webhook's receiver (core/webhook).
 // Its items are queued per webhook and ticket (ticket.WebhookQueue).
@@ -26,3 +35,43 @@ func (e *Engine) eventWebhooks(t *ticket.Ticket, entry *ticket.HistoryEntry, con
 	}
 	return out
 }
+
+// EventWebhookTest is the event of a test delivery: no ticket changed, an
+// administrator asked to see whether the receiver takes a signed post.
+const EventWebhookTest = "webhook.test"
+
+// testQueue is the ticket part of a test delivery's queue: no ticket
+// number has an underscore, so test deliveries queue apart from any
+// ticket's.
+const testQueue = "_test"
+
+// TestWebhook queues a test delivery to the Webhook with id, through the
+// outbox like every delivery, so it is signed, retried and shown in the
+// outbox like any other: it does not wait for the receiver. Only
+// administrators send one; any Webhook takes it, whatever its events.
+func (e *Engine) TestWebhook(ctx context.Context, actor *auth.Principal, id string) (*OutboxEntry, error) {
+	if actor == nil || !actor.Admin {
+		return nil, fmt.Errorf("webhook test: %w", fault.Forbidden)
+	}
+	if e.catalog().Webhook(id) == nil {
+		return nil, fmt.Errorf("webhook test: no webhook %q: %w", id, fault.NotFound)
+	}
+	now := e.now()
+	o := ticket.Occurrence{Notice: ticket.Notice{Event: EventWebhookTest, Actor: actor.User}, At: now}
+	item := &store.OutboxItem{
+		ID:   fmt.Sprintf("%s%s/%s", ticket.WebhookQueue(id, testQueue), ticket.SortTime(now), rand.Text()[:10]),
+		Kind: EffectWebhook,
+		Payload: ticket.Effect{Target: id, Event: EventWebhookTest, Catalog: e.catalog().Hash(),
+			Spec: o.Encode()}.Encode(),
+	}
+	if err := e.store.Enqueue(ctx, item, now); err != nil {
+		return nil, fmt.Errorf("webhook test: queue for %s: %w", id, err)
+	}
+	e.log.InfoContext(ctx, "webhook test delivery queued", "webhook", id, "outbox_item", item.ID, "by", actor.User)
+	entry := outboxEntry(*item)
+	return &entry, nil
+}
+
+// isTestDelivery reports whether ef is a test delivery, which belongs to
+// no change of a ticket.
+func isTestDelivery(ef ticket.Effect) bool { return ef.Event == EventWebhookTest && ef.Ticket == "" }

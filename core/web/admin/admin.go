@@ -23,4 +23,5 @@ func Register(r fiber.Router, p *pagekit.Pages) {
 	r.Get("/migrations", u.adminMigrations)
 	u.registerAdminUsers(r)
 	u.registerMailQuarantine(r)
+	u.registerOutbox(r)
 }

@@ -152,6 +152,24 @@ func (a *api) listTickets(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	q, err := ticketQuery(c, p)
+	if err != nil {
+		return err
+	}
+	rows, next, err := a.Engine.Inbox(c.UserContext(), p, q)
+	if err != nil {
+		return webkit.FaultError(err)
+	}
+	items := make([]fiber.Map, len(rows))
+	for i, r := range rows {
+		items[i] = fiber.Map{"number": r.Number, "process": r.Process, "title": r.Title, "state": r.State, "priority": r.Priority,
+			"team": r.Team, "assignee": r.Assignee, "requester": r.Requester, "due": dueJSON(r.Due), "updated": r.Updated}
+	}
+	return c.JSON(fiber.Map{"tickets": items, "next": next})
+}
+
+// ticketQuery reads the list GET /tickets and its export select.
+func ticketQuery(c *fiber.Ctx, p *auth.Principal) (ticket.Query, error) {
 	q := ticket.Query{Team: c.Query("team"), Assignee: c.Query("assignee"), Requester: c.Query("requester"),
 		Process: c.Query("process"), Text: c.Query("q"), After: c.Query("after"), Limit: c.QueryInt("limit", 50)}
 	switch c.Query("status", "open") {
@@ -159,7 +177,7 @@ func (a *api) listTickets(c *fiber.Ctx) error {
 	case "closed":
 		q.Closed = true
 	default:
-		return &webkit.Error{Status: http.StatusBadRequest, Code: webkit.CodeBadRequest, Fields: []fault.FieldError{{Field: "status", Code: "invalid",
+		return q, &webkit.Error{Status: http.StatusBadRequest, Code: webkit.CodeBadRequest, Fields: []fault.FieldError{{Field: "status", Code: "invalid",
 			Message: "status must be open or closed"}}}
 	}
 	if q.Assignee == "me" {
@@ -174,16 +192,7 @@ func (a *api) listTickets(c *fiber.Ctx) error {
 	if s := c.Query("priority"); s != "" {
 		q.Priorities = splitList(s)
 	}
-	rows, next, err := a.Engine.Inbox(c.UserContext(), p, q)
-	if err != nil {
-		return webkit.FaultError(err)
-	}
-	items := make([]fiber.Map, len(rows))
-	for i, r := range rows {
-		items[i] = fiber.Map{"number": r.Number, "process": r.Process, "title": r.Title, "state": r.State, "priority": r.Priority,
-			"team": r.Team, "assignee": r.Assignee, "requester": r.Requester, "due": dueJSON(r.Due), "updated": r.Updated}
-	}
-	return c.JSON(fiber.Map{"tickets": items, "next": next})
+	return q, nil
 }
 
 type transitionRequest struct {

@@ -167,6 +167,20 @@ func buildOpenAPI(cat *definition.Catalog, formSchema func(form string) ([]byte,
 	for k, v := range oaUserSchemas() {
 		schemas[k] = v
 	}
+	for k, v := range oaOutboxPaths() {
+		paths[k] = v
+	}
+	for k, v := range oaOutboxSchemas() {
+		schemas[k] = v
+	}
+	for k, v := range oaReportPaths() {
+		paths[k] = v
+	}
+	for k, v := range oaReportSchemas() {
+		schemas[k] = v
+	}
+	tags = append(tags, oaObj{"name": "reports", "description": "SLA and weekly reports (`report.read`)."})
+	tags = append(tags, oaObj{"name": "outbox", "description": "Queued, retrying and failed deliveries, their retry and discard; a webhook's test delivery (administrators)."})
 	tags = append(tags, oaObj{"name": "users", "description": "User administration and its audit log (administrators)."},
 		oaObj{"name": "account", "description": "The caller's own password and API tokens; setting a password with a reset link."})
 	if withAssets {

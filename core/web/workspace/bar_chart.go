@@ -13,6 +13,8 @@ type barChart struct {
 	ID    string
 	Title string
 	Bars  []bar
+	// Unit follows every number, e.g. " %".
+	Unit string
 }
 
 type bar struct {
@@ -52,7 +54,7 @@ func (b barChart) SVG() template.HTML {
 		}
 		fmt.Fprintf(&s, `<text x="%d" y="%d" text-anchor="end" font-size="14" fill="#1b1b1b">%s</text>`, chartLabelW-8, y+19, template.HTMLEscapeString(label))
 		fmt.Fprintf(&s, `<rect x="%d" y="%d" width="%d" height="%d" fill="#0b4f8a"></rect>`, chartLabelW, y+4, w, chartRowH-10)
-		fmt.Fprintf(&s, `<text x="%d" y="%d" font-size="14" fill="#1b1b1b">%d</text>`, chartLabelW+w+6, y+19, x.N)
+		fmt.Fprintf(&s, `<text x="%d" y="%d" font-size="14" fill="#1b1b1b">%d%s</text>`, chartLabelW+w+6, y+19, x.N, template.HTMLEscapeString(b.Unit))
 	}
 	s.WriteString(`</svg>`)
 	return template.HTML(s.String())

@@ -26,6 +26,8 @@ type inboxView struct {
 	Processes  []option
 	States     []option
 	Priorities []option
+	// Export is the address of the list's export, without a format.
+	Export string
 }
 
 type inboxTab struct {
@@ -60,42 +62,21 @@ func (u *workspace) inbox(c *fiber.Ctx) error {
 	actor := pagekit.UIPrincipal(c)
 	l := webkit.PageLang(c)
 	cat := u.Catalog()
-	f := inboxFilter{View: c.Query("view"), Team: c.Query("team"), Process: c.Query("process"),
-		State: c.Query("state"), Priority: c.Query("priority"), Q: strings.TrimSpace(c.Query("q"))}
+	f, q, err := u.inboxQuery(c)
+	if err != nil {
+		return err
+	}
 	teamView := engine.MaySeeTeamQueues(actor)
-	if f.View == "" {
-		f.View = "mine"
-		if teamView && len(actor.Teams) > 0 {
-			f.View = "team"
-		}
-	}
-	if f.View == "team" && f.Team == "" && len(actor.Teams) > 0 {
-		f.Team = actor.Teams[0]
-	}
-	q := ticket.Query{Process: f.Process, After: c.Query("after"), Limit: 50}
-	if f.State != "" {
-		q.States = []string{f.State}
-	}
-	if f.Priority != "" {
-		q.Priorities = []string{f.Priority}
-	}
 	var d inboxView
-	if f.View == "team" && cat.Team(f.Team) == nil {
-		return &webkit.Error{Status: http.StatusNotFound, Code: webkit.CodeNotFound}
-	}
 	switch f.View {
 	case "team":
-		q.Team = f.Team
 		d.Caption = webkit.Text(l, "inbox_caption_team") + " " + cat.Team(f.Team).Title.In(string(l))
 	case "requested":
-		q.Requester = actor.User
 		d.Caption = webkit.Text(l, "inbox_requested")
 	default:
-		f.View = "mine"
-		q.Assignee = actor.User
 		d.Caption = webkit.Text(l, "inbox_mine")
 	}
-	q.Text = f.Q // a piece of the title or the number, matched by the store over the whole list
+	d.Export = inboxExport(f)
 	rows, next, err := u.Engine.Inbox(c.UserContext(), actor, q)
 	if err != nil {
 		return webkit.FaultError(err)
@@ -151,4 +132,43 @@ func (u *workspace) inbox(c *fiber.Ctx) error {
 		d.Priorities = append(d.Priorities, option{Value: prio, Label: definition.Label{De: webkit.Text(webkit.LangDE, "prio_"+prio), En: webkit.Text(webkit.LangEN, "prio_"+prio)}, Selected: prio == f.Priority})
 	}
 	return u.Render(c, http.StatusOK, "inbox", &pagekit.View{Lang: l, Title: webkit.Text(l, "inbox_heading"), Area: "app", Nav: "inbox", Data: d})
+}
+
+// inboxQuery reads the list an inbox page (and its export) shows: the
+// view (a team's queue, one's own tickets, one's requests) and the
+// filters, with the defaults a page without them gets.
+func (u *workspace) inboxQuery(c *fiber.Ctx) (inboxFilter, ticket.Query, error) {
+	actor := pagekit.UIPrincipal(c)
+	f := inboxFilter{View: c.Query("view"), Team: c.Query("team"), Process: c.Query("process"),
+		State: c.Query("state"), Priority: c.Query("priority"), Q: strings.TrimSpace(c.Query("q"))}
+	if f.View == "" {
+		f.View = "mine"
+		if engine.MaySeeTeamQueues(actor) && len(actor.Teams) > 0 {
+			f.View = "team"
+		}
+	}
+	if f.View == "team" && f.Team == "" && len(actor.Teams) > 0 {
+		f.Team = actor.Teams[0]
+	}
+	q := ticket.Query{Process: f.Process, After: c.Query("after"), Limit: 50}
+	if f.State != "" {
+		q.States = []string{f.State}
+	}
+	if f.Priority != "" {
+		q.Priorities = []string{f.Priority}
+	}
+	switch f.View {
+	case "team":
+		if u.Catalog().Team(f.Team) == nil {
+			return f, q, &webkit.Error{Status: http.StatusNotFound, Code: webkit.CodeNotFound}
+		}
+		q.Team = f.Team
+	case "requested":
+		q.Requester = actor.User
+	default:
+		f.View = "mine"
+		q.Assignee = actor.User
+	}
+	q.Text = f.Q // a piece of the title or the number, matched by the store over the whole list
+	return f, q, nil
 }

