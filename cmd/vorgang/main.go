@@ -22,6 +22,7 @@ Usage:
   vorgang test [DIR...]        run the script tests (*_test.lua) against the definitions
   vorgang plan [DIR...]        what serving these definitions would change, and the open tickets it touches
   vorgang audit verify [N...]  check the tamper-evident ticket histories (all without N)
+  vorgang audit seal [N...]    seal histories written before values could be anonymised
   vorgang user create NAME     create a user (--role admin --token for the first administrator)
   vorgang outbox discard --version HASH
                                stop the queued follow-up work of a definition version

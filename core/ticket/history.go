@@ -37,6 +37,10 @@ type HistoryEntry struct {
 	// migration of unsealed history; work queued under that hash still
 	// counts as the entry's.
 	LegacyHash string `bson:"legacy_hash,omitempty"`
+	// SealedByMigration marks an entry whose salts the migration added
+	// (it had none), so a migration cut off by a crash can tell the
+	// unsealed chain it verifies before it continues.
+	SealedByMigration bool `bson:"sealed_by_migration,omitempty"`
 }
 
 // Entry is the typed content of a history entry, one type per kind.
