@@ -2,12 +2,12 @@ package engine
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
 
 	"vorgang/core/definition"
+	"vorgang/core/fault"
 	"vorgang/core/ticket"
 )
 
@@ -60,14 +60,13 @@ var ErrUnsealed = errUnsealed
 // is left and completes a record a crash cut off; when nothing is left it
 // adds no entry. Only one ticket is locked at a time, for one update.
 func (e *Engine) Anonymise(ctx context.Context, number string, a Anonymisation) (AnonymiseResult, error) {
-	rw, ok := e.store.(HistoryRewriter)
-	if !ok {
-		return AnonymiseResult{}, errors.New("engine: the store cannot rewrite history")
-	}
 	var res AnonymiseResult
 	_, err := e.change(ctx, 0, func() (*ticket.Ticket, error) { return e.store.Ticket(ctx, number) },
 		func(t *ticket.Ticket) (*ticket.HistoryEntry, error) {
 			res = AnonymiseResult{}
+			if t.LegalHold {
+				return nil, fmt.Errorf("engine: anonymise %s: the ticket is under legal hold: %w", t.Number, fault.NotAllowedNow)
+			}
 			entries, err := e.store.History(ctx, t)
 			if err != nil {
 				return nil, fmt.Errorf("engine: anonymise %s: %w", t.Number, err)
@@ -99,13 +98,19 @@ func (e *Engine) Anonymise(ctx context.Context, number string, a Anonymisation) 
 			if len(changed) > 0 {
 				// Written before the record: a crash in between leaves
 				// removals the next run records (see unrecorded).
-				if err := rw.RewriteHistory(ctx, t.Number, changed); err != nil {
+				if err := e.store.RewriteHistory(ctx, t.Number, changed); err != nil {
 					return nil, fmt.Errorf("engine: anonymise %s: %w", t.Number, err)
 				}
 			}
 			res.Fields = e.clearTicketFields(t, fields, a)
 			removed := unrecorded(entries)
-			if len(removed) == 0 && len(res.Fields) == 0 {
+			// A rule is recorded as applied even when it found nothing,
+			// so it is not looked at again.
+			newRule := a.Rule != "" && !slices.Contains(t.Retained, a.Rule)
+			if newRule {
+				t.Retained = append(slices.Clone(t.Retained), a.Rule)
+			}
+			if len(removed) == 0 && len(res.Fields) == 0 && !newRule {
 				return nil, nil
 			}
 			res.Recorded = true

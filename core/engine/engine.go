@@ -34,6 +34,8 @@ type Store interface {
 	DefinitionHistory
 	StateCounter
 	OutboxAdmin
+	HistoryRewriter
+	TicketReader
 	CreateTicket(ctx context.Context, t *ticket.Ticket, first *ticket.HistoryEntry) error
 	UpdateTicket(ctx context.Context, t *ticket.Ticket, entry *ticket.HistoryEntry) error
 	UpdateTickets(ctx context.Context, changes []store.TicketChange) []error

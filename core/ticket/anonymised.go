@@ -70,3 +70,19 @@ func (Sealed) Kind() string { return EntrySealed }
 func (s Sealed) encode() map[string]any {
 	return map[string]any{"legacy_head": s.LegacyHead, "entries": s.Entries}
 }
+
+// LegalHold records a legal hold put on (Hold) or taken off a ticket.
+type LegalHold struct {
+	Hold   bool
+	Reason string
+}
+
+func (LegalHold) Kind() string { return EntryLegalHold }
+
+func (l LegalHold) encode() map[string]any {
+	m := map[string]any{"hold": l.Hold}
+	if l.Reason != "" {
+		m["reason"] = l.Reason
+	}
+	return m
+}

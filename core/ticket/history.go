@@ -97,6 +97,8 @@ func (h *HistoryEntry) Decode() (Entry, error) {
 		e = decodeMigrated(d)
 	case EntryAnonymised:
 		e = Anonymised{Reason: d.str("reason"), Rule: d.str("rule"), Request: d.str("request"), Removed: d.strings("removed"), Fields: d.stringsOrNil("fields")}
+	case EntryLegalHold:
+		e = LegalHold{Hold: d.bool("hold"), Reason: d.str("reason")}
 	case EntrySealed:
 		e = Sealed{LegacyHead: d.str("legacy_head"), Entries: d.int("entries")}
 	default:

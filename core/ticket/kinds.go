@@ -32,6 +32,8 @@ const (
 	// EntrySealed records the migration of history written before
 	// values were sealed.
 	EntrySealed = "sealed"
+	// EntryLegalHold records a legal hold put on or taken off.
+	EntryLegalHold = "legal_hold"
 )
 
 // Keys of the stored entry data that more than one entry kind shares.
