@@ -90,6 +90,7 @@ func (a *App) loops() []Loop {
 		{"outbox purge", a.purgeOutbox},
 		{"LMTP listener", a.LMTP.Run},
 		{"scheduled backup", a.backupLoop},
+		{"retention", a.retentionLoop},
 	}
 }
 

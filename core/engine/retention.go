@@ -45,6 +45,9 @@ type RetentionRun struct {
 	// Keep is asked before each batch whether to go on (the lease is
 	// still held); nil: always.
 	Keep func(ctx context.Context) bool
+	// Progress is told after each batch how many tickets were looked at
+	// and how many rules applied so far; nil: nobody.
+	Progress func(checked, applied int)
 }
 
 // RetentionAction is one rule due for one ticket.
@@ -128,6 +131,9 @@ func (e *Engine) EnforceRetention(ctx context.Context, run RetentionRun) (Retent
 			}
 		}
 		rep.Actions = append(rep.Actions, due...)
+		if run.Progress != nil {
+			run.Progress(rep.Checked, len(rep.Actions)-rep.Failed)
+		}
 		if ctx.Err() != nil {
 			return rep, ctx.Err()
 		}
