@@ -34,6 +34,10 @@ type Anonymisation struct {
 	// Attachments removes the names of files from the history (comment
 	// files).
 	Attachments bool
+	// Values are further values of history entries to remove, as
+	// ticket.RemovedKey names them ("<seq>:<path>"): a comment naming a
+	// data subject.
+	Values []string
 }
 
 // AnonymiseResult says what an anonymisation removed.
@@ -130,16 +134,20 @@ func (e *Engine) Anonymise(ctx context.Context, number string, a Anonymisation) 
 // removalPaths lists the sealable paths of entry h that a removes.
 func removalPaths(t *ticket.Ticket, h *ticket.HistoryEntry, fields []string, a Anonymisation) []string {
 	var out []string
-	byRequester := t.Requester != "" && h.Actor == t.Requester
+	// The requester's entries: by their user, or a citizen's reply (whose
+	// actor is "citizen" or the address a mail came from).
+	byRequester := t.Requester != "" && h.Actor == t.Requester || h.Type == ticket.EntryCitizenReply
 	for _, p := range h.SealablePaths() {
 		segs := ticket.SplitPath(p)
 		switch {
 		case p == ticket.PathActor:
-			if a.Requester && byRequester {
+			// "citizen" names nobody and stays, so the timeline still
+			// says who wrote.
+			if a.Requester && byRequester && h.Actor != actorName(nil) {
 				out = append(out, p)
 			}
 		case len(segs) == 2: // data/text, data/comment, data/files, data/message_id
-			if a.Requester && (byRequester || h.Type == ticket.EntryCitizenReply) ||
+			if a.Requester && byRequester ||
 				a.Attachments && segs[1] == "files" {
 				out = append(out, p)
 			}
@@ -147,6 +155,9 @@ func removalPaths(t *ticket.Ticket, h *ticket.HistoryEntry, fields []string, a A
 			if slices.Contains(fields, formField(segs)) {
 				out = append(out, p)
 			}
+		}
+		if slices.Contains(a.Values, ticket.RemovedKey(h.Seq, p)) && !slices.Contains(out, p) {
+			out = append(out, p)
 		}
 	}
 	// Removed values are no longer sealable; keep asking for them so a
@@ -210,7 +221,9 @@ func (e *Engine) clearTicketFields(t *ticket.Ticket, fields []string, a Anonymis
 		t.Data = data
 	}
 	if a.Requester {
-		if t.Requester != "" {
+		// "citizen" names nobody: the citizen's details are in the form
+		// data (its personal fields) and the tracking link.
+		if t.Requester != "" && t.Requester != actorName(nil) {
 			t.Requester = ""
 			out = append(out, "requester")
 		}

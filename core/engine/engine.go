@@ -58,7 +58,7 @@ var _ Store = (*store.Store)(nil)
 // Schema declares the collections the engine reads and writes by _id
 // beyond the store's own; pass it in store.Config.Collections.
 func Schema() store.Schema {
-	return store.Schema{{Name: createsCollection}, {Name: jobRunsCollection}}
+	return store.Schema{{Name: createsCollection}, {Name: jobRunsCollection}, {Name: privacyRequestsCollection}}
 }
 
 // Deps configures an Engine. Store and Catalog are required.
