@@ -118,4 +118,3 @@ func TestDataSubjectRequest(t *testing.T) {
 		}
 	}
 }
-
