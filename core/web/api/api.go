@@ -44,6 +44,7 @@ func Register(app *fiber.App, d Deps, cl webkit.Clients, citizens fiber.Handler)
 	v1.Post("/tickets/:number/approve", a.approve)
 	v1.Post("/tickets/:number/reject", a.reject)
 	registerUsers(v1, a)
+	registerPrivacy(v1, a)
 	if d.Assets != nil {
 		registerAssets(v1, a)
 	}

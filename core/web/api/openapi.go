@@ -167,8 +167,15 @@ func buildOpenAPI(cat *definition.Catalog, formSchema func(form string) ([]byte,
 	for k, v := range oaUserSchemas() {
 		schemas[k] = v
 	}
+	for k, v := range oaPrivacyPaths() {
+		paths[k] = v
+	}
+	for k, v := range oaPrivacySchemas() {
+		schemas[k] = v
+	}
 	tags = append(tags, oaObj{"name": "users", "description": "User administration and its audit log (administrators)."},
-		oaObj{"name": "account", "description": "The caller's own password and API tokens; setting a password with a reset link."})
+		oaObj{"name": "account", "description": "The caller's own password and API tokens; setting a password with a reset link."},
+		oaObj{"name": "privacy", "description": "Data subjects' requests and legal hold (privacy.manage); see docs/privacy.md."})
 	if withAssets {
 		for k, v := range oaAssetPaths() {
 			paths[k] = v
