@@ -19,7 +19,7 @@ func oaPrivacySchemas() oaObj {
 			"tickets": oaObj{"type": "array", "items": oaObj{"type": "object",
 				"required": []any{"number", "process", "title", "state", "created", "requester", "places"},
 				"properties": oaObj{"number": str, "process": str, "title": str, "state": str, "created": dateTime,
-					"requester": oaObj{"type": "boolean", "description": "The person filed the ticket."},
+					"requester":  oaObj{"type": "boolean", "description": "The person filed the ticket."},
 					"legal_hold": oaObj{"type": "boolean"}, "places": oaObj{"type": "array", "items": place}, "assets": strs}}},
 			"mails": oaObj{"type": "array", "items": oaObj{"type": "object", "required": []any{"id", "kind", "state", "created", "fields"},
 				"properties": oaObj{"id": str, "kind": str, "state": str, "created": dateTime, "fields": strs}}}}},
