@@ -9,8 +9,8 @@ import (
 
 // Retention is one rule of how long a process's tickets keep personal
 // data: after After (calendar time) counted from From, the rule
-// anonymises the listed fields, the requester and attachments' names, or
-// deletes the ticket. A ticket under legal hold is left alone.
+// anonymises the listed fields and the requester and deletes the
+// attachments. A ticket under legal hold is left alone.
 type Retention struct {
 	ID Ref `yaml:"id"`
 	// After is how long: a number and d (days), w (weeks), mo (months)
@@ -24,7 +24,8 @@ type Retention struct {
 	// Requester removes who filed the ticket (address, tracking link,
 	// their replies) and every field the forms declare personal.
 	Requester bool `yaml:"requester"`
-	// Attachments removes the names of attached files from the history.
+	// Attachments deletes the ticket's files and removes their names and
+	// ids from the ticket and its history.
 	Attachments bool `yaml:"attachments"`
 }
 

@@ -11,6 +11,11 @@ import (
 	"vorgang/core/ticket"
 )
 
+// AttachmentDeleter deletes a ticket's files; *store.Store implements it.
+type AttachmentDeleter interface {
+	DeleteTicketAttachment(ctx context.Context, id, number string) (bool, error)
+}
+
 // HistoryRewriter rewrites committed history entries in place;
 // *store.Store implements it. Only anonymisation and sealing use it.
 type HistoryRewriter interface {
@@ -31,8 +36,9 @@ type Anonymisation struct {
 	// they wrote (replies, comments, files, Message-IDs), and every field
 	// the process's forms declare personal.
 	Requester bool
-	// Attachments removes the names of files from the history (comment
-	// files).
+	// Attachments deletes the ticket's files (of comments and of the
+	// forms' file fields) and removes their names and ids from the
+	// ticket and its history.
 	Attachments bool
 	// Values are further values of history entries to remove, as
 	// ticket.RemovedKey names them ("<seq>:<path>"): a comment naming a
@@ -46,6 +52,8 @@ type AnonymiseResult struct {
 	Removed int
 	// Fields lists the ticket's own fields cleared.
 	Fields []string
+	// Files counts the attachments deleted.
+	Files int
 	// Recorded is false when there was nothing left to remove (a ticket
 	// anonymised before): no entry was added.
 	Recorded bool
@@ -79,8 +87,15 @@ func (e *Engine) Anonymise(ctx context.Context, number string, a Anonymisation) 
 			if a.Requester {
 				fields = append(fields, e.personalFields(t.Process)...)
 			}
+			if a.Attachments {
+				fields = append(fields, e.fileFields(t.Process)...)
+			}
 			slices.Sort(fields)
 			fields = slices.Compact(fields)
+			var files []string
+			if a.Attachments {
+				files = ticketFiles(t, entries)
+			}
 			var changed []ticket.HistoryEntry
 			for i := range entries {
 				h := &entries[i]
@@ -106,7 +121,21 @@ func (e *Engine) Anonymise(ctx context.Context, number string, a Anonymisation) 
 					return nil, fmt.Errorf("engine: anonymise %s: %w", t.Number, err)
 				}
 			}
+			// Files go before the record too: a crash after leaves nothing
+			// the next run cannot finish.
+			for _, id := range files {
+				deleted, err := e.store.DeleteTicketAttachment(ctx, id, t.Number)
+				if err != nil {
+					return nil, fmt.Errorf("engine: anonymise %s: %w", t.Number, err)
+				}
+				if deleted {
+					res.Files++
+				}
+			}
 			res.Fields = e.clearTicketFields(t, fields, a)
+			if res.Files > 0 {
+				res.Fields = append(res.Fields, "attachments")
+			}
 			removed := unrecorded(entries)
 			// A rule is recorded as applied even when it found nothing,
 			// so it is not looked at again.
@@ -267,4 +296,47 @@ func (e *Engine) personalFields(process string) []string {
 		add(p.Transitions[i].Form.Value)
 	}
 	return out
+}
+
+// fileFields lists the file fields of the process's forms.
+func (e *Engine) fileFields(process string) []string {
+	cat := e.catalog()
+	p := cat.Process(process)
+	if p == nil {
+		return nil
+	}
+	var out []string
+	add := func(formID string) {
+		if f := cat.Form(formID); f != nil {
+			for _, fd := range f.AllFields() {
+				if fd.Type == definition.FieldFile {
+					out = append(out, fd.ID.Value)
+				}
+			}
+		}
+	}
+	add(p.Form.Value)
+	for i := range p.Transitions {
+		add(p.Transitions[i].Form.Value)
+	}
+	return out
+}
+
+// ticketFiles lists the ids of the files the ticket and its history
+// refer to: comment files and the values of form data that are ids of
+// stored files.
+func ticketFiles(t *ticket.Ticket, entries []ticket.HistoryEntry) []string {
+	out := attachmentIDs(t.Data)
+	for i := range entries {
+		if v, ok := entries[i].ValueAt("data/files"); ok {
+			out = append(out, stringsOf(v)...)
+		}
+		if v, ok := entries[i].ValueAt("data/data"); ok {
+			if m, ok := v.(map[string]any); ok {
+				out = append(out, attachmentIDs(m)...)
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }

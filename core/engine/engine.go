@@ -36,6 +36,7 @@ type Store interface {
 	OutboxAdmin
 	HistoryRewriter
 	TicketReader
+	AttachmentDeleter
 	CreateTicket(ctx context.Context, t *ticket.Ticket, first *ticket.HistoryEntry) error
 	UpdateTicket(ctx context.Context, t *ticket.Ticket, entry *ticket.HistoryEntry) error
 	UpdateTickets(ctx context.Context, changes []store.TicketChange) []error

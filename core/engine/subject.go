@@ -248,7 +248,8 @@ type SubjectErasure struct {
 }
 
 // AnonymiseSubject removes the subject's data from every ticket FindSubject
-// finds: of a ticket they filed, the requester (Anonymisation.Requester);
+// finds: of a ticket they filed, the requester and its files
+// (Anonymisation.Requester, Attachments);
 // of others, the form fields naming them. Tickets under legal hold are
 // left and listed. The request is recorded (SubjectErasure, and an
 // anonymised entry naming the request in each ticket's history).
@@ -263,7 +264,9 @@ func (e *Engine) AnonymiseSubject(ctx context.Context, actor *auth.Principal, s 
 			rec.Held = append(rec.Held, st.Number)
 			continue
 		}
-		a := Anonymisation{Reason: ticket.ReasonRequest, Request: rec.ID, Requester: st.Requester}
+		// The files of a ticket the person filed are theirs (photos,
+		// scans): they go with it.
+		a := Anonymisation{Reason: ticket.ReasonRequest, Request: rec.ID, Requester: st.Requester, Attachments: st.Requester}
 		for _, p := range st.Places {
 			if f, ok := strings.CutPrefix(p.Where, "data."); ok {
 				a.Fields = append(a.Fields, f)

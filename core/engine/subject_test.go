@@ -118,3 +118,36 @@ func TestDataSubjectRequest(t *testing.T) {
 		}
 	}
 }
+
+// TestRetentionDeletesAttachments: a rule with attachments: true deletes
+// the ticket's files (record and content), removes their ids and names
+// from the ticket and its history, and the history still verifies.
+func TestRetentionDeletesAttachments(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := t.Context()
+	photo, err := f.eng.Upload(ctx, "portal:browser", "hof-mustermann.png", "image/png", bytes.NewReader(pngHeader), 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tk, err := f.eng.Create(ctx, nil, engine.CreateRequest{Process: "citizen-request", Data: citizenRequest(photo.ID)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := f.eng.Anonymise(ctx, tk.Number, engine.Anonymisation{Reason: "retention", Rule: "description", Attachments: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Files != 1 {
+		t.Fatalf("result %+v, want one file deleted", res)
+	}
+	if _, err := f.store.Attachment(ctx, photo.ID); err == nil {
+		t.Error("the photo is still stored")
+	}
+	if strings.Contains(storedText(t, f.store, tk.Number), photo.ID) {
+		t.Error("the ticket still refers to the deleted photo")
+	}
+	if p := auditProblems(t, f.store, tk.Number); len(p) > 0 {
+		t.Fatal(p)
+	}
+}
