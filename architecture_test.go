@@ -31,6 +31,10 @@ var allowedImports = map[string][]string{
 	"vorgang/core/asset":    {"auth", "definition", "fault", "form", "script", "store"},
 	"vorgang/core/notify":   {"auth", "definition", "fault", "store", "ticket"},
 	"vorgang/core/search":   {"store", "ticket"},
+
+	// The knowledge base: articles in the store, Markdown rendered.
+	"vorgang/core/knowledge": {"auth", "fault", "search", "store"},
+
 	// Policy.
 	"vorgang/core/engine": {"auth", "definition", "fault", "form", "script", "search", "sla", "store", "ticket"},
 	// Channels into the engine.
@@ -40,7 +44,7 @@ var allowedImports = map[string][]string{
 	// Metrics the engine reports to and the pages serve.
 	"vorgang/core/metrics": {"store", "ticket"},
 	// Wiring.
-	"vorgang/core/app":                  {"asset", "auth", "definition", "engine", "fault", "identity", "mailin", "notify", "script", "sla", "store", "ticket", "metrics", "search", "webhook"},
+	"vorgang/core/app":                  {"asset", "auth", "knowledge", "definition", "engine", "fault", "identity", "mailin", "notify", "script", "sla", "store", "ticket", "metrics", "search", "webhook"},
 	"vorgang/core/scenario":             {"app", "asset", "auth", "definition", "engine", "fault", "mailin", "notify", "store", "ticket"},
 	"vorgang/core/internal/testkit":     {"app", "definition", "store", "vorgang"},
 	"vorgang/core/store/storetest":      nil,
@@ -52,14 +56,14 @@ var allowedImports = map[string][]string{
 	// (and, the pages, core/web/internal/pagekit); no area imports another.
 	"vorgang/core/web":                  {"auth", "fault", "metrics", "web/admin", "web/api", "web/internal/pagekit", "web/internal/webkit", "web/portal", "web/workspace"},
 	"vorgang/core/web/admin":            {"auth", "definition", "engine", "fault", "web/internal/pagekit", "web/internal/webkit"},
-	"vorgang/core/web/api":              {"asset", "auth", "definition", "engine", "fault", "ticket", "web/internal/webkit"},
-	"vorgang/core/web/portal":           {"definition", "engine", "fault", "form", "web/internal/pagekit", "web/internal/webkit"},
-	"vorgang/core/web/workspace":        {"auth", "definition", "engine", "fault", "form", "ticket", "web/internal/pagekit", "web/internal/webkit"},
+	"vorgang/core/web/api":              {"asset", "auth", "definition", "engine", "fault", "knowledge", "ticket", "web/internal/webkit"},
+	"vorgang/core/web/portal":           {"definition", "engine", "fault", "form", "knowledge", "web/internal/pagekit", "web/internal/webkit"},
+	"vorgang/core/web/workspace":        {"asset", "auth", "definition", "engine", "fault", "form", "knowledge", "ticket", "web/internal/pagekit", "web/internal/webkit"},
 	"vorgang/core/web/internal/webkit":  {"auth", "definition", "engine", "fault"},
-	"vorgang/core/web/internal/pagekit": {"auth", "definition", "engine", "fault", "form", "ticket", "web/internal/webkit"},
+	"vorgang/core/web/internal/pagekit": {"asset", "auth", "definition", "engine", "fault", "form", "knowledge", "ticket", "web/internal/webkit"},
 	// Test support: the whole app with its pages, for the tests of every
 	// web package.
-	"vorgang/core/web/internal/webtest": {"app", "auth", "definition", "engine", "internal/testkit", "store", "ticket", "web"},
+	"vorgang/core/web/internal/webtest": {"app", "asset", "auth", "definition", "engine", "internal/testkit", "store", "ticket", "web"},
 	// The binary.
 	"vorgang/cmd/vorgang": {"app", "asset", "auth", "definition", "engine", "fault", "identity", "notify", "scenario", "script", "store", "ticket", "web", "vorgang"},
 }
@@ -83,6 +87,8 @@ var forbidden = []struct {
 	{"github.com/go-jose/", []string{"vorgang/core/identity", "vorgang/core/internal/oidctest"}, "only core/identity checks tokens (the test provider signs them)"},
 	{"github.com/zitadel/", []string{"vorgang/core/internal/oidctest"}, "the OpenID provider library is for the test provider only"},
 	{"github.com/blevesearch/", []string{"vorgang/core/search"}, "only core/search knows the full-text index"},
+	{"github.com/yuin/goldmark", []string{"vorgang/core/knowledge"}, "only core/knowledge renders Markdown"},
+	{"github.com/microcosm-cc/bluemonday", []string{"vorgang/core/knowledge"}, "only core/knowledge sanitises HTML"},
 	{"github.com/emersion/go-imap", []string{"vorgang/core/mailin"}, "only core/mailin speaks IMAP"},
 	{"github.com/emersion/go-message", []string{"vorgang/core/mailin"}, "only core/mailin reads MIME"},
 }

@@ -19,6 +19,7 @@ import (
 	"vorgang/core/app"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
+	"vorgang/core/script"
 	"vorgang/core/store"
 )
 
@@ -39,6 +40,7 @@ type serveConfig struct {
 	baseURL     string
 	proxies     []netip.Prefix
 	uploadGrace time.Duration
+	scriptLimit time.Duration
 	lmtpAddr    string
 	backup      app.Backup
 }
@@ -59,6 +61,7 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	fl.StringVar(&c.mailFrom, "mail-from", os.Getenv("VORGANG_MAIL_FROM"), "sender of mails, e.g. \"IT-Servicedesk <servicedesk@example.org>\" (env VORGANG_MAIL_FROM)")
 	fl.StringVar(&c.baseURL, "base-url", envOr("VORGANG_BASE_URL", "http://localhost:8080"), "public address of vorgang, for links in mails (env VORGANG_BASE_URL)")
 	fl.DurationVar(&c.uploadGrace, "upload-grace", envDuration("VORGANG_UPLOAD_GRACE", engine.DefaultUploadGrace), "how long a file uploaded with a form that was never sent is kept before it is deleted (env VORGANG_UPLOAD_GRACE)")
+	fl.DurationVar(&c.scriptLimit, "script-timeout", envDuration("VORGANG_SCRIPT_TIMEOUT", script.DefaultTimeout), "time limit of one Lua hook call; a hook that runs longer is stopped and its change not made (env VORGANG_SCRIPT_TIMEOUT)")
 	fl.StringVar(&c.metricsAddr, "metrics-addr", os.Getenv("VORGANG_METRICS_ADDR"), "address of a second listener serving Prometheus metrics at /metrics, e.g. 127.0.0.1:9464; empty: no metrics (env VORGANG_METRICS_ADDR)")
 	fl.StringVar(&c.lmtpAddr, "lmtp-addr", envOr("VORGANG_LMTP_ADDR", "127.0.0.1:2424"), "where the LMTP listener opens once a Mailbox has delivery: lmtp; off: never (env VORGANG_LMTP_ADDR)")
 	fl.DurationVar(&c.backup.Every, "backup-every", envDuration("VORGANG_BACKUP_EVERY", 0), "write a backup of the embedded store this often, e.g. 24h; 0: no scheduled backups (env VORGANG_BACKUP_EVERY)")
@@ -74,6 +77,9 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	}
 	if c.uploadGrace <= 0 {
 		return c, fmt.Errorf("--upload-grace %s: want a positive duration such as 24h", c.uploadGrace)
+	}
+	if c.scriptLimit <= 0 {
+		return c, fmt.Errorf("--script-timeout %s: want a positive duration such as 100ms", c.scriptLimit)
 	}
 	if c.backup.Every < 0 || c.backup.Keep < 1 {
 		return c, fmt.Errorf("--backup-every %s, --backup-keep %d: want a duration of 0 or more and at least one backup kept", c.backup.Every, c.backup.Keep)
@@ -226,7 +232,7 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 		}})
 	}
 	a, err = app.New(ctx, app.Config{MongoURI: cfg.mongoURI, DataDir: cfg.dataDir, Catalog: live.Catalog, Loader: loader, Logger: log, Mail: mail, Loops: loops,
-		UploadGrace: cfg.uploadGrace, LMTPAddr: cfg.lmtpAddr, Backup: cfg.backup})
+		UploadGrace: cfg.uploadGrace, ScriptTimeout: cfg.scriptLimit, LMTPAddr: cfg.lmtpAddr, Backup: cfg.backup})
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ import (
 	"vorgang/core/definition"
 	"vorgang/core/engine"
 	"vorgang/core/identity"
+	"vorgang/core/knowledge"
 	"vorgang/core/mailin"
 	"vorgang/core/metrics"
 	"vorgang/core/notify"
@@ -133,6 +134,8 @@ type App struct {
 	Auth   *auth.Service
 	Assets *asset.Service
 	Engine *engine.Engine
+	// Knowledge is the knowledge base: articles for staff and citizens.
+	Knowledge *knowledge.Service
 	// Metrics are the Prometheus metrics the engine and the pages report
 	// to and a scrape reads.
 	Metrics *metrics.Metrics
@@ -246,8 +249,19 @@ func (a *App) build(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("auth: %w", err)
 	}
-	a.Assets, err = asset.New(asset.Deps{Store: a.Store, Catalog: cfg.Catalog, Users: a.Auth, Logger: cfg.Logger, Now: cfg.Now})
+	a.Assets, err = asset.New(asset.Deps{Store: a.Store, Catalog: cfg.Catalog, Users: a.Auth, Deletions: a.Auth, Logger: cfg.Logger, Now: cfg.Now})
 	if err != nil {
+		return err
+	}
+	kd := knowledge.Deps{Store: a.Store, Users: a.Auth, Logger: cfg.Logger, Now: cfg.Now}
+	if a.Store.Mode() == store.ModeEmbedded {
+		// One process owns the embedded store, so an index in its memory
+		// sees every save (docs/knowledge.md).
+		if kd.Index, err = search.NewArticles(); err != nil {
+			return err
+		}
+	}
+	if a.Knowledge, err = knowledge.New(kd); err != nil {
 		return err
 	}
 	var compile func([]definition.File) (*definition.Catalog, definition.Diagnostics)

@@ -4,6 +4,7 @@ import (
 	"vorgang/core/asset"
 	"vorgang/core/auth"
 	"vorgang/core/engine"
+	"vorgang/core/knowledge"
 	"vorgang/core/mailin"
 	"vorgang/core/store"
 )
@@ -17,5 +18,6 @@ func Schema() store.Schema {
 	out = append(out, engine.Schema()...)
 	out = append(out, asset.Schema()...)
 	out = append(out, mailin.Schema()...)
+	out = append(out, knowledge.Schema()...)
 	return out
 }

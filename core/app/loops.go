@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"vorgang/core/engine"
 	"vorgang/core/store"
 )
 
@@ -90,6 +91,7 @@ func (a *App) loops() []Loop {
 		{"outbox purge", a.purgeOutbox},
 		{"LMTP listener", a.LMTP.Run},
 		{"scheduled backup", a.backupLoop},
+		{"asset reminders", a.remindAssetsLoop},
 		{"retention", a.retentionLoop},
 	}
 }
@@ -168,7 +170,9 @@ func (a *App) watchOutbox(ctx context.Context) error {
 // purgeOutbox deletes, hourly on the instance that holds the lease, the
 // outbox items done more than store.DefaultOutboxKeep ago: the record of
 // mails and posts that went out, which would otherwise grow with every
-// ticket.
+// ticket; and the claims of creates under an idempotency key made more
+// than engine.DefaultCreateClaimKeep ago (wall-clock, as the claims
+// record it).
 func (a *App) purgeOutbox(ctx context.Context) error {
 	return every(ctx, time.Hour, true, func() {
 		held, err := a.Store.AcquireLease(ctx, OutboxPurgeLease, a.cfg.Holder, time.Hour)
@@ -177,6 +181,12 @@ func (a *App) purgeOutbox(ctx context.Context) error {
 			n, err = a.Store.PurgeOutbox(ctx, a.cfg.Now().Add(-store.DefaultOutboxKeep))
 			if n > 0 {
 				a.Logger.Info("old outbox items deleted", slog.Int("items", n))
+			}
+			if err == nil {
+				n, err = a.Engine.PurgeCreateClaims(ctx, time.Now().Add(-engine.DefaultCreateClaimKeep))
+				if n > 0 {
+					a.Logger.Info("old idempotency claims deleted", slog.Int("claims", n))
+				}
 			}
 		}
 		if err != nil && ctx.Err() == nil && !errors.Is(err, store.ErrDiskFull) {

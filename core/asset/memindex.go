@@ -74,6 +74,22 @@ func (x *memIndex) putLocked(a *Asset, keepSorted bool) {
 	x.numbers = slices.Insert(x.numbers, i, a.Number)
 }
 
+// remove drops a deleted asset.
+func (x *memIndex) remove(number string) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if _, ok := x.recs[number]; !ok {
+		return
+	}
+	delete(x.recs, number)
+	if k := numberKey(number); x.keys[k] == number {
+		delete(x.keys, k)
+	}
+	if i, found := slices.BinarySearch(x.numbers, number); found {
+		x.numbers = slices.Delete(x.numbers, i, i+1)
+	}
+}
+
 // get returns the record with the number, in any case. The record is
 // shared: callers copy before they change it.
 func (x *memIndex) get(number string) (*Asset, bool) {
@@ -104,7 +120,7 @@ func (x *memIndex) search(q Query, limit int) ([]*Asset, bool) {
 	var out []*Asset
 	for _, n := range x.numbers[start:] {
 		a := x.recs[n]
-		if !q.matches(headOf(a)) {
+		if !q.matches(a) {
 			continue
 		}
 		if len(out) == limit {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"vorgang/core/auth"
+	"vorgang/core/definition"
 	"vorgang/core/fault"
 	"vorgang/core/store"
 )
@@ -19,34 +20,70 @@ const MaxPage = 200
 type Query struct {
 	Class  string
 	Status string
-	// Text matches a part of the name or of the inventory number, ignoring
-	// case.
+	// Text matches a part of the name, of the inventory number or of a
+	// text value of the asset's data (a serial number), ignoring case.
 	Text string
 	// Target selects assets with a relation to it (an inventory number, a
 	// user name or a team id); Relation narrows that to one relation.
 	Target   string
 	Relation string
+	// AlsoTargets are further targets the asset must have a relation to,
+	// each as "target" or "relation:target" (a location and a person).
+	AlsoTargets []string
 	// After is the number of the last row of the previous page.
 	After string
 	// Limit is the page size (default 50, at most MaxPage).
 	Limit int
 }
 
-func (q Query) matches(h Head) bool {
-	if q.Class != "" && h.Class != q.Class {
+func (q Query) matches(a *Asset) bool {
+	if q.Class != "" && a.Class != q.Class {
 		return false
 	}
-	if q.Status != "" && h.Status != q.Status {
+	if q.Status != "" && a.Status != q.Status {
 		return false
 	}
-	if q.Target != "" && !slices.Contains(h.Targets, q.targetKey()) {
+	if q.Target != "" && !slices.Contains(a.Targets, q.targetKey()) {
+		return false
+	}
+	if !q.alsoMatches(a) {
 		return false
 	}
 	if q.Text != "" {
 		t := strings.ToLower(q.Text)
-		return strings.Contains(strings.ToLower(h.Name), t) || strings.Contains(strings.ToLower(h.Number), t)
+		return strings.Contains(strings.ToLower(a.Name), t) || strings.Contains(strings.ToLower(a.Number), t) || dataContains(a.Data, t)
 	}
 	return true
+}
+
+// alsoMatches reports whether a has a relation to every AlsoTargets.
+func (q Query) alsoMatches(a *Asset) bool {
+	for _, t := range q.AlsoTargets {
+		if !slices.Contains(a.Targets, t) {
+			return false
+		}
+	}
+	return true
+}
+
+// dataContains reports whether a text value of data (or of a list in it)
+// contains t, which is in lower case.
+func dataContains(data map[string]any, t string) bool {
+	for _, v := range data {
+		switch x := v.(type) {
+		case string:
+			if strings.Contains(strings.ToLower(x), t) {
+				return true
+			}
+		case []any:
+			for _, e := range x {
+				if s, ok := e.(string); ok && strings.Contains(strings.ToLower(s), t) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 func (q Query) targetKey() string {
@@ -102,16 +139,9 @@ func (s *Service) searchRecords(ctx context.Context, q Query, fields []string) (
 		}
 		rows, more = s.mem.search(q, limit)
 	} else {
-		var found []*Asset
-		if err := s.store.Find(ctx, AssetsCollection, q.find(limit+1, fields), &found); err != nil {
-			return nil, "", fmt.Errorf("asset: search: %w", err)
-		}
-		for _, a := range found {
-			a.normalize()
-		}
-		rows = found
-		if more = len(rows) > limit; more {
-			rows = rows[:limit]
+		var err error
+		if rows, more, err = s.searchStore(ctx, q, limit, fields); err != nil {
+			return nil, "", err
 		}
 	}
 	next := ""
@@ -119,6 +149,54 @@ func (s *Service) searchRecords(ctx context.Context, q Query, fields []string) (
 		next = rows[len(rows)-1].Number
 	}
 	return rows, next, nil
+}
+
+// searchStore is searchRecords on MongoDB. Further targets are not part
+// of the indexed query: pages are read until enough rows have them.
+func (s *Service) searchStore(ctx context.Context, q Query, limit int, fields []string) ([]*Asset, bool, error) {
+	if len(q.AlsoTargets) > 0 && fields != nil && !slices.Contains(fields, "targets") {
+		fields = append(slices.Clone(fields), "targets")
+	}
+	textFields := s.textFields()
+	var rows []*Asset
+	for {
+		var found []*Asset
+		if err := s.store.Find(ctx, AssetsCollection, q.find(limit+1, fields, textFields), &found); err != nil {
+			return nil, false, fmt.Errorf("asset: search: %w", err)
+		}
+		for _, a := range found {
+			a.normalize()
+			if q.alsoMatches(a) {
+				rows = append(rows, a)
+			}
+		}
+		if len(rows) > limit {
+			return rows[:limit], true, nil
+		}
+		if len(found) <= limit {
+			return rows, false, nil
+		}
+		q.After = found[len(found)-1].Number
+	}
+}
+
+// textFields are the stored fields a search text is looked for in: the
+// name, the number and the text fields of every class.
+func (s *Service) textFields() []string {
+	out := []string{"name", "_id"}
+	seen := map[string]bool{}
+	for _, c := range s.catalog().AssetClasses() {
+		for _, f := range c.Fields {
+			switch f.Type {
+			case definition.FieldText, definition.FieldTextarea, definition.FieldEmail, definition.FieldPhone:
+				if p := "data." + f.ID.Value; !seen[p] {
+					seen[p] = true
+					out = append(out, p)
+				}
+			}
+		}
+	}
+	return out
 }
 
 // Names of the searches as declared to the store.
@@ -149,11 +227,12 @@ func Schema() store.Schema {
 			{Name: shapeHeads, Scans: true},
 		}},
 		{Name: TicketsCollection},
+		{Name: RemindersCollection, Shapes: []store.QueryShape{{Name: shapeReminders, Scans: true}}},
 	}
 }
 
 // find is q as a query of the store. The search text is never a pattern.
-func (q Query) find(limit int, fields []string) store.Find {
+func (q Query) find(limit int, fields, textFields []string) store.Find {
 	f := store.Find{Shape: shapeSearch, After: q.After, Fields: fields, Limit: limit}
 	if q.Target != "" {
 		f.Shape = shapeSearchTarget
@@ -166,7 +245,7 @@ func (q Query) find(limit int, fields []string) store.Find {
 		f.Equal = append(f.Equal, store.Condition{Field: "status", Value: q.Status})
 	}
 	if q.Text != "" {
-		f.Text, f.TextFields = q.Text, []string{"name", "_id"}
+		f.Text, f.TextFields = q.Text, textFields
 	}
 	return f
 }

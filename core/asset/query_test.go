@@ -25,6 +25,7 @@ func TestSearch(t *testing.T) {
 		if i == 4 {
 			in.Relations["keeper"] = []string{"keeper1"}
 			in.Status = ptr("workshop")
+			in.Data["licence_plate"] = "DD-VG 42"
 		}
 		f.mustCreate(t, in)
 	}
@@ -49,6 +50,10 @@ func TestSearch(t *testing.T) {
 		{"relation target through one relation", asset.Query{Target: "keeper1", Relation: "keeper"}, []string{"KFZ0005"}},
 		{"another relation does not match", asset.Query{Target: "keeper1", Relation: "location"}, nil},
 		{"paged", asset.Query{Class: "vehicle", After: "KFZ0002", Limit: 2}, []string{"KFZ0003", "KFZ0004"}},
+		{"text in a text field of the data", asset.Query{Text: "dd-vg"}, []string{"KFZ0005"}},
+		{"a location and a person", asset.Query{Target: b1.Number, AlsoTargets: []string{"keeper1"}}, []string{"KFZ0005"}},
+		{"a person somewhere else", asset.Query{Target: b2.Number, AlsoTargets: []string{"keeper1"}}, nil},
+		{"a person through one relation", asset.Query{AlsoTargets: []string{"keeper:keeper1"}}, []string{"KFZ0005"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

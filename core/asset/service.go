@@ -25,6 +25,7 @@ type Store interface {
 	InsertMany(ctx context.Context, coll string, docs []any) (int, error)
 	Update(ctx context.Context, coll, id string, expectVersion int64, update map[string]any) (int64, error)
 	SetDerived(ctx context.Context, coll, id string, set map[string]any) error
+	Delete(ctx context.Context, coll, id string) error
 	NextNumber(ctx context.Context, scope string) (int64, error)
 	Mode() string
 }
@@ -48,6 +49,9 @@ type Deps struct {
 	Catalog func() *definition.Catalog
 	// Users checks user relations; nil accepts any well-formed user name.
 	Users Users
+	// Deletions records that an administrator deleted an asset; nil
+	// records nothing.
+	Deletions DeletionLog
 	// Logger defaults to slog.Default().
 	Logger *slog.Logger
 	// Now defaults to time.Now; tests fix the clock.
@@ -60,11 +64,12 @@ type Deps struct {
 
 // Service manages assets. It is safe for concurrent use.
 type Service struct {
-	store   Store
-	catalog func() *definition.Catalog
-	users   Users
-	log     *slog.Logger
-	now     func() time.Time
+	store     Store
+	catalog   func() *definition.Catalog
+	users     Users
+	deletions DeletionLog
+	log       *slog.Logger
+	now       func() time.Time
 
 	mem   *memIndex // nil: search with MongoDB queries
 	forms sync.Map  // catalog hash + "/" + class id → *form.Compiled
@@ -84,7 +89,7 @@ func New(d Deps) (*Service, error) {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	s := &Service{store: d.Store, catalog: d.Catalog, users: d.Users, log: d.Logger, now: d.Now}
+	s := &Service{store: d.Store, catalog: d.Catalog, users: d.Users, deletions: d.Deletions, log: d.Logger, now: d.Now}
 	useMem := d.Store.Mode() == store.ModeEmbedded
 	if d.MemoryIndex != nil {
 		useMem = *d.MemoryIndex

@@ -79,6 +79,20 @@ func (b *builder) checkAssetClass(a *AssetClass, r reporter) {
 		}
 	}
 	uniqueRefs(r, "relation", relIDs)
+	for _, rem := range a.Reminders {
+		var f *Field
+		for i := range a.Fields {
+			if a.Fields[i].ID.Value == rem.Field.Value {
+				f = &a.Fields[i]
+			}
+		}
+		switch {
+		case f == nil:
+			r.errorf(rem.Field.Pos, "unknown_field", "reminder: the class has no field '%s'", rem.Field.Value)
+		case f.Type != FieldDate:
+			r.errorf(rem.Field.Pos, "field_option", "reminder: field '%s' is no date field", rem.Field.Value)
+		}
+	}
 }
 
 func (b *builder) checkTeam(t *Team, r reporter) {

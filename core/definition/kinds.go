@@ -49,6 +49,17 @@ type AssetClass struct {
 	Statuses        []AssetStatus   `yaml:"statuses"`
 	Fields          []Field         `yaml:"fields"`
 	Relations       []AssetRelation `yaml:"relations"`
+	// Reminders are the end dates of the class to be reminded of.
+	Reminders []AssetReminder `yaml:"reminders"`
+}
+
+// AssetReminder declares a date field of an asset class an end date (a
+// warranty, a contract, an inspection): the reminder job records a
+// reminder DaysBefore days before the date, once per asset and date.
+type AssetReminder struct {
+	Field      Ref   `yaml:"field"`
+	DaysBefore int   `yaml:"days_before"`
+	Title      Label `yaml:"title"`
 }
 
 // AssetStatus is one life-cycle status of an asset.

@@ -33,6 +33,11 @@ type CreateRequest struct {
 // it, validates the data against the process's form, takes the next number,
 // and stores the ticket with its first history entry.
 func (e *Engine) Create(ctx context.Context, actor *auth.Principal, req CreateRequest) (*ticket.Ticket, error) {
+	if req.IdempotencyKey != "" {
+		if done, err := e.createdBefore(ctx, actor, req); done != nil || err != nil {
+			return done, err
+		}
+	}
 	t, entry, err := e.prepare(actor, req)
 	if err != nil {
 		return nil, e.refusedWithHook(ctx, actor, req, err)

@@ -45,7 +45,10 @@ type createClaim struct {
 	// (see claimAbandoned).
 	Owner     string    `bson:"owner,omitempty"`
 	StartedAt time.Time `bson:"started_at"`
-	Version   int64     `bson:"version"`
+	// Claimed is StartedAt as a sort time (ticket.SortTime), which the
+	// purge of old claims finds through its index.
+	Claimed string `bson:"claimed,omitempty"`
+	Version int64  `bson:"version"`
 }
 
 // attempts are the create attempts running in this engine, by owner.
@@ -132,15 +135,59 @@ func withoutFiles(fields []definition.Field, data map[string]any) map[string]any
 // key gets ErrKeyReused. request is the request's hash ("" for the
 // workflow's own creates, whose keys are unique per change).
 func (e *Engine) createOnce(ctx context.Context, actor *auth.Principal, key, request string, t *ticket.Ticket, entry *ticket.HistoryEntry) (*ticket.Ticket, error) {
-	if err := CheckIdempotencyKey(key); err != nil {
+	id, err := createClaimID(actor, key)
+	if err != nil {
 		return nil, err
+	}
+	return e.createClaimed(ctx, actor, id, request, t, entry)
+}
+
+// createClaimID checks an idempotency key of actor and returns the id of
+// its claim in create_requests.
+func createClaimID(actor *auth.Principal, key string) (string, error) {
+	if err := CheckIdempotencyKey(key); err != nil {
+		return "", err
 	}
 	if actor == nil && len(key) < MinAnonymousKey {
 		// All anonymous callers share one key space: a short key could be
 		// guessed.
-		return nil, invalid("idempotency_key", "too_short", "anonymous_key_too_short", "min", MinAnonymousKey)
+		return "", invalid("idempotency_key", "too_short", "anonymous_key_too_short", "min", MinAnonymousKey)
 	}
-	return e.createClaimed(ctx, actor, "create/"+actorName(actor)+"/"+key, request, t, entry)
+	return "create/" + actorName(actor) + "/" + key, nil
+}
+
+// createdBefore answers a retried create whose ticket is stored: the ticket
+// (see replayed), without validating the data or running the hooks again,
+// so a retry gets what the first request got even when a hook would now
+// fail or the definitions have changed since. It returns nil when the key
+// has no finished create; the create then runs and claims the key.
+func (e *Engine) createdBefore(ctx context.Context, actor *auth.Principal, req CreateRequest) (*ticket.Ticket, error) {
+	id, err := createClaimID(actor, req.IdempotencyKey)
+	if err != nil {
+		return nil, err
+	}
+	var claim createClaim
+	err = e.store.Get(ctx, createsCollection, id, &claim)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("engine: read idempotency key: %w", err)
+	}
+	if claim.Request != "" && claim.Request != requestHash(e.catalog(), req) {
+		return nil, fmt.Errorf("create %q: %w", id, ErrKeyReused)
+	}
+	if claim.Number == "" {
+		return nil, nil
+	}
+	done, err := e.store.Ticket(ctx, claim.Number)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil // cut off before the ticket was stored
+	}
+	if err != nil {
+		return nil, fmt.Errorf("engine: look up %s: %w", claim.Number, err)
+	}
+	return replayed(actor, done), nil
 }
 
 // createClaimed creates t under the claim id in create_requests: the first
@@ -150,7 +197,8 @@ func (e *Engine) createOnce(ctx context.Context, actor *auth.Principal, key, req
 func (e *Engine) createClaimed(ctx context.Context, actor *auth.Principal, id, request string, t *ticket.Ticket, entry *ticket.HistoryEntry) (*ticket.Ticket, error) {
 	for attempt := 0; attempt < 3; attempt++ {
 		owner := e.creates.begin(e.instance)
-		claim := &createClaim{Key: id, Request: request, Owner: owner, StartedAt: time.Now().UTC(), Version: 1}
+		started := time.Now().UTC()
+		claim := &createClaim{Key: id, Request: request, Owner: owner, StartedAt: started, Claimed: ticket.SortTime(started), Version: 1}
 		err := e.store.Insert(ctx, createsCollection, claim)
 		if err == nil {
 			return e.finishCreate(ctx, claim, t, entry)
@@ -184,7 +232,8 @@ func (e *Engine) createClaimed(ctx context.Context, actor *auth.Principal, id, r
 		// The first attempt failed or its process is gone: take its claim
 		// over.
 		owner = e.creates.begin(e.instance)
-		v, err := e.store.Update(ctx, createsCollection, id, cur.Version, map[string]any{"$set": map[string]any{"started_at": time.Now().UTC(), "owner": owner}})
+		started = time.Now().UTC()
+		v, err := e.store.Update(ctx, createsCollection, id, cur.Version, map[string]any{"$set": map[string]any{"started_at": started, "claimed": ticket.SortTime(started), "owner": owner}})
 		if errors.Is(err, store.ErrConflict) {
 			e.creates.end(owner)
 			continue

@@ -46,6 +46,7 @@ type Store interface {
 	Insert(ctx context.Context, coll string, doc any) error
 	Update(ctx context.Context, coll, id string, expectVersion int64, update map[string]any) (int64, error)
 	Delete(ctx context.Context, coll, id string) error
+	IDsUpTo(ctx context.Context, coll, shape, upTo string, limit int) ([]string, error)
 	Stale(startedAt time.Time) bool
 	Enqueue(ctx context.Context, item *store.OutboxItem, now time.Time) error
 	ClaimOutbox(ctx context.Context, worker string, now time.Time, lease time.Duration, limit int, kinds ...string) ([]store.OutboxItem, error)
@@ -59,7 +60,12 @@ var _ Store = (*store.Store)(nil)
 // Schema declares the collections the engine reads and writes by _id
 // beyond the store's own; pass it in store.Config.Collections.
 func Schema() store.Schema {
-	return store.Schema{{Name: createsCollection}, {Name: jobRunsCollection}, {Name: privacyRequestsCollection}}
+	return store.Schema{
+		{Name: createsCollection, Indexes: []store.Index{{Keys: []string{"claimed"}, Sparse: true}},
+			Shapes: []store.QueryShape{{Name: shapeClaimsUpTo, Keys: []string{"claimed"}, UpTo: true}}},
+		{Name: jobRunsCollection},
+		{Name: privacyRequestsCollection},
+	}
 }
 
 // Deps configures an Engine. Store and Catalog are required.

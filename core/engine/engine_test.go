@@ -2,7 +2,9 @@ package engine_test
 
 import (
 	"errors"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -119,6 +121,51 @@ func TestCreateIsIdempotent(t *testing.T) {
 	next, _ := f.eng.Create(ctx, anna, engine.CreateRequest{Process: "it-incident", Data: incident("some", "medium")})
 	if next.Number != "INC-2026-000002" {
 		t.Fatalf("the retry used up a number: next is %s", next.Number)
+	}
+}
+
+// A retry of a create whose ticket is stored gets that ticket without the
+// data being checked or the hooks run again: a hook that fails now (its
+// time limit on a busy machine, a changed definition) does not turn an
+// acknowledged create into an error.
+func TestRetryOfAStoredCreateRunsNoHook(t *testing.T) {
+	t.Parallel()
+	files := testkit.DeskFiles(t)
+	first := testkit.Compile(t, files)
+	var failing []definition.File
+	for _, f := range files {
+		if strings.HasSuffix(f.Path, "it-route.lua") {
+			f.Data = []byte("error(\"routing is down\")\n")
+		}
+		failing = append(failing, f)
+	}
+	second := testkit.Compile(t, failing)
+	var current atomic.Pointer[definition.Catalog]
+	current.Store(first)
+	eng, err := engine.New(engine.Deps{Store: openStore(t), Catalog: current.Load, Now: func() time.Time { return clock }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	req := engine.CreateRequest{Process: "it-incident", Data: incident("single", "low"), IdempotencyKey: "form-9c1d"}
+	created, err := eng.Create(ctx, anna, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	current.Store(second)
+	again, err := eng.Create(ctx, anna, req)
+	if err != nil || again.Number != created.Number {
+		t.Fatalf("retry = %v, %v; want %s", again, err, created.Number)
+	}
+	other := req
+	other.Data = incident("many", "high")
+	if _, err := eng.Create(ctx, anna, other); !errors.Is(err, engine.ErrKeyReused) {
+		t.Fatalf("another request under the key: %v, want ErrKeyReused", err)
+	}
+	fresh := req
+	fresh.IdempotencyKey = "form-9c1e"
+	if _, err := eng.Create(ctx, anna, fresh); err == nil {
+		t.Fatal("a new create ran without its failing hook")
 	}
 }
 

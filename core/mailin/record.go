@@ -107,7 +107,8 @@ func keep(ctx context.Context, st Store, r *Record) error {
 
 // Lookup returns what became of the message with the Message-ID in the
 // mailbox, or nil when it has not been filed (or was refused before it
-// could be read).
+// could be read). Tests and the corpus check call it; the binary reads
+// records through the ingest path.
 func Lookup(ctx context.Context, st Store, mailbox, messageID string) (*Record, error) {
 	return record(ctx, st, engine.MailKey(mailbox, messageID))
 }

@@ -139,6 +139,12 @@ func build(q Query) query.Query {
 				m.SetField(name)
 				// "IT-2026-0001" or "e-mail" is one word to the asker.
 				m.SetOperator(query.MatchQueryOperatorAnd)
+				if name != f {
+					// bleve analyses a query by the field's path (the
+					// German field's), not by the English field's own
+					// analyzer: "printed" would not find "printing".
+					m.Analyzer = analyzerEN
+				}
 				any = append(any, m)
 			}
 		}

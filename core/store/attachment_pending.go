@@ -72,54 +72,11 @@ func (s *Store) AttachUpload(ctx context.Context, id, ticketNumber string) error
 // PendingUploads returns the ids of at most limit uploads pending since
 // before or earlier, oldest first.
 func (s *Store) PendingUploads(ctx context.Context, before time.Time, limit int) ([]string, error) {
-	if _, err := s.schema.shape(AttachmentsCollection, shapePendingUploads); err != nil {
-		return nil, err
-	}
-	if limit <= 0 {
-		return nil, fmt.Errorf("store: pending uploads: limit %d, want at least 1", limit)
-	}
-	cutoff := ticket.SortTime(before)
-	if s.sql != nil {
-		q, args, err := s.pendingUploadsSQL(ctx, cutoff, limit)
-		if err != nil {
-			return nil, fmt.Errorf("store: pending uploads: %w", err)
-		}
-		ids, err := s.sql.queryIDs(ctx, q, args...)
-		if err != nil {
-			return nil, fmt.Errorf("store: pending uploads: %w", err)
-		}
-		return ids, nil
-	}
-	cur, err := s.db.Collection(AttachmentsCollection).Find(ctx,
-		bson.D{{Key: "pending_since", Value: bson.D{{Key: "$lte", Value: cutoff}}}},
-		options.Find().SetSort(bson.D{{Key: "pending_since", Value: 1}}).SetLimit(int64(limit)).SetProjection(bson.D{{Key: "_id", Value: 1}}))
+	ids, err := s.IDsUpTo(ctx, AttachmentsCollection, shapePendingUploads, ticket.SortTime(before), limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: pending uploads: %w", err)
-	}
-	var docs []struct {
-		ID string `bson:"_id"`
-	}
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, fmt.Errorf("store: pending uploads: %w", err)
-	}
-	ids := make([]string, len(docs))
-	for i, d := range docs {
-		ids[i] = d.ID
 	}
 	return ids, nil
-}
-
-func (s *Store) pendingUploadsSQL(ctx context.Context, cutoff string, limit int) (string, []any, error) {
-	table, err := s.sql.table(ctx, AttachmentsCollection)
-	if err != nil {
-		return "", nil, err
-	}
-	jc, err := jsonValue(cutoff)
-	if err != nil {
-		return "", nil, err
-	}
-	return fmt.Sprintf("SELECT %s FROM %q WHERE %s <= ? ORDER BY %s LIMIT %d",
-		text("_id"), table, field("pending_since"), field("pending_since"), limit), []any{jc}, nil
 }
 
 // DeletePendingUpload deletes the upload id with its chunks when it is

@@ -10,7 +10,7 @@ import (
 	"net/url"
 	"strconv"
 
-	"go.mongodb.org/mongo-driver/bson/bsontype"
+	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/x/bsonx/bsoncore"
 )
 
@@ -158,7 +158,7 @@ func appendSJSONValue(dst []byte, key string, raw json.RawMessage, el *sjsonElem
 		if err := json.Unmarshal(raw, &fields); err != nil {
 			return nil, err
 		}
-		dst = bsoncore.AppendHeader(dst, bsontype.EmbeddedDocument, key)
+		dst = bsoncore.AppendHeader(dst, bson.TypeEmbeddedDocument, key)
 		return appendSJSONDocument(dst, fields, el.Schema)
 	case "array":
 		var items []json.RawMessage

@@ -6,7 +6,6 @@ import (
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/bson/bsoncodec"
-	"go.mongodb.org/mongo-driver/bson/bsontype"
 )
 
 // plainValues is the registry the store decodes with. Where a document
@@ -23,9 +22,9 @@ var plainValues = newPlainValues()
 
 func newPlainValues() *bsoncodec.Registry {
 	reg := bson.NewRegistry()
-	reg.RegisterTypeMapEntry(bsontype.EmbeddedDocument, reflect.TypeFor[map[string]any]())
-	reg.RegisterTypeMapEntry(bsontype.Array, reflect.TypeFor[[]any]())
-	reg.RegisterTypeMapEntry(bsontype.DateTime, reflect.TypeFor[time.Time]())
-	reg.RegisterTypeMapEntry(bsontype.Int32, reflect.TypeFor[int64]())
+	reg.RegisterTypeMapEntry(bson.TypeEmbeddedDocument, reflect.TypeFor[map[string]any]())
+	reg.RegisterTypeMapEntry(bson.TypeArray, reflect.TypeFor[[]any]())
+	reg.RegisterTypeMapEntry(bson.TypeDateTime, reflect.TypeFor[time.Time]())
+	reg.RegisterTypeMapEntry(bson.TypeInt32, reflect.TypeFor[int64]())
 	return reg
 }

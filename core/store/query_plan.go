@@ -58,9 +58,6 @@ var shapeSQL = map[string]func(ctx context.Context, s *Store) (string, []any, er
 	shapeByTracking: func(ctx context.Context, s *Store) (string, []any, error) {
 		return s.byTrackingSQL(ctx, "token")
 	},
-	shapePendingUploads: func(ctx context.Context, s *Store) (string, []any, error) {
-		return s.pendingUploadsSQL(ctx, ticket.NoDue, 100)
-	},
 }
 
 // verifyPlans checks with EXPLAIN that SQLite answers every registered
@@ -107,6 +104,11 @@ func (s *Store) verifyPlan(ctx context.Context, coll string, shape QueryShape) e
 		return nil
 	}
 	build, ok := shapeSQL[shape.Name]
+	if shape.UpTo && len(shape.Keys) == 1 {
+		build, ok = func(ctx context.Context, s *Store) (string, []any, error) {
+			return s.upToSQL(ctx, coll, shape.Keys[0], ticket.NoDue, 100)
+		}, true
+	}
 	if !ok {
 		return fmt.Errorf("store: query %s on %s has no SQL on the embedded store", shape.Name, coll)
 	}

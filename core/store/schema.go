@@ -60,6 +60,10 @@ type QueryShape struct {
 	// finds instead of reading them in order. Without it the index must
 	// also give the order, so a page never reads more than it shows.
 	SortsFound bool
+	// UpTo declares the range query of Store.IDsUpTo on the shape's one
+	// key, which the store answers on every backend; other packages'
+	// shapes need no SQL of their own for it.
+	UpTo bool
 }
 
 // ErrUnregistered is returned for a collection or query shape that no
@@ -114,7 +118,7 @@ var ownSchema = Schema{
 	{Name: AttachmentsCollection, Indexes: []Index{
 		{Keys: []string{"pending_since"}},
 	}, Shapes: []QueryShape{
-		{Name: shapePendingUploads, Keys: []string{"pending_since"}},
+		{Name: shapePendingUploads, Keys: []string{"pending_since"}, UpTo: true},
 	}},
 	{Name: AttachmentChunksCollection}, {Name: DefinitionVersionsCollection, Shapes: []QueryShape{{Name: shapeDefinitionVersions, Scans: true}}},
 }

@@ -11,7 +11,8 @@ import (
 const HeaderRequestID = webkit.HeaderRequestID
 
 // RequestID returns the id of the request c serves, the one sent back in
-// X-Request-ID and written to every log line about the request.
+// X-Request-ID and written to every log line about the request. The areas
+// use webkit's; this is the form for code outside web (today only tests).
 func RequestID(c *fiber.Ctx) string { return webkit.RequestID(c) }
 
 // localKey keys the values the middleware keeps per request.

@@ -44,4 +44,12 @@ var templateFuncs = template.FuncMap{
 	// shortHash is the first 12 characters of a catalog hash, as the log
 	// and /healthz show it.
 	"shortHash": func(h string) string { return h[:min(len(h), 12)] },
+	// kbFieldArgs hands a field of the article editor and the page to
+	// the "kb-field" template.
+	"kbFieldArgs": func(v, f any) map[string]any { return map[string]any{"V": v, "F": f} },
+	// kbSuggestArgs hands the articles beside a portal form and the page
+	// to the "kb-suggest" template.
+	"kbSuggestArgs": func(v *pagekit.View, s *pagekit.ArticleSuggestions) map[string]any {
+		return map[string]any{"V": v, "Q": s.Q, "Articles": s.Articles}
+	},
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"vorgang/core/asset"
 	"vorgang/core/auth"
 	"vorgang/core/engine"
 	"vorgang/core/store"
@@ -237,5 +238,98 @@ func TestUserAdministrationPagesMatrix(t *testing.T) {
 	entries, _, err := env.Authn.AuditLog(t.Context(), &auth.Principal{User: "root", Admin: true}, 0, 10)
 	if err != nil || len(entries) != 0 {
 		t.Errorf("refused posts were recorded: %v %v", entries, err)
+	}
+}
+
+// TestAssetPagesMatrix asks every asset page as every kind of user: the
+// pages need asset.read (ben, lea), changes need asset.write (carla,
+// root); everyone else is refused before anything about an asset is
+// shown, and refused posts change nothing.
+func TestAssetPagesMatrix(t *testing.T) {
+	env := webtest.NewUIEnv(t, webtest.UIOptions{Assets: true})
+	ctx := t.Context()
+	carla, _ := env.Authn.Principal(ctx, "carla")
+	secret := "Geheimes Notebook"
+	laptop, err := env.Assets.Create(ctx, carla, asset.Input{Class: "workstation", Name: &secret, Data: map[string]any{"device_type": "laptop"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	users := []string{"", "anna", "ben", "carla", "dora", "lea", "root"}
+	const (
+		ok       = http.StatusOK
+		login    = http.StatusSeeOther
+		forbid   = http.StatusForbidden
+		notFound = http.StatusNotFound
+	)
+	a := "/app/assets/" + laptop.Number
+	gets := []struct {
+		path string
+		want []int
+	}{
+		{"/app/assets", []int{login, forbid, ok, ok, forbid, ok, ok}},
+		{"/app/assets?class=workstation&q=notebook", []int{login, forbid, ok, ok, forbid, ok, ok}},
+		{"/app/assets/export?class=workstation", []int{login, forbid, ok, ok, forbid, ok, ok}},
+		{"/app/assets/labels?number=" + laptop.Number, []int{login, forbid, ok, ok, forbid, ok, ok}},
+		{a, []int{login, forbid, ok, ok, forbid, ok, ok}},
+		{"/app/assets/IT999999", []int{login, forbid, notFound, notFound, forbid, notFound, notFound}},
+		{a + "/edit", []int{login, forbid, forbid, ok, forbid, forbid, ok}},
+		{"/app/assets/new?class=workstation", []int{login, forbid, forbid, ok, forbid, forbid, ok}},
+		{"/app/assets/import", []int{login, forbid, forbid, ok, forbid, forbid, ok}},
+		{"/app/assets/reports/disabled-users", []int{login, forbid, ok, ok, forbid, ok, ok}},
+		{"/app/assets/reports/reminders", []int{login, forbid, ok, ok, forbid, ok, ok}},
+	}
+	browsers := map[string]*webtest.Browser{}
+	for _, u := range users {
+		b := env.Browser(t)
+		if u != "" {
+			b.Login(u)
+		}
+		browsers[u] = b
+	}
+	for _, g := range gets {
+		for i, u := range users {
+			p := browsers[u].Get(g.path)
+			if p.Status != g.want[i] {
+				t.Errorf("%q GET %s: status %d, want %d", u, g.path, p.Status, g.want[i])
+			}
+			if p.Status >= 300 && strings.Contains(p.Body, secret) {
+				t.Errorf("%q GET %s (%d) shows the asset", u, g.path, p.Status)
+			}
+		}
+	}
+	// The navigation offers the pages to those who may see them.
+	for u, want := range map[string]bool{"anna": false, "ben": true, "carla": true, "dora": false} {
+		if got := strings.Contains(browsers[u].Get("/app/").Body, `href="/app/assets"`); got != want {
+			t.Errorf("%s's navigation links the assets: %v, want %v", u, got, want)
+		}
+	}
+	name := url.Values{"asset_name": {"Umbenannt"}, "asset_status": {"in_use"}, "device_type": {"pc"}}
+	posts := []struct {
+		user, path string
+		form       url.Values
+		want       int
+	}{
+		{"anna", a + "/edit?version=1", name, forbid},
+		{"ben", a + "/edit?version=1", name, forbid},
+		{"lea", a + "/retire", url.Values{"_version": {"1"}}, forbid},
+		{"ben", "/app/assets/new?class=workstation", name, forbid},
+		{"ben", "/app/assets/import", url.Values{"step": {"apply"}, "class": {"workstation"}, "upload": {"att-x"}}, forbid},
+		// Deletion is for administrators, not for asset.write.
+		{"carla", a + "/delete", url.Values{"confirm": {"yes"}}, forbid},
+		{"ben", a + "/delete", url.Values{"confirm": {"yes"}}, forbid},
+	}
+	for _, p := range posts {
+		b := browsers[p.user]
+		p.form.Set("_csrf", webtest.Hidden(t, b.Get("/app/new").Body, "_csrf"))
+		if res := b.Post(p.path, p.form); res.Status != p.want {
+			t.Errorf("%s POST %s: status %d, want %d", p.user, p.path, res.Status, p.want)
+		}
+	}
+	if res := browsers[""].Post(a+"/retire", url.Values{"_version": {"1"}}); res.Status != http.StatusUnauthorized {
+		t.Errorf("anonymous retire: %d, want 401", res.Status)
+	}
+	got, err := env.Assets.Get(ctx, carla, laptop.Number)
+	if err != nil || got.Version != 1 {
+		t.Errorf("refused posts changed the asset: %+v, %v", got, err)
 	}
 }

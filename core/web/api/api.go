@@ -10,6 +10,7 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
+	"vorgang/core/knowledge"
 	"vorgang/core/web/internal/webkit"
 )
 
@@ -20,6 +21,8 @@ type Deps struct {
 	Catalog func() *definition.Catalog
 	// Assets serves /api/v1/assets when set.
 	Assets *asset.Service
+	// Knowledge serves /api/v1/articles when set.
+	Knowledge *knowledge.Service
 }
 
 // Register adds the routes of /api/v1 to app. cl tells where a request
@@ -47,6 +50,9 @@ func Register(app *fiber.App, d Deps, cl webkit.Clients, citizens fiber.Handler)
 	registerPrivacy(v1, a)
 	if d.Assets != nil {
 		registerAssets(v1, a)
+	}
+	if d.Knowledge != nil {
+		registerArticles(v1, a)
 	}
 }
 

@@ -25,6 +25,9 @@ func registerAssets(v1 fiber.Router, a *api) {
 	v1.Get("/assets/:number", a.getAsset)
 	v1.Patch("/assets/:number", a.updateAsset)
 	v1.Post("/assets/:number/retire", a.retireAsset)
+	v1.Delete("/assets/:number", a.deleteAsset)
+	v1.Get("/asset-reports/disabled-users", a.assetsOfDisabledUsers)
+	v1.Get("/asset-reports/reminders", a.assetReminders)
 	v1.Get("/assets/:number/tickets", a.assetTickets)
 	v1.Post("/assets/:number/tickets", a.linkAssetTicket)
 }
@@ -121,7 +124,7 @@ func (a *api) createAsset(c *fiber.Ctx) error {
 		return err
 	}
 	var req assetRequest
-	if err := bind(c, &req); err != nil {
+	if err := bindStrict(c, &req); err != nil {
 		return err
 	}
 	x, err := a.Assets.Create(c.UserContext(), p, req.input(langOf(c)))
@@ -150,7 +153,7 @@ func (a *api) updateAsset(c *fiber.Ctx) error {
 		return err
 	}
 	var req assetRequest
-	if err := bind(c, &req); err != nil {
+	if err := bindStrict(c, &req); err != nil {
 		return err
 	}
 	x, err := a.Assets.Update(c.UserContext(), p, c.Params("number"), req.Version, req.input(langOf(c)))
@@ -166,7 +169,7 @@ func (a *api) retireAsset(c *fiber.Ctx) error {
 		return err
 	}
 	var req assetRequest
-	if err := bind(c, &req); err != nil {
+	if err := bindStrict(c, &req); err != nil {
 		return err
 	}
 	x, err := a.Assets.Retire(c.UserContext(), p, c.Params("number"), req.Version, langOf(c))
@@ -174,6 +177,52 @@ func (a *api) retireAsset(c *fiber.Ctx) error {
 		return webkit.FaultError(err)
 	}
 	return c.JSON(assetJSON(x, true))
+}
+
+// deleteAsset deletes an asset for data protection (administrators only;
+// see asset.Service.Delete).
+func (a *api) deleteAsset(c *fiber.Ctx) error {
+	p, err := staff(c)
+	if err != nil {
+		return err
+	}
+	if err := a.Assets.Delete(c.UserContext(), p, c.Params("number")); err != nil {
+		return webkit.FaultError(err)
+	}
+	return c.SendStatus(http.StatusNoContent)
+}
+
+// assetsOfDisabledUsers is the report of the assets still assigned to
+// disabled users.
+func (a *api) assetsOfDisabledUsers(c *fiber.Ctx) error {
+	p, err := staff(c)
+	if err != nil {
+		return err
+	}
+	rows, err := a.Assets.AssignedToDisabled(c.UserContext(), p)
+	if err != nil {
+		return webkit.FaultError(err)
+	}
+	if rows == nil {
+		rows = []asset.Assignment{}
+	}
+	return c.JSON(fiber.Map{"assignments": rows})
+}
+
+// assetReminders lists the end dates due (asset.Service.Reminders).
+func (a *api) assetReminders(c *fiber.Ctx) error {
+	p, err := staff(c)
+	if err != nil {
+		return err
+	}
+	rows, err := a.Assets.Reminders(c.UserContext(), p)
+	if err != nil {
+		return webkit.FaultError(err)
+	}
+	if rows == nil {
+		rows = []asset.Reminder{}
+	}
+	return c.JSON(fiber.Map{"reminders": rows})
 }
 
 func (a *api) exportAssets(c *fiber.Ctx) error {
@@ -273,7 +322,7 @@ func (a *api) linkAssetTicket(c *fiber.Ctx) error {
 		return err
 	}
 	var req linkRequest
-	if err := bind(c, &req); err != nil {
+	if err := bindStrict(c, &req); err != nil {
 		return err
 	}
 	if req.Ticket == "" {

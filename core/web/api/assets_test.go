@@ -169,6 +169,21 @@ func TestAssetAPIScenario(t *testing.T) {
 			}
 		}},
 		{"edit of a stale version", "carla", "PATCH", "/api/v1/assets/IT000001", map[string]any{"version": 1, "name": "late"}, 409, "conflict", nil},
+		{"an edit with a misspelt key", "carla", "PATCH", "/api/v1/assets/IT000001", map[string]any{"version": 2, "nmae": "Tippfehler"}, 422, "validation_failed", func(t *testing.T, b map[string]any) {
+			if f := fieldsOf(b); len(f) != 1 || f[0] != "nmae:unknown_field" {
+				t.Errorf("fields %v", f)
+			}
+		}},
+		{"an edit without the version it read", "carla", "PATCH", "/api/v1/assets/IT000001", map[string]any{"name": "blind"}, 422, "validation_failed", func(t *testing.T, b map[string]any) {
+			if f := fieldsOf(b); len(f) != 1 || f[0] != "version:required" {
+				t.Errorf("fields %v", f)
+			}
+		}},
+		{"a create with a misspelt key", "carla", "POST", "/api/v1/assets", map[string]any{"class": "workstation", "name": "x", "daten": map[string]any{}}, 422, "validation_failed", func(t *testing.T, b map[string]any) {
+			if f := fieldsOf(b); len(f) != 1 || f[0] != "daten:unknown_field" {
+				t.Errorf("fields %v", f)
+			}
+		}},
 		{"read permission does not edit", "ben", "PATCH", "/api/v1/assets/IT000001", map[string]any{"name": "x"}, 403, "forbidden", nil},
 		{"missing asset", "ben", "GET", "/api/v1/assets/IT999999", nil, 404, "not_found", nil},
 		{"a ticket names the computer", "anna", "POST", "/api/v1/tickets", incident("IT000001"), 201, "", func(t *testing.T, b map[string]any) {
@@ -225,6 +240,21 @@ func TestAssetAPIScenario(t *testing.T) {
 				t.Errorf("retired %v", l)
 			}
 		}},
+		{"assets of disabled users", "ben", "GET", "/api/v1/asset-reports/disabled-users", nil, 200, "", func(t *testing.T, b map[string]any) {
+			if l, ok := b["assignments"].([]any); !ok || len(l) != 0 {
+				t.Errorf("assignments %v", b)
+			}
+		}},
+		{"end dates due", "ben", "GET", "/api/v1/asset-reports/reminders", nil, 200, "", func(t *testing.T, b map[string]any) {
+			if l, ok := b["reminders"].([]any); !ok || len(l) != 0 {
+				t.Errorf("reminders %v", b)
+			}
+		}},
+		{"end dates need asset.read", "anna", "GET", "/api/v1/asset-reports/reminders", nil, 403, "forbidden", nil},
+		{"deleting needs an administrator", "carla", "DELETE", "/api/v1/assets/IT000002", nil, 403, "forbidden", nil},
+		{"a room something is in is not deleted", "root", "DELETE", "/api/v1/assets/RAUM00001", nil, 409, "still_referenced", nil},
+		{"an administrator deletes", "root", "DELETE", "/api/v1/assets/IT000002", nil, 204, "", nil},
+		{"the deleted asset is gone", "ben", "GET", "/api/v1/assets/IT000002", nil, 404, "not_found", nil},
 	}
 	for _, s := range steps {
 		t.Run(s.name, func(t *testing.T) {

@@ -61,7 +61,7 @@ func (h *openapiHandler) document(cat *definition.Catalog) ([]byte, error) {
 	}
 	body, err := buildOpenAPI(cat, func(form string) ([]byte, error) {
 		return h.deps.Engine.FormSchema(cat, form)
-	}, h.deps.Assets != nil)
+	}, h.deps.Assets != nil, h.deps.Knowledge != nil)
 	if err != nil {
 		return nil, fmt.Errorf("openapi: %w", err)
 	}
@@ -75,7 +75,7 @@ type oaObj = map[string]any
 
 // buildOpenAPI renders the document for cat; formSchema returns the JSON
 // Schema (draft 2020-12) of a form of cat.
-func buildOpenAPI(cat *definition.Catalog, formSchema func(form string) ([]byte, error), withAssets bool) ([]byte, error) {
+func buildOpenAPI(cat *definition.Catalog, formSchema func(form string) ([]byte, error), withAssets, withKnowledge bool) ([]byte, error) {
 	schemas := oaStaticSchemas()
 	var priorities []any
 	for _, prio := range cat.Priorities() {
@@ -184,6 +184,15 @@ func buildOpenAPI(cat *definition.Catalog, formSchema func(form string) ([]byte,
 			schemas[k] = v
 		}
 		tags = append(tags, oaObj{"name": "assets", "description": "The asset register: classes, records, CSV import and export, linked tickets."})
+	}
+	if withKnowledge {
+		for k, v := range oaArticlePaths() {
+			paths[k] = v
+		}
+		for k, v := range oaArticleSchemas() {
+			schemas[k] = v
+		}
+		tags = append(tags, oaObj{"name": "articles", "description": "The knowledge base: articles in German and English, their versions and review dates."})
 	}
 
 	doc := oaObj{

@@ -32,11 +32,13 @@ func oaAssetSchemas() oaObj {
 			},
 		},
 		"AssetRequest": oaObj{
-			"type": "object",
+			"type":                 "object",
+			"description":          "A key not listed here is refused (422, the key with code `unknown_field`).",
+			"additionalProperties": false,
 			"properties": oaObj{
 				"class":     oaObj{"type": "string", "description": "Required when creating."},
 				"number":    oaObj{"type": "string", "description": "An inventory number of your own; by default the class's next."},
-				"version":   oaObj{"type": "integer", "description": "The version edited (PATCH, retire)."},
+				"version":   oaObj{"type": "integer", "description": "The version edited; required with PATCH and retire (422 `version: required` without it)."},
 				"name":      str,
 				"status":    str,
 				"data":      oaObj{"type": "object"},
@@ -94,6 +96,16 @@ func oaAssetPaths() oaObj {
 			"patch": oaOp("assets", "updateAsset", "Edit an asset (needs `asset.write`)", nil,
 				oaObj{"200": asset, "403": oaError(webkit.CodeForbidden), "404": oaError(webkit.CodeNotFound), "409": oaError(webkit.CodeConflict), "422": oaError("validation_failed")},
 				oaObj{"requestBody": oaBody(oaRef("AssetRequest"), true)}),
+			"delete": oaOp("assets", "deleteAsset", "Delete an asset for data protection (administrators only); the admin audit log records that a deletion happened, not what", nil,
+				oaObj{"204": oaObj{"description": "Deleted."}, "403": oaError(webkit.CodeForbidden), "404": oaError(webkit.CodeNotFound), "409": oaError("still_referenced")}, nil),
+		},
+		"/api/v1/asset-reports/disabled-users": oaObj{
+			"get": oaOp("assets", "assetsOfDisabledUsers", "Assets, not retired, still assigned to disabled users (needs `asset.read`)", nil,
+				oaObj{"200": oaObj{"description": "`assignments`: each with `asset` (number, class, name, status, version), `relation` and `user`."}, "403": oaError(webkit.CodeForbidden)}, nil),
+		},
+		"/api/v1/asset-reports/reminders": oaObj{
+			"get": oaOp("assets", "assetReminders", "End dates due: warranties, contracts, inspections the reminder job found near or past (needs `asset.read`)", nil,
+				oaObj{"200": oaObj{"description": "`reminders`: each with `number`, `class`, `name`, `field`, `date` and `recorded`, earliest date first."}, "403": oaError(webkit.CodeForbidden)}, nil),
 		},
 		"/api/v1/assets/{number}/retire": oaObj{
 			"parameters": numberPath,

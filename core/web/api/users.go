@@ -22,14 +22,22 @@ func registerUsers(v1 fiber.Router, a *api) {
 	v1.Get("/users/:name", a.getUser)
 	v1.Patch("/users/:name", a.updateUser)
 	v1.Post("/users/:name/password-reset", a.resetLink)
-	v1.Delete("/users/:name/sessions", a.revokeSessions)
-	v1.Delete("/users/:name/two-factor", a.resetTwoFactor)
+	v1.Delete("/users/:name/sessions", a.userChange(func(c *fiber.Ctx, p *auth.Principal) error {
+		return a.Auth.AdminRevokeSessions(c.UserContext(), p, c.Params("name"))
+	}))
+	v1.Delete("/users/:name/two-factor", a.userChange(func(c *fiber.Ctx, p *auth.Principal) error {
+		return a.Auth.AdminResetTwoFactor(c.UserContext(), p, c.Params("name"))
+	}))
 	v1.Get("/users/:name/tokens", a.userTokens)
-	v1.Delete("/users/:name/tokens/:id", a.revokeUserToken)
+	v1.Delete("/users/:name/tokens/:id", a.userChange(func(c *fiber.Ctx, p *auth.Principal) error {
+		return a.Auth.AdminRevokeToken(c.UserContext(), p, c.Params("name"), c.Params("id"))
+	}))
 	v1.Get("/audit-log", a.auditLog)
 	v1.Post("/me/password", a.changeOwnPassword)
 	v1.Get("/me/tokens", a.ownTokens)
-	v1.Delete("/me/tokens/:id", a.revokeOwnToken)
+	v1.Delete("/me/tokens/:id", a.userChange(func(c *fiber.Ctx, p *auth.Principal) error {
+		return a.Auth.RevokeOwnToken(c.UserContext(), p, c.Params("id"))
+	}))
 	v1.Post("/password-reset", a.setPasswordByLink)
 }
 
@@ -93,6 +101,22 @@ func userFault(l webkit.Lang, minPassword int, err error) error {
 		}
 	}
 	return out
+}
+
+// userChange is the handler of a change to an account that answers with
+// nothing: change runs for the signed-in staff member, and its error is
+// answered as userFault does.
+func (a *api) userChange(change func(c *fiber.Ctx, p *auth.Principal) error) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		p, err := staff(c)
+		if err != nil {
+			return err
+		}
+		if err := change(c, p); err != nil {
+			return a.userFault(c, err)
+		}
+		return c.SendStatus(http.StatusNoContent)
+	}
 }
 
 func (a *api) userFault(c *fiber.Ctx, err error) error {
@@ -194,28 +218,6 @@ func (a *api) resetLink(c *fiber.Ctx) error {
 		"url": c.BaseURL() + webkit.ResetPath(link.Token), "expires": link.Expires})
 }
 
-func (a *api) revokeSessions(c *fiber.Ctx) error {
-	p, err := staff(c)
-	if err != nil {
-		return err
-	}
-	if err := a.Auth.AdminRevokeSessions(c.UserContext(), p, c.Params("name")); err != nil {
-		return a.userFault(c, err)
-	}
-	return c.SendStatus(http.StatusNoContent)
-}
-
-func (a *api) resetTwoFactor(c *fiber.Ctx) error {
-	p, err := staff(c)
-	if err != nil {
-		return err
-	}
-	if err := a.Auth.AdminResetTwoFactor(c.UserContext(), p, c.Params("name")); err != nil {
-		return a.userFault(c, err)
-	}
-	return c.SendStatus(http.StatusNoContent)
-}
-
 func (a *api) userTokens(c *fiber.Ctx) error {
 	p, err := staff(c)
 	if err != nil {
@@ -226,17 +228,6 @@ func (a *api) userTokens(c *fiber.Ctx) error {
 		return a.userFault(c, err)
 	}
 	return c.JSON(fiber.Map{"tokens": tokens})
-}
-
-func (a *api) revokeUserToken(c *fiber.Ctx) error {
-	p, err := staff(c)
-	if err != nil {
-		return err
-	}
-	if err := a.Auth.AdminRevokeToken(c.UserContext(), p, c.Params("name"), c.Params("id")); err != nil {
-		return a.userFault(c, err)
-	}
-	return c.SendStatus(http.StatusNoContent)
 }
 
 func (a *api) auditLog(c *fiber.Ctx) error {
@@ -296,17 +287,6 @@ func (a *api) ownTokens(c *fiber.Ctx) error {
 		return a.userFault(c, err)
 	}
 	return c.JSON(fiber.Map{"tokens": tokens})
-}
-
-func (a *api) revokeOwnToken(c *fiber.Ctx) error {
-	p, err := staff(c)
-	if err != nil {
-		return err
-	}
-	if err := a.Auth.RevokeOwnToken(c.UserContext(), p, c.Params("id")); err != nil {
-		return a.userFault(c, err)
-	}
-	return c.SendStatus(http.StatusNoContent)
 }
 
 // setPasswordByLink sets a password with the token of a reset link; it

@@ -27,4 +27,5 @@ func Register(r fiber.Router, p *pagekit.Pages, posts, computations fiber.Handle
 	r.Get("/track/:token/follow-up/:process", u.followUpForm)
 	r.Post("/track/:token/follow-up/:process", posts, u.followUpSubmit)
 	r.Post("/forms/:form/compute", computations, u.portalCompute)
+	u.registerHelp(r, computations)
 }

@@ -639,12 +639,37 @@
     form.addEventListener("vg-entries", later);
   }
 
+  // The public articles beside a portal request form follow the summary
+  // as it is typed. Without the script the page shows them after a submit
+  // and offers the help centre's search.
+  var SUGGEST_DELAY = 600;
+  function setupSuggest(box) {
+    var field = document.querySelector("#f-summary, #f-title, #f-subject");
+    var list = box.querySelector("[data-kb-list]");
+    if (!field || !list) { return; }
+    var timer = null, last = field.value.trim();
+    function run() {
+      var q = field.value.trim();
+      if (q === last || q.length < 3) { return; }
+      last = q;
+      fetch(box.getAttribute("data-kb-suggest") + "&q=" + encodeURIComponent(q), { credentials: "same-origin" })
+        .then(function (res) { return res.ok ? res.text() : Promise.reject(res.status); })
+        .then(function (html) { list.innerHTML = html; })
+        .catch(function () { /* the search link still works */ });
+    }
+    field.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(run, SUGGEST_DELAY);
+    });
+  }
+
   window.vorgang = { evalCondition: evalCondition, collectData: collectData };
 
   function start() {
     document.querySelectorAll("form.vg-form").forEach(enhance);
     document.querySelectorAll("[data-layout=steps]").forEach(setupSteps);
     document.querySelectorAll("[data-compute]").forEach(setupCompute);
+    document.querySelectorAll("[data-kb-suggest]").forEach(setupSuggest);
     document.querySelectorAll("input[type=file][data-max-size], input[type=file][data-max-files]").forEach(function (input) {
       input.addEventListener("change", function () { checkFiles(input); });
     });

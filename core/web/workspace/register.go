@@ -43,4 +43,7 @@ func Register(r fiber.Router, requireStaff fiber.Handler, p *pagekit.Pages, clie
 	staffOnly.Post("/tickets/:number/decision", u.decisionSubmit)
 	staffOnly.Get("/tickets/:number/files/:id", u.ticketFile)
 	u.registerAccount(staffOnly)
+	staffOnly.Get("/search", u.searchPage)
+	u.registerKnowledge(staffOnly)
+	u.registerAssets(staffOnly)
 }

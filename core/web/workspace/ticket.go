@@ -57,6 +57,10 @@ type ticketView struct {
 	// FileSize and MaxFileSize state the limit of a comment's file.
 	FileSize    string
 	MaxFileSize int64
+	// Articles is the knowledge box (ticket_knowledge.go).
+	Articles ticketArticles
+	// Assets are the assets the ticket links.
+	Assets []linkedAsset
 }
 
 type transitionLink struct {
@@ -80,6 +84,9 @@ type timelineItem struct {
 	// Withdrawn: the transition ended the ticket while it waited for an
 	// approval, which it withdrew.
 	Withdrawn bool
+	// LinkKind and LinkTarget are a link the entry added; LinkURL is the
+	// page of a linked asset, when the viewer may read assets.
+	LinkKind, LinkTarget, LinkURL string
 }
 
 func (u *workspace) ticketPage(c *fiber.Ctx) error {
@@ -113,11 +120,13 @@ func (u *workspace) showTicketWith(c *fiber.Ctx, status int, notice string, adju
 	p := cat.Process(t.Process)
 	base := "/app/tickets/" + url.PathEscape(t.Number)
 	names := u.AttachmentNames(c.UserContext())
-	describer := pagekit.DataDescriber{Lang: l, Names: names, FileURL: func(id string) string { return base + "/files/" + url.PathEscape(id) }}
+	describer := pagekit.DataDescriber{Lang: l, Names: names, FileURL: func(id string) string { return base + "/files/" + url.PathEscape(id) },
+		AssetURL: u.assetURL(actor)}
 	d := ticketView{T: t, State: webkit.StateTitle(p, t.State, false), Priority: webkit.Text(l, "prio_"+t.Priority), Team: webkit.TeamTitle(cat, t.Team),
 		Due: t.Due, Base: base, Me: actor.User, Pending: engine.PendingApproval(t),
 		CanInternal: v.May.CommentInternal, CanAssign: v.May.Assign, CanTake: v.May.Take,
 		FileSize: form.ByteSize(u.MaxFileSize), MaxFileSize: u.MaxFileSize,
+		Assets: u.ticketAssets(c.UserContext(), actor, cat, t),
 	}
 	if p != nil {
 		d.Process = p.Title
@@ -133,6 +142,7 @@ func (u *workspace) showTicketWith(c *fiber.Ctx, status int, notice string, adju
 		d.Timeline = append(d.Timeline, u.timelineItem(cat, p, hist[i], describer))
 	}
 	adjust(&d)
+	u.ticketArticleBox(c, &d)
 	title := t.Number + " – " + t.Title
 	return u.Render(c, status, "ticket", &pagekit.View{Lang: l, Title: title, Area: "app", Nav: "inbox", Notice: notice,
 		HasErrors: d.CommentErr != "" || d.DecisionErr != "" || d.AssignErr != "", Data: d})
@@ -177,6 +187,11 @@ func (u *workspace) timelineItem(cat *definition.Catalog, p *definition.Process,
 		it.Text = x.Reason
 	case ticket.Migrated:
 		it.From, it.To = webkit.StateTitle(p, x.From, false), webkit.StateTitle(p, x.To, false)
+	case ticket.Linked:
+		it.LinkKind, it.LinkTarget = x.Link.Kind, x.Link.Target
+		if x.Link.Kind == engine.LinkKindAsset && d.AssetURL != nil {
+			it.LinkURL = d.AssetURL(x.Link.Target)
+		}
 	}
 	return it
 }
@@ -407,6 +422,9 @@ func (u *workspace) commentSubmit(c *fiber.Ctx) error {
 		return u.showTicket(c, http.StatusConflict, textValue, "", webkit.Text(l, "comment_conflict"))
 	case err != nil:
 		return webkit.FaultError(err)
+	}
+	if sub.First("internal") == "" {
+		u.countArticleUses(c, textValue)
 	}
 	return pagekit.SeeOther(c, "/app/tickets/"+url.PathEscape(c.Params("number"))+"?notice=commented")
 }

@@ -10,8 +10,11 @@ import (
 
 // DataField is one answered field of a form, ready for a page.
 type DataField struct {
-	Label   definition.Label
-	Text    string
+	Label definition.Label
+	Text  string
+	// Link is where Text leads: the page of the asset an asset field
+	// names, when the describer knows asset pages.
+	Link    string
 	Files   []FileLink
 	Entries [][]DataField
 }
@@ -37,6 +40,9 @@ type DataDescriber struct {
 	FileURL func(id string) string
 	// Names maps attachment ids to file names.
 	Names func(id string) string
+	// AssetURL, when set, is the page of the asset an asset field (or a
+	// select looking up assets) names; the value is shown as typed.
+	AssetURL func(number string) string
 }
 
 func (d DataDescriber) Describe(fields []definition.Field, data map[string]any) []DataField {
@@ -74,6 +80,9 @@ func (d DataDescriber) Describe(fields []definition.Field, data map[string]any) 
 			df.Text = kind.Text(f, v, string(d.Lang))
 			if df.Text == "" {
 				continue
+			}
+			if n, ok := v.(string); ok && d.AssetURL != nil && namesAsset(f) {
+				df.Link = d.AssetURL(n)
 			}
 		}
 		out = append(out, df)
@@ -113,4 +122,10 @@ func (u *Pages) AttachmentNames(ctx context.Context) func(string) string {
 		cache[id] = n
 		return n
 	}
+}
+
+// namesAsset reports whether a field's single value is an inventory
+// number.
+func namesAsset(f *definition.Field) bool {
+	return f.Type == definition.FieldAsset || (f.Type == definition.FieldSelect && f.Lookup != nil && f.Lookup.Source == "assets")
 }

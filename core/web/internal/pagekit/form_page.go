@@ -19,6 +19,8 @@ type formPageView struct {
 	Privacy   bool
 	Back      string
 	BackLabel string
+	// Suggest are the public articles beside a portal form.
+	Suggest *ArticleSuggestions
 }
 
 // BackTo is where a portal form page links back to; nil for the staff
@@ -43,6 +45,7 @@ func (u *Pages) ShowForm(c *fiber.Ctx, status int, p *definition.Process, spec F
 		v.Area, v.Nav = "portal", "catalog"
 		d := v.Data.(formPageView)
 		d.Honeypot, d.Privacy, d.Back, d.BackLabel = true, true, back.URL, back.Label
+		d.Suggest = u.SuggestArticles(c, summaryOf(data))
 		v.Data = d
 	}
 	return u.Render(c, status, "form_page", v)

@@ -9,10 +9,12 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"vorgang/core/asset"
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
 	"vorgang/core/form"
+	"vorgang/core/knowledge"
 	"vorgang/core/web/internal/webkit"
 )
 
@@ -22,6 +24,14 @@ type Deps struct {
 	Engine  *engine.Engine
 	Auth    *auth.Service
 	Catalog func() *definition.Catalog
+	// Knowledge serves the knowledge base pages when set.
+	Knowledge *knowledge.Service
+	// Assets serves the asset pages of the workspace; nil: none (the
+	// pages answer 404).
+	Assets *asset.Service
+	// BaseURL is where vorgang is reached, for links printed on paper
+	// (asset labels). Default: the address of the request.
+	BaseURL string
 
 	// Secret signs CSRF and form tokens. Default: random at start, so
 	// forms open in browsers expire when the server restarts; set it to

@@ -144,6 +144,7 @@ var auditActions = map[string]string{
 	auth.AuditTwoFactorReset:    "audit_two_factor_reset",
 	auth.AuditOwnPassword:       "audit_own_password",
 	auth.AuditOwnTokenRevoked:   "audit_own_token_revoked",
+	auth.AuditAssetDeleted:      "audit_asset_deleted",
 }
 
 // auditAction is an action of the audit log in words; an action without

@@ -33,7 +33,11 @@ func PageLang(c *fiber.Ctx) Lang {
 // the tests catch (every key used by a template must exist in both
 // languages).
 func Text(l Lang, key string) string {
-	if m, ok := pageTexts[key]; ok {
+	m, ok := pageTexts[key]
+	if !ok {
+		m, ok = knowledgeTexts[key]
+	}
+	if ok {
 		if s := m[l]; s != "" {
 			return s
 		}

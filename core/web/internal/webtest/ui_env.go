@@ -22,6 +22,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"vorgang/core/app"
+	"vorgang/core/asset"
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
@@ -39,6 +40,8 @@ type UIEnv struct {
 	Eng   *engine.Engine
 	Authn *auth.Service
 	Cat   *definition.Catalog
+	// Assets is the asset register when UIOptions.Assets asked for it.
+	Assets *asset.Service
 }
 
 // UIUsers are the users of every UI test; each has the password
@@ -95,6 +98,12 @@ type UIOptions struct {
 	// Clock, when set, is the clock of the app's services (sessions,
 	// two-factor codes); Now is the pages' own.
 	Clock func() time.Time
+	// BaseURL is the public address the pages print (asset labels).
+	BaseURL string
+	// Assets wires the asset register in as `vorgang serve` does: the
+	// asset pages and routes, and an engine that checks asset fields
+	// against the register and links the assets it names.
+	Assets bool
 }
 
 // NewUIEnv starts the app with the pages (and the API) for a test.
@@ -112,11 +121,15 @@ func NewUIEnv(t testing.TB, opts ...UIOptions) *UIEnv {
 	st, authn, catalog := a.Store, a.Auth, a.Catalog
 	// Like the API tests, the pages write asset fields without creating
 	// the assets they name: the engine checks such fields by shape only.
-	eng, err := engine.New(engine.Deps{Store: st, Users: authn, Catalog: catalog, Logger: testkit.Quiet, Compile: testkit.Loader(t).Compile})
-	if err != nil {
-		t.Fatal(err)
+	eng := a.Engine
+	if !o.Assets {
+		var err error
+		eng, err = engine.New(engine.Deps{Store: st, Users: authn, Catalog: catalog, Logger: testkit.Quiet, Compile: testkit.Loader(t).Compile})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(eng.Close)
 	}
-	t.Cleanup(eng.Close)
 	for _, u := range UIUsers {
 		u.Password = UIPassword
 		if _, err := authn.CreateUser(context.Background(), u); err != nil {
@@ -125,11 +138,17 @@ func NewUIEnv(t testing.TB, opts ...UIOptions) *UIEnv {
 	}
 	// Errors of the app are test failures' best clue: show them.
 	appLog := slog.New(slog.NewTextHandler(tbWriter{t}, &slog.HandlerOptions{Level: logLevel()}))
-	app := web.New(web.Deps{Logger: appLog, Store: st,
-		API:         &web.APIDeps{Engine: eng, Auth: authn, Catalog: catalog},
-		UI:          &web.UIDeps{Engine: eng, Auth: authn, Catalog: catalog, Now: o.Now},
+	apiDeps := &web.APIDeps{Engine: eng, Auth: authn, Catalog: catalog, Knowledge: a.Knowledge}
+	uiDeps := &web.UIDeps{Engine: eng, Auth: authn, Catalog: catalog, Knowledge: a.Knowledge, Now: o.Now, BaseURL: o.BaseURL}
+	if o.Assets {
+		apiDeps.Assets, uiDeps.Assets = a.Assets, a.Assets
+	}
+	app := web.New(web.Deps{Logger: appLog, Store: st, API: apiDeps, UI: uiDeps,
 		CitizenRate: o.CitizenRate, TrustedProxies: o.TrustedProxies})
 	env := &UIEnv{App: app, St: st, Eng: eng, Authn: authn, Cat: cat}
+	if o.Assets {
+		env.Assets = a.Assets
+	}
 	env.Base = Serve(t, app)
 	return env
 }

@@ -1,0 +1,101 @@
+package knowledge
+
+import "time"
+
+// Visibility says who may read an article.
+type Visibility string
+
+// The visibilities of an article.
+const (
+	// Public articles are read by everybody, citizens on the portal too.
+	Public Visibility = "public"
+	// Internal articles are read by every member of staff.
+	Internal Visibility = "internal"
+	// TeamOnly articles are read by the members of the article's team.
+	TeamOnly Visibility = "team"
+)
+
+// Languages are the languages an article is written in, the first the
+// default.
+var Languages = []string{"de", "en"}
+
+// Text is an article in one language.
+type Text struct {
+	Title string `bson:"title" json:"title"`
+	// Body is Markdown; HTML renders it (sanitised).
+	Body string `bson:"body" json:"body"`
+}
+
+// Content is what an editor writes: everything a version keeps.
+type Content struct {
+	// Texts by language ("de", "en"); at least one has a title.
+	Texts      map[string]Text `bson:"texts" json:"texts"`
+	Category   string          `bson:"category" json:"category"`
+	Tags       []string        `bson:"tags" json:"tags"`
+	Visibility Visibility      `bson:"visibility" json:"visibility"`
+	// Team is the team of a TeamOnly article.
+	Team string `bson:"team,omitempty" json:"team,omitempty"`
+	// Owner reviews the article; default: who created it.
+	Owner string `bson:"owner" json:"owner"`
+	// ReviewAt is when the article is to be checked again; zero: never.
+	ReviewAt time.Time `bson:"review_at,omitempty" json:"review_at,omitempty"`
+}
+
+// Article is a stored article.
+type Article struct {
+	Number  string `bson:"_id" json:"number"`
+	Version int64  `bson:"version" json:"version"`
+	Content `bson:",inline"`
+	Created time.Time `bson:"created" json:"created"`
+	Updated time.Time `bson:"updated" json:"updated"`
+	// CreatedBy and UpdatedBy are user names.
+	CreatedBy string `bson:"created_by" json:"created_by"`
+	UpdatedBy string `bson:"updated_by" json:"updated_by"`
+}
+
+// Text returns the article's text in lang, or in the other language when
+// it has none in lang, and the language it is in.
+func (a *Article) Text(lang string) (Text, string) {
+	if t, ok := a.Texts[lang]; ok && t.Title != "" {
+		return t, lang
+	}
+	for _, l := range Languages {
+		if t, ok := a.Texts[l]; ok && t.Title != "" {
+			return t, l
+		}
+	}
+	return Text{}, lang
+}
+
+// Title is the article's title in lang (or the other language).
+func (a *Article) Title(lang string) string {
+	t, _ := a.Text(lang)
+	return t.Title
+}
+
+// DueForReview reports whether the article's review date has come.
+func (a *Article) DueForReview(now time.Time) bool {
+	return !a.ReviewAt.IsZero() && !a.ReviewAt.After(now)
+}
+
+// Version is one saved state of an article.
+type Version struct {
+	// ID is "<number>/<version>".
+	ID      string    `bson:"_id" json:"-"`
+	Article string    `bson:"article" json:"article"`
+	Version int64     `bson:"version" json:"version"`
+	Author  string    `bson:"author" json:"author"`
+	At      time.Time `bson:"at" json:"at"`
+	Content `bson:",inline"`
+}
+
+// Stats count what was done with an article.
+type Stats struct {
+	Number  string `bson:"_id" json:"-"`
+	Version int64  `bson:"version" json:"-"`
+	// Shown counts the times the article was offered beside a request
+	// form on the portal.
+	Shown int64 `bson:"shown" json:"shown"`
+	// Used counts the times staff put a link to it into a reply.
+	Used int64 `bson:"used" json:"used"`
+}

@@ -1,0 +1,26 @@
+package knowledge
+
+import "vorgang/core/store"
+
+// The collections of the knowledge base.
+const (
+	ArticlesCollection = "kb_articles"
+	VersionsCollection = "kb_versions"
+	StatsCollection    = "kb_stats"
+)
+
+// shapeAll reads every article: lists and searches filter the (small)
+// knowledge base in Go, see the package comment.
+const shapeAll = "kb_all"
+
+// numberScope is the counter of article numbers.
+const numberScope = "kb"
+
+// Schema declares the package's collections to the store.
+func Schema() store.Schema {
+	return store.Schema{
+		{Name: ArticlesCollection, Shapes: []store.QueryShape{{Name: shapeAll, Scans: true}}},
+		{Name: VersionsCollection},
+		{Name: StatsCollection},
+	}
+}

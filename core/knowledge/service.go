@@ -1,0 +1,78 @@
+package knowledge
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"vorgang/core/auth"
+	"vorgang/core/search"
+	"vorgang/core/store"
+)
+
+// Store is what the package needs from the data layer; *store.Store
+// implements it.
+type Store interface {
+	Get(ctx context.Context, coll, id string, out any) error
+	GetMany(ctx context.Context, coll string, ids []string, out any) error
+	Find(ctx context.Context, coll string, f store.Find, out any) error
+	Insert(ctx context.Context, coll string, doc any) error
+	Update(ctx context.Context, coll, id string, expectVersion int64, update map[string]any) (int64, error)
+	NextNumber(ctx context.Context, scope string) (int64, error)
+}
+
+var _ Store = (*store.Store)(nil)
+
+// Users looks up the owner of an article; *auth.Service implements it.
+type Users interface {
+	User(ctx context.Context, name string) (*auth.User, error)
+}
+
+// Deps configures a Service. Store is required.
+type Deps struct {
+	Store Store
+	// Users checks the owner named by an editor; nil accepts any name.
+	Users Users
+	// Logger defaults to slog.Default().
+	Logger *slog.Logger
+	// Now defaults to time.Now; tests fix the clock.
+	Now func() time.Time
+	// Index, when set, answers searches with words: German and English
+	// stemming ("Drucker" finds "Druckers"), phrases, ranking. It lives in
+	// this process, so it is only correct while this process is the only
+	// writer of the articles (the embedded store); without it a search
+	// matches pieces of words in the stored articles.
+	Index *search.Articles
+}
+
+// Service keeps the knowledge base. It is safe for concurrent use.
+type Service struct {
+	store Store
+	log   *slog.Logger
+	now   func() time.Time
+
+	users Users
+	index *search.Articles
+	idxMu sync.Mutex
+	// idxVersions are the versions in the index; nil until it is loaded.
+	idxVersions map[string]int64
+}
+
+// New returns a service.
+func New(d Deps) (*Service, error) {
+	if d.Store == nil {
+		return nil, fmt.Errorf("knowledge: Store is required")
+	}
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	return &Service{store: d.Store, log: d.Logger, now: d.Now, users: d.Users, index: d.Index}, nil
+}
+
+// stamp is the time recorded for a change, in the database's precision.
+func (s *Service) stamp() time.Time { return s.now().UTC().Truncate(time.Millisecond) }

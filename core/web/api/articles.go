@@ -1,0 +1,189 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"vorgang/core/knowledge"
+	"vorgang/core/web/internal/webkit"
+)
+
+// registerArticles adds the knowledge base routes (docs/knowledge.md).
+// Reading needs no account: a caller without one reads the public
+// articles, as on the portal.
+func registerArticles(v1 fiber.Router, a *api) {
+	v1.Get("/articles", a.listArticles)
+	v1.Post("/articles", a.createArticle)
+	v1.Get("/articles/review", a.articlesDue)
+	v1.Get("/articles/:number", a.getArticle)
+	v1.Put("/articles/:number", a.updateArticle)
+	v1.Get("/articles/:number/versions", a.articleVersions)
+	v1.Get("/articles/:number/diff", a.articleDiff)
+}
+
+// articleJSON is an article with its text rendered as HTML per language.
+func articleJSON(x *knowledge.Article) (fiber.Map, error) {
+	html := map[string]string{}
+	for l, t := range x.Texts {
+		h, err := knowledge.Render(t.Body)
+		if err != nil {
+			return nil, err
+		}
+		html[l] = string(h)
+	}
+	tags := x.Tags
+	if tags == nil {
+		tags = []string{}
+	}
+	m := fiber.Map{"number": x.Number, "version": x.Version, "texts": x.Texts, "html": html, "category": x.Category, "tags": tags,
+		"visibility": x.Visibility, "owner": x.Owner, "created": x.Created, "created_by": x.CreatedBy, "updated": x.Updated, "updated_by": x.UpdatedBy}
+	if x.Team != "" {
+		m["team"] = x.Team
+	}
+	if !x.ReviewAt.IsZero() {
+		m["review_at"] = x.ReviewAt
+	}
+	return m, nil
+}
+
+func articleHead(x *knowledge.Article) fiber.Map {
+	return fiber.Map{"number": x.Number, "version": x.Version, "title": fiber.Map{"de": x.Texts["de"].Title, "en": x.Texts["en"].Title},
+		"category": x.Category, "visibility": x.Visibility, "updated": x.Updated}
+}
+
+func (a *api) listArticles(c *fiber.Ctx) error {
+	offset, _ := strconv.Atoi(c.Query("offset"))
+	limit, _ := strconv.Atoi(c.Query("limit"))
+	page, err := a.Knowledge.Find(c.UserContext(), knowledge.ScopeOf(webkit.Principal(c)), knowledge.Query{
+		Text: c.Query("q"), Category: c.Query("category"), Tag: c.Query("tag"), Lang: langOf(c), Offset: offset, Limit: limit})
+	if err != nil {
+		return webkit.FaultError(err)
+	}
+	out := make([]fiber.Map, 0, len(page.Articles))
+	for i := range page.Articles {
+		out = append(out, articleHead(&page.Articles[i]))
+	}
+	return c.JSON(fiber.Map{"total": page.Total, "articles": out})
+}
+
+func (a *api) articlesDue(c *fiber.Ctx) error {
+	p, err := staff(c)
+	if err != nil {
+		return err
+	}
+	due, err := a.Knowledge.DueForReview(c.UserContext(), p)
+	if err != nil {
+		return webkit.FaultError(err)
+	}
+	out := make([]fiber.Map, 0, len(due))
+	for i := range due {
+		h := articleHead(&due[i])
+		h["review_at"] = due[i].ReviewAt
+		out = append(out, h)
+	}
+	return c.JSON(fiber.Map{"articles": out})
+}
+
+func (a *api) getArticle(c *fiber.Ctx) error {
+	x, err := a.Knowledge.Get(c.UserContext(), webkit.Principal(c), c.Params("number"))
+	if err != nil {
+		return webkit.FaultError(err)
+	}
+	m, err := articleJSON(x)
+	if err != nil {
+		return err
+	}
+	return c.JSON(m)
+}
+
+// articleRequest is the body of a create or an update: the whole content
+// (an update replaces it) and, on an update, the version edited.
+type articleRequest struct {
+	Version int64 `json:"version"`
+	knowledge.Content
+}
+
+func (a *api) createArticle(c *fiber.Ctx) error {
+	p, err := staff(c)
+	if err != nil {
+		return err
+	}
+	var req articleRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	x, err := a.Knowledge.Create(c.UserContext(), p, req.Content, langOf(c))
+	if err != nil {
+		return webkit.FaultError(err)
+	}
+	m, err := articleJSON(x)
+	if err != nil {
+		return err
+	}
+	c.Location("/api/v1/articles/" + x.Number)
+	return c.Status(http.StatusCreated).JSON(m)
+}
+
+func (a *api) updateArticle(c *fiber.Ctx) error {
+	p, err := staff(c)
+	if err != nil {
+		return err
+	}
+	var req articleRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	x, err := a.Knowledge.Update(c.UserContext(), p, c.Params("number"), req.Version, req.Content, langOf(c))
+	if err != nil {
+		return webkit.FaultError(err)
+	}
+	m, err := articleJSON(x)
+	if err != nil {
+		return err
+	}
+	return c.JSON(m)
+}
+
+func (a *api) articleVersions(c *fiber.Ctx) error {
+	p, err := staff(c)
+	if err != nil {
+		return err
+	}
+	vs, err := a.Knowledge.Versions(c.UserContext(), p, c.Params("number"))
+	if err != nil {
+		return webkit.FaultError(err)
+	}
+	out := make([]fiber.Map, 0, len(vs))
+	for _, v := range vs {
+		out = append(out, fiber.Map{"version": v.Version, "author": v.Author, "at": v.At, "texts": v.Texts, "category": v.Category,
+			"tags": v.Tags, "visibility": v.Visibility})
+	}
+	return c.JSON(fiber.Map{"versions": out})
+}
+
+func (a *api) articleDiff(c *fiber.Ctx) error {
+	p, err := staff(c)
+	if err != nil {
+		return err
+	}
+	from, err1 := strconv.ParseInt(c.Query("from"), 10, 64)
+	to, err2 := strconv.ParseInt(c.Query("to"), 10, 64)
+	if err1 != nil || err2 != nil {
+		return &webkit.Error{Status: http.StatusBadRequest, Code: webkit.CodeBadRequest}
+	}
+	changes, err := a.Knowledge.Diff(c.UserContext(), p, c.Params("number"), from, to)
+	if err != nil {
+		return webkit.FaultError(err)
+	}
+	out := make([]fiber.Map, 0, len(changes))
+	for _, ch := range changes {
+		lines := make([]fiber.Map, 0, len(ch.Lines))
+		for _, l := range ch.Lines {
+			lines = append(lines, fiber.Map{"op": l.Op, "text": l.Text})
+		}
+		out = append(out, fiber.Map{"field": ch.Field, "lines": lines})
+	}
+	return c.JSON(fiber.Map{"from": from, "to": to, "changes": out})
+}

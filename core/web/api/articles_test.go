@@ -1,0 +1,91 @@
+package api_test
+
+import (
+	"net/http"
+	"testing"
+	"time"
+
+	"vorgang/core/app"
+	"vorgang/core/auth"
+	"vorgang/core/internal/testkit"
+	"vorgang/core/web"
+)
+
+// newArticlesEnv is the app's API with its knowledge base; root writes.
+func newArticlesEnv(t *testing.T) *apiEnv {
+	t.Helper()
+	a := testkit.NewApp(t, app.Config{})
+	env := &apiEnv{tokens: map[string]string{}, st: a.Store}
+	for _, u := range []auth.NewUser{{Name: "ben", Teams: []string{"it-1st-level"}}, {Name: "carla", Teams: []string{"it-2nd-level"}}, {Name: "root", Roles: []string{"admin"}}} {
+		if _, err := a.Auth.CreateUser(t.Context(), u); err != nil {
+			t.Fatal(err)
+		}
+		secret, _, err := a.Auth.CreateToken(t.Context(), u.Name, "test", time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		env.tokens[u.Name] = secret
+	}
+	env.app = web.New(web.Deps{Logger: a.Logger, Store: a.Store,
+		API: &web.APIDeps{Engine: a.Engine, Auth: a.Auth, Catalog: a.Catalog, Knowledge: a.Knowledge}})
+	return env
+}
+
+// TestArticlesAPI: write, update with the version read, refuse a stale
+// version and bad input by field, list versions and their difference,
+// list one's articles due for review; readers see what their scope
+// allows, and the OpenAPI document describes the routes.
+func TestArticlesAPI(t *testing.T) {
+	env := newArticlesEnv(t)
+	article := map[string]any{"texts": map[string]any{"de": map[string]any{"title": "VPN einrichten", "body": "Schritt 1"}},
+		"category": "IT", "visibility": "team", "team": "it-1st-level", "review_at": "2020-01-01T00:00:00Z"}
+	status, body := env.call(t, "root", "POST", "/api/v1/articles", article)
+	if status != http.StatusCreated {
+		t.Fatalf("create: %d %v", status, body)
+	}
+	number, _ := body["number"].(string)
+	if status, _ := env.call(t, "ben", "POST", "/api/v1/articles", article); status != http.StatusForbidden {
+		t.Errorf("create without knowledge.write: %d", status)
+	}
+	article["version"] = 1
+	article["texts"] = map[string]any{"de": map[string]any{"title": "VPN einrichten", "body": "Schritt 1\nSchritt 2"}}
+	if status, body := env.call(t, "root", "PUT", "/api/v1/articles/"+number, article); status != http.StatusOK || body["version"] != float64(2) {
+		t.Fatalf("update: %d %v", status, body)
+	}
+	if status, body := env.call(t, "root", "PUT", "/api/v1/articles/"+number, article); status != http.StatusConflict {
+		t.Errorf("update of version 1 again: %d %v", status, body)
+	}
+	bad := map[string]any{"version": 2, "texts": map[string]any{}, "category": "", "visibility": "world"}
+	if status, body := env.call(t, "root", "PUT", "/api/v1/articles/"+number, bad); status != http.StatusUnprocessableEntity ||
+		!hasField(body, "title_de") || !hasField(body, "category") || !hasField(body, "visibility") {
+		t.Errorf("bad update: %d %v", status, body)
+	}
+	if status, body := env.call(t, "root", "GET", "/api/v1/articles/"+number+"/versions", nil); status != http.StatusOK || len(body["versions"].([]any)) != 2 {
+		t.Errorf("versions: %d %v", status, body)
+	}
+	status, body = env.call(t, "root", "GET", "/api/v1/articles/"+number+"/diff?from=1&to=2", nil)
+	if changes, _ := body["changes"].([]any); status != http.StatusOK || len(changes) != 1 {
+		t.Errorf("diff: %d %v", status, body)
+	}
+	if status, body := env.call(t, "root", "GET", "/api/v1/articles/review", nil); status != http.StatusOK || len(body["articles"].([]any)) != 1 {
+		t.Errorf("due for review: %d %v", status, body)
+	}
+	for _, c := range []struct {
+		user string
+		want int
+	}{{"ben", http.StatusOK}, {"carla", http.StatusNotFound}, {"", http.StatusNotFound}} {
+		if status, _ := env.call(t, c.user, "GET", "/api/v1/articles/"+number, nil); status != c.want {
+			t.Errorf("%q reads the team article: %d, want %d", c.user, status, c.want)
+		}
+		if status, _ := env.call(t, c.user, "GET", "/api/v1/articles/"+number+"/versions", nil); c.user != "" && status != c.want {
+			t.Errorf("%q reads its versions: %d, want %d", c.user, status, c.want)
+		}
+	}
+	status, body = env.call(t, "", "GET", "/api/v1/openapi.json", nil)
+	paths, _ := body["paths"].(map[string]any)
+	for _, p := range []string{"/api/v1/articles", "/api/v1/articles/{number}", "/api/v1/articles/{number}/versions", "/api/v1/articles/{number}/diff", "/api/v1/articles/review"} {
+		if status != http.StatusOK || paths[p] == nil {
+			t.Errorf("OpenAPI lacks %s", p)
+		}
+	}
+}

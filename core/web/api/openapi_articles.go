@@ -1,0 +1,95 @@
+package api
+
+import "vorgang/core/web/internal/webkit"
+
+// The knowledge base routes in the OpenAPI document; present when the
+// server has a knowledge base (APIDeps.Knowledge).
+
+func oaArticleSchemas() oaObj {
+	str := oaObj{"type": "string"}
+	text := oaObj{"type": "object", "properties": oaObj{"title": str, "body": oaObj{"type": "string", "description": "Markdown."}}}
+	texts := oaObj{"type": "object", "description": "The texts by language: de, en; at least one has a title.",
+		"properties": oaObj{"de": text, "en": text}}
+	visibility := oaObj{"type": "string", "enum": []any{"public", "internal", "team"},
+		"description": "public: everybody, citizens too; internal: every member of staff; team: the members of `team`."}
+	date := oaObj{"type": "string", "format": "date-time"}
+	return oaObj{
+		"Article": oaObj{
+			"type":     "object",
+			"required": []any{"number", "version", "texts", "html", "category", "tags", "visibility", "owner"},
+			"properties": oaObj{
+				"number":   oaObj{"type": "string", "description": "KB-1, KB-2, …"},
+				"version":  oaObj{"type": "integer", "description": "Send it back with an update; a stale one is answered 409."},
+				"texts":    texts,
+				"html":     oaObj{"type": "object", "description": "Each language's body as sanitised HTML.", "additionalProperties": str},
+				"category": str, "tags": oaObj{"type": "array", "items": str}, "visibility": visibility, "team": str,
+				"owner": str, "review_at": date, "created": date, "created_by": str, "updated": date, "updated_by": str,
+			},
+		},
+		"ArticleRequest": oaObj{
+			"type":     "object",
+			"required": []any{"texts", "category", "visibility"},
+			"properties": oaObj{
+				"version": oaObj{"type": "integer", "description": "The version edited (update)."},
+				"texts":   texts, "category": str, "tags": oaObj{"type": "array", "items": str},
+				"visibility": visibility, "team": str,
+				"owner":     oaObj{"type": "string", "description": "Who reviews it; default: the writer."},
+				"review_at": date,
+			},
+		},
+		"ArticleList": oaObj{
+			"type": "object", "required": []any{"total", "articles"},
+			"properties": oaObj{
+				"total":    oaObj{"type": "integer", "description": "Articles the caller may read that match."},
+				"articles": oaObj{"type": "array", "items": oaObj{"type": "object", "description": "number, version, title (de, en), category, visibility, updated"}},
+			},
+		},
+		"ArticleVersions": oaObj{"type": "object", "properties": oaObj{"versions": oaObj{"type": "array", "items": oaObj{"type": "object",
+			"description": "version, author, at and the content saved, newest first"}}}},
+		"ArticleDiff": oaObj{"type": "object", "properties": oaObj{"from": oaObj{"type": "integer"}, "to": oaObj{"type": "integer"},
+			"changes": oaObj{"type": "array", "items": oaObj{"type": "object", "description": "field and its lines, each with op keep, remove or add"}}}},
+	}
+}
+
+func oaArticlePaths() oaObj {
+	numberPath := []any{oaObj{"name": "number", "in": "path", "required": true, "description": "Article number.", "schema": oaObj{"type": "string"}}}
+	query := func(name, description string) oaObj {
+		return oaObj{"name": name, "in": "query", "description": description, "schema": oaObj{"type": "string"}}
+	}
+	integer := func(name, description string) oaObj {
+		return oaObj{"name": name, "in": "query", "description": description, "schema": oaObj{"type": "integer", "minimum": 0}}
+	}
+	article := oaOK("The article.", oaRef("Article"))
+	return oaObj{
+		"/api/v1/articles": oaObj{
+			"get": oaOp("articles", "listArticles", "Search the articles the caller may read, best first (without an account: the public ones)", oaOptional,
+				oaObj{"200": oaOK("One page of articles.", oaRef("ArticleList"))},
+				oaObj{"parameters": []any{oaParam("AcceptLanguage"), query("q", "Words, each of which must occur; case, umlauts and ß are folded."),
+					query("category", "Articles of this category."), query("tag", "Articles with this tag."),
+					integer("offset", "Articles to skip."), integer("limit", "Page size, at most 100 (default 20).")}}),
+			"post": oaOp("articles", "createArticle", "Write an article (needs `knowledge.write`)", oaStaff,
+				oaObj{"201": article, "403": oaError(webkit.CodeForbidden), "422": oaError("validation_failed")},
+				oaObj{"requestBody": oaBody(oaRef("ArticleRequest"), true)}),
+		},
+		"/api/v1/articles/review": oaObj{"get": oaOp("articles", "listArticlesDue", "The caller's articles whose review date has come", oaStaff,
+			oaObj{"200": oaOK("The articles, longest overdue first.", oaRef("ArticleList"))}, nil)},
+		"/api/v1/articles/{number}": oaObj{
+			"parameters": numberPath,
+			"get":        oaOp("articles", "getArticle", "An article the caller may read", oaOptional, oaObj{"200": article, "404": oaError(webkit.CodeNotFound)}, nil),
+			"put": oaOp("articles", "updateArticle", "Save a new version of an article (needs `knowledge.write`)", oaStaff,
+				oaObj{"200": article, "403": oaError(webkit.CodeForbidden), "404": oaError(webkit.CodeNotFound), "409": oaError(webkit.CodeConflict), "422": oaError("validation_failed")},
+				oaObj{"requestBody": oaBody(oaRef("ArticleRequest"), true)}),
+		},
+		"/api/v1/articles/{number}/versions": oaObj{
+			"parameters": numberPath,
+			"get": oaOp("articles", "listArticleVersions", "Every version of an article with author and time", oaStaff,
+				oaObj{"200": oaOK("The versions, newest first.", oaRef("ArticleVersions")), "404": oaError(webkit.CodeNotFound)}, nil),
+		},
+		"/api/v1/articles/{number}/diff": oaObj{
+			"parameters": numberPath,
+			"get": oaOp("articles", "diffArticleVersions", "The differences between two versions, line by line", oaStaff,
+				oaObj{"200": oaOK("The parts that differ.", oaRef("ArticleDiff")), "400": oaError(webkit.CodeBadRequest), "404": oaError(webkit.CodeNotFound)},
+				oaObj{"parameters": []any{oaParam("AcceptLanguage"), integer("from", "The older version."), integer("to", "The newer version.")}}),
+		},
+	}
+}
