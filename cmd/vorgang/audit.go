@@ -10,10 +10,14 @@ import (
 )
 
 // audit runs "vorgang audit verify [NUMBER...]": it checks the
-// tamper-evident history chains and exits 1 when any is broken.
+// tamper-evident history chains and exits 1 when any is broken; "vorgang
+// audit seal" migrates history written before values were sealed.
 func audit(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "seal" {
+		return auditSeal(ctx, args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "verify" {
-		fmt.Fprintln(stderr, "Usage: vorgang audit verify [--data DIR | --mongo-uri URI] [NUMBER...]")
+		fmt.Fprintln(stderr, "Usage: vorgang audit verify|seal [--data DIR | --mongo-uri URI] [NUMBER...]")
 		return 2
 	}
 	fl := flag.NewFlagSet("audit verify", flag.ContinueOnError)

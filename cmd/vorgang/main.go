@@ -22,6 +22,8 @@ Usage:
   vorgang test [DIR...]        run the script tests (*_test.lua) against the definitions
   vorgang plan [DIR...]        what serving these definitions would change, and the open tickets it touches
   vorgang audit verify [N...]  check the tamper-evident ticket histories (all without N)
+  vorgang audit seal [N...]    seal histories written before values could be anonymised
+  vorgang retention [--dry-run] apply (or list) the retention rules that are due
   vorgang user create NAME     create a user (--role admin --token for the first administrator)
   vorgang outbox discard --version HASH
                                stop the queued follow-up work of a definition version
@@ -55,6 +57,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return test(ctx, args, stdout, stderr)
 	case "audit":
 		return audit(ctx, args, stdout, stderr)
+	case "retention":
+		return retention(ctx, args, stdout, stderr)
 	case "plan":
 		return plan(ctx, args, stdout, stderr)
 	case "user":

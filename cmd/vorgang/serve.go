@@ -254,6 +254,11 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 	if _, _, err := a.Migrate(ctx); err != nil {
 		return err
 	}
+	// Before serving: a restored backup must not show what retention
+	// removed since it was taken.
+	if _, _, err := a.EnforceRetention(ctx); err != nil {
+		log.Error("retention not finished; it runs again within the hour", slog.String("error", err.Error()))
+	}
 	server := newWebServer(a, live, cfg)
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {

@@ -78,6 +78,9 @@ type Config struct {
 	// must be to be deleted (default engine.DefaultUploadGrace).
 	UploadSweepEvery time.Duration
 	UploadGrace      time.Duration
+	// RetentionEvery is how often retention rules are enforced after the
+	// run at start-up (default DefaultRetentionEvery).
+	RetentionEvery time.Duration
 
 	// Backup schedules backups of the embedded store; the zero value
 	// schedules none.
@@ -203,6 +206,9 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	}
 	if cfg.UploadSweepEvery <= 0 {
 		cfg.UploadSweepEvery = DefaultUploadSweepEvery
+	}
+	if cfg.RetentionEvery <= 0 {
+		cfg.RetentionEvery = DefaultRetentionEvery
 	}
 	if cfg.SearchPollEvery <= 0 {
 		cfg.SearchPollEvery = DefaultSearchPollEvery

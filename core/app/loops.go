@@ -92,6 +92,7 @@ func (a *App) loops() []Loop {
 		{"LMTP listener", a.LMTP.Run},
 		{"scheduled backup", a.backupLoop},
 		{"asset reminders", a.remindAssetsLoop},
+		{"retention", a.retentionLoop},
 	}
 }
 

@@ -89,6 +89,7 @@ func (b *builder) checkProcess(p *Process, r reporter) {
 		}
 	}
 	uniqueRefs(r, "job", jobIDs)
+	b.checkRetention(p, r)
 
 	checkAutoTransitions(p, r)
 	b.checkPriorityMatrix(p, r)

@@ -53,7 +53,10 @@ type Field struct {
 	Compute        *Compute   `yaml:"compute"`
 	Autocomplete   string     `yaml:"autocomplete"`
 	Personal       bool       `yaml:"personal"`
-	Public         *bool      `yaml:"public"`
+	// PersonalCategory says what kind of personal data the field holds
+	// (see PersonalCategories); a category makes the field personal.
+	PersonalCategory string `yaml:"personal_category"`
+	Public           *bool  `yaml:"public"`
 }
 
 // Option is a fixed choice of a select field.
@@ -99,3 +102,13 @@ func (f *Form) Field(id string) *Field {
 	}
 	return nil
 }
+
+// PersonalCategories are the kinds of personal data a field may declare
+// (personal_category): what a record of processing activities lists.
+// "health" is a special category under Art. 9 GDPR.
+var PersonalCategories = []string{"contact", "identity", "address", "health", "financial", "location", "other"}
+
+// IsPersonal reports whether the field holds personal data: personal:
+// true or a personal_category. Retention, data-subject requests and the
+// logs go by it.
+func (f *Field) IsPersonal() bool { return f.Personal || f.PersonalCategory != "" }

@@ -33,6 +33,9 @@ type Process struct {
 	// process in place of those the steps name, as an emergency override:
 	// with a reason, marked in the history. Off by default.
 	AdminOverride bool `yaml:"admin_override"`
+	// Retention says how long the process's tickets keep personal data
+	// (see Retention); none: they keep it until someone anonymises them.
+	Retention []Retention `yaml:"retention"`
 }
 
 // DefaultTitleFields are the data fields whose first non-empty text is the

@@ -94,5 +94,6 @@ func EffectCommitted(ctx context.Context, st AuditStore, item *store.OutboxItem)
 	if err := st.Get(ctx, store.HistoryCollection, store.HistoryID(number, seq), &entry); err != nil {
 		return false, err
 	}
-	return entry.Hash == hash, nil
+	// A sealed legacy entry keeps the hash its work was queued under.
+	return entry.Hash == hash || (entry.LegacyHash != "" && entry.LegacyHash == hash), nil
 }

@@ -35,6 +35,9 @@ type Store interface {
 	StateCounter
 	OutboxAdmin
 	ReportStore
+	HistoryRewriter
+	TicketReader
+	AttachmentDeleter
 	CreateTicket(ctx context.Context, t *ticket.Ticket, first *ticket.HistoryEntry) error
 	UpdateTicket(ctx context.Context, t *ticket.Ticket, entry *ticket.HistoryEntry) error
 	UpdateTickets(ctx context.Context, changes []store.TicketChange) []error
@@ -63,6 +66,7 @@ func Schema() store.Schema {
 		{Name: createsCollection, Indexes: []store.Index{{Keys: []string{"claimed"}, Sparse: true}},
 			Shapes: []store.QueryShape{{Name: shapeClaimsUpTo, Keys: []string{"claimed"}, UpTo: true}}},
 		{Name: jobRunsCollection},
+		{Name: privacyRequestsCollection},
 	}
 }
 

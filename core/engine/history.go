@@ -46,12 +46,14 @@ func chain(t *ticket.Ticket, entry *ticket.HistoryEntry) {
 	entry.Ticket = t.Number
 	entry.Nonce = newNonce()
 	entry.PrevHash = t.HistoryHash
+	seal(entry)
 	entry.Hash = entryHash(entry)
 	t.HistoryHash = entry.Hash
 }
 
 // entryHash is the SHA-256 of the entry's canonical JSON: sorted keys,
-// numbers and times in one form whatever the database decoded them to.
+// numbers and times in one form whatever the database decoded them to;
+// sealed values enter it as their salted digests (see seal).
 func entryHash(e *ticket.HistoryEntry) string {
 	doc := map[string]any{
 		"ticket": e.Ticket, "seq": e.Seq, "at": e.At.UTC().Format(time.RFC3339Nano),
@@ -61,6 +63,8 @@ func entryHash(e *ticket.HistoryEntry) string {
 		// Entries written before nonces existed keep their hash.
 		doc["nonce"] = e.Nonce
 	}
+	// Entries written before sealing have no salts and keep their hash.
+	sealedDoc(e, doc)
 	b, err := json.Marshal(doc)
 	if err != nil {
 		// canonical leaves only JSON-encodable values.
@@ -130,7 +134,8 @@ type VerifyProblem struct {
 
 // VerifyHistory checks a ticket's history chain: every entry's hash
 // matches its content, links to the one before, and the last one is the
-// ticket's head.
+// ticket's head; values removed by an anonymisation are recorded by it
+// and stay removed.
 func VerifyHistory(t *ticket.Ticket, entries []ticket.HistoryEntry) []VerifyProblem {
 	var out []VerifyProblem
 	prev := ""
@@ -148,6 +153,7 @@ func VerifyHistory(t *ticket.Ticket, entries []ticket.HistoryEntry) []VerifyProb
 		}
 		prev = e.Hash
 	}
+	out = append(out, verifyRemoved(entries)...)
 	if prev != t.HistoryHash {
 		out = append(out, VerifyProblem{int64(len(entries)), "the ticket's head hash does not match its last entry"})
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"vorgang/core/auth"
 	"vorgang/core/definition"
@@ -254,8 +255,10 @@ func (e *Engine) stage(ctx context.Context, t *ticket.Ticket, entry *ticket.Hist
 	switch {
 	case t.Open:
 		t.ClosedOn = ""
+		t.ClosedAt = time.Time{}
 	case t.ClosedOn == "":
 		t.ClosedOn = e.catalog().Hash()
+		t.ClosedAt = entry.At
 	}
 	head := t.HistoryHash
 	chain(t, entry)

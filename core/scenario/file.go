@@ -58,8 +58,8 @@ type Scenario struct {
 type Pos struct{ Line, Col int }
 
 // Step is one thing that happens, optionally followed by expectations.
-// At most one of Open, Run, Decide, Comment, Assign, Job, Definitions and
-// MailIn is set; a step with none of them only checks.
+// At most one of Open, Run, Decide, Comment, Assign, Job, Definitions,
+// MailIn and Retention is set; a step with none of them only checks.
 type Step struct {
 	As      string
 	Clock   *time.Time
@@ -71,6 +71,9 @@ type Step struct {
 	Comment string
 	Assign  *string
 	Job     string // process/job
+	// Retention applies the retention rules that are due at the step's
+	// clock, as the server does hourly.
+	Retention bool
 	// Definitions switches to the definitions in this folder (relative to
 	// the test file; "current": back to those under test), as a reload of
 	// the server does: refused when open tickets would be stranded,
@@ -111,6 +114,8 @@ func (s *Step) Action() string {
 		return fmt.Sprintf("%s assigns to %q", who, *s.Assign)
 	case s.Job != "":
 		return "job " + s.Job + " runs"
+	case s.Retention:
+		return "retention runs"
 	case s.Definitions != "":
 		return "definitions switch to " + s.Definitions
 	case s.MailIn != nil:
@@ -379,9 +384,9 @@ func (p parser) time(n *yaml.Node) (time.Time, error) {
 }
 
 var stepKeys = []string{"as", "clock", "advance", "open", "run", "decide", "comment", "assign", "job", "definitions", "mail_in",
-	"ticket", "name", "title", "data", "internal", "reason", "expect", "error"}
+	"retention", "ticket", "name", "title", "data", "internal", "reason", "expect", "error"}
 
-var actionKeys = []string{"open", "run", "decide", "comment", "assign", "job", "definitions", "mail_in"}
+var actionKeys = []string{"open", "run", "decide", "comment", "assign", "job", "definitions", "mail_in", "retention"}
 
 func (p parser) steps(n *yaml.Node) ([]Step, error) {
 	if n.Kind != yaml.SequenceNode {
@@ -430,6 +435,8 @@ func (p parser) steps(n *yaml.Node) ([]Step, error) {
 				}
 			case "definitions":
 				err = p.decode(val, &st.Definitions)
+			case "retention":
+				err = p.decode(val, &st.Retention)
 			case "mail_in":
 				st.MailIn, err = p.mailIn(val)
 			case "ticket":
@@ -460,7 +467,7 @@ func (p parser) steps(n *yaml.Node) ([]Step, error) {
 		if len(actions) > 1 {
 			return nil, p.errorf(item, "a step does one thing; this one has %s", strings.Join(actions, " and "))
 		}
-		if len(actions) == 1 && actions[0] != "job" && actions[0] != "definitions" && actions[0] != "mail_in" && st.As == "" {
+		if len(actions) == 1 && actions[0] != "job" && actions[0] != "definitions" && actions[0] != "mail_in" && actions[0] != "retention" && st.As == "" {
 			return nil, p.errorf(item, "the step needs 'as': the user who acts (or citizen)")
 		}
 		if st.MailIn != nil && st.As != "" {

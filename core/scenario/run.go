@@ -159,6 +159,17 @@ func (r *runner) step(ctx context.Context, st *Step, fail failFunc) {
 		}
 	case st.Definitions != "":
 		actErr = r.switchDefinitions(ctx, st)
+	case st.Retention:
+		var rep engine.RetentionReport
+		rep, actErr = w.eng.EnforceRetention(ctx, engine.RetentionRun{})
+		if actErr == nil && rep.Failed > 0 {
+			for _, a := range rep.Actions {
+				if a.Err != nil {
+					actErr = fmt.Errorf("retention rule %s on %s: %w", a.Rule, a.Ticket, a.Err)
+					break
+				}
+			}
+		}
 	case st.MailIn != nil:
 		actErr = r.mailIn(ctx, st, &number)
 	default:

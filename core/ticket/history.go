@@ -25,6 +25,22 @@ type HistoryEntry struct {
 	// computes them.
 	PrevHash string `bson:"prev_hash,omitempty"`
 	Hash     string `bson:"hash,omitempty"`
+	// Salts holds, per sealed value (see SealablePaths), the random salt
+	// of its commitment: the hash covers the salted digest of the value,
+	// not the value, so the value can be removed later (Redact) and the
+	// chain still verifies. Entries written before sealing have none.
+	Salts map[string]string `bson:"salts,omitempty"`
+	// Redacted holds, per removed value, the digest its salt and value
+	// had: what the hash covers in its place.
+	Redacted map[string]string `bson:"redacted,omitempty"`
+	// LegacyHash is the hash the entry had before it was sealed by the
+	// migration of unsealed history; work queued under that hash still
+	// counts as the entry's.
+	LegacyHash string `bson:"legacy_hash,omitempty"`
+	// SealedByMigration marks an entry whose salts the migration added
+	// (it had none), so a migration cut off by a crash can tell the
+	// unsealed chain it verifies before it continues.
+	SealedByMigration bool `bson:"sealed_by_migration,omitempty"`
 }
 
 // Entry is the typed content of a history entry, one type per kind.
@@ -79,6 +95,12 @@ func (h *HistoryEntry) Decode() (Entry, error) {
 		e = ClosedByParent{Parent: d.str("parent"), From: d.str("from"), To: d.str("to")}
 	case EntryMigrated:
 		e = decodeMigrated(d)
+	case EntryAnonymised:
+		e = Anonymised{Reason: d.str("reason"), Rule: d.str("rule"), Request: d.str("request"), Removed: d.strings("removed"), Fields: d.stringsOrNil("fields")}
+	case EntryLegalHold:
+		e = LegalHold{Hold: d.bool("hold"), Reason: d.str("reason")}
+	case EntrySealed:
+		e = Sealed{LegacyHead: d.str("legacy_head"), Entries: d.int("entries")}
 	default:
 		return Unknown{Type: h.Type, Data: h.Data}, nil
 	}

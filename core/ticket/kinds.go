@@ -26,6 +26,14 @@ const (
 	// EntryMigrated records a Migration moving the ticket to changed
 	// definitions.
 	EntryMigrated = "migrated"
+	// EntryAnonymised records personal values removed from the ticket
+	// and its history (retention or a data subject's request).
+	EntryAnonymised = "anonymised"
+	// EntrySealed records the migration of history written before
+	// values were sealed.
+	EntrySealed = "sealed"
+	// EntryLegalHold records a legal hold put on or taken off.
+	EntryLegalHold = "legal_hold"
 )
 
 // Keys of the stored entry data that more than one entry kind shares.

@@ -54,6 +54,17 @@ type Ticket struct {
 	// HistoryHash is the hash of the latest history entry: the head of the
 	// ticket's tamper-evident chain.
 	HistoryHash string `bson:"history_hash,omitempty"`
+
+	// ClosedAt is when the ticket last stopped being open (zero while it
+	// is open, and for tickets closed before it was recorded: their last
+	// change counts instead). Retention counts from it.
+	ClosedAt time.Time `bson:"closed_at,omitempty"`
+	// LegalHold keeps retention away from the ticket: nothing is removed
+	// while it is set.
+	LegalHold bool `bson:"legal_hold,omitempty"`
+	// Retained lists the retention rules applied to the ticket, so none
+	// is applied twice.
+	Retained []string `bson:"retained,omitempty"`
 }
 
 // Link relates a ticket to another ticket or an asset.

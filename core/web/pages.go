@@ -67,6 +67,7 @@ func (u *ui) register(app *fiber.App) error {
 	portal.Register(app.Group("/portal", u.pageMiddleware, u.session), u.Pages, u.citizenLimit, u.computeLimit)
 	workspace.Register(app.Group("/app", u.pageMiddleware, u.session), u.requireStaff, u.Pages, u.clients)
 	admin.Register(app.Group("/admin", u.pageMiddleware, u.session, u.requireStaff, u.requireAdmin), u.Pages)
+	admin.RegisterPrivacy(app.Group("/privacy", u.pageMiddleware, u.session, u.requireStaff), u.Pages)
 	return nil
 }
 

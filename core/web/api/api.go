@@ -50,6 +50,7 @@ func Register(app *fiber.App, d Deps, cl webkit.Clients, citizens fiber.Handler)
 	registerUsers(v1, a)
 	registerOutbox(v1, a)
 	registerReports(v1, a)
+	registerPrivacy(v1, a)
 	if d.Assets != nil {
 		registerAssets(v1, a)
 	}

@@ -181,8 +181,15 @@ func buildOpenAPI(cat *definition.Catalog, formSchema func(form string) ([]byte,
 	}
 	tags = append(tags, oaObj{"name": "reports", "description": "SLA and weekly reports (`report.read`)."})
 	tags = append(tags, oaObj{"name": "outbox", "description": "Queued, retrying and failed deliveries, their retry and discard; a webhook's test delivery (administrators)."})
+	for k, v := range oaPrivacyPaths() {
+		paths[k] = v
+	}
+	for k, v := range oaPrivacySchemas() {
+		schemas[k] = v
+	}
 	tags = append(tags, oaObj{"name": "users", "description": "User administration and its audit log (administrators)."},
-		oaObj{"name": "account", "description": "The caller's own password and API tokens; setting a password with a reset link."})
+		oaObj{"name": "account", "description": "The caller's own password and API tokens; setting a password with a reset link."},
+		oaObj{"name": "privacy", "description": "Data subjects' requests and legal hold (privacy.manage); see docs/privacy.md."})
 	if withAssets {
 		for k, v := range oaAssetPaths() {
 			paths[k] = v

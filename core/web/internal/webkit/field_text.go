@@ -19,6 +19,14 @@ var fieldTexts = map[string]map[Lang]string{
 		LangDE: "Dieser Kommentar ist die Nachricht an die antragstellende Person, die über diesen Schritt benachrichtigt wird; er kann nicht intern bleiben. Schreiben Sie Notizen als eigenen internen Kommentar.",
 		LangEN: "This comment is the message to the requester, who is told of this step; it cannot be kept among staff. Write a separate internal comment for notes.",
 	},
+	"subject_required": {
+		LangDE: "Bitte geben Sie eine E-Mail-Adresse, einen Namen oder einen Benutzernamen an.",
+		LangEN: "Please give an e-mail address, a name or a user name.",
+	},
+	"legal_hold_reason_required": {
+		LangDE: "Bitte geben Sie an, warum der Vorgang aufbewahrt werden muss.",
+		LangEN: "Please give the reason why the ticket must be kept.",
+	},
 	"override_reason_required": {
 		LangDE: "Bitte begründen Sie, warum Sie anstelle der Genehmigenden entscheiden.",
 		LangEN: "Please give the reason for deciding in place of the approvers.",

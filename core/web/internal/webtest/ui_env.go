@@ -57,6 +57,7 @@ var UIUsers = []auth.NewUser{
 	{Name: "lea", DisplayName: "Lea Leitung", Roles: []string{"it-lead"}},        // reads everything
 	{Name: "tim", DisplayName: "Tim Teamleitung", Roles: []string{"team-lead"}},  // approves small purchases
 	{Name: "root", DisplayName: "Rita Root", Roles: []string{"admin"}},
+	{Name: "petra", DisplayName: "Petra Privat", Roles: []string{"privacy-officer"}}, // data protection
 }
 
 // UIPassword is the password of every user of UIUsers.

@@ -1,0 +1,348 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"vorgang/core/auth"
+	"vorgang/core/fault"
+	"vorgang/core/store"
+	"vorgang/core/ticket"
+)
+
+// privacyRequestsCollection records the data subjects' requests answered:
+// when, by whom, what was done (never whom it was about).
+const privacyRequestsCollection = "privacy_requests"
+
+// Subject names a person whose data is asked for: by e-mail address, by
+// name or by user name. At least one is required; a ticket matches when
+// any given one matches, ignoring case: the e-mail address or the name
+// anywhere in a text, the user name as a whole value.
+type Subject struct {
+	Email, Name, User string
+}
+
+func (s Subject) empty() bool {
+	return strings.TrimSpace(s.Email) == "" && strings.TrimSpace(s.Name) == "" && strings.TrimSpace(s.User) == ""
+}
+
+// matches reports whether the text value names the subject.
+func (s Subject) matches(v string) bool {
+	if v == "" {
+		return false
+	}
+	low := strings.ToLower(v)
+	if e := strings.ToLower(strings.TrimSpace(s.Email)); e != "" && strings.Contains(low, e) {
+		return true
+	}
+	if u := strings.ToLower(strings.TrimSpace(s.User)); u != "" && low == u {
+		return true
+	}
+	if n := strings.ToLower(strings.TrimSpace(s.Name)); n != "" && strings.Contains(low, n) {
+		return true
+	}
+	return false
+}
+
+// SubjectPlace is one place a value naming the subject is stored.
+type SubjectPlace struct {
+	// Where: "requester", "data.<field>", "history <seq> <path>",
+	// "file <id>", "outbox <id>".
+	Where string `json:"where"`
+	// Value is the stored value (a file's name, a mail's subject line).
+	Value any       `json:"value"`
+	At    time.Time `json:"at,omitzero"`
+}
+
+// SubjectTicket is a ticket holding data about the subject.
+type SubjectTicket struct {
+	Number  string    `json:"number"`
+	Process string    `json:"process"`
+	Title   string    `json:"title"`
+	State   string    `json:"state"`
+	Created time.Time `json:"created"`
+	// Requester: the subject filed it (as user, or their address is in a
+	// personal field of its form).
+	Requester bool           `json:"requester"`
+	LegalHold bool           `json:"legal_hold,omitempty"`
+	Places    []SubjectPlace `json:"places"`
+	// Assets are the assets the ticket relates to.
+	Assets []string `json:"assets,omitempty"`
+}
+
+// SubjectMail is a mail in the outbox to or about the subject.
+type SubjectMail struct {
+	ID      string    `json:"id"`
+	Kind    string    `json:"kind"`
+	State   string    `json:"state"`
+	Created time.Time `json:"created"`
+	Fields  []string  `json:"fields"`
+}
+
+// SubjectReport is everything stored about a data subject: the answer to
+// a request for access (Art. 15 GDPR), exported as JSON and summarised
+// as a page.
+type SubjectReport struct {
+	At      time.Time       `json:"at"`
+	Tickets []SubjectTicket `json:"tickets"`
+	Mails   []SubjectMail   `json:"mails"`
+}
+
+// FindSubject searches every ticket, its history, the names of its files
+// and the outbox for values naming the subject, for holders of the
+// privacy permission.
+func (e *Engine) FindSubject(ctx context.Context, actor *auth.Principal, s Subject) (*SubjectReport, error) {
+	if !MayManagePrivacy(actor) {
+		return nil, fmt.Errorf("data subject search: %w", fault.Forbidden)
+	}
+	if s.empty() {
+		return nil, invalid("email", "required", "subject_required")
+	}
+	rep := &SubjectReport{At: e.now().UTC(), Tickets: []SubjectTicket{}, Mails: []SubjectMail{}}
+	cat := e.catalog()
+	for after := ""; ; {
+		numbers, err := e.store.TicketNumbers(ctx, after, 500)
+		if err != nil {
+			return nil, fmt.Errorf("engine: data subject search: %w", err)
+		}
+		if len(numbers) == 0 {
+			break
+		}
+		var tickets []ticket.Ticket
+		if err := e.store.GetMany(ctx, store.TicketsCollection, numbers, &tickets); err != nil {
+			return nil, fmt.Errorf("engine: data subject search: %w", err)
+		}
+		for i := range tickets {
+			st, err := e.subjectTicket(ctx, &tickets[i], s, cat.RequesterEmail(tickets[i].Process, tickets[i].Data))
+			if err != nil {
+				return nil, err
+			}
+			if st != nil {
+				rep.Tickets = append(rep.Tickets, *st)
+			}
+		}
+		after = numbers[len(numbers)-1]
+	}
+	var filed []string
+	for _, st := range rep.Tickets {
+		if st.Requester {
+			filed = append(filed, st.Number)
+		}
+	}
+	mails, err := e.subjectMails(ctx, s, filed)
+	if err != nil {
+		return nil, err
+	}
+	rep.Mails = mails
+	return rep, nil
+}
+
+// subjectTicket lists the places of t naming the subject; nil if none.
+func (e *Engine) subjectTicket(ctx context.Context, t *ticket.Ticket, s Subject, requesterEmail string) (*SubjectTicket, error) {
+	out := &SubjectTicket{Number: t.Number, Process: t.Process, Title: t.Title, State: t.State, Created: t.Created, LegalHold: t.LegalHold}
+	if s.matches(t.Requester) && t.Requester != actorName(nil) {
+		out.Requester = true
+		out.Places = append(out.Places, SubjectPlace{Where: "requester", Value: t.Requester})
+	}
+	if requesterEmail != "" && s.matches(requesterEmail) {
+		out.Requester = true
+	}
+	var personal []string
+	if out.Requester {
+		personal = e.personalFields(t.Process)
+	}
+	for _, k := range sortedKeys(t.Data) {
+		if anyMatches(t.Data[k], s) || slices.Contains(personal, k) {
+			out.Places = append(out.Places, SubjectPlace{Where: "data." + k, Value: t.Data[k]})
+		}
+	}
+	hist, err := e.store.History(ctx, t)
+	if err != nil {
+		return nil, fmt.Errorf("engine: data subject search %s: %w", t.Number, err)
+	}
+	var files []string
+	for i := range hist {
+		h := &hist[i]
+		for _, p := range h.SealablePaths() {
+			v, _ := h.ValueAt(p)
+			if p == "data/files" {
+				files = append(files, stringsOf(v)...)
+				continue
+			}
+			if anyMatches(v, s) || out.Requester && p != ticket.PathActor && h.Type == ticket.EntryCitizenReply ||
+				slices.Contains(personal, formField(ticket.SplitPath(p))) {
+				out.Places = append(out.Places, SubjectPlace{Where: fmt.Sprintf("history %d %s", h.Seq, p), Value: v, At: h.At})
+			}
+		}
+	}
+	files = append(files, attachmentIDs(t.Data)...)
+	slices.Sort(files)
+	for _, id := range slices.Compact(files) {
+		a, err := e.store.Attachment(ctx, id)
+		if err != nil {
+			continue // deleted, or never stored: nothing of it is kept
+		}
+		if out.Requester || s.matches(a.Name) {
+			out.Places = append(out.Places, SubjectPlace{Where: "file " + id, Value: a.Name})
+		}
+	}
+	for _, l := range t.Links {
+		if l.Kind == "asset" {
+			out.Assets = append(out.Assets, l.Target)
+		}
+	}
+	if !out.Requester && len(out.Places) == 0 {
+		return nil, nil
+	}
+	return out, nil
+}
+
+// subjectMails lists the outbox's items (mails queued, sent or failed)
+// whose payload names the subject, with the payload keys that do, and the
+// notifications of the tickets they filed (which go to them).
+func (e *Engine) subjectMails(ctx context.Context, s Subject, filed []string) ([]SubjectMail, error) {
+	out := []SubjectMail{}
+	for _, state := range []string{store.OutboxPending, store.OutboxClaimed, store.OutboxFailed, store.OutboxDone} {
+		for after := ""; ; {
+			items, next, err := e.store.ListOutbox(ctx, store.OutboxQuery{State: state, After: after, Limit: store.MaxPage})
+			if err != nil {
+				return nil, fmt.Errorf("engine: data subject search in the outbox: %w", err)
+			}
+			for _, it := range items {
+				var fields []string
+				for _, k := range sortedKeys(it.Payload) {
+					if anyMatches(it.Payload[k], s) {
+						fields = append(fields, k)
+					}
+				}
+				if n, _ := it.Payload["ticket"].(string); slices.Contains(filed, n) && (it.Kind == "notify" || it.Kind == "mail") {
+					fields = append(fields, "ticket")
+				}
+				if len(fields) > 0 {
+					out = append(out, SubjectMail{ID: it.ID, Kind: it.Kind, State: it.State, Created: it.Created, Fields: fields})
+				}
+			}
+			if next == "" {
+				break
+			}
+			after = next
+		}
+	}
+	return out, nil
+}
+
+// SubjectErasure is the record of an anonymisation a data subject asked
+// for: when, by whom, which tickets, how many values. It does not say
+// whom it was about.
+type SubjectErasure struct {
+	ID      string    `bson:"_id" json:"id"`
+	At      time.Time `bson:"at" json:"at"`
+	By      string    `bson:"by" json:"by"`
+	Tickets []string  `bson:"tickets" json:"tickets"`
+	// Held lists tickets under legal hold, left as they are.
+	Held    []string `bson:"held,omitempty" json:"held,omitempty"`
+	Removed int      `bson:"removed" json:"removed"`
+}
+
+// AnonymiseSubject removes the subject's data from every ticket FindSubject
+// finds: of a ticket they filed, the requester and its files
+// (Anonymisation.Requester, Attachments);
+// of others, the form fields naming them. Tickets under legal hold are
+// left and listed. The request is recorded (SubjectErasure, and an
+// anonymised entry naming the request in each ticket's history).
+func (e *Engine) AnonymiseSubject(ctx context.Context, actor *auth.Principal, s Subject) (*SubjectErasure, error) {
+	rep, err := e.FindSubject(ctx, actor, s)
+	if err != nil {
+		return nil, err
+	}
+	rec := &SubjectErasure{ID: "DSR-" + e.now().UTC().Format("20060102-150405") + "-" + newNonce()[:6], At: e.now().UTC(), By: actor.User}
+	for _, st := range rep.Tickets {
+		if st.LegalHold {
+			rec.Held = append(rec.Held, st.Number)
+			continue
+		}
+		// The files of a ticket the person filed are theirs (photos,
+		// scans): they go with it.
+		a := Anonymisation{Reason: ticket.ReasonRequest, Request: rec.ID, Requester: st.Requester, Attachments: st.Requester}
+		for _, p := range st.Places {
+			if f, ok := strings.CutPrefix(p.Where, "data."); ok {
+				a.Fields = append(a.Fields, f)
+			}
+			if h, ok := strings.CutPrefix(p.Where, "history "); ok {
+				seq, path, _ := strings.Cut(h, " ")
+				a.Values = append(a.Values, seq+":"+path)
+			}
+		}
+		res, err := e.Anonymise(ctx, st.Number, a)
+		if err != nil {
+			return rec, fmt.Errorf("engine: data subject request %s: %w", rec.ID, err)
+		}
+		rec.Tickets = append(rec.Tickets, st.Number)
+		rec.Removed += res.Removed
+	}
+	if err := e.store.Insert(ctx, privacyRequestsCollection, rec); err != nil {
+		return rec, fmt.Errorf("engine: record data subject request %s: %w", rec.ID, err)
+	}
+	e.log.InfoContext(ctx, "data subject request answered", "request", rec.ID, "by", rec.By, "tickets", len(rec.Tickets), "held", len(rec.Held))
+	return rec, nil
+}
+
+func anyMatches(v any, s Subject) bool {
+	switch x := v.(type) {
+	case string:
+		return s.matches(x)
+	case []any:
+		return slices.ContainsFunc(x, func(e any) bool { return anyMatches(e, s) })
+	case []string:
+		return slices.ContainsFunc(x, s.matches)
+	case map[string]any:
+		for _, e := range x {
+			if anyMatches(e, s) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// attachmentIDs lists the ids of stored files (see Upload) among the
+// values of form data.
+func attachmentIDs(data map[string]any) []string {
+	var out []string
+	for _, v := range data {
+		for _, s := range append(stringsOf(v), fmt.Sprint(v)) {
+			if strings.HasPrefix(s, "att-") {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+func stringsOf(v any) []string {
+	switch x := v.(type) {
+	case []string:
+		return x
+	case []any:
+		var out []string
+		for _, e := range x {
+			if s, ok := e.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+func sortedKeys(m map[string]any) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}

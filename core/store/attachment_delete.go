@@ -1,0 +1,36 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// DeleteTicketAttachment deletes the attachment id that ticket number
+// took, record and content, for retention and data subjects' requests.
+// An attachment of another ticket, or a pending upload, is left as it
+// is; one that is gone already reports false. The record goes first: a
+// crash after it leaves only chunks nothing refers to.
+func (s *Store) DeleteTicketAttachment(ctx context.Context, id, number string) (bool, error) {
+	if s.localLocks {
+		defer s.locks.Lock(AttachmentsCollection, id)()
+	}
+	a, err := s.Attachment(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("store: delete attachment %s: %w", id, err)
+	}
+	if a.Ticket != number || a.PendingSince != "" {
+		return false, nil
+	}
+	if _, err := s.db.Collection(AttachmentsCollection).DeleteOne(ctx, byID(id)); err != nil {
+		return false, fmt.Errorf("store: delete attachment %s: %w", id, s.classify(ctx, err))
+	}
+	s.noteWritten(ctx)
+	if err := s.deleteChunks(ctx, id, a.Chunks); err != nil {
+		return true, fmt.Errorf("store: delete attachment %s: %w", id, err)
+	}
+	return true, nil
+}
