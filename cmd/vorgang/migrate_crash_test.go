@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -96,34 +94,7 @@ func TestMigrationSurvivesSIGKILL(t *testing.T) {
 	})
 
 	writeFile(t, desk, strings.ReplaceAll(antragV1, "eingang", "neu")+migrationToNeu)
-	cmd := exec.Command(binary(t), "serve", "--addr", "127.0.0.1:0", "--log-format", "json", "--data", data)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "VORGANG_MONGO_URI=")
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	var seen []string
-	killed := false
-	sc := bufio.NewScanner(stderr)
-	for sc.Scan() {
-		seen = append(seen, sc.Text())
-		var rec map[string]any
-		if json.Unmarshal(sc.Bytes(), &rec) == nil && rec["msg"] == "migrating" {
-			if err := cmd.Process.Kill(); err != nil {
-				t.Fatal(err)
-			}
-			killed = true
-			break
-		}
-	}
-	_ = cmd.Wait()
-	if !killed {
-		t.Fatalf("the server did not report migrating:\n%s", strings.Join(seen, "\n"))
-	}
+	serveUntil(t, dir, data, "migrating")
 
 	s := startServer(t, dir, "--data", data)
 	if rec := s.record("tickets migrated"); rec == nil || rec["tickets"].(float64) <= 0 || rec["tickets"].(float64) >= migrateCrashTickets {

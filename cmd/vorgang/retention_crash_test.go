@@ -1,13 +1,10 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -102,34 +99,7 @@ func TestRetentionSurvivesSIGKILL(t *testing.T) {
 		}
 	})
 
-	cmd := exec.Command(binary(t), "serve", "--addr", "127.0.0.1:0", "--log-format", "json", "--data", data)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "VORGANG_MONGO_URI=")
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	var seen []string
-	killed := false
-	sc := bufio.NewScanner(stderr)
-	for sc.Scan() {
-		seen = append(seen, sc.Text())
-		var rec map[string]any
-		if json.Unmarshal(sc.Bytes(), &rec) == nil && rec["msg"] == "retention" {
-			if err := cmd.Process.Kill(); err != nil {
-				t.Fatal(err)
-			}
-			killed = true
-			break
-		}
-	}
-	_ = cmd.Wait()
-	if !killed {
-		t.Fatalf("the server did not report retention:\n%s", strings.Join(seen, "\n"))
-	}
+	serveUntil(t, dir, data, "retention")
 
 	s := startServer(t, dir, "--data", data)
 	if rec := s.record("retention applied"); rec == nil || rec["rules_applied"].(float64) <= 0 || rec["rules_applied"].(float64) >= retentionCrashTickets {
