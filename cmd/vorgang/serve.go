@@ -59,7 +59,7 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	fl.StringVar(&c.logLevel, "log-level", envOr("VORGANG_LOG_LEVEL", "info"), "log level: debug, info, warn, error (env VORGANG_LOG_LEVEL)")
 	fl.StringVar(&c.smtpURL, "smtp-url", os.Getenv("VORGANG_SMTP_URL"), "mail server: smtp://user:pass@host:587 (STARTTLS), smtps://…:465 (TLS), smtp://host:25?tls=none; empty keeps mails in the outbox (env VORGANG_SMTP_URL)")
 	fl.StringVar(&c.mailFrom, "mail-from", os.Getenv("VORGANG_MAIL_FROM"), "sender of mails, e.g. \"IT-Servicedesk <servicedesk@example.org>\" (env VORGANG_MAIL_FROM)")
-	fl.StringVar(&c.baseURL, "base-url", envOr("VORGANG_BASE_URL", "http://localhost:8080"), "public address of vorgang, for links in mails (env VORGANG_BASE_URL)")
+	fl.StringVar(&c.baseURL, "base-url", envOr("VORGANG_BASE_URL", "http://localhost:8080"), "public address of vorgang, for links in mails and answers and the sign-on redirect URI (env VORGANG_BASE_URL)")
 	fl.DurationVar(&c.uploadGrace, "upload-grace", envDuration("VORGANG_UPLOAD_GRACE", engine.DefaultUploadGrace), "how long a file uploaded with a form that was never sent is kept before it is deleted (env VORGANG_UPLOAD_GRACE)")
 	fl.DurationVar(&c.scriptLimit, "script-timeout", envDuration("VORGANG_SCRIPT_TIMEOUT", script.DefaultTimeout), "time limit of one Lua hook call; a hook that runs longer is stopped and its change not made (env VORGANG_SCRIPT_TIMEOUT)")
 	fl.StringVar(&c.metricsAddr, "metrics-addr", os.Getenv("VORGANG_METRICS_ADDR"), "address of a second listener serving Prometheus metrics at /metrics, e.g. 127.0.0.1:9464; empty: no metrics (env VORGANG_METRICS_ADDR)")

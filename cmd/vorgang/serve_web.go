@@ -42,7 +42,7 @@ func newWebServer(a *app.App, live *definition.Live, cfg serveConfig) *fiber.App
 			return web.CatalogInfo{Hash: c.Hash(), Definitions: c.Len(), LoadedAt: c.LoadedAt()}
 		},
 		TrustedProxies: cfg.proxies,
-		API:            &web.APIDeps{Engine: a.Engine, Auth: a.Auth, Catalog: live.Catalog, Assets: a.Assets, Knowledge: a.Knowledge},
+		API:            &web.APIDeps{Engine: a.Engine, Auth: a.Auth, Catalog: live.Catalog, Assets: a.Assets, Knowledge: a.Knowledge, BaseURL: cfg.baseURL},
 		// VORGANG_SECRET keeps forms and CSRF tokens valid across restarts
 		// and instances; without it they are signed with a random key.
 		UI: &web.UIDeps{Engine: a.Engine, Auth: a.Auth, Catalog: live.Catalog, Knowledge: a.Knowledge, Secret: []byte(os.Getenv("VORGANG_SECRET")),

@@ -118,7 +118,7 @@ func (u *admin) showUser(c *fiber.Ctx, status int, form *pagekit.UserForm, notic
 	}
 	d := adminUserView{User: usr, Form: form, Directory: usr.External(), Tokens: tokens, Self: usr.Name == p.User}
 	if link != nil {
-		d.Link = c.BaseURL() + webkit.ResetPath(link.Token)
+		d.Link = webkit.PublicBase(c, u.BaseURL) + webkit.ResetPath(link.Token)
 		d.Expires = link.Expires
 	}
 	return u.Render(c, status, "admin_user", &pagekit.View{Lang: l, Title: webkit.Text(l, "user_heading") + " " + usr.Name, Area: "admin", Nav: "users",

@@ -23,6 +23,10 @@ type Deps struct {
 	Assets *asset.Service
 	// Knowledge serves /api/v1/articles when set.
 	Knowledge *knowledge.Service
+	// BaseURL is where vorgang is reached, for the links an answer
+	// carries (tracking, password reset). Default: the address of the
+	// request.
+	BaseURL string
 }
 
 // Register adds the routes of /api/v1 to app. cl tells where a request

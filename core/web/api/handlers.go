@@ -124,7 +124,7 @@ func (a *api) createTicket(c *fiber.Ctx) error {
 	if p == nil {
 		// A citizen gets what leads back to the request, the same on a
 		// retry: the number and the tracking link, no data.
-		link := c.BaseURL() + "/portal/track/" + t.Tracking
+		link := webkit.PublicBase(c, a.BaseURL) + "/portal/track/" + t.Tracking
 		c.Location(link)
 		return c.Status(http.StatusCreated).JSON(fiber.Map{"number": t.Number, "process": t.Process, "tracking": link})
 	}

@@ -215,7 +215,7 @@ func (a *api) resetLink(c *fiber.Ctx) error {
 		return a.userFault(c, err)
 	}
 	return c.Status(http.StatusCreated).JSON(fiber.Map{"user": link.User, "token": link.Token,
-		"url": c.BaseURL() + webkit.ResetPath(link.Token), "expires": link.Expires})
+		"url": webkit.PublicBase(c, a.BaseURL) + webkit.ResetPath(link.Token), "expires": link.Expires})
 }
 
 func (a *api) userTokens(c *fiber.Ctx) error {

@@ -201,7 +201,7 @@ func (u *portal) portalConfirmation(c *fiber.Ctx) error {
 	l := webkit.PageLang(c)
 	link := "/portal/track/" + token
 	return u.Render(c, http.StatusOK, "portal_confirmation", &pagekit.View{Lang: l, Title: webkit.Text(l, "confirm_heading"), Area: "portal",
-		Data: confirmationView{Number: pv.Ticket.Number, Link: link, FullLink: c.BaseURL() + link}})
+		Data: confirmationView{Number: pv.Ticket.Number, Link: link, FullLink: webkit.PublicBase(c, u.BaseURL) + link}})
 }
 
 func (u *portal) portalReply(c *fiber.Ctx) error {

@@ -4,7 +4,6 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -80,10 +79,7 @@ func (u *workspace) assetLabels(c *fiber.Ctx) error {
 			d.More = next != ""
 		}
 	}
-	base := strings.TrimSuffix(u.BaseURL, "/")
-	if base == "" {
-		base = c.BaseURL()
-	}
+	base := webkit.PublicBase(c, u.BaseURL)
 	for _, h := range heads {
 		lb := assetLabel{Number: h.Number, Name: h.Name, Class: plainLabel(h.Class), URL: base + "/app/assets/" + url.PathEscape(h.Number)}
 		if cl := cat.AssetClass(h.Class); cl != nil {

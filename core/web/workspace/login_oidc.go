@@ -99,8 +99,8 @@ func (u *workspace) registerSignOn(r fiber.Router) {
 
 // signOnRedirect is the redirect URI of a provider, to be registered at
 // the provider: https://HOST/app/oidc/ID/callback.
-func signOnRedirect(c *fiber.Ctx, provider string) string {
-	return c.BaseURL() + "/app/oidc/" + url.PathEscape(provider) + "/callback"
+func (u *workspace) signOnRedirect(c *fiber.Ctx, provider string) string {
+	return webkit.PublicBase(c, u.BaseURL) + "/app/oidc/" + url.PathEscape(provider) + "/callback"
 }
 
 // signOnState is the content of signOnCookie.
@@ -116,7 +116,7 @@ func (u *workspace) signOnStart(c *fiber.Ctx) error {
 		return pagekit.SeeOther(c, next)
 	}
 	provider := c.Params("provider")
-	to, flow, err := u.Auth.StartSignOn(c.UserContext(), provider, signOnRedirect(c, provider))
+	to, flow, err := u.Auth.StartSignOn(c.UserContext(), provider, u.signOnRedirect(c, provider))
 	if err != nil {
 		return u.signOnFailed(c, err)
 	}
@@ -151,7 +151,7 @@ func (u *workspace) signOnCallback(c *fiber.Ctx) error {
 	case c.Query("code") == "":
 		return u.signOnRefused(c, errors.New("no code in the redirect"))
 	}
-	s, idToken, err := u.Auth.FinishSignOn(c.UserContext(), st.Flow, signOnRedirect(c, provider), c.Query("code"))
+	s, idToken, err := u.Auth.FinishSignOn(c.UserContext(), st.Flow, u.signOnRedirect(c, provider), c.Query("code"))
 	if err != nil {
 		return u.signOnFailed(c, err)
 	}
@@ -220,7 +220,7 @@ func (u *workspace) signOnLogoutURL(c *fiber.Ctx) string {
 	if err := u.open(signOnLogoutCookie, raw, &lo); err != nil || token == "" || lo.Session != pagekit.SessionBinding(token) {
 		return ""
 	}
-	return u.Auth.SignOnLogoutURL(c.UserContext(), lo.Provider, lo.IDToken, c.BaseURL()+"/app/login")
+	return u.Auth.SignOnLogoutURL(c.UserContext(), lo.Provider, lo.IDToken, webkit.PublicBase(c, u.BaseURL)+"/app/login")
 }
 
 // signedOutPage says the vorgang session is over and sends the browser on

@@ -60,7 +60,7 @@ func (u *workspace) ticketArticleBox(c *fiber.Ctx, d *ticketView) {
 
 // articleURL is the portal address of an article, as the citizen opens it.
 func (u *workspace) articleURL(c *fiber.Ctx, number string) string {
-	return c.BaseURL() + "/portal/help/" + url.PathEscape(number)
+	return webkit.PublicBase(c, u.BaseURL) + "/portal/help/" + url.PathEscape(number)
 }
 
 // countArticleUses counts the articles linked in a public reply.

@@ -29,8 +29,9 @@ type Deps struct {
 	// Assets serves the asset pages of the workspace; nil: none (the
 	// pages answer 404).
 	Assets *asset.Service
-	// BaseURL is where vorgang is reached, for links printed on paper
-	// (asset labels). Default: the address of the request.
+	// BaseURL is where vorgang is reached, for links that leave the page:
+	// asset labels, reset and tracking links, the sign-on redirect.
+	// Default: the address of the request.
 	BaseURL string
 
 	// Secret signs CSRF and form tokens. Default: random at start, so

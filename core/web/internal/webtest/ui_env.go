@@ -142,7 +142,7 @@ func NewUIEnv(t testing.TB, opts ...UIOptions) *UIEnv {
 	}
 	// Errors of the app are test failures' best clue: show them.
 	appLog := slog.New(slog.NewTextHandler(tbWriter{t}, &slog.HandlerOptions{Level: logLevel()}))
-	apiDeps := &web.APIDeps{Engine: eng, Auth: authn, Catalog: catalog, Knowledge: a.Knowledge}
+	apiDeps := &web.APIDeps{Engine: eng, Auth: authn, Catalog: catalog, Knowledge: a.Knowledge, BaseURL: o.BaseURL}
 	uiDeps := &web.UIDeps{Engine: eng, Auth: authn, Catalog: catalog, Knowledge: a.Knowledge, Now: o.Now, BaseURL: o.BaseURL}
 	if o.Assets {
 		apiDeps.Assets, uiDeps.Assets = a.Assets, a.Assets
