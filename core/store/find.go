@@ -79,7 +79,14 @@ func (s *Store) Find(ctx context.Context, coll string, f Find, out any) error {
 		}
 		filter = append(filter, bson.E{Key: "$or", Value: either})
 	}
-	opts := options.Find().SetSort(bson.D{{Key: "_id", Value: 1}})
+	// The comment names the shape to MongoDB's logs and profiler, and to
+	// Served, which accepts a declared scan by its name.
+	opts := options.Find().SetComment(f.Shape)
+	if !s.schema.unique(coll, f.Equal) {
+		// At most one document matches a unique key: MongoDB would
+		// still sort it in memory.
+		opts.SetSort(bson.D{{Key: "_id", Value: 1}})
+	}
 	if f.Limit > 0 {
 		opts.SetLimit(int64(f.Limit))
 	}
@@ -182,7 +189,8 @@ func (s *Store) DeleteExpired(ctx context.Context, coll, shape string, now time.
 	if len(sh.Keys) != 1 {
 		return 0, fmt.Errorf("store: query %s on %s: want one time field, have %v", shape, coll, sh.Keys)
 	}
-	res, err := s.db.Collection(coll).DeleteMany(ctx, bson.D{{Key: sh.Keys[0], Value: bson.D{{Key: "$lte", Value: now}}}})
+	res, err := s.db.Collection(coll).DeleteMany(ctx, bson.D{{Key: sh.Keys[0], Value: bson.D{{Key: "$lte", Value: now}}}},
+		options.Delete().SetComment(shape))
 	if err != nil {
 		return 0, fmt.Errorf("store: delete expired from %s: %w", coll, s.classify(ctx, err))
 	}
