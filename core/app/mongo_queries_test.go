@@ -281,3 +281,48 @@ func TestEveryMongoDBQueryIsServedByADeclaredIndex(t *testing.T) {
 		t.Errorf("only %d distinct queries recorded; is the observer wired?", len(keys))
 	}
 }
+
+// docs/data-model.md lists every declared index with its options; the list
+// must say what the schemas declare, no more and no less.
+func TestDataModelListsEveryDeclaredIndex(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/data-model.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(doc), "### Indexes per collection")
+	if !ok {
+		t.Fatal("docs/data-model.md has no section \"Indexes per collection\"")
+	}
+	section, _, _ = strings.Cut(section, "\n### ")
+	listed := map[string]bool{}
+	for _, line := range strings.Split(section, "\n") {
+		cells := strings.Split(line, "|")
+		if len(cells) < 5 || !strings.HasPrefix(strings.TrimSpace(cells[1]), "`") {
+			continue
+		}
+		listed[strings.TrimSpace(cells[1])+" "+strings.TrimSpace(cells[2])+" "+strings.TrimSpace(cells[3])] = true
+	}
+	declared := map[string]bool{}
+	for _, c := range append(store.OwnSchema(), app.Schema()...) {
+		for _, ix := range c.Indexes {
+			var opts []string
+			if ix.Unique {
+				opts = append(opts, "unique")
+			}
+			if ix.Sparse {
+				opts = append(opts, "sparse")
+			}
+			declared["`"+c.Name+"` `"+strings.Join(ix.Keys, ", ")+"` "+strings.Join(opts, ", ")] = true
+		}
+	}
+	for k := range declared {
+		if !listed[k] {
+			t.Errorf("docs/data-model.md does not list the index %s", k)
+		}
+	}
+	for k := range listed {
+		if !declared[k] {
+			t.Errorf("docs/data-model.md lists %s, which no schema declares", k)
+		}
+	}
+}
