@@ -283,3 +283,24 @@ func bsonText(d bson.D) string {
 func Problems(plans []ShapePlan) []ShapePlan {
 	return slices.DeleteFunc(slices.Clone(plans), func(p ShapePlan) bool { return p.Problem == "" })
 }
+
+// ExplainedQuery is the query ExplainShapes sends for a declared shape, as
+// Observe would report it: a test compares it with the queries the
+// operations send, so doctor explains what the store really asks.
+func (s *Store) ExplainedQuery(coll, shape string) (IssuedQuery, error) {
+	sh, err := s.schema.shape(coll, shape)
+	if err != nil {
+		return IssuedQuery{}, err
+	}
+	cmd := sampleCommand(s.schema[coll], sh)
+	raw, err := bson.Marshal(cmd)
+	if err != nil {
+		return IssuedQuery{}, fmt.Errorf("store: query %s on %s: %w", shape, coll, err)
+	}
+	qs := issuedQueries(cmd[0].Key, raw)
+	if len(qs) != 1 {
+		return IssuedQuery{}, fmt.Errorf("store: query %s on %s: %d queries in the command explained", shape, coll, len(qs))
+	}
+	qs[0].Shape = shape
+	return qs[0], nil
+}

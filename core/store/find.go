@@ -14,7 +14,8 @@ import (
 	"go.mongodb.org/mongo-driver/mongo/options"
 )
 
-// Find is a query of a registered shape, in _id order.
+// Find is a query of a registered shape, in _id order; a look-up by a
+// unique key (one document per value) comes in no particular order.
 type Find struct {
 	// Shape names the declared query shape (see QueryShape).
 	Shape string
@@ -82,9 +83,13 @@ func (s *Store) Find(ctx context.Context, coll string, f Find, out any) error {
 	// The comment names the shape to MongoDB's logs and profiler, and to
 	// Served, which accepts a declared scan by its name.
 	opts := options.Find().SetComment(f.Shape)
-	if !s.schema.unique(coll, f.Equal) {
-		// At most one document matches a unique key: MongoDB would
-		// still sort it in memory.
+	bound := f.Equal
+	if f.In.Field != "" {
+		bound = append(slices.Clone(f.Equal), f.In)
+	}
+	if !s.schema.unique(coll, bound) {
+		// At most one document matches each value of a unique key:
+		// MongoDB would still sort them in memory.
 		opts.SetSort(bson.D{{Key: "_id", Value: 1}})
 	}
 	if f.Limit > 0 {

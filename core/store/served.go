@@ -21,7 +21,8 @@ var idIndex = Index{Keys: []string{"_id"}, Unique: true}
 // when its keys begin with fields the query compares by equality (or
 // $in), continue with the sort's fields in order and the first key bounds
 // the query (MongoDB's equality-sort-range rule); or when equality binds
-// every key of a unique index (one document, nothing to sort). Otherwise
+// every key of a unique index (one document, nothing to sort; or one per
+// value of an $in, unsorted). Otherwise
 // the error wraps ErrNotServed and names the query and the index it
 // needs.
 func (s *Store) Served(q IssuedQuery) (string, error) {
@@ -29,6 +30,7 @@ func (s *Store) Served(q IssuedQuery) (string, error) {
 	if !ok {
 		return "", fmt.Errorf("store: %s: collection %s: %w", q, q.Collection, ErrUnregistered)
 	}
+	var shape QueryShape
 	if q.Shape != "" {
 		sh, err := s.schema.shape(q.Collection, q.Shape)
 		if err != nil {
@@ -37,11 +39,19 @@ func (s *Store) Served(q IssuedQuery) (string, error) {
 		if sh.Scans {
 			return "declared scan " + sh.Name, nil
 		}
+		shape = sh
 	}
-	best, bestPrefix := "", -1
+	// Of the indexes that serve the query, name the one with the most
+	// equality keys, and among those the one its shape declares.
+	best, bestScore := "", -1
 	for _, ix := range append([]Index{idIndex}, c.Indexes...) {
-		if prefix, ok := q.servedBy(ix); ok && prefix > bestPrefix {
-			best, bestPrefix = "index "+ix.name(), prefix
+		prefix, ok := q.servedBy(ix)
+		score := 2 * prefix
+		if isPrefix(shape.Keys, ix.Keys) {
+			score++
+		}
+		if ok && score > bestScore {
+			best, bestScore = "index "+ix.name(), score
 		}
 	}
 	if best != "" {
@@ -58,8 +68,12 @@ func (q IssuedQuery) servedBy(ix Index) (prefix int, ok bool) {
 	for prefix < len(ix.Keys) && equal(ix.Keys[prefix]) {
 		prefix++
 	}
-	if ix.Unique && prefix == len(ix.Keys) && !slices.ContainsFunc(ix.Keys, func(k string) bool { return !slices.Contains(q.Equal, k) }) {
-		return prefix, true
+	if ix.Unique && prefix == len(ix.Keys) {
+		// One document, or one per value of an $in, unsorted.
+		one := !slices.ContainsFunc(ix.Keys, func(k string) bool { return !slices.Contains(q.Equal, k) })
+		if one || len(q.Sort) == 0 {
+			return prefix, true
+		}
 	}
 	i := prefix
 	for _, f := range q.Sort {
@@ -100,8 +114,8 @@ func (q IssuedQuery) wantedIndex() []string {
 	return keys
 }
 
-// unique reports whether equal binds every key of a unique index of coll
-// by a single value, so at most one document matches.
+// unique reports whether equal binds every key of a unique index of coll,
+// so at most one document matches each value.
 func (r registry) unique(coll string, equal []Condition) bool {
 	c, ok := r[coll]
 	if !ok {
@@ -115,4 +129,14 @@ func (r registry) unique(coll string, equal []Condition) bool {
 		}
 	}
 	return false
+}
+
+// groupShape is the declared shape of a count grouped by keys.
+func groupShape(keys []string) string {
+	for name, k := range groupedShapes {
+		if slices.Equal(k, keys) {
+			return name
+		}
+	}
+	return ""
 }
