@@ -80,8 +80,8 @@ func issuedQueries(name string, cmd bson.Raw) []IssuedQuery {
 	comment, _ := cmd.Lookup("comment").StringValueOK()
 	one := func(filter bson.Raw, sort bson.Raw) IssuedQuery {
 		q := IssuedQuery{Command: name, Collection: coll, Shape: comment}
-		q.readFilter(filter)
 		q.readSort(sort)
+		q.readFilter(filter)
 		return q
 	}
 	doc := func(key string) bson.Raw {
@@ -129,18 +129,21 @@ func issuedQueries(name string, cmd bson.Raw) []IssuedQuery {
 	return nil
 }
 
-// readFilter sorts the filter's fields by how they are compared.
+// readFilter sorts the filter's fields by how they are compared; the sort
+// must be read first (see readOr).
 func (q *IssuedQuery) readFilter(filter bson.Raw) {
 	if filter != nil {
 		q.Filter = filter.String()
 	}
+	q.readConditions(filter)
+}
+
+func (q *IssuedQuery) readConditions(filter bson.Raw) {
 	elems, _ := filter.Elements()
 	for _, e := range elems {
 		key := e.Key()
 		switch key {
 		case "$or":
-			// A page cursor: (f > x) or (f = x and _id > y). Every field
-			// of it bounds a range; anything else in an $or is Other.
 			q.readOr(e.Value())
 			continue
 		case "$and":
@@ -148,9 +151,8 @@ func (q *IssuedQuery) readFilter(filter bson.Raw) {
 			vals, _ := arr.Values()
 			for _, v := range vals {
 				d, _ := v.DocumentOK()
-				q.readFilter(d)
+				q.readConditions(d)
 			}
-			q.Filter = filter.String()
 			continue
 		}
 		ops, isDoc := e.Value().DocumentOK()
@@ -178,8 +180,11 @@ func (q *IssuedQuery) readFilter(filter bson.Raw) {
 	}
 }
 
-// readOr reads an $or: a cursor's branches bound ranges; a branch with a
-// regular expression (a text search) compares Other.
+// readOr reads an $or. A page cursor, (f > x) or (f = x and _id > y),
+// bounds a range of the sort's fields, which the index that gives the
+// order serves. Any other field of an $or (a text search's regular
+// expressions, alternatives) compares Other: one index range cannot
+// serve it.
 func (q *IssuedQuery) readOr(v bson.RawValue) {
 	arr, _ := v.ArrayOK()
 	vals, _ := arr.Values()
@@ -187,15 +192,13 @@ func (q *IssuedQuery) readOr(v bson.RawValue) {
 		d, _ := b.DocumentOK()
 		elems, _ := d.Elements()
 		for _, e := range elems {
-			if e.Value().Type == bson.TypeRegex {
+			_, _, isRegex := e.Value().RegexOK()
+			if ops, ok := e.Value().DocumentOK(); ok {
+				_, isRegex = ops.Lookup("$regex").StringValueOK()
+			}
+			if isRegex || !slices.Contains(q.Sort, e.Key()) {
 				q.add(&q.Other, e.Key())
 				continue
-			}
-			if ops, ok := e.Value().DocumentOK(); ok {
-				if _, isRegex := ops.Lookup("$regex").StringValueOK(); isRegex {
-					q.add(&q.Other, e.Key())
-					continue
-				}
 			}
 			q.add(&q.Range, e.Key())
 		}
