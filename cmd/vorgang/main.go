@@ -30,6 +30,7 @@ Usage:
   vorgang backup [-o FILE]     write every collection of the database to a tar.gz archive
   vorgang restore FILE         restore an archive into an empty database (--replace: overwrite)
   vorgang reindex              rebuild the full-text search index from the database
+  vorgang doctor               explain every query against the database: any collection scan or in-memory sort
   vorgang help                 show this text
 
 Run "vorgang COMMAND -h" for the flags of a command.
@@ -71,6 +72,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return restore(ctx, args, stdout, stderr)
 	case "reindex":
 		return reindex(ctx, args, stdout, stderr)
+	case "doctor":
+		return doctor(ctx, args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

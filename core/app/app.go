@@ -30,6 +30,10 @@ type Config struct {
 	// MongoURI and DataDir select the database (see store.Config).
 	MongoURI string
 	DataDir  string
+	// ObserveQueries, if set, is told of every query the store sends in
+	// MongoDB mode (store.Config.Observe): for the test that the declared
+	// indexes serve them all.
+	ObserveQueries func(store.IssuedQuery)
 
 	// Catalog returns the definitions in service, re-read on every call so
 	// a reload applies at once (definition.Live.Catalog).
@@ -221,9 +225,10 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	}
 	a := &App{Catalog: cfg.Catalog, Logger: cfg.Logger, Now: cfg.Now, cfg: cfg, stopped: make(chan struct{})}
 	var err error
-	a.Store, err = OpenStore(ctx, cfg.MongoURI, cfg.DataDir, cfg.Logger)
+	a.Store, err = store.Open(ctx, store.Config{MongoURI: cfg.MongoURI, DataDir: cfg.DataDir, Logger: cfg.Logger,
+		Collections: Schema(), Observe: cfg.ObserveQueries})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("open store: %w", err)
 	}
 	if err := a.build(ctx); err != nil {
 		_ = a.Close(context.WithoutCancel(ctx))

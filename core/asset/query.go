@@ -202,6 +202,9 @@ func (s *Service) textFields() []string {
 // Names of the searches as declared to the store.
 const (
 	shapeSearch       = "assets.search"
+	shapeSearchClass  = "assets.search.class"
+	shapeSearchStatus = "assets.search.status"
+	shapeList         = "assets.list"
 	shapeSearchTarget = "assets.search.target"
 	shapeHeads        = "assets.heads"
 	shapeByKey        = "assets.by_key"
@@ -216,6 +219,10 @@ func Schema() store.Schema {
 	return store.Schema{
 		{Name: AssetsCollection, Indexes: []store.Index{
 			{Keys: []string{"class", "status", "_id"}},
+			// A search by class or by status alone reads its page in
+			// _id order only from an index ending with _id.
+			{Keys: []string{"class", "_id"}},
+			{Keys: []string{"status", "_id"}},
 			{Keys: []string{"targets", "_id"}},
 			// Sparse: assets stored before the key existed lack it until
 			// Warm fills it in.
@@ -223,6 +230,9 @@ func Schema() store.Schema {
 		}, Shapes: []store.QueryShape{
 			{Name: shapeByKey, Keys: []string{"number_key"}, InMemory: true},
 			{Name: shapeSearch, Keys: []string{"class", "status", "_id"}, InMemory: true},
+			{Name: shapeSearchClass, Keys: []string{"class", "_id"}, InMemory: true},
+			{Name: shapeSearchStatus, Keys: []string{"status", "_id"}, InMemory: true},
+			{Name: shapeList, Keys: []string{"_id"}, InMemory: true},
 			{Name: shapeSearchTarget, Keys: []string{"targets", "_id"}, Residual: []string{"class", "status"}, InMemory: true},
 			{Name: shapeHeads, Scans: true},
 		}},
@@ -234,6 +244,14 @@ func Schema() store.Schema {
 // find is q as a query of the store. The search text is never a pattern.
 func (q Query) find(limit int, fields, textFields []string) store.Find {
 	f := store.Find{Shape: shapeSearch, After: q.After, Fields: fields, Limit: limit}
+	switch {
+	case q.Class != "" && q.Status == "":
+		f.Shape = shapeSearchClass
+	case q.Class == "" && q.Status != "":
+		f.Shape = shapeSearchStatus
+	case q.Class == "" && q.Status == "":
+		f.Shape = shapeList
+	}
 	if q.Target != "" {
 		f.Shape = shapeSearchTarget
 		f.Equal = append(f.Equal, store.Condition{Field: "targets", Value: q.targetKey()})

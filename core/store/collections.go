@@ -79,6 +79,9 @@ func (s *Store) ensureCollections(ctx context.Context) error {
 var retiredIndexes = map[string][]string{
 	TicketsCollection: {"open_1_team_1_due_1", "open_1_assignee_1_due_1", "open_1_requester_1_due_1", "open_1_due_1"},
 	OutboxCollection:  {"state_1_next_at_1"},
+	// Created outside the declared schema before the leases' index was
+	// declared there; the ascending one serves the same queries.
+	leasesCollection: {"name_1_epoch_-1"},
 }
 
 func (s *Store) dropRetiredIndexes(ctx context.Context, coll string, have map[string]bool) error {

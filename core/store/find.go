@@ -14,7 +14,8 @@ import (
 	"go.mongodb.org/mongo-driver/mongo/options"
 )
 
-// Find is a query of a registered shape, in _id order.
+// Find is a query of a registered shape, in _id order; a look-up by a
+// unique key (one document per value) comes in no particular order.
 type Find struct {
 	// Shape names the declared query shape (see QueryShape).
 	Shape string
@@ -79,7 +80,18 @@ func (s *Store) Find(ctx context.Context, coll string, f Find, out any) error {
 		}
 		filter = append(filter, bson.E{Key: "$or", Value: either})
 	}
-	opts := options.Find().SetSort(bson.D{{Key: "_id", Value: 1}})
+	// The comment names the shape to MongoDB's logs and profiler, and to
+	// Served, which accepts a declared scan by its name.
+	opts := options.Find().SetComment(f.Shape)
+	bound := f.Equal
+	if f.In.Field != "" {
+		bound = append(slices.Clone(f.Equal), f.In)
+	}
+	if !s.schema.unique(coll, bound) {
+		// At most one document matches each value of a unique key:
+		// MongoDB would still sort them in memory.
+		opts.SetSort(bson.D{{Key: "_id", Value: 1}})
+	}
 	if f.Limit > 0 {
 		opts.SetLimit(int64(f.Limit))
 	}
@@ -182,7 +194,8 @@ func (s *Store) DeleteExpired(ctx context.Context, coll, shape string, now time.
 	if len(sh.Keys) != 1 {
 		return 0, fmt.Errorf("store: query %s on %s: want one time field, have %v", shape, coll, sh.Keys)
 	}
-	res, err := s.db.Collection(coll).DeleteMany(ctx, bson.D{{Key: sh.Keys[0], Value: bson.D{{Key: "$lte", Value: now}}}})
+	res, err := s.db.Collection(coll).DeleteMany(ctx, bson.D{{Key: sh.Keys[0], Value: bson.D{{Key: "$lte", Value: now}}}},
+		options.Delete().SetComment(shape))
 	if err != nil {
 		return 0, fmt.Errorf("store: delete expired from %s: %w", coll, s.classify(ctx, err))
 	}

@@ -154,7 +154,7 @@ func (s *Store) dueOutbox(ctx context.Context, now string, limit int, kinds []st
 		if len(kinds) > 0 {
 			filter = append(filter, bson.E{Key: "kind", Value: bson.D{{Key: "$in", Value: kinds}}})
 		}
-		cur, err := s.db.Collection(OutboxCollection).Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "next_at", Value: 1}}).SetLimit(int64(limit)).SetProjection(bson.D{{Key: "_id", Value: 1}}))
+		cur, err := s.db.Collection(OutboxCollection).Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "next_at", Value: 1}}).SetLimit(int64(limit)).SetProjection(bson.D{{Key: "_id", Value: 1}}).SetComment(shapeOutboxDue))
 		if err != nil {
 			return nil, err
 		}

@@ -72,7 +72,7 @@ func (s *Store) listOutboxMongo(ctx context.Context, q OutboxQuery, limit int) (
 			bson.D{{Key: "next_at", Value: at}, {Key: "_id", Value: bson.D{{Key: "$gt", Value: id}}}},
 		}})
 	}
-	cur, err := s.db.Collection(OutboxCollection).Find(ctx, filter, options.Find().
+	cur, err := s.db.Collection(OutboxCollection).Find(ctx, filter, options.Find().SetComment(shapeOutboxList).
 		SetSort(bson.D{{Key: "next_at", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(int64(limit)).
 		SetProjection(bson.D{{Key: "_id", Value: 1}}))
 	if err != nil {

@@ -34,7 +34,7 @@ func (s *Store) OutboxWaitsBefore(ctx context.Context, prefix, id string) (bool,
 		var docs []struct {
 			ID string `bson:"_id"`
 		}
-		cur, ferr := s.db.Collection(OutboxCollection).Find(ctx, filter, options.Find().SetLimit(1).SetProjection(bson.D{{Key: "_id", Value: 1}}))
+		cur, ferr := s.db.Collection(OutboxCollection).Find(ctx, filter, options.Find().SetLimit(1).SetProjection(bson.D{{Key: "_id", Value: 1}}).SetComment(shapeOutboxBefore))
 		if err = ferr; err == nil {
 			err = cur.All(ctx, &docs)
 		}
@@ -147,7 +147,7 @@ func (s *Store) OutboxCounts(ctx context.Context) ([]OutboxCount, error) {
 		}
 	} else {
 		cur, err := s.db.Collection(OutboxCollection).Find(ctx, bson.D{{Key: "state", Value: bson.D{{Key: "$in", Value: states}}}},
-			options.Find().SetProjection(bson.D{{Key: "kind", Value: 1}, {Key: "state", Value: 1}, {Key: "created", Value: 1}}))
+			options.Find().SetProjection(bson.D{{Key: "kind", Value: 1}, {Key: "state", Value: 1}, {Key: "created", Value: 1}}).SetComment(shapeOutboxCounts))
 		if err == nil {
 			err = cur.All(ctx, &rows)
 		}

@@ -58,6 +58,12 @@ type Config struct {
 	// lookups by _id fast. A read or write of a collection no Schema
 	// declares fails with ErrUnregistered.
 	Collections Schema
+
+	// Observe, if set, is told of every query the store sends in MongoDB
+	// mode (see IssuedQuery), so a test can check that the declared
+	// indexes serve each one. The embedded store answers most queries
+	// through SQL and never calls it.
+	Observe func(IssuedQuery)
 }
 
 // Store is an open connection to vorgang's database. It is safe for
@@ -158,6 +164,9 @@ func (s *Store) openMongoDB(ctx context.Context, cfg Config) error {
 	s.mode = ModeMongoDB
 
 	opts := options.Client().ApplyURI(cfg.MongoURI).SetAppName("vorgang")
+	if cfg.Observe != nil {
+		opts.SetMonitor(commandObserver(cfg.Observe))
+	}
 	if err := opts.Validate(); err != nil {
 		// The driver's message does not repeat the URI, which may hold a password.
 		return fmt.Errorf("store: invalid mongodb uri: %w", err)
@@ -208,9 +217,6 @@ func isFerretDB(ctx context.Context, client *mongo.Client) (bool, error) {
 // the store relies on exist; at Open and after a restore.
 func (s *Store) prepareData(ctx context.Context) error {
 	if err := s.loadInstance(ctx); err != nil {
-		return err
-	}
-	if err := s.ensureIndexes(ctx); err != nil {
 		return err
 	}
 	if err := s.ensureCollections(ctx); err != nil {

@@ -92,7 +92,7 @@ func (s *Store) changedSinceMongo(ctx context.Context, since time.Time, after Ti
 			bson.D{{Key: "updated", Value: after.Updated}, {Key: "_id", Value: bson.D{{Key: "$gt", Value: after.Number}}}},
 		}})
 	}
-	cur, err := s.db.Collection(TicketsCollection).Find(ctx, filter, options.Find().
+	cur, err := s.db.Collection(TicketsCollection).Find(ctx, filter, options.Find().SetComment(shapeChangedSince).
 		SetSort(bson.D{{Key: "updated", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(int64(limit)).
 		SetProjection(bson.D{{Key: "_id", Value: 1}, {Key: VersionField, Value: 1}, {Key: "updated", Value: 1}}))
 	if err != nil {

@@ -18,7 +18,7 @@ func (s *Store) TicketNumbers(ctx context.Context, after string, limit int) ([]s
 	limit = max(1, min(limit, 1000))
 	if s.sql == nil {
 		cur, err := s.db.Collection(TicketsCollection).Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$gt", Value: after}}}},
-			options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)).SetProjection(bson.D{{Key: "_id", Value: 1}}))
+			options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)).SetProjection(bson.D{{Key: "_id", Value: 1}}).SetComment(shapeTicketNumbers))
 		if err != nil {
 			return nil, fmt.Errorf("store: list ticket numbers: %w", err)
 		}
@@ -75,7 +75,7 @@ func (s *Store) OpenTicketNumbers(ctx context.Context, process string, states ..
 			filter = append(filter, bson.E{Key: "state", Value: bson.D{{Key: "$in", Value: states}}})
 		}
 		cur, err := s.db.Collection(TicketsCollection).Find(ctx, filter,
-			options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}))
+			options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}).SetComment(shapeOpenOfProcess))
 		if err != nil {
 			return nil, fmt.Errorf("store: open tickets of %s: %w", process, err)
 		}

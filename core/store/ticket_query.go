@@ -202,7 +202,11 @@ func (s *Store) inboxMongo(ctx context.Context, owner, value string, q ticket.Qu
 			bson.D{{Key: "due", Value: due}, {Key: "_id", Value: bson.D{{Key: "$gt", Value: number}}}},
 		}})
 	}
-	return s.findHeads(ctx, filter, limit)
+	shape := map[string]string{"team": shapeInboxTeam, "assignee": shapeInboxAssignee, "requester": shapeInboxRequester}[owner]
+	if owner == "team" && q.Closed && q.Text != "" {
+		shape = shapeInboxTeamClosedText
+	}
+	return s.findHeads(ctx, shape, filter, limit)
 }
 
 var headProjection = bson.D{
@@ -210,8 +214,8 @@ var headProjection = bson.D{
 	{Key: "team", Value: 1}, {Key: "assignee", Value: 1}, {Key: "requester", Value: 1}, {Key: "due", Value: 1}, {Key: "updated", Value: 1},
 }
 
-func (s *Store) findHeads(ctx context.Context, filter bson.D, limit int) ([]ticket.Head, error) {
-	cur, err := s.db.Collection(TicketsCollection).Find(ctx, filter, options.Find().
+func (s *Store) findHeads(ctx context.Context, shape string, filter bson.D, limit int) ([]ticket.Head, error) {
+	cur, err := s.db.Collection(TicketsCollection).Find(ctx, filter, options.Find().SetComment(shape).
 		SetSort(bson.D{{Key: "due", Value: 1}, {Key: "_id", Value: 1}}).
 		SetLimit(int64(limit)).
 		SetProjection(headProjection))
@@ -247,7 +251,7 @@ func (s *Store) DueBefore(ctx context.Context, due string, after string, limit i
 				bson.D{{Key: "due", Value: d}, {Key: "_id", Value: bson.D{{Key: "$gt", Value: n}}}},
 			}})
 		}
-		rows, err := s.findHeads(ctx, filter, limit)
+		rows, err := s.findHeads(ctx, shapeDueBefore, filter, limit)
 		if err != nil {
 			return nil, fmt.Errorf("store: tickets due before %s: %w", due, err)
 		}
@@ -388,7 +392,7 @@ func (s *Store) openGroupsMongo(ctx context.Context, keys ...string) ([]openGrou
 	cur, err := s.db.Collection(TicketsCollection).Aggregate(ctx, mongo.Pipeline{
 		{{Key: "$match", Value: bson.D{{Key: "open", Value: true}}}},
 		{{Key: "$group", Value: bson.D{{Key: "_id", Value: id}, {Key: "n", Value: bson.D{{Key: "$sum", Value: 1}}}}}},
-	})
+	}, options.Aggregate().SetComment(groupShape(keys)))
 	if err != nil {
 		return nil, err
 	}
@@ -422,7 +426,7 @@ func (s *Store) TicketByTracking(ctx context.Context, token string) (string, err
 			Number string `bson:"_id"`
 		}
 		err := s.db.Collection(TicketsCollection).FindOne(ctx, bson.D{{Key: "tracking", Value: token}},
-			options.FindOne().SetProjection(bson.D{{Key: "_id", Value: 1}})).Decode(&t)
+			options.FindOne().SetProjection(bson.D{{Key: "_id", Value: 1}}).SetComment(shapeByTracking)).Decode(&t)
 		if errors.Is(err, mongo.ErrNoDocuments) {
 			return "", fmt.Errorf("store: ticket by tracking token: %w", ErrNotFound)
 		}

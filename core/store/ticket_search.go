@@ -53,7 +53,7 @@ func (s *Store) FindTickets(ctx context.Context, f TicketFilter) ([]ticket.Ticke
 		filter = append(filter, bson.E{Key: "updated", Value: updated})
 	}
 	cur, err := s.db.Collection(TicketsCollection).Find(ctx, filter,
-		options.Find().SetLimit(int64(f.Limit)).SetSort(bson.D{{Key: "_id", Value: 1}}))
+		options.Find().SetLimit(int64(f.Limit)).SetSort(bson.D{{Key: "_id", Value: 1}}).SetComment(shapeFindTickets))
 	if err != nil {
 		return nil, fmt.Errorf("store: find tickets: %w", err)
 	}

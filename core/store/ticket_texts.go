@@ -61,7 +61,7 @@ func textRange(first, last string) (string, string) { return first + "/", last +
 
 func (s *Store) ticketTextsMongo(ctx context.Context, after string, limit int) ([]TicketText, error) {
 	cur, err := s.db.Collection(TicketsCollection).Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$gt", Value: after}}}},
-		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)).
+		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)).SetComment(shapeTicketTexts).
 			SetProjection(bson.D{{Key: "links", Value: 0}, {Key: "children", Value: 0}, {Key: "tracking", Value: 0}}))
 	if err != nil {
 		return nil, err
@@ -79,7 +79,7 @@ func (s *Store) ticketTextsMongo(ctx context.Context, after string, limit int) (
 		proj = append(proj, bson.E{Key: "data." + f, Value: 1})
 	}
 	hcur, err := s.db.Collection(HistoryCollection).Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$gt", Value: lo}, {Key: "$lt", Value: hi}}}},
-		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetProjection(proj))
+		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetProjection(proj).SetComment(shapeHistoryTexts))
 	if err != nil {
 		return nil, err
 	}

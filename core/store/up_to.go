@@ -38,7 +38,7 @@ func (s *Store) IDsUpTo(ctx context.Context, coll, shapeName, upTo string, limit
 	}
 	cur, err := s.db.Collection(coll).Find(ctx,
 		bson.D{{Key: key, Value: bson.D{{Key: "$lte", Value: upTo}}}},
-		options.Find().SetSort(bson.D{{Key: key, Value: 1}}).SetLimit(int64(limit)).SetProjection(bson.D{{Key: "_id", Value: 1}}))
+		options.Find().SetSort(bson.D{{Key: key, Value: 1}}).SetLimit(int64(limit)).SetProjection(bson.D{{Key: "_id", Value: 1}}).SetComment(shapeName))
 	if err != nil {
 		return nil, fmt.Errorf("store: query %s: %w", shapeName, err)
 	}
