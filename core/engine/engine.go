@@ -153,6 +153,9 @@ type Engine struct {
 	// processes; creates are the attempts running.
 	instance string
 	creates  attempts
+	// keyLocks lets the requests of this process under one idempotency
+	// key take turns.
+	keyLocks keyLocks
 
 	// retrying queues the further attempts of changes that lost a race
 	// (see change), per ticket.
