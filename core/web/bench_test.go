@@ -278,6 +278,14 @@ func (l apiLatencies) pct(p float64) float64 {
 	return float64(s[int(float64(len(s)-1)*p)].Microseconds()) / 1000
 }
 
+// reportCPU reports the CPU time of the whole process (server, clients
+// and embedded database) per ticket created.
+func reportCPU(b *testing.B, cpu time.Duration, tickets int) {
+	if tickets > 0 {
+		b.ReportMetric(float64(cpu.Microseconds())/1000/float64(tickets), "cpu-ms/ticket")
+	}
+}
+
 func (l apiLatencies) report(b *testing.B) {
 	b.ReportMetric(l.pct(0.50), "p50-ms")
 	b.ReportMetric(l.pct(0.95), "p95-ms")
@@ -430,10 +438,12 @@ func BenchmarkAPI(b *testing.B) {
 			if keyed {
 				prefix = "bench-" + run + "-"
 			}
+			cpu := processCPU()
 			_, lat, wall, err := createMany(root, *apiClients, *apiCreates, prefix)
 			if err != nil {
 				b.Fatal(err)
 			}
+			reportCPU(b, processCPU()-cpu, len(lat))
 			b.ReportMetric(float64(len(lat))/wall.Seconds(), "tickets/s")
 			lat.report(b)
 		}
@@ -458,7 +468,7 @@ func BenchmarkAPI(b *testing.B) {
 		var lat apiLatencies
 		next := make(chan int)
 		var wg sync.WaitGroup
-		start := time.Now()
+		start, cpu := time.Now(), processCPU()
 		for range *apiClients {
 			wg.Add(1)
 			go func() {
@@ -481,6 +491,7 @@ func BenchmarkAPI(b *testing.B) {
 		}
 		close(next)
 		wg.Wait()
+		reportCPU(b, processCPU()-cpu, len(lat))
 		b.ReportMetric(float64(len(lat))/time.Since(start).Seconds(), "tickets/s")
 		lat.report(b)
 	})
