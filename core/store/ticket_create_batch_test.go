@@ -1,11 +1,14 @@
 package store
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 
+	"vorgang/core/store/storetest"
 	"vorgang/core/ticket"
 )
 
@@ -68,5 +71,54 @@ func TestCreatesTogether(t *testing.T) {
 		if err != nil || len(hist) != 1 || hist[0].Actor != "anna" || hist[0].Seq != 1 {
 			t.Errorf("history of %s = %+v, %v; want the create's entry", n, hist, err)
 		}
+	}
+}
+
+// TestCreateOnAFullDisk: a create the full disk refuses fails with
+// ErrDiskFull and leaves nothing a reader sees; once space is freed the
+// same create succeeds.
+func TestCreateOnAFullDisk(t *testing.T) {
+	dir := storetest.SmallDisk(t, "8m")
+	s, err := Open(t.Context(), Config{DataDir: dir, Logger: testLogger(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { closeStore(t, s) })
+	ctx := t.Context()
+	free := storetest.FillDisk(t, dir)
+	pad := strings.Repeat("x", 16<<10)
+	var refused *ticket.Ticket
+	// SQLite may still find room in its write-ahead log for a few writes.
+	for i := range 200 {
+		tk := newTicket(fmt.Sprintf("INC-2026-%06d", i+1))
+		tk.Data["pad"] = pad
+		err := s.CreateTicket(ctx, tk, &ticket.HistoryEntry{Actor: "anna", Type: "created"})
+		if err == nil {
+			continue
+		}
+		if !errors.Is(err, ErrDiskFull) {
+			t.Fatalf("create on a full disk: %v, want ErrDiskFull", err)
+		}
+		refused = tk
+		break
+	}
+	if refused == nil {
+		t.Fatal("200 creates of 16 KB succeeded on a full disk")
+	}
+	if _, err := s.Ticket(ctx, refused.Number); !errors.Is(err, ErrNotFound) {
+		t.Errorf("the refused ticket reads as %v, want ErrNotFound", err)
+	}
+
+	free()
+	again := newTicket(refused.Number)
+	if err := s.CreateTicket(ctx, again, &ticket.HistoryEntry{Actor: "anna", Type: "created"}); err != nil {
+		t.Fatalf("create after space was freed: %v", err)
+	}
+	got, err := s.Ticket(ctx, refused.Number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hist, err := s.History(ctx, got); err != nil || len(hist) != 1 {
+		t.Errorf("history after the retry = %+v, %v; want one entry", hist, err)
 	}
 }
