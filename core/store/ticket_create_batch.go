@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"sync"
@@ -165,9 +166,18 @@ func (s *Store) insertCreatesSQL(ctx context.Context, group []*createRequest) []
 		return alone() // the single path reports it, as a full disk too
 	}
 	defer func() { _ = tx.Rollback() }()
-	insertEntry := fmt.Sprintf(`INSERT INTO %q (%s) VALUES (?)`, history, sqlColumn)
-	insertTicket := fmt.Sprintf(`INSERT INTO %q (%s) VALUES (?)`, tickets, sqlColumn)
-	insertItem := fmt.Sprintf(`INSERT INTO %q (%s) VALUES (?)`, outbox, sqlColumn)
+	// Prepared once per group: SQLite parses each statement once, not per
+	// row.
+	var stmts [3]*sql.Stmt
+	for i, table := range []string{outbox, history, tickets} {
+		stmt, err := tx.PrepareContext(ctx, fmt.Sprintf(`INSERT INTO %q (%s) VALUES (?)`, table, sqlColumn))
+		if err != nil {
+			return alone()
+		}
+		defer stmt.Close()
+		stmts[i] = stmt
+	}
+	insertItem, insertEntry, insertTicket := stmts[0], stmts[1], stmts[2]
 	var heads [][2]*countedHead
 	none := countedHead{} // not open: a create takes nothing from the counts
 	for i, r := range group {
@@ -176,15 +186,15 @@ func (s *Store) insertCreatesSQL(ctx context.Context, group []*createRequest) []
 		}
 		var err error
 		for _, item := range r.outbox {
-			if _, err = tx.ExecContext(ctx, insertItem, item); err != nil {
+			if _, err = insertItem.ExecContext(ctx, item); err != nil {
 				break
 			}
 		}
 		if err == nil {
-			_, err = tx.ExecContext(ctx, insertEntry, r.entry)
+			_, err = insertEntry.ExecContext(ctx, r.entry)
 		}
 		if err == nil {
-			_, err = tx.ExecContext(ctx, insertTicket, r.ticket)
+			_, err = insertTicket.ExecContext(ctx, r.ticket)
 		}
 		if err != nil {
 			// Most likely a row that exists (a crash leftover, a conflict):
