@@ -146,8 +146,8 @@ func (e *Engine) nextNumber(ctx context.Context, t *ticket.Ticket, owner string)
 }
 
 // save takes the uploads the ticket refers to, starts the SLA clock,
-// chains the first history entry, queues the notifications of the create
-// and stores the ticket.
+// chains the first history entry, and stores the ticket with the
+// notifications of the create queued.
 func (e *Engine) save(ctx context.Context, t *ticket.Ticket, entry *ticket.HistoryEntry) error {
 	if err := e.attachUploads(ctx, t, entry); err != nil {
 		return err
@@ -158,10 +158,10 @@ func (e *Engine) save(ctx context.Context, t *ticket.Ticket, entry *ticket.Histo
 	e.linkAssets(ctx, t)
 	e.slaOnCreate(t, entry.At)
 	chain(t, entry)
-	if err := e.enqueue(ctx, t, entry, e.eventNotifications(t, entry)); err != nil {
-		return err
-	}
-	if err := e.store.CreateTicket(ctx, t, entry); err != nil {
+	// The notifications are queued with the ticket: never a ticket
+	// without them (see enqueue).
+	queued := e.outboxItems(t, entry, e.eventNotifications(t, entry))
+	if err := e.store.CreateTicketQueued(ctx, t, entry, e.now(), queued); err != nil {
 		return fmt.Errorf("engine: store ticket %s: %w", t.Number, err)
 	}
 	e.observe.Committed(t, entry)

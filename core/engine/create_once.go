@@ -194,16 +194,32 @@ func (e *Engine) createdBefore(ctx context.Context, actor *auth.Principal, req C
 // request creates the ticket, a retry gets the same ticket, a retry while
 // the first is still running gets fault.InProgress, and another request (a
 // different request hash, when both have one) gets ErrKeyReused.
+//
+// The number is drawn before the key is claimed, so that the claim's
+// insert carries it: the number is noted before the ticket is stored
+// without a write of its own. Requests of this process under one key take
+// turns (keyLocks), so a retry racing its first request draws a number only
+// when the first is done, and gives it back at once.
 func (e *Engine) createClaimed(ctx context.Context, actor *auth.Principal, id, request string, t *ticket.Ticket, entry *ticket.HistoryEntry) (*ticket.Ticket, error) {
+	defer e.keyLocks.lock(id)()
 	for attempt := 0; attempt < 3; attempt++ {
 		owner := e.creates.begin(e.instance)
+		number, release, err := e.nextNumber(ctx, t, id)
+		if err != nil {
+			e.creates.end(owner)
+			return nil, err
+		}
 		started := time.Now().UTC()
-		claim := &createClaim{Key: id, Request: request, Owner: owner, StartedAt: started, Claimed: ticket.SortTime(started), Version: 1}
-		err := e.store.Insert(ctx, createsCollection, claim)
+		claim := &createClaim{Key: id, Number: number, Request: request, Owner: owner, StartedAt: started, Claimed: ticket.SortTime(started), Version: 1}
+		err = e.store.Insert(ctx, createsCollection, claim)
 		if err == nil {
-			return e.finishCreate(ctx, claim, t, entry)
+			return e.finishCreate(ctx, claim, t, entry, release)
 		}
 		e.creates.end(owner)
+		// The number goes back: its next taker asks numberUnused first,
+		// which finds this claim's key held by another number (or fences
+		// this claim, should its insert have landed after all).
+		release()
 		if !errors.Is(err, store.ErrDuplicate) {
 			return nil, fmt.Errorf("engine: claim idempotency key: %w", err)
 		}
@@ -244,7 +260,7 @@ func (e *Engine) createClaimed(ctx context.Context, actor *auth.Principal, id, r
 		}
 		cur.Version, cur.Owner = v, owner
 		e.log.InfoContext(ctx, "finishing a create that was cut off", "key", id, "ticket", cur.Number)
-		return e.finishCreate(ctx, &cur, t, entry)
+		return e.finishCreate(ctx, &cur, t, entry, nil)
 	}
 	return nil, fmt.Errorf("create %q: %w", id, fault.InProgress)
 }
@@ -273,11 +289,14 @@ func (e *Engine) claimAbandoned(c *createClaim) bool {
 // finishCreate runs a claimed create to its end: note the number, store the
 // ticket (unless the cut-off attempt did). A create that fails gives its
 // claim and number back at once, so a retry (or the next create) can use
-// them without waiting for the claim to go stale.
-func (e *Engine) finishCreate(ctx context.Context, claim *createClaim, t *ticket.Ticket, entry *ticket.HistoryEntry) (*ticket.Ticket, error) {
+// them without waiting for the claim to go stale. release is set when the
+// claim was inserted with a number just drawn (nothing can be stored under
+// it yet); it gives that number back.
+func (e *Engine) finishCreate(ctx context.Context, claim *createClaim, t *ticket.Ticket, entry *ticket.HistoryEntry, release func()) (*ticket.Ticket, error) {
 	defer e.creates.end(claim.Owner)
-	var release func()
-	if claim.Number != "" {
+	switch {
+	case release != nil:
+	case claim.Number != "":
 		// Taken over from an attempt that was cut off, maybe after it
 		// stored the ticket.
 		existing, err := e.store.Ticket(ctx, claim.Number)
@@ -287,7 +306,9 @@ func (e *Engine) finishCreate(ctx context.Context, claim *createClaim, t *ticket
 		if !errors.Is(err, store.ErrNotFound) {
 			return nil, fmt.Errorf("engine: look up %s: %w", claim.Number, err)
 		}
-	} else {
+	default:
+		// Taken over from an attempt without a number: its number was
+		// fenced off for reuse, or the claim predates numbers in claims.
 		number, rel, err := e.nextNumber(ctx, t, claim.Key)
 		if err != nil {
 			e.abandonClaim(ctx, claim, nil)

@@ -38,9 +38,20 @@ type effect struct {
 // place in the ticket's committed history makes it real (see
 // EffectCommitted).
 func (e *Engine) enqueue(ctx context.Context, t *ticket.Ticket, entry *ticket.HistoryEntry, effects []effect) error {
+	for _, item := range e.outboxItems(t, entry, effects) {
+		if err := e.store.Enqueue(ctx, item, e.now()); err != nil {
+			return fmt.Errorf("engine: queue %s for %s: %w", item.Kind, t.Number, err)
+		}
+	}
+	return nil
+}
+
+// outboxItems are the outbox items of a change's effects.
+func (e *Engine) outboxItems(t *ticket.Ticket, entry *ticket.HistoryEntry, effects []effect) []*store.OutboxItem {
 	version := e.catalog().Hash()
+	items := make([]*store.OutboxItem, len(effects))
 	for i, ef := range effects {
-		item := &store.OutboxItem{
+		items[i] = &store.OutboxItem{
 			ID:   effectID(t, entry, i, ef),
 			Kind: ef.kind,
 			// The definition version that asked for the work, so an
@@ -49,11 +60,8 @@ func (e *Engine) enqueue(ctx context.Context, t *ticket.Ticket, entry *ticket.Hi
 			Payload: ticket.Effect{Ticket: t.Number, Seq: entry.Seq, Hash: entry.Hash,
 				Target: ef.target, Event: entry.Type, Catalog: version, Spec: ef.spec}.Encode(),
 		}
-		if err := e.store.Enqueue(ctx, item, e.now()); err != nil {
-			return fmt.Errorf("engine: queue %s for %s: %w", ef.kind, t.Number, err)
-		}
 	}
-	return nil
+	return items
 }
 
 // effectID is the outbox id of the i-th effect of a change. The hash in

@@ -38,7 +38,7 @@ type Store interface {
 	HistoryRewriter
 	TicketReader
 	AttachmentDeleter
-	CreateTicket(ctx context.Context, t *ticket.Ticket, first *ticket.HistoryEntry) error
+	CreateTicketQueued(ctx context.Context, t *ticket.Ticket, first *ticket.HistoryEntry, now time.Time, queued []*store.OutboxItem) error
 	UpdateTicket(ctx context.Context, t *ticket.Ticket, entry *ticket.HistoryEntry) error
 	UpdateTickets(ctx context.Context, changes []store.TicketChange) []error
 	OpenTicketNumbers(ctx context.Context, process string, states ...string) ([]string, error)
@@ -153,6 +153,9 @@ type Engine struct {
 	// processes; creates are the attempts running.
 	instance string
 	creates  attempts
+	// keyLocks lets the requests of this process under one idempotency
+	// key take turns.
+	keyLocks keyLocks
 
 	// retrying queues the further attempts of changes that lost a race
 	// (see change), per ticket.

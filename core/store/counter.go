@@ -56,7 +56,11 @@ type counterState struct {
 	// of its own, not a stripe of the store's keyed locks: numbering calls
 	// Update and the caller's Unused check while holding it, and a caller
 	// must never hold two stripes.
-	mu        sync.Mutex
+	mu sync.Mutex
+	// waiting are the callers that want a number and were not served yet;
+	// whoever holds mu next serves them all in one write.
+	waitMu    sync.Mutex
+	waiting   []*numberRequest
 	loaded    bool
 	last      int64     // the highest number known to be claimed
 	orphans   []int64   // claimed numbers found unused, smallest first
@@ -127,7 +131,11 @@ func (s *Store) NextNumber(ctx context.Context, scope string) (int64, error) {
 // in-process lock, which only covers one process. n is tried only after
 // n-1 is known to be claimed, so there are no gaps. The scope's mutex only
 // keeps goroutines of this process from racing for the same n; a per-scope
-// hint document spares a restarted process from probing from 1.
+// hint document spares a restarted process from probing from 1. Callers
+// that arrive while a claim is on its way are served together: their
+// claims n, n+1, … go out as one ordered insert, which stores a prefix of
+// them and stops at the first that fails, so a batch leaves no gap either
+// (counter_batch.go).
 //
 // An orphan is taken over by a compare-and-set on its claim, so of several
 // processes finding it only one reuses it. Numbers reused this way are
@@ -137,47 +145,17 @@ func (s *Store) ClaimNumber(ctx context.Context, scope, owner string, unused Unu
 		return 0, errors.New("store: next number: empty scope")
 	}
 	st := s.counters.state(scope)
+	req := &numberRequest{ctx: ctx, owner: owner, unused: unused}
+	st.wait(req)
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	if !st.loaded {
-		if err := s.loadCounter(ctx, scope, st); err != nil {
-			return 0, err
-		}
-		st.loaded = true
+	for !req.served {
+		// Nobody served this caller while it waited: it serves those
+		// waiting now, from the first, until it is served itself
+		// (counter_batch.go).
+		s.serveNumbers(ctx, scope, st)
 	}
-	if unused != nil {
-		n, err := s.reuseOrphan(ctx, scope, owner, st, unused)
-		if n > 0 || err != nil {
-			return n, err
-		}
-	}
-
-	claims := s.db.Collection(counterClaimsCollection)
-	n := st.last + 1
-	for ; ; n++ {
-		claim := NumberClaim{ID: claimID(scope, n), Scope: scope, N: n, Owner: owner, ClaimedAt: time.Now().UTC()}
-		_, err := claims.InsertOne(ctx, claim)
-		if err == nil {
-			break
-		}
-		if !mongo.IsDuplicateKeyError(err) {
-			// n-1 is claimed, so the cache may move there.
-			st.last = n - 1
-			return 0, fmt.Errorf("store: next number of %s: claim %d: %w", scope, n, s.classify(ctx, err))
-		}
-		// Claimed by another process (or the hint lags): try the next one.
-	}
-	st.last = n
-	s.log.DebugContext(ctx, "number claimed", slog.String("scope", scope), slog.Int64("n", n), slog.String("owner", owner))
-
-	// The number is ours whatever happens to the hint; a failed, skipped or
-	// out-of-order hint write only costs a few duplicate inserts later.
-	if n%hintEvery == 0 {
-		if err := s.saveCounterHint(ctx, scope, n); err != nil {
-			s.log.WarnContext(ctx, "could not save counter hint", slog.String("scope", scope), slog.Int64("n", n), slog.Any("error", err))
-		}
-	}
-	return n, nil
+	return req.n, req.err
 }
 
 func claimID(scope string, n int64) string { return scope + "/" + strconv.FormatInt(n, 10) }

@@ -45,14 +45,19 @@ type OutboxItem struct {
 // Enqueue stores a pending item, due at once. Enqueueing an id twice gives
 // ErrDuplicate, so a retried producer does not queue work twice.
 func (s *Store) Enqueue(ctx context.Context, item *OutboxItem, now time.Time) error {
-	item.State, item.NextAt, item.Attempts, item.Version = OutboxPending, ticket.SortTime(now), 0, 1
-	if item.Created.IsZero() {
-		item.Created = now.UTC()
-	}
+	pending(item, now)
 	if err := s.Insert(ctx, OutboxCollection, item); err != nil {
 		return fmt.Errorf("store: enqueue %s: %w", item.ID, err)
 	}
 	return nil
+}
+
+// pending makes item a pending item, due at now.
+func pending(item *OutboxItem, now time.Time) {
+	item.State, item.NextAt, item.Attempts, item.Version = OutboxPending, ticket.SortTime(now), 0, 1
+	if item.Created.IsZero() {
+		item.Created = now.UTC()
+	}
 }
 
 // ClaimOutbox claims up to limit due items of the given kinds (all kinds

@@ -102,6 +102,9 @@ type Store struct {
 	// health notes a full disk (see Writable).
 	health  writeHealth
 	inserts insertBatcher
+	// creates groups the creates of concurrent callers on the embedded
+	// store (ticket_create_batch.go).
+	creates createGroup
 	// watchers are told of committed ticket writes (OnTicketChange).
 	watchers changeWatchers
 	tuning   tuning

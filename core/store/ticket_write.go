@@ -24,6 +24,15 @@ const orphanAge = time.Minute
 // reader sees (readers only show entries up to the ticket's version), never
 // a ticket without its history.
 func (s *Store) CreateTicket(ctx context.Context, t *ticket.Ticket, first *ticket.HistoryEntry) error {
+	return s.CreateTicketQueued(ctx, t, first, time.Time{}, nil)
+}
+
+// CreateTicketQueued stores the outbox items of a new ticket's first change
+// (as Enqueue does, due at now) and then the ticket with that change (as
+// CreateTicket does): an item is never missing for a stored ticket. On the
+// embedded store all of it goes into one transaction together with the
+// creates of other callers (ticket_create_batch.go).
+func (s *Store) CreateTicketQueued(ctx context.Context, t *ticket.Ticket, first *ticket.HistoryEntry, now time.Time, queued []*OutboxItem) error {
 	if t.Number == "" {
 		return errors.New("store: create ticket: empty number")
 	}
@@ -31,6 +40,25 @@ func (s *Store) CreateTicket(ctx context.Context, t *ticket.Ticket, first *ticke
 		defer s.locks.Lock(TicketsCollection, t.Number)()
 	}
 	t.Version = 1
+	for _, item := range queued {
+		pending(item, now)
+	}
+	if s.writer != nil {
+		err := s.createGrouped(ctx, t, first, queued)
+		if err == nil {
+			s.noteWritten(ctx)
+			s.ticketChanged(t, first)
+			return nil
+		}
+		if !errors.Is(err, errCreateAlone) {
+			return err
+		}
+	}
+	for _, item := range queued {
+		if err := s.Insert(ctx, OutboxCollection, item); err != nil {
+			return fmt.Errorf("store: enqueue %s: %w", item.ID, err)
+		}
+	}
 	if err := s.claimHistory(ctx, t.Number, 0, first); err != nil {
 		return fmt.Errorf("store: create ticket %s: %w", t.Number, err)
 	}
