@@ -81,11 +81,14 @@ var registerOnce struct {
 }
 
 // registerFilters adds bilingualFilter to bleve's registry, once: an index
-// opened from disk finds its analyzer's filters there by name.
+// opened from disk finds its analyzer's filters there by name. Each index
+// gets a filter of its own, with its own memo of stems.
 func registerFilters() error {
 	registerOnce.Do(func() {
 		registerOnce.err = registry.RegisterTokenFilter(filterBilingual,
-			func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) { return bilingualFilter{}, nil })
+			func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
+				return &bilingualFilter{memo: &stemMemo{stems: map[string]stems{}}}, nil
+			})
 		if registerOnce.err != nil {
 			registerOnce.err = fmt.Errorf("search: register token filter: %w", registerOnce.err)
 		}
@@ -94,17 +97,53 @@ func registerFilters() error {
 }
 
 // textAnalyzer is analyzerText as a value, for analysing query words the
-// way the index analysed the texts.
+// way the index analysed the texts (without a memo: queries are short).
 var textAnalyzer analysis.Analyzer = &analysis.DefaultAnalyzer{
 	Tokenizer:    unicode.NewUnicodeTokenizer(),
-	TokenFilters: []analysis.TokenFilter{lowercase.NewLowerCaseFilter(), bilingualFilter{}},
+	TokenFilters: []analysis.TokenFilter{lowercase.NewLowerCaseFilter(), &bilingualFilter{}},
 }
 
 // bilingualFilter turns each lowercased token into its German form (folded
 // like analyzerDE, German Snowball stem) and, when it differs, its English
 // form (folded, possessive dropped, English Snowball stem) at the same
 // position and offsets.
-type bilingualFilter struct{}
+type bilingualFilter struct {
+	// memo, when set, keeps the stems of words seen: words recur (by
+	// Zipf's law, a few thousand make most of a text), and folding and the
+	// two stemmers were a quarter of a rebuild's CPU.
+	memo *stemMemo
+}
+
+// stems are a word's German and English forms; en is nil when it equals
+// de. Shared by every token of the word: their capacity is their length,
+// so an append copies them.
+type stems struct{ de, en []byte }
+
+// stemMemo is a bounded memo of stems, safe for concurrent use (bleve
+// analyses documents on several goroutines).
+type stemMemo struct {
+	mu    sync.RWMutex
+	stems map[string]stems
+}
+
+// memoSize bounds the memo: about 100 bytes a word, so at most ~10 MB;
+// the words seen first stay (the frequent ones, mostly).
+const memoSize = 100_000
+
+func (m *stemMemo) get(word []byte) (stems, bool) {
+	m.mu.RLock()
+	s, ok := m.stems[string(word)]
+	m.mu.RUnlock()
+	return s, ok
+}
+
+func (m *stemMemo) put(word []byte, s stems) {
+	m.mu.Lock()
+	if len(m.stems) < memoSize {
+		m.stems[string(word)] = s
+	}
+	m.mu.Unlock()
+}
 
 var (
 	folding    = asciifolding.New()
@@ -115,22 +154,49 @@ var (
 )
 
 // Filter implements analysis.TokenFilter.
-func (bilingualFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
-	english := make(analysis.TokenStream, len(input))
-	for i, t := range input {
-		t.Term = folding.Filter(t.Term)
-		e := *t
-		e.Term = append([]byte(nil), t.Term...)
-		english[i] = &e
-	}
-	stemDE.Filter(normaliseD.Filter(input))
-	stemEN.Filter(possessive.Filter(english))
+func (f *bilingualFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 	out := make(analysis.TokenStream, 0, len(input)+len(input)/2)
-	for i, t := range input {
+	for _, t := range input {
+		s, ok := stems{}, false
+		if f.memo != nil {
+			s, ok = f.memo.get(t.Term)
+		}
+		if !ok {
+			s = stemsOf(t.Term)
+			if f.memo != nil {
+				f.memo.put(t.Term, s)
+			}
+		}
+		t.Term = s.de
 		out = append(out, t)
-		if string(english[i].Term) != string(t.Term) {
-			out = append(out, english[i])
+		if s.en != nil {
+			e := *t
+			e.Term = s.en
+			out = append(out, &e)
 		}
 	}
+	return out
+}
+
+// stemsOf is the stems of one lowercased word.
+func stemsOf(word []byte) stems {
+	folded := folding.Filter(word)
+	d := &analysis.Token{Term: folded}
+	e := &analysis.Token{Term: append([]byte(nil), folded...)}
+	stemDE.Filter(normaliseD.Filter(analysis.TokenStream{d}))
+	stemEN.Filter(possessive.Filter(analysis.TokenStream{e}))
+	s := stems{de: exact(d.Term)}
+	if string(e.Term) != string(d.Term) {
+		s.en = exact(e.Term)
+	}
+	return s
+}
+
+// exact is a copy of b whose capacity is its length: it shares no memory
+// with the text analysed (the memo would keep that alive), and an append
+// to it copies.
+func exact(b []byte) []byte {
+	out := make([]byte, len(b))
+	copy(out, b)
 	return out
 }

@@ -15,22 +15,22 @@ import (
 // Field names in the index. Each text field is indexed once, with
 // analyzerText (German and English stems), stored and with term vectors
 // for the snippets.
+//
+// Only what a query filters by or a hit shows is indexed: the version, the
+// time of the last change, the open flag, the requester and the assignee
+// were indexed and stored for no query (a date alone is 16 terms a
+// document), and are left out.
 const (
-	fieldNumber    = "number"
-	fieldVersion   = "version"
-	fieldProcess   = "process"
-	fieldState     = "state"
-	fieldTeam      = "team"
-	fieldRequester = "requester"
-	fieldAssignee  = "assignee"
-	fieldViewers   = "viewers"
-	fieldOpen      = "open"
-	fieldCreated   = "created"
-	fieldUpdated   = "updated"
-	fieldTitle     = "title"
-	fieldData      = "data"
-	fieldPublic    = "public"
-	fieldInternal  = "internal"
+	fieldNumber   = "number"
+	fieldProcess  = "process"
+	fieldState    = "state"
+	fieldTeam     = "team"
+	fieldViewers  = "viewers"
+	fieldCreated  = "created"
+	fieldTitle    = "title"
+	fieldData     = "data"
+	fieldPublic   = "public"
+	fieldInternal = "internal"
 	// enSuffix names the English field of an article's text.
 	enSuffix = "_en"
 )
@@ -240,9 +240,8 @@ func (x *Index) Mark() (time.Time, error) {
 // fields is the document as bleve indexes it.
 func (d Doc) fields() map[string]any {
 	return map[string]any{
-		fieldNumber: d.Number, fieldVersion: float64(d.Version), fieldProcess: d.Process, fieldState: d.State,
-		fieldTeam: d.Team, fieldRequester: d.Requester, fieldAssignee: d.Assignee, fieldViewers: d.Viewers,
-		fieldOpen: d.Open, fieldCreated: d.Created, fieldUpdated: d.Updated,
+		fieldNumber: d.Number, fieldProcess: d.Process, fieldState: d.State,
+		fieldTeam: d.Team, fieldViewers: d.Viewers, fieldCreated: d.Created,
 		fieldTitle: d.Title, fieldData: d.Data, fieldPublic: d.Public, fieldInternal: d.Internal,
 	}
 }
@@ -269,20 +268,12 @@ func newMapping() (mapping.IndexMapping, error) {
 	for _, name := range []string{fieldNumber, fieldProcess, fieldState, fieldTeam} {
 		doc.AddFieldMappingsAt(name, keywordField(true))
 	}
-	for _, name := range []string{fieldRequester, fieldAssignee, fieldViewers} {
-		doc.AddFieldMappingsAt(name, keywordField(false))
-	}
-	version := bleve.NewNumericFieldMapping()
-	version.Store, version.Index, version.IncludeInAll = true, false, false
-	doc.AddFieldMappingsAt(fieldVersion, version)
-	open := bleve.NewBooleanFieldMapping()
-	open.Store, open.IncludeInAll = true, false
-	doc.AddFieldMappingsAt(fieldOpen, open)
-	for _, name := range []string{fieldCreated, fieldUpdated} {
-		f := bleve.NewDateTimeFieldMapping()
-		f.Store, f.IncludeInAll = true, false
-		doc.AddFieldMappingsAt(name, f)
-	}
+	// The viewers hold the requester and the assignee: they need no
+	// field of their own.
+	doc.AddFieldMappingsAt(fieldViewers, keywordField(false))
+	created := bleve.NewDateTimeFieldMapping()
+	created.Store, created.IncludeInAll = true, false
+	doc.AddFieldMappingsAt(fieldCreated, created)
 	for _, name := range []string{fieldTitle, fieldData, fieldPublic, fieldInternal} {
 		f := bleve.NewTextFieldMapping()
 		f.Analyzer, f.Store, f.IncludeTermVectors, f.IncludeInAll = analyzerText, true, true, false
