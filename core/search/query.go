@@ -80,17 +80,48 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		// Filters alone: no score to rank by, the newest ticket first.
 		req.SortBy([]string{"-" + fieldCreated})
 	}
+	res, err := x.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	fragments, err := x.highlight(ctx, q, res.Hits)
+	if err != nil {
+		return nil, err
+	}
+	out := &Result{Total: res.Total, Took: res.Took, Hits: make([]Hit, 0, len(res.Hits))}
+	for _, h := range res.Hits {
+		h.Fragments = fragments[h.ID]
+		out.Hits = append(out.Hits, hitOf(h, q.Scope))
+	}
+	return out, nil
+}
+
+// highlight returns the snippets of the hits of a page by ticket: the same
+// query again, narrowed to the page's tickets, with highlighting. Asking
+// for it in the first query made bleve read the positions of the words in
+// every matching ticket, not only in the twenty shown: at 100k tickets
+// that was a sixth of a query's CPU.
+func (x *Index) highlight(ctx context.Context, q Query, hits search.DocumentMatchCollection) (map[string]search.FieldFragmentMap, error) {
+	if words, phrases := splitText(q.Text); len(hits) == 0 || len(words) == 0 && len(phrases) == 0 {
+		return nil, nil
+	}
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	page := query.NewConjunctionQuery([]query.Query{query.NewDocIDQuery(ids), build(q)})
+	req := bleve.NewSearchRequestOptions(page, len(ids), 0, false)
 	req.Highlight = bleve.NewHighlightWithStyle("html")
 	for _, f := range textFields(q.Scope) {
 		req.Highlight.AddField(f)
 	}
 	res, err := x.idx.SearchInContext(ctx, req)
 	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
+		return nil, fmt.Errorf("search: snippets: %w", err)
 	}
-	out := &Result{Total: res.Total, Took: res.Took, Hits: make([]Hit, 0, len(res.Hits))}
+	out := make(map[string]search.FieldFragmentMap, len(res.Hits))
 	for _, h := range res.Hits {
-		out.Hits = append(out.Hits, hitOf(h, q.Scope))
+		out[h.ID] = h.Fragments
 	}
 	return out, nil
 }
