@@ -100,7 +100,7 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 // query again, narrowed to the page's tickets, with highlighting. Asking
 // for it in the first query made bleve read the positions of the words in
 // every matching ticket, not only in the twenty shown: at 100k tickets
-// that was a sixth of a query's CPU.
+// the same queries took 1.6 times the CPU (docs/benchmarks.md).
 func (x *Index) highlight(ctx context.Context, q Query, hits search.DocumentMatchCollection) (map[string]search.FieldFragmentMap, error) {
 	if words, phrases := splitText(q.Text); len(hits) == 0 || len(words) == 0 && len(phrases) == 0 {
 		return nil, nil
