@@ -12,30 +12,39 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 )
 
-// Field names in the index. Each text field F is indexed with the German
-// analyzer as F (stored, with term vectors for the snippets) and with the
-// English one as F_en.
+// Field names in the index. Each text field is indexed once, with
+// analyzerText (German and English stems), stored and with term vectors
+// for the snippets.
+//
+// Only what a query filters by or a hit shows is indexed: the version, the
+// time of the last change, the open flag, the requester and the assignee
+// were indexed and stored for no query (a date alone is 16 terms a
+// document), and are left out.
 const (
-	fieldNumber    = "number"
-	fieldVersion   = "version"
-	fieldProcess   = "process"
-	fieldState     = "state"
-	fieldTeam      = "team"
-	fieldRequester = "requester"
-	fieldAssignee  = "assignee"
-	fieldViewers   = "viewers"
-	fieldOpen      = "open"
-	fieldCreated   = "created"
-	fieldUpdated   = "updated"
-	fieldTitle     = "title"
-	fieldData      = "data"
-	fieldPublic    = "public"
-	fieldInternal  = "internal"
-	enSuffix       = "_en"
+	fieldNumber   = "number"
+	fieldProcess  = "process"
+	fieldState    = "state"
+	fieldTeam     = "team"
+	fieldViewers  = "viewers"
+	fieldCreated  = "created"
+	fieldTitle    = "title"
+	fieldData     = "data"
+	fieldPublic   = "public"
+	fieldInternal = "internal"
+	// enSuffix names the English field of an article's text.
+	enSuffix = "_en"
 )
 
 // markKey is the internal key of the index's high-water mark.
 const markKey = "vorgang.mark"
+
+// layoutKey is the internal key of the index's layout (layoutVersion): an
+// index of another layout (made by an older vorgang) is built again from
+// the store, as one that does not open.
+const (
+	layoutKey     = "vorgang.layout"
+	layoutVersion = "2"
+)
 
 // Index is the search index. It is safe for concurrent use.
 type Index struct {
@@ -57,10 +66,20 @@ func Open(path string) (*Index, error) {
 		}
 		return &Index{idx: idx}, nil
 	}
+	if err := registerFilters(); err != nil {
+		return nil, err
+	}
 	idx, err := bleve.OpenUsing(path, runtimeConfig())
+	if err == nil {
+		if layout, lerr := idx.GetInternal([]byte(layoutKey)); lerr != nil || string(layout) != layoutVersion {
+			_ = idx.Close()
+			err = fmt.Errorf("layout %q, want %q", layout, layoutVersion)
+		}
+	}
 	if err != nil && !errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
 		// The index is derived data: one that does not open (cut off
-		// while it was created, damaged) is built again from the store.
+		// while it was created, damaged, of an older layout) is built
+		// again from the store.
 		if rerr := Remove(path); rerr != nil {
 			return nil, fmt.Errorf("search: open index %s: %w (and %w)", path, err, rerr)
 		}
@@ -88,6 +107,10 @@ func create(path string) error {
 	}
 	idx, err := bleve.NewUsing(path, m, scorch.Name, scorch.Name, nil)
 	if err != nil {
+		return fmt.Errorf("search: create index %s: %w", path, err)
+	}
+	if err := idx.SetInternal([]byte(layoutKey), []byte(layoutVersion)); err != nil {
+		_ = idx.Close()
 		return fmt.Errorf("search: create index %s: %w", path, err)
 	}
 	if err := idx.Close(); err != nil {
@@ -217,22 +240,21 @@ func (x *Index) Mark() (time.Time, error) {
 // fields is the document as bleve indexes it.
 func (d Doc) fields() map[string]any {
 	return map[string]any{
-		fieldNumber: d.Number, fieldVersion: float64(d.Version), fieldProcess: d.Process, fieldState: d.State,
-		fieldTeam: d.Team, fieldRequester: d.Requester, fieldAssignee: d.Assignee, fieldViewers: d.Viewers,
-		fieldOpen: d.Open, fieldCreated: d.Created, fieldUpdated: d.Updated,
+		fieldNumber: d.Number, fieldProcess: d.Process, fieldState: d.State,
+		fieldTeam: d.Team, fieldViewers: d.Viewers, fieldCreated: d.Created,
 		fieldTitle: d.Title, fieldData: d.Data, fieldPublic: d.Public, fieldInternal: d.Internal,
 	}
 }
 
 // newMapping declares the fields: keywords for the filters and the
 // permission terms, a date for the range filter and the sort, the four
-// texts twice (see the const block).
+// texts once each with analyzerText.
 func newMapping() (mapping.IndexMapping, error) {
 	m := bleve.NewIndexMapping()
 	if err := addAnalyzers(m); err != nil {
 		return nil, err
 	}
-	m.DefaultAnalyzer = analyzerDE
+	m.DefaultAnalyzer = analyzerText
 	doc := bleve.NewDocumentStaticMapping()
 
 	keywordField := func(store bool) *mapping.FieldMapping {
@@ -246,29 +268,17 @@ func newMapping() (mapping.IndexMapping, error) {
 	for _, name := range []string{fieldNumber, fieldProcess, fieldState, fieldTeam} {
 		doc.AddFieldMappingsAt(name, keywordField(true))
 	}
-	for _, name := range []string{fieldRequester, fieldAssignee, fieldViewers} {
-		doc.AddFieldMappingsAt(name, keywordField(false))
-	}
-	version := bleve.NewNumericFieldMapping()
-	version.Store, version.Index, version.IncludeInAll = true, false, false
-	doc.AddFieldMappingsAt(fieldVersion, version)
-	open := bleve.NewBooleanFieldMapping()
-	open.Store, open.IncludeInAll = true, false
-	doc.AddFieldMappingsAt(fieldOpen, open)
-	for _, name := range []string{fieldCreated, fieldUpdated} {
-		f := bleve.NewDateTimeFieldMapping()
-		f.Store, f.IncludeInAll = true, false
-		doc.AddFieldMappingsAt(name, f)
-	}
+	// The viewers hold the requester and the assignee: they need no
+	// field of their own.
+	doc.AddFieldMappingsAt(fieldViewers, keywordField(false))
+	created := bleve.NewDateTimeFieldMapping()
+	created.Store, created.IncludeInAll = true, false
+	doc.AddFieldMappingsAt(fieldCreated, created)
 	for _, name := range []string{fieldTitle, fieldData, fieldPublic, fieldInternal} {
-		deField := bleve.NewTextFieldMapping()
-		deField.Analyzer, deField.Store, deField.IncludeTermVectors, deField.IncludeInAll = analyzerDE, true, true, false
-		deField.DocValues = false
-		enField := bleve.NewTextFieldMapping()
-		enField.Name = name + enSuffix
-		enField.Analyzer, enField.Store, enField.IncludeTermVectors, enField.IncludeInAll = analyzerEN, false, false, false
-		enField.DocValues = false
-		doc.AddFieldMappingsAt(name, deField, enField)
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer, f.Store, f.IncludeTermVectors, f.IncludeInAll = analyzerText, true, true, false
+		f.DocValues = false
+		doc.AddFieldMappingsAt(name, f)
 	}
 	m.DefaultMapping = doc
 	m.DefaultField = fieldTitle

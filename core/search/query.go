@@ -53,7 +53,7 @@ type Hit struct {
 	Score                               float64
 	// Snippets are passages of the matching texts by field (title, data,
 	// public, internal) as HTML: the text escaped, the found words in
-	// <mark>.
+	// <mark>. A field where nothing was found has none.
 	Snippets map[string][]string
 }
 
@@ -80,17 +80,48 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		// Filters alone: no score to rank by, the newest ticket first.
 		req.SortBy([]string{"-" + fieldCreated})
 	}
+	res, err := x.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	fragments, err := x.highlight(ctx, q, res.Hits)
+	if err != nil {
+		return nil, err
+	}
+	out := &Result{Total: res.Total, Took: res.Took, Hits: make([]Hit, 0, len(res.Hits))}
+	for _, h := range res.Hits {
+		h.Fragments = fragments[h.ID]
+		out.Hits = append(out.Hits, hitOf(h, q.Scope))
+	}
+	return out, nil
+}
+
+// highlight returns the snippets of the hits of a page by ticket: the same
+// query again, narrowed to the page's tickets, with highlighting. Asking
+// for it in the first query made bleve read the positions of the words in
+// every matching ticket, not only in the twenty shown: at 100k tickets
+// the same queries took 1.6 times the CPU (docs/benchmarks.md).
+func (x *Index) highlight(ctx context.Context, q Query, hits search.DocumentMatchCollection) (map[string]search.FieldFragmentMap, error) {
+	if words, phrases := splitText(q.Text); len(hits) == 0 || len(words) == 0 && len(phrases) == 0 {
+		return nil, nil
+	}
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	page := query.NewConjunctionQuery([]query.Query{query.NewDocIDQuery(ids), build(q)})
+	req := bleve.NewSearchRequestOptions(page, len(ids), 0, false)
 	req.Highlight = bleve.NewHighlightWithStyle("html")
 	for _, f := range textFields(q.Scope) {
 		req.Highlight.AddField(f)
 	}
 	res, err := x.idx.SearchInContext(ctx, req)
 	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
+		return nil, fmt.Errorf("search: snippets: %w", err)
 	}
-	out := &Result{Total: res.Total, Took: res.Took, Hits: make([]Hit, 0, len(res.Hits))}
+	out := make(map[string]search.FieldFragmentMap, len(res.Hits))
 	for _, h := range res.Hits {
-		out.Hits = append(out.Hits, hitOf(h, q.Scope))
+		out[h.ID] = h.Fragments
 	}
 	return out, nil
 }
@@ -106,7 +137,17 @@ func hitOf(h *search.DocumentMatch, scope Scope) Hit {
 		if field == fieldInternal && !scope.Internal {
 			continue // never asked for; a second lock on the door
 		}
-		hit.Snippets[field] = frags
+		// bleve also hands back the start of a field where nothing was
+		// found (another field matched): no passage to show.
+		var marked []string
+		for _, f := range frags {
+			if strings.Contains(f, "<mark>") {
+				marked = append(marked, f)
+			}
+		}
+		if len(marked) > 0 {
+			hit.Snippets[field] = marked
+		}
 	}
 	return hit
 }
@@ -134,17 +175,7 @@ func build(q Query) query.Query {
 	for _, w := range words {
 		any := []query.Query{}
 		for _, f := range fields {
-			for _, name := range []string{f, f + enSuffix} {
-				m := query.NewMatchQuery(w)
-				m.SetField(name)
-				// "IT-2026-0001" or "e-mail" is one word to the asker.
-				m.SetOperator(query.MatchQueryOperatorAnd)
-				if name != f {
-					// bleve analyses a query by the field's path (the
-					// German field's), not by the English field's own
-					// analyzer: "printed" would not find "printing".
-					m.Analyzer = analyzerEN
-				}
+			if m := wordQuery(w, f); m != nil {
 				any = append(any, m)
 			}
 		}
@@ -153,6 +184,9 @@ func build(q Query) query.Query {
 			t.SetField(fieldNumber)
 			t.SetBoost(10)
 			any = append(any, t)
+		}
+		if len(any) == 0 {
+			continue // no word in it to find, as "-"
 		}
 		must = append(must, query.NewDisjunctionQuery(any))
 	}
@@ -185,6 +219,44 @@ func build(q Query) query.Query {
 		return must[0]
 	}
 	return query.NewConjunctionQuery(must)
+}
+
+// wordQuery finds w in field: w analysed as the texts were, each of its
+// parts required ("IT-2026-0001" or "e-mail" is one word to the asker),
+// each part found by its German or its English stem (the tokens at one
+// position). bleve's match query would require every token, both stems
+// too. Nil when w has no part to find.
+func wordQuery(w, field string) query.Query {
+	var parts []query.Query
+	var alts []query.Query
+	pos := -1
+	flush := func() {
+		switch len(alts) {
+		case 0:
+		case 1:
+			parts = append(parts, alts[0])
+		default:
+			parts = append(parts, query.NewDisjunctionQuery(alts))
+		}
+		alts = nil
+	}
+	for _, tok := range textAnalyzer.Analyze([]byte(w)) {
+		if tok.Position != pos {
+			flush()
+			pos = tok.Position
+		}
+		t := query.NewTermQuery(string(tok.Term))
+		t.SetField(field)
+		alts = append(alts, t)
+	}
+	flush()
+	switch len(parts) {
+	case 0:
+		return nil
+	case 1:
+		return parts[0]
+	}
+	return query.NewConjunctionQuery(parts)
 }
 
 // scopeQuery matches the tickets a scope without All allows; nothing for

@@ -1,8 +1,10 @@
 package api_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 )
@@ -54,6 +56,23 @@ func TestSearchAPI(t *testing.T) {
 		if status != http.StatusOK || total(b) != c.want {
 			t.Errorf("%s searching %q: %d %v, want %v hits", c.user, c.q, status, b, c.want)
 		}
+	}
+	// Snippets mark the word found; the internal comment is quoted to the
+	// team, never to the requester, also when her query finds the ticket.
+	snippets := func(b map[string]any) map[string]any {
+		hits, _ := b["hits"].([]any)
+		if len(hits) != 1 {
+			return nil
+		}
+		h, _ := hits[0].(map[string]any)
+		s, _ := h["snippets"].(map[string]any)
+		return s
+	}
+	if _, b := search("ben", "Toner"); !strings.Contains(fmt.Sprint(snippets(b)["internal"]), "<mark>Toner</mark>") {
+		t.Errorf("ben's snippets of the internal comment: %v", b)
+	}
+	if _, b := search("anna", "Drucker"); snippets(b) == nil || strings.Contains(fmt.Sprint(b), "Toner") {
+		t.Errorf("anna's snippets: %v", b)
 	}
 	status, b := env.call(t, "ben", "GET", "/api/v1/search?q=Drucker&created_from=gestern", nil)
 	if status != http.StatusBadRequest || !hasField(b, "created_from") {

@@ -65,10 +65,9 @@ func (u *workspace) searchPage(c *fiber.Ctx) error {
 	return u.Render(c, http.StatusOK, "search", &pagekit.View{Lang: l, Title: webkit.Text(l, "search_heading"), Area: "app", Nav: "search", Data: d})
 }
 
-// firstSnippet is a search hit's first passage with a word found in it:
-// the index's HTML with the words in <mark> (the text escaped by the
-// index). The index also hands back the start of fields where nothing
-// was found, and empty ones; those are no snippet.
+// firstSnippet is a search hit's first passage with a word found in it,
+// comments first: the index's HTML with the words in <mark> (the text
+// escaped by the index, see search.Hit).
 func firstSnippet(snippets map[string][]string) template.HTML {
 	for _, f := range []string{"public", "internal", "data", "title"} {
 		for _, s := range snippets[f] {
