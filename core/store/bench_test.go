@@ -93,19 +93,19 @@ func seedBench(b *testing.B, s *Store, n int) {
 	rng := rand.New(rand.NewPCG(*benchSeed, 2))
 	now := time.Now()
 	start := time.Now()
-	const batch = 500
-	for i := 0; i < n; i += batch {
+	// Written directly in large transactions (bench_fill_test.go).
+	for i := 0; i < n; i += fillBatch {
 		var tickets, history []any
-		for j := i; j < min(i+batch, n); j++ {
+		for j := i; j < min(i+fillBatch, n); j++ {
 			tk, h := benchTicket(j, rng, now)
 			tickets = append(tickets, tk)
 			history = append(history, h...)
 		}
-		if _, err := s.db.Collection(HistoryCollection).InsertMany(ctx, history); err != nil {
+		if err := fillDirect(ctx, s, map[string][]any{TicketsCollection: tickets, HistoryCollection: history}); err != nil {
 			b.Fatal(err)
 		}
-		if _, err := s.db.Collection(TicketsCollection).InsertMany(ctx, tickets); err != nil {
-			b.Fatal(err)
+		if i > 0 && i%(20*fillBatch) == 0 {
+			b.Logf("seeded %d tickets in %s", i, time.Since(start).Round(time.Second))
 		}
 	}
 	if err := s.Insert(ctx, metaCollection, bson.M{"_id": id, "n": n}); err != nil {

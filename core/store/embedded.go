@@ -87,7 +87,7 @@ func (s *Store) openEmbedded(ctx context.Context, cfg Config) (err error) {
 		Listener:  listener,
 		Logger:    newQuietLogger(cfg.Logger),
 		Handler:   "sqlite",
-		SQLiteURL: (&url.URL{Scheme: "file", Path: sqliteDir + "/"}).String(),
+		SQLiteURL: (&url.URL{Scheme: "file", Path: sqliteDir + "/", RawQuery: sqlitePragmas()}).String(),
 	})
 	ferretNew.Unlock()
 	if err != nil {

@@ -578,4 +578,7 @@ func BenchmarkAPI(b *testing.B) {
 			return err
 		}).report(b)
 	})
+	// Best run alone (-bench BenchmarkAPI/disk): it divides the folder by
+	// the seeded tickets and its own.
+	b.Run("disk", benchDisk(ctx, st, eng, root, ben, n))
 }
