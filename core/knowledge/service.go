@@ -45,6 +45,10 @@ type Deps struct {
 	// writer of the articles (the embedded store); without it a search
 	// matches pieces of words in the stored articles.
 	Index *search.Articles
+	// Review returns the review rule of a category name, ok false when
+	// articles of that category are published as they are saved; nil:
+	// no category is reviewed.
+	Review func(category string) (rule ReviewRule, ok bool)
 }
 
 // Service keeps the knowledge base. It is safe for concurrent use.
@@ -53,9 +57,10 @@ type Service struct {
 	log   *slog.Logger
 	now   func() time.Time
 
-	users Users
-	index *search.Articles
-	idxMu sync.Mutex
+	users  Users
+	review func(string) (ReviewRule, bool)
+	index  *search.Articles
+	idxMu  sync.Mutex
 	// idxVersions are the versions in the index; nil until it is loaded.
 	idxVersions map[string]int64
 }
@@ -71,7 +76,7 @@ func New(d Deps) (*Service, error) {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	return &Service{store: d.Store, log: d.Logger, now: d.Now, users: d.Users, index: d.Index}, nil
+	return &Service{store: d.Store, log: d.Logger, now: d.Now, users: d.Users, index: d.Index, review: d.Review}, nil
 }
 
 // stamp is the time recorded for a change, in the database's precision.
