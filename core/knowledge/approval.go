@@ -79,9 +79,9 @@ func (s *Service) MayApprove(actor *auth.Principal, a *Article) bool {
 }
 
 // MayReject reports whether actor may withdraw a's pending version: a
-// reviewer of its category, its author included.
+// reviewer of its category, or its author.
 func (s *Service) MayReject(actor *auth.Principal, a *Article) bool {
-	return a.Pending != nil && mayReview(actor, s.ruleOfPending(a)) == nil
+	return a.Pending != nil && actor != nil && MayWrite(actor) && (a.Pending.Author == actor.User || mayReview(actor, s.ruleOfPending(a)) == nil)
 }
 
 // Approve publishes the pending version of the article. version is the
@@ -115,12 +115,13 @@ func (s *Service) decide(ctx context.Context, actor *auth.Principal, number stri
 	if old.Pending.Version != version {
 		return nil, fmt.Errorf("decide article %s (%s): read version %d, pending %d: %w", number, decision, version, old.Pending.Version, fault.Conflict)
 	}
-	if err := mayReview(actor, s.ruleOfPending(old)); err != nil {
-		return nil, fmt.Errorf("decide article %s (%s): %w", number, decision, err)
-	}
 	if decision == Approved && old.Pending.Author == actor.User {
 		return nil, fmt.Errorf("approve article %s: %w", number,
 			fault.Coded(fault.Forbidden, CodeOwnVersion, "the author of a version never approves it"))
+	}
+	ownWithdrawal := decision == Rejected && old.Pending.Author == actor.User
+	if err := mayReview(actor, s.ruleOfPending(old)); err != nil && !ownWithdrawal {
+		return nil, fmt.Errorf("decide article %s (%s): %w", number, decision, err)
 	}
 	a := *old
 	a.Version, a.Updated, a.UpdatedBy, a.Pending, a.Published = old.Version+1, s.stamp(), actor.User, nil, 0

@@ -36,6 +36,8 @@ func (u *workspace) registerKnowledge(staffOnly fiber.Router) {
 	staffOnly.Post("/knowledge/:number", u.kbUpdate)
 	staffOnly.Get("/knowledge/:number/versions", u.kbVersions)
 	staffOnly.Get("/knowledge/:number/diff", u.kbDiff)
+	staffOnly.Post("/knowledge/:number/approve", u.kbApprove)
+	staffOnly.Post("/knowledge/:number/reject", u.kbReject)
 }
 
 // kbRow is an article in a list.
@@ -61,8 +63,11 @@ type kbListView struct {
 	Rows             []kbRow
 	Total            int
 	Due              []kbRow
-	CanWrite         bool
-	Prev, Next       string
+	// Awaiting are the articles whose pending version the user may
+	// approve (kb_approval.go).
+	Awaiting   []kbRow
+	CanWrite   bool
+	Prev, Next string
 }
 
 const kbPage = 20
@@ -92,6 +97,9 @@ func (u *workspace) kbList(c *fiber.Ctx) error {
 	}
 	for i := range due {
 		d.Due = append(d.Due, kbRowOf(l, &due[i]))
+	}
+	if d.Awaiting, err = u.kbAwaiting(c, l, actor); err != nil {
+		return err
 	}
 	pageURL := func(off int) string {
 		v := url.Values{}
@@ -127,6 +135,8 @@ type kbArticleView struct {
 	Stats      knowledge.Stats
 	CanWrite   bool
 	Due        bool
+	// Pending describes a version waiting for approval (kb_approval.go).
+	Pending *kbPendingView
 }
 
 func (u *workspace) kbArticle(c *fiber.Ctx) error {
@@ -150,13 +160,14 @@ func (u *workspace) kbArticle(c *fiber.Ctx) error {
 	if a.Team != "" {
 		d.Team = webkit.TeamTitle(u.Catalog(), a.Team).In(string(l))
 	}
+	d.Pending = u.kbPending(actor, a)
 	return u.Render(c, http.StatusOK, "kb_article", &pagekit.View{Lang: l, Title: t.Title, Area: "app", Nav: "knowledge",
 		Notice: kbNotice(l, c.Query("notice")), Data: d})
 }
 
 func kbNotice(l webkit.Lang, key string) string {
 	switch key {
-	case "created", "saved":
+	case "created", "saved", "pending", "approved", "rejected":
 		return webkit.Text(l, "kb_notice_"+key)
 	}
 	return ""
@@ -233,7 +244,8 @@ func (u *workspace) kbEdit(c *fiber.Ctx) error {
 	if err != nil {
 		return webkit.FaultError(err)
 	}
-	return u.showKBEdit(c, http.StatusOK, a.Number, a.Version, kbValues(&a.Content), nil, "")
+	// A pending version is the latest: the editor goes on from there.
+	return u.showKBEdit(c, http.StatusOK, a.Number, a.Version, kbValues(a.Latest()), nil, "")
 }
 
 // kbValues are the editor's values of a content.
@@ -375,7 +387,10 @@ func (u *workspace) kbSave(c *fiber.Ctx, number string) error {
 		return webkit.FaultError(err)
 	}
 	notice := "saved"
-	if number == "" {
+	switch {
+	case a.Pending != nil:
+		notice = "pending"
+	case number == "":
 		notice = "created"
 	}
 	return pagekit.SeeOther(c, "/app/knowledge/"+url.PathEscape(a.Number)+"?notice="+notice)
@@ -386,6 +401,9 @@ type kbVersionsView struct {
 	Title    string
 	Versions []knowledge.Version
 	From, To int64
+	// Pending and Published are the version waiting for approval and
+	// the one served meanwhile (0: none).
+	Pending, Published int64
 }
 
 func (u *workspace) kbVersions(c *fiber.Ctx) error {
@@ -401,6 +419,9 @@ func (u *workspace) kbVersions(c *fiber.Ctx) error {
 		return webkit.FaultError(err)
 	}
 	d := kbVersionsView{Number: a.Number, Title: a.Title(string(l)), Versions: vs, To: a.Version, From: max(a.Version-1, 1)}
+	if a.Pending != nil {
+		d.Pending, d.Published = a.Pending.Version, a.Published
+	}
 	return u.Render(c, http.StatusOK, "kb_versions", &pagekit.View{Lang: l, Title: webkit.Text(l, "kb_versions_heading") + " " + a.Number,
 		Area: "app", Nav: "knowledge", Data: d})
 }
