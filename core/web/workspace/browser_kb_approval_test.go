@@ -1,0 +1,87 @@
+package workspace_test
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"vorgang/core/web/internal/webtest"
+)
+
+// TestKnowledgeReviewAccessibility scans the pages of the review step with
+// axe-core in German and English: the waiting panel as its author and as
+// a reviewer sees it, the list with the articles waiting for approval,
+// the versions with their decisions, and the refusal of an own approval.
+func TestKnowledgeReviewAccessibility(t *testing.T) {
+	webtest.RequireFile(t, webtest.AxePath(), "axe-core")
+	axe, err := os.ReadFile(webtest.AxePath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := reviewEnv(t)
+	kira, rolf := env.Browser(t), env.Browser(t)
+	kira.Login("kira")
+	rolf.Login("rolf")
+	number, _ := saveFee(t, kira, "", "Personalausweis")
+	if res := decide(t, rolf, number, "approve", "1"); res.Status != 303 {
+		t.Fatalf("approve: %d", res.Status)
+	}
+	saveFee(t, kira, number, "Personalausweis beantragen")
+	pages := []struct{ name, who, path, submit string }{
+		{"waiting, as its author", "kira", "/app/knowledge/" + number, ""},
+		{"waiting, as a reviewer", "rolf", "/app/knowledge/" + number, ""},
+		{"list with articles to approve", "rolf", "/app/knowledge", ""},
+		{"versions with decisions", "rolf", "/app/knowledge/" + number + "/versions", ""},
+		{"changes against the published version", "rolf", "/app/knowledge/" + number + "/diff?from=2&to=3", ""},
+		{"editor of the waiting version", "kira", "/app/knowledge/" + number + "/edit", ""},
+	}
+	c := webtest.StartChrome(t)
+	tabs := map[string]*webtest.Tab{}
+	tabOf := func(who string) *webtest.Tab {
+		if tb, ok := tabs[who]; ok {
+			return tb
+		}
+		tb := c.Tab(env.Base, true)
+		tb.Open("/app/login")
+		tb.TypeText("#login-name", who)
+		tb.TypeText("#login-password", webtest.UIPassword)
+		tb.Submit("button.vg-submit")
+		tabs[who] = tb
+		return tb
+	}
+	for _, lang := range []string{"de", "en"} {
+		for _, p := range pages {
+			t.Run(lang+"/"+p.name, func(t *testing.T) {
+				tb := tabOf(p.who)
+				tb.T = t
+				sep := "?"
+				if strings.Contains(p.path, "?") {
+					sep = "&"
+				}
+				tb.Open(p.path + sep + "lang=" + lang)
+				if got := webtest.Eval[string](tb, "document.documentElement.lang"); got != lang {
+					t.Errorf("html lang = %q, want %q", got, lang)
+				}
+				webtest.RunAxe(t, tb, string(axe))
+			})
+		}
+	}
+	t.Run("reviewer sees the decisions", func(t *testing.T) {
+		tb := tabOf("rolf")
+		tb.T = t
+		tb.Open("/app/knowledge/" + number + "?lang=en")
+		for _, sel := range []string{`#kb-pending form[action$="/approve"] button`, `#kb-pending form[action$="/reject"] button`} {
+			if !tb.Has(sel) {
+				t.Errorf("reviewer's page lacks %s", sel)
+			}
+		}
+	})
+	t.Run("author gets no approve button", func(t *testing.T) {
+		tb := tabOf("kira")
+		tb.T = t
+		tb.Open("/app/knowledge/" + number + "?lang=en")
+		if tb.Has(`#kb-pending form[action$="/approve"]`) || !tb.Has(`#kb-pending form[action$="/reject"]`) {
+			t.Errorf("author's page: wants withdraw, not approve")
+		}
+	})
+}
