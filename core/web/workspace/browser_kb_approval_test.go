@@ -1,6 +1,7 @@
 package workspace_test
 
 import (
+	"html"
 	"os"
 	"strings"
 	"testing"
@@ -11,7 +12,8 @@ import (
 // TestKnowledgeReviewAccessibility scans the pages of the review step with
 // axe-core in German and English: the waiting panel as its author and as
 // a reviewer sees it, the list with the articles waiting for approval,
-// the versions with their decisions, and the refusal of an own approval.
+// the versions with their decisions, and the ticket page and editor of an
+// article from a ticket's answer.
 func TestKnowledgeReviewAccessibility(t *testing.T) {
 	webtest.RequireFile(t, webtest.AxePath(), "axe-core")
 	axe, err := os.ReadFile(webtest.AxePath())
@@ -27,13 +29,23 @@ func TestKnowledgeReviewAccessibility(t *testing.T) {
 		t.Fatalf("approve: %d", res.Status)
 	}
 	saveFee(t, kira, number, "Personalausweis beantragen")
-	pages := []struct{ name, who, path, submit string }{
-		{"waiting, as its author", "kira", "/app/knowledge/" + number, ""},
-		{"waiting, as a reviewer", "rolf", "/app/knowledge/" + number, ""},
-		{"list with articles to approve", "rolf", "/app/knowledge", ""},
-		{"versions with decisions", "rolf", "/app/knowledge/" + number + "/versions", ""},
-		{"changes against the published version", "rolf", "/app/knowledge/" + number + "/diff?from=2&to=3", ""},
-		{"editor of the waiting version", "kira", "/app/knowledge/" + number + "/edit", ""},
+	// A closed ticket whose answer starts an article.
+	closed := webtest.CitizenRequestIn(t, env, true)
+	root := env.Browser(t)
+	root.Login("root")
+	link := fromAnswerLink.FindStringSubmatch(root.Get("/app/tickets/" + closed.Number).Body)
+	if link == nil {
+		t.Fatal("the closed ticket offers no answer as an article")
+	}
+	pages := []struct{ name, who, path string }{
+		{"waiting, as its author", "kira", "/app/knowledge/" + number},
+		{"waiting, as a reviewer", "rolf", "/app/knowledge/" + number},
+		{"list with articles to approve", "rolf", "/app/knowledge"},
+		{"versions with decisions", "rolf", "/app/knowledge/" + number + "/versions"},
+		{"changes against the published version", "rolf", "/app/knowledge/" + number + "/diff?from=2&to=3"},
+		{"editor of the waiting version", "kira", "/app/knowledge/" + number + "/edit"},
+		{"closed ticket with its answers", "root", "/app/tickets/" + closed.Number},
+		{"article from a ticket's answer", "root", html.UnescapeString(link[1])},
 	}
 	c := webtest.StartChrome(t)
 	tabs := map[string]*webtest.Tab{}

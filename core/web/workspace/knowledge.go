@@ -232,6 +232,9 @@ func (u *workspace) kbNew(c *fiber.Ctx) error {
 	if !knowledge.MayWrite(actor) {
 		return webkit.FaultError(fmt.Errorf("new article: %w", fault.Forbidden))
 	}
+	if c.Query("ticket") != "" {
+		return u.kbNewFromTicket(c, actor)
+	}
 	return u.showKBEdit(c, http.StatusOK, "", 0, map[string]string{"visibility": string(knowledge.Internal), "owner": actor.User}, nil, "")
 }
 

@@ -107,4 +107,7 @@ var knowledgeTexts = map[string]map[Lang]string{
 	"kb_notice_pending":      {LangDE: "Die Version wurde gespeichert und wartet auf Freigabe; bis dahin gilt der veröffentlichte Text.", LangEN: "The version was saved and waits for approval; until then the published text stays."},
 	"kb_notice_approved":     {LangDE: "Die Version ist freigegeben und veröffentlicht.", LangEN: "The version is approved and published."},
 	"kb_notice_rejected":     {LangDE: "Die wartende Version wurde zurückgenommen; der veröffentlichte Text bleibt.", LangEN: "The waiting version was withdrawn; the published text stays."},
+	// An article from a ticket's answer (workspace/kb_from_ticket.go).
+	"kb_from_answer":        {LangDE: "Artikel aus dieser Antwort erstellen", LangEN: "Create an article from this answer"},
+	"kb_from_ticket_notice": {LangDE: "Titel und Text stammen aus dem Vorgang; Name, Anschrift und andere persönliche Angaben der antragstellenden Person sind durch […] ersetzt. Bitte prüfen Sie den Text, bevor Sie speichern.", LangEN: "Title and text come from the ticket; the requester's name, address and other personal data are replaced by […]. Please check the text before you save."},
 }
