@@ -136,4 +136,9 @@ type Stats struct {
 	Shown int64 `bson:"shown" json:"shown"`
 	// Used counts the times staff put a link to it into a reply.
 	Used int64 `bson:"used" json:"used"`
+	// Submitted counts the request forms that were sent although the
+	// article was offered beside them; Shown minus Submitted are the
+	// times a citizen left without sending (or had sent before the count
+	// was kept).
+	Submitted int64 `bson:"submitted" json:"submitted"`
 }

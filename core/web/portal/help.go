@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -108,18 +109,28 @@ func (u *portal) helpArticle(c *fiber.Ctx) error {
 	return u.Render(c, http.StatusOK, "help_article", &pagekit.View{Lang: l, Title: t.Title, Area: "portal", Nav: "help", Data: d})
 }
 
+// formIDPattern is the shape of a generated form's id ("form-" and a
+// definition id).
+var formIDPattern = regexp.MustCompile(`^form-[a-z][a-z0-9_-]{0,80}$`)
+
 // helpSuggest answers the request form's script with the list of
 // matching public articles as an HTML fragment, counted as shown.
 func (u *portal) helpSuggest(c *fiber.Ctx) error {
 	l := webkit.PageLang(c)
-	s := u.SuggestArticles(c, c.Query("q"))
+	// The script passes the articles already offered and the form's id,
+	// so the list's hidden fields keep every article seen beside the form.
+	s := u.SuggestArticles(c, c.Query("q"), pagekit.SeenArticles([]string{c.Query("shown")}))
 	t, ok := u.Templates["help"]
 	if !ok {
 		return fmt.Errorf("web: no page template help")
 	}
 	v := &pagekit.View{Lang: l}
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "kb-suggest-list", map[string]any{"V": v, "Q": s.Q, "Articles": s.Articles}); err != nil {
+	formID := c.Query("form")
+	if !formIDPattern.MatchString(formID) {
+		formID = ""
+	}
+	if err := t.ExecuteTemplate(&buf, "kb-suggest-list", map[string]any{"V": v, "Q": s.Q, "Articles": s.Articles, "Seen": s.Seen, "FormID": formID}); err != nil {
 		return fmt.Errorf("web: render suggestions: %w", err)
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)

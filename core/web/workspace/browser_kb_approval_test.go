@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+
 	"vorgang/core/web/internal/webtest"
 )
 
@@ -13,7 +15,8 @@ import (
 // axe-core in German and English: the waiting panel as its author and as
 // a reviewer sees it, the list with the articles waiting for approval,
 // the versions with their decisions, and the ticket page and editor of an
-// article from a ticket's answer.
+// article from a ticket's answer; and that the articles suggested while a
+// citizen types become hidden fields of the request form.
 func TestKnowledgeReviewAccessibility(t *testing.T) {
 	webtest.RequireFile(t, webtest.AxePath(), "axe-core")
 	axe, err := os.ReadFile(webtest.AxePath())
@@ -95,5 +98,17 @@ func TestKnowledgeReviewAccessibility(t *testing.T) {
 		if tb.Has(`#kb-pending form[action$="/approve"]`) || !tb.Has(`#kb-pending form[action$="/reject"]`) {
 			t.Errorf("author's page: wants withdraw, not approve")
 		}
+	})
+	t.Run("offered articles go with the form", func(t *testing.T) {
+		tb := c.Tab(env.Base, true)
+		tb.T = t
+		tb.Open("/portal/new/citizen-report?lang=de")
+		tb.TypeText("#f-summary", "Personalausweis")
+		hidden := `input[type=hidden][name=_kb_shown][value="` + number + `"][form="form-citizen-report"]`
+		tb.Do("wait for the suggestion", chromedp.WaitVisible(chromedp.CSS(`[data-kb-list] a[href="/portal/help/`+number+`"]`)))
+		if !tb.Has(hidden) {
+			t.Errorf("the suggestions carry no hidden field %s", hidden)
+		}
+		webtest.RunAxe(t, tb, string(axe))
 	})
 }

@@ -133,8 +133,11 @@ type kbArticleView struct {
 	Visibility string
 	Team       string
 	Stats      knowledge.Stats
-	CanWrite   bool
-	Due        bool
+	// Left counts the citizens who were offered the article beside a
+	// request form and did not send the form.
+	Left     int64
+	CanWrite bool
+	Due      bool
 	// Pending describes a version waiting for approval (kb_approval.go).
 	Pending *kbPendingView
 }
@@ -156,7 +159,7 @@ func (u *workspace) kbArticle(c *fiber.Ctx) error {
 		return err
 	}
 	d := kbArticleView{A: a, Title: t.Title, TextLang: tl, HTML: html, Visibility: webkit.Text(l, "kb_vis_"+string(a.Visibility)),
-		Stats: st, CanWrite: knowledge.MayWrite(actor), Due: a.DueForReview(u.Now())}
+		Stats: st, Left: max(st.Shown-st.Submitted, 0), CanWrite: knowledge.MayWrite(actor), Due: a.DueForReview(u.Now())}
 	if a.Team != "" {
 		d.Team = webkit.TeamTitle(u.Catalog(), a.Team).In(string(l))
 	}

@@ -110,4 +110,7 @@ var knowledgeTexts = map[string]map[Lang]string{
 	// An article from a ticket's answer (workspace/kb_from_ticket.go).
 	"kb_from_answer":        {LangDE: "Artikel aus dieser Antwort erstellen", LangEN: "Create an article from this answer"},
 	"kb_from_ticket_notice": {LangDE: "Titel und Text stammen aus dem Vorgang; Name, Anschrift und andere persönliche Angaben der antragstellenden Person sind durch […] ersetzt. Bitte prüfen Sie den Text, bevor Sie speichern.", LangEN: "Title and text come from the ticket; the requester's name, address and other personal data are replaced by […]. Please check the text before you save."},
+	// Deflection beside the portal's request forms.
+	"kb_submitted": {LangDE: "Danach trotzdem Anliegen gesendet", LangEN: "Request sent anyway afterwards"},
+	"kb_left":      {LangDE: "Ohne Anliegen gegangen", LangEN: "Left without sending a request"},
 }
