@@ -3,6 +3,7 @@ package knowledge
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"sync"
 	"time"
@@ -21,6 +22,9 @@ type Store interface {
 	Insert(ctx context.Context, coll string, doc any) error
 	Update(ctx context.Context, coll, id string, expectVersion int64, update map[string]any) (int64, error)
 	NextNumber(ctx context.Context, scope string) (int64, error)
+	PutAttachment(ctx context.Context, a *store.Attachment, r io.Reader, maxSize int64) error
+	Attachment(ctx context.Context, id string) (*store.Attachment, error)
+	WriteAttachment(ctx context.Context, a *store.Attachment, w io.Writer) error
 }
 
 var _ Store = (*store.Store)(nil)
