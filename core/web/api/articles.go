@@ -1,7 +1,9 @@
 package api
 
 import (
+	"bytes"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -24,6 +26,7 @@ func registerArticles(v1 fiber.Router, a *api) {
 	v1.Get("/articles/:number/diff", a.articleDiff)
 	v1.Post("/articles/:number/approve", a.approveArticle)
 	v1.Post("/articles/:number/reject", a.rejectArticle)
+	v1.Get("/articles/:number/files/:name", a.articleFile)
 }
 
 // articleJSON is an article with its text rendered as HTML per language.
@@ -32,7 +35,7 @@ func registerArticles(v1 fiber.Router, a *api) {
 func articleJSON(x *knowledge.Article, writer bool) (fiber.Map, error) {
 	html := map[string]string{}
 	for l, t := range x.Texts {
-		h, err := knowledge.Render(t.Body)
+		h, err := knowledge.RenderWithFiles(t.Body, "/api/v1/articles/"+url.PathEscape(x.Number)+"/files/")
 		if err != nil {
 			return nil, err
 		}
@@ -207,4 +210,15 @@ func (a *api) articleDiff(c *fiber.Ctx) error {
 		out = append(out, fiber.Map{"field": ch.Field, "lines": lines})
 	}
 	return c.JSON(fiber.Map{"from": from, "to": to, "changes": out})
+}
+
+// articleFile serves a file of an article the caller may read (an image
+// the article's HTML shows).
+func (a *api) articleFile(c *fiber.Ctx) error {
+	var buf bytes.Buffer
+	f, err := a.Knowledge.File(c.UserContext(), webkit.Principal(c), c.Params("number"), c.Params("name"), &buf)
+	if err != nil {
+		return webkit.FaultError(err)
+	}
+	return webkit.SendArticleFile(c, f.Name, f.ContentType, buf.Bytes())
 }

@@ -21,10 +21,11 @@ func oaArticleSchemas() oaObj {
 			"type":     "object",
 			"required": []any{"number", "version", "texts", "html", "category", "tags", "visibility", "owner"},
 			"properties": oaObj{
-				"number":   oaObj{"type": "string", "description": "KB-1, KB-2, …"},
-				"version":  oaObj{"type": "integer", "description": "Send it back with an update; a stale one is answered 409."},
-				"texts":    texts,
-				"html":     oaObj{"type": "object", "description": "Each language's body as sanitised HTML.", "additionalProperties": str},
+				"number":  oaObj{"type": "string", "description": "KB-1, KB-2, …"},
+				"version": oaObj{"type": "integer", "description": "Send it back with an update; a stale one is answered 409."},
+				"texts":   texts,
+				"html": oaObj{"type": "object", "description": "Each language's body as sanitised HTML; its images are the article's own files " +
+					"(`/api/v1/articles/{number}/files/{name}`), other image sources are replaced by their alternative text.", "additionalProperties": str},
 				"category": str, "tags": oaObj{"type": "array", "items": str}, "visibility": visibility, "team": str,
 				"owner": str, "review_at": date, "created": date, "created_by": str, "updated": date, "updated_by": str,
 				"pending": oaObj{"type": "object", "description": "Writers of articles only: the latest version while it waits for approval " +
@@ -106,6 +107,13 @@ func oaArticlePaths() oaObj {
 				oaObj{"200": article, "403": oaError(webkit.CodeForbidden, knowledge.CodeReviewerRole), "404": oaError(webkit.CodeNotFound),
 					"409": oaError(webkit.CodeConflict), "422": oaError(knowledge.CodeNothingPending)},
 				oaObj{"requestBody": oaBody(oaRef("ArticleDecision"), true)}),
+		},
+		"/api/v1/articles/{number}/files/{name}": oaObj{
+			"parameters": append(numberPath, oaObj{"name": "name", "in": "path", "required": true, "description": "File name.", "schema": oaObj{"type": "string"}}),
+			"get": oaOp("articles", "getArticleFile", "A file of an article the caller may read: an image inline, a PDF as a download. "+
+				"The images of an article's `html` point here.", oaOptional,
+				oaObj{"200": oaObj{"description": "The file.", "content": oaObj{"image/*": oaObj{"schema": oaObj{"type": "string", "format": "binary"}},
+					"application/pdf": oaObj{"schema": oaObj{"type": "string", "format": "binary"}}}}, "404": oaError(webkit.CodeNotFound)}, nil),
 		},
 		"/api/v1/articles/{number}/versions": oaObj{
 			"parameters": numberPath,

@@ -31,6 +31,7 @@ func (u *portal) registerHelp(r fiber.Router, limit fiber.Handler) {
 	}
 	r.Get("/help", u.helpPage)
 	r.Get("/help/suggest", limit, u.helpSuggest)
+	r.Get("/help/:number/files/:name", u.helpFile)
 	r.Get("/help/:number", u.helpArticle)
 }
 
@@ -101,7 +102,7 @@ func (u *portal) helpArticle(c *fiber.Ctx) error {
 		return webkit.FaultError(err)
 	}
 	t, tl := a.Text(string(l))
-	html, err := knowledge.Render(t.Body)
+	html, err := knowledge.RenderWithFiles(t.Body, "/portal/help/"+url.PathEscape(a.Number)+"/files/")
 	if err != nil {
 		return err
 	}
@@ -136,4 +137,14 @@ func (u *portal) helpSuggest(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Send(buf.Bytes())
+}
+
+// helpFile serves a file of a public article (an image of its body).
+func (u *portal) helpFile(c *fiber.Ctx) error {
+	var buf bytes.Buffer
+	f, err := u.Knowledge.File(c.UserContext(), nil, c.Params("number"), c.Params("name"), &buf)
+	if err != nil {
+		return webkit.FaultError(err)
+	}
+	return webkit.SendArticleFile(c, f.Name, f.ContentType, buf.Bytes())
 }

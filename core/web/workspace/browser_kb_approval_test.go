@@ -14,7 +14,8 @@ import (
 // TestKnowledgeReviewAccessibility scans the pages of the review step with
 // axe-core in German and English: the waiting panel as its author and as
 // a reviewer sees it, the list with the articles waiting for approval,
-// the versions with their decisions, and the ticket page and editor of an
+// the versions with their decisions, the article's files and upload form,
+// the help article with its image, and the ticket page and editor of an
 // article from a ticket's answer; and that the articles suggested while a
 // citizen types become hidden fields of the request form.
 func TestKnowledgeReviewAccessibility(t *testing.T) {
@@ -30,6 +31,9 @@ func TestKnowledgeReviewAccessibility(t *testing.T) {
 	number, _ := saveFee(t, kira, "", "Personalausweis")
 	if res := decide(t, rolf, number, "approve", "1"); res.Status != 303 {
 		t.Fatalf("approve: %d", res.Status)
+	}
+	if res := uploadFile(t, kira, number, "antrag.png", pngBytes); res.Status != 303 {
+		t.Fatalf("upload: %d", res.Status)
 	}
 	saveFee(t, kira, number, "Personalausweis beantragen")
 	// A closed ticket whose answer starts an article.
@@ -49,6 +53,7 @@ func TestKnowledgeReviewAccessibility(t *testing.T) {
 		{"editor of the waiting version", "kira", "/app/knowledge/" + number + "/edit"},
 		{"closed ticket with its answers", "root", "/app/tickets/" + closed.Number},
 		{"article from a ticket's answer", "root", html.UnescapeString(link[1])},
+		{"help article with its image", "citizen", "/portal/help/" + number},
 	}
 	c := webtest.StartChrome(t)
 	tabs := map[string]*webtest.Tab{}
@@ -57,10 +62,12 @@ func TestKnowledgeReviewAccessibility(t *testing.T) {
 			return tb
 		}
 		tb := c.Tab(env.Base, true)
-		tb.Open("/app/login")
-		tb.TypeText("#login-name", who)
-		tb.TypeText("#login-password", webtest.UIPassword)
-		tb.Submit("button.vg-submit")
+		if who != "citizen" {
+			tb.Open("/app/login")
+			tb.TypeText("#login-name", who)
+			tb.TypeText("#login-password", webtest.UIPassword)
+			tb.Submit("button.vg-submit")
+		}
 		tabs[who] = tb
 		return tb
 	}

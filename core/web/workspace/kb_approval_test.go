@@ -65,7 +65,7 @@ func saveFee(t *testing.T, b *webtest.Browser, number, title string) (string, st
 		form.Set("_version", webtest.Hidden(t, p.Body, "_version"))
 		target += "/" + number
 	}
-	for k, v := range map[string]string{"title_de": title, "body_de": "Der Ausweis kostet 37 Euro.", "category": "gebühren", "visibility": "public"} {
+	for k, v := range map[string]string{"title_de": title, "body_de": "Der Ausweis kostet 37 Euro.\n\n![Antrag](antrag.png)", "category": "gebühren", "visibility": "public"} {
 		form.Set(k, v)
 	}
 	res := b.Post(target, form)

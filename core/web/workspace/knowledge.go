@@ -38,6 +38,8 @@ func (u *workspace) registerKnowledge(staffOnly fiber.Router) {
 	staffOnly.Get("/knowledge/:number/diff", u.kbDiff)
 	staffOnly.Post("/knowledge/:number/approve", u.kbApprove)
 	staffOnly.Post("/knowledge/:number/reject", u.kbReject)
+	staffOnly.Get("/knowledge/:number/files/:name", u.kbFile)
+	staffOnly.Post("/knowledge/:number/files", u.kbUpload)
 }
 
 // kbRow is an article in a list.
@@ -140,6 +142,10 @@ type kbArticleView struct {
 	Due      bool
 	// Pending describes a version waiting for approval (kb_approval.go).
 	Pending *kbPendingView
+	// Files are the article's files (kb_files.go); MaxFileSize bounds
+	// an upload.
+	Files       []kbFileRow
+	MaxFileSize int64
 }
 
 func (u *workspace) kbArticle(c *fiber.Ctx) error {
@@ -150,9 +156,13 @@ func (u *workspace) kbArticle(c *fiber.Ctx) error {
 		return webkit.FaultError(err)
 	}
 	t, tl := a.Text(string(l))
-	html, err := knowledge.Render(t.Body)
+	html, err := knowledge.RenderWithFiles(t.Body, kbFilesBase(a.Number))
 	if err != nil {
 		return err
+	}
+	files, err := u.Knowledge.Files(c.UserContext(), actor, a.Number)
+	if err != nil {
+		return webkit.FaultError(err)
 	}
 	st, err := u.Knowledge.Stats(c.UserContext(), a.Number)
 	if err != nil {
@@ -164,13 +174,22 @@ func (u *workspace) kbArticle(c *fiber.Ctx) error {
 		d.Team = webkit.TeamTitle(u.Catalog(), a.Team).In(string(l))
 	}
 	d.Pending = u.kbPending(actor, a)
+	for _, f := range files {
+		row := kbFileRow{FileRef: f, URL: kbFilesBase(a.Number) + url.PathEscape(f.Name)}
+		if len(f.ContentType) > 6 && f.ContentType[:6] == "image/" {
+			row.Embed = "![" + f.Name + "](" + f.Name + ")"
+		}
+		d.Files = append(d.Files, row)
+	}
+	d.MaxFileSize = u.MaxFileSize
 	return u.Render(c, http.StatusOK, "kb_article", &pagekit.View{Lang: l, Title: t.Title, Area: "app", Nav: "knowledge",
 		Notice: kbNotice(l, c.Query("notice")), Data: d})
 }
 
 func kbNotice(l webkit.Lang, key string) string {
 	switch key {
-	case "created", "saved", "pending", "approved", "rejected":
+	case "created", "saved", "pending", "approved", "rejected", "file_added", "file_missing", "file_too_large",
+		knowledge.CodeFileName, knowledge.CodeFileType, knowledge.CodeFileCount:
 		return webkit.Text(l, "kb_notice_"+key)
 	}
 	return ""

@@ -113,4 +113,19 @@ var knowledgeTexts = map[string]map[Lang]string{
 	// Deflection beside the portal's request forms.
 	"kb_submitted": {LangDE: "Danach trotzdem Anliegen gesendet", LangEN: "Request sent anyway afterwards"},
 	"kb_left":      {LangDE: "Ohne Anliegen gegangen", LangEN: "Left without sending a request"},
+	// The files of an article (workspace/kb_files.go).
+	"kb_files":                        {LangDE: "Dateien und Bilder", LangEN: "Files and images"},
+	"kb_files_none":                   {LangDE: "Der Artikel hat keine Dateien.", LangEN: "The article has no files."},
+	"kb_file_name":                    {LangDE: "Datei", LangEN: "File"},
+	"kb_file_type":                    {LangDE: "Art", LangEN: "Type"},
+	"kb_file_embed":                   {LangDE: "Im Text einbinden mit", LangEN: "Embed in the text with"},
+	"kb_file_upload":                  {LangDE: "Datei hochladen", LangEN: "Upload a file"},
+	"kb_file_help":                    {LangDE: "Bilder (PNG, JPEG, GIF, WebP) und PDF. Eine Datei gleichen Namens wird ersetzt. Bilder binden Sie im Text mit ![Beschreibung](dateiname.png) ein; andere Bildquellen werden nicht angezeigt.", LangEN: "Images (PNG, JPEG, GIF, WebP) and PDF. A file of the same name is replaced. Embed an image in the text with ![description](filename.png); other image sources are not shown."},
+	"kb_file_submit":                  {LangDE: "Hochladen", LangEN: "Upload"},
+	"kb_notice_file_added":            {LangDE: "Die Datei wurde gespeichert.", LangEN: "The file was saved."},
+	"kb_notice_file_missing":          {LangDE: "Bitte wählen Sie eine Datei.", LangEN: "Please choose a file."},
+	"kb_notice_file_too_large":        {LangDE: "Die Datei ist zu groß.", LangEN: "The file is too large."},
+	"kb_notice_invalid_file_name":     {LangDE: "Der Dateiname darf nur Buchstaben, Ziffern, Punkt, Binde- und Unterstrich enthalten.", LangEN: "A file name may hold only letters, digits, dot, hyphen and underscore."},
+	"kb_notice_file_type_not_allowed": {LangDE: "Erlaubt sind Bilder (PNG, JPEG, GIF, WebP) und PDF.", LangEN: "Images (PNG, JPEG, GIF, WebP) and PDF are allowed."},
+	"kb_notice_too_many_files":        {LangDE: "Ein Artikel hat höchstens 50 Dateien.", LangEN: "An article has at most 50 files."},
 }
