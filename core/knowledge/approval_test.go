@@ -213,6 +213,27 @@ func TestRejectKeepsPublishedText(t *testing.T) {
 	}
 }
 
+// TestRejectedNewArticleStaysUnpublished: a new article whose first
+// version was withdrawn has nothing published when it is saved again.
+func TestRejectedNewArticleStaysUnpublished(t *testing.T) {
+	ctx := context.Background()
+	s := reviewedService(t, false)
+	a, _ := s.Create(ctx, editor, fees("Eins"), "de")
+	if _, err := s.Reject(ctx, editor, a.Number, 1); err != nil {
+		t.Fatal(err)
+	}
+	a, err := s.Update(ctx, editor, a.Number, 2, fees("Zwei"), "de")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.Unpublished || a.Published != 0 || a.Pending == nil || a.Pending.Version != 3 {
+		t.Errorf("saved again: unpublished %v, published %d, pending %+v", a.Unpublished, a.Published, a.Pending)
+	}
+	if _, err := s.Get(ctx, nil, a.Number); !errors.Is(err, fault.NotFound) {
+		t.Errorf("a citizen reads the unpublished article: %v", err)
+	}
+}
+
 func TestLeavingReviewedCategoryIsReviewed(t *testing.T) {
 	ctx := context.Background()
 	s := reviewedService(t, false)

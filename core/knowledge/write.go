@@ -78,7 +78,7 @@ func (s *Service) Update(ctx context.Context, actor *auth.Principal, number stri
 	// Moving an article out of a reviewed category is itself reviewed,
 	// so the rule of the published category counts too.
 	if _, ok := s.reviewOf(c.Category, old.Category); ok {
-		if old.Pending == nil {
+		if old.Pending == nil && !old.Unpublished {
 			a.Published = old.Version
 		}
 		if a.Unpublished {
