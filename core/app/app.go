@@ -261,7 +261,7 @@ func (a *App) build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	kd := knowledge.Deps{Store: a.Store, Users: a.Auth, Logger: cfg.Logger, Now: cfg.Now}
+	kd := knowledge.Deps{Store: a.Store, Users: a.Auth, Logger: cfg.Logger, Now: cfg.Now, Review: knowledgeReview(cfg.Catalog)}
 	if a.Store.Mode() == store.ModeEmbedded {
 		// One process owns the embedded store, so an index in its memory
 		// sees every save (docs/knowledge.md).

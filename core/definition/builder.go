@@ -115,6 +115,8 @@ func (b *builder) decode(doc *document, r reporter, schemaValid bool, wrong []st
 		def = &Mailbox{}
 	case "Webhook":
 		def = &Webhook{}
+	case "KnowledgeCategory":
+		def = &KnowledgeCategory{}
 	}
 	if err := doc.node.Decode(def); err != nil {
 		if !schemaValid {
@@ -162,6 +164,9 @@ func (b *builder) decode(doc *document, r reporter, schemaValid bool, wrong []st
 	case *Webhook:
 		d.File = doc.file
 		b.cat.webhooks[doc.id] = d
+	case *KnowledgeCategory:
+		d.File = doc.file
+		b.cat.knowledgeCategories[doc.id] = d
 	}
 	if !schemaValid {
 		r = b.skipFollowUps(doc, def, r, wrong)

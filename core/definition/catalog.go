@@ -23,25 +23,29 @@ type Catalog struct {
 	migrations        map[string]*Migration
 	mailboxes         map[string]*Mailbox
 	webhooks          map[string]*Webhook
-	scripts           map[string]*Script
-	priorities        []string
+	// knowledgeCategories are the categories of the knowledge base
+	// with a review rule.
+	knowledgeCategories map[string]*KnowledgeCategory
+	scripts             map[string]*Script
+	priorities          []string
 }
 
 func newCatalog() *Catalog {
 	return &Catalog{
-		processes:         map[string]*Process{},
-		forms:             map[string]*Form{},
-		slas:              map[string]*SLA{},
-		calendars:         map[string]*Calendar{},
-		assetClasses:      map[string]*AssetClass{},
-		roles:             map[string]*Role{},
-		teams:             map[string]*Team{},
-		notifications:     map[string]*Notification{},
-		identityProviders: map[string]*IdentityProvider{},
-		migrations:        map[string]*Migration{},
-		mailboxes:         map[string]*Mailbox{},
-		webhooks:          map[string]*Webhook{},
-		scripts:           map[string]*Script{},
+		processes:           map[string]*Process{},
+		forms:               map[string]*Form{},
+		slas:                map[string]*SLA{},
+		calendars:           map[string]*Calendar{},
+		assetClasses:        map[string]*AssetClass{},
+		roles:               map[string]*Role{},
+		teams:               map[string]*Team{},
+		notifications:       map[string]*Notification{},
+		identityProviders:   map[string]*IdentityProvider{},
+		migrations:          map[string]*Migration{},
+		mailboxes:           map[string]*Mailbox{},
+		webhooks:            map[string]*Webhook{},
+		knowledgeCategories: map[string]*KnowledgeCategory{},
+		scripts:             map[string]*Script{},
 	}
 }
 
@@ -145,6 +149,11 @@ func (c *Catalog) Webhooks() []*Webhook { return sortedValues(c.webhooks) }
 // Webhook returns the webhook with the id, or nil.
 func (c *Catalog) Webhook(id string) *Webhook { return c.webhooks[id] }
 
+// KnowledgeCategories returns the declared knowledge categories sorted by id.
+func (c *Catalog) KnowledgeCategories() []*KnowledgeCategory {
+	return sortedValues(c.knowledgeCategories)
+}
+
 // Scripts returns all scripts sorted by name.
 func (c *Catalog) Scripts() []*Script { return sortedValues(c.scripts) }
 
@@ -152,7 +161,7 @@ func (c *Catalog) Scripts() []*Script { return sortedValues(c.scripts) }
 func (c *Catalog) Len() int {
 	return len(c.processes) + len(c.forms) + len(c.slas) + len(c.calendars) +
 		len(c.assetClasses) + len(c.roles) + len(c.teams) + len(c.notifications) + len(c.identityProviders) + len(c.migrations) +
-		len(c.mailboxes) + len(c.webhooks) + len(c.scripts)
+		len(c.mailboxes) + len(c.webhooks) + len(c.knowledgeCategories) + len(c.scripts)
 }
 
 func sortedValues[T any](m map[string]*T) []*T {

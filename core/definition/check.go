@@ -34,10 +34,13 @@ func (b *builder) check() {
 			b.checkMailbox(def, d.r)
 		case *Webhook:
 			b.checkWebhook(def, d.r)
+		case *KnowledgeCategory:
+			b.checkKnowledgeCategory(def, d.r)
 		}
 	}
 	b.checkNumbering()
 	b.checkIdentityProviders()
+	b.checkKnowledgeCategoryNames()
 }
 
 // kindNouns names kinds in messages the way administrators say them.
@@ -45,7 +48,7 @@ var kindNouns = map[string]string{
 	"Process": "process", "Form": "form", "SLA": "SLA", "Calendar": "calendar",
 	"AssetClass": "asset class", "Role": "role", "Team": "team", "Notification": "notification",
 	"IdentityProvider": "identity provider", "Migration": "migration", "Mailbox": "mailbox",
-	"Webhook": "webhook",
+	"Webhook": "webhook", "KnowledgeCategory": "knowledge category",
 }
 
 // ref reports ref if it names no declared definition of kind.

@@ -88,19 +88,20 @@ func (l located) change(kind, id, part, item string, op ChangeOp) Change {
 // to the catalog must be listed here; a test checks that none is missing.
 func (c *Catalog) byKind() map[string]map[string]located {
 	return map[string]map[string]located{
-		"Process":          locate(c.processes),
-		"Form":             locate(c.forms),
-		"SLA":              locate(c.slas),
-		"Calendar":         locate(c.calendars),
-		"AssetClass":       locate(c.assetClasses),
-		"Role":             locate(c.roles),
-		"Team":             locate(c.teams),
-		"Notification":     locate(c.notifications),
-		"IdentityProvider": locate(c.identityProviders),
-		"Migration":        locate(c.migrations),
-		"Mailbox":          locate(c.mailboxes),
-		"Webhook":          locate(c.webhooks),
-		"Script":           locateScripts(c.scripts),
+		"Process":           locate(c.processes),
+		"Form":              locate(c.forms),
+		"SLA":               locate(c.slas),
+		"Calendar":          locate(c.calendars),
+		"AssetClass":        locate(c.assetClasses),
+		"Role":              locate(c.roles),
+		"Team":              locate(c.teams),
+		"Notification":      locate(c.notifications),
+		"IdentityProvider":  locate(c.identityProviders),
+		"Migration":         locate(c.migrations),
+		"Mailbox":           locate(c.mailboxes),
+		"Webhook":           locate(c.webhooks),
+		"KnowledgeCategory": locate(c.knowledgeCategories),
+		"Script":            locateScripts(c.scripts),
 	}
 }
 

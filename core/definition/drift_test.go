@@ -24,18 +24,19 @@ var kindTypes = map[string]struct {
 	schema string
 	typ    reflect.Type
 }{
-	"Process":          {"process.schema.json", reflect.TypeFor[definition.Process]()},
-	"Form":             {"form.schema.json", reflect.TypeFor[definition.Form]()},
-	"SLA":              {"sla.schema.json", reflect.TypeFor[definition.SLA]()},
-	"Calendar":         {"calendar.schema.json", reflect.TypeFor[definition.Calendar]()},
-	"AssetClass":       {"asset-class.schema.json", reflect.TypeFor[definition.AssetClass]()},
-	"Role":             {"role.schema.json", reflect.TypeFor[definition.Role]()},
-	"Team":             {"team.schema.json", reflect.TypeFor[definition.Team]()},
-	"Notification":     {"notification.schema.json", reflect.TypeFor[definition.Notification]()},
-	"IdentityProvider": {"identity-provider.schema.json", reflect.TypeFor[definition.IdentityProvider]()},
-	"Migration":        {"migration.schema.json", reflect.TypeFor[definition.Migration]()},
-	"Mailbox":          {"mailbox.schema.json", reflect.TypeFor[definition.Mailbox]()},
-	"Webhook":          {"webhook.schema.json", reflect.TypeFor[definition.Webhook]()},
+	"Process":           {"process.schema.json", reflect.TypeFor[definition.Process]()},
+	"Form":              {"form.schema.json", reflect.TypeFor[definition.Form]()},
+	"SLA":               {"sla.schema.json", reflect.TypeFor[definition.SLA]()},
+	"Calendar":          {"calendar.schema.json", reflect.TypeFor[definition.Calendar]()},
+	"AssetClass":        {"asset-class.schema.json", reflect.TypeFor[definition.AssetClass]()},
+	"Role":              {"role.schema.json", reflect.TypeFor[definition.Role]()},
+	"Team":              {"team.schema.json", reflect.TypeFor[definition.Team]()},
+	"Notification":      {"notification.schema.json", reflect.TypeFor[definition.Notification]()},
+	"IdentityProvider":  {"identity-provider.schema.json", reflect.TypeFor[definition.IdentityProvider]()},
+	"Migration":         {"migration.schema.json", reflect.TypeFor[definition.Migration]()},
+	"Mailbox":           {"mailbox.schema.json", reflect.TypeFor[definition.Mailbox]()},
+	"Webhook":           {"webhook.schema.json", reflect.TypeFor[definition.Webhook]()},
+	"KnowledgeCategory": {"knowledge-category.schema.json", reflect.TypeFor[definition.KnowledgeCategory]()},
 }
 
 func TestKindTablesAgree(t *testing.T) {

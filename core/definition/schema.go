@@ -20,18 +20,19 @@ const schemaBase = "file:///vorgang/schemas/"
 
 // kindSchemas names the schema file of each definition kind.
 var kindSchemas = map[string]string{
-	"Process":          "process.schema.json",
-	"Form":             "form.schema.json",
-	"SLA":              "sla.schema.json",
-	"Calendar":         "calendar.schema.json",
-	"AssetClass":       "asset-class.schema.json",
-	"Role":             "role.schema.json",
-	"Team":             "team.schema.json",
-	"Notification":     "notification.schema.json",
-	"Migration":        "migration.schema.json",
-	"IdentityProvider": "identity-provider.schema.json",
-	"Mailbox":          "mailbox.schema.json",
-	"Webhook":          "webhook.schema.json",
+	"Process":           "process.schema.json",
+	"Form":              "form.schema.json",
+	"SLA":               "sla.schema.json",
+	"Calendar":          "calendar.schema.json",
+	"AssetClass":        "asset-class.schema.json",
+	"Role":              "role.schema.json",
+	"Team":              "team.schema.json",
+	"Notification":      "notification.schema.json",
+	"Migration":         "migration.schema.json",
+	"IdentityProvider":  "identity-provider.schema.json",
+	"Mailbox":           "mailbox.schema.json",
+	"Webhook":           "webhook.schema.json",
+	"KnowledgeCategory": "knowledge-category.schema.json",
 }
 
 // Kinds returns the definition kinds in a stable order.

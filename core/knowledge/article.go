@@ -51,6 +51,33 @@ type Article struct {
 	// CreatedBy and UpdatedBy are user names.
 	CreatedBy string `bson:"created_by" json:"created_by"`
 	UpdatedBy string `bson:"updated_by" json:"updated_by"`
+	// Pending is the latest saved version while it waits for approval
+	// (a category with a review step); Content stays the published text
+	// meanwhile. Nil: the latest version is the published one.
+	Pending *Pending `bson:"pending,omitempty" json:"pending,omitempty"`
+	// Published is the version whose content is served while a version
+	// is pending; 0 when none is pending.
+	Published int64 `bson:"published,omitempty" json:"published,omitempty"`
+	// Unpublished: no version was approved yet. Content is then the text
+	// written so far, and only writers of articles see the article.
+	Unpublished bool `bson:"unpublished,omitempty" json:"unpublished,omitempty"`
+}
+
+// Pending is a saved version waiting for a reviewer.
+type Pending struct {
+	Version int64     `bson:"version" json:"version"`
+	Author  string    `bson:"author" json:"author"`
+	At      time.Time `bson:"at" json:"at"`
+	Content `bson:",inline"`
+}
+
+// Latest is the content of the latest saved version: the pending one if a
+// version waits, else the published one. An editor starts from it.
+func (a *Article) Latest() *Content {
+	if a.Pending != nil {
+		return &a.Pending.Content
+	}
+	return &a.Content
 }
 
 // Text returns the article's text in lang, or in the other language when
@@ -87,7 +114,18 @@ type Version struct {
 	Author  string    `bson:"author" json:"author"`
 	At      time.Time `bson:"at" json:"at"`
 	Content `bson:",inline"`
+	// Decision is set on a version that decided a pending one: Approved
+	// (its content, that of version Of, is now published) or Rejected
+	// (version Of was withdrawn; its content is the published one).
+	Decision string `bson:"decision,omitempty" json:"decision,omitempty"`
+	Of       int64  `bson:"of,omitempty" json:"of,omitempty"`
 }
+
+// The decisions on a pending version.
+const (
+	Approved = "approved"
+	Rejected = "rejected"
+)
 
 // Stats count what was done with an article.
 type Stats struct {
@@ -98,4 +136,9 @@ type Stats struct {
 	Shown int64 `bson:"shown" json:"shown"`
 	// Used counts the times staff put a link to it into a reply.
 	Used int64 `bson:"used" json:"used"`
+	// Submitted counts the request forms that were sent although the
+	// article was offered beside them; Shown minus Submitted are the
+	// times a citizen left without sending (or had sent before the count
+	// was kept).
+	Submitted int64 `bson:"submitted" json:"submitted"`
 }

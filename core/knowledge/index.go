@@ -20,6 +20,9 @@ func (s *Service) indexed(a *Article) error {
 	if s.idxVersions == nil || s.idxVersions[a.Number] >= a.Version {
 		return nil // not loaded yet (the load reads it) or already newer
 	}
+	if a.Unpublished {
+		return nil // the index answers readers; drafts are listed without words
+	}
 	if err := s.index.Put(docOf(a)); err != nil {
 		return err
 	}
@@ -46,6 +49,9 @@ func (s *Service) loadIndex(ctx context.Context) error {
 	}
 	versions := map[string]int64{}
 	for i := range all {
+		if all[i].Unpublished {
+			continue
+		}
 		if err := s.index.Put(docOf(&all[i])); err != nil {
 			return err
 		}

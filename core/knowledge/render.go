@@ -4,19 +4,26 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
+	"strings"
 
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 )
 
 // markdown turns GitHub-flavoured Markdown into HTML. Raw HTML in the
 // source is dropped by goldmark (it renders without html.WithUnsafe), and
 // bluemonday's policy for user content removes what would still be
-// dangerous (javascript: links, event attributes).
+// dangerous (javascript: links, event attributes). Images come only from
+// the article's own files (imageSources).
 var (
-	markdown = goldmark.New(goldmark.WithExtensions(extension.GFM))
-	policy   = newPolicy()
+	markdown = goldmark.New(goldmark.WithExtensions(extension.GFM),
+		goldmark.WithParserOptions(parser.WithASTTransformers(util.Prioritized(imageSources{}, 100))))
+	policy = newPolicy()
 )
 
 func newPolicy() *bluemonday.Policy {
@@ -26,11 +33,66 @@ func newPolicy() *bluemonday.Policy {
 	return p
 }
 
-// Render returns the HTML of a Markdown body, safe to put into a page.
-func Render(body string) (template.HTML, error) {
+// filesBaseKey holds, in a render's parser context, the address the
+// article's files are served under.
+var filesBaseKey = parser.NewContextKey()
+
+// Render returns the HTML of a Markdown body, safe to put into a page,
+// without images.
+func Render(body string) (template.HTML, error) { return RenderWithFiles(body, "") }
+
+// RenderWithFiles returns the HTML of a Markdown body whose images refer
+// to the article's files by name (![Plan](plan.png), or files/plan.png):
+// each such reference points at filesBase + name, the address the page
+// serves the article's files under ("/portal/help/KB-1/files/"). Every
+// other image source — another site, a data: URI, a path — is refused:
+// the image is replaced by its alternative text, so an article never
+// makes a reader's browser fetch from elsewhere. filesBase "" refuses
+// every image.
+func RenderWithFiles(body, filesBase string) (template.HTML, error) {
 	var buf bytes.Buffer
-	if err := markdown.Convert([]byte(body), &buf); err != nil {
+	pc := parser.NewContext()
+	pc.Set(filesBaseKey, filesBase)
+	if err := markdown.Convert([]byte(body), &buf, parser.WithContext(pc)); err != nil {
 		return "", fmt.Errorf("render markdown: %w", err)
 	}
 	return template.HTML(policy.SanitizeBytes(buf.Bytes())), nil //nolint:gosec // sanitised just now
+}
+
+// imageSources rewrites the images of a document to the article's files
+// and drops the others.
+type imageSources struct{}
+
+func (imageSources) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
+	base, _ := pc.Get(filesBaseKey).(string)
+	var images []*ast.Image
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if img, ok := n.(*ast.Image); ok && entering {
+			images = append(images, img)
+		}
+		return ast.WalkContinue, nil
+	})
+	for _, img := range images {
+		name := strings.TrimPrefix(string(img.Destination), "files/")
+		if base != "" && fileName.MatchString(name) && !strings.Contains(name, "..") {
+			img.Destination = []byte(base + name)
+			continue
+		}
+		// Refused: the alternative text stays, as plain text.
+		alt := ast.NewString(altText(img, reader.Source()))
+		img.Parent().ReplaceChild(img.Parent(), img, alt)
+	}
+}
+
+// altText is the text inside an image's brackets.
+func altText(n ast.Node, src []byte) []byte {
+	var b bytes.Buffer
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		if t, ok := c.(*ast.Text); ok {
+			b.Write(t.Segment.Value(src))
+		} else {
+			b.Write(altText(c, src))
+		}
+	}
+	return b.Bytes()
 }

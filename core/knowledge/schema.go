@@ -7,6 +7,8 @@ const (
 	ArticlesCollection = "kb_articles"
 	VersionsCollection = "kb_versions"
 	StatsCollection    = "kb_stats"
+	// FilesCollection lists each article's files (files.go).
+	FilesCollection = "kb_files"
 )
 
 // shapeAll reads every article: lists and searches filter the (small)
@@ -22,5 +24,6 @@ func Schema() store.Schema {
 		{Name: ArticlesCollection, Shapes: []store.QueryShape{{Name: shapeAll, Scans: true}}},
 		{Name: VersionsCollection},
 		{Name: StatsCollection},
+		{Name: FilesCollection},
 	}
 }

@@ -18,6 +18,9 @@ type Scope struct {
 	Teams []string
 	// All reads every article (administrators).
 	All bool
+	// Drafts reads articles no version of which is approved yet (writers
+	// of articles), within the visibilities above.
+	Drafts bool
 }
 
 // ScopeOf is what p may read: nil is a citizen (public articles); every
@@ -27,12 +30,14 @@ func ScopeOf(p *auth.Principal) Scope {
 	if p == nil {
 		return Scope{}
 	}
-	return Scope{Staff: true, Teams: p.Teams, All: p.Admin}
+	return Scope{Staff: true, Teams: p.Teams, All: p.Admin, Drafts: MayWrite(p)}
 }
 
 // Sees reports whether the scope reads a.
 func (s Scope) Sees(a *Article) bool {
 	switch {
+	case a.Unpublished && !s.Drafts && !s.All:
+		return false
 	case s.All:
 		return true
 	case a.Visibility == Public:

@@ -3,6 +3,7 @@ package knowledge
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"sync"
 	"time"
@@ -21,6 +22,9 @@ type Store interface {
 	Insert(ctx context.Context, coll string, doc any) error
 	Update(ctx context.Context, coll, id string, expectVersion int64, update map[string]any) (int64, error)
 	NextNumber(ctx context.Context, scope string) (int64, error)
+	PutAttachment(ctx context.Context, a *store.Attachment, r io.Reader, maxSize int64) error
+	Attachment(ctx context.Context, id string) (*store.Attachment, error)
+	WriteAttachment(ctx context.Context, a *store.Attachment, w io.Writer) error
 }
 
 var _ Store = (*store.Store)(nil)
@@ -45,6 +49,10 @@ type Deps struct {
 	// writer of the articles (the embedded store); without it a search
 	// matches pieces of words in the stored articles.
 	Index *search.Articles
+	// Review returns the review rule of a category name, ok false when
+	// articles of that category are published as they are saved; nil:
+	// no category is reviewed.
+	Review func(category string) (rule ReviewRule, ok bool)
 }
 
 // Service keeps the knowledge base. It is safe for concurrent use.
@@ -53,9 +61,10 @@ type Service struct {
 	log   *slog.Logger
 	now   func() time.Time
 
-	users Users
-	index *search.Articles
-	idxMu sync.Mutex
+	users  Users
+	review func(string) (ReviewRule, bool)
+	index  *search.Articles
+	idxMu  sync.Mutex
 	// idxVersions are the versions in the index; nil until it is loaded.
 	idxVersions map[string]int64
 }
@@ -71,7 +80,7 @@ func New(d Deps) (*Service, error) {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	return &Service{store: d.Store, log: d.Logger, now: d.Now, users: d.Users, index: d.Index}, nil
+	return &Service{store: d.Store, log: d.Logger, now: d.Now, users: d.Users, index: d.Index, review: d.Review}, nil
 }
 
 // stamp is the time recorded for a change, in the database's precision.

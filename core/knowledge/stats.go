@@ -23,6 +23,21 @@ func (s *Service) RecordShown(ctx context.Context, numbers []string) error {
 	return nil
 }
 
+// RecordSubmitted counts that a request form was sent after the articles
+// had been offered beside it. Numbers that are no public article are
+// ignored: the list comes from the citizen's browser.
+func (s *Service) RecordSubmitted(ctx context.Context, numbers []string) error {
+	for _, n := range numbers {
+		if _, err := s.Get(ctx, nil, n); err != nil {
+			continue
+		}
+		if err := s.count(ctx, n, "submitted"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // RecordUsed counts that actor put a link to the article into a reply. The
 // actor must read the article.
 func (s *Service) RecordUsed(ctx context.Context, actor *auth.Principal, number string) error {
@@ -52,11 +67,7 @@ func (s *Service) count(ctx context.Context, number, field string) error {
 		}
 		if st.Version == 0 {
 			st.Version = 1
-			if field == "shown" {
-				st.Shown = 1
-			} else {
-				st.Used = 1
-			}
+			*counter(&st, field) = 1
 			err = s.store.Insert(ctx, StatsCollection, &st)
 			if errors.Is(err, store.ErrDuplicate) {
 				continue
@@ -66,10 +77,7 @@ func (s *Service) count(ctx context.Context, number, field string) error {
 			}
 			return nil
 		}
-		value := st.Shown
-		if field == "used" {
-			value = st.Used
-		}
+		value := *counter(&st, field)
 		_, err = s.store.Update(ctx, StatsCollection, number, st.Version, map[string]any{"$set": map[string]any{field: value + 1}})
 		if errors.Is(err, store.ErrConflict) {
 			continue
@@ -80,4 +88,15 @@ func (s *Service) count(ctx context.Context, number, field string) error {
 		return nil
 	}
 	return fmt.Errorf("count %s of article %s: too many concurrent counts", field, number)
+}
+
+// counter is the field of st a count goes to.
+func counter(st *Stats, field string) *int64 {
+	switch field {
+	case "used":
+		return &st.Used
+	case "submitted":
+		return &st.Submitted
+	}
+	return &st.Shown
 }

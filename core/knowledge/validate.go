@@ -39,6 +39,11 @@ var messages = map[string][2]string{
 	CodeBadVisibility: {"Sichtbarkeit ist öffentlich, intern oder Team.", "Visibility is public, internal or team."},
 	CodeNotYourTeam:   {"Sie können nur für eines Ihrer Teams schreiben.", "You can only write for one of your teams."},
 	CodeUnknownUser:   {"Diesen Benutzernamen gibt es nicht.", "There is no user with this name."},
+	// The files of an article (files.go).
+	CodeFileName: {"Der Dateiname darf nur Buchstaben, Ziffern, Punkt, Binde- und Unterstrich enthalten (höchstens 100 Zeichen).",
+		"A file name may hold only letters, digits, dot, hyphen and underscore (at most 100 characters)."},
+	CodeFileType:  {"Erlaubt sind Bilder (PNG, JPEG, GIF, WebP) und PDF.", "Images (PNG, JPEG, GIF, WebP) and PDF are allowed."},
+	CodeFileCount: {"Ein Artikel hat höchstens 50 Dateien.", "An article has at most 50 files."},
 }
 
 func fieldError(field, code, lang string) fault.FieldError {

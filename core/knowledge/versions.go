@@ -27,7 +27,7 @@ func (s *Service) Versions(ctx context.Context, actor *auth.Principal, number st
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Version > out[j].Version })
 	if len(out) == 0 || out[0].Version != a.Version {
-		out = append([]Version{{ID: versionID(number, a.Version), Article: number, Version: a.Version, Author: a.UpdatedBy, At: a.Updated, Content: a.Content}}, out...)
+		out = append([]Version{{ID: versionID(number, a.Version), Article: number, Version: a.Version, Author: a.UpdatedBy, At: a.Updated, Content: *a.Latest()}}, out...)
 	}
 	return out, nil
 }

@@ -35,6 +35,12 @@ func (s *Service) Create(ctx context.Context, actor *auth.Principal, c Content, 
 	now := s.stamp()
 	a := &Article{Number: "KB-" + strconv.FormatInt(n, 10), Version: 1, Content: c,
 		Created: now, Updated: now, CreatedBy: actor.User, UpdatedBy: actor.User}
+	if _, ok := s.reviewOf(c.Category); ok {
+		// Nothing is published before a reviewer approves the first
+		// version; until then only writers see the article.
+		a.Unpublished = true
+		a.Pending = &Pending{Version: 1, Author: actor.User, At: now, Content: c}
+	}
 	if err := s.store.Insert(ctx, ArticlesCollection, a); err != nil {
 		return nil, fmt.Errorf("create article %s: %w", a.Number, err)
 	}
@@ -67,11 +73,28 @@ func (s *Service) Update(ctx context.Context, actor *auth.Principal, number stri
 		return nil, err
 	}
 	a := *old
-	a.Content, a.Version, a.Updated, a.UpdatedBy = c, expect+1, s.stamp(), actor.User
-	_, err = s.store.Update(ctx, ArticlesCollection, number, expect, map[string]any{"$set": map[string]any{
-		"texts": a.Texts, "category": a.Category, "tags": a.Tags, "visibility": a.Visibility, "team": a.Team,
-		"owner": a.Owner, "review_at": a.ReviewAt, "updated": a.Updated, "updated_by": a.UpdatedBy,
-	}})
+	a.Version, a.Updated, a.UpdatedBy = expect+1, s.stamp(), actor.User
+	var set map[string]any
+	// Moving an article out of a reviewed category is itself reviewed,
+	// so the rule of the published category counts too.
+	if _, ok := s.reviewOf(c.Category, old.Category); ok {
+		if old.Pending == nil && !old.Unpublished {
+			a.Published = old.Version
+		}
+		if a.Unpublished {
+			a.Content = c // what lists show writers until the approval
+		}
+		a.Pending = &Pending{Version: a.Version, Author: actor.User, At: a.Updated, Content: c}
+		set = map[string]any{"pending": a.Pending, "published": a.Published, "updated": a.Updated, "updated_by": a.UpdatedBy}
+		if a.Unpublished {
+			set = contentSet(&a, set)
+		}
+	} else {
+		a.Content, a.Pending, a.Published, a.Unpublished = c, nil, 0, false
+		set = contentSet(&a, map[string]any{"pending": nil, "published": int64(0), "unpublished": false,
+			"updated": a.Updated, "updated_by": a.UpdatedBy})
+	}
+	_, err = s.store.Update(ctx, ArticlesCollection, number, expect, map[string]any{"$set": set})
 	if errors.Is(err, store.ErrConflict) {
 		return nil, fmt.Errorf("update article %s: %w", number, fault.Conflict)
 	}
@@ -88,10 +111,24 @@ func (s *Service) Update(ctx context.Context, actor *auth.Principal, number stri
 	return &a, nil
 }
 
-// insertVersion stores a's content as its version.
+// contentSet adds the fields of a's content to a $set.
+func contentSet(a *Article, set map[string]any) map[string]any {
+	for k, v := range map[string]any{"texts": a.Texts, "category": a.Category, "tags": a.Tags, "visibility": a.Visibility,
+		"team": a.Team, "owner": a.Owner, "review_at": a.ReviewAt} {
+		set[k] = v
+	}
+	return set
+}
+
+// insertVersion stores a's latest content as its version.
 func (s *Service) insertVersion(ctx context.Context, a *Article) error {
-	v := Version{ID: versionID(a.Number, a.Version), Article: a.Number, Version: a.Version, Author: a.UpdatedBy, At: a.Updated, Content: a.Content}
-	err := s.store.Insert(ctx, VersionsCollection, &v)
+	return s.insertVersionDoc(ctx, a, &Version{Author: a.UpdatedBy, At: a.Updated, Content: *a.Latest()})
+}
+
+// insertVersionDoc stores v as a's current version.
+func (s *Service) insertVersionDoc(ctx context.Context, a *Article, v *Version) error {
+	v.ID, v.Article, v.Version = versionID(a.Number, a.Version), a.Number, a.Version
+	err := s.store.Insert(ctx, VersionsCollection, v)
 	if errors.Is(err, store.ErrDuplicate) {
 		return fmt.Errorf("save article %s version %d: %w", a.Number, a.Version, fault.Conflict)
 	}

@@ -1,7 +1,9 @@
 package api
 
 import (
+	"bytes"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -17,17 +19,23 @@ func registerArticles(v1 fiber.Router, a *api) {
 	v1.Get("/articles", a.listArticles)
 	v1.Post("/articles", a.createArticle)
 	v1.Get("/articles/review", a.articlesDue)
+	v1.Get("/articles/pending", a.articlesPending)
 	v1.Get("/articles/:number", a.getArticle)
 	v1.Put("/articles/:number", a.updateArticle)
 	v1.Get("/articles/:number/versions", a.articleVersions)
 	v1.Get("/articles/:number/diff", a.articleDiff)
+	v1.Post("/articles/:number/approve", a.approveArticle)
+	v1.Post("/articles/:number/reject", a.rejectArticle)
+	v1.Get("/articles/:number/files/:name", a.articleFile)
 }
 
 // articleJSON is an article with its text rendered as HTML per language.
-func articleJSON(x *knowledge.Article) (fiber.Map, error) {
+// A version waiting for approval is not published: only a writer of
+// articles (writer) gets it, under "pending".
+func articleJSON(x *knowledge.Article, writer bool) (fiber.Map, error) {
 	html := map[string]string{}
 	for l, t := range x.Texts {
-		h, err := knowledge.Render(t.Body)
+		h, err := knowledge.RenderWithFiles(t.Body, "/api/v1/articles/"+url.PathEscape(x.Number)+"/files/")
 		if err != nil {
 			return nil, err
 		}
@@ -44,6 +52,17 @@ func articleJSON(x *knowledge.Article) (fiber.Map, error) {
 	}
 	if !x.ReviewAt.IsZero() {
 		m["review_at"] = x.ReviewAt
+	}
+	if writer && x.Pending != nil {
+		p := x.Pending
+		m["pending"] = fiber.Map{"version": p.Version, "author": p.Author, "at": p.At, "texts": p.Texts, "category": p.Category,
+			"tags": p.Tags, "visibility": p.Visibility, "team": p.Team, "owner": p.Owner}
+		if x.Published > 0 {
+			m["published"] = x.Published
+		}
+	}
+	if writer && x.Unpublished {
+		m["unpublished"] = true
 	}
 	return m, nil
 }
@@ -87,11 +106,12 @@ func (a *api) articlesDue(c *fiber.Ctx) error {
 }
 
 func (a *api) getArticle(c *fiber.Ctx) error {
-	x, err := a.Knowledge.Get(c.UserContext(), webkit.Principal(c), c.Params("number"))
+	p := webkit.Principal(c)
+	x, err := a.Knowledge.Get(c.UserContext(), p, c.Params("number"))
 	if err != nil {
 		return webkit.FaultError(err)
 	}
-	m, err := articleJSON(x)
+	m, err := articleJSON(x, knowledge.MayWrite(p))
 	if err != nil {
 		return err
 	}
@@ -118,7 +138,7 @@ func (a *api) createArticle(c *fiber.Ctx) error {
 	if err != nil {
 		return webkit.FaultError(err)
 	}
-	m, err := articleJSON(x)
+	m, err := articleJSON(x, true)
 	if err != nil {
 		return err
 	}
@@ -139,7 +159,7 @@ func (a *api) updateArticle(c *fiber.Ctx) error {
 	if err != nil {
 		return webkit.FaultError(err)
 	}
-	m, err := articleJSON(x)
+	m, err := articleJSON(x, true)
 	if err != nil {
 		return err
 	}
@@ -157,8 +177,12 @@ func (a *api) articleVersions(c *fiber.Ctx) error {
 	}
 	out := make([]fiber.Map, 0, len(vs))
 	for _, v := range vs {
-		out = append(out, fiber.Map{"version": v.Version, "author": v.Author, "at": v.At, "texts": v.Texts, "category": v.Category,
-			"tags": v.Tags, "visibility": v.Visibility})
+		m := fiber.Map{"version": v.Version, "author": v.Author, "at": v.At, "texts": v.Texts, "category": v.Category,
+			"tags": v.Tags, "visibility": v.Visibility}
+		if v.Decision != "" {
+			m["decision"], m["of"] = v.Decision, v.Of
+		}
+		out = append(out, m)
 	}
 	return c.JSON(fiber.Map{"versions": out})
 }
@@ -186,4 +210,15 @@ func (a *api) articleDiff(c *fiber.Ctx) error {
 		out = append(out, fiber.Map{"field": ch.Field, "lines": lines})
 	}
 	return c.JSON(fiber.Map{"from": from, "to": to, "changes": out})
+}
+
+// articleFile serves a file of an article the caller may read (an image
+// the article's HTML shows).
+func (a *api) articleFile(c *fiber.Ctx) error {
+	var buf bytes.Buffer
+	f, err := a.Knowledge.File(c.UserContext(), webkit.Principal(c), c.Params("number"), c.Params("name"), &buf)
+	if err != nil {
+		return webkit.FaultError(err)
+	}
+	return webkit.SendArticleFile(c, f.Name, f.ContentType, buf.Bytes())
 }

@@ -14,6 +14,7 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
+	"vorgang/core/knowledge"
 	"vorgang/core/web/internal/webkit"
 )
 
@@ -403,6 +404,9 @@ var oaErrorCodes = map[string]string{
 	webkit.CodeKeyReused:             "the `Idempotency-Key` was used for a different request",
 	webkit.CodeInsufficientStorage:   "the database's disk is full; nothing was changed; retry after `Retry-After` seconds",
 
+	knowledge.CodeOwnVersion:        "the caller wrote the waiting version; someone else approves it",
+	knowledge.CodeReviewerRole:      "the article's category is reviewed by holders of `params.role`",
+	knowledge.CodeNothingPending:    "no version of the article waits for approval",
 	engine.ReasonRoleRequired:       "the caller holds none of the roles `params.roles`",
 	engine.ReasonTeamRequired:       "the transition is for members of `params.team` who work tickets",
 	engine.ReasonPermissionRequired: "the caller lacks `params.permission`",

@@ -1,6 +1,9 @@
 package api
 
-import "vorgang/core/web/internal/webkit"
+import (
+	"vorgang/core/knowledge"
+	"vorgang/core/web/internal/webkit"
+)
 
 // The knowledge base routes in the OpenAPI document; present when the
 // server has a knowledge base (APIDeps.Knowledge).
@@ -18,13 +21,22 @@ func oaArticleSchemas() oaObj {
 			"type":     "object",
 			"required": []any{"number", "version", "texts", "html", "category", "tags", "visibility", "owner"},
 			"properties": oaObj{
-				"number":   oaObj{"type": "string", "description": "KB-1, KB-2, …"},
-				"version":  oaObj{"type": "integer", "description": "Send it back with an update; a stale one is answered 409."},
-				"texts":    texts,
-				"html":     oaObj{"type": "object", "description": "Each language's body as sanitised HTML.", "additionalProperties": str},
+				"number":  oaObj{"type": "string", "description": "KB-1, KB-2, …"},
+				"version": oaObj{"type": "integer", "description": "Send it back with an update; a stale one is answered 409."},
+				"texts":   texts,
+				"html": oaObj{"type": "object", "description": "Each language's body as sanitised HTML; its images are the article's own files " +
+					"(`/api/v1/articles/{number}/files/{name}`), other image sources are replaced by their alternative text.", "additionalProperties": str},
 				"category": str, "tags": oaObj{"type": "array", "items": str}, "visibility": visibility, "team": str,
 				"owner": str, "review_at": date, "created": date, "created_by": str, "updated": date, "updated_by": str,
+				"pending": oaObj{"type": "object", "description": "Writers of articles only: the latest version while it waits for approval " +
+					"(a category declared with a review): version, author, at and its content. The fields above stay the published text meanwhile."},
+				"published":   oaObj{"type": "integer", "description": "Writers only, with `pending`: the version served meanwhile."},
+				"unpublished": oaObj{"type": "boolean", "description": "Writers only: no version is approved yet; readers do not see the article."},
 			},
+		},
+		"ArticleDecision": oaObj{
+			"type": "object", "required": []any{"version"},
+			"properties": oaObj{"version": oaObj{"type": "integer", "description": "The waiting version decided on; if another was saved since, the answer is 409."}},
 		},
 		"ArticleRequest": oaObj{
 			"type":     "object",
@@ -45,7 +57,7 @@ func oaArticleSchemas() oaObj {
 			},
 		},
 		"ArticleVersions": oaObj{"type": "object", "properties": oaObj{"versions": oaObj{"type": "array", "items": oaObj{"type": "object",
-			"description": "version, author, at and the content saved, newest first"}}}},
+			"description": "version, author, at and the content saved, newest first; a decision on a waiting version has decision (approved, rejected) and of (the version decided)"}}}},
 		"ArticleDiff": oaObj{"type": "object", "properties": oaObj{"from": oaObj{"type": "integer"}, "to": oaObj{"type": "integer"},
 			"changes": oaObj{"type": "array", "items": oaObj{"type": "object", "description": "field and its lines, each with op keep, remove or add"}}}},
 	}
@@ -79,6 +91,29 @@ func oaArticlePaths() oaObj {
 			"put": oaOp("articles", "updateArticle", "Save a new version of an article (needs `knowledge.write`)", oaStaff,
 				oaObj{"200": article, "403": oaError(webkit.CodeForbidden), "404": oaError(webkit.CodeNotFound), "409": oaError(webkit.CodeConflict), "422": oaError("validation_failed")},
 				oaObj{"requestBody": oaBody(oaRef("ArticleRequest"), true)}),
+		},
+		"/api/v1/articles/pending": oaObj{"get": oaOp("articles", "listArticlesPending", "The articles whose waiting version the caller may approve", oaStaff,
+			oaObj{"200": oaOK("The articles, longest waiting first, each with `pending` (version, author, at).", oaRef("ArticleList"))}, nil)},
+		"/api/v1/articles/{number}/approve": oaObj{
+			"parameters": numberPath,
+			"post": oaOp("articles", "approveArticleVersion", "Approve and publish the waiting version (a reviewer of the category, never its author)", oaStaff,
+				oaObj{"200": article, "403": oaError(webkit.CodeForbidden, knowledge.CodeOwnVersion, knowledge.CodeReviewerRole), "404": oaError(webkit.CodeNotFound),
+					"409": oaError(webkit.CodeConflict), "422": oaError(knowledge.CodeNothingPending)},
+				oaObj{"requestBody": oaBody(oaRef("ArticleDecision"), true)}),
+		},
+		"/api/v1/articles/{number}/reject": oaObj{
+			"parameters": numberPath,
+			"post": oaOp("articles", "rejectArticleVersion", "Withdraw the waiting version; the published text stays (a reviewer of the category, or its author)", oaStaff,
+				oaObj{"200": article, "403": oaError(webkit.CodeForbidden, knowledge.CodeReviewerRole), "404": oaError(webkit.CodeNotFound),
+					"409": oaError(webkit.CodeConflict), "422": oaError(knowledge.CodeNothingPending)},
+				oaObj{"requestBody": oaBody(oaRef("ArticleDecision"), true)}),
+		},
+		"/api/v1/articles/{number}/files/{name}": oaObj{
+			"parameters": append(numberPath, oaObj{"name": "name", "in": "path", "required": true, "description": "File name.", "schema": oaObj{"type": "string"}}),
+			"get": oaOp("articles", "getArticleFile", "A file of an article the caller may read: an image inline, a PDF as a download. "+
+				"The images of an article's `html` point here.", oaOptional,
+				oaObj{"200": oaObj{"description": "The file.", "content": oaObj{"image/*": oaObj{"schema": oaObj{"type": "string", "format": "binary"}},
+					"application/pdf": oaObj{"schema": oaObj{"type": "string", "format": "binary"}}}}, "404": oaError(webkit.CodeNotFound)}, nil),
 		},
 		"/api/v1/articles/{number}/versions": oaObj{
 			"parameters": numberPath,

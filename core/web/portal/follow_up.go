@@ -134,5 +134,6 @@ func (u *portal) followUpSubmit(c *fiber.Ctx) error {
 	case err != nil:
 		return webkit.FaultError(err)
 	}
+	u.CountSubmitted(c, post)
 	return pagekit.SeeOther(c, track+"?sent=follow-up#follow-ups-title")
 }

@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -30,6 +31,7 @@ func (u *portal) registerHelp(r fiber.Router, limit fiber.Handler) {
 	}
 	r.Get("/help", u.helpPage)
 	r.Get("/help/suggest", limit, u.helpSuggest)
+	r.Get("/help/:number/files/:name", u.helpFile)
 	r.Get("/help/:number", u.helpArticle)
 }
 
@@ -100,7 +102,7 @@ func (u *portal) helpArticle(c *fiber.Ctx) error {
 		return webkit.FaultError(err)
 	}
 	t, tl := a.Text(string(l))
-	html, err := knowledge.Render(t.Body)
+	html, err := knowledge.RenderWithFiles(t.Body, "/portal/help/"+url.PathEscape(a.Number)+"/files/")
 	if err != nil {
 		return err
 	}
@@ -108,21 +110,41 @@ func (u *portal) helpArticle(c *fiber.Ctx) error {
 	return u.Render(c, http.StatusOK, "help_article", &pagekit.View{Lang: l, Title: t.Title, Area: "portal", Nav: "help", Data: d})
 }
 
+// formIDPattern is the shape of a generated form's id ("form-" and a
+// definition id).
+var formIDPattern = regexp.MustCompile(`^form-[a-z][a-z0-9_-]{0,80}$`)
+
 // helpSuggest answers the request form's script with the list of
 // matching public articles as an HTML fragment, counted as shown.
 func (u *portal) helpSuggest(c *fiber.Ctx) error {
 	l := webkit.PageLang(c)
-	s := u.SuggestArticles(c, c.Query("q"))
+	// The script passes the articles already offered and the form's id,
+	// so the list's hidden fields keep every article seen beside the form.
+	s := u.SuggestArticles(c, c.Query("q"), pagekit.SeenArticles([]string{c.Query("shown")}))
 	t, ok := u.Templates["help"]
 	if !ok {
 		return fmt.Errorf("web: no page template help")
 	}
 	v := &pagekit.View{Lang: l}
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "kb-suggest-list", map[string]any{"V": v, "Q": s.Q, "Articles": s.Articles}); err != nil {
+	formID := c.Query("form")
+	if !formIDPattern.MatchString(formID) {
+		formID = ""
+	}
+	if err := t.ExecuteTemplate(&buf, "kb-suggest-list", map[string]any{"V": v, "Q": s.Q, "Articles": s.Articles, "Seen": s.Seen, "FormID": formID}); err != nil {
 		return fmt.Errorf("web: render suggestions: %w", err)
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Send(buf.Bytes())
+}
+
+// helpFile serves a file of a public article (an image of its body).
+func (u *portal) helpFile(c *fiber.Ctx) error {
+	var buf bytes.Buffer
+	f, err := u.Knowledge.File(c.UserContext(), nil, c.Params("number"), c.Params("name"), &buf)
+	if err != nil {
+		return webkit.FaultError(err)
+	}
+	return webkit.SendArticleFile(c, f.Name, f.ContentType, buf.Bytes())
 }

@@ -93,6 +93,7 @@ func (u *portal) portalSubmit(c *fiber.Ctx) error {
 		}
 		return err
 	}
+	u.CountSubmitted(c, post)
 	return pagekit.SeeOther(c, "/portal/track/"+t.Tracking+"/confirmation")
 }
 

@@ -652,7 +652,12 @@
       var q = field.value.trim();
       if (q === last || q.length < 3) { return; }
       last = q;
-      fetch(box.getAttribute("data-kb-suggest") + "&q=" + encodeURIComponent(q), { credentials: "same-origin" })
+      // The articles offered so far go along, so the new list keeps them
+      // as hidden fields of the form and counts only new ones as shown.
+      var seen = Array.prototype.map.call(list.querySelectorAll("input[name=_kb_shown]"), function (i) { return i.value; });
+      fetch(box.getAttribute("data-kb-suggest") + "&q=" + encodeURIComponent(q) +
+        "&shown=" + encodeURIComponent(seen.join(",")) + "&form=" + encodeURIComponent(box.getAttribute("data-kb-form") || ""),
+        { credentials: "same-origin" })
         .then(function (res) { return res.ok ? res.text() : Promise.reject(res.status); })
         .then(function (html) { list.innerHTML = html; })
         .catch(function () { /* the search link still works */ });

@@ -36,6 +36,10 @@ func (u *workspace) registerKnowledge(staffOnly fiber.Router) {
 	staffOnly.Post("/knowledge/:number", u.kbUpdate)
 	staffOnly.Get("/knowledge/:number/versions", u.kbVersions)
 	staffOnly.Get("/knowledge/:number/diff", u.kbDiff)
+	staffOnly.Post("/knowledge/:number/approve", u.kbApprove)
+	staffOnly.Post("/knowledge/:number/reject", u.kbReject)
+	staffOnly.Get("/knowledge/:number/files/:name", u.kbFile)
+	staffOnly.Post("/knowledge/:number/files", u.kbUpload)
 }
 
 // kbRow is an article in a list.
@@ -61,8 +65,11 @@ type kbListView struct {
 	Rows             []kbRow
 	Total            int
 	Due              []kbRow
-	CanWrite         bool
-	Prev, Next       string
+	// Awaiting are the articles whose pending version the user may
+	// approve (kb_approval.go).
+	Awaiting   []kbRow
+	CanWrite   bool
+	Prev, Next string
 }
 
 const kbPage = 20
@@ -92,6 +99,9 @@ func (u *workspace) kbList(c *fiber.Ctx) error {
 	}
 	for i := range due {
 		d.Due = append(d.Due, kbRowOf(l, &due[i]))
+	}
+	if d.Awaiting, err = u.kbAwaiting(c, l, actor); err != nil {
+		return err
 	}
 	pageURL := func(off int) string {
 		v := url.Values{}
@@ -125,8 +135,17 @@ type kbArticleView struct {
 	Visibility string
 	Team       string
 	Stats      knowledge.Stats
-	CanWrite   bool
-	Due        bool
+	// Left counts the citizens who were offered the article beside a
+	// request form and did not send the form.
+	Left     int64
+	CanWrite bool
+	Due      bool
+	// Pending describes a version waiting for approval (kb_approval.go).
+	Pending *kbPendingView
+	// Files are the article's files (kb_files.go); MaxFileSize bounds
+	// an upload.
+	Files       []kbFileRow
+	MaxFileSize int64
 }
 
 func (u *workspace) kbArticle(c *fiber.Ctx) error {
@@ -137,26 +156,40 @@ func (u *workspace) kbArticle(c *fiber.Ctx) error {
 		return webkit.FaultError(err)
 	}
 	t, tl := a.Text(string(l))
-	html, err := knowledge.Render(t.Body)
+	html, err := knowledge.RenderWithFiles(t.Body, kbFilesBase(a.Number))
 	if err != nil {
 		return err
+	}
+	files, err := u.Knowledge.Files(c.UserContext(), actor, a.Number)
+	if err != nil {
+		return webkit.FaultError(err)
 	}
 	st, err := u.Knowledge.Stats(c.UserContext(), a.Number)
 	if err != nil {
 		return err
 	}
 	d := kbArticleView{A: a, Title: t.Title, TextLang: tl, HTML: html, Visibility: webkit.Text(l, "kb_vis_"+string(a.Visibility)),
-		Stats: st, CanWrite: knowledge.MayWrite(actor), Due: a.DueForReview(u.Now())}
+		Stats: st, Left: max(st.Shown-st.Submitted, 0), CanWrite: knowledge.MayWrite(actor), Due: a.DueForReview(u.Now())}
 	if a.Team != "" {
 		d.Team = webkit.TeamTitle(u.Catalog(), a.Team).In(string(l))
 	}
+	d.Pending = u.kbPending(actor, a)
+	for _, f := range files {
+		row := kbFileRow{FileRef: f, URL: kbFilesBase(a.Number) + url.PathEscape(f.Name)}
+		if len(f.ContentType) > 6 && f.ContentType[:6] == "image/" {
+			row.Embed = "![" + f.Name + "](" + f.Name + ")"
+		}
+		d.Files = append(d.Files, row)
+	}
+	d.MaxFileSize = u.MaxFileSize
 	return u.Render(c, http.StatusOK, "kb_article", &pagekit.View{Lang: l, Title: t.Title, Area: "app", Nav: "knowledge",
 		Notice: kbNotice(l, c.Query("notice")), Data: d})
 }
 
 func kbNotice(l webkit.Lang, key string) string {
 	switch key {
-	case "created", "saved":
+	case "created", "saved", "pending", "approved", "rejected", "file_added", "file_missing", "file_too_large",
+		knowledge.CodeFileName, knowledge.CodeFileType, knowledge.CodeFileCount:
 		return webkit.Text(l, "kb_notice_"+key)
 	}
 	return ""
@@ -221,6 +254,9 @@ func (u *workspace) kbNew(c *fiber.Ctx) error {
 	if !knowledge.MayWrite(actor) {
 		return webkit.FaultError(fmt.Errorf("new article: %w", fault.Forbidden))
 	}
+	if c.Query("ticket") != "" {
+		return u.kbNewFromTicket(c, actor)
+	}
 	return u.showKBEdit(c, http.StatusOK, "", 0, map[string]string{"visibility": string(knowledge.Internal), "owner": actor.User}, nil, "")
 }
 
@@ -233,7 +269,8 @@ func (u *workspace) kbEdit(c *fiber.Ctx) error {
 	if err != nil {
 		return webkit.FaultError(err)
 	}
-	return u.showKBEdit(c, http.StatusOK, a.Number, a.Version, kbValues(&a.Content), nil, "")
+	// A pending version is the latest: the editor goes on from there.
+	return u.showKBEdit(c, http.StatusOK, a.Number, a.Version, kbValues(a.Latest()), nil, "")
 }
 
 // kbValues are the editor's values of a content.
@@ -375,7 +412,10 @@ func (u *workspace) kbSave(c *fiber.Ctx, number string) error {
 		return webkit.FaultError(err)
 	}
 	notice := "saved"
-	if number == "" {
+	switch {
+	case a.Pending != nil:
+		notice = "pending"
+	case number == "":
 		notice = "created"
 	}
 	return pagekit.SeeOther(c, "/app/knowledge/"+url.PathEscape(a.Number)+"?notice="+notice)
@@ -386,6 +426,9 @@ type kbVersionsView struct {
 	Title    string
 	Versions []knowledge.Version
 	From, To int64
+	// Pending and Published are the version waiting for approval and
+	// the one served meanwhile (0: none).
+	Pending, Published int64
 }
 
 func (u *workspace) kbVersions(c *fiber.Ctx) error {
@@ -401,6 +444,9 @@ func (u *workspace) kbVersions(c *fiber.Ctx) error {
 		return webkit.FaultError(err)
 	}
 	d := kbVersionsView{Number: a.Number, Title: a.Title(string(l)), Versions: vs, To: a.Version, From: max(a.Version-1, 1)}
+	if a.Pending != nil {
+		d.Pending, d.Published = a.Pending.Version, a.Published
+	}
 	return u.Render(c, http.StatusOK, "kb_versions", &pagekit.View{Lang: l, Title: webkit.Text(l, "kb_versions_heading") + " " + a.Number,
 		Area: "app", Nav: "knowledge", Data: d})
 }

@@ -87,6 +87,9 @@ type timelineItem struct {
 	// LinkKind and LinkTarget are a link the entry added; LinkURL is the
 	// page of a linked asset, when the viewer may read assets.
 	LinkKind, LinkTarget, LinkURL string
+	// ToArticle opens the article editor prefilled with this answer
+	// (kb_from_ticket.go); empty: not offered.
+	ToArticle string
 }
 
 func (u *workspace) ticketPage(c *fiber.Ctx) error {
@@ -138,8 +141,13 @@ func (u *workspace) showTicketWith(c *fiber.Ctx, status int, notice string, adju
 		d.Transitions = append(d.Transitions, transitionLink{ID: tr.ID.Value, Title: webkit.TransitionTitle(tr), URL: base + "/transitions/" + url.PathEscape(tr.ID.Value)})
 	}
 	explainTicket(&d, l, cat, p, v.May.Decision, v.May.Blocked)
+	offer := u.offersArticles(actor, t)
 	for i := len(hist) - 1; i >= 0; i-- {
-		d.Timeline = append(d.Timeline, u.timelineItem(cat, p, hist[i], describer))
+		it := u.timelineItem(cat, p, hist[i], describer)
+		if _, ok := answerText(hist[i], t.Requester); ok && offer {
+			it.ToArticle = articleFromAnswerURL(t.Number, hist[i].Seq)
+		}
+		d.Timeline = append(d.Timeline, it)
 	}
 	adjust(&d)
 	u.ticketArticleBox(c, &d)

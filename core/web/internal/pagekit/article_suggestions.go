@@ -1,6 +1,8 @@
 package pagekit
 
 import (
+	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -16,6 +18,53 @@ type ArticleSuggestions struct {
 	// Q is the text they were found for (the request's summary).
 	Q        string
 	Articles []ArticleLink
+	// Seen are the articles offered beside this form so far, these
+	// included: hidden fields of the form (ShownField), so its submit says
+	// which articles the citizen saw before sending the request anyway.
+	Seen []string
+	// FormID is the id of the form the hidden fields belong to.
+	FormID string
+}
+
+// ShownField is the hidden field of a portal form with the number of an
+// article offered beside it; the list of suggestions renders one per
+// article (attached to the form by its form attribute), so it works
+// without JavaScript, and the script passes them on to each refresh.
+const ShownField = "_kb_shown"
+
+// maxSeen bounds the articles one form reports as shown.
+const maxSeen = 20
+
+var articleNumber = regexp.MustCompile(`^KB-[0-9]{1,9}$`)
+
+// SeenArticles are the well-formed article numbers among values, without
+// repeats, at most maxSeen.
+func SeenArticles(values []string) []string {
+	var out []string
+	for _, v := range values {
+		for n := range strings.SplitSeq(v, ",") {
+			if n = strings.TrimSpace(n); articleNumber.MatchString(n) && !slices.Contains(out, n) && len(out) < maxSeen {
+				out = append(out, n)
+			}
+		}
+	}
+	return out
+}
+
+// seenKey keeps the articles a post of a portal form reports as shown
+// for the form page that answers it.
+type seenKey struct{}
+
+// CountSubmitted counts the articles the post reports as shown beside the
+// form as followed by a submitted request. A failed count is logged: the
+// request stands.
+func (u *Pages) CountSubmitted(c *fiber.Ctx, post *FormPost) {
+	if u.Knowledge == nil {
+		return
+	}
+	if err := u.Knowledge.RecordSubmitted(c.UserContext(), SeenArticles(post.Sub.Values[ShownField])); err != nil {
+		u.Log.WarnContext(c.UserContext(), "count submitted after articles", "error", err)
+	}
 }
 
 // ArticleLink is an article in a list of links.
@@ -28,15 +77,17 @@ type ArticleLink struct {
 // maxSuggestions bounds the articles offered beside a form.
 const maxSuggestions = 5
 
-// SuggestArticles finds the public articles matching text and counts them
-// as shown. Without a knowledge base it returns nil; without text, no
-// articles (the box still offers the help centre's search).
-func (u *Pages) SuggestArticles(c *fiber.Ctx, text string) *ArticleSuggestions {
+// SuggestArticles finds the public articles matching text and counts as
+// shown those not among seen (offered beside the same form before), so an
+// article counts once per form however often the list is refreshed.
+// Without a knowledge base it returns nil; without text, no articles (the
+// box still offers the help centre's search).
+func (u *Pages) SuggestArticles(c *fiber.Ctx, text string, seen []string) *ArticleSuggestions {
 	if u.Knowledge == nil {
 		return nil
 	}
 	l := webkit.PageLang(c)
-	s := &ArticleSuggestions{Q: strings.TrimSpace(text)}
+	s := &ArticleSuggestions{Q: strings.TrimSpace(text), Seen: seen}
 	if s.Q == "" {
 		return s
 	}
@@ -49,7 +100,10 @@ func (u *Pages) SuggestArticles(c *fiber.Ctx, text string) *ArticleSuggestions {
 	for i := range page.Articles {
 		a := &page.Articles[i]
 		s.Articles = append(s.Articles, LinkOf(l, a))
-		shown = append(shown, a.Number)
+		if !slices.Contains(s.Seen, a.Number) && len(s.Seen) < maxSeen {
+			s.Seen = append(s.Seen, a.Number)
+			shown = append(shown, a.Number)
+		}
 	}
 	if err := u.Knowledge.RecordShown(c.UserContext(), shown); err != nil {
 		u.Log.WarnContext(c.UserContext(), "count shown articles", "error", err)

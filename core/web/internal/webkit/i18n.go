@@ -49,6 +49,19 @@ var messages = map[string]map[Lang]string{
 		LangDE: "Die Daten wurden inzwischen geändert. Bitte laden Sie neu und versuchen Sie es noch einmal.",
 		LangEN: "The data has changed in the meantime. Please reload and try again.",
 	},
+	// The review step of the knowledge base (core/knowledge/approval.go).
+	"own_article_version": {
+		LangDE: "Eine Version, die Sie geschrieben haben, gibt eine andere Person frei.",
+		LangEN: "Someone else approves a version you wrote.",
+	},
+	"article_reviewer_role": {
+		LangDE: "Artikel dieser Kategorie geben nur Personen mit der dafür bestimmten Rolle frei.",
+		LangEN: "Articles of this category are approved only by holders of the role named for it.",
+	},
+	"no_article_version_pending": {
+		LangDE: "Keine Version dieses Artikels wartet auf Freigabe.",
+		LangEN: "No version of this article is waiting for approval.",
+	},
 	CodeNotAllowedNow: {
 		LangDE: "Das ist im aktuellen Status des Vorgangs nicht möglich.",
 		LangEN: "This is not possible in the ticket's current status.",

@@ -1,0 +1,167 @@
+package knowledge
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"vorgang/core/auth"
+	"vorgang/core/fault"
+	"vorgang/core/store"
+)
+
+// Files of an article: images and documents uploaded to the attachment
+// storage the tickets' files use, listed per article in FilesCollection
+// and read under the article's own visibility. A body embeds an image by
+// its file name (![Plan](plan.png)); Render points the reference at the
+// address the page serves the file under.
+
+// FileRef is a file of an article.
+type FileRef struct {
+	// Name is unique within the article; a new upload of a name replaces
+	// the file.
+	Name        string    `bson:"name" json:"name"`
+	Attachment  string    `bson:"attachment" json:"-"`
+	ContentType string    `bson:"content_type" json:"content_type"`
+	Size        int64     `bson:"size" json:"size"`
+	By          string    `bson:"by" json:"by"`
+	At          time.Time `bson:"at" json:"at"`
+}
+
+// fileList is the document of an article's files.
+type fileList struct {
+	Number  string    `bson:"_id"`
+	Version int64     `bson:"version"`
+	Files   []FileRef `bson:"files"`
+}
+
+// FileTypes are the content types an article's file may have (sniffed
+// from the content by the caller): images a page can show, and PDF. SVG
+// is not among them, since it may carry script.
+var FileTypes = []string{"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf"}
+
+// MaxFiles bounds the files of one article.
+const MaxFiles = 50
+
+// fileName is the shape of a file name a body can refer to.
+var fileName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$`)
+
+// Codes of a refused file.
+const (
+	CodeFileName  = "invalid_file_name"
+	CodeFileType  = "file_type_not_allowed"
+	CodeFileCount = "too_many_files"
+)
+
+// CleanFileName is the name a file is kept under: the browser's name
+// without a path, spaces as hyphens; "" when it cannot be one.
+func CleanFileName(name string) string {
+	name = strings.ReplaceAll(path.Base(strings.ReplaceAll(name, `\`, "/")), " ", "-")
+	if !fileName.MatchString(name) {
+		return ""
+	}
+	return name
+}
+
+// AddFile stores a file of the article (the caller sniffed contentType
+// from the content), at most maxSize bytes. lang is the language of
+// error messages.
+func (s *Service) AddFile(ctx context.Context, actor *auth.Principal, number, name, contentType string, r io.Reader, maxSize int64, lang string) (*FileRef, error) {
+	if !MayWrite(actor) {
+		return nil, fmt.Errorf("add file to article %s: %w", number, fault.Forbidden)
+	}
+	if _, err := s.Get(ctx, actor, number); err != nil {
+		return nil, err
+	}
+	clean := CleanFileName(name)
+	if clean == "" {
+		return nil, fault.Fields(fieldError("file", CodeFileName, lang))
+	}
+	if !slices.Contains(FileTypes, contentType) {
+		return nil, fault.Fields(fieldError("file", CodeFileType, lang))
+	}
+	now := s.stamp()
+	att := &store.Attachment{ID: "kb-" + strings.ToLower(rand.Text()), Name: clean, ContentType: contentType, UploadedBy: actor.User, Created: now}
+	if err := s.store.PutAttachment(ctx, att, r, maxSize); err != nil {
+		return nil, fmt.Errorf("add file %s to article %s: %w", clean, number, err)
+	}
+	ref := FileRef{Name: clean, Attachment: att.ID, ContentType: contentType, Size: att.Size, By: actor.User, At: now}
+	for range casTries {
+		var list fileList
+		err := s.store.Get(ctx, FilesCollection, number, &list)
+		if errors.Is(err, store.ErrNotFound) {
+			list = fileList{Number: number, Version: 1, Files: []FileRef{ref}}
+			err = s.store.Insert(ctx, FilesCollection, &list)
+			if errors.Is(err, store.ErrDuplicate) {
+				continue
+			}
+			if err != nil {
+				return nil, fmt.Errorf("add file %s to article %s: %w", clean, number, err)
+			}
+			return &ref, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("add file %s to article %s: %w", clean, number, err)
+		}
+		files := slices.DeleteFunc(slices.Clone(list.Files), func(f FileRef) bool { return f.Name == clean })
+		if len(files) >= MaxFiles {
+			return nil, fault.Fields(fieldError("file", CodeFileCount, lang))
+		}
+		files = append(files, ref)
+		_, err = s.store.Update(ctx, FilesCollection, number, list.Version, map[string]any{"$set": map[string]any{"files": files}})
+		if errors.Is(err, store.ErrConflict) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("add file %s to article %s: %w", clean, number, err)
+		}
+		s.log.InfoContext(ctx, "article file added", "article", number, "file", clean, "actor", actor.User)
+		return &ref, nil
+	}
+	return nil, fmt.Errorf("add file %s to article %s: %w", clean, number, fault.Conflict)
+}
+
+// Files lists the files of the article, if actor may read it, by name.
+func (s *Service) Files(ctx context.Context, actor *auth.Principal, number string) ([]FileRef, error) {
+	if _, err := s.Get(ctx, actor, number); err != nil {
+		return nil, err
+	}
+	var list fileList
+	err := s.store.Get(ctx, FilesCollection, number, &list)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("files of article %s: %w", number, err)
+	}
+	slices.SortFunc(list.Files, func(a, b FileRef) int { return strings.Compare(a.Name, b.Name) })
+	return list.Files, nil
+}
+
+// File writes the named file of the article to w if actor (nil: a
+// citizen) may read the article; otherwise, or when there is no such
+// file, the error is fault.NotFound.
+func (s *Service) File(ctx context.Context, actor *auth.Principal, number, name string, w io.Writer) (*FileRef, error) {
+	files, err := s.Files(ctx, actor, number)
+	if err != nil {
+		return nil, err
+	}
+	for i := range files {
+		if files[i].Name != name {
+			continue
+		}
+		att, err := s.store.Attachment(ctx, files[i].Attachment)
+		if err != nil {
+			return nil, fmt.Errorf("file %s of article %s: %w", name, number, err)
+		}
+		if err := s.store.WriteAttachment(ctx, att, w); err != nil {
+			return nil, fmt.Errorf("file %s of article %s: %w", name, number, err)
+		}
+		return &files[i], nil
+	}
+	return nil, fmt.Errorf("file %s of article %s: %w", name, number, fault.NotFound)
+}
