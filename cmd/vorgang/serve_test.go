@@ -53,6 +53,11 @@ type server struct {
 	done  chan error
 }
 
+// serverStartTimeout is how long startServer waits for the listener; a
+// benchmark on a large store may give it longer (its start-up enforces
+// retention over every ticket first).
+var serverStartTimeout = 60 * time.Second
+
 func startServer(t testing.TB, dir string, args ...string) *server {
 	t.Helper()
 	return startServerUnder(t, dir, nil, args...)
@@ -101,7 +106,7 @@ func startServerUnder(t testing.TB, dir string, wrapper []string, args ...string
 		return s
 	case err := <-s.done:
 		t.Fatalf("vorgang exited before listening: %v\n%s", err, s.log())
-	case <-time.After(60 * time.Second):
+	case <-time.After(serverStartTimeout):
 		t.Fatalf("vorgang did not start listening\n%s", s.log())
 	}
 	return nil

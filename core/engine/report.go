@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"vorgang/core/auth"
+	"vorgang/core/definition"
 	"vorgang/core/fault"
 	"vorgang/core/sla"
 	"vorgang/core/store"
@@ -49,6 +50,10 @@ type Report struct {
 // in the month.
 type SLARow struct {
 	Process, Team string
+	// ProcessTitle and TeamTitle are the titles of the current
+	// definitions, the id where there is none (a process or team since
+	// removed).
+	ProcessTitle, TeamTitle definition.Label
 	// Tickets were created in the month; WithSLA of them had an SLA.
 	Tickets, WithSLA int
 	FirstResponse    GoalFigures
@@ -71,6 +76,7 @@ type GoalFigures struct {
 type WeekRow struct {
 	Week            time.Time // the Monday, 00:00 in reportZone
 	Team            string
+	TeamTitle       definition.Label // as SLARow.TeamTitle
 	Created, Closed int
 }
 
@@ -164,9 +170,11 @@ func (e *Engine) MonthReport(ctx context.Context, actor *auth.Principal, month t
 		after = stamps[len(stamps)-1]
 	}
 	rep := &Report{Month: month}
+	cat := e.catalog()
 	for _, r := range rows {
 		r.FirstResponse.finish()
 		r.Resolution.finish()
+		r.ProcessTitle, r.TeamTitle = processTitle(cat, r.Process), teamTitle(cat, r.Team)
 		rep.SLA = append(rep.SLA, *r)
 	}
 	slices.SortFunc(rep.SLA, func(a, b SLARow) int {
@@ -176,6 +184,7 @@ func (e *Engine) MonthReport(ctx context.Context, actor *auth.Principal, month t
 		return cmpString(a.Team, b.Team)
 	})
 	for _, w := range weeks {
+		w.TeamTitle = teamTitle(cat, w.Team)
 		rep.Weeks = append(rep.Weeks, *w)
 	}
 	slices.SortFunc(rep.Weeks, func(a, b WeekRow) int {
@@ -185,6 +194,22 @@ func (e *Engine) MonthReport(ctx context.Context, actor *auth.Principal, month t
 		return cmpString(a.Team, b.Team)
 	})
 	return rep, nil
+}
+
+// processTitle is the title of the process id, or the id.
+func processTitle(cat *definition.Catalog, id string) definition.Label {
+	if p := cat.Process(id); p != nil && !p.Title.IsZero() {
+		return p.Title
+	}
+	return definition.Label{De: id, En: id}
+}
+
+// teamTitle is the title of the team id, or the id.
+func teamTitle(cat *definition.Catalog, id string) definition.Label {
+	if t := cat.Team(id); t != nil && !t.Title.IsZero() {
+		return t.Title
+	}
+	return definition.Label{De: id, En: id}
 }
 
 func cmpString(a, b string) int {
@@ -249,12 +274,16 @@ func (f *GoalFigures) finish() {
 	f.times = nil
 }
 
-// SLAColumns and WeekColumns are the columns of the report's exports.
+// SLAColumns and WeekColumns are the columns of the report's exports:
+// process and team as ids, which stay the same in every language and
+// between months, and last their titles in the reader's language, which
+// is what a department head reads.
 var (
 	SLAColumns = []string{"month", "process", "team", "tickets", "with_sla",
 		"first_response_met", "first_response_breached", "first_response_open", "first_response_median_minutes", "first_response_p90_minutes",
-		"resolution_met", "resolution_breached", "resolution_open", "resolution_median_minutes", "resolution_p90_minutes"}
-	WeekColumns = []string{"week", "monday", "team", "created", "closed"}
+		"resolution_met", "resolution_breached", "resolution_open", "resolution_median_minutes", "resolution_p90_minutes",
+		"process_title", "team_title"}
+	WeekColumns = []string{"week", "monday", "team", "created", "closed", "team_title"}
 )
 
 // Report parts an export writes.
@@ -264,20 +293,21 @@ const (
 )
 
 // WriteReport writes one part of r (ReportSLA or ReportWeeks) as a table
-// in the format (see ExportTickets).
-func WriteReport(r *Report, part, format string, w io.Writer) error {
+// in the format (see ExportTickets), with the titles in lang ("de" or
+// "en").
+func WriteReport(r *Report, part, format, lang string, w io.Writer) error {
 	out, err := tabular.New(w, format, part)
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
-	err = writeReport(r, part, out)
+	err = writeReport(r, part, lang, out)
 	if cerr := out.Close(); err == nil {
 		err = cerr
 	}
 	return err
 }
 
-func writeReport(r *Report, part string, out tabular.Writer) error {
+func writeReport(r *Report, part, lang string, out tabular.Writer) error {
 	itoa := strconv.Itoa
 	minutes := func(d time.Duration) string { return strconv.FormatInt(int64(d/time.Minute), 10) }
 	switch part {
@@ -289,7 +319,8 @@ func writeReport(r *Report, part string, out tabular.Writer) error {
 			f, s := x.FirstResponse, x.Resolution
 			if err := out.Row(r.Month.Format("2006-01"), x.Process, x.Team, itoa(x.Tickets), itoa(x.WithSLA),
 				itoa(f.Met), itoa(f.Breached), itoa(f.Open), minutes(f.Median), minutes(f.P90),
-				itoa(s.Met), itoa(s.Breached), itoa(s.Open), minutes(s.Median), minutes(s.P90)); err != nil {
+				itoa(s.Met), itoa(s.Breached), itoa(s.Open), minutes(s.Median), minutes(s.P90),
+				x.ProcessTitle.In(lang), x.TeamTitle.In(lang)); err != nil {
 				return err
 			}
 		}
@@ -299,7 +330,7 @@ func writeReport(r *Report, part string, out tabular.Writer) error {
 		}
 		for _, x := range r.Weeks {
 			y, wk := x.Week.ISOWeek()
-			if err := out.Row(fmt.Sprintf("%d-W%02d", y, wk), x.Week.Format(time.DateOnly), x.Team, itoa(x.Created), itoa(x.Closed)); err != nil {
+			if err := out.Row(fmt.Sprintf("%d-W%02d", y, wk), x.Week.Format(time.DateOnly), x.Team, itoa(x.Created), itoa(x.Closed), x.TeamTitle.In(lang)); err != nil {
 				return err
 			}
 		}

@@ -144,12 +144,40 @@ func TestMonthReport(t *testing.T) {
 	}
 
 	var buf bytes.Buffer
-	if err := engine.WriteReport(rep, engine.ReportSLA, "csv", &buf); err != nil {
+	if err := engine.WriteReport(rep, engine.ReportSLA, "csv", "de", &buf); err != nil {
 		t.Fatal(err)
 	}
 	recs, err := csv.NewReader(&buf).ReadAll()
 	if err != nil || len(recs) != 3 || !slices.Equal(recs[1][:10], []string{"2026-11", "it-incident", "it-1st-level", "5", "5", "4", "1", "0", "20", "50"}) {
 		t.Errorf("csv: %q %v", recs, err)
+	}
+
+	// The exports name process and team by id and, last, by title in
+	// the reader's language.
+	titles := []struct {
+		part, lang string
+		want       []string
+	}{
+		{engine.ReportSLA, "de", []string{"IT-Störung", "IT-Servicedesk (1st Level)"}},
+		{engine.ReportSLA, "en", []string{"IT incident", "IT service desk (first level)"}},
+		{engine.ReportWeeks, "de", []string{"IT-Servicedesk (1st Level)"}},
+		{engine.ReportWeeks, "en", []string{"IT service desk (first level)"}},
+	}
+	for _, tc := range titles {
+		t.Run("titles "+tc.part+" "+tc.lang, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := engine.WriteReport(rep, tc.part, "csv", tc.lang, &buf); err != nil {
+				t.Fatal(err)
+			}
+			recs, err := csv.NewReader(&buf).ReadAll()
+			if err != nil || len(recs) < 2 {
+				t.Fatalf("csv: %q %v", recs, err)
+			}
+			head, row := recs[0], recs[1]
+			if got := row[len(row)-len(tc.want):]; !slices.Equal(got, tc.want) || !slices.Contains(head, "team_title") {
+				t.Errorf("titles %q under %q, want %q", got, head, tc.want)
+			}
+		})
 	}
 
 	for name, actor := range map[string]*auth.Principal{"nobody": nil, "staff without report.read": anna, "an agent": ben} {

@@ -22,7 +22,6 @@ import (
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
-	"go.mongodb.org/mongo-driver/x/bsonx/bsoncore"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -325,21 +324,20 @@ func (s *Store) dumpCollection(ctx context.Context, coll, path string) (BackupCo
 	h := sha256.New()
 	bw := bufio.NewWriterSize(io.MultiWriter(f, h), 1<<16)
 
-	write := func(doc []byte) error {
-		line, err := bson.MarshalExtJSON(bson.Raw(doc), true, false)
-		if err != nil {
-			return fmt.Errorf("encode document %d: %w", c.Documents+1, err)
-		}
-		line = append(line, '\n')
+	// write takes one document's Extended JSON and adds the newline.
+	write := func(line []byte) error {
 		if _, err := bw.Write(line); err != nil {
 			return err
 		}
+		if err := bw.WriteByte('\n'); err != nil {
+			return err
+		}
 		c.Documents++
-		c.Bytes += int64(len(line))
+		c.Bytes += int64(len(line)) + 1
 		return nil
 	}
 	if s.snapshotSQL != nil {
-		if err := snapshotRows(ctx, s.snapshotSQL, coll, func(doc bsoncore.Document) error { return write(doc) }); err != nil {
+		if err := snapshotRows(ctx, s.snapshotSQL, coll, write); err != nil {
 			return c, fmt.Errorf("read documents: %w", err)
 		}
 	} else {
@@ -349,7 +347,11 @@ func (s *Store) dumpCollection(ctx context.Context, coll, path string) (BackupCo
 		}
 		defer cur.Close(ctx)
 		for cur.Next(ctx) {
-			if err := write(cur.Current); err != nil {
+			line, err := bson.MarshalExtJSON(cur.Current, true, false)
+			if err != nil {
+				return c, fmt.Errorf("encode document %d: %w", c.Documents+1, err)
+			}
+			if err := write(line); err != nil {
 				return c, err
 			}
 		}

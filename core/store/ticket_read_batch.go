@@ -15,7 +15,7 @@ import (
 // order, nil for a ticket that does not exist. It is what Ticket returns
 // for each, for fewer round trips: on the embedded store one SQL query
 // over the _id index reads the rows, which are decoded here
-// (sjsonToBSON) instead of by FerretDB, the wire and the driver in turn;
+// (sjsonToBSON, sjson_decode.go) instead of by FerretDB, the wire and the driver in turn;
 // on MongoDB each ticket is read by _id.
 func (s *Store) TicketsByNumber(ctx context.Context, numbers []string) ([]*ticket.Ticket, error) {
 	out := make([]*ticket.Ticket, len(numbers))

@@ -55,8 +55,10 @@ func (a *api) report(part string) fiber.Handler {
 		}
 		if format != "" {
 			name := fmt.Sprintf("%s-%s%s", part, rep.Month.Format("2006-01"), engine.ExportExtension(format))
+			// Read before the stream: the request is gone when its body is written.
+			lang := string(webkit.RequestLang(c))
 			return webkit.StreamFile(c, engine.ExportContentType(format), name, func(_ context.Context, w io.Writer) {
-				_ = engine.WriteReport(rep, part, format, w)
+				_ = engine.WriteReport(rep, part, format, lang, w)
 			})
 		}
 		out := fiber.Map{"month": rep.Month.Format("2006-01")}

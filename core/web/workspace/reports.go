@@ -67,17 +67,12 @@ func (u *workspace) reportsPage(c *fiber.Ctx) error {
 		return err
 	}
 	l := webkit.PageLang(c)
-	cat := u.Catalog()
 	d := reportsView{Month: rep.Month.Format("2006-01"), Prev: rep.Month.AddDate(0, -1, 0).Format("2006-01"),
 		Next: rep.Month.AddDate(0, 1, 0).Format("2006-01"), MonthTitle: monthTitle(l, rep.Month)}
 	frChart := barChart{ID: "chart-first-response", Title: webkit.Text(l, "report_chart_first_response"), Unit: " %"}
 	resChart := barChart{ID: "chart-resolution", Title: webkit.Text(l, "report_chart_resolution"), Unit: " %"}
 	for _, r := range rep.SLA {
-		p := definition.Label{De: r.Process, En: r.Process}
-		if proc := cat.Process(r.Process); proc != nil {
-			p = proc.Title
-		}
-		v := slaRowView{Process: p, Team: webkit.TeamTitle(cat, r.Team), Tickets: r.Tickets, WithSLA: r.WithSLA,
+		v := slaRowView{Process: r.ProcessTitle, Team: r.TeamTitle, Tickets: r.Tickets, WithSLA: r.WithSLA,
 			FirstResponse: r.FirstResponse, Resolution: r.Resolution,
 			FRMedian: workTime(l, r.FirstResponse.Median), FRP90: workTime(l, r.FirstResponse.P90),
 			ResMedian: workTime(l, r.Resolution.Median), ResP90: workTime(l, r.Resolution.P90)}
@@ -90,7 +85,7 @@ func (u *workspace) reportsPage(c *fiber.Ctx) error {
 	for _, w := range rep.Weeks {
 		_, n := w.Week.ISOWeek()
 		v := weekRowView{Week: fmt.Sprintf("%s %d", webkit.Text(l, "report_week_short"), n), Monday: w.Week,
-			Team: webkit.TeamTitle(cat, w.Team), Created: w.Created, Closed: w.Closed}
+			Team: w.TeamTitle, Created: w.Created, Closed: w.Closed}
 		d.Weeks = append(d.Weeks, v)
 		label := v.Week + " · " + v.Team.In(string(l))
 		weekChart.Bars = append(weekChart.Bars, bar{Label: label + " · " + webkit.Text(l, "report_created"), N: int64(w.Created)},
@@ -120,8 +115,10 @@ func (u *workspace) reportsExport(c *fiber.Ctx) error {
 		return err
 	}
 	name := fmt.Sprintf("%s-%s%s", part, rep.Month.Format("2006-01"), engine.ExportExtension(format))
+	// Read before the stream: the request is gone when its body is written.
+	lang := string(webkit.PageLang(c))
 	return webkit.StreamFile(c, engine.ExportContentType(format), name, func(_ context.Context, w io.Writer) {
-		_ = engine.WriteReport(rep, part, format, w)
+		_ = engine.WriteReport(rep, part, format, lang, w)
 	})
 }
 

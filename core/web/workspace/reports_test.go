@@ -54,7 +54,9 @@ func TestReportsPage(t *testing.T) {
 	}
 	found := false
 	for _, r := range recs[1:] {
-		if r[1] == "it-incident" && r[2] == "it-1st-level" && r[3] == "2" {
+		// Ids, then the titles in the reader's language (German here).
+		if r[1] == "it-incident" && r[2] == "it-1st-level" && r[3] == "2" &&
+			r[len(r)-2] == "IT-Störung" && r[len(r)-1] == "IT-Servicedesk (1st Level)" {
 			found = true
 		}
 	}
@@ -70,7 +72,7 @@ func TestReportsPage(t *testing.T) {
 	rows, err := x.GetRows("weeks")
 	created := 0
 	for _, r := range rows[1:] {
-		if r[2] == "it-1st-level" {
+		if r[2] == "it-1st-level" && r[len(r)-1] == "IT-Servicedesk (1st Level)" {
 			n, _ := strconv.Atoi(r[3])
 			created += n
 		}
