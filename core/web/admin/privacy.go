@@ -35,6 +35,8 @@ type privacyView struct {
 	Searched bool
 	Tickets  []privacyTicket
 	Mails    []engine.SubjectMail
+	// Received are the records of mail received naming the person.
+	Received []engine.SubjectRecord
 	Erasure  *engine.SubjectErasure
 	// Error is the sentence of a refused search (no person named).
 	Error string
@@ -82,6 +84,11 @@ func (u *admin) privacySearch(c *fiber.Ctx) error {
 		return webkit.FaultError(err)
 	}
 	d := privacyView{Subject: s, Searched: true, Mails: rep.Mails}
+	for _, r := range rep.Records {
+		if r.Kind == "mail_in" {
+			d.Received = append(d.Received, r)
+		}
+	}
 	for _, t := range rep.Tickets {
 		pt := privacyTicket{SubjectTicket: t}
 		for _, p := range t.Places {

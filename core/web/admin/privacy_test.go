@@ -1,12 +1,14 @@
 package admin_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"os"
 	"strings"
 	"testing"
 
+	"vorgang/core/definition"
 	"vorgang/core/web/internal/webtest"
 )
 
@@ -121,5 +123,36 @@ func TestBrowserPrivacyPages(t *testing.T) {
 			}
 			webtest.RunAxe(t, tb, string(axe))
 		})
+	}
+}
+
+// TestPrivacyPagesMailReceived: the summary lists the mail received from
+// the person (here quarantined as a list mail), with its subject line, and
+// not another sender's.
+func TestPrivacyPagesMailReceived(t *testing.T) {
+	env := webtest.NewUIEnv(t, webtest.UIOptions{Assets: true, Files: []definition.File{{Path: "mail/desk.yaml", Data: []byte(mailDesk)}}})
+	for _, from := range []string{"Erika Mustermann <erika@example.net>", "Max Meier <max@example.com>"} {
+		raw := strings.NewReplacer("news@lists.example", from, "news-1", from[:4]).Replace(listMail)
+		raw = strings.Replace(raw, "Monthly news", "Newsletter von "+from[:4], 1)
+		if err := env.FileMail(context.Background(), "desk", []byte(raw)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := env.Browser(t)
+	b.Login("petra")
+	csrf := webtest.Hidden(t, b.Get("/privacy/").Body, "_csrf")
+	p := b.Post("/privacy/search", url.Values{"_csrf": {csrf}, "email": {"erika@example.net"}})
+	if p.Status != 200 {
+		t.Fatalf("search = %d", p.Status)
+	}
+	for _, want := range []string{`id="privacy-received"`, "erika@example.net", "Newsletter von Erik"} {
+		if !strings.Contains(p.Body, want) {
+			t.Errorf("the summary lacks %q", want)
+		}
+	}
+	for _, other := range []string{"max@example.com", "Newsletter von Max", `class="vg-empty"`} {
+		if strings.Contains(p.Body, other) {
+			t.Errorf("the summary shows %q", other)
+		}
 	}
 }
