@@ -512,6 +512,8 @@ var pageTexts = map[string]map[Lang]string{
 	"privacy_col_received":    {LangDE: "Eingang", LangEN: "Received"},
 	"privacy_col_from":        {LangDE: "Absender", LangEN: "From"},
 	"privacy_col_subject":     {LangDE: "Betreff", LangEN: "Subject"},
+	"privacy_assets":          {LangDE: "Inventar mit Bezug zur Person", LangEN: "Assets naming the person"},
+	"privacy_col_asset":       {LangDE: "Inventarnummer", LangEN: "Inventory number"},
 	"privacy_yes":             {LangDE: "ja", LangEN: "yes"},
 	"privacy_no":              {LangDE: "nein", LangEN: "no"},
 	"privacy_held":            {LangDE: "Aufbewahrungspflicht", LangEN: "Legal hold"},
