@@ -75,7 +75,6 @@ func (e *Engine) Anonymise(ctx context.Context, number string, a Anonymisation) 
 	var res AnonymiseResult
 	_, err := e.change(ctx, 0, func() (*ticket.Ticket, error) { return e.store.Ticket(ctx, number) },
 		func(t *ticket.Ticket) (*ticket.HistoryEntry, error) {
-			res = AnonymiseResult{}
 			if t.LegalHold {
 				return nil, fmt.Errorf("engine: anonymise %s: the ticket is under legal hold: %w", t.Number, fault.NotAllowedNow)
 			}
@@ -83,81 +82,118 @@ func (e *Engine) Anonymise(ctx context.Context, number string, a Anonymisation) 
 			if err != nil {
 				return nil, fmt.Errorf("engine: anonymise %s: %w", t.Number, err)
 			}
-			fields := slices.Clone(a.Fields)
-			if a.Requester {
-				fields = append(fields, e.personalFields(t.Process)...)
+			p, err := e.planAnonymisation(t, entries, a)
+			if err != nil {
+				return nil, err
 			}
-			if a.Attachments {
-				fields = append(fields, e.fileFields(t.Process)...)
-			}
-			slices.Sort(fields)
-			fields = slices.Compact(fields)
-			var files []string
-			if a.Attachments {
-				files = ticketFiles(t, entries)
-			}
-			var changed []ticket.HistoryEntry
-			for i := range entries {
-				h := &entries[i]
-				n := 0
-				for _, p := range removalPaths(t, h, fields, a) {
-					done, err := redact(h, p)
-					if err != nil {
-						return nil, fmt.Errorf("engine: anonymise %s: %w", t.Number, err)
-					}
-					if done {
-						n++
-					}
-				}
-				if n > 0 {
-					res.Removed += n
-					changed = append(changed, *h)
-				}
-			}
-			if len(changed) > 0 {
+			if len(p.changed) > 0 {
 				// Written before the record: a crash in between leaves
 				// removals the next run records (see unrecorded).
-				if err := e.store.RewriteHistory(ctx, t.Number, changed); err != nil {
+				if err := e.store.RewriteHistory(ctx, t.Number, p.changed); err != nil {
 					return nil, fmt.Errorf("engine: anonymise %s: %w", t.Number, err)
 				}
 			}
-			// Files go before the record too: a crash after leaves nothing
-			// the next run cannot finish.
-			for _, id := range files {
-				deleted, err := e.store.DeleteTicketAttachment(ctx, id, t.Number)
-				if err != nil {
-					return nil, fmt.Errorf("engine: anonymise %s: %w", t.Number, err)
-				}
-				if deleted {
-					res.Files++
-				}
-			}
-			res.Fields = e.clearTicketFields(t, fields, a)
-			if res.Files > 0 {
-				res.Fields = append(res.Fields, "attachments")
-			}
-			removed := unrecorded(entries)
-			// A rule is recorded as applied even when it found nothing,
-			// so it is not looked at again.
-			newRule := a.Rule != "" && !slices.Contains(t.Retained, a.Rule)
-			if newRule {
-				t.Retained = append(slices.Clone(t.Retained), a.Rule)
-			}
-			if len(removed) == 0 && len(res.Fields) == 0 && !newRule {
-				return nil, nil
-			}
-			res.Recorded = true
-			return ticket.NewEntry(system.User, ticket.Anonymised{Reason: a.Reason, Rule: a.Rule, Request: a.Request,
-				Removed: removed, Fields: res.Fields}), nil
+			var entry *ticket.HistoryEntry
+			res, entry, err = e.finishAnonymisation(ctx, t, entries, a, p)
+			return entry, err
 		})
 	if err != nil {
 		return AnonymiseResult{}, err
 	}
+	e.logAnonymised(ctx, number, a, res)
+	return res, nil
+}
+
+// anonymisationPlan is what anonymising one ticket removes: the history
+// entries that lost values (redacted in place), the fields whose values
+// go, the files to delete.
+type anonymisationPlan struct {
+	changed []ticket.HistoryEntry
+	fields  []string
+	files   []string
+	removed int
+}
+
+// planAnonymisation removes from entries (the committed history of t) the
+// values a asks to remove and lists what else goes; it changes neither t
+// nor the store.
+func (e *Engine) planAnonymisation(t *ticket.Ticket, entries []ticket.HistoryEntry, a Anonymisation) (anonymisationPlan, error) {
+	var p anonymisationPlan
+	p.fields = slices.Clone(a.Fields)
+	if a.Requester {
+		p.fields = append(p.fields, e.personalFields(t.Process)...)
+	}
+	if a.Attachments {
+		p.fields = append(p.fields, e.fileFields(t.Process)...)
+	}
+	slices.Sort(p.fields)
+	p.fields = slices.Compact(p.fields)
+	if a.Attachments {
+		p.files = ticketFiles(t, entries)
+	}
+	for i := range entries {
+		h := &entries[i]
+		n := 0
+		for _, path := range removalPaths(t, h, p.fields, a) {
+			done, err := redact(h, path)
+			if err != nil {
+				return anonymisationPlan{}, fmt.Errorf("engine: anonymise %s: %w", t.Number, err)
+			}
+			if done {
+				n++
+			}
+		}
+		if n > 0 {
+			p.removed += n
+			p.changed = append(p.changed, *h)
+		}
+	}
+	return p, nil
+}
+
+// finishAnonymisation deletes the plan's files, clears the ticket's own
+// fields and returns the anonymised entry that records it all, nil when
+// there was nothing left to remove. The history entries the plan changed
+// are stored with the entry or before it: a crash after they are stored
+// leaves removals the next run records (see unrecorded).
+func (e *Engine) finishAnonymisation(ctx context.Context, t *ticket.Ticket, entries []ticket.HistoryEntry, a Anonymisation, p anonymisationPlan) (AnonymiseResult, *ticket.HistoryEntry, error) {
+	res := AnonymiseResult{Removed: p.removed}
+	// Files go before the record: a crash after leaves nothing the next
+	// run cannot finish.
+	for _, id := range p.files {
+		deleted, err := e.store.DeleteTicketAttachment(ctx, id, t.Number)
+		if err != nil {
+			return AnonymiseResult{}, nil, fmt.Errorf("engine: anonymise %s: %w", t.Number, err)
+		}
+		if deleted {
+			res.Files++
+		}
+	}
+	res.Fields = e.clearTicketFields(t, p.fields, a)
+	if res.Files > 0 {
+		res.Fields = append(res.Fields, "attachments")
+	}
+	removed := unrecorded(entries)
+	// A rule is recorded as applied even when it found nothing, so it is
+	// not looked at again.
+	newRule := a.Rule != "" && !slices.Contains(t.Retained, a.Rule)
+	if newRule {
+		t.Retained = append(slices.Clone(t.Retained), a.Rule)
+	}
+	if len(removed) == 0 && len(res.Fields) == 0 && !newRule {
+		return res, nil, nil
+	}
+	res.Recorded = true
+	return res, ticket.NewEntry(system.User, ticket.Anonymised{Reason: a.Reason, Rule: a.Rule, Request: a.Request,
+		Removed: removed, Fields: res.Fields}), nil
+}
+
+// logAnonymised logs an anonymisation that was recorded, naming no value.
+func (e *Engine) logAnonymised(ctx context.Context, number string, a Anonymisation, res AnonymiseResult) {
 	if res.Recorded {
 		e.log.InfoContext(ctx, "ticket anonymised", "ticket", number, "reason", a.Reason, "rule", a.Rule,
 			"request", a.Request, "removed", res.Removed, "fields", len(res.Fields))
 	}
-	return res, nil
 }
 
 // removalPaths lists the sealable paths of entry h that a removes.

@@ -91,6 +91,9 @@ type Deps struct {
 	Assets AssetLinker
 	// AssetQueries answers scripts' asset queries; nil: none.
 	AssetQueries AssetFinder
+	// SubjectSources list the records outside tickets that name a data
+	// subject (FindSubject); nil: none.
+	SubjectSources []SubjectSource
 	// MailSenders finds the user an incoming mail's sender is; nil: every
 	// sender is a citizen unless they are the requester of the ticket
 	// they answer.
@@ -140,6 +143,8 @@ type Engine struct {
 	assets  AssetLinker
 	queries AssetFinder
 	senders MailSenders
+	// subjectSources list records naming a data subject (FindSubject).
+	subjectSources []SubjectSource
 	// searcher answers Search; nil without an index.
 	searcher Searcher
 	scripts  *script.Runtime
@@ -180,7 +185,7 @@ func New(d Deps) (*Engine, error) {
 		d.Calendars = &sla.Calendars{}
 	}
 	e := &Engine{store: d.Store, compile: d.Compile, users: d.Users, catalog: d.Catalog, log: d.Logger, now: d.Now,
-		refs: d.Refs, assets: d.Assets, queries: d.AssetQueries, senders: d.MailSenders, searcher: d.Searcher, scripts: d.Scripts, calendars: d.Calendars,
+		refs: d.Refs, assets: d.Assets, queries: d.AssetQueries, senders: d.MailSenders, subjectSources: d.SubjectSources, searcher: d.Searcher, scripts: d.Scripts, calendars: d.Calendars,
 		observe: d.Observer, retrying: store.NewKeyedMutex(), instance: newNonce()}
 	if e.observe == nil {
 		e.observe = noObserver{}

@@ -26,10 +26,11 @@ func MayManagePrivacy(actor *auth.Principal) bool { return actor.HasPermission(P
 // instance does it.
 const RetentionLease = "retention"
 
-// TicketReader reads tickets by number in batches; *store.Store
-// implements it.
+// TicketReader reads tickets by number in batches, and the histories of
+// a batch of tickets; *store.Store implements it.
 type TicketReader interface {
 	GetMany(ctx context.Context, coll string, ids []string, out any) error
+	Histories(ctx context.Context, tickets []*ticket.Ticket) ([][]ticket.HistoryEntry, error)
 }
 
 // RetentionRun configures one enforcement of the processes' retention
@@ -39,8 +40,8 @@ type RetentionRun struct {
 	DryRun bool
 	// Batch is how many tickets are read at once (default 500).
 	Batch int
-	// Workers is how many tickets are anonymised at once, each its own
-	// update under its own lock (default 4).
+	// Workers is how many tickets are read and anonymised in memory at
+	// once (default 4); they are stored in batches (retentionWriteBatch).
 	Workers int
 	// Keep is asked before each batch whether to go on (the lease is
 	// still held); nil: always.
@@ -104,13 +105,17 @@ func (e *Engine) EnforceRetention(ctx context.Context, run RetentionRun) (Retent
 		if len(numbers) == 0 {
 			return rep, nil
 		}
-		var tickets []ticket.Ticket
-		if err := e.store.GetMany(ctx, store.TicketsCollection, numbers, &tickets); err != nil {
+		tickets, err := e.store.TicketsByNumber(ctx, numbers)
+		if err != nil {
 			return rep, fmt.Errorf("engine: retention: %w", err)
 		}
 		var due []RetentionAction
-		for i := range tickets {
-			t := &tickets[i]
+		byNumber := make(map[string]*ticket.Ticket, len(tickets))
+		for _, t := range tickets {
+			if t == nil {
+				continue // gone since it was listed
+			}
+			byNumber[t.Number] = t
 			rep.Checked++
 			actions := dueRules(cat, t, now)
 			if len(actions) == 0 {
@@ -123,7 +128,7 @@ func (e *Engine) EnforceRetention(ctx context.Context, run RetentionRun) (Retent
 			due = append(due, actions...)
 		}
 		if !run.DryRun {
-			e.applyRetention(ctx, cat, due, run.Workers)
+			e.applyRetention(ctx, cat, byNumber, due, run.Workers)
 			for _, a := range due {
 				if a.Err != nil {
 					rep.Failed++
@@ -141,44 +146,167 @@ func (e *Engine) EnforceRetention(ctx context.Context, run RetentionRun) (Retent
 	}
 }
 
-// applyRetention anonymises the tickets of the due actions, workers at a
-// time; the actions of one ticket run one after the other.
-func (e *Engine) applyRetention(ctx context.Context, cat *definition.Catalog, due []RetentionAction, workers int) {
-	var byTicket [][]int
+// retentionWriteBatch is how many tickets' anonymisations are stored in
+// one store.UpdateTickets: on the embedded store two syncs for them all
+// (their records, then the tickets with their rewritten entries in one
+// transaction) instead of two or more per ticket. It bounds how long a
+// ticket's lock is held: for the one write of its batch, never while other
+// tickets are read or anonymised.
+const retentionWriteBatch = 100
+
+// applyRetention anonymises the tickets of the due actions: the first
+// action of each ticket in batches stored together, any further action of
+// a ticket after it, one by one. tickets holds the tickets as read.
+func (e *Engine) applyRetention(ctx context.Context, cat *definition.Catalog, tickets map[string]*ticket.Ticket, due []RetentionAction, workers int) {
+	var first, later []int
 	for i := range due {
-		if i == 0 || due[i].Ticket != due[i-1].Ticket {
-			byTicket = append(byTicket, nil)
+		if i > 0 && due[i].Ticket == due[i-1].Ticket {
+			later = append(later, i)
+		} else {
+			first = append(first, i)
 		}
-		byTicket[len(byTicket)-1] = append(byTicket[len(byTicket)-1], i)
 	}
-	work := make(chan []int)
+	// The next batch is prepared while the last one is written: the
+	// store has one writer, which then waits less.
+	var writing chan struct{}
+	for chunk := range slices.Chunk(first, retentionWriteBatch) {
+		if ctx.Err() != nil {
+			break
+		}
+		write := e.prepareBatch(ctx, cat, tickets, due, chunk, workers)
+		if writing != nil {
+			<-writing
+		}
+		writing = make(chan struct{})
+		go func(done chan struct{}) {
+			defer close(done)
+			write()
+		}(writing)
+	}
+	if writing != nil {
+		<-writing
+	}
+	for _, i := range later {
+		if ctx.Err() != nil {
+			return
+		}
+		e.anonymiseAlone(ctx, cat, &due[i])
+	}
+}
+
+// prepareBatch anonymises the tickets of the actions at in memory,
+// workers tickets at a time, and returns the function that writes them
+// together. A ticket that changed since it was read is anonymised again
+// on its own (Anonymise) when they are stored.
+func (e *Engine) prepareBatch(ctx context.Context, cat *definition.Catalog, tickets map[string]*ticket.Ticket, due []RetentionAction, at []int, workers int) (write func()) {
+	changes := make([]*store.TicketChange, len(at))
+	results := make([]AnonymiseResult, len(at))
+	read := make([]*ticket.Ticket, len(at))
+	for j, i := range at {
+		read[j] = tickets[due[i].Ticket]
+	}
+	histories, err := e.store.Histories(ctx, read)
+	if err != nil {
+		for _, i := range at {
+			due[i].Err = fmt.Errorf("engine: retention: %w", err)
+			e.warnRetention(ctx, &due[i])
+		}
+		return func() {}
+	}
+	work := make(chan int)
 	var wg sync.WaitGroup
-	for range min(workers, len(byTicket)) {
+	for range min(workers, len(at)) {
 		wg.Go(func() {
-			for idx := range work {
-				for _, i := range idx {
-					a := &due[i]
-					rule := retentionRule(cat, a.Process, a.Rule)
-					if rule == nil {
-						continue
-					}
-					_, a.Err = e.Anonymise(ctx, a.Ticket, anonymisationOf(rule))
-					if a.Err != nil && !errors.Is(a.Err, context.Canceled) {
-						e.log.WarnContext(ctx, "retention failed; it is tried again on the next run",
-							"ticket", a.Ticket, "rule", a.Rule, "error", a.Err)
-					}
-				}
+			for j := range work {
+				a := &due[at[j]]
+				changes[j], results[j], a.Err = e.prepareRetention(ctx, cat, read[j], histories[j], a)
+				e.warnRetention(ctx, a)
 			}
 		})
 	}
-	for _, idx := range byTicket {
+	for j := range at {
 		select {
-		case work <- idx:
+		case work <- j:
 		case <-ctx.Done():
 		}
 	}
 	close(work)
 	wg.Wait()
+
+	var batch []store.TicketChange
+	var of []int
+	for j, c := range changes {
+		if c != nil {
+			batch, of = append(batch, *c), append(of, j)
+		}
+	}
+	if len(batch) == 0 {
+		return func() {}
+	}
+	return func() { e.storeBatch(ctx, cat, due, at, batch, of, results) }
+}
+
+// storeBatch stores the changes of a prepared batch together; of and
+// results say which action of at each change is and what it removed.
+func (e *Engine) storeBatch(ctx context.Context, cat *definition.Catalog, due []RetentionAction, at []int, batch []store.TicketChange, of []int, results []AnonymiseResult) {
+	for k, err := range e.store.UpdateTickets(ctx, batch) {
+		j := of[k]
+		a := &due[at[j]]
+		switch {
+		case err == nil:
+			e.observe.Committed(batch[k].Ticket, batch[k].Entry)
+			e.logAnonymised(ctx, a.Ticket, anonymisationOf(retentionRule(cat, a.Process, a.Rule)), results[j])
+		case errors.Is(err, store.ErrConflict):
+			e.anonymiseAlone(ctx, cat, a)
+		default:
+			a.Err = fmt.Errorf("engine: retention of %s: %w", a.Ticket, err)
+			e.warnRetention(ctx, a)
+		}
+	}
+}
+
+// prepareRetention anonymises t and its history entries (as read) in memory as action a's rule
+// says, deletes its files, and returns the change to store: the record
+// and the history entries that lost values. nil: nothing to store.
+func (e *Engine) prepareRetention(ctx context.Context, cat *definition.Catalog, t *ticket.Ticket, entries []ticket.HistoryEntry, a *RetentionAction) (*store.TicketChange, AnonymiseResult, error) {
+	rule := retentionRule(cat, a.Process, a.Rule)
+	if t == nil || rule == nil {
+		return nil, AnonymiseResult{}, nil
+	}
+	was := *t
+	an := anonymisationOf(rule)
+	p, err := e.planAnonymisation(t, entries, an)
+	if err != nil {
+		return nil, AnonymiseResult{}, err
+	}
+	res, entry, err := e.finishAnonymisation(ctx, t, entries, an, p)
+	if err != nil || entry == nil {
+		return nil, res, err
+	}
+	entry.At = e.stamp()
+	t.Updated = entry.At
+	if err := e.stage(ctx, t, entry); err != nil {
+		return nil, AnonymiseResult{}, fmt.Errorf("engine: anonymise %s: %w", t.Number, err)
+	}
+	return &store.TicketChange{Ticket: t, Entry: entry, Was: &was, Rewrite: p.changed}, res, nil
+}
+
+// anonymiseAlone applies action a on its own, reading its ticket again.
+func (e *Engine) anonymiseAlone(ctx context.Context, cat *definition.Catalog, a *RetentionAction) {
+	rule := retentionRule(cat, a.Process, a.Rule)
+	if rule == nil {
+		return
+	}
+	_, a.Err = e.Anonymise(ctx, a.Ticket, anonymisationOf(rule))
+	e.warnRetention(ctx, a)
+}
+
+// warnRetention logs a's failure, unless the run was stopped.
+func (e *Engine) warnRetention(ctx context.Context, a *RetentionAction) {
+	if a.Err != nil && !errors.Is(a.Err, context.Canceled) {
+		e.log.WarnContext(ctx, "retention failed; it is tried again on the next run",
+			"ticket", a.Ticket, "rule", a.Rule, "error", a.Err)
+	}
 }
 
 // hasRetention reports whether any process declares retention.

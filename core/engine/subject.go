@@ -82,6 +82,23 @@ type SubjectMail struct {
 	Fields  []string  `json:"fields"`
 }
 
+// SubjectRecord is a record outside the tickets and the outbox that
+// names the subject: a message received by mail ("mail_in"), an asset
+// ("asset").
+type SubjectRecord struct {
+	Kind string    `json:"kind"`
+	ID   string    `json:"id"`
+	At   time.Time `json:"at,omitzero"`
+	// Fields are the record's own fields, by name: what it says about
+	// the message, never about another person.
+	Fields map[string]any `json:"fields"`
+}
+
+// SubjectSource lists the records of one kind (kept by a package the
+// engine does not know, such as incoming mail) that name a subject;
+// match reports whether a text value does (Subject.Matches).
+type SubjectSource func(ctx context.Context, match func(string) bool) ([]SubjectRecord, error)
+
 // SubjectReport is everything stored about a data subject: the answer to
 // a request for access (Art. 15 GDPR), exported as JSON and summarised
 // as a page.
@@ -89,11 +106,18 @@ type SubjectReport struct {
 	At      time.Time       `json:"at"`
 	Tickets []SubjectTicket `json:"tickets"`
 	Mails   []SubjectMail   `json:"mails"`
+	// Records are the records of the SubjectSources naming the subject.
+	Records []SubjectRecord `json:"records"`
 }
 
-// FindSubject searches every ticket, its history, the names of its files
-// and the outbox for values naming the subject, for holders of the
-// privacy permission.
+// Matches reports whether the text value v names the subject: the e-mail
+// address or the name anywhere in it, the user name as the whole value,
+// ignoring case.
+func (s Subject) Matches(v string) bool { return s.matches(v) }
+
+// FindSubject searches every ticket, its history, the names of its files,
+// the outbox and the records of the SubjectSources (mail received, assets) for
+// values naming the subject, for holders of the privacy permission.
 func (e *Engine) FindSubject(ctx context.Context, actor *auth.Principal, s Subject) (*SubjectReport, error) {
 	if !MayManagePrivacy(actor) {
 		return nil, fmt.Errorf("data subject search: %w", fault.Forbidden)
@@ -101,7 +125,7 @@ func (e *Engine) FindSubject(ctx context.Context, actor *auth.Principal, s Subje
 	if s.empty() {
 		return nil, invalid("email", "required", "subject_required")
 	}
-	rep := &SubjectReport{At: e.now().UTC(), Tickets: []SubjectTicket{}, Mails: []SubjectMail{}}
+	rep := &SubjectReport{At: e.now().UTC(), Tickets: []SubjectTicket{}, Mails: []SubjectMail{}, Records: []SubjectRecord{}}
 	cat := e.catalog()
 	for after := ""; ; {
 		numbers, err := e.store.TicketNumbers(ctx, after, 500)
@@ -137,6 +161,14 @@ func (e *Engine) FindSubject(ctx context.Context, actor *auth.Principal, s Subje
 		return nil, err
 	}
 	rep.Mails = mails
+	rep.Records = []SubjectRecord{}
+	for _, src := range e.subjectSources {
+		recs, err := src(ctx, s.Matches)
+		if err != nil {
+			return nil, fmt.Errorf("engine: data subject search: %w", err)
+		}
+		rep.Records = append(rep.Records, recs...)
+	}
 	return rep, nil
 }
 

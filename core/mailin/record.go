@@ -39,6 +39,7 @@ func Schema() store.Schema {
 			{Name: shapeByOutcome, Keys: []string{"mailbox", "outcome"}, Scans: true},
 			// The daily sweep of old records (see RecordsKept).
 			{Name: shapeRecordsBefore, Keys: []string{"at"}, Scans: true},
+			{Name: shapeRecordsScan, Scans: true},
 		},
 	}}, quarantineSchema()...)
 }

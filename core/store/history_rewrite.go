@@ -16,12 +16,29 @@ func (s *Store) RewriteHistory(ctx context.Context, number string, entries []tic
 	if s.localLocks {
 		defer s.locks.Lock(TicketsCollection, number)()
 	}
-	coll := s.db.Collection(HistoryCollection)
+	if err := checkRewrite(number, entries); err != nil {
+		return err
+	}
+	return s.rewriteHistoryUnlocked(ctx, number, entries)
+}
+
+// checkRewrite refuses entries that are not the ticket number's.
+func checkRewrite(number string, entries []ticket.HistoryEntry) error {
 	for i := range entries {
 		e := &entries[i]
 		if e.Ticket != number || e.ID != HistoryID(number, e.Seq) {
 			return fmt.Errorf("store: rewrite history of %s: entry %s is not one of its entries", number, e.ID)
 		}
+	}
+	return nil
+}
+
+// rewriteHistoryUnlocked replaces entries one by one; the caller holds the
+// ticket's lock (or has claimed its next entry).
+func (s *Store) rewriteHistoryUnlocked(ctx context.Context, number string, entries []ticket.HistoryEntry) error {
+	coll := s.db.Collection(HistoryCollection)
+	for i := range entries {
+		e := &entries[i]
 		res, err := coll.ReplaceOne(ctx, byID(e.ID), e)
 		if err != nil {
 			return fmt.Errorf("store: rewrite history entry %s: %w", e.ID, s.classify(ctx, writeError(err)))

@@ -58,6 +58,9 @@ var shapeSQL = map[string]func(ctx context.Context, s *Store) (string, []any, er
 	shapeTicketsByNumber: func(ctx context.Context, s *Store) (string, []any, error) {
 		return s.ticketsByNumberSQL(ctx, []string{"A", "B"})
 	},
+	shapeHistoryByID: func(ctx context.Context, s *Store) (string, []any, error) {
+		return s.historyByIDSQL(ctx, []string{"A", "B"})
+	},
 	shapeByTracking: func(ctx context.Context, s *Store) (string, []any, error) {
 		return s.byTrackingSQL(ctx, "token")
 	},

@@ -116,7 +116,7 @@ var ownSchema = Schema{
 		{Name: shapeOutboxBefore, Keys: []string{"_id"}},
 		{Name: shapeOutboxCounts, Keys: []string{"state"}},
 	}},
-	{Name: HistoryCollection, Shapes: []QueryShape{{Name: shapeHistoryTexts, Keys: []string{"_id"}}}}, {Name: metaCollection}, {Name: countersCollection},
+	{Name: HistoryCollection, Shapes: []QueryShape{{Name: shapeHistoryTexts, Keys: []string{"_id"}}, {Name: shapeHistoryByID, Keys: []string{"_id"}}}}, {Name: metaCollection}, {Name: countersCollection},
 	{Name: counterClaimsCollection}, {Name: idempotencyCollection},
 	// A lease's current record is its highest epoch (lease.go); the
 	// records of older epochs are deleted by name and epoch.
@@ -150,6 +150,7 @@ const (
 	shapeTicketsByNumber    = "tickets.by_number"
 	shapeOpenByCatalog      = "counts.catalog"
 	shapeHistoryTexts       = "history.texts"
+	shapeHistoryByID        = "history.by_id"
 	shapeOutboxDue          = "outbox.due"
 	shapeOutboxList         = "outbox.list"
 	shapeOutboxBefore       = "outbox.before"

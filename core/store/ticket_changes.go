@@ -26,6 +26,13 @@ type TicketChange struct {
 	// its open, team, state and priority keep the dashboard counts right
 	// without reading the ticket again.
 	Was *ticket.Ticket
+	// Rewrite are committed history entries of the ticket to replace in
+	// place with the change (UpdateTickets only), as RewriteHistory
+	// replaces them: the anonymisation's entries that lost values. They
+	// are written after the change's claim, so they are written only by
+	// the writer whose change wins, and on the embedded store in the same
+	// transaction as the ticket.
+	Rewrite []ticket.HistoryEntry
 }
 
 // changeWatchers are told of every committed ticket write of this process.

@@ -23,6 +23,8 @@ const batchReplacers = 4
 // without reading its version first. On the embedded store the tickets are
 // replaced in one transaction (ticket_write_sql.go), so a batch of n costs
 // two syncs instead of 2n; on MongoDB each ticket is replaced on its own.
+// The history entries a change rewrites (TicketChange.Rewrite) go with its
+// ticket: in the same transaction on the embedded store.
 //
 // The insert of entry Version+1 is still each change's claim: it fails
 // when another writer has claimed or committed that version, so a change
@@ -45,6 +47,9 @@ func (s *Store) UpdateTickets(ctx context.Context, changes []TicketChange) []err
 			errs[i] = fmt.Errorf("store: update ticket %s: %w: changed twice in one batch", c.Ticket.Number, ErrConflict)
 		}
 		seen[c.Ticket.Number] = true
+		if errs[i] == nil {
+			errs[i] = checkRewrite(c.Ticket.Number, c.Rewrite)
+		}
 		c.Entry.Seq = c.Ticket.Version + 1
 		c.Entry.Ticket = c.Ticket.Number
 		c.Entry.ID = HistoryID(c.Ticket.Number, c.Entry.Seq)
@@ -95,7 +100,12 @@ func (s *Store) UpdateTickets(ctx context.Context, changes []TicketChange) []err
 			sem <- struct{}{}
 			wg.Go(func() {
 				defer func() { <-sem }()
-				errs[i] = s.replaceClaimed(ctx, c)
+				// After the claim and before the ticket: a crash in
+				// between leaves rewritten entries, which the entry's
+				// writer completes (as RewriteHistory before a change).
+				if errs[i] = s.rewriteHistoryUnlocked(ctx, c.Ticket.Number, c.Rewrite); errs[i] == nil {
+					errs[i] = s.replaceClaimed(ctx, c)
+				}
 			})
 		}
 		wg.Wait()

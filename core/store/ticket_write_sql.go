@@ -75,22 +75,29 @@ func (s *Store) replaceTicketsSQL(ctx context.Context, changes []TicketChange) [
 	}
 	rows := make([]string, len(changes))
 	ids := make([]string, len(changes))
+	rewrites := make([][]sjsonRow, len(changes))
 	for i, c := range changes {
 		t := c.Ticket
 		t.Version++
-		doc, err := bson.MarshalWithRegistry(plainValues, t)
+		rows[i], ids[i], err = sjsonRowOf(t, t.Number)
 		t.Version--
-		if err == nil {
-			var b []byte
-			b, err = bsonToSJSON(doc)
-			rows[i] = string(b)
+		for j := 0; err == nil && j < len(c.Rewrite); j++ {
+			var r sjsonRow
+			r.row, r.id, err = sjsonRowOf(&c.Rewrite[j], c.Rewrite[j].ID)
+			rewrites[i] = append(rewrites[i], r)
 		}
 		if err != nil {
 			errs[i] = fmt.Errorf("store: update ticket %s: encode: %w", t.Number, err)
-			continue
 		}
-		id, _ := jsonValue(t.Number)
-		ids[i] = id
+	}
+	history := ""
+	for i := range changes {
+		if len(rewrites[i]) > 0 {
+			if history, err = s.sql.table(ctx, HistoryCollection); err != nil {
+				return fail(err)
+			}
+			break
+		}
 	}
 
 	tx, err := s.writer.db.BeginTx(ctx, nil)
@@ -103,20 +110,37 @@ func (s *Store) replaceTicketsSQL(ctx context.Context, changes []TicketChange) [
 		return fail(fmt.Errorf("store: update tickets: %w", err))
 	}
 	defer stmt.Close()
+	var entryStmt *sql.Stmt
+	if history != "" {
+		if entryStmt, err = tx.PrepareContext(ctx, fmt.Sprintf(`UPDATE %q SET %s = ? WHERE %s->'$._id' = ?`, history, sqlColumn, sqlColumn)); err != nil {
+			return fail(fmt.Errorf("store: update tickets: %w", err))
+		}
+		defer entryStmt.Close()
+	}
 	matched := make([]bool, len(changes))
 	for i := range changes {
 		if errs[i] != nil {
 			continue
 		}
-		res, err := stmt.ExecContext(ctx, rows[i], ids[i])
+		n, err := execRow(ctx, stmt, rows[i], ids[i])
 		if err != nil {
 			return fail(fmt.Errorf("store: update ticket %s: %w", changes[i].Ticket.Number, s.classify(ctx, err)))
 		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return fail(fmt.Errorf("store: update ticket %s: %w", changes[i].Ticket.Number, err))
-		}
 		matched[i] = n == 1
+		if !matched[i] {
+			continue // gone: its entries are not rewritten
+		}
+		for _, r := range rewrites[i] {
+			n, err := execRow(ctx, entryStmt, r.row, r.id)
+			if err != nil {
+				return fail(fmt.Errorf("store: rewrite history of %s: %w", changes[i].Ticket.Number, s.classify(ctx, err)))
+			}
+			if n != 1 {
+				// Every entry up to the ticket's version is committed: one
+				// missing is a store that lost rows, not a race.
+				return fail(fmt.Errorf("store: rewrite history of %s: entry %s: %w", changes[i].Ticket.Number, r.id, ErrNotFound))
+			}
+		}
 	}
 
 	var heads [][2]*countedHead
@@ -148,4 +172,31 @@ func (s *Store) replaceTicketsSQL(ctx context.Context, changes []TicketChange) [
 		}
 	}
 	return errs
+}
+
+// sjsonRow is a document as FerretDB stores it and its _id as SQLite's
+// JSON compares it.
+type sjsonRow struct{ row, id string }
+
+// sjsonRowOf encodes doc (whose _id is id) as FerretDB stores it.
+func sjsonRowOf(doc any, id string) (row, key string, err error) {
+	raw, err := bson.MarshalWithRegistry(plainValues, doc)
+	if err != nil {
+		return "", "", err
+	}
+	b, err := bsonToSJSON(raw)
+	if err != nil {
+		return "", "", err
+	}
+	key, _ = jsonValue(id)
+	return string(b), key, nil
+}
+
+// execRow replaces one row and says how many matched.
+func execRow(ctx context.Context, stmt *sql.Stmt, row, id string) (int64, error) {
+	res, err := stmt.ExecContext(ctx, row, id)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"reflect"
@@ -214,5 +215,93 @@ func TestSJSONEncodeRefuses(t *testing.T) {
 				t.Error("encoded")
 			}
 		})
+	}
+}
+
+// TestUpdateTicketsRewritesHistory stores a batch whose changes rewrite
+// committed history entries: the winner's entries are replaced with its
+// ticket, in FerretDB's encoding; a change that lost its race rewrites
+// nothing, and entries of another ticket are refused.
+func TestUpdateTicketsRewritesHistory(t *testing.T) {
+	s := openEmbedded(t, lowerTempDir(t))
+	ctx := t.Context()
+	first := func(number string) *ticket.HistoryEntry {
+		return &ticket.HistoryEntry{Type: "created", Actor: "person@example.org",
+			Data:  map[string]any{"data": map[string]any{"street": "Markt 1", "n": 2}},
+			Salts: map[string]string{"data/data/street": "c2FsdA"}}
+	}
+	read := func(tk *ticket.Ticket) ([]ticket.HistoryEntry, *ticket.Ticket) {
+		t.Helper()
+		got, err := s.Ticket(ctx, tk.Number)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, err := s.History(ctx, got)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h, got
+	}
+	var tickets []*ticket.Ticket
+	for i := range 3 {
+		tk := newTicket(fmt.Sprintf("W-2026-%06d", i+1))
+		if err := s.CreateTicket(ctx, tk, first(tk.Number)); err != nil {
+			t.Fatal(err)
+		}
+		tickets = append(tickets, tk)
+	}
+	redacted := func(h ticket.HistoryEntry) ticket.HistoryEntry {
+		h.Data = map[string]any{"data": map[string]any{"n": int64(2)}}
+		h.Salts = nil
+		h.Redacted = map[string]string{"data/data/street": "digest"}
+		h.Actor = ""
+		return h
+	}
+	var changes []TicketChange
+	var wants []ticket.HistoryEntry
+	for i, tk := range tickets {
+		h, got := read(tk)
+		was := *got
+		if i == 1 {
+			got.Version = 0 // read before a change it did not see
+		}
+		want := redacted(h[0])
+		wants = append(wants, want)
+		changes = append(changes, TicketChange{Ticket: got, Was: &was, Entry: &ticket.HistoryEntry{Type: "anonymised"},
+			Rewrite: []ticket.HistoryEntry{want}})
+	}
+	changes = append(changes, TicketChange{Ticket: func() *ticket.Ticket { _, g := read(tickets[2]); return g }(),
+		Entry: &ticket.HistoryEntry{Type: "anonymised"}, Rewrite: []ticket.HistoryEntry{wants[0]}})
+	changes[3].Ticket.Number = "W-2026-000009"
+	errs := s.UpdateTickets(ctx, changes)
+	for i, want := range []error{nil, ErrConflict, nil, nil} {
+		if i == 3 {
+			if errs[3] == nil || !strings.Contains(errs[3].Error(), "not one of its entries") {
+				t.Errorf("entries of another ticket: %v", errs[3])
+			}
+			continue
+		}
+		if want == nil && errs[i] != nil || want != nil && !errors.Is(errs[i], want) {
+			t.Errorf("change %d = %v, want %v", i, errs[i], want)
+		}
+	}
+	for i, tk := range tickets {
+		h, _ := read(tk)
+		if i == 1 {
+			if h[0].Actor != "person@example.org" || len(h) != 1 {
+				t.Errorf("lost change rewrote its history: %+v", h)
+			}
+			continue
+		}
+		if len(h) != 2 || !reflect.DeepEqual(h[0], wants[i]) {
+			t.Errorf("%s entry 1 read back:\n%+v\nwant\n%+v", tk.Number, h[0], wants[i])
+		}
+		ours := rawRow(t, s, HistoryCollection, h[0].ID)
+		if err := s.RewriteHistory(ctx, tk.Number, h[:1]); err != nil {
+			t.Fatal(err)
+		}
+		if a, b := canonical(t, rawRow(t, s, HistoryCollection, h[0].ID)), canonical(t, ours); !reflect.DeepEqual(a, b) {
+			t.Errorf("entry row:\nFerretDB: %v\nours:     %v", a, b)
+		}
 	}
 }

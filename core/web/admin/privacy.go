@@ -3,7 +3,9 @@ package admin
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -35,7 +37,11 @@ type privacyView struct {
 	Searched bool
 	Tickets  []privacyTicket
 	Mails    []engine.SubjectMail
-	Erasure  *engine.SubjectErasure
+	// Received are the records of mail received naming the person.
+	Received []engine.SubjectRecord
+	// Assets are the assets naming the person, with their fields.
+	Assets  []privacyAsset
+	Erasure *engine.SubjectErasure
 	// Error is the sentence of a refused search (no person named).
 	Error string
 }
@@ -46,6 +52,11 @@ type privacyTicket struct {
 }
 
 type privacyPlace struct{ Where, Value string }
+
+type privacyAsset struct {
+	ID     string
+	Values []privacyPlace
+}
 
 func (u *admin) privacyPage(c *fiber.Ctx) error {
 	if !engine.MayManagePrivacy(pagekit.UIPrincipal(c)) {
@@ -82,6 +93,18 @@ func (u *admin) privacySearch(c *fiber.Ctx) error {
 		return webkit.FaultError(err)
 	}
 	d := privacyView{Subject: s, Searched: true, Mails: rep.Mails}
+	for _, r := range rep.Records {
+		switch r.Kind {
+		case "mail_in":
+			d.Received = append(d.Received, r)
+		case "asset":
+			pa := privacyAsset{ID: r.ID}
+			for _, k := range slices.Sorted(maps.Keys(r.Fields)) {
+				pa.Values = append(pa.Values, privacyPlace{Where: k, Value: shownValue(r.Fields[k])})
+			}
+			d.Assets = append(d.Assets, pa)
+		}
+	}
 	for _, t := range rep.Tickets {
 		pt := privacyTicket{SubjectTicket: t}
 		for _, p := range t.Places {

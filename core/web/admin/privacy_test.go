@@ -1,12 +1,16 @@
 package admin_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"os"
 	"strings"
 	"testing"
 
+	"vorgang/core/asset"
+	"vorgang/core/auth"
+	"vorgang/core/definition"
 	"vorgang/core/web/internal/webtest"
 )
 
@@ -121,5 +125,53 @@ func TestBrowserPrivacyPages(t *testing.T) {
 			}
 			webtest.RunAxe(t, tb, string(axe))
 		})
+	}
+}
+
+// TestPrivacyPagesMailReceived: the summary lists the mail received from
+// the person (here quarantined as a list mail), with its subject line, and
+// the assets naming them, with their fields; not another person's.
+func TestPrivacyPagesMailReceived(t *testing.T) {
+	env := webtest.NewUIEnv(t, webtest.UIOptions{Assets: true, Files: []definition.File{{Path: "mail/desk.yaml", Data: []byte(mailDesk)}}})
+	for _, from := range []string{"Erika Mustermann <erika@example.net>", "Max Meier <max@example.com>"} {
+		raw := strings.NewReplacer("news@lists.example", from, "news-1", from[:4]).Replace(listMail)
+		raw = strings.Replace(raw, "Monthly news", "Newsletter von "+from[:4], 1)
+		if err := env.FileMail(context.Background(), "desk", []byte(raw)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writer := &auth.Principal{User: "wanda", Permissions: map[string]bool{asset.PermWrite: true}}
+	var phones []string
+	for _, name := range []string{"Diensthandy Erika Mustermann", "Diensthandy Max Meier"} {
+		a, err := env.Assets.Create(context.Background(), writer, asset.Input{Class: "phone", Name: &name, Data: map[string]any{"phone_type": "mobile"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		phones = append(phones, a.Number)
+	}
+	b := env.Browser(t)
+	b.Login("petra")
+	csrf := webtest.Hidden(t, b.Get("/privacy/").Body, "_csrf")
+	for _, tc := range []struct {
+		field, value string
+		want         []string
+	}{
+		{"email", "erika@example.net", []string{`id="privacy-received"`, "erika@example.net", "Newsletter von Erik"}},
+		{"name", "Erika Mustermann", []string{`id="privacy-assets"`, phones[0], "data.phone_type"}},
+	} {
+		p := b.Post("/privacy/search", url.Values{"_csrf": {csrf}, tc.field: {tc.value}})
+		if p.Status != 200 {
+			t.Fatalf("search by %s = %d", tc.field, p.Status)
+		}
+		for _, want := range tc.want {
+			if !strings.Contains(p.Body, want) {
+				t.Errorf("by %s: the summary lacks %q", tc.field, want)
+			}
+		}
+		for _, other := range []string{"max@example.com", "Newsletter von Max", `class="vg-empty"`, phones[1], "Max Meier"} {
+			if strings.Contains(p.Body, other) {
+				t.Errorf("by %s: the summary shows %q", tc.field, other)
+			}
+		}
 	}
 }

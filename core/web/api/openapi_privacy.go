@@ -22,7 +22,11 @@ func oaPrivacySchemas() oaObj {
 					"requester":  oaObj{"type": "boolean", "description": "The person filed the ticket."},
 					"legal_hold": oaObj{"type": "boolean"}, "places": oaObj{"type": "array", "items": place}, "assets": strs}}},
 			"mails": oaObj{"type": "array", "items": oaObj{"type": "object", "required": []any{"id", "kind", "state", "created", "fields"},
-				"properties": oaObj{"id": str, "kind": str, "state": str, "created": dateTime, "fields": strs}}}}},
+				"properties": oaObj{"id": str, "kind": str, "state": str, "created": dateTime, "fields": strs}}},
+			"records": oaObj{"type": "array", "description": "Records outside tickets naming the person: mail received (kind `mail_in`), assets (kind `asset`).",
+				"items": oaObj{"type": "object", "required": []any{"kind", "id", "fields"},
+					"properties": oaObj{"kind": str, "id": str, "at": dateTime,
+						"fields": oaObj{"type": "object", "description": "`mail_in`: from, subject, mailbox, message_id, outcome, ticket, reason; `asset`: class, name, status, data.<field>, relations.<relation>."}}}}}},
 		"SubjectErasure": oaObj{"type": "object", "required": []any{"id", "at", "by", "tickets", "removed"}, "properties": oaObj{
 			"id": str, "at": dateTime, "by": str, "tickets": strs,
 			"held":    oaObj{"type": "array", "items": str, "description": "Tickets under legal hold, left as they are."},

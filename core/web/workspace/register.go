@@ -42,6 +42,7 @@ func Register(r fiber.Router, requireStaff fiber.Handler, p *pagekit.Pages, clie
 	staffOnly.Post("/tickets/:number/comments", u.commentSubmit)
 	staffOnly.Post("/tickets/:number/assign", u.assignSubmit)
 	staffOnly.Post("/tickets/:number/decision", u.decisionSubmit)
+	staffOnly.Post("/tickets/:number/legal-hold", u.legalHoldSubmit)
 	staffOnly.Get("/tickets/:number/files/:id", u.ticketFile)
 	u.registerAccount(staffOnly)
 	staffOnly.Get("/search", u.searchPage)

@@ -61,6 +61,12 @@ type ticketView struct {
 	Articles ticketArticles
 	// Assets are the assets the ticket links.
 	Assets []linkedAsset
+	// CanHold: the caller may put the ticket under legal hold or release
+	// it (the privacy permission); HoldReason is the reason typed, HoldErr
+	// why it was refused.
+	CanHold    bool
+	HoldReason string
+	HoldErr    string
 }
 
 type transitionLink struct {
@@ -98,7 +104,7 @@ func (u *workspace) ticketPage(c *fiber.Ctx) error {
 
 func noticeText(l webkit.Lang, key string) string {
 	switch key {
-	case "created", "done", "commented", "assigned", "changed", "approved", "rejected":
+	case "created", "done", "commented", "assigned", "changed", "approved", "rejected", "legal_hold":
 		return webkit.Text(l, "notice_"+key)
 	}
 	return ""
@@ -129,7 +135,8 @@ func (u *workspace) showTicketWith(c *fiber.Ctx, status int, notice string, adju
 		Due: t.Due, Base: base, Me: actor.User, Pending: engine.PendingApproval(t),
 		CanInternal: v.May.CommentInternal, CanAssign: v.May.Assign, CanTake: v.May.Take,
 		FileSize: form.ByteSize(u.MaxFileSize), MaxFileSize: u.MaxFileSize,
-		Assets: u.ticketAssets(c.UserContext(), actor, cat, t),
+		Assets:  u.ticketAssets(c.UserContext(), actor, cat, t),
+		CanHold: engine.MayManagePrivacy(actor),
 	}
 	if p != nil {
 		d.Process = p.Title
@@ -193,6 +200,11 @@ func (u *workspace) timelineItem(cat *definition.Catalog, p *definition.Process,
 		}
 	case ticket.ChildFailed:
 		it.Text = x.Reason
+	case ticket.LegalHold:
+		it.Text = x.Reason
+		if !x.Hold {
+			it.Kind = ticket.EntryLegalHold + "_released"
+		}
 	case ticket.Migrated:
 		it.From, it.To = webkit.StateTitle(p, x.From, false), webkit.StateTitle(p, x.To, false)
 	case ticket.Linked:
@@ -499,6 +511,29 @@ func (u *workspace) assignSubmit(c *fiber.Ctx) error {
 		return webkit.FaultError(err)
 	}
 	return pagekit.SeeOther(c, "/app/tickets/"+url.PathEscape(c.Params("number"))+"?notice=assigned")
+}
+
+// legalHoldSubmit puts the ticket under legal hold (hold=yes, with a
+// reason) or releases it (hold=no), for holders of the privacy permission.
+func (u *workspace) legalHoldSubmit(c *fiber.Ctx) error {
+	sub, err := u.ParseBody(c)
+	if err != nil {
+		return err
+	}
+	if err := u.CheckPost(c, sub.First("_csrf")); err != nil {
+		return err
+	}
+	reason := strings.TrimSpace(sub.First("reason"))
+	_, err = u.Engine.SetLegalHold(c.UserContext(), pagekit.UIPrincipal(c), c.Params("number"), sub.First("hold") == "yes", reason)
+	if invalidFields := webkit.FieldsAtFault(webkit.PageLang(c), err); invalidFields != nil {
+		return u.showTicketWith(c, http.StatusUnprocessableEntity, "", func(d *ticketView) {
+			d.HoldReason, d.HoldErr = reason, invalidFields[0].Message
+		})
+	}
+	if err != nil {
+		return webkit.FaultError(err)
+	}
+	return pagekit.SeeOther(c, "/app/tickets/"+url.PathEscape(c.Params("number"))+"?notice=legal_hold")
 }
 
 func (u *workspace) ticketFile(c *fiber.Ctx) error {

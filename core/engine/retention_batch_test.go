@@ -1,0 +1,101 @@
+package engine_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"vorgang/core/definition"
+	"vorgang/core/engine"
+	"vorgang/core/internal/testkit"
+	"vorgang/core/store"
+	"vorgang/core/ticket"
+)
+
+// racingStore is the real store, but before the first batch of tickets
+// is stored, meanwhile runs: another writer's change.
+type racingStore struct {
+	*store.Store
+	once      sync.Once
+	meanwhile func()
+}
+
+func (s *racingStore) UpdateTickets(ctx context.Context, changes []store.TicketChange) []error {
+	s.once.Do(s.meanwhile)
+	return s.Store.UpdateTickets(ctx, changes)
+}
+
+// TestRetentionBatchTicketChangedMeanwhile: retention stores tickets in
+// batches; a ticket its citizen replied to after the batch was read loses
+// the batch's race and is anonymised on its own, with the reply. Every
+// ticket is anonymised once, no address or reply is left, and the chains
+// verify.
+func TestRetentionBatchTicketChangedMeanwhile(t *testing.T) {
+	t.Parallel()
+	const n = 7
+	desk := fmt.Sprintf(retentionDesk, "nach-eingang", "RB", "created") + retentionShared
+	cat := testkit.Compile(t, []definition.File{{Path: "processes/retention.yaml", Data: []byte(desk)}})
+	clk := testkit.NewClock(clock)
+	st := &racingStore{Store: openStore(t)}
+	eng, err := engine.New(engine.Deps{Store: st, Catalog: func() *definition.Catalog { return cat }, Now: clk.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	var tickets []*ticket.Ticket
+	for i := range n {
+		tk, err := eng.Create(ctx, nil, engine.CreateRequest{Process: "nach-eingang",
+			Data: map[string]any{"street": fmt.Sprint("Markt ", i), "email": fmt.Sprintf("person%d@example.org", i)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tickets = append(tickets, tk)
+	}
+	clk.Advance(31 * 24 * time.Hour)
+	raced := tickets[1] // in the first batch
+	st.meanwhile = func() {
+		if _, err := eng.CitizenReply(ctx, raced.Tracking, 0, "Rufen Sie Erika Mustermann an.", nil, "de"); err != nil {
+			t.Errorf("reply meanwhile: %v", err)
+		}
+	}
+	rep, err := eng.EnforceRetention(ctx, engine.RetentionRun{Batch: 3})
+	if err != nil || rep.Failed > 0 || len(rep.Actions) != n {
+		t.Fatalf("run: %d actions, %d failed, %v; want %d, 0", len(rep.Actions), rep.Failed, err, n)
+	}
+	for _, tk := range tickets {
+		text := storedText(t, st.Store, tk.Number)
+		if strings.Contains(text, "@example.org") || strings.Contains(text, "Mustermann") {
+			t.Errorf("%s: personal data left: %s", tk.Number, text)
+		}
+		got, err := st.Ticket(ctx, tk.Number)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, err := st.History(ctx, got)
+		if err != nil {
+			t.Fatal(err)
+		}
+		records, replies := 0, 0
+		for _, e := range h {
+			switch e.Type {
+			case ticket.EntryAnonymised:
+				records++
+			case ticket.EntryCitizenReply:
+				replies++
+			}
+		}
+		wantReplies := 0
+		if tk.Number == raced.Number {
+			wantReplies = 1
+		}
+		if records != 1 || replies != wantReplies {
+			t.Errorf("%s: %d anonymised entries, %d replies; want 1, %d", tk.Number, records, replies, wantReplies)
+		}
+		if p := auditProblems(t, st.Store, tk.Number); len(p) > 0 {
+			t.Errorf("%s: audit: %v", tk.Number, p)
+		}
+	}
+}
