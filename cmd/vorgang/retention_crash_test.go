@@ -54,8 +54,8 @@ func withDeskApp(t *testing.T, data string, now func() time.Time, f func(a *app.
 	f(a)
 }
 
-// TestRetentionSurvivesSIGKILL: a server applying retention at start-up
-// is killed with SIGKILL halfway; the next start finishes it, every ticket
+// TestRetentionSurvivesSIGKILL: a server applying retention after it
+// started is killed with SIGKILL halfway; the next start finishes it, every ticket
 // is anonymised exactly once (one anonymised entry, the rule recorded),
 // no address is left, and the audit of the hash chains passes.
 func TestRetentionSurvivesSIGKILL(t *testing.T) {
@@ -64,45 +64,12 @@ func TestRetentionSurvivesSIGKILL(t *testing.T) {
 	if err := startServer(t, dir, "--data", data).stop(t); err != nil {
 		t.Fatal(err)
 	}
-	yearAgo := time.Now().AddDate(-1, 0, 0)
-	var numbers []string
-	withDeskApp(t, data, func() time.Time { return yearAgo }, func(a *app.App) {
-		worker := &auth.Principal{User: "root", Admin: true}
-		var mu sync.Mutex
-		var wg sync.WaitGroup
-		errs := make(chan error, 8)
-		for w := range 8 {
-			wg.Go(func() {
-				for i := w; i < retentionCrashTickets; i += 8 {
-					tk, err := a.Engine.Create(t.Context(), nil, engine.CreateRequest{Process: "citizen-request", Data: map[string]any{
-						"summary": fmt.Sprint("Anliegen ", i), "category": "other", "description": "Bitte prüfen.",
-						"email": fmt.Sprintf("person%d@example.org", i), "privacy_consent": true}})
-					for _, step := range []engine.TransitionRequest{{Transition: "accept"}, {Transition: "answer", Comment: "Erledigt."}} {
-						if err == nil {
-							_, err = a.Engine.Transition(t.Context(), worker, tk.Number, step)
-						}
-					}
-					if err != nil {
-						errs <- err
-						return
-					}
-					mu.Lock()
-					numbers = append(numbers, tk.Number)
-					mu.Unlock()
-				}
-			})
-		}
-		wg.Wait()
-		close(errs)
-		for err := range errs {
-			t.Fatal(err)
-		}
-	})
+	numbers := yearOldCitizenRequests(t, data, retentionCrashTickets)
 
 	serveUntil(t, dir, data, "retention")
 
 	s := startServer(t, dir, "--data", data)
-	if rec := s.record("retention applied"); rec == nil || rec["rules_applied"].(float64) <= 0 || rec["rules_applied"].(float64) >= retentionCrashTickets {
+	if rec := s.awaitRecord(t, "retention applied"); rec == nil || rec["rules_applied"].(float64) <= 0 || rec["rules_applied"].(float64) >= retentionCrashTickets {
 		t.Errorf("the restart did not finish the retention that was cut off: %v", rec)
 	}
 	if err := s.stop(t); err != nil {
@@ -140,4 +107,46 @@ func TestRetentionSurvivesSIGKILL(t *testing.T) {
 			t.Errorf("%d of %d tickets not anonymised exactly once", wrong, len(numbers))
 		}
 	})
+}
+
+// yearOldCitizenRequests opens n citizen requests a year ago and answers
+// them, so the citizen desk's retention rule is due for each; it returns
+// their numbers.
+func yearOldCitizenRequests(t *testing.T, data string, n int) []string {
+	t.Helper()
+	yearAgo := time.Now().AddDate(-1, 0, 0)
+	var numbers []string
+	withDeskApp(t, data, func() time.Time { return yearAgo }, func(a *app.App) {
+		worker := &auth.Principal{User: "root", Admin: true}
+		var mu sync.Mutex
+		var wg sync.WaitGroup
+		errs := make(chan error, 8)
+		for w := range 8 {
+			wg.Go(func() {
+				for i := w; i < n; i += 8 {
+					tk, err := a.Engine.Create(t.Context(), nil, engine.CreateRequest{Process: "citizen-request", Data: map[string]any{
+						"summary": fmt.Sprint("Anliegen ", i), "category": "other", "description": "Bitte prüfen.",
+						"email": fmt.Sprintf("person%d@example.org", i), "privacy_consent": true}})
+					for _, step := range []engine.TransitionRequest{{Transition: "accept"}, {Transition: "answer", Comment: "Erledigt."}} {
+						if err == nil {
+							_, err = a.Engine.Transition(t.Context(), worker, tk.Number, step)
+						}
+					}
+					if err != nil {
+						errs <- err
+						return
+					}
+					mu.Lock()
+					numbers = append(numbers, tk.Number)
+					mu.Unlock()
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+	})
+	return numbers
 }

@@ -256,7 +256,7 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 	}
 	// Before serving: a restored backup must not show what retention
 	// removed since it was taken.
-	if _, _, err := a.EnforceRetention(ctx); err != nil {
+	if _, err := a.RetentionBeforeServing(ctx); err != nil {
 		log.Error("retention not finished; it runs again within the hour", slog.String("error", err.Error()))
 	}
 	server := newWebServer(a, live, cfg)

@@ -136,6 +136,22 @@ func (s *server) record(msg string) map[string]any {
 	return nil
 }
 
+// awaitRecord waits for the first log record with the message, for work
+// the server does in the background after it listens.
+func (s *server) awaitRecord(t *testing.T, msg string) map[string]any {
+	t.Helper()
+	deadline := time.Now().Add(serverStartTimeout)
+	for {
+		if rec := s.record(msg); rec != nil {
+			return rec
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("vorgang did not log %q\n%s", msg, s.log())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
 // stop sends SIGINT, as Ctrl-C does, and returns the exit error.
 func (s *server) stop(t *testing.T) error {
 	t.Helper()

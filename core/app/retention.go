@@ -19,10 +19,10 @@ const retentionLeaseTTL = 10 * time.Minute
 const DefaultRetentionEvery = time.Hour
 
 // EnforceRetention applies the retention rules that are due, on the
-// instance that holds the retention lease (engine.EnforceRetention). The
-// server calls it at start-up before it serves, so data restored from a
-// backup loses what retention removed since before it is shown, and then
-// every RetentionEvery. It reports whether it held the lease.
+// instance that holds the retention lease (engine.EnforceRetention): at
+// start-up and then every RetentionEvery (retentionLoop), and before the
+// server serves data restored from an archive (RetentionBeforeServing). It
+// reports whether it held the lease.
 func (a *App) EnforceRetention(ctx context.Context) (bool, engine.RetentionReport, error) {
 	holder := a.cfg.Holder
 	if a.Store.Mode() == store.ModeEmbedded {
@@ -57,10 +57,32 @@ func (a *App) EnforceRetention(ctx context.Context) (bool, engine.RetentionRepor
 	return true, rep, err
 }
 
-// retentionLoop enforces retention every RetentionEvery; the server ran
-// it once before serving.
+// RetentionBeforeServing applies retention once before the server serves
+// data restored from an archive, so the archive shows nothing retention
+// removed since it was taken. Other starts leave it to retentionLoop,
+// which begins at once beside the server: reading every ticket of a large
+// store must not keep a restarted server from answering. It reports
+// whether it ran.
+func (a *App) RetentionBeforeServing(ctx context.Context) (bool, error) {
+	restored, err := a.Store.Restored(ctx)
+	if err != nil || !restored {
+		return false, err
+	}
+	a.Logger.Info("retention before serving restored data")
+	held, _, err := a.EnforceRetention(ctx)
+	if err != nil {
+		return true, err
+	}
+	if !held {
+		// Another instance holds the lease and is applying it now.
+		return true, nil
+	}
+	return true, a.Store.ClearRestored(ctx)
+}
+
+// retentionLoop enforces retention at start-up and every RetentionEvery.
 func (a *App) retentionLoop(ctx context.Context) error {
-	return every(ctx, a.cfg.RetentionEvery, false, func() {
+	return every(ctx, a.cfg.RetentionEvery, true, func() {
 		if _, _, err := a.EnforceRetention(ctx); err != nil && ctx.Err() == nil && !errors.Is(err, store.ErrDiskFull) {
 			a.Logger.Warn("retention failed; it runs again", slog.String("error", err.Error()))
 		}

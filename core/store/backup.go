@@ -497,6 +497,9 @@ func (s *Store) RestoreVerified(ctx context.Context, b *VerifiedBackup, opts Res
 	if err := s.afterRestore(ctx); err != nil {
 		return info, fmt.Errorf("store: restore: %w", err)
 	}
+	if err := s.markRestored(ctx); err != nil {
+		return info, fmt.Errorf("store: restore: %w", err)
+	}
 	return info, nil
 }
 
@@ -766,7 +769,7 @@ func (s *Store) checkEmpty(ctx context.Context) error {
 func (s *Store) holdsData(ctx context.Context, name string) (bool, error) {
 	own := map[string]bool{}
 	if name == metaCollection {
-		own = map[string]bool{instanceID: true, writeProbeID: true}
+		own = map[string]bool{instanceID: true, writeProbeID: true, restoredID: true}
 	}
 	cur, err := s.db.Collection(name).Find(ctx, bson.D{}, options.Find().SetLimit(int64(len(own)+1)).SetProjection(bson.D{{Key: "_id", Value: 1}}))
 	if err != nil {
