@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -29,15 +28,8 @@ func doctor(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			"would. Exit code 1 when a query is not served by an index.\n\n")
 		fl.PrintDefaults()
 	}
-	if err := fl.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fl.NArg() > 0 {
-		fl.Usage()
-		return 2
+	if code, ok := parseNoArgs(fl, args); !ok {
+		return code
 	}
 	st, closeStore, err := flags.open(ctx, stderr)
 	if err != nil {
