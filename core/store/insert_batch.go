@@ -27,36 +27,23 @@ const batchTimeout = 30 * time.Second
 // document succeeds or fails on its own, with its own duplicate-key error,
 // exactly as a single insert would, so callers see no difference.
 //
-// Batching is natural: the first caller sends its document at once; the
-// callers that arrive while it is on its way are sent together as the next
-// batch, by the first of them. A lone caller waits for nobody.
+// Batching is natural (groupQueue): the first caller sends its document
+// at once; the callers that arrive while it is on its way are sent
+// together as the next batch, by the first of them.
 type insertBatcher struct {
 	mu     sync.Mutex
-	queues map[string]*insertQueue
+	queues map[string]*groupQueue[any]
 }
 
-type insertQueue struct {
-	mu      sync.Mutex
-	pending []*insertRequest
-	sending bool
-}
-
-type insertRequest struct {
-	doc  any
-	done chan error
-	// lead is closed when this caller is to send the next batch.
-	lead chan struct{}
-}
-
-func (b *insertBatcher) queue(coll string) *insertQueue {
+func (b *insertBatcher) queue(coll string) *groupQueue[any] {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.queues == nil {
-		b.queues = map[string]*insertQueue{}
+		b.queues = map[string]*groupQueue[any]{}
 	}
 	q, ok := b.queues[coll]
 	if !ok {
-		q = &insertQueue{}
+		q = &groupQueue[any]{}
 		b.queues[coll] = q
 	}
 	return q
@@ -65,52 +52,9 @@ func (b *insertBatcher) queue(coll string) *insertQueue {
 // insert stores doc in coll as part of a batch and returns its own result:
 // nil, an error wrapping ErrDuplicate, or another error.
 func (s *Store) insert(ctx context.Context, coll string, doc any) error {
-	q := s.inserts.queue(coll)
-	req := &insertRequest{doc: doc, done: make(chan error, 1), lead: make(chan struct{})}
-	q.mu.Lock()
-	q.pending = append(q.pending, req)
-	if q.sending {
-		q.mu.Unlock()
-		select {
-		case err := <-req.done: // a sender carried it; its result is final
-			return err
-		case <-req.lead:
-		}
-	} else {
-		q.sending = true
-		q.mu.Unlock()
-	}
-
-	// This caller sends the next batch, which starts with its own document,
-	// and hands the sending on to the first caller still waiting.
-	sendCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), batchTimeout)
-	defer cancel()
-	q.mu.Lock()
-	n := min(len(q.pending), maxInsertBatch)
-	batch := q.pending[:n:n]
-	q.pending = q.pending[n:]
-	q.mu.Unlock()
-	s.sendBatch(sendCtx, coll, batch)
-	q.mu.Lock()
-	if len(q.pending) > 0 {
-		close(q.pending[0].lead)
-	} else {
-		q.sending = false
-	}
-	q.mu.Unlock()
-	return <-req.done
-}
-
-// sendBatch inserts the batch's documents and tells each caller its result.
-func (s *Store) sendBatch(ctx context.Context, coll string, batch []*insertRequest) {
-	docs := make([]any, len(batch))
-	for i, r := range batch {
-		docs[i] = r.doc
-	}
-	results := s.insertMany(ctx, coll, docs)
-	for i, r := range batch {
-		r.done <- results[i]
-	}
+	return s.inserts.queue(coll).do(ctx, doc, func(ctx context.Context, docs []any) []error {
+		return s.insertMany(ctx, coll, docs)
+	})
 }
 
 // insertMany inserts docs in one unordered InsertMany and returns each

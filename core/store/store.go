@@ -104,7 +104,7 @@ type Store struct {
 	inserts insertBatcher
 	// creates groups the creates of concurrent callers on the embedded
 	// store (ticket_create_batch.go).
-	creates createGroup
+	creates groupQueue[*createRequest]
 	// watchers are told of committed ticket writes (OnTicketChange).
 	watchers changeWatchers
 	tuning   tuning

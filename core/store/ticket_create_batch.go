@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -34,22 +33,12 @@ import (
 // errCreateAlone sends a create back to CreateTicket's single path.
 var errCreateAlone = errors.New("store: create on its own")
 
-// createGroup is the queue of creates waiting for the group commit.
-type createGroup struct {
-	mu      sync.Mutex
-	pending []*createRequest
-	sending bool
-}
-
 // createRequest is one create waiting for the group commit.
 type createRequest struct {
 	number        string
 	ticket, entry string   // the encoded rows
 	outbox        []string // the encoded outbox items
 	head          countedHead
-	done          chan error
-	// lead is closed when this caller is to send the next group.
-	lead chan struct{}
 }
 
 // createGrouped stores the queued outbox items, t (at version 1) and first
@@ -60,44 +49,7 @@ func (s *Store) createGrouped(ctx context.Context, t *ticket.Ticket, first *tick
 	if err != nil {
 		return err
 	}
-	q := &s.creates
-	q.mu.Lock()
-	q.pending = append(q.pending, req)
-	if q.sending {
-		q.mu.Unlock()
-		select {
-		case err := <-req.done: // a sender carried it; its result is final
-			return err
-		case <-req.lead:
-		}
-	} else {
-		q.sending = true
-		q.mu.Unlock()
-	}
-
-	// This caller sends the next group, which starts with its own create,
-	// and hands the sending on to the first caller still waiting. The
-	// group carries the creates of several callers, so it does not end
-	// with this caller's context.
-	sendCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), batchTimeout)
-	defer cancel()
-	q.mu.Lock()
-	n := min(len(q.pending), maxInsertBatch)
-	group := q.pending[:n:n]
-	q.pending = q.pending[n:]
-	q.mu.Unlock()
-	results := s.insertCreatesSQL(sendCtx, group)
-	for i, r := range group {
-		r.done <- results[i]
-	}
-	q.mu.Lock()
-	if len(q.pending) > 0 {
-		close(q.pending[0].lead)
-	} else {
-		q.sending = false
-	}
-	q.mu.Unlock()
-	return <-req.done
+	return s.creates.do(ctx, req, s.insertCreatesSQL)
 }
 
 // newCreateRequest encodes the rows of a create: the entry as change 1 of
@@ -125,8 +77,7 @@ func newCreateRequest(t *ticket.Ticket, first *ticket.HistoryEntry, queued []*Ou
 	if err != nil {
 		return nil, fmt.Errorf("store: create ticket %s: encode: %w", t.Number, err)
 	}
-	return &createRequest{number: t.Number, ticket: row, entry: entry, outbox: outbox, head: headOf(t),
-		done: make(chan error, 1), lead: make(chan struct{})}, nil
+	return &createRequest{number: t.Number, ticket: row, entry: entry, outbox: outbox, head: headOf(t)}, nil
 }
 
 // encodeSJSON encodes a document as FerretDB stores it.
