@@ -1,0 +1,114 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+
+	"vorgang/core/ticket"
+)
+
+// TombstonesCollection holds what stays of each ticket deleted as a whole
+// (Tombstone), under the ticket's number.
+const TombstonesCollection = "tombstones"
+
+// Tombstone is the evidence a deleted ticket leaves: which ticket, why,
+// when, and the head of its history chain as it verified just before the
+// deletion. It names no person. Audit accepts a missing chain that has
+// one; a chain that is missing without one is a problem.
+type Tombstone struct {
+	Number  string `bson:"_id"`
+	Process string `bson:"process"`
+	// Rule is the retention rule that deleted the ticket.
+	Rule string    `bson:"rule"`
+	At   time.Time `bson:"at"`
+	// Entries is how many history entries the ticket had; Head is the
+	// hash of the last (Ticket.HistoryHash).
+	Entries int64  `bson:"entries"`
+	Head    string `bson:"head"`
+	// Files are the ids of the ticket's attachments: written before any
+	// of them is deleted, so a deletion cut off is completed with them.
+	Files []string `bson:"files,omitempty"`
+}
+
+// Tombstone reads the tombstone of ticket number; an error wrapping
+// ErrNotFound when it was never deleted.
+func (s *Store) Tombstone(ctx context.Context, number string) (*Tombstone, error) {
+	var tb Tombstone
+	if err := s.Get(ctx, TombstonesCollection, number, &tb); err != nil {
+		return nil, err
+	}
+	return &tb, nil
+}
+
+// DeleteTicket deletes ticket tb.Number as a whole and leaves tb as its
+// tombstone. tb.Entries must be the ticket's version as the caller read
+// it (its history verified): a ticket changed since gets an error wrapping
+// ErrConflict and nothing is deleted.
+//
+// The tombstone is written first, then the attachments, the history
+// entries and last the ticket: a crash in between leaves the ticket with
+// its tombstone, and the next call (which finds the tombstone and uses its
+// version and files) completes the deletion. The ticket's lock is held for
+// this one ticket only. Watchers hear of the deletion (TicketChange.Deleted).
+func (s *Store) DeleteTicket(ctx context.Context, tb Tombstone) error {
+	if s.localLocks {
+		defer s.locks.Lock(TicketsCollection, tb.Number)()
+	}
+	cur, before, err := s.ticketHead(ctx, tb.Number)
+	if errors.Is(err, ErrNotFound) {
+		return nil // deleted before
+	}
+	if err != nil {
+		return fmt.Errorf("store: delete ticket %s: %w", tb.Number, err)
+	}
+	if cur != tb.Entries {
+		return fmt.Errorf("store: delete ticket %s: %w: it changed (version %d, deleting %d)", tb.Number, ErrConflict, cur, tb.Entries)
+	}
+	if err := s.Insert(ctx, TombstonesCollection, &tb); errors.Is(err, ErrDuplicate) {
+		// A deletion cut off: complete it as it was begun.
+		prev, rerr := s.Tombstone(ctx, tb.Number)
+		if rerr != nil {
+			return fmt.Errorf("store: delete ticket %s: %w", tb.Number, rerr)
+		}
+		if prev.Entries != cur {
+			return fmt.Errorf("store: delete ticket %s: %w: changed after its deletion began (version %d, deleting %d)", tb.Number, ErrConflict, cur, prev.Entries)
+		}
+		tb = *prev
+	} else if err != nil {
+		return fmt.Errorf("store: delete ticket %s: tombstone: %w", tb.Number, err)
+	}
+	for _, id := range tb.Files {
+		if _, err := s.DeleteTicketAttachment(ctx, id, tb.Number); err != nil {
+			return fmt.Errorf("store: delete ticket %s: %w", tb.Number, err)
+		}
+	}
+	// The last entry first: one cut off leaves a shorter chain whose
+	// ticket still says how long it was.
+	for seq := tb.Entries; seq >= 1; seq-- {
+		if err := s.Delete(ctx, HistoryCollection, HistoryID(tb.Number, seq)); err != nil {
+			return fmt.Errorf("store: delete ticket %s: %w", tb.Number, err)
+		}
+	}
+	filter := bson.D{{Key: "_id", Value: tb.Number}}
+	if !s.localLocks {
+		filter = append(filter, bson.E{Key: VersionField, Value: tb.Entries})
+	}
+	done := s.counts.write()
+	res, err := s.db.Collection(TicketsCollection).DeleteOne(ctx, filter)
+	done(&before, nil, err == nil && res.DeletedCount == 1)
+	if err != nil {
+		return fmt.Errorf("store: delete ticket %s: %w", tb.Number, s.classify(ctx, err))
+	}
+	s.noteWritten(ctx)
+	s.watchers.mu.RLock()
+	defer s.watchers.mu.RUnlock()
+	gone := &ticket.Ticket{Number: tb.Number, Process: tb.Process, Version: tb.Entries, Updated: tb.At}
+	for _, fn := range s.watchers.fns {
+		fn(TicketChange{Ticket: gone, Deleted: true})
+	}
+	return nil
+}
