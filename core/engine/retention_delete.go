@@ -9,6 +9,7 @@ import (
 	"vorgang/core/definition"
 	"vorgang/core/fault"
 	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
 
 // TicketDeleter deletes a ticket as a whole and keeps its tombstone;
@@ -64,7 +65,27 @@ func (e *Engine) deleteTicket(ctx context.Context, a *RetentionAction) error {
 	if err := e.store.DeleteTicket(ctx, tb); err != nil {
 		return fmt.Errorf("engine: delete %s: %w", t.Number, err)
 	}
+	e.unlinkAssets(ctx, t)
 	return nil
+}
+
+// unlinkAssets removes deleted ticket t from the lists of the assets it
+// linked. After the ticket is gone, never before: an asset may name a
+// ticket that does not link it back (readers check), never the reverse. A
+// failure is logged: the number left on the asset names no ticket, and
+// readers drop it.
+func (e *Engine) unlinkAssets(ctx context.Context, t *ticket.Ticket) {
+	if e.assets == nil {
+		return
+	}
+	for _, l := range t.Links {
+		if l.Kind != LinkKindAsset {
+			continue
+		}
+		if err := e.assets.UnlinkTicket(ctx, l.Target, t.Number); err != nil {
+			e.log.WarnContext(ctx, "the asset still lists the deleted ticket", "ticket", t.Number, "asset", l.Target, "error", err)
+		}
+	}
 }
 
 // deletionDue keeps of actions (the rules due for one ticket) only the

@@ -9,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"vorgang/core/app"
+	"vorgang/core/asset"
+	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
 	"vorgang/core/fault"
@@ -207,5 +210,75 @@ func TestRetentionDeleteRefusesBrokenChain(t *testing.T) {
 	}
 	if _, err := f.store.Tombstone(ctx, tk.Number); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("tombstone: %v, want none", err)
+	}
+}
+
+// TestRetentionDeleteUnlinksAssets: the assets a deleted ticket linked no
+// longer list it.
+func TestRetentionDeleteUnlinksAssets(t *testing.T) {
+	t.Parallel()
+	desk := definition.File{Path: "processes/geraet.yaml", Data: []byte(`apiVersion: vorgang/v1
+kind: Process
+id: geraet
+title: Gerät
+form: geraet
+audience: [staff]
+team: it-1st-level
+states:
+  - {id: neu, category: open}
+  - {id: erledigt, category: closed}
+transitions: [{id: erledigen, from: [neu], to: erledigt}]
+retention:
+  - {id: weg, after: 30d, from: created, delete: true}
+---
+apiVersion: vorgang/v1
+kind: Form
+id: geraet
+title: Gerät
+fields:
+  - {id: summary, type: text, label: Betreff, required: true}
+  - {id: device, type: asset, label: Gerät, asset_class: workstation}
+`)}
+	clk := testkit.NewClock(clock)
+	a := testkit.NewApp(t, app.Config{Now: clk.Now, Catalog: testkit.Fixed(testkit.Compile(t, append(testkit.DeskFiles(t), desk)))})
+	ctx := t.Context()
+	for _, u := range []auth.NewUser{{Name: "anna"}, {Name: "carla", Teams: []string{"it-2nd-level"}}} {
+		if _, err := a.Auth.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	principal := func(name string) *auth.Principal {
+		p, err := a.Auth.Principal(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	name := "Laptop Zimmer 204"
+	pc, err := a.Assets.Create(ctx, principal("carla"), asset.Input{Class: "workstation", Name: &name, Data: map[string]any{"device_type": "laptop"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tk, err := a.Engine.Create(ctx, principal("anna"), engine.CreateRequest{Process: "geraet", Data: map[string]any{"summary": "Akku defekt", "device": pc.Number}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := func() bool {
+		refs, err := a.Assets.Tickets(ctx, principal("carla"), pc.Number)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return slices.ContainsFunc(refs, func(r asset.TicketRef) bool { return r.Number == tk.Number })
+	}
+	if !listed() {
+		t.Fatal("the asset does not list the new ticket")
+	}
+	clk.Advance(31 * 24 * time.Hour)
+	rep, err := a.Engine.EnforceRetention(ctx, engine.RetentionRun{})
+	if err != nil || rep.Failed > 0 || len(rep.Actions) != 1 {
+		t.Fatalf("run: %+v, %v; want one deletion", rep, err)
+	}
+	if listed() {
+		t.Error("the asset still lists the deleted ticket")
 	}
 }
