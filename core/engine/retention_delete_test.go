@@ -282,3 +282,49 @@ fields:
 		t.Error("the asset still lists the deleted ticket")
 	}
 }
+
+// TestRetentionDeleteCutOff: a deletion cut off after its tombstone and
+// part of the history is reported by the audit as such, and the next run
+// completes it from the tombstone.
+func TestRetentionDeleteCutOff(t *testing.T) {
+	t.Parallel()
+	f, clk := deleteFixture(t)
+	ctx := t.Context()
+	tk, err := f.eng.Create(ctx, nil, engine.CreateRequest{Process: "loeschen", Data: map[string]any{"street": "Markt 1", "email": "e@example.org"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.eng.CitizenReply(ctx, tk.Tracking, 0, "Noch da.", nil, "de"); err != nil {
+		t.Fatal(err)
+	}
+	cur, err := f.store.Ticket(ctx, tk.Number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(31 * 24 * time.Hour)
+	// What a crash after the tombstone and the last entry leaves.
+	tb := store.Tombstone{Number: cur.Number, Process: cur.Process, Rule: "loeschen", At: clk.Now(), Entries: cur.Version, Head: cur.HistoryHash}
+	if err := f.store.Insert(ctx, store.TombstonesCollection, &tb); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.store.Delete(ctx, store.HistoryCollection, store.HistoryID(cur.Number, cur.Version)); err != nil {
+		t.Fatal(err)
+	}
+	if p := auditProblems(t, f.store, cur.Number); !strings.Contains(fmt.Sprint(p), "cut off") {
+		t.Fatalf("audit: %v, want the deletion reported as cut off", p)
+	}
+	rep, err := f.eng.EnforceRetention(ctx, engine.RetentionRun{})
+	if err != nil || rep.Failed > 0 || len(rep.Actions) != 1 {
+		t.Fatalf("run: %+v, %v; want the deletion completed", rep, err)
+	}
+	if _, err := f.store.Ticket(ctx, cur.Number); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("ticket: %v, want it gone", err)
+	}
+	got, err := f.store.Tombstone(ctx, cur.Number)
+	if err != nil || got.Head != cur.HistoryHash || !got.At.Equal(tb.At) {
+		t.Errorf("tombstone %+v, %v; want the first one kept", got, err)
+	}
+	if p := auditProblems(t, f.store, cur.Number); len(p) > 0 {
+		t.Errorf("audit after completing: %v", p)
+	}
+}
