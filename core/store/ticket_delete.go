@@ -49,9 +49,9 @@ func (s *Store) Tombstone(ctx context.Context, number string) (*Tombstone, error
 // it (its history verified): a ticket changed since gets an error wrapping
 // ErrConflict and nothing is deleted.
 //
-// The tombstone is written first, then the attachments, the history
-// entries and last the ticket: a crash in between leaves the ticket with
-// its tombstone, and the next call (which finds the tombstone and uses its
+// The tombstone is written first, then the attachments, then the history
+// entries and the ticket (on the embedded store in one transaction): a
+// crash in between leaves the ticket with its tombstone, and the next call (which finds the tombstone and uses its
 // version and files) completes the deletion. The ticket's lock is held for
 // this one ticket only. Watchers hear of the deletion (TicketChange.Deleted).
 func (s *Store) DeleteTicket(ctx context.Context, tb Tombstone) error {
@@ -86,22 +86,11 @@ func (s *Store) DeleteTicket(ctx context.Context, tb Tombstone) error {
 			return fmt.Errorf("store: delete ticket %s: %w", tb.Number, err)
 		}
 	}
-	// The last entry first: one cut off leaves a shorter chain whose
-	// ticket still says how long it was.
-	for seq := tb.Entries; seq >= 1; seq-- {
-		if err := s.Delete(ctx, HistoryCollection, HistoryID(tb.Number, seq)); err != nil {
-			return fmt.Errorf("store: delete ticket %s: %w", tb.Number, err)
-		}
-	}
-	filter := bson.D{{Key: "_id", Value: tb.Number}}
-	if !s.localLocks {
-		filter = append(filter, bson.E{Key: VersionField, Value: tb.Entries})
-	}
 	done := s.counts.write()
-	res, err := s.db.Collection(TicketsCollection).DeleteOne(ctx, filter)
-	done(&before, nil, err == nil && res.DeletedCount == 1)
+	deleted, err := s.deleteHistoryAndTicket(ctx, tb)
+	done(&before, nil, err == nil && deleted)
 	if err != nil {
-		return fmt.Errorf("store: delete ticket %s: %w", tb.Number, s.classify(ctx, err))
+		return fmt.Errorf("store: delete ticket %s: %w", tb.Number, err)
 	}
 	s.noteWritten(ctx)
 	s.watchers.mu.RLock()
@@ -111,4 +100,26 @@ func (s *Store) DeleteTicket(ctx context.Context, tb Tombstone) error {
 		fn(TicketChange{Ticket: gone, Deleted: true})
 	}
 	return nil
+}
+
+// deleteHistoryAndTicket deletes the history entries of tb and then the
+// record: on the embedded store in one transaction (deleteTicketSQL), on
+// MongoDB the last entry first, so that one cut off leaves a shorter chain
+// whose record still says how long it was, and the record fenced by its
+// version. It reports whether the record was deleted.
+func (s *Store) deleteHistoryAndTicket(ctx context.Context, tb Tombstone) (bool, error) {
+	if s.writer != nil {
+		return s.deleteTicketSQL(ctx, tb.Number, tb.Entries)
+	}
+	for seq := tb.Entries; seq >= 1; seq-- {
+		if err := s.Delete(ctx, HistoryCollection, HistoryID(tb.Number, seq)); err != nil {
+			return false, err
+		}
+	}
+	filter := bson.D{{Key: "_id", Value: tb.Number}, {Key: VersionField, Value: tb.Entries}}
+	res, err := s.db.Collection(TicketsCollection).DeleteOne(ctx, filter)
+	if err != nil {
+		return false, s.classify(ctx, err)
+	}
+	return res.DeletedCount == 1, nil
 }
