@@ -56,8 +56,7 @@ type RetentionAction struct {
 	Ticket, Process, Rule string
 	// Due is when the rule's period ended.
 	Due time.Time
-	// What the rule removes: fields, "requester", "attachments", or
-	// "ticket" (the rule deletes it as a whole).
+	// What the rule removes: fields, "requester", "attachments".
 	Removes []string
 	// Err is why it failed (not set in a dry run).
 	Err error
@@ -118,7 +117,7 @@ func (e *Engine) EnforceRetention(ctx context.Context, run RetentionRun) (Retent
 			}
 			byNumber[t.Number] = t
 			rep.Checked++
-			actions := deletionDue(cat, dueRules(cat, t, now))
+			actions := dueRules(cat, t, now)
 			if len(actions) == 0 {
 				continue
 			}
@@ -157,15 +156,10 @@ const retentionWriteBatch = 100
 
 // applyRetention anonymises the tickets of the due actions: the first
 // action of each ticket in batches stored together, any further action of
-// a ticket after it, one by one; then it deletes the tickets whose rule
-// deletes them, one by one. tickets holds the tickets as read.
+// a ticket after it, one by one. tickets holds the tickets as read.
 func (e *Engine) applyRetention(ctx context.Context, cat *definition.Catalog, tickets map[string]*ticket.Ticket, due []RetentionAction, workers int) {
-	var first, later, deletes []int
+	var first, later []int
 	for i := range due {
-		if r := retentionRule(cat, due[i].Process, due[i].Rule); r != nil && r.Delete {
-			deletes = append(deletes, i)
-			continue // the ticket's only action (deletionDue)
-		}
 		if i > 0 && due[i].Ticket == due[i-1].Ticket {
 			later = append(later, i)
 		} else {
@@ -197,12 +191,6 @@ func (e *Engine) applyRetention(ctx context.Context, cat *definition.Catalog, ti
 			return
 		}
 		e.anonymiseAlone(ctx, cat, &due[i])
-	}
-	for _, i := range deletes {
-		if ctx.Err() != nil {
-			return
-		}
-		e.deleteAlone(ctx, &due[i])
 	}
 }
 
@@ -390,9 +378,6 @@ func anonymisationOf(rule *definition.Retention) Anonymisation {
 }
 
 func removesOf(rule *definition.Retention) []string {
-	if rule.Delete {
-		return []string{"ticket"}
-	}
 	var out []string
 	for _, f := range rule.Anonymise {
 		out = append(out, f.Value)
