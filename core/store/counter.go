@@ -197,15 +197,22 @@ func (s *Store) reuseOrphan(ctx context.Context, scope, owner string, st *counte
 	for len(st.orphans) > 0 {
 		n := st.orphans[0]
 		st.orphans = st.orphans[1:]
+		// A look or write that fails (a full disk) says nothing about the
+		// number: it stays an orphan for the next create, or it would be
+		// a gap.
+		failed := func(err error) (int64, error) {
+			st.addOrphans(n)
+			return 0, fmt.Errorf("store: reuse number %d of %s: %w", n, scope, err)
+		}
 		var c NumberClaim
 		if err := s.Get(ctx, counterClaimsCollection, claimID(scope, n), &c); err != nil {
-			return 0, fmt.Errorf("store: reuse number %d of %s: %w", n, scope, err)
+			return failed(err)
 		}
 		// Ask again: a released number's ticket may have been stored after
 		// all (a lost reply), and time has passed since the look.
 		ok, err := unused(ctx, c)
 		if err != nil {
-			return 0, fmt.Errorf("store: reuse number %d of %s: %w", n, scope, err)
+			return failed(err)
 		}
 		if !ok {
 			continue
@@ -216,7 +223,7 @@ func (s *Store) reuseOrphan(ctx context.Context, scope, owner string, st *counte
 			continue // another process took it over
 		}
 		if err != nil {
-			return 0, fmt.Errorf("store: reuse number %d of %s: %w", n, scope, err)
+			return failed(err)
 		}
 		s.log.InfoContext(ctx, "number reused after a crash", slog.String("scope", scope), slog.Int64("n", n), slog.String("owner", owner))
 		return n, nil

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"sync"
 	"testing"
@@ -228,6 +229,16 @@ func TestReleaseNumber(t *testing.T) {
 	s.ReleaseNumber("s", 3)
 	if n, err := s.ClaimNumber(ctx, "s", "", no); err != nil || n != 4 {
 		t.Errorf("after releasing 3, which turned out used: %d, %v; want 4", n, err)
+	}
+	// A look that fails (the disk is full) gives no answer: the number
+	// stays given back, for the next create, instead of leaving a gap.
+	s.ReleaseNumber("s", 4)
+	failing := func(context.Context, NumberClaim) (bool, error) { return false, errors.New("disk full") }
+	if n, err := s.ClaimNumber(ctx, "s", "", failing); err == nil {
+		t.Errorf("with the look failing: %d, want an error", n)
+	}
+	if n, err := s.ClaimNumber(ctx, "s", "", yes); err != nil || n != 4 {
+		t.Errorf("after a failed look at 4: %d, %v; want 4", n, err)
 	}
 	s.ReleaseNumber("unknown", 1) // a scope this store never numbered: ignored
 	if n, err := s.NextNumber(ctx, "unknown"); err != nil || n != 1 {
