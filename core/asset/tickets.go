@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"vorgang/core/auth"
@@ -95,4 +96,41 @@ func (s *Service) linkedTickets(ctx context.Context, number string) ([]TicketRef
 		return nil, fmt.Errorf("asset: tickets of %s: %w", number, err)
 	}
 	return list.Tickets, nil
+}
+
+// UnlinkTicket removes ticket from the asset's list of linked tickets: the
+// ticket was deleted as a whole (retention), and its number must not stay
+// on the asset. An asset that is gone, or does not list the ticket, is left
+// as it is. It is the system's act, so it takes no actor.
+func (s *Service) UnlinkTicket(ctx context.Context, number, ticket string) error {
+	a, err := s.load(ctx, number)
+	if isNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for range 20 {
+		var list ticketList
+		err := s.store.Get(ctx, TicketsCollection, a.Number, &list)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("asset: unlink ticket %s from %s: %w", ticket, a.Number, err)
+		}
+		kept := slices.DeleteFunc(slices.Clone(list.Tickets), func(r TicketRef) bool { return r.Number == ticket })
+		if len(kept) == len(list.Tickets) {
+			return nil
+		}
+		_, err = s.store.Update(ctx, TicketsCollection, a.Number, list.Version, map[string]any{"$set": map[string]any{"tickets": kept}})
+		if errors.Is(err, store.ErrConflict) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("asset: unlink ticket %s from %s: %w", ticket, a.Number, err)
+		}
+		return nil
+	}
+	return fmt.Errorf("asset: unlink ticket %s from %s: %w", ticket, a.Number, fault.Conflict)
 }

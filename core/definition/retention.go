@@ -10,7 +10,8 @@ import (
 // Retention is one rule of how long a process's tickets keep personal
 // data: after After (calendar time) counted from From, the rule
 // anonymises the listed fields and the requester and deletes the
-// attachments. A ticket under legal hold is left alone.
+// attachments, or deletes the whole ticket (Delete). A ticket under legal
+// hold is left alone.
 type Retention struct {
 	ID Ref `yaml:"id"`
 	// After is how long: a number and d (days), w (weeks), mo (months)
@@ -27,6 +28,11 @@ type Retention struct {
 	// Attachments deletes the ticket's files and removes their names and
 	// ids from the ticket and its history.
 	Attachments bool `yaml:"attachments"`
+	// Delete deletes the ticket as a whole: its record, history, files
+	// and links. A tombstone (number, process, rule, time, the digest of
+	// the last history entry) stays as evidence. It is the rule's only
+	// action: removing values first would be undone with the ticket.
+	Delete bool `yaml:"delete"`
 }
 
 // Retention counting points (Retention.From).
@@ -83,8 +89,12 @@ func (b *builder) checkRetention(p *Process, r reporter) {
 				r.errorf(f.Pos, "unknown_field", "retention '%s': the forms of process '%s' have no field '%s'%s", rule.ID.Value, p.ID.Value, f.Value, suggest(f.Value, fields.names()))
 			}
 		}
-		if len(rule.Anonymise) == 0 && !rule.Requester && !rule.Attachments {
-			r.errorf(rule.ID.Pos, "retention_without_action", "retention '%s' removes nothing: list fields under anonymise, or set requester or attachments", rule.ID.Value)
+		removes := len(rule.Anonymise) > 0 || rule.Requester || rule.Attachments
+		switch {
+		case rule.Delete && removes:
+			r.errorf(rule.ID.Pos, "retention_delete_with_removals", "retention '%s' deletes the ticket: anonymise, requester and attachments are implied, leave them out", rule.ID.Value)
+		case !rule.Delete && !removes:
+			r.errorf(rule.ID.Pos, "retention_without_action", "retention '%s' removes nothing: list fields under anonymise, set requester or attachments, or delete", rule.ID.Value)
 		}
 	}
 	uniqueRefs(r, "retention", ids)

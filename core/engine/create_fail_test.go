@@ -33,6 +33,8 @@ func (d *diskFiller) LinkTicket(context.Context, *auth.Principal, string, string
 	return nil
 }
 
+func (d *diskFiller) UnlinkTicket(context.Context, string, string) error { return nil }
+
 // TestFailedCreateFreesItsClaim: a create that fails half-way (the disk
 // runs full after its key and number were claimed) gives both back at
 // once: its retry succeeds as soon as space is freed, without waiting for

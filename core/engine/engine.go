@@ -38,6 +38,7 @@ type Store interface {
 	HistoryRewriter
 	TicketReader
 	AttachmentDeleter
+	TicketDeleter
 	CreateTicketQueued(ctx context.Context, t *ticket.Ticket, first *ticket.HistoryEntry, now time.Time, queued []*store.OutboxItem) error
 	UpdateTicket(ctx context.Context, t *ticket.Ticket, entry *ticket.HistoryEntry) error
 	UpdateTickets(ctx context.Context, changes []store.TicketChange) []error

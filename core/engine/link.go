@@ -13,10 +13,12 @@ import (
 // LinkKindAsset is the kind of a ticket's link to an asset.
 const LinkKindAsset = "asset"
 
-// AssetLinker records on an asset that a ticket concerns it;
-// *asset.Service implements it. actor nil is the system.
+// AssetLinker records on an asset that a ticket concerns it, and forgets
+// a ticket deleted as a whole; *asset.Service implements it. actor nil is
+// the system.
 type AssetLinker interface {
 	LinkTicket(ctx context.Context, actor *auth.Principal, asset, ticket string) error
+	UnlinkTicket(ctx context.Context, asset, ticket string) error
 }
 
 // assetLinks are the links of a new ticket to the assets its form's

@@ -56,7 +56,8 @@ type RetentionAction struct {
 	Ticket, Process, Rule string
 	// Due is when the rule's period ended.
 	Due time.Time
-	// What the rule removes: fields, "requester", "attachments".
+	// What the rule removes: fields, "requester", "attachments", or
+	// "ticket" (the rule deletes it as a whole).
 	Removes []string
 	// Err is why it failed (not set in a dry run).
 	Err error
@@ -117,7 +118,7 @@ func (e *Engine) EnforceRetention(ctx context.Context, run RetentionRun) (Retent
 			}
 			byNumber[t.Number] = t
 			rep.Checked++
-			actions := dueRules(cat, t, now)
+			actions := deletionDue(cat, dueRules(cat, t, now))
 			if len(actions) == 0 {
 				continue
 			}
@@ -156,10 +157,15 @@ const retentionWriteBatch = 100
 
 // applyRetention anonymises the tickets of the due actions: the first
 // action of each ticket in batches stored together, any further action of
-// a ticket after it, one by one. tickets holds the tickets as read.
+// a ticket after it, one by one; then it deletes the tickets whose rule
+// deletes them, one by one. tickets holds the tickets as read.
 func (e *Engine) applyRetention(ctx context.Context, cat *definition.Catalog, tickets map[string]*ticket.Ticket, due []RetentionAction, workers int) {
-	var first, later []int
+	var first, later, deletes []int
 	for i := range due {
+		if r := retentionRule(cat, due[i].Process, due[i].Rule); r != nil && r.Delete {
+			deletes = append(deletes, i)
+			continue // the ticket's only action (deletionDue)
+		}
 		if i > 0 && due[i].Ticket == due[i-1].Ticket {
 			later = append(later, i)
 		} else {
@@ -191,6 +197,12 @@ func (e *Engine) applyRetention(ctx context.Context, cat *definition.Catalog, ti
 			return
 		}
 		e.anonymiseAlone(ctx, cat, &due[i])
+	}
+	for _, i := range deletes {
+		if ctx.Err() != nil {
+			return
+		}
+		e.deleteAlone(ctx, &due[i])
 	}
 }
 
@@ -378,6 +390,9 @@ func anonymisationOf(rule *definition.Retention) Anonymisation {
 }
 
 func removesOf(rule *definition.Retention) []string {
+	if rule.Delete {
+		return []string{"ticket"}
+	}
 	var out []string
 	for _, f := range rule.Anonymise {
 		out = append(out, f.Value)

@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -18,6 +19,45 @@ import (
 func BenchmarkRetention(b *testing.B) {
 	const n = 2000
 	desk := fmt.Sprintf(retentionDesk, "nach-eingang", "RB", "created") + retentionShared
+	cat := testkit.Compile(b, []definition.File{{Path: "processes/retention.yaml", Data: []byte(desk)}})
+	for range b.N {
+		b.StopTimer()
+		clk := testkit.NewClock(clock)
+		eng, err := engine.New(engine.Deps{Store: openStore(b), Catalog: func() *definition.Catalog { return cat }, Now: clk.Now})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for i := range n {
+			tk, err := eng.Create(b.Context(), nil, engine.CreateRequest{Process: "nach-eingang",
+				Data: map[string]any{"street": fmt.Sprint("Markt ", i), "email": fmt.Sprintf("person%d@example.org", i)}})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := eng.CitizenReply(b.Context(), tk.Tracking, 0, "Bitte rufen Sie mich an.", nil, "de"); err != nil {
+				b.Fatal(err)
+			}
+		}
+		clk.Advance(31 * 24 * time.Hour)
+		b.StartTimer()
+		start := time.Now()
+		rep, err := eng.EnforceRetention(b.Context(), engine.RetentionRun{})
+		elapsed := time.Since(start)
+		if err != nil || len(rep.Actions) != n || rep.Failed > 0 {
+			b.Fatalf("EnforceRetention = %d actions, %d failed, %v", len(rep.Actions), rep.Failed, err)
+		}
+		b.ReportMetric(float64(n)/elapsed.Seconds(), "tickets/s")
+	}
+}
+
+// BenchmarkRetentionDelete deletes 2,000 citizen reports (one reply each,
+// so two history entries) as a whole once their period counted from
+// creation has passed, and reports tickets per second.
+//
+//	go test ./core/engine -run '^$' -bench BenchmarkRetentionDelete -benchtime 1x
+func BenchmarkRetentionDelete(b *testing.B) {
+	const n = 2000
+	desk := strings.Replace(fmt.Sprintf(retentionDesk, "nach-eingang", "RB", "created"),
+		"{id: kontakt, after: 30d, from: created, requester: true}", "{id: kontakt, after: 30d, from: created, delete: true}", 1) + retentionShared
 	cat := testkit.Compile(b, []definition.File{{Path: "processes/retention.yaml", Data: []byte(desk)}})
 	for range b.N {
 		b.StopTimer()

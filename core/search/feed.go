@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -131,7 +132,12 @@ func (f *Feeder) Watch(c store.TicketChange) {
 	if c.Entry != nil && (it.stamp.IsZero() || c.Entry.At.Before(it.stamp)) {
 		it.stamp = c.Entry.At
 	}
-	if t.Version == 1 && c.Entry != nil {
+	if c.Deleted {
+		// Nothing comes after a deletion: it wins over every change
+		// still waiting, and the ticket is read (and found gone) when
+		// the batch is written.
+		it.version = math.MaxInt64
+	} else if t.Version == 1 && c.Entry != nil {
 		d := DocOf(t, []ticket.HistoryEntry{*c.Entry})
 		it.doc = &d
 	}
@@ -265,7 +271,7 @@ func (f *Feeder) Flush(ctx context.Context) error {
 			reread = append(reread, number)
 		}
 	}
-	read, failed := f.read(ctx, reread)
+	read, gone, failed := f.read(ctx, reread)
 	docs = append(docs, read...)
 	f.mu.Lock()
 	for _, number := range failed {
@@ -278,7 +284,7 @@ func (f *Feeder) Flush(ctx context.Context) error {
 		mark = f.markLocked()
 	}
 	f.mu.Unlock()
-	if err := f.index.Apply(docs, mark); err != nil {
+	if err := f.index.ApplyChanges(docs, gone, mark); err != nil {
 		f.mu.Lock()
 		for number, it := range work {
 			if prev, ok := f.pending[number]; !ok || prev.version < it.version {
@@ -291,6 +297,9 @@ func (f *Feeder) Flush(ctx context.Context) error {
 	f.mu.Lock()
 	for _, d := range docs {
 		f.indexed[d.Number] = max(f.indexed[d.Number], d.Version)
+	}
+	for _, number := range gone {
+		f.indexed[number] = math.MaxInt64
 	}
 	f.mu.Unlock()
 	if len(failed) > 0 {
@@ -315,8 +324,8 @@ func (f *Feeder) markLocked() time.Time {
 }
 
 // read builds the documents of tickets from the store, several at once;
-// failed lists those it could not read.
-func (f *Feeder) read(ctx context.Context, numbers []string) (docs []Doc, failed []string) {
+// gone lists those deleted, failed those it could not read.
+func (f *Feeder) read(ctx context.Context, numbers []string) (docs []Doc, gone, failed []string) {
 	out := make([]*Doc, len(numbers))
 	errs := make([]error, len(numbers))
 	sem := make(chan struct{}, f.cfg.Readers)
@@ -334,11 +343,13 @@ func (f *Feeder) read(ctx context.Context, numbers []string) (docs []Doc, failed
 		case errs[i] != nil:
 			f.log.Warn("ticket not indexed; tried again", slog.String("ticket", numbers[i]), slog.String("error", errs[i].Error()))
 			failed = append(failed, numbers[i])
-		case d != nil && d.Version > f.indexedVersion(d.Number):
+		case d == nil:
+			gone = append(gone, numbers[i])
+		case d.Version > f.indexedVersion(d.Number):
 			docs = append(docs, *d)
 		}
 	}
-	return docs, failed
+	return docs, gone, failed
 }
 
 func (f *Feeder) indexedVersion(number string) int64 {

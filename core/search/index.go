@@ -205,11 +205,20 @@ func (x *Index) Count() (uint64, error) {
 // unchanged): either all of it reaches the index or none of it does, so
 // after a crash the mark never claims documents the index lost.
 func (x *Index) Apply(docs []Doc, mark time.Time) error {
+	return x.ApplyChanges(docs, nil, mark)
+}
+
+// ApplyChanges is Apply that also removes the documents of the tickets
+// gone (deleted as a whole), in the same batch.
+func (x *Index) ApplyChanges(docs []Doc, gone []string, mark time.Time) error {
 	b := x.idx.NewBatch()
 	for i := range docs {
 		if err := b.Index(docs[i].Number, docs[i].fields()); err != nil {
 			return fmt.Errorf("search: index %s: %w", docs[i], err)
 		}
+	}
+	for _, number := range gone {
+		b.Delete(number)
 	}
 	if !mark.IsZero() {
 		b.SetInternal([]byte(markKey), []byte(mark.UTC().Format(time.RFC3339Nano)))

@@ -117,7 +117,7 @@ var ownSchema = Schema{
 		{Name: shapeOutboxCounts, Keys: []string{"state"}},
 	}},
 	{Name: HistoryCollection, Shapes: []QueryShape{{Name: shapeHistoryTexts, Keys: []string{"_id"}}, {Name: shapeHistoryByID, Keys: []string{"_id"}}}}, {Name: metaCollection}, {Name: countersCollection},
-	{Name: counterClaimsCollection}, {Name: idempotencyCollection},
+	{Name: counterClaimsCollection}, {Name: idempotencyCollection}, {Name: TombstonesCollection},
 	// A lease's current record is its highest epoch (lease.go); the
 	// records of older epochs are deleted by name and epoch.
 	{Name: leasesCollection, Indexes: []Index{{Keys: []string{"name", "epoch"}}}},

@@ -33,6 +33,9 @@ type TicketChange struct {
 	// the writer whose change wins, and on the embedded store in the same
 	// transaction as the ticket.
 	Rewrite []ticket.HistoryEntry
+	// Deleted: the ticket was deleted as a whole (DeleteTicket); Ticket
+	// holds only its number, process, last version and the time.
+	Deleted bool
 }
 
 // changeWatchers are told of every committed ticket write of this process.
