@@ -99,6 +99,20 @@ type SubjectRecord struct {
 // match reports whether a text value does (Subject.Matches).
 type SubjectSource func(ctx context.Context, match func(string) bool) ([]SubjectRecord, error)
 
+// SubjectEraser removes from the records of one kind outside the tickets
+// (kept by a package the engine does not know, such as incoming mail)
+// the values naming a data subject; match reports whether a text value
+// does (Subject.Matches). It returns what it removed, naming no value.
+type SubjectEraser func(ctx context.Context, match func(string) bool) ([]ErasedRecord, error)
+
+// ErasedRecord is a record outside the tickets a data subject's request
+// changed: its kind ("mail_in"), its id and the fields it cleared.
+type ErasedRecord struct {
+	Kind   string   `bson:"kind" json:"kind"`
+	ID     string   `bson:"id" json:"id"`
+	Fields []string `bson:"fields" json:"fields"`
+}
+
 // SubjectReport is everything stored about a data subject: the answer to
 // a request for access (Art. 15 GDPR), exported as JSON and summarised
 // as a page.
@@ -285,6 +299,9 @@ type SubjectErasure struct {
 	// Held lists tickets under legal hold, left as they are.
 	Held    []string `bson:"held,omitempty" json:"held,omitempty"`
 	Removed int      `bson:"removed" json:"removed"`
+	// Records lists the records outside the tickets that lost values
+	// naming the subject (SubjectEraser), and which fields.
+	Records []ErasedRecord `bson:"records,omitempty" json:"records,omitempty"`
 }
 
 // AnonymiseSubject removes the subject's data from every ticket FindSubject
@@ -292,7 +309,9 @@ type SubjectErasure struct {
 // (Anonymisation.Requester, Attachments);
 // of others, the form fields and history values naming them. Each ticket
 // is searched again as it is written (Anonymisation.Subject), so what was
-// added to it after the search goes too. Tickets under legal hold are
+// added to it after the search goes too. The SubjectErasers then remove
+// what names the subject from the records outside the tickets (the
+// senders and subject lines of mail received). Tickets under legal hold are
 // left and listed. The request is recorded (SubjectErasure, and an
 // anonymised entry naming the request in each ticket's history).
 func (e *Engine) AnonymiseSubject(ctx context.Context, actor *auth.Principal, s Subject) (*SubjectErasure, error) {
@@ -314,10 +333,17 @@ func (e *Engine) AnonymiseSubject(ctx context.Context, actor *auth.Principal, s 
 		rec.Tickets = append(rec.Tickets, st.Number)
 		rec.Removed += res.Removed
 	}
+	for _, erase := range e.subjectErasers {
+		erased, err := erase(ctx, s.Matches)
+		if err != nil {
+			return rec, fmt.Errorf("engine: data subject request %s: %w", rec.ID, err)
+		}
+		rec.Records = append(rec.Records, erased...)
+	}
 	if err := e.store.Insert(ctx, privacyRequestsCollection, rec); err != nil {
 		return rec, fmt.Errorf("engine: record data subject request %s: %w", rec.ID, err)
 	}
-	e.log.InfoContext(ctx, "data subject request answered", "request", rec.ID, "by", rec.By, "tickets", len(rec.Tickets), "held", len(rec.Held))
+	e.log.InfoContext(ctx, "data subject request answered", "request", rec.ID, "by", rec.By, "tickets", len(rec.Tickets), "held", len(rec.Held), "records", len(rec.Records))
 	return rec, nil
 }
 
