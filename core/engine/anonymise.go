@@ -86,6 +86,9 @@ func (e *Engine) Anonymise(ctx context.Context, number string, a Anonymisation) 
 			if err != nil {
 				return nil, fmt.Errorf("engine: anonymise %s: %w", t.Number, err)
 			}
+			// Not activity: last_activity rules keep counting from
+			// the change before (change sets Updated for the feeders).
+			t.KeepActivity()
 			a := a
 			if a.Subject != nil {
 				a = e.forSubject(t, entries, a)

@@ -304,6 +304,7 @@ func (e *Engine) prepareRetention(ctx context.Context, cat *definition.Catalog, 
 	if err != nil || entry == nil {
 		return nil, res, err
 	}
+	t.KeepActivity()
 	entry.At = e.stamp()
 	t.Updated = entry.At
 	if err := e.stage(ctx, t, entry); err != nil {
@@ -358,14 +359,14 @@ func dueRules(cat *definition.Catalog, t *ticket.Ticket, now time.Time) []Retent
 		case definition.RetainFromCreated:
 			from = t.Created
 		case definition.RetainFromLastActivity:
-			from = t.Updated
+			from = t.LastActivity()
 		default:
 			if t.Open {
 				continue
 			}
 			from = t.ClosedAt
 			if from.IsZero() {
-				from = t.Updated // closed before the closing time was kept
+				from = t.LastActivity() // closed before the closing time was kept
 			}
 		}
 		due, err := rule.Due(from)
