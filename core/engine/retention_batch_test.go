@@ -16,6 +16,30 @@ import (
 	"vorgang/core/ticket"
 )
 
+// dueReports builds an engine over desk and st (the real store, perhaps
+// wrapped), opens n citizen reports of process (street and address) and
+// moves its clock 31 days on, past the desk's 30-day rule.
+func dueReports(t *testing.T, desk, process string, st engine.Store, n int) (*engine.Engine, []*ticket.Ticket) {
+	t.Helper()
+	cat := testkit.Compile(t, []definition.File{{Path: "processes/" + process + ".yaml", Data: []byte(desk)}})
+	clk := testkit.NewClock(clock)
+	eng, err := engine.New(engine.Deps{Store: st, Catalog: func() *definition.Catalog { return cat }, Now: clk.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tickets []*ticket.Ticket
+	for i := range n {
+		tk, err := eng.Create(t.Context(), nil, engine.CreateRequest{Process: process,
+			Data: map[string]any{"street": fmt.Sprint("Markt ", i), "email": fmt.Sprintf("person%d@example.org", i)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tickets = append(tickets, tk)
+	}
+	clk.Advance(31 * 24 * time.Hour)
+	return eng, tickets
+}
+
 // racingStore is the real store, but before the first batch of tickets
 // is stored, meanwhile runs: another writer's change.
 type racingStore struct {
@@ -38,24 +62,9 @@ func TestRetentionBatchTicketChangedMeanwhile(t *testing.T) {
 	t.Parallel()
 	const n = 7
 	desk := fmt.Sprintf(retentionDesk, "nach-eingang", "RB", "created") + retentionShared
-	cat := testkit.Compile(t, []definition.File{{Path: "processes/retention.yaml", Data: []byte(desk)}})
-	clk := testkit.NewClock(clock)
 	st := &racingStore{Store: openStore(t)}
-	eng, err := engine.New(engine.Deps{Store: st, Catalog: func() *definition.Catalog { return cat }, Now: clk.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
+	eng, tickets := dueReports(t, desk, "nach-eingang", st, n)
 	ctx := t.Context()
-	var tickets []*ticket.Ticket
-	for i := range n {
-		tk, err := eng.Create(ctx, nil, engine.CreateRequest{Process: "nach-eingang",
-			Data: map[string]any{"street": fmt.Sprint("Markt ", i), "email": fmt.Sprintf("person%d@example.org", i)}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		tickets = append(tickets, tk)
-	}
-	clk.Advance(31 * 24 * time.Hour)
 	raced := tickets[1] // in the first batch
 	st.meanwhile = func() {
 		if _, err := eng.CitizenReply(ctx, raced.Tracking, 0, "Rufen Sie Erika Mustermann an.", nil, "de"); err != nil {
@@ -125,24 +134,9 @@ func (s *deletingStore) DeleteTickets(ctx context.Context, tbs []store.Tombstone
 func TestRetentionDeleteBatchTicketChangedMeanwhile(t *testing.T) {
 	t.Parallel()
 	const n = 5
-	cat := testkit.Compile(t, []definition.File{{Path: "processes/loeschen.yaml", Data: []byte(deleteDesk)}})
-	clk := testkit.NewClock(clock)
 	st := &deletingStore{Store: openStore(t)}
-	eng, err := engine.New(engine.Deps{Store: st, Catalog: func() *definition.Catalog { return cat }, Now: clk.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
+	eng, tickets := dueReports(t, deleteDesk, "loeschen", st, n)
 	ctx := t.Context()
-	var tickets []*ticket.Ticket
-	for i := range n {
-		tk, err := eng.Create(ctx, nil, engine.CreateRequest{Process: "loeschen",
-			Data: map[string]any{"street": fmt.Sprint("Markt ", i), "email": fmt.Sprintf("person%d@example.org", i)}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		tickets = append(tickets, tk)
-	}
-	clk.Advance(31 * 24 * time.Hour)
 	replied, held := tickets[1], tickets[2]
 	st.meanwhile = func() {
 		if _, err := eng.CitizenReply(ctx, replied.Tracking, 0, "Rufen Sie Erika Mustermann an.", nil, "de"); err != nil {
