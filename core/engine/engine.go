@@ -95,6 +95,9 @@ type Deps struct {
 	// SubjectSources list the records outside tickets that name a data
 	// subject (FindSubject); nil: none.
 	SubjectSources []SubjectSource
+	// SubjectErasers remove what names a data subject from the records
+	// outside tickets (AnonymiseSubject); nil: none.
+	SubjectErasers []SubjectEraser
 	// MailSenders finds the user an incoming mail's sender is; nil: every
 	// sender is a citizen unless they are the requester of the ticket
 	// they answer.
@@ -146,6 +149,9 @@ type Engine struct {
 	senders MailSenders
 	// subjectSources list records naming a data subject (FindSubject).
 	subjectSources []SubjectSource
+	// subjectErasers remove what names a data subject from records
+	// outside tickets (AnonymiseSubject).
+	subjectErasers []SubjectEraser
 	// searcher answers Search; nil without an index.
 	searcher Searcher
 	scripts  *script.Runtime
@@ -186,7 +192,7 @@ func New(d Deps) (*Engine, error) {
 		d.Calendars = &sla.Calendars{}
 	}
 	e := &Engine{store: d.Store, compile: d.Compile, users: d.Users, catalog: d.Catalog, log: d.Logger, now: d.Now,
-		refs: d.Refs, assets: d.Assets, queries: d.AssetQueries, senders: d.MailSenders, subjectSources: d.SubjectSources, searcher: d.Searcher, scripts: d.Scripts, calendars: d.Calendars,
+		refs: d.Refs, assets: d.Assets, queries: d.AssetQueries, senders: d.MailSenders, subjectSources: d.SubjectSources, subjectErasers: d.SubjectErasers, searcher: d.Searcher, scripts: d.Scripts, calendars: d.Calendars,
 		observe: d.Observer, retrying: store.NewKeyedMutex(), instance: newNonce()}
 	if e.observe == nil {
 		e.observe = noObserver{}

@@ -15,6 +15,12 @@ func (s *Store) DeleteTicketAttachment(ctx context.Context, id, number string) (
 	if s.localLocks {
 		defer s.locks.Lock(AttachmentsCollection, id)()
 	}
+	return s.deleteTicketAttachment(ctx, id, number)
+}
+
+// deleteTicketAttachment is DeleteTicketAttachment for a caller holding
+// the attachment's lock.
+func (s *Store) deleteTicketAttachment(ctx context.Context, id, number string) (bool, error) {
 	a, err := s.Attachment(ctx, id)
 	if errors.Is(err, ErrNotFound) {
 		return false, nil

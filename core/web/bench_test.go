@@ -441,12 +441,12 @@ func BenchmarkAPI(b *testing.B) {
 			if keyed {
 				prefix = "bench-" + run + "-"
 			}
-			cpu := processCPU()
+			cpu := testkit.CPUTime()
 			_, lat, wall, err := createMany(root, *apiClients, *apiCreates, prefix)
 			if err != nil {
 				b.Fatal(err)
 			}
-			reportCPU(b, processCPU()-cpu, len(lat))
+			reportCPU(b, testkit.CPUTime()-cpu, len(lat))
 			b.ReportMetric(float64(len(lat))/wall.Seconds(), "tickets/s")
 			lat.report(b)
 		}
@@ -471,7 +471,7 @@ func BenchmarkAPI(b *testing.B) {
 		var lat apiLatencies
 		next := make(chan int)
 		var wg sync.WaitGroup
-		start, cpu := time.Now(), processCPU()
+		start, cpu := time.Now(), testkit.CPUTime()
 		for range *apiClients {
 			wg.Add(1)
 			go func() {
@@ -494,7 +494,7 @@ func BenchmarkAPI(b *testing.B) {
 		}
 		close(next)
 		wg.Wait()
-		reportCPU(b, processCPU()-cpu, len(lat))
+		reportCPU(b, testkit.CPUTime()-cpu, len(lat))
 		b.ReportMetric(float64(len(lat))/time.Since(start).Seconds(), "tickets/s")
 		lat.report(b)
 	})
