@@ -125,7 +125,9 @@ type step = struct {
 	tr string
 }
 
-func berlinDay(y int, m time.Month, d, h int) time.Time { return time.Date(y, m, d, h, 0, 0, 0, berlin) }
+func berlinDay(y int, m time.Month, d, h int) time.Time {
+	return time.Date(y, m, d, h, 0, 0, 0, berlin)
+}
 
 // seedLater inserts n finished tickets created over the year after
 // November 2025, each closed a day after it was created: what a report
