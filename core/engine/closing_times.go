@@ -147,12 +147,8 @@ func (e *Engine) saveDataMigration(ctx context.Context, run *dataMigration, afte
 // history entry that moved it from an open state into one that is not;
 // else its last change.
 func (e *Engine) closingTime(ctx context.Context, cat *definition.Catalog, t *ticket.Ticket) (time.Time, error) {
-	if clock, _ := t.SLAClock(); clock != nil {
-		for _, g := range clock.Targets {
-			if g.Name == sla.Resolution && !g.Met.IsZero() {
-				return g.Met, nil
-			}
-		}
+	if met := resolutionMet(t); !met.IsZero() {
+		return met, nil
 	}
 	entries, err := e.store.History(ctx, t)
 	if errors.Is(err, store.ErrNotFound) {
@@ -213,4 +209,17 @@ func stateAfter(h *ticket.HistoryEntry) (string, bool) {
 		to = c.To
 	}
 	return to, to != ""
+}
+
+// resolutionMet is when t's resolution goal was met; zero if it was not
+// or t has no SLA clock.
+func resolutionMet(t *ticket.Ticket) time.Time {
+	if clock, _ := t.SLAClock(); clock != nil {
+		for _, g := range clock.Targets {
+			if g.Name == sla.Resolution && !g.Met.IsZero() {
+				return g.Met
+			}
+		}
+	}
+	return time.Time{}
 }

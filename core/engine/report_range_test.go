@@ -372,3 +372,30 @@ func TestFillClosingTimes(t *testing.T) {
 		})
 	}
 }
+
+// A ticket finished before the closing time was kept and changed again
+// before the migration reached it gets its closing time from its
+// resolution goal with that change, rather than keep none (or take back
+// the one the migration set meanwhile).
+func TestChangeOfAnOldFinishedTicketKeepsItsClosingTime(t *testing.T) {
+	t.Parallel()
+	st := openStore(t)
+	eng, clk := clockedEngine(t, st, testkit.Desks(t), berlinDay(2025, 11, 3, 9))
+	tk, err := eng.Create(t.Context(), admin, engine.CreateRequest{Process: "it-incident", Data: incident("some", "high")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	act(t, eng, clk, tk.Number, step{berlinDay(2025, 11, 3, 10), "start"}, step{berlinDay(2025, 11, 5, 10), "resolve"})
+	if _, err := st.DB().Collection(store.TicketsCollection).UpdateOne(t.Context(), bson.D{{Key: "_id", Value: tk.Number}},
+		bson.D{{Key: "$unset", Value: bson.D{{Key: "closed_at", Value: ""}}}}); err != nil {
+		t.Fatal(err)
+	}
+	act(t, eng, clk, tk.Number, step{berlinDay(2025, 11, 20, 10), "close"})
+	got, err := st.Ticket(t.Context(), tk.Number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := berlinDay(2025, 11, 5, 10).UTC(); !got.ClosedAt.Equal(want) {
+		t.Errorf("closed_at %v after closing the resolved ticket, want %v (when it was resolved)", got.ClosedAt, want)
+	}
+}
