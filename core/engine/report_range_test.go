@@ -84,19 +84,7 @@ func openIn(t *testing.T, mode string, log *shapeLog) *store.Store {
 	}
 	t.Cleanup(func() { _ = os.RemoveAll(dir) })
 	first := testkit.OpenStore(t, testkit.StoreOptions{DataDir: dir, Collections: engine.Schema()})
-	st, err := store.Open(t.Context(), store.Config{MongoURI: first.EmbeddedURI(), Logger: testkit.Quiet,
-		Collections: engine.Schema(), Observe: log.observe})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if err := st.Close(ctx); err != nil {
-			t.Errorf("close store: %v", err)
-		}
-	})
-	return st
+	return testkit.OpenStore(t, testkit.StoreOptions{MongoURI: first.EmbeddedURI(), Collections: engine.Schema(), Observe: log.observe})
 }
 
 var admin = &auth.Principal{User: "admin", Admin: true}
