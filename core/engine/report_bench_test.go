@@ -20,8 +20,9 @@ var reportTickets = flag.Int("report.tickets", 10_000, "tickets seeded over two 
 // seedYears inserts n incidents of two teams created evenly over the two
 // years before the fixture's clock: nine in ten finished within five days
 // of their creation (their resolution goal met then, closed_at set), one
-// in five of those changed again a month later (updated moves).
-func seedYears(b *testing.B, st *store.Store, n int) {
+// in five of those changed again a month later (updated moves). Without
+// closedAt they are stored as before the closing time was kept.
+func seedYears(b *testing.B, st *store.Store, n int, closedAt bool) {
 	b.Helper()
 	end := clock
 	start := end.AddDate(-2, 0, 0)
@@ -38,7 +39,10 @@ func seedYears(b *testing.B, st *store.Store, n int) {
 			if j%10 != 0 {
 				closed := created.Add(time.Duration(j%120) * time.Hour)
 				tk.State, tk.Category, tk.Open, tk.Due = "closed", "closed", false, ticket.NoDue
-				tk.ClosedAt, tk.Updated = closed, closed
+				tk.Updated = closed
+				if closedAt {
+					tk.ClosedAt = closed
+				}
 				if j%5 == 1 {
 					tk.Updated = closed.AddDate(0, 1, 0)
 				}
@@ -78,7 +82,7 @@ func BenchmarkMonthReport(b *testing.B) {
 		b.Fatal(err)
 	}
 	started := time.Now()
-	seedYears(b, st, *reportTickets)
+	seedYears(b, st, *reportTickets, true)
 	b.Logf("seeded %d tickets in %s", *reportTickets, time.Since(started).Round(time.Second))
 	reader := &auth.Principal{User: "lea", Permissions: map[string]bool{engine.PermissionReportRead: true}}
 	month, err := engine.ParseReportMonth("2025-11", clock)
@@ -102,4 +106,33 @@ func BenchmarkMonthReport(b *testing.B) {
 	b.Logf("weeks of November 2025: %d created, %d closed", created, closed)
 	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/report")
 	b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/report")
+}
+
+// BenchmarkFillClosingTimes runs the closing-time migration over
+// -report.tickets tickets seeded as BenchmarkMonthReport seeds them but
+// without closed_at, and reports the CPU of the process per ticket.
+//
+//	go test ./core/engine -run '^$' -bench FillClosingTimes -benchtime 1x -report.tickets 20000
+func BenchmarkFillClosingTimes(b *testing.B) {
+	cat := testkit.Compile(b, testkit.DeskFiles(b))
+	st := openStore(b)
+	eng, err := engine.New(engine.Deps{Store: st, Catalog: func() *definition.Catalog { return cat }, Logger: testkit.Quiet,
+		Now: func() time.Time { return clock }})
+	if err != nil {
+		b.Fatal(err)
+	}
+	n := *reportTickets
+	seedYears(b, st, n, false)
+	var res engine.FillResult
+	var cpu time.Duration
+	for b.Loop() {
+		before := cpuTime()
+		if res, err = eng.FillClosingTimes(b.Context(), engine.FillOptions{}); err != nil || !res.Done {
+			b.Fatalf("fill: %+v, %v", res, err)
+		}
+		cpu += cpuTime() - before
+	}
+	b.Logf("looked at %d tickets, filled %d", res.LookedAt, res.Filled)
+	b.ReportMetric(b.Elapsed().Seconds()/float64(n), "s/ticket")
+	b.ReportMetric(cpu.Seconds()/float64(n), "cpu-s/ticket")
 }
