@@ -93,6 +93,7 @@ func (a *App) loops() []Loop {
 		{"scheduled backup", a.backupLoop},
 		{"asset reminders", a.remindAssetsLoop},
 		{"retention", a.retentionLoop},
+		{"closing times", a.closingTimesLoop},
 	}
 }
 

@@ -49,6 +49,7 @@ type Store interface {
 	Insert(ctx context.Context, coll string, doc any) error
 	Update(ctx context.Context, coll, id string, expectVersion int64, update map[string]any) (int64, error)
 	Delete(ctx context.Context, coll, id string) error
+	SetDerived(ctx context.Context, coll, id string, set map[string]any) error
 	IDsUpTo(ctx context.Context, coll, shape, upTo string, limit int) ([]string, error)
 	Stale(startedAt time.Time) bool
 	Enqueue(ctx context.Context, item *store.OutboxItem, now time.Time) error
@@ -68,6 +69,7 @@ func Schema() store.Schema {
 			Shapes: []store.QueryShape{{Name: shapeClaimsUpTo, Keys: []string{"claimed"}, UpTo: true}}},
 		{Name: jobRunsCollection},
 		{Name: privacyRequestsCollection},
+		{Name: dataMigrationsCollection},
 	}
 }
 
