@@ -3,7 +3,6 @@ package engine_test
 import (
 	"flag"
 	"fmt"
-	"syscall"
 	"testing"
 	"time"
 
@@ -59,14 +58,6 @@ func seedYears(b *testing.B, st *store.Store, n int, closedAt bool) {
 	}
 }
 
-// cpuTime is the user and system CPU the process has used: the embedded
-// store runs in it, so its share of a report is in the difference.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 // BenchmarkMonthReport reports the month twelve months before the
 // fixture's clock (November 2025) over -report.tickets tickets created
 // evenly over two years, on the embedded store, and reports the CPU of
@@ -93,11 +84,11 @@ func BenchmarkMonthReport(b *testing.B) {
 	var rep *engine.Report
 	b.ResetTimer()
 	for b.Loop() {
-		before := cpuTime()
+		before := testkit.CPUTime()
 		if rep, err = eng.MonthReport(b.Context(), reader, month); err != nil {
 			b.Fatal(err)
 		}
-		cpu += cpuTime() - before
+		cpu += testkit.CPUTime() - before
 	}
 	created, closed := 0, 0
 	for _, w := range rep.Weeks {
@@ -126,11 +117,11 @@ func BenchmarkFillClosingTimes(b *testing.B) {
 	var res engine.FillResult
 	var cpu time.Duration
 	for b.Loop() {
-		before := cpuTime()
+		before := testkit.CPUTime()
 		if res, err = eng.FillClosingTimes(b.Context(), engine.FillOptions{}); err != nil || !res.Done {
 			b.Fatalf("fill: %+v, %v", res, err)
 		}
-		cpu += cpuTime() - before
+		cpu += testkit.CPUTime() - before
 	}
 	b.Logf("looked at %d tickets, filled %d", res.LookedAt, res.Filled)
 	b.ReportMetric(b.Elapsed().Seconds()/float64(n), "s/ticket")
