@@ -60,36 +60,61 @@ type Hit struct {
 // Result is a page of hits and how many there are in all.
 type Result struct {
 	Total uint64
-	Hits  []Hit
-	Took  time.Duration
+	// TotalAtLeast: Total is a lower bound. A phrase over a big index
+	// is checked in the newest tickets until the page is full; older
+	// tickets are not searched for it (see searchWindows).
+	TotalAtLeast bool
+	Hits         []Hit
+	Took         time.Duration
 }
 
-// Search runs q. Hits are ranked by relevance alone, in no given order
-// among equals: a second sort key (the creation time) made every query
-// read that field of every match, several times the cost of the query at
-// 10k tickets. A query of filters alone lists the newest tickets first.
+// Search runs q. Hits are ranked by relevance, in no given order among
+// equals: a second sort key (the creation time) made every query read that
+// field of every match, several times the cost of the query at 10k
+// tickets. Over a big index the newest tickets come first, window by
+// window, ranked by relevance inside each (searchWindows). A query of
+// filters alone lists the newest tickets first.
 func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	limit := q.Limit
 	if limit <= 0 {
 		limit = 20
 	}
 	limit = min(limit, MaxPage)
-	req := bleve.NewSearchRequestOptions(build(q), limit, max(q.Offset, 0), false)
-	req.Fields = []string{fieldTitle, fieldProcess, fieldState, fieldTeam, fieldCreated}
-	if words, phrases := splitText(q.Text); len(words) == 0 && len(phrases) == 0 {
-		// Filters alone: no score to rank by, the newest ticket first.
-		req.SortBy([]string{"-" + fieldCreated})
+	offset := max(q.Offset, 0)
+	fields := []string{fieldTitle, fieldProcess, fieldState, fieldTeam, fieldCreated}
+	words, phrases := splitText(q.Text)
+	began := time.Now()
+	var page search.DocumentMatchCollection
+	var total uint64
+	var atLeast bool
+	if len(words) > 0 || len(phrases) > 0 {
+		bounds, err := x.windows()
+		if err != nil {
+			return nil, err
+		}
+		page, total, atLeast, err = x.searchWindows(ctx, build(q), bounds, fields, offset, limit, len(phrases) > 0)
+		if err != nil {
+			return nil, err
+		}
+	} else {
+		req := bleve.NewSearchRequestOptions(build(q), limit, offset, false)
+		req.Fields = fields
+		if len(words) == 0 && len(phrases) == 0 {
+			// Filters alone: no score to rank by, the newest ticket first.
+			req.SortBy([]string{"-" + fieldCreated})
+		}
+		res, err := x.idx.SearchInContext(ctx, req)
+		if err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		page, total = res.Hits, res.Total
 	}
-	res, err := x.idx.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
-	}
-	fragments, err := x.highlight(ctx, q, res.Hits)
+	fragments, err := x.highlight(ctx, q, page)
 	if err != nil {
 		return nil, err
 	}
-	out := &Result{Total: res.Total, Took: res.Took, Hits: make([]Hit, 0, len(res.Hits))}
-	for _, h := range res.Hits {
+	out := &Result{Total: total, TotalAtLeast: atLeast, Took: time.Since(began), Hits: make([]Hit, 0, len(page))}
+	for _, h := range page {
 		h.Fragments = fragments[h.ID]
 		out.Hits = append(out.Hits, hitOf(h, q.Scope))
 	}
