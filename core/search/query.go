@@ -127,7 +127,7 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 // positions of the words in every matching ticket, not only in the twenty
 // shown: at 100k tickets the same queries took 1.6 times the CPU
 // (docs/benchmarks.md). The page's tickets passed the scope and the
-// filters already, so the second query leaves those clauses out (5–7%
+// filters already, so the second query leaves those clauses out (5–8%
 // less CPU a query at 100k); the fields it quotes are still those the
 // scope may search.
 func (x *Index) highlight(ctx context.Context, q Query, hits search.DocumentMatchCollection) (map[string]search.FieldFragmentMap, error) {
