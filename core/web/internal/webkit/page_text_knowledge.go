@@ -13,6 +13,7 @@ var knowledgeTexts = map[string]map[Lang]string{
 	"search_submit":        {LangDE: "Suchen", LangEN: "Search"},
 	"search_tickets":       {LangDE: "Vorgänge", LangEN: "Tickets"},
 	"search_found":         {LangDE: "%d Treffer", LangEN: "%d hits"},
+	"search_found_min":     {LangDE: "Mindestens %d Treffer", LangEN: "At least %d hits"},
 	"search_none":          {LangDE: "Keine Vorgänge gefunden.", LangEN: "No tickets found."},
 	"search_no_index":      {LangDE: "Die Volltextsuche der Vorgänge ist auf diesem Server nicht eingerichtet.", LangEN: "The full-text search of tickets is not set up on this server."},
 	"kb_back":              {LangDE: "Zurück", LangEN: "Back"},
