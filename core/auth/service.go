@@ -141,6 +141,13 @@ type Config struct {
 
 	// MaxTokensPerUser: see the default.
 	MaxTokensPerUser int
+
+	// TokenCacheFor is how long an API token's authentication may use the
+	// token and user it read before, unless this Service wrote either since
+	// (see token_cache.go): the bound on how late a change made by another
+	// process on the same database takes effect here. Default:
+	// DefaultTokenCacheFor.
+	TokenCacheFor time.Duration
 }
 
 // Service manages users, sessions and API tokens. It is safe for concurrent
@@ -163,6 +170,9 @@ type Service struct {
 	// (see buildGroups), which groupsBuild serialises.
 	groupsReady atomic.Bool
 	groupsBuild sync.Mutex
+
+	// tokens remembers the documents of recent token authentications.
+	tokens *tokenCache
 }
 
 // New returns a Service for cfg.
@@ -203,10 +213,13 @@ func New(cfg Config) (*Service, error) {
 	}
 	setDefault(&cfg.KnownClientFor, DefaultKnownClientFor)
 	setDefault(&cfg.MaxTokensPerUser, DefaultMaxTokensPerUser)
+	setDefault(&cfg.TokenCacheFor, DefaultTokenCacheFor)
 
+	tokens := &tokenCache{}
 	s := &Service{
 		cfg:       cfg,
-		db:        cfg.Store,
+		db:        invalidatingDocuments{Documents: cfg.Store, cache: tokens},
+		tokens:    tokens,
 		log:       cfg.Logger.With(slog.String("component", "auth")),
 		hashSlots: make(chan struct{}, cfg.HashConcurrency),
 	}

@@ -169,34 +169,51 @@ func (s *Service) AuthenticateToken(ctx context.Context, secret string) (*Princi
 		return nil, fmt.Errorf("%w: malformed api token", ErrUnauthenticated)
 	}
 	id := secretID(secret)
-	var d tokenDoc
-	if err := s.db.Get(ctx, TokensCollection, id, &d); err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			return nil, fmt.Errorf("%w: unknown api token", ErrUnauthenticated)
-		}
-		return nil, fmt.Errorf("auth: authenticate token: %w", err)
-	}
 	now := s.now()
+	e, cached := s.tokens.get(id, s.cfg.Now(), s.cfg.TokenCacheFor)
+	if !cached {
+		var err error
+		if e, err = s.readToken(ctx, id); err != nil {
+			return nil, err
+		}
+	}
+	d, u := &e.token, &e.user
 	if d.token().Expired(now) {
 		return nil, fmt.Errorf("%w: api token %q of %s expired", ErrUnauthenticated, d.Name, d.User)
-	}
-	var u User
-	if err := s.db.Get(ctx, UsersCollection, d.User, &u); err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			return nil, fmt.Errorf("%w: user %s of api token no longer exists", ErrUnauthenticated, d.User)
-		}
-		return nil, fmt.Errorf("auth: authenticate token: %w", err)
 	}
 	if u.Disabled {
 		return nil, fmt.Errorf("%w: user %s is disabled", ErrUnauthenticated, u.Name)
 	}
 	if now.Sub(d.LastUsed) >= s.cfg.TouchInterval {
+		// The write invalidates the cache; the next request reads the
+		// token with its new stamp.
 		_, err := s.db.Update(ctx, TokensCollection, id, d.Version, map[string]any{"$set": map[string]any{"last_used": now}})
 		if err != nil && !errors.Is(err, store.ErrConflict) && !errors.Is(err, store.ErrNotFound) {
 			s.log.WarnContext(ctx, "could not record api token use", slog.String("user", u.Name), slog.Any("error", err))
 		}
+	} else if !cached {
+		s.tokens.put(id, e)
 	}
-	return s.principal(ctx, &u), nil
+	return s.principal(ctx, u), nil
+}
+
+// readToken reads the token with the id and its user, for the token cache:
+// the entry carries the cache's generation from before the reads.
+func (s *Service) readToken(ctx context.Context, id string) (tokenCacheEntry, error) {
+	e := tokenCacheEntry{gen: s.tokens.gen.Load(), read: s.cfg.Now()}
+	if err := s.db.Get(ctx, TokensCollection, id, &e.token); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return e, fmt.Errorf("%w: unknown api token", ErrUnauthenticated)
+		}
+		return e, fmt.Errorf("auth: authenticate token: %w", err)
+	}
+	if err := s.db.Get(ctx, UsersCollection, e.token.User, &e.user); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return e, fmt.Errorf("%w: user %s of api token no longer exists", ErrUnauthenticated, e.token.User)
+		}
+		return e, fmt.Errorf("auth: authenticate token: %w", err)
+	}
+	return e, nil
 }
 
 // tokenIndex reads the user's token index; an empty one if there is none.
