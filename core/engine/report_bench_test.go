@@ -58,13 +58,9 @@ func seedYears(b *testing.B, st *store.Store, n int, closedAt bool) {
 	}
 }
 
-// BenchmarkMonthReport reports the month twelve months before the
-// fixture's clock (November 2025) over -report.tickets tickets created
-// evenly over two years, on the embedded store, and reports the CPU of
-// the process per report beside the wall time.
-//
-//	go test ./core/engine -run '^$' -bench MonthReport -benchtime 3x -report.tickets 100000
-func BenchmarkMonthReport(b *testing.B) {
+// reportEngine is an engine over the shipped desks and a fresh embedded
+// store, with the fixture's clock and a quiet log.
+func reportEngine(b *testing.B) (*store.Store, *engine.Engine) {
 	cat := testkit.Compile(b, testkit.DeskFiles(b))
 	st := openStore(b)
 	eng, err := engine.New(engine.Deps{Store: st, Catalog: func() *definition.Catalog { return cat }, Logger: testkit.Quiet,
@@ -72,6 +68,17 @@ func BenchmarkMonthReport(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	return st, eng
+}
+
+// BenchmarkMonthReport reports the month twelve months before the
+// fixture's clock (November 2025) over -report.tickets tickets created
+// evenly over two years, on the embedded store, and reports the CPU of
+// the process per report beside the wall time.
+//
+//	go test ./core/engine -run '^$' -bench MonthReport -benchtime 3x -report.tickets 100000
+func BenchmarkMonthReport(b *testing.B) {
+	st, eng := reportEngine(b)
 	started := time.Now()
 	seedYears(b, st, *reportTickets, true)
 	b.Logf("seeded %d tickets in %s", *reportTickets, time.Since(started).Round(time.Second))
@@ -105,16 +112,11 @@ func BenchmarkMonthReport(b *testing.B) {
 //
 //	go test ./core/engine -run '^$' -bench FillClosingTimes -benchtime 1x -report.tickets 20000
 func BenchmarkFillClosingTimes(b *testing.B) {
-	cat := testkit.Compile(b, testkit.DeskFiles(b))
-	st := openStore(b)
-	eng, err := engine.New(engine.Deps{Store: st, Catalog: func() *definition.Catalog { return cat }, Logger: testkit.Quiet,
-		Now: func() time.Time { return clock }})
-	if err != nil {
-		b.Fatal(err)
-	}
+	st, eng := reportEngine(b)
 	n := *reportTickets
 	seedYears(b, st, n, false)
 	var res engine.FillResult
+	var err error
 	var cpu time.Duration
 	for b.Loop() {
 		before := testkit.CPUTime()
