@@ -96,3 +96,40 @@ func altText(n ast.Node, src []byte) []byte {
 	}
 	return b.Bytes()
 }
+
+// plainText is the text a reader sees of a Markdown body, a block a
+// line: what the full-text index searches and quotes in snippets, so a
+// snippet never shows markup (`**`, a link's address) and a word only
+// the markup holds is not found. Raw HTML is left out, as Render drops
+// it; an image counts by its alternative text.
+func plainText(body string) string {
+	src := []byte(body)
+	doc := markdown.Parser().Parse(text.NewReader(src))
+	var b strings.Builder
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			if n.Type() == ast.TypeBlock && b.Len() > 0 && !strings.HasSuffix(b.String(), "\n") {
+				b.WriteByte('\n')
+			}
+			return ast.WalkContinue, nil
+		}
+		switch t := n.(type) {
+		case *ast.Text:
+			b.Write(t.Segment.Value(src))
+			if t.SoftLineBreak() || t.HardLineBreak() {
+				b.WriteByte(' ')
+			}
+		case *ast.String:
+			b.Write(t.Value)
+		case *ast.AutoLink:
+			b.Write(t.Label(src))
+		case *ast.CodeBlock, *ast.FencedCodeBlock:
+			for i := 0; i < n.Lines().Len(); i++ {
+				line := n.Lines().At(i)
+				b.Write(line.Value(src))
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	return strings.TrimSpace(b.String())
+}

@@ -51,12 +51,26 @@ type kbRow struct {
 	Visibility string
 	Updated    time.Time
 	ReviewAt   time.Time
+	// Snippet is the passage a search found the article by, escaped by
+	// the index with the words in <mark> (knowledge.Page.Snippets).
+	Snippet template.HTML
 }
 
 func kbRowOf(l webkit.Lang, a *knowledge.Article) kbRow {
 	t, tl := a.Text(string(l))
 	return kbRow{Number: a.Number, Title: t.Title, TitleLang: tl, Category: a.Category,
 		Visibility: webkit.Text(l, "kb_vis_"+string(a.Visibility)), Updated: a.Updated, ReviewAt: a.ReviewAt}
+}
+
+// kbRowsOf are the articles of a search's page, each with its snippet.
+func kbRowsOf(l webkit.Lang, page *knowledge.Page) []kbRow {
+	var out []kbRow
+	for i := range page.Articles {
+		row := kbRowOf(l, &page.Articles[i])
+		row.Snippet = page.Snippets[row.Number]
+		out = append(out, row)
+	}
+	return out
 }
 
 type kbListView struct {
@@ -94,9 +108,7 @@ func (u *workspace) kbList(c *fiber.Ctx) error {
 		return webkit.FaultError(err)
 	}
 	d := kbListView{Q: q.Text, Category: q.Category, Tag: q.Tag, Categories: cats, Total: page.Total, CanWrite: knowledge.MayWrite(actor)}
-	for i := range page.Articles {
-		d.Rows = append(d.Rows, kbRowOf(l, &page.Articles[i]))
-	}
+	d.Rows = kbRowsOf(l, page)
 	for i := range due {
 		d.Due = append(d.Due, kbRowOf(l, &due[i]))
 	}

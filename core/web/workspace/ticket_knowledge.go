@@ -42,10 +42,9 @@ func (u *workspace) ticketArticleBox(c *fiber.Ctx, d *ticketView) {
 	if box.Q != "" {
 		page, err := u.Knowledge.Find(c.UserContext(), knowledge.ScopeOf(actor), knowledge.Query{Text: box.Q, Lang: string(l), Limit: 10})
 		if err == nil {
+			box.Results = kbRowsOf(l, page)
 			for i := range page.Articles {
-				a := &page.Articles[i]
-				box.Results = append(box.Results, kbRowOf(l, a))
-				box.Public[a.Number] = a.Visibility == knowledge.Public
+				box.Public[page.Articles[i].Number] = page.Articles[i].Visibility == knowledge.Public
 			}
 		}
 	}
