@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
+	"slices"
 	"strings"
 
 	"github.com/microcosm-cc/bluemonday"
@@ -95,6 +96,30 @@ func altText(n ast.Node, src []byte) []byte {
 		}
 	}
 	return b.Bytes()
+}
+
+// gfm parses Markdown as markdown does, but keeps every image as written.
+var gfm = goldmark.New(goldmark.WithExtensions(extension.GFM)).Parser()
+
+// fileRefs are the names of the article's files a body shows or links
+// (![Plan](plan.png), [Formular](files/formular.pdf)).
+func fileRefs(body string) []string {
+	src := []byte(body)
+	var out []string
+	_ = ast.Walk(gfm.Parse(text.NewReader(src)), func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		var dest []byte
+		switch t := n.(type) {
+		case *ast.Image:
+			dest = t.Destination
+		case *ast.Link:
+			dest = t.Destination
+		}
+		if name := strings.TrimPrefix(string(dest), "files/"); entering && fileName.MatchString(name) && !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+		return ast.WalkContinue, nil
+	})
+	return out
 }
 
 // plainText is the text a reader sees of a Markdown body, a block a

@@ -26,7 +26,10 @@ func registerArticles(v1 fiber.Router, a *api) {
 	v1.Get("/articles/:number/diff", a.articleDiff)
 	v1.Post("/articles/:number/approve", a.approveArticle)
 	v1.Post("/articles/:number/reject", a.rejectArticle)
+	v1.Get("/articles/:number/files", a.articleFiles)
+	v1.Post("/articles/:number/files", a.uploadArticleFile)
 	v1.Get("/articles/:number/files/:name", a.articleFile)
+	v1.Delete("/articles/:number/files/:name", a.removeArticleFile)
 }
 
 // articleJSON is an article with its text rendered as HTML per language.

@@ -2,14 +2,12 @@ package workspace
 
 import (
 	"bytes"
-	"errors"
 	"mime"
 	"net/http"
 	"net/url"
 
 	"github.com/gofiber/fiber/v2"
 
-	"vorgang/core/engine"
 	"vorgang/core/fault"
 	"vorgang/core/knowledge"
 	"vorgang/core/web/internal/pagekit"
@@ -59,9 +57,6 @@ func (u *workspace) kbUpload(c *fiber.Ctx) error {
 	_, err = u.Knowledge.AddFile(c.UserContext(), pagekit.UIPrincipal(c), number, up.Name, media, bytes.NewReader(up.Data), u.MaxFileSize, string(l))
 	if fields := fault.FieldsOf(err); len(fields) > 0 {
 		return pagekit.SeeOther(c, back+"?notice="+fields[0].Code+"#kb-files-title")
-	}
-	if errors.Is(err, engine.ErrFileTooLarge) {
-		return pagekit.SeeOther(c, back+"?notice=file_too_large#kb-files-title")
 	}
 	if err != nil {
 		return webkit.FaultError(err)
