@@ -102,6 +102,11 @@ func TestPurgeKeepsWhatVersionsShow(t *testing.T) {
 	if err := upload(b.Number, "one-too-many.png", "x"); len(fault.FieldsOf(err)) != 1 || fault.FieldsOf(err)[0].Code != knowledge.CodeFileCount {
 		t.Fatalf("51st file: %v", err)
 	}
+	big := append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 100)...)
+	if _, err := s.AddFile(ctx, writerIT, a.Number, "big.png", "image/png", bytes.NewReader(big), 50, "en"); len(fault.FieldsOf(err)) != 1 ||
+		fault.FieldsOf(err)[0].Field != "file" || fault.FieldsOf(err)[0].Code != knowledge.CodeFileSize {
+		t.Errorf("a file beyond the limit: %v", err)
+	}
 	if n := stored(); n != before {
 		t.Errorf("a refused file left its content: %d stored, %d before", n, before)
 	}

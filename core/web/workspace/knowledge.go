@@ -40,6 +40,7 @@ func (u *workspace) registerKnowledge(staffOnly fiber.Router) {
 	staffOnly.Post("/knowledge/:number/reject", u.kbReject)
 	staffOnly.Get("/knowledge/:number/files/:name", u.kbFile)
 	staffOnly.Post("/knowledge/:number/files", u.kbUpload)
+	staffOnly.Post("/knowledge/:number/files/:name/remove", u.kbRemoveFile)
 }
 
 // kbRow is an article in a list.
@@ -200,8 +201,8 @@ func (u *workspace) kbArticle(c *fiber.Ctx) error {
 
 func kbNotice(l webkit.Lang, key string) string {
 	switch key {
-	case "created", "saved", "pending", "approved", "rejected", "file_added", "file_missing", "file_too_large",
-		knowledge.CodeFileName, knowledge.CodeFileType, knowledge.CodeFileCount:
+	case "created", "saved", "pending", "approved", "rejected", "file_added", "file_missing", "file_removed",
+		knowledge.CodeFileName, knowledge.CodeFileType, knowledge.CodeFileSize, knowledge.CodeFileCount, knowledge.CodeFileInUse:
 		return webkit.Text(l, "kb_notice_"+key)
 	}
 	return ""
