@@ -118,6 +118,15 @@ func (a *api) getArticle(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if p != nil {
+		// Staff see what the article did, as on its workspace page;
+		// citizens do not.
+		st, err := a.Knowledge.Stats(c.UserContext(), x.Number)
+		if err != nil {
+			return webkit.FaultError(err)
+		}
+		m["stats"] = fiber.Map{"shown": st.Shown, "submitted": st.Submitted, "left": max(st.Shown-st.Submitted, 0), "used": st.Used}
+	}
 	return c.JSON(m)
 }
 

@@ -32,6 +32,13 @@ func oaArticleSchemas() oaObj {
 					"(a category declared with a review): version, author, at and its content. The fields above stay the published text meanwhile."},
 				"published":   oaObj{"type": "integer", "description": "Writers only, with `pending`: the version served meanwhile."},
 				"unpublished": oaObj{"type": "boolean", "description": "Writers only: no version is approved yet; readers do not see the article."},
+				"stats": oaObj{"type": "object", "description": "Staff only (one article, not in lists): what was done with the article.",
+					"properties": oaObj{
+						"shown":     oaObj{"type": "integer", "description": "Times it was offered beside a request form on the portal (once per form)."},
+						"submitted": oaObj{"type": "integer", "description": "Of those, forms sent anyway."},
+						"left":      oaObj{"type": "integer", "description": "shown minus submitted: times a citizen left without sending the form."},
+						"used":      oaObj{"type": "integer", "description": "Public replies that held its portal address."},
+					}},
 			},
 		},
 		"ArticleDecision": oaObj{
