@@ -49,6 +49,7 @@ func TestKnowledgeAccessibility(t *testing.T) {
 		{"search", "kira", "/app/search?q=" + q, ""},
 		{"ticket with articles", "root", "/app/tickets/" + ticket.Number + "?kb=" + q, ""},
 		{"ticket, article inserted", "root", "/app/tickets/" + ticket.Number + "?article=" + pub, ""},
+		{"ticket, article text inserted", "root", "/app/tickets/" + ticket.Number + "?article=" + pub + "&insert=text", ""},
 		{"help centre", "citizen", "/portal/help", ""},
 		{"help search", "citizen", "/portal/help?q=" + q, ""},
 		{"help category", "citizen", "/portal/help?category=Drucken", ""},

@@ -77,6 +77,7 @@ var knowledgeTexts = map[string]map[Lang]string{
 	"kb_removed":           {LangDE: "entfernt:", LangEN: "removed:"},
 	"kb_box_heading":       {LangDE: "Artikel für die Antwort", LangEN: "Articles for the reply"},
 	"kb_insert_link":       {LangDE: "In Antwort einfügen", LangEN: "Insert into reply"},
+	"kb_insert_text":       {LangDE: "Text in Antwort einfügen", LangEN: "Insert text into reply"},
 	"help_heading":         {LangDE: "Hilfe und Antworten", LangEN: "Help and answers"},
 	"help_lead":            {LangDE: "Antworten auf häufige Fragen – vielleicht ist Ihr Anliegen schon beantwortet.", LangEN: "Answers to frequent questions – perhaps your request is answered already."},
 	"help_categories":      {LangDE: "Themen", LangEN: "Topics"},
