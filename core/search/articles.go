@@ -109,8 +109,9 @@ func (x *Articles) Find(ctx context.Context, q ArticleQuery) ([]ArticleHit, int,
 	}
 	req := bleve.NewSearchRequestOptions(buildArticleQuery(q), min(limit, MaxPage), max(q.Offset, 0), false)
 	if words, phrases := splitText(q.Text); len(words) > 0 || len(phrases) > 0 {
-		// In the one query: unlike the tickets, the articles are few,
-		// so reading the positions of the words of every match is cheap.
+		// In the one query: a word matches few articles, so reading the
+		// positions of the words of every match costs less than a second
+		// query over the page (marks.go).
 		askSnippets(req, artTitle, artBody)
 	}
 	res, err := x.idx.SearchInContext(ctx, req)
@@ -119,13 +120,7 @@ func (x *Articles) Find(ctx context.Context, q ArticleQuery) ([]ArticleHit, int,
 	}
 	out := make([]ArticleHit, 0, len(res.Hits))
 	for _, h := range res.Hits {
-		hit := ArticleHit{Number: h.ID, Snippets: map[string][]string{}}
-		for _, f := range []string{artTitle, artBody} {
-			if s := marked(h.Fragments[f]); len(s) > 0 {
-				hit.Snippets[f] = s
-			}
-		}
-		out = append(out, hit)
+		out = append(out, ArticleHit{Number: h.ID, Snippets: quoted(h)})
 	}
 	return out, int(res.Total), nil
 }
