@@ -109,28 +109,27 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		}
 		page, total = res.Hits, res.Total
 	}
-	fragments, err := x.highlight(ctx, q, page)
+	passages, err := x.highlight(ctx, q, page)
 	if err != nil {
 		return nil, err
 	}
 	out := &Result{Total: total, TotalAtLeast: atLeast, Took: time.Since(began), Hits: make([]Hit, 0, len(page))}
 	for _, h := range page {
-		h.Fragments = fragments[h.ID]
-		out.Hits = append(out.Hits, hitOf(h, q.Scope))
+		out.Hits = append(out.Hits, hitOf(h, passages[h.ID], q.Scope))
 	}
 	return out, nil
 }
 
-// highlight returns the snippets of the hits of a page by ticket: the
-// query's words and phrases again, narrowed to the page's tickets, with
-// highlighting. Asking for it in the first query made bleve read the
+// highlight returns the snippets of the hits of a page by ticket
+// (marks.go): the query's words and phrases again, narrowed to the page's
+// tickets, with highlighting. Asking for it in the first query made bleve read the
 // positions of the words in every matching ticket, not only in the twenty
 // shown: at 100k tickets the same queries took 1.6 times the CPU
 // (docs/benchmarks.md). The page's tickets passed the scope and the
 // filters already, so the second query leaves those clauses out (5–8%
 // less CPU a query at 100k); the fields it quotes are still those the
 // scope may search.
-func (x *Index) highlight(ctx context.Context, q Query, hits search.DocumentMatchCollection) (map[string]search.FieldFragmentMap, error) {
+func (x *Index) highlight(ctx context.Context, q Query, hits search.DocumentMatchCollection) (map[string]map[string][]string, error) {
 	if words, phrases := splitText(q.Text); len(hits) == 0 || len(words) == 0 && len(phrases) == 0 {
 		return nil, nil
 	}
@@ -139,45 +138,21 @@ func (x *Index) highlight(ctx context.Context, q Query, hits search.DocumentMatc
 		ids[i] = h.ID
 	}
 	text := build(Query{Text: q.Text, Scope: Scope{All: true, Internal: q.Scope.Internal}})
-	page := query.NewConjunctionQuery([]query.Query{query.NewDocIDQuery(ids), text})
-	req := bleve.NewSearchRequestOptions(page, len(ids), 0, false)
-	req.Highlight = bleve.NewHighlightWithStyle("html")
-	for _, f := range textFields(q.Scope) {
-		req.Highlight.AddField(f)
-	}
-	res, err := x.idx.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, fmt.Errorf("search: snippets: %w", err)
-	}
-	out := make(map[string]search.FieldFragmentMap, len(res.Hits))
-	for _, h := range res.Hits {
-		out[h.ID] = h.Fragments
-	}
-	return out, nil
+	return snippets(ctx, x.idx, text, ids, textFields(q.Scope)...)
 }
 
-func hitOf(h *search.DocumentMatch, scope Scope) Hit {
+func hitOf(h *search.DocumentMatch, passages map[string][]string, scope Scope) Hit {
 	str := func(f string) string { s, _ := h.Fields[f].(string); return s }
 	hit := Hit{Number: h.ID, Title: str(fieldTitle), Process: str(fieldProcess), State: str(fieldState), Team: str(fieldTeam),
 		Score: h.Score, Snippets: map[string][]string{}}
 	if c, err := time.Parse(time.RFC3339, str(fieldCreated)); err == nil {
 		hit.Created = c
 	}
-	for field, frags := range h.Fragments {
+	for field, s := range passages {
 		if field == fieldInternal && !scope.Internal {
 			continue // never asked for; a second lock on the door
 		}
-		// bleve also hands back the start of a field where nothing was
-		// found (another field matched): no passage to show.
-		var marked []string
-		for _, f := range frags {
-			if strings.Contains(f, "<mark>") {
-				marked = append(marked, f)
-			}
-		}
-		if len(marked) > 0 {
-			hit.Snippets[field] = marked
-		}
+		hit.Snippets[field] = s
 	}
 	return hit
 }

@@ -58,9 +58,7 @@ func (u *workspace) searchPage(c *fiber.Ctx) error {
 				return webkit.FaultError(err)
 			}
 			d.ArtTotal = page.Total
-			for i := range page.Articles {
-				d.Articles = append(d.Articles, kbRowOf(l, &page.Articles[i]))
-			}
+			d.Articles = kbRowsOf(l, page)
 		}
 	}
 	return u.Render(c, http.StatusOK, "search", &pagekit.View{Lang: l, Title: webkit.Text(l, "search_heading"), Area: "app", Nav: "search", Data: d})

@@ -78,6 +78,7 @@ var knowledgeTexts = map[string]map[Lang]string{
 	"kb_removed":           {LangDE: "entfernt:", LangEN: "removed:"},
 	"kb_box_heading":       {LangDE: "Artikel für die Antwort", LangEN: "Articles for the reply"},
 	"kb_insert_link":       {LangDE: "In Antwort einfügen", LangEN: "Insert into reply"},
+	"kb_insert_text":       {LangDE: "Text in Antwort einfügen", LangEN: "Insert text into reply"},
 	"help_heading":         {LangDE: "Hilfe und Antworten", LangEN: "Help and answers"},
 	"help_lead":            {LangDE: "Antworten auf häufige Fragen – vielleicht ist Ihr Anliegen schon beantwortet.", LangEN: "Answers to frequent questions – perhaps your request is answered already."},
 	"help_categories":      {LangDE: "Themen", LangEN: "Topics"},
@@ -129,4 +130,8 @@ var knowledgeTexts = map[string]map[Lang]string{
 	"kb_notice_invalid_file_name":     {LangDE: "Der Dateiname darf nur Buchstaben, Ziffern, Punkt, Binde- und Unterstrich enthalten.", LangEN: "A file name may hold only letters, digits, dot, hyphen and underscore."},
 	"kb_notice_file_type_not_allowed": {LangDE: "Erlaubt sind Bilder (PNG, JPEG, GIF, WebP) und PDF.", LangEN: "Images (PNG, JPEG, GIF, WebP) and PDF are allowed."},
 	"kb_notice_too_many_files":        {LangDE: "Ein Artikel hat höchstens 50 Dateien.", LangEN: "An article has at most 50 files."},
+	"kb_file_actions":                 {LangDE: "Aktion", LangEN: "Action"},
+	"kb_file_remove":                  {LangDE: "Entfernen", LangEN: "Remove"},
+	"kb_notice_file_removed":          {LangDE: "Die Datei wurde entfernt.", LangEN: "The file was removed."},
+	"kb_notice_file_in_use":           {LangDE: "Eine Fassung des Artikels zeigt oder verlinkt diese Datei; sie bleibt, damit jede Fassung vollständig bleibt.", LangEN: "A version of the article shows or links this file; it stays, so every version stays complete."},
 }
