@@ -26,6 +26,8 @@ type Store interface {
 	Attachment(ctx context.Context, id string) (*store.Attachment, error)
 	WriteAttachment(ctx context.Context, a *store.Attachment, w io.Writer) error
 	DeleteFileAttachment(ctx context.Context, id string) (bool, error)
+	AttachmentIDs(ctx context.Context, from, to, after string, limit int) ([]string, error)
+	DeleteLooseChunks(ctx context.Context, from, to string) (int, error)
 	Delete(ctx context.Context, coll, id string) error
 }
 
