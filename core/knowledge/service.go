@@ -27,6 +27,7 @@ type Store interface {
 	WriteAttachment(ctx context.Context, a *store.Attachment, w io.Writer) error
 	DeleteFileAttachment(ctx context.Context, id string) (bool, error)
 	Delete(ctx context.Context, coll, id string) error
+	IDsUpTo(ctx context.Context, coll, shapeName, upTo string, limit int) ([]string, error)
 }
 
 var _ Store = (*store.Store)(nil)
