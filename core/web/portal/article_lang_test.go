@@ -13,8 +13,8 @@ import (
 // shown in a language other than the page's carry their lang — an
 // article with a German version only on an English page and the reverse
 // — in the help centre, beside a request form, in the workspace's
-// knowledge list and in the header search; one in the page's language
-// carries none.
+// knowledge list, in the header search and on a ticket's page; one in the
+// page's language carries none.
 func TestArticleLangInLists(t *testing.T) {
 	env := webtest.NewUIEnv(t)
 	for lang, text := range map[string][2]string{"de": {"Abfuhr", "Die Abholung des Sperrmülls kostet nichts."},
@@ -25,6 +25,7 @@ func TestArticleLangInLists(t *testing.T) {
 			t.Fatalf("create: %d %s", status, res)
 		}
 	}
+	ticket := webtest.CitizenRequestIn(t, env, false)
 	citizen := env.Browser(t)
 	staff := env.Browser(t)
 	staff.Login("root")
@@ -44,6 +45,7 @@ func TestArticleLangInLists(t *testing.T) {
 			{"beside a request form", citizen, "/portal/help/suggest?q=" + c.q},
 			{"workspace knowledge", staff, "/app/knowledge?q=" + c.q},
 			{"header search", staff, "/app/search?q=" + c.q},
+			{"ticket page", staff, "/app/tickets/" + ticket.Number + "?kb=" + c.q},
 		}
 		for _, p := range pages {
 			t.Run(c.pageLang+" "+p.name, func(t *testing.T) {
