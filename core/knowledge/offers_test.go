@@ -2,6 +2,7 @@ package knowledge_test
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -94,5 +95,43 @@ func TestOfferings(t *testing.T) {
 	}
 	if id, _ := s.Offer(ctx, anna, []string{a.Number}); id == anna {
 		t.Errorf("a closed offering was taken on")
+	}
+}
+
+// TestOfferingsConcurrent: refreshes and sends of one form racing each
+// other count an article once as shown and once as submitted.
+func TestOfferingsConcurrent(t *testing.T) {
+	ctx := context.Background()
+	s := newService(t, nil)
+	a, err := s.Create(ctx, writerIT, content("Sperrmüll", knowledge.Public, ""), "de")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := s.Create(ctx, writerIT, content("Abfall", knowledge.Public, ""), "de")
+	id, err := s.Offer(ctx, "", []string{a.Number})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			if _, err := s.Offer(ctx, id, []string{a.Number, b.Number}); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	for range 8 {
+		wg.Go(func() {
+			if err := s.OfferSubmitted(ctx, id); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	for _, n := range []string{a.Number, b.Number} {
+		if st, _ := s.Stats(ctx, n); st.Counts != (knowledge.Counts{Shown: 1, Submitted: 1}) {
+			t.Errorf("%s: %+v, want shown and submitted once", n, st.Counts)
+		}
 	}
 }
