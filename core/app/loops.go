@@ -174,7 +174,9 @@ func (a *App) watchOutbox(ctx context.Context) error {
 // ticket; and the claims of creates under an idempotency key made more
 // than engine.DefaultCreateClaimKeep ago (wall-clock, as the claims
 // record it); and the content of knowledge base files no address serves
-// any more (knowledge.Service.PurgeFiles).
+// any more (knowledge.Service.PurgeFiles); and the offerings of articles
+// beside request forms past knowledge.OfferWindow, counted as left when
+// no request was sent (knowledge.Service.CloseOffers).
 func (a *App) purgeOutbox(ctx context.Context) error {
 	return every(ctx, time.Hour, true, func() {
 		held, err := a.Store.AcquireLease(ctx, OutboxPurgeLease, a.cfg.Holder, time.Hour)
@@ -195,6 +197,9 @@ func (a *App) purgeOutbox(ctx context.Context) error {
 				if n > 0 {
 					a.Logger.Info("files of knowledge articles no longer served deleted", slog.Int("files", n))
 				}
+			}
+			if err == nil {
+				_, err = a.Knowledge.CloseOffers(ctx, a.cfg.Now())
 			}
 		}
 		if err != nil && ctx.Err() == nil && !errors.Is(err, store.ErrDiskFull) {

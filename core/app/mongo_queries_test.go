@@ -288,7 +288,10 @@ func TestEveryMongoDBQueryIsServedByADeclaredIndex(t *testing.T) {
 			if len(p.Articles) != 1 || !strings.Contains(string(p.Snippets[p.Articles[0].Number]), "<mark>Drucker</mark>") {
 				return fmt.Errorf("Druckers finds %d articles, snippets %v", len(p.Articles), p.Snippets)
 			}
-			_, err = a.Knowledge.PurgeFiles(ctx, now.Add(2*time.Hour))
+			if _, err = a.Knowledge.PurgeFiles(ctx, now.Add(2*time.Hour)); err != nil {
+				return err
+			}
+			_, err = a.Knowledge.CloseOffers(ctx, clock.Now())
 			return err
 		}},
 		{"scheduled jobs: reminders, retention, migrations", func(ctx context.Context) error {

@@ -1,6 +1,10 @@
 package knowledge
 
-import "time"
+import (
+	"slices"
+	"strings"
+	"time"
+)
 
 // Visibility says who may read an article.
 type Visibility string
@@ -127,18 +131,44 @@ const (
 	Rejected = "rejected"
 )
 
-// Stats count what was done with an article.
+// Counts are what was done with an article, in all or in one month.
+type Counts struct {
+	// Shown counts the request forms on the portal beside which the
+	// article was offered (once per form).
+	Shown int64 `bson:"shown" json:"shown"`
+	// Left counts those of them not sent within OfferWindow.
+	Left int64 `bson:"left" json:"left"`
+	// Submitted counts those of them sent anyway.
+	Submitted int64 `bson:"submitted" json:"submitted"`
+	// Used counts the times staff put a link to it into a reply.
+	Used int64 `bson:"used" json:"used"`
+}
+
+// Stats count what was done with an article. Shown minus Left and
+// Submitted are the forms still open (or, for counts kept before
+// offerings were recorded, those never known).
 type Stats struct {
 	Number  string `bson:"_id" json:"-"`
 	Version int64  `bson:"version" json:"-"`
-	// Shown counts the times the article was offered beside a request
-	// form on the portal.
-	Shown int64 `bson:"shown" json:"shown"`
-	// Used counts the times staff put a link to it into a reply.
-	Used int64 `bson:"used" json:"used"`
-	// Submitted counts the request forms that were sent although the
-	// article was offered beside them; Shown minus Submitted are the
-	// times a citizen left without sending (or had sent before the count
-	// was kept).
-	Submitted int64 `bson:"submitted" json:"submitted"`
+	Counts  `bson:",inline"`
+	// Months are the counts per month ("2026-12", UTC): a form shown,
+	// sent or used in the month it happened, one left in the month it was
+	// shown.
+	Months map[string]Counts `bson:"months,omitempty" json:"-"`
+}
+
+// MonthCounts is the counts of one month.
+type MonthCounts struct {
+	Month string `json:"month"`
+	Counts
+}
+
+// PerMonth lists the months with counts, newest first.
+func (st *Stats) PerMonth() []MonthCounts {
+	out := make([]MonthCounts, 0, len(st.Months))
+	for m, c := range st.Months {
+		out = append(out, MonthCounts{Month: m, Counts: c})
+	}
+	slices.SortFunc(out, func(a, b MonthCounts) int { return strings.Compare(b.Month, a.Month) })
+	return out
 }

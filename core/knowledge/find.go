@@ -40,6 +40,10 @@ type Page struct {
 	// words found in <mark>, the text escaped: safe to put into a page.
 	// Only a search of the full-text index has them (Deps.Index).
 	Snippets map[string]template.HTML
+	// SnippetLangs are, by article number, the language a snippet quotes
+	// ("de", "en"; missing when not known or mixed, the passages of a mixed
+	// one then each carry their lang).
+	SnippetLangs map[string]string
 }
 
 // Find returns the articles scope reads that match q. The scope is

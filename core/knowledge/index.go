@@ -118,13 +118,13 @@ func (s *Service) findIndexed(ctx context.Context, scope Scope, q Query, limit i
 	for i := range got {
 		byNumber[got[i].Number] = &got[i]
 	}
-	p := &Page{Total: total, Snippets: map[string]template.HTML{}}
+	p := &Page{Total: total, Snippets: map[string]template.HTML{}, SnippetLangs: map[string]string{}}
 	for _, h := range hits {
 		// The scope is in the index's query; checking again costs nothing.
 		if a := byNumber[h.Number]; a != nil && scope.Sees(a) {
 			p.Articles = append(p.Articles, *a)
 			if s := h.Snippets["body"]; len(s) > 0 {
-				p.Snippets[a.Number] = template.HTML(strings.Join(s, " … ")) //nolint:gosec // escaped by the index, see search.ArticleHit
+				p.Snippets[a.Number], p.SnippetLangs[a.Number] = snippetOf(a, s)
 			}
 		}
 	}

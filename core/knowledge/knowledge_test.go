@@ -243,7 +243,7 @@ func TestReviewAndStats(t *testing.T) {
 		t.Errorf("due for someone who does not own it: %v", due)
 	}
 	for range 3 {
-		if err := s.RecordShown(ctx, []string{a.Number}); err != nil {
+		if _, err := s.Offer(ctx, "", []string{a.Number}); err != nil {
 			t.Fatal(err)
 		}
 	}

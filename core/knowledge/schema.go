@@ -9,6 +9,9 @@ const (
 	StatsCollection    = "kb_stats"
 	// FilesCollection lists each article's files (files.go).
 	FilesCollection = "kb_files"
+	// OffersCollection holds the offerings of articles beside request
+	// forms (offers.go).
+	OffersCollection = "kb_offers"
 )
 
 // shapeAll reads every article: lists and searches filter the (small)
@@ -18,6 +21,10 @@ const shapeAll = "kb_all"
 // shapeFilesAll reads every list of files, for the purge of the
 // attachment storage (files_purge.go): one document per article with files.
 const shapeFilesAll = "kb_files_all"
+
+// shapeOffersStarted lists offerings by when they began, oldest first,
+// for CloseOffers.
+const shapeOffersStarted = "kb_offers.started"
 
 // numberScope is the counter of article numbers.
 const numberScope = "kb"
@@ -29,5 +36,7 @@ func Schema() store.Schema {
 		{Name: VersionsCollection},
 		{Name: StatsCollection},
 		{Name: FilesCollection, Shapes: []store.QueryShape{{Name: shapeFilesAll, Scans: true}}},
+		{Name: OffersCollection, Indexes: []store.Index{{Keys: []string{"started"}}},
+			Shapes: []store.QueryShape{{Name: shapeOffersStarted, Keys: []string{"started"}, UpTo: true}}},
 	}
 }

@@ -29,6 +29,7 @@ type Store interface {
 	AttachmentIDs(ctx context.Context, from, to, after string, limit int) ([]string, error)
 	DeleteLooseChunks(ctx context.Context, from, to string) (int, error)
 	Delete(ctx context.Context, coll, id string) error
+	IDsUpTo(ctx context.Context, coll, shapeName, upTo string, limit int) ([]string, error)
 }
 
 var _ Store = (*store.Store)(nil)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"time"
 
 	"vorgang/core/auth"
 	"vorgang/core/store"
@@ -12,39 +14,13 @@ import (
 // casTries bounds the retries of a counter against concurrent counts.
 const casTries = 20
 
-// RecordShown counts that the articles were offered to a citizen beside a
-// request form.
-func (s *Service) RecordShown(ctx context.Context, numbers []string) error {
-	for _, n := range numbers {
-		if err := s.count(ctx, n, "shown"); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// RecordSubmitted counts that a request form was sent after the articles
-// had been offered beside it. Numbers that are no public article are
-// ignored: the list comes from the citizen's browser.
-func (s *Service) RecordSubmitted(ctx context.Context, numbers []string) error {
-	for _, n := range numbers {
-		if _, err := s.Get(ctx, nil, n); err != nil {
-			continue
-		}
-		if err := s.count(ctx, n, "submitted"); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // RecordUsed counts that actor put a link to the article into a reply. The
 // actor must read the article.
 func (s *Service) RecordUsed(ctx context.Context, actor *auth.Principal, number string) error {
 	if _, err := s.Get(ctx, actor, number); err != nil {
 		return err
 	}
-	return s.count(ctx, number, "used")
+	return s.count(ctx, number, "used", s.now(), 1)
 }
 
 // Stats returns the counts of the article (zero when never counted).
@@ -57,17 +33,43 @@ func (s *Service) Stats(ctx context.Context, number string) (Stats, error) {
 	return st, nil
 }
 
-// count adds one to a counter of the article's stats: a compare-and-set
-// retried while other counts overtake it.
-func (s *Service) count(ctx context.Context, number, field string) error {
+// StatsOf returns the counts of the articles, by number (those never
+// counted are missing): one read for a list.
+func (s *Service) StatsOf(ctx context.Context, numbers []string) (map[string]Stats, error) {
+	if len(numbers) == 0 {
+		return map[string]Stats{}, nil
+	}
+	var got []Stats
+	if err := s.store.GetMany(ctx, StatsCollection, numbers, &got); err != nil {
+		return nil, fmt.Errorf("stats of articles: %w", err)
+	}
+	out := make(map[string]Stats, len(got))
+	for _, st := range got {
+		out[st.Number] = st
+	}
+	return out, nil
+}
+
+// count adds n to a counter of the article's stats, in all and in the
+// month of at: a compare-and-set retried while other counts overtake it.
+func (s *Service) count(ctx context.Context, number, field string, at time.Time, n int64) error {
+	month := at.UTC().Format("2006-01")
 	for range casTries {
 		st, err := s.Stats(ctx, number)
 		if err != nil {
 			return err
 		}
+		months := maps.Clone(st.Months)
+		if months == nil {
+			months = map[string]Counts{}
+		}
+		mc := months[month]
+		*counter(&mc, field) += n
+		months[month] = mc
 		if st.Version == 0 {
 			st.Version = 1
-			*counter(&st, field) = 1
+			*counter(&st.Counts, field) = n
+			st.Months = months
 			err = s.store.Insert(ctx, StatsCollection, &st)
 			if errors.Is(err, store.ErrDuplicate) {
 				continue
@@ -77,8 +79,8 @@ func (s *Service) count(ctx context.Context, number, field string) error {
 			}
 			return nil
 		}
-		value := *counter(&st, field)
-		_, err = s.store.Update(ctx, StatsCollection, number, st.Version, map[string]any{"$set": map[string]any{field: value + 1}})
+		value := *counter(&st.Counts, field)
+		_, err = s.store.Update(ctx, StatsCollection, number, st.Version, map[string]any{"$set": map[string]any{field: value + n, "months": months}})
 		if errors.Is(err, store.ErrConflict) {
 			continue
 		}
@@ -90,13 +92,15 @@ func (s *Service) count(ctx context.Context, number, field string) error {
 	return fmt.Errorf("count %s of article %s: too many concurrent counts", field, number)
 }
 
-// counter is the field of st a count goes to.
-func counter(st *Stats, field string) *int64 {
+// counter is the field of c a count goes to.
+func counter(c *Counts, field string) *int64 {
 	switch field {
 	case "used":
-		return &st.Used
+		return &c.Used
 	case "submitted":
-		return &st.Submitted
+		return &c.Submitted
+	case "left":
+		return &c.Left
 	}
-	return &st.Shown
+	return &c.Shown
 }

@@ -50,6 +50,6 @@ var templateFuncs = template.FuncMap{
 	// kbSuggestArgs hands the articles beside a portal form and the page
 	// to the "kb-suggest" template.
 	"kbSuggestArgs": func(v *pagekit.View, s *pagekit.ArticleSuggestions) map[string]any {
-		return map[string]any{"V": v, "Q": s.Q, "Articles": s.Articles, "Seen": s.Seen, "FormID": s.FormID}
+		return map[string]any{"V": v, "Q": s.Q, "Articles": s.Articles, "Offer": s.Offer, "FormID": s.FormID}
 	},
 }

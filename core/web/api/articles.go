@@ -125,7 +125,7 @@ func (a *api) getArticle(c *fiber.Ctx) error {
 		if err != nil {
 			return webkit.FaultError(err)
 		}
-		m["stats"] = fiber.Map{"shown": st.Shown, "submitted": st.Submitted, "left": max(st.Shown-st.Submitted, 0), "used": st.Used}
+		m["stats"] = fiber.Map{"shown": st.Shown, "submitted": st.Submitted, "left": st.Left, "used": st.Used, "months": st.PerMonth()}
 	}
 	return c.JSON(m)
 }

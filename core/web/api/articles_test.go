@@ -8,6 +8,7 @@ import (
 	"vorgang/core/app"
 	"vorgang/core/auth"
 	"vorgang/core/internal/testkit"
+	"vorgang/core/knowledge"
 	"vorgang/core/web"
 )
 
@@ -106,19 +107,33 @@ func TestArticleStatsAPI(t *testing.T) {
 		t.Fatalf("create: %d %v", status, body)
 	}
 	number, _ := body["number"].(string)
-	if err := a.Knowledge.RecordShown(t.Context(), []string{number}); err != nil {
+	// Two forms are offered the article; one is sent, the other left.
+	sent, err := a.Knowledge.Offer(t.Context(), "", []string{number})
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := a.Knowledge.RecordShown(t.Context(), []string{number}); err != nil {
+	if _, err := a.Knowledge.Offer(t.Context(), "", []string{number}); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.Knowledge.RecordSubmitted(t.Context(), []string{number}); err != nil {
+	if err := a.Knowledge.OfferSubmitted(t.Context(), sent); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Knowledge.CloseOffers(t.Context(), time.Now().Add(knowledge.OfferWindow+time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	status, body = env.call(t, "ben", "GET", "/api/v1/articles/"+number, nil)
 	st, _ := body["stats"].(map[string]any)
 	if status != http.StatusOK || st["shown"] != float64(2) || st["submitted"] != float64(1) || st["left"] != float64(1) || st["used"] != float64(0) {
 		t.Errorf("staff: %d %v", status, body["stats"])
+	}
+	// The same per month: this one.
+	months, _ := st["months"].([]any)
+	if len(months) != 1 {
+		t.Fatalf("months: %v", st["months"])
+	}
+	m, _ := months[0].(map[string]any)
+	if m["month"] != time.Now().UTC().Format("2006-01") || m["shown"] != float64(2) || m["left"] != float64(1) || m["submitted"] != float64(1) {
+		t.Errorf("month: %v", m)
 	}
 	status, body = env.call(t, "", "GET", "/api/v1/articles/"+number, nil)
 	if _, ok := body["stats"]; status != http.StatusOK || ok {

@@ -32,13 +32,12 @@ func oaArticleSchemas() oaObj {
 					"(a category declared with a review): version, author, at and its content. The fields above stay the published text meanwhile."},
 				"published":   oaObj{"type": "integer", "description": "Writers only, with `pending`: the version served meanwhile."},
 				"unpublished": oaObj{"type": "boolean", "description": "Writers only: no version is approved yet; readers do not see the article."},
-				"stats": oaObj{"type": "object", "description": "Staff only (one article, not in lists): what was done with the article.",
-					"properties": oaObj{
-						"shown":     oaObj{"type": "integer", "description": "Times it was offered beside a request form on the portal (once per form)."},
-						"submitted": oaObj{"type": "integer", "description": "Of those, forms sent anyway."},
-						"left":      oaObj{"type": "integer", "description": "shown minus submitted: times a citizen left without sending the form."},
-						"used":      oaObj{"type": "integer", "description": "Public replies that held its portal address."},
-					}},
+				"stats": oaObj{"type": "object", "description": "Staff only (one article, not in lists): what was done with the article, in all and per month.",
+					"properties": articleCountsProps(oaObj{
+						"months": oaObj{"type": "array", "description": "The months with counts (UTC), newest first. A form shown, sent or used counts in the month it happened; one left in the month it was shown.",
+							"items": oaObj{"type": "object", "required": []any{"month", "shown", "left", "submitted", "used"},
+								"properties": articleCountsProps(oaObj{"month": oaObj{"type": "string", "description": "YYYY-MM", "example": "2026-12"}})}},
+					})},
 			},
 		},
 		"ArticleDecision": oaObj{
@@ -164,4 +163,19 @@ func oaArticlePaths() oaObj {
 				oaObj{"parameters": []any{oaParam("AcceptLanguage"), integer("from", "The older version."), integer("to", "The newer version.")}}),
 		},
 	}
+}
+
+// articleCountsProps are the counts of an article (knowledge.Counts) with
+// the properties more.
+func articleCountsProps(more oaObj) oaObj {
+	p := oaObj{
+		"shown":     oaObj{"type": "integer", "description": "Request forms on the portal beside which it was offered (once per form)."},
+		"submitted": oaObj{"type": "integer", "description": "Of those, forms sent anyway within two hours of the first offer."},
+		"left":      oaObj{"type": "integer", "description": "Of those, forms not sent within two hours: the citizen left without submitting. shown minus submitted minus left are forms still open."},
+		"used":      oaObj{"type": "integer", "description": "Public replies that held its portal address."},
+	}
+	for k, v := range more {
+		p[k] = v
+	}
+	return p
 }

@@ -66,7 +66,7 @@ func (u *portal) helpPage(c *fiber.Ctx) error {
 		d.Total = page.Total
 		for i := range page.Articles {
 			a := &page.Articles[i]
-			d.Articles = append(d.Articles, pagekit.LinkOf(l, a, page.Snippets[a.Number]))
+			d.Articles = append(d.Articles, pagekit.LinkOf(l, a, page))
 		}
 		link := func(off int) string {
 			v := url.Values{}
@@ -119,9 +119,9 @@ var formIDPattern = regexp.MustCompile(`^form-[a-z][a-z0-9_-]{0,80}$`)
 // matching public articles as an HTML fragment, counted as shown.
 func (u *portal) helpSuggest(c *fiber.Ctx) error {
 	l := webkit.PageLang(c)
-	// The script passes the articles already offered and the form's id,
-	// so the list's hidden fields keep every article seen beside the form.
-	s := u.SuggestArticles(c, c.Query("q"), pagekit.SeenArticles([]string{c.Query("shown")}))
+	// The script passes the form's offering and id, so the list's hidden
+	// field keeps the offering the articles are recorded in.
+	s := u.SuggestArticles(c, c.Query("q"), c.Query("offer"))
 	t, ok := u.Templates["help"]
 	if !ok {
 		return fmt.Errorf("web: no page template help")
@@ -132,7 +132,7 @@ func (u *portal) helpSuggest(c *fiber.Ctx) error {
 	if !formIDPattern.MatchString(formID) {
 		formID = ""
 	}
-	if err := t.ExecuteTemplate(&buf, "kb-suggest-list", map[string]any{"V": v, "Q": s.Q, "Articles": s.Articles, "Seen": s.Seen, "FormID": formID}); err != nil {
+	if err := t.ExecuteTemplate(&buf, "kb-suggest-list", map[string]any{"V": v, "Q": s.Q, "Articles": s.Articles, "Offer": s.Offer, "FormID": formID}); err != nil {
 		return fmt.Errorf("web: render suggestions: %w", err)
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)

@@ -652,11 +652,11 @@
       var q = field.value.trim();
       if (q === last || q.length < 3) { return; }
       last = q;
-      // The articles offered so far go along, so the new list keeps them
-      // as hidden fields of the form and counts only new ones as shown.
-      var seen = Array.prototype.map.call(list.querySelectorAll("input[name=_kb_shown]"), function (i) { return i.value; });
+      // The form's offering goes along, so the new list is recorded in it
+      // and only articles new to the form count as shown.
+      var offer = list.querySelector("input[name=_kb_offer]");
       fetch(box.getAttribute("data-kb-suggest") + "&q=" + encodeURIComponent(q) +
-        "&shown=" + encodeURIComponent(seen.join(",")) + "&form=" + encodeURIComponent(box.getAttribute("data-kb-form") || ""),
+        "&offer=" + encodeURIComponent(offer ? offer.value : "") + "&form=" + encodeURIComponent(box.getAttribute("data-kb-form") || ""),
         { credentials: "same-origin" })
         .then(function (res) { return res.ok ? res.text() : Promise.reject(res.status); })
         .then(function (html) { list.innerHTML = html; })

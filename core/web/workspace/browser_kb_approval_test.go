@@ -111,10 +111,21 @@ func TestKnowledgeReviewAccessibility(t *testing.T) {
 		tb.T = t
 		tb.Open("/portal/new/citizen-report?lang=de")
 		tb.TypeText("#f-summary", "Personalausweis")
-		hidden := `input[type=hidden][name=_kb_shown][value="` + number + `"][form="form-citizen-report"]`
+		hidden := `input[type=hidden][name=_kb_offer][form="form-citizen-report"]`
 		tb.Do("wait for the suggestion", chromedp.WaitVisible(chromedp.CSS(`[data-kb-list] a[href="/portal/help/`+number+`"]`)))
 		if !tb.Has(hidden) {
 			t.Errorf("the suggestions carry no hidden field %s", hidden)
+		}
+		// Typing on keeps the form's one offering.
+		read := `document.querySelector('` + hidden + `').value`
+		first := webtest.Eval[string](tb, read)
+		// A mark on the old list goes with it when the refresh replaces it.
+		webtest.Eval[bool](tb, `(function(){document.querySelector("[data-kb-list] ul").setAttribute("data-stale", ""); return true})()`)
+		tb.TypeText("#f-summary", "Personalausweis verloren")
+		tb.Do("wait for the refresh", chromedp.WaitNotPresent(chromedp.CSS(`[data-kb-list] ul[data-stale]`)))
+		again := webtest.Eval[string](tb, read)
+		if len(first) != 32 || again != first {
+			t.Errorf("offering %q, after typing on %q", first, again)
 		}
 		webtest.RunAxe(t, tb, string(axe))
 	})

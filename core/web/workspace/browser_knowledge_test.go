@@ -35,6 +35,11 @@ func TestKnowledgeAccessibility(t *testing.T) {
 		t.Fatalf("upload: %d", res.Status)
 	}
 	ticket := webtest.CitizenRequestIn(t, env, false)
+	// Offered beside a form, so the article page has its table per month.
+	env.Browser(t).Get("/portal/help/suggest?q=sperrmuell")
+	if p := kira.Get("/app/knowledge/" + pub); !strings.Contains(p.Body, `<table class="vg-table" id="kb-months">`) {
+		t.Fatalf("the article page has no counts per month")
+	}
 	// Searches with a word of the body, so each list shows a snippet.
 	const q = "sperrmuell+zweimal"
 	pages := []struct{ name, who, path, post string }{

@@ -55,6 +55,10 @@ type kbRow struct {
 	// Snippet is the passage a search found the article by, escaped by
 	// the index with the words in <mark> (knowledge.Page.Snippets).
 	Snippet template.HTML
+	// SnippetLang is the language the snippet quotes, "" when not known.
+	SnippetLang string
+	// Counts are what was done with the article (knowledge.Stats).
+	Counts knowledge.Counts
 }
 
 func kbRowOf(l webkit.Lang, a *knowledge.Article) kbRow {
@@ -68,7 +72,7 @@ func kbRowsOf(l webkit.Lang, page *knowledge.Page) []kbRow {
 	var out []kbRow
 	for i := range page.Articles {
 		row := kbRowOf(l, &page.Articles[i])
-		row.Snippet = page.Snippets[row.Number]
+		row.Snippet, row.SnippetLang = page.Snippets[row.Number], page.SnippetLangs[row.Number]
 		out = append(out, row)
 	}
 	return out
@@ -110,6 +114,9 @@ func (u *workspace) kbList(c *fiber.Ctx) error {
 	}
 	d := kbListView{Q: q.Text, Category: q.Category, Tag: q.Tag, Categories: cats, Total: page.Total, CanWrite: knowledge.MayWrite(actor)}
 	d.Rows = kbRowsOf(l, page)
+	if err := u.kbCounts(c, d.Rows); err != nil {
+		return err
+	}
 	for i := range due {
 		d.Due = append(d.Due, kbRowOf(l, &due[i]))
 	}
@@ -140,6 +147,22 @@ func (u *workspace) kbList(c *fiber.Ctx) error {
 	return u.Render(c, http.StatusOK, "kb_list", &pagekit.View{Lang: l, Title: webkit.Text(l, "kb_heading"), Area: "app", Nav: "knowledge", Data: d})
 }
 
+// kbCounts puts each article's counts into its row.
+func (u *workspace) kbCounts(c *fiber.Ctx, rows []kbRow) error {
+	numbers := make([]string, len(rows))
+	for i := range rows {
+		numbers[i] = rows[i].Number
+	}
+	stats, err := u.Knowledge.StatsOf(c.UserContext(), numbers)
+	if err != nil {
+		return err
+	}
+	for i := range rows {
+		rows[i].Counts = stats[rows[i].Number].Counts
+	}
+	return nil
+}
+
 type kbArticleView struct {
 	A          *knowledge.Article
 	Title      string
@@ -148,9 +171,8 @@ type kbArticleView struct {
 	Visibility string
 	Team       string
 	Stats      knowledge.Stats
-	// Left counts the citizens who were offered the article beside a
-	// request form and did not send the form.
-	Left     int64
+	// Months are the counts per month, newest first.
+	Months   []knowledge.MonthCounts
 	CanWrite bool
 	Due      bool
 	// Pending describes a version waiting for approval (kb_approval.go).
@@ -182,7 +204,7 @@ func (u *workspace) kbArticle(c *fiber.Ctx) error {
 		return err
 	}
 	d := kbArticleView{A: a, Title: t.Title, TextLang: tl, HTML: html, Visibility: webkit.Text(l, "kb_vis_"+string(a.Visibility)),
-		Stats: st, Left: max(st.Shown-st.Submitted, 0), CanWrite: knowledge.MayWrite(actor), Due: a.DueForReview(u.Now())}
+		Stats: st, Months: st.PerMonth(), CanWrite: knowledge.MayWrite(actor), Due: a.DueForReview(u.Now())}
 	if a.Team != "" {
 		d.Team = webkit.TeamTitle(u.Catalog(), a.Team).In(string(l))
 	}

@@ -2,8 +2,6 @@ package pagekit
 
 import (
 	"html/template"
-	"regexp"
-	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -19,51 +17,32 @@ type ArticleSuggestions struct {
 	// Q is the text they were found for (the request's summary).
 	Q        string
 	Articles []ArticleLink
-	// Seen are the articles offered beside this form so far, these
-	// included: hidden fields of the form (ShownField), so its submit says
-	// which articles the citizen saw before sending the request anyway.
-	Seen []string
-	// FormID is the id of the form the hidden fields belong to.
+	// Offer is the id of the offering these articles were recorded in
+	// (knowledge.Service.Offer): a hidden field of the form (OfferField),
+	// so its submit marks the offering submitted. Empty while nothing
+	// was offered.
+	Offer string
+	// FormID is the id of the form the hidden field belongs to.
 	FormID string
 }
 
-// ShownField is the hidden field of a portal form with the number of an
-// article offered beside it; the list of suggestions renders one per
-// article (attached to the form by its form attribute), so it works
-// without JavaScript, and the script passes them on to each refresh.
-const ShownField = "_kb_shown"
+// OfferField is the hidden field of a portal form with the id of the
+// offering of articles beside it; the list of suggestions renders it
+// (attached to the form by its form attribute), so it works without
+// JavaScript, and the script passes it on to each refresh.
+const OfferField = "_kb_offer"
 
-// maxSeen bounds the articles one form reports as shown.
-const maxSeen = 20
+// offerKey keeps the offering a post of a portal form carries for the
+// form page that answers it.
+type offerKey struct{}
 
-var articleNumber = regexp.MustCompile(`^KB-[0-9]{1,9}$`)
-
-// SeenArticles are the well-formed article numbers among values, without
-// repeats, at most maxSeen.
-func SeenArticles(values []string) []string {
-	var out []string
-	for _, v := range values {
-		for n := range strings.SplitSeq(v, ",") {
-			if n = strings.TrimSpace(n); articleNumber.MatchString(n) && !slices.Contains(out, n) && len(out) < maxSeen {
-				out = append(out, n)
-			}
-		}
-	}
-	return out
-}
-
-// seenKey keeps the articles a post of a portal form reports as shown
-// for the form page that answers it.
-type seenKey struct{}
-
-// CountSubmitted counts the articles the post reports as shown beside the
-// form as followed by a submitted request. A failed count is logged: the
-// request stands.
+// CountSubmitted marks the offering the post carries as submitted. A
+// failed count is logged: the request stands.
 func (u *Pages) CountSubmitted(c *fiber.Ctx, post *FormPost) {
 	if u.Knowledge == nil {
 		return
 	}
-	if err := u.Knowledge.RecordSubmitted(c.UserContext(), SeenArticles(post.Sub.Values[ShownField])); err != nil {
+	if err := u.Knowledge.OfferSubmitted(c.UserContext(), post.Sub.First(OfferField)); err != nil {
 		u.Log.WarnContext(c.UserContext(), "count submitted after articles", "error", err)
 	}
 }
@@ -77,22 +56,25 @@ type ArticleLink struct {
 	// <mark>, escaped by the index (knowledge.Page.Snippets); empty when
 	// there is none.
 	Snippet template.HTML
+	// SnippetLang is the language of the snippet when it is not the
+	// page's.
+	SnippetLang string
 }
 
 // maxSuggestions bounds the articles offered beside a form.
 const maxSuggestions = 5
 
-// SuggestArticles finds the public articles matching text and counts as
-// shown those not among seen (offered beside the same form before), so an
-// article counts once per form however often the list is refreshed.
-// Without a knowledge base it returns nil; without text, no articles (the
-// box still offers the help centre's search).
-func (u *Pages) SuggestArticles(c *fiber.Ctx, text string, seen []string) *ArticleSuggestions {
+// SuggestArticles finds the public articles matching text and records
+// them in the form's offering offer (a new one when offer is not open),
+// so an article counts once per form however often the list is
+// refreshed. Without a knowledge base it returns nil; without text, no
+// articles (the box still offers the help centre's search).
+func (u *Pages) SuggestArticles(c *fiber.Ctx, text, offer string) *ArticleSuggestions {
 	if u.Knowledge == nil {
 		return nil
 	}
 	l := webkit.PageLang(c)
-	s := &ArticleSuggestions{Q: strings.TrimSpace(text), Seen: seen}
+	s := &ArticleSuggestions{Q: strings.TrimSpace(text), Offer: offer}
 	if s.Q == "" {
 		return s
 	}
@@ -101,28 +83,31 @@ func (u *Pages) SuggestArticles(c *fiber.Ctx, text string, seen []string) *Artic
 		u.Log.WarnContext(c.UserContext(), "suggest articles", "error", err)
 		return s
 	}
-	var shown []string
+	var numbers []string
 	for i := range page.Articles {
 		a := &page.Articles[i]
-		s.Articles = append(s.Articles, LinkOf(l, a, page.Snippets[a.Number]))
-		if !slices.Contains(s.Seen, a.Number) && len(s.Seen) < maxSeen {
-			s.Seen = append(s.Seen, a.Number)
-			shown = append(shown, a.Number)
-		}
+		s.Articles = append(s.Articles, LinkOf(l, a, page))
+		numbers = append(numbers, a.Number)
 	}
-	if err := u.Knowledge.RecordShown(c.UserContext(), shown); err != nil {
+	id, err := u.Knowledge.Offer(c.UserContext(), offer, numbers)
+	if err != nil {
 		u.Log.WarnContext(c.UserContext(), "count shown articles", "error", err)
+		return s
 	}
+	s.Offer = id
 	return s
 }
 
-// LinkOf is the link of an article on a page in l, with the snippet a
-// search found it by.
-func LinkOf(l webkit.Lang, a *knowledge.Article, snippet template.HTML) ArticleLink {
+// LinkOf is the link of an article on a page in l, with the snippet the
+// search page found it by.
+func LinkOf(l webkit.Lang, a *knowledge.Article, page *knowledge.Page) ArticleLink {
 	t, tl := a.Text(string(l))
-	link := ArticleLink{Number: a.Number, Title: t.Title, Snippet: snippet}
+	link := ArticleLink{Number: a.Number, Title: t.Title, Snippet: page.Snippets[a.Number]}
 	if tl != string(l) {
 		link.Lang = tl
+	}
+	if sl := page.SnippetLangs[a.Number]; sl != "" && sl != string(l) {
+		link.SnippetLang = sl
 	}
 	return link
 }

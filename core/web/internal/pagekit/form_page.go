@@ -45,8 +45,8 @@ func (u *Pages) ShowForm(c *fiber.Ctx, status int, p *definition.Process, spec F
 		v.Area, v.Nav = "portal", "catalog"
 		d := v.Data.(formPageView)
 		d.Honeypot, d.Privacy, d.Back, d.BackLabel = true, true, back.URL, back.Label
-		seen, _ := c.Locals(seenKey{}).([]string)
-		if d.Suggest = u.SuggestArticles(c, summaryOf(data), seen); d.Suggest != nil {
+		offer, _ := c.Locals(offerKey{}).(string)
+		if d.Suggest = u.SuggestArticles(c, summaryOf(data), offer); d.Suggest != nil {
 			d.Suggest.FormID = fv.FormID
 		}
 		v.Data = d

@@ -113,9 +113,9 @@ func (u *Pages) ReadFormPost(c *fiber.Ctx, spec FormSpec) (*FormPost, error) {
 		return nil, err
 	}
 	p := &FormPost{Sub: sub, Token: sub.First("_token"), Files: map[string]string{}}
-	// The articles offered beside the form so far, for the page that
-	// answers a refused post (ShowForm).
-	c.Locals(seenKey{}, SeenArticles(sub.Values[ShownField]))
+	// The offering of articles beside the form, for the page that answers
+	// a refused post (ShowForm).
+	c.Locals(offerKey{}, sub.First(OfferField))
 	p.Key, err = u.Sign.CheckFormToken(p.Token, spec.Scope, u.Now())
 	if err != nil {
 		return nil, &webkit.Error{Status: http.StatusBadRequest, Code: "form_expired", Cause: err}

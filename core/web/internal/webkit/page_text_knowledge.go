@@ -115,6 +115,13 @@ var knowledgeTexts = map[string]map[Lang]string{
 	// Deflection beside the portal's request forms.
 	"kb_submitted": {LangDE: "Danach trotzdem Anliegen gesendet", LangEN: "Request sent anyway afterwards"},
 	"kb_left":      {LangDE: "Ohne Anliegen gegangen", LangEN: "Left without sending a request"},
+	// The counts as columns of the list and of the table per month.
+	"kb_col_shown":     {LangDE: "Vorgeschlagen", LangEN: "Suggested"},
+	"kb_col_left":      {LangDE: "Ohne Anliegen gegangen", LangEN: "Left without request"},
+	"kb_col_submitted": {LangDE: "Trotzdem gesendet", LangEN: "Sent anyway"},
+	"kb_col_used":      {LangDE: "In Antworten", LangEN: "Used in replies"},
+	"kb_col_month":     {LangDE: "Monat", LangEN: "Month"},
+	"kb_per_month":     {LangDE: "Je Monat", LangEN: "Per month"},
 	// The files of an article (workspace/kb_files.go).
 	"kb_files":                        {LangDE: "Dateien und Bilder", LangEN: "Files and images"},
 	"kb_files_none":                   {LangDE: "Der Artikel hat keine Dateien.", LangEN: "The article has no files."},
