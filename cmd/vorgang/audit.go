@@ -23,8 +23,8 @@ func audit(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("audit verify", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	db := addStoreFlags(fl)
-	if err := fl.Parse(args[1:]); err != nil {
-		return 2
+	if code, ok := parseFlags(fl, args[1:]); !ok {
+		return code
 	}
 	st, closeStore, err := db.open(ctx, stderr)
 	if err != nil {

@@ -19,8 +19,8 @@ func auditSeal(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	fl := flag.NewFlagSet("audit seal", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	db := addStoreFlags(fl)
-	if err := fl.Parse(args); err != nil {
-		return 2
+	if code, ok := parseFlags(fl, args); !ok {
+		return code
 	}
 	st, closeStore, err := db.open(ctx, stderr)
 	if err != nil {

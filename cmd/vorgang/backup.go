@@ -84,11 +84,8 @@ func backup(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			"set use mongodump --oplog).\n\n")
 		fl.PrintDefaults()
 	}
-	if err := fl.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	if code, ok := parseFlags(fl, args); !ok {
+		return code
 	}
 	if fl.NArg() > 0 {
 		fmt.Fprintf(stderr, "vorgang backup: unexpected argument %q (the archive is named with -o)\n", fl.Arg(0))

@@ -25,8 +25,8 @@ func outbox(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fl.SetOutput(stderr)
 	version := fl.String("version", "", "definition version (catalog hash, at least 8 characters) whose queued work to discard")
 	db := addStoreFlags(fl)
-	if err := fl.Parse(args[1:]); err != nil {
-		return 2
+	if code, ok := parseFlags(fl, args[1:]); !ok {
+		return code
 	}
 	if *version == "" || fl.NArg() > 0 {
 		fmt.Fprintln(stderr, "vorgang outbox discard: --version HASH is required")

@@ -50,8 +50,11 @@ func plan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "Usage: vorgang plan [--data DIR | --mongo-uri URI] [--json] [DIR...]\n\nCompares the definitions below the folders (default: ./processes ./forms ./scripts)\nwith those the server serves, and counts the open tickets each change touches.\nExit codes: 0 nothing to do, 2 safe changes, 3 changes that strand open tickets, 1 invalid definitions.")
 		fl.PrintDefaults()
 	}
-	if err := fl.Parse(args); err != nil {
-		return planInvalid
+	if code, ok := parseFlags(fl, args); !ok {
+		if code != 0 {
+			return planInvalid
+		}
+		return 0
 	}
 	fail := func(err error) int {
 		fmt.Fprintf(stderr, "vorgang plan: %v\n", err)

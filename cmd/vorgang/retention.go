@@ -23,8 +23,8 @@ func retention(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	fl.SetOutput(stderr)
 	db := addStoreFlags(fl)
 	dry := fl.Bool("dry-run", false, "list the rules due per ticket, change nothing")
-	if err := fl.Parse(args); err != nil {
-		return 2
+	if code, ok := parseFlags(fl, args); !ok {
+		return code
 	}
 	fail := func(err error) int {
 		fmt.Fprintf(stderr, "vorgang retention: %v\n", err)

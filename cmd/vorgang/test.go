@@ -63,8 +63,8 @@ func test(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "Usage: vorgang test [-v] [-run REGEXP] [DIR...]\n\nRuns the script tests (*_test.lua) and scenario tests (*_test.yaml) below the definition folders (default: ./processes ./forms ./scripts) against the definitions.")
 		fl.PrintDefaults()
 	}
-	if err := fl.Parse(args); err != nil {
-		return 2
+	if code, ok := parseFlags(fl, args); !ok {
+		return code
 	}
 	match, err := regexp.Compile(*only)
 	if err != nil {

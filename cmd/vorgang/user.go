@@ -32,8 +32,13 @@ func userCommand(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	if len(args) > 0 && args[0] == "reset-two-factor" {
 		return userResetTwoFactor(ctx, args[1:], stdout, stderr)
 	}
+	const usage = "Usage: vorgang user create NAME [--role ROLE]... [--team TEAM]... [--email E] [--manager USER] [--lang de|en] [--password-stdin] [--token] [--definitions DIR] [--data DIR | --mongo-uri URI]"
+	if len(args) > 0 && args[0] == "create" && askedForHelp(args[1:]) {
+		fmt.Fprintln(stderr, usage)
+		return 0
+	}
 	if len(args) < 2 || args[0] != "create" || strings.HasPrefix(args[1], "-") {
-		fmt.Fprintln(stderr, "Usage: vorgang user create NAME [--role ROLE]... [--team TEAM]... [--email E] [--manager USER] [--lang de|en] [--password-stdin] [--token] [--definitions DIR] [--data DIR | --mongo-uri URI]")
+		fmt.Fprintln(stderr, usage)
 		return 2
 	}
 	name := args[1]
@@ -50,8 +55,8 @@ func userCommand(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	definitions := fl.String("definitions", envOr("VORGANG_DEFINITIONS", "."), "folder holding processes/, forms/ and scripts/ whose roles and teams are checked, as for serve; the built-in desks when it holds none (env VORGANG_DEFINITIONS)")
 	dataDir := fl.String("data", envOr("VORGANG_DATA", "./data"), "data folder of the embedded database (env VORGANG_DATA)")
 	mongoURI := fl.String("mongo-uri", os.Getenv("VORGANG_MONGO_URI"), "MongoDB connection string (env VORGANG_MONGO_URI)")
-	if err := fl.Parse(args[2:]); err != nil {
-		return 2
+	if code, ok := parseFlags(fl, args[2:]); !ok {
+		return code
 	}
 	fail := func(err error) int {
 		fmt.Fprintf(stderr, "vorgang user create: %v\n", err)

@@ -23,6 +23,10 @@ import (
 // sets it up anew. Roles do not matter here, so no definitions are read.
 func userResetTwoFactor(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	usage := "Usage: vorgang user reset-two-factor NAME [--data DIR | --mongo-uri URI]"
+	if askedForHelp(args) {
+		fmt.Fprintln(stderr, usage)
+		return 0
+	}
 	if len(args) < 1 || strings.HasPrefix(args[0], "-") {
 		fmt.Fprintln(stderr, usage)
 		return 2
@@ -32,8 +36,8 @@ func userResetTwoFactor(ctx context.Context, args []string, stdout, stderr io.Wr
 	fl.SetOutput(stderr)
 	dataDir := fl.String("data", envOr("VORGANG_DATA", "./data"), "data folder of the embedded database (env VORGANG_DATA)")
 	mongoURI := fl.String("mongo-uri", os.Getenv("VORGANG_MONGO_URI"), "MongoDB connection string (env VORGANG_MONGO_URI)")
-	if err := fl.Parse(args[1:]); err != nil {
-		return 2
+	if code, ok := parseFlags(fl, args[1:]); !ok {
+		return code
 	}
 	fail := func(err error) int {
 		fmt.Fprintf(stderr, "vorgang user reset-two-factor: %v\n", err)

@@ -15,8 +15,8 @@ func validate(args []string, stdout, stderr io.Writer) int {
 	fl.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: vorgang validate [DIR...]\n\nChecks every *.yaml and *.lua file below the folders (default: ./processes ./forms ./scripts).")
 	}
-	if err := fl.Parse(args); err != nil {
-		return 2
+	if code, ok := parseFlags(fl, args); !ok {
+		return code
 	}
 	start := time.Now()
 	src, err := resolveSource(".", fl.Args())

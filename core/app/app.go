@@ -282,7 +282,8 @@ func (a *App) build(ctx context.Context) error {
 	}
 	a.Engine, err = engine.New(engine.Deps{Searcher: a.Search, Store: a.Store, Users: a.Auth, Catalog: cfg.Catalog, Logger: cfg.Logger, Now: cfg.Now, Compile: compile, ScriptTimeout: cfg.ScriptTimeout,
 		Refs: a.Assets.RefChecker(), Assets: a.Assets, AssetQueries: a.Assets, MailSenders: mailSenders{auth: a.Auth}, Observer: a.Metrics,
-		SubjectSources: []engine.SubjectSource{mailin.SubjectRecords(a.Store), assetSubjects(a.Assets, cfg.Catalog)}})
+		SubjectSources: []engine.SubjectSource{mailin.SubjectRecords(a.Store), assetSubjects(a.Assets, cfg.Catalog)},
+		SubjectErasers: []engine.SubjectEraser{mailin.EraseSubject(a.Store)}})
 	if err != nil {
 		return err
 	}

@@ -93,6 +93,7 @@ func (a *App) loops() []Loop {
 		{"scheduled backup", a.backupLoop},
 		{"asset reminders", a.remindAssetsLoop},
 		{"retention", a.retentionLoop},
+		{"closing times", a.closingTimesLoop},
 	}
 }
 
@@ -172,7 +173,8 @@ func (a *App) watchOutbox(ctx context.Context) error {
 // mails and posts that went out, which would otherwise grow with every
 // ticket; and the claims of creates under an idempotency key made more
 // than engine.DefaultCreateClaimKeep ago (wall-clock, as the claims
-// record it).
+// record it); and the content of knowledge base files no address serves
+// any more (knowledge.Service.PurgeFiles).
 func (a *App) purgeOutbox(ctx context.Context) error {
 	return every(ctx, time.Hour, true, func() {
 		held, err := a.Store.AcquireLease(ctx, OutboxPurgeLease, a.cfg.Holder, time.Hour)
@@ -186,6 +188,12 @@ func (a *App) purgeOutbox(ctx context.Context) error {
 				n, err = a.Engine.PurgeCreateClaims(ctx, time.Now().Add(-engine.DefaultCreateClaimKeep))
 				if n > 0 {
 					a.Logger.Info("old idempotency claims deleted", slog.Int("claims", n))
+				}
+			}
+			if err == nil {
+				n, err = a.Knowledge.PurgeFiles(ctx, a.cfg.Now())
+				if n > 0 {
+					a.Logger.Info("files of knowledge articles no longer served deleted", slog.Int("files", n))
 				}
 			}
 		}

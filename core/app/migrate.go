@@ -27,36 +27,11 @@ func (a *App) Migrate(ctx context.Context) (bool, engine.MigrationResult, error)
 	if len(a.cfg.Catalog().Migrations()) == 0 {
 		return false, engine.MigrationResult{}, nil
 	}
-	holder := a.cfg.Holder
-	if a.Store.Mode() == store.ModeEmbedded {
-		// One process owns an embedded data folder (its lock file sees to
-		// it), so a migration lease held there before was its owner's: a
-		// start after a crash resumes the migration at once rather than
-		// wait for the dead process's lease to run out.
-		holder = embeddedMigrationHolder
-	}
-	held, err := a.Store.AcquireLease(ctx, engine.MigrationLease, holder, migrationLeaseTTL)
-	if err != nil || !held {
+	renew, release, err := a.migrationLease(ctx, engine.MigrationLease)
+	if err != nil || renew == nil {
 		return false, engine.MigrationResult{}, err
 	}
-	defer func() {
-		if err := a.Store.ReleaseLease(context.WithoutCancel(ctx), engine.MigrationLease, holder); err != nil {
-			a.Logger.Warn("migration lease not released; it expires", slog.String("error", err.Error()))
-		}
-	}()
-	// Renewed before each batch: a migration of many tickets outlasts one
-	// lease, and an instance that lost the lease stops before its next
-	// batch rather than write beside the one that took it over.
-	renew := func(ctx context.Context) error {
-		held, err := a.Store.RenewLease(ctx, engine.MigrationLease, holder, migrationLeaseTTL)
-		if err != nil {
-			return err
-		}
-		if !held {
-			return errors.New("the migration lease was taken over")
-		}
-		return nil
-	}
+	defer release()
 	// A line at every tenth of a migration's tickets.
 	logged := map[string]int{}
 	progress := func(migration string, done, total int) {
@@ -86,4 +61,41 @@ func (a *App) Migrate(ctx context.Context) (bool, engine.MigrationResult, error)
 		}
 	}
 	return true, res, nil
+}
+
+// migrationLease takes the lease of a migration. It returns nil functions
+// when another instance holds it; else renew, to call before each batch,
+// and release, to call when done.
+func (a *App) migrationLease(ctx context.Context, name string) (renew func(context.Context) error, release func(), err error) {
+	holder := a.cfg.Holder
+	if a.Store.Mode() == store.ModeEmbedded {
+		// One process owns an embedded data folder (its lock file sees to
+		// it), so a migration lease held there before was its owner's: a
+		// start after a crash resumes the migration at once rather than
+		// wait for the dead process's lease to run out.
+		holder = embeddedMigrationHolder
+	}
+	held, err := a.Store.AcquireLease(ctx, name, holder, migrationLeaseTTL)
+	if err != nil || !held {
+		return nil, nil, err
+	}
+	release = func() {
+		if err := a.Store.ReleaseLease(context.WithoutCancel(ctx), name, holder); err != nil {
+			a.Logger.Warn("migration lease not released; it expires", slog.String("lease", name), slog.String("error", err.Error()))
+		}
+	}
+	// Renewed before each batch: a migration of many tickets outlasts one
+	// lease, and an instance that lost the lease stops before its next
+	// batch rather than write beside the one that took it over.
+	renew = func(ctx context.Context) error {
+		held, err := a.Store.RenewLease(ctx, name, holder, migrationLeaseTTL)
+		if err != nil {
+			return err
+		}
+		if !held {
+			return errors.New("the migration lease was taken over")
+		}
+		return nil
+	}
+	return renew, release, nil
 }

@@ -275,14 +275,17 @@ func TestEveryMongoDBQueryIsServedByADeclaredIndex(t *testing.T) {
 			_, err := a.Knowledge.Find(ctx, knowledge.Scope{All: true}, knowledge.Query{})
 			return err
 		}},
-		{"scheduled jobs: reminders, retention, migration", func(ctx context.Context) error {
+		{"scheduled jobs: reminders, retention, migrations", func(ctx context.Context) error {
 			if _, _, err := a.RemindAssets(ctx); err != nil {
 				return err
 			}
 			if _, _, err := a.EnforceRetention(ctx); err != nil {
 				return err
 			}
-			_, _, err := a.Migrate(ctx)
+			if _, _, err := a.Migrate(ctx); err != nil {
+				return err
+			}
+			_, err := a.FillClosingTimes(ctx)
 			return err
 		}},
 		{"definition versions", func(ctx context.Context) error {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"vorgang/core/asset"
+	"vorgang/core/internal/testkit"
 )
 
 var benchRows = flag.Int("asset.rows", 10_000, "rows per import file in BenchmarkImport")
@@ -92,11 +93,11 @@ func BenchmarkExport(b *testing.B) {
 	runtime.GC()
 	runtime.ReadMemStats(&before)
 	svc := f.newService(b, true)
-	start, cpu := time.Now(), cpuTime()
+	start, cpu := time.Now(), testkit.CPUTime()
 	if err := svc.Warm(b.Context()); err != nil {
 		b.Fatal(err)
 	}
-	loaded, loadedCPU := time.Since(start), cpuTime()-cpu
+	loaded, loadedCPU := time.Since(start), testkit.CPUTime()-cpu
 	runtime.GC()
 	runtime.ReadMemStats(&after)
 	b.Logf("the in-memory index of %d assets loads in %.1f s (%.1f s CPU) and holds about %.1f MB", n, loaded.Seconds(), loadedCPU.Seconds(), float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/(1<<20))
@@ -104,24 +105,24 @@ func BenchmarkExport(b *testing.B) {
 	b.Run("export", func(b *testing.B) {
 		for range b.N {
 			file.Reset()
-			start, cpu := time.Now(), cpuTime()
+			start, cpu := time.Now(), testkit.CPUTime()
 			if err := svc.Export(b.Context(), reader, &file, asset.Query{Class: "vehicle"}, "de"); err != nil {
 				b.Fatal(err)
 			}
 			b.ReportMetric(time.Since(start).Seconds(), "s")
-			b.ReportMetric((cpuTime() - cpu).Seconds(), "cpu-s")
+			b.ReportMetric((testkit.CPUTime() - cpu).Seconds(), "cpu-s")
 			b.ReportMetric(float64(n)/time.Since(start).Seconds(), "rows/s")
 		}
 	})
 	b.Run("import the export again", func(b *testing.B) {
 		for range b.N {
-			start, cpu := time.Now(), cpuTime()
+			start, cpu := time.Now(), testkit.CPUTime()
 			rep, err := svc.Import(b.Context(), writer, bytes.NewReader(file.Bytes()), asset.ImportOptions{Class: "vehicle"})
 			if err != nil || rep.Unchanged != n {
 				b.Fatalf("re-import: %+v, %v", rep, err)
 			}
 			b.ReportMetric(time.Since(start).Seconds(), "s")
-			b.ReportMetric((cpuTime() - cpu).Seconds(), "cpu-s")
+			b.ReportMetric((testkit.CPUTime() - cpu).Seconds(), "cpu-s")
 			b.ReportMetric(float64(n)/time.Since(start).Seconds(), "rows/s")
 		}
 	})

@@ -18,7 +18,8 @@ type Retention struct {
 	// or y (years), in calendar time, e.g. 90d, 6mo, 10y.
 	After Ref `yaml:"after"`
 	// From is what After counts from: closed (default; open tickets are
-	// never due), created, or last_activity (the ticket's last change).
+	// never due), created, or last_activity (the ticket's last change but
+	// an anonymisation, ticket.Ticket.LastActivity).
 	From Ref `yaml:"from"`
 	// Anonymise lists form fields whose values are removed.
 	Anonymise []Ref `yaml:"anonymise"`

@@ -44,6 +44,10 @@ type Anonymisation struct {
 	// ticket.RemovedKey names them ("<seq>:<path>"): a comment naming a
 	// data subject.
 	Values []string
+	// Subject, when set, adds what names this data subject in the ticket
+	// and its history as stored when the ticket is written (forSubject):
+	// a value added after the subject was searched goes too.
+	Subject *Subject
 }
 
 // AnonymiseResult says what an anonymisation removed.
@@ -81,6 +85,13 @@ func (e *Engine) Anonymise(ctx context.Context, number string, a Anonymisation) 
 			entries, err := e.store.History(ctx, t)
 			if err != nil {
 				return nil, fmt.Errorf("engine: anonymise %s: %w", t.Number, err)
+			}
+			// Not activity: last_activity rules keep counting from
+			// the change before (change sets Updated for the feeders).
+			t.KeepActivity()
+			a := a
+			if a.Subject != nil {
+				a = e.forSubject(t, entries, a)
 			}
 			p, err := e.planAnonymisation(t, entries, a)
 			if err != nil {

@@ -50,6 +50,7 @@ type Store interface {
 	Insert(ctx context.Context, coll string, doc any) error
 	Update(ctx context.Context, coll, id string, expectVersion int64, update map[string]any) (int64, error)
 	Delete(ctx context.Context, coll, id string) error
+	SetDerived(ctx context.Context, coll, id string, set map[string]any) error
 	IDsUpTo(ctx context.Context, coll, shape, upTo string, limit int) ([]string, error)
 	Stale(startedAt time.Time) bool
 	Enqueue(ctx context.Context, item *store.OutboxItem, now time.Time) error
@@ -69,6 +70,7 @@ func Schema() store.Schema {
 			Shapes: []store.QueryShape{{Name: shapeClaimsUpTo, Keys: []string{"claimed"}, UpTo: true}}},
 		{Name: jobRunsCollection},
 		{Name: privacyRequestsCollection},
+		{Name: dataMigrationsCollection},
 	}
 }
 
@@ -96,6 +98,9 @@ type Deps struct {
 	// SubjectSources list the records outside tickets that name a data
 	// subject (FindSubject); nil: none.
 	SubjectSources []SubjectSource
+	// SubjectErasers remove what names a data subject from the records
+	// outside tickets (AnonymiseSubject); nil: none.
+	SubjectErasers []SubjectEraser
 	// MailSenders finds the user an incoming mail's sender is; nil: every
 	// sender is a citizen unless they are the requester of the ticket
 	// they answer.
@@ -147,6 +152,9 @@ type Engine struct {
 	senders MailSenders
 	// subjectSources list records naming a data subject (FindSubject).
 	subjectSources []SubjectSource
+	// subjectErasers remove what names a data subject from records
+	// outside tickets (AnonymiseSubject).
+	subjectErasers []SubjectEraser
 	// searcher answers Search; nil without an index.
 	searcher Searcher
 	scripts  *script.Runtime
@@ -187,7 +195,7 @@ func New(d Deps) (*Engine, error) {
 		d.Calendars = &sla.Calendars{}
 	}
 	e := &Engine{store: d.Store, compile: d.Compile, users: d.Users, catalog: d.Catalog, log: d.Logger, now: d.Now,
-		refs: d.Refs, assets: d.Assets, queries: d.AssetQueries, senders: d.MailSenders, subjectSources: d.SubjectSources, searcher: d.Searcher, scripts: d.Scripts, calendars: d.Calendars,
+		refs: d.Refs, assets: d.Assets, queries: d.AssetQueries, senders: d.MailSenders, subjectSources: d.SubjectSources, subjectErasers: d.SubjectErasers, searcher: d.Searcher, scripts: d.Scripts, calendars: d.Calendars,
 		observe: d.Observer, retrying: store.NewKeyedMutex(), instance: newNonce()}
 	if e.observe == nil {
 		e.observe = noObserver{}

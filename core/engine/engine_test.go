@@ -43,7 +43,11 @@ func fixtureWith(t *testing.T, files []definition.File, users engine.Directory) 
 	t.Helper()
 	cat := testkit.Compile(t, files)
 	st := openStore(t)
-	eng, err := engine.New(engine.Deps{Store: st, Users: users, Catalog: func() *definition.Catalog { return cat }, Now: func() time.Time { return clock }})
+	// The hooks' time limit is raised: these tests are about what the
+	// engine does with a hook's result, and a loaded machine (the race
+	// detector, other packages' tests) can take 100 ms for a short one.
+	eng, err := engine.New(engine.Deps{Store: st, Users: users, Catalog: func() *definition.Catalog { return cat }, Now: func() time.Time { return clock },
+		ScriptTimeout: 10 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

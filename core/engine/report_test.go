@@ -92,6 +92,11 @@ func TestMonthReport(t *testing.T) {
 		{number: "INC-8", process: "it-incident", team: "it-1st-level", created: time.Date(2026, 12, 1, 0, 30, 0, 0, reportZone),
 			updated: time.Date(2026, 12, 1, 0, 30, 0, 0, reportZone), open: true},
 	})
+	// Seeded as stored before the closing time was kept: the migration
+	// fills it in from the resolution goal, else the last change.
+	if res, err := f.eng.FillClosingTimes(t.Context(), engine.FillOptions{}); err != nil || !res.Done || res.Filled != 5 {
+		t.Fatalf("fill closing times: %+v, %v", res, err)
+	}
 	reader := &auth.Principal{User: "lea", Permissions: map[string]bool{engine.PermissionReportRead: true}}
 	month, err := engine.ParseReportMonth("2026-11", time.Time{})
 	if err != nil {

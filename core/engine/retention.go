@@ -158,7 +158,8 @@ const retentionWriteBatch = 100
 // applyRetention anonymises the tickets of the due actions: the first
 // action of each ticket in batches stored together, any further action of
 // a ticket after it, one by one; then it deletes the tickets whose rule
-// deletes them, one by one. tickets holds the tickets as read.
+// deletes them, in batches deleted together. tickets holds the tickets as
+// read.
 func (e *Engine) applyRetention(ctx context.Context, cat *definition.Catalog, tickets map[string]*ticket.Ticket, due []RetentionAction, workers int) {
 	var first, later, deletes []int
 	for i := range due {
@@ -198,11 +199,11 @@ func (e *Engine) applyRetention(ctx context.Context, cat *definition.Catalog, ti
 		}
 		e.anonymiseAlone(ctx, cat, &due[i])
 	}
-	for _, i := range deletes {
+	for chunk := range slices.Chunk(deletes, retentionWriteBatch) {
 		if ctx.Err() != nil {
 			return
 		}
-		e.deleteAlone(ctx, &due[i])
+		e.deleteBatch(ctx, tickets, due, chunk, workers)
 	}
 }
 
@@ -225,25 +226,11 @@ func (e *Engine) prepareBatch(ctx context.Context, cat *definition.Catalog, tick
 		}
 		return func() {}
 	}
-	work := make(chan int)
-	var wg sync.WaitGroup
-	for range min(workers, len(at)) {
-		wg.Go(func() {
-			for j := range work {
-				a := &due[at[j]]
-				changes[j], results[j], a.Err = e.prepareRetention(ctx, cat, read[j], histories[j], a)
-				e.warnRetention(ctx, a)
-			}
-		})
-	}
-	for j := range at {
-		select {
-		case work <- j:
-		case <-ctx.Done():
-		}
-	}
-	close(work)
-	wg.Wait()
+	inParallel(ctx, len(at), workers, func(j int) {
+		a := &due[at[j]]
+		changes[j], results[j], a.Err = e.prepareRetention(ctx, cat, read[j], histories[j], a)
+		e.warnRetention(ctx, a)
+	})
 
 	var batch []store.TicketChange
 	var of []int
@@ -256,6 +243,28 @@ func (e *Engine) prepareBatch(ctx context.Context, cat *definition.Catalog, tick
 		return func() {}
 	}
 	return func() { e.storeBatch(ctx, cat, due, at, batch, of, results) }
+}
+
+// inParallel calls do for 0..n-1, workers at a time, and returns when
+// they are done; once ctx is done no more are started.
+func inParallel(ctx context.Context, n, workers int, do func(j int)) {
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range min(workers, n) {
+		wg.Go(func() {
+			for j := range work {
+				do(j)
+			}
+		})
+	}
+	for j := range n {
+		select {
+		case work <- j:
+		case <-ctx.Done():
+		}
+	}
+	close(work)
+	wg.Wait()
 }
 
 // storeBatch stores the changes of a prepared batch together; of and
@@ -295,6 +304,7 @@ func (e *Engine) prepareRetention(ctx context.Context, cat *definition.Catalog, 
 	if err != nil || entry == nil {
 		return nil, res, err
 	}
+	t.KeepActivity()
 	entry.At = e.stamp()
 	t.Updated = entry.At
 	if err := e.stage(ctx, t, entry); err != nil {
@@ -349,14 +359,14 @@ func dueRules(cat *definition.Catalog, t *ticket.Ticket, now time.Time) []Retent
 		case definition.RetainFromCreated:
 			from = t.Created
 		case definition.RetainFromLastActivity:
-			from = t.Updated
+			from = t.LastActivity()
 		default:
 			if t.Open {
 				continue
 			}
 			from = t.ClosedAt
 			if from.IsZero() {
-				from = t.Updated // closed before the closing time was kept
+				from = t.LastActivity() // closed before the closing time was kept
 			}
 		}
 		due, err := rule.Due(from)

@@ -12,10 +12,11 @@ import (
 	"vorgang/core/ticket"
 )
 
-// TicketDeleter deletes a ticket as a whole and keeps its tombstone;
-// *store.Store implements it.
+// TicketDeleter deletes tickets as a whole, one or a batch, and keeps
+// their tombstones; *store.Store implements it.
 type TicketDeleter interface {
 	DeleteTicket(ctx context.Context, tb store.Tombstone) error
+	DeleteTickets(ctx context.Context, tbs []store.Tombstone) []error
 	Tombstone(ctx context.Context, number string) (*store.Tombstone, error)
 }
 
@@ -28,7 +29,7 @@ func (e *Engine) deleteAlone(ctx context.Context, a *RetentionAction) {
 	a.Err = e.deleteTicket(ctx, a)
 	e.warnRetention(ctx, a)
 	if a.Err == nil {
-		e.log.InfoContext(ctx, "ticket deleted by retention", "ticket", a.Ticket, "process", a.Process, "rule", a.Rule)
+		e.logDeleted(ctx, a)
 	}
 }
 
@@ -43,7 +44,7 @@ func (e *Engine) deleteTicket(ctx context.Context, a *RetentionAction) error {
 	if t.LegalHold {
 		return fmt.Errorf("engine: delete %s: the ticket is under legal hold: %w", t.Number, fault.NotAllowedNow)
 	}
-	tb := store.Tombstone{Number: t.Number, Process: t.Process, Rule: a.Rule, At: e.stamp(), Entries: t.Version, Head: t.HistoryHash}
+	var tb store.Tombstone
 	if prev, err := e.store.Tombstone(ctx, t.Number); err == nil {
 		// A deletion cut off: its history may be gone in part, and the
 		// tombstone holds what was verified before it began.
@@ -55,18 +56,89 @@ func (e *Engine) deleteTicket(ctx context.Context, a *RetentionAction) error {
 		if err != nil {
 			return fmt.Errorf("engine: delete %s: %w", t.Number, err)
 		}
-		if p := VerifyHistory(t, entries); len(p) > 0 {
-			return fmt.Errorf("engine: delete %s: its history does not verify (%s at entry %d); run vorgang audit verify", t.Number, p[0].Problem, p[0].Seq)
+		if tb, err = e.tombstoneOf(t, entries, a.Rule); err != nil {
+			return err
 		}
-		files := ticketFiles(t, entries)
-		slices.Sort(files)
-		tb.Files = slices.Compact(files)
 	}
 	if err := e.store.DeleteTicket(ctx, tb); err != nil {
 		return fmt.Errorf("engine: delete %s: %w", t.Number, err)
 	}
 	e.unlinkAssets(ctx, t)
 	return nil
+}
+
+func (e *Engine) logDeleted(ctx context.Context, a *RetentionAction) {
+	e.log.InfoContext(ctx, "ticket deleted by retention", "ticket", a.Ticket, "process", a.Process, "rule", a.Rule)
+}
+
+// tombstoneOf verifies the history entries of t and returns the
+// tombstone its deletion by rule leaves: the verified head of the chain
+// and the ticket's files. A history that does not verify is an error.
+func (e *Engine) tombstoneOf(t *ticket.Ticket, entries []ticket.HistoryEntry, rule string) (store.Tombstone, error) {
+	if p := VerifyHistory(t, entries); len(p) > 0 {
+		return store.Tombstone{}, fmt.Errorf("engine: delete %s: its history does not verify (%s at entry %d); run vorgang audit verify", t.Number, p[0].Problem, p[0].Seq)
+	}
+	files := ticketFiles(t, entries)
+	slices.Sort(files)
+	return store.Tombstone{Number: t.Number, Process: t.Process, Rule: rule, At: e.stamp(),
+		Entries: t.Version, Head: t.HistoryHash, Files: slices.Compact(files)}, nil
+}
+
+// deleteBatch deletes the tickets of the actions at (of rules that delete
+// them; tickets holds them as read) together: their histories are read at
+// once and verified, workers tickets at a time, and the verified ones are
+// deleted in one store.DeleteTickets, whose locks are held for that write
+// only. A ticket whose history does not verify or cannot be read (a
+// deletion cut off), or that changed since it was read, is deleted on its
+// own (deleteAlone), which reads it and its tombstone again.
+func (e *Engine) deleteBatch(ctx context.Context, tickets map[string]*ticket.Ticket, due []RetentionAction, at []int, workers int) {
+	read := make([]*ticket.Ticket, len(at))
+	for j, i := range at {
+		read[j] = tickets[due[i].Ticket]
+	}
+	alone := func(j int) { e.deleteAlone(ctx, &due[at[j]]) }
+	histories, err := e.store.Histories(ctx, read)
+	if err != nil {
+		for j := range at {
+			alone(j)
+		}
+		return
+	}
+	tbs := make([]store.Tombstone, len(at))
+	verified := make([]bool, len(at))
+	inParallel(ctx, len(at), workers, func(j int) {
+		tb, err := e.tombstoneOf(read[j], histories[j], due[at[j]].Rule)
+		tbs[j], verified[j] = tb, err == nil
+	})
+	var batch []store.Tombstone
+	var of, rest []int
+	for j := range at {
+		if verified[j] {
+			batch, of = append(batch, tbs[j]), append(of, j)
+		} else {
+			rest = append(rest, j)
+		}
+	}
+	for k, err := range e.store.DeleteTickets(ctx, batch) {
+		j := of[k]
+		a := &due[at[j]]
+		switch {
+		case err == nil:
+			e.unlinkAssets(ctx, read[j])
+			e.logDeleted(ctx, a)
+		case errors.Is(err, store.ErrConflict):
+			rest = append(rest, j)
+		default:
+			a.Err = fmt.Errorf("engine: delete %s: %w", a.Ticket, err)
+			e.warnRetention(ctx, a)
+		}
+	}
+	for _, j := range rest {
+		if ctx.Err() != nil {
+			return
+		}
+		alone(j)
+	}
 }
 
 // unlinkAssets removes deleted ticket t from the lists of the assets it

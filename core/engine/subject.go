@@ -99,6 +99,20 @@ type SubjectRecord struct {
 // match reports whether a text value does (Subject.Matches).
 type SubjectSource func(ctx context.Context, match func(string) bool) ([]SubjectRecord, error)
 
+// SubjectEraser removes from the records of one kind outside the tickets
+// (kept by a package the engine does not know, such as incoming mail)
+// the values naming a data subject; match reports whether a text value
+// does (Subject.Matches). It returns what it removed, naming no value.
+type SubjectEraser func(ctx context.Context, match func(string) bool) ([]ErasedRecord, error)
+
+// ErasedRecord is a record outside the tickets a data subject's request
+// changed: its kind ("mail_in"), its id and the fields it cleared.
+type ErasedRecord struct {
+	Kind   string   `bson:"kind" json:"kind"`
+	ID     string   `bson:"id" json:"id"`
+	Fields []string `bson:"fields" json:"fields"`
+}
+
 // SubjectReport is everything stored about a data subject: the answer to
 // a request for access (Art. 15 GDPR), exported as JSON and summarised
 // as a page.
@@ -174,42 +188,11 @@ func (e *Engine) FindSubject(ctx context.Context, actor *auth.Principal, s Subje
 
 // subjectTicket lists the places of t naming the subject; nil if none.
 func (e *Engine) subjectTicket(ctx context.Context, t *ticket.Ticket, s Subject, requesterEmail string) (*SubjectTicket, error) {
-	out := &SubjectTicket{Number: t.Number, Process: t.Process, Title: t.Title, State: t.State, Created: t.Created, LegalHold: t.LegalHold}
-	if s.matches(t.Requester) && t.Requester != actorName(nil) {
-		out.Requester = true
-		out.Places = append(out.Places, SubjectPlace{Where: "requester", Value: t.Requester})
-	}
-	if requesterEmail != "" && s.matches(requesterEmail) {
-		out.Requester = true
-	}
-	var personal []string
-	if out.Requester {
-		personal = e.personalFields(t.Process)
-	}
-	for _, k := range sortedKeys(t.Data) {
-		if anyMatches(t.Data[k], s) || slices.Contains(personal, k) {
-			out.Places = append(out.Places, SubjectPlace{Where: "data." + k, Value: t.Data[k]})
-		}
-	}
 	hist, err := e.store.History(ctx, t)
 	if err != nil {
 		return nil, fmt.Errorf("engine: data subject search %s: %w", t.Number, err)
 	}
-	var files []string
-	for i := range hist {
-		h := &hist[i]
-		for _, p := range h.SealablePaths() {
-			v, _ := h.ValueAt(p)
-			if p == "data/files" {
-				files = append(files, stringsOf(v)...)
-				continue
-			}
-			if anyMatches(v, s) || out.Requester && p != ticket.PathActor && h.Type == ticket.EntryCitizenReply ||
-				slices.Contains(personal, formField(ticket.SplitPath(p))) {
-				out.Places = append(out.Places, SubjectPlace{Where: fmt.Sprintf("history %d %s", h.Seq, p), Value: v, At: h.At})
-			}
-		}
-	}
+	out, files := e.subjectPlaces(t, hist, s, requesterEmail)
 	files = append(files, attachmentIDs(t.Data)...)
 	slices.Sort(files)
 	for _, id := range slices.Compact(files) {
@@ -230,6 +213,45 @@ func (e *Engine) subjectTicket(ctx context.Context, t *ticket.Ticket, s Subject,
 		return nil, nil
 	}
 	return out, nil
+}
+
+// subjectPlaces lists the places of t and its history entries hist that
+// name the subject, but for its files, whose ids it returns: what
+// FindSubject reports and what AnonymiseSubject removes.
+func (e *Engine) subjectPlaces(t *ticket.Ticket, hist []ticket.HistoryEntry, s Subject, requesterEmail string) (*SubjectTicket, []string) {
+	out := &SubjectTicket{Number: t.Number, Process: t.Process, Title: t.Title, State: t.State, Created: t.Created, LegalHold: t.LegalHold}
+	if s.matches(t.Requester) && t.Requester != actorName(nil) {
+		out.Requester = true
+		out.Places = append(out.Places, SubjectPlace{Where: "requester", Value: t.Requester})
+	}
+	if requesterEmail != "" && s.matches(requesterEmail) {
+		out.Requester = true
+	}
+	var personal []string
+	if out.Requester {
+		personal = e.personalFields(t.Process)
+	}
+	for _, k := range sortedKeys(t.Data) {
+		if anyMatches(t.Data[k], s) || slices.Contains(personal, k) {
+			out.Places = append(out.Places, SubjectPlace{Where: "data." + k, Value: t.Data[k]})
+		}
+	}
+	var files []string
+	for i := range hist {
+		h := &hist[i]
+		for _, p := range h.SealablePaths() {
+			v, _ := h.ValueAt(p)
+			if p == "data/files" {
+				files = append(files, stringsOf(v)...)
+				continue
+			}
+			if anyMatches(v, s) || out.Requester && p != ticket.PathActor && h.Type == ticket.EntryCitizenReply ||
+				slices.Contains(personal, formField(ticket.SplitPath(p))) {
+				out.Places = append(out.Places, SubjectPlace{Where: fmt.Sprintf("history %d %s", h.Seq, p), Value: v, At: h.At})
+			}
+		}
+	}
+	return out, files
 }
 
 // subjectMails lists the outbox's items (mails queued, sent or failed)
@@ -277,12 +299,19 @@ type SubjectErasure struct {
 	// Held lists tickets under legal hold, left as they are.
 	Held    []string `bson:"held,omitempty" json:"held,omitempty"`
 	Removed int      `bson:"removed" json:"removed"`
+	// Records lists the records outside the tickets that lost values
+	// naming the subject (SubjectEraser), and which fields.
+	Records []ErasedRecord `bson:"records,omitempty" json:"records,omitempty"`
 }
 
 // AnonymiseSubject removes the subject's data from every ticket FindSubject
 // finds: of a ticket they filed, the requester and its files
 // (Anonymisation.Requester, Attachments);
-// of others, the form fields naming them. Tickets under legal hold are
+// of others, the form fields and history values naming them. Each ticket
+// is searched again as it is written (Anonymisation.Subject), so what was
+// added to it after the search goes too. The SubjectErasers then remove
+// what names the subject from the records outside the tickets (the
+// senders and subject lines of mail received). Tickets under legal hold are
 // left and listed. The request is recorded (SubjectErasure, and an
 // anonymised entry naming the request in each ticket's history).
 func (e *Engine) AnonymiseSubject(ctx context.Context, actor *auth.Principal, s Subject) (*SubjectErasure, error) {
@@ -296,29 +325,25 @@ func (e *Engine) AnonymiseSubject(ctx context.Context, actor *auth.Principal, s 
 			rec.Held = append(rec.Held, st.Number)
 			continue
 		}
-		// The files of a ticket the person filed are theirs (photos,
-		// scans): they go with it.
-		a := Anonymisation{Reason: ticket.ReasonRequest, Request: rec.ID, Requester: st.Requester, Attachments: st.Requester}
-		for _, p := range st.Places {
-			if f, ok := strings.CutPrefix(p.Where, "data."); ok {
-				a.Fields = append(a.Fields, f)
-			}
-			if h, ok := strings.CutPrefix(p.Where, "history "); ok {
-				seq, path, _ := strings.Cut(h, " ")
-				a.Values = append(a.Values, seq+":"+path)
-			}
-		}
-		res, err := e.Anonymise(ctx, st.Number, a)
+		subject := s
+		res, err := e.Anonymise(ctx, st.Number, Anonymisation{Reason: ticket.ReasonRequest, Request: rec.ID, Subject: &subject})
 		if err != nil {
 			return rec, fmt.Errorf("engine: data subject request %s: %w", rec.ID, err)
 		}
 		rec.Tickets = append(rec.Tickets, st.Number)
 		rec.Removed += res.Removed
 	}
+	for _, erase := range e.subjectErasers {
+		erased, err := erase(ctx, s.Matches)
+		if err != nil {
+			return rec, fmt.Errorf("engine: data subject request %s: %w", rec.ID, err)
+		}
+		rec.Records = append(rec.Records, erased...)
+	}
 	if err := e.store.Insert(ctx, privacyRequestsCollection, rec); err != nil {
 		return rec, fmt.Errorf("engine: record data subject request %s: %w", rec.ID, err)
 	}
-	e.log.InfoContext(ctx, "data subject request answered", "request", rec.ID, "by", rec.By, "tickets", len(rec.Tickets), "held", len(rec.Held))
+	e.log.InfoContext(ctx, "data subject request answered", "request", rec.ID, "by", rec.By, "tickets", len(rec.Tickets), "held", len(rec.Held), "records", len(rec.Records))
 	return rec, nil
 }
 
@@ -377,4 +402,25 @@ func sortedKeys(m map[string]any) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// forSubject is a with what names a.Subject in ticket t and its history
+// entries as they are stored now: the form fields and history values
+// naming them, and of a ticket they filed the requester and its files
+// (theirs: photos, scans).
+func (e *Engine) forSubject(t *ticket.Ticket, entries []ticket.HistoryEntry, a Anonymisation) Anonymisation {
+	st, _ := e.subjectPlaces(t, entries, *a.Subject, e.catalog().RequesterEmail(t.Process, t.Data))
+	a.Requester = a.Requester || st.Requester
+	a.Attachments = a.Attachments || st.Requester
+	a.Fields, a.Values = slices.Clone(a.Fields), slices.Clone(a.Values)
+	for _, p := range st.Places {
+		if f, ok := strings.CutPrefix(p.Where, "data."); ok {
+			a.Fields = append(a.Fields, f)
+		}
+		if h, ok := strings.CutPrefix(p.Where, "history "); ok {
+			seq, path, _ := strings.Cut(h, " ")
+			a.Values = append(a.Values, seq+":"+path)
+		}
+	}
+	return a
 }

@@ -2,14 +2,21 @@ package engine_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"vorgang/core/auth"
+	"vorgang/core/definition"
 	"vorgang/core/engine"
 	"vorgang/core/fault"
+	"vorgang/core/internal/testkit"
+	"vorgang/core/store"
+	"vorgang/core/ticket"
 )
 
 // TestDataSubjectRequest: the export for a citizen's address lists every
@@ -149,5 +156,77 @@ func TestRetentionDeletesAttachments(t *testing.T) {
 	}
 	if p := auditProblems(t, f.store, tk.Number); len(p) > 0 {
 		t.Fatal(p)
+	}
+}
+
+// armedStore is the real store, but the first ticket read once armed
+// runs meanwhile first: another writer's change.
+type armedStore struct {
+	*store.Store
+	armed     atomic.Bool
+	meanwhile func()
+}
+
+func (s *armedStore) Ticket(ctx context.Context, number string) (*ticket.Ticket, error) {
+	if s.armed.CompareAndSwap(true, false) {
+		s.meanwhile()
+	}
+	return s.Store.Ticket(ctx, number)
+}
+
+// TestDataSubjectRequestRemovesWhatIsStoredWhenWritten: a comment naming
+// the subject, added to a ticket after the request searched it and before
+// it was anonymised, is removed too: each ticket is searched again as it
+// is written.
+func TestDataSubjectRequestRemovesWhatIsStoredWhenWritten(t *testing.T) {
+	t.Parallel()
+	cat := testkit.Compile(t, testkit.DeskFiles(t))
+	st := &armedStore{Store: openStore(t)}
+	eng, err := engine.New(engine.Deps{Store: st, Catalog: func() *definition.Catalog { return cat }, Now: func() time.Time { return clock }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	erika := citizenRequest()
+	erika["email"], erika["contact_name"] = "erika@example.org", "Erika Mustermann"
+	mine, err := eng.Create(ctx, nil, engine.CreateRequest{Process: "citizen-request", Data: erika})
+	if err != nil {
+		t.Fatal(err)
+	}
+	max := citizenRequest()
+	max["email"], max["contact_name"] = "max@example.org", "Max Meier"
+	other, err := eng.Create(ctx, nil, engine.CreateRequest{Process: "citizen-request", Data: max})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := eng.Comment(ctx, caseWorker, other.Number, 0, "Nachbarin erika@example.org hat sich auch beschwert.", true, "de"); err != nil {
+		t.Fatal(err)
+	}
+	st.meanwhile = func() {
+		if _, err := eng.Comment(ctx, caseWorker, other.Number, 0, "Rückruf an erika@example.org erledigt.", true, "de"); err != nil {
+			t.Errorf("comment meanwhile: %v", err)
+		}
+	}
+	st.armed.Store(true) // the request's first write reads the ticket first
+	rec, err := eng.AnonymiseSubject(ctx, privacyOfficer, engine.Subject{Email: "erika@example.org"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.armed.Load() {
+		t.Fatal("nothing was changed meanwhile")
+	}
+	if len(rec.Tickets) != 2 {
+		t.Fatalf("record %+v, want both tickets", rec)
+	}
+	for _, n := range []string{mine.Number, other.Number} {
+		if s := strings.ToLower(storedText(t, st.Store, n)); strings.Contains(s, "erika@example.org") {
+			t.Errorf("%s still holds the subject's address", n)
+		}
+		if p := auditProblems(t, st.Store, n); len(p) > 0 {
+			t.Errorf("%s: audit: %v", n, p)
+		}
+	}
+	if !strings.Contains(storedText(t, st.Store, other.Number), "max@example.org") {
+		t.Error("anonymising Erika removed Max's address")
 	}
 }

@@ -259,6 +259,12 @@ func (e *Engine) stage(ctx context.Context, t *ticket.Ticket, entry *ticket.Hist
 	case t.ClosedOn == "":
 		t.ClosedOn = e.catalog().Hash()
 		t.ClosedAt = entry.At
+	case t.ClosedAt.IsZero():
+		// Finished before the closing time was kept, and read before the
+		// closing-times migration reached it: its resolution goal tells,
+		// where it has one, so this write does not take back what the
+		// migration may have set meanwhile.
+		t.ClosedAt = resolutionMet(t)
 	}
 	head := t.HistoryHash
 	chain(t, entry)

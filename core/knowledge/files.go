@@ -40,6 +40,16 @@ type fileList struct {
 	Number  string    `bson:"_id"`
 	Version int64     `bson:"version"`
 	Files   []FileRef `bson:"files"`
+	// Retired is the content no address serves any more: of a file
+	// replaced by an upload of its name, or removed. PurgeFiles deletes
+	// it from the attachment storage.
+	Retired []retiredFile `bson:"retired,omitempty"`
+}
+
+// retiredFile is content of a file of an article that is no longer served.
+type retiredFile struct {
+	Attachment string    `bson:"attachment"`
+	At         time.Time `bson:"at"`
 }
 
 // FileTypes are the content types an article's file may have (sniffed
@@ -58,6 +68,8 @@ const (
 	CodeFileName  = "invalid_file_name"
 	CodeFileType  = "file_type_not_allowed"
 	CodeFileCount = "too_many_files"
+	CodeFileInUse = "file_in_use"
+	CodeFileSize  = "file_too_large"
 )
 
 // CleanFileName is the name a file is kept under: the browser's name
@@ -72,7 +84,8 @@ func CleanFileName(name string) string {
 
 // AddFile stores a file of the article (the caller sniffed contentType
 // from the content), at most maxSize bytes. lang is the language of
-// error messages.
+// error messages. A file of the same name is replaced; its earlier
+// content is retired, for PurgeFiles.
 func (s *Service) AddFile(ctx context.Context, actor *auth.Principal, number, name, contentType string, r io.Reader, maxSize int64, lang string) (*FileRef, error) {
 	if !MayWrite(actor) {
 		return nil, fmt.Errorf("add file to article %s: %w", number, fault.Forbidden)
@@ -89,43 +102,104 @@ func (s *Service) AddFile(ctx context.Context, actor *auth.Principal, number, na
 	}
 	now := s.stamp()
 	att := &store.Attachment{ID: "kb-" + strings.ToLower(rand.Text()), Name: clean, ContentType: contentType, UploadedBy: actor.User, Created: now}
-	if err := s.store.PutAttachment(ctx, att, r, maxSize); err != nil {
+	if err := s.store.PutAttachment(ctx, att, r, maxSize); errors.Is(err, store.ErrTooLarge) {
+		return nil, fault.Fields(fieldError("file", CodeFileSize, lang))
+	} else if err != nil {
 		return nil, fmt.Errorf("add file %s to article %s: %w", clean, number, err)
 	}
 	ref := FileRef{Name: clean, Attachment: att.ID, ContentType: contentType, Size: att.Size, By: actor.User, At: now}
+	err := s.changeFiles(ctx, number, func(list *fileList) error {
+		files := slices.Clone(list.Files)
+		if i := slices.IndexFunc(files, func(f FileRef) bool { return f.Name == clean }); i >= 0 {
+			list.Retired = append(list.Retired, retiredFile{Attachment: files[i].Attachment, At: now})
+			files = slices.Delete(files, i, i+1)
+		}
+		if len(files) >= MaxFiles {
+			return fault.Fields(fieldError("file", CodeFileCount, lang))
+		}
+		list.Files = append(files, ref)
+		return nil
+	})
+	if err != nil {
+		// Nothing lists the content just stored: it goes with the refusal.
+		if _, derr := s.store.DeleteFileAttachment(context.WithoutCancel(ctx), att.ID); derr != nil {
+			s.log.WarnContext(ctx, "content of a refused article file left in storage; the purge removes it", "attachment", att.ID, "error", derr.Error())
+		}
+		if len(fault.FieldsOf(err)) > 0 {
+			return nil, err
+		}
+		return nil, fmt.Errorf("add file %s to article %s: %w", clean, number, err)
+	}
+	s.log.InfoContext(ctx, "article file added", "article", number, "file", clean, "actor", actor.User)
+	return &ref, nil
+}
+
+// RemoveFile removes the named file of the article. A file a version of
+// the article shows or links (its body names it) stays: every version can
+// be viewed and compared, with its images. The content is retired, for
+// PurgeFiles. lang is the language of error messages.
+func (s *Service) RemoveFile(ctx context.Context, actor *auth.Principal, number, name, lang string) error {
+	if !MayWrite(actor) {
+		return fmt.Errorf("remove file of article %s: %w", number, fault.Forbidden)
+	}
+	versions, err := s.Versions(ctx, actor, number)
+	if err != nil {
+		return err
+	}
+	for i := range versions {
+		for _, t := range versions[i].Texts {
+			if slices.Contains(fileRefs(t.Body), name) {
+				return fault.Fields(fieldError("name", CodeFileInUse, lang))
+			}
+		}
+	}
+	err = s.changeFiles(ctx, number, func(list *fileList) error {
+		i := slices.IndexFunc(list.Files, func(f FileRef) bool { return f.Name == name })
+		if i < 0 {
+			return fmt.Errorf("file %s of article %s: %w", name, number, fault.NotFound)
+		}
+		list.Retired = append(list.Retired, retiredFile{Attachment: list.Files[i].Attachment, At: s.stamp()})
+		list.Files = slices.Delete(slices.Clone(list.Files), i, i+1)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	s.log.InfoContext(ctx, "article file removed", "article", number, "file", name, "actor", actor.User)
+	return nil
+}
+
+// changeFiles applies change to the article's list of files, stored by
+// compare-and-set on its version and tried again when another change came
+// first. An error of change is returned as it is, nothing stored.
+func (s *Service) changeFiles(ctx context.Context, number string, change func(*fileList) error) error {
 	for range casTries {
 		var list fileList
 		err := s.store.Get(ctx, FilesCollection, number, &list)
-		if errors.Is(err, store.ErrNotFound) {
-			list = fileList{Number: number, Version: 1, Files: []FileRef{ref}}
+		fresh := errors.Is(err, store.ErrNotFound)
+		if err != nil && !fresh {
+			return fmt.Errorf("files of article %s: %w", number, err)
+		}
+		if fresh {
+			list = fileList{Number: number, Version: 1}
+		}
+		if err := change(&list); err != nil {
+			return err
+		}
+		if fresh {
 			err = s.store.Insert(ctx, FilesCollection, &list)
-			if errors.Is(err, store.ErrDuplicate) {
-				continue
-			}
-			if err != nil {
-				return nil, fmt.Errorf("add file %s to article %s: %w", clean, number, err)
-			}
-			return &ref, nil
+		} else {
+			_, err = s.store.Update(ctx, FilesCollection, number, list.Version, map[string]any{"$set": map[string]any{"files": list.Files, "retired": list.Retired}})
 		}
-		if err != nil {
-			return nil, fmt.Errorf("add file %s to article %s: %w", clean, number, err)
-		}
-		files := slices.DeleteFunc(slices.Clone(list.Files), func(f FileRef) bool { return f.Name == clean })
-		if len(files) >= MaxFiles {
-			return nil, fault.Fields(fieldError("file", CodeFileCount, lang))
-		}
-		files = append(files, ref)
-		_, err = s.store.Update(ctx, FilesCollection, number, list.Version, map[string]any{"$set": map[string]any{"files": files}})
-		if errors.Is(err, store.ErrConflict) {
+		if errors.Is(err, store.ErrDuplicate) || errors.Is(err, store.ErrConflict) {
 			continue
 		}
 		if err != nil {
-			return nil, fmt.Errorf("add file %s to article %s: %w", clean, number, err)
+			return fmt.Errorf("files of article %s: %w", number, err)
 		}
-		s.log.InfoContext(ctx, "article file added", "article", number, "file", clean, "actor", actor.User)
-		return &ref, nil
+		return nil
 	}
-	return nil, fmt.Errorf("add file %s to article %s: %w", clean, number, fault.Conflict)
+	return fmt.Errorf("files of article %s: %w", number, fault.Conflict)
 }
 
 // Files lists the files of the article, if actor may read it, by name.

@@ -3,6 +3,7 @@ package knowledge
 import (
 	"context"
 	"fmt"
+	"html/template"
 	"slices"
 	"sort"
 	"strings"
@@ -35,6 +36,10 @@ type Page struct {
 	Articles []Article
 	// Total counts the articles the scope sees that match the query.
 	Total int
+	// Snippets are, by article number, the passages of the body with the
+	// words found in <mark>, the text escaped: safe to put into a page.
+	// Only a search of the full-text index has them (Deps.Index).
+	Snippets map[string]template.HTML
 }
 
 // Find returns the articles scope reads that match q. The scope is

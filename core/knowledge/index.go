@@ -3,6 +3,7 @@ package knowledge
 import (
 	"context"
 	"fmt"
+	"html/template"
 	"strings"
 
 	"vorgang/core/search"
@@ -66,7 +67,7 @@ func docOf(a *Article) search.ArticleDoc {
 	var titles, bodies []string
 	for _, l := range Languages {
 		if t, ok := a.Texts[l]; ok {
-			titles, bodies = append(titles, t.Title), append(bodies, t.Body)
+			titles, bodies = append(titles, t.Title), append(bodies, plainText(t.Body))
 		}
 	}
 	return search.ArticleDoc{Number: a.Number, Visibility: string(a.Visibility), Team: a.Team, Category: a.Category, Tags: a.Tags,
@@ -79,10 +80,14 @@ func (s *Service) findIndexed(ctx context.Context, scope Scope, q Query, limit i
 	if err := s.loadIndex(ctx); err != nil {
 		return nil, fmt.Errorf("load article index: %w", err)
 	}
-	numbers, total, err := s.index.Find(ctx, search.ArticleQuery{Text: q.Text, Category: q.Category, Tag: q.Tag,
+	hits, total, err := s.index.Find(ctx, search.ArticleQuery{Text: q.Text, Category: q.Category, Tag: q.Tag,
 		Scope: search.ArticleScope{Staff: scope.Staff, Teams: scope.Teams, All: scope.All}, Offset: max(q.Offset, 0), Limit: limit})
 	if err != nil {
 		return nil, err
+	}
+	numbers := make([]string, len(hits))
+	for i, h := range hits {
+		numbers[i] = h.Number
 	}
 	var got []Article
 	if err := s.store.GetMany(ctx, ArticlesCollection, numbers, &got); err != nil {
@@ -92,11 +97,14 @@ func (s *Service) findIndexed(ctx context.Context, scope Scope, q Query, limit i
 	for i := range got {
 		byNumber[got[i].Number] = &got[i]
 	}
-	p := &Page{Total: total}
-	for _, n := range numbers {
+	p := &Page{Total: total, Snippets: map[string]template.HTML{}}
+	for _, h := range hits {
 		// The scope is in the index's query; checking again costs nothing.
-		if a := byNumber[n]; a != nil && scope.Sees(a) {
+		if a := byNumber[h.Number]; a != nil && scope.Sees(a) {
 			p.Articles = append(p.Articles, *a)
+			if s := h.Snippets["body"]; len(s) > 0 {
+				p.Snippets[a.Number] = template.HTML(strings.Join(s, " … ")) //nolint:gosec // escaped by the index, see search.ArticleHit
+			}
 		}
 	}
 	return p, nil

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
+	"slices"
 	"strings"
 
 	"github.com/microcosm-cc/bluemonday"
@@ -95,4 +96,73 @@ func altText(n ast.Node, src []byte) []byte {
 		}
 	}
 	return b.Bytes()
+}
+
+// gfm parses Markdown as markdown does, but keeps every image as written.
+var gfm = goldmark.New(goldmark.WithExtensions(extension.GFM)).Parser()
+
+// fileRefs are the names of the article's files a body shows or links
+// (![Plan](plan.png), [Formular](files/formular.pdf)).
+func fileRefs(body string) []string {
+	src := []byte(body)
+	var out []string
+	_ = ast.Walk(gfm.Parse(text.NewReader(src)), func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		var dest []byte
+		switch t := n.(type) {
+		case *ast.Image:
+			dest = t.Destination
+		case *ast.Link:
+			dest = t.Destination
+		}
+		if name := strings.TrimPrefix(string(dest), "files/"); entering && fileName.MatchString(name) && !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+		return ast.WalkContinue, nil
+	})
+	return out
+}
+
+// PlainBody is the text a reader sees of the article's body in lang (or
+// the other language), without markup: what a reply quotes when staff
+// insert an article's text. A link keeps its words, not its address.
+func (a *Article) PlainBody(lang string) string {
+	t, _ := a.Text(lang)
+	return plainText(t.Body)
+}
+
+// plainText is the text a reader sees of a Markdown body, a block a
+// line: what the full-text index searches and quotes in snippets, so a
+// snippet never shows markup (`**`, a link's address) and a word only
+// the markup holds is not found. Raw HTML is left out, as Render drops
+// it; an image counts by its alternative text.
+func plainText(body string) string {
+	src := []byte(body)
+	doc := markdown.Parser().Parse(text.NewReader(src))
+	var b strings.Builder
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			if n.Type() == ast.TypeBlock && b.Len() > 0 && !strings.HasSuffix(b.String(), "\n") {
+				b.WriteByte('\n')
+			}
+			return ast.WalkContinue, nil
+		}
+		switch t := n.(type) {
+		case *ast.Text:
+			b.Write(t.Segment.Value(src))
+			if t.SoftLineBreak() || t.HardLineBreak() {
+				b.WriteByte(' ')
+			}
+		case *ast.String:
+			b.Write(t.Value)
+		case *ast.AutoLink:
+			b.Write(t.Label(src))
+		case *ast.CodeBlock, *ast.FencedCodeBlock:
+			for i := 0; i < n.Lines().Len(); i++ {
+				line := n.Lines().At(i)
+				b.Write(line.Value(src))
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	return strings.TrimSpace(b.String())
 }

@@ -15,6 +15,10 @@ const (
 // knowledge base in Go, see the package comment.
 const shapeAll = "kb_all"
 
+// shapeFilesAll reads every list of files, for the purge of the
+// attachment storage (files_purge.go): one document per article with files.
+const shapeFilesAll = "kb_files_all"
+
 // numberScope is the counter of article numbers.
 const numberScope = "kb"
 
@@ -24,6 +28,6 @@ func Schema() store.Schema {
 		{Name: ArticlesCollection, Shapes: []store.QueryShape{{Name: shapeAll, Scans: true}}},
 		{Name: VersionsCollection},
 		{Name: StatsCollection},
-		{Name: FilesCollection},
+		{Name: FilesCollection, Shapes: []store.QueryShape{{Name: shapeFilesAll, Scans: true}}},
 	}
 }

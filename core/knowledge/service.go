@@ -25,6 +25,8 @@ type Store interface {
 	PutAttachment(ctx context.Context, a *store.Attachment, r io.Reader, maxSize int64) error
 	Attachment(ctx context.Context, id string) (*store.Attachment, error)
 	WriteAttachment(ctx context.Context, a *store.Attachment, w io.Writer) error
+	DeleteFileAttachment(ctx context.Context, id string) (bool, error)
+	Delete(ctx context.Context, coll, id string) error
 }
 
 var _ Store = (*store.Store)(nil)

@@ -44,6 +44,9 @@ var messages = map[string][2]string{
 		"A file name may hold only letters, digits, dot, hyphen and underscore (at most 100 characters)."},
 	CodeFileType:  {"Erlaubt sind Bilder (PNG, JPEG, GIF, WebP) und PDF.", "Images (PNG, JPEG, GIF, WebP) and PDF are allowed."},
 	CodeFileCount: {"Ein Artikel hat höchstens 50 Dateien.", "An article has at most 50 files."},
+	CodeFileSize:  {"Die Datei ist zu groß.", "The file is too large."},
+	CodeFileInUse: {"Eine Fassung des Artikels zeigt oder verlinkt diese Datei; sie bleibt, damit jede Fassung vollständig bleibt.",
+		"A version of the article shows or links this file; it stays, so every version stays complete."},
 }
 
 func fieldError(field, code, lang string) fault.FieldError {

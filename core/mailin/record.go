@@ -73,6 +73,9 @@ type Record struct {
 	// Held names the message's entry in the quarantine while it is
 	// quarantined.
 	Held string `bson:"held,omitempty"`
+	// Version counts the changes of the record in place (store.Update):
+	// a data subject's request clearing its sender.
+	Version int64 `bson:"version,omitempty"`
 }
 
 // folder is where a message with the record goes.
@@ -83,6 +86,7 @@ type Store interface {
 	Get(ctx context.Context, coll, id string, out any) error
 	Insert(ctx context.Context, coll string, doc any) error
 	Delete(ctx context.Context, coll, id string) error
+	Update(ctx context.Context, coll, id string, expectVersion int64, update map[string]any) (int64, error)
 	DeleteExpired(ctx context.Context, coll, shape string, now time.Time) (int64, error)
 	Find(ctx context.Context, coll string, f store.Find, out any) error
 	AcquireLease(ctx context.Context, name, holder string, ttl time.Duration) (bool, error)

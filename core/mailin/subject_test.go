@@ -69,3 +69,59 @@ func TestSubjectRecords(t *testing.T) {
 		}
 	}
 }
+
+// TestAnonymiseSubjectErasesMailRecords: a data subject's request clears
+// the sender and subject line of the records of their mail (the records
+// stay, so no message is filed twice) and says in its record which;
+// another person's record keeps its sender, and a second search finds no
+// record of theirs.
+func TestAnonymiseSubjectErasesMailRecords(t *testing.T) {
+	e := newLMTPEnv(t, options{})
+	if got := e.deliver("new-request.eml"); got != 250 {
+		t.Fatalf("new request answered %d, want 250", got)
+	}
+	if got := e.deliver("reply.eml", "Erika Mustermann <erika@example.net>", "Max Meier <max@example.com>",
+		"{{TO}}", "desk@example.org", "{{SUBJECT}}", "Heating in room 12", "{{ID}}", "subject-other-1", "{{THREAD}}", ""); got != 250 {
+		t.Fatalf("another person's mail answered %d, want 250", got)
+	}
+	var hers, his string
+	for _, r := range e.records(mailin.OutcomeTicket) {
+		if strings.Contains(r.From, "erika@example.net") {
+			hers = r.Key
+		} else {
+			his = r.Key
+		}
+	}
+	if hers == "" || his == "" {
+		t.Fatalf("records %+v, want one of each sender", e.records(mailin.OutcomeTicket))
+	}
+	officer := &auth.Principal{User: "dana", Permissions: map[string]bool{engine.PrivacyPermission: true}}
+	subject := engine.Subject{Email: "erika@example.net"}
+	rec, err := e.app.Engine.AnonymiseSubject(t.Context(), officer, subject)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.Records) != 1 || rec.Records[0].Kind != "mail_in" || rec.Records[0].ID != hers ||
+		!slices.Equal(rec.Records[0].Fields, []string{"from", "subject"}) {
+		t.Errorf("the request's record lists %+v, want her record's sender and subject line", rec.Records)
+	}
+	for _, r := range e.records(mailin.OutcomeTicket) {
+		switch r.Key {
+		case hers:
+			if r.From != "" || r.Subject != "" || r.MessageID == "" {
+				t.Errorf("her record %+v, want the sender and subject line cleared and the Message-ID kept", r)
+			}
+		case his:
+			if !strings.Contains(r.From, "max@example.com") || r.Subject != "Heating in room 12" {
+				t.Errorf("his record %+v, want it as it was", r)
+			}
+		}
+	}
+	again, err := e.app.Engine.FindSubject(t.Context(), officer, subject)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(again.Records) > 0 {
+		t.Errorf("after the request the search finds %+v, want no record", again.Records)
+	}
+}

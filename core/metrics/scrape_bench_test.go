@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"syscall"
 	"testing"
 	"time"
 
@@ -49,7 +48,7 @@ func BenchmarkScrape(b *testing.B) {
 		}
 	}
 	var took []time.Duration
-	cpu0 := cpuTime()
+	cpu0 := testkit.CPUTime()
 	for b.Loop() {
 		start := time.Now()
 		if err := a.Metrics.Write(io.Discard); err != nil {
@@ -57,18 +56,9 @@ func BenchmarkScrape(b *testing.B) {
 		}
 		took = append(took, time.Since(start))
 	}
-	b.ReportMetric(float64(cpuTime()-cpu0)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
+	b.ReportMetric(float64(testkit.CPUTime()-cpu0)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
 	slices.Sort(took)
 	pct := func(p float64) float64 { return float64(took[int(p*float64(len(took)-1))]) / float64(time.Millisecond) }
 	b.ReportMetric(pct(0.5), "ms-p50")
 	b.ReportMetric(pct(0.99), "ms-p99")
-}
-
-// cpuTime is the CPU time (user and system) the process has used: a
-// scrape's cost includes the store's work for it in other goroutines,
-// and it is steadier than wall time on a loaded machine.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

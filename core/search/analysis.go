@@ -37,8 +37,9 @@ const (
 	// analyzer: its light stemmer leaves the genitive "Druckers" as it is,
 	// so "Drucker" would not find it. No stop words are dropped: they cost
 	// little and keep phrases exact. Compounds are not split:
-	// "Strasse" does not find "Hauptstraße". The articles' index uses it
-	// and analyzerEN, each text in two fields.
+	// "Strasse" does not find "Hauptstraße". No index analyses with it
+	// or analyzerEN any more; they stay in the mapping, which is part of
+	// the layout of the tickets' index on disk.
 	analyzerDE = "vorgang_de"
 	// analyzerEN folds accents, drops the possessive 's and stems with
 	// the English Snowball stemmer ("printers", "printing"→"print").

@@ -3,7 +3,6 @@ package search
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
@@ -20,8 +19,11 @@ type Articles struct {
 	idx bleve.Index
 }
 
-// Field names of an article document. Each text is indexed with the
-// German analyzer as F and with the English one as F_en.
+// Field names of an article document. The texts are analysed as the
+// tickets' are (analyzerText): each word by its German and its English
+// stem at one position, so a word of either language is found, and the
+// offsets point into the text as stored, so a snippet marks the whole
+// word found, also after an umlaut.
 const (
 	artVisibility = "visibility"
 	artTeam       = "team"
@@ -29,6 +31,9 @@ const (
 	artTags       = "tags"
 	artTitle      = "title"
 	artBody       = "body"
+	// textSuffix names the field of a category's or a tag's words, beside
+	// the field of its exact value.
+	textSuffix = "_text"
 )
 
 // ArticleDoc is what the index keeps of an article: the texts of both
@@ -84,22 +89,38 @@ func (x *Articles) Put(d ArticleDoc) error {
 	return nil
 }
 
-// Find returns the numbers of the articles q finds, best first, and how
-// many there are in all. The scope is part of the query: an article the
-// asker may not read is neither returned nor counted.
-func (x *Articles) Find(ctx context.Context, q ArticleQuery) ([]string, int, error) {
+// ArticleHit is an article a query found.
+type ArticleHit struct {
+	Number string
+	// Snippets are the passages of the title and of the body ("title",
+	// "body") where a word was found, as HTML: the text escaped, the
+	// words found in <mark>. A text where nothing was found has none; a
+	// query without words has none.
+	Snippets map[string][]string
+}
+
+// Find returns the articles q finds, best first, and how many there are
+// in all. The scope is part of the query: an article the asker may not
+// read is neither returned nor counted.
+func (x *Articles) Find(ctx context.Context, q ArticleQuery) ([]ArticleHit, int, error) {
 	limit := q.Limit
 	if limit <= 0 {
 		limit = 20
 	}
 	req := bleve.NewSearchRequestOptions(buildArticleQuery(q), min(limit, MaxPage), max(q.Offset, 0), false)
+	if words, phrases := splitText(q.Text); len(words) > 0 || len(phrases) > 0 {
+		// In the one query: a word matches few articles, so reading the
+		// positions of the words of every match costs less than a second
+		// query over the page (marks.go).
+		askSnippets(req, artTitle, artBody)
+	}
 	res, err := x.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, 0, fmt.Errorf("search: articles: %w", err)
 	}
-	out := make([]string, 0, len(res.Hits))
+	out := make([]ArticleHit, 0, len(res.Hits))
 	for _, h := range res.Hits {
-		out = append(out, h.ID)
+		out = append(out, ArticleHit{Number: h.ID, Snippets: quoted(h)})
 	}
 	return out, int(res.Total), nil
 }
@@ -112,26 +133,23 @@ func buildArticleQuery(q ArticleQuery) query.Query {
 	words, phrases := splitText(q.Text)
 	for _, w := range words {
 		var any []query.Query
+		// A word in the title weighs most, then in the tags or the
+		// category, then in the body.
 		for _, f := range []struct {
 			name  string
 			boost float64
-		}{{artTitle, 6}, {artTitle + enSuffix, 6}, {artBody, 1}, {artBody + enSuffix, 1}} {
-			m := query.NewMatchQuery(w)
-			m.SetField(f.name)
-			m.SetOperator(query.MatchQueryOperatorAnd)
-			m.SetBoost(f.boost)
-			if strings.HasSuffix(f.name, enSuffix) {
-				// The query is analysed by the field's path (title,
-				// body), whose analyzer is the German one.
-				m.Analyzer = analyzerEN
+		}{{artTitle, 6}, {artTags + textSuffix, 3}, {artCategory + textSuffix, 3}, {artBody, 1}} {
+			m := wordQuery(w, f.name)
+			if m == nil {
+				continue
+			}
+			if b, ok := m.(query.BoostableQuery); ok {
+				b.SetBoost(f.boost)
 			}
 			any = append(any, m)
 		}
-		for _, f := range []string{artTags, artCategory} {
-			t := query.NewMatchQuery(w)
-			t.SetField(f + "_text")
-			t.SetBoost(3)
-			any = append(any, t)
+		if len(any) == 0 {
+			continue // no word in it to find, as "-"
 		}
 		must = append(must, query.NewDisjunctionQuery(any))
 	}
@@ -185,7 +203,7 @@ func articleMapping() (mapping.IndexMapping, error) {
 	if err := addAnalyzers(m); err != nil {
 		return nil, err
 	}
-	m.DefaultAnalyzer = analyzerDE
+	m.DefaultAnalyzer = analyzerText
 	doc := bleve.NewDocumentStaticMapping()
 	kw := func() *mapping.FieldMapping {
 		f := bleve.NewKeywordFieldMapping()
@@ -197,14 +215,19 @@ func articleMapping() (mapping.IndexMapping, error) {
 		f.Name, f.Analyzer, f.Store, f.IncludeInAll, f.DocValues = name, analyzer, false, false, false
 		return f
 	}
+	// The title and the body are stored, for the snippets (marks.go).
+	quoted := func(name string) *mapping.FieldMapping {
+		f := text(name, analyzerText)
+		f.Store = true
+		return f
+	}
 	doc.AddFieldMappingsAt(artVisibility, kw())
 	doc.AddFieldMappingsAt(artTeam, kw())
 	// Category and tags filter by their exact value and match words.
-	doc.AddFieldMappingsAt(artCategory, kw(), text(artCategory+"_text", analyzerDE))
-	doc.AddFieldMappingsAt(artTags, kw(), text(artTags+"_text", analyzerDE))
-	for _, name := range []string{artTitle, artBody} {
-		doc.AddFieldMappingsAt(name, text(name, analyzerDE), text(name+enSuffix, analyzerEN))
-	}
+	doc.AddFieldMappingsAt(artCategory, kw(), text(artCategory+textSuffix, analyzerText))
+	doc.AddFieldMappingsAt(artTags, kw(), text(artTags+textSuffix, analyzerText))
+	doc.AddFieldMappingsAt(artTitle, quoted(artTitle))
+	doc.AddFieldMappingsAt(artBody, quoted(artBody))
 	m.DefaultMapping = doc
 	m.DefaultField = artTitle
 	m.StoreDynamic, m.IndexDynamic, m.DocValuesDynamic = false, false, false

@@ -50,6 +50,7 @@ const (
 type Index struct {
 	idx  bleve.Index
 	path string
+	hist histogram
 }
 
 // Open opens the index at path, creating an empty one if there is none;

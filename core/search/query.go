@@ -60,48 +60,76 @@ type Hit struct {
 // Result is a page of hits and how many there are in all.
 type Result struct {
 	Total uint64
-	Hits  []Hit
-	Took  time.Duration
+	// TotalAtLeast: Total is a lower bound. A phrase over a big index
+	// is checked in the newest tickets until the page is full; older
+	// tickets are not searched for it (see searchWindows).
+	TotalAtLeast bool
+	Hits         []Hit
+	Took         time.Duration
 }
 
-// Search runs q. Hits are ranked by relevance alone, in no given order
-// among equals: a second sort key (the creation time) made every query
-// read that field of every match, several times the cost of the query at
-// 10k tickets. A query of filters alone lists the newest tickets first.
+// Search runs q. Hits are ranked by relevance, in no given order among
+// equals: a second sort key (the creation time) made every query read that
+// field of every match, several times the cost of the query at 10k
+// tickets. Over a big index the newest tickets come first, window by
+// window, ranked by relevance inside each (searchWindows). A query of
+// filters alone lists the newest tickets first.
 func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	limit := q.Limit
 	if limit <= 0 {
 		limit = 20
 	}
 	limit = min(limit, MaxPage)
-	req := bleve.NewSearchRequestOptions(build(q), limit, max(q.Offset, 0), false)
-	req.Fields = []string{fieldTitle, fieldProcess, fieldState, fieldTeam, fieldCreated}
-	if words, phrases := splitText(q.Text); len(words) == 0 && len(phrases) == 0 {
-		// Filters alone: no score to rank by, the newest ticket first.
-		req.SortBy([]string{"-" + fieldCreated})
+	offset := max(q.Offset, 0)
+	fields := []string{fieldTitle, fieldProcess, fieldState, fieldTeam, fieldCreated}
+	words, phrases := splitText(q.Text)
+	began := time.Now()
+	var page search.DocumentMatchCollection
+	var total uint64
+	var atLeast bool
+	if len(words) > 0 || len(phrases) > 0 {
+		bounds, err := x.windows()
+		if err != nil {
+			return nil, err
+		}
+		page, total, atLeast, err = x.searchWindows(ctx, build(q), bounds, fields, offset, limit, len(phrases) > 0)
+		if err != nil {
+			return nil, err
+		}
+	} else {
+		req := bleve.NewSearchRequestOptions(build(q), limit, offset, false)
+		req.Fields = fields
+		if len(words) == 0 && len(phrases) == 0 {
+			// Filters alone: no score to rank by, the newest ticket first.
+			req.SortBy([]string{"-" + fieldCreated})
+		}
+		res, err := x.idx.SearchInContext(ctx, req)
+		if err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		page, total = res.Hits, res.Total
 	}
-	res, err := x.idx.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
-	}
-	fragments, err := x.highlight(ctx, q, res.Hits)
+	passages, err := x.highlight(ctx, q, page)
 	if err != nil {
 		return nil, err
 	}
-	out := &Result{Total: res.Total, Took: res.Took, Hits: make([]Hit, 0, len(res.Hits))}
-	for _, h := range res.Hits {
-		h.Fragments = fragments[h.ID]
-		out.Hits = append(out.Hits, hitOf(h, q.Scope))
+	out := &Result{Total: total, TotalAtLeast: atLeast, Took: time.Since(began), Hits: make([]Hit, 0, len(page))}
+	for _, h := range page {
+		out.Hits = append(out.Hits, hitOf(h, passages[h.ID], q.Scope))
 	}
 	return out, nil
 }
 
-// highlight returns the snippets of the hits of a page by ticket: the same
-// query again, narrowed to the page's tickets, with highlighting. Asking
-// for it in the first query made bleve read the positions of the words in
-// every matching ticket, not only in the twenty shown: at 100k tickets
-// the same queries took 1.6 times the CPU (docs/benchmarks.md).
-func (x *Index) highlight(ctx context.Context, q Query, hits search.DocumentMatchCollection) (map[string]search.FieldFragmentMap, error) {
+// highlight returns the snippets of the hits of a page by ticket
+// (marks.go): the query's words and phrases again, narrowed to the page's
+// tickets, with highlighting. Asking for it in the first query made bleve read the
+// positions of the words in every matching ticket, not only in the twenty
+// shown: at 100k tickets the same queries took 1.6 times the CPU
+// (docs/benchmarks.md). The page's tickets passed the scope and the
+// filters already, so the second query leaves those clauses out (5–8%
+// less CPU a query at 100k); the fields it quotes are still those the
+// scope may search.
+func (x *Index) highlight(ctx context.Context, q Query, hits search.DocumentMatchCollection) (map[string]map[string][]string, error) {
 	if words, phrases := splitText(q.Text); len(hits) == 0 || len(words) == 0 && len(phrases) == 0 {
 		return nil, nil
 	}
@@ -109,45 +137,22 @@ func (x *Index) highlight(ctx context.Context, q Query, hits search.DocumentMatc
 	for i, h := range hits {
 		ids[i] = h.ID
 	}
-	page := query.NewConjunctionQuery([]query.Query{query.NewDocIDQuery(ids), build(q)})
-	req := bleve.NewSearchRequestOptions(page, len(ids), 0, false)
-	req.Highlight = bleve.NewHighlightWithStyle("html")
-	for _, f := range textFields(q.Scope) {
-		req.Highlight.AddField(f)
-	}
-	res, err := x.idx.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, fmt.Errorf("search: snippets: %w", err)
-	}
-	out := make(map[string]search.FieldFragmentMap, len(res.Hits))
-	for _, h := range res.Hits {
-		out[h.ID] = h.Fragments
-	}
-	return out, nil
+	text := build(Query{Text: q.Text, Scope: Scope{All: true, Internal: q.Scope.Internal}})
+	return snippets(ctx, x.idx, text, ids, textFields(q.Scope)...)
 }
 
-func hitOf(h *search.DocumentMatch, scope Scope) Hit {
+func hitOf(h *search.DocumentMatch, passages map[string][]string, scope Scope) Hit {
 	str := func(f string) string { s, _ := h.Fields[f].(string); return s }
 	hit := Hit{Number: h.ID, Title: str(fieldTitle), Process: str(fieldProcess), State: str(fieldState), Team: str(fieldTeam),
 		Score: h.Score, Snippets: map[string][]string{}}
 	if c, err := time.Parse(time.RFC3339, str(fieldCreated)); err == nil {
 		hit.Created = c
 	}
-	for field, frags := range h.Fragments {
+	for field, s := range passages {
 		if field == fieldInternal && !scope.Internal {
 			continue // never asked for; a second lock on the door
 		}
-		// bleve also hands back the start of a field where nothing was
-		// found (another field matched): no passage to show.
-		var marked []string
-		for _, f := range frags {
-			if strings.Contains(f, "<mark>") {
-				marked = append(marked, f)
-			}
-		}
-		if len(marked) > 0 {
-			hit.Snippets[field] = marked
-		}
+		hit.Snippets[field] = s
 	}
 	return hit
 }

@@ -22,12 +22,7 @@ func NewKeyedMutex() *KeyedMutex {
 
 // Lock locks the stripe of (ns, key) and returns its unlock function.
 func (k *KeyedMutex) Lock(ns, key string) (unlock func()) {
-	var h maphash.Hash
-	h.SetSeed(k.seed)
-	h.WriteString(ns)
-	h.WriteByte(0)
-	h.WriteString(key)
-	m := &k.stripes[h.Sum64()%uint64(len(k.stripes))]
+	m := &k.stripes[k.stripe(ns, key)]
 	m.Lock()
 	return m.Unlock
 }
@@ -37,14 +32,24 @@ func (k *KeyedMutex) Lock(ns, key string) (unlock func()) {
 // so it never waits for a stripe it holds, and any number of LockAll and
 // Lock callers cannot deadlock (a Lock caller holds one stripe).
 func (k *KeyedMutex) LockAll(ns string, keys []string) (unlock func()) {
+	return k.LockSets(KeySet{NS: ns, Keys: keys})
+}
+
+// KeySet names keys of one namespace for LockSets.
+type KeySet struct {
+	NS   string
+	Keys []string
+}
+
+// LockSets is LockAll over keys of several namespaces: a caller that needs
+// a ticket and its attachments takes them together, never one stripe
+// while holding another.
+func (k *KeyedMutex) LockSets(sets ...KeySet) (unlock func()) {
 	var held [len(k.stripes)]bool
-	for _, key := range keys {
-		var h maphash.Hash
-		h.SetSeed(k.seed)
-		h.WriteString(ns)
-		h.WriteByte(0)
-		h.WriteString(key)
-		held[h.Sum64()%uint64(len(k.stripes))] = true
+	for _, set := range sets {
+		for _, key := range set.Keys {
+			held[k.stripe(set.NS, key)] = true
+		}
 	}
 	for i, ok := range held {
 		if ok {
@@ -58,4 +63,14 @@ func (k *KeyedMutex) LockAll(ns string, keys []string) (unlock func()) {
 			}
 		}
 	}
+}
+
+// stripe is the index of the stripe of (ns, key).
+func (k *KeyedMutex) stripe(ns, key string) int {
+	var h maphash.Hash
+	h.SetSeed(k.seed)
+	h.WriteString(ns)
+	h.WriteByte(0)
+	h.WriteString(key)
+	return int(h.Sum64() % uint64(len(k.stripes)))
 }

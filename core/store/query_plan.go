@@ -37,6 +37,12 @@ var shapeSQL = map[string]func(ctx context.Context, s *Store) (string, []any, er
 	shapeChangedSince: func(ctx context.Context, s *Store) (string, []any, error) {
 		return s.changedSinceQuerySQL(ctx, time.Unix(0, 0), TicketStamp{Number: "X", Updated: time.Unix(1, 0)}, 100)
 	},
+	shapeCreatedBetween: func(ctx context.Context, s *Store) (string, []any, error) {
+		return s.ticketsBetweenQuerySQL(ctx, TicketCreated, time.Unix(0, 0), time.Unix(2, 0), TicketCursor{Number: "X", At: time.Unix(1, 0)}, 500)
+	},
+	shapeClosedBetween: func(ctx context.Context, s *Store) (string, []any, error) {
+		return s.ticketsBetweenQuerySQL(ctx, TicketClosed, time.Unix(0, 0), time.Unix(2, 0), TicketCursor{Number: "X", At: time.Unix(1, 0)}, 500)
+	},
 	shapeTicketTexts: func(ctx context.Context, s *Store) (string, []any, error) {
 		return s.ticketTextsQuerySQL(ctx, "X", 100)
 	},

@@ -88,6 +88,10 @@ var ownSchema = Schema{
 		{Keys: []string{"open", "catalog"}},
 		{Keys: []string{"tracking"}, Unique: true},
 		{Keys: []string{"updated", "_id"}},
+		// The reports read the tickets created, and those closed, in
+		// their weeks: a range of one of these each, whatever came later.
+		{Keys: []string{"created", "_id"}},
+		{Keys: []string{"closed_at", "_id"}},
 	}, Shapes: []QueryShape{
 		{Name: shapeInboxTeam, Keys: []string{"open", "team", "due", "_id"}},
 		{Name: shapeInboxTeamClosedText, Keys: []string{"open", "team", "due", "_id"}},
@@ -101,6 +105,8 @@ var ownSchema = Schema{
 		{Name: shapeByTracking, Keys: []string{"tracking"}},
 		{Name: shapeFindTickets, Scans: true},
 		{Name: shapeChangedSince, Keys: []string{"updated", "_id"}},
+		{Name: shapeCreatedBetween, Keys: []string{"created", "_id"}},
+		{Name: shapeClosedBetween, Keys: []string{"closed_at", "_id"}},
 		{Name: shapeTicketTexts, Keys: []string{"_id"}},
 		{Name: shapeTicketsByNumber, Keys: []string{"_id"}},
 		{Name: shapeOpenByCatalog, Keys: []string{"open", "catalog"}},
@@ -146,6 +152,8 @@ const (
 	shapeByTracking         = "ticket.by_tracking"
 	shapeFindTickets        = "tickets.find"
 	shapeChangedSince       = "tickets.changed_since"
+	shapeCreatedBetween     = "tickets.created_between"
+	shapeClosedBetween      = "tickets.closed_between"
 	shapeTicketTexts        = "tickets.texts"
 	shapeTicketsByNumber    = "tickets.by_number"
 	shapeOpenByCatalog      = "counts.catalog"

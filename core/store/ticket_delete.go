@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -51,13 +52,19 @@ func (s *Store) Tombstone(ctx context.Context, number string) (*Tombstone, error
 //
 // The tombstone is written first, then the attachments, then the history
 // entries and the ticket (on the embedded store in one transaction): a
-// crash in between leaves the ticket with its tombstone, and the next call (which finds the tombstone and uses its
-// version and files) completes the deletion. The ticket's lock is held for
-// this one ticket only. Watchers hear of the deletion (TicketChange.Deleted).
+// crash in between leaves the ticket with its tombstone, and the next call
+// (which finds the tombstone and uses its version and files) completes the
+// deletion; tb.Files must then hold the files of that tombstone (the
+// caller reads it first), or the call is a conflict. The ticket's lock is
+// held for this one ticket only. Watchers hear of the deletion
+// (TicketChange.Deleted).
 func (s *Store) DeleteTicket(ctx context.Context, tb Tombstone) error {
-	if s.localLocks {
-		defer s.locks.Lock(TicketsCollection, tb.Number)()
-	}
+	return s.DeleteTickets(ctx, []Tombstone{tb})[0]
+}
+
+// deleteTicketAlone is DeleteTicket on MongoDB: each ticket on its own.
+func (s *Store) deleteTicketAlone(ctx context.Context, tb Tombstone) error {
+	defer s.lockDeletion([]Tombstone{tb})()
 	cur, before, err := s.ticketHead(ctx, tb.Number)
 	if errors.Is(err, ErrNotFound) {
 		return nil // deleted before
@@ -69,22 +76,14 @@ func (s *Store) DeleteTicket(ctx context.Context, tb Tombstone) error {
 		return fmt.Errorf("store: delete ticket %s: %w: it changed (version %d, deleting %d)", tb.Number, ErrConflict, cur, tb.Entries)
 	}
 	if err := s.Insert(ctx, TombstonesCollection, &tb); errors.Is(err, ErrDuplicate) {
-		// A deletion cut off: complete it as it was begun.
-		prev, rerr := s.Tombstone(ctx, tb.Number)
-		if rerr != nil {
-			return fmt.Errorf("store: delete ticket %s: %w", tb.Number, rerr)
+		if tb, err = s.begunDeletion(ctx, tb, cur); err != nil {
+			return err
 		}
-		if prev.Entries != cur {
-			return fmt.Errorf("store: delete ticket %s: %w: changed after its deletion began (version %d, deleting %d)", tb.Number, ErrConflict, cur, prev.Entries)
-		}
-		tb = *prev
 	} else if err != nil {
 		return fmt.Errorf("store: delete ticket %s: tombstone: %w", tb.Number, err)
 	}
-	for _, id := range tb.Files {
-		if _, err := s.DeleteTicketAttachment(ctx, id, tb.Number); err != nil {
-			return fmt.Errorf("store: delete ticket %s: %w", tb.Number, err)
-		}
+	if err := s.deleteFilesOf(ctx, tb); err != nil {
+		return err
 	}
 	done := s.counts.write()
 	deleted, err := s.deleteHistoryAndTicket(ctx, tb)
@@ -93,24 +92,73 @@ func (s *Store) DeleteTicket(ctx context.Context, tb Tombstone) error {
 		return fmt.Errorf("store: delete ticket %s: %w", tb.Number, err)
 	}
 	s.noteWritten(ctx)
-	s.watchers.mu.RLock()
-	defer s.watchers.mu.RUnlock()
-	gone := &ticket.Ticket{Number: tb.Number, Process: tb.Process, Version: tb.Entries, Updated: tb.At}
-	for _, fn := range s.watchers.fns {
-		fn(TicketChange{Ticket: gone, Deleted: true})
+	s.tellDeleted([]Tombstone{tb})
+	return nil
+}
+
+// lockDeletion takes the locks of the tickets of tbs and of their files
+// together (a caller holding a stripe may not wait for another) and
+// returns the function that releases them; a no-op where the database
+// compares and sets itself.
+func (s *Store) lockDeletion(tbs []Tombstone) (unlock func()) {
+	if !s.localLocks {
+		return func() {}
+	}
+	var numbers, files []string
+	for _, tb := range tbs {
+		numbers = append(numbers, tb.Number)
+		files = append(files, tb.Files...)
+	}
+	return s.locks.LockSets(KeySet{NS: TicketsCollection, Keys: numbers}, KeySet{NS: AttachmentsCollection, Keys: files})
+}
+
+// begunDeletion is the tombstone a cut-off deletion of tb.Number left, to
+// complete that deletion as it was begun; cur is the ticket's version now.
+// A ticket changed since, or a tombstone naming files tb does not (whose
+// locks are not held), is a conflict.
+func (s *Store) begunDeletion(ctx context.Context, tb Tombstone, cur int64) (Tombstone, error) {
+	prev, err := s.Tombstone(ctx, tb.Number)
+	if err != nil {
+		return tb, fmt.Errorf("store: delete ticket %s: %w", tb.Number, err)
+	}
+	if prev.Entries != cur {
+		return tb, fmt.Errorf("store: delete ticket %s: %w: changed after its deletion began (version %d, deleting %d)", tb.Number, ErrConflict, cur, prev.Entries)
+	}
+	for _, f := range prev.Files {
+		if !slices.Contains(tb.Files, f) {
+			return tb, fmt.Errorf("store: delete ticket %s: %w: its tombstone names file %s, which the deletion does not", tb.Number, ErrConflict, f)
+		}
+	}
+	return *prev, nil
+}
+
+// deleteFilesOf deletes the attachments of tb, whose locks the caller holds.
+func (s *Store) deleteFilesOf(ctx context.Context, tb Tombstone) error {
+	for _, id := range tb.Files {
+		if _, err := s.deleteTicketAttachment(ctx, id, tb.Number); err != nil {
+			return fmt.Errorf("store: delete ticket %s: %w", tb.Number, err)
+		}
 	}
 	return nil
 }
 
+// tellDeleted tells the watchers of each deleted ticket of tbs.
+func (s *Store) tellDeleted(tbs []Tombstone) {
+	s.watchers.mu.RLock()
+	defer s.watchers.mu.RUnlock()
+	for _, tb := range tbs {
+		gone := &ticket.Ticket{Number: tb.Number, Process: tb.Process, Version: tb.Entries, Updated: tb.At}
+		for _, fn := range s.watchers.fns {
+			fn(TicketChange{Ticket: gone, Deleted: true})
+		}
+	}
+}
+
 // deleteHistoryAndTicket deletes the history entries of tb and then the
-// record: on the embedded store in one transaction (deleteTicketSQL), on
-// MongoDB the last entry first, so that one cut off leaves a shorter chain
+// record on MongoDB: the last entry first, so that one cut off leaves a shorter chain
 // whose record still says how long it was, and the record fenced by its
 // version. It reports whether the record was deleted.
 func (s *Store) deleteHistoryAndTicket(ctx context.Context, tb Tombstone) (bool, error) {
-	if s.writer != nil {
-		return s.deleteTicketSQL(ctx, tb.Number, tb.Entries)
-	}
 	for seq := tb.Entries; seq >= 1; seq-- {
 		if err := s.Delete(ctx, HistoryCollection, HistoryID(tb.Number, seq)); err != nil {
 			return false, err

@@ -5,48 +5,58 @@ import (
 	"fmt"
 )
 
-// deleteTicketSQL deletes the history entries 1..entries of ticket number
-// and its record in one SQLite transaction: on the embedded store one sync
-// instead of one per row, and the ticket and its chain go together. It
-// writes FerretDB's tables behind its back as replaceTicketsSQL does (see
-// there why that is safe); a delete touches no metadata either. It reports
-// whether the record was there.
-func (s *Store) deleteTicketSQL(ctx context.Context, number string, entries int64) (bool, error) {
+// deleteTicketsSQL deletes the history entries 1..Entries of each ticket
+// of tbs and its record, all in one SQLite transaction: on the embedded
+// store one sync for the batch instead of one per row, and a ticket and
+// its chain go together. It writes FerretDB's tables behind its back as
+// replaceTicketsSQL does (see there why that is safe); a delete touches no
+// metadata either. It reports for each ticket whether its record was
+// there.
+func (s *Store) deleteTicketsSQL(ctx context.Context, tbs []Tombstone) ([]bool, error) {
 	tickets, err := s.sql.table(ctx, TicketsCollection)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	history, err := s.sql.table(ctx, HistoryCollection)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	tx, err := s.writer.db.BeginTx(ctx, nil)
 	if err != nil {
-		return false, s.classify(ctx, err)
+		return nil, s.classify(ctx, err)
 	}
 	defer func() { _ = tx.Rollback() }()
-	del := func(table, id string) (int64, error) {
-		key, err := jsonValue(id)
-		if err != nil {
-			return 0, err
-		}
-		res, err := tx.ExecContext(ctx, fmt.Sprintf(`DELETE FROM %q WHERE %s->'$._id' = ?`, table, sqlColumn), key)
-		if err != nil {
-			return 0, s.classify(ctx, err)
-		}
-		return res.RowsAffected()
-	}
-	for seq := entries; seq >= 1; seq-- {
-		if _, err := del(history, HistoryID(number, seq)); err != nil {
-			return false, err
-		}
-	}
-	n, err := del(tickets, number)
+	delTicket, err := tx.PrepareContext(ctx, fmt.Sprintf(`DELETE FROM %q WHERE %s->'$._id' = ?`, tickets, sqlColumn))
 	if err != nil {
-		return false, err
+		return nil, s.classify(ctx, err)
+	}
+	defer delTicket.Close()
+	delEntry, err := tx.PrepareContext(ctx, fmt.Sprintf(`DELETE FROM %q WHERE %s->'$._id' = ?`, history, sqlColumn))
+	if err != nil {
+		return nil, s.classify(ctx, err)
+	}
+	defer delEntry.Close()
+	deleted := make([]bool, len(tbs))
+	for i, tb := range tbs {
+		for seq := tb.Entries; seq >= 1; seq-- {
+			key, _ := jsonValue(HistoryID(tb.Number, seq))
+			if _, err := delEntry.ExecContext(ctx, key); err != nil {
+				return nil, s.classify(ctx, err)
+			}
+		}
+		key, _ := jsonValue(tb.Number)
+		res, err := delTicket.ExecContext(ctx, key)
+		if err != nil {
+			return nil, s.classify(ctx, err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return nil, s.classify(ctx, err)
+		}
+		deleted[i] = n == 1
 	}
 	if err := tx.Commit(); err != nil {
-		return false, s.classify(ctx, err)
+		return nil, s.classify(ctx, err)
 	}
-	return n == 1, nil
+	return deleted, nil
 }

@@ -57,15 +57,12 @@ func (s *Store) TicketsByNumber(ctx context.Context, numbers []string) ([]*ticke
 		if err := rows.Scan(&raw); err != nil {
 			return nil, fmt.Errorf("store: read tickets: %w", err)
 		}
-		if doc, err = sjsonToBSON(doc[:0], raw); err != nil {
-			return nil, fmt.Errorf("store: read tickets: %w", err)
-		}
-		var t ticket.Ticket
-		if err := bson.UnmarshalWithRegistry(plainValues, doc, &t); err != nil {
+		var t *ticket.Ticket
+		if t, doc, err = decodeTicketRow(doc, raw); err != nil {
 			return nil, fmt.Errorf("store: read tickets: %w", err)
 		}
 		if i, ok := at[t.Number]; ok {
-			out[i] = &t
+			out[i] = t
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -87,4 +84,18 @@ func (s *Store) ticketsByNumberSQL(ctx context.Context, numbers []string) (strin
 	}
 	return fmt.Sprintf(`SELECT %s FROM %q WHERE %s IN (%s)`, sqlColumn, table, field("_id"),
 		strings.TrimSuffix(strings.Repeat("?,", len(numbers)), ",")), args, nil
+}
+
+// decodeTicketRow decodes a ticket's stored row of the embedded store,
+// reusing buf for the BSON in between; it returns the buffer to reuse.
+func decodeTicketRow(buf, raw []byte) (*ticket.Ticket, []byte, error) {
+	buf, err := sjsonToBSON(buf[:0], raw)
+	if err != nil {
+		return nil, buf, err
+	}
+	var t ticket.Ticket
+	if err := bson.UnmarshalWithRegistry(plainValues, buf, &t); err != nil {
+		return nil, buf, err
+	}
+	return &t, buf, nil
 }

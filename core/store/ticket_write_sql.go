@@ -61,14 +61,7 @@ func (w *sqlWriter) close() error { return w.db.Close() }
 // change. A ticket that is gone is a conflict, as in replaceClaimed.
 func (s *Store) replaceTicketsSQL(ctx context.Context, changes []TicketChange) []error {
 	errs := make([]error, len(changes))
-	fail := func(err error) []error {
-		for i := range errs {
-			if errs[i] == nil {
-				errs[i] = err
-			}
-		}
-		return errs
-	}
+	fail := func(err error) []error { return failAll(errs, err) }
 	table, err := s.sql.table(ctx, TicketsCollection)
 	if err != nil {
 		return fail(err)

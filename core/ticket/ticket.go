@@ -65,6 +65,29 @@ type Ticket struct {
 	// Retained lists the retention rules applied to the ticket, so none
 	// is applied twice.
 	Retained []string `bson:"retained,omitempty"`
+	// Activity is the ticket's last activity, kept by a change that is
+	// none (an anonymisation, see KeepActivity) for the version it left,
+	// ActivityVersion. Updated still moves with every change (readers
+	// that catch up on changes go by it).
+	Activity        time.Time `bson:"activity,omitempty"`
+	ActivityVersion int64     `bson:"activity_version,omitempty"`
+}
+
+// LastActivity is when the ticket last changed by anything but an
+// anonymisation: Updated, unless the last change was one (KeepActivity).
+// Retention's last_activity rules count from it.
+func (t *Ticket) LastActivity() time.Time {
+	if t.ActivityVersion != 0 && t.ActivityVersion == t.Version && !t.Activity.IsZero() {
+		return t.Activity
+	}
+	return t.Updated
+}
+
+// KeepActivity is called on the ticket as read before a change that is
+// no activity (an anonymisation) moves Updated: LastActivity stays what
+// it was until the next change.
+func (t *Ticket) KeepActivity() {
+	t.Activity, t.ActivityVersion = t.LastActivity(), t.Version+1
 }
 
 // Link relates a ticket to another ticket or an asset.

@@ -449,12 +449,12 @@ func BenchmarkAPI(b *testing.B) {
 				if keyed {
 					keys += strconv.Itoa(round) + "-"
 				}
-				cpu := processCPU()
+				cpu := testkit.CPUTime()
 				_, lat, wall, err := createMany(root, *apiClients, *apiCreates, keys)
 				if err != nil {
 					b.Fatal(err)
 				}
-				used := processCPU() - cpu
+				used := testkit.CPUTime() - cpu
 				if *apiRounds > 1 {
 					b.Logf("round %d: %.3f cpu-ms/ticket, %.0f tickets/s, p99 %.1f ms", round+1,
 						float64(used.Microseconds())/1000/float64(len(lat)), float64(len(lat))/wall.Seconds(), lat.pct(0.99))
@@ -485,7 +485,7 @@ func BenchmarkAPI(b *testing.B) {
 		var lat apiLatencies
 		next := make(chan int)
 		var wg sync.WaitGroup
-		start, cpu := time.Now(), processCPU()
+		start, cpu := time.Now(), testkit.CPUTime()
 		for range *apiClients {
 			wg.Add(1)
 			go func() {
@@ -508,7 +508,7 @@ func BenchmarkAPI(b *testing.B) {
 		}
 		close(next)
 		wg.Wait()
-		reportCPU(b, processCPU()-cpu, len(lat))
+		reportCPU(b, testkit.CPUTime()-cpu, len(lat))
 		b.ReportMetric(float64(len(lat))/time.Since(start).Seconds(), "tickets/s")
 		lat.report(b)
 	})

@@ -22,19 +22,25 @@ type StoreOptions struct {
 	Logger *slog.Logger
 	// Collections are passed to store.Config.Collections.
 	Collections store.Schema
+	// MongoURI opens the store in MongoDB mode on that server (another
+	// embedded store's EmbeddedURI serves) instead of an embedded one.
+	MongoURI string
+	// Observe is passed to store.Config.Observe (MongoDB mode).
+	Observe func(store.IssuedQuery)
 }
 
-// OpenStore opens an embedded store for the test and closes it when the
+// OpenStore opens a store (embedded unless MongoURI is set) for the test and closes it when the
 // test ends.
 func OpenStore(tb testing.TB, o StoreOptions) *store.Store {
 	tb.Helper()
-	if o.DataDir == "" {
+	if o.DataDir == "" && o.MongoURI == "" {
 		o.DataDir = tb.TempDir()
 	}
 	if o.Logger == nil {
 		o.Logger = Quiet
 	}
-	st, err := store.Open(tb.Context(), store.Config{DataDir: o.DataDir, Logger: o.Logger, Collections: o.Collections})
+	st, err := store.Open(tb.Context(), store.Config{DataDir: o.DataDir, MongoURI: o.MongoURI, Logger: o.Logger,
+		Collections: o.Collections, Observe: o.Observe})
 	if err != nil {
 		tb.Fatalf("open store: %v", err)
 	}

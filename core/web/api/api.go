@@ -27,12 +27,18 @@ type Deps struct {
 	// carries (tracking, password reset). Default: the address of the
 	// request.
 	BaseURL string
+	// MaxFileSize bounds an uploaded file (an article's). Default:
+	// webkit.DefaultMaxFileSize, as on the pages.
+	MaxFileSize int64
 }
 
 // Register adds the routes of /api/v1 to app. cl tells where a request
 // comes from; citizens is the rate limit of callers without an account,
 // shared with the portal's posts.
 func Register(app *fiber.App, d Deps, cl webkit.Clients, citizens fiber.Handler) {
+	if d.MaxFileSize <= 0 {
+		d.MaxFileSize = webkit.DefaultMaxFileSize
+	}
 	a := &api{Deps: d, clients: cl}
 	v1 := app.Group("/api/v1", a.authenticate)
 	v1.Post("/login", a.login)

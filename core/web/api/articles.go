@@ -26,7 +26,10 @@ func registerArticles(v1 fiber.Router, a *api) {
 	v1.Get("/articles/:number/diff", a.articleDiff)
 	v1.Post("/articles/:number/approve", a.approveArticle)
 	v1.Post("/articles/:number/reject", a.rejectArticle)
+	v1.Get("/articles/:number/files", a.articleFiles)
+	v1.Post("/articles/:number/files", a.uploadArticleFile)
 	v1.Get("/articles/:number/files/:name", a.articleFile)
+	v1.Delete("/articles/:number/files/:name", a.removeArticleFile)
 }
 
 // articleJSON is an article with its text rendered as HTML per language.
@@ -114,6 +117,15 @@ func (a *api) getArticle(c *fiber.Ctx) error {
 	m, err := articleJSON(x, knowledge.MayWrite(p))
 	if err != nil {
 		return err
+	}
+	if p != nil {
+		// Staff see what the article did, as on its workspace page;
+		// citizens do not.
+		st, err := a.Knowledge.Stats(c.UserContext(), x.Number)
+		if err != nil {
+			return webkit.FaultError(err)
+		}
+		m["stats"] = fiber.Map{"shown": st.Shown, "submitted": st.Submitted, "left": max(st.Shown-st.Submitted, 0), "used": st.Used}
 	}
 	return c.JSON(m)
 }

@@ -14,7 +14,12 @@ import (
 // newArticlesEnv is the app's API with its knowledge base; root writes.
 func newArticlesEnv(t *testing.T) *apiEnv {
 	t.Helper()
-	a := testkit.NewApp(t, app.Config{})
+	return newArticlesEnvOf(t, testkit.NewApp(t, app.Config{}))
+}
+
+// newArticlesEnvOf is newArticlesEnv over a.
+func newArticlesEnvOf(t *testing.T, a *app.App) *apiEnv {
+	t.Helper()
 	env := &apiEnv{tokens: map[string]string{}, st: a.Store}
 	for _, u := range []auth.NewUser{{Name: "ben", Teams: []string{"it-1st-level"}}, {Name: "carla", Teams: []string{"it-2nd-level"}}, {Name: "root", Roles: []string{"admin"}}} {
 		if _, err := a.Auth.CreateUser(t.Context(), u); err != nil {
@@ -87,5 +92,36 @@ func TestArticlesAPI(t *testing.T) {
 		if status != http.StatusOK || paths[p] == nil {
 			t.Errorf("OpenAPI lacks %s", p)
 		}
+	}
+}
+
+// TestArticleStatsAPI: staff read an article's counts, citizens do not.
+func TestArticleStatsAPI(t *testing.T) {
+	a := testkit.NewApp(t, app.Config{})
+	env := newArticlesEnvOf(t, a)
+	article := map[string]any{"texts": map[string]any{"de": map[string]any{"title": "Sperrmüll", "body": "Online anmelden."}},
+		"category": "Abfall", "visibility": "public"}
+	status, body := env.call(t, "root", "POST", "/api/v1/articles", article)
+	if status != http.StatusCreated {
+		t.Fatalf("create: %d %v", status, body)
+	}
+	number, _ := body["number"].(string)
+	if err := a.Knowledge.RecordShown(t.Context(), []string{number}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Knowledge.RecordShown(t.Context(), []string{number}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Knowledge.RecordSubmitted(t.Context(), []string{number}); err != nil {
+		t.Fatal(err)
+	}
+	status, body = env.call(t, "ben", "GET", "/api/v1/articles/"+number, nil)
+	st, _ := body["stats"].(map[string]any)
+	if status != http.StatusOK || st["shown"] != float64(2) || st["submitted"] != float64(1) || st["left"] != float64(1) || st["used"] != float64(0) {
+		t.Errorf("staff: %d %v", status, body["stats"])
+	}
+	status, body = env.call(t, "", "GET", "/api/v1/articles/"+number, nil)
+	if _, ok := body["stats"]; status != http.StatusOK || ok {
+		t.Errorf("citizen: %d %v", status, body["stats"])
 	}
 }

@@ -174,7 +174,9 @@ func TestDiskFull(t *testing.T) {
 
 	free := storetest.FillDisk(t, dir)
 	// SQLite may still find room in its write-ahead log for a few writes.
-	stored, refusedKey := 1, ""
+	// A retry sends the refused request again, its key with its body: the
+	// key's claim may have been stored before the disk refused the ticket.
+	stored, refusedKey, refused := 1, "", 0
 	for i := 1; i <= 100 && refusedKey == ""; i++ {
 		key := "full-" + strings.Repeat("x", i%7) + string(rune('a'+i%26)) + "-" + strings.Repeat("0", i/26)
 		switch status, b := create(t, key, i); status {
@@ -184,7 +186,7 @@ func TestDiskFull(t *testing.T) {
 			if errCode(b) != "insufficient_storage" {
 				t.Fatalf("507 with code %q", errCode(b))
 			}
-			refusedKey = key
+			refusedKey, refused = key, i
 		default:
 			t.Fatalf("create on a full disk: %d %v, want 201 or 507", status, b)
 		}
@@ -193,7 +195,7 @@ func TestDiskFull(t *testing.T) {
 		t.Fatal("100 creates succeeded on a full disk")
 	}
 	for range 3 {
-		if status, b := create(t, refusedKey, 0); status != http.StatusInsufficientStorage {
+		if status, b := create(t, refusedKey, refused); status != http.StatusInsufficientStorage {
 			t.Fatalf("retry on a full disk: %d %v, want 507", status, b)
 		}
 	}
@@ -205,7 +207,7 @@ func TestDiskFull(t *testing.T) {
 	}
 
 	free()
-	status, b := create(t, refusedKey, 0)
+	status, b := create(t, refusedKey, refused)
 	if status != http.StatusCreated {
 		t.Fatalf("retry after space was freed: %d %v, want 201", status, b)
 	}

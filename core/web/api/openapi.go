@@ -783,7 +783,8 @@ func oaStaticSchemas() oaObj {
 			"properties": oaObj{"token": str, "expires": dateTime},
 		},
 		"SearchResult": oaObj{"type": "object", "required": []any{"total", "hits"}, "properties": oaObj{
-			"total": oaObj{"type": "integer", "description": "Hits in all."},
+			"total":          oaObj{"type": "integer", "description": "Hits in all."},
+			"total_at_least": oaObj{"type": "boolean", "description": "true: total is a lower bound. Over a big index a phrase is checked in the newest tickets until the page is full, and the older ones are not counted; the last page's total is exact. Words are always counted exactly."},
 			"hits": oaObj{"type": "array", "items": oaObj{"type": "object", "required": []any{"number", "title", "process", "state", "team", "created", "score"},
 				"properties": oaObj{
 					"number": oaObj{"type": "string"}, "title": oaObj{"type": "string"}, "process": oaObj{"type": "string"},

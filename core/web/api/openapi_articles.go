@@ -32,6 +32,13 @@ func oaArticleSchemas() oaObj {
 					"(a category declared with a review): version, author, at and its content. The fields above stay the published text meanwhile."},
 				"published":   oaObj{"type": "integer", "description": "Writers only, with `pending`: the version served meanwhile."},
 				"unpublished": oaObj{"type": "boolean", "description": "Writers only: no version is approved yet; readers do not see the article."},
+				"stats": oaObj{"type": "object", "description": "Staff only (one article, not in lists): what was done with the article.",
+					"properties": oaObj{
+						"shown":     oaObj{"type": "integer", "description": "Times it was offered beside a request form on the portal (once per form)."},
+						"submitted": oaObj{"type": "integer", "description": "Of those, forms sent anyway."},
+						"left":      oaObj{"type": "integer", "description": "shown minus submitted: times a citizen left without sending the form."},
+						"used":      oaObj{"type": "integer", "description": "Public replies that held its portal address."},
+					}},
 			},
 		},
 		"ArticleDecision": oaObj{
@@ -58,6 +65,17 @@ func oaArticleSchemas() oaObj {
 		},
 		"ArticleVersions": oaObj{"type": "object", "properties": oaObj{"versions": oaObj{"type": "array", "items": oaObj{"type": "object",
 			"description": "version, author, at and the content saved, newest first; a decision on a waiting version has decision (approved, rejected) and of (the version decided)"}}}},
+		"ArticleFile": oaObj{
+			"type": "object", "required": []any{"name", "content_type", "size", "url"},
+			"properties": oaObj{
+				"name":         oaObj{"type": "string", "description": "The name a body embeds it by: `![Plan](plan.png)`."},
+				"content_type": oaObj{"type": "string", "description": "Sniffed from the content: image/png, image/jpeg, image/gif, image/webp or application/pdf."},
+				"size":         oaObj{"type": "integer"}, "by": str, "at": date,
+				"url": oaObj{"type": "string", "description": "Where the API serves it."},
+			},
+		},
+		"ArticleFiles": oaObj{"type": "object", "required": []any{"files"},
+			"properties": oaObj{"files": oaObj{"type": "array", "items": oaRef("ArticleFile")}}},
 		"ArticleDiff": oaObj{"type": "object", "properties": oaObj{"from": oaObj{"type": "integer"}, "to": oaObj{"type": "integer"},
 			"changes": oaObj{"type": "array", "items": oaObj{"type": "object", "description": "field and its lines, each with op keep, remove or add"}}}},
 	}
@@ -108,8 +126,27 @@ func oaArticlePaths() oaObj {
 					"409": oaError(webkit.CodeConflict), "422": oaError(knowledge.CodeNothingPending)},
 				oaObj{"requestBody": oaBody(oaRef("ArticleDecision"), true)}),
 		},
+		"/api/v1/articles/{number}/files": oaObj{
+			"parameters": numberPath,
+			"get": oaOp("articles", "listArticleFiles", "The files of an article the caller may read, by name", oaOptional,
+				oaObj{"200": oaOK("The files.", oaRef("ArticleFiles")), "404": oaError(webkit.CodeNotFound)}, nil),
+			"post": oaOp("articles", "uploadArticleFile", "Upload a file of an article (needs `knowledge.write` and an article the caller may read): "+
+				"an image or a PDF within the server's file size limit, at most 50 per article. A file of the same name is replaced; "+
+				"the type is taken from the content, never from the request, and SVG is refused. A refusal names the field `file` with the code "+
+				"`required`, `invalid_file_name`, `file_type_not_allowed`, `file_too_large` or `too_many_files`.", oaStaff,
+				oaObj{"201": oaOK("The file, stored.", oaRef("ArticleFile")), "403": oaError(webkit.CodeForbidden), "404": oaError(webkit.CodeNotFound),
+					"422": oaError("validation_failed")},
+				oaObj{"requestBody": oaObj{"required": true, "content": oaObj{"multipart/form-data": oaObj{"schema": oaObj{
+					"type": "object", "required": []any{"file"},
+					"properties": oaObj{"file": oaObj{"type": "string", "format": "binary",
+						"description": "The file; its file name (without a path, spaces as hyphens) names it in the article."}}}}}}}),
+		},
 		"/api/v1/articles/{number}/files/{name}": oaObj{
 			"parameters": append(numberPath, oaObj{"name": "name", "in": "path", "required": true, "description": "File name.", "schema": oaObj{"type": "string"}}),
+			"delete": oaOp("articles", "removeArticleFile", "Remove a file of an article (needs `knowledge.write` and an article the caller may read). "+
+				"A file a version of the article shows or links stays (field `name`, code `file_in_use`), so every version can still be viewed with its images.", oaStaff,
+				oaObj{"204": oaObj{"description": "Removed; its content leaves the storage with the next hourly purge."}, "403": oaError(webkit.CodeForbidden),
+					"404": oaError(webkit.CodeNotFound), "422": oaError("validation_failed")}, nil),
 			"get": oaOp("articles", "getArticleFile", "A file of an article the caller may read: an image inline, a PDF as a download. "+
 				"The images of an article's `html` point here.", oaOptional,
 				oaObj{"200": oaObj{"description": "The file.", "content": oaObj{"image/*": oaObj{"schema": oaObj{"type": "string", "format": "binary"}},

@@ -30,7 +30,10 @@ func oaPrivacySchemas() oaObj {
 		"SubjectErasure": oaObj{"type": "object", "required": []any{"id", "at", "by", "tickets", "removed"}, "properties": oaObj{
 			"id": str, "at": dateTime, "by": str, "tickets": strs,
 			"held":    oaObj{"type": "array", "items": str, "description": "Tickets under legal hold, left as they are."},
-			"removed": oaObj{"type": "integer", "description": "Values removed from histories."}}},
+			"removed": oaObj{"type": "integer", "description": "Values removed from histories."},
+			"records": oaObj{"type": "array", "description": "Records outside tickets that lost values naming the person: mail received (kind `mail_in`: from, subject, and a message_id or reason naming them).",
+				"items": oaObj{"type": "object", "required": []any{"kind", "id", "fields"},
+					"properties": oaObj{"kind": str, "id": str, "fields": strs}}}}},
 		"LegalHoldRequest": oaObj{"type": "object", "required": []any{"hold"}, "properties": oaObj{
 			"hold": oaObj{"type": "boolean"}, "reason": oaObj{"type": "string", "description": "Required when putting on hold."}}},
 	}

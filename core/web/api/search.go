@@ -64,7 +64,7 @@ func (a *api) searchTickets(c *fiber.Ctx) error {
 		hits[i] = searchHit{Number: h.Number, Title: h.Title, Process: h.Process, State: h.State, Team: h.Team,
 			Created: h.Created, Score: h.Score, Snippets: h.Snippets}
 	}
-	return c.JSON(fiber.Map{"total": res.Total, "hits": hits})
+	return c.JSON(fiber.Map{"total": res.Total, "total_at_least": res.TotalAtLeast, "hits": hits})
 }
 
 // parseDay reads a date (the day's start, UTC) or an RFC 3339 time.

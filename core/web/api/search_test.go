@@ -53,8 +53,8 @@ func TestSearchAPI(t *testing.T) {
 		{"carla", "Drucker", 0}, // another team
 	} {
 		status, b := search(c.user, c.q)
-		if status != http.StatusOK || total(b) != c.want {
-			t.Errorf("%s searching %q: %d %v, want %v hits", c.user, c.q, status, b, c.want)
+		if status != http.StatusOK || total(b) != c.want || b["total_at_least"] != false {
+			t.Errorf("%s searching %q: %d %v, want exactly %v hits", c.user, c.q, status, b, c.want)
 		}
 	}
 	// Snippets mark the word found; the internal comment is quoted to the

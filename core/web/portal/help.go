@@ -65,7 +65,8 @@ func (u *portal) helpPage(c *fiber.Ctx) error {
 		}
 		d.Total = page.Total
 		for i := range page.Articles {
-			d.Articles = append(d.Articles, pagekit.LinkOf(l, &page.Articles[i]))
+			a := &page.Articles[i]
+			d.Articles = append(d.Articles, pagekit.LinkOf(l, a, page.Snippets[a.Number]))
 		}
 		link := func(off int) string {
 			v := url.Values{}

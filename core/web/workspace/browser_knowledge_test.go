@@ -30,21 +30,28 @@ func TestKnowledgeAccessibility(t *testing.T) {
 	if res := kira.Post("/app/knowledge/"+pub, form); res.Status != 303 {
 		t.Fatalf("second version: %d", res.Status)
 	}
+	// A file, so the article page lists it with its button to remove.
+	if res := uploadFile(t, kira, pub, "plan.png", pngBytes); res.Status != 303 {
+		t.Fatalf("upload: %d", res.Status)
+	}
 	ticket := webtest.CitizenRequestIn(t, env, false)
+	// Searches with a word of the body, so each list shows a snippet.
+	const q = "sperrmuell+zweimal"
 	pages := []struct{ name, who, path, post string }{
 		{"knowledge list", "kira", "/app/knowledge", ""},
-		{"knowledge search", "kira", "/app/knowledge?q=sperrmuell", ""},
+		{"knowledge search", "kira", "/app/knowledge?q=" + q, ""},
 		{"article", "kira", "/app/knowledge/" + pub, ""},
 		{"article editor", "kira", "/app/knowledge/new", ""},
 		{"article editor, errors", "kira", "/app/knowledge/new", "button.vg-submit"},
 		{"article edit", "kira", "/app/knowledge/" + pub + "/edit", ""},
 		{"versions", "kira", "/app/knowledge/" + pub + "/versions", ""},
 		{"diff", "kira", "/app/knowledge/" + pub + "/diff?from=1&to=2", ""},
-		{"search", "kira", "/app/search?q=sperrmuell", ""},
-		{"ticket with articles", "root", "/app/tickets/" + ticket.Number + "?kb=sperrmuell", ""},
+		{"search", "kira", "/app/search?q=" + q, ""},
+		{"ticket with articles", "root", "/app/tickets/" + ticket.Number + "?kb=" + q, ""},
 		{"ticket, article inserted", "root", "/app/tickets/" + ticket.Number + "?article=" + pub, ""},
+		{"ticket, article text inserted", "root", "/app/tickets/" + ticket.Number + "?article=" + pub + "&insert=text", ""},
 		{"help centre", "citizen", "/portal/help", ""},
-		{"help search", "citizen", "/portal/help?q=sperrmuell", ""},
+		{"help search", "citizen", "/portal/help?q=" + q, ""},
 		{"help category", "citizen", "/portal/help?category=Drucken", ""},
 		{"help article", "citizen", "/portal/help/" + pub, ""},
 	}
@@ -88,8 +95,11 @@ func TestKnowledgeAccessibility(t *testing.T) {
 		tb := tabOf("citizen")
 		tb.T = t
 		tb.Open("/portal/new/citizen-report?lang=de")
-		tb.TypeText("#f-summary", "Sperrmüll")
+		tb.TypeText("#f-summary", "Sperrmüll zweimal")
 		tb.Do("wait for the suggestion", chromedp.WaitVisible(chromedp.CSS(`[data-kb-list] a[href="/portal/help/`+pub+`"]`)))
+		if got := webtest.Eval[string](tb, `document.querySelector('[data-kb-list] mark').textContent`); got != "Zweimal" {
+			t.Errorf("the suggestion's snippet marks %q", got)
+		}
 		webtest.RunAxe(t, tb, string(axe))
 	})
 }

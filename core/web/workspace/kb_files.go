@@ -2,14 +2,12 @@ package workspace
 
 import (
 	"bytes"
-	"errors"
 	"mime"
 	"net/http"
 	"net/url"
 
 	"github.com/gofiber/fiber/v2"
 
-	"vorgang/core/engine"
 	"vorgang/core/fault"
 	"vorgang/core/knowledge"
 	"vorgang/core/web/internal/pagekit"
@@ -60,13 +58,28 @@ func (u *workspace) kbUpload(c *fiber.Ctx) error {
 	if fields := fault.FieldsOf(err); len(fields) > 0 {
 		return pagekit.SeeOther(c, back+"?notice="+fields[0].Code+"#kb-files-title")
 	}
-	if errors.Is(err, engine.ErrFileTooLarge) {
-		return pagekit.SeeOther(c, back+"?notice=file_too_large#kb-files-title")
-	}
 	if err != nil {
 		return webkit.FaultError(err)
 	}
 	return pagekit.SeeOther(c, back+"?notice=file_added#kb-files-title")
+}
+
+// kbRemoveFile removes a file with the button of its row on the article
+// page.
+func (u *workspace) kbRemoveFile(c *fiber.Ctx) error {
+	if _, err := u.ReadPost(c); err != nil {
+		return err
+	}
+	number := c.Params("number")
+	back := "/app/knowledge/" + url.PathEscape(number)
+	err := u.Knowledge.RemoveFile(c.UserContext(), pagekit.UIPrincipal(c), number, c.Params("name"), string(webkit.PageLang(c)))
+	if fields := fault.FieldsOf(err); len(fields) > 0 {
+		return pagekit.SeeOther(c, back+"?notice="+fields[0].Code+"#kb-files-title")
+	}
+	if err != nil {
+		return webkit.FaultError(err)
+	}
+	return pagekit.SeeOther(c, back+"?notice=file_removed#kb-files-title")
 }
 
 // kbFileRow is a file on the article page.

@@ -84,3 +84,49 @@ func TestArticleFiles(t *testing.T) {
 		t.Errorf("upload by staff who may not write: %d", res.Status)
 	}
 }
+
+// TestRemoveArticleFile: the article page offers writers a button per
+// file that removes it (a form, no script); a file a version shows stays,
+// and the page says why; staff who may not write get no button and are
+// refused.
+func TestRemoveArticleFile(t *testing.T) {
+	env := kbEnv(t)
+	kira := env.Browser(t)
+	kira.Login("kira")
+	pub := writeArticle(t, kira, "Anfahrt", "![Lageplan](lageplan.png)", "public", "")
+	for _, name := range []string{"lageplan.png", "alt.png"} {
+		if res := uploadFile(t, kira, pub, name, pngBytes); res.Status != http.StatusSeeOther {
+			t.Fatalf("upload %s: %d", name, res.Status)
+		}
+	}
+	remove := func(b *webtest.Browser, name string) webtest.Page {
+		t.Helper()
+		p := kira.Get("/app/knowledge/" + pub)
+		return b.Post("/app/knowledge/"+pub+"/files/"+name+"/remove", url.Values{"_csrf": {webtest.Hidden(t, p.Body, "_csrf")}})
+	}
+	page := kira.Get("/app/knowledge/" + pub)
+	if !strings.Contains(page.Body, `action="/app/knowledge/`+pub+`/files/alt.png/remove"`) {
+		t.Fatalf("no button to remove alt.png:\n%s", page.Body)
+	}
+	if res := remove(kira, "lageplan.png"); res.Status != http.StatusSeeOther || !strings.Contains(res.Location, "notice=file_in_use") {
+		t.Errorf("removing the image the article shows: %d %s", res.Status, res.Location)
+	}
+	if p := kira.Get("/app/knowledge/" + pub + "?notice=file_in_use"); !strings.Contains(p.Body, "Eine Fassung des Artikels zeigt oder verlinkt diese Datei") {
+		t.Errorf("the page does not say why the file stays:\n%s", p.Body)
+	}
+	anna := env.Browser(t)
+	anna.Login("anna")
+	if p := anna.Get("/app/knowledge/" + pub); strings.Contains(p.Body, "/remove") {
+		t.Errorf("staff who may not write see a button to remove")
+	}
+	annaPage := anna.Get("/app/knowledge/" + pub)
+	if res := anna.Post("/app/knowledge/"+pub+"/files/alt.png/remove", url.Values{"_csrf": {webtest.Hidden(t, annaPage.Body, "_csrf")}}); res.Status != http.StatusForbidden {
+		t.Errorf("removal by staff who may not write: %d", res.Status)
+	}
+	if res := remove(kira, "alt.png"); res.Status != http.StatusSeeOther || !strings.Contains(res.Location, "notice=file_removed") {
+		t.Errorf("remove alt.png: %d %s", res.Status, res.Location)
+	}
+	if res := kira.Get("/app/knowledge/" + pub + "/files/alt.png"); res.Status != http.StatusNotFound {
+		t.Errorf("a removed file is served: %d", res.Status)
+	}
+}

@@ -40,6 +40,7 @@ func (u *workspace) registerKnowledge(staffOnly fiber.Router) {
 	staffOnly.Post("/knowledge/:number/reject", u.kbReject)
 	staffOnly.Get("/knowledge/:number/files/:name", u.kbFile)
 	staffOnly.Post("/knowledge/:number/files", u.kbUpload)
+	staffOnly.Post("/knowledge/:number/files/:name/remove", u.kbRemoveFile)
 }
 
 // kbRow is an article in a list.
@@ -51,12 +52,26 @@ type kbRow struct {
 	Visibility string
 	Updated    time.Time
 	ReviewAt   time.Time
+	// Snippet is the passage a search found the article by, escaped by
+	// the index with the words in <mark> (knowledge.Page.Snippets).
+	Snippet template.HTML
 }
 
 func kbRowOf(l webkit.Lang, a *knowledge.Article) kbRow {
 	t, tl := a.Text(string(l))
 	return kbRow{Number: a.Number, Title: t.Title, TitleLang: tl, Category: a.Category,
 		Visibility: webkit.Text(l, "kb_vis_"+string(a.Visibility)), Updated: a.Updated, ReviewAt: a.ReviewAt}
+}
+
+// kbRowsOf are the articles of a search's page, each with its snippet.
+func kbRowsOf(l webkit.Lang, page *knowledge.Page) []kbRow {
+	var out []kbRow
+	for i := range page.Articles {
+		row := kbRowOf(l, &page.Articles[i])
+		row.Snippet = page.Snippets[row.Number]
+		out = append(out, row)
+	}
+	return out
 }
 
 type kbListView struct {
@@ -94,9 +109,7 @@ func (u *workspace) kbList(c *fiber.Ctx) error {
 		return webkit.FaultError(err)
 	}
 	d := kbListView{Q: q.Text, Category: q.Category, Tag: q.Tag, Categories: cats, Total: page.Total, CanWrite: knowledge.MayWrite(actor)}
-	for i := range page.Articles {
-		d.Rows = append(d.Rows, kbRowOf(l, &page.Articles[i]))
-	}
+	d.Rows = kbRowsOf(l, page)
 	for i := range due {
 		d.Due = append(d.Due, kbRowOf(l, &due[i]))
 	}
@@ -188,8 +201,8 @@ func (u *workspace) kbArticle(c *fiber.Ctx) error {
 
 func kbNotice(l webkit.Lang, key string) string {
 	switch key {
-	case "created", "saved", "pending", "approved", "rejected", "file_added", "file_missing", "file_too_large",
-		knowledge.CodeFileName, knowledge.CodeFileType, knowledge.CodeFileCount:
+	case "created", "saved", "pending", "approved", "rejected", "file_added", "file_missing", "file_removed",
+		knowledge.CodeFileName, knowledge.CodeFileType, knowledge.CodeFileSize, knowledge.CodeFileCount, knowledge.CodeFileInUse:
 		return webkit.Text(l, "kb_notice_"+key)
 	}
 	return ""

@@ -136,13 +136,13 @@ func TestKnowledgePages(t *testing.T) {
 	}
 }
 
-// TestArticleIntoReply: from a ticket, a public article's link goes into
-// the public reply; posting it counts a use of the article.
+// TestArticleIntoReply: from a ticket, a public article's link or its
+// text goes into the public reply; posting it counts a use of the article.
 func TestArticleIntoReply(t *testing.T) {
 	env := kbEnv(t)
 	kira := env.Browser(t)
 	kira.Login("kira")
-	pub := writeArticle(t, kira, "Sperrmüll anmelden", "So geht es.", "public", "")
+	pub := writeArticle(t, kira, "Sperrmüll anmelden", "So geht es. **Montags.**", "public", "")
 	tk, err := env.Eng.Create(t.Context(), nil, engine.CreateRequest{Process: "citizen-request", Data: map[string]any{
 		"summary": "Sperrmüll", "category": "other", "description": "Wann wird abgeholt?", "email": "n@example.org", "privacy_consent": true}})
 	if err != nil {
@@ -158,6 +158,15 @@ func TestArticleIntoReply(t *testing.T) {
 	filled := root.Get(path + "?article=" + pub)
 	if !strings.Contains(filled.Body, "/portal/help/"+pub+"</textarea>") || strings.Contains(filled.Body, `name="internal" value="on" checked`) {
 		t.Fatalf("the reply is not filled as a public reply:\n%s", filled.Body)
+	}
+	// Or its text, without markup, the link below it.
+	if !strings.Contains(found.Body, path+"?article="+pub+"&amp;insert=text") {
+		t.Fatalf("the ticket page offers no text of %s:\n%s", pub, found.Body)
+	}
+	quoted := root.Get(path + "?article=" + pub + "&insert=text")
+	if !strings.Contains(quoted.Body, ">Sperrmüll anmelden\n\nSo geht es. Montags.\n\n") || !strings.Contains(quoted.Body, "/portal/help/"+pub+"</textarea>") ||
+		strings.Contains(quoted.Body, "**") || strings.Contains(quoted.Body, `name="internal" value="on" checked`) {
+		t.Fatalf("the reply is not filled with the text as a public reply:\n%s", quoted.Body)
 	}
 	text := "Sperrmüll anmelden\n" + env.Base + "/portal/help/" + pub
 	res := root.PostMultipart(path+"/comments", url.Values{"_csrf": {webtest.Hidden(t, filled.Body, "_csrf")}, "_version": {webtest.Hidden(t, filled.Body, "_version")}, "text": {text}})

@@ -23,6 +23,7 @@ type searchView struct {
 	Q        string
 	Tickets  []ticketHit
 	Total    uint64
+	AtLeast  bool
 	NoIndex  bool
 	Articles []kbRow
 	ArtTotal int
@@ -46,7 +47,7 @@ func (u *workspace) searchPage(c *fiber.Ctx) error {
 		case err != nil:
 			return webkit.FaultError(err)
 		default:
-			d.Total = res.Total
+			d.Total, d.AtLeast = res.Total, res.TotalAtLeast
 			for _, h := range res.Hits {
 				d.Tickets = append(d.Tickets, ticketHit{Number: h.Number, Title: h.Title, Snippet: firstSnippet(h.Snippets)})
 			}
@@ -57,9 +58,7 @@ func (u *workspace) searchPage(c *fiber.Ctx) error {
 				return webkit.FaultError(err)
 			}
 			d.ArtTotal = page.Total
-			for i := range page.Articles {
-				d.Articles = append(d.Articles, kbRowOf(l, &page.Articles[i]))
-			}
+			d.Articles = kbRowsOf(l, page)
 		}
 	}
 	return u.Render(c, http.StatusOK, "search", &pagekit.View{Lang: l, Title: webkit.Text(l, "search_heading"), Area: "app", Nav: "search", Data: d})

@@ -14,8 +14,9 @@ import (
 
 // Articles from a ticket: the ticket page searches the knowledge base
 // (?kb=words) and offers each public article's link for the public reply
-// (?article=KB-n fills the reply with it, internal unticked). A public
-// comment that holds the link of an article counts as a use of it.
+// (?article=KB-n fills the reply with it, internal unticked) or its text
+// (&insert=text: the title, the text a reader sees and the link). A
+// public comment that holds the link of an article counts as a use of it.
 
 // ticketArticles is the knowledge box of the ticket page.
 type ticketArticles struct {
@@ -31,7 +32,7 @@ type ticketArticles struct {
 var articleLink = regexp.MustCompile(`/portal/help/(KB-[0-9]+)\b`)
 
 // ticketArticleBox fills the knowledge box and, when an article was
-// chosen, the reply with its title and link.
+// chosen, the reply with its title and link, or its text and link.
 func (u *workspace) ticketArticleBox(c *fiber.Ctx, d *ticketView) {
 	if u.Knowledge == nil {
 		return
@@ -42,16 +43,20 @@ func (u *workspace) ticketArticleBox(c *fiber.Ctx, d *ticketView) {
 	if box.Q != "" {
 		page, err := u.Knowledge.Find(c.UserContext(), knowledge.ScopeOf(actor), knowledge.Query{Text: box.Q, Lang: string(l), Limit: 10})
 		if err == nil {
+			box.Results = kbRowsOf(l, page)
 			for i := range page.Articles {
-				a := &page.Articles[i]
-				box.Results = append(box.Results, kbRowOf(l, a))
-				box.Public[a.Number] = a.Visibility == knowledge.Public
+				box.Public[page.Articles[i].Number] = page.Articles[i].Visibility == knowledge.Public
 			}
 		}
 	}
 	if n := c.Query("article"); n != "" && d.Comment == "" {
 		if a, err := u.Knowledge.Get(c.UserContext(), actor, n); err == nil && a.Visibility == knowledge.Public {
 			d.Comment = a.Title(string(l)) + "\n" + u.articleURL(c, a.Number)
+			if body := a.PlainBody(string(l)); c.Query("insert") == "text" && body != "" {
+				// The link stays below the text: the citizen finds the
+				// article with its images, and the reply counts as a use.
+				d.Comment = a.Title(string(l)) + "\n\n" + body + "\n\n" + u.articleURL(c, a.Number)
+			}
 			box.Insert = true
 		}
 	}

@@ -1,6 +1,7 @@
 package pagekit
 
 import (
+	"html/template"
 	"regexp"
 	"slices"
 	"strings"
@@ -72,6 +73,10 @@ type ArticleLink struct {
 	Number, Title string
 	// Lang is the language of the title when it is not the page's.
 	Lang string
+	// Snippet is the passage of the body with the words searched for in
+	// <mark>, escaped by the index (knowledge.Page.Snippets); empty when
+	// there is none.
+	Snippet template.HTML
 }
 
 // maxSuggestions bounds the articles offered beside a form.
@@ -99,7 +104,7 @@ func (u *Pages) SuggestArticles(c *fiber.Ctx, text string, seen []string) *Artic
 	var shown []string
 	for i := range page.Articles {
 		a := &page.Articles[i]
-		s.Articles = append(s.Articles, LinkOf(l, a))
+		s.Articles = append(s.Articles, LinkOf(l, a, page.Snippets[a.Number]))
 		if !slices.Contains(s.Seen, a.Number) && len(s.Seen) < maxSeen {
 			s.Seen = append(s.Seen, a.Number)
 			shown = append(shown, a.Number)
@@ -111,10 +116,11 @@ func (u *Pages) SuggestArticles(c *fiber.Ctx, text string, seen []string) *Artic
 	return s
 }
 
-// LinkOf is the link of an article on a page in l.
-func LinkOf(l webkit.Lang, a *knowledge.Article) ArticleLink {
+// LinkOf is the link of an article on a page in l, with the snippet a
+// search found it by.
+func LinkOf(l webkit.Lang, a *knowledge.Article, snippet template.HTML) ArticleLink {
 	t, tl := a.Text(string(l))
-	link := ArticleLink{Number: a.Number, Title: t.Title}
+	link := ArticleLink{Number: a.Number, Title: t.Title, Snippet: snippet}
 	if tl != string(l) {
 		link.Lang = tl
 	}

@@ -53,7 +53,7 @@ func (d Deps) withDefaults() Deps {
 		d.FormTTL = 4 * time.Hour
 	}
 	if d.MaxFileSize <= 0 {
-		d.MaxFileSize = 10 << 20
+		d.MaxFileSize = webkit.DefaultMaxFileSize
 	}
 	if d.Now == nil {
 		d.Now = time.Now

@@ -7,6 +7,10 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
+// DefaultMaxFileSize bounds an uploaded file, on the pages and through
+// the API, when the server sets no other limit.
+const DefaultMaxFileSize = 10 << 20
+
 // SendArticleFile answers with a file of a knowledge base article: an
 // image inline, so a page can show it, anything else (PDF) as a
 // download. The content type was sniffed at upload and never trusted

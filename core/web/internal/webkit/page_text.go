@@ -536,4 +536,5 @@ var pageTexts = map[string]map[Lang]string{
 	"privacy_done":            {LangDE: "Die Daten der Person wurden entfernt.", LangEN: "The person's data was removed."},
 	"privacy_request":         {LangDE: "Antrag", LangEN: "Request"},
 	"privacy_removed":         {LangDE: "Entfernte Werte", LangEN: "Values removed"},
+	"privacy_records_erased":  {LangDE: "Bereinigte Aufzeichnungen (E-Mail-Eingang)", LangEN: "Records cleared (mail received)"},
 }
