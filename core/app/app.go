@@ -262,12 +262,15 @@ func (a *App) build(ctx context.Context) error {
 		return err
 	}
 	kd := knowledge.Deps{Store: a.Store, Users: a.Auth, Logger: cfg.Logger, Now: cfg.Now, Review: knowledgeReview(cfg.Catalog)}
-	if a.Store.Mode() == store.ModeEmbedded {
-		// One process owns the embedded store, so an index in its memory
-		// sees every save (docs/knowledge.md).
-		if kd.Index, err = search.NewArticles(); err != nil {
-			return err
-		}
+	// One process owns the embedded store, so an index in its memory sees
+	// every save; on MongoDB other instances save too, and each instance's
+	// index reads the articles again as its ticket index reads the others'
+	// changes (docs/knowledge.md, docs/search.md).
+	if kd.Index, err = search.NewArticles(); err != nil {
+		return err
+	}
+	if a.Store.Mode() != store.ModeEmbedded {
+		kd.IndexRefresh = cfg.SearchPollEvery
 	}
 	if a.Knowledge, err = knowledge.New(kd); err != nil {
 		return err

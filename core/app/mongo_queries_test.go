@@ -272,7 +272,23 @@ func TestEveryMongoDBQueryIsServedByADeclaredIndex(t *testing.T) {
 			return err
 		}},
 		{"knowledge base", func(ctx context.Context) error {
-			_, err := a.Knowledge.Find(ctx, knowledge.Scope{All: true}, knowledge.Query{})
+			if _, err := a.Knowledge.Create(ctx, admin, knowledge.Content{Visibility: knowledge.Public, Category: "Drucken",
+				Texts: map[string]knowledge.Text{"de": {Title: "Drucker", Body: "Der Drucker im Flur."}}}, "de"); err != nil {
+				return err
+			}
+			if _, err := a.Knowledge.Find(ctx, knowledge.Scope{All: true}, knowledge.Query{}); err != nil {
+				return err
+			}
+			// On MongoDB too a search with words goes to the article index
+			// (stemming: Druckers finds Drucker; snippets).
+			p, err := a.Knowledge.Find(ctx, knowledge.Scope{}, knowledge.Query{Text: "Druckers"})
+			if err != nil {
+				return err
+			}
+			if len(p.Articles) != 1 || !strings.Contains(string(p.Snippets[p.Articles[0].Number]), "<mark>Drucker</mark>") {
+				return fmt.Errorf("Druckers finds %d articles, snippets %v", len(p.Articles), p.Snippets)
+			}
+			_, err = a.Knowledge.PurgeFiles(ctx, now.Add(2*time.Hour))
 			return err
 		}},
 		{"scheduled jobs: reminders, retention, migrations", func(ctx context.Context) error {

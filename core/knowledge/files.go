@@ -52,6 +52,30 @@ type retiredFile struct {
 	At         time.Time `bson:"at"`
 }
 
+// UploadGrace is how old the content of an upload no list of files names
+// must be before PurgeFiles takes it for a leftover of a crash (content
+// stored, the list not written). An upload is listed within half of it
+// or refused, so content the purge may take is never listed afterwards,
+// even by an instance whose clock is up to half of it apart from the
+// purging one's.
+const UploadGrace = time.Hour
+
+// errUploadLate: the upload took too long to be listed safely.
+var errUploadLate = errors.New("upload took too long to list")
+
+// fileIDPrefix begins the attachment id of every article file: the
+// prefix, the time of the upload to the second (so ids sort by it and the
+// purge finds old uploads by a range of ids), a random part.
+const fileIDPrefix = "kbfile-"
+
+// fileID is the attachment id of an article file uploaded at t.
+func fileID(t time.Time) string {
+	return fileIDPrefix + fileIDTime(t) + "-" + strings.ToLower(rand.Text())
+}
+
+// fileIDTime is the time part of a file's attachment id.
+func fileIDTime(t time.Time) string { return t.UTC().Format("20060102t150405") }
+
 // FileTypes are the content types an article's file may have (sniffed
 // from the content by the caller): images a page can show, and PDF. SVG
 // is not among them, since it may carry script.
@@ -101,7 +125,7 @@ func (s *Service) AddFile(ctx context.Context, actor *auth.Principal, number, na
 		return nil, fault.Fields(fieldError("file", CodeFileType, lang))
 	}
 	now := s.stamp()
-	att := &store.Attachment{ID: "kb-" + strings.ToLower(rand.Text()), Name: clean, ContentType: contentType, UploadedBy: actor.User, Created: now}
+	att := &store.Attachment{ID: fileID(now), Name: clean, ContentType: contentType, UploadedBy: actor.User, Created: now}
 	if err := s.store.PutAttachment(ctx, att, r, maxSize); errors.Is(err, store.ErrTooLarge) {
 		return nil, fault.Fields(fieldError("file", CodeFileSize, lang))
 	} else if err != nil {
@@ -109,6 +133,11 @@ func (s *Service) AddFile(ctx context.Context, actor *auth.Principal, number, na
 	}
 	ref := FileRef{Name: clean, Attachment: att.ID, ContentType: contentType, Size: att.Size, By: actor.User, At: now}
 	err := s.changeFiles(ctx, number, func(list *fileList) error {
+		if s.stamp().Sub(now) > UploadGrace/2 {
+			// The purge may take content this old for a leftover of a
+			// crash: listing it now could serve a file it deletes.
+			return fmt.Errorf("upload started at %s: %w", now.Format(time.RFC3339), errUploadLate)
+		}
 		files := slices.Clone(list.Files)
 		if i := slices.IndexFunc(files, func(f FileRef) bool { return f.Name == clean }); i >= 0 {
 			list.Retired = append(list.Retired, retiredFile{Attachment: files[i].Attachment, At: now})
@@ -121,12 +150,23 @@ func (s *Service) AddFile(ctx context.Context, actor *auth.Principal, number, na
 		return nil
 	})
 	if err != nil {
-		// Nothing lists the content just stored: it goes with the refusal.
-		if _, derr := s.store.DeleteFileAttachment(context.WithoutCancel(ctx), att.ID); derr != nil {
-			s.log.WarnContext(ctx, "content of a refused article file left in storage; the purge removes it", "attachment", att.ID, "error", derr.Error())
+		refused := len(fault.FieldsOf(err)) > 0 || errors.Is(err, errUploadLate) || errors.Is(err, fault.Conflict)
+		if refused {
+			// Nothing lists the content just stored: it goes with the refusal.
+			if _, derr := s.store.DeleteFileAttachment(context.WithoutCancel(ctx), att.ID); derr != nil {
+				s.log.WarnContext(ctx, "content of a refused article file left in storage; the purge removes it", "attachment", att.ID, "error", derr.Error())
+			}
+		} else {
+			// The list's write may have landed with its answer lost: the
+			// content stays, and the purge removes it after UploadGrace
+			// unless a list names it.
+			s.log.WarnContext(ctx, "article file not listed for sure; its content stays for the purge to decide", "attachment", att.ID, "error", err.Error())
 		}
 		if len(fault.FieldsOf(err)) > 0 {
 			return nil, err
+		}
+		if errors.Is(err, errUploadLate) {
+			err = fmt.Errorf("%w: %w", err, fault.Unavailable)
 		}
 		return nil, fmt.Errorf("add file %s to article %s: %w", clean, number, err)
 	}

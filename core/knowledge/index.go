@@ -31,26 +31,41 @@ func (s *Service) indexed(a *Article) error {
 	return nil
 }
 
-// loadIndex fills the index from the store once.
+// loadIndex fills the index from the store once, and again whenever it
+// was filled longer than idxRefresh ago (when set): then it takes in the
+// articles other processes saved or published and drops those deleted.
 func (s *Service) loadIndex(ctx context.Context) error {
 	s.idxMu.Lock()
 	loaded := s.idxVersions != nil
+	stale := loaded && s.idxRefresh > 0 && s.now().Sub(s.idxRead) >= s.idxRefresh
+	// An article indexed after this snapshot (saved here meanwhile) may be
+	// missing from the read below; only those in the snapshot are dropped.
+	before := make(map[string]bool, len(s.idxVersions))
+	for n := range s.idxVersions {
+		before[n] = true
+	}
 	s.idxMu.Unlock()
-	if loaded {
+	if loaded && !stale {
 		return nil
 	}
+	read := s.now()
 	all, err := s.all(ctx)
 	if err != nil {
 		return err
 	}
 	s.idxMu.Lock()
 	defer s.idxMu.Unlock()
-	if s.idxVersions != nil {
+	if s.idxVersions != nil && !stale {
 		return nil
 	}
-	versions := map[string]int64{}
+	// The first load is kept only once it is whole.
+	versions := s.idxVersions
+	if versions == nil {
+		versions = map[string]int64{}
+	}
 	for i := range all {
-		if all[i].Unpublished {
+		delete(before, all[i].Number)
+		if all[i].Unpublished || versions[all[i].Number] >= all[i].Version {
 			continue
 		}
 		if err := s.index.Put(docOf(&all[i])); err != nil {
@@ -58,7 +73,13 @@ func (s *Service) loadIndex(ctx context.Context) error {
 		}
 		versions[all[i].Number] = all[i].Version
 	}
-	s.idxVersions = versions
+	for n := range before {
+		if err := s.index.Delete(n); err != nil {
+			return err
+		}
+		delete(versions, n)
+	}
+	s.idxVersions, s.idxRead = versions, read
 	return nil
 }
 

@@ -122,14 +122,6 @@ func fileRefs(body string) []string {
 	return out
 }
 
-// PlainBody is the text a reader sees of the article's body in lang (or
-// the other language), without markup: what a reply quotes when staff
-// insert an article's text. A link keeps its words, not its address.
-func (a *Article) PlainBody(lang string) string {
-	t, _ := a.Text(lang)
-	return plainText(t.Body)
-}
-
 // plainText is the text a reader sees of a Markdown body, a block a
 // line: what the full-text index searches and quotes in snippets, so a
 // snippet never shows markup (`**`, a link's address) and a word only

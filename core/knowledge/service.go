@@ -26,6 +26,8 @@ type Store interface {
 	Attachment(ctx context.Context, id string) (*store.Attachment, error)
 	WriteAttachment(ctx context.Context, a *store.Attachment, w io.Writer) error
 	DeleteFileAttachment(ctx context.Context, id string) (bool, error)
+	AttachmentIDs(ctx context.Context, from, to, after string, limit int) ([]string, error)
+	DeleteLooseChunks(ctx context.Context, from, to string) (int, error)
 	Delete(ctx context.Context, coll, id string) error
 }
 
@@ -46,11 +48,17 @@ type Deps struct {
 	// Now defaults to time.Now; tests fix the clock.
 	Now func() time.Time
 	// Index, when set, answers searches with words: German and English
-	// stemming ("Drucker" finds "Druckers"), phrases, ranking. It lives in
-	// this process, so it is only correct while this process is the only
-	// writer of the articles (the embedded store); without it a search
+	// stemming ("Drucker" finds "Druckers"), phrases, ranking, snippets.
+	// It lives in this process: with other writers of the articles
+	// (several instances on MongoDB) set IndexRefresh. Without it a search
 	// matches pieces of words in the stored articles.
 	Index *search.Articles
+	// IndexRefresh, when set, has a search read the articles again when
+	// the index was last filled longer ago than this: other processes
+	// save articles too (several instances on MongoDB), and the index
+	// learns of their saves only so. Zero: the index is filled once and
+	// kept by this process's saves (the embedded store, one writer).
+	IndexRefresh time.Duration
 	// Review returns the review rule of a category name, ok false when
 	// articles of that category are published as they are saved; nil:
 	// no category is reviewed.
@@ -69,6 +77,10 @@ type Service struct {
 	idxMu  sync.Mutex
 	// idxVersions are the versions in the index; nil until it is loaded.
 	idxVersions map[string]int64
+	// idxRefresh and idxRead: see Deps.IndexRefresh; idxRead is when the
+	// index last read the store.
+	idxRefresh time.Duration
+	idxRead    time.Time
 }
 
 // New returns a service.
@@ -82,7 +94,7 @@ func New(d Deps) (*Service, error) {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	return &Service{store: d.Store, log: d.Logger, now: d.Now, users: d.Users, index: d.Index, review: d.Review}, nil
+	return &Service{store: d.Store, log: d.Logger, now: d.Now, users: d.Users, index: d.Index, review: d.Review, idxRefresh: d.IndexRefresh}, nil
 }
 
 // stamp is the time recorded for a change, in the database's precision.

@@ -89,6 +89,15 @@ func (x *Articles) Put(d ArticleDoc) error {
 	return nil
 }
 
+// Delete removes the article from the index; one it does not hold is no
+// error.
+func (x *Articles) Delete(number string) error {
+	if err := x.idx.Delete(number); err != nil {
+		return fmt.Errorf("search: remove article %s: %w", number, err)
+	}
+	return nil
+}
+
 // ArticleHit is an article a query found.
 type ArticleHit struct {
 	Number string

@@ -139,7 +139,9 @@ func (s *Store) claimFresh(ctx context.Context, scope string, st *counterState, 
 // ErrDuplicate, another write error, or the command's error, after which
 // none is known to be stored.
 func (s *Store) insertOrdered(ctx context.Context, coll string, docs []any) (int, error) {
+	done := s.foreignWrite()
 	_, err := s.db.Collection(coll).InsertMany(ctx, docs, options.InsertMany().SetOrdered(true))
+	done()
 	if err == nil {
 		return len(docs), nil
 	}

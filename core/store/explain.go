@@ -246,10 +246,13 @@ func ownSamples(coll, shape string) (bson.D, bool) {
 		shapeOutboxList: find(coll, bson.D{{Key: "state", Value: OutboxFailed}}, bson.D{{Key: "next_at", Value: 1}, {Key: "_id", Value: 1}}),
 		shapeOutboxBefore: find(coll, bson.D{{Key: "_id", Value: bson.D{{Key: "$gte", Value: "webhook/w/IT-1/"}, {Key: "$lt", Value: "webhook/w/IT-1/2"}}},
 			{Key: "state", Value: bson.D{{Key: "$in", Value: bson.A{OutboxPending, OutboxClaimed}}}}}, nil),
-		shapeOutboxCounts: find(coll, bson.D{{Key: "state", Value: bson.D{{Key: "$in", Value: bson.A{OutboxPending, OutboxClaimed, OutboxFailed}}}}}, nil),
+		shapeAttachmentRange: find(coll, bson.D{{Key: "_id", Value: bson.D{{Key: "$gte", Value: "kbfile-"}, {Key: "$lt", Value: "kbfile-2"}}}}, byID),
+		shapeChunkRange:      find(coll, bson.D{{Key: "_id", Value: bson.D{{Key: "$gte", Value: "kbfile-"}, {Key: "$lt", Value: "kbfile-2"}}}}, byID),
+		shapeOutboxCounts:    find(coll, bson.D{{Key: "state", Value: bson.D{{Key: "$in", Value: bson.A{OutboxPending, OutboxClaimed, OutboxFailed}}}}}, nil),
 	}
 	ownColl := map[string]string{shapeHistoryTexts: HistoryCollection, shapeOutboxDue: OutboxCollection, shapeOutboxList: OutboxCollection,
-		shapeOutboxBefore: OutboxCollection, shapeOutboxCounts: OutboxCollection, shapeDefinitionVersions: DefinitionVersionsCollection}
+		shapeOutboxBefore: OutboxCollection, shapeOutboxCounts: OutboxCollection, shapeDefinitionVersions: DefinitionVersionsCollection,
+		shapeAttachmentRange: AttachmentsCollection, shapeChunkRange: AttachmentChunksCollection}
 	want, ok := ownColl[shape]
 	if !ok {
 		want = TicketsCollection

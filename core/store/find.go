@@ -149,7 +149,9 @@ func (s *Store) InsertMany(ctx context.Context, coll string, docs []any) (int, e
 	if len(docs) == 0 {
 		return 0, nil
 	}
+	done := s.foreignWrite()
 	_, err := s.db.Collection(coll).InsertMany(ctx, docs, options.InsertMany().SetOrdered(true))
+	done()
 	var bwe mongo.BulkWriteException
 	if errors.As(err, &bwe) && len(bwe.WriteErrors) > 0 {
 		first := bwe.WriteErrors[0]

@@ -65,7 +65,9 @@ func (s *Store) insertMany(ctx context.Context, coll string, docs []any) []error
 	if len(docs) == 0 {
 		return results
 	}
+	done := s.foreignWrite()
 	_, err := s.db.Collection(coll).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	done()
 	var bulk mongo.BulkWriteException
 	switch {
 	case err == nil:

@@ -67,6 +67,12 @@ var shapeSQL = map[string]func(ctx context.Context, s *Store) (string, []any, er
 	shapeHistoryByID: func(ctx context.Context, s *Store) (string, []any, error) {
 		return s.historyByIDSQL(ctx, []string{"A", "B"})
 	},
+	shapeAttachmentRange: func(ctx context.Context, s *Store) (string, []any, error) {
+		return s.idRangeSQL(ctx, AttachmentsCollection, "kbfile-", "kbfile-2", "kbfile-1", 500)
+	},
+	shapeChunkRange: func(ctx context.Context, s *Store) (string, []any, error) {
+		return s.idRangeSQL(ctx, AttachmentChunksCollection, "kbfile-", "kbfile-2", "", 1000)
+	},
 	shapeByTracking: func(ctx context.Context, s *Store) (string, []any, error) {
 		return s.byTrackingSQL(ctx, "token")
 	},

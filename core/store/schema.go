@@ -131,8 +131,10 @@ var ownSchema = Schema{
 		{Keys: []string{"pending_since"}},
 	}, Shapes: []QueryShape{
 		{Name: shapePendingUploads, Keys: []string{"pending_since"}, UpTo: true},
+		{Name: shapeAttachmentRange, Keys: []string{"_id"}},
 	}},
-	{Name: AttachmentChunksCollection}, {Name: DefinitionVersionsCollection, Shapes: []QueryShape{{Name: shapeDefinitionVersions, Scans: true}}},
+	{Name: AttachmentChunksCollection, Shapes: []QueryShape{{Name: shapeChunkRange, Keys: []string{"_id"}}}},
+	{Name: DefinitionVersionsCollection, Shapes: []QueryShape{{Name: shapeDefinitionVersions, Scans: true}}},
 }
 
 // Names of the store's own query shapes.

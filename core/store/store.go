@@ -80,6 +80,9 @@ type Store struct {
 	// writer replaces batches of tickets in one transaction
 	// (ticket_write_sql.go); nil on MongoDB.
 	writer *sqlWriter
+	// turns orders the writer's transactions and FerretDB's writes
+	// (write_turns.go).
+	turns sync.RWMutex
 	// snapshotSQL reads the documents of a backup snapshot straight from
 	// its SQLite file (backup_sjson.go); nil except on a snapshot.
 	snapshotSQL *sql.DB

@@ -124,6 +124,7 @@ func (s *Store) insertCreatesSQL(ctx context.Context, group []*createRequest) []
 	if err != nil {
 		return alone()
 	}
+	defer s.ownWrite()()
 	tx, err := s.writer.db.BeginTx(ctx, nil)
 	if err != nil {
 		return alone() // the single path reports it, as a full disk too

@@ -21,6 +21,7 @@ func (s *Store) deleteTicketsSQL(ctx context.Context, tbs []Tombstone) ([]bool, 
 	if err != nil {
 		return nil, err
 	}
+	defer s.ownWrite()()
 	tx, err := s.writer.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, s.classify(ctx, err)

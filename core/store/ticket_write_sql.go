@@ -93,6 +93,7 @@ func (s *Store) replaceTicketsSQL(ctx context.Context, changes []TicketChange) [
 		}
 	}
 
+	defer s.ownWrite()()
 	tx, err := s.writer.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fail(fmt.Errorf("store: update tickets: %w", s.classify(ctx, err)))

@@ -81,7 +81,9 @@ func (s *Store) updateLocked(ctx context.Context, coll, id string, expect int64,
 	if cur.Version != expect {
 		return fmt.Errorf("%w: stored version %d, expected %d", ErrConflict, cur.Version, expect)
 	}
+	done := s.foreignWrite()
 	res, err := c.UpdateOne(ctx, byID(id), upd)
+	done()
 	if err != nil {
 		return writeError(err)
 	}
@@ -98,7 +100,9 @@ func (s *Store) updateFiltered(ctx context.Context, coll, id string, expect int6
 	if expect == 0 {
 		version = bson.D{{Key: "$in", Value: bson.A{0, nil}}} // 0 or missing
 	}
+	done := s.foreignWrite()
 	res, err := c.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: VersionField, Value: version}}, upd)
+	done()
 	if err != nil {
 		return writeError(err)
 	}

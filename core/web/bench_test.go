@@ -326,20 +326,31 @@ type createdTicket struct {
 // createMany opens total tickets with clients concurrent clients and
 // returns their numbers, each request's latency and the wall time.
 func createMany(c *benchClient, clients, total int, keyPrefix string) ([]string, apiLatencies, time.Duration, error) {
+	keyed := func(int) bool { return keyPrefix != "" }
+	numbers, plain, withKey, wall, err := createSplit(c, clients, total, keyPrefix, keyed)
+	return numbers, append(plain, withKey...), wall, err
+}
+
+// createSplit creates total tickets over clients concurrent clients, the
+// clients keyed says so sending an Idempotency-Key (keyPrefix and the
+// create's index). The clients share the total, so a kind of create that
+// falls behind the other makes fewer of them. It returns the numbers, the
+// latencies of keyless and of keyed creates, and the wall time.
+func createSplit(c *benchClient, clients, total int, keyPrefix string, keyed func(client int) bool) ([]string, apiLatencies, apiLatencies, time.Duration, error) {
 	var mu sync.Mutex
 	var numbers []string
-	var lat apiLatencies
+	var plain, withKey apiLatencies
 	var firstErr error
 	next := make(chan int)
 	var wg sync.WaitGroup
 	start := time.Now()
-	for range clients {
+	for client := range clients {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range next {
 				var headers []string
-				if keyPrefix != "" {
+				if keyed(client) {
 					headers = []string{"Idempotency-Key", keyPrefix + strconv.Itoa(i)}
 				}
 				var out createdTicket
@@ -351,7 +362,11 @@ func createMany(c *benchClient, clients, total int, keyPrefix string) ([]string,
 					firstErr = err
 				}
 				numbers = append(numbers, out.Number)
-				lat = append(lat, d)
+				if headers != nil {
+					withKey = append(withKey, d)
+				} else {
+					plain = append(plain, d)
+				}
 				mu.Unlock()
 			}
 		}()
@@ -361,7 +376,7 @@ func createMany(c *benchClient, clients, total int, keyPrefix string) ([]string,
 	}
 	close(next)
 	wg.Wait()
-	return numbers, lat, time.Since(start), firstErr
+	return numbers, plain, withKey, time.Since(start), firstErr
 }
 
 func BenchmarkAPI(b *testing.B) {
@@ -467,6 +482,31 @@ func BenchmarkAPI(b *testing.B) {
 	}
 	b.Run("create", createBench(false))
 	b.Run("create-idempotent", createBench(true))
+	b.Run("create-mixed", func(b *testing.B) {
+		// Half the clients send an Idempotency-Key, half do not, all at
+		// once: neither kind may starve the other.
+		for round := range *apiRounds {
+			keys := "mixed-" + run + "-" + strconv.Itoa(round) + "-"
+			cpu := testkit.CPUTime()
+			_, plain, keyed, wall, err := createSplit(root, *apiClients, *apiCreates, keys, func(client int) bool { return client%2 == 1 })
+			if err != nil {
+				b.Fatal(err)
+			}
+			used := testkit.CPUTime() - cpu
+			all := len(plain) + len(keyed)
+			if *apiRounds > 1 {
+				b.Logf("round %d: %.0f keyless/s p99 %.1f ms, %.0f keyed/s p99 %.1f ms", round+1,
+					float64(len(plain))/wall.Seconds(), plain.pct(0.99), float64(len(keyed))/wall.Seconds(), keyed.pct(0.99))
+			}
+			reportCPU(b, used, all)
+			b.ReportMetric(float64(all)/wall.Seconds(), "tickets/s")
+			b.ReportMetric(float64(len(plain))/wall.Seconds(), "keyless/s")
+			b.ReportMetric(float64(len(keyed))/wall.Seconds(), "keyed/s")
+			b.ReportMetric(plain.pct(0.99), "keyless-p99-ms")
+			b.ReportMetric(keyed.pct(0.99), "keyed-p99-ms")
+			b.ReportMetric(0, "ns/op")
+		}
+	})
 	b.Run("create-in-process", func(b *testing.B) {
 		// The same creates without HTTP and authentication: engine and
 		// store alone, with as many goroutines as clients.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"os"
 	"testing"
 	"time"
 
@@ -52,4 +53,21 @@ func OpenStore(tb testing.TB, o StoreOptions) *store.Store {
 		}
 	})
 	return st
+}
+
+// OpenMongoStore opens an embedded store and, on it, a store in MongoDB
+// mode (o.MongoURI and o.DataDir are ignored), for tests of the code
+// paths a site on MongoDB runs. The embedded store's folder has no
+// upper-case letters: the driver lower-cases socket paths, and
+// t.TempDir's have some.
+func OpenMongoStore(tb testing.TB, o StoreOptions) *store.Store {
+	tb.Helper()
+	dir, err := os.MkdirTemp("", "vorgang-mongo-")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = os.RemoveAll(dir) })
+	first := OpenStore(tb, StoreOptions{DataDir: dir, Collections: o.Collections})
+	o.DataDir, o.MongoURI = "", first.EmbeddedURI()
+	return OpenStore(tb, o)
 }

@@ -142,7 +142,7 @@ func TestArticleIntoReply(t *testing.T) {
 	env := kbEnv(t)
 	kira := env.Browser(t)
 	kira.Login("kira")
-	pub := writeArticle(t, kira, "Sperrmüll anmelden", "So geht es. **Montags.**", "public", "")
+	pub := writeArticle(t, kira, "Sperrmüll anmelden", "So geht es. **Montags.** [Termine](https://stadt.example/termine)", "public", "")
 	tk, err := env.Eng.Create(t.Context(), nil, engine.CreateRequest{Process: "citizen-request", Data: map[string]any{
 		"summary": "Sperrmüll", "category": "other", "description": "Wann wird abgeholt?", "email": "n@example.org", "privacy_consent": true}})
 	if err != nil {
@@ -159,12 +159,13 @@ func TestArticleIntoReply(t *testing.T) {
 	if !strings.Contains(filled.Body, "/portal/help/"+pub+"</textarea>") || strings.Contains(filled.Body, `name="internal" value="on" checked`) {
 		t.Fatalf("the reply is not filled as a public reply:\n%s", filled.Body)
 	}
-	// Or its text, without markup, the link below it.
+	// Or its text, without markup, the addresses of its links kept, the
+	// article's link below it.
 	if !strings.Contains(found.Body, path+"?article="+pub+"&amp;insert=text") {
 		t.Fatalf("the ticket page offers no text of %s:\n%s", pub, found.Body)
 	}
 	quoted := root.Get(path + "?article=" + pub + "&insert=text")
-	if !strings.Contains(quoted.Body, ">Sperrmüll anmelden\n\nSo geht es. Montags.\n\n") || !strings.Contains(quoted.Body, "/portal/help/"+pub+"</textarea>") ||
+	if !strings.Contains(quoted.Body, ">Sperrmüll anmelden\n\nSo geht es. Montags. Termine (https://stadt.example/termine)\n\n") || !strings.Contains(quoted.Body, "/portal/help/"+pub+"</textarea>") ||
 		strings.Contains(quoted.Body, "**") || strings.Contains(quoted.Body, `name="internal" value="on" checked`) {
 		t.Fatalf("the reply is not filled with the text as a public reply:\n%s", quoted.Body)
 	}

@@ -15,7 +15,8 @@ import (
 // Articles from a ticket: the ticket page searches the knowledge base
 // (?kb=words) and offers each public article's link for the public reply
 // (?article=KB-n fills the reply with it, internal unticked) or its text
-// (&insert=text: the title, the text a reader sees and the link). A
+// (&insert=text: the title, the text a reader sees with the addresses of
+// its links and images, and the link). A
 // public comment that holds the link of an article counts as a use of it.
 
 // ticketArticles is the knowledge box of the ticket page.
@@ -52,7 +53,7 @@ func (u *workspace) ticketArticleBox(c *fiber.Ctx, d *ticketView) {
 	if n := c.Query("article"); n != "" && d.Comment == "" {
 		if a, err := u.Knowledge.Get(c.UserContext(), actor, n); err == nil && a.Visibility == knowledge.Public {
 			d.Comment = a.Title(string(l)) + "\n" + u.articleURL(c, a.Number)
-			if body := a.PlainBody(string(l)); c.Query("insert") == "text" && body != "" {
+			if body := a.ReplyText(string(l), u.articleURL(c, a.Number)); c.Query("insert") == "text" && body != "" {
 				// The link stays below the text: the citizen finds the
 				// article with its images, and the reply counts as a use.
 				d.Comment = a.Title(string(l)) + "\n\n" + body + "\n\n" + u.articleURL(c, a.Number)
