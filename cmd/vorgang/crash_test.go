@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"os/exec"
@@ -23,6 +24,10 @@ import (
 // The crash test drives the real binary: clients open tickets with
 // idempotency keys, the server is killed with SIGKILL in the middle, and
 // after a restart every request that was sent is retried with its key.
+// Beside them, crashPlainClients clients of another user open tickets
+// without a key, whose numbers the server writes with the ticket
+// (store.ReserveNumber): what they were acknowledged must be there after
+// the restart, and the numbers of both kinds stay gap-free.
 
 const (
 	crashRounds    = 3  // kill/restart cycles
@@ -30,6 +35,8 @@ const (
 	crashPerClient = 40 // requests a client sends at most per round
 	crashMinAcks   = 10 // the server is killed after a random number of
 	crashMaxAcks   = 70 // acknowledged creates in [min, max)
+	// crashPlainClients of the crashClients send no key.
+	crashPlainClients = 2
 )
 
 // crashServeArgs are the server's arguments. The IT desk's create hook
@@ -56,7 +63,8 @@ type createReply struct {
 	body       string
 }
 
-// create posts the IT incident with key as Idempotency-Key. err is a
+// create posts the IT incident with key as Idempotency-Key (none when
+// key is empty). err is a
 // transport error: no reply came (the server died or the connection broke).
 func (a *crashAPI) create(base, key string) (createReply, error) {
 	req, err := http.NewRequest(http.MethodPost, base+"/api/v1/tickets", strings.NewReader(crashTicket))
@@ -65,7 +73,9 @@ func (a *crashAPI) create(base, key string) (createReply, error) {
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+a.token)
-	req.Header.Set("Idempotency-Key", key)
+	if key != "" {
+		req.Header.Set("Idempotency-Key", key)
+	}
 	resp, err := a.http.Do(req)
 	if err != nil {
 		return createReply{}, err
@@ -161,12 +171,14 @@ type crashLoad struct {
 	sent    map[string]int    // key → client that sent it
 	acked   map[string]string // key → number acknowledged with 201
 	cutOff  map[string]bool   // keys whose request got no reply
+	plain   []string          // numbers acknowledged to creates without a key
 	reached bool              // the kill threshold was reached
 }
 
 // load runs the clients against base and kills srv after killAfter
-// acknowledgements (or when every client has stopped).
-func load(t *testing.T, api *crashAPI, srv *server, round, killAfter int) *crashLoad {
+// acknowledgements (or when every client has stopped). The last
+// crashPlainClients clients send no key, as plain.
+func load(t *testing.T, api, plain *crashAPI, srv *server, round, killAfter int) *crashLoad {
 	t.Helper()
 	l := &crashLoad{sent: map[string]int{}, acked: map[string]string{}, cutOff: map[string]bool{}}
 	base := "http://" + srv.addr
@@ -179,15 +191,23 @@ func load(t *testing.T, api *crashAPI, srv *server, round, killAfter int) *crash
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			keyed := c < crashClients-crashPlainClients
 			for i := range crashPerClient {
 				key := fmt.Sprintf("crash-r%d-c%d-%03d", round, c, i)
-				l.mu.Lock()
-				l.sent[key] = c
-				l.mu.Unlock()
-				r, err := api.create(base, key)
+				client, sendKey := api, key
+				if keyed {
+					l.mu.Lock()
+					l.sent[key] = c
+					l.mu.Unlock()
+				} else {
+					client, sendKey = plain, ""
+				}
+				r, err := client.create(base, sendKey)
 				if err != nil {
 					l.mu.Lock()
-					l.cutOff[key] = true
+					if keyed {
+						l.cutOff[key] = true
+					}
 					l.mu.Unlock()
 					if !killing.Load() {
 						t.Errorf("client %d: %s before the kill: %v", c, key, err)
@@ -199,7 +219,11 @@ func load(t *testing.T, api *crashAPI, srv *server, round, killAfter int) *crash
 					return
 				}
 				l.mu.Lock()
-				l.acked[key] = r.number
+				if keyed {
+					l.acked[key] = r.number
+				} else {
+					l.plain = append(l.plain, r.number)
+				}
 				l.mu.Unlock()
 				if acks.Add(1) == int64(killAfter) {
 					once.Do(func() { close(threshold) })
@@ -284,6 +308,35 @@ func resolveAll(api *crashAPI, base string, keys []string, twice map[string]bool
 	return out
 }
 
+// listMine lists the tickets api's user opened, by number with how often
+// each was listed. All are still new, so the open-ticket list has them.
+func listMine(t *testing.T, api *crashAPI, base string) map[string]int {
+	t.Helper()
+	listed := map[string]int{}
+	after := ""
+	for page := 0; page < 100; page++ {
+		var list struct {
+			Tickets []struct {
+				Number string `json:"number"`
+			} `json:"tickets"`
+			Next string `json:"next"`
+		}
+		path := "/api/v1/tickets?requester=me&limit=200"
+		if after != "" {
+			path += "&after=" + after
+		}
+		api.getJSON(t, base, path, &list)
+		for _, tk := range list.Tickets {
+			listed[tk.Number]++
+		}
+		if list.Next == "" || len(list.Tickets) == 0 {
+			break
+		}
+		after = list.Next
+	}
+	return listed
+}
+
 func TestServeSIGKILLLosesNoAcknowledgedTicket(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts and kills the server four times")
@@ -294,26 +347,33 @@ func TestServeSIGKILLLosesNoAcknowledgedTicket(t *testing.T) {
 
 	dir := t.TempDir()
 	data := filepath.Join(dir, "data")
-	cmd := exec.Command(binary(t), "user", "create", "root", "--role", "admin", "--token", "--data", data)
-	cmd.Dir = dir
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("vorgang user create: %v\n%s", err, out)
+	userToken := func(name string) string {
+		cmd := exec.Command(binary(t), "user", "create", name, "--role", "admin", "--token", "--data", data)
+		cmd.Dir = dir
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("vorgang user create: %v\n%s", err, out)
+		}
+		token := regexp.MustCompile(`vg_\S+`).FindString(string(out))
+		if token == "" {
+			t.Fatalf("no token in:\n%s", out)
+		}
+		return token
 	}
-	token := regexp.MustCompile(`vg_\S+`).FindString(string(out))
-	if token == "" {
-		t.Fatalf("no token in:\n%s", out)
-	}
-	api := &crashAPI{token: token, http: &http.Client{Timeout: 45 * time.Second,
+	api := &crashAPI{token: userToken("root"), http: &http.Client{Timeout: 45 * time.Second,
 		Transport: &http.Transport{MaxIdleConnsPerHost: 2 * crashClients}}}
 	defer api.http.CloseIdleConnections()
+	// The creates without a key come from another user, so that root's
+	// tickets are exactly those of the keys.
+	plain := &crashAPI{token: userToken("kiosk"), http: api.http}
+	var plainAcked []string
 
 	resolved := map[string]string{} // key → number, over all rounds
 	var allKeys []string
 	srv := startServer(t, dir, crashServeArgs(data)...)
 	for round := range crashRounds {
 		killAfter := crashMinAcks + rng.IntN(crashMaxAcks-crashMinAcks)
-		l := load(t, api, srv, round, killAfter)
+		l := load(t, api, plain, srv, round, killAfter)
 		if !l.reached {
 			t.Fatalf("round %d: the clients stopped before %d acknowledgements", round, killAfter)
 		}
@@ -323,6 +383,13 @@ func TestServeSIGKILLLosesNoAcknowledgedTicket(t *testing.T) {
 
 		srv = startServer(t, dir, crashServeArgs(data)...)
 		base := "http://" + srv.addr
+		for _, n := range l.plain {
+			var tk struct {
+				Number string `json:"number"`
+			}
+			api.getJSON(t, base, "/api/v1/tickets/"+n, &tk) // fails the test unless it is there
+		}
+		plainAcked = append(plainAcked, l.plain...)
 		keys := make([]string, 0, len(l.sent))
 		for k := range l.sent {
 			keys = append(keys, k)
@@ -352,8 +419,8 @@ func TestServeSIGKILLLosesNoAcknowledgedTicket(t *testing.T) {
 			}
 			resolved[k] = o.number
 		}
-		t.Logf("round %d: killed after %d acknowledgements; %d requests sent, %d acknowledged, %d cut off (%d retried to a ticket); replies asking to wait: %v",
-			round, killAfter, len(l.sent), len(l.acked), len(l.cutOff), finished, waits)
+		t.Logf("round %d: killed after %d acknowledgements; %d requests with a key sent, %d acknowledged, %d cut off (%d retried to a ticket); %d acknowledged without a key; replies asking to wait: %v",
+			round, killAfter, len(l.sent), len(l.acked), len(l.cutOff), finished, len(l.plain), waits)
 		if t.Failed() {
 			t.Logf("server log after the restart:\n%s", srv.log())
 			t.FailNow()
@@ -393,28 +460,7 @@ func TestServeSIGKILLLosesNoAcknowledgedTicket(t *testing.T) {
 
 	// The tickets root opened are exactly the resolved ones: no key made a
 	// second ticket. All are still new, so the open-ticket list has them.
-	listed := map[string]int{}
-	after := ""
-	for page := 0; page < 100; page++ {
-		var list struct {
-			Tickets []struct {
-				Number string `json:"number"`
-			} `json:"tickets"`
-			Next string `json:"next"`
-		}
-		path := "/api/v1/tickets?requester=me&limit=200"
-		if after != "" {
-			path += "&after=" + after
-		}
-		api.getJSON(t, base, path, &list)
-		for _, tk := range list.Tickets {
-			listed[tk.Number]++
-		}
-		if list.Next == "" || len(list.Tickets) == 0 {
-			break
-		}
-		after = list.Next
-	}
+	listed := listMine(t, api, base)
 	for n, c := range listed {
 		if c != 1 {
 			t.Errorf("%s listed %d times", n, c)
@@ -449,22 +495,35 @@ func TestServeSIGKILLLosesNoAcknowledgedTicket(t *testing.T) {
 		}
 	}
 
+	// Every create without a key that was acknowledged is there, once.
+	plainListed := listMine(t, plain, base)
+	for _, n := range plainAcked {
+		if plainListed[n] != 1 {
+			t.Errorf("%s, acknowledged without a key, is listed %d times", n, plainListed[n])
+		}
+	}
+
 	// Numbers are gap-free across crashes: a number handed out to a create
 	// that died before storing its ticket is handed out again after the
 	// restart, so with creates going on the numbers are exactly 1..N.
+	all := maps.Clone(plainListed)
+	for n := range byNumber {
+		all[n]++
+	}
 	if len(numbers) > 0 {
 		prefix := numbers[0][:strings.LastIndex(numbers[0], "-")+1]
 		var gaps []string
-		for i := 1; i <= len(numbers); i++ {
-			if _, ok := byNumber[fmt.Sprintf("%s%06d", prefix, i)]; !ok {
+		for i := 1; i <= len(all); i++ {
+			if all[fmt.Sprintf("%s%06d", prefix, i)] != 1 {
 				gaps = append(gaps, strconv.Itoa(i))
 			}
 		}
 		if len(gaps) > 0 {
-			t.Errorf("%d tickets, but numbers %v are missing: a crash lost them", len(numbers), gaps)
+			t.Errorf("%d tickets, but numbers %v are missing: a crash lost them", len(all), gaps)
 		}
 	}
-	t.Logf("%d keys, %d tickets; %d numbers reused after the last crash", len(resolved), len(numbers), strings.Count(srv.log(), "number reused after a crash"))
+	t.Logf("%d keys, %d tickets with a key, %d without (%d acknowledged); %d numbers reused after the last crash",
+		len(resolved), len(numbers), len(plainListed), len(plainAcked), strings.Count(srv.log(), "number reused"))
 
 	if err := srv.stop(t); err != nil {
 		t.Fatalf("exit after SIGINT: %v\n%s", err, srv.log())
@@ -472,14 +531,14 @@ func TestServeSIGKILLLosesNoAcknowledgedTicket(t *testing.T) {
 
 	// The store holds exactly these tickets, each with an intact history
 	// chain.
-	cmd = exec.Command(binary(t), "audit", "verify", "--data", data)
+	cmd := exec.Command(binary(t), "audit", "verify", "--data", data)
 	cmd.Dir = dir
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("vorgang audit verify: %v\n%s%s", err, stdout.String(), stderr.String())
 	}
-	if want := fmt.Sprintf("ok: the history of %d tickets is intact", len(numbers)); !strings.Contains(stdout.String(), want) {
+	if want := fmt.Sprintf("ok: the history of %d tickets is intact", len(all)); !strings.Contains(stdout.String(), want) {
 		t.Errorf("vorgang audit verify: %q, want %q", strings.TrimSpace(stdout.String()), want)
 	}
 }

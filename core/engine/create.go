@@ -51,12 +51,12 @@ func (e *Engine) Create(ctx context.Context, actor *auth.Principal, req CreateRe
 		e.afterCreate(ctx, created, entry, follow)
 		return created, err
 	}
-	number, release, err := e.nextNumber(ctx, t, "")
+	number, reserved, release, err := e.reserveNumber(ctx, t)
 	if err != nil {
 		return nil, err
 	}
 	t.Number = number
-	if err := e.save(ctx, t, entry); err != nil {
+	if err := e.save(ctx, t, entry, reserved); err != nil {
 		release()
 		return nil, err
 	}
@@ -132,23 +132,45 @@ func updateCreated(entry *ticket.HistoryEntry, update func(*ticket.Created)) {
 	entry.Set(c)
 }
 
+// nextNumber claims the next number for t's process, noting owner in the
+// claim (an idempotent create's key).
 func (e *Engine) nextNumber(ctx context.Context, t *ticket.Ticket, owner string) (number string, release func(), err error) {
-	p := e.catalog().Process(t.Process)
-	year := t.Created.Year()
-	scope := numberScope(p, year)
-	n, err := e.store.ClaimNumber(ctx, scope, owner, func(ctx context.Context, c store.NumberClaim) (bool, error) {
-		return e.numberUnused(ctx, formatNumber(p, year, c.N), c.Owner)
-	})
+	p, year, scope, unused := e.numbering(t)
+	n, err := e.store.ClaimNumber(ctx, scope, owner, unused)
 	if err != nil {
 		return "", nil, fmt.Errorf("engine: number for %s: %w", t.Process, err)
 	}
 	return formatNumber(p, year, n), func() { e.store.ReleaseNumber(scope, n) }, nil
 }
 
+// reserveNumber draws the next number for t's process, whose claim the
+// store may write with the ticket (store.ReserveNumber): for a create
+// nobody can come back to, as there is no key.
+func (e *Engine) reserveNumber(ctx context.Context, t *ticket.Ticket) (number string, r store.Reserved, release func(), err error) {
+	p, year, scope, unused := e.numbering(t)
+	r, err = e.store.ReserveNumber(ctx, scope, unused)
+	if err != nil {
+		return "", r, nil, fmt.Errorf("engine: number for %s: %w", t.Process, err)
+	}
+	return formatNumber(p, year, r.N), r, func() { e.store.ReleaseNumber(scope, r.N) }, nil
+}
+
+// numbering is the process, year and number scope of t, and the check the
+// store asks before it hands out a number again.
+func (e *Engine) numbering(t *ticket.Ticket) (*definition.Process, int, string, store.Unused) {
+	p := e.catalog().Process(t.Process)
+	year := t.Created.Year()
+	return p, year, numberScope(p, year), func(ctx context.Context, c store.NumberClaim) (bool, error) {
+		return e.numberUnused(ctx, formatNumber(p, year, c.N), c.Owner)
+	}
+}
+
 // save takes the uploads the ticket refers to, starts the SLA clock,
 // chains the first history entry, and stores the ticket with the
 // notifications of the create queued.
-func (e *Engine) save(ctx context.Context, t *ticket.Ticket, entry *ticket.HistoryEntry) error {
+// r is the ticket's number when reserveNumber drew it (else zero): its
+// claim is written with the ticket.
+func (e *Engine) save(ctx context.Context, t *ticket.Ticket, entry *ticket.HistoryEntry, r store.Reserved) error {
 	if err := e.attachUploads(ctx, t, entry); err != nil {
 		return err
 	}
@@ -161,7 +183,7 @@ func (e *Engine) save(ctx context.Context, t *ticket.Ticket, entry *ticket.Histo
 	// The notifications are queued with the ticket: never a ticket
 	// without them (see enqueue).
 	queued := e.outboxItems(t, entry, e.eventNotifications(t, entry))
-	if err := e.store.CreateTicketQueued(ctx, t, entry, e.now(), queued); err != nil {
+	if err := e.store.CreateTicketReserved(ctx, t, entry, e.now(), queued, r); err != nil {
 		return fmt.Errorf("engine: store ticket %s: %w", t.Number, err)
 	}
 	e.observe.Committed(t, entry)

@@ -322,7 +322,7 @@ func (e *Engine) finishCreate(ctx context.Context, claim *createClaim, t *ticket
 		claim.Number, claim.Version, release = number, v, rel
 	}
 	t.Number = claim.Number
-	if err := e.save(ctx, t, entry); err != nil {
+	if err := e.save(ctx, t, entry, store.Reserved{}); err != nil {
 		stored, lerr := e.store.Ticket(context.WithoutCancel(ctx), claim.Number)
 		if lerr == nil {
 			return stored, nil // the write landed although its answer was lost

@@ -59,8 +59,14 @@ type counterState struct {
 	mu sync.Mutex
 	// waiting are the callers that want a number and were not served yet;
 	// whoever holds mu next serves them all in one write.
-	waitMu    sync.Mutex
-	waiting   []*numberRequest
+	waitMu  sync.Mutex
+	waiting []*numberRequest
+	// deferred are the numbers ReserveNumber handed out whose claims are
+	// not written yet (counter_deferred.go). It has a mutex of its own: a
+	// create notes its commit while it holds its ticket's lock, and mu's
+	// holders take keyed locks (Update), so the create must not wait for mu.
+	deferMu   sync.Mutex
+	deferred  map[int64]bool
 	loaded    bool
 	last      int64     // the highest number known to be claimed
 	orphans   []int64   // claimed numbers found unused, smallest first
@@ -169,27 +175,44 @@ func (s *Store) loadCounter(ctx context.Context, scope string, st *counterState)
 		return fmt.Errorf("store: next number of %s: read hint: %w", scope, err)
 	}
 	st.last = h.Last
-	for {
+	// On the embedded store a crash may leave numbers handed out without
+	// their claims below claims of later ones, never more than maxDeferred
+	// in a row (counter_deferred.go): look past that many before taking
+	// a missing claim for the end. The missing ones are orphans then.
+	var probe int64
+	if s.writer != nil {
+		probe = maxDeferred
+	}
+	var missing []int64
+	for n := st.last + 1; n <= st.last+1+probe; n++ {
 		var c NumberClaim
-		err := s.Get(ctx, counterClaimsCollection, claimID(scope, st.last+1), &c)
+		err := s.Get(ctx, counterClaimsCollection, claimID(scope, n), &c)
 		if errors.Is(err, ErrNotFound) {
-			return nil
+			missing = append(missing, n)
+			continue
 		}
 		if err != nil {
 			return fmt.Errorf("store: next number of %s: %w", scope, err)
 		}
-		st.last++
+		for _, m := range missing {
+			st.addOrphans(m)
+		}
+		missing = missing[:0]
+		st.last = n
 	}
+	return nil
 }
 
 // reuseOrphan hands out an orphaned number of scope, looking for orphans
 // among the latest claims when the last look is old. It returns 0 when
-// there is none.
-func (s *Store) reuseOrphan(ctx context.Context, scope, owner string, st *counterState, unused Unused) (int64, error) {
+// there is none. An orphan without a claim (embedded store only, see
+// counter_deferred.go) is handed out with its claim unwritten when
+// deferOK (deferred reports it), else claimed for owner.
+func (s *Store) reuseOrphan(ctx context.Context, scope, owner string, st *counterState, unused Unused, deferOK bool) (n int64, deferred bool, err error) {
 	if time.Since(st.checkedAt) > orphanRescan {
-		found, err := s.findOrphans(ctx, scope, st.last, unused)
+		found, err := s.findOrphans(ctx, scope, st, unused)
 		if err != nil {
-			return 0, err
+			return 0, false, err
 		}
 		st.addOrphans(found...)
 		st.checkedAt = time.Now()
@@ -200,12 +223,14 @@ func (s *Store) reuseOrphan(ctx context.Context, scope, owner string, st *counte
 		// A look or write that fails (a full disk) says nothing about the
 		// number: it stays an orphan for the next create, or it would be
 		// a gap.
-		failed := func(err error) (int64, error) {
+		failed := func(err error) (int64, bool, error) {
 			st.addOrphans(n)
-			return 0, fmt.Errorf("store: reuse number %d of %s: %w", n, scope, err)
+			return 0, false, fmt.Errorf("store: reuse number %d of %s: %w", n, scope, err)
 		}
-		var c NumberClaim
-		if err := s.Get(ctx, counterClaimsCollection, claimID(scope, n), &c); err != nil {
+		c := NumberClaim{ID: claimID(scope, n), Scope: scope, N: n}
+		err := s.Get(ctx, counterClaimsCollection, c.ID, &c)
+		hole := errors.Is(err, ErrNotFound) && s.writer != nil
+		if err != nil && !hole {
 			return failed(err)
 		}
 		// Ask again: a released number's ticket may have been stored after
@@ -217,48 +242,67 @@ func (s *Store) reuseOrphan(ctx context.Context, scope, owner string, st *counte
 		if !ok {
 			continue
 		}
-		_, err = s.Update(ctx, counterClaimsCollection, c.ID, c.Version,
-			bson.M{"$set": bson.M{"owner": owner, "claimed_at": time.Now().UTC()}})
-		if errors.Is(err, ErrConflict) {
-			continue // another process took it over
+		switch {
+		case hole && deferOK:
+			st.deferN(n)
+			s.log.InfoContext(ctx, "number reused", slog.String("scope", scope), slog.Int64("n", n))
+			return n, true, nil
+		case hole:
+			c.Owner, c.ClaimedAt = owner, time.Now().UTC()
+			err = s.Insert(ctx, counterClaimsCollection, c)
+			if errors.Is(err, ErrDuplicate) {
+				continue // written after all: look again next time
+			}
+		default:
+			_, err = s.Update(ctx, counterClaimsCollection, c.ID, c.Version,
+				bson.M{"$set": bson.M{"owner": owner, "claimed_at": time.Now().UTC()}})
+			if errors.Is(err, ErrConflict) {
+				continue // another process took it over
+			}
 		}
 		if err != nil {
 			return failed(err)
 		}
 		s.log.InfoContext(ctx, "number reused after a crash", slog.String("scope", scope), slog.Int64("n", n), slog.String("owner", owner))
-		return n, nil
+		return n, false, nil
 	}
-	return 0, nil
+	return 0, false, nil
 }
 
-// findOrphans checks the latest claims up to last, newest first, and
-// returns the stale ones unused declares unused, smallest first.
-func (s *Store) findOrphans(ctx context.Context, scope string, last int64, unused Unused) ([]int64, error) {
+// findOrphans checks the latest claims up to st.last, newest first, and
+// returns the stale ones unused declares unused, smallest first. On the
+// embedded store a missing claim is a candidate too, unless its number is
+// under way (counter_deferred.go).
+func (s *Store) findOrphans(ctx context.Context, scope string, st *counterState, unused Unused) ([]int64, error) {
 	var found []int64
 	var newest time.Time
+	last := st.last
 	for n := last; n >= 1 && n > last-orphanWindow; n-- {
-		var c NumberClaim
-		err := s.Get(ctx, counterClaimsCollection, claimID(scope, n), &c)
-		if errors.Is(err, ErrNotFound) {
+		c := NumberClaim{ID: claimID(scope, n), Scope: scope, N: n}
+		err := s.Get(ctx, counterClaimsCollection, c.ID, &c)
+		hole := errors.Is(err, ErrNotFound)
+		if hole && (s.writer == nil || st.isDeferred(n)) {
 			continue
 		}
-		if err != nil {
+		if err != nil && !hole {
 			return nil, fmt.Errorf("store: look for unused numbers of %s: %w", scope, err)
 		}
-		if newest.IsZero() {
-			newest = c.ClaimedAt
-		}
-		if c.ClaimedAt.Before(newest.Add(-orphanHorizon)) {
-			break
-		}
-		if !s.Stale(c.ClaimedAt) {
-			continue
+		if !hole {
+			if newest.IsZero() {
+				newest = c.ClaimedAt
+			}
+			if c.ClaimedAt.Before(newest.Add(-orphanHorizon)) {
+				break
+			}
+			if !s.Stale(c.ClaimedAt) {
+				continue
+			}
 		}
 		ok, err := unused(ctx, c)
 		if err != nil {
 			return nil, fmt.Errorf("store: look for unused numbers of %s: %w", scope, err)
 		}
-		s.log.DebugContext(ctx, "stale number claim", slog.String("scope", scope), slog.Int64("n", n), slog.String("owner", c.Owner), slog.Bool("unused", ok))
+		s.log.DebugContext(ctx, "stale number claim", slog.String("scope", scope), slog.Int64("n", n), slog.String("owner", c.Owner), slog.Bool("unused", ok), slog.Bool("claimed", !hole))
 		if ok {
 			found = append(found, n)
 		}
@@ -280,6 +324,7 @@ func (s *Store) ReleaseNumber(scope string, n int64) {
 	}
 	st.mu.Lock()
 	defer st.mu.Unlock()
+	st.undefer(n)
 	if st.loaded {
 		st.addOrphans(n)
 	}

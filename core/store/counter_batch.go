@@ -78,7 +78,7 @@ func (s *Store) serveNumbers(ctx context.Context, scope string, st *counterState
 	var fresh []*numberRequest
 	for _, r := range batch {
 		if r.unused != nil {
-			r.n, r.err = s.reuseOrphan(r.ctx, scope, r.owner, st, r.unused)
+			r.n, _, r.err = s.reuseOrphan(r.ctx, scope, r.owner, st, r.unused, false)
 			if r.n > 0 || r.err != nil {
 				continue
 			}

@@ -20,8 +20,14 @@ import (
 // durability test kills.
 const childDirEnv = "VORGANG_STORE_WRITER_DIR"
 
+// childModeEnv "reserve" makes the writer runReservingWriter.
+const childModeEnv = "VORGANG_STORE_WRITER_MODE"
+
 func TestMain(m *testing.M) {
 	if dir := os.Getenv(childDirEnv); dir != "" {
+		if os.Getenv(childModeEnv) == "reserve" {
+			os.Exit(runReservingWriter(dir))
+		}
 		os.Exit(runWriter(dir))
 	}
 	os.Exit(m.Run())
@@ -86,54 +92,63 @@ func TestDurabilityUnderSIGKILL(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 7))
 	const rounds = 20
 	for round := 0; round < rounds; round++ {
-		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), childDirEnv+"="+dir)
-		stdout, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		var stderr strings.Builder
-		cmd.Stderr = &stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		lines := make(chan string, 1024)
-		go func() {
-			sc := bufio.NewScanner(stdout)
-			for sc.Scan() {
-				lines <- sc.Text()
-			}
-			close(lines)
-		}()
-		select {
-		case l := <-lines:
-			if l != "ready" {
-				t.Fatalf("round %d: writer said %q: %s", round, l, stderr.String())
-			}
-		case <-time.After(60 * time.Second):
-			t.Fatalf("round %d: writer did not start: %s", round, stderr.String())
-		}
-		// Kill after a random number of acknowledged writes, so the kill
-		// lands at a random point of a write.
-		killAfter, writes := 5+rng.IntN(60), 0
-		for l := range lines {
-			f := strings.Fields(l)
-			if len(f) == 3 && f[0] == "ack" {
-				v, _ := strconv.ParseInt(f[2], 10, 64)
-				acked[f[1]] = max(acked[f[1]], v)
-				writes++
-			}
-			if writes == killAfter {
-				_ = cmd.Process.Signal(syscall.SIGKILL)
-			}
-		}
-		_ = cmd.Wait()
-		if writes == 0 {
-			t.Fatalf("round %d: no write acknowledged: %s", round, stderr.String())
-		}
+		killWriter(t, dir, "", acked, rng, round)
 		verifyAfterCrash(t, dir, acked, round)
 	}
 	t.Logf("%d rounds, %d tickets acknowledged", rounds, len(acked))
+}
+
+// killWriter starts the writer of mode on dir and kills it after a random
+// number of acknowledged writes, which it adds to acked.
+func killWriter(t *testing.T, dir, mode string, acked map[string]int64, rng *rand.Rand, round int) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), childDirEnv+"="+dir, childModeEnv+"="+mode)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := make(chan string, 1024)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	select {
+	case l := <-lines:
+		if l != "ready" {
+			t.Fatalf("round %d: writer said %q: %s", round, l, stderr.String())
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatalf("round %d: writer did not start: %s", round, stderr.String())
+	}
+	// Kill after a random number of acknowledged writes, so the kill
+	// lands at a random point of a write.
+	killAfter, writes := 5+rng.IntN(60), 0
+	for l := range lines {
+		f := strings.Fields(l)
+		if len(f) == 3 && f[0] == "ack" {
+			v, _ := strconv.ParseInt(f[2], 10, 64)
+			acked[f[1]] = max(acked[f[1]], v)
+			writes++
+		}
+		if writes == killAfter {
+			_ = cmd.Process.Signal(syscall.SIGKILL)
+		}
+	}
+	_ = cmd.Wait()
+	if writes < killAfter {
+		// It stopped before the kill: a write failed (a number handed
+		// out twice fails its ticket's insert).
+		t.Fatalf("round %d: the writer stopped after %d writes: %s", round, writes, stderr.String())
+	}
 }
 
 func verifyAfterCrash(t *testing.T, dir string, acked map[string]int64, round int) {

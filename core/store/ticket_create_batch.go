@@ -14,11 +14,13 @@ import (
 
 // Storing the new tickets of concurrent creates in one SQLite transaction.
 //
-// A create writes the outbox items of its first change (the acknowledgement
-// mail), its first history entry and its ticket. Through FerretDB each is
-// an insert of its own, one sync each, and FerretDB decodes and re-encodes
-// every document on the way. On the embedded store the store therefore
-// writes the items, entries and tickets of all creates waiting at one
+// A create writes the claim of its number (when ReserveNumber left it
+// unwritten, counter_deferred.go), the outbox items of its first change
+// (the acknowledgement mail), its first history entry and its ticket.
+// Through FerretDB each is an insert of its own, one sync each, and
+// FerretDB decodes and re-encodes every document on the way. On the
+// embedded store the store therefore writes the claims, items, entries and
+// tickets of all creates waiting at one
 // moment itself, as ticket_write_sql.go does for replaced tickets: encoded
 // as FerretDB stores them, inserted with FerretDB's own statement, in one
 // transaction, so one sync for the whole group. Each create's rows share
@@ -38,16 +40,22 @@ type createRequest struct {
 	number        string
 	ticket, entry string   // the encoded rows
 	outbox        []string // the encoded outbox items
+	claim         string   // the encoded claim of the number, or ""
 	head          countedHead
 }
 
 // createGrouped stores the queued outbox items, t (at version 1) and first
 // as part of a group: nil when all are stored, errCreateAlone when the caller is to write
 // them on its own, or another error. The caller holds the ticket's lock.
-func (s *Store) createGrouped(ctx context.Context, t *ticket.Ticket, first *ticket.HistoryEntry, queued []*OutboxItem) error {
+func (s *Store) createGrouped(ctx context.Context, t *ticket.Ticket, first *ticket.HistoryEntry, queued []*OutboxItem, claim *NumberClaim) error {
 	req, err := newCreateRequest(t, first, queued)
 	if err != nil {
 		return err
+	}
+	if claim != nil {
+		if req.claim, err = encodeSJSON(claim); err != nil {
+			return fmt.Errorf("store: create ticket %s: encode number claim: %w", t.Number, err)
+		}
 	}
 	return s.creates.do(ctx, req, s.insertCreatesSQL)
 }
@@ -112,6 +120,10 @@ func (s *Store) insertCreatesSQL(ctx context.Context, group []*createRequest) []
 	if err != nil {
 		return alone()
 	}
+	claims, err := s.sql.table(ctx, counterClaimsCollection)
+	if err != nil {
+		return alone()
+	}
 	defer s.ownWrite()()
 	tx, err := s.writer.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -120,8 +132,8 @@ func (s *Store) insertCreatesSQL(ctx context.Context, group []*createRequest) []
 	defer func() { _ = tx.Rollback() }()
 	// Prepared once per group: SQLite parses each statement once, not per
 	// row.
-	var stmts [3]*sql.Stmt
-	for i, table := range []string{outbox, history, tickets} {
+	var stmts [4]*sql.Stmt
+	for i, table := range []string{outbox, history, tickets, claims} {
 		stmt, err := tx.PrepareContext(ctx, fmt.Sprintf(`INSERT INTO %q (%s) VALUES (?)`, table, sqlColumn))
 		if err != nil {
 			return alone()
@@ -129,7 +141,7 @@ func (s *Store) insertCreatesSQL(ctx context.Context, group []*createRequest) []
 		defer stmt.Close()
 		stmts[i] = stmt
 	}
-	insertItem, insertEntry, insertTicket := stmts[0], stmts[1], stmts[2]
+	insertItem, insertEntry, insertTicket, insertClaim := stmts[0], stmts[1], stmts[2], stmts[3]
 	var heads [][2]*countedHead
 	none := countedHead{} // not open: a create takes nothing from the counts
 	for i, r := range group {
@@ -137,10 +149,11 @@ func (s *Store) insertCreatesSQL(ctx context.Context, group []*createRequest) []
 			return alone()
 		}
 		var err error
-		for _, item := range r.outbox {
-			if _, err = insertItem.ExecContext(ctx, item); err != nil {
-				break
-			}
+		if r.claim != "" {
+			_, err = insertClaim.ExecContext(ctx, r.claim)
+		}
+		for i := 0; err == nil && i < len(r.outbox); i++ {
+			_, err = insertItem.ExecContext(ctx, r.outbox[i])
 		}
 		if err == nil {
 			_, err = insertEntry.ExecContext(ctx, r.entry)

@@ -33,6 +33,12 @@ func (s *Store) CreateTicket(ctx context.Context, t *ticket.Ticket, first *ticke
 // embedded store all of it goes into one transaction together with the
 // creates of other callers (ticket_create_batch.go).
 func (s *Store) CreateTicketQueued(ctx context.Context, t *ticket.Ticket, first *ticket.HistoryEntry, now time.Time, queued []*OutboxItem) error {
+	return s.createTicket(ctx, t, first, now, queued, Reserved{})
+}
+
+// createTicket is CreateTicketQueued that also writes the claim of the
+// ticket's number when ReserveNumber left it unwritten (r.deferred).
+func (s *Store) createTicket(ctx context.Context, t *ticket.Ticket, first *ticket.HistoryEntry, now time.Time, queued []*OutboxItem, r Reserved) error {
 	if t.Number == "" {
 		return errors.New("store: create ticket: empty number")
 	}
@@ -43,9 +49,15 @@ func (s *Store) CreateTicketQueued(ctx context.Context, t *ticket.Ticket, first 
 	for _, item := range queued {
 		pending(item, now)
 	}
+	var claim *NumberClaim
+	if r.deferred {
+		c := r.claimDoc(time.Now().UTC())
+		claim = &c
+	}
 	if s.writer != nil {
-		err := s.createGrouped(ctx, t, first, queued)
+		err := s.createGrouped(ctx, t, first, queued, claim)
 		if err == nil {
+			s.committed(r)
 			s.noteWritten(ctx)
 			s.ticketChanged(t, first)
 			return nil
@@ -53,6 +65,14 @@ func (s *Store) CreateTicketQueued(ctx context.Context, t *ticket.Ticket, first 
 		if !errors.Is(err, errCreateAlone) {
 			return err
 		}
+	}
+	if claim != nil {
+		// The claim first, as ClaimNumber would have written it: a crash
+		// after it leaves an orphan, found after the restart.
+		if err := s.Insert(ctx, counterClaimsCollection, claim); err != nil {
+			return fmt.Errorf("store: create ticket %s: claim its number: %w", t.Number, err)
+		}
+		s.committed(r)
 	}
 	for _, item := range queued {
 		if err := s.Insert(ctx, OutboxCollection, item); err != nil {
