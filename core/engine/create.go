@@ -51,7 +51,7 @@ func (e *Engine) Create(ctx context.Context, actor *auth.Principal, req CreateRe
 		e.afterCreate(ctx, created, entry, follow)
 		return created, err
 	}
-	number, reserved, release, err := e.reserveNumber(ctx, t)
+	number, reserved, release, err := e.reserveNumber(ctx, t, "")
 	if err != nil {
 		return nil, err
 	}
@@ -144,11 +144,11 @@ func (e *Engine) nextNumber(ctx context.Context, t *ticket.Ticket, owner string)
 }
 
 // reserveNumber draws the next number for t's process, whose claim the
-// store may write with the ticket (store.ReserveNumber): for a create
-// nobody can come back to, as there is no key.
-func (e *Engine) reserveNumber(ctx context.Context, t *ticket.Ticket) (number string, r store.Reserved, release func(), err error) {
+// store may write with the ticket (store.ReserveNumber), noting owner (an
+// idempotent create's key) in it as nextNumber does.
+func (e *Engine) reserveNumber(ctx context.Context, t *ticket.Ticket, owner string) (number string, r store.Reserved, release func(), err error) {
 	p, year, scope, unused := e.numbering(t)
-	r, err = e.store.ReserveNumber(ctx, scope, unused)
+	r, err = e.store.ReserveNumber(ctx, scope, owner, unused)
 	if err != nil {
 		return "", r, nil, fmt.Errorf("engine: number for %s: %w", t.Process, err)
 	}
@@ -169,8 +169,8 @@ func (e *Engine) numbering(t *ticket.Ticket) (*definition.Process, int, string, 
 // chains the first history entry, and stores the ticket with the
 // notifications of the create queued.
 // r is the ticket's number when reserveNumber drew it (else zero): its
-// claim is written with the ticket.
-func (e *Engine) save(ctx context.Context, t *ticket.Ticket, entry *ticket.HistoryEntry, r store.Reserved) error {
+// claim is written with the ticket, as are the documents with.
+func (e *Engine) save(ctx context.Context, t *ticket.Ticket, entry *ticket.HistoryEntry, r store.Reserved, with ...store.Companion) error {
 	if err := e.attachUploads(ctx, t, entry); err != nil {
 		return err
 	}
@@ -183,7 +183,7 @@ func (e *Engine) save(ctx context.Context, t *ticket.Ticket, entry *ticket.Histo
 	// The notifications are queued with the ticket: never a ticket
 	// without them (see enqueue).
 	queued := e.outboxItems(t, entry, e.eventNotifications(t, entry))
-	if err := e.store.CreateTicketReserved(ctx, t, entry, e.now(), queued, r); err != nil {
+	if err := e.store.CreateTicketReserved(ctx, t, entry, e.now(), queued, r, with...); err != nil {
 		return fmt.Errorf("engine: store ticket %s: %w", t.Number, err)
 	}
 	e.observe.Committed(t, entry)

@@ -202,6 +202,11 @@ func (e *Engine) createdBefore(ctx context.Context, actor *auth.Principal, req C
 // when the first is done, and gives it back at once.
 func (e *Engine) createClaimed(ctx context.Context, actor *auth.Principal, id, request string, t *ticket.Ticket, entry *ticket.HistoryEntry) (*ticket.Ticket, error) {
 	defer e.keyLocks.lock(id)()
+	if e.store.SingleProcess() {
+		if created, done, err := e.createWithClaim(ctx, id, request, t, entry); done {
+			return created, err
+		}
+	}
 	for attempt := 0; attempt < 3; attempt++ {
 		owner := e.creates.begin(e.instance)
 		number, release, err := e.nextNumber(ctx, t, id)
@@ -263,6 +268,53 @@ func (e *Engine) createClaimed(ctx context.Context, actor *auth.Principal, id, r
 		return e.finishCreate(ctx, &cur, t, entry, nil)
 	}
 	return nil, fmt.Errorf("create %q: %w", id, fault.InProgress)
+}
+
+// createWithClaim is createClaimed on a store one process owns, for a key
+// without a claim. Requests under one key take turns in this process
+// (keyLocks) and no other process writes, so no claim of the key can
+// appear until this request stores its own: it is stored with the ticket,
+// in the create's transaction, beside the number's claim (which names the
+// key as createClaimed's does) — one write where createClaimed makes
+// three. A crash leaves both or neither: the retry replays the ticket, or
+// creates it anew. done is false when the key has a claim: createClaimed's
+// general path answers that.
+func (e *Engine) createWithClaim(ctx context.Context, id, request string, t *ticket.Ticket, entry *ticket.HistoryEntry) (created *ticket.Ticket, done bool, err error) {
+	var cur createClaim
+	err = e.store.Get(ctx, createsCollection, id, &cur)
+	if err == nil {
+		return nil, false, nil
+	}
+	if !errors.Is(err, store.ErrNotFound) {
+		return nil, true, fmt.Errorf("engine: read idempotency key: %w", err)
+	}
+	owner := e.creates.begin(e.instance)
+	number, reserved, release, err := e.reserveNumber(ctx, t, id)
+	if err != nil {
+		e.creates.end(owner)
+		return nil, true, err
+	}
+	started := time.Now().UTC()
+	claim := &createClaim{Key: id, Number: number, Request: request, Owner: owner, StartedAt: started, Claimed: ticket.SortTime(started), Version: 1}
+	t.Number = number
+	err = e.save(ctx, t, entry, reserved, store.Companion{Collection: createsCollection, Doc: claim})
+	if err == nil {
+		e.creates.end(owner)
+		return t, true, nil
+	}
+	stored, lerr := e.store.Ticket(context.WithoutCancel(ctx), number)
+	if lerr == nil {
+		e.creates.end(owner)
+		return stored, true, nil // the write landed although its answer was lost
+	}
+	if errors.Is(lerr, store.ErrNotFound) {
+		// Written on its own, the claim may be stored without the ticket:
+		// give it and the number back, as finishCreate does.
+		e.abandonClaim(ctx, claim, release)
+	} else {
+		e.creates.end(owner)
+	}
+	return nil, true, err
 }
 
 // replayed is what a retried create answers: the ticket, or for an

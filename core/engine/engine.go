@@ -39,13 +39,14 @@ type Store interface {
 	TicketReader
 	AttachmentDeleter
 	TicketDeleter
-	CreateTicketReserved(ctx context.Context, t *ticket.Ticket, first *ticket.HistoryEntry, now time.Time, queued []*store.OutboxItem, r store.Reserved) error
+	CreateTicketReserved(ctx context.Context, t *ticket.Ticket, first *ticket.HistoryEntry, now time.Time, queued []*store.OutboxItem, r store.Reserved, with ...store.Companion) error
+	SingleProcess() bool
 	UpdateTicket(ctx context.Context, t *ticket.Ticket, entry *ticket.HistoryEntry) error
 	UpdateTickets(ctx context.Context, changes []store.TicketChange) []error
 	OpenTicketNumbers(ctx context.Context, process string, states ...string) ([]string, error)
 	TicketsByNumber(ctx context.Context, numbers []string) ([]*ticket.Ticket, error)
 	ClaimNumber(ctx context.Context, scope, owner string, unused store.Unused) (int64, error)
-	ReserveNumber(ctx context.Context, scope string, unused store.Unused) (store.Reserved, error)
+	ReserveNumber(ctx context.Context, scope, owner string, unused store.Unused) (store.Reserved, error)
 	ReleaseNumber(scope string, n int64)
 	Insert(ctx context.Context, coll string, doc any) error
 	Update(ctx context.Context, coll, id string, expectVersion int64, update map[string]any) (int64, error)

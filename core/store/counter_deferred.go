@@ -38,20 +38,22 @@ const maxDeferred = 64
 type Reserved struct {
 	Scope string
 	N     int64
+	// owner is noted in the claim, as ClaimNumber notes its owner.
+	owner string
 	// deferred: the claim is not written yet; the create's transaction
 	// writes it.
 	deferred bool
 }
 
 // ReserveNumber hands out a number of scope for a ticket that
-// CreateTicketReserved stores, as ClaimNumber does without an owner
-// (orphans first when unused is given), but on the embedded store without
-// a write of its own: the number's claim is written with the ticket. A
-// create that fails gives the number back with ReleaseNumber.
-func (s *Store) ReserveNumber(ctx context.Context, scope string, unused Unused) (Reserved, error) {
+// CreateTicketReserved stores, as ClaimNumber does for owner (orphans
+// first when unused is given), but on the embedded store without a write
+// of its own: the number's claim is written with the ticket. A create that
+// fails gives the number back with ReleaseNumber.
+func (s *Store) ReserveNumber(ctx context.Context, scope, owner string, unused Unused) (Reserved, error) {
 	if s.writer == nil {
-		n, err := s.ClaimNumber(ctx, scope, "", unused)
-		return Reserved{Scope: scope, N: n}, err
+		n, err := s.ClaimNumber(ctx, scope, owner, unused)
+		return Reserved{Scope: scope, N: n, owner: owner}, err
 	}
 	if scope == "" {
 		return Reserved{}, errors.New("store: next number: empty scope")
@@ -66,18 +68,18 @@ func (s *Store) ReserveNumber(ctx context.Context, scope string, unused Unused) 
 		st.loaded = true
 	}
 	if unused != nil {
-		n, deferred, err := s.reuseOrphan(ctx, scope, "", st, unused, true)
+		n, deferred, err := s.reuseOrphan(ctx, scope, owner, st, unused, true)
 		if err != nil || n > 0 {
-			return Reserved{Scope: scope, N: n, deferred: deferred}, err
+			return Reserved{Scope: scope, N: n, owner: owner, deferred: deferred}, err
 		}
 	}
 	if st.deferredCount()+len(st.orphans) >= maxDeferred {
 		// So many numbers without a claim (under way, or given back and
 		// not handed out again): claim this one at once, which keeps the
 		// holes a crash may leave within loadCounter's probe.
-		req := &numberRequest{ctx: ctx}
+		req := &numberRequest{ctx: ctx, owner: owner}
 		s.claimFresh(ctx, scope, st, []*numberRequest{req})
-		return Reserved{Scope: scope, N: req.n}, req.err
+		return Reserved{Scope: scope, N: req.n, owner: owner}, req.err
 	}
 	lastBefore := st.last
 	st.last++
@@ -87,7 +89,7 @@ func (s *Store) ReserveNumber(ctx context.Context, scope string, unused Unused) 
 			s.log.WarnContext(ctx, "could not save counter hint", slog.String("scope", scope), slog.Int64("n", st.last), slog.Any("error", err))
 		}
 	}
-	return Reserved{Scope: scope, N: st.last, deferred: true}, nil
+	return Reserved{Scope: scope, N: st.last, owner: owner, deferred: true}, nil
 }
 
 // deferN notes n as handed out with its claim unwritten; callers hold
@@ -131,13 +133,30 @@ func (s *Store) committed(r Reserved) {
 
 // claimDoc is the claim document a deferred number's create writes.
 func (r Reserved) claimDoc(now time.Time) NumberClaim {
-	return NumberClaim{ID: claimID(r.Scope, r.N), Scope: r.Scope, N: r.N, ClaimedAt: now}
+	return NumberClaim{ID: claimID(r.Scope, r.N), Scope: r.Scope, N: r.N, Owner: r.owner, ClaimedAt: now}
 }
 
 // CreateTicketReserved stores a new ticket as CreateTicketQueued does, with
 // the claim of its number r when ReserveNumber left it unwritten: in the
 // same transaction on the embedded store, or just before the ticket when
-// the create has to be written on its own.
-func (s *Store) CreateTicketReserved(ctx context.Context, t *ticket.Ticket, first *ticket.HistoryEntry, now time.Time, queued []*OutboxItem, r Reserved) error {
-	return s.createTicket(ctx, t, first, now, queued, r)
+// the create has to be written on its own. with are further documents
+// the create writes (see Companion).
+func (s *Store) CreateTicketReserved(ctx context.Context, t *ticket.Ticket, first *ticket.HistoryEntry, now time.Time, queued []*OutboxItem, r Reserved, with ...Companion) error {
+	return s.createTicket(ctx, t, first, now, queued, r, with)
+}
+
+// SingleProcess reports whether one process owns the data (the embedded
+// store, store.lock): then nothing this process does not write can appear
+// in the store while it runs.
+func (s *Store) SingleProcess() bool { return s.writer != nil }
+
+// Companion is a new document stored with a new ticket: on the embedded
+// store in the create's transaction, so both are stored or neither; when
+// the create is written on its own (and on MongoDB) just before the
+// ticket, so a crash may leave it without the ticket, never the ticket
+// without it. Its insert fails on an existing _id (ErrDuplicate) as
+// Insert does.
+type Companion struct {
+	Collection string
+	Doc        any
 }

@@ -12,7 +12,7 @@ import (
 // as the engine's create does; it returns the number.
 func createReserved(t *testing.T, s *Store) int64 {
 	t.Helper()
-	r, err := s.ReserveNumber(t.Context(), reservedScope, ticketUnused(s))
+	r, err := s.ReserveNumber(t.Context(), reservedScope, "", ticketUnused(s))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +45,7 @@ func TestReservedNumbersLeftByACrash(t *testing.T) {
 	// of five of them commit, the others are under way at the "crash".
 	committed := []int64{3, 10, 20, 35, 36}
 	for n := int64(1); n <= 40; n++ {
-		r, err := first.ReserveNumber(t.Context(), reservedScope, ticketUnused(first))
+		r, err := first.ReserveNumber(t.Context(), reservedScope, "", ticketUnused(first))
 		if err != nil || r.N != n || !r.deferred {
 			t.Fatalf("reserve %d: %+v, %v", n, r, err)
 		}
@@ -90,11 +90,11 @@ func TestReservedNumbersBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	for n := int64(1); n <= maxDeferred; n++ {
-		if r, err := first.ReserveNumber(t.Context(), reservedScope, ticketUnused(first)); err != nil || r.N != n || !r.deferred {
+		if r, err := first.ReserveNumber(t.Context(), reservedScope, "", ticketUnused(first)); err != nil || r.N != n || !r.deferred {
 			t.Fatalf("reserve %d: %+v, %v", n, r, err)
 		}
 	}
-	r, err := first.ReserveNumber(t.Context(), reservedScope, ticketUnused(first))
+	r, err := first.ReserveNumber(t.Context(), reservedScope, "", ticketUnused(first))
 	if err != nil || r.N != maxDeferred+1 || r.deferred {
 		t.Fatalf("reserve beyond the bound: %+v, %v; want %d claimed at once", r, err, maxDeferred+1)
 	}

@@ -60,7 +60,7 @@ func runReservingWriter(dir string) int {
 					r.Scope = reservedScope
 					r.N, err = s.ClaimNumber(ctx, reservedScope, "", unused)
 				} else {
-					r, err = s.ReserveNumber(ctx, reservedScope, unused)
+					r, err = s.ReserveNumber(ctx, reservedScope, "", unused)
 				}
 				if err != nil {
 					fail <- err
@@ -124,7 +124,7 @@ func TestReservedNumbersUnderSIGKILL(t *testing.T) {
 	missing := int(last) - len(have)
 	t.Logf("%d rounds, %d creates acknowledged, %d numbers without a ticket found after the kills, %d tickets up to %d at the end: %d numbers to fill", rounds, len(acked), holes, len(have), last, missing)
 	for range missing + 3 {
-		r, err := s.ReserveNumber(ctx, reservedScope, ticketUnused(s))
+		r, err := s.ReserveNumber(ctx, reservedScope, "", ticketUnused(s))
 		if err != nil {
 			t.Fatal(err)
 		}

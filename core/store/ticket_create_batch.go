@@ -41,13 +41,17 @@ type createRequest struct {
 	ticket, entry string   // the encoded rows
 	outbox        []string // the encoded outbox items
 	claim         string   // the encoded claim of the number, or ""
+	companions    []companionRow
 	head          countedHead
 }
+
+// companionRow is an encoded Companion.
+type companionRow struct{ collection, row string }
 
 // createGrouped stores the queued outbox items, t (at version 1) and first
 // as part of a group: nil when all are stored, errCreateAlone when the caller is to write
 // them on its own, or another error. The caller holds the ticket's lock.
-func (s *Store) createGrouped(ctx context.Context, t *ticket.Ticket, first *ticket.HistoryEntry, queued []*OutboxItem, claim *NumberClaim) error {
+func (s *Store) createGrouped(ctx context.Context, t *ticket.Ticket, first *ticket.HistoryEntry, queued []*OutboxItem, claim *NumberClaim, with []Companion) error {
 	req, err := newCreateRequest(t, first, queued)
 	if err != nil {
 		return err
@@ -56,6 +60,13 @@ func (s *Store) createGrouped(ctx context.Context, t *ticket.Ticket, first *tick
 		if req.claim, err = encodeSJSON(claim); err != nil {
 			return fmt.Errorf("store: create ticket %s: encode number claim: %w", t.Number, err)
 		}
+	}
+	for _, c := range with {
+		row, err := encodeSJSON(c.Doc)
+		if err != nil {
+			return fmt.Errorf("store: create ticket %s: encode %s document: %w", t.Number, c.Collection, err)
+		}
+		req.companions = append(req.companions, companionRow{c.Collection, row})
 	}
 	return s.creates.do(ctx, req, s.insertCreatesSQL)
 }
@@ -124,6 +135,20 @@ func (s *Store) insertCreatesSQL(ctx context.Context, group []*createRequest) []
 	if err != nil {
 		return alone()
 	}
+	// The companions' tables, looked up before the turn is taken. A
+	// collection without a table yet (never written) sends the group to
+	// the single path, whose insert makes it.
+	companionTables := map[string]string{}
+	for _, r := range group {
+		for _, c := range r.companions {
+			if _, ok := companionTables[c.collection]; ok {
+				continue
+			}
+			if companionTables[c.collection], err = s.sql.table(ctx, c.collection); err != nil {
+				return alone()
+			}
+		}
+	}
 	defer s.ownWrite()()
 	tx, err := s.writer.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -151,6 +176,10 @@ func (s *Store) insertCreatesSQL(ctx context.Context, group []*createRequest) []
 		var err error
 		if r.claim != "" {
 			_, err = insertClaim.ExecContext(ctx, r.claim)
+		}
+		for i := 0; err == nil && i < len(r.companions); i++ {
+			c := r.companions[i]
+			_, err = tx.ExecContext(ctx, fmt.Sprintf(`INSERT INTO %q (%s) VALUES (?)`, companionTables[c.collection], sqlColumn), c.row)
 		}
 		for i := 0; err == nil && i < len(r.outbox); i++ {
 			_, err = insertItem.ExecContext(ctx, r.outbox[i])

@@ -33,12 +33,13 @@ func (s *Store) CreateTicket(ctx context.Context, t *ticket.Ticket, first *ticke
 // embedded store all of it goes into one transaction together with the
 // creates of other callers (ticket_create_batch.go).
 func (s *Store) CreateTicketQueued(ctx context.Context, t *ticket.Ticket, first *ticket.HistoryEntry, now time.Time, queued []*OutboxItem) error {
-	return s.createTicket(ctx, t, first, now, queued, Reserved{})
+	return s.createTicket(ctx, t, first, now, queued, Reserved{}, nil)
 }
 
 // createTicket is CreateTicketQueued that also writes the claim of the
-// ticket's number when ReserveNumber left it unwritten (r.deferred).
-func (s *Store) createTicket(ctx context.Context, t *ticket.Ticket, first *ticket.HistoryEntry, now time.Time, queued []*OutboxItem, r Reserved) error {
+// ticket's number when ReserveNumber left it unwritten (r.deferred), and
+// the companions with.
+func (s *Store) createTicket(ctx context.Context, t *ticket.Ticket, first *ticket.HistoryEntry, now time.Time, queued []*OutboxItem, r Reserved, with []Companion) error {
 	if t.Number == "" {
 		return errors.New("store: create ticket: empty number")
 	}
@@ -55,7 +56,7 @@ func (s *Store) createTicket(ctx context.Context, t *ticket.Ticket, first *ticke
 		claim = &c
 	}
 	if s.writer != nil {
-		err := s.createGrouped(ctx, t, first, queued, claim)
+		err := s.createGrouped(ctx, t, first, queued, claim, with)
 		if err == nil {
 			s.committed(r)
 			s.noteWritten(ctx)
@@ -73,6 +74,11 @@ func (s *Store) createTicket(ctx context.Context, t *ticket.Ticket, first *ticke
 			return fmt.Errorf("store: create ticket %s: claim its number: %w", t.Number, err)
 		}
 		s.committed(r)
+	}
+	for _, c := range with {
+		if err := s.Insert(ctx, c.Collection, c.Doc); err != nil {
+			return fmt.Errorf("store: create ticket %s: insert into %s: %w", t.Number, c.Collection, err)
+		}
 	}
 	for _, item := range queued {
 		if err := s.Insert(ctx, OutboxCollection, item); err != nil {
