@@ -30,6 +30,7 @@ var (
 	searchComments = flag.Int("search.comments", 5, "comments per seeded ticket")
 	searchDir      = flag.String("search.dir", "", "folder of the seeded store, kept between runs (default: a temporary one)")
 	searchCreates  = flag.Int("search.creates", 2000, "creates of the create sub-benchmarks")
+	searchBeside   = flag.Bool("search.beside", false, "the create sub-benchmarks run on a copy of -search.dir (seeded, with its index) instead of a fresh store")
 	searchClients  = flag.Int("search.clients", 8, "goroutines creating at once")
 	searchQueries  = flag.Int("search.queries", 500, "queries timed by the search sub-benchmark")
 )
@@ -249,16 +250,28 @@ func BenchmarkSearch(b *testing.B) {
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // benchCreates creates tickets through the engine from several goroutines
-// on a fresh store, with or without a search index fed from it, and
-// reports creates per second; fed, also how long the index needed after
-// the last create to hold every ticket.
+// on a fresh store (with -search.beside a copy of the seeded one), with or
+// without a search index fed from it, and reports creates per second; fed,
+// also how long the index needed after the last create to hold every
+// ticket.
 func benchCreates(b *testing.B, fed bool) {
 	ctx := context.Background()
 	dir := b.TempDir()
+	if *searchBeside {
+		// Beside the seeded tickets and their index: the store's indexes
+		// and the search index are as deep as at the seeded size.
+		testkit.CopyDir(b, *searchDir, dir)
+		if !fed {
+			if err := os.RemoveAll(app.SearchIndexPath(dir)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
 	st := testkit.OpenStore(b, testkit.StoreOptions{DataDir: dir, Collections: app.Schema()})
 	cat := testkit.Desks(b)
 	var idx *search.Index
 	var feeder *search.Feeder
+	var indexed uint64 // the tickets indexed before the creates
 	stop := func() {}
 	done := make(chan error, 1)
 	if fed {
@@ -268,6 +281,9 @@ func benchCreates(b *testing.B, fed bool) {
 		}
 		defer idx.Close()
 		if feeder, err = search.NewFeeder(search.FeedConfig{Index: idx, Source: st, Logger: testkit.Quiet}); err != nil {
+			b.Fatal(err)
+		}
+		if indexed, err = idx.Count(); err != nil {
 			b.Fatal(err)
 		}
 		st.OnTicketChange(feeder.Watch)
@@ -313,7 +329,7 @@ func benchCreates(b *testing.B, fed bool) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			if n >= uint64(*searchCreates) {
+			if n >= indexed+uint64(*searchCreates) {
 				break
 			}
 			time.Sleep(5 * time.Millisecond)

@@ -26,6 +26,7 @@ import (
 	"vorgang/core/auth"
 	"vorgang/core/definition"
 	"vorgang/core/engine"
+	"vorgang/core/internal/testkit"
 	"vorgang/core/store"
 	"vorgang/core/web"
 	"vorgang/core/web/internal/webtest"
@@ -56,7 +57,7 @@ func BenchmarkPages(b *testing.B) {
 			b.Fatal(err)
 		}
 		dir = b.TempDir()
-		copyDir(b, *apiDir, dir)
+		testkit.CopyDir(b, *apiDir, dir)
 		st = open(dir)
 	}
 	defer st.Close(ctx)

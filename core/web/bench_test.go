@@ -21,13 +21,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"math/rand/v2"
 	"net"
 	"net/http"
-	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"sync"
@@ -193,44 +190,6 @@ func seedAPIBench(b *testing.B, st *store.Store, cat *definition.Catalog, n int)
 		b.Fatal(err)
 	}
 	b.Logf("seeded %d tickets in %s", n, time.Since(start).Round(time.Second))
-}
-
-// copyDir copies the regular files of a closed store's folder.
-func copyDir(b *testing.B, src, dst string) {
-	b.Helper()
-	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(src, path)
-		if err != nil {
-			return err
-		}
-		target := filepath.Join(dst, rel)
-		switch {
-		case d.IsDir():
-			return os.MkdirAll(target, 0o700)
-		case !d.Type().IsRegular():
-			return nil
-		}
-		in, err := os.Open(path)
-		if err != nil {
-			return err
-		}
-		defer in.Close()
-		out, err := os.OpenFile(target, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
-		if err != nil {
-			return err
-		}
-		if _, err := io.Copy(out, in); err != nil {
-			out.Close()
-			return err
-		}
-		return out.Close()
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
 }
 
 // benchClient sends requests to the served app as one user.
@@ -406,7 +365,7 @@ func BenchmarkAPI(b *testing.B) {
 			b.Fatal(err)
 		}
 		dir = b.TempDir()
-		copyDir(b, *apiDir, dir)
+		testkit.CopyDir(b, *apiDir, dir)
 		st = open(dir)
 	}
 	defer st.Close(ctx)
