@@ -36,11 +36,15 @@ type sqlWriter struct {
 // openSQLWriter opens file for the store's own writes: one connection, a
 // write lock taken when a transaction begins (so it never has to be
 // upgraded while FerretDB writes), and as durable as FerretDB's (full sync
-// in WAL mode). Its large batches (migrations, grouped creates) keep the
+// in WAL mode). Its temporary data stays in memory: the savepoint of each
+// create in a group keeps the pages it changes first in a sub-journal,
+// which otherwise is a temporary file written page by page (16% of a
+// create's CPU in a profile); it only serves a rollback to the savepoint
+// and is never needed after a crash. The connection sorts nothing large. Its large batches (migrations, grouped creates) keep the
 // write-ahead log as short as FerretDB's connections do (sqlitePragmas).
 func openSQLWriter(ctx context.Context, file string) (*sqlWriter, error) {
 	rw := (&url.URL{Scheme: "file", Path: file,
-		RawQuery: "_pragma=busy_timeout(10000)&_pragma=synchronous(full)&_txlock=immediate&" + sqlitePragmas()}).String()
+		RawQuery: "_pragma=busy_timeout(10000)&_pragma=synchronous(full)&_pragma=temp_store(memory)&_txlock=immediate&" + sqlitePragmas()}).String()
 	db, err := sql.Open("sqlite", rw)
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s for writing: %w", file, err)
