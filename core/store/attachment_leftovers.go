@@ -100,22 +100,8 @@ func (s *Store) idRange(ctx context.Context, coll, shapeName, from, to, after st
 	if after != "" {
 		lower = bson.E{Key: "$gt", Value: after}
 	}
-	cur, err := s.db.Collection(coll).Find(ctx, bson.D{{Key: "_id", Value: bson.D{lower, {Key: "$lt", Value: to}}}},
-		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)).SetProjection(bson.D{{Key: "_id", Value: 1}}).SetComment(shapeName))
-	if err != nil {
-		return nil, err
-	}
-	var docs []struct {
-		ID string `bson:"_id"`
-	}
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, err
-	}
-	ids := make([]string, len(docs))
-	for i, d := range docs {
-		ids[i] = d.ID
-	}
-	return ids, nil
+	return s.findIDs(ctx, coll, bson.D{{Key: "_id", Value: bson.D{lower, {Key: "$lt", Value: to}}}},
+		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)).SetComment(shapeName))
 }
 
 // idRangeSQL is idRange's query on the embedded store, a range of

@@ -159,21 +159,7 @@ func (s *Store) dueOutbox(ctx context.Context, now string, limit int, kinds []st
 		if len(kinds) > 0 {
 			filter = append(filter, bson.E{Key: "kind", Value: bson.D{{Key: "$in", Value: kinds}}})
 		}
-		cur, err := s.db.Collection(OutboxCollection).Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "next_at", Value: 1}}).SetLimit(int64(limit)).SetProjection(bson.D{{Key: "_id", Value: 1}}).SetComment(shapeOutboxDue))
-		if err != nil {
-			return nil, err
-		}
-		var docs []struct {
-			ID string `bson:"_id"`
-		}
-		if err := cur.All(ctx, &docs); err != nil {
-			return nil, err
-		}
-		ids := make([]string, len(docs))
-		for i, d := range docs {
-			ids[i] = d.ID
-		}
-		return ids, nil
+		return s.findIDs(ctx, OutboxCollection, filter, options.Find().SetSort(bson.D{{Key: "next_at", Value: 1}}).SetLimit(int64(limit)).SetComment(shapeOutboxDue))
 	}
 	q, args, err := s.dueOutboxSQL(ctx, now, limit, kinds)
 	if err != nil {

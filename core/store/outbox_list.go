@@ -72,23 +72,8 @@ func (s *Store) listOutboxMongo(ctx context.Context, q OutboxQuery, limit int) (
 			bson.D{{Key: "next_at", Value: at}, {Key: "_id", Value: bson.D{{Key: "$gt", Value: id}}}},
 		}})
 	}
-	cur, err := s.db.Collection(OutboxCollection).Find(ctx, filter, options.Find().SetComment(shapeOutboxList).
-		SetSort(bson.D{{Key: "next_at", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(int64(limit)).
-		SetProjection(bson.D{{Key: "_id", Value: 1}}))
-	if err != nil {
-		return nil, err
-	}
-	var docs []struct {
-		ID string `bson:"_id"`
-	}
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, err
-	}
-	ids := make([]string, len(docs))
-	for i, d := range docs {
-		ids[i] = d.ID
-	}
-	return ids, nil
+	return s.findIDs(ctx, OutboxCollection, filter, options.Find().SetComment(shapeOutboxList).
+		SetSort(bson.D{{Key: "next_at", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(int64(limit)))
 }
 
 func (s *Store) listOutboxSQL(ctx context.Context, q OutboxQuery, limit int) ([]string, error) {

@@ -31,16 +31,7 @@ func (s *Store) OutboxWaitsBefore(ctx context.Context, prefix, id string) (bool,
 			{Key: "_id", Value: bson.D{{Key: "$gte", Value: prefix}, {Key: "$lt", Value: id}}},
 			{Key: "state", Value: bson.D{{Key: "$in", Value: bson.A{OutboxPending, OutboxClaimed}}}},
 		}
-		var docs []struct {
-			ID string `bson:"_id"`
-		}
-		cur, ferr := s.db.Collection(OutboxCollection).Find(ctx, filter, options.Find().SetLimit(1).SetProjection(bson.D{{Key: "_id", Value: 1}}).SetComment(shapeOutboxBefore))
-		if err = ferr; err == nil {
-			err = cur.All(ctx, &docs)
-		}
-		for _, d := range docs {
-			ids = append(ids, d.ID)
-		}
+		ids, err = s.findIDs(ctx, OutboxCollection, filter, options.Find().SetLimit(1).SetComment(shapeOutboxBefore))
 	}
 	if err != nil {
 		return false, fmt.Errorf("store: outbox items before %s: %w", id, err)

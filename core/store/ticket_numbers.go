@@ -17,20 +17,10 @@ import (
 func (s *Store) TicketNumbers(ctx context.Context, after string, limit int) ([]string, error) {
 	limit = max(1, min(limit, 1000))
 	if s.sql == nil {
-		cur, err := s.db.Collection(TicketsCollection).Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$gt", Value: after}}}},
-			options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)).SetProjection(bson.D{{Key: "_id", Value: 1}}).SetComment(shapeTicketNumbers))
+		out, err := s.findIDs(ctx, TicketsCollection, bson.D{{Key: "_id", Value: bson.D{{Key: "$gt", Value: after}}}},
+			options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)).SetComment(shapeTicketNumbers))
 		if err != nil {
 			return nil, fmt.Errorf("store: list ticket numbers: %w", err)
-		}
-		var docs []struct {
-			ID string `bson:"_id"`
-		}
-		if err := cur.All(ctx, &docs); err != nil {
-			return nil, fmt.Errorf("store: list ticket numbers: %w", err)
-		}
-		out := make([]string, len(docs))
-		for i, d := range docs {
-			out[i] = d.ID
 		}
 		return out, nil
 	}
@@ -74,20 +64,11 @@ func (s *Store) OpenTicketNumbers(ctx context.Context, process string, states ..
 		if len(states) > 0 {
 			filter = append(filter, bson.E{Key: "state", Value: bson.D{{Key: "$in", Value: states}}})
 		}
-		cur, err := s.db.Collection(TicketsCollection).Find(ctx, filter,
-			options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}).SetComment(shapeOpenOfProcess))
+		ids, err := s.findIDs(ctx, TicketsCollection, filter, options.Find().SetComment(shapeOpenOfProcess))
 		if err != nil {
 			return nil, fmt.Errorf("store: open tickets of %s: %w", process, err)
 		}
-		var docs []struct {
-			ID string `bson:"_id"`
-		}
-		if err := cur.All(ctx, &docs); err != nil {
-			return nil, fmt.Errorf("store: open tickets of %s: %w", process, err)
-		}
-		for _, d := range docs {
-			out = append(out, d.ID)
-		}
+		out = append(out, ids...)
 	} else {
 		q, args, err := s.openOfProcessSQL(ctx, process, states...)
 		if err != nil {

@@ -36,21 +36,10 @@ func (s *Store) IDsUpTo(ctx context.Context, coll, shapeName, upTo string, limit
 		}
 		return ids, nil
 	}
-	cur, err := s.db.Collection(coll).Find(ctx,
-		bson.D{{Key: key, Value: bson.D{{Key: "$lte", Value: upTo}}}},
-		options.Find().SetSort(bson.D{{Key: key, Value: 1}}).SetLimit(int64(limit)).SetProjection(bson.D{{Key: "_id", Value: 1}}).SetComment(shapeName))
+	ids, err := s.findIDs(ctx, coll, bson.D{{Key: key, Value: bson.D{{Key: "$lte", Value: upTo}}}},
+		options.Find().SetSort(bson.D{{Key: key, Value: 1}}).SetLimit(int64(limit)).SetComment(shapeName))
 	if err != nil {
 		return nil, fmt.Errorf("store: query %s: %w", shapeName, err)
-	}
-	var docs []struct {
-		ID string `bson:"_id"`
-	}
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, fmt.Errorf("store: query %s: %w", shapeName, err)
-	}
-	ids := make([]string, len(docs))
-	for i, d := range docs {
-		ids[i] = d.ID
 	}
 	return ids, nil
 }
