@@ -84,10 +84,28 @@ func (a *api) listArticles(c *fiber.Ctx) error {
 		return webkit.FaultError(err)
 	}
 	out := make([]fiber.Map, 0, len(page.Articles))
+	numbers := make([]string, 0, len(page.Articles))
 	for i := range page.Articles {
 		out = append(out, articleHead(&page.Articles[i]))
+		numbers = append(numbers, page.Articles[i].Number)
+	}
+	if webkit.Principal(c) != nil {
+		// Staff see each article's counts in all, as in the workspace's
+		// list; per month on the article itself.
+		stats, err := a.Knowledge.StatsOf(c.UserContext(), numbers)
+		if err != nil {
+			return webkit.FaultError(err)
+		}
+		for i, n := range numbers {
+			out[i]["stats"] = statsJSON(stats[n])
+		}
 	}
 	return c.JSON(fiber.Map{"total": page.Total, "articles": out})
+}
+
+// statsJSON is an article's counts in all.
+func statsJSON(st knowledge.Stats) fiber.Map {
+	return fiber.Map{"shown": st.Shown, "submitted": st.Submitted, "left": st.Left, "used": st.Used}
 }
 
 func (a *api) articlesDue(c *fiber.Ctx) error {
@@ -125,7 +143,9 @@ func (a *api) getArticle(c *fiber.Ctx) error {
 		if err != nil {
 			return webkit.FaultError(err)
 		}
-		m["stats"] = fiber.Map{"shown": st.Shown, "submitted": st.Submitted, "left": st.Left, "used": st.Used, "months": st.PerMonth()}
+		stats := statsJSON(st)
+		stats["months"] = st.PerMonth()
+		m["stats"] = stats
 	}
 	return c.JSON(m)
 }

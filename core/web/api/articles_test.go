@@ -139,4 +139,21 @@ func TestArticleStatsAPI(t *testing.T) {
 	if _, ok := body["stats"]; status != http.StatusOK || ok {
 		t.Errorf("citizen: %d %v", status, body["stats"])
 	}
+	// The list gives staff the counts in all, citizens none.
+	listed := func(user string) map[string]any {
+		t.Helper()
+		status, body := env.call(t, user, "GET", "/api/v1/articles", nil)
+		list, _ := body["articles"].([]any)
+		if status != http.StatusOK || len(list) != 1 {
+			t.Fatalf("list as %q: %d %v", user, status, body)
+		}
+		head, _ := list[0].(map[string]any)
+		return head
+	}
+	if st, _ := listed("ben")["stats"].(map[string]any); st["shown"] != float64(2) || st["submitted"] != float64(1) || st["left"] != float64(1) || st["months"] != nil {
+		t.Errorf("staff's list: %v", st)
+	}
+	if st, ok := listed("")["stats"]; ok {
+		t.Errorf("citizen's list: %v", st)
+	}
 }

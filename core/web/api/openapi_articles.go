@@ -32,7 +32,7 @@ func oaArticleSchemas() oaObj {
 					"(a category declared with a review): version, author, at and its content. The fields above stay the published text meanwhile."},
 				"published":   oaObj{"type": "integer", "description": "Writers only, with `pending`: the version served meanwhile."},
 				"unpublished": oaObj{"type": "boolean", "description": "Writers only: no version is approved yet; readers do not see the article."},
-				"stats": oaObj{"type": "object", "description": "Staff only (one article, not in lists): what was done with the article, in all and per month.",
+				"stats": oaObj{"type": "object", "description": "Staff only: what was done with the article, in all and per month (in lists in all, without `months`).",
 					"properties": articleCountsProps(oaObj{
 						"months": oaObj{"type": "array", "description": "The months with counts (UTC), newest first. A form shown, sent or used counts in the month it happened; one left in the month it was shown.",
 							"items": oaObj{"type": "object", "required": []any{"month", "shown", "left", "submitted", "used"},
@@ -59,7 +59,7 @@ func oaArticleSchemas() oaObj {
 			"type": "object", "required": []any{"total", "articles"},
 			"properties": oaObj{
 				"total":    oaObj{"type": "integer", "description": "Articles the caller may read that match."},
-				"articles": oaObj{"type": "array", "items": oaObj{"type": "object", "description": "number, version, title (de, en), category, visibility, updated"}},
+				"articles": oaObj{"type": "array", "items": oaObj{"type": "object", "description": "number, version, title (de, en), category, visibility, updated; for staff also stats (shown, submitted, left, used in all)"}},
 			},
 		},
 		"ArticleVersions": oaObj{"type": "object", "properties": oaObj{"versions": oaObj{"type": "array", "items": oaObj{"type": "object",
