@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -88,16 +86,7 @@ func TestOnlineBackupUnderLoad(t *testing.T) {
 	t.Setenv("VORGANG_DATA", "")
 	dir := t.TempDir()
 	data := filepath.Join(dir, "data")
-	cmd := exec.Command(binary(t), "user", "create", "root", "--role", "admin", "--token", "--data", data)
-	cmd.Dir = dir
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("vorgang user create: %v\n%s", err, out)
-	}
-	token := regexp.MustCompile(`vg_\S+`).FindString(string(out))
-	if token == "" {
-		t.Fatalf("no token in:\n%s", out)
-	}
+	token := adminToken(t, dir, data, "root")
 	api := &crashAPI{token: token, http: &http.Client{Timeout: 45 * time.Second,
 		Transport: &http.Transport{MaxIdleConnsPerHost: 2 * crashClients}}}
 	defer api.http.CloseIdleConnections()

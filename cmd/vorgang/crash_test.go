@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -347,25 +346,12 @@ func TestServeSIGKILLLosesNoAcknowledgedTicket(t *testing.T) {
 
 	dir := t.TempDir()
 	data := filepath.Join(dir, "data")
-	userToken := func(name string) string {
-		cmd := exec.Command(binary(t), "user", "create", name, "--role", "admin", "--token", "--data", data)
-		cmd.Dir = dir
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("vorgang user create: %v\n%s", err, out)
-		}
-		token := regexp.MustCompile(`vg_\S+`).FindString(string(out))
-		if token == "" {
-			t.Fatalf("no token in:\n%s", out)
-		}
-		return token
-	}
-	api := &crashAPI{token: userToken("root"), http: &http.Client{Timeout: 45 * time.Second,
+	api := &crashAPI{token: adminToken(t, dir, data, "root"), http: &http.Client{Timeout: 45 * time.Second,
 		Transport: &http.Transport{MaxIdleConnsPerHost: 2 * crashClients}}}
 	defer api.http.CloseIdleConnections()
 	// The creates without a key come from another user, so that root's
 	// tickets are exactly those of the keys.
-	plain := &crashAPI{token: userToken("kiosk"), http: api.http}
+	plain := &crashAPI{token: adminToken(t, dir, data, "kiosk"), http: api.http}
 	var plainAcked []string
 
 	resolved := map[string]string{} // key → number, over all rounds

@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -88,13 +86,7 @@ func TestScriptBombsLeaveTheServerUp(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "processes", "bombe.yaml"), bombDesk)
 	writeFile(t, filepath.Join(dir, "scripts", "bombe.lua"), bombScript)
 	data := filepath.Join(dir, "data")
-	cmd := exec.Command(binary(t), "user", "create", "root", "--role", "admin", "--token", "--data", data)
-	cmd.Dir = dir
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("vorgang user create: %v\n%s", err, out)
-	}
-	token := regexp.MustCompile(`vg_\S+`).FindString(string(out))
+	token := adminToken(t, dir, data, "root")
 	// ulimit -d bounds the private writable memory: the Go heap.
 	srv := startServerUnder(t, dir, []string{"sh", "-c", `ulimit -d 1048576 && exec "$0" "$@"`}, "--data", data)
 	base := "http://" + srv.addr

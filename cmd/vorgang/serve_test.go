@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -42,6 +43,23 @@ func binary(t testing.TB) string {
 		t.Fatalf("build vorgang: %v\n%s", buildErr, binPath)
 	}
 	return binPath
+}
+
+// adminToken creates the administrator name with an API token in the data
+// folder data by the real program (run in dir) and returns the token.
+func adminToken(t testing.TB, dir, data, name string) string {
+	t.Helper()
+	cmd := exec.Command(binary(t), "user", "create", name, "--role", "admin", "--token", "--data", data)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("vorgang user create: %v\n%s", err, out)
+	}
+	token := regexp.MustCompile(`vg_\S+`).FindString(string(out))
+	if token == "" {
+		t.Fatalf("no token in:\n%s", out)
+	}
+	return token
 }
 
 // server is a running vorgang process whose JSON log lines are collected.

@@ -12,8 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"go.mongodb.org/mongo-driver/bson"
-
 	"vorgang/core/internal/testkit"
 	"vorgang/core/knowledge"
 	"vorgang/core/store"
@@ -141,11 +139,7 @@ func TestPurgeAfterUploadsKilled(t *testing.T) {
 	defer func() { _ = st.Close(ctx) }()
 	count := func(coll string) int64 {
 		t.Helper()
-		n, err := st.DB().Collection(coll).CountDocuments(ctx, bson.D{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return n
+		return countDocs(t, st, coll)
 	}
 	// plan.png; the killed uploads: a chunk without a record, and a record
 	// with its chunk but no list entry.

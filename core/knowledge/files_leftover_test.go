@@ -95,11 +95,7 @@ func purgeLeftovers(t *testing.T, st *store.Store) {
 	}
 	count := func(coll string) int64 {
 		t.Helper()
-		n, err := st.DB().Collection(coll).CountDocuments(ctx, bson.D{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return n
+		return countDocs(t, st, coll)
 	}
 	stored := func(wantRecords, wantChunks int64) {
 		t.Helper()

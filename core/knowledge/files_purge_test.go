@@ -30,11 +30,7 @@ func TestPurgeKeepsWhatVersionsShow(t *testing.T) {
 	}
 	stored := func() int64 {
 		t.Helper()
-		n, err := st.DB().Collection(store.AttachmentsCollection).CountDocuments(ctx, bson.D{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return n
+		return countDocs(t, st, store.AttachmentsCollection)
 	}
 	upload := func(number, name, content string) error {
 		_, err := s.AddFile(ctx, writerIT, number, name, "image/png", bytes.NewReader([]byte("\x89PNG\r\n\x1a\n"+content)), 1<<20, "en")
@@ -145,4 +141,14 @@ func TestPurgeKeepsWhatVersionsShow(t *testing.T) {
 	if n, err := s.PurgeFiles(ctx, clock.Now()); err != nil || n != 0 {
 		t.Errorf("a second purge deleted %d: %v", n, err)
 	}
+}
+
+// countDocs counts the documents of coll in st.
+func countDocs(t *testing.T, st *store.Store, coll string) int64 {
+	t.Helper()
+	n, err := st.DB().Collection(coll).CountDocuments(t.Context(), bson.D{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

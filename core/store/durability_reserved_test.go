@@ -146,10 +146,7 @@ func TestReservedNumbersUnderSIGKILL(t *testing.T) {
 func verifyReserved(t *testing.T, dir string, acked map[string]int64, round int) int {
 	t.Helper()
 	ctx := t.Context()
-	s, err := Open(ctx, Config{DataDir: dir, Logger: testLogger(t)})
-	if err != nil {
-		t.Fatalf("round %d: reopen after SIGKILL: %v", round, err)
-	}
+	s := reopenAfterKill(t, dir, round)
 	defer closeStore(t, s)
 	for number := range acked {
 		tk, err := s.Ticket(ctx, number)

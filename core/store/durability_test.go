@@ -154,10 +154,7 @@ func killWriter(t *testing.T, dir, mode string, acked map[string]int64, rng *ran
 func verifyAfterCrash(t *testing.T, dir string, acked map[string]int64, round int) {
 	t.Helper()
 	ctx := t.Context()
-	s, err := Open(ctx, Config{DataDir: dir, Logger: testLogger(t)})
-	if err != nil {
-		t.Fatalf("round %d: reopen after SIGKILL: %v", round, err)
-	}
+	s := reopenAfterKill(t, dir, round)
 	defer closeStore(t, s)
 	for number, version := range acked {
 		tk, err := s.Ticket(ctx, number)
@@ -194,4 +191,15 @@ func verifyAfterCrash(t *testing.T, dir string, acked map[string]int64, round in
 	if inIndex != inDocuments {
 		t.Fatalf("round %d: counts from the index (%d) disagree with the documents (%d)", round, inIndex, inDocuments)
 	}
+}
+
+// reopenAfterKill opens the store a writer was killed over; the caller
+// closes it before the next round's writer opens the folder.
+func reopenAfterKill(t *testing.T, dir string, round int) *Store {
+	t.Helper()
+	s, err := Open(t.Context(), Config{DataDir: dir, Logger: testLogger(t)})
+	if err != nil {
+		t.Fatalf("round %d: reopen after SIGKILL: %v", round, err)
+	}
+	return s
 }
