@@ -38,6 +38,10 @@ func (s *Service) loadIndex(ctx context.Context) error {
 	s.idxMu.Lock()
 	loaded := s.idxVersions != nil
 	stale := loaded && s.idxRefresh > 0 && s.now().Sub(s.idxRead) >= s.idxRefresh
+	if loaded && !stale {
+		s.idxMu.Unlock()
+		return nil // every search comes here: nothing to copy
+	}
 	// An article indexed after this snapshot (saved here meanwhile) may be
 	// missing from the read below; only those in the snapshot are dropped.
 	before := make(map[string]bool, len(s.idxVersions))
@@ -45,9 +49,6 @@ func (s *Service) loadIndex(ctx context.Context) error {
 		before[n] = true
 	}
 	s.idxMu.Unlock()
-	if loaded && !stale {
-		return nil
-	}
 	read := s.now()
 	all, err := s.all(ctx)
 	if err != nil {

@@ -15,9 +15,10 @@ import (
 // tags are the marks (and any other tag) of a passage.
 var tags = regexp.MustCompile(`<[^>]*>`)
 
-// passageLang is the language whose body holds the passage (escaped, with
-// marks), "" when both or neither do.
-func passageLang(a *Article, passage string) string {
+// passageLang is the language whose body (bodies: each language's body as
+// plain text) holds the passage (escaped, with marks), "" when both or
+// neither do.
+func passageLang(bodies map[string]string, passage string) string {
 	plain := html.UnescapeString(tags.ReplaceAllString(passage, ""))
 	// A passage may run over the end of one text into the next: its
 	// longest line is in one of them.
@@ -31,8 +32,8 @@ func passageLang(a *Article, passage string) string {
 		return ""
 	}
 	found := ""
-	for lang, t := range a.Texts {
-		if t.Body != "" && strings.Contains(plainText(t.Body), longest) {
+	for lang, body := range bodies {
+		if body != "" && strings.Contains(body, longest) {
 			if found != "" {
 				return ""
 			}
@@ -46,10 +47,18 @@ func passageLang(a *Article, passage string) string {
 // the language they quote when they all quote one (else ""); passages of
 // different languages are each wrapped in a span with its lang.
 func snippetOf(a *Article, passages []string) (template.HTML, string) {
+	// Each body rendered once for all passages: a page of hits renders
+	// the Markdown of each hit's languages only once.
+	bodies := make(map[string]string, len(a.Texts))
+	for lang, t := range a.Texts {
+		if t.Body != "" {
+			bodies[lang] = plainText(t.Body)
+		}
+	}
 	langs := make([]string, len(passages))
 	one := true
 	for i, p := range passages {
-		langs[i] = passageLang(a, p)
+		langs[i] = passageLang(bodies, p)
 		one = one && langs[i] == langs[0]
 	}
 	if one {
